@@ -1,0 +1,173 @@
+//! `strata audit PATH`: profile and quality findings of a data file or of a workspace's data.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::Args;
+
+use super::table::{Align, render};
+use crate::engine::data::audit::{Severity, TableAudit, audit_table, audit_workspace};
+use crate::engine::data::{ReadOptions, TextEncoding, load_table};
+use crate::engine::format::thousands;
+use crate::engine::rules::parse::load_workspace;
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// A data file (.csv .tsv .txt [.gz], .parquet, .json, .ndjson, .xlsx) or a workspace (.strata.toml)
+    pub path: PathBuf,
+    /// Print JSON instead of tables
+    #[arg(long)]
+    pub json: bool,
+    /// Field delimiter of a text file (default: sniffed among , ; TAB |)
+    #[arg(long)]
+    pub delimiter: Option<String>,
+    /// Text encoding: utf-8 (default), latin-1, windows-1252
+    #[arg(long)]
+    pub encoding: Option<String>,
+    /// Spreadsheet sheet (default: the first)
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// Date format of date columns, e.g. %d-%m-%Y (default: detected)
+    #[arg(long)]
+    pub date_format: Option<String>,
+}
+
+fn options(a: &AuditArgs) -> Result<ReadOptions> {
+    let mut o = ReadOptions {
+        sheet: a.sheet.clone(),
+        date_format: a.date_format.clone(),
+        ..Default::default()
+    };
+    if let Some(d) = &a.delimiter {
+        o.delimiter = Some(match d.as_str() {
+            "\\t" | "\t" | "tab" | "TAB" => b'\t',
+            s if s.len() == 1 => s.as_bytes()[0],
+            _ => anyhow::bail!("--delimiter takes one character (or \\t), not {d:?}"),
+        });
+    }
+    if let Some(e) = &a.encoding {
+        o.encoding = TextEncoding::from_name(e).with_context(|| {
+            format!("unknown --encoding {e:?}; use utf-8, latin-1 or windows-1252")
+        })?;
+    }
+    Ok(o)
+}
+
+pub fn run(a: AuditArgs) -> Result<ExitCode> {
+    let audits = if super::is_workspace(&a.path) {
+        let ws = load_workspace(&a.path)?;
+        audit_workspace(&ws)?
+    } else {
+        let t = load_table(&a.path, &options(&a)?, None)?;
+        vec![audit_table(&t, None)]
+    };
+    if a.json {
+        let v = if audits.len() == 1 {
+            serde_json::to_string_pretty(&audits[0])?
+        } else {
+            serde_json::to_string_pretty(&audits)?
+        };
+        println!("{v}");
+    } else {
+        for (i, t) in audits.iter().enumerate() {
+            if i > 0 {
+                println!();
+            }
+            print!("{}", human(t));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The audit of one table as readable text.
+pub fn human(t: &TableAudit) -> String {
+    let mut out = String::new();
+    let delim = t
+        .delimiter
+        .as_ref()
+        .map(|d| format!(", delimiter {d}"))
+        .unwrap_or_default();
+    out.push_str(&format!(
+        "{}\n{}{delim}; {} rows × {} columns; looks like {}\n\n",
+        t.path,
+        t.format.label(),
+        thousands(t.rows as u64),
+        t.columns,
+        if t.kind == "orders" {
+            "an order log (several rows per customer)"
+        } else {
+            "one row per customer"
+        }
+    ));
+    let rows: Vec<Vec<String>> = t
+        .profile
+        .iter()
+        .map(|p| {
+            let role = t
+                .suggestions
+                .iter()
+                .find(|s| s.column == p.name)
+                .map(|s| format!("{} ({:.0} %)", s.role.as_str(), s.confidence * 100.0))
+                .unwrap_or_default();
+            let range = match (&p.min, &p.max) {
+                (Some(a), Some(b)) if a == b => a.clone(),
+                (Some(a), Some(b)) => format!("{a} … {b}"),
+                _ => String::new(),
+            };
+            let median = p
+                .quartiles
+                .as_ref()
+                .map(|q| q[1].clone())
+                .unwrap_or_default();
+            vec![
+                p.name.clone(),
+                p.kind.clone(),
+                thousands(p.nulls as u64),
+                thousands(p.distinct as u64),
+                range,
+                median,
+                role,
+            ]
+        })
+        .collect();
+    let hdr = [
+        "column",
+        "type",
+        "missing",
+        "distinct",
+        "range",
+        "median",
+        "suggested role",
+    ];
+    let al = [
+        Align::Left,
+        Align::Left,
+        Align::Right,
+        Align::Right,
+        Align::Left,
+        Align::Right,
+        Align::Left,
+    ];
+    out.push_str(&render(&hdr, &al, &rows, 34));
+    out.push_str("\nfindings\n");
+    if t.findings.is_empty() {
+        out.push_str(
+            "  none: no missing ids, returns, zero prices, odd dates or mixed types found\n",
+        );
+    }
+    for f in &t.findings {
+        let mark = match f.severity {
+            Severity::Warning => "!",
+            Severity::Info => "·",
+        };
+        out.push_str(&format!("  {mark} {}\n", f.message));
+    }
+    if !t.notes.is_empty() {
+        out.push_str("\nhow the data was read\n");
+        for n in &t.notes {
+            out.push_str(&format!("  · {n}\n"));
+        }
+    }
+    out
+}

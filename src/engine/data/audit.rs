@@ -1,0 +1,475 @@
+//! Quality findings a marketer wants before segmenting: ids, returns, prices, dates, types.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+
+use polars::prelude::*;
+
+use super::load::Table;
+use super::profile::{ColumnProfile, profile};
+use super::roles::{Role, Suggestion, suggest_all};
+use super::values::{as_f64, as_text, is_numeric, show_day};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+}
+
+/// One thing worth knowing about the data.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Finding {
+    pub severity: Severity,
+    /// A stable code for scripts (e.g. `missing_ids`).
+    pub code: &'static str,
+    pub column: Option<String>,
+    /// How many rows (or values) it concerns.
+    pub count: usize,
+    pub message: String,
+}
+
+/// Which columns play which part, as far as the audit needs to know.
+#[derive(Debug, Clone, Default)]
+pub struct AuditRoles {
+    pub customer_id: Option<String>,
+    pub order_id: Option<String>,
+    pub dates: Vec<String>,
+    pub amounts: Vec<String>,
+    pub quantity: Option<String>,
+    pub unit_price: Option<String>,
+    /// An order log (ids repeat by design) rather than one row per customer.
+    pub is_orders: bool,
+}
+
+impl AuditRoles {
+    /// Roles taken from suggestions, for a file audited on its own.
+    pub fn from_suggestions(sugg: &[Suggestion], profiles: &[ColumnProfile]) -> Self {
+        let first = |r: Role| {
+            sugg.iter()
+                .find(|s| s.role == r && s.confidence >= 0.6)
+                .map(|s| s.column.clone())
+        };
+        let all = |r: Role| {
+            sugg.iter()
+                .filter(|s| s.role == r)
+                .map(|s| s.column.clone())
+                .collect::<Vec<_>>()
+        };
+        let mut r = AuditRoles {
+            customer_id: first(Role::CustomerId),
+            order_id: first(Role::OrderId),
+            dates: profiles
+                .iter()
+                .filter(|p| p.kind == "date" || p.kind == "datetime")
+                .map(|p| p.name.clone())
+                .collect(),
+            amounts: all(Role::Amount),
+            quantity: first(Role::Quantity),
+            unit_price: first(Role::UnitPrice),
+            is_orders: false,
+        };
+        let id_repeats = r
+            .customer_id
+            .as_ref()
+            .and_then(|c| profiles.iter().find(|p| &p.name == c))
+            .is_some_and(|p| p.distinct < p.rows - p.nulls);
+        r.is_orders =
+            r.order_id.is_some() || (id_repeats && (!r.dates.is_empty() || r.quantity.is_some()));
+        r
+    }
+}
+
+/// Everything `strata audit` reports about one table.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TableAudit {
+    pub path: String,
+    pub format: super::FileFormat,
+    pub rows: usize,
+    pub columns: usize,
+    pub delimiter: Option<String>,
+    pub kind: &'static str,
+    pub profile: Vec<ColumnProfile>,
+    pub suggestions: Vec<Suggestion>,
+    pub findings: Vec<Finding>,
+    pub notes: Vec<String>,
+}
+
+fn n(x: usize) -> String {
+    crate::engine::format::thousands(x as u64)
+}
+
+fn series<'a>(df: &'a DataFrame, name: &str) -> Option<&'a Series> {
+    df.column(name).ok().map(|c| c.as_materialized_series())
+}
+
+/// Audit a loaded table. `roles` None means: use the role suggestions.
+pub fn audit_table(table: &Table, roles: Option<AuditRoles>) -> TableAudit {
+    let df = &table.df;
+    let profiles = profile(df);
+    let suggestions = suggest_all(&profiles);
+    let roles = roles.unwrap_or_else(|| AuditRoles::from_suggestions(&suggestions, &profiles));
+    let mut f = Vec::new();
+    let rows = df.height();
+
+    if let Some(id) = roles.customer_id.as_deref().and_then(|c| series(df, c)) {
+        let missing = id.null_count();
+        if missing > 0 {
+            f.push(Finding {
+                severity: Severity::Warning,
+                code: "missing_ids",
+                column: Some(id.name().to_string()),
+                count: missing,
+                message: format!(
+                    "{} of {} rows have no customer id ({}); they cannot be attributed to a customer",
+                    n(missing),
+                    n(rows),
+                    id.name()
+                ),
+            });
+        }
+        if !roles.is_orders {
+            let texts = as_text(id);
+            let mut seen: HashMap<&str, usize> = HashMap::new();
+            for v in texts.iter().flatten() {
+                *seen.entry(v).or_default() += 1;
+            }
+            let mut dups: Vec<(&str, usize)> = seen.into_iter().filter(|(_, c)| *c > 1).collect();
+            if !dups.is_empty() {
+                dups.sort();
+                let extra: usize = dups.iter().map(|d| d.1 - 1).sum();
+                let ex: Vec<String> = dups
+                    .iter()
+                    .take(3)
+                    .map(|(v, c)| format!("{v} ×{c}"))
+                    .collect();
+                f.push(Finding {
+                    severity: Severity::Warning,
+                    code: "duplicate_ids",
+                    column: Some(id.name().to_string()),
+                    count: dups.len(),
+                    message: format!(
+                        "{} customer ids appear more than once ({} extra rows), e.g. {}; set [data] duplicate_ids = \"first\" to keep the first",
+                        n(dups.len()),
+                        n(extra),
+                        ex.join(", ")
+                    ),
+                });
+            }
+        }
+    }
+    if let Some(oid) = roles.order_id.as_deref().and_then(|c| series(df, c))
+        && let Ok(ca) = oid.str()
+    {
+        let mut lines = 0usize;
+        let mut invoices = HashSet::new();
+        for v in ca.iter().flatten() {
+            if v.starts_with(['C', 'c'])
+                && v[1..].bytes().all(|b| b.is_ascii_digit())
+                && v.len() > 1
+            {
+                lines += 1;
+                invoices.insert(v);
+            }
+        }
+        if lines > 0 {
+            f.push(Finding {
+                    severity: Severity::Info,
+                    code: "cancellations",
+                    column: Some(oid.name().to_string()),
+                    count: invoices.len(),
+                    message: format!(
+                        "{} cancellation invoices (numbers starting with C) on {} lines; they count as returns, or leave them out with orders_filter",
+                        n(invoices.len()),
+                        n(lines)
+                    ),
+                });
+        }
+    }
+    let negatives = |col: &str, what: &str, f: &mut Vec<Finding>| {
+        if let Some(s) = series(df, col).filter(|s| is_numeric(s.dtype())) {
+            let v = as_f64(s).unwrap_or_default();
+            let neg = v.iter().flatten().filter(|x| **x < 0.0).count();
+            if neg > 0 {
+                f.push(Finding {
+                    severity: Severity::Info,
+                    code: "negative_values",
+                    column: Some(col.to_string()),
+                    count: neg,
+                    message: format!(
+                        "{} rows with a negative {what} in {col} (returns or cancellations)",
+                        n(neg)
+                    ),
+                });
+            }
+        }
+    };
+    if let Some(q) = &roles.quantity {
+        negatives(q, "quantity", &mut f);
+    }
+    for a in &roles.amounts {
+        negatives(a, "amount", &mut f);
+    }
+    if let Some(p) = roles
+        .unit_price
+        .as_deref()
+        .and_then(|c| series(df, c))
+        .filter(|s| is_numeric(s.dtype()))
+    {
+        let v = as_f64(p).unwrap_or_default();
+        let zero = v.iter().flatten().filter(|x| **x == 0.0).count();
+        let neg = v.iter().flatten().filter(|x| **x < 0.0).count();
+        if zero > 0 {
+            f.push(Finding {
+                severity: Severity::Info,
+                code: "zero_prices",
+                column: Some(p.name().to_string()),
+                count: zero,
+                message: format!(
+                    "{} rows with a zero price in {} (free items, samples or data errors)",
+                    n(zero),
+                    p.name()
+                ),
+            });
+        }
+        if neg > 0 {
+            f.push(Finding {
+                severity: Severity::Warning,
+                code: "negative_prices",
+                column: Some(p.name().to_string()),
+                count: neg,
+                message: format!(
+                    "{} rows with a negative price in {} (usually adjustments, not sales)",
+                    n(neg),
+                    p.name()
+                ),
+            });
+        }
+    }
+    let today = (chrono::Utc::now().date_naive() - super::infer::epoch()).num_days() as f64;
+    let floor = (chrono::NaiveDate::from_ymd_opt(1900, 1, 1).expect("date") - super::infer::epoch())
+        .num_days() as f64;
+    for d in &roles.dates {
+        let Some(s) = series(df, d) else { continue };
+        let v = as_f64(s).unwrap_or_default();
+        let future = v.iter().flatten().filter(|x| x.floor() > today).count();
+        let old = v.iter().flatten().filter(|x| **x < floor).count();
+        if future > 0 {
+            f.push(Finding {
+                severity: Severity::Warning,
+                code: "future_dates",
+                column: Some(d.clone()),
+                count: future,
+                message: format!(
+                    "{} dates in {d} are after today ({})",
+                    n(future),
+                    show_day(today as i64)
+                ),
+            });
+        }
+        if old > 0 {
+            f.push(Finding {
+                severity: Severity::Warning,
+                code: "implausible_dates",
+                column: Some(d.clone()),
+                count: old,
+                message: format!("{} dates in {d} are before 1900", n(old)),
+            });
+        }
+    }
+    let id_like: HashSet<&str> = suggestions
+        .iter()
+        .filter(|s| matches!(s.role, Role::CustomerId | Role::OrderId | Role::Product))
+        .map(|s| s.column.as_str())
+        .chain(roles.customer_id.as_deref())
+        .chain(roles.order_id.as_deref())
+        .collect();
+    for p in &profiles {
+        if !id_like.contains(p.name.as_str()) {
+            text_numbers(df, p, &mut f);
+        }
+        let non_null = p.rows - p.nulls;
+        if p.rows > 1 && non_null == 0 {
+            f.push(Finding {
+                severity: Severity::Warning,
+                code: "empty_column",
+                column: Some(p.name.clone()),
+                count: p.rows,
+                message: format!("column {} is empty in every row", p.name),
+            });
+        } else if p.rows > 1 && p.distinct == 1 && p.nulls == 0 {
+            f.push(Finding {
+                severity: Severity::Info,
+                code: "constant_column",
+                column: Some(p.name.clone()),
+                count: p.rows,
+                message: format!(
+                    "column {} has the same value in every row ({}); it cannot split anyone",
+                    p.name, p.samples[0]
+                ),
+            });
+        }
+    }
+    let dup_rows = duplicate_rows(df);
+    if dup_rows > 0 {
+        f.push(Finding {
+            severity: Severity::Info,
+            code: "duplicate_rows",
+            column: None,
+            count: dup_rows,
+            message: format!("{} rows repeat an earlier row exactly", n(dup_rows)),
+        });
+    }
+    TableAudit {
+        path: table.path.display().to_string(),
+        format: table.format,
+        rows,
+        columns: df.width(),
+        delimiter: table.delimiter.map(super::load::show_delim),
+        kind: if roles.is_orders {
+            "orders"
+        } else {
+            "customers"
+        },
+        profile: profiles,
+        suggestions,
+        findings: f,
+        notes: table.notes.clone(),
+    }
+}
+
+/// Text columns whose values are mostly numbers: a sign of numbers stored as text or mixed types.
+fn text_numbers(df: &DataFrame, p: &ColumnProfile, f: &mut Vec<Finding>) {
+    if p.kind != "text" {
+        return;
+    }
+    let Some(s) = series(df, &p.name) else { return };
+    let Ok(ca) = s.str() else { return };
+    let (mut num, mut other) = (0usize, 0usize);
+    let mut examples: Vec<String> = Vec::new();
+    for v in ca.iter().flatten() {
+        let t = v.trim();
+        if t.parse::<f64>().is_ok() {
+            num += 1;
+        } else {
+            other += 1;
+            if examples.len() < 3 && !examples.iter().any(|e| e == t) {
+                examples.push(t.to_string());
+            }
+        }
+    }
+    let total = num + other;
+    if total == 0 || num == 0 || other == 0 {
+        return;
+    }
+    let share = num as f64 / total as f64;
+    let ex = examples
+        .iter()
+        .map(|e| format!("\"{}\"", crate::engine::format::clip(e, 24)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if share >= 0.9 {
+        f.push(Finding {
+            severity: Severity::Warning,
+            code: "numbers_as_text",
+            column: Some(p.name.clone()),
+            count: other,
+            message: format!(
+                "column {} is read as text: {:.1} % of its values are numbers, but {} are not (e.g. {ex})",
+                p.name,
+                share * 100.0,
+                n(other)
+            ),
+        });
+    } else if share >= 0.1 {
+        f.push(Finding {
+            severity: Severity::Info,
+            code: "mixed_types",
+            column: Some(p.name.clone()),
+            count: num,
+            message: format!(
+                "column {} mixes numbers ({}) and text (e.g. {ex})",
+                p.name,
+                n(num)
+            ),
+        });
+    }
+}
+
+/// Rows that repeat an earlier row exactly (all columns).
+fn duplicate_rows(df: &DataFrame) -> usize {
+    let cols: Vec<Vec<Option<String>>> = df
+        .columns()
+        .iter()
+        .map(|c| as_text(c.as_materialized_series()))
+        .collect();
+    let mut seen: HashSet<u64> = HashSet::with_capacity(df.height());
+    let mut exact: HashMap<u64, Vec<usize>> = HashMap::new();
+    let mut dups = 0;
+    for i in 0..df.height() {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for c in &cols {
+            c[i].hash(&mut h);
+        }
+        let key = h.finish();
+        if !seen.insert(key) {
+            // confirm against earlier rows with the same hash
+            let same = exact
+                .get(&key)
+                .is_some_and(|rows| rows.iter().any(|&j| cols.iter().all(|c| c[i] == c[j])));
+            if same {
+                dups += 1;
+                continue;
+            }
+        }
+        exact.entry(key).or_default().push(i);
+    }
+    dups
+}
+
+/// Audit every table a workspace reads, with the roles it declares.
+pub fn audit_workspace(
+    ws: &crate::engine::rules::Workspace,
+) -> crate::engine::Result<Vec<TableAudit>> {
+    let base = ws.base_dir();
+    let col =
+        |s: &Option<crate::engine::rules::Spanned<String>>| s.as_ref().map(|x| x.value.clone());
+    let mut out = Vec::new();
+    if let Some(f) = &ws.data.customers {
+        let t = super::load_table(&f.resolve(&base), &f.options, None)?;
+        let dates =
+            t.df.columns()
+                .iter()
+                .filter(|c| super::values::is_temporal(c.dtype()))
+                .map(|c| c.name().to_string())
+                .collect();
+        let roles = AuditRoles {
+            customer_id: col(&ws.columns.customer_id),
+            dates,
+            ..Default::default()
+        };
+        out.push(audit_table(&t, Some(roles)));
+    }
+    if let Some(f) = &ws.data.orders {
+        let t = super::load_table(&f.resolve(&base), &f.options, None)?;
+        let roles = AuditRoles {
+            customer_id: col(&ws.columns.order_customer_id).or(col(&ws.columns.customer_id)),
+            order_id: col(&ws.columns.order_id),
+            dates: col(&ws.columns.order_date).into_iter().collect(),
+            amounts: col(&ws.columns.amount).into_iter().collect(),
+            quantity: col(&ws.columns.quantity),
+            unit_price: col(&ws.columns.unit_price),
+            is_orders: true,
+        };
+        out.push(audit_table(&t, Some(roles)));
+    }
+    for j in &ws.data.joins {
+        let t = super::load_table(&j.file.resolve(&base), &j.file.options, None)?;
+        let roles = AuditRoles {
+            customer_id: Some(j.key.value.clone()),
+            ..Default::default()
+        };
+        out.push(audit_table(&t, Some(roles)));
+    }
+    Ok(out)
+}

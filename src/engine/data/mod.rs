@@ -1,0 +1,15 @@
+//! Data in: reading files of every supported format, inferring types, profiling, auditing, the demo.
+
+pub mod audit;
+pub mod demo;
+pub mod infer;
+pub mod load;
+pub mod options;
+pub mod profile;
+pub mod roles;
+pub mod sniff;
+pub mod values;
+pub mod xlsx;
+
+pub use load::{Table, load_table, read_headers};
+pub use options::{FileFormat, ReadOptions, TextEncoding};

@@ -1,0 +1,173 @@
+//! Reading one sheet of a spreadsheet workbook into a table.
+
+use std::path::Path;
+
+use calamine::{Data, Reader, open_workbook_auto};
+use polars::prelude::*;
+
+use crate::engine::error::{EngineError, Result};
+
+fn cell_text(c: &Data) -> Option<String> {
+    match c {
+        Data::Empty | Data::Error(_) => None,
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Some(s.clone()),
+        Data::Int(i) => Some(i.to_string()),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 9e15 => Some(format!("{}", *f as i64)),
+        Data::Float(f) => Some(f.to_string()),
+        Data::Bool(b) => Some(b.to_string()),
+        Data::DateTime(d) => d
+            .as_datetime()
+            .map(|x| x.format("%Y-%m-%d %H:%M:%S").to_string()),
+    }
+}
+
+/// One column of cells as a typed series: numbers, dates and booleans keep their type; anything
+/// mixed becomes text (and is then inferred like delimited text).
+fn column(name: &str, cells: &[&Data]) -> Series {
+    let name = PlSmallStr::from(name);
+    let present: Vec<&&Data> = cells
+        .iter()
+        .filter(|c| !matches!(c, Data::Empty | Data::Error(_)))
+        .collect();
+    let numeric = present
+        .iter()
+        .all(|c| matches!(c, Data::Int(_) | Data::Float(_)));
+    let dates = present.iter().all(|c| matches!(c, Data::DateTime(_)));
+    let bools = present.iter().all(|c| matches!(c, Data::Bool(_)));
+    if present.is_empty() {
+        return Series::new(
+            name,
+            cells.iter().map(|_| None::<String>).collect::<Vec<_>>(),
+        );
+    }
+    if numeric {
+        let vals: Vec<Option<f64>> = cells
+            .iter()
+            .map(|c| match c {
+                Data::Int(i) => Some(*i as f64),
+                Data::Float(f) => Some(*f),
+                _ => None,
+            })
+            .collect();
+        if vals
+            .iter()
+            .flatten()
+            .all(|v| v.fract() == 0.0 && v.abs() < 9e15)
+        {
+            return Series::new(
+                name,
+                vals.iter().map(|v| v.map(|x| x as i64)).collect::<Vec<_>>(),
+            );
+        }
+        return Series::new(name, vals);
+    }
+    if dates {
+        let dts: Vec<Option<chrono::NaiveDateTime>> = cells
+            .iter()
+            .map(|c| match c {
+                Data::DateTime(d) => d.as_datetime(),
+                _ => None,
+            })
+            .collect();
+        if dts
+            .iter()
+            .flatten()
+            .all(|d| d.time() == chrono::NaiveTime::MIN)
+        {
+            let ep = super::infer::epoch();
+            let v: Vec<Option<i32>> = dts
+                .iter()
+                .map(|d| d.map(|d| (d.date() - ep).num_days() as i32))
+                .collect();
+            return Series::new(name, v).into_date();
+        }
+        let v: Vec<Option<i64>> = dts
+            .iter()
+            .map(|d| d.map(|d| d.and_utc().timestamp_millis()))
+            .collect();
+        return Series::new(name, v).into_datetime(TimeUnit::Milliseconds, None);
+    }
+    if bools {
+        let v: Vec<Option<bool>> = cells
+            .iter()
+            .map(|c| {
+                if let Data::Bool(b) = c {
+                    Some(*b)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        return Series::new(name, v);
+    }
+    Series::new(name, cells.iter().map(|c| cell_text(c)).collect::<Vec<_>>())
+}
+
+/// Read `sheet` (or the first sheet) with its first row as the header.
+pub fn read_sheet(path: &Path, sheet: Option<&str>) -> Result<DataFrame> {
+    let bad = |m: String| EngineError::data(path, m);
+    let mut wb =
+        open_workbook_auto(path).map_err(|e| bad(format!("not a readable spreadsheet: {e}")))?;
+    let names = wb.sheet_names().to_vec();
+    let name = match sheet {
+        Some(s) => {
+            if !names.iter().any(|n| n == s) {
+                let hint = crate::engine::error::did_you_mean(s, names.iter().map(|s| s.as_str()))
+                    .map(|m| format!(" — did you mean \"{m}\"?"))
+                    .unwrap_or_default();
+                return Err(bad(format!(
+                    "has no sheet \"{s}\"{hint} (sheets: {})",
+                    names.join(", ")
+                )));
+            }
+            s.to_string()
+        }
+        None => names
+            .first()
+            .cloned()
+            .ok_or_else(|| bad("the workbook has no sheets".into()))?,
+    };
+    let range = wb
+        .worksheet_range(&name)
+        .map_err(|e| bad(format!("cannot read sheet \"{name}\": {e}")))?;
+    let mut rows = range
+        .rows()
+        .skip_while(|r| r.iter().all(|c| matches!(c, Data::Empty)));
+    let header: Vec<String> = match rows.next() {
+        Some(h) => h.iter().map(|c| cell_text(c).unwrap_or_default()).collect(),
+        None => {
+            return Err(bad(format!(
+                "sheet \"{name}\" is empty: a header row naming the columns is needed"
+            )));
+        }
+    };
+    let body: Vec<&[Data]> = rows.collect();
+    let mut seen = std::collections::HashSet::new();
+    let mut cols = Vec::with_capacity(header.len());
+    for (i, h) in header.iter().enumerate() {
+        if h.trim().is_empty() {
+            // trailing unnamed columns with no data are formatting leftovers
+            if body
+                .iter()
+                .all(|r| r.get(i).is_none_or(|c| matches!(c, Data::Empty)))
+            {
+                continue;
+            }
+            return Err(bad(format!(
+                "sheet \"{name}\": column {} of the header has no name",
+                i + 1
+            )));
+        }
+        if !seen.insert(h.clone()) {
+            return Err(bad(format!(
+                "sheet \"{name}\": the header names column \"{h}\" twice"
+            )));
+        }
+        let cells: Vec<&Data> = body
+            .iter()
+            .map(|r| r.get(i).unwrap_or(&Data::Empty))
+            .collect();
+        cols.push(column(h, &cells).into());
+    }
+    DataFrame::new(body.len(), cols).map_err(|e| bad(super::load::short(&e)))
+}

@@ -1,0 +1,76 @@
+//! Number and text formatting shared by every output (thousands separators, percentages, clipping).
+
+/// `1234567` → `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Signed count change, `+312` / `−40` / `0`.
+pub fn signed(n: i64) -> String {
+    match n {
+        0 => "0".into(),
+        x if x > 0 => format!("+{}", thousands(x as u64)),
+        x => format!("−{}", thousands(x.unsigned_abs())),
+    }
+}
+
+/// A share as a percentage with one decimal: `0.125` → `12.5 %`.
+pub fn percent(share: f64) -> String {
+    if share.is_nan() {
+        "–".into()
+    } else {
+        format!("{:.1} %", share * 100.0)
+    }
+}
+
+/// Money-like amount with thousands separators and two decimals.
+pub fn amount(v: f64) -> String {
+    if !v.is_finite() {
+        return "–".into();
+    }
+    let neg = v < 0.0;
+    let cents = (v.abs() * 100.0).round() as u64;
+    format!(
+        "{}{}.{:02}",
+        if neg { "-" } else { "" },
+        thousands(cents / 100),
+        cents % 100
+    )
+}
+
+/// At most `max` characters, with an ellipsis when cut.
+pub fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(541909), "541,909");
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(signed(312), "+312");
+        assert_eq!(signed(-4000), "−4,000");
+        assert_eq!(percent(0.125), "12.5 %");
+        assert_eq!(amount(-1234.5), "-1,234.50");
+        assert_eq!(clip("abcdef", 4), "abc…");
+    }
+}

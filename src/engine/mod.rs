@@ -1,0 +1,10 @@
+//! The segmentation engine: data in, rules, evaluation, results out. Knows nothing of any UI.
+
+pub mod data;
+pub mod error;
+pub mod eval;
+pub mod format;
+pub mod rules;
+pub mod stats;
+
+pub use error::{Diagnostic, EngineError, Result};

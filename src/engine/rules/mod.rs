@@ -1,0 +1,8 @@
+//! Rules: the workspace file (model, parsing, saving) and checking it against the data.
+
+pub mod check;
+pub mod parse;
+pub mod save;
+pub mod workspace;
+
+pub use workspace::*;

@@ -1,0 +1,4 @@
+//! strata: step-by-step customer segmentation — the engine, and the command line that drives it.
+
+pub mod cli;
+pub mod engine;

@@ -1,0 +1,409 @@
+//! End-to-end tests of the real `strata` binary: audit, check and demo on real and broken data.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn datasets() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets")
+}
+
+fn strata() -> Command {
+    Command::cargo_bin("strata").unwrap()
+}
+
+/// Run and return (status code, stdout, stderr); a panic anywhere fails the test.
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = strata().args(args).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(!stderr.contains("panicked"), "panic for {args:?}: {stderr}");
+    (out.status.code().unwrap_or(-1), stdout, stderr)
+}
+
+fn ds(rel: &str) -> String {
+    datasets().join(rel).to_string_lossy().to_string()
+}
+
+#[test]
+fn audit_online_retail_gzip_csv() {
+    let (code, out, _) = run(&["audit", &ds("online_retail/online_retail.csv.gz")]);
+    assert_eq!(code, 0);
+    assert!(out.contains("541,909 rows × 8 columns"), "{out}");
+    assert!(
+        out.contains("135,080 of 541,909 rows have no customer id (CustomerID)"),
+        "{out}"
+    );
+    assert!(out.contains("3,836 cancellation invoices"), "{out}");
+    assert!(
+        out.contains("5,268 rows repeat an earlier row exactly"),
+        "{out}"
+    );
+    // InvoiceNo stays text because of C536379 and friends, wherever they are in the file
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("InvoiceNo") && l.contains("text")),
+        "{out}"
+    );
+}
+
+#[test]
+fn audit_json_is_machine_readable() {
+    let (code, out, _) = run(&[
+        "audit",
+        "--json",
+        &ds("online_retail/online_retail.parquet"),
+    ]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["rows"], 541_909);
+    let cid = v["profile"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "CustomerID")
+        .unwrap();
+    assert_eq!(cid["nulls"], 135_080);
+    assert_eq!(cid["distinct"], 4_372);
+    let codes: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        codes.contains(&"missing_ids") && codes.contains(&"cancellations"),
+        "{codes:?}"
+    );
+}
+
+#[test]
+fn audit_tab_separated_with_day_first_dates() {
+    let (code, out, _) = run(&[
+        "audit",
+        "--json",
+        &ds("marketing_campaign/marketing_campaign.csv"),
+    ]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["delimiter"], "TAB");
+    assert_eq!(v["rows"], 2240);
+    let p = |n: &str| {
+        v["profile"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == n)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(p("Income")["nulls"], 24);
+    assert_eq!(p("Dt_Customer")["kind"], "date");
+    assert_eq!(p("Dt_Customer")["min"], "2012-07-30");
+}
+
+#[test]
+fn audit_semicolon_quoted_bank() {
+    let (code, out, _) = run(&["audit", "--json", &ds("bank_marketing/bank.csv")]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["delimiter"], "';'");
+    assert_eq!(v["rows"], 4521);
+    assert_eq!(v["columns"], 17);
+    assert_eq!(v["profile"][0]["name"], "age");
+    assert_eq!(v["profile"][0]["kind"], "integer");
+}
+
+#[test]
+fn audit_excel_and_csv_telco_agree() {
+    let (code, out, _) = run(&[
+        "audit",
+        "--json",
+        &ds("telco_churn/Telco_customer_churn.xlsx"),
+    ]);
+    assert_eq!(code, 0);
+    let x: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(x["rows"], 7043);
+    let (code, out, _) = run(&[
+        "audit",
+        "--json",
+        &ds("telco_churn/WA_Fn-UseC_-Telco-Customer-Churn.csv"),
+    ]);
+    assert_eq!(code, 0);
+    let c: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(c["rows"], 7043);
+    // TotalCharges: 11 blank values are read as missing, the rest as numbers
+    let tc = c["profile"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "TotalCharges")
+        .unwrap();
+    assert_eq!(tc["kind"], "number");
+    assert_eq!(tc["nulls"], 11);
+}
+
+#[test]
+fn audit_headers_with_spaces_and_symbols() {
+    let (code, out, _) = run(&["audit", &ds("mall_customers/mall_customers.csv")]);
+    assert_eq!(code, 0);
+    assert!(out.contains("Annual Income (k$)"));
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("Annual Income (k$)") && l.contains("income")),
+        "{out}"
+    );
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p.to_string_lossy().to_string()
+}
+
+#[test]
+fn broken_inputs_fail_cleanly() {
+    let d = tempfile::tempdir().unwrap();
+    let gz = {
+        use std::io::Write;
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all("a,b\n".repeat(5000).as_bytes()).unwrap();
+        let full = e.finish().unwrap();
+        full[..full.len() / 2].to_vec()
+    };
+    let cases: Vec<(String, &str)> = vec![
+        (write(d.path(), "empty.csv", b""), "empty"),
+        (
+            write(d.path(), "ragged.csv", b"a,b\n1,2\n1,2,3\n"),
+            "line 3 has 3 fields",
+        ),
+        (
+            write(d.path(), "bad.csv", b"name,city\nok,Riga\nbad,\xff\xfeX\n"),
+            "not valid UTF-8 at byte 22 (line 3",
+        ),
+        (write(d.path(), "trunc.csv.gz", &gz), "gzip"),
+        (
+            write(
+                d.path(),
+                "noise.parquet",
+                b"\x00\x01garbage bytes that are not parquet",
+            ),
+            "Parquet",
+        ),
+        (
+            write(d.path(), "noise.xlsx", b"PK\x03\x04 not really a zip"),
+            "spreadsheet",
+        ),
+        (write(d.path(), "dup.csv", b"a,a\n1,2\n"), "twice"),
+        (write(d.path(), "x.doc", b"a,b\n"), "unknown file type"),
+    ];
+    for (path, expect) in cases {
+        let (code, _, err) = run(&["audit", &path]);
+        assert_eq!(code, 1, "{path}: {err}");
+        assert!(err.starts_with("error: "), "{path}: {err}");
+        assert!(err.contains(expect), "{path}: expected {expect:?} in {err}");
+    }
+    let (code, _, err) = run(&["audit", "/no/such/file.csv"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("cannot read the file"), "{err}");
+}
+
+#[test]
+fn header_only_and_latin1_files_work() {
+    let d = tempfile::tempdir().unwrap();
+    let p = write(d.path(), "h.csv", b"id,age\n");
+    let (code, out, _) = run(&["audit", &p]);
+    assert_eq!(code, 0);
+    assert!(out.contains("0 rows × 2 columns"), "{out}");
+    let p = write(d.path(), "l1.csv", b"id,city\n1,K\xf8benhavn\n2,Li\xe8ge\n");
+    let (code, _, err) = run(&["audit", &p]);
+    assert_eq!(code, 1, "{err}");
+    let (code, out, err) = run(&["audit", "--json", "--encoding", "latin-1", &p]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("København") && out.contains("Liège"), "{out}");
+}
+
+#[test]
+fn leading_zero_ids_stay_text() {
+    let d = tempfile::tempdir().unwrap();
+    let p = write(
+        d.path(),
+        "c.csv",
+        b"customer_id,age\n00001,30\n00002,40\n10,50\n",
+    );
+    let (_, out, _) = run(&["audit", "--json", &p]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["profile"][0]["kind"], "text");
+    assert_eq!(v["profile"][0]["samples"][0], "00001");
+}
+
+#[test]
+fn demo_writes_data_and_a_checkable_workspace() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("demo");
+    let o = out.to_string_lossy().to_string();
+    let (code, stdout, err) = run(&["demo", "--out", &o, "--customers", "500", "--seed", "3"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(stdout.contains("500 customers"));
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["customers.csv", "demo.strata.toml", "orders.csv"]);
+    let ws = out.join("demo.strata.toml").to_string_lossy().to_string();
+    let (code, stdout, err) = run(&["check", &ws]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        stdout.contains("benefits")
+            && stdout.contains("psychographic")
+            && stdout.contains("geographic"),
+        "{stdout}"
+    );
+    // a non-empty folder is refused, nothing is overwritten
+    let (code, _, err) = run(&["demo", "--out", &o]);
+    assert_eq!(code, 1);
+    assert!(err.contains("not empty"), "{err}");
+    // the same seed gives the same bytes
+    let again = d.path().join("again");
+    run(&[
+        "demo",
+        "--out",
+        &again.to_string_lossy(),
+        "--customers",
+        "500",
+        "--seed",
+        "3",
+    ]);
+    assert_eq!(
+        std::fs::read(out.join("orders.csv")).unwrap(),
+        std::fs::read(again.join("orders.csv")).unwrap()
+    );
+    // the demo data has names in several scripts and some returns
+    let c = std::fs::read_to_string(out.join("customers.csv")).unwrap();
+    assert!(
+        c.chars().any(|ch| ('\u{0400}'..='\u{04FF}').contains(&ch)),
+        "Cyrillic"
+    );
+    assert!(
+        c.chars().any(|ch| ('\u{0590}'..='\u{05FF}').contains(&ch)),
+        "Hebrew"
+    );
+    assert!(
+        c.contains('ø') || c.contains('Ø') || c.contains('å'),
+        "Danish"
+    );
+    assert!(c.contains('ə') || c.contains('Ə'), "Azerbaijani");
+    assert!(
+        c.contains('ā') || c.contains('ņ') || c.contains('ī'),
+        "Latvian"
+    );
+}
+
+fn demo_dir() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    let o = d.path().join("w");
+    run(&["demo", "--out", &o.to_string_lossy(), "--customers", "50"]);
+    d
+}
+
+#[test]
+fn check_reports_every_problem_with_location_and_hint() {
+    let d = demo_dir();
+    let ws = d.path().join("w/demo.strata.toml");
+    let text = std::fs::read_to_string(&ws).unwrap();
+    let bad = text
+        .replace("column = \"age\"", "column = \"agee\"")
+        .replace("rfm_method = \"ntile\"", "rfm_method = \"ntlie\"")
+        .replace(
+            "[criteria.family]\nstep = \"demographic\"",
+            "[criteria.family]\nstepp = \"demographic\"",
+        );
+    std::fs::write(&ws, &bad).unwrap();
+    let (code, _, err) = run(&["check", &ws.to_string_lossy()]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("unknown key \"stepp\"") && err.contains("did you mean \"step\"?"),
+        "{err}"
+    );
+    assert!(
+        err.contains("\"ntlie\" is not allowed here") && err.contains("did you mean \"ntile\"?"),
+        "{err}"
+    );
+    let line = bad.lines().position(|l| l.contains("rfm_method")).unwrap() + 1;
+    assert!(
+        err.contains(&format!("demo.strata.toml:{line}:14")),
+        "{err}"
+    );
+    // the column error is found after the file parses
+    std::fs::write(&ws, text.replace("column = \"age\"", "column = \"agee\"")).unwrap();
+    let (code, _, err) = run(&["check", &ws.to_string_lossy()]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("unknown column \"agee\"") && err.contains("did you mean \"age\"?"),
+        "{err}"
+    );
+    assert!(err.contains("criteria.age_band.bins.column"), "{err}");
+}
+
+#[test]
+fn check_reports_toml_syntax_and_missing_files() {
+    let d = tempfile::tempdir().unwrap();
+    let ws = write(d.path(), "a.strata.toml", b"version = 1\n[data]\ncustomers = \"nope.csv\"\n[criteria.x]\nstep = \"demographic\"\nbins = { column = \"age\", edges = [40, 25] }\n");
+    let (code, _, err) = run(&["check", &ws]);
+    assert_eq!(code, 1);
+    assert!(err.contains("strictly increasing"), "{err}");
+    let ws = write(
+        d.path(),
+        "b.strata.toml",
+        b"version = 1\n[data]\ncustomers = \"nope.csv\"\n",
+    );
+    let (code, _, err) = run(&["check", &ws]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("b.strata.toml:3:13") && err.contains("nope.csv"),
+        "{err}"
+    );
+    let ws = write(d.path(), "c.strata.toml", b"version = 1\n[data\n");
+    let (code, _, err) = run(&["check", &ws]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("not valid TOML") && err.contains("c.strata.toml:2:"),
+        "{err}"
+    );
+}
+
+#[test]
+fn help_for_every_command_and_usage_errors_exit_2() {
+    for c in [
+        vec!["--help"],
+        vec!["audit", "--help"],
+        vec!["check", "--help"],
+        vec!["demo", "--help"],
+    ] {
+        strata()
+            .args(&c)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Usage"));
+    }
+    strata().args(["audit"]).assert().code(2);
+    strata().args(["frobnicate"]).assert().code(2);
+}
+
+#[test]
+fn bare_strata_describes_the_builtin_demo() {
+    let (code, out, _) = run(&[]);
+    assert_eq!(code, 0);
+    assert!(out.contains("3,000 customers"), "{out}");
+    for step in [
+        "demographic",
+        "geographic",
+        "psychographic",
+        "purchase_history",
+        "benefits",
+    ] {
+        assert!(out.contains(step), "{step} missing: {out}");
+    }
+}
