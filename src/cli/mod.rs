@@ -3,6 +3,7 @@
 mod audit;
 mod check;
 mod demo;
+mod run;
 mod table;
 
 use std::process::ExitCode;
@@ -24,6 +25,8 @@ pub enum Command {
     Audit(audit::AuditArgs),
     /// Validate a workspace against the headers of its data; exit 1 on errors
     Check(check::CheckArgs),
+    /// Segment every customer: valuation tables, or membership (--out) and summary (--summary) files
+    Run(run::RunArgs),
     /// Write the demo data (customers.csv, orders.csv) and its workspace into a new or empty folder
     Demo(demo::DemoArgs),
 }
@@ -42,6 +45,7 @@ pub fn main() -> ExitCode {
         Some(Command::Audit(a)) => audit::run(a),
         Some(Command::Check(a)) => check::run(a),
         Some(Command::Demo(a)) => demo::run(a),
+        Some(Command::Run(a)) => run::run(a),
     };
     match result {
         Ok(code) => code,

@@ -4,6 +4,7 @@ pub mod data;
 pub mod error;
 pub mod eval;
 pub mod format;
+pub mod out;
 pub mod rules;
 pub mod stats;
 

@@ -1,3 +1,10 @@
 //! Evaluation: purchase-history fields, scores, criteria, exclusivity, valuation, the session cache.
 
+pub mod criteria;
+pub mod expr;
 pub mod fields;
+pub mod frame;
+pub mod purchase;
+pub mod scores;
+pub mod session;
+pub mod valuation;

@@ -1,6 +1,7 @@
 //! Rules: the workspace file (model, parsing, saving) and checking it against the data.
 
 pub mod check;
+pub mod condition;
 pub mod parse;
 pub mod save;
 pub mod workspace;

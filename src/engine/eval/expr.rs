@@ -1,0 +1,941 @@
+//! Type-checking and evaluating conditions over a frame, with SQL three-valued logic.
+
+use std::sync::Arc;
+
+use super::frame::{DType, Frame, NULL_CODE, TextVec, Vector};
+use crate::engine::rules::condition::{BinOp, ConditionError, Expr, Func};
+
+fn err(pos: Option<usize>, msg: impl Into<String>) -> ConditionError {
+    ConditionError {
+        message: msg.into(),
+        pos,
+        hint: None,
+    }
+}
+
+/// The first column position inside an expression, for error messages.
+fn pos(e: &Expr) -> Option<usize> {
+    match e {
+        Expr::Func { pos, .. } => Some(*pos),
+        _ => e.columns().first().map(|c| c.1),
+    }
+}
+
+fn literal_type(e: &Expr) -> Option<DType> {
+    Some(match e {
+        Expr::Bool(_) => DType::Bool,
+        Expr::Int(_) => DType::Int,
+        Expr::Float(_) => DType::Float,
+        Expr::Text(_) => DType::Text,
+        Expr::Date(_) => DType::Date,
+        _ => return None,
+    })
+}
+
+/// A text literal compared with a date becomes a date literal.
+fn coerce_to_date(e: Expr) -> Expr {
+    if let Expr::Text(s) = &e
+        && let Ok(d) = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+    {
+        return Expr::Date((d - crate::engine::data::infer::epoch()).num_days() as i32);
+    }
+    e
+}
+
+/// Check names and types; returns the expression (with literals coerced) and its type
+/// (`None` for a bare NULL).
+pub fn compile(
+    e: &Expr,
+    schema: &dyn Fn(&str) -> Option<DType>,
+    names: &[String],
+) -> Result<(Expr, Option<DType>), ConditionError> {
+    let c = |x: &Expr| compile(x, schema, names);
+    Ok(match e {
+        Expr::Null => (Expr::Null, None),
+        Expr::Column { name, pos } => match schema(name) {
+            Some(t) => (e.clone(), Some(t)),
+            None => {
+                let mut er = err(Some(*pos), format!("unknown column \"{name}\""));
+                er.hint =
+                    crate::engine::error::did_you_mean(name, names.iter().map(|s| s.as_str()))
+                        .map(|m| format!("did you mean \"{m}\"?"));
+                return Err(er);
+            }
+        },
+        Expr::Not(x) => {
+            let (x, t) = c(x)?;
+            want(t, DType::Bool, &x, "NOT")?;
+            (Expr::Not(Box::new(x)), Some(DType::Bool))
+        }
+        Expr::Neg(x) => {
+            let (x, t) = c(x)?;
+            if t.is_some_and(|t| !t.is_numeric()) {
+                return Err(err(pos(&x), "minus needs a number"));
+            }
+            (Expr::Neg(Box::new(x)), t)
+        }
+        Expr::Binary { op, l, r } => {
+            let (mut l, mut lt) = c(l)?;
+            let (mut r, mut rt) = c(r)?;
+            if op.is_comparison() {
+                if lt == Some(DType::Date) && rt == Some(DType::Text) {
+                    r = coerce_to_date(r);
+                    rt = literal_type(&r).or(rt);
+                }
+                if rt == Some(DType::Date) && lt == Some(DType::Text) {
+                    l = coerce_to_date(l);
+                    lt = literal_type(&l).or(lt);
+                }
+            }
+            let t = binary_type(*op, lt, rt).map_err(|m| err(pos(&l).or(pos(&r)), m))?;
+            (
+                Expr::Binary {
+                    op: *op,
+                    l: Box::new(l),
+                    r: Box::new(r),
+                },
+                t,
+            )
+        }
+        Expr::Between { e, lo, hi, negated } => {
+            let (x, _) = c(e)?;
+            let ge = c(&Expr::Binary {
+                op: BinOp::Ge,
+                l: Box::new(x.clone()),
+                r: lo.clone(),
+            })?
+            .0;
+            let le = c(&Expr::Binary {
+                op: BinOp::Le,
+                l: Box::new(x.clone()),
+                r: hi.clone(),
+            })?
+            .0;
+            let (Expr::Binary { r: lo, .. }, Expr::Binary { r: hi, .. }) = (ge, le) else {
+                unreachable!()
+            };
+            (
+                Expr::Between {
+                    e: Box::new(x),
+                    lo,
+                    hi,
+                    negated: *negated,
+                },
+                Some(DType::Bool),
+            )
+        }
+        Expr::InList { e, list, negated } => {
+            let (x, _) = c(e)?;
+            let mut out = Vec::new();
+            for item in list {
+                let b = c(&Expr::Binary {
+                    op: BinOp::Eq,
+                    l: Box::new(x.clone()),
+                    r: Box::new(item.clone()),
+                })?
+                .0;
+                let Expr::Binary { r, .. } = b else {
+                    unreachable!()
+                };
+                out.push(*r);
+            }
+            (
+                Expr::InList {
+                    e: Box::new(x),
+                    list: out,
+                    negated: *negated,
+                },
+                Some(DType::Bool),
+            )
+        }
+        Expr::Like {
+            e,
+            pattern,
+            negated,
+            ci,
+        } => {
+            let (x, t) = c(e)?;
+            if t.is_some_and(|t| t != DType::Text) {
+                return Err(err(
+                    pos(&x),
+                    format!(
+                        "LIKE needs text, but this is {}",
+                        t.map_or("null", |t| t.name())
+                    ),
+                ));
+            }
+            (
+                Expr::Like {
+                    e: Box::new(x),
+                    pattern: pattern.clone(),
+                    negated: *negated,
+                    ci: *ci,
+                },
+                Some(DType::Bool),
+            )
+        }
+        Expr::IsNull { e, negated } => (
+            Expr::IsNull {
+                e: Box::new(c(e)?.0),
+                negated: *negated,
+            },
+            Some(DType::Bool),
+        ),
+        Expr::Func { f, args, pos: p } => {
+            let mut cargs = Vec::new();
+            let mut types = Vec::new();
+            for a in args {
+                let (x, t) = c(a)?;
+                cargs.push(x);
+                types.push(t);
+            }
+            let name = f.name();
+            let t0 = types[0];
+            let bad = |what: &str| {
+                err(
+                    Some(*p),
+                    format!(
+                        "{name}() needs {what}, not {}",
+                        t0.map_or("null", |t| t.name())
+                    ),
+                )
+            };
+            let t = match f {
+                Func::Lower | Func::Upper | Func::Trim => {
+                    if t0.is_some_and(|t| t != DType::Text) {
+                        return Err(bad("text"));
+                    }
+                    Some(DType::Text)
+                }
+                Func::Length => {
+                    if t0.is_some_and(|t| t != DType::Text) {
+                        return Err(bad("text"));
+                    }
+                    Some(DType::Int)
+                }
+                Func::Abs | Func::Round => {
+                    if t0.is_some_and(|t| !t.is_numeric()) {
+                        return Err(bad("a number"));
+                    }
+                    if *f == Func::Round && t0 == Some(DType::Float) {
+                        Some(DType::Float)
+                    } else {
+                        t0
+                    }
+                }
+                Func::Year | Func::Month | Func::Day => {
+                    if t0.is_some_and(|t| t != DType::Date) {
+                        return Err(bad("a date"));
+                    }
+                    Some(DType::Int)
+                }
+                Func::Coalesce => {
+                    let mut t: Option<DType> = None;
+                    for x in types.iter().flatten() {
+                        t = Some(match (t, *x) {
+                            (None, x) => x,
+                            (Some(a), b) if a == b => a,
+                            (Some(a), b) if a.is_numeric() && b.is_numeric() => DType::Float,
+                            (Some(a), b) => {
+                                return Err(err(
+                                    Some(*p),
+                                    format!("coalesce() mixes {} and {}", a.name(), b.name()),
+                                ));
+                            }
+                        });
+                    }
+                    t
+                }
+            };
+            (
+                Expr::Func {
+                    f: *f,
+                    args: cargs,
+                    pos: *p,
+                },
+                t,
+            )
+        }
+        lit => (lit.clone(), literal_type(lit)),
+    })
+}
+
+fn want(t: Option<DType>, w: DType, e: &Expr, what: &str) -> Result<(), ConditionError> {
+    match t {
+        Some(x) if x != w => Err(err(
+            pos(e),
+            format!("{what} needs a {}, but this is {}", w.name(), x.name()),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn binary_type(op: BinOp, l: Option<DType>, r: Option<DType>) -> Result<Option<DType>, String> {
+    use DType::*;
+    match op {
+        BinOp::And | BinOp::Or => {
+            for t in [l, r].into_iter().flatten() {
+                if t != Bool {
+                    return Err(format!(
+                        "{} joins conditions, but one side is {} (compare it with something)",
+                        op.sql(),
+                        t.name()
+                    ));
+                }
+            }
+            Ok(Some(Bool))
+        }
+        _ if op.is_comparison() => match (l, r) {
+            (Some(a), Some(b)) if !(a == b || (a.is_numeric() && b.is_numeric())) => {
+                Err(format!("cannot compare {} with {}", a.name(), b.name()))
+            }
+            _ => Ok(Some(Bool)),
+        },
+        _ => {
+            for t in [l, r].into_iter().flatten() {
+                if !t.is_numeric() {
+                    return Err(format!(
+                        "{} needs numbers, but one side is {}",
+                        op.sql(),
+                        t.name()
+                    ));
+                }
+            }
+            Ok(match (op, l, r) {
+                (BinOp::Div, _, _) => Some(Float),
+                (_, Some(Float), _) | (_, _, Some(Float)) => Some(Float),
+                (_, None, _) | (_, _, None) => None,
+                _ => Some(Int),
+            })
+        }
+    }
+}
+
+/// A value during evaluation: a constant or a column.
+enum Val {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Text(String),
+    Date(i32),
+    Col(Arc<Vector>),
+}
+
+impl Val {
+    fn f64(&self, i: usize) -> Option<f64> {
+        match self {
+            Val::Int(x) => Some(*x as f64),
+            Val::Float(x) => Some(*x),
+            Val::Date(x) => Some(*x as f64),
+            Val::Col(v) => v.f64_at(i),
+            _ => None,
+        }
+    }
+    fn i64(&self, i: usize) -> Option<i64> {
+        match self {
+            Val::Int(x) => Some(*x),
+            Val::Date(x) => Some(*x as i64),
+            Val::Bool(b) => Some(*b as i64),
+            Val::Col(v) => match &**v {
+                Vector::Int(c) => c[i],
+                Vector::Date(c) => c[i].map(i64::from),
+                Vector::Bool(c) => c[i].map(i64::from),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+    fn bool(&self, i: usize) -> Option<bool> {
+        match self {
+            Val::Bool(b) => Some(*b),
+            Val::Col(v) => match &**v {
+                Vector::Bool(c) => c[i],
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+    fn text(&self, i: usize) -> Option<&str> {
+        match self {
+            Val::Text(s) => Some(s),
+            Val::Col(v) => match &**v {
+                Vector::Text(t) => t.get(i),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+    fn dtype(&self) -> Option<DType> {
+        Some(match self {
+            Val::Null => return None,
+            Val::Bool(_) => DType::Bool,
+            Val::Int(_) => DType::Int,
+            Val::Float(_) => DType::Float,
+            Val::Text(_) => DType::Text,
+            Val::Date(_) => DType::Date,
+            Val::Col(v) => v.dtype(),
+        })
+    }
+    fn into_vector(self, n: usize) -> Vector {
+        match self {
+            Val::Col(v) => Arc::try_unwrap(v).unwrap_or_else(|a| (*a).clone()),
+            Val::Null => Vector::Bool(vec![None; n]),
+            Val::Bool(b) => Vector::Bool(vec![Some(b); n]),
+            Val::Int(x) => Vector::Int(vec![Some(x); n]),
+            Val::Float(x) => Vector::Float(vec![Some(x); n]),
+            Val::Date(x) => Vector::Date(vec![Some(x); n]),
+            Val::Text(s) => Vector::Text(TextVec {
+                codes: vec![0; n],
+                dict: vec![s],
+            }),
+        }
+    }
+}
+
+fn col(v: Vector) -> Val {
+    Val::Col(Arc::new(v))
+}
+
+/// Evaluate a compiled expression over every row of `f`.
+pub fn eval(e: &Expr, f: &Frame) -> Vector {
+    ev(e, f).into_vector(f.len)
+}
+
+/// Evaluate a compiled condition: true, false or NULL per row.
+pub fn eval_bool(e: &Expr, f: &Frame) -> Vec<Option<bool>> {
+    match eval(e, f) {
+        Vector::Bool(b) => b,
+        other => (0..f.len)
+            .map(|i| if other.is_null(i) { None } else { Some(true) })
+            .collect(),
+    }
+}
+
+fn ev(e: &Expr, f: &Frame) -> Val {
+    let n = f.len;
+    match e {
+        Expr::Null => Val::Null,
+        Expr::Bool(b) => Val::Bool(*b),
+        Expr::Int(x) => Val::Int(*x),
+        Expr::Float(x) => Val::Float(*x),
+        Expr::Text(s) => Val::Text(s.clone()),
+        Expr::Date(d) => Val::Date(*d),
+        Expr::Column { name, .. } => match f.get(name) {
+            Some(v) => Val::Col(v.clone()),
+            None => Val::Null,
+        },
+        Expr::Not(x) => {
+            let v = ev(x, f);
+            col(Vector::Bool(
+                (0..n).map(|i| v.bool(i).map(|b| !b)).collect(),
+            ))
+        }
+        Expr::Neg(x) => {
+            let v = ev(x, f);
+            match v.dtype() {
+                Some(DType::Int) => col(Vector::Int(
+                    (0..n)
+                        .map(|i| v.i64(i).and_then(|x| x.checked_neg()))
+                        .collect(),
+                )),
+                _ => col(Vector::Float(
+                    (0..n).map(|i| v.f64(i).map(|x| -x)).collect(),
+                )),
+            }
+        }
+        Expr::Binary { op, l, r } => binary(*op, ev(l, f), ev(r, f), n),
+        Expr::Between { e, lo, hi, negated } => {
+            let x = ev(e, f);
+            let x2 = Val::Col(Arc::new(x.into_vector(n)));
+            let Val::Col(xv) = &x2 else { unreachable!() };
+            let a = binary(BinOp::Ge, Val::Col(xv.clone()), ev(lo, f), n);
+            let b = binary(BinOp::Le, Val::Col(xv.clone()), ev(hi, f), n);
+            let both = binary(BinOp::And, a, b, n);
+            if *negated {
+                col(Vector::Bool(
+                    (0..n).map(|i| both.bool(i).map(|b| !b)).collect(),
+                ))
+            } else {
+                both
+            }
+        }
+        Expr::InList { e, list, negated } => {
+            let x = Arc::new(ev(e, f).into_vector(n));
+            let mut acc = Val::Bool(false);
+            for item in list {
+                let eq = binary(BinOp::Eq, Val::Col(x.clone()), ev(item, f), n);
+                acc = binary(BinOp::Or, acc, eq, n);
+            }
+            if *negated {
+                col(Vector::Bool(
+                    (0..n).map(|i| acc.bool(i).map(|b| !b)).collect(),
+                ))
+            } else {
+                acc
+            }
+        }
+        Expr::Like {
+            e,
+            pattern,
+            negated,
+            ci,
+        } => {
+            let v = ev(e, f);
+            let m = LikePattern::new(pattern, *ci);
+            let neg = *negated;
+            text_map_bool(&v, n, |s| m.matches(s) != neg)
+        }
+        Expr::IsNull { e, negated } => {
+            let v = ev(e, f);
+            let is_null = |i: usize| match &v {
+                Val::Null => true,
+                Val::Col(c) => c.is_null(i),
+                _ => false,
+            };
+            col(Vector::Bool(
+                (0..n).map(|i| Some(is_null(i) != *negated)).collect(),
+            ))
+        }
+        Expr::Func { f: func, args, .. } => {
+            function(*func, args.iter().map(|a| ev(a, f)).collect(), args, n)
+        }
+    }
+}
+
+/// Apply a text → bool function, once per distinct value for dictionary columns.
+fn text_map_bool(v: &Val, n: usize, f: impl Fn(&str) -> bool) -> Val {
+    match v {
+        Val::Text(s) => Val::Bool(f(s)),
+        Val::Col(c) => match &**c {
+            Vector::Text(t) => {
+                let per: Vec<bool> = t.dict.iter().map(|s| f(s)).collect();
+                col(Vector::Bool(
+                    t.codes
+                        .iter()
+                        .map(|&c| (c != NULL_CODE).then(|| per[c as usize]))
+                        .collect(),
+                ))
+            }
+            _ => col(Vector::Bool(vec![None; n])),
+        },
+        _ => Val::Null,
+    }
+}
+
+fn cmp_result(op: BinOp, o: std::cmp::Ordering) -> bool {
+    use std::cmp::Ordering::*;
+    match op {
+        BinOp::Eq => o == Equal,
+        BinOp::Ne => o != Equal,
+        BinOp::Lt => o == Less,
+        BinOp::Le => o != Greater,
+        BinOp::Gt => o == Greater,
+        BinOp::Ge => o != Less,
+        _ => false,
+    }
+}
+
+fn binary(op: BinOp, l: Val, r: Val, n: usize) -> Val {
+    let (lt, rt) = (l.dtype(), r.dtype());
+    match op {
+        BinOp::And | BinOp::Or => {
+            let and = op == BinOp::And;
+            let kleene = |a: Option<bool>, b: Option<bool>| -> Option<bool> {
+                if and {
+                    match (a, b) {
+                        (Some(false), _) | (_, Some(false)) => Some(false),
+                        (Some(true), Some(true)) => Some(true),
+                        _ => None,
+                    }
+                } else {
+                    match (a, b) {
+                        (Some(true), _) | (_, Some(true)) => Some(true),
+                        (Some(false), Some(false)) => Some(false),
+                        _ => None,
+                    }
+                }
+            };
+            if !matches!(l, Val::Col(_)) && !matches!(r, Val::Col(_)) {
+                return match kleene(l.bool(0), r.bool(0)) {
+                    Some(b) => Val::Bool(b),
+                    None => Val::Null,
+                };
+            }
+            col(Vector::Bool(
+                (0..n).map(|i| kleene(l.bool(i), r.bool(i))).collect(),
+            ))
+        }
+        _ if op.is_comparison() => {
+            if lt.is_none() || rt.is_none() {
+                return Val::Null;
+            }
+            match (lt.expect("typed"), rt.expect("typed")) {
+                (DType::Text, DType::Text) => {
+                    // dictionary fast path: column against a constant
+                    if let (Val::Col(_), Val::Text(s)) = (&l, &r) {
+                        let s = s.clone();
+                        return text_map_bool(&l, n, |x| cmp_result(op, x.cmp(s.as_str())));
+                    }
+                    if let (Val::Text(s), Val::Col(_)) = (&l, &r) {
+                        let s = s.clone();
+                        return text_map_bool(&r, n, |x| cmp_result(op, s.as_str().cmp(x)));
+                    }
+                    col(Vector::Bool(
+                        (0..n)
+                            .map(|i| Some(cmp_result(op, l.text(i)?.cmp(r.text(i)?))))
+                            .collect(),
+                    ))
+                }
+                (DType::Int, DType::Int)
+                | (DType::Date, DType::Date)
+                | (DType::Bool, DType::Bool) => col(Vector::Bool(
+                    (0..n)
+                        .map(|i| Some(cmp_result(op, l.i64(i)?.cmp(&r.i64(i)?))))
+                        .collect(),
+                )),
+                _ => col(Vector::Bool(
+                    (0..n)
+                        .map(|i| l.f64(i)?.partial_cmp(&r.f64(i)?).map(|o| cmp_result(op, o)))
+                        .collect(),
+                )),
+            }
+        }
+        _ => {
+            if lt.is_none() || rt.is_none() {
+                return Val::Null;
+            }
+            let ints = lt == Some(DType::Int) && rt == Some(DType::Int) && op != BinOp::Div;
+            if ints {
+                let f = |a: i64, b: i64| match op {
+                    BinOp::Add => a.checked_add(b),
+                    BinOp::Sub => a.checked_sub(b),
+                    BinOp::Mul => a.checked_mul(b),
+                    BinOp::Mod => a.checked_rem(b),
+                    _ => None,
+                };
+                col(Vector::Int(
+                    (0..n).map(|i| f(l.i64(i)?, r.i64(i)?)).collect(),
+                ))
+            } else {
+                let f = |a: f64, b: f64| -> Option<f64> {
+                    let v = match op {
+                        BinOp::Add => a + b,
+                        BinOp::Sub => a - b,
+                        BinOp::Mul => a * b,
+                        BinOp::Div if b == 0.0 => return None,
+                        BinOp::Div => a / b,
+                        BinOp::Mod if b == 0.0 => return None,
+                        BinOp::Mod => a % b,
+                        _ => return None,
+                    };
+                    v.is_finite().then_some(v)
+                };
+                col(Vector::Float(
+                    (0..n).map(|i| f(l.f64(i)?, r.f64(i)?)).collect(),
+                ))
+            }
+        }
+    }
+}
+
+/// Round half away from zero to `digits` decimals (as SQL engines do on doubles: scale, round, unscale).
+pub fn round_half_away(x: f64, digits: i32) -> f64 {
+    if digits == 0 {
+        return x.round();
+    }
+    let p = 10f64.powi(digits);
+    (x * p).round() / p
+}
+
+fn function(func: Func, args: Vec<Val>, exprs: &[Expr], n: usize) -> Val {
+    let a = &args[0];
+    match func {
+        Func::Lower | Func::Upper | Func::Trim => {
+            let f = |s: &str| match func {
+                Func::Lower => s.to_lowercase(),
+                Func::Upper => s.to_uppercase(),
+                _ => s.trim().to_string(),
+            };
+            match a {
+                Val::Text(s) => Val::Text(f(s)),
+                Val::Col(c) => match &**c {
+                    Vector::Text(t) => col(Vector::Text(TextVec {
+                        codes: t.codes.clone(),
+                        dict: t.dict.iter().map(|s| f(s)).collect(),
+                    })),
+                    _ => Val::Null,
+                },
+                _ => Val::Null,
+            }
+        }
+        Func::Length => match a {
+            Val::Text(s) => Val::Int(s.chars().count() as i64),
+            Val::Col(c) => match &**c {
+                Vector::Text(t) => {
+                    let per: Vec<i64> = t.dict.iter().map(|s| s.chars().count() as i64).collect();
+                    col(Vector::Int(
+                        t.codes
+                            .iter()
+                            .map(|&c| (c != NULL_CODE).then(|| per[c as usize]))
+                            .collect(),
+                    ))
+                }
+                _ => Val::Null,
+            },
+            _ => Val::Null,
+        },
+        Func::Abs => match a.dtype() {
+            Some(DType::Int) => col(Vector::Int(
+                (0..n)
+                    .map(|i| a.i64(i).and_then(|x| x.checked_abs()))
+                    .collect(),
+            )),
+            Some(_) => col(Vector::Float(
+                (0..n).map(|i| a.f64(i).map(f64::abs)).collect(),
+            )),
+            None => Val::Null,
+        },
+        Func::Round => {
+            let digits = match exprs.get(1) {
+                Some(Expr::Int(d)) => *d as i32,
+                _ => 0,
+            };
+            match a.dtype() {
+                Some(DType::Int) if digits >= 0 => args.into_iter().next().unwrap_or(Val::Null),
+                Some(DType::Int) => col(Vector::Int(
+                    (0..n)
+                        .map(|i| a.f64(i).map(|x| round_half_away(x, digits) as i64))
+                        .collect(),
+                )),
+                Some(_) => col(Vector::Float(
+                    (0..n)
+                        .map(|i| a.f64(i).map(|x| round_half_away(x, digits)))
+                        .collect(),
+                )),
+                None => Val::Null,
+            }
+        }
+        Func::Year | Func::Month | Func::Day => {
+            use chrono::Datelike;
+            let ep = crate::engine::data::infer::epoch();
+            let part = |d: i64| {
+                let date = ep + chrono::Duration::days(d);
+                match func {
+                    Func::Year => date.year() as i64,
+                    Func::Month => date.month() as i64,
+                    _ => date.day() as i64,
+                }
+            };
+            col(Vector::Int((0..n).map(|i| a.i64(i).map(part)).collect()))
+        }
+        Func::Coalesce => {
+            let types: Vec<DType> = args.iter().filter_map(|v| v.dtype()).collect();
+            let Some(&t0) = types.first() else {
+                return Val::Null;
+            };
+            if types.iter().all(|t| *t == DType::Text) {
+                let v: Vec<Option<&str>> = (0..n)
+                    .map(|i| args.iter().find_map(|x| x.text(i)))
+                    .collect();
+                return col(Vector::Text(TextVec::from_values(v.into_iter())));
+            }
+            if types.iter().all(|t| *t == t0)
+                && matches!(t0, DType::Int | DType::Date | DType::Bool)
+            {
+                let v: Vec<Option<i64>> =
+                    (0..n).map(|i| args.iter().find_map(|x| x.i64(i))).collect();
+                return col(match t0 {
+                    DType::Int => Vector::Int(v),
+                    DType::Date => {
+                        Vector::Date(v.into_iter().map(|x| x.map(|d| d as i32)).collect())
+                    }
+                    _ => Vector::Bool(v.into_iter().map(|x| x.map(|b| b != 0)).collect()),
+                });
+            }
+            col(Vector::Float(
+                (0..n).map(|i| args.iter().find_map(|x| x.f64(i))).collect(),
+            ))
+        }
+    }
+}
+
+/// SQL LIKE: `%` any run, `_` one character; ILIKE compares case-insensitively.
+pub struct LikePattern {
+    parts: Vec<LikeTok>,
+    ci: bool,
+}
+
+enum LikeTok {
+    Any,
+    One,
+    Lit(char),
+}
+
+impl LikePattern {
+    pub fn new(p: &str, ci: bool) -> Self {
+        let p = if ci { p.to_lowercase() } else { p.to_string() };
+        let parts = p
+            .chars()
+            .map(|c| match c {
+                '%' => LikeTok::Any,
+                '_' => LikeTok::One,
+                c => LikeTok::Lit(c),
+            })
+            .collect();
+        LikePattern { parts, ci }
+    }
+
+    pub fn matches(&self, s: &str) -> bool {
+        let s: Vec<char> = if self.ci {
+            s.to_lowercase().chars().collect()
+        } else {
+            s.chars().collect()
+        };
+        // iterative wildcard match with backtracking to the last %
+        let (mut i, mut j) = (0usize, 0usize);
+        let (mut star, mut mark) = (None::<usize>, 0usize);
+        while i < s.len() {
+            match self.parts.get(j) {
+                Some(LikeTok::One) => {
+                    i += 1;
+                    j += 1;
+                }
+                Some(LikeTok::Lit(c)) if *c == s[i] => {
+                    i += 1;
+                    j += 1;
+                }
+                Some(LikeTok::Any) => {
+                    star = Some(j);
+                    mark = i;
+                    j += 1;
+                }
+                _ => match star {
+                    Some(sj) => {
+                        j = sj + 1;
+                        mark += 1;
+                        i = mark;
+                    }
+                    None => return false,
+                },
+            }
+        }
+        while matches!(self.parts.get(j), Some(LikeTok::Any)) {
+            j += 1;
+        }
+        j == self.parts.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::rules::condition::parse_condition;
+
+    fn frame() -> Frame {
+        let mut f = Frame::new(4);
+        f.set("age", Vector::Int(vec![Some(20), Some(40), None, Some(60)]));
+        f.set(
+            "x",
+            Vector::Float(vec![Some(2.5), Some(-1.0), Some(0.0), None]),
+        );
+        f.set(
+            "city",
+            Vector::Text(TextVec::from_values(
+                [Some("Rīga"), Some("Baku"), None, Some("riga")].into_iter(),
+            )),
+        );
+        f.set(
+            "d",
+            Vector::Date(vec![Some(0), Some(19000), Some(20000), None]),
+        );
+        f
+    }
+
+    fn run(cond: &str) -> Vec<Option<bool>> {
+        let f = frame();
+        let e = parse_condition(cond).unwrap();
+        let (c, _) =
+            compile(&e, &|n| f.dtype_of(n), &f.names).unwrap_or_else(|e| panic!("{cond}: {e}"));
+        eval_bool(&c, &f)
+    }
+
+    const T: Option<bool> = Some(true);
+    const F: Option<bool> = Some(false);
+    const N: Option<bool> = None;
+
+    #[test]
+    fn three_valued_logic() {
+        assert_eq!(run("age > 30"), vec![F, T, N, T]);
+        assert_eq!(run("NOT (age > 30)"), vec![T, F, N, F]);
+        assert_eq!(run("age > 30 OR TRUE"), vec![T, T, T, T]);
+        assert_eq!(run("age > 30 AND FALSE"), vec![F, F, F, F]);
+        assert_eq!(run("age > 30 AND TRUE"), vec![F, T, N, T]);
+        assert_eq!(run("age IS NULL"), vec![F, F, T, F]);
+        assert_eq!(run("age = NULL"), vec![N, N, N, N]);
+        assert_eq!(run("age IN (20, 60)"), vec![T, F, N, T]);
+        assert_eq!(run("age NOT IN (20, NULL)"), vec![F, N, N, N]);
+        assert_eq!(run("age BETWEEN 40 AND 60"), vec![F, T, N, T]);
+        assert_eq!(run("age NOT BETWEEN 40 AND 60"), vec![T, F, N, F]);
+    }
+
+    #[test]
+    fn arithmetic_and_functions() {
+        assert_eq!(run("age / 40 = 0.5"), vec![T, F, N, F]);
+        assert_eq!(run("age % 40 = 20"), vec![T, F, N, T]);
+        assert_eq!(run("x / 0 IS NULL"), vec![T, T, T, T]);
+        assert_eq!(run("abs(x) = 1"), vec![F, T, F, N]);
+        assert_eq!(run("round(x) = 3"), vec![T, F, F, N]);
+        assert_eq!(run("coalesce(age, 0) = 0"), vec![F, F, T, F]);
+        assert_eq!(run("lower(city) = 'rīga'"), vec![T, F, N, F]);
+        assert_eq!(run("length(city) = 4"), vec![T, T, N, T]);
+        assert_eq!(run("year(d) = 2022"), vec![F, T, F, N]);
+        assert_eq!(run("d >= '2022-01-01'"), vec![F, T, T, N]);
+        assert_eq!(run("d < DATE '1970-01-02'"), vec![T, F, F, N]);
+    }
+
+    #[test]
+    fn like_and_ilike() {
+        assert_eq!(run("city LIKE 'R%'"), vec![T, F, N, F]);
+        assert_eq!(run("city ILIKE 'r_ga'"), vec![T, F, N, T]);
+        assert_eq!(run("city LIKE 'r_ga'"), vec![F, F, N, T]);
+        assert_eq!(run("city ILIKE 'RĪ%'"), vec![T, F, N, F]);
+        assert_eq!(run("city NOT LIKE '%a%'"), vec![F, F, N, F]);
+        let p = LikePattern::new("a%b%c", false);
+        assert!(p.matches("abc") && p.matches("aXbYc") && p.matches("abbc") && !p.matches("acb"));
+    }
+
+    #[test]
+    fn type_errors_have_positions() {
+        let f = frame();
+        let chk = |c: &str| {
+            compile(&parse_condition(c).unwrap(), &|n| f.dtype_of(n), &f.names).unwrap_err()
+        };
+        let e = chk("city > 3");
+        assert!(
+            e.message.contains("cannot compare text with integer"),
+            "{e}"
+        );
+        assert_eq!(e.pos, Some(1));
+        let e = chk("age > 3 AND agee < 2");
+        assert_eq!(e.message, "unknown column \"agee\"");
+        assert_eq!(e.pos, Some(13));
+        assert_eq!(e.hint.as_deref(), Some("did you mean \"age\"?"));
+        assert!(chk("age AND TRUE").message.contains("AND joins conditions"));
+        assert!(
+            chk("upper(age) = 'A'")
+                .message
+                .contains("upper() needs text")
+        );
+    }
+
+    #[test]
+    fn rounding_is_half_away_from_zero() {
+        assert_eq!(round_half_away(2.5, 0), 3.0);
+        assert_eq!(round_half_away(-2.5, 0), -3.0);
+        assert_eq!(round_half_away(12.345, 2), 12.35);
+        assert_eq!(round_half_away(-0.5, 0), -1.0);
+        assert_eq!(round_half_away(0.125, 2), 0.13);
+        assert_eq!(round_half_away(1.23456, 2), 1.23);
+    }
+}

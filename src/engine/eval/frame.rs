@@ -1,0 +1,242 @@
+//! Columnar values for evaluation: nullable typed vectors, text dictionary-encoded, built from tables.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use polars::prelude::*;
+
+/// The type of a value in a condition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DType {
+    Bool,
+    Int,
+    Float,
+    Text,
+    Date,
+}
+
+impl DType {
+    pub fn name(self) -> &'static str {
+        match self {
+            DType::Bool => "boolean",
+            DType::Int => "integer",
+            DType::Float => "number",
+            DType::Text => "text",
+            DType::Date => "date",
+        }
+    }
+    pub fn is_numeric(self) -> bool {
+        matches!(self, DType::Int | DType::Float)
+    }
+}
+
+/// Text stored once per distinct value; `NULL_CODE` marks a missing value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextVec {
+    pub codes: Vec<u32>,
+    pub dict: Vec<String>,
+}
+
+pub const NULL_CODE: u32 = u32::MAX;
+
+impl TextVec {
+    pub fn from_values<'a>(it: impl Iterator<Item = Option<&'a str>>) -> TextVec {
+        let mut map: HashMap<&'a str, u32> = HashMap::new();
+        let mut dict = Vec::new();
+        let codes = it
+            .map(|v| match v {
+                None => NULL_CODE,
+                Some(s) => *map.entry(s).or_insert_with(|| {
+                    dict.push(s.to_string());
+                    (dict.len() - 1) as u32
+                }),
+            })
+            .collect();
+        TextVec { codes, dict }
+    }
+
+    pub fn get(&self, i: usize) -> Option<&str> {
+        match self.codes[i] {
+            NULL_CODE => None,
+            c => Some(&self.dict[c as usize]),
+        }
+    }
+}
+
+/// One nullable column.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Vector {
+    Bool(Vec<Option<bool>>),
+    Int(Vec<Option<i64>>),
+    Float(Vec<Option<f64>>),
+    /// Days since 1970-01-01 (date-times count by calendar day).
+    Date(Vec<Option<i32>>),
+    Text(TextVec),
+}
+
+impl Vector {
+    pub fn dtype(&self) -> DType {
+        match self {
+            Vector::Bool(_) => DType::Bool,
+            Vector::Int(_) => DType::Int,
+            Vector::Float(_) => DType::Float,
+            Vector::Date(_) => DType::Date,
+            Vector::Text(_) => DType::Text,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Vector::Bool(v) => v.len(),
+            Vector::Int(v) => v.len(),
+            Vector::Float(v) => v.len(),
+            Vector::Date(v) => v.len(),
+            Vector::Text(v) => v.codes.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn is_null(&self, i: usize) -> bool {
+        match self {
+            Vector::Bool(v) => v[i].is_none(),
+            Vector::Int(v) => v[i].is_none(),
+            Vector::Float(v) => v[i].is_none(),
+            Vector::Date(v) => v[i].is_none(),
+            Vector::Text(v) => v.codes[i] == NULL_CODE,
+        }
+    }
+
+    /// A number for numeric columns (dates as day numbers).
+    pub fn f64_at(&self, i: usize) -> Option<f64> {
+        match self {
+            Vector::Int(v) => v[i].map(|x| x as f64),
+            Vector::Float(v) => v[i],
+            Vector::Date(v) => v[i].map(f64::from),
+            Vector::Bool(v) => v[i].map(|b| b as i64 as f64),
+            Vector::Text(_) => None,
+        }
+    }
+
+    /// The value as text, for display and for writing.
+    pub fn text_at(&self, i: usize) -> Option<String> {
+        match self {
+            Vector::Bool(v) => v[i].map(|b| b.to_string()),
+            Vector::Int(v) => v[i].map(|x| x.to_string()),
+            Vector::Float(v) => v[i].map(|x| x.to_string()),
+            Vector::Date(v) => v[i].map(|d| crate::engine::data::values::show_day(d as i64)),
+            Vector::Text(t) => t.get(i).map(str::to_string),
+        }
+    }
+
+    /// Keep the rows at `idx`, in that order.
+    pub fn take(&self, idx: &[usize]) -> Vector {
+        match self {
+            Vector::Bool(v) => Vector::Bool(idx.iter().map(|&i| v[i]).collect()),
+            Vector::Int(v) => Vector::Int(idx.iter().map(|&i| v[i]).collect()),
+            Vector::Float(v) => Vector::Float(idx.iter().map(|&i| v[i]).collect()),
+            Vector::Date(v) => Vector::Date(idx.iter().map(|&i| v[i]).collect()),
+            Vector::Text(t) => Vector::Text(TextVec {
+                codes: idx.iter().map(|&i| t.codes[i]).collect(),
+                dict: t.dict.clone(),
+            }),
+        }
+    }
+
+    /// Convert a table column.
+    pub fn from_series(s: &Series) -> PolarsResult<Vector> {
+        Ok(match s.dtype() {
+            DataType::Boolean => Vector::Bool(s.bool()?.iter().collect()),
+            DataType::Int8
+            | DataType::Int16
+            | DataType::Int32
+            | DataType::Int64
+            | DataType::UInt8
+            | DataType::UInt16
+            | DataType::UInt32 => Vector::Int(s.cast(&DataType::Int64)?.i64()?.iter().collect()),
+            DataType::UInt64 => Vector::Float(s.cast(&DataType::Float64)?.f64()?.iter().collect()),
+            DataType::Float32 | DataType::Float64 => Vector::Float(
+                s.cast(&DataType::Float64)?
+                    .f64()?
+                    .iter()
+                    .map(|v| v.filter(|x| !x.is_nan()))
+                    .collect(),
+            ),
+            DataType::Date => Vector::Date(s.cast(&DataType::Int32)?.i32()?.iter().collect()),
+            DataType::Datetime(tu, _) => {
+                let per_day: i64 = match tu {
+                    TimeUnit::Milliseconds => 86_400_000,
+                    TimeUnit::Microseconds => 86_400_000_000,
+                    TimeUnit::Nanoseconds => 86_400_000_000_000,
+                };
+                Vector::Date(
+                    s.cast(&DataType::Int64)?
+                        .i64()?
+                        .iter()
+                        .map(|v| v.map(|x| x.div_euclid(per_day) as i32))
+                        .collect(),
+                )
+            }
+            DataType::String => Vector::Text(TextVec::from_values(s.str()?.iter())),
+            _ => {
+                let t = s.cast(&DataType::String)?;
+                Vector::Text(TextVec::from_values(t.str()?.iter()))
+            }
+        })
+    }
+}
+
+/// Named columns of equal length.
+#[derive(Debug, Clone, Default)]
+pub struct Frame {
+    pub len: usize,
+    pub names: Vec<String>,
+    pub cols: Vec<Arc<Vector>>,
+}
+
+impl Frame {
+    pub fn new(len: usize) -> Frame {
+        Frame {
+            len,
+            names: vec![],
+            cols: vec![],
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Arc<Vector>> {
+        self.names
+            .iter()
+            .position(|n| n == name)
+            .map(|i| &self.cols[i])
+    }
+
+    /// Add or replace a column.
+    pub fn set(&mut self, name: &str, v: Vector) {
+        debug_assert_eq!(v.len(), self.len, "column {name}");
+        match self.names.iter().position(|n| n == name) {
+            Some(i) => self.cols[i] = Arc::new(v),
+            None => {
+                self.names.push(name.to_string());
+                self.cols.push(Arc::new(v));
+            }
+        }
+    }
+
+    /// Convert the named columns of a table (all when `only` is None).
+    pub fn from_df(df: &DataFrame, only: Option<&[String]>) -> PolarsResult<Frame> {
+        let mut f = Frame::new(df.height());
+        for c in df.columns() {
+            if only.is_some_and(|o| !o.iter().any(|x| x == c.name().as_str())) {
+                continue;
+            }
+            f.set(c.name(), Vector::from_series(c.as_materialized_series())?);
+        }
+        Ok(f)
+    }
+
+    pub fn dtype_of(&self, name: &str) -> Option<DType> {
+        self.get(name).map(|v| v.dtype())
+    }
+}
