@@ -659,3 +659,44 @@ fn run_equals_duckdb_on_the_benchmark_kit() {
     assert_eq!(a.lines().count(), 10_001);
     assert!(a == b, "membership differs from DuckDB's");
 }
+
+#[test]
+fn check_parses_conditions_and_resolves_their_names() {
+    let d = demo_dir();
+    let wsp = d.path().join("w/demo.strata.toml");
+    let text = std::fs::read_to_string(&wsp)
+        .unwrap()
+        .replace(
+            "when = \"orders = 1\"",
+            "when = \"orders = 1 AND recncy_days < 30\"",
+        )
+        .replace(
+            "orders_filter = \"amount <> 0\"",
+            "orders_filter = \"amount <> 0 AND (SELECT 1) = 1\"",
+        );
+    std::fs::write(&wsp, &text).unwrap();
+    let (code, _, err) = run(&["check", &wsp.to_string_lossy()]);
+    assert_eq!(code, 1);
+    let line = text
+        .lines()
+        .position(|l| l.contains("recncy_days"))
+        .unwrap()
+        + 1;
+    let col = text
+        .lines()
+        .nth(line - 1)
+        .unwrap()
+        .find("recncy_days")
+        .unwrap()
+        + 1;
+    assert!(
+        err.contains(&format!(":{line}:{col}: unknown column \"recncy_days\"")),
+        "{err}"
+    );
+    assert!(err.contains("did you mean \"recency_days\"?"), "{err}");
+    assert!(
+        err.contains("subquery is not allowed") && err.contains("data.orders_filter"),
+        "{err}"
+    );
+    assert!(err.contains("2 problems found"), "{err}");
+}

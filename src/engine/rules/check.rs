@@ -204,6 +204,8 @@ pub fn check_against(ws: &Workspace, h: &Headers) -> Vec<Diagnostic> {
     names.extend(derived.iter().cloned());
     let known: HashSet<&str> = names.iter().map(|s| s.as_str()).collect();
     let any_table_read = h.customers.is_some() || h.orders.is_some();
+    let known_ref = any_table_read.then_some((&known, names.as_slice()));
+    d.extend(check_conditions(ws, known_ref, h.orders.as_deref()));
     if any_table_read {
         for p in &ws.columns.pii {
             if !known.contains(p.value.as_str()) {
@@ -230,6 +232,92 @@ pub fn check_against(ws: &Workspace, h: &Headers) -> Vec<Diagnostic> {
                     &names,
                     "the data",
                 ));
+            }
+        }
+    }
+    d
+}
+
+/// A diagnostic at a position inside a condition string of the workspace.
+fn at_condition(
+    ws: &Workspace,
+    text: &Spanned<String>,
+    key: &str,
+    pos: Option<usize>,
+    msg: String,
+    hint: Option<String>,
+) -> Diagnostic {
+    let span = match pos {
+        Some(p) if text.span.end > text.span.start => {
+            let start = text.span.start
+                + 1
+                + ws.source[text.span.start + 1..]
+                    .chars()
+                    .take(p - 1)
+                    .map(char::len_utf8)
+                    .sum::<usize>();
+            start..start
+        }
+        _ => text.span.clone(),
+    };
+    ws.diag_at(&span, msg).key(key).hint_opt(hint)
+}
+
+/// Parse every condition and resolve every name it reads against `known` (when given).
+pub fn check_conditions(
+    ws: &Workspace,
+    known: Option<(&HashSet<&str>, &[String])>,
+    order_names: Option<&[String]>,
+) -> Vec<Diagnostic> {
+    let mut d = Vec::new();
+    let mut conds: Vec<(&Spanned<String>, String, bool)> = Vec::new();
+    if let Some(f) = &ws.data.orders_filter {
+        conds.push((f, "data.orders_filter".into(), true));
+    }
+    for c in &ws.criteria {
+        if let Rule::Segments(segs) = &c.rule {
+            for (i, s) in segs.iter().enumerate() {
+                conds.push((
+                    &s.when,
+                    format!("criteria.{}.segments[{i}].when", c.name.value),
+                    false,
+                ));
+            }
+        }
+    }
+    if let Some(v) = &ws.valuation.value {
+        conds.push((v, "valuation.value".into(), false));
+    }
+    if let Some(v) = &ws.valuation.cost {
+        conds.push((v, "valuation.cost".into(), false));
+    }
+    for m in &ws.valuation.measures {
+        conds.push((&m.expr, format!("valuation.measures.{}", m.name), false));
+    }
+    for (text, key, on_orders) in conds {
+        match super::condition::parse_condition(text) {
+            Err(e) => d.push(at_condition(ws, text, &key, e.pos, e.message, e.hint)),
+            Ok(expr) => {
+                let names: Option<(HashSet<&str>, &[String])> = if on_orders {
+                    order_names.map(|o| (o.iter().map(|s| s.as_str()).collect(), o))
+                } else {
+                    known.map(|(k, n)| (k.clone(), n))
+                };
+                let Some((set, all)) = names else { continue };
+                for (name, pos) in expr.columns() {
+                    if !set.contains(name) {
+                        let hint = did_you_mean(name, all.iter().map(|s| s.as_str()))
+                            .map(|m| format!("did you mean \"{m}\"?"));
+                        d.push(at_condition(
+                            ws,
+                            text,
+                            &key,
+                            Some(pos),
+                            format!("unknown column \"{name}\""),
+                            hint,
+                        ));
+                    }
+                }
             }
         }
     }
