@@ -41,28 +41,9 @@ pub struct Session {
     pub results: Vec<CriterionResult>,
 }
 
-fn ws_error(
-    ws: &Workspace,
-    span: &std::ops::Range<usize>,
-    key: &str,
-    e: &ConditionError,
-) -> EngineError {
-    // a condition's position maps into the file after the opening quote
-    let span = match e.pos {
-        Some(p) if span.end > span.start => {
-            let start = span.start
-                + 1
-                + ws.source[span.start + 1..]
-                    .chars()
-                    .take(p - 1)
-                    .map(char::len_utf8)
-                    .sum::<usize>();
-            start..start
-        }
-        _ => span.clone(),
-    };
+fn ws_error(ws: &Workspace, text: &Spanned<String>, key: &str, e: &ConditionError) -> EngineError {
     let d = ws
-        .diag_at(&span, e.message.clone())
+        .diag_at(&ws.condition_span(text, e.pos), e.message.clone())
         .key(key)
         .hint_opt(e.hint.clone());
     EngineError::Workspace(vec![d])
@@ -163,7 +144,7 @@ impl Session {
             if let Some(flt) = &ws.data.orders_filter {
                 let e = parse_condition(flt)
                     .and_then(|e| compile(&e, &|n| of.dtype_of(n), &of.names))
-                    .map_err(|e| ws_error(&ws, &flt.span, "data.orders_filter", &e))?;
+                    .map_err(|e| ws_error(&ws, flt, "data.orders_filter", &e))?;
                 for (k, b) in eval_bool(&e.0, &of).into_iter().enumerate() {
                     keep[k] = b == Some(true);
                 }
@@ -486,7 +467,7 @@ impl Session {
     fn numeric(&self, text: &Spanned<String>, key: &str) -> Result<Vec<Option<f64>>> {
         let e = parse_condition(text)
             .and_then(|e| compile(&e, &|n| self.base.dtype_of(n), &self.base.names))
-            .map_err(|e| ws_error(&self.ws, &text.span, key, &e))?;
+            .map_err(|e| ws_error(&self.ws, text, key, &e))?;
         if e.1.is_some_and(|t| !t.is_numeric()) {
             let ce = ConditionError {
                 message: format!(
@@ -496,7 +477,7 @@ impl Session {
                 pos: Some(1),
                 hint: None,
             };
-            return Err(ws_error(&self.ws, &text.span, key, &ce));
+            return Err(ws_error(&self.ws, text, key, &ce));
         }
         let v = eval(&e.0, &self.base);
         Ok((0..self.base.len).map(|i| v.f64_at(i)).collect())
@@ -522,7 +503,7 @@ impl Session {
                 MeasureKind::Share => {
                     let e = parse_condition(&m.expr)
                         .and_then(|e| compile(&e, &|x| self.base.dtype_of(x), &self.base.names))
-                        .map_err(|e| ws_error(&self.ws, &m.expr.span, &key, &e))?;
+                        .map_err(|e| ws_error(&self.ws, &m.expr, &key, &e))?;
                     eval_bool(&e.0, &self.base)
                         .into_iter()
                         .map(|b| Some(if b == Some(true) { 1.0 } else { 0.0 }))
@@ -562,7 +543,7 @@ impl Session {
         match (e.segment, &c.rule) {
             (Some(i), crate::engine::rules::Rule::Segments(s)) => ws_error(
                 &self.ws,
-                &s[i].when.span,
+                &s[i].when,
                 &format!("{key}.segments[{i}].when"),
                 &e.error,
             ),
@@ -575,7 +556,12 @@ impl Session {
                     .hint_opt(e.error.hint.clone());
                 EngineError::Workspace(vec![d])
             }
-            _ => ws_error(&self.ws, &c.name.span, &key, &e.error),
+            _ => EngineError::Workspace(vec![
+                self.ws
+                    .diag_at(&c.name.span, e.error.message.clone())
+                    .key(key)
+                    .hint_opt(e.error.hint.clone()),
+            ]),
         }
     }
 

@@ -379,6 +379,24 @@ impl Workspace {
         d.at(l, c)
     }
 
+    /// The source span of a 1-based character position inside a quoted condition string.
+    pub fn condition_span(&self, text: &Spanned<String>, pos: Option<usize>) -> Range<usize> {
+        match pos {
+            Some(p) if text.span.end > text.span.start && text.span.start < self.source.len() => {
+                let after_quote = &self.source[text.span.start + 1..];
+                let start = text.span.start
+                    + 1
+                    + after_quote
+                        .chars()
+                        .take(p.saturating_sub(1))
+                        .map(char::len_utf8)
+                        .sum::<usize>();
+                start..start
+            }
+            _ => text.span.clone(),
+        }
+    }
+
     pub fn criterion(&self, name: &str) -> Option<&Criterion> {
         self.criteria.iter().find(|c| c.name.value == name)
     }
