@@ -700,3 +700,29 @@ fn check_parses_conditions_and_resolves_their_names() {
     );
     assert!(err.contains("2 problems found"), "{err}");
 }
+
+#[test]
+fn explain_shows_every_rule_and_the_values_read() {
+    let d = demo_dir();
+    let ws = d.path().join("w/demo.strata.toml").to_string_lossy().to_string();
+    let (code, out, err) = run(&["explain", &ws, "--customer", "7", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let crit = v.as_array().unwrap();
+    assert_eq!(crit.len(), 8);
+    let lc = crit.iter().find(|c| c["criterion"] == "lifecycle").unwrap();
+    let rules = lc["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), 5);
+    // the segment is the first rule that is true
+    let first_true = rules.iter().find(|r| r["result"] == true).unwrap();
+    assert_eq!(lc["segment"], first_true["segment"]);
+    assert_eq!(rules[0]["values"][0][0], "orders");
+    // the membership file agrees
+    let m = d.path().join("m.csv");
+    run(&["run", &ws, "--out", &m.to_string_lossy()]);
+    let row = std::fs::read_to_string(&m).unwrap().lines().find(|l| l.starts_with("7,")).unwrap().to_string();
+    assert!(row.split(',').any(|x| x == lc["segment"].as_str().unwrap()), "{row}");
+    let (code, _, err) = run(&["explain", &ws, "--customer", "nobody"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("no customer with id"), "{err}");
+}

@@ -3,6 +3,7 @@
 mod audit;
 mod check;
 mod demo;
+mod explain;
 mod run;
 mod table;
 
@@ -27,6 +28,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Segment every customer: valuation tables, or membership (--out) and summary (--summary) files
     Run(run::RunArgs),
+    /// For each criterion: a customer's segment, every rule tried (true/false/NULL) and the values it read
+    Explain(explain::ExplainArgs),
     /// Write the demo data (customers.csv, orders.csv) and its workspace into a new or empty folder
     Demo(demo::DemoArgs),
 }
@@ -46,6 +49,7 @@ pub fn main() -> ExitCode {
         Some(Command::Check(a)) => check::run(a),
         Some(Command::Demo(a)) => demo::run(a),
         Some(Command::Run(a)) => run::run(a),
+        Some(Command::Explain(a)) => explain::run(a),
     };
     match result {
         Ok(code) => code,

@@ -304,3 +304,173 @@ pub fn assign(c: &Compiled, base: &Frame) -> Assignment {
         label,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::eval::frame::TextVec;
+    use crate::engine::eval::valuation::{Measures, value_segments};
+    use crate::engine::rules::{Segment, Spanned, Step, ValuationConfig};
+    use proptest::prelude::*;
+
+    fn frame(age: &[Option<i64>], city: &[Option<&str>]) -> Frame {
+        let mut f = Frame::new(age.len());
+        f.set("age", Vector::Int(age.to_vec()));
+        f.set(
+            "city",
+            Vector::Text(TextVec::from_values(city.iter().copied())),
+        );
+        f
+    }
+
+    fn criterion(rule: Rule, overlap: Overlap) -> Criterion {
+        Criterion {
+            name: Spanned::bare("c".into()),
+            step: Step::Demographic,
+            rule,
+            overlap,
+            otherwise: "other".into(),
+        }
+    }
+
+    fn segments(conds: &[&str]) -> Rule {
+        Rule::Segments(
+            conds
+                .iter()
+                .enumerate()
+                .map(|(i, c)| Segment {
+                    name: Spanned::bare(format!("s{i}")),
+                    when: Spanned::bare(c.to_string()),
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn bins_boundaries_and_nulls() {
+        let f = frame(&[Some(24), Some(25), Some(39), Some(40), None], &[None; 5]);
+        let rule = Rule::Bins {
+            column: Spanned::bare("age".into()),
+            edges: vec![25.0, 40.0],
+            labels: vec!["a".into(), "b".into(), "c".into()],
+        };
+        let a = assign(
+            &compile_criterion(&criterion(rule, Overlap::FirstMatch), &f).unwrap(),
+            &f,
+        );
+        let labels: Vec<&str> = (0..5).map(|i| a.label_of(i)).collect();
+        // closed below, open above: 25 is in [25, 40), 40 in >= 40; NULL goes to otherwise
+        assert_eq!(labels, vec!["a", "b", "b", "c", "other"]);
+        assert_eq!(a.exclusivity.verdict, Verdict::Exclusive);
+        assert_eq!(a.exclusivity.unassigned, 1);
+    }
+
+    #[test]
+    fn map_groups_and_unlisted_values() {
+        let f = frame(
+            &[None; 4],
+            &[Some("Rīga"), Some("Baku"), None, Some("Oslo")],
+        );
+        let rule = Rule::Map {
+            column: Spanned::bare("city".into()),
+            groups: vec![
+                ("baltic".into(), vec![MapValue::Text("Rīga".into())]),
+                ("caucasus".into(), vec![MapValue::Text("Baku".into())]),
+            ],
+        };
+        let a = assign(
+            &compile_criterion(&criterion(rule, Overlap::FirstMatch), &f).unwrap(),
+            &f,
+        );
+        assert_eq!(
+            (0..4).map(|i| a.label_of(i)).collect::<Vec<_>>(),
+            vec!["baltic", "caucasus", "other", "other"]
+        );
+    }
+
+    #[test]
+    fn overlaps_counted_whatever_the_order_and_strict_flags_them() {
+        let f = frame(&[Some(10), Some(30), Some(50), None], &[None; 4]);
+        let c = criterion(
+            segments(&["age > 20", "age > 40", "age < 100"]),
+            Overlap::Strict,
+        );
+        let a = assign(&compile_criterion(&c, &f).unwrap(), &f);
+        let ex = &a.exclusivity;
+        assert_eq!(ex.verdict, Verdict::Overlapping);
+        assert_eq!(
+            ex.matched,
+            vec![("s0".into(), 2), ("s1".into(), 1), ("s2".into(), 3)]
+        );
+        assert_eq!(ex.multi_matched, 2);
+        assert_eq!(ex.unassigned, 1);
+        let cells: Vec<(&str, &str, usize)> = ex
+            .overlaps
+            .iter()
+            .map(|o| (o.a.as_str(), o.b.as_str(), o.customers))
+            .collect();
+        assert_eq!(
+            cells,
+            vec![("s0", "s1", 1), ("s0", "s2", 2), ("s1", "s2", 1)]
+        );
+        assert_eq!(ex.overlaps[1].sample, vec![1, 2]);
+        assert_eq!(
+            (0..4).map(|i| a.label_of(i)).collect::<Vec<_>>(),
+            vec!["s2", "s0", "s0", "other"]
+        );
+    }
+
+    const CONDS: [&str; 8] = [
+        "age > 30",
+        "age <= 45",
+        "city = 'Rīga'",
+        "city IS NULL",
+        "age BETWEEN 20 AND 60",
+        "NOT (age > 50)",
+        "city IN ('Baku', 'Oslo') OR age < 18",
+        "age % 2 = 0",
+    ];
+
+    proptest! {
+        #[test]
+        fn every_customer_in_exactly_one_segment_and_first_match_is_the_audit_resolution(
+            ages in proptest::collection::vec(proptest::option::of(0i64..100), 1..60),
+            city_pick in proptest::collection::vec(0usize..4, 60),
+            rules in proptest::collection::vec(0usize..CONDS.len(), 1..5),
+        ) {
+            let cities = [Some("Rīga"), Some("Baku"), Some("Oslo"), None];
+            let n = ages.len();
+            let city: Vec<Option<&str>> = (0..n).map(|i| cities[city_pick[i]]).collect();
+            let f = frame(&ages, &city);
+            let conds: Vec<&str> = rules.iter().map(|&r| CONDS[r]).collect();
+            let c = criterion(segments(&conds), Overlap::FirstMatch);
+            let compiled = compile_criterion(&c, &f).unwrap();
+            let a = assign(&compiled, &f);
+            let Form::Segments(exprs) = &compiled.form else { unreachable!() };
+            let truth: Vec<Vec<Option<bool>>> = exprs.iter().map(|e| eval_bool(e, &f)).collect();
+            let mut multi = 0;
+            let mut none = 0;
+            for i in 0..n {
+                let hits: Vec<usize> = (0..exprs.len()).filter(|&k| truth[k][i] == Some(true)).collect();
+                let expected = hits.first().copied().unwrap_or(exprs.len());
+                prop_assert_eq!(a.label[i] as usize, expected);
+                multi += (hits.len() > 1) as usize;
+                none += hits.is_empty() as usize;
+            }
+            prop_assert_eq!(a.exclusivity.multi_matched, multi);
+            prop_assert_eq!(a.exclusivity.unassigned, none);
+            let value: Vec<Option<f64>> = ages.iter().map(|a| a.map(|x| x as f64)).collect();
+            let rows = value_segments(&a, &Measures { value: &value, cost: None, extra: &[] }, &ValuationConfig::default());
+            prop_assert_eq!(rows.iter().map(|r| r.customers).sum::<usize>(), n);
+            let share: f64 = rows.iter().map(|r| r.customer_share).sum();
+            prop_assert!((share - 1.0).abs() < 1e-9);
+            let last = rows.last().unwrap();
+            prop_assert!((last.cumulative_customer_share - 1.0).abs() < 1e-9);
+            let total: f64 = value.iter().flatten().sum();
+            if total > 0.0 {
+                let vs: f64 = rows.iter().map(|r| r.value_share).sum();
+                prop_assert!((vs - 1.0).abs() < 1e-9);
+            }
+        }
+    }
+}

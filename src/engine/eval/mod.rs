@@ -1,6 +1,7 @@
 //! Evaluation: purchase-history fields, scores, criteria, exclusivity, valuation, the session cache.
 
 pub mod criteria;
+pub mod explain;
 pub mod expr;
 pub mod fields;
 pub mod frame;
