@@ -704,7 +704,11 @@ fn check_parses_conditions_and_resolves_their_names() {
 #[test]
 fn explain_shows_every_rule_and_the_values_read() {
     let d = demo_dir();
-    let ws = d.path().join("w/demo.strata.toml").to_string_lossy().to_string();
+    let ws = d
+        .path()
+        .join("w/demo.strata.toml")
+        .to_string_lossy()
+        .to_string();
     let (code, out, err) = run(&["explain", &ws, "--customer", "7", "--json"]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
@@ -720,8 +724,16 @@ fn explain_shows_every_rule_and_the_values_read() {
     // the membership file agrees
     let m = d.path().join("m.csv");
     run(&["run", &ws, "--out", &m.to_string_lossy()]);
-    let row = std::fs::read_to_string(&m).unwrap().lines().find(|l| l.starts_with("7,")).unwrap().to_string();
-    assert!(row.split(',').any(|x| x == lc["segment"].as_str().unwrap()), "{row}");
+    let row = std::fs::read_to_string(&m)
+        .unwrap()
+        .lines()
+        .find(|l| l.starts_with("7,"))
+        .unwrap()
+        .to_string();
+    assert!(
+        row.split(',').any(|x| x == lc["segment"].as_str().unwrap()),
+        "{row}"
+    );
     let (code, _, err) = run(&["explain", &ws, "--customer", "nobody"]);
     assert_eq!(code, 1);
     assert!(err.contains("no customer with id"), "{err}");

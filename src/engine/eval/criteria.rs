@@ -450,10 +450,10 @@ mod tests {
             let truth: Vec<Vec<Option<bool>>> = exprs.iter().map(|e| eval_bool(e, &f)).collect();
             let mut multi = 0;
             let mut none = 0;
-            for i in 0..n {
-                let hits: Vec<usize> = (0..exprs.len()).filter(|&k| truth[k][i] == Some(true)).collect();
+            for (i, &label) in a.label.iter().enumerate() {
+                let hits: Vec<usize> = truth.iter().enumerate().filter(|(_, t)| t[i] == Some(true)).map(|(k, _)| k).collect();
                 let expected = hits.first().copied().unwrap_or(exprs.len());
-                prop_assert_eq!(a.label[i] as usize, expected);
+                prop_assert_eq!(label as usize, expected);
                 multi += (hits.len() > 1) as usize;
                 none += hits.is_empty() as usize;
             }
