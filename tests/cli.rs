@@ -738,3 +738,133 @@ fn explain_shows_every_rule_and_the_values_read() {
     assert_eq!(code, 1);
     assert!(err.contains("no customer with id"), "{err}");
 }
+
+#[test]
+fn json_and_ndjson_load_with_types() {
+    let d = tempfile::tempdir().unwrap();
+    let j = write(d.path(), "c.json", br#"[{"id": 1, "city": "Baku", "joined": "2024-01-31"}, {"id": 2, "city": null, "joined": "2023-05-01"}]"#);
+    let (code, out, err) = run(&["audit", "--json", &j]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["rows"], 2);
+    assert_eq!(v["profile"][0]["kind"], "integer");
+    assert_eq!(v["profile"][1]["nulls"], 1);
+    assert_eq!(v["profile"][2]["kind"], "date");
+    let n = write(
+        d.path(),
+        "c.ndjson",
+        b"{\"id\": 1, \"x\": 1.5}\n{\"id\": 2, \"x\": 2}\n",
+    );
+    let (code, out, err) = run(&["audit", "--json", &n]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["rows"], 2);
+    assert_eq!(v["profile"][1]["kind"], "number");
+    let bad = write(d.path(), "bad.json", b"[{\"id\": 1,");
+    let (code, _, err) = run(&["audit", &bad]);
+    assert_eq!(code, 1);
+    assert!(err.contains("not readable JSON"), "{err}");
+}
+
+/// A workspace over a Latin-1, semicolon-separated customers file, orders only by customer, and a
+/// joined survey; per-file options, joins and workspace audit all work together.
+#[test]
+fn workspace_file_options_joins_and_audit() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("c.txt"),
+        b"id;city;age\n1;K\xf8benhavn;30\n2;Li\xe8ge;45\n3;Rome;\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("survey.csv"),
+        "customer,answer\n2,quality\n1,price\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("o.csv"),
+        "cust,day,amount\n1,2024-01-02,10.5\n1,2024-02-01,5\n2,2024-01-15,-3\n9,2024-01-01,100\n",
+    )
+    .unwrap();
+    let ws = r#"version = 1
+[data]
+customers = { path = "c.txt", encoding = "latin-1", delimiter = ";" }
+orders = "o.csv"
+[[data.join]]
+path = "survey.csv"
+key = "customer"
+[columns]
+customer_id = "id"
+order_customer_id = "cust"
+order_date = "day"
+amount = "amount"
+[criteria.place]
+step = "geographic"
+map = { column = "city", groups = { nordic = ["København"], south = ["Rome", "Liège"] } }
+[criteria.benefit]
+step = "benefits"
+map = { column = "answer", groups = { price = ["price"], product = ["quality"] } }
+"#;
+    let wp = write(d.path(), "w.strata.toml", ws.as_bytes());
+    let (code, out, err) = run(&["check", &wp]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("ok:"), "{out}");
+    let m = d.path().join("m.csv");
+    let (code, _, err) = run(&[
+        "run",
+        &wp,
+        "--out",
+        &m.to_string_lossy(),
+        "--with",
+        "orders,revenue,answer",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("1 order rows whose customer is not in the customers table were left out"),
+        "{err}"
+    );
+    let csv = std::fs::read_to_string(&m).unwrap();
+    assert_eq!(
+        csv,
+        "customer_id,place,benefit,orders,revenue,answer\n1,nordic,price,2,15.5,price\n2,south,product,1,-3.0,quality\n3,south,unassigned,0,0.0,\n"
+    );
+    let (code, out, err) = run(&["audit", &wp]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("København")
+            && out.contains("3 rows × 3 columns")
+            && out.contains("4 rows × 3 columns"),
+        "{out}"
+    );
+}
+
+#[test]
+fn customers_derived_from_orders_take_the_most_frequent_attribute() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("o.csv"),
+        "InvoiceNo,CustomerID,InvoiceDate,Quantity,UnitPrice,Country\n1,b7,2011-01-01 10:00:00,2,1.5,UK\n1,b7,2011-01-01 10:00:00,1,2.0,UK\n2,b7,2011-01-03 09:00:00,1,1.0,France\nC3,a1,2011-01-02 12:00:00,-1,4.0,EIRE\n4,a1,2011-01-05 08:00:00,1,4.0,France\n5,,2011-01-05 08:00:00,1,9.0,UK\n",
+    )
+    .unwrap();
+    let ws = "version = 1\n[data]\norders = \"o.csv\"\n[columns]\norder_customer_id = \"CustomerID\"\norder_id = \"InvoiceNo\"\norder_date = \"InvoiceDate\"\nquantity = \"Quantity\"\nunit_price = \"UnitPrice\"\n[criteria.c]\nstep = \"geographic\"\nmap = { column = \"Country\", groups = { uk = [\"UK\"], eu = [\"France\", \"EIRE\"] } }\n";
+    let wp = write(d.path(), "w.strata.toml", ws.as_bytes());
+    let m = d.path().join("m.csv");
+    let (code, _, err) = run(&[
+        "run",
+        &wp,
+        "--out",
+        &m.to_string_lossy(),
+        "--with",
+        "Country,orders,revenue,recency_days,purchase_days",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("1 order rows without a customer id were left out"),
+        "{err}"
+    );
+    // as_of defaults to the day after the latest order (2011-01-06); ties in Country go to the smallest value
+    assert_eq!(
+        std::fs::read_to_string(&m).unwrap(),
+        "customer_id,c,Country,orders,revenue,recency_days,purchase_days\na1,eu,EIRE,2,0.0,1,2\nb7,uk,UK,2,6.0,3,2\n"
+    );
+}

@@ -1,0 +1,121 @@
+//! Benchmark: full evaluation and one-criterion recompute on demo data of a chosen size.
+//!
+//! `cargo bench --bench segmentation -- [--customers N ...] [--workspace WS] [--repeat K]`
+//! Demo data is generated once per size under the target directory and reused.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use strata::engine::data::demo::write_demo;
+use strata::engine::eval::session::Session;
+use strata::engine::rules::Rule;
+use strata::engine::rules::parse::load_workspace;
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+fn data_dir(n: usize) -> PathBuf {
+    let base = std::env::var("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from("target"));
+    let dir = base.join(format!("bench-data/demo-{n}"));
+    if !dir.join("demo.strata.toml").exists() {
+        let _ = std::fs::remove_dir_all(&dir);
+        let t = Instant::now();
+        let (c, o) = write_demo(&dir, n, 42).expect("demo data");
+        eprintln!(
+            "generated {c} customers, {o} order lines in {:.1} s",
+            t.elapsed().as_secs_f64()
+        );
+    }
+    dir.join("demo.strata.toml")
+}
+
+fn bench(ws_path: &Path, repeat: usize) {
+    let mut opens = Vec::new();
+    let mut session = None;
+    for _ in 0..repeat.max(1) {
+        let t = Instant::now();
+        let s = Session::open(load_workspace(ws_path).expect("workspace")).expect("evaluate");
+        opens.push(t.elapsed().as_secs_f64());
+        session = Some(s);
+    }
+    let mut s = session.expect("one run");
+    let n = s.base.len;
+    println!("{}: {} customers", ws_path.display(), n);
+    println!(
+        "  full evaluation (load, derive, score, all criteria, valuation): median {:.3} s of {}",
+        median(opens.clone()),
+        opens.len()
+    );
+    // one-criterion recompute: nudge a cut point (bins) and re-evaluate a rule list (segments)
+    for (i, c) in s.ws.criteria.clone().iter().enumerate() {
+        let kind = match &c.rule {
+            Rule::Bins { .. } => "bins",
+            Rule::Segments(_) => "segments",
+            Rule::Map { .. } => "map",
+        };
+        let mut times = Vec::new();
+        for k in 0..20 {
+            let mut c2 = c.clone();
+            if let Rule::Bins { edges, .. } = &mut c2.rule {
+                edges[0] += if k % 2 == 0 { 1.0 } else { -1.0 };
+            }
+            let t = Instant::now();
+            s.update_criterion(i, c2).expect("recompute");
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        println!(
+            "  recompute {:<12} ({kind:<8}): median {:7.2} ms",
+            c.name.value,
+            median(times)
+        );
+    }
+    println!("  peak memory: {:.0} MB", peak_rss_mb());
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    let mut sizes = Vec::new();
+    let mut workspace = None;
+    let mut repeat = 3;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--customers" => sizes.push(
+                it.next()
+                    .and_then(|v| v.parse().ok())
+                    .expect("--customers N"),
+            ),
+            "--workspace" => workspace = it.next().map(PathBuf::from),
+            "--repeat" => repeat = it.next().and_then(|v| v.parse().ok()).expect("--repeat K"),
+            _ => {}
+        }
+    }
+    if let Some(ws) = workspace {
+        bench(&ws, repeat);
+        return;
+    }
+    if sizes.is_empty() {
+        sizes.push(100_000);
+    }
+    for n in sizes {
+        bench(&data_dir(n), repeat);
+    }
+}
