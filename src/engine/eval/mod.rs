@@ -1,10 +1,12 @@
 //! Evaluation: purchase-history fields, scores, criteria, exclusivity, valuation, the session cache.
 
+pub mod compile;
 pub mod criteria;
 pub mod explain;
 pub mod expr;
 pub mod fields;
 pub mod frame;
+pub mod like;
 pub mod purchase;
 pub mod scores;
 pub mod session;

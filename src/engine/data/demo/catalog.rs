@@ -1,0 +1,228 @@
+//! What the demo retailer sells and where its customers live.
+
+pub(super) struct Country {
+    pub(super) name: &'static str,
+    pub(super) cities: &'static [(&'static str, &'static str, f64)],
+    pub(super) climate: &'static str,
+    pub(super) first: &'static [&'static str],
+    pub(super) last: &'static [&'static str],
+    pub(super) domain: &'static str,
+    pub(super) income: f64,
+}
+
+pub(super) const COUNTRIES: [Country; 6] = [
+    Country {
+        name: "Latvia",
+        cities: &[
+            ("Rīga", "Rīga", 2500.0),
+            ("Daugavpils", "Latgale", 1400.0),
+            ("Liepāja", "Kurzeme", 1200.0),
+            ("Sigulda", "Vidzeme", 120.0),
+        ],
+        climate: "temperate",
+        first: &[
+            "Jānis",
+            "Līga",
+            "Kārlis",
+            "Ilze",
+            "Mārtiņš",
+            "Anna",
+            "Ģirts",
+            "Zane",
+        ],
+        last: &[
+            "Bērziņš",
+            "Ozoliņa",
+            "Kalniņš",
+            "Liepiņa",
+            "Jansons",
+            "Krūmiņa",
+            "Zariņš",
+            "Vītola",
+        ],
+        domain: "inbox.lv",
+        income: 24000.0,
+    },
+    Country {
+        name: "Denmark",
+        cities: &[
+            ("København", "Hovedstaden", 7000.0),
+            ("Aarhus", "Midtjylland", 2000.0),
+            ("Odense", "Syddanmark", 1300.0),
+            ("Skagen", "Nordjylland", 80.0),
+        ],
+        climate: "oceanic",
+        first: &[
+            "Søren", "Mette", "Åse", "Jørgen", "Freja", "Mads", "Birgitte", "Ørjan",
+        ],
+        last: &[
+            "Jørgensen",
+            "Nørgaard",
+            "Ægidius",
+            "Hansen",
+            "Sørensen",
+            "Østergaard",
+            "Kjær",
+            "Møller",
+        ],
+        domain: "mail.dk",
+        income: 52000.0,
+    },
+    Country {
+        name: "Israel",
+        cities: &[
+            ("תל אביב", "Tel Aviv", 8500.0),
+            ("ירושלים", "Jerusalem", 7500.0),
+            ("חיפה", "Haifa", 4200.0),
+            ("מצפה רמון", "Southern", 25.0),
+        ],
+        climate: "mediterranean",
+        first: &["דוד", "שרה", "יוסף", "מרים", "נועה", "אברהם", "רחל", "איתי"],
+        last: &[
+            "כהן",
+            "לוי",
+            "מזרחי",
+            "פרץ",
+            "ביטון",
+            "אברהם",
+            "פרידמן",
+            "שפירא",
+        ],
+        domain: "walla.co.il",
+        income: 41000.0,
+    },
+    Country {
+        name: "Azerbaijan",
+        cities: &[
+            ("Bakı", "Abşeron", 1100.0),
+            ("Gəncə", "Gəncə-Daşkəsən", 950.0),
+            ("Sumqayıt", "Abşeron", 4000.0),
+            ("Şəki", "Şəki-Zaqatala", 60.0),
+        ],
+        climate: "semi-arid",
+        first: &[
+            "Əli", "Günay", "Rəşad", "Aygün", "Elçin", "Leyla", "Tural", "Nərgiz",
+        ],
+        last: &[
+            "Məmmədov",
+            "Əliyeva",
+            "Hüseynov",
+            "Qasımova",
+            "İsmayılov",
+            "Həsənova",
+            "Quliyev",
+            "Rzayeva",
+        ],
+        domain: "mail.az",
+        income: 9000.0,
+    },
+    Country {
+        name: "Bulgaria",
+        cities: &[
+            ("София", "Sofia City", 1000.0),
+            ("Пловдив", "Plovdiv", 3500.0),
+            ("Варна", "Varna", 1300.0),
+            ("Банско", "Blagoevgrad", 35.0),
+        ],
+        climate: "continental",
+        first: &[
+            "Иван",
+            "Мария",
+            "Георги",
+            "Елена",
+            "Димитър",
+            "Десислава",
+            "Николай",
+            "Йорданка",
+        ],
+        last: &[
+            "Петров",
+            "Георгиева",
+            "Иванов",
+            "Димитрова",
+            "Николов",
+            "Стоянова",
+            "Тодоров",
+            "Христова",
+        ],
+        domain: "abv.bg",
+        income: 14000.0,
+    },
+    Country {
+        name: "Germany",
+        cities: &[
+            ("Berlin", "Berlin", 4100.0),
+            ("München", "Bayern", 4700.0),
+            ("Köln", "Nordrhein-Westfalen", 2600.0),
+            ("Gößweinstein", "Bayern", 90.0),
+        ],
+        climate: "temperate",
+        first: &[
+            "Jürgen", "Sabine", "Lukas", "Günther", "Anja", "Björn", "Käthe", "Max",
+        ],
+        last: &[
+            "Müller", "Schäfer", "Weiß", "Groß", "Köhler", "Schmidt", "Böhm", "Krüger",
+        ],
+        domain: "web.de",
+        income: 45000.0,
+    },
+];
+
+pub(super) const COUNTRY_WEIGHTS: [(usize, f64); 6] = [
+    (0, 0.22),
+    (1, 0.16),
+    (2, 0.14),
+    (3, 0.14),
+    (4, 0.14),
+    (5, 0.20),
+];
+
+/// (product, category, base price)
+pub(super) const PRODUCTS: [(&str, &str, f64); 24] = [
+    ("Solar lantern", "garden", 24.0),
+    ("Compost bin", "garden", 49.0),
+    ("Seed kit", "garden", 12.5),
+    ("Rain barrel", "garden", 79.0),
+    ("Wireless earbuds", "electronics", 89.0),
+    ("Smart speaker", "electronics", 129.0),
+    ("E-reader", "electronics", 149.0),
+    ("Phone charger", "electronics", 19.9),
+    ("Linen shirt", "apparel", 45.0),
+    ("Wool socks", "apparel", 9.5),
+    ("Rain jacket", "apparel", 119.0),
+    ("Running shoes", "apparel", 99.0),
+    ("Cast iron pan", "home", 59.0),
+    ("Bamboo towels", "home", 29.0),
+    ("Desk lamp", "home", 39.0),
+    ("Ceramic mug", "home", 11.0),
+    ("Face cream", "beauty", 34.0),
+    ("Shampoo bar", "beauty", 8.9),
+    ("Perfume", "beauty", 72.0),
+    ("Board game", "toys", 35.0),
+    ("Wooden puzzle", "toys", 18.0),
+    ("Building blocks", "toys", 54.0),
+    ("Coffee beans", "grocery", 14.0),
+    ("Olive oil", "grocery", 16.5),
+];
+
+pub(super) const LIFESTYLES: [(&str, f64); 6] = [
+    ("green", 0.17),
+    ("outdoor", 0.15),
+    ("premium", 0.14),
+    ("tech", 0.18),
+    ("budget", 0.2),
+    ("family", 0.16),
+];
+pub(super) const BENEFITS: [(&str, f64); 5] = [
+    ("low price", 0.3),
+    ("quality", 0.25),
+    ("features", 0.15),
+    ("service", 0.12),
+    ("convenience", 0.18),
+];
+pub(super) const CHANNELS: [(&str, f64); 4] = [
+    ("web", 0.45),
+    ("store", 0.3),
+    ("app", 0.18),
+    ("phone", 0.07),
+];

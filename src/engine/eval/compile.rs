@@ -1,0 +1,310 @@
+//! Type-checking conditions against a frame's columns, coercing literals where SQL would.
+
+use super::frame::DType;
+use crate::engine::rules::condition::{BinOp, ConditionError, Expr, Func};
+
+fn err(pos: Option<usize>, msg: impl Into<String>) -> ConditionError {
+    ConditionError {
+        message: msg.into(),
+        pos,
+        hint: None,
+    }
+}
+
+/// The first column position inside an expression, for error messages.
+fn pos(e: &Expr) -> Option<usize> {
+    match e {
+        Expr::Func { pos, .. } => Some(*pos),
+        _ => e.columns().first().map(|c| c.1),
+    }
+}
+
+fn literal_type(e: &Expr) -> Option<DType> {
+    Some(match e {
+        Expr::Bool(_) => DType::Bool,
+        Expr::Int(_) => DType::Int,
+        Expr::Float(_) => DType::Float,
+        Expr::Text(_) => DType::Text,
+        Expr::Date(_) => DType::Date,
+        _ => return None,
+    })
+}
+
+/// A text literal compared with a date becomes a date literal.
+fn coerce_to_date(e: Expr) -> Expr {
+    if let Expr::Text(s) = &e
+        && let Ok(d) = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+    {
+        return Expr::Date((d - crate::engine::data::infer::epoch()).num_days() as i32);
+    }
+    e
+}
+
+/// Check names and types; returns the expression (with literals coerced) and its type
+/// (`None` for a bare NULL).
+pub fn compile(
+    e: &Expr,
+    schema: &dyn Fn(&str) -> Option<DType>,
+    names: &[String],
+) -> Result<(Expr, Option<DType>), ConditionError> {
+    let c = |x: &Expr| compile(x, schema, names);
+    Ok(match e {
+        Expr::Null => (Expr::Null, None),
+        Expr::Column { name, pos } => match schema(name) {
+            Some(t) => (e.clone(), Some(t)),
+            None => {
+                let mut er = err(Some(*pos), format!("unknown column \"{name}\""));
+                er.hint =
+                    crate::engine::error::did_you_mean(name, names.iter().map(|s| s.as_str()))
+                        .map(|m| format!("did you mean \"{m}\"?"));
+                return Err(er);
+            }
+        },
+        Expr::Not(x) => {
+            let (x, t) = c(x)?;
+            want(t, DType::Bool, &x, "NOT")?;
+            (Expr::Not(Box::new(x)), Some(DType::Bool))
+        }
+        Expr::Neg(x) => {
+            let (x, t) = c(x)?;
+            if t.is_some_and(|t| !t.is_numeric()) {
+                return Err(err(pos(&x), "minus needs a number"));
+            }
+            (Expr::Neg(Box::new(x)), t)
+        }
+        Expr::Binary { op, l, r } => {
+            let (mut l, mut lt) = c(l)?;
+            let (mut r, mut rt) = c(r)?;
+            if op.is_comparison() {
+                if lt == Some(DType::Date) && rt == Some(DType::Text) {
+                    r = coerce_to_date(r);
+                    rt = literal_type(&r).or(rt);
+                }
+                if rt == Some(DType::Date) && lt == Some(DType::Text) {
+                    l = coerce_to_date(l);
+                    lt = literal_type(&l).or(lt);
+                }
+            }
+            let t = binary_type(*op, lt, rt).map_err(|m| err(pos(&l).or(pos(&r)), m))?;
+            (
+                Expr::Binary {
+                    op: *op,
+                    l: Box::new(l),
+                    r: Box::new(r),
+                },
+                t,
+            )
+        }
+        Expr::Between { e, lo, hi, negated } => {
+            let (x, _) = c(e)?;
+            let ge = c(&Expr::Binary {
+                op: BinOp::Ge,
+                l: Box::new(x.clone()),
+                r: lo.clone(),
+            })?
+            .0;
+            let le = c(&Expr::Binary {
+                op: BinOp::Le,
+                l: Box::new(x.clone()),
+                r: hi.clone(),
+            })?
+            .0;
+            let (Expr::Binary { r: lo, .. }, Expr::Binary { r: hi, .. }) = (ge, le) else {
+                unreachable!()
+            };
+            (
+                Expr::Between {
+                    e: Box::new(x),
+                    lo,
+                    hi,
+                    negated: *negated,
+                },
+                Some(DType::Bool),
+            )
+        }
+        Expr::InList { e, list, negated } => {
+            let (x, _) = c(e)?;
+            let mut out = Vec::new();
+            for item in list {
+                let b = c(&Expr::Binary {
+                    op: BinOp::Eq,
+                    l: Box::new(x.clone()),
+                    r: Box::new(item.clone()),
+                })?
+                .0;
+                let Expr::Binary { r, .. } = b else {
+                    unreachable!()
+                };
+                out.push(*r);
+            }
+            (
+                Expr::InList {
+                    e: Box::new(x),
+                    list: out,
+                    negated: *negated,
+                },
+                Some(DType::Bool),
+            )
+        }
+        Expr::Like {
+            e,
+            pattern,
+            negated,
+            ci,
+        } => {
+            let (x, t) = c(e)?;
+            if t.is_some_and(|t| t != DType::Text) {
+                return Err(err(
+                    pos(&x),
+                    format!(
+                        "LIKE needs text, but this is {}",
+                        t.map_or("null", |t| t.name())
+                    ),
+                ));
+            }
+            (
+                Expr::Like {
+                    e: Box::new(x),
+                    pattern: pattern.clone(),
+                    negated: *negated,
+                    ci: *ci,
+                },
+                Some(DType::Bool),
+            )
+        }
+        Expr::IsNull { e, negated } => (
+            Expr::IsNull {
+                e: Box::new(c(e)?.0),
+                negated: *negated,
+            },
+            Some(DType::Bool),
+        ),
+        Expr::Func { f, args, pos: p } => {
+            let mut cargs = Vec::new();
+            let mut types = Vec::new();
+            for a in args {
+                let (x, t) = c(a)?;
+                cargs.push(x);
+                types.push(t);
+            }
+            let name = f.name();
+            let t0 = types[0];
+            let bad = |what: &str| {
+                err(
+                    Some(*p),
+                    format!(
+                        "{name}() needs {what}, not {}",
+                        t0.map_or("null", |t| t.name())
+                    ),
+                )
+            };
+            let t = match f {
+                Func::Lower | Func::Upper | Func::Trim => {
+                    if t0.is_some_and(|t| t != DType::Text) {
+                        return Err(bad("text"));
+                    }
+                    Some(DType::Text)
+                }
+                Func::Length => {
+                    if t0.is_some_and(|t| t != DType::Text) {
+                        return Err(bad("text"));
+                    }
+                    Some(DType::Int)
+                }
+                Func::Abs | Func::Round => {
+                    if t0.is_some_and(|t| !t.is_numeric()) {
+                        return Err(bad("a number"));
+                    }
+                    if *f == Func::Round && t0 == Some(DType::Float) {
+                        Some(DType::Float)
+                    } else {
+                        t0
+                    }
+                }
+                Func::Year | Func::Month | Func::Day => {
+                    if t0.is_some_and(|t| t != DType::Date) {
+                        return Err(bad("a date"));
+                    }
+                    Some(DType::Int)
+                }
+                Func::Coalesce => {
+                    let mut t: Option<DType> = None;
+                    for x in types.iter().flatten() {
+                        t = Some(match (t, *x) {
+                            (None, x) => x,
+                            (Some(a), b) if a == b => a,
+                            (Some(a), b) if a.is_numeric() && b.is_numeric() => DType::Float,
+                            (Some(a), b) => {
+                                return Err(err(
+                                    Some(*p),
+                                    format!("coalesce() mixes {} and {}", a.name(), b.name()),
+                                ));
+                            }
+                        });
+                    }
+                    t
+                }
+            };
+            (
+                Expr::Func {
+                    f: *f,
+                    args: cargs,
+                    pos: *p,
+                },
+                t,
+            )
+        }
+        lit => (lit.clone(), literal_type(lit)),
+    })
+}
+
+fn want(t: Option<DType>, w: DType, e: &Expr, what: &str) -> Result<(), ConditionError> {
+    match t {
+        Some(x) if x != w => Err(err(
+            pos(e),
+            format!("{what} needs a {}, but this is {}", w.name(), x.name()),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn binary_type(op: BinOp, l: Option<DType>, r: Option<DType>) -> Result<Option<DType>, String> {
+    use DType::*;
+    match op {
+        BinOp::And | BinOp::Or => {
+            for t in [l, r].into_iter().flatten() {
+                if t != Bool {
+                    return Err(format!(
+                        "{} joins conditions, but one side is {} (compare it with something)",
+                        op.sql(),
+                        t.name()
+                    ));
+                }
+            }
+            Ok(Some(Bool))
+        }
+        _ if op.is_comparison() => match (l, r) {
+            (Some(a), Some(b)) if !(a == b || (a.is_numeric() && b.is_numeric())) => {
+                Err(format!("cannot compare {} with {}", a.name(), b.name()))
+            }
+            _ => Ok(Some(Bool)),
+        },
+        _ => {
+            for t in [l, r].into_iter().flatten() {
+                if !t.is_numeric() {
+                    return Err(format!(
+                        "{} needs numbers, but one side is {}",
+                        op.sql(),
+                        t.name()
+                    ));
+                }
+            }
+            Ok(match (op, l, r) {
+                (BinOp::Div, _, _) => Some(Float),
+                (_, Some(Float), _) | (_, _, Some(Float)) => Some(Float),
+                (_, None, _) | (_, _, None) => None,
+                _ => Some(Int),
+            })
+        }
+    }
+}
