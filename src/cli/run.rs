@@ -9,6 +9,7 @@ use clap::Args;
 use super::table::{Align, render};
 use crate::engine::eval::criteria::Verdict;
 use crate::engine::eval::session::Session;
+use crate::engine::eval::valuation::crosstab;
 use crate::engine::format::{amount, percent, thousands};
 use crate::engine::out::membership::{refuse_inputs, write_membership};
 use crate::engine::out::summary::summary;
@@ -34,6 +35,9 @@ pub struct RunArgs {
     /// Mask personal-data columns (the workspace's pii list) in everything written
     #[arg(long)]
     pub mask_pii: bool,
+    /// Also print a cross-tab of two criteria (customers and value per cell), e.g. age_band,lifecycle
+    #[arg(long, value_delimiter = ',', num_args = 1)]
+    pub crosstab: Vec<String>,
 }
 
 pub fn run(a: RunArgs) -> Result<ExitCode> {
@@ -52,6 +56,9 @@ pub fn run(a: RunArgs) -> Result<ExitCode> {
     }
     if a.out.is_none() && a.summary.is_none() {
         print!("{}", tables(&s));
+    }
+    if !a.crosstab.is_empty() {
+        print!("{}", crosstab_text(&s, &a.crosstab)?);
     }
     let overlapping: Vec<&str> =
         s.ws.criteria
@@ -73,6 +80,59 @@ pub fn run(a: RunArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// A cross-tab of two criteria as text.
+fn crosstab_text(s: &Session, names: &[String]) -> Result<String> {
+    let [a, b] = names else {
+        anyhow::bail!("--crosstab takes two criteria, e.g. --crosstab age_band,lifecycle");
+    };
+    let find = |n: &str| {
+        s.ws.criteria
+            .iter()
+            .position(|c| c.name.value == n)
+            .ok_or_else(|| {
+                let all: Vec<&str> =
+                    s.ws.criteria
+                        .iter()
+                        .map(|c| c.name.value.as_str())
+                        .collect();
+                anyhow::anyhow!(
+                    "--crosstab: no criterion \"{n}\" (criteria: {})",
+                    all.join(", ")
+                )
+            })
+    };
+    let (ia, ib) = (find(a)?, find(b)?);
+    let t = crosstab(
+        &s.results[ia].assignment,
+        &s.results[ib].assignment,
+        &s.value,
+    );
+    let mut hdr: Vec<&str> = vec![a.as_str()];
+    hdr.extend(t.cols.iter().map(|c| c.as_str()));
+    let rows: Vec<Vec<String>> = t
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(r, name)| {
+            let mut row = vec![name.clone()];
+            row.extend((0..t.cols.len()).map(|c| {
+                format!(
+                    "{} · {}",
+                    thousands(t.customers[r][c] as u64),
+                    amount(t.value[r][c])
+                )
+            }));
+            row
+        })
+        .collect();
+    let mut al = vec![Align::Left];
+    al.extend(std::iter::repeat_n(Align::Right, t.cols.len()));
+    Ok(format!(
+        "\n{a} × {b} (customers · value)\n{}",
+        render(&hdr, &al, &rows, 40)
+    ))
+}
+
 /// The valuation tables of every criterion, as text.
 pub fn tables(s: &Session) -> String {
     let mut out = String::new();
@@ -84,6 +144,37 @@ pub fn tables(s: &Session) -> String {
         percent(s.pareto.top20_value_share),
         percent(s.pareto.customer_share_for_80pct_value)
     ));
+    if !s.scores.is_empty() {
+        let ph = &s.ws.purchase_history;
+        out.push_str(&format!(
+            "\nRFM scores ({}, {} bins; buyers only)\n",
+            ph.rfm_method.as_str(),
+            ph.rfm_bins
+        ));
+        for sc in &s.scores {
+            let counts: Vec<String> = sc
+                .counts
+                .iter()
+                .enumerate()
+                .map(|(k, n)| format!("{}: {}", k + 1, thousands(*n as u64)))
+                .collect();
+            let cuts: Vec<String> = sc
+                .cuts
+                .iter()
+                .map(|c| format!("{}", (c * 100.0).round() / 100.0))
+                .collect();
+            out.push_str(&format!(
+                "  {} on {}: cut at [{}]; customers per score {}\n",
+                sc.name,
+                sc.measure,
+                cuts.join(", "),
+                counts.join(", ")
+            ));
+            for w in &sc.warnings {
+                out.push_str(&format!("    ! {w}\n"));
+            }
+        }
+    }
     for (c, r) in s.ws.criteria.iter().zip(&s.results) {
         let ex = &r.assignment.exclusivity;
         let verdict = match ex.verdict {

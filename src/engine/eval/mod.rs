@@ -1,5 +1,6 @@
 //! Evaluation: purchase-history fields, scores, criteria, exclusivity, valuation, the session cache.
 
+mod assemble;
 pub mod compile;
 pub mod criteria;
 pub mod explain;
