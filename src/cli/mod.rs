@@ -18,10 +18,15 @@ use clap::{Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Colour theme of the wizard: dark (default), light, high-contrast, mono
+    #[arg(long, global = true)]
+    pub theme: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Open the wizard on a workspace, or on a data file (a workspace is made beside it from role suggestions)
+    Open(OpenArgs),
     /// Profile a data file (or a workspace's data) and list quality findings
     Audit(audit::AuditArgs),
     /// Validate a workspace against the headers of its data; exit 1 on errors
@@ -34,6 +39,12 @@ pub enum Command {
     Demo(demo::DemoArgs),
 }
 
+#[derive(Debug, clap::Args)]
+pub struct OpenArgs {
+    /// A workspace (*.strata.toml) or a data file
+    pub path: std::path::PathBuf,
+}
+
 /// A data or workspace problem: exit 1 (usage errors exit 2 through clap).
 fn fail(e: anyhow::Error) -> ExitCode {
     eprintln!("error: {e:#}");
@@ -44,7 +55,16 @@ fn fail(e: anyhow::Error) -> ExitCode {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        None => demo::describe_builtin(),
+        None => {
+            use std::io::IsTerminal;
+            if std::io::stdout().is_terminal() {
+                crate::tui::run(crate::tui::Source::Demo, cli.theme.as_deref())
+                    .map(|_| ExitCode::SUCCESS)
+            } else {
+                demo::describe_builtin()
+            }
+        }
+        Some(Command::Open(a)) => open(a, cli.theme.as_deref()),
         Some(Command::Audit(a)) => audit::run(a),
         Some(Command::Check(a)) => check::run(a),
         Some(Command::Demo(a)) => demo::run(a),
@@ -55,6 +75,16 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => fail(e),
     }
+}
+
+fn open(a: OpenArgs, theme: Option<&str>) -> anyhow::Result<ExitCode> {
+    let ws = if is_workspace(&a.path) {
+        a.path
+    } else {
+        crate::engine::rules::scaffold::open_or_create(&a.path)?
+    };
+    crate::tui::run(crate::tui::Source::Workspace(ws), theme)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Paths that name a workspace rather than a data file.

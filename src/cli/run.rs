@@ -42,7 +42,7 @@ pub struct RunArgs {
 
 pub fn run(a: RunArgs) -> Result<ExitCode> {
     let ws = load_workspace(&a.workspace)?;
-    let s = Session::open(ws)?;
+    let s = Session::open_reading(ws, Some(&a.with))?;
     for w in &s.warnings {
         eprintln!("warning: {w}");
     }

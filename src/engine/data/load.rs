@@ -95,7 +95,9 @@ fn decode(path: &Path, bytes: Vec<u8>, enc: TextEncoding) -> Result<String> {
 
 /// Read the text of a delimited file and the delimiter to use.
 fn delimited_text(path: &Path, opts: &ReadOptions) -> Result<(String, u8)> {
+    let timing = crate::engine::eval::session::Timing::new();
     let text = decode(path, read_bytes(path)?, opts.encoding)?;
+    timing.mark("  read and decode");
     if text.trim().is_empty() {
         return Err(err(
             path,
@@ -130,11 +132,51 @@ fn check_header(path: &Path, names: &[String]) -> Result<()> {
     Ok(())
 }
 
+/// The first `limit` bytes of a file (decompressed when gzip), cut after the last full line.
+fn read_prefix(path: &Path, limit: u64) -> Result<Vec<u8>> {
+    let f =
+        std::fs::File::open(path).map_err(|e| err(path, format!("cannot read the file: {e}")))?;
+    let mut magic = [0u8; 2];
+    let gz = std::io::Read::read(&mut &f, &mut magic)
+        .map(|n| n == 2 && magic == [0x1f, 0x8b])
+        .unwrap_or(false);
+    let f =
+        std::fs::File::open(path).map_err(|e| err(path, format!("cannot read the file: {e}")))?;
+    let mut buf = Vec::new();
+    let res = if gz {
+        flate2::read::MultiGzDecoder::new(f)
+            .take(limit)
+            .read_to_end(&mut buf)
+    } else {
+        f.take(limit).read_to_end(&mut buf)
+    };
+    if let Err(e) = res {
+        return Err(err(path, format!("cannot read the start of the file: {e}")));
+    }
+    if buf.len() as u64 == limit {
+        match buf.iter().rposition(|&b| b == b'\n') {
+            Some(p) => buf.truncate(p + 1),
+            // a first line longer than the limit: read it all
+            None => return read_bytes(path),
+        }
+    }
+    Ok(buf)
+}
+
 /// The column names of a file, reading as little as possible.
 pub fn read_headers(path: &Path, opts: &ReadOptions) -> Result<Vec<String>> {
     match format_of(path, opts)? {
         FileFormat::Csv => {
-            let (text, delim) = delimited_text(path, opts)?;
+            let text = decode(path, read_prefix(path, 1 << 20)?, opts.encoding)?;
+            if text.trim().is_empty() {
+                return Err(err(
+                    path,
+                    "the file is empty: a header row naming the columns is needed",
+                ));
+            }
+            let delim = opts
+                .delimiter
+                .unwrap_or_else(|| sniff::sniff_delimiter(text.as_bytes()));
             let names = sniff::header(&text, delim);
             check_header(path, &names)?;
             Ok(names)

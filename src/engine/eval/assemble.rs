@@ -303,7 +303,7 @@ pub(super) fn assemble(
             let Vector::Int(idv) = &ids else {
                 unreachable!()
             };
-            let map: HashMap<i64, u32> = idv
+            let map: HashMap<i64, u32, foldhash::fast::RandomState> = idv
                 .iter()
                 .enumerate()
                 .filter_map(|(i, x)| x.map(|x| (x, i as u32)))
@@ -321,7 +321,7 @@ pub(super) fn assemble(
                 }
             }
         } else {
-            let map: HashMap<String, u32> = (0..ids.len())
+            let map: HashMap<String, u32, foldhash::fast::RandomState> = (0..ids.len())
                 .filter_map(|i| id_text(&ids, i).map(|t| (t, i as u32)))
                 .collect();
             for &r in rows {

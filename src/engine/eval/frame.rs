@@ -41,7 +41,8 @@ pub const NULL_CODE: u32 = u32::MAX;
 
 impl TextVec {
     pub fn from_values<'a>(it: impl Iterator<Item = Option<&'a str>>) -> TextVec {
-        let mut map: HashMap<&'a str, u32> = HashMap::new();
+        let mut map: HashMap<&'a str, u32, foldhash::fast::RandomState> =
+            HashMap::with_hasher(Default::default());
         let mut dict = Vec::new();
         let codes = it
             .map(|v| match v {

@@ -76,6 +76,48 @@ fn mode_text(v: &Vector, rows: &[usize]) -> Option<String> {
     best.map(|b| b.0.to_string())
 }
 
+/// The most frequent text code among `rows` (ties: the smallest text); `NULL_CODE` when all are missing.
+fn mode_code(t: &TextVec, rows: &[usize], buf: &mut Vec<u32>) -> u32 {
+    buf.clear();
+    buf.extend(rows.iter().map(|&i| t.codes[i]).filter(|&c| c != NULL_CODE));
+    buf.sort_unstable();
+    let mut best = (NULL_CODE, 0usize);
+    let mut i = 0;
+    while i < buf.len() {
+        let mut j = i;
+        while j < buf.len() && buf[j] == buf[i] {
+            j += 1;
+        }
+        let better = j - i > best.1
+            || (j - i == best.1 && t.dict[buf[i] as usize] < t.dict[best.0 as usize]);
+        if better {
+            best = (buf[i], j - i);
+        }
+        i = j;
+    }
+    best.0
+}
+
+/// Most frequent value per customer of a text column, keeping its dictionary.
+fn mode_per_customer(v: &Vector, group_of: impl Fn(usize) -> Vec<usize>, n: usize) -> Vector {
+    match v {
+        Vector::Text(t) => {
+            let mut buf = Vec::new();
+            let codes = (0..n)
+                .map(|c| mode_code(t, &group_of(c), &mut buf))
+                .collect();
+            Vector::Text(TextVec {
+                codes,
+                dict: t.dict.clone(),
+            })
+        }
+        _ => {
+            let vals: Vec<Option<String>> = (0..n).map(|c| mode_text(v, &group_of(c))).collect();
+            Vector::Text(TextVec::from_values(vals.iter().map(|x| x.as_deref())))
+        }
+    }
+}
+
 /// The most frequent value of any column among `rows`, keeping its type (ties: the smallest value).
 pub fn mode_vector(v: &Vector, groups: &[&[usize]]) -> Vector {
     match v {
@@ -142,8 +184,6 @@ pub fn derive(base: &mut Frame, o: &OrderCols, as_of: i32, windows: &[u32]) {
     let mut repeat = vec![None; n];
     let mut aov = vec![None; n];
     let mut dprod = vec![Some(0i64); n];
-    let mut top_cat: Vec<Option<String>> = vec![None; n];
-    let mut main_ch: Vec<Option<String>> = vec![None; n];
     let mut disc = vec![None; n];
     let mut win: Vec<WindowCols> = windows
         .iter()
@@ -197,12 +237,6 @@ pub fn derive(base: &mut Frame, o: &OrderCols, as_of: i32, windows: &[u32]) {
         if let Some(p) = o.product {
             dprod[c] = Some(distinct(g.iter().filter_map(|&i| key(p, i)).collect()) as i64);
         }
-        if let Some(cat) = o.category {
-            top_cat[c] = mode_text(cat, &g);
-        }
-        if let Some(ch) = o.channel {
-            main_ch[c] = mode_text(ch, &g);
-        }
         disc[c] = Some(n_disc as f64 / n_orders as f64);
         for (w, (wo, wr)) in windows.iter().zip(win.iter_mut()) {
             let inside: Vec<usize> = g
@@ -224,13 +258,29 @@ pub fn derive(base: &mut Frame, o: &OrderCols, as_of: i32, windows: &[u32]) {
     base.set("repeat_purchases", Vector::Int(repeat));
     base.set("avg_order_value", Vector::Float(aov));
     base.set("distinct_products", Vector::Int(dprod));
+    let group_of = |c: usize| -> Vec<usize> {
+        grouped[offsets[c]..offsets[c + 1]]
+            .iter()
+            .map(|&k| o.rows[k])
+            .collect()
+    };
+    let none = || {
+        Vector::Text(TextVec {
+            codes: vec![NULL_CODE; n],
+            dict: vec![],
+        })
+    };
     base.set(
         "top_category",
-        Vector::Text(TextVec::from_values(top_cat.iter().map(|x| x.as_deref()))),
+        o.category
+            .map(|v| mode_per_customer(v, group_of, n))
+            .unwrap_or_else(none),
     );
     base.set(
         "main_channel",
-        Vector::Text(TextVec::from_values(main_ch.iter().map(|x| x.as_deref()))),
+        o.channel
+            .map(|v| mode_per_customer(v, group_of, n))
+            .unwrap_or_else(none),
     );
     base.set("discount_share", Vector::Float(disc));
     for (w, (wo, wr)) in windows.iter().zip(win) {

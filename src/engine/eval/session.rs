@@ -16,6 +16,31 @@ use crate::engine::error::{Diagnostic, EngineError, Result};
 use crate::engine::rules::condition::{ConditionError, parse_condition};
 use crate::engine::rules::{Criterion, MeasureKind, PurchaseConfig, Spanned, Workspace};
 
+/// Phase timings on stderr when `STRATA_TIMING` is set (for profiling, not for users).
+pub struct Timing(Option<std::cell::Cell<std::time::Instant>>);
+
+impl Timing {
+    pub fn new() -> Timing {
+        Timing(
+            std::env::var_os("STRATA_TIMING")
+                .map(|_| std::cell::Cell::new(std::time::Instant::now())),
+        )
+    }
+
+    pub fn mark(&self, what: &str) {
+        if let Some(t) = &self.0 {
+            eprintln!("timing: {what}: {:.3} s", t.get().elapsed().as_secs_f64());
+            t.set(std::time::Instant::now());
+        }
+    }
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Timing::new()
+    }
+}
+
 /// One criterion's evaluated state.
 #[derive(Debug, Clone)]
 pub struct CriterionResult {
@@ -60,20 +85,64 @@ pub(super) fn ws_error(
 impl Session {
     /// Load the workspace's data from disk and evaluate everything.
     pub fn open(ws: Workspace) -> Result<Session> {
+        Self::open_reading(ws, None)
+    }
+
+    /// Load and evaluate reading only the columns the rules need, plus `extra` (e.g. `--with`
+    /// fields); `None` reads every column (the wizard shows them all).
+    pub fn open_reading(ws: Workspace, extra: Option<&[String]>) -> Result<Session> {
+        let timing = Timing::new();
         let base = ws.base_dir();
+        let need: Option<Vec<String>> = extra.map(|x| {
+            let mut v = ws.referenced_names();
+            v.extend(x.iter().cloned());
+            let c = &ws.columns;
+            let roles = [
+                &c.customer_id,
+                &c.order_customer_id,
+                &c.order_id,
+                &c.order_date,
+                &c.amount,
+                &c.quantity,
+                &c.unit_price,
+                &c.product,
+                &c.category,
+                &c.channel,
+                &c.discount,
+            ];
+            v.extend(roles.into_iter().flatten().map(|s| s.value.clone()));
+            v.extend(ws.data.joins.iter().map(|j| j.key.value.clone()));
+            v
+        });
+        let project = |f: &crate::engine::rules::FileRef| -> Result<Option<Vec<String>>> {
+            let Some(need) = &need else { return Ok(None) };
+            let headers = crate::engine::data::read_headers(&f.resolve(&base), &f.options)?;
+            Ok(Some(
+                headers.into_iter().filter(|h| need.contains(h)).collect(),
+            ))
+        };
+        let load =
+            |f: &crate::engine::rules::FileRef, all: bool| -> Result<polars::prelude::DataFrame> {
+                let cols = if all { None } else { project(f)? };
+                Ok(load_table(&f.resolve(&base), &f.options, cols.as_deref())?.df)
+            };
         let customers = match &ws.data.customers {
-            Some(f) => Some(load_table(&f.resolve(&base), &f.options, None)?.df),
+            Some(f) => Some(load(f, false)?),
             None => None,
         };
+        // without a customers table, every order column may become a customer attribute
         let orders = match &ws.data.orders {
-            Some(f) => Some(load_table(&f.resolve(&base), &f.options, None)?.df),
+            Some(f) => Some(load(f, ws.data.customers.is_none() && need.is_none())?),
             None => None,
         };
         let mut joins = Vec::new();
         for j in &ws.data.joins {
-            joins.push(load_table(&j.file.resolve(&base), &j.file.options, None)?.df);
+            joins.push(load(&j.file, false)?);
         }
-        Self::from_frames(ws, customers.as_ref(), orders.as_ref(), &joins)
+        timing.mark("load tables");
+        let s = Self::from_frames(ws, customers.as_ref(), orders.as_ref(), &joins);
+        timing.mark("evaluate");
+        s
     }
 
     /// Evaluate a workspace over tables already in memory.
@@ -83,7 +152,9 @@ impl Session {
         orders: Option<&DataFrame>,
         joins: &[DataFrame],
     ) -> Result<Session> {
+        let timing = Timing::new();
         let a = assemble(ws, customers, orders, joins)?;
+        timing.mark("assemble base table");
         let mut s = Session {
             ws: a.ws,
             base: a.base,
@@ -102,11 +173,13 @@ impl Session {
             results: vec![],
         };
         s.derive_purchase();
+        timing.mark("purchase fields and scores");
         s.compute_measures()?;
         for i in 0..s.ws.criteria.len() {
             let r = s.evaluate_criterion(&s.ws.criteria[i].clone())?;
             s.results.push(r);
         }
+        timing.mark("criteria and valuation");
         Ok(s)
     }
 

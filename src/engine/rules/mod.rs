@@ -4,6 +4,7 @@ pub mod check;
 pub mod condition;
 pub mod parse;
 pub mod save;
+pub mod scaffold;
 pub mod workspace;
 
 pub use workspace::*;

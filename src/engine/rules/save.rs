@@ -101,6 +101,40 @@ impl WorkspaceEditor {
         Ok(self.table_mut(path)?.remove(key).is_some())
     }
 
+    /// Write a criterion's rule back: today the cut points of `bins` (what the TUI edits).
+    pub fn set_criterion_rule(&mut self, c: &crate::engine::rules::Criterion) -> Result<()> {
+        let name = c.name.value.as_str();
+        if let crate::engine::rules::Rule::Bins { edges, .. } = &c.rule {
+            let crit = self.table_mut(&["criteria", name])?;
+            let bins = crit
+                .get_mut("bins")
+                .and_then(|b| b.as_table_like_mut())
+                .ok_or_else(|| {
+                    EngineError::Invalid(format!(
+                        "criteria.{name}.bins is not in the file any more"
+                    ))
+                })?;
+            let mut arr = toml_edit::Array::new();
+            for e in edges {
+                if e.fract() == 0.0 && e.abs() < 9e15 {
+                    arr.push(*e as i64);
+                } else {
+                    arr.push(*e);
+                }
+            }
+            let old = bins
+                .get("edges")
+                .and_then(|i| i.as_value())
+                .map(|v| v.decor().clone());
+            let mut v = toml_edit::Value::Array(arr);
+            if let Some(d) = old {
+                *v.decor_mut() = d;
+            }
+            bins.insert("edges", toml_edit::Item::Value(v));
+        }
+        Ok(())
+    }
+
     pub fn text(&self) -> String {
         self.doc.to_string()
     }

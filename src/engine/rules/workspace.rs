@@ -401,6 +401,40 @@ impl Workspace {
         self.criteria.iter().find(|c| c.name.value == name)
     }
 
+    /// Every column name the rules read (criteria columns, conditions, valuation), in no
+    /// particular order; conditions that do not parse are skipped (check reports them).
+    pub fn referenced_names(&self) -> Vec<String> {
+        let mut v: Vec<String> = Vec::new();
+        let mut cond = |t: &str| {
+            if let Ok(e) = crate::engine::rules::condition::parse_condition(t) {
+                v.extend(e.columns().into_iter().map(|c| c.0.to_string()));
+            }
+        };
+        for c in &self.criteria {
+            match &c.rule {
+                Rule::Bins { column, .. } | Rule::Map { column, .. } => {
+                    cond(&format!("\"{}\"", column.value.replace('"', "\"\"")))
+                }
+                Rule::Segments(segs) => segs.iter().for_each(|s| cond(&s.when)),
+            }
+        }
+        for t in [&self.valuation.value, &self.valuation.cost]
+            .into_iter()
+            .flatten()
+        {
+            cond(t);
+        }
+        for m in &self.valuation.measures {
+            cond(&m.expr);
+        }
+        if let Some(f) = &self.data.orders_filter {
+            cond(f);
+        }
+        v.sort();
+        v.dedup();
+        v
+    }
+
     /// Every file the workspace reads (never to be written).
     pub fn input_files(&self) -> Vec<PathBuf> {
         let base = self.base_dir();

@@ -1,0 +1,259 @@
+//! The app's state: what every view reads, built from an evaluated session.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::engine::data::profile::ColumnProfile;
+use crate::engine::data::roles::Suggestion;
+use crate::engine::eval::frame::{DType, Vector};
+use crate::engine::eval::scores::ScoreInfo;
+use crate::engine::eval::session::{CriterionResult, Session};
+use crate::engine::eval::valuation::Pareto;
+use crate::engine::rules::{Criterion, Rule, Step, ValuationConfig};
+use crate::engine::stats::histogram;
+
+use super::keymap::Keymap;
+use super::steps::StepId;
+
+/// What a criterion's column looks like, for the distribution chart.
+#[derive(Debug, Clone)]
+pub enum Distribution {
+    /// Numeric column: equal-width bins and the criterion's cut points.
+    Histogram {
+        column: String,
+        bins: Vec<(f64, f64, usize)>,
+        cuts: Vec<f64>,
+        integral: bool,
+    },
+    /// Category column: the most frequent values and their counts.
+    Counts {
+        column: String,
+        top: Vec<(String, usize)>,
+    },
+    /// Rule list: how many customers each rule matches (whatever the order).
+    Rules,
+}
+
+/// A criterion as the screens show it.
+#[derive(Debug, Clone)]
+pub struct CriterionView {
+    pub criterion: Criterion,
+    pub result: CriterionResult,
+    pub distribution: Distribution,
+}
+
+impl CriterionView {
+    /// Build the view of criterion `i` of a session (used by the worker after each job).
+    pub fn build(s: &Session, i: usize) -> CriterionView {
+        let criterion = s.ws.criteria[i].clone();
+        let distribution = match &criterion.rule {
+            Rule::Bins { column, edges, .. } => {
+                let col = s.base.get(column);
+                let v: Vec<f64> = col
+                    .map(|c| (0..c.len()).filter_map(|k| c.f64_at(k)).collect())
+                    .unwrap_or_default();
+                let integral = col.is_some_and(|c| matches!(c.dtype(), DType::Int | DType::Date));
+                Distribution::Histogram {
+                    column: column.value.clone(),
+                    bins: histogram(&v, 24),
+                    cuts: edges.clone(),
+                    integral,
+                }
+            }
+            Rule::Map { column, .. } => {
+                let mut counts = std::collections::HashMap::<String, usize>::new();
+                if let Some(c) = s.base.get(column) {
+                    for k in 0..c.len() {
+                        *counts
+                            .entry(c.text_at(k).unwrap_or_else(|| "∅ missing".into()))
+                            .or_default() += 1;
+                    }
+                }
+                let mut top: Vec<(String, usize)> = counts.into_iter().collect();
+                top.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                top.truncate(12);
+                Distribution::Counts {
+                    column: column.value.clone(),
+                    top,
+                }
+            }
+            Rule::Segments(_) => Distribution::Rules,
+        };
+        CriterionView {
+            criterion,
+            result: s.results[i].clone(),
+            distribution,
+        }
+    }
+}
+
+/// Customers ranked by value, for the List step (only visible rows are ever turned into text).
+#[derive(Debug, Clone)]
+pub struct Ranking {
+    pub ids: Arc<Vector>,
+    pub value: Arc<Vec<Option<f64>>>,
+    /// Row indices, most valuable first (ties by customer id).
+    pub order: Arc<Vec<usize>>,
+    pub total: f64,
+    /// Cumulative value share at 1 %, 2 %, … 100 % of customers.
+    pub curve: Vec<(f64, f64)>,
+}
+
+impl Ranking {
+    pub fn build(s: &Session) -> Ranking {
+        let n = s.base.len;
+        let mut order: Vec<usize> = (0..n).collect();
+        let v = |i: usize| s.value[i].unwrap_or(0.0);
+        order.sort_by(|&a, &b| v(b).total_cmp(&v(a)));
+        let total: f64 = (0..n).map(v).sum();
+        let mut curve = vec![(0.0, 0.0)];
+        let mut acc = 0.0;
+        let mut next = 1usize;
+        for (k, &i) in order.iter().enumerate() {
+            acc += v(i);
+            while n > 0 && (k + 1) * 100 >= next * n && next <= 100 {
+                curve.push((
+                    next as f64 / 100.0,
+                    if total != 0.0 { acc / total } else { 0.0 },
+                ));
+                next += 1;
+            }
+        }
+        Ranking {
+            ids: Arc::new(s.ids.clone()),
+            value: Arc::new(s.value.clone()),
+            order: Arc::new(order),
+            total,
+            curve,
+        }
+    }
+}
+
+/// Which part of the screen keys act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Main,
+    Table,
+}
+
+/// An open text prompt.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Prompt {
+    Search(String),
+    Palette(String),
+}
+
+/// The whole state of the app.
+pub struct App {
+    pub step: StepId,
+    pub pane: Pane,
+    pub keymap: Keymap,
+    pub show_help: bool,
+    pub show_teach: bool,
+    /// The teach text over the main view, on terminals too narrow for the side panel.
+    pub teach_overlay: bool,
+    /// Terminal width, from resize events (the teach panel needs 110 columns).
+    pub width: u16,
+    pub mask_pii: bool,
+    pub prompt: Option<Prompt>,
+    pub status: String,
+    pub quit: bool,
+    /// Title: the workspace file, or "built-in demo".
+    pub title: String,
+    /// Where edits are saved (None for the built-in demo: edits live in memory).
+    pub workspace: Option<PathBuf>,
+    pub n_customers: usize,
+    pub pareto: Pareto,
+    pub ranking: Ranking,
+    pub profiles: Vec<ColumnProfile>,
+    pub suggestions: Vec<Suggestion>,
+    pub scores: Vec<ScoreInfo>,
+    pub rfm_method: String,
+    pub valuation: ValuationConfig,
+    pub criteria: Vec<CriterionView>,
+    /// Newest job per criterion; results of older jobs are dropped.
+    pub generation: Vec<u64>,
+    pub next_generation: u64,
+    /// Selections: criterion per criteria step, row in the List, column in Classify, cut point.
+    pub selected: [usize; 9],
+    pub row: usize,
+    pub edge: usize,
+    pub undo: Vec<(usize, Criterion)>,
+    pub redo: Vec<(usize, Criterion)>,
+    pub explain: Option<String>,
+}
+
+impl App {
+    pub fn new(
+        s: &Session,
+        profiles: Vec<ColumnProfile>,
+        suggestions: Vec<Suggestion>,
+        workspace: Option<PathBuf>,
+        title: String,
+    ) -> App {
+        let criteria: Vec<CriterionView> = (0..s.ws.criteria.len())
+            .map(|i| CriterionView::build(s, i))
+            .collect();
+        App {
+            step: StepId::List,
+            pane: Pane::Main,
+            keymap: Keymap::default(),
+            show_help: false,
+            show_teach: workspace.is_none(),
+            teach_overlay: false,
+            width: 0,
+            mask_pii: true,
+            prompt: None,
+            status: String::new(),
+            quit: false,
+            title,
+            workspace,
+            n_customers: s.base.len,
+            pareto: s.pareto.clone(),
+            ranking: Ranking::build(s),
+            profiles,
+            suggestions,
+            scores: s.scores.clone(),
+            rfm_method: format!(
+                "{}, {} bins",
+                s.ws.purchase_history.rfm_method.as_str(),
+                s.ws.purchase_history.rfm_bins
+            ),
+            valuation: s.ws.valuation.clone(),
+            generation: vec![0; criteria.len()],
+            criteria,
+            next_generation: 1,
+            selected: [0; 9],
+            row: 0,
+            edge: 0,
+            undo: vec![],
+            redo: vec![],
+            explain: None,
+        }
+    }
+
+    /// Indices of the criteria of a step, in workspace order.
+    pub fn criteria_of(&self, step: Step) -> Vec<usize> {
+        self.criteria
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.criterion.step == step)
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// The criterion selected on the current screen (criteria steps, exclusivity and valuation).
+    pub fn current_criterion(&self) -> Option<usize> {
+        match self.step.criteria_step() {
+            Some(st) => self
+                .criteria_of(st)
+                .get(self.selected[self.step.index()])
+                .copied(),
+            None if matches!(self.step, StepId::Exclusivity | StepId::Valuation) => {
+                (!self.criteria.is_empty())
+                    .then(|| self.selected[self.step.index()].min(self.criteria.len() - 1))
+            }
+            None => None,
+        }
+    }
+}

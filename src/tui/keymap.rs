@@ -1,0 +1,171 @@
+//! Keys to actions: built-in defaults, with a user's TOML keymap layered on top.
+
+use std::collections::HashMap;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::message::Action;
+
+/// A key as written in keymap files: `q`, `ctrl-r`, `up`, `pagedown`, `tab`, `?`.
+pub fn parse_key(s: &str) -> Option<(KeyCode, KeyModifiers)> {
+    let (mods, key) = match s.strip_prefix("ctrl-") {
+        Some(k) => (KeyModifiers::CONTROL, k),
+        None => (KeyModifiers::NONE, s),
+    };
+    let code = match key.to_lowercase().as_str() {
+        "up" => KeyCode::Up,
+        "down" => KeyCode::Down,
+        "left" => KeyCode::Left,
+        "right" => KeyCode::Right,
+        "pageup" => KeyCode::PageUp,
+        "pagedown" => KeyCode::PageDown,
+        "home" => KeyCode::Home,
+        "end" => KeyCode::End,
+        "tab" => KeyCode::Tab,
+        "backtab" => KeyCode::BackTab,
+        "enter" => KeyCode::Enter,
+        "esc" => KeyCode::Esc,
+        _ if key.chars().count() == 1 => KeyCode::Char(key.chars().next()?),
+        _ => return None,
+    };
+    Some((code, mods))
+}
+
+/// Display form of a key for the footer and help.
+pub fn show_key(code: KeyCode, mods: KeyModifiers) -> String {
+    let k = match code {
+        KeyCode::Up => "↑".into(),
+        KeyCode::Down => "↓".into(),
+        KeyCode::Left => "←".into(),
+        KeyCode::Right => "→".into(),
+        KeyCode::PageUp => "PgUp".into(),
+        KeyCode::PageDown => "PgDn".into(),
+        KeyCode::Home => "Home".into(),
+        KeyCode::End => "End".into(),
+        KeyCode::Tab => "Tab".into(),
+        KeyCode::BackTab => "S-Tab".into(),
+        KeyCode::Enter => "Enter".into(),
+        KeyCode::Esc => "Esc".into(),
+        KeyCode::Char(c) => c.to_string(),
+        other => format!("{other:?}"),
+    };
+    if mods.contains(KeyModifiers::CONTROL) {
+        format!("C-{k}")
+    } else {
+        k
+    }
+}
+
+pub const DEFAULTS: &[(&str, Action)] = &[
+    ("q", Action::Quit),
+    ("ctrl-c", Action::Quit),
+    ("?", Action::Help),
+    ("t", Action::Teach),
+    ("1", Action::Step1),
+    ("2", Action::Step2),
+    ("3", Action::Step3),
+    ("4", Action::Step4),
+    ("5", Action::Step5),
+    ("6", Action::Step6),
+    ("7", Action::Step7),
+    ("8", Action::Step8),
+    ("9", Action::Step9),
+    ("n", Action::NextStep),
+    ("p", Action::PrevStep),
+    ("up", Action::Up),
+    ("k", Action::Up),
+    ("down", Action::Down),
+    ("j", Action::Down),
+    ("pageup", Action::PageUp),
+    ("pagedown", Action::PageDown),
+    ("g", Action::Top),
+    ("home", Action::Top),
+    ("G", Action::Bottom),
+    ("end", Action::Bottom),
+    ("left", Action::Left),
+    ("h", Action::Left),
+    ("right", Action::Right),
+    ("l", Action::Right),
+    ("tab", Action::NextPane),
+    ("+", Action::Increase),
+    ("=", Action::Increase),
+    ("-", Action::Decrease),
+    ("]", Action::NextEdge),
+    ("[", Action::PrevEdge),
+    ("u", Action::Undo),
+    ("ctrl-r", Action::Redo),
+    ("/", Action::Search),
+    (":", Action::Palette),
+    ("x", Action::Explain),
+    ("m", Action::MaskPii),
+    ("esc", Action::Cancel),
+    ("enter", Action::Confirm),
+];
+
+/// The active keymap.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    map: HashMap<(KeyCode, KeyModifiers), Action>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        let map = DEFAULTS
+            .iter()
+            .filter_map(|(k, a)| parse_key(k).map(|k| (k, *a)))
+            .collect();
+        Keymap { map }
+    }
+}
+
+impl Keymap {
+    /// Defaults overlaid with `[keys]` from a TOML text: `quit = "Q"` or `quit = ["Q", "ctrl-q"]`.
+    pub fn with_overrides(text: &str) -> Result<Keymap, String> {
+        let doc: toml_edit::DocumentMut = text
+            .parse()
+            .map_err(|e: toml_edit::TomlError| e.to_string())?;
+        let mut km = Keymap::default();
+        let Some(keys) = doc.get("keys").and_then(|k| k.as_table_like()) else {
+            return Ok(km);
+        };
+        for (name, item) in keys.iter() {
+            let action: Action =
+                serde::Deserialize::deserialize(serde::de::value::StrDeserializer::<
+                    serde::de::value::Error,
+                >::new(name))
+                .map_err(|_| format!("unknown action \"{name}\" in the keymap"))?;
+            let list: Vec<String> = match item.as_value() {
+                Some(toml_edit::Value::String(s)) => vec![s.value().clone()],
+                Some(toml_edit::Value::Array(a)) => a
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect(),
+                _ => return Err(format!("keys.{name}: give a key or a list of keys")),
+            };
+            km.map.retain(|_, a| *a != action);
+            for k in list {
+                let key =
+                    parse_key(&k).ok_or_else(|| format!("keys.{name}: unknown key \"{k}\""))?;
+                km.map.insert(key, action);
+            }
+        }
+        Ok(km)
+    }
+
+    pub fn action(&self, ev: &KeyEvent) -> Option<Action> {
+        let mods = ev.modifiers & KeyModifiers::CONTROL;
+        self.map.get(&(ev.code, mods)).copied()
+    }
+
+    /// The keys bound to an action, for the footer and help.
+    pub fn keys_for(&self, a: Action) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .map
+            .iter()
+            .filter(|(_, x)| **x == a)
+            .map(|((c, m), _)| show_key(*c, *m))
+            .collect();
+        v.sort_by_key(|s| (s.chars().count(), s.clone()));
+        v
+    }
+}

@@ -1,0 +1,102 @@
+//! Everything that can happen to the app: user actions (from the keymap) and engine results.
+
+use serde::Deserialize;
+
+use super::app::CriterionView;
+
+/// What a key does; keymaps bind keys to these names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Quit,
+    Help,
+    Teach,
+    Step1,
+    Step2,
+    Step3,
+    Step4,
+    Step5,
+    Step6,
+    Step7,
+    Step8,
+    Step9,
+    NextStep,
+    PrevStep,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Left,
+    Right,
+    NextPane,
+    Increase,
+    Decrease,
+    NextEdge,
+    PrevEdge,
+    Undo,
+    Redo,
+    Search,
+    Palette,
+    Explain,
+    MaskPii,
+    Cancel,
+    Confirm,
+}
+
+impl Action {
+    /// One line of help for the key list.
+    pub fn help(self) -> &'static str {
+        match self {
+            Action::Quit => "quit (everything is already saved)",
+            Action::Help => "this help",
+            Action::Teach => "teach panel on/off",
+            Action::Step1 | Action::Step2 | Action::Step3 | Action::Step4 | Action::Step5 => {
+                "jump to a step"
+            }
+            Action::Step6 | Action::Step7 | Action::Step8 | Action::Step9 => "jump to a step",
+            Action::NextStep => "next step",
+            Action::PrevStep => "previous step",
+            Action::Up => "move up",
+            Action::Down => "move down",
+            Action::PageUp => "page up",
+            Action::PageDown => "page down",
+            Action::Top => "first row",
+            Action::Bottom => "last row",
+            Action::Left => "previous criterion / column",
+            Action::Right => "next criterion / column",
+            Action::NextPane => "next pane",
+            Action::Increase => "raise the selected cut point",
+            Action::Decrease => "lower the selected cut point",
+            Action::NextEdge => "select the next cut point",
+            Action::PrevEdge => "select the previous cut point",
+            Action::Undo => "undo the last edit",
+            Action::Redo => "redo",
+            Action::Search => "search customers by id",
+            Action::Palette => "command palette",
+            Action::Explain => "explain the selected customer",
+            Action::MaskPii => "show / mask personal data",
+            Action::Cancel => "close / cancel",
+            Action::Confirm => "confirm",
+        }
+    }
+}
+
+/// Input to `update`.
+#[derive(Debug, Clone)]
+pub enum Message {
+    Action(Action),
+    /// A typed character while a text prompt is open.
+    Char(char),
+    Backspace,
+    Resize(u16, u16),
+    /// A recomputed criterion from the worker; `generation` tells stale results apart.
+    Evaluated {
+        index: usize,
+        generation: u64,
+        result: Result<Box<CriterionView>, String>,
+    },
+    /// The explanation of one customer, ready to show.
+    Explained(String),
+}

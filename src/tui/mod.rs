@@ -1,0 +1,171 @@
+//! The interactive wizard: Elm-style (messages, a pure update, views that only read), engine on a worker.
+
+pub mod app;
+pub mod keymap;
+pub mod message;
+pub mod steps;
+#[cfg(test)]
+mod tests;
+pub mod theme;
+pub mod update;
+pub mod view;
+pub mod worker;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind};
+
+use app::App;
+use message::{Action, Message};
+use theme::Theme;
+use update::{Effect, update};
+use worker::{Engine, Job, Worker};
+
+use crate::engine::data::audit::AuditRoles;
+use crate::engine::data::demo::{DEMO_CUSTOMERS, DEMO_SEED, DEMO_WORKSPACE, demo_frames};
+use crate::engine::data::load_table;
+use crate::engine::data::profile::profile;
+use crate::engine::data::roles::suggest_all;
+use crate::engine::eval::session::Session;
+use crate::engine::rules::parse::{load_workspace, parse_workspace};
+use crate::engine::rules::save::WorkspaceEditor;
+
+/// What to open.
+pub enum Source {
+    Demo,
+    Workspace(PathBuf),
+}
+
+/// Evaluate the source and build the app state and the engine.
+pub fn prepare(source: &Source) -> Result<(App, Engine)> {
+    match source {
+        Source::Demo => {
+            let (c, o) = demo_frames(DEMO_CUSTOMERS, DEMO_SEED)?;
+            let ws = parse_workspace(Path::new("demo.strata.toml"), DEMO_WORKSPACE)?;
+            let profiles = profile(&c);
+            let suggestions = suggest_all(&profiles);
+            let s = Session::from_frames(ws, Some(&c), Some(&o), &[])?;
+            let app = App::new(
+                &s,
+                profiles,
+                suggestions,
+                None,
+                "built-in demo (edits stay in memory)".into(),
+            );
+            Ok((app, Engine { session: s }))
+        }
+        Source::Workspace(p) => {
+            let ws = load_workspace(p)?;
+            let table = ws
+                .data
+                .customers
+                .as_ref()
+                .or(ws.data.orders.as_ref())
+                .context("the workspace names no data")?;
+            let t = load_table(&table.resolve(&ws.base_dir()), &table.options, None)?;
+            let profiles = profile(&t.df);
+            let _ = AuditRoles::default();
+            let suggestions = suggest_all(&profiles);
+            let s = Session::open(ws)?;
+            let app = App::new(
+                &s,
+                profiles,
+                suggestions,
+                Some(p.clone()),
+                p.display().to_string(),
+            );
+            Ok((app, Engine { session: s }))
+        }
+    }
+}
+
+/// Turn a key into a message: text prompts take characters, everything else goes through the keymap.
+pub fn key_message(app: &App, key: &event::KeyEvent) -> Option<Message> {
+    if app.prompt.is_some() {
+        return match key.code {
+            KeyCode::Char(c) if !key.modifiers.contains(event::KeyModifiers::CONTROL) => {
+                Some(Message::Char(c))
+            }
+            KeyCode::Backspace => Some(Message::Backspace),
+            KeyCode::Enter => Some(Message::Action(Action::Confirm)),
+            KeyCode::Esc => Some(Message::Action(Action::Cancel)),
+            _ => None,
+        };
+    }
+    app.keymap.action(key).map(Message::Action)
+}
+
+/// Run effects: jobs to the worker, edits to the workspace file.
+fn apply(app: &mut App, effects: Vec<Effect>, worker: &Worker) {
+    for e in effects {
+        match e {
+            Effect::Recompute {
+                index,
+                generation,
+                criterion,
+            } => worker.send(Job::Recompute {
+                index,
+                generation,
+                criterion: *criterion,
+            }),
+            Effect::Explain { id } => worker.send(Job::Explain { id }),
+            Effect::Save { criterion } => {
+                if let Some(path) = &app.workspace {
+                    let saved = WorkspaceEditor::open(path).and_then(|mut ed| {
+                        ed.set_criterion_rule(&criterion)?;
+                        ed.save()
+                    });
+                    if let Err(err) = saved {
+                        app.status = format!("could not save: {err}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The main loop, generic over the backend so tests can drive it too.
+pub fn event_loop<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    worker: &Worker,
+    theme: &Theme,
+) -> Result<()>
+where
+    B::Error: Send + Sync + 'static,
+{
+    let size = terminal.size()?;
+    update(app, Message::Resize(size.width, size.height));
+    while !app.quit {
+        terminal.draw(|f| view::draw(f, app, theme))?;
+        let mut msgs = Vec::new();
+        if event::poll(Duration::from_millis(25))? {
+            match event::read()? {
+                Event::Key(k) if k.kind == KeyEventKind::Press => msgs.extend(key_message(app, &k)),
+                Event::Resize(w, h) => msgs.push(Message::Resize(w, h)),
+                _ => {}
+            }
+        }
+        msgs.extend(worker.rx.try_iter());
+        for m in msgs {
+            let effects = update(app, m);
+            apply(app, effects, worker);
+        }
+    }
+    Ok(())
+}
+
+/// Open the wizard on a terminal; the terminal is restored on exit and on panic.
+pub fn run(source: Source, theme: Option<&str>) -> Result<()> {
+    let theme = Theme::choose(theme).map_err(anyhow::Error::msg)?;
+    let (mut app, engine) = prepare(&source)?;
+    let worker = Worker::spawn(engine);
+    let mut terminal = ratatui::init();
+    let result = event_loop(&mut terminal, &mut app, &worker, &theme);
+    ratatui::restore();
+    result
+}

@@ -1,0 +1,168 @@
+//! Step 2, Classify: every column with its type, gaps, distinct values and suggested role.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Row, Table};
+
+use crate::engine::format::thousands;
+use crate::tui::app::App;
+use crate::tui::theme::Theme;
+use crate::tui::view::safe;
+
+pub const TEACH: &str = "Classify says what each column means: which one is the customer id, the age, the city, \
+the order date, the amount. Every later step relies on it.\n\n\
+Look for: the suggested role and its confidence, the share of missing values, and columns whose type is not what you expect \
+(numbers read as text usually hide a stray word or symbol).\n\n\
+Common mistakes: using a column with many gaps to split everyone, and leaving personal data (names, e-mails) unmarked: mark it pii so it is masked.";
+
+pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
+    let n = app.profiles.len();
+    let sel = app.row.min(n.saturating_sub(1));
+    let [table_area, detail] =
+        Layout::vertical([Constraint::Fill(3), Constraint::Length(7)]).areas(area);
+    let height = table_area.height.saturating_sub(3) as usize;
+    let (start, end) = super::list::visible_window(sel, height, n);
+    let rows: Vec<Row> = app.profiles[start..end]
+        .iter()
+        .enumerate()
+        .map(|(k, p)| {
+            let role = app
+                .suggestions
+                .iter()
+                .find(|s| s.column == p.name)
+                .map(|s| format!("{} {:.0} %", s.role.as_str(), s.confidence * 100.0))
+                .unwrap_or_default();
+            let missing = if p.rows > 0 {
+                format!("{:.1} %", p.nulls as f64 * 100.0 / p.rows as f64)
+            } else {
+                "–".into()
+            };
+            let sample = if app.mask_pii && role.starts_with("personal") {
+                "•••".to_string()
+            } else {
+                p.samples
+                    .iter()
+                    .map(|s| safe(s))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let row = Row::new(vec![
+                safe(&p.name),
+                p.kind.clone(),
+                missing,
+                thousands(p.distinct as u64),
+                sample,
+                role,
+            ]);
+            if start + k == sel {
+                row.style(t.selected)
+            } else {
+                row.style(t.text)
+            }
+        })
+        .collect();
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Fill(2),
+            Constraint::Length(9),
+            Constraint::Length(8),
+            Constraint::Length(9),
+            Constraint::Fill(3),
+            Constraint::Fill(2),
+        ],
+    )
+    .header(
+        Row::new(vec![
+            "column",
+            "type",
+            "missing",
+            "distinct",
+            "sample values",
+            "suggested role",
+        ])
+        .style(t.header),
+    )
+    .block(
+        Block::bordered()
+            .border_style(t.border)
+            .title(Span::styled(" columns of the customer table ", t.header)),
+    );
+    f.render_widget(table, table_area);
+    let Some(p) = app.profiles.get(sel) else {
+        return;
+    };
+    let mut lines = vec![Line::from(vec![
+        Span::styled(safe(&p.name), t.accent),
+        Span::styled(
+            format!("  {} · {} rows", p.kind, thousands(p.rows as u64)),
+            t.dim,
+        ),
+    ])];
+    if let (Some(lo), Some(hi)) = (&p.min, &p.max) {
+        let q = p
+            .quartiles
+            .as_ref()
+            .map(|q| format!("   quartiles {} | {} | {}", q[0], q[1], q[2]))
+            .unwrap_or_default();
+        lines.push(Line::from(Span::styled(
+            format!("range {} … {}{q}", safe(lo), safe(hi)),
+            t.text,
+        )));
+    }
+    if !p.histogram.is_empty() {
+        let max = p
+            .histogram
+            .iter()
+            .map(|b| b.count)
+            .max()
+            .unwrap_or(1)
+            .max(1);
+        let bars: String = p
+            .histogram
+            .iter()
+            .map(|b| ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'][(b.count * 7 / max).min(7)])
+            .collect();
+        lines.push(Line::from(vec![
+            Span::styled("distribution ", t.dim),
+            Span::styled(bars, t.bar),
+        ]));
+    } else if !p.top.is_empty() {
+        let masked = app.mask_pii
+            && app
+                .suggestions
+                .iter()
+                .any(|s| s.column == p.name && s.role.as_str().starts_with("personal"));
+        let top: Vec<String> = p
+            .top
+            .iter()
+            .map(|(v, c)| {
+                format!(
+                    "{} ({})",
+                    if masked { "•••".into() } else { safe(v) },
+                    thousands(*c as u64)
+                )
+            })
+            .collect();
+        lines.push(Line::from(vec![
+            Span::styled("most frequent ", t.dim),
+            Span::styled(top.join(", "), t.text),
+        ]));
+    }
+    if let Some(s) = app.suggestions.iter().find(|s| s.column == p.name) {
+        lines.push(Line::from(Span::styled(
+            format!(
+                "suggested: {} ({:.0} %) — {}; never applied without you",
+                s.role.as_str(),
+                s.confidence * 100.0,
+                s.reason
+            ),
+            t.dim,
+        )));
+    }
+    f.render_widget(
+        Paragraph::new(lines).block(Block::bordered().border_style(t.border)),
+        detail,
+    );
+}

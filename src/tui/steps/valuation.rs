@@ -1,0 +1,124 @@
+//! Step 9, Valuation: per criterion, value ranking with share bars, cumulative share, profit and verdicts.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use crate::engine::format::{amount, percent, thousands};
+use crate::tui::app::App;
+use crate::tui::theme::Theme;
+use crate::tui::view::{Col, fitted_table, safe};
+
+pub const TEACH: &str = "Valuation asks of each segment: is it worth marketing to? Big enough, valuable enough, and \
+does it earn more than it costs to serve?\n\n\
+Look for: segments with a small share of customers but a large share of value (protect them), and large segments with little value.\n\n\
+Common mistakes: judging by size alone, and forgetting the cost to serve: a segment can bring revenue and still lose money.";
+
+fn bar(share: f64, width: usize) -> String {
+    let cells = (share.clamp(0.0, 1.0) * width as f64 * 8.0).round() as usize;
+    let full = cells / 8;
+    let part = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'][cells % 8];
+    let mut s = "█".repeat(full);
+    if full < width && part != ' ' {
+        s.push(part);
+    }
+    s
+}
+
+pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
+    let Some(sel) = app.current_criterion() else {
+        f.render_widget(
+            Paragraph::new("No criteria yet: add some in steps 3 to 7.").style(t.text),
+            area,
+        );
+        return;
+    };
+    let c = &app.criteria[sel];
+    let [head, table_area] =
+        Layout::vertical([Constraint::Length(2), Constraint::Fill(1)]).areas(area);
+    let v = &app.valuation;
+    f.render_widget(
+        Paragraph::new(vec![
+            Line::from(vec![
+                Span::styled(format!("{} ", safe(&c.criterion.name.value)), t.accent),
+                Span::styled(format!("({})  ← → other criteria", c.criterion.step.as_str()), t.dim),
+            ]),
+            Line::from(Span::styled(
+                format!(
+                    "worth a campaign unless below {} of customers and {} of value, or losing money",
+                    percent(v.min_customer_share),
+                    percent(v.min_value_share)
+                ),
+                t.dim,
+            )),
+        ]),
+        head,
+    );
+    let has_cost = c.result.valuation.iter().any(|s| s.cost.is_some());
+    let bar_w = 10usize;
+    let rows: Vec<(Vec<String>, ratatui::style::Style)> = c
+        .result
+        .valuation
+        .iter()
+        .map(|s| {
+            let cells = vec![
+                safe(&s.name),
+                thousands(s.customers as u64),
+                percent(s.customer_share),
+                amount(s.value),
+                format!(
+                    "{:<bar_w$} {}",
+                    bar(s.value_share, bar_w),
+                    percent(s.value_share)
+                ),
+                percent(s.cumulative_value_share),
+                amount(s.value_per_customer),
+                s.profit.map(amount).unwrap_or_default(),
+                if s.worth_marketing {
+                    "yes".into()
+                } else {
+                    format!("no: {}", s.reasons.join("; "))
+                },
+            ];
+            (cells, if s.worth_marketing { t.text } else { t.warn })
+        })
+        .collect();
+    let col = |header, priority| Col {
+        header,
+        width: 0,
+        priority,
+    };
+    let cols = vec![
+        col("segment", 0),
+        col("customers", 0),
+        col("share", 3),
+        col("value", 1),
+        col("share of value", 2),
+        col("cum. value", 3),
+        col("per customer", 5),
+        col("profit", if has_cost { 2 } else { 9 }),
+        col("worth it", 1),
+    ];
+    let avail = table_area.width.saturating_sub(2);
+    let table = fitted_table(cols, rows, avail, t.header);
+    f.render_widget(
+        table.block(
+            Block::bordered()
+                .border_style(t.border)
+                .title(Span::styled(" by value ", t.header)),
+        ),
+        table_area,
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn bars_scale_with_share() {
+        assert_eq!(super::bar(0.0, 10), "");
+        assert_eq!(super::bar(1.0, 10), "██████████");
+        assert_eq!(super::bar(0.5, 10), "█████");
+        assert_eq!(super::bar(0.55, 10).chars().count(), 6);
+    }
+}

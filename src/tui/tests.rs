@@ -1,0 +1,244 @@
+//! Tests of `update` (with the engine run inline) and snapshots of every step on a test backend.
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use super::app::App;
+use super::message::{Action, Message};
+use super::steps::StepId;
+use super::theme::Theme;
+use super::update::{Effect, update};
+use super::worker::{Engine, Job, newest_only};
+use super::{Source, prepare, view};
+use crate::engine::rules::Rule;
+
+fn demo() -> (App, Engine) {
+    prepare(&Source::Demo).unwrap()
+}
+
+fn act(app: &mut App, a: Action) -> Vec<Effect> {
+    update(app, Message::Action(a))
+}
+
+/// Run the effects' jobs on the engine at once, feeding the results back.
+fn settle(app: &mut App, engine: &mut Engine, effects: Vec<Effect>) {
+    for e in effects {
+        if let Effect::Recompute {
+            index,
+            generation,
+            criterion,
+        } = e
+        {
+            let m = engine.handle(Job::Recompute {
+                index,
+                generation,
+                criterion: *criterion,
+            });
+            update(app, m);
+        }
+    }
+}
+
+fn screen(app: &App, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| view::draw(f, app, &Theme::mono())).unwrap();
+    t.backend().to_string()
+}
+
+fn edges(app: &App, i: usize) -> Vec<f64> {
+    match &app.criteria[i].criterion.rule {
+        Rule::Bins { edges, .. } => edges.clone(),
+        _ => panic!("not bins"),
+    }
+}
+
+#[test]
+fn navigation_between_steps_and_rows() {
+    let (mut app, _) = demo();
+    assert_eq!(app.step, StepId::List);
+    act(&mut app, Action::Step6);
+    assert_eq!(app.step, StepId::PurchaseHistory);
+    act(&mut app, Action::NextStep);
+    act(&mut app, Action::NextStep);
+    act(&mut app, Action::NextStep);
+    assert_eq!(app.step, StepId::Valuation);
+    act(&mut app, Action::NextStep);
+    assert_eq!(app.step, StepId::List, "wraps around");
+    act(&mut app, Action::Up);
+    assert_eq!(app.row, 0);
+    act(&mut app, Action::Bottom);
+    assert_eq!(app.row, app.n_customers - 1);
+    act(&mut app, Action::Down);
+    assert_eq!(app.row, app.n_customers - 1);
+    act(&mut app, Action::Top);
+    act(&mut app, Action::PageDown);
+    assert_eq!(app.row, 20);
+    act(&mut app, Action::Quit);
+    assert!(app.quit);
+}
+
+#[test]
+fn nudging_a_cut_point_recomputes_that_criterion() {
+    let (mut app, mut engine) = demo();
+    act(&mut app, Action::Step3);
+    let i = app.current_criterion().unwrap();
+    assert_eq!(app.criteria[i].criterion.name.value, "age_band");
+    let before = edges(&app, i);
+    let young_before = app.criteria[i]
+        .result
+        .valuation
+        .iter()
+        .find(|v| v.name == "young")
+        .unwrap()
+        .customers;
+    let fx = act(&mut app, Action::Increase);
+    assert!(matches!(&fx[0], Effect::Recompute { index, .. } if *index == i));
+    assert!(matches!(&fx[1], Effect::Save { .. }));
+    assert_eq!(
+        edges(&app, i)[0],
+        before[0] + 1.0,
+        "the screen shows the new cut at once"
+    );
+    settle(&mut app, &mut engine, fx);
+    let young = app.criteria[i]
+        .result
+        .valuation
+        .iter()
+        .find(|v| v.name == "young")
+        .unwrap();
+    assert!(young.customers >= young_before);
+    assert_eq!(app.criteria[i].result.previous["young"], young_before);
+    // the second cut point, down
+    act(&mut app, Action::NextEdge);
+    let fx = act(&mut app, Action::Decrease);
+    settle(&mut app, &mut engine, fx);
+    assert_eq!(edges(&app, i)[1], before[1] - 1.0);
+}
+
+#[test]
+fn cut_points_stay_in_order() {
+    let (mut app, _) = demo();
+    act(&mut app, Action::Step3);
+    let i = app.current_criterion().unwrap();
+    let e = edges(&app, i);
+    let mut fx = vec![];
+    for _ in 0..((e[1] - e[0]) as usize + 5) {
+        fx = act(&mut app, Action::Increase);
+    }
+    assert!(fx.is_empty());
+    assert!(app.status.contains("increasing order"));
+    let now = edges(&app, i);
+    assert!(now[0] < now[1]);
+}
+
+#[test]
+fn stale_results_are_dropped() {
+    let (mut app, mut engine) = demo();
+    act(&mut app, Action::Step3);
+    let i = app.current_criterion().unwrap();
+    let first = act(&mut app, Action::Increase);
+    let second = act(&mut app, Action::Increase);
+    let job = |e: &Effect| match e {
+        Effect::Recompute {
+            index,
+            generation,
+            criterion,
+        } => Job::Recompute {
+            index: *index,
+            generation: *generation,
+            criterion: (**criterion).clone(),
+        },
+        _ => unreachable!(),
+    };
+    let newer = engine.handle(job(&second[0]));
+    let older = engine.handle(job(&first[0]));
+    update(&mut app, newer);
+    let applied = app.criteria[i].result.valuation.clone();
+    update(&mut app, older);
+    assert_eq!(app.criteria[i].result.valuation.len(), applied.len());
+    for (a, b) in app.criteria[i].result.valuation.iter().zip(&applied) {
+        assert_eq!(
+            (a.name.as_str(), a.customers),
+            (b.name.as_str(), b.customers),
+            "the older result did not overwrite the newer"
+        );
+    }
+    // the worker itself runs only the newest job per criterion
+    let kept = newest_only(vec![
+        job(&first[0]),
+        Job::Explain { id: "1".into() },
+        job(&second[0]),
+    ]);
+    assert_eq!(kept.len(), 2);
+    assert!(
+        matches!(kept[1], Job::Recompute { generation, .. } if generation == app.generation[i])
+    );
+}
+
+#[test]
+fn undo_and_redo_edits() {
+    let (mut app, mut engine) = demo();
+    act(&mut app, Action::Step4);
+    let i = app.current_criterion().unwrap();
+    let before = edges(&app, i);
+    let fx = act(&mut app, Action::Increase);
+    settle(&mut app, &mut engine, fx);
+    let after = edges(&app, i);
+    assert_ne!(before, after);
+    let fx = act(&mut app, Action::Undo);
+    assert_eq!(edges(&app, i), before);
+    settle(&mut app, &mut engine, fx);
+    let fx = act(&mut app, Action::Redo);
+    assert_eq!(edges(&app, i), after);
+    settle(&mut app, &mut engine, fx);
+    act(&mut app, Action::Redo);
+    assert_eq!(app.status, "nothing to redo");
+}
+
+#[test]
+fn search_jumps_to_a_customer_and_explain_asks_the_engine() {
+    let (mut app, mut engine) = demo();
+    act(&mut app, Action::Step9);
+    act(&mut app, Action::Search);
+    for c in "17".chars() {
+        update(&mut app, Message::Char(c));
+    }
+    act(&mut app, Action::Confirm);
+    assert_eq!(app.step, StepId::List);
+    let r = &app.ranking;
+    assert_eq!(r.ids.text_at(r.order[app.row]).as_deref(), Some("17"));
+    let fx = act(&mut app, Action::Explain);
+    let Effect::Explain { id } = &fx[0] else {
+        panic!("explain effect")
+    };
+    let m = engine.handle(Job::Explain { id: id.clone() });
+    update(&mut app, m);
+    let text = app.explain.clone().unwrap();
+    assert!(
+        text.starts_with("customer 17") && text.contains("age_band →"),
+        "{text}"
+    );
+    act(&mut app, Action::Cancel);
+    assert!(app.explain.is_none());
+}
+
+#[test]
+fn too_small_terminal_says_so() {
+    let (app, _) = demo();
+    let s = screen(&app, 50, 12);
+    assert!(s.contains("at least 60×16"), "{s}");
+}
+
+#[test]
+fn snapshots_of_every_step() {
+    let (mut app, _) = demo();
+    for s in StepId::ALL {
+        app.step = s;
+        app.show_teach = true;
+        insta::assert_snapshot!(format!("{}_80x24", s.index() + 1), screen(&app, 80, 24));
+        insta::assert_snapshot!(format!("{}_120x40", s.index() + 1), screen(&app, 120, 40));
+    }
+    app.step = StepId::Demographic;
+    app.show_help = true;
+    insta::assert_snapshot!("help_80x24", screen(&app, 80, 24));
+}

@@ -1,0 +1,349 @@
+//! The pure state transition: a message in, the new state and the effects to run out.
+
+use super::app::{App, Distribution, Prompt};
+use super::message::{Action, Message};
+use super::steps::StepId;
+use crate::engine::rules::{Criterion, Rule};
+
+/// Work for the outside world; `update` itself never blocks or does I/O.
+#[derive(Debug, Clone)]
+pub enum Effect {
+    /// Re-evaluate criterion `index` as given (the worker keeps only the newest per criterion).
+    Recompute {
+        index: usize,
+        generation: u64,
+        criterion: Box<Criterion>,
+    },
+    /// Write the criterion's change to the workspace file.
+    Save { criterion: Box<Criterion> },
+    /// Explain one customer in every criterion.
+    Explain { id: String },
+}
+
+/// A round step for nudging a cut point: about 1 % of the column's range, at least 1 for whole numbers.
+pub fn nudge_step(d: &Distribution) -> f64 {
+    let Distribution::Histogram { bins, integral, .. } = d else {
+        return 1.0;
+    };
+    let (Some(f), Some(l)) = (bins.first(), bins.last()) else {
+        return 1.0;
+    };
+    let raw = ((l.1 - f.0) / 100.0).abs();
+    if raw <= 0.0 || !raw.is_finite() {
+        return 1.0;
+    }
+    let p = 10f64.powf(raw.log10().floor());
+    let m = raw / p;
+    let nice = if m < 1.5 {
+        1.0
+    } else if m < 3.5 {
+        2.0
+    } else if m < 7.5 {
+        5.0
+    } else {
+        10.0
+    };
+    let step = nice * p;
+    if *integral {
+        step.max(1.0).round()
+    } else {
+        step
+    }
+}
+
+fn rows_on_screen(app: &App) -> usize {
+    match app.step {
+        StepId::List => app.n_customers,
+        StepId::Classify => app.profiles.len(),
+        _ => 0,
+    }
+}
+
+fn count_here(app: &App) -> usize {
+    match app.step.criteria_step() {
+        Some(st) => app.criteria_of(st).len(),
+        None if matches!(app.step, StepId::Exclusivity | StepId::Valuation) => app.criteria.len(),
+        None => 0,
+    }
+}
+
+/// Replace criterion `i` in the state and ask for its recomputation and saving.
+fn change(app: &mut App, i: usize, c: Criterion) -> Vec<Effect> {
+    app.criteria[i].criterion = c.clone();
+    app.next_generation += 1;
+    app.generation[i] = app.next_generation;
+    app.status.clear();
+    vec![
+        Effect::Recompute {
+            index: i,
+            generation: app.next_generation,
+            criterion: Box::new(c.clone()),
+        },
+        Effect::Save {
+            criterion: Box::new(c),
+        },
+    ]
+}
+
+fn nudge(app: &mut App, up: bool) -> Vec<Effect> {
+    let Some(i) = app.current_criterion() else {
+        return vec![];
+    };
+    let view = &app.criteria[i];
+    let Rule::Bins { edges, .. } = &view.criterion.rule else {
+        app.status =
+            "only cut points of bins can be nudged; edit rules in the workspace file".into();
+        return vec![];
+    };
+    let k = app.edge.min(edges.len() - 1);
+    let step = nudge_step(&view.distribution);
+    let new = edges[k] + if up { step } else { -step };
+    let lower_ok = k == 0 || new > edges[k - 1];
+    let upper_ok = k + 1 == edges.len() || new < edges[k + 1];
+    if !(lower_ok && upper_ok) {
+        app.status = "cut points must stay in increasing order".into();
+        return vec![];
+    }
+    let old = view.criterion.clone();
+    let mut c = old.clone();
+    if let Rule::Bins { edges, .. } = &mut c.rule {
+        edges[k] = (new * 1e9).round() / 1e9;
+    }
+    app.undo.push((i, old));
+    app.redo.clear();
+    change(app, i, c)
+}
+
+fn prompt_key(app: &mut App, msg: &Message) -> Option<Vec<Effect>> {
+    let p = app.prompt.as_mut()?;
+    let text = match p {
+        Prompt::Search(s) | Prompt::Palette(s) => s,
+    };
+    match msg {
+        Message::Char(c) => text.push(*c),
+        Message::Backspace => {
+            text.pop();
+        }
+        Message::Action(Action::Cancel) => app.prompt = None,
+        Message::Action(Action::Confirm) => {
+            let p = app.prompt.take().expect("open prompt");
+            return Some(match p {
+                Prompt::Search(id) => {
+                    let r = &app.ranking;
+                    match r
+                        .order
+                        .iter()
+                        .position(|&i| r.ids.text_at(i).as_deref() == Some(id.trim()))
+                    {
+                        Some(pos) => {
+                            app.step = StepId::List;
+                            app.row = pos;
+                        }
+                        None => app.status = format!("no customer with id {}", id.trim()),
+                    }
+                    vec![]
+                }
+                Prompt::Palette(cmd) => palette(app, cmd.trim()),
+            });
+        }
+        _ => return None,
+    }
+    Some(vec![])
+}
+
+/// `:` commands: a step number or name, `help`, `teach`, `quit`.
+fn palette(app: &mut App, cmd: &str) -> Vec<Effect> {
+    let lower = cmd.to_lowercase();
+    if let Ok(n) = lower.parse::<usize>()
+        && (1..=9).contains(&n)
+    {
+        app.step = StepId::from_index(n - 1);
+        return vec![];
+    }
+    match lower.as_str() {
+        "q" | "quit" => app.quit = true,
+        "help" => app.show_help = true,
+        "teach" => app.show_teach = !app.show_teach,
+        _ => match StepId::ALL
+            .iter()
+            .find(|s| s.title().to_lowercase().starts_with(&lower) && !lower.is_empty())
+        {
+            Some(s) => app.step = *s,
+            None => {
+                app.status = format!(
+                    "unknown command \"{cmd}\": try a step name or number, help, teach, quit"
+                )
+            }
+        },
+    }
+    vec![]
+}
+
+/// Apply one message.
+pub fn update(app: &mut App, msg: Message) -> Vec<Effect> {
+    if app.prompt.is_some()
+        && let Some(e) = prompt_key(app, &msg)
+    {
+        return e;
+    }
+    match msg {
+        Message::Evaluated {
+            index,
+            generation,
+            result,
+        } => {
+            // a newer edit of this criterion is pending: this result is stale
+            if index >= app.criteria.len() || generation < app.generation[index] {
+                return vec![];
+            }
+            match result {
+                Ok(view) => app.criteria[index] = *view,
+                Err(e) => app.status = format!("not applied, last good result kept: {e}"),
+            }
+            vec![]
+        }
+        Message::Explained(text) => {
+            app.explain = Some(text);
+            vec![]
+        }
+        Message::Resize(w, _) => {
+            app.width = w;
+            vec![]
+        }
+        Message::Char(_) | Message::Backspace => vec![],
+        Message::Action(a) => action(app, a),
+    }
+}
+
+fn action(app: &mut App, a: Action) -> Vec<Effect> {
+    use Action::*;
+    if app.show_help && !matches!(a, Quit | Help | Cancel) {
+        app.show_help = false;
+    }
+    let go = |app: &mut App, s: usize| {
+        app.step = StepId::from_index(s);
+        app.row = 0;
+        app.edge = 0;
+        app.explain = None;
+        app.status.clear();
+    };
+    match a {
+        Quit => app.quit = true,
+        Help => app.show_help = !app.show_help,
+        Cancel => {
+            app.show_help = false;
+            app.teach_overlay = false;
+            app.explain = None;
+            app.status.clear();
+        }
+        Teach => {
+            if app.width >= super::view::TEACH_MIN_W {
+                app.show_teach = !app.show_teach;
+                app.teach_overlay = false;
+            } else {
+                app.teach_overlay = !app.teach_overlay;
+            }
+        }
+        MaskPii => {
+            app.mask_pii = !app.mask_pii;
+            app.status = if app.mask_pii {
+                "personal data masked".into()
+            } else {
+                "personal data shown".into()
+            };
+        }
+        Step1 | Step2 | Step3 | Step4 | Step5 | Step6 | Step7 | Step8 | Step9 => {
+            let n = [
+                Step1, Step2, Step3, Step4, Step5, Step6, Step7, Step8, Step9,
+            ]
+            .iter()
+            .position(|x| *x == a)
+            .unwrap_or(0);
+            go(app, n);
+        }
+        NextStep => go(app, (app.step.index() + 1) % 9),
+        PrevStep => go(app, (app.step.index() + 8) % 9),
+        Up | Down | PageUp | PageDown | Top | Bottom => {
+            let n = rows_on_screen(app);
+            if n == 0 {
+                if matches!(a, Up | Down)
+                    && matches!(app.step, StepId::Exclusivity | StepId::Valuation)
+                {
+                    return action(app, if a == Up { Left } else { Right });
+                }
+                return vec![];
+            }
+            app.row = match a {
+                Up => app.row.saturating_sub(1),
+                Down => (app.row + 1).min(n - 1),
+                PageUp => app.row.saturating_sub(20),
+                PageDown => (app.row + 20).min(n - 1),
+                Top => 0,
+                _ => n - 1,
+            };
+        }
+        Left | Right => {
+            let n = count_here(app);
+            if n > 0 {
+                let s = &mut app.selected[app.step.index()];
+                *s = if a == Left {
+                    (*s + n - 1) % n
+                } else {
+                    (*s + 1) % n
+                };
+                app.edge = 0;
+            }
+        }
+        NextEdge | PrevEdge => {
+            if let Some(i) = app.current_criterion()
+                && let Rule::Bins { edges, .. } = &app.criteria[i].criterion.rule
+            {
+                let n = edges.len();
+                app.edge = if a == NextEdge {
+                    (app.edge + 1) % n
+                } else {
+                    (app.edge + n - 1) % n
+                };
+            }
+        }
+        Increase => return nudge(app, true),
+        Decrease => return nudge(app, false),
+        Undo | Redo => {
+            let (from, to) = if a == Undo {
+                (&mut app.undo, &mut app.redo)
+            } else {
+                (&mut app.redo, &mut app.undo)
+            };
+            let Some((i, c)) = from.pop() else {
+                app.status = if a == Undo {
+                    "nothing to undo".into()
+                } else {
+                    "nothing to redo".into()
+                };
+                return vec![];
+            };
+            to.push((i, app.criteria[i].criterion.clone()));
+            return change(app, i, c);
+        }
+        Search => app.prompt = Some(Prompt::Search(String::new())),
+        Palette => app.prompt = Some(Prompt::Palette(String::new())),
+        Explain => {
+            if app.step == StepId::List && app.n_customers > 0 {
+                let r = &app.ranking;
+                if let Some(id) = r.ids.text_at(r.order[app.row.min(r.order.len() - 1)]) {
+                    return vec![Effect::Explain { id }];
+                }
+            } else {
+                app.status = "x explains a customer: select one in step 1, List".into();
+            }
+        }
+        NextPane => {
+            app.pane = match app.pane {
+                super::app::Pane::Main => super::app::Pane::Table,
+                super::app::Pane::Table => super::app::Pane::Main,
+            }
+        }
+        Confirm => {}
+    }
+    vec![]
+}

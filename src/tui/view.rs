@@ -1,0 +1,443 @@
+//! Drawing the whole screen from the app state: step list, the step, teach panel, footer, overlays.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use super::app::{App, Prompt};
+use super::message::Action;
+use super::steps::{Mark, StepId, mark};
+use super::theme::Theme;
+
+pub const MIN_W: u16 = 60;
+pub const MIN_H: u16 = 16;
+/// Below this width the teach panel gives way (it can still be shown over the view with `t`).
+pub const TEACH_MIN_W: u16 = 110;
+
+/// Text from data, safe to put on a terminal: control characters (escape sequences included),
+/// bidi overrides and zero-width characters are shown as visible escapes.
+pub fn safe(s: &str) -> String {
+    if !s.chars().any(|c| c.is_control() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')) {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| match c {
+            '\n' => "⏎".to_string(),
+            '\t' => "⇥".to_string(),
+            c if c.is_control() => format!("\\x{:02x}", c as u32),
+            '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{feff}' => format!("\\u{{{:04x}}}", c as u32),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+/// The keys that work on the current screen, for the footer and the help.
+pub fn screen_actions(app: &App) -> Vec<Action> {
+    use Action::*;
+    let mut v = vec![Help, Teach, NextStep, PrevStep];
+    match app.step {
+        StepId::List => v.extend([Up, Down, PageUp, PageDown, Top, Bottom, Search, MaskPii]),
+        StepId::Classify => v.extend([Up, Down, MaskPii]),
+        StepId::Exclusivity | StepId::Valuation => v.extend([Left, Right]),
+        _ => {
+            v.extend([Left, Right]);
+            if app.current_criterion().is_some_and(|i| {
+                matches!(
+                    app.criteria[i].criterion.rule,
+                    crate::engine::rules::Rule::Bins { .. }
+                )
+            }) {
+                v.extend([Increase, Decrease, NextEdge, PrevEdge]);
+            }
+            v.extend([Undo, Redo]);
+        }
+    }
+    v.push(Quit);
+    v
+}
+
+fn footer(app: &App, t: &Theme) -> Line<'static> {
+    if let Some(p) = &app.prompt {
+        let (label, text) = match p {
+            Prompt::Search(s) => ("find customer id: ", s),
+            Prompt::Palette(s) => (":", s),
+        };
+        return Line::from(vec![
+            Span::styled(label.to_string(), t.accent),
+            Span::styled(format!("{}█", safe(text)), t.text),
+            Span::styled("   Enter go · Esc cancel", t.dim),
+        ]);
+    }
+    if !app.status.is_empty() {
+        return Line::from(Span::styled(safe(&app.status), t.warn));
+    }
+    let mut spans = Vec::new();
+    let short = |a: Action| match a {
+        Action::Help => "help",
+        Action::Teach => "teach",
+        Action::NextStep => "next",
+        Action::PrevStep => "prev",
+        Action::Up | Action::Down => "move",
+        Action::Left | Action::Right => "criterion",
+        Action::Increase | Action::Decrease => "nudge cut",
+        Action::NextEdge | Action::PrevEdge => "pick cut",
+        Action::Undo => "undo",
+        Action::Redo => "redo",
+        Action::Search => "find",
+        Action::MaskPii => "pii",
+        Action::Quit => "quit",
+        Action::PageUp | Action::PageDown => "page",
+        Action::Top | Action::Bottom => "ends",
+        _ => "",
+    };
+    let mut seen = std::collections::HashSet::new();
+    for a in screen_actions(app) {
+        let label = short(a);
+        if label.is_empty() || !seen.insert(label) {
+            continue;
+        }
+        let key = app
+            .keymap
+            .keys_for(a)
+            .into_iter()
+            .next()
+            .unwrap_or_default();
+        let pair = match a {
+            Action::Up => format!(
+                "{}{}",
+                key,
+                app.keymap
+                    .keys_for(Action::Down)
+                    .first()
+                    .cloned()
+                    .unwrap_or_default()
+            ),
+            Action::Left => format!(
+                "{}{}",
+                key,
+                app.keymap
+                    .keys_for(Action::Right)
+                    .first()
+                    .cloned()
+                    .unwrap_or_default()
+            ),
+            Action::Increase => format!(
+                "{}{}",
+                key,
+                app.keymap
+                    .keys_for(Action::Decrease)
+                    .first()
+                    .cloned()
+                    .unwrap_or_default()
+            ),
+            Action::NextEdge => format!(
+                "{}{}",
+                app.keymap
+                    .keys_for(Action::PrevEdge)
+                    .first()
+                    .cloned()
+                    .unwrap_or_default(),
+                key
+            ),
+            _ => key,
+        };
+        spans.push(Span::styled(pair, t.accent));
+        spans.push(Span::styled(format!(" {label}  "), t.dim));
+    }
+    Line::from(spans)
+}
+
+fn step_list(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
+    let mut lines = Vec::new();
+    for s in StepId::ALL {
+        let (m, st) = match mark(app, s) {
+            Mark::Done => ("✓", t.good),
+            Mark::Attention => ("!", t.bad),
+            Mark::Todo => ("·", t.dim),
+        };
+        let name = format!("{} {}", s.index() + 1, s.title());
+        let style = if s == app.step { t.selected } else { t.text };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{m} "), st),
+            Span::styled(name, style),
+        ]));
+    }
+    f.render_widget(
+        Paragraph::new(lines).block(
+            Block::bordered()
+                .border_style(t.border)
+                .title(Span::styled(" steps ", t.header)),
+        ),
+        area,
+    );
+}
+
+fn help(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
+    let mut lines = vec![
+        Line::from(Span::styled(
+            format!("keys on {} ", app.step.title()),
+            t.header,
+        )),
+        Line::from(""),
+    ];
+    let mut all = screen_actions(app);
+    all.extend([
+        Action::Step1,
+        Action::NextPane,
+        Action::Palette,
+        Action::Cancel,
+    ]);
+    let mut seen = std::collections::HashSet::new();
+    for a in all {
+        if !seen.insert(a) {
+            continue;
+        }
+        let keys = app.keymap.keys_for(a);
+        let keys = if a == Action::Step1 {
+            "1 … 9".to_string()
+        } else {
+            keys.join(" ")
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{keys:>12}  "), t.accent),
+            Span::styled(a.help(), t.text),
+        ]));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled(
+        "every edit is saved at once; q quits at any time",
+        t.dim,
+    )));
+    let w = 60.min(area.width.saturating_sub(4));
+    let h = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
+    let r = Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    };
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(lines).block(
+            Block::bordered()
+                .border_style(t.accent)
+                .title(" help — Esc or ? closes "),
+        ),
+        r,
+    );
+}
+
+/// Draw everything.
+pub fn draw(f: &mut Frame, app: &App, t: &Theme) {
+    let area = f.area();
+    if area.width < MIN_W || area.height < MIN_H {
+        let msg = format!(
+            "strata needs a terminal of at least {MIN_W}×{MIN_H}; this one is {}×{}.\nEnlarge the window, or press q to quit.",
+            area.width, area.height
+        );
+        f.render_widget(
+            Paragraph::new(msg).wrap(Wrap { trim: true }).style(t.warn),
+            area,
+        );
+        return;
+    }
+    let [header, body, foot] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    f.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(" strata ", t.accent),
+            Span::styled(format!(" {} ", safe(&app.title)), t.dim),
+            Span::styled(
+                format!(
+                    " {} · step {} of 9 ",
+                    app.step.title(),
+                    app.step.index() + 1
+                ),
+                t.header,
+            ),
+        ])),
+        header,
+    );
+    let teach_w = if app.show_teach && area.width >= TEACH_MIN_W {
+        34
+    } else {
+        0
+    };
+    let list_w = if area.width >= 80 { 24 } else { 19 };
+    let [steps, main, teach] = Layout::horizontal([
+        Constraint::Length(list_w),
+        Constraint::Fill(1),
+        Constraint::Length(teach_w),
+    ])
+    .areas(body);
+    step_list(f, steps, app, t);
+    app.step.draw(f, main, app, t);
+    if teach_w > 0 {
+        f.render_widget(
+            Paragraph::new(app.step.teach())
+                .wrap(Wrap { trim: true })
+                .style(t.text)
+                .block(
+                    Block::bordered()
+                        .border_style(t.border)
+                        .title(Span::styled(" teach (t) ", t.header)),
+                ),
+            teach,
+        );
+    } else if app.teach_overlay && !app.show_help {
+        // narrow screens: the teach text as an overlay at the bottom of the main view
+        let h = 8.min(main.height / 2);
+        let r = Rect {
+            x: main.x,
+            y: main.y + main.height - h,
+            width: main.width,
+            height: h,
+        };
+        f.render_widget(Clear, r);
+        f.render_widget(
+            Paragraph::new(app.step.teach())
+                .wrap(Wrap { trim: true })
+                .style(t.text)
+                .block(
+                    Block::bordered()
+                        .border_style(t.accent)
+                        .title(Span::styled(" teach — t hides ", t.header)),
+                ),
+            r,
+        );
+    }
+    f.render_widget(Paragraph::new(footer(app, t)), foot);
+    if let Some(e) = &app.explain {
+        let w = main.width.saturating_sub(2).max(20);
+        let h = main.height.saturating_sub(2).max(5);
+        let r = Rect {
+            x: main.x + 1,
+            y: main.y + 1,
+            width: w,
+            height: h,
+        };
+        f.render_widget(Clear, r);
+        f.render_widget(
+            Paragraph::new(safe_lines(e))
+                .wrap(Wrap { trim: false })
+                .block(
+                    Block::bordered()
+                        .border_style(t.accent)
+                        .title(" explain — Esc closes "),
+                ),
+            r,
+        );
+    }
+    if app.show_help {
+        help(f, area, app, t);
+    }
+}
+
+fn safe_lines(s: &str) -> Vec<Line<'static>> {
+    s.lines().map(|l| Line::from(safe(l))).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn terminal_escapes_and_bidi_marks_are_shown_as_text() {
+        assert_eq!(super::safe("a\x1b[2Jb"), "a\\x1b[2Jb");
+        assert_eq!(super::safe("x\u{202e}y"), "x\\u{202e}y");
+        assert_eq!(super::safe("Rīga דוד"), "Rīga דוד");
+    }
+}
+
+/// A table column that may be dropped when the screen is narrow.
+pub struct Col {
+    pub header: &'static str,
+    /// Width of its widest cell (header included).
+    pub width: u16,
+    /// Lower numbers are kept first.
+    pub priority: u8,
+}
+
+/// The columns that fit in `avail` cells (one space between columns), kept by priority,
+/// returned in their original order.
+pub fn fit(cols: &[Col], avail: u16) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..cols.len()).collect();
+    order.sort_by_key(|&i| (cols[i].priority, i));
+    let mut used = 0u16;
+    let mut keep = Vec::new();
+    for i in order {
+        let need = cols[i].width + if keep.is_empty() { 0 } else { 1 };
+        if used + need <= avail {
+            used += need;
+            keep.push(i);
+        }
+    }
+    keep.sort_unstable();
+    keep
+}
+
+/// Build a table from rows of cells, keeping the columns that fit.
+pub fn fitted_table(
+    cols: Vec<Col>,
+    rows: Vec<(Vec<String>, ratatui::style::Style)>,
+    avail: u16,
+    header_style: ratatui::style::Style,
+) -> ratatui::widgets::Table<'static> {
+    use ratatui::layout::Constraint;
+    use ratatui::widgets::{Row, Table};
+    let cols: Vec<Col> = cols
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut c)| {
+            let w = rows
+                .iter()
+                .map(|r| unicode_width::UnicodeWidthStr::width(r.0[i].as_str()) as u16)
+                .max()
+                .unwrap_or(0);
+            c.width = c
+                .width
+                .max(w)
+                .max(unicode_width::UnicodeWidthStr::width(c.header) as u16);
+            c
+        })
+        .collect();
+    let keep = fit(&cols, avail);
+    let widths: Vec<Constraint> = keep
+        .iter()
+        .map(|&i| Constraint::Length(cols[i].width))
+        .collect();
+    let body: Vec<Row> = rows
+        .into_iter()
+        .map(|(cells, st)| {
+            Row::new(keep.iter().map(|&i| cells[i].clone()).collect::<Vec<_>>()).style(st)
+        })
+        .collect();
+    Table::new(body, widths).header(
+        Row::new(keep.iter().map(|&i| cols[i].header).collect::<Vec<_>>()).style(header_style),
+    )
+}
+
+#[cfg(test)]
+mod fit_tests {
+    use super::{Col, fit};
+
+    #[test]
+    fn keeps_columns_by_priority_in_order() {
+        let c = |w, p| Col {
+            header: "",
+            width: w,
+            priority: p,
+        };
+        let cols = [c(10, 0), c(8, 2), c(8, 1), c(20, 3)];
+        assert_eq!(fit(&cols, 100), vec![0, 1, 2, 3]);
+        assert_eq!(fit(&cols, 28), vec![0, 1, 2]);
+        assert_eq!(fit(&cols, 20), vec![0, 2]);
+        assert_eq!(fit(&cols, 5), Vec::<usize>::new());
+    }
+}

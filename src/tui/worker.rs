@@ -1,0 +1,124 @@
+//! The engine on its own thread: jobs in, results out; for each criterion only the newest job runs.
+
+use std::sync::mpsc::{Receiver, Sender, channel};
+
+use super::app::CriterionView;
+use super::message::Message;
+use crate::engine::eval::explain::explain;
+use crate::engine::eval::session::Session;
+use crate::engine::rules::Criterion;
+
+#[derive(Debug, Clone)]
+pub enum Job {
+    Recompute {
+        index: usize,
+        generation: u64,
+        criterion: Criterion,
+    },
+    Explain {
+        id: String,
+    },
+}
+
+/// The engine side: owns the session and turns a job into a message.
+pub struct Engine {
+    pub session: Session,
+}
+
+impl Engine {
+    pub fn handle(&mut self, job: Job) -> Message {
+        match job {
+            Job::Recompute {
+                index,
+                generation,
+                criterion,
+            } => {
+                let result = match self.session.update_criterion(index, criterion) {
+                    Ok(_) => Ok(Box::new(CriterionView::build(&self.session, index))),
+                    Err(e) => Err(e.to_string().lines().next().unwrap_or_default().to_string()),
+                };
+                Message::Evaluated {
+                    index,
+                    generation,
+                    result,
+                }
+            }
+            Job::Explain { id } => {
+                let text = match explain(&self.session, &id) {
+                    Ok(ex) => {
+                        let mut s = format!("customer {id}\n");
+                        for c in ex {
+                            s.push_str(&format!("\n{} → {}\n", c.criterion, c.segment));
+                            for r in c.rules {
+                                let mark = match r.result {
+                                    Some(true) => "✔",
+                                    Some(false) => "✘",
+                                    None => "∅",
+                                };
+                                let vals = r
+                                    .values
+                                    .iter()
+                                    .map(|(n, v)| format!("{n} = {v}"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ");
+                                s.push_str(&format!(
+                                    "  {mark} {:<14} {}   [{vals}]\n",
+                                    r.segment, r.rule
+                                ));
+                            }
+                        }
+                        s
+                    }
+                    Err(e) => e.to_string(),
+                };
+                Message::Explained(text)
+            }
+        }
+    }
+}
+
+/// Keep, of a batch of jobs, only the newest per criterion (and the newest explain).
+pub fn newest_only(jobs: Vec<Job>) -> Vec<Job> {
+    let mut out: Vec<Job> = Vec::new();
+    for j in jobs.into_iter().rev() {
+        let dup = out.iter().any(|o| match (o, &j) {
+            (Job::Recompute { index: a, .. }, Job::Recompute { index: b, .. }) => a == b,
+            (Job::Explain { .. }, Job::Explain { .. }) => true,
+            _ => false,
+        });
+        if !dup {
+            out.push(j);
+        }
+    }
+    out.reverse();
+    out
+}
+
+/// A handle to the engine thread.
+pub struct Worker {
+    tx: Sender<Job>,
+    pub rx: Receiver<Message>,
+}
+
+impl Worker {
+    pub fn spawn(mut engine: Engine) -> Worker {
+        let (tx, jobs) = channel::<Job>();
+        let (done, rx) = channel::<Message>();
+        std::thread::spawn(move || {
+            while let Ok(first) = jobs.recv() {
+                let mut batch = vec![first];
+                batch.extend(jobs.try_iter());
+                for j in newest_only(batch) {
+                    if done.send(engine.handle(j)).is_err() {
+                        return;
+                    }
+                }
+            }
+        });
+        Worker { tx, rx }
+    }
+
+    pub fn send(&self, job: Job) {
+        let _ = self.tx.send(job);
+    }
+}
