@@ -181,6 +181,8 @@ pub struct App {
     pub undo: Vec<(usize, Criterion)>,
     pub redo: Vec<(usize, Criterion)>,
     pub explain: Option<String>,
+    /// First line shown of the explanation.
+    pub explain_scroll: u16,
 }
 
 impl App {
@@ -229,6 +231,7 @@ impl App {
             undo: vec![],
             redo: vec![],
             explain: None,
+            explain_scroll: 0,
         }
     }
 

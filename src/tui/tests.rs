@@ -242,3 +242,22 @@ fn snapshots_of_every_step() {
     app.show_help = true;
     insta::assert_snapshot!("help_80x24", screen(&app, 80, 24));
 }
+
+#[test]
+fn explanation_scrolls_and_closes() {
+    let (mut app, mut engine) = demo();
+    let fx = act(&mut app, Action::Explain);
+    let Effect::Explain { id } = &fx[0] else {
+        panic!("explain effect")
+    };
+    let m = engine.handle(Job::Explain { id: id.clone() });
+    update(&mut app, m);
+    act(&mut app, Action::Down);
+    act(&mut app, Action::Down);
+    assert_eq!(app.explain_scroll, 2);
+    assert_eq!(app.row, 0, "the list underneath does not move");
+    act(&mut app, Action::Bottom);
+    assert!(app.explain_scroll > 20);
+    act(&mut app, Action::Cancel);
+    assert!(app.explain.is_none());
+}

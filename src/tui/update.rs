@@ -204,6 +204,7 @@ pub fn update(app: &mut App, msg: Message) -> Vec<Effect> {
         }
         Message::Explained(text) => {
             app.explain = Some(text);
+            app.explain_scroll = 0;
             vec![]
         }
         Message::Resize(w, _) => {
@@ -263,6 +264,18 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
         }
         NextStep => go(app, (app.step.index() + 1) % 9),
         PrevStep => go(app, (app.step.index() + 8) % 9),
+        Up | Down | PageUp | PageDown | Top | Bottom if app.explain.is_some() => {
+            let lines = app.explain.as_deref().map_or(0, |e| e.lines().count()) as u16;
+            let s = &mut app.explain_scroll;
+            *s = match a {
+                Up => s.saturating_sub(1),
+                Down => (*s + 1).min(lines.saturating_sub(1)),
+                PageUp => s.saturating_sub(15),
+                PageDown => (*s + 15).min(lines.saturating_sub(1)),
+                Top => 0,
+                _ => lines.saturating_sub(1),
+            };
+        }
         Up | Down | PageUp | PageDown | Top | Bottom => {
             let n = rows_on_screen(app);
             if n == 0 {

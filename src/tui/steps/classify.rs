@@ -3,12 +3,12 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Row, Table};
+use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use crate::engine::format::thousands;
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
-use crate::tui::view::safe;
+use crate::tui::view::{Col, fitted_table, safe};
 
 pub const TEACH: &str = "Classify says what each column means: which one is the customer id, the age, the city, \
 the order date, the amount. Every later step relies on it.\n\n\
@@ -23,7 +23,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         Layout::vertical([Constraint::Fill(3), Constraint::Length(7)]).areas(area);
     let height = table_area.height.saturating_sub(3) as usize;
     let (start, end) = super::list::visible_window(sel, height, n);
-    let rows: Vec<Row> = app.profiles[start..end]
+    let rows: Vec<(Vec<String>, ratatui::style::Style)> = app.profiles[start..end]
         .iter()
         .enumerate()
         .map(|(k, p)| {
@@ -41,50 +41,40 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
             let sample = if app.mask_pii && role.starts_with("personal") {
                 "•••".to_string()
             } else {
-                p.samples
-                    .iter()
-                    .map(|s| safe(s))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                crate::engine::format::clip(
+                    &p.samples
+                        .iter()
+                        .map(|s| safe(s))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    26,
+                )
             };
-            let row = Row::new(vec![
+            let cells = vec![
                 safe(&p.name),
                 p.kind.clone(),
                 missing,
                 thousands(p.distinct as u64),
-                sample,
                 role,
-            ]);
-            if start + k == sel {
-                row.style(t.selected)
-            } else {
-                row.style(t.text)
-            }
+                sample,
+            ];
+            (cells, if start + k == sel { t.selected } else { t.text })
         })
         .collect();
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Fill(2),
-            Constraint::Length(9),
-            Constraint::Length(8),
-            Constraint::Length(9),
-            Constraint::Fill(3),
-            Constraint::Fill(2),
-        ],
-    )
-    .header(
-        Row::new(vec![
-            "column",
-            "type",
-            "missing",
-            "distinct",
-            "sample values",
-            "suggested role",
-        ])
-        .style(t.header),
-    )
-    .block(
+    let col = |header, priority| Col {
+        header,
+        width: 0,
+        priority,
+    };
+    let cols = vec![
+        col("column", 0),
+        col("type", 1),
+        col("missing", 1),
+        col("distinct", 2),
+        col("suggested role", 0),
+        col("sample values", 3),
+    ];
+    let table = fitted_table(cols, rows, table_area.width.saturating_sub(2), t.header).block(
         Block::bordered()
             .border_style(t.border)
             .title(Span::styled(" columns of the customer table ", t.header)),
@@ -162,7 +152,9 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         )));
     }
     f.render_widget(
-        Paragraph::new(lines).block(Block::bordered().border_style(t.border)),
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: true })
+            .block(Block::bordered().border_style(t.border)),
         detail,
     );
 }

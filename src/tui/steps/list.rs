@@ -48,7 +48,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         )),
     ];
     f.render_widget(Paragraph::new(summary), totals);
-    let wide = body.width >= 90;
+    let wide = body.width >= 70;
     let [table_area, chart_area] = if wide {
         Layout::horizontal([Constraint::Fill(3), Constraint::Fill(2)]).areas(body)
     } else {
