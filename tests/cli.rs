@@ -1002,3 +1002,24 @@ fn tui_opens_a_workspace_and_saves_nudged_cut_points() {
         before
     );
 }
+
+#[test]
+fn tui_restores_the_terminal_on_sigterm_and_sighup() {
+    for sig in ["-TERM", "-HUP"] {
+        let mut t = Pty::spawn(&[], 100, 30);
+        t.wait_for("customers by value");
+        let pid = t.child.process_id().expect("pid");
+        let ok = std::process::Command::new("kill")
+            .args([sig, &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(ok.success());
+        let (code, raw) = t.finish();
+        assert_eq!(code, 0, "{sig}");
+        let tail = String::from_utf8_lossy(&raw[raw.len().saturating_sub(200)..]).to_string();
+        assert!(
+            tail.contains("\x1b[?1049l"),
+            "{sig}: the alternate screen was left: {tail:?}"
+        );
+    }
+}

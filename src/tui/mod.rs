@@ -12,6 +12,8 @@ pub mod view;
 pub mod worker;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -128,19 +130,21 @@ fn apply(app: &mut App, effects: Vec<Effect>, worker: &Worker) {
     }
 }
 
-/// The main loop, generic over the backend so tests can drive it too.
+/// The main loop, generic over the backend so tests can drive it too. `stop` is raised by
+/// SIGTERM or SIGHUP (an SSH connection dropping): the loop ends as if `q` had been pressed.
 pub fn event_loop<B: Backend>(
     terminal: &mut Terminal<B>,
     app: &mut App,
     worker: &Worker,
     theme: &Theme,
+    stop: &AtomicBool,
 ) -> Result<()>
 where
     B::Error: Send + Sync + 'static,
 {
     let size = terminal.size()?;
     update(app, Message::Resize(size.width, size.height));
-    while !app.quit {
+    while !app.quit && !stop.load(Ordering::Relaxed) {
         terminal.draw(|f| view::draw(f, app, theme))?;
         let mut msgs = Vec::new();
         if event::poll(Duration::from_millis(25))? {
@@ -164,8 +168,13 @@ pub fn run(source: Source, theme: Option<&str>) -> Result<()> {
     let theme = Theme::choose(theme).map_err(anyhow::Error::msg)?;
     let (mut app, engine) = prepare(&source)?;
     let worker = Worker::spawn(engine);
+    // every edit is saved as it is made, so a signal only has to end the loop and restore the terminal
+    let stop = Arc::new(AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
+        signal_hook::flag::register(sig, Arc::clone(&stop)).context("cannot listen for signals")?;
+    }
     let mut terminal = ratatui::init();
-    let result = event_loop(&mut terminal, &mut app, &worker, &theme);
+    let result = event_loop(&mut terminal, &mut app, &worker, &theme, &stop);
     ratatui::restore();
     result
 }
