@@ -89,6 +89,14 @@ impl Val {
     }
 }
 
+/// A value as a shared column, without copying it when it already is one.
+fn shared(v: Val, n: usize) -> Arc<Vector> {
+    match v {
+        Val::Col(c) => c,
+        other => Arc::new(other.into_vector(n)),
+    }
+}
+
 fn col(v: Vector) -> Val {
     Val::Col(Arc::new(v))
 }
@@ -142,11 +150,9 @@ fn ev(e: &Expr, f: &Frame) -> Val {
         }
         Expr::Binary { op, l, r } => binary(*op, ev(l, f), ev(r, f), n),
         Expr::Between { e, lo, hi, negated } => {
-            let x = ev(e, f);
-            let x2 = Val::Col(Arc::new(x.into_vector(n)));
-            let Val::Col(xv) = &x2 else { unreachable!() };
+            let xv = shared(ev(e, f), n);
             let a = binary(BinOp::Ge, Val::Col(xv.clone()), ev(lo, f), n);
-            let b = binary(BinOp::Le, Val::Col(xv.clone()), ev(hi, f), n);
+            let b = binary(BinOp::Le, Val::Col(xv), ev(hi, f), n);
             let both = binary(BinOp::And, a, b, n);
             if *negated {
                 col(Vector::Bool(
@@ -157,7 +163,7 @@ fn ev(e: &Expr, f: &Frame) -> Val {
             }
         }
         Expr::InList { e, list, negated } => {
-            let x = Arc::new(ev(e, f).into_vector(n));
+            let x = shared(ev(e, f), n);
             let mut acc = Val::Bool(false);
             for item in list {
                 let eq = binary(BinOp::Eq, Val::Col(x.clone()), ev(item, f), n);
@@ -232,7 +238,65 @@ fn cmp_result(op: BinOp, o: std::cmp::Ordering) -> bool {
     }
 }
 
+/// Fast paths over whole slices for the shapes rules use most: a numeric column against a
+/// number, and AND / OR of two conditions. None when the shape is another one.
+fn binary_fast(op: BinOp, l: &Val, r: &Val) -> Option<Val> {
+    let cmp = |o: std::cmp::Ordering| cmp_result(op, o);
+    match (l, r) {
+        (Val::Col(c), lit) if op.is_comparison() && matches!(lit, Val::Int(_) | Val::Float(_)) => {
+            let x = match lit {
+                Val::Int(i) => *i as f64,
+                Val::Float(f) => *f,
+                _ => return None,
+            };
+            Some(col(Vector::Bool(match &**c {
+                Vector::Int(v) => match lit {
+                    Val::Int(i) => v.iter().map(|a| a.map(|a| cmp(a.cmp(i)))).collect(),
+                    _ => v
+                        .iter()
+                        .map(|a| a.and_then(|a| (a as f64).partial_cmp(&x).map(cmp)))
+                        .collect(),
+                },
+                Vector::Float(v) => v
+                    .iter()
+                    .map(|a| a.and_then(|a| a.partial_cmp(&x).map(cmp)))
+                    .collect(),
+                _ => return None,
+            })))
+        }
+        (lit, Val::Col(_)) if op.is_comparison() && matches!(lit, Val::Int(_) | Val::Float(_)) => {
+            let flipped = match op {
+                BinOp::Lt => BinOp::Gt,
+                BinOp::Le => BinOp::Ge,
+                BinOp::Gt => BinOp::Lt,
+                BinOp::Ge => BinOp::Le,
+                o => o,
+            };
+            binary_fast(flipped, r, l)
+        }
+        (Val::Col(a), Val::Col(b)) if matches!(op, BinOp::And | BinOp::Or) => match (&**a, &**b) {
+            (Vector::Bool(x), Vector::Bool(y)) => Some(col(Vector::Bool(
+                x.iter()
+                    .zip(y)
+                    .map(|(&a, &b)| match (op, a, b) {
+                        (BinOp::And, Some(false), _) | (BinOp::And, _, Some(false)) => Some(false),
+                        (BinOp::And, Some(true), Some(true)) => Some(true),
+                        (BinOp::Or, Some(true), _) | (BinOp::Or, _, Some(true)) => Some(true),
+                        (BinOp::Or, Some(false), Some(false)) => Some(false),
+                        _ => None,
+                    })
+                    .collect(),
+            ))),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 fn binary(op: BinOp, l: Val, r: Val, n: usize) -> Val {
+    if let Some(v) = binary_fast(op, &l, &r) {
+        return v;
+    }
     let (lt, rt) = (l.dtype(), r.dtype());
     match op {
         BinOp::And | BinOp::Or => {
