@@ -106,43 +106,12 @@ fn footer(app: &App, t: &Theme) -> Line<'static> {
             .into_iter()
             .next()
             .unwrap_or_default();
+        let first = |x: Action| app.keymap.keys_for(x).first().cloned().unwrap_or_default();
         let pair = match a {
-            Action::Up => format!(
-                "{}{}",
-                key,
-                app.keymap
-                    .keys_for(Action::Down)
-                    .first()
-                    .cloned()
-                    .unwrap_or_default()
-            ),
-            Action::Left => format!(
-                "{}{}",
-                key,
-                app.keymap
-                    .keys_for(Action::Right)
-                    .first()
-                    .cloned()
-                    .unwrap_or_default()
-            ),
-            Action::Increase => format!(
-                "{}{}",
-                key,
-                app.keymap
-                    .keys_for(Action::Decrease)
-                    .first()
-                    .cloned()
-                    .unwrap_or_default()
-            ),
-            Action::NextEdge => format!(
-                "{}{}",
-                app.keymap
-                    .keys_for(Action::PrevEdge)
-                    .first()
-                    .cloned()
-                    .unwrap_or_default(),
-                key
-            ),
+            Action::Up => format!("{key}{}", first(Action::Down)),
+            Action::Left => format!("{key}{}", first(Action::Right)),
+            Action::Increase => format!("{key}{}", first(Action::Decrease)),
+            Action::NextEdge => format!("{}{key}", first(Action::PrevEdge)),
             _ => key,
         };
         spans.push(Span::styled(pair, t.accent));

@@ -162,6 +162,46 @@ pub fn pareto(value: &[Option<f64>]) -> Pareto {
     }
 }
 
+/// Customers and value in every cell of two criteria.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CrossTab {
+    pub rows: Vec<String>,
+    pub cols: Vec<String>,
+    /// `customers[r][c]`
+    pub customers: Vec<Vec<usize>>,
+    pub value: Vec<Vec<f64>>,
+}
+
+/// Cross-tabulate two assignments (segments in rule order, `otherwise` last when non-empty).
+pub fn crosstab(a: &Assignment, b: &Assignment, value: &[Option<f64>]) -> CrossTab {
+    let (ka, kb) = (a.names.len(), b.names.len());
+    let mut customers = vec![vec![0usize; kb]; ka];
+    let mut val = vec![vec![0f64; kb]; ka];
+    for ((&r, &c), v) in a.label.iter().zip(&b.label).zip(value) {
+        let (r, c) = (r as usize, c as usize);
+        customers[r][c] += 1;
+        val[r][c] += v.unwrap_or(0.0);
+    }
+    let keep_rows: Vec<usize> = (0..ka)
+        .filter(|&r| r + 1 < ka || customers[r].iter().sum::<usize>() > 0)
+        .collect();
+    let keep_cols: Vec<usize> = (0..kb)
+        .filter(|&c| c + 1 < kb || (0..ka).any(|r| customers[r][c] > 0))
+        .collect();
+    CrossTab {
+        rows: keep_rows.iter().map(|&r| a.names[r].clone()).collect(),
+        cols: keep_cols.iter().map(|&c| b.names[c].clone()).collect(),
+        customers: keep_rows
+            .iter()
+            .map(|&r| keep_cols.iter().map(|&c| customers[r][c]).collect())
+            .collect(),
+        value: keep_rows
+            .iter()
+            .map(|&r| keep_cols.iter().map(|&c| val[r][c]).collect())
+            .collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -235,74 +275,11 @@ mod tests {
         assert!((p.top20_value_share - 0.96).abs() < 1e-12);
         assert!((p.customer_share_for_80pct_value - 0.2).abs() < 1e-12);
     }
-}
-
-/// Customers and value in every cell of two criteria.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct CrossTab {
-    pub rows: Vec<String>,
-    pub cols: Vec<String>,
-    /// `customers[r][c]`
-    pub customers: Vec<Vec<usize>>,
-    pub value: Vec<Vec<f64>>,
-}
-
-/// Cross-tabulate two assignments (segments in rule order, `otherwise` last when non-empty).
-pub fn crosstab(a: &Assignment, b: &Assignment, value: &[Option<f64>]) -> CrossTab {
-    let (ka, kb) = (a.names.len(), b.names.len());
-    let mut customers = vec![vec![0usize; kb]; ka];
-    let mut val = vec![vec![0f64; kb]; ka];
-    for ((&r, &c), v) in a.label.iter().zip(&b.label).zip(value) {
-        let (r, c) = (r as usize, c as usize);
-        customers[r][c] += 1;
-        val[r][c] += v.unwrap_or(0.0);
-    }
-    let keep_rows: Vec<usize> = (0..ka)
-        .filter(|&r| r + 1 < ka || customers[r].iter().sum::<usize>() > 0)
-        .collect();
-    let keep_cols: Vec<usize> = (0..kb)
-        .filter(|&c| c + 1 < kb || (0..ka).any(|r| customers[r][c] > 0))
-        .collect();
-    CrossTab {
-        rows: keep_rows.iter().map(|&r| a.names[r].clone()).collect(),
-        cols: keep_cols.iter().map(|&c| b.names[c].clone()).collect(),
-        customers: keep_rows
-            .iter()
-            .map(|&r| keep_cols.iter().map(|&c| customers[r][c]).collect())
-            .collect(),
-        value: keep_rows
-            .iter()
-            .map(|&r| keep_cols.iter().map(|&c| val[r][c]).collect())
-            .collect(),
-    }
-}
-
-#[cfg(test)]
-mod crosstab_tests {
-    use super::*;
-    use crate::engine::eval::criteria::{Exclusivity, Verdict};
-    use crate::engine::rules::Overlap;
-
-    fn asg(names: &[&str], label: Vec<u16>) -> Assignment {
-        Assignment {
-            names: names.iter().map(|s| s.to_string()).collect(),
-            label,
-            exclusivity: Exclusivity {
-                policy: Overlap::FirstMatch,
-                verdict: Verdict::Exclusive,
-                matched: vec![],
-                overlaps: vec![],
-                multi_matched: 0,
-                unassigned: 0,
-                unassigned_sample: vec![],
-            },
-        }
-    }
 
     #[test]
     fn cells_add_up() {
-        let a = asg(&["x", "y", "other"], vec![0, 0, 1, 1]);
-        let b = asg(&["p", "q", "other"], vec![0, 1, 1, 2]);
+        let a = assignment(&["x", "y", "other"], vec![0, 0, 1, 1]);
+        let b = assignment(&["p", "q", "other"], vec![0, 1, 1, 2]);
         let v = [Some(1.0), Some(2.0), Some(3.0), Some(4.0)];
         let t = crosstab(&a, &b, &v);
         assert_eq!(t.rows, vec!["x", "y"]);
