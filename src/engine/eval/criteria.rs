@@ -226,15 +226,24 @@ pub fn assign(c: &Compiled, base: &Frame) -> Assignment {
                     .collect()
             }
         }
-        Form::Segments(exprs) => exprs
-            .iter()
-            .map(|e| {
-                eval_bool(e, base)
-                    .into_iter()
-                    .map(|b| b == Some(true))
-                    .collect()
-            })
-            .collect(),
+        // rules are independent: evaluate them side by side, one thread each
+        Form::Segments(exprs) => std::thread::scope(|sc| {
+            let handles: Vec<_> = exprs
+                .iter()
+                .map(|e| {
+                    sc.spawn(move || {
+                        eval_bool(e, base)
+                            .into_iter()
+                            .map(|b| b == Some(true))
+                            .collect::<Vec<bool>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("rule evaluation"))
+                .collect()
+        }),
     };
     let mut label = vec![other; n];
     let mut matched = vec![0usize; r];
