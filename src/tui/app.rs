@@ -94,6 +94,8 @@ pub struct Ranking {
     pub value: Arc<Vec<Option<f64>>>,
     /// Row indices, most valuable first (ties by customer id).
     pub order: Arc<Vec<usize>>,
+    /// Value held by the customers ranked 1 … k+1, at index k (so a screen never re-adds rows).
+    pub cumulative: Arc<Vec<f64>>,
     pub total: f64,
     /// Cumulative value share at 1 %, 2 %, … 100 % of customers.
     pub curve: Vec<(f64, f64)>,
@@ -105,24 +107,30 @@ impl Ranking {
         let mut order: Vec<usize> = (0..n).collect();
         let v = |i: usize| s.value[i].unwrap_or(0.0);
         order.sort_by(|&a, &b| v(b).total_cmp(&v(a)));
-        let total: f64 = (0..n).map(v).sum();
+        let cumulative: Vec<f64> = order
+            .iter()
+            .scan(0.0, |acc, &i| {
+                *acc += v(i);
+                Some(*acc)
+            })
+            .collect();
+        let total = cumulative.last().copied().unwrap_or(0.0);
+        let share = |x: f64| if total != 0.0 { x / total } else { 0.0 };
+        // the curve at 1 %, 2 %, … 100 % of customers
         let mut curve = vec![(0.0, 0.0)];
-        let mut acc = 0.0;
-        let mut next = 1usize;
-        for (k, &i) in order.iter().enumerate() {
-            acc += v(i);
-            while n > 0 && (k + 1) * 100 >= next * n && next <= 100 {
-                curve.push((
-                    next as f64 / 100.0,
-                    if total != 0.0 { acc / total } else { 0.0 },
-                ));
-                next += 1;
-            }
+        if n > 0 {
+            curve.extend((1..=100).map(|p| {
+                (
+                    p as f64 / 100.0,
+                    share(cumulative[(p * n).div_ceil(100) - 1]),
+                )
+            }));
         }
         Ranking {
             ids: Arc::new(s.ids.clone()),
             value: Arc::new(s.value.clone()),
             order: Arc::new(order),
+            cumulative: Arc::new(cumulative),
             total,
             curve,
         }

@@ -68,6 +68,11 @@ fn navigation_between_steps_and_rows() {
     assert_eq!(app.row, 0);
     act(&mut app, Action::Bottom);
     assert_eq!(app.row, app.n_customers - 1);
+    // the last row's cumulative share comes from the precomputed ranking, not a sum per frame
+    let r = &app.ranking;
+    assert_eq!(r.cumulative.len(), app.n_customers);
+    assert!((r.cumulative[app.row] - r.total).abs() < 1e-6);
+    assert!(screen(&app, 100, 30).contains("100.0 %"));
     act(&mut app, Action::Down);
     assert_eq!(app.row, app.n_customers - 1);
     act(&mut app, Action::Top);

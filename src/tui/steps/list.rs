@@ -57,18 +57,11 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     // only the visible slice of rows is ever turned into text
     let height = table_area.height.saturating_sub(3) as usize;
     let (start, end) = visible_window(app.row, height, r.order.len());
-    let mut cum = 0.0;
-    if start > 0 {
-        cum = r.order[..start]
-            .iter()
-            .map(|&i| r.value[i].unwrap_or(0.0))
-            .sum();
-    }
     let rows: Vec<Row> = (start..end)
         .map(|k| {
             let i = r.order[k];
             let v = r.value[i].unwrap_or(0.0);
-            cum += v;
+            let cum = r.cumulative[k];
             let share = if r.total != 0.0 { v / r.total } else { 0.0 };
             let row = Row::new(vec![
                 thousands(k as u64 + 1),
