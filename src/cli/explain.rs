@@ -24,7 +24,7 @@ pub struct ExplainArgs {
 }
 
 pub fn run(a: ExplainArgs) -> Result<ExitCode> {
-    let s = Session::open(load_workspace(&a.workspace)?)?;
+    let s = Session::open_reading(load_workspace(&a.workspace)?, Some(&[]))?;
     let ex = explain(&s, &a.customer)?;
     if a.json {
         println!("{}", serde_json::to_string_pretty(&ex)?);

@@ -27,12 +27,10 @@ use theme::Theme;
 use update::{Effect, update};
 use worker::{Engine, Job, Worker};
 
-use crate::engine::data::audit::AuditRoles;
 use crate::engine::data::demo::{DEMO_CUSTOMERS, DEMO_SEED, DEMO_WORKSPACE, demo_frames};
-use crate::engine::data::load_table;
 use crate::engine::data::profile::profile;
 use crate::engine::data::roles::suggest_all;
-use crate::engine::eval::session::Session;
+use crate::engine::eval::session::{Session, Tables};
 use crate::engine::rules::parse::{load_workspace, parse_workspace};
 use crate::engine::rules::save::WorkspaceEditor;
 
@@ -62,17 +60,16 @@ pub fn prepare(source: &Source) -> Result<(App, Engine)> {
         }
         Source::Workspace(p) => {
             let ws = load_workspace(p)?;
-            let table = ws
-                .data
+            // load once: the session and the Classify profiles share the tables
+            let t = Tables::load(&ws, None)?;
+            let shown = t
                 .customers
                 .as_ref()
-                .or(ws.data.orders.as_ref())
+                .or(t.orders.as_ref())
                 .context("the workspace names no data")?;
-            let t = load_table(&table.resolve(&ws.base_dir()), &table.options, None)?;
-            let profiles = profile(&t.df);
-            let _ = AuditRoles::default();
+            let profiles = profile(shown);
             let suggestions = suggest_all(&profiles);
-            let s = Session::open(ws)?;
+            let s = Session::from_frames(ws, t.customers.as_ref(), t.orders.as_ref(), &t.joins)?;
             let app = App::new(
                 &s,
                 profiles,

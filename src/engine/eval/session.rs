@@ -16,6 +16,65 @@ use crate::engine::error::{Diagnostic, EngineError, Result};
 use crate::engine::rules::condition::{ConditionError, parse_condition};
 use crate::engine::rules::{Criterion, MeasureKind, PurchaseConfig, Spanned, Workspace};
 
+/// The tables a workspace reads, as loaded from disk.
+pub struct Tables {
+    pub customers: Option<DataFrame>,
+    pub orders: Option<DataFrame>,
+    pub joins: Vec<DataFrame>,
+}
+
+impl Tables {
+    /// Load every table; with `extra`, only the columns the rules need plus those (e.g. `--with`
+    /// fields); `None` reads every column (the wizard shows them all).
+    pub fn load(ws: &Workspace, extra: Option<&[String]>) -> Result<Tables> {
+        let base = ws.base_dir();
+        let need: Option<Vec<String>> = extra.map(|x| {
+            let mut v = ws.referenced_names();
+            v.extend(x.iter().cloned());
+            let c = &ws.columns;
+            let roles = [
+                &c.customer_id,
+                &c.order_customer_id,
+                &c.order_id,
+                &c.order_date,
+                &c.amount,
+                &c.quantity,
+                &c.unit_price,
+                &c.product,
+                &c.category,
+                &c.channel,
+                &c.discount,
+            ];
+            v.extend(roles.into_iter().flatten().map(|s| s.value.clone()));
+            v.extend(ws.data.joins.iter().map(|j| j.key.value.clone()));
+            v
+        });
+        let load = |f: &crate::engine::rules::FileRef| -> Result<DataFrame> {
+            let path = f.resolve(&base);
+            let cols = match &need {
+                Some(need) => Some(
+                    crate::engine::data::read_headers(&path, &f.options)?
+                        .into_iter()
+                        .filter(|h| need.contains(h))
+                        .collect::<Vec<_>>(),
+                ),
+                None => None,
+            };
+            Ok(load_table(&path, &f.options, cols.as_deref())?.df)
+        };
+        Ok(Tables {
+            customers: ws.data.customers.as_ref().map(load).transpose()?,
+            orders: ws.data.orders.as_ref().map(load).transpose()?,
+            joins: ws
+                .data
+                .joins
+                .iter()
+                .map(|j| load(&j.file))
+                .collect::<Result<_>>()?,
+        })
+    }
+}
+
 /// Phase timings on stderr when `STRATA_TIMING` is set (for profiling, not for users).
 pub struct Timing(Option<std::cell::Cell<std::time::Instant>>);
 
@@ -92,55 +151,9 @@ impl Session {
     /// fields); `None` reads every column (the wizard shows them all).
     pub fn open_reading(ws: Workspace, extra: Option<&[String]>) -> Result<Session> {
         let timing = Timing::new();
-        let base = ws.base_dir();
-        let need: Option<Vec<String>> = extra.map(|x| {
-            let mut v = ws.referenced_names();
-            v.extend(x.iter().cloned());
-            let c = &ws.columns;
-            let roles = [
-                &c.customer_id,
-                &c.order_customer_id,
-                &c.order_id,
-                &c.order_date,
-                &c.amount,
-                &c.quantity,
-                &c.unit_price,
-                &c.product,
-                &c.category,
-                &c.channel,
-                &c.discount,
-            ];
-            v.extend(roles.into_iter().flatten().map(|s| s.value.clone()));
-            v.extend(ws.data.joins.iter().map(|j| j.key.value.clone()));
-            v
-        });
-        let project = |f: &crate::engine::rules::FileRef| -> Result<Option<Vec<String>>> {
-            let Some(need) = &need else { return Ok(None) };
-            let headers = crate::engine::data::read_headers(&f.resolve(&base), &f.options)?;
-            Ok(Some(
-                headers.into_iter().filter(|h| need.contains(h)).collect(),
-            ))
-        };
-        let load =
-            |f: &crate::engine::rules::FileRef, all: bool| -> Result<polars::prelude::DataFrame> {
-                let cols = if all { None } else { project(f)? };
-                Ok(load_table(&f.resolve(&base), &f.options, cols.as_deref())?.df)
-            };
-        let customers = match &ws.data.customers {
-            Some(f) => Some(load(f, false)?),
-            None => None,
-        };
-        // without a customers table, every order column may become a customer attribute
-        let orders = match &ws.data.orders {
-            Some(f) => Some(load(f, ws.data.customers.is_none() && need.is_none())?),
-            None => None,
-        };
-        let mut joins = Vec::new();
-        for j in &ws.data.joins {
-            joins.push(load(&j.file, false)?);
-        }
+        let t = Tables::load(&ws, extra)?;
         timing.mark("load tables");
-        let s = Self::from_frames(ws, customers.as_ref(), orders.as_ref(), &joins);
+        let s = Self::from_frames(ws, t.customers.as_ref(), t.orders.as_ref(), &t.joins);
         timing.mark("evaluate");
         s
     }
