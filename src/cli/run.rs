@@ -177,17 +177,7 @@ pub fn tables(s: &Session) -> String {
     }
     for (c, r) in s.ws.criteria.iter().zip(&s.results) {
         let ex = &r.assignment.exclusivity;
-        let verdict = match ex.verdict {
-            Verdict::Exclusive => "exclusive".to_string(),
-            Verdict::Resolved => format!(
-                "resolved: {} customers matched several rules, first match wins",
-                thousands(ex.multi_matched as u64)
-            ),
-            Verdict::Overlapping => format!(
-                "OVERLAPPING: {} customers matched several rules",
-                thousands(ex.multi_matched as u64)
-            ),
-        };
+        let verdict = ex.describe();
         out.push_str(&format!(
             "\n{} ({}) — {}\n",
             c.name.value,

@@ -200,6 +200,23 @@ fn help(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     );
 }
 
+/// The teach text of the current step in a bordered box.
+fn teach_box(
+    app: &App,
+    t: &Theme,
+    border: ratatui::style::Style,
+    title: &'static str,
+) -> Paragraph<'static> {
+    Paragraph::new(app.step.teach())
+        .wrap(Wrap { trim: true })
+        .style(t.text)
+        .block(
+            Block::bordered()
+                .border_style(border)
+                .title(Span::styled(title, t.header)),
+        )
+}
+
 /// Draw everything.
 pub fn draw(f: &mut Frame, app: &App, t: &Theme) {
     let area = f.area();
@@ -250,17 +267,7 @@ pub fn draw(f: &mut Frame, app: &App, t: &Theme) {
     step_list(f, steps, app, t);
     app.step.draw(f, main, app, t);
     if teach_w > 0 {
-        f.render_widget(
-            Paragraph::new(app.step.teach())
-                .wrap(Wrap { trim: true })
-                .style(t.text)
-                .block(
-                    Block::bordered()
-                        .border_style(t.border)
-                        .title(Span::styled(" teach (t) ", t.header)),
-                ),
-            teach,
-        );
+        f.render_widget(teach_box(app, t, t.border, " teach (t) "), teach);
     } else if app.teach_overlay && !app.show_help {
         // narrow screens: the teach text as an overlay at the bottom of the main view
         let h = 8.min(main.height / 2);
@@ -271,17 +278,7 @@ pub fn draw(f: &mut Frame, app: &App, t: &Theme) {
             height: h,
         };
         f.render_widget(Clear, r);
-        f.render_widget(
-            Paragraph::new(app.step.teach())
-                .wrap(Wrap { trim: true })
-                .style(t.text)
-                .block(
-                    Block::bordered()
-                        .border_style(t.accent)
-                        .title(Span::styled(" teach — t hides ", t.header)),
-                ),
-            r,
-        );
+        f.render_widget(teach_box(app, t, t.accent, " teach — t hides "), r);
     }
     f.render_widget(Paragraph::new(footer(app, t)), foot);
     if let Some(e) = &app.explain {
@@ -331,6 +328,17 @@ pub struct Col {
     pub width: u16,
     /// Lower numbers are kept first.
     pub priority: u8,
+}
+
+impl Col {
+    /// A column sized to its content when the table is built.
+    pub fn new(header: &'static str, priority: u8) -> Col {
+        Col {
+            header,
+            width: 0,
+            priority,
+        }
+    }
 }
 
 /// The columns that fit in `avail` cells (one space between columns), kept by priority,

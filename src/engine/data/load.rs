@@ -93,11 +93,9 @@ fn decode(path: &Path, bytes: Vec<u8>, enc: TextEncoding) -> Result<String> {
     })
 }
 
-/// Read the text of a delimited file and the delimiter to use.
-fn delimited_text(path: &Path, opts: &ReadOptions) -> Result<(String, u8)> {
-    let timing = crate::engine::eval::session::Timing::new();
-    let text = decode(path, read_bytes(path)?, opts.encoding)?;
-    timing.mark("  read and decode");
+/// Decode delimited bytes (all of a file, or its start) and choose the delimiter.
+fn text_and_delimiter(path: &Path, bytes: Vec<u8>, opts: &ReadOptions) -> Result<(String, u8)> {
+    let text = decode(path, bytes, opts.encoding)?;
     if text.trim().is_empty() {
         return Err(err(
             path,
@@ -108,6 +106,14 @@ fn delimited_text(path: &Path, opts: &ReadOptions) -> Result<(String, u8)> {
         .delimiter
         .unwrap_or_else(|| sniff::sniff_delimiter(text.as_bytes()));
     Ok((text, delim))
+}
+
+/// Read the text of a delimited file and the delimiter to use.
+fn delimited_text(path: &Path, opts: &ReadOptions) -> Result<(String, u8)> {
+    let timing = crate::engine::eval::session::Timing::new();
+    let r = text_and_delimiter(path, read_bytes(path)?, opts);
+    timing.mark("  read and decode");
+    r
 }
 
 fn check_header(path: &Path, names: &[String]) -> Result<()> {
@@ -167,16 +173,7 @@ fn read_prefix(path: &Path, limit: u64) -> Result<Vec<u8>> {
 pub fn read_headers(path: &Path, opts: &ReadOptions) -> Result<Vec<String>> {
     match format_of(path, opts)? {
         FileFormat::Csv => {
-            let text = decode(path, read_prefix(path, 1 << 20)?, opts.encoding)?;
-            if text.trim().is_empty() {
-                return Err(err(
-                    path,
-                    "the file is empty: a header row naming the columns is needed",
-                ));
-            }
-            let delim = opts
-                .delimiter
-                .unwrap_or_else(|| sniff::sniff_delimiter(text.as_bytes()));
+            let (text, delim) = text_and_delimiter(path, read_prefix(path, 1 << 20)?, opts)?;
             let names = sniff::header(&text, delim);
             check_header(path, &names)?;
             Ok(names)

@@ -154,6 +154,18 @@ pub struct Exclusivity {
     pub unassigned_sample: Vec<usize>,
 }
 
+impl Exclusivity {
+    /// The verdict in words, for every face (tables, screens, reports).
+    pub fn describe(&self) -> String {
+        let n = crate::engine::format::thousands(self.multi_matched as u64);
+        match self.verdict {
+            Verdict::Exclusive => "exclusive".into(),
+            Verdict::Resolved => format!("resolved: {n} matched 2+ rules, first wins"),
+            Verdict::Overlapping => format!("OVERLAPPING: {n} matched 2+ rules"),
+        }
+    }
+}
+
 /// The outcome of one criterion.
 #[derive(Debug, Clone)]
 pub struct Assignment {

@@ -61,11 +61,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
             (cells, if start + k == sel { t.selected } else { t.text })
         })
         .collect();
-    let col = |header, priority| Col {
-        header,
-        width: 0,
-        priority,
-    };
+    let col = Col::new;
     let cols = vec![
         col("column", 0),
         col("type", 1),

@@ -234,11 +234,7 @@ pub fn segment_table(c: &CriterionView, t: &Theme, avail: u16) -> Table<'static>
             (cells, if v.worth_marketing { t.text } else { t.warn })
         })
         .collect();
-    let col = |header, priority| Col {
-        header,
-        width: 0,
-        priority,
-    };
+    let col = Col::new;
     let cols = vec![
         col("segment", 0),
         col("customers", 0),
@@ -286,10 +282,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme, step: Step) {
     );
     draw_distribution(f, dist_area, c, t);
     let ex = &c.result.assignment.exclusivity;
-    let title = format!(
-        " segments — {} ",
-        crate::tui::steps::exclusivity::verdict_text(ex)
-    );
+    let title = format!(" segments — {} ", ex.describe());
     f.render_widget(
         segment_table(c, t, table_area.width.saturating_sub(2)).block(
             Block::bordered()

@@ -5,7 +5,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use crate::engine::eval::criteria::{Exclusivity, Verdict};
+use crate::engine::eval::criteria::Verdict;
 use crate::engine::format::thousands;
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
@@ -16,20 +16,6 @@ Different criteria may overlap freely: 'rural' and 'big spender' is fine.\n\n\
 Look for: customers matched by two rules (the matrix), and customers matched by none (they fall to 'otherwise').\n\n\
 Common mistakes: relying on rule order without knowing it. 'resolved' means the first matching rule wins; \
 set overlap = \"strict\" when overlaps should be an error.";
-
-pub fn verdict_text(ex: &Exclusivity) -> String {
-    match ex.verdict {
-        Verdict::Exclusive => "exclusive".into(),
-        Verdict::Resolved => format!(
-            "resolved: {} matched twice, first rule wins",
-            thousands(ex.multi_matched as u64)
-        ),
-        Verdict::Overlapping => format!(
-            "OVERLAPPING: {} matched twice",
-            thousands(ex.multi_matched as u64)
-        ),
-    }
-}
 
 pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     if app.criteria.is_empty() {
@@ -57,18 +43,14 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
             (
                 vec![
                     safe(&c.criterion.name.value),
-                    verdict_text(ex),
+                    ex.describe(),
                     thousands(ex.unassigned as u64),
                 ],
                 if i == sel { t.selected } else { style },
             )
         })
         .collect();
-    let col = |header, priority| Col {
-        header,
-        width: 0,
-        priority,
-    };
+    let col = Col::new;
     let table = fitted_table(
         vec![col("criterion", 0), col("verdict", 0), col("unassigned", 1)],
         rows,
@@ -154,7 +136,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     }
     f.render_widget(
         Paragraph::new(lines).block(Block::bordered().border_style(t.border).title(Span::styled(
-            format!(" {} — {} ", safe(&c.criterion.name.value), verdict_text(ex)),
+            format!(" {} — {} ", safe(&c.criterion.name.value), ex.describe()),
             t.header,
         ))),
         detail,

@@ -78,17 +78,19 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
                 if s.worth_marketing {
                     "yes".into()
                 } else {
-                    format!("no: {}", s.reasons.join("; "))
+                    // the reason's headline ("small", "loses money", "empty"); the CLI prints them in full
+                    let short: Vec<&str> = s
+                        .reasons
+                        .iter()
+                        .map(|r| r.split(':').next().unwrap_or(r))
+                        .collect();
+                    format!("no: {}", short.join(", "))
                 },
             ];
             (cells, if s.worth_marketing { t.text } else { t.warn })
         })
         .collect();
-    let col = |header, priority| Col {
-        header,
-        width: 0,
-        priority,
-    };
+    let col = Col::new;
     let cols = vec![
         col("segment", 0),
         col("customers", 0),
