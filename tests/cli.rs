@@ -880,6 +880,10 @@ struct Pty {
 
 impl Pty {
     fn spawn(args: &[&str], cols: u16, rows: u16) -> Pty {
+        Self::spawn_env(args, cols, rows, &[])
+    }
+
+    fn spawn_env(args: &[&str], cols: u16, rows: u16, env: &[(&str, &str)]) -> Pty {
         use portable_pty::{CommandBuilder, PtySize, native_pty_system};
         let pair = native_pty_system()
             .openpty(PtySize {
@@ -893,6 +897,9 @@ impl Pty {
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         let child = pair.slave.spawn_command(cmd).unwrap();
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().unwrap();
@@ -1022,4 +1029,25 @@ fn tui_restores_the_terminal_on_sigterm_and_sighup() {
             "{sig}: the alternate screen was left: {tail:?}"
         );
     }
+}
+
+#[test]
+fn tui_reads_the_users_keymap() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(d.path().join("strata")).unwrap();
+    std::fs::write(
+        d.path().join("strata/keymap.toml"),
+        "[keys]\nquit = \"Q\"\n",
+    )
+    .unwrap();
+    let cfg = d.path().to_string_lossy().to_string();
+    let mut t = Pty::spawn_env(&[], 100, 30, &[("XDG_CONFIG_HOME", &cfg)]);
+    t.wait_for("customers by value");
+    // the footer shows the user's key, and q no longer quits
+    t.wait_for("Q quit");
+    t.keys("q3");
+    t.wait_for("age_band");
+    t.keys("Q");
+    let (code, _) = t.finish();
+    assert_eq!(code, 0);
 }

@@ -137,13 +137,6 @@ impl Ranking {
     }
 }
 
-/// Which part of the screen keys act on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pane {
-    Main,
-    Table,
-}
-
 /// An open text prompt.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Prompt {
@@ -154,7 +147,6 @@ pub enum Prompt {
 /// The whole state of the app.
 pub struct App {
     pub step: StepId,
-    pub pane: Pane,
     pub keymap: Keymap,
     pub show_help: bool,
     pub show_teach: bool,
@@ -206,7 +198,6 @@ impl App {
             .collect();
         App {
             step: StepId::List,
-            pane: Pane::Main,
             keymap: Keymap::default(),
             show_help: false,
             show_teach: workspace.is_none(),

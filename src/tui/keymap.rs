@@ -86,7 +86,6 @@ pub const DEFAULTS: &[(&str, Action)] = &[
     ("h", Action::Left),
     ("right", Action::Right),
     ("l", Action::Right),
-    ("tab", Action::NextPane),
     ("+", Action::Increase),
     ("=", Action::Increase),
     ("-", Action::Decrease),
@@ -101,6 +100,28 @@ pub const DEFAULTS: &[(&str, Action)] = &[
     ("esc", Action::Cancel),
     ("enter", Action::Confirm),
 ];
+
+/// The user's keymap file: `$XDG_CONFIG_HOME/strata/keymap.toml`, else `~/.config/strata/keymap.toml`.
+pub fn user_keymap_path() -> Option<std::path::PathBuf> {
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|v| !v.is_empty())
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".config"))
+        })?;
+    Some(base.join("strata").join("keymap.toml"))
+}
+
+/// Built-in keys, overlaid with the user's keymap file when there is one.
+pub fn load_user_keymap() -> Result<Keymap, String> {
+    match user_keymap_path() {
+        Some(p) if p.exists() => {
+            let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+            Keymap::with_overrides(&text).map_err(|e| format!("{}: {e}", p.display()))
+        }
+        _ => Ok(Keymap::default()),
+    }
+}
 
 /// The active keymap.
 #[derive(Debug, Clone)]
@@ -167,5 +188,35 @@ impl Keymap {
             .collect();
         v.sort_by_key(|s| (s.chars().count(), s.clone()));
         v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::crossterm::event::KeyEvent;
+
+    #[test]
+    fn user_keys_replace_the_defaults_of_an_action() {
+        let km =
+            Keymap::with_overrides("[keys]\nquit = [\"Q\", \"ctrl-q\"]\nhelp = \"h\"\n").unwrap();
+        let key = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        assert_eq!(km.action(&key('Q')), Some(Action::Quit));
+        assert_eq!(
+            km.action(&KeyEvent::new(KeyCode::Char('q'), KeyModifiers::CONTROL)),
+            Some(Action::Quit)
+        );
+        assert_eq!(km.action(&key('q')), None, "the default q no longer quits");
+        assert_eq!(km.action(&key('h')), Some(Action::Help));
+        assert!(
+            Keymap::with_overrides("[keys]\nfly = \"f\"\n")
+                .unwrap_err()
+                .contains("unknown action")
+        );
+        assert!(
+            Keymap::with_overrides("[keys]\nquit = \"hyperkey\"\n")
+                .unwrap_err()
+                .contains("unknown key")
+        );
     }
 }

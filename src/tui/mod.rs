@@ -163,7 +163,9 @@ where
 /// Open the wizard on a terminal; the terminal is restored on exit and on panic.
 pub fn run(source: Source, theme: Option<&str>) -> Result<()> {
     let theme = Theme::choose(theme).map_err(anyhow::Error::msg)?;
+    let keymap = keymap::load_user_keymap().map_err(anyhow::Error::msg)?;
     let (mut app, engine) = prepare(&source)?;
+    app.keymap = keymap;
     let worker = Worker::spawn(engine);
     // every edit is saved as it is made, so a signal only has to end the loop and restore the terminal
     let stop = Arc::new(AtomicBool::new(false));

@@ -350,12 +350,6 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
                 app.status = "x explains a customer: select one in step 1, List".into();
             }
         }
-        NextPane => {
-            app.pane = match app.pane {
-                super::app::Pane::Main => super::app::Pane::Table,
-                super::app::Pane::Table => super::app::Pane::Main,
-            }
-        }
         Confirm => {}
     }
     vec![]

@@ -154,12 +154,7 @@ fn help(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         Line::from(""),
     ];
     let mut all = screen_actions(app);
-    all.extend([
-        Action::Step1,
-        Action::NextPane,
-        Action::Palette,
-        Action::Cancel,
-    ]);
+    all.extend([Action::Step1, Action::Palette, Action::Cancel]);
     let mut seen = std::collections::HashSet::new();
     for a in all {
         if !seen.insert(a) {
