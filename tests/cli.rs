@@ -1051,3 +1051,45 @@ fn tui_reads_the_users_keymap() {
     let (code, _) = t.finish();
     assert_eq!(code, 0);
 }
+
+#[test]
+fn open_without_a_terminal_fails_cleanly_and_writes_nothing() {
+    let d = tempfile::tempdir().unwrap();
+    let data = write(d.path(), "people.csv", b"id,age\n1,30\n2,40\n");
+    let (code, _, err) = run(&["open", &data]);
+    assert_eq!(code, 1);
+    assert!(
+        err.starts_with("error: strata open needs a terminal"),
+        "{err}"
+    );
+    assert!(!d.path().join("people.strata.toml").exists());
+}
+
+#[test]
+fn open_on_a_data_file_writes_a_starter_workspace_from_suggestions() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        datasets().join("mall_customers/mall_customers.csv"),
+        d.path().join("mall.csv"),
+    )
+    .unwrap();
+    let data = d.path().join("mall.csv").to_string_lossy().to_string();
+    let mut t = Pty::spawn(&["open", &data], 100, 30);
+    t.wait_for("customers by value");
+    t.wait_for("200 customers");
+    t.keys("2");
+    t.wait_for("Annual Income (k$)");
+    t.keys("q");
+    let (code, _) = t.finish();
+    assert_eq!(code, 0);
+    let ws = std::fs::read_to_string(d.path().join("mall.strata.toml")).unwrap();
+    assert!(
+        ws.contains("customers = \"mall.csv\"") && ws.contains("customer_id = \"CustomerID\""),
+        "{ws}"
+    );
+    let (code, _, err) = run(&[
+        "check",
+        &d.path().join("mall.strata.toml").to_string_lossy(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+}

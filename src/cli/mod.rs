@@ -56,8 +56,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         None => {
-            use std::io::IsTerminal;
-            if std::io::stdout().is_terminal() {
+            if crate::tui::have_terminal() {
                 crate::tui::run(crate::tui::Source::Demo, cli.theme.as_deref())
                     .map(|_| ExitCode::SUCCESS)
             } else {
@@ -78,6 +77,10 @@ pub fn main() -> ExitCode {
 }
 
 fn open(a: OpenArgs, theme: Option<&str>) -> anyhow::Result<ExitCode> {
+    // check before writing a new workspace, so nothing is left behind when the wizard cannot start
+    if !crate::tui::have_terminal() {
+        anyhow::bail!("strata open needs a terminal; in scripts use strata audit, check or run");
+    }
     let ws = if is_workspace(&a.path) {
         a.path
     } else {

@@ -160,8 +160,19 @@ where
     Ok(())
 }
 
+/// Whether the wizard can run here: standard input and output must both be a terminal.
+pub fn have_terminal() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
+}
+
 /// Open the wizard on a terminal; the terminal is restored on exit and on panic.
 pub fn run(source: Source, theme: Option<&str>) -> Result<()> {
+    if !have_terminal() {
+        anyhow::bail!(
+            "the wizard needs a terminal (standard input and output are not one); use run, audit, check or explain in scripts"
+        );
+    }
     let theme = Theme::choose(theme).map_err(anyhow::Error::msg)?;
     let keymap = keymap::load_user_keymap().map_err(anyhow::Error::msg)?;
     let (mut app, engine) = prepare(&source)?;
@@ -172,7 +183,7 @@ pub fn run(source: Source, theme: Option<&str>) -> Result<()> {
     for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
         signal_hook::flag::register(sig, Arc::clone(&stop)).context("cannot listen for signals")?;
     }
-    let mut terminal = ratatui::init();
+    let mut terminal = ratatui::try_init().context("cannot start the wizard on this terminal")?;
     let result = event_loop(&mut terminal, &mut app, &worker, &theme, &stop);
     ratatui::restore();
     result
