@@ -5,6 +5,7 @@ mod check;
 mod demo;
 mod explain;
 mod run;
+mod sql;
 mod table;
 
 use std::process::ExitCode;
@@ -35,6 +36,8 @@ pub enum Command {
     Run(run::RunArgs),
     /// For each criterion: a customer's segment, every rule tried (true/false/NULL) and the values it read
     Explain(explain::ExplainArgs),
+    /// The whole segmentation as one SQL query (duckdb, postgres, spark, trino, bigquery)
+    Sql(sql::SqlArgs),
     /// Write the demo data (customers.csv, orders.csv) and its workspace into a new or empty folder
     Demo(demo::DemoArgs),
 }
@@ -69,6 +72,7 @@ pub fn main() -> ExitCode {
         Some(Command::Demo(a)) => demo::run(a),
         Some(Command::Run(a)) => run::run(a),
         Some(Command::Explain(a)) => explain::run(a),
+        Some(Command::Sql(a)) => sql::run(a),
     };
     match result {
         Ok(code) => code,

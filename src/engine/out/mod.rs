@@ -1,4 +1,5 @@
-//! Results out: membership files and the summary JSON.
+//! Results out: membership files, the summary JSON and SQL for other engines.
 
 pub mod membership;
+pub mod sql;
 pub mod summary;

@@ -1,0 +1,80 @@
+//! `strata sql WS`: the whole segmentation as one SQL query for a warehouse engine.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
+use clap::Args;
+
+use crate::engine::out::sql::{Dialect, SqlOptions, SqlSchema, generate};
+use crate::engine::rules::parse::load_workspace;
+use crate::engine::rules::save::write_atomic;
+
+#[derive(Debug, Args)]
+pub struct SqlArgs {
+    /// The workspace file (*.strata.toml); its data is read once to learn column types
+    pub workspace: PathBuf,
+    /// SQL dialect: duckdb, postgres, spark, trino or bigquery
+    #[arg(long, default_value = "duckdb", value_parser = parse_dialect)]
+    pub dialect: Dialect,
+    /// Read a table under another name, e.g. customers=crm.customers (repeatable)
+    #[arg(long = "table", value_name = "NAME=QUALIFIED")]
+    pub tables: Vec<String>,
+    /// Write the valuation query (one row per criterion and segment) instead of membership
+    #[arg(long)]
+    pub valuation: bool,
+    /// Write the query to this file instead of standard output
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+}
+
+fn parse_dialect(s: &str) -> std::result::Result<Dialect, String> {
+    Dialect::from_name(s).ok_or_else(|| {
+        format!(
+            "unknown dialect {s:?}; choose one of {}",
+            Dialect::ALL.map(|d| d.0).join(", ")
+        )
+    })
+}
+
+pub fn run(a: SqlArgs) -> Result<ExitCode> {
+    let mut tables = HashMap::new();
+    for t in &a.tables {
+        let Some((k, v)) = t.split_once('=') else {
+            bail!("--table {t}: write NAME=QUALIFIED, e.g. customers=crm.customers");
+        };
+        if k.trim().is_empty() || v.trim().is_empty() {
+            bail!("--table {t}: both the name and the table are needed, e.g. orders=sales.orders");
+        }
+        tables.insert(k.trim().to_string(), v.trim().to_string());
+    }
+    let ws = load_workspace(&a.workspace)?;
+    let schema = SqlSchema::load(&ws)?;
+    let opt = SqlOptions {
+        dialect: a.dialect,
+        tables,
+        valuation: a.valuation,
+    };
+    let text = generate(&ws, &schema, &opt)?;
+    match &a.out {
+        Some(p) => {
+            if ws.input_files().iter().any(|f| same_file(f, p)) {
+                bail!(
+                    "{} is one of the workspace's input files; choose another output path",
+                    p.display()
+                );
+            }
+            write_atomic(p, text.as_bytes())?;
+        }
+        None => print!("{text}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}

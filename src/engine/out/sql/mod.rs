@@ -1,0 +1,345 @@
+//! `strata sql`: the whole segmentation as one SQL query for DuckDB, PostgreSQL, Spark, Trino or BigQuery.
+
+mod criteria;
+pub mod dialect;
+pub mod expr;
+mod purchase;
+mod schema;
+
+pub use dialect::Dialect;
+pub use schema::SqlSchema;
+
+use std::collections::HashMap;
+
+use crate::engine::error::{EngineError, Result};
+use crate::engine::eval::compile::compile;
+use crate::engine::eval::fields::derived_fields;
+use crate::engine::eval::frame::DType;
+use crate::engine::rules::Workspace;
+use crate::engine::rules::condition::{Expr, parse_condition};
+
+/// What to write.
+#[derive(Debug, Clone)]
+pub struct SqlOptions {
+    pub dialect: Dialect,
+    /// Table renames: `customers`, `orders` or a joined table's stem → a (qualified) name.
+    pub tables: HashMap<String, String>,
+    /// The valuation query instead of membership.
+    pub valuation: bool,
+}
+
+/// The name of the internal id column (the output calls it `customer_id`).
+const ID: &str = "strata_id";
+
+/// Common table expressions in order, then the final select.
+pub(super) struct Query {
+    pub d: Dialect,
+    /// The customer ids are text (they sort by bytes).
+    pub id_text: bool,
+    ctes: Vec<(String, String)>,
+}
+
+impl Query {
+    fn cte(&mut self, name: &str, body: String) {
+        self.ctes.push((name.to_string(), body));
+    }
+
+    fn finish(self, select: String, header: &str) -> String {
+        let mut s = String::from(header);
+        if !self.ctes.is_empty() {
+            s.push_str("WITH\n");
+            let n = self.ctes.len();
+            for (i, (name, body)) in self.ctes.into_iter().enumerate() {
+                s.push_str(&format!(
+                    "{name} AS (\n{}\n){}\n",
+                    indent(&body),
+                    if i + 1 < n { "," } else { "" }
+                ));
+            }
+        }
+        s.push_str(&select);
+        s.push('\n');
+        s
+    }
+}
+
+fn indent(s: &str) -> String {
+    s.lines()
+        .map(|l| format!("  {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The table name a joined file is known by: its file name up to the first dot.
+pub fn join_table_name(path: &str) -> String {
+    let file = std::path::Path::new(path)
+        .file_name()
+        .map(|f| f.to_string_lossy().to_string())
+        .unwrap_or_default();
+    file.split('.').next().unwrap_or_default().to_string()
+}
+
+/// Parse and type-check a condition of the workspace against the per-customer columns.
+pub(super) fn compiled(
+    ws: &Workspace,
+    text: &str,
+    key: &str,
+    types: &HashMap<String, DType>,
+) -> Result<Expr> {
+    let names: Vec<String> = types.keys().cloned().collect();
+    parse_condition(text)
+        .and_then(|e| compile(&e, &|n| types.get(n).copied(), &names))
+        .map(|e| e.0)
+        .map_err(|e| {
+            EngineError::Workspace(vec![
+                crate::engine::Diagnostic::new(&ws.file, e.to_string()).key(key),
+            ])
+        })
+}
+
+/// Write the query. `schema` comes from [`SqlSchema::load`] (or is built by hand in tests).
+pub fn generate(ws: &Workspace, schema: &SqlSchema, opt: &SqlOptions) -> Result<String> {
+    let d = opt.dialect;
+    let table = |logical: &str| {
+        d.table(
+            opt.tables
+                .get(logical)
+                .map(String::as_str)
+                .unwrap_or(logical),
+        )
+    };
+    for k in opt.tables.keys() {
+        let known = k == "customers"
+            || k == "orders"
+            || ws
+                .data
+                .joins
+                .iter()
+                .any(|j| join_table_name(&j.file.path) == *k);
+        if !known {
+            let mut names = vec!["customers".to_string(), "orders".to_string()];
+            names.extend(ws.data.joins.iter().map(|j| join_table_name(&j.file.path)));
+            return Err(EngineError::Invalid(format!(
+                "--table {k}=…: the workspace reads no table called {k} (it reads {})",
+                names.join(", ")
+            )));
+        }
+    }
+    let id_text = match (&ws.data.customers, &ws.columns.customer_id) {
+        (Some(_), Some(c)) => schema.base.get(&c.value) == Some(&DType::Text),
+        (Some(_), None) => false,
+        (None, _) => ws
+            .columns
+            .order_customer_id
+            .as_ref()
+            .or(ws.columns.customer_id.as_ref())
+            .is_some_and(|c| schema.orders.get(&c.value) == Some(&DType::Text)),
+    };
+    let mut q = Query {
+        d,
+        id_text,
+        ctes: vec![],
+    };
+    let has_orders = ws.data.orders.is_some();
+    if has_orders {
+        purchase::orders_ctes(&mut q, ws, schema, &table("orders"))?;
+    }
+    base_cte(&mut q, ws, schema, &table)?;
+    if has_orders {
+        purchase::score_ctes(&mut q, ws);
+    }
+    let header = format!(
+        "-- strata sql ({} dialect): {} of the workspace {}\n",
+        d.name(),
+        if opt.valuation {
+            "valuation per segment"
+        } else {
+            "membership per customer"
+        },
+        comment_safe(
+            &ws.file
+                .file_name()
+                .map(|f| f.to_string_lossy().to_string())
+                .unwrap_or_default()
+        ),
+    );
+    let select = if opt.valuation {
+        criteria::valuation(&mut q, ws, schema)?
+    } else {
+        criteria::membership(&q, ws, schema)?
+    };
+    Ok(q.finish(select, &header))
+}
+
+/// Text safe inside a `--` comment: one line, printable characters only.
+fn comment_safe(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
+}
+
+/// The table every later step reads: one row per customer with the columns the rules read and
+/// every purchase-history field (`strata_base`, then `strata_scored` with the scores).
+fn base_cte(
+    q: &mut Query,
+    ws: &Workspace,
+    schema: &SqlSchema,
+    table: &dyn Fn(&str) -> String,
+) -> Result<()> {
+    let d = q.d;
+    let id = |s: &str| d.ident(s);
+    let derived = derived_fields(ws);
+    let mut select: Vec<String> = Vec::new();
+    let mut from = String::new();
+    let cust_id = ws.columns.customer_id.as_ref().map(|c| c.value.clone());
+    let mut needed: Vec<String> = ws
+        .referenced_names()
+        .into_iter()
+        .filter(|n| !derived.contains(n) && schema.base.contains_key(n))
+        .collect();
+    needed.sort();
+    let mut modes: Vec<String> = Vec::new();
+    match &ws.data.customers {
+        Some(_) => {
+            let customers = match &cust_id {
+                Some(_) if ws.data.duplicate_ids == crate::engine::rules::DuplicateIds::First => {
+                    let cid = id(cust_id.as_deref().unwrap_or_default());
+                    format!(
+                        "(SELECT * FROM (SELECT t.*, ROW_NUMBER() OVER (PARTITION BY t.{cid}) AS strata_k FROM {} AS t) AS t2 WHERE strata_k = 1)",
+                        table("customers")
+                    )
+                }
+                _ => table("customers"),
+            };
+            match &cust_id {
+                Some(c) => select.push(format!("c.{} AS {ID}", id(c))),
+                None => select.push(format!("ROW_NUMBER() OVER () AS {ID}")),
+            }
+            from.push_str(&format!("FROM {customers} AS c"));
+            let mut placed: Vec<String> = schema.customer_cols.clone();
+            for n in &needed {
+                if schema.customer_cols.contains(n) {
+                    select.push(format!("c.{}", id(n)));
+                }
+            }
+            for (k, (j, cols)) in ws.data.joins.iter().zip(&schema.join_cols).enumerate() {
+                let alias = format!("j{k}");
+                let mut any = false;
+                for n in &needed {
+                    if cols.contains(n) && *n != j.key.value && !placed.contains(n) {
+                        select.push(format!("{alias}.{}", id(n)));
+                        placed.push(n.clone());
+                        any = true;
+                    }
+                }
+                if any {
+                    let c = cust_id.as_deref().ok_or_else(|| {
+                        EngineError::Invalid(
+                            "joined tables need a customer id column ([columns] customer_id)"
+                                .into(),
+                        )
+                    })?;
+                    from.push_str(&format!(
+                        "\nLEFT JOIN {} AS {alias} ON {alias}.{} = c.{}",
+                        table(&join_table_name(&j.file.path)),
+                        id(&j.key.value),
+                        id(c)
+                    ));
+                }
+            }
+        }
+        None => {
+            select.push(format!("c.cid AS {ID}"));
+            from.push_str("FROM (SELECT DISTINCT cid FROM strata_orders) AS c");
+            // attributes of customers known only from their orders: the most frequent value
+            for n in &needed {
+                if schema.orders.contains_key(n) {
+                    modes.push(n.clone());
+                }
+            }
+        }
+    }
+    for (k, n) in modes.iter().enumerate() {
+        let name = format!("strata_attr{k}");
+        let text = schema.orders.get(n) == Some(&DType::Text);
+        purchase::mode_cte(q, &name, &id(n), false, text);
+        select.push(format!("a{k}.v AS {}", id(n)));
+        from.push_str(&format!("\nLEFT JOIN {name} AS a{k} ON a{k}.cid = c.{}", {
+            if ws.data.customers.is_some() {
+                id(cust_id.as_deref().unwrap_or_default())
+            } else {
+                "cid".to_string()
+            }
+        }));
+    }
+    if ws.data.orders.is_some() {
+        let key = match (&ws.data.customers, &cust_id) {
+            (Some(_), Some(c)) => format!("c.{}", id(c)),
+            _ => "c.cid".into(),
+        };
+        purchase::base_fields(q, ws, &mut select, &mut from, &key);
+    }
+    q.cte(
+        "strata_base",
+        format!("SELECT\n  {}\n{from}", select.join(",\n  ")),
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::data::demo::{DEMO_WORKSPACE, demo_frames};
+    use crate::engine::rules::parse::parse_workspace;
+    use sqlparser::dialect::{
+        BigQueryDialect, DatabricksDialect, DuckDbDialect, GenericDialect, PostgreSqlDialect,
+    };
+    use sqlparser::parser::Parser;
+
+    /// Every dialect's query parses as that engine's SQL (a syntax check; DuckDB runs it in tests/).
+    #[test]
+    fn every_dialect_parses() {
+        let (c, o) = demo_frames(300, 7).unwrap();
+        for method in ["ntile", "quantile", "rfm_r"] {
+            let text = DEMO_WORKSPACE.replace(
+                "rfm_method = \"ntile\"",
+                &format!("rfm_method = \"{method}\""),
+            );
+            let ws = parse_workspace(std::path::Path::new("demo.strata.toml"), &text).unwrap();
+            let schema = SqlSchema::from_frames(&ws, Some(&c), Some(&o), &[]).unwrap();
+            for (name, d) in Dialect::ALL {
+                for valuation in [false, true] {
+                    let opt = SqlOptions {
+                        dialect: d,
+                        tables: HashMap::new(),
+                        valuation,
+                    };
+                    let sql = generate(&ws, &schema, &opt).unwrap();
+                    let parsed = match d {
+                        Dialect::DuckDb => Parser::parse_sql(&DuckDbDialect {}, &sql),
+                        Dialect::Postgres => Parser::parse_sql(&PostgreSqlDialect {}, &sql),
+                        Dialect::Spark => Parser::parse_sql(&DatabricksDialect {}, &sql),
+                        Dialect::Trino => Parser::parse_sql(&GenericDialect {}, &sql),
+                        Dialect::BigQuery => Parser::parse_sql(&BigQueryDialect {}, &sql),
+                    };
+                    let stmts = parsed.unwrap_or_else(|e| panic!("{name} {method}: {e}\n{sql}"));
+                    assert_eq!(stmts.len(), 1, "{name}: one query");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_table_renames_are_refused() {
+        let (c, o) = demo_frames(50, 7).unwrap();
+        let ws = parse_workspace(std::path::Path::new("demo.strata.toml"), DEMO_WORKSPACE).unwrap();
+        let schema = SqlSchema::from_frames(&ws, Some(&c), Some(&o), &[]).unwrap();
+        let opt = SqlOptions {
+            dialect: Dialect::DuckDb,
+            tables: [("order".to_string(), "x.y".to_string())].into(),
+            valuation: false,
+        };
+        let e = generate(&ws, &schema, &opt).unwrap_err().to_string();
+        assert!(e.contains("no table called order"), "{e}");
+    }
+}

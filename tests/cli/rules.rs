@@ -1,0 +1,245 @@
+//! Workspaces: the demo, check with positions and hints, help and usage, explain.
+
+use super::*;
+
+#[test]
+fn demo_writes_data_and_a_checkable_workspace() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("demo");
+    let o = out.to_string_lossy().to_string();
+    let (code, stdout, err) = run(&["demo", "--out", &o, "--customers", "500", "--seed", "3"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(stdout.contains("500 customers"));
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["customers.csv", "demo.strata.toml", "orders.csv"]);
+    let ws = out.join("demo.strata.toml").to_string_lossy().to_string();
+    let (code, stdout, err) = run(&["check", &ws]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        stdout.contains("benefits")
+            && stdout.contains("psychographic")
+            && stdout.contains("geographic"),
+        "{stdout}"
+    );
+    // a non-empty folder is refused, nothing is overwritten
+    let (code, _, err) = run(&["demo", "--out", &o]);
+    assert_eq!(code, 1);
+    assert!(err.contains("not empty"), "{err}");
+    // the same seed gives the same bytes
+    let again = d.path().join("again");
+    run(&[
+        "demo",
+        "--out",
+        &again.to_string_lossy(),
+        "--customers",
+        "500",
+        "--seed",
+        "3",
+    ]);
+    assert_eq!(
+        std::fs::read(out.join("orders.csv")).unwrap(),
+        std::fs::read(again.join("orders.csv")).unwrap()
+    );
+    // the demo data has names in several scripts and some returns
+    let c = std::fs::read_to_string(out.join("customers.csv")).unwrap();
+    assert!(
+        c.chars().any(|ch| ('\u{0400}'..='\u{04FF}').contains(&ch)),
+        "Cyrillic"
+    );
+    assert!(
+        c.chars().any(|ch| ('\u{0590}'..='\u{05FF}').contains(&ch)),
+        "Hebrew"
+    );
+    assert!(
+        c.contains('ø') || c.contains('Ø') || c.contains('å'),
+        "Danish"
+    );
+    assert!(c.contains('ə') || c.contains('Ə'), "Azerbaijani");
+    assert!(
+        c.contains('ā') || c.contains('ņ') || c.contains('ī'),
+        "Latvian"
+    );
+}
+
+#[test]
+fn check_reports_every_problem_with_location_and_hint() {
+    let d = demo_dir();
+    let ws = d.path().join("w/demo.strata.toml");
+    let text = std::fs::read_to_string(&ws).unwrap();
+    let bad = text
+        .replace("column = \"age\"", "column = \"agee\"")
+        .replace("rfm_method = \"ntile\"", "rfm_method = \"ntlie\"")
+        .replace(
+            "[criteria.family]\nstep = \"demographic\"",
+            "[criteria.family]\nstepp = \"demographic\"",
+        );
+    std::fs::write(&ws, &bad).unwrap();
+    let (code, _, err) = run(&["check", &ws.to_string_lossy()]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("unknown key \"stepp\"") && err.contains("did you mean \"step\"?"),
+        "{err}"
+    );
+    assert!(
+        err.contains("\"ntlie\" is not allowed here") && err.contains("did you mean \"ntile\"?"),
+        "{err}"
+    );
+    let line = bad.lines().position(|l| l.contains("rfm_method")).unwrap() + 1;
+    assert!(
+        err.contains(&format!("demo.strata.toml:{line}:14")),
+        "{err}"
+    );
+    // the column error is found after the file parses
+    std::fs::write(&ws, text.replace("column = \"age\"", "column = \"agee\"")).unwrap();
+    let (code, _, err) = run(&["check", &ws.to_string_lossy()]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("unknown column \"agee\"") && err.contains("did you mean \"age\"?"),
+        "{err}"
+    );
+    assert!(err.contains("criteria.age_band.bins.column"), "{err}");
+}
+
+#[test]
+fn check_reports_toml_syntax_and_missing_files() {
+    let d = tempfile::tempdir().unwrap();
+    let ws = write(d.path(), "a.strata.toml", b"version = 1\n[data]\ncustomers = \"nope.csv\"\n[criteria.x]\nstep = \"demographic\"\nbins = { column = \"age\", edges = [40, 25] }\n");
+    let (code, _, err) = run(&["check", &ws]);
+    assert_eq!(code, 1);
+    assert!(err.contains("strictly increasing"), "{err}");
+    let ws = write(
+        d.path(),
+        "b.strata.toml",
+        b"version = 1\n[data]\ncustomers = \"nope.csv\"\n",
+    );
+    let (code, _, err) = run(&["check", &ws]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("b.strata.toml:3:13") && err.contains("nope.csv"),
+        "{err}"
+    );
+    let ws = write(d.path(), "c.strata.toml", b"version = 1\n[data\n");
+    let (code, _, err) = run(&["check", &ws]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("not valid TOML") && err.contains("c.strata.toml:2:"),
+        "{err}"
+    );
+}
+
+#[test]
+fn help_for_every_command_and_usage_errors_exit_2() {
+    for c in [
+        vec!["--help"],
+        vec!["audit", "--help"],
+        vec!["check", "--help"],
+        vec!["demo", "--help"],
+    ] {
+        strata()
+            .args(&c)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Usage"));
+    }
+    strata().args(["audit"]).assert().code(2);
+    strata().args(["frobnicate"]).assert().code(2);
+}
+
+#[test]
+fn bare_strata_describes_the_builtin_demo() {
+    let (code, out, _) = run(&[]);
+    assert_eq!(code, 0);
+    assert!(out.contains("3,000 customers"), "{out}");
+    for step in [
+        "demographic",
+        "geographic",
+        "psychographic",
+        "purchase_history",
+        "benefits",
+    ] {
+        assert!(out.contains(step), "{step} missing: {out}");
+    }
+}
+
+#[test]
+fn check_parses_conditions_and_resolves_their_names() {
+    let d = demo_dir();
+    let wsp = d.path().join("w/demo.strata.toml");
+    let text = std::fs::read_to_string(&wsp)
+        .unwrap()
+        .replace(
+            "when = \"orders = 1\"",
+            "when = \"orders = 1 AND recncy_days < 30\"",
+        )
+        .replace(
+            "orders_filter = \"amount <> 0\"",
+            "orders_filter = \"amount <> 0 AND (SELECT 1) = 1\"",
+        );
+    std::fs::write(&wsp, &text).unwrap();
+    let (code, _, err) = run(&["check", &wsp.to_string_lossy()]);
+    assert_eq!(code, 1);
+    let line = text
+        .lines()
+        .position(|l| l.contains("recncy_days"))
+        .unwrap()
+        + 1;
+    let col = text
+        .lines()
+        .nth(line - 1)
+        .unwrap()
+        .find("recncy_days")
+        .unwrap()
+        + 1;
+    assert!(
+        err.contains(&format!(":{line}:{col}: unknown column \"recncy_days\"")),
+        "{err}"
+    );
+    assert!(err.contains("did you mean \"recency_days\"?"), "{err}");
+    assert!(
+        err.contains("subquery is not allowed") && err.contains("data.orders_filter"),
+        "{err}"
+    );
+    assert!(err.contains("2 problems found"), "{err}");
+}
+
+#[test]
+fn explain_shows_every_rule_and_the_values_read() {
+    let d = demo_dir();
+    let ws = d
+        .path()
+        .join("w/demo.strata.toml")
+        .to_string_lossy()
+        .to_string();
+    let (code, out, err) = run(&["explain", &ws, "--customer", "7", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let crit = v.as_array().unwrap();
+    assert_eq!(crit.len(), 8);
+    let lc = crit.iter().find(|c| c["criterion"] == "lifecycle").unwrap();
+    let rules = lc["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), 5);
+    // the segment is the first rule that is true
+    let first_true = rules.iter().find(|r| r["result"] == true).unwrap();
+    assert_eq!(lc["segment"], first_true["segment"]);
+    assert_eq!(rules[0]["values"][0][0], "orders");
+    // the membership file agrees
+    let m = d.path().join("m.csv");
+    run(&["run", &ws, "--out", &m.to_string_lossy()]);
+    let row = std::fs::read_to_string(&m)
+        .unwrap()
+        .lines()
+        .find(|l| l.starts_with("7,"))
+        .unwrap()
+        .to_string();
+    assert!(
+        row.split(',').any(|x| x == lc["segment"].as_str().unwrap()),
+        "{row}"
+    );
+    let (code, _, err) = run(&["explain", &ws, "--customer", "nobody"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("no customer with id"), "{err}");
+}

@@ -1,0 +1,243 @@
+//! `strata run`: the R rfm fixture, every output, strict overlaps, condition errors, DuckDB parity.
+
+use super::*;
+
+/// The published expectations of R's `rfm` 0.3.0 on its own fixture (method rfm_r, 5 bins).
+#[test]
+fn run_matches_the_r_rfm_package_fixture() {
+    let d = tempfile::tempdir().unwrap();
+    let orders = ds("rfm_package_fixture/rfm_data_orders.csv");
+    let segs = [
+        ("Champions", "4 AND 5", "4 AND 5", "4 AND 5"),
+        ("Loyal Customers", "2 AND 5", "3 AND 5", "3 AND 5"),
+        ("Potential Loyalist", "3 AND 5", "1 AND 3", "1 AND 3"),
+        ("New Customers", "4 AND 5", "1 AND 1", "1 AND 1"),
+        ("Promising", "3 AND 4", "1 AND 1", "1 AND 1"),
+        ("Need Attention", "2 AND 3", "2 AND 3", "2 AND 3"),
+        ("About To Sleep", "2 AND 3", "1 AND 2", "1 AND 2"),
+        ("At Risk", "1 AND 2", "2 AND 5", "2 AND 5"),
+        ("Can't Lose Them", "1 AND 1", "4 AND 5", "4 AND 5"),
+        ("Lost", "1 AND 2", "1 AND 2", "1 AND 2"),
+    ];
+    let rules: Vec<String> = segs
+        .iter()
+        .map(|(n, r, f, m)| format!("  {{ name = \"{n}\", when = \"r_score BETWEEN {r} AND f_score BETWEEN {f} AND m_score BETWEEN {m}\" }},"))
+        .collect();
+    let ws = format!(
+        "version = 1\n[data]\norders = {orders:?}\nas_of = \"2006-12-31\"\n[columns]\norder_customer_id = \"customer_id\"\norder_date = \"order_date\"\namount = \"revenue\"\n\
+         [purchase_history]\nrfm_bins = 5\nrfm_method = \"rfm_r\"\n[criteria.rfm]\nstep = \"purchase_history\"\notherwise = \"Others\"\nsegments = [\n{}\n]\n\
+         [valuation.measures]\norders = {{ sum = \"orders\" }}\n",
+        rules.join("\n")
+    );
+    let wp = write(d.path(), "rfm.strata.toml", ws.as_bytes());
+    let sp = d.path().join("s.json");
+    let (code, _, err) = run(&["run", &wp, "--summary", &sp.to_string_lossy()]);
+    assert_eq!(code, 0, "{err}");
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sp).unwrap()).unwrap();
+    assert_eq!(s["customers"], 995);
+    let segs = s["criteria"][0]["segments"].as_array().unwrap();
+    let total: f64 = segs
+        .iter()
+        .map(|x| x["measures"]["orders"].as_f64().unwrap())
+        .sum();
+    assert_eq!(total, 4906.0);
+    let champ = segs.iter().find(|x| x["name"] == "Champions").unwrap();
+    assert_eq!(champ["customers"], 158);
+    assert_eq!(champ["measures"]["orders"], 1234.0);
+    assert_eq!(champ["value"], 120178.0);
+    // every rule's segment is listed even when empty, in valuation order
+    assert_eq!(segs.len(), 11);
+    assert!(
+        segs.windows(2)
+            .all(|w| w[0]["value"].as_f64() >= w[1]["value"].as_f64())
+    );
+}
+
+#[test]
+fn run_demo_end_to_end_with_every_output() {
+    let d = demo_dir();
+    let ws = d
+        .path()
+        .join("w/demo.strata.toml")
+        .to_string_lossy()
+        .to_string();
+    let (code, out, err) = run(&["run", &ws]);
+    assert_eq!(code, 0, "{err}");
+    for c in [
+        "age_band",
+        "family",
+        "area",
+        "market",
+        "lifestyle",
+        "lifecycle",
+        "rfm",
+        "benefit",
+    ] {
+        assert!(out.contains(&format!("\n{c} (")), "{c} missing from\n{out}");
+    }
+    let dir = d.path();
+    let m = dir.join("m.csv");
+    let s = dir.join("s.json");
+    let (code, _, err) = run(&[
+        "run",
+        &ws,
+        "--out",
+        &m.to_string_lossy(),
+        "--summary",
+        &s.to_string_lossy(),
+        "--with",
+        "r_score,f_score,m_score,name",
+        "--mask-pii",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let csv = std::fs::read_to_string(&m).unwrap();
+    let header = csv.lines().next().unwrap();
+    assert_eq!(
+        header,
+        "customer_id,age_band,family,area,market,lifestyle,lifecycle,rfm,benefit,r_score,f_score,m_score,name"
+    );
+    assert_eq!(csv.lines().count(), 51);
+    assert!(
+        csv.lines().skip(1).all(|l| l.ends_with(",***")),
+        "names are masked"
+    );
+    let ids: Vec<i64> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().parse().unwrap())
+        .collect();
+    assert!(
+        ids.windows(2).all(|w| w[0] < w[1]),
+        "rows sorted by customer id"
+    );
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&s).unwrap()).unwrap();
+    assert_eq!(v["customers"], 50);
+    for c in v["criteria"].as_array().unwrap() {
+        let segs = c["segments"].as_array().unwrap();
+        let n: u64 = segs.iter().map(|x| x["customers"].as_u64().unwrap()).sum();
+        assert_eq!(
+            n, 50,
+            "every customer in exactly one segment of {}",
+            c["name"]
+        );
+        let share: f64 = segs
+            .iter()
+            .map(|x| x["customer_share"].as_f64().unwrap())
+            .sum();
+        assert!((share - 1.0).abs() < 1e-9);
+        assert!(["exclusive", "resolved"].contains(&c["exclusivity"]["verdict"].as_str().unwrap()));
+    }
+    for ext in ["parquet", "json"] {
+        let p = dir.join(format!("m.{ext}"));
+        let (code, _, err) = run(&["run", &ws, "--out", &p.to_string_lossy()]);
+        assert_eq!(code, 0, "{err}");
+        assert!(std::fs::metadata(&p).unwrap().len() > 100);
+    }
+    // an output path naming an input is refused and the input kept
+    let input = d.path().join("w/customers.csv");
+    let before = std::fs::read(&input).unwrap();
+    let (code, _, err) = run(&["run", &ws, "--out", &input.to_string_lossy()]);
+    assert_eq!(code, 1);
+    assert!(err.contains("refusing"), "{err}");
+    assert_eq!(std::fs::read(&input).unwrap(), before);
+}
+
+#[test]
+fn run_strict_overlaps_exit_1_after_writing() {
+    let d = demo_dir();
+    let wsp = d.path().join("w/demo.strata.toml");
+    let text = std::fs::read_to_string(&wsp).unwrap().replace(
+        "[criteria.lifecycle]\nstep = \"purchase_history\"",
+        "[criteria.lifecycle]\nstep = \"purchase_history\"\noverlap = \"strict\"",
+    );
+    std::fs::write(&wsp, text).unwrap();
+    let s = d.path().join("s.json");
+    let (code, _, err) = run(&[
+        "run",
+        &wsp.to_string_lossy(),
+        "--summary",
+        &s.to_string_lossy(),
+        "--strict",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("lifecycle"), "{err}");
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&s).unwrap()).unwrap();
+    let lc = v["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "lifecycle")
+        .unwrap();
+    assert_eq!(lc["exclusivity"]["verdict"], "overlapping");
+    // matched counts do not depend on rule order: TRUE matches everyone
+    assert_eq!(lc["exclusivity"]["matched"]["repeat"], 50);
+}
+
+#[test]
+fn run_condition_errors_point_into_the_workspace() {
+    let d = demo_dir();
+    let wsp = d.path().join("w/demo.strata.toml");
+    let text = std::fs::read_to_string(&wsp).unwrap().replace(
+        "when = \"orders >= 10\"",
+        "when = \"orders >= 10 AND ordrs > 1\"",
+    );
+    std::fs::write(&wsp, &text).unwrap();
+    let (code, _, err) = run(&["run", &wsp.to_string_lossy()]);
+    assert_eq!(code, 1);
+    let line = text.lines().position(|l| l.contains("ordrs")).unwrap() + 1;
+    let col = text.lines().nth(line - 1).unwrap().find("ordrs").unwrap() + 1;
+    assert!(
+        err.contains(&format!(":{line}:{col}: unknown column \"ordrs\"")),
+        "{err}"
+    );
+    assert!(err.contains("did you mean \"orders\"?"), "{err}");
+}
+
+/// `strata run --out` gives exactly the membership DuckDB computes for the benchmark segmentation.
+#[test]
+fn run_equals_duckdb_on_the_benchmark_kit() {
+    let Some(python) = duckdb_python() else {
+        return;
+    };
+    let d = tempfile::tempdir().unwrap();
+    let bench = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench");
+    let dir = d.path().to_string_lossy().to_string();
+    let ok = std::process::Command::new(&python)
+        .arg(bench.join("gen.py"))
+        .args([&dir, "10000", "5"])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    std::fs::copy(
+        bench.join("bench.strata.toml"),
+        d.path().join("bench.strata.toml"),
+    )
+    .unwrap();
+    let duck = d.path().join("duck.csv");
+    let ok = std::process::Command::new(&python)
+        .arg(bench.join("peers.py"))
+        .args([
+            &dir,
+            "duckdb",
+            "--out",
+            &duck.to_string_lossy(),
+            "--repeat",
+            "1",
+        ])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let ours = d.path().join("ours.csv");
+    let (code, _, err) = run(&[
+        "run",
+        &d.path().join("bench.strata.toml").to_string_lossy(),
+        "--out",
+        &ours.to_string_lossy(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let a = std::fs::read_to_string(&duck).unwrap();
+    let b = std::fs::read_to_string(&ours).unwrap();
+    assert_eq!(a.lines().count(), 10_001);
+    assert!(a == b, "membership differs from DuckDB's");
+}

@@ -1,0 +1,228 @@
+//! The wizard in a pseudo-terminal: keys in, screen out, terminal restored, files saved.
+
+use super::*;
+
+/// A pseudo-terminal running the real binary: output parsed into a screen by a VT100 emulator.
+struct Pty {
+    rx: std::sync::mpsc::Receiver<Vec<u8>>,
+    parser: vt100::Parser,
+    raw: Vec<u8>,
+    writer: Box<dyn std::io::Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+}
+
+impl Pty {
+    fn spawn(args: &[&str], cols: u16, rows: u16) -> Pty {
+        Self::spawn_env(args, cols, rows, &[])
+    }
+
+    fn spawn_env(args: &[&str], cols: u16, rows: u16, env: &[(&str, &str)]) -> Pty {
+        use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(assert_cmd::cargo::cargo_bin("strata"));
+        cmd.args(args);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("NO_COLOR");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = pair.slave.spawn_command(cmd).unwrap();
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = pair.master.take_writer().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _keep = pair.master;
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = std::io::Read::read(&mut reader, &mut buf) {
+                if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                    break;
+                }
+            }
+        });
+        Pty {
+            rx,
+            parser: vt100::Parser::new(
+                std::num::NonZeroU16::new(rows).unwrap(),
+                std::num::NonZeroU16::new(cols).unwrap(),
+                0,
+            ),
+            raw: Vec::new(),
+            writer,
+            child,
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.parser.screen().contents()
+    }
+
+    /// Wait (up to 20 s) until the screen shows `text`.
+    fn wait_for(&mut self, text: &str) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while !self.screen().contains(text) {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(chunk) => {
+                    self.parser.process(&chunk);
+                    self.raw.extend_from_slice(&chunk);
+                }
+                Err(_) => panic!("screen never showed {text:?}; it shows:\n{}", self.screen()),
+            }
+        }
+    }
+
+    fn keys(&mut self, s: &str) {
+        self.writer.write_all(s.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    /// Wait for the process to end and read what is left of its output.
+    fn finish(mut self) -> (u32, Vec<u8>) {
+        let status = self.child.wait().unwrap();
+        while let Ok(chunk) = self.rx.recv_timeout(std::time::Duration::from_secs(5)) {
+            self.raw.extend_from_slice(&chunk);
+        }
+        (status.exit_code(), self.raw)
+    }
+}
+
+#[test]
+fn tui_runs_in_a_pseudo_terminal_and_restores_it() {
+    let mut t = Pty::spawn(&[], 100, 30);
+    t.wait_for("customers by value");
+    t.wait_for("1 List");
+    t.keys("3");
+    t.wait_for("age_band");
+    t.wait_for("segments");
+    t.keys("+");
+    // the live table shows the change since the edit
+    t.wait_for("+");
+    t.keys("?");
+    t.wait_for("help");
+    t.keys("\x1b");
+    t.keys("9");
+    t.wait_for("worth it");
+    t.keys("q");
+    let (code, raw) = t.finish();
+    assert_eq!(code, 0);
+    let tail = String::from_utf8_lossy(&raw[raw.len().saturating_sub(200)..]).to_string();
+    assert!(
+        tail.contains("\x1b[?1049l"),
+        "the alternate screen was left: {tail:?}"
+    );
+}
+
+#[test]
+fn tui_opens_a_workspace_and_saves_nudged_cut_points() {
+    let d = demo_dir();
+    let ws = d.path().join("w/demo.strata.toml");
+    let before = std::fs::read_to_string(&ws).unwrap();
+    let mut t = Pty::spawn(&["open", &ws.to_string_lossy()], 120, 36);
+    t.wait_for("customers by value");
+    t.keys("3");
+    t.wait_for("age_band");
+    t.keys("+");
+    t.wait_for(" 26 ");
+    t.keys("q");
+    let (code, _) = t.finish();
+    assert_eq!(code, 0);
+    let after = std::fs::read_to_string(&ws).unwrap();
+    assert!(after.contains("edges = [26, 40, 60]"), "{after}");
+    // everything else, comments included, is as it was
+    assert_eq!(
+        after.replace("edges = [26, 40, 60]", "edges = [25, 40, 60]"),
+        before
+    );
+}
+
+#[test]
+fn tui_restores_the_terminal_on_sigterm_and_sighup() {
+    for sig in ["-TERM", "-HUP"] {
+        let mut t = Pty::spawn(&[], 100, 30);
+        t.wait_for("customers by value");
+        let pid = t.child.process_id().expect("pid");
+        let ok = std::process::Command::new("kill")
+            .args([sig, &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(ok.success());
+        let (code, raw) = t.finish();
+        assert_eq!(code, 0, "{sig}");
+        let tail = String::from_utf8_lossy(&raw[raw.len().saturating_sub(200)..]).to_string();
+        assert!(
+            tail.contains("\x1b[?1049l"),
+            "{sig}: the alternate screen was left: {tail:?}"
+        );
+    }
+}
+
+#[test]
+fn tui_reads_the_users_keymap() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(d.path().join("strata")).unwrap();
+    std::fs::write(
+        d.path().join("strata/keymap.toml"),
+        "[keys]\nquit = \"Q\"\n",
+    )
+    .unwrap();
+    let cfg = d.path().to_string_lossy().to_string();
+    let mut t = Pty::spawn_env(&[], 100, 30, &[("XDG_CONFIG_HOME", &cfg)]);
+    t.wait_for("customers by value");
+    // the footer shows the user's key, and q no longer quits
+    t.wait_for("Q quit");
+    t.keys("q3");
+    t.wait_for("age_band");
+    t.keys("Q");
+    let (code, _) = t.finish();
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn open_without_a_terminal_fails_cleanly_and_writes_nothing() {
+    let d = tempfile::tempdir().unwrap();
+    let data = write(d.path(), "people.csv", b"id,age\n1,30\n2,40\n");
+    let (code, _, err) = run(&["open", &data]);
+    assert_eq!(code, 1);
+    assert!(
+        err.starts_with("error: strata open needs a terminal"),
+        "{err}"
+    );
+    assert!(!d.path().join("people.strata.toml").exists());
+}
+
+#[test]
+fn open_on_a_data_file_writes_a_starter_workspace_from_suggestions() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        datasets().join("mall_customers/mall_customers.csv"),
+        d.path().join("mall.csv"),
+    )
+    .unwrap();
+    let data = d.path().join("mall.csv").to_string_lossy().to_string();
+    let mut t = Pty::spawn(&["open", &data], 100, 30);
+    t.wait_for("customers by value");
+    t.wait_for("200 customers");
+    t.keys("2");
+    t.wait_for("Annual Income (k$)");
+    t.keys("q");
+    let (code, _) = t.finish();
+    assert_eq!(code, 0);
+    let ws = std::fs::read_to_string(d.path().join("mall.strata.toml")).unwrap();
+    assert!(
+        ws.contains("customers = \"mall.csv\"") && ws.contains("customer_id = \"CustomerID\""),
+        "{ws}"
+    );
+    let (code, _, err) = run(&[
+        "check",
+        &d.path().join("mall.strata.toml").to_string_lossy(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+}
