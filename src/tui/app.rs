@@ -142,6 +142,8 @@ impl Ranking {
 pub enum Prompt {
     Search(String),
     Palette(String),
+    /// Editing part of a criterion, checked as it is typed.
+    Edit(super::edit::EditPrompt),
 }
 
 /// The whole state of the app.
@@ -178,6 +180,10 @@ pub struct App {
     pub selected: [usize; 9],
     pub row: usize,
     pub edge: usize,
+    /// The selected rule (segment, group or bin label) of the criterion on screen.
+    pub rule: usize,
+    /// Every column and derived field conditions may read, with its type (for checking edits).
+    pub fields: Vec<(String, DType)>,
     pub undo: Vec<(usize, Criterion)>,
     pub redo: Vec<(usize, Criterion)>,
     pub explain: Option<String>,
@@ -227,6 +233,13 @@ impl App {
             selected: [0; 9],
             row: 0,
             edge: 0,
+            rule: 0,
+            fields: s
+                .base
+                .names
+                .iter()
+                .filter_map(|n| s.base.dtype_of(n).map(|t| (n.clone(), t)))
+                .collect(),
             undo: vec![],
             redo: vec![],
             explain: None,

@@ -25,6 +25,7 @@ pub fn parse_key(s: &str) -> Option<(KeyCode, KeyModifiers)> {
         "backtab" => KeyCode::BackTab,
         "enter" => KeyCode::Enter,
         "esc" => KeyCode::Esc,
+        "delete" => KeyCode::Delete,
         _ if key.chars().count() == 1 => KeyCode::Char(key.chars().next()?),
         _ => return None,
     };
@@ -99,6 +100,13 @@ pub const DEFAULTS: &[(&str, Action)] = &[
     ("m", Action::MaskPii),
     ("esc", Action::Cancel),
     ("enter", Action::Confirm),
+    ("e", Action::Edit),
+    ("r", Action::Rename),
+    ("a", Action::AddRule),
+    ("d", Action::DeleteRule),
+    ("K", Action::MoveRuleUp),
+    ("J", Action::MoveRuleDown),
+    ("o", Action::EditOtherwise),
 ];
 
 /// The user's keymap file: `$XDG_CONFIG_HOME/strata/keymap.toml`, else `~/.config/strata/keymap.toml`.

@@ -42,13 +42,21 @@ pub enum Action {
     MaskPii,
     Cancel,
     Confirm,
+    /// Edit the selected rule: its condition, the cut points or the group's values.
+    Edit,
+    Rename,
+    AddRule,
+    DeleteRule,
+    MoveRuleUp,
+    MoveRuleDown,
+    EditOtherwise,
 }
 
 impl Action {
     /// One line of help for the key list.
     pub fn help(self) -> &'static str {
         match self {
-            Action::Quit => "quit (everything is already saved)",
+            Action::Quit => "quit (all is saved)",
             Action::Help => "this help",
             Action::Teach => "teach panel on/off",
             Action::Step1 | Action::Step2 | Action::Step3 | Action::Step4 | Action::Step5 => {
@@ -63,20 +71,27 @@ impl Action {
             Action::PageDown => "page down",
             Action::Top => "first row",
             Action::Bottom => "last row",
-            Action::Left => "previous criterion / column",
-            Action::Right => "next criterion / column",
-            Action::Increase => "raise the selected cut point",
-            Action::Decrease => "lower the selected cut point",
-            Action::NextEdge => "select the next cut point",
-            Action::PrevEdge => "select the previous cut point",
+            Action::Left => "previous criterion/column",
+            Action::Right => "next criterion/column",
+            Action::Increase => "raise the selected cut",
+            Action::Decrease => "lower the selected cut",
+            Action::NextEdge => "select the next cut",
+            Action::PrevEdge => "select the previous cut",
             Action::Undo => "undo the last edit",
             Action::Redo => "redo",
             Action::Search => "search customers by id",
             Action::Palette => "command palette",
-            Action::Explain => "explain the selected customer",
+            Action::Explain => "explain selected customer",
             Action::MaskPii => "show / mask personal data",
             Action::Cancel => "close / cancel",
             Action::Confirm => "confirm",
+            Action::Edit => "edit condition/cuts/values",
+            Action::Rename => "rename the segment",
+            Action::AddRule => "add a rule or cut point",
+            Action::DeleteRule => "delete rule or cut point",
+            Action::MoveRuleUp => "move rule up (first wins)",
+            Action::MoveRuleDown => "move rule down",
+            Action::EditOtherwise => "rename otherwise segment",
         }
     }
 }
@@ -88,6 +103,8 @@ pub enum Message {
     /// A typed character while a text prompt is open.
     Char(char),
     Backspace,
+    /// Cursor keys inside a text prompt.
+    Cursor(CursorMove),
     Resize(u16, u16),
     /// A recomputed criterion from the worker; `generation` tells stale results apart.
     Evaluated {
@@ -97,4 +114,14 @@ pub enum Message {
     },
     /// The explanation of one customer, ready to show.
     Explained(String),
+}
+
+/// Moving the cursor of a text prompt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CursorMove {
+    Left,
+    Right,
+    Home,
+    End,
+    Delete,
 }

@@ -1,6 +1,8 @@
 //! The interactive wizard: Elm-style (messages, a pure update, views that only read), engine on a worker.
 
 pub mod app;
+pub mod edit;
+mod edit_update;
 pub mod keymap;
 pub mod message;
 pub mod steps;
@@ -22,7 +24,7 @@ use ratatui::backend::Backend;
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind};
 
 use app::App;
-use message::{Action, Message};
+use message::{Action, CursorMove, Message};
 use theme::Theme;
 use update::{Effect, update};
 use worker::{Engine, Job, Worker};
@@ -90,6 +92,11 @@ pub fn key_message(app: &App, key: &event::KeyEvent) -> Option<Message> {
                 Some(Message::Char(c))
             }
             KeyCode::Backspace => Some(Message::Backspace),
+            KeyCode::Left => Some(Message::Cursor(CursorMove::Left)),
+            KeyCode::Right => Some(Message::Cursor(CursorMove::Right)),
+            KeyCode::Home => Some(Message::Cursor(CursorMove::Home)),
+            KeyCode::End => Some(Message::Cursor(CursorMove::End)),
+            KeyCode::Delete => Some(Message::Cursor(CursorMove::Delete)),
             KeyCode::Enter => Some(Message::Action(Action::Confirm)),
             KeyCode::Esc => Some(Message::Action(Action::Cancel)),
             _ => None,

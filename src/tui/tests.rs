@@ -266,3 +266,146 @@ fn explanation_scrolls_and_closes() {
     act(&mut app, Action::Cancel);
     assert!(app.explain.is_none());
 }
+
+fn typ(app: &mut App, text: &str) {
+    for c in text.chars() {
+        update(app, Message::Char(c));
+    }
+}
+
+fn counts(app: &App, i: usize) -> Vec<(String, usize)> {
+    app.criteria[i]
+        .result
+        .valuation
+        .iter()
+        .map(|v| (v.name.clone(), v.customers))
+        .collect()
+}
+
+#[test]
+fn editing_a_condition_is_checked_as_typed_and_recomputes() {
+    use super::app::Prompt;
+    let (mut app, mut engine) = demo();
+    act(&mut app, Action::Step6);
+    let i = app.current_criterion().unwrap();
+    assert_eq!(app.criteria[i].criterion.name.value, "lifecycle");
+    act(&mut app, Action::Down);
+    act(&mut app, Action::Down);
+    assert_eq!(app.rule, 2, "the third rule, lapsed");
+    assert!(act(&mut app, Action::Edit).is_empty());
+    let Some(Prompt::Edit(p)) = &app.prompt else {
+        panic!("no edit prompt")
+    };
+    assert_eq!(p.text, "recency_days > 365");
+    // wipe it and type a wrong name: the error points at it, nothing is recomputed
+    for _ in 0..30 {
+        update(&mut app, Message::Backspace);
+    }
+    typ(&mut app, "recency > 180");
+    let Some(Prompt::Edit(p)) = &app.prompt else {
+        panic!()
+    };
+    let e = p.error.clone().expect("an error while typing");
+    assert_eq!(e.pos, Some(1));
+    assert!(e.message.contains("recency_days"), "{e:?}");
+    assert!(screen(&app, 100, 30).contains("^"));
+    insta::assert_snapshot!("edit_error_80x24", screen(&app, 80, 24));
+    assert!(
+        act(&mut app, Action::Confirm).is_empty(),
+        "invalid text is not applied"
+    );
+    assert!(app.prompt.is_some());
+    // fix it with the cursor keys: Home, then insert the missing part after "recency"
+    update(&mut app, Message::Cursor(super::message::CursorMove::Home));
+    for _ in 0.."recency".len() {
+        update(&mut app, Message::Cursor(super::message::CursorMove::Right));
+    }
+    typ(&mut app, "_days");
+    let Some(Prompt::Edit(p)) = &app.prompt else {
+        panic!()
+    };
+    assert_eq!(p.text, "recency_days > 180");
+    assert!(p.error.is_none());
+    assert!(screen(&app, 100, 30).contains("✓ valid"));
+    let before = counts(&app, i);
+    let fx = act(&mut app, Action::Confirm);
+    assert!(app.prompt.is_none());
+    assert!(fx.iter().any(|e| matches!(e, Effect::Save { .. })));
+    settle(&mut app, &mut engine, fx);
+    let after = counts(&app, i);
+    let lapsed = |v: &[(String, usize)]| v.iter().find(|x| x.0 == "lapsed").unwrap().1;
+    assert!(lapsed(&after) > lapsed(&before), "{before:?} → {after:?}");
+    // undo brings the old rule back
+    let fx = act(&mut app, Action::Undo);
+    settle(&mut app, &mut engine, fx);
+    assert_eq!(counts(&app, i), before);
+}
+
+#[test]
+fn rules_are_added_renamed_moved_and_deleted() {
+    let (mut app, mut engine) = demo();
+    act(&mut app, Action::Step6);
+    let i = app.current_criterion().unwrap();
+    let labels = |app: &App| app.criteria[i].criterion.rule.labels();
+    // add after the first rule: the condition prompt opens on the new rule
+    let fx = act(&mut app, Action::AddRule);
+    settle(&mut app, &mut engine, fx);
+    assert_eq!(labels(&app)[1], "new segment");
+    assert!(app.prompt.is_some());
+    for _ in 0..5 {
+        update(&mut app, Message::Backspace);
+    }
+    typ(&mut app, "orders >= 50");
+    let fx = act(&mut app, Action::Confirm);
+    settle(&mut app, &mut engine, fx);
+    act(&mut app, Action::Rename);
+    for _ in 0..20 {
+        update(&mut app, Message::Backspace);
+    }
+    typ(&mut app, "prospect");
+    act(&mut app, Action::Confirm);
+    assert!(app.prompt.is_some(), "a duplicate name is refused");
+    for _ in 0..8 {
+        update(&mut app, Message::Backspace);
+    }
+    typ(&mut app, "whales");
+    let fx = act(&mut app, Action::Confirm);
+    settle(&mut app, &mut engine, fx);
+    assert_eq!(&labels(&app)[..2], &["prospect", "whales"]);
+    assert!(counts(&app, i).iter().any(|x| x.0 == "whales"));
+    // move it first, then delete it
+    let fx = act(&mut app, Action::MoveRuleUp);
+    settle(&mut app, &mut engine, fx);
+    assert_eq!(&labels(&app)[..2], &["whales", "prospect"]);
+    assert_eq!(app.rule, 0);
+    let fx = act(&mut app, Action::DeleteRule);
+    settle(&mut app, &mut engine, fx);
+    assert_eq!(labels(&app)[0], "prospect");
+    assert!(!counts(&app, i).iter().any(|x| x.0 == "whales"));
+}
+
+#[test]
+fn bins_cut_points_typed_as_a_list() {
+    let (mut app, mut engine) = demo();
+    act(&mut app, Action::Step3);
+    let i = app.current_criterion().unwrap();
+    act(&mut app, Action::Edit);
+    for _ in 0..30 {
+        update(&mut app, Message::Backspace);
+    }
+    typ(&mut app, "30, 20");
+    let fx = act(&mut app, Action::Confirm);
+    assert!(fx.is_empty(), "decreasing cut points are refused");
+    for _ in 0..2 {
+        update(&mut app, Message::Backspace);
+    }
+    typ(&mut app, "50, 70");
+    let fx = act(&mut app, Action::Confirm);
+    settle(&mut app, &mut engine, fx);
+    assert_eq!(edges(&app, i), vec![30.0, 50.0, 70.0]);
+    assert_eq!(
+        app.criteria[i].criterion.rule.labels(),
+        vec!["young", "adult", "middle-aged", "senior"],
+        "named labels are kept when the number of segments stays"
+    );
+}

@@ -1,6 +1,7 @@
 //! The pure state transition: a message in, the new state and the effects to run out.
 
 use super::app::{App, Distribution, Prompt};
+use super::edit_update::{edit_action, edit_prompt_key, rule_count};
 use super::message::{Action, Message};
 use super::steps::StepId;
 use crate::engine::rules::{Criterion, Rule};
@@ -68,7 +69,7 @@ fn count_here(app: &App) -> usize {
 }
 
 /// Replace criterion `i` in the state and ask for its recomputation and saving.
-fn change(app: &mut App, i: usize, c: Criterion) -> Vec<Effect> {
+pub(super) fn change(app: &mut App, i: usize, c: Criterion) -> Vec<Effect> {
     app.criteria[i].criterion = c.clone();
     app.next_generation += 1;
     app.generation[i] = app.next_generation;
@@ -118,6 +119,7 @@ fn prompt_key(app: &mut App, msg: &Message) -> Option<Vec<Effect>> {
     let p = app.prompt.as_mut()?;
     let text = match p {
         Prompt::Search(s) | Prompt::Palette(s) => s,
+        Prompt::Edit(_) => return None,
     };
     match msg {
         Message::Char(c) => text.push(*c),
@@ -144,6 +146,7 @@ fn prompt_key(app: &mut App, msg: &Message) -> Option<Vec<Effect>> {
                     vec![]
                 }
                 Prompt::Palette(cmd) => palette(app, cmd.trim()),
+                Prompt::Edit(_) => vec![],
             });
         }
         _ => return None,
@@ -181,6 +184,9 @@ fn palette(app: &mut App, cmd: &str) -> Vec<Effect> {
 
 /// Apply one message.
 pub fn update(app: &mut App, msg: Message) -> Vec<Effect> {
+    if let Some(e) = edit_prompt_key(app, &msg) {
+        return e;
+    }
     if app.prompt.is_some()
         && let Some(e) = prompt_key(app, &msg)
     {
@@ -211,7 +217,7 @@ pub fn update(app: &mut App, msg: Message) -> Vec<Effect> {
             app.width = w;
             vec![]
         }
-        Message::Char(_) | Message::Backspace => vec![],
+        Message::Char(_) | Message::Backspace | Message::Cursor(_) => vec![],
         Message::Action(a) => action(app, a),
     }
 }
@@ -221,10 +227,14 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
     if app.show_help && !matches!(a, Quit | Help | Cancel) {
         app.show_help = false;
     }
+    if let Some(e) = edit_action(app, a) {
+        return e;
+    }
     let go = |app: &mut App, s: usize| {
         app.step = StepId::from_index(s);
         app.row = 0;
         app.edge = 0;
+        app.rule = 0;
         app.explain = None;
         app.status.clear();
     };
@@ -276,6 +286,17 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
                 _ => lines.saturating_sub(1),
             };
         }
+        Up | Down | Top | Bottom if app.step.criteria_step().is_some() => {
+            let n = rule_count(app);
+            if n > 0 {
+                app.rule = match a {
+                    Up => app.rule.saturating_sub(1),
+                    Down => (app.rule + 1).min(n - 1),
+                    Top => 0,
+                    _ => n - 1,
+                };
+            }
+        }
         Up | Down | PageUp | PageDown | Top | Bottom => {
             let n = rows_on_screen(app);
             if n == 0 {
@@ -305,6 +326,7 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
                     (*s + 1) % n
                 };
                 app.edge = 0;
+                app.rule = 0;
             }
         }
         NextEdge | PrevEdge => {
@@ -351,6 +373,7 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
             }
         }
         Confirm => {}
+        Edit | Rename | AddRule | DeleteRule | MoveRuleUp | MoveRuleDown | EditOtherwise => {}
     }
     vec![]
 }

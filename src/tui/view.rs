@@ -45,6 +45,10 @@ pub fn screen_actions(app: &App) -> Vec<Action> {
         StepId::Exclusivity | StepId::Valuation => v.extend([Left, Right]),
         _ => {
             v.extend([Left, Right]);
+            if app.current_criterion().is_some() {
+                v.extend([Up, Down, Edit, AddRule, DeleteRule, Rename]);
+                v.extend([MoveRuleUp, MoveRuleDown, EditOtherwise]);
+            }
             if app.current_criterion().is_some_and(|i| {
                 matches!(
                     app.criteria[i].criterion.rule,
@@ -65,6 +69,12 @@ fn footer(app: &App, t: &Theme) -> Line<'static> {
         let (label, text) = match p {
             Prompt::Search(s) => ("find customer id: ", s),
             Prompt::Palette(s) => (":", s),
+            Prompt::Edit(_) => {
+                return Line::from(Span::styled(
+                    "typing is checked at once · Enter applies and saves · Esc cancels · ←→ Home End move",
+                    t.dim,
+                ));
+            }
         };
         return Line::from(vec![
             Span::styled(label.to_string(), t.accent),
@@ -92,6 +102,10 @@ fn footer(app: &App, t: &Theme) -> Line<'static> {
         Action::Quit => "quit",
         Action::PageUp | Action::PageDown => "page",
         Action::Top | Action::Bottom => "ends",
+        Action::Edit => "edit",
+        Action::AddRule => "add",
+        Action::DeleteRule => "del",
+        Action::Rename => "rename",
         _ => "",
     };
     let mut seen = std::collections::HashSet::new();
@@ -146,6 +160,46 @@ fn step_list(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
 }
 
 fn help(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
+    let mut all = screen_actions(app);
+    all.extend([Action::Step1, Action::Palette, Action::Cancel]);
+    let mut seen = std::collections::HashSet::new();
+    let entries: Vec<(String, &str)> = all
+        .into_iter()
+        .filter(|a| seen.insert(*a))
+        .map(|a| {
+            let keys = if a == Action::Step1 {
+                "1 … 9".to_string()
+            } else {
+                app.keymap.keys_for(a).join(" ")
+            };
+            (keys, a.help())
+        })
+        .collect();
+    let w = 100.min(area.width.saturating_sub(2));
+    let room = area.height.saturating_sub(8) as usize;
+    // two columns when one would not fit the screen
+    let cols = if entries.len() > room && w >= 70 {
+        2
+    } else {
+        1
+    };
+    let per = entries.len().div_ceil(cols);
+    let col_w = (w.saturating_sub(2) as usize) / cols;
+    let cell = |k: usize| -> Vec<Span<'static>> {
+        match entries.get(k) {
+            Some((keys, text)) => {
+                let txt: String = text.chars().take(col_w.saturating_sub(12)).collect();
+                vec![
+                    Span::styled(format!("{keys:>9}  "), t.accent),
+                    Span::styled(
+                        format!("{txt:<width$}", width = col_w.saturating_sub(11)),
+                        t.text,
+                    ),
+                ]
+            }
+            None => vec![],
+        }
+    };
     let mut lines = vec![
         Line::from(Span::styled(
             format!("keys on {} ", app.step.title()),
@@ -153,30 +207,18 @@ fn help(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         )),
         Line::from(""),
     ];
-    let mut all = screen_actions(app);
-    all.extend([Action::Step1, Action::Palette, Action::Cancel]);
-    let mut seen = std::collections::HashSet::new();
-    for a in all {
-        if !seen.insert(a) {
-            continue;
+    for r in 0..per {
+        let mut spans = cell(r);
+        if cols == 2 {
+            spans.extend(cell(r + per));
         }
-        let keys = app.keymap.keys_for(a);
-        let keys = if a == Action::Step1 {
-            "1 … 9".to_string()
-        } else {
-            keys.join(" ")
-        };
-        lines.push(Line::from(vec![
-            Span::styled(format!("{keys:>12}  "), t.accent),
-            Span::styled(a.help(), t.text),
-        ]));
+        lines.push(Line::from(spans));
     }
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled(
         "every edit is saved at once; q quits at any time",
         t.dim,
     )));
-    let w = 60.min(area.width.saturating_sub(4));
     let h = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
     let r = Rect {
         x: area.x + (area.width - w) / 2,
@@ -297,9 +339,76 @@ pub fn draw(f: &mut Frame, app: &App, t: &Theme) {
             r,
         );
     }
+    if let Some(Prompt::Edit(p)) = &app.prompt {
+        edit_box(f, main, app, p, t);
+    }
     if app.show_help {
         help(f, area, app, t);
     }
+}
+
+/// The edit prompt over the bottom of the main view: the text with its cursor, a caret under the
+/// position of a problem and what the problem is, or that the text is valid.
+fn edit_box(f: &mut Frame, main: Rect, app: &App, p: &crate::tui::edit::EditPrompt, t: &Theme) {
+    let Some(view) = app.criteria.get(p.criterion) else {
+        return;
+    };
+    let h = 5.min(main.height);
+    let r = Rect {
+        x: main.x,
+        y: main.y + main.height - h,
+        width: main.width,
+        height: h,
+    };
+    let w = r.width.saturating_sub(2).max(1) as usize;
+    let chars: Vec<char> = safe(&p.text).chars().collect();
+    let start = (p.cursor + 1).saturating_sub(w);
+    let shown: String = chars.iter().skip(start).take(w).collect();
+    let at = p.cursor - start;
+    let before: String = shown.chars().take(at).collect();
+    let under: String = shown
+        .chars()
+        .nth(at)
+        .map(String::from)
+        .unwrap_or_else(|| " ".into());
+    let after: String = shown.chars().skip(at + 1).collect();
+    let text = Line::from(vec![
+        Span::styled(before, t.text),
+        Span::styled(under, t.selected),
+        Span::styled(after, t.text),
+    ]);
+    let (caret, verdict) = match &p.error {
+        Some(e) => {
+            let caret = match e.pos {
+                Some(pos) if pos > start && pos - start <= w => {
+                    format!("{}^", " ".repeat(pos - start - 1))
+                }
+                _ => String::new(),
+            };
+            (
+                Line::from(Span::styled(caret, t.bad)),
+                Line::from(Span::styled(safe(&e.message), t.bad)),
+            )
+        }
+        None => (
+            Line::from(""),
+            Line::from(Span::styled("✓ valid — Enter applies and saves", t.good)),
+        ),
+    };
+    let title = format!(
+        " {} · {} ",
+        safe(&view.criterion.name.value),
+        safe(&p.label(&view.criterion))
+    );
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(vec![text, caret, verdict]).block(
+            Block::bordered()
+                .border_style(t.accent)
+                .title(Span::styled(title, t.header)),
+        ),
+        r,
+    );
 }
 
 fn safe_lines(s: &str) -> Vec<Line<'static>> {

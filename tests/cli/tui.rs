@@ -226,3 +226,37 @@ fn open_on_a_data_file_writes_a_starter_workspace_from_suggestions() {
     ]);
     assert_eq!(code, 0, "{err}");
 }
+
+#[test]
+fn tui_edits_a_condition_with_live_checking_and_saves_it() {
+    let d = demo_dir();
+    let ws = d.path().join("w/demo.strata.toml");
+    let before = std::fs::read_to_string(&ws).unwrap();
+    let mut t = Pty::spawn(&["open", &ws.to_string_lossy()], 120, 36);
+    t.wait_for("customers by value");
+    t.keys("6");
+    t.wait_for("lifecycle");
+    t.keys("jje");
+    t.wait_for("condition of \"lapsed\"");
+    t.keys(&"\x7f".repeat(18));
+    t.keys("recency > 180");
+    t.wait_for("did you mean \"recency_days\"?");
+    t.keys(&"\x7f".repeat(13));
+    t.keys("recency_days > 180");
+    t.wait_for("valid");
+    t.keys("\r");
+    t.wait_for("recency_days > 180");
+    t.keys("q");
+    let (code, _) = t.finish();
+    assert_eq!(code, 0);
+    let after = std::fs::read_to_string(&ws).unwrap();
+    assert!(
+        after.contains("{ name = \"lapsed\", when = \"recency_days > 180\" }"),
+        "{after}"
+    );
+    assert_eq!(
+        after.replace("recency_days > 180", "recency_days > 365"),
+        before,
+        "nothing else changed"
+    );
+}

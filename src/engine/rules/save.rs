@@ -6,6 +6,84 @@ use std::path::{Path, PathBuf};
 use toml_edit::{DocumentMut, Item, Table, value};
 
 use crate::engine::error::{EngineError, Result};
+use crate::engine::rules::parse::criteria::default_bin_labels;
+use crate::engine::rules::{Criterion, MapValue, Rule, Segment};
+
+/// Set `key` to `v`, keeping the old value's decoration (its comments and spacing).
+fn put(t: &mut dyn toml_edit::TableLike, key: &str, mut v: toml_edit::Value) {
+    if let Some(Item::Value(old)) = t.get(key) {
+        *v.decor_mut() = old.decor().clone();
+    }
+    t.insert(key, value(v));
+}
+
+fn number(x: f64) -> toml_edit::Value {
+    if x.fract() == 0.0 && x.abs() < 9e15 {
+        toml_edit::Value::from(x as i64)
+    } else {
+        toml_edit::Value::from(x)
+    }
+}
+
+/// The `bins` / `map` table of a criterion (inline or standard), created when missing.
+fn form_table<'a>(
+    crit: &'a mut dyn toml_edit::TableLike,
+    form: &str,
+    name: &str,
+) -> Result<&'a mut dyn toml_edit::TableLike> {
+    if !crit.contains_key(form) {
+        crit.insert(form, value(toml_edit::InlineTable::new()));
+    }
+    crit.get_mut(form)
+        .and_then(|b| b.as_table_like_mut())
+        .ok_or_else(|| EngineError::Invalid(format!("criteria.{name}.{form} is not a table")))
+}
+
+/// Segments as the file has them: an array of inline tables edited in place when only texts
+/// changed (keeping each line's comments), else written one per line; or `[[…segments]]` tables.
+fn write_segments(crit: &mut dyn toml_edit::TableLike, segs: &[Segment]) {
+    if let Some(Item::ArrayOfTables(aot)) = crit.get_mut("segments") {
+        if aot.len() == segs.len() {
+            for (t, s) in aot.iter_mut().zip(segs) {
+                put(t, "name", toml_edit::Value::from(s.name.value.as_str()));
+                put(t, "when", toml_edit::Value::from(s.when.value.as_str()));
+            }
+        } else {
+            aot.clear();
+            for s in segs {
+                let mut t = Table::new();
+                t.insert("name", value(s.name.value.as_str()));
+                t.insert("when", value(s.when.value.as_str()));
+                aot.push(t);
+            }
+        }
+        return;
+    }
+    if let Some(arr) = crit.get_mut("segments").and_then(|i| i.as_array_mut())
+        && arr.len() == segs.len()
+        && arr.iter().all(|v| v.is_inline_table())
+    {
+        for (v, s) in arr.iter_mut().zip(segs) {
+            if let Some(t) = v.as_inline_table_mut() {
+                put(t, "name", toml_edit::Value::from(s.name.value.as_str()));
+                put(t, "when", toml_edit::Value::from(s.when.value.as_str()));
+            }
+        }
+        return;
+    }
+    let mut arr = toml_edit::Array::new();
+    for s in segs {
+        let mut t = toml_edit::InlineTable::new();
+        t.insert("name", s.name.value.as_str().into());
+        t.insert("when", s.when.value.as_str().into());
+        let mut v = toml_edit::Value::InlineTable(t);
+        v.decor_mut().set_prefix("\n  ");
+        arr.push_formatted(v);
+    }
+    arr.set_trailing("\n");
+    arr.set_trailing_comma(true);
+    put(crit, "segments", toml_edit::Value::Array(arr));
+}
 
 /// Write `bytes` to `path` so that a reader or a crash never sees half a file:
 /// a temporary file beside it, flushed to disk, then renamed over the target.
@@ -101,37 +179,73 @@ impl WorkspaceEditor {
         Ok(self.table_mut(path)?.remove(key).is_some())
     }
 
-    /// Write a criterion's rule back: today the cut points of `bins` (what the TUI edits).
-    pub fn set_criterion_rule(&mut self, c: &crate::engine::rules::Criterion) -> Result<()> {
+    /// Write a criterion's rule and `otherwise` back (creating `[criteria.NAME]` when missing),
+    /// keeping the decoration of what stays: comments, layout, the other keys.
+    pub fn set_criterion_rule(&mut self, c: &Criterion) -> Result<()> {
         let name = c.name.value.as_str();
-        if let crate::engine::rules::Rule::Bins { edges, .. } = &c.rule {
-            let crit = self.table_mut(&["criteria", name])?;
-            let bins = crit
-                .get_mut("bins")
-                .and_then(|b| b.as_table_like_mut())
-                .ok_or_else(|| {
-                    EngineError::Invalid(format!(
-                        "criteria.{name}.bins is not in the file any more"
-                    ))
-                })?;
-            let mut arr = toml_edit::Array::new();
-            for e in edges {
-                if e.fract() == 0.0 && e.abs() < 9e15 {
-                    arr.push(*e as i64);
-                } else {
-                    arr.push(*e);
+        let crit = self.table_mut(&["criteria", name])?;
+        if !crit.contains_key("step") {
+            crit.insert("step", value(c.step.as_str()));
+        }
+        match &c.rule {
+            Rule::Bins {
+                column,
+                edges,
+                labels,
+            } => {
+                let bins = form_table(crit, "bins", name)?;
+                if !bins.contains_key("column") {
+                    bins.insert("column", value(column.value.as_str()));
+                }
+                let arr: toml_edit::Array = edges.iter().map(|e| number(*e)).collect();
+                put(bins, "edges", toml_edit::Value::Array(arr));
+                if bins.contains_key("labels") || *labels != default_bin_labels(edges) {
+                    let arr: toml_edit::Array = labels.iter().map(|l| l.as_str()).collect();
+                    put(bins, "labels", toml_edit::Value::Array(arr));
                 }
             }
-            let old = bins
-                .get("edges")
-                .and_then(|i| i.as_value())
-                .map(|v| v.decor().clone());
-            let mut v = toml_edit::Value::Array(arr);
-            if let Some(d) = old {
-                *v.decor_mut() = d;
+            Rule::Map { column, groups } => {
+                let map = form_table(crit, "map", name)?;
+                if !map.contains_key("column") {
+                    map.insert("column", value(column.value.as_str()));
+                }
+                let mut t = toml_edit::InlineTable::new();
+                for (g, vals) in groups {
+                    let arr: toml_edit::Array = vals
+                        .iter()
+                        .map(|v| match v {
+                            MapValue::Text(s) => toml_edit::Value::from(s.as_str()),
+                            MapValue::Number(x) => number(*x),
+                            MapValue::Bool(b) => toml_edit::Value::from(*b),
+                        })
+                        .collect();
+                    t.insert(g, toml_edit::Value::Array(arr));
+                }
+                match map.get_mut("groups") {
+                    Some(Item::Table(old)) => {
+                        old.clear();
+                        for (k, v) in t.iter() {
+                            old.insert(k, value(v.clone()));
+                        }
+                    }
+                    _ => put(map, "groups", toml_edit::Value::InlineTable(t)),
+                }
             }
-            bins.insert("edges", toml_edit::Item::Value(v));
+            Rule::Segments(segs) => write_segments(crit, segs),
         }
+        if crit.contains_key("otherwise") || c.otherwise != "unassigned" {
+            put(
+                crit,
+                "otherwise",
+                toml_edit::Value::from(c.otherwise.as_str()),
+            );
+        }
+        Ok(())
+    }
+
+    /// Remove `[criteria.NAME]`.
+    pub fn remove_criterion(&mut self, name: &str) -> Result<()> {
+        self.table_mut(&["criteria"])?.remove(name);
         Ok(())
     }
 
@@ -167,6 +281,81 @@ mod tests {
         assert!(out.contains("value = \"revenue\""));
         // no temporary file is left behind
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn criteria_rules_are_written_back_in_every_form() {
+        use crate::engine::rules::parse::parse_workspace;
+        let src = "version = 1\n[data]\ncustomers = \"c.csv\"\n\n# lifecycle, as agreed with sales\n[criteria.life]\nstep = \"purchase_history\"\nsegments = [\n  { name = \"new\", when = \"orders = 1\" }, # first order\n  { name = \"loyal\", when = \"orders >= 10\" },\n]\n\n[criteria.age]\nstep = \"demographic\"\nbins = { column = \"age\", edges = [25, 40] } # years\n\n[criteria.style]\nstep = \"psychographic\"\nmap = { column = \"lifestyle\", groups = { eco = [\"green\"], posh = [\"premium\"] } }\n";
+        let p = Path::new("w.strata.toml");
+        let ws = parse_workspace(p, src).unwrap();
+        let mut ed = WorkspaceEditor::from_text(p, src).unwrap();
+        // same number of segments: changed in place, the comment stays
+        let mut life = ws.criteria[0].clone();
+        if let Rule::Segments(s) = &mut life.rule {
+            s[0].when.value = "orders = 1 AND recency_days < 90".into();
+        }
+        ed.set_criterion_rule(&life).unwrap();
+        assert!(
+            ed.text().contains(
+                "{ name = \"new\", when = \"orders = 1 AND recency_days < 90\" }, # first order"
+            ),
+            "{}",
+            ed.text()
+        );
+        // one more segment: rewritten one per line
+        if let Rule::Segments(s) = &mut life.rule {
+            s.push(Segment {
+                name: crate::engine::rules::Spanned::bare("O'Brien \"x\"".into()),
+                when: crate::engine::rules::Spanned::bare("TRUE".into()),
+            });
+        }
+        life.otherwise = "rest".into();
+        ed.set_criterion_rule(&life).unwrap();
+        // bins: named labels are written, edges keep their comment
+        let mut age = ws.criteria[1].clone();
+        if let Rule::Bins { edges, labels, .. } = &mut age.rule {
+            *edges = vec![30.0, 50.5];
+            *labels = vec!["young".into(), "mid".into(), "old".into()];
+        }
+        ed.set_criterion_rule(&age).unwrap();
+        let mut style = ws.criteria[2].clone();
+        if let Rule::Map { groups, .. } = &mut style.rule {
+            groups.swap(0, 1);
+            groups[1].1.push(MapValue::Text("outdoor".into()));
+        }
+        ed.set_criterion_rule(&style).unwrap();
+        let text = ed.text();
+        assert!(text.contains("# lifecycle, as agreed with sales"));
+        assert!(text.contains("# years"), "{text}");
+        let back = parse_workspace(p, &text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        assert_eq!(
+            back.criteria[0].rule.labels(),
+            vec!["new", "loyal", "O'Brien \"x\""]
+        );
+        assert_eq!(back.criteria[0].otherwise, "rest");
+        assert_eq!(back.criteria[1].rule.labels(), vec!["young", "mid", "old"]);
+        let Rule::Bins { edges, .. } = &back.criteria[1].rule else {
+            panic!()
+        };
+        assert_eq!(edges, &vec![30.0, 50.5]);
+        let Rule::Map { groups, .. } = &back.criteria[2].rule else {
+            panic!()
+        };
+        assert_eq!(groups[0].0, "posh");
+        assert_eq!(groups[1].1.len(), 2);
+        // a criterion made in the wizard gets its own table
+        let mut new = ws.criteria[0].clone();
+        new.name.value = "fresh".into();
+        ed.set_criterion_rule(&new).unwrap();
+        ed.remove_criterion("style").unwrap();
+        let back = parse_workspace(p, &ed.text()).unwrap();
+        let names: Vec<&str> = back
+            .criteria
+            .iter()
+            .map(|c| c.name.value.as_str())
+            .collect();
+        assert_eq!(names, vec!["life", "age", "fresh"]);
     }
 
     #[test]

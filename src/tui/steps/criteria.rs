@@ -38,8 +38,9 @@ fn tabs(app: &App, idx: &[usize], sel: usize, t: &Theme) -> Line<'static> {
     Line::from(spans)
 }
 
-/// The rules, as the user wrote them; the selected cut point highlighted.
-pub fn rule_lines(c: &CriterionView, edge: usize, t: &Theme) -> Vec<Line<'static>> {
+/// The rules, as the user wrote them; the selected cut point and rule highlighted.
+pub fn rule_lines(c: &CriterionView, edge: usize, rule: usize, t: &Theme) -> Vec<Line<'static>> {
+    let pick = |k: usize, normal| if k == rule { t.selected } else { normal };
     let cr = &c.criterion;
     let mut lines = Vec::new();
     match &cr.rule {
@@ -64,27 +65,24 @@ pub fn rule_lines(c: &CriterionView, edge: usize, t: &Theme) -> Vec<Line<'static
                 ));
             }
             lines.push(Line::from(spans));
-            lines.push(Line::from(Span::styled(
-                format!(
-                    "segments: {}",
-                    labels
-                        .iter()
-                        .map(|l| safe(l))
-                        .collect::<Vec<_>>()
-                        .join(" | ")
-                ),
-                t.text,
-            )));
+            let mut spans = vec![Span::styled("segments: ", t.dim)];
+            for (k, l) in labels.iter().enumerate() {
+                if k > 0 {
+                    spans.push(Span::styled(" | ", t.dim));
+                }
+                spans.push(Span::styled(safe(l), pick(k, t.text)));
+            }
+            lines.push(Line::from(spans));
         }
         Rule::Map { column, groups } => {
             lines.push(Line::from(vec![
                 Span::styled("groups of ", t.dim),
                 Span::styled(safe(&column.value), t.accent),
             ]));
-            for (g, vals) in groups {
+            for (k, (g, vals)) in groups.iter().enumerate() {
                 let v: Vec<String> = vals.iter().map(|v| safe(&v.to_string())).collect();
                 lines.push(Line::from(vec![
-                    Span::styled(format!("{:<14} ", safe(g)), t.text),
+                    Span::styled(format!("{:<14} ", safe(g)), pick(k, t.text)),
                     Span::styled(v.join(", "), t.dim),
                 ]));
             }
@@ -94,9 +92,9 @@ pub fn rule_lines(c: &CriterionView, edge: usize, t: &Theme) -> Vec<Line<'static
                 "first rule that is true wins:",
                 t.dim,
             )));
-            for s in segs {
+            for (k, s) in segs.iter().enumerate() {
                 lines.push(Line::from(vec![
-                    Span::styled(format!("{:<14} ", safe(&s.name.value)), t.text),
+                    Span::styled(format!("{:<14} ", safe(&s.name.value)), pick(k, t.text)),
                     Span::styled(safe(&s.when.value), t.accent),
                 ]));
             }
@@ -260,8 +258,8 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme, step: Step) {
     }
     let sel = app.selected[app.step.index()].min(idx.len() - 1);
     let c = &app.criteria[idx[sel]];
-    let rules = rule_lines(c, app.edge, t);
-    let rule_h = (rules.len() as u16 + 2).min(area.height / 3).max(4);
+    let rules = rule_lines(c, app.edge, app.rule, t);
+    let rule_h = (rules.len() as u16 + 2).min(area.height / 2).max(4);
     let [tab_area, top, table_area] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(rule_h.max(7)),

@@ -1,6 +1,6 @@
 //! Reading a workspace file: every problem reported with line, column, key and a hint.
 
-mod criteria;
+pub mod criteria;
 mod data;
 mod valuation;
 
