@@ -137,6 +137,36 @@ impl Ranking {
     }
 }
 
+/// Everything that depends on the rules, rebuilt after the workspace changed as a whole.
+#[derive(Debug, Clone)]
+pub struct Reloaded {
+    pub criteria: Vec<CriterionView>,
+    pub scores: Vec<ScoreInfo>,
+    pub rfm_method: String,
+    pub valuation: ValuationConfig,
+    pub pareto: Pareto,
+    pub ranking: Ranking,
+}
+
+impl Reloaded {
+    pub fn build(s: &Session) -> Reloaded {
+        Reloaded {
+            criteria: (0..s.ws.criteria.len())
+                .map(|i| CriterionView::build(s, i))
+                .collect(),
+            scores: s.scores.clone(),
+            rfm_method: format!(
+                "{}, {} bins",
+                s.ws.purchase_history.rfm_method.as_str(),
+                s.ws.purchase_history.rfm_bins
+            ),
+            valuation: s.ws.valuation.clone(),
+            pareto: s.pareto.clone(),
+            ranking: Ranking::build(s),
+        }
+    }
+}
+
 /// An open text prompt.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Prompt {
@@ -189,6 +219,10 @@ pub struct App {
     pub explain: Option<String>,
     /// First line shown of the explanation.
     pub explain_scroll: u16,
+    /// Criterion to select when the next reload arrives (a criterion just added or renamed).
+    pub focus: Option<String>,
+    /// A criterion waiting for a second delete key.
+    pub pending_delete: Option<usize>,
 }
 
 impl App {
@@ -244,7 +278,47 @@ impl App {
             redo: vec![],
             explain: None,
             explain_scroll: 0,
+            focus: None,
+            pending_delete: None,
         }
+    }
+
+    /// Take rules rebuilt by the engine: every criterion, scores, valuation, ranking.
+    pub fn take_reload(&mut self, r: Reloaded) {
+        self.next_generation += 1;
+        self.generation = vec![self.next_generation; r.criteria.len()];
+        self.criteria = r.criteria;
+        self.scores = r.scores;
+        self.rfm_method = r.rfm_method;
+        self.valuation = r.valuation;
+        self.pareto = r.pareto;
+        self.ranking = r.ranking;
+        // indices of the undo history point into the old list
+        self.undo.clear();
+        self.redo.clear();
+        self.pending_delete = None;
+        if matches!(self.prompt, Some(Prompt::Edit(_))) {
+            self.prompt = None;
+        }
+        if let Some(name) = self.focus.take()
+            && let Some(i) = self
+                .criteria
+                .iter()
+                .position(|c| c.criterion.name.value == name)
+        {
+            let step = self.criteria[i].criterion.step;
+            if let Some(k) = self.criteria_of(step).iter().position(|&x| x == i) {
+                self.selected[self.step.index()] = k;
+            }
+        }
+        let n = self
+            .step
+            .criteria_step()
+            .map_or(self.criteria.len(), |st| self.criteria_of(st).len());
+        let sel = &mut self.selected[self.step.index()];
+        *sel = (*sel).min(n.saturating_sub(1));
+        self.rule = 0;
+        self.edge = 0;
     }
 
     /// Indices of the criteria of a step, in workspace order.

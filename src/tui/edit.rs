@@ -19,6 +19,8 @@ pub enum Target {
     Values(usize),
     /// The `otherwise` label.
     Otherwise,
+    /// The criterion's own name.
+    CriterionName,
 }
 
 /// A problem in the text being typed, at a 1-based character position when known.
@@ -101,6 +103,7 @@ impl EditPrompt {
             Target::Edges => "cut points (increasing, comma-separated)".into(),
             Target::Values(k) => format!("values of group \"{}\" (comma-separated)", seg(k)),
             Target::Otherwise => "label for customers no rule matches".into(),
+            Target::CriterionName => "new name for this criterion".into(),
         }
     }
 }
@@ -127,6 +130,7 @@ pub fn initial_text(c: &Criterion, target: Target) -> String {
             })
             .unwrap_or_default(),
         (Target::Otherwise, _) => c.otherwise.clone(),
+        (Target::CriterionName, _) => c.name.value.clone(),
         _ => String::new(),
     }
 }
@@ -267,6 +271,10 @@ pub fn apply(
                 return fail(format!("\"{name}\" is already a segment here"), Some(1));
             }
             out.otherwise = name.to_string();
+        }
+        (Target::CriterionName, _) => {
+            check_criterion_name(text, &[])?;
+            out.name = Spanned::bare(text.trim().to_string());
         }
         _ => return fail("this criterion has nothing of that kind to edit", None),
     }
@@ -482,4 +490,74 @@ mod tests {
         let fewer = delete_rule(&named, 0).unwrap();
         assert_eq!(fewer.rule.labels(), vec!["< 25", "senior"]);
     }
+}
+
+/// A change to the list of criteria (not to one criterion's rules).
+#[derive(Debug, Clone)]
+pub enum StructEdit {
+    Add(Box<Criterion>),
+    Rename { index: usize, name: String },
+    Delete { index: usize },
+}
+
+impl StructEdit {
+    /// Apply to a workspace's criteria.
+    pub fn apply(&self, criteria: &mut Vec<Criterion>) {
+        match self {
+            StructEdit::Add(c) => criteria.push((**c).clone()),
+            StructEdit::Rename { index, name } => {
+                if let Some(c) = criteria.get_mut(*index) {
+                    c.name = Spanned::bare(name.clone());
+                }
+            }
+            StructEdit::Delete { index } => {
+                if *index < criteria.len() {
+                    criteria.remove(*index);
+                }
+            }
+        }
+    }
+}
+
+/// A new criterion for a step: one rule that takes everyone, to be edited.
+pub fn new_criterion(step: crate::engine::rules::Step, taken: &[String]) -> Criterion {
+    let base = format!("new_{}", step.as_str());
+    let name = (1..)
+        .map(|i| {
+            if i == 1 {
+                base.clone()
+            } else {
+                format!("{base}_{i}")
+            }
+        })
+        .find(|n| !taken.contains(n))
+        .unwrap_or(base);
+    Criterion {
+        name: Spanned::bare(name),
+        step,
+        rule: Rule::Segments(vec![Segment {
+            name: Spanned::bare("everyone".into()),
+            when: Spanned::bare("TRUE".into()),
+        }]),
+        overlap: crate::engine::rules::Overlap::FirstMatch,
+        otherwise: "unassigned".into(),
+    }
+}
+
+/// Check a criterion name typed in the wizard.
+pub fn check_criterion_name(name: &str, others: &[String]) -> Result<(), EditError> {
+    let n = name.trim();
+    if n.is_empty() {
+        return fail("a name cannot be empty", Some(1));
+    }
+    if n.contains(['.', '"', '\n']) || n.chars().any(char::is_control) {
+        return fail(
+            "use letters, digits, spaces, - or _ (no dots or quotes)",
+            n.find(['.', '"']).map(|b| n[..b].chars().count() + 1),
+        );
+    }
+    if others.iter().any(|o| o == n) {
+        return fail(format!("a criterion is already called \"{n}\""), Some(1));
+    }
+    Ok(())
 }

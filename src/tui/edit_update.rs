@@ -20,8 +20,80 @@ pub fn rule_count(app: &App) -> usize {
         .map_or(0, |i| app.criteria[i].criterion.rule.labels().len())
 }
 
+/// Adding, renaming and deleting whole criteria on a criteria screen.
+fn criterion_action(app: &mut App, a: Action) -> Vec<Effect> {
+    let Some(step) = app.step.criteria_step() else {
+        app.status = "criteria are added on the criteria steps, 3 to 7".into();
+        return vec![];
+    };
+    let names: Vec<String> = app
+        .criteria
+        .iter()
+        .map(|c| c.criterion.name.value.clone())
+        .collect();
+    let current = app.current_criterion();
+    match (a, current) {
+        (Action::NewCriterion, _) => {
+            let c = edit::new_criterion(step, &names);
+            app.focus = Some(c.name.value.clone());
+            app.status = format!(
+                "added \"{}\": e edits its rule, R renames it, a adds rules",
+                c.name.value
+            );
+            vec![Effect::Restructure {
+                edit: edit::StructEdit::Add(Box::new(c)),
+                old: None,
+            }]
+        }
+        (Action::RenameCriterion, Some(i)) => {
+            let text = names[i].clone();
+            app.prompt = Some(Prompt::Edit(EditPrompt::new(
+                i,
+                Target::CriterionName,
+                text,
+            )));
+            vec![]
+        }
+        (Action::DeleteCriterion, Some(i)) if app.pending_delete == Some(i) => {
+            app.pending_delete = None;
+            app.status = format!("deleted criterion \"{}\"", names[i]);
+            vec![Effect::Restructure {
+                edit: edit::StructEdit::Delete { index: i },
+                old: Some(names[i].clone()),
+            }]
+        }
+        (Action::DeleteCriterion, Some(i)) => {
+            app.pending_delete = Some(i);
+            app.status = format!(
+                "press D again to delete criterion \"{}\" and its rules (not undoable)",
+                names[i]
+            );
+            vec![]
+        }
+        _ => vec![],
+    }
+}
+
+/// A criterion name as typed, checked against the other criteria's names.
+fn check_name(app: &App, i: usize, text: &str) -> Result<(), edit::EditError> {
+    let others: Vec<String> = app
+        .criteria
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| *k != i)
+        .map(|(_, c)| c.criterion.name.value.clone())
+        .collect();
+    edit::check_criterion_name(text, &others)
+}
+
 /// The editing actions on a criteria screen; None when `a` is not one of them.
 pub fn edit_action(app: &mut App, a: Action) -> Option<Vec<Effect>> {
+    if matches!(
+        a,
+        Action::NewCriterion | Action::RenameCriterion | Action::DeleteCriterion
+    ) {
+        return Some(criterion_action(app, a));
+    }
     if !matches!(
         a,
         Action::Edit
@@ -143,6 +215,32 @@ pub fn edit_prompt_key(app: &mut App, msg: &Message) -> Option<Vec<Effect>> {
             app.prompt = None;
             return Some(vec![]);
         }
+        Message::Action(Action::Confirm) if p.target == Target::CriterionName => {
+            let (i, text) = (p.criterion, p.text.trim().to_string());
+            return Some(match check_name(app, i, &text) {
+                Ok(()) => {
+                    app.prompt = None;
+                    let old = app.criteria.get(i).map(|c| c.criterion.name.value.clone());
+                    if old.as_deref() == Some(text.as_str()) {
+                        return Some(vec![]);
+                    }
+                    app.focus = Some(text.clone());
+                    vec![Effect::Restructure {
+                        edit: edit::StructEdit::Rename {
+                            index: i,
+                            name: text,
+                        },
+                        old,
+                    }]
+                }
+                Err(e) => {
+                    if let Some(Prompt::Edit(p)) = app.prompt.as_mut() {
+                        p.error = Some(e);
+                    }
+                    vec![]
+                }
+            });
+        }
         Message::Action(Action::Confirm) => {
             let (i, target, text) = (p.criterion, p.target, p.text.clone());
             let Some(view) = app.criteria.get(i) else {
@@ -170,10 +268,17 @@ pub fn edit_prompt_key(app: &mut App, msg: &Message) -> Option<Vec<Effect>> {
         Some(Prompt::Edit(p)) => p,
         _ => return Some(vec![]),
     };
-    p.error = app
-        .criteria
-        .get(p.criterion)
-        .and_then(|v| edit::apply(&v.criterion, p.target, &p.text, &app.fields).err());
+    let (i, target, text) = (p.criterion, p.target, p.text.clone());
+    let error = if target == Target::CriterionName {
+        check_name(app, i, &text).err()
+    } else {
+        app.criteria
+            .get(i)
+            .and_then(|v| edit::apply(&v.criterion, target, &text, &app.fields).err())
+    };
+    if let Some(Prompt::Edit(p)) = app.prompt.as_mut() {
+        p.error = error;
+    }
     app.status.clear();
     Some(vec![])
 }

@@ -107,6 +107,9 @@ pub const DEFAULTS: &[(&str, Action)] = &[
     ("K", Action::MoveRuleUp),
     ("J", Action::MoveRuleDown),
     ("o", Action::EditOtherwise),
+    ("N", Action::NewCriterion),
+    ("R", Action::RenameCriterion),
+    ("D", Action::DeleteCriterion),
 ];
 
 /// The user's keymap file: `$XDG_CONFIG_HOME/strata/keymap.toml`, else `~/.config/strata/keymap.toml`.

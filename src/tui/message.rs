@@ -50,6 +50,9 @@ pub enum Action {
     MoveRuleUp,
     MoveRuleDown,
     EditOtherwise,
+    NewCriterion,
+    RenameCriterion,
+    DeleteCriterion,
 }
 
 impl Action {
@@ -92,6 +95,9 @@ impl Action {
             Action::MoveRuleUp => "move rule up (first wins)",
             Action::MoveRuleDown => "move rule down",
             Action::EditOtherwise => "rename otherwise segment",
+            Action::NewCriterion => "new criterion in this step",
+            Action::RenameCriterion => "rename this criterion",
+            Action::DeleteCriterion => "delete this criterion",
         }
     }
 }
@@ -114,6 +120,13 @@ pub enum Message {
     },
     /// The explanation of one customer, ready to show.
     Explained(String),
+    /// The rules were replaced as a whole (criteria added, renamed or deleted, or the file
+    /// edited elsewhere): everything rebuilt.
+    Reloaded(Box<super::app::Reloaded>),
+    /// New rules could not be taken; the previous ones stay.
+    ReloadFailed(String),
+    /// Something to tell the user in the status line.
+    Notice(String),
 }
 
 /// Moving the cursor of a text prompt.

@@ -11,6 +11,7 @@ mod tests;
 pub mod theme;
 pub mod update;
 pub mod view;
+pub mod watch;
 pub mod worker;
 
 use std::path::{Path, PathBuf};
@@ -27,6 +28,7 @@ use app::App;
 use message::{Action, CursorMove, Message};
 use theme::Theme;
 use update::{Effect, update};
+use watch::Watch;
 use worker::{Engine, Job, Worker};
 
 use crate::engine::data::demo::{DEMO_CUSTOMERS, DEMO_SEED, DEMO_WORKSPACE, demo_frames};
@@ -106,7 +108,7 @@ pub fn key_message(app: &App, key: &event::KeyEvent) -> Option<Message> {
 }
 
 /// Run effects: jobs to the worker, edits to the workspace file.
-fn apply(app: &mut App, effects: Vec<Effect>, worker: &Worker) {
+fn apply(app: &mut App, effects: Vec<Effect>, worker: &Worker, mut watch: Option<&mut Watch>) {
     for e in effects {
         match e {
             Effect::Recompute {
@@ -119,6 +121,29 @@ fn apply(app: &mut App, effects: Vec<Effect>, worker: &Worker) {
                 criterion: *criterion,
             }),
             Effect::Explain { id } => worker.send(Job::Explain { id }),
+            Effect::Restructure { edit, old } => {
+                if let Some(path) = &app.workspace {
+                    let saved = WorkspaceEditor::open(path).and_then(|mut ed| {
+                        match (&edit, &old) {
+                            (edit::StructEdit::Add(c), _) => ed.set_criterion_rule(c)?,
+                            (edit::StructEdit::Rename { name, .. }, Some(o)) => {
+                                ed.rename_criterion(o, name)?
+                            }
+                            (edit::StructEdit::Delete { .. }, Some(o)) => ed.remove_criterion(o)?,
+                            _ => {}
+                        }
+                        ed.save()
+                    });
+                    if let Err(err) = saved {
+                        app.status = format!("could not save: {err}");
+                        continue;
+                    }
+                    if let Some(w) = watch.as_deref_mut() {
+                        w.saved();
+                    }
+                }
+                worker.send(Job::Restructure(edit));
+            }
             Effect::Save { criterion } => {
                 if let Some(path) = &app.workspace {
                     let saved = WorkspaceEditor::open(path).and_then(|mut ed| {
@@ -127,6 +152,9 @@ fn apply(app: &mut App, effects: Vec<Effect>, worker: &Worker) {
                     });
                     if let Err(err) = saved {
                         app.status = format!("could not save: {err}");
+                    }
+                    if let Some(w) = watch.as_deref_mut() {
+                        w.saved();
                     }
                 }
             }
@@ -148,6 +176,7 @@ where
 {
     let size = terminal.size()?;
     update(app, Message::Resize(size.width, size.height));
+    let mut watch = app.workspace.as_deref().map(Watch::new);
     while !app.quit && !stop.load(Ordering::Relaxed) {
         terminal.draw(|f| view::draw(f, app, theme))?;
         let mut msgs = Vec::new();
@@ -159,9 +188,26 @@ where
             }
         }
         msgs.extend(worker.rx.try_iter());
+        // the workspace edited in another editor: its rules are loaded live
+        if let Some(w) = watch.as_mut()
+            && let Some(text) = w.poll()
+        {
+            match parse_workspace(w.path(), &text) {
+                Ok(ws) => {
+                    msgs.push(Message::Notice(
+                        "the workspace changed on disk: loaded".into(),
+                    ));
+                    worker.send(Job::Reload { ws: Box::new(ws) });
+                }
+                Err(e) => msgs.push(Message::Notice(format!(
+                    "the workspace on disk has a problem, the last good rules stay: {}",
+                    e.to_string().lines().next().unwrap_or_default()
+                ))),
+            }
+        }
         for m in msgs {
             let effects = update(app, m);
-            apply(app, effects, worker);
+            apply(app, effects, worker, watch.as_mut());
         }
     }
     Ok(())

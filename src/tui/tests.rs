@@ -23,19 +23,21 @@ fn act(app: &mut App, a: Action) -> Vec<Effect> {
 /// Run the effects' jobs on the engine at once, feeding the results back.
 fn settle(app: &mut App, engine: &mut Engine, effects: Vec<Effect>) {
     for e in effects {
-        if let Effect::Recompute {
-            index,
-            generation,
-            criterion,
-        } = e
-        {
-            let m = engine.handle(Job::Recompute {
+        let job = match e {
+            Effect::Recompute {
+                index,
+                generation,
+                criterion,
+            } => Job::Recompute {
                 index,
                 generation,
                 criterion: *criterion,
-            });
-            update(app, m);
-        }
+            },
+            Effect::Restructure { edit, .. } => Job::Restructure(edit),
+            _ => continue,
+        };
+        let m = engine.handle(job);
+        update(app, m);
     }
 }
 
@@ -407,5 +409,51 @@ fn bins_cut_points_typed_as_a_list() {
         app.criteria[i].criterion.rule.labels(),
         vec!["young", "adult", "middle-aged", "senior"],
         "named labels are kept when the number of segments stays"
+    );
+}
+
+#[test]
+fn criteria_are_added_renamed_and_deleted() {
+    let (mut app, mut engine) = demo();
+    act(&mut app, Action::Step7);
+    let before = app.criteria.len();
+    let fx = act(&mut app, Action::NewCriterion);
+    settle(&mut app, &mut engine, fx);
+    assert_eq!(app.criteria.len(), before + 1);
+    let i = app.current_criterion().unwrap();
+    assert_eq!(app.criteria[i].criterion.name.value, "new_benefits");
+    assert_eq!(
+        app.criteria[i].result.valuation[0].customers,
+        app.n_customers
+    );
+    // rename: a taken name is refused as typed, a free one is applied
+    act(&mut app, Action::RenameCriterion);
+    for _ in 0..20 {
+        update(&mut app, Message::Backspace);
+    }
+    typ(&mut app, "benefit");
+    let Some(super::app::Prompt::Edit(p)) = &app.prompt else {
+        panic!()
+    };
+    assert!(
+        p.error.is_some(),
+        "the demo already has a criterion called benefit"
+    );
+    typ(&mut app, "s sought");
+    let fx = act(&mut app, Action::Confirm);
+    settle(&mut app, &mut engine, fx);
+    let i = app.current_criterion().unwrap();
+    assert_eq!(app.criteria[i].criterion.name.value, "benefits sought");
+    assert_eq!(engine.session.ws.criteria[i].name.value, "benefits sought");
+    // delete asks for a second key
+    assert!(act(&mut app, Action::DeleteCriterion).is_empty());
+    assert!(app.status.contains("press D again"));
+    let fx = act(&mut app, Action::DeleteCriterion);
+    settle(&mut app, &mut engine, fx);
+    assert_eq!(app.criteria.len(), before);
+    assert!(
+        !app.criteria
+            .iter()
+            .any(|c| c.criterion.name.value == "benefits sought")
     );
 }

@@ -19,6 +19,11 @@ pub enum Effect {
     Save { criterion: Box<Criterion> },
     /// Explain one customer in every criterion.
     Explain { id: String },
+    /// Add, rename or delete a criterion: in the file (`old` is its name there) and in the engine.
+    Restructure {
+        edit: super::edit::StructEdit,
+        old: Option<String>,
+    },
 }
 
 /// A round step for nudging a cut point: about 1 % of the column's range, at least 1 for whole numbers.
@@ -208,6 +213,19 @@ pub fn update(app: &mut App, msg: Message) -> Vec<Effect> {
             }
             vec![]
         }
+        Message::Reloaded(r) => {
+            app.take_reload(*r);
+            vec![]
+        }
+        Message::Notice(text) => {
+            app.status = text;
+            vec![]
+        }
+        Message::ReloadFailed(e) => {
+            app.focus = None;
+            app.status = format!("not applied, the previous rules stay: {e}");
+            vec![]
+        }
         Message::Explained(text) => {
             app.explain = Some(text);
             app.explain_scroll = 0;
@@ -226,6 +244,9 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
     use Action::*;
     if app.show_help && !matches!(a, Quit | Help | Cancel) {
         app.show_help = false;
+    }
+    if a != DeleteCriterion {
+        app.pending_delete = None;
     }
     if let Some(e) = edit_action(app, a) {
         return e;
@@ -373,7 +394,8 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
             }
         }
         Confirm => {}
-        Edit | Rename | AddRule | DeleteRule | MoveRuleUp | MoveRuleDown | EditOtherwise => {}
+        Edit | Rename | AddRule | DeleteRule | MoveRuleUp | MoveRuleDown | EditOtherwise
+        | NewCriterion | RenameCriterion | DeleteCriterion => {}
     }
     vec![]
 }

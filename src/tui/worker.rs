@@ -3,10 +3,12 @@
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 use super::app::CriterionView;
+use super::app::Reloaded;
+use super::edit::StructEdit;
 use super::message::Message;
 use crate::engine::eval::explain::explain;
 use crate::engine::eval::session::Session;
-use crate::engine::rules::Criterion;
+use crate::engine::rules::{Criterion, Workspace};
 
 #[derive(Debug, Clone)]
 pub enum Job {
@@ -18,6 +20,12 @@ pub enum Job {
     Explain {
         id: String,
     },
+    /// Take a whole workspace's rules (the file changed on disk).
+    Reload {
+        ws: Box<Workspace>,
+    },
+    /// Add, rename or delete a criterion.
+    Restructure(StructEdit),
 }
 
 /// The engine side: owns the session and turns a job into a message.
@@ -26,8 +34,23 @@ pub struct Engine {
 }
 
 impl Engine {
+    fn reload(&mut self, ws: Workspace) -> Message {
+        match self.session.replace_rules(ws) {
+            Ok(()) => Message::Reloaded(Box::new(Reloaded::build(&self.session))),
+            Err(e) => {
+                Message::ReloadFailed(e.to_string().lines().next().unwrap_or_default().into())
+            }
+        }
+    }
+
     pub fn handle(&mut self, job: Job) -> Message {
         match job {
+            Job::Reload { ws } => self.reload(*ws),
+            Job::Restructure(edit) => {
+                let mut ws = self.session.ws.clone();
+                edit.apply(&mut ws.criteria);
+                self.reload(ws)
+            }
             Job::Recompute {
                 index,
                 generation,
@@ -77,8 +100,24 @@ impl Engine {
     }
 }
 
-/// Keep, of a batch of jobs, only the newest per criterion (and the newest explain).
+/// Keep, of a batch of jobs, only the newest per criterion (and the newest explain); jobs that
+/// change the list of criteria keep their place, and nothing is merged across them.
 pub fn newest_only(jobs: Vec<Job>) -> Vec<Job> {
+    let mut out = Vec::new();
+    let mut run = Vec::new();
+    for j in jobs {
+        if matches!(j, Job::Reload { .. } | Job::Restructure(_)) {
+            out.extend(newest_in_run(std::mem::take(&mut run)));
+            out.push(j);
+        } else {
+            run.push(j);
+        }
+    }
+    out.extend(newest_in_run(run));
+    out
+}
+
+fn newest_in_run(jobs: Vec<Job>) -> Vec<Job> {
     let mut out: Vec<Job> = Vec::new();
     for j in jobs.into_iter().rev() {
         let dup = out.iter().any(|o| match (o, &j) {

@@ -260,3 +260,28 @@ fn tui_edits_a_condition_with_live_checking_and_saves_it() {
         "nothing else changed"
     );
 }
+
+#[test]
+fn tui_follows_edits_made_to_the_workspace_in_another_editor() {
+    let d = demo_dir();
+    let ws = d.path().join("w/demo.strata.toml");
+    let mut t = Pty::spawn(&["open", &ws.to_string_lossy()], 120, 36);
+    t.wait_for("customers by value");
+    t.keys("6");
+    t.wait_for("lifecycle");
+    let text = std::fs::read_to_string(&ws).unwrap();
+    std::fs::write(
+        &ws,
+        text.replace("name = \"lapsed\"", "name = \"gone quiet\""),
+    )
+    .unwrap();
+    t.wait_for("gone quiet");
+    // a broken file on disk keeps the last good rules and says where the problem is
+    let text = std::fs::read_to_string(&ws).unwrap();
+    std::fs::write(&ws, text.replace("orders = 1\"", "ordrs = 1\"")).unwrap();
+    t.wait_for("unknown column \"ordrs\"");
+    assert!(t.screen().contains("gone quiet"));
+    t.keys("q");
+    let (code, _) = t.finish();
+    assert_eq!(code, 0);
+}

@@ -340,6 +340,68 @@ impl Session {
         }
     }
 
+    /// Take new rules — criteria, purchase-history settings, valuation — from a workspace whose
+    /// data settings are the same (edited in the wizard or in another editor). Everything is
+    /// evaluated again; counts before are kept per criterion name. On an error the session is
+    /// left as it was.
+    pub fn replace_rules(&mut self, ws: Workspace) -> Result<()> {
+        let same = |a: &Workspace, b: &Workspace| {
+            serde_json::to_string(&(&a.data, &a.columns)).ok()
+                == serde_json::to_string(&(&b.data, &b.columns)).ok()
+        };
+        if !same(&self.ws, &ws) {
+            return Err(EngineError::Invalid(
+                "the data settings ([data], [columns]) changed: open the workspace again to load them"
+                    .into(),
+            ));
+        }
+        let before: HashMap<String, HashMap<String, usize>> = self
+            .ws
+            .criteria
+            .iter()
+            .zip(&self.results)
+            .map(|(c, r)| {
+                let counts = r
+                    .valuation
+                    .iter()
+                    .map(|s| (s.name.clone(), s.customers))
+                    .collect();
+                (c.name.value.clone(), counts)
+            })
+            .collect();
+        let old = std::mem::replace(&mut self.ws, ws);
+        let rederive = serde_json::to_string(&old.purchase_history).ok()
+            != serde_json::to_string(&self.ws.purchase_history).ok();
+        let attempt = (|| -> Result<Vec<CriterionResult>> {
+            if rederive {
+                self.derive_purchase();
+            }
+            self.compute_measures()?;
+            self.ws
+                .criteria
+                .iter()
+                .map(|c| self.evaluate_criterion(c))
+                .collect()
+        })();
+        match attempt {
+            Ok(mut results) => {
+                for (c, r) in self.ws.criteria.iter().zip(&mut results) {
+                    r.previous = before.get(&c.name.value).cloned().unwrap_or_default();
+                }
+                self.results = results;
+                Ok(())
+            }
+            Err(e) => {
+                self.ws = old;
+                if rederive {
+                    self.derive_purchase();
+                }
+                self.compute_measures()?;
+                Err(e)
+            }
+        }
+    }
+
     /// Replace criterion `i` and re-evaluate only it; counts before the change are kept for display.
     pub fn update_criterion(&mut self, i: usize, c: Criterion) -> Result<&CriterionResult> {
         let mut r = self.evaluate_criterion(&c)?;
@@ -402,6 +464,33 @@ mod tests {
         assert_eq!(r.previous["young"], before);
         assert_eq!(s.results[i + 1].valuation.len(), other_before.len());
         assert_eq!(s.ws.criteria[i].rule.labels()[0], "young");
+    }
+
+    #[test]
+    fn new_rules_replace_old_ones_or_leave_the_session_as_it_was() {
+        let mut s = demo();
+        let n = s.results.len();
+        let mut ws = s.ws.clone();
+        ws.criteria.remove(0);
+        let mut bad = ws.clone();
+        ws.valuation.min_customer_share = 0.9;
+        ws.valuation.min_value_share = 0.9;
+        s.replace_rules(ws).unwrap();
+        assert_eq!(s.results.len(), n - 1);
+        assert!(s.results[0].valuation.iter().any(|v| !v.worth_marketing));
+        assert!(
+            !s.results[0].previous.is_empty(),
+            "counts before are kept by name"
+        );
+        if let Rule::Segments(segs) = &mut bad.criteria[5].rule {
+            segs[0].when.value = "nope > 1".into();
+        }
+        assert!(s.replace_rules(bad).is_err());
+        assert_eq!(s.results.len(), n - 1, "unchanged after an error");
+        let mut moved = s.ws.clone();
+        moved.data.as_of = None;
+        let e = s.replace_rules(moved).unwrap_err().to_string();
+        assert!(e.contains("data settings"), "{e}");
     }
 
     #[test]

@@ -243,6 +243,21 @@ impl WorkspaceEditor {
         Ok(())
     }
 
+    /// Rename `[criteria.OLD]` to `[criteria.NEW]`, keeping its place, comments and content.
+    pub fn rename_criterion(&mut self, old: &str, new: &str) -> Result<()> {
+        let crit = self.table_mut(&["criteria"])?;
+        if crit.contains_key(new) {
+            return Err(EngineError::Invalid(format!(
+                "a criterion is already called \"{new}\""
+            )));
+        }
+        let item = crit.remove(old).ok_or_else(|| {
+            EngineError::Invalid(format!("criteria.{old} is not in the file any more"))
+        })?;
+        crit.insert(new, item);
+        Ok(())
+    }
+
     /// Remove `[criteria.NAME]`.
     pub fn remove_criterion(&mut self, name: &str) -> Result<()> {
         self.table_mut(&["criteria"])?.remove(name);
