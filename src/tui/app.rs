@@ -167,6 +167,14 @@ impl Reloaded {
     }
 }
 
+/// The part of a criteria screen the arrows move in (Tab switches).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Pane {
+    #[default]
+    Rules,
+    Segments,
+}
+
 /// An open text prompt.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Prompt {
@@ -223,6 +231,11 @@ pub struct App {
     pub focus: Option<String>,
     /// A criterion waiting for a second delete key.
     pub pending_delete: Option<usize>,
+    pub pane: Pane,
+    /// The selected row of the segment table (when the segment pane has the focus).
+    pub seg_row: usize,
+    /// Valuation: the cross-tab of the selected criterion with another one.
+    pub crosstab: Option<(usize, crate::engine::eval::valuation::CrossTab)>,
 }
 
 impl App {
@@ -280,6 +293,29 @@ impl App {
             explain_scroll: 0,
             focus: None,
             pending_delete: None,
+            crosstab: None,
+            pane: Pane::Rules,
+            seg_row: 0,
+        }
+    }
+
+    /// Compute the cross-tab of the selected criterion with criterion `other` (O(customers),
+    /// done once per change, never per frame).
+    pub fn refresh_crosstab(&mut self) {
+        let Some((other, _)) = &self.crosstab else {
+            return;
+        };
+        let other = *other;
+        match self.current_criterion() {
+            Some(a) if other < self.criteria.len() && a != other => {
+                let t = crate::engine::eval::valuation::crosstab(
+                    &self.criteria[a].result.assignment,
+                    &self.criteria[other].result.assignment,
+                    &self.ranking.value,
+                );
+                self.crosstab = Some((other, t));
+            }
+            _ => self.crosstab = None,
         }
     }
 
@@ -319,6 +355,7 @@ impl App {
         *sel = (*sel).min(n.saturating_sub(1));
         self.rule = 0;
         self.edge = 0;
+        self.refresh_crosstab();
     }
 
     /// Indices of the criteria of a step, in workspace order.

@@ -21,6 +21,8 @@ pub enum Target {
     Otherwise,
     /// The criterion's own name.
     CriterionName,
+    /// The valuation minimums, as `2 %, 5 %`.
+    Thresholds,
 }
 
 /// A problem in the text being typed, at a 1-based character position when known.
@@ -104,6 +106,9 @@ impl EditPrompt {
             Target::Values(k) => format!("values of group \"{}\" (comma-separated)", seg(k)),
             Target::Otherwise => "label for customers no rule matches".into(),
             Target::CriterionName => "new name for this criterion".into(),
+            Target::Thresholds => {
+                "worth a campaign from: % of customers, % of value (either is enough)".into()
+            }
         }
     }
 }
@@ -496,14 +501,29 @@ mod tests {
 #[derive(Debug, Clone)]
 pub enum StructEdit {
     Add(Box<Criterion>),
-    Rename { index: usize, name: String },
-    Delete { index: usize },
+    Rename {
+        index: usize,
+        name: String,
+    },
+    Delete {
+        index: usize,
+    },
+    /// The valuation's worth-it minimums (shares, 0–1).
+    Thresholds {
+        customers: f64,
+        value: f64,
+    },
 }
 
 impl StructEdit {
-    /// Apply to a workspace's criteria.
-    pub fn apply(&self, criteria: &mut Vec<Criterion>) {
+    /// Apply to a workspace.
+    pub fn apply(&self, ws: &mut crate::engine::rules::Workspace) {
+        let criteria = &mut ws.criteria;
         match self {
+            StructEdit::Thresholds { customers, value } => {
+                ws.valuation.min_customer_share = *customers;
+                ws.valuation.min_value_share = *value;
+            }
             StructEdit::Add(c) => criteria.push((**c).clone()),
             StructEdit::Rename { index, name } => {
                 if let Some(c) = criteria.get_mut(*index) {
@@ -560,4 +580,32 @@ pub fn check_criterion_name(name: &str, others: &[String]) -> Result<(), EditErr
         return fail(format!("a criterion is already called \"{n}\""), Some(1));
     }
     Ok(())
+}
+
+/// `2 %, 5 %` (or `2, 5`): the two valuation minimums, as shares.
+pub fn parse_thresholds(text: &str) -> Result<(f64, f64), EditError> {
+    let parts: Vec<&str> = text.split(',').collect();
+    if parts.len() != 2 {
+        return fail(
+            "write two percentages: customers, value (e.g. 2 %, 5 %)",
+            None,
+        );
+    }
+    let mut out = [0.0; 2];
+    let mut pos = 1;
+    for (k, p) in parts.iter().enumerate() {
+        let at = pos + p.len() - p.trim_start().len();
+        pos += p.chars().count() + 1;
+        let t = p.trim().trim_end_matches('%').trim();
+        match t.parse::<f64>() {
+            Ok(x) if (0.0..=100.0).contains(&x) => out[k] = x / 100.0,
+            _ => {
+                return fail(
+                    format!("\"{}\" is not a percentage from 0 to 100", p.trim()),
+                    Some(at),
+                );
+            }
+        }
+    }
+    Ok((out[0], out[1]))
 }

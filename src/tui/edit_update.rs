@@ -94,6 +94,17 @@ pub fn edit_action(app: &mut App, a: Action) -> Option<Vec<Effect>> {
     ) {
         return Some(criterion_action(app, a));
     }
+    if a == Action::Edit && app.step == super::steps::StepId::Valuation {
+        let v = &app.valuation;
+        let pct = |x: f64| (x * 1e8).round() / 1e6;
+        let text = format!(
+            "{} %, {} %",
+            pct(v.min_customer_share),
+            pct(v.min_value_share)
+        );
+        app.prompt = Some(Prompt::Edit(EditPrompt::new(0, Target::Thresholds, text)));
+        return Some(vec![]);
+    }
     if !matches!(
         a,
         Action::Edit
@@ -215,6 +226,21 @@ pub fn edit_prompt_key(app: &mut App, msg: &Message) -> Option<Vec<Effect>> {
             app.prompt = None;
             return Some(vec![]);
         }
+        Message::Action(Action::Confirm) if p.target == Target::Thresholds => {
+            return Some(match edit::parse_thresholds(&p.text) {
+                Ok((customers, value)) => {
+                    app.prompt = None;
+                    vec![Effect::Restructure {
+                        edit: edit::StructEdit::Thresholds { customers, value },
+                        old: None,
+                    }]
+                }
+                Err(e) => {
+                    p.error = Some(e);
+                    vec![]
+                }
+            });
+        }
         Message::Action(Action::Confirm) if p.target == Target::CriterionName => {
             let (i, text) = (p.criterion, p.text.trim().to_string());
             return Some(match check_name(app, i, &text) {
@@ -271,6 +297,8 @@ pub fn edit_prompt_key(app: &mut App, msg: &Message) -> Option<Vec<Effect>> {
     let (i, target, text) = (p.criterion, p.target, p.text.clone());
     let error = if target == Target::CriterionName {
         check_name(app, i, &text).err()
+    } else if target == Target::Thresholds {
+        edit::parse_thresholds(&text).err()
     } else {
         app.criteria
             .get(i)

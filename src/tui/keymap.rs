@@ -110,6 +110,9 @@ pub const DEFAULTS: &[(&str, Action)] = &[
     ("N", Action::NewCriterion),
     ("R", Action::RenameCriterion),
     ("D", Action::DeleteCriterion),
+    ("c", Action::CrossTab),
+    ("y", Action::Copy),
+    ("tab", Action::NextPane),
 ];
 
 /// The user's keymap file: `$XDG_CONFIG_HOME/strata/keymap.toml`, else `~/.config/strata/keymap.toml`.

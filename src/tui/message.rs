@@ -53,6 +53,9 @@ pub enum Action {
     NewCriterion,
     RenameCriterion,
     DeleteCriterion,
+    CrossTab,
+    Copy,
+    NextPane,
 }
 
 impl Action {
@@ -98,6 +101,9 @@ impl Action {
             Action::NewCriterion => "new criterion in this step",
             Action::RenameCriterion => "rename this criterion",
             Action::DeleteCriterion => "delete this criterion",
+            Action::CrossTab => "cross-tab with the next criterion",
+            Action::Copy => "copy id(s) to the clipboard (OSC 52)",
+            Action::NextPane => "next pane",
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The interactive wizard: Elm-style (messages, a pure update, views that only read), engine on a worker.
 
 pub mod app;
+pub mod clipboard;
 pub mod edit;
 mod edit_update;
 pub mod keymap;
@@ -121,6 +122,12 @@ fn apply(app: &mut App, effects: Vec<Effect>, worker: &Worker, mut watch: Option
                 criterion: *criterion,
             }),
             Effect::Explain { id } => worker.send(Job::Explain { id }),
+            Effect::Copy { text } => {
+                use std::io::Write;
+                let mut out = std::io::stdout();
+                let _ = out.write_all(clipboard::osc52(&text).as_bytes());
+                let _ = out.flush();
+            }
             Effect::Restructure { edit, old } => {
                 if let Some(path) = &app.workspace {
                     let saved = WorkspaceEditor::open(path).and_then(|mut ed| {
@@ -130,6 +137,10 @@ fn apply(app: &mut App, effects: Vec<Effect>, worker: &Worker, mut watch: Option
                                 ed.rename_criterion(o, name)?
                             }
                             (edit::StructEdit::Delete { .. }, Some(o)) => ed.remove_criterion(o)?,
+                            (edit::StructEdit::Thresholds { customers, value }, _) => {
+                                ed.set(&["valuation"], "min_customer_share", *customers)?;
+                                ed.set(&["valuation"], "min_value_share", *value)?;
+                            }
                             _ => {}
                         }
                         ed.save()

@@ -457,3 +457,66 @@ fn criteria_are_added_renamed_and_deleted() {
             .any(|c| c.criterion.name.value == "benefits sought")
     );
 }
+
+#[test]
+fn valuation_cross_tab_and_thresholds() {
+    let (mut app, mut engine) = demo();
+    act(&mut app, Action::Step9);
+    act(&mut app, Action::CrossTab);
+    let (other, x) = app.crosstab.clone().expect("a cross-tab");
+    assert_eq!(other, 1);
+    let cells: usize = x.customers.iter().flatten().sum();
+    assert_eq!(cells, app.n_customers, "every customer in exactly one cell");
+    insta::assert_snapshot!("crosstab_120x40", screen(&app, 120, 40));
+    // the next criterion, then, after the last one, closed
+    for _ in 0..app.criteria.len() - 2 {
+        act(&mut app, Action::CrossTab);
+        assert!(app.crosstab.is_some());
+    }
+    act(&mut app, Action::CrossTab);
+    assert!(app.crosstab.is_none());
+    // thresholds: 50 % of customers or 50 % of value, else not worth it
+    act(&mut app, Action::Edit);
+    for _ in 0..20 {
+        update(&mut app, Message::Backspace);
+    }
+    typ(&mut app, "50, x");
+    let Some(super::app::Prompt::Edit(p)) = &app.prompt else {
+        panic!()
+    };
+    assert_eq!(p.error.as_ref().unwrap().pos, Some(5));
+    update(&mut app, Message::Backspace);
+    typ(&mut app, "50 %");
+    let fx = act(&mut app, Action::Confirm);
+    settle(&mut app, &mut engine, fx);
+    assert_eq!(app.valuation.min_value_share, 0.5);
+    assert!(
+        app.criteria[0]
+            .result
+            .valuation
+            .iter()
+            .any(|v| !v.worth_marketing)
+    );
+}
+
+#[test]
+fn tab_moves_to_the_segment_table_and_y_copies_its_ids() {
+    let (mut app, _) = demo();
+    act(&mut app, Action::Step3);
+    let fx = act(&mut app, Action::Copy);
+    assert!(fx.is_empty(), "the rules pane has nothing to copy");
+    act(&mut app, Action::NextPane);
+    act(&mut app, Action::Down);
+    assert_eq!(app.seg_row, 1);
+    let i = app.current_criterion().unwrap();
+    let row = app.criteria[i].result.valuation[1].clone();
+    let fx = act(&mut app, Action::Copy);
+    let Some(Effect::Copy { text }) = fx.first() else {
+        panic!("no copy")
+    };
+    assert_eq!(text.lines().count(), row.customers);
+    assert!(app.status.contains(&row.name), "{}", app.status);
+    act(&mut app, Action::Step1);
+    let fx = act(&mut app, Action::Copy);
+    assert!(matches!(fx.first(), Some(Effect::Copy { text }) if !text.is_empty()));
+}

@@ -1,6 +1,6 @@
 //! The pure state transition: a message in, the new state and the effects to run out.
 
-use super::app::{App, Distribution, Prompt};
+use super::app::{App, Distribution, Pane, Prompt};
 use super::edit_update::{edit_action, edit_prompt_key, rule_count};
 use super::message::{Action, Message};
 use super::steps::StepId;
@@ -19,6 +19,8 @@ pub enum Effect {
     Save { criterion: Box<Criterion> },
     /// Explain one customer in every criterion.
     Explain { id: String },
+    /// Put text on the user's clipboard (OSC 52).
+    Copy { text: String },
     /// Add, rename or delete a criterion: in the file (`old` is its name there) and in the engine.
     Restructure {
         edit: super::edit::StructEdit,
@@ -187,6 +189,54 @@ fn palette(app: &mut App, cmd: &str) -> Vec<Effect> {
     vec![]
 }
 
+/// `y`: the selected customer's id (List) or the ids of the selected segment (segment pane).
+fn copy(app: &mut App) -> Vec<Effect> {
+    let r = &app.ranking;
+    if app.step == StepId::List && !r.order.is_empty() {
+        let id = r
+            .ids
+            .text_at(r.order[app.row.min(r.order.len() - 1)])
+            .unwrap_or_default();
+        app.status = format!("copied customer id {id}");
+        return vec![Effect::Copy { text: id }];
+    }
+    let seg = app
+        .current_criterion()
+        .filter(|_| app.pane == Pane::Segments);
+    let Some(i) = seg else {
+        app.status =
+            "y copies: a customer id in step 1, or a segment's ids (Tab to the segment table)"
+                .into();
+        return vec![];
+    };
+    let res = &app.criteria[i].result;
+    let Some(row) = res.valuation.get(app.seg_row) else {
+        return vec![];
+    };
+    let Some(k) = res.assignment.names.iter().position(|n| *n == row.name) else {
+        return vec![];
+    };
+    let ids: Vec<String> = res
+        .assignment
+        .label
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| **l as usize == k)
+        .filter_map(|(c, _)| r.ids.text_at(c))
+        .collect();
+    let (text, n) = super::clipboard::fit_lines(ids.iter().map(String::as_str));
+    app.status = if n == ids.len() {
+        format!("copied the {n} customer ids of \"{}\"", row.name)
+    } else {
+        format!(
+            "copied the first {n} of {} ids of \"{}\" (a clipboard payload holds no more); strata export writes them all",
+            ids.len(),
+            row.name
+        )
+    };
+    vec![Effect::Copy { text }]
+}
+
 /// Apply one message.
 pub fn update(app: &mut App, msg: Message) -> Vec<Effect> {
     if let Some(e) = edit_prompt_key(app, &msg) {
@@ -208,7 +258,10 @@ pub fn update(app: &mut App, msg: Message) -> Vec<Effect> {
                 return vec![];
             }
             match result {
-                Ok(view) => app.criteria[index] = *view,
+                Ok(view) => {
+                    app.criteria[index] = *view;
+                    app.refresh_crosstab();
+                }
                 Err(e) => app.status = format!("not applied, last good result kept: {e}"),
             }
             vec![]
@@ -307,6 +360,21 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
                 _ => lines.saturating_sub(1),
             };
         }
+        Up | Down | Top | Bottom
+            if app.step.criteria_step().is_some() && app.pane == Pane::Segments =>
+        {
+            let n = app
+                .current_criterion()
+                .map_or(0, |i| app.criteria[i].result.valuation.len());
+            if n > 0 {
+                app.seg_row = match a {
+                    Up => app.seg_row.saturating_sub(1),
+                    Down => (app.seg_row + 1).min(n - 1),
+                    Top => 0,
+                    _ => n - 1,
+                };
+            }
+        }
         Up | Down | Top | Bottom if app.step.criteria_step().is_some() => {
             let n = rule_count(app);
             if n > 0 {
@@ -348,6 +416,8 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
                 };
                 app.edge = 0;
                 app.rule = 0;
+                app.seg_row = 0;
+                app.refresh_crosstab();
             }
         }
         NextEdge | PrevEdge => {
@@ -396,6 +466,39 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
         Confirm => {}
         Edit | Rename | AddRule | DeleteRule | MoveRuleUp | MoveRuleDown | EditOtherwise
         | NewCriterion | RenameCriterion | DeleteCriterion => {}
+        CrossTab => {
+            if app.step != StepId::Valuation || app.criteria.len() < 2 {
+                app.status =
+                    "the cross-tab is in step 9, Valuation, with two criteria or more".into();
+                return vec![];
+            }
+            let a = app.current_criterion().unwrap_or(0);
+            let n = app.criteria.len();
+            // c cycles through the other criteria, then closes the cross-tab
+            let next = match &app.crosstab {
+                None => Some((a + 1) % n),
+                Some((o, _)) => {
+                    let k = (o + 1) % n;
+                    let k = if k == a { (k + 1) % n } else { k };
+                    (k != (a + 1) % n).then_some(k)
+                }
+            };
+            app.crosstab = next.map(|o| (o, Default::default()));
+            app.refresh_crosstab();
+        }
+        Copy => return copy(app),
+        NextPane => {
+            if app.step.criteria_step().is_some() {
+                app.pane = match app.pane {
+                    Pane::Rules => Pane::Segments,
+                    Pane::Segments => Pane::Rules,
+                };
+                app.seg_row = 0;
+            } else {
+                app.status =
+                    "Tab moves between the rules and the segment table on steps 3 to 7".into();
+            }
+        }
     }
     vec![]
 }

@@ -40,15 +40,20 @@ pub fn screen_actions(app: &App) -> Vec<Action> {
     use Action::*;
     let mut v = vec![Help, Teach, NextStep, PrevStep];
     match app.step {
-        StepId::List => v.extend([Up, Down, PageUp, PageDown, Top, Bottom, Search, MaskPii]),
+        StepId::List => v.extend([
+            Up, Down, PageUp, PageDown, Top, Bottom, Search, Explain, Copy, MaskPii,
+        ]),
         StepId::Classify => v.extend([Up, Down, MaskPii]),
-        StepId::Exclusivity | StepId::Valuation => v.extend([Left, Right]),
+        StepId::Exclusivity => v.extend([Left, Right]),
+        StepId::Valuation => v.extend([Left, Right, CrossTab, Edit]),
         _ => {
             v.extend([Left, Right]);
             if app.current_criterion().is_some() {
                 v.extend([Up, Down, Edit, AddRule, DeleteRule, Rename]);
-                v.extend([MoveRuleUp, MoveRuleDown, EditOtherwise]);
+                v.extend([MoveRuleUp, MoveRuleDown, EditOtherwise, NextPane, Copy]);
+                v.extend([RenameCriterion, DeleteCriterion]);
             }
+            v.push(NewCriterion);
             if app.current_criterion().is_some_and(|i| {
                 matches!(
                     app.criteria[i].criterion.rule,
@@ -106,10 +111,17 @@ fn footer(app: &App, t: &Theme) -> Line<'static> {
         Action::AddRule => "add",
         Action::DeleteRule => "del",
         Action::Rename => "rename",
+        Action::NextPane => "pane",
+        Action::Copy => "copy",
+        Action::CrossTab => "cross-tab",
+        Action::Explain => "explain",
         _ => "",
     };
     let mut seen = std::collections::HashSet::new();
-    for a in screen_actions(app) {
+    // help and quit first, so that a narrow footer never loses them
+    let mut actions = vec![Action::Help, Action::Quit];
+    actions.extend(screen_actions(app));
+    for a in actions {
         let label = short(a);
         if label.is_empty() || !seen.insert(label) {
             continue;
@@ -395,11 +407,12 @@ fn edit_box(f: &mut Frame, main: Rect, app: &App, p: &crate::tui::edit::EditProm
             Line::from(Span::styled("✓ valid — Enter applies and saves", t.good)),
         ),
     };
-    let title = format!(
-        " {} · {} ",
-        safe(&view.criterion.name.value),
-        safe(&p.label(&view.criterion))
-    );
+    let owner = if p.target == crate::tui::edit::Target::Thresholds {
+        "valuation".to_string()
+    } else {
+        safe(&view.criterion.name.value)
+    };
+    let title = format!(" {owner} · {} ", safe(&p.label(&view.criterion)));
     f.render_widget(Clear, r);
     f.render_widget(
         Paragraph::new(vec![text, caret, verdict]).block(
@@ -427,7 +440,7 @@ mod tests {
 
 /// A table column that may be dropped when the screen is narrow.
 pub struct Col {
-    pub header: &'static str,
+    pub header: std::borrow::Cow<'static, str>,
     /// Width of its widest cell (header included).
     pub width: u16,
     /// Lower numbers are kept first.
@@ -436,9 +449,9 @@ pub struct Col {
 
 impl Col {
     /// A column sized to its content when the table is built.
-    pub fn new(header: &'static str, priority: u8) -> Col {
+    pub fn new(header: impl Into<std::borrow::Cow<'static, str>>, priority: u8) -> Col {
         Col {
-            header,
+            header: header.into(),
             width: 0,
             priority,
         }
@@ -484,7 +497,7 @@ pub fn fitted_table(
             c.width = c
                 .width
                 .max(w)
-                .max(unicode_width::UnicodeWidthStr::width(c.header) as u16);
+                .max(unicode_width::UnicodeWidthStr::width(c.header.as_ref()) as u16);
             c
         })
         .collect();
@@ -500,7 +513,12 @@ pub fn fitted_table(
         })
         .collect();
     Table::new(body, widths).header(
-        Row::new(keep.iter().map(|&i| cols[i].header).collect::<Vec<_>>()).style(header_style),
+        Row::new(
+            keep.iter()
+                .map(|&i| cols[i].header.to_string())
+                .collect::<Vec<_>>(),
+        )
+        .style(header_style),
     )
 }
 
@@ -511,7 +529,7 @@ mod fit_tests {
     #[test]
     fn keeps_columns_by_priority_in_order() {
         let c = |w, p| Col {
-            header: "",
+            header: "".into(),
             width: w,
             priority: p,
         };

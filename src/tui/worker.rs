@@ -48,7 +48,7 @@ impl Engine {
             Job::Reload { ws } => self.reload(*ws),
             Job::Restructure(edit) => {
                 let mut ws = self.session.ws.clone();
-                edit.apply(&mut ws.criteria);
+                edit.apply(&mut ws);
                 self.reload(ws)
             }
             Job::Recompute {

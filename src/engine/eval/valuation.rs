@@ -163,7 +163,7 @@ pub fn pareto(value: &[Option<f64>]) -> Pareto {
 }
 
 /// Customers and value in every cell of two criteria.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct CrossTab {
     pub rows: Vec<String>,
     pub cols: Vec<String>,

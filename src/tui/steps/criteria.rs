@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Paragraph, Sparkline, Table, Wrap};
 
 use crate::engine::format::{amount, percent, signed, thousands};
 use crate::engine::rules::{Rule, Step};
-use crate::tui::app::{App, CriterionView, Distribution};
+use crate::tui::app::{App, CriterionView, Distribution, Pane};
 use crate::tui::theme::Theme;
 use crate::tui::view::{Col, fitted_table, safe};
 
@@ -200,13 +200,20 @@ pub fn draw_distribution(f: &mut Frame, area: Rect, c: &CriterionView, t: &Theme
     }
 }
 
-/// The live segment table: customers, share, change since the last edit, value, value share.
-pub fn segment_table(c: &CriterionView, t: &Theme, avail: u16) -> Table<'static> {
+/// The live segment table: customers, share, change since the last edit, value, value share;
+/// `selected` is highlighted (when the table has the focus).
+pub fn segment_table(
+    c: &CriterionView,
+    t: &Theme,
+    avail: u16,
+    selected: Option<usize>,
+) -> Table<'static> {
     let rows: Vec<(Vec<String>, ratatui::style::Style)> = c
         .result
         .valuation
         .iter()
-        .map(|v| {
+        .enumerate()
+        .map(|(k, v)| {
             let change = c
                 .result
                 .previous
@@ -229,7 +236,14 @@ pub fn segment_table(c: &CriterionView, t: &Theme, avail: u16) -> Table<'static>
                     "✗".into()
                 },
             ];
-            (cells, if v.worth_marketing { t.text } else { t.warn })
+            let style = if selected == Some(k) {
+                t.selected
+            } else if v.worth_marketing {
+                t.text
+            } else {
+                t.warn
+            };
+            (cells, style)
         })
         .collect();
     let col = Col::new;
@@ -269,22 +283,26 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme, step: Step) {
     f.render_widget(Paragraph::new(tabs(app, &idx, sel, t)), tab_area);
     let [rules_area, dist_area] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(top);
+    let focus = |p: Pane| if app.pane == p { t.accent } else { t.border };
     f.render_widget(
         Paragraph::new(rules).wrap(Wrap { trim: false }).block(
-            Block::bordered().border_style(t.border).title(Span::styled(
-                format!(" {} ", safe(&c.criterion.name.value)),
-                t.header,
-            )),
+            Block::bordered()
+                .border_style(focus(Pane::Rules))
+                .title(Span::styled(
+                    format!(" {} ", safe(&c.criterion.name.value)),
+                    t.header,
+                )),
         ),
         rules_area,
     );
     draw_distribution(f, dist_area, c, t);
     let ex = &c.result.assignment.exclusivity;
     let title = format!(" segments — {} ", ex.describe());
+    let selected = (app.pane == Pane::Segments).then_some(app.seg_row);
     f.render_widget(
-        segment_table(c, t, table_area.width.saturating_sub(2)).block(
+        segment_table(c, t, table_area.width.saturating_sub(2), selected).block(
             Block::bordered()
-                .border_style(t.border)
+                .border_style(focus(Pane::Segments))
                 .title(Span::styled(title, t.header)),
         ),
         table_area,

@@ -35,14 +35,28 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         return;
     };
     let c = &app.criteria[sel];
-    let [head, table_area] =
-        Layout::vertical([Constraint::Length(2), Constraint::Fill(1)]).areas(area);
+    let cross_h = match &app.crosstab {
+        Some((_, x)) => (x.rows.len() as u16 + 4).min(area.height / 2),
+        None => 0,
+    };
+    let [head, table_area, cross_area] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Fill(1),
+        Constraint::Length(cross_h),
+    ])
+    .areas(area);
     let v = &app.valuation;
     f.render_widget(
         Paragraph::new(vec![
             Line::from(vec![
                 Span::styled(format!("{} ", safe(&c.criterion.name.value)), t.accent),
-                Span::styled(format!("({})  ← → other criteria", c.criterion.step.as_str()), t.dim),
+                Span::styled(
+                    format!(
+                        "({})  ← → other criteria · c cross-tab",
+                        c.criterion.step.as_str()
+                    ),
+                    t.dim,
+                ),
             ]),
             Line::from(Span::styled(
                 format!(
@@ -111,6 +125,54 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
                 .title(Span::styled(" by value ", t.header)),
         ),
         table_area,
+    );
+    if let Some((other, x)) = &app.crosstab
+        && cross_h > 0
+    {
+        draw_crosstab(f, cross_area, app, *other, x, t);
+    }
+}
+
+/// Customers and share of value in every cell of this criterion × another.
+fn draw_crosstab(
+    f: &mut Frame,
+    area: Rect,
+    app: &App,
+    other: usize,
+    x: &crate::engine::eval::valuation::CrossTab,
+    t: &Theme,
+) {
+    let total: f64 = x.value.iter().flatten().sum();
+    let share = |v: f64| if total != 0.0 { v / total } else { 0.0 };
+    let rows: Vec<(Vec<String>, ratatui::style::Style)> = x
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(r, name)| {
+            let mut cells = vec![safe(name)];
+            cells.extend((0..x.cols.len()).map(|c| {
+                format!(
+                    "{} · {}",
+                    thousands(x.customers[r][c] as u64),
+                    percent(share(x.value[r][c]))
+                )
+            }));
+            (cells, t.text)
+        })
+        .collect();
+    let cols: Vec<Col> = std::iter::once(Col::new("", 0))
+        .chain(x.cols.iter().map(|c| Col::new(safe(c), 1)))
+        .collect();
+    let table = fitted_table(cols, rows, area.width.saturating_sub(2), t.header);
+    f.render_widget(
+        table.block(Block::bordered().border_style(t.accent).title(Span::styled(
+            format!(
+                " × {} — customers · share of value (c: next criterion) ",
+                safe(&app.criteria[other].criterion.name.value)
+            ),
+            t.header,
+        ))),
+        area,
     );
 }
 
