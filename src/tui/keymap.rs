@@ -115,15 +115,10 @@ pub const DEFAULTS: &[(&str, Action)] = &[
     ("tab", Action::NextPane),
 ];
 
-/// The user's keymap file: `$XDG_CONFIG_HOME/strata/keymap.toml`, else `~/.config/strata/keymap.toml`.
+/// The user's keymap file: `keymap.toml` in the config directory (`$XDG_CONFIG_HOME/strata`,
+/// else `~/.config/strata` on Linux).
 pub fn user_keymap_path() -> Option<std::path::PathBuf> {
-    let base = std::env::var_os("XDG_CONFIG_HOME")
-        .filter(|v| !v.is_empty())
-        .map(std::path::PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".config"))
-        })?;
-    Some(base.join("strata").join("keymap.toml"))
+    super::config::config_dir().map(|d| d.join("keymap.toml"))
 }
 
 /// Built-in keys, overlaid with the user's keymap file when there is one.

@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod clipboard;
+pub mod config;
 pub mod edit;
 mod edit_update;
 pub mod keymap;
@@ -237,7 +238,8 @@ pub fn run(source: Source, theme: Option<&str>) -> Result<()> {
             "the wizard needs a terminal (standard input and output are not one); use run, audit, check or explain in scripts"
         );
     }
-    let theme = Theme::choose(theme).map_err(anyhow::Error::msg)?;
+    let theme =
+        config::choose_theme(theme, config::config_dir().as_deref()).map_err(anyhow::Error::msg)?;
     let keymap = keymap::load_user_keymap().map_err(anyhow::Error::msg)?;
     let (mut app, engine) = prepare(&source)?;
     app.keymap = keymap;
