@@ -34,6 +34,9 @@ pub enum Distribution {
     Rules,
 }
 
+/// Histograms per column name, with whether the column holds whole numbers.
+pub type HistogramCache = std::collections::HashMap<String, (Vec<(f64, f64, usize)>, bool)>;
+
 /// A criterion as the screens show it.
 #[derive(Debug, Clone)]
 pub struct CriterionView {
@@ -43,19 +46,32 @@ pub struct CriterionView {
 }
 
 impl CriterionView {
-    /// Build the view of criterion `i` of a session (used by the worker after each job).
+    /// Build the view of criterion `i` of a session.
     pub fn build(s: &Session, i: usize) -> CriterionView {
+        Self::build_cached(s, i, &mut HistogramCache::default())
+    }
+
+    /// The same, reusing a column's histogram across edits (nudging a cut point does not change
+    /// the column, so the worker does not scan a million values again).
+    pub fn build_cached(s: &Session, i: usize, cache: &mut HistogramCache) -> CriterionView {
         let criterion = s.ws.criteria[i].clone();
         let distribution = match &criterion.rule {
             Rule::Bins { column, edges, .. } => {
-                let col = s.base.get(column);
-                let v: Vec<f64> = col
-                    .map(|c| (0..c.len()).filter_map(|k| c.f64_at(k)).collect())
-                    .unwrap_or_default();
-                let integral = col.is_some_and(|c| matches!(c.dtype(), DType::Int | DType::Date));
+                let (bins, integral) = cache
+                    .entry(column.value.clone())
+                    .or_insert_with(|| {
+                        let col = s.base.get(column);
+                        let v: Vec<f64> = col
+                            .map(|c| (0..c.len()).filter_map(|k| c.f64_at(k)).collect())
+                            .unwrap_or_default();
+                        let integral =
+                            col.is_some_and(|c| matches!(c.dtype(), DType::Int | DType::Date));
+                        (histogram(&v, 24), integral)
+                    })
+                    .clone();
                 Distribution::Histogram {
                     column: column.value.clone(),
-                    bins: histogram(&v, 24),
+                    bins,
                     cuts: edges.clone(),
                     integral,
                 }

@@ -62,7 +62,7 @@ pub fn prepare(source: &Source) -> Result<(App, Engine)> {
                 None,
                 "built-in demo (edits stay in memory)".into(),
             );
-            Ok((app, Engine { session: s }))
+            Ok((app, Engine::new(s)))
         }
         Source::Workspace(p) => {
             let ws = load_workspace(p)?;
@@ -83,7 +83,7 @@ pub fn prepare(source: &Source) -> Result<(App, Engine)> {
                 Some(p.clone()),
                 p.display().to_string(),
             );
-            Ok((app, Engine { session: s }))
+            Ok((app, Engine::new(s)))
         }
     }
 }

@@ -540,3 +540,41 @@ mod fit_tests {
         assert_eq!(fit(&cols, 5), Vec::<usize>::new());
     }
 }
+
+#[cfg(test)]
+mod width_tests {
+    use super::{Col, fitted_table};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::style::Style;
+
+    /// Wide (CJK) and combining characters take their display width: columns stay aligned.
+    #[test]
+    fn wide_and_combining_characters_keep_columns_aligned() {
+        let names = ["東京都", "Rīga", "e\u{301}cole", "plain"];
+        let rows: Vec<(Vec<String>, Style)> = names
+            .iter()
+            .map(|n| (vec![n.to_string(), "1,234".into()], Style::default()))
+            .collect();
+        let table = fitted_table(
+            vec![Col::new("segment", 0), Col::new("customers", 0)],
+            rows,
+            40,
+            Style::default(),
+        );
+        let mut t = Terminal::new(TestBackend::new(40, 6)).unwrap();
+        t.draw(|f| f.render_widget(table, f.area())).unwrap();
+        let buf = t.backend().buffer().clone();
+        // the display column where "1,234" starts, on every row
+        let starts: Vec<u16> = (1..5)
+            .map(|y| {
+                (0..40)
+                    .find(|&x| buf[(x, y)].symbol() == "1" && buf[(x + 1, y)].symbol() == ",")
+                    .expect("value shown")
+            })
+            .collect();
+        assert!(starts.iter().all(|&s| s == starts[0]), "{starts:?}");
+        // "segment" (7 cells) is wider than 東京都 (6 cells), plus one space between columns
+        assert_eq!(starts[0], 8);
+    }
+}

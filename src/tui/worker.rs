@@ -3,7 +3,7 @@
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 use super::app::CriterionView;
-use super::app::Reloaded;
+use super::app::{HistogramCache, Reloaded};
 use super::edit::StructEdit;
 use super::message::Message;
 use crate::engine::eval::explain::explain;
@@ -31,10 +31,22 @@ pub enum Job {
 /// The engine side: owns the session and turns a job into a message.
 pub struct Engine {
     pub session: Session,
+    /// Column histograms, kept until the rules are replaced as a whole (purchase fields may change).
+    pub histograms: HistogramCache,
+}
+
+impl Engine {
+    pub fn new(session: Session) -> Engine {
+        Engine {
+            session,
+            histograms: HistogramCache::default(),
+        }
+    }
 }
 
 impl Engine {
     fn reload(&mut self, ws: Workspace) -> Message {
+        self.histograms.clear();
         match self.session.replace_rules(ws) {
             Ok(()) => Message::Reloaded(Box::new(Reloaded::build(&self.session))),
             Err(e) => {
@@ -57,7 +69,11 @@ impl Engine {
                 criterion,
             } => {
                 let result = match self.session.update_criterion(index, criterion) {
-                    Ok(_) => Ok(Box::new(CriterionView::build(&self.session, index))),
+                    Ok(_) => Ok(Box::new(CriterionView::build_cached(
+                        &self.session,
+                        index,
+                        &mut self.histograms,
+                    ))),
                     Err(e) => Err(e.to_string().lines().next().unwrap_or_default().to_string()),
                 };
                 Message::Evaluated {

@@ -1,0 +1,125 @@
+//! Benchmark of the wizard: the demo's first frame, and a live rule edit on many customers.
+//!
+//! `cargo bench --bench wizard -- [--customers N] [--repeat K]`
+//! Prints: time to the first frame of the built-in demo (load, evaluate, draw); then, on N demo
+//! customers (default 1,000,000), per cut-point nudge: the engine's recompute, and the time from
+//! its result to a drawn frame (update + draw), which must not depend on N.
+
+use std::time::Instant;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use strata::engine::data::demo::{DEMO_WORKSPACE, demo_frames};
+use strata::engine::data::profile::profile;
+use strata::engine::data::roles::suggest_all;
+use strata::engine::eval::session::Session;
+use strata::engine::rules::parse::parse_workspace;
+use strata::tui::app::App;
+use strata::tui::message::{Action, Message};
+use strata::tui::theme::Theme;
+use strata::tui::update::{Effect, update};
+use strata::tui::worker::{Engine, Job};
+use strata::tui::{Source, prepare, view};
+
+fn ms(t: Instant) -> f64 {
+    t.elapsed().as_secs_f64() * 1000.0
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn draw(term: &mut Terminal<TestBackend>, app: &App) {
+    let theme = Theme::mono();
+    term.draw(|f| view::draw(f, app, &theme)).expect("draw");
+}
+
+/// Nudge the first cut point of step 3 up and down `repeat` times; (engine ms, result→frame ms).
+fn live_edits(app: &mut App, engine: &mut Engine, repeat: usize) -> (Vec<f64>, Vec<f64>) {
+    let mut term = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    update(app, Message::Action(Action::Step3));
+    draw(&mut term, app);
+    let (mut eng, mut ui) = (vec![], vec![]);
+    for k in 0..repeat {
+        let a = if k % 2 == 0 {
+            Action::Increase
+        } else {
+            Action::Decrease
+        };
+        for e in update(app, Message::Action(a)) {
+            if let Effect::Recompute {
+                index,
+                generation,
+                criterion,
+            } = e
+            {
+                let t = Instant::now();
+                let msg = engine.handle(Job::Recompute {
+                    index,
+                    generation,
+                    criterion: *criterion,
+                });
+                eng.push(ms(t));
+                let t = Instant::now();
+                update(app, msg);
+                draw(&mut term, app);
+                ui.push(ms(t));
+            }
+        }
+    }
+    (eng, ui)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let arg = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .and_then(|v| v.parse::<usize>().ok())
+    };
+    let n = arg("--customers").unwrap_or(1_000_000);
+    let repeat = arg("--repeat").unwrap_or(10);
+
+    let mut first = vec![];
+    for _ in 0..5 {
+        let t = Instant::now();
+        let (app, _engine) = prepare(&Source::Demo).expect("demo");
+        let mut term = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+        draw(&mut term, &app);
+        first.push(ms(t));
+    }
+    println!(
+        "first frame of the built-in demo (load, evaluate, draw): median {:.0} ms of 5 (target 300 ms)",
+        median(first)
+    );
+
+    for size in [3_000, n] {
+        let t = Instant::now();
+        let (c, o) = demo_frames(size, 42).expect("demo data");
+        let ws = parse_workspace(std::path::Path::new("demo.strata.toml"), DEMO_WORKSPACE)
+            .expect("workspace");
+        let profiles = profile(&c);
+        let s = Session::from_frames(ws, Some(&c), Some(&o), &[]).expect("session");
+        let mut app = App::new(
+            &s,
+            profiles.clone(),
+            suggest_all(&profiles),
+            None,
+            "bench".into(),
+        );
+        let mut engine = Engine::new(s);
+        eprintln!(
+            "{size} customers ready in {:.1} s",
+            t.elapsed().as_secs_f64()
+        );
+        let (eng, ui) = live_edits(&mut app, &mut engine, repeat);
+        println!(
+            "{size:>9} customers: engine recompute median {:.1} ms, result to drawn frame median {:.2} ms (max {:.2} ms)",
+            median(eng),
+            median(ui.clone()),
+            ui.iter().copied().fold(0.0, f64::max)
+        );
+    }
+}
