@@ -4,6 +4,7 @@ mod audit;
 mod check;
 mod demo;
 mod explain;
+mod export;
 mod run;
 mod sql;
 mod table;
@@ -36,6 +37,8 @@ pub enum Command {
     Run(run::RunArgs),
     /// For each criterion: a customer's segment, every rule tried (true/false/NULL) and the values it read
     Explain(explain::ExplainArgs),
+    /// Write the customers of a segment (or of every segment) for a mailing or ads tool
+    Export(export::ExportArgs),
     /// The whole segmentation as one SQL query (duckdb, postgres, spark, trino, bigquery)
     Sql(sql::SqlArgs),
     /// Write the demo data (customers.csv, orders.csv) and its workspace into a new or empty folder
@@ -73,6 +76,7 @@ pub fn main() -> ExitCode {
         Some(Command::Run(a)) => run::run(a),
         Some(Command::Explain(a)) => explain::run(a),
         Some(Command::Sql(a)) => sql::run(a),
+        Some(Command::Export(a)) => export::run(a),
     };
     match result {
         Ok(code) => code,

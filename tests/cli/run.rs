@@ -241,3 +241,120 @@ fn run_equals_duckdb_on_the_benchmark_kit() {
     assert_eq!(a.lines().count(), 10_001);
     assert!(a == b, "membership differs from DuckDB's");
 }
+
+/// `strata export`: one segment's customers equal that segment in `run --out`; every segment
+/// into a folder; personal data only when named; inputs never overwritten.
+#[test]
+fn export_writes_segments_for_other_tools() {
+    let d = demo_dir();
+    let w = d.path().join("w");
+    let ws = w.join("demo.strata.toml").to_string_lossy().to_string();
+    let m = w.join("m.csv");
+    let (code, _, err) = run(&["run", &ws, "--out", &m.to_string_lossy()]);
+    assert_eq!(code, 0, "{err}");
+    let membership = std::fs::read_to_string(&m).unwrap();
+    let header: Vec<&str> = membership.lines().next().unwrap().split(',').collect();
+    let col = header.iter().position(|h| *h == "lifecycle").unwrap();
+    let want: Vec<String> = membership
+        .lines()
+        .skip(1)
+        .filter(|l| l.split(',').nth(col) == Some("repeat"))
+        .map(|l| l.split(',').next().unwrap().to_string())
+        .collect();
+    assert!(!want.is_empty());
+    let out = w.join("repeat.csv");
+    let (code, _, err) = run(&[
+        "export",
+        &ws,
+        "--segment",
+        "lifecycle=repeat",
+        "-o",
+        &out.to_string_lossy(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains(&format!("{} customers", want.len())), "{err}");
+    let got = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(
+        got.lines().next(),
+        Some("customer_id"),
+        "no other column unless asked"
+    );
+    let ids: Vec<String> = got.lines().skip(1).map(String::from).collect();
+    assert_eq!(ids, want);
+    // named columns, personal data included only because it is named (and said so)
+    let (code, _, err) = run(&[
+        "export",
+        &ws,
+        "--segment",
+        "lifecycle=repeat",
+        "--columns",
+        "email,revenue",
+        "-o",
+        &out.to_string_lossy(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("email is personal data"), "{err}");
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .starts_with("customer_id,email,revenue\n")
+    );
+    // every segment, one file each
+    let dir = w.join("all");
+    let (code, _, err) = run(&[
+        "export",
+        &ws,
+        "--segment",
+        "lifecycle",
+        "-o",
+        &dir.to_string_lossy(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let mut rows = 0;
+    for f in std::fs::read_dir(&dir).unwrap() {
+        let f = f.unwrap().path();
+        assert!(
+            f.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("lifecycle--")
+        );
+        rows += std::fs::read_to_string(&f).unwrap().lines().count() - 1;
+    }
+    assert_eq!(rows, membership.lines().count() - 1, "every customer once");
+    // mistakes
+    let (code, _, err) = run(&[
+        "export",
+        &ws,
+        "--segment",
+        "lifecycle=repet",
+        "-o",
+        &out.to_string_lossy(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("did you mean \"repeat\""), "{err}");
+    let (code, _, err) = run(&[
+        "export",
+        &ws,
+        "--segment",
+        "lifecycle=repeat",
+        "--columns",
+        "emial",
+        "-o",
+        &out.to_string_lossy(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("did you mean \"email\""), "{err}");
+    let input = w.join("customers.csv");
+    let before = std::fs::read(&input).unwrap();
+    let (code, _, _) = run(&[
+        "export",
+        &ws,
+        "--segment",
+        "lifecycle=repeat",
+        "-o",
+        &input.to_string_lossy(),
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(std::fs::read(&input).unwrap(), before);
+}

@@ -9,7 +9,7 @@ use crate::engine::eval::frame::Vector;
 use crate::engine::eval::session::Session;
 use crate::engine::rules::save::write_atomic;
 
-fn series(name: &str, v: &Vector, mask: bool) -> Series {
+pub(super) fn series(name: &str, v: &Vector, mask: bool) -> Series {
     let name = PlSmallStr::from(name);
     if mask {
         return Series::new(
@@ -57,6 +57,11 @@ pub fn membership_frame(s: &Session, with: &[String], mask_pii: bool) -> Result<
 pub fn write_membership(s: &Session, path: &Path, with: &[String], mask_pii: bool) -> Result<()> {
     refuse_inputs(s, path)?;
     let mut df = membership_frame(s, with, mask_pii)?;
+    write_frame(&mut df, path)
+}
+
+/// Write a table atomically; the format follows the extension (.csv, .parquet, .json).
+pub fn write_frame(df: &mut DataFrame, path: &Path) -> Result<()> {
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
@@ -67,13 +72,13 @@ pub fn write_membership(s: &Session, path: &Path, with: &[String], mask_pii: boo
         message: e.to_string(),
     };
     match ext.as_str() {
-        "csv" => CsvWriter::new(&mut buf).finish(&mut df).map_err(fail)?,
+        "csv" => CsvWriter::new(&mut buf).finish(df).map_err(fail)?,
         "parquet" => {
-            ParquetWriter::new(&mut buf).finish(&mut df).map_err(fail)?;
+            ParquetWriter::new(&mut buf).finish(df).map_err(fail)?;
         }
         "json" => JsonWriter::new(&mut buf)
             .with_json_format(JsonFormat::Json)
-            .finish(&mut df)
+            .finish(df)
             .map_err(fail)?,
         _ => {
             return Err(EngineError::Invalid(format!(

@@ -1,5 +1,6 @@
 //! Results out: membership files, the summary JSON and SQL for other engines.
 
+pub mod export;
 pub mod membership;
 pub mod sql;
 pub mod summary;
