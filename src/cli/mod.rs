@@ -5,6 +5,7 @@ mod check;
 mod demo;
 mod explain;
 mod export;
+mod report;
 mod run;
 mod sql;
 mod table;
@@ -37,6 +38,8 @@ pub enum Command {
     Run(run::RunArgs),
     /// For each criterion: a customer's segment, every rule tried (true/false/NULL) and the values it read
     Explain(explain::ExplainArgs),
+    /// A Markdown or HTML report: data quality, rules, exclusivity, valuation, charts
+    Report(report::ReportArgs),
     /// Write the customers of a segment (or of every segment) for a mailing or ads tool
     Export(export::ExportArgs),
     /// The whole segmentation as one SQL query (duckdb, postgres, spark, trino, bigquery)
@@ -77,6 +80,7 @@ pub fn main() -> ExitCode {
         Some(Command::Explain(a)) => explain::run(a),
         Some(Command::Sql(a)) => sql::run(a),
         Some(Command::Export(a)) => export::run(a),
+        Some(Command::Report(a)) => report::run(a),
     };
     match result {
         Ok(code) => code,

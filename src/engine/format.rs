@@ -46,6 +46,15 @@ pub fn amount(v: f64) -> String {
     )
 }
 
+/// A number as people write it: `25`, `40.5`, `0.125` (no trailing zeros, no exponent).
+pub fn plain_number(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
+}
+
 /// At most `max` characters, with an ellipsis when cut.
 pub fn clip(s: &str, max: usize) -> String {
     if s.chars().count() <= max {

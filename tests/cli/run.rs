@@ -358,3 +358,111 @@ fn export_writes_segments_for_other_tools() {
     assert_eq!(code, 1);
     assert_eq!(std::fs::read(&input).unwrap(), before);
 }
+
+/// `strata report`: Markdown and HTML with every section, the summary's numbers, charts, and
+/// hostile labels shown as text.
+#[test]
+fn report_in_markdown_and_html() {
+    let d = demo_dir();
+    let w = d.path().join("w");
+    let wsp = w.join("demo.strata.toml");
+    let text = std::fs::read_to_string(&wsp).unwrap();
+    // a hostile segment name must stay text in both formats
+    std::fs::write(
+        &wsp,
+        text.replace(
+            "{ name = \"repeat\", when = \"TRUE\" }",
+            "{ name = \"<script>alert(1)</script> | `x` *y*\", when = \"TRUE\" }",
+        ),
+    )
+    .unwrap();
+    let ws = wsp.to_string_lossy().to_string();
+    let sp = w.join("s.json");
+    let (code, _, err) = run(&["run", &ws, "--summary", &sp.to_string_lossy()]);
+    assert_eq!(code, 0, "{err}");
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sp).unwrap()).unwrap();
+    let md = w.join("r.md");
+    let (code, _, err) = run(&["report", &ws, "-o", &md.to_string_lossy()]);
+    assert_eq!(code, 0, "{err}");
+    let md = std::fs::read_to_string(&md).unwrap();
+    let html_path = w.join("r.html");
+    let (code, _, err) = run(&["report", &ws, "-o", &html_path.to_string_lossy()]);
+    assert_eq!(code, 0, "{err}");
+    let html = std::fs::read_to_string(&html_path).unwrap();
+    for c in s["criteria"].as_array().unwrap() {
+        let name = c["name"].as_str().unwrap();
+        assert!(
+            md.contains(&format!("## {}", name.replace('_', "\\_"))),
+            "{name}"
+        );
+        assert!(html.contains(&format!("<h2>{name} ")), "{name}");
+        for seg in c["segments"].as_array().unwrap() {
+            let customers = seg["customers"].as_u64().unwrap();
+            let value = seg["value"].as_f64().unwrap();
+            let cells = format!("{} | ", strata_thousands(customers));
+            assert!(md.contains(&cells), "{name}: {cells}");
+            assert!(md.contains(&strata_amount(value)), "{name}: value {value}");
+            assert!(
+                html.contains(&strata_amount(value)),
+                "{name}: value {value}"
+            );
+        }
+    }
+    for section in [
+        "## Data",
+        "## Value concentration",
+        "### Rules",
+        "### Exclusivity",
+        "### Valuation",
+        "### Distribution of age",
+    ] {
+        assert!(md.contains(section), "{section}");
+    }
+    assert!(md.contains("← top 20 %"));
+    assert!(html.contains("<svg") && html.contains("class=\"cut\"") && html.contains("top 20 %"));
+    // hostile text is text
+    assert!(!html.contains("<script>") && html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(
+        md.contains("\\<script\\>alert(1)\\</script\\> \\| \\`x\\` \\*y\\*"),
+        "markdown escapes"
+    );
+    // self-contained: nothing is fetched from anywhere
+    assert!(!html.contains("http://") && !html.contains("https://") && !html.contains("src="));
+    // the page is well formed (every element closed)
+    let check = "import sys, html.parser\nvoid = {'meta','br','hr','img','input','link','rect','line','circle','polyline'}\nclass P(html.parser.HTMLParser):\n    def __init__(s):\n        super().__init__(); s.stack = []\n    def handle_starttag(s, t, a):\n        if t not in void: s.stack.append(t)\n    def handle_startendtag(s, t, a): pass\n    def handle_endtag(s, t):\n        if t in void: return\n        assert s.stack and s.stack[-1] == t, (t, s.stack[-3:])\n        s.stack.pop()\np = P(); p.feed(open(sys.argv[1], encoding='utf-8').read()); assert not p.stack, p.stack\nprint('ok')\n";
+    let out = std::process::Command::new("python3")
+        .args(["-c", check, &html_path.to_string_lossy()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (code, _, err) = run(&["report", &ws, "-o", &w.join("r.pdf").to_string_lossy()]);
+    assert_eq!(code, 1);
+    assert!(err.contains(".md") && err.contains(".html"), "{err}");
+}
+
+fn strata_thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn strata_amount(v: f64) -> String {
+    let cents = (v.abs() * 100.0).round() as u64;
+    format!(
+        "{}{}.{:02}",
+        if v < 0.0 { "-" } else { "" },
+        strata_thousands(cents / 100),
+        cents % 100
+    )
+}

@@ -2,5 +2,6 @@
 
 pub mod export;
 pub mod membership;
+pub mod report;
 pub mod sql;
 pub mod summary;

@@ -1,0 +1,45 @@
+//! `strata report WS -o FILE.md|FILE.html`: a document to hand on, with tables and charts.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
+use clap::Args;
+
+use crate::engine::data::audit::audit_workspace;
+use crate::engine::eval::session::Session;
+use crate::engine::out::membership::refuse_inputs;
+use crate::engine::out::report::{Format, report};
+use crate::engine::rules::parse::load_workspace;
+use crate::engine::rules::save::write_atomic;
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The workspace file (*.strata.toml)
+    pub workspace: PathBuf,
+    /// The report to write: .md (Markdown, text charts) or .html (one self-contained page, SVG charts)
+    #[arg(long, short)]
+    pub out: PathBuf,
+}
+
+pub fn run(a: ReportArgs) -> Result<ExitCode> {
+    let Some(format) = Format::from_path(&a.out) else {
+        bail!(
+            "{}: name the report .md (Markdown) or .html",
+            a.out.display()
+        );
+    };
+    let ws = load_workspace(&a.workspace)?;
+    let audits = audit_workspace(&ws)?;
+    let s = Session::open_reading(ws, Some(&[]))?;
+    refuse_inputs(&s, &a.out)?;
+    let text = report(&s, &audits, format);
+    write_atomic(&a.out, text.as_bytes())?;
+    eprintln!(
+        "wrote {} — {} criteria, {} customers",
+        a.out.display(),
+        s.ws.criteria.len(),
+        s.base.len
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,214 @@
+//! The report as Markdown: tables, and charts drawn with Unicode blocks.
+
+use super::{distribution, pareto_curve, rule_rows};
+use crate::engine::data::audit::{Severity, TableAudit};
+use crate::engine::eval::session::Session;
+use crate::engine::format::{amount, percent, plain_number, thousands};
+
+/// Text safe in Markdown (and in a table cell): markup characters escaped, control characters
+/// shown as escapes, never raw.
+pub fn md(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '$' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn bar(share: f64, width: usize) -> String {
+    let cells = (share.clamp(0.0, 1.0) * width as f64 * 8.0).round() as usize;
+    let part = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'][cells % 8];
+    let mut s = "█".repeat(cells / 8);
+    if part != ' ' {
+        s.push(part);
+    }
+    s
+}
+
+fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
+    out.push_str(&format!("| {} |\n", header.join(" | ")));
+    out.push_str(&format!(
+        "|{}\n",
+        header.iter().map(|_| "---|").collect::<String>()
+    ));
+    for r in rows {
+        out.push_str(&format!("| {} |\n", r.join(" | ")));
+    }
+    out.push('\n');
+}
+
+pub fn data_section(out: &mut String, s: &Session, audits: &[TableAudit]) {
+    out.push_str("## Data\n\n");
+    for a in audits {
+        out.push_str(&format!(
+            "**{}** — {} rows × {} columns ({})\n\n",
+            md(&a.path),
+            thousands(a.rows as u64),
+            a.columns,
+            a.kind
+        ));
+        if a.findings.is_empty() {
+            out.push_str("- no quality findings\n");
+        }
+        for f in &a.findings {
+            let mark = match f.severity {
+                Severity::Warning => "**!**",
+                Severity::Info => "·",
+            };
+            out.push_str(&format!("- {mark} {}\n", md(&f.message)));
+        }
+        out.push('\n');
+    }
+    for w in &s.warnings {
+        out.push_str(&format!("- left out: {}\n", md(w)));
+    }
+    if !s.warnings.is_empty() {
+        out.push('\n');
+    }
+}
+
+pub fn write(s: &Session, audits: &[TableAudit]) -> String {
+    let ws = &s.ws;
+    let name = ws
+        .file
+        .file_name()
+        .map(|f| f.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let mut out = format!("# Segmentation report: {}\n\n", md(&name));
+    let total: f64 = s.value.iter().map(|v| v.unwrap_or(0.0)).sum();
+    out.push_str(&format!(
+        "{} customers, total value {}{}.\n\n",
+        thousands(s.base.len as u64),
+        amount(total),
+        s.as_of
+            .map(|d| format!(", as of {}", super::day_text(d)))
+            .unwrap_or_default()
+    ));
+    data_section(&mut out, s, audits);
+    out.push_str("## Value concentration\n\n");
+    out.push_str(&format!(
+        "The top 20 % of customers hold **{}** of the value; **{}** of customers hold 80 % of it.\n\n",
+        percent(s.pareto.top20_value_share),
+        percent(s.pareto.customer_share_for_80pct_value)
+    ));
+    out.push_str("```\ncustomers  cumulative share of value\n");
+    let curve = pareto_curve(s);
+    for p in (10..=100).step_by(10) {
+        if let Some((x, y)) = curve.get(p) {
+            let mark = if p == 20 { " ← top 20 %" } else { "" };
+            out.push_str(&format!(
+                "{:>6}     {:<40} {}{mark}\n",
+                percent(*x),
+                bar(*y, 40),
+                percent(*y)
+            ));
+        }
+    }
+    out.push_str("```\n\n");
+    for (c, r) in ws.criteria.iter().zip(&s.results) {
+        out.push_str(&format!(
+            "## {} ({})\n\n",
+            md(&c.name.value),
+            c.step.as_str().replace('_', " ")
+        ));
+        out.push_str("### Rules\n\n");
+        let rules: Vec<Vec<String>> = rule_rows(c)
+            .into_iter()
+            .map(|(seg, cond)| vec![md(&seg), format!("`{}`", cond.replace('`', "'"))])
+            .collect();
+        table(&mut out, &["segment", "rule (first true wins)"], &rules);
+        out.push_str(&format!(
+            "Customers no rule matches: **{}**.\n\n",
+            md(&c.otherwise)
+        ));
+        if let Some((bins, cuts, col)) = distribution(s, c) {
+            out.push_str(&format!("### Distribution of {}\n\n```\n", md(&col)));
+            let max = bins.iter().map(|b| b.2).max().unwrap_or(1).max(1);
+            for (lo, hi, n) in &bins {
+                let cut = cuts
+                    .iter()
+                    .filter(|e| **e > *lo && **e <= *hi)
+                    .map(|e| format!(" ▲ cut {}", plain_number(*e)))
+                    .collect::<String>();
+                out.push_str(&format!(
+                    "{:>10} {:<30} {}{cut}\n",
+                    plain_number((lo * 100.0).round() / 100.0),
+                    bar(*n as f64 / max as f64, 30),
+                    thousands(*n as u64)
+                ));
+            }
+            out.push_str("```\n\n");
+        }
+        let ex = &r.assignment.exclusivity;
+        out.push_str(&format!("### Exclusivity: {}\n\n", md(&ex.describe())));
+        if !ex.overlaps.is_empty() {
+            let rows: Vec<Vec<String>> = ex
+                .overlaps
+                .iter()
+                .map(|o| vec![md(&o.a), md(&o.b), thousands(o.customers as u64)])
+                .collect();
+            table(
+                &mut out,
+                &["rule", "and rule", "customers matched by both"],
+                &rows,
+            );
+        }
+        out.push_str(&format!(
+            "{} customers matched by no rule.\n\n",
+            thousands(ex.unassigned as u64)
+        ));
+        out.push_str("### Valuation\n\n");
+        let has_cost = r.valuation.iter().any(|v| v.cost.is_some());
+        let mut header = vec![
+            "segment",
+            "customers",
+            "share",
+            "value",
+            "share of value",
+            "cum. value",
+            "per customer",
+        ];
+        if has_cost {
+            header.extend(["cost", "profit"]);
+        }
+        header.push("worth marketing");
+        let rows: Vec<Vec<String>> = r
+            .valuation
+            .iter()
+            .map(|v| {
+                let mut row = vec![
+                    md(&v.name),
+                    thousands(v.customers as u64),
+                    percent(v.customer_share),
+                    amount(v.value),
+                    format!("{} {}", bar(v.value_share, 12), percent(v.value_share)),
+                    percent(v.cumulative_value_share),
+                    amount(v.value_per_customer),
+                ];
+                if has_cost {
+                    row.push(v.cost.map(amount).unwrap_or_default());
+                    row.push(v.profit.map(amount).unwrap_or_default());
+                }
+                row.push(if v.worth_marketing {
+                    "yes".into()
+                } else {
+                    format!("no — {}", md(&v.reasons.join("; ")))
+                });
+                row
+            })
+            .collect();
+        table(&mut out, &header, &rows);
+    }
+    out.push_str(
+        "---\n\nWritten by `strata report`; the numbers are those of `strata run --summary`.\n",
+    );
+    out
+}

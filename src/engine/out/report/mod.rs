@@ -1,0 +1,116 @@
+//! `strata report`: one document to hand on — data quality, rules, exclusivity, valuation, charts.
+
+mod html;
+mod markdown;
+mod svg;
+
+use crate::engine::data::audit::TableAudit;
+use crate::engine::eval::session::Session;
+use crate::engine::rules::{Criterion, Rule};
+use crate::engine::stats::histogram;
+
+/// Markdown (text bars) or self-contained HTML (inline SVG charts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Markdown,
+    Html,
+}
+
+impl Format {
+    /// From the output file's extension: `.md`/`.markdown` or `.html`/`.htm`.
+    pub fn from_path(p: &std::path::Path) -> Option<Format> {
+        match p.extension()?.to_string_lossy().to_lowercase().as_str() {
+            "md" | "markdown" => Some(Format::Markdown),
+            "html" | "htm" => Some(Format::Html),
+            _ => None,
+        }
+    }
+}
+
+/// The rule of a criterion as written, one line per rule: (segment, what puts a customer in it).
+pub fn rule_rows(c: &Criterion) -> Vec<(String, String)> {
+    let num = |x: f64| crate::engine::format::plain_number(x);
+    match &c.rule {
+        Rule::Bins {
+            column,
+            edges,
+            labels,
+        } => labels
+            .iter()
+            .enumerate()
+            .map(|(k, l)| {
+                let lo = k.checked_sub(1).and_then(|i| edges.get(i));
+                let hi = edges.get(k);
+                let cond = match (lo, hi) {
+                    (None, Some(h)) => format!("{} < {}", column.value, num(*h)),
+                    (Some(l), Some(h)) => {
+                        format!("{} ≤ {} < {}", num(*l), column.value, num(*h))
+                    }
+                    (Some(l), None) => format!("{} ≥ {}", column.value, num(*l)),
+                    (None, None) => format!("{} is not missing", column.value),
+                };
+                (l.clone(), cond)
+            })
+            .collect(),
+        Rule::Map { column, groups } => groups
+            .iter()
+            .map(|(g, vals)| {
+                let v: Vec<String> = vals.iter().map(|v| v.to_string()).collect();
+                (g.clone(), format!("{} in {}", column.value, v.join(", ")))
+            })
+            .collect(),
+        Rule::Segments(segs) => segs
+            .iter()
+            .map(|s| (s.name.value.clone(), s.when.value.clone()))
+            .collect(),
+    }
+}
+
+/// A histogram of a bins criterion's column with its cut points: (bins, cuts, column).
+pub type Distribution = (Vec<(f64, f64, usize)>, Vec<f64>, String);
+
+pub fn distribution(s: &Session, c: &Criterion) -> Option<Distribution> {
+    let Rule::Bins { column, edges, .. } = &c.rule else {
+        return None;
+    };
+    let v = s.base.get(column)?;
+    let xs: Vec<f64> = (0..v.len()).filter_map(|i| v.f64_at(i)).collect();
+    Some((histogram(&xs, 30), edges.clone(), column.value.clone()))
+}
+
+/// The cumulative value share at each percent of customers (most valuable first).
+pub fn pareto_curve(s: &Session) -> Vec<(f64, f64)> {
+    let mut v: Vec<f64> = s.value.iter().map(|x| x.unwrap_or(0.0)).collect();
+    v.sort_by(|a, b| b.total_cmp(a));
+    let total: f64 = v.iter().sum();
+    let n = v.len();
+    let mut out = vec![(0.0, 0.0)];
+    if n == 0 || total == 0.0 {
+        return out;
+    }
+    let mut acc = 0.0;
+    let mut next = 1usize;
+    for (i, x) in v.iter().enumerate() {
+        acc += x;
+        while next <= 100 && (i + 1) * 100 >= next * n {
+            out.push((next as f64 / 100.0, acc / total));
+            next += 1;
+        }
+    }
+    out
+}
+
+/// `2025-01-01` for a day number since 1970-01-01.
+pub fn day_text(days: i32) -> String {
+    (crate::engine::data::infer::epoch() + chrono::Duration::days(days as i64))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+/// Write the report of an evaluated workspace.
+pub fn report(s: &Session, audits: &[TableAudit], format: Format) -> String {
+    match format {
+        Format::Markdown => markdown::write(s, audits),
+        Format::Html => html::write(s, audits),
+    }
+}
