@@ -2,6 +2,7 @@
 
 mod audit;
 mod check;
+mod compare;
 mod demo;
 mod explain;
 mod export;
@@ -38,6 +39,8 @@ pub enum Command {
     Run(run::RunArgs),
     /// For each criterion: a customer's segment, every rule tried (true/false/NULL) and the values it read
     Explain(explain::ExplainArgs),
+    /// Segment transitions between two dates: who moved where, with their value
+    Compare(compare::CompareArgs),
     /// A Markdown or HTML report: data quality, rules, exclusivity, valuation, charts
     Report(report::ReportArgs),
     /// Write the customers of a segment (or of every segment) for a mailing or ads tool
@@ -81,6 +84,7 @@ pub fn main() -> ExitCode {
         Some(Command::Sql(a)) => sql::run(a),
         Some(Command::Export(a)) => export::run(a),
         Some(Command::Report(a)) => report::run(a),
+        Some(Command::Compare(a)) => compare::run(a),
     };
     match result {
         Ok(code) => code,

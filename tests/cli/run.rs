@@ -466,3 +466,105 @@ fn strata_amount(v: f64) -> String {
         cents % 100
     )
 }
+
+/// `strata compare` on an order log where every move is known.
+#[test]
+fn compare_shows_moves_between_two_dates() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    write(dir, "c.csv", b"id\n1\n2\n3\n");
+    write(
+        dir,
+        "o.csv",
+        b"cust,day,amount\n1,2024-01-10,10\n1,2024-03-01,20\n1,2024-05-01,30\n2,2023-01-01,5\n3,2024-03-01,7\n4,2024-05-01,9\n",
+    );
+    let rules = "[columns]\ncustomer_id = \"id\"\norder_customer_id = \"cust\"\norder_date = \"day\"\namount = \"amount\"\n[criteria.life]\nstep = \"purchase_history\"\nsegments = [\n  { name = \"prospect\", when = \"orders = 0\" },\n  { name = \"lapsed\", when = \"recency_days > 365\" },\n  { name = \"one-time\", when = \"orders = 1\" },\n  { name = \"repeat\", when = \"TRUE\" },\n]\n";
+    let ws = write(
+        dir,
+        "w.strata.toml",
+        format!("version = 1\n[data]\ncustomers = \"c.csv\"\norders = \"o.csv\"\n{rules}")
+            .as_bytes(),
+    );
+    let json = dir.join("t.json");
+    let (code, out, err) = run(&[
+        "compare",
+        &ws,
+        "--as-of",
+        "2024-02-01",
+        "--as-of",
+        "2024-06-01",
+        "--json",
+        &json.to_string_lossy(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("life — 2 of 3 customers (66.7 %) changed segment"),
+        "{out}"
+    );
+    let t: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let t = &t[0];
+    let cell = |from: &str, to: &str| -> (u64, f64) {
+        let r = t["from"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .position(|x| x == from)
+            .unwrap();
+        let c = t["to"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .position(|x| x == to)
+            .unwrap();
+        (
+            t["customers"][r][c].as_u64().unwrap(),
+            t["value"][r][c].as_f64().unwrap(),
+        )
+    };
+    assert_eq!(cell("one-time", "repeat"), (1, 60.0));
+    assert_eq!(cell("lapsed", "lapsed"), (1, 5.0));
+    assert_eq!(cell("prospect", "one-time"), (1, 7.0));
+    // customers known only from their orders: the one who first bought after the first date
+    let ws2 = write(
+        dir,
+        "w2.strata.toml",
+        format!(
+            "version = 1\n[data]\norders = \"o.csv\"\n{}",
+            rules.replace("customer_id = \"id\"\n", "")
+        )
+        .as_bytes(),
+    );
+    let (code, out, err) = run(&[
+        "compare",
+        &ws2,
+        "--as-of",
+        "2024-02-01",
+        "--as-of",
+        "2024-06-01",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("(not a customer yet)"), "{out}");
+    assert!(out.contains("life — 3 of 4 customers"), "{out}");
+    // mistakes
+    let (code, _, err) = run(&[
+        "compare",
+        &ws,
+        "--as-of",
+        "2024-06-01",
+        "--as-of",
+        "2024-02-01",
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("must come before"), "{err}");
+    let (code, _, err) = run(&[
+        "compare",
+        &ws,
+        "--as-of",
+        "2024-13-01",
+        "--as-of",
+        "2024-02-01",
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("write a date like"), "{err}");
+}

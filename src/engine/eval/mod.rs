@@ -12,4 +12,5 @@ pub mod like;
 pub mod purchase;
 pub mod scores;
 pub mod session;
+pub mod transitions;
 pub mod valuation;
