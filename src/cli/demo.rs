@@ -17,15 +17,28 @@ pub struct DemoArgs {
     /// Folder to write into (created if missing; must be empty)
     #[arg(long)]
     pub out: PathBuf,
-    /// Number of customers
+    /// Number of customers (respondents with --survey)
     #[arg(long, default_value_t = DEMO_CUSTOMERS)]
     pub customers: usize,
     /// Random seed: the same seed always gives the same data
     #[arg(long, default_value_t = DEMO_SEED)]
     pub seed: u64,
+    /// Write a survey instead (survey.csv, one row per respondent, no orders; survey.strata.toml)
+    #[arg(long)]
+    pub survey: bool,
 }
 
 pub fn run(a: DemoArgs) -> Result<ExitCode> {
+    if a.survey {
+        let n = crate::engine::data::demo::write_survey(&a.out, a.customers, a.seed)?;
+        println!(
+            "wrote {} survey answers to {}, with survey.strata.toml\nnext: strata open {}",
+            thousands(n as u64),
+            a.out.display(),
+            a.out.join("survey.strata.toml").display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     let (c, o) = write_demo(&a.out, a.customers, a.seed)?;
     println!(
         "wrote {} customers and {} order lines to {}, with demo.strata.toml\nnext: strata check {}",

@@ -243,3 +243,98 @@ fn explain_shows_every_rule_and_the_values_read() {
     assert_eq!(code, 1);
     assert!(err.contains("no customer with id"), "{err}");
 }
+
+/// A survey-only business: `demo --survey` writes answers and a workspace; check, run, report
+/// and export all work without orders, valuing segments by the stated spend.
+#[test]
+fn survey_only_workflow_end_to_end() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().join("survey");
+    let (code, out, err) = run(&[
+        "demo",
+        "--survey",
+        "--out",
+        &dir.to_string_lossy(),
+        "--customers",
+        "600",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("600 survey answers"), "{out}");
+    let ws = dir.join("survey.strata.toml").to_string_lossy().to_string();
+    let (code, out, err) = run(&["check", &ws]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("benefits") && out.contains("psychographic"),
+        "{out}"
+    );
+    let sp = dir.join("s.json");
+    let (code, _, err) = run(&["run", &ws, "--summary", &sp.to_string_lossy()]);
+    assert_eq!(code, 0, "{err}");
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sp).unwrap()).unwrap();
+    assert_eq!(s["customers"], 600);
+    let spend: f64 = std::fs::read_to_string(dir.join("survey.csv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(6).unwrap().parse::<f64>().unwrap())
+        .sum();
+    assert_eq!(
+        s["value_total"].as_f64().unwrap(),
+        spend,
+        "value is the stated spend"
+    );
+    let benefit = s["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "benefit")
+        .unwrap();
+    let n: u64 = benefit["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["customers"].as_u64().unwrap())
+        .sum();
+    assert_eq!(n, 600);
+    let advocacy = s["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "advocacy")
+        .unwrap();
+    let promoters = advocacy["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["name"] == "promoters")
+        .unwrap();
+    assert_eq!(
+        promoters["measures"]["promoters"], 1.0,
+        "every promoter answered 9 or 10"
+    );
+    let (code, _, err) = run(&["report", &ws, "-o", &dir.join("r.md").to_string_lossy()]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(&[
+        "export",
+        &ws,
+        "--segment",
+        "advocacy=promoters",
+        "--columns",
+        "q3_recommend",
+        "-o",
+        &dir.join("p.csv").to_string_lossy(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let p = std::fs::read_to_string(dir.join("p.csv")).unwrap();
+    assert!(
+        p.lines()
+            .skip(1)
+            .all(|l| l.ends_with(",9") || l.ends_with(",10")),
+        "{p}"
+    );
+    // a data folder that is not empty is never written into
+    let (code, _, err) = run(&["demo", "--survey", "--out", &dir.to_string_lossy()]);
+    assert_eq!(code, 1);
+    assert!(err.contains("not empty"), "{err}");
+}

@@ -31,6 +31,8 @@ pub enum Role {
     UrbanRural,
     Lifestyle,
     Benefit,
+    /// An answer to a survey question (a rating, an agreement scale, a choice).
+    Answer,
     Date,
     Pii,
 }
@@ -63,6 +65,7 @@ impl Role {
             Role::UrbanRural => "urban / rural",
             Role::Lifestyle => "lifestyle",
             Role::Benefit => "benefit sought",
+            Role::Answer => "survey answer",
             Role::Date => "date",
             Role::Pii => "personal data (PII)",
         }
@@ -84,7 +87,7 @@ impl Role {
             | Role::Density
             | Role::Climate
             | Role::UrbanRural => "geographic",
-            Role::Lifestyle => "psychographic",
+            Role::Lifestyle | Role::Answer => "psychographic",
             Role::Benefit => "benefits",
             _ => return None,
         })
@@ -156,7 +159,16 @@ pub fn suggest(p: &ColumnProfile) -> Vec<Suggestion> {
     let idish = has(&w, &["id", "no", "number", "code", "key"]) || joined.ends_with("id");
     if (has(
         &w,
-        &["customer", "client", "cust", "member", "user", "account"],
+        &[
+            "customer",
+            "client",
+            "cust",
+            "member",
+            "user",
+            "account",
+            "respondent",
+            "participant",
+        ],
     ) && idish)
         || ["customerid", "custid", "clientid", "customer", "id"].contains(&joined.as_str())
     {
@@ -310,6 +322,72 @@ pub fn suggest(p: &ColumnProfile) -> Vec<Suggestion> {
     if has(&w, &["benefit", "benefits", "motivation", "reason", "need"]) {
         add(Role::Benefit, 0.75, "named like a benefit sought");
     }
+    // survey answers: question-like names, or values on an agreement / rating scale
+    let question = w
+        .iter()
+        .any(|x| x.len() >= 2 && x.starts_with('q') && x[1..].chars().all(|c| c.is_ascii_digit()))
+        || has(
+            &w,
+            &[
+                "question",
+                "answer",
+                "survey",
+                "rating",
+                "rate",
+                "agree",
+                "likert",
+                "recommend",
+                "nps",
+                "satisfaction",
+                "satisfied",
+                "important",
+                "importance",
+                "likely",
+                "prefer",
+                "preference",
+                "opinion",
+            ],
+        );
+    let scale_words = [
+        "agree",
+        "disagree",
+        "neutral",
+        "strongly agree",
+        "strongly disagree",
+        "yes",
+        "no",
+        "very",
+        "somewhat",
+        "not at all",
+        "never",
+        "sometimes",
+        "often",
+        "always",
+    ];
+    let scale_values = !numeric(p)
+        && low_card
+        && !p.top.is_empty()
+        && p.top
+            .iter()
+            .filter(|(v, _)| {
+                let v = v.to_lowercase();
+                scale_words.iter().any(|s| v.contains(s))
+            })
+            .count()
+            * 2
+            > p.top.len();
+    let small_ints = numeric(p) && p.kind == "integer" && p.distinct > 0 && p.distinct <= 11;
+    if (question && (low_card || small_ints)) || scale_values {
+        add(
+            Role::Answer,
+            if question { 0.72 } else { 0.65 },
+            if question {
+                "named like a survey question, few distinct answers"
+            } else {
+                "values on an agreement or frequency scale"
+            },
+        );
+    }
     if !numeric(p) && !temporal(p) {
         if has(
             &w,
@@ -415,6 +493,31 @@ mod tests {
     fn best(name: &str, s: Series) -> Option<Role> {
         let s = s.with_name(name.into());
         suggest(&profile_column(&s)).first().map(|x| x.role)
+    }
+
+    #[test]
+    fn recognises_survey_answers() {
+        assert_eq!(
+            best(
+                "q3_recommend",
+                Series::new("".into(), vec![9i64, 10, 7, 3, 9, 8])
+            ),
+            Some(Role::Answer)
+        );
+        assert_eq!(
+            best(
+                "I try new products",
+                Series::new(
+                    "".into(),
+                    vec!["agree", "strongly agree", "neutral", "disagree", "agree"]
+                )
+            ),
+            Some(Role::Answer)
+        );
+        assert_ne!(
+            best("amount", Series::new("".into(), vec![9i64, 10, 7])),
+            Some(Role::Answer)
+        );
     }
 
     #[test]

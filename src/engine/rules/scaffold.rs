@@ -93,8 +93,90 @@ pub fn scaffold(data: &Path) -> Result<String> {
         out.push_str(&c);
         out.push('\n');
     }
-    out.push_str("\n# Add criteria here, e.g.\n# [criteria.age_band]\n# step = \"demographic\"\n# bins = { column = \"age\", edges = [25, 40, 60] }\n");
+    let answers = if roles.is_orders {
+        String::new()
+    } else {
+        answer_criteria(&t.df, &sugg)
+    };
+    if answers.is_empty() {
+        out.push_str("\n# Add criteria here, e.g.\n# [criteria.age_band]\n# step = \"demographic\"\n# bins = { column = \"age\", edges = [25, 40, 60] }\n");
+    } else {
+        out.push_str(&answers);
+    }
     Ok(out)
+}
+
+/// One `map` criterion per answer-like column with a few distinct values (a survey, a
+/// lifestyle or benefit question): every answer its own segment, to be grouped in the wizard.
+fn answer_criteria(
+    df: &polars::prelude::DataFrame,
+    sugg: &[crate::engine::data::roles::Suggestion],
+) -> String {
+    use crate::engine::eval::frame::Vector;
+    let mut out = String::new();
+    for sg in sugg.iter().filter(|s| {
+        matches!(s.role, Role::Answer | Role::Lifestyle | Role::Benefit) && s.confidence >= 0.6
+    }) {
+        let Some(step) = sg.role.step_hint() else {
+            continue;
+        };
+        let step = if sg.role == Role::Answer
+            && crate::engine::data::roles::words(&sg.column)
+                .iter()
+                .any(|w| {
+                    [
+                        "benefit",
+                        "important",
+                        "importance",
+                        "why",
+                        "reason",
+                        "prefer",
+                    ]
+                    .contains(&w.as_str())
+                }) {
+            "benefits"
+        } else {
+            step
+        };
+        let Some(v) = df
+            .column(&sg.column)
+            .ok()
+            .and_then(|c| Vector::from_series(c.as_materialized_series()).ok())
+        else {
+            continue;
+        };
+        let mut counts: Vec<(String, usize)> = Vec::new();
+        for i in 0..v.len() {
+            if let Some(t) = v.text_at(i) {
+                match counts.iter().position(|c| c.0 == t) {
+                    Some(k) => counts[k].1 += 1,
+                    None => counts.push((t, 1)),
+                }
+                if counts.len() > 12 {
+                    break;
+                }
+            }
+        }
+        if counts.len() > 12 || counts.len() < 2 {
+            continue;
+        }
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let numeric = matches!(v, Vector::Int(_) | Vector::Float(_));
+        let groups: Vec<String> = counts
+            .iter()
+            .map(|(val, _)| {
+                let value = if numeric { val.clone() } else { quote(val) };
+                format!("{} = [{value}]", quote(val))
+            })
+            .collect();
+        out.push_str(&format!(
+            "\n# every answer its own segment: group them in the wizard (e edits a group's values)\n[criteria.{}]\nstep = \"{step}\"\nmap = {{ column = {}, groups = {{ {} }} }}\n",
+            quote(&sg.column),
+            quote(&sg.column),
+            groups.join(", ")
+        ));
+    }
+    out
 }
 
 /// The workspace for `data`: the existing one beside it, or a new one written from suggestions.
@@ -112,4 +194,44 @@ pub fn open_or_create(data: &Path) -> Result<PathBuf> {
     }
     write_atomic(&ws, text.as_bytes())?;
     Ok(ws)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::eval::session::Session;
+    use crate::engine::rules::parse::parse_workspace;
+
+    /// A bare survey file becomes a working segmentation: each answer question a criterion.
+    #[test]
+    fn survey_answers_become_criteria() {
+        let d = tempfile::tempdir().unwrap();
+        crate::engine::data::demo::write_survey(&d.path().join("s"), 400, 3).unwrap();
+        let data = d.path().join("answers.csv");
+        std::fs::copy(d.path().join("s/survey.csv"), &data).unwrap();
+        let text = scaffold(&data).unwrap();
+        let ws = parse_workspace(&workspace_path_for(&data), &text)
+            .unwrap_or_else(|e| panic!("{e}\n{text}"));
+        let step = |n: &str| {
+            ws.criterion(n)
+                .unwrap_or_else(|| panic!("no criterion {n}:\n{text}"))
+                .step
+                .as_str()
+        };
+        assert_eq!(step("q1_most_important"), "benefits");
+        assert_eq!(step("q2_i_try_new_products"), "psychographic");
+        assert_eq!(step("q3_recommend"), "psychographic");
+        assert_eq!(
+            ws.columns.customer_id.as_ref().map(|c| c.value.as_str()),
+            Some("respondent_id")
+        );
+        let s = Session::open(ws).unwrap();
+        let q1 = &s.results[0];
+        assert_eq!(
+            q1.valuation.iter().map(|v| v.customers).sum::<usize>(),
+            400,
+            "everyone counted once"
+        );
+        assert!(q1.valuation.iter().all(|v| v.name != "unassigned"));
+    }
 }

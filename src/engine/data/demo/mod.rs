@@ -2,6 +2,9 @@
 
 mod catalog;
 mod sinks;
+mod survey;
+
+pub use survey::{SURVEY_WORKSPACE, write_survey};
 
 use catalog::{BENEFITS, CHANNELS, COUNTRIES, COUNTRY_WEIGHTS, LIFESTYLES, PRODUCTS};
 pub use sinks::{CUSTOMER_HEADER, CsvSink, FrameSink, ORDER_HEADER};
@@ -291,8 +294,8 @@ pub const DEMO_SEED: u64 = 42;
 /// The demo workspace: criteria in all five criteria steps, explained in comments.
 pub const DEMO_WORKSPACE: &str = include_str!("demo.strata.toml");
 
-/// Write the demo into `dir` (new or empty): customers.csv, orders.csv, demo.strata.toml.
-pub fn write_demo(dir: &Path, customers: usize, seed: u64) -> Result<(usize, usize)> {
+/// A folder to write into: created when missing, refused when it holds anything.
+pub(crate) fn ensure_empty(dir: &Path) -> Result<()> {
     if dir.exists() {
         let mut entries = std::fs::read_dir(dir)
             .map_err(|e| EngineError::Invalid(format!("cannot read {}: {e}", dir.display())))?;
@@ -306,6 +309,12 @@ pub fn write_demo(dir: &Path, customers: usize, seed: u64) -> Result<(usize, usi
         std::fs::create_dir_all(dir)
             .map_err(|e| EngineError::Invalid(format!("cannot create {}: {e}", dir.display())))?;
     }
+    Ok(())
+}
+
+/// Write the demo into `dir` (new or empty): customers.csv, orders.csv, demo.strata.toml.
+pub fn write_demo(dir: &Path, customers: usize, seed: u64) -> Result<(usize, usize)> {
+    ensure_empty(dir)?;
     let open = |name: &str| {
         std::fs::File::create(dir.join(name))
             .map(|f| std::io::BufWriter::with_capacity(1 << 20, f))
