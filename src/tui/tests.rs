@@ -222,7 +222,10 @@ fn search_jumps_to_a_customer_and_explain_asks_the_engine() {
     update(&mut app, m);
     let text = app.explain.clone().unwrap();
     assert!(
-        text.starts_with("customer 17") && text.contains("age_band →"),
+        text.starts_with("customer 17")
+            && text.contains("age_band (demographic) →")
+            && text.contains("RFM scores")
+            && text.contains("· r_score >= 4"),
         "{text}"
     );
     act(&mut app, Action::Cancel);

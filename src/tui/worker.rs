@@ -6,7 +6,7 @@ use super::app::CriterionView;
 use super::app::{HistogramCache, Reloaded};
 use super::edit::StructEdit;
 use super::message::Message;
-use crate::engine::eval::explain::explain;
+use crate::engine::eval::explain::explain_text;
 use crate::engine::eval::session::Session;
 use crate::engine::rules::{Criterion, Workspace};
 
@@ -83,33 +83,7 @@ impl Engine {
                 }
             }
             Job::Explain { id } => {
-                let text = match explain(&self.session, &id) {
-                    Ok(ex) => {
-                        let mut s = format!("customer {id}\n");
-                        for c in ex {
-                            s.push_str(&format!("\n{} → {}\n", c.criterion, c.segment));
-                            for r in c.rules {
-                                let mark = match r.result {
-                                    Some(true) => "✔",
-                                    Some(false) => "✘",
-                                    None => "∅",
-                                };
-                                let vals = r
-                                    .values
-                                    .iter()
-                                    .map(|(n, v)| format!("{n} = {v}"))
-                                    .collect::<Vec<_>>()
-                                    .join(", ");
-                                s.push_str(&format!(
-                                    "  {mark} {:<14} {}   [{vals}]\n",
-                                    r.segment, r.rule
-                                ));
-                            }
-                        }
-                        s
-                    }
-                    Err(e) => e.to_string(),
-                };
+                let text = explain_text(&self.session, &id).unwrap_or_else(|e| e.to_string());
                 Message::Explained(text)
             }
         }

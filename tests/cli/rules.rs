@@ -239,6 +239,28 @@ fn explain_shows_every_rule_and_the_values_read() {
         row.split(',').any(|x| x == lc["segment"].as_str().unwrap()),
         "{row}"
     );
+    // in depth: each part of an AND chain with its own result, and the customer's place in
+    // every score's distribution
+    let (code, out, err) = run(&["explain", &ws, "--customer", "7"]);
+    assert_eq!(code, 0, "{err}");
+    let part = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("· r_score >= 4"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        part.ends_with("true") || part.ends_with("false") || part.ends_with("NULL"),
+        "{part}"
+    );
+    assert!(out.contains("RFM scores"), "{out}");
+    let r = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("r_score = "))
+        .unwrap();
+    assert!(
+        r.contains(" of 5: recency_days = ") && r.contains("of buyers")
+            || r.contains("NULL (no orders)"),
+        "{r}"
+    );
     let (code, _, err) = run(&["explain", &ws, "--customer", "nobody"]);
     assert_eq!(code, 1);
     assert!(err.contains("no customer with id"), "{err}");

@@ -4,7 +4,7 @@ use super::expr::{compile, eval_bool};
 use super::session::Session;
 use crate::engine::error::{EngineError, Result};
 use crate::engine::rules::Rule;
-use crate::engine::rules::condition::parse_condition;
+use crate::engine::rules::condition::{BinOp, Expr, parse_condition};
 
 /// One rule as tried for one customer.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -16,6 +16,214 @@ pub struct RuleTrial {
     pub result: Option<bool>,
     /// The values the rule read: (name, value shown as text, "NULL" when missing).
     pub values: Vec<(String, String)>,
+    /// For a condition joined by AND (or OR) at the top: each part with its own result.
+    pub parts: Vec<(String, Option<bool>)>,
+}
+
+/// Where a customer stands in one RFM score's distribution.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ScorePosition {
+    /// `r_score`, `f_score`, `m_score`.
+    pub score: String,
+    pub value: Option<u32>,
+    pub bins: usize,
+    pub measure: String,
+    pub measure_value: Option<f64>,
+    /// Share of buyers with a lower measure (recency: a higher one, i.e. less recent).
+    pub beats: Option<f64>,
+    /// The measure's range among the customers with the same score.
+    pub range: Option<(f64, f64)>,
+}
+
+/// The parts of a condition at its top level (`a AND b AND c` → a, b, c), or itself.
+fn split_top(e: &Expr) -> Vec<&Expr> {
+    fn walk<'a>(e: &'a Expr, op: BinOp, out: &mut Vec<&'a Expr>) {
+        match e {
+            Expr::Binary { op: o, l, r } if *o == op => {
+                walk(l, op, out);
+                walk(r, op, out);
+            }
+            other => out.push(other),
+        }
+    }
+    let mut out = Vec::new();
+    match e {
+        Expr::Binary { op: BinOp::And, .. } => walk(e, BinOp::And, &mut out),
+        Expr::Binary { op: BinOp::Or, .. } => walk(e, BinOp::Or, &mut out),
+        other => out.push(other),
+    }
+    out
+}
+
+/// A condition part as readable text (names bare when they can be).
+fn part_text(e: &Expr) -> String {
+    let d = crate::engine::out::sql::Dialect::DuckDb;
+    let col = |n: &str| {
+        if n.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            n.to_string()
+        } else {
+            d.ident(n)
+        }
+    };
+    let t = crate::engine::out::sql::expr::print(d, e, &col);
+    match t.strip_prefix('(').and_then(|x| x.strip_suffix(')')) {
+        Some(inner) if e_is_wrapped(e) => inner.to_string(),
+        _ => t,
+    }
+}
+
+fn e_is_wrapped(e: &Expr) -> bool {
+    matches!(
+        e,
+        Expr::Binary { .. }
+            | Expr::Between { .. }
+            | Expr::InList { .. }
+            | Expr::IsNull { .. }
+            | Expr::Like { .. }
+            | Expr::Not(_)
+    )
+}
+
+/// The customer's place in each score's distribution (empty without orders).
+pub fn score_positions(s: &Session, row: usize) -> Vec<ScorePosition> {
+    let buyers: Vec<usize> = match s.base.get("orders") {
+        Some(o) => (0..o.len())
+            .filter(|&i| o.f64_at(i).is_some_and(|x| x >= 1.0))
+            .collect(),
+        None => return vec![],
+    };
+    s.scores
+        .iter()
+        .map(|info| {
+            let score = s
+                .base
+                .get(&info.name)
+                .and_then(|v| v.f64_at(row))
+                .map(|x| x as u32);
+            let m = s.base.get(&info.measure);
+            let x = m.and_then(|v| v.f64_at(row));
+            let beats = match (m, x, buyers.is_empty()) {
+                (Some(m), Some(x), false) if score.is_some() => {
+                    let below = buyers
+                        .iter()
+                        .filter(|&&i| {
+                            m.f64_at(i).is_some_and(|y| {
+                                if info.measure == "recency_days" {
+                                    y > x
+                                } else {
+                                    y < x
+                                }
+                            })
+                        })
+                        .count();
+                    Some(below as f64 / buyers.len() as f64)
+                }
+                _ => None,
+            };
+            ScorePosition {
+                score: info.name.clone(),
+                value: score,
+                bins: info.counts.len(),
+                measure: info.measure.clone(),
+                measure_value: x,
+                beats,
+                range: score.and_then(|v| info.ranges.get(v as usize - 1).copied().flatten()),
+            }
+        })
+        .collect()
+}
+
+/// The explanation as text, for the command line and the wizard's `x`.
+pub fn explain_text(s: &Session, id: &str) -> Result<String> {
+    let ex = explain(s, id)?;
+    let row = find_customer(s, id).unwrap_or(0);
+    // control characters (a terminal escape in the data) are shown, never sent to the terminal
+    let clean = |t: &str| -> String {
+        t.chars()
+            .map(|c| {
+                if c.is_control() {
+                    format!("\\x{:02x}", c as u32)
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect()
+    };
+    let mut out = format!("customer {}\n", clean(id));
+    for c in &ex {
+        out.push_str(&format!(
+            "\n{} ({}) → {}\n",
+            clean(&c.criterion),
+            c.step,
+            clean(&c.segment)
+        ));
+        let mut decided = false;
+        for r in &c.rules {
+            let mark = match r.result {
+                Some(true) if !decided => {
+                    decided = true;
+                    "✔ match"
+                }
+                Some(true) => "✔ also true (an earlier rule won)",
+                Some(false) => "✘ false",
+                None => "∅ NULL (no match)",
+            };
+            let vals = r
+                .values
+                .iter()
+                .map(|(n, v)| format!("{n} = {}", clean(v)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            out.push_str(&format!(
+                "  {:<18} {:<34} {mark}   [{vals}]\n",
+                clean(&r.segment),
+                clean(&r.rule)
+            ));
+            if r.parts.len() > 1 {
+                for (t, v) in &r.parts {
+                    let m = match v {
+                        Some(true) => "true",
+                        Some(false) => "false",
+                        None => "NULL",
+                    };
+                    out.push_str(&format!("  {:<18}   · {:<32} {m}\n", "", clean(t)));
+                }
+            }
+        }
+        if !decided {
+            out.push_str("  no rule matched → otherwise\n");
+        }
+    }
+    let pos = score_positions(s, row);
+    if !pos.is_empty() {
+        out.push_str("\nRFM scores\n");
+        for p in pos {
+            let show = |x: f64| crate::engine::format::plain_number((x * 100.0).round() / 100.0);
+            match (p.value, p.measure_value, p.beats) {
+                (Some(v), Some(x), Some(b)) => {
+                    let than = if p.measure == "recency_days" {
+                        "more recent than"
+                    } else {
+                        "above"
+                    };
+                    let range = p
+                        .range
+                        .map(|(lo, hi)| format!("; score {v} spans {}–{}", show(lo), show(hi)))
+                        .unwrap_or_default();
+                    out.push_str(&format!(
+                        "  {} = {v} of {}: {} = {}, {than} {} of buyers{range}\n",
+                        p.score,
+                        p.bins,
+                        p.measure,
+                        show(x),
+                        crate::engine::format::percent(b)
+                    ));
+                }
+                _ => out.push_str(&format!("  {} = NULL (no orders)\n", p.score)),
+            }
+        }
+    }
+    Ok(out)
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -76,6 +284,7 @@ pub fn explain(s: &Session, id: &str) -> Result<Vec<CriterionExplain>> {
                         rule: text,
                         result,
                         values: vec![shown(s, column, row)],
+                        parts: vec![],
                     });
                 }
             }
@@ -97,6 +306,7 @@ pub fn explain(s: &Session, id: &str) -> Result<Vec<CriterionExplain>> {
                         rule: text,
                         result,
                         values: vec![shown(s, column, row)],
+                        parts: vec![],
                     });
                 }
             }
@@ -104,23 +314,32 @@ pub fn explain(s: &Session, id: &str) -> Result<Vec<CriterionExplain>> {
                 for sg in segs {
                     let parsed = parse_condition(&sg.when)
                         .and_then(|e| compile(&e, &|n| one.dtype_of(n), &one.names));
-                    let (result, values) = match parsed {
+                    let (result, values, parts) = match parsed {
                         Ok((e, _)) => {
-                            let mut names: Vec<&str> =
-                                e.columns().into_iter().map(|c| c.0).collect();
-                            names.dedup();
+                            let mut names: Vec<&str> = Vec::new();
+                            for (n, _) in e.columns() {
+                                if !names.contains(&n) {
+                                    names.push(n);
+                                }
+                            }
+                            let parts = split_top(&e)
+                                .into_iter()
+                                .map(|p| (part_text(p), eval_bool(p, &one)[0]))
+                                .collect();
                             (
                                 eval_bool(&e, &one)[0],
                                 names.into_iter().map(|n| shown(s, n, row)).collect(),
+                                parts,
                             )
                         }
-                        Err(_) => (None, vec![]),
+                        Err(_) => (None, vec![], vec![]),
                     };
                     rules.push(RuleTrial {
                         segment: sg.name.value.clone(),
                         rule: sg.when.value.clone(),
                         result,
                         values,
+                        parts,
                     });
                 }
             }
