@@ -250,6 +250,8 @@ pub struct App {
     pub pane: Pane,
     /// The selected row of the segment table (when the segment pane has the focus).
     pub seg_row: usize,
+    /// What the recovery file holds now (None: no file).
+    pub recovery_written: Option<super::recovery::Record>,
     /// Valuation: the cross-tab of the selected criterion with another one.
     pub crosstab: Option<(usize, crate::engine::eval::valuation::CrossTab)>,
 }
@@ -310,6 +312,7 @@ impl App {
             focus: None,
             pending_delete: None,
             crosstab: None,
+            recovery_written: None,
             pane: Pane::Rules,
             seg_row: 0,
         }

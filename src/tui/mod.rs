@@ -7,6 +7,7 @@ pub mod edit;
 mod edit_update;
 pub mod keymap;
 pub mod message;
+pub mod recovery;
 pub mod steps;
 #[cfg(test)]
 mod tests;
@@ -111,6 +112,16 @@ pub fn key_message(app: &App, key: &event::KeyEvent) -> Option<Message> {
 
 /// Run effects: jobs to the worker, edits to the workspace file.
 fn apply(app: &mut App, effects: Vec<Effect>, worker: &Worker, mut watch: Option<&mut Watch>) {
+    // the text of an edit being typed is kept beside the workspace until it is applied or dropped
+    if let Some(path) = &app.workspace {
+        let r = recovery::record(app);
+        if r != app.recovery_written {
+            if let Err(e) = recovery::store(path, r.as_ref()) {
+                app.status = format!("could not keep the recovery file: {e}");
+            }
+            app.recovery_written = r;
+        }
+    }
     for e in effects {
         match e {
             Effect::Recompute {
@@ -242,6 +253,10 @@ pub fn run(source: Source, theme: Option<&str>) -> Result<()> {
         config::choose_theme(theme, config::config_dir().as_deref()).map_err(anyhow::Error::msg)?;
     let keymap = keymap::load_user_keymap().map_err(anyhow::Error::msg)?;
     let (mut app, engine) = prepare(&source)?;
+    if let Source::Workspace(p) = &source {
+        recovery::offer(&mut app, p);
+        app.recovery_written = recovery::record(&app);
+    }
     app.keymap = keymap;
     let worker = Worker::spawn(engine);
     // every edit is saved as it is made, so a signal only has to end the loop and restore the terminal

@@ -74,6 +74,9 @@ fn footer(app: &App, t: &Theme) -> Line<'static> {
         let (label, text) = match p {
             Prompt::Search(s) => ("find customer id: ", s),
             Prompt::Palette(s) => (":", s),
+            Prompt::Edit(_) if !app.status.is_empty() => {
+                return Line::from(Span::styled(safe(&app.status), t.warn));
+            }
             Prompt::Edit(_) => {
                 return Line::from(Span::styled(
                     "typing is checked at once · Enter applies and saves · Esc cancels · ←→ Home End move",

@@ -84,6 +84,17 @@ impl Pty {
         self.writer.flush().unwrap();
     }
 
+    /// `kill -9`: no handler runs, nothing is cleaned up.
+    fn kill(mut self) {
+        let pid = self.child.process_id().expect("pid");
+        let ok = std::process::Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(ok.success());
+        let _ = self.child.wait();
+    }
+
     /// Wait for the process to end and read what is left of its output.
     fn finish(mut self) -> (u32, Vec<u8>) {
         let status = self.child.wait().unwrap();
@@ -284,4 +295,48 @@ fn tui_follows_edits_made_to_the_workspace_in_another_editor() {
     t.keys("q");
     let (code, _) = t.finish();
     assert_eq!(code, 0);
+}
+
+/// kill -9 while typing a condition: the next start offers the text again, Enter saves it.
+#[test]
+fn tui_recovers_an_edit_typed_when_killed() {
+    let d = demo_dir();
+    let ws = d.path().join("w/demo.strata.toml");
+    let mut t = Pty::spawn(&["open", &ws.to_string_lossy()], 120, 36);
+    t.wait_for("customers by value");
+    t.keys("6");
+    t.wait_for("lifecycle");
+    t.keys("jje");
+    t.wait_for("condition of \"lapsed\"");
+    t.keys(&"\x7f".repeat(3));
+    t.keys("200");
+    t.wait_for("recency_days > 200");
+    let recover = d.path().join("w/.demo.strata.toml.recover");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !std::fs::read_to_string(&recover).is_ok_and(|s| s.contains("recency_days > 200")) {
+        assert!(std::time::Instant::now() < deadline, "no recovery file");
+        std::thread::yield_now();
+    }
+    t.kill();
+    assert!(
+        !std::fs::read_to_string(&ws).unwrap().contains("> 200"),
+        "not applied yet"
+    );
+    let mut t = Pty::spawn(&["open", &ws.to_string_lossy()], 120, 36);
+    t.wait_for("recovered an edit");
+    t.wait_for("recency_days > 200");
+    t.keys("\r");
+    t.wait_for("lapsed");
+    t.keys("q");
+    let (code, _) = t.finish();
+    assert_eq!(code, 0);
+    assert!(
+        std::fs::read_to_string(&ws)
+            .unwrap()
+            .contains("when = \"recency_days > 200\"")
+    );
+    assert!(
+        !recover.exists(),
+        "the recovery file goes once the edit is applied"
+    );
 }

@@ -31,6 +31,11 @@ fn err(path: &Path, msg: impl Into<String>) -> EngineError {
 /// Read the raw bytes, looking through gzip.
 fn read_bytes(path: &Path) -> Result<Vec<u8>> {
     let raw = std::fs::read(path).map_err(|e| err(path, format!("cannot read the file: {e}")))?;
+    gunzip(path, raw)
+}
+
+/// The bytes themselves, or their gzip content.
+fn gunzip(path: &Path, raw: Vec<u8>) -> Result<Vec<u8>> {
     if raw.starts_with(&[0x1f, 0x8b]) {
         let mut out = Vec::with_capacity(raw.len() * 4);
         let mut dec = flate2::read::MultiGzDecoder::new(&raw[..]);
@@ -266,6 +271,23 @@ pub(crate) fn short(e: &PolarsError) -> String {
 
 fn load_csv(path: &Path, opts: &ReadOptions, columns: Option<&[String]>) -> Result<Table> {
     let (text, delim) = delimited_text(path, opts)?;
+    load_csv_text(path, text, delim, opts, columns)
+}
+
+/// Load delimited data given as bytes (plain or gzip); `path` only names it in messages. The
+/// same path as files take: decoding, sniffing, parsing and type inference (the fuzzers use it).
+pub fn load_delimited_bytes(path: &Path, bytes: Vec<u8>, opts: &ReadOptions) -> Result<Table> {
+    let (text, delim) = text_and_delimiter(path, gunzip(path, bytes)?, opts)?;
+    load_csv_text(path, text, delim, opts, None)
+}
+
+fn load_csv_text(
+    path: &Path,
+    text: String,
+    delim: u8,
+    opts: &ReadOptions,
+    columns: Option<&[String]>,
+) -> Result<Table> {
     let names = sniff::header(&text, delim);
     check_header(path, &names)?;
     if let Some(cols) = columns {

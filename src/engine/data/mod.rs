@@ -11,5 +11,5 @@ pub mod sniff;
 pub mod values;
 pub mod xlsx;
 
-pub use load::{Table, load_table, read_headers};
+pub use load::{Table, load_delimited_bytes, load_table, read_headers};
 pub use options::{FileFormat, ReadOptions, TextEncoding};
