@@ -1,0 +1,117 @@
+//! The broken-data corpus, made by the test itself: every command on every file either works
+//! (saying how it read the data) or fails with exit 1 and an `error:` naming the file; never a
+//! panic, and a failed command leaves no output file behind.
+
+use super::*;
+
+/// (file name, bytes): each with a header `id,x` unless the point is not to have one.
+fn corpus() -> Vec<(&'static str, Vec<u8>)> {
+    let gz = {
+        use std::io::Write;
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all("id,x\n".repeat(2000).as_bytes()).unwrap();
+        let full = e.finish().unwrap();
+        full[..full.len() / 2].to_vec()
+    };
+    let big = format!("id,x\n1,\"{}\"\n2,b\n", "y".repeat(5 << 20)).into_bytes();
+    vec![
+        ("empty.csv", b"".to_vec()),
+        ("header_only.csv", b"id,x\n".to_vec()),
+        ("ragged.csv", b"id,x\n1,a\n2,b,c\n".to_vec()),
+        ("bad_utf8.csv", b"id,x\n1,Riga\n2,\xff\xfeX\n".to_vec()),
+        ("latin1.csv", b"id,x\n1,K\xf8benhavn\n".to_vec()),
+        ("bom.csv", b"\xef\xbb\xbfid,x\n1,a\n2,b\n".to_vec()),
+        ("crlf.csv", b"id,x\r\n1,a\r\n2,b\r\n".to_vec()),
+        ("trunc.csv.gz", gz),
+        ("noise.parquet", b"\x00\x01not parquet at all".to_vec()),
+        ("noise.xlsx", b"PK\x03\x04 not really a zip".to_vec()),
+        ("big_field.csv", big),
+        (
+            "numbers.csv",
+            b"id,x\n1,1e400\n2,NaN\n3,thirty\n4,12\n".to_vec(),
+        ),
+        ("dup_ids.csv", b"id,x\n1,a\n1,b\n2,c\n".to_vec()),
+        ("missing_ids.csv", b"id,x\n1,a\n,b\n3,c\n".to_vec()),
+        (
+            "dates.csv",
+            b"id,x\n1,2024-01-31\n2,31/01/2024\n3,Jan 31 2024\n".to_vec(),
+        ),
+        (
+            "escapes.csv",
+            b"id,x\n1,\"\x1b[2J\x1b]0;pwned\x07\"\n2,\"a\nb\"\n3,\xe2\x80\xaeevil\n".to_vec(),
+        ),
+    ]
+}
+
+#[test]
+fn every_command_on_every_broken_file() {
+    let d = tempfile::tempdir().unwrap();
+    for (name, bytes) in corpus() {
+        let dir = d.path().join(name.replace('.', "_"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let data = write(&dir, name, &bytes);
+        let ws = write(
+            &dir,
+            "w.strata.toml",
+            format!(
+                "version = 1\n[data]\ncustomers = {name:?}\n[columns]\ncustomer_id = \"id\"\n[criteria.c]\nstep = \"psychographic\"\nsegments = [ {{ name = \"all\", when = \"TRUE\" }} ]\n"
+            )
+            .as_bytes(),
+        );
+        let out = |f: &str| dir.join(f).to_string_lossy().to_string();
+        let commands: Vec<Vec<String>> = vec![
+            vec!["audit".into(), data.clone()],
+            vec!["check".into(), ws.clone()],
+            vec!["run".into(), ws.clone(), "--summary".into(), out("s.json")],
+            vec!["run".into(), ws.clone(), "--out".into(), out("m.csv")],
+            vec!["sql".into(), ws.clone(), "-o".into(), out("q.sql")],
+            vec!["report".into(), ws.clone(), "-o".into(), out("r.html")],
+            vec![
+                "export".into(),
+                ws.clone(),
+                "--segment".into(),
+                "c=all".into(),
+                "-o".into(),
+                out("e.csv"),
+            ],
+        ];
+        for args in commands {
+            let a: Vec<&str> = args.iter().map(String::as_str).collect();
+            let (code, stdout, err) = run(&a);
+            assert!(
+                code == 0 || code == 1,
+                "{name} {}: exit {code}: {err}",
+                a[0]
+            );
+            if code == 1 {
+                assert!(err.starts_with("error: "), "{name} {}: {err}", a[0]);
+                assert!(
+                    err.contains(name) || err.contains("w.strata.toml"),
+                    "{name} {}: the error must name the file: {err}",
+                    a[0]
+                );
+                // nothing half-written is left behind
+                if let Some(o) = args
+                    .last()
+                    .filter(|o| o.starts_with(&dir.to_string_lossy().to_string()))
+                    && !o.ends_with(".toml")
+                    && !o.ends_with(name)
+                {
+                    assert!(!Path::new(o).exists(), "{name} {}: {o} left behind", a[0]);
+                }
+            }
+            // no terminal escape from the data reaches the terminal
+            assert!(
+                !stdout.contains('\x1b') && !err.contains('\x1b'),
+                "{name} {}",
+                a[0]
+            );
+        }
+        let leftovers: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .filter(|n| n.ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty(), "{name}: {leftovers:?}");
+    }
+}
