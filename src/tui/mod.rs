@@ -19,7 +19,7 @@ pub mod worker;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -187,12 +187,14 @@ fn apply(app: &mut App, effects: Vec<Effect>, worker: &Worker, mut watch: Option
 
 /// The main loop, generic over the backend so tests can drive it too. `stop` is raised by
 /// SIGTERM or SIGHUP (an SSH connection dropping): the loop ends as if `q` had been pressed.
+/// `beat` counts the loop's turns, for the watchdog.
 pub fn event_loop<B: Backend>(
     terminal: &mut Terminal<B>,
     app: &mut App,
     worker: &Worker,
     theme: &Theme,
     stop: &AtomicBool,
+    beat: &AtomicU64,
 ) -> Result<()>
 where
     B::Error: Send + Sync + 'static,
@@ -201,6 +203,7 @@ where
     update(app, Message::Resize(size.width, size.height));
     let mut watch = app.workspace.as_deref().map(Watch::new);
     while !app.quit && !stop.load(Ordering::Relaxed) {
+        beat.fetch_add(1, Ordering::Relaxed);
         terminal.draw(|f| view::draw(f, app, theme))?;
         let mut msgs = Vec::new();
         if event::poll(Duration::from_millis(25))? {
@@ -265,7 +268,35 @@ pub fn run(source: Source, theme: Option<&str>) -> Result<()> {
         signal_hook::flag::register(sig, Arc::clone(&stop)).context("cannot listen for signals")?;
     }
     let mut terminal = ratatui::try_init().context("cannot start the wizard on this terminal")?;
-    let result = event_loop(&mut terminal, &mut app, &worker, &theme, &stop);
+    let beat = Arc::new(AtomicU64::new(0));
+    watchdog(Arc::clone(&stop), Arc::clone(&beat));
+    let result = event_loop(&mut terminal, &mut app, &worker, &theme, &stop, &beat);
     ratatui::restore();
     result
+}
+
+/// When the terminal is gone (an SSH connection dropped, the emulator closed), the terminal
+/// library can spin on end-of-input inside its read and never return to the loop, so neither a
+/// signal nor anything else would end the process. The watchdog ends it: if the loop has not
+/// turned for three seconds and a hang-up or termination was signalled, or standard input is a
+/// terminal that no longer exists. Every edit is already saved and a half-typed one is in the
+/// recovery file, so nothing is lost.
+fn watchdog(stop: Arc<AtomicBool>, beat: Arc<AtomicU64>) {
+    std::thread::spawn(move || {
+        let mut last = (beat.load(Ordering::Relaxed), std::time::Instant::now());
+        loop {
+            std::thread::sleep(Duration::from_millis(500));
+            let now = beat.load(Ordering::Relaxed);
+            if now != last.0 {
+                last = (now, std::time::Instant::now());
+                continue;
+            }
+            let stuck = last.1.elapsed() > Duration::from_secs(3);
+            let gone = std::fs::read_link("/proc/self/fd/0")
+                .is_ok_and(|p| p.to_string_lossy().ends_with("(deleted)"));
+            if stuck && (stop.load(Ordering::Relaxed) || gone) {
+                std::process::exit(0);
+            }
+        }
+    });
 }
