@@ -11,7 +11,7 @@ shared="$here/../shared/bench"
 strata="${STRATA_BIN:-$here/target/release/strata}"
 cp "$shared/bench.strata.toml" "$dir/"
 measure() { # prints "seconds peak_MB"
-  /usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1 | awk '{printf "%.2f %.0f", $1, $2/1024}'
+  /usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1 | awk '{printf "%.2f %.0f\n", $1, $2/1024}'
 }
 echo "tool      wall_s  peak_MB   (one process each: load + segmentation + output)"
 read -r st sm < <(measure "$strata" run "$dir/bench.strata.toml" --summary "$dir/strata-summary.json")
