@@ -250,10 +250,20 @@ pub struct App {
     pub pane: Pane,
     /// The selected row of the segment table (when the segment pane has the focus).
     pub seg_row: usize,
+    /// The `[columns]` roles of the workspace: (key, column); `pii` once per column.
+    pub roles: Vec<(String, String)>,
+    /// Classify profiles the orders table (there is no customers table).
+    pub profiled_orders: bool,
     /// What the recovery file holds now (None: no file).
     pub recovery_written: Option<super::recovery::Record>,
     /// Valuation: the cross-tab of the selected criterion with another one.
     pub crosstab: Option<(usize, crate::engine::eval::valuation::CrossTab)>,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "App({}, step {:?})", self.title, self.step)
+    }
 }
 
 impl App {
@@ -313,6 +323,17 @@ impl App {
             pending_delete: None,
             crosstab: None,
             recovery_written: None,
+            roles: {
+                let c = &s.ws.columns;
+                let mut v: Vec<(String, String)> = crate::engine::rules::CUSTOMER_ROLE_KEYS
+                    .iter()
+                    .chain(crate::engine::rules::ORDER_ROLE_KEYS.iter())
+                    .filter_map(|k| c.get(k).map(|x| (k.to_string(), x.value.clone())))
+                    .collect();
+                v.extend(c.pii.iter().map(|p| ("pii".to_string(), p.value.clone())));
+                v
+            },
+            profiled_orders: s.ws.data.customers.is_none(),
             pane: Pane::Rules,
             seg_row: 0,
         }

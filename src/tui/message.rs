@@ -90,7 +90,7 @@ impl Action {
             Action::Explain => "explain selected customer",
             Action::MaskPii => "show / mask personal data",
             Action::Cancel => "close / cancel",
-            Action::Confirm => "confirm",
+            Action::Confirm => "accept role / open rules",
             Action::Edit => "edit condition/cuts/values",
             Action::Rename => "rename the segment",
             Action::AddRule => "add a rule or cut point",
@@ -109,7 +109,7 @@ impl Action {
 }
 
 /// Input to `update`.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum Message {
     Action(Action),
     /// A typed character while a text prompt is open.
@@ -131,6 +131,8 @@ pub enum Message {
     Reloaded(Box<super::app::Reloaded>),
     /// New rules could not be taken; the previous ones stay.
     ReloadFailed(String),
+    /// The workspace opened again from disk (its data settings changed).
+    Reopened(Box<super::app::App>),
     /// Something to tell the user in the status line.
     Notice(String),
 }

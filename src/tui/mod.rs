@@ -1,6 +1,7 @@
 //! The interactive wizard: Elm-style (messages, a pure update, views that only read), engine on a worker.
 
 pub mod app;
+mod classify_update;
 pub mod clipboard;
 pub mod config;
 pub mod edit;
@@ -134,6 +135,24 @@ fn apply(app: &mut App, effects: Vec<Effect>, worker: &Worker, mut watch: Option
                 criterion: *criterion,
             }),
             Effect::Explain { id } => worker.send(Job::Explain { id }),
+            Effect::SetRole { key, column } => {
+                let Some(path) = app.workspace.clone() else {
+                    continue;
+                };
+                let saved = WorkspaceEditor::open(&path).and_then(|mut ed| {
+                    ed.set_role(&key, &column)?;
+                    ed.save()
+                });
+                match saved {
+                    Ok(()) => {
+                        if let Some(w) = watch.as_deref_mut() {
+                            w.saved();
+                        }
+                        worker.send(Job::Reopen { path });
+                    }
+                    Err(err) => app.status = format!("could not save: {err}"),
+                }
+            }
             Effect::Copy { text } => {
                 use std::io::Write;
                 let mut out = std::io::stdout();

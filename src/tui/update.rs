@@ -19,6 +19,8 @@ pub enum Effect {
     Save { criterion: Box<Criterion> },
     /// Explain one customer in every criterion.
     Explain { id: String },
+    /// Save a column's role in `[columns]` (`pii` adds to the list), then read the data again.
+    SetRole { key: String, column: String },
     /// Put text on the user's clipboard (OSC 52).
     Copy { text: String },
     /// Add, rename or delete a criterion: in the file (`old` is its name there) and in the engine.
@@ -189,6 +191,34 @@ fn palette(app: &mut App, cmd: &str) -> Vec<Effect> {
     vec![]
 }
 
+/// Enter: on Exclusivity, jump to the selected criterion's rules (in its own step).
+fn confirm(app: &mut App) -> Vec<Effect> {
+    if app.step == StepId::Exclusivity
+        && let Some(i) = app.current_criterion()
+    {
+        let step = app.criteria[i].criterion.step;
+        if let Some(s) = StepId::ALL
+            .into_iter()
+            .find(|s| s.criteria_step() == Some(step))
+        {
+            let k = app
+                .criteria_of(step)
+                .iter()
+                .position(|&x| x == i)
+                .unwrap_or(0);
+            app.step = s;
+            app.selected[s.index()] = k;
+            app.rule = 0;
+            app.edge = 0;
+            app.pane = Pane::Rules;
+            app.status = "the rules of this criterion: e edits one, K J reorder them".into();
+        }
+    } else if app.step == StepId::Classify {
+        return super::classify_update::accept(app);
+    }
+    vec![]
+}
+
 /// `y`: the selected customer's id (List) or the ids of the selected segment (segment pane).
 fn copy(app: &mut App) -> Vec<Effect> {
     let r = &app.ranking;
@@ -268,6 +298,28 @@ pub fn update(app: &mut App, msg: Message) -> Vec<Effect> {
         }
         Message::Reloaded(r) => {
             app.take_reload(*r);
+            vec![]
+        }
+        Message::Reopened(new) => {
+            // the data was read again (roles changed): keep where the user is and their settings
+            let keep = (
+                std::mem::take(&mut app.keymap),
+                app.width,
+                app.show_teach,
+                app.mask_pii,
+                app.step,
+                app.row,
+            );
+            *app = *new;
+            app.keymap = keep.0;
+            app.width = keep.1;
+            app.show_teach = keep.2;
+            app.mask_pii = keep.3;
+            app.step = keep.4;
+            app.row = keep
+                .5
+                .min(app.profiles.len().max(app.n_customers).saturating_sub(1));
+            app.status = "saved; the data was read again with the new roles".into();
             vec![]
         }
         Message::Notice(text) => {
@@ -463,7 +515,7 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
                 app.status = "x explains a customer: select one in step 1, List".into();
             }
         }
-        Confirm => {}
+        Confirm => return confirm(app),
         Edit | Rename | AddRule | DeleteRule | MoveRuleUp | MoveRuleDown | EditOtherwise
         | NewCriterion | RenameCriterion | DeleteCriterion => {}
         CrossTab => {

@@ -43,8 +43,8 @@ pub fn screen_actions(app: &App) -> Vec<Action> {
         StepId::List => v.extend([
             Up, Down, PageUp, PageDown, Top, Bottom, Search, Explain, Copy, MaskPii,
         ]),
-        StepId::Classify => v.extend([Up, Down, MaskPii]),
-        StepId::Exclusivity => v.extend([Left, Right]),
+        StepId::Classify => v.extend([Up, Down, Confirm, MaskPii]),
+        StepId::Exclusivity => v.extend([Left, Right, Confirm]),
         StepId::Valuation => v.extend([Left, Right, CrossTab, Edit]),
         _ => {
             v.extend([Left, Right]);
@@ -118,6 +118,8 @@ fn footer(app: &App, t: &Theme) -> Line<'static> {
         Action::Copy => "copy",
         Action::CrossTab => "cross-tab",
         Action::Explain => "explain",
+        Action::Confirm if app.step == StepId::Classify => "accept role",
+        Action::Confirm => "open rules",
         _ => "",
     };
     let mut seen = std::collections::HashSet::new();

@@ -26,6 +26,10 @@ pub enum Job {
     },
     /// Add, rename or delete a criterion.
     Restructure(StructEdit),
+    /// Open the workspace again from disk (its data settings changed).
+    Reopen {
+        path: std::path::PathBuf,
+    },
 }
 
 /// The engine side: owns the session and turns a job into a message.
@@ -58,6 +62,13 @@ impl Engine {
     pub fn handle(&mut self, job: Job) -> Message {
         match job {
             Job::Reload { ws } => self.reload(*ws),
+            Job::Reopen { path } => match super::prepare(&super::Source::Workspace(path)) {
+                Ok((app, engine)) => {
+                    *self = engine;
+                    Message::Reopened(Box::new(app))
+                }
+                Err(e) => Message::ReloadFailed(format!("{e:#}")),
+            },
             Job::Restructure(edit) => {
                 let mut ws = self.session.ws.clone();
                 edit.apply(&mut ws);
@@ -96,7 +107,10 @@ pub fn newest_only(jobs: Vec<Job>) -> Vec<Job> {
     let mut out = Vec::new();
     let mut run = Vec::new();
     for j in jobs {
-        if matches!(j, Job::Reload { .. } | Job::Restructure(_)) {
+        if matches!(
+            j,
+            Job::Reload { .. } | Job::Restructure(_) | Job::Reopen { .. }
+        ) {
             out.extend(newest_in_run(std::mem::take(&mut run)));
             out.push(j);
         } else {

@@ -340,3 +340,30 @@ fn tui_recovers_an_edit_typed_when_killed() {
         "the recovery file goes once the edit is applied"
     );
 }
+
+/// Classify: Enter saves the selected column's suggested role, and the data is read again.
+#[test]
+fn tui_classify_accepts_a_suggested_role_into_the_workspace() {
+    let d = demo_dir();
+    let ws = d.path().join("w/demo.strata.toml");
+    let text = std::fs::read_to_string(&ws).unwrap();
+    let pii_line = text
+        .lines()
+        .find(|l| l.starts_with("pii = "))
+        .unwrap()
+        .to_string();
+    std::fs::write(&ws, text.replace(&format!("{pii_line}\n"), "")).unwrap();
+    let mut t = Pty::spawn(&["open", &ws.to_string_lossy()], 120, 36);
+    t.wait_for("customers by value");
+    t.keys("2");
+    t.wait_for("suggested role");
+    t.keys("jj");
+    t.keys("\r");
+    t.wait_for("data was read again");
+    t.wait_for("✓ pii");
+    t.keys("q");
+    let (code, _) = t.finish();
+    assert_eq!(code, 0);
+    let after = std::fs::read_to_string(&ws).unwrap();
+    assert!(after.contains("pii = [\"email\"]"), "{after}");
+}

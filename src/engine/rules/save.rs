@@ -258,6 +258,27 @@ impl WorkspaceEditor {
         Ok(())
     }
 
+    /// Save a column's role in `[columns]`; `pii` adds the column to the list.
+    pub fn set_role(&mut self, key: &str, column: &str) -> Result<()> {
+        if key != "pii" {
+            return self.set(&["columns"], key, column);
+        }
+        let cols = self.table_mut(&["columns"])?;
+        match cols.get_mut("pii").and_then(|i| i.as_array_mut()) {
+            Some(arr) => {
+                if !arr.iter().any(|v| v.as_str() == Some(column)) {
+                    arr.push(column);
+                }
+            }
+            None => {
+                let mut arr = toml_edit::Array::new();
+                arr.push(column);
+                cols.insert("pii", value(arr));
+            }
+        }
+        Ok(())
+    }
+
     /// Remove `[criteria.NAME]`.
     pub fn remove_criterion(&mut self, name: &str) -> Result<()> {
         self.table_mut(&["criteria"])?.remove(name);

@@ -27,18 +27,31 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         .iter()
         .enumerate()
         .map(|(k, p)| {
-            let role = app
-                .suggestions
+            // roles of this table only (the orders' customer id may share the column's name)
+            let saved: Vec<&str> = app
+                .roles
                 .iter()
-                .find(|s| s.column == p.name)
-                .map(|s| format!("{} {:.0} %", s.role.as_str(), s.confidence * 100.0))
-                .unwrap_or_default();
+                .filter(|(k, c)| {
+                    *c == p.name && (k == "pii" || (k == "customer_id") != app.profiled_orders)
+                })
+                .map(|(k, _)| k.as_str())
+                .collect();
+            let role = if saved.is_empty() {
+                app.suggestions
+                    .iter()
+                    .find(|s| s.column == p.name)
+                    .map(|s| format!("{} {:.0} %?", s.role.as_str(), s.confidence * 100.0))
+                    .unwrap_or_default()
+            } else {
+                format!("✓ {}", saved.join(", "))
+            };
             let missing = if p.rows > 0 {
                 format!("{:.1} %", p.nulls as f64 * 100.0 / p.rows as f64)
             } else {
                 "–".into()
             };
-            let sample = if app.mask_pii && role.starts_with("personal") {
+            let sample = if app.mask_pii && (role.starts_with("personal") || saved.contains(&"pii"))
+            {
                 "•••".to_string()
             } else {
                 crate::engine::format::clip(
@@ -67,7 +80,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         col("type", 1),
         col("missing", 1),
         col("distinct", 2),
-        col("suggested role", 0),
+        col("role (✓ saved)", 0),
         col("sample values", 3),
     ];
     let table = fitted_table(cols, rows, table_area.width.saturating_sub(2), t.header).block(

@@ -1,0 +1,62 @@
+//! Classify's half of `update`: accepting a column's suggested role into the workspace.
+
+use super::app::App;
+use super::update::Effect;
+use crate::engine::data::roles::Role;
+
+/// The `[columns]` key a role is saved under, for the table the screen profiles.
+pub fn role_key(role: Role, orders_table: bool) -> Option<&'static str> {
+    Some(match role {
+        Role::CustomerId if orders_table => "order_customer_id",
+        Role::CustomerId => "customer_id",
+        Role::Pii => "pii",
+        Role::OrderId if orders_table => "order_id",
+        Role::OrderDate if orders_table => "order_date",
+        Role::Amount if orders_table => "amount",
+        Role::Quantity if orders_table => "quantity",
+        Role::UnitPrice if orders_table => "unit_price",
+        Role::Product if orders_table => "product",
+        Role::Category if orders_table => "category",
+        Role::Channel if orders_table => "channel",
+        Role::Discount if orders_table => "discount",
+        _ => return None,
+    })
+}
+
+/// Enter on Classify: save the selected column's suggested role to the workspace.
+pub fn accept(app: &mut App) -> Vec<Effect> {
+    let Some(p) = app.profiles.get(app.row) else {
+        return vec![];
+    };
+    let column = p.name.clone();
+    let Some(s) = app.suggestions.iter().find(|s| s.column == column) else {
+        app.status = format!("no role is suggested for {column}");
+        return vec![];
+    };
+    let Some(key) = role_key(s.role, app.profiled_orders) else {
+        app.status = match s.role.step_hint() {
+            Some(step) => format!(
+                "{column} looks like {}: use it in a {step} criterion (N adds one there)",
+                s.role.as_str()
+            ),
+            None => format!(
+                "{column} looks like {}; nothing to save for it",
+                s.role.as_str()
+            ),
+        };
+        return vec![];
+    };
+    if app.workspace.is_none() {
+        app.status = "the built-in demo has no workspace file: its roles are fixed".into();
+        return vec![];
+    }
+    if app.roles.iter().any(|(k, c)| k == key && *c == column) {
+        app.status = format!("{column} is already the workspace's {key}");
+        return vec![];
+    }
+    app.status = format!("saving {column} as {key}; the data is read again");
+    vec![Effect::SetRole {
+        key: key.to_string(),
+        column,
+    }]
+}
