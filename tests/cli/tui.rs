@@ -356,7 +356,7 @@ fn tui_classify_accepts_a_suggested_role_into_the_workspace() {
     let mut t = Pty::spawn(&["open", &ws.to_string_lossy()], 120, 36);
     t.wait_for("customers by value");
     t.keys("2");
-    t.wait_for("suggested role");
+    t.wait_for("role (✓ saved)");
     t.keys("jj");
     t.keys("\r");
     t.wait_for("data was read again");

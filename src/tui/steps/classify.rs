@@ -152,7 +152,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     if let Some(s) = app.suggestions.iter().find(|s| s.column == p.name) {
         lines.push(Line::from(Span::styled(
             format!(
-                "suggested: {} ({:.0} %) — {}; never applied without you",
+                "suggested: {} ({:.0} %) — {}; Enter saves it in the workspace",
                 s.role.as_str(),
                 s.confidence * 100.0,
                 s.reason
