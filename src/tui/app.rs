@@ -115,6 +115,57 @@ pub struct Ranking {
     pub total: f64,
     /// Cumulative value share at 1 %, 2 %, … 100 % of customers.
     pub curve: Vec<(f64, f64)>,
+    /// The value rank (0 = most valuable) of every row.
+    pub rank_of: Arc<Vec<u32>>,
+}
+
+/// The order of the List.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ListSort {
+    #[default]
+    ValueDown,
+    ValueUp,
+    CustomerId,
+}
+
+impl ListSort {
+    pub fn next(self) -> ListSort {
+        match self {
+            ListSort::ValueDown => ListSort::ValueUp,
+            ListSort::ValueUp => ListSort::CustomerId,
+            ListSort::CustomerId => ListSort::ValueDown,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ListSort::ValueDown => "by value, highest first",
+            ListSort::ValueUp => "by value, lowest first",
+            ListSort::CustomerId => "by customer id",
+        }
+    }
+}
+
+impl Ranking {
+    /// The row shown at position `k` of the List in `sort` order.
+    pub fn row_at(&self, sort: ListSort, k: usize) -> usize {
+        let n = self.order.len();
+        match sort {
+            ListSort::ValueDown => self.order[k],
+            ListSort::ValueUp => self.order[n - 1 - k],
+            ListSort::CustomerId => k,
+        }
+    }
+
+    /// Where row `i` is shown in `sort` order.
+    pub fn position_of(&self, sort: ListSort, i: usize) -> usize {
+        let n = self.order.len();
+        match sort {
+            ListSort::ValueDown => self.rank_of[i] as usize,
+            ListSort::ValueUp => n - 1 - self.rank_of[i] as usize,
+            ListSort::CustomerId => i,
+        }
+    }
 }
 
 impl Ranking {
@@ -142,7 +193,12 @@ impl Ranking {
                 )
             }));
         }
+        let mut rank_of = vec![0u32; n];
+        for (k, &i) in order.iter().enumerate() {
+            rank_of[i] = k as u32;
+        }
         Ranking {
+            rank_of: Arc::new(rank_of),
             ids: Arc::new(s.ids.clone()),
             value: Arc::new(s.value.clone()),
             order: Arc::new(order),
@@ -248,6 +304,7 @@ pub struct App {
     /// A criterion waiting for a second delete key.
     pub pending_delete: Option<usize>,
     pub pane: Pane,
+    pub list_sort: ListSort,
     /// The selected row of the segment table (when the segment pane has the focus).
     pub seg_row: usize,
     /// The `[columns]` roles of the workspace: (key, column); `pii` once per column.
@@ -335,6 +392,7 @@ impl App {
             },
             profiled_orders: s.ws.data.customers.is_none(),
             pane: Pane::Rules,
+            list_sort: ListSort::ValueDown,
             seg_row: 0,
         }
     }

@@ -113,6 +113,7 @@ pub const DEFAULTS: &[(&str, Action)] = &[
     ("c", Action::CrossTab),
     ("y", Action::Copy),
     ("tab", Action::NextPane),
+    ("s", Action::Sort),
 ];
 
 /// The user's keymap file: `keymap.toml` in the config directory (`$XDG_CONFIG_HOME/strata`,

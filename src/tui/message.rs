@@ -56,6 +56,7 @@ pub enum Action {
     CrossTab,
     Copy,
     NextPane,
+    Sort,
 }
 
 impl Action {
@@ -104,6 +105,7 @@ impl Action {
             Action::CrossTab => "cross-tab with the next criterion",
             Action::Copy => "copy id(s) to the clipboard (OSC 52)",
             Action::NextPane => "next pane",
+            Action::Sort => "sort: value ↓, value ↑, customer id",
         }
     }
 }

@@ -141,14 +141,11 @@ fn prompt_key(app: &mut App, msg: &Message) -> Option<Vec<Effect>> {
             return Some(match p {
                 Prompt::Search(id) => {
                     let r = &app.ranking;
-                    match r
-                        .order
-                        .iter()
-                        .position(|&i| r.ids.text_at(i).as_deref() == Some(id.trim()))
+                    match (0..r.ids.len()).find(|&i| r.ids.text_at(i).as_deref() == Some(id.trim()))
                     {
-                        Some(pos) => {
+                        Some(i) => {
                             app.step = StepId::List;
-                            app.row = pos;
+                            app.row = r.position_of(app.list_sort, i);
                         }
                         None => app.status = format!("no customer with id {}", id.trim()),
                     }
@@ -225,7 +222,7 @@ fn copy(app: &mut App) -> Vec<Effect> {
     if app.step == StepId::List && !r.order.is_empty() {
         let id = r
             .ids
-            .text_at(r.order[app.row.min(r.order.len() - 1)])
+            .text_at(r.row_at(app.list_sort, app.row.min(r.order.len() - 1)))
             .unwrap_or_default();
         app.status = format!("copied customer id {id}");
         return vec![Effect::Copy { text: id }];
@@ -508,7 +505,10 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
         Explain => {
             if app.step == StepId::List && app.n_customers > 0 {
                 let r = &app.ranking;
-                if let Some(id) = r.ids.text_at(r.order[app.row.min(r.order.len() - 1)]) {
+                if let Some(id) = r
+                    .ids
+                    .text_at(r.row_at(app.list_sort, app.row.min(r.order.len() - 1)))
+                {
                     return vec![Effect::Explain { id }];
                 }
             } else {
@@ -539,6 +539,17 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
             app.refresh_crosstab();
         }
         Copy => return copy(app),
+        Sort => {
+            if app.step == StepId::List && app.n_customers > 0 {
+                // keep the selected customer selected
+                let i = app
+                    .ranking
+                    .row_at(app.list_sort, app.row.min(app.n_customers - 1));
+                app.list_sort = app.list_sort.next();
+                app.row = app.ranking.position_of(app.list_sort, i);
+                app.status = format!("sorted {}", app.list_sort.label());
+            }
+        }
         NextPane => {
             if app.step.criteria_step().is_some() {
                 app.pane = match app.pane {

@@ -41,7 +41,7 @@ pub fn screen_actions(app: &App) -> Vec<Action> {
     let mut v = vec![Help, Teach, NextStep, PrevStep];
     match app.step {
         StepId::List => v.extend([
-            Up, Down, PageUp, PageDown, Top, Bottom, Search, Explain, Copy, MaskPii,
+            Up, Down, PageUp, PageDown, Top, Bottom, Search, Sort, Explain, Copy, MaskPii,
         ]),
         StepId::Classify => v.extend([Up, Down, Confirm, MaskPii]),
         StepId::Exclusivity => v.extend([Left, Right, Confirm]),
@@ -118,6 +118,7 @@ fn footer(app: &App, t: &Theme) -> Line<'static> {
         Action::Copy => "copy",
         Action::CrossTab => "cross-tab",
         Action::Explain => "explain",
+        Action::Sort => "sort",
         Action::Confirm if app.step == StepId::Classify => "accept role",
         Action::Confirm => "open rules",
         _ => "",

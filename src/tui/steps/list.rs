@@ -59,12 +59,14 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let (start, end) = visible_window(app.row, height, r.order.len());
     let rows: Vec<Row> = (start..end)
         .map(|k| {
-            let i = r.order[k];
+            let i = r.row_at(app.list_sort, k);
+            let rank = r.rank_of[i] as usize;
             let v = r.value[i].unwrap_or(0.0);
-            let cum = r.cumulative[k];
+            // the value held by this customer and everyone ranked above them
+            let cum = r.cumulative[rank];
             let share = if r.total != 0.0 { v / r.total } else { 0.0 };
             let row = Row::new(vec![
-                thousands(k as u64 + 1),
+                thousands(rank as u64 + 1),
                 safe(&r.ids.text_at(i).unwrap_or_default()),
                 amount(v),
                 percent(share),
@@ -90,7 +92,8 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     .header(Row::new(vec!["rank", "customer", "value", "share", "cumulative"]).style(t.header))
     .block(Block::bordered().border_style(t.border).title(Span::styled(
         format!(
-            " customers by value ({}/{}) ",
+            " customers {} ({}/{}) — s sorts ",
+            app.list_sort.label(),
             thousands(app.row as u64 + 1),
             thousands(r.order.len() as u64)
         ),
