@@ -60,3 +60,52 @@ pub fn accept(app: &mut App) -> Vec<Effect> {
         column,
     }]
 }
+
+/// The keys a column of the profiled table can take.
+pub fn allowed_keys(orders_table: bool) -> Vec<&'static str> {
+    if orders_table {
+        let mut v = vec!["order_customer_id"];
+        v.extend(crate::engine::rules::ORDER_ROLE_KEYS.iter().skip(1));
+        v.push("pii");
+        v
+    } else {
+        vec!["customer_id", "pii"]
+    }
+}
+
+/// Check a typed role key.
+pub fn check_key(text: &str, orders_table: bool) -> Result<String, super::edit::EditError> {
+    let k = text.trim();
+    let keys = allowed_keys(orders_table);
+    if keys.contains(&k) {
+        Ok(k.to_string())
+    } else {
+        Err(super::edit::EditError {
+            message: format!("one of: {}", keys.join(", ")),
+            pos: Some(1),
+        })
+    }
+}
+
+/// `e` on Classify: type the role of the selected column (to change a suggestion).
+pub fn choose(app: &mut App) -> Vec<Effect> {
+    let Some(p) = app.profiles.get(app.row) else {
+        return vec![];
+    };
+    if app.workspace.is_none() {
+        app.status = "the built-in demo has no workspace file: its roles are fixed".into();
+        return vec![];
+    }
+    let current = app
+        .suggestions
+        .iter()
+        .find(|s| s.column == p.name)
+        .and_then(|s| role_key(s.role, app.profiled_orders))
+        .unwrap_or_default();
+    app.prompt = Some(super::app::Prompt::Edit(super::edit::EditPrompt::new(
+        0,
+        super::edit::Target::Role,
+        current.to_string(),
+    )));
+    vec![]
+}

@@ -23,6 +23,8 @@ pub enum Target {
     CriterionName,
     /// The valuation minimums, as `2 %, 5 %`.
     Thresholds,
+    /// The `[columns]` role of the selected column in Classify.
+    Role,
 }
 
 /// A problem in the text being typed, at a 1-based character position when known.
@@ -106,6 +108,7 @@ impl EditPrompt {
             Target::Values(k) => format!("values of group \"{}\" (comma-separated)", seg(k)),
             Target::Otherwise => "label for customers no rule matches".into(),
             Target::CriterionName => "new name for this criterion".into(),
+            Target::Role => "role of the selected column ([columns] key, or pii)".into(),
             Target::Thresholds => {
                 "worth a campaign from: % of customers, % of value (either is enough)".into()
             }

@@ -94,6 +94,9 @@ pub fn edit_action(app: &mut App, a: Action) -> Option<Vec<Effect>> {
     ) {
         return Some(criterion_action(app, a));
     }
+    if a == Action::Edit && app.step == super::steps::StepId::Classify {
+        return Some(super::classify_update::choose(app));
+    }
     if a == Action::Edit && app.step == super::steps::StepId::Valuation {
         let v = &app.valuation;
         let pct = |x: f64| (x * 1e8).round() / 1e6;
@@ -226,6 +229,29 @@ pub fn edit_prompt_key(app: &mut App, msg: &Message) -> Option<Vec<Effect>> {
             app.prompt = None;
             return Some(vec![]);
         }
+        Message::Action(Action::Confirm) if p.target == Target::Role => {
+            let text = p.text.clone();
+            return Some(
+                match super::classify_update::check_key(&text, app.profiled_orders) {
+                    Ok(key) => {
+                        app.prompt = None;
+                        let column = app
+                            .profiles
+                            .get(app.row)
+                            .map(|p| p.name.clone())
+                            .unwrap_or_default();
+                        app.status = format!("saving {column} as {key}; the data is read again");
+                        vec![Effect::SetRole { key, column }]
+                    }
+                    Err(e) => {
+                        if let Some(Prompt::Edit(p)) = app.prompt.as_mut() {
+                            p.error = Some(e);
+                        }
+                        vec![]
+                    }
+                },
+            );
+        }
         Message::Action(Action::Confirm) if p.target == Target::Thresholds => {
             return Some(match edit::parse_thresholds(&p.text) {
                 Ok((customers, value)) => {
@@ -299,6 +325,8 @@ pub fn edit_prompt_key(app: &mut App, msg: &Message) -> Option<Vec<Effect>> {
         check_name(app, i, &text).err()
     } else if target == Target::Thresholds {
         edit::parse_thresholds(&text).err()
+    } else if target == Target::Role {
+        super::classify_update::check_key(&text, app.profiled_orders).err()
     } else {
         app.criteria
             .get(i)

@@ -34,6 +34,7 @@ fn target_parts(t: Target) -> (&'static str, usize) {
         Target::Otherwise => ("otherwise", 0),
         Target::CriterionName => ("criterion_name", 0),
         Target::Thresholds => ("thresholds", 0),
+        Target::Role => ("role", 0),
     }
 }
 
@@ -46,6 +47,7 @@ fn target_of(kind: &str, k: usize) -> Option<Target> {
         "otherwise" => Target::Otherwise,
         "criterion_name" => Target::CriterionName,
         "thresholds" => Target::Thresholds,
+        "role" => Target::Role,
         _ => return None,
     })
 }
@@ -95,7 +97,8 @@ pub fn offer(app: &mut App, workspace: &Path) {
         );
         return;
     };
-    let Some(target) = target_of(&r.target, r.index) else {
+    let Some(target) = target_of(&r.target, r.index).filter(|t| *t != Target::Role) else {
+        let _ = std::fs::remove_file(&p);
         return;
     };
     let Some(i) = app

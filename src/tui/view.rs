@@ -43,7 +43,7 @@ pub fn screen_actions(app: &App) -> Vec<Action> {
         StepId::List => v.extend([
             Up, Down, PageUp, PageDown, Top, Bottom, Search, Sort, Explain, Copy, MaskPii,
         ]),
-        StepId::Classify => v.extend([Up, Down, Confirm, MaskPii]),
+        StepId::Classify => v.extend([Up, Down, Confirm, Edit, MaskPii]),
         StepId::Exclusivity => v.extend([Left, Right, Confirm]),
         StepId::Valuation => v.extend([Left, Right, CrossTab, Edit]),
         _ => {
@@ -368,8 +368,15 @@ pub fn draw(f: &mut Frame, app: &App, t: &Theme) {
 /// The edit prompt over the bottom of the main view: the text with its cursor, a caret under the
 /// position of a problem and what the problem is, or that the text is valid.
 fn edit_box(f: &mut Frame, main: Rect, app: &App, p: &crate::tui::edit::EditPrompt, t: &Theme) {
-    let Some(view) = app.criteria.get(p.criterion) else {
-        return;
+    // thresholds and roles are edited even when there is no criterion yet
+    let placeholder;
+    let criterion = match app.criteria.get(p.criterion) {
+        Some(v) => &v.criterion,
+        None => {
+            placeholder =
+                crate::tui::edit::new_criterion(crate::engine::rules::Step::Demographic, &[]);
+            &placeholder
+        }
     };
     let h = 5.min(main.height);
     let r = Rect {
@@ -415,10 +422,15 @@ fn edit_box(f: &mut Frame, main: Rect, app: &App, p: &crate::tui::edit::EditProm
     };
     let owner = if p.target == crate::tui::edit::Target::Thresholds {
         "valuation".to_string()
+    } else if p.target == crate::tui::edit::Target::Role {
+        app.profiles
+            .get(app.row)
+            .map(|c| safe(&c.name))
+            .unwrap_or_default()
     } else {
-        safe(&view.criterion.name.value)
+        safe(&criterion.name.value)
     };
-    let title = format!(" {owner} · {} ", safe(&p.label(&view.criterion)));
+    let title = format!(" {owner} · {} ", safe(&p.label(criterion)));
     f.render_widget(Clear, r);
     f.render_widget(
         Paragraph::new(vec![text, caret, verdict]).block(

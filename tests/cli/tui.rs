@@ -361,9 +361,17 @@ fn tui_classify_accepts_a_suggested_role_into_the_workspace() {
     t.keys("\r");
     t.wait_for("data was read again");
     t.wait_for("✓ pii");
+    // change a role by typing it: checked as typed
+    t.keys("ke");
+    t.wait_for("role of the selected column");
+    t.keys(&"\x7f".repeat(30));
+    t.keys("pi");
+    t.wait_for("one of: customer_id, pii");
+    t.keys("i\r");
+    t.wait_for("data was read again");
     t.keys("q");
     let (code, _) = t.finish();
     assert_eq!(code, 0);
     let after = std::fs::read_to_string(&ws).unwrap();
-    assert!(after.contains("pii = [\"email\"]"), "{after}");
+    assert!(after.contains("pii = [\"email\", \"name\"]"), "{after}");
 }
