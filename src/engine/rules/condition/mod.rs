@@ -1,6 +1,7 @@
 //! Conditions: the safe SQL subset of SPEC §4.2, parsed by sqlparser into strata's own tree.
 
 mod convert;
+pub mod print;
 
 use convert::Conv;
 
@@ -282,6 +283,163 @@ impl Expr {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The same tree with every source position set to 0.
+    fn strip(e: &Expr) -> Expr {
+        let b = |x: &Expr| Box::new(strip(x));
+        match e {
+            Expr::Column { name, .. } => Expr::Column {
+                name: name.clone(),
+                pos: 0,
+            },
+            Expr::Func { f, args, .. } => Expr::Func {
+                f: *f,
+                args: args.iter().map(strip).collect(),
+                pos: 0,
+            },
+            Expr::Not(x) => Expr::Not(b(x)),
+            Expr::Neg(x) => Expr::Neg(b(x)),
+            Expr::Binary { op, l, r } => Expr::Binary {
+                op: *op,
+                l: b(l),
+                r: b(r),
+            },
+            Expr::Between { e, lo, hi, negated } => Expr::Between {
+                e: b(e),
+                lo: b(lo),
+                hi: b(hi),
+                negated: *negated,
+            },
+            Expr::InList { e, list, negated } => Expr::InList {
+                e: b(e),
+                list: list.iter().map(strip).collect(),
+                negated: *negated,
+            },
+            Expr::Like {
+                e,
+                pattern,
+                negated,
+                ci,
+            } => Expr::Like {
+                e: b(e),
+                pattern: pattern.clone(),
+                negated: *negated,
+                ci: *ci,
+            },
+            Expr::IsNull { e, negated } => Expr::IsNull {
+                e: b(e),
+                negated: *negated,
+            },
+            other => other.clone(),
+        }
+    }
+
+    fn leaf() -> impl Strategy<Value = Expr> {
+        prop_oneof![
+            Just(Expr::Null),
+            any::<bool>().prop_map(Expr::Bool),
+            (0i64..1_000_000).prop_map(Expr::Int),
+            (0.0f64..1e6).prop_map(Expr::Float),
+            "[ -~äöü'\"%_]{0,8}".prop_map(Expr::Text),
+            (-20000i32..40000).prop_map(Expr::Date),
+            "[a-zA-Z_][ a-zA-Z0-9_$()\"]{0,10}".prop_map(|name| Expr::Column { name, pos: 0 }),
+        ]
+    }
+
+    fn tree() -> impl Strategy<Value = Expr> {
+        leaf().prop_recursive(4, 24, 3, |inner| {
+            let bx = |e: Expr| Box::new(e);
+            prop_oneof![
+                inner.clone().prop_map(move |x| Expr::Not(bx(x))),
+                // a minus on a literal number folds into the literal, so only on other things
+                inner
+                    .clone()
+                    .prop_filter("not a number", |x| !matches!(
+                        x,
+                        Expr::Int(_) | Expr::Float(_)
+                    ))
+                    .prop_map(move |x| Expr::Neg(bx(x))),
+                (inner.clone(), inner.clone(), 0usize..13).prop_map(move |(l, r, k)| {
+                    use BinOp::*;
+                    let op = [And, Or, Eq, Ne, Lt, Le, Gt, Ge, Add, Sub, Mul, Div, Mod][k];
+                    Expr::Binary {
+                        op,
+                        l: bx(l),
+                        r: bx(r),
+                    }
+                }),
+                (inner.clone(), inner.clone(), inner.clone(), any::<bool>()).prop_map(
+                    move |(e, lo, hi, negated)| Expr::Between {
+                        e: bx(e),
+                        lo: bx(lo),
+                        hi: bx(hi),
+                        negated
+                    }
+                ),
+                (
+                    inner.clone(),
+                    prop::collection::vec(inner.clone(), 1..4),
+                    any::<bool>()
+                )
+                    .prop_map(move |(e, list, negated)| Expr::InList {
+                        e: bx(e),
+                        list,
+                        negated
+                    }),
+                (inner.clone(), "[ -~]{0,6}", any::<bool>(), any::<bool>()).prop_map(
+                    move |(e, pattern, negated, ci)| Expr::Like {
+                        e: bx(e),
+                        pattern,
+                        negated,
+                        ci
+                    }
+                ),
+                (inner.clone(), any::<bool>())
+                    .prop_map(move |(e, negated)| Expr::IsNull { e: bx(e), negated }),
+                (inner.clone(), 0usize..9).prop_map(|(a, k)| {
+                    let f = [
+                        Func::Lower,
+                        Func::Upper,
+                        Func::Length,
+                        Func::Trim,
+                        Func::Abs,
+                        Func::Round,
+                        Func::Year,
+                        Func::Month,
+                        Func::Day,
+                    ][k];
+                    Expr::Func {
+                        f,
+                        args: vec![a],
+                        pos: 0,
+                    }
+                }),
+                (inner.clone(), 0i64..6).prop_map(|(a, d)| Expr::Func {
+                    f: Func::Round,
+                    args: vec![a, Expr::Int(d)],
+                    pos: 0
+                }),
+                prop::collection::vec(inner, 1..4).prop_map(|args| Expr::Func {
+                    f: Func::Coalesce,
+                    args,
+                    pos: 0
+                }),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+        /// parse(print(e)) == e for any tree the subset can express.
+        #[test]
+        fn print_then_parse_gives_the_same_tree(e in tree()) {
+            let text = print::to_text(&e);
+            let back = parse_condition(&text)
+                .unwrap_or_else(|err| panic!("{text}: {err}"));
+            prop_assert_eq!(strip(&back), strip(&e), "{}", text);
+        }
+    }
 
     fn col(n: &str, pos: usize) -> Box<Expr> {
         Box::new(Expr::Column {
