@@ -419,6 +419,11 @@ impl App {
 
     /// Take rules rebuilt by the engine: every criterion, scores, valuation, ranking.
     pub fn take_reload(&mut self, r: Reloaded) {
+        let old_names: Vec<String> = self
+            .criteria
+            .iter()
+            .map(|c| c.criterion.name.value.clone())
+            .collect();
         self.next_generation += 1;
         self.generation = vec![self.next_generation; r.criteria.len()];
         self.criteria = r.criteria;
@@ -431,8 +436,27 @@ impl App {
         self.undo.clear();
         self.redo.clear();
         self.pending_delete = None;
-        if matches!(self.prompt, Some(Prompt::Edit(_))) {
-            self.prompt = None;
+        // an edit being typed stays open when its criterion is still there (it may have moved)
+        let editing = match &self.prompt {
+            Some(Prompt::Edit(p)) => Some((p.criterion, p.target)),
+            _ => None,
+        };
+        if let Some((old_index, target)) = editing {
+            let name = old_names.get(old_index).cloned();
+            let now = name.and_then(|n| {
+                self.criteria
+                    .iter()
+                    .position(|c| c.criterion.name.value == n)
+            });
+            match (now, &mut self.prompt) {
+                (Some(i), Some(Prompt::Edit(p))) => p.criterion = i,
+                _ if target == super::edit::Target::Thresholds
+                    || target == super::edit::Target::Role => {}
+                _ => {
+                    self.prompt = None;
+                    self.status = "the criterion being edited is gone from the workspace; the edit was dropped".into();
+                }
+            }
         }
         if let Some(name) = self.focus.take()
             && let Some(i) = self

@@ -559,3 +559,22 @@ fn the_list_sorts_and_keeps_the_selected_customer() {
     act(&mut app, Action::Sort);
     assert_eq!(app.list_sort, super::app::ListSort::ValueDown);
 }
+
+#[test]
+fn an_edit_being_typed_survives_a_reload_of_the_workspace() {
+    use super::app::Prompt;
+    let (mut app, mut engine) = demo();
+    act(&mut app, Action::Step6);
+    act(&mut app, Action::Edit);
+    typ(&mut app, " AND orders > 1");
+    // someone else deletes the first criterion: everything moves up one place
+    let m = engine.handle(Job::Restructure(super::edit::StructEdit::Delete {
+        index: 0,
+    }));
+    update(&mut app, m);
+    let Some(Prompt::Edit(p)) = &app.prompt else {
+        panic!("the edit was dropped")
+    };
+    assert_eq!(app.criteria[p.criterion].criterion.name.value, "lifecycle");
+    assert!(p.text.ends_with(" AND orders > 1"));
+}

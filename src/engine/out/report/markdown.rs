@@ -167,19 +167,7 @@ pub fn write(s: &Session, audits: &[TableAudit]) -> String {
         ));
         out.push_str("### Valuation\n\n");
         let has_cost = r.valuation.iter().any(|v| v.cost.is_some());
-        let mut header = vec![
-            "segment",
-            "customers",
-            "share",
-            "value",
-            "share of value",
-            "cum. value",
-            "per customer",
-        ];
-        if has_cost {
-            header.extend(["cost", "profit"]);
-        }
-        header.push("worth marketing");
+        let header = super::valuation_header(has_cost);
         let rows: Vec<Vec<String>> = r
             .valuation
             .iter()

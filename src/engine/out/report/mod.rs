@@ -100,6 +100,24 @@ pub fn pareto_curve(s: &Session) -> Vec<(f64, f64)> {
     out
 }
 
+/// The columns of a valuation table (cost and profit only when a cost is set).
+pub fn valuation_header(has_cost: bool) -> Vec<&'static str> {
+    let mut h = vec![
+        "segment",
+        "customers",
+        "share",
+        "value",
+        "share of value",
+        "cum. value",
+        "per customer",
+    ];
+    if has_cost {
+        h.extend(["cost", "profit"]);
+    }
+    h.push("worth marketing");
+    h
+}
+
 /// `2025-01-01` for a day number since 1970-01-01.
 pub fn day_text(days: i32) -> String {
     (crate::engine::data::infer::epoch() + chrono::Duration::days(days as i64))
