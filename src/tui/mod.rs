@@ -10,6 +10,7 @@ pub mod keymap;
 pub mod message;
 pub mod recovery;
 pub mod steps;
+pub mod structure;
 #[cfg(test)]
 mod tests;
 pub mod theme;
