@@ -119,6 +119,14 @@ pub struct Ranking {
     pub rank_of: Arc<Vec<u32>>,
 }
 
+/// Transitions of every criterion between two dates (step 9).
+#[derive(Debug, Clone)]
+pub struct TransitionView {
+    pub from: chrono::NaiveDate,
+    pub to: chrono::NaiveDate,
+    pub criteria: Vec<crate::engine::eval::transitions::Transition>,
+}
+
 /// The order of the List.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ListSort {
@@ -313,6 +321,10 @@ pub struct App {
     pub profiled_orders: bool,
     /// What the recovery file holds now (None: no file).
     pub recovery_written: Option<super::recovery::Record>,
+    /// Valuation: transitions between two dates.
+    pub transitions: Option<TransitionView>,
+    /// The evaluation date (days since 1970-01-01), for the transitions' default dates.
+    pub as_of: Option<i32>,
     /// Valuation: the cross-tab of the selected criterion with another one.
     pub crosstab: Option<(usize, crate::engine::eval::valuation::CrossTab)>,
 }
@@ -379,6 +391,8 @@ impl App {
             focus: None,
             pending_delete: None,
             crosstab: None,
+            transitions: None,
+            as_of: s.as_of,
             recovery_written: None,
             roles: {
                 let c = &s.ws.columns;

@@ -6,7 +6,9 @@ use crate::engine::rules::condition::parse_condition;
 use crate::engine::rules::parse::criteria::default_bin_labels;
 use crate::engine::rules::{Criterion, MapValue, Rule, Segment, Spanned};
 
-pub use super::structure::{StructEdit, check_criterion_name, new_criterion, parse_thresholds};
+pub use super::structure::{
+    StructEdit, check_criterion_name, new_criterion, parse_dates, parse_thresholds,
+};
 
 /// The part of a criterion a prompt edits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +29,8 @@ pub enum Target {
     Thresholds,
     /// The `[columns]` role of the selected column in Classify.
     Role,
+    /// Two dates for the transitions view, `2024-01-01, 2025-01-01`.
+    Dates,
 }
 
 /// A problem in the text being typed, at a 1-based character position when known.
@@ -111,6 +115,7 @@ impl EditPrompt {
             Target::Otherwise => "label for customers no rule matches".into(),
             Target::CriterionName => "new name for this criterion".into(),
             Target::Role => "role of the selected column ([columns] key, or pii)".into(),
+            Target::Dates => "transitions between two dates: from, to (YYYY-MM-DD)".into(),
             Target::Thresholds => {
                 "worth a campaign from: % of customers, % of value (either is enough)".into()
             }

@@ -229,6 +229,19 @@ pub fn edit_prompt_key(app: &mut App, msg: &Message) -> Option<Vec<Effect>> {
             app.prompt = None;
             return Some(vec![]);
         }
+        Message::Action(Action::Confirm) if p.target == Target::Dates => {
+            return Some(match edit::parse_dates(&p.text) {
+                Ok((from, to)) => {
+                    app.prompt = None;
+                    app.status = format!("computing moves from {from} to {to}…");
+                    vec![Effect::Transitions { from, to }]
+                }
+                Err(e) => {
+                    p.error = Some(e);
+                    vec![]
+                }
+            });
+        }
         Message::Action(Action::Confirm) if p.target == Target::Role => {
             let text = p.text.clone();
             return Some(
@@ -325,6 +338,8 @@ pub fn edit_prompt_key(app: &mut App, msg: &Message) -> Option<Vec<Effect>> {
         check_name(app, i, &text).err()
     } else if target == Target::Thresholds {
         edit::parse_thresholds(&text).err()
+    } else if target == Target::Dates {
+        edit::parse_dates(&text).err()
     } else if target == Target::Role {
         super::classify_update::check_key(&text, app.profiled_orders).err()
     } else {

@@ -114,6 +114,7 @@ pub const DEFAULTS: &[(&str, Action)] = &[
     ("y", Action::Copy),
     ("tab", Action::NextPane),
     ("s", Action::Sort),
+    ("T", Action::Transitions),
 ];
 
 /// The user's keymap file: `keymap.toml` in the config directory (`$XDG_CONFIG_HOME/strata`,

@@ -57,6 +57,7 @@ pub enum Action {
     Copy,
     NextPane,
     Sort,
+    Transitions,
 }
 
 impl Action {
@@ -106,6 +107,7 @@ impl Action {
             Action::Copy => "copy id(s) to the clipboard (OSC 52)",
             Action::NextPane => "next pane",
             Action::Sort => "sort: value ↓, value ↑, customer id",
+            Action::Transitions => "moves between two dates",
         }
     }
 }
@@ -135,6 +137,8 @@ pub enum Message {
     ReloadFailed(String),
     /// The workspace opened again from disk (its data settings changed).
     Reopened(Box<super::app::App>),
+    /// Segment transitions between two dates, or why they could not be computed.
+    Transitions(Result<Box<super::app::TransitionView>, String>),
     /// Something to tell the user in the status line.
     Notice(String),
 }

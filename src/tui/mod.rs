@@ -13,6 +13,8 @@ pub mod steps;
 pub mod structure;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_more;
 pub mod theme;
 pub mod update;
 pub mod view;
@@ -65,7 +67,14 @@ pub fn prepare(source: &Source) -> Result<(App, Engine)> {
                 None,
                 "built-in demo (edits stay in memory)".into(),
             );
-            Ok((app, Engine::new(s)))
+            let mut engine = Engine::new(s);
+            // the demo has no files: keep its tables for the transitions view
+            engine.tables = Some(Tables {
+                customers: Some(c),
+                orders: Some(o),
+                joins: vec![],
+            });
+            Ok((app, engine))
         }
         Source::Workspace(p) => {
             let ws = load_workspace(p)?;
@@ -154,6 +163,7 @@ fn apply(app: &mut App, effects: Vec<Effect>, worker: &Worker, mut watch: Option
                     Err(err) => app.status = format!("could not save: {err}"),
                 }
             }
+            Effect::Transitions { from, to } => worker.send(Job::Transitions { from, to }),
             Effect::Copy { text } => {
                 use std::io::Write;
                 let mut out = std::io::stdout();

@@ -35,6 +35,7 @@ fn target_parts(t: Target) -> (&'static str, usize) {
         Target::CriterionName => ("criterion_name", 0),
         Target::Thresholds => ("thresholds", 0),
         Target::Role => ("role", 0),
+        Target::Dates => ("dates", 0),
     }
 }
 
@@ -97,7 +98,9 @@ pub fn offer(app: &mut App, workspace: &Path) {
         );
         return;
     };
-    let Some(target) = target_of(&r.target, r.index).filter(|t| *t != Target::Role) else {
+    let Some(target) =
+        target_of(&r.target, r.index).filter(|t| !matches!(t, Target::Role | Target::Dates))
+    else {
         let _ = std::fs::remove_file(&p);
         return;
     };

@@ -95,6 +95,36 @@ pub fn check_criterion_name(name: &str, others: &[String]) -> Result<(), EditErr
     Ok(())
 }
 
+/// `2024-01-01, 2025-01-01`: two dates, the first before the second.
+pub fn parse_dates(text: &str) -> Result<(chrono::NaiveDate, chrono::NaiveDate), EditError> {
+    let parts: Vec<&str> = text.split(',').collect();
+    if parts.len() != 2 {
+        return fail(
+            "write two dates: from, to (e.g. 2024-01-01, 2025-01-01)",
+            None,
+        );
+    }
+    let mut out = Vec::new();
+    let mut pos = 1;
+    for p in &parts {
+        let at = pos + p.len() - p.trim_start().len();
+        pos += p.chars().count() + 1;
+        match chrono::NaiveDate::parse_from_str(p.trim(), "%Y-%m-%d") {
+            Ok(d) => out.push(d),
+            Err(_) => {
+                return fail(
+                    format!("\"{}\" is not a date like 2025-01-31", p.trim()),
+                    Some(at),
+                );
+            }
+        }
+    }
+    if out[0] >= out[1] {
+        return fail("the first date must come before the second", None);
+    }
+    Ok((out[0], out[1]))
+}
+
 /// `2 %, 5 %` (or `2, 5`): the two valuation minimums, as shares.
 pub fn parse_thresholds(text: &str) -> Result<(f64, f64), EditError> {
     let parts: Vec<&str> = text.split(',').collect();

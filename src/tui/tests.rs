@@ -12,16 +12,16 @@ use super::worker::{Engine, Job, newest_only};
 use super::{Source, prepare, view};
 use crate::engine::rules::Rule;
 
-fn demo() -> (App, Engine) {
+pub(super) fn demo() -> (App, Engine) {
     prepare(&Source::Demo).unwrap()
 }
 
-fn act(app: &mut App, a: Action) -> Vec<Effect> {
+pub(super) fn act(app: &mut App, a: Action) -> Vec<Effect> {
     update(app, Message::Action(a))
 }
 
 /// Run the effects' jobs on the engine at once, feeding the results back.
-fn settle(app: &mut App, engine: &mut Engine, effects: Vec<Effect>) {
+pub(super) fn settle(app: &mut App, engine: &mut Engine, effects: Vec<Effect>) {
     for e in effects {
         let job = match e {
             Effect::Recompute {
@@ -41,13 +41,13 @@ fn settle(app: &mut App, engine: &mut Engine, effects: Vec<Effect>) {
     }
 }
 
-fn screen(app: &App, w: u16, h: u16) -> String {
+pub(super) fn screen(app: &App, w: u16, h: u16) -> String {
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
     t.draw(|f| view::draw(f, app, &Theme::mono())).unwrap();
     t.backend().to_string()
 }
 
-fn edges(app: &App, i: usize) -> Vec<f64> {
+pub(super) fn edges(app: &App, i: usize) -> Vec<f64> {
     match &app.criteria[i].criterion.rule {
         Rule::Bins { edges, .. } => edges.clone(),
         _ => panic!("not bins"),
@@ -272,13 +272,13 @@ fn explanation_scrolls_and_closes() {
     assert!(app.explain.is_none());
 }
 
-fn typ(app: &mut App, text: &str) {
+pub(super) fn typ(app: &mut App, text: &str) {
     for c in text.chars() {
         update(app, Message::Char(c));
     }
 }
 
-fn counts(app: &App, i: usize) -> Vec<(String, usize)> {
+pub(super) fn counts(app: &App, i: usize) -> Vec<(String, usize)> {
     app.criteria[i]
         .result
         .valuation
@@ -459,122 +459,4 @@ fn criteria_are_added_renamed_and_deleted() {
             .iter()
             .any(|c| c.criterion.name.value == "benefits sought")
     );
-}
-
-#[test]
-fn valuation_cross_tab_and_thresholds() {
-    let (mut app, mut engine) = demo();
-    act(&mut app, Action::Step9);
-    act(&mut app, Action::CrossTab);
-    let (other, x) = app.crosstab.clone().expect("a cross-tab");
-    assert_eq!(other, 1);
-    let cells: usize = x.customers.iter().flatten().sum();
-    assert_eq!(cells, app.n_customers, "every customer in exactly one cell");
-    insta::assert_snapshot!("crosstab_120x40", screen(&app, 120, 40));
-    // the next criterion, then, after the last one, closed
-    for _ in 0..app.criteria.len() - 2 {
-        act(&mut app, Action::CrossTab);
-        assert!(app.crosstab.is_some());
-    }
-    act(&mut app, Action::CrossTab);
-    assert!(app.crosstab.is_none());
-    // thresholds: 50 % of customers or 50 % of value, else not worth it
-    act(&mut app, Action::Edit);
-    for _ in 0..20 {
-        update(&mut app, Message::Backspace);
-    }
-    typ(&mut app, "50, x");
-    let Some(super::app::Prompt::Edit(p)) = &app.prompt else {
-        panic!()
-    };
-    assert_eq!(p.error.as_ref().unwrap().pos, Some(5));
-    update(&mut app, Message::Backspace);
-    typ(&mut app, "50 %");
-    let fx = act(&mut app, Action::Confirm);
-    settle(&mut app, &mut engine, fx);
-    assert_eq!(app.valuation.min_value_share, 0.5);
-    assert!(
-        app.criteria[0]
-            .result
-            .valuation
-            .iter()
-            .any(|v| !v.worth_marketing)
-    );
-}
-
-#[test]
-fn tab_moves_to_the_segment_table_and_y_copies_its_ids() {
-    let (mut app, _) = demo();
-    act(&mut app, Action::Step3);
-    let fx = act(&mut app, Action::Copy);
-    assert!(fx.is_empty(), "the rules pane has nothing to copy");
-    act(&mut app, Action::NextPane);
-    act(&mut app, Action::Down);
-    assert_eq!(app.seg_row, 1);
-    let i = app.current_criterion().unwrap();
-    let row = app.criteria[i].result.valuation[1].clone();
-    let fx = act(&mut app, Action::Copy);
-    let Some(Effect::Copy { text }) = fx.first() else {
-        panic!("no copy")
-    };
-    assert_eq!(text.lines().count(), row.customers);
-    assert!(app.status.contains(&row.name), "{}", app.status);
-    act(&mut app, Action::Step1);
-    let fx = act(&mut app, Action::Copy);
-    assert!(matches!(fx.first(), Some(Effect::Copy { text }) if !text.is_empty()));
-}
-
-#[test]
-fn the_list_sorts_and_keeps_the_selected_customer() {
-    let (mut app, _) = demo();
-    act(&mut app, Action::PageDown);
-    let r = app.ranking.clone();
-    let who = r.row_at(app.list_sort, app.row);
-    act(&mut app, Action::Sort);
-    assert_eq!(app.list_sort, super::app::ListSort::ValueUp);
-    assert_eq!(
-        r.row_at(app.list_sort, app.row),
-        who,
-        "still the same customer"
-    );
-    let first = r.row_at(app.list_sort, 0);
-    let last = r.row_at(app.list_sort, app.n_customers - 1);
-    assert!(r.value[first].unwrap_or(0.0) <= r.value[last].unwrap_or(0.0));
-    act(&mut app, Action::Sort);
-    assert_eq!(app.list_sort, super::app::ListSort::CustomerId);
-    assert_eq!(
-        r.ids.text_at(r.row_at(app.list_sort, 0)).as_deref(),
-        Some("1")
-    );
-    assert_eq!(r.row_at(app.list_sort, app.row), who);
-    assert!(screen(&app, 100, 30).contains("by customer id"));
-    // search finds a customer in any order
-    act(&mut app, Action::Search);
-    typ(&mut app, "17");
-    act(&mut app, Action::Confirm);
-    assert_eq!(
-        r.ids.text_at(r.row_at(app.list_sort, app.row)).as_deref(),
-        Some("17")
-    );
-    act(&mut app, Action::Sort);
-    assert_eq!(app.list_sort, super::app::ListSort::ValueDown);
-}
-
-#[test]
-fn an_edit_being_typed_survives_a_reload_of_the_workspace() {
-    use super::app::Prompt;
-    let (mut app, mut engine) = demo();
-    act(&mut app, Action::Step6);
-    act(&mut app, Action::Edit);
-    typ(&mut app, " AND orders > 1");
-    // someone else deletes the first criterion: everything moves up one place
-    let m = engine.handle(Job::Restructure(super::edit::StructEdit::Delete {
-        index: 0,
-    }));
-    update(&mut app, m);
-    let Some(Prompt::Edit(p)) = &app.prompt else {
-        panic!("the edit was dropped")
-    };
-    assert_eq!(app.criteria[p.criterion].criterion.name.value, "lifecycle");
-    assert!(p.text.ends_with(" AND orders > 1"));
 }

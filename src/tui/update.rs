@@ -21,6 +21,11 @@ pub enum Effect {
     Explain { id: String },
     /// Save a column's role in `[columns]` (`pii` adds to the list), then read the data again.
     SetRole { key: String, column: String },
+    /// Compute segment transitions between two dates (on the worker).
+    Transitions {
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    },
     /// Put text on the user's clipboard (OSC 52).
     Copy { text: String },
     /// Add, rename or delete a criterion: in the file (`old` is its name there) and in the engine.
@@ -319,6 +324,17 @@ pub fn update(app: &mut App, msg: Message) -> Vec<Effect> {
             app.status = "saved; the data was read again with the new roles".into();
             vec![]
         }
+        Message::Transitions(r) => {
+            match r {
+                Ok(t) => {
+                    app.status = format!("moves from {} to {}", t.from, t.to);
+                    app.crosstab = None;
+                    app.transitions = Some(*t);
+                }
+                Err(e) => app.status = format!("no transitions: {e}"),
+            }
+            vec![]
+        }
         Message::Notice(text) => {
             app.status = text;
             vec![]
@@ -539,6 +555,22 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
             app.refresh_crosstab();
         }
         Copy => return copy(app),
+        Transitions => {
+            if app.step != StepId::Valuation {
+                app.status = "transitions are in step 9, Valuation".into();
+            } else if app.transitions.take().is_none() {
+                let d = |x: i32| crate::engine::out::report::day_text(x);
+                let text = app
+                    .as_of
+                    .map(|a| format!("{}, {}", d(a - 365), d(a)))
+                    .unwrap_or_default();
+                app.prompt = Some(Prompt::Edit(super::edit::EditPrompt::new(
+                    0,
+                    super::edit::Target::Dates,
+                    text,
+                )));
+            }
+        }
         Sort => {
             if app.step == StepId::List && app.n_customers > 0 {
                 // keep the selected customer selected

@@ -45,7 +45,7 @@ pub fn screen_actions(app: &App) -> Vec<Action> {
         ]),
         StepId::Classify => v.extend([Up, Down, Confirm, Edit, MaskPii]),
         StepId::Exclusivity => v.extend([Left, Right, Confirm]),
-        StepId::Valuation => v.extend([Left, Right, CrossTab, Edit]),
+        StepId::Valuation => v.extend([Left, Right, CrossTab, Transitions, Edit]),
         _ => {
             v.extend([Left, Right]);
             if app.current_criterion().is_some() {
@@ -119,6 +119,7 @@ fn footer(app: &App, t: &Theme) -> Line<'static> {
         Action::CrossTab => "cross-tab",
         Action::Explain => "explain",
         Action::Sort => "sort",
+        Action::Transitions => "moves",
         Action::Confirm if app.step == StepId::Classify => "accept role",
         Action::Confirm => "open rules",
         _ => "",
@@ -420,9 +421,10 @@ fn edit_box(f: &mut Frame, main: Rect, app: &App, p: &crate::tui::edit::EditProm
             Line::from(Span::styled("✓ valid — Enter applies and saves", t.good)),
         ),
     };
-    let owner = if p.target == crate::tui::edit::Target::Thresholds {
+    use crate::tui::edit::Target;
+    let owner = if matches!(p.target, Target::Thresholds | Target::Dates) {
         "valuation".to_string()
-    } else if p.target == crate::tui::edit::Target::Role {
+    } else if p.target == Target::Role {
         app.profiles
             .get(app.row)
             .map(|c| safe(&c.name))

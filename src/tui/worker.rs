@@ -30,6 +30,11 @@ pub enum Job {
     Reopen {
         path: std::path::PathBuf,
     },
+    /// Segment transitions between two dates.
+    Transitions {
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    },
 }
 
 /// The engine side: owns the session and turns a job into a message.
@@ -37,6 +42,8 @@ pub struct Engine {
     pub session: Session,
     /// Column histograms, kept until the rules are replaced as a whole (purchase fields may change).
     pub histograms: HistogramCache,
+    /// The tables themselves when they have no file (the built-in demo), for transitions.
+    pub tables: Option<crate::engine::eval::session::Tables>,
 }
 
 impl Engine {
@@ -44,6 +51,7 @@ impl Engine {
         Engine {
             session,
             histograms: HistogramCache::default(),
+            tables: None,
         }
     }
 }
@@ -62,6 +70,18 @@ impl Engine {
     pub fn handle(&mut self, job: Job) -> Message {
         match job {
             Job::Reload { ws } => self.reload(*ws),
+            Job::Transitions { from, to } => {
+                use crate::engine::eval::transitions::{compare, compare_tables};
+                let ws = &self.session.ws;
+                let r = match &self.tables {
+                    Some(t) => compare_tables(ws, t, from, to),
+                    None => compare(ws, from, to),
+                };
+                Message::Transitions(
+                    r.map(|criteria| Box::new(super::app::TransitionView { from, to, criteria }))
+                        .map_err(|e| e.to_string().lines().next().unwrap_or_default().to_string()),
+                )
+            }
             Job::Reopen { path } => match super::prepare(&super::Source::Workspace(path)) {
                 Ok((app, engine)) => {
                     *self = engine;

@@ -30,11 +30,28 @@ pub struct Transition {
 /// cross the two assignments of every criterion.
 pub fn compare(ws: &Workspace, a: NaiveDate, b: NaiveDate) -> Result<Vec<Transition>> {
     if ws.data.orders.is_none() {
-        return Err(EngineError::Invalid(
-            "compare needs orders: without them segments do not change with the date".into(),
-        ));
+        return Err(no_orders());
     }
     let t = Tables::load(ws, Some(&[]))?;
+    compare_tables(ws, &t, a, b)
+}
+
+fn no_orders() -> EngineError {
+    EngineError::Invalid(
+        "transitions need orders: without them segments do not change with the date".into(),
+    )
+}
+
+/// The same over tables already in memory.
+pub fn compare_tables(
+    ws: &Workspace,
+    t: &Tables,
+    a: NaiveDate,
+    b: NaiveDate,
+) -> Result<Vec<Transition>> {
+    if ws.data.orders.is_none() || t.orders.is_none() {
+        return Err(no_orders());
+    }
     let at = |d: NaiveDate| -> Result<Session> {
         let mut w = ws.clone();
         w.data.as_of = Some(Spanned::bare(d));

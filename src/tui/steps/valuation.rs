@@ -35,9 +35,16 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         return;
     };
     let c = &app.criteria[sel];
-    let cross_h = match &app.crosstab {
-        Some((_, x)) => (x.rows.len() as u16 + 4).min(area.height / 2),
-        None => 0,
+    let moves = app.transitions.as_ref().and_then(|tv| {
+        tv.criteria
+            .iter()
+            .find(|t| t.criterion == c.criterion.name.value)
+            .map(|t| (tv, t))
+    });
+    let cross_h = match (&app.crosstab, &moves) {
+        (_, Some((_, t))) => (t.from.len() as u16 + 5).min(area.height / 2),
+        (Some((_, x)), None) => (x.rows.len() as u16 + 4).min(area.height / 2),
+        (None, None) => 0,
     };
     let [head, table_area, cross_area] = Layout::vertical([
         Constraint::Length(2),
@@ -52,7 +59,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
                 Span::styled(format!("{} ", safe(&c.criterion.name.value)), t.accent),
                 Span::styled(
                     format!(
-                        "({})  ← → other criteria · c cross-tab",
+                        "({})  ← → other criteria · c cross-tab · T moves over time",
                         c.criterion.step.as_str()
                     ),
                     t.dim,
@@ -126,11 +133,52 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         ),
         table_area,
     );
-    if let Some((other, x)) = &app.crosstab
+    if let Some((tv, tr)) = moves {
+        draw_moves(f, cross_area, tv, tr, t);
+    } else if let Some((other, x)) = &app.crosstab
         && cross_h > 0
     {
         draw_crosstab(f, cross_area, app, *other, x, t);
     }
+}
+
+/// Who moved where between two dates: customers per (from, to) cell.
+fn draw_moves(
+    f: &mut Frame,
+    area: Rect,
+    tv: &crate::tui::app::TransitionView,
+    tr: &crate::engine::eval::transitions::Transition,
+    t: &Theme,
+) {
+    let rows: Vec<(Vec<String>, ratatui::style::Style)> = tr
+        .from
+        .iter()
+        .enumerate()
+        .map(|(r, name)| {
+            let mut cells = vec![safe(name)];
+            cells.extend((0..tr.to.len()).map(|c| match tr.customers[r][c] {
+                0 => "·".to_string(),
+                n => thousands(n as u64),
+            }));
+            (cells, t.text)
+        })
+        .collect();
+    let cols: Vec<Col> = std::iter::once(Col::new(format!("{} ↓ {} →", tv.from, tv.to), 0))
+        .chain(tr.to.iter().map(|c| Col::new(safe(c), 1)))
+        .collect();
+    let table = fitted_table(cols, rows, area.width.saturating_sub(2), t.header);
+    f.render_widget(
+        table.block(Block::bordered().border_style(t.accent).title(Span::styled(
+            format!(
+                " moves: {} of {} customers changed segment ({}) — T closes ",
+                thousands(tr.moved as u64),
+                thousands(tr.total as u64),
+                percent(tr.moved as f64 / tr.total.max(1) as f64)
+            ),
+            t.header,
+        ))),
+        area,
+    );
 }
 
 /// Customers and share of value in every cell of this criterion × another.
