@@ -101,6 +101,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "out".into());
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    remove_stale_temporaries(&dir, &name);
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
@@ -116,6 +117,29 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result.map_err(fail)
+}
+
+/// Temporary files of earlier writes of `name` whose process is gone (killed mid-write, e.g. by
+/// Ctrl-C): removed, so that nothing half-written stays beside the output.
+fn remove_stale_temporaries(dir: &Path, name: &str) {
+    let prefix = format!(".{name}.");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file = e.file_name().to_string_lossy().to_string();
+        let Some(pid) = file
+            .strip_prefix(&prefix)
+            .and_then(|r| r.strip_suffix(".tmp"))
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let alive = pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists();
+        if !alive {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 /// A workspace document open for editing; every change keeps comments and order.
@@ -392,6 +416,21 @@ mod tests {
             .map(|c| c.name.value.as_str())
             .collect();
         assert_eq!(names, vec!["life", "age", "fresh"]);
+    }
+
+    #[test]
+    fn half_written_temporaries_of_dead_processes_are_cleared() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("m.csv");
+        // a process id that cannot be running (above the kernel's maximum)
+        let stale = dir.path().join(".m.csv.4294967.tmp");
+        std::fs::write(&stale, "half a fi").unwrap();
+        let other = dir.path().join(".n.csv.4294967.tmp");
+        std::fs::write(&other, "not ours").unwrap();
+        write_atomic(&p, b"whole").unwrap();
+        assert!(!stale.exists());
+        assert!(other.exists(), "another output's temporary is left alone");
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "whole");
     }
 
     #[test]
