@@ -343,9 +343,7 @@ impl App {
         workspace: Option<PathBuf>,
         title: String,
     ) -> App {
-        let criteria: Vec<CriterionView> = (0..s.ws.criteria.len())
-            .map(|i| CriterionView::build(s, i))
-            .collect();
+        let r = Reloaded::build(s);
         App {
             step: StepId::List,
             keymap: Keymap::default(),
@@ -360,19 +358,15 @@ impl App {
             title,
             workspace,
             n_customers: s.base.len,
-            pareto: s.pareto.clone(),
-            ranking: Ranking::build(s),
+            pareto: r.pareto,
+            ranking: r.ranking,
             profiles,
             suggestions,
-            scores: s.scores.clone(),
-            rfm_method: format!(
-                "{}, {} bins",
-                s.ws.purchase_history.rfm_method.as_str(),
-                s.ws.purchase_history.rfm_bins
-            ),
-            valuation: s.ws.valuation.clone(),
-            generation: vec![0; criteria.len()],
-            criteria,
+            scores: r.scores,
+            rfm_method: r.rfm_method,
+            valuation: r.valuation,
+            generation: vec![0; r.criteria.len()],
+            criteria: r.criteria,
             next_generation: 1,
             selected: [0; 9],
             row: 0,
