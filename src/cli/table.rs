@@ -71,17 +71,7 @@ pub fn render(header: &[&str], align: &[Align], rows: &[Vec<String>], max: usize
 
 /// Control characters (terminal escapes included) shown as visible text, never sent to the terminal.
 pub fn sanitize(s: &str) -> String {
-    if !s.chars().any(char::is_control) {
-        return s.to_string();
-    }
-    s.chars()
-        .map(|c| match c {
-            '\n' => "⏎".to_string(),
-            '\t' => "⇥".to_string(),
-            c if c.is_control() => format!("\\x{:02x}", c as u32),
-            c => c.to_string(),
-        })
-        .collect()
+    crate::engine::format::visible(s)
 }
 
 #[cfg(test)]

@@ -55,6 +55,24 @@ pub fn plain_number(x: f64) -> String {
     }
 }
 
+/// Text from data, safe to print on a terminal: control characters (escape sequences included),
+/// bidi overrides and zero-width characters are shown as visible escapes, newlines as ⏎.
+pub fn visible(s: &str) -> String {
+    let hidden = |c: char| matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}');
+    if !s.chars().any(|c| c.is_control() || hidden(c)) {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| match c {
+            '\n' => "⏎".to_string(),
+            '\t' => "⇥".to_string(),
+            c if c.is_control() => format!("\\x{:02x}", c as u32),
+            c if hidden(c) => format!("\\u{{{:04x}}}", c as u32),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
 /// At most `max` characters, with an ellipsis when cut.
 pub fn clip(s: &str, max: usize) -> String {
     if s.chars().count() <= max {

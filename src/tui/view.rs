@@ -18,21 +18,7 @@ pub const TEACH_MIN_W: u16 = 110;
 /// Text from data, safe to put on a terminal: control characters (escape sequences included),
 /// bidi overrides and zero-width characters are shown as visible escapes.
 pub fn safe(s: &str) -> String {
-    if !s.chars().any(|c| c.is_control() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')) {
-        return s.to_string();
-    }
-    s.chars()
-        .map(|c| match c {
-            '\n' => "⏎".to_string(),
-            '\t' => "⇥".to_string(),
-            c if c.is_control() => format!("\\x{:02x}", c as u32),
-            '\u{200b}'..='\u{200f}'
-            | '\u{202a}'..='\u{202e}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{feff}' => format!("\\u{{{:04x}}}", c as u32),
-            c => c.to_string(),
-        })
-        .collect()
+    crate::engine::format::visible(s)
 }
 
 /// The keys that work on the current screen, for the footer and the help.

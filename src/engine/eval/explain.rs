@@ -137,18 +137,7 @@ pub fn score_positions(s: &Session, row: usize) -> Vec<ScorePosition> {
 pub fn explain_text(s: &Session, id: &str) -> Result<String> {
     let ex = explain(s, id)?;
     let row = find_customer(s, id).unwrap_or(0);
-    // control characters (a terminal escape in the data) are shown, never sent to the terminal
-    let clean = |t: &str| -> String {
-        t.chars()
-            .map(|c| {
-                if c.is_control() {
-                    format!("\\x{:02x}", c as u32)
-                } else {
-                    c.to_string()
-                }
-            })
-            .collect()
-    };
+    let clean = crate::engine::format::visible;
     let mut out = format!("customer {}\n", clean(id));
     for c in &ex {
         out.push_str(&format!(
