@@ -252,24 +252,14 @@ pub fn explain(s: &Session, id: &str) -> Result<Vec<CriterionExplain>> {
     for (c, r) in s.ws.criteria.iter().zip(&s.results) {
         let mut rules = Vec::new();
         match &c.rule {
-            Rule::Bins {
-                column,
-                edges,
-                labels,
-            } => {
+            Rule::Bins { column, edges, .. } => {
                 let x = s.base.get(column).and_then(|v| v.f64_at(row));
-                for (k, l) in labels.iter().enumerate() {
-                    let lo = if k == 0 { None } else { Some(edges[k - 1]) };
+                for (k, (l, text)) in c.rule.texts().into_iter().enumerate() {
+                    let lo = k.checked_sub(1).map(|i| edges[i]);
                     let hi = edges.get(k).copied();
-                    let text = match (lo, hi) {
-                        (None, Some(h)) => format!("{} < {h}", column.value),
-                        (Some(lo), Some(h)) => format!("{lo} <= {} < {h}", column.value),
-                        (Some(lo), None) => format!("{} >= {lo}", column.value),
-                        (None, None) => "TRUE".into(),
-                    };
                     let result = x.map(|x| lo.is_none_or(|l| x >= l) && hi.is_none_or(|h| x < h));
                     rules.push(RuleTrial {
-                        segment: l.clone(),
+                        segment: l,
                         rule: text,
                         result,
                         values: vec![shown(s, column, row)],
@@ -277,21 +267,13 @@ pub fn explain(s: &Session, id: &str) -> Result<Vec<CriterionExplain>> {
                     });
                 }
             }
-            Rule::Map { column, groups } => {
-                for (k, (l, vals)) in groups.iter().enumerate() {
-                    let text = format!(
-                        "{} IN ({})",
-                        column.value,
-                        vals.iter()
-                            .map(|v| format!("'{v}'"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    );
+            Rule::Map { column, .. } => {
+                for (k, (l, text)) in c.rule.texts().into_iter().enumerate() {
                     // a value belongs to one group at most, so the assignment says which group matched
                     let is_null = s.base.get(column).is_none_or(|v| v.is_null(row));
                     let result = (!is_null).then(|| r.assignment.label[row] as usize == k);
                     rules.push(RuleTrial {
-                        segment: l.clone(),
+                        segment: l,
                         rule: text,
                         result,
                         values: vec![shown(s, column, row)],

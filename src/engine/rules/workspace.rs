@@ -277,6 +277,45 @@ pub enum Rule {
 }
 
 impl Rule {
+    /// Each rule as people read it, in rule order: (segment, what puts a customer in it), e.g.
+    /// `("adult", "25 ≤ age < 40")`, `("nordic", "country in Denmark, Sweden")`.
+    pub fn texts(&self) -> Vec<(String, String)> {
+        let num = crate::engine::format::plain_number;
+        match self {
+            Rule::Bins {
+                column,
+                edges,
+                labels,
+            } => labels
+                .iter()
+                .enumerate()
+                .map(|(k, l)| {
+                    let lo = k.checked_sub(1).and_then(|i| edges.get(i));
+                    let cond = match (lo, edges.get(k)) {
+                        (None, Some(h)) => format!("{} < {}", column.value, num(*h)),
+                        (Some(l), Some(h)) => {
+                            format!("{} ≤ {} < {}", num(*l), column.value, num(*h))
+                        }
+                        (Some(l), None) => format!("{} ≥ {}", column.value, num(*l)),
+                        (None, None) => format!("{} is not missing", column.value),
+                    };
+                    (l.clone(), cond)
+                })
+                .collect(),
+            Rule::Map { column, groups } => groups
+                .iter()
+                .map(|(g, vals)| {
+                    let v: Vec<String> = vals.iter().map(|v| v.to_string()).collect();
+                    (g.clone(), format!("{} in {}", column.value, v.join(", ")))
+                })
+                .collect(),
+            Rule::Segments(segs) => segs
+                .iter()
+                .map(|s| (s.name.value.clone(), s.when.value.clone()))
+                .collect(),
+        }
+    }
+
     /// The segment labels the rules can produce, in rule order (without `otherwise`).
     pub fn labels(&self) -> Vec<String> {
         match self {

@@ -1,6 +1,6 @@
 //! The report as one self-contained HTML page (no network): tables, inline SVG charts, print styles.
 
-use super::{distribution, pareto_curve, rule_rows, svg};
+use super::{distribution, pareto_curve, svg};
 use crate::engine::data::audit::{Severity, TableAudit};
 use crate::engine::eval::session::Session;
 use crate::engine::format::{amount, percent, thousands};
@@ -125,7 +125,9 @@ pub fn write(s: &Session, audits: &[TableAudit]) -> String {
             esc(&c.name.value),
             esc(&c.step.as_str().replace('_', " "))
         ));
-        let rows: Vec<(Vec<(String, bool)>, &str)> = rule_rows(c)
+        let rows: Vec<(Vec<(String, bool)>, &str)> = c
+            .rule
+            .texts()
             .into_iter()
             .map(|(seg, cond)| {
                 (

@@ -1,6 +1,6 @@
 //! The report as Markdown: tables, and charts drawn with Unicode blocks.
 
-use super::{distribution, pareto_curve, rule_rows};
+use super::{distribution, pareto_curve};
 use crate::engine::data::audit::{Severity, TableAudit};
 use crate::engine::eval::session::Session;
 use crate::engine::format::{amount, percent, plain_number, thousands};
@@ -120,7 +120,9 @@ pub fn write(s: &Session, audits: &[TableAudit]) -> String {
             c.step.as_str().replace('_', " ")
         ));
         out.push_str("### Rules\n\n");
-        let rules: Vec<Vec<String>> = rule_rows(c)
+        let rules: Vec<Vec<String>> = c
+            .rule
+            .texts()
             .into_iter()
             .map(|(seg, cond)| vec![md(&seg), format!("`{}`", cond.replace('`', "'"))])
             .collect();

@@ -27,45 +27,6 @@ impl Format {
     }
 }
 
-/// The rule of a criterion as written, one line per rule: (segment, what puts a customer in it).
-pub fn rule_rows(c: &Criterion) -> Vec<(String, String)> {
-    let num = |x: f64| crate::engine::format::plain_number(x);
-    match &c.rule {
-        Rule::Bins {
-            column,
-            edges,
-            labels,
-        } => labels
-            .iter()
-            .enumerate()
-            .map(|(k, l)| {
-                let lo = k.checked_sub(1).and_then(|i| edges.get(i));
-                let hi = edges.get(k);
-                let cond = match (lo, hi) {
-                    (None, Some(h)) => format!("{} < {}", column.value, num(*h)),
-                    (Some(l), Some(h)) => {
-                        format!("{} ≤ {} < {}", num(*l), column.value, num(*h))
-                    }
-                    (Some(l), None) => format!("{} ≥ {}", column.value, num(*l)),
-                    (None, None) => format!("{} is not missing", column.value),
-                };
-                (l.clone(), cond)
-            })
-            .collect(),
-        Rule::Map { column, groups } => groups
-            .iter()
-            .map(|(g, vals)| {
-                let v: Vec<String> = vals.iter().map(|v| v.to_string()).collect();
-                (g.clone(), format!("{} in {}", column.value, v.join(", ")))
-            })
-            .collect(),
-        Rule::Segments(segs) => segs
-            .iter()
-            .map(|s| (s.name.value.clone(), s.when.value.clone()))
-            .collect(),
-    }
-}
-
 /// A histogram of a bins criterion's column with its cut points: (bins, cuts, column).
 pub type Distribution = (Vec<(f64, f64, usize)>, Vec<f64>, String);
 
