@@ -121,6 +121,33 @@ pub fn key_message(app: &App, key: &event::KeyEvent) -> Option<Message> {
     app.keymap.action(key).map(Message::Action)
 }
 
+/// Change the workspace file (read fresh, so edits made elsewhere are kept, then written
+/// atomically), and tell the watcher it was us. True when saved, or when there is no file (the
+/// built-in demo); false with the reason in the status line.
+fn edit_file(
+    app: &mut App,
+    watch: &mut Option<&mut Watch>,
+    change: impl FnOnce(&mut WorkspaceEditor) -> crate::engine::Result<()>,
+) -> bool {
+    let Some(path) = &app.workspace else {
+        return true;
+    };
+    let saved = WorkspaceEditor::open(path).and_then(|mut ed| {
+        change(&mut ed)?;
+        ed.save()
+    });
+    if let Some(w) = watch.as_deref_mut() {
+        w.saved();
+    }
+    match saved {
+        Ok(()) => true,
+        Err(err) => {
+            app.status = format!("could not save: {err}");
+            false
+        }
+    }
+}
+
 /// Run effects: jobs to the worker, edits to the workspace file.
 fn apply(app: &mut App, effects: Vec<Effect>, worker: &Worker, mut watch: Option<&mut Watch>) {
     // the text of an edit being typed is kept beside the workspace until it is applied or dropped
@@ -145,24 +172,6 @@ fn apply(app: &mut App, effects: Vec<Effect>, worker: &Worker, mut watch: Option
                 criterion: *criterion,
             }),
             Effect::Explain { id } => worker.send(Job::Explain { id }),
-            Effect::SetRole { key, column } => {
-                let Some(path) = app.workspace.clone() else {
-                    continue;
-                };
-                let saved = WorkspaceEditor::open(&path).and_then(|mut ed| {
-                    ed.set_role(&key, &column)?;
-                    ed.save()
-                });
-                match saved {
-                    Ok(()) => {
-                        if let Some(w) = watch.as_deref_mut() {
-                            w.saved();
-                        }
-                        worker.send(Job::Reopen { path });
-                    }
-                    Err(err) => app.status = format!("could not save: {err}"),
-                }
-            }
             Effect::Transitions { from, to } => worker.send(Job::Transitions { from, to }),
             Effect::Copy { text } => {
                 use std::io::Write;
@@ -170,45 +179,31 @@ fn apply(app: &mut App, effects: Vec<Effect>, worker: &Worker, mut watch: Option
                 let _ = out.write_all(clipboard::osc52(&text).as_bytes());
                 let _ = out.flush();
             }
-            Effect::Restructure { edit, old } => {
-                if let Some(path) = &app.workspace {
-                    let saved = WorkspaceEditor::open(path).and_then(|mut ed| {
-                        match (&edit, &old) {
-                            (edit::StructEdit::Add(c), _) => ed.set_criterion_rule(c)?,
-                            (edit::StructEdit::Rename { name, .. }, Some(o)) => {
-                                ed.rename_criterion(o, name)?
-                            }
-                            (edit::StructEdit::Delete { .. }, Some(o)) => ed.remove_criterion(o)?,
-                            (edit::StructEdit::Thresholds { customers, value }, _) => {
-                                ed.set(&["valuation"], "min_customer_share", *customers)?;
-                                ed.set(&["valuation"], "min_value_share", *value)?;
-                            }
-                            _ => {}
-                        }
-                        ed.save()
-                    });
-                    if let Err(err) = saved {
-                        app.status = format!("could not save: {err}");
-                        continue;
-                    }
-                    if let Some(w) = watch.as_deref_mut() {
-                        w.saved();
-                    }
-                }
-                worker.send(Job::Restructure(edit));
-            }
             Effect::Save { criterion } => {
-                if let Some(path) = &app.workspace {
-                    let saved = WorkspaceEditor::open(path).and_then(|mut ed| {
-                        ed.set_criterion_rule(&criterion)?;
-                        ed.save()
-                    });
-                    if let Err(err) = saved {
-                        app.status = format!("could not save: {err}");
+                edit_file(app, &mut watch, |ed| ed.set_criterion_rule(&criterion));
+            }
+            Effect::SetRole { key, column } => {
+                if let Some(path) = app.workspace.clone()
+                    && edit_file(app, &mut watch, |ed| ed.set_role(&key, &column))
+                {
+                    worker.send(Job::Reopen { path });
+                }
+            }
+            Effect::Restructure { edit, old } => {
+                let saved = edit_file(app, &mut watch, |ed| match (&edit, &old) {
+                    (edit::StructEdit::Add(c), _) => ed.set_criterion_rule(c),
+                    (edit::StructEdit::Rename { name, .. }, Some(o)) => {
+                        ed.rename_criterion(o, name)
                     }
-                    if let Some(w) = watch.as_deref_mut() {
-                        w.saved();
+                    (edit::StructEdit::Delete { .. }, Some(o)) => ed.remove_criterion(o),
+                    (edit::StructEdit::Thresholds { customers, value }, _) => {
+                        ed.set(&["valuation"], "min_customer_share", *customers)?;
+                        ed.set(&["valuation"], "min_value_share", *value)
                     }
+                    _ => Ok(()),
+                });
+                if saved {
+                    worker.send(Job::Restructure(edit));
                 }
             }
         }
