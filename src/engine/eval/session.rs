@@ -340,6 +340,20 @@ impl Session {
         }
     }
 
+    /// Every column of the orders table with its type (empty without orders).
+    pub fn order_types(&self) -> HashMap<String, super::frame::DType> {
+        self.orders
+            .as_ref()
+            .map(|o| {
+                o.frame
+                    .names
+                    .iter()
+                    .filter_map(|n| o.frame.dtype_of(n).map(|t| (n.clone(), t)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// Take new rules — criteria, purchase-history settings, valuation — from a workspace whose
     /// data settings are the same (edited in the wizard or in another editor). Everything is
     /// evaluated again; counts before are kept per criterion name. On an error the session is

@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use polars::prelude::DataFrame;
 
-use crate::engine::error::{EngineError, Result};
-use crate::engine::eval::frame::{DType, Frame};
+use crate::engine::error::Result;
+use crate::engine::eval::frame::DType;
 use crate::engine::eval::session::{Session, Tables};
 use crate::engine::rules::Workspace;
 
@@ -43,17 +43,6 @@ impl SqlSchema {
                 .map(|n| n.to_string())
                 .collect()
         };
-        let orders = match orders {
-            Some(df) => {
-                let f = Frame::from_df(df, None)
-                    .map_err(|e| EngineError::Invalid(format!("orders: {e}")))?;
-                f.names
-                    .iter()
-                    .filter_map(|n| f.dtype_of(n).map(|t| (n.clone(), t)))
-                    .collect()
-            }
-            None => HashMap::new(),
-        };
         Ok(SqlSchema {
             base: s
                 .base
@@ -61,7 +50,7 @@ impl SqlSchema {
                 .iter()
                 .filter_map(|n| s.base.dtype_of(n).map(|t| (n.clone(), t)))
                 .collect(),
-            orders,
+            orders: s.order_types(),
             customer_cols: customers.map(names).unwrap_or_default(),
             join_cols: joins.iter().map(names).collect(),
         })
