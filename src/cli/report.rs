@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 use clap::Args;
 
-use crate::engine::data::audit::audit_workspace;
+use crate::engine::data::audit::audit_workspace_tables;
 use crate::engine::eval::session::Session;
 use crate::engine::out::membership::refuse_inputs;
 use crate::engine::out::report::{Format, report};
@@ -30,8 +30,13 @@ pub fn run(a: ReportArgs) -> Result<ExitCode> {
         );
     };
     let ws = load_workspace(&a.workspace)?;
-    let audits = audit_workspace(&ws)?;
-    let s = Session::open_reading(ws, Some(&[]))?;
+    // each file is read once: audited, then evaluated
+    let (audits, mut frames): (Vec<_>, std::collections::VecDeque<_>) =
+        audit_workspace_tables(&ws)?.into_iter().unzip();
+    let customers = ws.data.customers.as_ref().and_then(|_| frames.pop_front());
+    let orders = ws.data.orders.as_ref().and_then(|_| frames.pop_front());
+    let joins: Vec<_> = frames.into_iter().collect();
+    let s = Session::from_frames(ws, customers.as_ref(), orders.as_ref(), &joins)?;
     refuse_inputs(&s, &a.out)?;
     let text = report(&s, &audits, format);
     write_atomic(&a.out, text.as_bytes())?;

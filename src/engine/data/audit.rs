@@ -431,6 +431,17 @@ fn duplicate_rows(df: &DataFrame) -> usize {
 pub fn audit_workspace(
     ws: &crate::engine::rules::Workspace,
 ) -> crate::engine::Result<Vec<TableAudit>> {
+    Ok(audit_workspace_tables(ws)?
+        .into_iter()
+        .map(|(a, _)| a)
+        .collect())
+}
+
+/// The same, keeping each table as loaded (every column), in the order customers, orders,
+/// joined tables, so a caller that also evaluates the workspace reads the files only once.
+pub fn audit_workspace_tables(
+    ws: &crate::engine::rules::Workspace,
+) -> crate::engine::Result<Vec<(TableAudit, polars::prelude::DataFrame)>> {
     let base = ws.base_dir();
     let col =
         |s: &Option<crate::engine::rules::Spanned<String>>| s.as_ref().map(|x| x.value.clone());
@@ -448,7 +459,7 @@ pub fn audit_workspace(
             dates,
             ..Default::default()
         };
-        out.push(audit_table(&t, Some(roles)));
+        out.push((audit_table(&t, Some(roles)), t.df));
     }
     if let Some(f) = &ws.data.orders {
         let t = super::load_table(&f.resolve(&base), &f.options, None)?;
@@ -461,7 +472,7 @@ pub fn audit_workspace(
             unit_price: col(&ws.columns.unit_price),
             is_orders: true,
         };
-        out.push(audit_table(&t, Some(roles)));
+        out.push((audit_table(&t, Some(roles)), t.df));
     }
     for j in &ws.data.joins {
         let t = super::load_table(&j.file.resolve(&base), &j.file.options, None)?;
@@ -469,7 +480,7 @@ pub fn audit_workspace(
             customer_id: Some(j.key.value.clone()),
             ..Default::default()
         };
-        out.push(audit_table(&t, Some(roles)));
+        out.push((audit_table(&t, Some(roles)), t.df));
     }
     Ok(out)
 }
