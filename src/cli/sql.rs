@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 use clap::Args;
 
+use crate::engine::out::membership::refuse_workspace_files;
 use crate::engine::out::sql::{Dialect, SqlOptions, SqlSchema, generate};
 use crate::engine::rules::parse::load_workspace;
 use crate::engine::rules::save::write_atomic;
@@ -50,6 +51,9 @@ pub fn run(a: SqlArgs) -> Result<ExitCode> {
         tables.insert(k.trim().to_string(), v.trim().to_string());
     }
     let ws = load_workspace(&a.workspace)?;
+    if let Some(p) = &a.out {
+        refuse_workspace_files(&ws, p)?;
+    }
     let schema = SqlSchema::load(&ws)?;
     let opt = SqlOptions {
         dialect: a.dialect,
@@ -58,23 +62,8 @@ pub fn run(a: SqlArgs) -> Result<ExitCode> {
     };
     let text = generate(&ws, &schema, &opt)?;
     match &a.out {
-        Some(p) => {
-            if ws.input_files().iter().any(|f| same_file(f, p)) {
-                bail!(
-                    "{} is one of the workspace's input files; choose another output path",
-                    p.display()
-                );
-            }
-            write_atomic(p, text.as_bytes())?;
-        }
+        Some(p) => write_atomic(p, text.as_bytes())?,
         None => print!("{text}"),
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => false,
-    }
 }

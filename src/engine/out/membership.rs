@@ -92,14 +92,19 @@ pub fn write_frame(df: &mut DataFrame, path: &Path) -> Result<()> {
 
 /// An output path must never be one of the workspace's inputs (or the workspace itself).
 pub fn refuse_inputs(s: &Session, path: &Path) -> Result<()> {
+    refuse_workspace_files(&s.ws, path)
+}
+
+/// The same check, before anything is loaded.
+pub fn refuse_workspace_files(ws: &crate::engine::rules::Workspace, path: &Path) -> Result<()> {
     let canon = |p: &Path| std::fs::canonicalize(p).ok();
     let target = canon(path);
-    let mut inputs = s.ws.input_files();
-    inputs.push(s.ws.file.clone());
+    let mut inputs = ws.input_files();
+    inputs.push(ws.file.clone());
     for i in inputs {
         if target.is_some() && canon(&i) == target {
             return Err(EngineError::Invalid(format!(
-                "refusing to write {}: it is one of the workspace's own files",
+                "refusing to write {}: it is one of the workspace's own files (its input files or the workspace); choose another output path",
                 path.display()
             )));
         }

@@ -92,6 +92,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         path: path.to_path_buf(),
         message: e.to_string(),
     };
+    // a device, pipe or socket (`-o /dev/stdout`, `-o /dev/null`, a FIFO) is written to, never
+    // renamed over: replacing it with a file would break it for everyone
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        return std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .and_then(|mut f| f.write_all(bytes))
+            .map_err(fail);
+    }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -416,6 +425,17 @@ mod tests {
             .map(|c| c.name.value.as_str())
             .collect();
         assert_eq!(names, vec!["life", "age", "fresh"]);
+    }
+
+    #[test]
+    fn special_files_are_written_to_not_replaced() {
+        let null = Path::new("/dev/null");
+        if !null.exists() {
+            return;
+        }
+        write_atomic(null, b"gone").unwrap();
+        let m = std::fs::metadata(null).unwrap();
+        assert!(!m.is_file(), "/dev/null must stay a device");
     }
 
     #[test]
