@@ -84,9 +84,14 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         col("sample values", 3),
     ];
     let table = fitted_table(cols, rows, table_area.width.saturating_sub(2), t.header).block(
-        Block::bordered()
-            .border_style(t.border)
-            .title(Span::styled(" columns of the customer table ", t.header)),
+        Block::bordered().border_style(t.border).title(Span::styled(
+            if app.profiled_orders {
+                " columns of the orders table "
+            } else {
+                " columns of the customer table "
+            },
+            t.header,
+        )),
     );
     f.render_widget(table, table_area);
     let Some(p) = app.profiles.get(sel) else {
