@@ -229,127 +229,100 @@ pub fn edit_prompt_key(app: &mut App, msg: &Message) -> Option<Vec<Effect>> {
             app.prompt = None;
             return Some(vec![]);
         }
-        Message::Action(Action::Confirm) if p.target == Target::Dates => {
-            return Some(match edit::parse_dates(&p.text) {
-                Ok((from, to)) => {
-                    app.prompt = None;
-                    app.status = format!("computing moves from {from} to {to}…");
-                    vec![Effect::Transitions { from, to }]
-                }
-                Err(e) => {
-                    p.error = Some(e);
-                    vec![]
-                }
-            });
-        }
-        Message::Action(Action::Confirm) if p.target == Target::Role => {
-            let text = p.text.clone();
-            return Some(
-                match super::classify_update::check_key(&text, app.profiled_orders) {
-                    Ok(key) => {
-                        app.prompt = None;
-                        let column = app
-                            .profiles
-                            .get(app.row)
-                            .map(|p| p.name.clone())
-                            .unwrap_or_default();
-                        app.status = format!("saving {column} as {key}; the data is read again");
-                        vec![Effect::SetRole { key, column }]
-                    }
-                    Err(e) => {
-                        if let Some(Prompt::Edit(p)) = app.prompt.as_mut() {
-                            p.error = Some(e);
-                        }
-                        vec![]
-                    }
-                },
-            );
-        }
-        Message::Action(Action::Confirm) if p.target == Target::Thresholds => {
-            return Some(match edit::parse_thresholds(&p.text) {
-                Ok((customers, value)) => {
-                    app.prompt = None;
-                    vec![Effect::Restructure {
-                        edit: edit::StructEdit::Thresholds { customers, value },
-                        old: None,
-                    }]
-                }
-                Err(e) => {
-                    p.error = Some(e);
-                    vec![]
-                }
-            });
-        }
-        Message::Action(Action::Confirm) if p.target == Target::CriterionName => {
-            let (i, text) = (p.criterion, p.text.trim().to_string());
-            return Some(match check_name(app, i, &text) {
-                Ok(()) => {
-                    app.prompt = None;
-                    let old = app.criteria.get(i).map(|c| c.criterion.name.value.clone());
-                    if old.as_deref() == Some(text.as_str()) {
-                        return Some(vec![]);
-                    }
-                    app.focus = Some(text.clone());
-                    vec![Effect::Restructure {
-                        edit: edit::StructEdit::Rename {
-                            index: i,
-                            name: text,
-                        },
-                        old,
-                    }]
-                }
-                Err(e) => {
-                    if let Some(Prompt::Edit(p)) = app.prompt.as_mut() {
-                        p.error = Some(e);
-                    }
-                    vec![]
-                }
-            });
-        }
         Message::Action(Action::Confirm) => {
-            let (i, target, text) = (p.criterion, p.target, p.text.clone());
-            let Some(view) = app.criteria.get(i) else {
-                app.prompt = None;
-                return Some(vec![]);
-            };
-            return Some(
-                match edit::apply(&view.criterion, target, &text, &app.fields) {
-                    Ok(new) => {
-                        app.prompt = None;
-                        commit(app, i, new)
+            let p = p.clone();
+            return Some(match check(app, &p) {
+                Ok(done) => {
+                    app.prompt = None;
+                    finish(app, done)
+                }
+                Err(e) => {
+                    if let Some(Prompt::Edit(open)) = app.prompt.as_mut() {
+                        open.error = Some(e);
                     }
-                    Err(e) => {
-                        p.error = Some(e);
-                        app.status = "fix the text first (Esc cancels)".into();
-                        vec![]
-                    }
-                },
-            );
+                    app.status = "fix the text first (Esc cancels)".into();
+                    vec![]
+                }
+            });
         }
         _ => return None,
     }
     // check what is typed now, against the columns and fields the rules can read
-    let p = match app.prompt.as_mut() {
-        Some(Prompt::Edit(p)) => p,
-        _ => return Some(vec![]),
-    };
-    let (i, target, text) = (p.criterion, p.target, p.text.clone());
-    let error = if target == Target::CriterionName {
-        check_name(app, i, &text).err()
-    } else if target == Target::Thresholds {
-        edit::parse_thresholds(&text).err()
-    } else if target == Target::Dates {
-        edit::parse_dates(&text).err()
-    } else if target == Target::Role {
-        super::classify_update::check_key(&text, app.profiled_orders).err()
-    } else {
-        app.criteria
-            .get(i)
-            .and_then(|v| edit::apply(&v.criterion, target, &text, &app.fields).err())
-    };
-    if let Some(Prompt::Edit(p)) = app.prompt.as_mut() {
-        p.error = error;
+    let p = p.clone();
+    let error = check(app, &p).err();
+    if let Some(Prompt::Edit(open)) = app.prompt.as_mut() {
+        open.error = error;
     }
     app.status.clear();
     Some(vec![])
+}
+
+/// What a valid edit prompt does once Enter is pressed.
+pub enum Done {
+    /// Criterion `i` with its new rules.
+    Rule(usize, crate::engine::rules::Criterion),
+    Rename(usize, String),
+    Thresholds(f64, f64),
+    Role(String),
+    Dates(chrono::NaiveDate, chrono::NaiveDate),
+}
+
+/// The one check of a prompt's text, used as it is typed, on Enter and for a recovered edit.
+pub fn check(app: &App, p: &EditPrompt) -> Result<Done, edit::EditError> {
+    let gone = || edit::EditError {
+        message: "that criterion is gone".into(),
+        pos: None,
+    };
+    match p.target {
+        Target::CriterionName => {
+            let name = p.text.trim().to_string();
+            check_name(app, p.criterion, &name)?;
+            Ok(Done::Rename(p.criterion, name))
+        }
+        Target::Thresholds => edit::parse_thresholds(&p.text).map(|(c, v)| Done::Thresholds(c, v)),
+        Target::Dates => edit::parse_dates(&p.text).map(|(a, b)| Done::Dates(a, b)),
+        Target::Role => {
+            super::classify_update::check_key(&p.text, app.profiled_orders).map(Done::Role)
+        }
+        target => {
+            let view = app.criteria.get(p.criterion).ok_or_else(gone)?;
+            edit::apply(&view.criterion, target, &p.text, &app.fields)
+                .map(|c| Done::Rule(p.criterion, c))
+        }
+    }
+}
+
+/// Carry out a checked edit.
+fn finish(app: &mut App, done: Done) -> Vec<Effect> {
+    match done {
+        Done::Rule(i, c) => commit(app, i, c),
+        Done::Rename(i, name) => {
+            let old = app.criteria.get(i).map(|c| c.criterion.name.value.clone());
+            if old.as_deref() == Some(name.as_str()) {
+                return vec![];
+            }
+            app.focus = Some(name.clone());
+            vec![Effect::Restructure {
+                edit: edit::StructEdit::Rename { index: i, name },
+                old,
+            }]
+        }
+        Done::Thresholds(customers, value) => vec![Effect::Restructure {
+            edit: edit::StructEdit::Thresholds { customers, value },
+            old: None,
+        }],
+        Done::Role(key) => {
+            let column = app
+                .profiles
+                .get(app.row)
+                .map(|p| p.name.clone())
+                .unwrap_or_default();
+            app.status = format!("saving {column} as {key}; the data is read again");
+            vec![Effect::SetRole { key, column }]
+        }
+        Done::Dates(from, to) => {
+            app.status = format!("computing moves from {from} to {to}…");
+            vec![Effect::Transitions { from, to }]
+        }
+    }
 }
