@@ -61,24 +61,15 @@ fn table(header: &[&str], rows: &[(Vec<(String, bool)>, &str)]) -> String {
 
 pub fn write(s: &Session, audits: &[TableAudit]) -> String {
     let ws = &s.ws;
-    let name = ws
-        .file
-        .file_name()
-        .map(|f| f.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let total: f64 = s.value.iter().map(|v| v.unwrap_or(0.0)).sum();
+    let name = super::workspace_name(s);
     let mut h = format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Segmentation report: {}</title><style>{STYLE}</style></head><body>\n",
         esc(&name)
     );
     h.push_str(&format!(
-        "<h1>Segmentation report: {}</h1>\n<p>{} customers, total value {}{}.</p>\n",
+        "<h1>Segmentation report: {}</h1>\n<p>{}.</p>\n",
         esc(&name),
-        thousands(s.base.len as u64),
-        esc(&amount(total)),
-        s.as_of
-            .map(|d| format!(", as of {}", super::day_text(d)))
-            .unwrap_or_default()
+        esc(&super::overview(s))
     ));
     h.push_str("<h2>Data</h2>\n");
     for a in audits {

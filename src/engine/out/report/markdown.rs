@@ -77,21 +77,11 @@ pub fn data_section(out: &mut String, s: &Session, audits: &[TableAudit]) {
 
 pub fn write(s: &Session, audits: &[TableAudit]) -> String {
     let ws = &s.ws;
-    let name = ws
-        .file
-        .file_name()
-        .map(|f| f.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let mut out = format!("# Segmentation report: {}\n\n", md(&name));
-    let total: f64 = s.value.iter().map(|v| v.unwrap_or(0.0)).sum();
-    out.push_str(&format!(
-        "{} customers, total value {}{}.\n\n",
-        thousands(s.base.len as u64),
-        amount(total),
-        s.as_of
-            .map(|d| format!(", as of {}", super::day_text(d)))
-            .unwrap_or_default()
-    ));
+    let mut out = format!(
+        "# Segmentation report: {}\n\n{}.\n\n",
+        md(&super::workspace_name(s)),
+        md(&super::overview(s))
+    );
     data_section(&mut out, s, audits);
     out.push_str("## Value concentration\n\n");
     out.push_str(&format!(

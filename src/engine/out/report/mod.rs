@@ -61,6 +61,27 @@ pub fn pareto_curve(s: &Session) -> Vec<(f64, f64)> {
     out
 }
 
+/// The workspace's file name, for the title.
+pub fn workspace_name(s: &Session) -> String {
+    s.ws.file
+        .file_name()
+        .map(|f| f.to_string_lossy().to_string())
+        .unwrap_or_default()
+}
+
+/// `3,000 customers, total value 1,107,546.73, as of 2025-01-01` (plain text; writers escape it).
+pub fn overview(s: &Session) -> String {
+    let total: f64 = s.value.iter().map(|v| v.unwrap_or(0.0)).sum();
+    format!(
+        "{} customers, total value {}{}",
+        crate::engine::format::thousands(s.base.len as u64),
+        crate::engine::format::amount(total),
+        s.as_of
+            .map(|d| format!(", as of {}", day_text(d)))
+            .unwrap_or_default()
+    )
+}
+
 /// The columns of a valuation table (cost and profit only when a cost is set).
 pub fn valuation_header(has_cost: bool) -> Vec<&'static str> {
     let mut h = vec![
