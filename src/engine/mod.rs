@@ -5,6 +5,7 @@ pub mod error;
 pub mod eval;
 pub mod format;
 pub mod out;
+pub mod parallel;
 pub mod rules;
 pub mod stats;
 

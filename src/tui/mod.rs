@@ -41,7 +41,7 @@ use worker::{Engine, Job, Worker};
 use crate::engine::data::demo::{DEMO_CUSTOMERS, DEMO_SEED, DEMO_WORKSPACE, demo_frames};
 use crate::engine::data::profile::profile;
 use crate::engine::data::roles::suggest_all;
-use crate::engine::eval::session::{Session, Tables};
+use crate::engine::eval::session::{Frames, Session, Tables};
 use crate::engine::rules::parse::{load_workspace, parse_workspace};
 use crate::engine::rules::save::WorkspaceEditor;
 
@@ -59,7 +59,9 @@ pub fn prepare(source: &Source) -> Result<(App, Engine)> {
             let ws = parse_workspace(Path::new("demo.strata.toml"), DEMO_WORKSPACE)?;
             let profiles = profile(&c);
             let suggestions = suggest_all(&profiles);
-            let s = Session::from_frames(ws, Some(&c), Some(&o), &[])?;
+            // the demo has no files: keep its tables for the transitions view
+            let tables = Frames::from_dfs(&ws, Some(&c), Some(&o), &[])?;
+            let s = Session::from_tables(ws, tables.clone())?;
             let app = App::new(
                 &s,
                 profiles,
@@ -68,12 +70,7 @@ pub fn prepare(source: &Source) -> Result<(App, Engine)> {
                 "built-in demo (edits stay in memory)".into(),
             );
             let mut engine = Engine::new(s);
-            // the demo has no files: keep its tables for the transitions view
-            engine.tables = Some(Tables {
-                customers: Some(c),
-                orders: Some(o),
-                joins: vec![],
-            });
+            engine.tables = Some(tables);
             Ok((app, engine))
         }
         Source::Workspace(p) => {

@@ -43,7 +43,7 @@ pub struct Engine {
     /// Column histograms, kept until the rules are replaced as a whole (purchase fields may change).
     pub histograms: HistogramCache,
     /// The tables themselves when they have no file (the built-in demo), for transitions.
-    pub tables: Option<crate::engine::eval::session::Tables>,
+    pub tables: Option<crate::engine::eval::session::Frames>,
 }
 
 impl Engine {

@@ -130,6 +130,251 @@ fn clean(v: Option<&str>) -> Option<&str> {
     v.map(str::trim).filter(|s| !s.is_empty())
 }
 
+/// A null token, tested cheaply first by length (most values are not one).
+fn is_null_token(t: &str) -> bool {
+    t.len() <= 4 && NULL_TOKENS.contains(&t)
+}
+
+/// One raw field as inference sees it.
+pub(crate) enum Cell<'s> {
+    /// No value, or only spaces.
+    Blank,
+    /// A word such as `NA` that means "missing" in numeric and date columns.
+    Token,
+    /// A value, trimmed.
+    Value(&'s str),
+}
+
+impl<'s> Cell<'s> {
+    pub fn value(&self) -> Option<&'s str> {
+        match self {
+            Cell::Value(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+pub(crate) fn cell(v: Option<&str>) -> Cell<'_> {
+    match clean(v) {
+        None => Cell::Blank,
+        Some(t) if is_null_token(t) => Cell::Token,
+        Some(t) => Cell::Value(t),
+    }
+}
+
+/// How values are read: the date patterns tried and the decimal mark.
+pub(crate) struct Reading<'a> {
+    formats: Vec<&'a str>,
+    user_format: bool,
+    decimal_comma: bool,
+}
+
+impl<'a> Reading<'a> {
+    pub fn new(date_format: Option<&'a str>, decimal_comma: bool) -> Reading<'a> {
+        Reading {
+            formats: match date_format {
+                Some(f) => vec![f],
+                None => DATE_FORMATS.to_vec(),
+            },
+            user_format: date_format.is_some(),
+            decimal_comma,
+        }
+    }
+
+    fn date(&self, t: &str, i: usize) -> Option<(NaiveDate, Option<NaiveTime>)> {
+        if self.user_format {
+            parse_with_user_format(t, self.formats[i])
+        } else {
+            parse_dt(t, self.formats[i])
+        }
+    }
+}
+
+/// The type a column is read as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Choice {
+    Int,
+    Float,
+    Bool,
+    /// Date pattern index, and whether any value has a time of day.
+    Date(usize, bool),
+    Text,
+}
+
+/// One value read as the chosen type (dates as milliseconds since 1970).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Parsed {
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Date(usize, i64),
+}
+
+fn millis(d: NaiveDate, t: Option<NaiveTime>) -> i64 {
+    d.and_time(t.unwrap_or_default())
+        .and_utc()
+        .timestamp_millis()
+}
+
+pub(crate) const MS_PER_DAY: i64 = 86_400_000;
+
+/// What the values seen so far allow a column to be.
+#[derive(Debug, Clone)]
+pub(crate) struct Verdict {
+    int_ok: bool,
+    float_ok: bool,
+    bool_ok: bool,
+    date_ok: Vec<bool>,
+    any_time: Vec<bool>,
+    /// How many of `date_ok` are still true.
+    dates_left: usize,
+    pub non_null: usize,
+    pub tokens: usize,
+    pub blanks: usize,
+}
+
+impl Verdict {
+    pub fn new(r: &Reading) -> Verdict {
+        Verdict {
+            int_ok: true,
+            float_ok: true,
+            bool_ok: true,
+            date_ok: vec![true; r.formats.len()],
+            any_time: vec![false; r.formats.len()],
+            dates_left: r.formats.len(),
+            non_null: 0,
+            tokens: 0,
+            blanks: 0,
+        }
+    }
+
+    /// Take one non-missing value into account; returns it read as the first type still possible.
+    pub fn observe(&mut self, t: &str, r: &Reading) -> Option<Parsed> {
+        self.non_null += 1;
+        // once one type is left, a value that fits it changes nothing but the count
+        if !self.bool_ok && self.dates_left == 0 {
+            if self.int_ok {
+                if let Some(v) = parse_int(t) {
+                    return Some(Parsed::Int(v));
+                }
+            } else if self.float_ok {
+                if let Some(v) = parse_float(t, r.decimal_comma) {
+                    return Some(Parsed::Float(v));
+                }
+            } else {
+                return None;
+            }
+        }
+        let first = self.observe_all(t, r);
+        self.dates_left = self.date_ok.iter().filter(|x| **x).count();
+        first
+    }
+
+    fn observe_all(&mut self, t: &str, r: &Reading) -> Option<Parsed> {
+        let mut first = None;
+        if self.int_ok {
+            match parse_int(t) {
+                Some(v) => first = Some(Parsed::Int(v)),
+                None => self.int_ok = false,
+            }
+        }
+        // an integer is always also a float, so floats are only tried on non-integers
+        if self.float_ok && first.is_none() {
+            match parse_float(t, r.decimal_comma) {
+                Some(v) => first = Some(Parsed::Float(v)),
+                None => self.float_ok = false,
+            }
+        }
+        if self.bool_ok {
+            match parse_bool(t) {
+                Some(b) => {
+                    first = first.or(Some(Parsed::Bool(b)));
+                }
+                None => self.bool_ok = false,
+            }
+        }
+        for i in 0..self.date_ok.len() {
+            if self.date_ok[i] {
+                match r.date(t, i) {
+                    Some((d, time)) => {
+                        self.any_time[i] |= time.is_some();
+                        first = first.or(Some(Parsed::Date(i, millis(d, time))));
+                    }
+                    None => self.date_ok[i] = false,
+                }
+            }
+        }
+        first
+    }
+
+    /// Combine with the verdict over other rows of the same column.
+    pub fn merge(&mut self, o: &Verdict) {
+        self.int_ok &= o.int_ok;
+        self.float_ok &= o.float_ok;
+        self.bool_ok &= o.bool_ok;
+        for i in 0..self.date_ok.len() {
+            self.date_ok[i] &= o.date_ok[i];
+            self.any_time[i] |= o.any_time[i];
+        }
+        self.dates_left = self.date_ok.iter().filter(|x| **x).count();
+        self.non_null += o.non_null;
+        self.tokens += o.tokens;
+        self.blanks += o.blanks;
+    }
+
+    /// The type every value seen fits (text when no value was seen).
+    pub fn choice(&self) -> Choice {
+        if self.non_null == 0 {
+            Choice::Text
+        } else if self.int_ok {
+            Choice::Int
+        } else if self.float_ok {
+            Choice::Float
+        } else if self.bool_ok {
+            Choice::Bool
+        } else if let Some(i) = self.date_ok.iter().position(|x| *x) {
+            Choice::Date(i, self.any_time[i])
+        } else {
+            Choice::Text
+        }
+    }
+
+    /// The inferred kind, and the other date patterns that also fit.
+    pub fn kind(&self, r: &Reading) -> (Inferred, Vec<String>) {
+        match self.choice() {
+            Choice::Int => (Inferred::Int, vec![]),
+            Choice::Float => (Inferred::Float, vec![]),
+            Choice::Bool => (Inferred::Bool, vec![]),
+            Choice::Text => (Inferred::Text, vec![]),
+            Choice::Date(i, time) => {
+                let f = r.formats[i].to_string();
+                let others = (0..r.formats.len())
+                    .filter(|&j| j != i && self.date_ok[j])
+                    .map(|j| r.formats[j].to_string())
+                    .collect();
+                if time {
+                    (Inferred::Datetime(f), others)
+                } else {
+                    (Inferred::Date(f), others)
+                }
+            }
+        }
+    }
+}
+
+/// Read one value as the chosen (non-text) type.
+pub(crate) fn parse_as(choice: Choice, t: &str, r: &Reading) -> Option<Parsed> {
+    match choice {
+        Choice::Int => parse_int(t).map(Parsed::Int),
+        Choice::Float => parse_float(t, r.decimal_comma).map(Parsed::Float),
+        Choice::Bool => parse_bool(t).map(Parsed::Bool),
+        Choice::Date(i, _) => r
+            .date(t, i)
+            .map(|(d, time)| Parsed::Date(i, millis(d, time))),
+        Choice::Text => None,
+    }
+}
+
 /// The result of inferring one column: the typed series and a note on how it was read.
 pub struct InferredColumn {
     pub series: Series,
@@ -140,6 +385,60 @@ pub struct InferredColumn {
     pub ambiguous_with: Vec<String>,
 }
 
+/// A typed series from values already read as `choice` (`None` for missing).
+pub(crate) fn typed_series(
+    name: PlSmallStr,
+    choice: Choice,
+    vals: impl Iterator<Item = Option<Parsed>>,
+) -> Series {
+    match choice {
+        Choice::Int => Series::new(
+            name,
+            vals.map(|v| match v {
+                Some(Parsed::Int(x)) => Some(x),
+                _ => None,
+            })
+            .collect::<Vec<_>>(),
+        ),
+        Choice::Float => Series::new(
+            name,
+            vals.map(|v| match v {
+                Some(Parsed::Float(x)) => Some(x),
+                Some(Parsed::Int(x)) => Some(x as f64),
+                _ => None,
+            })
+            .collect::<Vec<_>>(),
+        ),
+        Choice::Bool => Series::new(
+            name,
+            vals.map(|v| match v {
+                Some(Parsed::Bool(x)) => Some(x),
+                _ => None,
+            })
+            .collect::<Vec<_>>(),
+        ),
+        Choice::Date(_, true) => Series::new(
+            name,
+            vals.map(|v| match v {
+                Some(Parsed::Date(_, ms)) => Some(ms),
+                _ => None,
+            })
+            .collect::<Vec<_>>(),
+        )
+        .into_datetime(TimeUnit::Milliseconds, None),
+        Choice::Date(_, false) => Series::new(
+            name,
+            vals.map(|v| match v {
+                Some(Parsed::Date(_, ms)) => Some(ms.div_euclid(MS_PER_DAY) as i32),
+                _ => None,
+            })
+            .collect::<Vec<_>>(),
+        )
+        .into_date(),
+        Choice::Text => Series::new_null(name, 0),
+    }
+}
+
 /// Infer the type of a text column from every value and convert it.
 pub fn infer_column(
     s: &Series,
@@ -148,149 +447,53 @@ pub fn infer_column(
 ) -> PolarsResult<InferredColumn> {
     let ca = s.str()?;
     let name = s.name().clone();
-    let (mut int_ok, mut float_ok, mut bool_ok) = (true, true, true);
-    let formats: Vec<&str> = match date_format {
-        Some(f) => vec![f],
-        None => DATE_FORMATS.to_vec(),
-    };
-    let mut date_ok = vec![true; formats.len()];
-    let mut any_time = vec![false; formats.len()];
-    let (mut non_null, mut tokens, mut blanks) = (0usize, 0usize, 0usize);
+    let r = Reading::new(date_format, decimal_comma);
+    let mut verdict = Verdict::new(&r);
     for v in ca.iter() {
-        let Some(raw) = v else { continue };
-        let Some(t) = clean(Some(raw)) else {
-            blanks += 1;
-            continue;
-        };
-        if NULL_TOKENS.contains(&t) {
-            tokens += 1;
-            continue;
-        }
-        non_null += 1;
-        if int_ok && parse_int(t).is_none() {
-            int_ok = false;
-        }
-        if float_ok && !int_ok && parse_float(t, decimal_comma).is_none() {
-            float_ok = false;
-        }
-        if bool_ok && parse_bool(t).is_none() {
-            bool_ok = false;
-        }
-        for (i, f) in formats.iter().enumerate() {
-            if date_ok[i] {
-                let p = if date_format.is_some() {
-                    parse_with_user_format(t, f)
-                } else {
-                    parse_dt(t, f)
-                };
-                match p {
-                    Some((_, time)) => any_time[i] |= time.is_some(),
-                    None => date_ok[i] = false,
+        match cell(v) {
+            Cell::Blank => verdict.blanks += usize::from(v.is_some()),
+            Cell::Token => verdict.tokens += 1,
+            Cell::Value(t) => {
+                verdict.observe(t, &r);
+                if verdict.choice() == Choice::Text {
+                    break;
                 }
             }
         }
-        if !int_ok && !float_ok && !bool_ok && !date_ok.iter().any(|x| *x) {
-            break;
-        }
     }
-    let float_ok = float_ok
-        && (int_ok || {
-            // re-check every value as float when the column stopped being integer part way
-            ca.iter()
-                .filter_map(clean)
-                .filter(|t| !NULL_TOKENS.contains(t))
-                .all(|t| parse_float(t, decimal_comma).is_some())
-        });
-    let mut out = InferredColumn {
-        series: s.clone(),
-        kind: Inferred::Text,
-        null_tokens: 0,
-        ambiguous_with: vec![],
-    };
-    if non_null == 0 {
-        if blanks > 0 {
-            out.series = Series::new(
-                name,
-                ca.iter()
-                    .map(|v| clean(v).map(str::to_string))
-                    .collect::<Vec<_>>(),
-            );
-        }
-        return Ok(out);
-    }
-    let values = || {
-        ca.iter()
-            .map(|v| clean(v).filter(|t| !NULL_TOKENS.contains(t)))
-    };
-    if int_ok {
-        out.series = Series::new(
-            name,
-            values().map(|v| v.and_then(parse_int)).collect::<Vec<_>>(),
-        );
-        out.kind = Inferred::Int;
-    } else if float_ok {
-        out.series = Series::new(
-            name,
-            values()
-                .map(|v| v.and_then(|t| parse_float(t, decimal_comma)))
-                .collect::<Vec<_>>(),
-        );
-        out.kind = Inferred::Float;
-    } else if bool_ok {
-        out.series = Series::new(
-            name,
-            values().map(|v| v.and_then(parse_bool)).collect::<Vec<_>>(),
-        );
-        out.kind = Inferred::Bool;
-    } else if let Some(i) = date_ok.iter().position(|x| *x) {
-        let f = formats[i];
-        out.ambiguous_with = formats
-            .iter()
-            .enumerate()
-            .filter(|(j, _)| *j != i && date_ok[*j])
-            .map(|(_, f)| f.to_string())
-            .collect();
-        let parse = |t: &str| {
-            if date_format.is_some() {
-                parse_with_user_format(t, f)
-            } else {
-                parse_dt(t, f)
-            }
-        };
-        let ep = epoch();
-        if any_time[i] {
-            let v: Vec<Option<i64>> = values()
-                .map(|v| {
-                    v.and_then(parse).map(|(d, t)| {
-                        d.and_time(t.unwrap_or_default())
-                            .and_utc()
-                            .timestamp_millis()
-                    })
-                })
-                .collect();
-            out.series = Series::new(name, v).into_datetime(TimeUnit::Milliseconds, None);
-            out.kind = Inferred::Datetime(f.to_string());
-        } else {
-            let v: Vec<Option<i32>> = values()
-                .map(|v| v.and_then(parse).map(|(d, _)| (d - ep).num_days() as i32))
-                .collect();
-            out.series = Series::new(name, v).into_date();
-            out.kind = Inferred::Date(f.to_string());
-        }
-    } else {
+    let choice = verdict.choice();
+    let (kind, ambiguous_with) = verdict.kind(&r);
+    if choice == Choice::Text {
         // text: blanks become missing, null tokens stay as written
-        if blanks > 0 {
-            out.series = Series::new(
+        // (the scan above may have stopped early, so look for blanks in all of it)
+        let blank = |v: &Option<&str>| v.is_some_and(|t| t.trim().is_empty());
+        let series = if verdict.non_null == 0 || ca.iter().any(|v| blank(&v)) {
+            Series::new(
                 name,
                 ca.iter()
-                    .map(|v| clean(v).map(|_| v.unwrap_or_default().to_string()))
+                    .map(|v| clean(v).map(|_| v.unwrap_or_default()))
                     .collect::<Vec<_>>(),
-            );
-        }
-        return Ok(out);
+            )
+        } else {
+            s.clone()
+        };
+        return Ok(InferredColumn {
+            series,
+            kind,
+            null_tokens: 0,
+            ambiguous_with,
+        });
     }
-    out.null_tokens = tokens;
-    Ok(out)
+    let vals = ca.iter().map(|v| match cell(v) {
+        Cell::Value(t) => parse_as(choice, t, &r),
+        _ => None,
+    });
+    Ok(InferredColumn {
+        series: typed_series(name, choice, vals),
+        kind,
+        null_tokens: verdict.tokens,
+        ambiguous_with,
+    })
 }
 
 #[cfg(test)]

@@ -5,9 +5,10 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
-use super::infer::{Inferred, infer_column};
+use super::infer::{Inferred, InferredColumn, infer_column};
 use super::options::{FileFormat, ReadOptions, TextEncoding};
-use super::{sniff, xlsx};
+use super::typed_csv::{ReadColumn, Values};
+use super::{sniff, typed_csv, xlsx};
 use crate::engine::error::{EngineError, Result};
 
 /// A loaded table and how it was read.
@@ -35,7 +36,7 @@ fn read_bytes(path: &Path) -> Result<Vec<u8>> {
 }
 
 /// The bytes themselves, or their gzip content.
-fn gunzip(path: &Path, raw: Vec<u8>) -> Result<Vec<u8>> {
+pub(super) fn gunzip(path: &Path, raw: Vec<u8>) -> Result<Vec<u8>> {
     if raw.starts_with(&[0x1f, 0x8b]) {
         let mut out = Vec::with_capacity(raw.len() * 4);
         let mut dec = flate2::read::MultiGzDecoder::new(&raw[..]);
@@ -288,6 +289,74 @@ fn load_csv_text(
     opts: &ReadOptions,
     columns: Option<&[String]>,
 ) -> Result<Table> {
+    match read_csv(path, text, delim, opts, columns)? {
+        CsvRead::Table(t) => Ok(t),
+        CsvRead::Typed(cols) => {
+            let mut table = Table {
+                path: path.to_path_buf(),
+                format: FileFormat::Csv,
+                df: DataFrame::empty(),
+                delimiter: Some(delim),
+                kinds: vec![],
+                notes: vec![],
+            };
+            let height = cols.first().map_or(0, |c| c.1.values.len());
+            let series: Vec<Column> = cols
+                .into_iter()
+                .map(|(name, rc)| {
+                    let ic = InferredColumn {
+                        series: rc.values.into_series(&name),
+                        kind: rc.kind,
+                        null_tokens: rc.null_tokens,
+                        ambiguous_with: rc.ambiguous_with,
+                    };
+                    record_inference(&mut table, ic).into()
+                })
+                .collect();
+            table.df = DataFrame::new(height, series).map_err(|e| err(path, short(&e)))?;
+            Ok(table)
+        }
+    }
+}
+
+/// Delimited text read straight into typed columns, or (when unusual) through polars.
+enum CsvRead {
+    Typed(Vec<(String, ReadColumn)>),
+    Table(Table),
+}
+
+/// A table read for evaluation: typed columns when delimited text allows, otherwise polars'.
+pub enum TableData {
+    Columns {
+        height: usize,
+        columns: Vec<(String, Values)>,
+    },
+    Frame(DataFrame),
+}
+
+/// Load a table for evaluation, keeping only `columns` when given (in file order). Delimited
+/// text goes straight to typed columns, without a polars table in between.
+pub fn load_data(path: &Path, opts: &ReadOptions, columns: Option<&[String]>) -> Result<TableData> {
+    if format_of(path, opts)? != FileFormat::Csv {
+        return Ok(TableData::Frame(load_table(path, opts, columns)?.df));
+    }
+    let (text, delim) = delimited_text(path, opts)?;
+    Ok(match read_csv(path, text, delim, opts, columns)? {
+        CsvRead::Table(t) => TableData::Frame(t.df),
+        CsvRead::Typed(cols) => TableData::Columns {
+            height: cols.first().map_or(0, |c| c.1.values.len()),
+            columns: cols.into_iter().map(|(n, rc)| (n, rc.values)).collect(),
+        },
+    })
+}
+
+fn read_csv(
+    path: &Path,
+    text: String,
+    delim: u8,
+    opts: &ReadOptions,
+    columns: Option<&[String]>,
+) -> Result<CsvRead> {
     let names = sniff::header(&text, delim);
     check_header(path, &names)?;
     if let Some(cols) = columns {
@@ -296,6 +365,24 @@ fn load_csv_text(
                 return Err(err(path, format!("has no column \"{c}\"")));
             }
         }
+    }
+    let keep: Vec<usize> = match columns {
+        Some(cols) => (0..names.len())
+            .filter(|&i| cols.contains(&names[i]))
+            .collect(),
+        None => (0..names.len()).collect(),
+    };
+    let fast = typed_csv::read(
+        &text,
+        delim,
+        &names,
+        &keep,
+        opts.date_format.as_deref(),
+        opts.decimal_comma,
+    );
+    if let Some(cols) = fast {
+        let named = keep.iter().map(|&i| names[i].clone()).zip(cols).collect();
+        return Ok(CsvRead::Typed(named));
     }
     let bytes = text.into_bytes();
     let parse = CsvParseOptions::default()
@@ -341,7 +428,7 @@ fn load_csv_text(
         notes: vec![],
     };
     infer_text_columns(&mut table, opts)?;
-    Ok(table)
+    Ok(CsvRead::Table(table))
 }
 
 pub fn show_delim(d: u8) -> String {
@@ -349,6 +436,32 @@ pub fn show_delim(d: u8) -> String {
         b'\t' => "TAB".into(),
         b => format!("'{}'", b as char),
     }
+}
+
+/// Note how a column was read (kinds, and notes a user should know about); returns its series.
+fn record_inference(table: &mut Table, ic: super::infer::InferredColumn) -> Series {
+    let name = ic.series.name().to_string();
+    if ic.null_tokens > 0 {
+        table.notes.push(format!(
+            "column \"{name}\": {} values like NA/NaN/null read as missing",
+            ic.null_tokens
+        ));
+    }
+    match &ic.kind {
+        Inferred::Date(f) | Inferred::Datetime(f) => {
+            let mut n = format!("column \"{name}\" read as dates ({f})");
+            if !ic.ambiguous_with.is_empty() {
+                n.push_str(&format!(
+                    "; the values also fit {}: set `date_format` if that is what they mean",
+                    ic.ambiguous_with.join(", ")
+                ));
+            }
+            table.notes.push(n);
+        }
+        _ => {}
+    }
+    table.kinds.push((name, ic.kind));
+    ic.series
 }
 
 /// Replace every text column by its inferred type, recording how it was read.
@@ -378,28 +491,7 @@ fn infer_text_columns(table: &mut Table, opts: &ReadOptions) -> Result<()> {
     let mut new_cols = cols;
     for (&i, r) in text_idx.iter().zip(results) {
         let ic = r.map_err(|e| err(&table.path, short(&e)))?;
-        let name = new_cols[i].name().to_string();
-        if ic.null_tokens > 0 {
-            table.notes.push(format!(
-                "column \"{name}\": {} values like NA/NaN/null read as missing",
-                ic.null_tokens
-            ));
-        }
-        match &ic.kind {
-            Inferred::Date(f) | Inferred::Datetime(f) => {
-                let mut n = format!("column \"{name}\" read as dates ({f})");
-                if !ic.ambiguous_with.is_empty() {
-                    n.push_str(&format!(
-                        "; the values also fit {}: set `date_format` if that is what they mean",
-                        ic.ambiguous_with.join(", ")
-                    ));
-                }
-                table.notes.push(n);
-            }
-            _ => {}
-        }
-        table.kinds.push((name, ic.kind));
-        new_cols[i] = ic.series.into();
+        new_cols[i] = record_inference(table, ic).into();
     }
     let h = table.df.height();
     table.df = DataFrame::new(h, new_cols).map_err(|e| err(&table.path, short(&e)))?;

@@ -8,8 +8,9 @@ pub mod options;
 pub mod profile;
 pub mod roles;
 pub mod sniff;
+pub mod typed_csv;
 pub mod values;
 pub mod xlsx;
 
-pub use load::{Table, load_delimited_bytes, load_table, read_headers};
+pub use load::{Table, TableData, load_data, load_delimited_bytes, load_table, read_headers};
 pub use options::{FileFormat, ReadOptions, TextEncoding};

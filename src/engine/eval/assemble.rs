@@ -2,8 +2,6 @@
 
 use std::collections::HashMap;
 
-use polars::prelude::DataFrame;
-
 use super::frame::{Frame, TextVec, Vector};
 use super::purchase::{group_by_customer, mode_vector};
 use crate::engine::error::{EngineError, Result};
@@ -13,7 +11,7 @@ use crate::engine::eval::frame::DType;
 use crate::engine::rules::condition::parse_condition;
 use crate::engine::rules::{DuplicateIds, Spanned, Workspace};
 
-use super::session::ws_error;
+use super::session::{Frames, ws_error};
 
 /// The order rows that count, ready for aggregation.
 pub(super) struct PreparedOrders {
@@ -85,17 +83,11 @@ pub(super) struct Assembled {
 
 /// Build the per-customer base table: customers (or the distinct buyers), joined tables,
 /// attributes taken from the orders, and the kept order rows.
-pub(super) fn assemble(
-    ws: Workspace,
-    customers: Option<&DataFrame>,
-    orders: Option<&DataFrame>,
-    joins: &[DataFrame],
-) -> Result<Assembled> {
+pub(super) fn assemble(ws: Workspace, tables: Frames) -> Result<Assembled> {
+    let timing = super::session::Timing::new();
     let mut warnings = Vec::new();
     let wsfile = ws.file.clone();
-    let conv = |df: &DataFrame, what: &str| {
-        Frame::from_df(df, None).map_err(|e| data_err(&wsfile, format!("{what}: {e}")))
-    };
+    let has_customers = tables.customers.is_some();
     let col_name = |s: &Option<Spanned<String>>| s.as_ref().map(|x| x.value.clone());
     // --- orders: convert and filter
     let mut ord: Option<(Frame, Vec<usize>)> = None;
@@ -105,8 +97,7 @@ pub(super) fn assemble(
         .as_ref()
         .map(|d| (d.value - crate::engine::data::infer::epoch()).num_days() as i32);
     let order_cid = col_name(&ws.columns.order_customer_id).or(col_name(&ws.columns.customer_id));
-    if let Some(odf) = orders {
-        let of = conv(odf, "orders")?;
+    if let Some(of) = tables.orders {
         let mut keep: Vec<bool> = vec![true; of.len];
         if let Some(flt) = &ws.data.orders_filter {
             let e = parse_condition(flt)
@@ -169,12 +160,12 @@ pub(super) fn assemble(
         }
         let rows: Vec<usize> = (0..of.len).filter(|&i| keep[i]).collect();
         ord = Some((of, rows));
+        timing.mark("  orders filtered");
     }
     // --- customers: the table, or the distinct ids of the orders
     let cust_id_col = col_name(&ws.columns.customer_id);
-    let (mut basef, ids) = match customers {
-        Some(cdf) => {
-            let mut f = conv(cdf, "customers")?;
+    let (mut basef, ids) = match tables.customers {
+        Some(mut f) => {
             let ids = match cust_id_col.as_ref().and_then(|c| f.get(c)) {
                 Some(v) => normalize_ids((**v).clone()),
                 None => Vector::Int((1..=f.len as i64).map(Some).collect()),
@@ -203,16 +194,13 @@ pub(super) fn assemble(
                 (take_frame(&f, &keep), ids.take(&keep))
             } else {
                 let id = id_text(&ids, dup[0]).unwrap_or_default();
-                let rows: Vec<String> = (0..cdf.height())
-                    .filter(|&r| {
-                        cdf.column(cust_id_col.as_deref().unwrap_or_default())
-                            .ok()
-                            .and_then(|c| c.get(r).ok())
-                            .map(|v| v.to_string().trim_matches('"').to_string())
-                            == Some(id.clone())
-                    })
-                    .map(|r| (r + 2).to_string())
+                // file lines of that id: rows before sorting, after the header
+                let mut lines: Vec<usize> = (0..ids.len())
+                    .filter(|&i| id_text(&ids, i).as_deref() == Some(id.as_str()))
+                    .map(|i| order[i] + 2)
                     .collect();
+                lines.sort_unstable();
+                let rows: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
                 return Err(data_err(
                     &ws.data
                         .customers
@@ -254,9 +242,9 @@ pub(super) fn assemble(
             (Frame::new(ids.len()), ids)
         }
     };
+    timing.mark("  customers");
     // --- joined tables
-    for (j, jdf) in ws.data.joins.iter().zip(joins) {
-        let jf = conv(jdf, "joined table")?;
+    for (j, jf) in ws.data.joins.iter().zip(tables.joins) {
         let key = jf.get(&j.key).ok_or_else(|| {
             data_err(
                 &j.file.resolve(&ws.base_dir()),
@@ -290,7 +278,7 @@ pub(super) fn assemble(
     }
     // --- purchase history
     let mut prepared = None;
-    if let Some((of, rows)) = &ord {
+    if let Some((of, rows)) = ord {
         let c = order_cid.clone().unwrap_or_default();
         let v = of
             .get(&c)
@@ -311,7 +299,7 @@ pub(super) fn assemble(
             let Vector::Int(ov) = &**v else {
                 unreachable!()
             };
-            for &r in rows {
+            for &r in &rows {
                 match ov[r].and_then(|x| map.get(&x)) {
                     Some(&ci) => {
                         cust.push(ci);
@@ -324,7 +312,7 @@ pub(super) fn assemble(
             let map: HashMap<String, u32, foldhash::fast::RandomState> = (0..ids.len())
                 .filter_map(|i| id_text(&ids, i).map(|t| (t, i as u32)))
                 .collect();
-            for &r in rows {
+            for &r in &rows {
                 match v.text_at(r).and_then(|x| map.get(&x)) {
                     Some(&ci) => {
                         cust.push(ci);
@@ -334,6 +322,7 @@ pub(super) fn assemble(
                 }
             }
         }
+        timing.mark("  orders matched to customers");
         if unknown > 0 {
             warnings.push(format!(
                 "{unknown} order rows whose customer is not in the customers table were left out"
@@ -355,7 +344,7 @@ pub(super) fn assemble(
                 .collect(),
             _ => vec![None; of.len],
         };
-        if customers.is_none() {
+        if !has_customers {
             // attributes of the orders: the most frequent value per customer
             let roles: Vec<String> = [
                 &ws.columns.order_customer_id,
@@ -386,7 +375,7 @@ pub(super) fn assemble(
             }
         }
         prepared = Some(PreparedOrders {
-            frame: of.clone(),
+            frame: of,
             cust,
             kept,
             day,

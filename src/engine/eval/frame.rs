@@ -5,6 +5,9 @@ use std::sync::Arc;
 
 use polars::prelude::*;
 
+use crate::engine::data::TableData;
+use crate::engine::data::typed_csv::{NO_CODE, Values};
+
 /// The type of a value in a condition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DType {
@@ -147,6 +150,22 @@ impl Vector {
     }
 
     /// Convert a table column.
+    pub fn from_values(v: Values) -> Vector {
+        const _: () = assert!(NO_CODE == NULL_CODE);
+        match v {
+            Values::Int(x) => Vector::Int(x),
+            Values::Float(x) => Vector::Float(x),
+            Values::Bool(x) => Vector::Bool(x),
+            Values::Days(x) => Vector::Date(x),
+            Values::Millis(x) => Vector::Date(
+                x.into_iter()
+                    .map(|v| v.map(|ms| ms.div_euclid(86_400_000) as i32))
+                    .collect(),
+            ),
+            Values::Text { codes, dict } => Vector::Text(TextVec { codes, dict }),
+        }
+    }
+
     pub fn from_series(s: &Series) -> PolarsResult<Vector> {
         Ok(match s.dtype() {
             DataType::Boolean => Vector::Bool(s.bool()?.iter().collect()),
@@ -235,6 +254,20 @@ impl Frame {
             f.set(c.name(), Vector::from_series(c.as_materialized_series())?);
         }
         Ok(f)
+    }
+
+    /// The columns of a loaded table (moved, not copied, when read as typed columns).
+    pub fn from_data(data: TableData) -> PolarsResult<Frame> {
+        match data {
+            TableData::Frame(df) => Frame::from_df(&df, None),
+            TableData::Columns { height, columns } => {
+                let mut f = Frame::new(height);
+                for (name, v) in columns {
+                    f.set(&name, Vector::from_values(v));
+                }
+                Ok(f)
+            }
+        }
     }
 
     pub fn dtype_of(&self, name: &str) -> Option<DType> {

@@ -48,7 +48,7 @@ fn key(v: &Vector, i: usize) -> Option<i64> {
     }
 }
 
-fn distinct(mut v: Vec<i64>) -> usize {
+fn distinct(v: &mut Vec<i64>) -> usize {
     v.sort_unstable();
     v.dedup();
     v.len()
@@ -98,24 +98,10 @@ fn mode_code(t: &TextVec, rows: &[usize], buf: &mut Vec<u32>) -> u32 {
     best.0
 }
 
-/// Most frequent value per customer of a text column, keeping its dictionary.
+/// Most frequent value per customer of a column that is not text, as text.
 fn mode_per_customer(v: &Vector, group_of: impl Fn(usize) -> Vec<usize>, n: usize) -> Vector {
-    match v {
-        Vector::Text(t) => {
-            let mut buf = Vec::new();
-            let codes = (0..n)
-                .map(|c| mode_code(t, &group_of(c), &mut buf))
-                .collect();
-            Vector::Text(TextVec {
-                codes,
-                dict: t.dict.clone(),
-            })
-        }
-        _ => {
-            let vals: Vec<Option<String>> = (0..n).map(|c| mode_text(v, &group_of(c))).collect();
-            Vector::Text(TextVec::from_values(vals.iter().map(|x| x.as_deref())))
-        }
-    }
+    let vals: Vec<Option<String>> = (0..n).map(|c| mode_text(v, &group_of(c))).collect();
+    Vector::Text(TextVec::from_values(vals.iter().map(|x| x.as_deref())))
 }
 
 /// The most frequent value of any column among `rows`, keeping its type (ties: the smallest value).
@@ -170,40 +156,109 @@ pub fn mode_vector(v: &Vector, groups: &[&[usize]]) -> Vector {
 /// Orders and revenue of one window, per customer.
 type WindowCols = (Vec<Option<i64>>, Vec<Option<f64>>);
 
-/// Compute every purchase-history field (but the scores) into `base` (one row per customer).
-pub fn derive(base: &mut Frame, o: &OrderCols, as_of: i32, windows: &[u32]) {
-    let n = base.len;
-    let (offsets, grouped) = group_by_customer(o.cust, n);
-    let mut orders = vec![Some(0i64); n];
-    let mut revenue = vec![Some(0f64); n];
-    let mut first = vec![None; n];
-    let mut last = vec![None; n];
-    let mut recency = vec![None; n];
-    let mut tenure = vec![None; n];
-    let mut pdays = vec![Some(0i64); n];
-    let mut repeat = vec![None; n];
-    let mut aov = vec![None; n];
-    let mut dprod = vec![Some(0i64); n];
-    let mut disc = vec![None; n];
-    let mut win: Vec<WindowCols> = windows
-        .iter()
-        .map(|_| (vec![Some(0); n], vec![Some(0.0); n]))
-        .collect();
-    for c in 0..n {
-        let g: Vec<usize> = grouped[offsets[c]..offsets[c + 1]]
-            .iter()
-            .map(|&k| o.rows[k])
-            .collect();
+/// The purchase fields of a range of customers.
+#[derive(Default)]
+struct Part {
+    orders: Vec<Option<i64>>,
+    revenue: Vec<Option<f64>>,
+    first: Vec<Option<i32>>,
+    last: Vec<Option<i32>>,
+    recency: Vec<Option<i64>>,
+    tenure: Vec<Option<i64>>,
+    pdays: Vec<Option<i64>>,
+    repeat: Vec<Option<i64>>,
+    aov: Vec<Option<f64>>,
+    dprod: Vec<Option<i64>>,
+    disc: Vec<Option<f64>>,
+    win: Vec<WindowCols>,
+    /// Most frequent category and channel codes (when those columns are text).
+    category: Vec<u32>,
+    channel: Vec<u32>,
+}
+
+impl Part {
+    fn append(&mut self, o: Part) {
+        self.orders.extend(o.orders);
+        self.revenue.extend(o.revenue);
+        self.first.extend(o.first);
+        self.last.extend(o.last);
+        self.recency.extend(o.recency);
+        self.tenure.extend(o.tenure);
+        self.pdays.extend(o.pdays);
+        self.repeat.extend(o.repeat);
+        self.aov.extend(o.aov);
+        self.dprod.extend(o.dprod);
+        self.disc.extend(o.disc);
+        for (a, b) in self.win.iter_mut().zip(o.win) {
+            a.0.extend(b.0);
+            a.1.extend(b.1);
+        }
+        self.category.extend(o.category);
+        self.channel.extend(o.channel);
+    }
+}
+
+fn text_of(v: Option<&Vector>) -> Option<&TextVec> {
+    match v {
+        Some(Vector::Text(t)) => Some(t),
+        _ => None,
+    }
+}
+
+/// The fields of customers `range` (rows grouped by `offsets`/`grouped`).
+fn part(
+    o: &OrderCols,
+    offsets: &[usize],
+    grouped: &[usize],
+    range: std::ops::Range<usize>,
+    as_of: i32,
+    windows: &[u32],
+) -> Part {
+    let mut p = Part {
+        win: windows.iter().map(|_| (vec![], vec![])).collect(),
+        ..Default::default()
+    };
+    let (mut g, mut ords, mut days, mut keys, mut buf) = (vec![], vec![], vec![], vec![], vec![]);
+    let order_of = |i: usize| -> i64 {
+        o.order_key
+            .and_then(|v| key(v, i))
+            .unwrap_or(-(i as i64) - 1)
+    };
+    let (cat, chan) = (text_of(o.category), text_of(o.channel));
+    for c in range {
+        g.clear();
+        g.extend(
+            grouped[offsets[c]..offsets[c + 1]]
+                .iter()
+                .map(|&k| o.rows[k]),
+        );
+        if let Some(t) = cat {
+            p.category.push(mode_code(t, &g, &mut buf));
+        }
+        if let Some(t) = chan {
+            p.channel.push(mode_code(t, &g, &mut buf));
+        }
         if g.is_empty() {
+            p.orders.push(Some(0));
+            p.revenue.push(Some(0.0));
+            p.first.push(None);
+            p.last.push(None);
+            p.recency.push(None);
+            p.tenure.push(None);
+            p.pdays.push(Some(0));
+            p.repeat.push(None);
+            p.aov.push(None);
+            p.dprod.push(Some(0));
+            p.disc.push(None);
+            for (wo, wr) in p.win.iter_mut() {
+                wo.push(Some(0));
+                wr.push(Some(0.0));
+            }
             continue;
         }
         // orders: distinct order ids (rows when there is no order id)
-        let order_of = |i: usize| -> i64 {
-            o.order_key
-                .and_then(|v| key(v, i))
-                .unwrap_or(-(i as i64) - 1)
-        };
-        let mut ords: Vec<(i64, usize)> = g.iter().map(|&i| (order_of(i), i)).collect();
+        ords.clear();
+        ords.extend(g.iter().map(|&i| (order_of(i), i)));
         ords.sort_unstable();
         let mut n_orders = 0i64;
         let mut n_disc = 0i64;
@@ -222,68 +277,88 @@ pub fn derive(base: &mut Frame, o: &OrderCols, as_of: i32, windows: &[u32]) {
             k = j;
         }
         let rev: f64 = g.iter().filter_map(|&i| o.amount[i]).sum();
-        let days: Vec<i32> = g.iter().filter_map(|&i| o.day[i]).collect();
+        days.clear();
+        days.extend(g.iter().filter_map(|&i| o.day[i]));
         let (f, l) = (days.iter().min().copied(), days.iter().max().copied());
-        orders[c] = Some(n_orders);
-        revenue[c] = Some(rev);
-        first[c] = f;
-        last[c] = l;
-        recency[c] = l.map(|l| (as_of - l) as i64);
-        tenure[c] = f.map(|f| (as_of - f) as i64);
-        let pd = distinct(days.iter().map(|&d| d as i64).collect()) as i64;
-        pdays[c] = Some(pd);
-        repeat[c] = Some(pd - 1);
-        aov[c] = Some(rev / n_orders as f64);
-        if let Some(p) = o.product {
-            dprod[c] = Some(distinct(g.iter().filter_map(|&i| key(p, i)).collect()) as i64);
-        }
-        disc[c] = Some(n_disc as f64 / n_orders as f64);
-        for (w, (wo, wr)) in windows.iter().zip(win.iter_mut()) {
-            let inside: Vec<usize> = g
-                .iter()
-                .copied()
-                .filter(|&i| o.day[i].is_some_and(|d| as_of - d <= *w as i32))
-                .collect();
-            wo[c] = Some(distinct(inside.iter().map(|&i| order_of(i)).collect()) as i64);
-            wr[c] = Some(inside.iter().filter_map(|&i| o.amount[i]).sum());
+        p.orders.push(Some(n_orders));
+        p.revenue.push(Some(rev));
+        p.first.push(f);
+        p.last.push(l);
+        p.recency.push(l.map(|l| (as_of - l) as i64));
+        p.tenure.push(f.map(|f| (as_of - f) as i64));
+        keys.clear();
+        keys.extend(days.iter().map(|&d| d as i64));
+        let pd = distinct(&mut keys) as i64;
+        p.pdays.push(Some(pd));
+        p.repeat.push(Some(pd - 1));
+        p.aov.push(Some(rev / n_orders as f64));
+        p.dprod.push(Some(match o.product {
+            Some(pr) => {
+                keys.clear();
+                keys.extend(g.iter().filter_map(|&i| key(pr, i)));
+                distinct(&mut keys) as i64
+            }
+            None => 0,
+        }));
+        p.disc.push(Some(n_disc as f64 / n_orders as f64));
+        for (w, (wo, wr)) in windows.iter().zip(p.win.iter_mut()) {
+            let inside = |i: &&usize| o.day[**i].is_some_and(|d| as_of - d <= *w as i32);
+            keys.clear();
+            keys.extend(g.iter().filter(inside).map(|&i| order_of(i)));
+            wo.push(Some(distinct(&mut keys) as i64));
+            wr.push(Some(
+                g.iter().filter(inside).filter_map(|&i| o.amount[i]).sum(),
+            ));
         }
     }
-    base.set("orders", Vector::Int(orders));
-    base.set("revenue", Vector::Float(revenue));
-    base.set("first_order", Vector::Date(first));
-    base.set("last_order", Vector::Date(last));
-    base.set("recency_days", Vector::Int(recency));
-    base.set("tenure_days", Vector::Int(tenure));
-    base.set("purchase_days", Vector::Int(pdays));
-    base.set("repeat_purchases", Vector::Int(repeat));
-    base.set("avg_order_value", Vector::Float(aov));
-    base.set("distinct_products", Vector::Int(dprod));
+    p
+}
+
+/// Compute every purchase-history field (but the scores) into `base` (one row per customer),
+/// a range of customers per core.
+pub fn derive(base: &mut Frame, o: &OrderCols, as_of: i32, windows: &[u32]) {
+    let n = base.len;
+    let (offsets, grouped) = group_by_customer(o.cust, n);
+    let parts =
+        crate::engine::parallel::over_ranges(n, |r| part(o, &offsets, &grouped, r, as_of, windows));
+    let mut all = Part {
+        win: windows.iter().map(|_| (vec![], vec![])).collect(),
+        ..Default::default()
+    };
+    for p in parts {
+        all.append(p);
+    }
+    base.set("orders", Vector::Int(all.orders));
+    base.set("revenue", Vector::Float(all.revenue));
+    base.set("first_order", Vector::Date(all.first));
+    base.set("last_order", Vector::Date(all.last));
+    base.set("recency_days", Vector::Int(all.recency));
+    base.set("tenure_days", Vector::Int(all.tenure));
+    base.set("purchase_days", Vector::Int(all.pdays));
+    base.set("repeat_purchases", Vector::Int(all.repeat));
+    base.set("avg_order_value", Vector::Float(all.aov));
+    base.set("distinct_products", Vector::Int(all.dprod));
     let group_of = |c: usize| -> Vec<usize> {
         grouped[offsets[c]..offsets[c + 1]]
             .iter()
             .map(|&k| o.rows[k])
             .collect()
     };
-    let none = || {
-        Vector::Text(TextVec {
+    let mode = |v: Option<&Vector>, codes: Vec<u32>| match v {
+        Some(Vector::Text(t)) => Vector::Text(TextVec {
+            codes,
+            dict: t.dict.clone(),
+        }),
+        Some(v) => mode_per_customer(v, group_of, n),
+        None => Vector::Text(TextVec {
             codes: vec![NULL_CODE; n],
             dict: vec![],
-        })
+        }),
     };
-    base.set(
-        "top_category",
-        o.category
-            .map(|v| mode_per_customer(v, group_of, n))
-            .unwrap_or_else(none),
-    );
-    base.set(
-        "main_channel",
-        o.channel
-            .map(|v| mode_per_customer(v, group_of, n))
-            .unwrap_or_else(none),
-    );
-    base.set("discount_share", Vector::Float(disc));
-    for (w, (wo, wr)) in windows.iter().zip(win) {
+    base.set("top_category", mode(o.category, all.category));
+    base.set("main_channel", mode(o.channel, all.channel));
+    base.set("discount_share", Vector::Float(all.disc));
+    for (w, (wo, wr)) in windows.iter().zip(all.win) {
         base.set(&format!("orders_{w}d"), Vector::Int(wo));
         base.set(&format!("revenue_{w}d"), Vector::Float(wr));
     }

@@ -58,19 +58,20 @@ fn score(
                     v
                 }
             };
-            let mut idx = buyers.to_vec();
-            // rows are already in customer-id order, so a stable sort keeps the id tie-break
-            idx.sort_by(|&a, &b| {
-                let o = val(a).total_cmp(&val(b));
-                if descending { o.reverse() } else { o }
+            // each value computed once; rows are in customer-id order, so ties go by row
+            let mut idx: Vec<(f64, usize)> = buyers.iter().map(|&i| (val(i), i)).collect();
+            idx.sort_unstable_by(|a, b| {
+                let o = a.0.total_cmp(&b.0);
+                let o = if descending { o.reverse() } else { o };
+                o.then(a.1.cmp(&b.1))
             });
             let n = idx.len();
             let mut cuts = vec![];
             let mut prev = 0;
-            for (p, &i) in idx.iter().enumerate() {
+            for (p, &(v, i)) in idx.iter().enumerate() {
                 let s = ntile(p, n, bins);
                 if s != prev && s > 1 {
-                    cuts.push(val(i));
+                    cuts.push(v);
                 }
                 prev = s;
                 out[i] = Some(s as u32);
@@ -115,11 +116,30 @@ pub fn add_scores(base: &mut Frame, bins: u32, method: RfmMethod) -> Vec<ScoreIn
         ("f_score", "orders", false, false),
         ("m_score", "revenue", false, method == RfmMethod::Ntile),
     ];
+    // the three scores are independent: one thread each
+    let measures: Vec<Vec<Option<f64>>> = specs.iter().map(|sp| col(sp.1)).collect();
+    let scored: Vec<(Vec<Option<u32>>, Vec<f64>)> = std::thread::scope(|sc| {
+        let handles: Vec<_> = specs
+            .iter()
+            .zip(&measures)
+            .map(|(&(_, _, desc, cents), m)| {
+                let buyers = &buyers;
+                sc.spawn(move || score(m, buyers, b, method, desc, cents))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| match h.join() {
+                Ok(v) => v,
+                Err(p) => std::panic::resume_unwind(p),
+            })
+            .collect()
+    });
     let mut infos = Vec::new();
     let mut scores: Vec<Vec<Option<u32>>> = Vec::new();
-    for (name, measure, desc, cents) in specs {
-        let m = col(measure);
-        let (s, cuts) = score(&m, &buyers, b, method, desc, cents);
+    for ((name, measure, _, _), (m, (s, cuts))) in
+        specs.into_iter().zip(measures.into_iter().zip(scored))
+    {
         let mut counts = vec![0usize; b];
         let mut ranges: Vec<Option<(f64, f64)>> = vec![None; b];
         for &i in &buyers {
@@ -155,22 +175,29 @@ pub fn add_scores(base: &mut Frame, bins: u32, method: RfmMethod) -> Vec<ScoreIn
         });
         scores.push(s);
     }
-    let cell: Vec<Option<String>> = (0..n)
-        .map(|i| match (scores[0][i], scores[1][i], scores[2][i]) {
-            (Some(r), Some(f), Some(m)) => Some(format!("{r}{f}{m}")),
-            _ => None,
-        })
-        .collect();
+    // the cell text once per combination, in order of first appearance
+    let mut cell = TextVec {
+        codes: Vec::with_capacity(n),
+        dict: vec![],
+    };
+    let mut code_of: std::collections::HashMap<(u32, u32, u32), u32> = Default::default();
+    for ((r, f), m) in scores[0].iter().zip(&scores[1]).zip(&scores[2]) {
+        let code = match (*r, *f, *m) {
+            (Some(r), Some(f), Some(m)) => *code_of.entry((r, f, m)).or_insert_with(|| {
+                cell.dict.push(format!("{r}{f}{m}"));
+                (cell.dict.len() - 1) as u32
+            }),
+            _ => super::frame::NULL_CODE,
+        };
+        cell.codes.push(code);
+    }
     for (info, s) in infos.iter().zip(scores) {
         base.set(
             &info.name,
             Vector::Int(s.into_iter().map(|x| x.map(i64::from)).collect()),
         );
     }
-    base.set(
-        "rfm_cell",
-        Vector::Text(TextVec::from_values(cell.iter().map(|x| x.as_deref()))),
-    );
+    base.set("rfm_cell", Vector::Text(cell));
     infos
 }
 

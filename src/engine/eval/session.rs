@@ -11,7 +11,9 @@ use super::frame::{Frame, Vector};
 use super::purchase::{OrderCols, derive};
 use super::scores::{ScoreInfo, add_scores};
 use super::valuation::{Measures, Pareto, SegmentValue, pareto, value_segments};
-use crate::engine::data::load_table;
+use std::path::Path;
+
+use crate::engine::data::{ReadOptions, load_data, load_table};
 use crate::engine::error::{Diagnostic, EngineError, Result};
 use crate::engine::rules::condition::{ConditionError, parse_condition};
 use crate::engine::rules::{Criterion, MeasureKind, PurchaseConfig, Spanned, Workspace};
@@ -23,53 +25,116 @@ pub struct Tables {
     pub joins: Vec<DataFrame>,
 }
 
+/// The columns to read: with `extra`, only those the rules and roles need plus `extra`.
+fn needed_columns(ws: &Workspace, extra: Option<&[String]>) -> Option<Vec<String>> {
+    extra.map(|x| {
+        let mut v = ws.referenced_names();
+        v.extend(x.iter().cloned());
+        let c = &ws.columns;
+        let roles = [
+            &c.customer_id,
+            &c.order_customer_id,
+            &c.order_id,
+            &c.order_date,
+            &c.amount,
+            &c.quantity,
+            &c.unit_price,
+            &c.product,
+            &c.category,
+            &c.channel,
+            &c.discount,
+        ];
+        v.extend(roles.into_iter().flatten().map(|s| s.value.clone()));
+        v.extend(ws.data.joins.iter().map(|j| j.key.value.clone()));
+        v
+    })
+}
+
+/// Read every file of the workspace with `read(path, options, columns)`.
+fn load_each<T>(
+    ws: &Workspace,
+    extra: Option<&[String]>,
+    read: impl Fn(&Path, &ReadOptions, Option<&[String]>) -> Result<T>,
+) -> Result<(Option<T>, Option<T>, Vec<T>)> {
+    let base = ws.base_dir();
+    let need = needed_columns(ws, extra);
+    let load = |f: &crate::engine::rules::FileRef| -> Result<T> {
+        let path = f.resolve(&base);
+        let cols = match &need {
+            Some(need) => Some(
+                crate::engine::data::read_headers(&path, &f.options)?
+                    .into_iter()
+                    .filter(|h| need.contains(h))
+                    .collect::<Vec<_>>(),
+            ),
+            None => None,
+        };
+        read(&path, &f.options, cols.as_deref())
+    };
+    Ok((
+        ws.data.customers.as_ref().map(load).transpose()?,
+        ws.data.orders.as_ref().map(load).transpose()?,
+        ws.data
+            .joins
+            .iter()
+            .map(|j| load(&j.file))
+            .collect::<Result<_>>()?,
+    ))
+}
+
 impl Tables {
     /// Load every table; with `extra`, only the columns the rules need plus those (e.g. `--with`
     /// fields); `None` reads every column (the wizard shows them all).
     pub fn load(ws: &Workspace, extra: Option<&[String]>) -> Result<Tables> {
-        let base = ws.base_dir();
-        let need: Option<Vec<String>> = extra.map(|x| {
-            let mut v = ws.referenced_names();
-            v.extend(x.iter().cloned());
-            let c = &ws.columns;
-            let roles = [
-                &c.customer_id,
-                &c.order_customer_id,
-                &c.order_id,
-                &c.order_date,
-                &c.amount,
-                &c.quantity,
-                &c.unit_price,
-                &c.product,
-                &c.category,
-                &c.channel,
-                &c.discount,
-            ];
-            v.extend(roles.into_iter().flatten().map(|s| s.value.clone()));
-            v.extend(ws.data.joins.iter().map(|j| j.key.value.clone()));
-            v
-        });
-        let load = |f: &crate::engine::rules::FileRef| -> Result<DataFrame> {
-            let path = f.resolve(&base);
-            let cols = match &need {
-                Some(need) => Some(
-                    crate::engine::data::read_headers(&path, &f.options)?
-                        .into_iter()
-                        .filter(|h| need.contains(h))
-                        .collect::<Vec<_>>(),
-                ),
-                None => None,
-            };
-            Ok(load_table(&path, &f.options, cols.as_deref())?.df)
-        };
+        let (customers, orders, joins) =
+            load_each(ws, extra, |p, o, c| Ok(load_table(p, o, c)?.df))?;
         Ok(Tables {
-            customers: ws.data.customers.as_ref().map(load).transpose()?,
-            orders: ws.data.orders.as_ref().map(load).transpose()?,
-            joins: ws
-                .data
-                .joins
+            customers,
+            orders,
+            joins,
+        })
+    }
+}
+
+/// The same tables as typed columns, ready for evaluation.
+#[derive(Clone)]
+pub struct Frames {
+    pub customers: Option<Frame>,
+    pub orders: Option<Frame>,
+    pub joins: Vec<Frame>,
+}
+
+impl Frames {
+    /// Load every table straight into typed columns (see [`Tables::load`] for `extra`).
+    pub fn load(ws: &Workspace, extra: Option<&[String]>) -> Result<Frames> {
+        let (customers, orders, joins) = load_each(ws, extra, |p, o, c| {
+            Frame::from_data(load_data(p, o, c)?)
+                .map_err(|e| EngineError::data(p, crate::engine::data::load::short(&e)))
+        })?;
+        Ok(Frames {
+            customers,
+            orders,
+            joins,
+        })
+    }
+
+    /// Convert tables already in memory.
+    pub fn from_dfs(
+        ws: &Workspace,
+        customers: Option<&DataFrame>,
+        orders: Option<&DataFrame>,
+        joins: &[DataFrame],
+    ) -> Result<Frames> {
+        let conv = |df: &DataFrame, what: &str| {
+            Frame::from_df(df, None)
+                .map_err(|e| EngineError::data(&ws.file, format!("{what}: {e}")))
+        };
+        Ok(Frames {
+            customers: customers.map(|d| conv(d, "customers")).transpose()?,
+            orders: orders.map(|d| conv(d, "orders")).transpose()?,
+            joins: joins
                 .iter()
-                .map(|j| load(&j.file))
+                .map(|d| conv(d, "joined table"))
                 .collect::<Result<_>>()?,
         })
     }
@@ -151,9 +216,9 @@ impl Session {
     /// fields); `None` reads every column (the wizard shows them all).
     pub fn open_reading(ws: Workspace, extra: Option<&[String]>) -> Result<Session> {
         let timing = Timing::new();
-        let t = Tables::load(&ws, extra)?;
+        let t = Frames::load(&ws, extra)?;
         timing.mark("load tables");
-        let s = Self::from_frames(ws, t.customers.as_ref(), t.orders.as_ref(), &t.joins);
+        let s = Self::from_tables(ws, t);
         timing.mark("evaluate");
         s
     }
@@ -165,8 +230,14 @@ impl Session {
         orders: Option<&DataFrame>,
         joins: &[DataFrame],
     ) -> Result<Session> {
+        let t = Frames::from_dfs(&ws, customers, orders, joins)?;
+        Self::from_tables(ws, t)
+    }
+
+    /// Evaluate a workspace over its tables as typed columns.
+    pub fn from_tables(ws: Workspace, tables: Frames) -> Result<Session> {
         let timing = Timing::new();
-        let a = assemble(ws, customers, orders, joins)?;
+        let a = assemble(ws, tables)?;
         timing.mark("assemble base table");
         let mut s = Session {
             ws: a.ws,

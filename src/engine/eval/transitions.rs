@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use super::session::{Session, Tables};
+use super::session::{Frames, Session};
 use crate::engine::error::{EngineError, Result};
 use crate::engine::rules::{Spanned, Workspace};
 
@@ -32,7 +32,7 @@ pub fn compare(ws: &Workspace, a: NaiveDate, b: NaiveDate) -> Result<Vec<Transit
     if ws.data.orders.is_none() {
         return Err(no_orders());
     }
-    let t = Tables::load(ws, Some(&[]))?;
+    let t = Frames::load(ws, Some(&[]))?;
     compare_tables(ws, &t, a, b)
 }
 
@@ -45,7 +45,7 @@ fn no_orders() -> EngineError {
 /// The same over tables already in memory.
 pub fn compare_tables(
     ws: &Workspace,
-    t: &Tables,
+    t: &Frames,
     a: NaiveDate,
     b: NaiveDate,
 ) -> Result<Vec<Transition>> {
@@ -55,7 +55,7 @@ pub fn compare_tables(
     let at = |d: NaiveDate| -> Result<Session> {
         let mut w = ws.clone();
         w.data.as_of = Some(Spanned::bare(d));
-        Session::from_frames(w, t.customers.as_ref(), t.orders.as_ref(), &t.joins)
+        Session::from_tables(w, t.clone())
     };
     let (sa, sb) = (at(a)?, at(b)?);
     let row_of: HashMap<String, usize> = (0..sa.ids.len())

@@ -6,7 +6,7 @@ use polars::prelude::DataFrame;
 
 use crate::engine::error::Result;
 use crate::engine::eval::frame::DType;
-use crate::engine::eval::session::{Session, Tables};
+use crate::engine::eval::session::{Frames, Session};
 use crate::engine::rules::Workspace;
 
 /// Column types and origins, learned by evaluating the workspace on its (sample) data.
@@ -25,8 +25,11 @@ impl SqlSchema {
     /// Load the columns the rules read and evaluate the whole workspace once, so a rule that
     /// does not type-check is reported (with its position) before any SQL is written.
     pub fn load(ws: &Workspace) -> Result<SqlSchema> {
-        let t = Tables::load(ws, Some(&[]))?;
-        Self::from_frames(ws, t.customers.as_ref(), t.orders.as_ref(), &t.joins)
+        let t = Frames::load(ws, Some(&[]))?;
+        let customer_cols = t.customers.as_ref().map(|f| f.names.clone());
+        let join_cols = t.joins.iter().map(|f| f.names.clone()).collect();
+        let s = Session::from_tables(ws.clone(), t)?;
+        Ok(Self::of(&s, customer_cols.unwrap_or_default(), join_cols))
     }
 
     /// The same from tables already in memory.
@@ -43,7 +46,15 @@ impl SqlSchema {
                 .map(|n| n.to_string())
                 .collect()
         };
-        Ok(SqlSchema {
+        Ok(Self::of(
+            &s,
+            customers.map(names).unwrap_or_default(),
+            joins.iter().map(names).collect(),
+        ))
+    }
+
+    fn of(s: &Session, customer_cols: Vec<String>, join_cols: Vec<Vec<String>>) -> SqlSchema {
+        SqlSchema {
             base: s
                 .base
                 .names
@@ -51,8 +62,8 @@ impl SqlSchema {
                 .filter_map(|n| s.base.dtype_of(n).map(|t| (n.clone(), t)))
                 .collect(),
             orders: s.order_types(),
-            customer_cols: customers.map(names).unwrap_or_default(),
-            join_cols: joins.iter().map(names).collect(),
-        })
+            customer_cols,
+            join_cols,
+        }
     }
 }
