@@ -356,9 +356,11 @@ struct Dict<'a> {
 }
 
 impl<'a> Dict<'a> {
-    fn with_nulls(n: usize) -> Dict<'a> {
+    fn with_nulls(n: usize, hint: usize) -> Dict<'a> {
+        let mut codes = Vec::with_capacity(hint.max(n));
+        codes.resize(n, NO_CODE);
         Dict {
-            codes: vec![NO_CODE; n],
+            codes,
             ..Default::default()
         }
     }
@@ -380,6 +382,12 @@ impl<'a> Dict<'a> {
     }
 }
 
+fn nulls<T: Clone>(n: usize, hint: usize) -> Vec<Option<T>> {
+    let mut v = Vec::with_capacity(hint.max(n));
+    v.resize(n, None);
+    v
+}
+
 /// Values of one column in one chunk, in the type the column fits so far.
 enum Buf<'a> {
     /// Only missing values so far: how many.
@@ -395,12 +403,12 @@ enum Buf<'a> {
 
 impl<'a> Buf<'a> {
     /// A buffer of `n` missing values for values like `p`.
-    fn for_parsed(p: Parsed, n: usize) -> Buf<'a> {
+    fn for_parsed(p: Parsed, n: usize, hint: usize) -> Buf<'a> {
         match p {
-            Parsed::Int(_) => Buf::Int(vec![None; n]),
-            Parsed::Float(_) => Buf::Float(vec![None; n]),
-            Parsed::Bool(_) => Buf::Bool(vec![None; n]),
-            Parsed::Date(i, _) => Buf::Date(i, vec![None; n]),
+            Parsed::Int(_) => Buf::Int(nulls(n, hint)),
+            Parsed::Float(_) => Buf::Float(nulls(n, hint)),
+            Parsed::Bool(_) => Buf::Bool(nulls(n, hint)),
+            Parsed::Date(i, _) => Buf::Date(i, nulls(n, hint)),
         }
     }
 
@@ -416,7 +424,7 @@ impl<'a> Buf<'a> {
     }
 
     /// Add a typed value, retyping the buffer if the column's type moved on.
-    fn push(&mut self, p: Parsed) {
+    fn push(&mut self, p: Parsed, hint: usize) {
         match (&mut *self, p) {
             (Buf::Int(v), Parsed::Int(x)) => return v.push(Some(x)),
             (Buf::Float(v), Parsed::Float(x)) => return v.push(Some(x)),
@@ -425,20 +433,22 @@ impl<'a> Buf<'a> {
             _ => {}
         }
         *self = match std::mem::replace(self, Buf::Stale) {
-            Buf::Nulls(n) => Buf::for_parsed(p, n),
+            Buf::Nulls(n) => Buf::for_parsed(p, n, hint),
             // integers read so far are exactly the floats their text would give
             Buf::Int(v) if matches!(p, Parsed::Float(_)) => {
                 Buf::Float(v.into_iter().map(|x| x.map(|x| x as f64)).collect())
             }
             _ => return,
         };
-        self.push(p);
+        self.push(p, hint);
     }
 }
 
 struct Column1<'a> {
     verdict: Verdict,
     buf: Buf<'a>,
+    /// Rows expected in the chunk.
+    hint: usize,
 }
 
 impl<'a> Column1<'a> {
@@ -462,12 +472,12 @@ impl<'a> Column1<'a> {
                     return d.push(v);
                 }
                 match self.verdict.observe(t, r) {
-                    Some(p) => self.buf.push(p),
+                    Some(p) => self.buf.push(p, self.hint),
                     None => {
                         self.buf = match std::mem::replace(&mut self.buf, Buf::Stale) {
                             // tokens seen before were dropped: they must be read again as text
                             Buf::Nulls(n) if self.verdict.tokens == 0 => {
-                                let mut d = Dict::with_nulls(n);
+                                let mut d = Dict::with_nulls(n, self.hint);
                                 d.push(v);
                                 Buf::Text(d)
                             }
@@ -487,10 +497,15 @@ fn first_pass<'a>(
     kept: usize,
     r: &Reading,
 ) -> Option<Vec<Column1<'a>>> {
+    // rows in the chunk, estimated from its start, so that buffers rarely grow
+    let sample = &shape.text.as_bytes()[a..b.min(a + (1 << 16))];
+    let lines = memchr::memchr_iter(b'\n', sample).count().max(1);
+    let hint = ((b - a) as f64 / sample.len().max(1) as f64 * lines as f64 * 1.02) as usize + 16;
     let mut cols: Vec<Column1> = (0..kept)
         .map(|_| Column1 {
             verdict: Verdict::new(r),
             buf: Buf::Nulls(0),
+            hint,
         })
         .collect();
     each_field(shape, a, b, |s, v| cols[s].push(v, r))?;
@@ -525,13 +540,14 @@ fn finish_chunk<'a>(
         .zip(choices)
         .map(|(st, &c)| !fits(&st.buf, st.verdict.tokens, c))
         .collect();
+    let hint = states.first().map_or(0, |st| st.hint);
     let mut out: Vec<Buf> = states
         .into_iter()
         .zip(&again)
         .zip(choices)
         .map(|((st, &again), &c)| match (again, c) {
             (false, _) => st.buf,
-            (true, Choice::Text) => Buf::Text(Dict::default()),
+            (true, Choice::Text) => Buf::Text(Dict::with_nulls(0, hint)),
             (true, _) => Buf::Nulls(0),
         })
         .collect();
@@ -550,7 +566,7 @@ fn finish_chunk<'a>(
                     .value()
                     .and_then(|t| parse_as(choices[s], t, r))
                 {
-                    Some(p) => buf.push(p),
+                    Some(p) => buf.push(p, hint),
                     None => buf.push_null(),
                 },
             }

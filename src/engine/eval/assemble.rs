@@ -177,8 +177,13 @@ pub(super) fn assemble(ws: Workspace, tables: Frames) -> Result<Assembled> {
                 ));
             }
             let order = id_order(&ids);
-            let ids = ids.take(&order);
-            f = take_frame(&f, &order);
+            // files are often in id order already: nothing to move then
+            let (ids, order) = if order.iter().enumerate().all(|(k, &i)| k == i) {
+                (ids, order)
+            } else {
+                f = take_frame(&f, &order);
+                (ids.take(&order), order)
+            };
             // duplicates are adjacent after sorting
             let dup: Vec<usize> = (1..ids.len())
                 .filter(|&i| id_text(&ids, i) == id_text(&ids, i - 1))
@@ -291,17 +296,13 @@ pub(super) fn assemble(ws: Workspace, tables: Frames) -> Result<Assembled> {
             let Vector::Int(idv) = &ids else {
                 unreachable!()
             };
-            let map: HashMap<i64, u32, foldhash::fast::RandomState> = idv
-                .iter()
-                .enumerate()
-                .filter_map(|(i, x)| x.map(|x| (x, i as u32)))
-                .collect();
             let Vector::Int(ov) = &**v else {
                 unreachable!()
             };
+            let index = IdIndex::new(idv);
             for &r in &rows {
-                match ov[r].and_then(|x| map.get(&x)) {
-                    Some(&ci) => {
+                match ov[r].and_then(|x| index.get(x)) {
+                    Some(ci) => {
                         cust.push(ci);
                         kept.push(r);
                     }
@@ -392,6 +393,48 @@ pub(super) fn assemble(ws: Workspace, tables: Frames) -> Result<Assembled> {
     })
 }
 
+/// Row of each integer customer id: a table by value when the ids are dense, else a hash map.
+enum IdIndex {
+    Dense { min: i64, row: Vec<u32> },
+    Map(HashMap<i64, u32, foldhash::fast::RandomState>),
+}
+
+impl IdIndex {
+    fn new(ids: &[Option<i64>]) -> IdIndex {
+        let (lo, hi) = ids
+            .iter()
+            .flatten()
+            .fold((i64::MAX, i64::MIN), |(lo, hi), &x| (lo.min(x), hi.max(x)));
+        let span = (hi as i128 - lo as i128 + 1).max(0) as u128;
+        if lo <= hi && span <= 4 * ids.len() as u128 + 1024 {
+            let mut row = vec![u32::MAX; span as usize];
+            for (i, x) in ids.iter().enumerate() {
+                if let Some(x) = x {
+                    row[(x - lo) as usize] = i as u32;
+                }
+            }
+            IdIndex::Dense { min: lo, row }
+        } else {
+            IdIndex::Map(
+                ids.iter()
+                    .enumerate()
+                    .filter_map(|(i, x)| x.map(|x| (x, i as u32)))
+                    .collect(),
+            )
+        }
+    }
+
+    fn get(&self, x: i64) -> Option<u32> {
+        match self {
+            IdIndex::Dense { min, row } => {
+                let k = usize::try_from(x.checked_sub(*min)?).ok()?;
+                row.get(k).copied().filter(|&r| r != u32::MAX)
+            }
+            IdIndex::Map(m) => m.get(&x).copied(),
+        }
+    }
+}
+
 fn null_out(v: &mut Vector, idx: &[Option<usize>]) {
     let missing: Vec<usize> = idx
         .iter()
@@ -407,5 +450,28 @@ fn null_out(v: &mut Vector, idx: &[Option<usize>]) {
         Vector::Text(t) => missing
             .iter()
             .for_each(|&i| t.codes[i] = super::frame::NULL_CODE),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_index_finds_rows_dense_or_sparse() {
+        let dense = [Some(5), Some(7), None, Some(6)];
+        let sparse = [Some(-3), Some(i64::MAX), Some(1 << 40)];
+        for (ids, expect_dense) in [(&dense[..], true), (&sparse[..], false)] {
+            let ix = IdIndex::new(ids);
+            assert_eq!(matches!(ix, IdIndex::Dense { .. }), expect_dense);
+            for (row, id) in ids.iter().enumerate() {
+                if let Some(id) = id {
+                    assert_eq!(ix.get(*id), Some(row as u32));
+                }
+            }
+            for absent in [4, 8, i64::MIN, -2, 1 << 41] {
+                assert_eq!(ix.get(absent), None, "{absent}");
+            }
+        }
     }
 }

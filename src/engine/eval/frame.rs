@@ -244,6 +244,15 @@ impl Frame {
         }
     }
 
+    /// Drop the named columns (names not present are ignored).
+    pub fn remove(&mut self, names: &[String]) {
+        let keep: Vec<bool> = self.names.iter().map(|n| !names.contains(n)).collect();
+        let mut k = keep.iter();
+        self.names.retain(|_| *k.next().unwrap_or(&true));
+        let mut k = keep.iter();
+        self.cols.retain(|_| *k.next().unwrap_or(&true));
+    }
+
     /// Convert the named columns of a table (all when `only` is None).
     pub fn from_df(df: &DataFrame, only: Option<&[String]>) -> PolarsResult<Frame> {
         let mut f = Frame::new(df.height());

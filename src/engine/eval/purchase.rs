@@ -316,7 +316,8 @@ fn part(
 
 /// Compute every purchase-history field (but the scores) into `base` (one row per customer),
 /// a range of customers per core.
-pub fn derive(base: &mut Frame, o: &OrderCols, as_of: i32, windows: &[u32]) {
+/// Fields named in `skip` are left out (their source columns were not read).
+pub fn derive(base: &mut Frame, o: &OrderCols, as_of: i32, windows: &[u32], skip: &[String]) {
     let n = base.len;
     let (offsets, grouped) = group_by_customer(o.cust, n);
     let parts =
@@ -362,6 +363,7 @@ pub fn derive(base: &mut Frame, o: &OrderCols, as_of: i32, windows: &[u32]) {
         base.set(&format!("orders_{w}d"), Vector::Int(wo));
         base.set(&format!("revenue_{w}d"), Vector::Float(wr));
     }
+    base.remove(skip);
 }
 
 #[cfg(test)]
@@ -399,7 +401,7 @@ mod tests {
             discount: Some(&discount),
             rows: &[0, 1, 2],
         };
-        derive(&mut base, &o, 110, &[7]);
+        derive(&mut base, &o, 110, &[7], &[]);
         let get = |n: &str| base.get(n).unwrap().clone();
         assert_eq!(*get("orders"), Vector::Int(vec![Some(2), Some(0)]));
         assert_eq!(*get("revenue"), Vector::Float(vec![Some(11.0), Some(0.0)]));

@@ -25,8 +25,39 @@ pub struct Tables {
     pub joins: Vec<DataFrame>,
 }
 
+/// Order columns that feed one purchase field each: `(role, field)`.
+fn single_use_roles(ws: &Workspace) -> [(&Option<Spanned<String>>, &'static str); 4] {
+    let c = &ws.columns;
+    [
+        (&c.product, "distinct_products"),
+        (&c.category, "top_category"),
+        (&c.channel, "main_channel"),
+        (&c.discount, "discount_share"),
+    ]
+}
+
+/// The purchase fields left out when reading for `extra`: those whose only source column is
+/// not otherwise needed (with a customers table; without one, order columns become attributes).
+fn pruned_fields(ws: &Workspace, extra: Option<&[String]>) -> Vec<String> {
+    let Some(x) = extra else { return vec![] };
+    if ws.data.customers.is_none() {
+        return vec![];
+    }
+    let mut used = ws.referenced_names();
+    used.extend(x.iter().cloned());
+    single_use_roles(ws)
+        .into_iter()
+        .filter_map(|(role, field)| {
+            let col = role.as_ref()?;
+            let needed = used.iter().any(|u| u == field || *u == col.value);
+            (!needed).then(|| field.to_string())
+        })
+        .collect()
+}
+
 /// The columns to read: with `extra`, only those the rules and roles need plus `extra`.
 fn needed_columns(ws: &Workspace, extra: Option<&[String]>) -> Option<Vec<String>> {
+    let pruned = pruned_fields(ws, extra);
     extra.map(|x| {
         let mut v = ws.referenced_names();
         v.extend(x.iter().cloned());
@@ -39,12 +70,15 @@ fn needed_columns(ws: &Workspace, extra: Option<&[String]>) -> Option<Vec<String
             &c.amount,
             &c.quantity,
             &c.unit_price,
-            &c.product,
-            &c.category,
-            &c.channel,
-            &c.discount,
         ];
         v.extend(roles.into_iter().flatten().map(|s| s.value.clone()));
+        for (role, field) in single_use_roles(ws) {
+            if let Some(col) = role
+                && !pruned.iter().any(|p| p == field)
+            {
+                v.push(col.value.clone());
+            }
+        }
         v.extend(ws.data.joins.iter().map(|j| j.key.value.clone()));
         v
     })
@@ -102,6 +136,8 @@ pub struct Frames {
     pub customers: Option<Frame>,
     pub orders: Option<Frame>,
     pub joins: Vec<Frame>,
+    /// Purchase fields not to derive, their source columns not read (nothing asked for them).
+    pub pruned: Vec<String>,
 }
 
 impl Frames {
@@ -115,6 +151,7 @@ impl Frames {
             customers,
             orders,
             joins,
+            pruned: pruned_fields(ws, extra),
         })
     }
 
@@ -136,6 +173,7 @@ impl Frames {
                 .iter()
                 .map(|d| conv(d, "joined table"))
                 .collect::<Result<_>>()?,
+            pruned: vec![],
         })
     }
 }
@@ -184,6 +222,8 @@ pub struct Session {
     pub as_of: Option<i32>,
     /// The kept order rows, to derive purchase fields again when their settings change.
     orders: Option<PreparedOrders>,
+    /// Purchase fields left out because nothing asked for them (see [`Frames::pruned`]).
+    pruned: Vec<String>,
     pub scores: Vec<ScoreInfo>,
     pub warnings: Vec<String>,
     pub value: Vec<Option<f64>>,
@@ -237,6 +277,7 @@ impl Session {
     /// Evaluate a workspace over its tables as typed columns.
     pub fn from_tables(ws: Workspace, tables: Frames) -> Result<Session> {
         let timing = Timing::new();
+        let pruned = tables.pruned.clone();
         let a = assemble(ws, tables)?;
         timing.mark("assemble base table");
         let mut s = Session {
@@ -245,6 +286,7 @@ impl Session {
             ids: a.ids,
             as_of: a.as_of,
             orders: a.orders,
+            pruned,
             scores: vec![],
             warnings: a.warnings,
             value: vec![],
@@ -270,6 +312,7 @@ impl Session {
     /// Purchase-history fields and scores from the kept order rows (nothing without orders).
     fn derive_purchase(&mut self) {
         let Some(o) = &self.orders else { return };
+        let t = Timing::new();
         let get =
             |k: &Option<Spanned<String>>| k.as_ref().and_then(|c| o.frame.get(c)).map(|a| &**a);
         let c = &self.ws.columns;
@@ -289,7 +332,9 @@ impl Session {
             &cols,
             self.as_of.unwrap_or(0),
             &self.ws.purchase_history.windows,
+            &self.pruned,
         );
+        t.mark("  fields");
         self.scores = add_scores(
             &mut self.base,
             self.ws.purchase_history.rfm_bins,
@@ -509,6 +554,42 @@ mod tests {
     use crate::engine::data::demo::{DEMO_WORKSPACE, demo_frames};
     use crate::engine::rules::parse::parse_workspace;
     use crate::engine::rules::{RfmMethod, Rule};
+
+    #[test]
+    fn files_read_as_typed_columns_evaluate_like_polars_tables() {
+        let dir = tempfile::tempdir().unwrap();
+        crate::engine::data::demo::write_demo(dir.path(), 3000, 9).unwrap();
+        let ws = crate::engine::rules::parse::load_workspace(&dir.path().join("demo.strata.toml"))
+            .unwrap();
+        let t = Tables::load(&ws, None).unwrap();
+        let polars = Session::from_frames(
+            ws.clone(),
+            t.customers.as_ref(),
+            t.orders.as_ref(),
+            &t.joins,
+        )
+        .unwrap();
+        let typed = Session::open_reading(ws.clone(), Some(&[])).unwrap();
+        assert_eq!(typed.ids, polars.ids);
+        for (a, b) in typed.results.iter().zip(&polars.results) {
+            assert_eq!(a.assignment.label, b.assignment.label);
+            assert_eq!(a.assignment.names, b.assignment.names);
+        }
+        for name in &typed.base.names {
+            assert_eq!(typed.base.get(name), polars.base.get(name), "{name}");
+        }
+        // fields nothing asked for are left out, not filled with zeros; asking brings them back
+        let unused = ["distinct_products", "top_category", "main_channel"];
+        for f in unused {
+            let used = ws.referenced_names().iter().any(|n| n == f);
+            assert_eq!(typed.base.get(f).is_some(), used, "{f}");
+        }
+        let asked = Session::open_reading(ws, Some(&["top_category".to_string()])).unwrap();
+        assert_eq!(
+            asked.base.get("top_category"),
+            polars.base.get("top_category")
+        );
+    }
 
     fn demo() -> Session {
         let (c, o) = demo_frames(400, 5).unwrap();
