@@ -57,8 +57,15 @@ pub struct OpenArgs {
     pub path: std::path::PathBuf,
 }
 
-/// A data or workspace problem: exit 1 (usage errors exit 2 through clap).
+/// A data or workspace problem: exit 1 (usage errors exit 2 through clap); cancelled: 130.
 fn fail(e: anyhow::Error) -> ExitCode {
+    if matches!(
+        e.downcast_ref::<crate::engine::error::EngineError>(),
+        Some(crate::engine::error::EngineError::Cancelled)
+    ) {
+        eprintln!("{e}");
+        return ExitCode::from(130);
+    }
     eprintln!("error: {e:#}");
     ExitCode::from(1)
 }

@@ -42,7 +42,7 @@ pub struct RunArgs {
 
 pub fn run(a: RunArgs) -> Result<ExitCode> {
     let ws = load_workspace(&a.workspace)?;
-    let s = Session::open_reading(ws, Some(&a.with))?;
+    let s = crate::tui::progress::watched(|p| Session::open_watched(ws, Some(&a.with), p))?;
     for w in &s.warnings {
         eprintln!("warning: {w}");
     }

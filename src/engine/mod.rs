@@ -8,5 +8,6 @@ pub mod out;
 pub mod parallel;
 pub mod rules;
 pub mod stats;
+pub mod timing;
 
 pub use error::{Diagnostic, EngineError, Result};

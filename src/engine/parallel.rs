@@ -31,6 +31,36 @@ pub fn over_ranges<T: Send>(n: usize, f: impl Fn(Range<usize>) -> T + Sync) -> V
     })
 }
 
+/// Map every item in parallel, a contiguous share of the items per core; results in order.
+pub fn map_items<I: Send, T: Send>(items: Vec<I>, f: impl Fn(I) -> T + Sync) -> Vec<T> {
+    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+    if items.len() <= 1 || cores == 1 {
+        return items.into_iter().map(f).collect();
+    }
+    let per = items.len().div_ceil(cores);
+    let mut groups: Vec<Vec<I>> = Vec::new();
+    let mut it = items.into_iter().peekable();
+    while it.peek().is_some() {
+        groups.push(it.by_ref().take(per).collect());
+    }
+    std::thread::scope(|s| {
+        let handles: Vec<_> = groups
+            .into_iter()
+            .map(|g| {
+                let f = &f;
+                s.spawn(move || g.into_iter().map(f).collect::<Vec<T>>())
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| match h.join() {
+                Ok(v) => v,
+                Err(p) => std::panic::resume_unwind(p),
+            })
+            .collect()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -41,6 +71,13 @@ mod tests {
             let parts = over_ranges(n, |r| r);
             let flat: Vec<usize> = parts.into_iter().flatten().collect();
             assert_eq!(flat, (0..n).collect::<Vec<_>>());
+        }
+        for n in [0, 1, 2, 7] {
+            let v: Vec<usize> = (0..n).collect();
+            assert_eq!(
+                map_items(v.clone(), |x| x * 2),
+                v.iter().map(|x| x * 2).collect::<Vec<_>>()
+            );
         }
     }
 }

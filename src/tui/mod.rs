@@ -8,6 +8,7 @@ pub mod edit;
 mod edit_update;
 pub mod keymap;
 pub mod message;
+pub mod progress;
 pub mod recovery;
 pub mod steps;
 pub mod structure;
@@ -40,6 +41,7 @@ use worker::{Engine, Job, Worker};
 
 use crate::engine::data::demo::{DEMO_CUSTOMERS, DEMO_SEED, DEMO_WORKSPACE, demo_frames};
 use crate::engine::data::profile::profile;
+use crate::engine::data::progress::Progress;
 use crate::engine::data::roles::suggest_all;
 use crate::engine::eval::session::{Frames, Session, Tables};
 use crate::engine::rules::parse::{load_workspace, parse_workspace};
@@ -53,6 +55,11 @@ pub enum Source {
 
 /// Evaluate the source and build the app state and the engine.
 pub fn prepare(source: &Source) -> Result<(App, Engine)> {
+    prepare_watched(source, &Progress::default())
+}
+
+/// The same, reporting the load's progress into `progress` and stopping when it is cancelled.
+pub fn prepare_watched(source: &Source, progress: &Progress) -> Result<(App, Engine)> {
     match source {
         Source::Demo => {
             let (c, o) = demo_frames(DEMO_CUSTOMERS, DEMO_SEED)?;
@@ -76,7 +83,7 @@ pub fn prepare(source: &Source) -> Result<(App, Engine)> {
         Source::Workspace(p) => {
             let ws = load_workspace(p)?;
             // load once: the session and the Classify profiles share the tables
-            let t = Tables::load(&ws, None)?;
+            let t = Tables::load_watched(&ws, None, progress)?;
             let shown = t
                 .customers
                 .as_ref()
@@ -277,7 +284,7 @@ pub fn run(source: Source, theme: Option<&str>) -> Result<()> {
     let theme =
         config::choose_theme(theme, config::config_dir().as_deref()).map_err(anyhow::Error::msg)?;
     let keymap = keymap::load_user_keymap().map_err(anyhow::Error::msg)?;
-    let (mut app, engine) = prepare(&source)?;
+    let (mut app, engine) = progress::watched(|p| prepare_watched(&source, p))?;
     if let Source::Workspace(p) = &source {
         recovery::offer(&mut app, p);
         app.recovery_written = recovery::record(&app);

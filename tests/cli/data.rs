@@ -337,3 +337,38 @@ fn customers_derived_from_orders_take_the_most_frequent_attribute() {
         "customer_id,c,Country,orders,revenue,recency_days,purchase_days\na1,eu,EIRE,2,0.0,1,2\nb7,uk,UK,2,6.0,3,2\n"
     );
 }
+
+#[test]
+fn a_load_larger_than_memory_allows_fails_before_reading() {
+    let d = demo_dir();
+    let ws = d.path().join("w/demo.strata.toml");
+    let out = d.path().join("m.csv");
+    let o = strata()
+        .env("STRATA_MEMORY_LIMIT", "1K")
+        .args(["run", ws.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.starts_with("error: evaluating this workspace needs about"),
+        "{err}"
+    );
+    assert!(
+        err.contains("but 1 KB is available") && err.contains("strata sql"),
+        "{err}"
+    );
+    assert!(!out.exists());
+    // with room it runs
+    let o = strata()
+        .env("STRATA_MEMORY_LIMIT", "4G")
+        .args(["run", ws.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}

@@ -375,3 +375,36 @@ fn tui_classify_accepts_a_suggested_role_into_the_workspace() {
     let after = std::fs::read_to_string(&ws).unwrap();
     assert!(after.contains("pii = [\"email\", \"name\"]"), "{after}");
 }
+
+#[test]
+fn ctrl_c_cancels_a_long_load_and_writes_nothing() {
+    // 4 M rows: long enough in a debug build that the progress line shows before the end
+    let d = tempfile::tempdir().unwrap();
+    let mut data = String::with_capacity(60 << 20);
+    data.push_str("id,spend,region\n");
+    for i in 1..=4_000_000u32 {
+        data.push_str(&format!("{i},{}.5,r{}\n", i % 997, i % 7));
+    }
+    std::fs::write(d.path().join("big.csv"), data).unwrap();
+    let ws = d.path().join("big.strata.toml");
+    std::fs::write(
+        &ws,
+        "version = 1\n[data]\ncustomers = \"big.csv\"\n[columns]\ncustomer_id = \"id\"\n\
+         [criteria.spend]\nstep = \"demographic\"\nbins = { column = \"spend\", edges = [100, 500] }\n",
+    )
+    .unwrap();
+    let out = d.path().join("members.csv");
+    let args = ["run", ws.to_str().unwrap(), "--out", out.to_str().unwrap()];
+    let mut t = Pty::spawn(&args, 120, 10);
+    t.wait_for("(Ctrl-C cancels)");
+    t.keys("\x03");
+    let (code, raw) = t.finish();
+    let text = String::from_utf8_lossy(&raw);
+    assert_eq!(code, 130, "{text}");
+    assert!(text.contains("cancelled; nothing was written"), "{text}");
+    let left: Vec<_> = std::fs::read_dir(d.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    assert!(!out.exists() && left.len() == 2, "files left: {left:?}");
+}

@@ -325,7 +325,7 @@ pub fn audit_table(table: &Table, roles: Option<AuditRoles>) -> TableAudit {
         format: table.format,
         rows,
         columns: df.width(),
-        delimiter: table.delimiter.map(super::load::show_delim),
+        delimiter: table.delimiter.map(super::delimited::show_delim),
         kind: if roles.is_orders {
             "orders"
         } else {

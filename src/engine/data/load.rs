@@ -5,10 +5,11 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
-use super::infer::{Inferred, InferredColumn, infer_column};
+use super::delimited::load_csv;
+use super::infer::{Inferred, infer_column};
 use super::options::{FileFormat, ReadOptions, TextEncoding};
-use super::typed_csv::{ReadColumn, Values};
-use super::{sniff, typed_csv, xlsx};
+use super::progress::Progress;
+use super::{sniff, xlsx};
 use crate::engine::error::{EngineError, Result};
 
 /// A loaded table and how it was read.
@@ -25,12 +26,12 @@ pub struct Table {
     pub notes: Vec<String>,
 }
 
-fn err(path: &Path, msg: impl Into<String>) -> EngineError {
+pub(super) fn err(path: &Path, msg: impl Into<String>) -> EngineError {
     EngineError::data(path, msg)
 }
 
 /// Read the raw bytes, looking through gzip.
-fn read_bytes(path: &Path) -> Result<Vec<u8>> {
+pub(super) fn read_bytes(path: &Path) -> Result<Vec<u8>> {
     let raw = std::fs::read(path).map_err(|e| err(path, format!("cannot read the file: {e}")))?;
     gunzip(path, raw)
 }
@@ -69,7 +70,7 @@ pub(super) fn gunzip(path: &Path, raw: Vec<u8>) -> Result<Vec<u8>> {
 }
 
 /// Decode to UTF-8 text (BOM stripped), or say where the text is not valid UTF-8.
-fn decode(path: &Path, bytes: Vec<u8>, enc: TextEncoding) -> Result<String> {
+pub(super) fn decode(path: &Path, bytes: Vec<u8>, enc: TextEncoding) -> Result<String> {
     let text = match enc {
         TextEncoding::Utf8 => match String::from_utf8(bytes) {
             Ok(s) => s,
@@ -100,7 +101,11 @@ fn decode(path: &Path, bytes: Vec<u8>, enc: TextEncoding) -> Result<String> {
 }
 
 /// Decode delimited bytes (all of a file, or its start) and choose the delimiter.
-fn text_and_delimiter(path: &Path, bytes: Vec<u8>, opts: &ReadOptions) -> Result<(String, u8)> {
+pub(super) fn text_and_delimiter(
+    path: &Path,
+    bytes: Vec<u8>,
+    opts: &ReadOptions,
+) -> Result<(String, u8)> {
     let text = decode(path, bytes, opts.encoding)?;
     if text.trim().is_empty() {
         return Err(err(
@@ -115,14 +120,14 @@ fn text_and_delimiter(path: &Path, bytes: Vec<u8>, opts: &ReadOptions) -> Result
 }
 
 /// Read the text of a delimited file and the delimiter to use.
-fn delimited_text(path: &Path, opts: &ReadOptions) -> Result<(String, u8)> {
-    let timing = crate::engine::eval::session::Timing::new();
+pub(super) fn delimited_text(path: &Path, opts: &ReadOptions) -> Result<(String, u8)> {
+    let timing = crate::engine::timing::Timing::new();
     let r = text_and_delimiter(path, read_bytes(path)?, opts);
     timing.mark("  read and decode");
     r
 }
 
-fn check_header(path: &Path, names: &[String]) -> Result<()> {
+pub(super) fn check_header(path: &Path, names: &[String]) -> Result<()> {
     let mut seen = std::collections::HashSet::new();
     for (i, n) in names.iter().enumerate() {
         if n.trim().is_empty() {
@@ -145,7 +150,7 @@ fn check_header(path: &Path, names: &[String]) -> Result<()> {
 }
 
 /// The first `limit` bytes of a file (decompressed when gzip), cut after the last full line.
-fn read_prefix(path: &Path, limit: u64) -> Result<Vec<u8>> {
+pub(super) fn read_prefix(path: &Path, limit: u64) -> Result<Vec<u8>> {
     let f =
         std::fs::File::open(path).map_err(|e| err(path, format!("cannot read the file: {e}")))?;
     let mut magic = [0u8; 2];
@@ -163,6 +168,10 @@ fn read_prefix(path: &Path, limit: u64) -> Result<Vec<u8>> {
         f.take(limit).read_to_end(&mut buf)
     };
     if let Err(e) = res {
+        if gz {
+            // reading it all says what is wrong with the compressed data
+            return read_bytes(path);
+        }
         return Err(err(path, format!("cannot read the start of the file: {e}")));
     }
     if buf.len() as u64 == limit {
@@ -193,7 +202,7 @@ pub fn read_headers(path: &Path, opts: &ReadOptions) -> Result<Vec<String>> {
     }
 }
 
-fn format_of(path: &Path, opts: &ReadOptions) -> Result<FileFormat> {
+pub(super) fn format_of(path: &Path, opts: &ReadOptions) -> Result<FileFormat> {
     opts.format_for(path).ok_or_else(|| {
         err(
             path,
@@ -205,9 +214,21 @@ fn format_of(path: &Path, opts: &ReadOptions) -> Result<FileFormat> {
 
 /// Load a table, keeping only `columns` when given (in file order).
 pub fn load_table(path: &Path, opts: &ReadOptions, columns: Option<&[String]>) -> Result<Table> {
+    load_table_watched(path, opts, columns, &Progress::default())
+}
+
+/// The same, counting the bytes read into `p` and stopping when it is cancelled.
+pub fn load_table_watched(
+    path: &Path,
+    opts: &ReadOptions,
+    columns: Option<&[String]>,
+    p: &Progress,
+) -> Result<Table> {
     let format = format_of(path, opts)?;
+    let size = file_size(path);
+    p.begin(&file_label(path), size);
     let mut table = match format {
-        FileFormat::Csv => load_csv(path, opts, columns)?,
+        FileFormat::Csv => load_csv(path, opts, columns, p)?,
         FileFormat::Parquet => {
             let f = std::fs::File::open(path)
                 .map_err(|e| err(path, format!("cannot read the file: {e}")))?;
@@ -250,8 +271,21 @@ pub fn load_table(path: &Path, opts: &ReadOptions, columns: Option<&[String]>) -
                 .map_err(|e| err(path, short(&e)))?;
         }
         infer_text_columns(&mut table, opts)?;
+        p.advance(size);
     }
+    p.check()?;
     Ok(table)
+}
+
+pub(super) fn file_size(path: &Path) -> u64 {
+    std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+}
+
+/// A file's name as a progress line shows it.
+pub(super) fn file_label(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 fn plain_table(path: &Path, format: FileFormat, df: DataFrame) -> Table {
@@ -270,176 +304,8 @@ pub(crate) fn short(e: &PolarsError) -> String {
     e.to_string().lines().next().unwrap_or_default().to_string()
 }
 
-fn load_csv(path: &Path, opts: &ReadOptions, columns: Option<&[String]>) -> Result<Table> {
-    let (text, delim) = delimited_text(path, opts)?;
-    load_csv_text(path, text, delim, opts, columns)
-}
-
-/// Load delimited data given as bytes (plain or gzip); `path` only names it in messages. The
-/// same path as files take: decoding, sniffing, parsing and type inference (the fuzzers use it).
-pub fn load_delimited_bytes(path: &Path, bytes: Vec<u8>, opts: &ReadOptions) -> Result<Table> {
-    let (text, delim) = text_and_delimiter(path, gunzip(path, bytes)?, opts)?;
-    load_csv_text(path, text, delim, opts, None)
-}
-
-fn load_csv_text(
-    path: &Path,
-    text: String,
-    delim: u8,
-    opts: &ReadOptions,
-    columns: Option<&[String]>,
-) -> Result<Table> {
-    match read_csv(path, text, delim, opts, columns)? {
-        CsvRead::Table(t) => Ok(t),
-        CsvRead::Typed(cols) => {
-            let mut table = Table {
-                path: path.to_path_buf(),
-                format: FileFormat::Csv,
-                df: DataFrame::empty(),
-                delimiter: Some(delim),
-                kinds: vec![],
-                notes: vec![],
-            };
-            let height = cols.first().map_or(0, |c| c.1.values.len());
-            let series: Vec<Column> = cols
-                .into_iter()
-                .map(|(name, rc)| {
-                    let ic = InferredColumn {
-                        series: rc.values.into_series(&name),
-                        kind: rc.kind,
-                        null_tokens: rc.null_tokens,
-                        ambiguous_with: rc.ambiguous_with,
-                    };
-                    record_inference(&mut table, ic).into()
-                })
-                .collect();
-            table.df = DataFrame::new(height, series).map_err(|e| err(path, short(&e)))?;
-            Ok(table)
-        }
-    }
-}
-
-/// Delimited text read straight into typed columns, or (when unusual) through polars.
-enum CsvRead {
-    Typed(Vec<(String, ReadColumn)>),
-    Table(Table),
-}
-
-/// A table read for evaluation: typed columns when delimited text allows, otherwise polars'.
-pub enum TableData {
-    Columns {
-        height: usize,
-        columns: Vec<(String, Values)>,
-    },
-    Frame(DataFrame),
-}
-
-/// Load a table for evaluation, keeping only `columns` when given (in file order). Delimited
-/// text goes straight to typed columns, without a polars table in between.
-pub fn load_data(path: &Path, opts: &ReadOptions, columns: Option<&[String]>) -> Result<TableData> {
-    if format_of(path, opts)? != FileFormat::Csv {
-        return Ok(TableData::Frame(load_table(path, opts, columns)?.df));
-    }
-    let (text, delim) = delimited_text(path, opts)?;
-    Ok(match read_csv(path, text, delim, opts, columns)? {
-        CsvRead::Table(t) => TableData::Frame(t.df),
-        CsvRead::Typed(cols) => TableData::Columns {
-            height: cols.first().map_or(0, |c| c.1.values.len()),
-            columns: cols.into_iter().map(|(n, rc)| (n, rc.values)).collect(),
-        },
-    })
-}
-
-fn read_csv(
-    path: &Path,
-    text: String,
-    delim: u8,
-    opts: &ReadOptions,
-    columns: Option<&[String]>,
-) -> Result<CsvRead> {
-    let names = sniff::header(&text, delim);
-    check_header(path, &names)?;
-    if let Some(cols) = columns {
-        for c in cols {
-            if !names.contains(c) {
-                return Err(err(path, format!("has no column \"{c}\"")));
-            }
-        }
-    }
-    let keep: Vec<usize> = match columns {
-        Some(cols) => (0..names.len())
-            .filter(|&i| cols.contains(&names[i]))
-            .collect(),
-        None => (0..names.len()).collect(),
-    };
-    let fast = typed_csv::read(
-        &text,
-        delim,
-        &names,
-        &keep,
-        opts.date_format.as_deref(),
-        opts.decimal_comma,
-    );
-    if let Some(cols) = fast {
-        let named = keep.iter().map(|&i| names[i].clone()).zip(cols).collect();
-        return Ok(CsvRead::Typed(named));
-    }
-    let bytes = text.into_bytes();
-    let parse = CsvParseOptions::default()
-        .with_separator(delim)
-        .with_quote_char(Some(b'"'));
-    let mut ro = CsvReadOptions::default()
-        .with_has_header(true)
-        .with_infer_schema_length(Some(0))
-        .with_parse_options(parse);
-    if let Some(c) = columns {
-        ro = ro.with_columns(Some(
-            c.iter().map(|s| PlSmallStr::from(s.as_str())).collect(),
-        ));
-    }
-    let result = ro
-        .into_reader_with_file_handle(std::io::Cursor::new(&bytes))
-        .finish();
-    let df = match result {
-        Ok(df) => df,
-        Err(e) => {
-            if let Some((line, found, expected)) = sniff::find_ragged(&bytes, delim) {
-                return Err(err(
-                    path,
-                    format!(
-                        "line {line} has {found} fields but the header has {expected} (delimiter {}); \
-                         fix that row or set `delimiter` for this file",
-                        show_delim(delim)
-                    ),
-                ));
-            }
-            return Err(err(
-                path,
-                format!("cannot parse as delimited text: {}", short(&e)),
-            ));
-        }
-    };
-    let mut table = Table {
-        path: path.to_path_buf(),
-        format: FileFormat::Csv,
-        df,
-        delimiter: Some(delim),
-        kinds: vec![],
-        notes: vec![],
-    };
-    infer_text_columns(&mut table, opts)?;
-    Ok(CsvRead::Table(table))
-}
-
-pub fn show_delim(d: u8) -> String {
-    match d {
-        b'\t' => "TAB".into(),
-        b => format!("'{}'", b as char),
-    }
-}
-
 /// Note how a column was read (kinds, and notes a user should know about); returns its series.
-fn record_inference(table: &mut Table, ic: super::infer::InferredColumn) -> Series {
+pub(super) fn record_inference(table: &mut Table, ic: super::infer::InferredColumn) -> Series {
     let name = ic.series.name().to_string();
     if ic.null_tokens > 0 {
         table.notes.push(format!(
@@ -465,7 +331,7 @@ fn record_inference(table: &mut Table, ic: super::infer::InferredColumn) -> Seri
 }
 
 /// Replace every text column by its inferred type, recording how it was read.
-fn infer_text_columns(table: &mut Table, opts: &ReadOptions) -> Result<()> {
+pub(super) fn infer_text_columns(table: &mut Table, opts: &ReadOptions) -> Result<()> {
     let cols: Vec<Column> = table.df.columns().to_vec();
     let text_idx: Vec<usize> = cols
         .iter()

@@ -1,16 +1,19 @@
 //! Data in: reading files of every supported format, inferring types, profiling, auditing, the demo.
 
 pub mod audit;
+pub mod delimited;
 pub mod demo;
 pub mod infer;
 pub mod load;
 pub mod options;
 pub mod profile;
+pub mod progress;
 pub mod roles;
 pub mod sniff;
 pub mod typed_csv;
 pub mod values;
 pub mod xlsx;
 
-pub use load::{Table, TableData, load_data, load_delimited_bytes, load_table, read_headers};
+pub use delimited::{TableData, load_data, load_delimited_bytes};
+pub use load::{Table, load_table, read_headers};
 pub use options::{FileFormat, ReadOptions, TextEncoding};

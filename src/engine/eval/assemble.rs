@@ -84,7 +84,7 @@ pub(super) struct Assembled {
 /// Build the per-customer base table: customers (or the distinct buyers), joined tables,
 /// attributes taken from the orders, and the kept order rows.
 pub(super) fn assemble(ws: Workspace, tables: Frames) -> Result<Assembled> {
-    let timing = super::session::Timing::new();
+    let timing = crate::engine::timing::Timing::new();
     let mut warnings = Vec::new();
     let wsfile = ws.file.clone();
     let has_customers = tables.customers.is_some();

@@ -12,5 +12,6 @@ pub mod like;
 pub mod purchase;
 pub mod scores;
 pub mod session;
+pub mod tables;
 pub mod transitions;
 pub mod valuation;

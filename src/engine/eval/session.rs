@@ -10,198 +10,13 @@ use super::expr::{compile, eval, eval_bool};
 use super::frame::{Frame, Vector};
 use super::purchase::{OrderCols, derive};
 use super::scores::{ScoreInfo, add_scores};
+pub use super::tables::{Frames, Tables};
 use super::valuation::{Measures, Pareto, SegmentValue, pareto, value_segments};
-use std::path::Path;
-
-use crate::engine::data::{ReadOptions, load_data, load_table};
+use crate::engine::data::progress::Progress;
 use crate::engine::error::{Diagnostic, EngineError, Result};
 use crate::engine::rules::condition::{ConditionError, parse_condition};
 use crate::engine::rules::{Criterion, MeasureKind, PurchaseConfig, Spanned, Workspace};
-
-/// The tables a workspace reads, as loaded from disk.
-pub struct Tables {
-    pub customers: Option<DataFrame>,
-    pub orders: Option<DataFrame>,
-    pub joins: Vec<DataFrame>,
-}
-
-/// Order columns that feed one purchase field each: `(role, field)`.
-fn single_use_roles(ws: &Workspace) -> [(&Option<Spanned<String>>, &'static str); 4] {
-    let c = &ws.columns;
-    [
-        (&c.product, "distinct_products"),
-        (&c.category, "top_category"),
-        (&c.channel, "main_channel"),
-        (&c.discount, "discount_share"),
-    ]
-}
-
-/// The purchase fields left out when reading for `extra`: those whose only source column is
-/// not otherwise needed (with a customers table; without one, order columns become attributes).
-fn pruned_fields(ws: &Workspace, extra: Option<&[String]>) -> Vec<String> {
-    let Some(x) = extra else { return vec![] };
-    if ws.data.customers.is_none() {
-        return vec![];
-    }
-    let mut used = ws.referenced_names();
-    used.extend(x.iter().cloned());
-    single_use_roles(ws)
-        .into_iter()
-        .filter_map(|(role, field)| {
-            let col = role.as_ref()?;
-            let needed = used.iter().any(|u| u == field || *u == col.value);
-            (!needed).then(|| field.to_string())
-        })
-        .collect()
-}
-
-/// The columns to read: with `extra`, only those the rules and roles need plus `extra`.
-fn needed_columns(ws: &Workspace, extra: Option<&[String]>) -> Option<Vec<String>> {
-    let pruned = pruned_fields(ws, extra);
-    extra.map(|x| {
-        let mut v = ws.referenced_names();
-        v.extend(x.iter().cloned());
-        let c = &ws.columns;
-        let roles = [
-            &c.customer_id,
-            &c.order_customer_id,
-            &c.order_id,
-            &c.order_date,
-            &c.amount,
-            &c.quantity,
-            &c.unit_price,
-        ];
-        v.extend(roles.into_iter().flatten().map(|s| s.value.clone()));
-        for (role, field) in single_use_roles(ws) {
-            if let Some(col) = role
-                && !pruned.iter().any(|p| p == field)
-            {
-                v.push(col.value.clone());
-            }
-        }
-        v.extend(ws.data.joins.iter().map(|j| j.key.value.clone()));
-        v
-    })
-}
-
-/// Read every file of the workspace with `read(path, options, columns)`.
-fn load_each<T>(
-    ws: &Workspace,
-    extra: Option<&[String]>,
-    read: impl Fn(&Path, &ReadOptions, Option<&[String]>) -> Result<T>,
-) -> Result<(Option<T>, Option<T>, Vec<T>)> {
-    let base = ws.base_dir();
-    let need = needed_columns(ws, extra);
-    let load = |f: &crate::engine::rules::FileRef| -> Result<T> {
-        let path = f.resolve(&base);
-        let cols = match &need {
-            Some(need) => Some(
-                crate::engine::data::read_headers(&path, &f.options)?
-                    .into_iter()
-                    .filter(|h| need.contains(h))
-                    .collect::<Vec<_>>(),
-            ),
-            None => None,
-        };
-        read(&path, &f.options, cols.as_deref())
-    };
-    Ok((
-        ws.data.customers.as_ref().map(load).transpose()?,
-        ws.data.orders.as_ref().map(load).transpose()?,
-        ws.data
-            .joins
-            .iter()
-            .map(|j| load(&j.file))
-            .collect::<Result<_>>()?,
-    ))
-}
-
-impl Tables {
-    /// Load every table; with `extra`, only the columns the rules need plus those (e.g. `--with`
-    /// fields); `None` reads every column (the wizard shows them all).
-    pub fn load(ws: &Workspace, extra: Option<&[String]>) -> Result<Tables> {
-        let (customers, orders, joins) =
-            load_each(ws, extra, |p, o, c| Ok(load_table(p, o, c)?.df))?;
-        Ok(Tables {
-            customers,
-            orders,
-            joins,
-        })
-    }
-}
-
-/// The same tables as typed columns, ready for evaluation.
-#[derive(Clone)]
-pub struct Frames {
-    pub customers: Option<Frame>,
-    pub orders: Option<Frame>,
-    pub joins: Vec<Frame>,
-    /// Purchase fields not to derive, their source columns not read (nothing asked for them).
-    pub pruned: Vec<String>,
-}
-
-impl Frames {
-    /// Load every table straight into typed columns (see [`Tables::load`] for `extra`).
-    pub fn load(ws: &Workspace, extra: Option<&[String]>) -> Result<Frames> {
-        let (customers, orders, joins) = load_each(ws, extra, |p, o, c| {
-            Frame::from_data(load_data(p, o, c)?)
-                .map_err(|e| EngineError::data(p, crate::engine::data::load::short(&e)))
-        })?;
-        Ok(Frames {
-            customers,
-            orders,
-            joins,
-            pruned: pruned_fields(ws, extra),
-        })
-    }
-
-    /// Convert tables already in memory.
-    pub fn from_dfs(
-        ws: &Workspace,
-        customers: Option<&DataFrame>,
-        orders: Option<&DataFrame>,
-        joins: &[DataFrame],
-    ) -> Result<Frames> {
-        let conv = |df: &DataFrame, what: &str| {
-            Frame::from_df(df, None)
-                .map_err(|e| EngineError::data(&ws.file, format!("{what}: {e}")))
-        };
-        Ok(Frames {
-            customers: customers.map(|d| conv(d, "customers")).transpose()?,
-            orders: orders.map(|d| conv(d, "orders")).transpose()?,
-            joins: joins
-                .iter()
-                .map(|d| conv(d, "joined table"))
-                .collect::<Result<_>>()?,
-            pruned: vec![],
-        })
-    }
-}
-
-/// Phase timings on stderr when `STRATA_TIMING` is set (for profiling, not for users).
-pub struct Timing(Option<std::cell::Cell<std::time::Instant>>);
-
-impl Timing {
-    pub fn new() -> Timing {
-        Timing(
-            std::env::var_os("STRATA_TIMING")
-                .map(|_| std::cell::Cell::new(std::time::Instant::now())),
-        )
-    }
-
-    pub fn mark(&self, what: &str) {
-        if let Some(t) = &self.0 {
-            eprintln!("timing: {what}: {:.3} s", t.get().elapsed().as_secs_f64());
-            t.set(std::time::Instant::now());
-        }
-    }
-}
-
-impl Default for Timing {
-    fn default() -> Self {
-        Timing::new()
-    }
-}
+pub use crate::engine::timing::Timing;
 
 /// One criterion's evaluated state.
 #[derive(Debug, Clone)]
@@ -255,11 +70,18 @@ impl Session {
     /// Load and evaluate reading only the columns the rules need, plus `extra` (e.g. `--with`
     /// fields); `None` reads every column (the wizard shows them all).
     pub fn open_reading(ws: Workspace, extra: Option<&[String]>) -> Result<Session> {
+        Self::open_watched(ws, extra, &Progress::default())
+    }
+
+    /// The same, reporting progress into `p` and stopping when it is cancelled.
+    pub fn open_watched(ws: Workspace, extra: Option<&[String]>, p: &Progress) -> Result<Session> {
         let timing = Timing::new();
-        let t = Frames::load(&ws, extra)?;
+        let t = Frames::load_watched(&ws, extra, p)?;
         timing.mark("load tables");
+        p.begin("evaluating", 0);
         let s = Self::from_tables(ws, t);
         timing.mark("evaluate");
+        p.check()?;
         s
     }
 

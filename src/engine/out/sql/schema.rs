@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use polars::prelude::DataFrame;
 
+use crate::engine::data::progress::Progress;
 use crate::engine::error::Result;
 use crate::engine::eval::frame::DType;
 use crate::engine::eval::session::{Frames, Session};
@@ -25,7 +26,12 @@ impl SqlSchema {
     /// Load the columns the rules read and evaluate the whole workspace once, so a rule that
     /// does not type-check is reported (with its position) before any SQL is written.
     pub fn load(ws: &Workspace) -> Result<SqlSchema> {
-        let t = Frames::load(ws, Some(&[]))?;
+        Self::load_watched(ws, &Progress::default())
+    }
+
+    /// The same, reporting progress into `p` and stopping when it is cancelled.
+    pub fn load_watched(ws: &Workspace, p: &Progress) -> Result<SqlSchema> {
+        let t = Frames::load_watched(ws, Some(&[]), p)?;
         let customer_cols = t.customers.as_ref().map(|f| f.names.clone());
         let join_cols = t.joins.iter().map(|f| f.names.clone()).collect();
         let s = Session::from_tables(ws.clone(), t)?;

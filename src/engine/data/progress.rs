@@ -1,0 +1,154 @@
+//! Progress of a long load, shared between the loader and whoever shows it, and how to cancel it.
+
+use std::io::Read;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use crate::engine::error::{EngineError, Result};
+
+/// Bytes read out of bytes to read, what is being done, and a cancel flag the loader obeys.
+#[derive(Debug, Default)]
+pub struct Progress {
+    done: AtomicU64,
+    total: AtomicU64,
+    cancelled: AtomicBool,
+    label: Mutex<String>,
+}
+
+/// What a progress display shows at one moment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snapshot {
+    pub label: String,
+    pub done: u64,
+    /// Zero when the step has no size (evaluating).
+    pub total: u64,
+}
+
+impl Progress {
+    /// Start a step: `label` (a file name, "evaluating"), with `total` bytes to read (0: unsized).
+    pub fn begin(&self, label: &str, total: u64) {
+        if let Ok(mut l) = self.label.lock() {
+            *l = label.to_string();
+        }
+        self.done.store(0, Ordering::Relaxed);
+        self.total.store(total, Ordering::Relaxed);
+    }
+
+    pub fn advance(&self, bytes: u64) {
+        self.done.fetch_add(bytes, Ordering::Relaxed);
+    }
+
+    /// Ask the loader to stop at its next check.
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::Relaxed);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::Relaxed)
+    }
+
+    /// `Err(Cancelled)` once cancelled: the loader calls this between steps.
+    pub fn check(&self) -> Result<()> {
+        if self.is_cancelled() {
+            Err(EngineError::Cancelled)
+        } else {
+            Ok(())
+        }
+    }
+
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            label: self.label.lock().map(|l| l.clone()).unwrap_or_default(),
+            done: self.done.load(Ordering::Relaxed),
+            total: self.total.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// A reader that counts its bytes into a [`Progress`] and fails once it is cancelled.
+pub struct Counted<'a, R> {
+    pub inner: R,
+    pub progress: &'a Progress,
+}
+
+impl<R: Read> Read for Counted<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.progress.is_cancelled() {
+            return Err(std::io::Error::other("cancelled"));
+        }
+        let n = self.inner.read(buf)?;
+        self.progress.advance(n as u64);
+        Ok(n)
+    }
+}
+
+/// Memory the system can still give (Linux `MemAvailable`), or the limit set by
+/// `STRATA_MEMORY_LIMIT` (bytes, with an optional K/M/G suffix); `None` when unknown.
+pub fn memory_available() -> Option<u64> {
+    if let Ok(v) = std::env::var("STRATA_MEMORY_LIMIT") {
+        return parse_size(&v);
+    }
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+fn parse_size(s: &str) -> Option<u64> {
+    let s = s.trim();
+    let (num, mult) = match s.chars().last()?.to_ascii_uppercase() {
+        'K' => (&s[..s.len() - 1], 1u64 << 10),
+        'M' => (&s[..s.len() - 1], 1 << 20),
+        'G' => (&s[..s.len() - 1], 1 << 30),
+        _ => (s, 1),
+    };
+    num.trim().parse::<u64>().ok()?.checked_mul(mult)
+}
+
+/// Sizes in the words a progress line or an error uses.
+pub fn show_bytes(b: u64) -> String {
+    match b {
+        b if b >= 1 << 30 => format!("{:.1} GB", b as f64 / (1u64 << 30) as f64),
+        b if b >= 1 << 20 => format!("{} MB", b >> 20),
+        b if b >= 1 << 10 => format!("{} KB", b >> 10),
+        b => format!("{b} bytes"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_bytes_and_stops_when_cancelled() {
+        let p = Progress::default();
+        p.begin("orders.csv", 10);
+        let mut r = Counted {
+            inner: &b"0123456789"[..],
+            progress: &p,
+        };
+        let mut buf = [0u8; 4];
+        assert_eq!(r.read(&mut buf).unwrap(), 4);
+        assert_eq!(
+            p.snapshot(),
+            Snapshot {
+                label: "orders.csv".into(),
+                done: 4,
+                total: 10
+            }
+        );
+        p.cancel();
+        assert!(r.read(&mut buf).is_err());
+        assert!(matches!(p.check(), Err(EngineError::Cancelled)));
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("512M"), Some(512 << 20));
+        assert_eq!(parse_size(" 2g"), Some(2 << 30));
+        assert_eq!(parse_size("1000"), Some(1000));
+        assert_eq!(parse_size("lots"), None);
+        assert_eq!(show_bytes(3 << 30), "3.0 GB");
+        assert_eq!(show_bytes(5 << 20), "5 MB");
+    }
+}

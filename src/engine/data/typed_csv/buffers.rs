@@ -1,0 +1,366 @@
+//! Column buffers while reading: values in the type each column fits so far, text as codes.
+
+use std::collections::HashMap;
+
+use super::records::{Shape, each_field};
+use super::{NO_CODE, Values};
+use crate::engine::data::infer::{
+    Cell, Choice, MS_PER_DAY, Parsed, Reading, Verdict, cell, parse_as,
+};
+
+/// Text of one chunk, each distinct value once.
+#[derive(Default)]
+pub(super) struct Dict {
+    codes: Vec<u32>,
+    at: HashMap<String, u32, foldhash::fast::RandomState>,
+    words: Vec<String>,
+}
+
+impl Dict {
+    fn with_nulls(n: usize, hint: usize) -> Dict {
+        let mut codes = Vec::with_capacity(hint.max(n));
+        codes.resize(n, NO_CODE);
+        Dict {
+            codes,
+            ..Default::default()
+        }
+    }
+
+    /// Append another chunk's text, mapping its codes into this dictionary.
+    fn absorb(&mut self, o: Dict) {
+        let map: Vec<u32> = o
+            .words
+            .into_iter()
+            .map(|w| match self.at.get(&w) {
+                Some(&c) => c,
+                None => {
+                    let c = self.words.len() as u32;
+                    self.at.insert(w.clone(), c);
+                    self.words.push(w);
+                    c
+                }
+            })
+            .collect();
+        self.codes.extend(o.codes.into_iter().map(|c| match c {
+            NO_CODE => NO_CODE,
+            c => map[c as usize],
+        }));
+    }
+
+    fn push(&mut self, v: Option<&str>) {
+        let code = match v {
+            None => NO_CODE,
+            Some(v) => match self.at.get(v) {
+                Some(&c) => c,
+                None => {
+                    let c = self.words.len() as u32;
+                    self.words.push(v.to_string());
+                    self.at.insert(v.to_string(), c);
+                    c
+                }
+            },
+        };
+        self.codes.push(code);
+    }
+}
+
+fn nulls<T: Clone>(n: usize, hint: usize) -> Vec<Option<T>> {
+    let mut v = Vec::with_capacity(hint.max(n));
+    v.resize(n, None);
+    v
+}
+
+/// A column's buffers in row order, consecutive ones of one type merged as they come.
+#[derive(Default)]
+pub(super) struct Acc {
+    pub bufs: Vec<Buf>,
+}
+
+impl Acc {
+    pub fn add(&mut self, b: Buf) {
+        match (self.bufs.last_mut(), b) {
+            (Some(Buf::Nulls(n)), Buf::Nulls(m)) => *n += m,
+            (Some(Buf::Int(x)), Buf::Int(y)) => x.extend(y),
+            (Some(Buf::Float(x)), Buf::Float(y)) => x.extend(y),
+            (Some(Buf::Bool(x)), Buf::Bool(y)) => x.extend(y),
+            (Some(Buf::Date(i, x)), Buf::Date(j, y)) if *i == j => x.extend(y),
+            (Some(Buf::Text(x)), Buf::Text(y)) => x.absorb(y),
+            (Some(Buf::Stale), Buf::Stale) => {}
+            (_, b) => self.bufs.push(b),
+        }
+    }
+}
+
+/// Values of one column in one chunk, in the type the column fits so far.
+pub(super) enum Buf {
+    /// Only missing values so far: how many.
+    Nulls(usize),
+    Int(Vec<Option<i64>>),
+    Float(Vec<Option<f64>>),
+    Bool(Vec<Option<bool>>),
+    Date(usize, Vec<Option<i64>>),
+    Text(Dict),
+    /// The type changed in a way that needs the text again.
+    Stale,
+}
+
+impl Buf {
+    /// A buffer of `n` missing values for values like `p`.
+    fn for_parsed(p: Parsed, n: usize, hint: usize) -> Buf {
+        match p {
+            Parsed::Int(_) => Buf::Int(nulls(n, hint)),
+            Parsed::Float(_) => Buf::Float(nulls(n, hint)),
+            Parsed::Bool(_) => Buf::Bool(nulls(n, hint)),
+            Parsed::Date(i, _) => Buf::Date(i, nulls(n, hint)),
+        }
+    }
+
+    fn push_null(&mut self) {
+        match self {
+            Buf::Nulls(n) => *n += 1,
+            Buf::Int(v) | Buf::Date(_, v) => v.push(None),
+            Buf::Float(v) => v.push(None),
+            Buf::Bool(v) => v.push(None),
+            Buf::Text(d) => d.codes.push(NO_CODE),
+            Buf::Stale => {}
+        }
+    }
+
+    /// Add a typed value, retyping the buffer if the column's type moved on.
+    fn push(&mut self, p: Parsed, hint: usize) {
+        match (&mut *self, p) {
+            (Buf::Int(v), Parsed::Int(x)) => return v.push(Some(x)),
+            (Buf::Float(v), Parsed::Float(x)) => return v.push(Some(x)),
+            (Buf::Bool(v), Parsed::Bool(x)) => return v.push(Some(x)),
+            (Buf::Date(i, v), Parsed::Date(j, x)) if *i == j => return v.push(Some(x)),
+            _ => {}
+        }
+        *self = match std::mem::replace(self, Buf::Stale) {
+            Buf::Nulls(n) => Buf::for_parsed(p, n, hint),
+            // integers read so far are exactly the floats their text would give
+            Buf::Int(v) if matches!(p, Parsed::Float(_)) => {
+                Buf::Float(v.into_iter().map(|x| x.map(|x| x as f64)).collect())
+            }
+            _ => return,
+        };
+        self.push(p, hint);
+    }
+}
+
+pub(super) struct Column1 {
+    pub verdict: Verdict,
+    pub buf: Buf,
+    /// Rows expected in the chunk.
+    hint: usize,
+}
+
+impl Column1 {
+    fn push(&mut self, v: Option<&str>, r: &Reading) {
+        match cell(v) {
+            Cell::Blank => {
+                self.verdict.blanks += usize::from(v.is_some());
+                self.buf.push_null();
+            }
+            Cell::Token => {
+                self.verdict.tokens += 1;
+                match &mut self.buf {
+                    // text keeps null tokens as written
+                    Buf::Text(d) => d.push(v),
+                    b => b.push_null(),
+                }
+            }
+            Cell::Value(t) => {
+                if let Buf::Text(d) = &mut self.buf {
+                    self.verdict.non_null += 1;
+                    return d.push(v);
+                }
+                match self.verdict.observe(t, r) {
+                    Some(p) => self.buf.push(p, self.hint),
+                    None => {
+                        self.buf = match std::mem::replace(&mut self.buf, Buf::Stale) {
+                            // tokens seen before were dropped: they must be read again as text
+                            Buf::Nulls(n) if self.verdict.tokens == 0 => {
+                                let mut d = Dict::with_nulls(n, self.hint);
+                                d.push(v);
+                                Buf::Text(d)
+                            }
+                            _ => Buf::Stale,
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Rows in `a..b`, estimated from its start, so that buffers rarely grow.
+fn rows_hint(shape: &Shape, a: usize, b: usize) -> usize {
+    let sample = &shape.text.as_bytes()[a..b.min(a + (1 << 16))];
+    let lines = memchr::memchr_iter(b'\n', sample).count().max(1);
+    ((b - a) as f64 / sample.len().max(1) as f64 * lines as f64 * 1.02) as usize + 16
+}
+
+/// Read a chunk's kept columns into the types they fit so far.
+pub(super) fn first_pass(
+    shape: &Shape,
+    a: usize,
+    b: usize,
+    at_end: bool,
+    kept: usize,
+    r: &Reading,
+) -> Option<Vec<Column1>> {
+    let hint = rows_hint(shape, a, b);
+    let mut cols: Vec<Column1> = (0..kept)
+        .map(|_| Column1 {
+            verdict: Verdict::new(r),
+            buf: Buf::Nulls(0),
+            hint,
+        })
+        .collect();
+    each_field(shape, a, b, at_end, |s, v| cols[s].push(v.as_deref(), r))?;
+    for c in &mut cols {
+        // null tokens were dropped: if the column ends up text they must be read again
+        if matches!(c.buf, Buf::Nulls(_)) && c.verdict.tokens > 0 {
+            c.buf = Buf::Stale;
+        }
+    }
+    Some(cols)
+}
+
+/// Whether a chunk's buffer already holds the column's final type.
+pub(super) fn fits(buf: &Buf, choice: Choice) -> bool {
+    match (buf, choice) {
+        (Buf::Nulls(_), _) => true,
+        (Buf::Int(_), Choice::Int | Choice::Float) => true,
+        (Buf::Float(_), Choice::Float) => true,
+        (Buf::Bool(_), Choice::Bool) => true,
+        (Buf::Date(i, _), Choice::Date(j, _)) => *i == j,
+        (Buf::Text(_), Choice::Text) => true,
+        _ => false,
+    }
+}
+
+/// Read a chunk's columns marked in `again` straight into their final types (others: empty).
+pub(super) fn forced_pass(
+    shape: &Shape,
+    a: usize,
+    b: usize,
+    at_end: bool,
+    choices: &[Choice],
+    again: &[bool],
+    r: &Reading,
+) -> Option<Vec<Buf>> {
+    let hint = rows_hint(shape, a, b);
+    let mut out: Vec<Buf> = choices
+        .iter()
+        .zip(again)
+        .map(|(&c, &again)| match (again, c) {
+            (true, Choice::Text) => Buf::Text(Dict::with_nulls(0, hint)),
+            _ => Buf::Nulls(0),
+        })
+        .collect();
+    each_field(shape, a, b, at_end, |s, v| {
+        if !again[s] {
+            return;
+        }
+        match &mut out[s] {
+            // text: blanks become missing, null tokens stay as written
+            Buf::Text(d) => {
+                let blank = v.as_deref().is_none_or(|t| t.trim().is_empty());
+                d.push(if blank { None } else { v.as_deref() });
+            }
+            buf => match cell(v.as_deref())
+                .value()
+                .and_then(|t| parse_as(choices[s], t, r))
+            {
+                Some(p) => buf.push(p, hint),
+                None => buf.push_null(),
+            },
+        }
+    })?;
+    Some(out)
+}
+
+/// A chunk's buffer as values of the column's final type (text keeps its chunk dictionary).
+pub(super) fn finalize(buf: Buf, choice: Choice) -> Option<Values> {
+    Some(match (choice, buf) {
+        (Choice::Text, Buf::Nulls(k)) => Values::Text {
+            codes: vec![NO_CODE; k],
+            dict: vec![],
+        },
+        (Choice::Text, Buf::Text(d)) => Values::Text {
+            codes: d.codes,
+            dict: d.words,
+        },
+        (Choice::Int, Buf::Nulls(k)) => Values::Int(vec![None; k]),
+        (Choice::Int, Buf::Int(v)) => Values::Int(v),
+        (Choice::Float, Buf::Nulls(k)) => Values::Float(vec![None; k]),
+        (Choice::Float, Buf::Float(v)) => Values::Float(v),
+        (Choice::Float, Buf::Int(v)) => {
+            Values::Float(v.into_iter().map(|x| x.map(|x| x as f64)).collect())
+        }
+        (Choice::Bool, Buf::Nulls(k)) => Values::Bool(vec![None; k]),
+        (Choice::Bool, Buf::Bool(v)) => Values::Bool(v),
+        (Choice::Date(_, false), Buf::Nulls(k)) => Values::Days(vec![None; k]),
+        (Choice::Date(_, true), Buf::Nulls(k)) => Values::Millis(vec![None; k]),
+        (Choice::Date(_, false), Buf::Date(_, v)) => Values::Days(
+            v.into_iter()
+                .map(|x| x.map(|ms| ms.div_euclid(MS_PER_DAY) as i32))
+                .collect(),
+        ),
+        (Choice::Date(_, true), Buf::Date(_, v)) => Values::Millis(v),
+        _ => return None,
+    })
+}
+
+/// One column's chunks joined: appended to the first (which large allocations often extend in
+/// place), text codes mapped into one dictionary.
+pub(super) fn join(parts: Vec<Values>, choice: Choice) -> Option<Values> {
+    let mut it = parts.into_iter();
+    let Some(mut out) = it.next() else {
+        return finalize(Buf::Nulls(0), choice);
+    };
+    let mut at: Option<HashMap<String, u32, foldhash::fast::RandomState>> = None;
+    for p in it {
+        match (&mut out, p) {
+            (Values::Int(a), Values::Int(b)) | (Values::Millis(a), Values::Millis(b)) => {
+                a.extend(b)
+            }
+            (Values::Float(a), Values::Float(b)) => a.extend(b),
+            (Values::Bool(a), Values::Bool(b)) => a.extend(b),
+            (Values::Days(a), Values::Days(b)) => a.extend(b),
+            (
+                Values::Text { codes, dict },
+                Values::Text {
+                    codes: c2,
+                    dict: d2,
+                },
+            ) => {
+                let at = at.get_or_insert_with(|| {
+                    dict.iter()
+                        .enumerate()
+                        .map(|(i, w)| (w.clone(), i as u32))
+                        .collect()
+                });
+                let map: Vec<u32> = d2
+                    .into_iter()
+                    .map(|w| match at.get(&w) {
+                        Some(&c) => c,
+                        None => {
+                            dict.push(w.clone());
+                            let c = (dict.len() - 1) as u32;
+                            at.insert(w, c);
+                            c
+                        }
+                    })
+                    .collect();
+                codes.extend(c2.into_iter().map(|c| match c {
+                    NO_CODE => NO_CODE,
+                    c => map[c as usize],
+                }));
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
+}

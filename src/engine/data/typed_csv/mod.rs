@@ -1,0 +1,194 @@
+//! Reading well-formed delimited text straight into typed columns, block by block, in parallel.
+//!
+//! The general path parses every field as text and then infers each column's type; at millions
+//! of rows that text copy costs more time and memory than the data itself. This reader streams
+//! the file in blocks of whole records, splits each block into one chunk per core, and reads each
+//! value once into the type its column still fits (with exactly the inference rules of
+//! [`super::infer`]), keeping text dictionary-encoded. Only a column whose type changed part way
+//! in a way that needs its text again (an integer column that turns out to be text, say) is read
+//! a second time. Anything unusual (rows of another width, quotes inside a field, blank lines,
+//! bytes that are not UTF-8) returns `None`, and the caller takes the general path, which reports
+//! it precisely.
+
+mod buffers;
+mod records;
+#[cfg(test)]
+mod tests;
+
+use std::io::Read;
+
+use polars::prelude::*;
+
+use super::infer::{Choice, Inferred, Reading, Verdict};
+use buffers::{Acc, finalize, first_pass, fits, forced_pass, join};
+use records::{Shape, blocks, split};
+
+/// Bytes read at a time (small in tests, so that records cross block boundaries).
+const BLOCK_BYTES: usize = if cfg!(test) { 1 << 14 } else { 64 << 20 };
+
+/// Marks a missing value in [`Values::Text`] codes.
+pub const NO_CODE: u32 = u32::MAX;
+
+/// One column's values in its inferred type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Values {
+    Int(Vec<Option<i64>>),
+    Float(Vec<Option<f64>>),
+    Bool(Vec<Option<bool>>),
+    /// Days since 1970-01-01.
+    Days(Vec<Option<i32>>),
+    /// Milliseconds since 1970-01-01 (date-times).
+    Millis(Vec<Option<i64>>),
+    /// Text stored once per distinct value; [`NO_CODE`] for missing.
+    Text {
+        codes: Vec<u32>,
+        dict: Vec<String>,
+    },
+}
+
+impl Values {
+    pub fn len(&self) -> usize {
+        match self {
+            Values::Int(v) | Values::Millis(v) => v.len(),
+            Values::Float(v) => v.len(),
+            Values::Bool(v) => v.len(),
+            Values::Days(v) => v.len(),
+            Values::Text { codes, .. } => codes.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The same values as a polars series.
+    pub fn into_series(self, name: &str) -> Series {
+        let name = PlSmallStr::from(name);
+        match self {
+            Values::Int(v) => Series::new(name, v),
+            Values::Float(v) => Series::new(name, v),
+            Values::Bool(v) => Series::new(name, v),
+            Values::Days(v) => Series::new(name, v).into_date(),
+            Values::Millis(v) => Series::new(name, v).into_datetime(TimeUnit::Milliseconds, None),
+            Values::Text { codes, dict } => {
+                let mut b = StringChunkedBuilder::new(name, codes.len());
+                for c in codes {
+                    match c {
+                        NO_CODE => b.append_null(),
+                        c => b.append_value(&dict[c as usize]),
+                    }
+                }
+                b.finish().into_series()
+            }
+        }
+    }
+}
+
+/// One column as read: its values and how they were interpreted.
+pub struct ReadColumn {
+    pub values: Values,
+    pub kind: Inferred,
+    /// Values read as missing because they were a null token (`NA`, `NaN`, ...).
+    pub null_tokens: usize,
+    /// When a date pattern was chosen among several that fit, the others.
+    pub ambiguous_with: Vec<String>,
+}
+
+/// Something that can be read from the start, more than once (a column whose type changes part
+/// way is read again).
+pub(crate) type Open<'a> = dyn Fn() -> std::io::Result<Box<dyn Read + 'a>> + 'a;
+
+/// The typed columns of delimited `text` (header first) for the columns in `keep` (file order).
+pub(crate) fn read_text(
+    text: &str,
+    delim: u8,
+    names: &[String],
+    keep: &[usize],
+    date_format: Option<&str>,
+    decimal_comma: bool,
+) -> Option<Vec<ReadColumn>> {
+    let open = || -> std::io::Result<Box<dyn Read + '_>> { Ok(Box::new(text.as_bytes())) };
+    read(&open, delim, names, keep, date_format, decimal_comma)
+}
+
+/// The typed columns of the delimited text `open` gives (UTF-8, header first, an optional BOM),
+/// for the columns whose index is in `keep` (in file order); `None` when it needs the general path.
+pub(crate) fn read(
+    open: &Open,
+    delim: u8,
+    names: &[String],
+    keep: &[usize],
+    date_format: Option<&str>,
+    decimal_comma: bool,
+) -> Option<Vec<ReadColumn>> {
+    if !delim.is_ascii() || matches!(delim, b'"' | b'\n' | b'\r') {
+        return None;
+    }
+    let r = Reading::new(date_format, decimal_comma);
+    let slot = Shape::slots(names.len(), keep);
+    let threads = if cfg!(test) {
+        3
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    };
+    // first pass: every chunk reads its values into the type they fit so far
+    let mut verdicts: Vec<Verdict> = (0..keep.len()).map(|_| Verdict::new(&r)).collect();
+    let mut cols: Vec<Acc> = (0..keep.len()).map(|_| Acc::default()).collect();
+    blocks(&mut *open().ok()?, BLOCK_BYTES, |text, last| {
+        let shape = Shape::new(text, delim, names.len(), &slot);
+        let chunks = split(text.as_bytes(), threads)?;
+        let done = crate::engine::parallel::map_items(chunks, |(a, b)| {
+            let at_end = last && b == text.len();
+            first_pass(&shape, a, b, at_end, keep.len(), &r)
+        });
+        for st in done {
+            for (c, col) in st?.into_iter().enumerate() {
+                verdicts[c].merge(&col.verdict);
+                cols[c].add(col.buf);
+            }
+        }
+        Some(())
+    })?;
+    // the column's type over all chunks
+    let choices: Vec<Choice> = verdicts.iter().map(Verdict::choice).collect();
+    let again: Vec<bool> = (0..keep.len())
+        .map(|c| cols[c].bufs.iter().any(|b| !fits(b, choices[c])))
+        .collect();
+    if again.iter().any(|x| *x) {
+        // second pass, only for the columns that need their text again
+        for (c, col) in cols.iter_mut().enumerate() {
+            if again[c] {
+                col.bufs.clear();
+            }
+        }
+        blocks(&mut *open().ok()?, BLOCK_BYTES, |text, last| {
+            let shape = Shape::new(text, delim, names.len(), &slot);
+            let chunks = split(text.as_bytes(), threads)?;
+            let done = crate::engine::parallel::map_items(chunks, |(a, b)| {
+                let at_end = last && b == text.len();
+                forced_pass(&shape, a, b, at_end, &choices, &again, &r)
+            });
+            for bufs in done {
+                for (c, b) in bufs?.into_iter().enumerate() {
+                    if again[c] {
+                        cols[c].add(b);
+                    }
+                }
+            }
+            Some(())
+        })?;
+    }
+    let mut out = Vec::with_capacity(keep.len());
+    for ((col, v), &choice) in cols.into_iter().zip(&verdicts).zip(&choices) {
+        let parts: Vec<Option<Values>> =
+            col.bufs.into_iter().map(|b| finalize(b, choice)).collect();
+        let (kind, ambiguous_with) = v.kind(&r);
+        out.push(ReadColumn {
+            values: join(parts.into_iter().collect::<Option<Vec<_>>>()?, choice)?,
+            kind,
+            null_tokens: if choice == Choice::Text { 0 } else { v.tokens },
+            ambiguous_with,
+        });
+    }
+    Some(out)
+}

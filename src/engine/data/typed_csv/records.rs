@@ -1,0 +1,276 @@
+//! Finding records and fields in delimited text: blocks of whole records, chunks per core, quotes.
+
+use std::borrow::Cow;
+use std::io::Read;
+
+/// Bytes per chunk below which splitting a block is not worth a thread (small in tests).
+const MIN_CHUNK_BYTES: usize = if cfg!(test) { 1024 } else { 1 << 20 };
+
+/// How rows are laid out: the text, its delimiter and width, and where each kept column goes.
+pub(super) struct Shape<'a> {
+    pub text: &'a str,
+    pub delim: u8,
+    pub ncols: usize,
+    /// Per column of the file: its place among the kept columns.
+    pub slot: &'a [Option<usize>],
+}
+
+impl<'a> Shape<'a> {
+    pub fn new(text: &'a str, delim: u8, ncols: usize, slot: &'a [Option<usize>]) -> Shape<'a> {
+        Shape {
+            text,
+            delim,
+            ncols,
+            slot,
+        }
+    }
+
+    /// Per column of the file, its place among the kept columns.
+    pub fn slots(ncols: usize, keep: &[usize]) -> Vec<Option<usize>> {
+        let mut slot = vec![None; ncols];
+        for (k, &i) in keep.iter().enumerate() {
+            if i < ncols {
+                slot[i] = Some(k);
+            }
+        }
+        slot
+    }
+}
+
+/// Where the first record ends (the byte after its newline), quotes respected.
+fn record_end(b: &[u8]) -> Option<usize> {
+    let mut in_q = false;
+    for (i, &c) in b.iter().enumerate() {
+        if c == b'"' {
+            in_q = !in_q;
+        } else if c == b'\n' && !in_q {
+            return Some(i + 1);
+        }
+    }
+    None
+}
+
+/// Where the last whole record of `b` ends (the byte after its newline), quotes respected.
+fn last_record_end(b: &[u8]) -> Option<usize> {
+    if memchr::memchr(b'"', b).is_none() {
+        return memchr::memrchr(b'\n', b).map(|p| p + 1);
+    }
+    let mut in_q = false;
+    let mut last = None;
+    for (i, &c) in b.iter().enumerate() {
+        if c == b'"' {
+            in_q = !in_q;
+        } else if c == b'\n' && !in_q {
+            last = Some(i + 1);
+        }
+    }
+    last
+}
+
+/// Read until `buf` holds `upto` bytes or the input ends (returns whether it ended).
+fn fill(src: &mut dyn Read, buf: &mut Vec<u8>, upto: usize) -> Option<bool> {
+    while buf.len() < upto {
+        let want = (upto - buf.len()) as u64;
+        match src.take(want).read_to_end(buf) {
+            Ok(0) => return Some(true),
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
+    Some(false)
+}
+
+/// Call `f` with the text of whole records, about `block` bytes at a time, after the header
+/// (and a BOM), and whether it is the last. `None` when the bytes are not UTF-8, reading fails,
+/// or `f` says so.
+pub(super) fn blocks(
+    src: &mut dyn Read,
+    block: usize,
+    mut f: impl FnMut(&str, bool) -> Option<()>,
+) -> Option<()> {
+    let mut buf: Vec<u8> = Vec::with_capacity(block);
+    let mut want = block;
+    let mut header = true;
+    loop {
+        let eof = fill(src, &mut buf, want)?;
+        let mut start = 0;
+        if header {
+            let bom = if buf.starts_with(b"\xEF\xBB\xBF") {
+                3
+            } else {
+                0
+            };
+            match record_end(&buf[bom..]) {
+                Some(e) => start = bom + e,
+                None if eof => return Some(()),
+                None => {
+                    want *= 2;
+                    continue;
+                }
+            }
+        }
+        let cut = if eof {
+            Some(buf.len())
+        } else {
+            last_record_end(&buf[start..]).map(|e| start + e)
+        };
+        let Some(cut) = cut else {
+            // one record longer than the block: read more
+            want *= 2;
+            continue;
+        };
+        header = false;
+        let text = std::str::from_utf8(&buf[start..cut]).ok()?;
+        if !text.is_empty() {
+            f(text, eof)?;
+        }
+        if eof {
+            return Some(());
+        }
+        buf.drain(..cut);
+        want = block.max(buf.len() + block / 2);
+    }
+}
+
+/// Byte ranges of whole records of `b` (all of it whole records), about `n` of them;
+/// `None` when a quote is left open.
+pub(super) fn split(b: &[u8], n: usize) -> Option<Vec<(usize, usize)>> {
+    let len = b.len();
+    let parts = n.min(len / MIN_CHUNK_BYTES).max(1);
+    let mut cuts = vec![0];
+    if memchr::memchr(b'"', b).is_some() {
+        // follow the quotes from the start so that a cut never falls inside a quoted newline
+        let mut in_q = false;
+        let mut target = len / parts;
+        for (i, &c) in b.iter().enumerate() {
+            if c == b'"' {
+                in_q = !in_q;
+            } else if c == b'\n' && !in_q && i + 1 >= target && cuts.len() < parts {
+                cuts.push(i + 1);
+                target = i + 1 + len / parts;
+            }
+        }
+        if in_q {
+            return None;
+        }
+    } else {
+        for k in 1..parts {
+            let at = (len * k / parts).max(*cuts.last()?);
+            match memchr::memchr(b'\n', &b[at..]) {
+                Some(p) if at + p + 1 < len => cuts.push(at + p + 1),
+                _ => break,
+            }
+        }
+    }
+    cuts.dedup();
+    let mut out: Vec<(usize, usize)> = cuts.windows(2).map(|w| (w[0], w[1])).collect();
+    out.push((*cuts.last()?, len));
+    Some(out)
+}
+
+/// One field: the bytes between delimiters, unquoted (a doubled quote is one quote).
+pub(super) type Field<'a> = Cow<'a, str>;
+
+/// Read the fields of the records in `a..b`, calling `f(slot, value)` for kept columns; blank
+/// lines are allowed only at the end of the input (`at_end`: `b` is the end of the input).
+/// Returns `None` on anything the general path should handle.
+pub(super) fn each_field<'a>(
+    shape: &Shape<'a>,
+    a: usize,
+    b: usize,
+    at_end: bool,
+    mut f: impl FnMut(usize, Option<Field<'a>>),
+) -> Option<()> {
+    let text = shape.text;
+    let bytes = text.as_bytes();
+    let delim = shape.delim;
+    let mut pos = a;
+    while pos < b {
+        // a blank line: fine only at the very end
+        if bytes[pos] == b'\n' || (bytes[pos] == b'\r' && bytes.get(pos + 1) == Some(&b'\n')) {
+            if at_end && bytes[pos..b].iter().all(|&c| c == b'\n' || c == b'\r') {
+                return Some(());
+            }
+            return None;
+        }
+        let mut col = 0usize;
+        loop {
+            let (value, next, end_of_row) = if pos >= b {
+                // the row ends in a delimiter at the end of the text: one more empty field
+                (Cow::Borrowed(""), b, true)
+            } else if bytes[pos] == b'"' {
+                quoted(bytes, text, pos, delim)?
+            } else {
+                let mut stop = pos;
+                while stop < b {
+                    let c = bytes[stop];
+                    if c == delim || c == b'\n' {
+                        break;
+                    }
+                    if c == b'"' {
+                        return None;
+                    }
+                    stop += 1;
+                }
+                let mut end = stop;
+                let eol = stop >= b || bytes[stop] == b'\n';
+                if eol && end > pos && bytes[end - 1] == b'\r' {
+                    end -= 1;
+                }
+                (Cow::Borrowed(&text[pos..end]), stop + 1, eol)
+            };
+            if col >= shape.ncols {
+                return None;
+            }
+            if let Some(s) = shape.slot[col] {
+                f(s, if value.is_empty() { None } else { Some(value) });
+            }
+            col += 1;
+            pos = next;
+            if end_of_row {
+                break;
+            }
+        }
+        if col != shape.ncols {
+            return None;
+        }
+    }
+    Some(())
+}
+
+/// A quoted field starting at `pos`: its value, where the next field starts, and whether the
+/// row ends after it.
+fn quoted<'a>(
+    bytes: &[u8],
+    text: &'a str,
+    pos: usize,
+    delim: u8,
+) -> Option<(Field<'a>, usize, bool)> {
+    let mut i = pos + 1;
+    let mut doubled = false;
+    loop {
+        let q = i + memchr::memchr(b'"', &bytes[i..])?;
+        if bytes.get(q + 1) == Some(&b'"') {
+            doubled = true;
+            i = q + 2;
+            continue;
+        }
+        let inner = &text[pos + 1..q];
+        let value = if doubled {
+            Cow::Owned(inner.replace("\"\"", "\""))
+        } else {
+            Cow::Borrowed(inner)
+        };
+        let mut after = q + 1;
+        if bytes.get(after) == Some(&b'\r') && bytes.get(after + 1) == Some(&b'\n') {
+            after += 1;
+        }
+        return match bytes.get(after) {
+            None => Some((value, after, true)),
+            Some(b'\n') => Some((value, after + 1, true)),
+            Some(&c) if c == delim => Some((value, after + 1, false)),
+            Some(_) => None,
+        };
+    }
+}

@@ -1,0 +1,191 @@
+//! The typed reader agrees with the general path (polars text, then inference), block by block.
+
+use polars::prelude::*;
+
+use super::records::split;
+use super::*;
+use crate::engine::data::infer::infer_column;
+
+/// The general path: polars reads text, then each column is inferred.
+fn general_with(
+    text: &str,
+    delim: u8,
+) -> Vec<(Series, crate::engine::data::infer::Inferred, usize)> {
+    let df = CsvReadOptions::default()
+        .with_parse_options(CsvParseOptions::default().with_separator(delim))
+        .with_has_header(true)
+        .with_infer_schema_length(Some(0))
+        .into_reader_with_file_handle(std::io::Cursor::new(text.as_bytes()))
+        .finish()
+        .unwrap();
+    df.columns()
+        .iter()
+        .map(|c| {
+            let ic = infer_column(c.as_materialized_series(), None, false).unwrap();
+            (ic.series, ic.kind, ic.null_tokens)
+        })
+        .collect()
+}
+
+fn fast(text: &str) -> Option<Vec<(Series, crate::engine::data::infer::Inferred, usize)>> {
+    fast_with(text, b',')
+}
+
+fn fast_with(
+    text: &str,
+    delim: u8,
+) -> Option<Vec<(Series, crate::engine::data::infer::Inferred, usize)>> {
+    let names = super::super::sniff::header(text, delim);
+    let keep: Vec<usize> = (0..names.len()).collect();
+    read_text(text, delim, &names, &keep, None, false).map(|v| {
+        v.into_iter()
+            .zip(&names)
+            .map(|(ic, n)| (ic.values.into_series(n), ic.kind, ic.null_tokens))
+            .collect()
+    })
+}
+
+fn same_as_general(text: &str) {
+    same_as_general_with(text, b',')
+}
+
+fn same_as_general_with(text: &str, delim: u8) {
+    let f = fast_with(text, delim).expect("fast path taken");
+    let g = general_with(text, delim);
+    assert_eq!(f.len(), g.len());
+    for ((fs, fk, ft), (gs, gk, gt)) in f.iter().zip(&g) {
+        assert_eq!(fk, gk, "{}", fs.name());
+        assert_eq!(ft, gt, "{}", fs.name());
+        assert_eq!(fs.dtype(), gs.dtype(), "{}", fs.name());
+        assert!(fs.equals_missing(gs), "{}: {fs:?} vs {gs:?}", fs.name());
+    }
+}
+
+#[test]
+fn types_change_part_way_as_in_the_general_path() {
+    same_as_general(
+        "id,n,x,d,t,b,e,q\n1,5,1,2024-01-02,a,TRUE,,\"x, y\"\n2,NA,2.5,2024-01-03 10:00:00,b,false,,\"say \"\"hi\"\"\"\n\
+         3, 7 ,C3,NA,  ,true,,z\r\n",
+    );
+    // an ambiguous date pattern resolved by a later row; an integer column turned text
+    same_as_general("d,k\n01/02/2011,1\n12/31/2010,007\n");
+}
+
+#[test]
+fn many_chunks_agree_with_one() {
+    let mut text = String::from("id,v,w\n");
+    for i in 0..120_000 {
+        let w = if i == 90_000 {
+            "x".to_string()
+        } else {
+            i.to_string()
+        };
+        let v = if i % 7 == 0 {
+            "1.5".to_string()
+        } else {
+            i.to_string()
+        };
+        text.push_str(&format!("{i},{v},{w}\n"));
+    }
+    let body = &text.as_bytes()[7..];
+    assert_eq!(split(body, 4).unwrap().len(), 4);
+    // quoted text is cut between records too, never inside a quoted newline
+    let quoted = text.replace(",1.5,", ",\"1.\n5\",");
+    let cuts = split(&quoted.as_bytes()[7..], 4).unwrap();
+    assert_eq!(cuts.len(), 4);
+    for (a, _) in &cuts[1..] {
+        assert!(
+            quoted.as_bytes()[7 + a - 2] != b'.',
+            "cut inside quotes at {a}"
+        );
+    }
+    same_as_general(&text);
+}
+
+#[test]
+fn real_datasets_read_the_same_both_ways() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets");
+    let files = [
+        "bank_marketing/bank.csv",
+        "mall_customers/mall_customers.csv",
+        "marketing_campaign/marketing_campaign.csv",
+        "rfm_package_fixture/rfm_data_customer.csv",
+        "rfm_package_fixture/rfm_data_orders.csv",
+        "telco_churn/WA_Fn-UseC_-Telco-Customer-Churn.csv",
+        "wholesale_customers/wholesale_customers.csv",
+        "online_retail/online_retail.csv.gz",
+    ];
+    for f in files {
+        let path = dir.join(f);
+        let Ok(raw) = std::fs::read(&path) else {
+            panic!(
+                "{} is missing: ../shared must be beside the project",
+                path.display()
+            );
+        };
+        let bytes = super::super::load::gunzip(&path, raw).unwrap();
+        let text = String::from_utf8(bytes).expect("UTF-8 dataset");
+        let delim = super::super::sniff::sniff_delimiter(text.as_bytes());
+        same_as_general_with(&text, delim);
+    }
+}
+
+#[test]
+fn unusual_text_takes_the_general_path() {
+    assert!(fast("a,b\n1,2\n3\n").is_none(), "ragged row");
+    assert!(fast("a,b\n1,2\n\n3,4\n").is_none(), "blank line inside");
+    assert!(fast("a,b\n1,x\"y\n").is_none(), "quote inside a field");
+    assert!(fast("a,b\n1,2\n\n").is_some(), "blank lines at the end");
+    assert!(fast("a,b\n1,\"open\n").is_none(), "open quote");
+}
+
+#[test]
+fn records_cross_block_boundaries_whole() {
+    // blocks are 16 KB in tests: long quoted values with newlines and a BOM cross them
+    let mut text = String::from("\u{feff}id,note,n\n");
+    for i in 0..3000 {
+        let note = if i % 97 == 0 {
+            format!("\"line one\nline \"\"two\"\" {}\"", "x".repeat(i % 300))
+        } else {
+            format!("n{}", i % 13)
+        };
+        text.push_str(&format!("{i},{note},{}\r\n", i as f64 / 4.0));
+    }
+    let body = text.strip_prefix('\u{feff}').unwrap();
+    same_as_general(body);
+    let names = vec!["id".to_string(), "note".into(), "n".into()];
+    let with_bom = read_text(&text, b',', &names, &[0, 1, 2], None, false).unwrap();
+    let without = read_text(body, b',', &names, &[0, 1, 2], None, false).unwrap();
+    for (a, b) in with_bom.iter().zip(&without) {
+        assert_eq!(a.values, b.values);
+    }
+}
+
+#[test]
+fn a_type_change_late_in_the_file_reads_the_column_again() {
+    // the integer column turns text in the last block, the date pattern flips part way
+    let mut text = String::from("k,d\n");
+    for i in 0..5000 {
+        text.push_str(&format!("{},01/02/2011\n", i + 1));
+    }
+    text.push_str("007,12/31/2010\n");
+    same_as_general(&text);
+    let names = vec!["k".to_string(), "d".into()];
+    let cols = read_text(&text, b',', &names, &[0, 1], None, false).unwrap();
+    assert_eq!(cols[0].kind, crate::engine::data::infer::Inferred::Text);
+    assert_eq!(
+        cols[1].kind,
+        crate::engine::data::infer::Inferred::Date("%m/%d/%Y".into())
+    );
+}
+
+#[test]
+fn header_only_and_kept_columns() {
+    let names = vec!["a".to_string(), "b".into(), "c".into()];
+    let cols = read_text("a,b,c\n", b',', &names, &[0, 2], None, false).unwrap();
+    assert_eq!(cols.len(), 2);
+    assert!(cols.iter().all(|c| c.values.is_empty()));
+    let cols = read_text("a,b,c\n1,x,2.5\n", b',', &names, &[0, 2], None, false).unwrap();
+    assert_eq!(cols[0].values, Values::Int(vec![Some(1)]));
+    assert_eq!(cols[1].values, Values::Float(vec![Some(2.5)]));
+}
