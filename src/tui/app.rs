@@ -457,7 +457,23 @@ impl App {
                     .position(|c| c.criterion.name.value == n)
             });
             match (now, &mut self.prompt) {
-                (Some(i), Some(Prompt::Edit(p))) => p.criterion = i,
+                (Some(i), Some(Prompt::Edit(p))) => {
+                    p.criterion = i;
+                    // the same rule changed on disk: ask, never overwrite it silently
+                    let rule_text = !matches!(
+                        target,
+                        super::edit::Target::Thresholds
+                            | super::edit::Target::Role
+                            | super::edit::Target::Dates
+                    );
+                    let disk = super::edit::initial_text(&self.criteria[i].criterion, target);
+                    if rule_text && disk != p.base {
+                        self.status = "this rule was changed on disk while you were editing it: \
+                                       Enter saves your text over it, Esc keeps the file's"
+                            .into();
+                        p.conflict = Some(disk);
+                    }
+                }
                 _ if target == super::edit::Target::Thresholds
                     || target == super::edit::Target::Role => {}
                 _ => {

@@ -56,6 +56,10 @@ pub struct EditPrompt {
     pub text: String,
     pub cursor: usize,
     pub error: Option<EditError>,
+    /// The target's text when the edit began, to notice a change made on disk meanwhile.
+    pub base: String,
+    /// The target's text on disk now, when someone changed it while this edit was open.
+    pub conflict: Option<String>,
 }
 
 impl EditPrompt {
@@ -64,9 +68,11 @@ impl EditPrompt {
         EditPrompt {
             criterion,
             target,
+            base: text.clone(),
             text,
             cursor,
             error: None,
+            conflict: None,
         }
     }
 

@@ -130,6 +130,7 @@ pub fn offer(app: &mut App, workspace: &Path) {
         }
     }
     let mut prompt = EditPrompt::new(i, target, r.text);
+    prompt.base = super::edit::initial_text(&app.criteria[i].criterion, target);
     prompt.error = super::edit_update::check(app, &prompt).err();
     app.prompt = Some(Prompt::Edit(prompt));
     app.status = "recovered an edit that was being typed when strata stopped: Enter applies it, Esc discards it".into();

@@ -124,6 +124,55 @@ fn an_edit_being_typed_survives_a_reload_of_the_workspace() {
 }
 
 #[test]
+fn a_rule_changed_on_disk_while_being_edited_is_asked_about() {
+    use super::app::Prompt;
+    use crate::engine::rules::Rule;
+    let (mut app, mut engine) = demo();
+    act(&mut app, Action::Step6);
+    act(&mut app, Action::Edit);
+    typ(&mut app, " AND orders > 1");
+    let Some(Prompt::Edit(p)) = &app.prompt else {
+        panic!("no edit")
+    };
+    let (name, target) = (
+        app.criteria[p.criterion].criterion.name.value.clone(),
+        p.target,
+    );
+    let super::edit::Target::Condition(k) = target else {
+        panic!("{target:?}")
+    };
+    let change = |engine: &mut super::worker::Engine, rule: usize, when: &str| {
+        let mut ws = engine.session.ws.clone();
+        let c = ws
+            .criteria
+            .iter_mut()
+            .find(|c| c.name.value == name)
+            .unwrap();
+        let Rule::Segments(segs) = &mut c.rule else {
+            panic!("segments")
+        };
+        segs[rule].when.value = when.to_string();
+        engine.handle(Job::Reload { ws: Box::new(ws) })
+    };
+    // another rule of the same criterion changes: nothing to ask
+    let m = change(&mut engine, k + 1, "orders >= 3");
+    update(&mut app, m);
+    let Some(Prompt::Edit(p)) = &app.prompt else {
+        panic!("the edit was dropped")
+    };
+    assert_eq!(p.conflict, None);
+    // the very rule being edited changes: the prompt says so and keeps the typed text
+    let m = change(&mut engine, k, "orders >= 7");
+    update(&mut app, m);
+    let Some(Prompt::Edit(p)) = &app.prompt else {
+        panic!("the edit was dropped")
+    };
+    assert_eq!(p.conflict.as_deref(), Some("orders >= 7"));
+    assert!(p.text.ends_with(" AND orders > 1"));
+    assert!(app.status.contains("changed on disk"), "{}", app.status);
+}
+
+#[test]
 fn transitions_between_two_dates_in_valuation() {
     use super::app::Prompt;
     let (mut app, mut engine) = demo();

@@ -402,10 +402,19 @@ fn edit_box(f: &mut Frame, main: Rect, app: &App, p: &crate::tui::edit::EditProm
                 Line::from(Span::styled(safe(&e.message), t.bad)),
             )
         }
-        None => (
-            Line::from(""),
-            Line::from(Span::styled("✓ valid — Enter applies and saves", t.good)),
-        ),
+        None => match &p.conflict {
+            Some(disk) => (
+                Line::from(Span::styled(format!("on disk now: {}", safe(disk)), t.bad)),
+                Line::from(Span::styled(
+                    "✓ valid — Enter saves yours over the file's version, Esc keeps the file's",
+                    t.good,
+                )),
+            ),
+            None => (
+                Line::from(""),
+                Line::from(Span::styled("✓ valid — Enter applies and saves", t.good)),
+            ),
+        },
     };
     use crate::tui::edit::Target;
     let owner = if matches!(p.target, Target::Thresholds | Target::Dates) {
