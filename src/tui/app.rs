@@ -277,6 +277,8 @@ pub struct App {
     pub mask_pii: bool,
     pub prompt: Option<Prompt>,
     pub status: String,
+    /// The data being read again (roles changed): how far it has got; Esc cancels.
+    pub loading: Option<crate::engine::data::progress::Snapshot>,
     pub quit: bool,
     /// Title: the workspace file, or "built-in demo".
     pub title: String,
@@ -354,6 +356,7 @@ impl App {
             mask_pii: true,
             prompt: None,
             status: String::new(),
+            loading: None,
             quit: false,
             title,
             workspace,

@@ -137,6 +137,8 @@ pub enum Message {
     ReloadFailed(String),
     /// The workspace opened again from disk (its data settings changed).
     Reopened(Box<super::app::App>),
+    /// How far the data being read again has got (`None`: not reading).
+    Loading(Option<crate::engine::data::progress::Snapshot>),
     /// Segment transitions between two dates, or why they could not be computed.
     Transitions(Result<Box<super::app::TransitionView>, String>),
     /// Something to tell the user in the status line.

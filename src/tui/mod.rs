@@ -177,6 +177,7 @@ fn apply(app: &mut App, effects: Vec<Effect>, worker: &Worker, mut watch: Option
             }),
             Effect::Explain { id } => worker.send(Job::Explain { id }),
             Effect::Transitions { from, to } => worker.send(Job::Transitions { from, to }),
+            Effect::CancelLoad => worker.cancel_load(),
             Effect::Copy { text } => {
                 use std::io::Write;
                 let mut out = std::io::stdout();
@@ -243,6 +244,10 @@ where
             }
         }
         msgs.extend(worker.rx.try_iter());
+        let loading = worker.loading();
+        if loading.is_some() || app.loading.is_some() {
+            msgs.push(Message::Loading(loading));
+        }
         // the workspace edited in another editor: its rules are loaded live
         if let Some(w) = watch.as_mut()
             && let Some(text) = w.poll()

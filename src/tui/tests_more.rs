@@ -226,3 +226,56 @@ fn transitions_between_two_dates_in_valuation() {
     act(&mut app, Action::Transitions);
     assert!(app.transitions.is_none(), "T closes it");
 }
+
+#[test]
+fn reading_the_data_again_shows_progress_and_esc_cancels_it() {
+    // a workspace on disk whose data takes a moment to read
+    let d = tempfile::tempdir().unwrap();
+    let mut data = String::from("id,spend\n");
+    for i in 1..=1_500_000u32 {
+        data.push_str(&format!("{i},{}\n", i % 997));
+    }
+    std::fs::write(d.path().join("c.csv"), data).unwrap();
+    let ws = d.path().join("w.strata.toml");
+    std::fs::write(
+        &ws,
+        "version = 1\n[data]\ncustomers = \"c.csv\"\n[columns]\ncustomer_id = \"id\"\n\
+         [criteria.spend]\nstep = \"demographic\"\nbins = { column = \"spend\", edges = [100] }\n",
+    )
+    .unwrap();
+    let (mut app, engine) = super::prepare(&super::Source::Workspace(ws.clone())).unwrap();
+    let worker = super::worker::Worker::spawn(engine);
+    worker.send(Job::Reopen { path: ws });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let snap = loop {
+        if let Some(s) = worker.loading() {
+            break s;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the load never showed"
+        );
+        std::thread::yield_now();
+    };
+    update(&mut app, Message::Loading(Some(snap)));
+    assert!(app.loading.is_some());
+    // Esc (no prompt open) cancels the load instead of doing anything else
+    let effects = update(&mut app, Message::Action(Action::Cancel));
+    assert!(matches!(
+        effects.as_slice(),
+        [super::update::Effect::CancelLoad]
+    ));
+    worker.cancel_load();
+    let m = worker
+        .rx
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .unwrap();
+    let Message::ReloadFailed(text) = &m else {
+        panic!("{m:?}")
+    };
+    assert!(text.contains("cancelled"), "{text}");
+    update(&mut app, Message::Loading(None));
+    update(&mut app, m);
+    assert!(app.loading.is_none());
+    assert!(app.status.contains("cancelled"), "{}", app.status);
+}

@@ -19,6 +19,8 @@ pub enum Effect {
     Save { criterion: Box<Criterion> },
     /// Explain one customer in every criterion.
     Explain { id: String },
+    /// Stop the data being read again.
+    CancelLoad,
     /// Save a column's role in `[columns]` (`pii` adds to the list), then read the data again.
     SetRole { key: String, column: String },
     /// Compute segment transitions between two dates (on the worker).
@@ -297,6 +299,14 @@ pub fn update(app: &mut App, msg: Message) -> Vec<Effect> {
                 Err(e) => app.status = format!("not applied, last good result kept: {e}"),
             }
             vec![]
+        }
+        Message::Loading(l) => {
+            app.loading = l;
+            vec![]
+        }
+        Message::Action(Action::Cancel) if app.loading.is_some() && app.prompt.is_none() => {
+            app.status = "cancelling the reading of the data…".into();
+            vec![Effect::CancelLoad]
         }
         Message::Reloaded(r) => {
             app.take_reload(*r);

@@ -76,6 +76,17 @@ fn footer(app: &App, t: &Theme) -> Line<'static> {
             Span::styled("   Enter go · Esc cancel", t.dim),
         ]);
     }
+    if let Some(l) = &app.loading {
+        let pct = if l.total > 0 {
+            format!(" {:.0} %", 100.0 * l.done as f64 / l.total as f64)
+        } else {
+            String::new()
+        };
+        return Line::from(vec![
+            Span::styled(format!("reading {}{pct}", safe(&l.label)), t.accent),
+            Span::styled("   Esc cancels (the data read before stays)", t.dim),
+        ]);
+    }
     if !app.status.is_empty() {
         return Line::from(Span::styled(safe(&app.status), t.warn));
     }

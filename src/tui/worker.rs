@@ -1,6 +1,9 @@
 //! The engine on its own thread: jobs in, results out; for each criterion only the newest job runs.
 
 use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex};
+
+use crate::engine::data::progress::{Progress, Snapshot};
 
 use super::app::CriterionView;
 use super::app::{HistogramCache, Reloaded};
@@ -44,7 +47,12 @@ pub struct Engine {
     pub histograms: HistogramCache,
     /// The tables themselves when they have no file (the built-in demo), for transitions.
     pub tables: Option<crate::engine::eval::session::Frames>,
+    /// The progress of the data being read again, while it is (the UI shows it; Esc cancels).
+    pub loading: LoadSlot,
 }
+
+/// Where the engine puts the progress of a long load for the UI to read and cancel.
+pub type LoadSlot = Arc<Mutex<Option<Arc<Progress>>>>;
 
 impl Engine {
     pub fn new(session: Session) -> Engine {
@@ -52,6 +60,7 @@ impl Engine {
             session,
             histograms: HistogramCache::default(),
             tables: None,
+            loading: LoadSlot::default(),
         }
     }
 }
@@ -82,13 +91,28 @@ impl Engine {
                         .map_err(|e| e.to_string().lines().next().unwrap_or_default().to_string()),
                 )
             }
-            Job::Reopen { path } => match super::prepare(&super::Source::Workspace(path)) {
-                Ok((app, engine)) => {
-                    *self = engine;
-                    Message::Reopened(Box::new(app))
+            Job::Reopen { path } => {
+                let p = Arc::new(Progress::default());
+                let slot = Arc::clone(&self.loading);
+                if let Ok(mut s) = slot.lock() {
+                    *s = Some(Arc::clone(&p));
                 }
-                Err(e) => Message::ReloadFailed(format!("{e:#}")),
-            },
+                let r = super::prepare_watched(&super::Source::Workspace(path), &p);
+                if let Ok(mut s) = slot.lock() {
+                    *s = None;
+                }
+                match r {
+                    Ok((app, mut engine)) => {
+                        engine.loading = slot;
+                        *self = engine;
+                        Message::Reopened(Box::new(app))
+                    }
+                    Err(_) if p.is_cancelled() => Message::ReloadFailed(
+                        "reading the data again was cancelled; the data read before stays".into(),
+                    ),
+                    Err(e) => Message::ReloadFailed(format!("{e:#}")),
+                }
+            }
             Job::Restructure(edit) => {
                 let mut ws = self.session.ws.clone();
                 edit.apply(&mut ws);
@@ -161,10 +185,12 @@ fn newest_in_run(jobs: Vec<Job>) -> Vec<Job> {
 pub struct Worker {
     tx: Sender<Job>,
     pub rx: Receiver<Message>,
+    loading: LoadSlot,
 }
 
 impl Worker {
     pub fn spawn(mut engine: Engine) -> Worker {
+        let loading = Arc::clone(&engine.loading);
         let (tx, jobs) = channel::<Job>();
         let (done, rx) = channel::<Message>();
         std::thread::spawn(move || {
@@ -178,10 +204,25 @@ impl Worker {
                 }
             }
         });
-        Worker { tx, rx }
+        Worker { tx, rx, loading }
     }
 
     pub fn send(&self, job: Job) {
         let _ = self.tx.send(job);
+    }
+
+    /// How far the data being read again has got, while it is.
+    pub fn loading(&self) -> Option<Snapshot> {
+        let slot = self.loading.lock().ok()?;
+        slot.as_ref().map(|p| p.snapshot())
+    }
+
+    /// Stop the data being read again (the previous data stays).
+    pub fn cancel_load(&self) {
+        if let Ok(slot) = self.loading.lock()
+            && let Some(p) = slot.as_ref()
+        {
+            p.cancel();
+        }
     }
 }
