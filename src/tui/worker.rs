@@ -108,7 +108,9 @@ impl Engine {
                         Message::Reopened(Box::new(app))
                     }
                     Err(_) if p.is_cancelled() => Message::ReloadFailed(
-                        "reading the data again was cancelled; the data read before stays".into(),
+                        "reading the data again was cancelled; the data read before stays (the \
+                         saved role takes effect when the workspace is next opened)"
+                            .into(),
                     ),
                     Err(e) => Message::ReloadFailed(format!("{e:#}")),
                 }
