@@ -408,3 +408,79 @@ fn ctrl_c_cancels_a_long_load_and_writes_nothing() {
         .collect();
     assert!(!out.exists() && left.len() == 2, "files left: {left:?}");
 }
+
+/// `tmux` with a socket of the test's own, or None (skipped, saying so) outside CI.
+fn tmux(socket: &str) -> Option<impl Fn(&[&str]) -> std::process::Output> {
+    let have = std::process::Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have {
+        assert!(
+            std::env::var("CI").is_err(),
+            "tmux is missing in CI: .ci/run must install it"
+        );
+        eprintln!("SKIPPED: tmux is not installed");
+        return None;
+    }
+    let socket = socket.to_string();
+    Some(move |args: &[&str]| {
+        std::process::Command::new("tmux")
+            .args(["-L", &socket, "-f", "/dev/null"])
+            .args(args)
+            .output()
+            .unwrap()
+    })
+}
+
+#[test]
+fn tui_ends_when_its_terminal_hangs_up_and_keeps_the_edit() {
+    // an SSH session dropping: the terminal itself goes away (tmux's server is killed)
+    let socket = format!("strata-test-{}", std::process::id());
+    let Some(tmux) = tmux(&socket) else { return };
+    let d = demo_dir();
+    let ws = d.path().join("w/demo.strata.toml");
+    let bin = assert_cmd::cargo::cargo_bin("strata");
+    let cmd = format!("{} open {}", bin.display(), ws.display());
+    let o = tmux(&["new-session", "-d", "-x", "120", "-y", "36", &cmd]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let screen = || String::from_utf8_lossy(&tmux(&["capture-pane", "-p"]).stdout).to_string();
+    let wait_for = |text: &str| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while !screen().contains(text) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "never showed {text:?}:\n{}",
+                screen()
+            );
+            std::thread::yield_now();
+        }
+    };
+    wait_for("customers by value");
+    let pid_text = String::from_utf8_lossy(&tmux(&["display", "-p", "#{pane_pid}"]).stdout)
+        .trim()
+        .to_string();
+    let pid: u32 = pid_text.parse().expect("pane pid");
+    tmux(&["send-keys", "3"]);
+    wait_for("age_band");
+    tmux(&["send-keys", "+"]);
+    wait_for(" 26 ");
+    tmux(&["kill-server"]);
+    // the process ends by itself (the watchdog allows 3 s for a stalled loop)
+    let proc = std::path::PathBuf::from(format!("/proc/{pid}"));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while proc.exists()
+        && !std::fs::read_to_string(proc.join("stat")).is_ok_and(|s| s.contains(") Z "))
+    {
+        if std::time::Instant::now() > deadline {
+            // do not leave it spinning
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+            panic!("strata (pid {pid}) was still running 20 s after its terminal hung up");
+        }
+        std::thread::yield_now();
+    }
+    let after = std::fs::read_to_string(&ws).unwrap();
+    assert!(after.contains("edges = [26, 40, 60]"), "{after}");
+}
