@@ -115,3 +115,74 @@ fn every_command_on_every_broken_file() {
         assert!(leftovers.is_empty(), "{name}: {leftovers:?}");
     }
 }
+
+/// Every input the fuzzers kept (`fuzz/corpus-*.tar.gz`), replayed through the same checks as
+/// the fuzz targets, so a regression shows in `cargo test` without a nightly build.
+#[test]
+fn fuzz_corpora_replay_without_panics() {
+    use strata::engine::data::{
+        ReadOptions, TextEncoding, audit::audit_table, load_delimited_bytes,
+    };
+    use strata::engine::rules::condition::parse_condition;
+    use strata::engine::rules::parse::parse_workspace;
+    let condition = |data: &[u8]| {
+        let Ok(text) = std::str::from_utf8(data) else {
+            return;
+        };
+        match parse_condition(text) {
+            Ok(e) => {
+                for (_, d) in strata::engine::out::sql::Dialect::ALL {
+                    let _ = strata::engine::out::sql::expr::print(d, &e, &|n| d.ident(n));
+                }
+            }
+            Err(err) => {
+                if let Some(p) = err.pos {
+                    assert!(p >= 1 && p <= text.chars().count() + 1, "{p} in {text:?}");
+                }
+            }
+        }
+    };
+    let workspace = |data: &[u8]| {
+        let Ok(text) = std::str::from_utf8(data) else {
+            return;
+        };
+        let path = Path::new("/nonexistent/fuzz.strata.toml");
+        if let Ok(ws) = parse_workspace(path, text) {
+            let _ = strata::engine::rules::check::check(&ws);
+        }
+    };
+    let csv = |data: &[u8]| {
+        for encoding in [TextEncoding::Utf8, TextEncoding::Latin1] {
+            let opts = ReadOptions {
+                encoding,
+                ..Default::default()
+            };
+            if let Ok(t) = load_delimited_bytes(Path::new("fuzz.csv"), data.to_vec(), &opts) {
+                let _ = audit_table(&t, None);
+            }
+        }
+    };
+    type Check<'a> = &'a dyn Fn(&[u8]);
+    let checks: [(&str, Check); 3] = [
+        ("condition", &condition),
+        ("workspace", &workspace),
+        ("csv", &csv),
+    ];
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (name, check) in checks {
+        let f = std::fs::File::open(root.join(format!("fuzz/corpus-{name}.tar.gz"))).unwrap();
+        let mut ar = tar::Archive::new(flate2::read::GzDecoder::new(f));
+        let mut n = 0;
+        for e in ar.entries().unwrap() {
+            let mut e = e.unwrap();
+            if !e.header().entry_type().is_file() {
+                continue;
+            }
+            let mut data = Vec::new();
+            std::io::Read::read_to_end(&mut e, &mut data).unwrap();
+            check(&data);
+            n += 1;
+        }
+        assert!(n > 100, "{name}: only {n} inputs");
+    }
+}
