@@ -123,10 +123,11 @@ impl Session {
         s.derive_purchase();
         timing.mark("purchase fields and scores");
         s.compute_measures()?;
-        for i in 0..s.ws.criteria.len() {
-            let r = s.evaluate_criterion(&s.ws.criteria[i].clone())?;
-            s.results.push(r);
-        }
+        // criteria are independent: evaluated on all cores, kept in workspace order
+        let results = crate::engine::parallel::map_items(s.ws.criteria.iter().collect(), |c| {
+            s.evaluate_criterion(c)
+        });
+        s.results = results.into_iter().collect::<Result<_>>()?;
         timing.mark("criteria and valuation");
         Ok(s)
     }

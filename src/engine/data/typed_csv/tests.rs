@@ -189,3 +189,29 @@ fn header_only_and_kept_columns() {
     assert_eq!(cols[0].values, Values::Int(vec![Some(1)]));
     assert_eq!(cols[1].values, Values::Float(vec![Some(2.5)]));
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+    /// Whenever the typed reader takes a file, it reads exactly what the general path reads.
+    #[test]
+    fn typed_reader_agrees_with_the_general_path(
+        rows in proptest::collection::vec(proptest::collection::vec(0usize..22, 3), 1..400),
+        crlf in proptest::bool::ANY,
+    ) {
+        const CELLS: [&str; 22] = [
+            "", " ", "NA", "null", "-", "1", "-0", "007", "42", "1.5", "-2.25e3", "1e400",
+            "TRUE", "false", "2024-01-02", "2024-01-02 10:30:00", "01/02/2011", "12/31/2010",
+            "x", "\"q, r\"", "\"say \"\"hi\"\"\"", "\"two\nlines\"",
+        ];
+        let eol = if crlf { "\r\n" } else { "\n" };
+        let mut text = format!("a,b,c{eol}");
+        for r in &rows {
+            let cells: Vec<&str> = r.iter().map(|&k| CELLS[k]).collect();
+            text.push_str(&cells.join(","));
+            text.push_str(eol);
+        }
+        if fast(&text).is_some() {
+            same_as_general(&text);
+        }
+    }
+}
