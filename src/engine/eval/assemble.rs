@@ -1,6 +1,7 @@
 //! Assembling the per-customer base table from the workspace's tables (SPEC §2): ids, joins, orders.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::frame::{Frame, TextVec, Vector};
 use super::purchase::{group_by_customer, mode_vector};
@@ -19,9 +20,37 @@ pub(super) struct PreparedOrders {
     /// Customer index of each kept row, and the row it is.
     pub cust: Vec<u32>,
     pub kept: Vec<usize>,
-    /// Calendar day and amount of every row of `frame`.
-    pub day: Vec<Option<i32>>,
-    pub amount: Vec<Option<f64>>,
+    /// Calendar day (a `Date` vector) and amount (a `Float` vector) of every row of `frame`,
+    /// shared with the frame's own columns when they already are of that type.
+    day: Arc<Vector>,
+    amount: Arc<Vector>,
+}
+
+impl PreparedOrders {
+    pub fn day(&self) -> &[Option<i32>] {
+        match &*self.day {
+            Vector::Date(v) => v,
+            _ => unreachable!("order days are built as dates"),
+        }
+    }
+
+    pub fn amount(&self) -> &[Option<f64>] {
+        match &*self.amount {
+            Vector::Float(v) => v,
+            _ => unreachable!("order amounts are built as numbers"),
+        }
+    }
+}
+
+/// The order-date column as days, shared when it is one.
+fn order_days(col: Option<&Arc<Vector>>, n: usize) -> Arc<Vector> {
+    match col {
+        Some(v) if matches!(**v, Vector::Date(_)) => Arc::clone(v),
+        Some(v) => Arc::new(Vector::Date(
+            (0..n).map(|i| v.f64_at(i).map(|x| x as i32)).collect(),
+        )),
+        None => Arc::new(Vector::Date(vec![None; n])),
+    }
 }
 
 fn data_err(path: &std::path::Path, msg: String) -> EngineError {
@@ -120,8 +149,10 @@ pub(super) fn assemble(ws: Workspace, tables: Frames) -> Result<Assembled> {
                     ),
                 ));
             }
-            let days: Vec<Option<i32>> =
-                (0..of.len).map(|i| v.f64_at(i).map(|d| d as i32)).collect();
+            let day_col = order_days(Some(v), of.len);
+            let Vector::Date(days) = &*day_col else {
+                unreachable!("order_days gives dates")
+            };
             if as_of.is_none() {
                 as_of = (0..of.len)
                     .filter(|&i| keep[i])
@@ -330,20 +361,21 @@ pub(super) fn assemble(ws: Workspace, tables: Frames) -> Result<Assembled> {
             ));
         }
         let get = |k: &Option<Spanned<String>>| k.as_ref().and_then(|c| of.get(c)).map(|a| &**a);
-        let day: Vec<Option<i32>> = match get(&ws.columns.order_date) {
-            Some(d) => (0..of.len).map(|i| d.f64_at(i).map(|x| x as i32)).collect(),
-            None => vec![None; of.len],
-        };
-        let amount: Vec<Option<f64>> = match (
-            get(&ws.columns.amount),
+        let shared = |k: &Option<Spanned<String>>| k.as_ref().and_then(|c| of.get(c));
+        let day = order_days(shared(&ws.columns.order_date), of.len);
+        let amount = match (
+            shared(&ws.columns.amount),
             get(&ws.columns.quantity),
             get(&ws.columns.unit_price),
         ) {
-            (Some(a), _, _) => (0..of.len).map(|i| a.f64_at(i)).collect(),
-            (None, Some(q), Some(p)) => (0..of.len)
-                .map(|i| Some(q.f64_at(i)? * p.f64_at(i)?))
-                .collect(),
-            _ => vec![None; of.len],
+            (Some(a), _, _) if matches!(**a, Vector::Float(_)) => Arc::clone(a),
+            (Some(a), _, _) => Arc::new(Vector::Float((0..of.len).map(|i| a.f64_at(i)).collect())),
+            (None, Some(q), Some(p)) => Arc::new(Vector::Float(
+                (0..of.len)
+                    .map(|i| Some(q.f64_at(i)? * p.f64_at(i)?))
+                    .collect(),
+            )),
+            _ => Arc::new(Vector::Float(vec![None; of.len])),
         };
         if !has_customers {
             // attributes of the orders: the most frequent value per customer

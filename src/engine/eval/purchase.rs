@@ -322,10 +322,12 @@ pub fn derive(base: &mut Frame, o: &OrderCols, as_of: i32, windows: &[u32], skip
     let (offsets, grouped) = group_by_customer(o.cust, n);
     let parts =
         crate::engine::parallel::over_ranges(n, |r| part(o, &offsets, &grouped, r, as_of, windows));
-    let mut all = Part {
+    // the first range's columns grow in place; the others are appended to them
+    let mut parts = parts.into_iter();
+    let mut all = parts.next().unwrap_or_else(|| Part {
         win: windows.iter().map(|_| (vec![], vec![])).collect(),
         ..Default::default()
-    };
+    });
     for p in parts {
         all.append(p);
     }

@@ -142,8 +142,8 @@ impl Session {
         let cols = OrderCols {
             cust: &o.cust,
             order_key: get(&c.order_id),
-            day: &o.day,
-            amount: &o.amount,
+            day: o.day(),
+            amount: o.amount(),
             product: get(&c.product),
             category: get(&c.category),
             channel: get(&c.channel),
