@@ -270,7 +270,7 @@ fn reading_the_data_again_shows_progress_and_esc_cancels_it() {
         .rx
         .recv_timeout(std::time::Duration::from_secs(60))
         .unwrap();
-    let Message::ReloadFailed(text) = &m else {
+    let Message::Notice(text) = &m else {
         panic!("{m:?}")
     };
     assert!(text.contains("cancelled"), "{text}");

@@ -107,9 +107,9 @@ impl Engine {
                         *self = engine;
                         Message::Reopened(Box::new(app))
                     }
-                    Err(_) if p.is_cancelled() => Message::ReloadFailed(
-                        "reading the data again was cancelled; the data read before stays (the \
-                         saved role takes effect when the workspace is next opened)"
+                    Err(_) if p.is_cancelled() => Message::Notice(
+                        "cancelled: the data read before stays; the saved role applies when the \
+                         workspace is next opened"
                             .into(),
                     ),
                     Err(e) => Message::ReloadFailed(format!("{e:#}")),
