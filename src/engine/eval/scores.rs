@@ -116,25 +116,12 @@ pub fn add_scores(base: &mut Frame, bins: u32, method: RfmMethod) -> Vec<ScoreIn
         ("f_score", "orders", false, false),
         ("m_score", "revenue", false, method == RfmMethod::Ntile),
     ];
-    // the three scores are independent: one thread each
+    // the three scores are independent: computed on all cores
     let measures: Vec<Vec<Option<f64>>> = specs.iter().map(|sp| col(sp.1)).collect();
-    let scored: Vec<(Vec<Option<u32>>, Vec<f64>)> = std::thread::scope(|sc| {
-        let handles: Vec<_> = specs
-            .iter()
-            .zip(&measures)
-            .map(|(&(_, _, desc, cents), m)| {
-                let buyers = &buyers;
-                sc.spawn(move || score(m, buyers, b, method, desc, cents))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| match h.join() {
-                Ok(v) => v,
-                Err(p) => std::panic::resume_unwind(p),
-            })
-            .collect()
-    });
+    let scored: Vec<(Vec<Option<u32>>, Vec<f64>)> = crate::engine::parallel::map_items(
+        specs.iter().zip(&measures).collect(),
+        |(&(_, _, desc, cents), m)| score(m, &buyers, b, method, desc, cents),
+    );
     let mut infos = Vec::new();
     let mut scores: Vec<Vec<Option<u32>>> = Vec::new();
     for ((name, measure, _, _), (m, (s, cuts))) in
