@@ -302,6 +302,11 @@ pub fn run(source: Source, theme: Option<&str>) -> Result<()> {
         signal_hook::flag::register(sig, Arc::clone(&stop)).context("cannot listen for signals")?;
     }
     let mut terminal = ratatui::try_init().context("cannot start the wizard on this terminal")?;
+    // fault injection for the end-to-end tests: a panic once the first frame is on screen
+    if std::env::var("STRATA_FAULT").is_ok_and(|v| v == "panic") {
+        terminal.draw(|f| view::draw(f, &app, &theme))?;
+        panic!("injected fault (STRATA_FAULT=panic)");
+    }
     let beat = Arc::new(AtomicU64::new(0));
     watchdog(Arc::clone(&stop), Arc::clone(&beat));
     let result = event_loop(&mut terminal, &mut app, &worker, &theme, &stop, &beat);

@@ -5,7 +5,7 @@
 use super::*;
 
 /// (file name, bytes): each with a header `id,x` unless the point is not to have one.
-fn corpus() -> Vec<(&'static str, Vec<u8>)> {
+pub(super) fn corpus() -> Vec<(&'static str, Vec<u8>)> {
     let gz = {
         use std::io::Write;
         let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());

@@ -176,6 +176,23 @@ fn tui_restores_the_terminal_on_sigterm_and_sighup() {
 }
 
 #[test]
+fn tui_restores_the_terminal_when_it_panics() {
+    let mut t = Pty::spawn_env(&[], 100, 30, &[("STRATA_FAULT", "panic")]);
+    t.wait_for("customers by value");
+    let (code, raw) = t.finish();
+    let text = String::from_utf8_lossy(&raw);
+    assert_eq!(code, 101, "{text}");
+    let left = text
+        .rfind("\x1b[?1049l")
+        .expect("the alternate screen was left");
+    let panicked = text
+        .find("injected fault")
+        .expect("the panic message is shown");
+    // the terminal is restored before the message, so the message is readable afterwards
+    assert!(left < panicked, "{text:?}");
+}
+
+#[test]
 fn tui_reads_the_users_keymap() {
     let d = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(d.path().join("strata")).unwrap();
@@ -483,4 +500,63 @@ fn tui_ends_when_its_terminal_hangs_up_and_keeps_the_edit() {
     }
     let after = std::fs::read_to_string(&ws).unwrap();
     assert!(after.contains("edges = [26, 40, 60]"), "{after}");
+}
+
+#[test]
+fn the_wizard_opens_every_broken_file_or_says_why_and_restores_the_terminal() {
+    let d = tempfile::tempdir().unwrap();
+    for (name, bytes) in super::corpus::corpus() {
+        let dir = d.path().join(name.replace('.', "_"));
+        std::fs::create_dir_all(&dir).unwrap();
+        write(&dir, name, &bytes);
+        let ws = write(
+            &dir,
+            "w.strata.toml",
+            format!(
+                "version = 1\n[data]\ncustomers = {name:?}\n[columns]\ncustomer_id = \"id\"\n[criteria.c]\nstep = \"psychographic\"\nsegments = [ {{ name = \"all\", when = \"TRUE\" }} ]\n"
+            )
+            .as_bytes(),
+        );
+        let mut t = Pty::spawn(&["open", &ws], 100, 30);
+        // either the wizard's first screen or an error before it starts
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        let opened = loop {
+            let s = t.screen();
+            if s.contains("customers by value") {
+                break true;
+            }
+            if s.contains("error: ") {
+                break false;
+            }
+            assert!(std::time::Instant::now() < deadline, "{name}: {s}");
+            if let Ok(chunk) = t.rx.recv_timeout(std::time::Duration::from_millis(200)) {
+                t.parser.process(&chunk);
+                t.raw.extend_from_slice(&chunk);
+            }
+        };
+        if opened {
+            t.keys("q");
+        }
+        let (code, raw) = t.finish();
+        let text = String::from_utf8_lossy(&raw).to_string();
+        assert!(!text.contains("panicked"), "{name}: {text}");
+        if opened {
+            assert_eq!(code, 0, "{name}");
+            assert!(
+                text.contains("\x1b[?1049l"),
+                "{name}: terminal not restored"
+            );
+            // escapes in the data are shown as text, never sent to the terminal
+            assert!(
+                !text.contains("\x1b]0;pwned"),
+                "{name}: an escape reached the terminal"
+            );
+        } else {
+            assert_eq!(code, 1, "{name}: {text}");
+            assert!(
+                text.contains(name),
+                "{name}: the error does not name the file: {text}"
+            );
+        }
+    }
 }

@@ -202,9 +202,19 @@ pub(super) fn assemble(ws: Workspace, tables: Frames) -> Result<Assembled> {
                 None => Vector::Int((1..=f.len as i64).map(Some).collect()),
             };
             if let Some(i) = (0..ids.len()).find(|&i| ids.is_null(i)) {
+                let file = ws
+                    .data
+                    .customers
+                    .as_ref()
+                    .map(|c| c.resolve(&ws.base_dir()))
+                    .unwrap_or(wsfile.clone());
+                let col = cust_id_col.as_deref().unwrap_or_default();
                 return Err(data_err(
-                    &wsfile,
-                    format!("customers row {} has no customer id", i + 2),
+                    &file,
+                    format!(
+                        "line {} has no customer id (column \"{col}\"); fill it in or remove the row",
+                        i + 2
+                    ),
                 ));
             }
             let order = id_order(&ids);
