@@ -17,9 +17,11 @@ use super::session::{Frames, ws_error};
 /// The order rows that count, ready for aggregation.
 pub(super) struct PreparedOrders {
     pub frame: Frame,
+    /// The type of every column the orders had (some are not kept in `frame`).
+    pub types: HashMap<String, DType>,
     /// Customer index of each kept row, and the row it is.
     pub cust: Vec<u32>,
-    pub kept: Vec<usize>,
+    pub kept: Vec<u32>,
     /// Calendar day (a `Date` vector) and amount (a `Float` vector) of every row of `frame`,
     /// shared with the frame's own columns when they already are of that type.
     day: Arc<Vector>,
@@ -331,6 +333,14 @@ pub(super) fn assemble(ws: Workspace, tables: Frames) -> Result<Assembled> {
             .ok_or_else(|| data_err(&wsfile, format!("the orders have no column \"{c}\"")))?;
         let ints = matches!(ids, Vector::Int(_)) && matches!(**v, Vector::Int(_));
         let mut cust = Vec::with_capacity(rows.len());
+        // order rows are numbered with 32 bits (half the memory of machine words)
+        if of.len > u32::MAX as usize {
+            return Err(EngineError::Invalid(format!(
+                "{} order lines are more than strata can number (4,294,967,295); filter the \
+                 orders first or run the segmentation in a database with `strata sql`",
+                of.len
+            )));
+        }
         let mut kept = Vec::with_capacity(rows.len());
         let mut unknown = 0usize;
         if ints {
@@ -345,7 +355,7 @@ pub(super) fn assemble(ws: Workspace, tables: Frames) -> Result<Assembled> {
                 match ov[r].and_then(|x| index.get(x)) {
                     Some(ci) => {
                         cust.push(ci);
-                        kept.push(r);
+                        kept.push(r as u32);
                     }
                     None => unknown += 1,
                 }
@@ -358,7 +368,7 @@ pub(super) fn assemble(ws: Workspace, tables: Frames) -> Result<Assembled> {
                 match v.text_at(r).and_then(|x| map.get(&x)) {
                     Some(&ci) => {
                         cust.push(ci);
-                        kept.push(r);
+                        kept.push(r as u32);
                     }
                     None => unknown += 1,
                 }
@@ -406,7 +416,7 @@ pub(super) fn assemble(ws: Workspace, tables: Frames) -> Result<Assembled> {
                 .map(|c| {
                     grouped[off[c]..off[c + 1]]
                         .iter()
-                        .map(|&k| kept[k])
+                        .map(|&k| kept[k as usize] as usize)
                         .collect()
                 })
                 .collect();
@@ -417,8 +427,31 @@ pub(super) fn assemble(ws: Workspace, tables: Frames) -> Result<Assembled> {
                 }
             }
         }
+        // the orders' customer ids are now `cust`: their column is not kept (unless it is
+        // also another role's), only its type, for the SQL writer
+        let types = of
+            .names
+            .iter()
+            .filter_map(|n| of.dtype_of(n).map(|t| (n.clone(), t)))
+            .collect();
+        let mut of = of;
+        let other_roles = [
+            &ws.columns.order_id,
+            &ws.columns.order_date,
+            &ws.columns.amount,
+            &ws.columns.quantity,
+            &ws.columns.unit_price,
+            &ws.columns.product,
+            &ws.columns.category,
+            &ws.columns.channel,
+            &ws.columns.discount,
+        ];
+        if !other_roles.iter().any(|r| col_name(r) == Some(c.clone())) {
+            of.remove(std::slice::from_ref(&c));
+        }
         prepared = Some(PreparedOrders {
             frame: of,
+            types,
             cust,
             kept,
             day,

@@ -16,11 +16,11 @@ pub struct OrderCols<'a> {
     pub channel: Option<&'a Vector>,
     pub discount: Option<&'a Vector>,
     /// Row indices into the vectors above, for each kept row.
-    pub rows: &'a [usize],
+    pub rows: &'a [u32],
 }
 
 /// Group kept rows by customer: `(offsets, rows)` where customer c owns `rows[offsets[c]..offsets[c+1]]`.
-pub fn group_by_customer(cust: &[u32], n_customers: usize) -> (Vec<usize>, Vec<usize>) {
+pub fn group_by_customer(cust: &[u32], n_customers: usize) -> (Vec<usize>, Vec<u32>) {
     let mut offsets = vec![0usize; n_customers + 1];
     for &c in cust {
         offsets[c as usize + 1] += 1;
@@ -29,9 +29,9 @@ pub fn group_by_customer(cust: &[u32], n_customers: usize) -> (Vec<usize>, Vec<u
         offsets[i + 1] += offsets[i];
     }
     let mut fill = offsets.clone();
-    let mut rows = vec![0usize; cust.len()];
+    let mut rows = vec![0u32; cust.len()];
     for (k, &c) in cust.iter().enumerate() {
-        rows[fill[c as usize]] = k;
+        rows[fill[c as usize]] = k as u32;
         fill[c as usize] += 1;
     }
     (offsets, rows)
@@ -209,14 +209,39 @@ fn text_of(v: Option<&Vector>) -> Option<&TextVec> {
 fn part(
     o: &OrderCols,
     offsets: &[usize],
-    grouped: &[usize],
+    grouped: &[u32],
     range: std::ops::Range<usize>,
     as_of: i32,
     windows: &[u32],
 ) -> Part {
+    // every column sized for the range up front (growing by doubling could leave half unused)
+    let n = range.len();
+    let cap = || Vec::with_capacity(n);
+    let text = |v: Option<&Vector>| {
+        if text_of(v).is_some() {
+            Vec::with_capacity(n)
+        } else {
+            vec![]
+        }
+    };
     let mut p = Part {
-        win: windows.iter().map(|_| (vec![], vec![])).collect(),
-        ..Default::default()
+        orders: cap(),
+        revenue: Vec::with_capacity(n),
+        first: Vec::with_capacity(n),
+        last: Vec::with_capacity(n),
+        recency: cap(),
+        tenure: cap(),
+        pdays: cap(),
+        repeat: cap(),
+        aov: Vec::with_capacity(n),
+        dprod: cap(),
+        disc: Vec::with_capacity(n),
+        win: windows
+            .iter()
+            .map(|_| (Vec::with_capacity(n), Vec::with_capacity(n)))
+            .collect(),
+        category: text(o.category),
+        channel: text(o.channel),
     };
     let (mut g, mut ords, mut days, mut keys, mut buf) = (vec![], vec![], vec![], vec![], vec![]);
     let order_of = |i: usize| -> i64 {
@@ -230,7 +255,7 @@ fn part(
         g.extend(
             grouped[offsets[c]..offsets[c + 1]]
                 .iter()
-                .map(|&k| o.rows[k]),
+                .map(|&k| o.rows[k as usize] as usize),
         );
         if let Some(t) = cat {
             p.category.push(mode_code(t, &g, &mut buf));
@@ -344,7 +369,7 @@ pub fn derive(base: &mut Frame, o: &OrderCols, as_of: i32, windows: &[u32], skip
     let group_of = |c: usize| -> Vec<usize> {
         grouped[offsets[c]..offsets[c + 1]]
             .iter()
-            .map(|&k| o.rows[k])
+            .map(|&k| o.rows[k as usize] as usize)
             .collect()
     };
     let mode = |v: Option<&Vector>, codes: Vec<u32>| match v {

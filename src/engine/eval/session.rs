@@ -37,6 +37,10 @@ pub struct Session {
     pub as_of: Option<i32>,
     /// The kept order rows, to derive purchase fields again when their settings change.
     orders: Option<PreparedOrders>,
+    /// The type of every column of the orders (for the SQL writer).
+    order_types: HashMap<String, super::frame::DType>,
+    /// The order rows were let go after deriving (a one-shot evaluation).
+    orders_released: bool,
     /// Purchase fields left out because nothing asked for them (see [`Frames::pruned`]).
     pruned: Vec<String>,
     pub scores: Vec<ScoreInfo>,
@@ -79,7 +83,7 @@ impl Session {
         let t = Frames::load_watched(&ws, extra, p)?;
         timing.mark("load tables");
         p.begin("evaluating", 0);
-        let s = Self::from_tables(ws, t);
+        let s = Self::evaluate(ws, t, false);
         timing.mark("evaluate");
         p.check()?;
         s
@@ -98,6 +102,12 @@ impl Session {
 
     /// Evaluate a workspace over its tables as typed columns.
     pub fn from_tables(ws: Workspace, tables: Frames) -> Result<Session> {
+        Self::evaluate(ws, tables, true)
+    }
+
+    /// With `keep_orders` false the order rows are let go once the purchase fields are derived
+    /// (a one-shot run needs them no more), and purchase settings cannot be changed afterwards.
+    fn evaluate(ws: Workspace, tables: Frames, keep_orders: bool) -> Result<Session> {
         let timing = Timing::new();
         let pruned = tables.pruned.clone();
         let a = assemble(ws, tables)?;
@@ -107,6 +117,12 @@ impl Session {
             base: a.base,
             ids: a.ids,
             as_of: a.as_of,
+            order_types: a
+                .orders
+                .as_ref()
+                .map(|o| o.types.clone())
+                .unwrap_or_default(),
+            orders_released: false,
             orders: a.orders,
             pruned,
             scores: vec![],
@@ -120,7 +136,7 @@ impl Session {
             },
             results: vec![],
         };
-        s.derive_purchase();
+        s.derive_fields(!keep_orders);
         timing.mark("purchase fields and scores");
         s.compute_measures()?;
         // criteria are independent: evaluated on all cores, kept in workspace order
@@ -134,6 +150,11 @@ impl Session {
 
     /// Purchase-history fields and scores from the kept order rows (nothing without orders).
     fn derive_purchase(&mut self) {
+        self.derive_fields(false);
+    }
+
+    /// The purchase fields, then (with `release`, the order rows let go first) the scores.
+    fn derive_fields(&mut self, release: bool) {
         let Some(o) = &self.orders else { return };
         let t = Timing::new();
         let get =
@@ -158,6 +179,10 @@ impl Session {
             &self.pruned,
         );
         t.mark("  fields");
+        if release {
+            self.orders = None;
+            self.orders_released = true;
+        }
         self.scores = add_scores(
             &mut self.base,
             self.ws.purchase_history.rfm_bins,
@@ -168,6 +193,11 @@ impl Session {
     /// Change the purchase-history settings: fields and scores are derived again, then the value
     /// measures and every criterion (their counts before the change are kept for display).
     pub fn set_purchase(&mut self, cfg: PurchaseConfig) -> Result<()> {
+        if self.orders_released {
+            return Err(EngineError::Invalid(
+                "this evaluation let its order rows go: open the workspace again to change the purchase-history settings".into(),
+            ));
+        }
         self.ws.purchase_history = cfg;
         self.derive_purchase();
         self.compute_measures()?;
@@ -281,16 +311,7 @@ impl Session {
 
     /// Every column of the orders table with its type (empty without orders).
     pub fn order_types(&self) -> HashMap<String, super::frame::DType> {
-        self.orders
-            .as_ref()
-            .map(|o| {
-                o.frame
-                    .names
-                    .iter()
-                    .filter_map(|n| o.frame.dtype_of(n).map(|t| (n.clone(), t)))
-                    .collect()
-            })
-            .unwrap_or_default()
+        self.order_types.clone()
     }
 
     /// Take new rules — criteria, purchase-history settings, valuation — from a workspace whose
