@@ -31,14 +31,55 @@ pub(crate) fn epoch() -> NaiveDate {
 
 /// Plain integer text: optional `-`, digits, no leading zero (so `007` stays text), fits in i64.
 fn parse_int(s: &str) -> Option<i64> {
-    let digits = s.strip_prefix('-').unwrap_or(s);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+    let (neg, digits) = match s.strip_prefix('-') {
+        Some(d) => (true, d),
+        None => (false, s),
+    };
+    let d = digits.as_bytes();
+    if d.is_empty() || (d.len() > 1 && d[0] == b'0') {
         return None;
     }
-    if digits.len() > 1 && digits.starts_with('0') {
+    // accumulate negatively so that i64::MIN fits
+    let mut v: i64 = 0;
+    for &b in d {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        v = v.checked_mul(10)?.checked_sub(i64::from(b - b'0'))?;
+    }
+    if neg { Some(v) } else { v.checked_neg() }
+}
+
+/// Plain decimals (`-123.45`, at most 15 digits): the digits as an integer divided by a power
+/// of ten, which is exact and correctly rounded (both fit a double exactly); `None` otherwise.
+fn simple_decimal(s: &str) -> Option<f64> {
+    const POW10: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let (neg, body) = match s.strip_prefix('-') {
+        Some(b) => (true, b.as_bytes()),
+        None => (false, s.as_bytes()),
+    };
+    let (mut m, mut digits, mut frac, mut dot) = (0u64, 0usize, 0usize, false);
+    for &b in body {
+        match b {
+            b'0'..=b'9' => {
+                m = m * 10 + u64::from(b - b'0');
+                digits += 1;
+                frac += usize::from(dot);
+            }
+            b'.' if !dot => dot = true,
+            _ => return None,
+        }
+        if digits > 15 {
+            return None;
+        }
+    }
+    if digits == 0 || (dot && frac == 0) {
         return None;
     }
-    s.parse().ok()
+    let v = m as f64 / POW10[frac];
+    Some(if neg { -v } else { v })
 }
 
 fn has_leading_zero(s: &str) -> bool {
@@ -56,6 +97,9 @@ fn parse_float(s: &str, decimal_comma: bool) -> Option<f64> {
         .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E' | b','));
     if !ok || !s.bytes().any(|b| b.is_ascii_digit()) {
         return None;
+    }
+    if !decimal_comma && let Some(v) = simple_decimal(s) {
+        return Some(v);
     }
     let v: f64 = if decimal_comma {
         if s.contains('.') {
@@ -211,9 +255,14 @@ pub(crate) enum Parsed {
 }
 
 fn millis(d: NaiveDate, t: Option<NaiveTime>) -> i64 {
-    d.and_time(t.unwrap_or_default())
-        .and_utc()
-        .timestamp_millis()
+    /// Days from 0001-01-01 (day 1 of the common era) to 1970-01-01.
+    const EPOCH_FROM_CE: i64 = 719_163;
+    let day = i64::from(chrono::Datelike::num_days_from_ce(&d)) - EPOCH_FROM_CE;
+    let ms_of_day = t.map_or(0, |t| {
+        i64::from(chrono::Timelike::num_seconds_from_midnight(&t)) * 1000
+            + i64::from(chrono::Timelike::nanosecond(&t) / 1_000_000)
+    });
+    day * MS_PER_DAY + ms_of_day
 }
 
 pub(crate) const MS_PER_DAY: i64 = 86_400_000;
@@ -569,6 +618,47 @@ mod tests {
         let s = Series::new("c".into(), vec!["31|01|2024"]);
         let c = infer_column(&s, Some("%d|%m|%Y"), false).unwrap();
         assert_eq!(c.kind, Inferred::Date("%d|%m|%Y".into()));
+    }
+
+    proptest::proptest! {
+        /// The quick readers give exactly what the standard library and chrono give.
+        #[test]
+        fn quick_number_and_date_readers_agree_with_the_standard_ones(
+            i in proptest::num::i64::ANY,
+            m in 0u64..1_000_000_000_000_000,
+            frac in 0usize..16,
+            days in -700_000i64..2_900_000,
+            secs in 0u32..86_400,
+            milli in 0u32..1000,
+        ) {
+            let t = i.to_string();
+            proptest::prop_assert_eq!(parse_int(&t), Some(i));
+            let mut d = m.to_string();
+            if frac > 0 && frac < d.len() {
+                d.insert(d.len() - frac, '.');
+            }
+            for text in [d.clone(), format!("-{d}")] {
+                let std: Option<f64> = text.parse().ok();
+                proptest::prop_assert_eq!(simple_decimal(&text).map(f64::to_bits), std.map(f64::to_bits), "{}", text);
+            }
+            let date = epoch() + chrono::Duration::days(days);
+            let time = NaiveTime::from_num_seconds_from_midnight_opt(secs, milli * 1_000_000).unwrap();
+            let want = date.and_time(time).and_utc().timestamp_millis();
+            proptest::prop_assert_eq!(millis(date, Some(time)), want);
+            proptest::prop_assert_eq!(millis(date, None), date.and_time(NaiveTime::MIN).and_utc().timestamp_millis());
+        }
+    }
+
+    #[test]
+    fn integer_text_edges() {
+        assert_eq!(parse_int("-9223372036854775808"), Some(i64::MIN));
+        assert_eq!(parse_int("9223372036854775808"), None);
+        assert_eq!(parse_int("-"), None);
+        assert_eq!(parse_int("-0"), Some(0));
+        assert_eq!(parse_int("+1"), None);
+        assert_eq!(simple_decimal("5."), None);
+        assert_eq!(simple_decimal(".5"), Some(0.5));
+        assert_eq!(simple_decimal("1.2.3"), None);
     }
 
     #[test]

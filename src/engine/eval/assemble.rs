@@ -449,6 +449,14 @@ pub(super) fn assemble(ws: Workspace, tables: Frames) -> Result<Assembled> {
         if !other_roles.iter().any(|r| col_name(r) == Some(c.clone())) {
             of.remove(std::slice::from_ref(&c));
         }
+        // a discount only counts as there or not (`discount_share`): a flag per row is enough
+        if let Some(d) = col_name(&ws.columns.discount)
+            && let Some(v) = of.get(&d)
+            && v.dtype().is_numeric()
+        {
+            let flags = Vector::Bool((0..of.len).map(|i| v.f64_at(i).map(|x| x > 0.0)).collect());
+            of.set(&d, flags);
+        }
         prepared = Some(PreparedOrders {
             frame: of,
             types,

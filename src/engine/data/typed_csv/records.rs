@@ -13,15 +13,22 @@ pub(super) struct Shape<'a> {
     pub ncols: usize,
     /// Per column of the file: its place among the kept columns.
     pub slot: &'a [Option<usize>],
+    /// Bytes that end an unquoted field or make it unusual: the delimiter, newline, quote.
+    stops: [bool; 256],
 }
 
 impl<'a> Shape<'a> {
     pub fn new(text: &'a str, delim: u8, ncols: usize, slot: &'a [Option<usize>]) -> Shape<'a> {
+        let mut stops = [false; 256];
+        for b in [delim, b'\n', b'"'] {
+            stops[b as usize] = true;
+        }
         Shape {
             text,
             delim,
             ncols,
             slot,
+            stops,
         }
     }
 
@@ -202,16 +209,13 @@ pub(super) fn each_field<'a>(
             } else if bytes[pos] == b'"' {
                 quoted(bytes, text, pos, delim)?
             } else {
-                let mut stop = pos;
-                while stop < b {
-                    let c = bytes[stop];
-                    if c == delim || c == b'\n' {
-                        break;
-                    }
-                    if c == b'"' {
-                        return None;
-                    }
-                    stop += 1;
+                // one table lookup per byte until the field ends
+                let stop = bytes[pos..b]
+                    .iter()
+                    .position(|&c| shape.stops[c as usize])
+                    .map_or(b, |k| pos + k);
+                if stop < b && bytes[stop] == b'"' {
+                    return None;
                 }
                 let mut end = stop;
                 let eol = stop >= b || bytes[stop] == b'\n';
