@@ -21,6 +21,12 @@ pub struct ScoreInfo {
     pub warnings: Vec<String>,
 }
 
+/// An integer that sorts as `f64::total_cmp` does.
+fn order_key(x: f64) -> u64 {
+    let b = x.to_bits();
+    if b >> 63 == 1 { !b } else { b | (1 << 63) }
+}
+
 /// SQL NTILE(k) for the row at 0-based position `p` among `n` rows.
 pub fn ntile(p: usize, n: usize, k: usize) -> usize {
     let q = n / k;
@@ -58,20 +64,23 @@ fn score(
                     v
                 }
             };
-            // each value computed once; rows are in customer-id order, so ties go by row
-            let mut idx: Vec<(f64, usize)> = buyers.iter().map(|&i| (val(i), i)).collect();
-            idx.sort_unstable_by(|a, b| {
-                let o = a.0.total_cmp(&b.0);
-                let o = if descending { o.reverse() } else { o };
-                o.then(a.1.cmp(&b.1))
-            });
+            // each value computed once, as an integer key in the order wanted; rows are in
+            // customer-id order, so ties go by row
+            let mut idx: Vec<(u64, usize)> = buyers
+                .iter()
+                .map(|&i| {
+                    let k = order_key(val(i));
+                    (if descending { !k } else { k }, i)
+                })
+                .collect();
+            idx.sort_unstable();
             let n = idx.len();
             let mut cuts = vec![];
             let mut prev = 0;
-            for (p, &(v, i)) in idx.iter().enumerate() {
+            for (p, &(_, i)) in idx.iter().enumerate() {
                 let s = ntile(p, n, bins);
                 if s != prev && s > 1 {
-                    cuts.push(v);
+                    cuts.push(val(i));
                 }
                 prev = s;
                 out[i] = Some(s as u32);
@@ -167,13 +176,18 @@ pub fn add_scores(base: &mut Frame, bins: u32, method: RfmMethod) -> Vec<ScoreIn
         codes: Vec::with_capacity(n),
         dict: vec![],
     };
-    let mut code_of: std::collections::HashMap<(u32, u32, u32), u32> = Default::default();
+    // one slot per combination of the three scores (each 1..=b)
+    let mut code_of = vec![super::frame::NULL_CODE; b * b * b];
     for ((r, f), m) in scores[0].iter().zip(&scores[1]).zip(&scores[2]) {
         let code = match (*r, *f, *m) {
-            (Some(r), Some(f), Some(m)) => *code_of.entry((r, f, m)).or_insert_with(|| {
-                cell.dict.push(format!("{r}{f}{m}"));
-                (cell.dict.len() - 1) as u32
-            }),
+            (Some(r), Some(f), Some(m)) => {
+                let slot = ((r as usize - 1) * b + (f as usize - 1)) * b + (m as usize - 1);
+                if code_of[slot] == super::frame::NULL_CODE {
+                    cell.dict.push(format!("{r}{f}{m}"));
+                    code_of[slot] = (cell.dict.len() - 1) as u32;
+                }
+                code_of[slot]
+            }
             _ => super::frame::NULL_CODE,
         };
         cell.codes.push(code);
@@ -191,6 +205,13 @@ pub fn add_scores(base: &mut Frame, bins: u32, method: RfmMethod) -> Vec<ScoreIn
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn order_keys_sort_as_total_cmp(a in proptest::num::f64::ANY, b in proptest::num::f64::ANY) {
+            proptest::prop_assert_eq!(order_key(a).cmp(&order_key(b)), a.total_cmp(&b));
+        }
+    }
 
     #[test]
     fn ntile_matches_sql() {
