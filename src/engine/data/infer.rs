@@ -171,12 +171,22 @@ fn parse_with_user_format(s: &str, fmt: &str) -> Option<(NaiveDate, Option<Naive
 }
 
 fn clean(v: Option<&str>) -> Option<&str> {
-    v.map(str::trim).filter(|s| !s.is_empty())
+    let s = v?;
+    // most values have nothing to trim: a byte at each end that is neither ASCII space nor
+    // the start or end of a multi-byte character (where Unicode spaces would be)
+    let b = s.as_bytes();
+    let plain = |c: u8| c < 0x80 && !c.is_ascii_whitespace();
+    if !b.is_empty() && plain(b[0]) && plain(b[b.len() - 1]) {
+        return Some(s);
+    }
+    Some(s.trim()).filter(|s| !s.is_empty())
 }
 
 /// A null token, tested cheaply first by length (most values are not one).
 fn is_null_token(t: &str) -> bool {
-    t.len() <= 4 && NULL_TOKENS.contains(&t)
+    t.len() <= 4
+        && matches!(t.as_bytes().first(), Some(b'N' | b'n' | b'#' | b'-'))
+        && NULL_TOKENS.contains(&t)
 }
 
 /// One raw field as inference sees it.
