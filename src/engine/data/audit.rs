@@ -1,14 +1,13 @@
 //! Quality findings a marketer wants before segmenting: ids, returns, prices, dates, types.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{Hash, Hasher};
 
 use polars::prelude::*;
 
 use super::load::Table;
 use super::profile::{ColumnProfile, profile};
 use super::roles::{Role, Suggestion, suggest_all};
-use super::values::{as_f64, as_text, is_numeric, show_day};
+use super::values::{as_f64, as_text, is_numeric, is_temporal, show_day};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -396,33 +395,75 @@ fn text_numbers(df: &DataFrame, p: &ColumnProfile, f: &mut Vec<Finding>) {
     }
 }
 
-/// Rows that repeat an earlier row exactly (all columns).
+/// Rows that repeat an earlier row exactly (all columns). Rows are hashed from their typed
+/// values (no text copies); rows with equal hashes are compared value by value.
 fn duplicate_rows(df: &DataFrame) -> usize {
-    let cols: Vec<Vec<Option<String>>> = df
-        .columns()
-        .iter()
-        .map(|c| as_text(c.as_materialized_series()))
-        .collect();
-    let mut seen: HashSet<u64> = HashSet::with_capacity(df.height());
-    let mut exact: HashMap<u64, Vec<usize>> = HashMap::new();
-    let mut dups = 0;
-    for i in 0..df.height() {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        for c in &cols {
-            c[i].hash(&mut h);
+    use std::hash::BuildHasher;
+    let n = df.height();
+    let state = foldhash::fast::FixedState::with_seed(0x5eed);
+    let mut row_hash = vec![0u64; n];
+    let mix = |h: &mut u64, v: u64| *h = state.hash_one((*h, v));
+    for c in df.columns() {
+        let s = c.as_materialized_series();
+        let each = |row_hash: &mut Vec<u64>, vals: &mut dyn Iterator<Item = Option<u64>>| {
+            for (h, v) in row_hash.iter_mut().zip(vals) {
+                // a missing value hashes apart from every value
+                mix(h, v.map_or(0x9e37_79b9_7f4a_7c15, |x| state.hash_one(x)));
+            }
+        };
+        if let Ok(ca) = s.str() {
+            each(
+                &mut row_hash,
+                &mut ca.iter().map(|v| v.map(|t| state.hash_one(t))),
+            );
+        } else if let Ok(ca) = s.bool() {
+            each(&mut row_hash, &mut ca.iter().map(|v| v.map(u64::from)));
+        } else if let Some(ca) = s
+            .cast(&DataType::Float64)
+            .ok()
+            .filter(|_| is_numeric(s.dtype()) || is_temporal(s.dtype()))
+        {
+            let ca = ca
+                .f64()
+                .cloned()
+                .unwrap_or_else(|_| Float64Chunked::full_null("".into(), n));
+            each(&mut row_hash, &mut ca.iter().map(|v| v.map(f64::to_bits)));
+        } else {
+            // any other type through its text
+            let texts = as_text(s);
+            each(
+                &mut row_hash,
+                &mut texts
+                    .iter()
+                    .map(|v| v.as_deref().map(|t| state.hash_one(t))),
+            );
         }
-        let key = h.finish();
-        if !seen.insert(key) {
-            // confirm against earlier rows with the same hash
-            let same = exact
-                .get(&key)
-                .is_some_and(|rows| rows.iter().any(|&j| cols.iter().all(|c| c[i] == c[j])));
-            if same {
-                dups += 1;
-                continue;
+    }
+    let same_row = |i: usize, j: usize| {
+        df.columns().iter().all(|c| {
+            let s = c.as_materialized_series();
+            matches!((s.get(i), s.get(j)), (Ok(a), Ok(b)) if a == b)
+        })
+    };
+    // the first row of each hash; rows whose hash is taken by a different row go to `more`
+    let mut first: HashMap<u64, u32, foldhash::fast::RandomState> =
+        HashMap::with_capacity_and_hasher(n, Default::default());
+    let mut more: HashMap<u64, Vec<u32>> = HashMap::new();
+    let mut dups = 0;
+    for (i, &h) in row_hash.iter().enumerate() {
+        match first.get(&h) {
+            None => {
+                first.insert(h, i as u32);
+            }
+            Some(&j) => {
+                let others = more.entry(h).or_default();
+                if same_row(i, j as usize) || others.iter().any(|&k| same_row(i, k as usize)) {
+                    dups += 1;
+                } else {
+                    others.push(i as u32);
+                }
             }
         }
-        exact.entry(key).or_default().push(i);
     }
     dups
 }

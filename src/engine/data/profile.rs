@@ -39,23 +39,93 @@ pub struct ColumnProfile {
 pub const TOP_N: usize = 5;
 pub const HIST_BINS: usize = 10;
 
+/// Every distinct value as the profile shows it: `(text, count, first row)`. Values are
+/// counted by their typed form first and only the distinct ones are turned into text (equal
+/// texts, such as numbers that show alike, are then merged).
+fn value_counts(s: &Series) -> Vec<(String, usize, usize)> {
+    type Fast = foldhash::fast::RandomState;
+    let mut by_text: HashMap<String, (usize, usize), Fast> = HashMap::default();
+    let mut add = |text: String, count: usize, first: usize| {
+        let e = by_text.entry(text).or_insert((0, first));
+        e.0 += count;
+        e.1 = e.1.min(first);
+    };
+    let dt = s.dtype().clone();
+    if let Ok(ca) = s.str() {
+        let mut m: HashMap<&str, (usize, usize), Fast> = HashMap::default();
+        for (i, v) in ca.iter().enumerate() {
+            if let Some(v) = v {
+                m.entry(v).or_insert((0, i)).0 += 1;
+            }
+        }
+        for (k, (c, f)) in m {
+            add(k.to_string(), c, f);
+        }
+    } else if let Some(nums) = (is_numeric(&dt) || is_temporal(&dt))
+        .then(|| as_f64(s))
+        .flatten()
+    {
+        let mut m: HashMap<u64, (usize, usize), Fast> = HashMap::default();
+        for (i, v) in nums.iter().enumerate() {
+            if let Some(v) = v {
+                m.entry(v.to_bits()).or_insert((0, i)).0 += 1;
+            }
+        }
+        // integers and dates show each value differently: no merging needed
+        if matches!(
+            dt,
+            DataType::Int8
+                | DataType::Int16
+                | DataType::Int32
+                | DataType::Int64
+                | DataType::UInt8
+                | DataType::UInt16
+                | DataType::UInt32
+                | DataType::Date
+        ) {
+            return m
+                .into_iter()
+                .map(|(k, (c, f))| (show_number(&dt, f64::from_bits(k)), c, f))
+                .collect();
+        }
+        for (k, (c, f)) in m {
+            add(show_number(&dt, f64::from_bits(k)), c, f);
+        }
+    } else {
+        for (i, v) in as_text(s).into_iter().enumerate() {
+            if let Some(v) = v {
+                add(v, 1, i);
+            }
+        }
+    }
+    by_text.into_iter().map(|(t, (c, f))| (t, c, f)).collect()
+}
+
 pub fn profile_column(s: &Series) -> ColumnProfile {
     let dt = s.dtype().clone();
     let rows = s.len();
     let nulls = s.null_count();
-    let text = as_text(s);
-    let mut counts: HashMap<&str, usize> = HashMap::new();
-    let mut samples = Vec::new();
-    for v in text.iter().flatten() {
-        let e = counts.entry(v.as_str()).or_insert(0);
-        if *e == 0 && samples.len() < 3 {
-            samples.push(v.clone());
+    let mut counts = value_counts(s);
+    // only the few shown are put in order (a column can have millions of distinct values)
+    let first_three = |c: &mut Vec<(String, usize, usize)>| {
+        let k = c.len().min(3);
+        if k > 0 && k < c.len() {
+            c.select_nth_unstable_by_key(k - 1, |x| x.2);
         }
-        *e += 1;
+        let mut v: Vec<&(String, usize, usize)> = c[..k].iter().collect();
+        v.sort_by_key(|x| x.2);
+        v.into_iter().map(|x| x.0.clone()).collect::<Vec<_>>()
+    };
+    let samples = first_three(&mut counts);
+    let order = |a: &(String, usize, usize), b: &(String, usize, usize)| {
+        b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0))
+    };
+    let k = counts.len().min(TOP_N);
+    if k > 0 && k < counts.len() {
+        counts.select_nth_unstable_by(k - 1, order);
     }
-    let mut top: Vec<(String, usize)> = counts.iter().map(|(k, v)| (k.to_string(), *v)).collect();
-    top.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    top.truncate(TOP_N);
+    counts[..k].sort_by(order);
+    let top: Vec<(String, usize)> = counts[..k].iter().map(|c| (c.0.clone(), c.1)).collect();
     let mut p = ColumnProfile {
         name: s.name().to_string(),
         kind: kind_name(&dt).to_string(),
@@ -88,8 +158,8 @@ pub fn profile_column(s: &Series) -> ColumnProfile {
                 .collect();
         }
     } else if !counts.is_empty() {
-        p.min = counts.keys().min().map(|s| s.to_string());
-        p.max = counts.keys().max().map(|s| s.to_string());
+        p.min = counts.iter().map(|c| &c.0).min().cloned();
+        p.max = counts.iter().map(|c| &c.0).max().cloned();
     }
     p
 }
@@ -122,6 +192,37 @@ pub fn profile(df: &DataFrame) -> Vec<ColumnProfile> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn counts_are_by_shown_text_and_samples_in_file_order() {
+        // two floats that show alike count as one value; ties in count go by text
+        let s = Series::new(
+            "x".into(),
+            [
+                Some(0.12341),
+                None,
+                Some(0.12342),
+                Some(7.0),
+                Some(7.0),
+                Some(-1.5),
+            ],
+        );
+        let p = profile_column(&s);
+        assert_eq!(p.distinct, 3);
+        assert_eq!(
+            p.top,
+            vec![("0.1234".into(), 2), ("7".into(), 2), ("-1.5".into(), 1)]
+        );
+        assert_eq!(p.samples, vec!["0.1234", "7", "-1.5"]);
+        let ids = Series::new("id".into(), (1..=20_000i64).rev().collect::<Vec<_>>());
+        let p = profile_column(&ids);
+        assert_eq!(p.distinct, 20_000);
+        assert_eq!(p.samples, vec!["20000", "19999", "19998"]);
+        // all counts tie: the smallest texts come first
+        assert_eq!(p.top[0], ("1".into(), 1));
+        assert_eq!(p.top[1], ("10".into(), 1));
+    }
+
     use super::*;
 
     #[test]
