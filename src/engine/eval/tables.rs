@@ -79,7 +79,7 @@ fn needed_columns(ws: &Workspace, extra: Option<&[String]>) -> Option<Vec<String
 
 /// Memory a load takes per byte of the columns it reads (typed values, the per-customer table,
 /// purchase fields), measured on the benchmark data.
-const MEMORY_PER_BYTE_READ: u64 = 4;
+const MEMORY_PER_BYTE_READ: u64 = 3;
 
 /// Read every file of the workspace with `read(path, options, columns, progress)`, after
 /// checking that the columns to read fit in the memory available.
