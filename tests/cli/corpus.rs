@@ -43,6 +43,18 @@ pub(super) fn corpus() -> Vec<(&'static str, Vec<u8>)> {
     ]
 }
 
+/// A workspace in `dir` reading the corpus file `name` as its customers, with one criterion.
+pub(super) fn corpus_workspace(dir: &Path, name: &str) -> String {
+    write(
+        dir,
+        "w.strata.toml",
+        format!(
+            "version = 1\n[data]\ncustomers = {name:?}\n[columns]\ncustomer_id = \"id\"\n[criteria.c]\nstep = \"psychographic\"\nsegments = [ {{ name = \"all\", when = \"TRUE\" }} ]\n"
+        )
+        .as_bytes(),
+    )
+}
+
 #[test]
 fn every_command_on_every_broken_file() {
     let d = tempfile::tempdir().unwrap();
@@ -50,14 +62,7 @@ fn every_command_on_every_broken_file() {
         let dir = d.path().join(name.replace('.', "_"));
         std::fs::create_dir_all(&dir).unwrap();
         let data = write(&dir, name, &bytes);
-        let ws = write(
-            &dir,
-            "w.strata.toml",
-            format!(
-                "version = 1\n[data]\ncustomers = {name:?}\n[columns]\ncustomer_id = \"id\"\n[criteria.c]\nstep = \"psychographic\"\nsegments = [ {{ name = \"all\", when = \"TRUE\" }} ]\n"
-            )
-            .as_bytes(),
-        );
+        let ws = corpus_workspace(&dir, name);
         let out = |f: &str| dir.join(f).to_string_lossy().to_string();
         let commands: Vec<Vec<String>> = vec![
             vec!["audit".into(), data.clone()],

@@ -509,14 +509,7 @@ fn the_wizard_opens_every_broken_file_or_says_why_and_restores_the_terminal() {
         let dir = d.path().join(name.replace('.', "_"));
         std::fs::create_dir_all(&dir).unwrap();
         write(&dir, name, &bytes);
-        let ws = write(
-            &dir,
-            "w.strata.toml",
-            format!(
-                "version = 1\n[data]\ncustomers = {name:?}\n[columns]\ncustomer_id = \"id\"\n[criteria.c]\nstep = \"psychographic\"\nsegments = [ {{ name = \"all\", when = \"TRUE\" }} ]\n"
-            )
-            .as_bytes(),
-        );
+        let ws = super::corpus::corpus_workspace(&dir, name);
         let mut t = Pty::spawn(&["open", &ws], 100, 30);
         // either the wizard's first screen or an error before it starts
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
