@@ -28,7 +28,7 @@ pub(super) fn load_csv(
     }
     let (text, delim) = delimited_text(path, opts)?;
     p.advance(file_size(path));
-    load_csv_text(path, text, delim, opts, columns)
+    load_csv_text(path, text, delim, opts, columns, false)
 }
 
 /// The file's bytes from the start, through gzip when compressed.
@@ -84,7 +84,8 @@ fn typed_from_file(
 ) -> Result<Option<(Named, u8)>> {
     let (text, delim) = text_and_delimiter(path, read_prefix(path, 1 << 20)?, opts)?;
     let (names, keep) = header_and_keep(path, &text, delim, columns)?;
-    if opts.encoding != TextEncoding::Utf8 {
+    if opts.encoding != TextEncoding::Utf8 || !typed_csv::header_is_plain(&text, delim, names.len())
+    {
         return Ok(None);
     }
     let timing = crate::engine::timing::Timing::new();
@@ -115,7 +116,18 @@ fn typed_from_file(
 /// same path as files take: decoding, sniffing, parsing and type inference (the fuzzers use it).
 pub fn load_delimited_bytes(path: &Path, bytes: Vec<u8>, opts: &ReadOptions) -> Result<Table> {
     let (text, delim) = text_and_delimiter(path, gunzip(path, bytes)?, opts)?;
-    load_csv_text(path, text, delim, opts, None)
+    load_csv_text(path, text, delim, opts, None, true)
+}
+
+/// The same through the general path only (polars reads text, then each column is inferred):
+/// the reference the typed reader is checked against by the tests and the fuzzer.
+pub fn load_delimited_bytes_general(
+    path: &Path,
+    bytes: Vec<u8>,
+    opts: &ReadOptions,
+) -> Result<Table> {
+    let (text, delim) = text_and_delimiter(path, gunzip(path, bytes)?, opts)?;
+    load_csv_text(path, text, delim, opts, None, false)
 }
 
 fn load_csv_text(
@@ -124,8 +136,9 @@ fn load_csv_text(
     delim: u8,
     opts: &ReadOptions,
     columns: Option<&[String]>,
+    try_typed: bool,
 ) -> Result<Table> {
-    match read_csv(path, text, delim, opts, columns)? {
+    match read_csv(path, text, delim, opts, columns, try_typed)? {
         CsvRead::Table(t) => Ok(t),
         CsvRead::Typed(cols) => typed_table(path, delim, cols),
     }
@@ -195,7 +208,8 @@ pub fn load_data(
     }
     let (text, delim) = delimited_text(path, opts)?;
     p.advance(file_size(path));
-    Ok(match read_csv(path, text, delim, opts, columns)? {
+    // the typed reader already declined this file
+    Ok(match read_csv(path, text, delim, opts, columns, false)? {
         CsvRead::Table(t) => TableData::Frame(t.df),
         CsvRead::Typed(cols) => typed(cols),
     })
@@ -207,16 +221,21 @@ fn read_csv(
     delim: u8,
     opts: &ReadOptions,
     columns: Option<&[String]>,
+    try_typed: bool,
 ) -> Result<CsvRead> {
     let (names, keep) = header_and_keep(path, &text, delim, columns)?;
-    let fast = typed_csv::read_text(
-        &text,
-        delim,
-        &names,
-        &keep,
-        opts.date_format.as_deref(),
-        opts.decimal_comma,
-    );
+    let fast = (try_typed && typed_csv::header_is_plain(&text, delim, names.len()))
+        .then(|| {
+            typed_csv::read_text(
+                &text,
+                delim,
+                &names,
+                &keep,
+                opts.date_format.as_deref(),
+                opts.decimal_comma,
+            )
+        })
+        .flatten();
     if let Some(cols) = fast {
         let named = keep.iter().map(|&i| names[i].clone()).zip(cols).collect();
         return Ok(CsvRead::Typed(named));

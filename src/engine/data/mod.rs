@@ -14,6 +14,6 @@ pub mod typed_csv;
 pub mod values;
 pub mod xlsx;
 
-pub use delimited::{TableData, load_data, load_delimited_bytes};
+pub use delimited::{TableData, load_data, load_delimited_bytes, load_delimited_bytes_general};
 pub use load::{Table, load_table, read_headers};
 pub use options::{FileFormat, ReadOptions, TextEncoding};

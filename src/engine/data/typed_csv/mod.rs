@@ -94,6 +94,15 @@ pub struct ReadColumn {
     pub ambiguous_with: Vec<String>,
 }
 
+/// Whether the header (the first record of `text`) is well-formed as the typed reader reads
+/// records; a header with stray quotes is left to the general path, which names its columns.
+pub(crate) fn header_is_plain(text: &str, delim: u8, ncols: usize) -> bool {
+    let end = records::record_end(text.as_bytes()).unwrap_or(text.len());
+    let slot = vec![None; ncols];
+    let shape = Shape::new(&text[..end], delim, ncols, &slot);
+    records::each_field(&shape, 0, end, true, |_, _| {}).is_some()
+}
+
 /// Something that can be read from the start, more than once (a column whose type changes part
 /// way is read again).
 pub(crate) type Open<'a> = dyn Fn() -> std::io::Result<Box<dyn Read + 'a>> + 'a;

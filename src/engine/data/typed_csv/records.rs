@@ -45,7 +45,7 @@ impl<'a> Shape<'a> {
 }
 
 /// Where the first record ends (the byte after its newline), quotes respected.
-fn record_end(b: &[u8]) -> Option<usize> {
+pub(super) fn record_end(b: &[u8]) -> Option<usize> {
     let mut in_q = false;
     for (i, &c) in b.iter().enumerate() {
         if c == b'"' {
