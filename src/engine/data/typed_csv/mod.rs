@@ -95,9 +95,14 @@ pub struct ReadColumn {
 }
 
 /// Whether the header (the first record of `text`) is well-formed as the typed reader reads
-/// records; a header with stray quotes is left to the general path, which names its columns.
+/// records and has no doubled quotes; any other header is left to the general path, so that
+/// the columns are named as polars names them.
 pub(crate) fn header_is_plain(text: &str, delim: u8, ncols: usize) -> bool {
     let end = records::record_end(text.as_bytes()).unwrap_or(text.len());
+    // polars keeps a doubled quote in a column name as two quotes: leave those to it
+    if text[..end].contains("\"\"") {
+        return false;
+    }
     let slot = vec![None; ncols];
     let shape = Shape::new(&text[..end], delim, ncols, &slot);
     records::each_field(&shape, 0, end, true, |_, _| {}).is_some()

@@ -215,3 +215,15 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn headers_with_doubled_or_stray_quotes_go_to_the_general_path() {
+    // found by the differential fuzzer: polars names such columns differently
+    assert!(!header_is_plain("a,\"say \"\"x\"\"\"\n1,2\n", b',', 2));
+    assert!(!header_is_plain("/;79;1ry\";\"no\"y2", b';', 4));
+    assert!(header_is_plain("\"id\",\"full name\"\n1,x\n", b',', 2));
+    assert!(
+        fast("a,\"b \"\"q\"\"\"\n1,2\n").is_some(),
+        "read_text itself takes it"
+    );
+}
