@@ -13,14 +13,14 @@ pub(super) struct Shape<'a> {
     pub ncols: usize,
     /// Per column of the file: its place among the kept columns.
     pub slot: &'a [Option<usize>],
-    /// Bytes that end an unquoted field or make it unusual: the delimiter, newline, quote.
+    /// Bytes that end an unquoted field or make it unusual: delimiter, newline, return, quote.
     stops: [bool; 256],
 }
 
 impl<'a> Shape<'a> {
     pub fn new(text: &'a str, delim: u8, ncols: usize, slot: &'a [Option<usize>]) -> Shape<'a> {
         let mut stops = [false; 256];
-        for b in [delim, b'\n', b'"'] {
+        for b in [delim, b'\n', b'\r', b'"'] {
             stops[b as usize] = true;
         }
         Shape {
@@ -214,15 +214,14 @@ pub(super) fn each_field<'a>(
                     .iter()
                     .position(|&c| shape.stops[c as usize])
                     .map_or(b, |k| pos + k);
-                if stop < b && bytes[stop] == b'"' {
-                    return None;
+                match bytes.get(stop).filter(|_| stop < b) {
+                    // a quote inside a field, or a carriage return not ending a line: unusual
+                    Some(b'"') => return None,
+                    Some(b'\r') if bytes.get(stop + 1) != Some(&b'\n') => return None,
+                    Some(b'\r') => (Cow::Borrowed(&text[pos..stop]), stop + 2, true),
+                    Some(b'\n') | None => (Cow::Borrowed(&text[pos..stop]), stop + 1, true),
+                    Some(_) => (Cow::Borrowed(&text[pos..stop]), stop + 1, false),
                 }
-                let mut end = stop;
-                let eol = stop >= b || bytes[stop] == b'\n';
-                if eol && end > pos && bytes[end - 1] == b'\r' {
-                    end -= 1;
-                }
-                (Cow::Borrowed(&text[pos..end]), stop + 1, eol)
             };
             if col >= shape.ncols {
                 return None;

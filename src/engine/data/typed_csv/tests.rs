@@ -137,6 +137,9 @@ fn unusual_text_takes_the_general_path() {
     assert!(fast("a,b\n1,x\"y\n").is_none(), "quote inside a field");
     assert!(fast("a,b\n1,2\n\n").is_some(), "blank lines at the end");
     assert!(fast("a,b\n1,\"open\n").is_none(), "open quote");
+    // found by the differential fuzzer: polars does not keep a lone carriage return
+    assert!(fast("a,b\n1\r,2\n").is_none(), "a return inside a row");
+    assert!(fast("a,b\r\n1,2\r\n").is_some(), "CRLF line ends");
 }
 
 #[test]
