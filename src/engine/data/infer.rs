@@ -175,7 +175,9 @@ fn clean(v: Option<&str>) -> Option<&str> {
     // most values have nothing to trim: a byte at each end that is neither ASCII space nor
     // the start or end of a multi-byte character (where Unicode spaces would be)
     let b = s.as_bytes();
-    let plain = |c: u8| c < 0x80 && !c.is_ascii_whitespace();
+    // (`char::is_whitespace`, as `trim` uses, and not `is_ascii_whitespace`, which leaves out
+    // the vertical tab)
+    let plain = |c: u8| c < 0x80 && !(c as char).is_whitespace();
     if !b.is_empty() && plain(b[0]) && plain(b[b.len() - 1]) {
         return Some(s);
     }
@@ -656,6 +658,18 @@ mod tests {
             let want = date.and_time(time).and_utc().timestamp_millis();
             proptest::prop_assert_eq!(millis(date, Some(time)), want);
             proptest::prop_assert_eq!(millis(date, None), date.and_time(NaiveTime::MIN).and_utc().timestamp_millis());
+        }
+    }
+
+    #[test]
+    fn cleaning_trims_exactly_what_trim_does() {
+        // found by the differential fuzzer: a vertical tab alone is blank
+        for v in ["\u{b}", " x", "x\u{b}", "\u{c}y", "\u{a0}z", "plain", "\t"] {
+            assert_eq!(
+                clean(Some(v)),
+                Some(v.trim()).filter(|t| !t.is_empty()),
+                "{v:?}"
+            );
         }
     }
 
