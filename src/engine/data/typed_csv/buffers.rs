@@ -105,6 +105,22 @@ pub(super) enum Buf {
 }
 
 impl Buf {
+    /// The same values in the buffer type of the final `choice` (`None` if they are not).
+    fn into_choice(self, choice: Choice) -> Option<Buf> {
+        Some(match (choice, self) {
+            (Choice::Text, Buf::Nulls(k)) => Buf::Text(Dict::with_nulls(k, k)),
+            (Choice::Int, Buf::Nulls(k)) => Buf::Int(vec![None; k]),
+            (Choice::Float, Buf::Nulls(k)) => Buf::Float(vec![None; k]),
+            (Choice::Float, Buf::Int(v)) => {
+                Buf::Float(v.into_iter().map(|x| x.map(|x| x as f64)).collect())
+            }
+            (Choice::Bool, Buf::Nulls(k)) => Buf::Bool(vec![None; k]),
+            (Choice::Date(i, _), Buf::Nulls(k)) => Buf::Date(i, vec![None; k]),
+            (c, b) if fits(&b, c) => b,
+            _ => return None,
+        })
+    }
+
     /// A buffer of `n` missing values for values like `p`.
     fn for_parsed(p: Parsed, n: usize, hint: usize) -> Buf {
         match p {
@@ -281,28 +297,16 @@ pub(super) fn forced_pass(
     Some(out)
 }
 
-/// A chunk's buffer as values of the column's final type (text keeps its chunk dictionary).
-pub(super) fn finalize(buf: Buf, choice: Choice) -> Option<Values> {
+/// A buffer already of the final type's kind, as values.
+fn finalize(buf: Buf, choice: Choice) -> Option<Values> {
     Some(match (choice, buf) {
-        (Choice::Text, Buf::Nulls(k)) => Values::Text {
-            codes: vec![NO_CODE; k],
-            dict: vec![],
-        },
         (Choice::Text, Buf::Text(d)) => Values::Text {
             codes: d.codes,
             dict: d.words,
         },
-        (Choice::Int, Buf::Nulls(k)) => Values::Int(vec![None; k]),
         (Choice::Int, Buf::Int(v)) => Values::Int(v),
-        (Choice::Float, Buf::Nulls(k)) => Values::Float(vec![None; k]),
         (Choice::Float, Buf::Float(v)) => Values::Float(v),
-        (Choice::Float, Buf::Int(v)) => {
-            Values::Float(v.into_iter().map(|x| x.map(|x| x as f64)).collect())
-        }
-        (Choice::Bool, Buf::Nulls(k)) => Values::Bool(vec![None; k]),
         (Choice::Bool, Buf::Bool(v)) => Values::Bool(v),
-        (Choice::Date(_, false), Buf::Nulls(k)) => Values::Days(vec![None; k]),
-        (Choice::Date(_, true), Buf::Nulls(k)) => Values::Millis(vec![None; k]),
         (Choice::Date(_, false), Buf::Date(_, v)) => Values::Days(
             v.into_iter()
                 .map(|x| x.map(|ms| ms.div_euclid(MS_PER_DAY) as i32))
@@ -313,54 +317,17 @@ pub(super) fn finalize(buf: Buf, choice: Choice) -> Option<Values> {
     })
 }
 
-/// One column's chunks joined: appended to the first (which large allocations often extend in
-/// place), text codes mapped into one dictionary.
-pub(super) fn join(parts: Vec<Values>, choice: Choice) -> Option<Values> {
-    let mut it = parts.into_iter();
-    let Some(mut out) = it.next() else {
-        return finalize(Buf::Nulls(0), choice);
-    };
-    let mut at: Option<HashMap<String, u32, foldhash::fast::RandomState>> = None;
-    for p in it {
-        match (&mut out, p) {
-            (Values::Int(a), Values::Int(b)) | (Values::Millis(a), Values::Millis(b)) => {
-                a.extend(b)
-            }
-            (Values::Float(a), Values::Float(b)) => a.extend(b),
-            (Values::Bool(a), Values::Bool(b)) => a.extend(b),
-            (Values::Days(a), Values::Days(b)) => a.extend(b),
-            (
-                Values::Text { codes, dict },
-                Values::Text {
-                    codes: c2,
-                    dict: d2,
-                },
-            ) => {
-                let at = at.get_or_insert_with(|| {
-                    dict.iter()
-                        .enumerate()
-                        .map(|(i, w)| (w.clone(), i as u32))
-                        .collect()
-                });
-                let map: Vec<u32> = d2
-                    .into_iter()
-                    .map(|w| match at.get(&w) {
-                        Some(&c) => c,
-                        None => {
-                            dict.push(w.clone());
-                            let c = (dict.len() - 1) as u32;
-                            at.insert(w, c);
-                            c
-                        }
-                    })
-                    .collect();
-                codes.extend(c2.into_iter().map(|c| match c {
-                    NO_CODE => NO_CODE,
-                    c => map[c as usize],
-                }));
-            }
-            _ => return None,
-        }
+/// A column's buffers, in row order, as one: each made the final type, then merged as
+/// [`Acc::add`] merges (appended to the first, text through one dictionary).
+pub(super) fn join(bufs: Vec<Buf>, choice: Choice) -> Option<Values> {
+    let mut one = Acc::default();
+    for b in bufs {
+        one.add(b.into_choice(choice)?);
     }
-    Some(out)
+    // no rows at all: an empty column of the type
+    let last = match one.bufs.pop() {
+        Some(b) => b,
+        None => Buf::Nulls(0).into_choice(choice)?,
+    };
+    finalize(last, choice)
 }

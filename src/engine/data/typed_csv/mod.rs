@@ -20,7 +20,7 @@ use std::io::Read;
 use polars::prelude::*;
 
 use super::infer::{Choice, Inferred, Reading, Verdict};
-use buffers::{Acc, finalize, first_pass, fits, forced_pass, join};
+use buffers::{Acc, first_pass, fits, forced_pass, join};
 use records::{Shape, blocks, split};
 
 /// Bytes read at a time (small in tests, so that records cross block boundaries).
@@ -112,6 +112,35 @@ pub(crate) fn header_is_plain(text: &str, delim: u8, ncols: usize) -> bool {
 /// way is read again).
 pub(crate) type Open<'a> = dyn Fn() -> std::io::Result<Box<dyn Read + 'a>> + 'a;
 
+/// Where the fields of a record go, and how many chunks a block is read in.
+struct Layout<'a> {
+    delim: u8,
+    ncols: usize,
+    slot: &'a [Option<usize>],
+    threads: usize,
+}
+
+/// One pass over the text `open` gives: each block of whole records split into chunks read in
+/// parallel by `pass(shape, start, end, at_end)`, whose results `take` receives in row order.
+fn each_chunk<T: Send>(
+    open: &Open,
+    layout: &Layout,
+    pass: impl Fn(&Shape, usize, usize, bool) -> Option<T> + Sync,
+    mut take: impl FnMut(T),
+) -> Option<()> {
+    blocks(&mut *open().ok()?, BLOCK_BYTES, |text, last| {
+        let shape = Shape::new(text, layout.delim, layout.ncols, layout.slot);
+        let chunks = split(text.as_bytes(), layout.threads)?;
+        let done = crate::engine::parallel::map_items(chunks, |(a, b)| {
+            pass(&shape, a, b, last && b == text.len())
+        });
+        for t in done {
+            take(t?);
+        }
+        Some(())
+    })
+}
+
 /// The typed columns of delimited `text` (header first) for the columns in `keep` (file order).
 pub(crate) fn read_text(
     text: &str,
@@ -145,24 +174,26 @@ pub(crate) fn read(
     } else {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     };
+    let layout = Layout {
+        delim,
+        ncols: names.len(),
+        slot: &slot,
+        threads,
+    };
     // first pass: every chunk reads its values into the type they fit so far
     let mut verdicts: Vec<Verdict> = (0..keep.len()).map(|_| Verdict::new(&r)).collect();
     let mut cols: Vec<Acc> = (0..keep.len()).map(|_| Acc::default()).collect();
-    blocks(&mut *open().ok()?, BLOCK_BYTES, |text, last| {
-        let shape = Shape::new(text, delim, names.len(), &slot);
-        let chunks = split(text.as_bytes(), threads)?;
-        let done = crate::engine::parallel::map_items(chunks, |(a, b)| {
-            let at_end = last && b == text.len();
-            first_pass(&shape, a, b, at_end, keep.len(), &r)
-        });
-        for st in done {
-            for (c, col) in st?.into_iter().enumerate() {
+    each_chunk(
+        open,
+        &layout,
+        |shape, a, b, at_end| first_pass(shape, a, b, at_end, keep.len(), &r),
+        |chunk| {
+            for (c, col) in chunk.into_iter().enumerate() {
                 verdicts[c].merge(&col.verdict);
                 cols[c].add(col.buf);
             }
-        }
-        Some(())
-    })?;
+        },
+    )?;
     // the column's type over all chunks
     let choices: Vec<Choice> = verdicts.iter().map(Verdict::choice).collect();
     let again: Vec<bool> = (0..keep.len())
@@ -175,30 +206,24 @@ pub(crate) fn read(
                 col.bufs.clear();
             }
         }
-        blocks(&mut *open().ok()?, BLOCK_BYTES, |text, last| {
-            let shape = Shape::new(text, delim, names.len(), &slot);
-            let chunks = split(text.as_bytes(), threads)?;
-            let done = crate::engine::parallel::map_items(chunks, |(a, b)| {
-                let at_end = last && b == text.len();
-                forced_pass(&shape, a, b, at_end, &choices, &again, &r)
-            });
-            for bufs in done {
-                for (c, b) in bufs?.into_iter().enumerate() {
+        each_chunk(
+            open,
+            &layout,
+            |shape, a, b, at_end| forced_pass(shape, a, b, at_end, &choices, &again, &r),
+            |bufs| {
+                for (c, b) in bufs.into_iter().enumerate() {
                     if again[c] {
                         cols[c].add(b);
                     }
                 }
-            }
-            Some(())
-        })?;
+            },
+        )?;
     }
     let mut out = Vec::with_capacity(keep.len());
     for ((col, v), &choice) in cols.into_iter().zip(&verdicts).zip(&choices) {
-        let parts: Vec<Option<Values>> =
-            col.bufs.into_iter().map(|b| finalize(b, choice)).collect();
         let (kind, ambiguous_with) = v.kind(&r);
         out.push(ReadColumn {
-            values: join(parts.into_iter().collect::<Option<Vec<_>>>()?, choice)?,
+            values: join(col.bufs, choice)?,
             kind,
             null_tokens: if choice == Choice::Text { 0 } else { v.tokens },
             ambiguous_with,
