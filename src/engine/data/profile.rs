@@ -72,17 +72,7 @@ fn value_counts(s: &Series) -> Vec<(String, usize, usize)> {
             }
         }
         // integers and dates show each value differently: no merging needed
-        if matches!(
-            dt,
-            DataType::Int8
-                | DataType::Int16
-                | DataType::Int32
-                | DataType::Int64
-                | DataType::UInt8
-                | DataType::UInt16
-                | DataType::UInt32
-                | DataType::Date
-        ) {
+        if matches!(kind_name(&dt), "integer" | "date") {
             return m
                 .into_iter()
                 .map(|(k, (c, f))| (show_number(&dt, f64::from_bits(k)), c, f))
