@@ -8,7 +8,7 @@ use polars::prelude::*;
 use super::infer::InferredColumn;
 use super::load::{
     Table, check_header, delimited_text, err, file_label, file_size, format_of, gunzip,
-    infer_text_columns, load_table_watched, read_prefix, record_inference, short,
+    infer_text_columns, load_table_watched, open_decoded, read_prefix, record_inference, short,
     text_and_delimiter,
 };
 use super::options::{FileFormat, ReadOptions, TextEncoding};
@@ -29,21 +29,6 @@ pub(super) fn load_csv(
     let (text, delim) = delimited_text(path, opts)?;
     p.advance(file_size(path));
     load_csv_text(path, text, delim, opts, columns, false)
-}
-
-/// The file's bytes from the start, through gzip when compressed.
-fn open_stream(path: &Path) -> std::io::Result<Box<dyn Read>> {
-    let mut f = std::fs::File::open(path)?;
-    let mut magic = [0u8; 2];
-    let gz = f.read(&mut magic)? == 2 && magic == [0x1f, 0x8b];
-    let f = std::fs::File::open(path)?;
-    Ok(if gz {
-        Box::new(flate2::read::MultiGzDecoder::new(
-            std::io::BufReader::with_capacity(1 << 20, f),
-        ))
-    } else {
-        Box::new(f)
-    })
 }
 
 /// The header's names, checked, and the indices of the columns to keep.
@@ -92,7 +77,7 @@ fn typed_from_file(
     let open = || -> std::io::Result<Box<dyn Read + '_>> {
         p.begin(&file_label(path), file_size(path));
         Ok(Box::new(Counted {
-            inner: open_stream(path)?,
+            inner: open_decoded(path)?,
             progress: p,
         }))
     };

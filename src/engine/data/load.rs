@@ -38,7 +38,7 @@ pub(super) fn read_bytes(path: &Path) -> Result<Vec<u8>> {
 
 /// The bytes themselves, or their gzip content.
 pub(super) fn gunzip(path: &Path, raw: Vec<u8>) -> Result<Vec<u8>> {
-    if raw.starts_with(&[0x1f, 0x8b]) {
+    if raw.starts_with(&GZIP_MAGIC) {
         let mut out = Vec::with_capacity(raw.len() * 4);
         let mut dec = flate2::read::MultiGzDecoder::new(&raw[..]);
         if let Err(e) = dec.read_to_end(&mut out) {
@@ -149,26 +149,35 @@ pub(super) fn check_header(path: &Path, names: &[String]) -> Result<()> {
     Ok(())
 }
 
+/// How every gzip stream begins.
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+/// Whether the file begins as gzip data does (false when it cannot be read).
+pub fn is_gzip(path: &Path) -> bool {
+    let mut magic = [0u8; 2];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut magic))
+        .is_ok_and(|_| magic == GZIP_MAGIC)
+}
+
+/// The file's bytes from the start, through gzip when compressed.
+pub(super) fn open_decoded(path: &Path) -> std::io::Result<Box<dyn Read>> {
+    let f = std::fs::File::open(path)?;
+    Ok(if is_gzip(path) {
+        Box::new(flate2::read::MultiGzDecoder::new(
+            std::io::BufReader::with_capacity(1 << 20, f),
+        ))
+    } else {
+        Box::new(f)
+    })
+}
+
 /// The first `limit` bytes of a file (decompressed when gzip), cut after the last full line.
 pub(super) fn read_prefix(path: &Path, limit: u64) -> Result<Vec<u8>> {
-    let f =
-        std::fs::File::open(path).map_err(|e| err(path, format!("cannot read the file: {e}")))?;
-    let mut magic = [0u8; 2];
-    let gz = std::io::Read::read(&mut &f, &mut magic)
-        .map(|n| n == 2 && magic == [0x1f, 0x8b])
-        .unwrap_or(false);
-    let f =
-        std::fs::File::open(path).map_err(|e| err(path, format!("cannot read the file: {e}")))?;
+    let f = open_decoded(path).map_err(|e| err(path, format!("cannot read the file: {e}")))?;
     let mut buf = Vec::new();
-    let res = if gz {
-        flate2::read::MultiGzDecoder::new(f)
-            .take(limit)
-            .read_to_end(&mut buf)
-    } else {
-        f.take(limit).read_to_end(&mut buf)
-    };
-    if let Err(e) = res {
-        if gz {
+    if let Err(e) = f.take(limit).read_to_end(&mut buf) {
+        if is_gzip(path) {
             // reading it all says what is wrong with the compressed data
             return read_bytes(path);
         }

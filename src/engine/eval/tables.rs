@@ -129,13 +129,11 @@ fn check_memory(plans: &[(std::path::PathBuf, Option<Vec<String>>, usize)]) -> R
     for (path, cols, ncols) in plans {
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         // compressed text holds about five times its size
-        let gz = std::fs::File::open(path)
-            .and_then(|mut f| {
-                let mut m = [0u8; 2];
-                std::io::Read::read_exact(&mut f, &mut m).map(|_| m == [0x1f, 0x8b])
-            })
-            .unwrap_or(false);
-        let text = if gz { size.saturating_mul(5) } else { size };
+        let text = if crate::engine::data::load::is_gzip(path) {
+            size.saturating_mul(5)
+        } else {
+            size
+        };
         let share = cols
             .as_ref()
             .map_or(1.0, |c| c.len() as f64 / (*ncols).max(1) as f64);
