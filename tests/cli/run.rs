@@ -568,3 +568,20 @@ fn compare_shows_moves_between_two_dates() {
     assert_eq!(code, 1);
     assert!(err.contains("write a date like"), "{err}");
 }
+
+#[test]
+fn output_piped_into_a_reader_that_stops_early_ends_quietly() {
+    // `strata compare … | head -2`: the reader goes away; no panic, no backtrace
+    let d = demo_dir();
+    let ws = d.path().join("w/demo.strata.toml");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("strata"))
+        .args(["run", ws.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+}
