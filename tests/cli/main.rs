@@ -12,8 +12,43 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use predicates::prelude::*;
 
+/// The real datasets: `STRATA_DATASETS`, else `../shared/datasets` beside the checkout. Only
+/// tests marked `#[ignore = "needs the real datasets (STRATA_DATASETS)"]` call this; it fails
+/// loudly when the folder is missing.
 fn datasets() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets")
+    let dir = std::env::var_os("STRATA_DATASETS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets"));
+    assert!(
+        dir.join("online_retail").is_dir(),
+        "this test needs the real datasets, and {} has none: set STRATA_DATASETS to the folder \
+         holding online_retail/, bank_marketing/, … (or run `cargo test` without \
+         --include-ignored for the self-contained suite)",
+        dir.display()
+    );
+    dir
+}
+
+/// The benchmark kit (`STRATA_BENCH`, else `../shared/bench`): gen.py, peers.py, bench.strata.toml.
+fn bench_kit() -> PathBuf {
+    let dir = std::env::var_os("STRATA_BENCH")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench"));
+    assert!(
+        dir.join("gen.py").is_file(),
+        "this test needs the benchmark kit, and {} has no gen.py: set STRATA_BENCH to its folder",
+        dir.display()
+    );
+    dir
+}
+
+/// A file committed under `tests/fixtures/`.
+fn fixture(rel: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel)
+        .to_string_lossy()
+        .to_string()
 }
 
 fn strata() -> Command {
@@ -46,23 +81,18 @@ fn demo_dir() -> tempfile::TempDir {
     d
 }
 
-/// A Python with `duckdb` and `pandas` (`STRATA_PYTHON`, else `python3`); None (the test is
-/// skipped, saying so) outside CI when there is none; in CI its absence fails the test.
-fn duckdb_python() -> Option<String> {
+/// A Python with `duckdb` and `pandas` (`STRATA_PYTHON`, else `python3`). Only tests marked
+/// `#[ignore = "needs Python with duckdb …"]` call this; it fails loudly when there is none.
+fn duckdb_python() -> String {
     let python = std::env::var("STRATA_PYTHON").unwrap_or_else(|_| "python3".into());
     let ok = std::process::Command::new(&python)
         .args(["-c", "import duckdb, pandas"])
         .status()
         .is_ok_and(|s| s.success());
-    if !ok {
-        assert!(
-            std::env::var("CI").is_err(),
-            "DuckDB is missing in CI: .ci/run must install it (python {python})"
-        );
-        eprintln!(
-            "SKIPPED: DuckDB (python package) is not installed for {python}; set STRATA_PYTHON to a python that has duckdb and pandas"
-        );
-        return None;
-    }
-    Some(python)
+    assert!(
+        ok,
+        "this test needs a Python with duckdb and pandas, and {python} has none: \
+         `python3 -m venv V && V/bin/pip install duckdb pandas`, then set STRATA_PYTHON=V/bin/python"
+    );
+    python
 }

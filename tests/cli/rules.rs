@@ -149,6 +149,47 @@ fn help_for_every_command_and_usage_errors_exit_2() {
     strata().args(["frobnicate"]).assert().code(2);
 }
 
+/// `--version`, shell completions for every shell the README names, and the manual pages.
+#[test]
+fn version_completions_and_manual_pages() {
+    strata()
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(format!(
+            "strata {}",
+            env!("CARGO_PKG_VERSION")
+        )));
+    for (shell, mark) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef strata"),
+        ("fish", "complete -c strata"),
+    ] {
+        let (code, out, err) = run(&["completions", shell]);
+        assert_eq!(code, 0, "{shell}: {err}");
+        assert!(out.contains(mark), "{shell}: {out}");
+        assert!(out.contains("audit") && out.contains("sql"), "{shell}");
+    }
+    strata().args(["completions", "tcsh"]).assert().code(2);
+    let (code, out, _) = run(&["man"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with(".ie") || out.contains(".TH strata 1"),
+        "{out}"
+    );
+    assert!(
+        out.contains("completions") && out.contains("export"),
+        "{out}"
+    );
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().join("man1");
+    let (code, _, err) = run(&["man", "--out", &dir.to_string_lossy()]);
+    assert_eq!(code, 0, "{err}");
+    for page in ["strata.1", "strata-run.1", "strata-sql.1"] {
+        assert!(dir.join(page).is_file(), "{page} missing");
+    }
+}
+
 #[test]
 fn bare_strata_describes_the_builtin_demo() {
     let (code, out, _) = run(&[]);

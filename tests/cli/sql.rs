@@ -76,10 +76,9 @@ fn check_in(python: &str, engine: &str, c: &Case) {
 /// The demo with each RFM method, a joined survey, the R rfm fixture with a hostile label, and
 /// Online Retail (customers known only from their orders, a filter, windows).
 #[test]
+#[ignore = "needs Python with duckdb and pandas (STRATA_PYTHON)"]
 fn sql_reproduces_run_in_duckdb() {
-    let Some(python) = duckdb_python() else {
-        return;
-    };
+    let python = duckdb_python();
     let demo = tempfile::tempdir().unwrap();
     let w = demo.path().join("w");
     let (code, _, err) = run(&["demo", "--out", &w.to_string_lossy(), "--customers", "2000"]);
@@ -180,46 +179,8 @@ total = { sum = "age" }
         },
     );
 
-    // text ids (names with apostrophes), rfm_r scores, a label that tries to break out of SQL
-    let orders = ds("rfm_package_fixture/rfm_data_orders.csv");
-    let ws = format!(
-        r#"version = 1
-[data]
-orders = {orders:?}
-as_of = "2006-12-31"
-[columns]
-order_customer_id = "customer_id"
-order_date = "order_date"
-amount = "revenue"
-[purchase_history]
-rfm_method = "rfm_r"
-[criteria.rfm]
-step = "purchase_history"
-otherwise = "Others"
-segments = [
-  {{ name = "Champions", when = "r_score BETWEEN 4 AND 5 AND f_score BETWEEN 4 AND 5 AND m_score BETWEEN 4 AND 5" }},
-  {{ name = "O'Brien \"x\"; --", when = "rfm_cell IN ('333', '334') OR first_name = 'Ab''bey'" }},
-]
-[criteria.cells]
-step = "purchase_history"
-map = {{ column = "rfm_cell", groups = {{ top = ["555", "554"], bottom = ["111"] }} }}
-[criteria.r]
-step = "purchase_history"
-bins = {{ column = "recency_days", edges = [30, 365.5] }}
-"#
-    );
-    let wp = write(dir, "rfm.strata.toml", ws.as_bytes());
-    check_in_duckdb(
-        &python,
-        &Case {
-            ws: Path::new(&wp),
-            tables: vec![format!("orders={orders}")],
-            valuation: true,
-        },
-    );
-
-    // Online Retail: customers from the orders, their country the most frequent one
-    let retail = ds("online_retail/online_retail.parquet");
+    // Online Retail (a slice): customers from the orders, their country the most frequent one
+    let retail = fixture("online_retail_3000.parquet");
     let ws = format!(
         r#"version = 1
 [data]
@@ -260,21 +221,66 @@ cost = "orders * 2"
     );
 }
 
+/// The R rfm package's fixture in DuckDB: text ids (names with apostrophes), rfm_r scores, a
+/// label that tries to break out of SQL.
+#[test]
+#[ignore = "needs the real datasets (STRATA_DATASETS) and Python with duckdb (STRATA_PYTHON)"]
+fn sql_reproduces_run_in_duckdb_on_the_rfm_fixture() {
+    let python = duckdb_python();
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let orders = ds("rfm_package_fixture/rfm_data_orders.csv");
+    let ws = format!(
+        r#"version = 1
+[data]
+orders = {orders:?}
+as_of = "2006-12-31"
+[columns]
+order_customer_id = "customer_id"
+order_date = "order_date"
+amount = "revenue"
+[purchase_history]
+rfm_method = "rfm_r"
+[criteria.rfm]
+step = "purchase_history"
+otherwise = "Others"
+segments = [
+  {{ name = "Champions", when = "r_score BETWEEN 4 AND 5 AND f_score BETWEEN 4 AND 5 AND m_score BETWEEN 4 AND 5" }},
+  {{ name = "O'Brien \"x\"; --", when = "rfm_cell IN ('333', '334') OR first_name = 'Ab''bey'" }},
+]
+[criteria.cells]
+step = "purchase_history"
+map = {{ column = "rfm_cell", groups = {{ top = ["555", "554"], bottom = ["111"] }} }}
+[criteria.r]
+step = "purchase_history"
+bins = {{ column = "recency_days", edges = [30, 365.5] }}
+"#
+    );
+    let wp = write(dir, "rfm.strata.toml", ws.as_bytes());
+    check_in_duckdb(
+        &python,
+        &Case {
+            ws: Path::new(&wp),
+            tables: vec![format!("orders={orders}")],
+            valuation: true,
+        },
+    );
+}
+
 /// PostgreSQL from Debian's packages, on a private throwaway server: numeric and text ids.
 #[test]
+#[ignore = "needs PostgreSQL server binaries, Python with duckdb (STRATA_PYTHON) and the real datasets (STRATA_DATASETS)"]
 fn sql_reproduces_run_in_postgres() {
-    let Some(python) = duckdb_python() else {
-        return;
-    };
-    let has_pg = std::path::Path::new("/usr/lib/postgresql").exists()
+    let python = duckdb_python();
+    let has_pg = std::fs::read_dir("/usr/lib/postgresql").is_ok_and(|mut d| d.next().is_some())
         || std::process::Command::new("initdb")
             .arg("--version")
             .output()
             .is_ok();
-    if !has_pg {
-        eprintln!("SKIPPED: no PostgreSQL server binaries (apt install postgresql)");
-        return;
-    }
+    assert!(
+        has_pg,
+        "this test needs PostgreSQL's server binaries (initdb, pg_ctl): apt install postgresql"
+    );
     let d = tempfile::tempdir().unwrap();
     let w = d.path().join("w");
     let (code, _, err) = run(&["demo", "--out", &w.to_string_lossy(), "--customers", "1500"]);

@@ -6,7 +6,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-shared="$root/../shared"
+datasets="${STRATA_DATASETS:-$root/../shared/datasets}"
+bench="${STRATA_BENCH:-$root/../shared/bench}"
 n="${1:-100000}"
 venv="$HOME/.cache/strata-spark-venv"
 if ! "$venv/bin/python" -c "import pyspark, numpy, pandas" 2>/dev/null; then
@@ -33,7 +34,7 @@ for m in ntile quantile rfm_r; do
   check "$work/demo/$m.strata.toml" customers="$work/demo/customers.csv" orders="$work/demo/orders.csv"
 done
 
-orders="$shared/datasets/rfm_package_fixture/rfm_data_orders.csv"
+orders="$datasets/rfm_package_fixture/rfm_data_orders.csv"
 cat > "$work/rfm.strata.toml" <<TOML
 version = 1
 [data]
@@ -54,6 +55,6 @@ segments = [
 TOML
 check "$work/rfm.strata.toml" orders="$orders"
 
-"$py" "$shared/bench/gen.py" "$work/bench" "$n" 5 >/dev/null
-cp "$shared/bench/bench.strata.toml" "$work/bench/"
+"$py" "$bench/gen.py" "$work/bench" "$n" 5 >/dev/null
+cp "$bench/bench.strata.toml" "$work/bench/"
 check "$work/bench/bench.strata.toml" customers="$work/bench/customers.csv" orders="$work/bench/orders.csv"

@@ -102,32 +102,61 @@ fn many_chunks_agree_with_one() {
     same_as_general(&text);
 }
 
-#[test]
-fn real_datasets_read_the_same_both_ways() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets");
-    let files = [
-        "bank_marketing/bank.csv",
-        "mall_customers/mall_customers.csv",
-        "marketing_campaign/marketing_campaign.csv",
-        "rfm_package_fixture/rfm_data_customer.csv",
-        "rfm_package_fixture/rfm_data_orders.csv",
-        "telco_churn/WA_Fn-UseC_-Telco-Customer-Churn.csv",
-        "wholesale_customers/wholesale_customers.csv",
-        "online_retail/online_retail.csv.gz",
-    ];
+/// Every file read both ways: the typed reader (when it takes the file) must read what the
+/// general path reads.
+fn read_the_same_both_ways(dir: &std::path::Path, files: &[&str]) {
     for f in files {
         let path = dir.join(f);
-        let Ok(raw) = std::fs::read(&path) else {
-            panic!(
-                "{} is missing: ../shared must be beside the project",
-                path.display()
-            );
-        };
+        let raw = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let bytes = super::super::load::gunzip(&path, raw).unwrap();
         let text = String::from_utf8(bytes).expect("UTF-8 dataset");
         let delim = super::super::sniff::sniff_delimiter(text.as_bytes());
         same_as_general_with(&text, delim);
     }
+}
+
+#[test]
+fn committed_fixtures_read_the_same_both_ways() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    read_the_same_both_ways(
+        &dir,
+        &[
+            "bank_500.csv",
+            "marketing_campaign_600.csv",
+            "online_retail_3000.csv.gz",
+            "people.csv",
+            "spaced_headers.csv",
+            "shop/orders.csv",
+        ],
+    );
+}
+
+#[test]
+#[ignore = "needs the real datasets (STRATA_DATASETS)"]
+fn real_datasets_read_the_same_both_ways() {
+    let dir = std::env::var_os("STRATA_DATASETS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets")
+        });
+    assert!(
+        dir.join("online_retail").is_dir(),
+        "this test needs the real datasets, and {} has none: set STRATA_DATASETS",
+        dir.display()
+    );
+    read_the_same_both_ways(
+        &dir,
+        &[
+            "bank_marketing/bank.csv",
+            "mall_customers/mall_customers.csv",
+            "marketing_campaign/marketing_campaign.csv",
+            "rfm_package_fixture/rfm_data_customer.csv",
+            "rfm_package_fixture/rfm_data_orders.csv",
+            "telco_churn/WA_Fn-UseC_-Telco-Customer-Churn.csv",
+            "wholesale_customers/wholesale_customers.csv",
+            "online_retail/online_retail.csv.gz",
+        ],
+    );
 }
 
 #[test]
