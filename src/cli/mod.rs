@@ -8,6 +8,7 @@ mod explain;
 mod export;
 mod report;
 mod run;
+mod shell;
 mod sql;
 mod table;
 
@@ -49,6 +50,10 @@ pub enum Command {
     Sql(sql::SqlArgs),
     /// Write the demo data (customers.csv, orders.csv) and its workspace into a new or empty folder
     Demo(demo::DemoArgs),
+    /// Print a shell completion script: strata completions bash > ~/.local/share/bash-completion/completions/strata
+    Completions(shell::CompletionsArgs),
+    /// Print the manual page (roff), or write one page per command with --out DIR
+    Man(shell::ManArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -92,6 +97,8 @@ pub fn main() -> ExitCode {
         Some(Command::Export(a)) => export::run(a),
         Some(Command::Report(a)) => report::run(a),
         Some(Command::Compare(a)) => compare::run(a),
+        Some(Command::Completions(a)) => shell::completions(a),
+        Some(Command::Man(a)) => shell::man(a),
     };
     match result {
         Ok(code) => code,

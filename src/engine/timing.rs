@@ -13,8 +13,13 @@ impl Timing {
 
     pub fn mark(&self, what: &str) {
         if let Some(t) = &self.0 {
-            // resident and peak memory so far (Linux), to see which phase sets the peak
-            let mem = std::fs::read_to_string("/proc/self/status")
+            // resident and peak memory so far (Linux; nothing elsewhere), to see which phase sets the peak
+            let status = if cfg!(target_os = "linux") {
+                "/proc/self/status"
+            } else {
+                ""
+            };
+            let mem = std::fs::read_to_string(status)
                 .ok()
                 .map(|st| {
                     let kb = |k: &str| {

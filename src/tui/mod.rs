@@ -16,6 +16,8 @@ pub mod structure;
 mod tests;
 #[cfg(test)]
 mod tests_more;
+#[cfg(test)]
+mod tests_readme;
 pub mod theme;
 pub mod update;
 pub mod view;
@@ -298,7 +300,7 @@ pub fn run(source: Source, theme: Option<&str>) -> Result<()> {
     let worker = Worker::spawn(engine);
     // every edit is saved as it is made, so a signal only has to end the loop and restore the terminal
     let stop = Arc::new(AtomicBool::new(false));
-    for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
+    for &sig in ENDING_SIGNALS {
         signal_hook::flag::register(sig, Arc::clone(&stop)).context("cannot listen for signals")?;
     }
     let mut terminal = ratatui::try_init().context("cannot start the wizard on this terminal")?;
@@ -312,6 +314,26 @@ pub fn run(source: Source, theme: Option<&str>) -> Result<()> {
     let result = event_loop(&mut terminal, &mut app, &worker, &theme, &stop, &beat);
     ratatui::restore();
     result
+}
+
+/// Signals that end the wizard tidily: termination, and on Unix the terminal hanging up.
+#[cfg(unix)]
+const ENDING_SIGNALS: &[i32] = &[signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP];
+#[cfg(not(unix))]
+const ENDING_SIGNALS: &[i32] = &[signal_hook::consts::SIGTERM];
+
+/// Whether standard input is a terminal device that no longer exists (Linux: its `/proc` link
+/// says "(deleted)"); elsewhere unknown, and the watchdog relies on the signals alone.
+fn stdin_terminal_gone() -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        std::fs::read_link("/proc/self/fd/0")
+            .is_ok_and(|p| p.to_string_lossy().ends_with("(deleted)"))
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        false
+    }
 }
 
 /// When the terminal is gone (an SSH connection dropped, the emulator closed), the terminal
@@ -331,9 +353,10 @@ fn watchdog(stop: Arc<AtomicBool>, beat: Arc<AtomicU64>) {
                 continue;
             }
             let stuck = last.1.elapsed() > Duration::from_secs(3);
-            let gone = std::fs::read_link("/proc/self/fd/0")
-                .is_ok_and(|p| p.to_string_lossy().ends_with("(deleted)"));
-            if stuck && (stop.load(Ordering::Relaxed) || gone) {
+            if stuck && (stop.load(Ordering::Relaxed) || stdin_terminal_gone()) {
+                // the main thread is stuck in a read that will never return, so nothing can
+                // unwind to main: ending here is the only way out
+                #[allow(clippy::exit)]
                 std::process::exit(0);
             }
         }

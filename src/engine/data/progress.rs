@@ -88,10 +88,21 @@ pub fn memory_available() -> Option<u64> {
     if let Ok(v) = std::env::var("STRATA_MEMORY_LIMIT") {
         return parse_size(&v);
     }
+    system_memory_available()
+}
+
+#[cfg(target_os = "linux")]
+fn system_memory_available() -> Option<u64> {
     let info = std::fs::read_to_string("/proc/meminfo").ok()?;
     let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb * 1024)
+}
+
+/// Elsewhere the check is skipped unless `STRATA_MEMORY_LIMIT` sets a limit.
+#[cfg(not(target_os = "linux"))]
+fn system_memory_available() -> Option<u64> {
+    None
 }
 
 fn parse_size(s: &str) -> Option<u64> {

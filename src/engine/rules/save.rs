@@ -144,10 +144,25 @@ fn remove_stale_temporaries(dir: &Path, name: &str) {
         else {
             continue;
         };
-        let alive = pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists();
-        if !alive {
+        if !process_alive(pid) {
             let _ = std::fs::remove_file(e.path());
         }
+    }
+}
+
+/// Whether a process still runs (Linux: its `/proc` entry); elsewhere assumed alive, so its
+/// temporary file is left alone.
+fn process_alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    #[cfg(target_os = "linux")]
+    {
+        Path::new(&format!("/proc/{pid}")).exists()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        true
     }
 }
 
