@@ -1,0 +1,58 @@
+//! The README's picture of the wizard: a real frame of the demo at 100×30, kept current by a test.
+
+use super::message::Action;
+use super::tests::{act, demo, settle};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const BEGIN: &str =
+    "<!-- wizard frame: made by `STRATA_BLESS=1 cargo test readme`; do not edit -->\n```text\n";
+const END: &str = "```\n<!-- end of wizard frame -->";
+
+/// The demo on Demographic, its age bands and the live segment table, as plain text.
+fn frame() -> String {
+    let (mut app, mut engine) = demo();
+    let fx = act(&mut app, Action::Step3);
+    settle(&mut app, &mut engine, fx);
+    let mut t = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    t.draw(|f| super::view::draw(f, &app, &super::theme::Theme::mono()))
+        .unwrap();
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut line = String::new();
+        for x in 0..buf.area.width {
+            line.push_str(buf[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn readme_shows_a_current_frame_of_the_wizard() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let start = readme
+        .find(BEGIN)
+        .expect("README has the wizard frame's markers")
+        + BEGIN.len();
+    let end = start
+        + readme[start..]
+            .find(END)
+            .expect("README has the frame's end marker");
+    let now = frame();
+    if readme[start..end] == now {
+        return;
+    }
+    if std::env::var_os("STRATA_BLESS").is_some() {
+        let updated = format!("{}{now}{}", &readme[..start], &readme[end..]);
+        std::fs::write(&path, updated).unwrap();
+        return;
+    }
+    panic!(
+        "the README's picture of the wizard is out of date; run `STRATA_BLESS=1 cargo test readme` \
+         to redraw it. It now looks like:\n{now}"
+    );
+}
