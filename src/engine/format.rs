@@ -22,12 +22,15 @@ pub fn signed(n: i64) -> String {
     }
 }
 
-/// A share as a percentage with one decimal: `0.125` → `12.5 %`.
+/// A share as a percentage with one decimal: `0.125` → `12.5 %`; a tiny negative share shows
+/// as `0.0 %`, never `-0.0 %`.
 pub fn percent(share: f64) -> String {
     if share.is_nan() {
-        "–".into()
-    } else {
-        format!("{:.1} %", share * 100.0)
+        return "–".into();
+    }
+    match format!("{:.1} %", share * 100.0) {
+        z if z == "-0.0 %" => "0.0 %".into(),
+        s => s,
     }
 }
 
@@ -97,6 +100,9 @@ mod tests {
         assert_eq!(signed(312), "+312");
         assert_eq!(signed(-4000), "−4,000");
         assert_eq!(percent(0.125), "12.5 %");
+        assert_eq!(percent(-0.00004), "0.0 %");
+        assert_eq!(percent(-0.0), "0.0 %");
+        assert_eq!(percent(-0.012), "-1.2 %");
         assert_eq!(amount(-1234.5), "-1,234.50");
         assert_eq!(clip("abcdef", 4), "abc…");
     }

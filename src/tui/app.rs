@@ -264,16 +264,27 @@ pub enum Prompt {
     Edit(super::edit::EditPrompt),
 }
 
+/// From this width the teach text is a side panel; below it, a strip under the view that `t`
+/// opens into a scrollable page.
+pub const TEACH_SIDE_MIN_W: u16 = 110;
+
+/// What a masked personal value shows.
+pub const MASK: &str = "•••";
+
 /// The whole state of the app.
 pub struct App {
     pub step: StepId,
     pub keymap: Keymap,
     pub show_help: bool,
     pub show_teach: bool,
-    /// The teach text over the main view, on terminals too narrow for the side panel.
+    /// The teach text as a scrollable page over the view (narrow terminals), and how far down.
     pub teach_overlay: bool,
-    /// Terminal width, from resize events (the teach panel needs 110 columns).
+    pub teach_scroll: u16,
+    /// Terminal size, from resize events (the teach panel needs 110 columns; a page is a page).
     pub width: u16,
+    pub height: u16,
+    /// Columns of a wide table (overlap matrix, cross-tab, moves) scrolled past, `<` `>`.
+    pub hscroll: usize,
     pub mask_pii: bool,
     pub prompt: Option<Prompt>,
     pub status: String,
@@ -304,9 +315,10 @@ pub struct App {
     pub rule: usize,
     /// Every column and derived field conditions may read, with its type (for checking edits).
     pub fields: Vec<(String, DType)>,
-    pub undo: Vec<(usize, Criterion)>,
-    pub redo: Vec<(usize, Criterion)>,
-    pub explain: Option<String>,
+    /// How to reverse each edit, newest last, and what undoing has reversed (for redo).
+    pub undo: Vec<super::history::Change>,
+    pub redo: Vec<super::history::Change>,
+    pub explain: Option<crate::engine::eval::explain::Explanation>,
     /// First line shown of the explanation.
     pub explain_scroll: u16,
     /// Criterion to select when the next reload arrives (a criterion just added or renamed).
@@ -327,6 +339,9 @@ pub struct App {
     pub transitions: Option<TransitionView>,
     /// The evaluation date (days since 1970-01-01), for the transitions' default dates.
     pub as_of: Option<i32>,
+    /// While one cut point is nudged again and again: (criterion, cut point, counts before the
+    /// first nudge), so the change column shows the whole move (41→42→43 as from 41).
+    pub nudge_base: Option<(usize, usize, std::collections::HashMap<String, usize>)>,
     /// Valuation: the cross-tab of the selected criterion with another one.
     pub crosstab: Option<(usize, crate::engine::eval::valuation::CrossTab)>,
 }
@@ -352,7 +367,10 @@ impl App {
             show_help: false,
             show_teach: workspace.is_none(),
             teach_overlay: false,
+            teach_scroll: 0,
             width: 0,
+            height: 0,
+            hscroll: 0,
             mask_pii: true,
             prompt: None,
             status: String::new(),
@@ -388,6 +406,7 @@ impl App {
             focus: None,
             pending_delete: None,
             crosstab: None,
+            nudge_base: None,
             transitions: None,
             as_of: s.as_of,
             recovery_written: None,
@@ -443,9 +462,6 @@ impl App {
         self.valuation = r.valuation;
         self.pareto = r.pareto;
         self.ranking = r.ranking;
-        // indices of the undo history point into the old list
-        self.undo.clear();
-        self.redo.clear();
         self.pending_delete = None;
         // an edit being typed stays open when its criterion is still there (it may have moved)
         let editing = match &self.prompt {
@@ -505,6 +521,25 @@ impl App {
         self.rule = 0;
         self.edge = 0;
         self.refresh_crosstab();
+    }
+
+    /// Whether a column holds personal data: marked `pii` in the workspace, or suggested as such.
+    pub fn is_pii(&self, column: &str) -> bool {
+        self.roles.iter().any(|(k, c)| k == "pii" && c == column)
+            || self
+                .suggestions
+                .iter()
+                .any(|s| s.column == column && s.role == crate::engine::data::roles::Role::Pii)
+    }
+
+    /// A value of `column` as the screen may show it: masked when the column is personal data
+    /// and masking is on, else made safe for the terminal.
+    pub fn shown(&self, column: &str, value: &str) -> String {
+        if self.mask_pii && self.is_pii(column) {
+            MASK.to_string()
+        } else {
+            super::view::safe(value)
+        }
     }
 
     /// Indices of the criteria of a step, in workspace order.

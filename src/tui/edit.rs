@@ -169,6 +169,26 @@ fn relabel(old_edges: &[f64], labels: &[String], new_edges: &[f64]) -> Option<Ve
     (labels == default_bin_labels(old_edges).as_slice()).then(|| default_bin_labels(new_edges))
 }
 
+/// Labels for new cut points: default labels follow the cut points; a name the user gave stays
+/// with the bin that starts where it started (the first bin keeps the first name), and only a
+/// bin that is new gets its interval text.
+pub fn carry_labels(old_edges: &[f64], labels: &[String], new_edges: &[f64]) -> Vec<String> {
+    if let Some(l) = relabel(old_edges, labels, new_edges) {
+        return l;
+    }
+    let defaults = default_bin_labels(new_edges);
+    (0..=new_edges.len())
+        .map(|j| {
+            let lo = j.checked_sub(1).map(|i| new_edges[i]);
+            let old = (0..=old_edges.len()).find(|&i| i.checked_sub(1).map(|k| old_edges[k]) == lo);
+            match old.and_then(|i| labels.get(i)) {
+                Some(l) => l.clone(),
+                None => defaults[j].clone(),
+            }
+        })
+        .collect()
+}
+
 /// The criterion as it would be with `text` in place of the target, or why not.
 pub fn apply(
     c: &Criterion,
@@ -243,10 +263,11 @@ pub fn apply(
             if new.windows(2).any(|w| w[0] >= w[1]) {
                 return fail("cut points must increase from left to right", None);
             }
-            let new_labels = match relabel(edges, labels, &new) {
-                Some(l) => l,
-                None if new.len() == edges.len() => labels.clone(),
-                None => default_bin_labels(&new),
+            let new_labels = if new.len() == edges.len() && relabel(edges, labels, &new).is_none() {
+                // the same bins with moved cut points keep their names
+                labels.clone()
+            } else {
+                carry_labels(edges, labels, &new)
             };
             *edges = new;
             *labels = new_labels;
@@ -348,7 +369,7 @@ pub fn add_rule(c: &Criterion, k: usize, step: f64) -> (Criterion, usize) {
             };
             let mut e = edges.clone();
             e.insert(at, new);
-            *labels = relabel(edges, labels, &e).unwrap_or_else(|| default_bin_labels(&e));
+            *labels = carry_labels(edges, labels, &e);
             *edges = e;
             at
         }
@@ -510,5 +531,38 @@ mod tests {
         let named = apply(&c, Target::Name(2), "senior", &f).unwrap();
         let fewer = delete_rule(&named, 0).unwrap();
         assert_eq!(fewer.rule.labels(), vec!["< 25", "senior"]);
+    }
+
+    /// A cut point added to bins the user named keeps their names; only the new bin is named,
+    /// by its interval.
+    #[test]
+    fn adding_a_cut_point_keeps_the_users_bin_names() {
+        let c = Criterion {
+            rule: Rule::Bins {
+                column: Spanned::bare("age".into()),
+                edges: vec![25.0, 40.0],
+                labels: vec!["young".into(), "adult".into(), "senior".into()],
+            },
+            ..segs()
+        };
+        let (added, at) = add_rule(&c, 0, 1.0);
+        assert_eq!(at, 1);
+        assert_eq!(
+            added.rule.labels(),
+            vec!["young", "adult", "[32.5, 40)", "senior"]
+        );
+        let (last, _) = add_rule(&c, 1, 5.0);
+        assert_eq!(
+            last.rule.labels(),
+            vec!["young", "adult", "senior", ">= 45"]
+        );
+        let f = vec![("age".to_string(), DType::Int)];
+        let moved = apply(&c, Target::Edges, "20, 45", &f).unwrap();
+        assert_eq!(moved.rule.labels(), vec!["young", "adult", "senior"]);
+        let more = apply(&c, Target::Edges, "25, 40, 60", &f).unwrap();
+        assert_eq!(
+            more.rule.labels(),
+            vec!["young", "adult", "senior", ">= 60"]
+        );
     }
 }

@@ -2,6 +2,7 @@
 
 use super::app::{App, Prompt};
 use super::edit::{self, EditPrompt, Target};
+use super::history::{Change, record};
 use super::message::{Action, CursorMove, Message};
 use super::update::{Effect, change, nudge_step};
 use crate::engine::rules::{Criterion, Rule};
@@ -9,8 +10,7 @@ use crate::engine::rules::{Criterion, Rule};
 /// Record `c` as the new state of criterion `i` (undoable), recompute and save it.
 fn commit(app: &mut App, i: usize, c: Criterion) -> Vec<Effect> {
     let old = app.criteria[i].criterion.clone();
-    app.undo.push((i, old));
-    app.redo.clear();
+    record(app, Change::SetRule(old));
     change(app, i, c)
 }
 
@@ -36,6 +36,7 @@ fn criterion_action(app: &mut App, a: Action) -> Vec<Effect> {
         (Action::NewCriterion, _) => {
             let c = edit::new_criterion(step, &names);
             app.focus = Some(c.name.value.clone());
+            record(app, Change::Delete(c.name.value.clone()));
             app.status = format!(
                 "added \"{}\": e edits its rule, R renames it, a adds rules",
                 c.name.value
@@ -56,7 +57,8 @@ fn criterion_action(app: &mut App, a: Action) -> Vec<Effect> {
         }
         (Action::DeleteCriterion, Some(i)) if app.pending_delete == Some(i) => {
             app.pending_delete = None;
-            app.status = format!("deleted criterion \"{}\"", names[i]);
+            app.status = format!("deleted criterion \"{}\" (u brings it back)", names[i]);
+            record(app, Change::Add(app.criteria[i].criterion.clone()));
             vec![Effect::Restructure {
                 edit: edit::StructEdit::Delete { index: i },
                 old: Some(names[i].clone()),
@@ -65,7 +67,7 @@ fn criterion_action(app: &mut App, a: Action) -> Vec<Effect> {
         (Action::DeleteCriterion, Some(i)) => {
             app.pending_delete = Some(i);
             app.status = format!(
-                "press D again to delete criterion \"{}\" and its rules (not undoable)",
+                "press D again to delete criterion \"{}\" and its rules",
                 names[i]
             );
             vec![]
@@ -160,7 +162,16 @@ pub fn edit_action(app: &mut App, a: Action) -> Option<Vec<Effect>> {
             let (new, added) = edit::add_rule(&c, at, nudge_step(&app.criteria[i].distribution));
             let effects = commit(app, i, new);
             match &app.criteria[i].criterion.rule {
-                Rule::Bins { .. } => app.edge = added,
+                Rule::Bins { labels, edges, .. } => {
+                    // the bin above the new cut point is the new one: select it, say its name
+                    app.edge = added;
+                    app.rule = added + 1;
+                    app.status = format!(
+                        "cut point {} added; the bin above it is named \"{}\" (r renames it)",
+                        crate::engine::format::plain_number(edges[added]),
+                        labels[added + 1]
+                    );
+                }
                 Rule::Segments(_) => {
                     app.rule = added;
                     open(app, Target::Condition(added));
@@ -302,15 +313,32 @@ fn finish(app: &mut App, done: Done) -> Vec<Effect> {
                 return vec![];
             }
             app.focus = Some(name.clone());
+            if let Some(o) = &old {
+                super::history::follow_rename(app, o, &name);
+                record(
+                    app,
+                    Change::Rename {
+                        name: name.clone(),
+                        to: o.clone(),
+                    },
+                );
+            }
             vec![Effect::Restructure {
                 edit: edit::StructEdit::Rename { index: i, name },
                 old,
             }]
         }
-        Done::Thresholds(customers, value) => vec![Effect::Restructure {
-            edit: edit::StructEdit::Thresholds { customers, value },
-            old: None,
-        }],
+        Done::Thresholds(customers, value) => {
+            let before = Change::Thresholds {
+                customers: app.valuation.min_customer_share,
+                value: app.valuation.min_value_share,
+            };
+            record(app, before);
+            vec![Effect::Restructure {
+                edit: edit::StructEdit::Thresholds { customers, value },
+                old: None,
+            }]
+        }
         Done::Role(key) => {
             let column = app
                 .profiles

@@ -108,6 +108,8 @@ pub const DEFAULTS: &[(&str, Action)] = &[
     ("J", Action::MoveRuleDown),
     ("o", Action::EditOtherwise),
     ("N", Action::NewCriterion),
+    ("<", Action::ScrollLeft),
+    (">", Action::ScrollRight),
     ("R", Action::RenameCriterion),
     ("D", Action::DeleteCriterion),
     ("c", Action::CrossTab),

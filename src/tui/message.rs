@@ -58,9 +58,25 @@ pub enum Action {
     NextPane,
     Sort,
     Transitions,
+    ScrollLeft,
+    ScrollRight,
 }
 
 impl Action {
+    /// One line of help for the key list on step `on`: where a key means something else on a
+    /// step, that meaning.
+    pub fn help_on(self, on: super::steps::StepId) -> &'static str {
+        use super::steps::StepId;
+        match (self, on) {
+            (Action::Edit, StepId::Classify) => "type the selected column's role",
+            (Action::Edit, StepId::Valuation) => "edit the worth-it minimums",
+            (Action::Confirm, StepId::Classify) => "save the suggested role",
+            (Action::Confirm, StepId::Exclusivity) => "open the criterion's rules",
+            (Action::Left | Action::Right, StepId::List | StepId::Classify) => "",
+            _ => self.help(),
+        }
+    }
+
     /// One line of help for the key list.
     pub fn help(self) -> &'static str {
         match self {
@@ -93,7 +109,7 @@ impl Action {
             Action::MaskPii => "show / mask personal data",
             Action::Cancel => "close / cancel",
             Action::Confirm => "accept role / open rules",
-            Action::Edit => "edit condition/cuts/values",
+            Action::Edit => "edit the rule: condition, cut points or values",
             Action::Rename => "rename the segment",
             Action::AddRule => "add a rule or cut point",
             Action::DeleteRule => "delete rule or cut point",
@@ -108,6 +124,8 @@ impl Action {
             Action::NextPane => "next pane",
             Action::Sort => "sort: value ↓, value ↑, customer id",
             Action::Transitions => "moves between two dates",
+            Action::ScrollLeft => "scroll a wide table left",
+            Action::ScrollRight => "scroll a wide table right",
         }
     }
 }
@@ -128,8 +146,8 @@ pub enum Message {
         generation: u64,
         result: Result<Box<CriterionView>, String>,
     },
-    /// The explanation of one customer, ready to show.
-    Explained(String),
+    /// The explanation of one customer, or why there is none.
+    Explained(Result<Box<crate::engine::eval::explain::Explanation>, String>),
     /// The rules were replaced as a whole (criteria added, renamed or deleted, or the file
     /// edited elsewhere): everything rebuilt.
     Reloaded(Box<super::app::Reloaded>),

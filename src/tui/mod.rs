@@ -6,18 +6,23 @@ pub mod clipboard;
 pub mod config;
 pub mod edit;
 mod edit_update;
+pub mod explain;
+pub mod history;
 pub mod keymap;
 pub mod message;
 pub mod progress;
 pub mod recovery;
 pub mod steps;
 pub mod structure;
+pub mod table;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_more;
 #[cfg(test)]
 mod tests_readme;
+#[cfg(test)]
+mod tests_wizard80;
 pub mod theme;
 pub mod update;
 pub mod view;

@@ -9,11 +9,17 @@ const BEGIN: &str =
     "<!-- wizard frame: made by `STRATA_BLESS=1 cargo test readme`; do not edit -->\n```text\n";
 const END: &str = "```\n<!-- end of wizard frame -->";
 
-/// The demo on Demographic, its age bands and the live segment table, as plain text.
+/// The demo on Demographic just after a cut point was nudged: the age bands, the histogram
+/// with its cuts and the live segment table with who moved, as plain text.
 fn frame() -> String {
     let (mut app, mut engine) = demo();
-    let fx = act(&mut app, Action::Step3);
-    settle(&mut app, &mut engine, fx);
+    super::update::update(&mut app, super::message::Message::Resize(100, 30));
+    act(&mut app, Action::Step3);
+    act(&mut app, Action::NextEdge);
+    for _ in 0..3 {
+        let fx = act(&mut app, Action::Increase);
+        settle(&mut app, &mut engine, fx);
+    }
     let mut t = Terminal::new(TestBackend::new(100, 30)).unwrap();
     t.draw(|f| super::view::draw(f, &app, &super::theme::Theme::mono()))
         .unwrap();

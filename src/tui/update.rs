@@ -68,6 +68,32 @@ pub fn nudge_step(d: &Distribution) -> f64 {
     }
 }
 
+/// Columns of the wide table on screen (after its first): the overlap matrix, cross-tab or moves.
+fn wide_columns(app: &App) -> usize {
+    let Some(i) = app.current_criterion() else {
+        return 0;
+    };
+    let c = &app.criteria[i];
+    match app.step {
+        StepId::Exclusivity => c.result.assignment.exclusivity.matched.len(),
+        StepId::Valuation => match (&app.transitions, &app.crosstab) {
+            (Some(tv), _) => tv
+                .criteria
+                .iter()
+                .find(|t| t.criterion == c.criterion.name.value)
+                .map_or(0, |t| t.to.len()),
+            (None, Some((_, x))) => x.cols.len(),
+            (None, None) => 0,
+        },
+        _ => 0,
+    }
+}
+
+/// Rows a page moves: the terminal's height less the frame around the lists.
+fn page(app: &App) -> usize {
+    (app.height as usize).saturating_sub(8).max(1)
+}
+
 fn rows_on_screen(app: &App) -> usize {
     match app.step {
         StepId::List => app.n_customers,
@@ -109,7 +135,7 @@ fn nudge(app: &mut App, up: bool) -> Vec<Effect> {
     let view = &app.criteria[i];
     let Rule::Bins { edges, .. } = &view.criterion.rule else {
         app.status =
-            "only cut points of bins can be nudged; edit rules in the workspace file".into();
+            "+ and - nudge the cut points of bins; e edits the selected rule of this one".into();
         return vec![];
     };
     let k = app.edge.min(edges.len() - 1);
@@ -126,8 +152,17 @@ fn nudge(app: &mut App, up: bool) -> Vec<Effect> {
     if let Rule::Bins { edges, .. } = &mut c.rule {
         edges[k] = (new * 1e9).round() / 1e9;
     }
-    app.undo.push((i, old));
-    app.redo.clear();
+    // the change column counts from before the first nudge of this cut point
+    if !matches!(&app.nudge_base, Some((ci, ck, _)) if *ci == i && *ck == k) {
+        let counts = view
+            .result
+            .valuation
+            .iter()
+            .map(|s| (s.name.clone(), s.customers))
+            .collect();
+        app.nudge_base = Some((i, k, counts));
+    }
+    super::history::record(app, super::history::Change::SetRule(old));
     change(app, i, c)
 }
 
@@ -292,7 +327,12 @@ pub fn update(app: &mut App, msg: Message) -> Vec<Effect> {
                 return vec![];
             }
             match result {
-                Ok(view) => {
+                Ok(mut view) => {
+                    if let Some((i, _, base)) = &app.nudge_base
+                        && *i == index
+                    {
+                        view.result.previous = base.clone();
+                    }
                     app.criteria[index] = *view;
                     app.refresh_crosstab();
                 }
@@ -354,13 +394,19 @@ pub fn update(app: &mut App, msg: Message) -> Vec<Effect> {
             app.status = format!("not applied, the previous rules stay: {e}");
             vec![]
         }
-        Message::Explained(text) => {
-            app.explain = Some(text);
-            app.explain_scroll = 0;
+        Message::Explained(r) => {
+            match r {
+                Ok(ex) => {
+                    app.explain = Some(*ex);
+                    app.explain_scroll = 0;
+                }
+                Err(e) => app.status = format!("cannot explain: {e}"),
+            }
             vec![]
         }
-        Message::Resize(w, _) => {
+        Message::Resize(w, h) => {
             app.width = w;
+            app.height = h;
             vec![]
         }
         Message::Char(_) | Message::Backspace | Message::Cursor(_) => vec![],
@@ -376,6 +422,10 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
     if a != DeleteCriterion {
         app.pending_delete = None;
     }
+    // any other key ends a run of nudges (the change column then counts from the next one)
+    if !matches!(a, Increase | Decrease) {
+        app.nudge_base = None;
+    }
     if let Some(e) = edit_action(app, a) {
         return e;
     }
@@ -384,6 +434,8 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
         app.row = 0;
         app.edge = 0;
         app.rule = 0;
+        app.hscroll = 0;
+        app.teach_scroll = 0;
         app.explain = None;
         app.status.clear();
     };
@@ -397,11 +449,18 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
             app.status.clear();
         }
         Teach => {
-            if app.width >= super::view::TEACH_MIN_W {
+            if app.width >= super::app::TEACH_SIDE_MIN_W {
                 app.show_teach = !app.show_teach;
                 app.teach_overlay = false;
+            } else if app.teach_overlay {
+                // strip → page → off → strip
+                app.teach_overlay = false;
+                app.show_teach = false;
+            } else if app.show_teach {
+                app.teach_overlay = true;
+                app.teach_scroll = 0;
             } else {
-                app.teach_overlay = !app.teach_overlay;
+                app.show_teach = true;
             }
         }
         MaskPii => {
@@ -423,16 +482,38 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
         }
         NextStep => go(app, (app.step.index() + 1) % 9),
         PrevStep => go(app, (app.step.index() + 8) % 9),
+        Up | Down | PageUp | PageDown | Top | Bottom if app.teach_overlay => {
+            let rows = app.height.saturating_sub(4) as usize;
+            let n = super::table::paragraphs(app.step.teach(), app.width.saturating_sub(2)).len();
+            let last = n.saturating_sub(rows) as u16;
+            let page = rows.max(1) as u16;
+            let s = &mut app.teach_scroll;
+            *s = match a {
+                Up => s.saturating_sub(1),
+                Down => (*s + 1).min(last),
+                PageUp => s.saturating_sub(page),
+                PageDown => (*s + page).min(last),
+                Top => 0,
+                _ => last,
+            };
+        }
         Up | Down | PageUp | PageDown | Top | Bottom if app.explain.is_some() => {
-            let lines = app.explain.as_deref().map_or(0, |e| e.lines().count()) as u16;
+            // the popup's own lines at this size, so that End shows the last page
+            let rows = super::explain::rows(app);
+            let last = app
+                .explain
+                .as_ref()
+                .map_or(0, |e| super::explain::line_count(app, e))
+                .saturating_sub(rows) as u16;
+            let page = rows.max(1) as u16;
             let s = &mut app.explain_scroll;
             *s = match a {
                 Up => s.saturating_sub(1),
-                Down => (*s + 1).min(lines.saturating_sub(1)),
-                PageUp => s.saturating_sub(15),
-                PageDown => (*s + 15).min(lines.saturating_sub(1)),
+                Down => (*s + 1).min(last),
+                PageUp => s.saturating_sub(page),
+                PageDown => (*s + page).min(last),
                 Top => 0,
-                _ => lines.saturating_sub(1),
+                _ => last,
             };
         }
         Up | Down | Top | Bottom
@@ -474,8 +555,8 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
             app.row = match a {
                 Up => app.row.saturating_sub(1),
                 Down => (app.row + 1).min(n - 1),
-                PageUp => app.row.saturating_sub(20),
-                PageDown => (app.row + 20).min(n - 1),
+                PageUp => app.row.saturating_sub(page(app)),
+                PageDown => (app.row + page(app)).min(n - 1),
                 Top => 0,
                 _ => n - 1,
             };
@@ -492,6 +573,7 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
                 app.edge = 0;
                 app.rule = 0;
                 app.seg_row = 0;
+                app.hscroll = 0;
                 app.refresh_crosstab();
             }
         }
@@ -509,23 +591,7 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
         }
         Increase => return nudge(app, true),
         Decrease => return nudge(app, false),
-        Undo | Redo => {
-            let (from, to) = if a == Undo {
-                (&mut app.undo, &mut app.redo)
-            } else {
-                (&mut app.redo, &mut app.undo)
-            };
-            let Some((i, c)) = from.pop() else {
-                app.status = if a == Undo {
-                    "nothing to undo".into()
-                } else {
-                    "nothing to redo".into()
-                };
-                return vec![];
-            };
-            to.push((i, app.criteria[i].criterion.clone()));
-            return change(app, i, c);
-        }
+        Undo | Redo => return super::history::step(app, a == Undo),
         Search => app.prompt = Some(Prompt::Search(String::new())),
         Palette => app.prompt = Some(Prompt::Palette(String::new())),
         Explain => {
@@ -590,6 +656,18 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
                 app.list_sort = app.list_sort.next();
                 app.row = app.ranking.position_of(app.list_sort, i);
                 app.status = format!("sorted {}", app.list_sort.label());
+            }
+        }
+        ScrollLeft | ScrollRight => {
+            if matches!(app.step, StepId::Exclusivity | StepId::Valuation) {
+                let most = wide_columns(app).saturating_sub(2);
+                app.hscroll = if a == ScrollLeft {
+                    app.hscroll.saturating_sub(1)
+                } else {
+                    (app.hscroll + 1).min(most)
+                };
+            } else {
+                app.status = "< > scroll the wide tables of steps 8 and 9 sideways".into();
             }
         }
         NextPane => {

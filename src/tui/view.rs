@@ -12,8 +12,6 @@ use super::theme::Theme;
 
 pub const MIN_W: u16 = 60;
 pub const MIN_H: u16 = 16;
-/// Below this width the teach panel gives way (it can still be shown over the view with `t`).
-pub const TEACH_MIN_W: u16 = 110;
 
 /// Text from data, safe to put on a terminal: control characters (escape sequences included),
 /// bidi overrides and zero-width characters are shown as visible escapes.
@@ -30,8 +28,16 @@ pub fn screen_actions(app: &App) -> Vec<Action> {
             Up, Down, PageUp, PageDown, Top, Bottom, Search, Sort, Explain, Copy, MaskPii,
         ]),
         StepId::Classify => v.extend([Up, Down, Confirm, Edit, MaskPii]),
-        StepId::Exclusivity => v.extend([Left, Right, Confirm]),
-        StepId::Valuation => v.extend([Left, Right, CrossTab, Transitions, Edit]),
+        StepId::Exclusivity => v.extend([Left, Right, Confirm, ScrollLeft, ScrollRight]),
+        StepId::Valuation => v.extend([
+            Left,
+            Right,
+            CrossTab,
+            Transitions,
+            Edit,
+            ScrollLeft,
+            ScrollRight,
+        ]),
         _ => {
             v.extend([Left, Right]);
             if app.current_criterion().is_some() {
@@ -91,6 +97,7 @@ fn footer(app: &App, t: &Theme) -> Line<'static> {
         return Line::from(Span::styled(safe(&app.status), t.warn));
     }
     let mut spans = Vec::new();
+    let mut used = 0u16;
     let short = |a: Action| match a {
         Action::Help => "help",
         Action::Teach => "teach",
@@ -117,6 +124,7 @@ fn footer(app: &App, t: &Theme) -> Line<'static> {
         Action::Explain => "explain",
         Action::Sort => "sort",
         Action::Transitions => "moves",
+        Action::ScrollLeft | Action::ScrollRight => "scroll",
         Action::Confirm if app.step == StepId::Classify => "accept role",
         Action::Confirm => "open rules",
         _ => "",
@@ -142,8 +150,15 @@ fn footer(app: &App, t: &Theme) -> Line<'static> {
             Action::Left => format!("{key}{}", first(Action::Right)),
             Action::Increase => format!("{key}{}", first(Action::Decrease)),
             Action::NextEdge => format!("{}{key}", first(Action::PrevEdge)),
+            Action::ScrollLeft => format!("{key}{}", first(Action::ScrollRight)),
             _ => key,
         };
+        // whole entries only: one that does not fit is left out, never cut
+        let entry = super::table::width(&pair) + super::table::width(label) + 3;
+        if used + entry > app.width.max(MIN_W) {
+            break;
+        }
+        used += entry;
         spans.push(Span::styled(pair, t.accent));
         spans.push(Span::styled(format!(" {label}  "), t.dim));
     }
@@ -188,7 +203,7 @@ fn help(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
             } else {
                 app.keymap.keys_for(a).join(" ")
             };
-            (keys, a.help())
+            (keys, a.help_on(app.step))
         })
         .collect();
     let w = 100.min(area.width.saturating_sub(2));
@@ -305,7 +320,7 @@ pub fn draw(f: &mut Frame, app: &App, t: &Theme) {
         ])),
         header,
     );
-    let teach_w = if app.show_teach && area.width >= TEACH_MIN_W {
+    let teach_w = if app.show_teach && area.width >= super::app::TEACH_SIDE_MIN_W {
         34
     } else {
         0
@@ -318,49 +333,66 @@ pub fn draw(f: &mut Frame, app: &App, t: &Theme) {
     ])
     .areas(body);
     step_list(f, steps, app, t);
-    app.step.draw(f, main, app, t);
+    // narrow screens: the teach text's first lines in a strip under the view
+    let strip = if teach_w == 0 && app.show_teach && !app.teach_overlay {
+        4.min(main.height / 4)
+    } else {
+        0
+    };
+    let [view_area, strip_area] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(strip)]).areas(main);
+    app.step.draw(f, view_area, app, t);
     if teach_w > 0 {
         f.render_widget(teach_box(app, t, t.border, " teach (t) "), teach);
-    } else if app.teach_overlay && !app.show_help {
-        // narrow screens: the teach text as an overlay at the bottom of the main view
-        let h = 8.min(main.height / 2);
-        let r = Rect {
-            x: main.x,
-            y: main.y + main.height - h,
-            width: main.width,
-            height: h,
-        };
-        f.render_widget(Clear, r);
-        f.render_widget(teach_box(app, t, t.accent, " teach — t hides "), r);
+    } else if strip > 0 {
+        f.render_widget(
+            teach_box(app, t, t.border, " teach — t reads on "),
+            strip_area,
+        );
     }
     f.render_widget(Paragraph::new(footer(app, t)), foot);
     if let Some(e) = &app.explain {
-        let w = main.width.saturating_sub(2).max(20);
-        let h = main.height.saturating_sub(2).max(5);
-        let r = Rect {
-            x: main.x + 1,
-            y: main.y + 1,
-            width: w,
-            height: h,
-        };
-        f.render_widget(Clear, r);
-        f.render_widget(
-            Paragraph::new(safe_lines(e))
-                .wrap(Wrap { trim: false })
-                .block(
-                    Block::bordered()
-                        .border_style(t.accent)
-                        .title(" explain — Esc closes "),
-                ),
-            r,
-        );
+        super::explain::draw(f, body, app, e, t);
     }
     if let Some(Prompt::Edit(p)) = &app.prompt {
         edit_box(f, main, app, p, t);
     }
+    if app.teach_overlay && !app.show_help {
+        teach_page(f, body, app, t);
+    }
     if app.show_help {
         help(f, area, app, t);
     }
+}
+
+/// The teach text as a page over the body, for terminals too narrow for the side panel.
+fn teach_page(f: &mut Frame, body: Rect, app: &App, t: &Theme) {
+    let lines = super::table::paragraphs(app.step.teach(), body.width.saturating_sub(2));
+    let h = body.height.saturating_sub(2) as usize;
+    let top = (app.teach_scroll as usize).min(lines.len().saturating_sub(h));
+    let end = (top + h).min(lines.len());
+    f.render_widget(Clear, body);
+    f.render_widget(
+        Paragraph::new(
+            lines[top..end]
+                .iter()
+                .map(|l| Line::from(Span::styled(l.clone(), t.text)))
+                .collect::<Vec<_>>(),
+        )
+        .block(
+            Block::bordered()
+                .border_style(t.accent)
+                .title(Span::styled(
+                    format!(" teach: {} — j k scroll · t closes ", app.step.title()),
+                    t.header,
+                ))
+                .title_bottom(Span::styled(
+                    super::table::rows_note(top, end, lines.len()),
+                    t.dim,
+                )),
+        ),
+        body,
+    );
 }
 
 /// The edit prompt over the bottom of the main view: the text with its cursor, a caret under the
@@ -450,10 +482,6 @@ fn edit_box(f: &mut Frame, main: Rect, app: &App, p: &crate::tui::edit::EditProm
     );
 }
 
-fn safe_lines(s: &str) -> Vec<Line<'static>> {
-    s.lines().map(|l| Line::from(safe(l))).collect()
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
@@ -461,146 +489,5 @@ mod tests {
         assert_eq!(super::safe("a\x1b[2Jb"), "a\\x1b[2Jb");
         assert_eq!(super::safe("x\u{202e}y"), "x\\u{202e}y");
         assert_eq!(super::safe("Rīga דוד"), "Rīga דוד");
-    }
-}
-
-/// A table column that may be dropped when the screen is narrow.
-pub struct Col {
-    pub header: std::borrow::Cow<'static, str>,
-    /// Width of its widest cell (header included).
-    pub width: u16,
-    /// Lower numbers are kept first.
-    pub priority: u8,
-}
-
-impl Col {
-    /// A column sized to its content when the table is built.
-    pub fn new(header: impl Into<std::borrow::Cow<'static, str>>, priority: u8) -> Col {
-        Col {
-            header: header.into(),
-            width: 0,
-            priority,
-        }
-    }
-}
-
-/// The columns that fit in `avail` cells (one space between columns), kept by priority,
-/// returned in their original order.
-pub fn fit(cols: &[Col], avail: u16) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..cols.len()).collect();
-    order.sort_by_key(|&i| (cols[i].priority, i));
-    let mut used = 0u16;
-    let mut keep = Vec::new();
-    for i in order {
-        let need = cols[i].width + if keep.is_empty() { 0 } else { 1 };
-        if used + need <= avail {
-            used += need;
-            keep.push(i);
-        }
-    }
-    keep.sort_unstable();
-    keep
-}
-
-/// Build a table from rows of cells, keeping the columns that fit.
-pub fn fitted_table(
-    cols: Vec<Col>,
-    rows: Vec<(Vec<String>, ratatui::style::Style)>,
-    avail: u16,
-    header_style: ratatui::style::Style,
-) -> ratatui::widgets::Table<'static> {
-    use ratatui::layout::Constraint;
-    use ratatui::widgets::{Row, Table};
-    let cols: Vec<Col> = cols
-        .into_iter()
-        .enumerate()
-        .map(|(i, mut c)| {
-            let w = rows
-                .iter()
-                .map(|r| unicode_width::UnicodeWidthStr::width(r.0[i].as_str()) as u16)
-                .max()
-                .unwrap_or(0);
-            c.width = c
-                .width
-                .max(w)
-                .max(unicode_width::UnicodeWidthStr::width(c.header.as_ref()) as u16);
-            c
-        })
-        .collect();
-    let keep = fit(&cols, avail);
-    let widths: Vec<Constraint> = keep
-        .iter()
-        .map(|&i| Constraint::Length(cols[i].width))
-        .collect();
-    let body: Vec<Row> = rows
-        .into_iter()
-        .map(|(cells, st)| {
-            Row::new(keep.iter().map(|&i| cells[i].clone()).collect::<Vec<_>>()).style(st)
-        })
-        .collect();
-    Table::new(body, widths).header(
-        Row::new(
-            keep.iter()
-                .map(|&i| cols[i].header.to_string())
-                .collect::<Vec<_>>(),
-        )
-        .style(header_style),
-    )
-}
-
-#[cfg(test)]
-mod fit_tests {
-    use super::{Col, fit};
-
-    #[test]
-    fn keeps_columns_by_priority_in_order() {
-        let c = |w, p| Col {
-            header: "".into(),
-            width: w,
-            priority: p,
-        };
-        let cols = [c(10, 0), c(8, 2), c(8, 1), c(20, 3)];
-        assert_eq!(fit(&cols, 100), vec![0, 1, 2, 3]);
-        assert_eq!(fit(&cols, 28), vec![0, 1, 2]);
-        assert_eq!(fit(&cols, 20), vec![0, 2]);
-        assert_eq!(fit(&cols, 5), Vec::<usize>::new());
-    }
-}
-
-#[cfg(test)]
-mod width_tests {
-    use super::{Col, fitted_table};
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
-    use ratatui::style::Style;
-
-    /// Wide (CJK) and combining characters take their display width: columns stay aligned.
-    #[test]
-    fn wide_and_combining_characters_keep_columns_aligned() {
-        let names = ["東京都", "Rīga", "e\u{301}cole", "plain"];
-        let rows: Vec<(Vec<String>, Style)> = names
-            .iter()
-            .map(|n| (vec![n.to_string(), "1,234".into()], Style::default()))
-            .collect();
-        let table = fitted_table(
-            vec![Col::new("segment", 0), Col::new("customers", 0)],
-            rows,
-            40,
-            Style::default(),
-        );
-        let mut t = Terminal::new(TestBackend::new(40, 6)).unwrap();
-        t.draw(|f| f.render_widget(table, f.area())).unwrap();
-        let buf = t.backend().buffer().clone();
-        // the display column where "1,234" starts, on every row
-        let starts: Vec<u16> = (1..5)
-            .map(|y| {
-                (0..40)
-                    .find(|&x| buf[(x, y)].symbol() == "1" && buf[(x + 1, y)].symbol() == ",")
-                    .expect("value shown")
-            })
-            .collect();
-        assert!(starts.iter().all(|&s| s == starts[0]), "{starts:?}");
-        // "segment" (7 cells) is wider than 東京都 (6 cells), plus one space between columns
-        assert_eq!(starts[0], 8);
     }
 }

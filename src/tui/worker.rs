@@ -9,7 +9,7 @@ use super::app::CriterionView;
 use super::app::{HistogramCache, Reloaded};
 use super::edit::StructEdit;
 use super::message::Message;
-use crate::engine::eval::explain::explain_text;
+use crate::engine::eval::explain::explanation;
 use crate::engine::eval::session::Session;
 use crate::engine::rules::{Criterion, Workspace};
 
@@ -139,10 +139,11 @@ impl Engine {
                     result,
                 }
             }
-            Job::Explain { id } => {
-                let text = explain_text(&self.session, &id).unwrap_or_else(|e| e.to_string());
-                Message::Explained(text)
-            }
+            Job::Explain { id } => Message::Explained(
+                explanation(&self.session, &id)
+                    .map(Box::new)
+                    .map_err(|e| e.to_string()),
+            ),
         }
     }
 }

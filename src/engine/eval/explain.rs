@@ -133,13 +133,73 @@ pub fn score_positions(s: &Session, row: usize) -> Vec<ScorePosition> {
         .collect()
 }
 
-/// The explanation as text, for the command line and the wizard's `x`.
-pub fn explain_text(s: &Session, id: &str) -> Result<String> {
-    let ex = explain(s, id)?;
+/// Everything the explanation of one customer holds: each criterion's rules as tried, and the
+/// customer's place in each RFM score.
+#[derive(Debug, Clone)]
+pub struct Explanation {
+    pub id: String,
+    pub criteria: Vec<CriterionExplain>,
+    pub scores: Vec<ScorePosition>,
+}
+
+/// Explain customer `id`: every criterion and every score.
+pub fn explanation(s: &Session, id: &str) -> Result<Explanation> {
+    let criteria = explain(s, id)?;
     let row = find_customer(s, id).unwrap_or(0);
+    Ok(Explanation {
+        id: id.to_string(),
+        criteria,
+        scores: score_positions(s, row),
+    })
+}
+
+impl RuleTrial {
+    /// The verdict mark: `✔ match`, `✔ also true (an earlier rule won)`, `✘ false`, `∅ NULL…`.
+    pub fn mark(&self, decided_before: bool) -> &'static str {
+        match self.result {
+            Some(true) if !decided_before => "✔ match",
+            Some(true) => "✔ also true (an earlier rule won)",
+            Some(false) => "✘ false",
+            None => "∅ NULL (no match)",
+        }
+    }
+}
+
+impl ScorePosition {
+    /// One line: `r_score = 4 of 5: recency_days = 12, more recent than 71.3 % of buyers; …`.
+    pub fn describe(&self) -> String {
+        let show = |x: f64| crate::engine::format::plain_number((x * 100.0).round() / 100.0);
+        match (self.value, self.measure_value, self.beats) {
+            (Some(v), Some(x), Some(b)) => {
+                let than = if self.measure == "recency_days" {
+                    "more recent than"
+                } else {
+                    "above"
+                };
+                let range = self
+                    .range
+                    .map(|(lo, hi)| format!("; score {v} spans {}–{}", show(lo), show(hi)))
+                    .unwrap_or_default();
+                format!(
+                    "{} = {v} of {}: {} = {}, {than} {} of buyers{range}",
+                    self.score,
+                    self.bins,
+                    self.measure,
+                    show(x),
+                    crate::engine::format::percent(b)
+                )
+            }
+            _ => format!("{} = NULL (no orders)", self.score),
+        }
+    }
+}
+
+/// The explanation as text, for the command line.
+pub fn explain_text(s: &Session, id: &str) -> Result<String> {
+    let ex = explanation(s, id)?;
     let clean = crate::engine::format::visible;
     let mut out = format!("customer {}\n", clean(id));
-    for c in &ex {
+    for c in &ex.criteria {
         out.push_str(&format!(
             "\n{} ({}) → {}\n",
             clean(&c.criterion),
@@ -148,15 +208,8 @@ pub fn explain_text(s: &Session, id: &str) -> Result<String> {
         ));
         let mut decided = false;
         for r in &c.rules {
-            let mark = match r.result {
-                Some(true) if !decided => {
-                    decided = true;
-                    "✔ match"
-                }
-                Some(true) => "✔ also true (an earlier rule won)",
-                Some(false) => "✘ false",
-                None => "∅ NULL (no match)",
-            };
+            let mark = r.mark(decided);
+            decided |= r.result == Some(true);
             let vals = r
                 .values
                 .iter()
@@ -183,33 +236,10 @@ pub fn explain_text(s: &Session, id: &str) -> Result<String> {
             out.push_str("  no rule matched → otherwise\n");
         }
     }
-    let pos = score_positions(s, row);
-    if !pos.is_empty() {
+    if !ex.scores.is_empty() {
         out.push_str("\nRFM scores\n");
-        for p in pos {
-            let show = |x: f64| crate::engine::format::plain_number((x * 100.0).round() / 100.0);
-            match (p.value, p.measure_value, p.beats) {
-                (Some(v), Some(x), Some(b)) => {
-                    let than = if p.measure == "recency_days" {
-                        "more recent than"
-                    } else {
-                        "above"
-                    };
-                    let range = p
-                        .range
-                        .map(|(lo, hi)| format!("; score {v} spans {}–{}", show(lo), show(hi)))
-                        .unwrap_or_default();
-                    out.push_str(&format!(
-                        "  {} = {v} of {}: {} = {}, {than} {} of buyers{range}\n",
-                        p.score,
-                        p.bins,
-                        p.measure,
-                        show(x),
-                        crate::engine::format::percent(b)
-                    ));
-                }
-                _ => out.push_str(&format!("  {} = NULL (no orders)\n", p.score)),
-            }
+        for p in &ex.scores {
+            out.push_str(&format!("  {}\n", p.describe()));
         }
     }
     Ok(out)

@@ -7,8 +7,9 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use crate::engine::format::thousands;
 use crate::tui::app::App;
+use crate::tui::table::{Col, more_note, table};
 use crate::tui::theme::Theme;
-use crate::tui::view::{Col, fitted_table, safe};
+use crate::tui::view::safe;
 
 pub const TEACH: &str = "Classify says what each column means: which one is the customer id, the age, the city, \
 the order date, the amount. Every later step relies on it.\n\n\
@@ -22,7 +23,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let [table_area, detail] =
         Layout::vertical([Constraint::Fill(3), Constraint::Length(7)]).areas(area);
     let height = table_area.height.saturating_sub(3) as usize;
-    let (start, end) = super::list::visible_window(sel, height, n);
+    let (start, end) = crate::tui::table::window(sel, height, n);
     let rows: Vec<(Vec<String>, ratatui::style::Style)> = app.profiles[start..end]
         .iter()
         .enumerate()
@@ -50,19 +51,14 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
             } else {
                 "–".into()
             };
-            let sample = if app.mask_pii && (role.starts_with("personal") || saved.contains(&"pii"))
-            {
-                "•••".to_string()
-            } else {
-                crate::engine::format::clip(
-                    &p.samples
-                        .iter()
-                        .map(|s| safe(s))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    26,
-                )
-            };
+            let sample = crate::engine::format::clip(
+                &p.samples
+                    .iter()
+                    .map(|s| app.shown(&p.name, s))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                26,
+            );
             let cells = vec![
                 safe(&p.name),
                 p.kind.clone(),
@@ -74,24 +70,31 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
             (cells, if start + k == sel { t.selected } else { t.text })
         })
         .collect();
-    let col = Col::new;
-    let cols = vec![
-        col("column", 0),
-        col("type", 1),
-        col("missing", 1),
-        col("distinct", 2),
-        col("role (✓ saved)", 0),
-        col("sample values", 3),
+    let rows_total = app.profiles.iter().map(|p| p.rows).max().unwrap_or(0) as u64;
+    let cols = [
+        Col::text("column", 0).min(10),
+        Col::text("type", 1).min(7),
+        Col::number("missing", 1, "100.0 %".len()),
+        Col::number("distinct", 2, thousands(rows_total).len()),
+        Col::text("role (✓ saved)", 0).min(12),
+        Col::text("sample values", 3),
     ];
-    let table = fitted_table(cols, rows, table_area.width.saturating_sub(2), t.header).block(
-        Block::bordered().border_style(t.border).title(Span::styled(
-            if app.profiled_orders {
-                " columns of the orders table "
-            } else {
-                " columns of the customer table "
-            },
-            t.header,
-        )),
+    let (table, plan) = table(&cols, rows, table_area.width.saturating_sub(2), 0, t.header);
+    let title = format!(
+        " columns of the {} table ({}/{}){} ",
+        if app.profiled_orders {
+            "orders"
+        } else {
+            "customer"
+        },
+        sel + 1,
+        n,
+        more_note(&plan).trim_end()
+    );
+    let table = table.block(
+        Block::bordered()
+            .border_style(t.border)
+            .title(Span::styled(title, t.header)),
     );
     f.render_widget(table, table_area);
     let Some(p) = app.profiles.get(sel) else {
@@ -108,10 +111,17 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         let q = p
             .quartiles
             .as_ref()
-            .map(|q| format!("   quartiles {} | {} | {}", q[0], q[1], q[2]))
+            .map(|q| {
+                let q = q.each_ref().map(|v| app.shown(&p.name, v));
+                format!("   quartiles {} | {} | {}", q[0], q[1], q[2])
+            })
             .unwrap_or_default();
         lines.push(Line::from(Span::styled(
-            format!("range {} … {}{q}", safe(lo), safe(hi)),
+            format!(
+                "range {} … {}{q}",
+                app.shown(&p.name, lo),
+                app.shown(&p.name, hi)
+            ),
             t.text,
         )));
     }
@@ -133,21 +143,10 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
             Span::styled(bars, t.bar),
         ]));
     } else if !p.top.is_empty() {
-        let masked = app.mask_pii
-            && app
-                .suggestions
-                .iter()
-                .any(|s| s.column == p.name && s.role.as_str().starts_with("personal"));
         let top: Vec<String> = p
             .top
             .iter()
-            .map(|(v, c)| {
-                format!(
-                    "{} ({})",
-                    if masked { "•••".into() } else { safe(v) },
-                    thousands(*c as u64)
-                )
-            })
+            .map(|(v, c)| format!("{} ({})", app.shown(&p.name, v), thousands(*c as u64)))
             .collect();
         lines.push(Line::from(vec![
             Span::styled("most frequent ", t.dim),

@@ -3,20 +3,33 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Sparkline, Table, Wrap};
 
-use crate::engine::format::{amount, percent, signed, thousands};
+use crate::engine::format::{amount, percent, plain_number, signed, thousands};
 use crate::engine::rules::{Rule, Step};
 use crate::tui::app::{App, CriterionView, Distribution, Pane};
+use crate::tui::message::Action;
+use crate::tui::table::{Col, Plan, clip, more_note, pad, rows_note, table, window};
 use crate::tui::theme::Theme;
-use crate::tui::view::{Col, fitted_table, safe};
+use crate::tui::view::safe;
 
 /// How to add a criterion to an empty step.
-fn empty_help(step: Step) -> String {
+fn empty_help(app: &App, step: Step) -> String {
+    let key = |a: Action| app.keymap.keys_for(a).first().cloned().unwrap_or_default();
     format!(
-        "No {} criterion yet.\n\nAdd one to the workspace file, for example:\n\n[criteria.my_split]\nstep = \"{}\"\nsegments = [\n  {{ name = \"a\", when = \"…\" }},\n  {{ name = \"b\", when = \"TRUE\" }},\n]\n\nor bins = {{ column = \"…\", edges = [ … ] }}, or map = {{ column = \"…\", groups = {{ … }} }}.\nThe screen follows the file as soon as it is saved.",
+        "No {} criterion yet.\n\n\
+         Press {} to add one: a rule list to shape with {} (edit a rule), {} (add a rule) and {} (rename the criterion).\n\n\
+         Or write one in the workspace file, for example:\n\n\
+         [criteria.my_split]\nstep = \"{}\"\nbins = {{ column = \"…\", edges = [ … ] }}\n\n\
+         (or map = {{ column = \"…\", groups = {{ … }} }}, or segments = [ {{ name = \"a\", when = \"…\" }} ]); \
+         the screen follows the file as soon as it is saved.",
         step.as_str().replace('_', " "),
+        key(Action::NewCriterion),
+        key(Action::Edit),
+        key(Action::AddRule),
+        key(Action::RenameCriterion),
         step.as_str()
     )
 }
@@ -38,77 +51,89 @@ fn tabs(app: &App, idx: &[usize], sel: usize, t: &Theme) -> Line<'static> {
     Line::from(spans)
 }
 
-/// The rules, as the user wrote them; the selected cut point and rule highlighted.
-pub fn rule_lines(c: &CriterionView, edge: usize, rule: usize, t: &Theme) -> Vec<Line<'static>> {
-    let pick = |k: usize, normal| if k == rule { t.selected } else { normal };
+/// The rules box: a heading, one line per rule (bin label, map group or rule), `otherwise`; the
+/// selected rule highlighted and always in sight, with what is above and below it noted.
+fn draw_rules(f: &mut Frame, area: Rect, app: &App, c: &CriterionView, focus: Style, t: &Theme) {
     let cr = &c.criterion;
-    let mut lines = Vec::new();
-    match &cr.rule {
-        Rule::Bins {
-            column,
-            edges,
-            labels,
-        } => {
-            lines.push(Line::from(vec![
+    let inner_w = area.width.saturating_sub(2);
+    let name_w = 14.min(inner_w / 3);
+    let mut head: Vec<Line<'static>> = Vec::new();
+    let items: Vec<(String, String)> = match &cr.rule {
+        Rule::Bins { column, edges, .. } => {
+            head.push(Line::from(vec![
                 Span::styled("bins on ", t.dim),
                 Span::styled(safe(&column.value), t.accent),
             ]));
-            let mut spans = vec![Span::styled("cut points: ", t.dim)];
+            let mut spans = vec![Span::styled("cuts ([ ] + -):", t.dim)];
             for (k, e) in edges.iter().enumerate() {
-                let txt = crate::engine::data::values::show_number(
-                    &polars::prelude::DataType::Float64,
-                    *e,
-                );
                 spans.push(Span::styled(
-                    format!(" {txt} "),
-                    if k == edge { t.selected } else { t.cut },
+                    format!(" {} ", plain_number(*e)),
+                    if k == app.edge { t.selected } else { t.cut },
                 ));
             }
-            lines.push(Line::from(spans));
-            let mut spans = vec![Span::styled("segments: ", t.dim)];
-            for (k, l) in labels.iter().enumerate() {
-                if k > 0 {
-                    spans.push(Span::styled(" | ", t.dim));
-                }
-                spans.push(Span::styled(safe(l), pick(k, t.text)));
-            }
-            lines.push(Line::from(spans));
+            head.push(Line::from(spans));
+            cr.rule
+                .texts()
+                .into_iter()
+                .map(|(label, interval)| (safe(&label), interval))
+                .collect()
         }
         Rule::Map { column, groups } => {
-            lines.push(Line::from(vec![
+            head.push(Line::from(vec![
                 Span::styled("groups of ", t.dim),
                 Span::styled(safe(&column.value), t.accent),
             ]));
-            for (k, (g, vals)) in groups.iter().enumerate() {
-                let v: Vec<String> = vals.iter().map(|v| safe(&v.to_string())).collect();
-                lines.push(Line::from(vec![
-                    Span::styled(format!("{:<14} ", safe(g)), pick(k, t.text)),
-                    Span::styled(v.join(", "), t.dim),
-                ]));
-            }
+            groups
+                .iter()
+                .map(|(g, vals)| {
+                    let v: Vec<String> = vals
+                        .iter()
+                        .map(|v| app.shown(&column.value, &v.to_string()))
+                        .collect();
+                    (safe(g), v.join(", "))
+                })
+                .collect()
         }
         Rule::Segments(segs) => {
-            lines.push(Line::from(Span::styled(
+            head.push(Line::from(Span::styled(
                 "first rule that is true wins:",
                 t.dim,
             )));
-            for (k, s) in segs.iter().enumerate() {
-                lines.push(Line::from(vec![
-                    Span::styled(format!("{:<14} ", safe(&s.name.value)), pick(k, t.text)),
-                    Span::styled(safe(&s.when.value), t.accent),
-                ]));
-            }
+            segs.iter()
+                .map(|s| (safe(&s.name.value), safe(&s.when.value)))
+                .collect()
         }
+    };
+    let room = (area.height.saturating_sub(2) as usize).saturating_sub(head.len() + 1);
+    let sel = app.rule.min(items.len().saturating_sub(1));
+    let (start, end) = window(sel, room, items.len());
+    let mut lines = head;
+    for (k, (name, rule)) in items.iter().enumerate().take(end).skip(start) {
+        let style = if k == sel { t.selected } else { t.text };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{} ", pad(name, name_w)), style),
+            Span::styled(
+                clip(rule, inner_w.saturating_sub(name_w + 1)),
+                if k == sel { t.accent } else { t.dim },
+            ),
+        ]));
     }
     lines.push(Line::from(Span::styled(
-        format!("otherwise → {}", safe(&cr.otherwise)),
+        clip(&format!("otherwise → {}", safe(&cr.otherwise)), inner_w),
         t.dim,
     )));
-    lines
+    let block = Block::bordered()
+        .border_style(focus)
+        .title(Span::styled(
+            format!(" {} ", safe(&cr.name.value)),
+            t.header,
+        ))
+        .title_bottom(Span::styled(rows_note(start, end, items.len()), t.dim));
+    f.render_widget(Paragraph::new(lines).block(block), area);
 }
 
 /// The distribution: a histogram with the cut points marked, value counts, or rule matches.
-pub fn draw_distribution(f: &mut Frame, area: Rect, c: &CriterionView, t: &Theme) {
+pub fn draw_distribution(f: &mut Frame, area: Rect, app: &App, c: &CriterionView, t: &Theme) {
     let block = Block::bordered()
         .border_style(t.border)
         .title(Span::styled(" distribution ", t.header));
@@ -145,12 +170,7 @@ pub fn draw_distribution(f: &mut Frame, area: Rect, c: &CriterionView, t: &Theme
                 ))),
                 marks,
             );
-            let show = |v: f64| {
-                crate::engine::data::values::show_number(
-                    &polars::prelude::DataType::Float64,
-                    (v * 100.0).round() / 100.0,
-                )
-            };
+            let show = |v: f64| plain_number((v * 100.0).round() / 100.0);
             let left = format!("{} {}", safe(column), show(lo));
             let right = show(hi);
             let pad = w.saturating_sub(left.chars().count() + right.chars().count());
@@ -164,15 +184,18 @@ pub fn draw_distribution(f: &mut Frame, area: Rect, c: &CriterionView, t: &Theme
         }
         Distribution::Counts { column, top } => {
             let max = top.iter().map(|x| x.1).max().unwrap_or(1).max(1);
-            let bar_w = (inner.width as usize).saturating_sub(26).max(4);
+            // name, bar, count: the count is never cut, the bar gives way
+            let bar_w = (inner.width as usize)
+                .saturating_sub(16 + thousands(max as u64).len())
+                .max(1);
             let mut lines = vec![Line::from(Span::styled(
-                format!("values of {}", safe(column)),
+                clip(&format!("values of {}", safe(column)), inner.width),
                 t.dim,
             ))];
             for (v, n) in top.iter().take(inner.height.saturating_sub(1) as usize) {
                 let len = (n * bar_w).div_ceil(max);
                 lines.push(Line::from(vec![
-                    Span::styled(format!("{:<14.14} ", safe(v)), t.text),
+                    Span::styled(format!("{} ", pad(&app.shown(column, v), 14)), t.text),
                     Span::styled("█".repeat(len), t.bar),
                     Span::styled(format!(" {}", thousands(*n as u64)), t.dim),
                 ]));
@@ -182,15 +205,17 @@ pub fn draw_distribution(f: &mut Frame, area: Rect, c: &CriterionView, t: &Theme
         _ => {
             let ex = &c.result.assignment.exclusivity;
             let max = ex.matched.iter().map(|x| x.1).max().unwrap_or(1).max(1);
-            let bar_w = (inner.width as usize).saturating_sub(26).max(4);
+            let bar_w = (inner.width as usize)
+                .saturating_sub(16 + thousands(max as u64).len())
+                .max(1);
             let mut lines = vec![Line::from(Span::styled(
-                "customers each rule matches (any order)",
+                clip("customers each rule matches (any order)", inner.width),
                 t.dim,
             ))];
             for (name, n) in &ex.matched {
                 let len = (n * bar_w).div_ceil(max);
                 lines.push(Line::from(vec![
-                    Span::styled(format!("{:<14.14} ", safe(name)), t.text),
+                    Span::styled(format!("{} ", pad(&safe(name), 14)), t.text),
                     Span::styled("█".repeat(len), t.bar),
                     Span::styled(format!(" {}", thousands(*n as u64)), t.dim),
                 ]));
@@ -201,14 +226,16 @@ pub fn draw_distribution(f: &mut Frame, area: Rect, c: &CriterionView, t: &Theme
 }
 
 /// The live segment table: customers, share, change since the last edit, value, value share;
-/// `selected` is highlighted (when the table has the focus).
+/// `selected` is highlighted (when the table has the focus). Columns are planned with the
+/// widths of the totals, so every criterion of a screen shows the same ones.
 pub fn segment_table(
+    app: &App,
     c: &CriterionView,
     t: &Theme,
     avail: u16,
     selected: Option<usize>,
-) -> Table<'static> {
-    let rows: Vec<(Vec<String>, ratatui::style::Style)> = c
+) -> (Table<'static>, Plan) {
+    let rows: Vec<(Vec<String>, Style)> = c
         .result
         .valuation
         .iter()
@@ -246,24 +273,24 @@ pub fn segment_table(
             (cells, style)
         })
         .collect();
-    let col = Col::new;
-    let cols = vec![
-        col("segment", 0),
-        col("customers", 0),
-        col("share", 1),
-        col("change", 0),
-        col("value", 2),
-        col("of value", 3),
-        col("worth", 4),
+    let n = thousands(app.n_customers as u64).len();
+    let cols = [
+        Col::text("segment", 0).min(10),
+        Col::number("customers", 0, n),
+        Col::number("share", 1, 7),
+        Col::number("change", 0, n + 1),
+        Col::number("value", 3, amount(app.ranking.total).chars().count() + 1),
+        Col::number("of value", 1, 8),
+        Col::number("worth", 2, 0),
     ];
-    fitted_table(cols, rows, avail, t.header)
+    table(&cols, rows, avail, 0, t.header)
 }
 
 /// A whole criteria step.
 pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme, step: Step) {
     let idx = app.criteria_of(step);
     if idx.is_empty() {
-        let p = Paragraph::new(empty_help(step))
+        let p = Paragraph::new(empty_help(app, step))
             .style(t.text)
             .wrap(Wrap { trim: false })
             .block(Block::bordered().border_style(t.border));
@@ -272,38 +299,36 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme, step: Step) {
     }
     let sel = app.selected[app.step.index()].min(idx.len() - 1);
     let c = &app.criteria[idx[sel]];
-    let rules = rule_lines(c, app.edge, app.rule, t);
-    let rule_h = (rules.len() as u16 + 2).min(area.height / 2).max(4);
+    let want = super::super::edit_update::rule_count(app) as u16 + 5;
+    let rule_h = want.clamp(7, (area.height / 2).max(7));
     let [tab_area, top, table_area] = Layout::vertical([
         Constraint::Length(1),
-        Constraint::Length(rule_h.max(7)),
+        Constraint::Length(rule_h),
         Constraint::Fill(1),
     ])
     .areas(area);
     f.render_widget(Paragraph::new(tabs(app, &idx, sel, t)), tab_area);
     let [rules_area, dist_area] =
-        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(top);
+        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(top);
     let focus = |p: Pane| if app.pane == p { t.accent } else { t.border };
-    f.render_widget(
-        Paragraph::new(rules).wrap(Wrap { trim: false }).block(
-            Block::bordered()
-                .border_style(focus(Pane::Rules))
-                .title(Span::styled(
-                    format!(" {} ", safe(&c.criterion.name.value)),
-                    t.header,
-                )),
-        ),
-        rules_area,
-    );
-    draw_distribution(f, dist_area, c, t);
+    draw_rules(f, rules_area, app, c, focus(Pane::Rules), t);
+    draw_distribution(f, dist_area, app, c, t);
     let ex = &c.result.assignment.exclusivity;
-    let title = format!(" segments — {} ", ex.describe());
     let selected = (app.pane == Pane::Segments).then_some(app.seg_row);
+    let (table, plan) = segment_table(app, c, t, table_area.width.saturating_sub(2), selected);
+    let title = format!(
+        " segments — {}{} ",
+        ex.describe(),
+        more_note(&plan).trim_end()
+    );
     f.render_widget(
-        segment_table(c, t, table_area.width.saturating_sub(2), selected).block(
+        table.block(
             Block::bordered()
                 .border_style(focus(Pane::Segments))
-                .title(Span::styled(title, t.header)),
+                .title(Span::styled(
+                    clip(&title, table_area.width.saturating_sub(2)),
+                    t.header,
+                )),
         ),
         table_area,
     );

@@ -3,13 +3,14 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use crate::engine::eval::criteria::Verdict;
 use crate::engine::format::thousands;
 use crate::tui::app::App;
+use crate::tui::table::{Col, clip, more_note, rows_note, table, window};
 use crate::tui::theme::Theme;
-use crate::tui::view::{Col, fitted_table, safe};
+use crate::tui::view::safe;
 
 pub const TEACH: &str = "Within one criterion every customer must be in exactly one segment, or counts and values double up. \
 Different criteria may overlap freely: 'rural' and 'big spender' is fine.\n\n\
@@ -26,89 +27,76 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         return;
     }
     let sel = app.current_criterion().unwrap_or(0);
-    let list_h = (app.criteria.len() as u16 + 3).min(area.height / 2);
+    let list_h = (app.criteria.len() as u16 + 3).min(area.height / 3).max(4);
     let [list, detail] =
         Layout::vertical([Constraint::Length(list_h), Constraint::Fill(1)]).areas(area);
-    let rows: Vec<(Vec<String>, ratatui::style::Style)> = app
-        .criteria
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
+    let (start, end) = window(sel, list_h.saturating_sub(3) as usize, app.criteria.len());
+    let rows: Vec<(Vec<String>, ratatui::style::Style)> = (start..end)
+        .map(|i| {
+            let c = &app.criteria[i];
             let ex = &c.result.assignment.exclusivity;
             let style = match ex.verdict {
-                Verdict::Overlapping => t.bad,
                 _ if i == sel => t.selected,
+                Verdict::Overlapping => t.bad,
                 _ => t.text,
             };
-            (
-                vec![
-                    safe(&c.criterion.name.value),
-                    ex.describe(),
-                    thousands(ex.unassigned as u64),
-                ],
-                if i == sel { t.selected } else { style },
-            )
+            let cells = vec![
+                safe(&c.criterion.name.value),
+                ex.describe(),
+                thousands(ex.unassigned as u64),
+            ];
+            (cells, style)
         })
         .collect();
-    let col = Col::new;
-    let table = fitted_table(
-        vec![col("criterion", 0), col("verdict", 0), col("unassigned", 1)],
-        rows,
-        list.width.saturating_sub(2),
-        t.header,
-    );
+    let cols = [
+        Col::text("criterion", 0).min(12),
+        Col::text("verdict", 0).min(12),
+        Col::number("unassigned", 1, thousands(app.n_customers as u64).len()),
+    ];
+    let (list_table, _) = table(&cols, rows, list.width.saturating_sub(2), 0, t.header);
     f.render_widget(
-        table.block(
+        list_table.block(
             Block::bordered()
                 .border_style(t.border)
-                .title(Span::styled(" every criterion ", t.header)),
+                .title(Span::styled(" every criterion ", t.header))
+                .title_bottom(Span::styled(
+                    rows_note(start, end, app.criteria.len()),
+                    t.dim,
+                )),
         ),
         list,
     );
     let c = &app.criteria[sel];
     let ex = &c.result.assignment.exclusivity;
     let names: Vec<&str> = ex.matched.iter().map(|m| m.0.as_str()).collect();
-    let mut lines = vec![Line::from(Span::styled(
-        "customers matched by both rules (row × column); the diagonal: matched by the rule",
-        t.dim,
-    ))];
-    let w = 11usize;
-    let mut head = format!("{:<14}", "");
-    for n in &names {
-        head.push_str(&format!(" {:>10.10}", safe(n)));
-    }
-    lines.push(Line::from(Span::styled(head, t.header)));
-    for (a, na) in names.iter().enumerate() {
-        let mut row = format!("{:<14.14}", safe(na));
-        for (b, _) in names.iter().enumerate() {
-            let n = if a == b {
-                ex.matched[a].1
-            } else {
-                let (x, y) = (names[a.min(b)], names[a.max(b)]);
-                ex.overlaps
-                    .iter()
-                    .find(|o| o.a == x && o.b == y)
-                    .map_or(0, |o| o.customers)
-            };
-            row.push_str(&format!(
-                "{:>w$}",
-                if n == 0 && a != b {
-                    "·".to_string()
-                } else {
-                    thousands(n as u64)
-                }
-            ));
+    let count = |a: usize, b: usize| {
+        if a == b {
+            return ex.matched[a].1;
         }
-        lines.push(Line::from(Span::styled(row, t.text)));
-    }
-    lines.push(Line::from(""));
+        let (x, y) = (names[a.min(b)], names[a.max(b)]);
+        ex.overlaps
+            .iter()
+            .find(|o| o.a == x && o.b == y)
+            .map_or(0, |o| o.customers)
+    };
+    let matrix: Vec<(Vec<String>, ratatui::style::Style)> = (0..names.len())
+        .map(|a| {
+            let mut cells = vec![safe(names[a])];
+            cells.extend((0..names.len()).map(|b| match count(a, b) {
+                0 if a != b => "·".to_string(),
+                n => thousands(n as u64),
+            }));
+            (cells, t.text)
+        })
+        .collect();
+    let mut notes: Vec<Line> = Vec::new();
     for o in ex.overlaps.iter().take(3) {
         let ids: Vec<String> = o
             .sample
             .iter()
             .map(|&i| safe(&app.ranking.ids.text_at(i).unwrap_or_default()))
             .collect();
-        lines.push(Line::from(Span::styled(
+        notes.push(Line::from(Span::styled(
             format!(
                 "{} & {}: e.g. customers {}",
                 safe(&o.a),
@@ -124,7 +112,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
             .iter()
             .map(|&i| safe(&app.ranking.ids.text_at(i).unwrap_or_default()))
             .collect();
-        lines.push(Line::from(Span::styled(
+        notes.push(Line::from(Span::styled(
             format!(
                 "{} matched by no rule → {}: e.g. {}",
                 thousands(ex.unassigned as u64),
@@ -134,11 +122,43 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
             t.warn,
         )));
     }
+    let block = Block::bordered().border_style(t.border).title(Span::styled(
+        clip(
+            &format!(" {} — {} ", safe(&c.criterion.name.value), ex.describe()),
+            detail.width.saturating_sub(2),
+        ),
+        t.header,
+    ));
+    let inner = block.inner(detail);
+    f.render_widget(block, detail);
+    let notes_h = (notes.len() as u16).min(inner.height.saturating_sub(4));
+    let [caption, grid, below] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(notes_h),
+    ])
+    .areas(inner);
+    let cols: Vec<Col> = std::iter::once(Col::text("", 0).min(10))
+        .chain(
+            names
+                .iter()
+                .map(|n| Col::number(safe(n), 1, thousands(app.n_customers as u64).len())),
+        )
+        .collect();
+    let (grid_table, plan) = table(&cols, matrix, inner.width, app.hscroll, t.header);
     f.render_widget(
-        Paragraph::new(lines).block(Block::bordered().border_style(t.border).title(Span::styled(
-            format!(" {} — {} ", safe(&c.criterion.name.value), ex.describe()),
-            t.header,
-        ))),
-        detail,
+        Paragraph::new(Span::styled(
+            clip(
+                &format!(
+                    "customers matched by both rules (row × column; the diagonal: by the rule){}",
+                    more_note(&plan).trim_end()
+                ),
+                inner.width,
+            ),
+            t.dim,
+        )),
+        caption,
     );
+    f.render_widget(grid_table, grid);
+    f.render_widget(Paragraph::new(notes).wrap(Wrap { trim: true }), below);
 }

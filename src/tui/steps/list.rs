@@ -4,10 +4,11 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType, Paragraph, Row, Table};
+use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType, Paragraph};
 
 use crate::engine::format::{amount, percent, thousands};
 use crate::tui::app::App;
+use crate::tui::table::{Col, table};
 use crate::tui::theme::Theme;
 use crate::tui::view::safe;
 
@@ -16,39 +17,51 @@ Before splitting anyone, know how concentrated your value is.\n\n\
 Look for: the Pareto curve. When the top 20 % of customers hold most of the value, losing a few of them hurts more than winning many small ones.\n\n\
 Common mistakes: ranking by revenue without subtracting returns, and trusting a list where many orders have no customer id (run `strata audit`).";
 
-/// Rows that fit on screen, starting so the selected row is visible.
-pub fn visible_window(selected: usize, height: usize, total: usize) -> (usize, usize) {
-    if height == 0 || total == 0 {
-        return (0, 0);
-    }
-    let start = selected
-        .saturating_sub(height - 1)
-        .min(total.saturating_sub(height));
-    (start, (start + height).min(total))
-}
-
 pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let r = &app.ranking;
-    let [totals, body] = Layout::vertical([Constraint::Length(2), Constraint::Fill(1)]).areas(area);
-    let summary = vec![
-        Line::from(vec![
-            Span::styled(
-                format!("{} customers", thousands(app.n_customers as u64)),
-                t.accent,
-            ),
-            Span::styled(format!("   total value {}", amount(r.total)), t.text),
-        ]),
-        Line::from(Span::styled(
+    let negative = r
+        .value
+        .iter()
+        .filter(|v| v.is_some_and(|x| x < 0.0))
+        .count();
+    let mut text = vec![(
+        format!(
+            "{} customers · total value {}",
+            thousands(app.n_customers as u64),
+            amount(r.total)
+        ),
+        t.accent,
+    )];
+    text.push((
+        format!(
+            "top 20 % hold {} of value; {} of customers hold 80 %",
+            percent(app.pareto.top20_value_share),
+            percent(app.pareto.customer_share_for_80pct_value)
+        ),
+        t.text,
+    ));
+    if negative > 0 {
+        text.push((
             format!(
-                "top 20 % hold {} of value · {} of customers hold 80 %",
-                percent(app.pareto.top20_value_share),
-                percent(app.pareto.customer_share_for_80pct_value)
+                "{} customers have a negative value (returns), so the running share passes 100 % before it ends there",
+                thousands(negative as u64)
             ),
             t.dim,
-        )),
-    ];
+        ));
+    }
+    let summary: Vec<Line> = text
+        .iter()
+        .flat_map(|(s, st)| {
+            crate::tui::table::wrap(s, area.width, 0)
+                .into_iter()
+                .map(|l| Line::from(Span::styled(l, *st)))
+        })
+        .collect();
+    let head_h = (summary.len() as u16).min(area.height / 3);
+    let [totals, body] =
+        Layout::vertical([Constraint::Length(head_h), Constraint::Fill(1)]).areas(area);
     f.render_widget(Paragraph::new(summary), totals);
-    let wide = body.width >= 70;
+    let wide = body.width >= 90;
     let [table_area, chart_area] = if wide {
         Layout::horizontal([Constraint::Fill(3), Constraint::Fill(2)]).areas(body)
     } else {
@@ -56,41 +69,40 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     };
     // only the visible slice of rows is ever turned into text
     let height = table_area.height.saturating_sub(3) as usize;
-    let (start, end) = visible_window(app.row, height, r.order.len());
-    let rows: Vec<Row> = (start..end)
+    let (start, end) = crate::tui::table::window(app.row, height, r.order.len());
+    let share = |x: f64| if r.total != 0.0 { x / r.total } else { 0.0 };
+    let rows: Vec<(Vec<String>, ratatui::style::Style)> = (start..end)
         .map(|k| {
             let i = r.row_at(app.list_sort, k);
             let rank = r.rank_of[i] as usize;
             let v = r.value[i].unwrap_or(0.0);
             // the value held by this customer and everyone ranked above them
             let cum = r.cumulative[rank];
-            let share = if r.total != 0.0 { v / r.total } else { 0.0 };
-            let row = Row::new(vec![
+            let cells = vec![
                 thousands(rank as u64 + 1),
                 safe(&r.ids.text_at(i).unwrap_or_default()),
                 amount(v),
-                percent(share),
-                percent(if r.total != 0.0 { cum / r.total } else { 0.0 }),
-            ]);
-            if k == app.row {
-                row.style(t.selected)
-            } else {
-                row.style(t.text)
-            }
+                percent(share(v)),
+                percent(share(cum)),
+            ];
+            (cells, if k == app.row { t.selected } else { t.text })
         })
         .collect();
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(8),
-            Constraint::Fill(1),
-            Constraint::Length(14),
-            Constraint::Length(8),
-            Constraint::Length(10),
-        ],
-    )
-    .header(Row::new(vec!["rank", "customer", "value", "share", "cumulative"]).style(t.header))
-    .block(Block::bordered().border_style(t.border).title(Span::styled(
+    let n = thousands(r.order.len() as u64).len();
+    let top = r
+        .value
+        .iter()
+        .flatten()
+        .fold(r.total.abs(), |m, v| m.max(v.abs()));
+    let cols = [
+        Col::number("rank", 1, n),
+        Col::text("customer", 0).min(10),
+        Col::number("value", 0, amount(top).chars().count() + 1),
+        Col::number("share", 2, 7),
+        Col::number("cumulative", 1, 8),
+    ];
+    let (table, _) = table(&cols, rows, table_area.width.saturating_sub(2), 0, t.header);
+    let table = table.block(Block::bordered().border_style(t.border).title(Span::styled(
         format!(
             " customers {} ({}/{}) — s sorts ",
             app.list_sort.label(),
@@ -142,19 +154,5 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
                     .style(t.dim),
             );
         f.render_widget(chart, chart_area);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::visible_window;
-
-    #[test]
-    fn window_follows_the_selection() {
-        assert_eq!(visible_window(0, 10, 1_000_000), (0, 10));
-        assert_eq!(visible_window(25, 10, 1_000_000), (16, 26));
-        assert_eq!(visible_window(999_999, 10, 1_000_000), (999_990, 1_000_000));
-        assert_eq!(visible_window(3, 10, 5), (0, 5));
-        assert_eq!(visible_window(0, 0, 5), (0, 0));
     }
 }

@@ -3,12 +3,13 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Span;
-use ratatui::widgets::{Block, Row, Table};
+use ratatui::widgets::{Block, Paragraph};
 
 use super::criteria;
 use crate::engine::format::thousands;
 use crate::engine::rules::Step;
 use crate::tui::app::App;
+use crate::tui::table::{Col, clip, more_note, table};
 use crate::tui::theme::Theme;
 
 pub const TEACH: &str = "Purchase history splits people by what they did: how recently, how often and how much they bought, \
@@ -24,35 +25,80 @@ fn num(v: f64) -> String {
     } else {
         (v * 100.0).round() / 100.0
     };
-    crate::engine::data::values::show_number(&polars::prelude::DataType::Float64, r)
+    crate::engine::format::plain_number(r)
 }
 
 pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
-    let score_h = if app.scores.is_empty() {
-        0
-    } else {
-        app.scores[0].counts.len() as u16 + 3
+    // the score table when there is room beside the criteria (16 rows), else one line
+    let full = app.scores.first().map_or(0, |s| s.counts.len() as u16 + 3);
+    let score_h = match full {
+        0 => 0,
+        h if area.height >= h + 16 => h,
+        _ => 1,
     };
     let [scores_area, rest] =
         Layout::vertical([Constraint::Length(score_h), Constraint::Fill(1)]).areas(area);
-    if !app.scores.is_empty() {
+    if score_h == 1 {
+        let warn = app.scores.iter().flat_map(|s| s.warnings.iter()).count();
+        let ranges: Vec<String> = app
+            .scores
+            .iter()
+            .map(|s| {
+                let lo = s
+                    .ranges
+                    .iter()
+                    .flatten()
+                    .map(|r| r.0)
+                    .fold(f64::INFINITY, f64::min);
+                let hi = s
+                    .ranges
+                    .iter()
+                    .flatten()
+                    .map(|r| r.1)
+                    .fold(f64::NEG_INFINITY, f64::max);
+                format!("{} {}–{}", &s.name[..1].to_uppercase(), num(lo), num(hi))
+            })
+            .collect();
+        let text = format!(
+            "RFM ({}): {}{} · a taller screen shows the cut points",
+            app.rfm_method,
+            ranges.join(" · "),
+            if warn > 0 {
+                format!(" · {warn} tie warnings")
+            } else {
+                String::new()
+            }
+        );
+        f.render_widget(
+            Paragraph::new(Span::styled(
+                clip(&text, area.width),
+                if warn > 0 { t.warn } else { t.dim },
+            )),
+            scores_area,
+        );
+    } else if !app.scores.is_empty() {
         let bins = app.scores[0].counts.len();
-        let rows: Vec<Row> = (0..bins)
+        let range = |s: &crate::engine::eval::scores::ScoreInfo, k: usize| {
+            s.ranges[k]
+                .map(|(lo, hi)| {
+                    if lo == hi {
+                        num(lo)
+                    } else {
+                        format!("{}–{}", num(lo), num(hi))
+                    }
+                })
+                .unwrap_or_else(|| "empty".into())
+        };
+        let rows: Vec<(Vec<String>, ratatui::style::Style)> = (0..bins)
             .map(|k| {
                 let mut cells = vec![format!("{}", k + 1)];
                 for s in &app.scores {
-                    let range = s.ranges[k]
-                        .map(|(lo, hi)| {
-                            if lo == hi {
-                                num(lo)
-                            } else {
-                                format!("{}–{}", num(lo), num(hi))
-                            }
-                        })
-                        .unwrap_or_else(|| "empty".into());
-                    cells.push(format!("{:>7} {}", thousands(s.counts[k] as u64), range));
+                    cells.push(range(s, k));
                 }
-                Row::new(cells).style(t.text)
+                for s in &app.scores {
+                    cells.push(thousands(s.counts[k] as u64));
+                }
+                (cells, t.text)
             })
             .collect();
         let warn = app.scores.iter().flat_map(|s| s.warnings.iter()).count();
@@ -65,29 +111,25 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
                 String::new()
             }
         );
-        let table = Table::new(
-            rows,
-            [
-                Constraint::Length(6),
-                Constraint::Fill(1),
-                Constraint::Fill(1),
-                Constraint::Fill(1),
-            ],
-        )
-        .header(
-            Row::new(vec![
-                "score",
-                "R: n, days ago",
-                "F: n, orders",
-                "M: n, revenue",
-            ])
-            .style(t.header),
-        )
-        .block(Block::bordered().border_style(t.border).title(Span::styled(
-            title,
-            if warn > 0 { t.warn } else { t.header },
-        )));
-        f.render_widget(table, scores_area);
+        let n = thousands(app.n_customers as u64).len();
+        let cols = [
+            Col::number("score", 0, 5),
+            Col::number("R: days ago", 1, 0),
+            Col::number("F: orders", 1, 0),
+            Col::number("M: revenue", 1, 0),
+            Col::number("n (R)", 2, n),
+            Col::number("n (F)", 2, n),
+            Col::number("n (M)", 2, n),
+        ];
+        let avail = scores_area.width.saturating_sub(2);
+        let (table, plan) = table(&cols, rows, avail, 0, t.header);
+        f.render_widget(
+            table.block(Block::bordered().border_style(t.border).title(Span::styled(
+                clip(&format!("{title}{}", more_note(&plan)), avail),
+                if warn > 0 { t.warn } else { t.header },
+            ))),
+            scores_area,
+        );
     }
     criteria::draw(f, rest, app, t, Step::PurchaseHistory);
 }

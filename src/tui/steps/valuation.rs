@@ -7,8 +7,9 @@ use ratatui::widgets::{Block, Paragraph};
 
 use crate::engine::format::{amount, percent, thousands};
 use crate::tui::app::App;
+use crate::tui::table::{Col, clip, more_note, table};
 use crate::tui::theme::Theme;
-use crate::tui::view::{Col, fitted_table, safe};
+use crate::tui::view::safe;
 
 pub const TEACH: &str = "Valuation asks of each segment: is it worth marketing to? Big enough, valuable enough, and \
 does it earn more than it costs to serve?\n\n\
@@ -41,44 +42,69 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
             .find(|t| t.criterion == c.criterion.name.value)
             .map(|t| (tv, t))
     });
+    let v = &app.valuation;
+    let head = format!(
+        "{} ({}): worth a campaign unless below {} of customers and {} of value, or losing money",
+        safe(&c.criterion.name.value),
+        c.criterion.step.as_str().replace('_', " "),
+        percent(v.min_customer_share),
+        percent(v.min_value_share)
+    );
+    let mut head: Vec<(String, ratatui::style::Style)> =
+        crate::tui::table::wrap(&head, area.width, 0)
+            .into_iter()
+            .map(|l| (l, t.dim))
+            .collect();
+    // why step 9 is marked `!` in the step list
+    let flagged: Vec<String> = app
+        .criteria
+        .iter()
+        .filter_map(|c| {
+            let no: Vec<&str> = c
+                .result
+                .valuation
+                .iter()
+                .filter(|v| !v.worth_marketing && v.customers > 0)
+                .map(|v| v.name.as_str())
+                .collect();
+            (!no.is_empty()).then(|| {
+                format!(
+                    "{} ({})",
+                    safe(&c.criterion.name.value),
+                    safe(&no.join(", "))
+                )
+            })
+        })
+        .collect();
+    if !flagged.is_empty() {
+        let text = format!("! not worth a campaign: {}", flagged.join("; "));
+        let lines = crate::tui::table::wrap(&text, area.width, 0);
+        let keep = lines.len().min(2);
+        head.extend(lines.into_iter().take(keep).map(|l| (l, t.warn)));
+    }
     let cross_h = match (&app.crosstab, &moves) {
         (_, Some((_, t))) => (t.from.len() as u16 + 5).min(area.height / 2),
         (Some((_, x)), None) => (x.rows.len() as u16 + 4).min(area.height / 2),
         (None, None) => 0,
     };
-    let [head, table_area, cross_area] = Layout::vertical([
-        Constraint::Length(2),
+    let [head_area, table_area, cross_area] = Layout::vertical([
+        Constraint::Length(head.len() as u16),
         Constraint::Fill(1),
         Constraint::Length(cross_h),
     ])
     .areas(area);
-    let v = &app.valuation;
     f.render_widget(
-        Paragraph::new(vec![
-            Line::from(vec![
-                Span::styled(format!("{} ", safe(&c.criterion.name.value)), t.accent),
-                Span::styled(
-                    format!(
-                        "({})  ← → other criteria · c cross-tab · T moves over time",
-                        c.criterion.step.as_str()
-                    ),
-                    t.dim,
-                ),
-            ]),
-            Line::from(Span::styled(
-                format!(
-                    "worth a campaign unless below {} of customers and {} of value, or losing money",
-                    percent(v.min_customer_share),
-                    percent(v.min_value_share)
-                ),
-                t.dim,
-            )),
-        ]),
-        head,
+        Paragraph::new(
+            head.into_iter()
+                .map(|(l, st)| Line::from(Span::styled(l, st)))
+                .collect::<Vec<_>>(),
+        ),
+        head_area,
     );
-    let has_cost = c.result.valuation.iter().any(|s| s.cost.is_some());
+    // a cost is set for the whole workspace, so every criterion shows the same columns
+    let has_cost = app.valuation.cost.is_some();
     let bar_w = 10usize;
-    let rows: Vec<(Vec<String>, ratatui::style::Style)> = c
+    let mut rows: Vec<(Vec<String>, ratatui::style::Style)> = c
         .result
         .valuation
         .iter()
@@ -88,11 +114,8 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
                 thousands(s.customers as u64),
                 percent(s.customer_share),
                 amount(s.value),
-                format!(
-                    "{:<bar_w$} {}",
-                    bar(s.value_share, bar_w),
-                    percent(s.value_share)
-                ),
+                percent(s.value_share),
+                bar(s.value_share, bar_w),
                 percent(s.cumulative_value_share),
                 amount(s.value_per_customer),
                 s.profit.map(amount).unwrap_or_default(),
@@ -111,30 +134,37 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
             (cells, if s.worth_marketing { t.text } else { t.warn })
         })
         .collect();
-    let col = Col::new;
-    let cols = vec![
-        col("segment", 0),
-        col("customers", 0),
-        col("share", 3),
-        col("value", 1),
-        col("share of value", 2),
-        col("cum. value", 3),
-        col("per customer", 5),
-        col("profit", if has_cost { 2 } else { 9 }),
-        col("worth it", 1),
+    let n = thousands(app.n_customers as u64).len();
+    let money = amount(app.ranking.total).chars().count() + 1;
+    let mut cols = vec![
+        Col::text("segment", 0).min(8),
+        Col::number("customers", 0, n),
+        Col::number("share", 4, 7),
+        Col::number("value", 2, money),
+        Col::number("of value", 1, 8),
+        Col::text("", 5).min(bar_w as u16),
+        Col::number("cum. value", 3, 10),
+        Col::number("per customer", 6, money),
+        Col::number("profit", 1, money),
+        Col::text("worth it", 1).min(12),
     ];
+    if !has_cost {
+        cols.remove(8);
+        for r in &mut rows.iter_mut().map(|r| &mut r.0) {
+            r.remove(8);
+        }
+    }
     let avail = table_area.width.saturating_sub(2);
-    let table = fitted_table(cols, rows, avail, t.header);
+    let (table, plan) = table(&cols, rows, avail, 0, t.header);
     f.render_widget(
-        table.block(
-            Block::bordered()
-                .border_style(t.border)
-                .title(Span::styled(" by value ", t.header)),
-        ),
+        table.block(Block::bordered().border_style(t.border).title(Span::styled(
+            clip(&format!(" by value{}", more_note(&plan)), avail),
+            t.header,
+        ))),
         table_area,
     );
     if let Some((tv, tr)) = moves {
-        draw_moves(f, cross_area, tv, tr, t);
+        draw_moves(f, cross_area, tv, tr, app.hscroll, t);
     } else if let Some((other, x)) = &app.crosstab
         && cross_h > 0
     {
@@ -148,6 +178,7 @@ fn draw_moves(
     area: Rect,
     tv: &crate::tui::app::TransitionView,
     tr: &crate::engine::eval::transitions::Transition,
+    scroll: usize,
     t: &Theme,
 ) {
     let rows: Vec<(Vec<String>, ratatui::style::Style)> = tr
@@ -163,17 +194,22 @@ fn draw_moves(
             (cells, t.text)
         })
         .collect();
-    let cols: Vec<Col> = std::iter::once(Col::new(format!("{} ↓ {} →", tv.from, tv.to), 0))
-        .chain(tr.to.iter().map(|c| Col::new(safe(c), 1)))
+    let cols: Vec<Col> = std::iter::once(Col::text(format!("{} ↓ {} →", tv.from, tv.to), 0))
+        .chain(tr.to.iter().map(|c| Col::number(safe(c), 1, 5)))
         .collect();
-    let table = fitted_table(cols, rows, area.width.saturating_sub(2), t.header);
+    let avail = area.width.saturating_sub(2);
+    let (table, plan) = table(&cols, rows, avail, scroll, t.header);
     f.render_widget(
         table.block(Block::bordered().border_style(t.accent).title(Span::styled(
-            format!(
-                " moves: {} of {} customers changed segment ({}) — T closes ",
-                thousands(tr.moved as u64),
-                thousands(tr.total as u64),
-                percent(tr.moved as f64 / tr.total.max(1) as f64)
+            clip(
+                &format!(
+                    " moves: {} of {} changed segment ({}){} — T closes ",
+                    thousands(tr.moved as u64),
+                    thousands(tr.total as u64),
+                    percent(tr.moved as f64 / tr.total.max(1) as f64),
+                    more_note(&plan).trim_end()
+                ),
+                avail,
             ),
             t.header,
         ))),
@@ -208,15 +244,20 @@ fn draw_crosstab(
             (cells, t.text)
         })
         .collect();
-    let cols: Vec<Col> = std::iter::once(Col::new("", 0))
-        .chain(x.cols.iter().map(|c| Col::new(safe(c), 1)))
+    let cols: Vec<Col> = std::iter::once(Col::text("", 0))
+        .chain(x.cols.iter().map(|c| Col::number(safe(c), 1, 9)))
         .collect();
-    let table = fitted_table(cols, rows, area.width.saturating_sub(2), t.header);
+    let avail = area.width.saturating_sub(2);
+    let (table, plan) = table(&cols, rows, avail, app.hscroll, t.header);
     f.render_widget(
         table.block(Block::bordered().border_style(t.accent).title(Span::styled(
-            format!(
-                " × {} — customers · share of value (c: next criterion) ",
-                safe(&app.criteria[other].criterion.name.value)
+            clip(
+                &format!(
+                    " × {} — customers · share of value{} (c: next) ",
+                    safe(&app.criteria[other].criterion.name.value),
+                    more_note(&plan).trim_end()
+                ),
+                avail,
             ),
             t.header,
         ))),

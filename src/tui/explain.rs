@@ -1,0 +1,141 @@
+//! The explain popup (`x`): one customer's rules as tried, laid out for the width, personal data masked, scrollable.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+use super::app::App;
+use super::table::{clip, pad, width, wrap};
+use super::theme::Theme;
+use super::view::safe;
+use crate::engine::eval::explain::Explanation;
+
+/// The explanation as lines for a popup `w` cells wide: per criterion a heading, then per rule
+/// its verdict, name and rule on one line and the values it read wrapped below it.
+pub fn lines(app: &App, ex: &Explanation, w: u16, t: &Theme) -> Vec<Line<'static>> {
+    let mut out = vec![Line::from(Span::styled(
+        format!("customer {}", safe(&ex.id)),
+        t.accent,
+    ))];
+    let name_w = 16.min(w / 4);
+    let read = |values: &[(String, String)]| {
+        values
+            .iter()
+            .map(|(n, v)| format!("{} = {}", safe(n), app.shown(n, v)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for c in &ex.criteria {
+        // bins and maps read one column for every rule: say it once
+        let shared = c
+            .rules
+            .first()
+            .map(|r| &r.values)
+            .filter(|v| !v.is_empty() && c.rules.iter().all(|r| &r.values == *v));
+        out.push(Line::from(""));
+        let mut head = vec![
+            Span::styled(safe(&c.criterion), t.header),
+            Span::styled(format!(" ({}) → ", c.step), t.dim),
+            Span::styled(safe(&c.segment), t.accent),
+        ];
+        let used: u16 = head.iter().map(|s| width(&s.content)).sum();
+        let below = match shared.map(|v| format!("[{}]", read(v))) {
+            Some(v) if used + 3 + width(&v) <= w => {
+                head.push(Span::styled(format!("   {v}"), t.dim));
+                None
+            }
+            other => other,
+        };
+        out.push(Line::from(head));
+        for l in below.iter().flat_map(|v| wrap(v, w, 2)) {
+            out.push(Line::from(Span::styled(l, t.dim)));
+        }
+        let mut decided = false;
+        for r in &c.rules {
+            let mark = r.mark(decided);
+            let winner = r.result == Some(true) && !decided;
+            decided |= r.result == Some(true);
+            let (sym, style) = match r.result {
+                Some(true) if winner => ("✔", t.good),
+                Some(true) => ("✔", t.dim),
+                Some(false) => ("✘", t.dim),
+                None => ("∅", t.warn),
+            };
+            let verdict = mark.trim_start_matches(['✔', '✘', '∅', ' ']);
+            let head = format!("{} ", pad(&safe(&r.segment), name_w));
+            let rest = w.saturating_sub(width(&head) + 2 + width(verdict) + 2);
+            out.push(Line::from(vec![
+                Span::styled(format!("{sym} "), style),
+                Span::styled(head, if winner { t.selected } else { t.text }),
+                Span::styled(format!("{}  ", clip(&safe(&r.rule), rest)), t.accent),
+                Span::styled(verdict.to_string(), style),
+            ]));
+            if !r.values.is_empty() && shared.is_none() {
+                for l in wrap(&format!("read: {}", read(&r.values)), w, 4) {
+                    out.push(Line::from(Span::styled(l, t.dim)));
+                }
+            }
+            if r.parts.len() > 1 {
+                for (p, v) in &r.parts {
+                    let m = match v {
+                        Some(true) => "true",
+                        Some(false) => "false",
+                        None => "NULL",
+                    };
+                    for l in wrap(&format!("· {} → {m}", safe(p)), w, 4) {
+                        out.push(Line::from(Span::styled(l, t.dim)));
+                    }
+                }
+            }
+        }
+        if !decided {
+            out.push(Line::from(Span::styled(
+                "  no rule matched → otherwise",
+                t.warn,
+            )));
+        }
+    }
+    if !ex.scores.is_empty() {
+        out.push(Line::from(""));
+        out.push(Line::from(Span::styled("RFM scores", t.header)));
+        for p in &ex.scores {
+            for l in wrap(&p.describe(), w, 2) {
+                out.push(Line::from(Span::styled(l, t.text)));
+            }
+        }
+    }
+    out
+}
+
+/// How many lines of text the popup shows at once (the terminal less title, footer and frame).
+pub fn rows(app: &App) -> usize {
+    app.height.saturating_sub(4) as usize
+}
+
+/// How many lines the popup holds on this terminal (it spans the whole width).
+pub fn line_count(app: &App, ex: &Explanation) -> usize {
+    lines(app, ex, app.width.saturating_sub(2), &Theme::mono()).len()
+}
+
+/// The popup over everything between the title and the footer, scrolled to
+/// `app.explain_scroll` (kept within the text).
+pub fn draw(f: &mut Frame, body: Rect, app: &App, ex: &Explanation, t: &Theme) {
+    let r = body;
+    let inner_w = r.width.saturating_sub(2);
+    let all = lines(app, ex, inner_w, t);
+    let h = r.height.saturating_sub(2) as usize;
+    let top = (app.explain_scroll as usize).min(all.len().saturating_sub(h));
+    let end = (top + h).min(all.len());
+    let note = super::table::rows_note(top, end, all.len());
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(all[top..end].to_vec()).block(
+            Block::bordered()
+                .border_style(t.accent)
+                .title(" explain — j k PgDn PgUp g G scroll · Esc closes ")
+                .title_bottom(Span::styled(note, t.dim)),
+        ),
+        r,
+    );
+}

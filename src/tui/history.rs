@@ -1,0 +1,141 @@
+//! The undo history: every edit kept as the change that reverses it, found by criterion name, so
+//! that no reload (a criterion added, the file edited elsewhere) ever drops it.
+
+use super::app::App;
+use super::edit::StructEdit;
+use super::update::{Effect, change};
+use crate::engine::rules::Criterion;
+
+/// A change to the rules, as the history keeps it (what to do to go back, or forward again).
+#[derive(Debug, Clone)]
+pub enum Change {
+    /// Put a criterion's rules back as they were (found by its name).
+    SetRule(Criterion),
+    /// Rename the criterion called `name` to `to`.
+    Rename { name: String, to: String },
+    /// Take out the criterion called this.
+    Delete(String),
+    /// Put a deleted criterion back (at the end of the list).
+    Add(Criterion),
+    /// Set the valuation's worth-it minimums.
+    Thresholds { customers: f64, value: f64 },
+}
+
+/// Remember how to reverse an edit the user just made; a new edit ends what could be redone.
+pub fn record(app: &mut App, undo: Change) {
+    app.undo.push(undo);
+    app.redo.clear();
+}
+
+/// A criterion was renamed: the history follows it, so its older edits can still be undone.
+pub fn follow_rename(app: &mut App, old: &str, new: &str) {
+    for c in app.undo.iter_mut().chain(app.redo.iter_mut()) {
+        match c {
+            Change::SetRule(x) | Change::Add(x) if x.name.value == old => {
+                x.name = crate::engine::rules::Spanned::bare(new.to_string());
+            }
+            Change::Delete(n) if n == old => *n = new.to_string(),
+            Change::Rename { name, .. } if name == old => *name = new.to_string(),
+            _ => {}
+        }
+    }
+}
+
+fn position(app: &App, name: &str) -> Option<usize> {
+    app.criteria
+        .iter()
+        .position(|c| c.criterion.name.value == name)
+}
+
+/// Carry out `c`; returns its effects and the change that reverses it (None: it no longer applies).
+fn apply(app: &mut App, c: Change) -> Option<(Vec<Effect>, Change, String)> {
+    match c {
+        Change::SetRule(to) => {
+            let i = position(app, &to.name.value)?;
+            let back = Change::SetRule(app.criteria[i].criterion.clone());
+            let what = format!("the rules of \"{}\"", to.name.value);
+            Some((change(app, i, to), back, what))
+        }
+        Change::Rename { name, to } => {
+            let i = position(app, &name)?;
+            if position(app, &to).is_some() {
+                return None;
+            }
+            app.focus = Some(to.clone());
+            follow_rename(app, &name, &to);
+            let effects = vec![Effect::Restructure {
+                edit: StructEdit::Rename {
+                    index: i,
+                    name: to.clone(),
+                },
+                old: Some(name.clone()),
+            }];
+            let what = format!("the name \"{to}\"");
+            Some((effects, Change::Rename { name: to, to: name }, what))
+        }
+        Change::Delete(name) => {
+            let i = position(app, &name)?;
+            let back = Change::Add(app.criteria[i].criterion.clone());
+            let effects = vec![Effect::Restructure {
+                edit: StructEdit::Delete { index: i },
+                old: Some(name.clone()),
+            }];
+            Some((effects, back, format!("criterion \"{name}\" taken out")))
+        }
+        Change::Add(crit) => {
+            if position(app, &crit.name.value).is_some() {
+                return None;
+            }
+            let name = crit.name.value.clone();
+            app.focus = Some(name.clone());
+            let effects = vec![Effect::Restructure {
+                edit: StructEdit::Add(Box::new(crit)),
+                old: None,
+            }];
+            Some((
+                effects,
+                Change::Delete(name.clone()),
+                format!("criterion \"{name}\" back (at the end of the list)"),
+            ))
+        }
+        Change::Thresholds { customers, value } => {
+            let back = Change::Thresholds {
+                customers: app.valuation.min_customer_share,
+                value: app.valuation.min_value_share,
+            };
+            let effects = vec![Effect::Restructure {
+                edit: StructEdit::Thresholds { customers, value },
+                old: None,
+            }];
+            Some((effects, back, "the worth-it minimums".into()))
+        }
+    }
+}
+
+/// `u` and `Ctrl-r`: take the newest change of one history, carry it out, and keep its reverse
+/// in the other. A change that no longer applies (its criterion was deleted in the file) is
+/// dropped with a note.
+pub fn step(app: &mut App, undo: bool) -> Vec<Effect> {
+    let word = if undo { "undo" } else { "redo" };
+    let next = if undo { app.undo.pop() } else { app.redo.pop() };
+    let Some(c) = next else {
+        app.status = format!("nothing to {word}");
+        return vec![];
+    };
+    match apply(app, c) {
+        Some((effects, back, what)) => {
+            if undo {
+                app.redo.push(back);
+            } else {
+                app.undo.push(back);
+            }
+            app.status = format!("{word}: {what}");
+            effects
+        }
+        None => {
+            app.status =
+                format!("cannot {word} that edit: its criterion is no longer in the workspace");
+            vec![]
+        }
+    }
+}
