@@ -337,8 +337,10 @@ pub struct App {
     pub recovery_written: Option<super::recovery::Record>,
     /// Valuation: transitions between two dates.
     pub transitions: Option<TransitionView>,
-    /// The evaluation date (days since 1970-01-01), for the transitions' default dates.
+    /// The evaluation date and the first order's (days since 1970-01-01), for the transitions'
+    /// default dates.
     pub as_of: Option<i32>,
+    pub first_order: Option<i32>,
     /// While one cut point is nudged again and again: (criterion, cut point, counts before the
     /// first nudge), so the change column shows the whole move (41→42→43 as from 41).
     pub nudge_base: Option<(usize, usize, std::collections::HashMap<String, usize>)>,
@@ -409,6 +411,12 @@ impl App {
             nudge_base: None,
             transitions: None,
             as_of: s.as_of,
+            first_order: s.base.get("first_order").and_then(|c| {
+                (0..c.len())
+                    .filter_map(|k| c.f64_at(k))
+                    .reduce(f64::min)
+                    .map(|d| d as i32)
+            }),
             recovery_written: None,
             roles: {
                 let c = &s.ws.columns;

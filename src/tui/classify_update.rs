@@ -34,7 +34,16 @@ pub fn accept(app: &mut App) -> Vec<Effect> {
         return vec![];
     };
     let Some(key) = role_key(s.role, app.profiled_orders) else {
+        let birth = s.role == Role::Age && s.reason.starts_with("a birth year");
+        let year = app.as_of.map_or(2025, |d| {
+            crate::engine::out::report::day_text(d)[..4]
+                .parse()
+                .unwrap_or(2025)
+        });
         app.status = match s.role.step_hint() {
+            Some(_) if birth => format!(
+                "{column} holds birth years, not ages: a Demographic rule can use the age, e.g. {year} - {column} < 30 (N adds a criterion there)"
+            ),
             Some(step) => format!(
                 "{column} looks like {}: use it in a {step} criterion (N adds one there)",
                 s.role.as_str()

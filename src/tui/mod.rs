@@ -268,7 +268,7 @@ where
                 }
                 Err(e) => msgs.push(Message::Notice(format!(
                     "the workspace on disk has a problem, the last good rules stay: {}",
-                    e.to_string().lines().next().unwrap_or_default()
+                    problem_in_short(&e)
                 ))),
             }
         }
@@ -278,6 +278,34 @@ where
         }
     }
     Ok(())
+}
+
+/// The first problem of a workspace as the status line says it: where, what, and the hint
+/// (the file is the one on screen, so its name is left out).
+fn problem_in_short(e: &crate::engine::error::EngineError) -> String {
+    use crate::engine::error::EngineError;
+    match e {
+        EngineError::Workspace(d) if !d.is_empty() => {
+            let x = &d[0];
+            let mut s = match (x.line, x.column) {
+                (Some(l), Some(c)) => format!("line {l}, column {c}: {}", x.message),
+                _ => x.message.clone(),
+            };
+            if let Some(h) = &x.hint {
+                s.push_str(&format!(" ({h})"));
+            }
+            if d.len() > 1 {
+                s.push_str(&format!(", and {} more problems", d.len() - 1));
+            }
+            s
+        }
+        other => other
+            .to_string()
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string(),
+    }
 }
 
 /// Whether the wizard can run here: standard input and output must both be a terminal.

@@ -168,6 +168,18 @@ pub struct Plan {
 /// column always stays. `scroll` skips that many of the other columns first (sideways scrolling
 /// of wide tables). Widths come from the cells and headers, never below a column's nominal width.
 pub fn plan(cols: &[Col], cells: &[Vec<String>], avail: u16, scroll: usize) -> Plan {
+    // never scroll further than it takes to bring the last column into sight
+    let mut p = plan_at(cols, cells, avail, 0);
+    for s in 1..=scroll {
+        if p.hidden == 0 {
+            break;
+        }
+        p = plan_at(cols, cells, avail, s);
+    }
+    p
+}
+
+fn plan_at(cols: &[Col], cells: &[Vec<String>], avail: u16, scroll: usize) -> Plan {
     let content = |i: usize| {
         cells
             .iter()
@@ -212,7 +224,9 @@ pub fn plan(cols: &[Col], cells: &[Vec<String>], avail: u16, scroll: usize) -> P
     }
     for (i, w) in keep.iter_mut() {
         if let Kind::Text { .. } = cols[*i].kind {
-            let more = content(*i).saturating_sub(*w).min(avail.saturating_sub(used));
+            let more = content(*i)
+                .saturating_sub(*w)
+                .min(avail.saturating_sub(used));
             *w += more;
             used += more;
         }

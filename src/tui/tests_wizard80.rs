@@ -385,3 +385,38 @@ fn hints_say_what_the_keys_do() {
     assert!(s.contains("minimums"), "{s}");
     assert!(!s.contains("edit condition"), "{s}");
 }
+
+/// `T` proposes a first date at least halfway through the order history, so that most
+/// customers had time to buy before it (not nine days into the data).
+#[test]
+fn moves_propose_dates_inside_the_order_history() {
+    let (mut app, _) = demo();
+    act(&mut app, Action::Step9);
+    act(&mut app, Action::Transitions);
+    let Some(Prompt::Edit(p)) = &app.prompt else {
+        panic!("dates prompt")
+    };
+    let (a, f) = (app.as_of.unwrap(), app.first_order.unwrap());
+    let from =
+        chrono::NaiveDate::parse_from_str(p.text.split(',').next().unwrap(), "%Y-%m-%d").unwrap();
+    let days = (from - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()).num_days() as i32;
+    assert!(
+        days >= f + (a - f) / 2 && days < a,
+        "{} in {f}..{a}",
+        p.text
+    );
+}
+
+/// A long message takes more lines of the footer instead of being cut at 80 columns, and the
+/// next key clears it.
+#[test]
+fn long_messages_wrap_and_go_with_the_next_key() {
+    let (mut app, _) = demo();
+    update(&mut app, Message::Resize(80, 24));
+    let why = "the workspace on disk has a problem, the last good rules stay: line 39, column 47: unknown column \"agee\" (did you mean \"age\"?)";
+    update(&mut app, Message::Notice(why.into()));
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("did you mean") && s.contains("line 39"), "{s}");
+    act(&mut app, Action::Down);
+    assert!(app.status.is_empty());
+}

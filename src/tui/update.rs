@@ -416,6 +416,8 @@ pub fn update(app: &mut App, msg: Message) -> Vec<Effect> {
 
 fn action(app: &mut App, a: Action) -> Vec<Effect> {
     use Action::*;
+    // a message answers the key before; the next key starts afresh
+    app.status.clear();
     if app.show_help && !matches!(a, Quit | Help | Cancel) {
         app.show_help = false;
     }
@@ -636,9 +638,14 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
                 app.status = "transitions are in step 9, Valuation".into();
             } else if app.transitions.take().is_none() {
                 let d = |x: i32| crate::engine::out::report::day_text(x);
+                // a year back, but never earlier than halfway through the order history, so
+                // that most customers have had time to buy before the first date
                 let text = app
                     .as_of
-                    .map(|a| format!("{}, {}", d(a - 365), d(a)))
+                    .map(|a| {
+                        let half = app.first_order.map_or(a - 365, |f| f + (a - f) / 2);
+                        format!("{}, {}", d((a - 365).max(half)), d(a))
+                    })
                     .unwrap_or_default();
                 app.prompt = Some(Prompt::Edit(super::edit::EditPrompt::new(
                     0,

@@ -71,7 +71,7 @@ fn footer(app: &App, t: &Theme) -> Line<'static> {
             }
             Prompt::Edit(_) => {
                 return Line::from(Span::styled(
-                    "typing is checked at once · Enter applies and saves · Esc cancels · ←→ Home End move",
+                    "checked as you type · Enter applies · Esc cancels · ←→ Home End move",
                     t.dim,
                 ));
             }
@@ -299,10 +299,19 @@ pub fn draw(f: &mut Frame, app: &App, t: &Theme) {
         );
         return;
     }
+    // a long message takes up to three lines instead of being cut
+    let foot_h = match (&app.prompt, &app.loading) {
+        (None, None) if !app.status.is_empty() => {
+            super::table::wrap(&safe(&app.status), area.width, 0)
+                .len()
+                .clamp(1, 3) as u16
+        }
+        _ => 1,
+    };
     let [header, body, foot] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Fill(1),
-        Constraint::Length(1),
+        Constraint::Length(foot_h),
     ])
     .areas(area);
     f.render_widget(
@@ -350,7 +359,10 @@ pub fn draw(f: &mut Frame, app: &App, t: &Theme) {
             strip_area,
         );
     }
-    f.render_widget(Paragraph::new(footer(app, t)), foot);
+    f.render_widget(
+        Paragraph::new(footer(app, t)).wrap(Wrap { trim: true }),
+        foot,
+    );
     if let Some(e) = &app.explain {
         super::explain::draw(f, body, app, e, t);
     }
@@ -408,14 +420,35 @@ fn edit_box(f: &mut Frame, main: Rect, app: &App, p: &crate::tui::edit::EditProm
             &placeholder
         }
     };
-    let h = 5.min(main.height);
+    let w = main.width.saturating_sub(2).max(1) as usize;
+    let (caret, verdict, style) = match &p.error {
+        Some(e) => (e.pos.map(|pos| (pos, t.bad)), safe(&e.message), t.bad),
+        None => match &p.conflict {
+            Some(_) => (
+                None,
+                "✓ valid — Enter saves yours over the file's version, Esc keeps the file's".into(),
+                t.good,
+            ),
+            None => (
+                None,
+                "✓ valid — Enter applies and saves".to_string(),
+                t.good,
+            ),
+        },
+    };
+    // the verdict wraps (up to three lines) instead of being cut
+    let verdict: Vec<Line> = super::table::wrap(&verdict, w as u16, 0)
+        .into_iter()
+        .take(3)
+        .map(|l| Line::from(Span::styled(l, style)))
+        .collect();
+    let h = (4 + verdict.len() as u16).min(main.height);
     let r = Rect {
         x: main.x,
         y: main.y + main.height - h,
         width: main.width,
         height: h,
     };
-    let w = r.width.saturating_sub(2).max(1) as usize;
     let chars: Vec<char> = safe(&p.text).chars().collect();
     let start = (p.cursor + 1).saturating_sub(w);
     let shown: String = chars.iter().skip(start).take(w).collect();
@@ -432,32 +465,16 @@ fn edit_box(f: &mut Frame, main: Rect, app: &App, p: &crate::tui::edit::EditProm
         Span::styled(under, t.selected),
         Span::styled(after, t.text),
     ]);
-    let (caret, verdict) = match &p.error {
-        Some(e) => {
-            let caret = match e.pos {
-                Some(pos) if pos > start && pos - start <= w => {
-                    format!("{}^", " ".repeat(pos - start - 1))
-                }
-                _ => String::new(),
-            };
-            (
-                Line::from(Span::styled(caret, t.bad)),
-                Line::from(Span::styled(safe(&e.message), t.bad)),
-            )
-        }
-        None => match &p.conflict {
-            Some(disk) => (
-                Line::from(Span::styled(format!("on disk now: {}", safe(disk)), t.bad)),
-                Line::from(Span::styled(
-                    "✓ valid — Enter saves yours over the file's version, Esc keeps the file's",
-                    t.good,
-                )),
-            ),
-            None => (
-                Line::from(""),
-                Line::from(Span::styled("✓ valid — Enter applies and saves", t.good)),
-            ),
-        },
+    let caret = match (caret, &p.conflict) {
+        (Some((pos, st)), _) if pos > start && pos - start <= w => Line::from(Span::styled(
+            format!("{}^", " ".repeat(pos - start - 1)),
+            st,
+        )),
+        (_, Some(disk)) if p.error.is_none() => Line::from(Span::styled(
+            super::table::clip(&format!("on disk now: {}", safe(disk)), w as u16),
+            t.bad,
+        )),
+        _ => Line::from(""),
     };
     use crate::tui::edit::Target;
     let owner = if matches!(p.target, Target::Thresholds | Target::Dates) {
@@ -473,7 +490,7 @@ fn edit_box(f: &mut Frame, main: Rect, app: &App, p: &crate::tui::edit::EditProm
     let title = format!(" {owner} · {} ", safe(&p.label(criterion)));
     f.render_widget(Clear, r);
     f.render_widget(
-        Paragraph::new(vec![text, caret, verdict]).block(
+        Paragraph::new([vec![text, caret], verdict].concat()).block(
             Block::bordered()
                 .border_style(t.accent)
                 .title(Span::styled(title, t.header)),

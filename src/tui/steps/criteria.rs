@@ -11,7 +11,7 @@ use crate::engine::format::{amount, percent, plain_number, signed, thousands};
 use crate::engine::rules::{Rule, Step};
 use crate::tui::app::{App, CriterionView, Distribution, Pane};
 use crate::tui::message::Action;
-use crate::tui::table::{Col, Plan, clip, more_note, pad, rows_note, table, window};
+use crate::tui::table::{Col, Plan, clip, more_note, pad, rows_note, table, width, window};
 use crate::tui::theme::Theme;
 use crate::tui::view::safe;
 
@@ -56,7 +56,6 @@ fn tabs(app: &App, idx: &[usize], sel: usize, t: &Theme) -> Line<'static> {
 fn draw_rules(f: &mut Frame, area: Rect, app: &App, c: &CriterionView, focus: Style, t: &Theme) {
     let cr = &c.criterion;
     let inner_w = area.width.saturating_sub(2);
-    let name_w = 14.min(inner_w / 3);
     let mut head: Vec<Line<'static>> = Vec::new();
     let items: Vec<(String, String)> = match &cr.rule {
         Rule::Bins { column, edges, .. } => {
@@ -104,6 +103,13 @@ fn draw_rules(f: &mut Frame, area: Rect, app: &App, c: &CriterionView, focus: St
                 .collect()
         }
     };
+    // names as wide as the longest, up to half the box; the rules get the rest
+    let name_w = items
+        .iter()
+        .map(|(n, _)| width(n))
+        .max()
+        .unwrap_or(0)
+        .clamp(6, (inner_w / 2).max(6));
     let room = (area.height.saturating_sub(2) as usize).saturating_sub(head.len() + 1);
     let sel = app.rule.min(items.len().saturating_sub(1));
     let (start, end) = window(sel, room, items.len());
@@ -234,12 +240,15 @@ pub fn segment_table(
     t: &Theme,
     avail: u16,
     selected: Option<usize>,
+    (start, end): (usize, usize),
 ) -> (Table<'static>, Plan) {
     let rows: Vec<(Vec<String>, Style)> = c
         .result
         .valuation
         .iter()
         .enumerate()
+        .take(end)
+        .skip(start)
         .map(|(k, v)| {
             let change = c
                 .result
@@ -315,7 +324,20 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme, step: Step) {
     draw_distribution(f, dist_area, app, c, t);
     let ex = &c.result.assignment.exclusivity;
     let selected = (app.pane == Pane::Segments).then_some(app.seg_row);
-    let (table, plan) = segment_table(app, c, t, table_area.width.saturating_sub(2), selected);
+    let total = c.result.valuation.len();
+    let shown = window(
+        selected.unwrap_or(0),
+        table_area.height.saturating_sub(3) as usize,
+        total,
+    );
+    let (table, plan) = segment_table(
+        app,
+        c,
+        t,
+        table_area.width.saturating_sub(2),
+        selected,
+        shown,
+    );
     let title = format!(
         " segments — {}{} ",
         ex.describe(),
@@ -328,7 +350,8 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme, step: Step) {
                 .title(Span::styled(
                     clip(&title, table_area.width.saturating_sub(2)),
                     t.header,
-                )),
+                ))
+                .title_bottom(Span::styled(rows_note(shown.0, shown.1, total), t.dim)),
         ),
         table_area,
     );

@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Paragraph};
 
 use crate::engine::format::{amount, percent, thousands};
 use crate::tui::app::App;
-use crate::tui::table::{Col, clip, more_note, table};
+use crate::tui::table::{Col, clip, more_note, rows_note, table};
 use crate::tui::theme::Theme;
 use crate::tui::view::safe;
 
@@ -155,12 +155,19 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         }
     }
     let avail = table_area.width.saturating_sub(2);
+    let total = rows.len();
+    let seen = (table_area.height.saturating_sub(3) as usize).min(total);
     let (table, plan) = table(&cols, rows, avail, 0, t.header);
     f.render_widget(
-        table.block(Block::bordered().border_style(t.border).title(Span::styled(
-            clip(&format!(" by value{}", more_note(&plan)), avail),
-            t.header,
-        ))),
+        table.block(
+            Block::bordered()
+                .border_style(t.border)
+                .title(Span::styled(
+                    clip(&format!(" by value{}", more_note(&plan)), avail),
+                    t.header,
+                ))
+                .title_bottom(Span::styled(rows_note(0, seen, total), t.dim)),
+        ),
         table_area,
     );
     if let Some((tv, tr)) = moves {
