@@ -135,6 +135,15 @@ pub fn did_you_mean<'a>(
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
     let lw = word.to_lowercase();
+    let candidates: Vec<&str> = candidates.into_iter().collect();
+    // a short name that starts a longer one (`R` → `r_score`, `recency` → `recency_days`)
+    if let Some(c) = candidates
+        .iter()
+        .filter(|c| c.to_lowercase().starts_with(&format!("{lw}_")))
+        .min_by_key(|c| c.len())
+    {
+        return Some(c.to_string());
+    }
     let mut best: Option<(f64, &str)> = None;
     for c in candidates {
         let score = strsim::jaro_winkler(&lw, &c.to_lowercase());
@@ -148,6 +157,18 @@ pub fn did_you_mean<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn did_you_mean_knows_short_names_and_typos() {
+        let names = ["r_score", "f_score", "m_score", "recency_days", "age"];
+        assert_eq!(did_you_mean("R", names).as_deref(), Some("r_score"));
+        assert_eq!(
+            did_you_mean("recency", names).as_deref(),
+            Some("recency_days")
+        );
+        assert_eq!(did_you_mean("agee", names).as_deref(), Some("age"));
+        assert_eq!(did_you_mean("zzz", names), None);
+    }
 
     #[test]
     fn line_col_counts_chars_not_bytes() {

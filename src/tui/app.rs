@@ -337,6 +337,8 @@ pub struct App {
     pub recovery_written: Option<super::recovery::Record>,
     /// Valuation: transitions between two dates.
     pub transitions: Option<TransitionView>,
+    /// With no orders and no value set: a value to suggest, and why (`v` starts with it).
+    pub value_hint: Option<(String, String)>,
     /// The evaluation date and the first order's (days since 1970-01-01), for the transitions'
     /// default dates.
     pub as_of: Option<i32>,
@@ -363,6 +365,9 @@ impl App {
         title: String,
     ) -> App {
         let r = Reloaded::build(s);
+        let value_hint = (s.ws.data.orders.is_none() && s.ws.valuation.value.is_none())
+            .then(|| crate::engine::data::value_hint::suggest_value(&profiles))
+            .flatten();
         App {
             step: StepId::List,
             keymap: Keymap::default(),
@@ -410,6 +415,7 @@ impl App {
             crosstab: None,
             nudge_base: None,
             transitions: None,
+            value_hint,
             as_of: s.as_of,
             first_order: s.base.get("first_order").and_then(|c| {
                 (0..c.len())
@@ -487,12 +493,7 @@ impl App {
                 (Some(i), Some(Prompt::Edit(p))) => {
                     p.criterion = i;
                     // the same rule changed on disk: ask, never overwrite it silently
-                    let rule_text = !matches!(
-                        target,
-                        super::edit::Target::Thresholds
-                            | super::edit::Target::Role
-                            | super::edit::Target::Dates
-                    );
+                    let rule_text = !target.is_workspace_level();
                     let disk = super::edit::initial_text(&self.criteria[i].criterion, target);
                     if rule_text && disk != p.base {
                         self.status = "this rule was changed on disk while you were editing it: \
@@ -501,8 +502,7 @@ impl App {
                         p.conflict = Some(disk);
                     }
                 }
-                _ if target == super::edit::Target::Thresholds
-                    || target == super::edit::Target::Role => {}
+                _ if target.is_workspace_level() => {}
                 _ => {
                     self.prompt = None;
                     self.status = "the criterion being edited is gone from the workspace; the edit was dropped".into();

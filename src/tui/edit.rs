@@ -31,6 +31,27 @@ pub enum Target {
     Role,
     /// Two dates for the transitions view, `2024-01-01, 2025-01-01`.
     Dates,
+    /// `[valuation] value`: each customer's value, an expression.
+    Value,
+    /// `[valuation] cost`: each customer's cost to serve, an expression.
+    Cost,
+    /// The column a new criterion is made from (nothing: a rule list).
+    NewFrom,
+}
+
+impl Target {
+    /// Targets that belong to the workspace or the screen, not to one criterion's rules.
+    pub fn is_workspace_level(self) -> bool {
+        matches!(
+            self,
+            Target::Thresholds
+                | Target::Role
+                | Target::Dates
+                | Target::Value
+                | Target::Cost
+                | Target::NewFrom
+        )
+    }
 }
 
 /// A problem in the text being typed, at a 1-based character position when known.
@@ -124,6 +145,11 @@ impl EditPrompt {
             Target::Dates => "transitions between two dates: from, to (YYYY-MM-DD)".into(),
             Target::Thresholds => {
                 "worth a campaign from: % of customers, % of value (either is enough)".into()
+            }
+            Target::Value => "each customer's value (Tab completes; empty: revenue, else 1)".into(),
+            Target::Cost => "each customer's cost to serve (Tab completes; empty: none)".into(),
+            Target::NewFrom => {
+                "new criterion from a column (Tab completes), or rfm / lifecycle in step 6; empty: a rule list".into()
             }
         }
     }

@@ -14,6 +14,58 @@ fn commit(app: &mut App, i: usize, c: Criterion) -> Vec<Effect> {
     change(app, i, c)
 }
 
+/// A new criterion in this step: one rule that takes everyone, to be edited.
+fn new_rule_list(app: &mut App) -> Vec<Effect> {
+    let Some(step) = app.step.criteria_step() else {
+        return vec![];
+    };
+    let names: Vec<String> = app
+        .criteria
+        .iter()
+        .map(|c| c.criterion.name.value.clone())
+        .collect();
+    let c = edit::new_criterion(step, &names);
+    app.focus = Some(c.name.value.clone());
+    record(app, Change::Delete(c.name.value.clone()));
+    app.status = format!(
+        "added \"{}\": e edits its rule, R renames it, a adds rules",
+        c.name.value
+    );
+    vec![Effect::Restructure {
+        edit: edit::StructEdit::Add(Box::new(c)),
+        old: None,
+    }]
+}
+
+/// A criterion the engine proposed from a column: added like any other (u takes it out).
+pub fn take_proposal(app: &mut App, c: crate::engine::rules::Criterion) -> Vec<Effect> {
+    let what = match &c.rule {
+        Rule::Bins { edges, column, .. } => format!(
+            "bins on {} at {} (its quartiles, rounded): + - nudge a cut, e edits them",
+            column.value,
+            edges
+                .iter()
+                .map(|e| crate::engine::format::plain_number(*e))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Rule::Map { groups, column } => format!(
+            "a map of {}: {} groups, the rest to \"{}\"; e edits a group's values",
+            column.value,
+            groups.len(),
+            c.otherwise
+        ),
+        Rule::Segments(_) => "a rule list".into(),
+    };
+    app.focus = Some(c.name.value.clone());
+    record(app, Change::Delete(c.name.value.clone()));
+    app.status = format!("added \"{}\": {what} (u takes it out)", c.name.value);
+    vec![Effect::Restructure {
+        edit: edit::StructEdit::Add(Box::new(c)),
+        old: None,
+    }]
+}
+
 /// How many rules the criterion on screen has (segments, groups or bin labels).
 pub fn rule_count(app: &App) -> usize {
     app.current_criterion()
@@ -22,10 +74,10 @@ pub fn rule_count(app: &App) -> usize {
 
 /// Adding, renaming and deleting whole criteria on a criteria screen.
 fn criterion_action(app: &mut App, a: Action) -> Vec<Effect> {
-    let Some(step) = app.step.criteria_step() else {
+    if app.step.criteria_step().is_none() {
         app.status = "criteria are added on the criteria steps, 3 to 7".into();
         return vec![];
-    };
+    }
     let names: Vec<String> = app
         .criteria
         .iter()
@@ -34,17 +86,12 @@ fn criterion_action(app: &mut App, a: Action) -> Vec<Effect> {
     let current = app.current_criterion();
     match (a, current) {
         (Action::NewCriterion, _) => {
-            let c = edit::new_criterion(step, &names);
-            app.focus = Some(c.name.value.clone());
-            record(app, Change::Delete(c.name.value.clone()));
-            app.status = format!(
-                "added \"{}\": e edits its rule, R renames it, a adds rules",
-                c.name.value
-            );
-            vec![Effect::Restructure {
-                edit: edit::StructEdit::Add(Box::new(c)),
-                old: None,
-            }]
+            app.prompt = Some(Prompt::Edit(EditPrompt::new(
+                0,
+                Target::NewFrom,
+                String::new(),
+            )));
+            vec![]
         }
         (Action::RenameCriterion, Some(i)) => {
             let text = names[i].clone();
@@ -95,6 +142,20 @@ pub fn edit_action(app: &mut App, a: Action) -> Option<Vec<Effect>> {
         Action::NewCriterion | Action::RenameCriterion | Action::DeleteCriterion
     ) {
         return Some(criterion_action(app, a));
+    }
+    if matches!(a, Action::EditValue | Action::EditCost) {
+        if matches!(
+            app.step,
+            super::steps::StepId::Valuation | super::steps::StepId::Classify
+        ) && !(a == Action::EditCost && app.step == super::steps::StepId::Classify)
+        {
+            super::authoring::open_measure(app, a == Action::EditCost);
+        } else {
+            app.status =
+                "v sets the value per customer (Classify, Valuation), $ the cost (Valuation)"
+                    .into();
+        }
+        return Some(vec![]);
     }
     if a == Action::Edit && app.step == super::steps::StepId::Classify {
         return Some(super::classify_update::choose(app));
@@ -240,6 +301,10 @@ pub fn edit_prompt_key(app: &mut App, msg: &Message) -> Option<Vec<Effect>> {
             app.prompt = None;
             return Some(vec![]);
         }
+        Message::Action(Action::NextPane) => {
+            super::authoring::tab(app);
+            return Some(vec![]);
+        }
         Message::Action(Action::Confirm) => {
             let p = p.clone();
             return Some(match check(app, &p) {
@@ -268,6 +333,11 @@ pub fn edit_prompt_key(app: &mut App, msg: &Message) -> Option<Vec<Effect>> {
     Some(vec![])
 }
 
+/// Check a prompt's text again (after completion, or when it opens with a suggestion).
+pub fn recheck(app: &App, p: &mut EditPrompt) {
+    p.error = check(app, p).err();
+}
+
 /// What a valid edit prompt does once Enter is pressed.
 pub enum Done {
     /// Criterion `i` with its new rules.
@@ -276,6 +346,15 @@ pub enum Done {
     Thresholds(f64, f64),
     Role(String),
     Dates(chrono::NaiveDate, chrono::NaiveDate),
+    /// The value (`cost` false) or cost per customer; None: the default.
+    Measure {
+        cost: bool,
+        text: Option<String>,
+    },
+    /// A new criterion from this column (None: a rule list).
+    NewFrom(Option<String>),
+    /// A ready-made purchase-history criterion (`rfm`, `lifecycle`).
+    Preset(String),
 }
 
 /// The one check of a prompt's text, used as it is typed, on Enter and for a recovered edit.
@@ -292,6 +371,26 @@ pub fn check(app: &App, p: &EditPrompt) -> Result<Done, edit::EditError> {
         }
         Target::Thresholds => edit::parse_thresholds(&p.text).map(|(c, v)| Done::Thresholds(c, v)),
         Target::Dates => edit::parse_dates(&p.text).map(|(a, b)| Done::Dates(a, b)),
+        Target::Value | Target::Cost => {
+            super::authoring::parse_measure(&p.text, &app.fields).map(|text| Done::Measure {
+                cost: p.target == Target::Cost,
+                text,
+            })
+        }
+        Target::NewFrom => {
+            let word = p.text.trim().to_lowercase();
+            let buyers = app.fields.iter().any(|f| f.0 == "r_score");
+            if app.step == super::steps::StepId::PurchaseHistory
+                && buyers
+                && crate::engine::rules::presets::PRESETS
+                    .iter()
+                    .any(|(n, _)| *n == word)
+            {
+                Ok(Done::Preset(word))
+            } else {
+                super::authoring::check_column(&p.text, &app.fields).map(Done::NewFrom)
+            }
+        }
         Target::Role => {
             super::classify_update::check_key(&p.text, app.profiled_orders).map(Done::Role)
         }
@@ -347,6 +446,50 @@ fn finish(app: &mut App, done: Done) -> Vec<Effect> {
                 .unwrap_or_default();
             app.status = format!("saving {column} as {key}; the data is read again");
             vec![Effect::SetRole { key, column }]
+        }
+        Done::Measure { cost, text } => {
+            let v = &app.valuation;
+            let now = |x: &Option<crate::engine::rules::Spanned<String>>| {
+                x.as_ref().map(|s| s.value.clone())
+            };
+            let (value, old_cost) = (now(&v.value), now(&v.cost));
+            record(
+                app,
+                Change::Measures {
+                    value: value.clone(),
+                    cost: old_cost.clone(),
+                },
+            );
+            let (value, cost) = if cost {
+                (value, text)
+            } else {
+                (text, old_cost)
+            };
+            app.status = "valuing the customers again…".into();
+            vec![Effect::Restructure {
+                edit: edit::StructEdit::Measures { value, cost },
+                old: None,
+            }]
+        }
+        Done::NewFrom(None) => new_rule_list(app),
+        Done::Preset(name) => {
+            let taken: Vec<String> = app
+                .criteria
+                .iter()
+                .map(|c| c.criterion.name.value.clone())
+                .collect();
+            let bins = app.scores.first().map_or(5, |s| s.counts.len() as u32);
+            match crate::engine::rules::presets::preset(&name, bins, &taken) {
+                Some(c) => take_proposal(app, c),
+                None => vec![],
+            }
+        }
+        Done::NewFrom(Some(column)) => {
+            let Some(step) = app.step.criteria_step() else {
+                return vec![];
+            };
+            app.status = format!("proposing a criterion from {column}…");
+            vec![Effect::Propose { step, column }]
         }
         Done::Dates(from, to) => {
             app.status = format!("computing moves from {from} to {to}…");

@@ -19,6 +19,11 @@ pub enum Change {
     Add(Criterion),
     /// Set the valuation's worth-it minimums.
     Thresholds { customers: f64, value: f64 },
+    /// Set the value and cost per customer.
+    Measures {
+        value: Option<String>,
+        cost: Option<String>,
+    },
 }
 
 /// Remember how to reverse an edit the user just made; a new edit ends what could be redone.
@@ -108,6 +113,20 @@ fn apply(app: &mut App, c: Change) -> Option<(Vec<Effect>, Change, String)> {
                 old: None,
             }];
             Some((effects, back, "the worth-it minimums".into()))
+        }
+        Change::Measures { value, cost } => {
+            let now = |x: &Option<crate::engine::rules::Spanned<String>>| {
+                x.as_ref().map(|s| s.value.clone())
+            };
+            let back = Change::Measures {
+                value: now(&app.valuation.value),
+                cost: now(&app.valuation.cost),
+            };
+            let effects = vec![Effect::Restructure {
+                edit: StructEdit::Measures { value, cost },
+                old: None,
+            }];
+            Some((effects, back, "the value and cost per customer".into()))
         }
     }
 }

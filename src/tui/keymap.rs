@@ -108,6 +108,8 @@ pub const DEFAULTS: &[(&str, Action)] = &[
     ("J", Action::MoveRuleDown),
     ("o", Action::EditOtherwise),
     ("N", Action::NewCriterion),
+    ("v", Action::EditValue),
+    ("$", Action::EditCost),
     ("<", Action::ScrollLeft),
     (">", Action::ScrollRight),
     ("R", Action::RenameCriterion),

@@ -60,6 +60,8 @@ pub enum Action {
     Transitions,
     ScrollLeft,
     ScrollRight,
+    EditValue,
+    EditCost,
 }
 
 impl Action {
@@ -126,6 +128,8 @@ impl Action {
             Action::Transitions => "moves between two dates",
             Action::ScrollLeft => "scroll a wide table left",
             Action::ScrollRight => "scroll a wide table right",
+            Action::EditValue => "set each customer's value (a column or an expression)",
+            Action::EditCost => "set each customer's cost to serve (an expression)",
         }
     }
 }
@@ -161,6 +165,8 @@ pub enum Message {
     Transitions(Result<Box<super::app::TransitionView>, String>),
     /// Something to tell the user in the status line.
     Notice(String),
+    /// A criterion the engine proposed from a column, or why it could not.
+    Proposed(Result<Box<crate::engine::rules::Criterion>, String>),
 }
 
 /// Moving the cursor of a text prompt.

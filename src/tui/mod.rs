@@ -1,6 +1,7 @@
 //! The interactive wizard: Elm-style (messages, a pure update, views that only read), engine on a worker.
 
 pub mod app;
+pub mod authoring;
 mod classify_update;
 pub mod clipboard;
 pub mod config;
@@ -17,6 +18,8 @@ pub mod structure;
 pub mod table;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_authoring;
 #[cfg(test)]
 mod tests_more;
 #[cfg(test)]
@@ -183,6 +186,7 @@ fn apply(app: &mut App, effects: Vec<Effect>, worker: &Worker, mut watch: Option
                 criterion: *criterion,
             }),
             Effect::Explain { id } => worker.send(Job::Explain { id }),
+            Effect::Propose { step, column } => worker.send(Job::Propose { step, column }),
             Effect::Transitions { from, to } => worker.send(Job::Transitions { from, to }),
             Effect::CancelLoad => worker.cancel_load(),
             Effect::Copy { text } => {
@@ -208,6 +212,17 @@ fn apply(app: &mut App, effects: Vec<Effect>, worker: &Worker, mut watch: Option
                         ed.rename_criterion(o, name)
                     }
                     (edit::StructEdit::Delete { .. }, Some(o)) => ed.remove_criterion(o),
+                    (edit::StructEdit::Measures { value, cost }, _) => {
+                        for (key, v) in [("value", value), ("cost", cost)] {
+                            match v {
+                                Some(text) => ed.set(&["valuation"], key, text.as_str())?,
+                                None => {
+                                    ed.remove(&["valuation"], key)?;
+                                }
+                            }
+                        }
+                        Ok(())
+                    }
                     (edit::StructEdit::Thresholds { customers, value }, _) => {
                         ed.set(&["valuation"], "min_customer_share", *customers)?;
                         ed.set(&["valuation"], "min_value_share", *value)

@@ -36,6 +36,9 @@ fn target_parts(t: Target) -> (&'static str, usize) {
         Target::Thresholds => ("thresholds", 0),
         Target::Role => ("role", 0),
         Target::Dates => ("dates", 0),
+        Target::Value => ("value", 0),
+        Target::Cost => ("cost", 0),
+        Target::NewFrom => ("new_from", 0),
     }
 }
 
@@ -49,6 +52,8 @@ fn target_of(kind: &str, k: usize) -> Option<Target> {
         "criterion_name" => Target::CriterionName,
         "thresholds" => Target::Thresholds,
         "role" => Target::Role,
+        "value" => Target::Value,
+        "cost" => Target::Cost,
         _ => return None,
     })
 }
@@ -108,7 +113,7 @@ pub fn offer(app: &mut App, workspace: &Path) {
         .criteria
         .iter()
         .position(|c| c.criterion.name.value == r.criterion)
-        .or((target == Target::Thresholds).then_some(0))
+        .or(matches!(target, Target::Thresholds | Target::Value | Target::Cost).then_some(0))
     else {
         app.status = format!(
             "an unsaved edit of \"{}\" was found, but the criterion is gone; discarded",
@@ -117,12 +122,13 @@ pub fn offer(app: &mut App, workspace: &Path) {
         let _ = std::fs::remove_file(&p);
         return;
     };
-    let step = app.criteria[i].criterion.step;
-    if target == Target::Thresholds {
+    let valuation = matches!(target, Target::Thresholds | Target::Value | Target::Cost);
+    if valuation {
         app.step = super::steps::StepId::Valuation;
-    } else if let Some(s) = super::steps::StepId::ALL
-        .into_iter()
-        .find(|s| s.criteria_step() == Some(step))
+    } else if let Some(step) = app.criteria.get(i).map(|c| c.criterion.step)
+        && let Some(s) = super::steps::StepId::ALL
+            .into_iter()
+            .find(|s| s.criteria_step() == Some(step))
     {
         app.step = s;
         if let Some(k) = app.criteria_of(step).iter().position(|&x| x == i) {
@@ -130,7 +136,9 @@ pub fn offer(app: &mut App, workspace: &Path) {
         }
     }
     let mut prompt = EditPrompt::new(i, target, r.text);
-    prompt.base = super::edit::initial_text(&app.criteria[i].criterion, target);
+    if let Some(c) = app.criteria.get(i) {
+        prompt.base = super::edit::initial_text(&c.criterion, target);
+    }
     prompt.error = super::edit_update::check(app, &prompt).err();
     app.prompt = Some(Prompt::Edit(prompt));
     app.status = "recovered an edit that was being typed when strata stopped: Enter applies it, Esc discards it".into();

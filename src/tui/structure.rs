@@ -26,6 +26,11 @@ pub enum StructEdit {
         customers: f64,
         value: f64,
     },
+    /// The value and cost per customer (None: the default).
+    Measures {
+        value: Option<String>,
+        cost: Option<String>,
+    },
 }
 
 impl StructEdit {
@@ -36,6 +41,11 @@ impl StructEdit {
             StructEdit::Thresholds { customers, value } => {
                 ws.valuation.min_customer_share = *customers;
                 ws.valuation.min_value_share = *value;
+            }
+            StructEdit::Measures { value, cost } => {
+                let spanned = |x: &Option<String>| x.clone().map(Spanned::bare);
+                ws.valuation.value = spanned(value);
+                ws.valuation.cost = spanned(cost);
             }
             StructEdit::Add(c) => criteria.push((**c).clone()),
             StructEdit::Rename { index, name } => {

@@ -34,10 +34,13 @@ pub(super) fn settle(app: &mut App, engine: &mut Engine, effects: Vec<Effect>) {
                 criterion: *criterion,
             },
             Effect::Restructure { edit, .. } => Job::Restructure(edit),
+            Effect::Propose { step, column } => Job::Propose { step, column },
             _ => continue,
         };
         let m = engine.handle(job);
-        update(app, m);
+        // a proposal comes back as more effects (adding the criterion): run those too
+        let more = update(app, m);
+        settle(app, engine, more);
     }
 }
 
@@ -429,7 +432,9 @@ fn criteria_are_added_renamed_and_deleted() {
     let (mut app, mut engine) = demo();
     act(&mut app, Action::Step7);
     let before = app.criteria.len();
-    let fx = act(&mut app, Action::NewCriterion);
+    // N asks for a column; Enter with nothing makes a rule list
+    act(&mut app, Action::NewCriterion);
+    let fx = act(&mut app, Action::Confirm);
     settle(&mut app, &mut engine, fx);
     assert_eq!(app.criteria.len(), before + 1);
     let i = app.current_criterion().unwrap();

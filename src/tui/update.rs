@@ -30,6 +30,11 @@ pub enum Effect {
     },
     /// Put text on the user's clipboard (OSC 52).
     Copy { text: String },
+    /// Propose a criterion from a column (on the worker, which knows the values).
+    Propose {
+        step: crate::engine::rules::Step,
+        column: String,
+    },
     /// Add, rename or delete a criterion: in the file (`old` is its name there) and in the engine.
     Restructure {
         edit: super::edit::StructEdit,
@@ -389,6 +394,13 @@ pub fn update(app: &mut App, msg: Message) -> Vec<Effect> {
             app.status = text;
             vec![]
         }
+        Message::Proposed(r) => match r {
+            Ok(c) => super::edit_update::take_proposal(app, *c),
+            Err(e) => {
+                app.status = format!("no criterion from that column: {e}");
+                vec![]
+            }
+        },
         Message::ReloadFailed(e) => {
             app.focus = None;
             app.status = format!("not applied, the previous rules stay: {e}");
@@ -611,7 +623,7 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
         }
         Confirm => return confirm(app),
         Edit | Rename | AddRule | DeleteRule | MoveRuleUp | MoveRuleDown | EditOtherwise
-        | NewCriterion | RenameCriterion | DeleteCriterion => {}
+        | NewCriterion | RenameCriterion | DeleteCriterion | EditValue | EditCost => {}
         CrossTab => {
             if app.step != StepId::Valuation || app.criteria.len() < 2 {
                 app.status =

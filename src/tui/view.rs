@@ -27,7 +27,7 @@ pub fn screen_actions(app: &App) -> Vec<Action> {
         StepId::List => v.extend([
             Up, Down, PageUp, PageDown, Top, Bottom, Search, Sort, Explain, Copy, MaskPii,
         ]),
-        StepId::Classify => v.extend([Up, Down, Confirm, Edit, MaskPii]),
+        StepId::Classify => v.extend([Up, Down, Confirm, Edit, EditValue, MaskPii]),
         StepId::Exclusivity => v.extend([Left, Right, Confirm, ScrollLeft, ScrollRight]),
         StepId::Valuation => v.extend([
             Left,
@@ -35,6 +35,8 @@ pub fn screen_actions(app: &App) -> Vec<Action> {
             CrossTab,
             Transitions,
             Edit,
+            EditValue,
+            EditCost,
             ScrollLeft,
             ScrollRight,
         ]),
@@ -125,6 +127,8 @@ fn footer(app: &App, t: &Theme) -> Line<'static> {
         Action::Sort => "sort",
         Action::Transitions => "moves",
         Action::ScrollLeft | Action::ScrollRight => "scroll",
+        Action::EditValue => "value",
+        Action::EditCost => "cost",
         Action::Confirm if app.step == StepId::Classify => "accept role",
         Action::Confirm => "open rules",
         _ => "",

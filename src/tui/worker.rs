@@ -29,6 +29,11 @@ pub enum Job {
     },
     /// Add, rename or delete a criterion.
     Restructure(StructEdit),
+    /// A criterion proposed from a column's values.
+    Propose {
+        step: crate::engine::rules::Step,
+        column: String,
+    },
     /// Open the workspace again from disk (its data settings changed).
     Reopen {
         path: std::path::PathBuf,
@@ -139,6 +144,11 @@ impl Engine {
                     result,
                 }
             }
+            Job::Propose { step, column } => Message::Proposed(
+                crate::engine::eval::propose::propose(&self.session, step, &column)
+                    .map(Box::new)
+                    .map_err(|e| e.to_string()),
+            ),
             Job::Explain { id } => Message::Explained(
                 explanation(&self.session, &id)
                     .map(Box::new)

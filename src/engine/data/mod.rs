@@ -11,6 +11,7 @@ pub mod progress;
 pub mod roles;
 pub mod sniff;
 pub mod typed_csv;
+pub mod value_hint;
 pub mod values;
 pub mod xlsx;
 

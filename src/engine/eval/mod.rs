@@ -9,6 +9,7 @@ pub mod fields;
 pub mod frame;
 mod functions;
 pub mod like;
+pub mod propose;
 pub mod purchase;
 pub mod scores;
 pub mod session;

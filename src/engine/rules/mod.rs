@@ -3,6 +3,7 @@
 pub mod check;
 pub mod condition;
 pub mod parse;
+pub mod presets;
 pub mod save;
 pub mod scaffold;
 pub mod workspace;

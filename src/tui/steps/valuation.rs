@@ -55,6 +55,26 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
             .into_iter()
             .map(|l| (l, t.dim))
             .collect();
+    // with nothing to value customers by, each counts 1: say so, and what v would use
+    let counts_one = app.valuation.value.is_none() && !app.fields.iter().any(|f| f.0 == "revenue");
+    if counts_one {
+        let text = match &app.value_hint {
+            Some((e, why)) => {
+                format!("every customer counts 1: v sets a value, e.g. {e} ({why}); $ a cost")
+            }
+            None => "every customer counts 1: v sets a value (a column or an expression), $ a cost"
+                .into(),
+        };
+        head.extend(
+            crate::tui::table::wrap(&text, area.width, 0)
+                .into_iter()
+                .take(3)
+                .map(|l| (l, t.warn)),
+        );
+    } else if let Some(v) = &app.valuation.value {
+        let text = format!("value per customer: {}", safe(&v.value));
+        head.push((crate::tui::table::clip(&text, area.width), t.dim));
+    }
     // why step 9 is marked `!` in the step list
     let flagged: Vec<String> = app
         .criteria

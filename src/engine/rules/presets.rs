@@ -1,0 +1,149 @@
+//! Ready-made criteria for purchase history: the common RFM segment set and a buyer life cycle, as ordinary editable rules.
+
+use super::{Criterion, Overlap, Rule, Segment, Spanned, Step};
+
+/// The names the wizard offers, with what each makes.
+pub const PRESETS: [(&str, &str); 2] = [
+    ("rfm", "the RFM segment set: champions, loyal, … lost"),
+    ("lifecycle", "prospect, new, one-time, lapsed, repeat"),
+];
+
+/// A score threshold for `n` bins, scaled from the usual five (`4 of 5` is `8 of 10`).
+fn at(k: u32, n: u32) -> u32 {
+    ((k * n) as f64 / 5.0).round().max(1.0) as u32
+}
+
+fn rules(list: &[(&str, String)]) -> Rule {
+    Rule::Segments(
+        list.iter()
+            .map(|(name, when)| Segment {
+                name: Spanned::bare(name.to_string()),
+                when: Spanned::bare(when.clone()),
+            })
+            .collect(),
+    )
+}
+
+/// The RFM segments over `r_score f_score m_score` (first true rule wins), for `n` bins.
+fn rfm(n: u32) -> Rule {
+    let (hi, mid, lo, one) = (at(4, n), at(3, n), at(2, n), 1);
+    let s = |r: String, f: String, m: String| format!("{r} AND {f} AND {m}");
+    rules(&[
+        (
+            "champions",
+            s(
+                format!("r_score >= {hi}"),
+                format!("f_score >= {hi}"),
+                format!("m_score >= {hi}"),
+            ),
+        ),
+        (
+            "loyal",
+            s(
+                format!("r_score >= {lo}"),
+                format!("f_score >= {mid}"),
+                format!("m_score >= {mid}"),
+            ),
+        ),
+        ("new", format!("r_score >= {hi} AND f_score = {one}")),
+        (
+            "potential loyalists",
+            s(
+                format!("r_score >= {mid}"),
+                format!("f_score <= {mid}"),
+                format!("m_score <= {mid}"),
+            ),
+        ),
+        ("promising", format!("r_score >= {mid} AND f_score = {one}")),
+        (
+            "need attention",
+            s(
+                format!("r_score BETWEEN {lo} AND {mid}"),
+                format!("f_score BETWEEN {lo} AND {mid}"),
+                format!("m_score BETWEEN {lo} AND {mid}"),
+            ),
+        ),
+        (
+            "about to sleep",
+            format!("r_score BETWEEN {lo} AND {mid} AND f_score <= {lo}"),
+        ),
+        (
+            "can't lose",
+            s(
+                format!("r_score = {one}"),
+                format!("f_score >= {hi}"),
+                format!("m_score >= {hi}"),
+            ),
+        ),
+        (
+            "at risk",
+            s(
+                format!("r_score <= {lo}"),
+                format!("f_score >= {lo}"),
+                format!("m_score >= {lo}"),
+            ),
+        ),
+        ("hibernating", format!("r_score = {lo} AND f_score <= {lo}")),
+        ("lost", "r_score IS NOT NULL".into()),
+    ])
+}
+
+fn lifecycle() -> Rule {
+    rules(&[
+        ("prospect", "orders = 0".into()),
+        ("new", "tenure_days <= 90".into()),
+        ("one-time", "orders = 1".into()),
+        ("lapsed", "recency_days > 365".into()),
+        ("repeat", "TRUE".into()),
+    ])
+}
+
+/// The preset called `name` for the purchase-history step (`bins`: the RFM bins), named so it
+/// clashes with none of `taken`; None for an unknown name.
+pub fn preset(name: &str, bins: u32, taken: &[String]) -> Option<Criterion> {
+    let rule = match name.trim().to_lowercase().as_str() {
+        "rfm" => rfm(bins),
+        "lifecycle" => lifecycle(),
+        _ => return None,
+    };
+    let base = format!("{}_segments", name.trim().to_lowercase());
+    let name = (1..)
+        .map(|i| {
+            if i == 1 {
+                base.clone()
+            } else {
+                format!("{base}_{i}")
+            }
+        })
+        .find(|n| !taken.contains(n))
+        .unwrap_or(base);
+    Some(Criterion {
+        name: Spanned::bare(name),
+        step: Step::PurchaseHistory,
+        rule,
+        overlap: Overlap::FirstMatch,
+        otherwise: "no purchases".into(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn presets_are_rule_lists_that_parse() {
+        for (name, _) in PRESETS {
+            let c = preset(name, 5, &[]).unwrap();
+            let Rule::Segments(s) = &c.rule else { panic!() };
+            for seg in s {
+                crate::engine::rules::condition::parse_condition(&seg.when)
+                    .unwrap_or_else(|e| panic!("{}: {e:?}", seg.when.value));
+            }
+        }
+        let c = preset("RFM", 5, &["rfm_segments".into()]).unwrap();
+        assert_eq!(c.name.value, "rfm_segments_2");
+        assert_eq!(c.rule.labels().len(), 11);
+        assert!(preset("nope", 5, &[]).is_none());
+        assert_eq!(at(4, 10), 8);
+    }
+}

@@ -1,0 +1,242 @@
+//! Authoring in the wizard without the TOML file: value and cost per customer, criteria made
+//! from a column, and completion of field and function names as you type.
+
+use super::app::{App, Prompt};
+use super::edit::{EditError, EditPrompt, Target};
+use crate::engine::eval::frame::DType;
+use crate::engine::rules::condition::parse_condition;
+
+/// The functions a condition may call, for completion.
+const FUNCTIONS: [&str; 10] = [
+    "lower", "upper", "length", "trim", "abs", "round", "coalesce", "year", "month", "day",
+];
+
+fn problem(e: crate::engine::rules::condition::ConditionError) -> EditError {
+    EditError {
+        message: match e.hint {
+            Some(h) => format!("{} ({h})", e.message),
+            None => e.message,
+        },
+        pos: e.pos,
+    }
+}
+
+/// A value or cost as typed: empty means the default; otherwise a numeric expression over the
+/// fields, checked like a condition.
+pub fn parse_measure(text: &str, fields: &[(String, DType)]) -> Result<Option<String>, EditError> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let names: Vec<String> = fields.iter().map(|f| f.0.clone()).collect();
+    let schema = |n: &str| fields.iter().find(|f| f.0 == n).map(|f| f.1);
+    let (_, ty) = parse_condition(t)
+        .and_then(|e| crate::engine::eval::compile::compile(&e, &schema, &names))
+        .map_err(problem)?;
+    match ty {
+        Some(DType::Int | DType::Float) => Ok(Some(t.to_string())),
+        Some(other) => Err(EditError {
+            message: format!("this is {}, not a number", other.name()),
+            pos: Some(1),
+        }),
+        None => Err(EditError {
+            message: "NULL is not a value".into(),
+            pos: Some(1),
+        }),
+    }
+}
+
+/// The column a new criterion is made from: empty (a rule list) or a field's name.
+pub fn check_column(text: &str, fields: &[(String, DType)]) -> Result<Option<String>, EditError> {
+    let t = text.trim().trim_matches('"');
+    if t.is_empty() {
+        return Ok(None);
+    }
+    match fields
+        .iter()
+        .find(|f| f.0 == t || f.0.eq_ignore_ascii_case(t))
+    {
+        Some((name, DType::Date)) => Err(EditError {
+            message: format!(
+                "{name} holds dates: make a rule list (empty) and compare year({name})"
+            ),
+            pos: None,
+        }),
+        Some((name, _)) => Ok(Some(name.clone())),
+        None => Err(EditError {
+            message: match crate::engine::error::did_you_mean(
+                t,
+                fields.iter().map(|f| f.0.as_str()),
+            ) {
+                Some(m) => format!("no column \"{t}\" (did you mean \"{m}\"?)"),
+                None => format!("no column \"{t}\""),
+            },
+            pos: Some(1),
+        }),
+    }
+}
+
+/// Complete the name before the cursor from the fields and functions. Returns the new text and
+/// cursor, and the candidates when more than one remain.
+pub fn complete(
+    text: &str,
+    cursor: usize,
+    fields: &[(String, DType)],
+) -> (String, usize, Vec<String>) {
+    let chars: Vec<char> = text.chars().collect();
+    let cursor = cursor.min(chars.len());
+    let start = (0..cursor)
+        .rev()
+        .take_while(|&i| chars[i].is_alphanumeric() || chars[i] == '_')
+        .last()
+        .unwrap_or(cursor);
+    let word: String = chars[start..cursor].iter().collect();
+    let lw = word.to_lowercase();
+    let mut found: Vec<String> = fields
+        .iter()
+        .map(|f| f.0.clone())
+        .chain(FUNCTIONS.iter().map(|f| format!("{f}(")))
+        .filter(|c| c.to_lowercase().starts_with(&lw))
+        .collect();
+    found.sort();
+    found.dedup();
+    let common = match found.first() {
+        Some(first) => found.iter().fold(first.clone(), |acc, c| {
+            acc.chars()
+                .zip(c.chars())
+                .take_while(|(a, b)| a.eq_ignore_ascii_case(b))
+                .map(|(a, _)| a)
+                .collect()
+        }),
+        None => return (text.to_string(), cursor, vec![]),
+    };
+    let fill = if found.len() == 1 { &found[0] } else { &common };
+    if fill.chars().count() < word.chars().count() {
+        return (text.to_string(), cursor, found);
+    }
+    let before: String = chars[..start].iter().collect();
+    let after: String = chars[cursor..].iter().collect();
+    let out = format!("{before}{fill}{after}");
+    let at = start + fill.chars().count();
+    (out, at, if found.len() > 1 { found } else { vec![] })
+}
+
+/// Tab in an edit prompt that takes names: complete the word before the cursor, and list what
+/// else it could be.
+pub fn tab(app: &mut App) {
+    let Some(Prompt::Edit(p)) = &mut app.prompt else {
+        return;
+    };
+    if matches!(
+        p.target,
+        Target::Thresholds | Target::Dates | Target::Role | Target::Name(_) | Target::Edges
+    ) {
+        return;
+    }
+    let (text, at, more) = complete(&p.text, p.cursor, &app.fields);
+    p.text = text;
+    p.cursor = at;
+    app.status = match more.len() {
+        0 => String::new(),
+        n => format!(
+            "{n} names fit: {}{}",
+            more.iter().take(8).cloned().collect::<Vec<_>>().join(" "),
+            if n > 8 { " …" } else { "" }
+        ),
+    };
+    let p = app.prompt.clone();
+    if let Some(Prompt::Edit(mut p)) = p {
+        super::edit_update::recheck(app, &mut p);
+        app.prompt = Some(Prompt::Edit(p));
+    }
+}
+
+/// `v` / `$`: edit the value or the cost per customer. In Classify, `v` takes the selected
+/// column as the value. With no orders and no value yet, the prompt starts with a suggestion.
+pub fn open_measure(app: &mut App, cost: bool) {
+    let v = &app.valuation;
+    let current = if cost { &v.cost } else { &v.value };
+    let text = match current {
+        Some(x) => x.value.clone(),
+        None if !cost && app.step == super::steps::StepId::Classify => app
+            .profiles
+            .get(app.row)
+            .map(|p| p.name.clone())
+            .unwrap_or_default(),
+        None if !cost => app
+            .value_hint
+            .as_ref()
+            .map(|h| h.0.clone())
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    let target = if cost { Target::Cost } else { Target::Value };
+    let mut p = EditPrompt::new(0, target, text);
+    super::edit_update::recheck(app, &mut p);
+    app.prompt = Some(Prompt::Edit(p));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields() -> Vec<(String, DType)> {
+        vec![
+            ("MntWines".into(), DType::Int),
+            ("MntFruits".into(), DType::Int),
+            ("Education".into(), DType::Text),
+            ("r_score".into(), DType::Int),
+            ("Dt_Customer".into(), DType::Date),
+        ]
+    }
+
+    #[test]
+    fn measures_are_numeric_expressions_or_the_default() {
+        let f = fields();
+        assert_eq!(parse_measure("  ", &f), Ok(None));
+        assert_eq!(
+            parse_measure("MntWines + MntFruits", &f),
+            Ok(Some("MntWines + MntFruits".into()))
+        );
+        let e = parse_measure("Education", &f).unwrap_err();
+        assert!(e.message.contains("not a number"), "{e:?}");
+        let e = parse_measure("MntWine * 2", &f).unwrap_err();
+        assert_eq!(e.pos, Some(1));
+        assert!(e.message.contains("MntWines"), "{e:?}");
+    }
+
+    #[test]
+    fn columns_are_found_with_a_hint() {
+        let f = fields();
+        assert_eq!(check_column("education", &f), Ok(Some("Education".into())));
+        assert_eq!(check_column("", &f), Ok(None));
+        assert!(
+            check_column("Educaton", &f)
+                .unwrap_err()
+                .message
+                .contains("did you mean")
+        );
+        assert!(
+            check_column("Dt_Customer", &f)
+                .unwrap_err()
+                .message
+                .contains("dates")
+        );
+    }
+
+    #[test]
+    fn tab_completes_names_and_lists_the_choices() {
+        let f = fields();
+        assert_eq!(
+            complete("Mnt", 3, &f),
+            ("Mnt".into(), 3, vec!["MntFruits".into(), "MntWines".into()])
+        );
+        assert_eq!(complete("MntW", 4, &f).0, "MntWines");
+        assert_eq!(
+            complete("x + r_", 6, &f),
+            ("x + r_score".into(), 11, vec![])
+        );
+        assert_eq!(complete("yea", 3, &f).0, "year(");
+        assert_eq!(complete("zz", 2, &f).2, Vec::<String>::new());
+    }
+}
