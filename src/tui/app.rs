@@ -515,9 +515,15 @@ impl App {
                 .iter()
                 .position(|c| c.criterion.name.value == name)
         {
+            // selected on its own step's screen (the user may have moved on meanwhile)
             let step = self.criteria[i].criterion.step;
-            if let Some(k) = self.criteria_of(step).iter().position(|&x| x == i) {
-                self.selected[self.step.index()] = k;
+            let screen = StepId::ALL
+                .into_iter()
+                .find(|s| s.criteria_step() == Some(step));
+            if let (Some(k), Some(s)) =
+                (self.criteria_of(step).iter().position(|&x| x == i), screen)
+            {
+                self.selected[s.index()] = k;
             }
         }
         let n = self

@@ -46,11 +46,18 @@ pub fn parse_measure(text: &str, fields: &[(String, DType)]) -> Result<Option<St
     }
 }
 
-/// The column a new criterion is made from: empty (a rule list) or a field's name.
+/// What a new criterion is made from: empty (a rule list), a field's name, or a numeric
+/// expression (an age from a birth year: `2014 - Year_Birth`).
 pub fn check_column(text: &str, fields: &[(String, DType)]) -> Result<Option<String>, EditError> {
     let t = text.trim().trim_matches('"');
     if t.is_empty() {
         return Ok(None);
+    }
+    if !t
+        .chars()
+        .all(|c| c.is_alphanumeric() || c == '_' || c == ' ')
+    {
+        return parse_measure(text, fields);
     }
     match fields
         .iter()
@@ -222,6 +229,11 @@ mod tests {
                 .message
                 .contains("dates")
         );
+        assert_eq!(
+            check_column("2014 - MntWines", &f),
+            Ok(Some("2014 - MntWines".into()))
+        );
+        assert!(check_column("2014 - Education", &f).is_err());
     }
 
     #[test]

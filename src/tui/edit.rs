@@ -149,7 +149,7 @@ impl EditPrompt {
             Target::Value => "each customer's value (Tab completes; empty: revenue, else 1)".into(),
             Target::Cost => "each customer's cost to serve (Tab completes; empty: none)".into(),
             Target::NewFrom => {
-                "new criterion from a column (Tab completes), or rfm / lifecycle in step 6; empty: a rule list".into()
+                "new criterion from a column or a numeric expression (Tab completes), rfm / lifecycle in step 6; empty: a rule list".into()
             }
         }
     }

@@ -55,7 +55,10 @@ pub fn take_proposal(app: &mut App, c: crate::engine::rules::Criterion) -> Vec<E
             groups.len(),
             c.otherwise
         ),
-        Rule::Segments(_) => "a rule list".into(),
+        Rule::Segments(s) => format!(
+            "{} rules cutting it at rounded quartiles (each true for one range); e edits a rule",
+            s.len()
+        ),
     };
     app.focus = Some(c.name.value.clone());
     record(app, Change::Delete(c.name.value.clone()));
@@ -146,7 +149,9 @@ pub fn edit_action(app: &mut App, a: Action) -> Option<Vec<Effect>> {
     if matches!(a, Action::EditValue | Action::EditCost) {
         if matches!(
             app.step,
-            super::steps::StepId::Valuation | super::steps::StepId::Classify
+            super::steps::StepId::Valuation
+                | super::steps::StepId::Classify
+                | super::steps::StepId::List
         ) && !(a == Action::EditCost && app.step == super::steps::StepId::Classify)
         {
             super::authoring::open_measure(app, a == Action::EditCost);

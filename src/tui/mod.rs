@@ -129,6 +129,8 @@ pub fn key_message(app: &App, key: &event::KeyEvent) -> Option<Message> {
             KeyCode::Delete => Some(Message::Cursor(CursorMove::Delete)),
             KeyCode::Enter => Some(Message::Action(Action::Confirm)),
             KeyCode::Esc => Some(Message::Action(Action::Cancel)),
+            // completes names in an edit prompt
+            KeyCode::Tab => Some(Message::Action(Action::NextPane)),
             _ => None,
         };
     }

@@ -25,7 +25,8 @@ pub fn screen_actions(app: &App) -> Vec<Action> {
     let mut v = vec![Help, Teach, NextStep, PrevStep];
     match app.step {
         StepId::List => v.extend([
-            Up, Down, PageUp, PageDown, Top, Bottom, Search, Sort, Explain, Copy, MaskPii,
+            Up, Down, PageUp, PageDown, Top, Bottom, Search, Sort, Explain, Copy, EditValue,
+            MaskPii,
         ]),
         StepId::Classify => v.extend([Up, Down, Confirm, Edit, EditValue, MaskPii]),
         StepId::Exclusivity => v.extend([Left, Right, Confirm, ScrollLeft, ScrollRight]),
@@ -481,8 +482,13 @@ fn edit_box(f: &mut Frame, main: Rect, app: &App, p: &crate::tui::edit::EditProm
         _ => Line::from(""),
     };
     use crate::tui::edit::Target;
-    let owner = if matches!(p.target, Target::Thresholds | Target::Dates) {
+    let owner = if matches!(
+        p.target,
+        Target::Thresholds | Target::Dates | Target::Value | Target::Cost
+    ) {
         "valuation".to_string()
+    } else if p.target == Target::NewFrom {
+        "new criterion".to_string()
     } else if p.target == Target::Role {
         app.profiles
             .get(app.row)

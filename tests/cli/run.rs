@@ -492,7 +492,7 @@ fn strata_thousands(n: u64) -> String {
     out
 }
 
-fn strata_amount(v: f64) -> String {
+pub(crate) fn strata_amount(v: f64) -> String {
     let cents = (v.abs() * 100.0).round() as u64;
     format!(
         "{}{}.{:02}",

@@ -544,3 +544,82 @@ fn the_wizard_opens_every_broken_file_or_says_why_and_restores_the_terminal() {
         }
     }
 }
+
+/// A whole segmentation authored at 80×24 without touching the file: the marketing-campaign
+/// table (no workspace, no orders), its value set to the sum of the six amount columns, an
+/// education map and an age criterion from `Year_Birth`, then Valuation; the values on screen
+/// are those of `strata run` on the saved workspace.
+#[test]
+fn a_segmentation_is_authored_at_80x24_without_the_file() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        fixture("marketing_campaign_600.csv"),
+        d.path().join("mc.csv"),
+    )
+    .unwrap();
+    let data = d.path().join("mc.csv").to_string_lossy().to_string();
+    let mut t = Pty::spawn(&["open", &data], 80, 24);
+    t.wait_for("600 customers");
+    t.wait_for("every customer counts 1");
+    t.keys("9");
+    t.wait_for("No criteria yet");
+    t.keys("v");
+    t.wait_for("MntGoldProds");
+    t.keys("\r");
+    t.wait_for("value per customer: MntWines");
+    t.keys("3");
+    t.wait_for("No demographic criterion yet");
+    t.keys("N");
+    t.wait_for("new criterion from a column");
+    t.keys("Educ\t");
+    t.wait_for("Education");
+    t.keys("\r");
+    t.wait_for("criteria: education");
+    t.keys("N");
+    t.wait_for("new criterion from a column");
+    t.keys("2014 - Year_Birth\r");
+    t.wait_for("2014_year_birth");
+    // every edit is already in the file: strata run on it gives the numbers to expect
+    let ws = d.path().join("mc.strata.toml");
+    let text = std::fs::read_to_string(&ws).unwrap();
+    assert!(
+        text.contains("value = \"MntWines + MntFruits + MntMeatProducts + MntFishProducts + MntSweetProducts + MntGoldProds\""),
+        "{text}"
+    );
+    let s = d.path().join("s.json");
+    let (code, _, err) = run(&[
+        "run",
+        &ws.to_string_lossy(),
+        "--summary",
+        &s.to_string_lossy(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&s).unwrap()).unwrap();
+    let crits = v["criteria"].as_array().unwrap();
+    assert_eq!(crits.len(), 2);
+    assert!(crits[1]["segments"].as_array().unwrap().len() >= 4);
+    let edu = crits.iter().find(|c| c["name"] == "education").unwrap();
+    let segs = edu["segments"].as_array().unwrap();
+    let amount =
+        |seg: &serde_json::Value| super::run::strata_amount(seg["value"].as_f64().unwrap());
+    t.keys("9");
+    for seg in segs {
+        t.wait_for(&amount(seg));
+    }
+    let screen = t.screen();
+    for seg in segs {
+        let name = seg["name"].as_str().unwrap();
+        let line = screen
+            .lines()
+            .find(|l| l.contains(&format!("│{name} ")))
+            .unwrap_or_else(|| panic!("{name} not on screen:\n{screen}"));
+        assert!(
+            line.contains(&amount(seg)),
+            "{name}: {} not in {line:?}",
+            amount(seg)
+        );
+    }
+    t.keys("q");
+    let (code, _) = t.finish();
+    assert_eq!(code, 0);
+}

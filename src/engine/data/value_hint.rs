@@ -11,8 +11,10 @@ fn words(name: &str) -> Vec<String> {
     super::roles::words(name)
 }
 
+/// A numeric column whose values vary (a constant, like a fixed revenue per contact, values
+/// nobody apart).
 fn numeric(p: &ColumnProfile) -> bool {
-    matches!(p.kind.as_str(), "integer" | "number")
+    matches!(p.kind.as_str(), "integer" | "number") && p.distinct > 1
 }
 
 /// A column name as a condition may read it (quoted when it has spaces or symbols).
@@ -87,6 +89,17 @@ mod tests {
         let (e, why) = suggest_value(&mc).unwrap();
         assert_eq!(e, "MntWines + MntFruits + MntGoldProds");
         assert!(why.contains("3 amount columns"));
+        let mut constant = col("Z_Revenue", "integer");
+        constant.distinct = 1;
+        let with_constant = [
+            constant,
+            col("MntWines", "integer"),
+            col("MntMeat", "integer"),
+        ];
+        assert_eq!(
+            suggest_value(&with_constant).unwrap().0,
+            "MntWines + MntMeat"
+        );
         let mall = [
             col("CustomerID", "integer"),
             col("Spending Score (1-100)", "integer"),

@@ -81,14 +81,64 @@ fn fresh_name(column: &str, taken: &[String]) -> String {
         .unwrap_or(base)
 }
 
+/// A rule list cutting a numeric expression (an age from a birth year, say) at its rounded
+/// quartiles: `< 35`, `35–50`, …, `≥ 65`; customers for whom it is NULL go to `otherwise`.
+fn from_expression(s: &Session, step: Step, text: &str, taken: &[String]) -> Result<Criterion> {
+    use crate::engine::rules::Segment;
+    let e = crate::engine::rules::condition::parse_condition(text)
+        .and_then(|e| super::compile::compile(&e, &|n| s.base.dtype_of(n), &s.base.names))
+        .map_err(|e| EngineError::Invalid(format!("{text}: {}", e.message)))?;
+    if !e.1.is_some_and(|t| t.is_numeric()) {
+        return Err(EngineError::Invalid(format!(
+            "{text} is not a number: a criterion needs a column or a numeric expression"
+        )));
+    }
+    let v = super::expr::eval(&e.0, &s.base);
+    let mut values: Vec<f64> = (0..v.len()).filter_map(|k| v.f64_at(k)).collect();
+    let edges = cut_points(&mut values);
+    if edges.is_empty() {
+        return Err(EngineError::Invalid(format!(
+            "{text} has a single value: nothing to cut"
+        )));
+    }
+    let n = crate::engine::format::plain_number;
+    let mut segs: Vec<Segment> = Vec::new();
+    // exclusive rules (each interval closed below, open above), like bins
+    for (k, c) in edges.iter().enumerate() {
+        let (name, when) = match k.checked_sub(1).map(|i| edges[i]) {
+            None => (format!("< {}", n(*c)), format!("{text} < {}", n(*c))),
+            Some(lo) => (
+                format!("{}–{}", n(lo), n(*c)),
+                format!("{text} >= {} AND {text} < {}", n(lo), n(*c)),
+            ),
+        };
+        segs.push(Segment {
+            name: Spanned::bare(name),
+            when: Spanned::bare(when),
+        });
+    }
+    let last = edges[edges.len() - 1];
+    segs.push(Segment {
+        name: Spanned::bare(format!("≥ {}", n(last))),
+        when: Spanned::bare(format!("{text} >= {}", n(last))),
+    });
+    Ok(Criterion {
+        name: Spanned::bare(fresh_name(text, taken)),
+        step,
+        rule: Rule::Segments(segs),
+        overlap: Overlap::FirstMatch,
+        otherwise: "unknown".into(),
+    })
+}
+
 /// Propose a criterion in `step` from `column`: bins at its rounded quartiles when it holds
-/// numbers, else a map with one group per frequent value (the rest to `otherwise`).
+/// numbers, else a map with one group per frequent value (the rest to `otherwise`). Anything
+/// else is read as a numeric expression, cut the same way in a rule list.
 pub fn propose(s: &Session, step: Step, column: &str) -> Result<Criterion> {
-    let v = s
-        .base
-        .get(column)
-        .ok_or_else(|| EngineError::Invalid(format!("there is no column or field \"{column}\"")))?;
     let taken: Vec<String> = s.ws.criteria.iter().map(|c| c.name.value.clone()).collect();
+    let Some(v) = s.base.get(column) else {
+        return from_expression(s, step, column, &taken);
+    };
     let rule = match v.dtype() {
         DType::Int | DType::Float => {
             let mut values: Vec<f64> = (0..v.len()).filter_map(|k| v.f64_at(k)).collect();

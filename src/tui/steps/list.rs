@@ -40,6 +40,9 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         ),
         t.text,
     ));
+    for l in super::valuation::value_lines(app, area.width) {
+        text.push((l, t.warn));
+    }
     if negative > 0 {
         text.push((
             format!(

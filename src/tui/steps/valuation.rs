@@ -27,12 +27,49 @@ fn bar(share: f64, width: usize) -> String {
     s
 }
 
+/// With nothing to value customers by, each counts 1: say so, and what `v` would use.
+pub fn value_lines(app: &App, w: u16) -> Vec<String> {
+    let counts_one = app.valuation.value.is_none() && !app.fields.iter().any(|f| f.0 == "revenue");
+    if !counts_one {
+        return vec![];
+    }
+    let text = match &app.value_hint {
+        Some((e, why)) => {
+            format!("every customer counts 1: v sets a value, e.g. {e} ({why}); $ a cost")
+        }
+        None => {
+            "every customer counts 1: v sets a value (a column or an expression), $ a cost".into()
+        }
+    };
+    crate::tui::table::wrap(&text, w, 0)
+        .into_iter()
+        .take(3)
+        .collect()
+}
+
 pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let Some(sel) = app.current_criterion() else {
-        f.render_widget(
-            Paragraph::new("No criteria yet: add some in steps 3 to 7.").style(t.text),
-            area,
+        let mut lines: Vec<Line> = crate::tui::table::wrap(
+            "No criteria yet: add some in steps 3 to 7 (N there makes one from a column).",
+            area.width,
+            0,
+        )
+        .into_iter()
+        .map(|l| Line::from(Span::styled(l, t.text)))
+        .collect();
+        lines.extend(
+            value_lines(app, area.width)
+                .into_iter()
+                .map(|l| Line::from(Span::styled(l, t.warn))),
         );
+        if let Some(v) = &app.valuation.value {
+            let text = format!("value per customer: {}", safe(&v.value));
+            lines.push(Line::from(Span::styled(
+                crate::tui::table::clip(&text, area.width),
+                t.dim,
+            )));
+        }
+        f.render_widget(Paragraph::new(lines), area);
         return;
     };
     let c = &app.criteria[sel];
@@ -55,22 +92,9 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
             .into_iter()
             .map(|l| (l, t.dim))
             .collect();
-    // with nothing to value customers by, each counts 1: say so, and what v would use
-    let counts_one = app.valuation.value.is_none() && !app.fields.iter().any(|f| f.0 == "revenue");
-    if counts_one {
-        let text = match &app.value_hint {
-            Some((e, why)) => {
-                format!("every customer counts 1: v sets a value, e.g. {e} ({why}); $ a cost")
-            }
-            None => "every customer counts 1: v sets a value (a column or an expression), $ a cost"
-                .into(),
-        };
-        head.extend(
-            crate::tui::table::wrap(&text, area.width, 0)
-                .into_iter()
-                .take(3)
-                .map(|l| (l, t.warn)),
-        );
+    let hint = value_lines(app, area.width);
+    if !hint.is_empty() {
+        head.extend(hint.into_iter().map(|l| (l, t.warn)));
     } else if let Some(v) = &app.valuation.value {
         let text = format!("value per customer: {}", safe(&v.value));
         head.push((crate::tui::table::clip(&text, area.width), t.dim));
