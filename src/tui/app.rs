@@ -343,6 +343,10 @@ pub struct App {
     /// default dates.
     pub as_of: Option<i32>,
     pub first_order: Option<i32>,
+    /// The record view: one customer's id and every field (Enter on the List).
+    pub record: Option<(String, Vec<(String, String)>)>,
+    /// The last `/` search, repeated by an empty one.
+    pub last_search: String,
     /// While one cut point is nudged again and again: (criterion, cut point, counts before the
     /// first nudge), so the change column shows the whole move (41→42→43 as from 41).
     pub nudge_base: Option<(usize, usize, std::collections::HashMap<String, usize>)>,
@@ -414,6 +418,8 @@ impl App {
             pending_delete: None,
             crosstab: None,
             nudge_base: None,
+            last_search: String::new(),
+            record: None,
             transitions: None,
             value_hint,
             as_of: s.as_of,

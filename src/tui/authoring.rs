@@ -158,6 +158,80 @@ pub fn tab(app: &mut App) {
     }
 }
 
+/// The selected segment of the segment table: (criterion name, segment name).
+fn selected_segment(app: &App) -> Option<(String, String)> {
+    let i = app.current_criterion()?;
+    let c = &app.criteria[i];
+    let seg = c.result.valuation.get(app.seg_row)?;
+    Some((c.criterion.name.value.clone(), seg.name.clone()))
+}
+
+/// `w` in a segment table: ask where to write the selected segment's customer ids.
+pub fn open_export(app: &mut App) {
+    let Some((crit, seg)) =
+        selected_segment(app).filter(|_| app.pane == super::app::Pane::Segments)
+    else {
+        app.status = "w writes a segment's customers: Tab to the segment table, pick one".into();
+        return;
+    };
+    let part = |s: &str| -> String {
+        s.chars()
+            .map(|c| {
+                if c.is_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect()
+    };
+    let text = format!("{}--{}.csv", part(&crit), part(&seg));
+    let mut p = EditPrompt::new(0, Target::ExportPath, text);
+    super::edit_update::recheck(app, &mut p);
+    app.prompt = Some(Prompt::Edit(p));
+}
+
+/// Where an export goes: relative paths beside the workspace (the working folder for the
+/// demo); a known extension; never one of the workspace's own files.
+pub fn check_export_path(app: &App, text: &str) -> Result<std::path::PathBuf, EditError> {
+    let t = text.trim();
+    let ext = std::path::Path::new(t)
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase());
+    if !matches!(ext.as_deref(), Some("csv" | "parquet" | "json")) {
+        return Err(EditError {
+            message: "end the name with .csv, .parquet or .json".into(),
+            pos: Some(t.chars().count().max(1)),
+        });
+    }
+    let base = app
+        .workspace
+        .as_ref()
+        .and_then(|w| w.parent().map(|p| p.to_path_buf()))
+        .unwrap_or_default();
+    let path = base.join(t);
+    if app.workspace.as_deref() == Some(path.as_path()) {
+        return Err(EditError {
+            message: "that is the workspace itself".into(),
+            pos: Some(1),
+        });
+    }
+    Ok(path)
+}
+
+/// Write the selected segment's customer ids (as `strata export` does) on the worker.
+pub fn export(app: &mut App, path: std::path::PathBuf) -> Vec<super::update::Effect> {
+    let Some((criterion, segment)) = selected_segment(app) else {
+        return vec![];
+    };
+    app.status = format!("writing {}…", path.display());
+    vec![super::update::Effect::Export {
+        criterion,
+        segment,
+        path,
+    }]
+}
+
 /// `v` / `$`: edit the value or the cost per customer. In Classify, `v` takes the selected
 /// column as the value. With no orders and no value yet, the prompt starts with a suggestion.
 pub fn open_measure(app: &mut App, cost: bool) {

@@ -1,5 +1,9 @@
 //! Copying to the user's clipboard with OSC 52: the terminal does it, so it works over SSH too.
 
+use super::app::{App, Pane};
+use super::steps::StepId;
+use super::update::Effect;
+
 /// At most this much base64 is sent (terminals cap OSC 52 payloads; xterm's default is about 1 MB).
 pub const MAX_PAYLOAD: usize = 1_000_000;
 
@@ -43,6 +47,54 @@ pub fn fit_lines<'a>(lines: impl Iterator<Item = &'a str>) -> (String, usize) {
         n += 1;
     }
     (text, n)
+}
+
+/// `y`: the selected customer's id (List) or the ids of the selected segment (segment pane).
+pub fn copy(app: &mut App) -> Vec<Effect> {
+    let r = &app.ranking;
+    if app.step == StepId::List && !r.order.is_empty() {
+        let id = r
+            .ids
+            .text_at(r.row_at(app.list_sort, app.row.min(r.order.len() - 1)))
+            .unwrap_or_default();
+        app.status = format!("copied customer id {id}");
+        return vec![Effect::Copy { text: id }];
+    }
+    let seg = app
+        .current_criterion()
+        .filter(|_| app.pane == Pane::Segments);
+    let Some(i) = seg else {
+        app.status =
+            "y copies: a customer id in step 1, or a segment's ids (Tab to the segment table)"
+                .into();
+        return vec![];
+    };
+    let res = &app.criteria[i].result;
+    let Some(row) = res.valuation.get(app.seg_row) else {
+        return vec![];
+    };
+    let Some(k) = res.assignment.names.iter().position(|n| *n == row.name) else {
+        return vec![];
+    };
+    let ids: Vec<String> = res
+        .assignment
+        .label
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| **l as usize == k)
+        .filter_map(|(c, _)| r.ids.text_at(c))
+        .collect();
+    let (text, n) = super::clipboard::fit_lines(ids.iter().map(String::as_str));
+    app.status = if n == ids.len() {
+        format!("copied the {n} customer ids of \"{}\"", row.name)
+    } else {
+        format!(
+            "copied the first {n} of {} ids of \"{}\" (a clipboard payload holds no more); strata export writes them all",
+            ids.len(),
+            row.name
+        )
+    };
+    vec![Effect::Copy { text }]
 }
 
 #[cfg(test)]

@@ -37,6 +37,8 @@ pub enum Target {
     Cost,
     /// The column a new criterion is made from (nothing: a rule list).
     NewFrom,
+    /// Where to write the selected segment's customers (a `.csv`, `.parquet` or `.json` file).
+    ExportPath,
 }
 
 impl Target {
@@ -50,6 +52,7 @@ impl Target {
                 | Target::Value
                 | Target::Cost
                 | Target::NewFrom
+                | Target::ExportPath
         )
     }
 }
@@ -148,6 +151,7 @@ impl EditPrompt {
             }
             Target::Value => "each customer's value (Tab completes; empty: revenue, else 1)".into(),
             Target::Cost => "each customer's cost to serve (Tab completes; empty: none)".into(),
+            Target::ExportPath => "write the segment's customer ids to (.csv, .parquet, .json)".into(),
             Target::NewFrom => {
                 "new criterion from a column or a numeric expression (Tab completes), rfm / lifecycle in step 6; empty: a rule list".into()
             }

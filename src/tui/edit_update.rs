@@ -4,7 +4,8 @@ use super::app::{App, Prompt};
 use super::edit::{self, EditPrompt, Target};
 use super::history::{Change, record};
 use super::message::{Action, CursorMove, Message};
-use super::update::{Effect, change, nudge_step};
+use super::nudge::nudge_step;
+use super::update::{Effect, change};
 use crate::engine::rules::{Criterion, Rule};
 
 /// Record `c` as the new state of criterion `i` (undoable), recompute and save it.
@@ -145,6 +146,10 @@ pub fn edit_action(app: &mut App, a: Action) -> Option<Vec<Effect>> {
         Action::NewCriterion | Action::RenameCriterion | Action::DeleteCriterion
     ) {
         return Some(criterion_action(app, a));
+    }
+    if a == Action::Export {
+        super::authoring::open_export(app);
+        return Some(vec![]);
     }
     if matches!(a, Action::EditValue | Action::EditCost) {
         if matches!(
@@ -360,6 +365,8 @@ pub enum Done {
     NewFrom(Option<String>),
     /// A ready-made purchase-history criterion (`rfm`, `lifecycle`).
     Preset(String),
+    /// Write the selected segment's customers to this file.
+    Export(std::path::PathBuf),
 }
 
 /// The one check of a prompt's text, used as it is typed, on Enter and for a recovered edit.
@@ -382,6 +389,7 @@ pub fn check(app: &App, p: &EditPrompt) -> Result<Done, edit::EditError> {
                 text,
             })
         }
+        Target::ExportPath => super::authoring::check_export_path(app, &p.text).map(Done::Export),
         Target::NewFrom => {
             let word = p.text.trim().to_lowercase();
             let buyers = app.fields.iter().any(|f| f.0 == "r_score");
@@ -496,6 +504,7 @@ fn finish(app: &mut App, done: Done) -> Vec<Effect> {
             app.status = format!("proposing a criterion from {column}…");
             vec![Effect::Propose { step, column }]
         }
+        Done::Export(path) => super::authoring::export(app, path),
         Done::Dates(from, to) => {
             app.status = format!("computing moves from {from} to {to}…");
             vec![Effect::Transitions { from, to }]

@@ -108,6 +108,46 @@ pub fn lines(app: &App, ex: &Explanation, w: u16, t: &Theme) -> Vec<Line<'static
     out
 }
 
+/// The record view: one customer's every column and field, personal data masked.
+pub fn draw_record(f: &mut Frame, body: Rect, app: &App, t: &Theme) {
+    let Some((id, fields)) = &app.record else {
+        return;
+    };
+    let w = body.width.saturating_sub(2);
+    let name_w = fields
+        .iter()
+        .map(|(n, _)| width(n))
+        .max()
+        .unwrap_or(0)
+        .min(w / 2);
+    let mut all = vec![Line::from(Span::styled(
+        format!("customer {}", safe(id)),
+        t.accent,
+    ))];
+    for (n, v) in fields {
+        all.push(Line::from(vec![
+            Span::styled(format!("{} ", pad(&safe(n), name_w)), t.dim),
+            Span::styled(clip(&app.shown(n, v), w.saturating_sub(name_w + 1)), t.text),
+        ]));
+    }
+    let h = body.height.saturating_sub(2) as usize;
+    let top = (app.explain_scroll as usize).min(all.len().saturating_sub(h));
+    let end = (top + h).min(all.len());
+    f.render_widget(Clear, body);
+    f.render_widget(
+        Paragraph::new(all[top..end].to_vec()).block(
+            Block::bordered()
+                .border_style(t.accent)
+                .title(" record — j k scroll · m shows personal data · Esc closes ")
+                .title_bottom(Span::styled(
+                    super::table::rows_note(top, end, all.len()),
+                    t.dim,
+                )),
+        ),
+        body,
+    );
+}
+
 /// How many lines of text the popup shows at once (the terminal less title, footer and frame).
 pub fn rows(app: &App) -> usize {
     app.height.saturating_sub(4) as usize

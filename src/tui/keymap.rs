@@ -108,6 +108,8 @@ pub const DEFAULTS: &[(&str, Action)] = &[
     ("J", Action::MoveRuleDown),
     ("o", Action::EditOtherwise),
     ("N", Action::NewCriterion),
+    ("ctrl-z", Action::Suspend),
+    ("w", Action::Export),
     ("v", Action::EditValue),
     ("$", Action::EditCost),
     ("<", Action::ScrollLeft),

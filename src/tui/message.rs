@@ -62,6 +62,8 @@ pub enum Action {
     ScrollRight,
     EditValue,
     EditCost,
+    Suspend,
+    Export,
 }
 
 impl Action {
@@ -74,6 +76,7 @@ impl Action {
             (Action::Edit, StepId::Valuation) => "edit the worth-it minimums",
             (Action::Confirm, StepId::Classify) => "save the suggested role",
             (Action::Confirm, StepId::Exclusivity) => "open the criterion's rules",
+            (Action::Confirm, StepId::List) => "the selected customer's record: every field",
             (Action::Left | Action::Right, StepId::List | StepId::Classify) => "",
             _ => self.help(),
         }
@@ -130,6 +133,8 @@ impl Action {
             Action::ScrollRight => "scroll a wide table right",
             Action::EditValue => "set each customer's value (a column or an expression)",
             Action::EditCost => "set each customer's cost to serve (an expression)",
+            Action::Suspend => "suspend to the shell (fg resumes)",
+            Action::Export => "write the selected segment's customer ids to a file",
         }
     }
 }
@@ -165,6 +170,8 @@ pub enum Message {
     Transitions(Result<Box<super::app::TransitionView>, String>),
     /// Something to tell the user in the status line.
     Notice(String),
+    /// One customer's id and every field (name, value), or why not.
+    Record(Result<(String, Vec<(String, String)>), String>),
     /// A criterion the engine proposed from a column, or why it could not.
     Proposed(Result<Box<crate::engine::rules::Criterion>, String>),
 }

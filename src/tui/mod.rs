@@ -11,7 +11,9 @@ pub mod explain;
 pub mod history;
 pub mod keymap;
 pub mod message;
+pub mod nudge;
 pub mod progress;
+pub mod prompts;
 pub mod recovery;
 pub mod steps;
 pub mod structure;
@@ -188,9 +190,21 @@ fn apply(app: &mut App, effects: Vec<Effect>, worker: &Worker, mut watch: Option
                 criterion: *criterion,
             }),
             Effect::Explain { id } => worker.send(Job::Explain { id }),
+            Effect::Record { id } => worker.send(Job::Record { id }),
+            Effect::Export {
+                criterion,
+                segment,
+                path,
+            } => worker.send(Job::Export {
+                criterion,
+                segment,
+                path,
+            }),
             Effect::Propose { step, column } => worker.send(Job::Propose { step, column }),
             Effect::Transitions { from, to } => worker.send(Job::Transitions { from, to }),
             Effect::CancelLoad => worker.cancel_load(),
+            // handled by the loop, which holds the terminal
+            Effect::Suspend => {}
             Effect::Copy { text } => {
                 use std::io::Write;
                 let mut out = std::io::stdout();
@@ -291,9 +305,34 @@ where
         }
         for m in msgs {
             let effects = update(app, m);
+            if effects.iter().any(|e| matches!(e, Effect::Suspend)) {
+                suspend(terminal)?;
+            }
             apply(app, effects, worker, watch.as_mut());
         }
     }
+    Ok(())
+}
+
+/// Ctrl-Z: give the terminal back and stop, as a shell job does; on `fg`, take it again and
+/// redraw. (In raw mode the terminal sends Ctrl-Z as a key, so the stop is raised here.)
+#[cfg(unix)]
+fn suspend<B: Backend>(terminal: &mut Terminal<B>) -> Result<()>
+where
+    B::Error: Send + Sync + 'static,
+{
+    use ratatui::crossterm::{execute, terminal};
+    ratatui::restore();
+    signal_hook::low_level::raise(signal_hook::consts::SIGTSTP).context("cannot suspend")?;
+    terminal::enable_raw_mode()?;
+    execute!(std::io::stdout(), terminal::EnterAlternateScreen)?;
+    terminal.clear()?;
+    Ok(())
+}
+
+/// Elsewhere there are no job stops: Ctrl-Z does nothing.
+#[cfg(not(unix))]
+fn suspend<B: Backend>(_: &mut Terminal<B>) -> Result<()> {
     Ok(())
 }
 

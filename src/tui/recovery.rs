@@ -39,6 +39,7 @@ fn target_parts(t: Target) -> (&'static str, usize) {
         Target::Value => ("value", 0),
         Target::Cost => ("cost", 0),
         Target::NewFrom => ("new_from", 0),
+        Target::ExportPath => ("export_path", 0),
     }
 }
 

@@ -131,3 +131,120 @@ fn new_criteria_come_from_a_column_or_a_preset() {
             .any(|c| c.criterion.name.value == "rfm_segments")
     );
 }
+
+/// `/` finds by a part of the id and, with nothing typed, goes on to the next match.
+#[test]
+fn search_finds_by_substring_and_goes_on_to_the_next() {
+    let (mut app, _) = demo();
+    let find = |app: &mut super::app::App, q: &str| {
+        act(app, Action::Search);
+        typ(app, q);
+        act(app, Action::Confirm);
+        let r = &app.ranking;
+        r.ids.text_at(r.row_at(app.list_sort, app.row)).unwrap()
+    };
+    let first = find(&mut app, "99");
+    assert!(first.contains("99"), "{first}");
+    assert!(app.status.contains("ids contain"), "{}", app.status);
+    let second = find(&mut app, "");
+    assert!(second.contains("99") && second != first, "{first} {second}");
+    find(&mut app, "no-such-id");
+    assert!(app.status.contains("no customer id contains"));
+}
+
+/// The palette completes step names and commands as they are typed (Tab), and goes there.
+#[test]
+fn the_palette_completes_and_goes() {
+    let (mut app, _) = demo();
+    act(&mut app, Action::Palette);
+    typ(&mut app, "pu");
+    act(&mut app, Action::NextPane);
+    let Some(Prompt::Palette(s)) = &app.prompt else {
+        panic!()
+    };
+    assert_eq!(s, "purchase history");
+    act(&mut app, Action::Confirm);
+    assert_eq!(app.step, super::steps::StepId::PurchaseHistory);
+}
+
+/// Enter on the List opens the customer's record: every field, personal data masked until `m`.
+#[test]
+fn the_record_view_shows_every_field_masked() {
+    let (mut app, mut engine) = demo();
+    update(&mut app, Message::Resize(100, 60));
+    let fx = act(&mut app, Action::Confirm);
+    let super::update::Effect::Record { id } = &fx[0] else {
+        panic!("record effect")
+    };
+    let m = engine.handle(super::worker::Job::Record { id: id.clone() });
+    update(&mut app, m);
+    let (_, fields) = app.record.clone().unwrap();
+    let name = fields.iter().find(|f| f.0 == "name").unwrap().1.clone();
+    let s = super::tests::screen(&app, 100, 60);
+    assert!(s.contains("recency_days") && s.contains("r_score"), "{s}");
+    assert!(!s.contains(&name) && s.contains("•••"), "{s}");
+    act(&mut app, Action::MaskPii);
+    assert!(super::tests::screen(&app, 100, 60).contains(&name));
+    act(&mut app, Action::Cancel);
+    assert!(app.record.is_none());
+}
+
+/// `w` in a segment table writes that segment's customer ids, as `strata export` does.
+#[test]
+fn a_segment_is_written_from_the_wizard() {
+    let (mut app, mut engine) = demo();
+    let dir = tempfile::tempdir().unwrap();
+    act(&mut app, Action::Step3);
+    act(&mut app, Action::Export);
+    assert!(
+        app.prompt.is_none(),
+        "the segment table needs the focus first"
+    );
+    act(&mut app, Action::NextPane);
+    act(&mut app, Action::Export);
+    let Some(Prompt::Edit(p)) = &app.prompt else {
+        panic!("path prompt")
+    };
+    assert!(
+        p.text.starts_with("age_band--") && p.text.ends_with(".csv"),
+        "{}",
+        p.text
+    );
+    clear(&mut app);
+    let out = dir.path().join("top.csv");
+    typ(&mut app, &out.to_string_lossy());
+    let fx = act(&mut app, Action::Confirm);
+    for e in fx {
+        if let super::update::Effect::Export {
+            criterion,
+            segment,
+            path,
+        } = e
+        {
+            let m = engine.handle(super::worker::Job::Export {
+                criterion,
+                segment,
+                path,
+            });
+            update(&mut app, m);
+        }
+    }
+    let i = app.current_criterion().unwrap();
+    let seg = &app.criteria[i].result.valuation[0];
+    assert!(
+        app.status.contains(&format!("{} customers", seg.customers)),
+        "{}",
+        app.status
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(text.lines().count(), seg.customers + 1);
+    assert_eq!(text.lines().next(), Some("customer_id"));
+}
+
+/// Ctrl-Z asks the loop to hand the terminal back (the loop suspends and resumes).
+#[test]
+fn ctrl_z_suspends() {
+    let (mut app, _) = demo();
+    let fx = act(&mut app, Action::Suspend);
+    assert!(matches!(fx[..], [super::update::Effect::Suspend]));
+}

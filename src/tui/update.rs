@@ -1,6 +1,6 @@
 //! The pure state transition: a message in, the new state and the effects to run out.
 
-use super::app::{App, Distribution, Pane, Prompt};
+use super::app::{App, Pane, Prompt};
 use super::edit_update::{edit_action, edit_prompt_key, rule_count};
 use super::message::{Action, Message};
 use super::steps::StepId;
@@ -30,6 +30,16 @@ pub enum Effect {
     },
     /// Put text on the user's clipboard (OSC 52).
     Copy { text: String },
+    /// Ctrl-Z: hand the terminal back to the shell until `fg`.
+    Suspend,
+    /// Write one segment's customer ids to a file (on the worker, as `strata export`).
+    Export {
+        criterion: String,
+        segment: String,
+        path: std::path::PathBuf,
+    },
+    /// Every field of one customer, for the record view.
+    Record { id: String },
     /// Propose a criterion from a column (on the worker, which knows the values).
     Propose {
         step: crate::engine::rules::Step,
@@ -40,37 +50,6 @@ pub enum Effect {
         edit: super::edit::StructEdit,
         old: Option<String>,
     },
-}
-
-/// A round step for nudging a cut point: about 1 % of the column's range, at least 1 for whole numbers.
-pub fn nudge_step(d: &Distribution) -> f64 {
-    let Distribution::Histogram { bins, integral, .. } = d else {
-        return 1.0;
-    };
-    let (Some(f), Some(l)) = (bins.first(), bins.last()) else {
-        return 1.0;
-    };
-    let raw = ((l.1 - f.0) / 100.0).abs();
-    if raw <= 0.0 || !raw.is_finite() {
-        return 1.0;
-    }
-    let p = 10f64.powf(raw.log10().floor());
-    let m = raw / p;
-    let nice = if m < 1.5 {
-        1.0
-    } else if m < 3.5 {
-        2.0
-    } else if m < 7.5 {
-        5.0
-    } else {
-        10.0
-    };
-    let step = nice * p;
-    if *integral {
-        step.max(1.0).round()
-    } else {
-        step
-    }
 }
 
 /// Columns of the wide table on screen (after its first): the overlap matrix, cross-tab or moves.
@@ -133,110 +112,18 @@ pub(super) fn change(app: &mut App, i: usize, c: Criterion) -> Vec<Effect> {
     ]
 }
 
-fn nudge(app: &mut App, up: bool) -> Vec<Effect> {
-    let Some(i) = app.current_criterion() else {
-        return vec![];
-    };
-    let view = &app.criteria[i];
-    let Rule::Bins { edges, .. } = &view.criterion.rule else {
-        app.status =
-            "+ and - nudge the cut points of bins; e edits the selected rule of this one".into();
-        return vec![];
-    };
-    let k = app.edge.min(edges.len() - 1);
-    let step = nudge_step(&view.distribution);
-    let new = edges[k] + if up { step } else { -step };
-    let lower_ok = k == 0 || new > edges[k - 1];
-    let upper_ok = k + 1 == edges.len() || new < edges[k + 1];
-    if !(lower_ok && upper_ok) {
-        app.status = "cut points must stay in increasing order".into();
-        return vec![];
-    }
-    let old = view.criterion.clone();
-    let mut c = old.clone();
-    if let Rule::Bins { edges, .. } = &mut c.rule {
-        edges[k] = (new * 1e9).round() / 1e9;
-    }
-    // the change column counts from before the first nudge of this cut point
-    if !matches!(&app.nudge_base, Some((ci, ck, _)) if *ci == i && *ck == k) {
-        let counts = view
-            .result
-            .valuation
-            .iter()
-            .map(|s| (s.name.clone(), s.customers))
-            .collect();
-        app.nudge_base = Some((i, k, counts));
-    }
-    super::history::record(app, super::history::Change::SetRule(old));
-    change(app, i, c)
-}
-
-fn prompt_key(app: &mut App, msg: &Message) -> Option<Vec<Effect>> {
-    let p = app.prompt.as_mut()?;
-    let text = match p {
-        Prompt::Search(s) | Prompt::Palette(s) => s,
-        Prompt::Edit(_) => return None,
-    };
-    match msg {
-        Message::Char(c) => text.push(*c),
-        Message::Backspace => {
-            text.pop();
-        }
-        Message::Action(Action::Cancel) => app.prompt = None,
-        Message::Action(Action::Confirm) => {
-            let p = app.prompt.take().expect("open prompt");
-            return Some(match p {
-                Prompt::Search(id) => {
-                    let r = &app.ranking;
-                    match (0..r.ids.len()).find(|&i| r.ids.text_at(i).as_deref() == Some(id.trim()))
-                    {
-                        Some(i) => {
-                            app.step = StepId::List;
-                            app.row = r.position_of(app.list_sort, i);
-                        }
-                        None => app.status = format!("no customer with id {}", id.trim()),
-                    }
-                    vec![]
-                }
-                Prompt::Palette(cmd) => palette(app, cmd.trim()),
-                Prompt::Edit(_) => vec![],
-            });
-        }
-        _ => return None,
-    }
-    Some(vec![])
-}
-
-/// `:` commands: a step number or name, `help`, `teach`, `quit`.
-fn palette(app: &mut App, cmd: &str) -> Vec<Effect> {
-    let lower = cmd.to_lowercase();
-    if let Ok(n) = lower.parse::<usize>()
-        && (1..=9).contains(&n)
-    {
-        app.step = StepId::from_index(n - 1);
-        return vec![];
-    }
-    match lower.as_str() {
-        "q" | "quit" => app.quit = true,
-        "help" => app.show_help = true,
-        "teach" => app.show_teach = !app.show_teach,
-        _ => match StepId::ALL
-            .iter()
-            .find(|s| s.title().to_lowercase().starts_with(&lower) && !lower.is_empty())
-        {
-            Some(s) => app.step = *s,
-            None => {
-                app.status = format!(
-                    "unknown command \"{cmd}\": try a step name or number, help, teach, quit"
-                )
-            }
-        },
-    }
-    vec![]
-}
-
 /// Enter: on Exclusivity, jump to the selected criterion's rules (in its own step).
 fn confirm(app: &mut App) -> Vec<Effect> {
+    // on the List: the selected customer's record, every field
+    if app.step == StepId::List && app.n_customers > 0 {
+        let r = &app.ranking;
+        let i = r.row_at(app.list_sort, app.row.min(r.order.len() - 1));
+        return r
+            .ids
+            .text_at(i)
+            .map(|id| vec![Effect::Record { id }])
+            .unwrap_or_default();
+    }
     if app.step == StepId::Exclusivity
         && let Some(i) = app.current_criterion()
     {
@@ -263,61 +150,13 @@ fn confirm(app: &mut App) -> Vec<Effect> {
     vec![]
 }
 
-/// `y`: the selected customer's id (List) or the ids of the selected segment (segment pane).
-fn copy(app: &mut App) -> Vec<Effect> {
-    let r = &app.ranking;
-    if app.step == StepId::List && !r.order.is_empty() {
-        let id = r
-            .ids
-            .text_at(r.row_at(app.list_sort, app.row.min(r.order.len() - 1)))
-            .unwrap_or_default();
-        app.status = format!("copied customer id {id}");
-        return vec![Effect::Copy { text: id }];
-    }
-    let seg = app
-        .current_criterion()
-        .filter(|_| app.pane == Pane::Segments);
-    let Some(i) = seg else {
-        app.status =
-            "y copies: a customer id in step 1, or a segment's ids (Tab to the segment table)"
-                .into();
-        return vec![];
-    };
-    let res = &app.criteria[i].result;
-    let Some(row) = res.valuation.get(app.seg_row) else {
-        return vec![];
-    };
-    let Some(k) = res.assignment.names.iter().position(|n| *n == row.name) else {
-        return vec![];
-    };
-    let ids: Vec<String> = res
-        .assignment
-        .label
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| **l as usize == k)
-        .filter_map(|(c, _)| r.ids.text_at(c))
-        .collect();
-    let (text, n) = super::clipboard::fit_lines(ids.iter().map(String::as_str));
-    app.status = if n == ids.len() {
-        format!("copied the {n} customer ids of \"{}\"", row.name)
-    } else {
-        format!(
-            "copied the first {n} of {} ids of \"{}\" (a clipboard payload holds no more); strata export writes them all",
-            ids.len(),
-            row.name
-        )
-    };
-    vec![Effect::Copy { text }]
-}
-
 /// Apply one message.
 pub fn update(app: &mut App, msg: Message) -> Vec<Effect> {
     if let Some(e) = edit_prompt_key(app, &msg) {
         return e;
     }
     if app.prompt.is_some()
-        && let Some(e) = prompt_key(app, &msg)
+        && let Some(e) = super::prompts::prompt_key(app, &msg)
     {
         return e;
     }
@@ -394,6 +233,16 @@ pub fn update(app: &mut App, msg: Message) -> Vec<Effect> {
             app.status = text;
             vec![]
         }
+        Message::Record(r) => {
+            match r {
+                Ok(rec) => {
+                    app.record = Some(rec);
+                    app.explain_scroll = 0;
+                }
+                Err(e) => app.status = format!("no record: {e}"),
+            }
+            vec![]
+        }
         Message::Proposed(r) => match r {
             Ok(c) => super::edit_update::take_proposal(app, *c),
             Err(e) => {
@@ -451,15 +300,18 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
         app.hscroll = 0;
         app.teach_scroll = 0;
         app.explain = None;
+        app.record = None;
         app.status.clear();
     };
     match a {
         Quit => app.quit = true,
+        Suspend => return vec![Effect::Suspend],
         Help => app.show_help = !app.show_help,
         Cancel => {
             app.show_help = false;
             app.teach_overlay = false;
             app.explain = None;
+            app.record = None;
             app.status.clear();
         }
         Teach => {
@@ -507,6 +359,20 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
                 Down => (*s + 1).min(last),
                 PageUp => s.saturating_sub(page),
                 PageDown => (*s + page).min(last),
+                Top => 0,
+                _ => last,
+            };
+        }
+        Up | Down | PageUp | PageDown | Top | Bottom if app.record.is_some() => {
+            let rows = super::explain::rows(app);
+            let n = app.record.as_ref().map_or(0, |r| r.1.len() + 1);
+            let last = n.saturating_sub(rows) as u16;
+            let s = &mut app.explain_scroll;
+            *s = match a {
+                Up => s.saturating_sub(1),
+                Down => (*s + 1).min(last),
+                PageUp => s.saturating_sub(rows as u16),
+                PageDown => (*s + rows as u16).min(last),
                 Top => 0,
                 _ => last,
             };
@@ -603,8 +469,8 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
                 };
             }
         }
-        Increase => return nudge(app, true),
-        Decrease => return nudge(app, false),
+        Increase => return super::nudge::nudge(app, true),
+        Decrease => return super::nudge::nudge(app, false),
         Undo | Redo => return super::history::step(app, a == Undo),
         Search => app.prompt = Some(Prompt::Search(String::new())),
         Palette => app.prompt = Some(Prompt::Palette(String::new())),
@@ -623,7 +489,7 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
         }
         Confirm => return confirm(app),
         Edit | Rename | AddRule | DeleteRule | MoveRuleUp | MoveRuleDown | EditOtherwise
-        | NewCriterion | RenameCriterion | DeleteCriterion | EditValue | EditCost => {}
+        | NewCriterion | RenameCriterion | DeleteCriterion | EditValue | EditCost | Export => {}
         CrossTab => {
             if app.step != StepId::Valuation || app.criteria.len() < 2 {
                 app.status =
@@ -644,7 +510,7 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
             app.crosstab = next.map(|o| (o, Default::default()));
             app.refresh_crosstab();
         }
-        Copy => return copy(app),
+        Copy => return super::clipboard::copy(app),
         Transitions => {
             if app.step != StepId::Valuation {
                 app.status = "transitions are in step 9, Valuation".into();

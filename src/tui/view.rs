@@ -25,8 +25,8 @@ pub fn screen_actions(app: &App) -> Vec<Action> {
     let mut v = vec![Help, Teach, NextStep, PrevStep];
     match app.step {
         StepId::List => v.extend([
-            Up, Down, PageUp, PageDown, Top, Bottom, Search, Sort, Explain, Copy, EditValue,
-            MaskPii,
+            Up, Down, PageUp, PageDown, Top, Bottom, Confirm, Search, Sort, Explain, Copy,
+            EditValue, MaskPii,
         ]),
         StepId::Classify => v.extend([Up, Down, Confirm, Edit, EditValue, MaskPii]),
         StepId::Exclusivity => v.extend([Left, Right, Confirm, ScrollLeft, ScrollRight]),
@@ -45,7 +45,14 @@ pub fn screen_actions(app: &App) -> Vec<Action> {
             v.extend([Left, Right]);
             if app.current_criterion().is_some() {
                 v.extend([Up, Down, Edit, AddRule, DeleteRule, Rename]);
-                v.extend([MoveRuleUp, MoveRuleDown, EditOtherwise, NextPane, Copy]);
+                v.extend([
+                    MoveRuleUp,
+                    MoveRuleDown,
+                    EditOtherwise,
+                    NextPane,
+                    Copy,
+                    Export,
+                ]);
                 v.extend([RenameCriterion, DeleteCriterion]);
             }
             v.push(NewCriterion);
@@ -67,7 +74,7 @@ pub fn screen_actions(app: &App) -> Vec<Action> {
 fn footer(app: &App, t: &Theme) -> Line<'static> {
     if let Some(p) = &app.prompt {
         let (label, text) = match p {
-            Prompt::Search(s) => ("find customer id: ", s),
+            Prompt::Search(s) => ("find in customer ids: ", s),
             Prompt::Palette(s) => (":", s),
             Prompt::Edit(_) if !app.status.is_empty() => {
                 return Line::from(Span::styled(safe(&app.status), t.warn));
@@ -79,10 +86,15 @@ fn footer(app: &App, t: &Theme) -> Line<'static> {
                 ));
             }
         };
+        let hint = if app.status.is_empty() {
+            "Enter go · Esc cancel".to_string()
+        } else {
+            safe(&app.status)
+        };
         return Line::from(vec![
             Span::styled(label.to_string(), t.accent),
             Span::styled(format!("{}█", safe(text)), t.text),
-            Span::styled("   Enter go · Esc cancel", t.dim),
+            Span::styled(format!("   {hint}"), t.dim),
         ]);
     }
     if let Some(l) = &app.loading {
@@ -130,7 +142,9 @@ fn footer(app: &App, t: &Theme) -> Line<'static> {
         Action::ScrollLeft | Action::ScrollRight => "scroll",
         Action::EditValue => "value",
         Action::EditCost => "cost",
+        Action::Export => "write",
         Action::Confirm if app.step == StepId::Classify => "accept role",
+        Action::Confirm if app.step == StepId::List => "record",
         Action::Confirm => "open rules",
         _ => "",
     };
@@ -370,6 +384,9 @@ pub fn draw(f: &mut Frame, app: &App, t: &Theme) {
     );
     if let Some(e) = &app.explain {
         super::explain::draw(f, body, app, e, t);
+    }
+    if app.record.is_some() {
+        super::explain::draw_record(f, body, app, t);
     }
     if let Some(Prompt::Edit(p)) = &app.prompt {
         edit_box(f, main, app, p, t);

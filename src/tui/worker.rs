@@ -29,6 +29,16 @@ pub enum Job {
     },
     /// Add, rename or delete a criterion.
     Restructure(StructEdit),
+    /// One segment's customer ids written to a file.
+    Export {
+        criterion: String,
+        segment: String,
+        path: std::path::PathBuf,
+    },
+    /// Every field of one customer.
+    Record {
+        id: String,
+    },
     /// A criterion proposed from a column's values.
     Propose {
         step: crate::engine::rules::Step,
@@ -144,6 +154,41 @@ impl Engine {
                     result,
                 }
             }
+            Job::Export {
+                criterion,
+                segment,
+                path,
+            } => {
+                use crate::engine::out::export::{ExportSpec, export};
+                let ext = path
+                    .extension()
+                    .map(|e| e.to_string_lossy().to_lowercase())
+                    .unwrap_or_default();
+                let spec = ExportSpec {
+                    criterion,
+                    segment: Some(segment),
+                    columns: vec![],
+                };
+                Message::Notice(match export(&self.session, &spec, &path, &ext) {
+                    Ok(w) => w
+                        .first()
+                        .map(|w| {
+                            format!(
+                                "wrote {} — {} customers of \"{}\"",
+                                w.path.display(),
+                                w.customers,
+                                w.segment
+                            )
+                        })
+                        .unwrap_or_default(),
+                    Err(e) => format!("not written: {e}"),
+                })
+            }
+            Job::Record { id } => Message::Record(
+                crate::engine::eval::explain::record(&self.session, &id)
+                    .map(|fields| (id, fields))
+                    .map_err(|e| e.to_string()),
+            ),
             Job::Propose { step, column } => Message::Proposed(
                 crate::engine::eval::propose::propose(&self.session, step, &column)
                     .map(Box::new)

@@ -262,6 +262,14 @@ fn shown(s: &Session, name: &str, row: usize) -> (String, String) {
     (name.to_string(), v)
 }
 
+/// Every column and derived field of one customer, in the frame's order, as text ("NULL" when
+/// missing): the record view.
+pub fn record(s: &Session, id: &str) -> Result<Vec<(String, String)>> {
+    let row = find_customer(s, id)
+        .ok_or_else(|| EngineError::Invalid(format!("no customer with id {id:?}")))?;
+    Ok(s.base.names.iter().map(|n| shown(s, n, row)).collect())
+}
+
 /// The base-table row of a customer id (compared as text).
 pub fn find_customer(s: &Session, id: &str) -> Option<usize> {
     (0..s.ids.len()).find(|&i| s.ids.text_at(i).as_deref() == Some(id))

@@ -1,0 +1,184 @@
+//! The search and command-palette prompts: what is typed, completion, and what Enter does.
+
+use super::app::{App, Prompt};
+use super::message::{Action, Message};
+use super::steps::StepId;
+use super::update::Effect;
+
+/// Palette commands besides the steps' names and numbers.
+const COMMANDS: [&str; 3] = ["help", "teach", "quit"];
+
+/// Keys while the search or palette prompt is open.
+pub fn prompt_key(app: &mut App, msg: &Message) -> Option<Vec<Effect>> {
+    let p = app.prompt.as_mut()?;
+    let text = match p {
+        Prompt::Search(s) | Prompt::Palette(s) => s,
+        Prompt::Edit(_) => return None,
+    };
+    match msg {
+        Message::Char(c) => text.push(*c),
+        Message::Backspace => {
+            text.pop();
+        }
+        Message::Action(Action::NextPane) => {
+            if let Prompt::Palette(s) = p {
+                let (done, all) = complete_command(s);
+                *s = done;
+                app.status = if all.len() > 1 {
+                    all.join(" · ")
+                } else {
+                    String::new()
+                };
+            }
+            return Some(vec![]);
+        }
+        Message::Action(Action::Cancel) => app.prompt = None,
+        Message::Action(Action::Confirm) => {
+            let p = app.prompt.take().expect("open prompt");
+            return Some(match p {
+                Prompt::Search(q) => {
+                    search(app, q.trim());
+                    vec![]
+                }
+                Prompt::Palette(cmd) => palette(app, cmd.trim()),
+                Prompt::Edit(_) => vec![],
+            });
+        }
+        _ => return None,
+    }
+    // as the palette is typed, say what it would do
+    if let Some(Prompt::Palette(s)) = &app.prompt {
+        let (_, all) = complete_command(s);
+        app.status = match all.len() {
+            0 if !s.is_empty() => "no such step or command".into(),
+            0 => String::new(),
+            _ => format!("{} (Tab completes)", all.join(" · ")),
+        };
+    }
+    Some(vec![])
+}
+
+/// The step names and commands that start with what is typed, and the text completed as far
+/// as they agree.
+pub fn complete_command(typed: &str) -> (String, Vec<String>) {
+    let t = typed.trim().to_lowercase();
+    let all: Vec<String> = StepId::ALL
+        .iter()
+        .map(|s| s.title().to_lowercase())
+        .chain(COMMANDS.iter().map(|c| c.to_string()))
+        .filter(|c| c.starts_with(&t))
+        .collect();
+    let Some(first) = all.first() else {
+        return (typed.to_string(), all);
+    };
+    let common: String = all.iter().fold(first.clone(), |acc, c| {
+        acc.chars()
+            .zip(c.chars())
+            .take_while(|(a, b)| a == b)
+            .map(|(a, _)| a)
+            .collect()
+    });
+    let done = if all.len() == 1 {
+        all[0].clone()
+    } else {
+        common
+    };
+    (
+        if done.len() >= t.len() {
+            done
+        } else {
+            typed.to_string()
+        },
+        all,
+    )
+}
+
+/// `/`: find a customer whose id contains the text, from the row after the selected one (an
+/// empty search repeats the last); an id typed whole goes to that customer first. Jumps to the
+/// List.
+fn search(app: &mut App, q: &str) {
+    let repeat = q.is_empty();
+    let q = if q.is_empty() {
+        app.last_search.clone()
+    } else {
+        q.to_string()
+    };
+    if q.is_empty() {
+        return;
+    }
+    app.last_search = q.clone();
+    let r = &app.ranking;
+    let n = r.order.len();
+    if n == 0 {
+        return;
+    }
+    let from = if app.step == StepId::List {
+        app.row + 1
+    } else {
+        0
+    };
+    let hit = |k: usize| {
+        let i = r.row_at(app.list_sort, k % n);
+        r.ids.text_at(i).is_some_and(|id| id.contains(&q))
+    };
+    let total = (0..n).filter(|&k| hit(k)).count();
+    let exact = (!repeat)
+        .then(|| (0..n).find(|&k| r.ids.text_at(r.row_at(app.list_sort, k)).as_deref() == Some(&q)))
+        .flatten();
+    match exact.or_else(|| (from..from + n).find(|&k| hit(k))) {
+        Some(k) => {
+            app.step = StepId::List;
+            app.row = k % n;
+            app.status = if total == 1 {
+                "the one customer whose id contains it".into()
+            } else {
+                format!("{total} ids contain \"{q}\": / then Enter finds the next")
+            };
+        }
+        None => app.status = format!("no customer id contains \"{q}\""),
+    }
+}
+
+/// `:` commands: a step number or name (or the start of one), `help`, `teach`, `quit`.
+fn palette(app: &mut App, cmd: &str) -> Vec<Effect> {
+    let lower = cmd.to_lowercase();
+    if let Ok(n) = lower.parse::<usize>()
+        && (1..=StepId::ALL.len()).contains(&n)
+    {
+        app.step = StepId::from_index(n - 1);
+        return vec![];
+    }
+    match lower.as_str() {
+        "q" | "quit" => app.quit = true,
+        "help" => app.show_help = true,
+        "teach" => app.show_teach = !app.show_teach,
+        _ => match StepId::ALL
+            .iter()
+            .find(|s| s.title().to_lowercase().starts_with(&lower) && !lower.is_empty())
+        {
+            Some(s) => app.step = *s,
+            None => {
+                app.status = format!(
+                    "unknown command \"{cmd}\": try a step name or number, help, teach, quit"
+                )
+            }
+        },
+    }
+    vec![]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::complete_command;
+
+    #[test]
+    fn the_palette_completes_steps_and_commands() {
+        assert_eq!(complete_command("val").0, "valuation");
+        let (done, all) = complete_command("p");
+        assert_eq!(done, "p");
+        assert_eq!(all, vec!["psychographic", "purchase history"]);
+        assert_eq!(complete_command("pu").0, "purchase history");
+        assert_eq!(complete_command("te").0, "teach");
+        assert!(complete_command("zz").1.is_empty());
+    }
+}
