@@ -127,6 +127,33 @@ pub struct TransitionView {
     pub criteria: Vec<crate::engine::eval::transitions::Transition>,
 }
 
+/// The order of a segment table: by value (the valuation's own order), customers or name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SegmentSort {
+    #[default]
+    Value,
+    Customers,
+    Name,
+}
+
+impl SegmentSort {
+    pub fn next(self) -> SegmentSort {
+        match self {
+            SegmentSort::Value => SegmentSort::Customers,
+            SegmentSort::Customers => SegmentSort::Name,
+            SegmentSort::Name => SegmentSort::Value,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SegmentSort::Value => "by value",
+            SegmentSort::Customers => "by customers",
+            SegmentSort::Name => "by name",
+        }
+    }
+}
+
 /// The order of the List.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ListSort {
@@ -329,6 +356,8 @@ pub struct App {
     pub list_sort: ListSort,
     /// The selected row of the segment table (when the segment pane has the focus).
     pub seg_row: usize,
+    /// The order of the segment tables (`s` on a criteria step).
+    pub seg_sort: SegmentSort,
     /// The `[columns]` roles of the workspace: (key, column); `pii` once per column.
     pub roles: Vec<(String, String)>,
     /// Classify profiles the orders table (there is no customers table).
@@ -343,6 +372,12 @@ pub struct App {
     /// default dates.
     pub as_of: Option<i32>,
     pub first_order: Option<i32>,
+    /// The frequency table of a column (`f` in Classify): the column, its values, and the order.
+    pub frequency: Option<(
+        String,
+        Vec<crate::engine::eval::frequency::Frequency>,
+        SegmentSort,
+    )>,
     /// The record view: one customer's id and every field (Enter on the List).
     pub record: Option<(String, Vec<(String, String)>)>,
     /// The last `/` search, repeated by an empty one.
@@ -420,6 +455,7 @@ impl App {
             nudge_base: None,
             last_search: String::new(),
             record: None,
+            frequency: None,
             transitions: None,
             value_hint,
             as_of: s.as_of,
@@ -444,6 +480,7 @@ impl App {
             pane: Pane::Rules,
             list_sort: ListSort::ValueDown,
             seg_row: 0,
+            seg_sort: SegmentSort::Value,
         }
     }
 
@@ -541,6 +578,25 @@ impl App {
         self.rule = 0;
         self.edge = 0;
         self.refresh_crosstab();
+    }
+
+    /// The rows of criterion `i`'s segment table, in the order shown (indices into its valuation).
+    pub fn segment_order(&self, i: usize) -> Vec<usize> {
+        let v = &self.criteria[i].result.valuation;
+        let mut order: Vec<usize> = (0..v.len()).collect();
+        match self.seg_sort {
+            SegmentSort::Value => {}
+            SegmentSort::Customers => {
+                order.sort_by(|&a, &b| v[b].customers.cmp(&v[a].customers).then(a.cmp(&b)))
+            }
+            SegmentSort::Name => order.sort_by(|&a, &b| v[a].name.cmp(&v[b].name)),
+        }
+        order
+    }
+
+    /// The segment selected in the segment table of criterion `i` (an index into its valuation).
+    pub fn selected_segment(&self, i: usize) -> Option<usize> {
+        self.segment_order(i).get(self.seg_row).copied()
     }
 
     /// Whether a column holds personal data: marked `pii` in the workspace, or suggested as such.

@@ -162,7 +162,7 @@ pub fn tab(app: &mut App) {
 fn selected_segment(app: &App) -> Option<(String, String)> {
     let i = app.current_criterion()?;
     let c = &app.criteria[i];
-    let seg = c.result.valuation.get(app.seg_row)?;
+    let seg = c.result.valuation.get(app.selected_segment(i)?)?;
     Some((c.criterion.name.value.clone(), seg.name.clone()))
 }
 

@@ -70,7 +70,7 @@ pub fn copy(app: &mut App) -> Vec<Effect> {
         return vec![];
     };
     let res = &app.criteria[i].result;
-    let Some(row) = res.valuation.get(app.seg_row) else {
+    let Some(row) = app.selected_segment(i).and_then(|k| res.valuation.get(k)) else {
         return vec![];
     };
     let Some(k) = res.assignment.names.iter().position(|n| *n == row.name) else {

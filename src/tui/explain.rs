@@ -148,6 +148,81 @@ pub fn draw_record(f: &mut Frame, body: Rect, app: &App, t: &Theme) {
     );
 }
 
+/// The frequency table of a column: each value with its customers, their share and their
+/// share of value, sorted by customers, value or name (`s`); personal data masked.
+pub fn draw_frequency(f: &mut Frame, body: Rect, app: &App, t: &Theme) {
+    use super::app::SegmentSort;
+    use super::table::{Col, table};
+    let Some((column, rows, sort)) = &app.frequency else {
+        return;
+    };
+    let mut order: Vec<&crate::engine::eval::frequency::Frequency> = rows.iter().collect();
+    match sort {
+        SegmentSort::Customers => {}
+        SegmentSort::Value => order.sort_by(|a, b| b.value_sum.total_cmp(&a.value_sum)),
+        SegmentSort::Name => order.sort_by(|a, b| a.value.cmp(&b.value)),
+    }
+    let n: usize = rows.iter().map(|r| r.customers).sum();
+    let total: f64 = rows.iter().map(|r| r.value_sum).sum();
+    let share = |x: f64, of: f64| if of != 0.0 { x / of } else { 0.0 };
+    let h = body.height.saturating_sub(3) as usize;
+    let top = (app.explain_scroll as usize).min(order.len().saturating_sub(h));
+    let end = (top + h).min(order.len());
+    let cells: Vec<(Vec<String>, ratatui::style::Style)> = order[top..end]
+        .iter()
+        .map(|r| {
+            (
+                vec![
+                    app.shown(column, &r.value),
+                    crate::engine::format::thousands(r.customers as u64),
+                    crate::engine::format::percent(share(r.customers as f64, n as f64)),
+                    crate::engine::format::percent(share(r.value_sum, total)),
+                ],
+                t.text,
+            )
+        })
+        .collect();
+    let cols = [
+        Col::text("value", 0).min(12),
+        Col::number(
+            "customers",
+            0,
+            crate::engine::format::thousands(n as u64).len(),
+        ),
+        Col::number("share", 1, 7),
+        Col::number("of value", 1, 8),
+    ];
+    let (tbl, _) = table(&cols, cells, body.width.saturating_sub(2), 0, t.header);
+    f.render_widget(Clear, body);
+    f.render_widget(
+        tbl.block(
+            Block::bordered()
+                .border_style(t.accent)
+                .title(Span::styled(
+                    clip(
+                        &format!(
+                            " {} — {} values, {} · s sorts · Esc closes ",
+                            safe(column),
+                            rows.len(),
+                            match sort {
+                                SegmentSort::Customers => "by customers",
+                                SegmentSort::Value => "by value",
+                                SegmentSort::Name => "by value text",
+                            }
+                        ),
+                        body.width.saturating_sub(2),
+                    ),
+                    t.header,
+                ))
+                .title_bottom(Span::styled(
+                    super::table::rows_note(top, end, order.len()),
+                    t.dim,
+                )),
+        ),
+        body,
+    );
+}
+
 /// How many lines of text the popup shows at once (the terminal less title, footer and frame).
 pub fn rows(app: &App) -> usize {
     app.height.saturating_sub(4) as usize

@@ -110,6 +110,7 @@ pub const DEFAULTS: &[(&str, Action)] = &[
     ("N", Action::NewCriterion),
     ("ctrl-z", Action::Suspend),
     ("w", Action::Export),
+    ("f", Action::Frequency),
     ("v", Action::EditValue),
     ("$", Action::EditCost),
     ("<", Action::ScrollLeft),

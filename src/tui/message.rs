@@ -64,6 +64,7 @@ pub enum Action {
     EditCost,
     Suspend,
     Export,
+    Frequency,
 }
 
 impl Action {
@@ -77,6 +78,8 @@ impl Action {
             (Action::Confirm, StepId::Classify) => "save the suggested role",
             (Action::Confirm, StepId::Exclusivity) => "open the criterion's rules",
             (Action::Confirm, StepId::List) => "the selected customer's record: every field",
+            (Action::Sort, StepId::List) => "sort: value ↓, value ↑, customer id",
+            (Action::Sort, _) => "sort the segment table: value, customers, name",
             (Action::Left | Action::Right, StepId::List | StepId::Classify) => "",
             _ => self.help(),
         }
@@ -135,6 +138,7 @@ impl Action {
             Action::EditCost => "set each customer's cost to serve (an expression)",
             Action::Suspend => "suspend to the shell (fg resumes)",
             Action::Export => "write the selected segment's customer ids to a file",
+            Action::Frequency => "frequency table of the selected column (s sorts it)",
         }
     }
 }
@@ -170,6 +174,8 @@ pub enum Message {
     Transitions(Result<Box<super::app::TransitionView>, String>),
     /// Something to tell the user in the status line.
     Notice(String),
+    /// A column's frequency table, or why not.
+    Frequency(Result<(String, Vec<crate::engine::eval::frequency::Frequency>), String>),
     /// One customer's id and every field (name, value), or why not.
     Record(Result<(String, Vec<(String, String)>), String>),
     /// A criterion the engine proposed from a column, or why it could not.

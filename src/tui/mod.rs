@@ -191,6 +191,7 @@ fn apply(app: &mut App, effects: Vec<Effect>, worker: &Worker, mut watch: Option
             }),
             Effect::Explain { id } => worker.send(Job::Explain { id }),
             Effect::Record { id } => worker.send(Job::Record { id }),
+            Effect::Frequency { column } => worker.send(Job::Frequency { column }),
             Effect::Export {
                 criterion,
                 segment,

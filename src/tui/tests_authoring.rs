@@ -248,3 +248,65 @@ fn ctrl_z_suspends() {
     let fx = act(&mut app, Action::Suspend);
     assert!(matches!(fx[..], [super::update::Effect::Suspend]));
 }
+
+/// `s` sorts a segment table by customers, then by name; copy and export follow the order shown.
+#[test]
+fn segment_tables_sort_by_any_column() {
+    let (mut app, _) = demo();
+    act(&mut app, Action::Step3);
+    let i = app.current_criterion().unwrap();
+    act(&mut app, Action::Sort);
+    let order = app.segment_order(i);
+    let v = app.criteria[i].result.valuation.clone();
+    assert!(
+        order
+            .windows(2)
+            .all(|w| v[w[0]].customers >= v[w[1]].customers)
+    );
+    act(&mut app, Action::Sort);
+    let order = app.segment_order(i);
+    assert!(order.windows(2).all(|w| v[w[0]].name <= v[w[1]].name));
+    act(&mut app, Action::NextPane);
+    assert_eq!(app.selected_segment(i), Some(order[0]));
+    let s = super::tests::screen(&app, 100, 30);
+    assert!(s.contains("segments by name"), "{s}");
+}
+
+/// `f` in Classify: a frequency table of the column, with shares of customers and of value,
+/// sortable, personal data masked.
+#[test]
+fn a_frequency_table_of_any_column() {
+    let (mut app, mut engine) = demo();
+    act(&mut app, Action::Step2);
+    let row = app
+        .profiles
+        .iter()
+        .position(|p| p.name == "country")
+        .unwrap();
+    for _ in 0..row {
+        act(&mut app, Action::Down);
+    }
+    let fx = act(&mut app, Action::Frequency);
+    let super::update::Effect::Frequency { column } = &fx[0] else {
+        panic!()
+    };
+    let m = engine.handle(super::worker::Job::Frequency {
+        column: column.clone(),
+    });
+    update(&mut app, m);
+    let (_, rows, _) = app.frequency.clone().unwrap();
+    assert_eq!(
+        rows.iter().map(|r| r.customers).sum::<usize>(),
+        app.n_customers
+    );
+    assert!(rows.windows(2).all(|w| w[0].customers >= w[1].customers));
+    let s = super::tests::screen(&app, 100, 30);
+    assert!(
+        s.contains("country — ") && s.contains(&rows[0].value),
+        "{s}"
+    );
+    act(&mut app, Action::Sort);
+    assert!(super::tests::screen(&app, 100, 30).contains("by value"));
+    act(&mut app, Action::Cancel);
+    assert!(app.frequency.is_none());
+}

@@ -38,6 +38,8 @@ pub enum Effect {
         segment: String,
         path: std::path::PathBuf,
     },
+    /// The frequency table of a column.
+    Frequency { column: String },
     /// Every field of one customer, for the record view.
     Record { id: String },
     /// Propose a criterion from a column (on the worker, which knows the values).
@@ -233,6 +235,16 @@ pub fn update(app: &mut App, msg: Message) -> Vec<Effect> {
             app.status = text;
             vec![]
         }
+        Message::Frequency(r) => {
+            match r {
+                Ok((column, rows)) => {
+                    app.frequency = Some((column, rows, super::app::SegmentSort::Customers));
+                    app.explain_scroll = 0;
+                }
+                Err(e) => app.status = format!("no frequency table: {e}"),
+            }
+            vec![]
+        }
         Message::Record(r) => {
             match r {
                 Ok(rec) => {
@@ -312,6 +324,7 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
             app.teach_overlay = false;
             app.explain = None;
             app.record = None;
+            app.frequency = None;
             app.status.clear();
         }
         Teach => {
@@ -363,9 +376,15 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
                 _ => last,
             };
         }
-        Up | Down | PageUp | PageDown | Top | Bottom if app.record.is_some() => {
+        Up | Down | PageUp | PageDown | Top | Bottom
+            if app.record.is_some() || app.frequency.is_some() =>
+        {
             let rows = super::explain::rows(app);
-            let n = app.record.as_ref().map_or(0, |r| r.1.len() + 1);
+            let n = match (&app.record, &app.frequency) {
+                (Some(r), _) => r.1.len() + 1,
+                (None, Some(f)) => f.1.len() + 2,
+                _ => 0,
+            };
             let last = n.saturating_sub(rows) as u16;
             let s = &mut app.explain_scroll;
             *s = match a {
@@ -531,6 +550,37 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
                     text,
                 )));
             }
+        }
+        Sort if app.frequency.is_some() => {
+            if let Some(f) = &mut app.frequency {
+                f.2 = match f.2 {
+                    super::app::SegmentSort::Customers => super::app::SegmentSort::Value,
+                    super::app::SegmentSort::Value => super::app::SegmentSort::Name,
+                    super::app::SegmentSort::Name => super::app::SegmentSort::Customers,
+                };
+            }
+        }
+        Frequency => {
+            match app
+                .profiles
+                .get(app.row)
+                .filter(|_| app.step == StepId::Classify)
+            {
+                Some(p) => {
+                    return vec![Effect::Frequency {
+                        column: p.name.clone(),
+                    }];
+                }
+                None => {
+                    app.status =
+                        "f counts the values of a column: pick one in step 2, Classify".into()
+                }
+            }
+        }
+        Sort if app.step.criteria_step().is_some() => {
+            app.seg_sort = app.seg_sort.next();
+            app.seg_row = 0;
+            app.status = format!("segments sorted {}", app.seg_sort.label());
         }
         Sort => {
             if app.step == StepId::List && app.n_customers > 0 {

@@ -28,7 +28,7 @@ pub fn screen_actions(app: &App) -> Vec<Action> {
             Up, Down, PageUp, PageDown, Top, Bottom, Confirm, Search, Sort, Explain, Copy,
             EditValue, MaskPii,
         ]),
-        StepId::Classify => v.extend([Up, Down, Confirm, Edit, EditValue, MaskPii]),
+        StepId::Classify => v.extend([Up, Down, Confirm, Edit, Frequency, EditValue, MaskPii]),
         StepId::Exclusivity => v.extend([Left, Right, Confirm, ScrollLeft, ScrollRight]),
         StepId::Valuation => v.extend([
             Left,
@@ -52,6 +52,7 @@ pub fn screen_actions(app: &App) -> Vec<Action> {
                     NextPane,
                     Copy,
                     Export,
+                    Sort,
                 ]);
                 v.extend([RenameCriterion, DeleteCriterion]);
             }
@@ -143,6 +144,7 @@ fn footer(app: &App, t: &Theme) -> Line<'static> {
         Action::EditValue => "value",
         Action::EditCost => "cost",
         Action::Export => "write",
+        Action::Frequency => "frequency",
         Action::Confirm if app.step == StepId::Classify => "accept role",
         Action::Confirm if app.step == StepId::List => "record",
         Action::Confirm => "open rules",
@@ -387,6 +389,9 @@ pub fn draw(f: &mut Frame, app: &App, t: &Theme) {
     }
     if app.record.is_some() {
         super::explain::draw_record(f, body, app, t);
+    }
+    if app.frequency.is_some() {
+        super::explain::draw_frequency(f, body, app, t);
     }
     if let Some(Prompt::Edit(p)) = &app.prompt {
         edit_box(f, main, app, p, t);

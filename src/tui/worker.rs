@@ -35,6 +35,10 @@ pub enum Job {
         segment: String,
         path: std::path::PathBuf,
     },
+    /// A column's frequency table.
+    Frequency {
+        column: String,
+    },
     /// Every field of one customer.
     Record {
         id: String,
@@ -184,6 +188,11 @@ impl Engine {
                     Err(e) => format!("not written: {e}"),
                 })
             }
+            Job::Frequency { column } => Message::Frequency(
+                crate::engine::eval::frequency::frequency(&self.session, &column)
+                    .map(|rows| (column, rows))
+                    .map_err(|e| e.to_string()),
+            ),
             Job::Record { id } => Message::Record(
                 crate::engine::eval::explain::record(&self.session, &id)
                     .map(|fields| (id, fields))

@@ -7,6 +7,7 @@ pub mod explain;
 pub mod expr;
 pub mod fields;
 pub mod frame;
+pub mod frequency;
 mod functions;
 pub mod like;
 pub mod propose;

@@ -236,20 +236,21 @@ pub fn draw_distribution(f: &mut Frame, area: Rect, app: &App, c: &CriterionView
 /// widths of the totals, so every criterion of a screen shows the same ones.
 pub fn segment_table(
     app: &App,
-    c: &CriterionView,
+    i: usize,
     t: &Theme,
     avail: u16,
     selected: Option<usize>,
     (start, end): (usize, usize),
 ) -> (Table<'static>, Plan) {
-    let rows: Vec<(Vec<String>, Style)> = c
-        .result
-        .valuation
+    let c = &app.criteria[i];
+    let order = app.segment_order(i);
+    let rows: Vec<(Vec<String>, Style)> = order
         .iter()
         .enumerate()
         .take(end)
         .skip(start)
-        .map(|(k, v)| {
+        .map(|(k, &row)| {
+            let v = &c.result.valuation[row];
             let change = c
                 .result
                 .previous
@@ -332,14 +333,15 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme, step: Step) {
     );
     let (table, plan) = segment_table(
         app,
-        c,
+        idx[sel],
         t,
         table_area.width.saturating_sub(2),
         selected,
         shown,
     );
     let title = format!(
-        " segments — {}{} ",
+        " segments {} — {}{} ",
+        app.seg_sort.label(),
         ex.describe(),
         more_note(&plan).trim_end()
     );
