@@ -476,6 +476,21 @@ fn edit_box(f: &mut Frame, main: Rect, app: &App, p: &crate::tui::edit::EditProm
         width: main.width,
         height: h,
     };
+    if matches!(
+        p.target,
+        crate::tui::edit::Target::Condition(_)
+            | crate::tui::edit::Target::Value
+            | crate::tui::edit::Target::Cost
+            | crate::tui::edit::Target::NewFrom
+    ) {
+        let above = Rect {
+            x: main.x,
+            y: main.y,
+            width: main.width,
+            height: main.height.saturating_sub(h),
+        };
+        super::authoring::draw_fields(f, above, app, p, t);
+    }
     let chars: Vec<char> = safe(&p.text).chars().collect();
     let start = (p.cursor + 1).saturating_sub(w);
     let shown: String = chars.iter().skip(start).take(w).collect();
