@@ -223,6 +223,21 @@ pub fn draw_frequency(f: &mut Frame, body: Rect, app: &App, t: &Theme) {
     );
 }
 
+/// How many lines the page open over the view holds (None: no page is open): teach text,
+/// explanation, record or frequency table.
+pub fn popup_lines(app: &App) -> Option<usize> {
+    if app.teach_overlay {
+        let w = app.width.saturating_sub(2);
+        return Some(super::table::paragraphs(app.step.teach(), w).len());
+    }
+    match (&app.record, &app.frequency, &app.explain) {
+        (Some(r), _, _) => Some(r.1.len() + 1),
+        (None, Some(f), _) => Some(f.1.len() + 1),
+        (None, None, Some(e)) => Some(line_count(app, e)),
+        _ => None,
+    }
+}
+
 /// How many lines of text the popup shows at once (the terminal less title, footer and frame).
 pub fn rows(app: &App) -> usize {
     app.height.saturating_sub(4) as usize

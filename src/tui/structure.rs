@@ -65,16 +65,7 @@ impl StructEdit {
 /// A new criterion for a step: one rule that takes everyone, to be edited.
 pub fn new_criterion(step: crate::engine::rules::Step, taken: &[String]) -> Criterion {
     let base = format!("new_{}", step.as_str());
-    let name = (1..)
-        .map(|i| {
-            if i == 1 {
-                base.clone()
-            } else {
-                format!("{base}_{i}")
-            }
-        })
-        .find(|n| !taken.contains(n))
-        .unwrap_or(base);
+    let name = crate::engine::rules::unused_name(&base, taken);
     Criterion {
         name: Spanned::bare(name),
         step,

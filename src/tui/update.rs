@@ -359,53 +359,23 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
             .unwrap_or(0);
             go(app, n);
         }
-        NextStep => go(app, (app.step.index() + 1) % 9),
-        PrevStep => go(app, (app.step.index() + 8) % 9),
-        Up | Down | PageUp | PageDown | Top | Bottom if app.teach_overlay => {
-            let rows = app.height.saturating_sub(4) as usize;
-            let n = super::table::paragraphs(app.step.teach(), app.width.saturating_sub(2)).len();
-            let last = n.saturating_sub(rows) as u16;
-            let page = rows.max(1) as u16;
-            let s = &mut app.teach_scroll;
-            *s = match a {
-                Up => s.saturating_sub(1),
-                Down => (*s + 1).min(last),
-                PageUp => s.saturating_sub(page),
-                PageDown => (*s + page).min(last),
-                Top => 0,
-                _ => last,
-            };
-        }
+        NextStep => go(app, (app.step.index() + 1) % StepId::ALL.len()),
+        PrevStep => go(
+            app,
+            (app.step.index() + StepId::ALL.len() - 1) % StepId::ALL.len(),
+        ),
         Up | Down | PageUp | PageDown | Top | Bottom
-            if app.record.is_some() || app.frequency.is_some() =>
+            if let Some(n) = super::explain::popup_lines(app) =>
         {
+            // a page over the view (teach, explain, record, frequencies) scrolls, not the view;
+            // End shows its last page
             let rows = super::explain::rows(app);
-            let n = match (&app.record, &app.frequency) {
-                (Some(r), _) => r.1.len() + 1,
-                (None, Some(f)) => f.1.len() + 2,
-                _ => 0,
+            let (last, page) = (n.saturating_sub(rows) as u16, rows.max(1) as u16);
+            let s = if app.teach_overlay {
+                &mut app.teach_scroll
+            } else {
+                &mut app.explain_scroll
             };
-            let last = n.saturating_sub(rows) as u16;
-            let s = &mut app.explain_scroll;
-            *s = match a {
-                Up => s.saturating_sub(1),
-                Down => (*s + 1).min(last),
-                PageUp => s.saturating_sub(rows as u16),
-                PageDown => (*s + rows as u16).min(last),
-                Top => 0,
-                _ => last,
-            };
-        }
-        Up | Down | PageUp | PageDown | Top | Bottom if app.explain.is_some() => {
-            // the popup's own lines at this size, so that End shows the last page
-            let rows = super::explain::rows(app);
-            let last = app
-                .explain
-                .as_ref()
-                .map_or(0, |e| super::explain::line_count(app, e))
-                .saturating_sub(rows) as u16;
-            let page = rows.max(1) as u16;
-            let s = &mut app.explain_scroll;
             *s = match a {
                 Up => s.saturating_sub(1),
                 Down => (*s + 1).min(last),

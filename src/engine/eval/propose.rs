@@ -69,16 +69,7 @@ fn fresh_name(column: &str, taken: &[String]) -> String {
     } else {
         base
     };
-    (1..)
-        .map(|i| {
-            if i == 1 {
-                base.clone()
-            } else {
-                format!("{base}_{i}")
-            }
-        })
-        .find(|n| !taken.contains(n))
-        .unwrap_or(base)
+    crate::engine::rules::unused_name(&base, taken)
 }
 
 /// A rule list cutting a numeric expression (an age from a birth year, say) at its rounded

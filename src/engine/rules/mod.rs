@@ -9,3 +9,17 @@ pub mod scaffold;
 pub mod workspace;
 
 pub use workspace::*;
+
+/// `base`, or `base_2`, `base_3` … : the first that is not in `taken` (names of criteria).
+pub fn unused_name(base: &str, taken: &[String]) -> String {
+    (1..)
+        .map(|i| {
+            if i == 1 {
+                base.to_string()
+            } else {
+                format!("{base}_{i}")
+            }
+        })
+        .find(|n| !taken.contains(n))
+        .unwrap_or_else(|| base.to_string())
+}

@@ -107,16 +107,7 @@ pub fn preset(name: &str, bins: u32, taken: &[String]) -> Option<Criterion> {
         _ => return None,
     };
     let base = format!("{}_segments", name.trim().to_lowercase());
-    let name = (1..)
-        .map(|i| {
-            if i == 1 {
-                base.clone()
-            } else {
-                format!("{base}_{i}")
-            }
-        })
-        .find(|n| !taken.contains(n))
-        .unwrap_or(base);
+    let name = crate::engine::rules::unused_name(&base, taken);
     Some(Criterion {
         name: Spanned::bare(name),
         step: Step::PurchaseHistory,
