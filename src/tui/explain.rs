@@ -1,4 +1,4 @@
-//! The explain popup (`x`): one customer's rules as tried, laid out for the width, personal data masked, scrollable.
+//! The pages over the view: explain (`x`, a customer's rules as tried), a customer's record, a column's frequencies and the keys (`?`); laid out for the width, personal data masked, scrollable.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -223,9 +223,53 @@ pub fn draw_frequency(f: &mut Frame, body: Rect, app: &App, t: &Theme) {
     );
 }
 
-/// How many lines the page open over the view holds (None: no page is open): teach text,
+/// The keys of the screen for `?`, as (key, text) lines `w` cells wide: keys right-aligned, the
+/// help wrapped beside them; the nine step keys as one line; then what is always true.
+pub fn help_lines(app: &App, w: u16) -> Vec<(String, String)> {
+    use super::message::Action;
+    let steps = [
+        Action::Step2,
+        Action::Step3,
+        Action::Step4,
+        Action::Step5,
+        Action::Step6,
+        Action::Step7,
+        Action::Step8,
+        Action::Step9,
+    ];
+    let mut out = Vec::new();
+    for a in super::view::screen_actions(app) {
+        if steps.contains(&a) {
+            continue;
+        }
+        let keys = if a == Action::Step1 {
+            "1 … 9".to_string()
+        } else {
+            app.keymap.keys_for(a).join(" ")
+        };
+        let text = wrap(a.help_on(app.step), w.saturating_sub(11), 0);
+        for (k, l) in text.into_iter().enumerate() {
+            let key = if k == 0 {
+                format!("{keys:>9}  ")
+            } else {
+                " ".repeat(11)
+            };
+            out.push((key, l));
+        }
+    }
+    out.push((String::new(), String::new()));
+    for l in wrap("every edit is saved at once; q quits at any time", w, 0) {
+        out.push((String::new(), l));
+    }
+    out
+}
+
+/// How many lines the page open over the view holds (None: no page is open): keys, teach text,
 /// explanation, record or frequency table.
 pub fn popup_lines(app: &App) -> Option<usize> {
+    if app.show_help {
+        return Some(help_lines(app, app.width.saturating_sub(2)).len());
+    }
     if app.teach_overlay {
         let w = app.width.saturating_sub(2);
         return Some(super::table::paragraphs(app.step.teach(), w).len());

@@ -57,73 +57,6 @@ pub fn show_key(code: KeyCode, mods: KeyModifiers) -> String {
     }
 }
 
-pub const DEFAULTS: &[(&str, Action)] = &[
-    ("q", Action::Quit),
-    ("ctrl-c", Action::Quit),
-    ("?", Action::Help),
-    ("t", Action::Teach),
-    ("1", Action::Step1),
-    ("2", Action::Step2),
-    ("3", Action::Step3),
-    ("4", Action::Step4),
-    ("5", Action::Step5),
-    ("6", Action::Step6),
-    ("7", Action::Step7),
-    ("8", Action::Step8),
-    ("9", Action::Step9),
-    ("n", Action::NextStep),
-    ("p", Action::PrevStep),
-    ("up", Action::Up),
-    ("k", Action::Up),
-    ("down", Action::Down),
-    ("j", Action::Down),
-    ("pageup", Action::PageUp),
-    ("pagedown", Action::PageDown),
-    ("g", Action::Top),
-    ("home", Action::Top),
-    ("G", Action::Bottom),
-    ("end", Action::Bottom),
-    ("left", Action::Left),
-    ("h", Action::Left),
-    ("right", Action::Right),
-    ("l", Action::Right),
-    ("+", Action::Increase),
-    ("=", Action::Increase),
-    ("-", Action::Decrease),
-    ("]", Action::NextEdge),
-    ("[", Action::PrevEdge),
-    ("u", Action::Undo),
-    ("ctrl-r", Action::Redo),
-    ("/", Action::Search),
-    (":", Action::Palette),
-    ("x", Action::Explain),
-    ("m", Action::MaskPii),
-    ("esc", Action::Cancel),
-    ("enter", Action::Confirm),
-    ("e", Action::Edit),
-    ("r", Action::Rename),
-    ("a", Action::AddRule),
-    ("d", Action::DeleteRule),
-    ("K", Action::MoveRuleUp),
-    ("J", Action::MoveRuleDown),
-    ("o", Action::EditOtherwise),
-    ("N", Action::NewCriterion),
-    ("ctrl-z", Action::Suspend),
-    ("w", Action::Export),
-    ("f", Action::Frequency),
-    ("v", Action::EditValue),
-    ("$", Action::EditCost),
-    ("<", Action::ScrollLeft),
-    (">", Action::ScrollRight),
-    ("R", Action::RenameCriterion),
-    ("D", Action::DeleteCriterion),
-    ("c", Action::CrossTab),
-    ("y", Action::Copy),
-    ("tab", Action::NextPane),
-    ("s", Action::Sort),
-    ("T", Action::Transitions),
-];
-
 /// The user's keymap file: `keymap.toml` in the config directory (`$XDG_CONFIG_HOME/strata`,
 /// else `~/.config/strata` on Linux).
 pub fn user_keymap_path() -> Option<std::path::PathBuf> {
@@ -149,9 +82,8 @@ pub struct Keymap {
 
 impl Default for Keymap {
     fn default() -> Self {
-        let map = DEFAULTS
-            .iter()
-            .filter_map(|(k, a)| parse_key(k).map(|k| (k, *a)))
+        let map = super::actions::default_keys()
+            .filter_map(|(k, a)| parse_key(k).map(|k| (k, a)))
             .collect();
         Keymap { map }
     }

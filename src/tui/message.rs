@@ -68,78 +68,14 @@ pub enum Action {
 }
 
 impl Action {
-    /// One line of help for the key list on step `on`: where a key means something else on a
-    /// step, that meaning.
+    /// One line of help for the key list on step `on` (from the table of actions).
     pub fn help_on(self, on: super::steps::StepId) -> &'static str {
-        use super::steps::StepId;
-        match (self, on) {
-            (Action::Edit, StepId::Classify) => "type the selected column's role",
-            (Action::Edit, StepId::Valuation) => "edit the worth-it minimums",
-            (Action::Confirm, StepId::Classify) => "save the suggested role",
-            (Action::Confirm, StepId::Exclusivity) => "open the criterion's rules",
-            (Action::Confirm, StepId::List) => "the selected customer's record: every field",
-            (Action::Sort, StepId::List) => "sort: value ↓, value ↑, customer id",
-            (Action::Sort, _) => "sort the segment table: value, customers, name",
-            (Action::Left | Action::Right, StepId::List | StepId::Classify) => "",
-            _ => self.help(),
-        }
+        super::actions::help_on(self, on)
     }
 
-    /// One line of help for the key list.
+    /// One line of help for the key list (from the table of actions).
     pub fn help(self) -> &'static str {
-        match self {
-            Action::Quit => "quit (all is saved)",
-            Action::Help => "this help",
-            Action::Teach => "teach panel on/off",
-            Action::Step1 | Action::Step2 | Action::Step3 | Action::Step4 | Action::Step5 => {
-                "jump to a step"
-            }
-            Action::Step6 | Action::Step7 | Action::Step8 | Action::Step9 => "jump to a step",
-            Action::NextStep => "next step",
-            Action::PrevStep => "previous step",
-            Action::Up => "move up",
-            Action::Down => "move down",
-            Action::PageUp => "page up",
-            Action::PageDown => "page down",
-            Action::Top => "first row",
-            Action::Bottom => "last row",
-            Action::Left => "previous criterion/column",
-            Action::Right => "next criterion/column",
-            Action::Increase => "raise the selected cut",
-            Action::Decrease => "lower the selected cut",
-            Action::NextEdge => "select the next cut",
-            Action::PrevEdge => "select the previous cut",
-            Action::Undo => "undo the last edit",
-            Action::Redo => "redo",
-            Action::Search => "search customers by id",
-            Action::Palette => "command palette",
-            Action::Explain => "explain selected customer",
-            Action::MaskPii => "show / mask personal data",
-            Action::Cancel => "close / cancel",
-            Action::Confirm => "accept role / open rules",
-            Action::Edit => "edit the rule: condition, cut points or values",
-            Action::Rename => "rename the segment",
-            Action::AddRule => "add a rule or cut point",
-            Action::DeleteRule => "delete rule or cut point",
-            Action::MoveRuleUp => "move rule up (first wins)",
-            Action::MoveRuleDown => "move rule down",
-            Action::EditOtherwise => "rename otherwise segment",
-            Action::NewCriterion => "new criterion in this step",
-            Action::RenameCriterion => "rename this criterion",
-            Action::DeleteCriterion => "delete this criterion",
-            Action::CrossTab => "cross-tab with the next criterion",
-            Action::Copy => "copy id(s) to the clipboard (OSC 52)",
-            Action::NextPane => "next pane",
-            Action::Sort => "sort: value ↓, value ↑, customer id",
-            Action::Transitions => "moves between two dates",
-            Action::ScrollLeft => "scroll a wide table left",
-            Action::ScrollRight => "scroll a wide table right",
-            Action::EditValue => "set each customer's value (a column or an expression)",
-            Action::EditCost => "set each customer's cost to serve (an expression)",
-            Action::Suspend => "suspend to the shell (fg resumes)",
-            Action::Export => "write the selected segment's customer ids to a file",
-            Action::Frequency => "frequency table of the selected column (s sorts it)",
-        }
+        super::actions::spec(self).map_or("", |s| s.help)
     }
 }
 

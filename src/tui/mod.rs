@@ -1,5 +1,6 @@
 //! The interactive wizard: Elm-style (messages, a pure update, views that only read), engine on a worker.
 
+pub mod actions;
 pub mod app;
 pub mod authoring;
 mod classify_update;

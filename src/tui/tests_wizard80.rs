@@ -420,3 +420,29 @@ fn long_messages_wrap_and_go_with_the_next_key() {
     act(&mut app, Action::Down);
     assert!(app.status.is_empty());
 }
+
+/// `?` lists every key of the screen from the one table of actions, with the keys the keymap
+/// really binds, and scrolls at 80×24.
+#[test]
+fn help_lists_every_key_of_the_screen_and_scrolls() {
+    let (mut app, _) = demo();
+    act(&mut app, Action::Step3);
+    update(&mut app, Message::Resize(80, 24));
+    act(&mut app, Action::Help);
+    let lines = super::explain::help_lines(&app, 78);
+    for a in super::view::screen_actions(&app) {
+        let keys = app.keymap.keys_for(a);
+        assert!(!keys.is_empty(), "{a:?} is listed but bound to no key");
+    }
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.0.trim() == "w" && l.1.contains("write"))
+    );
+    act(&mut app, Action::Bottom);
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("every edit is saved"), "{s}");
+    assert!(app.show_help, "scrolling keeps the help open");
+    act(&mut app, Action::Cancel);
+    assert!(!app.show_help);
+}

@@ -291,7 +291,12 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
     use Action::*;
     // a message answers the key before; the next key starts afresh
     app.status.clear();
-    if app.show_help && !matches!(a, Quit | Help | Cancel) {
+    if app.show_help
+        && !matches!(
+            a,
+            Quit | Help | Cancel | Up | Down | PageUp | PageDown | Top | Bottom
+        )
+    {
         app.show_help = false;
     }
     if a != DeleteCriterion {
@@ -318,7 +323,10 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
     match a {
         Quit => app.quit = true,
         Suspend => return vec![Effect::Suspend],
-        Help => app.show_help = !app.show_help,
+        Help => {
+            app.show_help = !app.show_help;
+            app.explain_scroll = 0;
+        }
         Cancel => {
             app.show_help = false;
             app.teach_overlay = false;
@@ -371,7 +379,7 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
             // End shows its last page
             let rows = super::explain::rows(app);
             let (last, page) = (n.saturating_sub(rows) as u16, rows.max(1) as u16);
-            let s = if app.teach_overlay {
+            let s = if app.teach_overlay && !app.show_help {
                 &mut app.teach_scroll
             } else {
                 &mut app.explain_scroll

@@ -19,57 +19,10 @@ pub fn safe(s: &str) -> String {
     crate::engine::format::visible(s)
 }
 
-/// The keys that work on the current screen, for the footer and the help.
+/// The keys that work on the current screen, for the footer and the help (from the table of
+/// actions).
 pub fn screen_actions(app: &App) -> Vec<Action> {
-    use Action::*;
-    let mut v = vec![Help, Teach, NextStep, PrevStep];
-    match app.step {
-        StepId::List => v.extend([
-            Up, Down, PageUp, PageDown, Top, Bottom, Confirm, Search, Sort, Explain, Copy,
-            EditValue, MaskPii,
-        ]),
-        StepId::Classify => v.extend([Up, Down, Confirm, Edit, Frequency, EditValue, MaskPii]),
-        StepId::Exclusivity => v.extend([Left, Right, Confirm, ScrollLeft, ScrollRight]),
-        StepId::Valuation => v.extend([
-            Left,
-            Right,
-            CrossTab,
-            Transitions,
-            Edit,
-            EditValue,
-            EditCost,
-            ScrollLeft,
-            ScrollRight,
-        ]),
-        _ => {
-            v.extend([Left, Right]);
-            if app.current_criterion().is_some() {
-                v.extend([Up, Down, Edit, AddRule, DeleteRule, Rename]);
-                v.extend([
-                    MoveRuleUp,
-                    MoveRuleDown,
-                    EditOtherwise,
-                    NextPane,
-                    Copy,
-                    Export,
-                    Sort,
-                ]);
-                v.extend([RenameCriterion, DeleteCriterion]);
-            }
-            v.push(NewCriterion);
-            if app.current_criterion().is_some_and(|i| {
-                matches!(
-                    app.criteria[i].criterion.rule,
-                    crate::engine::rules::Rule::Bins { .. }
-                )
-            }) {
-                v.extend([Increase, Decrease, NextEdge, PrevEdge]);
-            }
-            v.extend([Undo, Redo]);
-        }
-    }
-    v.push(Quit);
-    v
+    super::actions::on_screen(app)
 }
 
 fn footer(app: &App, t: &Theme) -> Line<'static> {
@@ -114,42 +67,7 @@ fn footer(app: &App, t: &Theme) -> Line<'static> {
     }
     let mut spans = Vec::new();
     let mut used = 0u16;
-    let short = |a: Action| match a {
-        Action::Help => "help",
-        Action::Teach => "teach",
-        Action::NextStep => "next",
-        Action::PrevStep => "prev",
-        Action::Up | Action::Down => "move",
-        Action::Left | Action::Right => "criterion",
-        Action::Increase | Action::Decrease => "nudge cut",
-        Action::NextEdge | Action::PrevEdge => "pick cut",
-        Action::Undo => "undo",
-        Action::Redo => "redo",
-        Action::Search => "find",
-        Action::MaskPii => "pii",
-        Action::Quit => "quit",
-        Action::PageUp | Action::PageDown => "page",
-        Action::Top | Action::Bottom => "ends",
-        Action::Edit => "edit",
-        Action::AddRule => "add",
-        Action::DeleteRule => "del",
-        Action::Rename => "rename",
-        Action::NextPane => "pane",
-        Action::Copy => "copy",
-        Action::CrossTab => "cross-tab",
-        Action::Explain => "explain",
-        Action::Sort => "sort",
-        Action::Transitions => "moves",
-        Action::ScrollLeft | Action::ScrollRight => "scroll",
-        Action::EditValue => "value",
-        Action::EditCost => "cost",
-        Action::Export => "write",
-        Action::Frequency => "frequency",
-        Action::Confirm if app.step == StepId::Classify => "accept role",
-        Action::Confirm if app.step == StepId::List => "record",
-        Action::Confirm => "open rules",
-        _ => "",
-    };
+    let short = |a: Action| super::actions::short_on(a, app.step);
     let mut seen = std::collections::HashSet::new();
     // help and quit first, so that a narrow footer never loses them
     let mut actions = vec![Action::Help, Action::Quit];
@@ -211,81 +129,36 @@ fn step_list(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     );
 }
 
-fn help(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
-    let mut all = screen_actions(app);
-    all.extend([Action::Step1, Action::Palette, Action::Cancel]);
-    let mut seen = std::collections::HashSet::new();
-    let entries: Vec<(String, &str)> = all
-        .into_iter()
-        .filter(|a| seen.insert(*a))
-        .map(|a| {
-            let keys = if a == Action::Step1 {
-                "1 … 9".to_string()
-            } else {
-                app.keymap.keys_for(a).join(" ")
-            };
-            (keys, a.help_on(app.step))
+fn help(f: &mut Frame, body: Rect, app: &App, t: &Theme) {
+    let w = body.width.saturating_sub(2);
+    let all = super::explain::help_lines(app, w);
+    let h = body.height.saturating_sub(2) as usize;
+    let top = (app.explain_scroll as usize).min(all.len().saturating_sub(h));
+    let end = (top + h).min(all.len());
+    let lines: Vec<Line> = all[top..end]
+        .iter()
+        .map(|(k, text)| {
+            Line::from(vec![
+                Span::styled(k.clone(), t.accent),
+                Span::styled(text.clone(), t.text),
+            ])
         })
         .collect();
-    let w = 100.min(area.width.saturating_sub(2));
-    let room = area.height.saturating_sub(8) as usize;
-    // two columns when one would not fit the screen
-    let cols = if entries.len() > room && w >= 70 {
-        2
-    } else {
-        1
-    };
-    let per = entries.len().div_ceil(cols);
-    let col_w = (w.saturating_sub(2) as usize) / cols;
-    let cell = |k: usize| -> Vec<Span<'static>> {
-        match entries.get(k) {
-            Some((keys, text)) => {
-                let txt: String = text.chars().take(col_w.saturating_sub(12)).collect();
-                vec![
-                    Span::styled(format!("{keys:>9}  "), t.accent),
-                    Span::styled(
-                        format!("{txt:<width$}", width = col_w.saturating_sub(11)),
-                        t.text,
-                    ),
-                ]
-            }
-            None => vec![],
-        }
-    };
-    let mut lines = vec![
-        Line::from(Span::styled(
-            format!("keys on {} ", app.step.title()),
-            t.header,
-        )),
-        Line::from(""),
-    ];
-    for r in 0..per {
-        let mut spans = cell(r);
-        if cols == 2 {
-            spans.extend(cell(r + per));
-        }
-        lines.push(Line::from(spans));
-    }
-    lines.push(Line::from(""));
-    lines.push(Line::from(Span::styled(
-        "every edit is saved at once; q quits at any time",
-        t.dim,
-    )));
-    let h = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
-    let r = Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
-    };
-    f.render_widget(Clear, r);
+    f.render_widget(Clear, body);
     f.render_widget(
         Paragraph::new(lines).block(
             Block::bordered()
                 .border_style(t.accent)
-                .title(" help — Esc or ? closes "),
+                .title(Span::styled(
+                    format!(" keys on {} — j k scroll · Esc closes ", app.step.title()),
+                    t.header,
+                ))
+                .title_bottom(Span::styled(
+                    super::table::rows_note(top, end, all.len()),
+                    t.dim,
+                )),
         ),
-        r,
+        body,
     );
 }
 
@@ -400,7 +273,7 @@ pub fn draw(f: &mut Frame, app: &App, t: &Theme) {
         teach_page(f, body, app, t);
     }
     if app.show_help {
-        help(f, area, app, t);
+        help(f, body, app, t);
     }
 }
 
