@@ -272,9 +272,14 @@ where
     let size = terminal.size()?;
     update(app, Message::Resize(size.width, size.height));
     let mut watch = app.workspace.as_deref().map(Watch::new);
+    // a frame is drawn only when something happened: idle, the wizard uses no CPU to speak of
+    let mut dirty = true;
     while !app.quit && !stop.load(Ordering::Relaxed) {
         beat.fetch_add(1, Ordering::Relaxed);
-        terminal.draw(|f| view::draw(f, app, theme))?;
+        if dirty {
+            terminal.draw(|f| view::draw(f, app, theme))?;
+            dirty = false;
+        }
         let mut msgs = Vec::new();
         if event::poll(Duration::from_millis(25))? {
             match event::read()? {
@@ -305,6 +310,7 @@ where
                 ))),
             }
         }
+        dirty |= !msgs.is_empty();
         for m in msgs {
             let effects = update(app, m);
             if effects.iter().any(|e| matches!(e, Effect::Suspend)) {
