@@ -32,7 +32,7 @@ fn valuation(a: &App) -> bool {
     a.step == StepId::Valuation
 }
 fn wide_tables(a: &App) -> bool {
-    matches!(a.step, StepId::Exclusivity | StepId::Valuation)
+    matches!(a.step, StepId::Exclusivity | StepId::Valuation) || criterion(a)
 }
 fn criteria_step(a: &App) -> bool {
     a.step.criteria_step().is_some()
@@ -238,14 +238,14 @@ pub static ACTIONS: &[Spec] = &[
         ScrollLeft,
         ["<"],
         "scroll",
-        "scroll a wide table left",
+        "scroll the table left (when it says ‹ or ›)",
         wide_tables
     ),
     spec!(
         ScrollRight,
         [">"],
         "",
-        "scroll a wide table right",
+        "scroll the table right, to its hidden columns",
         wide_tables
     ),
     spec!(

@@ -186,7 +186,8 @@ pub fn open_export(app: &mut App) {
             .collect()
     };
     let text = format!("{}--{}.csv", part(&crit), part(&seg));
-    let mut p = EditPrompt::new(0, Target::ExportPath, text);
+    let i = app.current_criterion().unwrap_or(0);
+    let mut p = EditPrompt::new(i, Target::ExportPath, text);
     super::edit_update::recheck(app, &mut p);
     app.prompt = Some(Prompt::Edit(p));
 }

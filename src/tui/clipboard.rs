@@ -86,7 +86,11 @@ pub fn copy(app: &mut App) -> Vec<Effect> {
         .collect();
     let (text, n) = super::clipboard::fit_lines(ids.iter().map(String::as_str));
     app.status = if n == ids.len() {
-        format!("copied the {n} customer ids of \"{}\"", row.name)
+        format!(
+            "copied the {} customer ids of \"{}\"",
+            crate::engine::format::thousands(n as u64),
+            row.name
+        )
     } else {
         format!(
             "copied the first {n} of {} ids of \"{}\" (a clipboard payload holds no more); strata export writes them all",

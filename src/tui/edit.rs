@@ -199,6 +199,20 @@ fn relabel(old_edges: &[f64], labels: &[String], new_edges: &[f64]) -> Option<Ve
     (labels == default_bin_labels(old_edges).as_slice()).then(|| default_bin_labels(new_edges))
 }
 
+/// Labels for the same bins with moved cut points: a label that was its interval's text follows
+/// the interval (`>= 63` becomes `>= 64`); a name the user gave stays.
+pub fn follow_defaults(old_edges: &[f64], labels: &[String], new_edges: &[f64]) -> Vec<String> {
+    let (old, new) = (default_bin_labels(old_edges), default_bin_labels(new_edges));
+    labels
+        .iter()
+        .enumerate()
+        .map(|(j, l)| match (old.get(j), new.get(j)) {
+            (Some(o), Some(n)) if o == l => n.clone(),
+            _ => l.clone(),
+        })
+        .collect()
+}
+
 /// Labels for new cut points: default labels follow the cut points; a name the user gave stays
 /// with the bin that starts where it started (the first bin keeps the first name), and only a
 /// bin that is new gets its interval text.
@@ -293,9 +307,9 @@ pub fn apply(
             if new.windows(2).any(|w| w[0] >= w[1]) {
                 return fail("cut points must increase from left to right", None);
             }
-            let new_labels = if new.len() == edges.len() && relabel(edges, labels, &new).is_none() {
+            let new_labels = if new.len() == edges.len() {
                 // the same bins with moved cut points keep their names
-                labels.clone()
+                follow_defaults(edges, labels, &new)
             } else {
                 carry_labels(edges, labels, &new)
             };
@@ -589,6 +603,16 @@ mod tests {
         let f = vec![("age".to_string(), DType::Int)];
         let moved = apply(&c, Target::Edges, "20, 45", &f).unwrap();
         assert_eq!(moved.rule.labels(), vec!["young", "adult", "senior"]);
+        // a label that was its interval's text follows the moved cut point
+        let (mut with_default, _) = add_rule(&c, 1, 5.0);
+        let Rule::Bins { edges, labels, .. } = &mut with_default.rule else {
+            unreachable!()
+        };
+        let moved = vec![edges[0], edges[1], 46.0];
+        assert_eq!(
+            follow_defaults(edges, labels, &moved),
+            vec!["young", "adult", "senior", ">= 46"]
+        );
         let more = apply(&c, Target::Edges, "25, 40, 60", &f).unwrap();
         assert_eq!(
             more.rule.labels(),

@@ -138,7 +138,11 @@ pub fn draw_record(f: &mut Frame, body: Rect, app: &App, t: &Theme) {
         Paragraph::new(all[top..end].to_vec()).block(
             Block::bordered()
                 .border_style(t.accent)
-                .title(" record — j k scroll · m shows personal data · Esc closes ")
+                .title(if app.mask_pii {
+                    " record — j k scroll · m shows personal data · Esc closes "
+                } else {
+                    " record — j k scroll · m masks personal data · Esc closes "
+                })
                 .title_bottom(Span::styled(
                     super::table::rows_note(top, end, all.len()),
                     t.dim,
@@ -258,7 +262,12 @@ pub fn help_lines(app: &App, w: u16) -> Vec<(String, String)> {
         }
     }
     out.push((String::new(), String::new()));
-    for l in wrap("every edit is saved at once; q quits at any time", w, 0) {
+    let last = if app.workspace.is_some() {
+        "every edit is saved at once; q quits at any time"
+    } else {
+        "the built-in demo keeps edits in memory (strata demo --out DIR writes it to files); q quits at any time"
+    };
+    for l in wrap(last, w, 0) {
         out.push((String::new(), l));
     }
     out

@@ -441,8 +441,64 @@ fn help_lists_every_key_of_the_screen_and_scrolls() {
     );
     act(&mut app, Action::Bottom);
     let s = screen(&app, 80, 24);
-    assert!(s.contains("every edit is saved"), "{s}");
+    assert!(
+        s.contains("keeps edits in memory"),
+        "the demo says where its edits go: {s}"
+    );
     assert!(app.show_help, "scrolling keeps the help open");
     act(&mut app, Action::Cancel);
     assert!(!app.show_help);
+}
+
+/// Hidden columns can be reached: `>` scrolls the valuation table (when no cross-tab is open)
+/// and a criteria step's segment table; a new cross-tab starts unscrolled.
+#[test]
+fn hidden_columns_are_reached_with_the_scroll_keys() {
+    let (mut app, _) = demo();
+    act(&mut app, Action::Step9);
+    let s = at(&mut app, 80, 24);
+    assert!(s.contains("more columns ›"), "{s}");
+    act(&mut app, Action::ScrollRight);
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("‹"), "scrolled: {s}");
+    act(&mut app, Action::CrossTab);
+    assert_eq!(app.hscroll, 0, "a new table starts at its first column");
+    act(&mut app, Action::Step3);
+    let s = at(&mut app, 80, 24);
+    assert!(s.contains("more column"), "{s}");
+    act(&mut app, Action::ScrollRight);
+    assert!(screen(&app, 80, 24).contains("‹"));
+}
+
+/// With many cut points, the selected one is always on screen, and `›` `‹` say more are hidden.
+#[test]
+fn the_selected_cut_point_is_always_in_sight() {
+    let (mut app, mut engine) = demo();
+    act(&mut app, Action::Step3);
+    for _ in 0..4 {
+        let fx = act(&mut app, Action::AddRule);
+        settle(&mut app, &mut engine, fx);
+    }
+    let i = app.current_criterion().unwrap();
+    let Rule::Bins { edges, .. } = app.criteria[i].criterion.rule.clone() else {
+        panic!()
+    };
+    app.edge = edges.len() - 1;
+    let s = at(&mut app, 80, 24);
+    let last = crate::engine::format::plain_number(edges[edges.len() - 1]);
+    let line = s.lines().find(|l| l.contains("cut points:")).unwrap();
+    assert!(line.contains(&format!(" {last} ")), "{line}");
+    assert!(line.contains('‹'), "{line}");
+}
+
+/// `w` names the criterion whose segment it writes.
+#[test]
+fn the_write_prompt_names_the_selected_criterion() {
+    let (mut app, _) = demo();
+    act(&mut app, Action::Step3);
+    act(&mut app, Action::Right);
+    act(&mut app, Action::NextPane);
+    act(&mut app, Action::Export);
+    let s = at(&mut app, 100, 30);
+    assert!(s.contains("family · write"), "{s}");
 }

@@ -69,8 +69,11 @@ fn wide_columns(app: &App) -> usize {
                 .find(|t| t.criterion == c.criterion.name.value)
                 .map_or(0, |t| t.to.len()),
             (None, Some((_, x))) => x.cols.len(),
-            (None, None) => 0,
+            // the valuation table itself
+            (None, None) => 9,
         },
+        // the segment table of a criteria step
+        _ if app.step.criteria_step().is_some() => 6,
         _ => 0,
     }
 }
@@ -196,6 +199,10 @@ pub fn update(app: &mut App, msg: Message) -> Vec<Effect> {
         }
         Message::Reloaded(r) => {
             app.take_reload(*r);
+            // "valuing the customers again…" and the like are done now
+            if app.status.ends_with('…') {
+                app.status.clear();
+            }
             vec![]
         }
         Message::Reopened(new) => {
@@ -488,6 +495,7 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
         Edit | Rename | AddRule | DeleteRule | MoveRuleUp | MoveRuleDown | EditOtherwise
         | NewCriterion | RenameCriterion | DeleteCriterion | EditValue | EditCost | Export => {}
         CrossTab => {
+            app.hscroll = 0;
             if app.step != StepId::Valuation || app.criteria.len() < 2 {
                 app.status =
                     "the cross-tab is in step 9, Valuation, with two criteria or more".into();
@@ -509,6 +517,7 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
         }
         Copy => return super::clipboard::copy(app),
         Transitions => {
+            app.hscroll = 0;
             if app.step != StepId::Valuation {
                 app.status = "transitions are in step 9, Valuation".into();
             } else if app.transitions.take().is_none() {
@@ -572,15 +581,17 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
             }
         }
         ScrollLeft | ScrollRight => {
-            if matches!(app.step, StepId::Exclusivity | StepId::Valuation) {
-                let most = wide_columns(app).saturating_sub(2);
+            if matches!(app.step, StepId::Exclusivity | StepId::Valuation)
+                || app.step.criteria_step().is_some()
+            {
+                let most = wide_columns(app).saturating_sub(1);
                 app.hscroll = if a == ScrollLeft {
                     app.hscroll.saturating_sub(1)
                 } else {
                     (app.hscroll + 1).min(most)
                 };
             } else {
-                app.status = "< > scroll the wide tables of steps 8 and 9 sideways".into();
+                app.status = "< > scroll the tables of steps 3 to 9 sideways".into();
             }
         }
         NextPane => {

@@ -112,7 +112,11 @@ fn step_list(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
             Mark::Attention => ("!", t.bad),
             Mark::Todo => ("·", t.dim),
         };
-        let name = format!("{} {}", s.index() + 1, s.title());
+        // narrow screens: names end with an ellipsis rather than a cut
+        let name = super::table::clip(
+            &format!("{} {}", s.index() + 1, s.title()),
+            area.width.saturating_sub(4),
+        );
         let style = if s == app.step { t.selected } else { t.text };
         lines.push(Line::from(vec![
             Span::styled(format!("{m} "), st),
@@ -211,14 +215,23 @@ pub fn draw(f: &mut Frame, app: &App, t: &Theme) {
     f.render_widget(
         Paragraph::new(Line::from(vec![
             Span::styled(" strata ", t.accent),
-            Span::styled(format!(" {} ", safe(&app.title)), t.dim),
             Span::styled(
                 format!(
-                    " {} · step {} of 9 ",
+                    " {} · step {} of {} ",
                     app.step.title(),
-                    app.step.index() + 1
+                    app.step.index() + 1,
+                    StepId::ALL.len()
                 ),
                 t.header,
+            ),
+            // the file name gives way first
+            Span::styled(
+                super::table::clip(
+                    &format!(" {}", safe(&app.title)),
+                    area.width
+                        .saturating_sub(10 + super::table::width(app.step.title()) + 14),
+                ),
+                t.dim,
             ),
         ])),
         header,
@@ -237,7 +250,7 @@ pub fn draw(f: &mut Frame, app: &App, t: &Theme) {
     .areas(body);
     step_list(f, steps, app, t);
     // narrow screens: the teach text's first lines in a strip under the view
-    let strip = if teach_w == 0 && app.show_teach && !app.teach_overlay {
+    let strip = if teach_w == 0 && app.show_teach && !app.teach_overlay && main.height >= 20 {
         4.min(main.height / 4)
     } else {
         0
@@ -331,7 +344,11 @@ fn edit_box(f: &mut Frame, main: Rect, app: &App, p: &crate::tui::edit::EditProm
             ),
             None => (
                 None,
-                "✓ valid — Enter applies and saves".to_string(),
+                if app.workspace.is_some() {
+                    "✓ valid — Enter applies and saves".to_string()
+                } else {
+                    "✓ valid — Enter applies (the demo keeps edits in memory)".to_string()
+                },
                 t.good,
             ),
         },
@@ -407,7 +424,10 @@ fn edit_box(f: &mut Frame, main: Rect, app: &App, p: &crate::tui::edit::EditProm
     } else {
         safe(&criterion.name.value)
     };
-    let title = format!(" {owner} · {} ", safe(&p.label(criterion)));
+    let title = super::table::clip(
+        &format!(" {owner} · {} ", safe(&p.label(criterion))),
+        main.width.saturating_sub(2),
+    );
     f.render_widget(Clear, r);
     f.render_widget(
         Paragraph::new([vec![text, caret], verdict].concat()).block(

@@ -20,8 +20,11 @@ Common mistakes: using a column with many gaps to split everyone, and leaving pe
 pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let n = app.profiles.len();
     let sel = app.row.min(n.saturating_sub(1));
-    let [table_area, detail] =
-        Layout::vertical([Constraint::Fill(3), Constraint::Length(7)]).areas(area);
+    let [table_area, detail] = Layout::vertical([
+        Constraint::Fill(3),
+        Constraint::Length(7.min(area.height / 3)),
+    ])
+    .areas(area);
     let height = table_area.height.saturating_sub(3) as usize;
     let (start, end) = crate::tui::table::window(sel, height, n);
     let rows: Vec<(Vec<String>, ratatui::style::Style)> = app.profiles[start..end]
@@ -156,10 +159,15 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     if let Some(s) = app.suggestions.iter().find(|s| s.column == p.name) {
         lines.push(Line::from(Span::styled(
             format!(
-                "suggested: {} ({:.0} %) — {}; Enter saves it in the workspace",
+                "suggested: {} ({:.0} %) — {}{}",
                 s.role.as_str(),
                 s.confidence * 100.0,
-                s.reason
+                s.reason,
+                if app.workspace.is_some() {
+                    "; Enter saves it in the workspace"
+                } else {
+                    ""
+                }
             ),
             t.dim,
         )));

@@ -35,7 +35,9 @@ fn empty_help(app: &App, step: Step) -> String {
 }
 
 /// The tabs line: this step's criteria, the selected one highlighted.
-fn tabs(app: &App, idx: &[usize], sel: usize, t: &Theme) -> Line<'static> {
+/// The step's criteria on one line, the selected one highlighted; the hint gives way on a
+/// narrow screen, and the names end with `…` when even they do not fit.
+fn tabs(app: &App, idx: &[usize], sel: usize, w: u16, t: &Theme) -> Line<'static> {
     let mut spans = vec![Span::styled("criteria: ", t.dim)];
     for (k, &i) in idx.iter().enumerate() {
         if k > 0 {
@@ -47,7 +49,57 @@ fn tabs(app: &App, idx: &[usize], sel: usize, t: &Theme) -> Line<'static> {
             if k == sel { t.selected } else { t.text },
         ));
     }
-    spans.push(Span::styled("   (← → to switch)", t.dim));
+    let used: u16 = spans.iter().map(|s| width(&s.content)).sum();
+    if used + 18 <= w {
+        spans.push(Span::styled("   (← → to switch)", t.dim));
+    } else if used > w {
+        let text: String = spans.iter().map(|s| s.content.as_ref()).collect();
+        return Line::from(Span::styled(clip(&text, w), t.text));
+    }
+    Line::from(spans)
+}
+
+/// The cut points of bins on one line, the selected one highlighted and always in sight: when
+/// they do not all fit, `‹` and `›` say that more are on either side.
+fn cut_line(edges: &[f64], edge: usize, w: u16, t: &Theme) -> Line<'static> {
+    let label = "cut points:";
+    let texts: Vec<String> = edges
+        .iter()
+        .map(|e| format!(" {} ", plain_number(*e)))
+        .collect();
+    let room = w.saturating_sub(width(label) + 4);
+    let sel = edge.min(texts.len().saturating_sub(1));
+    // widen a window around the selected cut while it fits
+    let (mut first, mut last) = (sel, sel);
+    let mut used = texts.get(sel).map_or(0, |x| width(x));
+    loop {
+        let grew_right = last + 1 < texts.len() && used + width(&texts[last + 1]) <= room;
+        if grew_right {
+            last += 1;
+            used += width(&texts[last]);
+        }
+        let grew_left = first > 0 && used + width(&texts[first - 1]) <= room;
+        if grew_left {
+            first -= 1;
+            used += width(&texts[first]);
+        }
+        if !grew_left && !grew_right {
+            break;
+        }
+    }
+    let mut spans = vec![Span::styled(label, t.dim)];
+    if first > 0 {
+        spans.push(Span::styled(" ‹", t.dim));
+    }
+    for (k, x) in texts.iter().enumerate().take(last + 1).skip(first) {
+        spans.push(Span::styled(
+            x.clone(),
+            if k == sel { t.selected } else { t.cut },
+        ));
+    }
+    if last + 1 < texts.len() {
+        spans.push(Span::styled("› ", t.dim));
+    }
     Line::from(spans)
 }
 
@@ -63,14 +115,7 @@ fn draw_rules(f: &mut Frame, area: Rect, app: &App, c: &CriterionView, focus: St
                 Span::styled("bins on ", t.dim),
                 Span::styled(safe(&column.value), t.accent),
             ]));
-            let mut spans = vec![Span::styled("cuts ([ ] + -):", t.dim)];
-            for (k, e) in edges.iter().enumerate() {
-                spans.push(Span::styled(
-                    format!(" {} ", plain_number(*e)),
-                    if k == app.edge { t.selected } else { t.cut },
-                ));
-            }
-            head.push(Line::from(spans));
+            head.push(cut_line(edges, app.edge, inner_w, t));
             cr.rule
                 .texts()
                 .into_iter()
@@ -198,13 +243,26 @@ pub fn draw_distribution(f: &mut Frame, area: Rect, app: &App, c: &CriterionView
                 clip(&format!("values of {}", safe(column)), inner.width),
                 t.dim,
             ))];
-            for (v, n) in top.iter().take(inner.height.saturating_sub(1) as usize) {
+            let room = inner.height.saturating_sub(1) as usize;
+            // when not all values fit, the last line says how many are left out
+            let shown = if top.len() > room {
+                room.saturating_sub(1)
+            } else {
+                room
+            };
+            for (v, n) in top.iter().take(shown) {
                 let len = (n * bar_w).div_ceil(max);
                 lines.push(Line::from(vec![
                     Span::styled(format!("{} ", pad(&app.shown(column, v), 14)), t.text),
                     Span::styled("█".repeat(len), t.bar),
                     Span::styled(format!(" {}", thousands(*n as u64)), t.dim),
                 ]));
+            }
+            if top.len() > shown {
+                lines.push(Line::from(Span::styled(
+                    clip(&format!("… {} more values", top.len() - shown), inner.width),
+                    t.dim,
+                )));
             }
             f.render_widget(Paragraph::new(lines), inner);
         }
@@ -293,7 +351,7 @@ pub fn segment_table(
         Col::number("of value", 1, 8),
         Col::number("worth", 2, 0),
     ];
-    table(&cols, rows, avail, 0, t.header)
+    table(&cols, rows, avail, app.hscroll, t.header)
 }
 
 /// A whole criteria step.
@@ -317,7 +375,10 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme, step: Step) {
         Constraint::Fill(1),
     ])
     .areas(area);
-    f.render_widget(Paragraph::new(tabs(app, &idx, sel, t)), tab_area);
+    f.render_widget(
+        Paragraph::new(tabs(app, &idx, sel, tab_area.width, t)),
+        tab_area,
+    );
     let [rules_area, dist_area] =
         Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(top);
     let focus = |p: Pane| if app.pane == p { t.accent } else { t.border };

@@ -35,7 +35,14 @@ pub fn value_lines(app: &App, w: u16) -> Vec<String> {
     }
     let text = match &app.value_hint {
         Some((e, why)) => {
-            format!("every customer counts 1: v sets a value, e.g. {e} ({why}); $ a cost")
+            format!(
+                "every customer counts 1: v sets a value ({}; v starts with it), $ a cost",
+                if e.chars().count() > 24 {
+                    why.clone()
+                } else {
+                    format!("e.g. {e}")
+                }
+            )
         }
         None => {
             "every customer counts 1: v sets a value (a column or an expression), $ a cost".into()
@@ -201,7 +208,9 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let avail = table_area.width.saturating_sub(2);
     let total = rows.len();
     let seen = (table_area.height.saturating_sub(3) as usize).min(total);
-    let (table, plan) = table(&cols, rows, avail, 0, t.header);
+    // < > scroll this table when no cross-tab or moves table is open below it
+    let scroll = if cross_h == 0 { app.hscroll } else { 0 };
+    let (table, plan) = table(&cols, rows, avail, scroll, t.header);
     f.render_widget(
         table.block(
             Block::bordered()
