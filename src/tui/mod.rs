@@ -134,6 +134,9 @@ pub fn key_message(app: &App, key: &event::KeyEvent) -> Option<Message> {
             KeyCode::Esc => Some(Message::Action(Action::Cancel)),
             // completes names in an edit prompt
             KeyCode::Tab => Some(Message::Action(Action::NextPane)),
+            // the previous and next match of a search
+            KeyCode::Up => Some(Message::Action(Action::Up)),
+            KeyCode::Down => Some(Message::Action(Action::Down)),
             _ => None,
         };
     }

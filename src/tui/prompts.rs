@@ -32,12 +32,20 @@ pub fn prompt_key(app: &mut App, msg: &Message) -> Option<Vec<Effect>> {
             }
             return Some(vec![]);
         }
+        Message::Action(a @ (Action::Up | Action::Down)) => {
+            // ↑ ↓ in the search prompt: the previous / next match, the prompt stays open
+            if let Prompt::Search(q) = p {
+                let q = q.trim().to_string();
+                search(app, &q, *a == Action::Up);
+            }
+            return Some(vec![]);
+        }
         Message::Action(Action::Cancel) => app.prompt = None,
         Message::Action(Action::Confirm) => {
             let p = app.prompt.take().expect("open prompt");
             return Some(match p {
                 Prompt::Search(q) => {
-                    search(app, q.trim());
+                    search(app, q.trim(), false);
                     vec![]
                 }
                 Prompt::Palette(cmd) => palette(app, cmd.trim()),
@@ -93,11 +101,11 @@ pub fn complete_command(typed: &str) -> (String, Vec<String>) {
     )
 }
 
-/// `/`: find a customer whose id contains the text, from the row after the selected one (an
-/// empty search repeats the last); an id typed whole goes to that customer first. Jumps to the
-/// List.
-fn search(app: &mut App, q: &str) {
-    let repeat = q.is_empty();
+/// `/`: find a customer whose id contains the text, from the row after the selected one (or,
+/// `back`, before it); an empty search repeats the last; an id typed whole goes to that
+/// customer first. Jumps to the List.
+fn search(app: &mut App, q: &str, back: bool) {
+    let repeat = q.is_empty() || back || q == app.last_search && app.step == StepId::List;
     let q = if q.is_empty() {
         app.last_search.clone()
     } else {
@@ -112,10 +120,10 @@ fn search(app: &mut App, q: &str) {
     if n == 0 {
         return;
     }
-    let from = if app.step == StepId::List {
-        app.row + 1
-    } else {
-        0
+    let from = match (app.step == StepId::List, back) {
+        (true, false) => app.row + 1,
+        (true, true) => app.row + n - 1,
+        (false, _) => 0,
     };
     let hit = |k: usize| {
         let i = r.row_at(app.list_sort, k % n);
@@ -125,14 +133,19 @@ fn search(app: &mut App, q: &str) {
     let exact = (!repeat)
         .then(|| (0..n).find(|&k| r.ids.text_at(r.row_at(app.list_sort, k)).as_deref() == Some(&q)))
         .flatten();
-    match exact.or_else(|| (from..from + n).find(|&k| hit(k))) {
+    let next = if back {
+        (0..n).map(|d| (from + n - d) % n).find(|&k| hit(k))
+    } else {
+        (from..from + n).find(|&k| hit(k))
+    };
+    match exact.or(next) {
         Some(k) => {
             app.step = StepId::List;
             app.row = k % n;
             app.status = if total == 1 {
                 "the one customer whose id contains it".into()
             } else {
-                format!("{total} ids contain \"{q}\": / then Enter finds the next")
+                format!("{total} ids contain \"{q}\": ↑ ↓ in the search go to the others")
             };
         }
         None => app.status = format!("no customer id contains \"{q}\""),

@@ -148,6 +148,21 @@ fn search_finds_by_substring_and_goes_on_to_the_next() {
     assert!(app.status.contains("ids contain"), "{}", app.status);
     let second = find(&mut app, "");
     assert!(second.contains("99") && second != first, "{first} {second}");
+    // ↑ in the search prompt: the previous match
+    act(&mut app, Action::Search);
+    act(&mut app, Action::Up);
+    let r = &app.ranking;
+    assert_eq!(
+        r.ids.text_at(r.row_at(app.list_sort, app.row)).unwrap(),
+        first
+    );
+    act(&mut app, Action::Down);
+    let r = &app.ranking;
+    assert_eq!(
+        r.ids.text_at(r.row_at(app.list_sort, app.row)).unwrap(),
+        second
+    );
+    act(&mut app, Action::Cancel);
     find(&mut app, "no-such-id");
     assert!(app.status.contains("no customer id contains"));
 }

@@ -218,11 +218,13 @@ fn audit_reads_semicolons_and_quotes() {
     assert_eq!(v["profile"][0]["kind"], "integer");
 }
 
-/// One made-up table as CSV, Excel and JSON: the three read alike.
+/// One made-up table as CSV, TSV, Excel and JSON: the four read alike.
 #[test]
-fn csv_excel_and_json_of_the_same_table_agree() {
-    let [c, x, j] = ["people.csv", "people.xlsx", "people.json"].map(|f| audit_json(&fixture(f)));
-    for (v, f) in [(&c, "csv"), (&x, "xlsx"), (&j, "json")] {
+fn csv_tsv_excel_and_json_of_the_same_table_agree() {
+    let [c, tsv, x, j] =
+        ["people.csv", "people.tsv", "people.xlsx", "people.json"].map(|f| audit_json(&fixture(f)));
+    assert_eq!(tsv["delimiter"], "TAB");
+    for (v, f) in [(&c, "csv"), (&tsv, "tsv"), (&x, "xlsx"), (&j, "json")] {
         assert_eq!(v["rows"], 40, "{f}");
         assert_eq!(column(v, "income")["nulls"], 4, "{f}");
         assert_eq!(column(v, "income")["kind"], "number", "{f}");
