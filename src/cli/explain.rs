@@ -24,7 +24,7 @@ pub struct ExplainArgs {
 
 pub fn run(a: ExplainArgs) -> Result<ExitCode> {
     let ws = load_workspace(&a.workspace)?;
-    let s = crate::tui::progress::watched(|p| Session::open_watched(ws, Some(&[]), p))?;
+    let s = super::progress::watched(|p| Session::open_watched(ws, Some(&[]), p))?;
     let ex = explain(&s, &a.customer)?;
     if a.json {
         println!("{}", serde_json::to_string_pretty(&ex)?);

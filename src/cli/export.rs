@@ -39,7 +39,7 @@ pub fn run(a: ExportArgs) -> Result<ExitCode> {
     let ws = load_workspace(&a.workspace)?;
     crate::engine::out::export::check_columns(&ws, &a.columns)?;
     let pii: Vec<String> = ws.columns.pii.iter().map(|p| p.value.clone()).collect();
-    let s = crate::tui::progress::watched(|p| Session::open_watched(ws, Some(&a.columns), p))?;
+    let s = super::progress::watched(|p| Session::open_watched(ws, Some(&a.columns), p))?;
     for w in &s.warnings {
         eprintln!("warning: {w}");
     }

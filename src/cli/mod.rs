@@ -6,6 +6,7 @@ mod compare;
 mod demo;
 mod explain;
 mod export;
+pub mod progress;
 mod report;
 mod run;
 mod shell;
@@ -81,7 +82,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         None => {
             if crate::tui::have_terminal() {
-                crate::tui::run(crate::tui::Source::Demo, cli.theme.as_deref())
+                crate::tui::run(crate::tui::Source::Demo, cli.theme.as_deref(), load)
                     .map(|_| ExitCode::SUCCESS)
             } else {
                 demo::describe_builtin()
@@ -116,8 +117,15 @@ fn open(a: OpenArgs, theme: Option<&str>) -> anyhow::Result<ExitCode> {
     } else {
         crate::engine::rules::scaffold::open_or_create(&a.path)?
     };
-    crate::tui::run(crate::tui::Source::Workspace(ws), theme)?;
+    crate::tui::run(crate::tui::Source::Workspace(ws), theme, load)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The wizard's first load, with the progress line on standard error.
+fn load(
+    source: &crate::tui::Source,
+) -> anyhow::Result<(crate::tui::app::App, crate::tui::worker::Engine)> {
+    progress::watched(|p| crate::tui::prepare_watched(source, p))
 }
 
 /// Paths that name a workspace rather than a data file.

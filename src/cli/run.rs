@@ -42,7 +42,7 @@ pub struct RunArgs {
 
 pub fn run(a: RunArgs) -> Result<ExitCode> {
     let ws = load_workspace(&a.workspace)?;
-    let s = crate::tui::progress::watched(|p| Session::open_watched(ws, Some(&a.with), p))?;
+    let s = super::progress::watched(|p| Session::open_watched(ws, Some(&a.with), p))?;
     for w in &s.warnings {
         eprintln!("warning: {w}");
     }

@@ -54,7 +54,7 @@ pub fn run(a: SqlArgs) -> Result<ExitCode> {
     if let Some(p) = &a.out {
         refuse_workspace_files(&ws, p)?;
     }
-    let schema = crate::tui::progress::watched(|p| SqlSchema::load_watched(&ws, p))?;
+    let schema = super::progress::watched(|p| SqlSchema::load_watched(&ws, p))?;
     let opt = SqlOptions {
         dialect: a.dialect,
         tables,

@@ -13,7 +13,6 @@ pub mod history;
 pub mod keymap;
 pub mod message;
 pub mod nudge;
-pub mod progress;
 pub mod prompts;
 pub mod recovery;
 pub mod steps;
@@ -381,8 +380,13 @@ pub fn have_terminal() -> bool {
     std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
 }
 
-/// Open the wizard on a terminal; the terminal is restored on exit and on panic.
-pub fn run(source: Source, theme: Option<&str>) -> Result<()> {
+/// Open the wizard on a terminal on what `load` reads for `source` (the caller shows the
+/// progress of that first load); the terminal is restored on exit and on panic.
+pub fn run(
+    source: Source,
+    theme: Option<&str>,
+    load: impl FnOnce(&Source) -> Result<(App, Engine)>,
+) -> Result<()> {
     if !have_terminal() {
         anyhow::bail!(
             "the wizard needs a terminal (standard input and output are not one); use run, audit, check or explain in scripts"
@@ -391,7 +395,7 @@ pub fn run(source: Source, theme: Option<&str>) -> Result<()> {
     let theme =
         config::choose_theme(theme, config::config_dir().as_deref()).map_err(anyhow::Error::msg)?;
     let keymap = keymap::load_user_keymap().map_err(anyhow::Error::msg)?;
-    let (mut app, engine) = progress::watched(|p| prepare_watched(&source, p))?;
+    let (mut app, engine) = load(&source)?;
     if let Source::Workspace(p) = &source {
         recovery::offer(&mut app, p);
         app.recovery_written = recovery::record(&app);
