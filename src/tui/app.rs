@@ -380,6 +380,9 @@ pub struct App {
     )>,
     /// The record view: one customer's id and every field (Enter on the List).
     pub record: Option<(String, Vec<(String, String)>)>,
+    /// A criterion just proposed from a column or a preset, on screen with its distribution:
+    /// Esc takes it back, any other key keeps it.
+    pub proposal: Option<String>,
     /// The last `/` search, repeated by an empty one.
     pub last_search: String,
     /// While one cut point is nudged again and again: (criterion, cut point, counts before the
@@ -454,6 +457,7 @@ impl App {
             crosstab: None,
             nudge_base: None,
             last_search: String::new(),
+            proposal: None,
             record: None,
             frequency: None,
             transitions: None,

@@ -63,7 +63,11 @@ pub fn take_proposal(app: &mut App, c: crate::engine::rules::Criterion) -> Vec<E
     };
     app.focus = Some(c.name.value.clone());
     record(app, Change::Delete(c.name.value.clone()));
-    app.status = format!("added \"{}\": {what} (u takes it out)", c.name.value);
+    app.proposal = Some(c.name.value.clone());
+    app.status = format!(
+        "proposed \"{}\": {what} — Esc takes it back, any other key keeps it",
+        c.name.value
+    );
     vec![Effect::Restructure {
         edit: edit::StructEdit::Add(Box::new(c)),
         old: None,

@@ -325,3 +325,31 @@ fn a_frequency_table_of_any_column() {
     act(&mut app, Action::Cancel);
     assert!(app.frequency.is_none());
 }
+
+/// A proposed criterion is shown with its distribution before it is kept: Esc takes it back,
+/// any other key keeps it.
+#[test]
+fn a_proposal_is_kept_or_taken_back() {
+    let (mut app, mut engine) = demo();
+    act(&mut app, Action::Step3);
+    let n = app.criteria.len();
+    act(&mut app, Action::NewCriterion);
+    typ(&mut app, "income");
+    let fx = act(&mut app, Action::Confirm);
+    settle(&mut app, &mut engine, fx);
+    assert_eq!(app.criteria.len(), n + 1);
+    assert!(app.status.contains("Esc takes it back"), "{}", app.status);
+    let s = super::tests::screen(&app, 100, 30);
+    assert!(s.contains("bins on income") && s.contains('▲'), "{s}");
+    let fx = act(&mut app, Action::Cancel);
+    settle(&mut app, &mut engine, fx);
+    assert_eq!(app.criteria.len(), n, "taken back");
+    act(&mut app, Action::NewCriterion);
+    typ(&mut app, "income");
+    let fx = act(&mut app, Action::Confirm);
+    settle(&mut app, &mut engine, fx);
+    act(&mut app, Action::Down);
+    let fx = act(&mut app, Action::Cancel);
+    settle(&mut app, &mut engine, fx);
+    assert_eq!(app.criteria.len(), n + 1, "kept by the key before Esc");
+}

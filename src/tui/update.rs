@@ -296,6 +296,15 @@ pub fn update(app: &mut App, msg: Message) -> Vec<Effect> {
 
 fn action(app: &mut App, a: Action) -> Vec<Effect> {
     use Action::*;
+    // a proposed criterion: Esc takes it back (its add is undone), any other key keeps it
+    if let Some(name) = app.proposal.take()
+        && a == Cancel
+    {
+        let effects = super::history::step(app, true);
+        app.redo.clear();
+        app.status = format!("\"{name}\" taken back");
+        return effects;
+    }
     // a message answers the key before; the next key starts afresh
     app.status.clear();
     if app.show_help

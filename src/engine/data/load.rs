@@ -348,21 +348,15 @@ pub(super) fn infer_text_columns(table: &mut Table, opts: &ReadOptions) -> Resul
         .filter(|(_, c)| c.dtype() == &DataType::String)
         .map(|(i, _)| i)
         .collect();
-    let results: Vec<PolarsResult<super::infer::InferredColumn>> = std::thread::scope(|s| {
-        let handles: Vec<_> = text_idx
-            .iter()
-            .map(|&i| {
-                let series = cols[i].as_materialized_series().clone();
-                let fmt = opts.date_format.clone();
-                let dc = opts.decimal_comma;
-                s.spawn(move || infer_column(&series, fmt.as_deref(), dc))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("inference thread"))
-            .collect()
-    });
+    // on the shared pool, as many at once as there are cores (not one thread per column)
+    use rayon::prelude::*;
+    let results: Vec<PolarsResult<super::infer::InferredColumn>> = text_idx
+        .par_iter()
+        .map(|&i| {
+            let series = cols[i].as_materialized_series();
+            infer_column(series, opts.date_format.as_deref(), opts.decimal_comma)
+        })
+        .collect();
     let mut new_cols = cols;
     for (&i, r) in text_idx.iter().zip(results) {
         let ic = r.map_err(|e| err(&table.path, short(&e)))?;

@@ -238,24 +238,19 @@ pub fn assign(c: &Compiled, base: &Frame) -> Assignment {
                     .collect()
             }
         }
-        // rules are independent: evaluate them side by side, one thread each
-        Form::Segments(exprs) => std::thread::scope(|sc| {
-            let handles: Vec<_> = exprs
-                .iter()
+        // rules are independent: evaluated side by side on the shared pool
+        Form::Segments(exprs) => {
+            use rayon::prelude::*;
+            exprs
+                .par_iter()
                 .map(|e| {
-                    sc.spawn(move || {
-                        eval_bool(e, base)
-                            .into_iter()
-                            .map(|b| b == Some(true))
-                            .collect::<Vec<bool>>()
-                    })
+                    eval_bool(e, base)
+                        .into_iter()
+                        .map(|b| b == Some(true))
+                        .collect::<Vec<bool>>()
                 })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("rule evaluation"))
                 .collect()
-        }),
+        }
     };
     let mut label = vec![other; n];
     let mut matched = vec![0usize; r];
