@@ -603,6 +603,14 @@ impl App {
         self.segment_order(i).get(self.seg_row).copied()
     }
 
+    /// The names of all criteria, in workspace order.
+    pub fn criterion_names(&self) -> Vec<String> {
+        self.criteria
+            .iter()
+            .map(|c| c.criterion.name.value.clone())
+            .collect()
+    }
+
     /// Whether a column holds personal data: marked `pii` in the workspace, or suggested as such.
     pub fn is_pii(&self, column: &str) -> bool {
         self.roles.iter().any(|(k, c)| k == "pii" && c == column)

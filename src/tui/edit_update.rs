@@ -20,11 +20,7 @@ fn new_rule_list(app: &mut App) -> Vec<Effect> {
     let Some(step) = app.step.criteria_step() else {
         return vec![];
     };
-    let names: Vec<String> = app
-        .criteria
-        .iter()
-        .map(|c| c.criterion.name.value.clone())
-        .collect();
+    let names: Vec<String> = app.criterion_names();
     let c = edit::new_criterion(step, &names);
     app.focus = Some(c.name.value.clone());
     record(app, Change::Delete(c.name.value.clone()));
@@ -86,11 +82,7 @@ fn criterion_action(app: &mut App, a: Action) -> Vec<Effect> {
         app.status = "criteria are added on the criteria steps, 3 to 7".into();
         return vec![];
     }
-    let names: Vec<String> = app
-        .criteria
-        .iter()
-        .map(|c| c.criterion.name.value.clone())
-        .collect();
+    let names: Vec<String> = app.criterion_names();
     let current = app.current_criterion();
     match (a, current) {
         (Action::NewCriterion, _) => {
@@ -490,11 +482,7 @@ fn finish(app: &mut App, done: Done) -> Vec<Effect> {
         }
         Done::NewFrom(None) => new_rule_list(app),
         Done::Preset(name) => {
-            let taken: Vec<String> = app
-                .criteria
-                .iter()
-                .map(|c| c.criterion.name.value.clone())
-                .collect();
+            let taken: Vec<String> = app.criterion_names();
             let bins = app.scores.first().map_or(5, |s| s.counts.len() as u32);
             match crate::engine::rules::presets::preset(&name, bins, &taken) {
                 Some(c) => take_proposal(app, c),
