@@ -3,6 +3,7 @@
 pub mod actions;
 pub mod app;
 pub mod authoring;
+pub mod bin_labels;
 mod classify_update;
 pub mod clipboard;
 pub mod config;
@@ -13,7 +14,9 @@ pub mod history;
 pub mod keymap;
 pub mod message;
 pub mod nudge;
+pub mod open;
 pub mod prompts;
+pub mod ranking;
 pub mod recovery;
 pub mod steps;
 pub mod structure;

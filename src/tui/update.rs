@@ -117,44 +117,6 @@ pub(super) fn change(app: &mut App, i: usize, c: Criterion) -> Vec<Effect> {
     ]
 }
 
-/// Enter: on Exclusivity, jump to the selected criterion's rules (in its own step).
-fn confirm(app: &mut App) -> Vec<Effect> {
-    // on the List: the selected customer's record, every field
-    if app.step == StepId::List && app.n_customers > 0 {
-        let r = &app.ranking;
-        let i = r.row_at(app.list_sort, app.row.min(r.order.len() - 1));
-        return r
-            .ids
-            .text_at(i)
-            .map(|id| vec![Effect::Record { id }])
-            .unwrap_or_default();
-    }
-    if app.step == StepId::Exclusivity
-        && let Some(i) = app.current_criterion()
-    {
-        let step = app.criteria[i].criterion.step;
-        if let Some(s) = StepId::ALL
-            .into_iter()
-            .find(|s| s.criteria_step() == Some(step))
-        {
-            let k = app
-                .criteria_of(step)
-                .iter()
-                .position(|&x| x == i)
-                .unwrap_or(0);
-            app.step = s;
-            app.selected[s.index()] = k;
-            app.rule = 0;
-            app.edge = 0;
-            app.pane = Pane::Rules;
-            app.status = "the rules of this criterion: e edits one, K J reorder them".into();
-        }
-    } else if app.step == StepId::Classify {
-        return super::classify_update::accept(app);
-    }
-    vec![]
-}
-
 /// Apply one message.
 pub fn update(app: &mut App, msg: Message) -> Vec<Effect> {
     if let Some(e) = edit_prompt_key(app, &msg) {
@@ -500,7 +462,7 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
                 app.status = "x explains a customer: select one in step 1, List".into();
             }
         }
-        Confirm => return confirm(app),
+        Confirm => return super::open::confirm(app),
         Edit | Rename | AddRule | DeleteRule | MoveRuleUp | MoveRuleDown | EditOtherwise
         | NewCriterion | RenameCriterion | DeleteCriterion | EditValue | EditCost | Export => {}
         CrossTab => {
