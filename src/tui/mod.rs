@@ -26,9 +26,13 @@ mod tests;
 #[cfg(test)]
 mod tests_authoring;
 #[cfg(test)]
-mod tests_more;
+mod tests_list;
 #[cfg(test)]
 mod tests_readme;
+#[cfg(test)]
+mod tests_reload;
+#[cfg(test)]
+mod tests_valuation;
 #[cfg(test)]
 mod tests_wizard80;
 pub mod theme;

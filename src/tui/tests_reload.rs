@@ -1,0 +1,127 @@
+//! The workspace changing under the wizard: an edit being typed survives a reload, a clash is asked about, reading the data again can be cancelled.
+
+use super::message::{Action, Message};
+use super::tests::{act, demo, typ};
+use super::update::update;
+use super::worker::Job;
+
+#[test]
+fn an_edit_being_typed_survives_a_reload_of_the_workspace() {
+    use super::app::Prompt;
+    let (mut app, mut engine) = demo();
+    act(&mut app, Action::Step6);
+    act(&mut app, Action::Edit);
+    typ(&mut app, " AND orders > 1");
+    // someone else deletes the first criterion: everything moves up one place
+    let m = engine.handle(Job::Restructure(super::edit::StructEdit::Delete {
+        index: 0,
+    }));
+    update(&mut app, m);
+    let Some(Prompt::Edit(p)) = &app.prompt else {
+        panic!("the edit was dropped")
+    };
+    assert_eq!(app.criteria[p.criterion].criterion.name.value, "lifecycle");
+    assert!(p.text.ends_with(" AND orders > 1"));
+}
+
+#[test]
+fn a_rule_changed_on_disk_while_being_edited_is_asked_about() {
+    use super::app::Prompt;
+    use crate::engine::rules::Rule;
+    let (mut app, mut engine) = demo();
+    act(&mut app, Action::Step6);
+    act(&mut app, Action::Edit);
+    typ(&mut app, " AND orders > 1");
+    let Some(Prompt::Edit(p)) = &app.prompt else {
+        panic!("no edit")
+    };
+    let (name, target) = (
+        app.criteria[p.criterion].criterion.name.value.clone(),
+        p.target,
+    );
+    let super::edit::Target::Condition(k) = target else {
+        panic!("{target:?}")
+    };
+    let change = |engine: &mut super::worker::Engine, rule: usize, when: &str| {
+        let mut ws = engine.session.ws.clone();
+        let c = ws
+            .criteria
+            .iter_mut()
+            .find(|c| c.name.value == name)
+            .unwrap();
+        let Rule::Segments(segs) = &mut c.rule else {
+            panic!("segments")
+        };
+        segs[rule].when.value = when.to_string();
+        engine.handle(Job::Reload { ws: Box::new(ws) })
+    };
+    // another rule of the same criterion changes: nothing to ask
+    let m = change(&mut engine, k + 1, "orders >= 3");
+    update(&mut app, m);
+    let Some(Prompt::Edit(p)) = &app.prompt else {
+        panic!("the edit was dropped")
+    };
+    assert_eq!(p.conflict, None);
+    // the very rule being edited changes: the prompt says so and keeps the typed text
+    let m = change(&mut engine, k, "orders >= 7");
+    update(&mut app, m);
+    let Some(Prompt::Edit(p)) = &app.prompt else {
+        panic!("the edit was dropped")
+    };
+    assert_eq!(p.conflict.as_deref(), Some("orders >= 7"));
+    assert!(p.text.ends_with(" AND orders > 1"));
+    assert!(app.status.contains("changed on disk"), "{}", app.status);
+}
+
+#[test]
+fn reading_the_data_again_shows_progress_and_esc_cancels_it() {
+    // a workspace on disk whose data takes a moment to read
+    let d = tempfile::tempdir().unwrap();
+    let mut data = String::from("id,spend\n");
+    for i in 1..=1_500_000u32 {
+        data.push_str(&format!("{i},{}\n", i % 997));
+    }
+    std::fs::write(d.path().join("c.csv"), data).unwrap();
+    let ws = d.path().join("w.strata.toml");
+    std::fs::write(
+        &ws,
+        "version = 1\n[data]\ncustomers = \"c.csv\"\n[columns]\ncustomer_id = \"id\"\n\
+         [criteria.spend]\nstep = \"demographic\"\nbins = { column = \"spend\", edges = [100] }\n",
+    )
+    .unwrap();
+    let (mut app, engine) = super::prepare(&super::Source::Workspace(ws.clone())).unwrap();
+    let worker = super::worker::Worker::spawn(engine);
+    worker.send(Job::Reopen { path: ws });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let snap = loop {
+        if let Some(s) = worker.loading() {
+            break s;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the load never showed"
+        );
+        std::thread::yield_now();
+    };
+    update(&mut app, Message::Loading(Some(snap)));
+    assert!(app.loading.is_some());
+    // Esc (no prompt open) cancels the load instead of doing anything else
+    let effects = update(&mut app, Message::Action(Action::Cancel));
+    assert!(matches!(
+        effects.as_slice(),
+        [super::update::Effect::CancelLoad]
+    ));
+    worker.cancel_load();
+    let m = worker
+        .rx
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .unwrap();
+    let Message::Notice(text) = &m else {
+        panic!("{m:?}")
+    };
+    assert!(text.contains("cancelled"), "{text}");
+    update(&mut app, Message::Loading(None));
+    update(&mut app, m);
+    assert!(app.loading.is_none());
+    assert!(app.status.contains("cancelled"), "{}", app.status);
+}
