@@ -110,6 +110,11 @@ pub enum Message {
     Transitions(Result<Box<super::app::TransitionView>, String>),
     /// Something to tell the user in the status line.
     Notice(String),
+    /// The workspace file as another editor saved it.
+    FileChanged {
+        path: std::path::PathBuf,
+        text: String,
+    },
     /// A column's frequency table, or why not.
     Frequency(Result<(String, Vec<crate::engine::eval::frequency::Frequency>), String>),
     /// One customer's id and every field (name, value), or why not.

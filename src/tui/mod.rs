@@ -201,6 +201,7 @@ fn apply(app: &mut App, effects: Vec<Effect>, worker: &Worker, mut watch: Option
             }),
             Effect::Explain { id } => worker.send(Job::Explain { id }),
             Effect::Record { id } => worker.send(Job::Record { id }),
+            Effect::Reload { ws } => worker.send(Job::Reload { ws }),
             Effect::Frequency { column } => worker.send(Job::Frequency { column }),
             Effect::Export {
                 criterion,
@@ -306,18 +307,10 @@ where
         if let Some(w) = watch.as_mut()
             && let Some(text) = w.poll()
         {
-            match parse_workspace(w.path(), &text) {
-                Ok(ws) => {
-                    msgs.push(Message::Notice(
-                        "the workspace changed on disk: loaded".into(),
-                    ));
-                    worker.send(Job::Reload { ws: Box::new(ws) });
-                }
-                Err(e) => msgs.push(Message::Notice(format!(
-                    "the workspace on disk has a problem, the last good rules stay: {}",
-                    problem_in_short(&e)
-                ))),
-            }
+            msgs.push(Message::FileChanged {
+                path: w.path().to_path_buf(),
+                text,
+            });
         }
         dirty |= !msgs.is_empty();
         for m in msgs {
@@ -351,6 +344,23 @@ where
 #[cfg(not(unix))]
 fn suspend<B: Backend>(_: &mut Terminal<B>) -> Result<()> {
     Ok(())
+}
+
+/// The workspace as another editor saved it: its rules to load, or why the last good ones stay.
+pub fn file_changed(app: &mut App, path: &Path, text: &str) -> Vec<Effect> {
+    match parse_workspace(path, text) {
+        Ok(ws) => {
+            app.status = "the workspace changed on disk: loaded".into();
+            vec![Effect::Reload { ws: Box::new(ws) }]
+        }
+        Err(e) => {
+            app.status = format!(
+                "the workspace on disk has a problem, the last good rules stay: {}",
+                problem_in_short(&e)
+            );
+            vec![]
+        }
+    }
 }
 
 /// The first problem of a workspace as the status line says it: where, what, and the hint

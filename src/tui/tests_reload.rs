@@ -125,3 +125,42 @@ fn reading_the_data_again_shows_progress_and_esc_cancels_it() {
     assert!(app.loading.is_none());
     assert!(app.status.contains("cancelled"), "{}", app.status);
 }
+
+/// The workspace saved by another editor is a message like any other: good rules become a
+/// reload for the worker, a broken file says where and why, and the last good rules stay.
+#[test]
+fn a_file_saved_elsewhere_goes_through_update() {
+    let (mut app, _) = demo();
+    let path = std::path::PathBuf::from("/tmp/elsewhere.strata.toml");
+    let fx = update(
+        &mut app,
+        super::message::Message::FileChanged {
+            path: path.clone(),
+            text: crate::engine::data::demo::DEMO_WORKSPACE.into(),
+        },
+    );
+    assert!(
+        matches!(&fx[..], [super::update::Effect::Reload { .. }]),
+        "{fx:?}"
+    );
+    assert!(app.status.contains("loaded"));
+    let fx = update(
+        &mut app,
+        super::message::Message::FileChanged {
+            path,
+            text: crate::engine::data::demo::DEMO_WORKSPACE.replacen(
+                "step = \"demographic\"",
+                "step = \"nowhere\"",
+                1,
+            ),
+        },
+    );
+    assert!(fx.is_empty());
+    assert!(
+        app.status.contains("last good rules stay")
+            && app.status.contains("line ")
+            && app.status.contains("nowhere"),
+        "{}",
+        app.status
+    );
+}

@@ -40,6 +40,10 @@ pub enum Effect {
     },
     /// The frequency table of a column.
     Frequency { column: String },
+    /// Load rules saved by another editor (on the worker).
+    Reload {
+        ws: Box<crate::engine::rules::Workspace>,
+    },
     /// Every field of one customer, for the record view.
     Record { id: String },
     /// Propose a criterion from a column (on the worker, which knows the values).
@@ -204,6 +208,7 @@ pub fn update(app: &mut App, msg: Message) -> Vec<Effect> {
             app.status = text;
             vec![]
         }
+        Message::FileChanged { path, text } => super::file_changed(app, &path, &text),
         Message::Frequency(r) => {
             match r {
                 Ok((column, rows)) => {
