@@ -19,6 +19,8 @@ pub struct Ranking {
     pub curve: Vec<(f64, f64)>,
     /// The value rank (0 = most valuable) of every row.
     pub rank_of: Arc<Vec<u32>>,
+    /// How many customers have a negative value (returns), counted once, not per frame.
+    pub negative: usize,
 }
 
 /// The order of a segment table: by value (the valuation's own order), customers or name.
@@ -76,6 +78,16 @@ impl ListSort {
 }
 
 impl Ranking {
+    /// The largest value to show, by size: the total, the first or the last in value order
+    /// (found at once, whatever the number of customers).
+    pub fn widest(&self) -> f64 {
+        let at = |k: Option<&usize>| k.and_then(|&i| self.value[i]).unwrap_or(0.0).abs();
+        self.total
+            .abs()
+            .max(at(self.order.first()))
+            .max(at(self.order.last()))
+    }
+
     /// The row shown at position `k` of the List in `sort` order.
     pub fn row_at(&self, sort: ListSort, k: usize) -> usize {
         let n = self.order.len();
@@ -126,7 +138,13 @@ impl Ranking {
         for (k, &i) in order.iter().enumerate() {
             rank_of[i] = k as u32;
         }
+        let negative = s
+            .value
+            .iter()
+            .filter(|v| v.is_some_and(|x| x < 0.0))
+            .count();
         Ranking {
+            negative,
             rank_of: Arc::new(rank_of),
             ids: Arc::new(s.ids.clone()),
             value: Arc::new(s.value.clone()),

@@ -19,11 +19,7 @@ Common mistakes: ranking by revenue without subtracting returns, and trusting a 
 
 pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let r = &app.ranking;
-    let negative = r
-        .value
-        .iter()
-        .filter(|v| v.is_some_and(|x| x < 0.0))
-        .count();
+    let negative = r.negative;
     let mut text = vec![(
         format!(
             "{} customers · total value {}",
@@ -92,11 +88,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         })
         .collect();
     let n = thousands(r.order.len() as u64).len();
-    let top = r
-        .value
-        .iter()
-        .flatten()
-        .fold(r.total.abs(), |m, v| m.max(v.abs()));
+    let top = r.widest();
     let cols = [
         Col::number("rank", 1, n),
         Col::text("customer", 0).min(10),
