@@ -160,14 +160,9 @@ pub fn draw_frequency(f: &mut Frame, body: Rect, app: &App, t: &Theme) {
     let Some((column, rows, sort)) = &app.frequency else {
         return;
     };
-    let mut order: Vec<&crate::engine::eval::frequency::Frequency> = rows.iter().collect();
-    match sort {
-        SegmentSort::Customers => {}
-        SegmentSort::Value => order.sort_by(|a, b| b.value_sum.total_cmp(&a.value_sum)),
-        SegmentSort::Name => order.sort_by(|a, b| a.value.cmp(&b.value)),
-    }
-    let n: usize = rows.iter().map(|r| r.customers).sum();
-    let total: f64 = rows.iter().map(|r| r.value_sum).sum();
+    // the rows are kept in the order shown (sorted by `s` in update, not per frame)
+    let order: Vec<&crate::engine::eval::frequency::Frequency> = rows.iter().collect();
+    let (n, total) = (app.n_customers, app.ranking.total);
     let share = |x: f64, of: f64| if of != 0.0 { x / of } else { 0.0 };
     let h = body.height.saturating_sub(3) as usize;
     let top = (app.explain_scroll as usize).min(order.len().saturating_sub(h));
@@ -288,6 +283,24 @@ pub fn popup_lines(app: &App) -> Option<usize> {
         (None, Some(f), _) => Some(f.1.len() + 1),
         (None, None, Some(e)) => Some(line_count(app, e)),
         _ => None,
+    }
+}
+
+/// Put a frequency table in an order: by customers (most first, ties by value), by their
+/// value (most first) or by the value's text.
+pub fn sort_frequencies(
+    rows: &mut [crate::engine::eval::frequency::Frequency],
+    by: super::app::SegmentSort,
+) {
+    use super::app::SegmentSort;
+    match by {
+        SegmentSort::Customers => rows.sort_by(|a, b| {
+            b.customers
+                .cmp(&a.customers)
+                .then_with(|| a.value.cmp(&b.value))
+        }),
+        SegmentSort::Value => rows.sort_by(|a, b| b.value_sum.total_cmp(&a.value_sum)),
+        SegmentSort::Name => rows.sort_by(|a, b| a.value.cmp(&b.value)),
     }
 }
 

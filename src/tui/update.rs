@@ -521,6 +521,7 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
                     super::app::SegmentSort::Value => super::app::SegmentSort::Name,
                     super::app::SegmentSort::Name => super::app::SegmentSort::Customers,
                 };
+                super::explain::sort_frequencies(&mut f.1, f.2);
             }
         }
         Frequency => {
