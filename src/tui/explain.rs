@@ -130,25 +130,40 @@ pub fn draw_record(f: &mut Frame, body: Rect, app: &App, t: &Theme) {
             Span::styled(clip(&app.shown(n, v), w.saturating_sub(name_w + 1)), t.text),
         ]));
     }
-    let h = body.height.saturating_sub(2) as usize;
-    let top = (app.explain_scroll as usize).min(all.len().saturating_sub(h));
-    let end = (top + h).min(all.len());
-    f.render_widget(Clear, body);
+    let title = if app.mask_pii {
+        " record — j k scroll · m shows personal data · Esc closes "
+    } else {
+        " record — j k scroll · m masks personal data · Esc closes "
+    };
+    page(f, body, all, app.explain_scroll, title.into(), t);
+}
+
+/// A page over the view: `lines` from `scroll` (kept so that the last page is full), framed,
+/// with what is above and below noted at the bottom.
+pub fn page(
+    f: &mut Frame,
+    area: Rect,
+    lines: Vec<Line<'static>>,
+    scroll: u16,
+    title: String,
+    t: &Theme,
+) {
+    let h = area.height.saturating_sub(2) as usize;
+    let top = (scroll as usize).min(lines.len().saturating_sub(h));
+    let end = (top + h).min(lines.len());
+    let note = super::table::rows_note(top, end, lines.len());
+    f.render_widget(Clear, area);
     f.render_widget(
-        Paragraph::new(all[top..end].to_vec()).block(
+        Paragraph::new(lines[top..end].to_vec()).block(
             Block::bordered()
                 .border_style(t.accent)
-                .title(if app.mask_pii {
-                    " record — j k scroll · m shows personal data · Esc closes "
-                } else {
-                    " record — j k scroll · m masks personal data · Esc closes "
-                })
-                .title_bottom(Span::styled(
-                    super::table::rows_note(top, end, all.len()),
-                    t.dim,
-                )),
+                .title(Span::styled(
+                    clip(&title, area.width.saturating_sub(2)),
+                    t.header,
+                ))
+                .title_bottom(Span::styled(note, t.dim)),
         ),
-        body,
+        area,
     );
 }
 
@@ -317,21 +332,7 @@ pub fn line_count(app: &App, ex: &Explanation) -> usize {
 /// The popup over everything between the title and the footer, scrolled to
 /// `app.explain_scroll` (kept within the text).
 pub fn draw(f: &mut Frame, body: Rect, app: &App, ex: &Explanation, t: &Theme) {
-    let r = body;
-    let inner_w = r.width.saturating_sub(2);
-    let all = lines(app, ex, inner_w, t);
-    let h = r.height.saturating_sub(2) as usize;
-    let top = (app.explain_scroll as usize).min(all.len().saturating_sub(h));
-    let end = (top + h).min(all.len());
-    let note = super::table::rows_note(top, end, all.len());
-    f.render_widget(Clear, r);
-    f.render_widget(
-        Paragraph::new(all[top..end].to_vec()).block(
-            Block::bordered()
-                .border_style(t.accent)
-                .title(" explain — j k PgDn PgUp g G scroll · Esc closes ")
-                .title_bottom(Span::styled(note, t.dim)),
-        ),
-        r,
-    );
+    let all = lines(app, ex, body.width.saturating_sub(2), t);
+    let title = " explain — j k PgDn PgUp g G scroll · Esc closes ".to_string();
+    page(f, body, all, app.explain_scroll, title, t);
 }

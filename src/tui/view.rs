@@ -134,36 +134,12 @@ fn step_list(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
 }
 
 fn help(f: &mut Frame, body: Rect, app: &App, t: &Theme) {
-    let w = body.width.saturating_sub(2);
-    let all = super::explain::help_lines(app, w);
-    let h = body.height.saturating_sub(2) as usize;
-    let top = (app.explain_scroll as usize).min(all.len().saturating_sub(h));
-    let end = (top + h).min(all.len());
-    let lines: Vec<Line> = all[top..end]
-        .iter()
-        .map(|(k, text)| {
-            Line::from(vec![
-                Span::styled(k.clone(), t.accent),
-                Span::styled(text.clone(), t.text),
-            ])
-        })
+    let lines: Vec<Line> = super::explain::help_lines(app, body.width.saturating_sub(2))
+        .into_iter()
+        .map(|(k, text)| Line::from(vec![Span::styled(k, t.accent), Span::styled(text, t.text)]))
         .collect();
-    f.render_widget(Clear, body);
-    f.render_widget(
-        Paragraph::new(lines).block(
-            Block::bordered()
-                .border_style(t.accent)
-                .title(Span::styled(
-                    format!(" keys on {} — j k scroll · Esc closes ", app.step.title()),
-                    t.header,
-                ))
-                .title_bottom(Span::styled(
-                    super::table::rows_note(top, end, all.len()),
-                    t.dim,
-                )),
-        ),
-        body,
-    );
+    let title = format!(" keys on {} — j k scroll · Esc closes ", app.step.title());
+    super::explain::page(f, body, lines, app.explain_scroll, title, t);
 }
 
 /// The teach text of the current step in a bordered box.
@@ -292,32 +268,12 @@ pub fn draw(f: &mut Frame, app: &App, t: &Theme) {
 
 /// The teach text as a page over the body, for terminals too narrow for the side panel.
 fn teach_page(f: &mut Frame, body: Rect, app: &App, t: &Theme) {
-    let lines = super::table::paragraphs(app.step.teach(), body.width.saturating_sub(2));
-    let h = body.height.saturating_sub(2) as usize;
-    let top = (app.teach_scroll as usize).min(lines.len().saturating_sub(h));
-    let end = (top + h).min(lines.len());
-    f.render_widget(Clear, body);
-    f.render_widget(
-        Paragraph::new(
-            lines[top..end]
-                .iter()
-                .map(|l| Line::from(Span::styled(l.clone(), t.text)))
-                .collect::<Vec<_>>(),
-        )
-        .block(
-            Block::bordered()
-                .border_style(t.accent)
-                .title(Span::styled(
-                    format!(" teach: {} — j k scroll · t closes ", app.step.title()),
-                    t.header,
-                ))
-                .title_bottom(Span::styled(
-                    super::table::rows_note(top, end, lines.len()),
-                    t.dim,
-                )),
-        ),
-        body,
-    );
+    let lines: Vec<Line> = super::table::paragraphs(app.step.teach(), body.width.saturating_sub(2))
+        .into_iter()
+        .map(|l| Line::from(Span::styled(l, t.text)))
+        .collect();
+    let title = format!(" teach: {} — j k scroll · t closes ", app.step.title());
+    super::explain::page(f, body, lines, app.teach_scroll, title, t);
 }
 
 /// The edit prompt over the bottom of the main view: the text with its cursor, a caret under the
