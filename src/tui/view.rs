@@ -25,7 +25,9 @@ pub fn screen_actions(app: &App) -> Vec<Action> {
     super::actions::on_screen(app)
 }
 
-fn footer(app: &App, t: &Theme) -> Line<'static> {
+/// The footer `w` cells wide: a prompt, the progress of a load, a message, or the keys of the
+/// screen (whole entries only).
+fn footer(app: &App, w: u16, t: &Theme) -> Line<'static> {
     if let Some(p) = &app.prompt {
         let (label, text) = match p {
             Prompt::Search(s) => ("find in customer ids: ", s),
@@ -94,7 +96,7 @@ fn footer(app: &App, t: &Theme) -> Line<'static> {
         };
         // whole entries only: one that does not fit is left out, never cut
         let entry = super::table::width(&pair) + super::table::width(label) + 3;
-        if used + entry > app.width.max(MIN_W) {
+        if used + entry > w {
             break;
         }
         used += entry;
@@ -243,7 +245,7 @@ pub fn draw(f: &mut Frame, app: &App, t: &Theme) {
         );
     }
     f.render_widget(
-        Paragraph::new(footer(app, t)).wrap(Wrap { trim: true }),
+        Paragraph::new(footer(app, foot.width, t)).wrap(Wrap { trim: true }),
         foot,
     );
     if let Some(e) = &app.explain {
