@@ -83,6 +83,28 @@ pub fn check_column(text: &str, fields: &[(String, DType)]) -> Result<Option<Str
     }
 }
 
+/// Where the name being typed before `cursor` starts, in characters (letters, digits, `_`).
+pub fn word_start(chars: &[char], cursor: usize) -> usize {
+    (0..cursor.min(chars.len()))
+        .rev()
+        .take_while(|&i| chars[i].is_alphanumeric() || chars[i] == '_')
+        .last()
+        .unwrap_or(cursor.min(chars.len()))
+}
+
+/// The longest start every candidate shares (letters compared without case), or None when
+/// there is no candidate.
+pub fn common_start(candidates: &[String]) -> Option<String> {
+    let first = candidates.first()?;
+    Some(candidates.iter().fold(first.clone(), |acc, c| {
+        acc.chars()
+            .zip(c.chars())
+            .take_while(|(a, b)| a.eq_ignore_ascii_case(b))
+            .map(|(a, _)| a)
+            .collect()
+    }))
+}
+
 /// Complete the name before the cursor from the fields and functions. Returns the new text and
 /// cursor, and the candidates when more than one remain.
 pub fn complete(
@@ -92,11 +114,7 @@ pub fn complete(
 ) -> (String, usize, Vec<String>) {
     let chars: Vec<char> = text.chars().collect();
     let cursor = cursor.min(chars.len());
-    let start = (0..cursor)
-        .rev()
-        .take_while(|&i| chars[i].is_alphanumeric() || chars[i] == '_')
-        .last()
-        .unwrap_or(cursor);
+    let start = word_start(&chars, cursor);
     let word: String = chars[start..cursor].iter().collect();
     let lw = word.to_lowercase();
     let mut found: Vec<String> = fields
@@ -107,15 +125,8 @@ pub fn complete(
         .collect();
     found.sort();
     found.dedup();
-    let common = match found.first() {
-        Some(first) => found.iter().fold(first.clone(), |acc, c| {
-            acc.chars()
-                .zip(c.chars())
-                .take_while(|(a, b)| a.eq_ignore_ascii_case(b))
-                .map(|(a, _)| a)
-                .collect()
-        }),
-        None => return (text.to_string(), cursor, vec![]),
+    let Some(common) = common_start(&found) else {
+        return (text.to_string(), cursor, vec![]);
     };
     let fill = if found.len() == 1 { &found[0] } else { &common };
     if fill.chars().count() < word.chars().count() {
@@ -248,11 +259,7 @@ pub fn draw_fields(
     use ratatui::widgets::{Block, Clear, Paragraph};
     let chars: Vec<char> = p.text.chars().collect();
     let cursor = p.cursor.min(chars.len());
-    let start = (0..cursor)
-        .rev()
-        .take_while(|&i| chars[i].is_alphanumeric() || chars[i] == '_')
-        .last()
-        .unwrap_or(cursor);
+    let start = word_start(&chars, cursor);
     let word: String = chars[start..cursor]
         .iter()
         .collect::<String>()

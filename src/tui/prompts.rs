@@ -76,16 +76,9 @@ pub fn complete_command(typed: &str) -> (String, Vec<String>) {
         .chain(COMMANDS.iter().map(|c| c.to_string()))
         .filter(|c| c.starts_with(&t))
         .collect();
-    let Some(first) = all.first() else {
+    let Some(common) = super::authoring::common_start(&all) else {
         return (typed.to_string(), all);
     };
-    let common: String = all.iter().fold(first.clone(), |acc, c| {
-        acc.chars()
-            .zip(c.chars())
-            .take_while(|(a, b)| a == b)
-            .map(|(a, _)| a)
-            .collect()
-    });
     let done = if all.len() == 1 {
         all[0].clone()
     } else {
