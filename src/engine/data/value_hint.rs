@@ -1,6 +1,7 @@
 //! Which value to judge segments by when a table has no orders: a spend column, or the sum of amount columns.
 
 use super::profile::ColumnProfile;
+use crate::engine::rules::condition::print::readable_column;
 
 /// Words that name what a customer spends or is worth.
 const SPEND_WORDS: [&str; 9] = [
@@ -17,16 +18,6 @@ fn numeric(p: &ColumnProfile) -> bool {
     matches!(p.kind.as_str(), "integer" | "number") && p.distinct > 1
 }
 
-/// A column name as a condition may read it (quoted when it has spaces or symbols).
-fn ident(name: &str) -> String {
-    if name.chars().all(|c| c.is_alphanumeric() || c == '_') && !name.starts_with(char::is_numeric)
-    {
-        name.to_string()
-    } else {
-        format!("\"{}\"", name.replace('"', "\"\""))
-    }
-}
-
 /// A value expression for `[valuation] value` and why: one numeric column named like spending
 /// or revenue, else the sum of the amount columns (`Mnt…`, `…amount`, `…spend…`) when there are
 /// two or more. None when nothing looks like money.
@@ -37,7 +28,10 @@ pub fn suggest_value(profiles: &[ColumnProfile]) -> Option<(String, String)> {
             .iter()
             .any(|w| SPEND_WORDS.contains(&w.as_str()))
     }) {
-        return Some((ident(&p.name), format!("{} is named like spending", p.name)));
+        return Some((
+            readable_column(&p.name),
+            format!("{} is named like spending", p.name),
+        ));
     }
     let amounts: Vec<&&ColumnProfile> = money
         .iter()
@@ -47,7 +41,7 @@ pub fn suggest_value(profiles: &[ColumnProfile]) -> Option<(String, String)> {
         })
         .collect();
     (amounts.len() >= 2).then(|| {
-        let names: Vec<String> = amounts.iter().map(|p| ident(&p.name)).collect();
+        let names: Vec<String> = amounts.iter().map(|p| readable_column(&p.name)).collect();
         (
             names.join(" + "),
             format!("the sum of the {} amount columns", amounts.len()),

@@ -58,13 +58,7 @@ fn split_top(e: &Expr) -> Vec<&Expr> {
 /// A condition part as readable text (names bare when they can be).
 fn part_text(e: &Expr) -> String {
     let d = crate::engine::out::sql::Dialect::DuckDb;
-    let col = |n: &str| {
-        if n.chars().all(|c| c.is_alphanumeric() || c == '_') {
-            n.to_string()
-        } else {
-            d.ident(n)
-        }
-    };
+    let col = crate::engine::rules::condition::print::readable_column;
     let t = crate::engine::out::sql::expr::print(d, e, &col);
     match t.strip_prefix('(').and_then(|x| x.strip_suffix(')')) {
         Some(inner) if e_is_wrapped(e) => inner.to_string(),

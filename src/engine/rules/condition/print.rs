@@ -10,6 +10,15 @@ fn column(n: &str) -> String {
     format!("\"{}\"", n.replace('"', "\"\""))
 }
 
+/// A column name as a person would write it in a condition: bare when it is a plain name
+/// (letters, digits and `_`, not starting with a digit), else double-quoted.
+pub fn readable_column(n: &str) -> String {
+    let plain = !n.is_empty()
+        && n.chars().all(|c| c.is_alphanumeric() || c == '_')
+        && !n.starts_with(char::is_numeric);
+    if plain { n.to_string() } else { column(n) }
+}
+
 /// Condition text for `e`: every sub-expression in parentheses, names double-quoted, floats
 /// with a decimal point or exponent, so parsing it gives `e` back.
 pub fn to_text(e: &Expr) -> String {
