@@ -162,6 +162,11 @@ pub enum Prompt {
 /// opens into a scrollable page.
 pub const TEACH_SIDE_MIN_W: u16 = 110;
 
+/// Columns of the valuation table and of a criteria step's segment table (with their first),
+/// so that `>` scrolls no further than they go; the views check that they draw as many.
+pub const VALUATION_COLUMNS: usize = 10;
+pub const SEGMENT_COLUMNS: usize = 7;
+
 /// What a masked personal value shows.
 pub const MASK: &str = "•••";
 

@@ -74,10 +74,10 @@ fn wide_columns(app: &App) -> usize {
                 .map_or(0, |t| t.to.len()),
             (None, Some((_, x))) => x.cols.len(),
             // the valuation table itself
-            (None, None) => 9,
+            (None, None) => super::app::VALUATION_COLUMNS - 1,
         },
         // the segment table of a criteria step
-        _ if app.step.criteria_step().is_some() => 6,
+        _ if app.step.criteria_step().is_some() => super::app::SEGMENT_COLUMNS - 1,
         _ => 0,
     }
 }

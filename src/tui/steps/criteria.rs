@@ -351,6 +351,7 @@ pub fn segment_table(
         Col::number("of value", 1, 8),
         Col::number("worth", 2, 0),
     ];
+    debug_assert_eq!(cols.len(), crate::tui::app::SEGMENT_COLUMNS);
     table(&cols, rows, avail, app.hscroll, t.header)
 }
 

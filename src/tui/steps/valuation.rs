@@ -199,6 +199,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         Col::number("profit", 1, money),
         Col::text("worth it", 1).min(12),
     ];
+    debug_assert_eq!(cols.len(), crate::tui::app::VALUATION_COLUMNS);
     if !has_cost {
         cols.remove(8);
         for r in &mut rows.iter_mut().map(|r| &mut r.0) {
