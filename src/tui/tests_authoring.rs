@@ -324,6 +324,13 @@ fn a_frequency_table_of_any_column() {
     assert!(super::tests::screen(&app, 100, 30).contains("by value"));
     act(&mut app, Action::Cancel);
     assert!(app.frequency.is_none());
+    // going to another step closes it too (found in tmux: it stayed over the List)
+    let m = engine.handle(super::worker::Job::Frequency {
+        column: "country".into(),
+    });
+    update(&mut app, m);
+    act(&mut app, Action::Step1);
+    assert!(app.frequency.is_none());
 }
 
 /// A proposed criterion is shown with its distribution before it is kept: Esc takes it back,

@@ -301,6 +301,7 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
         app.teach_scroll = 0;
         app.explain = None;
         app.record = None;
+        app.frequency = None;
         app.status.clear();
     };
     match a {

@@ -302,7 +302,9 @@ fn edit_box(f: &mut Frame, main: Rect, app: &App, p: &crate::tui::edit::EditProm
             ),
             None => (
                 None,
-                if app.workspace.is_some() {
+                if p.target == crate::tui::edit::Target::ExportPath {
+                    "✓ Enter writes the file".to_string()
+                } else if app.workspace.is_some() {
                     "✓ valid — Enter applies and saves".to_string()
                 } else {
                     "✓ valid — Enter applies (the demo keeps edits in memory)".to_string()
