@@ -170,6 +170,21 @@ pub const SEGMENT_COLUMNS: usize = 7;
 /// What a masked personal value shows.
 pub const MASK: &str = "•••";
 
+/// A page the engine filled, shown over the view until Esc or another step: one at a time.
+#[derive(Debug, Clone)]
+pub enum Page {
+    /// `x`: a customer's rules as tried.
+    Explain(crate::engine::eval::explain::Explanation),
+    /// Enter on the List: one customer's id and every field.
+    Record(String, Vec<(String, String)>),
+    /// `f` in Classify: a column, its values, and their order.
+    Frequency(
+        String,
+        Vec<crate::engine::eval::frequency::Frequency>,
+        SegmentSort,
+    ),
+}
+
 /// The whole state of the app.
 pub struct App {
     pub step: StepId,
@@ -217,8 +232,9 @@ pub struct App {
     /// How to reverse each edit, newest last, and what undoing has reversed (for redo).
     pub undo: Vec<super::history::Change>,
     pub redo: Vec<super::history::Change>,
-    pub explain: Option<crate::engine::eval::explain::Explanation>,
-    /// First line shown of the explanation.
+    /// The page over the view from the engine (explain, record, frequencies), if one is open.
+    pub page: Option<Page>,
+    /// First line shown of that page (and of the keys page).
     pub explain_scroll: u16,
     /// Criterion to select when the next reload arrives (a criterion just added or renamed).
     pub focus: Option<String>,
@@ -244,14 +260,6 @@ pub struct App {
     /// default dates.
     pub as_of: Option<i32>,
     pub first_order: Option<i32>,
-    /// The frequency table of a column (`f` in Classify): the column, its values, and the order.
-    pub frequency: Option<(
-        String,
-        Vec<crate::engine::eval::frequency::Frequency>,
-        SegmentSort,
-    )>,
-    /// The record view: one customer's id and every field (Enter on the List).
-    pub record: Option<(String, Vec<(String, String)>)>,
     /// A criterion just proposed from a column or a preset, on screen with its distribution:
     /// Esc takes it back, any other key keeps it.
     pub proposal: Option<String>,
@@ -322,7 +330,7 @@ impl App {
                 .collect(),
             undo: vec![],
             redo: vec![],
-            explain: None,
+            page: None,
             explain_scroll: 0,
             focus: None,
             pending_delete: None,
@@ -330,8 +338,7 @@ impl App {
             nudge_base: None,
             last_search: String::new(),
             proposal: None,
-            record: None,
-            frequency: None,
+
             transitions: None,
             value_hint,
             as_of: s.as_of,
@@ -473,6 +480,36 @@ impl App {
     /// The segment selected in the segment table of criterion `i` (an index into its valuation).
     pub fn selected_segment(&self, i: usize) -> Option<usize> {
         self.segment_order(i).get(self.seg_row).copied()
+    }
+
+    /// The open explanation, if any.
+    pub fn explain(&self) -> Option<&crate::engine::eval::explain::Explanation> {
+        match &self.page {
+            Some(Page::Explain(e)) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The open record view: the customer's id and every field.
+    pub fn record(&self) -> Option<(&String, &Vec<(String, String)>)> {
+        match &self.page {
+            Some(Page::Record(id, fields)) => Some((id, fields)),
+            _ => None,
+        }
+    }
+
+    /// The open frequency table: the column, its values and their order.
+    pub fn frequency(
+        &self,
+    ) -> Option<(
+        &String,
+        &Vec<crate::engine::eval::frequency::Frequency>,
+        SegmentSort,
+    )> {
+        match &self.page {
+            Some(Page::Frequency(c, rows, sort)) => Some((c, rows, *sort)),
+            _ => None,
+        }
     }
 
     /// The names of all criteria, in workspace order.

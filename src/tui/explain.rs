@@ -110,7 +110,7 @@ pub fn lines(app: &App, ex: &Explanation, w: u16, t: &Theme) -> Vec<Line<'static
 
 /// The record view: one customer's every column and field, personal data masked.
 pub fn draw_record(f: &mut Frame, body: Rect, app: &App, t: &Theme) {
-    let Some((id, fields)) = &app.record else {
+    let Some((id, fields)) = app.record() else {
         return;
     };
     let w = body.width.saturating_sub(2);
@@ -172,7 +172,7 @@ pub fn page(
 pub fn draw_frequency(f: &mut Frame, body: Rect, app: &App, t: &Theme) {
     use super::app::SegmentSort;
     use super::table::{Col, table};
-    let Some((column, rows, sort)) = &app.frequency else {
+    let Some((column, rows, sort)) = app.frequency() else {
         return;
     };
     // the rows are kept in the order shown (sorted by `s` in update, not per frame)
@@ -293,11 +293,11 @@ pub fn popup_lines(app: &App) -> Option<usize> {
         let w = app.width.saturating_sub(2);
         return Some(super::table::paragraphs(app.step.teach(), w).len());
     }
-    match (&app.record, &app.frequency, &app.explain) {
-        (Some(r), _, _) => Some(r.1.len() + 1),
-        (None, Some(f), _) => Some(f.1.len() + 1),
-        (None, None, Some(e)) => Some(line_count(app, e)),
-        _ => None,
+    match &app.page {
+        Some(super::app::Page::Record(_, fields)) => Some(fields.len() + 1),
+        Some(super::app::Page::Frequency(_, rows, _)) => Some(rows.len() + 1),
+        Some(super::app::Page::Explain(e)) => Some(line_count(app, e)),
+        None => None,
     }
 }
 

@@ -238,7 +238,7 @@ fn search_jumps_to_a_customer_and_explain_asks_the_engine() {
         "{text}"
     );
     act(&mut app, Action::Cancel);
-    assert!(app.explain.is_none());
+    assert!(app.explain().is_none());
 }
 
 #[test]
@@ -281,7 +281,7 @@ fn explanation_scrolls_and_closes() {
     act(&mut app, Action::Bottom);
     assert!(app.explain_scroll > 20);
     act(&mut app, Action::Cancel);
-    assert!(app.explain.is_none());
+    assert!(app.explain().is_none());
 }
 
 pub(super) fn typ(app: &mut App, text: &str) {

@@ -193,7 +193,7 @@ fn the_record_view_shows_every_field_masked() {
     };
     let m = engine.handle(super::worker::Job::Record { id: id.clone() });
     update(&mut app, m);
-    let (_, fields) = app.record.clone().unwrap();
+    let fields = app.record().unwrap().1.clone();
     let name = fields.iter().find(|f| f.0 == "name").unwrap().1.clone();
     let s = super::tests::screen(&app, 100, 60);
     assert!(s.contains("recency_days") && s.contains("r_score"), "{s}");
@@ -201,7 +201,7 @@ fn the_record_view_shows_every_field_masked() {
     act(&mut app, Action::MaskPii);
     assert!(super::tests::screen(&app, 100, 60).contains(&name));
     act(&mut app, Action::Cancel);
-    assert!(app.record.is_none());
+    assert!(app.record().is_none());
 }
 
 /// `w` in a segment table writes that segment's customer ids, as `strata export` does.
@@ -309,7 +309,7 @@ fn a_frequency_table_of_any_column() {
         column: column.clone(),
     });
     update(&mut app, m);
-    let (_, rows, _) = app.frequency.clone().unwrap();
+    let rows = app.frequency().unwrap().1.clone();
     assert_eq!(
         rows.iter().map(|r| r.customers).sum::<usize>(),
         app.n_customers
@@ -323,14 +323,14 @@ fn a_frequency_table_of_any_column() {
     act(&mut app, Action::Sort);
     assert!(super::tests::screen(&app, 100, 30).contains("by value"));
     act(&mut app, Action::Cancel);
-    assert!(app.frequency.is_none());
+    assert!(app.frequency().is_none());
     // going to another step closes it too (found in tmux: it stayed over the List)
     let m = engine.handle(super::worker::Job::Frequency {
         column: "country".into(),
     });
     update(&mut app, m);
     act(&mut app, Action::Step1);
-    assert!(app.frequency.is_none());
+    assert!(app.frequency().is_none());
 }
 
 /// A proposed criterion is shown with its distribution before it is kept: Esc takes it back,

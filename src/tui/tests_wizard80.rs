@@ -56,7 +56,7 @@ fn masked_personal_data_stays_masked_in_classify_and_explain() {
         }],
         scores: vec![],
     };
-    app.explain = Some(ex);
+    app.page = Some(super::app::Page::Explain(ex));
     let s = at(&mut app, 80, 24);
     assert!(s.contains("name = •••") && s.contains("age = 49"), "{s}");
     assert!(!s.contains("Anja Böhm"), "{s}");

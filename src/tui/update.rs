@@ -212,7 +212,11 @@ pub fn update(app: &mut App, msg: Message) -> Vec<Effect> {
         Message::Frequency(r) => {
             match r {
                 Ok((column, rows)) => {
-                    app.frequency = Some((column, rows, super::app::SegmentSort::Customers));
+                    app.page = Some(super::app::Page::Frequency(
+                        column,
+                        rows,
+                        super::app::SegmentSort::Customers,
+                    ));
                     app.explain_scroll = 0;
                 }
                 Err(e) => app.status = format!("no frequency table: {e}"),
@@ -222,7 +226,7 @@ pub fn update(app: &mut App, msg: Message) -> Vec<Effect> {
         Message::Record(r) => {
             match r {
                 Ok(rec) => {
-                    app.record = Some(rec);
+                    app.page = Some(super::app::Page::Record(rec.0, rec.1));
                     app.explain_scroll = 0;
                 }
                 Err(e) => app.status = format!("no record: {e}"),
@@ -244,7 +248,7 @@ pub fn update(app: &mut App, msg: Message) -> Vec<Effect> {
         Message::Explained(r) => {
             match r {
                 Ok(ex) => {
-                    app.explain = Some(*ex);
+                    app.page = Some(super::app::Page::Explain(*ex));
                     app.explain_scroll = 0;
                 }
                 Err(e) => app.status = format!("cannot explain: {e}"),
@@ -299,9 +303,7 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
         app.rule = 0;
         app.hscroll = 0;
         app.teach_scroll = 0;
-        app.explain = None;
-        app.record = None;
-        app.frequency = None;
+        app.page = None;
         app.status.clear();
     };
     match a {
@@ -314,9 +316,7 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
         Cancel => {
             app.show_help = false;
             app.teach_overlay = false;
-            app.explain = None;
-            app.record = None;
-            app.frequency = None;
+            app.page = None;
             app.status.clear();
         }
         Teach => {
@@ -515,14 +515,14 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
                 )));
             }
         }
-        Sort if app.frequency.is_some() => {
-            if let Some(f) = &mut app.frequency {
-                f.2 = match f.2 {
+        Sort if app.frequency().is_some() => {
+            if let Some(super::app::Page::Frequency(_, rows, sort)) = &mut app.page {
+                *sort = match sort {
                     super::app::SegmentSort::Customers => super::app::SegmentSort::Value,
                     super::app::SegmentSort::Value => super::app::SegmentSort::Name,
                     super::app::SegmentSort::Name => super::app::SegmentSort::Customers,
                 };
-                super::explain::sort_frequencies(&mut f.1, f.2);
+                super::explain::sort_frequencies(rows, *sort);
             }
         }
         Frequency => {

@@ -248,14 +248,11 @@ pub fn draw(f: &mut Frame, app: &App, t: &Theme) {
         Paragraph::new(footer(app, foot.width, t)).wrap(Wrap { trim: true }),
         foot,
     );
-    if let Some(e) = &app.explain {
-        super::explain::draw(f, body, app, e, t);
-    }
-    if app.record.is_some() {
-        super::explain::draw_record(f, body, app, t);
-    }
-    if app.frequency.is_some() {
-        super::explain::draw_frequency(f, body, app, t);
+    match &app.page {
+        Some(super::app::Page::Explain(e)) => super::explain::draw(f, body, app, e, t),
+        Some(super::app::Page::Record(..)) => super::explain::draw_record(f, body, app, t),
+        Some(super::app::Page::Frequency(..)) => super::explain::draw_frequency(f, body, app, t),
+        None => {}
     }
     if let Some(Prompt::Edit(p)) = &app.prompt {
         edit_box(f, main, app, p, t);
