@@ -217,7 +217,7 @@ pub fn draw_frequency(f: &mut Frame, body: Rect, app: &App, t: &Theme) {
                         &format!(
                             " {} — {} values, {} · s sorts · Esc closes ",
                             safe(column),
-                            rows.len(),
+                            crate::engine::format::thousands(rows.len() as u64),
                             match sort {
                                 SegmentSort::Customers => "by customers",
                                 SegmentSort::Value => "by value",
