@@ -83,6 +83,9 @@ pub enum EngineError {
     /// Invalid request from the caller (bad option value and the like).
     #[error("{0}")]
     Invalid(String),
+    /// A predictive-value model could not be fitted.
+    #[error(transparent)]
+    Model(#[from] crate::engine::eval::clv::ClvError),
     /// The user cancelled a long load (Esc in the wizard, Ctrl-C on the command line).
     #[error("cancelled; nothing was written")]
     Cancelled,

@@ -1,5 +1,6 @@
 //! End-to-end tests of the real `strata` binary: every command on real and broken data, and the wizard in a pseudo-terminal.
 
+mod clv;
 mod corpus;
 mod data;
 mod rules;

@@ -29,6 +29,7 @@ pub fn derived_fields(ws: &Workspace) -> Vec<String> {
         return vec![];
     }
     let mut v: Vec<String> = BASE_FIELDS.iter().map(|s| s.to_string()).collect();
+    v.extend(super::clv::CLV_FIELDS.iter().map(|s| s.to_string()));
     for w in &ws.purchase_history.windows {
         v.push(format!("orders_{w}d"));
         v.push(format!("revenue_{w}d"));

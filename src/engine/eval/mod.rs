@@ -1,6 +1,7 @@
 //! Evaluation: purchase-history fields, scores, criteria, exclusivity, valuation, the session cache.
 
 mod assemble;
+pub mod clv;
 pub mod compile;
 pub mod criteria;
 pub mod explain;
@@ -10,6 +11,7 @@ pub mod frame;
 pub mod frequency;
 mod functions;
 pub mod like;
+pub mod predict;
 pub mod propose;
 pub mod purchase;
 pub mod scores;

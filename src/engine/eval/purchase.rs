@@ -170,6 +170,8 @@ struct Part {
     aov: Vec<Option<f64>>,
     dprod: Vec<Option<i64>>,
     disc: Vec<Option<f64>>,
+    /// Mean value of the repeat purchase days (left empty when nothing asked for it).
+    spend: Vec<Option<f64>>,
     win: Vec<WindowCols>,
     /// Most frequent category and channel codes (when those columns are text).
     category: Vec<u32>,
@@ -189,6 +191,7 @@ impl Part {
         self.aov.extend(o.aov);
         self.dprod.extend(o.dprod);
         self.disc.extend(o.disc);
+        self.spend.extend(o.spend);
         for (a, b) in self.win.iter_mut().zip(o.win) {
             a.0.extend(b.0);
             a.1.extend(b.1);
@@ -213,6 +216,7 @@ fn part(
     range: std::ops::Range<usize>,
     as_of: i32,
     windows: &[u32],
+    spend: bool,
 ) -> Part {
     // every column sized for the range up front (growing by doubling could leave half unused)
     let n = range.len();
@@ -236,6 +240,7 @@ fn part(
         aov: Vec::with_capacity(n),
         dprod: cap(),
         disc: Vec::with_capacity(n),
+        spend: if spend { Vec::with_capacity(n) } else { vec![] },
         win: windows
             .iter()
             .map(|_| (Vec::with_capacity(n), Vec::with_capacity(n)))
@@ -244,6 +249,7 @@ fn part(
         channel: text(o.channel),
     };
     let (mut g, mut ords, mut days, mut keys, mut buf) = (vec![], vec![], vec![], vec![], vec![]);
+    let mut day_values = vec![];
     let order_of = |i: usize| -> i64 {
         o.order_key
             .and_then(|v| key(v, i))
@@ -275,6 +281,9 @@ fn part(
             p.aov.push(None);
             p.dprod.push(Some(0));
             p.disc.push(None);
+            if spend {
+                p.spend.push(None);
+            }
             for (wo, wr) in p.win.iter_mut() {
                 wo.push(Some(0));
                 wr.push(Some(0.0));
@@ -326,6 +335,9 @@ fn part(
             None => 0,
         }));
         p.disc.push(Some(n_disc as f64 / n_orders as f64));
+        if spend {
+            p.spend.push(repeat_day_mean(&g, o, &mut day_values));
+        }
         for (w, (wo, wr)) in windows.iter().zip(p.win.iter_mut()) {
             let inside = |i: &&usize| o.day[**i].is_some_and(|d| as_of - d <= *w as i32);
             keys.clear();
@@ -339,14 +351,38 @@ fn part(
     p
 }
 
+/// The mean value of a customer's purchase days after the first (each day's rows summed);
+/// `None` without a repeat purchase day.
+fn repeat_day_mean(g: &[usize], o: &OrderCols, buf: &mut Vec<(i32, f64)>) -> Option<f64> {
+    buf.clear();
+    buf.extend(
+        g.iter()
+            .filter_map(|&i| Some((o.day[i]?, o.amount[i].unwrap_or(0.0)))),
+    );
+    buf.sort_unstable_by_key(|p| p.0);
+    let (mut days, mut total) = (0usize, 0.0);
+    let mut k = buf.iter().position(|p| p.0 != buf[0].0)?;
+    while k < buf.len() {
+        let day = buf[k].0;
+        while k < buf.len() && buf[k].0 == day {
+            total += buf[k].1;
+            k += 1;
+        }
+        days += 1;
+    }
+    Some(total / days as f64)
+}
+
 /// Compute every purchase-history field (but the scores) into `base` (one row per customer),
 /// a range of customers per core.
 /// Fields named in `skip` are left out (their source columns were not read).
 pub fn derive(base: &mut Frame, o: &OrderCols, as_of: i32, windows: &[u32], skip: &[String]) {
     let n = base.len;
     let (offsets, grouped) = group_by_customer(o.cust, n);
-    let parts =
-        crate::engine::parallel::over_ranges(n, |r| part(o, &offsets, &grouped, r, as_of, windows));
+    let spend = !skip.iter().any(|s| s == "repeat_avg_value");
+    let parts = crate::engine::parallel::over_ranges(n, |r| {
+        part(o, &offsets, &grouped, r, as_of, windows, spend)
+    });
     // the first range's columns grow in place; the others are appended to them
     let mut parts = parts.into_iter();
     let mut all = parts.next().unwrap_or_else(|| Part {
@@ -386,6 +422,9 @@ pub fn derive(base: &mut Frame, o: &OrderCols, as_of: i32, windows: &[u32], skip
     base.set("top_category", mode(o.category, all.category));
     base.set("main_channel", mode(o.channel, all.channel));
     base.set("discount_share", Vector::Float(all.disc));
+    if spend {
+        base.set("repeat_avg_value", Vector::Float(all.spend));
+    }
     for (w, (wo, wr)) in windows.iter().zip(all.win) {
         base.set(&format!("orders_{w}d"), Vector::Int(wo));
         base.set(&format!("revenue_{w}d"), Vector::Float(wr));
@@ -402,6 +441,36 @@ mod tests {
         let (off, rows) = group_by_customer(&[2, 0, 2, 1, 0], 4);
         assert_eq!(off, vec![0, 2, 3, 5, 5]);
         assert_eq!(rows, vec![1, 4, 3, 0, 2]);
+    }
+
+    #[test]
+    fn repeat_days_are_summed_per_day_before_the_mean() {
+        // day 1: 10 (first day, left out); day 3: 5 + 7; day 9: 6 and a row without a date
+        let o = OrderCols {
+            cust: &[0; 6],
+            order_key: None,
+            day: &[Some(3), Some(1), Some(9), Some(3), None, Some(1)],
+            amount: &[
+                Some(5.0),
+                Some(10.0),
+                Some(6.0),
+                Some(7.0),
+                Some(99.0),
+                None,
+            ],
+            product: None,
+            category: None,
+            channel: None,
+            discount: None,
+            rows: &[0, 1, 2, 3, 4, 5],
+        };
+        let mut buf = vec![];
+        assert_eq!(
+            repeat_day_mean(&[0, 1, 2, 3, 4, 5], &o, &mut buf),
+            Some(9.0)
+        );
+        assert_eq!(repeat_day_mean(&[1, 5], &o, &mut buf), None);
+        assert_eq!(repeat_day_mean(&[], &o, &mut buf), None);
     }
 
     #[test]
@@ -446,6 +515,11 @@ mod tests {
         );
         assert_eq!(get("top_category").text_at(0).as_deref(), Some("y"));
         assert_eq!(*get("discount_share"), Vector::Float(vec![Some(0.5), None]));
+        // one repeat day (105) worth −4
+        assert_eq!(
+            *get("repeat_avg_value"),
+            Vector::Float(vec![Some(-4.0), None])
+        );
         assert_eq!(*get("orders_7d"), Vector::Int(vec![Some(1), Some(0)]));
         assert_eq!(
             *get("revenue_7d"),

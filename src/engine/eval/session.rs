@@ -36,13 +36,17 @@ pub struct Session {
     pub ids: Vector,
     pub as_of: Option<i32>,
     /// The kept order rows, to derive purchase fields again when their settings change.
-    orders: Option<PreparedOrders>,
+    pub(super) orders: Option<PreparedOrders>,
     /// The type of every column of the orders (for the SQL writer).
     order_types: HashMap<String, super::frame::DType>,
     /// The order rows were let go after deriving (a one-shot evaluation).
     orders_released: bool,
     /// Purchase fields left out because nothing asked for them (see [`Frames::pruned`]).
     pruned: Vec<String>,
+    /// Fields asked for besides those the rules name (`--with`).
+    pub(super) requested: Vec<String>,
+    /// The predictive-value models, once something asked for their fields.
+    pub clv: Option<super::clv::ClvFit>,
     pub scores: Vec<ScoreInfo>,
     pub warnings: Vec<String>,
     pub value: Vec<Option<f64>>,
@@ -80,6 +84,12 @@ impl Session {
     /// The same, reporting progress into `p` and stopping when it is cancelled.
     pub fn open_watched(ws: Workspace, extra: Option<&[String]>, p: &Progress) -> Result<Session> {
         let timing = Timing::new();
+        // a role naming a column the file does not have would leave its fields empty: refuse it
+        // as `strata check` does, before anything is read
+        let problems = crate::engine::rules::check::check(&ws);
+        if !problems.is_empty() {
+            return Err(EngineError::Workspace(problems));
+        }
         let t = Frames::load_watched(&ws, extra, p)?;
         timing.mark("load tables");
         p.begin("evaluating", 0);
@@ -110,6 +120,7 @@ impl Session {
     fn evaluate(ws: Workspace, tables: Frames, keep_orders: bool) -> Result<Session> {
         let timing = Timing::new();
         let pruned = tables.pruned.clone();
+        let requested = tables.requested.clone();
         let a = assemble(ws, tables)?;
         timing.mark("assemble base table");
         let mut s = Session {
@@ -125,6 +136,8 @@ impl Session {
             orders_released: false,
             orders: a.orders,
             pruned,
+            requested,
+            clv: None,
             scores: vec![],
             warnings: a.warnings,
             value: vec![],
@@ -138,6 +151,8 @@ impl Session {
         };
         s.derive_fields(!keep_orders);
         timing.mark("purchase fields and scores");
+        s.fit_if_wanted()?;
+        timing.mark("predictive value");
         s.compute_measures()?;
         // criteria are independent: evaluated on all cores, kept in workspace order
         let results = crate::engine::parallel::map_items(s.ws.criteria.iter().collect(), |c| {
@@ -198,8 +213,12 @@ impl Session {
                 "this evaluation let its order rows go: open the workspace again to change the purchase-history settings".into(),
             ));
         }
+        let refit = self.ws.purchase_history.clv != cfg.clv;
         self.ws.purchase_history = cfg;
         self.derive_purchase();
+        if refit && self.clv.is_some() {
+            self.fit_clv()?;
+        }
         self.compute_measures()?;
         for i in 0..self.ws.criteria.len() {
             let c = self.ws.criteria[i].clone();
@@ -346,10 +365,15 @@ impl Session {
         let old = std::mem::replace(&mut self.ws, ws);
         let rederive = serde_json::to_string(&old.purchase_history).ok()
             != serde_json::to_string(&self.ws.purchase_history).ok();
+        let refit = old.purchase_history.clv != self.ws.purchase_history.clv;
         let attempt = (|| -> Result<Vec<CriterionResult>> {
             if rederive {
                 self.derive_purchase();
             }
+            if refit && self.clv.is_some() {
+                self.fit_clv()?;
+            }
+            self.fit_if_wanted()?;
             self.compute_measures()?;
             self.ws
                 .criteria
@@ -370,6 +394,9 @@ impl Session {
                 if rederive {
                     self.derive_purchase();
                 }
+                if refit && self.clv.is_some() {
+                    self.fit_clv()?;
+                }
                 self.compute_measures()?;
                 Err(e)
             }
@@ -378,6 +405,13 @@ impl Session {
 
     /// Replace criterion `i` and re-evaluate only it; counts before the change are kept for display.
     pub fn update_criterion(&mut self, i: usize, c: Criterion) -> Result<&CriterionResult> {
+        if self.clv.is_none()
+            && c.referenced_names()
+                .iter()
+                .any(|n| super::clv::MODEL_FIELDS.contains(&n.as_str()))
+        {
+            self.fit_clv()?;
+        }
         let mut r = self.evaluate_criterion(&c)?;
         if let Some(old) = self.results.get(i) {
             r.previous = old

@@ -31,21 +31,31 @@ fn single_use_roles(ws: &Workspace) -> [(&Option<Spanned<String>>, &'static str)
 
 /// The purchase fields left out when reading for `extra`: those whose only source column is
 /// not otherwise needed (with a customers table; without one, order columns become attributes).
+/// The predictive-value fields' spend input is left out too when no such field is asked for.
 fn pruned_fields(ws: &Workspace, extra: Option<&[String]>) -> Vec<String> {
     let Some(x) = extra else { return vec![] };
-    if ws.data.customers.is_none() {
-        return vec![];
-    }
     let mut used = ws.referenced_names();
     used.extend(x.iter().cloned());
-    single_use_roles(ws)
-        .into_iter()
-        .filter_map(|(role, field)| {
-            let col = role.as_ref()?;
-            let needed = used.iter().any(|u| u == field || *u == col.value);
-            (!needed).then(|| field.to_string())
-        })
-        .collect()
+    let mut pruned = Vec::new();
+    if !super::clv::CLV_FIELDS
+        .iter()
+        .any(|f| used.iter().any(|u| u == f))
+    {
+        pruned.push("repeat_avg_value".to_string());
+    }
+    if ws.data.customers.is_none() {
+        return pruned;
+    }
+    pruned.extend(
+        single_use_roles(ws)
+            .into_iter()
+            .filter_map(|(role, field)| {
+                let col = role.as_ref()?;
+                let needed = used.iter().any(|u| u == field || *u == col.value);
+                (!needed).then(|| field.to_string())
+            }),
+    );
+    pruned
 }
 
 /// The columns to read: with `extra`, only those the rules and roles need plus `extra`.
@@ -187,6 +197,8 @@ pub struct Frames {
     pub joins: Vec<Frame>,
     /// Purchase fields not to derive, their source columns not read (nothing asked for them).
     pub pruned: Vec<String>,
+    /// Fields asked for besides those the rules name (`--with`).
+    pub requested: Vec<String>,
 }
 
 impl Frames {
@@ -206,6 +218,7 @@ impl Frames {
             orders,
             joins,
             pruned: pruned_fields(ws, extra),
+            requested: extra.map(<[String]>::to_vec).unwrap_or_default(),
         })
     }
 
@@ -228,6 +241,7 @@ impl Frames {
                 .map(|d| conv(d, "joined table"))
                 .collect::<Result<_>>()?,
             pruned: vec![],
+            requested: vec![],
         })
     }
 }

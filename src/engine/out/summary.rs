@@ -60,7 +60,7 @@ pub fn summary(s: &Session) -> Value {
             })
         })
         .collect();
-    json!({
+    let mut doc = json!({
         "customers": s.base.len,
         "value_total": num(total),
         "pareto": {
@@ -68,5 +68,22 @@ pub fn summary(s: &Session) -> Value {
             "customer_share_for_80pct_value": num(s.pareto.customer_share_for_80pct_value),
         },
         "criteria": criteria,
-    })
+    });
+    if let (Some(f), Value::Object(m)) = (&s.clv, &mut doc) {
+        m.insert("purchase_history".into(), models(f));
+    }
+    doc
+}
+
+/// The fitted models, when something asked for their fields.
+pub fn models(f: &crate::engine::eval::clv::ClvFit) -> Value {
+    let mut bg = serde_json::to_value(&f.bgnbd).unwrap_or(Value::Null);
+    if let Value::Object(m) = &mut bg {
+        m.insert("horizon".into(), num(f.config.horizon));
+    }
+    let gg = match &f.gamma_gamma {
+        Ok(g) => serde_json::to_value(g).unwrap_or(Value::Null),
+        Err(e) => json!({ "error": e.to_string() }),
+    };
+    json!({ "bgnbd": bg, "gamma_gamma": gg })
 }

@@ -180,6 +180,8 @@ pub struct PurchaseConfig {
     pub rfm_bins: u32,
     pub rfm_method: RfmMethod,
     pub windows: Vec<u32>,
+    /// The predictive-value models' settings (`clv = { … }`).
+    pub clv: ClvConfig,
 }
 
 impl Default for PurchaseConfig {
@@ -188,6 +190,62 @@ impl Default for PurchaseConfig {
             rfm_bins: 5,
             rfm_method: RfmMethod::Ntile,
             windows: vec![],
+            clv: ClvConfig::default(),
+        }
+    }
+}
+
+/// The time unit of the predictive-value models.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeUnit {
+    Day,
+    #[default]
+    Week,
+    Month,
+}
+
+impl TimeUnit {
+    pub const ALL: [(&'static str, TimeUnit); 3] = [
+        ("day", TimeUnit::Day),
+        ("week", TimeUnit::Week),
+        ("month", TimeUnit::Month),
+    ];
+
+    /// Days in one unit (a month is 365.25 / 12 days).
+    pub fn days(self) -> f64 {
+        match self {
+            TimeUnit::Day => 1.0,
+            TimeUnit::Week => 7.0,
+            TimeUnit::Month => 30.4375,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, u)| *u == self)
+            .map(|(n, _)| *n)
+            .unwrap_or("week")
+    }
+}
+
+/// `[purchase_history] clv = { unit = "week", horizon = 52, calibration_end = 1997-09-30 }`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ClvConfig {
+    pub unit: TimeUnit,
+    /// How far ahead `expected_purchases` and `predicted_value` look, in `unit`s.
+    pub horizon: f64,
+    /// Fit on orders up to this date and compare with what happened after it (the holdout check).
+    pub calibration_end: Option<NaiveDate>,
+}
+
+impl Default for ClvConfig {
+    fn default() -> Self {
+        ClvConfig {
+            unit: TimeUnit::Week,
+            horizon: 52.0,
+            calibration_end: None,
         }
     }
 }
@@ -450,12 +508,7 @@ impl Workspace {
             }
         };
         for c in &self.criteria {
-            match &c.rule {
-                Rule::Bins { column, .. } | Rule::Map { column, .. } => {
-                    cond(&format!("\"{}\"", column.value.replace('"', "\"\"")))
-                }
-                Rule::Segments(segs) => segs.iter().for_each(|s| cond(&s.when)),
-            }
+            c.conditions().iter().for_each(|t| cond(t));
         }
         for t in [&self.valuation.value, &self.valuation.cost]
             .into_iter()
@@ -483,6 +536,29 @@ impl Workspace {
             .map(|f| f.resolve(&base))
             .collect();
         v.extend(self.data.joins.iter().map(|j| j.file.resolve(&base)));
+        v
+    }
+}
+
+impl Criterion {
+    /// The condition texts the criterion evaluates (a bins or map column as a quoted name).
+    fn conditions(&self) -> Vec<String> {
+        match &self.rule {
+            Rule::Bins { column, .. } | Rule::Map { column, .. } => {
+                vec![format!("\"{}\"", column.value.replace('"', "\"\""))]
+            }
+            Rule::Segments(segs) => segs.iter().map(|s| s.when.value.clone()).collect(),
+        }
+    }
+
+    /// Every column or field name the criterion reads.
+    pub fn referenced_names(&self) -> Vec<String> {
+        let mut v = Vec::new();
+        for t in self.conditions() {
+            if let Ok(e) = crate::engine::rules::condition::parse_condition(&t) {
+                v.extend(e.columns().into_iter().map(|c| c.0.to_string()));
+            }
+        }
         v
     }
 }

@@ -1,8 +1,7 @@
-//! The [data], [columns] and [purchase_history] sections.
+//! The [data] and [columns] sections.
 
 use std::ops::Range;
 
-use chrono::NaiveDate;
 use toml_edit::{TableLike, Value};
 
 use super::*;
@@ -140,25 +139,7 @@ impl P<'_> {
                 Some("add customers = \"customers.csv\" or orders = \"orders.csv\"".into()),
             );
         }
-        if let Some(n) = self.node(t, "as_of") {
-            let v = n.value();
-            let parsed = match (v.and_then(|v| v.as_datetime()), v.and_then(|v| v.as_str())) {
-                (Some(dt), _) => dt.date.and_then(|d| {
-                    NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32)
-                }),
-                (_, Some(s)) => NaiveDate::parse_from_str(s, "%Y-%m-%d").ok(),
-                _ => None,
-            };
-            match parsed {
-                Some(date) => d.as_of = Some(Spanned::new(date, n.span())),
-                None => self.diag(
-                    n.span(),
-                    "data.as_of",
-                    "as_of must be a date like 2025-01-01",
-                    None,
-                ),
-            }
-        }
+        d.as_of = self.date(t, "data", "as_of");
         d.orders_filter = self.string(t, "data", "orders_filter");
         d.duplicate_ids = self
             .choice(
@@ -262,57 +243,5 @@ impl P<'_> {
             }
         }
         c
-    }
-
-    pub(super) fn purchase(&mut self, root: &dyn TableLike) -> PurchaseConfig {
-        let mut p = PurchaseConfig::default();
-        let Some(t) = self.table(root, "", "purchase_history") else {
-            return p;
-        };
-        self.known_keys(
-            t,
-            "purchase_history",
-            &["rfm_bins", "rfm_method", "windows"],
-        );
-        if let Some(b) = self.integer(t, "purchase_history", "rfm_bins") {
-            if (2..=10).contains(&b) {
-                p.rfm_bins = b as u32;
-            } else {
-                let span = self.node(t, "rfm_bins").map(|n| n.span()).unwrap_or(0..0);
-                self.diag(
-                    span,
-                    "purchase_history.rfm_bins",
-                    format!("rfm_bins must be between 2 and 10, not {b}"),
-                    None,
-                );
-            }
-        }
-        p.rfm_method = self
-            .choice(t, "purchase_history", "rfm_method", &RfmMethod::ALL)
-            .unwrap_or_default();
-        if let Some(n) = self.node(t, "windows") {
-            match n.value().and_then(|v| v.as_array()) {
-                Some(a) => {
-                    for v in a.iter() {
-                        match v.as_integer() {
-                            Some(d) if d > 0 && d <= 36_500 => p.windows.push(d as u32),
-                            _ => self.diag(
-                                value_span(v),
-                                "purchase_history.windows",
-                                "windows are whole numbers of days, e.g. [90, 365]",
-                                None,
-                            ),
-                        }
-                    }
-                }
-                None => self.diag(
-                    n.span(),
-                    "purchase_history.windows",
-                    "windows is a list of days, e.g. [90, 365]",
-                    None,
-                ),
-            }
-        }
-        p
     }
 }

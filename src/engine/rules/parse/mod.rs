@@ -2,12 +2,15 @@
 
 pub mod criteria;
 mod data;
+mod purchase;
 mod valuation;
 
 pub use criteria::default_bin_labels;
 
 use std::ops::Range;
 use std::path::Path;
+
+use chrono::NaiveDate;
 
 use toml_edit::{Document, Item, TableLike, Value};
 
@@ -164,6 +167,28 @@ impl<'a> P<'a> {
                 None
             }
         }
+    }
+
+    /// A date, written as a TOML date (`2025-01-31`) or as text (`"2025-01-31"`).
+    fn date(&mut self, t: &dyn TableLike, path: &str, k: &str) -> Option<Spanned<NaiveDate>> {
+        let n = self.node(t, k)?;
+        let v = n.value();
+        let parsed = match (v.and_then(|v| v.as_datetime()), v.and_then(|v| v.as_str())) {
+            (Some(dt), _) => dt
+                .date
+                .and_then(|d| NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32)),
+            (_, Some(s)) => NaiveDate::parse_from_str(s, "%Y-%m-%d").ok(),
+            _ => None,
+        };
+        if parsed.is_none() {
+            self.diag(
+                n.span(),
+                &join_key(path, k),
+                format!("{k} must be a date like 2025-01-01"),
+                None,
+            );
+        }
+        parsed.map(|d| Spanned::new(d, n.span()))
     }
 
     /// A choice among named options.

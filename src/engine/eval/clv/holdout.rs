@@ -1,0 +1,130 @@
+//! The holdout check: fit up to a calibration date, compare predicted with actual repeat purchases after it.
+
+use super::{BgNbdFit, ClvConfig, ClvError, History, fit_bgnbd};
+
+/// Customers with the same number of calibration-period repeat purchases.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct HoldoutRow {
+    /// Repeat purchases in the calibration period (the last row holds this many or more).
+    pub frequency: u32,
+    pub or_more: bool,
+    pub customers: usize,
+    /// Mean repeat purchases (distinct purchase days) in the holdout period.
+    pub actual: f64,
+    /// Mean expected purchases over the holdout period, from the calibration fit.
+    pub predicted: f64,
+}
+
+/// The calibration fit and how it predicted the holdout period.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Holdout {
+    /// Day numbers: the last calibration day and the end of the holdout period.
+    #[serde(skip)]
+    pub calibration_end: i32,
+    #[serde(skip)]
+    pub end: i32,
+    /// Length of the holdout period, in the model's unit.
+    pub duration: f64,
+    pub fit: BgNbdFit,
+    pub rows: Vec<HoldoutRow>,
+    pub customers: usize,
+    pub actual_total: f64,
+    pub predicted_total: f64,
+}
+
+/// Per customer: first and last calibration day, calibration purchase days, holdout purchase days.
+type Split = (
+    Vec<Option<i32>>,
+    Vec<Option<i32>>,
+    Vec<Option<i64>>,
+    Vec<u32>,
+);
+
+fn split(purchases: &[(u32, i32)], n: usize, cal_end: i32, end: i32) -> Split {
+    let mut days: Vec<Vec<i32>> = vec![Vec::new(); n];
+    for &(c, d) in purchases {
+        if d <= end {
+            days[c as usize].push(d);
+        }
+    }
+    let (mut first, mut last, mut count, mut after) = (vec![], vec![], vec![], vec![]);
+    for mut d in days {
+        d.sort_unstable();
+        d.dedup();
+        let k = d.partition_point(|&x| x <= cal_end);
+        first.push(d[..k].first().copied());
+        last.push(d[..k].last().copied());
+        count.push((k > 0).then_some(k as i64));
+        after.push((d.len() - k) as u32);
+    }
+    (first, last, count, after)
+}
+
+/// Fit BG/NBD on `purchases` (customer, day) up to `cal_end`, then compare its expected
+/// purchases over (cal_end, end] with what the customers bought, by calibration frequency
+/// (frequencies of `max_frequency` and more share the last row).
+pub fn holdout(
+    purchases: &[(u32, i32)],
+    n: usize,
+    cal_end: i32,
+    end: i32,
+    config: &ClvConfig,
+    max_frequency: u32,
+) -> Result<Holdout, ClvError> {
+    if end <= cal_end {
+        return Err(ClvError::NoHoldout);
+    }
+    let (first, last, count, after) = split(purchases, n, cal_end, end);
+    let spend = vec![None; n];
+    let h = History {
+        first: &first,
+        last: &last,
+        purchase_days: &count,
+        repeat_avg_value: &spend,
+        as_of: cal_end,
+    };
+    let fit = fit_bgnbd(&h, config.unit)?;
+    let duration = (end - cal_end) as f64 / config.unit.days();
+    let mut rows: Vec<HoldoutRow> = (0..=max_frequency)
+        .map(|f| HoldoutRow {
+            frequency: f,
+            or_more: f == max_frequency,
+            customers: 0,
+            actual: 0.0,
+            predicted: 0.0,
+        })
+        .collect();
+    let (mut customers, mut actual_total, mut predicted_total) = (0, 0.0, 0.0);
+    for (i, &bought) in after.iter().enumerate() {
+        let Some(inp) = h.inputs(i, config.unit) else {
+            continue;
+        };
+        let e = fit
+            .params
+            .expected_purchases(inp.x, inp.t_x, inp.t, duration)
+            .unwrap_or(0.0);
+        let row = &mut rows[inp.x.min(max_frequency) as usize];
+        row.customers += 1;
+        row.actual += bought as f64;
+        row.predicted += e;
+        customers += 1;
+        actual_total += bought as f64;
+        predicted_total += e;
+    }
+    for r in &mut rows {
+        if r.customers > 0 {
+            r.actual /= r.customers as f64;
+            r.predicted /= r.customers as f64;
+        }
+    }
+    Ok(Holdout {
+        calibration_end: cal_end,
+        end,
+        duration,
+        fit,
+        rows,
+        customers,
+        actual_total,
+        predicted_total,
+    })
+}

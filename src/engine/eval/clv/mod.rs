@@ -1,0 +1,343 @@
+//! Predictive customer value: BG/NBD and Gamma-Gamma fitted on the purchase history, scored per customer.
+
+pub mod bgnbd;
+pub mod gamma_gamma;
+pub mod holdout;
+mod optimize;
+pub mod special;
+
+use bgnbd::{BgNbd, Grouped, Triple};
+use gamma_gamma::{GammaGamma, Spender, Spenders};
+
+pub use crate::engine::rules::{ClvConfig, TimeUnit};
+
+/// The fields the models add, in the order they are documented.
+pub const MODEL_FIELDS: [&str; 3] = ["p_alive", "expected_purchases", "predicted_value"];
+/// The model fields and their spend input.
+pub const CLV_FIELDS: [&str; 4] = [
+    "p_alive",
+    "expected_purchases",
+    "predicted_value",
+    "repeat_avg_value",
+];
+
+/// Fewest repeat buyers a model is fitted on.
+pub const MIN_REPEAT_BUYERS: usize = 10;
+/// A correlation between frequency and spend above this (in size) is worth a warning.
+const STRONG_CORRELATION: f64 = 0.3;
+
+/// Why a model could not be fitted.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ClvError {
+    #[error(
+        "no customer has orders up to as_of: there is nothing to fit the BG/NBD model on (check \
+         [data] as_of and orders_filter)"
+    )]
+    NoHistory,
+    #[error(
+        "the calibration period must end before as_of (the end of the holdout period); set an \
+         earlier calibration end"
+    )]
+    NoHoldout,
+    #[error(
+        "only {found} customers bought again on a later day; the {model} model needs at least \
+         {need} (use more history, or a later as_of)"
+    )]
+    TooFewRepeatBuyers {
+        model: &'static str,
+        found: usize,
+        need: usize,
+    },
+    #[error(
+        "the {model} likelihood is flat: parameter {param} ran away to {value:.3e}, so the data \
+         cannot pin it down (more history, or a coarser time unit, may help)"
+    )]
+    Flat {
+        model: &'static str,
+        param: &'static str,
+        value: f64,
+    },
+}
+
+/// What the fit reads per customer, as derived from the orders (days; `None` without orders).
+pub struct History<'a> {
+    pub first: &'a [Option<i32>],
+    pub last: &'a [Option<i32>],
+    pub purchase_days: &'a [Option<i64>],
+    pub repeat_avg_value: &'a [Option<f64>],
+    /// The end of the period, as a day number.
+    pub as_of: i32,
+}
+
+/// One customer's model inputs, in the model's time unit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Inputs {
+    pub x: u32,
+    pub t_x: f64,
+    pub t: f64,
+}
+
+impl History<'_> {
+    /// The inputs of customer `i`, `None` without orders up to `as_of`.
+    pub fn inputs(&self, i: usize, unit: TimeUnit) -> Option<Inputs> {
+        let (f, l, d) = (self.first[i]?, self.last[i]?, self.purchase_days[i]?);
+        if d < 1 || f > self.as_of {
+            return None;
+        }
+        let k = unit.days();
+        Some(Inputs {
+            x: (d - 1) as u32,
+            t_x: (l - f) as f64 / k,
+            t: (self.as_of - f) as f64 / k,
+        })
+    }
+}
+
+/// The BG/NBD fit and its diagnostics.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BgNbdFit {
+    #[serde(flatten)]
+    pub params: BgNbd,
+    pub unit: TimeUnit,
+    pub customers: usize,
+    /// Distinct (frequency, recency, age) triples the likelihood was evaluated on.
+    pub distinct_histories: usize,
+    pub log_likelihood: f64,
+    pub converged: bool,
+    pub iterations: u64,
+}
+
+/// The Gamma-Gamma fit and its diagnostics.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct GammaGammaFit {
+    #[serde(flatten)]
+    pub params: GammaGamma,
+    pub customers: usize,
+    /// Customers with orders left out of the fit: without a repeat purchase, or whose repeat
+    /// purchases are worth nothing or less.
+    pub excluded: usize,
+    pub excluded_no_repeat: usize,
+    pub excluded_not_positive: usize,
+    pub log_likelihood: f64,
+    pub converged: bool,
+    pub iterations: u64,
+    /// Between repeat purchases and their mean value (the model assumes none).
+    pub correlation: Option<f64>,
+}
+
+/// Both models fitted on one purchase history.
+#[derive(Debug, Clone)]
+pub struct ClvFit {
+    pub config: ClvConfig,
+    pub bgnbd: BgNbdFit,
+    /// The spend model, or why it could not be fitted (then `predicted_value` is not available).
+    pub gamma_gamma: Result<GammaGammaFit, ClvError>,
+    pub warnings: Vec<String>,
+}
+
+/// The model fields per customer.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Scored {
+    pub p_alive: Vec<Option<f64>>,
+    pub expected_purchases: Vec<Option<f64>>,
+    pub predicted_value: Vec<Option<f64>>,
+}
+
+/// Group the customers' histories into distinct triples, counted (grouped in whole days).
+fn triples(h: &History, unit: TimeUnit) -> Vec<Triple> {
+    let mut counts: std::collections::HashMap<(u32, i32, i32), f64, foldhash::fast::RandomState> =
+        Default::default();
+    for i in 0..h.first.len() {
+        if let Some(inp) = h.inputs(i, TimeUnit::Day) {
+            *counts
+                .entry((inp.x, inp.t_x as i32, inp.t as i32))
+                .or_default() += 1.0;
+        }
+    }
+    let k = unit.days();
+    counts
+        .into_iter()
+        .map(|((x, tx, t), count)| Triple {
+            x,
+            t_x: tx as f64 / k,
+            t: t as f64 / k,
+            count,
+        })
+        .collect()
+}
+
+/// Check fitted log-parameters for one that ran to the optimiser's bounds.
+fn ran_away(model: &'static str, names: &[&'static str], p: &[f64]) -> Result<(), ClvError> {
+    match names.iter().zip(p).find(|(_, v)| v.abs() > 20.0) {
+        Some((name, v)) => Err(ClvError::Flat {
+            model,
+            param: name,
+            value: v.exp(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Fit BG/NBD on the histories.
+pub fn fit_bgnbd(h: &History, unit: TimeUnit) -> Result<BgNbdFit, ClvError> {
+    let g = Grouped::new(triples(h, unit));
+    if g.triples.is_empty() {
+        return Err(ClvError::NoHistory);
+    }
+    let repeat = g
+        .triples
+        .iter()
+        .filter(|t| t.x > 0)
+        .map(|t| t.count)
+        .sum::<f64>() as usize;
+    if repeat < MIN_REPEAT_BUYERS {
+        return Err(ClvError::TooFewRepeatBuyers {
+            model: "BG/NBD",
+            found: repeat,
+            need: MIN_REPEAT_BUYERS,
+        });
+    }
+    // start from rates of one purchase per mean age, and a dropout of one half
+    let mean_t = g.triples.iter().map(|t| t.t * t.count).sum::<f64>() / g.customers;
+    let start = [0.0, mean_t.max(1e-3).ln(), 0.0, 0.0];
+    let ll = |p: &[f64]| {
+        let (v, gr) = BgNbd::from_log(p).log_likelihood(&g);
+        (v, gr.to_vec())
+    };
+    let o = optimize::maximise(&ll, g.customers, &start);
+    ran_away("BG/NBD", &["r", "alpha", "a", "b"], &o.params)?;
+    Ok(BgNbdFit {
+        params: BgNbd::from_log(&o.params),
+        unit,
+        customers: g.customers as usize,
+        distinct_histories: g.triples.len(),
+        log_likelihood: o.log_likelihood,
+        converged: o.converged,
+        iterations: o.iterations,
+    })
+}
+
+/// Fit Gamma-Gamma on the customers with a repeat purchase of positive mean value.
+pub fn fit_gamma_gamma(h: &History) -> Result<GammaGammaFit, ClvError> {
+    let (mut rows, mut no_repeat, mut not_positive) = (Vec::new(), 0, 0);
+    for i in 0..h.first.len() {
+        let Some(inp) = h.inputs(i, TimeUnit::Day) else {
+            continue;
+        };
+        match h.repeat_avg_value[i] {
+            _ if inp.x == 0 => no_repeat += 1,
+            Some(m) if m > 0.0 && m.is_finite() => rows.push(Spender { x: inp.x, mean: m }),
+            _ => not_positive += 1,
+        }
+    }
+    if rows.len() < MIN_REPEAT_BUYERS {
+        return Err(ClvError::TooFewRepeatBuyers {
+            model: "Gamma-Gamma",
+            found: rows.len(),
+            need: MIN_REPEAT_BUYERS,
+        });
+    }
+    let s = Spenders::new(rows);
+    let mean = s.mean_spend();
+    let start = [0.0, 0.0, mean.max(1e-3).ln()];
+    let ll = |p: &[f64]| {
+        let (v, gr) = GammaGamma::from_log(p).log_likelihood(&s);
+        (v, gr.to_vec())
+    };
+    let o = optimize::maximise(&ll, s.len() as f64, &start);
+    ran_away("Gamma-Gamma", &["p", "q", "gamma"], &o.params)?;
+    Ok(GammaGammaFit {
+        params: GammaGamma::from_log(&o.params),
+        customers: s.len(),
+        excluded: no_repeat + not_positive,
+        excluded_no_repeat: no_repeat,
+        excluded_not_positive: not_positive,
+        log_likelihood: o.log_likelihood,
+        converged: o.converged,
+        iterations: o.iterations,
+        correlation: s.correlation(),
+    })
+}
+
+/// Fit both models; the spend model's failure is kept (and warned about), not raised.
+pub fn fit(h: &History, config: &ClvConfig) -> Result<ClvFit, ClvError> {
+    let bgnbd = fit_bgnbd(h, config.unit)?;
+    let gamma_gamma = fit_gamma_gamma(h);
+    let mut warnings = Vec::new();
+    if !bgnbd.converged {
+        warnings.push(
+            "the BG/NBD fit stopped before it converged; its parameters may be rough".to_string(),
+        );
+    }
+    match &gamma_gamma {
+        Ok(gg) => {
+            if !gg.converged {
+                warnings.push(
+                    "the Gamma-Gamma fit stopped before it converged; its parameters may be rough"
+                        .into(),
+                );
+            }
+            if let Some(c) = gg.correlation.filter(|c| c.abs() >= STRONG_CORRELATION) {
+                warnings.push(format!(
+                    "repeat purchases and their mean value are correlated ({c:.2}); the \
+                     Gamma-Gamma model assumes they are independent, so predicted_value is biased"
+                ));
+            }
+            if gg.params.q <= 1.0 {
+                warnings.push(format!(
+                    "the spend model's q is {:.3} (≤ 1): spend per purchase has no finite mean, \
+                     so predicted_value is empty",
+                    gg.params.q
+                ));
+            }
+        }
+        Err(e) => warnings.push(format!("predicted_value is empty: {e}")),
+    }
+    Ok(ClvFit {
+        config: config.clone(),
+        bgnbd,
+        gamma_gamma,
+        warnings,
+    })
+}
+
+impl ClvFit {
+    /// The model fields of every customer (`None` without orders, or where a value is undefined).
+    pub fn score(&self, h: &History) -> Scored {
+        let unit = self.config.unit;
+        let m = self.bgnbd.params;
+        let gg = self.gamma_gamma.as_ref().ok().map(|g| g.params);
+        let n = h.first.len();
+        // the expected purchases are a series per customer: computed once per distinct history
+        let mut memo: std::collections::HashMap<
+            (u32, i32, i32),
+            Option<f64>,
+            foldhash::fast::RandomState,
+        > = Default::default();
+        let mut out = Scored {
+            p_alive: Vec::with_capacity(n),
+            expected_purchases: Vec::with_capacity(n),
+            predicted_value: Vec::with_capacity(n),
+        };
+        for i in 0..n {
+            let (Some(days), Some(inp)) = (h.inputs(i, TimeUnit::Day), h.inputs(i, unit)) else {
+                out.p_alive.push(None);
+                out.expected_purchases.push(None);
+                out.predicted_value.push(None);
+                continue;
+            };
+            let key = (days.x, days.t_x as i32, days.t as i32);
+            let e = *memo.entry(key).or_insert_with(|| {
+                m.expected_purchases(inp.x, inp.t_x, inp.t, self.config.horizon)
+            });
+            out.p_alive.push(Some(m.p_alive(inp.x, inp.t_x, inp.t)));
+            out.expected_purchases.push(e);
+            let spend = gg.and_then(|g| g.expected_spend(inp.x, h.repeat_avg_value[i]));
+            out.predicted_value.push(e.zip(spend).map(|(e, s)| e * s));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests;

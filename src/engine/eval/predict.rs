@@ -1,0 +1,118 @@
+//! A session's predictive-value fields: fitted when something asks for them, refitted only when their inputs change.
+
+use chrono::NaiveDate;
+
+use super::clv::holdout::{Holdout, holdout};
+use super::clv::{ClvError, ClvFit, History, MODEL_FIELDS, fit};
+use super::frame::Vector;
+use super::session::Session;
+use crate::engine::error::{EngineError, Result};
+
+/// A day as the engine counts them.
+pub fn day_number(d: NaiveDate) -> i32 {
+    (d - crate::engine::data::infer::epoch()).num_days() as i32
+}
+
+fn dates(v: Option<&Vector>) -> Vec<Option<i32>> {
+    match v {
+        Some(Vector::Date(d)) => d.clone(),
+        _ => vec![],
+    }
+}
+
+impl Session {
+    /// Whether the rules, the valuation or `--with` name a model field.
+    pub fn wants_model(&self) -> bool {
+        let mut used = self.ws.referenced_names();
+        used.extend(self.requested.iter().cloned());
+        used.iter().any(|u| MODEL_FIELDS.contains(&u.as_str()))
+    }
+
+    /// Fit both models on the purchase history and add their fields to every customer.
+    pub fn fit_clv(&mut self) -> Result<&ClvFit> {
+        let n = self.base.len;
+        let (first, last) = (
+            dates(self.base.get("first_order").map(|v| &**v)),
+            dates(self.base.get("last_order").map(|v| &**v)),
+        );
+        if first.len() != n || last.len() != n {
+            return Err(EngineError::Model(ClvError::NoHistory));
+        }
+        let days: Vec<Option<i64>> = match self.base.get("purchase_days").map(|v| &**v) {
+            Some(Vector::Int(v)) => v.clone(),
+            _ => vec![None; n],
+        };
+        let spend: Vec<Option<f64>> = match self.base.get("repeat_avg_value").map(|v| &**v) {
+            Some(Vector::Float(v)) => v.clone(),
+            _ => vec![None; n],
+        };
+        let h = History {
+            first: &first,
+            last: &last,
+            purchase_days: &days,
+            repeat_avg_value: &spend,
+            as_of: self.as_of.ok_or(EngineError::Model(ClvError::NoHistory))?,
+        };
+        let f = fit(&h, &self.ws.purchase_history.clv)?;
+        if let Err(e) = &f.gamma_gamma
+            && self.names_used().iter().any(|u| u == "predicted_value")
+        {
+            return Err(EngineError::Model(e.clone()));
+        }
+        let scored = f.score(&h);
+        self.base.set("p_alive", Vector::Float(scored.p_alive));
+        self.base.set(
+            "expected_purchases",
+            Vector::Float(scored.expected_purchases),
+        );
+        self.base
+            .set("predicted_value", Vector::Float(scored.predicted_value));
+        if let Some(old) = self.clv.take() {
+            self.warnings.retain(|w| !old.warnings.contains(w));
+        }
+        self.warnings.extend(f.warnings.iter().cloned());
+        Ok(self.clv.insert(f))
+    }
+
+    /// Names the rules, the valuation and `--with` use.
+    fn names_used(&self) -> Vec<String> {
+        let mut used = self.ws.referenced_names();
+        used.extend(self.requested.iter().cloned());
+        used
+    }
+
+    /// Fit the models if the rules now ask for them and they have not been fitted yet.
+    pub(super) fn fit_if_wanted(&mut self) -> Result<()> {
+        if self.clv.is_none() && self.wants_model() {
+            self.fit_clv()?;
+        }
+        Ok(())
+    }
+
+    /// The holdout check: BG/NBD fitted on orders up to `calibration_end`, its expected
+    /// purchases over the rest of the period up to as_of compared with the actual ones.
+    pub fn holdout(&self, calibration_end: NaiveDate, max_frequency: u32) -> Result<Holdout> {
+        let o = self.orders.as_ref().ok_or_else(|| {
+            EngineError::Invalid(
+                "this evaluation let its order rows go; open the workspace to check a holdout"
+                    .into(),
+            )
+        })?;
+        let day = o.day();
+        let purchases: Vec<(u32, i32)> = o
+            .cust
+            .iter()
+            .zip(&o.kept)
+            .filter_map(|(&c, &r)| Some((c, day[r as usize]?)))
+            .collect();
+        let end = self.as_of.ok_or(EngineError::Model(ClvError::NoHistory))?;
+        Ok(holdout(
+            &purchases,
+            self.base.len,
+            day_number(calibration_end),
+            end,
+            &self.ws.purchase_history.clv,
+            max_frequency,
+        )?)
+    }
+}

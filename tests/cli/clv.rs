@@ -1,0 +1,250 @@
+//! Predictive value (BG/NBD, Gamma-Gamma): checked against lifetimes and the published CDNOW estimates.
+
+use super::*;
+
+/// A workspace over an order log with the model's settings and one rule on `p_alive`.
+fn clv_workspace(
+    dir: &Path,
+    orders: &str,
+    as_of: &str,
+    cols: (&str, &str, &str),
+    clv: &str,
+) -> String {
+    let text = format!(
+        "version = 1\n[data]\norders = {orders:?}\nas_of = {as_of}\n\n[columns]\n\
+         order_customer_id = {:?}\norder_date = {:?}\namount = {:?}\n\n\
+         [purchase_history]\nclv = {{ {clv} }}\n\n\
+         [criteria.alive]\nstep = \"purchase_history\"\n\
+         segments = [{{ name = \"likely\", when = \"p_alive >= 0.5\" }}]\n",
+        cols.0, cols.1, cols.2
+    );
+    write(dir, "clv.strata.toml", text.as_bytes())
+}
+
+fn summary_of(ws: &str, dir: &Path, with: &str) -> (serde_json::Value, String) {
+    let s = dir.join("s.json").to_string_lossy().to_string();
+    let o = dir.join("m.csv").to_string_lossy().to_string();
+    let (code, _, err) = run(&["run", ws, "--summary", &s, "--out", &o, "--with", with]);
+    assert_eq!(code, 0, "{err}");
+    let doc = serde_json::from_str(&std::fs::read_to_string(&s).unwrap()).unwrap();
+    (doc, std::fs::read_to_string(&o).unwrap())
+}
+
+fn close(got: f64, want: f64, rel: f64) -> bool {
+    (got - want).abs() <= rel * want.abs().max(1e-12)
+}
+
+#[test]
+fn models_and_fields_match_lifetimes_on_simulated_orders() {
+    let d = tempfile::tempdir().unwrap();
+    let ws = clv_workspace(
+        d.path(),
+        &fixture("clv/orders.csv"),
+        "2024-12-31",
+        ("customer", "day", "amount"),
+        "unit = \"week\", horizon = 26",
+    );
+    let (doc, members) = summary_of(
+        &ws,
+        d.path(),
+        "p_alive,expected_purchases,predicted_value,repeat_purchases",
+    );
+    let ph = &doc["purchase_history"];
+    // lifetimes 0.11.3 on the same orders (BetaGeoFitter, GammaGammaFitter, default settings)
+    let bg = &ph["bgnbd"];
+    for (k, want) in [
+        ("r", 0.290_848_701_866_311_2),
+        ("alpha", 3.510_643_616_779_175_7),
+        ("a", 0.713_987_251_801_893),
+        ("b", 3.737_153_651_122_107_5),
+    ] {
+        let got = bg[k].as_f64().unwrap();
+        assert!(close(got, want, 1e-5), "{k}: {got} vs lifetimes {want}");
+    }
+    assert_eq!(bg["unit"], "week");
+    assert_eq!(bg["converged"], true);
+    let gg = &ph["gamma_gamma"];
+    for (k, want) in [
+        ("p", 6.849_000_113_110_322),
+        ("q", 3.275_544_384_572_367_7),
+        ("gamma", 14.648_273_459_767_873),
+    ] {
+        let got = gg[k].as_f64().unwrap();
+        assert!(close(got, want, 1e-5), "{k}: {got} vs lifetimes {want}");
+    }
+    assert_eq!(gg["customers"], 320);
+    // per customer: conditional_probability_alive, conditional_expected_number_of_purchases_up_to_time(26)
+    // and that times conditional_expected_average_profit
+    let want = [
+        (
+            "C0001",
+            0.838_250_942_556_189_3,
+            0.961_539_626_209_029_6,
+            39.466_924_716_016_45,
+        ),
+        (
+            "C0002",
+            0.793_096_366_278_530_4,
+            1.258_493_118_475_655_1,
+            36.720_325_774_261_61,
+        ),
+        (
+            "C0003",
+            0.871_984_702_332_638_1,
+            1.297_241_796_654_536_4,
+            23.252_197_363_315_585,
+        ),
+        ("C0010", 1.0, 0.151_150_057_553_535_1, 6.664_025_010_859_393),
+    ];
+    for (id, alive, expected, value) in want {
+        let line = members
+            .lines()
+            .find(|l| l.starts_with(&format!("{id},")))
+            .unwrap_or_else(|| panic!("{id} missing"));
+        let f: Vec<f64> = line
+            .split(',')
+            .skip(2)
+            .map(|x| x.parse().unwrap())
+            .collect();
+        assert!(close(f[0], alive, 1e-6), "{id} p_alive {} vs {alive}", f[0]);
+        assert!(
+            close(f[1], expected, 1e-6),
+            "{id} expected {} vs {expected}",
+            f[1]
+        );
+        assert!(close(f[2], value, 1e-6), "{id} value {} vs {value}", f[2]);
+    }
+}
+
+#[test]
+fn too_few_repeat_buyers_is_a_clear_error() {
+    let d = tempfile::tempdir().unwrap();
+    let ws = clv_workspace(
+        d.path(),
+        &fixture("shop/orders.csv"),
+        "2024-07-01",
+        ("customer_id", "date", "price"),
+        "unit = \"day\"",
+    );
+    let (code, _, err) = run(&["run", &ws]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("bought again on a later day"), "{err}");
+    assert!(err.contains("BG/NBD model needs at least 10"), "{err}");
+    assert!(!err.contains("NaN"), "{err}");
+}
+
+#[test]
+fn model_settings_are_checked_with_their_place_in_the_file() {
+    let d = tempfile::tempdir().unwrap();
+    let ws = clv_workspace(
+        d.path(),
+        &fixture("clv/orders.csv"),
+        "2024-12-31",
+        ("customer", "day", "amount"),
+        "unit = \"fortnight\", horizon = -3",
+    );
+    let (code, _, err) = run(&["run", &ws]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("clv.strata.toml:12:16"), "{err}");
+    assert!(err.contains("\"fortnight\" is not allowed here"), "{err}");
+    assert!(err.contains("horizon must be a positive number"), "{err}");
+}
+
+#[test]
+#[ignore = "needs the real datasets (STRATA_DATASETS)"]
+fn cdnow_fit_matches_the_published_estimates() {
+    let d = tempfile::tempdir().unwrap();
+    let ws = clv_workspace(
+        d.path(),
+        &ds("cdnow_sample/cdnow_sample.csv"),
+        "1997-09-30",
+        ("customer_id", "date", "dollar_value"),
+        "unit = \"week\", horizon = 39",
+    );
+    let (doc, members) = summary_of(
+        &ws,
+        d.path(),
+        "repeat_purchases,first_order,last_order,tenure_days,repeat_avg_value,predicted_value",
+    );
+    let ph = &doc["purchase_history"];
+    // Fader, Hardie & Lee (2005) and Fader & Hardie (2013), to the digits they publish
+    for (model, k, want, digits) in [
+        ("bgnbd", "r", 0.243, 3),
+        ("bgnbd", "alpha", 4.414, 3),
+        ("bgnbd", "a", 0.793, 3),
+        ("bgnbd", "b", 2.426, 3),
+        ("gamma_gamma", "p", 6.25, 2),
+        ("gamma_gamma", "q", 3.74, 2),
+        ("gamma_gamma", "gamma", 15.44, 2),
+    ] {
+        let got = ph[model][k].as_f64().unwrap();
+        let unit = 10f64.powi(-digits);
+        assert!(
+            (got - want).abs() <= unit,
+            "{model}.{k} = {got}, published {want}"
+        );
+    }
+    assert_eq!(ph["bgnbd"]["customers"], 2357);
+    assert_eq!(ph["gamma_gamma"]["customers"], 946);
+    assert_eq!(ph["gamma_gamma"]["excluded"], 2357 - 946);
+    // the derived inputs equal the published per-customer summary at its two decimals
+    let published =
+        std::fs::read_to_string(ds("cdnow_sample/cdnow_summary_calibration_weeks.csv")).unwrap();
+    let day = |s: &str| {
+        let d = chrono_day(s);
+        d as f64
+    };
+    let mut ours = std::collections::HashMap::new();
+    for l in members.lines().skip(1) {
+        let f: Vec<&str> = l.split(',').collect();
+        ours.insert(
+            f[0].parse::<u32>().unwrap(),
+            f[2..].iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+        );
+    }
+    let mut checked = 0;
+    for l in published.lines().skip(1) {
+        let f: Vec<f64> = l.split(',').map(|x| x.parse().unwrap()).collect();
+        let o = &ours[&(f[0] as u32)];
+        let x: f64 = o[0].parse().unwrap();
+        let t_x = (day(&o[2]) - day(&o[1])) / 7.0;
+        let t: f64 = o[3].parse::<f64>().unwrap() / 7.0;
+        let zbar: f64 = if o[4].is_empty() {
+            0.0
+        } else {
+            o[4].parse().unwrap()
+        };
+        // rounded to two decimals, ours is the published value
+        let at_two = |ours: f64, published: f64| (ours - published).abs() <= 0.005 + 1e-9;
+        assert_eq!(x, f[1], "customer {}: x", f[0]);
+        assert!(
+            at_two(t_x, f[2]),
+            "customer {}: t_x {t_x} vs {}",
+            f[0],
+            f[2]
+        );
+        assert!(at_two(t, f[3]), "customer {}: T {t} vs {}", f[0], f[3]);
+        assert!(
+            at_two(zbar, f[4]),
+            "customer {}: zbar {zbar} vs {}",
+            f[0],
+            f[4]
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 2357);
+}
+
+/// Days since 1970-01-01 of an ISO date.
+fn chrono_day(s: &str) -> i64 {
+    let p: Vec<i64> = s.split('-').map(|x| x.parse().unwrap()).collect();
+    let (y, m, d) = (p[0], p[1], p[2]);
+    // days from civil (Howard Hinnant's algorithm)
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
