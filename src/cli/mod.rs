@@ -2,6 +2,7 @@
 
 mod audit;
 mod check;
+mod clv;
 mod compare;
 mod demo;
 mod explain;
@@ -41,6 +42,8 @@ pub enum Command {
     Run(run::RunArgs),
     /// For each criterion: a customer's segment, every rule tried (true/false/NULL) and the values it read
     Explain(explain::ExplainArgs),
+    /// Predictive value: the fitted BG/NBD and Gamma-Gamma models, and a holdout check (--calibration-end)
+    Clv(clv::ClvArgs),
     /// Segment transitions between two dates: who moved where, with their value
     Compare(compare::CompareArgs),
     /// A Markdown or HTML report: data quality, rules, exclusivity, valuation, charts
@@ -91,6 +94,7 @@ pub fn main() -> ExitCode {
         Some(Command::Open(a)) => open(a, cli.theme.as_deref()),
         Some(Command::Audit(a)) => audit::run(a),
         Some(Command::Check(a)) => check::run(a),
+        Some(Command::Clv(a)) => clv::run(a),
         Some(Command::Demo(a)) => demo::run(a),
         Some(Command::Run(a)) => run::run(a),
         Some(Command::Explain(a)) => explain::run(a),

@@ -248,3 +248,72 @@ fn chrono_day(s: &str) -> i64 {
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     era * 146_097 + doe - 719_468
 }
+
+#[test]
+fn holdout_check_counts_what_happened_after_the_calibration_end() {
+    let d = tempfile::tempdir().unwrap();
+    let orders = fixture("clv/orders.csv");
+    // as_of left to the data: the day after the last order (2025-06-30)
+    let ws = clv_workspace(
+        d.path(),
+        &orders,
+        "2025-07-01",
+        ("customer", "day", "amount"),
+        "unit = \"week\", horizon = 26, calibration_end = 2024-12-31",
+    );
+    let json = d.path().join("h.json");
+    let (code, out, err) = run(&["clv", &ws, "--json", &json.to_string_lossy()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("Holdout check: fitted on orders up to 2024-12-31"),
+        "{out}"
+    );
+    assert!(out.contains("26 weeks ahead"), "{out}");
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let h = &doc["holdout"];
+    // the calibration fit is the one lifetimes makes on orders up to 2024-12-31
+    let r = h["fit"]["r"].as_f64().unwrap();
+    assert!(close(r, 0.290_848_701_866_311_2, 1e-5), "r {r}");
+    // actual repeat purchases: distinct (customer, day) after 2024-12-31 of customers who
+    // bought by then, counted here from the file
+    let text = std::fs::read_to_string(&orders).unwrap();
+    let rows: Vec<(&str, &str)> = text
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[0], f[1])
+        })
+        .collect();
+    let early: std::collections::HashSet<&str> = rows
+        .iter()
+        .filter(|r| r.1 <= "2024-12-31")
+        .map(|r| r.0)
+        .collect();
+    let later: std::collections::HashSet<(&str, &str)> = rows
+        .iter()
+        .filter(|r| r.1 > "2024-12-31" && early.contains(r.0))
+        .copied()
+        .collect();
+    assert_eq!(h["actual_total"].as_f64().unwrap(), later.len() as f64);
+    assert_eq!(h["customers"].as_u64().unwrap(), early.len() as u64);
+    let per_row: u64 = h["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["customers"].as_u64().unwrap())
+        .sum();
+    assert_eq!(per_row, early.len() as u64);
+    // a fitted model predicts the period's total within a quarter of what happened
+    let predicted = h["predicted_total"].as_f64().unwrap();
+    assert!(
+        (predicted / later.len() as f64 - 1.0).abs() < 0.25,
+        "{predicted} vs {}",
+        later.len()
+    );
+    // a calibration end after as_of leaves no holdout period
+    let (code, _, err) = run(&["clv", &ws, "--calibration-end", "2025-08-01"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("must end before as_of"), "{err}");
+}

@@ -83,6 +83,20 @@ impl Session {
 
     /// The same, reporting progress into `p` and stopping when it is cancelled.
     pub fn open_watched(ws: Workspace, extra: Option<&[String]>, p: &Progress) -> Result<Session> {
+        Self::open_with(ws, extra, p, false)
+    }
+
+    /// The same, keeping the order rows (for a holdout check, or to change purchase settings).
+    pub fn open_keeping(ws: Workspace, extra: Option<&[String]>, p: &Progress) -> Result<Session> {
+        Self::open_with(ws, extra, p, true)
+    }
+
+    fn open_with(
+        ws: Workspace,
+        extra: Option<&[String]>,
+        p: &Progress,
+        keep_orders: bool,
+    ) -> Result<Session> {
         let timing = Timing::new();
         // a role naming a column the file does not have would leave its fields empty: refuse it
         // as `strata check` does, before anything is read
@@ -93,7 +107,7 @@ impl Session {
         let t = Frames::load_watched(&ws, extra, p)?;
         timing.mark("load tables");
         p.begin("evaluating", 0);
-        let s = Self::evaluate(ws, t, false);
+        let s = Self::evaluate(ws, t, keep_orders);
         timing.mark("evaluate");
         p.check()?;
         s
