@@ -25,6 +25,9 @@ pub struct SqlArgs {
     /// Write the valuation query (one row per criterion and segment) instead of membership
     #[arg(long)]
     pub valuation: bool,
+    /// Append purchase-history fields to the membership, e.g. p_alive,recency_days (as run --with)
+    #[arg(long, value_delimiter = ',')]
+    pub with: Vec<String>,
     /// Write the query to this file instead of standard output
     #[arg(long, short)]
     pub out: Option<PathBuf>,
@@ -54,11 +57,12 @@ pub fn run(a: SqlArgs) -> Result<ExitCode> {
     if let Some(p) = &a.out {
         refuse_workspace_files(&ws, p)?;
     }
-    let schema = super::progress::watched(|p| SqlSchema::load_watched(&ws, p))?;
+    let schema = super::progress::watched(|p| SqlSchema::load_with(&ws, &a.with, p))?;
     let opt = SqlOptions {
         dialect: a.dialect,
         tables,
         valuation: a.valuation,
+        with: a.with.clone(),
     };
     let text = generate(&ws, &schema, &opt)?;
     match &a.out {

@@ -317,3 +317,63 @@ fn holdout_check_counts_what_happened_after_the_calibration_end() {
     assert_eq!(code, 1);
     assert!(err.contains("must end before as_of"), "{err}");
 }
+
+/// `p_alive` in closed form and `repeat_avg_value` from the orders, per customer, in DuckDB.
+#[test]
+#[ignore = "needs Python with duckdb and pandas (STRATA_PYTHON)"]
+fn sql_writes_p_alive_and_repeat_value_that_duckdb_computes_like_run() {
+    let python = duckdb_python();
+    let d = tempfile::tempdir().unwrap();
+    let orders = fixture("clv/orders.csv");
+    for unit in ["week", "day", "month"] {
+        let ws = clv_workspace(
+            d.path(),
+            &orders,
+            "2024-12-31",
+            ("customer", "day", "amount"),
+            &format!("unit = \"{unit}\""),
+        );
+        let (q, m) = (d.path().join("q.sql"), d.path().join("m.csv"));
+        let with = "p_alive,repeat_avg_value,repeat_purchases";
+        let (code, _, err) = run(&["sql", &ws, "--with", with, "-o", &q.to_string_lossy()]);
+        assert_eq!(code, 0, "{err}");
+        let (code, _, err) = run(&["run", &ws, "--with", with, "--out", &m.to_string_lossy()]);
+        assert_eq!(code, 0, "{err}");
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/sql_duckdb.py");
+        let out = std::process::Command::new(&python)
+            .arg(script)
+            .arg(&q)
+            .arg(&m)
+            .arg(format!("orders={orders}"))
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).to_string()
+            + &String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success() && text.starts_with("equal:"),
+            "{unit}: {text}"
+        );
+    }
+}
+
+#[test]
+fn sql_refuses_fields_without_a_closed_form_by_name() {
+    let d = tempfile::tempdir().unwrap();
+    let ws = clv_workspace(
+        d.path(),
+        &fixture("clv/orders.csv"),
+        "2024-12-31",
+        ("customer", "day", "amount"),
+        "unit = \"week\"",
+    );
+    let (code, _, err) = run(&["sql", &ws, "--with", "predicted_value,expected_purchases"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("expected_purchases and predicted_value cannot be written in SQL"),
+        "{err}"
+    );
+    let (code, out, err) = run(&["sql", &ws, "--dialect", "postgres"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("AS \"p_alive\""), "{out}");
+    assert!(out.contains("ln("), "{out}");
+}

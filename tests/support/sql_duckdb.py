@@ -3,7 +3,8 @@
 usage: python sql_duckdb.py QUERY.sql EXPECTED.csv|EXPECTED.json TABLE=PATH [TABLE=PATH ...]
 
 Every TABLE=PATH is loaded with DuckDB's read_csv (or read_parquet) under that table name.
-With a .csv expectation (strata run --out) the membership must be equal row for row;
+With a .csv expectation (strata run --out) the membership must be equal row for row (numbers
+appended with --with to 1e-9 relative);
 with a .json expectation (strata run --summary) the valuation query's rows must equal the
 summary's segments (counts exactly, numbers to 1e-9 relative). Exit 0 when equal, 1 otherwise.
 """
@@ -33,6 +34,20 @@ def close(a, b):
     return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
 
 
+def same_cell(e, g):
+    """Equal text, or numbers within 1e-9 relative (fields appended with --with)."""
+    if e == g:
+        return True
+    try:
+        return close(float(e), float(g))
+    except ValueError:
+        return False
+
+
+def same_row(e, g):
+    return len(e) == len(g) and all(same_cell(a, b) for a, b in zip(e, g))
+
+
 def main():
     query, expected, *tables = sys.argv[1:]
     con = duckdb.connect()
@@ -49,7 +64,7 @@ def main():
         if len(exp) != len(got):
             print(f"rows: strata {len(exp) - 1}, duckdb {len(got) - 1}")
             return 1
-        bad = [(i, e, g) for i, (e, g) in enumerate(zip(exp, got)) if e != g]
+        bad = [(i, e, g) for i, (e, g) in enumerate(zip(exp, got)) if not same_row(e, g)]
         for i, e, g in bad[:10]:
             print(f"row {i}: strata {e} | duckdb {g}")
         if bad:

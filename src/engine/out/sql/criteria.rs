@@ -101,7 +101,12 @@ fn map_test(d: Dialect, x: &str, t: Option<DType>, v: &MapValue) -> Option<Strin
 }
 
 /// The membership select: `customer_id`, then one column per criterion, sorted by id.
-pub(super) fn membership(q: &Query, ws: &Workspace, schema: &SqlSchema) -> Result<String> {
+pub(super) fn membership(
+    q: &Query,
+    ws: &Workspace,
+    schema: &SqlSchema,
+    with: &[String],
+) -> Result<String> {
     let d = q.d;
     let mut cols = vec![format!("{ID} AS customer_id")];
     for c in &ws.criteria {
@@ -111,6 +116,7 @@ pub(super) fn membership(q: &Query, ws: &Workspace, schema: &SqlSchema) -> Resul
             d.ident(&c.name.value)
         ));
     }
+    cols.extend(with.iter().map(|n| d.ident(n)));
     Ok(format!(
         "SELECT\n  {}\nFROM {}\nORDER BY {}",
         cols.join(",\n  "),

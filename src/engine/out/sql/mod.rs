@@ -26,6 +26,8 @@ pub struct SqlOptions {
     pub tables: HashMap<String, String>,
     /// The valuation query instead of membership.
     pub valuation: bool,
+    /// Purchase-history fields appended to the membership (as `strata run --with` does).
+    pub with: Vec<String>,
 }
 
 /// The name of the internal id column (the output calls it `customer_id`).
@@ -140,11 +142,19 @@ pub fn generate(ws: &Workspace, schema: &SqlSchema, opt: &SqlOptions) -> Result<
         id_text,
         ctes: vec![],
     };
+    let derived = derived_fields(ws);
+    if let Some(n) = opt.with.iter().find(|n| !derived.contains(n)) {
+        return Err(EngineError::Invalid(format!(
+            "--with {n}: the query can add purchase-history fields ({}); customer columns are in \
+             the table already",
+            derived.join(", ")
+        )));
+    }
     let has_orders = ws.data.orders.is_some();
     if has_orders {
         purchase::orders_ctes(&mut q, ws, schema, &table("orders"))?;
     }
-    base_cte(&mut q, ws, schema, &table)?;
+    base_cte(&mut q, ws, schema, &table, &opt.with)?;
     if has_orders {
         purchase::score_ctes(&mut q, ws);
     }
@@ -166,7 +176,7 @@ pub fn generate(ws: &Workspace, schema: &SqlSchema, opt: &SqlOptions) -> Result<
     let select = if opt.valuation {
         criteria::valuation(&mut q, ws, schema)?
     } else {
-        criteria::membership(&q, ws, schema)?
+        criteria::membership(&q, ws, schema, &opt.with)?
     };
     Ok(q.finish(select, &header))
 }
@@ -185,6 +195,7 @@ fn base_cte(
     ws: &Workspace,
     schema: &SqlSchema,
     table: &dyn Fn(&str) -> String,
+    with: &[String],
 ) -> Result<()> {
     let d = q.d;
     let id = |s: &str| d.ident(s);
@@ -278,6 +289,9 @@ fn base_cte(
             _ => "c.cid".into(),
         };
         purchase::base_fields(q, ws, &mut select, &mut from, &key);
+        let mut used = ws.referenced_names();
+        used.extend(with.iter().cloned());
+        purchase::model_fields(q, &used, schema, &mut select, &mut from, &key)?;
     }
     q.cte(
         "strata_base",
@@ -313,6 +327,7 @@ mod tests {
                         dialect: d,
                         tables: HashMap::new(),
                         valuation,
+                        with: vec![],
                     };
                     let sql = generate(&ws, &schema, &opt).unwrap();
                     let parsed = match d {
@@ -338,6 +353,7 @@ mod tests {
             dialect: Dialect::DuckDb,
             tables: [("order".to_string(), "x.y".to_string())].into(),
             valuation: false,
+            with: vec![],
         };
         let e = generate(&ws, &schema, &opt).unwrap_err().to_string();
         assert!(e.contains("no table called order"), "{e}");

@@ -250,6 +250,86 @@ pub(super) fn base_fields(
     }
 }
 
+/// The predictive-value fields the rules read: `repeat_avg_value` from the orders, and `p_alive`
+/// in closed form with the fitted constants. The other two have no closed form every dialect
+/// computes (a hypergeometric series), so a rule that reads them is refused.
+pub(super) fn model_fields(
+    q: &mut Query,
+    used: &[String],
+    schema: &SqlSchema,
+    select: &mut Vec<String>,
+    from: &mut String,
+    key: &str,
+) -> Result<()> {
+    let uses = |n: &str| used.iter().any(|u| u == n);
+    let open: Vec<&str> = ["expected_purchases", "predicted_value"]
+        .into_iter()
+        .filter(|n| uses(n))
+        .collect();
+    if !open.is_empty() {
+        return Err(crate::engine::error::EngineError::Invalid(format!(
+            "{} cannot be written in SQL: it sums a hypergeometric series that the SQL dialects \
+             have no function for; segment on p_alive (which has a closed form) or use `strata run`",
+            open.join(" and ")
+        )));
+    }
+    let d = q.d;
+    let name = |n: &str| d.ident(n);
+    if uses("repeat_avg_value") {
+        // the purchase days after the first, each day's rows summed
+        q.cte(
+            "strata_day_values",
+            "SELECT cid, day, SUM(amount) AS v, MIN(day) OVER (PARTITION BY cid) AS first_day
+             FROM strata_orders
+WHERE day IS NOT NULL
+GROUP BY cid, day"
+                .into(),
+        );
+        q.cte(
+            "strata_repeat_values",
+            "SELECT cid, AVG(v) AS v
+FROM strata_day_values
+WHERE day > first_day
+GROUP BY cid"
+                .into(),
+        );
+        select.push(format!("rv.v AS {}", name("repeat_avg_value")));
+        from.push_str(&format!(
+            "\nLEFT JOIN strata_repeat_values AS rv ON rv.cid = {key}"
+        ));
+    }
+    if uses("p_alive") {
+        let Some(fit) = &schema.bgnbd else {
+            return Err(crate::engine::error::EngineError::Invalid(
+                "p_alive needs the BG/NBD fit, and none was made".into(),
+            ));
+        };
+        let m = fit.params;
+        let lit = |v: f64| d.to_double(&format!("{v:?}"));
+        let k = lit(fit.unit.days());
+        let x = d.to_double("(p.purchase_days - 1)");
+        let t = format!(
+            "({} / {k})",
+            d.to_double(&d.days_between("p.first_order", "p.as_of"))
+        );
+        let t_x = format!(
+            "({} / {k})",
+            d.to_double(&d.days_between("p.first_order", "p.last_order"))
+        );
+        let (r, alpha, a, b) = (lit(m.r), lit(m.alpha), lit(m.a), lit(m.b));
+        let odds = format!(
+            "ln({a} / ({b} + {x} - 1)) + ({r} + {x}) * ln(({alpha} + {t}) / ({alpha} + {t_x}))"
+        );
+        select.push(format!(
+            "CASE WHEN p.purchase_days IS NULL OR p.purchase_days < 1 THEN NULL \
+             WHEN p.purchase_days = 1 THEN {} ELSE 1 / (1 + exp({odds})) END AS {}",
+            lit(1.0),
+            name("p_alive")
+        ));
+    }
+    Ok(())
+}
+
 /// `strata_scores` (r/f/m over buyers) and `strata_scored` (the base with scores and `rfm_cell`).
 pub(super) fn score_ctes(q: &mut Query, ws: &Workspace) {
     let d = q.d;

@@ -20,6 +20,9 @@ pub struct SqlSchema {
     pub customer_cols: Vec<String>,
     /// Columns of each joined table, in the workspace's join order.
     pub join_cols: Vec<Vec<String>>,
+    /// The BG/NBD fit, when the rules read a predictive-value field (`p_alive` is written with
+    /// its constants).
+    pub bgnbd: Option<crate::engine::eval::clv::BgNbdFit>,
 }
 
 impl SqlSchema {
@@ -31,7 +34,12 @@ impl SqlSchema {
 
     /// The same, reporting progress into `p` and stopping when it is cancelled.
     pub fn load_watched(ws: &Workspace, p: &Progress) -> Result<SqlSchema> {
-        let t = Frames::load_watched(ws, Some(&[]), p)?;
+        Self::load_with(ws, &[], p)
+    }
+
+    /// The same, also deriving the fields `with` names (a predictive field is fitted for them).
+    pub fn load_with(ws: &Workspace, with: &[String], p: &Progress) -> Result<SqlSchema> {
+        let t = Frames::load_watched(ws, Some(with), p)?;
         let customer_cols = t.customers.as_ref().map(|f| f.names.clone());
         let join_cols = t.joins.iter().map(|f| f.names.clone()).collect();
         let s = Session::from_tables(ws.clone(), t)?;
@@ -70,6 +78,7 @@ impl SqlSchema {
             orders: s.order_types(),
             customer_cols,
             join_cols,
+            bgnbd: s.clv.as_ref().map(|f| f.bgnbd.clone()),
         }
     }
 }
