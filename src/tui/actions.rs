@@ -28,6 +28,10 @@ fn list(a: &App) -> bool {
 fn classify(a: &App) -> bool {
     a.step == StepId::Classify
 }
+/// Purchase history with buyers (the models need orders).
+fn purchase(a: &App) -> bool {
+    a.step == StepId::PurchaseHistory && a.fields.iter().any(|f| f.0 == "first_order")
+}
 fn valuation(a: &App) -> bool {
     a.step == StepId::Valuation
 }
@@ -205,6 +209,13 @@ pub static ACTIONS: &[Spec] = &[
         "frequency",
         "frequency table of the selected column (s sorts it)",
         classify
+    ),
+    spec!(
+        Predict,
+        ["P"],
+        "predict",
+        "predictive value: BG/NBD and Gamma-Gamma fitted, p_alive, the holdout check",
+        purchase
     ),
     spec!(
         CrossTab,

@@ -120,6 +120,8 @@ pub struct Reloaded {
     pub valuation: ValuationConfig,
     pub pareto: Pareto,
     pub ranking: Ranking,
+    /// The predictive models as the session has them now (refitted when their settings changed).
+    pub clv: Option<Box<super::predictive::ClvView>>,
 }
 
 impl Reloaded {
@@ -137,6 +139,7 @@ impl Reloaded {
             valuation: s.ws.valuation.clone(),
             pareto: s.pareto.clone(),
             ranking: Ranking::build(s),
+            clv: None,
         }
     }
 }
@@ -183,6 +186,8 @@ pub enum Page {
         Vec<crate::engine::eval::frequency::Frequency>,
         SegmentSort,
     ),
+    /// `P` in Purchase history: the predictive-value models (drawn from `App::clv`).
+    Predictive,
 }
 
 /// The whole state of the app.
@@ -234,6 +239,8 @@ pub struct App {
     pub redo: Vec<super::history::Change>,
     /// The page over the view from the engine (explain, record, frequencies), if one is open.
     pub page: Option<Page>,
+    /// The predictive-value models once fitted, with p_alive's spread and the holdout check.
+    pub clv: Option<Box<super::predictive::ClvView>>,
     /// First line shown of that page (and of the keys page).
     pub explain_scroll: u16,
     /// Criterion to select when the next reload arrives (a criterion just added or renamed).
@@ -331,6 +338,7 @@ impl App {
             undo: vec![],
             redo: vec![],
             page: None,
+            clv: None,
             explain_scroll: 0,
             focus: None,
             pending_delete: None,
@@ -402,6 +410,10 @@ impl App {
         self.valuation = r.valuation;
         self.pareto = r.pareto;
         self.ranking = r.ranking;
+        self.clv = r.clv;
+        if self.clv.is_none() && matches!(self.page, Some(Page::Predictive)) {
+            self.page = None;
+        }
         self.pending_delete = None;
         // an edit being typed stays open when its criterion is still there (it may have moved)
         let editing = match &self.prompt {

@@ -483,10 +483,18 @@ fn finish(app: &mut App, done: Done) -> Vec<Effect> {
         Done::NewFrom(None) => new_rule_list(app),
         Done::Preset(name) => {
             let taken: Vec<String> = app.criterion_names();
-            let bins = app.scores.first().map_or(5, |s| s.counts.len() as u32);
-            match crate::engine::rules::presets::preset(&name, bins, &taken) {
+            let data = crate::engine::rules::presets::PresetData {
+                bins: app.scores.first().map_or(5, |s| s.counts.len() as u32),
+                valuable: app.clv.as_ref().and_then(|c| c.valuable),
+            };
+            match crate::engine::rules::presets::preset(&name, data, &taken) {
                 Some(c) => take_proposal(app, c),
-                None => vec![],
+                None => {
+                    app.status = format!(
+                        "{name} needs the predictive models: P in this step fits them first"
+                    );
+                    vec![]
+                }
             }
         }
         Done::NewFrom(Some(column)) => {

@@ -297,6 +297,14 @@ pub fn popup_lines(app: &App) -> Option<usize> {
         Some(super::app::Page::Record(_, fields)) => Some(fields.len() + 1),
         Some(super::app::Page::Frequency(_, rows, _)) => Some(rows.len() + 1),
         Some(super::app::Page::Explain(e)) => Some(line_count(app, e)),
+        Some(super::app::Page::Predictive) => Some(
+            super::predictive::lines(
+                app,
+                app.width.saturating_sub(2) as usize,
+                &super::theme::Theme::mono(),
+            )
+            .len(),
+        ),
         None => None,
     }
 }

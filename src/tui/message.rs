@@ -65,6 +65,8 @@ pub enum Action {
     Suspend,
     Export,
     Frequency,
+    /// The predictive-value page (fits the models when they are not yet).
+    Predict,
 }
 
 impl Action {
@@ -119,6 +121,8 @@ pub enum Message {
     Frequency(Result<(String, Vec<crate::engine::eval::frequency::Frequency>), String>),
     /// One customer's id and every field (name, value), or why not.
     Record(Result<(String, Vec<(String, String)>), String>),
+    /// The predictive-value models as fitted, or why they could not be.
+    Predictive(Result<Box<super::predictive::ClvView>, String>),
     /// A criterion the engine proposed from a column, or why it could not.
     Proposed(Result<Box<crate::engine::rules::Criterion>, String>),
 }

@@ -15,6 +15,7 @@ pub mod keymap;
 pub mod message;
 pub mod nudge;
 pub mod open;
+pub mod predictive;
 pub mod prompts;
 pub mod ranking;
 pub mod recovery;
@@ -27,6 +28,8 @@ mod tests;
 mod tests_authoring;
 #[cfg(test)]
 mod tests_list;
+#[cfg(test)]
+mod tests_predictive;
 #[cfg(test)]
 mod tests_readme;
 #[cfg(test)]
@@ -203,6 +206,7 @@ fn apply(app: &mut App, effects: Vec<Effect>, worker: &Worker, mut watch: Option
             Effect::Record { id } => worker.send(Job::Record { id }),
             Effect::Reload { ws } => worker.send(Job::Reload { ws }),
             Effect::Frequency { column } => worker.send(Job::Frequency { column }),
+            Effect::Predictive => worker.send(Job::Predictive),
             Effect::Export {
                 criterion,
                 segment,

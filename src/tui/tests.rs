@@ -35,6 +35,8 @@ pub(super) fn settle(app: &mut App, engine: &mut Engine, effects: Vec<Effect>) {
             },
             Effect::Restructure { edit, .. } => Job::Restructure(edit),
             Effect::Propose { step, column } => Job::Propose { step, column },
+            Effect::Predictive => Job::Predictive,
+            Effect::Reload { ws } => Job::Reload { ws },
             _ => continue,
         };
         let m = engine.handle(job);

@@ -40,6 +40,8 @@ pub enum Effect {
     },
     /// The frequency table of a column.
     Frequency { column: String },
+    /// Fit the predictive-value models if needed, and show them.
+    Predictive,
     /// Load rules saved by another editor (on the worker).
     Reload {
         ws: Box<crate::engine::rules::Workspace>,
@@ -220,6 +222,18 @@ pub fn update(app: &mut App, msg: Message) -> Vec<Effect> {
                     app.explain_scroll = 0;
                 }
                 Err(e) => app.status = format!("no frequency table: {e}"),
+            }
+            vec![]
+        }
+        Message::Predictive(r) => {
+            match r {
+                Ok(v) => {
+                    app.clv = Some(v);
+                    app.page = Some(super::app::Page::Predictive);
+                    app.explain_scroll = 0;
+                    app.status.clear();
+                }
+                Err(e) => app.status = format!("no predictive value: {e}"),
             }
             vec![]
         }
@@ -524,6 +538,14 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
                 };
                 super::explain::sort_frequencies(rows, *sort);
             }
+        }
+        Predict => {
+            if app.step == StepId::PurchaseHistory {
+                app.status = "fitting BG/NBD and Gamma-Gamma…".into();
+                return vec![Effect::Predictive];
+            }
+            app.status =
+                "P shows the predictive-value models: go to step 6, Purchase history".into();
         }
         Frequency => {
             match app

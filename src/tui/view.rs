@@ -252,6 +252,7 @@ pub fn draw(f: &mut Frame, app: &App, t: &Theme) {
         Some(super::app::Page::Explain(e)) => super::explain::draw(f, body, app, e, t),
         Some(super::app::Page::Record(..)) => super::explain::draw_record(f, body, app, t),
         Some(super::app::Page::Frequency(..)) => super::explain::draw_frequency(f, body, app, t),
+        Some(super::app::Page::Predictive) => super::predictive::draw(f, body, app, t),
         None => {}
     }
     if let Some(Prompt::Edit(p)) = &app.prompt {

@@ -43,6 +43,8 @@ pub enum Job {
     Record {
         id: String,
     },
+    /// Fit the predictive-value models if they are not, and describe them.
+    Predictive,
     /// A criterion proposed from a column's values.
     Propose {
         step: crate::engine::rules::Step,
@@ -68,7 +70,16 @@ pub struct Engine {
     pub tables: Option<crate::engine::eval::session::Frames>,
     /// The progress of the data being read again, while it is (the UI shows it; Esc cancels).
     pub loading: LoadSlot,
+    /// The last holdout check, kept while the model settings and calibration date are the same.
+    holdout: Option<HoldoutCache>,
 }
+
+/// A holdout check and the settings it was made with.
+type HoldoutCache = (
+    crate::engine::rules::ClvConfig,
+    chrono::NaiveDate,
+    Result<crate::engine::eval::clv::holdout::Holdout, String>,
+);
 
 /// Where the engine puts the progress of a long load for the UI to read and cancel.
 pub type LoadSlot = Arc<Mutex<Option<Arc<Progress>>>>;
@@ -80,15 +91,50 @@ impl Engine {
             histograms: HistogramCache::default(),
             tables: None,
             loading: LoadSlot::default(),
+            holdout: None,
         }
     }
 }
 
 impl Engine {
+    /// The page's view of the fitted models; the holdout check is made when `check` (and kept
+    /// while its settings stay), else only taken from what was kept.
+    pub fn clv_view(&mut self, check: bool) -> Option<Box<super::predictive::ClvView>> {
+        use super::predictive::{ALIVE_BINS, ClvView, HOLDOUT_MAX_FREQUENCY};
+        let fit = self.session.clv.clone()?;
+        let holdout = fit.config.calibration_end.and_then(|d| {
+            let fresh = self
+                .holdout
+                .as_ref()
+                .is_some_and(|(c, day, _)| *c == fit.config && *day == d);
+            if !fresh && check {
+                let h = self
+                    .session
+                    .holdout(d, HOLDOUT_MAX_FREQUENCY)
+                    .map_err(|e| e.to_string());
+                self.holdout = Some((fit.config.clone(), d, h));
+            }
+            self.holdout
+                .as_ref()
+                .filter(|(c, day, _)| *c == fit.config && *day == d)
+                .map(|(_, day, h)| (*day, h.clone()))
+        });
+        Some(Box::new(ClvView {
+            alive: self.session.alive_histogram(ALIVE_BINS),
+            valuable: self.session.predicted_quantile(0.75),
+            fit,
+            holdout,
+        }))
+    }
+
     fn reload(&mut self, ws: Workspace) -> Message {
         self.histograms.clear();
         match self.session.replace_rules(ws) {
-            Ok(()) => Message::Reloaded(Box::new(Reloaded::build(&self.session))),
+            Ok(()) => {
+                let mut r = Reloaded::build(&self.session);
+                r.clv = self.clv_view(true);
+                Message::Reloaded(Box::new(r))
+            }
             Err(e) => {
                 Message::ReloadFailed(e.to_string().lines().next().unwrap_or_default().into())
             }
@@ -193,6 +239,14 @@ impl Engine {
                     .map(|rows| (column, rows))
                     .map_err(|e| e.to_string()),
             ),
+            Job::Predictive => {
+                if self.session.clv.is_none()
+                    && let Err(e) = self.session.fit_clv()
+                {
+                    return Message::Predictive(Err(e.to_string()));
+                }
+                Message::Predictive(self.clv_view(true).ok_or_else(|| "not fitted".to_string()))
+            }
             Job::Record { id } => Message::Record(
                 crate::engine::eval::explain::record(&self.session, &id)
                     .map(|fields| (id, fields))

@@ -54,6 +54,7 @@ impl Session {
             as_of: self.as_of.ok_or(EngineError::Model(ClvError::NoHistory))?,
         };
         let f = fit(&h, &self.ws.purchase_history.clv)?;
+        self.clv_fits += 1;
         if let Err(e) = &f.gamma_gamma
             && self.names_used().iter().any(|u| u == "predicted_value")
         {
@@ -87,6 +88,31 @@ impl Session {
             self.fit_clv()?;
         }
         Ok(())
+    }
+
+    /// How many buyers have a `p_alive` in each of `bins` equal ranges of [0, 1] (1 in the last).
+    pub fn alive_histogram(&self, bins: usize) -> Vec<usize> {
+        let mut h = vec![0; bins.max(1)];
+        if let Some(Vector::Float(v)) = self.base.get("p_alive").map(|v| &**v) {
+            for p in v.iter().flatten() {
+                h[((p * bins as f64) as usize).min(bins - 1)] += 1;
+            }
+        }
+        h
+    }
+
+    /// The `q` quantile (nearest rank) of `predicted_value` over the customers who have one.
+    pub fn predicted_quantile(&self, q: f64) -> Option<f64> {
+        let Some(Vector::Float(v)) = self.base.get("predicted_value").map(|v| &**v) else {
+            return None;
+        };
+        let mut xs: Vec<f64> = v.iter().flatten().copied().collect();
+        if xs.is_empty() {
+            return None;
+        }
+        xs.sort_by(f64::total_cmp);
+        let k = ((q * xs.len() as f64).ceil() as usize).clamp(1, xs.len()) - 1;
+        Some(xs[k])
     }
 
     /// The holdout check: BG/NBD fitted on orders up to `calibration_end`, its expected

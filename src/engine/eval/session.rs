@@ -47,6 +47,8 @@ pub struct Session {
     pub(super) requested: Vec<String>,
     /// The predictive-value models, once something asked for their fields.
     pub clv: Option<super::clv::ClvFit>,
+    /// How many times the models were fitted (a rule edit never refits).
+    pub clv_fits: usize,
     pub scores: Vec<ScoreInfo>,
     pub warnings: Vec<String>,
     pub value: Vec<Option<f64>>,
@@ -152,6 +154,7 @@ impl Session {
             pruned,
             requested,
             clv: None,
+            clv_fits: 0,
             scores: vec![],
             warnings: a.warnings,
             value: vec![],

@@ -3,9 +3,13 @@
 use super::{Criterion, Overlap, Rule, Segment, Spanned, Step};
 
 /// The names the wizard offers, with what each makes.
-pub const PRESETS: [(&str, &str); 2] = [
+pub const PRESETS: [(&str, &str); 3] = [
     ("rfm", "the RFM segment set: champions, loyal, … lost"),
     ("lifecycle", "prospect, new, one-time, lapsed, repeat"),
+    (
+        "at_risk",
+        "at risk: valuable but probably leaving (p_alive, predicted_value)",
+    ),
 ];
 
 /// A score threshold for `n` bins, scaled from the usual five (`4 of 5` is `8 of 10`).
@@ -98,12 +102,36 @@ fn lifecycle() -> Rule {
     ])
 }
 
-/// The preset called `name` for the purchase-history step (`bins`: the RFM bins), named so it
-/// clashes with none of `taken`; None for an unknown name.
-pub fn preset(name: &str, bins: u32, taken: &[String]) -> Option<Criterion> {
+/// Valuable but probably leaving: a predicted value of at least `value` (the wizard uses the
+/// top quarter's floor) while p_alive is below one half.
+fn at_risk(value: f64) -> Rule {
+    let v = crate::engine::format::plain_number((value * 100.0).round() / 100.0);
+    rules(&[
+        (
+            "at risk",
+            format!("p_alive < 0.5 AND predicted_value >= {v}"),
+        ),
+        ("valuable", format!("predicted_value >= {v}")),
+        ("probably gone", "p_alive < 0.5".into()),
+        ("active", "p_alive >= 0.5".into()),
+    ])
+}
+
+/// What a preset is made from: the RFM bins, and the floor of the top quarter of
+/// `predicted_value` once the models are fitted.
+#[derive(Debug, Clone, Copy)]
+pub struct PresetData {
+    pub bins: u32,
+    pub valuable: Option<f64>,
+}
+
+/// The preset called `name` for the purchase-history step, named so it clashes with none of
+/// `taken`; None for an unknown name (or `at_risk` before the models are fitted).
+pub fn preset(name: &str, data: PresetData, taken: &[String]) -> Option<Criterion> {
     let rule = match name.trim().to_lowercase().as_str() {
-        "rfm" => rfm(bins),
+        "rfm" => rfm(data.bins),
         "lifecycle" => lifecycle(),
+        "at_risk" => at_risk(data.valuable?),
         _ => return None,
     };
     let base = format!("{}_segments", name.trim().to_lowercase());
@@ -123,18 +151,34 @@ mod tests {
 
     #[test]
     fn presets_are_rule_lists_that_parse() {
+        let data = PresetData {
+            bins: 5,
+            valuable: Some(123.456),
+        };
         for (name, _) in PRESETS {
-            let c = preset(name, 5, &[]).unwrap();
+            let c = preset(name, data, &[]).unwrap();
             let Rule::Segments(s) = &c.rule else { panic!() };
             for seg in s {
                 crate::engine::rules::condition::parse_condition(&seg.when)
                     .unwrap_or_else(|e| panic!("{}: {e:?}", seg.when.value));
             }
         }
-        let c = preset("RFM", 5, &["rfm_segments".into()]).unwrap();
+        let c = preset("RFM", data, &["rfm_segments".into()]).unwrap();
         assert_eq!(c.name.value, "rfm_segments_2");
         assert_eq!(c.rule.labels().len(), 11);
-        assert!(preset("nope", 5, &[]).is_none());
+        assert!(preset("nope", data, &[]).is_none());
+        let Rule::Segments(s) = preset("at_risk", data, &[]).unwrap().rule else {
+            panic!()
+        };
+        assert_eq!(
+            s[0].when.value,
+            "p_alive < 0.5 AND predicted_value >= 123.46"
+        );
+        let unfitted = PresetData {
+            valuable: None,
+            ..data
+        };
+        assert!(preset("at_risk", unfitted, &[]).is_none());
         assert_eq!(at(4, 10), 8);
     }
 }

@@ -15,6 +15,8 @@ use crate::tui::theme::Theme;
 pub const TEACH: &str = "Purchase history splits people by what they did: how recently, how often and how much they bought, \
 through which channel. RFM scores rank buyers 1 (low) to 5 (high) on each.\n\n\
 Look for: champions (high on all three), customers who used to buy a lot but stopped (at risk), and one-time buyers.\n\n\
+RFM looks back. P fits two models that look ahead: p_alive (is this customer still buying?), \
+expected_purchases and predicted_value over a horizon; N then at_risk makes a criterion from them.\n\n\
 Common mistakes: reading scores as absolute (a 5 only means the top fifth here), and ties: when many customers share a value, \
 equal customers can land in different scores.";
 

@@ -1,0 +1,135 @@
+//! Predictive value in step 6: the models fitted on the worker when asked, shown on a page,
+//! turned into an at-risk criterion, and refitted only when their settings change.
+
+use super::app::Page;
+use super::message::{Action, Message};
+use super::tests::{act, demo, screen, settle, typ};
+use super::update::update;
+use super::worker::Job;
+
+#[test]
+fn p_fits_the_models_once_and_shows_them_at_every_size() {
+    let (mut app, mut engine) = demo();
+    // elsewhere P says where it works
+    assert!(act(&mut app, Action::Predict).is_empty());
+    assert!(app.status.contains("step 6"), "{}", app.status);
+    act(&mut app, Action::Step6);
+    let fx = act(&mut app, Action::Predict);
+    assert!(app.status.contains("fitting"), "{}", app.status);
+    assert_eq!(
+        engine.session.clv_fits, 0,
+        "nothing asked for the models before"
+    );
+    settle(&mut app, &mut engine, fx);
+    assert!(matches!(app.page, Some(Page::Predictive)));
+    assert_eq!(engine.session.clv_fits, 1);
+    let v = app.clv.as_ref().unwrap();
+    assert_eq!(v.alive.iter().sum::<usize>(), v.fit.bgnbd.customers);
+    for (w, h) in [(80, 24), (100, 30), (160, 50)] {
+        let s = screen(&app, w, h);
+        assert!(
+            s.contains("BG/NBD") && s.contains("p_alive: buyers per tenth"),
+            "{s}"
+        );
+        insta::assert_snapshot!(format!("predictive_{w}x{h}"), s);
+    }
+    // the page scrolls to its end and closes with Esc
+    update(&mut app, Message::Resize(80, 24));
+    act(&mut app, Action::Bottom);
+    assert!(screen(&app, 80, 24).contains("at_risk"));
+    act(&mut app, Action::Cancel);
+    assert!(app.page.is_none());
+    // asked again: the same fit, no second one
+    let fx = act(&mut app, Action::Predict);
+    settle(&mut app, &mut engine, fx);
+    assert_eq!(engine.session.clv_fits, 1);
+}
+
+#[test]
+fn the_at_risk_preset_uses_the_fit_and_rule_edits_never_refit() {
+    let (mut app, mut engine) = demo();
+    act(&mut app, Action::Step6);
+    // before the fit the preset says what it needs
+    act(&mut app, Action::NewCriterion);
+    typ(&mut app, "at_risk");
+    let fx = act(&mut app, Action::Confirm);
+    settle(&mut app, &mut engine, fx);
+    assert!(
+        app.status.contains("P in this step fits them"),
+        "{}",
+        app.status
+    );
+    act(&mut app, Action::Cancel);
+    let fx = act(&mut app, Action::Predict);
+    settle(&mut app, &mut engine, fx);
+    act(&mut app, Action::Cancel);
+    act(&mut app, Action::NewCriterion);
+    typ(&mut app, "at_risk");
+    let fx = act(&mut app, Action::Confirm);
+    settle(&mut app, &mut engine, fx);
+    let c = app
+        .criteria
+        .iter()
+        .find(|c| c.criterion.name.value == "at_risk_segments")
+        .expect("the preset");
+    assert_eq!(c.criterion.rule.labels()[0], "at risk");
+    let counted: usize = c.result.valuation.iter().map(|s| s.customers).sum();
+    assert_eq!(counted, app.n_customers);
+    let valuable = c
+        .result
+        .valuation
+        .iter()
+        .filter(|s| s.name == "at risk" || s.name == "valuable")
+        .map(|s| s.customers)
+        .sum::<usize>();
+    // the threshold is the top quarter's floor among buyers
+    let buyers = app.clv.as_ref().unwrap().fit.bgnbd.customers;
+    assert!(
+        valuable >= buyers / 4 && valuable <= buyers / 4 + 5,
+        "{valuable} of {buyers}"
+    );
+    // editing the criterion re-evaluates it without fitting again
+    let i = app
+        .criteria
+        .iter()
+        .position(|c| c.criterion.name.value == "at_risk_segments")
+        .unwrap();
+    let mut edited = app.criteria[i].criterion.clone();
+    if let crate::engine::rules::Rule::Segments(s) = &mut edited.rule {
+        s[2].when.value = "p_alive < 0.3".into();
+    }
+    let m = engine.handle(Job::Recompute {
+        index: i,
+        generation: app.generation[i],
+        criterion: edited,
+    });
+    update(&mut app, m);
+    assert_eq!(engine.session.clv_fits, 1);
+}
+
+#[test]
+fn new_model_settings_refit_and_a_calibration_date_adds_the_holdout_check() {
+    let (mut app, mut engine) = demo();
+    act(&mut app, Action::Step6);
+    let fx = act(&mut app, Action::Predict);
+    settle(&mut app, &mut engine, fx);
+    assert!(screen(&app, 100, 40).contains("set clv.calibration_end"));
+    let mut ws = engine.session.ws.clone();
+    ws.purchase_history.clv.unit = crate::engine::rules::TimeUnit::Month;
+    ws.purchase_history.clv.calibration_end = chrono::NaiveDate::from_ymd_opt(2024, 7, 1);
+    let m = engine.handle(Job::Reload { ws: Box::new(ws) });
+    update(&mut app, m);
+    assert_eq!(engine.session.clv_fits, 2);
+    let v = app.clv.as_ref().unwrap();
+    assert_eq!(v.fit.bgnbd.unit, crate::engine::rules::TimeUnit::Month);
+    let (d, h) = v.holdout.as_ref().expect("the holdout check");
+    assert_eq!(d.to_string(), "2024-07-01");
+    let h = h.as_ref().unwrap();
+    assert_eq!(
+        h.rows.iter().map(|r| r.customers).sum::<usize>(),
+        h.customers
+    );
+    let s = screen(&app, 100, 60);
+    assert!(s.contains("holdout: fitted to 2024-07-01"), "{s}");
+    assert!(s.contains("time in months"), "{s}");
+}
