@@ -36,8 +36,15 @@ pub fn run(a: ReportArgs) -> Result<ExitCode> {
     let customers = ws.data.customers.as_ref().and_then(|_| frames.pop_front());
     let orders = ws.data.orders.as_ref().and_then(|_| frames.pop_front());
     let joins: Vec<_> = frames.into_iter().collect();
-    let s = Session::from_frames(ws, customers.as_ref(), orders.as_ref(), &joins)?;
+    let mut s = Session::from_frames(ws, customers.as_ref(), orders.as_ref(), &joins)?;
     refuse_inputs(&s, &a.out)?;
+    // a calibration date asks for the holdout chart, so the models are fitted for it
+    if s.clv.is_none()
+        && s.ws.purchase_history.clv.calibration_end.is_some()
+        && let Err(e) = s.fit_clv()
+    {
+        eprintln!("warning: the report has no predictive-value section: {e}");
+    }
     let text = report(&s, &audits, format);
     write_atomic(&a.out, text.as_bytes())?;
     eprintln!(

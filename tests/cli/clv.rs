@@ -377,3 +377,30 @@ fn sql_refuses_fields_without_a_closed_form_by_name() {
     assert!(out.contains("AS \"p_alive\""), "{out}");
     assert!(out.contains("ln("), "{out}");
 }
+
+#[test]
+fn the_report_shows_the_models_and_the_holdout_chart() {
+    let d = tempfile::tempdir().unwrap();
+    let ws = clv_workspace(
+        d.path(),
+        &fixture("clv/orders.csv"),
+        "2025-07-01",
+        ("customer", "day", "amount"),
+        "unit = \"week\", calibration_end = 2024-12-31",
+    );
+    let md = d.path().join("r.md");
+    let (code, _, err) = run(&["report", &ws, "--out", &md.to_string_lossy()]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(&md).unwrap();
+    assert!(text.contains("## Predictive value"), "{text}");
+    assert!(text.contains("| BG/NBD (weeks) | r "), "{text}");
+    assert!(text.contains("### Holdout check from 2024-12-31"), "{text}");
+    assert!(text.contains(" 7+ actual"), "{text}");
+    let html = d.path().join("r.html");
+    let (code, _, err) = run(&["report", &ws, "--out", &html.to_string_lossy()]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(&html).unwrap();
+    assert!(text.contains("<h2>Predictive value</h2>"));
+    assert!(text.contains("aria-label=\"actual and predicted repeat purchases"));
+    assert!(text.contains("class=\"bar2\""));
+}

@@ -28,7 +28,7 @@ h1{font-size:1.6rem;border-bottom:2px solid #2b6cb0;padding-bottom:.3rem}h2{font
 h3{font-size:1.05rem;margin-bottom:.4rem}table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.9rem}\
 th,td{border:1px solid #cbd5e0;padding:.25rem .5rem;text-align:left;vertical-align:top}th{background:#edf2f7}\
 td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}tr.no td{color:#9b2c2c}code{background:#f1f5f9;padding:0 .2rem;border-radius:3px}\
-.warn{color:#9b2c2c;font-weight:600}.chart text{font-size:11px;fill:#2d3748}.chart .bar{fill:#2b6cb0}\
+.warn{color:#9b2c2c;font-weight:600}.chart text{font-size:11px;fill:#2d3748}.chart .bar{fill:#2b6cb0}.chart .bar2{fill:#dd6b20}\
 .chart .frame{fill:none;stroke:#cbd5e0}.chart .line{fill:none;stroke:#2b6cb0;stroke-width:2}\
 .chart .mark{stroke:#c05621;stroke-dasharray:4 3}.chart .dot{fill:#c05621}.chart .cut{stroke:#c53030;stroke-width:2}\
 .chart .cutlabel{fill:#c53030;font-weight:600}.criterion{break-inside:avoid-page}\
@@ -110,6 +110,9 @@ pub fn write(s: &Session, audits: &[TableAudit]) -> String {
             s.pareto.customer_share_for_80pct_value
         )
     ));
+    if let Some(p) = super::predictive::predictive(s) {
+        super::predictive::html(&mut h, &p);
+    }
     for (c, r) in ws.criteria.iter().zip(&s.results) {
         h.push_str(&format!(
             "<section class=\"criterion\"><h2>{} <small>({})</small></h2>\n<h3>Rules</h3>\n",

@@ -103,6 +103,9 @@ pub fn write(s: &Session, audits: &[TableAudit]) -> String {
         }
     }
     out.push_str("```\n\n");
+    if let Some(p) = super::predictive::predictive(s) {
+        super::predictive::markdown(&mut out, &p);
+    }
     for (c, r) in ws.criteria.iter().zip(&s.results) {
         out.push_str(&format!(
             "## {} ({})\n\n",

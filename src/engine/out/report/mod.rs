@@ -2,6 +2,7 @@
 
 mod html;
 mod markdown;
+mod predictive;
 mod svg;
 
 use crate::engine::data::audit::TableAudit;
