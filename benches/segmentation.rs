@@ -1,6 +1,7 @@
 //! Benchmark: full evaluation and one-criterion recompute on demo data of a chosen size.
 //!
-//! `cargo bench --bench segmentation -- [--customers N ...] [--workspace WS] [--repeat K]`
+//! `cargo bench --bench segmentation -- [--customers N ...] [--workspace WS] [--repeat K] [--clv]`
+//! (`--clv` also times the predictive-value fit and scoring)
 //! Demo data is generated once per size under the target directory and reused.
 
 use std::path::{Path, PathBuf};
@@ -88,6 +89,44 @@ fn bench(ws_path: &Path, repeat: usize) {
     println!("  peak memory: {:.0} MB", peak_rss_mb());
 }
 
+/// Predictive value: BG/NBD and Gamma-Gamma fitted on the purchase history, every customer
+/// scored (what `strata run` adds when a rule reads p_alive or predicted_value).
+fn bench_clv(ws_path: &Path, repeat: usize) {
+    let spend = ["repeat_avg_value".to_string()];
+    let mut s = Session::open_reading(load_workspace(ws_path).expect("workspace"), Some(&spend))
+        .expect("evaluate");
+    let mut times = Vec::new();
+    for _ in 0..repeat.max(1) {
+        let t = Instant::now();
+        s.fit_clv().expect("fit");
+        times.push(t.elapsed().as_secs_f64());
+    }
+    let f = s.clv.as_ref().expect("fitted");
+    let b = &f.bgnbd;
+    println!(
+        "  predictive value (BG/NBD + Gamma-Gamma fit, {} customers scored): median {:.3} s of {}",
+        s.base.len,
+        median(times.clone()),
+        times.len()
+    );
+    println!(
+        "    BG/NBD on {} buyers ({} distinct histories, {} iterations): r {:.4} alpha {:.4} a {:.4} b {:.4}",
+        b.customers,
+        b.distinct_histories,
+        b.iterations,
+        b.params.r,
+        b.params.alpha,
+        b.params.a,
+        b.params.b
+    );
+    if let Ok(g) = &f.gamma_gamma {
+        println!(
+            "    Gamma-Gamma on {} repeat buyers ({} iterations): p {:.4} q {:.4} gamma {:.4}",
+            g.customers, g.iterations, g.params.p, g.params.q, g.params.gamma
+        );
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args()
         .skip(1)
@@ -96,6 +135,7 @@ fn main() {
     let mut sizes = Vec::new();
     let mut workspace = None;
     let mut repeat = 3;
+    let mut clv = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -105,18 +145,25 @@ fn main() {
                     .expect("--customers N"),
             ),
             "--workspace" => workspace = it.next().map(PathBuf::from),
+            "--clv" => clv = true,
             "--repeat" => repeat = it.next().and_then(|v| v.parse().ok()).expect("--repeat K"),
             _ => {}
         }
     }
+    let run = |ws: &Path| {
+        bench(ws, repeat);
+        if clv {
+            bench_clv(ws, repeat);
+        }
+    };
     if let Some(ws) = workspace {
-        bench(&ws, repeat);
+        run(&ws);
         return;
     }
     if sizes.is_empty() {
         sizes.push(100_000);
     }
     for n in sizes {
-        bench(&data_dir(n), repeat);
+        run(&data_dir(n));
     }
 }
