@@ -139,10 +139,23 @@ pub fn complete(
     (out, at, if found.len() > 1 { found } else { vec![] })
 }
 
+/// The presets `N` offers on this screen: those of Purchase history, when there are buyers.
+pub fn presets_here(app: &App) -> Vec<&'static str> {
+    let buyers = app.fields.iter().any(|f| f.0 == "r_score");
+    if app.step == super::steps::StepId::PurchaseHistory && buyers {
+        crate::engine::rules::presets::PRESETS
+            .iter()
+            .map(|p| p.0)
+            .collect()
+    } else {
+        vec![]
+    }
+}
+
 /// Tab in an edit prompt that takes names: complete the word before the cursor, and list what
 /// else it could be.
 pub fn tab(app: &mut App) {
-    let Some(Prompt::Edit(p)) = &mut app.prompt else {
+    let Some(Prompt::Edit(p)) = &app.prompt else {
         return;
     };
     if matches!(
@@ -151,7 +164,18 @@ pub fn tab(app: &mut App) {
     ) {
         return;
     }
-    let (text, at, more) = complete(&p.text, p.cursor, &app.fields);
+    let mut names = app.fields.clone();
+    if p.target == Target::NewFrom {
+        names.extend(
+            presets_here(app)
+                .into_iter()
+                .map(|n| (n.to_string(), DType::Text)),
+        );
+    }
+    let (text, at, more) = complete(&p.text, p.cursor, &names);
+    let Some(Prompt::Edit(p)) = &mut app.prompt else {
+        return;
+    };
     p.text = text;
     p.cursor = at;
     app.status = match more.len() {

@@ -155,7 +155,7 @@ impl EditPrompt {
             Target::Cost => "each customer's cost to serve (Tab completes; empty: none)".into(),
             Target::ExportPath => "write the segment's customer ids to (.csv, .parquet, .json)".into(),
             Target::NewFrom => {
-                "new criterion from a column or a numeric expression (Tab completes), rfm / lifecycle in step 6; empty: a rule list".into()
+                "new criterion from a column or a numeric expression (Tab completes), rfm / lifecycle / at_risk in step 6; empty: a rule list".into()
             }
         }
     }

@@ -388,16 +388,22 @@ pub fn check(app: &App, p: &EditPrompt) -> Result<Done, edit::EditError> {
         Target::ExportPath => super::authoring::check_export_path(app, &p.text).map(Done::Export),
         Target::NewFrom => {
             let word = p.text.trim().to_lowercase();
-            let buyers = app.fields.iter().any(|f| f.0 == "r_score");
-            if app.step == super::steps::StepId::PurchaseHistory
-                && buyers
-                && crate::engine::rules::presets::PRESETS
-                    .iter()
-                    .any(|(n, _)| *n == word)
-            {
+            let presets = super::authoring::presets_here(app);
+            if presets.contains(&word.as_str()) {
                 Ok(Done::Preset(word))
             } else {
-                super::authoring::check_column(&p.text, &app.fields).map(Done::NewFrom)
+                super::authoring::check_column(&p.text, &app.fields)
+                    .map(Done::NewFrom)
+                    .map_err(|mut e| {
+                        // a preset being typed: say which, rather than only "no column"
+                        if let Some(n) = presets
+                            .iter()
+                            .find(|n| !word.is_empty() && n.starts_with(word.as_str()))
+                        {
+                            e.message = format!("{}; or the preset {n} (Tab completes)", e.message);
+                        }
+                        e
+                    })
             }
         }
         Target::Role => {

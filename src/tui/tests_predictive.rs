@@ -64,7 +64,19 @@ fn the_at_risk_preset_uses_the_fit_and_rule_edits_never_refit() {
     settle(&mut app, &mut engine, fx);
     act(&mut app, Action::Cancel);
     act(&mut app, Action::NewCriterion);
-    typ(&mut app, "at_risk");
+    // a preset being typed is named, and Tab completes it
+    typ(&mut app, "at_");
+    let Some(super::app::Prompt::Edit(p)) = &app.prompt else {
+        panic!("prompt")
+    };
+    let e = p.error.as_ref().unwrap();
+    assert!(e.message.contains("or the preset at_risk"), "{}", e.message);
+    act(&mut app, Action::NextPane);
+    let Some(super::app::Prompt::Edit(p)) = &app.prompt else {
+        panic!("prompt")
+    };
+    assert_eq!(p.text, "at_risk");
+    assert!(p.error.is_none());
     let fx = act(&mut app, Action::Confirm);
     settle(&mut app, &mut engine, fx);
     let c = app
