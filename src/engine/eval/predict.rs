@@ -53,7 +53,9 @@ impl Session {
             repeat_avg_value: &spend,
             as_of: self.as_of.ok_or(EngineError::Model(ClvError::NoHistory))?,
         };
+        let timing = crate::engine::timing::Timing::new();
         let f = fit(&h, &self.ws.purchase_history.clv)?;
+        timing.mark("  predictive models fitted");
         self.clv_fits += 1;
         if let Err(e) = &f.gamma_gamma
             && self.names_used().iter().any(|u| u == "predicted_value")
@@ -61,6 +63,7 @@ impl Session {
             return Err(EngineError::Model(e.clone()));
         }
         let scored = f.score(&h);
+        timing.mark("  customers scored");
         self.base.set("p_alive", Vector::Float(scored.p_alive));
         self.base.set(
             "expected_purchases",

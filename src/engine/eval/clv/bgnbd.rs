@@ -27,12 +27,35 @@ pub struct Triple {
     pub count: f64,
 }
 
+/// A triple as the likelihood reads it: its recency and age as indices into the distinct values.
+#[derive(Debug, Clone, Copy)]
+struct Row {
+    t_x: u32,
+    t: u32,
+    count: f64,
+}
+
 /// The triples sorted by frequency, with where each frequency's run starts (the terms that depend
-/// on the frequency alone are computed once per run).
+/// on the frequency alone are computed once per run), and the distinct recencies and ages (whose
+/// logarithms are computed once per evaluation: there are far fewer of them than triples).
 pub struct Grouped {
     pub triples: Vec<Triple>,
+    rows: Vec<Row>,
     runs: Vec<(u32, std::ops::Range<usize>)>,
+    t_values: Vec<f64>,
+    tx_values: Vec<f64>,
     pub customers: f64,
+}
+
+/// The distinct values of `v` in order, and each value's index among them.
+fn distinct_index(v: impl Iterator<Item = f64> + Clone) -> (Vec<f64>, Vec<u32>) {
+    let mut d: Vec<f64> = v.clone().collect();
+    d.sort_by(f64::total_cmp);
+    d.dedup();
+    let idx = v
+        .map(|x| d.binary_search_by(|p| p.total_cmp(&x)).unwrap_or(0) as u32)
+        .collect();
+    (d, idx)
 }
 
 impl Grouped {
@@ -50,10 +73,24 @@ impl Grouped {
                 start = i;
             }
         }
+        let (t_values, t_idx) = distinct_index(triples.iter().map(|t| t.t));
+        let (tx_values, tx_idx) = distinct_index(triples.iter().map(|t| t.t_x));
+        let rows = triples
+            .iter()
+            .zip(t_idx.iter().zip(&tx_idx))
+            .map(|(tr, (&t, &t_x))| Row {
+                t_x,
+                t,
+                count: tr.count,
+            })
+            .collect();
         let customers = triples.iter().map(|t| t.count).sum();
         Grouped {
             triples,
+            rows,
             runs,
+            t_values,
+            tx_values,
             customers,
         }
     }
@@ -61,7 +98,15 @@ impl Grouped {
 
 /// Rows per parallel chunk: sums are taken chunk by chunk in a fixed order, so the result does not
 /// depend on the number of threads.
-const CHUNK: usize = 4096;
+const CHUNK: usize = 8192;
+
+/// ln(α + v) and 1/(α + v) for each distinct value.
+fn logs(values: &[f64], alpha: f64) -> Vec<(f64, f64)> {
+    values
+        .iter()
+        .map(|v| ((alpha + v).ln(), 1.0 / (alpha + v)))
+        .collect()
+}
 
 impl BgNbd {
     pub fn from_log(p: &[f64]) -> BgNbd {
@@ -82,6 +127,7 @@ impl BgNbd {
         let ln_alpha = alpha.ln();
         let (lg_ab, dg_ab) = (ln_gamma(a + b), digamma(a + b));
         let (lg_r, dg_r, lg_b, dg_b) = (ln_gamma(r), digamma(r), ln_gamma(b), digamma(b));
+        let (lt, ltx) = (logs(&g.t_values, alpha), logs(&g.tx_values, alpha));
         for (x, range) in &g.runs {
             let xf = *x as f64;
             let rx = r + xf;
@@ -96,29 +142,35 @@ impl BgNbd {
             } else {
                 0.0
             };
-            let rows = &g.triples[range.clone()];
+            let inv_bx = if *x > 0 { 1.0 / (b + xf - 1.0) } else { 0.0 };
+            let rows = &g.rows[range.clone()];
             let parts: Vec<[f64; 6]> = rows
                 .par_chunks(CHUNK)
                 .map(|chunk| {
                     let mut s = [0.0; 6];
-                    for t in chunk {
-                        let (l3, l4) = ((alpha + t.t).ln(), (alpha + t.t_x).ln());
+                    for row in chunk {
+                        let (l3, i3) = lt[row.t as usize];
+                        let w = row.count;
                         let a3 = -rx * l3;
-                        // share of the "still alive at T" term, and of the "left after t_x" term
-                        let (p3, p4, lse) = if *x > 0 {
-                            let a4 = ln_ratio - rx * l4;
-                            let m = a3.max(a4);
-                            let (e3, e4) = ((a3 - m).exp(), (a4 - m).exp());
-                            (e3 / (e3 + e4), e4 / (e3 + e4), m + (e3 + e4).ln())
-                        } else {
-                            (1.0, 0.0, a3)
-                        };
-                        let w = t.count;
-                        s[0] += w * lse;
-                        s[1] += w * (-p3 * l3 - p4 * l4);
-                        s[2] += w * (-p3 * rx / (alpha + t.t) - p4 * rx / (alpha + t.t_x));
+                        if *x == 0 {
+                            // only the "still alive at T" term
+                            s[0] += w * a3;
+                            s[1] -= w * l3;
+                            s[2] -= w * rx * i3;
+                            s[5] += w;
+                            continue;
+                        }
+                        let (l4, i4) = ltx[row.t_x as usize];
+                        let a4 = ln_ratio - rx * l4;
+                        // shares of the "alive at T" and "left after t_x" terms, and their log-sum
+                        let e = (-(a3 - a4).abs()).exp();
+                        let (p_hi, p_lo) = (1.0 / (1.0 + e), e / (1.0 + e));
+                        let (p3, p4) = if a3 >= a4 { (p_hi, p_lo) } else { (p_lo, p_hi) };
+                        s[0] += w * (a3.max(a4) + e.ln_1p());
+                        s[1] -= w * (p3 * l3 + p4 * l4);
+                        s[2] -= w * rx * (p3 * i3 + p4 * i4);
                         s[3] += w * p4;
-                        s[4] += w * p4 / (b + xf - 1.0).max(f64::MIN_POSITIVE);
+                        s[4] += w * p4 * inv_bx;
                         s[5] += w;
                     }
                     s
@@ -163,9 +215,13 @@ impl BgNbd {
         // (when the dropout distribution is nearly a point, a and b are huge and the direct
         // form converges where this one does not)
         let c = a + b + xf - 1.0;
-        let second = match hyp2f1(c - r - xf, a - 1.0, c, z) {
-            Some(f) => 1.0 - (1.0 - z).powf(a - 1.0) * f,
-            None => 1.0 - (1.0 - z).powf(r + xf) * hyp2f1(r + xf, b + xf, c, z)?,
+        let euler = || Some(1.0 - (1.0 - z).powf(a - 1.0) * hyp2f1(c - r - xf, a - 1.0, c, z)?);
+        let direct = || Some(1.0 - (1.0 - z).powf(r + xf) * hyp2f1(r + xf, b + xf, c, z)?);
+        // the form whose terms start smaller first
+        let second = if ((c - r - xf) * (a - 1.0)).abs() <= ((r + xf) * (b + xf)).abs() {
+            euler().or_else(direct)?
+        } else {
+            direct().or_else(euler)?
         };
         let first = c / (a - 1.0);
         let denominator = 1.0

@@ -105,6 +105,9 @@ pub struct BgNbdFit {
     pub log_likelihood: f64,
     pub converged: bool,
     pub iterations: u64,
+    /// Said about the fit when two parameters grew large together.
+    #[serde(skip)]
+    pub note: Option<String>,
 }
 
 /// The Gamma-Gamma fit and its diagnostics.
@@ -123,6 +126,9 @@ pub struct GammaGammaFit {
     pub iterations: u64,
     /// Between repeat purchases and their mean value (the model assumes none).
     pub correlation: Option<f64>,
+    /// Said about the fit when two parameters grew large together.
+    #[serde(skip)]
+    pub note: Option<String>,
 }
 
 /// Both models fitted on one purchase history.
@@ -166,16 +172,59 @@ fn triples(h: &History, unit: TimeUnit) -> Vec<Triple> {
         .collect()
 }
 
-/// Check fitted log-parameters for one that ran to the optimiser's bounds.
-fn ran_away(model: &'static str, names: &[&'static str], p: &[f64]) -> Result<(), ClvError> {
-    match names.iter().zip(p).find(|(_, v)| v.abs() > 20.0) {
-        Some((name, v)) => Err(ClvError::Flat {
+/// Check fitted log-parameters for one that ran away. Two parameters of a pair (`limit`) that
+/// grow large together are not an error: the model tends to a simpler one (a dropout probability
+/// the same for everyone; a spend scale the same for everyone) and that is said in `note`.
+fn ran_away(
+    model: &'static str,
+    names: &[&'static str],
+    p: &[f64],
+    limit: (usize, usize, &str),
+) -> Result<Option<String>, ClvError> {
+    let (i, j, what) = limit;
+    let together = p[i] > 9.0 && p[j] > 9.0;
+    let far = names
+        .iter()
+        .zip(p)
+        .enumerate()
+        .find(|(k, (_, v))| v.abs() > 20.0 && !(together && (*k == i || *k == j)));
+    if let Some((_, (name, v))) = far {
+        return Err(ClvError::Flat {
             model,
             param: name,
             value: v.exp(),
-        }),
-        None => Ok(()),
+        });
     }
+    Ok(together.then(|| {
+        format!(
+            "{model}: {} and {} grew very large together, so {what} hardly varies across \
+             customers; the fit treats it as the same for everyone",
+            names[i], names[j]
+        )
+    }))
+}
+
+/// Past this log-concentration the dropout hardly varies across customers (κ ≈ 8,100).
+const RIDGE: f64 = 9.0;
+/// Where the concentration is held when it runs off (κ ≈ 3.3 million).
+const FAR: f64 = 15.0;
+
+/// The optimiser moves BG/NBD's dropout as its mean m = a/(a+b) (as a logit) and its
+/// concentration κ = a + b (as a logarithm): when the data cannot tell customers' dropouts apart,
+/// κ grows without bound while m settles, and the likelihood flattens along κ instead of along a
+/// ridge of a and b together, which the optimiser could not follow. These are the logarithms of
+/// (r, α, a, b) at `th` = (ln r, ln α, logit m, ln κ).
+fn log_params(th: &[f64]) -> [f64; 4] {
+    // ln m and ln(1 − m) from the logit, without cancellation
+    let ln_m = -(-th[2]).exp().ln_1p();
+    let ln_1m = -th[2].exp().ln_1p();
+    [th[0], th[1], ln_m + th[3], ln_1m + th[3]]
+}
+
+/// The gradient over (ln r, ln α, logit m, ln κ) from the one over (ln r, ln α, ln a, ln b).
+fn theta_gradient(th: &[f64], g: [f64; 4]) -> [f64; 4] {
+    let m = 1.0 / (1.0 + (-th[2]).exp());
+    [g[0], g[1], g[2] * (1.0 - m) - g[3] * m, g[2] + g[3]]
 }
 
 /// Fit BG/NBD on the histories.
@@ -199,13 +248,38 @@ pub fn fit_bgnbd(h: &History, unit: TimeUnit) -> Result<BgNbdFit, ClvError> {
     }
     // start from rates of one purchase per mean age, and a dropout of one half
     let mean_t = g.triples.iter().map(|t| t.t * t.count).sum::<f64>() / g.customers;
-    let start = [0.0, mean_t.max(1e-3).ln(), 0.0, 0.0];
-    let ll = |p: &[f64]| {
-        let (v, gr) = BgNbd::from_log(p).log_likelihood(&g);
-        (v, gr.to_vec())
+    let start = [0.0, mean_t.max(1e-3).ln(), 0.0, 2f64.ln()];
+    let ll = |th: &[f64]| {
+        let (v, gr) = BgNbd::from_log(&log_params(th)).log_likelihood(&g);
+        (v, theta_gradient(th, gr).to_vec())
     };
-    let o = optimize::maximise(&ll, g.customers, &start);
-    ran_away("BG/NBD", &["r", "alpha", "a", "b"], &o.params)?;
+    let mut o = optimize::lbfgs_only(&ll, g.customers, &start);
+    if !o.converged && o.params[3] > RIDGE {
+        // customers' dropouts cannot be told apart: the concentration runs off, and the
+        // likelihood is flat along it. Fit the limit (one dropout for everyone) with the
+        // concentration held far out, where it makes no difference.
+        let k = o.params[3].max(FAR);
+        let limit = |th: &[f64]| {
+            let (v, gr) = ll(&[th[0], th[1], th[2], k]);
+            (v, gr[..3].to_vec())
+        };
+        let l = optimize::maximise(&limit, g.customers, &o.params[..3]);
+        o = optimize::Optimum {
+            params: vec![l.params[0], l.params[1], l.params[2], k],
+            log_likelihood: l.log_likelihood,
+            converged: l.converged,
+            iterations: o.iterations + l.iterations,
+        };
+    } else if !o.converged {
+        o = optimize::polish(&ll, g.customers, &o);
+    }
+    o.params = log_params(&o.params).to_vec();
+    let note = ran_away(
+        "BG/NBD",
+        &["r", "alpha", "a", "b"],
+        &o.params,
+        (2, 3, "the chance of leaving after a purchase"),
+    )?;
     Ok(BgNbdFit {
         params: BgNbd::from_log(&o.params),
         unit,
@@ -214,6 +288,7 @@ pub fn fit_bgnbd(h: &History, unit: TimeUnit) -> Result<BgNbdFit, ClvError> {
         log_likelihood: o.log_likelihood,
         converged: o.converged,
         iterations: o.iterations,
+        note,
     })
 }
 
@@ -245,7 +320,12 @@ pub fn fit_gamma_gamma(h: &History) -> Result<GammaGammaFit, ClvError> {
         (v, gr.to_vec())
     };
     let o = optimize::maximise(&ll, s.len() as f64, &start);
-    ran_away("Gamma-Gamma", &["p", "q", "gamma"], &o.params)?;
+    let note = ran_away(
+        "Gamma-Gamma",
+        &["p", "q", "gamma"],
+        &o.params,
+        (1, 2, "the spend scale"),
+    )?;
     Ok(GammaGammaFit {
         params: GammaGamma::from_log(&o.params),
         customers: s.len(),
@@ -256,6 +336,7 @@ pub fn fit_gamma_gamma(h: &History) -> Result<GammaGammaFit, ClvError> {
         converged: o.converged,
         iterations: o.iterations,
         correlation: s.correlation(),
+        note,
     })
 }
 
@@ -263,7 +344,10 @@ pub fn fit_gamma_gamma(h: &History) -> Result<GammaGammaFit, ClvError> {
 pub fn fit(h: &History, config: &ClvConfig) -> Result<ClvFit, ClvError> {
     let bgnbd = fit_bgnbd(h, config.unit)?;
     let gamma_gamma = fit_gamma_gamma(h);
-    let mut warnings = Vec::new();
+    let mut warnings: Vec<String> = bgnbd.note.iter().cloned().collect();
+    if let Ok(Some(n)) = gamma_gamma.as_ref().map(|g| g.note.clone()) {
+        warnings.push(n);
+    }
     if !bgnbd.converged {
         warnings.push(
             "the BG/NBD fit stopped before it converged; its parameters may be rough".to_string(),
@@ -304,35 +388,47 @@ pub fn fit(h: &History, config: &ClvConfig) -> Result<ClvFit, ClvError> {
 impl ClvFit {
     /// The model fields of every customer (`None` without orders, or where a value is undefined).
     pub fn score(&self, h: &History) -> Scored {
+        use rayon::prelude::*;
         let unit = self.config.unit;
         let m = self.bgnbd.params;
         let gg = self.gamma_gamma.as_ref().ok().map(|g| g.params);
         let n = h.first.len();
-        // the expected purchases are a series per customer: computed once per distinct history
-        let mut memo: std::collections::HashMap<
-            (u32, i32, i32),
-            Option<f64>,
-            foldhash::fast::RandomState,
-        > = Default::default();
+        let inputs: Vec<Option<Inputs>> = (0..n).map(|i| h.inputs(i, TimeUnit::Day)).collect();
+        // the expected purchases are a series per customer: summed once per distinct history,
+        // the histories shared out over the cores
+        let mut keys: Vec<(u32, i32, i32)> = inputs
+            .iter()
+            .flatten()
+            .map(|d| (d.x, d.t_x as i32, d.t as i32))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let k = unit.days();
+        let expected: Vec<Option<f64>> = keys
+            .par_iter()
+            .map(|&(x, tx, t)| {
+                m.expected_purchases(x, tx as f64 / k, t as f64 / k, self.config.horizon)
+            })
+            .collect();
         let mut out = Scored {
             p_alive: Vec::with_capacity(n),
             expected_purchases: Vec::with_capacity(n),
             predicted_value: Vec::with_capacity(n),
         };
-        for i in 0..n {
-            let (Some(days), Some(inp)) = (h.inputs(i, TimeUnit::Day), h.inputs(i, unit)) else {
+        for (i, days) in inputs.iter().enumerate() {
+            let Some(d) = days else {
                 out.p_alive.push(None);
                 out.expected_purchases.push(None);
                 out.predicted_value.push(None);
                 continue;
             };
-            let key = (days.x, days.t_x as i32, days.t as i32);
-            let e = *memo.entry(key).or_insert_with(|| {
-                m.expected_purchases(inp.x, inp.t_x, inp.t, self.config.horizon)
-            });
-            out.p_alive.push(Some(m.p_alive(inp.x, inp.t_x, inp.t)));
+            let e = keys
+                .binary_search(&(d.x, d.t_x as i32, d.t as i32))
+                .ok()
+                .and_then(|j| expected[j]);
+            out.p_alive.push(Some(m.p_alive(d.x, d.t_x / k, d.t / k)));
             out.expected_purchases.push(e);
-            let spend = gg.and_then(|g| g.expected_spend(inp.x, h.repeat_avg_value[i]));
+            let spend = gg.and_then(|g| g.expected_spend(d.x, h.repeat_avg_value[i]));
             out.predicted_value.push(e.zip(spend).map(|(e, s)| e * s));
         }
         out

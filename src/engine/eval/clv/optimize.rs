@@ -15,10 +15,15 @@ pub struct Optimum {
     pub iterations: u64,
 }
 
-/// A log-likelihood in log-parameters, with its gradient; minimised as −LL / n.
+/// A point, and the cost and gradient there.
+type Evaluated = (Vec<f64>, f64, Vec<f64>);
+
+/// A log-likelihood in log-parameters, with its gradient; minimised as −LL / n. The optimiser
+/// asks for the cost and the gradient at a point separately: both come from one evaluation, kept.
 struct Problem<'a, F: Fn(&[f64]) -> (f64, Vec<f64>)> {
     ll: &'a F,
     n: f64,
+    last: std::sync::Mutex<Option<Evaluated>>,
 }
 
 /// Parameters stay within e^±30: beyond that the likelihood is flat (a parameter runs away).
@@ -26,6 +31,20 @@ const BOUND: f64 = 30.0;
 
 impl<F: Fn(&[f64]) -> (f64, Vec<f64>)> Problem<'_, F> {
     fn eval(&self, p: &[f64]) -> (f64, Vec<f64>) {
+        if let Ok(last) = self.last.lock()
+            && let Some((at, c, g)) = last.as_ref()
+            && at.as_slice() == p
+        {
+            return (*c, g.clone());
+        }
+        let r = self.compute(p);
+        if let Ok(mut last) = self.last.lock() {
+            *last = Some((p.to_vec(), r.0, r.1.clone()));
+        }
+        r
+    }
+
+    fn compute(&self, p: &[f64]) -> (f64, Vec<f64>) {
         if p.iter().any(|v| !v.is_finite() || v.abs() > BOUND) {
             return (f64::INFINITY, vec![0.0; p.len()]);
         }
@@ -58,8 +77,8 @@ fn lbfgs<F: Fn(&[f64]) -> (f64, Vec<f64>)>(
     start: &[f64],
 ) -> Result<(Vec<f64>, bool, u64), Error> {
     let solver = LBFGS::new(MoreThuenteLineSearch::new(), 7)
-        .with_tolerance_grad(1e-9)?
-        .with_tolerance_cost(1e-14)?;
+        .with_tolerance_grad(1e-8)?
+        .with_tolerance_cost(1e-12)?;
     let res = Executor::new(problem, solver)
         .configure(|s| s.param(start.to_vec()).max_iters(500))
         .run()?;
@@ -87,7 +106,7 @@ fn nelder_mead<F: Fn(&[f64]) -> (f64, Vec<f64>)>(
     }
     let solver = NelderMead::new(simplex).with_sd_tolerance(1e-12)?;
     let res = Executor::new(problem, solver)
-        .configure(|s| s.max_iters(5000))
+        .configure(|s| s.max_iters(1500))
         .run()?;
     let st = res.state();
     let best = st
@@ -103,16 +122,43 @@ fn nelder_mead<F: Fn(&[f64]) -> (f64, Vec<f64>)>(
 
 /// Maximise `ll` (log-likelihood and gradient in log-parameters) over `n` customers from `start`.
 pub fn maximise<F: Fn(&[f64]) -> (f64, Vec<f64>)>(ll: &F, n: f64, start: &[f64]) -> Optimum {
-    let problem = || Problem { ll, n };
-    let first = lbfgs(problem(), start);
-    let (params, converged, iterations) = match first {
-        Ok(r) if r.1 => r,
-        // the line search failed or the iterations ran out: polish with the simplex from there
-        Ok((p, _, i)) => nelder_mead(problem(), &p)
-            .map(|(q, c, j)| (q, c, i + j))
-            .unwrap_or((p, false, i)),
-        Err(_) => nelder_mead(problem(), start).unwrap_or((start.to_vec(), false, 0)),
-    };
+    let first = lbfgs_only(ll, n, start);
+    if first.converged {
+        return first;
+    }
+    polish(ll, n, &first)
+}
+
+/// L-BFGS alone: where it stopped, and whether it converged.
+pub fn lbfgs_only<F: Fn(&[f64]) -> (f64, Vec<f64>)>(ll: &F, n: f64, start: &[f64]) -> Optimum {
+    match lbfgs(problem(ll, n), start) {
+        Ok((p, c, i)) => finish(ll, p, c, i),
+        Err(_) => finish(ll, start.to_vec(), false, 0),
+    }
+}
+
+/// The simplex from where L-BFGS stopped (its line search gave up, or its iterations ran out).
+pub fn polish<F: Fn(&[f64]) -> (f64, Vec<f64>)>(ll: &F, n: f64, from: &Optimum) -> Optimum {
+    match nelder_mead(problem(ll, n), &from.params) {
+        Ok((q, c, j)) => finish(ll, q, c, from.iterations + j),
+        Err(_) => from.clone(),
+    }
+}
+
+fn problem<F: Fn(&[f64]) -> (f64, Vec<f64>)>(ll: &F, n: f64) -> Problem<'_, F> {
+    Problem {
+        ll,
+        n,
+        last: std::sync::Mutex::new(None),
+    }
+}
+
+fn finish<F: Fn(&[f64]) -> (f64, Vec<f64>)>(
+    ll: &F,
+    params: Vec<f64>,
+    converged: bool,
+    iterations: u64,
+) -> Optimum {
     let log_likelihood = ll(&params).0;
     Optimum {
         params,

@@ -56,9 +56,40 @@ fn scores_every_customer_and_leaves_those_without_orders_blank() {
         }
     }
     assert_eq!(fit.bgnbd.customers, 200);
+    // nobody leaves in these histories: a and b run off together, said, not an error
+    assert!(
+        fit.warnings
+            .iter()
+            .any(|w| w.contains("a and b grew very large together")),
+        "{:?}",
+        fit.warnings
+    );
     let gg = fit.gamma_gamma.as_ref().unwrap();
     // a third of the buyers bought once
     assert_eq!(gg.customers + gg.excluded_no_repeat, 200);
+}
+
+#[test]
+fn the_dropout_parameters_map_back_and_their_gradient_follows() {
+    let th = [0.3, 1.2, -0.7, 2.5];
+    let lp = log_params(&th);
+    let (a, b) = (lp[2].exp(), lp[3].exp());
+    assert!((a + b - 2.5f64.exp()).abs() < 1e-9);
+    assert!((a / (a + b) - 1.0 / (1.0 + 0.7f64.exp())).abs() < 1e-12);
+    // a function of (ln a, ln b) differentiated through the change of variables
+    let f = |t: &[f64]| {
+        let l = log_params(t);
+        3.0 * l[2] - 0.5 * l[3] * l[3] + l[0]
+    };
+    let lp_grad = [1.0, 0.0, 3.0, -lp[3]];
+    let g = theta_gradient(&th, lp_grad);
+    for k in 0..4 {
+        let (mut up, mut down) = (th, th);
+        up[k] += 1e-6;
+        down[k] -= 1e-6;
+        let num = (f(&up) - f(&down)) / 2e-6;
+        assert!((num - g[k]).abs() < 1e-6, "{k}: {num} vs {}", g[k]);
+    }
 }
 
 #[test]
