@@ -30,6 +30,8 @@ pub struct Triple {
 /// A triple as the likelihood reads it: its recency and age as indices into the distinct values.
 #[derive(Debug, Clone, Copy)]
 struct Row {
+    /// The frequency's run (its index in `Grouped::runs`).
+    x: u32,
     t_x: u32,
     t: u32,
     count: f64,
@@ -75,10 +77,16 @@ impl Grouped {
         }
         let (t_values, t_idx) = distinct_index(triples.iter().map(|t| t.t));
         let (tx_values, tx_idx) = distinct_index(triples.iter().map(|t| t.t_x));
+        let mut run_of = vec![0u32; triples.len()];
+        for (k, (_, range)) in runs.iter().enumerate() {
+            run_of[range.clone()].fill(k as u32);
+        }
         let rows = triples
             .iter()
             .zip(t_idx.iter().zip(&tx_idx))
-            .map(|(tr, (&t, &t_x))| Row {
+            .zip(&run_of)
+            .map(|((tr, (&t, &t_x)), &x)| Row {
+                x,
                 t_x,
                 t,
                 count: tr.count,
@@ -122,73 +130,77 @@ impl BgNbd {
     /// (r, α, a, b).
     pub fn log_likelihood(&self, g: &Grouped) -> (f64, [f64; 4]) {
         let BgNbd { r, alpha, a, b } = *self;
-        let mut ll = 0.0;
-        let mut grad = [0.0; 4];
         let ln_alpha = alpha.ln();
         let (lg_ab, dg_ab) = (ln_gamma(a + b), digamma(a + b));
         let (lg_r, dg_r, lg_b, dg_b) = (ln_gamma(r), digamma(r), ln_gamma(b), digamma(b));
         let (lt, ltx) = (logs(&g.t_values, alpha), logs(&g.tx_values, alpha));
+        // the terms of the frequency alone, once per frequency, weighted by its customers
+        let (mut ll, mut g_r, mut g_a, mut g_b) = (0.0, 0.0, 0.0, 0.0);
+        let mut per_x = Vec::with_capacity(g.runs.len());
         for (x, range) in &g.runs {
             let xf = *x as f64;
             let rx = r + xf;
-            // the terms of the frequency alone
-            let a1 = ln_gamma(rx) - lg_r + r * ln_alpha;
-            let a2 = lg_ab + ln_gamma(b + xf) - lg_b - ln_gamma(a + b + xf);
-            let d_r1 = digamma(rx) - dg_r + ln_alpha;
+            let n: f64 = g.rows[range.clone()].iter().map(|row| row.count).sum();
             let d_ab = dg_ab - digamma(a + b + xf);
-            let d_b1 = d_ab + digamma(b + xf) - dg_b;
-            let ln_ratio = if *x > 0 {
-                (a / (b + xf - 1.0)).ln()
+            ll += n
+                * (ln_gamma(rx) - lg_r + r * ln_alpha + lg_ab + ln_gamma(b + xf)
+                    - lg_b
+                    - ln_gamma(a + b + xf));
+            g_r += n * (digamma(rx) - dg_r + ln_alpha);
+            g_a += n * d_ab;
+            g_b += n * (d_ab + digamma(b + xf) - dg_b);
+            per_x.push(if *x > 0 {
+                (rx, (a / (b + xf - 1.0)).ln(), 1.0 / (b + xf - 1.0))
             } else {
-                0.0
-            };
-            let inv_bx = if *x > 0 { 1.0 / (b + xf - 1.0) } else { 0.0 };
-            let rows = &g.rows[range.clone()];
-            let parts: Vec<[f64; 6]> = rows
-                .par_chunks(CHUNK)
-                .map(|chunk| {
-                    let mut s = [0.0; 6];
-                    for row in chunk {
-                        let (l3, i3) = lt[row.t as usize];
-                        let w = row.count;
-                        let a3 = -rx * l3;
-                        if *x == 0 {
-                            // only the "still alive at T" term
-                            s[0] += w * a3;
-                            s[1] -= w * l3;
-                            s[2] -= w * rx * i3;
-                            s[5] += w;
-                            continue;
-                        }
-                        let (l4, i4) = ltx[row.t_x as usize];
-                        let a4 = ln_ratio - rx * l4;
-                        // shares of the "alive at T" and "left after t_x" terms, and their log-sum
-                        let e = (-(a3 - a4).abs()).exp();
-                        let (p_hi, p_lo) = (1.0 / (1.0 + e), e / (1.0 + e));
-                        let (p3, p4) = if a3 >= a4 { (p_hi, p_lo) } else { (p_lo, p_hi) };
-                        s[0] += w * (a3.max(a4) + e.ln_1p());
-                        s[1] -= w * (p3 * l3 + p4 * l4);
-                        s[2] -= w * rx * (p3 * i3 + p4 * i4);
-                        s[3] += w * p4;
-                        s[4] += w * p4 * inv_bx;
-                        s[5] += w;
-                    }
-                    s
-                })
-                .collect();
-            let mut s = [0.0; 6];
-            for p in parts {
-                for k in 0..6 {
-                    s[k] += p[k];
-                }
-            }
-            let n = s[5];
-            ll += n * (a1 + a2) + s[0];
-            grad[0] += r * (n * d_r1 + s[1]);
-            grad[1] += alpha * (n * r / alpha + s[2]);
-            grad[2] += a * (n * d_ab + s[3] / a);
-            grad[3] += b * (n * d_b1 - s[4]);
+                (rx, f64::NAN, 0.0)
+            });
         }
+        // the terms of each history, every row in one pass over the cores
+        let parts: Vec<[f64; 5]> = g
+            .rows
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let mut s = [0.0; 5];
+                for row in chunk {
+                    let (rx, ln_ratio, inv_bx) = per_x[row.x as usize];
+                    let (l3, i3) = lt[row.t as usize];
+                    let w = row.count;
+                    let a3 = -rx * l3;
+                    if inv_bx == 0.0 {
+                        // no repeat purchase: only the "still alive at T" term
+                        s[0] += w * a3;
+                        s[1] -= w * l3;
+                        s[2] -= w * rx * i3;
+                        continue;
+                    }
+                    let (l4, i4) = ltx[row.t_x as usize];
+                    let a4 = ln_ratio - rx * l4;
+                    // shares of the "alive at T" and "left after t_x" terms, and their log-sum
+                    let e = (-(a3 - a4).abs()).exp();
+                    let (p_hi, p_lo) = (1.0 / (1.0 + e), e / (1.0 + e));
+                    let (p3, p4) = if a3 >= a4 { (p_hi, p_lo) } else { (p_lo, p_hi) };
+                    s[0] += w * (a3.max(a4) + e.ln_1p());
+                    s[1] -= w * (p3 * l3 + p4 * l4);
+                    s[2] -= w * rx * (p3 * i3 + p4 * i4);
+                    s[3] += w * p4;
+                    s[4] += w * p4 * inv_bx;
+                }
+                s
+            })
+            .collect();
+        let mut s = [0.0; 5];
+        for p in parts {
+            for k in 0..5 {
+                s[k] += p[k];
+            }
+        }
+        ll += s[0];
+        let grad = [
+            r * (g_r + s[1]),
+            alpha * (g.customers * r / alpha + s[2]),
+            a * (g_a + s[3] / a),
+            b * (g_b - s[4]),
+        ];
         (ll, grad)
     }
 

@@ -18,10 +18,21 @@ pub struct Spender {
     pub mean: f64,
 }
 
+/// A spender as the likelihood reads it, with the logarithms that never change.
+#[derive(Debug, Clone, Copy)]
+struct Row {
+    x: u32,
+    mean: f64,
+    ln_mean: f64,
+    ln_x: f64,
+}
+
 /// The spenders sorted by frequency, with where each frequency's run starts.
 pub struct Spenders {
-    rows: Vec<Spender>,
+    rows: Vec<Row>,
     runs: Vec<(u32, std::ops::Range<usize>)>,
+    /// Spenders per run.
+    counts: Vec<f64>,
 }
 
 impl Spenders {
@@ -39,7 +50,17 @@ impl Spenders {
                 start = i;
             }
         }
-        Spenders { rows, runs }
+        let counts = runs.iter().map(|(_, r)| r.len() as f64).collect();
+        let rows = rows
+            .into_iter()
+            .map(|s| Row {
+                x: s.x,
+                mean: s.mean,
+                ln_mean: s.mean.ln(),
+                ln_x: (s.x as f64).ln(),
+            })
+            .collect();
+        Spenders { rows, runs, counts }
     }
 
     pub fn len(&self) -> usize {
@@ -89,40 +110,51 @@ impl GammaGamma {
     pub fn log_likelihood(&self, s: &Spenders) -> (f64, [f64; 3]) {
         let GammaGamma { p, q, gamma } = *self;
         let (lg_q, dg_q, ln_g) = (ln_gamma(q), digamma(q), gamma.ln());
-        let (mut ll, mut grad) = (0.0, [0.0; 3]);
-        for (x, range) in &s.runs {
-            let xf = *x as f64;
+        // the terms of the frequency alone, once per frequency
+        let (mut ll, mut g_p, mut g_q) = (0.0, 0.0, 0.0);
+        for (k, (x, _)) in s.runs.iter().enumerate() {
+            let (xf, n) = (*x as f64, s.counts[k]);
             let px = p * xf;
-            let (lg_pxq, lg_px) = (ln_gamma(px + q), ln_gamma(px));
             let (dg_pxq, dg_px) = (digamma(px + q), digamma(px));
-            let parts: Vec<[f64; 5]> = s.rows[range.clone()]
-                .par_chunks(CHUNK)
-                .map(|chunk| {
-                    let mut a = [0.0; 5];
-                    for r in chunk {
-                        let (ln_m, ln_d) = (r.mean.ln(), (gamma + r.mean * xf).ln());
-                        a[0] += (px - 1.0) * ln_m + px * xf.ln() - (px + q) * ln_d;
-                        a[1] += xf * (ln_m + xf.ln() - ln_d);
-                        a[2] += ln_d;
-                        a[3] += 1.0 / (gamma + r.mean * xf);
-                        a[4] += 1.0;
-                    }
-                    a
-                })
-                .collect();
-            let mut a = [0.0; 5];
-            for part in parts {
-                for k in 0..5 {
-                    a[k] += part[k];
-                }
-            }
-            let n = a[4];
-            ll += n * (lg_pxq - lg_px - lg_q + q * ln_g) + a[0];
-            grad[0] += p * (n * xf * (dg_pxq - dg_px) + a[1]);
-            grad[1] += q * (n * (dg_pxq - dg_q + ln_g) - a[2]);
-            grad[2] += gamma * (n * q / gamma - (px + q) * a[3]);
+            ll += n * (ln_gamma(px + q) - ln_gamma(px) - lg_q + q * ln_g);
+            g_p += n * xf * (dg_pxq - dg_px);
+            g_q += n * (dg_pxq - dg_q + ln_g);
         }
-        (ll, grad)
+        // each spender: ln m and ln x are fixed, only ln(γ + m x) changes
+        let parts: Vec<[f64; 4]> = s
+            .rows
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let mut a = [0.0; 4];
+                for r in chunk {
+                    let xf = r.x as f64;
+                    let px = p * xf;
+                    let d = gamma + r.mean * xf;
+                    let ln_d = d.ln();
+                    a[0] += (px - 1.0) * r.ln_mean + px * r.ln_x - (px + q) * ln_d;
+                    a[1] += xf * (r.ln_mean + r.ln_x - ln_d);
+                    a[2] += ln_d;
+                    a[3] += (px + q) / d;
+                }
+                a
+            })
+            .collect();
+        let mut a = [0.0; 4];
+        for part in parts {
+            for k in 0..4 {
+                a[k] += part[k];
+            }
+        }
+        ll += a[0];
+        let n = s.rows.len() as f64;
+        (
+            ll,
+            [
+                p * (g_p + a[1]),
+                q * (g_q - a[2]),
+                gamma * (n * q / gamma - a[3]),
+            ],
+        )
     }
 
     /// Expected spend per purchase of a customer with `x` repeat purchases of mean value `mean`

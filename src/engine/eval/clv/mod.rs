@@ -258,7 +258,7 @@ pub fn fit_bgnbd(h: &History, unit: TimeUnit) -> Result<BgNbdFit, ClvError> {
         // customers' dropouts cannot be told apart: the concentration runs off, and the
         // likelihood is flat along it. Fit the limit (one dropout for everyone) with the
         // concentration held far out, where it makes no difference.
-        let k = o.params[3].max(FAR);
+        let k = FAR;
         let limit = |th: &[f64]| {
             let (v, gr) = ll(&[th[0], th[1], th[2], k]);
             (v, gr[..3].to_vec())
