@@ -31,7 +31,14 @@ def main():
     total = g.amount.sum()
     zbar = ((total - first_value) / x.where(x > 0)).fillna(0.0)
     t2 = time.perf_counter()
-    bg = BetaGeoFitter().fit(x, t_x, T)
+    try:
+        bg = BetaGeoFitter().fit(x, t_x, T)
+    except Exception as e:  # lifetimes raises ConvergenceError on a flat likelihood
+        t_fail = time.perf_counter()
+        print(f"BG/NBD fit failed after {t_fail - t2:.2f} s: {type(e).__name__}; "
+              "again with penalizer_coef=0.001 (a slightly different model)")
+        t2 = t_fail
+        bg = BetaGeoFitter(penalizer_coef=0.001).fit(x, t_x, T)
     t3 = time.perf_counter()
     rep = x > 0
     ok = rep & (zbar > 0)
