@@ -1,0 +1,133 @@
+//! Customer ids across tables: their type, their order, and finding a customer's row by id.
+
+use std::collections::HashMap;
+
+use super::super::frame::{Frame, TextVec, Vector};
+
+/// Text form of an id for matching ids across tables.
+pub(super) fn id_text(v: &Vector, i: usize) -> Option<String> {
+    v.text_at(i)
+}
+
+/// Integer ids: every value an integer with no sign (SPEC §2); otherwise text.
+pub(super) fn normalize_ids(v: Vector) -> Vector {
+    match v {
+        Vector::Int(x) if x.iter().flatten().all(|&i| i >= 0) => Vector::Int(x),
+        Vector::Float(x)
+            if x.iter()
+                .flatten()
+                .all(|&f| f >= 0.0 && f.fract() == 0.0 && f < 9e15) =>
+        {
+            Vector::Int(x.into_iter().map(|f| f.map(|f| f as i64)).collect())
+        }
+        Vector::Text(t) => Vector::Text(t),
+        other => {
+            let n = other.len();
+            let t: Vec<Option<String>> = (0..n).map(|i| other.text_at(i)).collect();
+            Vector::Text(TextVec::from_values(t.iter().map(|x| x.as_deref())))
+        }
+    }
+}
+
+/// Row order that sorts ids naturally (integers numerically, text lexically).
+pub(super) fn id_order(ids: &Vector) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..ids.len()).collect();
+    match ids {
+        Vector::Int(x) => idx.sort_by_key(|&i| x[i]),
+        Vector::Text(t) => idx.sort_by(|&a, &b| t.get(a).cmp(&t.get(b))),
+        _ => {}
+    }
+    idx
+}
+
+pub(super) fn take_frame(f: &Frame, idx: &[usize]) -> Frame {
+    let mut out = Frame::new(idx.len());
+    for (n, c) in f.names.iter().zip(&f.cols) {
+        out.set(n, c.take(idx));
+    }
+    out
+}
+
+/// Row of each integer customer id: a table by value when the ids are dense, else a hash map.
+pub(super) enum IdIndex {
+    Dense { min: i64, row: Vec<u32> },
+    Map(HashMap<i64, u32, foldhash::fast::RandomState>),
+}
+
+impl IdIndex {
+    pub(super) fn new(ids: &[Option<i64>]) -> IdIndex {
+        let (lo, hi) = ids
+            .iter()
+            .flatten()
+            .fold((i64::MAX, i64::MIN), |(lo, hi), &x| (lo.min(x), hi.max(x)));
+        let span = (hi as i128 - lo as i128 + 1).max(0) as u128;
+        if lo <= hi && span <= 4 * ids.len() as u128 + 1024 {
+            let mut row = vec![u32::MAX; span as usize];
+            for (i, x) in ids.iter().enumerate() {
+                if let Some(x) = x {
+                    row[(x - lo) as usize] = i as u32;
+                }
+            }
+            IdIndex::Dense { min: lo, row }
+        } else {
+            IdIndex::Map(
+                ids.iter()
+                    .enumerate()
+                    .filter_map(|(i, x)| x.map(|x| (x, i as u32)))
+                    .collect(),
+            )
+        }
+    }
+
+    pub(super) fn get(&self, x: i64) -> Option<u32> {
+        match self {
+            IdIndex::Dense { min, row } => {
+                let k = usize::try_from(x.checked_sub(*min)?).ok()?;
+                row.get(k).copied().filter(|&r| r != u32::MAX)
+            }
+            IdIndex::Map(m) => m.get(&x).copied(),
+        }
+    }
+}
+
+/// Blank the rows of `v` whose customer has no row in the joined table.
+pub(super) fn null_out(v: &mut Vector, idx: &[Option<usize>]) {
+    let missing: Vec<usize> = idx
+        .iter()
+        .enumerate()
+        .filter(|(_, x)| x.is_none())
+        .map(|(i, _)| i)
+        .collect();
+    match v {
+        Vector::Bool(x) => missing.iter().for_each(|&i| x[i] = None),
+        Vector::Int(x) => missing.iter().for_each(|&i| x[i] = None),
+        Vector::Float(x) => missing.iter().for_each(|&i| x[i] = None),
+        Vector::Date(x) => missing.iter().for_each(|&i| x[i] = None),
+        Vector::Text(t) => missing
+            .iter()
+            .for_each(|&i| t.codes[i] = super::super::frame::NULL_CODE),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_index_finds_rows_dense_or_sparse() {
+        let dense = [Some(5), Some(7), None, Some(6)];
+        let sparse = [Some(-3), Some(i64::MAX), Some(1 << 40)];
+        for (ids, expect_dense) in [(&dense[..], true), (&sparse[..], false)] {
+            let ix = IdIndex::new(ids);
+            assert_eq!(matches!(ix, IdIndex::Dense { .. }), expect_dense);
+            for (row, id) in ids.iter().enumerate() {
+                if let Some(id) = id {
+                    assert_eq!(ix.get(*id), Some(row as u32));
+                }
+            }
+            for absent in [4, 8, i64::MIN, -2, 1 << 41] {
+                assert_eq!(ix.get(absent), None, "{absent}");
+            }
+        }
+    }
+}

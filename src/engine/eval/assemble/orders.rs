@@ -1,0 +1,212 @@
+//! The kept order rows matched to their customers and made ready for aggregation.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::super::frame::{DType, Frame, Vector};
+use super::super::purchase::{group_by_customer, mode_vector};
+use super::ids::{IdIndex, id_text};
+use super::{col_name, order_cid, order_days};
+use crate::engine::error::{EngineError, Result};
+use crate::engine::rules::{Spanned, Workspace};
+
+/// The order rows that count, ready for aggregation.
+pub(crate) struct PreparedOrders {
+    pub frame: Frame,
+    /// The type of every column the orders had (some are not kept in `frame`).
+    pub types: HashMap<String, DType>,
+    /// Customer index of each kept row, and the row it is.
+    pub cust: Vec<u32>,
+    pub kept: Vec<u32>,
+    /// Calendar day (a `Date` vector) and amount (a `Float` vector) of every row of `frame`,
+    /// shared with the frame's own columns when they already are of that type.
+    day: Arc<Vector>,
+    amount: Arc<Vector>,
+}
+
+impl PreparedOrders {
+    pub fn day(&self) -> &[Option<i32>] {
+        match &*self.day {
+            Vector::Date(v) => v,
+            _ => unreachable!("order days are built as dates"),
+        }
+    }
+
+    pub fn amount(&self) -> &[Option<f64>] {
+        match &*self.amount {
+            Vector::Float(v) => v,
+            _ => unreachable!("order amounts are built as numbers"),
+        }
+    }
+}
+
+/// Each kept row's customer (its index among `ids`) and the row, and how many rows name a
+/// customer `ids` does not have.
+fn match_customers(ids: &Vector, v: &Vector, rows: &[usize]) -> (Vec<u32>, Vec<u32>, usize) {
+    let (mut cust, mut kept) = (
+        Vec::with_capacity(rows.len()),
+        Vec::with_capacity(rows.len()),
+    );
+    let mut unknown = 0usize;
+    let mut take = |r: usize, ci: Option<u32>| match ci {
+        Some(ci) => {
+            cust.push(ci);
+            kept.push(r as u32);
+        }
+        None => unknown += 1,
+    };
+    if let (Vector::Int(idv), Vector::Int(ov)) = (ids, v) {
+        let index = IdIndex::new(idv);
+        for &r in rows {
+            take(r, ov[r].and_then(|x| index.get(x)));
+        }
+    } else {
+        let map: HashMap<String, u32, foldhash::fast::RandomState> = (0..ids.len())
+            .filter_map(|i| id_text(ids, i).map(|t| (t, i as u32)))
+            .collect();
+        for &r in rows {
+            take(r, v.text_at(r).and_then(|x| map.get(&x).copied()));
+        }
+    }
+    (cust, kept, unknown)
+}
+
+/// The amount of each row: the amount column as numbers, or quantity × unit price.
+fn amounts(ws: &Workspace, of: &Frame) -> Arc<Vector> {
+    let get = |k: &Option<Spanned<String>>| k.as_ref().and_then(|c| of.get(c)).map(|a| &**a);
+    let shared = |k: &Option<Spanned<String>>| k.as_ref().and_then(|c| of.get(c));
+    match (
+        shared(&ws.columns.amount),
+        get(&ws.columns.quantity),
+        get(&ws.columns.unit_price),
+    ) {
+        (Some(a), _, _) if matches!(**a, Vector::Float(_)) => Arc::clone(a),
+        (Some(a), _, _) => Arc::new(Vector::Float((0..of.len).map(|i| a.f64_at(i)).collect())),
+        (None, Some(q), Some(p)) => Arc::new(Vector::Float(
+            (0..of.len)
+                .map(|i| Some(q.f64_at(i)? * p.f64_at(i)?))
+                .collect(),
+        )),
+        _ => Arc::new(Vector::Float(vec![None; of.len])),
+    }
+}
+
+/// Without a customers table, the orders' other columns become attributes: the most frequent
+/// value per customer.
+fn order_attributes(ws: &Workspace, of: &Frame, o: (&[u32], &[u32]), n: usize, base: &mut Frame) {
+    let c = &ws.columns;
+    let roles: Vec<String> = [
+        &c.order_customer_id,
+        &c.customer_id,
+        &c.order_id,
+        &c.order_date,
+        &c.amount,
+        &c.quantity,
+        &c.unit_price,
+    ]
+    .iter()
+    .filter_map(|c| col_name(c))
+    .collect();
+    let (cust, kept) = o;
+    let (off, grouped) = group_by_customer(cust, n);
+    let groups: Vec<Vec<usize>> = (0..n)
+        .map(|c| {
+            grouped[off[c]..off[c + 1]]
+                .iter()
+                .map(|&k| kept[k as usize] as usize)
+                .collect()
+        })
+        .collect();
+    let refs: Vec<&[usize]> = groups.iter().map(|g| g.as_slice()).collect();
+    for (name, col) in of.names.iter().zip(&of.cols) {
+        if !roles.contains(name) {
+            base.set(name, mode_vector(col, &refs));
+        }
+    }
+}
+
+/// Keep only what aggregation reads: the customer id column goes (the rows know their customer)
+/// unless another role uses it, and a numeric discount becomes a there-or-not flag.
+fn slim(ws: &Workspace, mut of: Frame, cid: &str) -> Frame {
+    let c = &ws.columns;
+    let other_roles = [
+        &c.order_id,
+        &c.order_date,
+        &c.amount,
+        &c.quantity,
+        &c.unit_price,
+        &c.product,
+        &c.category,
+        &c.channel,
+        &c.discount,
+    ];
+    if !other_roles
+        .iter()
+        .any(|r| col_name(r).as_deref() == Some(cid))
+    {
+        of.remove(&[cid.to_string()]);
+    }
+    if let Some(d) = col_name(&c.discount)
+        && let Some(v) = of.get(&d)
+        && v.dtype().is_numeric()
+    {
+        let flags = Vector::Bool((0..of.len).map(|i| v.f64_at(i).map(|x| x > 0.0)).collect());
+        of.set(&d, flags);
+    }
+    of
+}
+
+/// Match the kept rows to the customers (`ids`), count the rows of unknown customers, and keep
+/// what aggregation needs. With `attributes` (no customers table) the orders' other columns
+/// become attributes of `base`.
+pub(super) fn prepare(
+    ws: &Workspace,
+    of: Frame,
+    rows: &[usize],
+    ids: &Vector,
+    (base, attributes): (&mut Frame, bool),
+    warnings: &mut Vec<String>,
+) -> Result<PreparedOrders> {
+    let timing = crate::engine::timing::Timing::new();
+    let c = order_cid(ws).unwrap_or_default();
+    let v = of
+        .get(&c)
+        .ok_or_else(|| EngineError::data(&ws.file, format!("the orders have no column \"{c}\"")))?;
+    // order rows are numbered with 32 bits (half the memory of machine words)
+    if of.len > u32::MAX as usize {
+        return Err(EngineError::Invalid(format!(
+            "{} order lines are more than strata can number (4,294,967,295); filter the \
+             orders first or run the segmentation in a database with `strata sql`",
+            of.len
+        )));
+    }
+    let (cust, kept, unknown) = match_customers(ids, v, rows);
+    timing.mark("  orders matched to customers");
+    if unknown > 0 {
+        warnings.push(format!(
+            "{unknown} order rows whose customer is not in the customers table were left out"
+        ));
+    }
+    let day = order_days(
+        ws.columns.order_date.as_ref().and_then(|d| of.get(d)),
+        of.len,
+    );
+    let amount = amounts(ws, &of);
+    if attributes {
+        order_attributes(ws, &of, (&cust, &kept), ids.len(), base);
+    }
+    // the type of every column, for the SQL writer, before some are let go
+    let types = of
+        .names
+        .iter()
+        .filter_map(|n| of.dtype_of(n).map(|t| (n.clone(), t)))
+        .collect();
+    Ok(PreparedOrders {
+        frame: slim(ws, of, &c),
+        types,
+        cust,
+        kept,
+        day,
+        amount,
+    })
+}
