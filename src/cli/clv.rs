@@ -62,6 +62,12 @@ pub fn run(a: ClvArgs) -> Result<ExitCode> {
     for w in &s.warnings {
         eprintln!("warning: {w}");
     }
+    if let Some(d) = s.as_of {
+        println!(
+            "fitted on the orders up to {} (as_of)",
+            crate::engine::out::report::day_text(d)
+        );
+    }
     print!("{}", describe(&fit));
     if let (Some(h), Some(d)) = (&holdout, calibration) {
         print!("\n{}", holdout_table(h, d, s.as_of));
@@ -69,7 +75,13 @@ pub fn run(a: ClvArgs) -> Result<ExitCode> {
     if let Some(p) = &a.json {
         let mut doc = crate::engine::out::summary::models(&fit);
         if let (Some(h), serde_json::Value::Object(m)) = (&holdout, &mut doc) {
-            m.insert("holdout".into(), serde_json::to_value(h)?);
+            let mut v = serde_json::to_value(h)?;
+            if let serde_json::Value::Object(o) = &mut v {
+                let day = crate::engine::out::report::day_text;
+                o.insert("calibration_end".into(), day(h.calibration_end).into());
+                o.insert("end".into(), day(h.end).into());
+            }
+            m.insert("holdout".into(), v);
         }
         write_atomic(p, serde_json::to_string_pretty(&doc)?.as_bytes())?;
     }
@@ -112,7 +124,7 @@ pub fn describe(f: &ClvFit) -> String {
                 g.params.gamma,
                 g.log_likelihood,
                 if g.converged { "converged" } else { "NOT converged" },
-                g.correlation.map_or("–".into(), |c| format!("{c:.2}")),
+                crate::engine::format::correlation(g.correlation),
             ));
         }
         Err(e) => s.push_str(&format!("Gamma-Gamma: not fitted: {e}\n")),
@@ -135,6 +147,9 @@ fn holdout_table(h: &Holdout, calibration: NaiveDate, as_of: Option<i32>) -> Str
         h.duration,
         h.fit.unit.as_str()
     );
+    if let Some(n) = &h.note {
+        out.push_str(&format!("! {n}\n"));
+    }
     out.push_str(&bgnbd_lines(&h.fit));
     let rows: Vec<Vec<String>> = h
         .rows
@@ -147,23 +162,31 @@ fn holdout_table(h: &Holdout, calibration: NaiveDate, as_of: Option<i32>) -> Str
                 format!("{:.3}", r.predicted),
             ]
         })
-        .chain(std::iter::once(vec![
-            "total".into(),
-            thousands(h.customers as u64),
-            format!("{:.0}", h.actual_total),
-            format!("{:.1}", h.predicted_total),
-        ]))
         .collect();
     out.push_str(&render(
         &[
-            "calibration repeat purchases",
+            "repeat purchases by the calibration end",
             "customers",
-            "actual (mean)",
+            "after it: actual (mean)",
             "predicted (mean)",
         ],
         &[Align::Left, Align::Right, Align::Right, Align::Right],
         &rows,
         60,
+    ));
+    let off = if h.actual_total > 0.0 {
+        format!(
+            " ({:+.1} %)",
+            (h.predicted_total / h.actual_total - 1.0) * 100.0
+        )
+    } else {
+        String::new()
+    };
+    out.push_str(&format!(
+        "in all, {} customers made {} repeat purchases after the calibration end; the model predicted {:.1}{off}\n",
+        thousands(h.customers as u64),
+        thousands(h.actual_total as u64),
+        h.predicted_total
     ));
     out
 }

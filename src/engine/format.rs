@@ -49,6 +49,15 @@ pub fn amount(v: f64) -> String {
     )
 }
 
+/// A correlation to two decimals, with "–" for none and never "-0.00".
+pub fn correlation(c: Option<f64>) -> String {
+    match c {
+        Some(c) if c.abs() < 0.005 => "0.00".into(),
+        Some(c) => format!("{c:.2}"),
+        None => "–".into(),
+    }
+}
+
 /// A number as people write it: `25`, `40.5`, `0.125` (no trailing zeros, no exponent).
 pub fn plain_number(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 {

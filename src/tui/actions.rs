@@ -71,6 +71,13 @@ pub static ACTIONS: &[Spec] = &[
     spec!(NextStep, ["n"], "next", "next step", always),
     spec!(PrevStep, ["p"], "prev", "previous step", always),
     spec!(
+        Predict,
+        ["P"],
+        "predict",
+        "predictive value: BG/NBD and Gamma-Gamma fitted, p_alive, the holdout check",
+        purchase
+    ),
+    spec!(
         Left,
         ["left", "h"],
         "criterion",
@@ -209,13 +216,6 @@ pub static ACTIONS: &[Spec] = &[
         "frequency",
         "frequency table of the selected column (s sorts it)",
         classify
-    ),
-    spec!(
-        Predict,
-        ["P"],
-        "predict",
-        "predictive value: BG/NBD and Gamma-Gamma fitted, p_alive, the holdout check",
-        purchase
     ),
     spec!(
         CrossTab,

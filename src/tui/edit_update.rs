@@ -494,7 +494,18 @@ fn finish(app: &mut App, done: Done) -> Vec<Effect> {
                 valuable: app.clv.as_ref().and_then(|c| c.valuable),
             };
             match crate::engine::rules::presets::preset(&name, data, &taken) {
-                Some(c) => take_proposal(app, c),
+                Some(c) => {
+                    let added = c.name.value.clone();
+                    let fx = take_proposal(app, c);
+                    let what = crate::engine::rules::presets::PRESETS
+                        .iter()
+                        .find(|p| p.0 == name)
+                        .map_or("", |p| p.1);
+                    app.status = format!(
+                        "proposed \"{added}\": {what} — e edits a rule; Esc takes it back, any other key keeps it"
+                    );
+                    fx
+                }
                 None => {
                     app.status = format!(
                         "{name} needs the predictive models: P in this step fits them first"

@@ -23,7 +23,8 @@ pub struct ClvView {
     pub fit: ClvFit,
     /// Buyers per tenth of p_alive.
     pub alive: Vec<usize>,
-    /// The floor of the top quarter of predicted_value (the at-risk preset's threshold).
+    /// The floor of the top quarter of what buyers are worth over the horizon if still active
+    /// (the at-risk preset's threshold).
     pub valuable: Option<f64>,
     /// The holdout check when a calibration end is set, or why it could not be made.
     pub holdout: Option<(NaiveDate, Result<Holdout, String>)>,
@@ -101,7 +102,7 @@ fn fits(v: &ClvView, t: &Theme) -> Vec<Line<'static>> {
                     param(g.params.p),
                     param(g.params.q),
                     param(g.params.gamma),
-                    g.correlation.map_or("–".into(), |c| format!("{c:.2}"))
+                    crate::engine::format::correlation(g.correlation)
                 ),
                 t.text,
             )));
@@ -166,17 +167,20 @@ fn holdout(
     let mut out = vec![
         Line::from(Span::styled(
             format!(
-                "holdout: fitted to {date}, then {:.1} {}s; mean repeat purchases by calibration frequency",
+                "holdout: fitted to {date}, then {:.1} {}s; mean repeat purchases after it, by repeat purchases by then",
                 h.duration,
                 h.fit.unit.as_str()
             ),
             t.header,
         )),
         Line::from(vec![
-            Span::styled("  ▆ actual ".to_string(), t.text),
-            Span::styled("▆ predicted".to_string(), t.accent),
+            Span::styled("  █ actual  ".to_string(), t.text),
+            Span::styled("▒ predicted".to_string(), t.accent),
         ]),
     ];
+    if let Some(n) = &h.note {
+        out.push(Line::from(Span::styled(format!("! {n}"), t.warn)));
+    }
     let max = h
         .rows
         .iter()
@@ -193,7 +197,7 @@ fn holdout(
         out.push(Line::from(vec![
             Span::styled(" ".repeat(label.len()), t.dim),
             Span::styled(format!("{:>6.2}  ", r.predicted), t.accent),
-            Span::styled(bar(r.predicted, max, room), t.accent),
+            Span::styled(bar(r.predicted, max, room).replace('█', "▒"), t.accent),
         ]));
     }
     out.push(Line::from(Span::styled(
@@ -229,8 +233,8 @@ pub fn lines(app: &App, w: usize, t: &Theme) -> Vec<Line<'static>> {
     out.push(Line::from(Span::styled(
         match v.valuable {
             Some(x) => format!(
-                "N, then at_risk: a criterion for valuable customers (predicted_value ≥ {}) who are probably leaving",
-                crate::engine::format::plain_number((x * 100.0).round() / 100.0)
+                "N, then at_risk: a criterion for customers worth {} or more over the horizon if they stay, who are probably leaving (p_alive < 0.5)",
+                crate::engine::format::plain_number(crate::engine::eval::propose::round_number(x))
             ),
             None => "no predicted_value, so no at-risk criterion".to_string(),
         },

@@ -87,18 +87,40 @@ fn the_at_risk_preset_uses_the_fit_and_rule_edits_never_refit() {
     assert_eq!(c.criterion.rule.labels()[0], "at risk");
     let counted: usize = c.result.valuation.iter().map(|s| s.customers).sum();
     assert_eq!(counted, app.n_customers);
-    let valuable = c
-        .result
-        .valuation
-        .iter()
-        .filter(|s| s.name == "at risk" || s.name == "valuable")
-        .map(|s| s.customers)
-        .sum::<usize>();
-    // the threshold is the top quarter's floor among buyers
+    let count = |name: &str| {
+        c.result
+            .valuation
+            .iter()
+            .find(|s| s.name == name)
+            .map_or(0, |s| s.customers)
+    };
+    // the threshold, the top quarter's floor rounded, read back from the rule
+    let crate::engine::rules::Rule::Segments(s) = &c.criterion.rule else {
+        panic!()
+    };
+    let x: f64 = s[0].when.value.rsplit(' ').next().unwrap().parse().unwrap();
+    let col = |n: &str| match &**engine.session.base.get(n).unwrap() {
+        crate::engine::eval::frame::Vector::Float(v) => v.clone(),
+        _ => panic!(),
+    };
+    let (alive, value) = (col("p_alive"), col("predicted_value"));
+    let at_risk = (0..alive.len())
+        .filter(|&i| match (alive[i], value[i]) {
+            (Some(p), Some(v)) => p < 0.5 && p > 0.0 && v / p >= x,
+            _ => false,
+        })
+        .count();
+    assert_eq!(count("at risk"), at_risk);
     let buyers = app.clv.as_ref().unwrap().fit.bgnbd.customers;
+    let valuable = count("at risk") + count("valuable");
     assert!(
-        valuable >= buyers / 4 && valuable <= buyers / 4 + 5,
-        "{valuable} of {buyers}"
+        valuable > buyers / 5 && valuable < buyers / 3,
+        "about a quarter of the buyers: {valuable} of {buyers}"
+    );
+    assert!(
+        app.status.contains("valuable but probably leaving"),
+        "{}",
+        app.status
     );
     // editing the criterion re-evaluates it without fitting again
     let i = app
@@ -144,4 +166,55 @@ fn new_model_settings_refit_and_a_calibration_date_adds_the_holdout_check() {
     let s = screen(&app, 100, 60);
     assert!(s.contains("holdout: fitted to 2024-07-01"), "{s}");
     assert!(s.contains("time in months"), "{s}");
+}
+
+/// A workspace whose rule reads p_alive on orders the models cannot be fitted on: the wizard
+/// still opens (the fields empty, a warning saying why), so the rule can be changed; `P` says
+/// why; `strata run` refuses it at the rule (tested end to end).
+#[test]
+fn the_wizard_opens_when_the_models_cannot_be_fitted() {
+    let d = tempfile::tempdir().unwrap();
+    let orders =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/shop/orders.csv");
+    let ws = d.path().join("shop.strata.toml");
+    std::fs::write(
+        &ws,
+        format!(
+            "version = 1\n[data]\norders = {:?}\n[columns]\norder_customer_id = \"customer_id\"\n\
+             order_date = \"date\"\nquantity = \"qty\"\nunit_price = \"price\"\n\
+             [criteria.alive]\nstep = \"purchase_history\"\n\
+             segments = [{{ name = \"likely\", when = \"p_alive >= 0.5\" }}]\n",
+            orders.to_string_lossy()
+        ),
+    )
+    .unwrap();
+    let (mut app, mut engine) = super::prepare(&super::Source::Workspace(ws)).expect("opens");
+    assert!(
+        engine
+            .session
+            .warnings
+            .iter()
+            .any(|w| w.contains("p_alive, expected_purchases and predicted_value are empty")),
+        "{:?}",
+        engine.session.warnings
+    );
+    // every customer is in "otherwise" until the rule changes
+    let c = &app.criteria[0];
+    assert_eq!(
+        c.result
+            .valuation
+            .iter()
+            .map(|s| s.customers)
+            .sum::<usize>(),
+        app.n_customers
+    );
+    act(&mut app, Action::Step6);
+    let fx = act(&mut app, Action::Predict);
+    settle(&mut app, &mut engine, fx);
+    assert!(
+        app.status.contains("no predictive value: only"),
+        "{}",
+        app.status
+    );
+    assert!(app.page.is_none());
 }

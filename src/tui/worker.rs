@@ -121,7 +121,7 @@ impl Engine {
         });
         Some(Box::new(ClvView {
             alive: self.session.alive_histogram(ALIVE_BINS),
-            valuable: self.session.predicted_quantile(0.75),
+            valuable: self.session.value_if_active_quantile(0.75),
             fit,
             holdout,
         }))

@@ -130,6 +130,9 @@ fn too_few_repeat_buyers_is_a_clear_error() {
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("bought again on a later day"), "{err}");
     assert!(err.contains("BG/NBD model needs at least 10"), "{err}");
+    // placed at the rule that reads the field
+    assert!(err.contains("clv.strata.toml:16:39:"), "{err}");
+    assert!(err.contains("criteria.alive.segments[0].when"), "{err}");
     assert!(!err.contains("NaN"), "{err}");
 }
 
@@ -315,7 +318,7 @@ fn holdout_check_counts_what_happened_after_the_calibration_end() {
     // a calibration end after as_of leaves no holdout period
     let (code, _, err) = run(&["clv", &ws, "--calibration-end", "2025-08-01"]);
     assert_eq!(code, 1);
-    assert!(err.contains("must end before as_of"), "{err}");
+    assert!(err.contains("is not before as_of 2025-07-01"), "{err}");
 }
 
 /// `p_alive` in closed form and `repeat_avg_value` from the orders, per customer, in DuckDB.
@@ -375,6 +378,10 @@ fn sql_refuses_fields_without_a_closed_form_by_name() {
     let (code, out, err) = run(&["sql", &ws, "--dialect", "postgres"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("AS \"p_alive\""), "{out}");
+    assert!(
+        out.contains("-- p_alive: BG/NBD as strata fitted it on"),
+        "{out}"
+    );
     assert!(out.contains("ln("), "{out}");
 }
 

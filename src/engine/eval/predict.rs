@@ -7,6 +7,7 @@ use super::clv::{ClvError, ClvFit, History, MODEL_FIELDS, fit};
 use super::frame::Vector;
 use super::session::Session;
 use crate::engine::error::{EngineError, Result};
+use crate::engine::rules::Rule;
 
 /// A day as the engine counts them.
 pub fn day_number(d: NaiveDate) -> i32 {
@@ -85,12 +86,75 @@ impl Session {
         used
     }
 
-    /// Fit the models if the rules now ask for them and they have not been fitted yet.
+    /// Fit the models if the rules now ask for them and they have not been fitted yet. When
+    /// they cannot be: a one-shot evaluation fails, pointing at the rule that reads them; an
+    /// open one (the wizard) goes on with their fields empty and a warning, so that the rule
+    /// can be changed.
     pub(super) fn fit_if_wanted(&mut self) -> Result<()> {
-        if self.clv.is_none() && self.wants_model() {
-            self.fit_clv()?;
+        if self.clv.is_some() || !self.wants_model() {
+            return Ok(());
         }
-        Ok(())
+        let fitted = self.fit_clv().map(|_| ());
+        match fitted {
+            Ok(()) => Ok(()),
+            Err(e) if self.orders_released => Err(self.located(e)),
+            Err(e) => {
+                for f in MODEL_FIELDS {
+                    self.base.set(f, Vector::Float(vec![None; self.base.len]));
+                }
+                self.warnings.push(format!(
+                    "p_alive, expected_purchases and predicted_value are empty: {e}"
+                ));
+                Ok(())
+            }
+        }
+    }
+
+    /// A model error placed at the first rule (or valuation setting) that reads a model field.
+    fn located(&self, e: EngineError) -> EngineError {
+        let EngineError::Model(m) = &e else {
+            return e;
+        };
+        let reads = |text: &str| {
+            crate::engine::rules::condition::parse_condition(text).is_ok_and(|x| {
+                x.columns()
+                    .iter()
+                    .any(|c| MODEL_FIELDS.contains(&c.0))
+            })
+        };
+        let hint = "these fields need the predictive models; segment on recency_days or orders \
+                    instead, or give the models more history";
+        let mut place: Option<(std::ops::Range<usize>, String)> = None;
+        for c in &self.ws.criteria {
+            let key = format!("criteria.{}", c.name.value);
+            place = match &c.rule {
+                Rule::Segments(s) => s
+                    .iter()
+                    .enumerate()
+                    .find(|(_, g)| reads(&g.when))
+                    .map(|(k, g)| (g.when.span.clone(), format!("{key}.segments[{k}].when"))),
+                Rule::Bins { column, .. } | Rule::Map { column, .. } => MODEL_FIELDS
+                    .contains(&column.value.as_str())
+                    .then(|| (column.span.clone(), format!("{key}.column"))),
+            };
+            if place.is_some() {
+                break;
+            }
+        }
+        let v = &self.ws.valuation;
+        for (text, key) in [(&v.value, "valuation.value"), (&v.cost, "valuation.cost")] {
+            if place.is_none()
+                && let Some(t) = text.as_ref().filter(|t| reads(t))
+            {
+                place = Some((t.span.clone(), key.to_string()));
+            }
+        }
+        match place {
+            Some((span, key)) => EngineError::Workspace(vec![
+                self.ws.diag_at(&span, m.to_string()).key(key).hint(hint),
+            ]),
+            None => e,
+        }
     }
 
     /// How many buyers have a `p_alive` in each of `bins` equal ranges of [0, 1] (1 in the last).
@@ -104,12 +168,19 @@ impl Session {
         h
     }
 
-    /// The `q` quantile (nearest rank) of `predicted_value` over the customers who have one.
-    pub fn predicted_quantile(&self, q: f64) -> Option<f64> {
-        let Some(Vector::Float(v)) = self.base.get("predicted_value").map(|v| &**v) else {
-            return None;
+    /// The `q` quantile (nearest rank) of what buyers are worth over the horizon if still active
+    /// (`predicted_value / p_alive`), over the customers who have one.
+    pub fn value_if_active_quantile(&self, q: f64) -> Option<f64> {
+        let get = |n: &str| match self.base.get(n).map(|v| &**v) {
+            Some(Vector::Float(v)) => Some(v.clone()),
+            _ => None,
         };
-        let mut xs: Vec<f64> = v.iter().flatten().copied().collect();
+        let (value, alive) = (get("predicted_value")?, get("p_alive")?);
+        let mut xs: Vec<f64> = value
+            .iter()
+            .zip(&alive)
+            .filter_map(|(v, p)| Some(v.as_ref()? / p.filter(|p| *p > 0.0)?))
+            .collect();
         if xs.is_empty() {
             return None;
         }

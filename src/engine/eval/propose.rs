@@ -15,8 +15,12 @@ pub fn round_number(x: f64) -> f64 {
     if x == 0.0 || !x.is_finite() {
         return x;
     }
+    // printed with two significant digits and read back: the nearest double to the decimal
+    // (3.9, not 3.9000000000000004 from multiplying back by a power of ten)
+    let digits = (1 - x.abs().log10().floor() as i32).max(0) as usize;
     let mag = 10f64.powf(x.abs().log10().floor() - 1.0);
-    (x / mag).round() * mag
+    let r = (x / mag).round() * mag;
+    format!("{r:.digits$}").parse().unwrap_or(r)
 }
 
 /// Cut points for a numeric column: its quartiles, rounded, without repeats; the median alone
@@ -191,6 +195,9 @@ mod tests {
         assert_eq!(round_number(1287.0), 1300.0);
         assert_eq!(round_number(0.0437), 0.044);
         assert_eq!(round_number(-7.0), -7.0);
+        // the decimal itself, not a neighbour made by multiplying back
+        assert_eq!(round_number(3.91).to_string(), "3.9");
+        assert_eq!(round_number(0.000_123_4).to_string(), "0.00012");
         let mut v: Vec<f64> = (18..=87).map(f64::from).collect();
         assert_eq!(cut_points(&mut v), vec![35.0, 53.0, 70.0]);
         let mut same = vec![1.0, 1.0, 1.0, 1.0, 5.0];

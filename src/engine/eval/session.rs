@@ -40,7 +40,7 @@ pub struct Session {
     /// The type of every column of the orders (for the SQL writer).
     order_types: HashMap<String, super::frame::DType>,
     /// The order rows were let go after deriving (a one-shot evaluation).
-    orders_released: bool,
+    pub(super) orders_released: bool,
     /// Purchase fields left out because nothing asked for them (see [`Frames::pruned`]).
     pruned: Vec<String>,
     /// Fields asked for besides those the rules name (`--with`).

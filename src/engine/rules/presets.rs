@@ -102,23 +102,21 @@ fn lifecycle() -> Rule {
     ])
 }
 
-/// Valuable but probably leaving: a predicted value of at least `value` (the wizard uses the
-/// top quarter's floor) while p_alive is below one half.
+/// Valuable but probably leaving: p_alive below one half, and worth at least `value` over the
+/// horizon if still active (`predicted_value / p_alive`; the wizard uses the top quarter's floor).
 fn at_risk(value: f64) -> Rule {
-    let v = crate::engine::format::plain_number((value * 100.0).round() / 100.0);
+    let v = crate::engine::format::plain_number(crate::engine::eval::propose::round_number(value));
+    let valuable = format!("predicted_value / p_alive >= {v}");
     rules(&[
-        (
-            "at risk",
-            format!("p_alive < 0.5 AND predicted_value >= {v}"),
-        ),
-        ("valuable", format!("predicted_value >= {v}")),
+        ("at risk", format!("p_alive < 0.5 AND {valuable}")),
+        ("valuable", valuable),
         ("probably gone", "p_alive < 0.5".into()),
         ("active", "p_alive >= 0.5".into()),
     ])
 }
 
-/// What a preset is made from: the RFM bins, and the floor of the top quarter of
-/// `predicted_value` once the models are fitted.
+/// What a preset is made from: the RFM bins, and (once the models are fitted) the floor of the
+/// top quarter of what buyers are worth over the horizon if still active.
 #[derive(Debug, Clone, Copy)]
 pub struct PresetData {
     pub bins: u32,
@@ -172,7 +170,7 @@ mod tests {
         };
         assert_eq!(
             s[0].when.value,
-            "p_alive < 0.5 AND predicted_value >= 123.46"
+            "p_alive < 0.5 AND predicted_value / p_alive >= 120"
         );
         let unfitted = PresetData {
             valuable: None,

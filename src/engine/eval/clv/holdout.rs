@@ -30,6 +30,8 @@ pub struct Holdout {
     pub customers: usize,
     pub actual_total: f64,
     pub predicted_total: f64,
+    /// Said when the holdout period is too short to judge the model by.
+    pub note: Option<String>,
 }
 
 /// Per customer: first and last calibration day, calibration purchase days, holdout purchase days.
@@ -71,8 +73,9 @@ pub fn holdout(
     config: &ClvConfig,
     max_frequency: u32,
 ) -> Result<Holdout, ClvError> {
+    let day = |d: i32| crate::engine::out::report::day_text(d);
     if end <= cal_end {
-        return Err(ClvError::NoHoldout);
+        return Err(ClvError::NoHoldout(day(cal_end), day(end)));
     }
     let (first, last, count, after) = split(purchases, n, cal_end, end);
     let spend = vec![None; n];
@@ -83,7 +86,15 @@ pub fn holdout(
         repeat_avg_value: &spend,
         as_of: cal_end,
     };
-    let fit = fit_bgnbd(&h, config.unit)?;
+    let fit = fit_bgnbd(&h, config.unit).map_err(|e| match e {
+        ClvError::NoHistory => ClvError::NoCalibration(day(cal_end)),
+        ClvError::TooFewRepeatBuyers { found, need, .. } => ClvError::TooFewRepeatBuyers {
+            model: "BG/NBD (up to the calibration end)",
+            found,
+            need,
+        },
+        e => e,
+    })?;
     let duration = (end - cal_end) as f64 / config.unit.days();
     let mut rows: Vec<HoldoutRow> = (0..=max_frequency)
         .map(|f| HoldoutRow {
@@ -117,7 +128,14 @@ pub fn holdout(
             r.predicted /= r.customers as f64;
         }
     }
+    let note = (duration < 4.0).then(|| {
+        format!(
+            "the holdout period is only {duration:.1} {}s: too short to judge the model by",
+            config.unit.as_str()
+        )
+    });
     Ok(Holdout {
+        note,
         calibration_end: cal_end,
         end,
         duration,

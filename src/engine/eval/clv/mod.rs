@@ -35,13 +35,18 @@ pub enum ClvError {
     )]
     NoHistory,
     #[error(
-        "the calibration period must end before as_of (the end of the holdout period); set an \
-         earlier calibration end"
+        "no customer has orders up to the calibration end {0}: set a later \
+         purchase_history.clv.calibration_end (or --calibration-end)"
     )]
-    NoHoldout,
+    NoCalibration(String),
+    #[error(
+        "the calibration end {0} is not before as_of {1}, so there is no period after it to \
+         compare with: set an earlier purchase_history.clv.calibration_end (or --calibration-end)"
+    )]
+    NoHoldout(String, String),
     #[error(
         "only {found} customers bought again on a later day; the {model} model needs at least \
-         {need} (use more history, or a later as_of)"
+         {need} (use more history, or a later as_of or calibration end)"
     )]
     TooFewRepeatBuyers {
         model: &'static str,
@@ -183,11 +188,20 @@ fn ran_away(
 ) -> Result<Option<String>, ClvError> {
     let (i, j, what) = limit;
     let together = p[i] > 9.0 && p[j] > 9.0;
+    // shapes beyond a million (or below a millionth) say the data cannot pin them down; scales
+    // (α, γ) follow the unit and the currency, so they may go further
+    let bound = |name: &str| {
+        if matches!(name, "alpha" | "gamma") {
+            20.0
+        } else {
+            13.8
+        }
+    };
     let far = names
         .iter()
         .zip(p)
         .enumerate()
-        .find(|(k, (_, v))| v.abs() > 20.0 && !(together && (*k == i || *k == j)));
+        .find(|(k, (name, v))| v.abs() > bound(name) && !(together && (*k == i || *k == j)));
     if let Some((_, (name, v))) = far {
         return Err(ClvError::Flat {
             model,
@@ -352,6 +366,16 @@ pub fn fit(h: &History, config: &ClvConfig) -> Result<ClvFit, ClvError> {
         warnings.push(
             "the BG/NBD fit stopped before it converged; its parameters may be rough".to_string(),
         );
+    }
+    let once = (0..h.first.len())
+        .filter(|&i| h.inputs(i, TimeUnit::Day).is_some_and(|d| d.x == 0))
+        .count();
+    if once > 0 {
+        warnings.push(format!(
+            "{once} buyers bought on one day only: BG/NBD gives them p_alive = 1 however long ago \
+             that was (the model lets customers leave only after a repeat purchase); use \
+             recency_days for them"
+        ));
     }
     match &gamma_gamma {
         Ok(gg) => {

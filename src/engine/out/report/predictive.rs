@@ -72,7 +72,7 @@ fn fit_rows(f: &ClvFit) -> Vec<[String; 3]> {
                 thousands(g.excluded as u64),
                 g.log_likelihood,
                 if g.converged { "converged" } else { "not converged" },
-                g.correlation.map_or("–".into(), |c| format!("{c:.2}"))
+                crate::engine::format::correlation(g.correlation)
             ),
         ],
         Err(e) => ["Gamma-Gamma".into(), "not fitted".into(), e.to_string()],
@@ -124,10 +124,14 @@ pub fn markdown(out: &mut String, p: &Predictive) {
             Err(e) => out.push_str(&format!("Not made: {}\n\n", md(e))),
             Ok(h) => {
                 out.push_str(&format!(
-                    "Fitted on orders up to {d}; mean repeat purchases over the {:.1} {}s after it, by repeat purchases before it.\n\n```\n",
+                    "Fitted on orders up to {d}; mean repeat purchases over the {:.1} {}s after it, by repeat purchases by then.\n\n",
                     h.duration,
                     h.fit.unit.as_str()
                 ));
+                if let Some(n) = &h.note {
+                    out.push_str(&format!("- **!** {}\n\n", md(n)));
+                }
+                out.push_str("```\n");
                 let max = h
                     .rows
                     .iter()

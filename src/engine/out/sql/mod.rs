@@ -173,6 +173,30 @@ pub fn generate(ws: &Workspace, schema: &SqlSchema, opt: &SqlOptions) -> Result<
                 .unwrap_or_default()
         ),
     );
+    let mut header = header;
+    let mut used = ws.referenced_names();
+    used.extend(opt.with.iter().cloned());
+    if let Some(b) = schema
+        .bgnbd
+        .as_ref()
+        .filter(|_| used.iter().any(|u| u == "p_alive"))
+    {
+        header.push_str(&format!(
+            "-- p_alive: BG/NBD as strata fitted it on {} buyers' orders up to {} (time in {}s: \
+             r={:?}, alpha={:?}, a={:?}, b={:?}); the constants do not follow new orders: write \
+             this query again when the orders change\n",
+            b.customers,
+            schema
+                .as_of
+                .map(crate::engine::out::report::day_text)
+                .unwrap_or_default(),
+            b.unit.as_str(),
+            b.params.r,
+            b.params.alpha,
+            b.params.a,
+            b.params.b
+        ));
+    }
     let select = if opt.valuation {
         criteria::valuation(&mut q, ws, schema)?
     } else {

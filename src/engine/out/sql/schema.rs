@@ -23,6 +23,8 @@ pub struct SqlSchema {
     /// The BG/NBD fit, when the rules read a predictive-value field (`p_alive` is written with
     /// its constants).
     pub bgnbd: Option<crate::engine::eval::clv::BgNbdFit>,
+    /// The evaluation's as_of (a day number), which the fit was made at.
+    pub as_of: Option<i32>,
 }
 
 impl SqlSchema {
@@ -79,6 +81,7 @@ impl SqlSchema {
             customer_cols,
             join_cols,
             bgnbd: s.clv.as_ref().map(|f| f.bgnbd.clone()),
+            as_of: s.as_of,
         }
     }
 }
