@@ -146,20 +146,156 @@ fn min_max(p: &ColumnProfile) -> Option<(f64, f64)> {
     Some((p.min.as_ref()?.parse().ok()?, p.max.as_ref()?.parse().ok()?))
 }
 
-/// Candidate roles for one column, best first.
-pub fn suggest(p: &ColumnProfile) -> Vec<Suggestion> {
-    let w = words(&p.name);
-    let joined = w.join("");
-    let mut out: Vec<(Role, f64, String)> = Vec::new();
-    let mut add = |r: Role, c: f64, why: &str| out.push((r, c, why.to_string()));
-    let non_null = p.rows - p.nulls;
-    let unique = non_null > 0 && p.distinct == non_null;
-    let low_card = p.distinct > 0 && p.distinct <= 30.max(non_null / 1000).min(200);
+/// What the rules read about a column, worked out once.
+struct Facts<'a> {
+    p: &'a ColumnProfile,
+    /// The name's lower-case words, and the same run together.
+    w: Vec<String>,
+    joined: String,
+    /// One row per value.
+    unique: bool,
+    /// Few distinct values for the number of rows.
+    low_card: bool,
+    /// The name ends like an identifier.
+    idish: bool,
+}
 
-    let idish = has(&w, &["id", "no", "number", "code", "key"]) || joined.ends_with("id");
-    if (has(
-        &w,
-        &[
+impl Facts<'_> {
+    fn named(&self, any: &[&str]) -> bool {
+        has(&self.w, any)
+    }
+
+    /// A survey question's name: `q12`, or a word such as rating or recommend.
+    fn question(&self) -> bool {
+        self.w.iter().any(|x| {
+            x.len() >= 2 && x.starts_with('q') && x[1..].chars().all(|c| c.is_ascii_digit())
+        }) || self.named(QUESTION_WORDS)
+    }
+
+    /// Most frequent values on an agreement or frequency scale.
+    fn scale_values(&self) -> bool {
+        let p = self.p;
+        !numeric(p)
+            && self.low_card
+            && !p.top.is_empty()
+            && p.top
+                .iter()
+                .filter(|(v, _)| {
+                    let v = v.to_lowercase();
+                    SCALE_WORDS.iter().any(|s| v.contains(s))
+                })
+                .count()
+                * 2
+                > p.top.len()
+    }
+
+    /// Most samples look like e-mail addresses.
+    fn emails(&self) -> bool {
+        let s = &self.p.samples;
+        s.iter()
+            .filter(|x| x.contains('@') && x.contains('.'))
+            .count()
+            * 2
+            > s.len()
+    }
+}
+
+const QUESTION_WORDS: &[&str] = &[
+    "question",
+    "answer",
+    "survey",
+    "rating",
+    "rate",
+    "agree",
+    "likert",
+    "recommend",
+    "nps",
+    "satisfaction",
+    "satisfied",
+    "important",
+    "importance",
+    "likely",
+    "prefer",
+    "preference",
+    "opinion",
+];
+const SCALE_WORDS: &[&str] = &[
+    "agree",
+    "disagree",
+    "neutral",
+    "strongly agree",
+    "strongly disagree",
+    "yes",
+    "no",
+    "very",
+    "somewhat",
+    "not at all",
+    "never",
+    "sometimes",
+    "often",
+    "always",
+];
+const ORDER_WORDS: &[&str] = &[
+    "order",
+    "invoice",
+    "purchase",
+    "transaction",
+    "sale",
+    "sales",
+];
+
+/// The column types a rule looks at.
+#[derive(Clone, Copy)]
+enum Kind {
+    Any,
+    Number,
+    Date,
+    /// Neither a number nor a date.
+    Text,
+    /// A number or a date.
+    NotText,
+}
+
+impl Kind {
+    fn fits(self, p: &ColumnProfile) -> bool {
+        let text = !numeric(p) && !temporal(p);
+        match self {
+            Kind::Any => true,
+            Kind::Number => numeric(p),
+            Kind::Date => temporal(p),
+            Kind::Text => text,
+            Kind::NotText => !text,
+        }
+    }
+}
+
+/// One way to recognise a role: the column's type, words of its name (any of them; none: no
+/// condition on the name), and a judgement giving confidence and reason, or nothing.
+struct RoleRule {
+    role: Role,
+    kind: Kind,
+    words: &'static [&'static str],
+    judge: fn(&Facts) -> Option<(f64, &'static str)>,
+}
+
+const fn rule(
+    role: Role,
+    kind: Kind,
+    words: &'static [&'static str],
+    judge: fn(&Facts) -> Option<(f64, &'static str)>,
+) -> RoleRule {
+    RoleRule {
+        role,
+        kind,
+        words,
+        judge,
+    }
+}
+
+/// Every rule, in the order ties between equally confident roles are settled.
+static RULES: &[RoleRule] = &[
+    rule(Role::CustomerId, Kind::Any, &[], |f| {
+        let who = f.named(&[
             "customer",
             "client",
             "cust",
@@ -168,140 +304,138 @@ pub fn suggest(p: &ColumnProfile) -> Vec<Suggestion> {
             "account",
             "respondent",
             "participant",
-        ],
-    ) && idish)
-        || ["customerid", "custid", "clientid", "customer", "id"].contains(&joined.as_str())
-    {
-        let c = if unique { 0.95 } else { 0.8 };
-        add(
-            Role::CustomerId,
-            c,
-            if unique {
-                "named like an id, one row per value"
-            } else {
-                "named like a customer id"
-            },
-        );
-    }
-    if (has(
-        &w,
-        &["order", "invoice", "transaction", "receipt", "basket"],
-    ) && (idish || w.len() == 1))
-        || ["invoiceno", "orderid", "ordernumber"].contains(&joined.as_str())
-    {
-        add(Role::OrderId, 0.85, "named like an order or invoice number");
-    }
-    if temporal(p) {
-        if has(
-            &w,
-            &[
-                "order",
-                "invoice",
-                "purchase",
-                "transaction",
-                "sale",
-                "sales",
-            ],
-        ) {
-            add(Role::OrderDate, 0.9, "a date named after orders");
+        ]);
+        let whole =
+            ["customerid", "custid", "clientid", "customer", "id"].contains(&f.joined.as_str());
+        ((who && f.idish) || whole).then_some(if f.unique {
+            (0.95, "named like an id, one row per value")
         } else {
-            add(Role::Date, 0.7, "holds dates");
-            add(Role::OrderDate, 0.5, "holds dates");
-        }
-    }
-    if numeric(p) {
-        if has(
-            &w,
-            &[
-                "amount", "revenue", "sales", "spend", "spent", "total", "value", "turnover",
-                "monetary", "charges",
-            ],
-        ) && p.distinct > 2
-        {
-            add(Role::Amount, 0.8, "a number named like money spent");
-        }
-        if has(&w, &["qty", "quantity", "units", "count"]) && !has(&w, &["price"]) {
-            add(Role::Quantity, 0.85, "a number named like a quantity");
-        }
-        if has(&w, &["price", "unitprice"]) || joined == "unitprice" {
-            add(Role::UnitPrice, 0.85, "a number named like a price");
-        }
-        if has(&w, &["discount", "rebate", "coupon", "promo"]) {
-            add(Role::Discount, 0.8, "a number named like a discount");
-        }
-        if has(&w, &["age"]) {
-            let plausible = min_max(p).is_some_and(|(a, b)| a >= 0.0 && b <= 120.0);
-            add(
-                Role::Age,
-                if plausible { 0.95 } else { 0.5 },
-                if plausible {
-                    "named age, values 0–120"
-                } else {
-                    "named age"
-                },
-            );
-        }
-        if has(&w, &["birth", "born", "yob"]) {
-            add(Role::Age, 0.6, "a birth year: derive age from it");
-        }
-        if has(&w, &["income", "salary", "earnings", "wage"]) {
-            add(Role::Income, 0.9, "a number named like income");
-        }
-        if has(
-            &w,
-            &[
-                "kids",
-                "children",
-                "kidhome",
-                "teenhome",
-                "dependents",
-                "child",
-            ],
-        ) || joined.contains("kidhome")
-        {
-            add(Role::Children, 0.85, "a number named like children");
-        }
-        if has(&w, &["density", "population", "popdensity"]) {
-            add(Role::Density, 0.85, "a number named like density");
-        }
-    }
-    if has(&w, &["gender", "sex"]) {
-        add(
-            Role::Gender,
-            if low_card { 0.95 } else { 0.6 },
-            "named gender",
-        );
-    }
-    if has(&w, &["education", "degree", "qualification"]) {
-        add(Role::Education, 0.9, "named education");
-    }
-    if has(&w, &["marital", "married", "relationship"]) {
-        add(Role::MaritalStatus, 0.9, "named marital status");
-    }
-    if has(&w, &["job", "occupation", "profession", "employment"]) {
-        add(Role::Occupation, 0.85, "named occupation");
-    }
-    if has(&w, &["country", "nation"]) {
-        add(Role::Country, 0.95, "named country");
-    }
-    if has(&w, &["region", "state", "province", "county", "territory"]) {
-        add(Role::Region, 0.85, "named region");
-    }
-    if has(&w, &["city", "town", "municipality"]) {
-        add(Role::City, 0.9, "named city");
-    }
-    if has(&w, &["climate", "weather"]) {
-        add(Role::Climate, 0.85, "named climate");
-    }
-    if has(&w, &["urban", "rural", "area", "settlement"]) && !numeric(p) {
-        add(
-            Role::UrbanRural,
-            0.75,
-            "named like an urban/rural area type",
-        );
-    }
-    if has(
-        &w,
+            (0.8, "named like a customer id")
+        })
+    }),
+    rule(Role::OrderId, Kind::Any, &[], |f| {
+        let named = f.named(&["order", "invoice", "transaction", "receipt", "basket"]);
+        let whole = ["invoiceno", "orderid", "ordernumber"].contains(&f.joined.as_str());
+        ((named && (f.idish || f.w.len() == 1)) || whole)
+            .then_some((0.85, "named like an order or invoice number"))
+    }),
+    rule(Role::OrderDate, Kind::Date, ORDER_WORDS, |_| {
+        Some((0.9, "a date named after orders"))
+    }),
+    rule(Role::Date, Kind::Date, &[], |f| {
+        (!f.named(ORDER_WORDS)).then_some((0.7, "holds dates"))
+    }),
+    rule(Role::OrderDate, Kind::Date, &[], |f| {
+        (!f.named(ORDER_WORDS)).then_some((0.5, "holds dates"))
+    }),
+    rule(
+        Role::Amount,
+        Kind::Number,
+        &[
+            "amount", "revenue", "sales", "spend", "spent", "total", "value", "turnover",
+            "monetary", "charges",
+        ],
+        |f| (f.p.distinct > 2).then_some((0.8, "a number named like money spent")),
+    ),
+    rule(
+        Role::Quantity,
+        Kind::Number,
+        &["qty", "quantity", "units", "count"],
+        |f| (!f.named(&["price"])).then_some((0.85, "a number named like a quantity")),
+    ),
+    rule(Role::UnitPrice, Kind::Number, &[], |f| {
+        (f.named(&["price", "unitprice"]) || f.joined == "unitprice")
+            .then_some((0.85, "a number named like a price"))
+    }),
+    rule(
+        Role::Discount,
+        Kind::Number,
+        &["discount", "rebate", "coupon", "promo"],
+        |_| Some((0.8, "a number named like a discount")),
+    ),
+    rule(Role::Age, Kind::Number, &["age"], |f| {
+        Some(
+            if min_max(f.p).is_some_and(|(a, b)| a >= 0.0 && b <= 120.0) {
+                (0.95, "named age, values 0–120")
+            } else {
+                (0.5, "named age")
+            },
+        )
+    }),
+    rule(Role::Age, Kind::Number, &["birth", "born", "yob"], |_| {
+        Some((0.6, "a birth year: derive age from it"))
+    }),
+    rule(
+        Role::Income,
+        Kind::Number,
+        &["income", "salary", "earnings", "wage"],
+        |_| Some((0.9, "a number named like income")),
+    ),
+    rule(Role::Children, Kind::Number, &[], |f| {
+        (f.named(&[
+            "kids",
+            "children",
+            "kidhome",
+            "teenhome",
+            "dependents",
+            "child",
+        ]) || f.joined.contains("kidhome"))
+        .then_some((0.85, "a number named like children"))
+    }),
+    rule(
+        Role::Density,
+        Kind::Number,
+        &["density", "population", "popdensity"],
+        |_| Some((0.85, "a number named like density")),
+    ),
+    rule(Role::Gender, Kind::Any, &["gender", "sex"], |f| {
+        Some((if f.low_card { 0.95 } else { 0.6 }, "named gender"))
+    }),
+    rule(
+        Role::Education,
+        Kind::Any,
+        &["education", "degree", "qualification"],
+        |_| Some((0.9, "named education")),
+    ),
+    rule(
+        Role::MaritalStatus,
+        Kind::Any,
+        &["marital", "married", "relationship"],
+        |_| Some((0.9, "named marital status")),
+    ),
+    rule(
+        Role::Occupation,
+        Kind::Any,
+        &["job", "occupation", "profession", "employment"],
+        |_| Some((0.85, "named occupation")),
+    ),
+    rule(Role::Country, Kind::Any, &["country", "nation"], |_| {
+        Some((0.95, "named country"))
+    }),
+    rule(
+        Role::Region,
+        Kind::Any,
+        &["region", "state", "province", "county", "territory"],
+        |_| Some((0.85, "named region")),
+    ),
+    rule(
+        Role::City,
+        Kind::Any,
+        &["city", "town", "municipality"],
+        |_| Some((0.9, "named city")),
+    ),
+    rule(Role::Climate, Kind::Any, &["climate", "weather"], |_| {
+        Some((0.85, "named climate"))
+    }),
+    rule(
+        Role::UrbanRural,
+        Kind::Any,
+        &["urban", "rural", "area", "settlement"],
+        |f| (!numeric(f.p)).then_some((0.75, "named like an urban/rural area type")),
+    ),
+    rule(
+        Role::Lifestyle,
+        Kind::Any,
         &[
             "lifestyle",
             "interest",
@@ -312,149 +446,103 @@ pub fn suggest(p: &ColumnProfile) -> Vec<Suggestion> {
             "attitude",
             "class",
         ],
-    ) {
-        add(
-            Role::Lifestyle,
-            0.7,
-            "named like a lifestyle or attitude answer",
-        );
-    }
-    if has(&w, &["benefit", "benefits", "motivation", "reason", "need"]) {
-        add(Role::Benefit, 0.75, "named like a benefit sought");
-    }
-    // survey answers: question-like names, or values on an agreement / rating scale
-    let question = w
+        |_| Some((0.7, "named like a lifestyle or attitude answer")),
+    ),
+    rule(
+        Role::Benefit,
+        Kind::Any,
+        &["benefit", "benefits", "motivation", "reason", "need"],
+        |_| Some((0.75, "named like a benefit sought")),
+    ),
+    // survey answers: question-like names with few answers, or values on a scale
+    rule(Role::Answer, Kind::Any, &[], |f| {
+        let p = f.p;
+        let small_ints = numeric(p) && p.kind == "integer" && p.distinct > 0 && p.distinct <= 11;
+        if f.question() && (f.low_card || small_ints) {
+            Some((0.72, "named like a survey question, few distinct answers"))
+        } else {
+            f.scale_values()
+                .then_some((0.65, "values on an agreement or frequency scale"))
+        }
+    }),
+    rule(
+        Role::Product,
+        Kind::Text,
+        &["product", "item", "sku", "stock", "description", "article"],
+        |_| Some((0.8, "named like a product")),
+    ),
+    rule(
+        Role::Category,
+        Kind::Text,
+        &[
+            "category",
+            "department",
+            "family",
+            "segment",
+            "group",
+            "type",
+        ],
+        |f| {
+            f.low_card
+                .then_some((0.7, "a few distinct values, named like a category"))
+        },
+    ),
+    rule(
+        Role::Channel,
+        Kind::Text,
+        &["channel", "source", "medium", "contact", "platform"],
+        |_| Some((0.8, "named like a sales channel")),
+    ),
+    rule(Role::Pii, Kind::Text, &[], |f| {
+        (f.emails() || f.named(&["email", "mail"])).then_some((0.95, "holds e-mail addresses"))
+    }),
+    rule(Role::Pii, Kind::Text, &[], |f| {
+        let person = f.named(&["name", "surname", "firstname", "lastname", "fullname"])
+            || f.joined == "name";
+        let thing = f.named(&["product", "item", "stock", "company", "store", "shop"]);
+        (person && !thing && !f.low_card).then_some((0.85, "holds people's names"))
+    }),
+    rule(
+        Role::Pii,
+        Kind::Text,
+        &[
+            "phone",
+            "mobile",
+            "telephone",
+            "address",
+            "street",
+            "ssn",
+            "passport",
+            "iban",
+        ],
+        |f| (!f.low_card).then_some((0.85, "holds contact or identity data")),
+    ),
+    rule(
+        Role::Pii,
+        Kind::NotText,
+        &["phone", "mobile", "zip", "postcode", "postal"],
+        |_| Some((0.5, "numbers that may identify a person")),
+    ),
+];
+
+/// Candidate roles for one column, best first: every rule that fits, the most confident per role.
+pub fn suggest(p: &ColumnProfile) -> Vec<Suggestion> {
+    let w = words(&p.name);
+    let joined = w.join("");
+    let non_null = p.rows - p.nulls;
+    let f = Facts {
+        p,
+        idish: has(&w, &["id", "no", "number", "code", "key"]) || joined.ends_with("id"),
+        unique: non_null > 0 && p.distinct == non_null,
+        low_card: p.distinct > 0 && p.distinct <= 30.max(non_null / 1000).min(200),
+        w,
+        joined,
+    };
+    let mut out: Vec<(Role, f64, &str)> = RULES
         .iter()
-        .any(|x| x.len() >= 2 && x.starts_with('q') && x[1..].chars().all(|c| c.is_ascii_digit()))
-        || has(
-            &w,
-            &[
-                "question",
-                "answer",
-                "survey",
-                "rating",
-                "rate",
-                "agree",
-                "likert",
-                "recommend",
-                "nps",
-                "satisfaction",
-                "satisfied",
-                "important",
-                "importance",
-                "likely",
-                "prefer",
-                "preference",
-                "opinion",
-            ],
-        );
-    let scale_words = [
-        "agree",
-        "disagree",
-        "neutral",
-        "strongly agree",
-        "strongly disagree",
-        "yes",
-        "no",
-        "very",
-        "somewhat",
-        "not at all",
-        "never",
-        "sometimes",
-        "often",
-        "always",
-    ];
-    let scale_values = !numeric(p)
-        && low_card
-        && !p.top.is_empty()
-        && p.top
-            .iter()
-            .filter(|(v, _)| {
-                let v = v.to_lowercase();
-                scale_words.iter().any(|s| v.contains(s))
-            })
-            .count()
-            * 2
-            > p.top.len();
-    let small_ints = numeric(p) && p.kind == "integer" && p.distinct > 0 && p.distinct <= 11;
-    if (question && (low_card || small_ints)) || scale_values {
-        add(
-            Role::Answer,
-            if question { 0.72 } else { 0.65 },
-            if question {
-                "named like a survey question, few distinct answers"
-            } else {
-                "values on an agreement or frequency scale"
-            },
-        );
-    }
-    if !numeric(p) && !temporal(p) {
-        if has(
-            &w,
-            &["product", "item", "sku", "stock", "description", "article"],
-        ) {
-            add(Role::Product, 0.8, "named like a product");
-        }
-        if has(
-            &w,
-            &[
-                "category",
-                "department",
-                "family",
-                "segment",
-                "group",
-                "type",
-            ],
-        ) && low_card
-        {
-            add(
-                Role::Category,
-                0.7,
-                "a few distinct values, named like a category",
-            );
-        }
-        if has(&w, &["channel", "source", "medium", "contact", "platform"]) {
-            add(Role::Channel, 0.8, "named like a sales channel");
-        }
-        let looks_email = p
-            .samples
-            .iter()
-            .filter(|s| s.contains('@') && s.contains('.'))
-            .count()
-            * 2
-            > p.samples.len();
-        if looks_email || has(&w, &["email", "mail"]) {
-            add(Role::Pii, 0.95, "holds e-mail addresses");
-        } else if (has(
-            &w,
-            &["name", "surname", "firstname", "lastname", "fullname"],
-        ) || joined == "name")
-            && !has(
-                &w,
-                &["product", "item", "stock", "company", "store", "shop"],
-            )
-            && !low_card
-        {
-            add(Role::Pii, 0.85, "holds people's names");
-        } else if has(
-            &w,
-            &[
-                "phone",
-                "mobile",
-                "telephone",
-                "address",
-                "street",
-                "ssn",
-                "passport",
-                "iban",
-            ],
-        ) && !low_card
-        {
-            add(Role::Pii, 0.85, "holds contact or identity data");
-        }
-    } else if has(&w, &["phone", "mobile", "zip", "postcode", "postal"]) {
-        add(Role::Pii, 0.5, "numbers that may identify a person");
-    }
+        .filter(|r| r.kind.fits(p) && (r.words.is_empty() || f.named(r.words)))
+        .filter_map(|r| (r.judge)(&f).map(|(c, why)| (r.role, c, why)))
+        .collect();
     out.sort_by(|a, b| b.1.total_cmp(&a.1));
     let mut seen = std::collections::HashSet::new();
     out.into_iter()
@@ -463,7 +551,7 @@ pub fn suggest(p: &ColumnProfile) -> Vec<Suggestion> {
             column: p.name.clone(),
             role,
             confidence,
-            reason,
+            reason: reason.to_string(),
         })
         .collect()
 }

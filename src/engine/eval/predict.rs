@@ -116,11 +116,8 @@ impl Session {
             return e;
         };
         let reads = |text: &str| {
-            crate::engine::rules::condition::parse_condition(text).is_ok_and(|x| {
-                x.columns()
-                    .iter()
-                    .any(|c| MODEL_FIELDS.contains(&c.0))
-            })
+            crate::engine::rules::condition::parse_condition(text)
+                .is_ok_and(|x| x.columns().iter().any(|c| MODEL_FIELDS.contains(&c.0)))
         };
         let hint = "these fields need the predictive models; segment on recency_days or orders \
                     instead, or give the models more history";
