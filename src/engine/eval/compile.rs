@@ -47,214 +47,229 @@ pub fn compile(
     schema: &dyn Fn(&str) -> Option<DType>,
     names: &[String],
 ) -> Result<(Expr, Option<DType>), ConditionError> {
-    let c = |x: &Expr| compile(x, schema, names);
-    Ok(match e {
-        Expr::Null => (Expr::Null, None),
-        Expr::Column { name, pos } => match schema(name) {
-            Some(t) => (e.clone(), Some(t)),
-            None => {
-                let mut er = err(Some(*pos), format!("unknown column \"{name}\""));
-                er.hint =
-                    crate::engine::error::did_you_mean(name, names.iter().map(|s| s.as_str()))
-                        .map(|m| format!("did you mean \"{m}\"?"));
-                return Err(er);
+    Ctx { schema, names }.expr(e)
+}
+
+/// What a condition is checked against: the type of each column, and their names for hints.
+struct Ctx<'a> {
+    schema: &'a dyn Fn(&str) -> Option<DType>,
+    names: &'a [String],
+}
+
+type Typed = Result<(Expr, Option<DType>), ConditionError>;
+
+impl Ctx<'_> {
+    fn expr(&self, e: &Expr) -> Typed {
+        Ok(match e {
+            Expr::Null => (Expr::Null, None),
+            Expr::Column { name, pos } => self.column(e, name, *pos)?,
+            Expr::Not(x) => {
+                let (x, t) = self.expr(x)?;
+                want(t, DType::Bool, &x, "NOT")?;
+                (Expr::Not(Box::new(x)), Some(DType::Bool))
             }
-        },
-        Expr::Not(x) => {
-            let (x, t) = c(x)?;
-            want(t, DType::Bool, &x, "NOT")?;
-            (Expr::Not(Box::new(x)), Some(DType::Bool))
-        }
-        Expr::Neg(x) => {
-            let (x, t) = c(x)?;
-            if t.is_some_and(|t| !t.is_numeric()) {
-                return Err(err(pos(&x), "minus needs a number"));
-            }
-            (Expr::Neg(Box::new(x)), t)
-        }
-        Expr::Binary { op, l, r } => {
-            let (mut l, mut lt) = c(l)?;
-            let (mut r, mut rt) = c(r)?;
-            if op.is_comparison() {
-                if lt == Some(DType::Date) && rt == Some(DType::Text) {
-                    r = coerce_to_date(r);
-                    rt = literal_type(&r).or(rt);
+            Expr::Neg(x) => {
+                let (x, t) = self.expr(x)?;
+                if t.is_some_and(|t| !t.is_numeric()) {
+                    return Err(err(pos(&x), "minus needs a number"));
                 }
-                if rt == Some(DType::Date) && lt == Some(DType::Text) {
-                    l = coerce_to_date(l);
-                    lt = literal_type(&l).or(lt);
-                }
+                (Expr::Neg(Box::new(x)), t)
             }
-            let t = binary_type(*op, lt, rt).map_err(|m| err(pos(&l).or(pos(&r)), m))?;
-            (
-                Expr::Binary {
-                    op: *op,
-                    l: Box::new(l),
-                    r: Box::new(r),
-                },
-                t,
-            )
-        }
-        Expr::Between { e, lo, hi, negated } => {
-            let (x, _) = c(e)?;
-            let ge = c(&Expr::Binary {
-                op: BinOp::Ge,
-                l: Box::new(x.clone()),
-                r: lo.clone(),
-            })?
-            .0;
-            let le = c(&Expr::Binary {
-                op: BinOp::Le,
-                l: Box::new(x.clone()),
-                r: hi.clone(),
-            })?
-            .0;
-            let (Expr::Binary { r: lo, .. }, Expr::Binary { r: hi, .. }) = (ge, le) else {
-                unreachable!()
-            };
-            (
-                Expr::Between {
-                    e: Box::new(x),
-                    lo,
-                    hi,
-                    negated: *negated,
-                },
-                Some(DType::Bool),
-            )
-        }
-        Expr::InList { e, list, negated } => {
-            let (x, _) = c(e)?;
-            let mut out = Vec::new();
-            for item in list {
-                let b = c(&Expr::Binary {
-                    op: BinOp::Eq,
-                    l: Box::new(x.clone()),
-                    r: Box::new(item.clone()),
-                })?
-                .0;
-                let Expr::Binary { r, .. } = b else {
-                    unreachable!()
-                };
-                out.push(*r);
-            }
-            (
-                Expr::InList {
-                    e: Box::new(x),
-                    list: out,
-                    negated: *negated,
-                },
-                Some(DType::Bool),
-            )
-        }
-        Expr::Like {
-            e,
-            pattern,
-            negated,
-            ci,
-        } => {
-            let (x, t) = c(e)?;
-            if t.is_some_and(|t| t != DType::Text) {
-                return Err(err(
-                    pos(&x),
-                    format!(
-                        "LIKE needs text, but this is {}",
-                        t.map_or("null", |t| t.name())
-                    ),
-                ));
-            }
-            (
-                Expr::Like {
-                    e: Box::new(x),
-                    pattern: pattern.clone(),
-                    negated: *negated,
-                    ci: *ci,
-                },
-                Some(DType::Bool),
-            )
-        }
-        Expr::IsNull { e, negated } => (
-            Expr::IsNull {
-                e: Box::new(c(e)?.0),
-                negated: *negated,
-            },
-            Some(DType::Bool),
-        ),
-        Expr::Func { f, args, pos: p } => {
-            let mut cargs = Vec::new();
-            let mut types = Vec::new();
-            for a in args {
-                let (x, t) = c(a)?;
-                cargs.push(x);
-                types.push(t);
-            }
-            let name = f.name();
-            let t0 = types[0];
-            let bad = |what: &str| {
-                err(
-                    Some(*p),
-                    format!(
-                        "{name}() needs {what}, not {}",
-                        t0.map_or("null", |t| t.name())
-                    ),
+            Expr::Binary { op, l, r } => self.binary(*op, l, r)?,
+            Expr::Between { e, lo, hi, negated } => {
+                let (x, _) = self.expr(e)?;
+                let lo = self.compared(&x, BinOp::Ge, lo)?;
+                let hi = self.compared(&x, BinOp::Le, hi)?;
+                (
+                    Expr::Between {
+                        e: Box::new(x),
+                        lo: Box::new(lo),
+                        hi: Box::new(hi),
+                        negated: *negated,
+                    },
+                    Some(DType::Bool),
                 )
-            };
-            let t = match f {
-                Func::Lower | Func::Upper | Func::Trim => {
-                    if t0.is_some_and(|t| t != DType::Text) {
-                        return Err(bad("text"));
-                    }
-                    Some(DType::Text)
+            }
+            Expr::InList { e, list, negated } => {
+                let (x, _) = self.expr(e)?;
+                let list = list
+                    .iter()
+                    .map(|item| self.compared(&x, BinOp::Eq, item))
+                    .collect::<Result<_, _>>()?;
+                (
+                    Expr::InList {
+                        e: Box::new(x),
+                        list,
+                        negated: *negated,
+                    },
+                    Some(DType::Bool),
+                )
+            }
+            Expr::Like {
+                e,
+                pattern,
+                negated,
+                ci,
+            } => {
+                let (x, t) = self.expr(e)?;
+                if t.is_some_and(|t| t != DType::Text) {
+                    return Err(err(
+                        pos(&x),
+                        format!(
+                            "LIKE needs text, but this is {}",
+                            t.map_or("null", |t| t.name())
+                        ),
+                    ));
                 }
-                Func::Length => {
-                    if t0.is_some_and(|t| t != DType::Text) {
-                        return Err(bad("text"));
-                    }
-                    Some(DType::Int)
-                }
-                Func::Abs | Func::Round => {
-                    if t0.is_some_and(|t| !t.is_numeric()) {
-                        return Err(bad("a number"));
-                    }
-                    if *f == Func::Round && t0 == Some(DType::Float) {
-                        Some(DType::Float)
-                    } else {
-                        t0
-                    }
-                }
-                Func::Year | Func::Month | Func::Day => {
-                    if t0.is_some_and(|t| t != DType::Date) {
-                        return Err(bad("a date"));
-                    }
-                    Some(DType::Int)
-                }
-                Func::Coalesce => {
-                    let mut t: Option<DType> = None;
-                    for x in types.iter().flatten() {
-                        t = Some(match (t, *x) {
-                            (None, x) => x,
-                            (Some(a), b) if a == b => a,
-                            (Some(a), b) if a.is_numeric() && b.is_numeric() => DType::Float,
-                            (Some(a), b) => {
-                                return Err(err(
-                                    Some(*p),
-                                    format!("coalesce() mixes {} and {}", a.name(), b.name()),
-                                ));
-                            }
-                        });
-                    }
-                    t
-                }
-            };
-            (
-                Expr::Func {
-                    f: *f,
-                    args: cargs,
-                    pos: *p,
+                (
+                    Expr::Like {
+                        e: Box::new(x),
+                        pattern: pattern.clone(),
+                        negated: *negated,
+                        ci: *ci,
+                    },
+                    Some(DType::Bool),
+                )
+            }
+            Expr::IsNull { e, negated } => (
+                Expr::IsNull {
+                    e: Box::new(self.expr(e)?.0),
+                    negated: *negated,
                 },
-                t,
-            )
+                Some(DType::Bool),
+            ),
+            Expr::Func { f, args, pos: p } => self.func(*f, args, *p)?,
+            lit => (lit.clone(), literal_type(lit)),
+        })
+    }
+
+    fn column(&self, e: &Expr, name: &str, at: usize) -> Typed {
+        match (self.schema)(name) {
+            Some(t) => Ok((e.clone(), Some(t))),
+            None => {
+                let mut er = err(Some(at), format!("unknown column \"{name}\""));
+                er.hint =
+                    crate::engine::error::did_you_mean(name, self.names.iter().map(|s| s.as_str()))
+                        .map(|m| format!("did you mean \"{m}\"?"));
+                Err(er)
+            }
         }
-        lit => (lit.clone(), literal_type(lit)),
+    }
+
+    /// A comparison or arithmetic; text compared with a date is read as a date.
+    fn binary(&self, op: BinOp, l: &Expr, r: &Expr) -> Typed {
+        let (mut l, mut lt) = self.expr(l)?;
+        let (mut r, mut rt) = self.expr(r)?;
+        if op.is_comparison() {
+            if lt == Some(DType::Date) && rt == Some(DType::Text) {
+                r = coerce_to_date(r);
+                rt = literal_type(&r).or(rt);
+            }
+            if rt == Some(DType::Date) && lt == Some(DType::Text) {
+                l = coerce_to_date(l);
+                lt = literal_type(&l).or(lt);
+            }
+        }
+        let t = binary_type(op, lt, rt).map_err(|m| err(pos(&l).or(pos(&r)), m))?;
+        Ok((
+            Expr::Binary {
+                op,
+                l: Box::new(l),
+                r: Box::new(r),
+            },
+            t,
+        ))
+    }
+
+    /// `other` checked as compared with `x` (a bound of BETWEEN, an item of IN), as compiled.
+    fn compared(&self, x: &Expr, op: BinOp, other: &Expr) -> Result<Expr, ConditionError> {
+        let (b, _) = self.binary_of(x, op, other)?;
+        match b {
+            Expr::Binary { r, .. } => Ok(*r),
+            _ => unreachable!("a comparison compiles to a comparison"),
+        }
+    }
+
+    fn binary_of(&self, x: &Expr, op: BinOp, other: &Expr) -> Typed {
+        self.expr(&Expr::Binary {
+            op,
+            l: Box::new(x.clone()),
+            r: Box::new(other.clone()),
+        })
+    }
+
+    fn func(&self, f: Func, args: &[Expr], p: usize) -> Typed {
+        let mut cargs = Vec::new();
+        let mut types = Vec::new();
+        for a in args {
+            let (x, t) = self.expr(a)?;
+            cargs.push(x);
+            types.push(t);
+        }
+        let t = func_type(f, &types, p)?;
+        Ok((
+            Expr::Func {
+                f,
+                args: cargs,
+                pos: p,
+            },
+            t,
+        ))
+    }
+}
+
+/// The type a function gives for its arguments' types, or why they do not fit it.
+fn func_type(f: Func, types: &[Option<DType>], p: usize) -> Result<Option<DType>, ConditionError> {
+    let name = f.name();
+    let t0 = types[0];
+    let bad = |what: &str| {
+        err(
+            Some(p),
+            format!(
+                "{name}() needs {what}, not {}",
+                t0.map_or("null", |t| t.name())
+            ),
+        )
+    };
+    let needs = |ok: bool, what: &str| if ok { Ok(()) } else { Err(bad(what)) };
+    Ok(match f {
+        Func::Lower | Func::Upper | Func::Trim => {
+            needs(t0.is_none_or(|t| t == DType::Text), "text")?;
+            Some(DType::Text)
+        }
+        Func::Length => {
+            needs(t0.is_none_or(|t| t == DType::Text), "text")?;
+            Some(DType::Int)
+        }
+        Func::Abs | Func::Round => {
+            needs(t0.is_none_or(|t| t.is_numeric()), "a number")?;
+            if f == Func::Round && t0 == Some(DType::Float) {
+                Some(DType::Float)
+            } else {
+                t0
+            }
+        }
+        Func::Year | Func::Month | Func::Day => {
+            needs(t0.is_none_or(|t| t == DType::Date), "a date")?;
+            Some(DType::Int)
+        }
+        Func::Coalesce => {
+            let mut t: Option<DType> = None;
+            for x in types.iter().flatten() {
+                t = Some(match (t, *x) {
+                    (None, x) => x,
+                    (Some(a), b) if a == b => a,
+                    (Some(a), b) if a.is_numeric() && b.is_numeric() => DType::Float,
+                    (Some(a), b) => {
+                        return Err(err(
+                            Some(p),
+                            format!("coalesce() mixes {} and {}", a.name(), b.name()),
+                        ));
+                    }
+                });
+            }
+            t
+        }
     })
 }
 
