@@ -102,15 +102,9 @@ fn series<'a>(df: &'a DataFrame, name: &str) -> Option<&'a Series> {
     df.column(name).ok().map(|c| c.as_materialized_series())
 }
 
-/// Audit a loaded table. `roles` None means: use the role suggestions.
-pub fn audit_table(table: &Table, roles: Option<AuditRoles>) -> TableAudit {
-    let df = &table.df;
-    let profiles = profile(df);
-    let suggestions = suggest_all(&profiles);
-    let roles = roles.unwrap_or_else(|| AuditRoles::from_suggestions(&suggestions, &profiles));
-    let mut f = Vec::new();
+/// Customer ids missing, and (in a customers table) ids on more than one row.
+fn id_findings(df: &DataFrame, roles: &AuditRoles, f: &mut Vec<Finding>) {
     let rows = df.height();
-
     if let Some(id) = roles.customer_id.as_deref().and_then(|c| series(df, c)) {
         let missing = id.null_count();
         if missing > 0 {
@@ -157,6 +151,10 @@ pub fn audit_table(table: &Table, roles: Option<AuditRoles>) -> TableAudit {
             }
         }
     }
+}
+
+/// Cancellation invoices (numbers starting with C), as in the UCI Online Retail log.
+fn cancellation_findings(df: &DataFrame, roles: &AuditRoles, f: &mut Vec<Finding>) {
     if let Some(oid) = roles.order_id.as_deref().and_then(|c| series(df, c))
         && let Ok(ca) = oid.str()
     {
@@ -185,6 +183,10 @@ pub fn audit_table(table: &Table, roles: Option<AuditRoles>) -> TableAudit {
                 });
         }
     }
+}
+
+/// Negative quantities and amounts, zero and negative prices.
+fn money_findings(df: &DataFrame, roles: &AuditRoles, f: &mut Vec<Finding>) {
     let negatives = |col: &str, what: &str, f: &mut Vec<Finding>| {
         if let Some(s) = series(df, col).filter(|s| is_numeric(s.dtype())) {
             let v = as_f64(s).unwrap_or_default();
@@ -204,10 +206,10 @@ pub fn audit_table(table: &Table, roles: Option<AuditRoles>) -> TableAudit {
         }
     };
     if let Some(q) = &roles.quantity {
-        negatives(q, "quantity", &mut f);
+        negatives(q, "quantity", f);
     }
     for a in &roles.amounts {
-        negatives(a, "amount", &mut f);
+        negatives(a, "amount", f);
     }
     if let Some(p) = roles
         .unit_price
@@ -245,6 +247,10 @@ pub fn audit_table(table: &Table, roles: Option<AuditRoles>) -> TableAudit {
             });
         }
     }
+}
+
+/// Dates after today or before 1900.
+fn date_findings(df: &DataFrame, roles: &AuditRoles, f: &mut Vec<Finding>) {
     let today = (chrono::Utc::now().date_naive() - super::infer::epoch()).num_days() as f64;
     let floor = (chrono::NaiveDate::from_ymd_opt(1900, 1, 1).expect("date") - super::infer::epoch())
         .num_days() as f64;
@@ -276,6 +282,15 @@ pub fn audit_table(table: &Table, roles: Option<AuditRoles>) -> TableAudit {
             });
         }
     }
+}
+
+/// Per column: numbers kept as text, empty columns, constant columns.
+fn column_findings(
+    df: &DataFrame,
+    (profiles, suggestions): (&[ColumnProfile], &[Suggestion]),
+    roles: &AuditRoles,
+    f: &mut Vec<Finding>,
+) {
     let id_like: HashSet<&str> = suggestions
         .iter()
         .filter(|s| matches!(s.role, Role::CustomerId | Role::OrderId | Role::Product))
@@ -283,9 +298,9 @@ pub fn audit_table(table: &Table, roles: Option<AuditRoles>) -> TableAudit {
         .chain(roles.customer_id.as_deref())
         .chain(roles.order_id.as_deref())
         .collect();
-    for p in &profiles {
+    for p in profiles {
         if !id_like.contains(p.name.as_str()) {
-            text_numbers(df, p, &mut f);
+            text_numbers(df, p, f);
         }
         let non_null = p.rows - p.nulls;
         if p.rows > 1 && non_null == 0 {
@@ -309,6 +324,22 @@ pub fn audit_table(table: &Table, roles: Option<AuditRoles>) -> TableAudit {
             });
         }
     }
+}
+
+/// Audit a loaded table. `roles` None means: use the role suggestions.
+pub fn audit_table(table: &Table, roles: Option<AuditRoles>) -> TableAudit {
+    let df = &table.df;
+    let profiles = profile(df);
+    let suggestions = suggest_all(&profiles);
+    let roles = roles.unwrap_or_else(|| AuditRoles::from_suggestions(&suggestions, &profiles));
+    let mut f = Vec::new();
+    let rows = df.height();
+
+    id_findings(df, &roles, &mut f);
+    cancellation_findings(df, &roles, &mut f);
+    money_findings(df, &roles, &mut f);
+    date_findings(df, &roles, &mut f);
+    column_findings(df, (&profiles, &suggestions), &roles, &mut f);
     let dup_rows = duplicate_rows(df);
     if dup_rows > 0 {
         f.push(Finding {
