@@ -84,6 +84,8 @@ impl Action {
 /// Input to `update`.
 #[derive(Debug)]
 pub enum Message {
+    /// A key as the terminal gave it (the keymap, or an open prompt, says what it means).
+    Key(ratatui::crossterm::event::KeyEvent),
     Action(Action),
     /// A typed character while a text prompt is open.
     Char(char),

@@ -45,8 +45,9 @@ pub mod watch;
 pub mod worker;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -153,21 +154,22 @@ pub fn key_message(app: &App, key: &event::KeyEvent) -> Option<Message> {
 }
 
 /// Change the workspace file (read fresh, so edits made elsewhere are kept, then written
-/// atomically), and tell the watcher it was us. True when saved, or when there is no file (the
-/// built-in demo); false with the reason in the status line.
+/// atomically), and tell the watcher it was us (it waits while we write). True when saved, or
+/// when there is no file (the built-in demo); false with the reason in the status line.
 fn edit_file(
     app: &mut App,
-    watch: &mut Option<&mut Watch>,
+    watch: Option<&Mutex<Watch>>,
     change: impl FnOnce(&mut WorkspaceEditor) -> crate::engine::Result<()>,
 ) -> bool {
     let Some(path) = &app.workspace else {
         return true;
     };
+    let guard = watch.map(|w| w.lock().unwrap_or_else(|e| e.into_inner()));
     let saved = WorkspaceEditor::open(path).and_then(|mut ed| {
         change(&mut ed)?;
         ed.save()
     });
-    if let Some(w) = watch.as_deref_mut() {
+    if let Some(mut w) = guard {
         w.saved();
     }
     match saved {
@@ -179,20 +181,17 @@ fn edit_file(
     }
 }
 
-/// Run effects: jobs to the worker, edits to the workspace file.
-fn apply(app: &mut App, effects: Vec<Effect>, worker: &Worker, mut watch: Option<&mut Watch>) {
-    // the text of an edit being typed is kept beside the workspace until it is applied or dropped
-    if let Some(path) = &app.workspace {
-        let r = recovery::record(app);
-        if r != app.recovery_written {
-            if let Err(e) = recovery::store(path, r.as_ref()) {
-                app.status = format!("could not keep the recovery file: {e}");
-            }
-            app.recovery_written = r;
-        }
-    }
+/// Run effects: jobs to the worker, edits to the workspace file, the recovery file.
+fn apply(app: &mut App, effects: Vec<Effect>, worker: &Worker, watch: Option<&Mutex<Watch>>) {
     for e in effects {
         match e {
+            Effect::KeepRecovery(r) => {
+                if let Some(path) = &app.workspace
+                    && let Err(e) = recovery::store(path, r.as_ref())
+                {
+                    app.status = format!("could not keep the recovery file: {e}");
+                }
+            }
             Effect::Recompute {
                 index,
                 generation,
@@ -228,17 +227,17 @@ fn apply(app: &mut App, effects: Vec<Effect>, worker: &Worker, mut watch: Option
                 let _ = out.flush();
             }
             Effect::Save { criterion } => {
-                edit_file(app, &mut watch, |ed| ed.set_criterion_rule(&criterion));
+                edit_file(app, watch, |ed| ed.set_criterion_rule(&criterion));
             }
             Effect::SetRole { key, column } => {
                 if let Some(path) = app.workspace.clone()
-                    && edit_file(app, &mut watch, |ed| ed.set_role(&key, &column))
+                    && edit_file(app, watch, |ed| ed.set_role(&key, &column))
                 {
                     worker.send(Job::Reopen { path });
                 }
             }
             Effect::Restructure { edit, old } => {
-                let saved = edit_file(app, &mut watch, |ed| match (&edit, &old) {
+                let saved = edit_file(app, watch, |ed| match (&edit, &old) {
                     (edit::StructEdit::Add(c), _) => ed.set_criterion_rule(c),
                     (edit::StructEdit::Rename { name, .. }, Some(o)) => {
                         ed.rename_criterion(o, name)
@@ -269,14 +268,83 @@ fn apply(app: &mut App, effects: Vec<Effect>, worker: &Worker, mut watch: Option
     }
 }
 
-/// The main loop, generic over the backend so tests can drive it too. `stop` is raised by
-/// SIGTERM or SIGHUP (an SSH connection dropping): the loop ends as if `q` had been pressed.
-/// `beat` counts the loop's turns, for the watchdog.
+/// Everything that reaches the loop: keys and resizes (a thread reading the terminal), engine
+/// results (the worker), the workspace changed on disk (a thread following the file), a signal
+/// asking to end (a thread waiting for it): one channel, one `Message` type.
+pub struct Inbox {
+    pub tx: Sender<Message>,
+    pub rx: Receiver<Message>,
+}
+
+impl Inbox {
+    pub fn new() -> Inbox {
+        let (tx, rx) = channel();
+        Inbox { tx, rx }
+    }
+}
+
+impl Default for Inbox {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Read the terminal on a thread of its own: key presses and resizes into the loop's channel.
+/// It waits for input a quarter second at a time rather than in one blocking read, because the
+/// terminal library lets only one reader in at a time, and the main thread needs a turn when it
+/// asks the terminal where its cursor is (after Ctrl-Z, to draw the screen again).
+fn read_terminal(tx: Sender<Message>) {
+    std::thread::spawn(move || {
+        loop {
+            let m = match event::poll(Duration::from_millis(250)).and_then(|ready| {
+                if ready {
+                    event::read().map(Some)
+                } else {
+                    Ok(None)
+                }
+            }) {
+                Ok(Some(Event::Key(k))) if k.kind == KeyEventKind::Press => Message::Key(k),
+                Ok(Some(Event::Resize(w, h))) => Message::Resize(w, h),
+                Ok(_) => continue,
+                // the terminal is gone: end as if q had been pressed (all is saved)
+                Err(_) => Message::Action(Action::Quit),
+            };
+            if tx.send(m).is_err() {
+                return;
+            }
+        }
+    });
+}
+
+/// Follow the workspace file on a thread of its own: another editor's save into the channel.
+fn follow_file(watch: Arc<Mutex<Watch>>, tx: Sender<Message>) {
+    std::thread::spawn(move || {
+        loop {
+            std::thread::sleep(watch::EVERY);
+            let mut w = watch.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(text) = w.poll() {
+                let m = Message::FileChanged {
+                    path: w.path().to_path_buf(),
+                    text,
+                };
+                if tx.send(m).is_err() {
+                    return;
+                }
+            }
+        }
+    });
+}
+
+/// The main loop, generic over the backend. It blocks on the channel and draws only after
+/// something arrived: idle, the wizard uses no CPU. While data is being read again it wakes
+/// every 100 ms to show how far the read has got. `stop` is raised by SIGTERM or SIGHUP (an
+/// SSH connection dropping), which also sends a message to wake the loop: it ends as if `q`
+/// had been pressed. `beat` counts the loop's turns, for the watchdog.
 pub fn event_loop<B: Backend>(
     terminal: &mut Terminal<B>,
     app: &mut App,
     worker: &Worker,
-    theme: &Theme,
+    (theme, inbox): (&Theme, Inbox),
     stop: &AtomicBool,
     beat: &AtomicU64,
 ) -> Result<()>
@@ -285,8 +353,14 @@ where
 {
     let size = terminal.size()?;
     update(app, Message::Resize(size.width, size.height));
-    let mut watch = app.workspace.as_deref().map(Watch::new);
-    // a frame is drawn only when something happened: idle, the wizard uses no CPU to speak of
+    let watch = app
+        .workspace
+        .as_deref()
+        .map(|p| Arc::new(Mutex::new(Watch::new(p))));
+    if let Some(w) = &watch {
+        follow_file(Arc::clone(w), inbox.tx.clone());
+    }
+    read_terminal(inbox.tx.clone());
     let mut dirty = true;
     while !app.quit && !stop.load(Ordering::Relaxed) {
         beat.fetch_add(1, Ordering::Relaxed);
@@ -294,27 +368,23 @@ where
             terminal.draw(|f| view::draw(f, app, theme))?;
             dirty = false;
         }
-        let mut msgs = Vec::new();
-        if event::poll(Duration::from_millis(25))? {
-            match event::read()? {
-                Event::Key(k) if k.kind == KeyEventKind::Press => msgs.extend(key_message(app, &k)),
-                Event::Resize(w, h) => msgs.push(Message::Resize(w, h)),
-                _ => {}
-            }
-        }
-        msgs.extend(worker.rx.try_iter());
         let loading = worker.loading();
-        if loading.is_some() || app.loading.is_some() {
-            msgs.push(Message::Loading(loading));
-        }
-        // the workspace edited in another editor: its rules are loaded live
-        if let Some(w) = watch.as_mut()
-            && let Some(text) = w.poll()
-        {
-            msgs.push(Message::FileChanged {
-                path: w.path().to_path_buf(),
-                text,
-            });
+        let reading = loading.is_some() || app.loading.is_some();
+        let first = if reading {
+            match inbox.rx.recv_timeout(Duration::from_millis(100)) {
+                Ok(m) => Some(m),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+        } else {
+            match inbox.rx.recv() {
+                Ok(m) => Some(m),
+                Err(_) => break,
+            }
+        };
+        let mut msgs: Vec<Message> = first.into_iter().chain(inbox.rx.try_iter()).collect();
+        if reading {
+            msgs.push(Message::Loading(worker.loading()));
         }
         dirty |= !msgs.is_empty();
         for m in msgs {
@@ -322,14 +392,12 @@ where
             if effects.iter().any(|e| matches!(e, Effect::Suspend)) {
                 suspend(terminal)?;
             }
-            apply(app, effects, worker, watch.as_mut());
+            apply(app, effects, worker, watch.as_deref());
         }
     }
     Ok(())
 }
 
-/// Ctrl-Z: give the terminal back and stop, as a shell job does; on `fg`, take it again and
-/// redraw. (In raw mode the terminal sends Ctrl-Z as a key, so the stop is raised here.)
 #[cfg(unix)]
 fn suspend<B: Backend>(terminal: &mut Terminal<B>) -> Result<()>
 where
@@ -422,12 +490,22 @@ pub fn run(
         app.recovery_written = recovery::record(&app);
     }
     app.keymap = keymap;
-    let worker = Worker::spawn(engine);
-    // every edit is saved as it is made, so a signal only has to end the loop and restore the terminal
+    let inbox = Inbox::new();
+    let worker = Worker::spawn(engine, inbox.tx.clone());
+    // every edit is saved as it is made, so a signal only has to end the loop and restore the
+    // terminal: it raises `stop` and wakes the loop
     let stop = Arc::new(AtomicBool::new(false));
     for &sig in ENDING_SIGNALS {
         signal_hook::flag::register(sig, Arc::clone(&stop)).context("cannot listen for signals")?;
     }
+    let mut signals =
+        signal_hook::iterator::Signals::new(ENDING_SIGNALS).context("cannot listen for signals")?;
+    let wake = inbox.tx.clone();
+    std::thread::spawn(move || {
+        for _ in signals.forever() {
+            let _ = wake.send(Message::Action(Action::Quit));
+        }
+    });
     let mut terminal = ratatui::try_init().context("cannot start the wizard on this terminal")?;
     // fault injection for the end-to-end tests: a panic once the first frame is on screen
     if std::env::var("STRATA_FAULT").is_ok_and(|v| v == "panic") {
@@ -436,7 +514,14 @@ pub fn run(
     }
     let beat = Arc::new(AtomicU64::new(0));
     watchdog(Arc::clone(&stop), Arc::clone(&beat));
-    let result = event_loop(&mut terminal, &mut app, &worker, &theme, &stop, &beat);
+    let result = event_loop(
+        &mut terminal,
+        &mut app,
+        &worker,
+        (&theme, inbox),
+        &stop,
+        &beat,
+    );
     ratatui::restore();
     result
 }

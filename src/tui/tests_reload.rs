@@ -90,7 +90,8 @@ fn reading_the_data_again_shows_progress_and_esc_cancels_it() {
     )
     .unwrap();
     let (mut app, engine) = super::prepare(&super::Source::Workspace(ws.clone())).unwrap();
-    let worker = super::worker::Worker::spawn(engine);
+    let (done, results) = std::sync::mpsc::channel();
+    let worker = super::worker::Worker::spawn(engine, done);
     worker.send(Job::Reopen { path: ws });
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     let snap = loop {
@@ -112,8 +113,7 @@ fn reading_the_data_again_shows_progress_and_esc_cancels_it() {
         [super::update::Effect::CancelLoad]
     ));
     worker.cancel_load();
-    let m = worker
-        .rx
+    let m = results
         .recv_timeout(std::time::Duration::from_secs(60))
         .unwrap();
     let Message::Notice(text) = &m else {

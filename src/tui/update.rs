@@ -40,6 +40,8 @@ pub enum Effect {
     },
     /// The frequency table of a column.
     Frequency { column: String },
+    /// Keep (or, with None, drop) the recovery file of the edit being typed.
+    KeepRecovery(Option<super::recovery::Record>),
     /// Fit the predictive-value models if needed, and show them.
     Predictive,
     /// Load rules saved by another editor (on the worker).
@@ -125,6 +127,26 @@ pub(super) fn change(app: &mut App, i: usize, c: Criterion) -> Vec<Effect> {
 
 /// Apply one message.
 pub fn update(app: &mut App, msg: Message) -> Vec<Effect> {
+    let mut effects = match msg {
+        Message::Key(k) => match super::key_message(app, &k) {
+            Some(m) => step(app, m),
+            None => vec![],
+        },
+        m => step(app, m),
+    };
+    // the text of an edit being typed is kept beside the workspace until it is applied or dropped
+    if app.workspace.is_some() {
+        let r = super::recovery::record(app);
+        if r != app.recovery_written {
+            app.recovery_written = r.clone();
+            effects.push(Effect::KeepRecovery(r));
+        }
+    }
+    effects
+}
+
+/// One message's change to the state, and what it asks the outside world to do.
+fn step(app: &mut App, msg: Message) -> Vec<Effect> {
     if let Some(e) = edit_prompt_key(app, &msg) {
         return e;
     }
@@ -276,6 +298,8 @@ pub fn update(app: &mut App, msg: Message) -> Vec<Effect> {
         }
         Message::Char(_) | Message::Backspace | Message::Cursor(_) => vec![],
         Message::Action(a) => action(app, a),
+        // keys are made actions (or characters) by `update` before they get here
+        Message::Key(_) => vec![],
     }
 }
 

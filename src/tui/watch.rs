@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
 /// How often the file's size and time are looked at (cheap: one `stat`).
-const EVERY: Duration = Duration::from_millis(300);
+pub const EVERY: Duration = Duration::from_millis(300);
 
 pub struct Watch {
     path: PathBuf,

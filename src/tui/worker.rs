@@ -1,6 +1,6 @@
 //! The engine on its own thread: jobs in, results out; for each criterion only the newest job runs.
 
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::mpsc::{Sender, channel};
 use std::sync::{Arc, Mutex};
 
 use crate::engine::data::progress::{Progress, Snapshot};
@@ -305,15 +305,14 @@ fn newest_in_run(jobs: Vec<Job>) -> Vec<Job> {
 /// A handle to the engine thread.
 pub struct Worker {
     tx: Sender<Job>,
-    pub rx: Receiver<Message>,
     loading: LoadSlot,
 }
 
 impl Worker {
-    pub fn spawn(mut engine: Engine) -> Worker {
+    /// The engine on its own thread, its results sent to `done` (the loop's one channel).
+    pub fn spawn(mut engine: Engine, done: Sender<Message>) -> Worker {
         let loading = Arc::clone(&engine.loading);
         let (tx, jobs) = channel::<Job>();
-        let (done, rx) = channel::<Message>();
         std::thread::spawn(move || {
             while let Ok(first) = jobs.recv() {
                 let mut batch = vec![first];
@@ -325,7 +324,7 @@ impl Worker {
                 }
             }
         });
-        Worker { tx, rx, loading }
+        Worker { tx, loading }
     }
 
     pub fn send(&self, job: Job) {

@@ -73,6 +73,10 @@ impl Pty {
                 Ok(chunk) => {
                     self.parser.process(&chunk);
                     self.raw.extend_from_slice(&chunk);
+                    // answer "where is the cursor?" as a terminal does (the emulator does not)
+                    if chunk.windows(4).any(|w| w == b"\x1b[6n") {
+                        self.keys("\x1b[1;1R");
+                    }
                 }
                 Err(_) => panic!("screen never showed {text:?}; it shows:\n{}", self.screen()),
             }
@@ -152,6 +156,21 @@ fn tui_opens_a_workspace_and_saves_nudged_cut_points() {
         after.replace("edges = [26, 40, 60]", "edges = [25, 40, 60]"),
         before
     );
+}
+
+/// Ctrl-Z hands the terminal back and takes it again. Here the stop itself is discarded (the
+/// process group has no shell to resume it), so the wizard goes straight on: it must take the
+/// terminal back (which asks where the cursor is, while the input thread is reading) and draw.
+#[test]
+fn tui_takes_the_terminal_back_after_ctrl_z() {
+    let mut t = Pty::spawn(&[], 100, 30);
+    t.wait_for("customers by value");
+    t.keys("\x1a");
+    t.keys("3");
+    t.wait_for("age_band");
+    t.keys("q");
+    let (code, _) = t.finish();
+    assert_eq!(code, 0);
 }
 
 #[test]
