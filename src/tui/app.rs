@@ -190,12 +190,31 @@ pub enum Page {
     Predictive,
 }
 
+/// The user's preferences for the session: they survive the data being read again.
+#[derive(Debug, Clone, Default)]
+pub struct Prefs {
+    pub keymap: Keymap,
+    /// The teach text beside or under the view.
+    pub show_teach: bool,
+    /// Personal data shown as •••.
+    pub mask_pii: bool,
+}
+
+/// Where the user is: the step and the row, and the terminal's size; kept when the data is read
+/// again.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Place {
+    pub step: StepId,
+    pub row: usize,
+    pub width: u16,
+    pub height: u16,
+}
+
 /// The whole state of the app.
 pub struct App {
     pub step: StepId,
-    pub keymap: Keymap,
+    pub prefs: Prefs,
     pub show_help: bool,
-    pub show_teach: bool,
     /// The teach text as a scrollable page over the view (narrow terminals), and how far down.
     pub teach_overlay: bool,
     pub teach_scroll: u16,
@@ -204,7 +223,6 @@ pub struct App {
     pub height: u16,
     /// Columns of a wide table (overlap matrix, cross-tab, moves) scrolled past, `<` `>`.
     pub hscroll: usize,
-    pub mask_pii: bool,
     pub prompt: Option<Prompt>,
     pub status: String,
     /// The data being read again (roles changed): how far it has got; Esc cancels.
@@ -227,7 +245,7 @@ pub struct App {
     pub generation: Vec<u64>,
     pub next_generation: u64,
     /// Selections: criterion per criteria step, row in the List, column in Classify, cut point.
-    pub selected: [usize; 9],
+    pub selected: [usize; StepId::ALL.len()],
     pub row: usize,
     pub edge: usize,
     /// The selected rule (segment, group or bin label) of the criterion on screen.
@@ -286,6 +304,26 @@ impl std::fmt::Debug for App {
 }
 
 impl App {
+    /// Where the user is now.
+    pub fn place(&self) -> Place {
+        Place {
+            step: self.step,
+            row: self.row,
+            width: self.width,
+            height: self.height,
+        }
+    }
+
+    /// Go back to where the user was (the row kept within what there is now).
+    pub fn restore_place(&mut self, p: Place) {
+        self.step = p.step;
+        self.width = p.width;
+        self.height = p.height;
+        self.row = p
+            .row
+            .min(self.profiles.len().max(self.n_customers).saturating_sub(1));
+    }
+
     pub fn new(
         s: &Session,
         profiles: Vec<ColumnProfile>,
@@ -299,15 +337,17 @@ impl App {
             .flatten();
         App {
             step: StepId::List,
-            keymap: Keymap::default(),
+            prefs: Prefs {
+                keymap: Keymap::default(),
+                show_teach: workspace.is_none(),
+                mask_pii: true,
+            },
             show_help: false,
-            show_teach: workspace.is_none(),
             teach_overlay: false,
             teach_scroll: 0,
             width: 0,
             height: 0,
             hscroll: 0,
-            mask_pii: true,
             prompt: None,
             status: String::new(),
             loading: None,
@@ -325,7 +365,7 @@ impl App {
             generation: vec![0; r.criteria.len()],
             criteria: r.criteria,
             next_generation: 1,
-            selected: [0; 9],
+            selected: [0; StepId::ALL.len()],
             row: 0,
             edge: 0,
             rule: 0,
@@ -544,7 +584,7 @@ impl App {
     /// A value of `column` as the screen may show it: masked when the column is personal data
     /// and masking is on, else made safe for the terminal.
     pub fn shown(&self, column: &str, value: &str) -> String {
-        if self.mask_pii && self.is_pii(column) {
+        if self.prefs.mask_pii && self.is_pii(column) {
             MASK.to_string()
         } else {
             super::view::safe(value)

@@ -130,7 +130,7 @@ pub fn draw_record(f: &mut Frame, body: Rect, app: &App, t: &Theme) {
             Span::styled(clip(&app.shown(n, v), w.saturating_sub(name_w + 1)), t.text),
         ]));
     }
-    let title = if app.mask_pii {
+    let title = if app.prefs.mask_pii {
         " record — j k scroll · m shows personal data · Esc closes "
     } else {
         " record — j k scroll · m masks personal data · Esc closes "
@@ -259,7 +259,7 @@ pub fn help_lines(app: &App, w: u16) -> Vec<(String, String)> {
         let keys = if a == Action::Step1 {
             "1 … 9".to_string()
         } else {
-            app.keymap.keys_for(a).join(" ")
+            app.prefs.keymap.keys_for(a).join(" ")
         };
         let text = wrap(a.help_on(app.step), w.saturating_sub(11), 0);
         for (k, l) in text.into_iter().enumerate() {

@@ -150,7 +150,7 @@ pub fn key_message(app: &App, key: &event::KeyEvent) -> Option<Message> {
             _ => None,
         };
     }
-    app.keymap.action(key).map(Message::Action)
+    app.prefs.keymap.action(key).map(Message::Action)
 }
 
 /// Change the workspace file (read fresh, so edits made elsewhere are kept, then written
@@ -489,7 +489,7 @@ pub fn run(
         recovery::offer(&mut app, p);
         app.recovery_written = recovery::record(&app);
     }
-    app.keymap = keymap;
+    app.prefs.keymap = keymap;
     let inbox = Inbox::new();
     let worker = Worker::spawn(engine, inbox.tx.clone());
     // every edit is saved as it is made, so a signal only has to end the loop and restore the

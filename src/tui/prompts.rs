@@ -157,7 +157,7 @@ fn palette(app: &mut App, cmd: &str) -> Vec<Effect> {
     match lower.as_str() {
         "q" | "quit" => app.quit = true,
         "help" => app.show_help = true,
-        "teach" => app.show_teach = !app.show_teach,
+        "teach" => app.prefs.show_teach = !app.prefs.show_teach,
         _ => match StepId::ALL
             .iter()
             .find(|s| s.title().to_lowercase().starts_with(&lower) && !lower.is_empty())

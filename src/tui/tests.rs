@@ -255,7 +255,7 @@ fn snapshots_of_every_step() {
     let (mut app, _) = demo();
     for s in StepId::ALL {
         app.step = s;
-        app.show_teach = true;
+        app.prefs.show_teach = true;
         let name = s.title().to_lowercase().replace(' ', "_");
         for (w, h) in [(80, 24), (100, 30), (160, 45)] {
             update(&mut app, Message::Resize(w, h));

@@ -164,3 +164,20 @@ fn a_file_saved_elsewhere_goes_through_update() {
         app.status
     );
 }
+
+/// The data read again (a role changed) replaces the model, not the user's preferences or place.
+#[test]
+fn a_reopened_workspace_keeps_preferences_and_place() {
+    let (mut app, _) = demo();
+    let (fresh, _) = demo();
+    update(&mut app, Message::Resize(90, 33));
+    update(&mut app, Message::Action(Action::Step4));
+    app.row = 3;
+    app.prefs.mask_pii = false;
+    app.prefs.show_teach = !app.prefs.show_teach;
+    let before = (app.prefs.show_teach, app.place());
+    update(&mut app, Message::Reopened(Box::new(fresh)));
+    assert_eq!((app.prefs.show_teach, app.place()), before);
+    assert!(!app.prefs.mask_pii);
+    assert!(app.status.contains("read again"), "{}", app.status);
+}

@@ -26,7 +26,7 @@ fn masked_personal_data_stays_masked_in_classify_and_explain() {
         act(&mut app, Action::Down);
     }
     let lo = p.min.clone().expect("a range of names");
-    assert!(app.mask_pii);
+    assert!(app.prefs.mask_pii);
     let s = at(&mut app, 100, 30);
     assert!(s.contains("range •••"), "{s}");
     assert!(!s.contains(&lo), "a name leaks: {lo}\n{s}");
@@ -325,7 +325,7 @@ fn teach_is_readable_and_scrolls_at_80x24() {
     let s = screen(&app, 80, 16);
     assert!(s.contains("mark it pii"), "the last words: {s}");
     act(&mut app, Action::Teach);
-    assert!(!app.teach_overlay && !app.show_teach);
+    assert!(!app.teach_overlay && !app.prefs.show_teach);
 }
 
 /// Shares never show as -0.0 %, and the footer never cuts a key's label.
@@ -431,7 +431,7 @@ fn help_lists_every_key_of_the_screen_and_scrolls() {
     act(&mut app, Action::Help);
     let lines = super::explain::help_lines(&app, 78);
     for a in super::view::screen_actions(&app) {
-        let keys = app.keymap.keys_for(a);
+        let keys = app.prefs.keymap.keys_for(a);
         assert!(!keys.is_empty(), "{a:?} is listed but bound to no key");
     }
     assert!(

@@ -197,23 +197,10 @@ fn step(app: &mut App, msg: Message) -> Vec<Effect> {
         }
         Message::Reopened(new) => {
             // the data was read again (roles changed): keep where the user is and their settings
-            let keep = (
-                std::mem::take(&mut app.keymap),
-                app.width,
-                app.show_teach,
-                app.mask_pii,
-                app.step,
-                app.row,
-            );
+            let (prefs, place) = (std::mem::take(&mut app.prefs), app.place());
             *app = *new;
-            app.keymap = keep.0;
-            app.width = keep.1;
-            app.show_teach = keep.2;
-            app.mask_pii = keep.3;
-            app.step = keep.4;
-            app.row = keep
-                .5
-                .min(app.profiles.len().max(app.n_customers).saturating_sub(1));
+            app.prefs = prefs;
+            app.restore_place(place);
             app.status = "saved; the data was read again with the new roles".into();
             vec![]
         }
@@ -359,22 +346,22 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
         }
         Teach => {
             if app.width >= super::app::TEACH_SIDE_MIN_W {
-                app.show_teach = !app.show_teach;
+                app.prefs.show_teach = !app.prefs.show_teach;
                 app.teach_overlay = false;
             } else if app.teach_overlay {
                 // strip → page → off → strip
                 app.teach_overlay = false;
-                app.show_teach = false;
-            } else if app.show_teach {
+                app.prefs.show_teach = false;
+            } else if app.prefs.show_teach {
                 app.teach_overlay = true;
                 app.teach_scroll = 0;
             } else {
-                app.show_teach = true;
+                app.prefs.show_teach = true;
             }
         }
         MaskPii => {
-            app.mask_pii = !app.mask_pii;
-            app.status = if app.mask_pii {
+            app.prefs.mask_pii = !app.prefs.mask_pii;
+            app.status = if app.prefs.mask_pii {
                 "personal data masked".into()
             } else {
                 "personal data shown".into()

@@ -80,12 +80,20 @@ fn footer(app: &App, w: u16, t: &Theme) -> Line<'static> {
             continue;
         }
         let key = app
+            .prefs
             .keymap
             .keys_for(a)
             .into_iter()
             .next()
             .unwrap_or_default();
-        let first = |x: Action| app.keymap.keys_for(x).first().cloned().unwrap_or_default();
+        let first = |x: Action| {
+            app.prefs
+                .keymap
+                .keys_for(x)
+                .first()
+                .cloned()
+                .unwrap_or_default()
+        };
         let pair = match a {
             Action::Up => format!("{key}{}", first(Action::Down)),
             Action::Left => format!("{key}{}", first(Action::Right)),
@@ -214,7 +222,7 @@ pub fn draw(f: &mut Frame, app: &App, t: &Theme) {
         ])),
         header,
     );
-    let teach_w = if app.show_teach && area.width >= super::app::TEACH_SIDE_MIN_W {
+    let teach_w = if app.prefs.show_teach && area.width >= super::app::TEACH_SIDE_MIN_W {
         34
     } else {
         0
@@ -228,7 +236,7 @@ pub fn draw(f: &mut Frame, app: &App, t: &Theme) {
     .areas(body);
     step_list(f, steps, app, t);
     // narrow screens: the teach text's first lines in a strip under the view
-    let strip = if teach_w == 0 && app.show_teach && !app.teach_overlay && main.height >= 20 {
+    let strip = if teach_w == 0 && app.prefs.show_teach && !app.teach_overlay && main.height >= 20 {
         4.min(main.height / 4)
     } else {
         0

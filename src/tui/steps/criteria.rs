@@ -17,7 +17,14 @@ use crate::tui::view::safe;
 
 /// How to add a criterion to an empty step.
 fn empty_help(app: &App, step: Step) -> String {
-    let key = |a: Action| app.keymap.keys_for(a).first().cloned().unwrap_or_default();
+    let key = |a: Action| {
+        app.prefs
+            .keymap
+            .keys_for(a)
+            .first()
+            .cloned()
+            .unwrap_or_default()
+    };
     format!(
         "No {} criterion yet.\n\n\
          Press {} to add one: a rule list to shape with {} (edit a rule), {} (add a rule) and {} (rename the criterion).\n\n\
