@@ -9,6 +9,7 @@ pub mod clipboard;
 pub mod config;
 pub mod edit;
 mod edit_update;
+pub mod effect;
 pub mod explain;
 pub mod history;
 pub mod keymap;

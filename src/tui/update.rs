@@ -6,61 +6,7 @@ use super::message::{Action, Message};
 use super::steps::StepId;
 use crate::engine::rules::{Criterion, Rule};
 
-/// Work for the outside world; `update` itself never blocks or does I/O.
-#[derive(Debug, Clone)]
-pub enum Effect {
-    /// Re-evaluate criterion `index` as given (the worker keeps only the newest per criterion).
-    Recompute {
-        index: usize,
-        generation: u64,
-        criterion: Box<Criterion>,
-    },
-    /// Write the criterion's change to the workspace file.
-    Save { criterion: Box<Criterion> },
-    /// Explain one customer in every criterion.
-    Explain { id: String },
-    /// Stop the data being read again.
-    CancelLoad,
-    /// Save a column's role in `[columns]` (`pii` adds to the list), then read the data again.
-    SetRole { key: String, column: String },
-    /// Compute segment transitions between two dates (on the worker).
-    Transitions {
-        from: chrono::NaiveDate,
-        to: chrono::NaiveDate,
-    },
-    /// Put text on the user's clipboard (OSC 52).
-    Copy { text: String },
-    /// Ctrl-Z: hand the terminal back to the shell until `fg`.
-    Suspend,
-    /// Write one segment's customer ids to a file (on the worker, as `strata export`).
-    Export {
-        criterion: String,
-        segment: String,
-        path: std::path::PathBuf,
-    },
-    /// The frequency table of a column.
-    Frequency { column: String },
-    /// Keep (or, with None, drop) the recovery file of the edit being typed.
-    KeepRecovery(Option<super::recovery::Record>),
-    /// Fit the predictive-value models if needed, and show them.
-    Predictive,
-    /// Load rules saved by another editor (on the worker).
-    Reload {
-        ws: Box<crate::engine::rules::Workspace>,
-    },
-    /// Every field of one customer, for the record view.
-    Record { id: String },
-    /// Propose a criterion from a column (on the worker, which knows the values).
-    Propose {
-        step: crate::engine::rules::Step,
-        column: String,
-    },
-    /// Add, rename or delete a criterion: in the file (`old` is its name there) and in the engine.
-    Restructure {
-        edit: super::edit::StructEdit,
-        old: Option<String>,
-    },
-}
+pub use super::effect::Effect;
 
 /// Columns of the wide table on screen (after its first): the overlap matrix, cross-tab or moves.
 fn wide_columns(app: &App) -> usize {
@@ -321,6 +267,9 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
     if let Some(e) = edit_action(app, a) {
         return e;
     }
+    if let Some(e) = super::steps::handle(app, a) {
+        return e;
+    }
     let go = |app: &mut App, s: usize| {
         app.step = StepId::from_index(s);
         app.row = 0;
@@ -480,117 +429,24 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
         Undo | Redo => return super::history::step(app, a == Undo),
         Search => app.prompt = Some(Prompt::Search(String::new())),
         Palette => app.prompt = Some(Prompt::Palette(String::new())),
-        Explain => {
-            if app.step == StepId::List && app.n_customers > 0 {
-                let r = &app.ranking;
-                if let Some(id) = r
-                    .ids
-                    .text_at(r.row_at(app.list_sort, app.row.min(r.order.len() - 1)))
-                {
-                    return vec![Effect::Explain { id }];
-                }
-            } else {
-                app.status = "x explains a customer: select one in step 1, List".into();
-            }
-        }
         Confirm => return super::open::confirm(app),
         Edit | Rename | AddRule | DeleteRule | MoveRuleUp | MoveRuleDown | EditOtherwise
         | NewCriterion | RenameCriterion | DeleteCriterion | EditValue | EditCost | Export => {}
-        CrossTab => {
-            app.hscroll = 0;
-            if app.step != StepId::Valuation || app.criteria.len() < 2 {
-                app.status =
-                    "the cross-tab is in step 9, Valuation, with two criteria or more".into();
-                return vec![];
-            }
-            let a = app.current_criterion().unwrap_or(0);
-            let n = app.criteria.len();
-            // c cycles through the other criteria, then closes the cross-tab
-            let next = match &app.crosstab {
-                None => Some((a + 1) % n),
-                Some((o, _)) => {
-                    let k = (o + 1) % n;
-                    let k = if k == a { (k + 1) % n } else { k };
-                    (k != (a + 1) % n).then_some(k)
-                }
-            };
-            app.crosstab = next.map(|o| (o, Default::default()));
-            app.refresh_crosstab();
-        }
         Copy => return super::clipboard::copy(app),
-        Transitions => {
-            app.hscroll = 0;
-            if app.step != StepId::Valuation {
-                app.status = "transitions are in step 9, Valuation".into();
-            } else if app.transitions.take().is_none() {
-                let d = |x: i32| crate::engine::out::report::day_text(x);
-                // a year back, but never earlier than halfway through the order history, so
-                // that most customers have had time to buy before the first date
-                let text = app
-                    .as_of
-                    .map(|a| {
-                        let half = app.first_order.map_or(a - 365, |f| f + (a - f) / 2);
-                        format!("{}, {}", d((a - 365).max(half)), d(a))
-                    })
-                    .unwrap_or_default();
-                app.prompt = Some(Prompt::Edit(super::edit::EditPrompt::new(
-                    0,
-                    super::edit::Target::Dates,
-                    text,
-                )));
-            }
+        // the steps' own actions, pressed elsewhere: say where they work
+        Explain => app.status = "x explains a customer: select one in step 1, List".into(),
+        CrossTab => {
+            app.status = "the cross-tab is in step 9, Valuation, with two criteria or more".into()
         }
-        Sort if app.frequency().is_some() => {
-            if let Some(super::app::Page::Frequency(_, rows, sort)) = &mut app.page {
-                *sort = match sort {
-                    super::app::SegmentSort::Customers => super::app::SegmentSort::Value,
-                    super::app::SegmentSort::Value => super::app::SegmentSort::Name,
-                    super::app::SegmentSort::Name => super::app::SegmentSort::Customers,
-                };
-                super::explain::sort_frequencies(rows, *sort);
-            }
-        }
+        Transitions => app.status = "transitions are in step 9, Valuation".into(),
         Predict => {
-            if app.step == StepId::PurchaseHistory {
-                app.status = "fitting BG/NBD and Gamma-Gamma…".into();
-                return vec![Effect::Predictive];
-            }
             app.status =
-                "P shows the predictive-value models: go to step 6, Purchase history".into();
+                "P shows the predictive-value models: go to step 6, Purchase history".into()
         }
         Frequency => {
-            match app
-                .profiles
-                .get(app.row)
-                .filter(|_| app.step == StepId::Classify)
-            {
-                Some(p) => {
-                    return vec![Effect::Frequency {
-                        column: p.name.clone(),
-                    }];
-                }
-                None => {
-                    app.status =
-                        "f counts the values of a column: pick one in step 2, Classify".into()
-                }
-            }
+            app.status = "f counts the values of a column: pick one in step 2, Classify".into()
         }
-        Sort if app.step.criteria_step().is_some() => {
-            app.seg_sort = app.seg_sort.next();
-            app.seg_row = 0;
-            app.status = format!("segments sorted {}", app.seg_sort.label());
-        }
-        Sort => {
-            if app.step == StepId::List && app.n_customers > 0 {
-                // keep the selected customer selected
-                let i = app
-                    .ranking
-                    .row_at(app.list_sort, app.row.min(app.n_customers - 1));
-                app.list_sort = app.list_sort.next();
-                app.row = app.ranking.position_of(app.list_sort, i);
-                app.status = format!("sorted {}", app.list_sort.label());
-            }
-        }
+        Sort => {}
         ScrollLeft | ScrollRight => {
             if matches!(app.step, StepId::Exclusivity | StepId::Valuation)
                 || app.step.criteria_step().is_some()

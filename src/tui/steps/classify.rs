@@ -7,8 +7,11 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use crate::engine::format::thousands;
 use crate::tui::app::App;
+use crate::tui::app::{Page, SegmentSort};
+use crate::tui::message::Action;
 use crate::tui::table::{Col, more_note, table};
 use crate::tui::theme::Theme;
+use crate::tui::effect::Effect;
 use crate::tui::view::safe;
 
 pub const TEACH: &str = "Classify says what each column means: which one is the customer id, the age, the city, \
@@ -178,4 +181,27 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
             .block(Block::bordered().border_style(t.border)),
         detail,
     );
+}
+
+/// Classify's own actions: `f` opens the selected column's frequency table, `s` sorts it.
+pub fn handle(app: &mut App, a: Action) -> Option<Vec<Effect>> {
+    match a {
+        Action::Frequency => {
+            let column = app.profiles.get(app.row)?.name.clone();
+            Some(vec![Effect::Frequency { column }])
+        }
+        Action::Sort => {
+            let Some(Page::Frequency(_, rows, sort)) = &mut app.page else {
+                return None;
+            };
+            *sort = match sort {
+                SegmentSort::Customers => SegmentSort::Value,
+                SegmentSort::Value => SegmentSort::Name,
+                SegmentSort::Name => SegmentSort::Customers,
+            };
+            crate::tui::explain::sort_frequencies(rows, *sort);
+            Some(vec![])
+        }
+        _ => None,
+    }
 }

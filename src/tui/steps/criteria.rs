@@ -13,6 +13,7 @@ use crate::tui::app::{App, CriterionView, Distribution, Pane};
 use crate::tui::message::Action;
 use crate::tui::table::{Col, Plan, clip, more_note, pad, rows_note, table, width, window};
 use crate::tui::theme::Theme;
+use crate::tui::effect::Effect;
 use crate::tui::view::safe;
 
 /// How to add a criterion to an empty step.
@@ -426,4 +427,17 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme, step: Step) {
         ),
         table_area,
     );
+}
+
+/// A criteria step's own action: `s` sorts the segment table.
+pub fn handle(app: &mut App, a: Action) -> Option<Vec<Effect>> {
+    match a {
+        Action::Sort => {
+            app.seg_sort = app.seg_sort.next();
+            app.seg_row = 0;
+            app.status = format!("segments sorted {}", app.seg_sort.label());
+            Some(vec![])
+        }
+        _ => None,
+    }
 }

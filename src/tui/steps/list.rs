@@ -8,8 +8,10 @@ use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType, Paragraph};
 
 use crate::engine::format::{amount, percent, thousands};
 use crate::tui::app::App;
+use crate::tui::message::Action;
 use crate::tui::table::{Col, table};
 use crate::tui::theme::Theme;
+use crate::tui::effect::Effect;
 use crate::tui::view::safe;
 
 pub const TEACH: &str = "The list is where segmentation starts: every customer, ranked by the value they bring. \
@@ -149,5 +151,29 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
                     .style(t.dim),
             );
         f.render_widget(chart, chart_area);
+    }
+}
+
+/// The List's own actions: `x` explains the selected customer, `s` sorts the list.
+pub fn handle(app: &mut App, a: Action) -> Option<Vec<Effect>> {
+    match a {
+        Action::Explain if app.n_customers > 0 => {
+            let r = &app.ranking;
+            let id = r
+                .ids
+                .text_at(r.row_at(app.list_sort, app.row.min(r.order.len() - 1)))?;
+            Some(vec![Effect::Explain { id }])
+        }
+        Action::Sort if app.n_customers > 0 => {
+            // keep the selected customer selected
+            let i = app
+                .ranking
+                .row_at(app.list_sort, app.row.min(app.n_customers - 1));
+            app.list_sort = app.list_sort.next();
+            app.row = app.ranking.position_of(app.list_sort, i);
+            app.status = format!("sorted {}", app.list_sort.label());
+            Some(vec![])
+        }
+        _ => None,
     }
 }

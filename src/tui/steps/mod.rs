@@ -1,4 +1,4 @@
-//! The nine steps of the method: names, teach texts, and one view per step.
+//! The nine steps of the method: names, teach texts, and per step its view and its own actions.
 
 pub mod benefits;
 pub mod classify;
@@ -15,8 +15,22 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use super::app::App;
+use super::message::Action;
 use super::theme::Theme;
+use super::effect::Effect;
 use crate::engine::rules::Step;
+
+/// A step's own handling of an action; None leaves it to the handling every step shares.
+pub fn handle(app: &mut App, a: Action) -> Option<Vec<Effect>> {
+    match app.step {
+        StepId::List => list::handle(app, a),
+        StepId::Classify => classify::handle(app, a),
+        StepId::PurchaseHistory => purchase_history::handle(app, a),
+        StepId::Valuation => valuation::handle(app, a),
+        s if s.criteria_step().is_some() => criteria::handle(app, a),
+        _ => None,
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StepId {

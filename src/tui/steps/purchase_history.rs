@@ -9,8 +9,10 @@ use super::criteria;
 use crate::engine::format::thousands;
 use crate::engine::rules::Step;
 use crate::tui::app::App;
+use crate::tui::message::Action;
 use crate::tui::table::{Col, clip, more_note, table};
 use crate::tui::theme::Theme;
+use crate::tui::effect::Effect;
 
 pub const TEACH: &str = "Purchase history splits people by what they did: how recently, how often and how much they bought, \
 through which channel. RFM scores rank buyers 1 (low) to 5 (high) on each.\n\n\
@@ -134,4 +136,15 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         );
     }
     criteria::draw(f, rest, app, t, Step::PurchaseHistory);
+}
+
+/// Purchase history's own action: `P` fits the predictive models (on the worker) and shows them.
+pub fn handle(app: &mut App, a: Action) -> Option<Vec<Effect>> {
+    match a {
+        Action::Predict => {
+            app.status = "fitting BG/NBD and Gamma-Gamma…".into();
+            Some(vec![Effect::Predictive])
+        }
+        _ => criteria::handle(app, a),
+    }
 }

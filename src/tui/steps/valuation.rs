@@ -7,8 +7,12 @@ use ratatui::widgets::{Block, Paragraph};
 
 use crate::engine::format::{amount, percent, thousands};
 use crate::tui::app::App;
+use crate::tui::app::Prompt;
+use crate::tui::edit::{EditPrompt, Target};
+use crate::tui::message::Action;
 use crate::tui::table::{Col, clip, more_note, rows_note, table};
 use crate::tui::theme::Theme;
+use crate::tui::effect::Effect;
 use crate::tui::view::safe;
 
 pub const TEACH: &str = "Valuation asks of each segment: is it worth marketing to? Big enough, valuable enough, and \
@@ -324,6 +328,52 @@ fn draw_crosstab(
         ))),
         area,
     );
+}
+
+/// Valuation's own actions: `c` cycles the cross-tab through the other criteria, `T` asks for
+/// two dates to show the moves between them (or closes them).
+pub fn handle(app: &mut App, a: Action) -> Option<Vec<Effect>> {
+    match a {
+        Action::CrossTab => {
+            app.hscroll = 0;
+            if app.criteria.len() < 2 {
+                app.status = "the cross-tab needs two criteria or more".into();
+                return Some(vec![]);
+            }
+            let a = app.current_criterion().unwrap_or(0);
+            let n = app.criteria.len();
+            // c cycles through the other criteria, then closes the cross-tab
+            let next = match &app.crosstab {
+                None => Some((a + 1) % n),
+                Some((o, _)) => {
+                    let k = (o + 1) % n;
+                    let k = if k == a { (k + 1) % n } else { k };
+                    (k != (a + 1) % n).then_some(k)
+                }
+            };
+            app.crosstab = next.map(|o| (o, Default::default()));
+            app.refresh_crosstab();
+            Some(vec![])
+        }
+        Action::Transitions => {
+            app.hscroll = 0;
+            if app.transitions.take().is_none() {
+                let d = |x: i32| crate::engine::out::report::day_text(x);
+                // a year back, but never earlier than halfway through the order history, so
+                // that most customers have had time to buy before the first date
+                let text = app
+                    .as_of
+                    .map(|a| {
+                        let half = app.first_order.map_or(a - 365, |f| f + (a - f) / 2);
+                        format!("{}, {}", d((a - 365).max(half)), d(a))
+                    })
+                    .unwrap_or_default();
+                app.prompt = Some(Prompt::Edit(EditPrompt::new(0, Target::Dates, text)));
+            }
+            Some(vec![])
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]
