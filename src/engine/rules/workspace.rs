@@ -99,6 +99,22 @@ pub struct ColumnRoles {
     pub pii: Vec<Spanned<String>>,
 }
 
+impl ColumnRoles {
+    /// The roles that make an order line what it is (whose customer, which order, when, how
+    /// much); without a customers table the orders' other columns become customer attributes.
+    pub fn order_line_roles(&self) -> [&Option<Spanned<String>>; 7] {
+        [
+            &self.order_customer_id,
+            &self.customer_id,
+            &self.order_id,
+            &self.order_date,
+            &self.amount,
+            &self.quantity,
+            &self.unit_price,
+        ]
+    }
+}
+
 /// The single-column roles, with the table they name a column of.
 pub const CUSTOMER_ROLE_KEYS: [&str; 1] = ["customer_id"];
 pub const ORDER_ROLE_KEYS: [&str; 10] = [

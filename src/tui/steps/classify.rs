@@ -8,10 +8,10 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use crate::engine::format::thousands;
 use crate::tui::app::App;
 use crate::tui::app::{Page, SegmentSort};
+use crate::tui::effect::Effect;
 use crate::tui::message::Action;
 use crate::tui::table::{Col, more_note, table};
 use crate::tui::theme::Theme;
-use crate::tui::effect::Effect;
 use crate::tui::view::safe;
 
 pub const TEACH: &str = "Classify says what each column means: which one is the customer id, the age, the city, \

@@ -10,10 +10,10 @@ use ratatui::widgets::{Block, Paragraph, Sparkline, Table, Wrap};
 use crate::engine::format::{amount, percent, plain_number, signed, thousands};
 use crate::engine::rules::{Rule, Step};
 use crate::tui::app::{App, CriterionView, Distribution, Pane};
+use crate::tui::effect::Effect;
 use crate::tui::message::Action;
 use crate::tui::table::{Col, Plan, clip, more_note, pad, rows_note, table, width, window};
 use crate::tui::theme::Theme;
-use crate::tui::effect::Effect;
 use crate::tui::view::safe;
 
 /// How to add a criterion to an empty step.

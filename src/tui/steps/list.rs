@@ -8,10 +8,10 @@ use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType, Paragraph};
 
 use crate::engine::format::{amount, percent, thousands};
 use crate::tui::app::App;
+use crate::tui::effect::Effect;
 use crate::tui::message::Action;
 use crate::tui::table::{Col, table};
 use crate::tui::theme::Theme;
-use crate::tui::effect::Effect;
 use crate::tui::view::safe;
 
 pub const TEACH: &str = "The list is where segmentation starts: every customer, ranked by the value they bring. \

@@ -15,9 +15,9 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use super::app::App;
+use super::effect::Effect;
 use super::message::Action;
 use super::theme::Theme;
-use super::effect::Effect;
 use crate::engine::rules::Step;
 
 /// A step's own handling of an action; None leaves it to the handling every step shares.

@@ -9,10 +9,10 @@ use super::criteria;
 use crate::engine::format::thousands;
 use crate::engine::rules::Step;
 use crate::tui::app::App;
+use crate::tui::effect::Effect;
 use crate::tui::message::Action;
 use crate::tui::table::{Col, clip, more_note, table};
 use crate::tui::theme::Theme;
-use crate::tui::effect::Effect;
 
 pub const TEACH: &str = "Purchase history splits people by what they did: how recently, how often and how much they bought, \
 through which channel. RFM scores rank buyers 1 (low) to 5 (high) on each.\n\n\

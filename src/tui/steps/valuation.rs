@@ -9,10 +9,10 @@ use crate::engine::format::{amount, percent, thousands};
 use crate::tui::app::App;
 use crate::tui::app::Prompt;
 use crate::tui::edit::{EditPrompt, Target};
+use crate::tui::effect::Effect;
 use crate::tui::message::Action;
 use crate::tui::table::{Col, clip, more_note, rows_note, table};
 use crate::tui::theme::Theme;
-use crate::tui::effect::Effect;
 use crate::tui::view::safe;
 
 pub const TEACH: &str = "Valuation asks of each segment: is it worth marketing to? Big enough, valuable enough, and \

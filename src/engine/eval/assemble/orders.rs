@@ -94,19 +94,12 @@ fn amounts(ws: &Workspace, of: &Frame) -> Arc<Vector> {
 /// Without a customers table, the orders' other columns become attributes: the most frequent
 /// value per customer.
 fn order_attributes(ws: &Workspace, of: &Frame, o: (&[u32], &[u32]), n: usize, base: &mut Frame) {
-    let c = &ws.columns;
-    let roles: Vec<String> = [
-        &c.order_customer_id,
-        &c.customer_id,
-        &c.order_id,
-        &c.order_date,
-        &c.amount,
-        &c.quantity,
-        &c.unit_price,
-    ]
-    .iter()
-    .filter_map(|c| col_name(c))
-    .collect();
+    let roles: Vec<String> = ws
+        .columns
+        .order_line_roles()
+        .iter()
+        .filter_map(|c| col_name(c))
+        .collect();
     let (cust, kept) = o;
     let (off, grouped) = group_by_customer(cust, n);
     let groups: Vec<Vec<usize>> = (0..n)

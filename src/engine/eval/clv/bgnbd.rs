@@ -67,14 +67,7 @@ impl Grouped {
                 .partial_cmp(&(q.x, q.t_x, q.t))
                 .unwrap_or(std::cmp::Ordering::Equal)
         });
-        let mut runs = Vec::new();
-        let mut start = 0;
-        for i in 1..=triples.len() {
-            if i == triples.len() || triples[i].x != triples[start].x {
-                runs.push((triples[start].x, start..i));
-                start = i;
-            }
-        }
+        let runs = super::runs(&triples, |t| t.x);
         let (t_values, t_idx) = distinct_index(triples.iter().map(|t| t.t));
         let (tx_values, tx_idx) = distinct_index(triples.iter().map(|t| t.t_x));
         let mut run_of = vec![0u32; triples.len()];
@@ -292,21 +285,7 @@ mod tests {
         ]);
         let base = [P.r.ln(), P.alpha.ln(), P.a.ln(), P.b.ln()];
         let (_, grad) = BgNbd::from_log(&base).log_likelihood(&g);
-        for k in 0..4 {
-            let h = 1e-6;
-            let mut up = base;
-            up[k] += h;
-            let mut down = base;
-            down[k] -= h;
-            let num = (BgNbd::from_log(&up).log_likelihood(&g).0
-                - BgNbd::from_log(&down).log_likelihood(&g).0)
-                / (2.0 * h);
-            assert!(
-                (num - grad[k]).abs() < 1e-6,
-                "parameter {k}: {num} vs {}",
-                grad[k]
-            );
-        }
+        super::super::check_gradient(|p| BgNbd::from_log(p).log_likelihood(&g).0, &grad, &base);
     }
 
     #[test]

@@ -42,14 +42,7 @@ impl Spenders {
                 .partial_cmp(&(b.x, b.mean))
                 .unwrap_or(std::cmp::Ordering::Equal)
         });
-        let mut runs = Vec::new();
-        let mut start = 0;
-        for i in 1..=rows.len() {
-            if i == rows.len() || rows[i].x != rows[start].x {
-                runs.push((rows[start].x, start..i));
-                start = i;
-            }
-        }
+        let runs = super::runs(&rows, |r| r.x);
         let counts = runs.iter().map(|(_, r)| r.len() as f64).collect();
         let rows = rows
             .into_iter()
@@ -192,20 +185,11 @@ mod tests {
         ]);
         let base = [P.p.ln(), P.q.ln(), P.gamma.ln()];
         let (_, grad) = GammaGamma::from_log(&base).log_likelihood(&s);
-        for k in 0..3 {
-            let h = 1e-6;
-            let (mut up, mut down) = (base, base);
-            up[k] += h;
-            down[k] -= h;
-            let num = (GammaGamma::from_log(&up).log_likelihood(&s).0
-                - GammaGamma::from_log(&down).log_likelihood(&s).0)
-                / (2.0 * h);
-            assert!(
-                (num - grad[k]).abs() < 1e-6,
-                "parameter {k}: {num} vs {}",
-                grad[k]
-            );
-        }
+        super::super::check_gradient(
+            |p| GammaGamma::from_log(p).log_likelihood(&s).0,
+            &grad,
+            &base,
+        );
     }
 
     #[test]

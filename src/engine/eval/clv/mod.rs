@@ -21,6 +21,36 @@ pub const CLV_FIELDS: [&str; 4] = [
     "repeat_avg_value",
 ];
 
+/// Where each frequency's run starts and ends in rows sorted by frequency.
+fn runs<T>(rows: &[T], x: impl Fn(&T) -> u32) -> Vec<(u32, std::ops::Range<usize>)> {
+    let mut runs = Vec::new();
+    let mut start = 0;
+    for i in 1..=rows.len() {
+        if i == rows.len() || x(&rows[i]) != x(&rows[start]) {
+            runs.push((x(&rows[start]), start..i));
+            start = i;
+        }
+    }
+    runs
+}
+
+/// Check an analytic gradient against central differences of `ll` around `base`.
+#[cfg(test)]
+fn check_gradient(ll: impl Fn(&[f64]) -> f64, grad: &[f64], base: &[f64]) {
+    for k in 0..base.len() {
+        let h = 1e-6;
+        let (mut up, mut down) = (base.to_vec(), base.to_vec());
+        up[k] += h;
+        down[k] -= h;
+        let num = (ll(&up) - ll(&down)) / (2.0 * h);
+        assert!(
+            (num - grad[k]).abs() < 1e-6,
+            "parameter {k}: {num} vs {}",
+            grad[k]
+        );
+    }
+}
+
 /// Fewest repeat buyers a model is fitted on.
 pub const MIN_REPEAT_BUYERS: usize = 10;
 /// A correlation between frequency and spend above this (in size) is worth a warning.

@@ -72,6 +72,19 @@ impl<F: Fn(&[f64]) -> (f64, Vec<f64>)> Gradient for Problem<'_, F> {
     }
 }
 
+/// The best point a run found (its start when none), whether it converged, its iterations.
+fn outcome<S: State<Param = Vec<f64>>>(st: &S, start: &[f64]) -> (Vec<f64>, bool, u64) {
+    let best = st
+        .get_best_param()
+        .cloned()
+        .unwrap_or_else(|| start.to_vec());
+    let converged = matches!(
+        st.get_termination_reason(),
+        Some(TerminationReason::SolverConverged)
+    );
+    (best, converged, st.get_iter())
+}
+
 fn lbfgs<F: Fn(&[f64]) -> (f64, Vec<f64>)>(
     problem: Problem<'_, F>,
     start: &[f64],
@@ -82,16 +95,7 @@ fn lbfgs<F: Fn(&[f64]) -> (f64, Vec<f64>)>(
     let res = Executor::new(problem, solver)
         .configure(|s| s.param(start.to_vec()).max_iters(500))
         .run()?;
-    let st = res.state();
-    let best = st
-        .get_best_param()
-        .cloned()
-        .unwrap_or_else(|| start.to_vec());
-    let converged = matches!(
-        st.get_termination_reason(),
-        Some(TerminationReason::SolverConverged)
-    );
-    Ok((best, converged, st.get_iter()))
+    Ok(outcome(res.state(), start))
 }
 
 fn nelder_mead<F: Fn(&[f64]) -> (f64, Vec<f64>)>(
@@ -108,16 +112,7 @@ fn nelder_mead<F: Fn(&[f64]) -> (f64, Vec<f64>)>(
     let res = Executor::new(problem, solver)
         .configure(|s| s.max_iters(1500))
         .run()?;
-    let st = res.state();
-    let best = st
-        .get_best_param()
-        .cloned()
-        .unwrap_or_else(|| start.to_vec());
-    let converged = matches!(
-        st.get_termination_reason(),
-        Some(TerminationReason::SolverConverged)
-    );
-    Ok((best, converged, st.get_iter()))
+    Ok(outcome(res.state(), start))
 }
 
 /// Maximise `ll` (log-likelihood and gradient in log-parameters) over `n` customers from `start`.

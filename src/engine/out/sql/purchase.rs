@@ -46,18 +46,11 @@ pub(super) fn orders_ctes(
     }
     // attributes of customers known only from their orders travel with the rows
     if ws.data.customers.is_none() {
-        let roles: Vec<&str> = [
-            &c.order_customer_id,
-            &c.customer_id,
-            &c.order_id,
-            &c.order_date,
-            &c.amount,
-            &c.quantity,
-            &c.unit_price,
-        ]
-        .iter()
-        .filter_map(|r| r.as_ref().map(|x| x.value.as_str()))
-        .collect();
+        let roles: Vec<&str> = c
+            .order_line_roles()
+            .iter()
+            .filter_map(|r| r.as_ref().map(|x| x.value.as_str()))
+            .collect();
         let derived = crate::engine::eval::fields::derived_fields(ws);
         let mut names: Vec<&String> = schema
             .orders
