@@ -22,14 +22,7 @@ use crate::engine::rules::Step;
 
 /// A step's own handling of an action; None leaves it to the handling every step shares.
 pub fn handle(app: &mut App, a: Action) -> Option<Vec<Effect>> {
-    match app.step {
-        StepId::List => list::handle(app, a),
-        StepId::Classify => classify::handle(app, a),
-        StepId::PurchaseHistory => purchase_history::handle(app, a),
-        StepId::Valuation => valuation::handle(app, a),
-        s if s.criteria_step().is_some() => criteria::handle(app, a),
-        _ => None,
-    }
+    (app.step.spec().handle)(app, a)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,65 +56,125 @@ impl StepId {
     }
 
     pub fn from_index(i: usize) -> StepId {
-        Self::ALL[i.min(8)]
+        Self::ALL[i.min(Self::ALL.len() - 1)]
+    }
+
+    /// The step's entry in [`STEPS`].
+    pub fn spec(self) -> &'static StepSpec {
+        &STEPS[self.index()]
     }
 
     pub fn title(self) -> &'static str {
-        match self {
-            StepId::List => "List",
-            StepId::Classify => "Classify",
-            StepId::Demographic => "Demographic",
-            StepId::Geographic => "Geographic",
-            StepId::Psychographic => "Psychographic",
-            StepId::PurchaseHistory => "Purchase history",
-            StepId::Benefits => "Benefits",
-            StepId::Exclusivity => "Exclusivity check",
-            StepId::Valuation => "Valuation",
-        }
+        self.spec().title
     }
 
     /// The criteria step this screen edits, if it is one.
     pub fn criteria_step(self) -> Option<Step> {
-        Some(match self {
-            StepId::Demographic => Step::Demographic,
-            StepId::Geographic => Step::Geographic,
-            StepId::Psychographic => Step::Psychographic,
-            StepId::PurchaseHistory => Step::PurchaseHistory,
-            StepId::Benefits => Step::Benefits,
-            _ => return None,
-        })
+        self.spec().criteria
     }
 
     /// The teach panel: why the step matters, what to look for, common mistakes.
     pub fn teach(self) -> &'static str {
-        match self {
-            StepId::List => list::TEACH,
-            StepId::Classify => classify::TEACH,
-            StepId::Demographic => demographic::TEACH,
-            StepId::Geographic => geographic::TEACH,
-            StepId::Psychographic => psychographic::TEACH,
-            StepId::PurchaseHistory => purchase_history::TEACH,
-            StepId::Benefits => benefits::TEACH,
-            StepId::Exclusivity => exclusivity::TEACH,
-            StepId::Valuation => valuation::TEACH,
-        }
+        self.spec().teach
     }
 
     /// Draw the step's main view.
     pub fn draw(self, f: &mut Frame, area: Rect, app: &App, t: &Theme) {
-        match self {
-            StepId::List => list::draw(f, area, app, t),
-            StepId::Classify => classify::draw(f, area, app, t),
-            StepId::Demographic => demographic::draw(f, area, app, t),
-            StepId::Geographic => geographic::draw(f, area, app, t),
-            StepId::Psychographic => psychographic::draw(f, area, app, t),
-            StepId::PurchaseHistory => purchase_history::draw(f, area, app, t),
-            StepId::Benefits => benefits::draw(f, area, app, t),
-            StepId::Exclusivity => exclusivity::draw(f, area, app, t),
-            StepId::Valuation => valuation::draw(f, area, app, t),
-        }
+        (self.spec().draw)(f, area, app, t)
     }
 }
+
+/// What makes a step: its title, the criteria it edits (if any), its teach text, its view and
+/// its own actions. A new step is a module and one entry here (and one in [`StepId`]).
+pub struct StepSpec {
+    pub id: StepId,
+    pub title: &'static str,
+    pub criteria: Option<Step>,
+    pub teach: &'static str,
+    pub draw: fn(&mut Frame, Rect, &App, &Theme),
+    pub handle: fn(&mut App, Action) -> Option<Vec<Effect>>,
+}
+
+/// For steps without actions of their own.
+fn no_actions(_: &mut App, _: Action) -> Option<Vec<Effect>> {
+    None
+}
+
+/// The steps of the method, in their order (the same as [`StepId::ALL`]).
+pub static STEPS: [StepSpec; 9] = [
+    StepSpec {
+        id: StepId::List,
+        title: "List",
+        criteria: None,
+        teach: list::TEACH,
+        draw: list::draw,
+        handle: list::handle,
+    },
+    StepSpec {
+        id: StepId::Classify,
+        title: "Classify",
+        criteria: None,
+        teach: classify::TEACH,
+        draw: classify::draw,
+        handle: classify::handle,
+    },
+    StepSpec {
+        id: StepId::Demographic,
+        title: "Demographic",
+        criteria: Some(Step::Demographic),
+        teach: demographic::TEACH,
+        draw: demographic::draw,
+        handle: criteria::handle,
+    },
+    StepSpec {
+        id: StepId::Geographic,
+        title: "Geographic",
+        criteria: Some(Step::Geographic),
+        teach: geographic::TEACH,
+        draw: geographic::draw,
+        handle: criteria::handle,
+    },
+    StepSpec {
+        id: StepId::Psychographic,
+        title: "Psychographic",
+        criteria: Some(Step::Psychographic),
+        teach: psychographic::TEACH,
+        draw: psychographic::draw,
+        handle: criteria::handle,
+    },
+    StepSpec {
+        id: StepId::PurchaseHistory,
+        title: "Purchase history",
+        criteria: Some(Step::PurchaseHistory),
+        teach: purchase_history::TEACH,
+        draw: purchase_history::draw,
+        handle: purchase_history::handle,
+    },
+    StepSpec {
+        id: StepId::Benefits,
+        title: "Benefits",
+        criteria: Some(Step::Benefits),
+        teach: benefits::TEACH,
+        draw: benefits::draw,
+        handle: criteria::handle,
+    },
+    StepSpec {
+        id: StepId::Exclusivity,
+        title: "Exclusivity check",
+        criteria: None,
+        teach: exclusivity::TEACH,
+        draw: exclusivity::draw,
+        handle: no_actions,
+    },
+    StepSpec {
+        id: StepId::Valuation,
+        title: "Valuation",
+        criteria: None,
+        teach: valuation::TEACH,
+        draw: valuation::draw,
+        handle: valuation::handle,
+    },
+];
 
 /// Done, needs attention, or not started: the mark in the step list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -181,6 +234,20 @@ pub fn mark(app: &App, s: StepId) -> Mark {
             } else {
                 Mark::Done
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_of_steps_follows_their_order() {
+        assert_eq!(STEPS.len(), StepId::ALL.len());
+        for (spec, id) in STEPS.iter().zip(StepId::ALL) {
+            assert_eq!(spec.id, id);
+            assert_eq!(id.spec().title, spec.title);
         }
     }
 }
