@@ -51,11 +51,13 @@ pub fn run(a: ClvArgs) -> Result<ExitCode> {
     let calibration = a
         .calibration_end
         .or(ws.purchase_history.clv.calibration_end);
-    let fields: Vec<String> = ["p_alive", "expected_purchases", "predicted_value"]
-        .map(String::from)
-        .to_vec();
+    // p_alive asks for the models (a spend model that cannot be fitted is reported, not fatal)
+    let fields: Vec<String> = ["p_alive", "repeat_avg_value"].map(String::from).to_vec();
     let mut s = super::progress::watched(|p| Session::open_keeping(ws, Some(&fields), p))?;
-    let fit = s.fit_clv()?.clone();
+    let fit = match s.clv.clone() {
+        Some(f) => f,
+        None => s.fit_clv()?.clone(),
+    };
     let holdout = calibration
         .map(|d| s.holdout(d, a.max_frequency))
         .transpose()?;

@@ -91,7 +91,8 @@ pub fn prepare_watched(source: &Source, progress: &Progress) -> Result<(App, Eng
             let profiles = profile(&c);
             let suggestions = suggest_all(&profiles);
             // the demo has no files: keep its tables for the transitions view
-            let tables = Frames::from_dfs(&ws, Some(&c), Some(&o), &[])?;
+            let mut tables = Frames::from_dfs(&ws, Some(&c), Some(&o), &[])?;
+            tables.interactive = true;
             let s = Session::from_tables(ws, tables.clone())?;
             let app = App::new(
                 &s,
@@ -115,7 +116,12 @@ pub fn prepare_watched(source: &Source, progress: &Progress) -> Result<(App, Eng
                 .context("the workspace names no data")?;
             let profiles = profile(shown);
             let suggestions = suggest_all(&profiles);
-            let s = Session::from_frames(ws, t.customers.as_ref(), t.orders.as_ref(), &t.joins)?;
+            let s = Session::from_frames_interactive(
+                ws,
+                t.customers.as_ref(),
+                t.orders.as_ref(),
+                &t.joins,
+            )?;
             let app = App::new(
                 &s,
                 profiles,
@@ -308,7 +314,10 @@ fn read_terminal(tx: Sender<Message>) {
                 Ok(Some(Event::Resize(w, h))) => Message::Resize(w, h),
                 Ok(_) => continue,
                 // the terminal is gone: end as if q had been pressed (all is saved)
-                Err(_) => Message::Action(Action::Quit),
+                Err(_) => {
+                    let _ = tx.send(Message::Action(Action::Quit));
+                    return;
+                }
             };
             if tx.send(m).is_err() {
                 return;

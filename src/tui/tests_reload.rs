@@ -113,6 +113,14 @@ fn reading_the_data_again_shows_progress_and_esc_cancels_it() {
         [super::update::Effect::CancelLoad]
     ));
     worker.cancel_load();
+    // the worker first says that it is reading (the loop wakes on it to show the progress)
+    let started = results
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .unwrap();
+    assert!(
+        matches!(&started, Message::Notice(t) if t.contains("reading the data again")),
+        "{started:?}"
+    );
     let m = results
         .recv_timeout(std::time::Duration::from_secs(60))
         .unwrap();

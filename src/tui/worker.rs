@@ -157,8 +157,9 @@ impl Engine {
                 )
             }
             Job::Reopen { path } => {
-                let p = Arc::new(Progress::default());
+                // the progress slot is set before the loop is told (see `Worker::spawn`)
                 let slot = Arc::clone(&self.loading);
+                let p = slot.lock().ok().and_then(|s| s.clone()).unwrap_or_default();
                 if let Ok(mut s) = slot.lock() {
                     *s = Some(Arc::clone(&p));
                 }
@@ -318,6 +319,14 @@ impl Worker {
                 let mut batch = vec![first];
                 batch.extend(jobs.try_iter());
                 for j in newest_only(batch) {
+                    // a long read: show its progress from the start (the loop wakes on this
+                    // message and from then on looks at the slot, which is already set)
+                    if matches!(j, Job::Reopen { .. }) {
+                        if let Ok(mut s) = engine.loading.lock() {
+                            *s = Some(Arc::new(Progress::default()));
+                        }
+                        let _ = done.send(Message::Notice("reading the data again…".into()));
+                    }
                     if done.send(engine.handle(j)).is_err() {
                         return;
                     }

@@ -134,6 +134,20 @@ fn too_few_repeat_buyers_is_a_clear_error() {
     assert!(err.contains("clv.strata.toml:16:39:"), "{err}");
     assert!(err.contains("criteria.alive.segments[0].when"), "{err}");
     assert!(!err.contains("NaN"), "{err}");
+    // the SQL writer and the report refuse it the same way (only the wizard goes on without)
+    let report = d.path().join("r.md");
+    for args in [
+        vec!["sql", ws.as_str()],
+        vec!["report", ws.as_str(), "--out", report.to_str().unwrap()],
+    ] {
+        let (code, _, err) = run(&args);
+        assert_eq!(code, 1, "{args:?}: {err}");
+        assert!(err.contains("clv.strata.toml:16:39:"), "{args:?}: {err}");
+        assert!(
+            err.contains("bought again on a later day"),
+            "{args:?}: {err}"
+        );
+    }
 }
 
 #[test]
@@ -410,4 +424,37 @@ fn the_report_shows_the_models_and_the_holdout_chart() {
     assert!(text.contains("<h2>Predictive value</h2>"));
     assert!(text.contains("aria-label=\"actual and predicted repeat purchases"));
     assert!(text.contains("class=\"bar2\""));
+}
+
+/// With nothing spent there is no spend to model: `strata clv` still gives BG/NBD and says why
+/// Gamma-Gamma is missing, with the counts.
+#[test]
+fn clv_without_spend_reports_the_purchase_model_and_why_spend_is_missing() {
+    let d = tempfile::tempdir().unwrap();
+    // the simulated orders, every amount 0 (free samples, say)
+    let zero: String = std::fs::read_to_string(fixture("clv/orders.csv"))
+        .unwrap()
+        .lines()
+        .enumerate()
+        .map(|(i, l)| match (i, l.rsplit_once(',')) {
+            (0, _) | (_, None) => format!("{l}\n"),
+            (_, Some((head, _))) => format!("{head},0\n"),
+        })
+        .collect();
+    let orders = write(d.path(), "free.csv", zero.as_bytes());
+    let ws = clv_workspace(
+        d.path(),
+        &orders,
+        "2024-12-31",
+        ("customer", "day", "amount"),
+        "unit = \"week\"",
+    );
+    let (code, out, err) = run(&["clv", &ws]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("BG/NBD, time in weeks"), "{out}");
+    assert!(
+        out.contains("Gamma-Gamma: not fitted: only 0 of the 320 customers who bought again"),
+        "{out}"
+    );
+    assert!(out.contains("check the amount role"), "{out}");
 }

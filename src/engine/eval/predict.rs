@@ -91,13 +91,18 @@ impl Session {
     /// open one (the wizard) goes on with their fields empty and a warning, so that the rule
     /// can be changed.
     pub(super) fn fit_if_wanted(&mut self) -> Result<()> {
-        if self.clv.is_some() || !self.wants_model() {
+        let config = self.ws.purchase_history.clv.clone();
+        let failed_before = self.clv_failed.as_ref().is_some_and(|f| f.0 == config);
+        if self.clv.is_some() || !self.wants_model() || failed_before {
             return Ok(());
         }
         let fitted = self.fit_clv().map(|_| ());
         match fitted {
-            Ok(()) => Ok(()),
-            Err(e) if self.orders_released => Err(self.located(e)),
+            Ok(()) => {
+                self.clv_failed = None;
+                Ok(())
+            }
+            Err(e) if !self.lenient => Err(self.located(e)),
             Err(e) => {
                 for f in MODEL_FIELDS {
                     self.base.set(f, Vector::Float(vec![None; self.base.len]));
@@ -105,8 +110,34 @@ impl Session {
                 self.warnings.push(format!(
                     "p_alive, expected_purchases and predicted_value are empty: {e}"
                 ));
+                self.clv_failed = Some((config, e.to_string()));
                 Ok(())
             }
+        }
+    }
+
+    /// Make sure the models a criterion reading `names` needs are there: fitted now if need be,
+    /// or the reason they cannot be (kept, so that every edit does not fit again).
+    pub(super) fn models_for(&mut self, names: &[String]) -> Result<()> {
+        let wants = |f: &str| names.iter().any(|n| n == f);
+        if !MODEL_FIELDS.iter().any(|f| wants(f)) {
+            return Ok(());
+        }
+        if self.clv.is_none() {
+            let config = self.ws.purchase_history.clv.clone();
+            if let Some((c, why)) = &self.clv_failed
+                && *c == config
+            {
+                return Err(EngineError::Invalid(format!("no predictive value: {why}")));
+            }
+            if let Err(e) = self.fit_clv() {
+                self.clv_failed = Some((config, e.to_string()));
+                return Err(e);
+            }
+        }
+        match self.clv.as_ref().map(|f| &f.gamma_gamma) {
+            Some(Err(e)) if wants("predicted_value") => Err(EngineError::Model(e.clone())),
+            _ => Ok(()),
         }
     }
 
@@ -115,9 +146,22 @@ impl Session {
         let EngineError::Model(m) = &e else {
             return e;
         };
+        // a spend-model failure touches predicted_value only
+        let fields: &[&str] = match m {
+            ClvError::TooFewSpenders { .. }
+            | ClvError::TooFewRepeatBuyers {
+                model: "Gamma-Gamma",
+                ..
+            }
+            | ClvError::Flat {
+                model: "Gamma-Gamma",
+                ..
+            } => &["predicted_value"],
+            _ => &MODEL_FIELDS,
+        };
         let reads = |text: &str| {
             crate::engine::rules::condition::parse_condition(text)
-                .is_ok_and(|x| x.columns().iter().any(|c| MODEL_FIELDS.contains(&c.0)))
+                .is_ok_and(|x| x.columns().iter().any(|c| fields.contains(&c.0)))
         };
         let hint = "these fields need the predictive models; segment on recency_days or orders \
                     instead, or give the models more history";
@@ -130,7 +174,7 @@ impl Session {
                     .enumerate()
                     .find(|(_, g)| reads(&g.when))
                     .map(|(k, g)| (g.when.span.clone(), format!("{key}.segments[{k}].when"))),
-                Rule::Bins { column, .. } | Rule::Map { column, .. } => MODEL_FIELDS
+                Rule::Bins { column, .. } | Rule::Map { column, .. } => fields
                     .contains(&column.value.as_str())
                     .then(|| (column.span.clone(), format!("{key}.column"))),
             };

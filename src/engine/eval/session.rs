@@ -49,6 +49,10 @@ pub struct Session {
     pub clv: Option<super::clv::ClvFit>,
     /// How many times the models were fitted (a rule edit never refits).
     pub clv_fits: usize,
+    /// Why the models could not be fitted with these settings (the wizard goes on without them).
+    pub clv_failed: Option<(crate::engine::rules::ClvConfig, String)>,
+    /// Model failures leave the fields empty instead of failing (the wizard).
+    pub(super) lenient: bool,
     pub scores: Vec<ScoreInfo>,
     pub warnings: Vec<String>,
     pub value: Vec<Option<f64>>,
@@ -126,6 +130,19 @@ impl Session {
         Self::from_tables(ws, t)
     }
 
+    /// The same for the wizard: predictive models that cannot be fitted leave their fields
+    /// empty, with the reason in `clv_failed`, so that the rules can still be changed.
+    pub fn from_frames_interactive(
+        ws: Workspace,
+        customers: Option<&DataFrame>,
+        orders: Option<&DataFrame>,
+        joins: &[DataFrame],
+    ) -> Result<Session> {
+        let mut t = Frames::from_dfs(&ws, customers, orders, joins)?;
+        t.interactive = true;
+        Self::from_tables(ws, t)
+    }
+
     /// Evaluate a workspace over its tables as typed columns.
     pub fn from_tables(ws: Workspace, tables: Frames) -> Result<Session> {
         Self::evaluate(ws, tables, true)
@@ -137,6 +154,7 @@ impl Session {
         let timing = Timing::new();
         let pruned = tables.pruned.clone();
         let requested = tables.requested.clone();
+        let lenient = tables.interactive;
         let a = assemble(ws, tables)?;
         timing.mark("assemble base table");
         let mut s = Session {
@@ -155,6 +173,8 @@ impl Session {
             requested,
             clv: None,
             clv_fits: 0,
+            clv_failed: None,
+            lenient,
             scores: vec![],
             warnings: a.warnings,
             value: vec![],
@@ -422,13 +442,7 @@ impl Session {
 
     /// Replace criterion `i` and re-evaluate only it; counts before the change are kept for display.
     pub fn update_criterion(&mut self, i: usize, c: Criterion) -> Result<&CriterionResult> {
-        if self.clv.is_none()
-            && c.referenced_names()
-                .iter()
-                .any(|n| super::clv::MODEL_FIELDS.contains(&n.as_str()))
-        {
-            self.fit_clv()?;
-        }
+        self.models_for(&c.referenced_names())?;
         let mut r = self.evaluate_criterion(&c)?;
         if let Some(old) = self.results.get(i) {
             r.previous = old

@@ -199,6 +199,9 @@ pub struct Frames {
     pub pruned: Vec<String>,
     /// Fields asked for besides those the rules name (`--with`).
     pub requested: Vec<String>,
+    /// For the wizard: predictive models that cannot be fitted leave their fields empty (with
+    /// the reason kept) instead of failing the evaluation, so the rules can still be changed.
+    pub interactive: bool,
 }
 
 impl Frames {
@@ -219,6 +222,7 @@ impl Frames {
             joins,
             pruned: pruned_fields(ws, extra),
             requested: extra.map(<[String]>::to_vec).unwrap_or_default(),
+            interactive: false,
         })
     }
 
@@ -242,6 +246,7 @@ impl Frames {
                 .collect::<Result<_>>()?,
             pruned: vec![],
             requested: vec![],
+            interactive: false,
         })
     }
 }

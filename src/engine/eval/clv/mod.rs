@@ -84,6 +84,16 @@ pub enum ClvError {
         need: usize,
     },
     #[error(
+        "only {found} of the {repeat} customers who bought again have repeat purchases worth \
+         more than nothing; the Gamma-Gamma model of spend needs at least {need} (check the \
+         amount role in [columns])"
+    )]
+    TooFewSpenders {
+        found: usize,
+        repeat: usize,
+        need: usize,
+    },
+    #[error(
         "the {model} likelihood is flat: parameter {param} ran away to {value:.3e}, so the data \
          cannot pin it down (more history, or a coarser time unit, may help)"
     )]
@@ -317,13 +327,32 @@ pub fn fit_bgnbd(h: &History, unit: TimeUnit) -> Result<BgNbdFit, ClvError> {
     } else if !o.converged {
         o = optimize::polish(&ll, g.customers, &o);
     }
-    o.params = log_params(&o.params).to_vec();
-    let note = ran_away(
-        "BG/NBD",
-        &["r", "alpha", "a", "b"],
-        &o.params,
-        (2, 3, "the chance of leaving after a purchase"),
-    )?;
+    // judged as the optimiser moved them: rate and scale, then the dropout's mean, and its
+    // concentration far out only as a note (one dropout for everyone)
+    let th = o.params.clone();
+    let flat = |param: &'static str, v: f64| ClvError::Flat {
+        model: "BG/NBD",
+        param,
+        value: v,
+    };
+    if th[0].abs() > 13.8 {
+        return Err(flat("r", th[0].exp()));
+    }
+    if th[1].abs() > 20.0 {
+        return Err(flat("alpha", th[1].exp()));
+    }
+    if th[2].abs() > 13.8 {
+        return Err(flat("a / (a + b)", 1.0 / (1.0 + (-th[2]).exp())));
+    }
+    let note = (th[3] > RIDGE).then(|| {
+        "BG/NBD: a and b grew very large together, so the chance of leaving after a purchase \
+         hardly varies across customers; the fit treats it as the same for everyone"
+            .to_string()
+    });
+    if th[3] < -13.8 {
+        return Err(flat("a + b", th[3].exp()));
+    }
+    o.params = log_params(&th).to_vec();
     Ok(BgNbdFit {
         params: BgNbd::from_log(&o.params),
         unit,
@@ -350,10 +379,18 @@ pub fn fit_gamma_gamma(h: &History) -> Result<GammaGammaFit, ClvError> {
         }
     }
     if rows.len() < MIN_REPEAT_BUYERS {
-        return Err(ClvError::TooFewRepeatBuyers {
-            model: "Gamma-Gamma",
-            found: rows.len(),
-            need: MIN_REPEAT_BUYERS,
+        return Err(if not_positive > 0 {
+            ClvError::TooFewSpenders {
+                found: rows.len(),
+                repeat: rows.len() + not_positive,
+                need: MIN_REPEAT_BUYERS,
+            }
+        } else {
+            ClvError::TooFewRepeatBuyers {
+                model: "Gamma-Gamma",
+                found: rows.len(),
+                need: MIN_REPEAT_BUYERS,
+            }
         });
     }
     let s = Spenders::new(rows);

@@ -272,7 +272,7 @@ pub(super) fn model_fields(
         // the purchase days after the first, each day's rows summed
         q.cte(
             "strata_day_values",
-            "SELECT cid, day, SUM(amount) AS v, MIN(day) OVER (PARTITION BY cid) AS first_day
+            "SELECT cid, day, coalesce(SUM(amount), 0) AS v, MIN(day) OVER (PARTITION BY cid) AS first_day
              FROM strata_orders
 WHERE day IS NOT NULL
 GROUP BY cid, day"
