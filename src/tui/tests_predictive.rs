@@ -39,6 +39,21 @@ fn p_fits_the_models_once_and_shows_them_at_every_size() {
     assert!(screen(&app, 80, 24).contains("at_risk"));
     act(&mut app, Action::Cancel);
     assert!(app.page.is_none());
+    // a preset proposed while the page is open: Esc closes the page and keeps the criterion
+    let fx = act(&mut app, Action::Predict);
+    settle(&mut app, &mut engine, fx);
+    act(&mut app, Action::NewCriterion);
+    typ(&mut app, "at_risk");
+    let fx = act(&mut app, Action::Confirm);
+    settle(&mut app, &mut engine, fx);
+    assert!(app.page.is_some() && app.proposal.is_some());
+    act(&mut app, Action::Cancel);
+    assert!(app.page.is_none());
+    assert!(
+        app.criteria
+            .iter()
+            .any(|c| c.criterion.name.value == "at_risk_segments")
+    );
     // asked again: the same fit, no second one
     let fx = act(&mut app, Action::Predict);
     settle(&mut app, &mut engine, fx);

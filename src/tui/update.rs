@@ -238,6 +238,12 @@ fn step(app: &mut App, msg: Message) -> Vec<Effect> {
 
 fn action(app: &mut App, a: Action) -> Vec<Effect> {
     use Action::*;
+    // Esc over a page closes the page first (a proposal made meanwhile is kept)
+    if a == Cancel && app.page.is_some() {
+        app.page = None;
+        app.proposal = None;
+        return vec![];
+    }
     // a proposed criterion: Esc takes it back (its add is undone), any other key keeps it
     if let Some(name) = app.proposal.take()
         && a == Cancel
