@@ -72,6 +72,9 @@ pub struct Engine {
     pub loading: LoadSlot,
     /// The last holdout check, kept while the model settings and calibration date are the same.
     holdout: Option<HoldoutCache>,
+    /// The page's view of the models, kept for the fit it was made from (`Session::clv_fits`):
+    /// a rule edit does not sort a million predicted values again.
+    view: Option<(usize, Box<super::predictive::ClvView>)>,
 }
 
 /// A holdout check and the settings it was made with.
@@ -92,6 +95,7 @@ impl Engine {
             tables: None,
             loading: LoadSlot::default(),
             holdout: None,
+            view: None,
         }
     }
 }
@@ -102,6 +106,13 @@ impl Engine {
     pub fn clv_view(&mut self, check: bool) -> Option<Box<super::predictive::ClvView>> {
         use super::predictive::{ALIVE_BINS, ClvView, HOLDOUT_MAX_FREQUENCY};
         let fit = self.session.clv.clone()?;
+        let fits = self.session.clv_fits;
+        if let Some((n, v)) = &self.view
+            && *n == fits
+            && (v.holdout.is_some() || !check || fit.config.calibration_end.is_none())
+        {
+            return Some(v.clone());
+        }
         let holdout = fit.config.calibration_end.and_then(|d| {
             let fresh = self
                 .holdout
@@ -119,12 +130,14 @@ impl Engine {
                 .filter(|(c, day, _)| *c == fit.config && *day == d)
                 .map(|(_, day, h)| (*day, h.clone()))
         });
-        Some(Box::new(ClvView {
+        let view = Box::new(ClvView {
             alive: self.session.alive_histogram(ALIVE_BINS),
             valuable: self.session.value_if_active_quantile(0.75),
             fit,
             holdout,
-        }))
+        });
+        self.view = Some((fits, view.clone()));
+        Some(view)
     }
 
     fn reload(&mut self, ws: Workspace) -> Message {

@@ -14,44 +14,45 @@ pub fn day_number(d: NaiveDate) -> i32 {
     (d - crate::engine::data::infer::epoch()).num_days() as i32
 }
 
-fn dates(v: Option<&Vector>) -> Vec<Option<i32>> {
-    match v {
-        Some(Vector::Date(d)) => d.clone(),
-        _ => vec![],
-    }
-}
-
 impl Session {
     /// Whether the rules, the valuation or `--with` name a model field.
     pub fn wants_model(&self) -> bool {
-        let mut used = self.ws.referenced_names();
-        used.extend(self.requested.iter().cloned());
-        used.iter().any(|u| MODEL_FIELDS.contains(&u.as_str()))
+        self.names_used()
+            .iter()
+            .any(|u| MODEL_FIELDS.contains(&u.as_str()))
     }
 
     /// Fit both models on the purchase history and add their fields to every customer.
     pub fn fit_clv(&mut self) -> Result<&ClvFit> {
         let n = self.base.len;
-        let (first, last) = (
-            dates(self.base.get("first_order").map(|v| &**v)),
-            dates(self.base.get("last_order").map(|v| &**v)),
+        // the columns are shared, not copied: the fit only reads them
+        let col = |name: &str| self.base.get(name).cloned();
+        let (first, last, days, spend) = (
+            col("first_order"),
+            col("last_order"),
+            col("purchase_days"),
+            col("repeat_avg_value"),
         );
-        if first.len() != n || last.len() != n {
+        let (Some(Vector::Date(first)), Some(Vector::Date(last))) =
+            (first.as_deref(), last.as_deref())
+        else {
             return Err(EngineError::Model(ClvError::NoHistory));
-        }
-        let days: Vec<Option<i64>> = match self.base.get("purchase_days").map(|v| &**v) {
-            Some(Vector::Int(v)) => v.clone(),
-            _ => vec![None; n],
         };
-        let spend: Vec<Option<f64>> = match self.base.get("repeat_avg_value").map(|v| &**v) {
-            Some(Vector::Float(v)) => v.clone(),
-            _ => vec![None; n],
+        let none_i = vec![None; n];
+        let none_f = vec![None; n];
+        let days = match days.as_deref() {
+            Some(Vector::Int(v)) => v,
+            _ => &none_i,
+        };
+        let spend = match spend.as_deref() {
+            Some(Vector::Float(v)) => v,
+            _ => &none_f,
         };
         let h = History {
-            first: &first,
-            last: &last,
-            purchase_days: &days,
-            repeat_avg_value: &spend,
+            first,
+            last,
+            purchase_days: days,
+            repeat_avg_value: spend,
             as_of: self.as_of.ok_or(EngineError::Model(ClvError::NoHistory))?,
         };
         let timing = crate::engine::timing::Timing::new();

@@ -153,6 +153,9 @@ pub struct BgNbdFit {
     /// Said about the fit when two parameters grew large together.
     #[serde(skip)]
     pub note: Option<String>,
+    /// Buyers who bought on one day only (p_alive is 1 for them, however long ago).
+    #[serde(skip)]
+    pub one_time: usize,
 }
 
 /// The Gamma-Gamma fit and its diagnostics.
@@ -362,6 +365,12 @@ pub fn fit_bgnbd(h: &History, unit: TimeUnit) -> Result<BgNbdFit, ClvError> {
         converged: o.converged,
         iterations: o.iterations,
         note,
+        one_time: g
+            .triples
+            .iter()
+            .filter(|t| t.x == 0)
+            .map(|t| t.count)
+            .sum::<f64>() as usize,
     })
 }
 
@@ -434,9 +443,7 @@ pub fn fit(h: &History, config: &ClvConfig) -> Result<ClvFit, ClvError> {
             "the BG/NBD fit stopped before it converged; its parameters may be rough".to_string(),
         );
     }
-    let once = (0..h.first.len())
-        .filter(|&i| h.inputs(i, TimeUnit::Day).is_some_and(|d| d.x == 0))
-        .count();
+    let once = bgnbd.one_time;
     if once > 0 {
         warnings.push(format!(
             "{once} buyers bought on one day only: BG/NBD gives them p_alive = 1 however long ago \

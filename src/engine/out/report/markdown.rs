@@ -23,7 +23,7 @@ pub fn md(s: &str) -> String {
     out
 }
 
-fn bar(share: f64, width: usize) -> String {
+pub(super) fn bar(share: f64, width: usize) -> String {
     let cells = (share.clamp(0.0, 1.0) * width as f64 * 8.0).round() as usize;
     let part = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'][cells % 8];
     let mut s = "█".repeat(cells / 8);

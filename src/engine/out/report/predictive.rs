@@ -3,7 +3,12 @@
 use chrono::NaiveDate;
 
 use super::html::esc;
-use super::markdown::md;
+use super::markdown::{bar, md};
+
+/// `v` as a share of `max` (0 when there is nothing to compare with).
+fn share(v: f64, max: f64) -> f64 {
+    if max > 0.0 { v / max } else { 0.0 }
+}
 use crate::engine::eval::clv::ClvFit;
 use crate::engine::eval::clv::holdout::Holdout;
 use crate::engine::eval::session::Session;
@@ -80,15 +85,6 @@ fn fit_rows(f: &ClvFit) -> Vec<[String; 3]> {
     rows
 }
 
-fn text_bar(v: f64, max: f64, w: usize) -> String {
-    let n = if max > 0.0 {
-        (v / max * w as f64).round() as usize
-    } else {
-        0
-    };
-    "█".repeat(n)
-}
-
 /// The section in Markdown.
 pub fn markdown(out: &mut String, p: &Predictive) {
     out.push_str("## Predictive value\n\n| model | parameters | fit |\n|---|---|---|\n");
@@ -113,7 +109,7 @@ pub fn markdown(out: &mut String, p: &Predictive) {
     for (lo, hi, n) in &p.alive {
         out.push_str(&format!(
             "{lo:.1}–{hi:.1} {:<40} {}\n",
-            text_bar(*n as f64, max, 40),
+            bar(share(*n as f64, max), 40),
             thousands(*n as u64)
         ));
     }
@@ -141,9 +137,9 @@ pub fn markdown(out: &mut String, p: &Predictive) {
                     let f = format!("{}{}", r.frequency, if r.or_more { "+" } else { "" });
                     out.push_str(&format!(
                         "{f:>3} actual    {:<30} {:.2}\n    predicted {:<30} {:.2}\n",
-                        text_bar(r.actual, max, 30),
+                        bar(share(r.actual, max), 30),
                         r.actual,
-                        text_bar(r.predicted, max, 30),
+                        bar(share(r.predicted, max), 30),
                         r.predicted
                     ));
                 }
