@@ -21,6 +21,17 @@ fn clv_workspace(
     write(dir, "clv.strata.toml", text.as_bytes())
 }
 
+/// A workspace over the simulated orders (`tests/fixtures/clv/orders.csv`).
+fn simulated(dir: &Path, as_of: &str, clv: &str) -> String {
+    clv_workspace(
+        dir,
+        &fixture("clv/orders.csv"),
+        as_of,
+        ("customer", "day", "amount"),
+        clv,
+    )
+}
+
 fn summary_of(ws: &str, dir: &Path, with: &str) -> (serde_json::Value, String) {
     let s = dir.join("s.json").to_string_lossy().to_string();
     let o = dir.join("m.csv").to_string_lossy().to_string();
@@ -37,13 +48,7 @@ fn close(got: f64, want: f64, rel: f64) -> bool {
 #[test]
 fn models_and_fields_match_lifetimes_on_simulated_orders() {
     let d = tempfile::tempdir().unwrap();
-    let ws = clv_workspace(
-        d.path(),
-        &fixture("clv/orders.csv"),
-        "2024-12-31",
-        ("customer", "day", "amount"),
-        "unit = \"week\", horizon = 26",
-    );
+    let ws = simulated(d.path(), "2024-12-31", "unit = \"week\", horizon = 26");
     let (doc, members) = summary_of(
         &ws,
         d.path(),
@@ -153,13 +158,7 @@ fn too_few_repeat_buyers_is_a_clear_error() {
 #[test]
 fn model_settings_are_checked_with_their_place_in_the_file() {
     let d = tempfile::tempdir().unwrap();
-    let ws = clv_workspace(
-        d.path(),
-        &fixture("clv/orders.csv"),
-        "2024-12-31",
-        ("customer", "day", "amount"),
-        "unit = \"fortnight\", horizon = -3",
-    );
+    let ws = simulated(d.path(), "2024-12-31", "unit = \"fortnight\", horizon = -3");
     let (code, _, err) = run(&["run", &ws]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("clv.strata.toml:12:16"), "{err}");
@@ -341,34 +340,16 @@ fn holdout_check_counts_what_happened_after_the_calibration_end() {
 fn sql_writes_p_alive_and_repeat_value_that_duckdb_computes_like_run() {
     let python = duckdb_python();
     let d = tempfile::tempdir().unwrap();
-    let orders = fixture("clv/orders.csv");
     for unit in ["week", "day", "month"] {
-        let ws = clv_workspace(
-            d.path(),
-            &orders,
-            "2024-12-31",
-            ("customer", "day", "amount"),
-            &format!("unit = \"{unit}\""),
-        );
-        let (q, m) = (d.path().join("q.sql"), d.path().join("m.csv"));
-        let with = "p_alive,repeat_avg_value,repeat_purchases";
-        let (code, _, err) = run(&["sql", &ws, "--with", with, "-o", &q.to_string_lossy()]);
-        assert_eq!(code, 0, "{err}");
-        let (code, _, err) = run(&["run", &ws, "--with", with, "--out", &m.to_string_lossy()]);
-        assert_eq!(code, 0, "{err}");
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/sql_duckdb.py");
-        let out = std::process::Command::new(&python)
-            .arg(script)
-            .arg(&q)
-            .arg(&m)
-            .arg(format!("orders={orders}"))
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&out.stdout).to_string()
-            + &String::from_utf8_lossy(&out.stderr);
-        assert!(
-            out.status.success() && text.starts_with("equal:"),
-            "{unit}: {text}"
+        let ws = simulated(d.path(), "2024-12-31", &format!("unit = \"{unit}\""));
+        super::sql::check_in_duckdb(
+            &python,
+            &super::sql::Case {
+                ws: Path::new(&ws),
+                tables: vec![format!("orders={}", fixture("clv/orders.csv"))],
+                valuation: false,
+                with: "p_alive,repeat_avg_value,repeat_purchases",
+            },
         );
     }
 }
@@ -376,13 +357,7 @@ fn sql_writes_p_alive_and_repeat_value_that_duckdb_computes_like_run() {
 #[test]
 fn sql_refuses_fields_without_a_closed_form_by_name() {
     let d = tempfile::tempdir().unwrap();
-    let ws = clv_workspace(
-        d.path(),
-        &fixture("clv/orders.csv"),
-        "2024-12-31",
-        ("customer", "day", "amount"),
-        "unit = \"week\"",
-    );
+    let ws = simulated(d.path(), "2024-12-31", "unit = \"week\"");
     let (code, _, err) = run(&["sql", &ws, "--with", "predicted_value,expected_purchases"]);
     assert_eq!(code, 1);
     assert!(
@@ -402,11 +377,9 @@ fn sql_refuses_fields_without_a_closed_form_by_name() {
 #[test]
 fn the_report_shows_the_models_and_the_holdout_chart() {
     let d = tempfile::tempdir().unwrap();
-    let ws = clv_workspace(
+    let ws = simulated(
         d.path(),
-        &fixture("clv/orders.csv"),
         "2025-07-01",
-        ("customer", "day", "amount"),
         "unit = \"week\", calibration_end = 2024-12-31",
     );
     let md = d.path().join("r.md");

@@ -3,14 +3,16 @@
 use super::*;
 
 /// One workspace checked in DuckDB: membership (`run --out`) and valuation (`run --summary`).
-struct Case<'a> {
-    ws: &'a Path,
+pub(super) struct Case<'a> {
+    pub ws: &'a Path,
     /// `TABLE=PATH` for every table the query reads.
-    tables: Vec<String>,
-    valuation: bool,
+    pub tables: Vec<String>,
+    pub valuation: bool,
+    /// Purchase fields appended to the membership on both sides (`--with`), or "".
+    pub with: &'a str,
 }
 
-fn check_in_duckdb(python: &str, c: &Case) {
+pub(super) fn check_in_duckdb(python: &str, c: &Case) {
     check_in(python, "duckdb", c);
 }
 
@@ -45,16 +47,27 @@ fn check_in(python: &str, engine: &str, c: &Case) {
         d.path().join("m.csv"),
         d.path().join("s.json"),
     );
-    let (code, _, err) = run(&["sql", &ws, "--dialect", engine, "-o", &q.to_string_lossy()]);
+    let with: Vec<&str> = if c.with.is_empty() {
+        vec![]
+    } else {
+        vec!["--with", c.with]
+    };
+    let q_out = q.to_string_lossy().to_string();
+    let mut sql = vec![
+        "sql",
+        ws.as_str(),
+        "--dialect",
+        engine,
+        "-o",
+        q_out.as_str(),
+    ];
+    sql.extend(&with);
+    let (code, _, err) = run(&sql);
     assert_eq!(code, 0, "{err}");
-    let (code, _, err) = run(&[
-        "run",
-        &ws,
-        "--out",
-        &m.to_string_lossy(),
-        "--summary",
-        &s.to_string_lossy(),
-    ]);
+    let (m_out, s_out) = (m.to_string_lossy(), s.to_string_lossy());
+    let mut r = vec!["run", ws.as_str(), "--out", &m_out, "--summary", &s_out];
+    r.extend(&with);
+    let (code, _, err) = run(&r);
     assert_eq!(code, 0, "{err}");
     compare(&q, &m);
     if c.valuation {
@@ -96,6 +109,7 @@ fn sql_reproduces_run_in_duckdb() {
             ws: &w.join("demo.strata.toml"),
             tables: tables(&w, &["customers", "orders"]),
             valuation: true,
+            with: "",
         },
     );
     for method in ["quantile", "rfm_r"] {
@@ -112,6 +126,7 @@ fn sql_reproduces_run_in_duckdb() {
                 ws: &p,
                 tables: tables(&w, &["customers", "orders"]),
                 valuation: false,
+                with: "",
             },
         );
     }
@@ -176,6 +191,7 @@ total = { sum = "age" }
                 format!("survey={}", dir.join("survey.csv").display()),
             ],
             valuation: true,
+            with: "",
         },
     );
 
@@ -217,6 +233,7 @@ cost = "orders * 2"
             ws: Path::new(&wp),
             tables: vec![format!("orders={retail}")],
             valuation: true,
+            with: "",
         },
     );
 }
@@ -263,6 +280,7 @@ bins = {{ column = "recency_days", edges = [30, 365.5] }}
             ws: Path::new(&wp),
             tables: vec![format!("orders={orders}")],
             valuation: true,
+            with: "",
         },
     );
 }
@@ -295,6 +313,7 @@ fn sql_reproduces_run_in_postgres() {
                 .map(|n| format!("{n}={}", w.join(format!("{n}.csv")).display()))
                 .collect(),
             valuation: false,
+            with: "",
         },
     );
     let orders = ds("rfm_package_fixture/rfm_data_orders.csv");
@@ -309,6 +328,7 @@ fn sql_reproduces_run_in_postgres() {
             ws: Path::new(&wp),
             tables: vec![format!("orders={orders}")],
             valuation: false,
+            with: "",
         },
     );
 }
