@@ -104,12 +104,6 @@ impl Session {
         keep_orders: bool,
     ) -> Result<Session> {
         let timing = Timing::new();
-        // a role naming a column the file does not have would leave its fields empty: refuse it
-        // as `strata check` does, before anything is read
-        let problems = crate::engine::rules::check::check(&ws);
-        if !problems.is_empty() {
-            return Err(EngineError::Workspace(problems));
-        }
         let t = Frames::load_watched(&ws, extra, p)?;
         timing.mark("load tables");
         p.begin("evaluating", 0);

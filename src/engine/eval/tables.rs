@@ -93,9 +93,11 @@ const MEMORY_PER_BYTE_READ: u64 = 3;
 
 /// Read every file of the workspace with `read(path, options, columns, progress)`, after
 /// checking that the columns to read fit in the memory available.
+/// With `check`, the headers read for that are also checked against the workspace (as `strata
+/// check` does: a role naming a column the file lacks would leave its fields empty).
 fn load_each<T>(
     ws: &Workspace,
-    extra: Option<&[String]>,
+    (extra, check): (Option<&[String]>, bool),
     p: &Progress,
     read: impl Fn(&Path, &ReadOptions, Option<&[String]>, &Progress) -> Result<T>,
 ) -> Result<(Option<T>, Option<T>, Vec<T>)> {
@@ -106,6 +108,7 @@ fn load_each<T>(
     files.extend(ws.data.orders.as_ref());
     files.extend(ws.data.joins.iter().map(|j| &j.file));
     let mut plans = Vec::new();
+    let mut all_headers = Vec::new();
     for f in &files {
         let path = f.resolve(&base);
         let headers = crate::engine::data::read_headers(&path, &f.options)?;
@@ -117,6 +120,19 @@ fn load_each<T>(
                 .collect::<Vec<_>>()
         });
         plans.push((path, cols, headers.len()));
+        all_headers.push(headers);
+    }
+    if check {
+        let mut it = all_headers.into_iter();
+        let h = crate::engine::rules::check::Headers {
+            customers: ws.data.customers.as_ref().and_then(|_| it.next()),
+            orders: ws.data.orders.as_ref().and_then(|_| it.next()),
+            joins: it.collect(),
+        };
+        let problems = crate::engine::rules::check::check_against(ws, &h);
+        if !problems.is_empty() {
+            return Err(EngineError::Workspace(problems));
+        }
     }
     check_memory(&plans)?;
     let mut loaded = std::collections::VecDeque::new();
@@ -178,7 +194,7 @@ impl Tables {
 
     /// The same, counting the bytes read into `p` and stopping when it is cancelled.
     pub fn load_watched(ws: &Workspace, extra: Option<&[String]>, p: &Progress) -> Result<Tables> {
-        let (customers, orders, joins) = load_each(ws, extra, p, |path, o, c, p| {
+        let (customers, orders, joins) = load_each(ws, (extra, false), p, |path, o, c, p| {
             Ok(load_table_watched(path, o, c, p)?.df)
         })?;
         Ok(Tables {
@@ -212,7 +228,7 @@ impl Frames {
 
     /// The same, counting the bytes read into `p` and stopping when it is cancelled.
     pub fn load_watched(ws: &Workspace, extra: Option<&[String]>, p: &Progress) -> Result<Frames> {
-        let (customers, orders, joins) = load_each(ws, extra, p, |path, o, c, p| {
+        let (customers, orders, joins) = load_each(ws, (extra, true), p, |path, o, c, p| {
             Frame::from_data(load_data(path, o, c, p)?)
                 .map_err(|e| EngineError::data(path, crate::engine::data::load::short(&e)))
         })?;
