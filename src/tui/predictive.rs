@@ -53,6 +53,14 @@ fn bar(n: f64, max: f64, w: usize) -> String {
     s
 }
 
+/// A bar in whole shaded cells (eighth blocks are solid, and would mix two glyphs in one bar).
+fn shade_bar(n: f64, max: f64, w: usize) -> String {
+    if max <= 0.0 {
+        return String::new();
+    }
+    "▒".repeat(((n / max) * w as f64).round() as usize)
+}
+
 fn fits(v: &ClvView, t: &Theme) -> Vec<Line<'static>> {
     let b = &v.fit.bgnbd;
     let mut out = vec![
@@ -197,7 +205,7 @@ fn holdout(
         out.push(Line::from(vec![
             Span::styled(" ".repeat(label.len()), t.dim),
             Span::styled(format!("{:>6.2}  ", r.predicted), t.accent),
-            Span::styled(bar(r.predicted, max, room).replace('█', "▒"), t.accent),
+            Span::styled(shade_bar(r.predicted, max, room), t.accent),
         ]));
     }
     out.push(Line::from(Span::styled(

@@ -446,9 +446,10 @@ pub fn fit(h: &History, config: &ClvConfig) -> Result<ClvFit, ClvError> {
     let once = bgnbd.one_time;
     if once > 0 {
         warnings.push(format!(
-            "{once} buyers bought on one day only: BG/NBD gives them p_alive = 1 however long ago \
+            "{} buyers bought on one day only: BG/NBD gives them p_alive = 1 however long ago \
              that was (the model lets customers leave only after a repeat purchase); use \
-             recency_days for them"
+             recency_days for them",
+            crate::engine::format::thousands(once as u64)
         ));
     }
     match &gamma_gamma {
