@@ -1,5 +1,6 @@
 //! `strata clv WS`: the fitted predictive-value models, and the holdout check against what happened next.
 
+use crate::engine::eval::cache::Cache;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -37,7 +38,7 @@ fn parse_date(s: &str) -> std::result::Result<NaiveDate, String> {
         .map_err(|_| format!("{s:?} is not a date like 1997-09-30"))
 }
 
-pub fn run(a: ClvArgs) -> Result<ExitCode> {
+pub fn run(a: ClvArgs, cache: &Cache) -> Result<ExitCode> {
     let ws = load_workspace(&a.workspace)?;
     if let Some(p) = &a.json {
         refuse_workspace_files(&ws, p)?;
@@ -53,7 +54,7 @@ pub fn run(a: ClvArgs) -> Result<ExitCode> {
         .or(ws.purchase_history.clv.calibration_end);
     // p_alive asks for the models (a spend model that cannot be fitted is reported, not fatal)
     let fields: Vec<String> = ["p_alive", "repeat_avg_value"].map(String::from).to_vec();
-    let mut s = super::progress::watched(|p| Session::open_keeping(ws, Some(&fields), p))?;
+    let mut s = super::progress::watched(|p| Session::open_keeping(ws, Some(&fields), p, cache))?;
     let fit = match s.clv.clone() {
         Some(f) => f,
         None => s.fit_clv()?.clone(),

@@ -1,5 +1,6 @@
 //! `strata compare WS --as-of A --as-of B`: customers and value moving between segments over time.
 
+use crate::engine::eval::cache::Cache;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -24,7 +25,7 @@ pub struct CompareArgs {
     pub json: Option<PathBuf>,
 }
 
-pub fn run(a: CompareArgs) -> Result<ExitCode> {
+pub fn run(a: CompareArgs, cache: &Cache) -> Result<ExitCode> {
     if a.as_of.len() != 2 {
         bail!("give exactly two dates: --as-of A --as-of B");
     }
@@ -41,7 +42,7 @@ pub fn run(a: CompareArgs) -> Result<ExitCode> {
         );
     }
     let ws = load_workspace(&a.workspace)?;
-    let ts = compare(&ws, d1, d2)?;
+    let ts = compare(&ws, d1, d2, cache)?;
     if let Some(p) = &a.json {
         write_atomic(p, serde_json::to_string_pretty(&ts)?.as_bytes())?;
     }

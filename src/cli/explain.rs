@@ -1,5 +1,6 @@
 //! `strata explain WS --customer ID`: for each criterion, the segment and every rule tried.
 
+use crate::engine::eval::cache::Cache;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -22,9 +23,9 @@ pub struct ExplainArgs {
     pub json: bool,
 }
 
-pub fn run(a: ExplainArgs) -> Result<ExitCode> {
+pub fn run(a: ExplainArgs, cache: &Cache) -> Result<ExitCode> {
     let ws = load_workspace(&a.workspace)?;
-    let s = super::progress::watched(|p| Session::open_watched(ws, Some(&[]), p))?;
+    let s = super::progress::watched(|p| Session::open_cached(ws, Some(&[]), p, cache))?;
     let ex = explain(&s, &a.customer)?;
     if a.json {
         println!("{}", serde_json::to_string_pretty(&ex)?);

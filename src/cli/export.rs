@@ -1,5 +1,6 @@
 //! `strata export WS --segment CRITERION[=LABEL]`: a segment's customers as a file for another tool.
 
+use crate::engine::eval::cache::Cache;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -28,7 +29,7 @@ pub struct ExportArgs {
     pub format: String,
 }
 
-pub fn run(a: ExportArgs) -> Result<ExitCode> {
+pub fn run(a: ExportArgs, cache: &Cache) -> Result<ExitCode> {
     let (criterion, segment) = match a.segment.split_once('=') {
         Some((c, s)) => (c.trim().to_string(), Some(s.to_string())),
         None => (a.segment.trim().to_string(), None),
@@ -39,7 +40,7 @@ pub fn run(a: ExportArgs) -> Result<ExitCode> {
     let ws = load_workspace(&a.workspace)?;
     crate::engine::out::export::check_columns(&ws, &a.columns)?;
     let pii: Vec<String> = ws.columns.pii.iter().map(|p| p.value.clone()).collect();
-    let s = super::progress::watched(|p| Session::open_watched(ws, Some(&a.columns), p))?;
+    let s = super::progress::watched(|p| Session::open_cached(ws, Some(&a.columns), p, cache))?;
     for w in &s.warnings {
         eprintln!("warning: {w}");
     }

@@ -1,6 +1,7 @@
 //! The command line: clap commands, each a thin shell over the engine.
 
 mod audit;
+mod cache;
 mod check;
 mod clv;
 mod compare;
@@ -18,6 +19,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::engine::eval::cache::Cache;
+
 /// Customer segmentation, step by step: list, classify, demographic, geographic, psychographic,
 /// purchase history, benefits, exclusivity check, valuation.
 #[derive(Debug, Parser)]
@@ -28,6 +31,9 @@ pub struct Cli {
     /// Colour theme of the wizard: dark (default), light, high-contrast, mono
     #[arg(long, global = true)]
     pub theme: Option<String>,
+    /// Read every data file again instead of the copy kept from an earlier run (see `strata cache`)
+    #[arg(long, global = true)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -54,6 +60,8 @@ pub enum Command {
     Sql(sql::SqlArgs),
     /// Write the demo data (customers.csv, orders.csv) and its workspace into a new or empty folder
     Demo(demo::DemoArgs),
+    /// List the tables kept from earlier runs (they make the next run of an unchanged workspace fast), or clear them
+    Cache(cache::CacheArgs),
     /// Print a shell completion script: strata completions bash > ~/.local/share/bash-completion/completions/strata
     Completions(shell::CompletionsArgs),
     /// Print the manual page (roff), or write one page per command with --out DIR
@@ -82,6 +90,14 @@ fn fail(e: anyhow::Error) -> ExitCode {
 /// Parse arguments and run; every error ends as `error: …` on stderr with a non-zero status.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    let no_cache = cli.no_cache;
+    let cache = || -> anyhow::Result<Cache> {
+        if no_cache {
+            Ok(Cache::Off)
+        } else {
+            Ok(Cache::from_env()?)
+        }
+    };
     let result = match cli.command {
         None => {
             if crate::tui::have_terminal() {
@@ -94,14 +110,15 @@ pub fn main() -> ExitCode {
         Some(Command::Open(a)) => open(a, cli.theme.as_deref()),
         Some(Command::Audit(a)) => audit::run(a),
         Some(Command::Check(a)) => check::run(a),
-        Some(Command::Clv(a)) => clv::run(a),
+        Some(Command::Clv(a)) => cache().and_then(|c| clv::run(a, &c)),
         Some(Command::Demo(a)) => demo::run(a),
-        Some(Command::Run(a)) => run::run(a),
-        Some(Command::Explain(a)) => explain::run(a),
-        Some(Command::Sql(a)) => sql::run(a),
-        Some(Command::Export(a)) => export::run(a),
+        Some(Command::Run(a)) => cache().and_then(|c| run::run(a, &c)),
+        Some(Command::Explain(a)) => cache().and_then(|c| explain::run(a, &c)),
+        Some(Command::Sql(a)) => cache().and_then(|c| sql::run(a, &c)),
+        Some(Command::Export(a)) => cache().and_then(|c| export::run(a, &c)),
         Some(Command::Report(a)) => report::run(a),
-        Some(Command::Compare(a)) => compare::run(a),
+        Some(Command::Compare(a)) => cache().and_then(|c| compare::run(a, &c)),
+        Some(Command::Cache(a)) => cache().and_then(|c| cache::run(a, &c)),
         Some(Command::Completions(a)) => shell::completions(a),
         Some(Command::Man(a)) => shell::man(a),
     };

@@ -8,7 +8,7 @@ use clap::Args;
 
 use super::table::{Align, render};
 use crate::engine::eval::criteria::Verdict;
-use crate::engine::eval::session::Session;
+use crate::engine::eval::session::{Cache, Session};
 use crate::engine::eval::valuation::crosstab;
 use crate::engine::format::{amount, percent, thousands};
 use crate::engine::out::membership::{refuse_inputs, write_membership};
@@ -40,9 +40,9 @@ pub struct RunArgs {
     pub crosstab: Vec<String>,
 }
 
-pub fn run(a: RunArgs) -> Result<ExitCode> {
+pub fn run(a: RunArgs, cache: &Cache) -> Result<ExitCode> {
     let ws = load_workspace(&a.workspace)?;
-    let s = super::progress::watched(|p| Session::open_watched(ws, Some(&a.with), p))?;
+    let s = super::progress::watched(|p| Session::open_cached(ws, Some(&a.with), p, cache))?;
     for w in &s.warnings {
         eprintln!("warning: {w}");
     }

@@ -1,5 +1,6 @@
 //! `strata sql WS`: the whole segmentation as one SQL query for a warehouse engine.
 
+use crate::engine::eval::cache::Cache;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -42,7 +43,7 @@ fn parse_dialect(s: &str) -> std::result::Result<Dialect, String> {
     })
 }
 
-pub fn run(a: SqlArgs) -> Result<ExitCode> {
+pub fn run(a: SqlArgs, cache: &Cache) -> Result<ExitCode> {
     let mut tables = HashMap::new();
     for t in &a.tables {
         let Some((k, v)) = t.split_once('=') else {
@@ -57,7 +58,7 @@ pub fn run(a: SqlArgs) -> Result<ExitCode> {
     if let Some(p) = &a.out {
         refuse_workspace_files(&ws, p)?;
     }
-    let schema = super::progress::watched(|p| SqlSchema::load_with(&ws, &a.with, p))?;
+    let schema = super::progress::watched(|p| SqlSchema::load_with(&ws, &a.with, p, cache))?;
     let opt = SqlOptions {
         dialect: a.dialect,
         tables,

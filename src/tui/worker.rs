@@ -162,7 +162,7 @@ impl Engine {
                 let ws = &self.session.ws;
                 let r = match &self.tables {
                     Some(t) => compare_tables(ws, t, from, to),
-                    None => compare(ws, from, to),
+                    None => compare(ws, from, to, &crate::engine::eval::cache::Cache::Off),
                 };
                 Message::Transitions(
                     r.map(|criteria| Box::new(super::app::TransitionView { from, to, criteria }))

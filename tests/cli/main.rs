@@ -1,5 +1,6 @@
 //! End-to-end tests of the real `strata` binary: every command on real and broken data, and the wizard in a pseudo-terminal.
 
+mod cache;
 mod clv;
 mod corpus;
 mod data;
@@ -52,8 +53,14 @@ fn fixture(rel: &str) -> String {
         .to_string()
 }
 
+/// The cache folder of the tests' runs: under the target folder, never the user's own cache.
+const TEST_CACHE: &str = concat!(env!("CARGO_TARGET_TMPDIR"), "/strata-cache");
+
 fn strata() -> Command {
-    Command::cargo_bin("strata").unwrap()
+    let mut c = Command::cargo_bin("strata").unwrap();
+    c.env("STRATA_CACHE_DIR", TEST_CACHE)
+        .env_remove("STRATA_CACHE_LIMIT");
+    c
 }
 
 /// Run and return (status code, stdout, stderr); a panic anywhere fails the test.

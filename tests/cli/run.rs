@@ -610,6 +610,7 @@ fn output_piped_into_a_reader_that_stops_early_ends_quietly() {
     let d = demo_dir();
     let ws = d.path().join("w/demo.strata.toml");
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("strata"))
+        .env("STRATA_CACHE_DIR", super::TEST_CACHE)
         .args(["run", ws.to_str().unwrap()])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())

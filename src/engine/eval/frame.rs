@@ -28,6 +28,19 @@ impl DType {
             DType::Date => "date",
         }
     }
+    /// The type [`DType::name`] names.
+    pub fn from_name(name: &str) -> Option<DType> {
+        [
+            DType::Bool,
+            DType::Int,
+            DType::Float,
+            DType::Text,
+            DType::Date,
+        ]
+        .into_iter()
+        .find(|t| t.name() == name)
+    }
+
     pub fn is_numeric(self) -> bool {
         matches!(self, DType::Int | DType::Float)
     }

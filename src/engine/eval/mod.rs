@@ -1,6 +1,7 @@
 //! Evaluation: purchase-history fields, scores, criteria, exclusivity, valuation, the session cache.
 
 mod assemble;
+pub mod cache;
 pub mod clv;
 pub mod compile;
 pub mod criteria;

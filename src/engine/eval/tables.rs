@@ -1,15 +1,16 @@
 //! The workspace's tables loaded for evaluation: which columns to read, whether they fit in memory.
 
-use std::path::Path;
+use std::path::PathBuf;
 
 use polars::prelude::DataFrame;
 
+use super::cache::Cache;
 use super::frame::Frame;
 use crate::engine::data::load::load_table_watched;
 use crate::engine::data::progress::{Progress, memory_available, show_bytes};
 use crate::engine::data::{ReadOptions, load_data};
 use crate::engine::error::{EngineError, Result};
-use crate::engine::rules::{Spanned, Workspace};
+use crate::engine::rules::{FileRef, Spanned, Workspace};
 
 /// The tables a workspace reads, as loaded from disk.
 pub struct Tables {
@@ -32,7 +33,7 @@ fn single_use_roles(ws: &Workspace) -> [(&Option<Spanned<String>>, &'static str)
 /// The purchase fields left out when reading for `extra`: those whose only source column is
 /// not otherwise needed (with a customers table; without one, order columns become attributes).
 /// The predictive-value fields' spend input is left out too when no such field is asked for.
-fn pruned_fields(ws: &Workspace, extra: Option<&[String]>) -> Vec<String> {
+pub(super) fn pruned_fields(ws: &Workspace, extra: Option<&[String]>) -> Vec<String> {
     let Some(x) = extra else { return vec![] };
     let mut used = ws.referenced_names();
     used.extend(x.iter().cloned());
@@ -91,68 +92,126 @@ fn needed_columns(ws: &Workspace, extra: Option<&[String]>) -> Option<Vec<String
 /// purchase fields), measured on the benchmark data.
 const MEMORY_PER_BYTE_READ: u64 = 3;
 
-/// Read every file of the workspace with `read(path, options, columns, progress)`, after
-/// checking that the columns to read fit in the memory available.
-/// With `check`, the headers read for that are also checked against the workspace (as `strata
-/// check` does: a role naming a column the file lacks would leave its fields empty).
-fn load_each<T>(
-    ws: &Workspace,
-    (extra, check): (Option<&[String]>, bool),
-    p: &Progress,
-    read: impl Fn(&Path, &ReadOptions, Option<&[String]>, &Progress) -> Result<T>,
-) -> Result<(Option<T>, Option<T>, Vec<T>)> {
-    let base = ws.base_dir();
-    let need = needed_columns(ws, extra);
-    let mut files: Vec<&crate::engine::rules::FileRef> = Vec::new();
-    files.extend(ws.data.customers.as_ref());
-    files.extend(ws.data.orders.as_ref());
-    files.extend(ws.data.joins.iter().map(|j| &j.file));
-    let mut plans = Vec::new();
-    let mut all_headers = Vec::new();
-    for f in &files {
-        let path = f.resolve(&base);
-        let headers = crate::engine::data::read_headers(&path, &f.options)?;
-        let cols = need.as_ref().map(|need| {
-            headers
-                .iter()
-                .filter(|h| need.contains(h))
-                .cloned()
-                .collect::<Vec<_>>()
-        });
-        plans.push((path, cols, headers.len()));
-        all_headers.push(headers);
-    }
-    if check {
-        let mut it = all_headers.into_iter();
-        let h = crate::engine::rules::check::Headers {
-            customers: ws.data.customers.as_ref().and_then(|_| it.next()),
-            orders: ws.data.orders.as_ref().and_then(|_| it.next()),
-            joins: it.collect(),
-        };
-        let problems = crate::engine::rules::check::check_against(ws, &h);
-        if !problems.is_empty() {
-            return Err(EngineError::Workspace(problems));
+/// One file a load reads: which, where, the columns (`None`: all) and its cache key.
+pub(super) struct Plan {
+    pub options: ReadOptions,
+    pub path: PathBuf,
+    pub columns: Option<Vec<String>>,
+    ncols: usize,
+    pub key: Option<String>,
+}
+
+/// What a load of a workspace reads, decided from its files' headers: customers, orders, then
+/// the joins, in that order.
+pub(super) struct LoadPlan {
+    pub files: Vec<Plan>,
+    largest: u64,
+}
+
+impl LoadPlan {
+    /// With `check`, the headers are also checked against the workspace (as `strata check`
+    /// does: a role naming a column the file lacks would leave its fields empty).
+    pub fn new(
+        ws: &Workspace,
+        (extra, check): (Option<&[String]>, bool),
+        cache: &Cache,
+    ) -> Result<LoadPlan> {
+        let base = ws.base_dir();
+        let need = needed_columns(ws, extra);
+        let mut files: Vec<&FileRef> = Vec::new();
+        files.extend(ws.data.customers.as_ref());
+        files.extend(ws.data.orders.as_ref());
+        files.extend(ws.data.joins.iter().map(|j| &j.file));
+        let mut plans = Vec::new();
+        let mut all_headers = Vec::new();
+        for f in files {
+            let path = f.resolve(&base);
+            let headers = crate::engine::data::read_headers(&path, &f.options)?;
+            let columns = need.as_ref().map(|need| {
+                headers
+                    .iter()
+                    .filter(|h| need.contains(h))
+                    .cloned()
+                    .collect::<Vec<_>>()
+            });
+            let key = cache.table_key(&path, &f.options, columns.as_deref());
+            plans.push(Plan {
+                options: f.options.clone(),
+                path,
+                columns,
+                ncols: headers.len(),
+                key,
+            });
+            all_headers.push(headers);
         }
+        if check {
+            let mut it = all_headers.into_iter();
+            let h = crate::engine::rules::check::Headers {
+                customers: ws.data.customers.as_ref().and_then(|_| it.next()),
+                orders: ws.data.orders.as_ref().and_then(|_| it.next()),
+                joins: it.collect(),
+            };
+            let problems = crate::engine::rules::check::check_against(ws, &h);
+            if !problems.is_empty() {
+                return Err(EngineError::Workspace(problems));
+            }
+        }
+        let largest = plans
+            .iter()
+            .filter_map(|p| std::fs::metadata(&p.path).ok())
+            .map(|m| m.len())
+            .max()
+            .unwrap_or(0);
+        Ok(LoadPlan {
+            files: plans,
+            largest,
+        })
     }
-    check_memory(&plans)?;
-    let mut loaded = std::collections::VecDeque::new();
-    for ((path, cols, _), f) in plans.iter().zip(&files) {
-        loaded.push_back(read(path, &f.options, cols.as_deref(), p)?);
+
+    /// The largest file's size (the cache's default limit follows it).
+    pub fn largest(&self) -> u64 {
+        self.largest
     }
-    // in the order `files` lists them: customers, orders, then the joins
-    let customers = ws.data.customers.as_ref().and_then(|_| loaded.pop_front());
-    let orders = ws.data.orders.as_ref().and_then(|_| loaded.pop_front());
-    let joins = loaded.into_iter().collect();
-    Ok((customers, orders, joins))
+
+    /// Every file's cache key, when the cache is on and each file has one.
+    pub fn keys(&self) -> Option<Vec<&str>> {
+        self.files.iter().map(|p| p.key.as_deref()).collect()
+    }
+
+    /// Read every file with `read(plan, progress)`, after checking that the columns to read
+    /// fit in the memory available.
+    fn read<T>(
+        &self,
+        ws: &Workspace,
+        p: &Progress,
+        mut read: impl FnMut(&Plan, &Progress) -> Result<T>,
+    ) -> Result<(Option<T>, Option<T>, Vec<T>)> {
+        check_memory(&self.files)?;
+        let mut loaded = std::collections::VecDeque::new();
+        for plan in &self.files {
+            loaded.push_back(read(plan, p)?);
+        }
+        // in the order the plan lists them: customers, orders, then the joins
+        let customers = ws.data.customers.as_ref().and_then(|_| loaded.pop_front());
+        let orders = ws.data.orders.as_ref().and_then(|_| loaded.pop_front());
+        let joins = loaded.into_iter().collect();
+        Ok((customers, orders, joins))
+    }
 }
 
 /// Refuse, before reading, a load that cannot fit in memory (see `MEMORY_PER_BYTE_READ`).
-fn check_memory(plans: &[(std::path::PathBuf, Option<Vec<String>>, usize)]) -> Result<()> {
+fn check_memory(plans: &[Plan]) -> Result<()> {
     let Some(avail) = memory_available() else {
         return Ok(());
     };
     let mut read = 0u64;
-    for (path, cols, ncols) in plans {
+    for Plan {
+        path,
+        columns: cols,
+        ncols,
+        ..
+    } in plans
+    {
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         // compressed text holds about five times its size
         let text = if crate::engine::data::load::is_gzip(path) {
@@ -169,7 +228,7 @@ fn check_memory(plans: &[(std::path::PathBuf, Option<Vec<String>>, usize)]) -> R
     if need > avail {
         let names: Vec<String> = plans
             .iter()
-            .filter_map(|(p, _, _)| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .filter_map(|p| p.path.file_name().map(|n| n.to_string_lossy().into_owned()))
             .collect();
         return Err(EngineError::Invalid(format!(
             "evaluating this workspace needs about {} of memory ({}× the {} of columns read from {}) \
@@ -194,8 +253,9 @@ impl Tables {
 
     /// The same, counting the bytes read into `p` and stopping when it is cancelled.
     pub fn load_watched(ws: &Workspace, extra: Option<&[String]>, p: &Progress) -> Result<Tables> {
-        let (customers, orders, joins) = load_each(ws, (extra, false), p, |path, o, c, p| {
-            Ok(load_table_watched(path, o, c, p)?.df)
+        let plan = LoadPlan::new(ws, (extra, false), &Cache::Off)?;
+        let (customers, orders, joins) = plan.read(ws, p, |f, p| {
+            Ok(load_table_watched(&f.path, &f.options, f.columns.as_deref(), p)?.df)
         })?;
         Ok(Tables {
             customers,
@@ -215,6 +275,8 @@ pub struct Frames {
     pub pruned: Vec<String>,
     /// Fields asked for besides those the rules name (`--with`).
     pub requested: Vec<String>,
+    /// What happened to the cache on the way (a damaged entry read again, an entry not kept).
+    pub notes: Vec<String>,
     /// For the wizard: predictive models that cannot be fitted leave their fields empty (with
     /// the reason kept) instead of failing the evaluation, so the rules can still be changed.
     pub interactive: bool,
@@ -228,11 +290,39 @@ impl Frames {
 
     /// The same, counting the bytes read into `p` and stopping when it is cancelled.
     pub fn load_watched(ws: &Workspace, extra: Option<&[String]>, p: &Progress) -> Result<Frames> {
-        let (customers, orders, joins) = load_each(ws, (extra, true), p, |path, o, c, p| {
-            Frame::from_data(load_data(path, o, c, p)?)
-                .map_err(|e| EngineError::data(path, crate::engine::data::load::short(&e)))
+        Self::load_cached(ws, extra, p, &Cache::Off)
+    }
+
+    /// The same, taking each table from `cache` when it holds it (and keeping it there when not).
+    pub fn load_cached(
+        ws: &Workspace,
+        extra: Option<&[String]>,
+        p: &Progress,
+        cache: &Cache,
+    ) -> Result<Frames> {
+        let plan = LoadPlan::new(ws, (extra, true), cache)?;
+        Self::load_planned(ws, extra, &plan, p, cache)
+    }
+
+    /// Load what `plan` says (made with the same `extra` and `cache`).
+    pub(super) fn load_planned(
+        ws: &Workspace,
+        extra: Option<&[String]>,
+        plan: &LoadPlan,
+        p: &Progress,
+        cache: &Cache,
+    ) -> Result<Frames> {
+        let mut notes = Vec::new();
+        let (customers, orders, joins) = plan.read(ws, p, |f, p| {
+            let key = (f.path.as_path(), f.key.as_deref());
+            cache.table(key, plan.largest(), p, &mut notes, || {
+                let (path, c) = (&f.path, f.columns.as_deref());
+                Frame::from_data(load_data(path, &f.options, c, p)?)
+                    .map_err(|e| EngineError::data(path, crate::engine::data::load::short(&e)))
+            })
         })?;
         Ok(Frames {
+            notes,
             customers,
             orders,
             joins,
@@ -262,6 +352,7 @@ impl Frames {
                 .collect::<Result<_>>()?,
             pruned: vec![],
             requested: vec![],
+            notes: vec![],
             interactive: false,
         })
     }

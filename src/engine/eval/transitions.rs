@@ -28,11 +28,16 @@ pub struct Transition {
 
 /// Evaluate the workspace as of `a` and as of `b` (orders after each date are left out) and
 /// cross the two assignments of every criterion.
-pub fn compare(ws: &Workspace, a: NaiveDate, b: NaiveDate) -> Result<Vec<Transition>> {
+pub fn compare(
+    ws: &Workspace,
+    a: NaiveDate,
+    b: NaiveDate,
+    cache: &super::cache::Cache,
+) -> Result<Vec<Transition>> {
     if ws.data.orders.is_none() {
         return Err(no_orders());
     }
-    let t = Frames::load(ws, Some(&[]))?;
+    let t = Frames::load_cached(ws, Some(&[]), &Default::default(), cache)?;
     compare_tables(ws, &t, a, b)
 }
 

@@ -36,12 +36,17 @@ impl SqlSchema {
 
     /// The same, reporting progress into `p` and stopping when it is cancelled.
     pub fn load_watched(ws: &Workspace, p: &Progress) -> Result<SqlSchema> {
-        Self::load_with(ws, &[], p)
+        Self::load_with(ws, &[], p, &crate::engine::eval::cache::Cache::Off)
     }
 
     /// The same, also deriving the fields `with` names (a predictive field is fitted for them).
-    pub fn load_with(ws: &Workspace, with: &[String], p: &Progress) -> Result<SqlSchema> {
-        let t = Frames::load_watched(ws, Some(with), p)?;
+    pub fn load_with(
+        ws: &Workspace,
+        with: &[String],
+        p: &Progress,
+        cache: &crate::engine::eval::cache::Cache,
+    ) -> Result<SqlSchema> {
+        let t = Frames::load_cached(ws, Some(with), p, cache)?;
         let customer_cols = t.customers.as_ref().map(|f| f.names.clone());
         let join_cols = t.joins.iter().map(|f| f.names.clone()).collect();
         let s = Session::from_tables(ws.clone(), t)?;

@@ -2,9 +2,8 @@
 
 use std::collections::HashMap;
 
-use polars::prelude::DataFrame;
-
-use super::assemble::{PreparedOrders, assemble};
+use super::assemble::PreparedOrders;
+pub use super::cache::Cache;
 use super::criteria::{Assignment, RuleError, assign, compile_criterion};
 use super::expr::{compile, eval, eval_bool};
 use super::frame::{Frame, Vector};
@@ -12,11 +11,12 @@ use super::purchase::{OrderCols, derive};
 use super::scores::{ScoreInfo, add_scores};
 pub use super::tables::{Frames, Tables};
 use super::valuation::{Measures, Pareto, SegmentValue, pareto, value_segments};
-use crate::engine::data::progress::Progress;
 use crate::engine::error::{Diagnostic, EngineError, Result};
 use crate::engine::rules::condition::{ConditionError, parse_condition};
 use crate::engine::rules::{Criterion, MeasureKind, PurchaseConfig, Spanned, Workspace};
 pub use crate::engine::timing::Timing;
+
+mod open;
 
 /// One criterion's evaluated state.
 #[derive(Debug, Clone)]
@@ -55,6 +55,8 @@ pub struct Session {
     pub(super) lenient: bool,
     pub scores: Vec<ScoreInfo>,
     pub warnings: Vec<String>,
+    /// The first this many warnings are about the cache, not the data.
+    cache_notes: usize,
     pub value: Vec<Option<f64>>,
     pub cost: Option<Vec<Option<f64>>>,
     pub measures: Vec<(String, MeasureKind, Vec<Option<f64>>)>,
@@ -76,124 +78,6 @@ pub(super) fn ws_error(
 }
 
 impl Session {
-    /// Load the workspace's data from disk and evaluate everything.
-    pub fn open(ws: Workspace) -> Result<Session> {
-        Self::open_reading(ws, None)
-    }
-
-    /// Load and evaluate reading only the columns the rules need, plus `extra` (e.g. `--with`
-    /// fields); `None` reads every column (the wizard shows them all).
-    pub fn open_reading(ws: Workspace, extra: Option<&[String]>) -> Result<Session> {
-        Self::open_watched(ws, extra, &Progress::default())
-    }
-
-    /// The same, reporting progress into `p` and stopping when it is cancelled.
-    pub fn open_watched(ws: Workspace, extra: Option<&[String]>, p: &Progress) -> Result<Session> {
-        Self::open_with(ws, extra, p, false)
-    }
-
-    /// The same, keeping the order rows (for a holdout check, or to change purchase settings).
-    pub fn open_keeping(ws: Workspace, extra: Option<&[String]>, p: &Progress) -> Result<Session> {
-        Self::open_with(ws, extra, p, true)
-    }
-
-    fn open_with(
-        ws: Workspace,
-        extra: Option<&[String]>,
-        p: &Progress,
-        keep_orders: bool,
-    ) -> Result<Session> {
-        let timing = Timing::new();
-        let t = Frames::load_watched(&ws, extra, p)?;
-        timing.mark("load tables");
-        p.begin("evaluating", 0);
-        let s = Self::evaluate(ws, t, keep_orders);
-        timing.mark("evaluate");
-        p.check()?;
-        s
-    }
-
-    /// Evaluate a workspace over tables already in memory.
-    pub fn from_frames(
-        ws: Workspace,
-        customers: Option<&DataFrame>,
-        orders: Option<&DataFrame>,
-        joins: &[DataFrame],
-    ) -> Result<Session> {
-        let t = Frames::from_dfs(&ws, customers, orders, joins)?;
-        Self::from_tables(ws, t)
-    }
-
-    /// The same for the wizard: predictive models that cannot be fitted leave their fields
-    /// empty, with the reason in `clv_failed`, so that the rules can still be changed.
-    pub fn from_frames_interactive(
-        ws: Workspace,
-        customers: Option<&DataFrame>,
-        orders: Option<&DataFrame>,
-        joins: &[DataFrame],
-    ) -> Result<Session> {
-        let mut t = Frames::from_dfs(&ws, customers, orders, joins)?;
-        t.interactive = true;
-        Self::from_tables(ws, t)
-    }
-
-    /// Evaluate a workspace over its tables as typed columns.
-    pub fn from_tables(ws: Workspace, tables: Frames) -> Result<Session> {
-        Self::evaluate(ws, tables, true)
-    }
-
-    /// With `keep_orders` false the order rows are let go once the purchase fields are derived
-    /// (a one-shot run needs them no more), and purchase settings cannot be changed afterwards.
-    fn evaluate(ws: Workspace, tables: Frames, keep_orders: bool) -> Result<Session> {
-        let timing = Timing::new();
-        let pruned = tables.pruned.clone();
-        let requested = tables.requested.clone();
-        let lenient = tables.interactive;
-        let a = assemble(ws, tables)?;
-        timing.mark("assemble base table");
-        let mut s = Session {
-            ws: a.ws,
-            base: a.base,
-            ids: a.ids,
-            as_of: a.as_of,
-            order_types: a
-                .orders
-                .as_ref()
-                .map(|o| o.types.clone())
-                .unwrap_or_default(),
-            orders_released: false,
-            orders: a.orders,
-            pruned,
-            requested,
-            clv: None,
-            clv_fits: 0,
-            clv_failed: None,
-            lenient,
-            scores: vec![],
-            warnings: a.warnings,
-            value: vec![],
-            cost: None,
-            measures: vec![],
-            pareto: Pareto {
-                top20_value_share: f64::NAN,
-                customer_share_for_80pct_value: f64::NAN,
-            },
-            results: vec![],
-        };
-        s.derive_fields(!keep_orders);
-        timing.mark("purchase fields and scores");
-        s.fit_if_wanted()?;
-        timing.mark("predictive value");
-        s.compute_measures()?;
-        // criteria are independent: evaluated on all cores, kept in workspace order
-        let results = crate::engine::parallel::map_items(s.ws.criteria.iter().collect(), |c| {
-            s.evaluate_criterion(c)
-        });
-        s.results = results.into_iter().collect::<Result<_>>()?;
-        timing.mark("criteria and valuation");
-        Ok(s)
-    }
-
     /// Purchase-history fields and scores from the kept order rows (nothing without orders).
     fn derive_purchase(&mut self) {
         self.derive_fields(false);

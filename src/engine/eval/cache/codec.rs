@@ -1,0 +1,409 @@
+//! The cache file format: a checked, columnar image of a loaded table that reads back without parsing.
+//!
+//! Layout: `MAGIC`, the body's length (u64), the body, then the CRC-32 of the body (u32), all
+//! little-endian. The body is the entry's key text, the row count, then each column: its name,
+//! a type tag and its data (a validity bitmap and fixed-width values; text as a dictionary and
+//! u32 codes). Reading checks every length against the file and the checksum at the end, so a
+//! truncated or damaged file is refused, never half-read.
+
+use std::io::{self, Read, Write};
+use std::sync::Arc;
+
+use crate::engine::eval::frame::{Frame, NULL_CODE, TextVec, Vector};
+
+pub const MAGIC: &[u8; 8] = b"STRATAC\x01";
+/// Values are written and read this many at a time (bounded buffers).
+const CHUNK: usize = 1 << 16;
+
+/// Why a cache file could not be read back.
+#[derive(Debug)]
+pub enum Refused {
+    /// The file is not a complete, intact entry (truncated, a byte changed, another format).
+    Damaged(String),
+    /// An intact entry for another key (a hash collision or an older strata).
+    OtherKey,
+}
+
+/// A writer that checksums what passes through it.
+struct Summed<W> {
+    inner: W,
+    crc: crc32fast::Hasher,
+    len: u64,
+}
+
+impl<W: Write> Summed<W> {
+    fn put(&mut self, b: &[u8]) -> io::Result<()> {
+        self.crc.update(b);
+        self.len += b.len() as u64;
+        self.inner.write_all(b)
+    }
+    fn u32(&mut self, x: u32) -> io::Result<()> {
+        self.put(&x.to_le_bytes())
+    }
+    fn u64(&mut self, x: u64) -> io::Result<()> {
+        self.put(&x.to_le_bytes())
+    }
+    fn text(&mut self, s: &str) -> io::Result<()> {
+        self.u64(s.len() as u64)?;
+        self.put(s.as_bytes())
+    }
+    /// The validity bitmap of `v` (bit set: a value), then each value's bytes (zeros for none).
+    fn column<T: Copy, const N: usize>(
+        &mut self,
+        v: &[Option<T>],
+        bytes: impl Fn(T) -> [u8; N],
+    ) -> io::Result<()> {
+        let mut bits = vec![0u8; v.len().div_ceil(8)];
+        for (i, x) in v.iter().enumerate() {
+            if x.is_some() {
+                bits[i / 8] |= 1 << (i % 8);
+            }
+        }
+        self.put(&bits)?;
+        let mut buf = Vec::with_capacity(CHUNK * N);
+        for part in v.chunks(CHUNK) {
+            buf.clear();
+            for x in part {
+                buf.extend_from_slice(&x.map_or([0; N], &bytes));
+            }
+            self.put(&buf)?;
+        }
+        Ok(())
+    }
+}
+
+/// Write `key`, then `meta` (what the caller keeps beside the columns), then `frame`. The body's
+/// length is only known at the end: the caller writes into a file it can seek in.
+pub fn encode<W: Write + io::Seek>(
+    out: W,
+    (key, meta): (&str, &str),
+    frame: &Frame,
+) -> io::Result<W> {
+    let mut w = Summed {
+        inner: out,
+        crc: crc32fast::Hasher::new(),
+        len: 0,
+    };
+    w.inner.write_all(MAGIC)?;
+    w.inner.write_all(&0u64.to_le_bytes())?;
+    w.text(key)?;
+    w.text(meta)?;
+    w.u64(frame.len as u64)?;
+    w.u32(frame.cols.len() as u32)?;
+    for (name, col) in frame.names.iter().zip(&frame.cols) {
+        w.text(name)?;
+        match &**col {
+            Vector::Bool(v) => {
+                w.put(&[0])?;
+                let bytes: Vec<u8> = v.iter().map(|b| b.map_or(2, u8::from)).collect();
+                w.put(&bytes)?;
+            }
+            Vector::Int(v) => {
+                w.put(&[1])?;
+                w.column(v, i64::to_le_bytes)?;
+            }
+            Vector::Float(v) => {
+                w.put(&[2])?;
+                w.column(v, f64::to_le_bytes)?;
+            }
+            Vector::Date(v) => {
+                w.put(&[3])?;
+                w.column(v, i32::to_le_bytes)?;
+            }
+            Vector::Text(t) => {
+                w.put(&[4])?;
+                w.u64(t.dict.len() as u64)?;
+                for s in &t.dict {
+                    w.text(s)?;
+                }
+                let mut buf = Vec::with_capacity(CHUNK * 4);
+                for part in t.codes.chunks(CHUNK) {
+                    buf.clear();
+                    for c in part {
+                        buf.extend_from_slice(&c.to_le_bytes());
+                    }
+                    w.put(&buf)?;
+                }
+            }
+        }
+    }
+    let (len, crc) = (w.len, w.crc.finalize());
+    let mut out = w.inner;
+    out.write_all(&crc.to_le_bytes())?;
+    out.seek(io::SeekFrom::Start(MAGIC.len() as u64))?;
+    out.write_all(&len.to_le_bytes())?;
+    out.flush()?;
+    Ok(out)
+}
+
+/// A cursor over the body that refuses to go past its end.
+struct Cursor<'a> {
+    b: &'a [u8],
+}
+
+impl<'a> Cursor<'a> {
+    fn take(&mut self, n: u64) -> Result<&'a [u8], Refused> {
+        if n > self.b.len() as u64 {
+            return Err(Refused::Damaged("a length points past its end".into()));
+        }
+        let (head, rest) = self.b.split_at(n as usize);
+        self.b = rest;
+        Ok(head)
+    }
+    fn u32(&mut self) -> Result<u32, Refused> {
+        let b = self.take(4)?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+    fn u64(&mut self) -> Result<u64, Refused> {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(self.take(8)?);
+        Ok(u64::from_le_bytes(a))
+    }
+    fn text(&mut self) -> Result<String, Refused> {
+        let n = self.u64()?;
+        String::from_utf8(self.take(n)?.to_vec())
+            .map_err(|_| Refused::Damaged("text is not UTF-8".into()))
+    }
+}
+
+/// One column's bytes, found but not yet turned into values.
+struct Raw<'a> {
+    name: String,
+    tag: u8,
+    /// Text columns: the dictionary, already read.
+    dict: Vec<String>,
+    data: &'a [u8],
+}
+
+/// Read an entry back (its meta text and its columns); `key` must be the one it was written
+/// for. The whole file is checked first, then its columns are turned into values in parallel.
+pub fn decode(bytes: &[u8], key: &str) -> Result<(String, Frame), Refused> {
+    if bytes.len() < 20 || &bytes[..8] != MAGIC {
+        return Err(Refused::Damaged("it is not a strata cache file".into()));
+    }
+    let mut len = [0u8; 8];
+    len.copy_from_slice(&bytes[8..16]);
+    let body = u64::from_le_bytes(len);
+    if body.checked_add(20) != Some(bytes.len() as u64) {
+        return Err(Refused::Damaged(format!(
+            "it holds {} bytes where its header promises {}",
+            bytes.len(),
+            body.saturating_add(20)
+        )));
+    }
+    let (body, tail) = bytes[16..].split_at(body as usize);
+    if crc32fast::hash(body).to_le_bytes() != tail {
+        return Err(Refused::Damaged("its checksum does not match".into()));
+    }
+    let mut r = Cursor { b: body };
+    if r.text()? != key {
+        return Err(Refused::OtherKey);
+    }
+    let meta = r.text()?;
+    let frame = body_frame(&mut r)?;
+    if !r.b.is_empty() {
+        return Err(Refused::Damaged(
+            "bytes are left over after the last column".into(),
+        ));
+    }
+    Ok((meta, frame))
+}
+
+/// Only the key of an entry (for listing), without reading or checking the rest.
+pub fn read_key(path: impl AsRef<std::path::Path>) -> Option<String> {
+    let mut f = std::fs::File::open(path).ok()?;
+    let mut head = [0u8; 24];
+    f.read_exact(&mut head).ok()?;
+    if &head[..8] != MAGIC {
+        return None;
+    }
+    let n = u64::from_le_bytes(head[16..24].try_into().ok()?);
+    let mut key = Vec::new();
+    f.take(n.min(1 << 16)).read_to_end(&mut key).ok()?;
+    String::from_utf8(key).ok()
+}
+
+fn body_frame(r: &mut Cursor) -> Result<Frame, Refused> {
+    let len = r.u64()?;
+    let ncols = r.u32()?;
+    // every row takes at least one byte of each column: larger counts are damage (and are
+    // refused before anything that size is allocated)
+    let left = r.b.len() as u64;
+    if (ncols > 0 && len > left) || u64::from(ncols) > left {
+        return Err(Refused::Damaged(
+            "its row or column count is impossible".into(),
+        ));
+    }
+    let n = len as usize;
+    let mut raws = Vec::new();
+    for _ in 0..ncols {
+        let name = r.text()?;
+        let tag = r.take(1)?[0];
+        let bits = n.div_ceil(8) as u64;
+        let (dict, size) = match tag {
+            0 => (vec![], len),
+            1 | 2 => (vec![], bits + 8 * len),
+            3 => (vec![], bits + 4 * len),
+            4 => {
+                let words = r.u64()?;
+                if words > r.b.len() as u64 / 8 {
+                    return Err(Refused::Damaged(
+                        "its dictionary is longer than the file".into(),
+                    ));
+                }
+                let dict = (0..words)
+                    .map(|_| r.text())
+                    .collect::<Result<Vec<_>, _>>()?;
+                (dict, 4 * len)
+            }
+            _ => return Err(Refused::Damaged(format!("unknown column type {tag}"))),
+        };
+        if raws.iter().any(|c: &Raw| c.name == name) {
+            return Err(Refused::Damaged(format!("column {name} appears twice")));
+        }
+        let data = r.take(size)?;
+        raws.push(Raw {
+            name,
+            tag,
+            dict,
+            data,
+        });
+    }
+    let cols: Vec<Result<Vector, Refused>> =
+        crate::engine::parallel::map_items(raws.iter().collect(), |c| column(c, n));
+    let mut f = Frame::new(n);
+    for (raw, col) in raws.iter().zip(cols) {
+        f.names.push(raw.name.clone());
+        f.cols.push(Arc::new(col?));
+    }
+    Ok(f)
+}
+
+/// The values of one column of `n` rows.
+fn column(c: &Raw, n: usize) -> Result<Vector, Refused> {
+    let (bits, values) = c.data.split_at(n.div_ceil(8).min(c.data.len()));
+    Ok(match c.tag {
+        0 => Vector::Bool(
+            c.data
+                .iter()
+                .map(|b| match b {
+                    0 => Ok(Some(false)),
+                    1 => Ok(Some(true)),
+                    2 => Ok(None),
+                    _ => Err(Refused::Damaged("a boolean is neither".into())),
+                })
+                .collect::<Result<_, _>>()?,
+        ),
+        1 => Vector::Int(valid(bits, values, i64::from_le_bytes)),
+        2 => Vector::Float(valid(bits, values, f64::from_le_bytes)),
+        3 => Vector::Date(valid(bits, values, i32::from_le_bytes)),
+        _ => {
+            let mut codes = Vec::with_capacity(n);
+            for b in c.data.chunks_exact(4) {
+                let code = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+                if code != NULL_CODE && code as usize >= c.dict.len() {
+                    return Err(Refused::Damaged(
+                        "a text code is outside its dictionary".into(),
+                    ));
+                }
+                codes.push(code);
+            }
+            Vector::Text(TextVec {
+                codes,
+                dict: c.dict.clone(),
+            })
+        }
+    })
+}
+
+/// Fixed-width values with their validity bitmap.
+fn valid<T, const N: usize>(
+    bits: &[u8],
+    values: &[u8],
+    value: impl Fn([u8; N]) -> T,
+) -> Vec<Option<T>> {
+    values
+        .chunks_exact(N)
+        .enumerate()
+        .map(|(row, b)| {
+            let mut a = [0u8; N];
+            a.copy_from_slice(b);
+            (bits[row / 8] & (1 << (row % 8)) != 0).then(|| value(a))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn frame() -> Frame {
+        let mut f = Frame::new(3);
+        f.set("b", Vector::Bool(vec![Some(true), None, Some(false)]));
+        f.set("i", Vector::Int(vec![Some(-7), Some(i64::MAX), None]));
+        f.set("x", Vector::Float(vec![None, Some(0.1), Some(-2.5e300)]));
+        f.set("d", Vector::Date(vec![Some(-1), None, Some(20_000)]));
+        f.set(
+            "t",
+            Vector::Text(TextVec::from_values(
+                [Some("é ü"), None, Some("é ü")].into_iter(),
+            )),
+        );
+        f
+    }
+
+    fn bytes(key: &str, f: &Frame) -> Vec<u8> {
+        encode(io::Cursor::new(Vec::new()), (key, "meta"), f)
+            .unwrap()
+            .into_inner()
+    }
+
+    fn same(a: &Frame, b: &Frame) -> bool {
+        a.len == b.len && a.names == b.names && a.cols == b.cols
+    }
+
+    #[test]
+    fn every_column_type_reads_back_as_written() {
+        let f = frame();
+        let b = bytes("k", &f);
+        let (meta, back) = decode(&b[..], "k").unwrap();
+        assert_eq!(meta, "meta");
+        assert!(same(&f, &back));
+    }
+
+    #[test]
+    fn another_key_is_not_this_entry() {
+        let b = bytes("k", &frame());
+        assert!(matches!(decode(&b[..], "k2"), Err(Refused::OtherKey)));
+    }
+
+    #[test]
+    fn every_single_byte_change_and_every_truncation_is_refused() {
+        let b = bytes("key", &frame());
+        for i in 0..b.len() {
+            let mut d = b.clone();
+            d[i] ^= 0x5a;
+            let r = decode(&d[..], "key");
+            assert!(matches!(r, Err(Refused::Damaged(_))), "byte {i}: {r:?}");
+        }
+        for n in 0..b.len() {
+            let r = decode(&b[..n], "key");
+            assert!(matches!(r, Err(Refused::Damaged(_))), "cut at {n}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_frame_reads_back(ints in proptest::collection::vec(proptest::option::of(any::<i64>()), 0..300),
+                                words in proptest::collection::vec(proptest::option::of("[a-c]{0,3}"), 0..300)) {
+            let n = ints.len().min(words.len());
+            let mut f = Frame::new(n);
+            f.set("i", Vector::Int(ints[..n].to_vec()));
+            f.set("t", Vector::Text(TextVec::from_values(words[..n].iter().map(|w| w.as_deref()))));
+            let b = bytes("p", &f);
+            let (_, back) = decode(&b[..], "p").unwrap();
+            prop_assert!(same(&f, &back));
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! The evaluated base table in the cache: per-customer attributes, purchase fields and scores.
+//!
+//! A one-shot run that changed only criteria or valuation since the last one starts from here,
+//! without reading, joining or aggregating the orders again. The key is every table's key plus
+//! what assembling and deriving read from the workspace: the `[data]`, `[columns]` and
+//! `[purchase_history]` sections, and the fields left out.
+
+use super::Cache;
+use crate::engine::eval::frame::{DType, Frame, Vector};
+use crate::engine::eval::scores::ScoreInfo;
+use crate::engine::rules::Workspace;
+
+/// The customer ids travel as one more column, under a name no header can have.
+const IDS: &str = "\u{0}ids";
+
+/// What a one-shot evaluation keeps of its assembly.
+pub struct Evaluated {
+    pub base: Frame,
+    pub ids: Vector,
+    pub as_of: Option<i32>,
+    pub warnings: Vec<String>,
+    pub scores: Vec<ScoreInfo>,
+    pub order_types: Vec<(String, DType)>,
+}
+
+#[derive(serde::Serialize, serde::Deserialize, PartialEq, Debug)]
+struct Meta {
+    as_of: Option<i32>,
+    warnings: Vec<String>,
+    scores: Vec<Score>,
+    order_types: Vec<(String, String)>,
+}
+
+/// A [`ScoreInfo`] with its numbers as bit patterns (JSON has no NaN or infinity).
+#[derive(serde::Serialize, serde::Deserialize, PartialEq, Debug)]
+struct Score {
+    name: String,
+    measure: String,
+    cuts: Vec<u64>,
+    counts: Vec<usize>,
+    ranges: Vec<Option<(u64, u64)>>,
+    warnings: Vec<String>,
+}
+
+/// The key of the evaluated base for `ws` over tables with `table_keys`, leaving out `pruned`.
+pub fn key(ws: &Workspace, table_keys: &[&str], pruned: &[String]) -> Option<String> {
+    let sections =
+        serde_json::to_string(&(&ws.data, &ws.columns, &ws.purchase_history, pruned)).ok()?;
+    let mut k = format!(
+        "strata {} evaluated {}\n",
+        env!("CARGO_PKG_VERSION"),
+        super::FORMAT
+    );
+    for t in table_keys {
+        k.push_str(t);
+    }
+    k.push_str("workspace ");
+    k.push_str(&sections);
+    k.push('\n');
+    Some(k)
+}
+
+impl Cache {
+    /// The evaluated base kept under `key`, if any (a damaged entry becomes a note).
+    pub fn evaluated(&self, key: &str, notes: &mut Vec<String>) -> Option<Evaluated> {
+        let (meta, mut base) = self.get(key, "the evaluated customers", notes)?;
+        let meta: Meta = serde_json::from_str(&meta).ok()?;
+        if base.names.last().map(String::as_str) != Some(IDS) {
+            return None;
+        }
+        base.names.pop();
+        let ids = std::sync::Arc::unwrap_or_clone(base.cols.pop()?);
+        let order_types = meta
+            .order_types
+            .into_iter()
+            .map(|(n, t)| Some((n, DType::from_name(&t)?)))
+            .collect::<Option<_>>()?;
+        Some(Evaluated {
+            base,
+            ids,
+            as_of: meta.as_of,
+            warnings: meta.warnings,
+            scores: meta.scores.into_iter().map(score_info).collect(),
+            order_types,
+        })
+    }
+
+    /// Keep `e` under `key` (with `largest_input` for the default limit).
+    pub fn keep_evaluated(
+        &self,
+        key: &str,
+        e: &Evaluated,
+        largest_input: u64,
+        notes: &mut Vec<String>,
+    ) {
+        let meta = Meta {
+            as_of: e.as_of,
+            warnings: e.warnings.clone(),
+            scores: e.scores.iter().map(score).collect(),
+            order_types: e
+                .order_types
+                .iter()
+                .map(|(n, t)| (n.clone(), t.name().to_string()))
+                .collect(),
+        };
+        let Ok(text) = serde_json::to_string(&meta) else {
+            return;
+        };
+        let mut frame = e.base.clone();
+        frame.names.push(IDS.into());
+        frame.cols.push(std::sync::Arc::new(e.ids.clone()));
+        let shown = "the evaluated customers";
+        self.put(key, &text, &frame, largest_input, shown, notes);
+    }
+}
+
+fn score(s: &ScoreInfo) -> Score {
+    Score {
+        name: s.name.clone(),
+        measure: s.measure.clone(),
+        cuts: s.cuts.iter().map(|x| x.to_bits()).collect(),
+        counts: s.counts.clone(),
+        ranges: s
+            .ranges
+            .iter()
+            .map(|r| r.map(|(a, b)| (a.to_bits(), b.to_bits())))
+            .collect(),
+        warnings: s.warnings.clone(),
+    }
+}
+
+fn score_info(s: Score) -> ScoreInfo {
+    ScoreInfo {
+        name: s.name,
+        measure: s.measure,
+        cuts: s.cuts.into_iter().map(f64::from_bits).collect(),
+        counts: s.counts,
+        ranges: s
+            .ranges
+            .into_iter()
+            .map(|r| r.map(|(a, b)| (f64::from_bits(a), f64::from_bits(b))))
+            .collect(),
+        warnings: s.warnings,
+    }
+}

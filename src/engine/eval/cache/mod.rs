@@ -1,0 +1,369 @@
+//! The warm cache: tables read once are kept as checked columnar files and read back without parsing.
+//!
+//! An entry is one data file as one load read it (see [`key::key_text`] for what must match).
+//! Entries live in a folder only the owner can read, are written to a temporary name and renamed
+//! into place (two writers of one entry both leave a whole file), and are checked when read: a
+//! damaged entry is removed and the file read again, with a note. The folder is kept under a
+//! size limit by removing the entries used longest ago.
+
+mod codec;
+mod evaluated;
+mod key;
+
+pub use evaluated::{Evaluated, key as evaluated_key};
+
+pub use key::key_text;
+
+use std::fs::{self, File};
+use std::io::{self, BufWriter};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use super::frame::Frame;
+use crate::engine::data::ReadOptions;
+use crate::engine::data::progress::{Progress, show_bytes};
+use crate::engine::error::Result;
+
+/// The version of the entry format (part of every key).
+pub const FORMAT: u32 = 1;
+/// The extension of entry files.
+pub const EXT: &str = "table";
+/// The limit when none is set: twice the largest input, but never more than this,
+const MAX_DEFAULT_LIMIT: u64 = 10 << 30;
+/// and never less than this (small files would otherwise not fit their own entries).
+const MIN_DEFAULT_LIMIT: u64 = 256 << 20;
+/// Temporary files older than this were left by a writer that died.
+const STALE: Duration = Duration::from_secs(600);
+
+/// Where loaded tables are kept between runs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cache {
+    /// Read every file every time (`--no-cache`).
+    Off,
+    /// Keep them in `dir`, within `limit` bytes (`None`: twice the largest input, at most 10 GB).
+    At { dir: PathBuf, limit: Option<u64> },
+}
+
+/// One kept table, as `strata cache` lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub path: PathBuf,
+    pub bytes: u64,
+    pub last_used: SystemTime,
+    /// The data file it holds (from its key; empty when the entry cannot be read).
+    pub source: String,
+    /// `*` for every column, else how many.
+    pub columns: String,
+}
+
+impl Cache {
+    /// The platform cache folder (`STRATA_CACHE_DIR` overrides it), with the limit from
+    /// `STRATA_CACHE_LIMIT` (bytes, or with K, M or G) when set.
+    pub fn from_env() -> Result<Cache> {
+        let dir = match std::env::var_os("STRATA_CACHE_DIR") {
+            Some(d) if !d.is_empty() => PathBuf::from(d),
+            _ => match directories::ProjectDirs::from("", "", "strata") {
+                Some(d) => d.cache_dir().join("tables"),
+                None => return Ok(Cache::Off),
+            },
+        };
+        let limit = match std::env::var("STRATA_CACHE_LIMIT") {
+            Ok(s) => Some(parse_size(&s).ok_or_else(|| {
+                crate::engine::error::EngineError::Invalid(format!(
+                    "STRATA_CACHE_LIMIT={s} is not a size: write bytes, or a number with K, M or G (e.g. 4G)"
+                ))
+            })?),
+            Err(_) => None,
+        };
+        Ok(Cache::At { dir, limit })
+    }
+
+    pub fn dir(&self) -> Option<&Path> {
+        match self {
+            Cache::Off => None,
+            Cache::At { dir, .. } => Some(dir),
+        }
+    }
+
+    /// The key of the table at `path` read with `opts` and `columns` (`None` when the cache is
+    /// off, or the file cannot be looked at: its read then says what is wrong).
+    pub fn table_key(
+        &self,
+        path: &Path,
+        opts: &ReadOptions,
+        columns: Option<&[String]>,
+    ) -> Option<String> {
+        match self {
+            Cache::Off => None,
+            Cache::At { .. } => key::key_text(path, opts, columns).ok(),
+        }
+    }
+
+    /// The table at `path` as `read` would load it, from the cache when an intact entry for
+    /// `key` (see [`Cache::table_key`]) is there; otherwise `read` it and keep it. Anything that
+    /// goes wrong with the cache becomes a note in `notes`, never an error.
+    pub fn table(
+        &self,
+        (path, key): (&Path, Option<&str>),
+        largest_input: u64,
+        p: &Progress,
+        notes: &mut Vec<String>,
+        read: impl FnOnce() -> Result<Frame>,
+    ) -> Result<Frame> {
+        let Some(key) = key else { return read() };
+        let shown = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        if let Some((_, f)) = self.get(key, &shown, notes) {
+            let size = fs::metadata(path).map_or(0, |m| m.len());
+            p.begin(&shown, size);
+            p.advance(size);
+            return Ok(f);
+        }
+        let frame = read()?;
+        self.put(key, "", &frame, largest_input, &shown, notes);
+        Ok(frame)
+    }
+
+    /// The entry for `key` (its meta text and columns), if an intact one is kept. A damaged
+    /// entry is removed, with a note naming `shown` (what it holds).
+    pub fn get(&self, key: &str, shown: &str, notes: &mut Vec<String>) -> Option<(String, Frame)> {
+        let dir = self.dir()?;
+        let entry = dir.join(key::file_name(key));
+        match fetch(&entry, key) {
+            Ok(Some(f)) => {
+                crate::engine::timing::Timing::new().mark(&format!("  cache hit {shown}"));
+                Some(f)
+            }
+            Ok(None) => None,
+            Err(why) => {
+                let _ = fs::remove_file(&entry);
+                notes.push(format!(
+                    "the cached copy of {shown} was {why}; it was read again from the file"
+                ));
+                None
+            }
+        }
+    }
+
+    /// Keep `frame` and `meta` under `key`; when that fails, a note naming `shown`.
+    pub fn put(
+        &self,
+        key: &str,
+        meta: &str,
+        frame: &Frame,
+        largest_input: u64,
+        shown: &str,
+        notes: &mut Vec<String>,
+    ) {
+        let Cache::At { dir, limit } = self else {
+            return;
+        };
+        let limit = limit.unwrap_or_else(|| {
+            largest_input
+                .saturating_mul(2)
+                .clamp(MIN_DEFAULT_LIMIT, MAX_DEFAULT_LIMIT)
+        });
+        let entry = dir.join(key::file_name(key));
+        if let Err(e) = keep(dir, &entry, (key, meta), frame, limit) {
+            notes.push(format!(
+                "{shown} could not be kept in the cache ({e}); the next run reads the file again"
+            ));
+        }
+    }
+}
+
+/// `Ok(None)`: no entry (or one for another key); `Err`: an entry that is damaged, and why.
+fn fetch(entry: &Path, key: &str) -> std::result::Result<Option<(String, Frame)>, String> {
+    let bytes = match fs::read(entry) {
+        Ok(b) => b,
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+            ) =>
+        {
+            return Ok(None);
+        }
+        Err(e) => return Err(format!("unreadable ({e})")),
+    };
+    match codec::decode(&bytes, key) {
+        Ok(f) => {
+            // the entry was just used: the last to be evicted
+            let _ = File::options()
+                .write(true)
+                .open(entry)
+                .and_then(|w| w.set_modified(SystemTime::now()));
+            Ok(Some(f))
+        }
+        Err(codec::Refused::OtherKey) => Ok(None),
+        Err(codec::Refused::Damaged(why)) => Err(format!("damaged ({why})")),
+    }
+}
+
+/// Write the entry under a temporary name, then rename it into place; then keep the folder
+/// within `limit`. An entry larger than the limit is not kept.
+fn keep(dir: &Path, entry: &Path, key: (&str, &str), frame: &Frame, limit: u64) -> io::Result<()> {
+    make_private_dir(dir).map_err(|e| {
+        io::Error::new(
+            e.kind(),
+            format!("cannot make the folder {}: {e}", dir.display()),
+        )
+    })?;
+    let tmp = entry.with_extension(format!(
+        "{}.{}.tmp",
+        std::process::id(),
+        SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_nanos()
+    ));
+    let written = create_private(&tmp).and_then(|f| {
+        let w = codec::encode(BufWriter::with_capacity(1 << 20, f), key, frame)?;
+        w.into_inner().map_err(|e| e.into_error())
+    });
+    let size = match written.and_then(|f| f.metadata()) {
+        Ok(m) => m.len(),
+        Err(e) => {
+            let _ = fs::remove_file(&tmp);
+            return Err(e);
+        }
+    };
+    if size > limit {
+        let _ = fs::remove_file(&tmp);
+        return Err(io::Error::other(format!(
+            "it takes {} and the cache's limit is {}; set STRATA_CACHE_LIMIT to keep it",
+            show_bytes(size),
+            show_bytes(limit)
+        )));
+    }
+    if let Err(e) = fs::rename(&tmp, entry) {
+        let _ = fs::remove_file(&tmp);
+        return Err(e);
+    }
+    evict(dir, limit, entry);
+    Ok(())
+}
+
+fn make_private_dir(dir: &Path) -> io::Result<()> {
+    let mut b = fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        b.mode(0o700);
+        b.create(dir)?;
+        // a folder made before (or by someone's umask) is closed to others too
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
+    }
+    #[cfg(not(unix))]
+    b.create(dir)
+}
+
+fn create_private(p: &Path) -> io::Result<File> {
+    let mut o = File::options();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o.open(p)
+}
+
+/// Remove the entries used longest ago until the folder holds at most `limit` bytes (never
+/// `keep`, the entry just written), and temporary files left by writers that died.
+fn evict(dir: &Path, limit: u64, keep: &Path) {
+    let now = SystemTime::now();
+    let mut entries = Vec::new();
+    for e in fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        let Ok(m) = e.metadata() else { continue };
+        let modified = m.modified().unwrap_or(now);
+        let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
+        if name.as_deref().is_some_and(|n| n.ends_with(".tmp")) {
+            if now.duration_since(modified).unwrap_or_default() > STALE {
+                let _ = fs::remove_file(&p);
+            }
+        } else if p.extension().is_some_and(|x| x == EXT) {
+            entries.push((modified, m.len(), p));
+        }
+    }
+    let mut total: u64 = entries.iter().map(|e| e.1).sum();
+    entries.sort_by_key(|e| e.0);
+    for (_, len, p) in entries {
+        if total <= limit {
+            break;
+        }
+        if p != keep && fs::remove_file(&p).is_ok() {
+            total -= len;
+        }
+    }
+}
+
+/// The entries in `dir`, used most recently first.
+pub fn entries(dir: &Path) -> Vec<Entry> {
+    let mut out: Vec<Entry> = fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == EXT))
+        .filter_map(|e| {
+            let m = e.metadata().ok()?;
+            let key = codec::read_key(e.path()).unwrap_or_default();
+            let columns = match key::part(&key, "columns") {
+                Some("*") => "*".to_string(),
+                Some(list) => serde_json::from_str::<Vec<String>>(list)
+                    .map_or_else(|_| "?".into(), |v| v.len().to_string()),
+                None => "?".into(),
+            };
+            Some(Entry {
+                path: e.path(),
+                bytes: m.len(),
+                last_used: m.modified().unwrap_or(SystemTime::UNIX_EPOCH),
+                source: key::part(&key, "file").unwrap_or_default().to_string(),
+                columns,
+            })
+        })
+        .collect();
+    out.sort_by_key(|e| std::cmp::Reverse(e.last_used));
+    out
+}
+
+/// Remove every entry and temporary file in `dir`: how many files and bytes went.
+pub fn clear(dir: &Path) -> io::Result<(usize, u64)> {
+    let mut n = (0, 0);
+    let list = match fs::read_dir(dir) {
+        Ok(l) => l,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(n),
+        Err(e) => return Err(e),
+    };
+    for e in list.flatten() {
+        let p = e.path();
+        let ours = p.extension().is_some_and(|x| x == EXT || x == "tmp");
+        if ours {
+            let len = e.metadata().map_or(0, |m| m.len());
+            fs::remove_file(&p)?;
+            n.0 += 1;
+            n.1 += len;
+        }
+    }
+    Ok(n)
+}
+
+/// `4G`, `512M`, `1000000`.
+fn parse_size(s: &str) -> Option<u64> {
+    let s = s.trim();
+    let (num, mul) = match s.char_indices().last()? {
+        (i, 'K' | 'k') => (&s[..i], 1u64 << 10),
+        (i, 'M' | 'm') => (&s[..i], 1 << 20),
+        (i, 'G' | 'g') => (&s[..i], 1 << 30),
+        _ => (s, 1),
+    };
+    let x: f64 = num.trim().parse().ok()?;
+    (x.is_finite() && x >= 0.0).then_some((x * mul as f64) as u64)
+}
+
+#[cfg(test)]
+mod tests;

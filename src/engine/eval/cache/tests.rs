@@ -1,0 +1,297 @@
+//! The cache as a store: hits, misses, damage, concurrent writers, dead writers, limits, privacy.
+
+use std::cell::Cell;
+use std::path::{Path, PathBuf};
+
+use super::*;
+use crate::engine::eval::frame::Vector;
+
+fn data_file(dir: &Path, text: &str) -> PathBuf {
+    let p = dir.join("orders.csv");
+    fs::write(&p, text).unwrap();
+    p
+}
+
+fn frame(x: i64) -> Frame {
+    let mut f = Frame::new(2);
+    f.set("x", Vector::Int(vec![Some(x), None]));
+    f
+}
+
+/// Load `path` through `cache`, counting the reads of the file in `reads`.
+fn load(cache: &Cache, path: &Path, reads: &Cell<usize>, notes: &mut Vec<String>) -> Frame {
+    let key = cache.table_key(path, &ReadOptions::default(), None);
+    cache
+        .table(
+            (path, key.as_deref()),
+            1 << 20,
+            &Progress::default(),
+            notes,
+            || {
+                reads.set(reads.get() + 1);
+                Ok(frame(fs::read_to_string(path).unwrap().len() as i64))
+            },
+        )
+        .unwrap()
+}
+
+fn entry_files(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == EXT))
+        .collect();
+    v.sort();
+    v
+}
+
+fn setup() -> (tempfile::TempDir, Cache, PathBuf) {
+    let t = tempfile::tempdir().unwrap();
+    let cache = Cache::At {
+        dir: t.path().join("cache"),
+        limit: None,
+    };
+    let data = data_file(t.path(), "id,x\n1,2\n");
+    (t, cache, data)
+}
+
+#[test]
+fn a_second_load_reads_the_entry_not_the_file_and_a_change_reads_the_file() {
+    let (_t, cache, data) = setup();
+    let (reads, mut notes) = (Cell::new(0), vec![]);
+    let a = load(&cache, &data, &reads, &mut notes);
+    let b = load(&cache, &data, &reads, &mut notes);
+    assert_eq!(reads.get(), 1);
+    assert_eq!(a.cols, b.cols);
+    fs::write(&data, "id,x\n1,2\n3,4\n").unwrap();
+    let c = load(&cache, &data, &reads, &mut notes);
+    assert_eq!(reads.get(), 2);
+    assert_ne!(a.cols, c.cols);
+    assert!(notes.is_empty(), "{notes:?}");
+    // off: always the file
+    load(&Cache::Off, &data, &reads, &mut notes);
+    assert_eq!(reads.get(), 3);
+}
+
+#[test]
+fn a_flipped_byte_or_a_cut_entry_is_read_again_with_a_note_and_rebuilt() {
+    let (t, cache, data) = setup();
+    let (reads, mut notes) = (Cell::new(0), vec![]);
+    let good = load(&cache, &data, &reads, &mut notes);
+    let entry = entry_files(&t.path().join("cache")).pop().unwrap();
+    let bytes = fs::read(&entry).unwrap();
+    for damage in [
+        {
+            let mut b = bytes.clone();
+            let mid = b.len() / 2;
+            b[mid] ^= 1;
+            b
+        },
+        bytes[..bytes.len() - 3].to_vec(),
+        vec![],
+    ] {
+        fs::write(&entry, &damage).unwrap();
+        let before = reads.get();
+        let got = load(&cache, &data, &reads, &mut notes);
+        assert_eq!(got.cols, good.cols);
+        assert_eq!(reads.get(), before + 1);
+        let note = notes.pop().expect("a note");
+        assert!(note.contains("orders.csv was damaged"), "{note}");
+        // rebuilt: the next load is a hit without a note
+        load(&cache, &data, &reads, &mut notes);
+        assert_eq!(reads.get(), before + 1);
+        assert!(notes.is_empty());
+    }
+}
+
+#[test]
+fn two_writers_of_one_entry_at_once_leave_one_whole_entry() {
+    let (t, cache, data) = setup();
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            s.spawn(|| {
+                let (reads, mut notes) = (Cell::new(0), vec![]);
+                let f = load(&cache, &data, &reads, &mut notes);
+                assert_eq!(f.cols, frame(9).cols);
+                assert!(notes.is_empty(), "{notes:?}");
+            });
+        }
+    });
+    let dir = t.path().join("cache");
+    assert_eq!(entry_files(&dir).len(), 1);
+    let leftovers: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "tmp")
+        })
+        .collect();
+    assert!(leftovers.is_empty());
+    let (reads, mut notes) = (Cell::new(0), vec![]);
+    load(&cache, &data, &reads, &mut notes);
+    assert_eq!(reads.get(), 0);
+}
+
+#[test]
+fn a_writer_killed_midway_leaves_nothing_that_is_read() {
+    let (t, cache, data) = setup();
+    let dir = t.path().join("cache");
+    let (reads, mut notes) = (Cell::new(0), vec![]);
+    load(&cache, &data, &reads, &mut notes);
+    let entry = entry_files(&dir).pop().unwrap();
+    // what a killed writer leaves: a half-written temporary file, long ago
+    let tmp = dir.join("0000000000000000.77.1.tmp");
+    fs::write(&tmp, &fs::read(&entry).unwrap()[..10]).unwrap();
+    let old = SystemTime::now() - Duration::from_secs(3600);
+    File::options()
+        .write(true)
+        .open(&tmp)
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+    // the next entry written sweeps it away; the half file was never taken for an entry
+    fs::write(&data, "id,x\n5,6\n").unwrap();
+    load(&cache, &data, &reads, &mut notes);
+    assert!(!tmp.exists());
+    assert!(notes.is_empty(), "{notes:?}");
+}
+
+#[test]
+fn a_cache_that_cannot_be_written_only_notes_it() {
+    let t = tempfile::tempdir().unwrap();
+    // a file where the folder should be: every write fails, as on a full disk
+    let blocked = t.path().join("cache");
+    fs::write(&blocked, "not a folder").unwrap();
+    let cache = Cache::At {
+        dir: blocked,
+        limit: None,
+    };
+    let data = data_file(t.path(), "id\n1\n");
+    let (reads, mut notes) = (Cell::new(0), vec![]);
+    let f = load(&cache, &data, &reads, &mut notes);
+    assert_eq!(f.cols, frame(5).cols);
+    assert_eq!(reads.get(), 1);
+    assert!(
+        notes[0].contains("orders.csv could not be kept in the cache"),
+        "{notes:?}"
+    );
+}
+
+#[test]
+fn a_failing_writer_is_reported_and_its_temporary_file_removed() {
+    struct Full(usize);
+    impl io::Write for Full {
+        fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+            if self.0 < b.len() {
+                return Err(io::Error::other("No space left on device"));
+            }
+            self.0 -= b.len();
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+    impl io::Seek for Full {
+        fn seek(&mut self, _: io::SeekFrom) -> io::Result<u64> {
+            Ok(0)
+        }
+    }
+    let e = codec::encode(Full(30), ("k", ""), &frame(1)).err().unwrap();
+    assert!(e.to_string().contains("No space"));
+}
+
+#[test]
+fn entries_and_their_folder_are_private() {
+    let (t, cache, data) = setup();
+    let (reads, mut notes) = (Cell::new(0), vec![]);
+    load(&cache, &data, &reads, &mut notes);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = t.path().join("cache");
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&dir), 0o700);
+        assert_eq!(mode(&entry_files(&dir)[0]), 0o600);
+    }
+}
+
+#[test]
+fn the_least_recently_used_entries_go_first_and_none_is_kept_over_the_limit() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("cache");
+    let one = {
+        let c = Cache::At {
+            dir: t.path().join("probe"),
+            limit: None,
+        };
+        let d = data_file(t.path(), "a\n");
+        load(&c, &d, &Cell::new(0), &mut vec![]);
+        fs::metadata(&entry_files(&t.path().join("probe"))[0])
+            .unwrap()
+            .len()
+    };
+    // room for two entries
+    let cache = Cache::At {
+        dir: dir.clone(),
+        limit: Some(one * 2 + one / 2),
+    };
+    let files: Vec<PathBuf> = (0..3)
+        .map(|i| {
+            let p = t.path().join(format!("f{i}.csv"));
+            fs::write(&p, format!("a\n{i}\n")).unwrap();
+            p
+        })
+        .collect();
+    let (reads, mut notes) = (Cell::new(0), vec![]);
+    load(&cache, &files[0], &reads, &mut notes);
+    load(&cache, &files[1], &reads, &mut notes);
+    // f0 used an hour ago, f1 half an hour ago
+    let age = |e: &Entry, secs: u64| {
+        File::options()
+            .write(true)
+            .open(&e.path)
+            .unwrap()
+            .set_modified(SystemTime::now() - Duration::from_secs(secs))
+            .unwrap();
+    };
+    for e in entries(&dir) {
+        age(
+            &e,
+            if e.source.ends_with("f0.csv") {
+                3600
+            } else {
+                1800
+            },
+        );
+    }
+    // f0 used again: f1 is now the one used longest ago, and goes when f2 comes
+    load(&cache, &files[0], &reads, &mut notes);
+    load(&cache, &files[2], &reads, &mut notes);
+    assert_eq!(reads.get(), 3);
+    let sources: Vec<String> = entries(&dir).into_iter().map(|e| e.source).collect();
+    assert_eq!(sources.len(), 2, "{sources:?}");
+    assert!(sources[0].ends_with("f2.csv") && sources[1].ends_with("f0.csv"));
+    // an entry larger than the whole limit is not kept, with a note saying how to keep it
+    let tiny = Cache::At {
+        dir,
+        limit: Some(10),
+    };
+    load(&tiny, &files[1], &reads, &mut notes);
+    assert!(notes.last().unwrap().contains("STRATA_CACHE_LIMIT"));
+    assert_eq!(clear(tiny.dir().unwrap()).unwrap().0, 2);
+    assert!(entries(tiny.dir().unwrap()).is_empty());
+}
+
+#[test]
+fn sizes_read_with_their_units() {
+    assert_eq!(parse_size("4G"), Some(4 << 30));
+    assert_eq!(parse_size("512m"), Some(512 << 20));
+    assert_eq!(parse_size("1000"), Some(1000));
+    assert_eq!(parse_size("1.5K"), Some(1536));
+    assert_eq!(parse_size("lots"), None);
+    assert_eq!(parse_size("-1G"), None);
+}

@@ -1,0 +1,229 @@
+//! Opening a session: loading (from the cache when it can), assembling, deriving, evaluating.
+
+use std::collections::HashMap;
+
+use polars::prelude::DataFrame;
+
+use super::super::assemble::assemble;
+use super::super::cache::{Evaluated, evaluated_key};
+use super::super::frame::{Frame, Vector};
+use super::super::tables::{LoadPlan, pruned_fields};
+use super::super::valuation::Pareto;
+use super::{Cache, Frames, Session, Timing};
+use crate::engine::data::progress::Progress;
+use crate::engine::error::Result;
+use crate::engine::rules::Workspace;
+
+impl Session {
+    /// Load the workspace's data from disk and evaluate everything.
+    pub fn open(ws: Workspace) -> Result<Session> {
+        Self::open_reading(ws, None)
+    }
+
+    /// Load and evaluate reading only the columns the rules need, plus `extra` (e.g. `--with`
+    /// fields); `None` reads every column (the wizard shows them all).
+    pub fn open_reading(ws: Workspace, extra: Option<&[String]>) -> Result<Session> {
+        Self::open_watched(ws, extra, &Progress::default())
+    }
+
+    /// The same, reporting progress into `p` and stopping when it is cancelled.
+    pub fn open_watched(ws: Workspace, extra: Option<&[String]>, p: &Progress) -> Result<Session> {
+        Self::open_cached(ws, extra, p, &Cache::Off)
+    }
+
+    /// The same, with the tables taken from `cache` when it holds them (kept there when not).
+    pub fn open_cached(
+        ws: Workspace,
+        extra: Option<&[String]>,
+        p: &Progress,
+        cache: &Cache,
+    ) -> Result<Session> {
+        Self::open_with(ws, (extra, cache), p, false)
+    }
+
+    /// The same, keeping the order rows (for a holdout check, or to change purchase settings).
+    pub fn open_keeping(
+        ws: Workspace,
+        extra: Option<&[String]>,
+        p: &Progress,
+        cache: &Cache,
+    ) -> Result<Session> {
+        Self::open_with(ws, (extra, cache), p, true)
+    }
+
+    /// A one-shot evaluation (`keep_orders` false) starts from the evaluated base the cache
+    /// keeps for these tables and settings when there is one, and leaves one there when not.
+    fn open_with(
+        ws: Workspace,
+        (extra, cache): (Option<&[String]>, &Cache),
+        p: &Progress,
+        keep_orders: bool,
+    ) -> Result<Session> {
+        let timing = Timing::new();
+        let plan = LoadPlan::new(&ws, (extra, true), cache)?;
+        let pruned = pruned_fields(&ws, extra);
+        let requested = extra.map(<[String]>::to_vec).unwrap_or_default();
+        let key = match plan.keys() {
+            Some(keys) if !keep_orders => evaluated_key(&ws, &keys, &pruned),
+            _ => None,
+        };
+        let mut notes = Vec::new();
+        if let Some(e) = key.as_ref().and_then(|k| cache.evaluated(k, &mut notes)) {
+            timing.mark("evaluated base from the cache");
+            p.begin("evaluating", 0);
+            let s = Self::from_evaluated(ws, e, (pruned, requested), notes);
+            let s = s.and_then(Self::finish);
+            timing.mark("evaluate");
+            p.check()?;
+            return s;
+        }
+        let mut t = Frames::load_planned(&ws, extra, &plan, p, cache)?;
+        t.notes.splice(0..0, notes);
+        timing.mark("load tables");
+        p.begin("evaluating", 0);
+        let s = Self::assembled(ws, t, keep_orders).and_then(|mut s| {
+            if let Some(k) = &key {
+                let e = Evaluated {
+                    base: s.base.clone(),
+                    ids: s.ids.clone(),
+                    as_of: s.as_of,
+                    warnings: s.warnings[s.cache_notes..].to_vec(),
+                    scores: s.scores.clone(),
+                    order_types: s.order_types.clone().into_iter().collect(),
+                };
+                let mut notes = Vec::new();
+                cache.keep_evaluated(k, &e, plan.largest(), &mut notes);
+                s.warnings.extend(notes);
+                timing.mark("evaluated base kept");
+            }
+            Self::finish(s)
+        });
+        timing.mark("evaluate");
+        p.check()?;
+        s
+    }
+
+    /// A session from an evaluated base the cache kept (`notes`: what happened to the cache).
+    fn from_evaluated(
+        ws: Workspace,
+        e: Evaluated,
+        (pruned, requested): (Vec<String>, Vec<String>),
+        notes: Vec<String>,
+    ) -> Result<Session> {
+        let mut s = Self::empty(ws, (e.base, e.ids), (pruned, requested), false);
+        s.as_of = e.as_of;
+        s.order_types = e.order_types.into_iter().collect();
+        s.orders_released = true;
+        s.scores = e.scores;
+        s.cache_notes = notes.len();
+        s.warnings = notes;
+        s.warnings.extend(e.warnings);
+        Ok(s)
+    }
+
+    /// Evaluate a workspace over tables already in memory.
+    pub fn from_frames(
+        ws: Workspace,
+        customers: Option<&DataFrame>,
+        orders: Option<&DataFrame>,
+        joins: &[DataFrame],
+    ) -> Result<Session> {
+        let t = Frames::from_dfs(&ws, customers, orders, joins)?;
+        Self::from_tables(ws, t)
+    }
+
+    /// The same for the wizard: predictive models that cannot be fitted leave their fields
+    /// empty, with the reason in `clv_failed`, so that the rules can still be changed.
+    pub fn from_frames_interactive(
+        ws: Workspace,
+        customers: Option<&DataFrame>,
+        orders: Option<&DataFrame>,
+        joins: &[DataFrame],
+    ) -> Result<Session> {
+        let mut t = Frames::from_dfs(&ws, customers, orders, joins)?;
+        t.interactive = true;
+        Self::from_tables(ws, t)
+    }
+
+    /// Evaluate a workspace over its tables as typed columns.
+    pub fn from_tables(ws: Workspace, tables: Frames) -> Result<Session> {
+        Self::assembled(ws, tables, true).and_then(Self::finish)
+    }
+
+    /// A session over `base` and `ids` with nothing evaluated yet.
+    fn empty(
+        ws: Workspace,
+        (base, ids): (Frame, Vector),
+        (pruned, requested): (Vec<String>, Vec<String>),
+        lenient: bool,
+    ) -> Session {
+        Session {
+            ws,
+            base,
+            ids,
+            as_of: None,
+            order_types: HashMap::new(),
+            orders_released: false,
+            orders: None,
+            pruned,
+            requested,
+            clv: None,
+            clv_fits: 0,
+            clv_failed: None,
+            lenient,
+            scores: vec![],
+            warnings: vec![],
+            cache_notes: 0,
+            value: vec![],
+            cost: None,
+            measures: vec![],
+            pareto: Pareto {
+                top20_value_share: f64::NAN,
+                customer_share_for_80pct_value: f64::NAN,
+            },
+            results: vec![],
+        }
+    }
+
+    /// The base table assembled and its purchase fields and scores derived. With `keep_orders`
+    /// false the order rows are let go once the purchase fields are derived (a one-shot run
+    /// needs them no more), and purchase settings cannot be changed afterwards.
+    fn assembled(ws: Workspace, tables: Frames, keep_orders: bool) -> Result<Session> {
+        let timing = Timing::new();
+        let pruned = tables.pruned.clone();
+        let requested = tables.requested.clone();
+        let lenient = tables.interactive;
+        let notes = tables.notes.clone();
+        let a = assemble(ws, tables)?;
+        timing.mark("assemble base table");
+        let mut s = Self::empty(a.ws, (a.base, a.ids), (pruned, requested), lenient);
+        s.as_of = a.as_of;
+        s.order_types = a
+            .orders
+            .as_ref()
+            .map(|o| o.types.clone())
+            .unwrap_or_default();
+        s.orders = a.orders;
+        s.cache_notes = notes.len();
+        s.warnings = notes;
+        s.warnings.extend(a.warnings);
+        s.derive_fields(!keep_orders);
+        timing.mark("purchase fields and scores");
+        Ok(s)
+    }
+
+    /// Fit the predictive models if asked, then the value measures and every criterion.
+    fn finish(mut s: Session) -> Result<Session> {
+        let timing = Timing::new();
+        s.fit_if_wanted()?;
+        timing.mark("predictive value");
+        s.compute_measures()?;
+        // criteria are independent: evaluated on all cores, kept in workspace order
+        let results = crate::engine::parallel::map_items(s.ws.criteria.iter().collect(), |c| {
+            s.evaluate_criterion(c)
+        });
+        s.results = results.into_iter().collect::<Result<_>>()?;
+        timing.mark("criteria and valuation");
+        Ok(s)
+    }
+}

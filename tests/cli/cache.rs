@@ -1,0 +1,188 @@
+//! The warm cache through the real binary: same output cold and warm, damage and races survived, `strata cache`.
+
+use std::path::Path;
+
+use super::*;
+
+/// `strata ARGS` with its own cache folder; (status, stdout, stderr).
+fn in_cache(cache: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = strata()
+        .env("STRATA_CACHE_DIR", cache)
+        .env("STRATA_TIMING", "1")
+        .args(args)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        stderr,
+    )
+}
+
+fn hits(stderr: &str) -> usize {
+    stderr.matches("cache hit").count()
+}
+
+/// `run --summary --out` into `dir/NAME.json` and `dir/NAME.csv`: their bytes, and stderr.
+fn run_once(cache: &Path, ws: &Path, dir: &Path, name: &str, more: &[&str]) -> (Vec<u8>, String) {
+    let (json, csv) = (
+        dir.join(format!("{name}.json")),
+        dir.join(format!("{name}.csv")),
+    );
+    let mut args = vec![
+        "run",
+        ws.to_str().unwrap(),
+        "--summary",
+        json.to_str().unwrap(),
+        "--out",
+        csv.to_str().unwrap(),
+        "--with",
+        "r_score,revenue",
+    ];
+    args.extend(more);
+    let (code, _, err) = in_cache(cache, &args);
+    assert_eq!(code, 0, "{err}");
+    let mut bytes = std::fs::read(json).unwrap();
+    bytes.extend(std::fs::read(csv).unwrap());
+    (bytes, err)
+}
+
+#[test]
+fn warm_runs_write_the_same_bytes_as_cold_ones_and_a_changed_file_is_read_again() {
+    let d = demo_dir();
+    let ws = d.path().join("w/demo.strata.toml");
+    let cache = d.path().join("cache");
+    let (cold, err) = run_once(&cache, &ws, d.path(), "cold", &[]);
+    assert_eq!(hits(&err), 0, "{err}");
+    let (warm, err) = run_once(&cache, &ws, d.path(), "warm", &[]);
+    assert_eq!(
+        hits(&err),
+        1,
+        "the evaluated customers come from the cache: {err}"
+    );
+    assert!(cold == warm, "cold and warm output differ");
+    let (off, err) = run_once(&cache, &ws, d.path(), "off", &["--no-cache"]);
+    assert_eq!(hits(&err), 0);
+    assert!(cold == off);
+
+    // a criterion changed: the evaluated customers are still good, the counts follow the rule
+    let text = std::fs::read_to_string(&ws).unwrap();
+    std::fs::write(&ws, text.replace("orders >= 10", "orders >= 3")).unwrap();
+    let (edited, err) = run_once(&cache, &ws, d.path(), "edited", &[]);
+    assert_eq!(hits(&err), 1, "{err}");
+    let (edited_cold, _) = run_once(&cache, &ws, d.path(), "edited_cold", &["--no-cache"]);
+    assert!(edited == edited_cold && edited != cold);
+
+    // the purchase settings changed: the tables come from the cache, the rest is derived again
+    std::fs::write(&ws, text.replace("rfm_bins = 5", "rfm_bins = 4")).unwrap();
+    let (rebinned, err) = run_once(&cache, &ws, d.path(), "rebinned", &[]);
+    assert_eq!(
+        hits(&err),
+        2,
+        "both tables, not the evaluated customers: {err}"
+    );
+    let (rebinned_cold, _) = run_once(&cache, &ws, d.path(), "rebinned_cold", &["--no-cache"]);
+    assert!(rebinned == rebinned_cold && rebinned != cold);
+
+    // a data file changed: read again
+    std::fs::write(&ws, &text).unwrap();
+    let orders = d.path().join("w/orders.csv");
+    let o = std::fs::read_to_string(&orders).unwrap();
+    let mut lines: Vec<&str> = o.lines().collect();
+    lines.pop();
+    std::fs::write(&orders, lines.join("\n") + "\n").unwrap();
+    let (fewer, err) = run_once(&cache, &ws, d.path(), "fewer", &[]);
+    assert_eq!(hits(&err), 1, "only the customers are unchanged: {err}");
+    let (fewer_cold, _) = run_once(&cache, &ws, d.path(), "fewer_cold", &["--no-cache"]);
+    assert!(fewer == fewer_cold && fewer != cold);
+}
+
+#[test]
+fn a_flipped_byte_in_any_kept_table_is_noticed_and_the_result_stays_right() {
+    let d = demo_dir();
+    let ws = d.path().join("w/demo.strata.toml");
+    let cache = d.path().join("cache");
+    let (cold, _) = run_once(&cache, &ws, d.path(), "cold", &[]);
+    let mut entries: Vec<_> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    assert_eq!(entries.len(), 3, "customers, orders, evaluated customers");
+    // each kept table with one bit changed: the evaluated customers are noticed first, then
+    // the two tables they are made again from
+    for e in &entries {
+        let mut b = std::fs::read(e).unwrap();
+        let at = b.len() * 2 / 3;
+        b[at] ^= 0x10;
+        std::fs::write(e, &b).unwrap();
+    }
+    let (got, err) = run_once(&cache, &ws, d.path(), "flipped", &[]);
+    assert!(got == cold, "different output from damaged entries");
+    assert_eq!(err.matches("was damaged").count(), 3, "{err}");
+    assert!(err.contains("customers.csv was damaged") && err.contains("orders.csv was damaged"));
+    // rebuilt: quiet again, and warm
+    let (again, err) = run_once(&cache, &ws, d.path(), "again", &[]);
+    assert!(!err.contains("damaged") && hits(&err) == 1, "{err}");
+    assert!(again == cold);
+}
+
+#[test]
+fn two_runs_filling_the_cache_at_once_both_get_the_right_answer() {
+    let d = demo_dir();
+    let ws = d.path().join("w/demo.strata.toml");
+    let cache = d.path().join("cache");
+    let (cold, _) = run_once(
+        &d.path().join("other"),
+        &ws,
+        d.path(),
+        "cold",
+        &["--no-cache"],
+    );
+    let outs: Vec<Vec<u8>> = std::thread::scope(|s| {
+        let hs: Vec<_> = (0..3)
+            .map(|i| {
+                let (cache, ws, dir) = (&cache, &ws, d.path());
+                s.spawn(move || run_once(cache, ws, dir, &format!("racer{i}"), &[]).0)
+            })
+            .collect();
+        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert!(outs.iter().all(|o| *o == cold));
+    let (warm, err) = run_once(&cache, &ws, d.path(), "after", &[]);
+    assert_eq!(hits(&err), 1, "{err}");
+    assert!(warm == cold);
+}
+
+#[test]
+fn strata_cache_lists_what_is_kept_and_clears_it() {
+    let d = demo_dir();
+    let ws = d.path().join("w/demo.strata.toml");
+    let cache = d.path().join("cache");
+    let (code, out, _) = in_cache(&cache, &["cache"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("no tables kept"), "{out}");
+    run_once(&cache, &ws, d.path(), "cold", &[]);
+    let (_, out, _) = in_cache(&cache, &["cache", "list"]);
+    assert!(
+        out.contains("orders.csv") && out.contains("customers.csv"),
+        "{out}"
+    );
+    assert!(out.contains("3 tables"), "{out}");
+    let (code, out, _) = in_cache(&cache, &["cache", "clear"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("removed 3 kept tables"), "{out}");
+    let (_, out, _) = in_cache(&cache, &["cache"]);
+    assert!(out.contains("no tables kept"), "{out}");
+    // a bad limit is refused by name
+    let out = strata()
+        .env("STRATA_CACHE_DIR", &cache)
+        .env("STRATA_CACHE_LIMIT", "lots")
+        .args(["run", ws.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("STRATA_CACHE_LIMIT=lots"));
+}
