@@ -6,7 +6,10 @@
 #              lines (kept in $STRATA_BENCH_DATA, default ~/.cache/strata-bench/N, and reused)
 #   PYTHON     a Python with duckdb (default: python3)
 # DuckDB runs the query `strata sql --dialect duckdb` writes for the same workspace, so both do
-# exactly the same segmentation (the tests check that their memberships are equal).
+# exactly the same segmentation (the tests check that their memberships are equal); polars (when
+# PYTHON has it) runs benches/polars_peer.py, the same segmentation written by hand.
+# strata runs twice: cold (an empty cache of its own, filled by that run) and warm (the second
+# run of the unchanged workspace).
 # With STRATA_BENCH pointing at the maintainers' benchmark kit (gen.py, peers.py), its hand-written
 # DuckDB, polars and pandas versions run too, on the kit's data of the same size.
 set -euo pipefail
@@ -31,13 +34,23 @@ ws="$dir/demo.strata.toml"
 
 echo "demo, $n customers: $(( $(wc -l <"$dir/orders.csv") - 1 )) order lines"
 echo "tool            wall_s  peak_MB   (one process each: load + segmentation + membership file)"
-read -r st sm < <(measure "$strata" run "$ws" --out "$dir/strata.csv")
-echo "strata          $st  $sm"
+cache=$(mktemp -d)
+trap 'rm -rf "$cache"' EXIT
+read -r st sm < <(STRATA_CACHE_DIR="$cache" measure "$strata" run "$ws" --out "$dir/strata.csv")
+echo "strata cold     $st  $sm"
+read -r wt wm < <(STRATA_CACHE_DIR="$cache" measure "$strata" run "$ws" --out "$dir/strata-warm.csv")
+echo "strata warm     $wt  $wm"
+cmp -s "$dir/strata.csv" "$dir/strata-warm.csv" || echo "note: cold and warm membership differ" >&2
 read -r dt dm < <(measure "$py" "$here/benches/duckdb_peer.py" "$dir/query.sql" "$dir/duckdb.csv" \
   "customers=$dir/customers.csv" "orders=$dir/orders.csv")
 echo "duckdb (sql)    $dt  $dm"
-awk -v a="$st" -v b="$dt" -v c="$sm" -v d="$dm" \
-  'BEGIN { printf "strata / duckdb: time %.2f×, peak memory %.2f×\n", a/b, c/d }'
+if "$py" -c "import polars" 2>/dev/null; then
+  read -r pt pm < <(measure "$py" "$here/benches/polars_peer.py" "$dir" "$dir/polars.csv")
+  echo "polars          $pt  $pm"
+  cmp -s "$dir/strata.csv" "$dir/polars.csv" || echo "note: polars' membership differs from strata's" >&2
+fi
+awk -v a="$st" -v b="$dt" -v c="$sm" -v d="$dm" -v w="$wt" \
+  'BEGIN { printf "strata / duckdb: cold time %.2f×, peak memory %.2f×; warm time %.2f×\n", a/b, c/d, w/b }'
 if ! cmp -s "$dir/strata.csv" "$dir/duckdb.csv"; then
   echo "note: the two membership files differ" >&2
 fi

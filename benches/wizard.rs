@@ -1,6 +1,8 @@
 //! Benchmark of the wizard: the demo's first frame, and a live rule edit on many customers.
 //!
-//! `cargo bench --bench wizard -- [--customers N] [--repeat K]`
+//! `cargo bench --bench wizard -- [--customers N] [--repeat K]`, or
+//! `cargo bench --bench wizard -- --workspace WS [--cache DIR]`: the first frame of the wizard
+//! on a workspace, with an empty cache (in DIR, default a new temporary folder), then warm.
 //! Prints: time to the first frame of the built-in demo (load, evaluate, draw); then, on N demo
 //! customers (default 1,000,000), per cut-point nudge: the engine's recompute, and the time from
 //! its result to a drawn frame (update + draw), which must not depend on N.
@@ -71,8 +73,44 @@ fn live_edits(app: &mut App, engine: &mut Engine, repeat: usize) -> (Vec<f64>, V
     (eng, ui)
 }
 
+/// The wizard's first frame on `ws`: cold (an empty cache), then warm, three times each.
+fn first_frames(ws: &std::path::Path, cache_dir: std::path::PathBuf) {
+    use strata::engine::data::progress::Progress;
+    use strata::engine::eval::cache::Cache;
+    let cache = Cache::At {
+        dir: cache_dir.clone(),
+        limit: None,
+    };
+    let source = Source::Workspace(ws.to_path_buf());
+    let frame = |label: &str| {
+        let t = Instant::now();
+        let (app, _engine) =
+            strata::tui::prepare_cached(&source, &Progress::default(), &cache).expect("open");
+        let mut term = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+        draw(&mut term, &app);
+        let s = t.elapsed().as_secs_f64();
+        println!("{label}: first frame with results in {s:.2} s");
+    };
+    for _ in 0..3 {
+        let _ = std::fs::remove_dir_all(&cache_dir);
+        frame("cold (empty cache)");
+        frame("warm");
+        frame("warm");
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--workspace") {
+        let ws = std::path::PathBuf::from(args.get(i + 1).expect("--workspace WS"));
+        let dir = match args.iter().position(|a| a == "--cache") {
+            Some(j) => std::path::PathBuf::from(args.get(j + 1).expect("--cache DIR")),
+            None => std::env::temp_dir().join(format!("strata-bench-cache-{}", std::process::id())),
+        };
+        first_frames(&ws, dir.clone());
+        let _ = std::fs::remove_dir_all(dir);
+        return;
+    }
     let arg = |name: &str| {
         args.iter()
             .position(|a| a == name)

@@ -107,7 +107,7 @@ pub fn main() -> ExitCode {
                 demo::describe_builtin()
             }
         }
-        Some(Command::Open(a)) => open(a, cli.theme.as_deref()),
+        Some(Command::Open(a)) => cache().and_then(|c| open(a, cli.theme.as_deref(), &c)),
         Some(Command::Audit(a)) => audit::run(a),
         Some(Command::Check(a)) => check::run(a),
         Some(Command::Clv(a)) => cache().and_then(|c| clv::run(a, &c)),
@@ -128,7 +128,7 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn open(a: OpenArgs, theme: Option<&str>) -> anyhow::Result<ExitCode> {
+fn open(a: OpenArgs, theme: Option<&str>, cache: &Cache) -> anyhow::Result<ExitCode> {
     // check before writing a new workspace, so nothing is left behind when the wizard cannot start
     if !crate::tui::have_terminal() {
         anyhow::bail!("strata open needs a terminal; in scripts use strata audit, check or run");
@@ -138,7 +138,9 @@ fn open(a: OpenArgs, theme: Option<&str>) -> anyhow::Result<ExitCode> {
     } else {
         crate::engine::rules::scaffold::open_or_create(&a.path)?
     };
-    crate::tui::run(crate::tui::Source::Workspace(ws), theme, load)?;
+    crate::tui::run(crate::tui::Source::Workspace(ws), theme, |s| {
+        progress::watched(|p| crate::tui::prepare_cached(s, p, cache))
+    })?;
     Ok(ExitCode::SUCCESS)
 }
 

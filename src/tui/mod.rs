@@ -67,7 +67,7 @@ use crate::engine::data::demo::{DEMO_CUSTOMERS, DEMO_SEED, DEMO_WORKSPACE, demo_
 use crate::engine::data::profile::profile;
 use crate::engine::data::progress::Progress;
 use crate::engine::data::roles::suggest_all;
-use crate::engine::eval::session::{Frames, Session, Tables};
+use crate::engine::eval::session::{Cache, Frames, Session};
 use crate::engine::rules::parse::{load_workspace, parse_workspace};
 use crate::engine::rules::save::WorkspaceEditor;
 
@@ -84,6 +84,15 @@ pub fn prepare(source: &Source) -> Result<(App, Engine)> {
 
 /// The same, reporting the load's progress into `progress` and stopping when it is cancelled.
 pub fn prepare_watched(source: &Source, progress: &Progress) -> Result<(App, Engine)> {
+    prepare_cached(source, progress, &Cache::Off)
+}
+
+/// The same, taking the tables from `cache` when it holds them (and keeping them there).
+pub fn prepare_cached(
+    source: &Source,
+    progress: &Progress,
+    cache: &Cache,
+) -> Result<(App, Engine)> {
     match source {
         Source::Demo => {
             let (c, o) = demo_frames(DEMO_CUSTOMERS, DEMO_SEED)?;
@@ -108,20 +117,9 @@ pub fn prepare_watched(source: &Source, progress: &Progress) -> Result<(App, Eng
         Source::Workspace(p) => {
             let ws = load_workspace(p)?;
             // load once: the session and the Classify profiles share the tables
-            let t = Tables::load_watched(&ws, None, progress)?;
-            let shown = t
-                .customers
-                .as_ref()
-                .or(t.orders.as_ref())
-                .context("the workspace names no data")?;
-            let profiles = profile(shown);
+            let (t, profiles) = Frames::load_for_wizard(&ws, progress, cache)?;
             let suggestions = suggest_all(&profiles);
-            let s = Session::from_frames_interactive(
-                ws,
-                t.customers.as_ref(),
-                t.orders.as_ref(),
-                &t.joins,
-            )?;
+            let s = Session::from_tables(ws, t)?;
             let app = App::new(
                 &s,
                 profiles,
@@ -129,7 +127,9 @@ pub fn prepare_watched(source: &Source, progress: &Progress) -> Result<(App, Eng
                 Some(p.clone()),
                 p.display().to_string(),
             );
-            Ok((app, Engine::new(s)))
+            let mut engine = Engine::new(s);
+            engine.cache = cache.clone();
+            Ok((app, engine))
         }
     }
 }

@@ -70,6 +70,8 @@ pub struct Engine {
     pub tables: Option<crate::engine::eval::session::Frames>,
     /// The progress of the data being read again, while it is (the UI shows it; Esc cancels).
     pub loading: LoadSlot,
+    /// Where tables read are kept between runs (reopening and transitions use it too).
+    pub cache: crate::engine::eval::cache::Cache,
     /// The last holdout check, kept while the model settings and calibration date are the same.
     holdout: Option<HoldoutCache>,
     /// The page's view of the models, kept for the fit it was made from (`Session::clv_fits`):
@@ -94,6 +96,7 @@ impl Engine {
             histograms: HistogramCache::default(),
             tables: None,
             loading: LoadSlot::default(),
+            cache: crate::engine::eval::cache::Cache::Off,
             holdout: None,
             view: None,
         }
@@ -162,7 +165,7 @@ impl Engine {
                 let ws = &self.session.ws;
                 let r = match &self.tables {
                     Some(t) => compare_tables(ws, t, from, to),
-                    None => compare(ws, from, to, &crate::engine::eval::cache::Cache::Off),
+                    None => compare(ws, from, to, &self.cache),
                 };
                 Message::Transitions(
                     r.map(|criteria| Box::new(super::app::TransitionView { from, to, criteria }))
@@ -176,7 +179,8 @@ impl Engine {
                 if let Ok(mut s) = slot.lock() {
                     *s = Some(Arc::clone(&p));
                 }
-                let r = super::prepare_watched(&super::Source::Workspace(path), &p);
+                let source = super::Source::Workspace(path);
+                let r = super::prepare_cached(&source, &p, &self.cache);
                 if let Ok(mut s) = slot.lock() {
                     *s = None;
                 }

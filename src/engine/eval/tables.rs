@@ -7,6 +7,7 @@ use polars::prelude::DataFrame;
 use super::cache::Cache;
 use super::frame::Frame;
 use crate::engine::data::load::load_table_watched;
+use crate::engine::data::profile::{ColumnProfile, profile};
 use crate::engine::data::progress::{Progress, memory_available, show_bytes};
 use crate::engine::data::{ReadOptions, load_data};
 use crate::engine::error::{EngineError, Result};
@@ -330,6 +331,93 @@ impl Frames {
             requested: extra.map(<[String]>::to_vec).unwrap_or_default(),
             interactive: false,
         })
+    }
+
+    /// The wizard's tables: every column, and the profile of the first table (the customers, or
+    /// else the orders), taken from `cache` when it holds them all and kept there when not.
+    /// (The wizard reads through polars tables; their entries are apart from the typed reads'.)
+    pub fn load_for_wizard(
+        ws: &Workspace,
+        p: &Progress,
+        cache: &Cache,
+    ) -> Result<(Frames, Vec<ColumnProfile>)> {
+        let plan = LoadPlan::new(ws, (None, false), cache)?;
+        let keys: Option<Vec<String>> = plan.keys().map(|ks| {
+            ks.iter()
+                .map(|k| format!("{k}read as tables for the wizard\n"))
+                .collect()
+        });
+        let mut notes = Vec::new();
+        if let Some(keys) = &keys
+            && let Some(hit) = Self::wizard_hit(ws, &plan, keys, p, cache, &mut notes)
+        {
+            return Ok(hit);
+        }
+        let (customers, orders, joins) = plan.read(ws, p, |f, p| {
+            Ok(load_table_watched(&f.path, &f.options, f.columns.as_deref(), p)?.df)
+        })?;
+        let shown = customers
+            .as_ref()
+            .or(orders.as_ref())
+            .ok_or_else(|| EngineError::Invalid("the workspace names no data".into()))?;
+        let profiles = profile(shown);
+        let mut frames = Self::from_dfs(ws, customers.as_ref(), orders.as_ref(), &joins)?;
+        frames.interactive = true;
+        if let Some(keys) = keys {
+            let meta = serde_json::to_string(&profiles).unwrap_or_default();
+            let all = frames
+                .customers
+                .iter()
+                .chain(&frames.orders)
+                .chain(&frames.joins);
+            for (i, ((f, key), fp)) in all.zip(&keys).zip(&plan.files).enumerate() {
+                let shown = fp
+                    .path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned());
+                let m = if i == 0 { meta.as_str() } else { "" };
+                let name = shown.unwrap_or_default();
+                cache.put(key, m, f, plan.largest(), &name, &mut notes);
+            }
+        }
+        frames.notes = notes;
+        Ok((frames, profiles))
+    }
+
+    /// Every table of the wizard's load from the cache, or `None`.
+    fn wizard_hit(
+        ws: &Workspace,
+        plan: &LoadPlan,
+        keys: &[String],
+        p: &Progress,
+        cache: &Cache,
+        notes: &mut Vec<String>,
+    ) -> Option<(Frames, Vec<ColumnProfile>)> {
+        let mut got = std::collections::VecDeque::new();
+        let mut profiles = None;
+        for (key, f) in keys.iter().zip(&plan.files) {
+            let shown = f.path.file_name()?.to_string_lossy().into_owned();
+            let (meta, frame) = cache.get(key, &shown, notes)?;
+            if profiles.is_none() {
+                profiles = Some(serde_json::from_str::<Vec<ColumnProfile>>(&meta).ok()?);
+            }
+            let size = std::fs::metadata(&f.path).map_or(0, |m| m.len());
+            p.begin(&shown, size);
+            p.advance(size);
+            got.push_back(frame);
+        }
+        let customers = ws.data.customers.as_ref().and_then(|_| got.pop_front());
+        let orders = ws.data.orders.as_ref().and_then(|_| got.pop_front());
+        let frames = Frames {
+            customers,
+            orders,
+            joins: got.into_iter().collect(),
+            pruned: vec![],
+            requested: vec![],
+            notes: std::mem::take(notes),
+            interactive: true,
+        };
+        Some((frames, profiles?))
     }
 
     /// Convert tables already in memory.
