@@ -137,10 +137,12 @@ pub fn pareto(value: &[Option<f64>]) -> Pareto {
     let n = value.len();
     let mut v: Vec<f64> = value.iter().map(|x| x.unwrap_or(0.0)).collect();
     let total: f64 = v.iter().sum();
-    // stable sort keeps customer-id order among equal values
-    let mut idx: Vec<usize> = (0..n).collect();
-    idx.sort_by(|&a, &b| v[b].total_cmp(&v[a]));
-    v = idx.iter().map(|&i| v[i]).collect();
+    // only the values in order matter (equal values are the same number whichever customer
+    // holds them), so they are sorted themselves, on all cores
+    {
+        use rayon::slice::ParallelSliceMut;
+        v.par_sort_unstable_by(|a, b| b.total_cmp(a));
+    }
     let top = (0.2 * n as f64).ceil() as usize;
     let top_sum: f64 = v[..top.min(n)].iter().sum();
     let mut acc = 0.0;
