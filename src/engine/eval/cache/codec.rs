@@ -1,7 +1,9 @@
 //! The cache file format: a checked, columnar image of a loaded table that reads back without parsing.
 //!
 //! Layout: `MAGIC`, the body's length (u64), the body, then the CRC-32 of the body (u32), all
-//! little-endian. The body is the entry's key text, the row count, then each column: its name,
+//! little-endian. The body is the entry's key text and the key's own CRC-32 (a damaged key is
+//! told from another key's entry), the meta text (what the caller keeps beside the columns),
+//! the row count, then each column: its name,
 //! a type tag and its data (a validity bitmap and fixed-width values; text as a dictionary and
 //! u32 codes). Reading checks every length against the file and the checksum at the end, so a
 //! truncated or damaged file is refused, never half-read.
@@ -87,6 +89,8 @@ pub fn encode<W: Write + io::Seek>(
     w.inner.write_all(MAGIC)?;
     w.inner.write_all(&0u64.to_le_bytes())?;
     w.text(key)?;
+    // the key's own checksum tells a damaged key from an entry for another key
+    w.u32(crc32fast::hash(key.as_bytes()))?;
     w.text(meta)?;
     w.u64(frame.len as u64)?;
     w.u32(frame.cols.len() as u32)?;
@@ -136,19 +140,23 @@ pub fn encode<W: Write + io::Seek>(
     Ok(out)
 }
 
-/// A cursor over the body that refuses to go past its end.
-struct Cursor<'a> {
-    b: &'a [u8],
+/// A reader that checksums what it reads and never reads past the body.
+struct Checked<R> {
+    inner: R,
+    crc: crc32fast::Hasher,
+    left: u64,
 }
 
-impl<'a> Cursor<'a> {
-    fn take(&mut self, n: u64) -> Result<&'a [u8], Refused> {
-        if n > self.b.len() as u64 {
+impl<R: Read> Checked<R> {
+    fn take(&mut self, n: u64) -> Result<Vec<u8>, Refused> {
+        if n > self.left {
             return Err(Refused::Damaged("a length points past its end".into()));
         }
-        let (head, rest) = self.b.split_at(n as usize);
-        self.b = rest;
-        Ok(head)
+        let mut b = vec![0u8; n as usize];
+        self.inner.read_exact(&mut b).map_err(cut)?;
+        self.crc.update(&b);
+        self.left -= n;
+        Ok(b)
     }
     fn u32(&mut self) -> Result<u32, Refused> {
         let b = self.take(4)?;
@@ -156,55 +164,74 @@ impl<'a> Cursor<'a> {
     }
     fn u64(&mut self) -> Result<u64, Refused> {
         let mut a = [0u8; 8];
-        a.copy_from_slice(self.take(8)?);
+        a.copy_from_slice(&self.take(8)?);
         Ok(u64::from_le_bytes(a))
     }
     fn text(&mut self) -> Result<String, Refused> {
         let n = self.u64()?;
-        String::from_utf8(self.take(n)?.to_vec())
-            .map_err(|_| Refused::Damaged("text is not UTF-8".into()))
+        String::from_utf8(self.take(n)?).map_err(|_| Refused::Damaged("text is not UTF-8".into()))
     }
 }
 
-/// One column's bytes, found but not yet turned into values.
-struct Raw<'a> {
-    name: String,
+fn cut(e: io::Error) -> Refused {
+    if e.kind() == io::ErrorKind::UnexpectedEof {
+        Refused::Damaged("it ends early".into())
+    } else {
+        Refused::Damaged(format!("it cannot be read ({e})"))
+    }
+}
+
+/// One column's bytes, read but not yet turned into values.
+struct Raw {
     tag: u8,
     /// Text columns: the dictionary, already read.
     dict: Vec<String>,
-    data: &'a [u8],
+    data: Vec<u8>,
 }
 
-/// Read an entry back (its meta text and its columns); `key` must be the one it was written
-/// for. The whole file is checked first, then its columns are turned into values in parallel.
-pub fn decode(bytes: &[u8], key: &str) -> Result<(String, Frame), Refused> {
-    if bytes.len() < 20 || &bytes[..8] != MAGIC {
+/// Read an entry back (its meta text and its columns) from `input`, `file_len` bytes long;
+/// `key` must be the one it was written for. Columns are turned into values on all cores while
+/// the next are read (a few columns' bytes in memory at a time, never the whole file), and are
+/// kept only when the checksum at the end matches.
+pub fn decode<R: Read>(mut input: R, key: &str, file_len: u64) -> Result<(String, Frame), Refused> {
+    let mut head = [0u8; 16];
+    input.read_exact(&mut head).map_err(cut)?;
+    if &head[..8] != MAGIC {
         return Err(Refused::Damaged("it is not a strata cache file".into()));
     }
     let mut len = [0u8; 8];
-    len.copy_from_slice(&bytes[8..16]);
+    len.copy_from_slice(&head[8..16]);
     let body = u64::from_le_bytes(len);
-    if body.checked_add(20) != Some(bytes.len() as u64) {
+    if body.checked_add(20) != Some(file_len) {
         return Err(Refused::Damaged(format!(
-            "it holds {} bytes where its header promises {}",
-            bytes.len(),
+            "it holds {file_len} bytes where its header promises {}",
             body.saturating_add(20)
         )));
     }
-    let (body, tail) = bytes[16..].split_at(body as usize);
-    if crc32fast::hash(body).to_le_bytes() != tail {
-        return Err(Refused::Damaged("its checksum does not match".into()));
+    let mut r = Checked {
+        inner: input,
+        crc: crc32fast::Hasher::new(),
+        left: body,
+    };
+    let stored = r.text()?;
+    if r.u32()? != crc32fast::hash(stored.as_bytes()) {
+        return Err(Refused::Damaged("its key is damaged".into()));
     }
-    let mut r = Cursor { b: body };
-    if r.text()? != key {
+    if stored != key {
         return Err(Refused::OtherKey);
     }
     let meta = r.text()?;
     let frame = body_frame(&mut r)?;
-    if !r.b.is_empty() {
+    if r.left != 0 {
         return Err(Refused::Damaged(
             "bytes are left over after the last column".into(),
         ));
+    }
+    let crc = r.crc.clone().finalize();
+    let mut tail = [0u8; 4];
+    r.inner.read_exact(&mut tail).map_err(cut)?;
+    if u32::from_le_bytes(tail) != crc {
+        return Err(Refused::Damaged("its checksum does not match".into()));
     }
     Ok((meta, frame))
 }
@@ -223,60 +250,94 @@ pub fn read_key(path: impl AsRef<std::path::Path>) -> Option<String> {
     String::from_utf8(key).ok()
 }
 
-fn body_frame(r: &mut Cursor) -> Result<Frame, Refused> {
+fn body_frame<R: Read>(r: &mut Checked<R>) -> Result<Frame, Refused> {
     let len = r.u64()?;
     let ncols = r.u32()?;
     // every row takes at least one byte of each column: larger counts are damage (and are
     // refused before anything that size is allocated)
-    let left = r.b.len() as u64;
-    if (ncols > 0 && len > left) || u64::from(ncols) > left {
+    if (ncols > 0 && len > r.left) || u64::from(ncols) > r.left {
         return Err(Refused::Damaged(
             "its row or column count is impossible".into(),
         ));
     }
     let n = len as usize;
-    let mut raws = Vec::new();
-    for _ in 0..ncols {
-        let name = r.text()?;
-        let tag = r.take(1)?[0];
-        let bits = n.div_ceil(8) as u64;
-        let (dict, size) = match tag {
-            0 => (vec![], len),
-            1 | 2 => (vec![], bits + 8 * len),
-            3 => (vec![], bits + 4 * len),
-            4 => {
-                let words = r.u64()?;
-                if words > r.b.len() as u64 / 8 {
-                    return Err(Refused::Damaged(
-                        "its dictionary is longer than the file".into(),
-                    ));
+    let workers = std::thread::available_parallelism().map_or(1, |c| c.get());
+    let slots: Vec<std::sync::Mutex<Option<Result<Vector, Refused>>>> =
+        (0..ncols).map(|_| std::sync::Mutex::new(None)).collect();
+    let mut names: Vec<String> = Vec::new();
+    // the reader hands columns to the decoders one at a time; when it stops (at the end, or at
+    // damage) its sender goes and the decoders finish
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Raw)>(1);
+    let rx = std::sync::Mutex::new(rx);
+    let read = std::thread::scope(|s| -> Result<(), Refused> {
+        let tx = tx;
+        for _ in 0..workers {
+            let (rx, slots) = (&rx, &slots);
+            s.spawn(move || {
+                loop {
+                    let job = rx
+                        .lock()
+                        .map_err(|_| ())
+                        .and_then(|r| r.recv().map_err(|_| ()));
+                    let Ok((i, raw)) = job else { break };
+                    let v = column(&raw, n);
+                    if let Ok(mut slot) = slots[i].lock() {
+                        *slot = Some(v);
+                    }
                 }
-                let dict = (0..words)
-                    .map(|_| r.text())
-                    .collect::<Result<Vec<_>, _>>()?;
-                (dict, 4 * len)
-            }
-            _ => return Err(Refused::Damaged(format!("unknown column type {tag}"))),
-        };
-        if raws.iter().any(|c: &Raw| c.name == name) {
-            return Err(Refused::Damaged(format!("column {name} appears twice")));
+            });
         }
-        let data = r.take(size)?;
-        raws.push(Raw {
-            name,
-            tag,
-            dict,
-            data,
-        });
-    }
-    let cols: Vec<Result<Vector, Refused>> =
-        crate::engine::parallel::map_items(raws.iter().collect(), |c| column(c, n));
+        for i in 0..ncols as usize {
+            let name = r.text()?;
+            let raw = raw_column(r, len)?;
+            if names.contains(&name) {
+                return Err(Refused::Damaged(format!("column {name} appears twice")));
+            }
+            names.push(name);
+            if tx.send((i, raw)).is_err() {
+                return Err(Refused::Damaged("a column could not be read".into()));
+            }
+        }
+        Ok(())
+    });
+    read?;
     let mut f = Frame::new(n);
-    for (raw, col) in raws.iter().zip(cols) {
-        f.names.push(raw.name.clone());
-        f.cols.push(Arc::new(col?));
+    for (name, slot) in names.into_iter().zip(slots) {
+        let v = slot
+            .into_inner()
+            .ok()
+            .flatten()
+            .ok_or_else(|| Refused::Damaged("a column could not be read".into()))??;
+        f.names.push(name);
+        f.cols.push(Arc::new(v));
     }
     Ok(f)
+}
+
+/// The bytes of the next column of `len` rows.
+fn raw_column<R: Read>(r: &mut Checked<R>, len: u64) -> Result<Raw, Refused> {
+    let tag = r.take(1)?[0];
+    let bits = len.div_ceil(8);
+    let (dict, size) = match tag {
+        0 => (vec![], len),
+        1 | 2 => (vec![], bits + 8 * len),
+        3 => (vec![], bits + 4 * len),
+        4 => {
+            let words = r.u64()?;
+            if words > r.left / 8 {
+                return Err(Refused::Damaged(
+                    "its dictionary is longer than the file".into(),
+                ));
+            }
+            let dict = (0..words)
+                .map(|_| r.text())
+                .collect::<Result<Vec<_>, _>>()?;
+            (dict, 4 * len)
+        }
+        _ => return Err(Refused::Damaged(format!("unknown column type {tag}"))),
+    };
+    let data = r.take(size)?;
+    Ok(Raw { tag, dict, data })
 }
 
 /// The values of one column of `n` rows.
@@ -367,7 +428,7 @@ mod tests {
     fn every_column_type_reads_back_as_written() {
         let f = frame();
         let b = bytes("k", &f);
-        let (meta, back) = decode(&b[..], "k").unwrap();
+        let (meta, back) = decode(&b[..], "k", b.len() as u64).unwrap();
         assert_eq!(meta, "meta");
         assert!(same(&f, &back));
     }
@@ -375,7 +436,10 @@ mod tests {
     #[test]
     fn another_key_is_not_this_entry() {
         let b = bytes("k", &frame());
-        assert!(matches!(decode(&b[..], "k2"), Err(Refused::OtherKey)));
+        assert!(matches!(
+            decode(&b[..], "k2", b.len() as u64),
+            Err(Refused::OtherKey)
+        ));
     }
 
     #[test]
@@ -384,11 +448,11 @@ mod tests {
         for i in 0..b.len() {
             let mut d = b.clone();
             d[i] ^= 0x5a;
-            let r = decode(&d[..], "key");
+            let r = decode(&d[..], "key", d.len() as u64);
             assert!(matches!(r, Err(Refused::Damaged(_))), "byte {i}: {r:?}");
         }
         for n in 0..b.len() {
-            let r = decode(&b[..n], "key");
+            let r = decode(&b[..n], "key", n as u64);
             assert!(matches!(r, Err(Refused::Damaged(_))), "cut at {n}");
         }
     }
@@ -402,7 +466,7 @@ mod tests {
             f.set("i", Vector::Int(ints[..n].to_vec()));
             f.set("t", Vector::Text(TextVec::from_values(words[..n].iter().map(|w| w.as_deref()))));
             let b = bytes("p", &f);
-            let (_, back) = decode(&b[..], "p").unwrap();
+            let (_, back) = decode(&b[..], "p", b.len() as u64).unwrap();
             prop_assert!(same(&f, &back));
         }
     }

@@ -176,8 +176,8 @@ impl Cache {
 
 /// `Ok(None)`: no entry (or one for another key); `Err`: an entry that is damaged, and why.
 fn fetch(entry: &Path, key: &str) -> std::result::Result<Option<(String, Frame)>, String> {
-    let bytes = match fs::read(entry) {
-        Ok(b) => b,
+    let file = match File::open(entry) {
+        Ok(f) => f,
         Err(e)
             if matches!(
                 e.kind(),
@@ -188,7 +188,11 @@ fn fetch(entry: &Path, key: &str) -> std::result::Result<Option<(String, Frame)>
         }
         Err(e) => return Err(format!("unreadable ({e})")),
     };
-    match codec::decode(&bytes, key) {
+    let len = file
+        .metadata()
+        .map_err(|e| format!("unreadable ({e})"))?
+        .len();
+    match codec::decode(io::BufReader::with_capacity(1 << 20, file), key, len) {
         Ok(f) => {
             // the entry was just used: the last to be evicted
             let _ = File::options()

@@ -274,7 +274,9 @@ fn the_least_recently_used_entries_go_first_and_none_is_kept_over_the_limit() {
     assert_eq!(reads.get(), 3);
     let sources: Vec<String> = entries(&dir).into_iter().map(|e| e.source).collect();
     assert_eq!(sources.len(), 2, "{sources:?}");
-    assert!(sources[0].ends_with("f2.csv") && sources[1].ends_with("f0.csv"));
+    // (in either order: the two were used within one tick of the file system's clock)
+    let kept = |f: &str| sources.iter().any(|s| s.ends_with(f));
+    assert!(kept("f2.csv") && kept("f0.csv"), "{sources:?}");
     // an entry larger than the whole limit is not kept, with a note saying how to keep it
     let tiny = Cache::At {
         dir,
