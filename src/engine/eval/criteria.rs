@@ -1,7 +1,8 @@
 //! Assigning every customer to one segment per criterion, and the exclusivity audit (SPEC §4.1, §4.4).
 
+use super::exclusivity::{Matches, Scan, scan};
 use super::expr::{compile, eval_bool};
-use super::frame::{DType, Frame, NULL_CODE, Vector};
+use super::frame::{DType, Frame, Vector};
 use crate::engine::rules::condition::{ConditionError, Expr, parse_condition};
 use crate::engine::rules::{Criterion, MapValue, Overlap, Rule};
 
@@ -194,100 +195,74 @@ fn map_match(v: &Vector, i: usize, vals: &[MapValue]) -> bool {
     })
 }
 
-/// Evaluate a compiled criterion over every customer.
-pub fn assign(c: &Compiled, base: &Frame) -> Assignment {
-    let n = base.len;
-    let r = c.labels.len();
-    let mut names = c.labels.clone();
-    names.push(c.otherwise.clone());
-    let other = r as u16;
-    // matches[k] = customers whose rule k is true
-    let matches: Vec<Vec<bool>> = match &c.form {
+/// Which rules of `c` each customer matches.
+fn matches(c: &Compiled, base: &Frame) -> Matches {
+    let (n, r) = (base.len, c.labels.len());
+    match &c.form {
         Form::Bins { column, edges } => {
             let v = base.get(column).expect("compiled");
-            let mut m = vec![vec![false; n]; r];
-            for (i, x) in (0..n).filter_map(|i| v.f64_at(i).map(|x| (i, x))) {
-                let k = edges.iter().filter(|&&e| e <= x).count();
-                m[k][i] = true;
-            }
-            m
+            Matches::build(n, r, |i, set| {
+                if let Some(x) = v.f64_at(i) {
+                    set(edges.iter().filter(|&&e| e <= x).count());
+                }
+            })
         }
         Form::Map { column, groups } => {
             let v = base.get(column).expect("compiled");
             if let Vector::Text(t) = &**v {
-                // once per distinct value
-                groups
-                    .iter()
-                    .map(|g| {
-                        let per: Vec<bool> = (0..t.dict.len())
-                            .map(|d| {
-                                g.iter()
-                                    .any(|m| matches!(m, MapValue::Text(s) if *s == t.dict[d]))
-                            })
-                            .collect();
-                        t.codes
-                            .iter()
-                            .map(|&c| c != NULL_CODE && per[c as usize])
+                // once per distinct value: the groups each holds
+                let per: Vec<Vec<usize>> = (0..t.dict.len())
+                    .map(|d| {
+                        let text = |m: &MapValue| matches!(m, MapValue::Text(s) if *s == t.dict[d]);
+                        (0..groups.len())
+                            .filter(|&g| groups[g].iter().any(text))
                             .collect()
                     })
-                    .collect()
+                    .collect();
+                Matches::build(n, r, |i, set| {
+                    if let Some(gs) = per.get(t.codes[i] as usize) {
+                        gs.iter().for_each(|&g| set(g));
+                    }
+                })
             } else {
-                groups
-                    .iter()
-                    .map(|g| (0..n).map(|i| map_match(v, i, g)).collect())
-                    .collect()
+                Matches::build(n, r, |i, set| {
+                    for (g, vals) in groups.iter().enumerate() {
+                        if map_match(v, i, vals) {
+                            set(g);
+                        }
+                    }
+                })
             }
         }
         // rules are independent: evaluated side by side on the shared pool
         Form::Segments(exprs) => {
             use rayon::prelude::*;
-            exprs
-                .par_iter()
-                .map(|e| {
-                    eval_bool(e, base)
-                        .into_iter()
-                        .map(|b| b == Some(true))
-                        .collect::<Vec<bool>>()
-                })
-                .collect()
-        }
-    };
-    let mut label = vec![other; n];
-    let mut matched = vec![0usize; r];
-    let mut pair = vec![vec![0usize; r]; r];
-    let mut samples: Vec<Vec<Vec<usize>>> = vec![vec![Vec::new(); r]; r];
-    let (mut multi, mut unassigned) = (0usize, 0usize);
-    let mut unassigned_sample = Vec::new();
-    let mut hit: Vec<usize> = Vec::with_capacity(r);
-    for i in 0..n {
-        hit.clear();
-        for (k, m) in matches.iter().enumerate() {
-            if m[i] {
-                hit.push(k);
-                matched[k] += 1;
-            }
-        }
-        match hit.first() {
-            Some(&k) => label[i] = k as u16,
-            None => {
-                unassigned += 1;
-                if unassigned_sample.len() < 5 {
-                    unassigned_sample.push(i);
-                }
-            }
-        }
-        if hit.len() > 1 {
-            multi += 1;
-            for a in 0..hit.len() {
-                for b in a + 1..hit.len() {
-                    pair[hit[a]][hit[b]] += 1;
-                    if samples[hit[a]][hit[b]].len() < 5 {
-                        samples[hit[a]][hit[b]].push(i);
+            let each: Vec<Vec<Option<bool>>> = exprs.par_iter().map(|e| eval_bool(e, base)).collect();
+            Matches::build(n, r, |i, set| {
+                for (k, e) in each.iter().enumerate() {
+                    if e[i] == Some(true) {
+                        set(k);
                     }
                 }
-            }
+            })
         }
     }
+}
+
+/// Evaluate a compiled criterion over every customer.
+pub fn assign(c: &Compiled, base: &Frame) -> Assignment {
+    let r = c.labels.len();
+    let mut names = c.labels.clone();
+    names.push(c.otherwise.clone());
+    let Scan {
+        label,
+        matched,
+        pair,
+        mut samples,
+        multi,
+        unassigned,
+        unassigned_sample,
+    } = scan(&matches(c, base), r as u16);
     let mut overlaps = Vec::new();
     for a in 0..r {
         for b in a + 1..r {

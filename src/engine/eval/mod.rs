@@ -5,6 +5,7 @@ pub mod cache;
 pub mod clv;
 pub mod compile;
 pub mod criteria;
+mod exclusivity;
 pub mod explain;
 pub mod expr;
 pub mod fields;
