@@ -237,14 +237,9 @@ fn matches(c: &Compiled, base: &Frame) -> Matches {
         // rules are independent: evaluated side by side on the shared pool
         Form::Segments(exprs) => {
             use rayon::prelude::*;
-            let each: Vec<Vec<Option<bool>>> = exprs.par_iter().map(|e| eval_bool(e, base)).collect();
-            Matches::build(n, r, |i, set| {
-                for (k, e) in each.iter().enumerate() {
-                    if e[i] == Some(true) {
-                        set(k);
-                    }
-                }
-            })
+            let each: Vec<Vec<Option<bool>>> =
+                exprs.par_iter().map(|e| eval_bool(e, base)).collect();
+            Matches::from_columns(n, &each)
         }
     }
 }

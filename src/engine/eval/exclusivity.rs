@@ -22,7 +22,11 @@ pub struct Matches {
 
 impl Matches {
     /// `each(i, set)` calls `set(k)` for every rule `k` customer `i` matches.
-    pub fn build(n: usize, r: usize, each: impl Fn(usize, &mut dyn FnMut(usize)) + Sync) -> Matches {
+    pub fn build(
+        n: usize,
+        r: usize,
+        each: impl Fn(usize, &mut dyn FnMut(usize)) + Sync,
+    ) -> Matches {
         let mut words = vec![0u64; n.div_ceil(64) * r];
         if r > 0 {
             words.par_chunks_mut(r).enumerate().for_each(|(w, out)| {
@@ -32,6 +36,27 @@ impl Matches {
                         break;
                     }
                     each(i, &mut |k| out[k] |= 1 << b);
+                }
+            });
+        }
+        Matches { n, r, words }
+    }
+}
+
+impl Matches {
+    /// From one column per rule (`Some(true)`: the customer matches it).
+    pub fn from_columns(n: usize, cols: &[Vec<Option<bool>>]) -> Matches {
+        let r = cols.len();
+        let mut words = vec![0u64; n.div_ceil(64) * r];
+        if r > 0 {
+            words.par_chunks_mut(r).enumerate().for_each(|(w, out)| {
+                let rows = w * 64..(w * 64 + 64).min(n);
+                for (k, c) in cols.iter().enumerate() {
+                    let mut word = 0u64;
+                    for (b, x) in c[rows.clone()].iter().enumerate() {
+                        word |= u64::from(*x == Some(true)) << b;
+                    }
+                    out[k] = word;
                 }
             });
         }

@@ -33,24 +33,34 @@ pub fn value_segments(a: &Assignment, m: &Measures, cfg: &ValuationConfig) -> Ve
     let k = a.names.len();
     let other = k - 1;
     let n = a.label.len();
-    let mut cust = vec![0usize; k];
-    let mut val = vec![0f64; k];
-    let mut cost = vec![0f64; k];
-    let mut ex: Vec<Vec<(f64, usize)>> = vec![vec![(0.0, 0); k]; m.extra.len()];
-    for i in 0..n {
-        let s = a.label[i] as usize;
-        cust[s] += 1;
-        val[s] += m.value[i].unwrap_or(0.0);
-        if let Some(c) = m.cost {
-            cost[s] += c[i].unwrap_or(0.0);
-        }
-        for (j, (_, _, v)) in m.extra.iter().enumerate() {
-            if let Some(x) = v[i] {
-                ex[j][s].0 += x;
-                ex[j][s].1 += 1;
+    // one tight pass per column, the columns side by side on the pool; each segment's sum is
+    // still taken in customer order, so the numbers are those of a single sequential pass
+    let mut columns: Vec<(&[Option<f64>], bool)> = vec![(m.value, true)];
+    columns.extend(m.cost.map(|c| (c, true)));
+    columns.extend(m.extra.iter().map(|(_, _, v)| (v.as_slice(), false)));
+    let (cust, sums) = rayon::join(
+        || {
+            let mut cust = vec![0usize; k];
+            for &s in &a.label {
+                cust[s as usize] += 1;
             }
-        }
-    }
+            cust
+        },
+        || {
+            use rayon::prelude::*;
+            columns
+                .par_iter()
+                .map(|&(v, nulls_as_zero)| segment_sums(&a.label, v, k, nulls_as_zero))
+                .collect::<Vec<_>>()
+        },
+    );
+    let mut sums = sums.into_iter();
+    let val = sums.next().map(|(v, _)| v).unwrap_or_else(|| vec![0.0; k]);
+    let cost = match m.cost {
+        Some(_) => sums.next().map(|(v, _)| v).unwrap_or_else(|| vec![0.0; k]),
+        None => vec![0.0; k],
+    };
+    let ex: Vec<Vec<(f64, usize)>> = sums.map(|(v, c)| v.into_iter().zip(c).collect()).collect();
     let total_v: f64 = val.iter().sum();
     let total_n = n as f64;
     let mut rows: Vec<SegmentValue> = (0..k)
@@ -123,6 +133,29 @@ pub fn value_segments(a: &Assignment, m: &Measures, cfg: &ValuationConfig) -> Ve
         r.worth_marketing = r.reasons.is_empty();
     }
     rows
+}
+
+/// Per segment, the sum of `v` over its customers in customer order, and how many had a value
+/// (`nulls_as_zero`: a missing value adds 0, as the value and cost do).
+fn segment_sums(
+    label: &[u16],
+    v: &[Option<f64>],
+    k: usize,
+    nulls_as_zero: bool,
+) -> (Vec<f64>, Vec<usize>) {
+    let (mut sum, mut count) = (vec![0f64; k], vec![0usize; k]);
+    for (&s, x) in label.iter().zip(v) {
+        let s = s as usize;
+        match x {
+            Some(x) => {
+                sum[s] += x;
+                count[s] += 1;
+            }
+            None if nulls_as_zero => sum[s] += 0.0,
+            None => {}
+        }
+    }
+    (sum, count)
 }
 
 /// The 80/20 view across all customers.
