@@ -237,17 +237,20 @@ mod tests {
             let hits: Vec<Vec<bool>> = (0..n)
                 .map(|i| (0..r).map(|k| {
                     let h = (i as u64 ^ seed).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (k * 7 + 3);
-                    h % (k as u64 + 2) == 0
+                    h.is_multiple_of(k as u64 + 2)
                 }).collect())
                 .collect();
             let m = Matches::build(n, r, |i, set| {
-                for k in 0..r {
-                    if hits[i][k] {
-                        set(k);
-                    }
-                }
+                hits[i].iter().enumerate().filter(|h| *h.1).for_each(|(k, _)| set(k));
             });
-            prop_assert!(same(&scan(&m, r as u16), &plain(&hits, r, r as u16)));
+            let expected = plain(&hits, r, r as u16);
+            prop_assert!(same(&scan(&m, r as u16), &expected));
+            // the same rules as columns
+            let cols: Vec<Vec<Option<bool>>> = (0..r)
+                .map(|k| hits.iter().map(|h| Some(h[k])).collect())
+                .collect();
+            let m = Matches::from_columns(n, &cols);
+            prop_assert!(same(&scan(&m, r as u16), &expected));
         }
     }
 
@@ -259,11 +262,11 @@ mod tests {
             .map(|i| vec![i % 3 == 0 || i > PART, i % 5 == 0 || i > PART + 7])
             .collect();
         let m = Matches::build(n, 2, |i, set| {
-            for k in 0..2 {
-                if hits[i][k] {
-                    set(k);
-                }
-            }
+            hits[i]
+                .iter()
+                .enumerate()
+                .filter(|h| *h.1)
+                .for_each(|(k, _)| set(k));
         });
         let s = scan(&m, 2);
         assert!(same(&s, &plain(&hits, 2, 2)));
