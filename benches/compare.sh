@@ -60,12 +60,18 @@ if [ -n "${STRATA_BENCH:-}" ] && [ -f "$STRATA_BENCH/gen.py" ]; then
   [ -f "$kit/orders.csv" ] || { mkdir -p "$kit"; "$py" "$STRATA_BENCH/gen.py" "$kit" "$n" 5 >/dev/null; }
   cp "$STRATA_BENCH/bench.strata.toml" "$kit/"
   echo "benchmark kit, $n customers:"
-  read -r st sm < <(measure "$strata" run "$kit/bench.strata.toml" --summary "$kit/strata-summary.json")
-  echo "strata          $st  $sm"
+  kcache=$(mktemp -d)
+  read -r st sm < <(STRATA_CACHE_DIR="$kcache" measure "$strata" run "$kit/bench.strata.toml" --summary "$kit/strata-summary.json")
+  echo "strata cold     $st  $sm"
+  read -r wt wm < <(STRATA_CACHE_DIR="$kcache" measure "$strata" run "$kit/bench.strata.toml" --summary "$kit/strata-summary.json")
+  echo "strata warm     $wt  $wm"
+  rm -rf "$kcache"
   for eng in duckdb polars pandas; do
     if "$py" -c "import $eng" 2>/dev/null; then
       read -r t m < <(measure "$py" "$STRATA_BENCH/peers.py" "$kit" "$eng" --repeat 1 --no-digest)
       printf "%-15s %s  %s\n" "$eng" "$t" "$m"
+      [ "$eng" = duckdb ] && awk -v a="$st" -v b="$t" -v c="$sm" -v d="$m" -v w="$wt" \
+        'BEGIN { printf "  strata / duckdb: cold time %.2f×, peak memory %.2f×; warm time %.2f×\n", a/b, c/d, w/b }'
     fi
   done
 fi
