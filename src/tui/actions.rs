@@ -266,15 +266,8 @@ pub static ACTIONS: &[Spec] = &[
         "show / mask personal data",
         |a| list(a) || classify(a)
     ),
-    spec!(Step1, ["1"], "", "jump to a step", always),
-    spec!(Step2, ["2"], "", "jump to a step", always),
-    spec!(Step3, ["3"], "", "jump to a step", always),
-    spec!(Step4, ["4"], "", "jump to a step", always),
-    spec!(Step5, ["5"], "", "jump to a step", always),
-    spec!(Step6, ["6"], "", "jump to a step", always),
-    spec!(Step7, ["7"], "", "jump to a step", always),
-    spec!(Step8, ["8"], "", "jump to a step", always),
-    spec!(Step9, ["9"], "", "jump to a step", always),
+    // every step's digit (`step_keys`); `?` shows them as one line
+    spec!(Step(0), [], "", "jump to a step", always),
     spec!(
         Palette,
         [":"],
@@ -292,9 +285,36 @@ pub static ACTIONS: &[Spec] = &[
     ),
 ];
 
-/// The table's entry for an action.
+/// The table's entry for an action (one entry stands for every step's jump).
 pub fn spec(a: Action) -> Option<&'static Spec> {
+    let a = if matches!(a, Step(_)) { Step(0) } else { a };
     ACTIONS.iter().find(|s| s.action == a)
+}
+
+/// The jumps to the steps: digit `k` goes to the `k`th step of `StepId::ALL` (the first nine).
+fn step_keys() -> impl Iterator<Item = (&'static str, Action)> {
+    const DIGITS: [&str; 9] = ["1", "2", "3", "4", "5", "6", "7", "8", "9"];
+    DIGITS
+        .iter()
+        .zip(0..StepId::ALL.len().min(DIGITS.len()) as u8)
+        .map(|(k, i)| (*k, Step(i)))
+}
+
+/// The action a keymap file names: a row's name (`quit`, `next_step`), or `stepN` for the
+/// `N`th step.
+pub fn by_name(name: &str) -> Option<Action> {
+    if let Some(n) = name.strip_prefix("step")
+        && let Ok(n) = n.parse::<usize>()
+    {
+        return (1..=StepId::ALL.len())
+            .contains(&n)
+            .then(|| Step((n - 1) as u8));
+    }
+    serde::Deserialize::deserialize(
+        serde::de::value::StrDeserializer::<serde::de::value::Error>::new(name),
+    )
+    .ok()
+    .filter(|a| !matches!(a, Step(_)))
 }
 
 /// Every default key binding, as `(key, action)`.
@@ -302,6 +322,7 @@ pub fn default_keys() -> impl Iterator<Item = (&'static str, Action)> {
     ACTIONS
         .iter()
         .flat_map(|s| s.keys.iter().map(move |k| (*k, s.action)))
+        .chain(step_keys())
 }
 
 /// The actions that work on the screen `app` shows, in the table's order.

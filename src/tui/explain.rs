@@ -241,23 +241,11 @@ pub fn draw_frequency(f: &mut Frame, body: Rect, app: &App, t: &Theme) {
 /// help wrapped beside them; the nine step keys as one line; then what is always true.
 pub fn help_lines(app: &App, w: u16) -> Vec<(String, String)> {
     use super::message::Action;
-    let steps = [
-        Action::Step2,
-        Action::Step3,
-        Action::Step4,
-        Action::Step5,
-        Action::Step6,
-        Action::Step7,
-        Action::Step8,
-        Action::Step9,
-    ];
     let mut out = Vec::new();
     for a in super::view::screen_actions(app) {
-        if steps.contains(&a) {
-            continue;
-        }
-        let keys = if a == Action::Step1 {
-            "1 … 9".to_string()
+        let keys = if let Action::Step(_) = a {
+            let steps = super::steps::StepId::ALL.len().min(9);
+            format!("1 … {steps}")
         } else {
             app.prefs.keymap.keys_for(a).join(" ")
         };

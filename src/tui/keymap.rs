@@ -100,11 +100,8 @@ impl Keymap {
             return Ok(km);
         };
         for (name, item) in keys.iter() {
-            let action: Action =
-                serde::Deserialize::deserialize(serde::de::value::StrDeserializer::<
-                    serde::de::value::Error,
-                >::new(name))
-                .map_err(|_| format!("unknown action \"{name}\" in the keymap"))?;
+            let action = super::actions::by_name(name)
+                .ok_or_else(|| format!("unknown action \"{name}\" in the keymap"))?;
             let list: Vec<String> = match item.as_value() {
                 Some(toml_edit::Value::String(s)) => vec![s.value().clone()],
                 Some(toml_edit::Value::Array(a)) => a
@@ -160,6 +157,19 @@ mod tests {
         assert_eq!(km.action(&key('h')), Some(Action::Help));
         assert!(
             Keymap::with_overrides("[keys]\nfly = \"f\"\n")
+                .unwrap_err()
+                .contains("unknown action")
+        );
+        // the steps by their number: step3 is the third step's jump, and there is no tenth
+        let km = Keymap::with_overrides("[keys]\nstep3 = \"ctrl-t\"\n").unwrap();
+        assert_eq!(
+            km.action(&KeyEvent::new(KeyCode::Char('t'), KeyModifiers::CONTROL)),
+            Some(Action::Step(2))
+        );
+        assert_eq!(km.action(&key('3')), None);
+        assert_eq!(km.action(&key('4')), Some(Action::Step(3)));
+        assert!(
+            Keymap::with_overrides("[keys]\nstep10 = \"x\"\n")
                 .unwrap_err()
                 .contains("unknown action")
         );

@@ -11,15 +11,9 @@ pub enum Action {
     Quit,
     Help,
     Teach,
-    Step1,
-    Step2,
-    Step3,
-    Step4,
-    Step5,
-    Step6,
-    Step7,
-    Step8,
-    Step9,
+    /// Jump to the step at this index of `StepId::ALL` (keymaps name them `step1`, `step2`, …).
+    #[serde(skip)]
+    Step(u8),
     NextStep,
     PrevStep,
     Up,

@@ -18,7 +18,7 @@ fn clear(app: &mut super::app::App) {
 #[test]
 fn value_and_cost_are_typed_in_valuation() {
     let (mut app, mut engine) = demo();
-    act(&mut app, Action::Step9);
+    act(&mut app, Action::Step(8));
     let total = app.ranking.total;
     act(&mut app, Action::EditValue);
     clear(&mut app);
@@ -62,7 +62,7 @@ fn value_and_cost_are_typed_in_valuation() {
 #[test]
 fn new_criteria_come_from_a_column_or_a_preset() {
     let (mut app, mut engine) = demo();
-    act(&mut app, Action::Step3);
+    act(&mut app, Action::Step(2));
     let n = app.criteria.len();
     act(&mut app, Action::NewCriterion);
     typ(&mut app, "incom");
@@ -105,7 +105,7 @@ fn new_criteria_come_from_a_column_or_a_preset() {
         app.n_customers
     );
     // a preset in purchase history
-    act(&mut app, Action::Step6);
+    act(&mut app, Action::Step(5));
     act(&mut app, Action::NewCriterion);
     typ(&mut app, "rfm");
     let fx = act(&mut app, Action::Confirm);
@@ -209,7 +209,7 @@ fn the_record_view_shows_every_field_masked() {
 fn a_segment_is_written_from_the_wizard() {
     let (mut app, mut engine) = demo();
     let dir = tempfile::tempdir().unwrap();
-    act(&mut app, Action::Step3);
+    act(&mut app, Action::Step(2));
     act(&mut app, Action::Export);
     assert!(
         app.prompt.is_none(),
@@ -268,7 +268,7 @@ fn ctrl_z_suspends() {
 #[test]
 fn segment_tables_sort_by_any_column() {
     let (mut app, _) = demo();
-    act(&mut app, Action::Step3);
+    act(&mut app, Action::Step(2));
     let i = app.current_criterion().unwrap();
     act(&mut app, Action::Sort);
     let order = app.segment_order(i);
@@ -292,7 +292,7 @@ fn segment_tables_sort_by_any_column() {
 #[test]
 fn a_frequency_table_of_any_column() {
     let (mut app, mut engine) = demo();
-    act(&mut app, Action::Step2);
+    act(&mut app, Action::Step(1));
     let row = app
         .profiles
         .iter()
@@ -329,7 +329,7 @@ fn a_frequency_table_of_any_column() {
         column: "country".into(),
     });
     update(&mut app, m);
-    act(&mut app, Action::Step1);
+    act(&mut app, Action::Step(0));
     assert!(app.frequency().is_none());
 }
 
@@ -338,7 +338,7 @@ fn a_frequency_table_of_any_column() {
 #[test]
 fn a_proposal_is_kept_or_taken_back() {
     let (mut app, mut engine) = demo();
-    act(&mut app, Action::Step3);
+    act(&mut app, Action::Step(2));
     let n = app.criteria.len();
     act(&mut app, Action::NewCriterion);
     typ(&mut app, "income");

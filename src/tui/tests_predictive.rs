@@ -13,7 +13,7 @@ fn p_fits_the_models_once_and_shows_them_at_every_size() {
     // elsewhere P says where it works
     assert!(act(&mut app, Action::Predict).is_empty());
     assert!(app.status.contains("step 6"), "{}", app.status);
-    act(&mut app, Action::Step6);
+    act(&mut app, Action::Step(5));
     let fx = act(&mut app, Action::Predict);
     assert!(app.status.contains("fitting"), "{}", app.status);
     assert_eq!(
@@ -63,7 +63,7 @@ fn p_fits_the_models_once_and_shows_them_at_every_size() {
 #[test]
 fn the_at_risk_preset_uses_the_fit_and_rule_edits_never_refit() {
     let (mut app, mut engine) = demo();
-    act(&mut app, Action::Step6);
+    act(&mut app, Action::Step(5));
     // before the fit the preset says what it needs
     act(&mut app, Action::NewCriterion);
     typ(&mut app, "at_risk");
@@ -159,7 +159,7 @@ fn the_at_risk_preset_uses_the_fit_and_rule_edits_never_refit() {
 #[test]
 fn new_model_settings_refit_and_a_calibration_date_adds_the_holdout_check() {
     let (mut app, mut engine) = demo();
-    act(&mut app, Action::Step6);
+    act(&mut app, Action::Step(5));
     let fx = act(&mut app, Action::Predict);
     settle(&mut app, &mut engine, fx);
     assert!(screen(&app, 100, 40).contains("set clv.calibration_end"));
@@ -223,7 +223,7 @@ fn the_wizard_opens_when_the_models_cannot_be_fitted() {
             .sum::<usize>(),
         app.n_customers
     );
-    act(&mut app, Action::Step6);
+    act(&mut app, Action::Step(5));
     let fx = act(&mut app, Action::Predict);
     settle(&mut app, &mut engine, fx);
     assert!(

@@ -14,7 +14,7 @@ const END: &str = "```\n<!-- end of wizard frame -->";
 fn frame() -> String {
     let (mut app, mut engine) = demo();
     super::update::update(&mut app, super::message::Message::Resize(100, 30));
-    act(&mut app, Action::Step3);
+    act(&mut app, Action::Step(2));
     act(&mut app, Action::NextEdge);
     for _ in 0..3 {
         let fx = act(&mut app, Action::Increase);

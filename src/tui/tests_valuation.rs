@@ -8,7 +8,7 @@ use super::worker::Job;
 #[test]
 fn valuation_cross_tab_and_thresholds() {
     let (mut app, mut engine) = demo();
-    act(&mut app, Action::Step9);
+    act(&mut app, Action::Step(8));
     act(&mut app, Action::CrossTab);
     let (other, x) = app.crosstab.clone().expect("a cross-tab");
     assert_eq!(other, 1);
@@ -50,7 +50,7 @@ fn valuation_cross_tab_and_thresholds() {
 fn transitions_between_two_dates_in_valuation() {
     use super::app::Prompt;
     let (mut app, mut engine) = demo();
-    act(&mut app, Action::Step9);
+    act(&mut app, Action::Step(8));
     act(&mut app, Action::Transitions);
     let Some(Prompt::Edit(p)) = &app.prompt else {
         panic!("no date prompt")

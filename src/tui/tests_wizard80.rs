@@ -19,7 +19,7 @@ fn at(app: &mut super::app::App, w: u16, h: u16) -> String {
 #[test]
 fn masked_personal_data_stays_masked_in_classify_and_explain() {
     let (mut app, _) = demo();
-    act(&mut app, Action::Step2);
+    act(&mut app, Action::Step(1));
     let row = app.profiles.iter().position(|p| p.name == "name").unwrap();
     let p = app.profiles[row].clone();
     for _ in 0..row {
@@ -115,7 +115,7 @@ fn settle_explain(
 #[test]
 fn every_kind_of_edit_is_undone_and_none_drops_the_history() {
     let (mut app, mut engine) = demo();
-    act(&mut app, Action::Step3);
+    act(&mut app, Action::Step(2));
     let i = app.current_criterion().unwrap();
     let labels = app.criteria[i].criterion.rule.labels();
     act(&mut app, Action::Rename);
@@ -126,7 +126,7 @@ fn every_kind_of_edit_is_undone_and_none_drops_the_history() {
     let fx = act(&mut app, Action::Confirm);
     settle(&mut app, &mut engine, fx);
     assert_eq!(app.criteria[i].criterion.rule.labels()[0], "kids");
-    act(&mut app, Action::Step9);
+    act(&mut app, Action::Step(8));
     act(&mut app, Action::Edit);
     for _ in 0..30 {
         update(&mut app, Message::Backspace);
@@ -150,7 +150,7 @@ fn every_kind_of_edit_is_undone_and_none_drops_the_history() {
     settle(&mut app, &mut engine, fx);
     assert_eq!(app.criteria[i].criterion.rule.labels()[0], "kids");
     // delete a criterion, then undo: it comes back with its rules
-    act(&mut app, Action::Step4);
+    act(&mut app, Action::Step(3));
     let n = app.criteria.len();
     let name = app.criteria[app.current_criterion().unwrap()]
         .criterion
@@ -166,7 +166,7 @@ fn every_kind_of_edit_is_undone_and_none_drops_the_history() {
     assert_eq!(app.criteria.len(), n, "{}", app.status);
     assert!(app.criteria.iter().any(|c| c.criterion.name.value == name));
     // a nudge, then a rename of the criterion, then two undos: name first, then the cut
-    act(&mut app, Action::Step3);
+    act(&mut app, Action::Step(2));
     let i = app.current_criterion().unwrap();
     let before = match &app.criteria[i].criterion.rule {
         Rule::Bins { edges, .. } => edges.clone(),
@@ -203,7 +203,7 @@ fn every_kind_of_edit_is_undone_and_none_drops_the_history() {
 #[test]
 fn a_new_cut_point_keeps_the_bin_names_and_the_new_bin_can_be_renamed() {
     let (mut app, mut engine) = demo();
-    act(&mut app, Action::Step3);
+    act(&mut app, Action::Step(2));
     let i = app.current_criterion().unwrap();
     let fx = act(&mut app, Action::AddRule);
     settle(&mut app, &mut engine, fx);
@@ -227,7 +227,7 @@ fn a_new_cut_point_keeps_the_bin_names_and_the_new_bin_can_be_renamed() {
 #[test]
 fn the_selected_rule_stays_in_sight_at_80x24() {
     let (mut app, _) = demo();
-    act(&mut app, Action::Step6);
+    act(&mut app, Action::Step(5));
     update(&mut app, Message::Resize(80, 24));
     let names = app.criteria[app.current_criterion().unwrap()]
         .criterion
@@ -314,7 +314,7 @@ fn every_criterion_shows_the_same_columns() {
 #[test]
 fn teach_is_readable_and_scrolls_at_80x24() {
     let (mut app, _) = demo();
-    act(&mut app, Action::Step2);
+    act(&mut app, Action::Step(1));
     let s = at(&mut app, 80, 24);
     assert!(s.contains("teach — t reads on"), "{s}");
     act(&mut app, Action::Teach);
@@ -350,7 +350,7 @@ fn no_negative_zero_and_whole_footer_entries() {
 #[test]
 fn a_run_of_nudges_shows_the_whole_change() {
     let (mut app, mut engine) = demo();
-    act(&mut app, Action::Step3);
+    act(&mut app, Action::Step(2));
     let i = app.current_criterion().unwrap();
     let before: std::collections::HashMap<String, usize> = app.criteria[i]
         .result
@@ -370,16 +370,16 @@ fn a_run_of_nudges_shows_the_whole_change() {
 #[test]
 fn hints_say_what_the_keys_do() {
     let (mut app, _) = demo();
-    act(&mut app, Action::Step6);
+    act(&mut app, Action::Step(5));
     act(&mut app, Action::Increase);
     assert!(!app.status.contains("workspace file"), "{}", app.status);
     assert!(app.status.contains("e edits"), "{}", app.status);
     app.criteria
         .retain(|c| c.criterion.step != crate::engine::rules::Step::Benefits);
-    act(&mut app, Action::Step7);
+    act(&mut app, Action::Step(6));
     let s = at(&mut app, 100, 30);
     assert!(s.contains("Press N to add one"), "{s}");
-    act(&mut app, Action::Step9);
+    act(&mut app, Action::Step(8));
     act(&mut app, Action::Help);
     let s = at(&mut app, 100, 40);
     assert!(s.contains("minimums"), "{s}");
@@ -391,7 +391,7 @@ fn hints_say_what_the_keys_do() {
 #[test]
 fn moves_propose_dates_inside_the_order_history() {
     let (mut app, _) = demo();
-    act(&mut app, Action::Step9);
+    act(&mut app, Action::Step(8));
     act(&mut app, Action::Transitions);
     let Some(Prompt::Edit(p)) = &app.prompt else {
         panic!("dates prompt")
@@ -426,7 +426,7 @@ fn long_messages_wrap_and_go_with_the_next_key() {
 #[test]
 fn help_lists_every_key_of_the_screen_and_scrolls() {
     let (mut app, _) = demo();
-    act(&mut app, Action::Step3);
+    act(&mut app, Action::Step(2));
     update(&mut app, Message::Resize(80, 24));
     act(&mut app, Action::Help);
     let lines = super::explain::help_lines(&app, 78);
@@ -455,7 +455,7 @@ fn help_lists_every_key_of_the_screen_and_scrolls() {
 #[test]
 fn hidden_columns_are_reached_with_the_scroll_keys() {
     let (mut app, _) = demo();
-    act(&mut app, Action::Step9);
+    act(&mut app, Action::Step(8));
     let s = at(&mut app, 80, 24);
     assert!(s.contains("more columns ›"), "{s}");
     act(&mut app, Action::ScrollRight);
@@ -463,7 +463,7 @@ fn hidden_columns_are_reached_with_the_scroll_keys() {
     assert!(s.contains("‹"), "scrolled: {s}");
     act(&mut app, Action::CrossTab);
     assert_eq!(app.hscroll, 0, "a new table starts at its first column");
-    act(&mut app, Action::Step3);
+    act(&mut app, Action::Step(2));
     let s = at(&mut app, 80, 24);
     assert!(s.contains("more column"), "{s}");
     act(&mut app, Action::ScrollRight);
@@ -474,7 +474,7 @@ fn hidden_columns_are_reached_with_the_scroll_keys() {
 #[test]
 fn the_selected_cut_point_is_always_in_sight() {
     let (mut app, mut engine) = demo();
-    act(&mut app, Action::Step3);
+    act(&mut app, Action::Step(2));
     for _ in 0..4 {
         let fx = act(&mut app, Action::AddRule);
         settle(&mut app, &mut engine, fx);
@@ -495,7 +495,7 @@ fn the_selected_cut_point_is_always_in_sight() {
 #[test]
 fn the_write_prompt_names_the_selected_criterion() {
     let (mut app, _) = demo();
-    act(&mut app, Action::Step3);
+    act(&mut app, Action::Step(2));
     act(&mut app, Action::Right);
     act(&mut app, Action::NextPane);
     act(&mut app, Action::Export);

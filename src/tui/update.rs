@@ -322,15 +322,7 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
                 "personal data shown".into()
             };
         }
-        Step1 | Step2 | Step3 | Step4 | Step5 | Step6 | Step7 | Step8 | Step9 => {
-            let n = [
-                Step1, Step2, Step3, Step4, Step5, Step6, Step7, Step8, Step9,
-            ]
-            .iter()
-            .position(|x| *x == a)
-            .unwrap_or(0);
-            go(app, n);
-        }
+        Step(i) => go(app, usize::from(i).min(StepId::ALL.len() - 1)),
         NextStep => go(app, (app.step.index() + 1) % StepId::ALL.len()),
         PrevStep => go(
             app,

@@ -1,4 +1,4 @@
-//! The nine steps of the method: names, teach texts, and per step its view and its own actions.
+//! The steps of the method: per step its name, teach text, view, own actions and mark.
 
 pub mod benefits;
 pub mod classify;
@@ -39,17 +39,16 @@ pub enum StepId {
 }
 
 impl StepId {
-    pub const ALL: [StepId; 9] = [
-        StepId::List,
-        StepId::Classify,
-        StepId::Demographic,
-        StepId::Geographic,
-        StepId::Psychographic,
-        StepId::PurchaseHistory,
-        StepId::Benefits,
-        StepId::Exclusivity,
-        StepId::Valuation,
-    ];
+    /// Every step, in the order of [`STEPS`].
+    pub const ALL: [StepId; STEPS.len()] = {
+        let mut all = [StepId::List; STEPS.len()];
+        let mut i = 0;
+        while i < STEPS.len() {
+            all[i] = STEPS[i].id;
+            i += 1;
+        }
+        all
+    };
 
     pub fn index(self) -> usize {
         Self::ALL.iter().position(|s| *s == self).unwrap_or(0)
@@ -84,8 +83,9 @@ impl StepId {
     }
 }
 
-/// What makes a step: its title, the criteria it edits (if any), its teach text, its view and
-/// its own actions. A new step is a module and one entry here (and one in [`StepId`]).
+/// What makes a step: its title, the criteria it edits (if any), its teach text, its view, its
+/// own actions and its mark in the step list. A new step is a module, its name in [`StepId`]
+/// and one entry in [`STEPS`]; the keys, the step list, `n`/`p` and the palette follow.
 pub struct StepSpec {
     pub id: StepId,
     pub title: &'static str,
@@ -93,6 +93,7 @@ pub struct StepSpec {
     pub teach: &'static str,
     pub draw: fn(&mut Frame, Rect, &App, &Theme),
     pub handle: fn(&mut App, Action) -> Option<Vec<Effect>>,
+    pub mark: fn(&App, StepId) -> Mark,
 }
 
 /// For steps without actions of their own.
@@ -100,8 +101,8 @@ fn no_actions(_: &mut App, _: Action) -> Option<Vec<Effect>> {
     None
 }
 
-/// The steps of the method, in their order (the same as [`StepId::ALL`]).
-pub static STEPS: [StepSpec; 9] = [
+/// The steps of the method, in their order.
+pub const STEPS: &[StepSpec] = &[
     StepSpec {
         id: StepId::List,
         title: "List",
@@ -109,6 +110,7 @@ pub static STEPS: [StepSpec; 9] = [
         teach: list::TEACH,
         draw: list::draw,
         handle: list::handle,
+        mark: done,
     },
     StepSpec {
         id: StepId::Classify,
@@ -117,6 +119,7 @@ pub static STEPS: [StepSpec; 9] = [
         teach: classify::TEACH,
         draw: classify::draw,
         handle: classify::handle,
+        mark: classify_mark,
     },
     StepSpec {
         id: StepId::Demographic,
@@ -125,6 +128,7 @@ pub static STEPS: [StepSpec; 9] = [
         teach: demographic::TEACH,
         draw: demographic::draw,
         handle: criteria::handle,
+        mark: criteria_mark,
     },
     StepSpec {
         id: StepId::Geographic,
@@ -133,6 +137,7 @@ pub static STEPS: [StepSpec; 9] = [
         teach: geographic::TEACH,
         draw: geographic::draw,
         handle: criteria::handle,
+        mark: criteria_mark,
     },
     StepSpec {
         id: StepId::Psychographic,
@@ -141,6 +146,7 @@ pub static STEPS: [StepSpec; 9] = [
         teach: psychographic::TEACH,
         draw: psychographic::draw,
         handle: criteria::handle,
+        mark: criteria_mark,
     },
     StepSpec {
         id: StepId::PurchaseHistory,
@@ -149,6 +155,7 @@ pub static STEPS: [StepSpec; 9] = [
         teach: purchase_history::TEACH,
         draw: purchase_history::draw,
         handle: purchase_history::handle,
+        mark: criteria_mark,
     },
     StepSpec {
         id: StepId::Benefits,
@@ -157,6 +164,7 @@ pub static STEPS: [StepSpec; 9] = [
         teach: benefits::TEACH,
         draw: benefits::draw,
         handle: criteria::handle,
+        mark: criteria_mark,
     },
     StepSpec {
         id: StepId::Exclusivity,
@@ -165,6 +173,7 @@ pub static STEPS: [StepSpec; 9] = [
         teach: exclusivity::TEACH,
         draw: exclusivity::draw,
         handle: no_actions,
+        mark: exclusivity_mark,
     },
     StepSpec {
         id: StepId::Valuation,
@@ -173,6 +182,7 @@ pub static STEPS: [StepSpec; 9] = [
         teach: valuation::TEACH,
         draw: valuation::draw,
         handle: valuation::handle,
+        mark: valuation_mark,
     },
 ];
 
@@ -184,57 +194,66 @@ pub enum Mark {
     Todo,
 }
 
+/// The mark of step `s` in the step list.
 pub fn mark(app: &App, s: StepId) -> Mark {
+    (s.spec().mark)(app, s)
+}
+
+fn done(_: &App, _: StepId) -> Mark {
+    Mark::Done
+}
+
+fn classify_mark(app: &App, _: StepId) -> Mark {
+    if app.suggestions.is_empty() {
+        Mark::Todo
+    } else {
+        Mark::Done
+    }
+}
+
+fn overlapping(app: &App, i: usize) -> bool {
     use crate::engine::eval::criteria::Verdict;
-    match s {
-        StepId::List => Mark::Done,
-        StepId::Classify => {
-            if app.suggestions.is_empty() {
-                Mark::Todo
-            } else {
-                Mark::Done
-            }
-        }
-        StepId::Exclusivity => {
-            if app
-                .criteria
-                .iter()
-                .any(|c| c.result.assignment.exclusivity.verdict == Verdict::Overlapping)
-            {
-                Mark::Attention
-            } else if app.criteria.is_empty() {
-                Mark::Todo
-            } else {
-                Mark::Done
-            }
-        }
-        StepId::Valuation => {
-            if app.criteria.iter().any(|c| {
-                c.result
-                    .valuation
-                    .iter()
-                    .any(|v| !v.worth_marketing && v.customers > 0)
-            }) {
-                Mark::Attention
-            } else if app.criteria.is_empty() {
-                Mark::Todo
-            } else {
-                Mark::Done
-            }
-        }
-        _ => {
-            let st = s.criteria_step().expect("criteria step");
-            let idx = app.criteria_of(st);
-            if idx.is_empty() {
-                Mark::Todo
-            } else if idx.iter().any(|&i| {
-                app.criteria[i].result.assignment.exclusivity.verdict == Verdict::Overlapping
-            }) {
-                Mark::Attention
-            } else {
-                Mark::Done
-            }
-        }
+    app.criteria[i].result.assignment.exclusivity.verdict == Verdict::Overlapping
+}
+
+fn exclusivity_mark(app: &App, _: StepId) -> Mark {
+    if (0..app.criteria.len()).any(|i| overlapping(app, i)) {
+        Mark::Attention
+    } else if app.criteria.is_empty() {
+        Mark::Todo
+    } else {
+        Mark::Done
+    }
+}
+
+fn valuation_mark(app: &App, _: StepId) -> Mark {
+    let not_worth = app.criteria.iter().any(|c| {
+        c.result
+            .valuation
+            .iter()
+            .any(|v| !v.worth_marketing && v.customers > 0)
+    });
+    if not_worth {
+        Mark::Attention
+    } else if app.criteria.is_empty() {
+        Mark::Todo
+    } else {
+        Mark::Done
+    }
+}
+
+/// A criteria step: to do without criteria, attention when one overlaps under `strict`.
+fn criteria_mark(app: &App, s: StepId) -> Mark {
+    let idx = s
+        .criteria_step()
+        .map(|st| app.criteria_of(st))
+        .unwrap_or_default();
+    if idx.is_empty() {
+        Mark::Todo
+    } else if idx.iter().any(|&i| overlapping(app, i)) {
+        Mark::Attention
+    } else {
+        Mark::Done
     }
 }
 
