@@ -238,11 +238,52 @@ fn step(app: &mut App, msg: Message) -> Vec<Effect> {
 
 fn action(app: &mut App, a: Action) -> Vec<Effect> {
     use Action::*;
+    if let Some(e) = before(app, a) {
+        return e;
+    }
+    if let Some(e) = edit_action(app, a) {
+        return e;
+    }
+    if let Some(e) = super::steps::handle(app, a) {
+        return e;
+    }
+    match a {
+        Quit => app.quit = true,
+        Suspend => return vec![Effect::Suspend],
+        Help | Cancel | Teach | MaskPii => toggle(app, a),
+        Step(_) | NextStep | PrevStep => go(app, a),
+        Up | Down | PageUp | PageDown | Top | Bottom => return vertical(app, a),
+        Left | Right | NextEdge | PrevEdge | ScrollLeft | ScrollRight | NextPane => {
+            sideways(app, a)
+        }
+        Increase => return super::nudge::nudge(app, true),
+        Decrease => return super::nudge::nudge(app, false),
+        Undo | Redo => return super::history::step(app, a == Undo),
+        Search => app.prompt = Some(Prompt::Search(String::new())),
+        Palette => app.prompt = Some(Prompt::Palette(String::new())),
+        Confirm => return super::open::confirm(app),
+        Copy => return super::clipboard::copy(app),
+        // the steps' own actions, pressed elsewhere: say where they work
+        Explain | CrossTab | Transitions | Predict | Frequency => {
+            app.status = elsewhere(a).into();
+        }
+        Edit | Rename | AddRule | DeleteRule | MoveRuleUp | MoveRuleDown | EditOtherwise
+        | NewCriterion | RenameCriterion | DeleteCriterion | EditValue | EditCost | Export
+        | Sort => {}
+    }
+    vec![]
+}
+
+/// What every key does first: Esc closes a page or takes a proposal back (then that is all it
+/// does), and a key ends what only lasts until the next one (a message, help, a pending delete,
+/// a run of nudges).
+fn before(app: &mut App, a: Action) -> Option<Vec<Effect>> {
+    use Action::*;
     // Esc over a page closes the page first (a proposal made meanwhile is kept)
     if a == Cancel && app.page.is_some() {
         app.page = None;
         app.proposal = None;
-        return vec![];
+        return Some(vec![]);
     }
     // a proposed criterion: Esc takes it back (its add is undone), any other key keeps it
     if let Some(name) = app.proposal.take()
@@ -251,7 +292,7 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
         let effects = super::history::step(app, true);
         app.redo.clear();
         app.status = format!("\"{name}\" taken back");
-        return effects;
+        return Some(effects);
     }
     // a message answers the key before; the next key starts afresh
     app.status.clear();
@@ -270,25 +311,13 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
     if !matches!(a, Increase | Decrease) {
         app.nudge_base = None;
     }
-    if let Some(e) = edit_action(app, a) {
-        return e;
-    }
-    if let Some(e) = super::steps::handle(app, a) {
-        return e;
-    }
-    let go = |app: &mut App, s: usize| {
-        app.step = StepId::from_index(s);
-        app.row = 0;
-        app.edge = 0;
-        app.rule = 0;
-        app.hscroll = 0;
-        app.teach_scroll = 0;
-        app.page = None;
-        app.status.clear();
-    };
+    None
+}
+
+/// Help, teach text and masking on and off; Esc closes what is open.
+fn toggle(app: &mut App, a: Action) {
+    use Action::*;
     match a {
-        Quit => app.quit = true,
-        Suspend => return vec![Effect::Suspend],
         Help => {
             app.show_help = !app.show_help;
             app.explain_scroll = 0;
@@ -322,12 +351,33 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
                 "personal data shown".into()
             };
         }
-        Step(i) => go(app, usize::from(i).min(StepId::ALL.len() - 1)),
-        NextStep => go(app, (app.step.index() + 1) % StepId::ALL.len()),
-        PrevStep => go(
-            app,
-            (app.step.index() + StepId::ALL.len() - 1) % StepId::ALL.len(),
-        ),
+        _ => {}
+    }
+}
+
+/// To a step: by its index, the next or the previous one (from the last, the first).
+fn go(app: &mut App, a: Action) {
+    let n = StepId::ALL.len();
+    let s = match a {
+        Action::Step(i) => usize::from(i).min(n - 1),
+        Action::NextStep => (app.step.index() + 1) % n,
+        _ => (app.step.index() + n - 1) % n,
+    };
+    app.step = StepId::from_index(s);
+    app.row = 0;
+    app.edge = 0;
+    app.rule = 0;
+    app.hscroll = 0;
+    app.teach_scroll = 0;
+    app.page = None;
+    app.status.clear();
+}
+
+/// Up, down, a page, the top or the bottom: of a page over the view, of the segment table,
+/// of the rules, or of the rows on screen.
+fn vertical(app: &mut App, a: Action) -> Vec<Effect> {
+    use Action::*;
+    match a {
         Up | Down | PageUp | PageDown | Top | Bottom
             if let Some(n) = super::explain::popup_lines(app) =>
         {
@@ -394,6 +444,15 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
                 _ => n - 1,
             };
         }
+        _ => {}
+    }
+    vec![]
+}
+
+/// Left and right (the criterion shown), the cut point selected, sideways scrolling, the pane.
+fn sideways(app: &mut App, a: Action) {
+    use Action::*;
+    match a {
         Left | Right => {
             let n = count_here(app);
             if n > 0 {
@@ -422,29 +481,6 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
                 };
             }
         }
-        Increase => return super::nudge::nudge(app, true),
-        Decrease => return super::nudge::nudge(app, false),
-        Undo | Redo => return super::history::step(app, a == Undo),
-        Search => app.prompt = Some(Prompt::Search(String::new())),
-        Palette => app.prompt = Some(Prompt::Palette(String::new())),
-        Confirm => return super::open::confirm(app),
-        Edit | Rename | AddRule | DeleteRule | MoveRuleUp | MoveRuleDown | EditOtherwise
-        | NewCriterion | RenameCriterion | DeleteCriterion | EditValue | EditCost | Export => {}
-        Copy => return super::clipboard::copy(app),
-        // the steps' own actions, pressed elsewhere: say where they work
-        Explain => app.status = "x explains a customer: select one in step 1, List".into(),
-        CrossTab => {
-            app.status = "the cross-tab is in step 9, Valuation, with two criteria or more".into()
-        }
-        Transitions => app.status = "transitions are in step 9, Valuation".into(),
-        Predict => {
-            app.status =
-                "P shows the predictive-value models: go to step 6, Purchase history".into()
-        }
-        Frequency => {
-            app.status = "f counts the values of a column: pick one in step 2, Classify".into()
-        }
-        Sort => {}
         ScrollLeft | ScrollRight => {
             if matches!(app.step, StepId::Exclusivity | StepId::Valuation)
                 || app.step.criteria_step().is_some()
@@ -471,6 +507,17 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
                     "Tab moves between the rules and the segment table on steps 3 to 7".into();
             }
         }
+        _ => {}
     }
-    vec![]
+}
+
+/// Where an action that belongs to another step works.
+fn elsewhere(a: Action) -> &'static str {
+    match a {
+        Action::Explain => "x explains a customer: select one in step 1, List",
+        Action::CrossTab => "the cross-tab is in step 9, Valuation, with two criteria or more",
+        Action::Transitions => "transitions are in step 9, Valuation",
+        Action::Predict => "P shows the predictive-value models: go to step 6, Purchase history",
+        _ => "f counts the values of a column: pick one in step 2, Classify",
+    }
 }

@@ -33,34 +33,12 @@ pub fn value_segments(a: &Assignment, m: &Measures, cfg: &ValuationConfig) -> Ve
     let k = a.names.len();
     let other = k - 1;
     let n = a.label.len();
-    // one tight pass per column, the columns side by side on the pool; each segment's sum is
-    // still taken in customer order, so the numbers are those of a single sequential pass
-    let mut columns: Vec<(&[Option<f64>], bool)> = vec![(m.value, true)];
-    columns.extend(m.cost.map(|c| (c, true)));
-    columns.extend(m.extra.iter().map(|(_, _, v)| (v.as_slice(), false)));
-    let (cust, sums) = rayon::join(
-        || {
-            let mut cust = vec![0usize; k];
-            for &s in &a.label {
-                cust[s as usize] += 1;
-            }
-            cust
-        },
-        || {
-            use rayon::prelude::*;
-            columns
-                .par_iter()
-                .map(|&(v, nulls_as_zero)| segment_sums(&a.label, v, k, nulls_as_zero))
-                .collect::<Vec<_>>()
-        },
-    );
-    let mut sums = sums.into_iter();
-    let val = sums.next().map(|(v, _)| v).unwrap_or_else(|| vec![0.0; k]);
-    let cost = match m.cost {
-        Some(_) => sums.next().map(|(v, _)| v).unwrap_or_else(|| vec![0.0; k]),
-        None => vec![0.0; k],
-    };
-    let ex: Vec<Vec<(f64, usize)>> = sums.map(|(v, c)| v.into_iter().zip(c).collect()).collect();
+    let Totals {
+        cust,
+        val,
+        cost,
+        ex,
+    } = totals(a, m, k);
     let total_v: f64 = val.iter().sum();
     let total_n = n as f64;
     let mut rows: Vec<SegmentValue> = (0..k)
@@ -133,6 +111,51 @@ pub fn value_segments(a: &Assignment, m: &Measures, cfg: &ValuationConfig) -> Ve
         r.worth_marketing = r.reasons.is_empty();
     }
     rows
+}
+
+/// Per segment: customers, value, cost and each measure's (sum, count).
+struct Totals {
+    cust: Vec<usize>,
+    val: Vec<f64>,
+    cost: Vec<f64>,
+    ex: Vec<Vec<(f64, usize)>>,
+}
+
+fn totals(a: &Assignment, m: &Measures, k: usize) -> Totals {
+    // one tight pass per column, the columns side by side on the pool; each segment's sum is
+    // still taken in customer order, so the numbers are those of a single sequential pass
+    let mut columns: Vec<(&[Option<f64>], bool)> = vec![(m.value, true)];
+    columns.extend(m.cost.map(|c| (c, true)));
+    columns.extend(m.extra.iter().map(|(_, _, v)| (v.as_slice(), false)));
+    let (cust, sums) = rayon::join(
+        || {
+            let mut cust = vec![0usize; k];
+            for &s in &a.label {
+                cust[s as usize] += 1;
+            }
+            cust
+        },
+        || {
+            use rayon::prelude::*;
+            columns
+                .par_iter()
+                .map(|&(v, nulls_as_zero)| segment_sums(&a.label, v, k, nulls_as_zero))
+                .collect::<Vec<_>>()
+        },
+    );
+    let mut sums = sums.into_iter();
+    let val = sums.next().map(|(v, _)| v).unwrap_or_else(|| vec![0.0; k]);
+    let cost = match m.cost {
+        Some(_) => sums.next().map(|(v, _)| v).unwrap_or_else(|| vec![0.0; k]),
+        None => vec![0.0; k],
+    };
+    let ex: Vec<Vec<(f64, usize)>> = sums.map(|(v, c)| v.into_iter().zip(c).collect()).collect();
+    Totals {
+        cust,
+        val,
+        cost,
+        ex,
+    }
 }
 
 /// Per segment, the sum of `v` over its customers in customer order, and how many had a value
