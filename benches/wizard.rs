@@ -1,7 +1,7 @@
 //! Benchmark of the wizard: the demo's first frame, and a live rule edit on many customers.
 //!
 //! `cargo bench --bench wizard -- [--customers N] [--repeat K]`, or
-//! `cargo bench --bench wizard -- --workspace WS [--cache DIR]`: the first frame of the wizard
+//! `cargo bench --bench wizard -- --workspace WS [--cache DIR] [--rounds K]`: the first frame of the wizard
 //! on a workspace, with an empty cache (in DIR, default a new temporary folder), then warm.
 //! Prints: time to the first frame of the built-in demo (load, evaluate, draw); then, on N demo
 //! customers (default 1,000,000), per cut-point nudge: the engine's recompute, and the time from
@@ -73,8 +73,8 @@ fn live_edits(app: &mut App, engine: &mut Engine, repeat: usize) -> (Vec<f64>, V
     (eng, ui)
 }
 
-/// The wizard's first frame on `ws`: cold (an empty cache), then warm, three times each.
-fn first_frames(ws: &std::path::Path, cache_dir: std::path::PathBuf) {
+/// The wizard's first frame on `ws`: cold (an empty cache), then warm twice, `rounds` times.
+fn first_frames(ws: &std::path::Path, cache_dir: std::path::PathBuf, rounds: usize) {
     use strata::engine::data::progress::Progress;
     use strata::engine::eval::cache::Cache;
     let cache = Cache::At {
@@ -91,7 +91,7 @@ fn first_frames(ws: &std::path::Path, cache_dir: std::path::PathBuf) {
         let s = t.elapsed().as_secs_f64();
         println!("{label}: first frame with results in {s:.2} s");
     };
-    for _ in 0..3 {
+    for _ in 0..rounds {
         let _ = std::fs::remove_dir_all(&cache_dir);
         frame("cold (empty cache)");
         frame("warm");
@@ -107,7 +107,12 @@ fn main() {
             Some(j) => std::path::PathBuf::from(args.get(j + 1).expect("--cache DIR")),
             None => std::env::temp_dir().join(format!("strata-bench-cache-{}", std::process::id())),
         };
-        first_frames(&ws, dir.clone());
+        let rounds = args
+            .iter()
+            .position(|a| a == "--rounds")
+            .and_then(|j| args.get(j + 1)?.parse().ok())
+            .unwrap_or(3);
+        first_frames(&ws, dir.clone(), rounds);
         let _ = std::fs::remove_dir_all(dir);
         return;
     }
