@@ -189,3 +189,44 @@ fn a_reopened_workspace_keeps_preferences_and_place() {
     assert!(!app.prefs.mask_pii);
     assert!(app.status.contains("read again"), "{}", app.status);
 }
+
+#[test]
+fn the_wizard_opened_from_the_cache_shows_what_it_showed_from_the_files() {
+    use crate::engine::data::progress::Progress;
+    use crate::engine::eval::cache::{Cache, entries};
+    let d = tempfile::tempdir().unwrap();
+    crate::engine::data::demo::write_demo(&d.path().join("w"), 400, 7).unwrap();
+    let ws = d.path().join("w/demo.strata.toml");
+    let cache = Cache::At {
+        dir: d.path().join("cache"),
+        limit: None,
+    };
+    let source = super::Source::Workspace(ws);
+    let open = || super::prepare_cached(&source, &Progress::default(), &cache).unwrap();
+    let (cold, _) = open();
+    let kept = entries(cache.dir().unwrap());
+    assert_eq!(
+        kept.len(),
+        2,
+        "customers and orders, read as the wizard reads them"
+    );
+    let (warm, engine) = open();
+    assert_eq!(warm.profiles, cold.profiles);
+    assert_eq!(warm.n_customers, cold.n_customers);
+    let counts = |a: &super::app::App| -> Vec<Vec<(String, usize)>> {
+        a.criteria
+            .iter()
+            .map(|c| {
+                c.result
+                    .valuation
+                    .iter()
+                    .map(|v| (v.name.clone(), v.customers))
+                    .collect()
+            })
+            .collect()
+    };
+    assert_eq!(counts(&warm), counts(&cold));
+    // the wizard keeps the order rows: purchase settings can still change
+    assert!(engine.session.warnings.iter().all(|w| !w.contains("cache")));
+    assert_eq!(engine.cache, cache);
+}

@@ -29,6 +29,7 @@ impl Pty {
         let mut cmd = CommandBuilder::new(assert_cmd::cargo::cargo_bin("strata"));
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
+        cmd.env("STRATA_CACHE_DIR", super::TEST_CACHE);
         cmd.env_remove("NO_COLOR");
         for (k, v) in env {
             cmd.env(k, v);
@@ -468,7 +469,12 @@ fn tui_ends_when_its_terminal_hangs_up_and_keeps_the_edit() {
     let d = demo_dir();
     let ws = d.path().join("w/demo.strata.toml");
     let bin = assert_cmd::cargo::cargo_bin("strata");
-    let cmd = format!("{} open {}", bin.display(), ws.display());
+    let cmd = format!(
+        "env STRATA_CACHE_DIR={} {} open {}",
+        super::TEST_CACHE,
+        bin.display(),
+        ws.display()
+    );
     let o = tmux(&["new-session", "-d", "-x", "120", "-y", "36", &cmd]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let screen = || String::from_utf8_lossy(&tmux(&["capture-pane", "-p"]).stdout).to_string();

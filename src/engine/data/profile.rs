@@ -7,7 +7,7 @@ use polars::prelude::*;
 use super::values::{as_f64, as_text, is_numeric, is_temporal, kind_name, show_number};
 use crate::engine::stats::{histogram, quantile7};
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct HistBin {
     pub lo: f64,
     pub hi: f64,
@@ -15,7 +15,7 @@ pub struct HistBin {
 }
 
 /// What one column holds.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ColumnProfile {
     pub name: String,
     /// integer, number, text, boolean, date, datetime

@@ -364,7 +364,7 @@ impl Frames {
         let mut frames = Self::from_dfs(ws, customers.as_ref(), orders.as_ref(), &joins)?;
         frames.interactive = true;
         if let Some(keys) = keys {
-            let meta = serde_json::to_string(&profiles).unwrap_or_default();
+            let meta = super::cache::profiles::encode(&profiles);
             let all = frames
                 .customers
                 .iter()
@@ -399,7 +399,7 @@ impl Frames {
             let shown = f.path.file_name()?.to_string_lossy().into_owned();
             let (meta, frame) = cache.get(key, &shown, notes)?;
             if profiles.is_none() {
-                profiles = Some(serde_json::from_str::<Vec<ColumnProfile>>(&meta).ok()?);
+                profiles = Some(super::cache::profiles::decode(&meta)?);
             }
             let size = std::fs::metadata(&f.path).map_or(0, |m| m.len());
             p.begin(&shown, size);

@@ -9,6 +9,7 @@
 mod codec;
 mod evaluated;
 mod key;
+pub mod profiles;
 
 pub use evaluated::{Evaluated, key as evaluated_key};
 
