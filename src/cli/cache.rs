@@ -43,6 +43,7 @@ pub fn run(a: CacheArgs, cache: &Cache) -> Result<ExitCode> {
                     vec![
                         show_bytes(e.bytes),
                         used.format("%Y-%m-%d %H:%M").to_string(),
+                        e.kind.to_string(),
                         e.columns.clone(),
                         if e.source.is_empty() {
                             "(unreadable: removed when next needed)".into()
@@ -55,8 +56,14 @@ pub fn run(a: CacheArgs, cache: &Cache) -> Result<ExitCode> {
             print!(
                 "{}",
                 render(
-                    &["size", "last used", "columns", "data file"],
-                    &[Align::Right, Align::Left, Align::Right, Align::Left],
+                    &["size", "last used", "kind", "columns", "data file"],
+                    &[
+                        Align::Right,
+                        Align::Left,
+                        Align::Left,
+                        Align::Right,
+                        Align::Left
+                    ],
                     &rows,
                     120,
                 )

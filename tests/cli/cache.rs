@@ -171,6 +171,10 @@ fn strata_cache_lists_what_is_kept_and_clears_it() {
         "{out}"
     );
     assert!(out.contains("3 tables"), "{out}");
+    assert!(
+        out.contains("evaluated customers") && out.contains("table "),
+        "{out}"
+    );
     let (code, out, _) = in_cache(&cache, &["cache", "clear"]);
     assert_eq!(code, 0);
     assert!(out.contains("removed 3 kept tables"), "{out}");

@@ -51,10 +51,13 @@ pub struct Entry {
     pub path: PathBuf,
     pub bytes: u64,
     pub last_used: SystemTime,
-    /// The data file it holds (from its key; empty when the entry cannot be read).
+    /// The data file it holds (from its key; empty when the entry cannot be read); for the
+    /// evaluated customers, every data file they were made from.
     pub source: String,
     /// `*` for every column, else how many.
     pub columns: String,
+    /// What it is: `table`, `table (wizard)`, or `evaluated customers`.
+    pub kind: &'static str,
 }
 
 impl Cache {
@@ -323,12 +326,32 @@ pub fn entries(dir: &Path) -> Vec<Entry> {
                     .map_or_else(|_| "?".into(), |v| v.len().to_string()),
                 None => "?".into(),
             };
+            let evaluated = key
+                .lines()
+                .next()
+                .is_some_and(|l| l.contains(" evaluated "));
+            let files: Vec<&str> = key
+                .lines()
+                .filter_map(|l| l.strip_prefix("file "))
+                .collect();
+            let kind = if evaluated {
+                "evaluated customers"
+            } else if key.contains("read as tables for the wizard") {
+                "table (wizard)"
+            } else {
+                "table"
+            };
             Some(Entry {
                 path: e.path(),
                 bytes: m.len(),
                 last_used: m.modified().unwrap_or(SystemTime::UNIX_EPOCH),
-                source: key::part(&key, "file").unwrap_or_default().to_string(),
-                columns,
+                source: if evaluated {
+                    files.join(" + ")
+                } else {
+                    files.first().copied().unwrap_or_default().to_string()
+                },
+                columns: if evaluated { "-".into() } else { columns },
+                kind,
             })
         })
         .collect();
