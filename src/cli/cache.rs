@@ -71,7 +71,7 @@ pub fn run(a: CacheArgs, cache: &Cache) -> Result<ExitCode> {
             println!(
                 "{} {}, {} in {} (limit: {})",
                 list.len(),
-                if list.len() == 1 { "table" } else { "tables" },
+                if list.len() == 1 { "entry" } else { "entries" },
                 show_bytes(total),
                 dir.display(),
                 match cache {
@@ -83,7 +83,7 @@ pub fn run(a: CacheArgs, cache: &Cache) -> Result<ExitCode> {
         CacheAction::Clear => {
             let (n, bytes) = clear(dir)?;
             println!(
-                "removed {n} kept tables ({}) from {}",
+                "removed {n} entries ({}) from {}",
                 show_bytes(bytes),
                 dir.display()
             );

@@ -170,14 +170,14 @@ fn strata_cache_lists_what_is_kept_and_clears_it() {
         out.contains("orders.csv") && out.contains("customers.csv"),
         "{out}"
     );
-    assert!(out.contains("3 tables"), "{out}");
+    assert!(out.contains("3 entries"), "{out}");
     assert!(
         out.contains("evaluated customers") && out.contains("table "),
         "{out}"
     );
     let (code, out, _) = in_cache(&cache, &["cache", "clear"]);
     assert_eq!(code, 0);
-    assert!(out.contains("removed 3 kept tables"), "{out}");
+    assert!(out.contains("removed 3 entries"), "{out}");
     let (_, out, _) = in_cache(&cache, &["cache"]);
     assert!(out.contains("no tables kept"), "{out}");
     // a bad limit is refused by name
