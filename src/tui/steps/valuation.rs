@@ -60,27 +60,7 @@ pub fn value_lines(app: &App, w: u16) -> Vec<String> {
 
 pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let Some(sel) = app.current_criterion() else {
-        let mut lines: Vec<Line> = crate::tui::table::wrap(
-            "No criteria yet: add some in steps 3 to 7 (N there makes one from a column).",
-            area.width,
-            0,
-        )
-        .into_iter()
-        .map(|l| Line::from(Span::styled(l, t.text)))
-        .collect();
-        lines.extend(
-            value_lines(app, area.width)
-                .into_iter()
-                .map(|l| Line::from(Span::styled(l, t.warn))),
-        );
-        if let Some(v) = &app.valuation.value {
-            let text = format!("value per customer: {}", safe(&v.value));
-            lines.push(Line::from(Span::styled(
-                crate::tui::table::clip(&text, area.width),
-                t.dim,
-            )));
-        }
-        f.render_widget(Paragraph::new(lines), area);
+        draw_empty(f, area, app, t);
         return;
     };
     let c = &app.criteria[sel];
@@ -90,6 +70,71 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
             .find(|t| t.criterion == c.criterion.name.value)
             .map(|t| (tv, t))
     });
+    let head = header(app, c, area.width, t);
+    let cross_h = match (&app.crosstab, &moves) {
+        (_, Some((_, t))) => (t.from.len() as u16 + 5).min(area.height / 2),
+        (Some((_, x)), None) => (x.rows.len() as u16 + 4).min(area.height / 2),
+        (None, None) => 0,
+    };
+    let [head_area, table_area, cross_area] = Layout::vertical([
+        Constraint::Length(head.len() as u16),
+        Constraint::Fill(1),
+        Constraint::Length(cross_h),
+    ])
+    .areas(area);
+    f.render_widget(
+        Paragraph::new(
+            head.into_iter()
+                .map(|(l, st)| Line::from(Span::styled(l, st)))
+                .collect::<Vec<_>>(),
+        ),
+        head_area,
+    );
+    // < > scroll this table when no cross-tab or moves table is open below it
+    let scroll = if cross_h == 0 { app.hscroll } else { 0 };
+    draw_values(f, table_area, (app, c), scroll, t);
+    if let Some((tv, tr)) = moves {
+        draw_moves(f, cross_area, tv, tr, app.hscroll, t);
+    } else if let Some((other, x)) = &app.crosstab
+        && cross_h > 0
+    {
+        draw_crosstab(f, cross_area, app, *other, x, t);
+    }
+}
+
+/// No criteria yet: what to do, and the value in use.
+fn draw_empty(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
+    let mut lines: Vec<Line> = crate::tui::table::wrap(
+        "No criteria yet: add some in steps 3 to 7 (N there makes one from a column).",
+        area.width,
+        0,
+    )
+    .into_iter()
+    .map(|l| Line::from(Span::styled(l, t.text)))
+    .collect();
+    lines.extend(
+        value_lines(app, area.width)
+            .into_iter()
+            .map(|l| Line::from(Span::styled(l, t.warn))),
+    );
+    if let Some(v) = &app.valuation.value {
+        let text = format!("value per customer: {}", safe(&v.value));
+        lines.push(Line::from(Span::styled(
+            crate::tui::table::clip(&text, area.width),
+            t.dim,
+        )));
+    }
+    f.render_widget(Paragraph::new(lines), area);
+}
+
+/// The lines above the table: the criterion and the thresholds, the value in use (or what is
+/// wrong with it), and which criteria have segments not worth a campaign (why step 9 is `!`).
+fn header(
+    app: &App,
+    c: &crate::tui::app::CriterionView,
+    width: u16,
+    t: &Theme,
+) -> Vec<(String, ratatui::style::Style)> {
     let v = &app.valuation;
     let head = format!(
         "{} ({}): worth a campaign unless below {} of customers and {} of value, or losing money",
@@ -98,17 +143,16 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         percent(v.min_customer_share),
         percent(v.min_value_share)
     );
-    let mut head: Vec<(String, ratatui::style::Style)> =
-        crate::tui::table::wrap(&head, area.width, 0)
-            .into_iter()
-            .map(|l| (l, t.dim))
-            .collect();
-    let hint = value_lines(app, area.width);
+    let mut head: Vec<(String, ratatui::style::Style)> = crate::tui::table::wrap(&head, width, 0)
+        .into_iter()
+        .map(|l| (l, t.dim))
+        .collect();
+    let hint = value_lines(app, width);
     if !hint.is_empty() {
         head.extend(hint.into_iter().map(|l| (l, t.warn)));
     } else if let Some(v) = &app.valuation.value {
         let text = format!("value per customer: {}", safe(&v.value));
-        head.push((crate::tui::table::clip(&text, area.width), t.dim));
+        head.push((crate::tui::table::clip(&text, width), t.dim));
     }
     // why step 9 is marked `!` in the step list
     let flagged: Vec<String> = app
@@ -133,29 +177,21 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         .collect();
     if !flagged.is_empty() {
         let text = format!("! not worth a campaign: {}", flagged.join("; "));
-        let lines = crate::tui::table::wrap(&text, area.width, 0);
+        let lines = crate::tui::table::wrap(&text, width, 0);
         let keep = lines.len().min(2);
         head.extend(lines.into_iter().take(keep).map(|l| (l, t.warn)));
     }
-    let cross_h = match (&app.crosstab, &moves) {
-        (_, Some((_, t))) => (t.from.len() as u16 + 5).min(area.height / 2),
-        (Some((_, x)), None) => (x.rows.len() as u16 + 4).min(area.height / 2),
-        (None, None) => 0,
-    };
-    let [head_area, table_area, cross_area] = Layout::vertical([
-        Constraint::Length(head.len() as u16),
-        Constraint::Fill(1),
-        Constraint::Length(cross_h),
-    ])
-    .areas(area);
-    f.render_widget(
-        Paragraph::new(
-            head.into_iter()
-                .map(|(l, st)| Line::from(Span::styled(l, st)))
-                .collect::<Vec<_>>(),
-        ),
-        head_area,
-    );
+    head
+}
+
+/// The valuation table of the criterion on screen, scrolled `scroll` columns sideways.
+fn draw_values(
+    f: &mut Frame,
+    table_area: Rect,
+    (app, c): (&App, &crate::tui::app::CriterionView),
+    scroll: usize,
+    t: &Theme,
+) {
     // a cost is set for the whole workspace, so every criterion shows the same columns
     let has_cost = app.valuation.cost.is_some();
     let bar_w = 10usize;
@@ -213,8 +249,6 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let avail = table_area.width.saturating_sub(2);
     let total = rows.len();
     let seen = (table_area.height.saturating_sub(3) as usize).min(total);
-    // < > scroll this table when no cross-tab or moves table is open below it
-    let scroll = if cross_h == 0 { app.hscroll } else { 0 };
     let (table, plan) = table(&cols, rows, avail, scroll, t.header);
     f.render_widget(
         table.block(
@@ -228,13 +262,6 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         ),
         table_area,
     );
-    if let Some((tv, tr)) = moves {
-        draw_moves(f, cross_area, tv, tr, app.hscroll, t);
-    } else if let Some((other, x)) = &app.crosstab
-        && cross_h > 0
-    {
-        draw_crosstab(f, cross_area, app, *other, x, t);
-    }
 }
 
 /// Who moved where between two dates: customers per (from, to) cell.
