@@ -34,46 +34,10 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         .iter()
         .enumerate()
         .map(|(k, p)| {
-            // roles of this table only (the orders' customer id may share the column's name)
-            let saved: Vec<&str> = app
-                .roles
-                .iter()
-                .filter(|(k, c)| {
-                    *c == p.name && (k == "pii" || (k == "customer_id") != app.profiled_orders)
-                })
-                .map(|(k, _)| k.as_str())
-                .collect();
-            let role = if saved.is_empty() {
-                app.suggestions
-                    .iter()
-                    .find(|s| s.column == p.name)
-                    .map(|s| format!("{} {:.0} %?", s.role.as_str(), s.confidence * 100.0))
-                    .unwrap_or_default()
-            } else {
-                format!("✓ {}", saved.join(", "))
-            };
-            let missing = if p.rows > 0 {
-                format!("{:.1} %", p.nulls as f64 * 100.0 / p.rows as f64)
-            } else {
-                "–".into()
-            };
-            let sample = crate::engine::format::clip(
-                &p.samples
-                    .iter()
-                    .map(|s| app.shown(&p.name, s))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                26,
-            );
-            let cells = vec![
-                safe(&p.name),
-                p.kind.clone(),
-                missing,
-                thousands(p.distinct as u64),
-                role,
-                sample,
-            ];
-            (cells, if start + k == sel { t.selected } else { t.text })
+            (
+                row(app, p),
+                if start + k == sel { t.selected } else { t.text },
+            )
         })
         .collect();
     let rows_total = app.profiles.iter().map(|p| p.rows).max().unwrap_or(0) as u64;
@@ -106,6 +70,64 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let Some(p) = app.profiles.get(sel) else {
         return;
     };
+    f.render_widget(
+        Paragraph::new(details(app, p, t))
+            .wrap(Wrap { trim: true })
+            .block(Block::bordered().border_style(t.border)),
+        detail,
+    );
+}
+
+/// One column's row: name, type, missing, distinct, its role (saved, or suggested), samples.
+fn row(app: &App, p: &crate::engine::data::profile::ColumnProfile) -> Vec<String> {
+    // roles of this table only (the orders' customer id may share the column's name)
+    let saved: Vec<&str> = app
+        .roles
+        .iter()
+        .filter(|(k, c)| {
+            *c == p.name && (k == "pii" || (k == "customer_id") != app.profiled_orders)
+        })
+        .map(|(k, _)| k.as_str())
+        .collect();
+    let role = if saved.is_empty() {
+        app.suggestions
+            .iter()
+            .find(|s| s.column == p.name)
+            .map(|s| format!("{} {:.0} %?", s.role.as_str(), s.confidence * 100.0))
+            .unwrap_or_default()
+    } else {
+        format!("✓ {}", saved.join(", "))
+    };
+    let missing = if p.rows > 0 {
+        format!("{:.1} %", p.nulls as f64 * 100.0 / p.rows as f64)
+    } else {
+        "–".into()
+    };
+    let sample = crate::engine::format::clip(
+        &p.samples
+            .iter()
+            .map(|s| app.shown(&p.name, s))
+            .collect::<Vec<_>>()
+            .join(", "),
+        26,
+    );
+    vec![
+        safe(&p.name),
+        p.kind.clone(),
+        missing,
+        thousands(p.distinct as u64),
+        role,
+        sample,
+    ]
+}
+
+/// The selected column in detail: range and quartiles, distribution or most frequent values,
+/// and the role suggested for it.
+fn details(
+    app: &App,
+    p: &crate::engine::data::profile::ColumnProfile,
+    t: &Theme,
+) -> Vec<Line<'static>> {
     let mut lines = vec![Line::from(vec![
         Span::styled(safe(&p.name), t.accent),
         Span::styled(
@@ -175,12 +197,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
             t.dim,
         )));
     }
-    f.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: true })
-            .block(Block::bordered().border_style(t.border)),
-        detail,
-    );
+    lines
 }
 
 /// Classify's own actions: `f` opens the selected column's frequency table, `s` sorts it.
