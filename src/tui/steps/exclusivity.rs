@@ -30,98 +30,12 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let list_h = (app.criteria.len() as u16 + 3).min(area.height / 3).max(4);
     let [list, detail] =
         Layout::vertical([Constraint::Length(list_h), Constraint::Fill(1)]).areas(area);
-    let (start, end) = window(sel, list_h.saturating_sub(3) as usize, app.criteria.len());
-    let rows: Vec<(Vec<String>, ratatui::style::Style)> = (start..end)
-        .map(|i| {
-            let c = &app.criteria[i];
-            let ex = &c.result.assignment.exclusivity;
-            let style = match ex.verdict {
-                _ if i == sel => t.selected,
-                Verdict::Overlapping => t.bad,
-                _ => t.text,
-            };
-            let cells = vec![
-                safe(&c.criterion.name.value),
-                ex.describe(),
-                thousands(ex.unassigned as u64),
-            ];
-            (cells, style)
-        })
-        .collect();
-    let cols = [
-        Col::text("criterion", 0).min(12),
-        Col::text("verdict", 0).min(12),
-        Col::number("unassigned", 1, thousands(app.n_customers as u64).len()),
-    ];
-    let (list_table, _) = table(&cols, rows, list.width.saturating_sub(2), 0, t.header);
-    f.render_widget(
-        list_table.block(
-            Block::bordered()
-                .border_style(t.border)
-                .title(Span::styled(" every criterion ", t.header))
-                .title_bottom(Span::styled(
-                    rows_note(start, end, app.criteria.len()),
-                    t.dim,
-                )),
-        ),
-        list,
-    );
+    draw_list(f, list, (app, sel), t);
     let c = &app.criteria[sel];
     let ex = &c.result.assignment.exclusivity;
     let names: Vec<&str> = ex.matched.iter().map(|m| m.0.as_str()).collect();
-    let count = |a: usize, b: usize| {
-        if a == b {
-            return ex.matched[a].1;
-        }
-        let (x, y) = (names[a.min(b)], names[a.max(b)]);
-        ex.overlaps
-            .iter()
-            .find(|o| o.a == x && o.b == y)
-            .map_or(0, |o| o.customers)
-    };
-    let matrix: Vec<(Vec<String>, ratatui::style::Style)> = (0..names.len())
-        .map(|a| {
-            let mut cells = vec![safe(names[a])];
-            cells.extend((0..names.len()).map(|b| match count(a, b) {
-                0 if a != b => "·".to_string(),
-                n => thousands(n as u64),
-            }));
-            (cells, t.text)
-        })
-        .collect();
-    let mut notes: Vec<Line> = Vec::new();
-    for o in ex.overlaps.iter().take(3) {
-        let ids: Vec<String> = o
-            .sample
-            .iter()
-            .map(|&i| safe(&app.ranking.ids.text_at(i).unwrap_or_default()))
-            .collect();
-        notes.push(Line::from(Span::styled(
-            format!(
-                "{} & {}: e.g. customers {}",
-                safe(&o.a),
-                safe(&o.b),
-                ids.join(", ")
-            ),
-            t.dim,
-        )));
-    }
-    if ex.unassigned > 0 {
-        let ids: Vec<String> = ex
-            .unassigned_sample
-            .iter()
-            .map(|&i| safe(&app.ranking.ids.text_at(i).unwrap_or_default()))
-            .collect();
-        notes.push(Line::from(Span::styled(
-            format!(
-                "{} matched by no rule → {}: e.g. {}",
-                thousands(ex.unassigned as u64),
-                safe(&c.criterion.otherwise),
-                ids.join(", ")
-            ),
-            t.warn,
-        )));
-    }
+    let matrix = overlap_matrix(ex, &names, t);
+    let notes = examples(app, c, t);
     let block = Block::bordered().border_style(t.border).title(Span::styled(
         clip(
             &format!(" {} — {} ", safe(&c.criterion.name.value), ex.describe()),
@@ -161,4 +75,112 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     );
     f.render_widget(grid_table, grid);
     f.render_widget(Paragraph::new(notes).wrap(Wrap { trim: true }), below);
+}
+
+/// Every criterion with its verdict and how many customers no rule matched.
+fn draw_list(f: &mut Frame, list: Rect, (app, sel): (&App, usize), t: &Theme) {
+    let list_h = list.height;
+    let (start, end) = window(sel, list_h.saturating_sub(3) as usize, app.criteria.len());
+    let rows: Vec<(Vec<String>, ratatui::style::Style)> = (start..end)
+        .map(|i| {
+            let c = &app.criteria[i];
+            let ex = &c.result.assignment.exclusivity;
+            let style = match ex.verdict {
+                _ if i == sel => t.selected,
+                Verdict::Overlapping => t.bad,
+                _ => t.text,
+            };
+            let cells = vec![
+                safe(&c.criterion.name.value),
+                ex.describe(),
+                thousands(ex.unassigned as u64),
+            ];
+            (cells, style)
+        })
+        .collect();
+    let cols = [
+        Col::text("criterion", 0).min(12),
+        Col::text("verdict", 0).min(12),
+        Col::number("unassigned", 1, thousands(app.n_customers as u64).len()),
+    ];
+    let (list_table, _) = table(&cols, rows, list.width.saturating_sub(2), 0, t.header);
+    f.render_widget(
+        list_table.block(
+            Block::bordered()
+                .border_style(t.border)
+                .title(Span::styled(" every criterion ", t.header))
+                .title_bottom(Span::styled(
+                    rows_note(start, end, app.criteria.len()),
+                    t.dim,
+                )),
+        ),
+        list,
+    );
+}
+
+/// Customers matched by both rules, row × column (the diagonal: by the rule alone).
+fn overlap_matrix(
+    ex: &crate::engine::eval::criteria::Exclusivity,
+    names: &[&str],
+    t: &Theme,
+) -> Vec<(Vec<String>, ratatui::style::Style)> {
+    let count = |a: usize, b: usize| {
+        if a == b {
+            return ex.matched[a].1;
+        }
+        let (x, y) = (names[a.min(b)], names[a.max(b)]);
+        ex.overlaps
+            .iter()
+            .find(|o| o.a == x && o.b == y)
+            .map_or(0, |o| o.customers)
+    };
+    (0..names.len())
+        .map(|a| {
+            let mut cells = vec![safe(names[a])];
+            cells.extend((0..names.len()).map(|b| match count(a, b) {
+                0 if a != b => "·".to_string(),
+                n => thousands(n as u64),
+            }));
+            (cells, t.text)
+        })
+        .collect()
+}
+
+/// A few customers of each overlap, and of those no rule matched.
+fn examples(app: &App, c: &crate::tui::app::CriterionView, t: &Theme) -> Vec<Line<'static>> {
+    let ex = &c.result.assignment.exclusivity;
+    let mut notes: Vec<Line> = Vec::new();
+    for o in ex.overlaps.iter().take(3) {
+        let ids: Vec<String> = o
+            .sample
+            .iter()
+            .map(|&i| safe(&app.ranking.ids.text_at(i).unwrap_or_default()))
+            .collect();
+        notes.push(Line::from(Span::styled(
+            format!(
+                "{} & {}: e.g. customers {}",
+                safe(&o.a),
+                safe(&o.b),
+                ids.join(", ")
+            ),
+            t.dim,
+        )));
+    }
+    if ex.unassigned > 0 {
+        let ids: Vec<String> = ex
+            .unassigned_sample
+            .iter()
+            .map(|&i| safe(&app.ranking.ids.text_at(i).unwrap_or_default()))
+            .collect();
+        notes.push(Line::from(Span::styled(
+            format!(
+                "{} matched by no rule → {}: e.g. {}",
+                thousands(ex.unassigned as u64),
+                safe(&c.criterion.otherwise),
+                ids.join(", ")
+            ),
+            t.warn,
+        )));
+    }
+    notes
 }
