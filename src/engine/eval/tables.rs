@@ -102,6 +102,14 @@ pub(super) struct Plan {
     pub key: Option<String>,
 }
 
+impl Plan {
+    /// The file is as it was when the plan was made (so what was read from it may be kept).
+    pub fn unchanged(&self, cache: &Cache) -> bool {
+        self.key.is_some()
+            && cache.table_key(&self.path, &self.options, self.columns.as_deref()) == self.key
+    }
+}
+
 /// What a load of a workspace reads, decided from its files' headers: customers, orders, then
 /// the joins, in that order.
 pub(super) struct LoadPlan {
@@ -316,10 +324,13 @@ impl Frames {
         let mut notes = Vec::new();
         let (customers, orders, joins) = plan.read(ws, p, |f, p| {
             let key = (f.path.as_path(), f.key.as_deref());
-            cache.table(key, plan.largest(), p, &mut notes, || {
+            let read = || {
                 let (path, c) = (&f.path, f.columns.as_deref());
                 Frame::from_data(load_data(path, &f.options, c, p)?)
                     .map_err(|e| EngineError::data(path, crate::engine::data::load::short(&e)))
+            };
+            cache.table(key, plan.largest(), (p, &mut notes), read, || {
+                f.unchanged(cache)
             })
         })?;
         Ok(Frames {
@@ -371,6 +382,9 @@ impl Frames {
                 .chain(&frames.orders)
                 .chain(&frames.joins);
             for (i, ((f, key), fp)) in all.zip(&keys).zip(&plan.files).enumerate() {
+                if !fp.unchanged(cache) {
+                    continue;
+                }
                 let shown = fp
                     .path
                     .file_name()

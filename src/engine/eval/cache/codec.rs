@@ -14,6 +14,12 @@ use std::sync::Arc;
 use crate::engine::eval::frame::{Frame, NULL_CODE, TextVec, Vector};
 
 pub const MAGIC: &[u8; 8] = b"STRATAC\x01";
+/// The longest key, meta text, column name and text value an entry may hold: a damaged length
+/// beyond these is refused before it is allocated.
+const MAX_KEY: u64 = 1 << 20;
+const MAX_META: u64 = 1 << 30;
+const MAX_NAME: u64 = 1 << 16;
+const MAX_VALUE: u64 = 1 << 30;
 /// Values are written and read this many at a time (bounded buffers).
 const CHUNK: usize = 1 << 16;
 
@@ -167,8 +173,12 @@ impl<R: Read> Checked<R> {
         a.copy_from_slice(&self.take(8)?);
         Ok(u64::from_le_bytes(a))
     }
-    fn text(&mut self) -> Result<String, Refused> {
+    /// A text of at most `max` bytes (a damaged length is refused before it is allocated).
+    fn text(&mut self, max: u64) -> Result<String, Refused> {
         let n = self.u64()?;
+        if n > max {
+            return Err(Refused::Damaged("a text is longer than it can be".into()));
+        }
         String::from_utf8(self.take(n)?).map_err(|_| Refused::Damaged("text is not UTF-8".into()))
     }
 }
@@ -213,14 +223,14 @@ pub fn decode<R: Read>(mut input: R, key: &str, file_len: u64) -> Result<(String
         crc: crc32fast::Hasher::new(),
         left: body,
     };
-    let stored = r.text()?;
+    let stored = r.text(MAX_KEY)?;
     if r.u32()? != crc32fast::hash(stored.as_bytes()) {
         return Err(Refused::Damaged("its key is damaged".into()));
     }
     if stored != key {
         return Err(Refused::OtherKey);
     }
-    let meta = r.text()?;
+    let meta = r.text(MAX_META)?;
     let frame = body_frame(&mut r)?;
     if r.left != 0 {
         return Err(Refused::Damaged(
@@ -253,9 +263,10 @@ pub fn read_key(path: impl AsRef<std::path::Path>) -> Option<String> {
 fn body_frame<R: Read>(r: &mut Checked<R>) -> Result<Frame, Refused> {
     let len = r.u64()?;
     let ncols = r.u32()?;
-    // every row takes at least one byte of each column: larger counts are damage (and are
-    // refused before anything that size is allocated)
-    if (ncols > 0 && len > r.left) || u64::from(ncols) > r.left {
+    // every column takes at least its name's length, its tag and a byte per row: larger
+    // counts are damage, refused before anything that size is allocated
+    let least = u64::from(ncols).saturating_mul(9u64.saturating_add(len));
+    if least > r.left {
         return Err(Refused::Damaged(
             "its row or column count is impossible".into(),
         ));
@@ -288,7 +299,7 @@ fn body_frame<R: Read>(r: &mut Checked<R>) -> Result<Frame, Refused> {
             });
         }
         for i in 0..ncols as usize {
-            let name = r.text()?;
+            let name = r.text(MAX_NAME)?;
             let raw = raw_column(r, len)?;
             if names.contains(&name) {
                 return Err(Refused::Damaged(format!("column {name} appears twice")));
@@ -329,9 +340,11 @@ fn raw_column<R: Read>(r: &mut Checked<R>, len: u64) -> Result<Raw, Refused> {
                     "its dictionary is longer than the file".into(),
                 ));
             }
-            let dict = (0..words)
-                .map(|_| r.text())
-                .collect::<Result<Vec<_>, _>>()?;
+            // grown as read (a damaged count is not allocated up front)
+            let mut dict = Vec::new();
+            for _ in 0..words {
+                dict.push(r.text(MAX_VALUE)?);
+            }
             (dict, 4 * len)
         }
         _ => return Err(Refused::Damaged(format!("unknown column type {tag}"))),
@@ -454,6 +467,23 @@ mod tests {
         for n in 0..b.len() {
             let r = decode(&b[..n], "key", n as u64);
             assert!(matches!(r, Err(Refused::Damaged(_))), "cut at {n}");
+        }
+    }
+
+    #[test]
+    fn impossible_counts_are_refused_before_they_are_allocated() {
+        let mut f = Frame::new(1000);
+        f.set("i", Vector::Int(vec![Some(1); 1000]));
+        let b = bytes("k", &f);
+        // the column count sits after the key, its checksum, the meta text and the row count
+        let at = 16 + 8 + 1 + 4 + 8 + 4 + 8;
+        for (off, v) in [(at + 3, 0x01u8), (at - 1, 0x7f)] {
+            let mut d = b.clone();
+            d[off] = v;
+            assert!(matches!(
+                decode(&d[..], "k", d.len() as u64),
+                Err(Refused::Damaged(_))
+            ));
         }
     }
 

@@ -42,10 +42,18 @@ pub fn part<'a>(key: &'a str, what: &str) -> Option<&'a str> {
         .find_map(|l| l.strip_prefix(what)?.strip_prefix(' '))
 }
 
+/// Device, inode and status-change time: a file rewritten in place with its size and
+/// modification time put back still has a new change time (which no program can set).
 #[cfg(unix)]
 fn inode(m: &std::fs::Metadata) -> String {
     use std::os::unix::fs::MetadataExt;
-    format!("{}:{}", m.dev(), m.ino())
+    format!(
+        "{}:{} changed {}.{:09}",
+        m.dev(),
+        m.ino(),
+        m.ctime(),
+        m.ctime_nsec()
+    )
 }
 
 #[cfg(not(unix))]

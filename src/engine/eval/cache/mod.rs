@@ -106,13 +106,16 @@ impl Cache {
     /// The table at `path` as `read` would load it, from the cache when an intact entry for
     /// `key` (see [`Cache::table_key`]) is there; otherwise `read` it and keep it. Anything that
     /// goes wrong with the cache becomes a note in `notes`, never an error.
+    ///
+    /// `unchanged()` is asked after the read: a file that changed while it was read is not kept
+    /// (what was read may be neither its old nor its new content).
     pub fn table(
         &self,
         (path, key): (&Path, Option<&str>),
         largest_input: u64,
-        p: &Progress,
-        notes: &mut Vec<String>,
+        (p, notes): (&Progress, &mut Vec<String>),
         read: impl FnOnce() -> Result<Frame>,
+        unchanged: impl FnOnce() -> bool,
     ) -> Result<Frame> {
         let Some(key) = key else { return read() };
         let shown = path.file_name().map_or_else(
@@ -126,7 +129,9 @@ impl Cache {
             return Ok(f);
         }
         let frame = read()?;
-        self.put(key, "", &frame, largest_input, &shown, notes);
+        if unchanged() {
+            self.put(key, "", &frame, largest_input, &shown, notes);
+        }
         Ok(frame)
     }
 
@@ -134,6 +139,12 @@ impl Cache {
     /// entry is removed, with a note naming `shown` (what it holds).
     pub fn get(&self, key: &str, shown: &str, notes: &mut Vec<String>) -> Option<(String, Frame)> {
         let dir = self.dir()?;
+        if let Err(why) = trusted(dir) {
+            if !notes.contains(&why) {
+                notes.push(why);
+            }
+            return None;
+        }
         let entry = dir.join(key::file_name(key));
         match fetch(&entry, key) {
             Ok(Some(f)) => {
@@ -254,19 +265,65 @@ fn keep(dir: &Path, entry: &Path, key: (&str, &str), frame: &Frame, limit: u64) 
     Ok(())
 }
 
+/// Make the folder (only the owner may enter it) if it is not there; a folder that is there is
+/// left as it is, and used only when [`trusted`].
 fn make_private_dir(dir: &Path) -> io::Result<()> {
-    let mut b = fs::DirBuilder::new();
-    b.recursive(true);
+    if !dir.exists() {
+        let mut b = fs::DirBuilder::new();
+        b.recursive(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            b.mode(0o700);
+        }
+        b.create(dir)?;
+    }
+    trusted(dir).map_err(io::Error::other)
+}
+
+/// Whether entries in `dir` can be trusted: the folder is ours, and nobody else can write in
+/// it (else anyone could plant an entry strata would take for its own).
+fn trusted(dir: &Path) -> std::result::Result<(), String> {
     #[cfg(unix)]
     {
-        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
-        b.mode(0o700);
-        b.create(dir)?;
-        // a folder made before (or by someone's umask) is closed to others too
-        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
+        use std::os::unix::fs::MetadataExt;
+        let Ok(m) = fs::metadata(dir) else {
+            return Ok(());
+        };
+        // the process's own user, where the system says it (Linux)
+        let me = fs::metadata("/proc/self").map(|s| s.uid()).ok();
+        if m.mode() & 0o022 != 0 || me.is_some_and(|u| u != m.uid()) {
+            return Err(format!(
+                "the cache folder {} is not yours alone (others can write in it), so nothing \
+                 is read from or kept in it; use a folder only you can write (chmod go-w), or \
+                 set STRATA_CACHE_DIR",
+                dir.display()
+            ));
+        }
     }
-    #[cfg(not(unix))]
-    b.create(dir)
+    Ok(())
+}
+
+/// `0123456789abcdef.table`: an entry strata wrote (other files in the folder are not ours).
+fn is_entry(name: &str) -> bool {
+    name.strip_suffix(&format!(".{EXT}"))
+        .is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// `0123456789abcdef.PID.NANOS.tmp`: an entry being written.
+fn is_temp(name: &str) -> bool {
+    let Some(rest) = name.strip_suffix(".tmp") else {
+        return false;
+    };
+    let mut parts = rest.split('.');
+    let hash = parts
+        .next()
+        .is_some_and(|h| is_entry(&format!("{h}.{EXT}")));
+    let numbers: Vec<&str> = parts.collect();
+    hash && numbers.len() == 2
+        && numbers
+            .iter()
+            .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn create_private(p: &Path) -> io::Result<File> {
@@ -289,12 +346,15 @@ fn evict(dir: &Path, limit: u64, keep: &Path) {
         let p = e.path();
         let Ok(m) = e.metadata() else { continue };
         let modified = m.modified().unwrap_or(now);
-        let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
-        if name.as_deref().is_some_and(|n| n.ends_with(".tmp")) {
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if is_temp(&name) {
             if now.duration_since(modified).unwrap_or_default() > STALE {
                 let _ = fs::remove_file(&p);
             }
-        } else if p.extension().is_some_and(|x| x == EXT) {
+        } else if is_entry(&name) {
             entries.push((modified, m.len(), p));
         }
     }
@@ -316,7 +376,7 @@ pub fn entries(dir: &Path) -> Vec<Entry> {
         .into_iter()
         .flatten()
         .flatten()
-        .filter(|e| e.path().extension().is_some_and(|x| x == EXT))
+        .filter(|e| is_entry(&e.file_name().to_string_lossy()))
         .filter_map(|e| {
             let m = e.metadata().ok()?;
             let key = codec::read_key(e.path()).unwrap_or_default();
@@ -369,7 +429,8 @@ pub fn clear(dir: &Path) -> io::Result<(usize, u64)> {
     };
     for e in list.flatten() {
         let p = e.path();
-        let ours = p.extension().is_some_and(|x| x == EXT || x == "tmp");
+        let name = e.file_name().to_string_lossy().into_owned();
+        let ours = is_entry(&name) || is_temp(&name);
         if ours {
             let len = e.metadata().map_or(0, |m| m.len());
             fs::remove_file(&p)?;

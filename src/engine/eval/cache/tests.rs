@@ -20,17 +20,29 @@ fn frame(x: i64) -> Frame {
 
 /// Load `path` through `cache`, counting the reads of the file in `reads`.
 fn load(cache: &Cache, path: &Path, reads: &Cell<usize>, notes: &mut Vec<String>) -> Frame {
-    let key = cache.table_key(path, &ReadOptions::default(), None);
+    load_with(cache, path, notes, || {
+        reads.set(reads.get() + 1);
+        Ok(frame(fs::read_to_string(path).unwrap().len() as i64))
+    })
+}
+
+/// The same with `read` as the file's read.
+fn load_with(
+    cache: &Cache,
+    path: &Path,
+    notes: &mut Vec<String>,
+    read: impl FnOnce() -> Result<Frame>,
+) -> Frame {
+    let opts = ReadOptions::default();
+    let key = cache.table_key(path, &opts, None);
+    let unchanged = || cache.table_key(path, &opts, None) == key;
     cache
         .table(
             (path, key.as_deref()),
             1 << 20,
-            &Progress::default(),
-            notes,
-            || {
-                reads.set(reads.get() + 1);
-                Ok(frame(fs::read_to_string(path).unwrap().len() as i64))
-            },
+            (&Progress::default(), notes),
+            read,
+            unchanged,
         )
         .unwrap()
 }
@@ -296,4 +308,96 @@ fn sizes_read_with_their_units() {
     assert_eq!(parse_size("1.5K"), Some(1536));
     assert_eq!(parse_size("lots"), None);
     assert_eq!(parse_size("-1G"), None);
+}
+
+#[test]
+fn a_file_that_changes_while_it_is_read_is_not_kept() {
+    let (t, cache, data) = setup();
+    let mut notes = vec![];
+    load_with(&cache, &data, &mut notes, || {
+        // another program rewrites the file while strata reads it
+        fs::write(&data, "id,x\n1,2\n7,8\n").unwrap();
+        Ok(frame(1))
+    });
+    assert!(entries(&t.path().join("cache")).is_empty());
+    // the next load reads the file as it is now, and keeps that
+    let reads = Cell::new(0);
+    let f = load(&cache, &data, &reads, &mut notes);
+    assert_eq!((reads.get(), f.cols), (1, frame(13).cols));
+    assert_eq!(entry_files(&t.path().join("cache")).len(), 1);
+}
+
+#[test]
+fn a_middle_byte_changed_with_size_and_time_put_back_changes_the_key() {
+    let t = tempfile::tempdir().unwrap();
+    let p = t.path().join("big.csv");
+    let mut text = "x\n".repeat(3 << 20);
+    fs::write(&p, &text).unwrap();
+    let before = fs::metadata(&p).unwrap().modified().unwrap();
+    let o = ReadOptions::default();
+    let k = key::key_text(&p, &o, None).unwrap();
+    // one byte in the middle, beyond the first and last megabyte, written in place
+    text.replace_range((3 << 20)..(3 << 20) + 1, "y");
+    let mut f = File::options().write(true).open(&p).unwrap();
+    io::Write::write_all(&mut f, text.as_bytes()).unwrap();
+    f.set_modified(before).unwrap();
+    drop(f);
+    assert_eq!(fs::metadata(&p).unwrap().modified().unwrap(), before);
+    assert_ne!(k, key::key_text(&p, &o, None).unwrap());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_folder_others_can_write_in_is_neither_read_nor_written() {
+    use std::os::unix::fs::PermissionsExt;
+    let (t, cache, data) = setup();
+    let dir = t.path().join("cache");
+    let (reads, mut notes) = (Cell::new(0), vec![]);
+    load(&cache, &data, &reads, &mut notes);
+    fs::set_permissions(&dir, fs::Permissions::from_mode(0o777)).unwrap();
+    load(&cache, &data, &reads, &mut notes);
+    assert_eq!(reads.get(), 2, "a planted entry could be there: not read");
+    assert!(
+        notes.iter().any(|n| n.contains("not yours alone")),
+        "{notes:?}"
+    );
+    // and a folder strata did not make keeps its permissions
+    assert_eq!(
+        fs::metadata(&dir).unwrap().permissions().mode() & 0o777,
+        0o777
+    );
+}
+
+#[test]
+fn files_in_the_folder_that_are_not_entries_are_left_alone() {
+    let (t, _, data) = setup();
+    let dir = t.path().join("cache");
+    fs::create_dir_all(&dir).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).unwrap();
+    }
+    let theirs = ["draft.tmp", "model.table", "notes.txt", "0123.1.2.tmp"];
+    let old = SystemTime::now() - Duration::from_secs(3600);
+    for n in theirs {
+        fs::write(dir.join(n), "someone's").unwrap();
+        File::options()
+            .write(true)
+            .open(dir.join(n))
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+    }
+    // a limit that evicts everything it may
+    let cache = Cache::At {
+        dir: dir.clone(),
+        limit: Some(1),
+    };
+    let (reads, mut notes) = (Cell::new(0), vec![]);
+    load(&cache, &data, &reads, &mut notes);
+    assert_eq!(clear(&dir).unwrap().0, 0);
+    for n in theirs {
+        assert!(dir.join(n).exists(), "{n} was removed");
+    }
 }

@@ -82,7 +82,10 @@ impl Session {
         timing.mark("load tables");
         p.begin("evaluating", 0);
         let s = Self::assembled(ws, t, keep_orders).and_then(|mut s| {
-            if let Some(k) = &key {
+            // kept only when no file changed while the load read it
+            if let Some(k) = &key
+                && plan.files.iter().all(|f| f.unchanged(cache))
+            {
                 let e = Evaluated {
                     base: s.base.clone(),
                     ids: s.ids.clone(),
