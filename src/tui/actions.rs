@@ -23,23 +23,23 @@ fn always(_: &App) -> bool {
     true
 }
 fn list(a: &App) -> bool {
-    a.step == StepId::List
+    a.nav.step == StepId::List
 }
 fn classify(a: &App) -> bool {
-    a.step == StepId::Classify
+    a.nav.step == StepId::Classify
 }
 /// Purchase history with buyers (the models need orders).
 fn purchase(a: &App) -> bool {
-    a.step == StepId::PurchaseHistory && a.fields.iter().any(|f| f.0 == "first_order")
+    a.nav.step == StepId::PurchaseHistory && a.fields.iter().any(|f| f.0 == "first_order")
 }
 fn valuation(a: &App) -> bool {
-    a.step == StepId::Valuation
+    a.nav.step == StepId::Valuation
 }
 fn wide_tables(a: &App) -> bool {
-    matches!(a.step, StepId::Exclusivity | StepId::Valuation) || criterion(a)
+    matches!(a.nav.step, StepId::Exclusivity | StepId::Valuation) || criterion(a)
 }
 fn criteria_step(a: &App) -> bool {
-    a.step.criteria_step().is_some()
+    a.nav.step.criteria_step().is_some()
 }
 /// A criteria step with a criterion on screen.
 fn criterion(a: &App) -> bool {
@@ -103,7 +103,7 @@ pub static ACTIONS: &[Spec] = &[
     spec!(Bottom, ["G", "end"], "", "last row", list),
     spec!(Confirm, ["enter"], "open", "open", |a| list(a)
         || classify(a)
-        || a.step == StepId::Exclusivity),
+        || a.nav.step == StepId::Exclusivity),
     spec!(
         Edit,
         ["e"],

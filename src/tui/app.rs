@@ -1,5 +1,6 @@
 //! The app's state: what every view reads, built from an evaluated session.
 
+pub use super::nav::{Nav, Place};
 use std::path::PathBuf;
 
 use crate::engine::data::profile::ColumnProfile;
@@ -200,29 +201,14 @@ pub struct Prefs {
     pub mask_pii: bool,
 }
 
-/// Where the user is: the step and the row, and the terminal's size; kept when the data is read
-/// again.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Place {
-    pub step: StepId,
-    pub row: usize,
-    pub width: u16,
-    pub height: u16,
-}
-
 /// The whole state of the app.
 pub struct App {
-    pub step: StepId,
+    /// Where the user is: the step, the selections, the scrolling, the terminal size.
+    pub nav: Nav,
     pub prefs: Prefs,
     pub show_help: bool,
     /// The teach text as a scrollable page over the view (narrow terminals), and how far down.
     pub teach_overlay: bool,
-    pub teach_scroll: u16,
-    /// Terminal size, from resize events (the teach panel needs 110 columns; a page is a page).
-    pub width: u16,
-    pub height: u16,
-    /// Columns of a wide table (overlap matrix, cross-tab, moves) scrolled past, `<` `>`.
-    pub hscroll: usize,
     pub prompt: Option<Prompt>,
     pub status: String,
     /// The data being read again (roles changed): how far it has got; Esc cancels.
@@ -244,12 +230,6 @@ pub struct App {
     /// Newest job per criterion; results of older jobs are dropped.
     pub generation: Vec<u64>,
     pub next_generation: u64,
-    /// Selections: criterion per criteria step, row in the List, column in Classify, cut point.
-    pub selected: [usize; StepId::ALL.len()],
-    pub row: usize,
-    pub edge: usize,
-    /// The selected rule (segment, group or bin label) of the criterion on screen.
-    pub rule: usize,
     /// Every column and derived field conditions may read, with its type (for checking edits).
     pub fields: Vec<(String, DType)>,
     /// How to reverse each edit, newest last, and what undoing has reversed (for redo).
@@ -259,16 +239,11 @@ pub struct App {
     pub page: Option<Page>,
     /// The predictive-value models once fitted, with p_alive's spread and the holdout check.
     pub clv: Option<Box<super::predictive::ClvView>>,
-    /// First line shown of that page (and of the keys page).
-    pub explain_scroll: u16,
     /// Criterion to select when the next reload arrives (a criterion just added or renamed).
     pub focus: Option<String>,
     /// A criterion waiting for a second delete key.
     pub pending_delete: Option<usize>,
-    pub pane: Pane,
     pub list_sort: ListSort,
-    /// The selected row of the segment table (when the segment pane has the focus).
-    pub seg_row: usize,
     /// The order of the segment tables (`s` on a criteria step).
     pub seg_sort: SegmentSort,
     /// The `[columns]` roles of the workspace: (key, column); `pii` once per column.
@@ -299,7 +274,7 @@ pub struct App {
 
 impl std::fmt::Debug for App {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "App({}, step {:?})", self.title, self.step)
+        write!(f, "App({}, step {:?})", self.title, self.nav.step)
     }
 }
 
@@ -307,19 +282,19 @@ impl App {
     /// Where the user is now.
     pub fn place(&self) -> Place {
         Place {
-            step: self.step,
-            row: self.row,
-            width: self.width,
-            height: self.height,
+            step: self.nav.step,
+            row: self.nav.row,
+            width: self.nav.width,
+            height: self.nav.height,
         }
     }
 
     /// Go back to where the user was (the row kept within what there is now).
     pub fn restore_place(&mut self, p: Place) {
-        self.step = p.step;
-        self.width = p.width;
-        self.height = p.height;
-        self.row = p
+        self.nav.step = p.step;
+        self.nav.width = p.width;
+        self.nav.height = p.height;
+        self.nav.row = p
             .row
             .min(self.profiles.len().max(self.n_customers).saturating_sub(1));
     }
@@ -336,7 +311,7 @@ impl App {
             .then(|| crate::engine::data::value_hint::suggest_value(&profiles))
             .flatten();
         App {
-            step: StepId::List,
+            nav: Nav::default(),
             prefs: Prefs {
                 keymap: Keymap::default(),
                 show_teach: workspace.is_none(),
@@ -344,10 +319,6 @@ impl App {
             },
             show_help: false,
             teach_overlay: false,
-            teach_scroll: 0,
-            width: 0,
-            height: 0,
-            hscroll: 0,
             prompt: None,
             status: String::new(),
             loading: None,
@@ -365,10 +336,6 @@ impl App {
             generation: vec![0; r.criteria.len()],
             criteria: r.criteria,
             next_generation: 1,
-            selected: [0; StepId::ALL.len()],
-            row: 0,
-            edge: 0,
-            rule: 0,
             fields: s
                 .base
                 .names
@@ -379,7 +346,6 @@ impl App {
             redo: vec![],
             page: None,
             clv: None,
-            explain_scroll: 0,
             focus: None,
             pending_delete: None,
             crosstab: None,
@@ -408,9 +374,7 @@ impl App {
                 v
             },
             profiled_orders: s.ws.data.customers.is_none(),
-            pane: Pane::Rules,
             list_sort: ListSort::ValueDown,
-            seg_row: 0,
             seg_sort: SegmentSort::Value,
         }
     }
@@ -501,17 +465,18 @@ impl App {
             if let (Some(k), Some(s)) =
                 (self.criteria_of(step).iter().position(|&x| x == i), screen)
             {
-                self.selected[s.index()] = k;
+                self.nav.selected[s.index()] = k;
             }
         }
         let n = self
+            .nav
             .step
             .criteria_step()
             .map_or(self.criteria.len(), |st| self.criteria_of(st).len());
-        let sel = &mut self.selected[self.step.index()];
+        let sel = &mut self.nav.selected[self.nav.step.index()];
         *sel = (*sel).min(n.saturating_sub(1));
-        self.rule = 0;
-        self.edge = 0;
+        self.nav.rule = 0;
+        self.nav.edge = 0;
         self.refresh_crosstab();
     }
 
@@ -531,7 +496,7 @@ impl App {
 
     /// The segment selected in the segment table of criterion `i` (an index into its valuation).
     pub fn selected_segment(&self, i: usize) -> Option<usize> {
-        self.segment_order(i).get(self.seg_row).copied()
+        self.segment_order(i).get(self.nav.seg_row).copied()
     }
 
     /// The open explanation, if any.
@@ -603,14 +568,14 @@ impl App {
 
     /// The criterion selected on the current screen (criteria steps, exclusivity and valuation).
     pub fn current_criterion(&self) -> Option<usize> {
-        match self.step.criteria_step() {
+        match self.nav.step.criteria_step() {
             Some(st) => self
                 .criteria_of(st)
-                .get(self.selected[self.step.index()])
+                .get(self.nav.selected[self.nav.step.index()])
                 .copied(),
-            None if matches!(self.step, StepId::Exclusivity | StepId::Valuation) => {
+            None if matches!(self.nav.step, StepId::Exclusivity | StepId::Valuation) => {
                 (!self.criteria.is_empty())
-                    .then(|| self.selected[self.step.index()].min(self.criteria.len() - 1))
+                    .then(|| self.nav.selected[self.nav.step.index()].min(self.criteria.len() - 1))
             }
             None => None,
         }

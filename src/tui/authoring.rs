@@ -142,7 +142,7 @@ pub fn complete(
 /// The presets `N` offers on this screen: those of Purchase history, when there are buyers.
 pub fn presets_here(app: &App) -> Vec<&'static str> {
     let buyers = app.fields.iter().any(|f| f.0 == "r_score");
-    if app.step == super::steps::StepId::PurchaseHistory && buyers {
+    if app.nav.step == super::steps::StepId::PurchaseHistory && buyers {
         crate::engine::rules::presets::PRESETS
             .iter()
             .map(|p| p.0)
@@ -204,7 +204,7 @@ fn selected_segment(app: &App) -> Option<(String, String)> {
 /// `w` in a segment table: ask where to write the selected segment's customer ids.
 pub fn open_export(app: &mut App) {
     let Some((crit, seg)) =
-        selected_segment(app).filter(|_| app.pane == super::app::Pane::Segments)
+        selected_segment(app).filter(|_| app.nav.pane == super::app::Pane::Segments)
     else {
         app.status = "w writes a segment's customers: Tab to the segment table, pick one".into();
         return;
@@ -359,9 +359,9 @@ pub fn open_measure(app: &mut App, cost: bool) {
     let current = if cost { &v.cost } else { &v.value };
     let text = match current {
         Some(x) => x.value.clone(),
-        None if !cost && app.step == super::steps::StepId::Classify => app
+        None if !cost && app.nav.step == super::steps::StepId::Classify => app
             .profiles
-            .get(app.row)
+            .get(app.nav.row)
             .map(|p| p.name.clone())
             .unwrap_or_default(),
         None if !cost => app

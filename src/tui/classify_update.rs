@@ -25,7 +25,7 @@ pub fn role_key(role: Role, orders_table: bool) -> Option<&'static str> {
 
 /// Enter on Classify: save the selected column's suggested role to the workspace.
 pub fn accept(app: &mut App) -> Vec<Effect> {
-    let Some(p) = app.profiles.get(app.row) else {
+    let Some(p) = app.profiles.get(app.nav.row) else {
         return vec![];
     };
     let column = p.name.clone();
@@ -98,7 +98,7 @@ pub fn check_key(text: &str, orders_table: bool) -> Result<String, super::edit::
 
 /// `e` on Classify: type the role of the selected column (to change a suggestion).
 pub fn choose(app: &mut App) -> Vec<Effect> {
-    let Some(p) = app.profiles.get(app.row) else {
+    let Some(p) = app.profiles.get(app.nav.row) else {
         return vec![];
     };
     if app.workspace.is_none() {

@@ -52,17 +52,17 @@ pub fn fit_lines<'a>(lines: impl Iterator<Item = &'a str>) -> (String, usize) {
 /// `y`: the selected customer's id (List) or the ids of the selected segment (segment pane).
 pub fn copy(app: &mut App) -> Vec<Effect> {
     let r = &app.ranking;
-    if app.step == StepId::List && !r.order.is_empty() {
+    if app.nav.step == StepId::List && !r.order.is_empty() {
         let id = r
             .ids
-            .text_at(r.row_at(app.list_sort, app.row.min(r.order.len() - 1)))
+            .text_at(r.row_at(app.list_sort, app.nav.row.min(r.order.len() - 1)))
             .unwrap_or_default();
         app.status = format!("copied customer id {id}");
         return vec![Effect::Copy { text: id }];
     }
     let seg = app
         .current_criterion()
-        .filter(|_| app.pane == Pane::Segments);
+        .filter(|_| app.nav.pane == Pane::Segments);
     let Some(i) = seg else {
         app.status =
             "y copies: a customer id in step 1, or a segment's ids (Tab to the segment table)"

@@ -17,7 +17,7 @@ fn commit(app: &mut App, i: usize, c: Criterion) -> Vec<Effect> {
 
 /// A new criterion in this step: one rule that takes everyone, to be edited.
 fn new_rule_list(app: &mut App) -> Vec<Effect> {
-    let Some(step) = app.step.criteria_step() else {
+    let Some(step) = app.nav.step.criteria_step() else {
         return vec![];
     };
     let names: Vec<String> = app.criterion_names();
@@ -78,7 +78,7 @@ pub fn rule_count(app: &App) -> usize {
 
 /// Adding, renaming and deleting whole criteria on a criteria screen.
 fn criterion_action(app: &mut App, a: Action) -> Vec<Effect> {
-    if app.step.criteria_step().is_none() {
+    if app.nav.step.criteria_step().is_none() {
         app.status = "criteria are added on the criteria steps, 3 to 7".into();
         return vec![];
     }
@@ -149,11 +149,11 @@ pub fn edit_action(app: &mut App, a: Action) -> Option<Vec<Effect>> {
     }
     if matches!(a, Action::EditValue | Action::EditCost) {
         if matches!(
-            app.step,
+            app.nav.step,
             super::steps::StepId::Valuation
                 | super::steps::StepId::Classify
                 | super::steps::StepId::List
-        ) && !(a == Action::EditCost && app.step == super::steps::StepId::Classify)
+        ) && !(a == Action::EditCost && app.nav.step == super::steps::StepId::Classify)
         {
             super::authoring::open_measure(app, a == Action::EditCost);
         } else {
@@ -163,10 +163,10 @@ pub fn edit_action(app: &mut App, a: Action) -> Option<Vec<Effect>> {
         }
         return Some(vec![]);
     }
-    if a == Action::Edit && app.step == super::steps::StepId::Classify {
+    if a == Action::Edit && app.nav.step == super::steps::StepId::Classify {
         return Some(super::classify_update::choose(app));
     }
-    if a == Action::Edit && app.step == super::steps::StepId::Valuation {
+    if a == Action::Edit && app.nav.step == super::steps::StepId::Valuation {
         let v = &app.valuation;
         let pct = |x: f64| (x * 1e8).round() / 1e6;
         let text = format!(
@@ -191,13 +191,13 @@ pub fn edit_action(app: &mut App, a: Action) -> Option<Vec<Effect>> {
     }
     let Some(i) = app
         .current_criterion()
-        .filter(|_| app.step.criteria_step().is_some())
+        .filter(|_| app.nav.step.criteria_step().is_some())
     else {
         app.status = "rules are edited on the criteria steps, 3 to 7".into();
         return Some(vec![]);
     };
     let c = app.criteria[i].criterion.clone();
-    let k = app.rule.min(c.rule.labels().len().saturating_sub(1));
+    let k = app.nav.rule.min(c.rule.labels().len().saturating_sub(1));
     let open = |app: &mut App, target: Target| {
         let text = edit::initial_text(&app.criteria[i].criterion, target);
         app.prompt = Some(Prompt::Edit(EditPrompt::new(i, target, text)));
@@ -222,7 +222,7 @@ pub fn edit_action(app: &mut App, a: Action) -> Option<Vec<Effect>> {
         }
         Action::AddRule => {
             let at = if matches!(c.rule, Rule::Bins { .. }) {
-                app.edge
+                app.nav.edge
             } else {
                 k
             };
@@ -231,8 +231,8 @@ pub fn edit_action(app: &mut App, a: Action) -> Option<Vec<Effect>> {
             match &app.criteria[i].criterion.rule {
                 Rule::Bins { labels, edges, .. } => {
                     // the bin above the new cut point is the new one: select it, say its name
-                    app.edge = added;
-                    app.rule = added + 1;
+                    app.nav.edge = added;
+                    app.nav.rule = added + 1;
                     app.status = format!(
                         "cut point {} added; the bin above it is named \"{}\" (r renames it)",
                         crate::engine::format::plain_number(edges[added]),
@@ -240,11 +240,11 @@ pub fn edit_action(app: &mut App, a: Action) -> Option<Vec<Effect>> {
                     );
                 }
                 Rule::Segments(_) => {
-                    app.rule = added;
+                    app.nav.rule = added;
                     open(app, Target::Condition(added));
                 }
                 Rule::Map { .. } => {
-                    app.rule = added;
+                    app.nav.rule = added;
                     open(app, Target::Values(added));
                 }
             }
@@ -252,13 +252,13 @@ pub fn edit_action(app: &mut App, a: Action) -> Option<Vec<Effect>> {
         }
         Action::DeleteRule => {
             let bins = matches!(c.rule, Rule::Bins { .. });
-            let at = if bins { app.edge } else { k };
+            let at = if bins { app.nav.edge } else { k };
             match edit::delete_rule(&c, at) {
                 Some(new) => {
                     if bins {
-                        app.edge = app.edge.saturating_sub(1);
+                        app.nav.edge = app.nav.edge.saturating_sub(1);
                     } else {
-                        app.rule = k.saturating_sub(1);
+                        app.nav.rule = k.saturating_sub(1);
                     }
                     let e = commit(app, i, new);
                     app.status = "deleted (u undoes)".into();
@@ -273,7 +273,7 @@ pub fn edit_action(app: &mut App, a: Action) -> Option<Vec<Effect>> {
         Action::MoveRuleUp | Action::MoveRuleDown => {
             match edit::move_rule(&c, k, a == Action::MoveRuleUp) {
                 Some((new, to)) => {
-                    app.rule = to;
+                    app.nav.rule = to;
                     commit(app, i, new)
                 }
                 None if matches!(c.rule, Rule::Bins { .. }) => {
@@ -456,7 +456,7 @@ fn finish(app: &mut App, done: Done) -> Vec<Effect> {
         Done::Role(key) => {
             let column = app
                 .profiles
-                .get(app.row)
+                .get(app.nav.row)
                 .map(|p| p.name.clone())
                 .unwrap_or_default();
             app.status = format!("saving {column} as {key}; the data is read again");
@@ -515,7 +515,7 @@ fn finish(app: &mut App, done: Done) -> Vec<Effect> {
             }
         }
         Done::NewFrom(Some(column)) => {
-            let Some(step) = app.step.criteria_step() else {
+            let Some(step) = app.nav.step.criteria_step() else {
                 return vec![];
             };
             app.status = format!("proposing a criterion from {column}…");

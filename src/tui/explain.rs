@@ -135,7 +135,7 @@ pub fn draw_record(f: &mut Frame, body: Rect, app: &App, t: &Theme) {
     } else {
         " record — j k scroll · m masks personal data · Esc closes "
     };
-    page(f, body, all, app.explain_scroll, title.into(), t);
+    page(f, body, all, app.nav.explain_scroll, title.into(), t);
 }
 
 /// A page over the view: `lines` from `scroll` (kept so that the last page is full), framed,
@@ -180,7 +180,7 @@ pub fn draw_frequency(f: &mut Frame, body: Rect, app: &App, t: &Theme) {
     let (n, total) = (app.n_customers, app.ranking.total);
     let share = |x: f64, of: f64| if of != 0.0 { x / of } else { 0.0 };
     let h = body.height.saturating_sub(3) as usize;
-    let top = (app.explain_scroll as usize).min(order.len().saturating_sub(h));
+    let top = (app.nav.explain_scroll as usize).min(order.len().saturating_sub(h));
     let end = (top + h).min(order.len());
     let cells: Vec<(Vec<String>, ratatui::style::Style)> = order[top..end]
         .iter()
@@ -249,7 +249,7 @@ pub fn help_lines(app: &App, w: u16) -> Vec<(String, String)> {
         } else {
             app.prefs.keymap.keys_for(a).join(" ")
         };
-        let text = wrap(a.help_on(app.step), w.saturating_sub(11), 0);
+        let text = wrap(a.help_on(app.nav.step), w.saturating_sub(11), 0);
         for (k, l) in text.into_iter().enumerate() {
             let key = if k == 0 {
                 format!("{keys:>9}  ")
@@ -275,11 +275,11 @@ pub fn help_lines(app: &App, w: u16) -> Vec<(String, String)> {
 /// explanation, record or frequency table.
 pub fn popup_lines(app: &App) -> Option<usize> {
     if app.show_help {
-        return Some(help_lines(app, app.width.saturating_sub(2)).len());
+        return Some(help_lines(app, app.nav.width.saturating_sub(2)).len());
     }
     if app.teach_overlay {
-        let w = app.width.saturating_sub(2);
-        return Some(super::table::paragraphs(app.step.teach(), w).len());
+        let w = app.nav.width.saturating_sub(2);
+        return Some(super::table::paragraphs(app.nav.step.teach(), w).len());
     }
     match &app.page {
         Some(super::app::Page::Record(_, fields)) => Some(fields.len() + 1),
@@ -288,7 +288,7 @@ pub fn popup_lines(app: &App) -> Option<usize> {
         Some(super::app::Page::Predictive) => Some(
             super::predictive::lines(
                 app,
-                app.width.saturating_sub(2) as usize,
+                app.nav.width.saturating_sub(2) as usize,
                 &super::theme::Theme::mono(),
             )
             .len(),
@@ -317,18 +317,18 @@ pub fn sort_frequencies(
 
 /// How many lines of text the popup shows at once (the terminal less title, footer and frame).
 pub fn rows(app: &App) -> usize {
-    app.height.saturating_sub(4) as usize
+    app.nav.height.saturating_sub(4) as usize
 }
 
 /// How many lines the popup holds on this terminal (it spans the whole width).
 pub fn line_count(app: &App, ex: &Explanation) -> usize {
-    lines(app, ex, app.width.saturating_sub(2), &Theme::mono()).len()
+    lines(app, ex, app.nav.width.saturating_sub(2), &Theme::mono()).len()
 }
 
 /// The popup over everything between the title and the footer, scrolled to
-/// `app.explain_scroll` (kept within the text).
+/// `app.nav.explain_scroll` (kept within the text).
 pub fn draw(f: &mut Frame, body: Rect, app: &App, ex: &Explanation, t: &Theme) {
     let all = lines(app, ex, body.width.saturating_sub(2), t);
     let title = " explain — j k PgDn PgUp g G scroll · Esc closes ".to_string();
-    page(f, body, all, app.explain_scroll, title, t);
+    page(f, body, all, app.nav.explain_scroll, title, t);
 }

@@ -14,6 +14,7 @@ pub mod explain;
 pub mod history;
 pub mod keymap;
 pub mod message;
+pub mod nav;
 pub mod nudge;
 pub mod open;
 pub mod predictive;

@@ -45,7 +45,7 @@ pub fn nudge(app: &mut App, up: bool) -> Vec<Effect> {
             "+ and - nudge the cut points of bins; e edits the selected rule of this one".into();
         return vec![];
     };
-    let k = app.edge.min(edges.len() - 1);
+    let k = app.nav.edge.min(edges.len() - 1);
     let step = nudge_step(&view.distribution);
     let new = edges[k] + if up { step } else { -step };
     let lower_ok = k == 0 || new > edges[k - 1];

@@ -7,16 +7,16 @@ use super::update::Effect;
 /// Enter: on Exclusivity, jump to the selected criterion's rules (in its own step).
 pub fn confirm(app: &mut App) -> Vec<Effect> {
     // on the List: the selected customer's record, every field
-    if app.step == StepId::List && app.n_customers > 0 {
+    if app.nav.step == StepId::List && app.n_customers > 0 {
         let r = &app.ranking;
-        let i = r.row_at(app.list_sort, app.row.min(r.order.len() - 1));
+        let i = r.row_at(app.list_sort, app.nav.row.min(r.order.len() - 1));
         return r
             .ids
             .text_at(i)
             .map(|id| vec![Effect::Record { id }])
             .unwrap_or_default();
     }
-    if app.step == StepId::Exclusivity
+    if app.nav.step == StepId::Exclusivity
         && let Some(i) = app.current_criterion()
     {
         let step = app.criteria[i].criterion.step;
@@ -29,14 +29,14 @@ pub fn confirm(app: &mut App) -> Vec<Effect> {
                 .iter()
                 .position(|&x| x == i)
                 .unwrap_or(0);
-            app.step = s;
-            app.selected[s.index()] = k;
-            app.rule = 0;
-            app.edge = 0;
-            app.pane = Pane::Rules;
+            app.nav.step = s;
+            app.nav.selected[s.index()] = k;
+            app.nav.rule = 0;
+            app.nav.edge = 0;
+            app.nav.pane = Pane::Rules;
             app.status = "the rules of this criterion: e edits one, K J reorder them".into();
         }
-    } else if app.step == StepId::Classify {
+    } else if app.nav.step == StepId::Classify {
         return super::classify_update::accept(app);
     }
     vec![]

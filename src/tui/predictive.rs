@@ -274,7 +274,7 @@ pub fn draw(f: &mut Frame, body: Rect, app: &App, t: &Theme) {
         f,
         body,
         lines(app, w, t),
-        app.explain_scroll,
+        app.nav.explain_scroll,
         " predictive value — j k scroll · Esc closes ".into(),
         t,
     );

@@ -98,7 +98,7 @@ pub fn complete_command(typed: &str) -> (String, Vec<String>) {
 /// `back`, before it); an empty search repeats the last; an id typed whole goes to that
 /// customer first. Jumps to the List.
 fn search(app: &mut App, q: &str, back: bool) {
-    let repeat = q.is_empty() || back || q == app.last_search && app.step == StepId::List;
+    let repeat = q.is_empty() || back || q == app.last_search && app.nav.step == StepId::List;
     let q = if q.is_empty() {
         app.last_search.clone()
     } else {
@@ -113,9 +113,9 @@ fn search(app: &mut App, q: &str, back: bool) {
     if n == 0 {
         return;
     }
-    let from = match (app.step == StepId::List, back) {
-        (true, false) => app.row + 1,
-        (true, true) => app.row + n - 1,
+    let from = match (app.nav.step == StepId::List, back) {
+        (true, false) => app.nav.row + 1,
+        (true, true) => app.nav.row + n - 1,
         (false, _) => 0,
     };
     let hit = |k: usize| {
@@ -133,8 +133,8 @@ fn search(app: &mut App, q: &str, back: bool) {
     };
     match exact.or(next) {
         Some(k) => {
-            app.step = StepId::List;
-            app.row = k % n;
+            app.nav.step = StepId::List;
+            app.nav.row = k % n;
             app.status = if total == 1 {
                 "the one customer whose id contains it".into()
             } else {
@@ -151,7 +151,7 @@ fn palette(app: &mut App, cmd: &str) -> Vec<Effect> {
     if let Ok(n) = lower.parse::<usize>()
         && (1..=StepId::ALL.len()).contains(&n)
     {
-        app.step = StepId::from_index(n - 1);
+        app.nav.step = StepId::from_index(n - 1);
         return vec![];
     }
     match lower.as_str() {
@@ -162,7 +162,7 @@ fn palette(app: &mut App, cmd: &str) -> Vec<Effect> {
             .iter()
             .find(|s| s.title().to_lowercase().starts_with(&lower) && !lower.is_empty())
         {
-            Some(s) => app.step = *s,
+            Some(s) => app.nav.step = *s,
             None => {
                 app.status = format!(
                     "unknown command \"{cmd}\": try a step name or number, help, teach, quit"

@@ -125,15 +125,15 @@ pub fn offer(app: &mut App, workspace: &Path) {
     };
     let valuation = matches!(target, Target::Thresholds | Target::Value | Target::Cost);
     if valuation {
-        app.step = super::steps::StepId::Valuation;
+        app.nav.step = super::steps::StepId::Valuation;
     } else if let Some(step) = app.criteria.get(i).map(|c| c.criterion.step)
         && let Some(s) = super::steps::StepId::ALL
             .into_iter()
             .find(|s| s.criteria_step() == Some(step))
     {
-        app.step = s;
+        app.nav.step = s;
         if let Some(k) = app.criteria_of(step).iter().position(|&x| x == i) {
-            app.selected[s.index()] = k;
+            app.nav.selected[s.index()] = k;
         }
     }
     let mut prompt = EditPrompt::new(i, target, r.text);

@@ -62,34 +62,34 @@ pub(super) fn edges(app: &App, i: usize) -> Vec<f64> {
 #[test]
 fn navigation_between_steps_and_rows() {
     let (mut app, _) = demo();
-    assert_eq!(app.step, StepId::List);
+    assert_eq!(app.nav.step, StepId::List);
     act(&mut app, Action::Step(5));
-    assert_eq!(app.step, StepId::PurchaseHistory);
+    assert_eq!(app.nav.step, StepId::PurchaseHistory);
     act(&mut app, Action::NextStep);
     act(&mut app, Action::NextStep);
     act(&mut app, Action::NextStep);
-    assert_eq!(app.step, StepId::Valuation);
+    assert_eq!(app.nav.step, StepId::Valuation);
     act(&mut app, Action::NextStep);
-    assert_eq!(app.step, StepId::List, "wraps around");
+    assert_eq!(app.nav.step, StepId::List, "wraps around");
     act(&mut app, Action::Up);
-    assert_eq!(app.row, 0);
+    assert_eq!(app.nav.row, 0);
     act(&mut app, Action::Bottom);
-    assert_eq!(app.row, app.n_customers - 1);
+    assert_eq!(app.nav.row, app.n_customers - 1);
     // the last row's cumulative share comes from the precomputed ranking, not a sum per frame
     let r = &app.ranking;
     assert_eq!(r.cumulative.len(), app.n_customers);
-    assert!((r.cumulative[app.row] - r.total).abs() < 1e-6);
+    assert!((r.cumulative[app.nav.row] - r.total).abs() < 1e-6);
     assert!(screen(&app, 100, 30).contains("100.0 %"));
     act(&mut app, Action::Down);
-    assert_eq!(app.row, app.n_customers - 1);
+    assert_eq!(app.nav.row, app.n_customers - 1);
     // a page is what the terminal shows: the height less the frame around the list
     update(&mut app, Message::Resize(100, 30));
     act(&mut app, Action::Top);
     act(&mut app, Action::PageDown);
-    assert_eq!(app.row, 22);
+    assert_eq!(app.nav.row, 22);
     update(&mut app, Message::Resize(100, 50));
     act(&mut app, Action::PageDown);
-    assert_eq!(app.row, 22 + 42);
+    assert_eq!(app.nav.row, 22 + 42);
     act(&mut app, Action::Quit);
     assert!(app.quit);
 }
@@ -221,9 +221,9 @@ fn search_jumps_to_a_customer_and_explain_asks_the_engine() {
         update(&mut app, Message::Char(c));
     }
     act(&mut app, Action::Confirm);
-    assert_eq!(app.step, StepId::List);
+    assert_eq!(app.nav.step, StepId::List);
     let r = &app.ranking;
-    assert_eq!(r.ids.text_at(r.order[app.row]).as_deref(), Some("17"));
+    assert_eq!(r.ids.text_at(r.order[app.nav.row]).as_deref(), Some("17"));
     let fx = act(&mut app, Action::Explain);
     let Effect::Explain { id } = &fx[0] else {
         panic!("explain effect")
@@ -254,7 +254,7 @@ fn too_small_terminal_says_so() {
 fn snapshots_of_every_step() {
     let (mut app, _) = demo();
     for s in StepId::ALL {
-        app.step = s;
+        app.nav.step = s;
         app.prefs.show_teach = true;
         let name = s.title().to_lowercase().replace(' ', "_");
         for (w, h) in [(80, 24), (100, 30), (160, 45)] {
@@ -262,7 +262,7 @@ fn snapshots_of_every_step() {
             insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen(&app, w, h));
         }
     }
-    app.step = StepId::Demographic;
+    app.nav.step = StepId::Demographic;
     app.show_help = true;
     insta::assert_snapshot!("help_80x24", screen(&app, 80, 24));
 }
@@ -278,10 +278,10 @@ fn explanation_scrolls_and_closes() {
     update(&mut app, m);
     act(&mut app, Action::Down);
     act(&mut app, Action::Down);
-    assert_eq!(app.explain_scroll, 2);
-    assert_eq!(app.row, 0, "the list underneath does not move");
+    assert_eq!(app.nav.explain_scroll, 2);
+    assert_eq!(app.nav.row, 0, "the list underneath does not move");
     act(&mut app, Action::Bottom);
-    assert!(app.explain_scroll > 20);
+    assert!(app.nav.explain_scroll > 20);
     act(&mut app, Action::Cancel);
     assert!(app.explain().is_none());
 }
@@ -310,7 +310,7 @@ fn editing_a_condition_is_checked_as_typed_and_recomputes() {
     assert_eq!(app.criteria[i].criterion.name.value, "lifecycle");
     act(&mut app, Action::Down);
     act(&mut app, Action::Down);
-    assert_eq!(app.rule, 2, "the third rule, lapsed");
+    assert_eq!(app.nav.rule, 2, "the third rule, lapsed");
     assert!(act(&mut app, Action::Edit).is_empty());
     let Some(Prompt::Edit(p)) = &app.prompt else {
         panic!("no edit prompt")
@@ -396,7 +396,7 @@ fn rules_are_added_renamed_moved_and_deleted() {
     let fx = act(&mut app, Action::MoveRuleUp);
     settle(&mut app, &mut engine, fx);
     assert_eq!(&labels(&app)[..2], &["whales", "prospect"]);
-    assert_eq!(app.rule, 0);
+    assert_eq!(app.nav.rule, 0);
     let fx = act(&mut app, Action::DeleteRule);
     settle(&mut app, &mut engine, fx);
     assert_eq!(labels(&app)[0], "prospect");

@@ -141,7 +141,7 @@ fn search_finds_by_substring_and_goes_on_to_the_next() {
         typ(app, q);
         act(app, Action::Confirm);
         let r = &app.ranking;
-        r.ids.text_at(r.row_at(app.list_sort, app.row)).unwrap()
+        r.ids.text_at(r.row_at(app.list_sort, app.nav.row)).unwrap()
     };
     let first = find(&mut app, "99");
     assert!(first.contains("99"), "{first}");
@@ -153,13 +153,13 @@ fn search_finds_by_substring_and_goes_on_to_the_next() {
     act(&mut app, Action::Up);
     let r = &app.ranking;
     assert_eq!(
-        r.ids.text_at(r.row_at(app.list_sort, app.row)).unwrap(),
+        r.ids.text_at(r.row_at(app.list_sort, app.nav.row)).unwrap(),
         first
     );
     act(&mut app, Action::Down);
     let r = &app.ranking;
     assert_eq!(
-        r.ids.text_at(r.row_at(app.list_sort, app.row)).unwrap(),
+        r.ids.text_at(r.row_at(app.list_sort, app.nav.row)).unwrap(),
         second
     );
     act(&mut app, Action::Cancel);
@@ -179,7 +179,7 @@ fn the_palette_completes_and_goes() {
     };
     assert_eq!(s, "purchase history");
     act(&mut app, Action::Confirm);
-    assert_eq!(app.step, super::steps::StepId::PurchaseHistory);
+    assert_eq!(app.nav.step, super::steps::StepId::PurchaseHistory);
 }
 
 /// Enter on the List opens the customer's record: every field, personal data masked until `m`.

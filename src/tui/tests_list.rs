@@ -12,7 +12,7 @@ fn tab_moves_to_the_segment_table_and_y_copies_its_ids() {
     assert!(fx.is_empty(), "the rules pane has nothing to copy");
     act(&mut app, Action::NextPane);
     act(&mut app, Action::Down);
-    assert_eq!(app.seg_row, 1);
+    assert_eq!(app.nav.seg_row, 1);
     let i = app.current_criterion().unwrap();
     let row = app.criteria[i].result.valuation[1].clone();
     let fx = act(&mut app, Action::Copy);
@@ -31,11 +31,11 @@ fn the_list_sorts_and_keeps_the_selected_customer() {
     let (mut app, _) = demo();
     act(&mut app, Action::PageDown);
     let r = app.ranking.clone();
-    let who = r.row_at(app.list_sort, app.row);
+    let who = r.row_at(app.list_sort, app.nav.row);
     act(&mut app, Action::Sort);
     assert_eq!(app.list_sort, super::app::ListSort::ValueUp);
     assert_eq!(
-        r.row_at(app.list_sort, app.row),
+        r.row_at(app.list_sort, app.nav.row),
         who,
         "still the same customer"
     );
@@ -48,14 +48,16 @@ fn the_list_sorts_and_keeps_the_selected_customer() {
         r.ids.text_at(r.row_at(app.list_sort, 0)).as_deref(),
         Some("1")
     );
-    assert_eq!(r.row_at(app.list_sort, app.row), who);
+    assert_eq!(r.row_at(app.list_sort, app.nav.row), who);
     assert!(screen(&app, 100, 30).contains("by customer id"));
     // search finds a customer in any order
     act(&mut app, Action::Search);
     typ(&mut app, "17");
     act(&mut app, Action::Confirm);
     assert_eq!(
-        r.ids.text_at(r.row_at(app.list_sort, app.row)).as_deref(),
+        r.ids
+            .text_at(r.row_at(app.list_sort, app.nav.row))
+            .as_deref(),
         Some("17")
     );
     act(&mut app, Action::Sort);

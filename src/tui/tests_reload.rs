@@ -180,7 +180,7 @@ fn a_reopened_workspace_keeps_preferences_and_place() {
     let (fresh, _) = demo();
     update(&mut app, Message::Resize(90, 33));
     update(&mut app, Message::Action(Action::Step(3)));
-    app.row = 3;
+    app.nav.row = 3;
     app.prefs.mask_pii = false;
     app.prefs.show_teach = !app.prefs.show_teach;
     let before = (app.prefs.show_teach, app.place());

@@ -73,9 +73,9 @@ fn explain_scrolls_at_80x24_and_keeps_each_rule_on_its_line() {
     let first = screen(&app, 80, 24);
     assert!(first.contains("↓") && first.contains("more"), "{first}");
     act(&mut app, Action::Down);
-    assert_eq!(app.explain_scroll, 1);
+    assert_eq!(app.nav.explain_scroll, 1);
     act(&mut app, Action::PageDown);
-    assert_eq!(app.explain_scroll, 21);
+    assert_eq!(app.nav.explain_scroll, 21);
     act(&mut app, Action::Bottom);
     let last = screen(&app, 80, 24);
     assert!(
@@ -254,7 +254,7 @@ fn numbers_are_never_cut_at_80x24() {
         StepId::Valuation,
         StepId::Demographic,
     ] {
-        app.step = step;
+        app.nav.step = step;
         let s = at(&mut app, 80, 24);
         let i = app.current_criterion().unwrap();
         for v in &app.criteria[i].result.valuation {
@@ -262,7 +262,7 @@ fn numbers_are_never_cut_at_80x24() {
             assert!(s.contains(&n), "{} of {} cut:\n{s}", n, v.name);
         }
     }
-    app.step = StepId::PurchaseHistory;
+    app.nav.step = StepId::PurchaseHistory;
     let s = at(&mut app, 100, 45);
     for sc in &app.scores {
         let hi = sc.ranges.iter().flatten().map(|r| r.1).fold(0.0, f64::max);
@@ -277,7 +277,7 @@ fn every_criterion_shows_the_same_columns() {
     let (mut app, _) = demo();
     for w in [80, 120] {
         for step in [StepId::Valuation, StepId::PurchaseHistory] {
-            app.step = step;
+            app.nav.step = step;
             update(&mut app, Message::Resize(w, 40));
             let header = |app: &super::app::App| {
                 let s = screen(app, w, 40);
@@ -332,7 +332,7 @@ fn teach_is_readable_and_scrolls_at_80x24() {
 #[test]
 fn no_negative_zero_and_whole_footer_entries() {
     let (mut app, _) = demo();
-    app.row = app.n_customers - 1;
+    app.nav.row = app.n_customers - 1;
     let s = at(&mut app, 80, 24);
     assert!(!s.contains("-0.0 %"), "{s}");
     let footer = s
@@ -462,7 +462,7 @@ fn hidden_columns_are_reached_with_the_scroll_keys() {
     let s = screen(&app, 80, 24);
     assert!(s.contains("‹"), "scrolled: {s}");
     act(&mut app, Action::CrossTab);
-    assert_eq!(app.hscroll, 0, "a new table starts at its first column");
+    assert_eq!(app.nav.hscroll, 0, "a new table starts at its first column");
     act(&mut app, Action::Step(2));
     let s = at(&mut app, 80, 24);
     assert!(s.contains("more column"), "{s}");
@@ -483,7 +483,7 @@ fn the_selected_cut_point_is_always_in_sight() {
     let Rule::Bins { edges, .. } = app.criteria[i].criterion.rule.clone() else {
         panic!()
     };
-    app.edge = edges.len() - 1;
+    app.nav.edge = edges.len() - 1;
     let s = at(&mut app, 80, 24);
     let last = crate::engine::format::plain_number(edges[edges.len() - 1]);
     let line = s.lines().find(|l| l.contains("cut points:")).unwrap();

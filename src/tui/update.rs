@@ -14,7 +14,7 @@ fn wide_columns(app: &App) -> usize {
         return 0;
     };
     let c = &app.criteria[i];
-    match app.step {
+    match app.nav.step {
         StepId::Exclusivity => c.result.assignment.exclusivity.matched.len(),
         StepId::Valuation => match (&app.transitions, &app.crosstab) {
             (Some(tv), _) => tv
@@ -27,18 +27,18 @@ fn wide_columns(app: &App) -> usize {
             (None, None) => super::app::VALUATION_COLUMNS - 1,
         },
         // the segment table of a criteria step
-        _ if app.step.criteria_step().is_some() => super::app::SEGMENT_COLUMNS - 1,
+        _ if app.nav.step.criteria_step().is_some() => super::app::SEGMENT_COLUMNS - 1,
         _ => 0,
     }
 }
 
 /// Rows a page moves: the terminal's height less the frame around the lists.
 fn page(app: &App) -> usize {
-    (app.height as usize).saturating_sub(8).max(1)
+    (app.nav.height as usize).saturating_sub(8).max(1)
 }
 
 fn rows_on_screen(app: &App) -> usize {
-    match app.step {
+    match app.nav.step {
         StepId::List => app.n_customers,
         StepId::Classify => app.profiles.len(),
         _ => 0,
@@ -46,9 +46,11 @@ fn rows_on_screen(app: &App) -> usize {
 }
 
 fn count_here(app: &App) -> usize {
-    match app.step.criteria_step() {
+    match app.nav.step.criteria_step() {
         Some(st) => app.criteria_of(st).len(),
-        None if matches!(app.step, StepId::Exclusivity | StepId::Valuation) => app.criteria.len(),
+        None if matches!(app.nav.step, StepId::Exclusivity | StepId::Valuation) => {
+            app.criteria.len()
+        }
         None => 0,
     }
 }
@@ -174,7 +176,7 @@ fn step(app: &mut App, msg: Message) -> Vec<Effect> {
                         rows,
                         super::app::SegmentSort::Customers,
                     ));
-                    app.explain_scroll = 0;
+                    app.nav.explain_scroll = 0;
                 }
                 Err(e) => app.status = format!("no frequency table: {e}"),
             }
@@ -185,7 +187,7 @@ fn step(app: &mut App, msg: Message) -> Vec<Effect> {
                 Ok(v) => {
                     app.clv = Some(v);
                     app.page = Some(super::app::Page::Predictive);
-                    app.explain_scroll = 0;
+                    app.nav.explain_scroll = 0;
                     app.status.clear();
                 }
                 Err(e) => app.status = format!("no predictive value: {e}"),
@@ -196,7 +198,7 @@ fn step(app: &mut App, msg: Message) -> Vec<Effect> {
             match r {
                 Ok(rec) => {
                     app.page = Some(super::app::Page::Record(rec.0, rec.1));
-                    app.explain_scroll = 0;
+                    app.nav.explain_scroll = 0;
                 }
                 Err(e) => app.status = format!("no record: {e}"),
             }
@@ -218,15 +220,15 @@ fn step(app: &mut App, msg: Message) -> Vec<Effect> {
             match r {
                 Ok(ex) => {
                     app.page = Some(super::app::Page::Explain(*ex));
-                    app.explain_scroll = 0;
+                    app.nav.explain_scroll = 0;
                 }
                 Err(e) => app.status = format!("cannot explain: {e}"),
             }
             vec![]
         }
         Message::Resize(w, h) => {
-            app.width = w;
-            app.height = h;
+            app.nav.width = w;
+            app.nav.height = h;
             vec![]
         }
         Message::Char(_) | Message::Backspace | Message::Cursor(_) => vec![],
@@ -320,7 +322,7 @@ fn toggle(app: &mut App, a: Action) {
     match a {
         Help => {
             app.show_help = !app.show_help;
-            app.explain_scroll = 0;
+            app.nav.explain_scroll = 0;
         }
         Cancel => {
             app.show_help = false;
@@ -329,7 +331,7 @@ fn toggle(app: &mut App, a: Action) {
             app.status.clear();
         }
         Teach => {
-            if app.width >= super::app::TEACH_SIDE_MIN_W {
+            if app.nav.width >= super::app::TEACH_SIDE_MIN_W {
                 app.prefs.show_teach = !app.prefs.show_teach;
                 app.teach_overlay = false;
             } else if app.teach_overlay {
@@ -338,7 +340,7 @@ fn toggle(app: &mut App, a: Action) {
                 app.prefs.show_teach = false;
             } else if app.prefs.show_teach {
                 app.teach_overlay = true;
-                app.teach_scroll = 0;
+                app.nav.teach_scroll = 0;
             } else {
                 app.prefs.show_teach = true;
             }
@@ -360,15 +362,15 @@ fn go(app: &mut App, a: Action) {
     let n = StepId::ALL.len();
     let s = match a {
         Action::Step(i) => usize::from(i).min(n - 1),
-        Action::NextStep => (app.step.index() + 1) % n,
-        _ => (app.step.index() + n - 1) % n,
+        Action::NextStep => (app.nav.step.index() + 1) % n,
+        _ => (app.nav.step.index() + n - 1) % n,
     };
-    app.step = StepId::from_index(s);
-    app.row = 0;
-    app.edge = 0;
-    app.rule = 0;
-    app.hscroll = 0;
-    app.teach_scroll = 0;
+    app.nav.step = StepId::from_index(s);
+    app.nav.row = 0;
+    app.nav.edge = 0;
+    app.nav.rule = 0;
+    app.nav.hscroll = 0;
+    app.nav.teach_scroll = 0;
     app.page = None;
     app.status.clear();
 }
@@ -386,9 +388,9 @@ fn vertical(app: &mut App, a: Action) -> Vec<Effect> {
             let rows = super::explain::rows(app);
             let (last, page) = (n.saturating_sub(rows) as u16, rows.max(1) as u16);
             let s = if app.teach_overlay && !app.show_help {
-                &mut app.teach_scroll
+                &mut app.nav.teach_scroll
             } else {
-                &mut app.explain_scroll
+                &mut app.nav.explain_scroll
             };
             *s = match a {
                 Up => s.saturating_sub(1),
@@ -400,26 +402,26 @@ fn vertical(app: &mut App, a: Action) -> Vec<Effect> {
             };
         }
         Up | Down | Top | Bottom
-            if app.step.criteria_step().is_some() && app.pane == Pane::Segments =>
+            if app.nav.step.criteria_step().is_some() && app.nav.pane == Pane::Segments =>
         {
             let n = app
                 .current_criterion()
                 .map_or(0, |i| app.criteria[i].result.valuation.len());
             if n > 0 {
-                app.seg_row = match a {
-                    Up => app.seg_row.saturating_sub(1),
-                    Down => (app.seg_row + 1).min(n - 1),
+                app.nav.seg_row = match a {
+                    Up => app.nav.seg_row.saturating_sub(1),
+                    Down => (app.nav.seg_row + 1).min(n - 1),
                     Top => 0,
                     _ => n - 1,
                 };
             }
         }
-        Up | Down | Top | Bottom if app.step.criteria_step().is_some() => {
+        Up | Down | Top | Bottom if app.nav.step.criteria_step().is_some() => {
             let n = rule_count(app);
             if n > 0 {
-                app.rule = match a {
-                    Up => app.rule.saturating_sub(1),
-                    Down => (app.rule + 1).min(n - 1),
+                app.nav.rule = match a {
+                    Up => app.nav.rule.saturating_sub(1),
+                    Down => (app.nav.rule + 1).min(n - 1),
                     Top => 0,
                     _ => n - 1,
                 };
@@ -429,17 +431,17 @@ fn vertical(app: &mut App, a: Action) -> Vec<Effect> {
             let n = rows_on_screen(app);
             if n == 0 {
                 if matches!(a, Up | Down)
-                    && matches!(app.step, StepId::Exclusivity | StepId::Valuation)
+                    && matches!(app.nav.step, StepId::Exclusivity | StepId::Valuation)
                 {
                     return action(app, if a == Up { Left } else { Right });
                 }
                 return vec![];
             }
-            app.row = match a {
-                Up => app.row.saturating_sub(1),
-                Down => (app.row + 1).min(n - 1),
-                PageUp => app.row.saturating_sub(page(app)),
-                PageDown => (app.row + page(app)).min(n - 1),
+            app.nav.row = match a {
+                Up => app.nav.row.saturating_sub(1),
+                Down => (app.nav.row + 1).min(n - 1),
+                PageUp => app.nav.row.saturating_sub(page(app)),
+                PageDown => (app.nav.row + page(app)).min(n - 1),
                 Top => 0,
                 _ => n - 1,
             };
@@ -456,16 +458,16 @@ fn sideways(app: &mut App, a: Action) {
         Left | Right => {
             let n = count_here(app);
             if n > 0 {
-                let s = &mut app.selected[app.step.index()];
+                let s = &mut app.nav.selected[app.nav.step.index()];
                 *s = if a == Left {
                     (*s + n - 1) % n
                 } else {
                     (*s + 1) % n
                 };
-                app.edge = 0;
-                app.rule = 0;
-                app.seg_row = 0;
-                app.hscroll = 0;
+                app.nav.edge = 0;
+                app.nav.rule = 0;
+                app.nav.seg_row = 0;
+                app.nav.hscroll = 0;
                 app.refresh_crosstab();
             }
         }
@@ -474,34 +476,34 @@ fn sideways(app: &mut App, a: Action) {
                 && let Rule::Bins { edges, .. } = &app.criteria[i].criterion.rule
             {
                 let n = edges.len();
-                app.edge = if a == NextEdge {
-                    (app.edge + 1) % n
+                app.nav.edge = if a == NextEdge {
+                    (app.nav.edge + 1) % n
                 } else {
-                    (app.edge + n - 1) % n
+                    (app.nav.edge + n - 1) % n
                 };
             }
         }
         ScrollLeft | ScrollRight => {
-            if matches!(app.step, StepId::Exclusivity | StepId::Valuation)
-                || app.step.criteria_step().is_some()
+            if matches!(app.nav.step, StepId::Exclusivity | StepId::Valuation)
+                || app.nav.step.criteria_step().is_some()
             {
                 let most = wide_columns(app).saturating_sub(1);
-                app.hscroll = if a == ScrollLeft {
-                    app.hscroll.saturating_sub(1)
+                app.nav.hscroll = if a == ScrollLeft {
+                    app.nav.hscroll.saturating_sub(1)
                 } else {
-                    (app.hscroll + 1).min(most)
+                    (app.nav.hscroll + 1).min(most)
                 };
             } else {
                 app.status = "< > scroll the tables of steps 3 to 9 sideways".into();
             }
         }
         NextPane => {
-            if app.step.criteria_step().is_some() {
-                app.pane = match app.pane {
+            if app.nav.step.criteria_step().is_some() {
+                app.nav.pane = match app.nav.pane {
                     Pane::Rules => Pane::Segments,
                     Pane::Segments => Pane::Rules,
                 };
-                app.seg_row = 0;
+                app.nav.seg_row = 0;
             } else {
                 app.status =
                     "Tab moves between the rules and the segment table on steps 3 to 7".into();

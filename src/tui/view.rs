@@ -69,7 +69,7 @@ fn footer(app: &App, w: u16, t: &Theme) -> Line<'static> {
     }
     let mut spans = Vec::new();
     let mut used = 0u16;
-    let short = |a: Action| super::actions::short_on(a, app.step);
+    let short = |a: Action| super::actions::short_on(a, app.nav.step);
     let mut seen = std::collections::HashSet::new();
     // help and quit first, so that a narrow footer never loses them
     let mut actions = vec![Action::Help, Action::Quit];
@@ -127,7 +127,11 @@ fn step_list(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
             &format!("{} {}", s.index() + 1, s.title()),
             area.width.saturating_sub(4),
         );
-        let style = if s == app.step { t.selected } else { t.text };
+        let style = if s == app.nav.step {
+            t.selected
+        } else {
+            t.text
+        };
         lines.push(Line::from(vec![
             Span::styled(format!("{m} "), st),
             Span::styled(name, style),
@@ -148,8 +152,11 @@ fn help(f: &mut Frame, body: Rect, app: &App, t: &Theme) {
         .into_iter()
         .map(|(k, text)| Line::from(vec![Span::styled(k, t.accent), Span::styled(text, t.text)]))
         .collect();
-    let title = format!(" keys on {} — j k scroll · Esc closes ", app.step.title());
-    super::explain::page(f, body, lines, app.explain_scroll, title, t);
+    let title = format!(
+        " keys on {} — j k scroll · Esc closes ",
+        app.nav.step.title()
+    );
+    super::explain::page(f, body, lines, app.nav.explain_scroll, title, t);
 }
 
 /// The teach text of the current step in a bordered box.
@@ -159,7 +166,7 @@ fn teach_box(
     border: ratatui::style::Style,
     title: &'static str,
 ) -> Paragraph<'static> {
-    Paragraph::new(app.step.teach())
+    Paragraph::new(app.nav.step.teach())
         .wrap(Wrap { trim: true })
         .style(t.text)
         .block(
@@ -204,8 +211,8 @@ pub fn draw(f: &mut Frame, app: &App, t: &Theme) {
             Span::styled(
                 format!(
                     " {} · step {} of {} ",
-                    app.step.title(),
-                    app.step.index() + 1,
+                    app.nav.step.title(),
+                    app.nav.step.index() + 1,
                     StepId::ALL.len()
                 ),
                 t.header,
@@ -215,7 +222,7 @@ pub fn draw(f: &mut Frame, app: &App, t: &Theme) {
                 super::table::clip(
                     &format!(" {}", safe(&app.title)),
                     area.width
-                        .saturating_sub(10 + super::table::width(app.step.title()) + 14),
+                        .saturating_sub(10 + super::table::width(app.nav.step.title()) + 14),
                 ),
                 t.dim,
             ),
@@ -243,7 +250,7 @@ pub fn draw(f: &mut Frame, app: &App, t: &Theme) {
     };
     let [view_area, strip_area] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(strip)]).areas(main);
-    app.step.draw(f, view_area, app, t);
+    app.nav.step.draw(f, view_area, app, t);
     if teach_w > 0 {
         f.render_widget(teach_box(app, t, t.border, " teach (t) "), teach);
     } else if strip > 0 {
@@ -276,12 +283,13 @@ pub fn draw(f: &mut Frame, app: &App, t: &Theme) {
 
 /// The teach text as a page over the body, for terminals too narrow for the side panel.
 fn teach_page(f: &mut Frame, body: Rect, app: &App, t: &Theme) {
-    let lines: Vec<Line> = super::table::paragraphs(app.step.teach(), body.width.saturating_sub(2))
-        .into_iter()
-        .map(|l| Line::from(Span::styled(l, t.text)))
-        .collect();
-    let title = format!(" teach: {} — j k scroll · t closes ", app.step.title());
-    super::explain::page(f, body, lines, app.teach_scroll, title, t);
+    let lines: Vec<Line> =
+        super::table::paragraphs(app.nav.step.teach(), body.width.saturating_sub(2))
+            .into_iter()
+            .map(|l| Line::from(Span::styled(l, t.text)))
+            .collect();
+    let title = format!(" teach: {} — j k scroll · t closes ", app.nav.step.title());
+    super::explain::page(f, body, lines, app.nav.teach_scroll, title, t);
 }
 
 /// The edit prompt over the bottom of the main view: the text with its cursor, a caret under the
@@ -384,7 +392,7 @@ fn edit_box(f: &mut Frame, main: Rect, app: &App, p: &crate::tui::edit::EditProm
         "new criterion".to_string()
     } else if p.target == Target::Role {
         app.profiles
-            .get(app.row)
+            .get(app.nav.row)
             .map(|c| safe(&c.name))
             .unwrap_or_default()
     } else {

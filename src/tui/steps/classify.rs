@@ -22,7 +22,7 @@ Common mistakes: using a column with many gaps to split everyone, and leaving pe
 
 pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let n = app.profiles.len();
-    let sel = app.row.min(n.saturating_sub(1));
+    let sel = app.nav.row.min(n.saturating_sub(1));
     let [table_area, detail] = Layout::vertical([
         Constraint::Fill(3),
         Constraint::Length(7.min(area.height / 3)),
@@ -204,7 +204,7 @@ fn details(
 pub fn handle(app: &mut App, a: Action) -> Option<Vec<Effect>> {
     match a {
         Action::Frequency => {
-            let column = app.profiles.get(app.row)?.name.clone();
+            let column = app.profiles.get(app.nav.row)?.name.clone();
             Some(vec![Effect::Frequency { column }])
         }
         Action::Sort => {

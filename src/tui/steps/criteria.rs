@@ -123,7 +123,7 @@ fn draw_rules(f: &mut Frame, area: Rect, app: &App, c: &CriterionView, focus: St
                 Span::styled("bins on ", t.dim),
                 Span::styled(safe(&column.value), t.accent),
             ]));
-            head.push(cut_line(edges, app.edge, inner_w, t));
+            head.push(cut_line(edges, app.nav.edge, inner_w, t));
             cr.rule
                 .texts()
                 .into_iter()
@@ -164,7 +164,7 @@ fn draw_rules(f: &mut Frame, area: Rect, app: &App, c: &CriterionView, focus: St
         .unwrap_or(0)
         .clamp(6, (inner_w / 2).max(6));
     let room = (area.height.saturating_sub(2) as usize).saturating_sub(head.len() + 1);
-    let sel = app.rule.min(items.len().saturating_sub(1));
+    let sel = app.nav.rule.min(items.len().saturating_sub(1));
     let (start, end) = window(sel, room, items.len());
     let mut lines = head;
     for (k, (name, rule)) in items.iter().enumerate().take(end).skip(start) {
@@ -360,7 +360,7 @@ pub fn segment_table(
         Col::number("worth", 2, 0),
     ];
     debug_assert_eq!(cols.len(), crate::tui::app::SEGMENT_COLUMNS);
-    table(&cols, rows, avail, app.hscroll, t.header)
+    table(&cols, rows, avail, app.nav.hscroll, t.header)
 }
 
 /// A whole criteria step.
@@ -374,7 +374,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme, step: Step) {
         f.render_widget(p, area);
         return;
     }
-    let sel = app.selected[app.step.index()].min(idx.len() - 1);
+    let sel = app.nav.selected[app.nav.step.index()].min(idx.len() - 1);
     let c = &app.criteria[idx[sel]];
     let want = super::super::edit_update::rule_count(app) as u16 + 5;
     let rule_h = want.clamp(7, (area.height / 2).max(7));
@@ -390,11 +390,17 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme, step: Step) {
     );
     let [rules_area, dist_area] =
         Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(top);
-    let focus = |p: Pane| if app.pane == p { t.accent } else { t.border };
+    let focus = |p: Pane| {
+        if app.nav.pane == p {
+            t.accent
+        } else {
+            t.border
+        }
+    };
     draw_rules(f, rules_area, app, c, focus(Pane::Rules), t);
     draw_distribution(f, dist_area, app, c, t);
     let ex = &c.result.assignment.exclusivity;
-    let selected = (app.pane == Pane::Segments).then_some(app.seg_row);
+    let selected = (app.nav.pane == Pane::Segments).then_some(app.nav.seg_row);
     let total = c.result.valuation.len();
     let shown = window(
         selected.unwrap_or(0),
@@ -434,7 +440,7 @@ pub fn handle(app: &mut App, a: Action) -> Option<Vec<Effect>> {
     match a {
         Action::Sort => {
             app.seg_sort = app.seg_sort.next();
-            app.seg_row = 0;
+            app.nav.seg_row = 0;
             app.status = format!("segments sorted {}", app.seg_sort.label());
             Some(vec![])
         }

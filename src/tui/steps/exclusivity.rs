@@ -59,7 +59,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
                 .map(|n| Col::number(safe(n), 1, thousands(app.n_customers as u64).len())),
         )
         .collect();
-    let (grid_table, plan) = table(&cols, matrix, inner.width, app.hscroll, t.header);
+    let (grid_table, plan) = table(&cols, matrix, inner.width, app.nav.hscroll, t.header);
     f.render_widget(
         Paragraph::new(Span::styled(
             clip(

@@ -70,7 +70,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     };
     // only the visible slice of rows is ever turned into text
     let height = table_area.height.saturating_sub(3) as usize;
-    let (start, end) = crate::tui::table::window(app.row, height, r.order.len());
+    let (start, end) = crate::tui::table::window(app.nav.row, height, r.order.len());
     let share = |x: f64| if r.total != 0.0 { x / r.total } else { 0.0 };
     let rows: Vec<(Vec<String>, ratatui::style::Style)> = (start..end)
         .map(|k| {
@@ -86,7 +86,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
                 percent(share(v)),
                 percent(share(cum)),
             ];
-            (cells, if k == app.row { t.selected } else { t.text })
+            (cells, if k == app.nav.row { t.selected } else { t.text })
         })
         .collect();
     let n = thousands(r.order.len() as u64).len();
@@ -103,7 +103,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         format!(
             " customers {} ({}/{}) — s sorts ",
             app.list_sort.label(),
-            thousands(app.row as u64 + 1),
+            thousands(app.nav.row as u64 + 1),
             thousands(r.order.len() as u64)
         ),
         t.header,
@@ -161,16 +161,16 @@ pub fn handle(app: &mut App, a: Action) -> Option<Vec<Effect>> {
             let r = &app.ranking;
             let id = r
                 .ids
-                .text_at(r.row_at(app.list_sort, app.row.min(r.order.len() - 1)))?;
+                .text_at(r.row_at(app.list_sort, app.nav.row.min(r.order.len() - 1)))?;
             Some(vec![Effect::Explain { id }])
         }
         Action::Sort if app.n_customers > 0 => {
             // keep the selected customer selected
             let i = app
                 .ranking
-                .row_at(app.list_sort, app.row.min(app.n_customers - 1));
+                .row_at(app.list_sort, app.nav.row.min(app.n_customers - 1));
             app.list_sort = app.list_sort.next();
-            app.row = app.ranking.position_of(app.list_sort, i);
+            app.nav.row = app.ranking.position_of(app.list_sort, i);
             app.status = format!("sorted {}", app.list_sort.label());
             Some(vec![])
         }

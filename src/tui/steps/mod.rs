@@ -22,7 +22,7 @@ use crate::engine::rules::Step;
 
 /// A step's own handling of an action; None leaves it to the handling every step shares.
 pub fn handle(app: &mut App, a: Action) -> Option<Vec<Effect>> {
-    (app.step.spec().handle)(app, a)
+    (app.nav.step.spec().handle)(app, a)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -91,10 +91,10 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         head_area,
     );
     // < > scroll this table when no cross-tab or moves table is open below it
-    let scroll = if cross_h == 0 { app.hscroll } else { 0 };
+    let scroll = if cross_h == 0 { app.nav.hscroll } else { 0 };
     draw_values(f, table_area, (app, c), scroll, t);
     if let Some((tv, tr)) = moves {
-        draw_moves(f, cross_area, tv, tr, app.hscroll, t);
+        draw_moves(f, cross_area, tv, tr, app.nav.hscroll, t);
     } else if let Some((other, x)) = &app.crosstab
         && cross_h > 0
     {
@@ -340,7 +340,7 @@ fn draw_crosstab(
         .chain(x.cols.iter().map(|c| Col::number(safe(c), 1, 9)))
         .collect();
     let avail = area.width.saturating_sub(2);
-    let (table, plan) = table(&cols, rows, avail, app.hscroll, t.header);
+    let (table, plan) = table(&cols, rows, avail, app.nav.hscroll, t.header);
     f.render_widget(
         table.block(Block::bordered().border_style(t.accent).title(Span::styled(
             clip(
@@ -362,7 +362,7 @@ fn draw_crosstab(
 pub fn handle(app: &mut App, a: Action) -> Option<Vec<Effect>> {
     match a {
         Action::CrossTab => {
-            app.hscroll = 0;
+            app.nav.hscroll = 0;
             if app.criteria.len() < 2 {
                 app.status = "the cross-tab needs two criteria or more".into();
                 return Some(vec![]);
@@ -383,7 +383,7 @@ pub fn handle(app: &mut App, a: Action) -> Option<Vec<Effect>> {
             Some(vec![])
         }
         Action::Transitions => {
-            app.hscroll = 0;
+            app.nav.hscroll = 0;
             if app.transitions.take().is_none() {
                 let d = |x: i32| crate::engine::out::report::day_text(x);
                 // a year back, but never earlier than halfway through the order history, so
