@@ -104,6 +104,32 @@ fn step(app: &mut App, msg: Message) -> Vec<Effect> {
         return e;
     }
     match msg {
+        Message::Loading(l) => {
+            app.loading = l;
+            vec![]
+        }
+        Message::Action(Action::Cancel) if app.loading.is_some() && app.prompt.is_none() => {
+            app.status = "cancelling the reading of the data…".into();
+            vec![Effect::CancelLoad]
+        }
+        Message::FileChanged { path, text } => super::file_changed(app, &path, &text),
+        Message::Resize(w, h) => {
+            app.nav.width = w;
+            app.nav.height = h;
+            vec![]
+        }
+        Message::Char(_) | Message::Backspace | Message::Cursor(_) => vec![],
+        Message::Action(a) => action(app, a),
+        // keys are made actions (or characters) by `update` before they get here
+        Message::Key(_) => vec![],
+        result => engine_result(app, result),
+    }
+}
+
+/// What the worker sends back: a criterion evaluated, the rules or the data read again, a page.
+fn engine_result(app: &mut App, msg: Message) -> Vec<Effect> {
+    use super::app::{Page, SegmentSort};
+    match msg {
         Message::Evaluated {
             index,
             generation,
@@ -126,14 +152,6 @@ fn step(app: &mut App, msg: Message) -> Vec<Effect> {
                 Err(e) => app.status = format!("not applied, last good result kept: {e}"),
             }
             vec![]
-        }
-        Message::Loading(l) => {
-            app.loading = l;
-            vec![]
-        }
-        Message::Action(Action::Cancel) if app.loading.is_some() && app.prompt.is_none() => {
-            app.status = "cancelling the reading of the data…".into();
-            vec![Effect::CancelLoad]
         }
         Message::Reloaded(r) => {
             app.take_reload(*r);
@@ -167,43 +185,6 @@ fn step(app: &mut App, msg: Message) -> Vec<Effect> {
             app.status = text;
             vec![]
         }
-        Message::FileChanged { path, text } => super::file_changed(app, &path, &text),
-        Message::Frequency(r) => {
-            match r {
-                Ok((column, rows)) => {
-                    app.page = Some(super::app::Page::Frequency(
-                        column,
-                        rows,
-                        super::app::SegmentSort::Customers,
-                    ));
-                    app.nav.explain_scroll = 0;
-                }
-                Err(e) => app.status = format!("no frequency table: {e}"),
-            }
-            vec![]
-        }
-        Message::Predictive(r) => {
-            match r {
-                Ok(v) => {
-                    app.clv = Some(v);
-                    app.page = Some(super::app::Page::Predictive);
-                    app.nav.explain_scroll = 0;
-                    app.status.clear();
-                }
-                Err(e) => app.status = format!("no predictive value: {e}"),
-            }
-            vec![]
-        }
-        Message::Record(r) => {
-            match r {
-                Ok(rec) => {
-                    app.page = Some(super::app::Page::Record(rec.0, rec.1));
-                    app.nav.explain_scroll = 0;
-                }
-                Err(e) => app.status = format!("no record: {e}"),
-            }
-            vec![]
-        }
         Message::Proposed(r) => match r {
             Ok(c) => super::edit_update::take_proposal(app, *c),
             Err(e) => {
@@ -216,26 +197,39 @@ fn step(app: &mut App, msg: Message) -> Vec<Effect> {
             app.status = format!("not applied, the previous rules stay: {e}");
             vec![]
         }
-        Message::Explained(r) => {
-            match r {
-                Ok(ex) => {
-                    app.page = Some(super::app::Page::Explain(*ex));
-                    app.nav.explain_scroll = 0;
-                }
-                Err(e) => app.status = format!("cannot explain: {e}"),
-            }
-            vec![]
+        Message::Frequency(r) => show_page(
+            app,
+            r.map(|(column, rows)| Page::Frequency(column, rows, SegmentSort::Customers)),
+            "no frequency table",
+        ),
+        Message::Record(r) => show_page(
+            app,
+            r.map(|(id, fields)| Page::Record(id, fields)),
+            "no record",
+        ),
+        Message::Explained(r) => show_page(app, r.map(|ex| Page::Explain(*ex)), "cannot explain"),
+        Message::Predictive(r) => {
+            let r = r.map(|v| {
+                app.clv = Some(v);
+                app.status.clear();
+                Page::Predictive
+            });
+            show_page(app, r, "no predictive value")
         }
-        Message::Resize(w, h) => {
-            app.nav.width = w;
-            app.nav.height = h;
-            vec![]
-        }
-        Message::Char(_) | Message::Backspace | Message::Cursor(_) => vec![],
-        Message::Action(a) => action(app, a),
-        // keys are made actions (or characters) by `update` before they get here
-        Message::Key(_) => vec![],
+        _ => vec![],
     }
+}
+
+/// Open a page over the view from the top, or say why there is none.
+fn show_page(app: &mut App, page: Result<super::app::Page, String>, none: &str) -> Vec<Effect> {
+    match page {
+        Ok(p) => {
+            app.page = Some(p);
+            app.nav.explain_scroll = 0;
+        }
+        Err(e) => app.status = format!("{none}: {e}"),
+    }
+    vec![]
 }
 
 fn action(app: &mut App, a: Action) -> Vec<Effect> {
