@@ -160,44 +160,8 @@ impl Engine {
     pub fn handle(&mut self, job: Job) -> Message {
         match job {
             Job::Reload { ws } => self.reload(*ws),
-            Job::Transitions { from, to } => {
-                use crate::engine::eval::transitions::{compare, compare_tables};
-                let ws = &self.session.ws;
-                let r = match &self.tables {
-                    Some(t) => compare_tables(ws, t, from, to),
-                    None => compare(ws, from, to, &self.cache),
-                };
-                Message::Transitions(
-                    r.map(|criteria| Box::new(super::app::TransitionView { from, to, criteria }))
-                        .map_err(|e| e.to_string().lines().next().unwrap_or_default().to_string()),
-                )
-            }
-            Job::Reopen { path } => {
-                // the progress slot is set before the loop is told (see `Worker::spawn`)
-                let slot = Arc::clone(&self.loading);
-                let p = slot.lock().ok().and_then(|s| s.clone()).unwrap_or_default();
-                if let Ok(mut s) = slot.lock() {
-                    *s = Some(Arc::clone(&p));
-                }
-                let source = super::Source::Workspace(path);
-                let r = super::prepare_cached(&source, &p, &self.cache);
-                if let Ok(mut s) = slot.lock() {
-                    *s = None;
-                }
-                match r {
-                    Ok((app, mut engine)) => {
-                        engine.loading = slot;
-                        *self = engine;
-                        Message::Reopened(Box::new(app))
-                    }
-                    Err(_) if p.is_cancelled() => Message::Notice(
-                        "cancelled: the data read before stays; the saved role applies when the \
-                         workspace is next opened"
-                            .into(),
-                    ),
-                    Err(e) => Message::ReloadFailed(format!("{e:#}")),
-                }
-            }
+            Job::Transitions { from, to } => self.transitions(from, to),
+            Job::Reopen { path } => self.reopen(path),
             Job::Restructure(edit) => {
                 let mut ws = self.session.ws.clone();
                 edit.apply(&mut ws);
@@ -207,51 +171,12 @@ impl Engine {
                 index,
                 generation,
                 criterion,
-            } => {
-                let result = match self.session.update_criterion(index, criterion) {
-                    Ok(_) => Ok(Box::new(CriterionView::build_cached(
-                        &self.session,
-                        index,
-                        &mut self.histograms,
-                    ))),
-                    Err(e) => Err(e.to_string().lines().next().unwrap_or_default().to_string()),
-                };
-                Message::Evaluated {
-                    index,
-                    generation,
-                    result,
-                }
-            }
+            } => self.recompute(index, generation, criterion),
             Job::Export {
                 criterion,
                 segment,
                 path,
-            } => {
-                use crate::engine::out::export::{ExportSpec, export};
-                let ext = path
-                    .extension()
-                    .map(|e| e.to_string_lossy().to_lowercase())
-                    .unwrap_or_default();
-                let spec = ExportSpec {
-                    criterion,
-                    segment: Some(segment),
-                    columns: vec![],
-                };
-                Message::Notice(match export(&self.session, &spec, &path, &ext) {
-                    Ok(w) => w
-                        .first()
-                        .map(|w| {
-                            format!(
-                                "wrote {} — {} customers of \"{}\"",
-                                w.path.display(),
-                                w.customers,
-                                w.segment
-                            )
-                        })
-                        .unwrap_or_default(),
-                    Err(e) => format!("not written: {e}"),
-                })
-            }
+            } => self.export(criterion, segment, &path),
             Job::Frequency { column } => Message::Frequency(
                 crate::engine::eval::frequency::frequency(&self.session, &column)
                     .map(|rows| (column, rows))
@@ -281,6 +206,98 @@ impl Engine {
                     .map_err(|e| e.to_string()),
             ),
         }
+    }
+
+    /// Who moved where between two dates (from the tables kept, else read again).
+    fn transitions(&self, from: chrono::NaiveDate, to: chrono::NaiveDate) -> Message {
+        use crate::engine::eval::transitions::{compare, compare_tables};
+        let ws = &self.session.ws;
+        let r = match &self.tables {
+            Some(t) => compare_tables(ws, t, from, to),
+            None => compare(ws, from, to, &self.cache),
+        };
+        Message::Transitions(
+            r.map(|criteria| Box::new(super::app::TransitionView { from, to, criteria }))
+                .map_err(|e| e.to_string().lines().next().unwrap_or_default().to_string()),
+        )
+    }
+
+    /// Read the data again (the roles changed), showing its progress; Esc cancels it.
+    fn reopen(&mut self, path: std::path::PathBuf) -> Message {
+        // the progress slot is set before the loop is told (see `Worker::spawn`)
+        let slot = Arc::clone(&self.loading);
+        let p = slot.lock().ok().and_then(|s| s.clone()).unwrap_or_default();
+        if let Ok(mut s) = slot.lock() {
+            *s = Some(Arc::clone(&p));
+        }
+        let source = super::Source::Workspace(path);
+        let r = super::prepare_cached(&source, &p, &self.cache);
+        if let Ok(mut s) = slot.lock() {
+            *s = None;
+        }
+        match r {
+            Ok((app, mut engine)) => {
+                engine.loading = slot;
+                *self = engine;
+                Message::Reopened(Box::new(app))
+            }
+            Err(_) if p.is_cancelled() => Message::Notice(
+                "cancelled: the data read before stays; the saved role applies when the \
+                 workspace is next opened"
+                    .into(),
+            ),
+            Err(e) => Message::ReloadFailed(format!("{e:#}")),
+        }
+    }
+
+    /// Evaluate one criterion again, with its exclusivity and valuation.
+    fn recompute(
+        &mut self,
+        index: usize,
+        generation: u64,
+        criterion: crate::engine::rules::Criterion,
+    ) -> Message {
+        let result = match self.session.update_criterion(index, criterion) {
+            Ok(_) => Ok(Box::new(CriterionView::build_cached(
+                &self.session,
+                index,
+                &mut self.histograms,
+            ))),
+            Err(e) => Err(e.to_string().lines().next().unwrap_or_default().to_string()),
+        };
+        Message::Evaluated {
+            index,
+            generation,
+            result,
+        }
+    }
+
+    /// Write one segment's customers to `path`.
+    fn export(&self, criterion: String, segment: String, path: &std::path::Path) -> Message {
+        use crate::engine::out::export::{ExportSpec, export};
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        let spec = ExportSpec {
+            criterion,
+            segment: Some(segment),
+            columns: vec![],
+        };
+        Message::Notice(match export(&self.session, &spec, path, &ext) {
+            Ok(w) => w
+                .first()
+                .map(|w| {
+                    format!(
+                        "wrote {} — {} customers of \"{}\"",
+                        w.path.display(),
+                        w.customers,
+                        w.segment
+                    )
+                })
+                .unwrap_or_default(),
+            Err(e) => format!("not written: {e}"),
+        })
     }
 }
 
