@@ -137,6 +137,34 @@ fn check_name(app: &App, i: usize, text: &str) -> Result<(), edit::EditError> {
 
 /// The editing actions on a criteria screen; None when `a` is not one of them.
 pub fn edit_action(app: &mut App, a: Action) -> Option<Vec<Effect>> {
+    if let Some(e) = screen_edit(app, a) {
+        return Some(e);
+    }
+    if !matches!(
+        a,
+        Action::Edit
+            | Action::Rename
+            | Action::AddRule
+            | Action::DeleteRule
+            | Action::MoveRuleUp
+            | Action::MoveRuleDown
+            | Action::EditOtherwise
+    ) {
+        return None;
+    }
+    let Some(i) = app
+        .current_criterion()
+        .filter(|_| app.nav.step.criteria_step().is_some())
+    else {
+        app.status = "rules are edited on the criteria steps, 3 to 7".into();
+        return Some(vec![]);
+    };
+    Some(rule_edit(app, i, a))
+}
+
+/// The edits of a whole screen: criteria (new, rename, delete), export, the value and cost,
+/// a role (Classify) and the worth-it thresholds (Valuation).
+fn screen_edit(app: &mut App, a: Action) -> Option<Vec<Effect>> {
     if matches!(
         a,
         Action::NewCriterion | Action::RenameCriterion | Action::DeleteCriterion
@@ -177,99 +205,39 @@ pub fn edit_action(app: &mut App, a: Action) -> Option<Vec<Effect>> {
         app.prompt = Some(Prompt::Edit(EditPrompt::new(0, Target::Thresholds, text)));
         return Some(vec![]);
     }
-    if !matches!(
-        a,
-        Action::Edit
-            | Action::Rename
-            | Action::AddRule
-            | Action::DeleteRule
-            | Action::MoveRuleUp
-            | Action::MoveRuleDown
-            | Action::EditOtherwise
-    ) {
-        return None;
-    }
-    let Some(i) = app
-        .current_criterion()
-        .filter(|_| app.nav.step.criteria_step().is_some())
-    else {
-        app.status = "rules are edited on the criteria steps, 3 to 7".into();
-        return Some(vec![]);
-    };
+    None
+}
+
+/// Open the edit prompt on `target` of criterion `i`.
+fn open_edit(app: &mut App, i: usize, target: Target) {
+    let text = edit::initial_text(&app.criteria[i].criterion, target);
+    app.prompt = Some(Prompt::Edit(EditPrompt::new(i, target, text)));
+}
+
+/// An edit of the selected rule of criterion `i`.
+fn rule_edit(app: &mut App, i: usize, a: Action) -> Vec<Effect> {
     let c = app.criteria[i].criterion.clone();
     let k = app.nav.rule.min(c.rule.labels().len().saturating_sub(1));
-    let open = |app: &mut App, target: Target| {
-        let text = edit::initial_text(&app.criteria[i].criterion, target);
-        app.prompt = Some(Prompt::Edit(EditPrompt::new(i, target, text)));
-    };
-    Some(match a {
+    match a {
         Action::Edit => {
             let target = match &c.rule {
                 Rule::Segments(_) => Target::Condition(k),
                 Rule::Bins { .. } => Target::Edges,
                 Rule::Map { .. } => Target::Values(k),
             };
-            open(app, target);
+            open_edit(app, i, target);
             vec![]
         }
         Action::Rename => {
-            open(app, Target::Name(k));
+            open_edit(app, i, Target::Name(k));
             vec![]
         }
         Action::EditOtherwise => {
-            open(app, Target::Otherwise);
+            open_edit(app, i, Target::Otherwise);
             vec![]
         }
-        Action::AddRule => {
-            let at = if matches!(c.rule, Rule::Bins { .. }) {
-                app.nav.edge
-            } else {
-                k
-            };
-            let (new, added) = edit::add_rule(&c, at, nudge_step(&app.criteria[i].distribution));
-            let effects = commit(app, i, new);
-            match &app.criteria[i].criterion.rule {
-                Rule::Bins { labels, edges, .. } => {
-                    // the bin above the new cut point is the new one: select it, say its name
-                    app.nav.edge = added;
-                    app.nav.rule = added + 1;
-                    app.status = format!(
-                        "cut point {} added; the bin above it is named \"{}\" (r renames it)",
-                        crate::engine::format::plain_number(edges[added]),
-                        labels[added + 1]
-                    );
-                }
-                Rule::Segments(_) => {
-                    app.nav.rule = added;
-                    open(app, Target::Condition(added));
-                }
-                Rule::Map { .. } => {
-                    app.nav.rule = added;
-                    open(app, Target::Values(added));
-                }
-            }
-            effects
-        }
-        Action::DeleteRule => {
-            let bins = matches!(c.rule, Rule::Bins { .. });
-            let at = if bins { app.nav.edge } else { k };
-            match edit::delete_rule(&c, at) {
-                Some(new) => {
-                    if bins {
-                        app.nav.edge = app.nav.edge.saturating_sub(1);
-                    } else {
-                        app.nav.rule = k.saturating_sub(1);
-                    }
-                    let e = commit(app, i, new);
-                    app.status = "deleted (u undoes)".into();
-                    e
-                }
-                None => {
-                    app.status = "the last rule of a criterion stays".into();
-                    vec![]
-                }
-            }
-        }
+        Action::AddRule => add_rule(app, i, &c, k),
+        Action::DeleteRule => delete_rule(app, i, &c, k),
         Action::MoveRuleUp | Action::MoveRuleDown => {
             match edit::move_rule(&c, k, a == Action::MoveRuleUp) {
                 Some((new, to)) => {
@@ -284,7 +252,61 @@ pub fn edit_action(app: &mut App, a: Action) -> Option<Vec<Effect>> {
             }
         }
         _ => vec![],
-    })
+    }
+}
+
+/// A rule after rule `k` (a cut point after the selected one), selected, its edit opened.
+fn add_rule(app: &mut App, i: usize, c: &Criterion, k: usize) -> Vec<Effect> {
+    let at = if matches!(c.rule, Rule::Bins { .. }) {
+        app.nav.edge
+    } else {
+        k
+    };
+    let (new, added) = edit::add_rule(c, at, nudge_step(&app.criteria[i].distribution));
+    let effects = commit(app, i, new);
+    match &app.criteria[i].criterion.rule {
+        Rule::Bins { labels, edges, .. } => {
+            // the bin above the new cut point is the new one: select it, say its name
+            app.nav.edge = added;
+            app.nav.rule = added + 1;
+            app.status = format!(
+                "cut point {} added; the bin above it is named \"{}\" (r renames it)",
+                crate::engine::format::plain_number(edges[added]),
+                labels[added + 1]
+            );
+        }
+        Rule::Segments(_) => {
+            app.nav.rule = added;
+            open_edit(app, i, Target::Condition(added));
+        }
+        Rule::Map { .. } => {
+            app.nav.rule = added;
+            open_edit(app, i, Target::Values(added));
+        }
+    }
+    effects
+}
+
+/// Delete rule `k` (the selected cut point for bins); the last rule stays.
+fn delete_rule(app: &mut App, i: usize, c: &Criterion, k: usize) -> Vec<Effect> {
+    let bins = matches!(c.rule, Rule::Bins { .. });
+    let at = if bins { app.nav.edge } else { k };
+    match edit::delete_rule(c, at) {
+        Some(new) => {
+            if bins {
+                app.nav.edge = app.nav.edge.saturating_sub(1);
+            } else {
+                app.nav.rule = k.saturating_sub(1);
+            }
+            let e = commit(app, i, new);
+            app.status = "deleted (u undoes)".into();
+            e
+        }
+        None => {
+            app.status = "the last rule of a criterion stays".into();
+            vec![]
+        }
+    }
 }
 
 /// Keys while an edit prompt is open: typing re-checks the text at once; Enter applies a valid
