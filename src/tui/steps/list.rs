@@ -20,6 +20,25 @@ Look for: the Pareto curve. When the top 20 % of customers hold most of the valu
 Common mistakes: ranking by revenue without subtracting returns, and trusting a list where many orders have no customer id (run `strata audit`).";
 
 pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
+    let summary = summary(app, area.width, t);
+    let head_h = (summary.len() as u16).min(area.height / 3);
+    let [totals, body] =
+        Layout::vertical([Constraint::Length(head_h), Constraint::Fill(1)]).areas(area);
+    f.render_widget(Paragraph::new(summary), totals);
+    let wide = body.width >= 90;
+    let [table_area, chart_area] = if wide {
+        Layout::horizontal([Constraint::Fill(3), Constraint::Fill(2)]).areas(body)
+    } else {
+        Layout::vertical([Constraint::Fill(3), Constraint::Length(0)]).areas(body)
+    };
+    draw_ranking(f, table_area, app, t);
+    if wide {
+        draw_pareto(f, chart_area, app, t);
+    }
+}
+
+/// Customers and total value, the 80/20 view, and what to know about the value.
+fn summary(app: &App, width: u16, t: &Theme) -> Vec<Line<'static>> {
     let r = &app.ranking;
     let negative = r.negative;
     let mut text = vec![(
@@ -38,7 +57,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         ),
         t.text,
     ));
-    for l in super::valuation::value_lines(app, area.width) {
+    for l in super::valuation::value_lines(app, width) {
         text.push((l, t.warn));
     }
     if negative > 0 {
@@ -50,24 +69,18 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
             t.dim,
         ));
     }
-    let summary: Vec<Line> = text
-        .iter()
+    text.iter()
         .flat_map(|(s, st)| {
-            crate::tui::table::wrap(s, area.width, 0)
+            crate::tui::table::wrap(s, width, 0)
                 .into_iter()
                 .map(|l| Line::from(Span::styled(l, *st)))
         })
-        .collect();
-    let head_h = (summary.len() as u16).min(area.height / 3);
-    let [totals, body] =
-        Layout::vertical([Constraint::Length(head_h), Constraint::Fill(1)]).areas(area);
-    f.render_widget(Paragraph::new(summary), totals);
-    let wide = body.width >= 90;
-    let [table_area, chart_area] = if wide {
-        Layout::horizontal([Constraint::Fill(3), Constraint::Fill(2)]).areas(body)
-    } else {
-        Layout::vertical([Constraint::Fill(3), Constraint::Length(0)]).areas(body)
-    };
+        .collect()
+}
+
+/// The customers by value, the visible rows only.
+fn draw_ranking(f: &mut Frame, table_area: Rect, app: &App, t: &Theme) {
+    let r = &app.ranking;
     // only the visible slice of rows is ever turned into text
     let height = table_area.height.saturating_sub(3) as usize;
     let (start, end) = crate::tui::table::window(app.nav.row, height, r.order.len());
@@ -109,49 +122,52 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         t.header,
     )));
     f.render_widget(table, table_area);
-    if wide {
-        let top20 = [(0.2, app.pareto.top20_value_share)];
-        let eighty = [(app.pareto.customer_share_for_80pct_value, 0.8)];
-        let datasets = vec![
-            Dataset::default()
-                .name("cumulative value")
-                .marker(Marker::Braille)
-                .graph_type(GraphType::Line)
-                .style(t.bar)
-                .data(&r.curve),
-            Dataset::default()
-                .name("top 20 %")
-                .marker(Marker::Dot)
-                .graph_type(GraphType::Scatter)
-                .style(t.cut)
-                .data(&top20),
-            Dataset::default()
-                .name("80 % of value")
-                .marker(Marker::Dot)
-                .graph_type(GraphType::Scatter)
-                .style(t.warn)
-                .data(&eighty),
-        ];
-        let chart = Chart::new(datasets)
-            .block(
-                Block::bordered()
-                    .border_style(t.border)
-                    .title(Span::styled(" Pareto curve ", t.header)),
-            )
-            .x_axis(
-                Axis::default()
-                    .bounds([0.0, 1.0])
-                    .labels(["0", "customers", "100 %"])
-                    .style(t.dim),
-            )
-            .y_axis(
-                Axis::default()
-                    .bounds([0.0, 1.0])
-                    .labels(["0", "50 %", "100 %"])
-                    .style(t.dim),
-            );
-        f.render_widget(chart, chart_area);
-    }
+}
+
+/// The cumulative share of value over the share of customers, with the 20 % and 80 % points.
+fn draw_pareto(f: &mut Frame, chart_area: Rect, app: &App, t: &Theme) {
+    let r = &app.ranking;
+    let top20 = [(0.2, app.pareto.top20_value_share)];
+    let eighty = [(app.pareto.customer_share_for_80pct_value, 0.8)];
+    let datasets = vec![
+        Dataset::default()
+            .name("cumulative value")
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(t.bar)
+            .data(&r.curve),
+        Dataset::default()
+            .name("top 20 %")
+            .marker(Marker::Dot)
+            .graph_type(GraphType::Scatter)
+            .style(t.cut)
+            .data(&top20),
+        Dataset::default()
+            .name("80 % of value")
+            .marker(Marker::Dot)
+            .graph_type(GraphType::Scatter)
+            .style(t.warn)
+            .data(&eighty),
+    ];
+    let chart = Chart::new(datasets)
+        .block(
+            Block::bordered()
+                .border_style(t.border)
+                .title(Span::styled(" Pareto curve ", t.header)),
+        )
+        .x_axis(
+            Axis::default()
+                .bounds([0.0, 1.0])
+                .labels(["0", "customers", "100 %"])
+                .style(t.dim),
+        )
+        .y_axis(
+            Axis::default()
+                .bounds([0.0, 1.0])
+                .labels(["0", "50 %", "100 %"])
+                .style(t.dim),
+        );
+    f.render_widget(chart, chart_area);
 }
 
 /// The List's own actions: `x` explains the selected customer, `s` sorts the list.
