@@ -43,99 +43,109 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let [scores_area, rest] =
         Layout::vertical([Constraint::Length(score_h), Constraint::Fill(1)]).areas(area);
     if score_h == 1 {
-        let warn = app.scores.iter().flat_map(|s| s.warnings.iter()).count();
-        let ranges: Vec<String> = app
-            .scores
-            .iter()
-            .map(|s| {
-                let lo = s
-                    .ranges
-                    .iter()
-                    .flatten()
-                    .map(|r| r.0)
-                    .fold(f64::INFINITY, f64::min);
-                let hi = s
-                    .ranges
-                    .iter()
-                    .flatten()
-                    .map(|r| r.1)
-                    .fold(f64::NEG_INFINITY, f64::max);
-                format!("{} {}–{}", &s.name[..1].to_uppercase(), num(lo), num(hi))
-            })
-            .collect();
-        let text = format!(
-            "RFM ({}): {}{} · a taller screen shows the cut points",
-            app.rfm_method,
-            ranges.join(" · "),
-            if warn > 0 {
-                format!(" · {warn} tie warnings")
-            } else {
-                String::new()
-            }
-        );
-        f.render_widget(
-            Paragraph::new(Span::styled(
-                clip(&text, area.width),
-                if warn > 0 { t.warn } else { t.dim },
-            )),
-            scores_area,
-        );
+        draw_score_line(f, scores_area, app, t);
     } else if !app.scores.is_empty() {
-        let bins = app.scores[0].counts.len();
-        let range = |s: &crate::engine::eval::scores::ScoreInfo, k: usize| {
-            s.ranges[k]
-                .map(|(lo, hi)| {
-                    if lo == hi {
-                        num(lo)
-                    } else {
-                        format!("{}–{}", num(lo), num(hi))
-                    }
-                })
-                .unwrap_or_else(|| "empty".into())
-        };
-        let rows: Vec<(Vec<String>, ratatui::style::Style)> = (0..bins)
-            .map(|k| {
-                let mut cells = vec![format!("{}", k + 1)];
-                for s in &app.scores {
-                    cells.push(range(s, k));
-                }
-                for s in &app.scores {
-                    cells.push(thousands(s.counts[k] as u64));
-                }
-                (cells, t.text)
-            })
-            .collect();
-        let warn = app.scores.iter().flat_map(|s| s.warnings.iter()).count();
-        let title = format!(
-            " RFM scores ({}){} ",
-            app.rfm_method,
-            if warn > 0 {
-                format!(" — {warn} tie warnings")
-            } else {
-                String::new()
-            }
-        );
-        let n = thousands(app.n_customers as u64).len();
-        let cols = [
-            Col::number("score", 0, 5),
-            Col::number("R: days ago", 1, 0),
-            Col::number("F: orders", 1, 0),
-            Col::number("M: revenue", 1, 0),
-            Col::number("n (R)", 2, n),
-            Col::number("n (F)", 2, n),
-            Col::number("n (M)", 2, n),
-        ];
-        let avail = scores_area.width.saturating_sub(2);
-        let (table, plan) = table(&cols, rows, avail, 0, t.header);
-        f.render_widget(
-            table.block(Block::bordered().border_style(t.border).title(Span::styled(
-                clip(&format!("{title}{}", more_note(&plan)), avail),
-                if warn > 0 { t.warn } else { t.header },
-            ))),
-            scores_area,
-        );
+        draw_score_table(f, scores_area, app, t);
     }
     criteria::draw(f, rest, app, t, Step::PurchaseHistory);
+}
+
+/// The RFM scores in one line: each measure's range (a taller screen shows the table).
+fn draw_score_line(f: &mut Frame, scores_area: Rect, app: &App, t: &Theme) {
+    let warn = app.scores.iter().flat_map(|s| s.warnings.iter()).count();
+    let ranges: Vec<String> = app
+        .scores
+        .iter()
+        .map(|s| {
+            let lo = s
+                .ranges
+                .iter()
+                .flatten()
+                .map(|r| r.0)
+                .fold(f64::INFINITY, f64::min);
+            let hi = s
+                .ranges
+                .iter()
+                .flatten()
+                .map(|r| r.1)
+                .fold(f64::NEG_INFINITY, f64::max);
+            format!("{} {}–{}", &s.name[..1].to_uppercase(), num(lo), num(hi))
+        })
+        .collect();
+    let text = format!(
+        "RFM ({}): {}{} · a taller screen shows the cut points",
+        app.rfm_method,
+        ranges.join(" · "),
+        if warn > 0 {
+            format!(" · {warn} tie warnings")
+        } else {
+            String::new()
+        }
+    );
+    f.render_widget(
+        Paragraph::new(Span::styled(
+            clip(&text, scores_area.width),
+            if warn > 0 { t.warn } else { t.dim },
+        )),
+        scores_area,
+    );
+}
+
+/// The RFM scores: each score's range of days, orders and revenue, and its customers.
+fn draw_score_table(f: &mut Frame, scores_area: Rect, app: &App, t: &Theme) {
+    let bins = app.scores[0].counts.len();
+    let range = |s: &crate::engine::eval::scores::ScoreInfo, k: usize| {
+        s.ranges[k]
+            .map(|(lo, hi)| {
+                if lo == hi {
+                    num(lo)
+                } else {
+                    format!("{}–{}", num(lo), num(hi))
+                }
+            })
+            .unwrap_or_else(|| "empty".into())
+    };
+    let rows: Vec<(Vec<String>, ratatui::style::Style)> = (0..bins)
+        .map(|k| {
+            let mut cells = vec![format!("{}", k + 1)];
+            for s in &app.scores {
+                cells.push(range(s, k));
+            }
+            for s in &app.scores {
+                cells.push(thousands(s.counts[k] as u64));
+            }
+            (cells, t.text)
+        })
+        .collect();
+    let warn = app.scores.iter().flat_map(|s| s.warnings.iter()).count();
+    let title = format!(
+        " RFM scores ({}){} ",
+        app.rfm_method,
+        if warn > 0 {
+            format!(" — {warn} tie warnings")
+        } else {
+            String::new()
+        }
+    );
+    let n = thousands(app.n_customers as u64).len();
+    let cols = [
+        Col::number("score", 0, 5),
+        Col::number("R: days ago", 1, 0),
+        Col::number("F: orders", 1, 0),
+        Col::number("M: revenue", 1, 0),
+        Col::number("n (R)", 2, n),
+        Col::number("n (F)", 2, n),
+        Col::number("n (M)", 2, n),
+    ];
+    let avail = scores_area.width.saturating_sub(2);
+    let (table, plan) = table(&cols, rows, avail, 0, t.header);
+    f.render_widget(
+        table.block(Block::bordered().border_style(t.border).title(Span::styled(
+            clip(&format!("{title}{}", more_note(&plan)), avail),
+            if warn > 0 { t.warn } else { t.header },
+        ))),
+        scores_area,
+    );
 }
 
 /// Purchase history's own action: `P` fits the predictive models (on the worker) and shows them.
