@@ -134,25 +134,7 @@ fn engine_result(app: &mut App, msg: Message) -> Vec<Effect> {
             index,
             generation,
             result,
-        } => {
-            // a newer edit of this criterion is pending: this result is stale
-            if index >= app.criteria.len() || generation < app.generation[index] {
-                return vec![];
-            }
-            match result {
-                Ok(mut view) => {
-                    if let Some((i, _, base)) = &app.nudge_base
-                        && *i == index
-                    {
-                        view.result.previous = base.clone();
-                    }
-                    app.criteria[index] = *view;
-                    app.refresh_crosstab();
-                }
-                Err(e) => app.status = format!("not applied, last good result kept: {e}"),
-            }
-            vec![]
-        }
+        } => evaluated(app, index, generation, result),
         Message::Reloaded(r) => {
             app.take_reload(*r);
             // "valuing the customers again…" and the like are done now
@@ -218,6 +200,32 @@ fn engine_result(app: &mut App, msg: Message) -> Vec<Effect> {
         }
         _ => vec![],
     }
+}
+
+/// A criterion evaluated again: shown unless a newer edit of it is pending.
+fn evaluated(
+    app: &mut App,
+    index: usize,
+    generation: u64,
+    result: Result<Box<super::app::CriterionView>, String>,
+) -> Vec<Effect> {
+    // a newer edit of this criterion is pending: this result is stale
+    if index >= app.criteria.len() || generation < app.generation[index] {
+        return vec![];
+    }
+    match result {
+        Ok(mut view) => {
+            if let Some((i, _, base)) = &app.nudge_base
+                && *i == index
+            {
+                view.result.previous = base.clone();
+            }
+            app.criteria[index] = *view;
+            app.refresh_crosstab();
+        }
+        Err(e) => app.status = format!("not applied, last good result kept: {e}"),
+    }
+    vec![]
 }
 
 /// Open a page over the view from the top, or say why there is none.
