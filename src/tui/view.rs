@@ -306,27 +306,7 @@ fn edit_box(f: &mut Frame, main: Rect, app: &App, p: &crate::tui::edit::EditProm
         }
     };
     let w = main.width.saturating_sub(2).max(1) as usize;
-    let (caret, verdict, style) = match &p.error {
-        Some(e) => (e.pos.map(|pos| (pos, t.bad)), safe(&e.message), t.bad),
-        None => match &p.conflict {
-            Some(_) => (
-                None,
-                "✓ valid — Enter saves yours over the file's version, Esc keeps the file's".into(),
-                t.good,
-            ),
-            None => (
-                None,
-                if p.target == crate::tui::edit::Target::ExportPath {
-                    "✓ Enter writes the file".to_string()
-                } else if app.workspace.is_some() {
-                    "✓ valid — Enter applies and saves".to_string()
-                } else {
-                    "✓ valid — Enter applies (the demo keeps edits in memory)".to_string()
-                },
-                t.good,
-            ),
-        },
-    };
+    let (caret, verdict, style) = verdict(app, p, t);
     // the verdict wraps (up to three lines) instead of being cut
     let verdict: Vec<Line> = super::table::wrap(&verdict, w as u16, 0)
         .into_iter()
@@ -355,6 +335,69 @@ fn edit_box(f: &mut Frame, main: Rect, app: &App, p: &crate::tui::edit::EditProm
         };
         super::authoring::draw_fields(f, above, app, p, t);
     }
+    let (text, start) = text_line(p, w, t);
+    let caret = match (caret, &p.conflict) {
+        (Some((pos, st)), _) if pos > start && pos - start <= w => Line::from(Span::styled(
+            format!("{}^", " ".repeat(pos - start - 1)),
+            st,
+        )),
+        (_, Some(disk)) if p.error.is_none() => Line::from(Span::styled(
+            super::table::clip(&format!("on disk now: {}", safe(disk)), w as u16),
+            t.bad,
+        )),
+        _ => Line::from(""),
+    };
+    let owner = owner(app, p, criterion);
+    let title = super::table::clip(
+        &format!(" {owner} · {} ", safe(&p.label(criterion))),
+        main.width.saturating_sub(2),
+    );
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new([vec![text, caret], verdict].concat()).block(
+            Block::bordered()
+                .border_style(t.accent)
+                .title(Span::styled(title, t.header)),
+        ),
+        r,
+    );
+}
+
+/// Where the text is wrong (a caret position), what the edit box says of it, and its style.
+fn verdict(
+    app: &App,
+    p: &crate::tui::edit::EditPrompt,
+    t: &Theme,
+) -> (
+    Option<(usize, ratatui::style::Style)>,
+    String,
+    ratatui::style::Style,
+) {
+    match &p.error {
+        Some(e) => (e.pos.map(|pos| (pos, t.bad)), safe(&e.message), t.bad),
+        None => match &p.conflict {
+            Some(_) => (
+                None,
+                "✓ valid — Enter saves yours over the file's version, Esc keeps the file's".into(),
+                t.good,
+            ),
+            None => (
+                None,
+                if p.target == crate::tui::edit::Target::ExportPath {
+                    "✓ Enter writes the file".to_string()
+                } else if app.workspace.is_some() {
+                    "✓ valid — Enter applies and saves".to_string()
+                } else {
+                    "✓ valid — Enter applies (the demo keeps edits in memory)".to_string()
+                },
+                t.good,
+            ),
+        },
+    }
+}
+
+/// The text being typed, scrolled so the cursor shows, `w` cells wide; and where it starts.
+fn text_line(p: &crate::tui::edit::EditPrompt, w: usize, t: &Theme) -> (Line<'static>, usize) {
     let chars: Vec<char> = safe(&p.text).chars().collect();
     let start = (p.cursor + 1).saturating_sub(w);
     let shown: String = chars.iter().skip(start).take(w).collect();
@@ -371,19 +414,17 @@ fn edit_box(f: &mut Frame, main: Rect, app: &App, p: &crate::tui::edit::EditProm
         Span::styled(under, t.selected),
         Span::styled(after, t.text),
     ]);
-    let caret = match (caret, &p.conflict) {
-        (Some((pos, st)), _) if pos > start && pos - start <= w => Line::from(Span::styled(
-            format!("{}^", " ".repeat(pos - start - 1)),
-            st,
-        )),
-        (_, Some(disk)) if p.error.is_none() => Line::from(Span::styled(
-            super::table::clip(&format!("on disk now: {}", safe(disk)), w as u16),
-            t.bad,
-        )),
-        _ => Line::from(""),
-    };
+    (text, start)
+}
+
+/// What the edit belongs to, for the box's title: a criterion, the valuation, a column.
+fn owner(
+    app: &App,
+    p: &crate::tui::edit::EditPrompt,
+    criterion: &crate::engine::rules::Criterion,
+) -> String {
     use crate::tui::edit::Target;
-    let owner = if matches!(
+    if matches!(
         p.target,
         Target::Thresholds | Target::Dates | Target::Value | Target::Cost
     ) {
@@ -397,20 +438,7 @@ fn edit_box(f: &mut Frame, main: Rect, app: &App, p: &crate::tui::edit::EditProm
             .unwrap_or_default()
     } else {
         safe(&criterion.name.value)
-    };
-    let title = super::table::clip(
-        &format!(" {owner} · {} ", safe(&p.label(criterion))),
-        main.width.saturating_sub(2),
-    );
-    f.render_widget(Clear, r);
-    f.render_widget(
-        Paragraph::new([vec![text, caret], verdict].concat()).block(
-            Block::bordered()
-                .border_style(t.accent)
-                .title(Span::styled(title, t.header)),
-        ),
-        r,
-    );
+    }
 }
 
 #[cfg(test)]
