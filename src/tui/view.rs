@@ -205,30 +205,43 @@ pub fn draw(f: &mut Frame, app: &App, t: &Theme) {
         Constraint::Length(foot_h),
     ])
     .areas(area);
+    f.render_widget(title_line(app, area.width, t), header);
+    let main = draw_body(f, body, app, t);
     f.render_widget(
-        Paragraph::new(Line::from(vec![
-            Span::styled(" strata ", t.accent),
-            Span::styled(
-                format!(
-                    " {} · step {} of {} ",
-                    app.nav.step.title(),
-                    app.nav.step.index() + 1,
-                    StepId::ALL.len()
-                ),
-                t.header,
-            ),
-            // the file name gives way first
-            Span::styled(
-                super::table::clip(
-                    &format!(" {}", safe(&app.title)),
-                    area.width
-                        .saturating_sub(10 + super::table::width(app.nav.step.title()) + 14),
-                ),
-                t.dim,
-            ),
-        ])),
-        header,
+        Paragraph::new(footer(app, foot.width, t)).wrap(Wrap { trim: true }),
+        foot,
     );
+    draw_over(f, (body, main), app, t);
+}
+
+/// The title line: strata, the step, the workspace file (which gives way first).
+fn title_line(app: &App, width: u16, t: &Theme) -> Paragraph<'static> {
+    Paragraph::new(Line::from(vec![
+        Span::styled(" strata ", t.accent),
+        Span::styled(
+            format!(
+                " {} · step {} of {} ",
+                app.nav.step.title(),
+                app.nav.step.index() + 1,
+                StepId::ALL.len()
+            ),
+            t.header,
+        ),
+        // the file name gives way first
+        Span::styled(
+            super::table::clip(
+                &format!(" {}", safe(&app.title)),
+                width.saturating_sub(10 + super::table::width(app.nav.step.title()) + 14),
+            ),
+            t.dim,
+        ),
+    ]))
+}
+
+/// The step list, the step's view, and the teach text beside it or in a strip under it; the
+/// view's area is returned (the edit box goes over it).
+fn draw_body(f: &mut Frame, body: Rect, app: &App, t: &Theme) -> Rect {
+    let area = body;
     let teach_w = if app.prefs.show_teach && area.width >= super::app::TEACH_SIDE_MIN_W {
         34
     } else {
@@ -259,10 +272,11 @@ pub fn draw(f: &mut Frame, app: &App, t: &Theme) {
             strip_area,
         );
     }
-    f.render_widget(
-        Paragraph::new(footer(app, foot.width, t)).wrap(Wrap { trim: true }),
-        foot,
-    );
+    main
+}
+
+/// What goes over the body: a page, the edit box, the teach page, the keys.
+fn draw_over(f: &mut Frame, (body, main): (Rect, Rect), app: &App, t: &Theme) {
     match &app.page {
         Some(super::app::Page::Explain(e)) => super::explain::draw(f, body, app, e, t),
         Some(super::app::Page::Record(..)) => super::explain::draw_record(f, body, app, t),
