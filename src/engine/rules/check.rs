@@ -106,88 +106,10 @@ pub fn check_against(ws: &Workspace, h: &Headers) -> Vec<Diagnostic> {
             }
         }
     }
-    if let (Some(ord), Some(f)) = (&h.orders, &ws.data.orders) {
-        for k in ORDER_ROLE_KEYS {
-            if let Some(c) = ws.columns.get(k)
-                && !ord.contains(&c.value)
-            {
-                d.push(unknown(ws, c, &format!("columns.{k}"), ord, &f.path.value));
-            }
-        }
-        let order_cid = ws
-            .columns
-            .order_customer_id
-            .as_ref()
-            .or(ws.columns.customer_id.as_ref());
-        match order_cid {
-            None => d.push(
-                ws.diag_at(&f.path.span, "orders need a customer id column")
-                    .key("columns.order_customer_id")
-                    .hint("set [columns] order_customer_id = \"…\""),
-            ),
-            Some(c) if ws.columns.order_customer_id.is_none() && !ord.contains(&c.value) => d.push(
-                ws.diag_at(
-                    &c.span,
-                    format!(
-                        "the orders have no column \"{}\" for the customer id",
-                        c.value
-                    ),
-                )
-                .key("columns.order_customer_id")
-                .hint("set [columns] order_customer_id to the orders' customer id column"),
-            ),
-            _ => {}
-        }
-        if ws.columns.order_date.is_none() {
-            d.push(
-                ws.diag_at(
-                    &f.path.span,
-                    "orders need an order date (for recency, tenure and scores)",
-                )
-                .key("columns.order_date")
-                .hint("set [columns] order_date = \"…\""),
-            );
-        }
-        let has_amount = ws.columns.amount.is_some();
-        let has_qp = ws.columns.quantity.is_some() && ws.columns.unit_price.is_some();
-        if !has_amount && !has_qp {
-            d.push(
-                ws.diag_at(
-                    &f.path.span,
-                    "orders need an amount, or a quantity and a unit price",
-                )
-                .key("columns.amount")
-                .hint("set [columns] amount = \"…\" (or quantity and unit_price)"),
-            );
-        }
-        if has_amount
-            && (ws.columns.quantity.is_some() || ws.columns.unit_price.is_some())
-            && !has_qp
-        {
-            let c = ws
-                .columns
-                .quantity
-                .as_ref()
-                .or(ws.columns.unit_price.as_ref())
-                .expect("one is set");
-            d.push(
-                ws.diag_at(&c.span, "quantity and unit_price go together")
-                    .key("columns")
-                    .hint("set both, or only amount"),
-            );
-        }
-    } else if ws.data.orders.is_none() {
-        for k in ORDER_ROLE_KEYS {
-            if let Some(c) = ws.columns.get(k) {
-                d.push(
-                    ws.diag_at(
-                        &c.span,
-                        format!("`{k}` names an order column, but [data] has no orders"),
-                    )
-                    .key(format!("columns.{k}")),
-                );
-            }
-        }
+    match (&h.orders, &ws.data.orders) {
+        (Some(ord), Some(f)) => check_orders(ws, ord, &f.path, &mut d),
+        (_, None) => roles_without_orders(ws, &mut d),
+        _ => {}
     }
     for (j, cols) in ws.data.joins.iter().zip(&h.joins) {
         if !cols.is_empty() && !cols.contains(&j.key.value) {
@@ -207,35 +129,129 @@ pub fn check_against(ws: &Workspace, h: &Headers) -> Vec<Diagnostic> {
     let known_ref = any_table_read.then_some((&known, names.as_slice()));
     d.extend(check_conditions(ws, known_ref, h.orders.as_deref()));
     if any_table_read {
-        for p in &ws.columns.pii {
-            if !known.contains(p.value.as_str()) {
-                d.push(unknown(ws, p, "columns.pii", &names, "the data"));
-            }
-        }
-        for c in &ws.criteria {
-            let col = match &c.rule {
-                Rule::Bins { column, .. } | Rule::Map { column, .. } => Some(column),
-                Rule::Segments(_) => None,
-            };
-            if let Some(col) = col
-                && !known.contains(col.value.as_str())
-            {
-                let form = if matches!(c.rule, Rule::Bins { .. }) {
-                    "bins"
-                } else {
-                    "map"
-                };
-                d.push(unknown(
-                    ws,
-                    col,
-                    &format!("criteria.{}.{form}.column", c.name.value),
-                    &names,
-                    "the data",
-                ));
-            }
-        }
+        check_names(ws, (&known, &names), &mut d);
     }
     d
+}
+
+/// The orders' roles against their headers, and the roles orders cannot do without.
+fn check_orders(ws: &Workspace, ord: &[String], path: &Spanned<String>, d: &mut Vec<Diagnostic>) {
+    for k in ORDER_ROLE_KEYS {
+        if let Some(c) = ws.columns.get(k)
+            && !ord.contains(&c.value)
+        {
+            d.push(unknown(ws, c, &format!("columns.{k}"), ord, &path.value));
+        }
+    }
+    let order_cid = ws
+        .columns
+        .order_customer_id
+        .as_ref()
+        .or(ws.columns.customer_id.as_ref());
+    match order_cid {
+        None => d.push(
+            ws.diag_at(&path.span, "orders need a customer id column")
+                .key("columns.order_customer_id")
+                .hint("set [columns] order_customer_id = \"…\""),
+        ),
+        Some(c) if ws.columns.order_customer_id.is_none() && !ord.contains(&c.value) => d.push(
+            ws.diag_at(
+                &c.span,
+                format!(
+                    "the orders have no column \"{}\" for the customer id",
+                    c.value
+                ),
+            )
+            .key("columns.order_customer_id")
+            .hint("set [columns] order_customer_id to the orders' customer id column"),
+        ),
+        _ => {}
+    }
+    if ws.columns.order_date.is_none() {
+        d.push(
+            ws.diag_at(
+                &path.span,
+                "orders need an order date (for recency, tenure and scores)",
+            )
+            .key("columns.order_date")
+            .hint("set [columns] order_date = \"…\""),
+        );
+    }
+    let has_amount = ws.columns.amount.is_some();
+    let has_qp = ws.columns.quantity.is_some() && ws.columns.unit_price.is_some();
+    if !has_amount && !has_qp {
+        d.push(
+            ws.diag_at(
+                &path.span,
+                "orders need an amount, or a quantity and a unit price",
+            )
+            .key("columns.amount")
+            .hint("set [columns] amount = \"…\" (or quantity and unit_price)"),
+        );
+    }
+    if has_amount && (ws.columns.quantity.is_some() || ws.columns.unit_price.is_some()) && !has_qp {
+        let c = ws
+            .columns
+            .quantity
+            .as_ref()
+            .or(ws.columns.unit_price.as_ref())
+            .expect("one is set");
+        d.push(
+            ws.diag_at(&c.span, "quantity and unit_price go together")
+                .key("columns")
+                .hint("set both, or only amount"),
+        );
+    }
+}
+
+/// Order roles set in a workspace that reads no orders.
+fn roles_without_orders(ws: &Workspace, d: &mut Vec<Diagnostic>) {
+    for k in ORDER_ROLE_KEYS {
+        if let Some(c) = ws.columns.get(k) {
+            d.push(
+                ws.diag_at(
+                    &c.span,
+                    format!("`{k}` names an order column, but [data] has no orders"),
+                )
+                .key(format!("columns.{k}")),
+            );
+        }
+    }
+}
+
+/// The columns the pii list, bins and maps name, against every column and field there is.
+fn check_names(
+    ws: &Workspace,
+    (known, names): (&HashSet<&str>, &[String]),
+    d: &mut Vec<Diagnostic>,
+) {
+    for p in &ws.columns.pii {
+        if !known.contains(p.value.as_str()) {
+            d.push(unknown(ws, p, "columns.pii", names, "the data"));
+        }
+    }
+    for c in &ws.criteria {
+        let col = match &c.rule {
+            Rule::Bins { column, .. } | Rule::Map { column, .. } => Some(column),
+            Rule::Segments(_) => None,
+        };
+        if let Some(col) = col
+            && !known.contains(col.value.as_str())
+        {
+            let form = if matches!(c.rule, Rule::Bins { .. }) {
+                "bins"
+            } else {
+                "map"
+            };
+            d.push(unknown(
+                ws,
+                col,
+                &format!("criteria.{}.{form}.column", c.name.value),
+                names,
+                "the data",
+            ));
+        }
+    }
 }
 
 /// A diagnostic at a position inside a condition string of the workspace.
