@@ -291,7 +291,7 @@ pub(super) fn file_size(path: &Path) -> u64 {
 }
 
 /// A file's name as a progress line shows it.
-pub(super) fn file_label(path: &Path) -> String {
+pub(crate) fn file_label(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()

@@ -6,6 +6,7 @@ use polars::prelude::DataFrame;
 
 use super::cache::Cache;
 use super::frame::Frame;
+use crate::engine::data::load::file_label;
 use crate::engine::data::load::load_table_watched;
 use crate::engine::data::profile::{ColumnProfile, profile};
 use crate::engine::data::progress::{Progress, memory_available, show_bytes};
@@ -235,10 +236,7 @@ fn check_memory(plans: &[Plan]) -> Result<()> {
     }
     let need = read.saturating_mul(MEMORY_PER_BYTE_READ);
     if need > avail {
-        let names: Vec<String> = plans
-            .iter()
-            .filter_map(|p| p.path.file_name().map(|n| n.to_string_lossy().into_owned()))
-            .collect();
+        let names: Vec<String> = plans.iter().map(|p| file_label(&p.path)).collect();
         return Err(EngineError::Invalid(format!(
             "evaluating this workspace needs about {} of memory ({}× the {} of columns read from {}) \
              but {} is available; read a sample or fewer columns, or run it in a database with \
@@ -286,6 +284,9 @@ pub struct Frames {
     pub requested: Vec<String>,
     /// What happened to the cache on the way (a damaged entry read again, an entry not kept).
     pub notes: Vec<String>,
+    /// Every file was as its cache key says while it was read (what is built from these tables
+    /// may be kept under that key).
+    pub unchanged: bool,
     /// For the wizard: predictive models that cannot be fitted leave their fields empty (with
     /// the reason kept) instead of failing the evaluation, so the rules can still be changed.
     pub interactive: bool,
@@ -322,6 +323,8 @@ impl Frames {
         cache: &Cache,
     ) -> Result<Frames> {
         let mut notes = Vec::new();
+        // a table from its entry matches its key; one read is checked once, after its read
+        let unchanged = std::cell::Cell::new(plan.keys().is_some());
         let (customers, orders, joins) = plan.read(ws, p, |f, p| {
             let key = (f.path.as_path(), f.key.as_deref());
             let read = || {
@@ -330,11 +333,14 @@ impl Frames {
                     .map_err(|e| EngineError::data(path, crate::engine::data::load::short(&e)))
             };
             cache.table(key, plan.largest(), (p, &mut notes), read, || {
-                f.unchanged(cache)
+                let same = f.unchanged(cache);
+                unchanged.set(unchanged.get() && same);
+                same
             })
         })?;
         Ok(Frames {
             notes,
+            unchanged: unchanged.get(),
             customers,
             orders,
             joins,
@@ -382,16 +388,11 @@ impl Frames {
                 .chain(&frames.orders)
                 .chain(&frames.joins);
             for (i, ((f, key), fp)) in all.zip(&keys).zip(&plan.files).enumerate() {
-                if !fp.unchanged(cache) {
-                    continue;
+                if fp.unchanged(cache) {
+                    let m = if i == 0 { meta.as_str() } else { "" };
+                    let shown = file_label(&fp.path);
+                    cache.put(key, m, f, plan.largest(), &shown, &mut notes);
                 }
-                let shown = fp
-                    .path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned());
-                let m = if i == 0 { meta.as_str() } else { "" };
-                let name = shown.unwrap_or_default();
-                cache.put(key, m, f, plan.largest(), &name, &mut notes);
             }
         }
         frames.notes = notes;
@@ -410,14 +411,11 @@ impl Frames {
         let mut got = std::collections::VecDeque::new();
         let mut profiles = None;
         for (key, f) in keys.iter().zip(&plan.files) {
-            let shown = f.path.file_name()?.to_string_lossy().into_owned();
-            let (meta, frame) = cache.get(key, &shown, notes)?;
+            let (meta, frame) = cache.get(key, &file_label(&f.path), notes)?;
             if profiles.is_none() {
                 profiles = Some(super::cache::profiles::decode(&meta)?);
             }
-            let size = std::fs::metadata(&f.path).map_or(0, |m| m.len());
-            p.begin(&shown, size);
-            p.advance(size);
+            super::cache::read_whole(p, &f.path);
             got.push_back(frame);
         }
         let customers = ws.data.customers.as_ref().and_then(|_| got.pop_front());
@@ -429,6 +427,7 @@ impl Frames {
             pruned: vec![],
             requested: vec![],
             notes: std::mem::take(notes),
+            unchanged: true,
             interactive: true,
         };
         Some((frames, profiles?))
@@ -455,6 +454,7 @@ impl Frames {
             pruned: vec![],
             requested: vec![],
             notes: vec![],
+            unchanged: false,
             interactive: false,
         })
     }

@@ -85,17 +85,18 @@ impl Cache {
         })
     }
 
-    /// Keep `e` under `key` (with `largest_input` for the default limit).
+    /// Keep `e` under `key` (with `largest_input` for the default limit); its columns are
+    /// shared with the session, its ids moved in.
     pub fn keep_evaluated(
         &self,
         key: &str,
-        e: &Evaluated,
+        e: Evaluated,
         largest_input: u64,
         notes: &mut Vec<String>,
     ) {
         let meta = Meta {
             as_of: e.as_of,
-            warnings: e.warnings.clone(),
+            warnings: e.warnings,
             scores: e.scores.iter().map(score).collect(),
             order_types: e
                 .order_types
@@ -106,9 +107,9 @@ impl Cache {
         let Ok(text) = serde_json::to_string(&meta) else {
             return;
         };
-        let mut frame = e.base.clone();
+        let mut frame = e.base;
         frame.names.push(IDS.into());
-        frame.cols.push(std::sync::Arc::new(e.ids.clone()));
+        frame.cols.push(std::sync::Arc::new(e.ids));
         let shown = "the evaluated customers";
         self.put(key, &text, &frame, largest_input, shown, notes);
     }

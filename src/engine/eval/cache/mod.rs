@@ -22,6 +22,7 @@ use std::time::{Duration, SystemTime};
 
 use super::frame::Frame;
 use crate::engine::data::ReadOptions;
+use crate::engine::data::load::file_label;
 use crate::engine::data::progress::{Progress, show_bytes};
 use crate::engine::error::Result;
 
@@ -118,14 +119,9 @@ impl Cache {
         unchanged: impl FnOnce() -> bool,
     ) -> Result<Frame> {
         let Some(key) = key else { return read() };
-        let shown = path.file_name().map_or_else(
-            || path.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        );
+        let shown = file_label(path);
         if let Some((_, f)) = self.get(key, &shown, notes) {
-            let size = fs::metadata(path).map_or(0, |m| m.len());
-            p.begin(&shown, size);
-            p.advance(size);
+            read_whole(p, path);
             return Ok(f);
         }
         let frame = read()?;
@@ -187,6 +183,13 @@ impl Cache {
             ));
         }
     }
+}
+
+/// Show `path` as read in full: its entry stood in for it.
+pub fn read_whole(p: &Progress, path: &Path) {
+    let size = fs::metadata(path).map_or(0, |m| m.len());
+    p.begin(&file_label(path), size);
+    p.advance(size);
 }
 
 /// `Ok(None)`: no entry (or one for another key); `Err`: an entry that is damaged, and why.

@@ -79,13 +79,12 @@ impl Session {
         }
         let mut t = Frames::load_planned(&ws, extra, &plan, p, cache)?;
         t.notes.splice(0..0, notes);
+        // kept only when no file changed while the load read it
+        let key = key.filter(|_| t.unchanged);
         timing.mark("load tables");
         p.begin("evaluating", 0);
         let s = Self::assembled(ws, t, keep_orders).and_then(|mut s| {
-            // kept only when no file changed while the load read it
-            if let Some(k) = &key
-                && plan.files.iter().all(|f| f.unchanged(cache))
-            {
+            if let Some(k) = &key {
                 let e = Evaluated {
                     base: s.base.clone(),
                     ids: s.ids.clone(),
@@ -95,7 +94,7 @@ impl Session {
                     order_types: s.order_types.clone().into_iter().collect(),
                 };
                 let mut notes = Vec::new();
-                cache.keep_evaluated(k, &e, plan.largest(), &mut notes);
+                cache.keep_evaluated(k, e, plan.largest(), &mut notes);
                 s.warnings.extend(notes);
                 timing.mark("evaluated base kept");
             }
