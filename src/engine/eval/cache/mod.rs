@@ -13,8 +13,6 @@ pub mod profiles;
 
 pub use evaluated::{Evaluated, key as evaluated_key};
 
-pub use key::key_text;
-
 use std::fs::{self, File};
 use std::io::{self, BufWriter};
 use std::path::{Path, PathBuf};
