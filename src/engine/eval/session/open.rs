@@ -71,8 +71,7 @@ impl Session {
         if let Some(e) = key.as_ref().and_then(|k| cache.evaluated(k, &mut notes)) {
             timing.mark("evaluated base from the cache");
             p.begin("evaluating", 0);
-            let s = Self::from_evaluated(ws, e, (pruned, requested), notes);
-            let s = s.and_then(Self::finish);
+            let s = Self::finish(Self::from_evaluated(ws, e, (pruned, requested), notes));
             timing.mark("evaluate");
             p.check()?;
             return s;
@@ -111,7 +110,7 @@ impl Session {
         e: Evaluated,
         (pruned, requested): (Vec<String>, Vec<String>),
         notes: Vec<String>,
-    ) -> Result<Session> {
+    ) -> Session {
         let mut s = Self::empty(ws, (e.base, e.ids), (pruned, requested), false);
         s.as_of = e.as_of;
         s.order_types = e.order_types.into_iter().collect();
@@ -120,7 +119,7 @@ impl Session {
         s.cache_notes = notes.len();
         s.warnings = notes;
         s.warnings.extend(e.warnings);
-        Ok(s)
+        s
     }
 
     /// Evaluate a workspace over tables already in memory.
