@@ -120,7 +120,7 @@ fn the_at_risk_preset_uses_the_fit_and_rule_edits_never_refit() {
     };
     let (alive, value) = (col("p_alive"), col("predicted_value"));
     let at_risk = (0..alive.len())
-        .filter(|&i| match (alive[i], value[i]) {
+        .filter(|&i| match (alive.get(i), value.get(i)) {
             (Some(p), Some(v)) => p < 0.5 && p > 0.0 && v / p >= x,
             _ => false,
         })

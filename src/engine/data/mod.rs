@@ -1,6 +1,7 @@
 //! Data in: reading files of every supported format, inferring types, profiling, auditing, the demo.
 
 pub mod audit;
+pub mod cells;
 pub mod delimited;
 pub mod demo;
 pub mod infer;
@@ -15,6 +16,7 @@ pub mod value_hint;
 pub mod values;
 pub mod xlsx;
 
+pub use cells::Cells;
 pub use delimited::{TableData, load_data, load_delimited_bytes, load_delimited_bytes_general};
 pub use load::{Table, load_table, read_headers};
 pub use options::{FileFormat, ReadOptions, TextEncoding};

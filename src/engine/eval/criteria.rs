@@ -2,7 +2,7 @@
 
 use super::exclusivity::{Matches, Scan, scan};
 use super::expr::{compile, eval_bool};
-use super::frame::{DType, Frame, Vector};
+use super::frame::{Cells, DType, Frame, Vector};
 use crate::engine::rules::condition::{ConditionError, Expr, parse_condition};
 use crate::engine::rules::{Criterion, MapValue, Overlap, Rule};
 
@@ -189,7 +189,7 @@ fn map_match(v: &Vector, i: usize, vals: &[MapValue]) -> bool {
         (MapValue::Number(x), _) => {
             v.f64_at(i) == Some(*x) && !matches!(v, Vector::Text(_) | Vector::Bool(_))
         }
-        (MapValue::Bool(b), Vector::Bool(c)) => c[i] == Some(*b),
+        (MapValue::Bool(b), Vector::Bool(c)) => c.get(i) == Some(*b),
         (MapValue::Text(s), other) => other.text_at(i).as_deref() == Some(s.as_str()),
         _ => false,
     })
@@ -237,8 +237,7 @@ fn matches(c: &Compiled, base: &Frame) -> Matches {
         // rules are independent: evaluated side by side on the shared pool
         Form::Segments(exprs) => {
             use rayon::prelude::*;
-            let each: Vec<Vec<Option<bool>>> =
-                exprs.par_iter().map(|e| eval_bool(e, base)).collect();
+            let each: Vec<Cells<bool>> = exprs.par_iter().map(|e| eval_bool(e, base)).collect();
             Matches::from_columns(n, &each)
         }
     }
@@ -301,7 +300,7 @@ mod tests {
 
     fn frame(age: &[Option<i64>], city: &[Option<&str>]) -> Frame {
         let mut f = Frame::new(age.len());
-        f.set("age", Vector::Int(age.to_vec()));
+        f.set("age", Vector::Int(age.to_vec().into()));
         f.set(
             "city",
             Vector::Text(TextVec::from_values(city.iter().copied())),
@@ -433,7 +432,7 @@ mod tests {
             let compiled = compile_criterion(&c, &f).unwrap();
             let a = assign(&compiled, &f);
             let Form::Segments(exprs) = &compiled.form else { unreachable!() };
-            let truth: Vec<Vec<Option<bool>>> = exprs.iter().map(|e| eval_bool(e, &f)).collect();
+            let truth: Vec<Vec<Option<bool>>> = exprs.iter().map(|e| eval_bool(e, &f).to_options()).collect();
             let mut multi = 0;
             let mut none = 0;
             for (i, &label) in a.label.iter().enumerate() {

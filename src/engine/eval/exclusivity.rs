@@ -7,6 +7,8 @@
 
 use rayon::prelude::*;
 
+use super::frame::Cells;
+
 /// Customers per part of the parallel scan (a multiple of 64).
 const PART: usize = 1 << 16;
 /// Customers kept as examples of an overlap, or of being unassigned.
@@ -45,7 +47,7 @@ impl Matches {
 
 impl Matches {
     /// From one column per rule (`Some(true)`: the customer matches it).
-    pub fn from_columns(n: usize, cols: &[Vec<Option<bool>>]) -> Matches {
+    pub fn from_columns(n: usize, cols: &[Cells<bool>]) -> Matches {
         let r = cols.len();
         let mut words = vec![0u64; n.div_ceil(64) * r];
         if r > 0 {
@@ -53,10 +55,11 @@ impl Matches {
                 let rows = w * 64..(w * 64 + 64).min(n);
                 for (k, c) in cols.iter().enumerate() {
                     let mut word = 0u64;
-                    for (b, x) in c[rows.clone()].iter().enumerate() {
-                        word |= u64::from(*x == Some(true)) << b;
+                    for (b, &x) in c.values()[rows.clone()].iter().enumerate() {
+                        word |= u64::from(x) << b;
                     }
-                    out[k] = word;
+                    // a missing value is not a match
+                    out[k] = word & c.validity().map_or(u64::MAX, |v| v[w]);
                 }
             });
         }
@@ -246,8 +249,15 @@ mod tests {
             let expected = plain(&hits, r, r as u16);
             prop_assert!(same(&scan(&m, r as u16), &expected));
             // the same rules as columns
-            let cols: Vec<Vec<Option<bool>>> = (0..r)
-                .map(|k| hits.iter().map(|h| Some(h[k])).collect())
+            // a missing value is no match, whatever is stored under it
+            let cols: Vec<Cells<bool>> = (0..r)
+                .map(|k| {
+                    let missing = |i: usize| !hits[i][k] && (i + k).is_multiple_of(3);
+                    let values = (0..n).map(|i| hits[i][k] || missing(i)).collect();
+                    let mut valid = vec![0u64; n.div_ceil(64)];
+                    (0..n).filter(|&i| !missing(i)).for_each(|i| valid[i / 64] |= 1 << (i % 64));
+                    Cells::from_parts(values, Some(valid))
+                })
                 .collect();
             let m = Matches::from_columns(n, &cols);
             prop_assert!(same(&scan(&m, r as u16), &expected));

@@ -327,10 +327,10 @@ pub fn explain(s: &Session, id: &str) -> Result<Vec<CriterionExplain>> {
                             }
                             let parts = split_top(&e)
                                 .into_iter()
-                                .map(|p| (part_text(p), eval_bool(p, &one)[0]))
+                                .map(|p| (part_text(p), eval_bool(p, &one).get(0)))
                                 .collect();
                             (
-                                eval_bool(&e, &one)[0],
+                                eval_bool(&e, &one).get(0),
                                 names.into_iter().map(|n| shown(s, n, row)).collect(),
                                 parts,
                             )

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 pub use super::compile::compile;
-use super::frame::{DType, Frame, NULL_CODE, TextVec, Vector};
+use super::frame::{Cells, DType, Frame, NULL_CODE, TextVec, Vector};
 use super::functions::function;
 pub use super::functions::round_half_away;
 pub use super::like::LikePattern;
@@ -36,9 +36,9 @@ impl Val {
             Val::Date(x) => Some(*x as i64),
             Val::Bool(b) => Some(*b as i64),
             Val::Col(v) => match &**v {
-                Vector::Int(c) => c[i],
-                Vector::Date(c) => c[i].map(i64::from),
-                Vector::Bool(c) => c[i].map(i64::from),
+                Vector::Int(c) => c.get(i),
+                Vector::Date(c) => c.get(i).map(i64::from),
+                Vector::Bool(c) => c.get(i).map(i64::from),
                 _ => None,
             },
             _ => None,
@@ -48,7 +48,7 @@ impl Val {
         match self {
             Val::Bool(b) => Some(*b),
             Val::Col(v) => match &**v {
-                Vector::Bool(c) => c[i],
+                Vector::Bool(c) => c.get(i),
                 _ => None,
             },
             _ => None,
@@ -78,11 +78,11 @@ impl Val {
     pub(super) fn into_vector(self, n: usize) -> Vector {
         match self {
             Val::Col(v) => Arc::try_unwrap(v).unwrap_or_else(|a| (*a).clone()),
-            Val::Null => Vector::Bool(vec![None; n]),
-            Val::Bool(b) => Vector::Bool(vec![Some(b); n]),
-            Val::Int(x) => Vector::Int(vec![Some(x); n]),
-            Val::Float(x) => Vector::Float(vec![Some(x); n]),
-            Val::Date(x) => Vector::Date(vec![Some(x); n]),
+            Val::Null => Vector::Bool(Cells::nulls(n)),
+            Val::Bool(b) => Vector::Bool(Cells::filled(b, n)),
+            Val::Int(x) => Vector::Int(Cells::filled(x, n)),
+            Val::Float(x) => Vector::Float(Cells::filled(x, n)),
+            Val::Date(x) => Vector::Date(Cells::filled(x, n)),
             Val::Text(s) => Vector::Text(TextVec {
                 codes: vec![0; n],
                 dict: vec![s],
@@ -109,7 +109,7 @@ pub fn eval(e: &Expr, f: &Frame) -> Vector {
 }
 
 /// Evaluate a compiled condition: true, false or NULL per row.
-pub fn eval_bool(e: &Expr, f: &Frame) -> Vec<Option<bool>> {
+pub fn eval_bool(e: &Expr, f: &Frame) -> Cells<bool> {
     match eval(e, f) {
         Vector::Bool(b) => b,
         other => (0..f.len)
@@ -221,7 +221,7 @@ fn text_map_bool(v: &Val, n: usize, f: impl Fn(&str) -> bool) -> Val {
                         .collect(),
                 ))
             }
-            _ => col(Vector::Bool(vec![None; n])),
+            _ => col(Vector::Bool(Cells::nulls(n))),
         },
         _ => Val::Null,
     }
@@ -279,8 +279,8 @@ fn binary_fast(op: BinOp, l: &Val, r: &Val) -> Option<Val> {
         (Val::Col(a), Val::Col(b)) if matches!(op, BinOp::And | BinOp::Or) => match (&**a, &**b) {
             (Vector::Bool(x), Vector::Bool(y)) => Some(col(Vector::Bool(
                 x.iter()
-                    .zip(y)
-                    .map(|(&a, &b)| match (op, a, b) {
+                    .zip(y.iter())
+                    .map(|(a, b)| match (op, a, b) {
                         (BinOp::And, Some(false), _) | (BinOp::And, _, Some(false)) => Some(false),
                         (BinOp::And, Some(true), Some(true)) => Some(true),
                         (BinOp::Or, Some(true), _) | (BinOp::Or, _, Some(true)) => Some(true),
@@ -408,10 +408,13 @@ mod tests {
 
     fn frame() -> Frame {
         let mut f = Frame::new(4);
-        f.set("age", Vector::Int(vec![Some(20), Some(40), None, Some(60)]));
+        f.set(
+            "age",
+            Vector::Int(vec![Some(20), Some(40), None, Some(60)].into()),
+        );
         f.set(
             "x",
-            Vector::Float(vec![Some(2.5), Some(-1.0), Some(0.0), None]),
+            Vector::Float(vec![Some(2.5), Some(-1.0), Some(0.0), None].into()),
         );
         f.set(
             "city",
@@ -421,7 +424,7 @@ mod tests {
         );
         f.set(
             "d",
-            Vector::Date(vec![Some(0), Some(19000), Some(20000), None]),
+            Vector::Date(vec![Some(0), Some(19000), Some(20000), None].into()),
         );
         f
     }
@@ -431,7 +434,7 @@ mod tests {
         let e = parse_condition(cond).unwrap();
         let (c, _) =
             compile(&e, &|n| f.dtype_of(n), &f.names).unwrap_or_else(|e| panic!("{cond}: {e}"));
-        eval_bool(&c, &f)
+        eval_bool(&c, &f).to_options()
     }
 
     const T: Option<bool> = Some(true);

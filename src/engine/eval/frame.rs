@@ -6,6 +6,7 @@ use std::sync::Arc;
 use polars::prelude::*;
 
 use crate::engine::data::TableData;
+pub use crate::engine::data::cells::Cells;
 use crate::engine::data::typed_csv::{NO_CODE, Values};
 
 /// The type of a value in a condition.
@@ -83,11 +84,11 @@ impl TextVec {
 /// One nullable column.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Vector {
-    Bool(Vec<Option<bool>>),
-    Int(Vec<Option<i64>>),
-    Float(Vec<Option<f64>>),
+    Bool(Cells<bool>),
+    Int(Cells<i64>),
+    Float(Cells<f64>),
     /// Days since 1970-01-01 (date-times count by calendar day).
-    Date(Vec<Option<i32>>),
+    Date(Cells<i32>),
     Text(TextVec),
 }
 
@@ -118,10 +119,10 @@ impl Vector {
 
     pub fn is_null(&self, i: usize) -> bool {
         match self {
-            Vector::Bool(v) => v[i].is_none(),
-            Vector::Int(v) => v[i].is_none(),
-            Vector::Float(v) => v[i].is_none(),
-            Vector::Date(v) => v[i].is_none(),
+            Vector::Bool(v) => !v.is_valid(i),
+            Vector::Int(v) => !v.is_valid(i),
+            Vector::Float(v) => !v.is_valid(i),
+            Vector::Date(v) => !v.is_valid(i),
             Vector::Text(v) => v.codes[i] == NULL_CODE,
         }
     }
@@ -129,10 +130,10 @@ impl Vector {
     /// A number for numeric columns (dates as day numbers).
     pub fn f64_at(&self, i: usize) -> Option<f64> {
         match self {
-            Vector::Int(v) => v[i].map(|x| x as f64),
-            Vector::Float(v) => v[i],
-            Vector::Date(v) => v[i].map(f64::from),
-            Vector::Bool(v) => v[i].map(|b| b as i64 as f64),
+            Vector::Int(v) => v.get(i).map(|x| x as f64),
+            Vector::Float(v) => v.get(i),
+            Vector::Date(v) => v.get(i).map(f64::from),
+            Vector::Bool(v) => v.get(i).map(|b| b as i64 as f64),
             Vector::Text(_) => None,
         }
     }
@@ -140,10 +141,12 @@ impl Vector {
     /// The value as text, for display and for writing.
     pub fn text_at(&self, i: usize) -> Option<String> {
         match self {
-            Vector::Bool(v) => v[i].map(|b| b.to_string()),
-            Vector::Int(v) => v[i].map(|x| x.to_string()),
-            Vector::Float(v) => v[i].map(|x| x.to_string()),
-            Vector::Date(v) => v[i].map(|d| crate::engine::data::values::show_day(d as i64)),
+            Vector::Bool(v) => v.get(i).map(|b| b.to_string()),
+            Vector::Int(v) => v.get(i).map(|x| x.to_string()),
+            Vector::Float(v) => v.get(i).map(|x| x.to_string()),
+            Vector::Date(v) => v
+                .get(i)
+                .map(|d| crate::engine::data::values::show_day(d as i64)),
             Vector::Text(t) => t.get(i).map(str::to_string),
         }
     }
@@ -151,10 +154,10 @@ impl Vector {
     /// Keep the rows at `idx`, in that order.
     pub fn take(&self, idx: &[usize]) -> Vector {
         match self {
-            Vector::Bool(v) => Vector::Bool(idx.iter().map(|&i| v[i]).collect()),
-            Vector::Int(v) => Vector::Int(idx.iter().map(|&i| v[i]).collect()),
-            Vector::Float(v) => Vector::Float(idx.iter().map(|&i| v[i]).collect()),
-            Vector::Date(v) => Vector::Date(idx.iter().map(|&i| v[i]).collect()),
+            Vector::Bool(v) => Vector::Bool(v.take(idx)),
+            Vector::Int(v) => Vector::Int(v.take(idx)),
+            Vector::Float(v) => Vector::Float(v.take(idx)),
+            Vector::Date(v) => Vector::Date(v.take(idx)),
             Vector::Text(t) => Vector::Text(TextVec {
                 codes: idx.iter().map(|&i| t.codes[i]).collect(),
                 dict: t.dict.clone(),
@@ -170,11 +173,7 @@ impl Vector {
             Values::Float(x) => Vector::Float(x),
             Values::Bool(x) => Vector::Bool(x),
             Values::Days(x) => Vector::Date(x),
-            Values::Millis(x) => Vector::Date(
-                x.into_iter()
-                    .map(|v| v.map(|ms| ms.div_euclid(86_400_000) as i32))
-                    .collect(),
-            ),
+            Values::Millis(x) => Vector::Date(x.into_map(|ms| ms.div_euclid(86_400_000) as i32)),
             Values::Text { codes, dict } => Vector::Text(TextVec { codes, dict }),
         }
     }

@@ -1,7 +1,7 @@
 //! The functions a condition may call: lower upper length trim abs round coalesce year month day.
 
 use super::expr::{Val, col};
-use super::frame::{DType, NULL_CODE, TextVec, Vector};
+use super::frame::{Cells, DType, NULL_CODE, TextVec, Vector};
 use crate::engine::rules::condition::{Expr, Func};
 
 /// Round half away from zero to `digits` decimals (as SQL engines do on doubles: scale, round, unscale).
@@ -108,14 +108,11 @@ pub(super) fn function(func: Func, args: Vec<Val>, exprs: &[Expr], n: usize) -> 
             if types.iter().all(|t| *t == t0)
                 && matches!(t0, DType::Int | DType::Date | DType::Bool)
             {
-                let v: Vec<Option<i64>> =
-                    (0..n).map(|i| args.iter().find_map(|x| x.i64(i))).collect();
+                let v: Cells<i64> = (0..n).map(|i| args.iter().find_map(|x| x.i64(i))).collect();
                 return col(match t0 {
                     DType::Int => Vector::Int(v),
-                    DType::Date => {
-                        Vector::Date(v.into_iter().map(|x| x.map(|d| d as i32)).collect())
-                    }
-                    _ => Vector::Bool(v.into_iter().map(|x| x.map(|b| b != 0)).collect()),
+                    DType::Date => Vector::Date(v.into_map(|d| d as i32)),
+                    _ => Vector::Bool(v.into_map(|b| b != 0)),
                 });
             }
             col(Vector::Float(

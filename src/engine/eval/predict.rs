@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 
 use super::clv::holdout::{Holdout, holdout};
 use super::clv::{ClvError, ClvFit, History, MODEL_FIELDS, fit};
-use super::frame::Vector;
+use super::frame::{Cells, Vector};
 use super::session::Session;
 use crate::engine::error::{EngineError, Result};
 use crate::engine::rules::Rule;
@@ -38,8 +38,8 @@ impl Session {
         else {
             return Err(EngineError::Model(ClvError::NoHistory));
         };
-        let none_i = vec![None; n];
-        let none_f = vec![None; n];
+        let none_i = Cells::nulls(n);
+        let none_f = Cells::nulls(n);
         let days = match days.as_deref() {
             Some(Vector::Int(v)) => v,
             _ => &none_i,
@@ -66,13 +66,16 @@ impl Session {
         }
         let scored = f.score(&h);
         timing.mark("  customers scored");
-        self.base.set("p_alive", Vector::Float(scored.p_alive));
+        self.base
+            .set("p_alive", Vector::Float(scored.p_alive.into()));
         self.base.set(
             "expected_purchases",
-            Vector::Float(scored.expected_purchases),
+            Vector::Float(scored.expected_purchases.into()),
         );
-        self.base
-            .set("predicted_value", Vector::Float(scored.predicted_value));
+        self.base.set(
+            "predicted_value",
+            Vector::Float(scored.predicted_value.into()),
+        );
         if let Some(old) = self.clv.take() {
             self.warnings.retain(|w| !old.warnings.contains(w));
         }
@@ -106,7 +109,7 @@ impl Session {
             Err(e) if !self.lenient => Err(self.located(e)),
             Err(e) => {
                 for f in MODEL_FIELDS {
-                    self.base.set(f, Vector::Float(vec![None; self.base.len]));
+                    self.base.set(f, Vector::Float(Cells::nulls(self.base.len)));
                 }
                 self.warnings.push(format!(
                     "p_alive, expected_purchases and predicted_value are empty: {e}"
@@ -203,7 +206,7 @@ impl Session {
     pub fn alive_histogram(&self, bins: usize) -> Vec<usize> {
         let mut h = vec![0; bins.max(1)];
         if let Some(Vector::Float(v)) = self.base.get("p_alive").map(|v| &**v) {
-            for p in v.iter().flatten() {
+            for p in v.present() {
                 h[((p * bins as f64) as usize).min(bins - 1)] += 1;
             }
         }
@@ -220,8 +223,8 @@ impl Session {
         let (value, alive) = (get("predicted_value")?, get("p_alive")?);
         let mut xs: Vec<f64> = value
             .iter()
-            .zip(&alive)
-            .filter_map(|(v, p)| Some(v.as_ref()? / p.filter(|p| *p > 0.0)?))
+            .zip(alive.iter())
+            .filter_map(|(v, p)| Some(v? / p.filter(|p| *p > 0.0)?))
             .collect();
         if xs.is_empty() {
             return None;
@@ -245,7 +248,7 @@ impl Session {
             .cust
             .iter()
             .zip(&o.kept)
-            .filter_map(|(&c, &r)| Some((c, day[r as usize]?)))
+            .filter_map(|(&c, &r)| Some((c, day.get(r as usize)?)))
             .collect();
         let end = self.as_of.ok_or(EngineError::Model(ClvError::NoHistory))?;
         Ok(holdout(

@@ -1,6 +1,6 @@
 //! Purchase-history fields per customer (SPEC §4.3), from the filtered orders.
 
-use super::frame::{Frame, NULL_CODE, TextVec, Vector};
+use super::frame::{Cells, Frame, NULL_CODE, TextVec, Vector};
 
 /// The order columns the aggregation reads, already converted (one entry per kept order row).
 pub struct OrderCols<'a> {
@@ -8,9 +8,9 @@ pub struct OrderCols<'a> {
     pub cust: &'a [u32],
     pub order_key: Option<&'a Vector>,
     /// Calendar day of every row.
-    pub day: &'a [Option<i32>],
+    pub day: &'a Cells<i32>,
     /// Amount per row (already quantity × unit price when that is how it is given).
-    pub amount: &'a [Option<f64>],
+    pub amount: &'a Cells<f64>,
     pub product: Option<&'a Vector>,
     pub category: Option<&'a Vector>,
     pub channel: Option<&'a Vector>,
@@ -40,11 +40,11 @@ pub fn group_by_customer(cust: &[u32], n_customers: usize) -> (Vec<usize>, Vec<u
 /// A key for distinct-counting: integer value or text code.
 fn key(v: &Vector, i: usize) -> Option<i64> {
     match v {
-        Vector::Int(x) => x[i],
-        Vector::Date(x) => x[i].map(i64::from),
+        Vector::Int(x) => x.get(i),
+        Vector::Date(x) => x.get(i).map(i64::from),
         Vector::Text(t) => (t.codes[i] != NULL_CODE).then_some(t.codes[i] as i64),
-        Vector::Float(x) => x[i].map(f64::to_bits).map(|b| b as i64),
-        Vector::Bool(x) => x[i].map(i64::from),
+        Vector::Float(x) => x.get(i).map(f64::to_bits).map(|b| b as i64),
+        Vector::Bool(x) => x.get(i).map(i64::from),
     }
 }
 
@@ -136,16 +136,16 @@ pub fn mode_vector(v: &Vector, groups: &[&[usize]]) -> Vector {
             let chosen: Vec<Option<usize>> = groups.iter().map(|g| pick(g)).collect();
             match v {
                 Vector::Int(x) => {
-                    Vector::Int(chosen.iter().map(|c| c.and_then(|i| x[i])).collect())
+                    Vector::Int(chosen.iter().map(|c| c.and_then(|i| x.get(i))).collect())
                 }
                 Vector::Float(x) => {
-                    Vector::Float(chosen.iter().map(|c| c.and_then(|i| x[i])).collect())
+                    Vector::Float(chosen.iter().map(|c| c.and_then(|i| x.get(i))).collect())
                 }
                 Vector::Date(x) => {
-                    Vector::Date(chosen.iter().map(|c| c.and_then(|i| x[i])).collect())
+                    Vector::Date(chosen.iter().map(|c| c.and_then(|i| x.get(i))).collect())
                 }
                 Vector::Bool(x) => {
-                    Vector::Bool(chosen.iter().map(|c| c.and_then(|i| x[i])).collect())
+                    Vector::Bool(chosen.iter().map(|c| c.and_then(|i| x.get(i))).collect())
                 }
                 Vector::Text(_) => unreachable!(),
             }
@@ -154,24 +154,24 @@ pub fn mode_vector(v: &Vector, groups: &[&[usize]]) -> Vector {
 }
 
 /// Orders and revenue of one window, per customer.
-type WindowCols = (Vec<Option<i64>>, Vec<Option<f64>>);
+type WindowCols = (Cells<i64>, Cells<f64>);
 
 /// The purchase fields of a range of customers.
 #[derive(Default)]
 struct Part {
-    orders: Vec<Option<i64>>,
-    revenue: Vec<Option<f64>>,
-    first: Vec<Option<i32>>,
-    last: Vec<Option<i32>>,
-    recency: Vec<Option<i64>>,
-    tenure: Vec<Option<i64>>,
-    pdays: Vec<Option<i64>>,
-    repeat: Vec<Option<i64>>,
-    aov: Vec<Option<f64>>,
-    dprod: Vec<Option<i64>>,
-    disc: Vec<Option<f64>>,
+    orders: Cells<i64>,
+    revenue: Cells<f64>,
+    first: Cells<i32>,
+    last: Cells<i32>,
+    recency: Cells<i64>,
+    tenure: Cells<i64>,
+    pdays: Cells<i64>,
+    repeat: Cells<i64>,
+    aov: Cells<f64>,
+    dprod: Cells<i64>,
+    disc: Cells<f64>,
     /// Mean value of the repeat purchase days (left empty when nothing asked for it).
-    spend: Vec<Option<f64>>,
+    spend: Cells<f64>,
     win: Vec<WindowCols>,
     /// Most frequent category and channel codes (when those columns are text).
     category: Vec<u32>,
@@ -220,7 +220,7 @@ fn part(
 ) -> Part {
     // every column sized for the range up front (growing by doubling could leave half unused)
     let n = range.len();
-    let cap = || Vec::with_capacity(n);
+    let cap = || Cells::with_capacity(n);
     let text = |v: Option<&Vector>| {
         if text_of(v).is_some() {
             Vec::with_capacity(n)
@@ -230,20 +230,24 @@ fn part(
     };
     let mut p = Part {
         orders: cap(),
-        revenue: Vec::with_capacity(n),
-        first: Vec::with_capacity(n),
-        last: Vec::with_capacity(n),
+        revenue: Cells::with_capacity(n),
+        first: Cells::with_capacity(n),
+        last: Cells::with_capacity(n),
         recency: cap(),
         tenure: cap(),
         pdays: cap(),
         repeat: cap(),
-        aov: Vec::with_capacity(n),
+        aov: Cells::with_capacity(n),
         dprod: cap(),
-        disc: Vec::with_capacity(n),
-        spend: if spend { Vec::with_capacity(n) } else { vec![] },
+        disc: Cells::with_capacity(n),
+        spend: if spend {
+            Cells::with_capacity(n)
+        } else {
+            Cells::new()
+        },
         win: windows
             .iter()
-            .map(|_| (Vec::with_capacity(n), Vec::with_capacity(n)))
+            .map(|_| (Cells::with_capacity(n), Cells::with_capacity(n)))
             .collect(),
         category: text(o.category),
         channel: text(o.channel),
@@ -310,9 +314,9 @@ fn part(
             n_disc += any as i64;
             k = j;
         }
-        let rev: f64 = g.iter().filter_map(|&i| o.amount[i]).sum();
+        let rev: f64 = g.iter().filter_map(|&i| o.amount.get(i)).sum();
         days.clear();
-        days.extend(g.iter().filter_map(|&i| o.day[i]));
+        days.extend(g.iter().filter_map(|&i| o.day.get(i)));
         let (f, l) = (days.iter().min().copied(), days.iter().max().copied());
         p.orders.push(Some(n_orders));
         p.revenue.push(Some(rev));
@@ -339,12 +343,15 @@ fn part(
             p.spend.push(repeat_day_mean(&g, o, &mut day_values));
         }
         for (w, (wo, wr)) in windows.iter().zip(p.win.iter_mut()) {
-            let inside = |i: &&usize| o.day[**i].is_some_and(|d| as_of - d <= *w as i32);
+            let inside = |i: &&usize| o.day.get(**i).is_some_and(|d| as_of - d <= *w as i32);
             keys.clear();
             keys.extend(g.iter().filter(inside).map(|&i| order_of(i)));
             wo.push(Some(distinct(&mut keys) as i64));
             wr.push(Some(
-                g.iter().filter(inside).filter_map(|&i| o.amount[i]).sum(),
+                g.iter()
+                    .filter(inside)
+                    .filter_map(|&i| o.amount.get(i))
+                    .sum(),
             ));
         }
     }
@@ -357,7 +364,7 @@ fn repeat_day_mean(g: &[usize], o: &OrderCols, buf: &mut Vec<(i32, f64)>) -> Opt
     buf.clear();
     buf.extend(
         g.iter()
-            .filter_map(|&i| Some((o.day[i]?, o.amount[i].unwrap_or(0.0)))),
+            .filter_map(|&i| Some((o.day.get(i)?, o.amount.get(i).unwrap_or(0.0)))),
     );
     buf.sort_unstable_by_key(|p| p.0);
     let (mut days, mut total) = (0usize, 0.0);
@@ -386,7 +393,7 @@ pub fn derive(base: &mut Frame, o: &OrderCols, as_of: i32, windows: &[u32], skip
     // the first range's columns grow in place; the others are appended to them
     let mut parts = parts.into_iter();
     let mut all = parts.next().unwrap_or_else(|| Part {
-        win: windows.iter().map(|_| (vec![], vec![])).collect(),
+        win: windows.iter().map(|_| Default::default()).collect(),
         ..Default::default()
     });
     for p in parts {
@@ -449,15 +456,16 @@ mod tests {
         let o = OrderCols {
             cust: &[0; 6],
             order_key: None,
-            day: &[Some(3), Some(1), Some(9), Some(3), None, Some(1)],
-            amount: &[
+            day: &vec![Some(3), Some(1), Some(9), Some(3), None, Some(1)].into(),
+            amount: &vec![
                 Some(5.0),
                 Some(10.0),
                 Some(6.0),
                 Some(7.0),
                 Some(99.0),
                 None,
-            ],
+            ]
+            .into(),
             product: None,
             category: None,
             channel: None,
@@ -478,19 +486,19 @@ mod tests {
         // customer 0: order 10 (2 lines, one discounted) on day 100, order 11 on day 105 (a return)
         // customer 1: no orders
         let mut base = Frame::new(2);
-        let order_key = Vector::Int(vec![Some(10), Some(10), Some(11)]);
+        let order_key = Vector::Int(vec![Some(10), Some(10), Some(11)].into());
         let product = Vector::Text(TextVec::from_values(
             [Some("a"), Some("b"), Some("a")].into_iter(),
         ));
         let category = Vector::Text(TextVec::from_values(
             [Some("x"), Some("y"), Some("y")].into_iter(),
         ));
-        let discount = Vector::Float(vec![Some(0.1), None, Some(0.0)]);
+        let discount = Vector::Float(vec![Some(0.1), None, Some(0.0)].into());
         let o = OrderCols {
             cust: &[0, 0, 0],
             order_key: Some(&order_key),
-            day: &[Some(100), Some(100), Some(105)],
-            amount: &[Some(10.0), Some(5.0), Some(-4.0)],
+            day: &vec![Some(100), Some(100), Some(105)].into(),
+            amount: &vec![Some(10.0), Some(5.0), Some(-4.0)].into(),
             product: Some(&product),
             category: Some(&category),
             channel: None,
@@ -499,31 +507,52 @@ mod tests {
         };
         derive(&mut base, &o, 110, &[7], &[]);
         let get = |n: &str| base.get(n).unwrap().clone();
-        assert_eq!(*get("orders"), Vector::Int(vec![Some(2), Some(0)]));
-        assert_eq!(*get("revenue"), Vector::Float(vec![Some(11.0), Some(0.0)]));
-        assert_eq!(*get("recency_days"), Vector::Int(vec![Some(5), None]));
-        assert_eq!(*get("tenure_days"), Vector::Int(vec![Some(10), None]));
-        assert_eq!(*get("purchase_days"), Vector::Int(vec![Some(2), Some(0)]));
-        assert_eq!(*get("repeat_purchases"), Vector::Int(vec![Some(1), None]));
+        assert_eq!(*get("orders"), Vector::Int(vec![Some(2), Some(0)].into()));
+        assert_eq!(
+            *get("revenue"),
+            Vector::Float(vec![Some(11.0), Some(0.0)].into())
+        );
+        assert_eq!(
+            *get("recency_days"),
+            Vector::Int(vec![Some(5), None].into())
+        );
+        assert_eq!(
+            *get("tenure_days"),
+            Vector::Int(vec![Some(10), None].into())
+        );
+        assert_eq!(
+            *get("purchase_days"),
+            Vector::Int(vec![Some(2), Some(0)].into())
+        );
+        assert_eq!(
+            *get("repeat_purchases"),
+            Vector::Int(vec![Some(1), None].into())
+        );
         assert_eq!(
             *get("avg_order_value"),
-            Vector::Float(vec![Some(5.5), None])
+            Vector::Float(vec![Some(5.5), None].into())
         );
         assert_eq!(
             *get("distinct_products"),
-            Vector::Int(vec![Some(2), Some(0)])
+            Vector::Int(vec![Some(2), Some(0)].into())
         );
         assert_eq!(get("top_category").text_at(0).as_deref(), Some("y"));
-        assert_eq!(*get("discount_share"), Vector::Float(vec![Some(0.5), None]));
+        assert_eq!(
+            *get("discount_share"),
+            Vector::Float(vec![Some(0.5), None].into())
+        );
         // one repeat day (105) worth −4
         assert_eq!(
             *get("repeat_avg_value"),
-            Vector::Float(vec![Some(-4.0), None])
+            Vector::Float(vec![Some(-4.0), None].into())
         );
-        assert_eq!(*get("orders_7d"), Vector::Int(vec![Some(1), Some(0)]));
+        assert_eq!(
+            *get("orders_7d"),
+            Vector::Int(vec![Some(1), Some(0)].into())
+        );
         assert_eq!(
             *get("revenue_7d"),
-            Vector::Float(vec![Some(-4.0), Some(0.0)])
+            Vector::Float(vec![Some(-4.0), Some(0.0)].into())
         );
     }
 }

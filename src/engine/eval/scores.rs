@@ -230,21 +230,15 @@ mod tests {
         let mut f = Frame::new(5);
         f.set(
             "orders",
-            Vector::Int(vec![Some(1), Some(1), Some(0), Some(3), Some(2)]),
+            Vector::Int(vec![Some(1), Some(1), Some(0), Some(3), Some(2)].into()),
         );
         f.set(
             "revenue",
-            Vector::Float(vec![
-                Some(10.004),
-                Some(10.0),
-                Some(0.0),
-                Some(5.0),
-                Some(7.0),
-            ]),
+            Vector::Float(vec![Some(10.004), Some(10.0), Some(0.0), Some(5.0), Some(7.0)].into()),
         );
         f.set(
             "recency_days",
-            Vector::Int(vec![Some(10), Some(10), None, Some(1), Some(50)]),
+            Vector::Int(vec![Some(10), Some(10), None, Some(1), Some(50)].into()),
         );
         add_scores(&mut f, 2, RfmMethod::Ntile);
         let get = |n: &str| {
@@ -279,12 +273,12 @@ mod tests {
         let mut f = Frame::new(5);
         f.set(
             "orders",
-            Vector::Int(vec![Some(1), Some(2), Some(3), Some(4), Some(10)]),
+            Vector::Int(vec![Some(1), Some(2), Some(3), Some(4), Some(10)].into()),
         );
-        f.set("revenue", Vector::Float(vec![Some(1.0); 5]));
+        f.set("revenue", Vector::Float(vec![Some(1.0); 5].into()));
         f.set(
             "recency_days",
-            Vector::Int(vec![Some(1), Some(2), Some(3), Some(4), Some(10)]),
+            Vector::Int(vec![Some(1), Some(2), Some(3), Some(4), Some(10)].into()),
         );
         let info = add_scores(&mut f, 5, RfmMethod::Quantile);
         // quantile7 of 1,2,3,4,10 at .2 .4 .6 .8 = 1.8 2.6 3.4 5.2

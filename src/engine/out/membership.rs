@@ -20,10 +20,10 @@ pub(super) fn series(name: &str, v: &Vector, mask: bool) -> Series {
         );
     }
     match v {
-        Vector::Bool(x) => Series::new(name, x.clone()),
-        Vector::Int(x) => Series::new(name, x.clone()),
-        Vector::Float(x) => Series::new(name, x.clone()),
-        Vector::Date(x) => Series::new(name, x.clone()).into_date(),
+        Vector::Bool(x) => Series::new(name, x.to_options()),
+        Vector::Int(x) => Series::new(name, x.to_options()),
+        Vector::Float(x) => Series::new(name, x.to_options()),
+        Vector::Date(x) => Series::new(name, x.to_options()).into_date(),
         Vector::Text(t) => Series::new(
             name,
             (0..t.codes.len()).map(|i| t.get(i)).collect::<Vec<_>>(),

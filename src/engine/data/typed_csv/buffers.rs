@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use super::records::{Shape, each_field};
 use super::{NO_CODE, Values};
+use crate::engine::data::cells::Cells;
 use crate::engine::data::infer::{
     Cell, Choice, MS_PER_DAY, Parsed, Reading, Verdict, cell, parse_as,
 };
@@ -64,10 +65,8 @@ impl Dict {
     }
 }
 
-fn nulls<T: Clone>(n: usize, hint: usize) -> Vec<Option<T>> {
-    let mut v = Vec::with_capacity(hint.max(n));
-    v.resize(n, None);
-    v
+fn nulls<T: Copy + Default>(n: usize, hint: usize) -> Cells<T> {
+    Cells::nulls_with_capacity(n, hint)
 }
 
 /// A column's buffers in row order, consecutive ones of one type merged as they come.
@@ -95,10 +94,10 @@ impl Acc {
 pub(super) enum Buf {
     /// Only missing values so far: how many.
     Nulls(usize),
-    Int(Vec<Option<i64>>),
-    Float(Vec<Option<f64>>),
-    Bool(Vec<Option<bool>>),
-    Date(usize, Vec<Option<i64>>),
+    Int(Cells<i64>),
+    Float(Cells<f64>),
+    Bool(Cells<bool>),
+    Date(usize, Cells<i64>),
     Text(Dict),
     /// The type changed in a way that needs the text again.
     Stale,
@@ -109,13 +108,11 @@ impl Buf {
     fn into_choice(self, choice: Choice) -> Option<Buf> {
         Some(match (choice, self) {
             (Choice::Text, Buf::Nulls(k)) => Buf::Text(Dict::with_nulls(k, k)),
-            (Choice::Int, Buf::Nulls(k)) => Buf::Int(vec![None; k]),
-            (Choice::Float, Buf::Nulls(k)) => Buf::Float(vec![None; k]),
-            (Choice::Float, Buf::Int(v)) => {
-                Buf::Float(v.into_iter().map(|x| x.map(|x| x as f64)).collect())
-            }
-            (Choice::Bool, Buf::Nulls(k)) => Buf::Bool(vec![None; k]),
-            (Choice::Date(i, _), Buf::Nulls(k)) => Buf::Date(i, vec![None; k]),
+            (Choice::Int, Buf::Nulls(k)) => Buf::Int(Cells::nulls(k)),
+            (Choice::Float, Buf::Nulls(k)) => Buf::Float(Cells::nulls(k)),
+            (Choice::Float, Buf::Int(v)) => Buf::Float(v.into_map(|x| x as f64)),
+            (Choice::Bool, Buf::Nulls(k)) => Buf::Bool(Cells::nulls(k)),
+            (Choice::Date(i, _), Buf::Nulls(k)) => Buf::Date(i, Cells::nulls(k)),
             (c, b) if fits(&b, c) => b,
             _ => return None,
         })
@@ -154,9 +151,7 @@ impl Buf {
         *self = match std::mem::replace(self, Buf::Stale) {
             Buf::Nulls(n) => Buf::for_parsed(p, n, hint),
             // integers read so far are exactly the floats their text would give
-            Buf::Int(v) if matches!(p, Parsed::Float(_)) => {
-                Buf::Float(v.into_iter().map(|x| x.map(|x| x as f64)).collect())
-            }
+            Buf::Int(v) if matches!(p, Parsed::Float(_)) => Buf::Float(v.into_map(|x| x as f64)),
             _ => return,
         };
         self.push(p, hint);
@@ -307,11 +302,9 @@ fn finalize(buf: Buf, choice: Choice) -> Option<Values> {
         (Choice::Int, Buf::Int(v)) => Values::Int(v),
         (Choice::Float, Buf::Float(v)) => Values::Float(v),
         (Choice::Bool, Buf::Bool(v)) => Values::Bool(v),
-        (Choice::Date(_, false), Buf::Date(_, v)) => Values::Days(
-            v.into_iter()
-                .map(|x| x.map(|ms| ms.div_euclid(MS_PER_DAY) as i32))
-                .collect(),
-        ),
+        (Choice::Date(_, false), Buf::Date(_, v)) => {
+            Values::Days(v.into_map(|ms| ms.div_euclid(MS_PER_DAY) as i32))
+        }
         (Choice::Date(_, true), Buf::Date(_, v)) => Values::Millis(v),
         _ => return None,
     })

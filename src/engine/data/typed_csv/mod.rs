@@ -19,6 +19,7 @@ use std::io::Read;
 
 use polars::prelude::*;
 
+use super::cells::Cells;
 use super::infer::{Choice, Inferred, Reading, Verdict};
 use buffers::{Acc, first_pass, fits, forced_pass, join};
 use records::{Shape, blocks, split};
@@ -32,13 +33,13 @@ pub const NO_CODE: u32 = u32::MAX;
 /// One column's values in its inferred type.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Values {
-    Int(Vec<Option<i64>>),
-    Float(Vec<Option<f64>>),
-    Bool(Vec<Option<bool>>),
+    Int(Cells<i64>),
+    Float(Cells<f64>),
+    Bool(Cells<bool>),
     /// Days since 1970-01-01.
-    Days(Vec<Option<i32>>),
+    Days(Cells<i32>),
     /// Milliseconds since 1970-01-01 (date-times).
-    Millis(Vec<Option<i64>>),
+    Millis(Cells<i64>),
     /// Text stored once per distinct value; [`NO_CODE`] for missing.
     Text {
         codes: Vec<u32>,
@@ -65,11 +66,13 @@ impl Values {
     pub fn into_series(self, name: &str) -> Series {
         let name = PlSmallStr::from(name);
         match self {
-            Values::Int(v) => Series::new(name, v),
-            Values::Float(v) => Series::new(name, v),
-            Values::Bool(v) => Series::new(name, v),
-            Values::Days(v) => Series::new(name, v).into_date(),
-            Values::Millis(v) => Series::new(name, v).into_datetime(TimeUnit::Milliseconds, None),
+            Values::Int(v) => Series::new(name, v.to_options()),
+            Values::Float(v) => Series::new(name, v.to_options()),
+            Values::Bool(v) => Series::new(name, v.to_options()),
+            Values::Days(v) => Series::new(name, v.to_options()).into_date(),
+            Values::Millis(v) => {
+                Series::new(name, v.to_options()).into_datetime(TimeUnit::Milliseconds, None)
+            }
             Values::Text { codes, dict } => {
                 let mut b = StringChunkedBuilder::new(name, codes.len());
                 for c in codes {

@@ -218,8 +218,8 @@ fn header_only_and_kept_columns() {
     assert_eq!(cols.len(), 2);
     assert!(cols.iter().all(|c| c.values.is_empty()));
     let cols = read_text("a,b,c\n1,x,2.5\n", b',', &names, &[0, 2], None, false).unwrap();
-    assert_eq!(cols[0].values, Values::Int(vec![Some(1)]));
-    assert_eq!(cols[1].values, Values::Float(vec![Some(2.5)]));
+    assert_eq!(cols[0].values, Values::Int(vec![Some(1)].into()));
+    assert_eq!(cols[1].values, Values::Float(vec![Some(2.5)].into()));
 }
 
 proptest::proptest! {

@@ -16,7 +16,7 @@ fn filtered(ws: &Workspace, of: &Frame) -> Result<Vec<bool>> {
         let e = parse_condition(flt)
             .and_then(|e| compile(&e, &|n| of.dtype_of(n), &of.names))
             .map_err(|e| ws_error(ws, flt, "data.orders_filter", &e))?;
-        for (k, b) in eval_bool(&e.0, of).into_iter().enumerate() {
+        for (k, b) in eval_bool(&e.0, of).iter().enumerate() {
             keep[k] = b == Some(true);
         }
     }
@@ -73,12 +73,12 @@ pub(super) fn order_rows(
         if as_of.is_none() {
             as_of = (0..of.len)
                 .filter(|&i| keep[i])
-                .filter_map(|i| days[i])
+                .filter_map(|i| days.get(i))
                 .max()
                 .map(|d| d + 1);
         }
         if let Some(a) = as_of {
-            let late = |i: usize| days[i].is_some_and(|d| d > a);
+            let late = |i: usize| days.get(i).is_some_and(|d| d > a);
             leave_out(&mut keep, late, "dated after as_of", warnings);
         }
     }

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::super::frame::{Frame, TextVec, Vector};
+use super::super::frame::{Cells, Frame, TextVec, Vector};
 
 /// Text form of an id for matching ids across tables.
 pub(super) fn id_text(v: &Vector, i: usize) -> Option<String> {
@@ -12,13 +12,12 @@ pub(super) fn id_text(v: &Vector, i: usize) -> Option<String> {
 /// Integer ids: every value an integer with no sign (SPEC §2); otherwise text.
 pub(super) fn normalize_ids(v: Vector) -> Vector {
     match v {
-        Vector::Int(x) if x.iter().flatten().all(|&i| i >= 0) => Vector::Int(x),
+        Vector::Int(x) if x.present().all(|i| i >= 0) => Vector::Int(x),
         Vector::Float(x)
-            if x.iter()
-                .flatten()
-                .all(|&f| f >= 0.0 && f.fract() == 0.0 && f < 9e15) =>
+            if x.present()
+                .all(|f| f >= 0.0 && f.fract() == 0.0 && f < 9e15) =>
         {
-            Vector::Int(x.into_iter().map(|f| f.map(|f| f as i64)).collect())
+            Vector::Int(x.into_map(|f| f as i64))
         }
         Vector::Text(t) => Vector::Text(t),
         other => {
@@ -33,7 +32,7 @@ pub(super) fn normalize_ids(v: Vector) -> Vector {
 pub(super) fn id_order(ids: &Vector) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..ids.len()).collect();
     match ids {
-        Vector::Int(x) => idx.sort_by_key(|&i| x[i]),
+        Vector::Int(x) => idx.sort_by_key(|&i| x.get(i)),
         Vector::Text(t) => idx.sort_by(|&a, &b| t.get(a).cmp(&t.get(b))),
         _ => {}
     }
@@ -55,11 +54,10 @@ pub(super) enum IdIndex {
 }
 
 impl IdIndex {
-    pub(super) fn new(ids: &[Option<i64>]) -> IdIndex {
+    pub(super) fn new(ids: &Cells<i64>) -> IdIndex {
         let (lo, hi) = ids
-            .iter()
-            .flatten()
-            .fold((i64::MAX, i64::MIN), |(lo, hi), &x| (lo.min(x), hi.max(x)));
+            .present()
+            .fold((i64::MAX, i64::MIN), |(lo, hi), x| (lo.min(x), hi.max(x)));
         let span = (hi as i128 - lo as i128 + 1).max(0) as u128;
         if lo <= hi && span <= 4 * ids.len() as u128 + 1024 {
             let mut row = vec![u32::MAX; span as usize];
@@ -99,10 +97,10 @@ pub(super) fn null_out(v: &mut Vector, idx: &[Option<usize>]) {
         .map(|(i, _)| i)
         .collect();
     match v {
-        Vector::Bool(x) => missing.iter().for_each(|&i| x[i] = None),
-        Vector::Int(x) => missing.iter().for_each(|&i| x[i] = None),
-        Vector::Float(x) => missing.iter().for_each(|&i| x[i] = None),
-        Vector::Date(x) => missing.iter().for_each(|&i| x[i] = None),
+        Vector::Bool(x) => missing.iter().for_each(|&i| x.set_null(i)),
+        Vector::Int(x) => missing.iter().for_each(|&i| x.set_null(i)),
+        Vector::Float(x) => missing.iter().for_each(|&i| x.set_null(i)),
+        Vector::Date(x) => missing.iter().for_each(|&i| x.set_null(i)),
         Vector::Text(t) => missing
             .iter()
             .for_each(|&i| t.codes[i] = super::super::frame::NULL_CODE),
@@ -118,7 +116,7 @@ mod tests {
         let dense = [Some(5), Some(7), None, Some(6)];
         let sparse = [Some(-3), Some(i64::MAX), Some(1 << 40)];
         for (ids, expect_dense) in [(&dense[..], true), (&sparse[..], false)] {
-            let ix = IdIndex::new(ids);
+            let ix = IdIndex::new(&ids.iter().copied().collect());
             assert_eq!(matches!(ix, IdIndex::Dense { .. }), expect_dense);
             for (row, id) in ids.iter().enumerate() {
                 if let Some(id) = id {

@@ -7,7 +7,7 @@ mod orders;
 
 use std::sync::Arc;
 
-use super::frame::{Frame, Vector};
+use super::frame::{Cells, Frame, Vector};
 use super::session::Frames;
 use crate::engine::error::Result;
 use crate::engine::rules::{Spanned, Workspace};
@@ -21,7 +21,7 @@ fn order_days(col: Option<&Arc<Vector>>, n: usize) -> Arc<Vector> {
         Some(v) => Arc::new(Vector::Date(
             (0..n).map(|i| v.f64_at(i).map(|x| x as i32)).collect(),
         )),
-        None => Arc::new(Vector::Date(vec![None; n])),
+        None => Arc::new(Vector::Date(Cells::nulls(n))),
     }
 }
 

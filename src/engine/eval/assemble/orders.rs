@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::super::frame::{DType, Frame, Vector};
+use super::super::frame::{Cells, DType, Frame, Vector};
 use super::super::purchase::{group_by_customer, mode_vector};
 use super::ids::{IdIndex, id_text};
 use super::{col_name, order_cid, order_days};
@@ -25,14 +25,14 @@ pub(crate) struct PreparedOrders {
 }
 
 impl PreparedOrders {
-    pub fn day(&self) -> &[Option<i32>] {
+    pub fn day(&self) -> &Cells<i32> {
         match &*self.day {
             Vector::Date(v) => v,
             _ => unreachable!("order days are built as dates"),
         }
     }
 
-    pub fn amount(&self) -> &[Option<f64>] {
+    pub fn amount(&self) -> &Cells<f64> {
         match &*self.amount {
             Vector::Float(v) => v,
             _ => unreachable!("order amounts are built as numbers"),
@@ -58,7 +58,7 @@ fn match_customers(ids: &Vector, v: &Vector, rows: &[usize]) -> (Vec<u32>, Vec<u
     if let (Vector::Int(idv), Vector::Int(ov)) = (ids, v) {
         let index = IdIndex::new(idv);
         for &r in rows {
-            take(r, ov[r].and_then(|x| index.get(x)));
+            take(r, ov.get(r).and_then(|x| index.get(x)));
         }
     } else {
         let map: HashMap<String, u32, foldhash::fast::RandomState> = (0..ids.len())
@@ -87,7 +87,7 @@ fn amounts(ws: &Workspace, of: &Frame) -> Arc<Vector> {
                 .map(|i| Some(q.f64_at(i)? * p.f64_at(i)?))
                 .collect(),
         )),
-        _ => Arc::new(Vector::Float(vec![None; of.len])),
+        _ => Arc::new(Vector::Float(Cells::nulls(of.len))),
     }
 }
 

@@ -11,7 +11,7 @@
 use std::io::{self, Read, Write};
 use std::sync::Arc;
 
-use crate::engine::eval::frame::{Frame, NULL_CODE, TextVec, Vector};
+use crate::engine::eval::frame::{Cells, Frame, NULL_CODE, TextVec, Vector};
 
 pub const MAGIC: &[u8; 8] = b"STRATAC\x01";
 /// The longest key, meta text, column name and text value an entry may hold: a damaged length
@@ -56,23 +56,35 @@ impl<W: Write> Summed<W> {
         self.put(s.as_bytes())
     }
     /// The validity bitmap of `v` (bit set: a value), then each value's bytes (zeros for none).
-    fn column<T: Copy, const N: usize>(
+    fn column<T: Copy + Default, const N: usize>(
         &mut self,
-        v: &[Option<T>],
+        v: &Cells<T>,
         bytes: impl Fn(T) -> [u8; N],
     ) -> io::Result<()> {
-        let mut bits = vec![0u8; v.len().div_ceil(8)];
-        for (i, x) in v.iter().enumerate() {
-            if x.is_some() {
-                bits[i / 8] |= 1 << (i % 8);
+        let n = v.len();
+        let bits: Vec<u8> = match v.validity() {
+            // bit i of word i / 64 is bit i % 8 of byte i / 8 in little-endian words
+            Some(w) => w
+                .iter()
+                .flat_map(|x| x.to_le_bytes())
+                .take(n.div_ceil(8))
+                .collect(),
+            None => {
+                let mut b = vec![0xFFu8; n.div_ceil(8)];
+                if !n.is_multiple_of(8)
+                    && let Some(last) = b.last_mut()
+                {
+                    *last = (1u8 << (n % 8)) - 1;
+                }
+                b
             }
-        }
+        };
         self.put(&bits)?;
         let mut buf = Vec::with_capacity(CHUNK * N);
-        for part in v.chunks(CHUNK) {
+        for start in (0..n).step_by(CHUNK) {
             buf.clear();
-            for x in part {
-                buf.extend_from_slice(&x.map_or([0; N], &bytes));
+            for i in start..(start + CHUNK).min(n) {
+                buf.extend_from_slice(&v.get(i).map_or([0; N], &bytes));
             }
             self.put(&buf)?;
         }
@@ -391,20 +403,28 @@ fn column(c: &Raw, n: usize) -> Result<Vector, Refused> {
 }
 
 /// Fixed-width values with their validity bitmap.
-fn valid<T, const N: usize>(
+fn valid<T: Copy + Default, const N: usize>(
     bits: &[u8],
     values: &[u8],
     value: impl Fn([u8; N]) -> T,
-) -> Vec<Option<T>> {
-    values
+) -> Cells<T> {
+    let values: Vec<T> = values
         .chunks_exact(N)
-        .enumerate()
-        .map(|(row, b)| {
+        .map(|b| {
             let mut a = [0u8; N];
             a.copy_from_slice(b);
-            (bits[row / 8] & (1 << (row % 8)) != 0).then(|| value(a))
+            value(a)
         })
-        .collect()
+        .collect();
+    let words: Vec<u64> = bits
+        .chunks(8)
+        .map(|b| {
+            let mut a = [0u8; 8];
+            a[..b.len()].copy_from_slice(b);
+            u64::from_le_bytes(a)
+        })
+        .collect();
+    Cells::from_parts(values, Some(words))
 }
 
 #[cfg(test)]
@@ -414,10 +434,19 @@ mod tests {
 
     fn frame() -> Frame {
         let mut f = Frame::new(3);
-        f.set("b", Vector::Bool(vec![Some(true), None, Some(false)]));
-        f.set("i", Vector::Int(vec![Some(-7), Some(i64::MAX), None]));
-        f.set("x", Vector::Float(vec![None, Some(0.1), Some(-2.5e300)]));
-        f.set("d", Vector::Date(vec![Some(-1), None, Some(20_000)]));
+        f.set(
+            "b",
+            Vector::Bool(vec![Some(true), None, Some(false)].into()),
+        );
+        f.set(
+            "i",
+            Vector::Int(vec![Some(-7), Some(i64::MAX), None].into()),
+        );
+        f.set(
+            "x",
+            Vector::Float(vec![None, Some(0.1), Some(-2.5e300)].into()),
+        );
+        f.set("d", Vector::Date(vec![Some(-1), None, Some(20_000)].into()));
         f.set(
             "t",
             Vector::Text(TextVec::from_values(
@@ -473,7 +502,7 @@ mod tests {
     #[test]
     fn impossible_counts_are_refused_before_they_are_allocated() {
         let mut f = Frame::new(1000);
-        f.set("i", Vector::Int(vec![Some(1); 1000]));
+        f.set("i", Vector::Int(vec![Some(1); 1000].into()));
         let b = bytes("k", &f);
         // the column count sits after the key, its checksum, the meta text and the row count
         let at = 16 + 8 + 1 + 4 + 8 + 4 + 8;
@@ -493,7 +522,7 @@ mod tests {
                                 words in proptest::collection::vec(proptest::option::of("[a-c]{0,3}"), 0..300)) {
             let n = ints.len().min(words.len());
             let mut f = Frame::new(n);
-            f.set("i", Vector::Int(ints[..n].to_vec()));
+            f.set("i", Vector::Int(ints[..n].to_vec().into()));
             f.set("t", Vector::Text(TextVec::from_values(words[..n].iter().map(|w| w.as_deref()))));
             let b = bytes("p", &f);
             let (_, back) = decode(&b[..], "p", b.len() as u64).unwrap();

@@ -14,7 +14,7 @@ fn data_file(dir: &Path, text: &str) -> PathBuf {
 
 fn frame(x: i64) -> Frame {
     let mut f = Frame::new(2);
-    f.set("x", Vector::Int(vec![Some(x), None]));
+    f.set("x", Vector::Int(vec![Some(x), None].into()));
     f
 }
 

@@ -1,6 +1,7 @@
 //! The holdout check: fit up to a calibration date, compare predicted with actual repeat purchases after it.
 
 use super::{BgNbdFit, ClvConfig, ClvError, History, fit_bgnbd};
+use crate::engine::data::Cells;
 
 /// Customers with the same number of calibration-period repeat purchases.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -35,12 +36,7 @@ pub struct Holdout {
 }
 
 /// Per customer: first and last calibration day, calibration purchase days, holdout purchase days.
-type Split = (
-    Vec<Option<i32>>,
-    Vec<Option<i32>>,
-    Vec<Option<i64>>,
-    Vec<u32>,
-);
+type Split = (Cells<i32>, Cells<i32>, Cells<i64>, Vec<u32>);
 
 fn split(purchases: &[(u32, i32)], n: usize, cal_end: i32, end: i32) -> Split {
     let mut days: Vec<Vec<i32>> = vec![Vec::new(); n];
@@ -49,7 +45,8 @@ fn split(purchases: &[(u32, i32)], n: usize, cal_end: i32, end: i32) -> Split {
             days[c as usize].push(d);
         }
     }
-    let (mut first, mut last, mut count, mut after) = (vec![], vec![], vec![], vec![]);
+    let (mut first, mut last, mut count) = (Cells::new(), Cells::new(), Cells::new());
+    let mut after = vec![];
     for mut d in days {
         d.sort_unstable();
         d.dedup();
@@ -78,7 +75,7 @@ pub fn holdout(
         return Err(ClvError::NoHoldout(day(cal_end), day(end)));
     }
     let (first, last, count, after) = split(purchases, n, cal_end, end);
-    let spend = vec![None; n];
+    let spend = Cells::nulls(n);
     let h = History {
         first: &first,
         last: &last,

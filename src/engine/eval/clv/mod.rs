@@ -6,6 +6,7 @@ pub mod holdout;
 mod optimize;
 pub mod special;
 
+use crate::engine::data::Cells;
 use bgnbd::{BgNbd, Grouped, Triple};
 use gamma_gamma::{GammaGamma, Spender, Spenders};
 
@@ -106,10 +107,10 @@ pub enum ClvError {
 
 /// What the fit reads per customer, as derived from the orders (days; `None` without orders).
 pub struct History<'a> {
-    pub first: &'a [Option<i32>],
-    pub last: &'a [Option<i32>],
-    pub purchase_days: &'a [Option<i64>],
-    pub repeat_avg_value: &'a [Option<f64>],
+    pub first: &'a Cells<i32>,
+    pub last: &'a Cells<i32>,
+    pub purchase_days: &'a Cells<i64>,
+    pub repeat_avg_value: &'a Cells<f64>,
     /// The end of the period, as a day number.
     pub as_of: i32,
 }
@@ -125,7 +126,11 @@ pub struct Inputs {
 impl History<'_> {
     /// The inputs of customer `i`, `None` without orders up to `as_of`.
     pub fn inputs(&self, i: usize, unit: TimeUnit) -> Option<Inputs> {
-        let (f, l, d) = (self.first[i]?, self.last[i]?, self.purchase_days[i]?);
+        let (f, l, d) = (
+            self.first.get(i)?,
+            self.last.get(i)?,
+            self.purchase_days.get(i)?,
+        );
         if d < 1 || f > self.as_of {
             return None;
         }
@@ -381,7 +386,7 @@ pub fn fit_gamma_gamma(h: &History) -> Result<GammaGammaFit, ClvError> {
         let Some(inp) = h.inputs(i, TimeUnit::Day) else {
             continue;
         };
-        match h.repeat_avg_value[i] {
+        match h.repeat_avg_value.get(i) {
             _ if inp.x == 0 => no_repeat += 1,
             Some(m) if m > 0.0 && m.is_finite() => rows.push(Spender { x: inp.x, mean: m }),
             _ => not_positive += 1,
@@ -527,7 +532,7 @@ impl ClvFit {
                 .and_then(|j| expected[j]);
             out.p_alive.push(Some(m.p_alive(d.x, d.t_x / k, d.t / k)));
             out.expected_purchases.push(e);
-            let spend = gg.and_then(|g| g.expected_spend(d.x, h.repeat_avg_value[i]));
+            let spend = gg.and_then(|g| g.expected_spend(d.x, h.repeat_avg_value.get(i)));
             out.predicted_value.push(e.zip(spend).map(|(e, s)| e * s));
         }
         out

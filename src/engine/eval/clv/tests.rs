@@ -3,17 +3,12 @@
 use super::*;
 
 /// First and last purchase day, purchase days and repeat spend of every customer.
-type Columns = (
-    Vec<Option<i32>>,
-    Vec<Option<i32>>,
-    Vec<Option<i64>>,
-    Vec<Option<f64>>,
-);
+type Columns = (Cells<i32>, Cells<i32>, Cells<i64>, Cells<f64>);
 
 /// `n` customers: every third without orders, the others buying every `gap` days from day
 /// `i % 50`, `1 + i % 4` times, for 30 each.
 fn histories(n: usize, gap: i32) -> Columns {
-    let (mut f, mut l, mut d, mut m) = (vec![], vec![], vec![], vec![]);
+    let (mut f, mut l, mut d, mut m) = (Cells::new(), Cells::new(), Cells::new(), Cells::new());
     for i in 0..n {
         if i % 3 == 0 {
             f.push(None);
@@ -135,7 +130,7 @@ fn too_little_history_names_the_cause() {
 fn a_failed_spend_model_leaves_predicted_value_blank_with_a_warning() {
     let (f, l, d, _) = histories(300, 20);
     // repeat purchases worth nothing: no spender for Gamma-Gamma
-    let m = vec![Some(0.0); 300];
+    let m = Cells::filled(0.0, 300);
     let h = History {
         first: &f,
         last: &l,

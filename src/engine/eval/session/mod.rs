@@ -183,7 +183,7 @@ impl Session {
                         .and_then(|e| compile(&e, &|x| self.base.dtype_of(x), &self.base.names))
                         .map_err(|e| ws_error(&self.ws, &m.expr, &key, &e))?;
                     eval_bool(&e.0, &self.base)
-                        .into_iter()
+                        .iter()
                         .map(|b| Some(if b == Some(true) { 1.0 } else { 0.0 }))
                         .collect()
                 }
