@@ -1,64 +1,32 @@
-//! Splitting work on customers into one contiguous range per core.
+//! Splitting work into one contiguous range per core, or one task per item, on rayon's pool.
 
 use std::ops::Range;
+
+use rayon::prelude::*;
 
 /// Ranges below this many items are not worth a thread.
 const MIN_ITEMS: usize = 20_000;
 
-/// Run `f` on consecutive ranges covering `0..n`, in parallel; results in range order.
+/// Run `f` on consecutive ranges covering `0..n`, in parallel on the shared pool; results in
+/// range order.
 pub fn over_ranges<T: Send>(n: usize, f: impl Fn(Range<usize>) -> T + Sync) -> Vec<T> {
-    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
-    let parts = cores.min(n / MIN_ITEMS).max(1);
+    let parts = rayon::current_num_threads().min(n / MIN_ITEMS).max(1);
     if parts == 1 {
         return vec![f(0..n)];
     }
     let step = n.div_ceil(parts);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..parts)
-            .map(|k| {
-                let f = &f;
-                let r = (k * step).min(n)..((k + 1) * step).min(n);
-                s.spawn(move || f(r))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| match h.join() {
-                Ok(v) => v,
-                Err(p) => std::panic::resume_unwind(p),
-            })
-            .collect()
-    })
+    (0..parts)
+        .into_par_iter()
+        .map(|k| f((k * step).min(n)..((k + 1) * step).min(n)))
+        .collect()
 }
 
-/// Map every item in parallel, a contiguous share of the items per core; results in order.
+/// Map every item in parallel on the shared pool; results in order.
 pub fn map_items<I: Send, T: Send>(items: Vec<I>, f: impl Fn(I) -> T + Sync) -> Vec<T> {
-    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
-    if items.len() <= 1 || cores == 1 {
+    if items.len() <= 1 {
         return items.into_iter().map(f).collect();
     }
-    let per = items.len().div_ceil(cores);
-    let mut groups: Vec<Vec<I>> = Vec::new();
-    let mut it = items.into_iter().peekable();
-    while it.peek().is_some() {
-        groups.push(it.by_ref().take(per).collect());
-    }
-    std::thread::scope(|s| {
-        let handles: Vec<_> = groups
-            .into_iter()
-            .map(|g| {
-                let f = &f;
-                s.spawn(move || g.into_iter().map(f).collect::<Vec<T>>())
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| match h.join() {
-                Ok(v) => v,
-                Err(p) => std::panic::resume_unwind(p),
-            })
-            .collect()
-    })
+    items.into_par_iter().map(&f).collect()
 }
 
 #[cfg(test)]

@@ -161,23 +161,8 @@ pub fn profile(df: &DataFrame) -> Vec<ColumnProfile> {
         .iter()
         .map(|c| c.as_materialized_series().clone())
         .collect();
-    let chunk = cols
-        .len()
-        .div_ceil(
-            std::thread::available_parallelism()
-                .map_or(2, |n| n.get())
-                .max(1),
-        )
-        .max(1);
-    std::thread::scope(|sc| {
-        let hs: Vec<_> = cols
-            .chunks(chunk)
-            .map(|part| sc.spawn(move || part.iter().map(profile_column).collect::<Vec<_>>()))
-            .collect();
-        hs.into_iter()
-            .flat_map(|h| h.join().expect("profile thread"))
-            .collect()
-    })
+    use rayon::prelude::*;
+    cols.par_iter().map(profile_column).collect()
 }
 
 #[cfg(test)]
