@@ -4,6 +4,8 @@ use std::collections::HashMap;
 
 use polars::prelude::*;
 
+use super::TableData;
+use super::typed_csv::{NO_CODE, Values};
 use super::values::{as_f64, as_text, is_numeric, is_temporal, kind_name, show_number};
 use crate::engine::stats::{histogram, quantile7};
 
@@ -39,10 +41,79 @@ pub struct ColumnProfile {
 pub const TOP_N: usize = 5;
 pub const HIST_BINS: usize = 10;
 
+/// A column to profile: a polars series, or values as the typed reader read them.
+enum Source<'a> {
+    Series(&'a Series),
+    Values(&'a str, &'a Values),
+}
+
+/// Nullable numbers of a column, row by row.
+type Numbers<'a> = Box<dyn Iterator<Item = Option<f64>> + 'a>;
+
+impl<'a> Source<'a> {
+    fn name(&self) -> &str {
+        match self {
+            Source::Series(s) => s.name(),
+            Source::Values(n, _) => n,
+        }
+    }
+
+    /// The polars type the values have (or would have as a series).
+    fn dtype(&self) -> DataType {
+        match self {
+            Source::Series(s) => s.dtype().clone(),
+            Source::Values(_, v) => match v {
+                Values::Int(_) => DataType::Int64,
+                Values::Float(_) => DataType::Float64,
+                Values::Bool(_) => DataType::Boolean,
+                Values::Days(_) => DataType::Date,
+                Values::Millis(_) => DataType::Datetime(TimeUnit::Milliseconds, None),
+                Values::Text { .. } => DataType::String,
+            },
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Source::Series(s) => s.len(),
+            Source::Values(_, v) => v.len(),
+        }
+    }
+
+    fn null_count(&self) -> usize {
+        match self {
+            Source::Series(s) => s.null_count(),
+            Source::Values(_, v) => match v {
+                Values::Int(c) | Values::Millis(c) => c.null_count(),
+                Values::Float(c) => c.null_count(),
+                Values::Bool(c) => c.null_count(),
+                Values::Days(c) => c.null_count(),
+                Values::Text { codes, .. } => codes.iter().filter(|&&c| c == NO_CODE).count(),
+            },
+        }
+    }
+
+    /// The numbers of a numeric or temporal column (as [`as_f64`] gives them).
+    fn numbers(&self) -> Option<Numbers<'a>> {
+        match *self {
+            Source::Series(s) => Some(Box::new(as_f64(s)?.into_iter())),
+            Source::Values(_, v) => match v {
+                Values::Int(c) => Some(Box::new(c.iter().map(|x| x.map(|x| x as f64)))),
+                Values::Float(c) => Some(Box::new(c.iter())),
+                Values::Days(c) => Some(Box::new(c.iter().map(|x| x.map(f64::from)))),
+                Values::Millis(c) => Some(Box::new(
+                    c.iter().map(|x| x.map(|x| x as f64 / 86_400_000.0)),
+                )),
+                Values::Bool(_) | Values::Text { .. } => None,
+            },
+        }
+    }
+}
+
 /// Every distinct value as the profile shows it: `(text, count, first row)`. Values are
 /// counted by their typed form first and only the distinct ones are turned into text (equal
 /// texts, such as numbers that show alike, are then merged).
-fn value_counts(s: &Series) -> Vec<(String, usize, usize)> {
+fn value_counts(src: &Source) -> Vec<(String, usize, usize)> {
     type Fast = foldhash::fast::RandomState;
     let mut by_text: HashMap<String, (usize, usize), Fast> = HashMap::default();
     let mut add = |text: String, count: usize, first: usize| {
@@ -50,8 +121,25 @@ fn value_counts(s: &Series) -> Vec<(String, usize, usize)> {
         e.0 += count;
         e.1 = e.1.min(first);
     };
-    let dt = s.dtype().clone();
-    if let Ok(ca) = s.str() {
+    let dt = src.dtype();
+    if let Source::Values(_, Values::Text { codes, dict }) = src {
+        // counted by code: each text of the dictionary is a distinct value
+        let mut per = vec![(0usize, usize::MAX); dict.len()];
+        for (i, &c) in codes.iter().enumerate() {
+            if c != NO_CODE {
+                let e = &mut per[c as usize];
+                e.0 += 1;
+                e.1 = e.1.min(i);
+            }
+        }
+        for (w, (c, f)) in dict.iter().zip(per) {
+            if c > 0 {
+                add(w.clone(), c, f);
+            }
+        }
+    } else if let Source::Series(s) = src
+        && let Ok(ca) = s.str()
+    {
         let mut m: HashMap<&str, (usize, usize), Fast> = HashMap::default();
         for (i, v) in ca.iter().enumerate() {
             if let Some(v) = v {
@@ -62,11 +150,11 @@ fn value_counts(s: &Series) -> Vec<(String, usize, usize)> {
             add(k.to_string(), c, f);
         }
     } else if let Some(nums) = (is_numeric(&dt) || is_temporal(&dt))
-        .then(|| as_f64(s))
+        .then(|| src.numbers())
         .flatten()
     {
         let mut m: HashMap<u64, (usize, usize), Fast> = HashMap::default();
-        for (i, v) in nums.iter().enumerate() {
+        for (i, v) in nums.enumerate() {
             if let Some(v) = v {
                 m.entry(v.to_bits()).or_insert((0, i)).0 += 1;
             }
@@ -82,7 +170,14 @@ fn value_counts(s: &Series) -> Vec<(String, usize, usize)> {
             add(show_number(&dt, f64::from_bits(k)), c, f);
         }
     } else {
-        for (i, v) in as_text(s).into_iter().enumerate() {
+        let texts: Vec<Option<String>> = match src {
+            Source::Series(s) => as_text(s),
+            Source::Values(_, Values::Bool(c)) => {
+                c.iter().map(|b| b.map(|b| b.to_string())).collect()
+            }
+            Source::Values(..) => vec![],
+        };
+        for (i, v) in texts.into_iter().enumerate() {
             if let Some(v) = v {
                 add(v, 1, i);
             }
@@ -92,20 +187,24 @@ fn value_counts(s: &Series) -> Vec<(String, usize, usize)> {
 }
 
 pub fn profile_column(s: &Series) -> ColumnProfile {
-    let dt = s.dtype().clone();
-    let rows = s.len();
-    let nulls = s.null_count();
-    let mut counts = value_counts(s);
+    profile_source(&Source::Series(s))
+}
+
+/// Up to three values, the first in file order.
+fn first_three(c: &mut [(String, usize, usize)]) -> Vec<String> {
+    let k = c.len().min(3);
+    if k > 0 && k < c.len() {
+        c.select_nth_unstable_by_key(k - 1, |x| x.2);
+    }
+    let mut v: Vec<&(String, usize, usize)> = c[..k].iter().collect();
+    v.sort_by_key(|x| x.2);
+    v.into_iter().map(|x| x.0.clone()).collect::<Vec<_>>()
+}
+
+fn profile_source(src: &Source) -> ColumnProfile {
+    let dt = src.dtype();
+    let mut counts = value_counts(src);
     // only the few shown are put in order (a column can have millions of distinct values)
-    let first_three = |c: &mut Vec<(String, usize, usize)>| {
-        let k = c.len().min(3);
-        if k > 0 && k < c.len() {
-            c.select_nth_unstable_by_key(k - 1, |x| x.2);
-        }
-        let mut v: Vec<&(String, usize, usize)> = c[..k].iter().collect();
-        v.sort_by_key(|x| x.2);
-        v.into_iter().map(|x| x.0.clone()).collect::<Vec<_>>()
-    };
     let samples = first_three(&mut counts);
     let order = |a: &(String, usize, usize), b: &(String, usize, usize)| {
         b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0))
@@ -117,10 +216,10 @@ pub fn profile_column(s: &Series) -> ColumnProfile {
     counts[..k].sort_by(order);
     let top: Vec<(String, usize)> = counts[..k].iter().map(|c| (c.0.clone(), c.1)).collect();
     let mut p = ColumnProfile {
-        name: s.name().to_string(),
+        name: src.name().to_string(),
         kind: kind_name(&dt).to_string(),
-        rows,
-        nulls,
+        rows: src.len(),
+        nulls: src.null_count(),
         distinct: counts.len(),
         min: None,
         max: None,
@@ -131,11 +230,7 @@ pub fn profile_column(s: &Series) -> ColumnProfile {
         samples,
     };
     if is_numeric(&dt) || is_temporal(&dt) {
-        let mut v: Vec<f64> = as_f64(s)
-            .unwrap_or_default()
-            .into_iter()
-            .flatten()
-            .collect();
+        let mut v: Vec<f64> = src.numbers().into_iter().flatten().flatten().collect();
         if !v.is_empty() {
             v.sort_by(f64::total_cmp);
             p.min = Some(show_number(&dt, v[0]));
@@ -156,13 +251,24 @@ pub fn profile_column(s: &Series) -> ColumnProfile {
 
 /// Profiles of every column of a table, in column order.
 pub fn profile(df: &DataFrame) -> Vec<ColumnProfile> {
-    let cols: Vec<Series> = df
-        .columns()
-        .iter()
-        .map(|c| c.as_materialized_series().clone())
-        .collect();
     use rayon::prelude::*;
-    cols.par_iter().map(profile_column).collect()
+    df.columns()
+        .par_iter()
+        .map(|c| profile_column(c.as_materialized_series()))
+        .collect()
+}
+
+/// Profiles of every column of a loaded table, in column order (typed columns are profiled as
+/// they are, without a copy into a polars table).
+pub fn profile_data(data: &TableData) -> Vec<ColumnProfile> {
+    use rayon::prelude::*;
+    match data {
+        TableData::Frame(df) => profile(df),
+        TableData::Columns { columns, .. } => columns
+            .par_iter()
+            .map(|(name, v)| profile_source(&Source::Values(name, v)))
+            .collect(),
+    }
 }
 
 #[cfg(test)]
@@ -229,5 +335,49 @@ mod tests {
         );
         assert_eq!(p.samples, vec!["b", "a", "c"]);
         assert!(p.histogram.is_empty());
+    }
+
+    #[test]
+    fn typed_columns_profile_as_their_polars_table_does() {
+        // every kind the typed reader gives, with blanks, ties and values that show alike
+        let text = "i,x,b,d,t,s\n\
+            3,0.12341,true,2024-01-05,2024-01-05 10:00:00,b\n\
+            ,0.12342,false,,2024-01-05 10:00:01,\n\
+            3,7,true,2023-12-31,,a\n\
+            -2,,,2024-01-05,2023-01-01 00:00:00,b\n\
+            10,-1.5,false,2020-02-29,2024-01-05 10:00:00,c\n";
+        let names: Vec<String> = ["i", "x", "b", "d", "t", "s"].map(String::from).to_vec();
+        let read = || {
+            crate::engine::data::typed_csv::read_text(
+                text,
+                b',',
+                &names,
+                &[0, 1, 2, 3, 4, 5],
+                None,
+                false,
+            )
+            .unwrap()
+        };
+        let columns: Vec<(String, Values)> = names
+            .iter()
+            .cloned()
+            .zip(read().into_iter().map(|c| c.values))
+            .collect();
+        let df = DataFrame::new(
+            5,
+            names
+                .iter()
+                .zip(read())
+                .map(|(n, c)| c.values.into_series(n).into())
+                .collect(),
+        )
+        .unwrap();
+        let typed = profile_data(&TableData::Columns { height: 5, columns });
+        assert_eq!(typed, profile(&df));
+        let kinds: Vec<&str> = typed.iter().map(|p| p.kind.as_str()).collect();
+        assert_eq!(
+            kinds,
+            ["integer", "number", "boolean", "date", "datetime", "text"]
+        );
     }
 }

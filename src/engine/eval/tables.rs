@@ -8,7 +8,7 @@ use super::cache::Cache;
 use super::frame::Frame;
 use crate::engine::data::load::file_label;
 use crate::engine::data::load::load_table_watched;
-use crate::engine::data::profile::{ColumnProfile, profile};
+use crate::engine::data::profile::{ColumnProfile, profile_data};
 use crate::engine::data::progress::{Progress, memory_available, show_bytes};
 use crate::engine::data::{ReadOptions, load_data};
 use crate::engine::error::{EngineError, Result};
@@ -352,7 +352,7 @@ impl Frames {
 
     /// The wizard's tables: every column, and the profile of the first table (the customers, or
     /// else the orders), taken from `cache` when it holds them all and kept there when not.
-    /// (The wizard reads through polars tables; their entries are apart from the typed reads'.)
+    /// The profiles are kept with the tables, so the wizard's entries are apart from others'.
     pub fn load_for_wizard(
         ws: &Workspace,
         p: &Progress,
@@ -361,7 +361,7 @@ impl Frames {
         let plan = LoadPlan::new(ws, (None, false), cache)?;
         let keys: Option<Vec<String>> = plan.keys().map(|ks| {
             ks.iter()
-                .map(|k| format!("{k}read as tables for the wizard\n"))
+                .map(|k| format!("{k}{}\n", super::cache::WIZARD_READ))
                 .collect()
         });
         let mut notes = Vec::new();
@@ -370,16 +370,29 @@ impl Frames {
         {
             return Ok(hit);
         }
+        // the first table is profiled as read (typed columns, no polars copy), then every table
+        // becomes evaluation columns
+        let mut profiles = None;
         let (customers, orders, joins) = plan.read(ws, p, |f, p| {
-            Ok(load_table_watched(&f.path, &f.options, f.columns.as_deref(), p)?.df)
+            let data = load_data(&f.path, &f.options, f.columns.as_deref(), p)?;
+            if profiles.is_none() {
+                profiles = Some(profile_data(&data));
+            }
+            Frame::from_data(data)
+                .map_err(|e| EngineError::data(&f.path, crate::engine::data::load::short(&e)))
         })?;
-        let shown = customers
-            .as_ref()
-            .or(orders.as_ref())
-            .ok_or_else(|| EngineError::Invalid("the workspace names no data".into()))?;
-        let profiles = profile(shown);
-        let mut frames = Self::from_dfs(ws, customers.as_ref(), orders.as_ref(), &joins)?;
-        frames.interactive = true;
+        let profiles =
+            profiles.ok_or_else(|| EngineError::Invalid("the workspace names no data".into()))?;
+        let mut frames = Frames {
+            customers,
+            orders,
+            joins,
+            pruned: vec![],
+            requested: vec![],
+            notes: vec![],
+            unchanged: false,
+            interactive: true,
+        };
         if let Some(keys) = keys {
             let meta = super::cache::profiles::encode(&profiles);
             let all = frames

@@ -28,6 +28,9 @@ use crate::engine::error::Result;
 pub const FORMAT: u32 = 1;
 /// The extension of entry files.
 pub const EXT: &str = "table";
+/// The line that marks a table's key as the wizard's read (every column, with the first
+/// table's column profiles kept beside it).
+pub const WIZARD_READ: &str = "read for the wizard, with its column profiles";
 /// The limit when none is set: twice the largest input, but never more than this,
 const MAX_DEFAULT_LIMIT: u64 = 10 << 30;
 /// and never less than this (small files would otherwise not fit their own entries).
@@ -397,7 +400,7 @@ pub fn entries(dir: &Path) -> Vec<Entry> {
                 .collect();
             let kind = if evaluated {
                 "evaluated customers"
-            } else if key.contains("read as tables for the wizard") {
+            } else if key.contains(WIZARD_READ) {
                 "table (wizard)"
             } else {
                 "table"
