@@ -16,7 +16,7 @@ use strata::engine::data::profile::profile;
 use strata::engine::data::roles::suggest_all;
 use strata::engine::eval::session::Session;
 use strata::engine::rules::parse::parse_workspace;
-use strata::tui::app::App;
+use strata::tui::app::{App, Model};
 use strata::tui::message::{Action, Message};
 use strata::tui::theme::Theme;
 use strata::tui::update::{Effect, update};
@@ -145,13 +145,8 @@ fn main() {
             .expect("workspace");
         let profiles = profile(&c);
         let s = Session::from_frames(ws, Some(&c), Some(&o), &[]).expect("session");
-        let mut app = App::new(
-            &s,
-            profiles.clone(),
-            suggest_all(&profiles),
-            None,
-            "bench".into(),
-        );
+        let model = Model::new(&s, profiles.clone(), suggest_all(&profiles));
+        let mut app = App::new(model, None, "bench".into());
         let mut engine = Engine::new(s);
         eprintln!(
             "{size} customers ready in {:.1} s",

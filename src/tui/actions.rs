@@ -30,7 +30,7 @@ fn classify(a: &App) -> bool {
 }
 /// Purchase history with buyers (the models need orders).
 fn purchase(a: &App) -> bool {
-    a.nav.step == StepId::PurchaseHistory && a.fields.iter().any(|f| f.0 == "first_order")
+    a.nav.step == StepId::PurchaseHistory && a.model.fields.iter().any(|f| f.0 == "first_order")
 }
 fn valuation(a: &App) -> bool {
     a.nav.step == StepId::Valuation
@@ -48,7 +48,7 @@ fn criterion(a: &App) -> bool {
 fn bins(a: &App) -> bool {
     criteria_step(a)
         && a.current_criterion()
-            .is_some_and(|i| matches!(a.criteria[i].criterion.rule, Rule::Bins { .. }))
+            .is_some_and(|i| matches!(a.model.criteria[i].criterion.rule, Rule::Bins { .. }))
 }
 
 macro_rules! spec {

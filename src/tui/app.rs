@@ -3,8 +3,6 @@
 pub use super::nav::{Nav, Place};
 use std::path::PathBuf;
 
-use crate::engine::data::profile::ColumnProfile;
-use crate::engine::data::roles::Suggestion;
 use crate::engine::eval::frame::DType;
 use crate::engine::eval::scores::ScoreInfo;
 use crate::engine::eval::session::{CriterionResult, Session};
@@ -13,6 +11,7 @@ use crate::engine::rules::{Criterion, Rule, Step, ValuationConfig};
 use crate::engine::stats::histogram;
 
 use super::keymap::Keymap;
+pub use super::model::Model;
 pub use super::ranking::{ListSort, Ranking, SegmentSort};
 use super::steps::StepId;
 
@@ -218,20 +217,11 @@ pub struct App {
     pub title: String,
     /// Where edits are saved (None for the built-in demo: edits live in memory).
     pub workspace: Option<PathBuf>,
-    pub n_customers: usize,
-    pub pareto: Pareto,
-    pub ranking: Ranking,
-    pub profiles: Vec<ColumnProfile>,
-    pub suggestions: Vec<Suggestion>,
-    pub scores: Vec<ScoreInfo>,
-    pub rfm_method: String,
-    pub valuation: ValuationConfig,
-    pub criteria: Vec<CriterionView>,
+    /// What the engine evaluated: customers, profiles, criteria, scores, valuation.
+    pub model: Model,
     /// Newest job per criterion; results of older jobs are dropped.
     pub generation: Vec<u64>,
     pub next_generation: u64,
-    /// Every column and derived field conditions may read, with its type (for checking edits).
-    pub fields: Vec<(String, DType)>,
     /// How to reverse each edit, newest last, and what undoing has reversed (for redo).
     pub undo: Vec<super::history::Change>,
     pub redo: Vec<super::history::Change>,
@@ -246,20 +236,10 @@ pub struct App {
     pub list_sort: ListSort,
     /// The order of the segment tables (`s` on a criteria step).
     pub seg_sort: SegmentSort,
-    /// The `[columns]` roles of the workspace: (key, column); `pii` once per column.
-    pub roles: Vec<(String, String)>,
-    /// Classify profiles the orders table (there is no customers table).
-    pub profiled_orders: bool,
     /// What the recovery file holds now (None: no file).
     pub recovery_written: Option<super::recovery::Record>,
     /// Valuation: transitions between two dates.
     pub transitions: Option<TransitionView>,
-    /// With no orders and no value set: a value to suggest, and why (`v` starts with it).
-    pub value_hint: Option<(String, String)>,
-    /// The evaluation date and the first order's (days since 1970-01-01), for the transitions'
-    /// default dates.
-    pub as_of: Option<i32>,
-    pub first_order: Option<i32>,
     /// A criterion just proposed from a column or a preset, on screen with its distribution:
     /// Esc takes it back, any other key keeps it.
     pub proposal: Option<String>,
@@ -294,22 +274,16 @@ impl App {
         self.nav.step = p.step;
         self.nav.width = p.width;
         self.nav.height = p.height;
-        self.nav.row = p
-            .row
-            .min(self.profiles.len().max(self.n_customers).saturating_sub(1));
+        self.nav.row = p.row.min(
+            self.model
+                .profiles
+                .len()
+                .max(self.model.n_customers)
+                .saturating_sub(1),
+        );
     }
 
-    pub fn new(
-        s: &Session,
-        profiles: Vec<ColumnProfile>,
-        suggestions: Vec<Suggestion>,
-        workspace: Option<PathBuf>,
-        title: String,
-    ) -> App {
-        let r = Reloaded::build(s);
-        let value_hint = (s.ws.data.orders.is_none() && s.ws.valuation.value.is_none())
-            .then(|| crate::engine::data::value_hint::suggest_value(&profiles))
-            .flatten();
+    pub fn new(model: Model, workspace: Option<PathBuf>, title: String) -> App {
         App {
             nav: Nav::default(),
             prefs: Prefs {
@@ -325,23 +299,9 @@ impl App {
             quit: false,
             title,
             workspace,
-            n_customers: s.base.len,
-            pareto: r.pareto,
-            ranking: r.ranking,
-            profiles,
-            suggestions,
-            scores: r.scores,
-            rfm_method: r.rfm_method,
-            valuation: r.valuation,
-            generation: vec![0; r.criteria.len()],
-            criteria: r.criteria,
+            generation: vec![0; model.criteria.len()],
+            model,
             next_generation: 1,
-            fields: s
-                .base
-                .names
-                .iter()
-                .filter_map(|n| s.base.dtype_of(n).map(|t| (n.clone(), t)))
-                .collect(),
             undo: vec![],
             redo: vec![],
             page: None,
@@ -352,31 +312,34 @@ impl App {
             nudge_base: None,
             last_search: String::new(),
             proposal: None,
-
             transitions: None,
-            value_hint,
-            as_of: s.as_of,
-            first_order: s.base.get("first_order").and_then(|c| {
-                (0..c.len())
-                    .filter_map(|k| c.f64_at(k))
-                    .reduce(f64::min)
-                    .map(|d| d as i32)
-            }),
             recovery_written: None,
-            roles: {
-                let c = &s.ws.columns;
-                let mut v: Vec<(String, String)> = crate::engine::rules::CUSTOMER_ROLE_KEYS
-                    .iter()
-                    .chain(crate::engine::rules::ORDER_ROLE_KEYS.iter())
-                    .filter_map(|k| c.get(k).map(|x| (k.to_string(), x.value.clone())))
-                    .collect();
-                v.extend(c.pii.iter().map(|p| ("pii".to_string(), p.value.clone())));
-                v
-            },
-            profiled_orders: s.ws.data.customers.is_none(),
             list_sort: ListSort::ValueDown,
             seg_sort: SegmentSort::Value,
         }
+    }
+
+    /// Take a model evaluated from the data read again: what was computed from the old one
+    /// (pages, models, edit history, jobs in flight) goes; where the user is and how the
+    /// lists are sorted stay.
+    pub fn take_model(&mut self, model: Model) {
+        let place = self.place();
+        self.next_generation += 1;
+        self.generation = vec![self.next_generation; model.criteria.len()];
+        self.model = model;
+        self.undo.clear();
+        self.redo.clear();
+        self.page = None;
+        self.clv = None;
+        self.transitions = None;
+        self.crosstab = None;
+        self.proposal = None;
+        self.pending_delete = None;
+        self.nudge_base = None;
+        self.focus = None;
+        self.prompt = None;
+        self.loading = None;
+        self.restore_place(place);
     }
 
     /// Compute the cross-tab of the selected criterion with criterion `other` (O(customers),
@@ -387,11 +350,11 @@ impl App {
         };
         let other = *other;
         match self.current_criterion() {
-            Some(a) if other < self.criteria.len() && a != other => {
+            Some(a) if other < self.model.criteria.len() && a != other => {
                 let t = crate::engine::eval::valuation::crosstab(
-                    &self.criteria[a].result.assignment,
-                    &self.criteria[other].result.assignment,
-                    &self.ranking.value,
+                    &self.model.criteria[a].result.assignment,
+                    &self.model.criteria[other].result.assignment,
+                    &self.model.ranking.value,
                 );
                 self.crosstab = Some((other, t));
             }
@@ -402,18 +365,19 @@ impl App {
     /// Take rules rebuilt by the engine: every criterion, scores, valuation, ranking.
     pub fn take_reload(&mut self, r: Reloaded) {
         let old_names: Vec<String> = self
+            .model
             .criteria
             .iter()
             .map(|c| c.criterion.name.value.clone())
             .collect();
         self.next_generation += 1;
         self.generation = vec![self.next_generation; r.criteria.len()];
-        self.criteria = r.criteria;
-        self.scores = r.scores;
-        self.rfm_method = r.rfm_method;
-        self.valuation = r.valuation;
-        self.pareto = r.pareto;
-        self.ranking = r.ranking;
+        self.model.criteria = r.criteria;
+        self.model.scores = r.scores;
+        self.model.rfm_method = r.rfm_method;
+        self.model.valuation = r.valuation;
+        self.model.pareto = r.pareto;
+        self.model.ranking = r.ranking;
         self.clv = r.clv;
         if self.clv.is_none() && matches!(self.page, Some(Page::Predictive)) {
             self.page = None;
@@ -427,7 +391,8 @@ impl App {
         if let Some((old_index, target)) = editing {
             let name = old_names.get(old_index).cloned();
             let now = name.and_then(|n| {
-                self.criteria
+                self.model
+                    .criteria
                     .iter()
                     .position(|c| c.criterion.name.value == n)
             });
@@ -436,7 +401,7 @@ impl App {
                     p.criterion = i;
                     // the same rule changed on disk: ask, never overwrite it silently
                     let rule_text = !target.is_workspace_level();
-                    let disk = super::edit::initial_text(&self.criteria[i].criterion, target);
+                    let disk = super::edit::initial_text(&self.model.criteria[i].criterion, target);
                     if rule_text && disk != p.base {
                         self.status = "this rule was changed on disk while you were editing it: \
                                        Enter saves your text over it, Esc keeps the file's"
@@ -453,12 +418,13 @@ impl App {
         }
         if let Some(name) = self.focus.take()
             && let Some(i) = self
+                .model
                 .criteria
                 .iter()
                 .position(|c| c.criterion.name.value == name)
         {
             // selected on its own step's screen (the user may have moved on meanwhile)
-            let step = self.criteria[i].criterion.step;
+            let step = self.model.criteria[i].criterion.step;
             let screen = StepId::ALL
                 .into_iter()
                 .find(|s| s.criteria_step() == Some(step));
@@ -472,7 +438,7 @@ impl App {
             .nav
             .step
             .criteria_step()
-            .map_or(self.criteria.len(), |st| self.criteria_of(st).len());
+            .map_or(self.model.criteria.len(), |st| self.criteria_of(st).len());
         let sel = &mut self.nav.selected[self.nav.step.index()];
         *sel = (*sel).min(n.saturating_sub(1));
         self.nav.rule = 0;
@@ -482,7 +448,7 @@ impl App {
 
     /// The rows of criterion `i`'s segment table, in the order shown (indices into its valuation).
     pub fn segment_order(&self, i: usize) -> Vec<usize> {
-        let v = &self.criteria[i].result.valuation;
+        let v = &self.model.criteria[i].result.valuation;
         let mut order: Vec<usize> = (0..v.len()).collect();
         match self.seg_sort {
             SegmentSort::Value => {}
@@ -531,7 +497,8 @@ impl App {
 
     /// The names of all criteria, in workspace order.
     pub fn criterion_names(&self) -> Vec<String> {
-        self.criteria
+        self.model
+            .criteria
             .iter()
             .map(|c| c.criterion.name.value.clone())
             .collect()
@@ -539,8 +506,12 @@ impl App {
 
     /// Whether a column holds personal data: marked `pii` in the workspace, or suggested as such.
     pub fn is_pii(&self, column: &str) -> bool {
-        self.roles.iter().any(|(k, c)| k == "pii" && c == column)
+        self.model
+            .roles
+            .iter()
+            .any(|(k, c)| k == "pii" && c == column)
             || self
+                .model
                 .suggestions
                 .iter()
                 .any(|s| s.column == column && s.role == crate::engine::data::roles::Role::Pii)
@@ -558,7 +529,8 @@ impl App {
 
     /// Indices of the criteria of a step, in workspace order.
     pub fn criteria_of(&self, step: Step) -> Vec<usize> {
-        self.criteria
+        self.model
+            .criteria
             .iter()
             .enumerate()
             .filter(|(_, c)| c.criterion.step == step)
@@ -574,8 +546,9 @@ impl App {
                 .get(self.nav.selected[self.nav.step.index()])
                 .copied(),
             None if matches!(self.nav.step, StepId::Exclusivity | StepId::Valuation) => {
-                (!self.criteria.is_empty())
-                    .then(|| self.nav.selected[self.nav.step.index()].min(self.criteria.len() - 1))
+                (!self.model.criteria.is_empty()).then(|| {
+                    self.nav.selected[self.nav.step.index()].min(self.model.criteria.len() - 1)
+                })
             }
             None => None,
         }

@@ -141,7 +141,7 @@ pub fn complete(
 
 /// The presets `N` offers on this screen: those of Purchase history, when there are buyers.
 pub fn presets_here(app: &App) -> Vec<&'static str> {
-    let buyers = app.fields.iter().any(|f| f.0 == "r_score");
+    let buyers = app.model.fields.iter().any(|f| f.0 == "r_score");
     if app.nav.step == super::steps::StepId::PurchaseHistory && buyers {
         crate::engine::rules::presets::PRESETS
             .iter()
@@ -164,7 +164,7 @@ pub fn tab(app: &mut App) {
     ) {
         return;
     }
-    let mut names = app.fields.clone();
+    let mut names = app.model.fields.clone();
     if p.target == Target::NewFrom {
         names.extend(
             presets_here(app)
@@ -196,7 +196,7 @@ pub fn tab(app: &mut App) {
 /// The selected segment of the segment table: (criterion name, segment name).
 fn selected_segment(app: &App) -> Option<(String, String)> {
     let i = app.current_criterion()?;
-    let c = &app.criteria[i];
+    let c = &app.model.criteria[i];
     let seg = c.result.valuation.get(app.selected_segment(i)?)?;
     Some((c.criterion.name.value.clone(), seg.name.clone()))
 }
@@ -289,6 +289,7 @@ pub fn draw_fields(
         .collect::<String>()
         .to_lowercase();
     let fits: Vec<&(String, DType)> = app
+        .model
         .fields
         .iter()
         .filter(|f| f.0.to_lowercase().starts_with(&word))
@@ -316,6 +317,7 @@ pub fn draw_fields(
         .take(shown)
         .map(|(name, ty)| {
             let example = app
+                .model
                 .profiles
                 .iter()
                 .find(|p| &p.name == name)
@@ -355,16 +357,18 @@ pub fn draw_fields(
 /// `v` / `$`: edit the value or the cost per customer. In Classify, `v` takes the selected
 /// column as the value. With no orders and no value yet, the prompt starts with a suggestion.
 pub fn open_measure(app: &mut App, cost: bool) {
-    let v = &app.valuation;
+    let v = &app.model.valuation;
     let current = if cost { &v.cost } else { &v.value };
     let text = match current {
         Some(x) => x.value.clone(),
         None if !cost && app.nav.step == super::steps::StepId::Classify => app
+            .model
             .profiles
             .get(app.nav.row)
             .map(|p| p.name.clone())
             .unwrap_or_default(),
         None if !cost => app
+            .model
             .value_hint
             .as_ref()
             .map(|h| h.0.clone())

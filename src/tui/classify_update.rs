@@ -25,17 +25,17 @@ pub fn role_key(role: Role, orders_table: bool) -> Option<&'static str> {
 
 /// Enter on Classify: save the selected column's suggested role to the workspace.
 pub fn accept(app: &mut App) -> Vec<Effect> {
-    let Some(p) = app.profiles.get(app.nav.row) else {
+    let Some(p) = app.model.profiles.get(app.nav.row) else {
         return vec![];
     };
     let column = p.name.clone();
-    let Some(s) = app.suggestions.iter().find(|s| s.column == column) else {
+    let Some(s) = app.model.suggestions.iter().find(|s| s.column == column) else {
         app.status = format!("no role is suggested for {column}");
         return vec![];
     };
-    let Some(key) = role_key(s.role, app.profiled_orders) else {
+    let Some(key) = role_key(s.role, app.model.profiled_orders) else {
         let birth = s.role == Role::Age && s.reason.starts_with("a birth year");
-        let year = app.as_of.map_or(2025, |d| {
+        let year = app.model.as_of.map_or(2025, |d| {
             crate::engine::out::report::day_text(d)[..4]
                 .parse()
                 .unwrap_or(2025)
@@ -59,7 +59,12 @@ pub fn accept(app: &mut App) -> Vec<Effect> {
         app.status = "the built-in demo has no workspace file: its roles are fixed".into();
         return vec![];
     }
-    if app.roles.iter().any(|(k, c)| k == key && *c == column) {
+    if app
+        .model
+        .roles
+        .iter()
+        .any(|(k, c)| k == key && *c == column)
+    {
         app.status = format!("{column} is already the workspace's {key}");
         return vec![];
     }
@@ -98,7 +103,7 @@ pub fn check_key(text: &str, orders_table: bool) -> Result<String, super::edit::
 
 /// `e` on Classify: type the role of the selected column (to change a suggestion).
 pub fn choose(app: &mut App) -> Vec<Effect> {
-    let Some(p) = app.profiles.get(app.nav.row) else {
+    let Some(p) = app.model.profiles.get(app.nav.row) else {
         return vec![];
     };
     if app.workspace.is_none() {
@@ -106,10 +111,11 @@ pub fn choose(app: &mut App) -> Vec<Effect> {
         return vec![];
     }
     let current = app
+        .model
         .suggestions
         .iter()
         .find(|s| s.column == p.name)
-        .and_then(|s| role_key(s.role, app.profiled_orders))
+        .and_then(|s| role_key(s.role, app.model.profiled_orders))
         .unwrap_or_default();
     app.prompt = Some(super::app::Prompt::Edit(super::edit::EditPrompt::new(
         0,

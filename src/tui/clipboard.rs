@@ -51,7 +51,7 @@ pub fn fit_lines<'a>(lines: impl Iterator<Item = &'a str>) -> (String, usize) {
 
 /// `y`: the selected customer's id (List) or the ids of the selected segment (segment pane).
 pub fn copy(app: &mut App) -> Vec<Effect> {
-    let r = &app.ranking;
+    let r = &app.model.ranking;
     if app.nav.step == StepId::List && !r.order.is_empty() {
         let id = r
             .ids
@@ -69,7 +69,7 @@ pub fn copy(app: &mut App) -> Vec<Effect> {
                 .into();
         return vec![];
     };
-    let res = &app.criteria[i].result;
+    let res = &app.model.criteria[i].result;
     let Some(row) = app.selected_segment(i).and_then(|k| res.valuation.get(k)) else {
         return vec![];
     };

@@ -10,7 +10,7 @@ use crate::engine::rules::{Criterion, Rule};
 
 /// Record `c` as the new state of criterion `i` (undoable), recompute and save it.
 fn commit(app: &mut App, i: usize, c: Criterion) -> Vec<Effect> {
-    let old = app.criteria[i].criterion.clone();
+    let old = app.model.criteria[i].criterion.clone();
     record(app, Change::SetRule(old));
     change(app, i, c)
 }
@@ -73,7 +73,7 @@ pub fn take_proposal(app: &mut App, c: crate::engine::rules::Criterion) -> Vec<E
 /// How many rules the criterion on screen has (segments, groups or bin labels).
 pub fn rule_count(app: &App) -> usize {
     app.current_criterion()
-        .map_or(0, |i| app.criteria[i].criterion.rule.labels().len())
+        .map_or(0, |i| app.model.criteria[i].criterion.rule.labels().len())
 }
 
 /// Adding, renaming and deleting whole criteria on a criteria screen.
@@ -105,7 +105,7 @@ fn criterion_action(app: &mut App, a: Action) -> Vec<Effect> {
         (Action::DeleteCriterion, Some(i)) if app.pending_delete == Some(i) => {
             app.pending_delete = None;
             app.status = format!("deleted criterion \"{}\" (u brings it back)", names[i]);
-            record(app, Change::Add(app.criteria[i].criterion.clone()));
+            record(app, Change::Add(app.model.criteria[i].criterion.clone()));
             vec![Effect::Restructure {
                 edit: edit::StructEdit::Delete { index: i },
                 old: Some(names[i].clone()),
@@ -126,6 +126,7 @@ fn criterion_action(app: &mut App, a: Action) -> Vec<Effect> {
 /// A criterion name as typed, checked against the other criteria's names.
 fn check_name(app: &App, i: usize, text: &str) -> Result<(), edit::EditError> {
     let others: Vec<String> = app
+        .model
         .criteria
         .iter()
         .enumerate()
@@ -195,7 +196,7 @@ fn screen_edit(app: &mut App, a: Action) -> Option<Vec<Effect>> {
         return Some(super::classify_update::choose(app));
     }
     if a == Action::Edit && app.nav.step == super::steps::StepId::Valuation {
-        let v = &app.valuation;
+        let v = &app.model.valuation;
         let pct = |x: f64| (x * 1e8).round() / 1e6;
         let text = format!(
             "{} %, {} %",
@@ -210,13 +211,13 @@ fn screen_edit(app: &mut App, a: Action) -> Option<Vec<Effect>> {
 
 /// Open the edit prompt on `target` of criterion `i`.
 fn open_edit(app: &mut App, i: usize, target: Target) {
-    let text = edit::initial_text(&app.criteria[i].criterion, target);
+    let text = edit::initial_text(&app.model.criteria[i].criterion, target);
     app.prompt = Some(Prompt::Edit(EditPrompt::new(i, target, text)));
 }
 
 /// An edit of the selected rule of criterion `i`.
 fn rule_edit(app: &mut App, i: usize, a: Action) -> Vec<Effect> {
-    let c = app.criteria[i].criterion.clone();
+    let c = app.model.criteria[i].criterion.clone();
     let k = app.nav.rule.min(c.rule.labels().len().saturating_sub(1));
     match a {
         Action::Edit => {
@@ -262,9 +263,9 @@ fn add_rule(app: &mut App, i: usize, c: &Criterion, k: usize) -> Vec<Effect> {
     } else {
         k
     };
-    let (new, added) = edit::add_rule(c, at, nudge_step(&app.criteria[i].distribution));
+    let (new, added) = edit::add_rule(c, at, nudge_step(&app.model.criteria[i].distribution));
     let effects = commit(app, i, new);
-    match &app.criteria[i].criterion.rule {
+    match &app.model.criteria[i].criterion.rule {
         Rule::Bins { labels, edges, .. } => {
             // the bin above the new cut point is the new one: select it, say its name
             app.nav.edge = added;
@@ -401,12 +402,11 @@ pub fn check(app: &App, p: &EditPrompt) -> Result<Done, edit::EditError> {
         }
         Target::Thresholds => edit::parse_thresholds(&p.text).map(|(c, v)| Done::Thresholds(c, v)),
         Target::Dates => edit::parse_dates(&p.text).map(|(a, b)| Done::Dates(a, b)),
-        Target::Value | Target::Cost => {
-            super::authoring::parse_measure(&p.text, &app.fields).map(|text| Done::Measure {
+        Target::Value | Target::Cost => super::authoring::parse_measure(&p.text, &app.model.fields)
+            .map(|text| Done::Measure {
                 cost: p.target == Target::Cost,
                 text,
-            })
-        }
+            }),
         Target::ExportPath => super::authoring::check_export_path(app, &p.text).map(Done::Export),
         Target::NewFrom => {
             let word = p.text.trim().to_lowercase();
@@ -414,7 +414,7 @@ pub fn check(app: &App, p: &EditPrompt) -> Result<Done, edit::EditError> {
             if presets.contains(&word.as_str()) {
                 Ok(Done::Preset(word))
             } else {
-                super::authoring::check_column(&p.text, &app.fields)
+                super::authoring::check_column(&p.text, &app.model.fields)
                     .map(Done::NewFrom)
                     .map_err(|mut e| {
                         // a preset being typed: say which, rather than only "no column"
@@ -429,11 +429,11 @@ pub fn check(app: &App, p: &EditPrompt) -> Result<Done, edit::EditError> {
             }
         }
         Target::Role => {
-            super::classify_update::check_key(&p.text, app.profiled_orders).map(Done::Role)
+            super::classify_update::check_key(&p.text, app.model.profiled_orders).map(Done::Role)
         }
         target => {
-            let view = app.criteria.get(p.criterion).ok_or_else(gone)?;
-            edit::apply(&view.criterion, target, &p.text, &app.fields)
+            let view = app.model.criteria.get(p.criterion).ok_or_else(gone)?;
+            edit::apply(&view.criterion, target, &p.text, &app.model.fields)
                 .map(|c| Done::Rule(p.criterion, c))
         }
     }
@@ -444,7 +444,11 @@ fn finish(app: &mut App, done: Done) -> Vec<Effect> {
     match done {
         Done::Rule(i, c) => commit(app, i, c),
         Done::Rename(i, name) => {
-            let old = app.criteria.get(i).map(|c| c.criterion.name.value.clone());
+            let old = app
+                .model
+                .criteria
+                .get(i)
+                .map(|c| c.criterion.name.value.clone());
             if old.as_deref() == Some(name.as_str()) {
                 return vec![];
             }
@@ -466,8 +470,8 @@ fn finish(app: &mut App, done: Done) -> Vec<Effect> {
         }
         Done::Thresholds(customers, value) => {
             let before = Change::Thresholds {
-                customers: app.valuation.min_customer_share,
-                value: app.valuation.min_value_share,
+                customers: app.model.valuation.min_customer_share,
+                value: app.model.valuation.min_value_share,
             };
             record(app, before);
             vec![Effect::Restructure {
@@ -477,6 +481,7 @@ fn finish(app: &mut App, done: Done) -> Vec<Effect> {
         }
         Done::Role(key) => {
             let column = app
+                .model
                 .profiles
                 .get(app.nav.row)
                 .map(|p| p.name.clone())
@@ -485,7 +490,7 @@ fn finish(app: &mut App, done: Done) -> Vec<Effect> {
             vec![Effect::SetRole { key, column }]
         }
         Done::Measure { cost, text } => {
-            let v = &app.valuation;
+            let v = &app.model.valuation;
             let now = |x: &Option<crate::engine::rules::Spanned<String>>| {
                 x.as_ref().map(|s| s.value.clone())
             };
@@ -512,7 +517,11 @@ fn finish(app: &mut App, done: Done) -> Vec<Effect> {
         Done::Preset(name) => {
             let taken: Vec<String> = app.criterion_names();
             let data = crate::engine::rules::presets::PresetData {
-                bins: app.scores.first().map_or(5, |s| s.counts.len() as u32),
+                bins: app
+                    .model
+                    .scores
+                    .first()
+                    .map_or(5, |s| s.counts.len() as u32),
                 valuable: app.clv.as_ref().and_then(|c| c.valuable),
             };
             match crate::engine::rules::presets::preset(&name, data, &taken) {

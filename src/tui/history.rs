@@ -47,7 +47,8 @@ pub fn follow_rename(app: &mut App, old: &str, new: &str) {
 }
 
 fn position(app: &App, name: &str) -> Option<usize> {
-    app.criteria
+    app.model
+        .criteria
         .iter()
         .position(|c| c.criterion.name.value == name)
 }
@@ -57,7 +58,7 @@ fn apply(app: &mut App, c: Change) -> Option<(Vec<Effect>, Change, String)> {
     match c {
         Change::SetRule(to) => {
             let i = position(app, &to.name.value)?;
-            let back = Change::SetRule(app.criteria[i].criterion.clone());
+            let back = Change::SetRule(app.model.criteria[i].criterion.clone());
             let what = format!("the rules of \"{}\"", to.name.value);
             Some((change(app, i, to), back, what))
         }
@@ -80,7 +81,7 @@ fn apply(app: &mut App, c: Change) -> Option<(Vec<Effect>, Change, String)> {
         }
         Change::Delete(name) => {
             let i = position(app, &name)?;
-            let back = Change::Add(app.criteria[i].criterion.clone());
+            let back = Change::Add(app.model.criteria[i].criterion.clone());
             let effects = vec![Effect::Restructure {
                 edit: StructEdit::Delete { index: i },
                 old: Some(name.clone()),
@@ -105,8 +106,8 @@ fn apply(app: &mut App, c: Change) -> Option<(Vec<Effect>, Change, String)> {
         }
         Change::Thresholds { customers, value } => {
             let back = Change::Thresholds {
-                customers: app.valuation.min_customer_share,
-                value: app.valuation.min_value_share,
+                customers: app.model.valuation.min_customer_share,
+                value: app.model.valuation.min_value_share,
             };
             let effects = vec![Effect::Restructure {
                 edit: StructEdit::Thresholds { customers, value },
@@ -119,8 +120,8 @@ fn apply(app: &mut App, c: Change) -> Option<(Vec<Effect>, Change, String)> {
                 x.as_ref().map(|s| s.value.clone())
             };
             let back = Change::Measures {
-                value: now(&app.valuation.value),
-                cost: now(&app.valuation.cost),
+                value: now(&app.model.valuation.value),
+                cost: now(&app.model.valuation.cost),
             };
             let effects = vec![Effect::Restructure {
                 edit: StructEdit::Measures { value, cost },

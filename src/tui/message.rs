@@ -101,7 +101,7 @@ pub enum Message {
     /// New rules could not be taken; the previous ones stay.
     ReloadFailed(String),
     /// The workspace opened again from disk (its data settings changed).
-    Reopened(Box<super::app::App>),
+    Reopened(Box<super::model::Model>),
     /// How far the data being read again has got (`None`: not reading).
     Loading(Option<crate::engine::data::progress::Snapshot>),
     /// Segment transitions between two dates, or why they could not be computed.

@@ -14,6 +14,7 @@ pub mod explain;
 pub mod history;
 pub mod keymap;
 pub mod message;
+pub mod model;
 pub mod nav;
 pub mod nudge;
 pub mod open;
@@ -57,7 +58,7 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind};
 
-use app::App;
+use app::{App, Model};
 use message::{Action, CursorMove, Message};
 use theme::Theme;
 use update::{Effect, update};
@@ -105,9 +106,7 @@ pub fn prepare_cached(
             tables.interactive = true;
             let s = Session::from_tables(ws, tables.clone())?;
             let app = App::new(
-                &s,
-                profiles,
-                suggestions,
+                Model::new(&s, profiles, suggestions),
                 None,
                 "built-in demo (edits stay in memory)".into(),
             );
@@ -122,9 +121,7 @@ pub fn prepare_cached(
             let suggestions = suggest_all(&profiles);
             let s = Session::from_tables(ws, t)?;
             let app = App::new(
-                &s,
-                profiles,
-                suggestions,
+                Model::new(&s, profiles, suggestions),
                 Some(p.clone()),
                 p.display().to_string(),
             );

@@ -7,8 +7,8 @@ use super::update::Effect;
 /// Enter: on Exclusivity, jump to the selected criterion's rules (in its own step).
 pub fn confirm(app: &mut App) -> Vec<Effect> {
     // on the List: the selected customer's record, every field
-    if app.nav.step == StepId::List && app.n_customers > 0 {
-        let r = &app.ranking;
+    if app.nav.step == StepId::List && app.model.n_customers > 0 {
+        let r = &app.model.ranking;
         let i = r.row_at(app.list_sort, app.nav.row.min(r.order.len() - 1));
         return r
             .ids
@@ -19,7 +19,7 @@ pub fn confirm(app: &mut App) -> Vec<Effect> {
     if app.nav.step == StepId::Exclusivity
         && let Some(i) = app.current_criterion()
     {
-        let step = app.criteria[i].criterion.step;
+        let step = app.model.criteria[i].criterion.step;
         if let Some(s) = StepId::ALL
             .into_iter()
             .find(|s| s.criteria_step() == Some(step))

@@ -108,7 +108,7 @@ fn search(app: &mut App, q: &str, back: bool) {
         return;
     }
     app.last_search = q.clone();
-    let r = &app.ranking;
+    let r = &app.model.ranking;
     let n = r.order.len();
     if n == 0 {
         return;

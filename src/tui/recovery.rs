@@ -67,6 +67,7 @@ pub fn record(app: &App) -> Option<Record> {
     let (target, index) = target_parts(p.target);
     Some(Record {
         criterion: app
+            .model
             .criteria
             .get(p.criterion)
             .map(|c| c.criterion.name.value.clone())
@@ -111,6 +112,7 @@ pub fn offer(app: &mut App, workspace: &Path) {
         return;
     };
     let Some(i) = app
+        .model
         .criteria
         .iter()
         .position(|c| c.criterion.name.value == r.criterion)
@@ -126,7 +128,7 @@ pub fn offer(app: &mut App, workspace: &Path) {
     let valuation = matches!(target, Target::Thresholds | Target::Value | Target::Cost);
     if valuation {
         app.nav.step = super::steps::StepId::Valuation;
-    } else if let Some(step) = app.criteria.get(i).map(|c| c.criterion.step)
+    } else if let Some(step) = app.model.criteria.get(i).map(|c| c.criterion.step)
         && let Some(s) = super::steps::StepId::ALL
             .into_iter()
             .find(|s| s.criteria_step() == Some(step))
@@ -137,7 +139,7 @@ pub fn offer(app: &mut App, workspace: &Path) {
         }
     }
     let mut prompt = EditPrompt::new(i, target, r.text);
-    if let Some(c) = app.criteria.get(i) {
+    if let Some(c) = app.model.criteria.get(i) {
         prompt.base = super::edit::initial_text(&c.criterion, target);
     }
     prompt.error = super::edit_update::check(app, &prompt).err();

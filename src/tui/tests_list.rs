@@ -14,7 +14,7 @@ fn tab_moves_to_the_segment_table_and_y_copies_its_ids() {
     act(&mut app, Action::Down);
     assert_eq!(app.nav.seg_row, 1);
     let i = app.current_criterion().unwrap();
-    let row = app.criteria[i].result.valuation[1].clone();
+    let row = app.model.criteria[i].result.valuation[1].clone();
     let fx = act(&mut app, Action::Copy);
     let Some(Effect::Copy { text }) = fx.first() else {
         panic!("no copy")
@@ -30,7 +30,7 @@ fn tab_moves_to_the_segment_table_and_y_copies_its_ids() {
 fn the_list_sorts_and_keeps_the_selected_customer() {
     let (mut app, _) = demo();
     act(&mut app, Action::PageDown);
-    let r = app.ranking.clone();
+    let r = app.model.ranking.clone();
     let who = r.row_at(app.list_sort, app.nav.row);
     act(&mut app, Action::Sort);
     assert_eq!(app.list_sort, super::app::ListSort::ValueUp);
@@ -40,7 +40,7 @@ fn the_list_sorts_and_keeps_the_selected_customer() {
         "still the same customer"
     );
     let first = r.row_at(app.list_sort, 0);
-    let last = r.row_at(app.list_sort, app.n_customers - 1);
+    let last = r.row_at(app.list_sort, app.model.n_customers - 1);
     assert!(r.value[first].unwrap_or(0.0) <= r.value[last].unwrap_or(0.0));
     act(&mut app, Action::Sort);
     assert_eq!(app.list_sort, super::app::ListSort::CustomerId);

@@ -50,7 +50,8 @@ fn p_fits_the_models_once_and_shows_them_at_every_size() {
     act(&mut app, Action::Cancel);
     assert!(app.page.is_none());
     assert!(
-        app.criteria
+        app.model
+            .criteria
             .iter()
             .any(|c| c.criterion.name.value == "at_risk_segments")
     );
@@ -95,13 +96,14 @@ fn the_at_risk_preset_uses_the_fit_and_rule_edits_never_refit() {
     let fx = act(&mut app, Action::Confirm);
     settle(&mut app, &mut engine, fx);
     let c = app
+        .model
         .criteria
         .iter()
         .find(|c| c.criterion.name.value == "at_risk_segments")
         .expect("the preset");
     assert_eq!(c.criterion.rule.labels()[0], "at risk");
     let counted: usize = c.result.valuation.iter().map(|s| s.customers).sum();
-    assert_eq!(counted, app.n_customers);
+    assert_eq!(counted, app.model.n_customers);
     let count = |name: &str| {
         c.result
             .valuation
@@ -139,11 +141,12 @@ fn the_at_risk_preset_uses_the_fit_and_rule_edits_never_refit() {
     );
     // editing the criterion re-evaluates it without fitting again
     let i = app
+        .model
         .criteria
         .iter()
         .position(|c| c.criterion.name.value == "at_risk_segments")
         .unwrap();
-    let mut edited = app.criteria[i].criterion.clone();
+    let mut edited = app.model.criteria[i].criterion.clone();
     if let crate::engine::rules::Rule::Segments(s) = &mut edited.rule {
         s[2].when.value = "p_alive < 0.3".into();
     }
@@ -214,14 +217,14 @@ fn the_wizard_opens_when_the_models_cannot_be_fitted() {
         engine.session.warnings
     );
     // every customer is in "otherwise" until the rule changes
-    let c = &app.criteria[0];
+    let c = &app.model.criteria[0];
     assert_eq!(
         c.result
             .valuation
             .iter()
             .map(|s| s.customers)
             .sum::<usize>(),
-        app.n_customers
+        app.model.n_customers
     );
     act(&mut app, Action::Step(5));
     let fx = act(&mut app, Action::Predict);

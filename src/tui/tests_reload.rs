@@ -20,7 +20,10 @@ fn an_edit_being_typed_survives_a_reload_of_the_workspace() {
     let Some(Prompt::Edit(p)) = &app.prompt else {
         panic!("the edit was dropped")
     };
-    assert_eq!(app.criteria[p.criterion].criterion.name.value, "lifecycle");
+    assert_eq!(
+        app.model.criteria[p.criterion].criterion.name.value,
+        "lifecycle"
+    );
     assert!(p.text.ends_with(" AND orders > 1"));
 }
 
@@ -36,7 +39,7 @@ fn a_rule_changed_on_disk_while_being_edited_is_asked_about() {
         panic!("no edit")
     };
     let (name, target) = (
-        app.criteria[p.criterion].criterion.name.value.clone(),
+        app.model.criteria[p.criterion].criterion.name.value.clone(),
         p.target,
     );
     let super::edit::Target::Condition(k) = target else {
@@ -184,10 +187,16 @@ fn a_reopened_workspace_keeps_preferences_and_place() {
     app.prefs.mask_pii = false;
     app.prefs.show_teach = !app.prefs.show_teach;
     let before = (app.prefs.show_teach, app.place());
-    update(&mut app, Message::Reopened(Box::new(fresh)));
+    app.list_sort = crate::tui::ranking::ListSort::CustomerId;
+    let (sort, generation) = (app.list_sort, app.next_generation);
+    update(&mut app, Message::Reopened(Box::new(fresh.model)));
     assert_eq!((app.prefs.show_teach, app.place()), before);
     assert!(!app.prefs.mask_pii);
     assert!(app.status.contains("read again"), "{}", app.status);
+    // how the list is sorted stays; results of jobs sent before the reload are dropped
+    assert_eq!(app.list_sort, sort);
+    assert!(app.next_generation > generation);
+    assert!(app.generation.iter().all(|&g| g == app.next_generation));
 }
 
 #[test]
@@ -211,10 +220,11 @@ fn the_wizard_opened_from_the_cache_shows_what_it_showed_from_the_files() {
         "customers and orders, read as the wizard reads them"
     );
     let (warm, engine) = open();
-    assert_eq!(warm.profiles, cold.profiles);
-    assert_eq!(warm.n_customers, cold.n_customers);
+    assert_eq!(warm.model.profiles, cold.model.profiles);
+    assert_eq!(warm.model.n_customers, cold.model.n_customers);
     let counts = |a: &super::app::App| -> Vec<Vec<(String, usize)>> {
-        a.criteria
+        a.model
+            .criteria
             .iter()
             .map(|c| {
                 c.result

@@ -13,10 +13,13 @@ fn valuation_cross_tab_and_thresholds() {
     let (other, x) = app.crosstab.clone().expect("a cross-tab");
     assert_eq!(other, 1);
     let cells: usize = x.customers.iter().flatten().sum();
-    assert_eq!(cells, app.n_customers, "every customer in exactly one cell");
+    assert_eq!(
+        cells, app.model.n_customers,
+        "every customer in exactly one cell"
+    );
     insta::assert_snapshot!("crosstab_120x40", screen(&app, 120, 40));
     // the next criterion, then, after the last one, closed
-    for _ in 0..app.criteria.len() - 2 {
+    for _ in 0..app.model.criteria.len() - 2 {
         act(&mut app, Action::CrossTab);
         assert!(app.crosstab.is_some());
     }
@@ -36,9 +39,9 @@ fn valuation_cross_tab_and_thresholds() {
     typ(&mut app, "50 %");
     let fx = act(&mut app, Action::Confirm);
     settle(&mut app, &mut engine, fx);
-    assert_eq!(app.valuation.min_value_share, 0.5);
+    assert_eq!(app.model.valuation.min_value_share, 0.5);
     assert!(
-        app.criteria[0]
+        app.model.criteria[0]
             .result
             .valuation
             .iter()
@@ -78,14 +81,14 @@ fn transitions_between_two_dates_in_valuation() {
     });
     update(&mut app, m);
     let tv = app.transitions.clone().expect("transitions");
-    assert_eq!(tv.criteria.len(), app.criteria.len());
+    assert_eq!(tv.criteria.len(), app.model.criteria.len());
     let life = tv
         .criteria
         .iter()
         .find(|t| t.criterion == "lifecycle")
         .unwrap();
     let n: usize = life.customers.iter().flatten().sum();
-    assert_eq!(n, app.n_customers, "every customer in one cell");
+    assert_eq!(n, app.model.n_customers, "every customer in one cell");
     assert!(life.moved > 0);
     act(&mut app, Action::Right);
     act(&mut app, Action::Right);

@@ -20,8 +20,13 @@ fn at(app: &mut super::app::App, w: u16, h: u16) -> String {
 fn masked_personal_data_stays_masked_in_classify_and_explain() {
     let (mut app, _) = demo();
     act(&mut app, Action::Step(1));
-    let row = app.profiles.iter().position(|p| p.name == "name").unwrap();
-    let p = app.profiles[row].clone();
+    let row = app
+        .model
+        .profiles
+        .iter()
+        .position(|p| p.name == "name")
+        .unwrap();
+    let p = app.model.profiles[row].clone();
     for _ in 0..row {
         act(&mut app, Action::Down);
     }
@@ -117,7 +122,7 @@ fn every_kind_of_edit_is_undone_and_none_drops_the_history() {
     let (mut app, mut engine) = demo();
     act(&mut app, Action::Step(2));
     let i = app.current_criterion().unwrap();
-    let labels = app.criteria[i].criterion.rule.labels();
+    let labels = app.model.criteria[i].criterion.rule.labels();
     act(&mut app, Action::Rename);
     for _ in 0..30 {
         update(&mut app, Message::Backspace);
@@ -125,7 +130,7 @@ fn every_kind_of_edit_is_undone_and_none_drops_the_history() {
     typ(&mut app, "kids");
     let fx = act(&mut app, Action::Confirm);
     settle(&mut app, &mut engine, fx);
-    assert_eq!(app.criteria[i].criterion.rule.labels()[0], "kids");
+    assert_eq!(app.model.criteria[i].criterion.rule.labels()[0], "kids");
     act(&mut app, Action::Step(8));
     act(&mut app, Action::Edit);
     for _ in 0..30 {
@@ -134,25 +139,25 @@ fn every_kind_of_edit_is_undone_and_none_drops_the_history() {
     typ(&mut app, "10 %, 20 %");
     let fx = act(&mut app, Action::Confirm);
     settle(&mut app, &mut engine, fx);
-    assert_eq!(app.valuation.min_value_share, 0.2);
+    assert_eq!(app.model.valuation.min_value_share, 0.2);
     let fx = act(&mut app, Action::Undo);
     settle(&mut app, &mut engine, fx);
-    assert_eq!(app.valuation.min_value_share, 0.05, "{}", app.status);
+    assert_eq!(app.model.valuation.min_value_share, 0.05, "{}", app.status);
     let fx = act(&mut app, Action::Undo);
     settle(&mut app, &mut engine, fx);
     assert_eq!(
-        app.criteria[i].criterion.rule.labels(),
+        app.model.criteria[i].criterion.rule.labels(),
         labels,
         "{}",
         app.status
     );
     let fx = act(&mut app, Action::Redo);
     settle(&mut app, &mut engine, fx);
-    assert_eq!(app.criteria[i].criterion.rule.labels()[0], "kids");
+    assert_eq!(app.model.criteria[i].criterion.rule.labels()[0], "kids");
     // delete a criterion, then undo: it comes back with its rules
     act(&mut app, Action::Step(3));
-    let n = app.criteria.len();
-    let name = app.criteria[app.current_criterion().unwrap()]
+    let n = app.model.criteria.len();
+    let name = app.model.criteria[app.current_criterion().unwrap()]
         .criterion
         .name
         .value
@@ -160,15 +165,20 @@ fn every_kind_of_edit_is_undone_and_none_drops_the_history() {
     act(&mut app, Action::DeleteCriterion);
     let fx = act(&mut app, Action::DeleteCriterion);
     settle(&mut app, &mut engine, fx);
-    assert_eq!(app.criteria.len(), n - 1);
+    assert_eq!(app.model.criteria.len(), n - 1);
     let fx = act(&mut app, Action::Undo);
     settle(&mut app, &mut engine, fx);
-    assert_eq!(app.criteria.len(), n, "{}", app.status);
-    assert!(app.criteria.iter().any(|c| c.criterion.name.value == name));
+    assert_eq!(app.model.criteria.len(), n, "{}", app.status);
+    assert!(
+        app.model
+            .criteria
+            .iter()
+            .any(|c| c.criterion.name.value == name)
+    );
     // a nudge, then a rename of the criterion, then two undos: name first, then the cut
     act(&mut app, Action::Step(2));
     let i = app.current_criterion().unwrap();
-    let before = match &app.criteria[i].criterion.rule {
+    let before = match &app.model.criteria[i].criterion.rule {
         Rule::Bins { edges, .. } => edges.clone(),
         _ => panic!("bins"),
     };
@@ -182,7 +192,8 @@ fn every_kind_of_edit_is_undone_and_none_drops_the_history() {
     let fx = act(&mut app, Action::Confirm);
     settle(&mut app, &mut engine, fx);
     assert!(
-        app.criteria
+        app.model
+            .criteria
             .iter()
             .any(|c| c.criterion.name.value == "ages")
     );
@@ -191,6 +202,7 @@ fn every_kind_of_edit_is_undone_and_none_drops_the_history() {
     let fx = act(&mut app, Action::Undo);
     settle(&mut app, &mut engine, fx);
     let c = app
+        .model
         .criteria
         .iter()
         .find(|c| c.criterion.name.value == "age_band")
@@ -207,7 +219,7 @@ fn a_new_cut_point_keeps_the_bin_names_and_the_new_bin_can_be_renamed() {
     let i = app.current_criterion().unwrap();
     let fx = act(&mut app, Action::AddRule);
     settle(&mut app, &mut engine, fx);
-    let labels = app.criteria[i].criterion.rule.labels();
+    let labels = app.model.criteria[i].criterion.rule.labels();
     assert_eq!(labels[0], "young");
     assert_eq!(labels[1], "adult");
     assert!(labels[2].starts_with('['), "{labels:?}");
@@ -229,7 +241,7 @@ fn the_selected_rule_stays_in_sight_at_80x24() {
     let (mut app, _) = demo();
     act(&mut app, Action::Step(5));
     update(&mut app, Message::Resize(80, 24));
-    let names = app.criteria[app.current_criterion().unwrap()]
+    let names = app.model.criteria[app.current_criterion().unwrap()]
         .criterion
         .rule
         .labels();
@@ -257,14 +269,14 @@ fn numbers_are_never_cut_at_80x24() {
         app.nav.step = step;
         let s = at(&mut app, 80, 24);
         let i = app.current_criterion().unwrap();
-        for v in &app.criteria[i].result.valuation {
+        for v in &app.model.criteria[i].result.valuation {
             let n = crate::engine::format::thousands(v.customers as u64);
             assert!(s.contains(&n), "{} of {} cut:\n{s}", n, v.name);
         }
     }
     app.nav.step = StepId::PurchaseHistory;
     let s = at(&mut app, 100, 45);
-    for sc in &app.scores {
+    for sc in &app.model.scores {
         let hi = sc.ranges.iter().flatten().map(|r| r.1).fold(0.0, f64::max);
         let whole = crate::engine::format::plain_number(hi.round());
         assert!(s.contains(&whole), "{whole} cut:\n{s}");
@@ -297,7 +309,7 @@ fn every_criterion_shows_the_same_columns() {
             };
             let first = header(&app);
             let count = if step == StepId::Valuation {
-                app.criteria.len()
+                app.model.criteria.len()
             } else {
                 app.criteria_of(crate::engine::rules::Step::PurchaseHistory)
                     .len()
@@ -332,7 +344,7 @@ fn teach_is_readable_and_scrolls_at_80x24() {
 #[test]
 fn no_negative_zero_and_whole_footer_entries() {
     let (mut app, _) = demo();
-    app.nav.row = app.n_customers - 1;
+    app.nav.row = app.model.n_customers - 1;
     let s = at(&mut app, 80, 24);
     assert!(!s.contains("-0.0 %"), "{s}");
     let footer = s
@@ -352,7 +364,7 @@ fn a_run_of_nudges_shows_the_whole_change() {
     let (mut app, mut engine) = demo();
     act(&mut app, Action::Step(2));
     let i = app.current_criterion().unwrap();
-    let before: std::collections::HashMap<String, usize> = app.criteria[i]
+    let before: std::collections::HashMap<String, usize> = app.model.criteria[i]
         .result
         .valuation
         .iter()
@@ -362,7 +374,7 @@ fn a_run_of_nudges_shows_the_whole_change() {
         let fx = act(&mut app, Action::Increase);
         settle(&mut app, &mut engine, fx);
     }
-    assert_eq!(app.criteria[i].result.previous, before);
+    assert_eq!(app.model.criteria[i].result.previous, before);
 }
 
 /// Status lines that explain a key are right: `+` on a rule list points to `e`, Valuation's
@@ -374,7 +386,8 @@ fn hints_say_what_the_keys_do() {
     act(&mut app, Action::Increase);
     assert!(!app.status.contains("workspace file"), "{}", app.status);
     assert!(app.status.contains("e edits"), "{}", app.status);
-    app.criteria
+    app.model
+        .criteria
         .retain(|c| c.criterion.step != crate::engine::rules::Step::Benefits);
     act(&mut app, Action::Step(6));
     let s = at(&mut app, 100, 30);
@@ -396,7 +409,7 @@ fn moves_propose_dates_inside_the_order_history() {
     let Some(Prompt::Edit(p)) = &app.prompt else {
         panic!("dates prompt")
     };
-    let (a, f) = (app.as_of.unwrap(), app.first_order.unwrap());
+    let (a, f) = (app.model.as_of.unwrap(), app.model.first_order.unwrap());
     let from =
         chrono::NaiveDate::parse_from_str(p.text.split(',').next().unwrap(), "%Y-%m-%d").unwrap();
     let days = (from - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()).num_days() as i32;
@@ -480,7 +493,7 @@ fn the_selected_cut_point_is_always_in_sight() {
         settle(&mut app, &mut engine, fx);
     }
     let i = app.current_criterion().unwrap();
-    let Rule::Bins { edges, .. } = app.criteria[i].criterion.rule.clone() else {
+    let Rule::Bins { edges, .. } = app.model.criteria[i].criterion.rule.clone() else {
         panic!()
     };
     app.nav.edge = edges.len() - 1;

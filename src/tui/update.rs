@@ -13,7 +13,7 @@ fn wide_columns(app: &App) -> usize {
     let Some(i) = app.current_criterion() else {
         return 0;
     };
-    let c = &app.criteria[i];
+    let c = &app.model.criteria[i];
     match app.nav.step {
         StepId::Exclusivity => c.result.assignment.exclusivity.matched.len(),
         StepId::Valuation => match (&app.transitions, &app.crosstab) {
@@ -39,8 +39,8 @@ fn page(app: &App) -> usize {
 
 fn rows_on_screen(app: &App) -> usize {
     match app.nav.step {
-        StepId::List => app.n_customers,
-        StepId::Classify => app.profiles.len(),
+        StepId::List => app.model.n_customers,
+        StepId::Classify => app.model.profiles.len(),
         _ => 0,
     }
 }
@@ -49,7 +49,7 @@ fn count_here(app: &App) -> usize {
     match app.nav.step.criteria_step() {
         Some(st) => app.criteria_of(st).len(),
         None if matches!(app.nav.step, StepId::Exclusivity | StepId::Valuation) => {
-            app.criteria.len()
+            app.model.criteria.len()
         }
         None => 0,
     }
@@ -57,7 +57,7 @@ fn count_here(app: &App) -> usize {
 
 /// Replace criterion `i` in the state and ask for its recomputation and saving.
 pub(super) fn change(app: &mut App, i: usize, c: Criterion) -> Vec<Effect> {
-    app.criteria[i].criterion = c.clone();
+    app.model.criteria[i].criterion = c.clone();
     app.next_generation += 1;
     app.generation[i] = app.next_generation;
     app.status.clear();
@@ -143,12 +143,9 @@ fn engine_result(app: &mut App, msg: Message) -> Vec<Effect> {
             }
             vec![]
         }
-        Message::Reopened(new) => {
-            // the data was read again (roles changed): keep where the user is and their settings
-            let (prefs, place) = (std::mem::take(&mut app.prefs), app.place());
-            *app = *new;
-            app.prefs = prefs;
-            app.restore_place(place);
+        Message::Reopened(model) => {
+            // the data was read again (roles changed): a new model, the user stays where they were
+            app.take_model(*model);
             app.status = "saved; the data was read again with the new roles".into();
             vec![]
         }
@@ -210,7 +207,7 @@ fn evaluated(
     result: Result<Box<super::app::CriterionView>, String>,
 ) -> Vec<Effect> {
     // a newer edit of this criterion is pending: this result is stale
-    if index >= app.criteria.len() || generation < app.generation[index] {
+    if index >= app.model.criteria.len() || generation < app.generation[index] {
         return vec![];
     }
     match result {
@@ -220,7 +217,7 @@ fn evaluated(
             {
                 view.result.previous = base.clone();
             }
-            app.criteria[index] = *view;
+            app.model.criteria[index] = *view;
             app.refresh_crosstab();
         }
         Err(e) => app.status = format!("not applied, last good result kept: {e}"),
@@ -408,7 +405,7 @@ fn vertical(app: &mut App, a: Action) -> Vec<Effect> {
         {
             let n = app
                 .current_criterion()
-                .map_or(0, |i| app.criteria[i].result.valuation.len());
+                .map_or(0, |i| app.model.criteria[i].result.valuation.len());
             if n > 0 {
                 app.nav.seg_row = match a {
                     Up => app.nav.seg_row.saturating_sub(1),
@@ -475,7 +472,7 @@ fn sideways(app: &mut App, a: Action) {
         }
         NextEdge | PrevEdge => {
             if let Some(i) = app.current_criterion()
-                && let Rule::Bins { edges, .. } = &app.criteria[i].criterion.rule
+                && let Rule::Bins { edges, .. } = &app.model.criteria[i].criterion.rule
             {
                 let n = edges.len();
                 app.nav.edge = if a == NextEdge {

@@ -311,7 +311,7 @@ fn teach_page(f: &mut Frame, body: Rect, app: &App, t: &Theme) {
 fn edit_box(f: &mut Frame, main: Rect, app: &App, p: &crate::tui::edit::EditPrompt, t: &Theme) {
     // thresholds and roles are edited even when there is no criterion yet
     let placeholder;
-    let criterion = match app.criteria.get(p.criterion) {
+    let criterion = match app.model.criteria.get(p.criterion) {
         Some(v) => &v.criterion,
         None => {
             placeholder =
@@ -446,7 +446,8 @@ fn owner(
     } else if p.target == Target::NewFrom {
         "new criterion".to_string()
     } else if p.target == Target::Role {
-        app.profiles
+        app.model
+            .profiles
             .get(app.nav.row)
             .map(|c| safe(&c.name))
             .unwrap_or_default()

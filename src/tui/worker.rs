@@ -239,7 +239,7 @@ impl Engine {
             Ok((app, mut engine)) => {
                 engine.loading = slot;
                 *self = engine;
-                Message::Reopened(Box::new(app))
+                Message::Reopened(Box::new(app.model))
             }
             Err(_) if p.is_cancelled() => Message::Notice(
                 "cancelled: the data read before stays; the saved role applies when the \

@@ -21,7 +21,7 @@ Look for: the suggested role and its confidence, the share of missing values, an
 Common mistakes: using a column with many gaps to split everyone, and leaving personal data (names, e-mails) unmarked: mark it pii so it is masked.";
 
 pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
-    let n = app.profiles.len();
+    let n = app.model.profiles.len();
     let sel = app.nav.row.min(n.saturating_sub(1));
     let [table_area, detail] = Layout::vertical([
         Constraint::Fill(3),
@@ -30,7 +30,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     .areas(area);
     let height = table_area.height.saturating_sub(3) as usize;
     let (start, end) = crate::tui::table::window(sel, height, n);
-    let rows: Vec<(Vec<String>, ratatui::style::Style)> = app.profiles[start..end]
+    let rows: Vec<(Vec<String>, ratatui::style::Style)> = app.model.profiles[start..end]
         .iter()
         .enumerate()
         .map(|(k, p)| {
@@ -40,7 +40,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
             )
         })
         .collect();
-    let rows_total = app.profiles.iter().map(|p| p.rows).max().unwrap_or(0) as u64;
+    let rows_total = app.model.profiles.iter().map(|p| p.rows).max().unwrap_or(0) as u64;
     let cols = [
         Col::text("column", 0).min(10),
         Col::text("type", 1).min(7),
@@ -52,7 +52,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let (table, plan) = table(&cols, rows, table_area.width.saturating_sub(2), 0, t.header);
     let title = format!(
         " columns of the {} table ({}/{}){} ",
-        if app.profiled_orders {
+        if app.model.profiled_orders {
             "orders"
         } else {
             "customer"
@@ -67,7 +67,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
             .title(Span::styled(title, t.header)),
     );
     f.render_widget(table, table_area);
-    let Some(p) = app.profiles.get(sel) else {
+    let Some(p) = app.model.profiles.get(sel) else {
         return;
     };
     f.render_widget(
@@ -82,15 +82,17 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
 fn row(app: &App, p: &crate::engine::data::profile::ColumnProfile) -> Vec<String> {
     // roles of this table only (the orders' customer id may share the column's name)
     let saved: Vec<&str> = app
+        .model
         .roles
         .iter()
         .filter(|(k, c)| {
-            *c == p.name && (k == "pii" || (k == "customer_id") != app.profiled_orders)
+            *c == p.name && (k == "pii" || (k == "customer_id") != app.model.profiled_orders)
         })
         .map(|(k, _)| k.as_str())
         .collect();
     let role = if saved.is_empty() {
-        app.suggestions
+        app.model
+            .suggestions
             .iter()
             .find(|s| s.column == p.name)
             .map(|s| format!("{} {:.0} %?", s.role.as_str(), s.confidence * 100.0))
@@ -181,7 +183,7 @@ fn details(
             Span::styled(top.join(", "), t.text),
         ]));
     }
-    if let Some(s) = app.suggestions.iter().find(|s| s.column == p.name) {
+    if let Some(s) = app.model.suggestions.iter().find(|s| s.column == p.name) {
         lines.push(Line::from(Span::styled(
             format!(
                 "suggested: {} ({:.0} %) — {}{}",
@@ -204,7 +206,7 @@ fn details(
 pub fn handle(app: &mut App, a: Action) -> Option<Vec<Effect>> {
     match a {
         Action::Frequency => {
-            let column = app.profiles.get(app.nav.row)?.name.clone();
+            let column = app.model.profiles.get(app.nav.row)?.name.clone();
             Some(vec![Effect::Frequency { column }])
         }
         Action::Sort => {

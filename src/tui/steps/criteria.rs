@@ -51,7 +51,7 @@ fn tabs(app: &App, idx: &[usize], sel: usize, w: u16, t: &Theme) -> Line<'static
         if k > 0 {
             spans.push(Span::styled(" · ", t.dim));
         }
-        let name = safe(&app.criteria[i].criterion.name.value);
+        let name = safe(&app.model.criteria[i].criterion.name.value);
         spans.push(Span::styled(
             name,
             if k == sel { t.selected } else { t.text },
@@ -308,7 +308,7 @@ pub fn segment_table(
     selected: Option<usize>,
     (start, end): (usize, usize),
 ) -> (Table<'static>, Plan) {
-    let c = &app.criteria[i];
+    let c = &app.model.criteria[i];
     let order = app.segment_order(i);
     let rows: Vec<(Vec<String>, Style)> = order
         .iter()
@@ -349,13 +349,17 @@ pub fn segment_table(
             (cells, style)
         })
         .collect();
-    let n = thousands(app.n_customers as u64).len();
+    let n = thousands(app.model.n_customers as u64).len();
     let cols = [
         Col::text("segment", 0).min(10),
         Col::number("customers", 0, n),
         Col::number("share", 1, 7),
         Col::number("change", 0, n + 1),
-        Col::number("value", 3, amount(app.ranking.total).chars().count() + 1),
+        Col::number(
+            "value",
+            3,
+            amount(app.model.ranking.total).chars().count() + 1,
+        ),
         Col::number("of value", 1, 8),
         Col::number("worth", 2, 0),
     ];
@@ -375,7 +379,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme, step: Step) {
         return;
     }
     let sel = app.nav.selected[app.nav.step.index()].min(idx.len() - 1);
-    let c = &app.criteria[idx[sel]];
+    let c = &app.model.criteria[idx[sel]];
     let want = super::super::edit_update::rule_count(app) as u16 + 5;
     let rule_h = want.clamp(7, (area.height / 2).max(7));
     let [tab_area, top, table_area] = Layout::vertical([

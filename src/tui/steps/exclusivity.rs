@@ -19,7 +19,7 @@ Common mistakes: relying on rule order without knowing it. 'resolved' means the 
 set overlap = \"strict\" when overlaps should be an error.";
 
 pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
-    if app.criteria.is_empty() {
+    if app.model.criteria.is_empty() {
         f.render_widget(
             Paragraph::new("No criteria yet: add some in steps 3 to 7.").style(t.text),
             area,
@@ -27,11 +27,13 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         return;
     }
     let sel = app.current_criterion().unwrap_or(0);
-    let list_h = (app.criteria.len() as u16 + 3).min(area.height / 3).max(4);
+    let list_h = (app.model.criteria.len() as u16 + 3)
+        .min(area.height / 3)
+        .max(4);
     let [list, detail] =
         Layout::vertical([Constraint::Length(list_h), Constraint::Fill(1)]).areas(area);
     draw_list(f, list, (app, sel), t);
-    let c = &app.criteria[sel];
+    let c = &app.model.criteria[sel];
     let ex = &c.result.assignment.exclusivity;
     let names: Vec<&str> = ex.matched.iter().map(|m| m.0.as_str()).collect();
     let matrix = overlap_matrix(ex, &names, t);
@@ -56,7 +58,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         .chain(
             names
                 .iter()
-                .map(|n| Col::number(safe(n), 1, thousands(app.n_customers as u64).len())),
+                .map(|n| Col::number(safe(n), 1, thousands(app.model.n_customers as u64).len())),
         )
         .collect();
     let (grid_table, plan) = table(&cols, matrix, inner.width, app.nav.hscroll, t.header);
@@ -80,10 +82,14 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
 /// Every criterion with its verdict and how many customers no rule matched.
 fn draw_list(f: &mut Frame, list: Rect, (app, sel): (&App, usize), t: &Theme) {
     let list_h = list.height;
-    let (start, end) = window(sel, list_h.saturating_sub(3) as usize, app.criteria.len());
+    let (start, end) = window(
+        sel,
+        list_h.saturating_sub(3) as usize,
+        app.model.criteria.len(),
+    );
     let rows: Vec<(Vec<String>, ratatui::style::Style)> = (start..end)
         .map(|i| {
-            let c = &app.criteria[i];
+            let c = &app.model.criteria[i];
             let ex = &c.result.assignment.exclusivity;
             let style = match ex.verdict {
                 _ if i == sel => t.selected,
@@ -101,7 +107,11 @@ fn draw_list(f: &mut Frame, list: Rect, (app, sel): (&App, usize), t: &Theme) {
     let cols = [
         Col::text("criterion", 0).min(12),
         Col::text("verdict", 0).min(12),
-        Col::number("unassigned", 1, thousands(app.n_customers as u64).len()),
+        Col::number(
+            "unassigned",
+            1,
+            thousands(app.model.n_customers as u64).len(),
+        ),
     ];
     let (list_table, _) = table(&cols, rows, list.width.saturating_sub(2), 0, t.header);
     f.render_widget(
@@ -110,7 +120,7 @@ fn draw_list(f: &mut Frame, list: Rect, (app, sel): (&App, usize), t: &Theme) {
                 .border_style(t.border)
                 .title(Span::styled(" every criterion ", t.header))
                 .title_bottom(Span::styled(
-                    rows_note(start, end, app.criteria.len()),
+                    rows_note(start, end, app.model.criteria.len()),
                     t.dim,
                 )),
         ),
@@ -154,7 +164,7 @@ fn examples(app: &App, c: &crate::tui::app::CriterionView, t: &Theme) -> Vec<Lin
         let ids: Vec<String> = o
             .sample
             .iter()
-            .map(|&i| safe(&app.ranking.ids.text_at(i).unwrap_or_default()))
+            .map(|&i| safe(&app.model.ranking.ids.text_at(i).unwrap_or_default()))
             .collect();
         notes.push(Line::from(Span::styled(
             format!(
@@ -170,7 +180,7 @@ fn examples(app: &App, c: &crate::tui::app::CriterionView, t: &Theme) -> Vec<Lin
         let ids: Vec<String> = ex
             .unassigned_sample
             .iter()
-            .map(|&i| safe(&app.ranking.ids.text_at(i).unwrap_or_default()))
+            .map(|&i| safe(&app.model.ranking.ids.text_at(i).unwrap_or_default()))
             .collect();
         notes.push(Line::from(Span::styled(
             format!(

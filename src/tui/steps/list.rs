@@ -39,12 +39,12 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
 
 /// Customers and total value, the 80/20 view, and what to know about the value.
 fn summary(app: &App, width: u16, t: &Theme) -> Vec<Line<'static>> {
-    let r = &app.ranking;
+    let r = &app.model.ranking;
     let negative = r.negative;
     let mut text = vec![(
         format!(
             "{} customers · total value {}",
-            thousands(app.n_customers as u64),
+            thousands(app.model.n_customers as u64),
             amount(r.total)
         ),
         t.accent,
@@ -52,8 +52,8 @@ fn summary(app: &App, width: u16, t: &Theme) -> Vec<Line<'static>> {
     text.push((
         format!(
             "top 20 % hold {} of value; {} of customers hold 80 %",
-            percent(app.pareto.top20_value_share),
-            percent(app.pareto.customer_share_for_80pct_value)
+            percent(app.model.pareto.top20_value_share),
+            percent(app.model.pareto.customer_share_for_80pct_value)
         ),
         t.text,
     ));
@@ -80,7 +80,7 @@ fn summary(app: &App, width: u16, t: &Theme) -> Vec<Line<'static>> {
 
 /// The customers by value, the visible rows only.
 fn draw_ranking(f: &mut Frame, table_area: Rect, app: &App, t: &Theme) {
-    let r = &app.ranking;
+    let r = &app.model.ranking;
     // only the visible slice of rows is ever turned into text
     let height = table_area.height.saturating_sub(3) as usize;
     let (start, end) = crate::tui::table::window(app.nav.row, height, r.order.len());
@@ -126,9 +126,9 @@ fn draw_ranking(f: &mut Frame, table_area: Rect, app: &App, t: &Theme) {
 
 /// The cumulative share of value over the share of customers, with the 20 % and 80 % points.
 fn draw_pareto(f: &mut Frame, chart_area: Rect, app: &App, t: &Theme) {
-    let r = &app.ranking;
-    let top20 = [(0.2, app.pareto.top20_value_share)];
-    let eighty = [(app.pareto.customer_share_for_80pct_value, 0.8)];
+    let r = &app.model.ranking;
+    let top20 = [(0.2, app.model.pareto.top20_value_share)];
+    let eighty = [(app.model.pareto.customer_share_for_80pct_value, 0.8)];
     let datasets = vec![
         Dataset::default()
             .name("cumulative value")
@@ -173,20 +173,21 @@ fn draw_pareto(f: &mut Frame, chart_area: Rect, app: &App, t: &Theme) {
 /// The List's own actions: `x` explains the selected customer, `s` sorts the list.
 pub fn handle(app: &mut App, a: Action) -> Option<Vec<Effect>> {
     match a {
-        Action::Explain if app.n_customers > 0 => {
-            let r = &app.ranking;
+        Action::Explain if app.model.n_customers > 0 => {
+            let r = &app.model.ranking;
             let id = r
                 .ids
                 .text_at(r.row_at(app.list_sort, app.nav.row.min(r.order.len() - 1)))?;
             Some(vec![Effect::Explain { id }])
         }
-        Action::Sort if app.n_customers > 0 => {
+        Action::Sort if app.model.n_customers > 0 => {
             // keep the selected customer selected
             let i = app
+                .model
                 .ranking
-                .row_at(app.list_sort, app.nav.row.min(app.n_customers - 1));
+                .row_at(app.list_sort, app.nav.row.min(app.model.n_customers - 1));
             app.list_sort = app.list_sort.next();
-            app.nav.row = app.ranking.position_of(app.list_sort, i);
+            app.nav.row = app.model.ranking.position_of(app.list_sort, i);
             app.status = format!("sorted {}", app.list_sort.label());
             Some(vec![])
         }

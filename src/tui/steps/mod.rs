@@ -204,7 +204,7 @@ fn done(_: &App, _: StepId) -> Mark {
 }
 
 fn classify_mark(app: &App, _: StepId) -> Mark {
-    if app.suggestions.is_empty() {
+    if app.model.suggestions.is_empty() {
         Mark::Todo
     } else {
         Mark::Done
@@ -213,13 +213,13 @@ fn classify_mark(app: &App, _: StepId) -> Mark {
 
 fn overlapping(app: &App, i: usize) -> bool {
     use crate::engine::eval::criteria::Verdict;
-    app.criteria[i].result.assignment.exclusivity.verdict == Verdict::Overlapping
+    app.model.criteria[i].result.assignment.exclusivity.verdict == Verdict::Overlapping
 }
 
 fn exclusivity_mark(app: &App, _: StepId) -> Mark {
-    if (0..app.criteria.len()).any(|i| overlapping(app, i)) {
+    if (0..app.model.criteria.len()).any(|i| overlapping(app, i)) {
         Mark::Attention
-    } else if app.criteria.is_empty() {
+    } else if app.model.criteria.is_empty() {
         Mark::Todo
     } else {
         Mark::Done
@@ -227,7 +227,7 @@ fn exclusivity_mark(app: &App, _: StepId) -> Mark {
 }
 
 fn valuation_mark(app: &App, _: StepId) -> Mark {
-    let not_worth = app.criteria.iter().any(|c| {
+    let not_worth = app.model.criteria.iter().any(|c| {
         c.result
             .valuation
             .iter()
@@ -235,7 +235,7 @@ fn valuation_mark(app: &App, _: StepId) -> Mark {
     });
     if not_worth {
         Mark::Attention
-    } else if app.criteria.is_empty() {
+    } else if app.model.criteria.is_empty() {
         Mark::Todo
     } else {
         Mark::Done

@@ -34,7 +34,11 @@ fn num(v: f64) -> String {
 
 pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     // the score table when there is room beside the criteria (16 rows), else one line
-    let full = app.scores.first().map_or(0, |s| s.counts.len() as u16 + 3);
+    let full = app
+        .model
+        .scores
+        .first()
+        .map_or(0, |s| s.counts.len() as u16 + 3);
     let score_h = match full {
         0 => 0,
         h if area.height >= h + 16 => h,
@@ -44,7 +48,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         Layout::vertical([Constraint::Length(score_h), Constraint::Fill(1)]).areas(area);
     if score_h == 1 {
         draw_score_line(f, scores_area, app, t);
-    } else if !app.scores.is_empty() {
+    } else if !app.model.scores.is_empty() {
         draw_score_table(f, scores_area, app, t);
     }
     criteria::draw(f, rest, app, t, Step::PurchaseHistory);
@@ -52,8 +56,14 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
 
 /// The RFM scores in one line: each measure's range (a taller screen shows the table).
 fn draw_score_line(f: &mut Frame, scores_area: Rect, app: &App, t: &Theme) {
-    let warn = app.scores.iter().flat_map(|s| s.warnings.iter()).count();
+    let warn = app
+        .model
+        .scores
+        .iter()
+        .flat_map(|s| s.warnings.iter())
+        .count();
     let ranges: Vec<String> = app
+        .model
         .scores
         .iter()
         .map(|s| {
@@ -74,7 +84,7 @@ fn draw_score_line(f: &mut Frame, scores_area: Rect, app: &App, t: &Theme) {
         .collect();
     let text = format!(
         "RFM ({}): {}{} · a taller screen shows the cut points",
-        app.rfm_method,
+        app.model.rfm_method,
         ranges.join(" · "),
         if warn > 0 {
             format!(" · {warn} tie warnings")
@@ -93,7 +103,7 @@ fn draw_score_line(f: &mut Frame, scores_area: Rect, app: &App, t: &Theme) {
 
 /// The RFM scores: each score's range of days, orders and revenue, and its customers.
 fn draw_score_table(f: &mut Frame, scores_area: Rect, app: &App, t: &Theme) {
-    let bins = app.scores[0].counts.len();
+    let bins = app.model.scores[0].counts.len();
     let range = |s: &crate::engine::eval::scores::ScoreInfo, k: usize| {
         s.ranges[k]
             .map(|(lo, hi)| {
@@ -108,26 +118,31 @@ fn draw_score_table(f: &mut Frame, scores_area: Rect, app: &App, t: &Theme) {
     let rows: Vec<(Vec<String>, ratatui::style::Style)> = (0..bins)
         .map(|k| {
             let mut cells = vec![format!("{}", k + 1)];
-            for s in &app.scores {
+            for s in &app.model.scores {
                 cells.push(range(s, k));
             }
-            for s in &app.scores {
+            for s in &app.model.scores {
                 cells.push(thousands(s.counts[k] as u64));
             }
             (cells, t.text)
         })
         .collect();
-    let warn = app.scores.iter().flat_map(|s| s.warnings.iter()).count();
+    let warn = app
+        .model
+        .scores
+        .iter()
+        .flat_map(|s| s.warnings.iter())
+        .count();
     let title = format!(
         " RFM scores ({}){} ",
-        app.rfm_method,
+        app.model.rfm_method,
         if warn > 0 {
             format!(" — {warn} tie warnings")
         } else {
             String::new()
         }
     );
-    let n = thousands(app.n_customers as u64).len();
+    let n = thousands(app.model.n_customers as u64).len();
     let cols = [
         Col::number("score", 0, 5),
         Col::number("R: days ago", 1, 0),

@@ -33,11 +33,12 @@ fn bar(share: f64, width: usize) -> String {
 
 /// With nothing to value customers by, each counts 1: say so, and what `v` would use.
 pub fn value_lines(app: &App, w: u16) -> Vec<String> {
-    let counts_one = app.valuation.value.is_none() && !app.fields.iter().any(|f| f.0 == "revenue");
+    let counts_one =
+        app.model.valuation.value.is_none() && !app.model.fields.iter().any(|f| f.0 == "revenue");
     if !counts_one {
         return vec![];
     }
-    let text = match &app.value_hint {
+    let text = match &app.model.value_hint {
         Some((e, why)) => {
             format!(
                 "every customer counts 1: v sets a value ({}; v starts with it), $ a cost",
@@ -63,7 +64,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         draw_empty(f, area, app, t);
         return;
     };
-    let c = &app.criteria[sel];
+    let c = &app.model.criteria[sel];
     let moves = app.transitions.as_ref().and_then(|tv| {
         tv.criteria
             .iter()
@@ -117,7 +118,7 @@ fn draw_empty(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
             .into_iter()
             .map(|l| Line::from(Span::styled(l, t.warn))),
     );
-    if let Some(v) = &app.valuation.value {
+    if let Some(v) = &app.model.valuation.value {
         let text = format!("value per customer: {}", safe(&v.value));
         lines.push(Line::from(Span::styled(
             crate::tui::table::clip(&text, area.width),
@@ -135,7 +136,7 @@ fn header(
     width: u16,
     t: &Theme,
 ) -> Vec<(String, ratatui::style::Style)> {
-    let v = &app.valuation;
+    let v = &app.model.valuation;
     let head = format!(
         "{} ({}): worth a campaign unless below {} of customers and {} of value, or losing money",
         safe(&c.criterion.name.value),
@@ -150,12 +151,13 @@ fn header(
     let hint = value_lines(app, width);
     if !hint.is_empty() {
         head.extend(hint.into_iter().map(|l| (l, t.warn)));
-    } else if let Some(v) = &app.valuation.value {
+    } else if let Some(v) = &app.model.valuation.value {
         let text = format!("value per customer: {}", safe(&v.value));
         head.push((crate::tui::table::clip(&text, width), t.dim));
     }
     // why step 9 is marked `!` in the step list
     let flagged: Vec<String> = app
+        .model
         .criteria
         .iter()
         .filter_map(|c| {
@@ -193,7 +195,7 @@ fn draw_values(
     t: &Theme,
 ) {
     // a cost is set for the whole workspace, so every criterion shows the same columns
-    let has_cost = app.valuation.cost.is_some();
+    let has_cost = app.model.valuation.cost.is_some();
     let bar_w = 10usize;
     let mut rows: Vec<(Vec<String>, ratatui::style::Style)> = c
         .result
@@ -225,8 +227,8 @@ fn draw_values(
             (cells, if s.worth_marketing { t.text } else { t.warn })
         })
         .collect();
-    let n = thousands(app.n_customers as u64).len();
-    let money = amount(app.ranking.total).chars().count() + 1;
+    let n = thousands(app.model.n_customers as u64).len();
+    let money = amount(app.model.ranking.total).chars().count() + 1;
     let mut cols = vec![
         Col::text("segment", 0).min(8),
         Col::number("customers", 0, n),
@@ -346,7 +348,7 @@ fn draw_crosstab(
             clip(
                 &format!(
                     " × {} — customers · share of value{} (c: next) ",
-                    safe(&app.criteria[other].criterion.name.value),
+                    safe(&app.model.criteria[other].criterion.name.value),
                     more_note(&plan).trim_end()
                 ),
                 avail,
@@ -363,12 +365,12 @@ pub fn handle(app: &mut App, a: Action) -> Option<Vec<Effect>> {
     match a {
         Action::CrossTab => {
             app.nav.hscroll = 0;
-            if app.criteria.len() < 2 {
+            if app.model.criteria.len() < 2 {
                 app.status = "the cross-tab needs two criteria or more".into();
                 return Some(vec![]);
             }
             let a = app.current_criterion().unwrap_or(0);
-            let n = app.criteria.len();
+            let n = app.model.criteria.len();
             // c cycles through the other criteria, then closes the cross-tab
             let next = match &app.crosstab {
                 None => Some((a + 1) % n),
@@ -389,9 +391,10 @@ pub fn handle(app: &mut App, a: Action) -> Option<Vec<Effect>> {
                 // a year back, but never earlier than halfway through the order history, so
                 // that most customers have had time to buy before the first date
                 let text = app
+                    .model
                     .as_of
                     .map(|a| {
-                        let half = app.first_order.map_or(a - 365, |f| f + (a - f) / 2);
+                        let half = app.model.first_order.map_or(a - 365, |f| f + (a - f) / 2);
                         format!("{}, {}", d((a - 365).max(half)), d(a))
                     })
                     .unwrap_or_default();

@@ -246,6 +246,19 @@ proptest::proptest! {
             same_as_general(&text);
         }
     }
+
+    /// Finding a field's end a word at a time finds the first stop byte, as a byte loop does.
+    #[test]
+    fn word_scan_finds_the_first_stop(
+        bytes in proptest::collection::vec(proptest::sample::select(
+            vec![b'a', b'\t', b',', b';', b'\n', b'\r', b'"', 0x80, 0xC3, 0xFF, 0x00, 0x2B, 0x2D]), 0..40),
+        delim in proptest::sample::select(vec![b',', b';', b'\t', b'|']),
+    ) {
+        let slot = [Some(0)];
+        let shape = super::records::Shape::new("", delim, 1, &slot);
+        let expected = bytes.iter().position(|&c| [delim, b'\n', b'\r', b'"'].contains(&c));
+        proptest::prop_assert_eq!(shape.stop_in(&bytes), expected);
+    }
 }
 
 #[test]

@@ -1,0 +1,87 @@
+//! What the engine evaluated, as the wizard keeps it: customers, profiles, criteria, value.
+
+use super::app::{CriterionView, Reloaded};
+use super::ranking::Ranking;
+use crate::engine::data::profile::ColumnProfile;
+use crate::engine::data::roles::Suggestion;
+use crate::engine::eval::frame::DType;
+use crate::engine::eval::scores::ScoreInfo;
+use crate::engine::eval::session::Session;
+use crate::engine::eval::valuation::Pareto;
+use crate::engine::rules::ValuationConfig;
+
+/// The evaluated workspace: replaced as a whole when the data is read again, in parts when
+/// the rules change (see [`super::app::App::take_reload`]).
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub n_customers: usize,
+    /// Classify: a profile of every column of the customers (or, without them, the orders).
+    pub profiles: Vec<ColumnProfile>,
+    pub suggestions: Vec<Suggestion>,
+    /// Classify profiles the orders table (there is no customers table).
+    pub profiled_orders: bool,
+    /// Every column and derived field conditions may read, with its type (for checking edits).
+    pub fields: Vec<(String, DType)>,
+    /// The `[columns]` roles of the workspace: (key, column); `pii` once per column.
+    pub roles: Vec<(String, String)>,
+    /// With no orders and no value set: a value to suggest, and why (`v` starts with it).
+    pub value_hint: Option<(String, String)>,
+    /// The evaluation date and the first order's (days since 1970-01-01), for the transitions'
+    /// default dates.
+    pub as_of: Option<i32>,
+    pub first_order: Option<i32>,
+    pub criteria: Vec<CriterionView>,
+    pub scores: Vec<ScoreInfo>,
+    pub rfm_method: String,
+    pub valuation: ValuationConfig,
+    pub pareto: Pareto,
+    pub ranking: Ranking,
+}
+
+impl Model {
+    pub fn new(s: &Session, profiles: Vec<ColumnProfile>, suggestions: Vec<Suggestion>) -> Model {
+        let r = Reloaded::build(s);
+        let value_hint = (s.ws.data.orders.is_none() && s.ws.valuation.value.is_none())
+            .then(|| crate::engine::data::value_hint::suggest_value(&profiles))
+            .flatten();
+        Model {
+            n_customers: s.base.len,
+            profiles,
+            suggestions,
+            profiled_orders: s.ws.data.customers.is_none(),
+            fields: s
+                .base
+                .names
+                .iter()
+                .filter_map(|n| s.base.dtype_of(n).map(|t| (n.clone(), t)))
+                .collect(),
+            roles: roles(s),
+            value_hint,
+            as_of: s.as_of,
+            first_order: s.base.get("first_order").and_then(|c| {
+                (0..c.len())
+                    .filter_map(|k| c.f64_at(k))
+                    .reduce(f64::min)
+                    .map(|d| d as i32)
+            }),
+            criteria: r.criteria,
+            scores: r.scores,
+            rfm_method: r.rfm_method,
+            valuation: r.valuation,
+            pareto: r.pareto,
+            ranking: r.ranking,
+        }
+    }
+}
+
+/// The `[columns]` roles set, customers' first, then each PII column.
+fn roles(s: &Session) -> Vec<(String, String)> {
+    let c = &s.ws.columns;
+    let mut v: Vec<(String, String)> = crate::engine::rules::CUSTOMER_ROLE_KEYS
+        .iter()
+        .chain(crate::engine::rules::ORDER_ROLE_KEYS.iter())
+        .filter_map(|k| c.get(k).map(|x| (k.to_string(), x.value.clone())))
+        .collect();
+    v.extend(c.pii.iter().map(|p| ("pii".to_string(), p.value.clone())));
+    v
+}
