@@ -10,6 +10,7 @@ use crate::engine::eval::valuation::Pareto;
 use crate::engine::rules::{Criterion, Rule, Step, ValuationConfig};
 use crate::engine::stats::histogram;
 
+pub use super::editing::Editing;
 use super::keymap::Keymap;
 pub use super::model::Model;
 pub use super::ranking::{ListSort, Ranking, SegmentSort};
@@ -208,7 +209,6 @@ pub struct App {
     pub show_help: bool,
     /// The teach text as a scrollable page over the view (narrow terminals), and how far down.
     pub teach_overlay: bool,
-    pub prompt: Option<Prompt>,
     pub status: String,
     /// The data being read again (roles changed): how far it has got; Esc cancels.
     pub loading: Option<crate::engine::data::progress::Snapshot>,
@@ -219,20 +219,15 @@ pub struct App {
     pub workspace: Option<PathBuf>,
     /// What the engine evaluated: customers, profiles, criteria, scores, valuation.
     pub model: Model,
+    /// What the user is typing or has just done: the prompt, the edit history, a proposal.
+    pub edit: Editing,
     /// Newest job per criterion; results of older jobs are dropped.
     pub generation: Vec<u64>,
     pub next_generation: u64,
-    /// How to reverse each edit, newest last, and what undoing has reversed (for redo).
-    pub undo: Vec<super::history::Change>,
-    pub redo: Vec<super::history::Change>,
     /// The page over the view from the engine (explain, record, frequencies), if one is open.
     pub page: Option<Page>,
     /// The predictive-value models once fitted, with p_alive's spread and the holdout check.
     pub clv: Option<Box<super::predictive::ClvView>>,
-    /// Criterion to select when the next reload arrives (a criterion just added or renamed).
-    pub focus: Option<String>,
-    /// A criterion waiting for a second delete key.
-    pub pending_delete: Option<usize>,
     pub list_sort: ListSort,
     /// The order of the segment tables (`s` on a criteria step).
     pub seg_sort: SegmentSort,
@@ -240,14 +235,6 @@ pub struct App {
     pub recovery_written: Option<super::recovery::Record>,
     /// Valuation: transitions between two dates.
     pub transitions: Option<TransitionView>,
-    /// A criterion just proposed from a column or a preset, on screen with its distribution:
-    /// Esc takes it back, any other key keeps it.
-    pub proposal: Option<String>,
-    /// The last `/` search, repeated by an empty one.
-    pub last_search: String,
-    /// While one cut point is nudged again and again: (criterion, cut point, counts before the
-    /// first nudge), so the change column shows the whole move (41→42→43 as from 41).
-    pub nudge_base: Option<(usize, usize, std::collections::HashMap<String, usize>)>,
     /// Valuation: the cross-tab of the selected criterion with another one.
     pub crosstab: Option<(usize, crate::engine::eval::valuation::CrossTab)>,
 }
@@ -293,7 +280,6 @@ impl App {
             },
             show_help: false,
             teach_overlay: false,
-            prompt: None,
             status: String::new(),
             loading: None,
             quit: false,
@@ -301,17 +287,11 @@ impl App {
             workspace,
             generation: vec![0; model.criteria.len()],
             model,
+            edit: Editing::default(),
             next_generation: 1,
-            undo: vec![],
-            redo: vec![],
             page: None,
             clv: None,
-            focus: None,
-            pending_delete: None,
             crosstab: None,
-            nudge_base: None,
-            last_search: String::new(),
-            proposal: None,
             transitions: None,
             recovery_written: None,
             list_sort: ListSort::ValueDown,
@@ -327,17 +307,15 @@ impl App {
         self.next_generation += 1;
         self.generation = vec![self.next_generation; model.criteria.len()];
         self.model = model;
-        self.undo.clear();
-        self.redo.clear();
+        // the edit history and anything half done referred to the old model; the search stays
+        self.edit = Editing {
+            last_search: std::mem::take(&mut self.edit.last_search),
+            ..Editing::default()
+        };
         self.page = None;
         self.clv = None;
         self.transitions = None;
         self.crosstab = None;
-        self.proposal = None;
-        self.pending_delete = None;
-        self.nudge_base = None;
-        self.focus = None;
-        self.prompt = None;
         self.loading = None;
         self.restore_place(place);
     }
@@ -382,9 +360,9 @@ impl App {
         if self.clv.is_none() && matches!(self.page, Some(Page::Predictive)) {
             self.page = None;
         }
-        self.pending_delete = None;
+        self.edit.pending_delete = None;
         // an edit being typed stays open when its criterion is still there (it may have moved)
-        let editing = match &self.prompt {
+        let editing = match &self.edit.prompt {
             Some(Prompt::Edit(p)) => Some((p.criterion, p.target)),
             _ => None,
         };
@@ -396,7 +374,7 @@ impl App {
                     .iter()
                     .position(|c| c.criterion.name.value == n)
             });
-            match (now, &mut self.prompt) {
+            match (now, &mut self.edit.prompt) {
                 (Some(i), Some(Prompt::Edit(p))) => {
                     p.criterion = i;
                     // the same rule changed on disk: ask, never overwrite it silently
@@ -411,12 +389,12 @@ impl App {
                 }
                 _ if target.is_workspace_level() => {}
                 _ => {
-                    self.prompt = None;
+                    self.edit.prompt = None;
                     self.status = "the criterion being edited is gone from the workspace; the edit was dropped".into();
                 }
             }
         }
-        if let Some(name) = self.focus.take()
+        if let Some(name) = self.edit.focus.take()
             && let Some(i) = self
                 .model
                 .criteria

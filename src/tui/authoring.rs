@@ -155,7 +155,7 @@ pub fn presets_here(app: &App) -> Vec<&'static str> {
 /// Tab in an edit prompt that takes names: complete the word before the cursor, and list what
 /// else it could be.
 pub fn tab(app: &mut App) {
-    let Some(Prompt::Edit(p)) = &app.prompt else {
+    let Some(Prompt::Edit(p)) = &app.edit.prompt else {
         return;
     };
     if matches!(
@@ -173,7 +173,7 @@ pub fn tab(app: &mut App) {
         );
     }
     let (text, at, more) = complete(&p.text, p.cursor, &names);
-    let Some(Prompt::Edit(p)) = &mut app.prompt else {
+    let Some(Prompt::Edit(p)) = &mut app.edit.prompt else {
         return;
     };
     p.text = text;
@@ -186,10 +186,10 @@ pub fn tab(app: &mut App) {
             if n > 8 { " …" } else { "" }
         ),
     };
-    let p = app.prompt.clone();
+    let p = app.edit.prompt.clone();
     if let Some(Prompt::Edit(mut p)) = p {
         super::edit_update::recheck(app, &mut p);
-        app.prompt = Some(Prompt::Edit(p));
+        app.edit.prompt = Some(Prompt::Edit(p));
     }
 }
 
@@ -224,7 +224,7 @@ pub fn open_export(app: &mut App) {
     let i = app.current_criterion().unwrap_or(0);
     let mut p = EditPrompt::new(i, Target::ExportPath, text);
     super::edit_update::recheck(app, &mut p);
-    app.prompt = Some(Prompt::Edit(p));
+    app.edit.prompt = Some(Prompt::Edit(p));
 }
 
 /// Where an export goes: relative paths beside the workspace (the working folder for the
@@ -378,7 +378,7 @@ pub fn open_measure(app: &mut App, cost: bool) {
     let target = if cost { Target::Cost } else { Target::Value };
     let mut p = EditPrompt::new(0, target, text);
     super::edit_update::recheck(app, &mut p);
-    app.prompt = Some(Prompt::Edit(p));
+    app.edit.prompt = Some(Prompt::Edit(p));
 }
 
 #[cfg(test)]

@@ -117,7 +117,7 @@ pub fn choose(app: &mut App) -> Vec<Effect> {
         .find(|s| s.column == p.name)
         .and_then(|s| role_key(s.role, app.model.profiled_orders))
         .unwrap_or_default();
-    app.prompt = Some(super::app::Prompt::Edit(super::edit::EditPrompt::new(
+    app.edit.prompt = Some(super::app::Prompt::Edit(super::edit::EditPrompt::new(
         0,
         super::edit::Target::Role,
         current.to_string(),

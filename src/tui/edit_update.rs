@@ -22,7 +22,7 @@ fn new_rule_list(app: &mut App) -> Vec<Effect> {
     };
     let names: Vec<String> = app.criterion_names();
     let c = edit::new_criterion(step, &names);
-    app.focus = Some(c.name.value.clone());
+    app.edit.focus = Some(c.name.value.clone());
     record(app, Change::Delete(c.name.value.clone()));
     app.status = format!(
         "added \"{}\": e edits its rule, R renames it, a adds rules",
@@ -57,9 +57,9 @@ pub fn take_proposal(app: &mut App, c: crate::engine::rules::Criterion) -> Vec<E
             s.len()
         ),
     };
-    app.focus = Some(c.name.value.clone());
+    app.edit.focus = Some(c.name.value.clone());
     record(app, Change::Delete(c.name.value.clone()));
-    app.proposal = Some(c.name.value.clone());
+    app.edit.proposal = Some(c.name.value.clone());
     app.status = format!(
         "proposed \"{}\": {what} — Esc takes it back, any other key keeps it",
         c.name.value
@@ -86,7 +86,7 @@ fn criterion_action(app: &mut App, a: Action) -> Vec<Effect> {
     let current = app.current_criterion();
     match (a, current) {
         (Action::NewCriterion, _) => {
-            app.prompt = Some(Prompt::Edit(EditPrompt::new(
+            app.edit.prompt = Some(Prompt::Edit(EditPrompt::new(
                 0,
                 Target::NewFrom,
                 String::new(),
@@ -95,15 +95,15 @@ fn criterion_action(app: &mut App, a: Action) -> Vec<Effect> {
         }
         (Action::RenameCriterion, Some(i)) => {
             let text = names[i].clone();
-            app.prompt = Some(Prompt::Edit(EditPrompt::new(
+            app.edit.prompt = Some(Prompt::Edit(EditPrompt::new(
                 i,
                 Target::CriterionName,
                 text,
             )));
             vec![]
         }
-        (Action::DeleteCriterion, Some(i)) if app.pending_delete == Some(i) => {
-            app.pending_delete = None;
+        (Action::DeleteCriterion, Some(i)) if app.edit.pending_delete == Some(i) => {
+            app.edit.pending_delete = None;
             app.status = format!("deleted criterion \"{}\" (u brings it back)", names[i]);
             record(app, Change::Add(app.model.criteria[i].criterion.clone()));
             vec![Effect::Restructure {
@@ -112,7 +112,7 @@ fn criterion_action(app: &mut App, a: Action) -> Vec<Effect> {
             }]
         }
         (Action::DeleteCriterion, Some(i)) => {
-            app.pending_delete = Some(i);
+            app.edit.pending_delete = Some(i);
             app.status = format!(
                 "press D again to delete criterion \"{}\" and its rules",
                 names[i]
@@ -203,7 +203,7 @@ fn screen_edit(app: &mut App, a: Action) -> Option<Vec<Effect>> {
             pct(v.min_customer_share),
             pct(v.min_value_share)
         );
-        app.prompt = Some(Prompt::Edit(EditPrompt::new(0, Target::Thresholds, text)));
+        app.edit.prompt = Some(Prompt::Edit(EditPrompt::new(0, Target::Thresholds, text)));
         return Some(vec![]);
     }
     None
@@ -212,7 +212,7 @@ fn screen_edit(app: &mut App, a: Action) -> Option<Vec<Effect>> {
 /// Open the edit prompt on `target` of criterion `i`.
 fn open_edit(app: &mut App, i: usize, target: Target) {
     let text = edit::initial_text(&app.model.criteria[i].criterion, target);
-    app.prompt = Some(Prompt::Edit(EditPrompt::new(i, target, text)));
+    app.edit.prompt = Some(Prompt::Edit(EditPrompt::new(i, target, text)));
 }
 
 /// An edit of the selected rule of criterion `i`.
@@ -313,7 +313,7 @@ fn delete_rule(app: &mut App, i: usize, c: &Criterion, k: usize) -> Vec<Effect> 
 /// Keys while an edit prompt is open: typing re-checks the text at once; Enter applies a valid
 /// text, Esc leaves everything as it was.
 pub fn edit_prompt_key(app: &mut App, msg: &Message) -> Option<Vec<Effect>> {
-    let Some(Prompt::Edit(p)) = app.prompt.as_mut() else {
+    let Some(Prompt::Edit(p)) = app.edit.prompt.as_mut() else {
         return None;
     };
     match msg {
@@ -327,7 +327,7 @@ pub fn edit_prompt_key(app: &mut App, msg: &Message) -> Option<Vec<Effect>> {
             CursorMove::Delete => p.delete(),
         },
         Message::Action(Action::Cancel) => {
-            app.prompt = None;
+            app.edit.prompt = None;
             return Some(vec![]);
         }
         Message::Action(Action::NextPane) => {
@@ -338,11 +338,11 @@ pub fn edit_prompt_key(app: &mut App, msg: &Message) -> Option<Vec<Effect>> {
             let p = p.clone();
             return Some(match check(app, &p) {
                 Ok(done) => {
-                    app.prompt = None;
+                    app.edit.prompt = None;
                     finish(app, done)
                 }
                 Err(e) => {
-                    if let Some(Prompt::Edit(open)) = app.prompt.as_mut() {
+                    if let Some(Prompt::Edit(open)) = app.edit.prompt.as_mut() {
                         open.error = Some(e);
                     }
                     app.status = "fix the text first (Esc cancels)".into();
@@ -355,7 +355,7 @@ pub fn edit_prompt_key(app: &mut App, msg: &Message) -> Option<Vec<Effect>> {
     // check what is typed now, against the columns and fields the rules can read
     let p = p.clone();
     let error = check(app, &p).err();
-    if let Some(Prompt::Edit(open)) = app.prompt.as_mut() {
+    if let Some(Prompt::Edit(open)) = app.edit.prompt.as_mut() {
         open.error = error;
     }
     app.status.clear();
@@ -452,7 +452,7 @@ fn finish(app: &mut App, done: Done) -> Vec<Effect> {
             if old.as_deref() == Some(name.as_str()) {
                 return vec![];
             }
-            app.focus = Some(name.clone());
+            app.edit.focus = Some(name.clone());
             if let Some(o) = &old {
                 super::history::follow_rename(app, o, &name);
                 record(

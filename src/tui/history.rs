@@ -28,13 +28,13 @@ pub enum Change {
 
 /// Remember how to reverse an edit the user just made; a new edit ends what could be redone.
 pub fn record(app: &mut App, undo: Change) {
-    app.undo.push(undo);
-    app.redo.clear();
+    app.edit.undo.push(undo);
+    app.edit.redo.clear();
 }
 
 /// A criterion was renamed: the history follows it, so its older edits can still be undone.
 pub fn follow_rename(app: &mut App, old: &str, new: &str) {
-    for c in app.undo.iter_mut().chain(app.redo.iter_mut()) {
+    for c in app.edit.undo.iter_mut().chain(app.edit.redo.iter_mut()) {
         match c {
             Change::SetRule(x) | Change::Add(x) if x.name.value == old => {
                 x.name = crate::engine::rules::Spanned::bare(new.to_string());
@@ -67,7 +67,7 @@ fn apply(app: &mut App, c: Change) -> Option<(Vec<Effect>, Change, String)> {
             if position(app, &to).is_some() {
                 return None;
             }
-            app.focus = Some(to.clone());
+            app.edit.focus = Some(to.clone());
             follow_rename(app, &name, &to);
             let effects = vec![Effect::Restructure {
                 edit: StructEdit::Rename {
@@ -93,7 +93,7 @@ fn apply(app: &mut App, c: Change) -> Option<(Vec<Effect>, Change, String)> {
                 return None;
             }
             let name = crit.name.value.clone();
-            app.focus = Some(name.clone());
+            app.edit.focus = Some(name.clone());
             let effects = vec![Effect::Restructure {
                 edit: StructEdit::Add(Box::new(crit)),
                 old: None,
@@ -137,7 +137,11 @@ fn apply(app: &mut App, c: Change) -> Option<(Vec<Effect>, Change, String)> {
 /// dropped with a note.
 pub fn step(app: &mut App, undo: bool) -> Vec<Effect> {
     let word = if undo { "undo" } else { "redo" };
-    let next = if undo { app.undo.pop() } else { app.redo.pop() };
+    let next = if undo {
+        app.edit.undo.pop()
+    } else {
+        app.edit.redo.pop()
+    };
     let Some(c) = next else {
         app.status = format!("nothing to {word}");
         return vec![];
@@ -145,9 +149,9 @@ pub fn step(app: &mut App, undo: bool) -> Vec<Effect> {
     match apply(app, c) {
         Some((effects, back, what)) => {
             if undo {
-                app.redo.push(back);
+                app.edit.redo.push(back);
             } else {
-                app.undo.push(back);
+                app.edit.undo.push(back);
             }
             app.status = format!("{word}: {what}");
             effects

@@ -9,6 +9,7 @@ pub mod clipboard;
 pub mod config;
 pub mod edit;
 mod edit_update;
+pub mod editing;
 pub mod effect;
 pub mod explain;
 pub mod history;
@@ -134,7 +135,7 @@ pub fn prepare_cached(
 
 /// Turn a key into a message: text prompts take characters, everything else goes through the keymap.
 pub fn key_message(app: &App, key: &event::KeyEvent) -> Option<Message> {
-    if app.prompt.is_some() {
+    if app.edit.prompt.is_some() {
         return match key.code {
             KeyCode::Char(c) if !key.modifiers.contains(event::KeyModifiers::CONTROL) => {
                 Some(Message::Char(c))

@@ -62,14 +62,14 @@ pub fn nudge(app: &mut App, up: bool) -> Vec<Effect> {
         *labels = super::bin_labels::follow_defaults(&before, labels, edges);
     }
     // the change column counts from before the first nudge of this cut point
-    if !matches!(&app.nudge_base, Some((ci, ck, _)) if *ci == i && *ck == k) {
+    if !matches!(&app.edit.nudge_base, Some((ci, ck, _)) if *ci == i && *ck == k) {
         let counts = view
             .result
             .valuation
             .iter()
             .map(|s| (s.name.clone(), s.customers))
             .collect();
-        app.nudge_base = Some((i, k, counts));
+        app.edit.nudge_base = Some((i, k, counts));
     }
     super::history::record(app, super::history::Change::SetRule(old));
     change(app, i, c)

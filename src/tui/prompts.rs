@@ -10,7 +10,7 @@ const COMMANDS: [&str; 3] = ["help", "teach", "quit"];
 
 /// Keys while the search or palette prompt is open.
 pub fn prompt_key(app: &mut App, msg: &Message) -> Option<Vec<Effect>> {
-    let p = app.prompt.as_mut()?;
+    let p = app.edit.prompt.as_mut()?;
     let text = match p {
         Prompt::Search(s) | Prompt::Palette(s) => s,
         Prompt::Edit(_) => return None,
@@ -40,9 +40,9 @@ pub fn prompt_key(app: &mut App, msg: &Message) -> Option<Vec<Effect>> {
             }
             return Some(vec![]);
         }
-        Message::Action(Action::Cancel) => app.prompt = None,
+        Message::Action(Action::Cancel) => app.edit.prompt = None,
         Message::Action(Action::Confirm) => {
-            let p = app.prompt.take().expect("open prompt");
+            let p = app.edit.prompt.take().expect("open prompt");
             return Some(match p {
                 Prompt::Search(q) => {
                     search(app, q.trim(), false);
@@ -55,7 +55,7 @@ pub fn prompt_key(app: &mut App, msg: &Message) -> Option<Vec<Effect>> {
         _ => return None,
     }
     // as the palette is typed, say what it would do
-    if let Some(Prompt::Palette(s)) = &app.prompt {
+    if let Some(Prompt::Palette(s)) = &app.edit.prompt {
         let (_, all) = complete_command(s);
         app.status = match all.len() {
             0 if !s.is_empty() => "no such step or command".into(),
@@ -98,16 +98,16 @@ pub fn complete_command(typed: &str) -> (String, Vec<String>) {
 /// `back`, before it); an empty search repeats the last; an id typed whole goes to that
 /// customer first. Jumps to the List.
 fn search(app: &mut App, q: &str, back: bool) {
-    let repeat = q.is_empty() || back || q == app.last_search && app.nav.step == StepId::List;
+    let repeat = q.is_empty() || back || q == app.edit.last_search && app.nav.step == StepId::List;
     let q = if q.is_empty() {
-        app.last_search.clone()
+        app.edit.last_search.clone()
     } else {
         q.to_string()
     };
     if q.is_empty() {
         return;
     }
-    app.last_search = q.clone();
+    app.edit.last_search = q.clone();
     let r = &app.model.ranking;
     let n = r.order.len();
     if n == 0 {

@@ -61,7 +61,7 @@ fn target_of(kind: &str, k: usize) -> Option<Target> {
 
 /// The record of the edit prompt open in `app`, if any.
 pub fn record(app: &App) -> Option<Record> {
-    let Some(Prompt::Edit(p)) = &app.prompt else {
+    let Some(Prompt::Edit(p)) = &app.edit.prompt else {
         return None;
     };
     let (target, index) = target_parts(p.target);
@@ -143,7 +143,7 @@ pub fn offer(app: &mut App, workspace: &Path) {
         prompt.base = super::edit::initial_text(&c.criterion, target);
     }
     prompt.error = super::edit_update::check(app, &prompt).err();
-    app.prompt = Some(Prompt::Edit(prompt));
+    app.edit.prompt = Some(Prompt::Edit(prompt));
     app.status = "recovered an edit that was being typed when strata stopped: Enter applies it, Esc discards it".into();
 }
 

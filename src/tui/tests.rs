@@ -312,7 +312,7 @@ fn editing_a_condition_is_checked_as_typed_and_recomputes() {
     act(&mut app, Action::Down);
     assert_eq!(app.nav.rule, 2, "the third rule, lapsed");
     assert!(act(&mut app, Action::Edit).is_empty());
-    let Some(Prompt::Edit(p)) = &app.prompt else {
+    let Some(Prompt::Edit(p)) = &app.edit.prompt else {
         panic!("no edit prompt")
     };
     assert_eq!(p.text, "recency_days > 365");
@@ -321,7 +321,7 @@ fn editing_a_condition_is_checked_as_typed_and_recomputes() {
         update(&mut app, Message::Backspace);
     }
     typ(&mut app, "recency > 180");
-    let Some(Prompt::Edit(p)) = &app.prompt else {
+    let Some(Prompt::Edit(p)) = &app.edit.prompt else {
         panic!()
     };
     let e = p.error.clone().expect("an error while typing");
@@ -333,14 +333,14 @@ fn editing_a_condition_is_checked_as_typed_and_recomputes() {
         act(&mut app, Action::Confirm).is_empty(),
         "invalid text is not applied"
     );
-    assert!(app.prompt.is_some());
+    assert!(app.edit.prompt.is_some());
     // fix it with the cursor keys: Home, then insert the missing part after "recency"
     update(&mut app, Message::Cursor(super::message::CursorMove::Home));
     for _ in 0.."recency".len() {
         update(&mut app, Message::Cursor(super::message::CursorMove::Right));
     }
     typ(&mut app, "_days");
-    let Some(Prompt::Edit(p)) = &app.prompt else {
+    let Some(Prompt::Edit(p)) = &app.edit.prompt else {
         panic!()
     };
     assert_eq!(p.text, "recency_days > 180");
@@ -348,7 +348,7 @@ fn editing_a_condition_is_checked_as_typed_and_recomputes() {
     assert!(screen(&app, 100, 30).contains("✓ valid"));
     let before = counts(&app, i);
     let fx = act(&mut app, Action::Confirm);
-    assert!(app.prompt.is_none());
+    assert!(app.edit.prompt.is_none());
     assert!(fx.iter().any(|e| matches!(e, Effect::Save { .. })));
     settle(&mut app, &mut engine, fx);
     let after = counts(&app, i);
@@ -370,7 +370,7 @@ fn rules_are_added_renamed_moved_and_deleted() {
     let fx = act(&mut app, Action::AddRule);
     settle(&mut app, &mut engine, fx);
     assert_eq!(labels(&app)[1], "new segment");
-    assert!(app.prompt.is_some());
+    assert!(app.edit.prompt.is_some());
     for _ in 0..5 {
         update(&mut app, Message::Backspace);
     }
@@ -383,7 +383,7 @@ fn rules_are_added_renamed_moved_and_deleted() {
     }
     typ(&mut app, "prospect");
     act(&mut app, Action::Confirm);
-    assert!(app.prompt.is_some(), "a duplicate name is refused");
+    assert!(app.edit.prompt.is_some(), "a duplicate name is refused");
     for _ in 0..8 {
         update(&mut app, Message::Backspace);
     }
@@ -451,7 +451,7 @@ fn criteria_are_added_renamed_and_deleted() {
         update(&mut app, Message::Backspace);
     }
     typ(&mut app, "benefit");
-    let Some(super::app::Prompt::Edit(p)) = &app.prompt else {
+    let Some(super::app::Prompt::Edit(p)) = &app.edit.prompt else {
         panic!()
     };
     assert!(

@@ -23,7 +23,7 @@ fn value_and_cost_are_typed_in_valuation() {
     act(&mut app, Action::EditValue);
     clear(&mut app);
     typ(&mut app, "revenue * 2 + agee");
-    let Some(Prompt::Edit(p)) = &app.prompt else {
+    let Some(Prompt::Edit(p)) = &app.edit.prompt else {
         panic!("value prompt")
     };
     assert!(
@@ -72,12 +72,12 @@ fn new_criteria_come_from_a_column_or_a_preset() {
     let n = app.model.criteria.len();
     act(&mut app, Action::NewCriterion);
     typ(&mut app, "incom");
-    let Some(Prompt::Edit(p)) = &app.prompt else {
+    let Some(Prompt::Edit(p)) = &app.edit.prompt else {
         panic!()
     };
     assert!(p.error.is_some());
     act(&mut app, Action::NextPane);
-    let Some(Prompt::Edit(p)) = &app.prompt else {
+    let Some(Prompt::Edit(p)) = &app.edit.prompt else {
         panic!()
     };
     assert_eq!(p.text, "income", "Tab completes");
@@ -182,7 +182,7 @@ fn the_palette_completes_and_goes() {
     act(&mut app, Action::Palette);
     typ(&mut app, "pu");
     act(&mut app, Action::NextPane);
-    let Some(Prompt::Palette(s)) = &app.prompt else {
+    let Some(Prompt::Palette(s)) = &app.edit.prompt else {
         panic!()
     };
     assert_eq!(s, "purchase history");
@@ -220,12 +220,12 @@ fn a_segment_is_written_from_the_wizard() {
     act(&mut app, Action::Step(2));
     act(&mut app, Action::Export);
     assert!(
-        app.prompt.is_none(),
+        app.edit.prompt.is_none(),
         "the segment table needs the focus first"
     );
     act(&mut app, Action::NextPane);
     act(&mut app, Action::Export);
-    let Some(Prompt::Edit(p)) = &app.prompt else {
+    let Some(Prompt::Edit(p)) = &app.edit.prompt else {
         panic!("path prompt")
     };
     assert!(

@@ -46,7 +46,7 @@ fn p_fits_the_models_once_and_shows_them_at_every_size() {
     typ(&mut app, "at_risk");
     let fx = act(&mut app, Action::Confirm);
     settle(&mut app, &mut engine, fx);
-    assert!(app.page.is_some() && app.proposal.is_some());
+    assert!(app.page.is_some() && app.edit.proposal.is_some());
     act(&mut app, Action::Cancel);
     assert!(app.page.is_none());
     assert!(
@@ -82,13 +82,13 @@ fn the_at_risk_preset_uses_the_fit_and_rule_edits_never_refit() {
     act(&mut app, Action::NewCriterion);
     // a preset being typed is named, and Tab completes it
     typ(&mut app, "at_");
-    let Some(super::app::Prompt::Edit(p)) = &app.prompt else {
+    let Some(super::app::Prompt::Edit(p)) = &app.edit.prompt else {
         panic!("prompt")
     };
     let e = p.error.as_ref().unwrap();
     assert!(e.message.contains("or the preset at_risk"), "{}", e.message);
     act(&mut app, Action::NextPane);
-    let Some(super::app::Prompt::Edit(p)) = &app.prompt else {
+    let Some(super::app::Prompt::Edit(p)) = &app.edit.prompt else {
         panic!("prompt")
     };
     assert_eq!(p.text, "at_risk");

@@ -17,7 +17,7 @@ fn an_edit_being_typed_survives_a_reload_of_the_workspace() {
         index: 0,
     }));
     update(&mut app, m);
-    let Some(Prompt::Edit(p)) = &app.prompt else {
+    let Some(Prompt::Edit(p)) = &app.edit.prompt else {
         panic!("the edit was dropped")
     };
     assert_eq!(
@@ -35,7 +35,7 @@ fn a_rule_changed_on_disk_while_being_edited_is_asked_about() {
     act(&mut app, Action::Step(5));
     act(&mut app, Action::Edit);
     typ(&mut app, " AND orders > 1");
-    let Some(Prompt::Edit(p)) = &app.prompt else {
+    let Some(Prompt::Edit(p)) = &app.edit.prompt else {
         panic!("no edit")
     };
     let (name, target) = (
@@ -61,14 +61,14 @@ fn a_rule_changed_on_disk_while_being_edited_is_asked_about() {
     // another rule of the same criterion changes: nothing to ask
     let m = change(&mut engine, k + 1, "orders >= 3");
     update(&mut app, m);
-    let Some(Prompt::Edit(p)) = &app.prompt else {
+    let Some(Prompt::Edit(p)) = &app.edit.prompt else {
         panic!("the edit was dropped")
     };
     assert_eq!(p.conflict, None);
     // the very rule being edited changes: the prompt says so and keeps the typed text
     let m = change(&mut engine, k, "orders >= 7");
     update(&mut app, m);
-    let Some(Prompt::Edit(p)) = &app.prompt else {
+    let Some(Prompt::Edit(p)) = &app.edit.prompt else {
         panic!("the edit was dropped")
     };
     assert_eq!(p.conflict.as_deref(), Some("orders >= 7"));

@@ -31,7 +31,7 @@ fn valuation_cross_tab_and_thresholds() {
         update(&mut app, Message::Backspace);
     }
     typ(&mut app, "50, x");
-    let Some(super::app::Prompt::Edit(p)) = &app.prompt else {
+    let Some(super::app::Prompt::Edit(p)) = &app.edit.prompt else {
         panic!()
     };
     assert_eq!(p.error.as_ref().unwrap().pos, Some(5));
@@ -55,7 +55,7 @@ fn transitions_between_two_dates_in_valuation() {
     let (mut app, mut engine) = demo();
     act(&mut app, Action::Step(8));
     act(&mut app, Action::Transitions);
-    let Some(Prompt::Edit(p)) = &app.prompt else {
+    let Some(Prompt::Edit(p)) = &app.edit.prompt else {
         panic!("no date prompt")
     };
     assert_eq!(p.text, "2024-01-02, 2025-01-01", "a year up to as_of");

@@ -229,7 +229,7 @@ fn a_new_cut_point_keeps_the_bin_names_and_the_new_bin_can_be_renamed() {
     );
     assert!(app.status.contains("named") && app.status.contains("r renames"));
     act(&mut app, Action::Rename);
-    let Some(Prompt::Edit(p)) = &app.prompt else {
+    let Some(Prompt::Edit(p)) = &app.edit.prompt else {
         panic!("rename prompt")
     };
     assert_eq!(p.text, labels[2]);
@@ -406,7 +406,7 @@ fn moves_propose_dates_inside_the_order_history() {
     let (mut app, _) = demo();
     act(&mut app, Action::Step(8));
     act(&mut app, Action::Transitions);
-    let Some(Prompt::Edit(p)) = &app.prompt else {
+    let Some(Prompt::Edit(p)) = &app.edit.prompt else {
         panic!("dates prompt")
     };
     let (a, f) = (app.model.as_of.unwrap(), app.model.first_order.unwrap());

@@ -98,7 +98,7 @@ fn step(app: &mut App, msg: Message) -> Vec<Effect> {
     if let Some(e) = edit_prompt_key(app, &msg) {
         return e;
     }
-    if app.prompt.is_some()
+    if app.edit.prompt.is_some()
         && let Some(e) = super::prompts::prompt_key(app, &msg)
     {
         return e;
@@ -108,7 +108,7 @@ fn step(app: &mut App, msg: Message) -> Vec<Effect> {
             app.loading = l;
             vec![]
         }
-        Message::Action(Action::Cancel) if app.loading.is_some() && app.prompt.is_none() => {
+        Message::Action(Action::Cancel) if app.loading.is_some() && app.edit.prompt.is_none() => {
             app.status = "cancelling the reading of the data…".into();
             vec![Effect::CancelLoad]
         }
@@ -172,7 +172,7 @@ fn engine_result(app: &mut App, msg: Message) -> Vec<Effect> {
             }
         },
         Message::ReloadFailed(e) => {
-            app.focus = None;
+            app.edit.focus = None;
             app.status = format!("not applied, the previous rules stay: {e}");
             vec![]
         }
@@ -212,7 +212,7 @@ fn evaluated(
     }
     match result {
         Ok(mut view) => {
-            if let Some((i, _, base)) = &app.nudge_base
+            if let Some((i, _, base)) = &app.edit.nudge_base
                 && *i == index
             {
                 view.result.previous = base.clone();
@@ -260,8 +260,8 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
         Increase => return super::nudge::nudge(app, true),
         Decrease => return super::nudge::nudge(app, false),
         Undo | Redo => return super::history::step(app, a == Undo),
-        Search => app.prompt = Some(Prompt::Search(String::new())),
-        Palette => app.prompt = Some(Prompt::Palette(String::new())),
+        Search => app.edit.prompt = Some(Prompt::Search(String::new())),
+        Palette => app.edit.prompt = Some(Prompt::Palette(String::new())),
         Confirm => return super::open::confirm(app),
         Copy => return super::clipboard::copy(app),
         // the steps' own actions, pressed elsewhere: say where they work
@@ -283,15 +283,15 @@ fn before(app: &mut App, a: Action) -> Option<Vec<Effect>> {
     // Esc over a page closes the page first (a proposal made meanwhile is kept)
     if a == Cancel && app.page.is_some() {
         app.page = None;
-        app.proposal = None;
+        app.edit.proposal = None;
         return Some(vec![]);
     }
     // a proposed criterion: Esc takes it back (its add is undone), any other key keeps it
-    if let Some(name) = app.proposal.take()
+    if let Some(name) = app.edit.proposal.take()
         && a == Cancel
     {
         let effects = super::history::step(app, true);
-        app.redo.clear();
+        app.edit.redo.clear();
         app.status = format!("\"{name}\" taken back");
         return Some(effects);
     }
@@ -306,11 +306,11 @@ fn before(app: &mut App, a: Action) -> Option<Vec<Effect>> {
         app.show_help = false;
     }
     if a != DeleteCriterion {
-        app.pending_delete = None;
+        app.edit.pending_delete = None;
     }
     // any other key ends a run of nudges (the change column then counts from the next one)
     if !matches!(a, Increase | Decrease) {
-        app.nudge_base = None;
+        app.edit.nudge_base = None;
     }
     None
 }

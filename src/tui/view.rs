@@ -28,7 +28,7 @@ pub fn screen_actions(app: &App) -> Vec<Action> {
 /// The footer `w` cells wide: a prompt, the progress of a load, a message, or the keys of the
 /// screen (whole entries only).
 fn footer(app: &App, w: u16, t: &Theme) -> Line<'static> {
-    if let Some(p) = &app.prompt {
+    if let Some(p) = &app.edit.prompt {
         let (label, text) = match p {
             Prompt::Search(s) => ("find in customer ids: ", s),
             Prompt::Palette(s) => (":", s),
@@ -191,7 +191,7 @@ pub fn draw(f: &mut Frame, app: &App, t: &Theme) {
         return;
     }
     // a long message takes up to three lines instead of being cut
-    let foot_h = match (&app.prompt, &app.loading) {
+    let foot_h = match (&app.edit.prompt, &app.loading) {
         (None, None) if !app.status.is_empty() => {
             super::table::wrap(&safe(&app.status), area.width, 0)
                 .len()
@@ -284,7 +284,7 @@ fn draw_over(f: &mut Frame, (body, main): (Rect, Rect), app: &App, t: &Theme) {
         Some(super::app::Page::Predictive) => super::predictive::draw(f, body, app, t),
         None => {}
     }
-    if let Some(Prompt::Edit(p)) = &app.prompt {
+    if let Some(Prompt::Edit(p)) = &app.edit.prompt {
         edit_box(f, main, app, p, t);
     }
     if app.teach_overlay && !app.show_help {

@@ -398,7 +398,7 @@ pub fn handle(app: &mut App, a: Action) -> Option<Vec<Effect>> {
                         format!("{}, {}", d((a - 365).max(half)), d(a))
                     })
                     .unwrap_or_default();
-                app.prompt = Some(Prompt::Edit(EditPrompt::new(0, Target::Dates, text)));
+                app.edit.prompt = Some(Prompt::Edit(EditPrompt::new(0, Target::Dates, text)));
             }
             Some(vec![])
         }
