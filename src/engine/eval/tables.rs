@@ -14,8 +14,9 @@ use crate::engine::data::{ReadOptions, load_data};
 use crate::engine::error::{EngineError, Result};
 use crate::engine::rules::{FileRef, Spanned, Workspace};
 
-/// The tables a workspace reads, as loaded from disk.
-pub struct Tables {
+/// The tables a workspace reads as polars data frames (evaluation reads [`Frames`] instead;
+/// these are for checking the two agree, and for tools that want polars).
+pub struct PolarsTables {
     pub customers: Option<DataFrame>,
     pub orders: Option<DataFrame>,
     pub joins: Vec<DataFrame>,
@@ -251,20 +252,24 @@ fn check_memory(plans: &[Plan]) -> Result<()> {
     Ok(())
 }
 
-impl Tables {
+impl PolarsTables {
     /// Load every table; with `extra`, only the columns the rules need plus those (e.g. `--with`
     /// fields); `None` reads every column (the wizard shows them all).
-    pub fn load(ws: &Workspace, extra: Option<&[String]>) -> Result<Tables> {
+    pub fn load(ws: &Workspace, extra: Option<&[String]>) -> Result<PolarsTables> {
         Self::load_watched(ws, extra, &Progress::default())
     }
 
     /// The same, counting the bytes read into `p` and stopping when it is cancelled.
-    pub fn load_watched(ws: &Workspace, extra: Option<&[String]>, p: &Progress) -> Result<Tables> {
+    pub fn load_watched(
+        ws: &Workspace,
+        extra: Option<&[String]>,
+        p: &Progress,
+    ) -> Result<PolarsTables> {
         let plan = LoadPlan::new(ws, (extra, false), &Cache::Off)?;
         let (customers, orders, joins) = plan.read(ws, p, |f, p| {
             Ok(load_table_watched(&f.path, &f.options, f.columns.as_deref(), p)?.df)
         })?;
-        Ok(Tables {
+        Ok(PolarsTables {
             customers,
             orders,
             joins,
@@ -293,7 +298,7 @@ pub struct Frames {
 }
 
 impl Frames {
-    /// Load every table straight into typed columns (see [`Tables::load`] for `extra`).
+    /// Load every table straight into typed columns (see [`PolarsTables::load`] for `extra`).
     pub fn load(ws: &Workspace, extra: Option<&[String]>) -> Result<Frames> {
         Self::load_watched(ws, extra, &Progress::default())
     }

@@ -9,7 +9,7 @@ use super::expr::{compile, eval, eval_bool};
 use super::frame::{Frame, Vector};
 use super::purchase::{OrderCols, derive};
 use super::scores::{ScoreInfo, add_scores};
-pub use super::tables::{Frames, Tables};
+pub use super::tables::{Frames, PolarsTables};
 use super::valuation::{Measures, Pareto, SegmentValue, pareto, value_segments};
 use crate::engine::error::{Diagnostic, EngineError, Result};
 use crate::engine::rules::condition::{ConditionError, parse_condition};
@@ -348,7 +348,7 @@ mod tests {
         crate::engine::data::demo::write_demo(dir.path(), 3000, 9).unwrap();
         let ws = crate::engine::rules::parse::load_workspace(&dir.path().join("demo.strata.toml"))
             .unwrap();
-        let t = Tables::load(&ws, None).unwrap();
+        let t = PolarsTables::load(&ws, None).unwrap();
         let polars = Session::from_frames(
             ws.clone(),
             t.customers.as_ref(),
