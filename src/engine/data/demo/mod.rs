@@ -6,7 +6,7 @@ mod survey;
 
 pub use survey::{SURVEY_WORKSPACE, write_survey};
 
-use catalog::{BENEFITS, CHANNELS, COUNTRIES, COUNTRY_WEIGHTS, LIFESTYLES, PRODUCTS};
+use catalog::{BENEFITS, CHANNELS, COUNTRIES, COUNTRY_WEIGHTS, Country, LIFESTYLES, PRODUCTS};
 pub use sinks::{CUSTOMER_HEADER, CsvSink, FrameSink, ORDER_HEADER};
 
 use std::path::Path;
@@ -119,169 +119,237 @@ pub fn generate(n: usize, seed: u64, sink: &mut dyn DemoSink) -> Result<()> {
     let (start, end, _) = demo_dates();
     let ep = crate::engine::data::infer::epoch();
     let (d0, d1) = ((start - ep).num_days() as i32, (end - ep).num_days() as i32);
-    let span = (d1 - d0) as f64;
     let mut order_id = 100_000u64;
     for i in 0..n {
         let id = i as u64 + 1;
-        let c = &COUNTRIES[*rng.weighted(&COUNTRY_WEIGHTS)];
-        let (city, region, city_density) = *rng.pick(c.cities);
-        let gender = *rng.weighted(&[("female", 0.5), ("male", 0.47), ("other", 0.03)]);
-        let age_v = (18.0 + (rng.f64() * rng.f64()).sqrt() * 70.0).round() as i64;
-        let age = (!rng.chance(0.03)).then_some(age_v);
-        let education = *rng.weighted(&[
-            ("basic", 0.1),
-            ("secondary", 0.38),
-            ("bachelor", 0.32),
-            ("master", 0.16),
-            ("doctorate", 0.04),
-        ]);
-        let edu_mult = match education {
-            "basic" => 0.6,
-            "secondary" => 0.85,
-            "bachelor" => 1.1,
-            "master" => 1.35,
-            _ => 1.6,
-        };
-        let occupation = if age_v < 23 && rng.chance(0.6) {
-            "student"
-        } else if age_v >= 66 {
-            "retired"
-        } else {
-            *rng.weighted(&[
-                ("employee", 0.55),
-                ("manager", 0.14),
-                ("self-employed", 0.16),
-                ("unemployed", 0.06),
-                ("homemaker", 0.09),
-            ])
-        };
-        let age_mult = 0.6 + ((age_v as f64 - 18.0) / 30.0).min(1.0) * 0.6;
-        let income_v = (c.income * edu_mult * age_mult * (0.35 * rng.normal()).exp() / 100.0)
-            .round() as i64
-            * 100;
-        let income = (!rng.chance(0.04)).then_some(income_v.max(1200));
-        let marital_status = if age_v < 25 {
-            *rng.weighted(&[("single", 0.85), ("married", 0.15)])
-        } else {
-            *rng.weighted(&[
-                ("single", 0.28),
-                ("married", 0.52),
-                ("divorced", 0.14),
-                ("widowed", 0.06),
-            ])
-        };
-        let children = if age_v < 24 {
-            0
-        } else {
-            *rng.weighted(&[(0i64, 0.42), (1, 0.24), (2, 0.24), (3, 0.08), (4, 0.02)])
-        };
-        let density = (!rng.chance(0.02)).then(|| {
-            (city_density * (0.25 * rng.normal()).exp())
-                .round()
-                .max(3.0) as i64
-        });
-        let lifestyle = (!rng.chance(0.05)).then(|| *rng.weighted(&LIFESTYLES));
-        let benefit = (!rng.chance(0.05)).then(|| *rng.weighted(&BENEFITS));
-        let social_class = match income_v {
-            x if (x as f64) < c.income * 0.6 => "working",
-            x if (x as f64) < c.income * 1.1 => "lower middle",
-            x if (x as f64) < c.income * 1.8 => "upper middle",
-            _ => "upper",
-        };
-        let first = *rng.pick(c.first);
-        let last = *rng.pick(c.last);
-        let name = format!("{first} {last}");
-        let email = format!("customer{id}@{}", c.domain);
-        // buying behaviour: prospects, one-timers, regulars, heavy buyers
-        let kind = rng.f64();
-        let n_orders = if kind < 0.12 {
-            0
-        } else if kind < 0.35 {
-            1
-        } else if kind < 0.9 {
-            2 + rng.below(7)
-        } else {
-            9 + rng.below(22)
-        };
-        let first_day = d0 + (rng.f64().powf(0.8) * span * 0.95) as i32;
-        let lapsed = rng.chance(0.25);
-        let last_possible = if lapsed {
-            (first_day + 120 + rng.below(500) as i32).min(d1)
-        } else {
-            d1
-        };
-        let signup_date = first_day - rng.below(200) as i32;
-        let pref_channel = *rng.weighted(&CHANNELS);
-        let deal = benefit == Some("low price") || rng.chance(0.1);
-        let premium = matches!(lifestyle, Some("premium") | Some("tech"));
-        sink.customer(&CustomerRow {
-            id,
-            name,
-            email,
-            age,
-            gender,
-            income,
-            education,
-            marital_status,
-            children,
-            occupation,
-            country: c.name,
-            region,
-            city,
-            density,
-            climate: c.climate,
-            lifestyle,
-            social_class,
-            benefit_sought: benefit,
-            signup_date,
-        })?;
-        let window = (last_possible - first_day).max(1) as f64;
-        let mut days: Vec<i32> = (0..n_orders)
-            .map(|k| {
-                if k == 0 {
-                    first_day
-                } else {
-                    first_day + (rng.f64() * window) as i32
-                }
-            })
-            .collect();
-        days.sort_unstable();
-        for day in days {
-            order_id += 1;
-            let channel = if rng.chance(0.75) {
-                pref_channel
+        let habits = customer(&mut rng, id, (d0, d1), sink)?;
+        orders(&mut rng, id, &habits, &mut order_id, sink)?;
+    }
+    Ok(())
+}
+
+/// Who a customer is, drawn in one fixed order (the demo is the same for the same seed).
+struct Person {
+    gender: &'static str,
+    age: Option<i64>,
+    education: &'static str,
+    occupation: &'static str,
+    income_v: i64,
+    income: Option<i64>,
+    marital_status: &'static str,
+    children: i64,
+}
+
+/// How a customer buys: how many orders, over which days, where, and at what prices.
+struct Habits {
+    n_orders: usize,
+    first_day: i32,
+    last_possible: i32,
+    pref_channel: &'static str,
+    deal: bool,
+    premium: bool,
+}
+
+fn person(rng: &mut Rng, c: &Country) -> Person {
+    let gender = *rng.weighted(&[("female", 0.5), ("male", 0.47), ("other", 0.03)]);
+    let age_v = (18.0 + (rng.f64() * rng.f64()).sqrt() * 70.0).round() as i64;
+    let age = (!rng.chance(0.03)).then_some(age_v);
+    let education = *rng.weighted(&[
+        ("basic", 0.1),
+        ("secondary", 0.38),
+        ("bachelor", 0.32),
+        ("master", 0.16),
+        ("doctorate", 0.04),
+    ]);
+    let edu_mult = match education {
+        "basic" => 0.6,
+        "secondary" => 0.85,
+        "bachelor" => 1.1,
+        "master" => 1.35,
+        _ => 1.6,
+    };
+    let occupation = if age_v < 23 && rng.chance(0.6) {
+        "student"
+    } else if age_v >= 66 {
+        "retired"
+    } else {
+        *rng.weighted(&[
+            ("employee", 0.55),
+            ("manager", 0.14),
+            ("self-employed", 0.16),
+            ("unemployed", 0.06),
+            ("homemaker", 0.09),
+        ])
+    };
+    let age_mult = 0.6 + ((age_v as f64 - 18.0) / 30.0).min(1.0) * 0.6;
+    let income_v =
+        (c.income * edu_mult * age_mult * (0.35 * rng.normal()).exp() / 100.0).round() as i64 * 100;
+    let income = (!rng.chance(0.04)).then_some(income_v.max(1200));
+    let marital_status = if age_v < 25 {
+        *rng.weighted(&[("single", 0.85), ("married", 0.15)])
+    } else {
+        *rng.weighted(&[
+            ("single", 0.28),
+            ("married", 0.52),
+            ("divorced", 0.14),
+            ("widowed", 0.06),
+        ])
+    };
+    let children = if age_v < 24 {
+        0
+    } else {
+        *rng.weighted(&[(0i64, 0.42), (1, 0.24), (2, 0.24), (3, 0.08), (4, 0.02)])
+    };
+    Person {
+        gender,
+        age,
+        education,
+        occupation,
+        income_v,
+        income,
+        marital_status,
+        children,
+    }
+}
+
+/// One customer written to `sink`, and how they buy.
+fn customer(
+    rng: &mut Rng,
+    id: u64,
+    (d0, d1): (i32, i32),
+    sink: &mut dyn DemoSink,
+) -> Result<Habits> {
+    let span = (d1 - d0) as f64;
+    let c = &COUNTRIES[*rng.weighted(&COUNTRY_WEIGHTS)];
+    let (city, region, city_density) = *rng.pick(c.cities);
+    let p = person(rng, c);
+    let Person { income_v, .. } = p;
+    let density = (!rng.chance(0.02)).then(|| {
+        (city_density * (0.25 * rng.normal()).exp())
+            .round()
+            .max(3.0) as i64
+    });
+    let lifestyle = (!rng.chance(0.05)).then(|| *rng.weighted(&LIFESTYLES));
+    let benefit = (!rng.chance(0.05)).then(|| *rng.weighted(&BENEFITS));
+    let social_class = match income_v {
+        x if (x as f64) < c.income * 0.6 => "working",
+        x if (x as f64) < c.income * 1.1 => "lower middle",
+        x if (x as f64) < c.income * 1.8 => "upper middle",
+        _ => "upper",
+    };
+    let first = *rng.pick(c.first);
+    let last = *rng.pick(c.last);
+    let name = format!("{first} {last}");
+    let email = format!("customer{id}@{}", c.domain);
+    // buying behaviour: prospects, one-timers, regulars, heavy buyers
+    let kind = rng.f64();
+    let n_orders = if kind < 0.12 {
+        0
+    } else if kind < 0.35 {
+        1
+    } else if kind < 0.9 {
+        2 + rng.below(7)
+    } else {
+        9 + rng.below(22)
+    };
+    let first_day = d0 + (rng.f64().powf(0.8) * span * 0.95) as i32;
+    let lapsed = rng.chance(0.25);
+    let last_possible = if lapsed {
+        (first_day + 120 + rng.below(500) as i32).min(d1)
+    } else {
+        d1
+    };
+    let signup_date = first_day - rng.below(200) as i32;
+    let pref_channel = *rng.weighted(&CHANNELS);
+    let deal = benefit == Some("low price") || rng.chance(0.1);
+    let premium = matches!(lifestyle, Some("premium") | Some("tech"));
+    sink.customer(&CustomerRow {
+        id,
+        name,
+        email,
+        age: p.age,
+        gender: p.gender,
+        income: p.income,
+        education: p.education,
+        marital_status: p.marital_status,
+        children: p.children,
+        occupation: p.occupation,
+        country: c.name,
+        region,
+        city,
+        density,
+        climate: c.climate,
+        lifestyle,
+        social_class,
+        benefit_sought: benefit,
+        signup_date,
+    })?;
+    Ok(Habits {
+        n_orders,
+        first_day,
+        last_possible,
+        pref_channel,
+        deal,
+        premium,
+    })
+}
+
+/// The orders of customer `id`, numbered on from `order_id`.
+fn orders(
+    rng: &mut Rng,
+    id: u64,
+    h: &Habits,
+    order_id: &mut u64,
+    sink: &mut dyn DemoSink,
+) -> Result<()> {
+    let (first_day, last_possible, n_orders) = (h.first_day, h.last_possible, h.n_orders);
+    let (pref_channel, deal, premium) = (h.pref_channel, h.deal, h.premium);
+    let window = (last_possible - first_day).max(1) as f64;
+    let mut days: Vec<i32> = (0..n_orders)
+        .map(|k| {
+            if k == 0 {
+                first_day
             } else {
-                *rng.weighted(&CHANNELS)
-            };
-            let lines = if rng.chance(0.15) { 2 } else { 1 };
-            for _ in 0..lines {
-                let (product, category, base) = *rng.pick(&PRODUCTS);
-                let price = (base * if premium { 1.15 } else { 1.0 } * 100.0).round() / 100.0;
-                let returned = rng.chance(0.03);
-                let qty = if returned {
-                    -1
-                } else {
-                    1 + (rng.chance(0.2) as i64) + (rng.chance(0.05) as i64) * 2
-                };
-                let discount = if rng.chance(if deal { 0.55 } else { 0.12 }) {
-                    *rng.pick(&[0.05, 0.1, 0.15, 0.2, 0.3])
-                } else {
-                    0.0
-                };
-                let amount = (qty as f64 * price * (1.0 - discount) * 100.0).round() / 100.0;
-                sink.order(&OrderRow {
-                    order_id,
-                    customer_id: id,
-                    order_date: day,
-                    product,
-                    category,
-                    channel,
-                    quantity: qty,
-                    unit_price: price,
-                    discount,
-                    amount,
-                })?;
+                first_day + (rng.f64() * window) as i32
             }
+        })
+        .collect();
+    days.sort_unstable();
+    for day in days {
+        *order_id += 1;
+        let channel = if rng.chance(0.75) {
+            pref_channel
+        } else {
+            *rng.weighted(&CHANNELS)
+        };
+        let lines = if rng.chance(0.15) { 2 } else { 1 };
+        for _ in 0..lines {
+            let (product, category, base) = *rng.pick(&PRODUCTS);
+            let price = (base * if premium { 1.15 } else { 1.0 } * 100.0).round() / 100.0;
+            let returned = rng.chance(0.03);
+            let qty = if returned {
+                -1
+            } else {
+                1 + (rng.chance(0.2) as i64) + (rng.chance(0.05) as i64) * 2
+            };
+            let discount = if rng.chance(if deal { 0.55 } else { 0.12 }) {
+                *rng.pick(&[0.05, 0.1, 0.15, 0.2, 0.3])
+            } else {
+                0.0
+            };
+            let amount = (qty as f64 * price * (1.0 - discount) * 100.0).round() / 100.0;
+            sink.order(&OrderRow {
+                order_id: *order_id,
+                customer_id: id,
+                order_date: day,
+                product,
+                category,
+                channel,
+                quantity: qty,
+                unit_price: price,
+                discount,
+                amount,
+            })?;
         }
     }
     Ok(())
