@@ -127,6 +127,15 @@ pub(super) fn membership(
 
 /// The valuation select: per criterion and segment the SPEC §4.5 columns and extra measures.
 pub(super) fn valuation(q: &mut Query, ws: &Workspace, schema: &SqlSchema) -> Result<String> {
+    values(q, ws, schema)?;
+    labels(q, ws);
+    groups(q, ws);
+    rows(q, ws);
+    Ok(ranked(q.d, ws))
+}
+
+/// Per customer: value, cost, each measure and each criterion's segment.
+fn values(q: &mut Query, ws: &Workspace, schema: &SqlSchema) -> Result<()> {
     let d = q.d;
     let col = |n: &str| d.ident(n);
     let num = |text: &str, key: &str| -> Result<String> {
@@ -171,6 +180,12 @@ pub(super) fn valuation(q: &mut Query, ws: &Workspace, schema: &SqlSchema) -> Re
         "strata_membership",
         format!("SELECT\n  {}\nFROM {}", sel.join(",\n  "), source(ws)),
     );
+    Ok(())
+}
+
+/// Every segment a criterion can give, so that empty ones are listed too.
+fn labels(q: &mut Query, ws: &Workspace) {
+    let d = q.d;
     // every rule's segment, even when empty; otherwise only when someone is in it
     let labels: Vec<String> = ws
         .criteria
@@ -190,6 +205,11 @@ pub(super) fn valuation(q: &mut Query, ws: &Workspace, schema: &SqlSchema) -> Re
         })
         .collect();
     q.cte("strata_labels", labels.join("\nUNION ALL\n"));
+}
+
+/// Customers, value, cost and measures per criterion and segment.
+fn groups(q: &mut Query, ws: &Workspace) {
+    let d = q.d;
     let has_cost = ws.valuation.cost.is_some();
     let mut parts = Vec::new();
     for (k, _) in ws.criteria.iter().enumerate() {
@@ -217,6 +237,12 @@ pub(super) fn valuation(q: &mut Query, ws: &Workspace, schema: &SqlSchema) -> Re
         ));
     }
     q.cte("strata_groups", parts.join("\nUNION ALL\n"));
+}
+
+/// Each listed segment with its shares of the totals.
+fn rows(q: &mut Query, ws: &Workspace) {
+    let d = q.d;
+    let has_cost = ws.valuation.cost.is_some();
     q.cte(
         "strata_totals",
         "SELECT COUNT(*) AS n, SUM(strata_value) AS value FROM strata_membership".into(),
@@ -247,6 +273,11 @@ pub(super) fn valuation(q: &mut Query, ws: &Workspace, schema: &SqlSchema) -> Re
             cols.join(",\n  ")
         ),
     );
+}
+
+/// The final select: segments by value, cumulative shares, and whether each is worth marketing.
+fn ranked(d: Dialect, ws: &Workspace) -> String {
+    let has_cost = ws.valuation.cost.is_some();
     let names: Vec<String> = ws
         .criteria
         .iter()
@@ -286,8 +317,8 @@ pub(super) fn valuation(q: &mut Query, ws: &Workspace, schema: &SqlSchema) -> Re
     for (j, m) in ws.valuation.measures.iter().enumerate() {
         out.push(format!("m{j} AS {}", d.ident(&m.name)));
     }
-    Ok(format!(
+    format!(
         "SELECT\n  {}\nFROM strata_rows\nORDER BY criterion_order, value DESC, {seg}",
         out.join(",\n  ")
-    ))
+    )
 }
