@@ -1,7 +1,7 @@
 //! SQL for the purchase-history fields (SPEC §4.3): filtered orders, aggregates, modes and RFM scores.
 
 use super::expr::{date_literal, print};
-use super::{ID, Query, SqlSchema, compiled};
+use super::{Dialect, ID, Query, SqlSchema, compiled};
 use crate::engine::error::Result;
 use crate::engine::rules::{RfmMethod, Workspace};
 
@@ -14,6 +14,28 @@ pub(super) fn orders_ctes(
     orders_table: &str,
 ) -> Result<()> {
     let d = q.d;
+    let sel = order_columns(d, ws, schema);
+    let mut body = format!("SELECT\n  {}\nFROM {orders_table}", sel.join(",\n  "));
+    if let Some(f) = &ws.data.orders_filter {
+        let e = compiled(ws, f, "data.orders_filter", &schema.orders)?;
+        body.push_str(&format!("\nWHERE {}", print(d, &e, &|n| d.ident(n))));
+    }
+    q.cte("strata_order_rows", body);
+    as_of_ctes(q, ws);
+    purchases_cte(q, ws);
+    let c = &ws.columns;
+    if c.category.is_some() {
+        mode_cte(q, "strata_top_category", "category", true, true);
+    }
+    if c.channel.is_some() {
+        mode_cte(q, "strata_main_channel", "channel", true, true);
+    }
+    Ok(())
+}
+
+/// The columns of `strata_order_rows`: the roles under fixed names, and (without a customers
+/// table) the attributes the rules read.
+fn order_columns(d: Dialect, ws: &Workspace, schema: &SqlSchema) -> Vec<String> {
     let c = &ws.columns;
     let col =
         |r: &Option<crate::engine::rules::Spanned<String>>| r.as_ref().map(|x| d.ident(&x.value));
@@ -66,12 +88,13 @@ pub(super) fn orders_ctes(
             }
         }
     }
-    let mut body = format!("SELECT\n  {}\nFROM {orders_table}", sel.join(",\n  "));
-    if let Some(f) = &ws.data.orders_filter {
-        let e = compiled(ws, f, "data.orders_filter", &schema.orders)?;
-        body.push_str(&format!("\nWHERE {}", print(d, &e, &|n| d.ident(n))));
-    }
-    q.cte("strata_order_rows", body);
+    sel
+}
+
+/// `strata_as_of` (the evaluation date, else the day after the last order) and `strata_orders`.
+fn as_of_ctes(q: &mut Query, ws: &Workspace) {
+    let d = q.d;
+    let c = &ws.columns;
     let as_of = match &ws.data.as_of {
         Some(a) => date_literal((a.value - crate::engine::data::infer::epoch()).num_days() as i32),
         None if c.order_date.is_some() => {
@@ -93,33 +116,42 @@ pub(super) fn orders_ctes(
         "strata_orders",
         "SELECT r.*, a.as_of\nFROM strata_order_rows AS r CROSS JOIN strata_as_of AS a\nWHERE r.cid IS NOT NULL AND (r.day IS NULL OR r.day <= a.as_of)".into(),
     );
-    // orders = distinct order ids, each row without an id being an order of its own
-    let count_orders = |cond: Option<&str>| -> String {
-        let when = |x: &str| match cond {
-            Some(c) => format!("CASE WHEN {c} THEN {x} END"),
-            None => x.to_string(),
-        };
-        let rows = |extra: &str| {
-            let all: Vec<&str> = [cond, (!extra.is_empty()).then_some(extra)]
-                .into_iter()
-                .flatten()
-                .collect();
-            if all.is_empty() {
-                "COUNT(*)".to_string()
-            } else {
-                format!("SUM(CASE WHEN {} THEN 1 ELSE 0 END)", all.join(" AND "))
-            }
-        };
-        if c.order_id.is_some() {
-            format!(
-                "(COUNT(DISTINCT {}) + {})",
-                when("oid"),
-                rows("oid IS NULL")
-            )
+}
+
+/// Orders counted as distinct order ids (each row without an id an order of its own), over
+/// the rows where `cond` holds.
+fn count_orders(has_order_id: bool, cond: Option<&str>) -> String {
+    let when = |x: &str| match cond {
+        Some(c) => format!("CASE WHEN {c} THEN {x} END"),
+        None => x.to_string(),
+    };
+    let rows = |extra: &str| {
+        let all: Vec<&str> = [cond, (!extra.is_empty()).then_some(extra)]
+            .into_iter()
+            .flatten()
+            .collect();
+        if all.is_empty() {
+            "COUNT(*)".to_string()
         } else {
-            rows("")
+            format!("SUM(CASE WHEN {} THEN 1 ELSE 0 END)", all.join(" AND "))
         }
     };
+    if has_order_id {
+        format!(
+            "(COUNT(DISTINCT {}) + {})",
+            when("oid"),
+            rows("oid IS NULL")
+        )
+    } else {
+        rows("")
+    }
+}
+
+/// `strata_purchases`: one row per buyer with every purchase aggregate.
+fn purchases_cte(q: &mut Query, ws: &Workspace) {
+    let d = q.d;
+    let c = &ws.columns;
+    let count_orders = |cond: Option<&str>| count_orders(c.order_id.is_some(), cond);
     let mut agg = vec![
         "cid".to_string(),
         format!("{} AS orders", count_orders(None)),
@@ -158,13 +190,6 @@ pub(super) fn orders_ctes(
             agg.join(",\n  ")
         ),
     );
-    if c.category.is_some() {
-        mode_cte(q, "strata_top_category", "category", true, true);
-    }
-    if c.channel.is_some() {
-        mode_cte(q, "strata_main_channel", "channel", true, true);
-    }
-    Ok(())
 }
 
 /// The most frequent non-null value of `expr` per customer (ties: the smallest value).
