@@ -348,109 +348,20 @@ GROUP BY cid"
     Ok(())
 }
 
+/// The three scores: name, measure, and whether a larger measure scores lower.
+const SCORES: [(&str, &str, bool); 3] = [
+    ("r", "recency_days", true),
+    ("f", "orders", false),
+    ("m", "revenue", false),
+];
+
 /// `strata_scores` (r/f/m over buyers) and `strata_scored` (the base with scores and `rfm_cell`).
 pub(super) fn score_ctes(q: &mut Query, ws: &Workspace) {
     let d = q.d;
     let n = ws.purchase_history.rfm_bins.max(1);
-    let method = ws.purchase_history.rfm_method;
-    let specs = [
-        ("r", "recency_days", true),
-        ("f", "orders", false),
-        ("m", "revenue", false),
-    ];
-    let body = if method == RfmMethod::Ntile {
-        let cols: Vec<String> = specs
-            .iter()
-            .map(|(s, m, desc)| {
-                let measure = if *s == "m" {
-                    d.round(&d.ident(m), Some("2"))
-                } else {
-                    d.ident(m)
-                };
-                let dir = if *desc {
-                    "DESC NULLS FIRST"
-                } else {
-                    "ASC NULLS LAST"
-                };
-                format!(
-                    "NTILE({n}) OVER (ORDER BY {measure} {dir}, {}) AS {s}_score",
-                    d.byte_order(ID, q.id_text)
-                )
-            })
-            .collect();
-        format!(
-            "SELECT\n  {ID},\n  {}\nFROM strata_base\nWHERE orders >= 1",
-            cols.join(",\n  ")
-        )
-    } else {
-        let ks: Vec<String> = (1..n)
-            .map(|k| format!("SELECT {k} AS k, {} AS p", d.float(k as f64 / n as f64)))
-            .collect();
-        if ks.is_empty() {
-            q.cte(
-                "strata_ks",
-                "SELECT 1 AS k, 0 AS p FROM strata_as_of WHERE 1 = 0".into(),
-            );
-        } else {
-            q.cte("strata_ks", ks.join("\nUNION ALL\n"));
-        }
-        let plus = if method == RfmMethod::RfmR {
-            " + 1"
-        } else {
-            ""
-        };
-        let mut scores = Vec::new();
-        let mut joins = String::new();
-        for (s, m, desc) in specs {
-            let x = d.ident(m);
-            q.cte(
-                &format!("strata_sorted_{s}"),
-                format!(
-                    "SELECT x, ROW_NUMBER() OVER (ORDER BY x) AS rn, COUNT(*) OVER () AS m\nFROM (SELECT {} AS x FROM strata_base WHERE orders >= 1 AND {x} IS NOT NULL) AS t",
-                    d.to_double(&x)
-                ),
-            );
-            // type-7 quantile: x[lo] + (h - lo) * (x[hi] - x[lo]), h = (m - 1) * p
-            q.cte(
-                &format!("strata_cut_{s}"),
-                format!(
-                    "SELECT b.k, xl.x + (b.h - b.lo) * (xh.x - xl.x){plus} AS t\nFROM (\n  SELECT k, h, lo, CASE WHEN lo + 1 < m - 1 THEN lo + 1 ELSE m - 1 END AS hi\n  FROM (SELECT ks.k, (c.m - 1) * ks.p AS h, FLOOR((c.m - 1) * ks.p) AS lo, c.m FROM strata_ks AS ks CROSS JOIN (SELECT MAX(m) AS m FROM strata_sorted_{s}) AS c) AS a\n) AS b\nJOIN strata_sorted_{s} AS xl ON xl.rn = b.lo + 1\nJOIN strata_sorted_{s} AS xh ON xh.rn = b.hi + 1"
-                ),
-            );
-            let pivot: Vec<String> = (1..n)
-                .map(|k| format!("MAX(CASE WHEN k = {k} THEN t END) AS t{k}"))
-                .collect();
-            let pivot = if pivot.is_empty() {
-                "0 AS t0".to_string()
-            } else {
-                pivot.join(", ")
-            };
-            q.cte(
-                &format!("strata_cuts_{s}"),
-                format!("SELECT {pivot} FROM strata_cut_{s}"),
-            );
-            let above: Vec<String> = (1..n)
-                .map(|k| format!("CASE WHEN c{s}.t{k} <= b.{x} THEN 1 ELSE 0 END"))
-                .collect();
-            let above = if above.is_empty() {
-                "0".to_string()
-            } else {
-                above.join(" + ")
-            };
-            let score = if desc {
-                format!("{n} - ({above})")
-            } else {
-                format!("1 + {above}")
-            };
-            scores.push(format!(
-                "CASE WHEN b.{x} IS NULL THEN NULL ELSE {score} END AS {s}_score"
-            ));
-            joins.push_str(&format!(" CROSS JOIN strata_cuts_{s} AS c{s}"));
-        }
-        format!(
-            "SELECT\n  b.{ID},\n  {}\nFROM strata_base AS b{joins}\nWHERE b.orders >= 1",
-            scores.join(",\n  ")
-        )
+    let body = match ws.purchase_history.rfm_method {
+        RfmMethod::Ntile => ntile_scores(q, n),
+        method => quantile_scores(q, n, method),
     };
     q.cte("strata_scores", body);
     let t = |x: &str| d.to_text(x);
@@ -463,4 +374,114 @@ pub(super) fn score_ctes(q: &mut Query, ws: &Workspace) {
             t("s.m_score")
         ),
     );
+}
+
+/// Scores as `NTILE(n)` over the buyers, ties broken by customer id.
+fn ntile_scores(q: &Query, n: u32) -> String {
+    let d = q.d;
+    let specs = SCORES;
+    let cols: Vec<String> = specs
+        .iter()
+        .map(|(s, m, desc)| {
+            let measure = if *s == "m" {
+                d.round(&d.ident(m), Some("2"))
+            } else {
+                d.ident(m)
+            };
+            let dir = if *desc {
+                "DESC NULLS FIRST"
+            } else {
+                "ASC NULLS LAST"
+            };
+            format!(
+                "NTILE({n}) OVER (ORDER BY {measure} {dir}, {}) AS {s}_score",
+                d.byte_order(ID, q.id_text)
+            )
+        })
+        .collect();
+    format!(
+        "SELECT\n  {ID},\n  {}\nFROM strata_base\nWHERE orders >= 1",
+        cols.join(",\n  ")
+    )
+}
+
+/// Scores against type-7 quantile cut points computed in SQL (`rfm_r` counts a value on a cut
+/// point in the lower bin).
+fn quantile_scores(q: &mut Query, n: u32, method: RfmMethod) -> String {
+    let d = q.d;
+    let ks: Vec<String> = (1..n)
+        .map(|k| format!("SELECT {k} AS k, {} AS p", d.float(k as f64 / n as f64)))
+        .collect();
+    if ks.is_empty() {
+        q.cte(
+            "strata_ks",
+            "SELECT 1 AS k, 0 AS p FROM strata_as_of WHERE 1 = 0".into(),
+        );
+    } else {
+        q.cte("strata_ks", ks.join("\nUNION ALL\n"));
+    }
+    let plus = if method == RfmMethod::RfmR {
+        " + 1"
+    } else {
+        ""
+    };
+    let mut scores = Vec::new();
+    let mut joins = String::new();
+    for (s, m, desc) in SCORES {
+        let x = d.ident(m);
+        let above = quantile_cuts(q, n, (s, &x), plus);
+        let score = if desc {
+            format!("{n} - ({above})")
+        } else {
+            format!("1 + {above}")
+        };
+        scores.push(format!(
+            "CASE WHEN b.{x} IS NULL THEN NULL ELSE {score} END AS {s}_score"
+        ));
+        joins.push_str(&format!(" CROSS JOIN strata_cuts_{s} AS c{s}"));
+    }
+    format!(
+        "SELECT\n  b.{ID},\n  {}\nFROM strata_base AS b{joins}\nWHERE b.orders >= 1",
+        scores.join(",\n  ")
+    )
+}
+
+/// The CTEs of one score's cut points (`strata_sorted_S`, `strata_cut_S`, `strata_cuts_S`),
+/// and the count of cut points at or below the value `x`.
+fn quantile_cuts(q: &mut Query, n: u32, (s, x): (&str, &str), plus: &str) -> String {
+    let d = q.d;
+    q.cte(
+        &format!("strata_sorted_{s}"),
+        format!(
+            "SELECT x, ROW_NUMBER() OVER (ORDER BY x) AS rn, COUNT(*) OVER () AS m\nFROM (SELECT {} AS x FROM strata_base WHERE orders >= 1 AND {x} IS NOT NULL) AS t",
+            d.to_double(x)
+        ),
+    );
+    // type-7 quantile: x[lo] + (h - lo) * (x[hi] - x[lo]), h = (m - 1) * p
+    q.cte(
+        &format!("strata_cut_{s}"),
+        format!(
+            "SELECT b.k, xl.x + (b.h - b.lo) * (xh.x - xl.x){plus} AS t\nFROM (\n  SELECT k, h, lo, CASE WHEN lo + 1 < m - 1 THEN lo + 1 ELSE m - 1 END AS hi\n  FROM (SELECT ks.k, (c.m - 1) * ks.p AS h, FLOOR((c.m - 1) * ks.p) AS lo, c.m FROM strata_ks AS ks CROSS JOIN (SELECT MAX(m) AS m FROM strata_sorted_{s}) AS c) AS a\n) AS b\nJOIN strata_sorted_{s} AS xl ON xl.rn = b.lo + 1\nJOIN strata_sorted_{s} AS xh ON xh.rn = b.hi + 1"
+        ),
+    );
+    let pivot: Vec<String> = (1..n)
+        .map(|k| format!("MAX(CASE WHEN k = {k} THEN t END) AS t{k}"))
+        .collect();
+    let pivot = if pivot.is_empty() {
+        "0 AS t0".to_string()
+    } else {
+        pivot.join(", ")
+    };
+    q.cte(
+        &format!("strata_cuts_{s}"),
+        format!("SELECT {pivot} FROM strata_cut_{s}"),
+    );
+    let above: Vec<String> = (1..n)
+        .map(|k| format!("CASE WHEN c{s}.t{k} <= b.{x} THEN 1 ELSE 0 END"))
+        .collect();
+    if above.is_empty() {
+        "0".to_string()
+    } else {
+        above.join(" + ")
+    }
 }
