@@ -110,36 +110,10 @@ pub fn generate(ws: &Workspace, schema: &SqlSchema, opt: &SqlOptions) -> Result<
                 .unwrap_or(logical),
         )
     };
-    for k in opt.tables.keys() {
-        let known = k == "customers"
-            || k == "orders"
-            || ws
-                .data
-                .joins
-                .iter()
-                .any(|j| join_table_name(&j.file.path) == *k);
-        if !known {
-            let mut names = vec!["customers".to_string(), "orders".to_string()];
-            names.extend(ws.data.joins.iter().map(|j| join_table_name(&j.file.path)));
-            return Err(EngineError::Invalid(format!(
-                "--table {k}=…: the workspace reads no table called {k} (it reads {})",
-                names.join(", ")
-            )));
-        }
-    }
-    let id_text = match (&ws.data.customers, &ws.columns.customer_id) {
-        (Some(_), Some(c)) => schema.base.get(&c.value) == Some(&DType::Text),
-        (Some(_), None) => false,
-        (None, _) => ws
-            .columns
-            .order_customer_id
-            .as_ref()
-            .or(ws.columns.customer_id.as_ref())
-            .is_some_and(|c| schema.orders.get(&c.value) == Some(&DType::Text)),
-    };
+    check_tables(ws, opt)?;
     let mut q = Query {
         d,
-        id_text,
+        id_text: id_is_text(ws, schema),
         ctes: vec![],
     };
     let derived = derived_fields(ws);
@@ -158,6 +132,55 @@ pub fn generate(ws: &Workspace, schema: &SqlSchema, opt: &SqlOptions) -> Result<
     if has_orders {
         purchase::score_ctes(&mut q, ws);
     }
+    let header = header(ws, schema, opt);
+    let select = if opt.valuation {
+        criteria::valuation(&mut q, ws, schema)?
+    } else {
+        criteria::membership(&q, ws, schema, &opt.with)?
+    };
+    Ok(q.finish(select, &header))
+}
+
+/// Every `--table` names a table the workspace reads.
+fn check_tables(ws: &Workspace, opt: &SqlOptions) -> Result<()> {
+    for k in opt.tables.keys() {
+        let known = k == "customers"
+            || k == "orders"
+            || ws
+                .data
+                .joins
+                .iter()
+                .any(|j| join_table_name(&j.file.path) == *k);
+        if !known {
+            let mut names = vec!["customers".to_string(), "orders".to_string()];
+            names.extend(ws.data.joins.iter().map(|j| join_table_name(&j.file.path)));
+            return Err(EngineError::Invalid(format!(
+                "--table {k}=…: the workspace reads no table called {k} (it reads {})",
+                names.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Whether customer ids are text (else integers), which decides how they sort.
+fn id_is_text(ws: &Workspace, schema: &SqlSchema) -> bool {
+    match (&ws.data.customers, &ws.columns.customer_id) {
+        (Some(_), Some(c)) => schema.base.get(&c.value) == Some(&DType::Text),
+        (Some(_), None) => false,
+        (None, _) => ws
+            .columns
+            .order_customer_id
+            .as_ref()
+            .or(ws.columns.customer_id.as_ref())
+            .is_some_and(|c| schema.orders.get(&c.value) == Some(&DType::Text)),
+    }
+}
+
+/// The comment over the query: dialect, what it computes, the workspace, and the fitted
+/// constants it holds.
+fn header(ws: &Workspace, schema: &SqlSchema, opt: &SqlOptions) -> String {
+    let d = opt.dialect;
     let header = format!(
         "-- strata sql ({} dialect): {} of the workspace {}\n",
         d.name(),
@@ -197,12 +220,7 @@ pub fn generate(ws: &Workspace, schema: &SqlSchema, opt: &SqlOptions) -> Result<
             b.params.b
         ));
     }
-    let select = if opt.valuation {
-        criteria::valuation(&mut q, ws, schema)?
-    } else {
-        criteria::membership(&q, ws, schema, &opt.with)?
-    };
-    Ok(q.finish(select, &header))
+    header
 }
 
 /// Text safe inside a `--` comment: one line, printable characters only.
@@ -235,54 +253,7 @@ fn base_cte(
     needed.sort();
     let mut modes: Vec<String> = Vec::new();
     match &ws.data.customers {
-        Some(_) => {
-            let customers = match &cust_id {
-                Some(_) if ws.data.duplicate_ids == crate::engine::rules::DuplicateIds::First => {
-                    let cid = id(cust_id.as_deref().unwrap_or_default());
-                    format!(
-                        "(SELECT * FROM (SELECT t.*, ROW_NUMBER() OVER (PARTITION BY t.{cid}) AS strata_k FROM {} AS t) AS t2 WHERE strata_k = 1)",
-                        table("customers")
-                    )
-                }
-                _ => table("customers"),
-            };
-            match &cust_id {
-                Some(c) => select.push(format!("c.{} AS {ID}", id(c))),
-                None => select.push(format!("ROW_NUMBER() OVER () AS {ID}")),
-            }
-            from.push_str(&format!("FROM {customers} AS c"));
-            let mut placed: Vec<String> = schema.customer_cols.clone();
-            for n in &needed {
-                if schema.customer_cols.contains(n) {
-                    select.push(format!("c.{}", id(n)));
-                }
-            }
-            for (k, (j, cols)) in ws.data.joins.iter().zip(&schema.join_cols).enumerate() {
-                let alias = format!("j{k}");
-                let mut any = false;
-                for n in &needed {
-                    if cols.contains(n) && *n != j.key.value && !placed.contains(n) {
-                        select.push(format!("{alias}.{}", id(n)));
-                        placed.push(n.clone());
-                        any = true;
-                    }
-                }
-                if any {
-                    let c = cust_id.as_deref().ok_or_else(|| {
-                        EngineError::Invalid(
-                            "joined tables need a customer id column ([columns] customer_id)"
-                                .into(),
-                        )
-                    })?;
-                    from.push_str(&format!(
-                        "\nLEFT JOIN {} AS {alias} ON {alias}.{} = c.{}",
-                        table(&join_table_name(&j.file.path)),
-                        id(&j.key.value),
-                        id(c)
-                    ));
-                }
-            }
-        }
+        Some(_) => from_customers(q.d, ws, schema, table, (&needed, &mut select, &mut from))?,
         None => {
             select.push(format!("c.cid AS {ID}"));
             from.push_str("FROM (SELECT DISTINCT cid FROM strata_orders) AS c");
@@ -321,6 +292,65 @@ fn base_cte(
         "strata_base",
         format!("SELECT\n  {}\n{from}", select.join(",\n  ")),
     );
+    Ok(())
+}
+
+/// The base's rows from the customers table (its first row per id when `duplicate_ids` says
+/// so), with the columns the rules read from it and from the joined tables.
+fn from_customers(
+    d: Dialect,
+    ws: &Workspace,
+    schema: &SqlSchema,
+    table: &dyn Fn(&str) -> String,
+    (needed, select, from): (&[String], &mut Vec<String>, &mut String),
+) -> Result<()> {
+    let id = |s: &str| d.ident(s);
+    let cust_id = ws.columns.customer_id.as_ref().map(|c| c.value.clone());
+    let customers = match &cust_id {
+        Some(_) if ws.data.duplicate_ids == crate::engine::rules::DuplicateIds::First => {
+            let cid = id(cust_id.as_deref().unwrap_or_default());
+            format!(
+                "(SELECT * FROM (SELECT t.*, ROW_NUMBER() OVER (PARTITION BY t.{cid}) AS strata_k FROM {} AS t) AS t2 WHERE strata_k = 1)",
+                table("customers")
+            )
+        }
+        _ => table("customers"),
+    };
+    match &cust_id {
+        Some(c) => select.push(format!("c.{} AS {ID}", id(c))),
+        None => select.push(format!("ROW_NUMBER() OVER () AS {ID}")),
+    }
+    from.push_str(&format!("FROM {customers} AS c"));
+    let mut placed: Vec<String> = schema.customer_cols.clone();
+    for n in needed {
+        if schema.customer_cols.contains(n) {
+            select.push(format!("c.{}", id(n)));
+        }
+    }
+    for (k, (j, cols)) in ws.data.joins.iter().zip(&schema.join_cols).enumerate() {
+        let alias = format!("j{k}");
+        let mut any = false;
+        for n in needed {
+            if cols.contains(n) && *n != j.key.value && !placed.contains(n) {
+                select.push(format!("{alias}.{}", id(n)));
+                placed.push(n.clone());
+                any = true;
+            }
+        }
+        if any {
+            let c = cust_id.as_deref().ok_or_else(|| {
+                EngineError::Invalid(
+                    "joined tables need a customer id column ([columns] customer_id)".into(),
+                )
+            })?;
+            from.push_str(&format!(
+                "\nLEFT JOIN {} AS {alias} ON {alias}.{} = c.{}",
+                table(&join_table_name(&j.file.path)),
+                id(&j.key.value),
+                id(c)
+            ));
+        }
+    }
     Ok(())
 }
 
