@@ -2,8 +2,9 @@
 
 use super::{distribution, pareto_curve, svg};
 use crate::engine::data::audit::{Severity, TableAudit};
-use crate::engine::eval::session::Session;
+use crate::engine::eval::session::{CriterionResult, Session};
 use crate::engine::format::{amount, percent, thousands};
+use crate::engine::rules::Criterion;
 
 /// Text safe in HTML content and attributes; control characters shown as escapes.
 pub fn esc(s: &str) -> String {
@@ -60,7 +61,6 @@ fn table(header: &[&str], rows: &[(Vec<(String, bool)>, &str)]) -> String {
 }
 
 pub fn write(s: &Session, audits: &[TableAudit]) -> String {
-    let ws = &s.ws;
     let name = super::workspace_name(s);
     let mut h = format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Segmentation report: {}</title><style>{STYLE}</style></head><body>\n",
@@ -71,6 +71,37 @@ pub fn write(s: &Session, audits: &[TableAudit]) -> String {
         esc(&name),
         esc(&super::overview(s))
     ));
+    data(&mut h, s, audits);
+    h.push_str(&format!(
+        "<h2>Value concentration</h2>\n<p>The top 20 % of customers hold <b>{}</b> of the value; <b>{}</b> of customers hold 80 % of it.</p>\n{}\n",
+        esc(&percent(s.pareto.top20_value_share)),
+        esc(&percent(s.pareto.customer_share_for_80pct_value)),
+        svg::pareto(
+            &pareto_curve(s),
+            s.pareto.top20_value_share,
+            s.pareto.customer_share_for_80pct_value
+        )
+    ));
+    if let Some(p) = super::predictive::predictive(s) {
+        super::predictive::html(&mut h, &p);
+    }
+    for (c, r) in s.ws.criteria.iter().zip(&s.results) {
+        h.push_str(&format!(
+            "<section class=\"criterion\"><h2>{} <small>({})</small></h2>\n<h3>Rules</h3>\n",
+            esc(&c.name.value),
+            esc(&c.step.as_str().replace('_', " "))
+        ));
+        rules(&mut h, s, c);
+        exclusivity(&mut h, r);
+        valuation(&mut h, r);
+        h.push_str("</section>\n");
+    }
+    h.push_str("<hr><p><small>Written by <code>strata report</code>; the numbers are those of <code>strata run --summary</code>.</small></p>\n</body></html>\n");
+    h
+}
+
+/// The data section: each table's size and quality findings, and the rows left out.
+fn data(h: &mut String, s: &Session, audits: &[TableAudit]) {
     h.push_str("<h2>Data</h2>\n");
     for a in audits {
         h.push_str(&format!(
@@ -100,119 +131,108 @@ pub fn write(s: &Session, audits: &[TableAudit]) -> String {
         }
         h.push_str("</ul>\n");
     }
+}
+
+/// A criterion's rules and the distribution they cut.
+fn rules(h: &mut String, s: &Session, c: &Criterion) {
+    let rows: Vec<(Vec<(String, bool)>, &str)> = c
+        .rule
+        .texts()
+        .into_iter()
+        .map(|(seg, cond)| {
+            (
+                vec![
+                    (esc(&seg), false),
+                    (format!("<code>{}</code>", esc(&cond)), false),
+                ],
+                "",
+            )
+        })
+        .collect();
+    h.push_str(&table(&["segment", "rule (first true wins)"], &rows));
     h.push_str(&format!(
-        "<h2>Value concentration</h2>\n<p>The top 20 % of customers hold <b>{}</b> of the value; <b>{}</b> of customers hold 80 % of it.</p>\n{}\n",
-        esc(&percent(s.pareto.top20_value_share)),
-        esc(&percent(s.pareto.customer_share_for_80pct_value)),
-        svg::pareto(
-            &pareto_curve(s),
-            s.pareto.top20_value_share,
-            s.pareto.customer_share_for_80pct_value
-        )
+        "<p>Customers no rule matches: <b>{}</b>.</p>\n",
+        esc(&c.otherwise)
     ));
-    if let Some(p) = super::predictive::predictive(s) {
-        super::predictive::html(&mut h, &p);
-    }
-    for (c, r) in ws.criteria.iter().zip(&s.results) {
+    if let Some((bins, cuts, col)) = distribution(s, c) {
         h.push_str(&format!(
-            "<section class=\"criterion\"><h2>{} <small>({})</small></h2>\n<h3>Rules</h3>\n",
-            esc(&c.name.value),
-            esc(&c.step.as_str().replace('_', " "))
+            "<h3>Distribution of {}</h3>\n{}\n",
+            esc(&col),
+            svg::histogram(&bins, &cuts, &col)
         ));
-        let rows: Vec<(Vec<(String, bool)>, &str)> = c
-            .rule
-            .texts()
-            .into_iter()
-            .map(|(seg, cond)| {
+    }
+}
+
+/// A criterion's exclusivity: the verdict, the overlapping pairs, the customers left over.
+fn exclusivity(h: &mut String, r: &CriterionResult) {
+    let ex = &r.assignment.exclusivity;
+    h.push_str(&format!("<h3>Exclusivity: {}</h3>\n", esc(&ex.describe())));
+    if !ex.overlaps.is_empty() {
+        let rows: Vec<(Vec<(String, bool)>, &str)> = ex
+            .overlaps
+            .iter()
+            .map(|o| {
                 (
                     vec![
-                        (esc(&seg), false),
-                        (format!("<code>{}</code>", esc(&cond)), false),
+                        (esc(&o.a), false),
+                        (esc(&o.b), false),
+                        (thousands(o.customers as u64), true),
                     ],
                     "",
                 )
             })
             .collect();
-        h.push_str(&table(&["segment", "rule (first true wins)"], &rows));
-        h.push_str(&format!(
-            "<p>Customers no rule matches: <b>{}</b>.</p>\n",
-            esc(&c.otherwise)
+        h.push_str(&table(
+            &["rule", "and rule", "customers matched by both"],
+            &rows,
         ));
-        if let Some((bins, cuts, col)) = distribution(s, c) {
-            h.push_str(&format!(
-                "<h3>Distribution of {}</h3>\n{}\n",
-                esc(&col),
-                svg::histogram(&bins, &cuts, &col)
-            ));
-        }
-        let ex = &r.assignment.exclusivity;
-        h.push_str(&format!("<h3>Exclusivity: {}</h3>\n", esc(&ex.describe())));
-        if !ex.overlaps.is_empty() {
-            let rows: Vec<(Vec<(String, bool)>, &str)> = ex
-                .overlaps
-                .iter()
-                .map(|o| {
-                    (
-                        vec![
-                            (esc(&o.a), false),
-                            (esc(&o.b), false),
-                            (thousands(o.customers as u64), true),
-                        ],
-                        "",
-                    )
-                })
-                .collect();
-            h.push_str(&table(
-                &["rule", "and rule", "customers matched by both"],
-                &rows,
-            ));
-        }
-        h.push_str(&format!(
-            "<p>{} customers matched by no rule.</p>\n<h3>Valuation</h3>\n",
-            thousands(ex.unassigned as u64)
-        ));
-        let has_cost = r.valuation.iter().any(|v| v.cost.is_some());
-        let header = super::valuation_header(has_cost);
-        let rows: Vec<(Vec<(String, bool)>, &str)> = r
-            .valuation
-            .iter()
-            .map(|v| {
-                let mut cells = vec![
-                    (esc(&v.name), false),
-                    (thousands(v.customers as u64), true),
-                    (esc(&percent(v.customer_share)), true),
-                    (esc(&amount(v.value)), true),
-                    (esc(&percent(v.value_share)), true),
-                    (esc(&percent(v.cumulative_value_share)), true),
-                    (esc(&amount(v.value_per_customer)), true),
-                ];
-                if has_cost {
-                    cells.push((
-                        v.cost.map(amount).map(|x| esc(&x)).unwrap_or_default(),
-                        true,
-                    ));
-                    cells.push((
-                        v.profit.map(amount).map(|x| esc(&x)).unwrap_or_default(),
-                        true,
-                    ));
-                }
-                cells.push(if v.worth_marketing {
-                    ("yes".into(), false)
-                } else {
-                    (format!("no — {}", esc(&v.reasons.join("; "))), false)
-                });
-                (cells, if v.worth_marketing { "" } else { "no" })
-            })
-            .collect();
-        h.push_str(&table(&header, &rows));
-        let bars: Vec<(String, f64)> = r
-            .valuation
-            .iter()
-            .map(|v| (v.name.clone(), v.value_share))
-            .collect();
-        h.push_str(&svg::value_bars(&bars));
-        h.push_str("</section>\n");
     }
-    h.push_str("<hr><p><small>Written by <code>strata report</code>; the numbers are those of <code>strata run --summary</code>.</small></p>\n</body></html>\n");
-    h
+    h.push_str(&format!(
+        "<p>{} customers matched by no rule.</p>\n<h3>Valuation</h3>\n",
+        thousands(ex.unassigned as u64)
+    ));
+}
+
+/// A criterion's valuation table and value bars.
+fn valuation(h: &mut String, r: &CriterionResult) {
+    let has_cost = r.valuation.iter().any(|v| v.cost.is_some());
+    let header = super::valuation_header(has_cost);
+    let rows: Vec<(Vec<(String, bool)>, &str)> = r
+        .valuation
+        .iter()
+        .map(|v| {
+            let mut cells = vec![
+                (esc(&v.name), false),
+                (thousands(v.customers as u64), true),
+                (esc(&percent(v.customer_share)), true),
+                (esc(&amount(v.value)), true),
+                (esc(&percent(v.value_share)), true),
+                (esc(&percent(v.cumulative_value_share)), true),
+                (esc(&amount(v.value_per_customer)), true),
+            ];
+            if has_cost {
+                cells.push((
+                    v.cost.map(amount).map(|x| esc(&x)).unwrap_or_default(),
+                    true,
+                ));
+                cells.push((
+                    v.profit.map(amount).map(|x| esc(&x)).unwrap_or_default(),
+                    true,
+                ));
+            }
+            cells.push(if v.worth_marketing {
+                ("yes".into(), false)
+            } else {
+                (format!("no — {}", esc(&v.reasons.join("; "))), false)
+            });
+            (cells, if v.worth_marketing { "" } else { "no" })
+        })
+        .collect();
+    h.push_str(&table(&header, &rows));
+    let bars: Vec<(String, f64)> = r
+        .valuation
+        .iter()
+        .map(|v| (v.name.clone(), v.value_share))
+        .collect();
+    h.push_str(&svg::value_bars(&bars));
 }
