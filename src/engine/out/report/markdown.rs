@@ -2,8 +2,9 @@
 
 use super::{distribution, pareto_curve};
 use crate::engine::data::audit::{Severity, TableAudit};
-use crate::engine::eval::session::Session;
+use crate::engine::eval::session::{CriterionResult, Session};
 use crate::engine::format::{amount, percent, plain_number, thousands};
+use crate::engine::rules::Criterion;
 
 /// Text safe in Markdown (and in a table cell): markup characters escaped, control characters
 /// shown as escapes, never raw.
@@ -76,13 +77,34 @@ pub fn data_section(out: &mut String, s: &Session, audits: &[TableAudit]) {
 }
 
 pub fn write(s: &Session, audits: &[TableAudit]) -> String {
-    let ws = &s.ws;
     let mut out = format!(
         "# Segmentation report: {}\n\n{}.\n\n",
         md(&super::workspace_name(s)),
         md(&super::overview(s))
     );
     data_section(&mut out, s, audits);
+    concentration(&mut out, s);
+    if let Some(p) = super::predictive::predictive(s) {
+        super::predictive::markdown(&mut out, &p);
+    }
+    for (c, r) in s.ws.criteria.iter().zip(&s.results) {
+        out.push_str(&format!(
+            "## {} ({})\n\n",
+            md(&c.name.value),
+            c.step.as_str().replace('_', " ")
+        ));
+        rules(&mut out, s, c);
+        exclusivity(&mut out, r);
+        valuation(&mut out, r);
+    }
+    out.push_str(
+        "---\n\nWritten by `strata report`; the numbers are those of `strata run --summary`.\n",
+    );
+    out
+}
+
+/// The value concentration: the 80/20 figures and the curve as text bars.
+fn concentration(out: &mut String, s: &Session) {
     out.push_str("## Value concentration\n\n");
     out.push_str(&format!(
         "The top 20 % of customers hold **{}** of the value; **{}** of customers hold 80 % of it.\n\n",
@@ -103,95 +125,93 @@ pub fn write(s: &Session, audits: &[TableAudit]) -> String {
         }
     }
     out.push_str("```\n\n");
-    if let Some(p) = super::predictive::predictive(s) {
-        super::predictive::markdown(&mut out, &p);
-    }
-    for (c, r) in ws.criteria.iter().zip(&s.results) {
-        out.push_str(&format!(
-            "## {} ({})\n\n",
-            md(&c.name.value),
-            c.step.as_str().replace('_', " ")
-        ));
-        out.push_str("### Rules\n\n");
-        let rules: Vec<Vec<String>> = c
-            .rule
-            .texts()
-            .into_iter()
-            .map(|(seg, cond)| vec![md(&seg), format!("`{}`", cond.replace('`', "'"))])
-            .collect();
-        table(&mut out, &["segment", "rule (first true wins)"], &rules);
-        out.push_str(&format!(
-            "Customers no rule matches: **{}**.\n\n",
-            md(&c.otherwise)
-        ));
-        if let Some((bins, cuts, col)) = distribution(s, c) {
-            out.push_str(&format!("### Distribution of {}\n\n```\n", md(&col)));
-            let max = bins.iter().map(|b| b.2).max().unwrap_or(1).max(1);
-            for (lo, hi, n) in &bins {
-                let cut = cuts
-                    .iter()
-                    .filter(|e| **e > *lo && **e <= *hi)
-                    .map(|e| format!(" ▲ cut {}", plain_number(*e)))
-                    .collect::<String>();
-                out.push_str(&format!(
-                    "{:>10} {:<30} {}{cut}\n",
-                    plain_number((lo * 100.0).round() / 100.0),
-                    bar(*n as f64 / max as f64, 30),
-                    thousands(*n as u64)
-                ));
-            }
-            out.push_str("```\n\n");
-        }
-        let ex = &r.assignment.exclusivity;
-        out.push_str(&format!("### Exclusivity: {}\n\n", md(&ex.describe())));
-        if !ex.overlaps.is_empty() {
-            let rows: Vec<Vec<String>> = ex
-                .overlaps
+}
+
+/// A criterion's rules and the distribution they cut.
+fn rules(out: &mut String, s: &Session, c: &Criterion) {
+    out.push_str("### Rules\n\n");
+    let rules: Vec<Vec<String>> = c
+        .rule
+        .texts()
+        .into_iter()
+        .map(|(seg, cond)| vec![md(&seg), format!("`{}`", cond.replace('`', "'"))])
+        .collect();
+    table(out, &["segment", "rule (first true wins)"], &rules);
+    out.push_str(&format!(
+        "Customers no rule matches: **{}**.\n\n",
+        md(&c.otherwise)
+    ));
+    if let Some((bins, cuts, col)) = distribution(s, c) {
+        out.push_str(&format!("### Distribution of {}\n\n```\n", md(&col)));
+        let max = bins.iter().map(|b| b.2).max().unwrap_or(1).max(1);
+        for (lo, hi, n) in &bins {
+            let cut = cuts
                 .iter()
-                .map(|o| vec![md(&o.a), md(&o.b), thousands(o.customers as u64)])
-                .collect();
-            table(
-                &mut out,
-                &["rule", "and rule", "customers matched by both"],
-                &rows,
-            );
+                .filter(|e| **e > *lo && **e <= *hi)
+                .map(|e| format!(" ▲ cut {}", plain_number(*e)))
+                .collect::<String>();
+            out.push_str(&format!(
+                "{:>10} {:<30} {}{cut}\n",
+                plain_number((lo * 100.0).round() / 100.0),
+                bar(*n as f64 / max as f64, 30),
+                thousands(*n as u64)
+            ));
         }
-        out.push_str(&format!(
-            "{} customers matched by no rule.\n\n",
-            thousands(ex.unassigned as u64)
-        ));
-        out.push_str("### Valuation\n\n");
-        let has_cost = r.valuation.iter().any(|v| v.cost.is_some());
-        let header = super::valuation_header(has_cost);
-        let rows: Vec<Vec<String>> = r
-            .valuation
-            .iter()
-            .map(|v| {
-                let mut row = vec![
-                    md(&v.name),
-                    thousands(v.customers as u64),
-                    percent(v.customer_share),
-                    amount(v.value),
-                    format!("{} {}", bar(v.value_share, 12), percent(v.value_share)),
-                    percent(v.cumulative_value_share),
-                    amount(v.value_per_customer),
-                ];
-                if has_cost {
-                    row.push(v.cost.map(amount).unwrap_or_default());
-                    row.push(v.profit.map(amount).unwrap_or_default());
-                }
-                row.push(if v.worth_marketing {
-                    "yes".into()
-                } else {
-                    format!("no — {}", md(&v.reasons.join("; ")))
-                });
-                row
-            })
-            .collect();
-        table(&mut out, &header, &rows);
+        out.push_str("```\n\n");
     }
-    out.push_str(
-        "---\n\nWritten by `strata report`; the numbers are those of `strata run --summary`.\n",
-    );
-    out
+}
+
+/// A criterion's exclusivity: the verdict, the overlapping pairs, the customers left over.
+fn exclusivity(out: &mut String, r: &CriterionResult) {
+    let ex = &r.assignment.exclusivity;
+    out.push_str(&format!("### Exclusivity: {}\n\n", md(&ex.describe())));
+    if !ex.overlaps.is_empty() {
+        let rows: Vec<Vec<String>> = ex
+            .overlaps
+            .iter()
+            .map(|o| vec![md(&o.a), md(&o.b), thousands(o.customers as u64)])
+            .collect();
+        table(
+            out,
+            &["rule", "and rule", "customers matched by both"],
+            &rows,
+        );
+    }
+    out.push_str(&format!(
+        "{} customers matched by no rule.\n\n",
+        thousands(ex.unassigned as u64)
+    ));
+}
+
+/// A criterion's valuation table.
+fn valuation(out: &mut String, r: &CriterionResult) {
+    out.push_str("### Valuation\n\n");
+    let has_cost = r.valuation.iter().any(|v| v.cost.is_some());
+    let header = super::valuation_header(has_cost);
+    let rows: Vec<Vec<String>> = r
+        .valuation
+        .iter()
+        .map(|v| {
+            let mut row = vec![
+                md(&v.name),
+                thousands(v.customers as u64),
+                percent(v.customer_share),
+                amount(v.value),
+                format!("{} {}", bar(v.value_share, 12), percent(v.value_share)),
+                percent(v.cumulative_value_share),
+                amount(v.value_per_customer),
+            ];
+            if has_cost {
+                row.push(v.cost.map(amount).unwrap_or_default());
+                row.push(v.profit.map(amount).unwrap_or_default());
+            }
+            row.push(if v.worth_marketing {
+                "yes".into()
+            } else {
+                format!("no — {}", md(&v.reasons.join("; ")))
+            });
+            row
+        })
+        .collect();
+    table(out, &header, &rows);
 }
