@@ -208,6 +208,153 @@ fn text_of(v: Option<&Vector>) -> Option<&TextVec> {
     }
 }
 
+/// Buffers reused from one customer to the next.
+#[derive(Default)]
+struct Scratch {
+    /// The customer's rows.
+    g: Vec<usize>,
+    ords: Vec<(i64, usize)>,
+    days: Vec<i32>,
+    keys: Vec<i64>,
+    buf: Vec<u32>,
+    day_values: Vec<(i32, f64)>,
+}
+
+impl Part {
+    /// Columns for `n` customers, sized up front (growing by doubling could leave half unused).
+    fn sized(n: usize, windows: usize, spend: bool, (cat, chan): (bool, bool)) -> Part {
+        let cap = || Cells::with_capacity(n);
+        let text = |is_text: bool| {
+            if is_text {
+                Vec::with_capacity(n)
+            } else {
+                vec![]
+            }
+        };
+        Part {
+            orders: cap(),
+            revenue: Cells::with_capacity(n),
+            first: Cells::with_capacity(n),
+            last: Cells::with_capacity(n),
+            recency: cap(),
+            tenure: cap(),
+            pdays: cap(),
+            repeat: cap(),
+            aov: Cells::with_capacity(n),
+            dprod: cap(),
+            disc: Cells::with_capacity(n),
+            spend: if spend {
+                Cells::with_capacity(n)
+            } else {
+                Cells::new()
+            },
+            win: (0..windows)
+                .map(|_| (Cells::with_capacity(n), Cells::with_capacity(n)))
+                .collect(),
+            category: text(cat),
+            channel: text(chan),
+        }
+    }
+
+    /// A customer without orders: counts of zero, the rest missing.
+    fn push_none(&mut self, spend: bool) {
+        self.orders.push(Some(0));
+        self.revenue.push(Some(0.0));
+        self.first.push(None);
+        self.last.push(None);
+        self.recency.push(None);
+        self.tenure.push(None);
+        self.pdays.push(Some(0));
+        self.repeat.push(None);
+        self.aov.push(None);
+        self.dprod.push(Some(0));
+        self.disc.push(None);
+        if spend {
+            self.spend.push(None);
+        }
+        for (wo, wr) in self.win.iter_mut() {
+            wo.push(Some(0));
+            wr.push(Some(0.0));
+        }
+    }
+
+    /// A customer with the order rows in `sc.g`.
+    fn push_buyer(
+        &mut self,
+        o: &OrderCols,
+        sc: &mut Scratch,
+        (as_of, windows, spend): (i32, &[u32], bool),
+    ) {
+        let order_of = |i: usize| -> i64 {
+            o.order_key
+                .and_then(|v| key(v, i))
+                .unwrap_or(-(i as i64) - 1)
+        };
+        // orders: distinct order ids (rows when there is no order id)
+        sc.ords.clear();
+        sc.ords.extend(sc.g.iter().map(|&i| (order_of(i), i)));
+        sc.ords.sort_unstable();
+        let mut n_orders = 0i64;
+        let mut n_disc = 0i64;
+        let mut k = 0;
+        while k < sc.ords.len() {
+            let mut j = k;
+            let mut any = false;
+            while j < sc.ords.len() && sc.ords[j].0 == sc.ords[k].0 {
+                if let Some(d) = o.discount {
+                    any |= d.f64_at(sc.ords[j].1).is_some_and(|x| x > 0.0);
+                }
+                j += 1;
+            }
+            n_orders += 1;
+            n_disc += any as i64;
+            k = j;
+        }
+        let rev: f64 = sc.g.iter().filter_map(|&i| o.amount.get(i)).sum();
+        sc.days.clear();
+        sc.days.extend(sc.g.iter().filter_map(|&i| o.day.get(i)));
+        let (f, l) = (sc.days.iter().min().copied(), sc.days.iter().max().copied());
+        self.orders.push(Some(n_orders));
+        self.revenue.push(Some(rev));
+        self.first.push(f);
+        self.last.push(l);
+        self.recency.push(l.map(|l| (as_of - l) as i64));
+        self.tenure.push(f.map(|f| (as_of - f) as i64));
+        sc.keys.clear();
+        sc.keys.extend(sc.days.iter().map(|&d| d as i64));
+        let pd = distinct(&mut sc.keys) as i64;
+        self.pdays.push(Some(pd));
+        self.repeat.push(Some(pd - 1));
+        self.aov.push(Some(rev / n_orders as f64));
+        self.dprod.push(Some(match o.product {
+            Some(pr) => {
+                sc.keys.clear();
+                sc.keys.extend(sc.g.iter().filter_map(|&i| key(pr, i)));
+                distinct(&mut sc.keys) as i64
+            }
+            None => 0,
+        }));
+        self.disc.push(Some(n_disc as f64 / n_orders as f64));
+        if spend {
+            self.spend
+                .push(repeat_day_mean(&sc.g, o, &mut sc.day_values));
+        }
+        for (w, (wo, wr)) in windows.iter().zip(self.win.iter_mut()) {
+            let inside = |i: &&usize| o.day.get(**i).is_some_and(|d| as_of - d <= *w as i32);
+            sc.keys.clear();
+            sc.keys
+                .extend(sc.g.iter().filter(inside).map(|&i| order_of(i)));
+            wo.push(Some(distinct(&mut sc.keys) as i64));
+            wr.push(Some(
+                sc.g.iter()
+                    .filter(inside)
+                    .filter_map(|&i| o.amount.get(i))
+                    .sum(),
+            ));
+        }
+    }
+}
+
 /// The fields of customers `range` (rows grouped by `offsets`/`grouped`).
 fn part(
     o: &OrderCols,
@@ -218,141 +365,31 @@ fn part(
     windows: &[u32],
     spend: bool,
 ) -> Part {
-    // every column sized for the range up front (growing by doubling could leave half unused)
-    let n = range.len();
-    let cap = || Cells::with_capacity(n);
-    let text = |v: Option<&Vector>| {
-        if text_of(v).is_some() {
-            Vec::with_capacity(n)
-        } else {
-            vec![]
-        }
-    };
-    let mut p = Part {
-        orders: cap(),
-        revenue: Cells::with_capacity(n),
-        first: Cells::with_capacity(n),
-        last: Cells::with_capacity(n),
-        recency: cap(),
-        tenure: cap(),
-        pdays: cap(),
-        repeat: cap(),
-        aov: Cells::with_capacity(n),
-        dprod: cap(),
-        disc: Cells::with_capacity(n),
-        spend: if spend {
-            Cells::with_capacity(n)
-        } else {
-            Cells::new()
-        },
-        win: windows
-            .iter()
-            .map(|_| (Cells::with_capacity(n), Cells::with_capacity(n)))
-            .collect(),
-        category: text(o.category),
-        channel: text(o.channel),
-    };
-    let (mut g, mut ords, mut days, mut keys, mut buf) = (vec![], vec![], vec![], vec![], vec![]);
-    let mut day_values = vec![];
-    let order_of = |i: usize| -> i64 {
-        o.order_key
-            .and_then(|v| key(v, i))
-            .unwrap_or(-(i as i64) - 1)
-    };
     let (cat, chan) = (text_of(o.category), text_of(o.channel));
+    let mut p = Part::sized(
+        range.len(),
+        windows.len(),
+        spend,
+        (cat.is_some(), chan.is_some()),
+    );
+    let mut sc = Scratch::default();
     for c in range {
-        g.clear();
-        g.extend(
+        sc.g.clear();
+        sc.g.extend(
             grouped[offsets[c]..offsets[c + 1]]
                 .iter()
                 .map(|&k| o.rows[k as usize] as usize),
         );
         if let Some(t) = cat {
-            p.category.push(mode_code(t, &g, &mut buf));
+            p.category.push(mode_code(t, &sc.g, &mut sc.buf));
         }
         if let Some(t) = chan {
-            p.channel.push(mode_code(t, &g, &mut buf));
+            p.channel.push(mode_code(t, &sc.g, &mut sc.buf));
         }
-        if g.is_empty() {
-            p.orders.push(Some(0));
-            p.revenue.push(Some(0.0));
-            p.first.push(None);
-            p.last.push(None);
-            p.recency.push(None);
-            p.tenure.push(None);
-            p.pdays.push(Some(0));
-            p.repeat.push(None);
-            p.aov.push(None);
-            p.dprod.push(Some(0));
-            p.disc.push(None);
-            if spend {
-                p.spend.push(None);
-            }
-            for (wo, wr) in p.win.iter_mut() {
-                wo.push(Some(0));
-                wr.push(Some(0.0));
-            }
-            continue;
-        }
-        // orders: distinct order ids (rows when there is no order id)
-        ords.clear();
-        ords.extend(g.iter().map(|&i| (order_of(i), i)));
-        ords.sort_unstable();
-        let mut n_orders = 0i64;
-        let mut n_disc = 0i64;
-        let mut k = 0;
-        while k < ords.len() {
-            let mut j = k;
-            let mut any = false;
-            while j < ords.len() && ords[j].0 == ords[k].0 {
-                if let Some(d) = o.discount {
-                    any |= d.f64_at(ords[j].1).is_some_and(|x| x > 0.0);
-                }
-                j += 1;
-            }
-            n_orders += 1;
-            n_disc += any as i64;
-            k = j;
-        }
-        let rev: f64 = g.iter().filter_map(|&i| o.amount.get(i)).sum();
-        days.clear();
-        days.extend(g.iter().filter_map(|&i| o.day.get(i)));
-        let (f, l) = (days.iter().min().copied(), days.iter().max().copied());
-        p.orders.push(Some(n_orders));
-        p.revenue.push(Some(rev));
-        p.first.push(f);
-        p.last.push(l);
-        p.recency.push(l.map(|l| (as_of - l) as i64));
-        p.tenure.push(f.map(|f| (as_of - f) as i64));
-        keys.clear();
-        keys.extend(days.iter().map(|&d| d as i64));
-        let pd = distinct(&mut keys) as i64;
-        p.pdays.push(Some(pd));
-        p.repeat.push(Some(pd - 1));
-        p.aov.push(Some(rev / n_orders as f64));
-        p.dprod.push(Some(match o.product {
-            Some(pr) => {
-                keys.clear();
-                keys.extend(g.iter().filter_map(|&i| key(pr, i)));
-                distinct(&mut keys) as i64
-            }
-            None => 0,
-        }));
-        p.disc.push(Some(n_disc as f64 / n_orders as f64));
-        if spend {
-            p.spend.push(repeat_day_mean(&g, o, &mut day_values));
-        }
-        for (w, (wo, wr)) in windows.iter().zip(p.win.iter_mut()) {
-            let inside = |i: &&usize| o.day.get(**i).is_some_and(|d| as_of - d <= *w as i32);
-            keys.clear();
-            keys.extend(g.iter().filter(inside).map(|&i| order_of(i)));
-            wo.push(Some(distinct(&mut keys) as i64));
-            wr.push(Some(
-                g.iter()
-                    .filter(inside)
-                    .filter_map(|&i| o.amount.get(i))
-                    .sum(),
-            ));
+        if sc.g.is_empty() {
+            p.push_none(spend);
+        } else {
+            p.push_buyer(o, &mut sc, (as_of, windows, spend));
         }
     }
     p
