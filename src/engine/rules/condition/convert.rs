@@ -29,42 +29,10 @@ impl Conv<'_> {
         use sql::Expr as S;
         Ok(match e {
             S::Identifier(id) => self.ident(id, e)?,
-            S::CompoundIdentifier(parts) => {
-                return Err(ConditionError {
-                    message: format!(
-                        "`{}` names a table column; use the bare column name",
-                        parts
-                            .iter()
-                            .map(|p| p.value.clone())
-                            .collect::<Vec<_>>()
-                            .join(".")
-                    ),
-                    pos: self.pos(e),
-                    hint: Some(
-                        "write \"Column Name\" in double quotes for names with spaces or dots"
-                            .into(),
-                    ),
-                });
-            }
+            S::CompoundIdentifier(parts) => return Err(self.compound(parts, e)),
             S::Nested(inner) => self.expr(inner)?,
             S::Value(v) => self.value(&v.value, e)?,
-            S::TypedString(ts) => {
-                let is_date = matches!(ts.data_type, sql::DataType::Date);
-                let s = match &ts.value.value {
-                    sql::Value::SingleQuotedString(s) => s.clone(),
-                    _ => return Err(self.reject(e, "this literal")),
-                };
-                if !is_date {
-                    return Err(self.reject(e, &format!("a {} literal", ts.data_type)));
-                }
-                let d = chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| {
-                    ConditionError::at(
-                        self.pos(e),
-                        format!("DATE '{s}' is not a date; write DATE 'YYYY-MM-DD'"),
-                    )
-                })?;
-                Expr::Date((d - crate::engine::data::infer::epoch()).num_days() as i32)
-            }
+            S::TypedString(ts) => self.typed_string(ts, e)?,
             S::UnaryOp { op, expr } => match op {
                 sql::UnaryOperator::Not => Expr::Not(self.b(expr)?),
                 sql::UnaryOperator::Minus => match self.expr(expr)? {
@@ -75,29 +43,11 @@ impl Conv<'_> {
                 sql::UnaryOperator::Plus => self.expr(expr)?,
                 other => return Err(self.reject(e, &format!("the operator {other}"))),
             },
-            S::BinaryOp { left, op, right } => {
-                let op = match op {
-                    sql::BinaryOperator::And => BinOp::And,
-                    sql::BinaryOperator::Or => BinOp::Or,
-                    sql::BinaryOperator::Eq => BinOp::Eq,
-                    sql::BinaryOperator::NotEq => BinOp::Ne,
-                    sql::BinaryOperator::Lt => BinOp::Lt,
-                    sql::BinaryOperator::LtEq => BinOp::Le,
-                    sql::BinaryOperator::Gt => BinOp::Gt,
-                    sql::BinaryOperator::GtEq => BinOp::Ge,
-                    sql::BinaryOperator::Plus => BinOp::Add,
-                    sql::BinaryOperator::Minus => BinOp::Sub,
-                    sql::BinaryOperator::Multiply => BinOp::Mul,
-                    sql::BinaryOperator::Divide => BinOp::Div,
-                    sql::BinaryOperator::Modulo => BinOp::Mod,
-                    other => return Err(self.reject(e, &format!("the operator {other}"))),
-                };
-                Expr::Binary {
-                    op,
-                    l: self.b(left)?,
-                    r: self.b(right)?,
-                }
-            }
+            S::BinaryOp { left, op, right } => Expr::Binary {
+                op: self.binary_op(op, e)?,
+                l: self.b(left)?,
+                r: self.b(right)?,
+            },
             S::Between {
                 expr,
                 negated,
@@ -160,6 +110,64 @@ impl Conv<'_> {
             S::Case { .. } => return Err(self.reject(e, "CASE")),
             S::Cast { .. } => return Err(self.reject(e, "CAST")),
             _ => return Err(self.reject(e, &format!("`{e}`"))),
+        })
+    }
+
+    fn compound(&self, parts: &[sql::Ident], e: &sql::Expr) -> ConditionError {
+        ConditionError {
+            message: format!(
+                "`{}` names a table column; use the bare column name",
+                parts
+                    .iter()
+                    .map(|p| p.value.clone())
+                    .collect::<Vec<_>>()
+                    .join(".")
+            ),
+            pos: self.pos(e),
+            hint: Some(
+                "write \"Column Name\" in double quotes for names with spaces or dots".into(),
+            ),
+        }
+    }
+
+    /// `DATE 'YYYY-MM-DD'`, the one typed literal allowed.
+    fn typed_string(&self, ts: &sql::TypedString, e: &sql::Expr) -> Result<Expr, ConditionError> {
+        let is_date = matches!(ts.data_type, sql::DataType::Date);
+        let s = match &ts.value.value {
+            sql::Value::SingleQuotedString(s) => s.clone(),
+            _ => return Err(self.reject(e, "this literal")),
+        };
+        if !is_date {
+            return Err(self.reject(e, &format!("a {} literal", ts.data_type)));
+        }
+        let d = chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| {
+            ConditionError::at(
+                self.pos(e),
+                format!("DATE '{s}' is not a date; write DATE 'YYYY-MM-DD'"),
+            )
+        })?;
+        Ok(Expr::Date(
+            (d - crate::engine::data::infer::epoch()).num_days() as i32,
+        ))
+    }
+
+    fn binary_op(&self, op: &sql::BinaryOperator, e: &sql::Expr) -> Result<BinOp, ConditionError> {
+        use sql::BinaryOperator as B;
+        Ok(match op {
+            B::And => BinOp::And,
+            B::Or => BinOp::Or,
+            B::Eq => BinOp::Eq,
+            B::NotEq => BinOp::Ne,
+            B::Lt => BinOp::Lt,
+            B::LtEq => BinOp::Le,
+            B::Gt => BinOp::Gt,
+            B::GtEq => BinOp::Ge,
+            B::Plus => BinOp::Add,
+            B::Minus => BinOp::Sub,
+            B::Multiply => BinOp::Mul,
+            B::Divide => BinOp::Div,
+            B::Modulo => BinOp::Mod,
+            other => return Err(self.reject(e, &format!("the operator {other}"))),
         })
     }
 
