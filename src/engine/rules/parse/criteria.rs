@@ -279,6 +279,79 @@ impl P<'_> {
         Some(Rule::Segments(segs))
     }
 
+    /// A criterion's `step`, said to be missing when it is.
+    fn criterion_step(
+        &mut self,
+        ct: &dyn TableLike,
+        path: &str,
+        name_span: &Range<usize>,
+    ) -> Option<Step> {
+        let steps: Vec<(&str, Step)> = Step::ALL.iter().map(|s| (s.as_str(), *s)).collect();
+        if ct.contains_key("step") {
+            self.choice(ct, path, "step", &steps)
+        } else {
+            self.diag(
+                name_span.clone(),
+                &join_key(path, "step"),
+                "criterion has no `step`",
+                Some(format!(
+                    "add step = one of: {}",
+                    steps.iter().map(|s| s.0).collect::<Vec<_>>().join(", ")
+                )),
+            );
+            None
+        }
+    }
+
+    /// A criterion's one rule form: bins, map or segments.
+    fn criterion_rule(
+        &mut self,
+        ct: &dyn TableLike,
+        path: &str,
+        name_span: &Range<usize>,
+    ) -> Option<Rule> {
+        let forms: Vec<&str> = ["bins", "map", "segments"]
+            .into_iter()
+            .filter(|k| ct.contains_key(k))
+            .collect();
+        match forms.as_slice() {
+            [] => {
+                self.diag(
+                    name_span.clone(),
+                    path,
+                    "criterion has no rule",
+                    Some("add one of: bins, map, segments".into()),
+                );
+                None
+            }
+            [one] => match *one {
+                "bins" => self
+                    .table(ct, path, "bins")
+                    .and_then(|b| self.bins(b, &join_key(path, "bins"))),
+                "map" => self
+                    .table(ct, path, "map")
+                    .and_then(|m| self.map(m, &join_key(path, "map"))),
+                _ => {
+                    let n = self.node(ct, "segments").expect("present");
+                    self.segments(&n, &join_key(path, "segments"))
+                }
+            },
+            many => {
+                self.diag(
+                    name_span.clone(),
+                    path,
+                    format!(
+                        "criterion has {} rule forms ({}); keep exactly one",
+                        many.len(),
+                        many.join(", ")
+                    ),
+                    None,
+                );
+                None
+            }
+        }
+    }
+
     pub(super) fn criteria(&mut self, root: &dyn TableLike) -> Vec<Criterion> {
         let mut out = Vec::new();
         let Some(t) = self.table(root, "", "criteria") else {
@@ -309,61 +382,8 @@ impl P<'_> {
                     "description",
                 ],
             );
-            let steps: Vec<(&str, Step)> = Step::ALL.iter().map(|s| (s.as_str(), *s)).collect();
-            let step = if ct.contains_key("step") {
-                self.choice(ct, &path, "step", &steps)
-            } else {
-                self.diag(
-                    name_span.clone(),
-                    &join_key(&path, "step"),
-                    "criterion has no `step`",
-                    Some(format!(
-                        "add step = one of: {}",
-                        steps.iter().map(|s| s.0).collect::<Vec<_>>().join(", ")
-                    )),
-                );
-                None
-            };
-            let forms: Vec<&str> = ["bins", "map", "segments"]
-                .into_iter()
-                .filter(|k| ct.contains_key(k))
-                .collect();
-            let rule = match forms.as_slice() {
-                [] => {
-                    self.diag(
-                        name_span.clone(),
-                        &path,
-                        "criterion has no rule",
-                        Some("add one of: bins, map, segments".into()),
-                    );
-                    None
-                }
-                [one] => match *one {
-                    "bins" => self
-                        .table(ct, &path, "bins")
-                        .and_then(|b| self.bins(b, &join_key(&path, "bins"))),
-                    "map" => self
-                        .table(ct, &path, "map")
-                        .and_then(|m| self.map(m, &join_key(&path, "map"))),
-                    _ => {
-                        let n = self.node(ct, "segments").expect("present");
-                        self.segments(&n, &join_key(&path, "segments"))
-                    }
-                },
-                many => {
-                    self.diag(
-                        name_span.clone(),
-                        &path,
-                        format!(
-                            "criterion has {} rule forms ({}); keep exactly one",
-                            many.len(),
-                            many.join(", ")
-                        ),
-                        None,
-                    );
-                    None
-                }
-            };
+            let step = self.criterion_step(ct, &path, &name_span);
+            let rule = self.criterion_rule(ct, &path, &name_span);
             let overlap = self
                 .choice(
                     ct,
