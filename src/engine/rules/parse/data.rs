@@ -153,54 +153,61 @@ impl P<'_> {
             )
             .unwrap_or_default();
         if let Some(j) = t.get("join") {
-            let tables: Vec<(&dyn TableLike, Range<usize>)> =
-                if let Some(aot) = j.as_array_of_tables() {
-                    aot.iter()
-                        .map(|x| (x as &dyn TableLike, x.span().unwrap_or(0..0)))
-                        .collect()
-                } else if let Some(arr) = j.as_array() {
-                    arr.iter()
-                        .filter_map(|v| {
-                            v.as_inline_table()
-                                .map(|t| (t as &dyn TableLike, value_span(v)))
-                        })
-                        .collect()
-                } else {
-                    self.diag(
-                        item_span(j),
-                        "data.join",
-                        "expected [[data.join]] tables",
-                        None,
-                    );
-                    vec![]
-                };
-            for (i, (jt, span)) in tables.into_iter().enumerate() {
-                let path = format!("data.join[{i}]");
-                let mut allowed = FILE_KEYS.to_vec();
-                allowed.push("key");
-                self.known_keys(jt, &path, &allowed);
-                let options = self.file_options(jt, &path);
-                let p = self.string(jt, &path, "path");
-                let k = self.string(jt, &path, "key");
-                match (p, k) {
-                    (Some(p), Some(k)) => d.joins.push(JoinRef {
-                        file: FileRef {
-                            path: p,
-                            key: path,
-                            options,
-                        },
-                        key: k,
-                    }),
-                    _ => self.diag(
-                        span,
-                        &path,
-                        "a joined table needs `path` and `key` (its customer id column)",
-                        None,
-                    ),
-                }
-            }
+            d.joins = self.joins(j);
         }
         d
+    }
+
+    /// The `[[data.join]]` tables, each with its file and customer id column.
+    fn joins(&mut self, j: &Item) -> Vec<JoinRef> {
+        let mut joins = Vec::new();
+        let tables: Vec<(&dyn TableLike, Range<usize>)> = if let Some(aot) = j.as_array_of_tables()
+        {
+            aot.iter()
+                .map(|x| (x as &dyn TableLike, x.span().unwrap_or(0..0)))
+                .collect()
+        } else if let Some(arr) = j.as_array() {
+            arr.iter()
+                .filter_map(|v| {
+                    v.as_inline_table()
+                        .map(|t| (t as &dyn TableLike, value_span(v)))
+                })
+                .collect()
+        } else {
+            self.diag(
+                item_span(j),
+                "data.join",
+                "expected [[data.join]] tables",
+                None,
+            );
+            vec![]
+        };
+        for (i, (jt, span)) in tables.into_iter().enumerate() {
+            let path = format!("data.join[{i}]");
+            let mut allowed = FILE_KEYS.to_vec();
+            allowed.push("key");
+            self.known_keys(jt, &path, &allowed);
+            let options = self.file_options(jt, &path);
+            let p = self.string(jt, &path, "path");
+            let k = self.string(jt, &path, "key");
+            match (p, k) {
+                (Some(p), Some(k)) => joins.push(JoinRef {
+                    file: FileRef {
+                        path: p,
+                        key: path,
+                        options,
+                    },
+                    key: k,
+                }),
+                _ => self.diag(
+                    span,
+                    &path,
+                    "a joined table needs `path` and `key` (its customer id column)",
+                    None,
+                ),
+            }
+        }
+        joins
     }
 
     pub(super) fn columns(&mut self, root: &dyn TableLike) -> ColumnRoles {
