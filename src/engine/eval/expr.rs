@@ -301,103 +301,110 @@ fn binary(op: BinOp, l: Val, r: Val, n: usize) -> Val {
     }
     let (lt, rt) = (l.dtype(), r.dtype());
     match op {
-        BinOp::And | BinOp::Or => {
-            let and = op == BinOp::And;
-            let kleene = |a: Option<bool>, b: Option<bool>| -> Option<bool> {
-                if and {
-                    match (a, b) {
-                        (Some(false), _) | (_, Some(false)) => Some(false),
-                        (Some(true), Some(true)) => Some(true),
-                        _ => None,
-                    }
-                } else {
-                    match (a, b) {
-                        (Some(true), _) | (_, Some(true)) => Some(true),
-                        (Some(false), Some(false)) => Some(false),
-                        _ => None,
-                    }
-                }
-            };
-            if !matches!(l, Val::Col(_)) && !matches!(r, Val::Col(_)) {
-                return match kleene(l.bool(0), r.bool(0)) {
-                    Some(b) => Val::Bool(b),
-                    None => Val::Null,
-                };
+        BinOp::And | BinOp::Or => logic(op, l, r, n),
+        _ if lt.is_none() || rt.is_none() => Val::Null,
+        _ if op.is_comparison() => compare(op, l, r, n),
+        _ => arithmetic(op, l, r, n),
+    }
+}
+
+/// AND / OR in three-valued logic.
+fn logic(op: BinOp, l: Val, r: Val, n: usize) -> Val {
+    let and = op == BinOp::And;
+    let kleene = |a: Option<bool>, b: Option<bool>| -> Option<bool> {
+        if and {
+            match (a, b) {
+                (Some(false), _) | (_, Some(false)) => Some(false),
+                (Some(true), Some(true)) => Some(true),
+                _ => None,
+            }
+        } else {
+            match (a, b) {
+                (Some(true), _) | (_, Some(true)) => Some(true),
+                (Some(false), Some(false)) => Some(false),
+                _ => None,
+            }
+        }
+    };
+    if !matches!(l, Val::Col(_)) && !matches!(r, Val::Col(_)) {
+        return match kleene(l.bool(0), r.bool(0)) {
+            Some(b) => Val::Bool(b),
+            None => Val::Null,
+        };
+    }
+    col(Vector::Bool(
+        (0..n).map(|i| kleene(l.bool(i), r.bool(i))).collect(),
+    ))
+}
+
+/// A comparison of two typed values (both known to have a type).
+fn compare(op: BinOp, l: Val, r: Val, n: usize) -> Val {
+    let (lt, rt) = (l.dtype(), r.dtype());
+    match (lt.expect("typed"), rt.expect("typed")) {
+        (DType::Text, DType::Text) => {
+            // dictionary fast path: column against a constant
+            if let (Val::Col(_), Val::Text(s)) = (&l, &r) {
+                let s = s.clone();
+                return text_map_bool(&l, n, |x| cmp_result(op, x.cmp(s.as_str())));
+            }
+            if let (Val::Text(s), Val::Col(_)) = (&l, &r) {
+                let s = s.clone();
+                return text_map_bool(&r, n, |x| cmp_result(op, s.as_str().cmp(x)));
             }
             col(Vector::Bool(
-                (0..n).map(|i| kleene(l.bool(i), r.bool(i))).collect(),
+                (0..n)
+                    .map(|i| Some(cmp_result(op, l.text(i)?.cmp(r.text(i)?))))
+                    .collect(),
             ))
         }
-        _ if op.is_comparison() => {
-            if lt.is_none() || rt.is_none() {
-                return Val::Null;
-            }
-            match (lt.expect("typed"), rt.expect("typed")) {
-                (DType::Text, DType::Text) => {
-                    // dictionary fast path: column against a constant
-                    if let (Val::Col(_), Val::Text(s)) = (&l, &r) {
-                        let s = s.clone();
-                        return text_map_bool(&l, n, |x| cmp_result(op, x.cmp(s.as_str())));
-                    }
-                    if let (Val::Text(s), Val::Col(_)) = (&l, &r) {
-                        let s = s.clone();
-                        return text_map_bool(&r, n, |x| cmp_result(op, s.as_str().cmp(x)));
-                    }
-                    col(Vector::Bool(
-                        (0..n)
-                            .map(|i| Some(cmp_result(op, l.text(i)?.cmp(r.text(i)?))))
-                            .collect(),
-                    ))
-                }
-                (DType::Int, DType::Int)
-                | (DType::Date, DType::Date)
-                | (DType::Bool, DType::Bool) => col(Vector::Bool(
-                    (0..n)
-                        .map(|i| Some(cmp_result(op, l.i64(i)?.cmp(&r.i64(i)?))))
-                        .collect(),
-                )),
-                _ => col(Vector::Bool(
-                    (0..n)
-                        .map(|i| l.f64(i)?.partial_cmp(&r.f64(i)?).map(|o| cmp_result(op, o)))
-                        .collect(),
-                )),
-            }
+        (DType::Int, DType::Int) | (DType::Date, DType::Date) | (DType::Bool, DType::Bool) => {
+            col(Vector::Bool(
+                (0..n)
+                    .map(|i| Some(cmp_result(op, l.i64(i)?.cmp(&r.i64(i)?))))
+                    .collect(),
+            ))
         }
-        _ => {
-            if lt.is_none() || rt.is_none() {
-                return Val::Null;
-            }
-            let ints = lt == Some(DType::Int) && rt == Some(DType::Int) && op != BinOp::Div;
-            if ints {
-                let f = |a: i64, b: i64| match op {
-                    BinOp::Add => a.checked_add(b),
-                    BinOp::Sub => a.checked_sub(b),
-                    BinOp::Mul => a.checked_mul(b),
-                    BinOp::Mod => a.checked_rem(b),
-                    _ => None,
-                };
-                col(Vector::Int(
-                    (0..n).map(|i| f(l.i64(i)?, r.i64(i)?)).collect(),
-                ))
-            } else {
-                let f = |a: f64, b: f64| -> Option<f64> {
-                    let v = match op {
-                        BinOp::Add => a + b,
-                        BinOp::Sub => a - b,
-                        BinOp::Mul => a * b,
-                        BinOp::Div if b == 0.0 => return None,
-                        BinOp::Div => a / b,
-                        BinOp::Mod if b == 0.0 => return None,
-                        BinOp::Mod => a % b,
-                        _ => return None,
-                    };
-                    v.is_finite().then_some(v)
-                };
-                col(Vector::Float(
-                    (0..n).map(|i| f(l.f64(i)?, r.f64(i)?)).collect(),
-                ))
-            }
-        }
+        _ => col(Vector::Bool(
+            (0..n)
+                .map(|i| l.f64(i)?.partial_cmp(&r.f64(i)?).map(|o| cmp_result(op, o)))
+                .collect(),
+        )),
+    }
+}
+
+/// + - * / % of two typed values: integers stay integers (but for division), overflow and
+/// division by zero are NULL.
+fn arithmetic(op: BinOp, l: Val, r: Val, n: usize) -> Val {
+    let (lt, rt) = (l.dtype(), r.dtype());
+    let ints = lt == Some(DType::Int) && rt == Some(DType::Int) && op != BinOp::Div;
+    if ints {
+        let f = |a: i64, b: i64| match op {
+            BinOp::Add => a.checked_add(b),
+            BinOp::Sub => a.checked_sub(b),
+            BinOp::Mul => a.checked_mul(b),
+            BinOp::Mod => a.checked_rem(b),
+            _ => None,
+        };
+        col(Vector::Int(
+            (0..n).map(|i| f(l.i64(i)?, r.i64(i)?)).collect(),
+        ))
+    } else {
+        let f = |a: f64, b: f64| -> Option<f64> {
+            let v = match op {
+                BinOp::Add => a + b,
+                BinOp::Sub => a - b,
+                BinOp::Mul => a * b,
+                BinOp::Div if b == 0.0 => return None,
+                BinOp::Div => a / b,
+                BinOp::Mod if b == 0.0 => return None,
+                BinOp::Mod => a % b,
+                _ => return None,
+            };
+            v.is_finite().then_some(v)
+        };
+        col(Vector::Float(
+            (0..n).map(|i| f(l.f64(i)?, r.f64(i)?)).collect(),
+        ))
     }
 }
 
