@@ -443,31 +443,7 @@ pub fn check(app: &App, p: &EditPrompt) -> Result<Done, edit::EditError> {
 fn finish(app: &mut App, done: Done) -> Vec<Effect> {
     match done {
         Done::Rule(i, c) => commit(app, i, c),
-        Done::Rename(i, name) => {
-            let old = app
-                .model
-                .criteria
-                .get(i)
-                .map(|c| c.criterion.name.value.clone());
-            if old.as_deref() == Some(name.as_str()) {
-                return vec![];
-            }
-            app.edit.focus = Some(name.clone());
-            if let Some(o) = &old {
-                super::history::follow_rename(app, o, &name);
-                record(
-                    app,
-                    Change::Rename {
-                        name: name.clone(),
-                        to: o.clone(),
-                    },
-                );
-            }
-            vec![Effect::Restructure {
-                edit: edit::StructEdit::Rename { index: i, name },
-                old,
-            }]
-        }
+        Done::Rename(i, name) => rename(app, i, name),
         Done::Thresholds(customers, value) => {
             let before = Change::Thresholds {
                 customers: app.model.valuation.min_customer_share,
@@ -489,62 +465,9 @@ fn finish(app: &mut App, done: Done) -> Vec<Effect> {
             app.status = format!("saving {column} as {key}; the data is read again");
             vec![Effect::SetRole { key, column }]
         }
-        Done::Measure { cost, text } => {
-            let v = &app.model.valuation;
-            let now = |x: &Option<crate::engine::rules::Spanned<String>>| {
-                x.as_ref().map(|s| s.value.clone())
-            };
-            let (value, old_cost) = (now(&v.value), now(&v.cost));
-            record(
-                app,
-                Change::Measures {
-                    value: value.clone(),
-                    cost: old_cost.clone(),
-                },
-            );
-            let (value, cost) = if cost {
-                (value, text)
-            } else {
-                (text, old_cost)
-            };
-            app.status = "valuing the customers again…".into();
-            vec![Effect::Restructure {
-                edit: edit::StructEdit::Measures { value, cost },
-                old: None,
-            }]
-        }
+        Done::Measure { cost, text } => measure(app, cost, text),
         Done::NewFrom(None) => new_rule_list(app),
-        Done::Preset(name) => {
-            let taken: Vec<String> = app.criterion_names();
-            let data = crate::engine::rules::presets::PresetData {
-                bins: app
-                    .model
-                    .scores
-                    .first()
-                    .map_or(5, |s| s.counts.len() as u32),
-                valuable: app.clv.as_ref().and_then(|c| c.valuable),
-            };
-            match crate::engine::rules::presets::preset(&name, data, &taken) {
-                Some(c) => {
-                    let added = c.name.value.clone();
-                    let fx = take_proposal(app, c);
-                    let what = crate::engine::rules::presets::PRESETS
-                        .iter()
-                        .find(|p| p.0 == name)
-                        .map_or("", |p| p.1);
-                    app.status = format!(
-                        "proposed \"{added}\": {what} — e edits a rule; Esc takes it back, any other key keeps it"
-                    );
-                    fx
-                }
-                None => {
-                    app.status = format!(
-                        "{name} needs the predictive models: P in this step fits them first"
-                    );
-                    vec![]
-                }
-            }
-        }
+        Done::Preset(name) => preset(app, name),
         Done::NewFrom(Some(column)) => {
             let Some(step) = app.nav.step.criteria_step() else {
                 return vec![];
@@ -556,6 +479,90 @@ fn finish(app: &mut App, done: Done) -> Vec<Effect> {
         Done::Dates(from, to) => {
             app.status = format!("computing moves from {from} to {to}…");
             vec![Effect::Transitions { from, to }]
+        }
+    }
+}
+
+/// Rename criterion `i` (undone by renaming it back).
+fn rename(app: &mut App, i: usize, name: String) -> Vec<Effect> {
+    let old = app
+        .model
+        .criteria
+        .get(i)
+        .map(|c| c.criterion.name.value.clone());
+    if old.as_deref() == Some(name.as_str()) {
+        return vec![];
+    }
+    app.edit.focus = Some(name.clone());
+    if let Some(o) = &old {
+        super::history::follow_rename(app, o, &name);
+        record(
+            app,
+            Change::Rename {
+                name: name.clone(),
+                to: o.clone(),
+            },
+        );
+    }
+    vec![Effect::Restructure {
+        edit: edit::StructEdit::Rename { index: i, name },
+        old,
+    }]
+}
+
+/// Set the value (`cost` false) or the cost per customer.
+fn measure(app: &mut App, cost: bool, text: Option<String>) -> Vec<Effect> {
+    let v = &app.model.valuation;
+    let now =
+        |x: &Option<crate::engine::rules::Spanned<String>>| x.as_ref().map(|s| s.value.clone());
+    let (value, old_cost) = (now(&v.value), now(&v.cost));
+    record(
+        app,
+        Change::Measures {
+            value: value.clone(),
+            cost: old_cost.clone(),
+        },
+    );
+    let (value, cost) = if cost {
+        (value, text)
+    } else {
+        (text, old_cost)
+    };
+    app.status = "valuing the customers again…".into();
+    vec![Effect::Restructure {
+        edit: edit::StructEdit::Measures { value, cost },
+        old: None,
+    }]
+}
+
+/// Propose the ready-made criterion `name`.
+fn preset(app: &mut App, name: String) -> Vec<Effect> {
+    let taken: Vec<String> = app.criterion_names();
+    let data = crate::engine::rules::presets::PresetData {
+        bins: app
+            .model
+            .scores
+            .first()
+            .map_or(5, |s| s.counts.len() as u32),
+        valuable: app.clv.as_ref().and_then(|c| c.valuable),
+    };
+    match crate::engine::rules::presets::preset(&name, data, &taken) {
+        Some(c) => {
+            let added = c.name.value.clone();
+            let fx = take_proposal(app, c);
+            let what = crate::engine::rules::presets::PRESETS
+                .iter()
+                .find(|p| p.0 == name)
+                .map_or("", |p| p.1);
+            app.status = format!(
+                "proposed \"{added}\": {what} — e edits a rule; Esc takes it back, any other key keeps it"
+            );
+            fx
+        }
+        None => {
+            app.status =
+                format!("{name} needs the predictive models: P in this step fits them first");
+            vec![]
         }
     }
 }
