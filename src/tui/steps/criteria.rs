@@ -202,99 +202,121 @@ pub fn draw_distribution(f: &mut Frame, area: Rect, app: &App, c: &CriterionView
         Distribution::Histogram {
             column, bins, cuts, ..
         } if !bins.is_empty() && inner.height >= 3 && inner.width >= 8 => {
-            let w = inner.width as usize;
-            let (lo, hi) = (bins[0].0, bins[bins.len() - 1].1);
-            // resample the bins to one column per character
-            let data: Vec<u64> = (0..w)
-                .map(|x| bins[(x * bins.len() / w).min(bins.len() - 1)].2 as u64)
-                .collect();
-            let [chart, marks, labels] = Layout::vertical([
-                Constraint::Fill(1),
-                Constraint::Length(1),
-                Constraint::Length(1),
-            ])
-            .areas(inner);
-            f.render_widget(Sparkline::default().data(&data).style(t.bar), chart);
-            let mut line = vec![' '; w];
-            for cut in cuts {
-                if hi > lo && *cut >= lo && *cut <= hi {
-                    let x = (((cut - lo) / (hi - lo)) * (w - 1) as f64).round() as usize;
-                    line[x.min(w - 1)] = '▲';
-                }
-            }
-            f.render_widget(
-                Paragraph::new(Line::from(Span::styled(
-                    line.into_iter().collect::<String>(),
-                    t.cut,
-                ))),
-                marks,
-            );
-            let show = |v: f64| plain_number((v * 100.0).round() / 100.0);
-            let left = format!("{} {}", safe(column), show(lo));
-            let right = show(hi);
-            let pad = w.saturating_sub(left.chars().count() + right.chars().count());
-            f.render_widget(
-                Paragraph::new(Line::from(Span::styled(
-                    format!("{left}{}{right}", " ".repeat(pad)),
-                    t.dim,
-                ))),
-                labels,
-            );
+            draw_histogram(f, inner, (column, bins, cuts), t)
         }
-        Distribution::Counts { column, top } => {
-            let max = top.iter().map(|x| x.1).max().unwrap_or(1).max(1);
-            // name, bar, count: the count is never cut, the bar gives way
-            let bar_w = (inner.width as usize)
-                .saturating_sub(16 + thousands(max as u64).len())
-                .max(1);
-            let mut lines = vec![Line::from(Span::styled(
-                clip(&format!("values of {}", safe(column)), inner.width),
-                t.dim,
-            ))];
-            let room = inner.height.saturating_sub(1) as usize;
-            // when not all values fit, the last line says how many are left out
-            let shown = if top.len() > room {
-                room.saturating_sub(1)
-            } else {
-                room
-            };
-            for (v, n) in top.iter().take(shown) {
-                let len = (n * bar_w).div_ceil(max);
-                lines.push(Line::from(vec![
-                    Span::styled(format!("{} ", pad(&app.shown(column, v), 14)), t.text),
-                    Span::styled("█".repeat(len), t.bar),
-                    Span::styled(format!(" {}", thousands(*n as u64)), t.dim),
-                ]));
-            }
-            if top.len() > shown {
-                lines.push(Line::from(Span::styled(
-                    clip(&format!("… {} more values", top.len() - shown), inner.width),
-                    t.dim,
-                )));
-            }
-            f.render_widget(Paragraph::new(lines), inner);
-        }
-        _ => {
-            let ex = &c.result.assignment.exclusivity;
-            let max = ex.matched.iter().map(|x| x.1).max().unwrap_or(1).max(1);
-            let bar_w = (inner.width as usize)
-                .saturating_sub(16 + thousands(max as u64).len())
-                .max(1);
-            let mut lines = vec![Line::from(Span::styled(
-                clip("customers each rule matches (any order)", inner.width),
-                t.dim,
-            ))];
-            for (name, n) in &ex.matched {
-                let len = (n * bar_w).div_ceil(max);
-                lines.push(Line::from(vec![
-                    Span::styled(format!("{} ", pad(&safe(name), 14)), t.text),
-                    Span::styled("█".repeat(len), t.bar),
-                    Span::styled(format!(" {}", thousands(*n as u64)), t.dim),
-                ]));
-            }
-            f.render_widget(Paragraph::new(lines), inner);
+        Distribution::Counts { column, top } => draw_counts(f, inner, app, (column, top), t),
+        _ => draw_rule_matches(f, inner, c, t),
+    }
+}
+
+/// A histogram resampled to one column per character, its cut points marked under it.
+fn draw_histogram(
+    f: &mut Frame,
+    inner: Rect,
+    (column, bins, cuts): (&str, &[(f64, f64, usize)], &[f64]),
+    t: &Theme,
+) {
+    let w = inner.width as usize;
+    let (lo, hi) = (bins[0].0, bins[bins.len() - 1].1);
+    // resample the bins to one column per character
+    let data: Vec<u64> = (0..w)
+        .map(|x| bins[(x * bins.len() / w).min(bins.len() - 1)].2 as u64)
+        .collect();
+    let [chart, marks, labels] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+    f.render_widget(Sparkline::default().data(&data).style(t.bar), chart);
+    let mut line = vec![' '; w];
+    for cut in cuts {
+        if hi > lo && *cut >= lo && *cut <= hi {
+            let x = (((cut - lo) / (hi - lo)) * (w - 1) as f64).round() as usize;
+            line[x.min(w - 1)] = '▲';
         }
     }
+    f.render_widget(
+        Paragraph::new(Line::from(Span::styled(
+            line.into_iter().collect::<String>(),
+            t.cut,
+        ))),
+        marks,
+    );
+    let show = |v: f64| plain_number((v * 100.0).round() / 100.0);
+    let left = format!("{} {}", safe(column), show(lo));
+    let right = show(hi);
+    let pad = w.saturating_sub(left.chars().count() + right.chars().count());
+    f.render_widget(
+        Paragraph::new(Line::from(Span::styled(
+            format!("{left}{}{right}", " ".repeat(pad)),
+            t.dim,
+        ))),
+        labels,
+    );
+}
+
+/// The most frequent values of a column, as bars.
+fn draw_counts(
+    f: &mut Frame,
+    inner: Rect,
+    app: &App,
+    (column, top): (&str, &[(String, usize)]),
+    t: &Theme,
+) {
+    let max = top.iter().map(|x| x.1).max().unwrap_or(1).max(1);
+    // name, bar, count: the count is never cut, the bar gives way
+    let bar_w = (inner.width as usize)
+        .saturating_sub(16 + thousands(max as u64).len())
+        .max(1);
+    let mut lines = vec![Line::from(Span::styled(
+        clip(&format!("values of {}", safe(column)), inner.width),
+        t.dim,
+    ))];
+    let room = inner.height.saturating_sub(1) as usize;
+    // when not all values fit, the last line says how many are left out
+    let shown = if top.len() > room {
+        room.saturating_sub(1)
+    } else {
+        room
+    };
+    for (v, n) in top.iter().take(shown) {
+        let len = (n * bar_w).div_ceil(max);
+        lines.push(Line::from(vec![
+            Span::styled(format!("{} ", pad(&app.shown(column, v), 14)), t.text),
+            Span::styled("█".repeat(len), t.bar),
+            Span::styled(format!(" {}", thousands(*n as u64)), t.dim),
+        ]));
+    }
+    if top.len() > shown {
+        lines.push(Line::from(Span::styled(
+            clip(&format!("… {} more values", top.len() - shown), inner.width),
+            t.dim,
+        )));
+    }
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// How many customers each rule matches, whatever the order.
+fn draw_rule_matches(f: &mut Frame, inner: Rect, c: &CriterionView, t: &Theme) {
+    let ex = &c.result.assignment.exclusivity;
+    let max = ex.matched.iter().map(|x| x.1).max().unwrap_or(1).max(1);
+    let bar_w = (inner.width as usize)
+        .saturating_sub(16 + thousands(max as u64).len())
+        .max(1);
+    let mut lines = vec![Line::from(Span::styled(
+        clip("customers each rule matches (any order)", inner.width),
+        t.dim,
+    ))];
+    for (name, n) in &ex.matched {
+        let len = (n * bar_w).div_ceil(max);
+        lines.push(Line::from(vec![
+            Span::styled(format!("{} ", pad(&safe(name), 14)), t.text),
+            Span::styled("█".repeat(len), t.bar),
+            Span::styled(format!(" {}", thousands(*n as u64)), t.dim),
+        ]));
+    }
+    f.render_widget(Paragraph::new(lines), inner);
 }
 
 /// The live segment table: customers, share, change since the last edit, value, value share;
