@@ -9,7 +9,7 @@ use super::app::App;
 use super::table::{clip, pad, width, wrap};
 use super::theme::Theme;
 use super::view::safe;
-use crate::engine::eval::explain::Explanation;
+use crate::engine::eval::explain::{Explanation, RuleTrial};
 
 /// The explanation as lines for a popup `w` cells wide: per criterion a heading, then per rule
 /// its verdict, name and rule on one line and the values it read wrapped below it.
@@ -53,41 +53,13 @@ pub fn lines(app: &App, ex: &Explanation, w: u16, t: &Theme) -> Vec<Line<'static
         }
         let mut decided = false;
         for r in &c.rules {
-            let mark = r.mark(decided);
-            let winner = r.result == Some(true) && !decided;
-            decided |= r.result == Some(true);
-            let (sym, style) = match r.result {
-                Some(true) if winner => ("✔", t.good),
-                Some(true) => ("✔", t.dim),
-                Some(false) => ("✘", t.dim),
-                None => ("∅", t.warn),
-            };
-            let verdict = mark.trim_start_matches(['✔', '✘', '∅', ' ']);
-            let head = format!("{} ", pad(&safe(&r.segment), name_w));
-            let rest = w.saturating_sub(width(&head) + 2 + width(verdict) + 2);
-            out.push(Line::from(vec![
-                Span::styled(format!("{sym} "), style),
-                Span::styled(head, if winner { t.selected } else { t.text }),
-                Span::styled(format!("{}  ", clip(&safe(&r.rule), rest)), t.accent),
-                Span::styled(verdict.to_string(), style),
-            ]));
-            if !r.values.is_empty() && shared.is_none() {
-                for l in wrap(&format!("read: {}", read(&r.values)), w, 4) {
-                    out.push(Line::from(Span::styled(l, t.dim)));
-                }
-            }
-            if r.parts.len() > 1 {
-                for (p, v) in &r.parts {
-                    let m = match v {
-                        Some(true) => "true",
-                        Some(false) => "false",
-                        None => "NULL",
-                    };
-                    for l in wrap(&format!("· {} → {m}", safe(p)), w, 4) {
-                        out.push(Line::from(Span::styled(l, t.dim)));
-                    }
-                }
-            }
+            rule_lines(
+                &mut out,
+                (r, &mut decided),
+                shared.is_some(),
+                (name_w, w),
+                (t, &read),
+            );
         }
         if !decided {
             out.push(Line::from(Span::styled(
@@ -106,6 +78,52 @@ pub fn lines(app: &App, ex: &Explanation, w: u16, t: &Theme) -> Vec<Line<'static
         }
     }
     out
+}
+
+/// One rule as tried: verdict, name and rule on a line, the values it read and (for a
+/// compound condition) each part's verdict below.
+fn rule_lines(
+    out: &mut Vec<Line<'static>>,
+    (r, decided): (&RuleTrial, &mut bool),
+    shared: bool,
+    (name_w, w): (u16, u16),
+    (t, read): (&Theme, &dyn Fn(&[(String, String)]) -> String),
+) {
+    let mark = r.mark(*decided);
+    let winner = r.result == Some(true) && !*decided;
+    *decided |= r.result == Some(true);
+    let (sym, style) = match r.result {
+        Some(true) if winner => ("✔", t.good),
+        Some(true) => ("✔", t.dim),
+        Some(false) => ("✘", t.dim),
+        None => ("∅", t.warn),
+    };
+    let verdict = mark.trim_start_matches(['✔', '✘', '∅', ' ']);
+    let head = format!("{} ", pad(&safe(&r.segment), name_w));
+    let rest = w.saturating_sub(width(&head) + 2 + width(verdict) + 2);
+    out.push(Line::from(vec![
+        Span::styled(format!("{sym} "), style),
+        Span::styled(head, if winner { t.selected } else { t.text }),
+        Span::styled(format!("{}  ", clip(&safe(&r.rule), rest)), t.accent),
+        Span::styled(verdict.to_string(), style),
+    ]));
+    if !r.values.is_empty() && !shared {
+        for l in wrap(&format!("read: {}", read(&r.values)), w, 4) {
+            out.push(Line::from(Span::styled(l, t.dim)));
+        }
+    }
+    if r.parts.len() > 1 {
+        for (p, v) in &r.parts {
+            let m = match v {
+                Some(true) => "true",
+                Some(false) => "false",
+                None => "NULL",
+            };
+            for l in wrap(&format!("· {} → {m}", safe(p)), w, 4) {
+                out.push(Line::from(Span::styled(l, t.dim)));
+            }
+        }
+    }
 }
 
 /// The record view: one customer's every column and field, personal data masked.
