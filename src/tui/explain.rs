@@ -80,6 +80,9 @@ pub fn lines(app: &App, ex: &Explanation, w: u16, t: &Theme) -> Vec<Line<'static
     out
 }
 
+/// Shows the values a rule read, as `name = value, …`.
+type ReadText<'a> = dyn Fn(&[(String, String)]) -> String + 'a;
+
 /// One rule as tried: verdict, name and rule on a line, the values it read and (for a
 /// compound condition) each part's verdict below.
 fn rule_lines(
@@ -87,7 +90,7 @@ fn rule_lines(
     (r, decided): (&RuleTrial, &mut bool),
     shared: bool,
     (name_w, w): (u16, u16),
-    (t, read): (&Theme, &dyn Fn(&[(String, String)]) -> String),
+    (t, read): (&Theme, &ReadText),
 ) {
     let mark = r.mark(*decided);
     let winner = r.result == Some(true) && !*decided;

@@ -174,6 +174,19 @@ impl<T: Copy + Default> Cells<T> {
         }
     }
 
+    /// Set value `i` (present or missing).
+    pub fn set(&mut self, i: usize, v: Option<T>) {
+        match v {
+            None => self.set_null(i),
+            Some(x) => {
+                self.values[i] = x;
+                if let Some(w) = &mut self.valid {
+                    w[i / 64] |= 1 << (i % 64);
+                }
+            }
+        }
+    }
+
     /// Mark value `i` missing.
     pub fn set_null(&mut self, i: usize) {
         self.values[i] = T::default();
@@ -312,6 +325,9 @@ mod tests {
             c.set_null(k);
             let mut w = v.clone();
             w[k] = None;
+            prop_assert_eq!(c.to_options(), w.clone());
+            c.set(k / 2, Some(7));
+            w[k / 2] = Some(7);
             prop_assert_eq!(c.to_options(), w);
         }
     }

@@ -372,8 +372,8 @@ fn compare(op: BinOp, l: Val, r: Val, n: usize) -> Val {
     }
 }
 
-/// + - * / % of two typed values: integers stay integers (but for division), overflow and
-/// division by zero are NULL.
+/// Arithmetic (`+`, `-`, `*`, `/`, `%`) of two typed values: integers stay integers (but for
+/// division); overflow and division by zero are NULL.
 fn arithmetic(op: BinOp, l: Val, r: Val, n: usize) -> Val {
     let (lt, rt) = (l.dtype(), r.dtype());
     let ints = lt == Some(DType::Int) && rt == Some(DType::Int) && op != BinOp::Div;

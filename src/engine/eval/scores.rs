@@ -1,7 +1,7 @@
 //! RFM scores over buyers: ntile, quantile and rfm_r methods (SPEC §4.3), with cut points and counts.
 
 use super::expr::round_half_away;
-use super::frame::{Frame, TextVec, Vector};
+use super::frame::{Cells, Frame, TextVec, Vector};
 use crate::engine::rules::RfmMethod;
 use crate::engine::stats::quantile7;
 
@@ -42,22 +42,22 @@ pub fn ntile(p: usize, n: usize, k: usize) -> usize {
 /// Score buyers (rows with `orders >= 1`) into 1..=bins; `order` is the customers' id order
 /// (position of each row when sorted by customer id).
 fn score(
-    measure: &[Option<f64>],
+    measure: &Cells<f64>,
     buyers: &[usize],
     bins: usize,
     method: RfmMethod,
     descending: bool,
     round_cents: bool,
-) -> (Vec<Option<u32>>, Vec<f64>) {
+) -> (Cells<u32>, Vec<f64>) {
     let n_all = measure.len();
-    let mut out = vec![None; n_all];
+    let mut out = Cells::nulls(n_all);
     if buyers.is_empty() {
         return (out, vec![]);
     }
     match method {
         RfmMethod::Ntile => {
             let val = |i: usize| {
-                let v = measure[i].unwrap_or(f64::NAN);
+                let v = measure.get(i).unwrap_or(f64::NAN);
                 if round_cents {
                     round_half_away(v, 2)
                 } else {
@@ -83,22 +83,22 @@ fn score(
                     cuts.push(val(i));
                 }
                 prev = s;
-                out[i] = Some(s as u32);
+                out.set(i, Some(s as u32));
             }
             (out, cuts)
         }
         RfmMethod::Quantile | RfmMethod::RfmR => {
-            let mut xs: Vec<f64> = buyers.iter().filter_map(|&i| measure[i]).collect();
+            let mut xs: Vec<f64> = buyers.iter().filter_map(|&i| measure.get(i)).collect();
             xs.sort_by(f64::total_cmp);
             let plus = if method == RfmMethod::RfmR { 1.0 } else { 0.0 };
             let cuts: Vec<f64> = (1..bins)
                 .map(|k| quantile7(&xs, k as f64 / bins as f64) + plus)
                 .collect();
             for &i in buyers {
-                if let Some(x) = measure[i] {
+                if let Some(x) = measure.get(i) {
                     let bin = 1 + cuts.iter().filter(|&&t| t <= x).count();
                     let s = if descending { bins + 1 - bin } else { bin };
-                    out[i] = Some(s as u32);
+                    out.set(i, Some(s as u32));
                 }
             }
             (out, cuts)
@@ -109,15 +109,16 @@ fn score(
 /// Add `r_score`, `f_score`, `m_score` and `rfm_cell` to the base frame (rows in customer-id order).
 pub fn add_scores(base: &mut Frame, bins: u32, method: RfmMethod) -> Vec<ScoreInfo> {
     let n = base.len;
-    let col = |name: &str| -> Vec<Option<f64>> {
+    let col = |name: &str| -> Cells<f64> {
         base.get(name)
             .map(|v| (0..n).map(|i| v.f64_at(i)).collect())
-            .unwrap_or_else(|| vec![None; n])
+            .unwrap_or_else(|| Cells::nulls(n))
     };
     let orders = col("orders");
     let buyers: Vec<usize> = (0..n)
-        .filter(|&i| orders[i].is_some_and(|o| o >= 1.0))
+        .filter(|&i| orders.get(i).is_some_and(|o| o >= 1.0))
         .collect();
+    drop(orders);
     let b = bins as usize;
     // R: for ntile, ORDER BY recency_days DESC; for the quantile methods the score is reversed
     let specs = [
@@ -126,60 +127,92 @@ pub fn add_scores(base: &mut Frame, bins: u32, method: RfmMethod) -> Vec<ScoreIn
         ("m_score", "revenue", false, method == RfmMethod::Ntile),
     ];
     // the three scores are independent: computed on all cores
-    let measures: Vec<Vec<Option<f64>>> = specs.iter().map(|sp| col(sp.1)).collect();
-    let scored: Vec<(Vec<Option<u32>>, Vec<f64>)> = crate::engine::parallel::map_items(
+    let measures: Vec<Cells<f64>> = specs.iter().map(|sp| col(sp.1)).collect();
+    let scored: Vec<(Cells<u32>, Vec<f64>)> = crate::engine::parallel::map_items(
         specs.iter().zip(&measures).collect(),
         |(&(_, _, desc, cents), m)| score(m, &buyers, b, method, desc, cents),
     );
     let mut infos = Vec::new();
-    let mut scores: Vec<Vec<Option<u32>>> = Vec::new();
+    let mut scores: Vec<Cells<u32>> = Vec::new();
     for ((name, measure, _, _), (m, (s, cuts))) in
         specs.into_iter().zip(measures.into_iter().zip(scored))
     {
-        let mut counts = vec![0usize; b];
-        let mut ranges: Vec<Option<(f64, f64)>> = vec![None; b];
-        for &i in &buyers {
-            if let (Some(sc), Some(x)) = (s[i], m[i]) {
-                let k = sc as usize - 1;
-                counts[k] += 1;
-                ranges[k] = Some(match ranges[k] {
-                    None => (x, x),
-                    Some((lo, hi)) => (lo.min(x), hi.max(x)),
-                });
-            }
-        }
-        let mut warnings = Vec::new();
-        let empty = counts.iter().filter(|c| **c == 0).count();
-        if empty > 0 && !buyers.is_empty() {
-            warnings.push(format!(
-                "{name}: ties collapse {empty} of {b} scores (equal cut points leave them empty)"
-            ));
-        }
-        if method == RfmMethod::Ntile {
-            let split = (1..b).filter(|&k| matches!((ranges[k - 1], ranges[k]), (Some((_, a)), Some((c, _))) if a == c)).count();
-            if split > 0 {
-                warnings.push(format!("{name}: equal {measure} values are split across {split} score boundaries (ties broken by customer id)"));
-            }
-        }
-        infos.push(ScoreInfo {
-            name: name.into(),
-            measure: measure.into(),
-            cuts,
-            counts,
-            ranges,
-            warnings,
-        });
+        infos.push(score_info(
+            (name, measure),
+            (&s, &m, cuts),
+            &buyers,
+            b,
+            method,
+        ));
         scores.push(s);
     }
-    // the cell text once per combination, in order of first appearance
+    let cell = rfm_cells(&scores, n, b);
+    for (info, s) in infos.iter().zip(scores) {
+        base.set(&info.name, Vector::Int(s.into_map(i64::from)));
+    }
+    base.set("rfm_cell", Vector::Text(cell));
+    infos
+}
+
+/// What one score holds: its cut points, customers and measure range per score, and the
+/// warnings its ties call for.
+fn score_info(
+    (name, measure): (&str, &str),
+    (s, m, cuts): (&Cells<u32>, &Cells<f64>, Vec<f64>),
+    buyers: &[usize],
+    b: usize,
+    method: RfmMethod,
+) -> ScoreInfo {
+    let mut counts = vec![0usize; b];
+    let mut ranges: Vec<Option<(f64, f64)>> = vec![None; b];
+    for &i in buyers {
+        if let (Some(sc), Some(x)) = (s.get(i), m.get(i)) {
+            let k = sc as usize - 1;
+            counts[k] += 1;
+            ranges[k] = Some(match ranges[k] {
+                None => (x, x),
+                Some((lo, hi)) => (lo.min(x), hi.max(x)),
+            });
+        }
+    }
+    let mut warnings = Vec::new();
+    let empty = counts.iter().filter(|c| **c == 0).count();
+    if empty > 0 && !buyers.is_empty() {
+        warnings.push(format!(
+            "{name}: ties collapse {empty} of {b} scores (equal cut points leave them empty)"
+        ));
+    }
+    if method == RfmMethod::Ntile {
+        let split = (1..b)
+            .filter(
+                |&k| matches!((ranges[k - 1], ranges[k]), (Some((_, a)), Some((c, _))) if a == c),
+            )
+            .count();
+        if split > 0 {
+            warnings.push(format!("{name}: equal {measure} values are split across {split} score boundaries (ties broken by customer id)"));
+        }
+    }
+    ScoreInfo {
+        name: name.into(),
+        measure: measure.into(),
+        cuts,
+        counts,
+        ranges,
+        warnings,
+    }
+}
+
+/// The `rfm_cell` text of every customer, each combination once in the dictionary, in order of
+/// first appearance.
+fn rfm_cells(scores: &[Cells<u32>], n: usize, b: usize) -> TextVec {
     let mut cell = TextVec {
         codes: Vec::with_capacity(n),
         dict: vec![],
     };
     // one slot per combination of the three scores (each 1..=b)
     let mut code_of = vec![super::frame::NULL_CODE; b * b * b];
-    for ((r, f), m) in scores[0].iter().zip(&scores[1]).zip(&scores[2]) {
-        let code = match (*r, *f, *m) {
+    for ((r, f), m) in scores[0].iter().zip(scores[1].iter()).zip(scores[2].iter()) {
+        let code = match (r, f, m) {
             (Some(r), Some(f), Some(m)) => {
                 let slot = ((r as usize - 1) * b + (f as usize - 1)) * b + (m as usize - 1);
                 if code_of[slot] == super::frame::NULL_CODE {
@@ -192,14 +225,7 @@ pub fn add_scores(base: &mut Frame, bins: u32, method: RfmMethod) -> Vec<ScoreIn
         };
         cell.codes.push(code);
     }
-    for (info, s) in infos.iter().zip(scores) {
-        base.set(
-            &info.name,
-            Vector::Int(s.into_iter().map(|x| x.map(i64::from)).collect()),
-        );
-    }
-    base.set("rfm_cell", Vector::Text(cell));
-    infos
+    cell
 }
 
 #[cfg(test)]

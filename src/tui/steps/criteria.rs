@@ -209,11 +209,14 @@ pub fn draw_distribution(f: &mut Frame, area: Rect, app: &App, c: &CriterionView
     }
 }
 
+/// One histogram bar: from, to, count.
+type Bin = (f64, f64, usize);
+
 /// A histogram resampled to one column per character, its cut points marked under it.
 fn draw_histogram(
     f: &mut Frame,
     inner: Rect,
-    (column, bins, cuts): (&str, &[(f64, f64, usize)], &[f64]),
+    (column, bins, cuts): (&str, &[Bin], &[f64]),
     t: &Theme,
 ) {
     let w = inner.width as usize;
