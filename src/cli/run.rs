@@ -8,7 +8,7 @@ use clap::Args;
 
 use super::table::{Align, render};
 use crate::engine::eval::criteria::Verdict;
-use crate::engine::eval::session::{Cache, Session};
+use crate::engine::eval::session::{Cache, CriterionResult, Session};
 use crate::engine::eval::valuation::crosstab;
 use crate::engine::format::{amount, percent, thousands};
 use crate::engine::out::membership::{refuse_inputs, write_membership};
@@ -145,35 +145,7 @@ pub fn tables(s: &Session) -> String {
         percent(s.pareto.customer_share_for_80pct_value)
     ));
     if !s.scores.is_empty() {
-        let ph = &s.ws.purchase_history;
-        out.push_str(&format!(
-            "\nRFM scores ({}, {} bins; buyers only)\n",
-            ph.rfm_method.as_str(),
-            ph.rfm_bins
-        ));
-        for sc in &s.scores {
-            let counts: Vec<String> = sc
-                .counts
-                .iter()
-                .enumerate()
-                .map(|(k, n)| format!("{}: {}", k + 1, thousands(*n as u64)))
-                .collect();
-            let cuts: Vec<String> = sc
-                .cuts
-                .iter()
-                .map(|c| format!("{}", (c * 100.0).round() / 100.0))
-                .collect();
-            out.push_str(&format!(
-                "  {} on {}: cut at [{}]; customers per score {}\n",
-                sc.name,
-                sc.measure,
-                cuts.join(", "),
-                counts.join(", ")
-            ));
-            for w in &sc.warnings {
-                out.push_str(&format!("    ! {w}\n"));
-            }
-        }
+        scores_text(&mut out, s);
     }
     for (c, r) in s.ws.criteria.iter().zip(&s.results) {
         let ex = &r.assignment.exclusivity;
@@ -184,47 +156,84 @@ pub fn tables(s: &Session) -> String {
             c.step.as_str(),
             verdict
         ));
-        let has_cost = s.cost.is_some();
-        let mut hdr = vec![
-            "segment",
-            "customers",
-            "share",
-            "value",
-            "value share",
-            "per customer",
-        ];
-        if has_cost {
-            hdr.extend(["profit"]);
-        }
-        hdr.extend(["cum. value", "worth it"]);
-        let rows: Vec<Vec<String>> = r
-            .valuation
-            .iter()
-            .map(|v| {
-                let mut row = vec![
-                    v.name.clone(),
-                    thousands(v.customers as u64),
-                    percent(v.customer_share),
-                    amount(v.value),
-                    percent(v.value_share),
-                    amount(v.value_per_customer),
-                ];
-                if has_cost {
-                    row.push(v.profit.map(amount).unwrap_or_default());
-                }
-                row.push(percent(v.cumulative_value_share));
-                row.push(if v.worth_marketing {
-                    "yes".into()
-                } else {
-                    format!("no: {}", v.reasons.join("; "))
-                });
-                row
-            })
-            .collect();
-        let mut al = vec![Align::Left];
-        al.extend(std::iter::repeat_n(Align::Right, hdr.len() - 2));
-        al.push(Align::Left);
-        out.push_str(&render(&hdr, &al, &rows, 60));
+        out.push_str(&valuation_table(r, s.cost.is_some()));
     }
     out
+}
+
+/// The RFM scores: method, cut points, customers per score, warnings.
+fn scores_text(out: &mut String, s: &Session) {
+    let ph = &s.ws.purchase_history;
+    out.push_str(&format!(
+        "\nRFM scores ({}, {} bins; buyers only)\n",
+        ph.rfm_method.as_str(),
+        ph.rfm_bins
+    ));
+    for sc in &s.scores {
+        let counts: Vec<String> = sc
+            .counts
+            .iter()
+            .enumerate()
+            .map(|(k, n)| format!("{}: {}", k + 1, thousands(*n as u64)))
+            .collect();
+        let cuts: Vec<String> = sc
+            .cuts
+            .iter()
+            .map(|c| format!("{}", (c * 100.0).round() / 100.0))
+            .collect();
+        out.push_str(&format!(
+            "  {} on {}: cut at [{}]; customers per score {}\n",
+            sc.name,
+            sc.measure,
+            cuts.join(", "),
+            counts.join(", ")
+        ));
+        for w in &sc.warnings {
+            out.push_str(&format!("    ! {w}\n"));
+        }
+    }
+}
+
+/// One criterion's valuation as a text table.
+fn valuation_table(r: &CriterionResult, has_cost: bool) -> String {
+    let mut hdr = vec![
+        "segment",
+        "customers",
+        "share",
+        "value",
+        "value share",
+        "per customer",
+    ];
+    if has_cost {
+        hdr.extend(["profit"]);
+    }
+    hdr.extend(["cum. value", "worth it"]);
+    let rows: Vec<Vec<String>> = r
+        .valuation
+        .iter()
+        .map(|v| {
+            let mut row = vec![
+                v.name.clone(),
+                thousands(v.customers as u64),
+                percent(v.customer_share),
+                amount(v.value),
+                percent(v.value_share),
+                amount(v.value_per_customer),
+            ];
+            if has_cost {
+                row.push(v.profit.map(amount).unwrap_or_default());
+            }
+            row.push(percent(v.cumulative_value_share));
+            row.push(if v.worth_marketing {
+                "yes".into()
+            } else {
+                format!("no: {}", v.reasons.join("; "))
+            });
+            row
+        })
+        .collect();
+    let mut al = vec![Align::Left];
+    al.extend(std::iter::repeat_n(Align::Right, hdr.len() - 2));
+    al.push(Align::Left);
+    render(&hdr, &al, &rows, 60)
 }
