@@ -80,26 +80,8 @@ pub fn run(a: AuditArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The audit of one table as readable text.
-pub fn human(t: &TableAudit) -> String {
-    let mut out = String::new();
-    let delim = t
-        .delimiter
-        .as_ref()
-        .map(|d| format!(", delimiter {d}"))
-        .unwrap_or_default();
-    out.push_str(&format!(
-        "{}\n{}{delim}; {} rows × {} columns; looks like {}\n\n",
-        t.path,
-        t.format.label(),
-        thousands(t.rows as u64),
-        t.columns,
-        if t.kind == "orders" {
-            "an order log (several rows per customer)"
-        } else {
-            "one row per customer"
-        }
-    ));
+/// Every column: type, missing and distinct values, range, median and the role suggested.
+fn columns_table(t: &TableAudit) -> String {
     let rows: Vec<Vec<String>> = t
         .profile
         .iter()
@@ -149,7 +131,30 @@ pub fn human(t: &TableAudit) -> String {
         Align::Right,
         Align::Left,
     ];
-    out.push_str(&render(&hdr, &al, &rows, 34));
+    render(&hdr, &al, &rows, 34)
+}
+
+/// The audit of one table as readable text.
+pub fn human(t: &TableAudit) -> String {
+    let mut out = String::new();
+    let delim = t
+        .delimiter
+        .as_ref()
+        .map(|d| format!(", delimiter {d}"))
+        .unwrap_or_default();
+    out.push_str(&format!(
+        "{}\n{}{delim}; {} rows × {} columns; looks like {}\n\n",
+        t.path,
+        t.format.label(),
+        thousands(t.rows as u64),
+        t.columns,
+        if t.kind == "orders" {
+            "an order log (several rows per customer)"
+        } else {
+            "one row per customer"
+        }
+    ));
+    out.push_str(&columns_table(t));
     out.push_str("\nfindings\n");
     if t.findings.is_empty() {
         out.push_str(
