@@ -118,6 +118,17 @@ pub fn eval_bool(e: &Expr, f: &Frame) -> Cells<bool> {
     }
 }
 
+/// `NOT v` when `negated`, else `v`.
+fn negate_if(negated: bool, v: Val, n: usize) -> Val {
+    if negated {
+        col(Vector::Bool(
+            (0..n).map(|i| v.bool(i).map(|b| !b)).collect(),
+        ))
+    } else {
+        v
+    }
+}
+
 fn ev(e: &Expr, f: &Frame) -> Val {
     let n = f.len;
     match e {
@@ -131,12 +142,7 @@ fn ev(e: &Expr, f: &Frame) -> Val {
             Some(v) => Val::Col(v.clone()),
             None => Val::Null,
         },
-        Expr::Not(x) => {
-            let v = ev(x, f);
-            col(Vector::Bool(
-                (0..n).map(|i| v.bool(i).map(|b| !b)).collect(),
-            ))
-        }
+        Expr::Not(x) => negate_if(true, ev(x, f), n),
         Expr::Neg(x) => {
             let v = ev(x, f);
             match v.dtype() {
@@ -155,14 +161,7 @@ fn ev(e: &Expr, f: &Frame) -> Val {
             let xv = shared(ev(e, f), n);
             let a = binary(BinOp::Ge, Val::Col(xv.clone()), ev(lo, f), n);
             let b = binary(BinOp::Le, Val::Col(xv), ev(hi, f), n);
-            let both = binary(BinOp::And, a, b, n);
-            if *negated {
-                col(Vector::Bool(
-                    (0..n).map(|i| both.bool(i).map(|b| !b)).collect(),
-                ))
-            } else {
-                both
-            }
+            negate_if(*negated, binary(BinOp::And, a, b, n), n)
         }
         Expr::InList { e, list, negated } => {
             let x = shared(ev(e, f), n);
@@ -171,13 +170,7 @@ fn ev(e: &Expr, f: &Frame) -> Val {
                 let eq = binary(BinOp::Eq, Val::Col(x.clone()), ev(item, f), n);
                 acc = binary(BinOp::Or, acc, eq, n);
             }
-            if *negated {
-                col(Vector::Bool(
-                    (0..n).map(|i| acc.bool(i).map(|b| !b)).collect(),
-                ))
-            } else {
-                acc
-            }
+            negate_if(*negated, acc, n)
         }
         Expr::Like {
             e,
