@@ -117,10 +117,10 @@ pub fn prepare_cached(
         }
         Source::Workspace(p) => {
             let ws = load_workspace(p)?;
-            // load once: the session and the Classify profiles share the tables
-            let (t, profiles) = Frames::load_for_wizard(&ws, progress, cache)?;
+            // load once: the session and the Classify profiles share the tables (warm, the
+            // evaluated customers the cache keeps stand in for them)
+            let (s, profiles) = Session::open_for_wizard(ws, progress, cache)?;
             let suggestions = suggest_all(&profiles);
-            let s = Session::from_tables(ws, t)?;
             let app = App::new(
                 Model::new(&s, profiles, suggestions),
                 Some(p.clone()),

@@ -212,14 +212,17 @@ fn the_wizard_opened_from_the_cache_shows_what_it_showed_from_the_files() {
     };
     let source = super::Source::Workspace(ws);
     let open = || super::prepare_cached(&source, &Progress::default(), &cache).unwrap();
-    let (cold, _) = open();
+    let (cold, mut cold_engine) = open();
     let kept = entries(cache.dir().unwrap());
     assert_eq!(
         kept.len(),
-        2,
-        "customers and orders, read as the wizard reads them"
+        3,
+        "customers and orders read as the wizard reads them, and the evaluated customers"
     );
-    let (warm, engine) = open();
+    assert!(!cold_engine.session.orders_released());
+    let (warm, mut engine) = open();
+    // warm, the session starts from the evaluated customers, without the order rows
+    assert!(engine.session.orders_released());
     assert_eq!(warm.model.profiles, cold.model.profiles);
     assert_eq!(warm.model.n_customers, cold.model.n_customers);
     let counts = |a: &super::app::App| -> Vec<Vec<(String, usize)>> {
@@ -236,7 +239,72 @@ fn the_wizard_opened_from_the_cache_shows_what_it_showed_from_the_files() {
             .collect()
     };
     assert_eq!(counts(&warm), counts(&cold));
-    // the wizard keeps the order rows: purchase settings can still change
     assert!(engine.session.warnings.iter().all(|w| !w.contains("cache")));
     assert_eq!(engine.cache, cache);
+    // a purchase setting changed: the warm session reads its order rows back, and both agree
+    let mut ws = engine.session.ws.clone();
+    ws.purchase_history.rfm_bins = 3;
+    ws.purchase_history.windows = vec![30];
+    let scores = |m: Message| match m {
+        Message::Reloaded(r) => r
+            .scores
+            .iter()
+            .map(|s| (s.name.clone(), s.counts.clone()))
+            .collect::<Vec<_>>(),
+        other => panic!("not reloaded: {other:?}"),
+    };
+    let warm_scores = scores(engine.handle(Job::Reload {
+        ws: Box::new(ws.clone()),
+    }));
+    assert!(!engine.session.orders_released());
+    let cold_scores = scores(cold_engine.handle(Job::Reload {
+        ws: Box::new(ws.clone()),
+    }));
+    assert_eq!(warm_scores, cold_scores);
+    assert_eq!(warm_scores[0].1.len(), 3);
+    for f in ["orders_30d", "revenue_30d", "r_score"] {
+        assert_eq!(
+            engine.session.base.get(f),
+            cold_engine.session.base.get(f),
+            "{f}"
+        );
+    }
+}
+
+/// Opened warm (no order rows), the predictive page's holdout check reads them back first and
+/// finds what a cold open finds.
+#[test]
+fn a_warm_wizard_makes_the_holdout_check_as_a_cold_one() {
+    use crate::engine::data::progress::Progress;
+    use crate::engine::eval::cache::Cache;
+    let d = tempfile::tempdir().unwrap();
+    crate::engine::data::demo::write_demo(&d.path().join("w"), 600, 3).unwrap();
+    let ws = d.path().join("w/demo.strata.toml");
+    let text = std::fs::read_to_string(&ws).unwrap().replace(
+        "windows = [90, 365]",
+        "windows = [90, 365]\nclv = { calibration_end = 2024-06-30 }",
+    );
+    std::fs::write(&ws, text).unwrap();
+    let cache = Cache::At {
+        dir: d.path().join("cache"),
+        limit: None,
+    };
+    let source = super::Source::Workspace(ws);
+    let open = || super::prepare_cached(&source, &Progress::default(), &cache).unwrap();
+    let check = |mut engine: super::worker::Engine| match engine.handle(Job::Predictive) {
+        Message::Predictive(Ok(view)) => {
+            let (_, h) = view.holdout.expect("a holdout check");
+            let h = h.expect("the check is made");
+            (
+                h.customers,
+                h.actual_total.to_bits(),
+                h.predicted_total.to_bits(),
+            )
+        }
+        other => panic!("{other:?}"),
+    };
+    let cold = check(open().1);
+    let (_, warm_engine) = open();
+    assert!(warm_engine.session.orders_released());
+    assert_eq!(check(warm_engine), cold);
 }

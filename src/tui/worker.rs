@@ -122,10 +122,11 @@ impl Engine {
                 .as_ref()
                 .is_some_and(|(c, day, _)| *c == fit.config && *day == d);
             if !fresh && check {
-                let h = self
-                    .session
-                    .holdout(d, HOLDOUT_MAX_FREQUENCY)
-                    .map_err(|e| e.to_string());
+                let h = self.ensure_orders().and_then(|()| {
+                    self.session
+                        .holdout(d, HOLDOUT_MAX_FREQUENCY)
+                        .map_err(|e| e.to_string())
+                });
                 self.holdout = Some((fit.config.clone(), d, h));
             }
             self.holdout
@@ -143,8 +144,30 @@ impl Engine {
         Some(view)
     }
 
+    /// Take the order rows back when the session let them go (it was opened from the cache's
+    /// evaluated customers), reading the tables as the wizard does (from the cache when it can).
+    fn ensure_orders(&mut self) -> Result<(), String> {
+        if !self.session.orders_released() {
+            return Ok(());
+        }
+        let progress = Progress::default();
+        let (tables, _) = crate::engine::eval::session::Frames::load_for_wizard(
+            &self.session.ws,
+            &progress,
+            &self.cache,
+        )
+        .map_err(|e| e.to_string())?;
+        self.session.take_orders(tables).map_err(|e| e.to_string())
+    }
+
     fn reload(&mut self, ws: Workspace) -> Message {
         self.histograms.clear();
+        let purchase = |w: &Workspace| serde_json::to_string(&w.purchase_history).ok();
+        if purchase(&ws) != purchase(&self.session.ws)
+            && let Err(e) = self.ensure_orders()
+        {
+            return Message::ReloadFailed(format!("the order rows could not be read again: {e}"));
+        }
         match self.session.replace_rules(ws) {
             Ok(()) => {
                 let mut r = Reloaded::build(&self.session);

@@ -189,6 +189,16 @@ impl LoadPlan {
         self.files.iter().map(|p| p.key.as_deref()).collect()
     }
 
+    /// The same keys for the wizard's read (every column, the profiles kept beside them).
+    pub fn wizard_keys(&self) -> Option<Vec<String>> {
+        let keys = self.keys()?;
+        Some(
+            keys.iter()
+                .map(|k| format!("{k}{}\n", super::cache::WIZARD_READ))
+                .collect(),
+        )
+    }
+
     /// Read every file with `read(plan, progress)`, after checking that the columns to read
     /// fit in the memory available.
     fn read<T>(
@@ -364,11 +374,7 @@ impl Frames {
         cache: &Cache,
     ) -> Result<(Frames, Vec<ColumnProfile>)> {
         let plan = LoadPlan::new(ws, (None, false), cache)?;
-        let keys: Option<Vec<String>> = plan.keys().map(|ks| {
-            ks.iter()
-                .map(|k| format!("{k}{}\n", super::cache::WIZARD_READ))
-                .collect()
-        });
+        let keys = plan.wizard_keys();
         let mut notes = Vec::new();
         if let Some(keys) = &keys
             && let Some(hit) = Self::wizard_hit(ws, &plan, keys, p, cache, &mut notes)
@@ -405,13 +411,18 @@ impl Frames {
                 .iter()
                 .chain(&frames.orders)
                 .chain(&frames.joins);
+            let mut unchanged = true;
             for (i, ((f, key), fp)) in all.zip(&keys).zip(&plan.files).enumerate() {
                 if fp.unchanged(cache) {
                     let m = if i == 0 { meta.as_str() } else { "" };
                     let shown = file_label(&fp.path);
                     cache.put(key, m, f, plan.largest(), &shown, &mut notes);
+                } else {
+                    unchanged = false;
                 }
             }
+            // what is built from these tables may be kept under their keys
+            frames.unchanged = unchanged;
         }
         frames.notes = notes;
         Ok((frames, profiles))

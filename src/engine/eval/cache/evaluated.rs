@@ -21,6 +21,8 @@ pub struct Evaluated {
     pub warnings: Vec<String>,
     pub scores: Vec<ScoreInfo>,
     pub order_types: Vec<(String, DType)>,
+    /// The wizard's Classify profiles, as [`super::profiles::encode`] writes them.
+    pub profiles: Option<String>,
 }
 
 #[derive(serde::Serialize, serde::Deserialize, PartialEq, Debug)]
@@ -29,6 +31,8 @@ struct Meta {
     warnings: Vec<String>,
     scores: Vec<Score>,
     order_types: Vec<(String, String)>,
+    #[serde(default)]
+    profiles: Option<String>,
 }
 
 /// A [`ScoreInfo`] with its numbers as bit patterns (JSON has no NaN or infinity).
@@ -82,6 +86,7 @@ impl Cache {
             warnings: meta.warnings,
             scores: meta.scores.into_iter().map(score_info).collect(),
             order_types,
+            profiles: meta.profiles,
         })
     }
 
@@ -103,6 +108,7 @@ impl Cache {
                 .iter()
                 .map(|(n, t)| (n.clone(), t.name().to_string()))
                 .collect(),
+            profiles: e.profiles,
         };
         let Ok(text) = serde_json::to_string(&meta) else {
             return;

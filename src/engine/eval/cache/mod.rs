@@ -398,7 +398,9 @@ pub fn entries(dir: &Path) -> Vec<Entry> {
                 .lines()
                 .filter_map(|l| l.strip_prefix("file "))
                 .collect();
-            let kind = if evaluated {
+            let kind = if evaluated && key.contains(WIZARD_READ) {
+                "evaluated customers (wizard)"
+            } else if evaluated {
                 "evaluated customers"
             } else if key.contains(WIZARD_READ) {
                 "table (wizard)"

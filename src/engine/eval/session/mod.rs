@@ -17,6 +17,7 @@ use crate::engine::rules::{Criterion, MeasureKind, PurchaseConfig, Spanned, Work
 pub use crate::engine::timing::Timing;
 
 mod open;
+mod wizard;
 
 /// One criterion's evaluated state.
 #[derive(Debug, Clone)]

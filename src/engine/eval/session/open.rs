@@ -71,7 +71,13 @@ impl Session {
         if let Some(e) = key.as_ref().and_then(|k| cache.evaluated(k, &mut notes)) {
             timing.mark("evaluated base from the cache");
             p.begin("evaluating", 0);
-            let s = Self::finish(Self::from_evaluated(ws, e, (pruned, requested), notes));
+            let s = Self::finish(Self::from_evaluated(
+                ws,
+                e,
+                (pruned, requested),
+                notes,
+                false,
+            ));
             timing.mark("evaluate");
             p.check()?;
             return s;
@@ -91,6 +97,7 @@ impl Session {
                     warnings: s.warnings[s.cache_notes..].to_vec(),
                     scores: s.scores.clone(),
                     order_types: s.order_types.clone().into_iter().collect(),
+                    profiles: None,
                 };
                 let mut notes = Vec::new();
                 cache.keep_evaluated(k, e, plan.largest(), &mut notes);
@@ -104,14 +111,16 @@ impl Session {
         s
     }
 
-    /// A session from an evaluated base the cache kept (`notes`: what happened to the cache).
-    fn from_evaluated(
+    /// A session from an evaluated base the cache kept (`notes`: what happened to the cache;
+    /// `lenient` for the wizard, see [`Frames::interactive`]).
+    pub(super) fn from_evaluated(
         ws: Workspace,
         e: Evaluated,
         (pruned, requested): (Vec<String>, Vec<String>),
         notes: Vec<String>,
+        lenient: bool,
     ) -> Session {
-        let mut s = Self::empty(ws, (e.base, e.ids), (pruned, requested), false);
+        let mut s = Self::empty(ws, (e.base, e.ids), (pruned, requested), lenient);
         s.as_of = e.as_of;
         s.order_types = e.order_types.into_iter().collect();
         s.orders_released = true;
@@ -189,7 +198,7 @@ impl Session {
     /// The base table assembled and its purchase fields and scores derived. With `keep_orders`
     /// false the order rows are let go once the purchase fields are derived (a one-shot run
     /// needs them no more), and purchase settings cannot be changed afterwards.
-    fn assembled(ws: Workspace, tables: Frames, keep_orders: bool) -> Result<Session> {
+    pub(super) fn assembled(ws: Workspace, tables: Frames, keep_orders: bool) -> Result<Session> {
         let timing = Timing::new();
         let pruned = tables.pruned.clone();
         let requested = tables.requested.clone();
@@ -214,7 +223,7 @@ impl Session {
     }
 
     /// Fit the predictive models if asked, then the value measures and every criterion.
-    fn finish(mut s: Session) -> Result<Session> {
+    pub(super) fn finish(mut s: Session) -> Result<Session> {
         let timing = Timing::new();
         s.fit_if_wanted()?;
         timing.mark("predictive value");

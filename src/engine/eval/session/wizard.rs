@@ -1,0 +1,84 @@
+//! The wizard's session: from the evaluated customers the cache keeps for it when it can, the
+//! order rows read again only when a purchase setting or the holdout check needs them.
+
+use super::super::assemble::assemble;
+use super::super::cache::{Evaluated, evaluated_key, profiles, read_whole};
+use super::super::tables::LoadPlan;
+use super::{Cache, Frames, Session, Timing};
+use crate::engine::data::profile::ColumnProfile;
+use crate::engine::data::progress::Progress;
+use crate::engine::error::Result;
+use crate::engine::rules::Workspace;
+
+impl Session {
+    /// The wizard's session over every column, and the Classify profiles.
+    ///
+    /// Warm (the cache holds the evaluated customers of an unchanged workspace and files), the
+    /// session starts from them without the order rows: only the criteria and the valuation are
+    /// evaluated. Cold, the tables are read (or taken from the cache), assembled and derived with
+    /// the order rows kept, and the evaluated customers are kept for the next open.
+    pub fn open_for_wizard(
+        ws: Workspace,
+        p: &Progress,
+        cache: &Cache,
+    ) -> Result<(Session, Vec<ColumnProfile>)> {
+        let timing = Timing::new();
+        let plan = LoadPlan::new(&ws, (None, false), cache)?;
+        let key = plan.wizard_keys().and_then(|ks| {
+            let ks: Vec<&str> = ks.iter().map(String::as_str).collect();
+            evaluated_key(&ws, &ks, &[])
+        });
+        let mut notes = Vec::new();
+        if let Some(k) = &key
+            && let Some(e) = cache.evaluated(k, &mut notes)
+            && let Some(shown) = e.profiles.as_deref().and_then(profiles::decode)
+        {
+            timing.mark("evaluated base from the cache");
+            for f in &plan.files {
+                read_whole(p, &f.path);
+            }
+            let s = Self::from_evaluated(ws, e, (vec![], vec![]), notes, true);
+            let s = Self::finish(s)?;
+            timing.mark("evaluate");
+            return Ok((s, shown));
+        }
+        let (mut t, shown) = Frames::load_for_wizard(&ws, p, cache)?;
+        t.notes.splice(0..0, notes);
+        let key = key.filter(|_| t.unchanged);
+        timing.mark("load tables");
+        let mut s = Self::assembled(ws, t, true)?;
+        if let Some(k) = &key {
+            let e = Evaluated {
+                base: s.base.clone(),
+                ids: s.ids.clone(),
+                as_of: s.as_of,
+                warnings: s.warnings[s.cache_notes..].to_vec(),
+                scores: s.scores.clone(),
+                order_types: s.order_types.clone().into_iter().collect(),
+                profiles: Some(profiles::encode(&shown)),
+            };
+            let mut kept = Vec::new();
+            cache.keep_evaluated(k, e, plan.largest(), &mut kept);
+            s.warnings.extend(kept);
+            timing.mark("evaluated base kept");
+        }
+        let s = Self::finish(s)?;
+        timing.mark("evaluate");
+        Ok((s, shown))
+    }
+
+    /// Whether the order rows are gone (a session from the cache's evaluated customers, or a
+    /// one-shot run): changing a purchase setting or a holdout check needs them back first.
+    pub fn orders_released(&self) -> bool {
+        self.orders_released
+    }
+
+    /// Take the order rows back from `tables` (the workspace's tables as the wizard reads them):
+    /// the customers are not assembled again, only the orders matched to them.
+    pub fn take_orders(&mut self, tables: Frames) -> Result<()> {
+        let a = assemble(self.ws.clone(), tables)?;
+        self.orders = a.orders;
+        self.orders_released = false;
+        Ok(())
+    }
+}
