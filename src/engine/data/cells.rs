@@ -252,12 +252,36 @@ impl<T: Copy + Default> Cells<T> {
 
 impl<T: Copy + Default> FromIterator<Option<T>> for Cells<T> {
     fn from_iter<I: IntoIterator<Item = Option<T>>>(it: I) -> Cells<T> {
+        // values and validity words built side by side; the bitmap is dropped if nothing is missing
         let it = it.into_iter();
-        let mut c = Cells::with_capacity(it.size_hint().0);
+        let hint = it.size_hint().0;
+        let mut values = Vec::with_capacity(hint);
+        let mut bits: Vec<u64> = Vec::with_capacity(words(hint));
+        let (mut word, mut missing) = (0u64, false);
         for v in it {
-            c.push(v);
+            let bit = values.len() % 64;
+            match v {
+                Some(x) => {
+                    values.push(x);
+                    word |= 1 << bit;
+                }
+                None => {
+                    values.push(T::default());
+                    missing = true;
+                }
+            }
+            if bit == 63 {
+                bits.push(word);
+                word = 0;
+            }
         }
-        c
+        if values.len() % 64 != 0 {
+            bits.push(word);
+        }
+        Cells {
+            values,
+            valid: missing.then_some(bits),
+        }
     }
 }
 
