@@ -165,12 +165,16 @@ fn ev(e: &Expr, f: &Frame) -> Val {
         }
         Expr::InList { e, list, negated } => {
             let x = shared(ev(e, f), n);
-            let mut acc = Val::Bool(false);
+            // FALSE OR v is v: the first comparison starts the disjunction
+            let mut acc: Option<Val> = None;
             for item in list {
                 let eq = binary(BinOp::Eq, Val::Col(x.clone()), ev(item, f), n);
-                acc = binary(BinOp::Or, acc, eq, n);
+                acc = Some(match acc {
+                    None => eq,
+                    Some(a) => binary(BinOp::Or, a, eq, n),
+                });
             }
-            negate_if(*negated, acc, n)
+            negate_if(*negated, acc.unwrap_or(Val::Bool(false)), n)
         }
         Expr::Like {
             e,
@@ -207,12 +211,21 @@ fn text_map_bool(v: &Val, n: usize, f: impl Fn(&str) -> bool) -> Val {
         Val::Col(c) => match &**c {
             Vector::Text(t) => {
                 let per: Vec<bool> = t.dict.iter().map(|s| f(s)).collect();
-                col(Vector::Bool(
-                    t.codes
-                        .iter()
-                        .map(|&c| (c != NULL_CODE).then(|| per[c as usize]))
-                        .collect(),
-                ))
+                let values = t
+                    .codes
+                    .iter()
+                    .map(|&c| per.get(c as usize).copied().unwrap_or(false))
+                    .collect();
+                let valid = t
+                    .codes
+                    .chunks(64)
+                    .map(|w| {
+                        w.iter()
+                            .enumerate()
+                            .fold(0u64, |acc, (k, &c)| acc | (u64::from(c != NULL_CODE) << k))
+                    })
+                    .collect();
+                col(Vector::Bool(Cells::from_parts(values, Some(valid))))
             }
             _ => col(Vector::Bool(Cells::nulls(n))),
         },
@@ -244,14 +257,16 @@ fn binary_fast(op: BinOp, l: &Val, r: &Val) -> Option<Val> {
                 Val::Float(f) => *f,
                 _ => return None,
             };
+            // the comparison over the values, the column's validity kept as it is
             Some(col(Vector::Bool(match &**c {
                 Vector::Int(v) => match lit {
-                    Val::Int(i) => v.iter().map(|a| a.map(|a| cmp(a.cmp(i)))).collect(),
-                    _ => v
-                        .iter()
-                        .map(|a| a.and_then(|a| (a as f64).partial_cmp(&x).map(cmp)))
-                        .collect(),
+                    Val::Int(i) => v.map(|a| cmp(a.cmp(i))),
+                    // an integer as a number is never NaN, and the literal is not either
+                    _ => v.map(|a| (a as f64).partial_cmp(&x).is_some_and(cmp)),
                 },
+                Vector::Float(v) if !x.is_nan() && !v.values().iter().any(|a| a.is_nan()) => {
+                    v.map(|a| a.partial_cmp(&x).is_some_and(cmp))
+                }
                 Vector::Float(v) => v
                     .iter()
                     .map(|a| a.and_then(|a| a.partial_cmp(&x).map(cmp)))
@@ -270,22 +285,52 @@ fn binary_fast(op: BinOp, l: &Val, r: &Val) -> Option<Val> {
             binary_fast(flipped, r, l)
         }
         (Val::Col(a), Val::Col(b)) if matches!(op, BinOp::And | BinOp::Or) => match (&**a, &**b) {
-            (Vector::Bool(x), Vector::Bool(y)) => Some(col(Vector::Bool(
-                x.iter()
-                    .zip(y.iter())
-                    .map(|(a, b)| match (op, a, b) {
-                        (BinOp::And, Some(false), _) | (BinOp::And, _, Some(false)) => Some(false),
-                        (BinOp::And, Some(true), Some(true)) => Some(true),
-                        (BinOp::Or, Some(true), _) | (BinOp::Or, _, Some(true)) => Some(true),
-                        (BinOp::Or, Some(false), Some(false)) => Some(false),
-                        _ => None,
-                    })
-                    .collect(),
-            ))),
+            (Vector::Bool(x), Vector::Bool(y)) => {
+                Some(col(Vector::Bool(kleene(op == BinOp::And, x, y))))
+            }
             _ => None,
         },
         _ => None,
     }
+}
+
+/// The bits of up to 64 booleans, the first in the lowest bit.
+fn pack(v: &[bool]) -> u64 {
+    v.iter()
+        .enumerate()
+        .fold(0u64, |acc, (k, &b)| acc | (u64::from(b) << k))
+}
+
+/// AND (`and`) or OR of two boolean columns in three-valued logic, 64 rows at a time: each
+/// side's known-true and known-false rows as bit words.
+fn kleene(and: bool, x: &Cells<bool>, y: &Cells<bool>) -> Cells<bool> {
+    let n = x.len().min(y.len());
+    let (xv, yv) = (x.values(), y.values());
+    let (xm, ym) = (x.validity(), y.validity());
+    let mut values = vec![false; n];
+    let mut valid = vec![0u64; n.div_ceil(64)];
+    for (w, (out, ok)) in values.chunks_mut(64).zip(valid.iter_mut()).enumerate() {
+        let (start, len) = (w * 64, out.len());
+        let full = if len == 64 {
+            u64::MAX
+        } else {
+            (1u64 << len) - 1
+        };
+        let (a, b) = (pack(&xv[start..start + len]), pack(&yv[start..start + len]));
+        let (am, bm) = (xm.map_or(full, |m| m[w]), ym.map_or(full, |m| m[w]));
+        let (at, af) = (a & am, !a & am & full);
+        let (bt, bf) = (b & bm, !b & bm & full);
+        let (t, f) = if and {
+            (at & bt, af | bf)
+        } else {
+            (at | bt, af & bf)
+        };
+        *ok = t | f;
+        for (k, o) in out.iter_mut().enumerate() {
+            *o = (t >> k) & 1 == 1;
+        }
+    }
+    Cells::from_parts(values, Some(valid))
 }
 
 fn binary(op: BinOp, l: Val, r: Val, n: usize) -> Val {
@@ -514,5 +559,37 @@ mod tests {
         assert_eq!(round_half_away(-0.5, 0), -1.0);
         assert_eq!(round_half_away(0.125, 2), 0.13);
         assert_eq!(round_half_away(1.23456, 2), 1.23);
+    }
+
+    proptest::proptest! {
+        /// AND and OR over two columns, a value or NULL in each row, as three-valued logic says.
+        #[test]
+        fn kleene_logic_row_by_row(
+            rows in proptest::collection::vec(
+                (proptest::option::of(proptest::bool::ANY), proptest::option::of(proptest::bool::ANY)),
+                0..200,
+            )
+        ) {
+            let x: Cells<bool> = rows.iter().map(|r| r.0).collect();
+            let y: Cells<bool> = rows.iter().map(|r| r.1).collect();
+            let and: Vec<Option<bool>> = rows
+                .iter()
+                .map(|&(a, b)| match (a, b) {
+                    (Some(false), _) | (_, Some(false)) => Some(false),
+                    (Some(true), Some(true)) => Some(true),
+                    _ => None,
+                })
+                .collect();
+            let or: Vec<Option<bool>> = rows
+                .iter()
+                .map(|&(a, b)| match (a, b) {
+                    (Some(true), _) | (_, Some(true)) => Some(true),
+                    (Some(false), Some(false)) => Some(false),
+                    _ => None,
+                })
+                .collect();
+            proptest::prop_assert_eq!(kleene(true, &x, &y).to_options(), and);
+            proptest::prop_assert_eq!(kleene(false, &x, &y).to_options(), or);
+        }
     }
 }

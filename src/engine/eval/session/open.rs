@@ -90,15 +90,7 @@ impl Session {
         p.begin("evaluating", 0);
         let s = Self::assembled(ws, t, keep_orders).and_then(|mut s| {
             if let Some(k) = &key {
-                let e = Evaluated {
-                    base: s.base.clone(),
-                    ids: s.ids.clone(),
-                    as_of: s.as_of,
-                    warnings: s.warnings[s.cache_notes..].to_vec(),
-                    scores: s.scores.clone(),
-                    order_types: s.order_types.clone().into_iter().collect(),
-                    profiles: None,
-                };
+                let e = s.evaluated(None);
                 let mut notes = Vec::new();
                 cache.keep_evaluated(k, e, plan.largest(), &mut notes);
                 s.warnings.extend(notes);
@@ -109,6 +101,20 @@ impl Session {
         timing.mark("evaluate");
         p.check()?;
         s
+    }
+
+    /// What the cache keeps of this session's assembly (its columns shared, not copied; the
+    /// ids copied), with the wizard's `profiles` when it is the wizard's.
+    pub(super) fn evaluated(&self, profiles: Option<String>) -> Evaluated {
+        Evaluated {
+            base: self.base.clone(),
+            ids: self.ids.clone(),
+            as_of: self.as_of,
+            warnings: self.warnings[self.cache_notes..].to_vec(),
+            scores: self.scores.clone(),
+            order_types: self.order_types.clone().into_iter().collect(),
+            profiles,
+        }
     }
 
     /// A session from an evaluated base the cache kept (`notes`: what happened to the cache;

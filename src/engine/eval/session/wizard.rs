@@ -2,7 +2,7 @@
 //! order rows read again only when a purchase setting or the holdout check needs them.
 
 use super::super::assemble::assemble;
-use super::super::cache::{Evaluated, evaluated_key, profiles, read_whole};
+use super::super::cache::{evaluated_key, profiles, read_whole};
 use super::super::tables::LoadPlan;
 use super::{Cache, Frames, Session, Timing};
 use crate::engine::data::profile::ColumnProfile;
@@ -48,15 +48,7 @@ impl Session {
         timing.mark("load tables");
         let mut s = Self::assembled(ws, t, true)?;
         if let Some(k) = &key {
-            let e = Evaluated {
-                base: s.base.clone(),
-                ids: s.ids.clone(),
-                as_of: s.as_of,
-                warnings: s.warnings[s.cache_notes..].to_vec(),
-                scores: s.scores.clone(),
-                order_types: s.order_types.clone().into_iter().collect(),
-                profiles: Some(profiles::encode(&shown)),
-            };
+            let e = s.evaluated(Some(profiles::encode(&shown)));
             let mut kept = Vec::new();
             cache.keep_evaluated(k, e, plan.largest(), &mut kept);
             s.warnings.extend(kept);
