@@ -284,42 +284,35 @@ fn body_frame<R: Read>(r: &mut Checked<R>) -> Result<Frame, Refused> {
         ));
     }
     let n = len as usize;
-    let workers = std::thread::available_parallelism().map_or(1, |c| c.get());
+    let workers = rayon::current_num_threads().max(1);
     let slots: Vec<std::sync::Mutex<Option<Result<Vector, Refused>>>> =
         (0..ncols).map(|_| std::sync::Mutex::new(None)).collect();
     let mut names: Vec<String> = Vec::new();
-    // the reader hands columns to the decoders one at a time; when it stops (at the end, or at
-    // damage) its sender goes and the decoders finish
-    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Raw)>(1);
-    let rx = std::sync::Mutex::new(rx);
-    let read = std::thread::scope(|s| -> Result<(), Refused> {
-        let tx = tx;
-        for _ in 0..workers {
-            let (rx, slots) = (&rx, &slots);
-            s.spawn(move || {
-                loop {
-                    let job = rx
-                        .lock()
-                        .map_err(|_| ())
-                        .and_then(|r| r.recv().map_err(|_| ()));
-                    let Ok((i, raw)) = job else { break };
-                    let v = column(&raw, n);
-                    if let Ok(mut slot) = slots[i].lock() {
-                        *slot = Some(v);
-                    }
-                }
-            });
-        }
+    // this thread reads the columns in order and hands each to the pool to decode; a column
+    // is read only when fewer than one per thread are waiting or decoding, so the whole entry
+    // is never in memory twice
+    let (done, free) = std::sync::mpsc::sync_channel::<()>(workers);
+    for _ in 0..workers {
+        let _ = done.send(());
+    }
+    let read = rayon::in_place_scope(|s| -> Result<(), Refused> {
         for i in 0..ncols as usize {
             let name = r.text(MAX_NAME)?;
-            let raw = raw_column(r, len)?;
             if names.contains(&name) {
                 return Err(Refused::Damaged(format!("column {name} appears twice")));
             }
             names.push(name);
-            if tx.send((i, raw)).is_err() {
-                return Err(Refused::Damaged("a column could not be read".into()));
-            }
+            free.recv()
+                .map_err(|_| Refused::Damaged("a column could not be read".into()))?;
+            let raw = raw_column(r, len)?;
+            let (slots, done) = (&slots, done.clone());
+            s.spawn(move |_| {
+                let v = column(&raw, n);
+                if let Ok(mut slot) = slots[i].lock() {
+                    *slot = Some(v);
+                }
+                let _ = done.send(());
+            });
         }
         Ok(())
     });
