@@ -29,29 +29,7 @@ pub fn screen_actions(app: &App) -> Vec<Action> {
 /// screen (whole entries only).
 fn footer(app: &App, w: u16, t: &Theme) -> Line<'static> {
     if let Some(p) = &app.edit.prompt {
-        let (label, text) = match p {
-            Prompt::Search(s) => ("find in customer ids: ", s),
-            Prompt::Palette(s) => (":", s),
-            Prompt::Edit(_) if !app.status.is_empty() => {
-                return Line::from(Span::styled(safe(&app.status), t.warn));
-            }
-            Prompt::Edit(_) => {
-                return Line::from(Span::styled(
-                    "checked as you type · Enter applies · Esc cancels · ←→ Home End move",
-                    t.dim,
-                ));
-            }
-        };
-        let hint = if app.status.is_empty() {
-            "Enter go · Esc cancel".to_string()
-        } else {
-            safe(&app.status)
-        };
-        return Line::from(vec![
-            Span::styled(label.to_string(), t.accent),
-            Span::styled(format!("{}█", safe(text)), t.text),
-            Span::styled(format!("   {hint}"), t.dim),
-        ]);
+        return prompt_line(app, p, t);
     }
     if let Some(l) = &app.loading {
         let pct = if l.total > 0 {
@@ -67,6 +45,38 @@ fn footer(app: &App, w: u16, t: &Theme) -> Line<'static> {
     if !app.status.is_empty() {
         return Line::from(Span::styled(safe(&app.status), t.warn));
     }
+    key_line(app, w, t)
+}
+
+/// The footer while a prompt is open: what is typed, or how an edit is checked.
+fn prompt_line(app: &App, p: &Prompt, t: &Theme) -> Line<'static> {
+    let (label, text) = match p {
+        Prompt::Search(s) => ("find in customer ids: ", s),
+        Prompt::Palette(s) => (":", s),
+        Prompt::Edit(_) if !app.status.is_empty() => {
+            return Line::from(Span::styled(safe(&app.status), t.warn));
+        }
+        Prompt::Edit(_) => {
+            return Line::from(Span::styled(
+                "checked as you type · Enter applies · Esc cancels · ←→ Home End move",
+                t.dim,
+            ));
+        }
+    };
+    let hint = if app.status.is_empty() {
+        "Enter go · Esc cancel".to_string()
+    } else {
+        safe(&app.status)
+    };
+    Line::from(vec![
+        Span::styled(label.to_string(), t.accent),
+        Span::styled(format!("{}█", safe(text)), t.text),
+        Span::styled(format!("   {hint}"), t.dim),
+    ])
+}
+
+/// The keys of the screen, as many whole entries as fit in `w`; help and quit first.
+fn key_line(app: &App, w: u16, t: &Theme) -> Line<'static> {
     let mut spans = Vec::new();
     let mut used = 0u16;
     let short = |a: Action| super::actions::short_on(a, app.nav.step);

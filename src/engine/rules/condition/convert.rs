@@ -33,16 +33,7 @@ impl Conv<'_> {
             S::Nested(inner) => self.expr(inner)?,
             S::Value(v) => self.value(&v.value, e)?,
             S::TypedString(ts) => self.typed_string(ts, e)?,
-            S::UnaryOp { op, expr } => match op {
-                sql::UnaryOperator::Not => Expr::Not(self.b(expr)?),
-                sql::UnaryOperator::Minus => match self.expr(expr)? {
-                    Expr::Int(i) => Expr::Int(-i),
-                    Expr::Float(f) => Expr::Float(-f),
-                    x => Expr::Neg(Box::new(x)),
-                },
-                sql::UnaryOperator::Plus => self.expr(expr)?,
-                other => return Err(self.reject(e, &format!("the operator {other}"))),
-            },
+            S::UnaryOp { op, expr } => self.unary(op, expr, e)?,
             S::BinaryOp { left, op, right } => Expr::Binary {
                 op: self.binary_op(op, e)?,
                 l: self.b(left)?,
@@ -110,6 +101,25 @@ impl Conv<'_> {
             S::Case { .. } => return Err(self.reject(e, "CASE")),
             S::Cast { .. } => return Err(self.reject(e, "CAST")),
             _ => return Err(self.reject(e, &format!("`{e}`"))),
+        })
+    }
+
+    /// NOT, unary minus (folded into a number literal) and unary plus.
+    fn unary(
+        &self,
+        op: &sql::UnaryOperator,
+        expr: &sql::Expr,
+        e: &sql::Expr,
+    ) -> Result<Expr, ConditionError> {
+        Ok(match op {
+            sql::UnaryOperator::Not => Expr::Not(self.b(expr)?),
+            sql::UnaryOperator::Minus => match self.expr(expr)? {
+                Expr::Int(i) => Expr::Int(-i),
+                Expr::Float(f) => Expr::Float(-f),
+                x => Expr::Neg(Box::new(x)),
+            },
+            sql::UnaryOperator::Plus => self.expr(expr)?,
+            other => return Err(self.reject(e, &format!("the operator {other}"))),
         })
     }
 
