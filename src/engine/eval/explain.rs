@@ -269,6 +269,39 @@ pub fn find_customer(s: &Session, id: &str) -> Option<usize> {
     (0..s.ids.len()).find(|&i| s.ids.text_at(i).as_deref() == Some(id))
 }
 
+/// A rule's verdict, the values it read (name, value), and its parts' verdicts.
+type RuleTry = (
+    Option<bool>,
+    Vec<(String, String)>,
+    Vec<(String, Option<bool>)>,
+);
+
+/// One rule's condition tried on the customer's row (`one`, the row `row` alone): its verdict,
+/// the values it read, and each part of a top-level AND/OR with its own verdict.
+fn try_rule(s: &Session, one: &super::frame::Frame, row: usize, when: &str) -> RuleTry {
+    let parsed = parse_condition(when).and_then(|e| compile(&e, &|n| one.dtype_of(n), &one.names));
+    match parsed {
+        Ok((e, _)) => {
+            let mut names: Vec<&str> = Vec::new();
+            for (n, _) in e.columns() {
+                if !names.contains(&n) {
+                    names.push(n);
+                }
+            }
+            let parts = split_top(&e)
+                .into_iter()
+                .map(|p| (part_text(p), eval_bool(p, one).get(0)))
+                .collect();
+            (
+                eval_bool(&e, one).get(0),
+                names.into_iter().map(|n| shown(s, n, row)).collect(),
+                parts,
+            )
+        }
+        Err(_) => (None, vec![], vec![]),
+    }
+}
+
 /// Explain every criterion for the customer `id`.
 pub fn explain(s: &Session, id: &str) -> Result<Vec<CriterionExplain>> {
     let row = find_customer(s, id)
@@ -315,28 +348,7 @@ pub fn explain(s: &Session, id: &str) -> Result<Vec<CriterionExplain>> {
             }
             Rule::Segments(segs) => {
                 for sg in segs {
-                    let parsed = parse_condition(&sg.when)
-                        .and_then(|e| compile(&e, &|n| one.dtype_of(n), &one.names));
-                    let (result, values, parts) = match parsed {
-                        Ok((e, _)) => {
-                            let mut names: Vec<&str> = Vec::new();
-                            for (n, _) in e.columns() {
-                                if !names.contains(&n) {
-                                    names.push(n);
-                                }
-                            }
-                            let parts = split_top(&e)
-                                .into_iter()
-                                .map(|p| (part_text(p), eval_bool(p, &one).get(0)))
-                                .collect();
-                            (
-                                eval_bool(&e, &one).get(0),
-                                names.into_iter().map(|n| shown(s, n, row)).collect(),
-                                parts,
-                            )
-                        }
-                        Err(_) => (None, vec![], vec![]),
-                    };
+                    let (result, values, parts) = try_rule(s, &one, row, &sg.when.value);
                     rules.push(RuleTrial {
                         segment: sg.name.value.clone(),
                         rule: sg.when.value.clone(),
