@@ -390,39 +390,7 @@ impl App {
             self.page = None;
         }
         self.edit.pending_delete = None;
-        // an edit being typed stays open when its criterion is still there (it may have moved)
-        let editing = match &self.edit.prompt {
-            Some(Prompt::Edit(p)) => Some((p.criterion, p.target)),
-            _ => None,
-        };
-        if let Some((old_index, target)) = editing {
-            let name = old_names.get(old_index).cloned();
-            let now = name.and_then(|n| {
-                self.model
-                    .criteria
-                    .iter()
-                    .position(|c| c.criterion.name.value == n)
-            });
-            match (now, &mut self.edit.prompt) {
-                (Some(i), Some(Prompt::Edit(p))) => {
-                    p.criterion = i;
-                    // the same rule changed on disk: ask, never overwrite it silently
-                    let rule_text = !target.is_workspace_level();
-                    let disk = super::edit::initial_text(&self.model.criteria[i].criterion, target);
-                    if rule_text && disk != p.base {
-                        self.status = "this rule was changed on disk while you were editing it: \
-                                       Enter saves your text over it, Esc keeps the file's"
-                            .into();
-                        p.conflict = Some(disk);
-                    }
-                }
-                _ if target.is_workspace_level() => {}
-                _ => {
-                    self.edit.prompt = None;
-                    self.status = "the criterion being edited is gone from the workspace; the edit was dropped".into();
-                }
-            }
-        }
+        self.follow_edit(&old_names);
         if let Some(name) = self.edit.focus.take()
             && let Some(i) = self
                 .model
@@ -451,6 +419,45 @@ impl App {
         self.nav.rule = 0;
         self.nav.edge = 0;
         self.refresh_crosstab();
+    }
+
+    /// An edit being typed stays open when its criterion is still there (it may have moved,
+    /// `old_names` being the criteria before the reload); a rule changed on disk meanwhile is
+    /// said, and an edit of a criterion that is gone is dropped.
+    fn follow_edit(&mut self, old_names: &[String]) {
+        // an edit being typed stays open when its criterion is still there (it may have moved)
+        let editing = match &self.edit.prompt {
+            Some(Prompt::Edit(p)) => Some((p.criterion, p.target)),
+            _ => None,
+        };
+        if let Some((old_index, target)) = editing {
+            let name = old_names.get(old_index).cloned();
+            let now = name.and_then(|n| {
+                self.model
+                    .criteria
+                    .iter()
+                    .position(|c| c.criterion.name.value == n)
+            });
+            match (now, &mut self.edit.prompt) {
+                (Some(i), Some(Prompt::Edit(p))) => {
+                    p.criterion = i;
+                    // the same rule changed on disk: ask, never overwrite it silently
+                    let rule_text = !target.is_workspace_level();
+                    let disk = super::edit::initial_text(&self.model.criteria[i].criterion, target);
+                    if rule_text && disk != p.base {
+                        self.status = "this rule was changed on disk while you were editing it: \
+                                   Enter saves your text over it, Esc keeps the file's"
+                            .into();
+                        p.conflict = Some(disk);
+                    }
+                }
+                _ if target.is_workspace_level() => {}
+                _ => {
+                    self.edit.prompt = None;
+                    self.status = "the criterion being edited is gone from the workspace; the edit was dropped".into();
+                }
+            }
+        }
     }
 
     /// The rows of criterion `i`'s segment table, in the order shown (indices into its valuation).
