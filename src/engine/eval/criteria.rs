@@ -4,7 +4,7 @@ use super::exclusivity::{Matches, Scan, scan};
 use super::expr::{compile, eval_bool};
 use super::frame::{Cells, DType, Frame, Vector};
 use crate::engine::rules::condition::{ConditionError, Expr, parse_condition};
-use crate::engine::rules::{Criterion, MapValue, Overlap, Rule};
+use crate::engine::rules::{Criterion, MapValue, Overlap, Rule, Segment};
 
 /// Where a rule's problem is: which segment and what went wrong.
 #[derive(Debug, Clone)]
@@ -34,6 +34,35 @@ pub enum Form {
         groups: Vec<Vec<MapValue>>,
     },
     Segments(Vec<Expr>),
+}
+
+/// Every rule of a rule list compiled, each a true/false condition.
+fn compile_segments(segs: &[Segment], base: &Frame) -> Result<Vec<Expr>, RuleError> {
+    let schema = |n: &str| base.dtype_of(n);
+    let mut exprs = Vec::new();
+    for (i, s) in segs.iter().enumerate() {
+        let e = parse_condition(&s.when)
+            .and_then(|e| compile(&e, &schema, &base.names))
+            .map_err(|error| RuleError {
+                segment: Some(i),
+                error,
+            })?;
+        if e.1.is_some_and(|t| t != DType::Bool) {
+            return Err(RuleError {
+                segment: Some(i),
+                error: ConditionError {
+                    message: format!(
+                        "the condition is {}, not true/false; compare it with something",
+                        e.1.map_or("", |t| t.name())
+                    ),
+                    pos: Some(1),
+                    hint: None,
+                },
+            });
+        }
+        exprs.push(e.0);
+    }
+    Ok(exprs)
 }
 
 /// Parse and type-check a criterion against the base frame's columns.
@@ -86,32 +115,7 @@ pub fn compile_criterion(c: &Criterion, base: &Frame) -> Result<Compiled, RuleEr
                 groups: groups.iter().map(|g| g.1.clone()).collect(),
             }
         }
-        Rule::Segments(segs) => {
-            let mut exprs = Vec::new();
-            for (i, s) in segs.iter().enumerate() {
-                let e = parse_condition(&s.when)
-                    .and_then(|e| compile(&e, &schema, &base.names))
-                    .map_err(|error| RuleError {
-                        segment: Some(i),
-                        error,
-                    })?;
-                if e.1.is_some_and(|t| t != DType::Bool) {
-                    return Err(RuleError {
-                        segment: Some(i),
-                        error: ConditionError {
-                            message: format!(
-                                "the condition is {}, not true/false; compare it with something",
-                                e.1.map_or("", |t| t.name())
-                            ),
-                            pos: Some(1),
-                            hint: None,
-                        },
-                    });
-                }
-                exprs.push(e.0);
-            }
-            Form::Segments(exprs)
-        }
+        Rule::Segments(segs) => Form::Segments(compile_segments(segs, base)?),
     };
     Ok(Compiled {
         labels: c.rule.labels(),
