@@ -37,9 +37,11 @@ fn without_duplicates(
     if ws.data.duplicate_ids == DuplicateIds::First {
         warnings.push(format!(
             "{} duplicate customer rows were left out (duplicate_ids = \"first\")",
-            dup.len()
+            crate::engine::format::thousands(dup.len() as u64)
         ));
-        let keep: Vec<usize> = (0..ids.len()).filter(|i| !dup.contains(i)).collect();
+        let mut is_dup = vec![false; ids.len()];
+        dup.iter().for_each(|&i| is_dup[i] = true);
+        let keep: Vec<usize> = (0..ids.len()).filter(|&i| !is_dup[i]).collect();
         return Ok((take_frame(&f, &keep), ids.take(&keep)));
     }
     let id = id_text(&ids, dup[0]).unwrap_or_default();

@@ -32,7 +32,10 @@ fn leave_out(
 ) {
     let n = (0..keep.len()).filter(|&i| keep[i] && out(i)).count();
     if n > 0 {
-        warnings.push(format!("{n} order rows {what} were left out"));
+        warnings.push(format!(
+            "{} order rows {what} were left out",
+            crate::engine::format::thousands(n as u64)
+        ));
         for (i, k) in keep.iter_mut().enumerate() {
             if out(i) {
                 *k = false;
@@ -93,4 +96,23 @@ pub(super) fn order_rows(
         );
     }
     Ok(((0..of.len).filter(|&i| keep[i]).collect(), as_of))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::leave_out;
+
+    #[test]
+    fn rows_left_out_are_counted_with_thousands_separators() {
+        let mut keep = vec![true; 1500];
+        keep[0] = false;
+        let mut warnings = Vec::new();
+        leave_out(&mut keep, |i| i < 1235, "dated after as_of", &mut warnings);
+        // the row already left out is not counted again
+        assert_eq!(
+            warnings,
+            ["1,234 order rows dated after as_of were left out"]
+        );
+        assert_eq!(keep.iter().filter(|k| **k).count(), 265);
+    }
 }

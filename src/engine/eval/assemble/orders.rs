@@ -177,7 +177,8 @@ pub(super) fn prepare(
     timing.mark("  orders matched to customers");
     if unknown > 0 {
         warnings.push(format!(
-            "{unknown} order rows whose customer is not in the customers table were left out"
+            "{} order rows whose customer is not in the customers table were left out",
+            crate::engine::format::thousands(unknown as u64)
         ));
     }
     let day = order_days(
