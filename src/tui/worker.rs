@@ -162,8 +162,7 @@ impl Engine {
 
     fn reload(&mut self, ws: Workspace) -> Message {
         self.histograms.clear();
-        let purchase = |w: &Workspace| serde_json::to_string(&w.purchase_history).ok();
-        if purchase(&ws) != purchase(&self.session.ws)
+        if self.session.needs_orders(&ws)
             && let Err(e) = self.ensure_orders()
         {
             return Message::ReloadFailed(format!("the order rows could not be read again: {e}"));

@@ -65,6 +65,19 @@ pub struct Session {
     pub results: Vec<CriterionResult>,
 }
 
+/// The purchase-history settings of `a` and `b` differ (the purchase fields are derived again).
+fn purchase_changed(a: &Workspace, b: &Workspace) -> bool {
+    serde_json::to_string(&a.purchase_history).ok()
+        != serde_json::to_string(&b.purchase_history).ok()
+}
+
+/// Why purchase settings cannot change on a session without its order rows.
+fn orders_gone() -> EngineError {
+    EngineError::Invalid(
+        "this evaluation let its order rows go: open the workspace again to change the purchase-history settings".into(),
+    )
+}
+
 pub(super) fn ws_error(
     ws: &Workspace,
     text: &Spanned<String>,
@@ -125,9 +138,7 @@ impl Session {
     /// measures and every criterion (their counts before the change are kept for display).
     pub fn set_purchase(&mut self, cfg: PurchaseConfig) -> Result<()> {
         if self.orders_released {
-            return Err(EngineError::Invalid(
-                "this evaluation let its order rows go: open the workspace again to change the purchase-history settings".into(),
-            ));
+            return Err(orders_gone());
         }
         let refit = self.ws.purchase_history.clv != cfg.clv;
         self.ws.purchase_history = cfg;
@@ -249,6 +260,12 @@ impl Session {
         self.order_types.clone()
     }
 
+    /// Whether taking `ws`'s rules needs the order rows back first: its purchase-history
+    /// settings differ and this session let its order rows go.
+    pub fn needs_orders(&self, ws: &Workspace) -> bool {
+        self.orders_released && purchase_changed(&self.ws, ws)
+    }
+
     /// Take new rules — criteria, purchase-history settings, valuation — from a workspace whose
     /// data settings are the same (edited in the wizard or in another editor). Everything is
     /// evaluated again; counts before are kept per criterion name. On an error the session is
@@ -278,9 +295,12 @@ impl Session {
                 (c.name.value.clone(), counts)
             })
             .collect();
+        let rederive = purchase_changed(&self.ws, &ws);
+        if rederive && self.orders_released {
+            // the fields would stay those of the old settings: refuse, never show them as new
+            return Err(orders_gone());
+        }
         let old = std::mem::replace(&mut self.ws, ws);
-        let rederive = serde_json::to_string(&old.purchase_history).ok()
-            != serde_json::to_string(&self.ws.purchase_history).ok();
         let refit = old.purchase_history.clv != self.ws.purchase_history.clv;
         let attempt = (|| -> Result<Vec<CriterionResult>> {
             if rederive {
@@ -342,6 +362,28 @@ mod tests {
     use crate::engine::data::demo::{DEMO_WORKSPACE, demo_frames};
     use crate::engine::rules::parse::parse_workspace;
     use crate::engine::rules::{RfmMethod, Rule};
+
+    /// A one-shot session let its order rows go: new purchase settings are refused, never
+    /// shown with the old fields; other rule changes still apply.
+    #[test]
+    fn without_order_rows_purchase_settings_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        crate::engine::data::demo::write_demo(dir.path(), 300, 5).unwrap();
+        let ws = crate::engine::rules::parse::load_workspace(&dir.path().join("demo.strata.toml"))
+            .unwrap();
+        let mut s = Session::open_reading(ws.clone(), Some(&[])).unwrap();
+        let mut bins = ws.clone();
+        bins.purchase_history.rfm_bins = 3;
+        assert!(s.needs_orders(&bins));
+        let e = s.replace_rules(bins).unwrap_err().to_string();
+        assert!(e.contains("order rows"), "{e}");
+        assert_eq!(s.scores[0].counts.len(), 5);
+        let mut rules = ws;
+        rules.criteria.truncate(1);
+        assert!(!s.needs_orders(&rules));
+        s.replace_rules(rules).unwrap();
+        assert_eq!(s.results.len(), 1);
+    }
 
     #[test]
     fn files_read_as_typed_columns_evaluate_like_polars_tables() {
