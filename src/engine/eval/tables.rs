@@ -374,10 +374,20 @@ impl Frames {
         cache: &Cache,
     ) -> Result<(Frames, Vec<ColumnProfile>)> {
         let plan = LoadPlan::new(ws, (None, false), cache)?;
+        Self::load_planned_for_wizard(ws, &plan, p, cache)
+    }
+
+    /// The same, for a `plan` already made (`LoadPlan::new(ws, (None, false), cache)`).
+    pub(super) fn load_planned_for_wizard(
+        ws: &Workspace,
+        plan: &LoadPlan,
+        p: &Progress,
+        cache: &Cache,
+    ) -> Result<(Frames, Vec<ColumnProfile>)> {
         let keys = plan.wizard_keys();
         let mut notes = Vec::new();
         if let Some(keys) = &keys
-            && let Some(hit) = Self::wizard_hit(ws, &plan, keys, p, cache, &mut notes)
+            && let Some(hit) = Self::wizard_hit(ws, plan, keys, p, cache, &mut notes)
         {
             return Ok(hit);
         }

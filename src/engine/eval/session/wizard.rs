@@ -42,7 +42,7 @@ impl Session {
             timing.mark("evaluate");
             return Ok((s, shown));
         }
-        let (mut t, shown) = Frames::load_for_wizard(&ws, p, cache)?;
+        let (mut t, shown) = Frames::load_planned_for_wizard(&ws, &plan, p, cache)?;
         t.notes.splice(0..0, notes);
         let key = key.filter(|_| t.unchanged);
         timing.mark("load tables");
