@@ -54,14 +54,14 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     criteria::draw(f, rest, app, t, Step::PurchaseHistory);
 }
 
+/// How many warnings the RFM scores carry (ties that collapse or split scores).
+fn tie_warnings(app: &App) -> usize {
+    app.model.scores.iter().map(|s| s.warnings.len()).sum()
+}
+
 /// The RFM scores in one line: each measure's range (a taller screen shows the table).
 fn draw_score_line(f: &mut Frame, scores_area: Rect, app: &App, t: &Theme) {
-    let warn = app
-        .model
-        .scores
-        .iter()
-        .flat_map(|s| s.warnings.iter())
-        .count();
+    let warn = tie_warnings(app);
     let ranges: Vec<String> = app
         .model
         .scores
@@ -127,12 +127,7 @@ fn draw_score_table(f: &mut Frame, scores_area: Rect, app: &App, t: &Theme) {
             (cells, t.text)
         })
         .collect();
-    let warn = app
-        .model
-        .scores
-        .iter()
-        .flat_map(|s| s.warnings.iter())
-        .count();
+    let warn = tie_warnings(app);
     let title = format!(
         " RFM scores ({}){} ",
         app.model.rfm_method,
