@@ -3,7 +3,7 @@
 pub use super::nav::{Nav, Place};
 use std::path::PathBuf;
 
-use crate::engine::eval::frame::{DType, Vector};
+use crate::engine::eval::frame::DType;
 use crate::engine::eval::scores::ScoreInfo;
 use crate::engine::eval::session::{CriterionResult, Session};
 use crate::engine::eval::valuation::Pareto;
@@ -78,13 +78,14 @@ impl CriterionView {
                 }
             }
             Rule::Map { column, .. } => {
-                let mut top: Vec<(String, usize)> = s
-                    .base
-                    .get(column)
-                    .map(|c| value_counts(c))
-                    .unwrap_or_default();
-                top.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-                top.truncate(12);
+                // most frequent first, ties by value
+                let top: Vec<(String, usize)> =
+                    crate::engine::eval::frequency::frequency(s, column)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .take(12)
+                        .map(|f| (f.value, f.customers))
+                        .collect();
                 Distribution::Counts {
                     column: column.value.clone(),
                     top,
@@ -98,39 +99,6 @@ impl CriterionView {
             distribution,
         }
     }
-}
-
-/// How many customers hold each value of `c` (text as shown; missing as "∅ missing"), counted
-/// by dictionary code for text columns.
-fn value_counts(c: &Vector) -> Vec<(String, usize)> {
-    const MISSING: &str = "∅ missing";
-    let mut counts = std::collections::HashMap::<String, usize>::new();
-    match c {
-        Vector::Text(t) => {
-            let mut per = vec![0usize; t.dict.len()];
-            let mut missing = 0;
-            for &code in &t.codes {
-                match per.get_mut(code as usize) {
-                    Some(n) => *n += 1,
-                    None => missing += 1,
-                }
-            }
-            for (w, n) in t.dict.iter().zip(per).filter(|x| x.1 > 0) {
-                *counts.entry(w.clone()).or_default() += n;
-            }
-            if missing > 0 {
-                *counts.entry(MISSING.into()).or_default() += missing;
-            }
-        }
-        _ => {
-            for k in 0..c.len() {
-                *counts
-                    .entry(c.text_at(k).unwrap_or_else(|| MISSING.into()))
-                    .or_default() += 1;
-            }
-        }
-    }
-    counts.into_iter().collect()
 }
 
 /// Transitions of every criterion between two dates (step 9).
