@@ -404,16 +404,7 @@ impl Frames {
         })?;
         let profiles =
             profiles.ok_or_else(|| EngineError::Invalid("the workspace names no data".into()))?;
-        let mut frames = Frames {
-            customers,
-            orders,
-            joins,
-            pruned: vec![],
-            requested: vec![],
-            notes: vec![],
-            unchanged: false,
-            interactive: true,
-        };
+        let mut frames = Self::for_wizard((customers, orders, joins), vec![], false);
         if let Some(keys) = keys {
             let meta = super::cache::profiles::encode(&profiles);
             let all = frames
@@ -459,17 +450,29 @@ impl Frames {
         }
         let customers = ws.data.customers.as_ref().and_then(|_| got.pop_front());
         let orders = ws.data.orders.as_ref().and_then(|_| got.pop_front());
-        let frames = Frames {
+        let tables = (customers, orders, got.into_iter().collect());
+        Some((
+            Self::for_wizard(tables, std::mem::take(notes), true),
+            profiles?,
+        ))
+    }
+
+    /// The wizard's tables: every column, nothing pruned or asked for besides.
+    fn for_wizard(
+        (customers, orders, joins): (Option<Frame>, Option<Frame>, Vec<Frame>),
+        notes: Vec<String>,
+        unchanged: bool,
+    ) -> Frames {
+        Frames {
             customers,
             orders,
-            joins: got.into_iter().collect(),
+            joins,
             pruned: vec![],
             requested: vec![],
-            notes: std::mem::take(notes),
-            unchanged: true,
+            notes,
+            unchanged,
             interactive: true,
-        };
-        Some((frames, profiles?))
+        }
     }
 
     /// Convert tables already in memory.
