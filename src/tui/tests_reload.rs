@@ -308,3 +308,40 @@ fn a_warm_wizard_makes_the_holdout_check_as_a_cold_one() {
     assert!(warm_engine.session.orders_released());
     assert_eq!(check(warm_engine), cold);
 }
+
+/// Opened warm, then the customers file changed: new purchase settings need the order rows,
+/// which no longer match the customers on screen; they are refused with a reason, and the
+/// session keeps what it showed.
+#[test]
+fn a_warm_wizard_refuses_order_rows_of_changed_files() {
+    use crate::engine::data::progress::Progress;
+    use crate::engine::eval::cache::Cache;
+    let d = tempfile::tempdir().unwrap();
+    crate::engine::data::demo::write_demo(&d.path().join("w"), 300, 2).unwrap();
+    let ws = d.path().join("w/demo.strata.toml");
+    let cache = Cache::At {
+        dir: d.path().join("cache"),
+        limit: None,
+    };
+    let source = super::Source::Workspace(ws);
+    let open = || super::prepare_cached(&source, &Progress::default(), &cache).unwrap();
+    open();
+    let (_, mut engine) = open();
+    assert!(engine.session.orders_released());
+    // one more customer in the file
+    let customers = d.path().join("w/customers.csv");
+    let mut text = std::fs::read_to_string(&customers).unwrap();
+    let last = text.lines().last().unwrap().to_string();
+    let id: usize = last.split(',').next().unwrap().parse().unwrap();
+    text.push_str(&last.replacen(&id.to_string(), &(id + 1000).to_string(), 1));
+    text.push('\n');
+    std::fs::write(&customers, text).unwrap();
+    let mut ws = engine.session.ws.clone();
+    ws.purchase_history.rfm_bins = 3;
+    match engine.handle(Job::Reload { ws: Box::new(ws) }) {
+        Message::ReloadFailed(why) => assert!(why.contains("changed since"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(engine.session.orders_released());
+    assert_eq!(engine.session.scores[0].counts.len(), 5);
+}

@@ -7,7 +7,7 @@ use super::super::tables::LoadPlan;
 use super::{Cache, Frames, Session, Timing};
 use crate::engine::data::profile::ColumnProfile;
 use crate::engine::data::progress::Progress;
-use crate::engine::error::Result;
+use crate::engine::error::{EngineError, Result};
 use crate::engine::rules::Workspace;
 
 impl Session {
@@ -65,10 +65,18 @@ impl Session {
         self.orders_released
     }
 
-    /// Take the order rows back from `tables` (the workspace's tables as the wizard reads them):
-    /// the customers are not assembled again, only the orders matched to them.
+    /// Take the order rows back from `tables` (the workspace's tables as the wizard reads them).
+    /// They are assembled as at the open, and kept only when they match the customers this
+    /// session holds (the same ids in the same order, the same `as_of`): data files changed
+    /// since the open are refused, never matched to the old customers.
     pub fn take_orders(&mut self, tables: Frames) -> Result<()> {
         let a = assemble(self.ws.clone(), tables)?;
+        if a.ids != self.ids || a.as_of != self.as_of {
+            return Err(EngineError::Invalid(
+                "the data files changed since the workspace was opened: open it again to read them"
+                    .into(),
+            ));
+        }
         self.orders = a.orders;
         self.orders_released = false;
         Ok(())
