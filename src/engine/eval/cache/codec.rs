@@ -307,7 +307,7 @@ fn body_frame<R: Read>(r: &mut Checked<R>) -> Result<Frame, Refused> {
             let raw = raw_column(r, len)?;
             let (slots, done) = (&slots, done.clone());
             s.spawn(move |_| {
-                let v = column(&raw, n);
+                let v = column(raw, n);
                 if let Ok(mut slot) = slots[i].lock() {
                     *slot = Some(v);
                 }
@@ -359,7 +359,7 @@ fn raw_column<R: Read>(r: &mut Checked<R>, len: u64) -> Result<Raw, Refused> {
 }
 
 /// The values of one column of `n` rows.
-fn column(c: &Raw, n: usize) -> Result<Vector, Refused> {
+fn column(c: Raw, n: usize) -> Result<Vector, Refused> {
     let (bits, values) = c.data.split_at(n.div_ceil(8).min(c.data.len()));
     Ok(match c.tag {
         0 => Vector::Bool(
@@ -389,7 +389,7 @@ fn column(c: &Raw, n: usize) -> Result<Vector, Refused> {
             }
             Vector::Text(TextVec {
                 codes,
-                dict: c.dict.clone(),
+                dict: c.dict,
             })
         }
     })
