@@ -208,6 +208,12 @@ fn text_of(v: Option<&Vector>) -> Option<&TextVec> {
     }
 }
 
+/// The sum of `xs`, 0 when there are none (`Iterator::sum` of no floats is -0.0, which would
+/// be written as `-0`).
+fn total(xs: impl Iterator<Item = f64>) -> f64 {
+    xs.fold(0.0, |a, x| a + x)
+}
+
 /// Buffers reused from one customer to the next.
 #[derive(Default)]
 struct Scratch {
@@ -310,7 +316,7 @@ impl Part {
             n_disc += any as i64;
             k = j;
         }
-        let rev: f64 = sc.g.iter().filter_map(|&i| o.amount.get(i)).sum();
+        let rev = total(sc.g.iter().filter_map(|&i| o.amount.get(i)));
         sc.days.clear();
         sc.days.extend(sc.g.iter().filter_map(|&i| o.day.get(i)));
         let (f, l) = (sc.days.iter().min().copied(), sc.days.iter().max().copied());
@@ -345,12 +351,9 @@ impl Part {
             sc.keys
                 .extend(sc.g.iter().filter(inside).map(|&i| order_of(i)));
             wo.push(Some(distinct(&mut sc.keys) as i64));
-            wr.push(Some(
-                sc.g.iter()
-                    .filter(inside)
-                    .filter_map(|&i| o.amount.get(i))
-                    .sum(),
-            ));
+            wr.push(Some(total(
+                sc.g.iter().filter(inside).filter_map(|&i| o.amount.get(i)),
+            )));
         }
     }
 }
@@ -591,5 +594,11 @@ mod tests {
             *get("revenue_7d"),
             Vector::Float(vec![Some(-4.0), Some(0.0)].into())
         );
+        // a buyer with nothing in a window has 0 there, not -0 (which a file would show)
+        derive(&mut base, &o, 110, &[1], &[]);
+        let Vector::Float(r) = &**base.get("revenue_1d").unwrap() else {
+            panic!("revenue is a number")
+        };
+        assert_eq!(r.get(0).map(f64::to_bits), Some(0f64.to_bits()));
     }
 }
