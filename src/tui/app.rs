@@ -120,6 +120,8 @@ pub struct Reloaded {
     pub ranking: Ranking,
     /// The predictive models as the session has them now (refitted when their settings changed).
     pub clv: Option<Box<super::predictive::ClvView>>,
+    /// Every column and field, with its type (new purchase settings change the window fields).
+    pub fields: Vec<(String, DType)>,
 }
 
 impl Reloaded {
@@ -138,6 +140,7 @@ impl Reloaded {
             pareto: s.pareto.clone(),
             ranking: Ranking::build(s),
             clv: None,
+            fields: super::model::fields_of(s),
         }
     }
 }
@@ -353,6 +356,7 @@ impl App {
         self.model.valuation = r.valuation;
         self.model.pareto = r.pareto;
         self.model.ranking = r.ranking;
+        self.model.fields = r.fields;
         self.clv = r.clv;
         if self.clv.is_none() && matches!(self.page, Some(Page::Predictive)) {
             self.page = None;

@@ -49,12 +49,7 @@ impl Model {
             profiles,
             suggestions,
             profiled_orders: s.ws.data.customers.is_none(),
-            fields: s
-                .base
-                .names
-                .iter()
-                .filter_map(|n| s.base.dtype_of(n).map(|t| (n.clone(), t)))
-                .collect(),
+            fields: r.fields,
             roles: roles(s),
             value_hint,
             as_of: s.as_of,
@@ -72,6 +67,15 @@ impl Model {
             ranking: r.ranking,
         }
     }
+}
+
+/// Every column and derived field of the session, with its type.
+pub fn fields_of(s: &Session) -> Vec<(String, DType)> {
+    s.base
+        .names
+        .iter()
+        .filter_map(|n| s.base.dtype_of(n).map(|t| (n.clone(), t)))
+        .collect()
 }
 
 /// The `[columns]` roles set, customers' first, then each PII column.

@@ -345,3 +345,19 @@ fn a_warm_wizard_refuses_order_rows_of_changed_files() {
     assert!(engine.session.orders_released());
     assert_eq!(engine.session.scores[0].counts.len(), 5);
 }
+
+/// New windows in the file: the fields of the old windows are gone from the session and from
+/// what edits are checked against, and the new ones are there.
+#[test]
+fn new_windows_replace_the_old_window_fields() {
+    let (mut app, mut engine) = demo();
+    let mut ws = engine.session.ws.clone();
+    ws.purchase_history.windows = vec![30];
+    let m = engine.handle(Job::Reload { ws: Box::new(ws) });
+    update(&mut app, m);
+    let has = |n: &str| app.model.fields.iter().any(|f| f.0 == n);
+    assert!(has("orders_30d") && has("revenue_30d"));
+    assert!(!has("orders_90d") && !has("revenue_365d"));
+    assert!(engine.session.base.get("orders_90d").is_none());
+    assert!(engine.session.base.get("revenue_30d").is_some());
+}

@@ -300,10 +300,24 @@ impl Session {
             // the fields would stay those of the old settings: refuse, never show them as new
             return Err(orders_gone());
         }
+        // window fields the new settings no longer have are not left behind in the base
+        let windows = |w: &Workspace| -> Vec<String> {
+            w.purchase_history
+                .windows
+                .iter()
+                .flat_map(|d| [format!("orders_{d}d"), format!("revenue_{d}d")])
+                .collect()
+        };
+        let now = windows(&ws);
+        let stale: Vec<String> = windows(&self.ws)
+            .into_iter()
+            .filter(|f| !now.contains(f))
+            .collect();
         let old = std::mem::replace(&mut self.ws, ws);
         let refit = old.purchase_history.clv != self.ws.purchase_history.clv;
         let attempt = (|| -> Result<Vec<CriterionResult>> {
             if rederive {
+                self.base.remove(&stale);
                 self.derive_purchase();
             }
             if refit && self.clv.is_some() {
