@@ -124,9 +124,10 @@ struct Totals {
 fn totals(a: &Assignment, m: &Measures, k: usize) -> Totals {
     // one tight pass per column, the columns side by side on the pool; each segment's sum is
     // still taken in customer order, so the numbers are those of a single sequential pass
-    let mut columns: Vec<(&[Option<f64>], bool)> = vec![(m.value, true)];
-    columns.extend(m.cost.map(|c| (c, true)));
-    columns.extend(m.extra.iter().map(|(_, _, v)| (v.as_slice(), false)));
+    // (a missing value or cost adds nothing to a sum, as 0 would)
+    let mut columns: Vec<&[Option<f64>]> = vec![m.value];
+    columns.extend(m.cost);
+    columns.extend(m.extra.iter().map(|(_, _, v)| v.as_slice()));
     let (cust, sums) = rayon::join(
         || {
             let mut cust = vec![0usize; k];
@@ -139,7 +140,7 @@ fn totals(a: &Assignment, m: &Measures, k: usize) -> Totals {
             use rayon::prelude::*;
             columns
                 .par_iter()
-                .map(|&(v, nulls_as_zero)| segment_sums(&a.label, v, k, nulls_as_zero))
+                .map(|&v| segment_sums(&a.label, v, k))
                 .collect::<Vec<_>>()
         },
     );
@@ -158,24 +159,13 @@ fn totals(a: &Assignment, m: &Measures, k: usize) -> Totals {
     }
 }
 
-/// Per segment, the sum of `v` over its customers in customer order, and how many had a value
-/// (`nulls_as_zero`: a missing value adds 0, as the value and cost do).
-fn segment_sums(
-    label: &[u16],
-    v: &[Option<f64>],
-    k: usize,
-    nulls_as_zero: bool,
-) -> (Vec<f64>, Vec<usize>) {
+/// Per segment, the sum of `v` over its customers in customer order, and how many had a value.
+fn segment_sums(label: &[u16], v: &[Option<f64>], k: usize) -> (Vec<f64>, Vec<usize>) {
     let (mut sum, mut count) = (vec![0f64; k], vec![0usize; k]);
     for (&s, x) in label.iter().zip(v) {
-        let s = s as usize;
-        match x {
-            Some(x) => {
-                sum[s] += x;
-                count[s] += 1;
-            }
-            None if nulls_as_zero => sum[s] += 0.0,
-            None => {}
+        if let Some(x) = x {
+            sum[s as usize] += x;
+            count[s as usize] += 1;
         }
     }
     (sum, count)
