@@ -13,6 +13,15 @@ pub struct Cells<T> {
     valid: Option<Vec<u64>>,
 }
 
+/// Up to 64 flags as one bitmap word, the first in the lowest bit.
+pub fn pack_bits(flags: impl IntoIterator<Item = bool>) -> u64 {
+    flags
+        .into_iter()
+        .take(64)
+        .enumerate()
+        .fold(0u64, |acc, (k, b)| acc | (u64::from(b) << k))
+}
+
 /// The words a bitmap of `n` bits takes.
 fn words(n: usize) -> usize {
     n.div_ceil(64)

@@ -8,6 +8,7 @@
 use rayon::prelude::*;
 
 use super::frame::Cells;
+use crate::engine::data::cells::pack_bits;
 
 /// Customers per part of the parallel scan (a multiple of 64).
 const PART: usize = 1 << 16;
@@ -54,10 +55,7 @@ impl Matches {
             words.par_chunks_mut(r).enumerate().for_each(|(w, out)| {
                 let rows = w * 64..(w * 64 + 64).min(n);
                 for (k, c) in cols.iter().enumerate() {
-                    let mut word = 0u64;
-                    for (b, &x) in c.values()[rows.clone()].iter().enumerate() {
-                        word |= u64::from(x) << b;
-                    }
+                    let word = pack_bits(c.values()[rows.clone()].iter().copied());
                     // a missing value is not a match
                     out[k] = word & c.validity().map_or(u64::MAX, |v| v[w]);
                 }

@@ -7,6 +7,7 @@ use super::frame::{Cells, DType, Frame, NULL_CODE, TextVec, Vector};
 use super::functions::function;
 pub use super::functions::round_half_away;
 pub use super::like::LikePattern;
+use crate::engine::data::cells::pack_bits;
 use crate::engine::rules::condition::{BinOp, Expr};
 
 /// A value during evaluation: a constant or a column.
@@ -219,11 +220,7 @@ fn text_map_bool(v: &Val, n: usize, f: impl Fn(&str) -> bool) -> Val {
                 let valid = t
                     .codes
                     .chunks(64)
-                    .map(|w| {
-                        w.iter()
-                            .enumerate()
-                            .fold(0u64, |acc, (k, &c)| acc | (u64::from(c != NULL_CODE) << k))
-                    })
+                    .map(|w| pack_bits(w.iter().map(|&c| c != NULL_CODE)))
                     .collect();
                 col(Vector::Bool(Cells::from_parts(values, Some(valid))))
             }
@@ -294,13 +291,6 @@ fn binary_fast(op: BinOp, l: &Val, r: &Val) -> Option<Val> {
     }
 }
 
-/// The bits of up to 64 booleans, the first in the lowest bit.
-fn pack(v: &[bool]) -> u64 {
-    v.iter()
-        .enumerate()
-        .fold(0u64, |acc, (k, &b)| acc | (u64::from(b) << k))
-}
-
 /// AND (`and`) or OR of two boolean columns in three-valued logic, 64 rows at a time: each
 /// side's known-true and known-false rows as bit words.
 fn kleene(and: bool, x: &Cells<bool>, y: &Cells<bool>) -> Cells<bool> {
@@ -316,7 +306,10 @@ fn kleene(and: bool, x: &Cells<bool>, y: &Cells<bool>) -> Cells<bool> {
         } else {
             (1u64 << len) - 1
         };
-        let (a, b) = (pack(&xv[start..start + len]), pack(&yv[start..start + len]));
+        let (a, b) = (
+            pack_bits(xv[start..start + len].iter().copied()),
+            pack_bits(yv[start..start + len].iter().copied()),
+        );
         let (am, bm) = (xm.map_or(full, |m| m[w]), ym.map_or(full, |m| m[w]));
         let (at, af) = (a & am, !a & am & full);
         let (bt, bf) = (b & bm, !b & bm & full);
