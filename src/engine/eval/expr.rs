@@ -121,13 +121,18 @@ pub fn eval_bool(e: &Expr, f: &Frame) -> Cells<bool> {
 
 /// `NOT v` when `negated`, else `v`.
 fn negate_if(negated: bool, v: Val, n: usize) -> Val {
-    if negated {
-        col(Vector::Bool(
-            (0..n).map(|i| v.bool(i).map(|b| !b)).collect(),
-        ))
-    } else {
-        v
+    if !negated {
+        return v;
     }
+    // a boolean column: its values flipped, its missing rows kept
+    if let Val::Col(c) = &v
+        && let Vector::Bool(b) = &**c
+    {
+        return col(Vector::Bool(b.map(|x| !x)));
+    }
+    col(Vector::Bool(
+        (0..n).map(|i| v.bool(i).map(|b| !b)).collect(),
+    ))
 }
 
 fn ev(e: &Expr, f: &Frame) -> Val {
