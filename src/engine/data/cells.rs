@@ -4,9 +4,15 @@ use std::fmt;
 
 /// A column of `T` where any value may be missing.
 ///
-/// Values are stored densely (a missing one holds `T::default()`), and a bitmap says which are
-/// present: bit `i % 64` of word `i / 64`. A column with no missing value keeps no bitmap. Eight
-/// bytes and one bit per integer, where `Vec<Option<i64>>` takes sixteen.
+/// Values are stored densely, and a bitmap says which are present: bit `i % 64` of word
+/// `i / 64`; no bitmap means every value is present. Eight bytes and one bit per integer, where
+/// `Vec<Option<i64>>` takes sixteen.
+///
+/// What is stored under a missing value is unspecified (`T::default()` when pushed, whatever
+/// [`Cells::map`] made of it after): read values through [`Cells::get`] or [`Cells::iter`], or
+/// mask [`Cells::values`] with [`Cells::validity`]. A column may keep a bitmap with every bit
+/// set (after [`Cells::set`]); `validity() == None` is a shortcut, not the only way to say
+/// "nothing missing".
 #[derive(Clone, Default)]
 pub struct Cells<T> {
     values: Vec<T>,
