@@ -344,7 +344,8 @@ pub fn help_on(a: Action, on: StepId) -> &'static str {
         (Confirm, StepId::List) => "the selected customer's record: every field",
         (Sort, StepId::List) => "sort: value ↓, value ↑, customer id",
         (Sort, _) => "sort the segment table: value, customers, name",
-        (Left | Right, StepId::Exclusivity | StepId::Valuation) => "previous / next criterion",
+        (Left, StepId::Exclusivity | StepId::Valuation) => "previous criterion",
+        (Right, StepId::Exclusivity | StepId::Valuation) => "next criterion",
         _ => spec(a).map_or("", |s| s.help),
     }
 }
