@@ -267,11 +267,7 @@ fn draw_counts(
     (column, top): (&str, &[(String, usize)]),
     t: &Theme,
 ) {
-    let max = top.iter().map(|x| x.1).max().unwrap_or(1).max(1);
-    // name, bar, count: the count is never cut, the bar gives way
-    let bar_w = (inner.width as usize)
-        .saturating_sub(16 + thousands(max as u64).len())
-        .max(1);
+    let max = top.iter().map(|x| x.1).max().unwrap_or(1);
     let mut lines = vec![Line::from(Span::styled(
         clip(&format!("values of {}", safe(column)), inner.width),
         t.dim,
@@ -284,12 +280,7 @@ fn draw_counts(
         room
     };
     for (v, n) in top.iter().take(shown) {
-        let len = (n * bar_w).div_ceil(max);
-        lines.push(Line::from(vec![
-            Span::styled(format!("{} ", pad(&app.shown(column, v), 14)), t.text),
-            Span::styled("█".repeat(len), t.bar),
-            Span::styled(format!(" {}", thousands(*n as u64)), t.dim),
-        ]));
+        lines.push(bar_line(&app.shown(column, v), (*n, max), inner.width, t));
     }
     if top.len() > shown {
         lines.push(Line::from(Span::styled(
@@ -303,23 +294,32 @@ fn draw_counts(
 /// How many customers each rule matches, whatever the order.
 fn draw_rule_matches(f: &mut Frame, inner: Rect, c: &CriterionView, t: &Theme) {
     let ex = &c.result.assignment.exclusivity;
-    let max = ex.matched.iter().map(|x| x.1).max().unwrap_or(1).max(1);
-    let bar_w = (inner.width as usize)
-        .saturating_sub(16 + thousands(max as u64).len())
-        .max(1);
+    let max = ex.matched.iter().map(|x| x.1).max().unwrap_or(1);
     let mut lines = vec![Line::from(Span::styled(
         clip("customers each rule matches (any order)", inner.width),
         t.dim,
     ))];
     for (name, n) in &ex.matched {
-        let len = (n * bar_w).div_ceil(max);
-        lines.push(Line::from(vec![
-            Span::styled(format!("{} ", pad(&safe(name), 14)), t.text),
-            Span::styled("█".repeat(len), t.bar),
-            Span::styled(format!(" {}", thousands(*n as u64)), t.dim),
-        ]));
+        lines.push(bar_line(&safe(name), (*n, max), inner.width, t));
     }
     f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// One bar of a count chart `width` cells wide: name, bar, count. The count is never cut; the
+/// bar, then the name (down to 4 cells) give way.
+fn bar_line(name: &str, (n, max): (usize, usize), width: u16, t: &Theme) -> Line<'static> {
+    let count = thousands(n as u64);
+    let max_count = thousands(max as u64).len().max(count.len());
+    // name + space + bar + space + count fits in `width` (a bar of one cell at least)
+    let room = (width as usize).saturating_sub(max_count + 1);
+    let name_w = room.saturating_sub(2).clamp(4, 14);
+    let bar_w = room.saturating_sub(name_w + 1).max(1);
+    let len = (n * bar_w).div_ceil(max.max(1));
+    Line::from(vec![
+        Span::styled(format!("{} ", pad(name, name_w as u16)), t.text),
+        Span::styled("█".repeat(len), t.bar),
+        Span::styled(format!(" {count}"), t.dim),
+    ])
 }
 
 /// The live segment table: customers, share, change since the last edit, value, value share;
@@ -474,5 +474,26 @@ pub fn handle(app: &mut App, a: Action) -> Option<Vec<Effect>> {
             Some(vec![])
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// In a narrow chart the count stays whole: the bar and then the name give way (down to
+    /// a 4-cell name and a 1-cell bar, 14 cells with this count).
+    #[test]
+    fn a_narrow_bar_keeps_its_whole_count() {
+        let t = Theme::mono();
+        for width in [12u16, 18, 22, 30, 60] {
+            let line = bar_line("repeat customers", (100_000, 100_000), width, &t);
+            let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+            assert!(text.ends_with(" 100,000"), "{width}: {text:?}");
+            assert!(
+                crate::tui::table::width(&text) <= width.max(14),
+                "{width}: {text:?}"
+            );
+        }
     }
 }
