@@ -59,6 +59,11 @@ fn tie_warnings(app: &App) -> usize {
     app.model.scores.iter().map(|s| s.warnings.len()).sum()
 }
 
+/// "1 tie warning", "2 tie warnings".
+fn warnings_text(n: usize) -> String {
+    format!("{n} tie warning{}", if n == 1 { "" } else { "s" })
+}
+
 /// The RFM scores in one line: each measure's range (a taller screen shows the table).
 fn draw_score_line(f: &mut Frame, scores_area: Rect, app: &App, t: &Theme) {
     let warn = tie_warnings(app);
@@ -82,15 +87,16 @@ fn draw_score_line(f: &mut Frame, scores_area: Rect, app: &App, t: &Theme) {
             format!("{} {}–{}", &s.name[..1].to_uppercase(), num(lo), num(hi))
         })
         .collect();
+    // the warnings come first: a narrow screen cuts the end of the line
     let text = format!(
-        "RFM ({}): {}{} · a taller screen shows the cut points",
+        "RFM ({}){}: {} · a taller screen shows the cut points",
         app.model.rfm_method,
-        ranges.join(" · "),
         if warn > 0 {
-            format!(" · {warn} tie warnings")
+            format!(", {}", warnings_text(warn))
         } else {
             String::new()
-        }
+        },
+        ranges.join(" · "),
     );
     f.render_widget(
         Paragraph::new(Span::styled(
@@ -132,7 +138,7 @@ fn draw_score_table(f: &mut Frame, scores_area: Rect, app: &App, t: &Theme) {
         " RFM scores ({}){} ",
         app.model.rfm_method,
         if warn > 0 {
-            format!(" — {warn} tie warnings")
+            format!(" — {}", warnings_text(warn))
         } else {
             String::new()
         }
