@@ -279,8 +279,10 @@ fn draw_counts(
     } else {
         room
     };
-    for (v, n) in top.iter().take(shown) {
-        lines.push(bar_line(&app.shown(column, v), (*n, max), inner.width, t));
+    let names: Vec<String> = top.iter().map(|(v, _)| app.shown(column, v)).collect();
+    let longest = names.iter().map(|x| width(x) as usize).max().unwrap_or(0);
+    for (name, (_, n)) in names.iter().zip(top).take(shown) {
+        lines.push(bar_line(name, (*n, max), (inner.width, longest), t));
     }
     if top.len() > shown {
         lines.push(Line::from(Span::styled(
@@ -299,20 +301,28 @@ fn draw_rule_matches(f: &mut Frame, inner: Rect, c: &CriterionView, t: &Theme) {
         clip("customers each rule matches (any order)", inner.width),
         t.dim,
     ))];
+    let longest = ex.matched.iter().map(|x| width(&safe(&x.0)) as usize).max();
     for (name, n) in &ex.matched {
-        lines.push(bar_line(&safe(name), (*n, max), inner.width, t));
+        let room = (inner.width, longest.unwrap_or(0));
+        lines.push(bar_line(&safe(name), (*n, max), room, t));
     }
     f.render_widget(Paragraph::new(lines), inner);
 }
 
-/// One bar of a count chart `width` cells wide: name, bar, count. The count is never cut; the
-/// bar, then the name (down to 4 cells) give way.
-fn bar_line(name: &str, (n, max): (usize, usize), width: u16, t: &Theme) -> Line<'static> {
+/// One bar of a count chart `width` cells wide whose longest name is `longest` cells: name,
+/// bar, count. The count is never cut; the names take what they need (at most 14 cells), and
+/// when the box is narrow the bar, then the names (down to 4 cells) give way.
+fn bar_line(
+    name: &str,
+    (n, max): (usize, usize),
+    (width, longest): (u16, usize),
+    t: &Theme,
+) -> Line<'static> {
     let count = thousands(n as u64);
     let max_count = thousands(max as u64).len().max(count.len());
     // name + space + bar + space + count fits in `width` (a bar of one cell at least)
     let room = (width as usize).saturating_sub(max_count + 1);
-    let name_w = room.saturating_sub(2).clamp(4, 14);
+    let name_w = room.saturating_sub(2).min(longest).clamp(4, 14);
     let bar_w = room.saturating_sub(name_w + 1).max(1);
     let len = (n * bar_w).div_ceil(max.max(1));
     Line::from(vec![
@@ -487,7 +497,7 @@ mod tests {
     fn a_narrow_bar_keeps_its_whole_count() {
         let t = Theme::mono();
         for width in [12u16, 18, 22, 30, 60] {
-            let line = bar_line("repeat customers", (100_000, 100_000), width, &t);
+            let line = bar_line("repeat customers", (100_000, 100_000), (width, 16), &t);
             let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
             assert!(text.ends_with(" 100,000"), "{width}: {text:?}");
             assert!(
