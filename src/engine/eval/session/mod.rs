@@ -71,6 +71,22 @@ fn purchase_changed(a: &Workspace, b: &Workspace) -> bool {
         != serde_json::to_string(&b.purchase_history).ok()
 }
 
+/// The window fields (`orders_Nd`, `revenue_Nd`) of `old` that `new` no longer has.
+fn stale_windows(old: &Workspace, new: &Workspace) -> Vec<String> {
+    let fields = |w: &Workspace| -> Vec<String> {
+        w.purchase_history
+            .windows
+            .iter()
+            .flat_map(|d| [format!("orders_{d}d"), format!("revenue_{d}d")])
+            .collect()
+    };
+    let now = fields(new);
+    fields(old)
+        .into_iter()
+        .filter(|f| !now.contains(f))
+        .collect()
+}
+
 /// Why purchase settings cannot change on a session without its order rows.
 fn orders_gone() -> EngineError {
     EngineError::Invalid(
@@ -301,18 +317,7 @@ impl Session {
             return Err(orders_gone());
         }
         // window fields the new settings no longer have are not left behind in the base
-        let windows = |w: &Workspace| -> Vec<String> {
-            w.purchase_history
-                .windows
-                .iter()
-                .flat_map(|d| [format!("orders_{d}d"), format!("revenue_{d}d")])
-                .collect()
-        };
-        let now = windows(&ws);
-        let stale: Vec<String> = windows(&self.ws)
-            .into_iter()
-            .filter(|f| !now.contains(f))
-            .collect();
+        let stale = stale_windows(&self.ws, &ws);
         let old = std::mem::replace(&mut self.ws, ws);
         let refit = old.purchase_history.clv != self.ws.purchase_history.clv;
         let attempt = (|| -> Result<Vec<CriterionResult>> {
