@@ -92,14 +92,15 @@ fn parse_float(s: &str, decimal_comma: bool) -> Option<f64> {
     if has_leading_zero(s) {
         return None;
     }
+    // most numbers are plain decimals: read those before checking for exponents and commas
+    if !decimal_comma && let Some(v) = simple_decimal(s) {
+        return Some(v);
+    }
     let ok = s
         .bytes()
         .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E' | b','));
     if !ok || !s.bytes().any(|b| b.is_ascii_digit()) {
         return None;
-    }
-    if !decimal_comma && let Some(v) = simple_decimal(s) {
-        return Some(v);
     }
     let v: f64 = if decimal_comma {
         if s.contains('.') {
@@ -136,6 +137,38 @@ fn parse_iso_date(b: &[u8]) -> Option<NaiveDate> {
         })
     };
     NaiveDate::from_ymd_opt(num(&b[0..4])? as i32, num(&b[5..7])?, num(&b[8..10])?)
+}
+
+/// `YYYY-MM-DD` with a four-digit year from 1000 (as [`parse_dt`] requires) as days since
+/// 1970-01-01; `None` for anything else, or a day the month does not have.
+fn iso_day(b: &[u8]) -> Option<i64> {
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: &[u8]| -> Option<i64> {
+        r.iter().try_fold(0i64, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + i64::from(c - b'0'))
+        })
+    };
+    let (y, m, d) = (num(&b[0..4])?, num(&b[5..7])?, num(&b[8..10])?);
+    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let days_in_month = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if y < 1000 || d < 1 || d > days_in_month {
+        return None;
+    }
+    // days from civil (H. Hinnant's algorithm), years starting in March
+    let (y, m) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * m + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
 }
 
 /// A date or date-time in the given date pattern, with an optional time after a space or `T`.
@@ -237,6 +270,17 @@ impl<'a> Reading<'a> {
         }
     }
 
+    /// [`Reading::date`] as milliseconds since 1970, noting in `any_time` a time of day; ISO
+    /// dates are read without going through a calendar type.
+    fn date_millis(&self, t: &str, i: usize, any_time: &mut bool) -> Option<i64> {
+        if !self.user_format && self.formats[i] == "%Y-%m-%d" && t.len() == 10 {
+            return iso_day(t.as_bytes()).map(|d| d * MS_PER_DAY);
+        }
+        let (d, time) = self.date(t, i)?;
+        *any_time |= time.is_some();
+        Some(millis(d, time))
+    }
+
     fn date(&self, t: &str, i: usize) -> Option<(NaiveDate, Option<NaiveTime>)> {
         if self.user_format {
             parse_with_user_format(t, self.formats[i])
@@ -313,6 +357,16 @@ impl Verdict {
     pub fn observe(&mut self, t: &str, r: &Reading) -> Option<Parsed> {
         self.non_null += 1;
         // once one type is left, a value that fits it changes nothing but the count
+        if !self.bool_ok && !self.int_ok && !self.float_ok && self.dates_left == 1 {
+            let i = self
+                .date_ok
+                .iter()
+                .position(|x| *x)
+                .expect("one pattern left");
+            if let Some(ms) = r.date_millis(t, i, &mut self.any_time[i]) {
+                return Some(Parsed::Date(i, ms));
+            }
+        }
         if !self.bool_ok && self.dates_left == 0 {
             if self.int_ok {
                 if let Some(v) = parse_int(t) {
@@ -658,6 +712,35 @@ mod tests {
             let want = date.and_time(time).and_utc().timestamp_millis();
             proptest::prop_assert_eq!(millis(date, Some(time)), want);
             proptest::prop_assert_eq!(millis(date, None), date.and_time(NaiveTime::MIN).and_utc().timestamp_millis());
+        }
+    }
+
+    /// ISO dates read without chrono are the days chrono gives, and the same texts are refused:
+    /// month 0 or 13, 31 April, 29 February of a year that is not leap (1900, 2100), years
+    /// below 1000, a stray byte anywhere.
+    #[test]
+    fn quick_iso_dates_agree_with_chrono() {
+        let years = [
+            0, 999, 1000, 1001, 1004, 1600, 1700, 1900, 1970, 1999, 2000, 2024, 2100,
+        ];
+        for y in years.into_iter().chain([2400, 9999]) {
+            for m in 0..=13 {
+                for d in 0..=32 {
+                    let t = format!("{y:04}-{m:02}-{d:02}");
+                    let mut texts = vec![t.clone()];
+                    if d == 15 {
+                        texts.extend((0..10).map(|k| {
+                            let mut s = t.clone();
+                            s.replace_range(k..k + 1, "x");
+                            s
+                        }));
+                    }
+                    for t in texts {
+                        let want = parse_dt(&t, "%Y-%m-%d").map(|(date, time)| millis(date, time));
+                        assert_eq!(iso_day(t.as_bytes()).map(|d| d * MS_PER_DAY), want, "{t}");
+                    }
+                }
+            }
         }
     }
 
