@@ -71,6 +71,14 @@ impl<T: Copy + Default> Cells<T> {
         }
     }
 
+    /// Room for `more` values (and their validity, when there is a bitmap) without growing.
+    pub fn reserve(&mut self, more: usize) {
+        self.values.reserve(more);
+        if let Some(v) = &mut self.valid {
+            v.reserve(words(self.values.len() + more).saturating_sub(v.len()));
+        }
+    }
+
     /// `n` missing values.
     pub fn nulls(n: usize) -> Cells<T> {
         Cells::nulls_with_capacity(n, n)

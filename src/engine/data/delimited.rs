@@ -74,15 +74,18 @@ fn typed_from_file(
         return Ok(None);
     }
     let timing = crate::engine::timing::Timing::new();
-    let open = || -> std::io::Result<Box<dyn Read + '_>> {
+    let open = || -> std::io::Result<Box<dyn Read + Send + '_>> {
         p.begin(&file_label(path), file_size(path));
         Ok(Box::new(Counted {
             inner: open_decoded(path)?,
             progress: p,
         }))
     };
+    // a compressed file's size says little of how many rows it holds
+    let size = (!super::load::is_gzip(path)).then(|| file_size(path));
     let cols = typed_csv::read(
         &open,
+        size,
         delim,
         &names,
         &keep,

@@ -161,7 +161,7 @@ pub fn is_gzip(path: &Path) -> bool {
 }
 
 /// The file's bytes from the start, through gzip when compressed.
-pub(super) fn open_decoded(path: &Path) -> std::io::Result<Box<dyn Read>> {
+pub(super) fn open_decoded(path: &Path) -> std::io::Result<Box<dyn Read + Send>> {
     let f = std::fs::File::open(path)?;
     Ok(if is_gzip(path) {
         Box::new(flate2::read::MultiGzDecoder::new(

@@ -73,9 +73,23 @@ fn nulls<T: Copy + Default>(n: usize, hint: usize) -> Cells<T> {
 #[derive(Default)]
 pub(super) struct Acc {
     pub bufs: Vec<Buf>,
+    /// Whether room for all the rows was made.
+    sized: bool,
 }
 
 impl Acc {
+    /// Append a chunk's buffer; a column still of one type is given room for `expect` rows
+    /// once (the rows the whole text is expected to hold), so that it never grows by copying.
+    pub fn add_sized(&mut self, b: Buf, expect: usize) {
+        self.add(b);
+        if let [only] = &mut self.bufs[..]
+            && !self.sized
+            && expect > only.len()
+        {
+            self.sized = only.reserve(expect - only.len());
+        }
+    }
+
     pub fn add(&mut self, b: Buf) {
         match (self.bufs.last_mut(), b) {
             (Some(Buf::Nulls(n)), Buf::Nulls(m)) => *n += m,
@@ -87,6 +101,31 @@ impl Acc {
             (Some(Buf::Stale), Buf::Stale) => {}
             (_, b) => self.bufs.push(b),
         }
+    }
+}
+
+impl Buf {
+    pub fn len(&self) -> usize {
+        match self {
+            Buf::Nulls(n) => *n,
+            Buf::Int(v) | Buf::Date(_, v) => v.len(),
+            Buf::Float(v) => v.len(),
+            Buf::Bool(v) => v.len(),
+            Buf::Text(d) => d.codes.len(),
+            Buf::Stale => 0,
+        }
+    }
+
+    /// Room for `more` values without growing; whether it holds values (rather than a count).
+    fn reserve(&mut self, more: usize) -> bool {
+        match self {
+            Buf::Int(v) | Buf::Date(_, v) => v.reserve(more),
+            Buf::Float(v) => v.reserve(more),
+            Buf::Bool(v) => v.reserve(more),
+            Buf::Text(d) => d.codes.reserve(more),
+            Buf::Nulls(_) | Buf::Stale => return false,
+        }
+        true
     }
 }
 
@@ -313,9 +352,20 @@ fn finalize(buf: Buf, choice: Choice) -> Option<Values> {
 /// A column's buffers, in row order, as one: each made the final type, then merged as
 /// [`Acc::add`] merges (appended to the first, text through one dictionary).
 pub(super) fn join(bufs: Vec<Buf>, choice: Choice) -> Option<Values> {
+    let bufs: Vec<Buf> = bufs
+        .into_iter()
+        .map(|b| b.into_choice(choice))
+        .collect::<Option<_>>()?;
+    let total: usize = bufs.iter().map(Buf::len).sum();
     let mut one = Acc::default();
+    let mut bufs = bufs.into_iter();
+    if let Some(mut first) = bufs.next() {
+        // the first buffer grows once, to hold them all
+        first.reserve(total - first.len());
+        one.add(first);
+    }
     for b in bufs {
-        one.add(b.into_choice(choice)?);
+        one.add(b);
     }
     // no rows at all: an empty column of the type
     let last = match one.bufs.pop() {

@@ -21,11 +21,11 @@ use polars::prelude::*;
 
 use super::cells::Cells;
 use super::infer::{Choice, Inferred, Reading, Verdict};
-use buffers::{Acc, first_pass, fits, forced_pass, join};
+use buffers::{Acc, Buf, first_pass, fits, forced_pass, join};
 use records::{Shape, blocks, split};
 
 /// Bytes read at a time (small in tests, so that records cross block boundaries).
-const BLOCK_BYTES: usize = if cfg!(test) { 1 << 14 } else { 64 << 20 };
+const BLOCK_BYTES: usize = if cfg!(test) { 1 << 14 } else { 32 << 20 };
 
 /// Marks a missing value in [`Values::Text`] codes.
 pub const NO_CODE: u32 = u32::MAX;
@@ -113,7 +113,7 @@ pub(crate) fn header_is_plain(text: &str, delim: u8, ncols: usize) -> bool {
 
 /// Something that can be read from the start, more than once (a column whose type changes part
 /// way is read again).
-pub(crate) type Open<'a> = dyn Fn() -> std::io::Result<Box<dyn Read + 'a>> + 'a;
+pub(crate) type Open<'a> = dyn Fn() -> std::io::Result<Box<dyn Read + Send + 'a>> + 'a;
 
 /// Where the fields of a record go, and how many chunks a block is read in.
 struct Layout<'a> {
@@ -124,24 +124,56 @@ struct Layout<'a> {
 }
 
 /// One pass over the text `open` gives: each block of whole records split into chunks read in
-/// parallel by `pass(shape, start, end, at_end)`, whose results `take` receives in row order.
+/// parallel by `pass(shape, start, end, at_end)`, whose results `take` receives in row order,
+/// with the chunk's length in bytes.
 fn each_chunk<T: Send>(
     open: &Open,
     layout: &Layout,
     pass: impl Fn(&Shape, usize, usize, bool) -> Option<T> + Sync,
-    mut take: impl FnMut(T),
+    mut take: impl FnMut(T, usize) + Send,
 ) -> Option<()> {
     blocks(&mut *open().ok()?, BLOCK_BYTES, |text, last| {
         let shape = Shape::new(text, layout.delim, layout.ncols, layout.slot);
-        let chunks = split(text.as_bytes(), layout.threads)?;
+        // twice as many chunks as cores: one core may still be reading the next block
+        let chunks = split(text.as_bytes(), 2 * layout.threads)?;
         let done = crate::engine::parallel::map_items(chunks, |(a, b)| {
-            pass(&shape, a, b, last && b == text.len())
+            Some((pass(&shape, a, b, last && b == text.len())?, b - a))
         });
         for t in done {
-            take(t?);
+            let (t, bytes) = t?;
+            take(t, bytes);
         }
         Some(())
     })
+}
+
+/// How many rows the whole text holds, judged from the rows per byte seen so far.
+struct RowsEstimate {
+    size: Option<u64>,
+    bytes: usize,
+    rows: usize,
+}
+
+impl RowsEstimate {
+    fn new(size: Option<u64>) -> RowsEstimate {
+        RowsEstimate {
+            size,
+            bytes: 0,
+            rows: 0,
+        }
+    }
+
+    /// After a chunk of `bytes` bytes and `rows` rows: the rows expected in all (0 when unknown).
+    fn after(&mut self, bytes: usize, rows: Option<usize>) -> usize {
+        self.bytes += bytes;
+        self.rows += rows.unwrap_or(0);
+        match self.size {
+            Some(size) if self.bytes > 0 => {
+                (self.rows as f64 * size as f64 / self.bytes as f64 * 1.01) as usize + 64
+            }
+            _ => 0,
+        }
+    }
 }
 
 /// The typed columns of delimited `text` (header first) for the columns in `keep` (file order).
@@ -153,14 +185,17 @@ pub(crate) fn read_text(
     date_format: Option<&str>,
     decimal_comma: bool,
 ) -> Option<Vec<ReadColumn>> {
-    let open = || -> std::io::Result<Box<dyn Read + '_>> { Ok(Box::new(text.as_bytes())) };
-    read(&open, delim, names, keep, date_format, decimal_comma)
+    let open = || -> std::io::Result<Box<dyn Read + Send + '_>> { Ok(Box::new(text.as_bytes())) };
+    let size = Some(text.len() as u64);
+    read(&open, size, delim, names, keep, date_format, decimal_comma)
 }
 
 /// The typed columns of the delimited text `open` gives (UTF-8, header first, an optional BOM),
 /// for the columns whose index is in `keep` (in file order); `None` when it needs the general path.
+/// `size`, the text's length in bytes when known, lets each column be made its full size once.
 pub(crate) fn read(
     open: &Open,
+    size: Option<u64>,
     delim: u8,
     names: &[String],
     keep: &[usize],
@@ -186,14 +221,16 @@ pub(crate) fn read(
     // first pass: every chunk reads its values into the type they fit so far
     let mut verdicts: Vec<Verdict> = (0..keep.len()).map(|_| Verdict::new(&r)).collect();
     let mut cols: Vec<Acc> = (0..keep.len()).map(|_| Acc::default()).collect();
+    let mut rows = RowsEstimate::new(size);
     each_chunk(
         open,
         &layout,
         |shape, a, b, at_end| first_pass(shape, a, b, at_end, keep.len(), &r),
-        |chunk| {
+        |chunk, bytes| {
+            let expect = rows.after(bytes, chunk.iter().map(|c| c.buf.len()).max());
             for (c, col) in chunk.into_iter().enumerate() {
                 verdicts[c].merge(&col.verdict);
-                cols[c].add(col.buf);
+                cols[c].add_sized(col.buf, expect);
             }
         },
     )?;
@@ -213,24 +250,27 @@ pub(crate) fn read(
             open,
             &layout,
             |shape, a, b, at_end| forced_pass(shape, a, b, at_end, &choices, &again, &r),
-            |bufs| {
+            |bufs, bytes| {
+                let expect = rows.after(bytes, bufs.iter().map(Buf::len).max());
                 for (c, b) in bufs.into_iter().enumerate() {
                     if again[c] {
-                        cols[c].add(b);
+                        cols[c].add_sized(b, expect);
                     }
                 }
             },
         )?;
     }
-    let mut out = Vec::with_capacity(keep.len());
-    for ((col, v), &choice) in cols.into_iter().zip(&verdicts).zip(&choices) {
+    // each column's chunks joined into one, columns in parallel
+    let parts: Vec<_> = cols.into_iter().zip(&verdicts).zip(choices).collect();
+    crate::engine::parallel::map_items(parts, |((col, v), choice)| {
         let (kind, ambiguous_with) = v.kind(&r);
-        out.push(ReadColumn {
+        Some(ReadColumn {
             values: join(col.bufs, choice)?,
             kind,
             null_tokens: if choice == Choice::Text { 0 } else { v.tokens },
             ambiguous_with,
-        });
-    }
-    Some(out)
+        })
+    })
+    .into_iter()
+    .collect()
 }

@@ -119,17 +119,29 @@ fn fill(src: &mut dyn Read, buf: &mut Vec<u8>, upto: usize) -> Option<bool> {
     Some(false)
 }
 
-/// Call `f` with the text of whole records, about `block` bytes at a time, after the header
-/// (and a BOM), and whether it is the last. `None` when the bytes are not UTF-8, reading fails,
-/// or `f` says so.
-pub(super) fn blocks(
+/// A block of whole records as read: the text (from `start`), the bytes after its last record,
+/// and whether the input ended.
+struct Block {
+    text: String,
+    start: usize,
+    rest: Vec<u8>,
+    eof: bool,
+}
+
+/// The next block of about `block` bytes that ends with a whole record, read into `buf` (a
+/// spare buffer, emptied first) after `rest` (what followed the block before); the first one
+/// (`header`) starts after the header and a BOM. `None` when reading fails or the bytes are
+/// not UTF-8.
+fn next_block(
     src: &mut dyn Read,
+    mut buf: Vec<u8>,
+    rest: &[u8],
     block: usize,
-    mut f: impl FnMut(&str, bool) -> Option<()>,
-) -> Option<()> {
-    let mut buf: Vec<u8> = Vec::with_capacity(block);
-    let mut want = block;
-    let mut header = true;
+    header: bool,
+) -> Option<Block> {
+    buf.clear();
+    buf.extend_from_slice(rest);
+    let mut want = block.max(buf.len() + block / 2);
     loop {
         let eof = fill(src, &mut buf, want)?;
         let mut start = 0;
@@ -141,7 +153,7 @@ pub(super) fn blocks(
             };
             match record_end(&buf[bom..]) {
                 Some(e) => start = bom + e,
-                None if eof => return Some(()),
+                None if eof => start = buf.len(),
                 None => {
                     want *= 2;
                     continue;
@@ -158,16 +170,52 @@ pub(super) fn blocks(
             want *= 2;
             continue;
         };
-        header = false;
-        let text = std::str::from_utf8(&buf[start..cut]).ok()?;
-        if !text.is_empty() {
-            f(text, eof)?;
-        }
+        let rest = buf.split_off(cut);
+        return Some(Block {
+            text: String::from_utf8(buf).ok()?,
+            start,
+            rest,
+            eof,
+        });
+    }
+}
+
+/// Call `f` with the text of whole records, about `block` bytes at a time, after the header
+/// (and a BOM), and whether it is the last. The next block is read while `f` works on this one.
+/// `None` when the bytes are not UTF-8, reading fails, or `f` says so.
+pub(super) fn blocks(
+    src: &mut (dyn Read + Send),
+    block: usize,
+    mut f: impl FnMut(&str, bool) -> Option<()> + Send,
+) -> Option<()> {
+    let mut this = next_block(src, Vec::with_capacity(block), &[], block, true)?;
+    let mut spare = Vec::with_capacity(block);
+    loop {
+        let Block {
+            text,
+            start,
+            rest,
+            eof,
+        } = this;
+        let body = &text[start..];
+        let mut work = |last| {
+            if body.is_empty() {
+                Some(())
+            } else {
+                f(body, last)
+            }
+        };
         if eof {
-            return Some(());
+            return work(true);
         }
-        buf.drain(..cut);
-        want = block.max(buf.len() + block / 2);
+        let (done, next) = rayon::join(
+            || work(false),
+            || next_block(&mut *src, spare, &rest, block, false),
+        );
+        done?;
+        this = next?;
+        // this block's buffer takes the block after next
+        spare = text.into_bytes();
     }
 }
 
@@ -214,6 +262,120 @@ pub(super) type Field<'a> = Cow<'a, str>;
 /// lines are allowed only at the end of the input (`at_end`: `b` is the end of the input).
 /// Returns `None` on anything the general path should handle.
 pub(super) fn each_field<'a>(
+    shape: &Shape<'a>,
+    a: usize,
+    b: usize,
+    at_end: bool,
+    f: impl FnMut(usize, Option<Field<'a>>),
+) -> Option<()> {
+    if memchr::memchr2(b'"', b'\r', &shape.text.as_bytes()[a..b]).is_none() {
+        each_plain_field(shape, a, b, at_end, f)
+    } else {
+        each_field_by_field(shape, a, b, at_end, f)
+    }
+}
+
+/// The high bit of each byte of `w` that equals the byte repeated in `m`, exactly.
+#[inline(always)]
+fn equal_bytes(w: u64, m: u64) -> u64 {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let x = w ^ m;
+    !((x & LOW7).wrapping_add(LOW7) | x) & HIGH_BITS
+}
+
+/// The high bits of a word's bytes as eight bits, byte 0 lowest.
+#[inline(always)]
+fn gather(h: u64) -> u64 {
+    // each bit 8k moves to 56 + k; no two products meet, so nothing carries
+    ((h >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
+}
+
+/// Of up to 64 bytes: which end a field (delimiter or newline), and which are newlines.
+#[inline]
+fn stop_masks(s: &[u8], delim: u64) -> (u64, u64) {
+    let newline = u64::from(b'\n') * LOW_BITS;
+    let (mut stops, mut lines) = (0, 0);
+    for (k, w) in s.chunks(8).enumerate() {
+        let w = match <[u8; 8]>::try_from(w) {
+            Ok(w) => u64::from_le_bytes(w),
+            Err(_) => {
+                let mut pad = [0u8; 8];
+                pad[..w.len()].copy_from_slice(w);
+                u64::from_le_bytes(pad)
+            }
+        };
+        let nl = equal_bytes(w, newline);
+        stops |= gather(nl | equal_bytes(w, delim)) << (8 * k);
+        lines |= gather(nl) << (8 * k);
+    }
+    // padding bytes are zero: a zero delimiter would match them
+    let valid = if s.len() >= 64 {
+        u64::MAX
+    } else {
+        (1 << s.len()) - 1
+    };
+    (stops & valid, lines & valid)
+}
+
+/// [`each_field`] for text with no quotes and no carriage returns: fields are found from bit
+/// masks of delimiters and newlines, 64 bytes at a time, with no branch per byte.
+pub(super) fn each_plain_field<'a>(
+    shape: &Shape<'a>,
+    a: usize,
+    b: usize,
+    at_end: bool,
+    mut f: impl FnMut(usize, Option<Field<'a>>),
+) -> Option<()> {
+    let text = shape.text;
+    let bytes = text.as_bytes();
+    let delim = u64::from(shape.delim) * LOW_BITS;
+    let (mut start, mut col) = (a, 0usize);
+    let mut emit = |col: usize, from: usize, to: usize| -> Option<()> {
+        if col >= shape.ncols {
+            return None;
+        }
+        if let Some(s) = shape.slot[col] {
+            f(s, (to > from).then(|| Cow::Borrowed(&text[from..to])));
+        }
+        Some(())
+    };
+    let mut base = a;
+    while base < b {
+        let end = (base + 64).min(b);
+        let (mut stops, lines) = stop_masks(&bytes[base..end], delim);
+        while stops != 0 {
+            let i = stops.trailing_zeros() as usize;
+            stops &= stops - 1;
+            let p = base + i;
+            let newline = lines >> i & 1 != 0;
+            if newline && col == 0 && p == start {
+                // a blank line: fine only at the very end
+                return (at_end && bytes[p..b].iter().all(|&c| c == b'\n')).then_some(());
+            }
+            emit(col, start, p)?;
+            col += 1;
+            start = p + 1;
+            if newline {
+                if col != shape.ncols {
+                    return None;
+                }
+                col = 0;
+            }
+        }
+        base = end;
+    }
+    // the last record has no newline, or ends in a delimiter at the end of the text
+    if start < b || col > 0 {
+        emit(col, start, b)?;
+        if col + 1 != shape.ncols {
+            return None;
+        }
+    }
+    Some(())
+}
+
+/// [`each_field`] one field at a time, for text with quotes or carriage returns.
+pub(super) fn each_field_by_field<'a>(
     shape: &Shape<'a>,
     a: usize,
     b: usize,

@@ -259,6 +259,42 @@ proptest::proptest! {
         let expected = bytes.iter().position(|&c| [delim, b'\n', b'\r', b'"'].contains(&c));
         proptest::prop_assert_eq!(shape.stop_in(&bytes), expected);
     }
+
+    /// Finding fields by bit masks gives the same fields, and refuses the same texts, as
+    /// reading field by field: blank lines, short and long rows, a missing last newline, a
+    /// row ending in a delimiter, empty fields, multi-byte text, any block boundary.
+    #[test]
+    fn mask_scan_reads_the_fields_a_field_by_field_scan_reads(
+        bytes in proptest::collection::vec(proptest::sample::select(
+            vec!["a", "7", "é", "xyz", ",", ";", "\t", "\n", "\n\n", "12345678901"]), 0..120),
+        delim in proptest::sample::select(vec![b',', b';', b'\t']),
+        ncols in 1usize..5,
+        keep in proptest::collection::vec(proptest::bool::ANY, 5),
+        cut in 0usize..200,
+        at_end in proptest::bool::ANY,
+    ) {
+        use super::records::{Shape, each_field_by_field, each_plain_field};
+        let text: String = bytes.concat();
+        // start at a record boundary, as chunks do
+        let a = text.as_bytes()[..cut.min(text.len())]
+            .iter()
+            .rposition(|&c| c == b'\n')
+            .map_or(0, |p| p + 1);
+        let keep: Vec<usize> = (0..ncols).filter(|&c| keep[c]).collect();
+        let slot = Shape::slots(ncols, &keep);
+        let shape = Shape::new(&text, delim, ncols, &slot);
+        let (mut plain, mut general) = (vec![], vec![]);
+        let p = each_plain_field(&shape, a, text.len(), at_end, |s, v| {
+            plain.push((s, v.map(|v| v.into_owned())))
+        });
+        let g = each_field_by_field(&shape, a, text.len(), at_end, |s, v| {
+            general.push((s, v.map(|v| v.into_owned())))
+        });
+        proptest::prop_assert_eq!(p, g);
+        if g.is_some() {
+            proptest::prop_assert_eq!(plain, general);
+        }
+    }
 }
 
 #[test]
