@@ -88,15 +88,30 @@ impl Session {
         let key = key.filter(|_| t.unchanged);
         timing.mark("load tables");
         p.begin("evaluating", 0);
-        let s = Self::assembled(ws, t, keep_orders).and_then(|mut s| {
-            if let Some(k) = &key {
-                let e = s.evaluated(None);
-                let mut notes = Vec::new();
-                cache.keep_evaluated(k, e, plan.largest(), &mut notes);
-                s.warnings.extend(notes);
+        let s = Self::assembled(ws, t, keep_orders).and_then(|s| {
+            let Some(k) = &key else {
+                return Self::finish(s);
+            };
+            // the evaluated base is written while the criteria are evaluated (it shares the
+            // session's columns); its notes go where they would have gone, before the criteria's
+            let e = s.evaluated(None);
+            let at = s.warnings.len();
+            std::thread::scope(|scope| {
+                let kept = scope.spawn(|| {
+                    let mut notes = Vec::new();
+                    cache.keep_evaluated(k, e, plan.largest(), &mut notes);
+                    notes
+                });
+                let s = Self::finish(s);
+                let notes = kept.join().unwrap_or_else(|_| {
+                    vec!["the evaluated customers could not be kept in the cache".into()]
+                });
                 timing.mark("evaluated base kept");
-            }
-            Self::finish(s)
+                s.map(|mut s| {
+                    s.warnings.splice(at..at, notes);
+                    s
+                })
+            })
         });
         timing.mark("evaluate");
         p.check()?;
