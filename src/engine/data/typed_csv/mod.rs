@@ -2,9 +2,10 @@
 //!
 //! The general path parses every field as text and then infers each column's type; at millions
 //! of rows that text copy costs more time and memory than the data itself. This reader streams
-//! the file in blocks of whole records, splits each block into one chunk per core, and reads each
-//! value once into the type its column still fits (with exactly the inference rules of
-//! [`super::infer`]), keeping text dictionary-encoded. Only a column whose type changed part way
+//! the file in blocks of whole records (reading the next while this one is parsed), splits each
+//! block into two chunks per core, and reads each value once into the type its column still
+//! fits (with exactly the inference rules of [`super::infer`]), keeping text
+//! dictionary-encoded. Only a column whose type changed part way
 //! in a way that needs its text again (an integer column that turns out to be text, say) is read
 //! a second time. Anything unusual (rows of another width, quotes inside a field, blank lines,
 //! bytes that are not UTF-8) returns `None`, and the caller takes the general path, which reports
