@@ -3,10 +3,13 @@
 //! Layout: `MAGIC`, the body's length (u64), the body, then the CRC-32 of the body (u32), all
 //! little-endian. The body is the entry's key text and the key's own CRC-32 (a damaged key is
 //! told from another key's entry), the meta text (what the caller keeps beside the columns),
-//! the row count, then each column: its name,
-//! a type tag and its data (a validity bitmap and fixed-width values; text as a dictionary and
-//! u32 codes). Reading checks every length against the file and the checksum at the end, so a
-//! truncated or damaged file is refused, never half-read.
+//! the row count, then each column: its name, a type tag and its data. Numbers are a validity
+//! bitmap and fixed-width values; whole numbers and dates are stored as the smallest value and
+//! each value's distance from it in the fewest bytes that hold the largest distance (a score
+//! takes one byte, a customer id four); text is a dictionary (the words' lengths, stored the
+//! same way, then their bytes) and codes stored the same way. Reading checks every length
+//! against the file and the checksum at the end, so a truncated or damaged file is refused,
+//! never half-read.
 
 use std::io::{self, Read, Write};
 use std::sync::Arc;
@@ -19,9 +22,85 @@ pub const MAGIC: &[u8; 8] = b"STRATAC\x01";
 const MAX_KEY: u64 = 1 << 20;
 const MAX_META: u64 = 1 << 30;
 const MAX_NAME: u64 = 1 << 16;
-const MAX_VALUE: u64 = 1 << 30;
 /// Values are written and read this many at a time (bounded buffers).
 const CHUNK: usize = 1 << 16;
+/// Column type tags.
+const BOOL: u8 = 0;
+const FLOAT: u8 = 2;
+const TEXT: u8 = 4;
+const INT: u8 = 5;
+const DATE: u8 = 6;
+
+const DECIMAL: u8 = 7;
+/// Powers of ten for decimals stored as whole numbers.
+const POW10: [f64; 5] = [1.0, 10.0, 100.0, 1000.0, 10_000.0];
+
+/// `x` times `scale`, rounded half away from zero (without a call into the C library).
+#[inline]
+fn scaled(x: f64, scale: f64) -> i64 {
+    let y = x * scale;
+    (y + if y < 0.0 { -0.5 } else { 0.5 }) as i64
+}
+
+/// The fewest decimal places `k` (up to four) with which every value of `v` is a whole number
+/// `m` such that `m / 10^k` gives back exactly the same double (its sign included), with the
+/// smallest and largest `m`; `None` when there are none, as for sums and averages.
+fn decimal_places(v: &Cells<f64>) -> Option<(usize, (i64, i64))> {
+    POW10.iter().enumerate().find_map(|(k, &scale)| {
+        let (mut lo, mut hi) = (i64::MAX, i64::MIN);
+        for x in v.present() {
+            let m = scaled(x, scale);
+            // read back through the whole number itself (so -0.0 is not taken for 0)
+            if !(x.abs() < 9.0e15 / scale && (m as f64 / scale).to_bits() == x.to_bits()) {
+                return None;
+            }
+            lo = lo.min(m);
+            hi = hi.max(m);
+        }
+        Some((k, if lo > hi { (0, 0) } else { (lo, hi) }))
+    })
+}
+
+/// The smallest and largest present value of `v` as whole numbers ((0, 0) when none).
+fn span<T: Copy + Default>(v: &Cells<T>, int: impl Fn(T) -> i64) -> (i64, i64) {
+    v.present()
+        .map(int)
+        .fold(None, |m: Option<(i64, i64)>, x| {
+            Some(m.map_or((x, x), |(a, b)| (a.min(x), b.max(x))))
+        })
+        .unwrap_or((0, 0))
+}
+
+/// The validity of `n` values as bytes, bit `i % 8` of byte `i / 8` (bit set: a value).
+fn validity_bytes(valid: Option<&[u64]>, n: usize) -> Vec<u8> {
+    match valid {
+        // bit i of word i / 64 is bit i % 8 of byte i / 8 in little-endian words
+        Some(w) => w
+            .iter()
+            .flat_map(|x| x.to_le_bytes())
+            .take(n.div_ceil(8))
+            .collect(),
+        None => {
+            let mut b = vec![0xFFu8; n.div_ceil(8)];
+            if !n.is_multiple_of(8)
+                && let Some(last) = b.last_mut()
+            {
+                *last = (1u8 << (n % 8)) - 1;
+            }
+            b
+        }
+    }
+}
+
+/// The fewest bytes (1, 2, 4 or 8) that hold `span`.
+fn width_for(span: u64) -> usize {
+    match span {
+        0..=0xFF => 1,
+        0x100..=0xFFFF => 2,
+        0x1_0000..=0xFFFF_FFFF => 4,
+        _ => 8,
+    }
+}
 
 /// Why a cache file could not be read back.
 #[derive(Debug)]
@@ -55,6 +134,78 @@ impl<W: Write> Summed<W> {
         self.u64(s.len() as u64)?;
         self.put(s.as_bytes())
     }
+    /// `n` whole numbers from `lo` to `hi` as the narrowest width that holds their span: the
+    /// width (1, 2, 4 or 8 bytes) and `lo`, the validity bitmap `valid`, then each value less
+    /// `lo` in that many bytes. `values` gives all `n`; what it gives for a missing one does
+    /// not matter (it reads back as zero).
+    fn narrow(
+        &mut self,
+        (n, valid): (usize, Option<&[u64]>),
+        (lo, hi): (i64, i64),
+        values: impl Iterator<Item = i64>,
+    ) -> io::Result<()> {
+        let width = width_for(hi.wrapping_sub(lo) as u64);
+        self.put(&[width as u8])?;
+        self.put(&lo.to_le_bytes())?;
+        self.put(&validity_bytes(valid, n))?;
+        match width {
+            1 => self.packed::<1>(values, lo),
+            2 => self.packed::<2>(values, lo),
+            4 => self.packed::<4>(values, lo),
+            _ => self.packed::<8>(values, lo),
+        }
+    }
+
+    /// Each value less `lo` in its first `B` bytes.
+    fn packed<const B: usize>(
+        &mut self,
+        values: impl Iterator<Item = i64>,
+        lo: i64,
+    ) -> io::Result<()> {
+        let mut buf = Vec::with_capacity(CHUNK * B);
+        for x in values {
+            let d = x.wrapping_sub(lo).to_le_bytes();
+            buf.extend_from_slice(&<[u8; B]>::try_from(&d[..B]).expect("B of 8 bytes"));
+            if buf.len() == CHUNK * B {
+                self.put(&buf)?;
+                buf.clear();
+            }
+        }
+        self.put(&buf)
+    }
+
+    /// The whole numbers of `v` (or anything `int` makes whole), narrow.
+    fn narrow_cells<T: Copy + Default>(
+        &mut self,
+        v: &Cells<T>,
+        int: impl Fn(T) -> i64,
+    ) -> io::Result<()> {
+        let range = span(v, &int);
+        self.narrow(
+            (v.len(), v.validity()),
+            range,
+            v.values().iter().map(|&x| int(x)),
+        )
+    }
+
+    /// A dictionary: how many words, their lengths (narrow), the length of all their bytes,
+    /// then those bytes one after another.
+    fn dictionary(&mut self, dict: &[String]) -> io::Result<()> {
+        self.u64(dict.len() as u64)?;
+        let longest = dict.iter().map(|w| w.len() as i64).max().unwrap_or(0);
+        self.narrow(
+            (dict.len(), None),
+            (0, longest),
+            dict.iter().map(|w| w.len() as i64),
+        )?;
+        self.u64(dict.iter().map(|w| w.len() as u64).sum())?;
+        for part in dict.chunks(CHUNK) {
+            let bytes: Vec<u8> = part.iter().flat_map(|w| w.as_bytes()).copied().collect();
+            self.put(&bytes)?;
+        }
+        Ok(())
+    }
+
     /// The validity bitmap of `v` (bit set: a value), then each value's bytes (zeros for none).
     fn column<T: Copy + Default, const N: usize>(
         &mut self,
@@ -62,29 +213,19 @@ impl<W: Write> Summed<W> {
         bytes: impl Fn(T) -> [u8; N],
     ) -> io::Result<()> {
         let n = v.len();
-        let bits: Vec<u8> = match v.validity() {
-            // bit i of word i / 64 is bit i % 8 of byte i / 8 in little-endian words
-            Some(w) => w
-                .iter()
-                .flat_map(|x| x.to_le_bytes())
-                .take(n.div_ceil(8))
-                .collect(),
-            None => {
-                let mut b = vec![0xFFu8; n.div_ceil(8)];
-                if !n.is_multiple_of(8)
-                    && let Some(last) = b.last_mut()
-                {
-                    *last = (1u8 << (n % 8)) - 1;
-                }
-                b
-            }
-        };
-        self.put(&bits)?;
+        self.put(&validity_bytes(v.validity(), n))?;
         let mut buf = Vec::with_capacity(CHUNK * N);
         for start in (0..n).step_by(CHUNK) {
             buf.clear();
-            for i in start..(start + CHUNK).min(n) {
-                buf.extend_from_slice(&v.get(i).map_or([0; N], &bytes));
+            let end = (start + CHUNK).min(n);
+            if v.validity().is_none() {
+                for &x in &v.values()[start..end] {
+                    buf.extend_from_slice(&bytes(x));
+                }
+            } else {
+                for i in start..end {
+                    buf.extend_from_slice(&v.get(i).map_or([0; N], &bytes));
+                }
             }
             self.put(&buf)?;
         }
@@ -116,36 +257,40 @@ pub fn encode<W: Write + io::Seek>(
         w.text(name)?;
         match &**col {
             Vector::Bool(v) => {
-                w.put(&[0])?;
+                w.put(&[BOOL])?;
                 let bytes: Vec<u8> = v.iter().map(|b| b.map_or(2, u8::from)).collect();
                 w.put(&bytes)?;
             }
             Vector::Int(v) => {
-                w.put(&[1])?;
-                w.column(v, i64::to_le_bytes)?;
+                w.put(&[INT])?;
+                w.narrow_cells(v, |x| x)?;
             }
-            Vector::Float(v) => {
-                w.put(&[2])?;
-                w.column(v, f64::to_le_bytes)?;
-            }
+            Vector::Float(v) => match decimal_places(v) {
+                Some((k, range)) => {
+                    // decimals as written in a file: whole numbers of hundredths, say
+                    w.put(&[DECIMAL, k as u8])?;
+                    let m = v.values().iter().map(|&x| scaled(x, POW10[k]));
+                    w.narrow((v.len(), v.validity()), range, m)?;
+                }
+                None => {
+                    w.put(&[FLOAT])?;
+                    w.column(v, f64::to_le_bytes)?;
+                }
+            },
             Vector::Date(v) => {
-                w.put(&[3])?;
-                w.column(v, i32::to_le_bytes)?;
+                w.put(&[DATE])?;
+                w.narrow_cells(v, i64::from)?;
             }
             Vector::Text(t) => {
-                w.put(&[4])?;
-                w.u64(t.dict.len() as u64)?;
-                for s in &t.dict {
-                    w.text(s)?;
-                }
-                let mut buf = Vec::with_capacity(CHUNK * 4);
-                for part in t.codes.chunks(CHUNK) {
-                    buf.clear();
-                    for c in part {
-                        buf.extend_from_slice(&c.to_le_bytes());
-                    }
-                    w.put(&buf)?;
-                }
+                w.put(&[TEXT])?;
+                w.dictionary(&t.dict)?;
+                // codes as narrow whole numbers; a missing value is one past the last word
+                let none = t.dict.len() as i64;
+                let codes = t.codes.iter().map(|&c| match c {
+                    NULL_CODE => none,
+                    c => i64::from(c),
+                });
+                w.narrow((t.codes.len(), None), (0, none), codes)?;
             }
         }
     }
@@ -203,12 +348,85 @@ fn cut(e: io::Error) -> Refused {
     }
 }
 
+/// Whole numbers as [`Summed::narrow`] wrote them, read but not yet widened.
+#[derive(Default)]
+struct Narrow {
+    width: usize,
+    base: i64,
+    /// The validity bitmap, then the values.
+    data: Vec<u8>,
+}
+
+impl Narrow {
+    /// The next `n` narrow whole numbers of `r`.
+    fn read<R: Read>(r: &mut Checked<R>, n: u64) -> Result<Narrow, Refused> {
+        let width = usize::from(r.take(1)?[0]);
+        if ![1, 2, 4, 8].contains(&width) {
+            return Err(Refused::Damaged(format!("a column is {width} bytes wide")));
+        }
+        let base = r.u64()? as i64;
+        let size = (width as u64)
+            .checked_mul(n)
+            .and_then(|v| v.checked_add(n.div_ceil(8)));
+        let size = size.ok_or_else(|| Refused::Damaged("a column is impossibly long".into()))?;
+        Ok(Narrow {
+            width,
+            base,
+            data: r.take(size)?,
+        })
+    }
+
+    /// The values (missing ones included, as the base) and the validity words, for `n` rows.
+    fn widen(&self, n: usize) -> (Vec<i64>, Vec<u64>) {
+        let (bits, values) = self.data.split_at(n.div_ceil(8).min(self.data.len()));
+        let base = self.base;
+        let values: Vec<i64> = match self.width {
+            1 => values
+                .iter()
+                .map(|&b| base.wrapping_add(i64::from(b)))
+                .collect(),
+            2 => values
+                .chunks_exact(2)
+                .map(|b| base.wrapping_add(i64::from(u16::from_le_bytes([b[0], b[1]]))))
+                .collect(),
+            4 => values
+                .chunks_exact(4)
+                .map(|b| base.wrapping_add(i64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))))
+                .collect(),
+            _ => values
+                .chunks_exact(8)
+                .map(|b| {
+                    let mut a = [0u8; 8];
+                    a.copy_from_slice(b);
+                    base.wrapping_add(i64::from_le_bytes(a))
+                })
+                .collect(),
+        };
+        let valid = words(bits);
+        let mut values: Vec<i64> = values;
+        if base != 0 {
+            // missing values read back as zero, as a fresh read leaves them
+            for (w, &word) in valid.iter().enumerate().filter(|(_, w)| **w != u64::MAX) {
+                for (i, v) in values.iter_mut().enumerate().skip(w * 64).take(64) {
+                    if word >> (i % 64) & 1 == 0 {
+                        *v = 0;
+                    }
+                }
+            }
+        }
+        (values, valid)
+    }
+}
+
 /// One column's bytes, read but not yet turned into values.
 struct Raw {
     tag: u8,
-    /// Text columns: the dictionary, already read.
-    dict: Vec<String>,
+    /// Booleans and numbers: the validity bitmap, then the values.
     data: Vec<u8>,
+    /// Whole numbers and dates; for text, the codes.
+    narrow: Narrow,
+    /// Text: the words' lengths and their bytes.
+    dict: (Narrow, u64, Vec<u8>),
 }
 
 /// Read an entry back (its meta text and its columns) from `input`, `file_len` bytes long;
@@ -333,36 +551,63 @@ fn body_frame<R: Read>(r: &mut Checked<R>) -> Result<Frame, Refused> {
 /// The bytes of the next column of `len` rows.
 fn raw_column<R: Read>(r: &mut Checked<R>, len: u64) -> Result<Raw, Refused> {
     let tag = r.take(1)?[0];
-    let bits = len.div_ceil(8);
-    let (dict, size) = match tag {
-        0 => (vec![], len),
-        1 | 2 => (vec![], bits + 8 * len),
-        3 => (vec![], bits + 4 * len),
-        4 => {
+    let mut raw = Raw {
+        tag,
+        data: Vec::new(),
+        narrow: Narrow::default(),
+        dict: (Narrow::default(), 0, Vec::new()),
+    };
+    match tag {
+        BOOL => raw.data = r.take(len)?,
+        FLOAT => raw.data = r.take(len.div_ceil(8) + 8 * len)?,
+        DECIMAL => {
+            raw.data = r.take(1)?;
+            raw.narrow = Narrow::read(r, len)?;
+        }
+        INT | DATE => raw.narrow = Narrow::read(r, len)?,
+        TEXT => {
             let words = r.u64()?;
-            if words > r.left / 8 {
+            if words > r.left {
                 return Err(Refused::Damaged(
                     "its dictionary is longer than the file".into(),
                 ));
             }
-            // grown as read (a damaged count is not allocated up front)
-            let mut dict = Vec::new();
-            for _ in 0..words {
-                dict.push(r.text(MAX_VALUE)?);
-            }
-            (dict, 4 * len)
+            let lens = Narrow::read(r, words)?;
+            let total = r.u64()?;
+            raw.dict = (lens, words, r.take(total)?);
+            raw.narrow = Narrow::read(r, len)?;
         }
         _ => return Err(Refused::Damaged(format!("unknown column type {tag}"))),
-    };
-    let data = r.take(size)?;
-    Ok(Raw { tag, dict, data })
+    }
+    Ok(raw)
+}
+
+/// The words of a dictionary from their lengths and bytes.
+fn words_of((lens, n, bytes): (Narrow, u64, Vec<u8>)) -> Result<Vec<String>, Refused> {
+    let damaged = || Refused::Damaged("a dictionary does not add up".into());
+    let text =
+        String::from_utf8(bytes).map_err(|_| Refused::Damaged("text is not UTF-8".into()))?;
+    let (lens, _) = lens.widen(n as usize);
+    let mut dict = Vec::with_capacity(lens.len());
+    let mut at = 0usize;
+    for l in lens {
+        let end = usize::try_from(l)
+            .ok()
+            .and_then(|l| at.checked_add(l))
+            .ok_or_else(damaged)?;
+        dict.push(text.get(at..end).ok_or_else(damaged)?.to_string());
+        at = end;
+    }
+    if at != text.len() {
+        return Err(damaged());
+    }
+    Ok(dict)
 }
 
 /// The values of one column of `n` rows.
 fn column(c: Raw, n: usize) -> Result<Vector, Refused> {
-    let (bits, values) = c.data.split_at(n.div_ceil(8).min(c.data.len()));
     Ok(match c.tag {
-        0 => Vector::Bool(
+        BOOL => Vector::Bool(
             c.data
                 .iter()
                 .map(|b| match b {
@@ -373,51 +618,68 @@ fn column(c: Raw, n: usize) -> Result<Vector, Refused> {
                 })
                 .collect::<Result<_, _>>()?,
         ),
-        1 => Vector::Int(valid(bits, values, i64::from_le_bytes)),
-        2 => Vector::Float(valid(bits, values, f64::from_le_bytes)),
-        3 => Vector::Date(valid(bits, values, i32::from_le_bytes)),
+        FLOAT => {
+            let (bits, values) = c.data.split_at(n.div_ceil(8).min(c.data.len()));
+            let values = values
+                .chunks_exact(8)
+                .map(|b| {
+                    let mut a = [0u8; 8];
+                    a.copy_from_slice(b);
+                    f64::from_le_bytes(a)
+                })
+                .collect();
+            Vector::Float(Cells::from_parts(values, Some(words(bits))))
+        }
+        DECIMAL => {
+            let k = usize::from(c.data[0]);
+            let scale = *POW10
+                .get(k)
+                .ok_or_else(|| Refused::Damaged(format!("{k} decimal places")))?;
+            let (values, valid) = c.narrow.widen(n);
+            let values = values.into_iter().map(|m| m as f64 / scale).collect();
+            Vector::Float(Cells::from_parts(values, Some(valid)))
+        }
+        INT => {
+            let (values, valid) = c.narrow.widen(n);
+            Vector::Int(Cells::from_parts(values, Some(valid)))
+        }
+        DATE => {
+            let (values, valid) = c.narrow.widen(n);
+            let days = values
+                .into_iter()
+                .map(i32::try_from)
+                .collect::<Result<Vec<i32>, _>>()
+                .map_err(|_| Refused::Damaged("a date is out of range".into()))?;
+            Vector::Date(Cells::from_parts(days, Some(valid)))
+        }
         _ => {
-            let mut codes = Vec::with_capacity(n);
-            for b in c.data.chunks_exact(4) {
-                let code = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
-                if code != NULL_CODE && code as usize >= c.dict.len() {
-                    return Err(Refused::Damaged(
+            let dict = words_of(c.dict)?;
+            let none = dict.len() as i64;
+            let (values, _) = c.narrow.widen(n);
+            let codes = values
+                .into_iter()
+                .map(|v| match v {
+                    v if v == none => Ok(NULL_CODE),
+                    v if (0..none).contains(&v) => Ok(v as u32),
+                    _ => Err(Refused::Damaged(
                         "a text code is outside its dictionary".into(),
-                    ));
-                }
-                codes.push(code);
-            }
-            Vector::Text(TextVec {
-                codes,
-                dict: c.dict,
-            })
+                    )),
+                })
+                .collect::<Result<Vec<u32>, _>>()?;
+            Vector::Text(TextVec { codes, dict })
         }
     })
 }
 
-/// Fixed-width values with their validity bitmap.
-fn valid<T: Copy + Default, const N: usize>(
-    bits: &[u8],
-    values: &[u8],
-    value: impl Fn([u8; N]) -> T,
-) -> Cells<T> {
-    let values: Vec<T> = values
-        .chunks_exact(N)
-        .map(|b| {
-            let mut a = [0u8; N];
-            a.copy_from_slice(b);
-            value(a)
-        })
-        .collect();
-    let words: Vec<u64> = bits
-        .chunks(8)
+/// A validity bitmap's bytes as words.
+fn words(bits: &[u8]) -> Vec<u64> {
+    bits.chunks(8)
         .map(|b| {
             let mut a = [0u8; 8];
             a[..b.len()].copy_from_slice(b);
             u64::from_le_bytes(a)
         })
-        .collect();
-    Cells::from_parts(values, Some(words))
+        .collect()
 }
 
 #[cfg(test)]
@@ -466,6 +728,73 @@ mod tests {
         let (meta, back) = decode(&b[..], "k", b.len() as u64).unwrap();
         assert_eq!(meta, "meta");
         assert!(same(&f, &back));
+    }
+
+    /// Whole numbers, dates and text codes take the fewest bytes their span needs, at every
+    /// width's edge, and read back exactly (missing values, negative bases, the full i64 span).
+    #[test]
+    fn narrow_columns_take_the_fewest_bytes_and_read_back() {
+        let n = 1000;
+        let entry = |v: Vector| {
+            let mut f = Frame::new(n);
+            f.set("c", v);
+            let b = bytes("k", &f);
+            let (_, back) = decode(&b[..], "k", b.len() as u64).unwrap();
+            assert!(same(&f, &back));
+            b.len()
+        };
+        let empty = entry(Vector::Int(vec![None; n].into()));
+        for (span, width) in [(0, 1), (255, 1), (256, 2), (65_535, 2), (65_536, 4)] {
+            let lo = -1_000_000_000_i64;
+            let ints: Vec<Option<i64>> = (0..n as i64)
+                .map(|i| match i % 7 {
+                    0 => None,
+                    1 => Some(lo + span),
+                    2 => Some(lo),
+                    _ => Some(lo + (i * 37) % (span + 1)),
+                })
+                .collect();
+            assert_eq!(
+                entry(Vector::Int(ints.into())),
+                empty + (width - 1) * n,
+                "{span}"
+            );
+        }
+        let wide = vec![Some(i64::MIN), None, Some(i64::MAX), Some(0)];
+        let wide: Vec<Option<i64>> = wide.into_iter().cycle().take(n).collect();
+        assert_eq!(entry(Vector::Int(wide.into())), empty + 7 * n);
+        let days: Vec<Option<i32>> = (0..n as i32)
+            .map(|i| (i % 5 > 0).then_some(19_000 + i))
+            .collect();
+        assert_eq!(entry(Vector::Date(days.into())), empty + n);
+        // decimals as a file writes them take the bytes of their hundredths; any other double
+        // (a sum, -0.0, a NaN) stays eight bytes and reads back bit for bit
+        let cents: Vec<Option<f64>> = (0..n)
+            .map(|i| (i % 4 > 0).then(|| format!("{}.{:02}", i / 100, i % 100).parse().unwrap()))
+            .collect();
+        // one byte more than whole numbers: the count of decimal places
+        assert_eq!(entry(Vector::Float(cents.into())), empty + n + 1);
+        for odd in [0.1 + 0.2, -0.0, f64::NAN, 1e300, 12345.67891] {
+            let f: Vec<Option<f64>> = (0..n)
+                .map(|i| Some(if i == 5 { odd } else { 2.5 }))
+                .collect();
+            let mut frame = Frame::new(n);
+            frame.set("c", Vector::Float(f.into()));
+            let b = bytes("k", &frame);
+            let (_, back) = decode(&b[..], "k", b.len() as u64).unwrap();
+            let Vector::Float(back) = &*back.cols[0] else {
+                panic!("a float column")
+            };
+            assert_eq!(back.get(5).map(f64::to_bits), Some(odd.to_bits()), "{odd}");
+            if odd != 12345.67891 {
+                assert!(b.len() > empty + 6 * n, "{odd}: eight bytes a value");
+            }
+        }
+        let words: Vec<Option<String>> = (0..n)
+            .map(|i| (i % 3 > 0).then(|| format!("w{}", i % 300)))
+            .collect();
+        let text = Vector::Text(TextVec::from_values(words.iter().map(|w| w.as_deref())));
+        entry(text);
     }
 
     #[test]

@@ -25,7 +25,7 @@ use crate::engine::data::progress::{Progress, show_bytes};
 use crate::engine::error::Result;
 
 /// The version of the entry format (part of every key).
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 /// The extension of entry files.
 pub const EXT: &str = "table";
 /// The line that marks a table's key as the wizard's read (every column, with the first
