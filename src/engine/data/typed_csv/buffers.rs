@@ -1,6 +1,8 @@
 //! Column buffers while reading: values in the type each column fits so far, text as codes.
 
-use std::collections::HashMap;
+use std::hash::BuildHasher;
+
+use hashbrown::HashTable;
 
 use super::records::{Shape, each_field};
 use super::{NO_CODE, Values};
@@ -13,8 +15,16 @@ use crate::engine::data::infer::{
 #[derive(Default)]
 pub(super) struct Dict {
     codes: Vec<u32>,
-    at: HashMap<String, u32, foldhash::fast::RandomState>,
     words: Vec<String>,
+    /// Each word's hash, so that merging dictionaries hashes nothing again.
+    hashes: Vec<u64>,
+    /// Codes, found by their word's hash (each word is kept once, in `words`).
+    at: HashTable<u32>,
+}
+
+/// The hash of a word: the same in every chunk, so that chunks' hashes can be reused.
+fn hash(w: &str) -> u64 {
+    foldhash::fast::FixedState::with_seed(0x7e47_d1c7).hash_one(w)
 }
 
 impl Dict {
@@ -27,19 +37,41 @@ impl Dict {
         }
     }
 
+    /// The code of `w`, which is added when it is new.
+    fn code(&mut self, w: &str) -> u32 {
+        let h = hash(w);
+        let Dict {
+            words, hashes, at, ..
+        } = self;
+        if let Some(&c) = at.find(h, |&c| words[c as usize] == w) {
+            return c;
+        }
+        let c = words.len() as u32;
+        words.push(w.to_string());
+        hashes.push(h);
+        at.insert_unique(h, c, |&c| hashes[c as usize]);
+        c
+    }
+
     /// Append another chunk's text, mapping its codes into this dictionary.
     fn absorb(&mut self, o: Dict) {
         let map: Vec<u32> = o
             .words
             .into_iter()
-            .map(|w| match self.at.get(&w) {
-                Some(&c) => c,
-                None => {
-                    let c = self.words.len() as u32;
-                    self.at.insert(w.clone(), c);
-                    self.words.push(w);
-                    c
+            .zip(o.hashes)
+            .map(|(w, h)| {
+                let Dict {
+                    words, hashes, at, ..
+                } = &mut *self;
+                if let Some(&c) = at.find(h, |&c| words[c as usize] == w) {
+                    return c;
                 }
+                // a new word moves over as it is
+                let c = words.len() as u32;
+                words.push(w);
+                hashes.push(h);
+                at.insert_unique(h, c, |&c| hashes[c as usize]);
+                c
             })
             .collect();
         self.codes.extend(o.codes.into_iter().map(|c| match c {
@@ -51,15 +83,7 @@ impl Dict {
     fn push(&mut self, v: Option<&str>) {
         let code = match v {
             None => NO_CODE,
-            Some(v) => match self.at.get(v) {
-                Some(&c) => c,
-                None => {
-                    let c = self.words.len() as u32;
-                    self.words.push(v.to_string());
-                    self.at.insert(v.to_string(), c);
-                    c
-                }
-            },
+            Some(v) => self.code(v),
         };
         self.codes.push(code);
     }

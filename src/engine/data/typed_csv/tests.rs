@@ -297,6 +297,30 @@ proptest::proptest! {
     }
 }
 
+/// Thousands of distinct words spread over many blocks and chunks: each chunk's dictionary is
+/// merged into one, every word kept once, every row still reading its own word.
+#[test]
+fn many_distinct_words_across_blocks_keep_their_rows() {
+    let rows = 20_000;
+    let word = |i: usize| (!i.is_multiple_of(7)).then(|| format!("n{}", (i * 7919) % 5003));
+    let mut text = String::from("id,name\n");
+    for i in 0..rows {
+        text.push_str(&format!("{i},{}\n", word(i).unwrap_or_default()));
+    }
+    let names = vec!["id".to_string(), "name".to_string()];
+    let cols = read_text(&text, b',', &names, &[1], None, false).unwrap();
+    let Values::Text { codes, dict } = &cols[0].values else {
+        panic!("a text column")
+    };
+    let distinct: std::collections::HashSet<&String> = dict.iter().collect();
+    assert_eq!(distinct.len(), dict.len(), "each word once");
+    assert_eq!(codes.len(), rows);
+    for (i, &c) in codes.iter().enumerate() {
+        let got = (c != NO_CODE).then(|| dict[c as usize].clone());
+        assert_eq!(got, word(i), "row {i}");
+    }
+}
+
 #[test]
 fn headers_with_doubled_or_stray_quotes_go_to_the_general_path() {
     // found by the differential fuzzer: polars names such columns differently
