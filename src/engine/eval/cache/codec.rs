@@ -111,16 +111,18 @@ pub enum Refused {
     OtherKey,
 }
 
-/// A writer that checksums what passes through it.
+/// A writer that checksums what passes through it (when it has a checksum to keep).
 struct Summed<W> {
     inner: W,
-    crc: crc32fast::Hasher,
+    crc: Option<crc32fast::Hasher>,
     len: u64,
 }
 
 impl<W: Write> Summed<W> {
     fn put(&mut self, b: &[u8]) -> io::Result<()> {
-        self.crc.update(b);
+        if let Some(crc) = &mut self.crc {
+            crc.update(b);
+        }
         self.len += b.len() as u64;
         self.inner.write_all(b)
     }
@@ -242,7 +244,7 @@ pub fn encode<W: Write + io::Seek>(
 ) -> io::Result<W> {
     let mut w = Summed {
         inner: out,
-        crc: crc32fast::Hasher::new(),
+        crc: Some(crc32fast::Hasher::new()),
         len: 0,
     };
     w.inner.write_all(MAGIC)?;
@@ -253,54 +255,75 @@ pub fn encode<W: Write + io::Seek>(
     w.text(meta)?;
     w.u64(frame.len as u64)?;
     w.u32(frame.cols.len() as u32)?;
-    for (name, col) in frame.names.iter().zip(&frame.cols) {
-        w.text(name)?;
-        match &**col {
-            Vector::Bool(v) => {
-                w.put(&[BOOL])?;
-                let bytes: Vec<u8> = v.iter().map(|b| b.map_or(2, u8::from)).collect();
-                w.put(&bytes)?;
-            }
-            Vector::Int(v) => {
-                w.put(&[INT])?;
-                w.narrow_cells(v, |x| x)?;
-            }
-            Vector::Float(v) => match decimal_places(v) {
-                Some((k, range)) => {
-                    // decimals as written in a file: whole numbers of hundredths, say
-                    w.put(&[DECIMAL, k as u8])?;
-                    let m = v.values().iter().map(|&x| scaled(x, POW10[k]));
-                    w.narrow((v.len(), v.validity()), range, m)?;
-                }
-                None => {
-                    w.put(&[FLOAT])?;
-                    w.column(v, f64::to_le_bytes)?;
-                }
-            },
-            Vector::Date(v) => {
-                w.put(&[DATE])?;
-                w.narrow_cells(v, i64::from)?;
-            }
-            Vector::Text(t) => {
-                w.put(&[TEXT])?;
-                w.dictionary(&t.dict)?;
-                // codes as narrow whole numbers; a missing value is one past the last word
-                let none = t.dict.len() as i64;
-                let codes = t.codes.iter().map(|&c| match c {
-                    NULL_CODE => none,
-                    c => i64::from(c),
-                });
-                w.narrow((t.codes.len(), None), (0, none), codes)?;
-            }
+    // columns are encoded on all cores, a few at a time (bounded memory), and written in order
+    let cols: Vec<(&String, &Vector)> = frame
+        .names
+        .iter()
+        .zip(frame.cols.iter().map(|c| &**c))
+        .collect();
+    for batch in cols.chunks(rayon::current_num_threads().max(1)) {
+        let encoded = crate::engine::parallel::map_items(batch.to_vec(), |(_, col)| {
+            let mut c = Summed {
+                inner: Vec::new(),
+                crc: None,
+                len: 0,
+            };
+            encode_column(&mut c, col).map(|_| c.inner)
+        });
+        for ((name, _), bytes) in batch.iter().zip(encoded) {
+            w.text(name)?;
+            w.put(&bytes?)?;
         }
     }
-    let (len, crc) = (w.len, w.crc.finalize());
+    let (len, crc) = (w.len, w.crc.take().map_or(0, |c| c.finalize()));
     let mut out = w.inner;
     out.write_all(&crc.to_le_bytes())?;
     out.seek(io::SeekFrom::Start(MAGIC.len() as u64))?;
     out.write_all(&len.to_le_bytes())?;
     out.flush()?;
     Ok(out)
+}
+
+/// A column's type tag and data.
+fn encode_column(w: &mut Summed<Vec<u8>>, col: &Vector) -> io::Result<()> {
+    match col {
+        Vector::Bool(v) => {
+            w.put(&[BOOL])?;
+            let bytes: Vec<u8> = v.iter().map(|b| b.map_or(2, u8::from)).collect();
+            w.put(&bytes)
+        }
+        Vector::Int(v) => {
+            w.put(&[INT])?;
+            w.narrow_cells(v, |x| x)
+        }
+        Vector::Float(v) => match decimal_places(v) {
+            Some((k, range)) => {
+                // decimals as written in a file: whole numbers of hundredths, say
+                w.put(&[DECIMAL, k as u8])?;
+                let m = v.values().iter().map(|&x| scaled(x, POW10[k]));
+                w.narrow((v.len(), v.validity()), range, m)
+            }
+            None => {
+                w.put(&[FLOAT])?;
+                w.column(v, f64::to_le_bytes)
+            }
+        },
+        Vector::Date(v) => {
+            w.put(&[DATE])?;
+            w.narrow_cells(v, i64::from)
+        }
+        Vector::Text(t) => {
+            w.put(&[TEXT])?;
+            w.dictionary(&t.dict)?;
+            // codes as narrow whole numbers; a missing value is one past the last word
+            let none = t.dict.len() as i64;
+            let codes = t.codes.iter().map(|&c| match c {
+                NULL_CODE => none,
+                c => i64::from(c),
+            });
+            w.narrow((t.codes.len(), None), (0, none), codes)
+        }
+    }
 }
 
 /// A reader that checksums what it reads and never reads past the body.
