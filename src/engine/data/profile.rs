@@ -1,5 +1,6 @@
 //! A profile of every column: type, nulls, distinct values, range, quartiles, top values, histogram.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use polars::prelude::*;
@@ -113,7 +114,7 @@ impl<'a> Source<'a> {
 /// Every distinct value as the profile shows it: `(text, count, first row)`. Values are
 /// counted by their typed form first and only the distinct ones are turned into text (equal
 /// texts, such as numbers that show alike, are then merged).
-fn value_counts(src: &Source) -> Vec<(String, usize, usize)> {
+fn value_counts<'a>(src: &Source<'a>) -> Vec<(Cow<'a, str>, usize, usize)> {
     type Fast = foldhash::fast::RandomState;
     let mut by_text: HashMap<String, (usize, usize), Fast> = HashMap::default();
     let mut add = |text: String, count: usize, first: usize| {
@@ -122,8 +123,9 @@ fn value_counts(src: &Source) -> Vec<(String, usize, usize)> {
         e.1 = e.1.min(first);
     };
     let dt = src.dtype();
-    if let Source::Values(_, Values::Text { codes, dict }) = src {
-        // counted by code: each text of the dictionary is a distinct value
+    if let Source::Values(_, Values::Text { codes, dict }) = *src {
+        // counted by code: each text of the dictionary is a distinct value, kept once, so
+        // nothing needs merging (and nothing is copied: a column may hold millions)
         let mut per = vec![(0usize, usize::MAX); dict.len()];
         for (i, &c) in codes.iter().enumerate() {
             if c != NO_CODE {
@@ -132,11 +134,12 @@ fn value_counts(src: &Source) -> Vec<(String, usize, usize)> {
                 e.1 = e.1.min(i);
             }
         }
-        for (w, (c, f)) in dict.iter().zip(per) {
-            if c > 0 {
-                add(w.clone(), c, f);
-            }
-        }
+        return dict
+            .iter()
+            .zip(per)
+            .filter(|(_, (c, _))| *c > 0)
+            .map(|(w, (c, f))| (Cow::Borrowed(w.as_str()), c, f))
+            .collect();
     } else if let Source::Series(s) = src
         && let Ok(ca) = s.str()
     {
@@ -163,7 +166,7 @@ fn value_counts(src: &Source) -> Vec<(String, usize, usize)> {
         if matches!(kind_name(&dt), "integer" | "date") {
             return m
                 .into_iter()
-                .map(|(k, (c, f))| (show_number(&dt, f64::from_bits(k)), c, f))
+                .map(|(k, (c, f))| (Cow::Owned(show_number(&dt, f64::from_bits(k))), c, f))
                 .collect();
         }
         for (k, (c, f)) in m {
@@ -183,7 +186,10 @@ fn value_counts(src: &Source) -> Vec<(String, usize, usize)> {
             }
         }
     }
-    by_text.into_iter().map(|(t, (c, f))| (t, c, f)).collect()
+    by_text
+        .into_iter()
+        .map(|(t, (c, f))| (Cow::Owned(t), c, f))
+        .collect()
 }
 
 pub fn profile_column(s: &Series) -> ColumnProfile {
@@ -191,14 +197,14 @@ pub fn profile_column(s: &Series) -> ColumnProfile {
 }
 
 /// Up to three values, the first in file order.
-fn first_three(c: &mut [(String, usize, usize)]) -> Vec<String> {
+fn first_three(c: &mut [(Cow<str>, usize, usize)]) -> Vec<String> {
     let k = c.len().min(3);
     if k > 0 && k < c.len() {
         c.select_nth_unstable_by_key(k - 1, |x| x.2);
     }
-    let mut v: Vec<&(String, usize, usize)> = c[..k].iter().collect();
+    let mut v: Vec<&(Cow<str>, usize, usize)> = c[..k].iter().collect();
     v.sort_by_key(|x| x.2);
-    v.into_iter().map(|x| x.0.clone()).collect::<Vec<_>>()
+    v.into_iter().map(|x| x.0.to_string()).collect::<Vec<_>>()
 }
 
 fn profile_source(src: &Source) -> ColumnProfile {
@@ -206,7 +212,7 @@ fn profile_source(src: &Source) -> ColumnProfile {
     let mut counts = value_counts(src);
     // only the few shown are put in order (a column can have millions of distinct values)
     let samples = first_three(&mut counts);
-    let order = |a: &(String, usize, usize), b: &(String, usize, usize)| {
+    let order = |a: &(Cow<str>, usize, usize), b: &(Cow<str>, usize, usize)| {
         b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0))
     };
     let k = counts.len().min(TOP_N);
@@ -214,7 +220,7 @@ fn profile_source(src: &Source) -> ColumnProfile {
         counts.select_nth_unstable_by(k - 1, order);
     }
     counts[..k].sort_by(order);
-    let top: Vec<(String, usize)> = counts[..k].iter().map(|c| (c.0.clone(), c.1)).collect();
+    let top: Vec<(String, usize)> = counts[..k].iter().map(|c| (c.0.to_string(), c.1)).collect();
     let mut p = ColumnProfile {
         name: src.name().to_string(),
         kind: kind_name(&dt).to_string(),
@@ -243,8 +249,8 @@ fn profile_source(src: &Source) -> ColumnProfile {
                 .collect();
         }
     } else if !counts.is_empty() {
-        p.min = counts.iter().map(|c| &c.0).min().cloned();
-        p.max = counts.iter().map(|c| &c.0).max().cloned();
+        p.min = counts.iter().map(|c| &c.0).min().map(|w| w.to_string());
+        p.max = counts.iter().map(|c| &c.0).max().map(|w| w.to_string());
     }
     p
 }
