@@ -39,6 +39,18 @@ fn parse_int(s: &str) -> Option<i64> {
     if d.is_empty() || (d.len() > 1 && d[0] == b'0') {
         return None;
     }
+    if d.len() <= 18 {
+        // at most 18 digits cannot overflow: no check per digit
+        let mut v: i64 = 0;
+        for &b in d {
+            let x = b.wrapping_sub(b'0');
+            if x > 9 {
+                return None;
+            }
+            v = v * 10 + i64::from(x);
+        }
+        return Some(if neg { -v } else { v });
+    }
     // accumulate negatively so that i64::MIN fits
     let mut v: i64 = 0;
     for &b in d {
@@ -763,6 +775,23 @@ mod tests {
         assert_eq!(parse_int("-"), None);
         assert_eq!(parse_int("-0"), Some(0));
         assert_eq!(parse_int("+1"), None);
+        // the unchecked path (up to 18 digits) and the checked one meet exactly
+        assert_eq!(
+            parse_int("999999999999999999"),
+            Some(999_999_999_999_999_999)
+        );
+        assert_eq!(
+            parse_int("-999999999999999999"),
+            Some(-999_999_999_999_999_999)
+        );
+        assert_eq!(
+            parse_int("1000000000000000000"),
+            Some(1_000_000_000_000_000_000)
+        );
+        assert_eq!(parse_int("12a"), None);
+        assert_eq!(parse_int("1é"), None);
+        assert_eq!(parse_int("1/2"), None);
+        assert_eq!(parse_int("1:2"), None);
         assert_eq!(simple_decimal("5."), None);
         assert_eq!(simple_decimal(".5"), Some(0.5));
         assert_eq!(simple_decimal("1.2.3"), None);
