@@ -116,7 +116,7 @@ pub fn main() -> ExitCode {
         Some(Command::Explain(a)) => cache().and_then(|c| explain::run(a, &c)),
         Some(Command::Sql(a)) => cache().and_then(|c| sql::run(a, &c)),
         Some(Command::Export(a)) => cache().and_then(|c| export::run(a, &c)),
-        Some(Command::Report(a)) => report::run(a),
+        Some(Command::Report(a)) => cache().and_then(|c| report::run(a, &c)),
         Some(Command::Compare(a)) => cache().and_then(|c| compare::run(a, &c)),
         Some(Command::Cache(a)) => cache().and_then(|c| cache::run(a, &c)),
         Some(Command::Completions(a)) => shell::completions(a),

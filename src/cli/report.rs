@@ -7,9 +7,11 @@ use anyhow::{Result, bail};
 use clap::Args;
 
 use crate::engine::data::audit::audit_workspace_tables;
+use crate::engine::eval::cache::{Cache, KeptReport};
 use crate::engine::eval::session::Session;
-use crate::engine::out::membership::refuse_inputs;
+use crate::engine::out::membership::refuse_workspace_files;
 use crate::engine::out::report::{Format, report};
+use crate::engine::rules::Workspace;
 use crate::engine::rules::parse::load_workspace;
 use crate::engine::rules::save::write_atomic;
 
@@ -22,7 +24,7 @@ pub struct ReportArgs {
     pub out: PathBuf,
 }
 
-pub fn run(a: ReportArgs) -> Result<ExitCode> {
+pub fn run(a: ReportArgs, cache: &Cache) -> Result<ExitCode> {
     let Some(format) = Format::from_path(&a.out) else {
         bail!(
             "{}: name the report .md (Markdown) or .html",
@@ -30,28 +32,74 @@ pub fn run(a: ReportArgs) -> Result<ExitCode> {
         );
     };
     let ws = load_workspace(&a.workspace)?;
-    // each file is read once: audited, then evaluated
+    refuse_workspace_files(&ws, &a.out)?;
+    // the same workspace text over the same files makes the same report: kept whole
+    let ws_text = std::fs::read_to_string(&a.workspace).unwrap_or_default();
+    let name = match format {
+        Format::Markdown => "md",
+        Format::Html => "html",
+    };
+    let key = cache.report_key(&ws, &ws_text, name);
+    let mut notes = Vec::new();
+    let kept = key.as_ref().and_then(|k| cache.report(k, &mut notes));
+    for n in &notes {
+        eprintln!("note: {n}");
+    }
+    let r = match kept {
+        Some(r) => r,
+        None => {
+            let r = make(ws.clone(), format)?;
+            // kept only when no file changed while it was read
+            if let Some(k) =
+                key.filter(|k| cache.report_key(&ws, &ws_text, name).as_ref() == Some(k))
+            {
+                let largest = ws
+                    .input_files()
+                    .iter()
+                    .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
+                    .max()
+                    .unwrap_or(0);
+                let mut notes = Vec::new();
+                cache.keep_report(&k, &r, largest, &mut notes);
+                for n in &notes {
+                    eprintln!("note: {n}");
+                }
+            }
+            r
+        }
+    };
+    for w in &r.warnings {
+        eprintln!("warning: {w}");
+    }
+    write_atomic(&a.out, r.text.as_bytes())?;
+    eprintln!(
+        "wrote {} — {} criteria, {} customers",
+        a.out.display(),
+        ws.criteria.len(),
+        r.customers
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Read every file once (audited, then evaluated) and write the report.
+fn make(ws: Workspace, format: Format) -> Result<KeptReport> {
     let (audits, mut frames): (Vec<_>, std::collections::VecDeque<_>) =
         audit_workspace_tables(&ws)?.into_iter().unzip();
     let customers = ws.data.customers.as_ref().and_then(|_| frames.pop_front());
     let orders = ws.data.orders.as_ref().and_then(|_| frames.pop_front());
     let joins: Vec<_> = frames.into_iter().collect();
     let mut s = Session::from_frames(ws, customers.as_ref(), orders.as_ref(), &joins)?;
-    refuse_inputs(&s, &a.out)?;
+    let mut warnings = Vec::new();
     // a calibration date asks for the holdout chart, so the models are fitted for it
     if s.clv.is_none()
         && s.ws.purchase_history.clv.calibration_end.is_some()
         && let Err(e) = s.fit_clv()
     {
-        eprintln!("warning: the report has no predictive-value section: {e}");
+        warnings.push(format!("the report has no predictive-value section: {e}"));
     }
-    let text = report(&s, &audits, format);
-    write_atomic(&a.out, text.as_bytes())?;
-    eprintln!(
-        "wrote {} — {} criteria, {} customers",
-        a.out.display(),
-        s.ws.criteria.len(),
-        s.base.len
-    );
-    Ok(ExitCode::SUCCESS)
+    Ok(KeptReport {
+        text: report(&s, &audits, format),
+        customers: s.base.len,
+        warnings,
+    })
 }

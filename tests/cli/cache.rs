@@ -99,6 +99,60 @@ fn warm_runs_write_the_same_bytes_as_cold_ones_and_a_changed_file_is_read_again(
     assert!(fewer == fewer_cold && fewer != cold);
 }
 
+/// `report WS -o dir/NAME.md`: its bytes, and stderr.
+fn report_once(
+    cache: &Path,
+    ws: &Path,
+    dir: &Path,
+    name: &str,
+    more: &[&str],
+) -> (Vec<u8>, String) {
+    let out = dir.join(format!("{name}.md"));
+    let mut args = vec!["report", ws.to_str().unwrap(), "-o", out.to_str().unwrap()];
+    args.extend(more);
+    let (code, _, err) = in_cache(cache, &args);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("criteria, "), "{err}");
+    (std::fs::read(out).unwrap(), err)
+}
+
+#[test]
+fn a_report_of_an_unchanged_workspace_is_kept_whole_and_any_change_makes_it_again() {
+    let d = demo_dir();
+    let ws = d.path().join("w/demo.strata.toml");
+    let cache = d.path().join("cache");
+    let (cold, err) = report_once(&cache, &ws, d.path(), "cold", &[]);
+    assert_eq!(hits(&err), 0, "{err}");
+    let (warm, err) = report_once(&cache, &ws, d.path(), "warm", &[]);
+    assert_eq!(hits(&err), 1, "the report comes from the cache: {err}");
+    assert!(cold == warm, "cold and warm reports differ");
+    let (off, err) = report_once(&cache, &ws, d.path(), "off", &["--no-cache"]);
+    assert_eq!(hits(&err), 0);
+    assert!(cold == off);
+    let (_, list, _) = in_cache(&cache, &["cache", "list"]);
+    assert!(list.contains("report"), "{list}");
+
+    // a rule changed: made again, as without the cache
+    let text = std::fs::read_to_string(&ws).unwrap();
+    std::fs::write(&ws, text.replace("orders >= 10", "orders >= 3")).unwrap();
+    let (edited, err) = report_once(&cache, &ws, d.path(), "edited", &[]);
+    assert_eq!(hits(&err), 0, "{err}");
+    let (edited_off, _) = report_once(&cache, &ws, d.path(), "edited_off", &["--no-cache"]);
+    assert!(edited == edited_off && edited != cold);
+
+    // a data file changed: made again
+    std::fs::write(&ws, &text).unwrap();
+    let orders = d.path().join("w/orders.csv");
+    let o = std::fs::read_to_string(&orders).unwrap();
+    let mut lines: Vec<&str> = o.lines().collect();
+    lines.pop();
+    std::fs::write(&orders, lines.join("\n") + "\n").unwrap();
+    let (fewer, err) = report_once(&cache, &ws, d.path(), "fewer", &[]);
+    assert_eq!(hits(&err), 0, "{err}");
+    let (fewer_off, _) = report_once(&cache, &ws, d.path(), "fewer_off", &["--no-cache"]);
+    assert!(fewer == fewer_off && fewer != cold);
+}
+
 #[test]
 fn a_flipped_byte_in_any_kept_table_is_noticed_and_the_result_stays_right() {
     let d = demo_dir();

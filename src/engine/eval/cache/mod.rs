@@ -10,8 +10,10 @@ mod codec;
 mod evaluated;
 mod key;
 pub mod profiles;
+mod report;
 
 pub use evaluated::{Evaluated, key as evaluated_key};
+pub use report::KeptReport;
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter};
@@ -58,7 +60,7 @@ pub struct Entry {
     pub source: String,
     /// `*` for every column, else how many.
     pub columns: String,
-    /// What it is: `table`, `table (wizard)`, or `evaluated customers`.
+    /// What it is: `table`, `table (wizard)`, `evaluated customers` (or `(wizard)`), or `report`.
     pub kind: &'static str,
 }
 
@@ -390,15 +392,16 @@ pub fn entries(dir: &Path) -> Vec<Entry> {
                     .map_or_else(|_| "?".into(), |v| v.len().to_string()),
                 None => "?".into(),
             };
-            let evaluated = key
-                .lines()
-                .next()
-                .is_some_and(|l| l.contains(" evaluated "));
+            let first = key.lines().next().unwrap_or_default();
+            let report = first.contains(" report ");
+            let evaluated = report || first.contains(" evaluated ");
             let files: Vec<&str> = key
                 .lines()
                 .filter_map(|l| l.strip_prefix("file "))
                 .collect();
-            let kind = if evaluated && key.contains(WIZARD_READ) {
+            let kind = if report {
+                "report"
+            } else if evaluated && key.contains(WIZARD_READ) {
                 "evaluated customers (wizard)"
             } else if evaluated {
                 "evaluated customers"
