@@ -21,6 +21,15 @@ fn in_cache(cache: &Path, args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// Remove the last line of the demo's `w/orders.csv` under `dir`.
+fn drop_last_order(dir: &Path) {
+    let orders = dir.join("w/orders.csv");
+    let o = std::fs::read_to_string(&orders).unwrap();
+    let mut lines: Vec<&str> = o.lines().collect();
+    lines.pop();
+    std::fs::write(&orders, lines.join("\n") + "\n").unwrap();
+}
+
 fn hits(stderr: &str) -> usize {
     stderr.matches("cache hit").count()
 }
@@ -88,11 +97,7 @@ fn warm_runs_write_the_same_bytes_as_cold_ones_and_a_changed_file_is_read_again(
 
     // a data file changed: read again
     std::fs::write(&ws, &text).unwrap();
-    let orders = d.path().join("w/orders.csv");
-    let o = std::fs::read_to_string(&orders).unwrap();
-    let mut lines: Vec<&str> = o.lines().collect();
-    lines.pop();
-    std::fs::write(&orders, lines.join("\n") + "\n").unwrap();
+    drop_last_order(d.path());
     let (fewer, err) = run_once(&cache, &ws, d.path(), "fewer", &[]);
     assert_eq!(hits(&err), 1, "only the customers are unchanged: {err}");
     let (fewer_cold, _) = run_once(&cache, &ws, d.path(), "fewer_cold", &["--no-cache"]);
@@ -142,11 +147,7 @@ fn a_report_of_an_unchanged_workspace_is_kept_whole_and_any_change_makes_it_agai
 
     // a data file changed: made again
     std::fs::write(&ws, &text).unwrap();
-    let orders = d.path().join("w/orders.csv");
-    let o = std::fs::read_to_string(&orders).unwrap();
-    let mut lines: Vec<&str> = o.lines().collect();
-    lines.pop();
-    std::fs::write(&orders, lines.join("\n") + "\n").unwrap();
+    drop_last_order(d.path());
     let (fewer, err) = report_once(&cache, &ws, d.path(), "fewer", &[]);
     assert_eq!(hits(&err), 0, "{err}");
     let (fewer_off, _) = report_once(&cache, &ws, d.path(), "fewer_off", &["--no-cache"]);
