@@ -1,0 +1,204 @@
+//! Reading one value's text as an integer, a decimal, a boolean, a date or a date-time.
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+
+use super::MS_PER_DAY;
+
+pub(super) const TIME_FORMATS: [&str; 3] = ["%H:%M:%S%.f", "%H:%M:%S", "%H:%M"];
+
+/// Plain integer text: optional `-`, digits, no leading zero (so `007` stays text), fits in i64.
+pub(super) fn parse_int(s: &str) -> Option<i64> {
+    let (neg, digits) = match s.strip_prefix('-') {
+        Some(d) => (true, d),
+        None => (false, s),
+    };
+    let d = digits.as_bytes();
+    if d.is_empty() || (d.len() > 1 && d[0] == b'0') {
+        return None;
+    }
+    if d.len() <= 18 {
+        // at most 18 digits cannot overflow: no check per digit
+        let mut v: i64 = 0;
+        for &b in d {
+            let x = b.wrapping_sub(b'0');
+            if x > 9 {
+                return None;
+            }
+            v = v * 10 + i64::from(x);
+        }
+        return Some(if neg { -v } else { v });
+    }
+    // accumulate negatively so that i64::MIN fits
+    let mut v: i64 = 0;
+    for &b in d {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        v = v.checked_mul(10)?.checked_sub(i64::from(b - b'0'))?;
+    }
+    if neg { Some(v) } else { v.checked_neg() }
+}
+
+/// Plain decimals (`-123.45`, at most 15 digits): the digits as an integer divided by a power
+/// of ten, which is exact and correctly rounded (both fit a double exactly); `None` otherwise.
+pub(super) fn simple_decimal(s: &str) -> Option<f64> {
+    const POW10: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let (neg, body) = match s.strip_prefix('-') {
+        Some(b) => (true, b.as_bytes()),
+        None => (false, s.as_bytes()),
+    };
+    let (mut m, mut digits, mut frac, mut dot) = (0u64, 0usize, 0usize, false);
+    for &b in body {
+        match b {
+            b'0'..=b'9' => {
+                m = m * 10 + u64::from(b - b'0');
+                digits += 1;
+                frac += usize::from(dot);
+            }
+            b'.' if !dot => dot = true,
+            _ => return None,
+        }
+        if digits > 15 {
+            return None;
+        }
+    }
+    if digits == 0 || (dot && frac == 0) {
+        return None;
+    }
+    let v = m as f64 / POW10[frac];
+    Some(if neg { -v } else { v })
+}
+
+fn has_leading_zero(s: &str) -> bool {
+    let d = s.strip_prefix('-').unwrap_or(s).as_bytes();
+    d.len() > 1 && d[0] == b'0' && d[1].is_ascii_digit()
+}
+
+/// A finite decimal number; `inf`, `NaN` and overflowing values such as `1e400` are not numbers.
+pub(super) fn parse_float(s: &str, decimal_comma: bool) -> Option<f64> {
+    if has_leading_zero(s) {
+        return None;
+    }
+    // most numbers are plain decimals: read those before checking for exponents and commas
+    if !decimal_comma && let Some(v) = simple_decimal(s) {
+        return Some(v);
+    }
+    let ok = s
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E' | b','));
+    if !ok || !s.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let v: f64 = if decimal_comma {
+        if s.contains('.') {
+            return None;
+        }
+        s.replace(',', ".").parse().ok()?
+    } else {
+        if s.contains(',') {
+            return None;
+        }
+        s.parse().ok()?
+    };
+    v.is_finite().then_some(v)
+}
+
+pub(super) fn parse_bool(s: &str) -> Option<bool> {
+    if s.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if s.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Fast path for ISO `YYYY-MM-DD`.
+pub(super) fn parse_iso_date(b: &[u8]) -> Option<NaiveDate> {
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: &[u8]| -> Option<u32> {
+        r.iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + (c - b'0') as u32)
+        })
+    };
+    NaiveDate::from_ymd_opt(num(&b[0..4])? as i32, num(&b[5..7])?, num(&b[8..10])?)
+}
+
+/// `YYYY-MM-DD` with a four-digit year from 1000 (as [`parse_dt`] requires) as days since
+/// 1970-01-01; `None` for anything else, or a day the month does not have.
+pub(super) fn iso_day(b: &[u8]) -> Option<i64> {
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: &[u8]| -> Option<i64> {
+        r.iter().try_fold(0i64, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + i64::from(c - b'0'))
+        })
+    };
+    let (y, m, d) = (num(&b[0..4])?, num(&b[5..7])?, num(&b[8..10])?);
+    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let days_in_month = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if y < 1000 || d < 1 || d > days_in_month {
+        return None;
+    }
+    // days from civil (H. Hinnant's algorithm), years starting in March
+    let (y, m) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * m + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+/// A date or date-time in the given date pattern, with an optional time after a space or `T`.
+pub(super) fn parse_dt(s: &str, fmt: &str) -> Option<(NaiveDate, Option<NaiveTime>)> {
+    let (d, t) = match s.find([' ', 'T']) {
+        Some(i) => (&s[..i], Some(s[i + 1..].trim())),
+        None => (s, None),
+    };
+    let date = if fmt == "%Y-%m-%d" {
+        parse_iso_date(d.as_bytes())?
+    } else {
+        NaiveDate::parse_from_str(d, fmt).ok()?
+    };
+    // a four-digit year is required: "%Y" alone would accept "24"
+    if !(1000..=9999).contains(&chrono::Datelike::year(&date)) {
+        return None;
+    }
+    match t {
+        None => Some((date, None)),
+        Some(t) => TIME_FORMATS
+            .iter()
+            .find_map(|f| NaiveTime::parse_from_str(t, f).ok())
+            .map(|time| (date, Some(time))),
+    }
+}
+
+/// With a user format: the whole text as a date-time, or as a date.
+pub(super) fn parse_with_user_format(s: &str, fmt: &str) -> Option<(NaiveDate, Option<NaiveTime>)> {
+    if let Ok(dt) = NaiveDateTime::parse_from_str(s, fmt) {
+        return Some((dt.date(), Some(dt.time())));
+    }
+    NaiveDate::parse_from_str(s, fmt).ok().map(|d| (d, None))
+}
+
+pub(super) fn millis(d: NaiveDate, t: Option<NaiveTime>) -> i64 {
+    /// Days from 0001-01-01 (day 1 of the common era) to 1970-01-01.
+    const EPOCH_FROM_CE: i64 = 719_163;
+    let day = i64::from(chrono::Datelike::num_days_from_ce(&d)) - EPOCH_FROM_CE;
+    let ms_of_day = t.map_or(0, |t| {
+        i64::from(chrono::Timelike::num_seconds_from_midnight(&t)) * 1000
+            + i64::from(chrono::Timelike::nanosecond(&t) / 1_000_000)
+    });
+    day * MS_PER_DAY + ms_of_day
+}
