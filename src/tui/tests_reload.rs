@@ -4,6 +4,26 @@ use super::message::{Action, Message};
 use super::tests::{act, demo, typ};
 use super::update::update;
 use super::worker::Job;
+use crate::engine::data::progress::Progress;
+use crate::engine::eval::cache::Cache;
+
+/// The demo at `customers` (drawn with `seed`) in `DIR/w`, its workspace text passed through
+/// `edit`, a cache of its own in `DIR/cache`, and the workspace to open.
+fn cached_demo(
+    customers: usize,
+    seed: u64,
+    edit: impl FnOnce(String) -> String,
+) -> (tempfile::TempDir, Cache, super::Source) {
+    let d = tempfile::tempdir().unwrap();
+    crate::engine::data::demo::write_demo(&d.path().join("w"), customers, seed).unwrap();
+    let ws = d.path().join("w/demo.strata.toml");
+    std::fs::write(&ws, edit(std::fs::read_to_string(&ws).unwrap())).unwrap();
+    let cache = Cache::At {
+        dir: d.path().join("cache"),
+        limit: None,
+    };
+    (d, cache, super::Source::Workspace(ws))
+}
 
 #[test]
 fn an_edit_being_typed_survives_a_reload_of_the_workspace() {
@@ -201,16 +221,8 @@ fn a_reopened_workspace_keeps_preferences_and_place() {
 
 #[test]
 fn the_wizard_opened_from_the_cache_shows_what_it_showed_from_the_files() {
-    use crate::engine::data::progress::Progress;
-    use crate::engine::eval::cache::{Cache, entries};
-    let d = tempfile::tempdir().unwrap();
-    crate::engine::data::demo::write_demo(&d.path().join("w"), 400, 7).unwrap();
-    let ws = d.path().join("w/demo.strata.toml");
-    let cache = Cache::At {
-        dir: d.path().join("cache"),
-        limit: None,
-    };
-    let source = super::Source::Workspace(ws);
+    use crate::engine::eval::cache::entries;
+    let (_dir, cache, source) = cached_demo(400, 7, |t| t);
     let open = || super::prepare_cached(&source, &Progress::default(), &cache).unwrap();
     let (cold, mut cold_engine) = open();
     let kept = entries(cache.dir().unwrap());
@@ -275,21 +287,12 @@ fn the_wizard_opened_from_the_cache_shows_what_it_showed_from_the_files() {
 /// finds what a cold open finds.
 #[test]
 fn a_warm_wizard_makes_the_holdout_check_as_a_cold_one() {
-    use crate::engine::data::progress::Progress;
-    use crate::engine::eval::cache::Cache;
-    let d = tempfile::tempdir().unwrap();
-    crate::engine::data::demo::write_demo(&d.path().join("w"), 600, 3).unwrap();
-    let ws = d.path().join("w/demo.strata.toml");
-    let text = std::fs::read_to_string(&ws).unwrap().replace(
-        "windows = [90, 365]",
-        "windows = [90, 365]\nclv = { calibration_end = 2024-06-30 }",
-    );
-    std::fs::write(&ws, text).unwrap();
-    let cache = Cache::At {
-        dir: d.path().join("cache"),
-        limit: None,
-    };
-    let source = super::Source::Workspace(ws);
+    let (_dir, cache, source) = cached_demo(600, 3, |t| {
+        t.replace(
+            "windows = [90, 365]",
+            "windows = [90, 365]\nclv = { calibration_end = 2024-06-30 }",
+        )
+    });
     let open = || super::prepare_cached(&source, &Progress::default(), &cache).unwrap();
     let check = |mut engine: super::worker::Engine| match engine.handle(Job::Predictive) {
         Message::Predictive(Ok(view)) => {
@@ -314,16 +317,7 @@ fn a_warm_wizard_makes_the_holdout_check_as_a_cold_one() {
 /// session keeps what it showed.
 #[test]
 fn a_warm_wizard_refuses_order_rows_of_changed_files() {
-    use crate::engine::data::progress::Progress;
-    use crate::engine::eval::cache::Cache;
-    let d = tempfile::tempdir().unwrap();
-    crate::engine::data::demo::write_demo(&d.path().join("w"), 300, 2).unwrap();
-    let ws = d.path().join("w/demo.strata.toml");
-    let cache = Cache::At {
-        dir: d.path().join("cache"),
-        limit: None,
-    };
-    let source = super::Source::Workspace(ws);
+    let (d, cache, source) = cached_demo(300, 2, |t| t);
     let open = || super::prepare_cached(&source, &Progress::default(), &cache).unwrap();
     open();
     let (_, mut engine) = open();
