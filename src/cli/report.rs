@@ -7,12 +7,13 @@ use anyhow::{Result, bail};
 use clap::Args;
 
 use crate::engine::data::audit::audit_workspace_tables;
+use crate::engine::data::load::largest_file;
 use crate::engine::eval::cache::{Cache, KeptReport};
 use crate::engine::eval::session::Session;
 use crate::engine::out::membership::refuse_workspace_files;
 use crate::engine::out::report::{Format, report};
 use crate::engine::rules::Workspace;
-use crate::engine::rules::parse::load_workspace;
+use crate::engine::rules::parse::read_workspace;
 use crate::engine::rules::save::write_atomic;
 
 #[derive(Debug, Args)]
@@ -31,43 +32,30 @@ pub fn run(a: ReportArgs, cache: &Cache) -> Result<ExitCode> {
             a.out.display()
         );
     };
-    let ws = load_workspace(&a.workspace)?;
+    let (ws, ws_text) = read_workspace(&a.workspace)?;
     refuse_workspace_files(&ws, &a.out)?;
     // the same workspace text over the same files makes the same report: kept whole
-    let ws_text = std::fs::read_to_string(&a.workspace).unwrap_or_default();
-    let name = match format {
-        Format::Markdown => "md",
-        Format::Html => "html",
-    };
-    let key = cache.report_key(&ws, &ws_text, name);
+    let key = cache.report_key(&ws, &ws_text, format.ext());
     let mut notes = Vec::new();
     let kept = key.as_ref().and_then(|k| cache.report(k, &mut notes));
-    for n in &notes {
-        eprintln!("note: {n}");
-    }
     let r = match kept {
         Some(r) => r,
         None => {
             let r = make(ws.clone(), format)?;
-            // kept only when no file changed while it was read
+            // kept only when neither the workspace nor a data file changed while it was made
+            let now = std::fs::read_to_string(&a.workspace).unwrap_or_default();
             if let Some(k) =
-                key.filter(|k| cache.report_key(&ws, &ws_text, name).as_ref() == Some(k))
+                key.filter(|k| cache.report_key(&ws, &now, format.ext()).as_ref() == Some(k))
             {
-                let largest = ws
-                    .input_files()
-                    .iter()
-                    .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
-                    .max()
-                    .unwrap_or(0);
-                let mut notes = Vec::new();
+                let largest = largest_file(ws.input_files().iter().map(PathBuf::as_path));
                 cache.keep_report(&k, &r, largest, &mut notes);
-                for n in &notes {
-                    eprintln!("note: {n}");
-                }
             }
             r
         }
     };
+    for n in &notes {
+        eprintln!("note: {n}");
+    }
     for w in &r.warnings {
         eprintln!("warning: {w}");
     }

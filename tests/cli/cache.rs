@@ -136,6 +136,12 @@ fn a_report_of_an_unchanged_workspace_is_kept_whole_and_any_change_makes_it_agai
     assert!(cold == off);
     let (_, list, _) = in_cache(&cache, &["cache", "list"]);
     assert!(list.contains("report"), "{list}");
+    // the same text under another name: its own report (the name is its title)
+    let other = d.path().join("w/other.strata.toml");
+    std::fs::copy(&ws, &other).unwrap();
+    let (renamed, err) = report_once(&cache, &other, d.path(), "renamed", &[]);
+    assert_eq!(hits(&err), 0, "{err}");
+    assert!(renamed != cold);
 
     // a rule changed: made again, as without the cache
     let text = std::fs::read_to_string(&ws).unwrap();

@@ -290,6 +290,11 @@ pub(super) fn file_size(path: &Path) -> u64 {
     std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
 }
 
+/// The size of the largest of `paths` (the cache's default limit follows it).
+pub fn largest_file<'a>(paths: impl IntoIterator<Item = &'a Path>) -> u64 {
+    paths.into_iter().map(file_size).max().unwrap_or(0)
+}
+
 /// A file's name as a progress line shows it.
 pub(crate) fn file_label(path: &Path) -> String {
     path.file_name()

@@ -6,13 +6,13 @@ use polars::prelude::DataFrame;
 
 use super::cache::Cache;
 use super::frame::Frame;
-use crate::engine::data::load::file_label;
 use crate::engine::data::load::load_table_watched;
+use crate::engine::data::load::{file_label, largest_file};
 use crate::engine::data::profile::{ColumnProfile, profile_data};
 use crate::engine::data::progress::{Progress, memory_available, show_bytes};
 use crate::engine::data::{ReadOptions, load_data};
 use crate::engine::error::{EngineError, Result};
-use crate::engine::rules::{FileRef, Spanned, Workspace};
+use crate::engine::rules::{Spanned, Workspace};
 
 /// The tables a workspace reads as polars data frames (evaluation reads [`Frames`] instead;
 /// these are for checking the two agree, and for tools that want polars).
@@ -129,13 +129,9 @@ impl LoadPlan {
     ) -> Result<LoadPlan> {
         let base = ws.base_dir();
         let need = needed_columns(ws, extra);
-        let mut files: Vec<&FileRef> = Vec::new();
-        files.extend(ws.data.customers.as_ref());
-        files.extend(ws.data.orders.as_ref());
-        files.extend(ws.data.joins.iter().map(|j| &j.file));
         let mut plans = Vec::new();
         let mut all_headers = Vec::new();
-        for f in files {
+        for f in ws.data_files() {
             let path = f.resolve(&base);
             let headers = crate::engine::data::read_headers(&path, &f.options)?;
             let columns = need.as_ref().map(|need| {
@@ -167,12 +163,7 @@ impl LoadPlan {
                 return Err(EngineError::Workspace(problems));
             }
         }
-        let largest = plans
-            .iter()
-            .filter_map(|p| std::fs::metadata(&p.path).ok())
-            .map(|m| m.len())
-            .max()
-            .unwrap_or(0);
+        let largest = largest_file(plans.iter().map(|p| p.path.as_path()));
         Ok(LoadPlan {
             files: plans,
             largest,

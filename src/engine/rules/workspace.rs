@@ -543,16 +543,19 @@ impl Workspace {
         v
     }
 
+    /// The data files as the workspace names them: customers, orders, then each join.
+    pub fn data_files(&self) -> Vec<&FileRef> {
+        let mut v: Vec<&FileRef> = Vec::new();
+        v.extend(self.data.customers.as_ref());
+        v.extend(self.data.orders.as_ref());
+        v.extend(self.data.joins.iter().map(|j| &j.file));
+        v
+    }
+
     /// Every file the workspace reads (never to be written).
     pub fn input_files(&self) -> Vec<PathBuf> {
         let base = self.base_dir();
-        let mut v: Vec<PathBuf> = [&self.data.customers, &self.data.orders]
-            .into_iter()
-            .flatten()
-            .map(|f| f.resolve(&base))
-            .collect();
-        v.extend(self.data.joins.iter().map(|j| j.file.resolve(&base)));
-        v
+        self.data_files().iter().map(|f| f.resolve(&base)).collect()
     }
 }
 

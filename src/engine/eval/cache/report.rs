@@ -15,21 +15,20 @@ pub struct KeptReport {
 }
 
 impl Cache {
-    /// The key of `ws`'s report in `format` (`md`, `html`): strata's version, the workspace's
-    /// own text and every data file's key (each read whole); `None` when the cache is off or a
-    /// file cannot be looked at.
+    /// The key of `ws`'s report in `format` (`md`, `html`): strata's version, the day (the
+    /// audit counts dates after today), the workspace's file (its name is the title) and its
+    /// own text, and every data file's key (each read whole); `None` when the cache is off or
+    /// a file cannot be looked at.
     pub fn report_key(&self, ws: &Workspace, ws_text: &str, format: &str) -> Option<String> {
         let base = ws.base_dir();
-        let files = [&ws.data.customers, &ws.data.orders]
-            .into_iter()
-            .flatten()
-            .chain(ws.data.joins.iter().map(|j| &j.file));
         let mut k = format!(
-            "strata {} report {}\nformat {format}\n",
+            "strata {} report {}\nformat {format}\ntoday {}\nworkspace file {}\n",
             env!("CARGO_PKG_VERSION"),
-            super::FORMAT
+            super::FORMAT,
+            chrono::Utc::now().date_naive(),
+            std::fs::canonicalize(&ws.file).ok()?.display(),
         );
-        for f in files {
+        for f in ws.data_files() {
             k.push_str(&self.table_key(&f.resolve(&base), &f.options, None)?);
         }
         k.push_str("workspace ");

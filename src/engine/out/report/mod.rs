@@ -19,6 +19,14 @@ pub enum Format {
 
 impl Format {
     /// From the output file's extension: `.md`/`.markdown` or `.html`/`.htm`.
+    /// Its usual extension (`md`, `html`).
+    pub fn ext(self) -> &'static str {
+        match self {
+            Format::Markdown => "md",
+            Format::Html => "html",
+        }
+    }
+
     pub fn from_path(p: &std::path::Path) -> Option<Format> {
         match p.extension()?.to_string_lossy().to_lowercase().as_str() {
             "md" | "markdown" => Some(Format::Markdown),

@@ -302,11 +302,16 @@ pub fn parse_workspace(file: &Path, text: &str) -> Result<Workspace> {
 
 /// Read and parse a workspace file.
 pub fn load_workspace(file: &Path) -> Result<Workspace> {
+    read_workspace(file).map(|(ws, _)| ws)
+}
+
+/// The workspace in `file`, with the text it was parsed from (read once).
+pub fn read_workspace(file: &Path) -> Result<(Workspace, String)> {
     let text = std::fs::read_to_string(file).map_err(|e| {
         EngineError::Workspace(vec![Diagnostic::new(
             file,
             format!("cannot read the workspace: {e}"),
         )])
     })?;
-    parse_workspace(file, &text)
+    Ok((parse_workspace(file, &text)?, text))
 }
