@@ -34,8 +34,8 @@ const FLOAT: u8 = 2;
 const TEXT: u8 = 4;
 const INT: u8 = 5;
 const DATE: u8 = 6;
-
 const DECIMAL: u8 = 7;
+
 /// Why a cache file could not be read back.
 #[derive(Debug)]
 pub enum Refused {
@@ -461,6 +461,13 @@ fn raw_column<R: Read>(r: &mut Checked<R>, len: u64) -> Result<Raw, Refused> {
             }
             let lens = Narrow::read(r, words)?;
             let total = r.u64()?;
+            // each word is kept once, so at most one is empty: a larger count is damage,
+            // refused before the lengths are widened
+            if words > total.saturating_add(1) {
+                return Err(Refused::Damaged(
+                    "its dictionary has more words than letters".into(),
+                ));
+            }
             raw.dict = (lens, words, r.take(total)?);
             raw.narrow = Narrow::read(r, len)?;
         }
