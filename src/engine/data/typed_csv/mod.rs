@@ -22,7 +22,7 @@ use polars::prelude::*;
 
 use super::cells::Cells;
 use super::infer::{Choice, Inferred, Reading, Verdict};
-use buffers::{Acc, Buf, first_pass, fits, forced_pass, join};
+use buffers::{Acc, first_pass, fits, forced_pass, join};
 use records::{Shape, blocks, split};
 
 /// Bytes read at a time (small in tests, so that records cross block boundaries).
@@ -241,18 +241,19 @@ pub(crate) fn read(
         .map(|c| cols[c].bufs.iter().any(|b| !fits(b, choices[c])))
         .collect();
     if again.iter().any(|x| *x) {
-        // second pass, only for the columns that need their text again
+        // second pass, only for the columns that need their text again, whose row count is
+        // now known
         for (c, col) in cols.iter_mut().enumerate() {
             if again[c] {
-                col.bufs.clear();
+                *col = Acc::default();
             }
         }
+        let expect = rows.rows;
         each_chunk(
             open,
             &layout,
             |shape, a, b, at_end| forced_pass(shape, a, b, at_end, &choices, &again, &r),
-            |bufs, bytes| {
-                let expect = rows.after(bytes, bufs.iter().map(Buf::len).max());
+            |bufs, _| {
                 for (c, b) in bufs.into_iter().enumerate() {
                     if again[c] {
                         cols[c].add_sized(b, expect);
