@@ -84,6 +84,9 @@ pub(crate) struct Reading<'a> {
     formats: Vec<&'a str>,
     user_format: bool,
     decimal_comma: bool,
+    /// How text values are hashed into dictionaries: one seed, drawn at random, for a whole
+    /// read (so that chunks' hashes can be merged, and crafted text cannot pick collisions).
+    pub words: foldhash::fast::FixedState,
 }
 
 impl<'a> Reading<'a> {
@@ -95,6 +98,10 @@ impl<'a> Reading<'a> {
             },
             user_format: date_format.is_some(),
             decimal_comma,
+            words: foldhash::fast::FixedState::with_seed(std::hash::BuildHasher::hash_one(
+                &foldhash::fast::RandomState::default(),
+                0u8,
+            )),
         }
     }
 

@@ -2,6 +2,7 @@
 
 use std::hash::BuildHasher;
 
+use foldhash::fast::FixedState;
 use hashbrown::HashTable;
 
 use super::records::{Shape, each_field};
@@ -20,34 +21,31 @@ pub(super) struct Dict {
     hashes: Vec<u64>,
     /// Codes, found by their word's hash (each word is kept once, in `words`).
     at: HashTable<u32>,
-}
-
-/// The hash of a word: the same in every chunk, so that chunks' hashes can be reused.
-fn hash(w: &str) -> u64 {
-    foldhash::fast::FixedState::with_seed(0x7e47_d1c7).hash_one(w)
+    /// The read's hasher (every chunk of a read hashes alike).
+    state: FixedState,
 }
 
 impl Dict {
-    fn with_nulls(n: usize, hint: usize) -> Dict {
+    fn with_nulls(n: usize, hint: usize, r: &Reading) -> Dict {
         let mut codes = Vec::with_capacity(hint.max(n));
         codes.resize(n, NO_CODE);
         Dict {
             codes,
+            state: r.words.clone(),
             ..Default::default()
         }
     }
 
-    /// The code of `w`, which is added when it is new.
-    fn code(&mut self, w: &str) -> u32 {
-        let h = hash(w);
+    /// The code of `w` (hashing to `h`), added when it is new (a `String` moves in as it is).
+    fn find_or_add<W: AsRef<str> + Into<String>>(&mut self, w: W, h: u64) -> u32 {
         let Dict {
             words, hashes, at, ..
         } = self;
-        if let Some(&c) = at.find(h, |&c| words[c as usize] == w) {
+        if let Some(&c) = at.find(h, |&c| words[c as usize] == w.as_ref()) {
             return c;
         }
         let c = words.len() as u32;
-        words.push(w.to_string());
+        words.push(w.into());
         hashes.push(h);
         at.insert_unique(h, c, |&c| hashes[c as usize]);
         c
@@ -59,20 +57,7 @@ impl Dict {
             .words
             .into_iter()
             .zip(o.hashes)
-            .map(|(w, h)| {
-                let Dict {
-                    words, hashes, at, ..
-                } = &mut *self;
-                if let Some(&c) = at.find(h, |&c| words[c as usize] == w) {
-                    return c;
-                }
-                // a new word moves over as it is
-                let c = words.len() as u32;
-                words.push(w);
-                hashes.push(h);
-                at.insert_unique(h, c, |&c| hashes[c as usize]);
-                c
-            })
+            .map(|(w, h)| self.find_or_add(w, h))
             .collect();
         self.codes.extend(o.codes.into_iter().map(|c| match c {
             NO_CODE => NO_CODE,
@@ -83,7 +68,7 @@ impl Dict {
     fn push(&mut self, v: Option<&str>) {
         let code = match v {
             None => NO_CODE,
-            Some(v) => self.code(v),
+            Some(v) => self.find_or_add(v, self.state.hash_one(v)),
         };
         self.codes.push(code);
     }
@@ -168,9 +153,9 @@ pub(super) enum Buf {
 
 impl Buf {
     /// The same values in the buffer type of the final `choice` (`None` if they are not).
-    fn into_choice(self, choice: Choice) -> Option<Buf> {
+    fn into_choice(self, choice: Choice, r: &Reading) -> Option<Buf> {
         Some(match (choice, self) {
-            (Choice::Text, Buf::Nulls(k)) => Buf::Text(Dict::with_nulls(k, k)),
+            (Choice::Text, Buf::Nulls(k)) => Buf::Text(Dict::with_nulls(k, k, r)),
             (Choice::Int, Buf::Nulls(k)) => Buf::Int(Cells::nulls(k)),
             (Choice::Float, Buf::Nulls(k)) => Buf::Float(Cells::nulls(k)),
             (Choice::Float, Buf::Int(v)) => Buf::Float(v.into_map(|x| x as f64)),
@@ -254,7 +239,7 @@ impl Column1 {
                         self.buf = match std::mem::replace(&mut self.buf, Buf::Stale) {
                             // tokens seen before were dropped: they must be read again as text
                             Buf::Nulls(n) if self.verdict.tokens == 0 => {
-                                let mut d = Dict::with_nulls(n, self.hint);
+                                let mut d = Dict::with_nulls(n, self.hint, r);
                                 d.push(v);
                                 Buf::Text(d)
                             }
@@ -329,7 +314,7 @@ pub(super) fn forced_pass(
         .iter()
         .zip(again)
         .map(|(&c, &again)| match (again, c) {
-            (true, Choice::Text) => Buf::Text(Dict::with_nulls(0, hint)),
+            (true, Choice::Text) => Buf::Text(Dict::with_nulls(0, hint, r)),
             _ => Buf::Nulls(0),
         })
         .collect();
@@ -375,10 +360,10 @@ fn finalize(buf: Buf, choice: Choice) -> Option<Values> {
 
 /// A column's buffers, in row order, as one: each made the final type, then merged as
 /// [`Acc::add`] merges (appended to the first, text through one dictionary).
-pub(super) fn join(bufs: Vec<Buf>, choice: Choice) -> Option<Values> {
+pub(super) fn join(bufs: Vec<Buf>, choice: Choice, r: &Reading) -> Option<Values> {
     let bufs: Vec<Buf> = bufs
         .into_iter()
-        .map(|b| b.into_choice(choice))
+        .map(|b| b.into_choice(choice, r))
         .collect::<Option<_>>()?;
     let total: usize = bufs.iter().map(Buf::len).sum();
     let mut one = Acc::default();
@@ -394,7 +379,7 @@ pub(super) fn join(bufs: Vec<Buf>, choice: Choice) -> Option<Values> {
     // no rows at all: an empty column of the type
     let last = match one.bufs.pop() {
         Some(b) => b,
-        None => Buf::Nulls(0).into_choice(choice)?,
+        None => Buf::Nulls(0).into_choice(choice, r)?,
     };
     finalize(last, choice)
 }

@@ -267,7 +267,7 @@ pub(crate) fn read(
     crate::engine::parallel::map_items(parts, |((col, v), choice)| {
         let (kind, ambiguous_with) = v.kind(&r);
         Some(ReadColumn {
-            values: join(col.bufs, choice)?,
+            values: join(col.bufs, choice, &r)?,
             kind,
             null_tokens: if choice == Choice::Text { 0 } else { v.tokens },
             ambiguous_with,
