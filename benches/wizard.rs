@@ -1,8 +1,9 @@
 //! Benchmark of the wizard: the demo's first frame, and a live rule edit on many customers.
 //!
 //! `cargo bench --bench wizard -- [--customers N] [--repeat K]`, or
-//! `cargo bench --bench wizard -- --workspace WS [--cache DIR] [--rounds K]`: the first frame of the wizard
-//! on a workspace, with an empty cache (in DIR, default a new temporary folder), then warm.
+//! `cargo bench --bench wizard -- --workspace WS [--cache DIR [--keep]] [--rounds K]`: the first
+//! frame of the wizard on a workspace, with an empty cache (in DIR, default a new temporary
+//! folder), then warm; `--keep` starts from the cache DIR holds and leaves it there.
 //! Prints: time to the first frame of the built-in demo (load, evaluate, draw); then, on N demo
 //! customers (default 1,000,000), per cut-point nudge: the engine's recompute, and the time from
 //! its result to a drawn frame (update + draw), which must not depend on N.
@@ -73,27 +74,48 @@ fn live_edits(app: &mut App, engine: &mut Engine, repeat: usize) -> (Vec<f64>, V
     (eng, ui)
 }
 
-/// The wizard's first frame on `ws`: cold (an empty cache), then warm twice, `rounds` times.
-fn first_frames(ws: &std::path::Path, cache_dir: std::path::PathBuf, rounds: usize) {
+/// The wizard's first frame on `ws` with the cache in `cache_dir`, in this process.
+fn one_frame(ws: &std::path::Path, cache_dir: std::path::PathBuf, label: &str) {
     use strata::engine::data::progress::Progress;
     use strata::engine::eval::cache::Cache;
     let cache = Cache::At {
-        dir: cache_dir.clone(),
+        dir: cache_dir,
         limit: None,
     };
     let source = Source::Workspace(ws.to_path_buf());
+    let t = Instant::now();
+    let (app, _engine) =
+        strata::tui::prepare_cached(&source, &Progress::default(), &cache).expect("open");
+    let mut term = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    draw(&mut term, &app);
+    let s = t.elapsed().as_secs_f64();
+    println!("{label}: first frame with results in {s:.2} s");
+}
+
+/// The wizard's first frame on `ws`: cold (an empty cache), then warm twice, `rounds` times
+/// (with `keep`, the cache in `cache_dir` is neither emptied first nor removed after). Each
+/// frame is a process of its own, as each `strata open` is (a process that already freed
+/// that much memory would not pay again for the pages it takes).
+fn first_frames(ws: &std::path::Path, cache_dir: std::path::PathBuf, rounds: usize, keep: bool) {
     let frame = |label: &str| {
-        let t = Instant::now();
-        let (app, _engine) =
-            strata::tui::prepare_cached(&source, &Progress::default(), &cache).expect("open");
-        let mut term = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
-        draw(&mut term, &app);
-        let s = t.elapsed().as_secs_f64();
-        println!("{label}: first frame with results in {s:.2} s");
+        let me = std::env::current_exe().expect("this benchmark's path");
+        let status = std::process::Command::new(me)
+            .arg("--workspace")
+            .arg(ws)
+            .arg("--cache")
+            .arg(&cache_dir)
+            .args(["--one", label])
+            .status()
+            .expect("a frame's process");
+        assert!(status.success(), "the frame's process failed");
     };
     for _ in 0..rounds {
-        let _ = std::fs::remove_dir_all(&cache_dir);
-        frame("cold (empty cache)");
+        if keep {
+            frame("as the cache has it");
+        } else {
+            let _ = std::fs::remove_dir_all(&cache_dir);
+            frame("cold (empty cache)");
+        }
         frame("warm");
         frame("warm");
     }
@@ -107,13 +129,20 @@ fn main() {
             Some(j) => std::path::PathBuf::from(args.get(j + 1).expect("--cache DIR")),
             None => std::env::temp_dir().join(format!("strata-bench-cache-{}", std::process::id())),
         };
+        if let Some(j) = args.iter().position(|a| a == "--one") {
+            one_frame(&ws, dir, args.get(j + 1).map_or("", String::as_str));
+            return;
+        }
         let rounds = args
             .iter()
             .position(|a| a == "--rounds")
             .and_then(|j| args.get(j + 1)?.parse().ok())
             .unwrap_or(3);
-        first_frames(&ws, dir.clone(), rounds);
-        let _ = std::fs::remove_dir_all(dir);
+        let keep = args.iter().any(|a| a == "--keep");
+        first_frames(&ws, dir.clone(), rounds, keep);
+        if !keep {
+            let _ = std::fs::remove_dir_all(dir);
+        }
         return;
     }
     let arg = |name: &str| {

@@ -12,21 +12,59 @@ pub fn quantile7(sorted: &[f64], p: f64) -> f64 {
 
 /// Equal-width histogram of `values` between their min and max: `(lo, hi, count)` per bin.
 pub fn histogram(values: &[f64], bins: usize) -> Vec<(f64, f64, usize)> {
-    let (Some(min), Some(max)) = (
-        values.iter().copied().reduce(f64::min),
-        values.iter().copied().reduce(f64::max),
-    ) else {
+    histogram_of(values.len(), |i| Some(values[i]), bins)
+}
+
+/// The same of the values `at(0)`, … `at(n - 1)` that are present, read on all cores without
+/// copying them out first.
+pub fn histogram_of(
+    n: usize,
+    at: impl Fn(usize) -> Option<f64> + Sync,
+    bins: usize,
+) -> Vec<(f64, f64, usize)> {
+    use rayon::prelude::*;
+    let rows = || (0..n).into_par_iter().with_min_len(1 << 15);
+    // min and max as a left-to-right reduce finds them (a NaN is passed over unless all are)
+    let span = rows()
+        .fold(
+            || None,
+            |m: Option<(f64, f64)>, i| match at(i) {
+                None => m,
+                Some(x) => Some(m.map_or((x, x), |(a, b)| (a.min(x), b.max(x)))),
+            },
+        )
+        .reduce(
+            || None,
+            |a, b| match (a, b) {
+                (Some((a0, a1)), Some((b0, b1))) => Some((a0.min(b0), a1.max(b1))),
+                (a, b) => a.or(b),
+            },
+        );
+    let Some((min, max)) = span else {
         return vec![];
     };
     if min == max {
-        return vec![(min, max, values.len())];
+        let present = rows().filter(|&i| at(i).is_some()).count();
+        return vec![(min, max, present)];
     }
     let w = (max - min) / bins as f64;
-    let mut counts = vec![0usize; bins];
-    for &v in values {
-        let i = (((v - min) / w) as usize).min(bins - 1);
-        counts[i] += 1;
-    }
+    let counts = rows()
+        .fold(
+            || vec![0usize; bins],
+            |mut c, i| {
+                if let Some(v) = at(i) {
+                    c[(((v - min) / w) as usize).min(bins - 1)] += 1;
+                }
+                c
+            },
+        )
+        .reduce(
+            || vec![0usize; bins],
+            |mut a, b| {
+                a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+                a
+            },
+        );
     counts
         .into_iter()
         .enumerate()
@@ -65,5 +103,30 @@ mod tests {
         assert_eq!(h.iter().map(|b| b.2).sum::<usize>(), 4);
         assert_eq!(h[4].2, 1);
         assert_eq!(histogram(&[3.0, 3.0], 4), vec![(3.0, 3.0, 2)]);
+        assert_eq!(histogram(&[], 4), vec![]);
+    }
+
+    /// Read in parallel, the histogram is the one of the present values counted one by one.
+    #[test]
+    fn histogram_of_many_counts_as_one_by_one() {
+        let at = |i: usize| (i % 7 != 3).then(|| ((i * 7919) % 10_007) as f64 - 5_000.5);
+        let n = 200_000;
+        let present: Vec<f64> = (0..n).filter_map(at).collect();
+        let (min, max) = present
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(a, b), &x| (a.min(x), b.max(x)));
+        let w = (max - min) / 24.0;
+        let mut counts = [0usize; 24];
+        for x in &present {
+            counts[(((x - min) / w) as usize).min(23)] += 1;
+        }
+        let h = histogram_of(n, at, 24);
+        assert_eq!((h[0].0, h[23].1), (min, max));
+        assert_eq!(h.iter().map(|b| b.2).collect::<Vec<_>>(), counts);
+        assert_eq!(
+            histogram_of(n, |i| (i % 2 == 0).then_some(4.0), 5),
+            vec![(4.0, 4.0, n / 2)]
+        );
+        assert_eq!(histogram_of(n, |_| None, 5), vec![]);
     }
 }

@@ -8,7 +8,6 @@ use crate::engine::eval::scores::ScoreInfo;
 use crate::engine::eval::session::{CriterionResult, Session};
 use crate::engine::eval::valuation::Pareto;
 use crate::engine::rules::{Criterion, Rule, Step, ValuationConfig};
-use crate::engine::stats::histogram;
 
 pub use super::editing::Editing;
 use super::keymap::Keymap;
@@ -62,12 +61,9 @@ impl CriterionView {
                     .entry(column.value.clone())
                     .or_insert_with(|| {
                         let col = s.base.get(column);
-                        let v: Vec<f64> = col
-                            .map(|c| (0..c.len()).filter_map(|k| c.f64_at(k)).collect())
-                            .unwrap_or_default();
                         let integral =
                             col.is_some_and(|c| matches!(c.dtype(), DType::Int | DType::Date));
-                        (histogram(&v, 24), integral)
+                        (col.map(|c| c.histogram(24)).unwrap_or_default(), integral)
                     })
                     .clone();
                 Distribution::Histogram {
@@ -126,10 +122,15 @@ pub struct Reloaded {
 
 impl Reloaded {
     pub fn build(s: &Session) -> Reloaded {
+        let timing = crate::engine::timing::Timing::new();
+        let criteria = (0..s.ws.criteria.len())
+            .map(|i| CriterionView::build(s, i))
+            .collect();
+        timing.mark("  distributions");
+        let ranking = Ranking::build(s);
+        timing.mark("  ranking");
         Reloaded {
-            criteria: (0..s.ws.criteria.len())
-                .map(|i| CriterionView::build(s, i))
-                .collect(),
+            criteria,
             scores: s.scores.clone(),
             rfm_method: format!(
                 "{}, {} bins",
@@ -138,7 +139,7 @@ impl Reloaded {
             ),
             valuation: s.ws.valuation.clone(),
             pareto: s.pareto.clone(),
-            ranking: Ranking::build(s),
+            ranking,
             clv: None,
             fields: super::model::fields_of(s),
         }

@@ -120,12 +120,11 @@ pub fn prepare_cached(
             // load once: the session and the Classify profiles share the tables (warm, the
             // evaluated customers the cache keeps stand in for them)
             let (s, profiles) = Session::open_for_wizard(ws, progress, cache)?;
+            let timing = crate::engine::timing::Timing::new();
             let suggestions = suggest_all(&profiles);
-            let app = App::new(
-                Model::new(&s, profiles, suggestions),
-                Some(p.clone()),
-                p.display().to_string(),
-            );
+            let model = Model::new(&s, profiles, suggestions);
+            timing.mark("the wizard's model");
+            let app = App::new(model, Some(p.clone()), p.display().to_string());
             let mut engine = Engine::new(s);
             engine.cache = cache.clone();
             Ok((app, engine))

@@ -109,29 +109,14 @@ impl Ranking {
     }
 }
 
-/// Rows by value, largest first (missing as 0; `f64::total_cmp` order); equal values keep
-/// customer-id order. Sorted as (key, row) pairs on all cores: no lookups while sorting.
-fn by_value_down(value: &[Option<f64>]) -> Vec<usize> {
-    use rayon::prelude::*;
-    // the bits of an f64 turned into an integer that orders as `total_cmp` does
-    let key = |x: f64| {
-        let b = x.to_bits() as i64;
-        b ^ ((((b >> 63) as u64) >> 1) as i64)
-    };
-    let mut keyed: Vec<(i64, usize)> = value
-        .par_iter()
-        .enumerate()
-        .map(|(i, x)| (!key(x.unwrap_or(0.0)), i))
-        .collect();
-    keyed.par_sort_unstable();
-    keyed.into_par_iter().map(|(_, i)| i).collect()
-}
-
 impl Ranking {
     pub fn build(s: &Session) -> Ranking {
         let n = s.base.len;
         let v = |i: usize| s.value[i].unwrap_or(0.0);
-        let order = by_value_down(&s.value);
+        let order = match &s.value_order {
+            Some(o) => Arc::clone(o),
+            None => Arc::new(crate::engine::eval::valuation::value_order(&s.value)),
+        };
         let cumulative: Vec<f64> = order
             .iter()
             .scan(0.0, |acc, &i| {
@@ -163,34 +148,12 @@ impl Ranking {
         Ranking {
             negative,
             rank_of: Arc::new(rank_of),
-            ids: Arc::new(s.ids.clone()),
-            value: Arc::new(s.value.clone()),
-            order: Arc::new(order),
+            ids: Arc::clone(&s.ids),
+            value: Arc::clone(&s.value),
+            order,
             cumulative: Arc::new(cumulative),
             total,
             curve,
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    proptest! {
-        /// The same order as a stable sort by value, largest first.
-        #[test]
-        fn rows_by_value_as_a_stable_sort(
-            v in proptest::collection::vec(proptest::option::of(prop_oneof![
-                Just(0.0), Just(-0.0), Just(1.5), Just(-2.0), Just(f64::INFINITY),
-                Just(f64::NEG_INFINITY), Just(f64::MAX), Just(f64::MIN_POSITIVE), -1e6..1e6f64,
-            ]), 0..300)
-        ) {
-            let mut expected: Vec<usize> = (0..v.len()).collect();
-            let x = |i: usize| v[i].unwrap_or(0.0);
-            expected.sort_by(|&a, &b| x(b).total_cmp(&x(a)));
-            prop_assert_eq!(by_value_down(&v), expected);
         }
     }
 }

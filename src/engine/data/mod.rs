@@ -14,9 +14,11 @@ pub mod sniff;
 pub mod typed_csv;
 pub mod value_hint;
 pub mod values;
+pub mod words;
 pub mod xlsx;
 
 pub use cells::Cells;
 pub use delimited::{TableData, load_data, load_delimited_bytes, load_delimited_bytes_general};
 pub use load::{Table, load_table, read_headers};
 pub use options::{FileFormat, ReadOptions, TextEncoding};
+pub use words::Words;

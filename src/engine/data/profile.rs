@@ -138,7 +138,7 @@ fn value_counts<'a>(src: &Source<'a>) -> Vec<(Cow<'a, str>, usize, usize)> {
             .iter()
             .zip(per)
             .filter(|(_, (c, _))| *c > 0)
-            .map(|(w, (c, f))| (Cow::Borrowed(w.as_str()), c, f))
+            .map(|(w, (c, f))| (Cow::Borrowed(w), c, f))
             .collect();
     } else if let Source::Series(s) = src
         && let Ok(ca) = s.str()

@@ -177,7 +177,7 @@ pub struct Assignment {
     /// Segment names: the rules' labels, then `otherwise`.
     pub names: Vec<String>,
     /// Per customer, an index into `names`.
-    pub label: Vec<u16>,
+    pub label: std::sync::Arc<Vec<u16>>,
     pub exclusivity: Exclusivity,
 }
 
@@ -290,7 +290,7 @@ pub fn assign(c: &Compiled, base: &Frame) -> Assignment {
             unassigned_sample,
         },
         names,
-        label,
+        label: std::sync::Arc::new(label),
     }
 }
 

@@ -86,7 +86,7 @@ impl Val {
             Val::Date(x) => Vector::Date(Cells::filled(x, n)),
             Val::Text(s) => Vector::Text(TextVec {
                 codes: vec![0; n],
-                dict: vec![s],
+                dict: [s].into_iter().collect(),
             }),
         }
     }
@@ -107,6 +107,11 @@ pub(super) fn col(v: Vector) -> Val {
 /// Evaluate a compiled expression over every row of `f`.
 pub fn eval(e: &Expr, f: &Frame) -> Vector {
     ev(e, f).into_vector(f.len)
+}
+
+/// The same, shared: a bare column is the frame's own, not a copy.
+pub fn eval_shared(e: &Expr, f: &Frame) -> Arc<Vector> {
+    shared(ev(e, f), f.len)
 }
 
 /// Evaluate a compiled condition: true, false or NULL per row.
@@ -216,7 +221,7 @@ fn text_map_bool(v: &Val, n: usize, f: impl Fn(&str) -> bool) -> Val {
         Val::Text(s) => Val::Bool(f(s)),
         Val::Col(c) => match &**c {
             Vector::Text(t) => {
-                let per: Vec<bool> = t.dict.iter().map(|s| f(s)).collect();
+                let per: Vec<bool> = t.dict.iter().map(&f).collect();
                 let values = t
                     .codes
                     .iter()

@@ -8,6 +8,7 @@ use polars::prelude::*;
 use crate::engine::data::TableData;
 pub use crate::engine::data::cells::Cells;
 use crate::engine::data::typed_csv::{NO_CODE, Values};
+pub use crate::engine::data::words::Words;
 
 /// The type of a value in a condition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,7 +52,7 @@ impl DType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TextVec {
     pub codes: Vec<u32>,
-    pub dict: Vec<String>,
+    pub dict: Words,
 }
 
 pub const NULL_CODE: u32 = u32::MAX;
@@ -60,12 +61,12 @@ impl TextVec {
     pub fn from_values<'a>(it: impl Iterator<Item = Option<&'a str>>) -> TextVec {
         let mut map: HashMap<&'a str, u32, foldhash::fast::RandomState> =
             HashMap::with_hasher(Default::default());
-        let mut dict = Vec::new();
+        let mut dict = Words::new();
         let codes = it
             .map(|v| match v {
                 None => NULL_CODE,
                 Some(s) => *map.entry(s).or_insert_with(|| {
-                    dict.push(s.to_string());
+                    dict.push(s);
                     (dict.len() - 1) as u32
                 }),
             })
@@ -135,6 +136,44 @@ impl Vector {
             Vector::Date(v) => v.get(i).map(f64::from),
             Vector::Bool(v) => v.get(i).map(|b| b as i64 as f64),
             Vector::Text(_) => None,
+        }
+    }
+
+    /// Every row as [`Vector::f64_at`] reads it, converted on all cores.
+    pub fn numbers(&self) -> Vec<Option<f64>> {
+        fn each<T: Copy + Default + Sync>(
+            c: &Cells<T>,
+            f: impl Fn(T) -> f64 + Sync,
+        ) -> Vec<Option<f64>> {
+            use rayon::prelude::*;
+            let values = c.values().par_iter().with_min_len(1 << 14);
+            match c.validity() {
+                None => values.map(|&x| Some(f(x))).collect(),
+                Some(w) => values
+                    .enumerate()
+                    .map(|(i, &x)| (w[i / 64] >> (i % 64) & 1 == 1).then(|| f(x)))
+                    .collect(),
+            }
+        }
+        match self {
+            Vector::Int(v) => each(v, |x| x as f64),
+            Vector::Float(v) => each(v, |x| x),
+            Vector::Date(v) => each(v, f64::from),
+            Vector::Bool(v) => each(v, |b| b as i64 as f64),
+            Vector::Text(t) => vec![None; t.codes.len()],
+        }
+    }
+
+    /// The histogram of the present numbers ([`crate::engine::stats::histogram`] of them),
+    /// read in place; none for text.
+    pub fn histogram(&self, bins: usize) -> Vec<(f64, f64, usize)> {
+        use crate::engine::stats::histogram_of;
+        match self {
+            Vector::Int(v) => histogram_of(v.len(), |i| v.get(i).map(|x| x as f64), bins),
+            Vector::Float(v) => histogram_of(v.len(), |i| v.get(i), bins),
+            Vector::Date(v) => histogram_of(v.len(), |i| v.get(i).map(f64::from), bins),
+            Vector::Bool(v) => histogram_of(v.len(), |i| v.get(i).map(|b| b as i64 as f64), bins),
+            Vector::Text(_) => vec![],
         }
     }
 

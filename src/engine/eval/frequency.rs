@@ -31,7 +31,7 @@ pub fn frequency(s: &Session, column: &str) -> Result<Vec<Frequency>> {
                 e.0 += 1;
                 e.1 += value(k);
             }
-            let words = t.dict.iter().map(String::as_str).chain([MISSING]);
+            let words = t.dict.iter().chain([MISSING]);
             for (w, (n, sum)) in words.zip(per).filter(|x| x.1.0 > 0) {
                 let e = map.entry(w.to_string()).or_default();
                 e.0 += n;

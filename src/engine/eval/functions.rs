@@ -59,7 +59,7 @@ fn text(func: Func, a: &Val) -> Val {
         Val::Col(c) => match &**c {
             Vector::Text(t) => col(Vector::Text(TextVec {
                 codes: t.codes.clone(),
-                dict: t.dict.iter().map(|s| f(s)).collect(),
+                dict: t.dict.iter().map(&f).collect(),
             })),
             _ => Val::Null,
         },

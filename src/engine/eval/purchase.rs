@@ -1,6 +1,6 @@
 //! Purchase-history fields per customer (SPEC §4.3), from the filtered orders.
 
-use super::frame::{Cells, Frame, NULL_CODE, TextVec, Vector};
+use super::frame::{Cells, Frame, NULL_CODE, TextVec, Vector, Words};
 
 /// The order columns the aggregation reads, already converted (one entry per kept order row).
 pub struct OrderCols<'a> {
@@ -463,7 +463,7 @@ pub fn derive(base: &mut Frame, o: &OrderCols, as_of: i32, windows: &[u32], skip
         Some(v) => mode_per_customer(v, group_of, n),
         None => Vector::Text(TextVec {
             codes: vec![NULL_CODE; n],
-            dict: vec![],
+            dict: Words::new(),
         }),
     };
     base.set("top_category", mode(o.category, all.category));

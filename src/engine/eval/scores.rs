@@ -1,7 +1,7 @@
 //! RFM scores over buyers: ntile, quantile and rfm_r methods (SPEC §4.3), with cut points and counts.
 
 use super::expr::round_half_away;
-use super::frame::{Cells, Frame, TextVec, Vector};
+use super::frame::{Cells, Frame, TextVec, Vector, Words};
 use crate::engine::rules::RfmMethod;
 use crate::engine::stats::quantile7;
 
@@ -207,7 +207,7 @@ fn score_info(
 fn rfm_cells(scores: &[Cells<u32>], n: usize, b: usize) -> TextVec {
     let mut cell = TextVec {
         codes: Vec::with_capacity(n),
-        dict: vec![],
+        dict: Words::new(),
     };
     // one slot per combination of the three scores (each 1..=b)
     let mut code_of = vec![super::frame::NULL_CODE; b * b * b];
@@ -216,7 +216,7 @@ fn rfm_cells(scores: &[Cells<u32>], n: usize, b: usize) -> TextVec {
             (Some(r), Some(f), Some(m)) => {
                 let slot = ((r as usize - 1) * b + (f as usize - 1)) * b + (m as usize - 1);
                 if code_of[slot] == super::frame::NULL_CODE {
-                    cell.dict.push(format!("{r}{f}{m}"));
+                    cell.dict.push(&format!("{r}{f}{m}"));
                     code_of[slot] = (cell.dict.len() - 1) as u32;
                 }
                 code_of[slot]

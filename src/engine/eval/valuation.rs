@@ -131,7 +131,7 @@ fn totals(a: &Assignment, m: &Measures, k: usize) -> Totals {
     let (cust, sums) = rayon::join(
         || {
             let mut cust = vec![0usize; k];
-            for &s in &a.label {
+            for &s in a.label.iter() {
                 cust[s as usize] += 1;
             }
             cust
@@ -180,15 +180,45 @@ pub struct Pareto {
 
 /// `value` in customer-id order (ties in value keep id order).
 pub fn pareto(value: &[Option<f64>]) -> Pareto {
-    let n = value.len();
     let mut v: Vec<f64> = value.iter().map(|x| x.unwrap_or(0.0)).collect();
-    let total: f64 = v.iter().sum();
     // only the values in order matter (equal values are the same number whichever customer
     // holds them), so they are sorted themselves, on all cores
     {
         use rayon::slice::ParallelSliceMut;
         v.par_sort_unstable_by(|a, b| b.total_cmp(a));
     }
+    pareto_sorted(&v)
+}
+
+/// The same from the rows in [`value_order`] (the same figures, bit for bit: the values
+/// follow one another in the same order, whichever of equal ones comes first).
+pub fn pareto_in_order(value: &[Option<f64>], order: &[usize]) -> Pareto {
+    let v: Vec<f64> = order.iter().map(|&i| value[i].unwrap_or(0.0)).collect();
+    pareto_sorted(&v)
+}
+
+/// Rows by value, largest first (missing as 0; `f64::total_cmp` order); equal values keep
+/// row order. Sorted as (key, row) pairs on all cores: no lookups while sorting.
+pub fn value_order(value: &[Option<f64>]) -> Vec<usize> {
+    use rayon::prelude::*;
+    // the bits of an f64 turned into an integer that orders as `total_cmp` does
+    let key = |x: f64| {
+        let b = x.to_bits() as i64;
+        b ^ ((((b >> 63) as u64) >> 1) as i64)
+    };
+    let mut keyed: Vec<(i64, usize)> = value
+        .par_iter()
+        .enumerate()
+        .map(|(i, x)| (!key(x.unwrap_or(0.0)), i))
+        .collect();
+    keyed.par_sort_unstable();
+    keyed.into_par_iter().map(|(_, i)| i).collect()
+}
+
+/// The 80/20 figures of values sorted largest first.
+fn pareto_sorted(v: &[f64]) -> Pareto {
+    let n = v.len();
+    let total: f64 = v.iter().sum();
     let top = (0.2 * n as f64).ceil() as usize;
     let top_sum: f64 = v[..top.min(n)].iter().sum();
     let mut acc = 0.0;
@@ -225,7 +255,7 @@ pub fn crosstab(a: &Assignment, b: &Assignment, value: &[Option<f64>]) -> CrossT
     let (ka, kb) = (a.names.len(), b.names.len());
     let mut customers = vec![vec![0usize; kb]; ka];
     let mut val = vec![vec![0f64; kb]; ka];
-    for ((&r, &c), v) in a.label.iter().zip(&b.label).zip(value) {
+    for ((&r, &c), v) in a.label.iter().zip(b.label.iter()).zip(value) {
         let (r, c) = (r as usize, c as usize);
         customers[r][c] += 1;
         val[r][c] += v.unwrap_or(0.0);
@@ -259,7 +289,7 @@ mod tests {
     fn assignment(names: &[&str], label: Vec<u16>) -> Assignment {
         Assignment {
             names: names.iter().map(|s| s.to_string()).collect(),
-            label,
+            label: std::sync::Arc::new(label),
             exclusivity: Exclusivity {
                 policy: Overlap::FirstMatch,
                 verdict: Verdict::Exclusive,
@@ -314,6 +344,33 @@ mod tests {
         // b: 70 % of customers; profit 70 - 84 < 0
         assert!(!rb.worth_marketing && rb.reasons[0].starts_with("loses money"));
         assert!(!rows[2].worth_marketing);
+    }
+
+    proptest::proptest! {
+        /// The same order as a stable sort by value, largest first; the 80/20 figures from it
+        /// are those of the values sorted themselves, bit for bit.
+        #[test]
+        fn rows_by_value_as_a_stable_sort(
+            v in proptest::collection::vec(proptest::option::of(proptest::prop_oneof![
+                proptest::strategy::Just(0.0), proptest::strategy::Just(-0.0),
+                proptest::strategy::Just(1.5), proptest::strategy::Just(-2.0),
+                proptest::strategy::Just(f64::INFINITY), proptest::strategy::Just(f64::NEG_INFINITY),
+                proptest::strategy::Just(f64::MAX), proptest::strategy::Just(f64::MIN_POSITIVE),
+                proptest::strategy::Just(0.1), -1e6..1e6f64,
+            ]), 0..300)
+        ) {
+            let mut expected: Vec<usize> = (0..v.len()).collect();
+            let x = |i: usize| v[i].unwrap_or(0.0);
+            expected.sort_by(|&a, &b| x(b).total_cmp(&x(a)));
+            let order = value_order(&v);
+            proptest::prop_assert_eq!(&order, &expected);
+            let (a, b) = (pareto(&v), pareto_in_order(&v, &order));
+            proptest::prop_assert_eq!(a.top20_value_share.to_bits(), b.top20_value_share.to_bits());
+            proptest::prop_assert_eq!(
+                a.customer_share_for_80pct_value.to_bits(),
+                b.customer_share_for_80pct_value.to_bits()
+            );
+        }
     }
 
     #[test]

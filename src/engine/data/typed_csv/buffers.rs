@@ -11,12 +11,13 @@ use crate::engine::data::cells::Cells;
 use crate::engine::data::infer::{
     Cell, Choice, MS_PER_DAY, Parsed, Reading, Verdict, cell, parse_as,
 };
+use crate::engine::data::words::Words;
 
 /// Text of one chunk, each distinct value once.
 #[derive(Default)]
 pub(super) struct Dict {
     codes: Vec<u32>,
-    words: Vec<String>,
+    words: Words,
     /// Each word's hash, so that merging dictionaries hashes nothing again.
     hashes: Vec<u64>,
     /// Codes, found by their word's hash (each word is kept once, in `words`).
@@ -36,16 +37,16 @@ impl Dict {
         }
     }
 
-    /// The code of `w` (hashing to `h`), added when it is new (a `String` moves in as it is).
-    fn find_or_add<W: AsRef<str> + Into<String>>(&mut self, w: W, h: u64) -> u32 {
+    /// The code of `w` (hashing to `h`), added when it is new.
+    fn find_or_add(&mut self, w: &str, h: u64) -> u32 {
         let Dict {
             words, hashes, at, ..
         } = self;
-        if let Some(&c) = at.find(h, |&c| words[c as usize] == w.as_ref()) {
+        if let Some(&c) = at.find(h, |&c| &words[c as usize] == w) {
             return c;
         }
         let c = words.len() as u32;
-        words.push(w.into());
+        words.push(w);
         hashes.push(h);
         at.insert_unique(h, c, |&c| hashes[c as usize]);
         c
@@ -55,7 +56,7 @@ impl Dict {
     fn absorb(&mut self, o: Dict) {
         let map: Vec<u32> = o
             .words
-            .into_iter()
+            .iter()
             .zip(o.hashes)
             .map(|(w, h)| self.find_or_add(w, h))
             .collect();

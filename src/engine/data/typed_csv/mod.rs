@@ -22,6 +22,7 @@ use polars::prelude::*;
 
 use super::cells::Cells;
 use super::infer::{Choice, Inferred, Reading, Verdict};
+use super::words::Words;
 use buffers::{Acc, first_pass, fits, forced_pass, join};
 use records::{Shape, blocks, split};
 
@@ -44,7 +45,7 @@ pub enum Values {
     /// Text stored once per distinct value; [`NO_CODE`] for missing.
     Text {
         codes: Vec<u32>,
-        dict: Vec<String>,
+        dict: Words,
     },
 }
 

@@ -312,11 +312,11 @@ fn many_distinct_words_across_blocks_keep_their_rows() {
     let Values::Text { codes, dict } = &cols[0].values else {
         panic!("a text column")
     };
-    let distinct: std::collections::HashSet<&String> = dict.iter().collect();
+    let distinct: std::collections::HashSet<&str> = dict.iter().collect();
     assert_eq!(distinct.len(), dict.len(), "each word once");
     assert_eq!(codes.len(), rows);
     for (i, &c) in codes.iter().enumerate() {
-        let got = (c != NO_CODE).then(|| dict[c as usize].clone());
+        let got = (c != NO_CODE).then(|| dict[c as usize].to_string());
         assert_eq!(got, word(i), "row {i}");
     }
 }

@@ -16,7 +16,7 @@ const IDS: &str = "\u{0}ids";
 /// What a one-shot evaluation keeps of its assembly.
 pub struct Evaluated {
     pub base: Frame,
-    pub ids: Vector,
+    pub ids: std::sync::Arc<Vector>,
     pub as_of: Option<i32>,
     pub warnings: Vec<String>,
     pub scores: Vec<ScoreInfo>,
@@ -73,7 +73,7 @@ impl Cache {
             return None;
         }
         base.names.pop();
-        let ids = std::sync::Arc::unwrap_or_clone(base.cols.pop()?);
+        let ids = base.cols.pop()?;
         let order_types = meta
             .order_types
             .into_iter()
@@ -115,7 +115,7 @@ impl Cache {
         };
         let mut frame = e.base;
         frame.names.push(IDS.into());
-        frame.cols.push(std::sync::Arc::new(e.ids));
+        frame.cols.push(e.ids);
         let shown = "the evaluated customers";
         self.put(key, &text, &frame, largest_input, shown, notes);
     }

@@ -145,9 +145,10 @@ impl Cache {
             return None;
         }
         let entry = dir.join(key::file_name(key));
+        let timing = crate::engine::timing::Timing::new();
         match fetch(&entry, key) {
             Ok(Some(f)) => {
-                crate::engine::timing::Timing::new().mark(&format!("  cache hit {shown}"));
+                timing.mark(&format!("  cache hit {shown}"));
                 Some(f)
             }
             Ok(None) => None,

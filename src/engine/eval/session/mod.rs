@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use super::assemble::PreparedOrders;
 pub use super::cache::Cache;
 use super::criteria::{Assignment, RuleError, assign, compile_criterion};
-use super::expr::{compile, eval, eval_bool};
+use super::expr::{compile, eval_bool, eval_shared};
 use super::frame::{Frame, Vector};
 use super::purchase::{OrderCols, derive};
 use super::scores::{ScoreInfo, add_scores};
@@ -34,7 +34,7 @@ pub struct Session {
     /// One row per customer in customer-id order: attributes, purchase fields, scores.
     pub base: Frame,
     /// Customer ids, same order.
-    pub ids: Vector,
+    pub ids: std::sync::Arc<Vector>,
     pub as_of: Option<i32>,
     /// The kept order rows, to derive purchase fields again when their settings change.
     pub(super) orders: Option<PreparedOrders>,
@@ -58,10 +58,15 @@ pub struct Session {
     pub warnings: Vec<String>,
     /// The first this many warnings are about the cache, not the data.
     cache_notes: usize,
-    pub value: Vec<Option<f64>>,
+    /// Each customer's value (shared with the wizard's List, never copied).
+    pub value: std::sync::Arc<Vec<Option<f64>>>,
     pub cost: Option<Vec<Option<f64>>>,
     pub measures: Vec<(String, MeasureKind, Vec<Option<f64>>)>,
     pub pareto: Pareto,
+    /// Rows by value, largest first ([`super::valuation::value_order`]), for the wizard's List:
+    /// kept when the session is the wizard's (its 80/20 figures come from it, so the values are
+    /// sorted once).
+    pub value_order: Option<std::sync::Arc<Vec<usize>>>,
     pub results: Vec<CriterionResult>,
 }
 
@@ -185,23 +190,24 @@ impl Session {
             };
             return Err(ws_error(&self.ws, text, key, &ce));
         }
-        let v = eval(&e.0, &self.base);
-        Ok((0..self.base.len).map(|i| v.f64_at(i)).collect())
+        Ok(eval_shared(&e.0, &self.base).numbers())
     }
 
     fn compute_measures(&mut self) -> Result<()> {
+        let timing = crate::engine::timing::Timing::new();
         let n = self.base.len;
-        self.value = match self.ws.valuation.value.clone() {
+        self.value = std::sync::Arc::new(match self.ws.valuation.value.clone() {
             Some(v) => self.numeric(&v, "valuation.value")?,
             None if self.base.get("revenue").is_some() => {
                 self.numeric(&Spanned::bare("revenue".into()), "valuation.value")?
             }
             None => vec![Some(1.0); n],
-        };
+        });
         self.cost = match self.ws.valuation.cost.clone() {
             Some(c) => Some(self.numeric(&c, "valuation.cost")?),
             None => None,
         };
+        timing.mark("  value and cost");
         let mut ms = Vec::new();
         for m in self.ws.valuation.measures.clone() {
             let key = format!("valuation.measures.{}", m.name);
@@ -210,9 +216,12 @@ impl Session {
                     let e = parse_condition(&m.expr)
                         .and_then(|e| compile(&e, &|x| self.base.dtype_of(x), &self.base.names))
                         .map_err(|e| ws_error(&self.ws, &m.expr, &key, &e))?;
-                    eval_bool(&e.0, &self.base)
-                        .iter()
-                        .map(|b| Some(if b == Some(true) { 1.0 } else { 0.0 }))
+                    use rayon::prelude::*;
+                    let b = eval_bool(&e.0, &self.base);
+                    (0..b.len())
+                        .into_par_iter()
+                        .with_min_len(1 << 14)
+                        .map(|i| Some(if b.get(i) == Some(true) { 1.0 } else { 0.0 }))
                         .collect()
                 }
                 _ => self.numeric(&m.expr, &key)?,
@@ -220,7 +229,15 @@ impl Session {
             ms.push((m.name.clone(), m.kind, vals));
         }
         self.measures = ms;
-        self.pareto = pareto(&self.value);
+        timing.mark("  measures");
+        if self.lenient {
+            let order = super::valuation::value_order(&self.value);
+            self.pareto = super::valuation::pareto_in_order(&self.value, &order);
+            self.value_order = Some(std::sync::Arc::new(order));
+        } else {
+            self.pareto = pareto(&self.value);
+        }
+        timing.mark("  pareto");
         Ok(())
     }
 

@@ -118,8 +118,8 @@ impl Session {
         s
     }
 
-    /// What the cache keeps of this session's assembly (its columns shared, not copied; the
-    /// ids copied), with the wizard's `profiles` when it is the wizard's.
+    /// What the cache keeps of this session's assembly (its columns and ids shared, not
+    /// copied), with the wizard's `profiles` when it is the wizard's.
     pub(super) fn evaluated(&self, profiles: Option<String>) -> Evaluated {
         Evaluated {
             base: self.base.clone(),
@@ -184,7 +184,7 @@ impl Session {
     /// A session over `base` and `ids` with nothing evaluated yet.
     fn empty(
         ws: Workspace,
-        (base, ids): (Frame, Vector),
+        (base, ids): (Frame, std::sync::Arc<Vector>),
         (pruned, requested): (Vec<String>, Vec<String>),
         lenient: bool,
     ) -> Session {
@@ -205,13 +205,14 @@ impl Session {
             scores: vec![],
             warnings: vec![],
             cache_notes: 0,
-            value: vec![],
+            value: Default::default(),
             cost: None,
             measures: vec![],
             pareto: Pareto {
                 top20_value_share: f64::NAN,
                 customer_share_for_80pct_value: f64::NAN,
             },
+            value_order: None,
             results: vec![],
         }
     }
@@ -227,7 +228,12 @@ impl Session {
         let notes = tables.notes.clone();
         let a = assemble(ws, tables)?;
         timing.mark("assemble base table");
-        let mut s = Self::empty(a.ws, (a.base, a.ids), (pruned, requested), lenient);
+        let mut s = Self::empty(
+            a.ws,
+            (a.base, std::sync::Arc::new(a.ids)),
+            (pruned, requested),
+            lenient,
+        );
         s.as_of = a.as_of;
         s.order_types = a
             .orders
@@ -249,12 +255,13 @@ impl Session {
         s.fit_if_wanted()?;
         timing.mark("predictive value");
         s.compute_measures()?;
+        timing.mark("value measures");
         // criteria are independent: evaluated on all cores, kept in workspace order
         let results = crate::engine::parallel::map_items(s.ws.criteria.iter().collect(), |c| {
             s.evaluate_criterion(c)
         });
         s.results = results.into_iter().collect::<Result<_>>()?;
-        timing.mark("criteria and valuation");
+        timing.mark("criteria");
         Ok(s)
     }
 }

@@ -71,7 +71,7 @@ impl Session {
     /// since the open are refused, never matched to the old customers.
     pub fn take_orders(&mut self, tables: Frames) -> Result<()> {
         let a = assemble(self.ws.clone(), tables)?;
-        if a.ids != self.ids || a.as_of != self.as_of {
+        if a.ids != *self.ids || a.as_of != self.as_of {
             return Err(EngineError::Invalid(
                 "the data files changed since the workspace was opened: open it again to read them"
                     .into(),

@@ -8,7 +8,6 @@ mod svg;
 use crate::engine::data::audit::TableAudit;
 use crate::engine::eval::session::Session;
 use crate::engine::rules::{Criterion, Rule};
-use crate::engine::stats::histogram;
 
 /// Markdown (text bars) or self-contained HTML (inline SVG charts).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,8 +43,7 @@ pub fn distribution(s: &Session, c: &Criterion) -> Option<Distribution> {
         return None;
     };
     let v = s.base.get(column)?;
-    let xs: Vec<f64> = (0..v.len()).filter_map(|i| v.f64_at(i)).collect();
-    Some((histogram(&xs, 30), edges.clone(), column.value.clone()))
+    Some((v.histogram(30), edges.clone(), column.value.clone()))
 }
 
 /// The cumulative value share at each percent of customers (most valuable first).

@@ -14,7 +14,7 @@
 use std::io::{self, Read, Write};
 use std::sync::Arc;
 
-use crate::engine::eval::frame::{Cells, Frame, NULL_CODE, TextVec, Vector};
+use crate::engine::eval::frame::{Cells, Frame, NULL_CODE, TextVec, Vector, Words};
 
 mod narrow;
 
@@ -126,20 +126,16 @@ impl<W: Write> Summed<W> {
 
     /// A dictionary: how many words, their lengths (narrow), the length of all their bytes,
     /// then those bytes one after another.
-    fn dictionary(&mut self, dict: &[String]) -> io::Result<()> {
+    fn dictionary(&mut self, dict: &Words) -> io::Result<()> {
         self.u64(dict.len() as u64)?;
-        let longest = dict.iter().map(|w| w.len() as i64).max().unwrap_or(0);
+        let longest = dict.lengths().max().unwrap_or(0) as i64;
         self.narrow(
             (dict.len(), None),
             (0, longest),
-            dict.iter().map(|w| w.len() as i64),
+            dict.lengths().map(|l| l as i64),
         )?;
-        self.u64(dict.iter().map(|w| w.len() as u64).sum())?;
-        for part in dict.chunks(CHUNK) {
-            let bytes: Vec<u8> = part.iter().flat_map(|w| w.as_bytes()).copied().collect();
-            self.put(&bytes)?;
-        }
-        Ok(())
+        self.u64(dict.text().len() as u64)?;
+        self.put(dict.text().as_bytes())
     }
 
     /// The validity bitmap of `v` (bit set: a value), then each value's bytes (zeros for none).
@@ -477,25 +473,13 @@ fn raw_column<R: Read>(r: &mut Checked<R>, len: u64) -> Result<Raw, Refused> {
 }
 
 /// The words of a dictionary from their lengths and bytes.
-fn words_of((lens, n, bytes): (Narrow, u64, Vec<u8>)) -> Result<Vec<String>, Refused> {
-    let damaged = || Refused::Damaged("a dictionary does not add up".into());
+fn words_of((lens, n, bytes): (Narrow, u64, Vec<u8>)) -> Result<Words, Refused> {
     let text =
         String::from_utf8(bytes).map_err(|_| Refused::Damaged("text is not UTF-8".into()))?;
     let (lens, _) = lens.widen(n as usize);
-    let mut dict = Vec::with_capacity(lens.len());
-    let mut at = 0usize;
-    for l in lens {
-        let end = usize::try_from(l)
-            .ok()
-            .and_then(|l| at.checked_add(l))
-            .ok_or_else(damaged)?;
-        dict.push(text.get(at..end).ok_or_else(damaged)?.to_string());
-        at = end;
-    }
-    if at != text.len() {
-        return Err(damaged());
-    }
-    Ok(dict)
+    // a negative length wraps to one no text is long enough for
+    Words::from_lengths(text, lens.into_iter().map(|l| l as u64))
+        .ok_or_else(|| Refused::Damaged("a dictionary does not add up".into()))
 }
 
 /// The values of one column of `n` rows.
@@ -529,8 +513,7 @@ fn column(c: Raw, n: usize) -> Result<Vector, Refused> {
             let scale = *POW10
                 .get(k)
                 .ok_or_else(|| Refused::Damaged(format!("{k} decimal places")))?;
-            let (values, valid) = c.narrow.widen(n);
-            let values = values.into_iter().map(|m| m as f64 / scale).collect();
+            let (values, valid) = c.narrow.widen_into(n, |m| m as f64 / scale);
             Vector::Float(Cells::from_parts(values, Some(valid)))
         }
         INT => {
@@ -538,28 +521,35 @@ fn column(c: Raw, n: usize) -> Result<Vector, Refused> {
             Vector::Int(Cells::from_parts(values, Some(valid)))
         }
         DATE => {
-            let (values, valid) = c.narrow.widen(n);
-            let days = values
-                .into_iter()
-                .map(i32::try_from)
-                .collect::<Result<Vec<i32>, _>>()
-                .map_err(|_| Refused::Damaged("a date is out of range".into()))?;
+            let bad = std::cell::Cell::new(false);
+            let (days, valid) = c.narrow.widen_into(n, |v| {
+                i32::try_from(v).unwrap_or_else(|_| {
+                    bad.set(true);
+                    0
+                })
+            });
+            if bad.get() {
+                return Err(Refused::Damaged("a date is out of range".into()));
+            }
             Vector::Date(Cells::from_parts(days, Some(valid)))
         }
         _ => {
             let dict = words_of(c.dict)?;
             let none = dict.len() as i64;
-            let (values, _) = c.narrow.widen(n);
-            let codes = values
-                .into_iter()
-                .map(|v| match v {
-                    v if v == none => Ok(NULL_CODE),
-                    v if (0..none).contains(&v) => Ok(v as u32),
-                    _ => Err(Refused::Damaged(
-                        "a text code is outside its dictionary".into(),
-                    )),
-                })
-                .collect::<Result<Vec<u32>, _>>()?;
+            let bad = std::cell::Cell::new(false);
+            let (codes, _) = c.narrow.widen_into(n, |v| match v {
+                v if v == none => NULL_CODE,
+                v if (0..none).contains(&v) => v as u32,
+                _ => {
+                    bad.set(true);
+                    NULL_CODE
+                }
+            });
+            if bad.get() {
+                return Err(Refused::Damaged(
+                    "a text code is outside its dictionary".into(),
+                ));
+            }
             Vector::Text(TextVec { codes, dict })
         }
     })
