@@ -181,20 +181,26 @@ pub struct Pareto {
 /// `value` in customer-id order (ties in value keep id order).
 pub fn pareto(value: &[Option<f64>]) -> Pareto {
     let mut v: Vec<f64> = value.iter().map(|x| x.unwrap_or(0.0)).collect();
+    let total = row_total(value);
     // only the values in order matter (equal values are the same number whichever customer
     // holds them), so they are sorted themselves, on all cores
     {
         use rayon::slice::ParallelSliceMut;
         v.par_sort_unstable_by(|a, b| b.total_cmp(a));
     }
-    pareto_sorted(&v)
+    pareto_sorted(&v, total)
+}
+
+/// The total of all values, added in customer order.
+fn row_total(value: &[Option<f64>]) -> f64 {
+    value.iter().map(|x| x.unwrap_or(0.0)).sum()
 }
 
 /// The same from the rows in [`value_order`] (the same figures, bit for bit: the values
 /// follow one another in the same order, whichever of equal ones comes first).
 pub fn pareto_in_order(value: &[Option<f64>], order: &[usize]) -> Pareto {
     let v: Vec<f64> = order.iter().map(|&i| value[i].unwrap_or(0.0)).collect();
-    pareto_sorted(&v)
+    pareto_sorted(&v, row_total(value))
 }
 
 /// Rows by value, largest first (missing as 0; `f64::total_cmp` order); equal values keep
@@ -215,10 +221,9 @@ pub fn value_order(value: &[Option<f64>]) -> Vec<usize> {
     keyed.into_par_iter().map(|(_, i)| i).collect()
 }
 
-/// The 80/20 figures of values sorted largest first.
-fn pareto_sorted(v: &[f64]) -> Pareto {
+/// The 80/20 figures of values sorted largest first, whose `total` is added in customer order.
+fn pareto_sorted(v: &[f64], total: f64) -> Pareto {
     let n = v.len();
-    let total: f64 = v.iter().sum();
     let top = (0.2 * n as f64).ceil() as usize;
     let top_sum: f64 = v[..top.min(n)].iter().sum();
     let mut acc = 0.0;
@@ -364,7 +369,28 @@ mod tests {
             expected.sort_by(|&a, &b| x(b).total_cmp(&x(a)));
             let order = value_order(&v);
             proptest::prop_assert_eq!(&order, &expected);
+            // the figures as defined: the total added in customer order, the shares in value order
+            let reference = {
+                let n = v.len();
+                let total: f64 = (0..n).map(x).sum();
+                let top = (0.2 * n as f64).ceil() as usize;
+                let top_sum: f64 = expected[..top.min(n)].iter().map(|&i| x(i)).sum();
+                let mut acc = 0.0;
+                let k = expected
+                    .iter()
+                    .position(|&i| {
+                        acc += x(i);
+                        acc >= 0.8 * total
+                    })
+                    .map_or(n, |k| k + 1);
+                (top_sum / total, if n == 0 { f64::NAN } else { k as f64 / n as f64 })
+            };
             let (a, b) = (pareto(&v), pareto_in_order(&v, &order));
+            proptest::prop_assert_eq!(a.top20_value_share.to_bits(), reference.0.to_bits());
+            proptest::prop_assert_eq!(
+                a.customer_share_for_80pct_value.to_bits(),
+                reference.1.to_bits()
+            );
             proptest::prop_assert_eq!(a.top20_value_share.to_bits(), b.top20_value_share.to_bits());
             proptest::prop_assert_eq!(
                 a.customer_share_for_80pct_value.to_bits(),
