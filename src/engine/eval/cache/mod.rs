@@ -196,6 +196,45 @@ pub fn read_whole(p: &Progress, path: &Path) {
     p.advance(size);
 }
 
+/// The bytes of an entry, mapped rather than copied (it reads back without a second image of
+/// it in memory); read whole where the file cannot be mapped.
+fn map(file: &File) -> io::Result<Bytes> {
+    // SAFETY: an entry is written under a temporary name and renamed into place, and is only
+    // ever removed after, never changed in place, so the mapped bytes do not change while they
+    // are read. (A file truncated by hand meanwhile would make the process fault; a damaged
+    // one is refused by its checksum.)
+    #[allow(unsafe_code)]
+    let mapped = unsafe { memmap2::Mmap::map(file) };
+    match mapped {
+        Ok(m) => {
+            #[cfg(unix)]
+            let _ = m.advise(memmap2::Advice::Sequential);
+            Ok(Bytes::Mapped(m))
+        }
+        Err(_) => {
+            let mut v = Vec::new();
+            io::Read::read_to_end(&mut &*file, &mut v)?;
+            Ok(Bytes::Read(v))
+        }
+    }
+}
+
+/// An entry's bytes: mapped, or read.
+enum Bytes {
+    Mapped(memmap2::Mmap),
+    Read(Vec<u8>),
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Mapped(m) => m,
+            Bytes::Read(v) => v,
+        }
+    }
+}
+
 /// `Ok(None)`: no entry (or one for another key); `Err`: an entry that is damaged, and why.
 fn fetch(entry: &Path, key: &str) -> std::result::Result<Option<(String, Frame)>, String> {
     let file = match File::open(entry) {
@@ -210,11 +249,8 @@ fn fetch(entry: &Path, key: &str) -> std::result::Result<Option<(String, Frame)>
         }
         Err(e) => return Err(format!("unreadable ({e})")),
     };
-    let len = file
-        .metadata()
-        .map_err(|e| format!("unreadable ({e})"))?
-        .len();
-    match codec::decode(io::BufReader::with_capacity(1 << 20, file), key, len) {
+    let bytes = map(&file).map_err(|e| format!("unreadable ({e})"))?;
+    match codec::decode(&bytes, key) {
         Ok(f) => {
             // the entry was just used: the last to be evicted
             let _ = File::options()

@@ -1,8 +1,7 @@
 //! Whole numbers in the fewest bytes their span needs, and decimals as whole numbers.
 
-use std::io::Read;
-
-use super::{Checked, Refused};
+use super::Refused;
+use super::read::Checked;
 use crate::engine::eval::frame::Cells;
 
 /// Powers of ten for decimals stored as whole numbers.
@@ -77,16 +76,16 @@ pub(super) fn width_for(span: u64) -> usize {
 
 /// Whole numbers as [`Summed::narrow`] wrote them, read but not yet widened.
 #[derive(Default)]
-pub(super) struct Narrow {
+pub(super) struct Narrow<'a> {
     width: usize,
     base: i64,
     /// The validity bitmap, then the values.
-    data: Vec<u8>,
+    data: &'a [u8],
 }
 
-impl Narrow {
+impl<'a> Narrow<'a> {
     /// The next `n` narrow whole numbers of `r`.
-    pub(super) fn read<R: Read>(r: &mut Checked<R>, n: u64) -> Result<Narrow, Refused> {
+    pub(super) fn read(r: &mut Checked<'a>, n: u64) -> Result<Narrow<'a>, Refused> {
         let width = usize::from(r.take(1)?[0]);
         if ![1, 2, 4, 8].contains(&width) {
             return Err(Refused::Damaged(format!("a column is {width} bytes wide")));

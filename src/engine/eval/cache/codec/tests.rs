@@ -3,6 +3,8 @@
 use super::*;
 use proptest::prelude::*;
 
+use crate::engine::eval::frame::TextVec;
+
 fn frame() -> Frame {
     let mut f = Frame::new(3);
     f.set(
@@ -41,7 +43,7 @@ fn same(a: &Frame, b: &Frame) -> bool {
 fn every_column_type_reads_back_as_written() {
     let f = frame();
     let b = bytes("k", &f);
-    let (meta, back) = decode(&b[..], "k", b.len() as u64).unwrap();
+    let (meta, back) = decode(&b[..], "k").unwrap();
     assert_eq!(meta, "meta");
     assert!(same(&f, &back));
 }
@@ -55,7 +57,7 @@ fn narrow_columns_take_the_fewest_bytes_and_read_back() {
         let mut f = Frame::new(n);
         f.set("c", v);
         let b = bytes("k", &f);
-        let (_, back) = decode(&b[..], "k", b.len() as u64).unwrap();
+        let (_, back) = decode(&b[..], "k").unwrap();
         assert!(same(&f, &back));
         b.len()
     };
@@ -97,7 +99,7 @@ fn narrow_columns_take_the_fewest_bytes_and_read_back() {
         let mut frame = Frame::new(n);
         frame.set("c", Vector::Float(f.into()));
         let b = bytes("k", &frame);
-        let (_, back) = decode(&b[..], "k", b.len() as u64).unwrap();
+        let (_, back) = decode(&b[..], "k").unwrap();
         let Vector::Float(back) = &*back.cols[0] else {
             panic!("a float column")
         };
@@ -116,10 +118,7 @@ fn narrow_columns_take_the_fewest_bytes_and_read_back() {
 #[test]
 fn another_key_is_not_this_entry() {
     let b = bytes("k", &frame());
-    assert!(matches!(
-        decode(&b[..], "k2", b.len() as u64),
-        Err(Refused::OtherKey)
-    ));
+    assert!(matches!(decode(&b[..], "k2"), Err(Refused::OtherKey)));
 }
 
 #[test]
@@ -128,11 +127,11 @@ fn every_single_byte_change_and_every_truncation_is_refused() {
     for i in 0..b.len() {
         let mut d = b.clone();
         d[i] ^= 0x5a;
-        let r = decode(&d[..], "key", d.len() as u64);
+        let r = decode(&d[..], "key");
         assert!(matches!(r, Err(Refused::Damaged(_))), "byte {i}: {r:?}");
     }
     for n in 0..b.len() {
-        let r = decode(&b[..n], "key", n as u64);
+        let r = decode(&b[..n], "key");
         assert!(matches!(r, Err(Refused::Damaged(_))), "cut at {n}");
     }
 }
@@ -147,10 +146,7 @@ fn impossible_counts_are_refused_before_they_are_allocated() {
     for (off, v) in [(at + 3, 0x01u8), (at - 1, 0x7f)] {
         let mut d = b.clone();
         d[off] = v;
-        assert!(matches!(
-            decode(&d[..], "k", d.len() as u64),
-            Err(Refused::Damaged(_))
-        ));
+        assert!(matches!(decode(&d[..], "k"), Err(Refused::Damaged(_))));
     }
 }
 
@@ -163,7 +159,7 @@ proptest! {
         f.set("i", Vector::Int(ints[..n].to_vec().into()));
         f.set("t", Vector::Text(TextVec::from_values(words[..n].iter().map(|w| w.as_deref()))));
         let b = bytes("p", &f);
-        let (_, back) = decode(&b[..], "p", b.len() as u64).unwrap();
+        let (_, back) = decode(&b[..], "p").unwrap();
         prop_assert!(same(&f, &back));
     }
 }

@@ -1,0 +1,276 @@
+//! Reading an entry back from its bytes (a mapped file): every length checked, columns decoded on all cores.
+
+use std::sync::Arc;
+
+use super::narrow::{Narrow, POW10, words};
+use super::{BOOL, DATE, DECIMAL, FLOAT, INT, MAGIC, MAX_KEY, MAX_META, MAX_NAME, Refused, TEXT};
+use crate::engine::eval::frame::{Cells, Frame, NULL_CODE, TextVec, Vector, Words};
+
+/// The body of an entry, read in order; nothing is read past its end.
+pub(super) struct Checked<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> Checked<'a> {
+    pub(super) fn take(&mut self, n: u64) -> Result<&'a [u8], Refused> {
+        let n = usize::try_from(n)
+            .ok()
+            .filter(|&n| n <= self.bytes.len())
+            .ok_or_else(|| Refused::Damaged("a length points past its end".into()))?;
+        let (b, rest) = self.bytes.split_at(n);
+        self.bytes = rest;
+        Ok(b)
+    }
+    fn u32(&mut self) -> Result<u32, Refused> {
+        let b = self.take(4)?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+    pub(super) fn u64(&mut self) -> Result<u64, Refused> {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(self.take(8)?);
+        Ok(u64::from_le_bytes(a))
+    }
+    /// A text of at most `max` bytes.
+    fn text(&mut self, max: u64) -> Result<String, Refused> {
+        let n = self.u64()?;
+        if n > max {
+            return Err(Refused::Damaged("a text is longer than it can be".into()));
+        }
+        String::from_utf8(self.take(n)?.to_vec())
+            .map_err(|_| Refused::Damaged("text is not UTF-8".into()))
+    }
+    fn left(&self) -> u64 {
+        self.bytes.len() as u64
+    }
+}
+
+/// One column's bytes, found but not yet turned into values.
+struct Raw<'a> {
+    tag: u8,
+    /// Booleans and numbers: the validity bitmap, then the values.
+    data: &'a [u8],
+    /// Whole numbers and dates; for text, the codes.
+    narrow: Narrow<'a>,
+    /// Text: the words' lengths and their bytes.
+    dict: (Narrow<'a>, u64, &'a [u8]),
+}
+
+/// Read an entry back (its meta text and its columns) from its `bytes`; `key` must be the one
+/// it was written for. The checksum of the body is computed on all cores while the columns are
+/// turned into values, and the columns are kept only when it matches the one at the end.
+pub fn decode(bytes: &[u8], key: &str) -> Result<(String, Frame), Refused> {
+    let ends_early = || Refused::Damaged("it ends early".into());
+    let head = bytes.get(..16).ok_or_else(ends_early)?;
+    if &head[..8] != MAGIC {
+        return Err(Refused::Damaged("it is not a strata cache file".into()));
+    }
+    let mut len = [0u8; 8];
+    len.copy_from_slice(&head[8..16]);
+    let body = u64::from_le_bytes(len);
+    let file_len = bytes.len() as u64;
+    if body.checked_add(20) != Some(file_len) {
+        return Err(Refused::Damaged(format!(
+            "it holds {file_len} bytes where its header promises {}",
+            body.saturating_add(20)
+        )));
+    }
+    let (body, tail) = bytes[16..].split_at(body as usize);
+    let mut r = Checked { bytes: body };
+    let stored = r.text(MAX_KEY)?;
+    if r.u32()? != crc32fast::hash(stored.as_bytes()) {
+        return Err(Refused::Damaged("its key is damaged".into()));
+    }
+    if stored != key {
+        return Err(Refused::OtherKey);
+    }
+    let meta = r.text(MAX_META)?;
+    let (crc, frame) = rayon::join(|| checksum(body), || body_frame(&mut r));
+    let frame = frame?;
+    if r.left() != 0 {
+        return Err(Refused::Damaged(
+            "bytes are left over after the last column".into(),
+        ));
+    }
+    if u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]) != crc {
+        return Err(Refused::Damaged("its checksum does not match".into()));
+    }
+    Ok((meta, frame))
+}
+
+/// The CRC-32 of `bytes`, parts of it on all cores, combined in order.
+fn checksum(bytes: &[u8]) -> u32 {
+    use rayon::prelude::*;
+    bytes
+        .par_chunks(1 << 24)
+        .map(|part| {
+            let mut h = crc32fast::Hasher::new();
+            h.update(part);
+            h
+        })
+        .reduce_with(|mut a, b| {
+            a.combine(&b);
+            a
+        })
+        .unwrap_or_default()
+        .finalize()
+}
+
+fn body_frame(r: &mut Checked<'_>) -> Result<Frame, Refused> {
+    use rayon::prelude::*;
+    let len = r.u64()?;
+    let ncols = r.u32()?;
+    // every column takes at least its name's length, its tag and a byte per row: larger
+    // counts are damage, refused before anything that size is allocated
+    let least = u64::from(ncols).saturating_mul(9u64.saturating_add(len));
+    if least > r.left() {
+        return Err(Refused::Damaged(
+            "its row or column count is impossible".into(),
+        ));
+    }
+    let n = len as usize;
+    // the columns are found in order (lengths only, nothing copied), then decoded on all cores
+    let mut names: Vec<String> = Vec::new();
+    let mut raws = Vec::new();
+    for _ in 0..ncols {
+        let name = r.text(MAX_NAME)?;
+        if names.contains(&name) {
+            return Err(Refused::Damaged(format!("column {name} appears twice")));
+        }
+        names.push(name);
+        raws.push(raw_column(r, len)?);
+    }
+    let cols = raws
+        .into_par_iter()
+        .with_max_len(1)
+        .map(|raw| column(raw, n).map(Arc::new))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut f = Frame::new(n);
+    f.names = names;
+    f.cols = cols;
+    Ok(f)
+}
+
+/// The bytes of the next column of `len` rows.
+fn raw_column<'a>(r: &mut Checked<'a>, len: u64) -> Result<Raw<'a>, Refused> {
+    let tag = r.take(1)?[0];
+    let mut raw = Raw {
+        tag,
+        data: &[],
+        narrow: Narrow::default(),
+        dict: (Narrow::default(), 0, &[]),
+    };
+    match tag {
+        BOOL => raw.data = r.take(len)?,
+        FLOAT => raw.data = r.take(len.div_ceil(8) + 8 * len)?,
+        DECIMAL => {
+            raw.data = r.take(1)?;
+            raw.narrow = Narrow::read(r, len)?;
+        }
+        INT | DATE => raw.narrow = Narrow::read(r, len)?,
+        TEXT => {
+            let words = r.u64()?;
+            if words > r.left() {
+                return Err(Refused::Damaged(
+                    "its dictionary is longer than the file".into(),
+                ));
+            }
+            let lens = Narrow::read(r, words)?;
+            let total = r.u64()?;
+            // each word is kept once, so at most one is empty: a larger count is damage,
+            // refused before the lengths are widened
+            if words > total.saturating_add(1) {
+                return Err(Refused::Damaged(
+                    "its dictionary has more words than letters".into(),
+                ));
+            }
+            raw.dict = (lens, words, r.take(total)?);
+            raw.narrow = Narrow::read(r, len)?;
+        }
+        _ => return Err(Refused::Damaged(format!("unknown column type {tag}"))),
+    }
+    Ok(raw)
+}
+
+/// The words of a dictionary from their lengths and bytes.
+fn words_of((lens, n, bytes): (Narrow<'_>, u64, &[u8])) -> Result<Words, Refused> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| Refused::Damaged("text is not UTF-8".into()))?
+        .to_string();
+    let (lens, _) = lens.widen(n as usize);
+    // a negative length wraps to one no text is long enough for
+    Words::from_lengths(text, lens.into_iter().map(|l| l as u64))
+        .ok_or_else(|| Refused::Damaged("a dictionary does not add up".into()))
+}
+
+/// The values of one column of `n` rows.
+fn column(c: Raw<'_>, n: usize) -> Result<Vector, Refused> {
+    Ok(match c.tag {
+        BOOL => Vector::Bool(
+            c.data
+                .iter()
+                .map(|b| match b {
+                    0 => Ok(Some(false)),
+                    1 => Ok(Some(true)),
+                    2 => Ok(None),
+                    _ => Err(Refused::Damaged("a boolean is neither".into())),
+                })
+                .collect::<Result<_, _>>()?,
+        ),
+        FLOAT => {
+            let (bits, values) = c.data.split_at(n.div_ceil(8).min(c.data.len()));
+            let values = values
+                .chunks_exact(8)
+                .map(|b| {
+                    let mut a = [0u8; 8];
+                    a.copy_from_slice(b);
+                    f64::from_le_bytes(a)
+                })
+                .collect();
+            Vector::Float(Cells::from_parts(values, Some(words(bits))))
+        }
+        DECIMAL => {
+            let k = usize::from(c.data[0]);
+            let scale = *POW10
+                .get(k)
+                .ok_or_else(|| Refused::Damaged(format!("{k} decimal places")))?;
+            let (values, valid) = c.narrow.widen_into(n, |m| m as f64 / scale);
+            Vector::Float(Cells::from_parts(values, Some(valid)))
+        }
+        INT => {
+            let (values, valid) = c.narrow.widen(n);
+            Vector::Int(Cells::from_parts(values, Some(valid)))
+        }
+        DATE => {
+            let bad = std::cell::Cell::new(false);
+            let (days, valid) = c.narrow.widen_into(n, |v| {
+                i32::try_from(v).unwrap_or_else(|_| {
+                    bad.set(true);
+                    0
+                })
+            });
+            if bad.get() {
+                return Err(Refused::Damaged("a date is out of range".into()));
+            }
+            Vector::Date(Cells::from_parts(days, Some(valid)))
+        }
+        _ => {
+            let dict = words_of(c.dict)?;
+            let none = dict.len() as i64;
+            let bad = std::cell::Cell::new(false);
+            let (codes, _) = c.narrow.widen_into(n, |v| match v {
+                v if v == none => NULL_CODE,
+                v if (0..none).contains(&v) => v as u32,
+                _ => {
+                    bad.set(true);
+                    NULL_CODE
+                }
+            });
+            if bad.get() {
+                return Err(Refused::Damaged(
+                    "a text code is outside its dictionary".into(),
+                ));
+            }
+            Vector::Text(TextVec { codes, dict })
+        }
+    })
+}
