@@ -63,6 +63,15 @@ impl Words {
         Some(&self.text[start..end])
     }
 
+    /// Whether word `i` is `w` (bytes compared, no character boundaries looked up: the hot
+    /// question of a dictionary being filled).
+    #[inline]
+    pub fn is(&self, i: usize, w: &str) -> bool {
+        let end = self.ends[i];
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        end - start == w.len() && &self.text.as_bytes()[start..end] == w.as_bytes()
+    }
+
     pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> + DoubleEndedIterator + Clone {
         (0..self.len()).map(|i| &self[i])
     }
@@ -126,6 +135,7 @@ mod tests {
         assert_eq!(w.iter().collect::<Vec<_>>(), all);
         assert_eq!(w.iter().next_back(), Some("zz"));
         assert_eq!(&w[1], "Rīga");
+        assert!(w.is(1, "Rīga") && !w.is(1, "Riga") && w.is(0, "") && !w.is(2, ""));
         assert_eq!(w.get(6), None);
         assert_eq!(
             w.lengths().collect::<Vec<_>>(),

@@ -308,7 +308,7 @@ pub fn explain(s: &Session, id: &str) -> Result<Vec<CriterionExplain>> {
         .ok_or_else(|| EngineError::Invalid(format!("no customer with id {id:?}")))?;
     let one = {
         let mut f = super::frame::Frame::new(1);
-        for (n, c) in s.base.names.iter().zip(&s.base.cols) {
+        for (n, c) in s.base.names.iter().zip(s.base.columns()) {
             f.set(n, c.take(&[row]));
         }
         f

@@ -259,12 +259,75 @@ impl Vector {
     }
 }
 
+/// A column of a frame: its values, or how to read them the first time they are asked for (a
+/// cached table turns into values only the columns a session uses). Clones share the values.
+#[derive(Clone)]
+pub struct Column(Arc<ColumnInner>);
+
+struct ColumnInner {
+    dtype: DType,
+    values: std::sync::OnceLock<Arc<Vector>>,
+    read: Option<Box<dyn Fn() -> Vector + Send + Sync>>,
+}
+
+impl Column {
+    pub fn ready(v: Arc<Vector>) -> Column {
+        let dtype = v.dtype();
+        Column(Arc::new(ColumnInner {
+            dtype,
+            values: std::sync::OnceLock::from(v),
+            read: None,
+        }))
+    }
+
+    /// A column of type `dtype` whose values `read` gives (once, when first asked for).
+    pub fn lazy(dtype: DType, read: impl Fn() -> Vector + Send + Sync + 'static) -> Column {
+        Column(Arc::new(ColumnInner {
+            dtype,
+            values: std::sync::OnceLock::new(),
+            read: Some(Box::new(read)),
+        }))
+    }
+
+    /// The values (read now if they were not yet).
+    pub fn values(&self) -> &Arc<Vector> {
+        self.0.values.get_or_init(|| match &self.0.read {
+            Some(read) => Arc::new(read()),
+            None => unreachable!("a column is made with its values or a way to read them"),
+        })
+    }
+
+    pub fn dtype(&self) -> DType {
+        self.0.dtype
+    }
+
+    /// Whether the values were read (or given).
+    pub fn is_read(&self) -> bool {
+        self.0.values.get().is_some()
+    }
+}
+
+impl PartialEq for Column {
+    fn eq(&self, o: &Column) -> bool {
+        self.values() == o.values()
+    }
+}
+
+impl std::fmt::Debug for Column {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0.values.get() {
+            Some(v) => v.fmt(f),
+            None => write!(f, "{} column, not read yet", self.0.dtype.name()),
+        }
+    }
+}
+
 /// Named columns of equal length.
 #[derive(Debug, Clone, Default)]
 pub struct Frame {
     pub len: usize,
     pub names: Vec<String>,
-    pub cols: Vec<Arc<Vector>>,
+    cols: Vec<Column>,
 }
 
 impl Frame {
@@ -280,17 +343,45 @@ impl Frame {
         self.names
             .iter()
             .position(|n| n == name)
-            .map(|i| &self.cols[i])
+            .map(|i| self.cols[i].values())
+    }
+
+    /// Column `i`'s values.
+    pub fn col(&self, i: usize) -> &Arc<Vector> {
+        self.cols[i].values()
+    }
+
+    /// Every column's values, in order.
+    pub fn columns(&self) -> impl ExactSizeIterator<Item = &Arc<Vector>> {
+        self.cols.iter().map(Column::values)
+    }
+
+    /// The columns as they are (values, or still to be read).
+    pub fn raw_columns(&self) -> &[Column] {
+        &self.cols
+    }
+
+    /// Append a column (its name must be new).
+    pub fn push(&mut self, name: String, c: Column) {
+        debug_assert!(!self.names.contains(&name), "column {name} twice");
+        self.names.push(name);
+        self.cols.push(c);
+    }
+
+    /// Take the last column off.
+    pub fn pop(&mut self) -> Option<(String, Column)> {
+        Some((self.names.pop()?, self.cols.pop()?))
     }
 
     /// Add or replace a column.
     pub fn set(&mut self, name: &str, v: Vector) {
         debug_assert_eq!(v.len(), self.len, "column {name}");
+        let c = Column::ready(Arc::new(v));
         match self.names.iter().position(|n| n == name) {
-            Some(i) => self.cols[i] = Arc::new(v),
+            Some(i) => self.cols[i] = c,
             None => {
                 self.names.push(name.to_string());
-                self.cols.push(Arc::new(v));
+                self.cols.push(c);
             }
         }
     }
@@ -330,7 +421,11 @@ impl Frame {
         }
     }
 
+    /// The type of a column (known without reading it).
     pub fn dtype_of(&self, name: &str) -> Option<DType> {
-        self.get(name).map(|v| v.dtype())
+        self.names
+            .iter()
+            .position(|n| n == name)
+            .map(|i| self.cols[i].dtype())
     }
 }

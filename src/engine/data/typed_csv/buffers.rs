@@ -42,7 +42,7 @@ impl Dict {
         let Dict {
             words, hashes, at, ..
         } = self;
-        if let Some(&c) = at.find(h, |&c| &words[c as usize] == w) {
+        if let Some(&c) = at.find(h, |&c| words.is(c as usize, w)) {
             return c;
         }
         let c = words.len() as u32;

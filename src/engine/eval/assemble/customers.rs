@@ -158,7 +158,7 @@ pub(super) fn join(
         let idx: Vec<Option<usize>> = (0..ids.len())
             .map(|i| id_text(ids, i).and_then(|k| at.get(&k).copied()))
             .collect();
-        for (name, col) in jf.names.iter().zip(&jf.cols) {
+        for (name, col) in jf.names.iter().zip(jf.columns()) {
             if *name == j.key.value || base.get(name).is_some() {
                 continue;
             }

@@ -41,7 +41,7 @@ pub(super) fn id_order(ids: &Vector) -> Vec<usize> {
 
 pub(super) fn take_frame(f: &Frame, idx: &[usize]) -> Frame {
     let mut out = Frame::new(idx.len());
-    for (n, c) in f.names.iter().zip(&f.cols) {
+    for (n, c) in f.names.iter().zip(f.columns()) {
         out.set(n, c.take(idx));
     }
     out

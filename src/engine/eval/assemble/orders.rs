@@ -111,7 +111,7 @@ fn order_attributes(ws: &Workspace, of: &Frame, o: (&[u32], &[u32]), n: usize, b
         })
         .collect();
     let refs: Vec<&[usize]> = groups.iter().map(|g| g.as_slice()).collect();
-    for (name, col) in of.names.iter().zip(&of.cols) {
+    for (name, col) in of.names.iter().zip(of.columns()) {
         if !roles.contains(name) {
             base.set(name, mode_vector(col, &refs));
         }

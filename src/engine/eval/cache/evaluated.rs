@@ -72,8 +72,7 @@ impl Cache {
         if base.names.last().map(String::as_str) != Some(IDS) {
             return None;
         }
-        base.names.pop();
-        let ids = base.cols.pop()?;
+        let ids = std::sync::Arc::clone(base.pop()?.1.values());
         let order_types = meta
             .order_types
             .into_iter()
@@ -114,8 +113,7 @@ impl Cache {
             return;
         };
         let mut frame = e.base;
-        frame.names.push(IDS.into());
-        frame.cols.push(e.ids);
+        frame.push(IDS.into(), crate::engine::eval::frame::Column::ready(e.ids));
         let shown = "the evaluated customers";
         self.put(key, &text, &frame, largest_input, shown, notes);
     }

@@ -225,9 +225,22 @@ enum Bytes {
     Read(Vec<u8>),
 }
 
-impl std::ops::Deref for Bytes {
-    type Target = [u8];
-    fn deref(&self) -> &[u8] {
+impl Bytes {
+    /// Let the pages the checksum went through go from this process's memory (they stay in
+    /// the system's file cache; a column read later maps its own part again).
+    fn release(&self) {
+        #[cfg(unix)]
+        if let Bytes::Mapped(m) = self {
+            // SAFETY: the mapping is read-only and of a file no one changes in place (see
+            // `map`), so dropping its pages loses nothing: they read back from the file.
+            #[allow(unsafe_code)]
+            let _ = unsafe { m.unchecked_advise(memmap2::UncheckedAdvice::DontNeed) };
+        }
+    }
+}
+
+impl AsRef<[u8]> for Bytes {
+    fn as_ref(&self) -> &[u8] {
         match self {
             Bytes::Mapped(m) => m,
             Bytes::Read(v) => v,
@@ -249,8 +262,10 @@ fn fetch(entry: &Path, key: &str) -> std::result::Result<Option<(String, Frame)>
         }
         Err(e) => return Err(format!("unreadable ({e})")),
     };
-    let bytes = map(&file).map_err(|e| format!("unreadable ({e})"))?;
-    match codec::decode(&bytes, key) {
+    let bytes = std::sync::Arc::new(map(&file).map_err(|e| format!("unreadable ({e})"))?);
+    let decoded = codec::decode(bytes.clone(), key);
+    bytes.release();
+    match decoded {
         Ok(f) => {
             // the entry was just used: the last to be evicted
             let _ = File::options()

@@ -74,11 +74,11 @@ fn a_second_load_reads_the_entry_not_the_file_and_a_change_reads_the_file() {
     let a = load(&cache, &data, &reads, &mut notes);
     let b = load(&cache, &data, &reads, &mut notes);
     assert_eq!(reads.get(), 1);
-    assert_eq!(a.cols, b.cols);
+    assert_eq!(a.raw_columns(), b.raw_columns());
     fs::write(&data, "id,x\n1,2\n3,4\n").unwrap();
     let c = load(&cache, &data, &reads, &mut notes);
     assert_eq!(reads.get(), 2);
-    assert_ne!(a.cols, c.cols);
+    assert_ne!(a.raw_columns(), c.raw_columns());
     assert!(notes.is_empty(), "{notes:?}");
     // off: always the file
     load(&Cache::Off, &data, &reads, &mut notes);
@@ -105,7 +105,7 @@ fn a_flipped_byte_or_a_cut_entry_is_read_again_with_a_note_and_rebuilt() {
         fs::write(&entry, &damage).unwrap();
         let before = reads.get();
         let got = load(&cache, &data, &reads, &mut notes);
-        assert_eq!(got.cols, good.cols);
+        assert_eq!(got.raw_columns(), good.raw_columns());
         assert_eq!(reads.get(), before + 1);
         let note = notes.pop().expect("a note");
         assert!(note.contains("orders.csv was damaged"), "{note}");
@@ -124,7 +124,7 @@ fn two_writers_of_one_entry_at_once_leave_one_whole_entry() {
             s.spawn(|| {
                 let (reads, mut notes) = (Cell::new(0), vec![]);
                 let f = load(&cache, &data, &reads, &mut notes);
-                assert_eq!(f.cols, frame(9).cols);
+                assert_eq!(f.raw_columns(), frame(9).raw_columns());
                 assert!(notes.is_empty(), "{notes:?}");
             });
         }
@@ -184,7 +184,7 @@ fn a_cache_that_cannot_be_written_only_notes_it() {
     let data = data_file(t.path(), "id\n1\n");
     let (reads, mut notes) = (Cell::new(0), vec![]);
     let f = load(&cache, &data, &reads, &mut notes);
-    assert_eq!(f.cols, frame(5).cols);
+    assert_eq!(f.raw_columns(), frame(5).raw_columns());
     assert_eq!(reads.get(), 1);
     assert!(
         notes[0].contains("orders.csv could not be kept in the cache"),
@@ -323,7 +323,7 @@ fn a_file_that_changes_while_it_is_read_is_not_kept() {
     // the next load reads the file as it is now, and keeps that
     let reads = Cell::new(0);
     let f = load(&cache, &data, &reads, &mut notes);
-    assert_eq!((reads.get(), f.cols), (1, frame(13).cols));
+    assert_eq!((reads.get(), f.raw_columns()), (1, frame(13).raw_columns()));
     assert_eq!(entry_files(&t.path().join("cache")).len(), 1);
 }
 

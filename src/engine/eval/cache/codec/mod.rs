@@ -185,12 +185,12 @@ pub fn encode<W: Write + io::Seek>(
     w.u32(crc32fast::hash(key.as_bytes()))?;
     w.text(meta)?;
     w.u64(frame.len as u64)?;
-    w.u32(frame.cols.len() as u32)?;
+    w.u32(frame.names.len() as u32)?;
     // columns are encoded on all cores, a few at a time (bounded memory), and written in order
     let cols: Vec<(&String, &Vector)> = frame
         .names
         .iter()
-        .zip(frame.cols.iter().map(|c| &**c))
+        .zip(frame.columns().map(|c| &**c))
         .collect();
     for batch in cols.chunks(rayon::current_num_threads().max(1)) {
         let encoded = crate::engine::parallel::map_items(batch.to_vec(), |(_, col)| {

@@ -4,21 +4,26 @@ use std::sync::Arc;
 
 use super::narrow::{Narrow, POW10, words};
 use super::{BOOL, DATE, DECIMAL, FLOAT, INT, MAGIC, MAX_KEY, MAX_META, MAX_NAME, Refused, TEXT};
-use crate::engine::eval::frame::{Cells, Frame, NULL_CODE, TextVec, Vector, Words};
+use crate::engine::eval::frame::{Cells, Column, DType, Frame, NULL_CODE, TextVec, Vector, Words};
 
-/// The body of an entry, read in order; nothing is read past its end.
+/// The bytes of an entry, shared by the columns not read yet.
+pub type Shared = Arc<dyn AsRef<[u8]> + Send + Sync>;
+
+/// The body of an entry, read in order from `at`; nothing is read past `end`.
 pub(super) struct Checked<'a> {
-    bytes: &'a [u8],
+    all: &'a [u8],
+    at: usize,
+    end: usize,
 }
 
 impl<'a> Checked<'a> {
     pub(super) fn take(&mut self, n: u64) -> Result<&'a [u8], Refused> {
         let n = usize::try_from(n)
             .ok()
-            .filter(|&n| n <= self.bytes.len())
+            .filter(|&n| n <= self.end - self.at)
             .ok_or_else(|| Refused::Damaged("a length points past its end".into()))?;
-        let (b, rest) = self.bytes.split_at(n);
-        self.bytes = rest;
+        let b = &self.all[self.at..self.at + n];
+        self.at += n;
         Ok(b)
     }
     fn u32(&mut self) -> Result<u32, Refused> {
@@ -40,7 +45,7 @@ impl<'a> Checked<'a> {
             .map_err(|_| Refused::Damaged("text is not UTF-8".into()))
     }
     fn left(&self) -> u64 {
-        self.bytes.len() as u64
+        (self.end - self.at) as u64
     }
 }
 
@@ -55,10 +60,12 @@ struct Raw<'a> {
     dict: (Narrow<'a>, u64, &'a [u8]),
 }
 
-/// Read an entry back (its meta text and its columns) from its `bytes`; `key` must be the one
-/// it was written for. The checksum of the body is computed on all cores while the columns are
-/// turned into values, and the columns are kept only when it matches the one at the end.
-pub fn decode(bytes: &[u8], key: &str) -> Result<(String, Frame), Refused> {
+/// Read an entry back (its meta text and its columns) from its `shared` bytes; `key` must be the
+/// one it was written for. Every length is checked and the checksum of the whole body must match
+/// the one at the end; the columns are turned into values only when first used (each from its
+/// own part of the bytes, which the frame keeps meanwhile).
+pub fn decode(shared: Shared, key: &str) -> Result<(String, Frame), Refused> {
+    let bytes = (*shared).as_ref();
     let ends_early = || Refused::Damaged("it ends early".into());
     let head = bytes.get(..16).ok_or_else(ends_early)?;
     if &head[..8] != MAGIC {
@@ -74,8 +81,13 @@ pub fn decode(bytes: &[u8], key: &str) -> Result<(String, Frame), Refused> {
             body.saturating_add(20)
         )));
     }
-    let (body, tail) = bytes[16..].split_at(body as usize);
-    let mut r = Checked { bytes: body };
+    let end = 16 + body as usize;
+    let (body, tail) = (&bytes[16..end], &bytes[end..]);
+    let mut r = Checked {
+        all: bytes,
+        at: 16,
+        end,
+    };
     let stored = r.text(MAX_KEY)?;
     if r.u32()? != crc32fast::hash(stored.as_bytes()) {
         return Err(Refused::Damaged("its key is damaged".into()));
@@ -84,7 +96,7 @@ pub fn decode(bytes: &[u8], key: &str) -> Result<(String, Frame), Refused> {
         return Err(Refused::OtherKey);
     }
     let meta = r.text(MAX_META)?;
-    let (crc, frame) = rayon::join(|| checksum(body), || body_frame(&mut r));
+    let (crc, frame) = rayon::join(|| checksum(body), || body_frame(&mut r, &shared));
     let frame = frame?;
     if r.left() != 0 {
         return Err(Refused::Damaged(
@@ -115,8 +127,7 @@ fn checksum(bytes: &[u8]) -> u32 {
         .finalize()
 }
 
-fn body_frame(r: &mut Checked<'_>) -> Result<Frame, Refused> {
-    use rayon::prelude::*;
+fn body_frame(r: &mut Checked<'_>, shared: &Shared) -> Result<Frame, Refused> {
     let len = r.u64()?;
     let ncols = r.u32()?;
     // every column takes at least its name's length, its tag and a byte per row: larger
@@ -128,26 +139,57 @@ fn body_frame(r: &mut Checked<'_>) -> Result<Frame, Refused> {
         ));
     }
     let n = len as usize;
-    // the columns are found in order (lengths only, nothing copied), then decoded on all cores
-    let mut names: Vec<String> = Vec::new();
-    let mut raws = Vec::new();
+    // each column's lengths are checked now; its values are read when first used
+    let mut f = Frame::new(n);
     for _ in 0..ncols {
         let name = r.text(MAX_NAME)?;
-        if names.contains(&name) {
+        if f.names.contains(&name) {
             return Err(Refused::Damaged(format!("column {name} appears twice")));
         }
-        names.push(name);
-        raws.push(raw_column(r, len)?);
+        let start = r.at;
+        let dtype = raw_column(r, len)?.dtype();
+        let (shared, end) = (Arc::clone(shared), r.at);
+        let read = move || {
+            let mut r = Checked {
+                all: (*shared).as_ref(),
+                at: start,
+                end,
+            };
+            // the checksum matched and the lengths were checked: the values read as they were
+            // written (were they not, they would read as missing, never as other values)
+            raw_column(&mut r, len)
+                .and_then(|raw| column(raw, n))
+                .unwrap_or_else(|_| missing(dtype, n))
+        };
+        f.push(name, Column::lazy(dtype, read));
     }
-    let cols = raws
-        .into_par_iter()
-        .with_max_len(1)
-        .map(|raw| column(raw, n).map(Arc::new))
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut f = Frame::new(n);
-    f.names = names;
-    f.cols = cols;
     Ok(f)
+}
+
+/// A column of `n` missing values.
+fn missing(dtype: DType, n: usize) -> Vector {
+    match dtype {
+        DType::Bool => Vector::Bool(Cells::nulls(n)),
+        DType::Int => Vector::Int(Cells::nulls(n)),
+        DType::Float => Vector::Float(Cells::nulls(n)),
+        DType::Date => Vector::Date(Cells::nulls(n)),
+        DType::Text => Vector::Text(TextVec {
+            codes: vec![NULL_CODE; n],
+            dict: Words::new(),
+        }),
+    }
+}
+
+impl Raw<'_> {
+    fn dtype(&self) -> DType {
+        match self.tag {
+            BOOL => DType::Bool,
+            FLOAT | DECIMAL => DType::Float,
+            INT => DType::Int,
+            DATE => DType::Date,
+            _ => DType::Text,
+        }
+    }
 }
 
 /// The bytes of the next column of `len` rows.

@@ -5,6 +5,11 @@ use proptest::prelude::*;
 
 use crate::engine::eval::frame::TextVec;
 
+/// An entry's bytes as the cache hands them to the decoder.
+fn shared(b: &[u8]) -> super::read::Shared {
+    std::sync::Arc::new(b.to_vec())
+}
+
 fn frame() -> Frame {
     let mut f = Frame::new(3);
     f.set(
@@ -36,16 +41,37 @@ fn bytes(key: &str, f: &Frame) -> Vec<u8> {
 }
 
 fn same(a: &Frame, b: &Frame) -> bool {
-    a.len == b.len && a.names == b.names && a.cols == b.cols
+    a.len == b.len && a.names == b.names && a.raw_columns() == b.raw_columns()
 }
 
 #[test]
 fn every_column_type_reads_back_as_written() {
     let f = frame();
     let b = bytes("k", &f);
-    let (meta, back) = decode(&b[..], "k").unwrap();
+    let (meta, back) = decode(shared(&b[..]), "k").unwrap();
     assert_eq!(meta, "meta");
     assert!(same(&f, &back));
+}
+
+/// A column is read from the entry's bytes only when it is first used, each on its own; its
+/// type is known before.
+#[test]
+fn columns_are_read_when_first_used() {
+    let f = frame();
+    let b = bytes("k", &f);
+    let (_, back) = decode(shared(&b[..]), "k").unwrap();
+    assert!(back.raw_columns().iter().all(|c| !c.is_read()));
+    assert_eq!(
+        back.dtype_of("t"),
+        Some(crate::engine::eval::frame::DType::Text)
+    );
+    assert_eq!(back.get("i"), f.get("i"));
+    let read: Vec<bool> = back.raw_columns().iter().map(|c| c.is_read()).collect();
+    assert_eq!(read, [false, true, false, false, false]);
+    // clones share what was read
+    let copy = back.clone();
+    assert_eq!(copy.get("t"), f.get("t"));
+    assert!(back.raw_columns()[4].is_read());
 }
 
 /// Whole numbers, dates and text codes take the fewest bytes their span needs, at every
@@ -57,7 +83,7 @@ fn narrow_columns_take_the_fewest_bytes_and_read_back() {
         let mut f = Frame::new(n);
         f.set("c", v);
         let b = bytes("k", &f);
-        let (_, back) = decode(&b[..], "k").unwrap();
+        let (_, back) = decode(shared(&b[..]), "k").unwrap();
         assert!(same(&f, &back));
         b.len()
     };
@@ -99,8 +125,8 @@ fn narrow_columns_take_the_fewest_bytes_and_read_back() {
         let mut frame = Frame::new(n);
         frame.set("c", Vector::Float(f.into()));
         let b = bytes("k", &frame);
-        let (_, back) = decode(&b[..], "k").unwrap();
-        let Vector::Float(back) = &*back.cols[0] else {
+        let (_, back) = decode(shared(&b[..]), "k").unwrap();
+        let Vector::Float(back) = &**back.col(0) else {
             panic!("a float column")
         };
         assert_eq!(back.get(5).map(f64::to_bits), Some(odd.to_bits()), "{odd}");
@@ -118,7 +144,10 @@ fn narrow_columns_take_the_fewest_bytes_and_read_back() {
 #[test]
 fn another_key_is_not_this_entry() {
     let b = bytes("k", &frame());
-    assert!(matches!(decode(&b[..], "k2"), Err(Refused::OtherKey)));
+    assert!(matches!(
+        decode(shared(&b[..]), "k2"),
+        Err(Refused::OtherKey)
+    ));
 }
 
 #[test]
@@ -127,11 +156,11 @@ fn every_single_byte_change_and_every_truncation_is_refused() {
     for i in 0..b.len() {
         let mut d = b.clone();
         d[i] ^= 0x5a;
-        let r = decode(&d[..], "key");
+        let r = decode(shared(&d[..]), "key");
         assert!(matches!(r, Err(Refused::Damaged(_))), "byte {i}: {r:?}");
     }
     for n in 0..b.len() {
-        let r = decode(&b[..n], "key");
+        let r = decode(shared(&b[..n]), "key");
         assert!(matches!(r, Err(Refused::Damaged(_))), "cut at {n}");
     }
 }
@@ -146,7 +175,10 @@ fn impossible_counts_are_refused_before_they_are_allocated() {
     for (off, v) in [(at + 3, 0x01u8), (at - 1, 0x7f)] {
         let mut d = b.clone();
         d[off] = v;
-        assert!(matches!(decode(&d[..], "k"), Err(Refused::Damaged(_))));
+        assert!(matches!(
+            decode(shared(&d[..]), "k"),
+            Err(Refused::Damaged(_))
+        ));
     }
 }
 
@@ -159,7 +191,7 @@ proptest! {
         f.set("i", Vector::Int(ints[..n].to_vec().into()));
         f.set("t", Vector::Text(TextVec::from_values(words[..n].iter().map(|w| w.as_deref()))));
         let b = bytes("p", &f);
-        let (_, back) = decode(&b[..], "p").unwrap();
+        let (_, back) = decode(shared(&b[..]), "p").unwrap();
         prop_assert!(same(&f, &back));
     }
 }
