@@ -125,6 +125,8 @@ pub fn prepare_cached(
             let model = Model::new(&s, profiles, suggestions);
             timing.mark("the wizard's model");
             let app = App::new(model, Some(p.clone()), p.display().to_string());
+            // the columns the first frame did not need are read meanwhile
+            s.base.read_rest_in_background();
             let mut engine = Engine::new(s);
             engine.cache = cache.clone();
             Ok((app, engine))

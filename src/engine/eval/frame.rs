@@ -356,6 +356,19 @@ impl Frame {
         self.cols.iter().map(Column::values)
     }
 
+    /// Read, on a thread of its own, every column not read yet (so that a screen showing all
+    /// of them later, a customer's record, does not wait for them).
+    pub fn read_rest_in_background(&self) {
+        let rest: Vec<Column> = self.cols.iter().filter(|c| !c.is_read()).cloned().collect();
+        if !rest.is_empty() {
+            std::thread::spawn(move || {
+                rest.iter().for_each(|c| {
+                    c.values();
+                })
+            });
+        }
+    }
+
     /// The columns as they are (values, or still to be read).
     pub fn raw_columns(&self) -> &[Column] {
         &self.cols
