@@ -181,7 +181,10 @@ impl Cache {
                 .clamp(MIN_DEFAULT_LIMIT, MAX_DEFAULT_LIMIT)
         });
         let entry = dir.join(key::file_name(key));
-        if let Err(e) = keep(dir, &entry, (key, meta), frame, limit) {
+        let timing = crate::engine::timing::Timing::new();
+        let kept = keep(dir, &entry, (key, meta), frame, limit);
+        timing.mark(&format!("  {shown} written to the cache"));
+        if let Err(e) = kept {
             notes.push(format!(
                 "{shown} could not be kept in the cache ({e}); the next run reads the file again"
             ));
