@@ -54,9 +54,12 @@ impl Model {
             value_hint,
             as_of: s.as_of,
             first_order: s.base.get("first_order").and_then(|c| {
+                use rayon::prelude::*;
                 (0..c.len())
+                    .into_par_iter()
+                    .with_min_len(1 << 15)
                     .filter_map(|k| c.f64_at(k))
-                    .reduce(f64::min)
+                    .reduce_with(f64::min)
                     .map(|d| d as i32)
             }),
             criteria: r.criteria,

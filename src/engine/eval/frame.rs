@@ -264,10 +264,13 @@ impl Vector {
 #[derive(Clone)]
 pub struct Column(Arc<ColumnInner>);
 
+/// How a column not read yet is read (taken, and so let go, when it is).
+type ReadColumn = Box<dyn FnOnce() -> Vector + Send>;
+
 struct ColumnInner {
     dtype: DType,
     values: std::sync::OnceLock<Arc<Vector>>,
-    read: Option<Box<dyn Fn() -> Vector + Send + Sync>>,
+    read: std::sync::Mutex<Option<ReadColumn>>,
 }
 
 impl Column {
@@ -276,24 +279,28 @@ impl Column {
         Column(Arc::new(ColumnInner {
             dtype,
             values: std::sync::OnceLock::from(v),
-            read: None,
+            read: std::sync::Mutex::new(None),
         }))
     }
 
-    /// A column of type `dtype` whose values `read` gives (once, when first asked for).
-    pub fn lazy(dtype: DType, read: impl Fn() -> Vector + Send + Sync + 'static) -> Column {
+    /// A column of type `dtype` whose values `read` gives when first asked for (`read` and
+    /// what it holds are let go then).
+    pub fn lazy(dtype: DType, read: impl FnOnce() -> Vector + Send + 'static) -> Column {
         Column(Arc::new(ColumnInner {
             dtype,
             values: std::sync::OnceLock::new(),
-            read: Some(Box::new(read)),
+            read: std::sync::Mutex::new(Some(Box::new(read))),
         }))
     }
 
     /// The values (read now if they were not yet).
     pub fn values(&self) -> &Arc<Vector> {
-        self.0.values.get_or_init(|| match &self.0.read {
-            Some(read) => Arc::new(read()),
-            None => unreachable!("a column is made with its values or a way to read them"),
+        self.0.values.get_or_init(|| {
+            let read = self.0.read.lock().ok().and_then(|mut r| r.take());
+            match read {
+                Some(read) => Arc::new(read()),
+                None => unreachable!("a column is made with its values or a way to read them"),
+            }
         })
     }
 

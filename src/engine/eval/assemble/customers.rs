@@ -159,7 +159,7 @@ pub(super) fn join(
             .map(|i| id_text(ids, i).and_then(|k| at.get(&k).copied()))
             .collect();
         for (name, col) in jf.names.iter().zip(jf.columns()) {
-            if *name == j.key.value || base.get(name).is_some() {
+            if *name == j.key.value || base.dtype_of(name).is_some() {
                 continue;
             }
             let present: Vec<usize> = idx.iter().map(|x| x.unwrap_or(0)).collect();

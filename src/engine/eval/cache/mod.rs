@@ -230,7 +230,7 @@ enum Bytes {
 
 impl Bytes {
     /// Let the pages the checksum went through go from this process's memory (they stay in
-    /// the system's file cache; a column read later maps its own part again).
+    /// the system's file cache; a column read later brings its own pages back in).
     fn release(&self) {
         #[cfg(unix)]
         if let Bytes::Mapped(m) = self {

@@ -107,43 +107,47 @@ impl<'a> Narrow<'a> {
         self.widen_into(n, |v| v)
     }
 
-    /// The same, each value turned into a `T` by `f` as it is read (no column of whole numbers
-    /// in between); a missing value is `f(0)`.
+    /// The same, each present value turned into a `T` by `f` as it is read (no column of whole
+    /// numbers in between); a missing value is `f(0)` (what is stored under it is never read:
+    /// it may not even be a value of the column's type).
     pub(super) fn widen_into<T: Copy>(&self, n: usize, f: impl Fn(i64) -> T) -> (Vec<T>, Vec<u64>) {
         let (bits, values) = self.data.split_at(n.div_ceil(8).min(self.data.len()));
-        let base = self.base;
-        let at = |x: i64| f(base.wrapping_add(x));
-        let mut values: Vec<T> = match self.width {
-            1 => values.iter().map(|&b| at(i64::from(b))).collect(),
+        let valid = words(bits);
+        let (base, zero) = (self.base, f(0));
+        let present = |i: usize| valid.get(i / 64).is_none_or(|w| w >> (i % 64) & 1 == 1);
+        let at = |i: usize, x: i64| {
+            if present(i) {
+                f(base.wrapping_add(x))
+            } else {
+                zero
+            }
+        };
+        let values: Vec<T> = match self.width {
+            1 => values
+                .iter()
+                .enumerate()
+                .map(|(i, &b)| at(i, i64::from(b)))
+                .collect(),
             2 => values
                 .chunks_exact(2)
-                .map(|b| at(i64::from(u16::from_le_bytes([b[0], b[1]]))))
+                .enumerate()
+                .map(|(i, b)| at(i, i64::from(u16::from_le_bytes([b[0], b[1]]))))
                 .collect(),
             4 => values
                 .chunks_exact(4)
-                .map(|b| at(i64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))))
+                .enumerate()
+                .map(|(i, b)| at(i, i64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))))
                 .collect(),
             _ => values
                 .chunks_exact(8)
-                .map(|b| {
+                .enumerate()
+                .map(|(i, b)| {
                     let mut a = [0u8; 8];
                     a.copy_from_slice(b);
-                    at(i64::from_le_bytes(a))
+                    at(i, i64::from_le_bytes(a))
                 })
                 .collect(),
         };
-        let valid = words(bits);
-        if base != 0 {
-            // missing values read back as zero, as a fresh read leaves them
-            let zero = f(0);
-            for (w, &word) in valid.iter().enumerate().filter(|(_, w)| **w != u64::MAX) {
-                for (i, v) in values.iter_mut().enumerate().skip(w * 64).take(64) {
-                    if word >> (i % 64) & 1 == 0 {
-                        *v = zero;
-                    }
-                }
-            }
-        }
         (values, valid)
     }
 }

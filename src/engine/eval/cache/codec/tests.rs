@@ -111,6 +111,18 @@ fn narrow_columns_take_the_fewest_bytes_and_read_back() {
         .map(|i| (i % 5 > 0).then_some(19_000 + i))
         .collect();
     assert_eq!(entry(Vector::Date(days.into())), empty + n);
+    // dates four bytes wide from a day after 1970 (a far "no end" date among them) with some
+    // missing: what is stored under a missing one is not a date, and is never read as one
+    for (lo, hi) in [(10_957, 2_932_896), (-719_162, 2_932_896), (0, 70_000)] {
+        let days: Vec<Option<i32>> = (0..n as i32)
+            .map(|i| match i % 4 {
+                0 => None,
+                1 => Some(hi),
+                _ => Some(lo + i),
+            })
+            .collect();
+        assert_eq!(entry(Vector::Date(days.into())), empty + 3 * n, "{lo}");
+    }
     // decimals as a file writes them take the bytes of their hundredths; any other double
     // (a sum, -0.0, a NaN) stays eight bytes and reads back bit for bit
     let cents: Vec<Option<f64>> = (0..n)
@@ -185,10 +197,12 @@ fn impossible_counts_are_refused_before_they_are_allocated() {
 proptest! {
     #[test]
     fn any_frame_reads_back(ints in proptest::collection::vec(proptest::option::of(any::<i64>()), 0..300),
-                            words in proptest::collection::vec(proptest::option::of("[a-c]{0,3}"), 0..300)) {
+                            words in proptest::collection::vec(proptest::option::of("[a-c]{0,3}"), 0..300),
+                            days in proptest::collection::vec(proptest::option::of(any::<i32>()), 300)) {
         let n = ints.len().min(words.len());
         let mut f = Frame::new(n);
         f.set("i", Vector::Int(ints[..n].to_vec().into()));
+        f.set("d", Vector::Date(days[..n].to_vec().into()));
         f.set("t", Vector::Text(TextVec::from_values(words[..n].iter().map(|w| w.as_deref()))));
         let b = bytes("p", &f);
         let (_, back) = decode(shared(&b[..]), "p").unwrap();
