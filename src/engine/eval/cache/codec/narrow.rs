@@ -113,43 +113,47 @@ impl<'a> Narrow<'a> {
     pub(super) fn widen_into<T: Copy>(&self, n: usize, f: impl Fn(i64) -> T) -> (Vec<T>, Vec<u64>) {
         let (bits, values) = self.data.split_at(n.div_ceil(8).min(self.data.len()));
         let valid = words(bits);
-        let (base, zero) = (self.base, f(0));
-        let present = |i: usize| valid.get(i / 64).is_none_or(|w| w >> (i % 64) & 1 == 1);
-        let at = |i: usize, x: i64| {
-            if present(i) {
-                f(base.wrapping_add(x))
-            } else {
-                zero
-            }
-        };
-        let values: Vec<T> = match self.width {
-            1 => values
-                .iter()
-                .enumerate()
-                .map(|(i, &b)| at(i, i64::from(b)))
-                .collect(),
-            2 => values
-                .chunks_exact(2)
-                .enumerate()
-                .map(|(i, b)| at(i, i64::from(u16::from_le_bytes([b[0], b[1]]))))
-                .collect(),
-            4 => values
-                .chunks_exact(4)
-                .enumerate()
-                .map(|(i, b)| at(i, i64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))))
-                .collect(),
-            _ => values
-                .chunks_exact(8)
-                .enumerate()
-                .map(|(i, b)| {
-                    let mut a = [0u8; 8];
-                    a.copy_from_slice(b);
-                    at(i, i64::from_le_bytes(a))
-                })
-                .collect(),
+        let v = (values, valid.as_slice(), n, f(0));
+        let at = |x: i64| f(self.base.wrapping_add(x));
+        let values = match self.width {
+            1 => widen_each::<T, 1>(v, at, |b| i64::from(b[0])),
+            2 => widen_each::<T, 2>(v, at, |b| i64::from(u16::from_le_bytes([b[0], b[1]]))),
+            4 => widen_each::<T, 4>(v, at, |b| {
+                i64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            }),
+            _ => widen_each::<T, 8>(v, at, |b| {
+                let mut a = [0u8; 8];
+                a.copy_from_slice(b);
+                i64::from_le_bytes(a)
+            }),
         };
         (values, valid)
     }
+}
+
+/// Each value of `W` bytes, read by `read` and turned by `at`, 64 rows at a time; a row whose
+/// validity bit is clear is `zero` (its bytes are never converted).
+fn widen_each<T: Copy, const W: usize>(
+    (values, valid, n, zero): (&[u8], &[u64], usize, T),
+    at: impl Fn(i64) -> T,
+    read: impl Fn(&[u8]) -> i64,
+) -> Vec<T> {
+    let mut out = Vec::with_capacity(n);
+    for (w, block) in values.chunks(64 * W).enumerate() {
+        let word = valid.get(w).copied().unwrap_or(u64::MAX);
+        if word == u64::MAX {
+            out.extend(block.chunks_exact(W).map(|b| at(read(b))));
+        } else {
+            out.extend(block.chunks_exact(W).enumerate().map(|(i, b)| {
+                if word >> i & 1 == 1 {
+                    at(read(b))
+                } else {
+                    zero
+                }
+            }));
+        }
+    }
+    out
 }
 
 /// A validity bitmap's bytes as words.
