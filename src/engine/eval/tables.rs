@@ -317,16 +317,19 @@ impl Frames {
         cache: &Cache,
     ) -> Result<Frames> {
         let plan = LoadPlan::new(ws, (extra, true), cache)?;
-        Self::load_planned(ws, extra, &plan, p, cache)
+        Self::load_planned(ws, extra, &plan, p, cache, true)
     }
 
     /// Load what `plan` says (made with the same `extra` and `cache`).
+    /// With `keep` false, tables read from their files are not kept (those the cache holds are
+    /// still taken from it).
     pub(super) fn load_planned(
         ws: &Workspace,
         extra: Option<&[String]>,
         plan: &LoadPlan,
         p: &Progress,
         cache: &Cache,
+        keep: bool,
     ) -> Result<Frames> {
         let mut notes = Vec::new();
         // a table from its entry matches its key; one read is checked once, after its read
@@ -338,7 +341,7 @@ impl Frames {
                 Frame::from_data(load_data(path, &f.options, c, p)?)
                     .map_err(|e| EngineError::data(path, crate::engine::data::load::short(&e)))
             };
-            cache.table(key, plan.largest(), (p, &mut notes), read, || {
+            cache.table(key, (plan.largest(), keep), (p, &mut notes), read, || {
                 let same = f.unchanged(cache);
                 unchanged.set(unchanged.get() && same);
                 same

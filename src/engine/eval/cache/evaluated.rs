@@ -50,6 +50,16 @@ struct Score {
 pub fn key(ws: &Workspace, table_keys: &[&str], pruned: &[String]) -> Option<String> {
     let sections =
         serde_json::to_string(&(&ws.data, &ws.columns, &ws.purchase_history, pruned)).ok()?;
+    let mut k = key_head(table_keys);
+    k.push_str("workspace ");
+    k.push_str(&sections);
+    k.push('\n');
+    Some(k)
+}
+
+/// How the key of evaluated customers made from the tables of `table_keys` begins, whatever
+/// the settings.
+pub(super) fn key_head(table_keys: &[&str]) -> String {
     let mut k = format!(
         "strata {} evaluated {}\n",
         env!("CARGO_PKG_VERSION"),
@@ -58,10 +68,7 @@ pub fn key(ws: &Workspace, table_keys: &[&str], pruned: &[String]) -> Option<Str
     for t in table_keys {
         k.push_str(t);
     }
-    k.push_str("workspace ");
-    k.push_str(&sections);
-    k.push('\n');
-    Some(k)
+    k
 }
 
 impl Cache {

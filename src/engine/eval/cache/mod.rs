@@ -107,16 +107,33 @@ impl Cache {
         }
     }
 
+    /// Whether the cache holds evaluated customers made from the tables of `table_keys` (under
+    /// any settings): a run that evaluates these tables again under other settings keeps them.
+    pub fn holds_evaluated_of(&self, table_keys: &[&str]) -> bool {
+        let Some(dir) = self.dir() else {
+            return false;
+        };
+        let head = evaluated::key_head(table_keys);
+        let Ok(entries) = fs::read_dir(dir) else {
+            return false;
+        };
+        entries.flatten().any(|e| {
+            let p = e.path();
+            p.extension().is_some_and(|x| x == "table")
+                && codec::read_key(&p).is_some_and(|k| k.starts_with(&head))
+        })
+    }
+
     /// The table at `path` as `read` would load it, from the cache when an intact entry for
-    /// `key` (see [`Cache::table_key`]) is there; otherwise `read` it and keep it. Anything that
-    /// goes wrong with the cache becomes a note in `notes`, never an error.
+    /// `key` (see [`Cache::table_key`]) is there; otherwise `read` it and, with `keep`, keep it.
+    /// Anything that goes wrong with the cache becomes a note in `notes`, never an error.
     ///
     /// `unchanged()` is asked after the read: a file that changed while it was read is not kept
     /// (what was read may be neither its old nor its new content).
     pub fn table(
         &self,
         (path, key): (&Path, Option<&str>),
-        largest_input: u64,
+        (largest_input, keep): (u64, bool),
         (p, notes): (&Progress, &mut Vec<String>),
         read: impl FnOnce() -> Result<Frame>,
         unchanged: impl FnOnce() -> bool,
@@ -128,7 +145,7 @@ impl Cache {
             return Ok(f);
         }
         let frame = read()?;
-        if unchanged() {
+        if unchanged() && keep {
             self.put(key, "", &frame, largest_input, &shown, notes);
         }
         Ok(frame)

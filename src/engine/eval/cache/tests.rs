@@ -39,7 +39,7 @@ fn load_with(
     cache
         .table(
             (path, key.as_deref()),
-            1 << 20,
+            (1 << 20, true),
             (&Progress::default(), notes),
             read,
             unchanged,

@@ -82,7 +82,12 @@ impl Session {
             p.check()?;
             return s;
         }
-        let mut t = Frames::load_planned(&ws, extra, &plan, p, cache)?;
+        // the tables themselves are kept once a run evaluates them again under other settings
+        // (a changed purchase-history setting, say): the first run of a workspace keeps only its
+        // evaluated customers, which is all an unchanged or re-ruled workspace needs
+        let keep_tables =
+            key.is_none() || plan.keys().is_some_and(|ks| cache.holds_evaluated_of(&ks));
+        let mut t = Frames::load_planned(&ws, extra, &plan, p, cache, keep_tables)?;
         t.notes.splice(0..0, notes);
         // kept only when no file changed while the load read it
         let key = key.filter(|_| t.unchanged);
