@@ -19,14 +19,6 @@ impl Words {
         Words::default()
     }
 
-    /// Room for `words` words of `bytes` bytes in all.
-    pub fn with_capacity(words: usize, bytes: usize) -> Words {
-        Words {
-            text: String::with_capacity(bytes),
-            ends: Vec::with_capacity(words),
-        }
-    }
-
     /// Words from their bytes end to end and each one's length; `None` when the lengths do not
     /// add up to the text or cut a character in two.
     pub fn from_lengths(text: String, lens: impl IntoIterator<Item = u64>) -> Option<Words> {

@@ -167,14 +167,7 @@ impl Vector {
     /// The histogram of the present numbers ([`crate::engine::stats::histogram`] of them),
     /// read in place; none for text.
     pub fn histogram(&self, bins: usize) -> Vec<(f64, f64, usize)> {
-        use crate::engine::stats::histogram_of;
-        match self {
-            Vector::Int(v) => histogram_of(v.len(), |i| v.get(i).map(|x| x as f64), bins),
-            Vector::Float(v) => histogram_of(v.len(), |i| v.get(i), bins),
-            Vector::Date(v) => histogram_of(v.len(), |i| v.get(i).map(f64::from), bins),
-            Vector::Bool(v) => histogram_of(v.len(), |i| v.get(i).map(|b| b as i64 as f64), bins),
-            Vector::Text(_) => vec![],
-        }
+        crate::engine::stats::histogram_of(self.len(), |i| self.f64_at(i), bins)
     }
 
     /// The value as text, for display and for writing.

@@ -119,7 +119,7 @@ impl Cache {
         };
         entries.flatten().any(|e| {
             let p = e.path();
-            p.extension().is_some_and(|x| x == "table")
+            p.extension().is_some_and(|x| x == EXT)
                 && codec::read_key(&p).is_some_and(|k| k.starts_with(&head))
         })
     }

@@ -111,49 +111,60 @@ impl<'a> Narrow<'a> {
     /// numbers in between); a missing value is `f(0)` (what is stored under it is never read:
     /// it may not even be a value of the column's type).
     pub(super) fn widen_into<T: Copy>(&self, n: usize, f: impl Fn(i64) -> T) -> (Vec<T>, Vec<u64>) {
-        let (bits, values) = self.data.split_at(n.div_ceil(8).min(self.data.len()));
-        let valid = words(bits);
-        let v = (values, valid.as_slice(), n, f(0));
-        let at = |x: i64| f(self.base.wrapping_add(x));
-        let values = match self.width {
-            1 => widen_each::<T, 1>(v, at, |b| i64::from(b[0])),
-            2 => widen_each::<T, 2>(v, at, |b| i64::from(u16::from_le_bytes([b[0], b[1]]))),
-            4 => widen_each::<T, 4>(v, at, |b| {
-                i64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-            }),
-            _ => widen_each::<T, 8>(v, at, |b| {
-                let mut a = [0u8; 8];
-                a.copy_from_slice(b);
-                i64::from_le_bytes(a)
-            }),
-        };
-        (values, valid)
+        let valid = words(&self.data[..n.div_ceil(8).min(self.data.len())]);
+        let zero = f(0);
+        let mut out = Vec::with_capacity(n);
+        self.each(n, |i, x| {
+            let present = valid.get(i / 64).is_none_or(|w| w >> (i % 64) & 1 == 1);
+            out.push(if present { f(x) } else { zero });
+        });
+        (out, valid)
     }
-}
 
-/// Each value of `W` bytes, read by `read` and turned by `at`, 64 rows at a time; a row whose
-/// validity bit is clear is `zero` (its bytes are never converted).
-fn widen_each<T: Copy, const W: usize>(
-    (values, valid, n, zero): (&[u8], &[u64], usize, T),
-    at: impl Fn(i64) -> T,
-    read: impl Fn(&[u8]) -> i64,
-) -> Vec<T> {
-    let mut out = Vec::with_capacity(n);
-    for (w, block) in values.chunks(64 * W).enumerate() {
-        let word = valid.get(w).copied().unwrap_or(u64::MAX);
-        if word == u64::MAX {
-            out.extend(block.chunks_exact(W).map(|b| at(read(b))));
-        } else {
-            out.extend(block.chunks_exact(W).enumerate().map(|(i, b)| {
-                if word >> i & 1 == 1 {
-                    at(read(b))
-                } else {
-                    zero
-                }
-            }));
+    /// The sum of the `n` values (all present, as a dictionary's word lengths are); `None` when
+    /// one is negative or the sum overflows.
+    pub(super) fn total(&self, n: usize) -> Option<u64> {
+        let mut t = Some(0u64);
+        self.each(n, |_, x| {
+            t = t.and_then(|t| t.checked_add(u64::try_from(x).ok()?));
+        });
+        t
+    }
+
+    /// Each stored value with its row, base added (missing ones as they are stored).
+    fn each(&self, n: usize, mut f: impl FnMut(usize, i64)) {
+        fn go<const W: usize>(
+            values: &[u8],
+            read: impl Fn(&[u8]) -> i64,
+            f: impl FnMut(usize, i64),
+        ) {
+            let mut f = f;
+            for (i, b) in values.chunks_exact(W).enumerate() {
+                f(i, read(b));
+            }
+        }
+        let values = &self.data[n.div_ceil(8).min(self.data.len())..];
+        let base = self.base;
+        let f = |i: usize, x: i64| f(i, base.wrapping_add(x));
+        match self.width {
+            1 => go::<1>(values, |b| i64::from(b[0]), f),
+            2 => go::<2>(values, |b| i64::from(u16::from_le_bytes([b[0], b[1]])), f),
+            4 => go::<4>(
+                values,
+                |b| i64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+                f,
+            ),
+            _ => go::<8>(
+                values,
+                |b| {
+                    let mut a = [0u8; 8];
+                    a.copy_from_slice(b);
+                    i64::from_le_bytes(a)
+                },
+                f,
+            ),
         }
     }
-    out
 }
 
 /// A validity bitmap's bytes as words.

@@ -179,10 +179,7 @@ fn check(raw: &Raw<'_>) -> Result<(), Refused> {
         }
         TEXT => {
             let (lens, words, bytes) = &raw.dict;
-            let (lens, _) = lens.widen(*words as usize);
-            // a negative length wraps to one no text is long enough for
-            let total = lens.iter().try_fold(0u64, |t, &l| t.checked_add(l as u64));
-            if total == Some(bytes.len() as u64) {
+            if lens.total(*words as usize) == Some(bytes.len() as u64) {
                 Ok(())
             } else {
                 Err(Refused::Damaged("a dictionary does not add up".into()))
