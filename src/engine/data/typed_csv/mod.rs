@@ -27,7 +27,7 @@ use buffers::{Acc, first_pass, fits, forced_pass, join};
 use records::{Shape, blocks, split};
 
 /// Bytes read at a time (small in tests, so that records cross block boundaries).
-const BLOCK_BYTES: usize = if cfg!(test) { 1 << 14 } else { 32 << 20 };
+const BLOCK_BYTES: usize = if cfg!(test) { 1 << 14 } else { 8 << 20 };
 
 /// Marks a missing value in [`Values::Text`] codes.
 pub const NO_CODE: u32 = u32::MAX;
@@ -126,13 +126,13 @@ struct Layout<'a> {
 }
 
 /// One pass over the text `open` gives: each block of whole records split into chunks read in
-/// parallel by `pass(shape, start, end, at_end)`, whose results `take` receives in row order,
-/// with the chunk's length in bytes.
-fn each_chunk<T: Send>(
+/// parallel by `pass(shape, start, end, at_end)`, whose results `take` receives a block at a
+/// time, in row order, each with the chunk's length in bytes.
+fn each_block<T: Send>(
     open: &Open,
     layout: &Layout,
     pass: impl Fn(&Shape, usize, usize, bool) -> Option<T> + Sync,
-    mut take: impl FnMut(T, usize) + Send,
+    mut take: impl FnMut(Vec<(T, usize)>) + Send,
 ) -> Option<()> {
     blocks(&mut *open().ok()?, BLOCK_BYTES, |text, last| {
         let shape = Shape::new(text, layout.delim, layout.ncols, layout.slot);
@@ -141,12 +141,22 @@ fn each_chunk<T: Send>(
         let done = crate::engine::parallel::map_items(chunks, |(a, b)| {
             Some((pass(&shape, a, b, last && b == text.len())?, b - a))
         });
-        for t in done {
-            let (t, bytes) = t?;
-            take(t, bytes);
-        }
+        take(done.into_iter().collect::<Option<_>>()?);
         Some(())
     })
+}
+
+/// A block's chunks, each a row of per-column parts, as one list of parts per column.
+fn by_column<P>(chunks: Vec<Vec<P>>, ncols: usize) -> Vec<Vec<P>> {
+    let mut cols: Vec<Vec<P>> = (0..ncols)
+        .map(|_| Vec::with_capacity(chunks.len()))
+        .collect();
+    for chunk in chunks {
+        for (c, part) in chunk.into_iter().enumerate() {
+            cols[c].push(part);
+        }
+    }
+    cols
 }
 
 /// How many rows the whole text holds, judged from the rows per byte seen so far.
@@ -224,16 +234,26 @@ pub(crate) fn read(
     let mut verdicts: Vec<Verdict> = (0..keep.len()).map(|_| Verdict::new(&r)).collect();
     let mut cols: Vec<Acc> = (0..keep.len()).map(|_| Acc::default()).collect();
     let mut rows = RowsEstimate::new(size);
-    each_chunk(
+    each_block(
         open,
         &layout,
         |shape, a, b, at_end| first_pass(shape, a, b, at_end, keep.len(), &r),
-        |chunk, bytes| {
-            let expect = rows.after(bytes, chunk.iter().map(|c| c.buf.len()).max());
-            for (c, col) in chunk.into_iter().enumerate() {
-                verdicts[c].merge(&col.verdict);
-                cols[c].add_sized(col.buf, expect);
-            }
+        |chunks| {
+            let mut expect = 0;
+            let chunks = chunks.into_iter().map(|(chunk, bytes)| {
+                expect = rows.after(bytes, chunk.iter().map(|c| c.buf.len()).max());
+                chunk
+            });
+            let parts = by_column(chunks.collect(), keep.len());
+            // each column appends its parts on its own (the copying and the dictionaries'
+            // merging are most of a block's serial work)
+            let work: Vec<_> = verdicts.iter_mut().zip(&mut cols).zip(parts).collect();
+            crate::engine::parallel::map_items(work, |((verdict, col), parts)| {
+                for part in parts {
+                    verdict.merge(&part.verdict);
+                    col.add_sized(part.buf, expect);
+                }
+            });
         },
     )?;
     // the column's type over all chunks
@@ -250,16 +270,20 @@ pub(crate) fn read(
             }
         }
         let expect = rows.rows;
-        each_chunk(
+        each_block(
             open,
             &layout,
             |shape, a, b, at_end| forced_pass(shape, a, b, at_end, &choices, &again, &r),
-            |bufs, _| {
-                for (c, b) in bufs.into_iter().enumerate() {
-                    if again[c] {
-                        cols[c].add_sized(b, expect);
+            |chunks| {
+                let parts = by_column(chunks.into_iter().map(|(c, _)| c).collect(), keep.len());
+                let work: Vec<_> = cols.iter_mut().zip(parts).zip(&again).collect();
+                crate::engine::parallel::map_items(work, |((col, parts), &again)| {
+                    if again {
+                        for b in parts {
+                            col.add_sized(b, expect);
+                        }
                     }
-                }
+                });
             },
         )?;
     }
