@@ -21,6 +21,47 @@ pub fn over_ranges<T: Send>(n: usize, f: impl Fn(Range<usize>) -> T + Sync) -> V
         .collect()
 }
 
+/// `K` columns of items for `0..n`, filled in parallel ranges and then moved together in order:
+/// `f(range, parts)` writes the range's items at the start of its share of each column (as
+/// long as the range) and says how many it wrote, with a side result (returned in range order).
+/// The columns are made once, at full length, so nothing is copied into them afterwards.
+pub fn fill_ranges<T, S, const K: usize>(
+    n: usize,
+    f: impl Fn(Range<usize>, [&mut [T]; K]) -> (usize, S) + Sync,
+) -> ([Vec<T>; K], Vec<S>)
+where
+    T: Copy + Default + Send,
+    S: Send,
+{
+    let mut cols: [Vec<T>; K] = std::array::from_fn(|_| vec![T::default(); n]);
+    let parts = rayon::current_num_threads().min(n / MIN_ITEMS).max(1);
+    let step = n.div_ceil(parts).max(1);
+    let mut chunks = cols.each_mut().map(|c| c.chunks_mut(step));
+    let work: Vec<(usize, [&mut [T]; K])> = (0..parts)
+        .map(|p| (p, chunks.each_mut().map(|c| c.next().unwrap_or_default())))
+        .collect();
+    let done: Vec<(usize, S)> = work
+        .into_par_iter()
+        .map(|(p, slices)| f(p * step..((p + 1) * step).min(n), slices))
+        .collect();
+    let mut at = 0;
+    let mut sides = Vec::with_capacity(done.len());
+    for (p, (written, side)) in done.into_iter().enumerate() {
+        let start = p * step;
+        if start != at {
+            for c in &mut cols {
+                c.copy_within(start..start + written, at);
+            }
+        }
+        at += written;
+        sides.push(side);
+    }
+    for c in &mut cols {
+        c.truncate(at);
+    }
+    (cols, sides)
+}
+
 /// Map every item in parallel on the shared pool; results in order.
 pub fn map_items<I: Send, T: Send>(items: Vec<I>, f: impl Fn(I) -> T + Sync) -> Vec<T> {
     if items.len() <= 1 {
@@ -46,6 +87,30 @@ mod tests {
                 map_items(v.clone(), |x| x * 2),
                 v.iter().map(|x| x * 2).collect::<Vec<_>>()
             );
+        }
+    }
+
+    #[test]
+    fn filled_ranges_keep_their_items_in_order() {
+        for n in [0, 1, 20_000, 50_001] {
+            // every third index kept, as itself and doubled; the side result counts the others
+            let ([idx, twice], dropped) = fill_ranges(n, |range, [a, b]| {
+                let (mut k, mut other) = (0, 0);
+                for i in range {
+                    if i % 3 == 0 {
+                        a[k] = i;
+                        b[k] = 2 * i;
+                        k += 1;
+                    } else {
+                        other += 1;
+                    }
+                }
+                (k, other)
+            });
+            let want: Vec<usize> = (0..n).filter(|i| i % 3 == 0).collect();
+            assert_eq!(idx, want);
+            assert_eq!(twice, want.iter().map(|i| 2 * i).collect::<Vec<_>>());
+            assert_eq!(dropped.iter().sum::<usize>(), n - want.len());
         }
     }
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use super::super::frame::{Frame, Vector};
-use super::ids::{id_order, id_text, normalize_ids, null_out, take_frame};
+use super::ids::{id_order, id_text, normalize_ids, null_out, same_id, take_frame};
 use super::{col_name, order_cid};
 use crate::engine::error::{EngineError, Result};
 use crate::engine::rules::{DuplicateIds, Workspace};
@@ -29,7 +29,7 @@ fn without_duplicates(
     warnings: &mut Vec<String>,
 ) -> Result<(Frame, Vector)> {
     let dup: Vec<usize> = (1..ids.len())
-        .filter(|&i| id_text(&ids, i) == id_text(&ids, i - 1))
+        .filter(|&i| same_id(&ids, i, i - 1))
         .collect();
     if dup.is_empty() {
         return Ok((f, ids));
@@ -103,10 +103,7 @@ fn from_orders(ws: &Workspace, of: &Frame, rows: &[usize]) -> Result<(Frame, Vec
     let order = id_order(&kept);
     let mut uniq: Vec<usize> = Vec::new();
     for &i in &order {
-        if uniq
-            .last()
-            .is_none_or(|&l| id_text(&kept, l) != id_text(&kept, i))
-        {
+        if uniq.last().is_none_or(|&l| !same_id(&kept, l, i)) {
             uniq.push(i);
         }
     }

@@ -23,25 +23,39 @@ fn filtered(ws: &Workspace, of: &Frame) -> Result<Vec<bool>> {
     Ok(keep)
 }
 
-/// Leave out the kept rows `out` marks, counting them in a warning.
-fn leave_out(
-    keep: &mut [bool],
-    out: impl Fn(usize) -> bool,
-    what: &str,
-    warnings: &mut Vec<String>,
-) {
-    let n = (0..keep.len()).filter(|&i| keep[i] && out(i)).count();
+/// The warning for `n` kept rows left out for a reason (none when there are none).
+fn left_out(n: usize, what: &str, warnings: &mut Vec<String>) {
     if n > 0 {
         warnings.push(format!(
             "{} order rows {what} were left out",
             crate::engine::format::thousands(n as u64)
         ));
-        for (i, k) in keep.iter_mut().enumerate() {
-            if out(i) {
-                *k = false;
+    }
+}
+
+/// The rows `keep` marks, less those dated after as_of (`late`) and then those without a
+/// customer id (`no_id`), with how many each left out; rows in parallel ranges.
+fn kept_rows(
+    keep: &[bool],
+    late: impl Fn(usize) -> bool + Sync,
+    no_id: impl Fn(usize) -> bool + Sync,
+) -> (Vec<usize>, usize, usize) {
+    let ([rows], counts) = crate::engine::parallel::fill_ranges(keep.len(), |range, [out]| {
+        let (mut k, mut lates, mut no_ids) = (0, 0, 0);
+        for i in range.filter(|&i| keep[i]) {
+            if late(i) {
+                lates += 1;
+            } else if no_id(i) {
+                no_ids += 1;
+            } else {
+                out[k] = i;
+                k += 1;
             }
         }
-    }
+        (k, (lates, no_ids))
+    });
+    let (lates, no_ids) = counts.iter().fold((0, 0), |(a, b), c| (a + c.0, b + c.1));
+    (rows, lates, no_ids)
 }
 
 /// The kept order rows and as_of (as given, else the day after the last kept order); rows
@@ -51,12 +65,13 @@ pub(super) fn order_rows(
     of: &Frame,
     warnings: &mut Vec<String>,
 ) -> Result<(Vec<usize>, Option<i32>)> {
-    let mut keep = filtered(ws, of)?;
+    let keep = filtered(ws, of)?;
     let mut as_of = ws
         .data
         .as_of
         .as_ref()
         .map(|d| (d.value - crate::engine::data::infer::epoch()).num_days() as i32);
+    let mut days = None;
     if let Some(dc) = col_name(&ws.columns.order_date)
         && let Some(v) = of.get(&dc)
     {
@@ -70,49 +85,55 @@ pub(super) fn order_rows(
             ));
         }
         let day_col = order_days(Some(v), of.len);
-        let Vector::Date(days) = &*day_col else {
-            unreachable!("order_days gives dates")
-        };
         if as_of.is_none() {
+            let Vector::Date(d) = &*day_col else {
+                unreachable!("order_days gives dates")
+            };
             as_of = (0..of.len)
                 .filter(|&i| keep[i])
-                .filter_map(|i| days.get(i))
+                .filter_map(|i| d.get(i))
                 .max()
                 .map(|d| d + 1);
         }
-        if let Some(a) = as_of {
-            let late = |i: usize| days.get(i).is_some_and(|d| d > a);
-            leave_out(&mut keep, late, "dated after as_of", warnings);
-        }
+        days = Some(day_col);
     }
-    if let Some(c) = order_cid(ws)
-        && let Some(v) = of.get(&c)
-    {
-        leave_out(
-            &mut keep,
-            |i| v.is_null(i),
-            "without a customer id",
-            warnings,
-        );
-    }
-    Ok(((0..of.len).filter(|&i| keep[i]).collect(), as_of))
+    let late = |i: usize| match (&days, as_of) {
+        (Some(v), Some(a)) => matches!(&**v, Vector::Date(d) if d.get(i).is_some_and(|d| d > a)),
+        _ => false,
+    };
+    let cid = order_cid(ws).and_then(|c| of.get(&c));
+    let no_id = |i: usize| cid.is_some_and(|v| v.is_null(i));
+    let (rows, lates, no_ids) = kept_rows(&keep, late, no_id);
+    left_out(lates, "dated after as_of", warnings);
+    left_out(no_ids, "without a customer id", warnings);
+    Ok((rows, as_of))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::leave_out;
+    use super::{kept_rows, left_out};
 
     #[test]
     fn rows_left_out_are_counted_with_thousands_separators() {
-        let mut keep = vec![true; 1500];
+        let n = 50_000;
+        let mut keep = vec![true; n];
         keep[0] = false;
+        keep[40_000] = false;
+        // late: rows below 1,235; no id: every tenth row from 30,000
+        let (rows, lates, no_ids) = kept_rows(&keep, |i| i < 1235, |i| i >= 30_000 && i % 10 == 0);
+        // a row left out already (0, 40,000) is not counted again, and a late row is counted
+        // once, as late, whatever its id
+        assert_eq!((lates, no_ids), (1234, 1999));
+        let expect: Vec<usize> = (1235..n)
+            .filter(|&i| i != 40_000 && !(i >= 30_000 && i % 10 == 0))
+            .collect();
+        assert_eq!(rows, expect);
         let mut warnings = Vec::new();
-        leave_out(&mut keep, |i| i < 1235, "dated after as_of", &mut warnings);
-        // the row already left out is not counted again
+        left_out(lates, "dated after as_of", &mut warnings);
+        left_out(0, "without a customer id", &mut warnings);
         assert_eq!(
             warnings,
             ["1,234 order rows dated after as_of were left out"]
         );
-        assert_eq!(keep.iter().filter(|k| **k).count(), 265);
     }
 }

@@ -9,6 +9,15 @@ pub(super) fn id_text(v: &Vector, i: usize) -> Option<String> {
     v.text_at(i)
 }
 
+/// Whether rows `a` and `b` hold the same id, as their text forms compare (without making them).
+pub(super) fn same_id(ids: &Vector, a: usize, b: usize) -> bool {
+    match ids {
+        Vector::Int(x) => x.get(a) == x.get(b),
+        Vector::Text(t) => t.get(a) == t.get(b),
+        _ => id_text(ids, a) == id_text(ids, b),
+    }
+}
+
 /// Integer ids: every value an integer with no sign (SPEC §2); otherwise text.
 pub(super) fn normalize_ids(v: Vector) -> Vector {
     match v {

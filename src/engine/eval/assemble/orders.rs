@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::super::frame::{Cells, DType, Frame, Vector};
+use super::super::frame::{Cells, DType, Frame, NULL_CODE, Vector};
 use super::super::purchase::{group_by_customer, mode_vector};
 use super::ids::{IdIndex, id_text};
 use super::{col_name, order_cid, order_days};
@@ -41,34 +41,42 @@ impl PreparedOrders {
 }
 
 /// Each kept row's customer (its index among `ids`) and the row, and how many rows name a
-/// customer `ids` does not have.
+/// customer `ids` does not have; rows in parallel ranges.
 fn match_customers(ids: &Vector, v: &Vector, rows: &[usize]) -> (Vec<u32>, Vec<u32>, usize) {
-    let (mut cust, mut kept) = (
-        Vec::with_capacity(rows.len()),
-        Vec::with_capacity(rows.len()),
-    );
-    let mut unknown = 0usize;
-    let mut take = |r: usize, ci: Option<u32>| match ci {
-        Some(ci) => {
-            cust.push(ci);
-            kept.push(r as u32);
-        }
-        None => unknown += 1,
+    let each = |customer: &(dyn Fn(usize) -> Option<u32> + Sync)| {
+        let ([cust, kept], _) =
+            crate::engine::parallel::fill_ranges(rows.len(), |range, [c, k]| {
+                let mut found = 0;
+                for &r in &rows[range] {
+                    if let Some(ci) = customer(r) {
+                        c[found] = ci;
+                        k[found] = r as u32;
+                        found += 1;
+                    }
+                }
+                (found, ())
+            });
+        let unknown = rows.len() - cust.len();
+        (cust, kept, unknown)
     };
     if let (Vector::Int(idv), Vector::Int(ov)) = (ids, v) {
         let index = IdIndex::new(idv);
-        for &r in rows {
-            take(r, ov.get(r).and_then(|x| index.get(x)));
-        }
-    } else {
-        let map: HashMap<String, u32, foldhash::fast::RandomState> = (0..ids.len())
-            .filter_map(|i| id_text(ids, i).map(|t| (t, i as u32)))
-            .collect();
-        for &r in rows {
-            take(r, v.text_at(r).and_then(|x| map.get(&x).copied()));
-        }
+        return each(&|r| ov.get(r).and_then(|x| index.get(x)));
     }
-    (cust, kept, unknown)
+    let map: HashMap<String, u32, foldhash::fast::RandomState> = (0..ids.len())
+        .filter_map(|i| id_text(ids, i).map(|t| (t, i as u32)))
+        .collect();
+    match v {
+        // each distinct text looked up once
+        Vector::Text(t) => {
+            let by_code: Vec<Option<u32>> = t.dict.iter().map(|w| map.get(w).copied()).collect();
+            each(&|r| match t.codes[r] {
+                NULL_CODE => None,
+                c => by_code[c as usize],
+            })
+        }
+        _ => each(&|r| v.text_at(r).and_then(|x| map.get(&x).copied())),
+    }
 }
 
 /// The amount of each row: the amount column as numbers, or quantity × unit price.
@@ -143,7 +151,7 @@ fn slim(ws: &Workspace, mut of: Frame, cid: &str) -> Frame {
         && let Some(v) = of.get(&d)
         && v.dtype().is_numeric()
     {
-        let flags = Vector::Bool((0..of.len).map(|i| v.f64_at(i).map(|x| x > 0.0)).collect());
+        let flags = Vector::Bool(v.f64_cells().into_map(|x| x > 0.0));
         of.set(&d, flags);
     }
     of
