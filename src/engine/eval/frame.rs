@@ -139,6 +139,17 @@ impl Vector {
         }
     }
 
+    /// Every row as [`Vector::f64_at`] reads it, as a column (the missing rows kept as they are).
+    pub fn f64_cells(&self) -> Cells<f64> {
+        match self {
+            Vector::Int(v) => v.map(|x| x as f64),
+            Vector::Float(v) => v.clone(),
+            Vector::Date(v) => v.map(f64::from),
+            Vector::Bool(v) => v.map(|b| b as i64 as f64),
+            Vector::Text(t) => Cells::nulls(t.codes.len()),
+        }
+    }
+
     /// Every row as [`Vector::f64_at`] reads it, converted on all cores.
     pub fn numbers(&self) -> Vec<Option<f64>> {
         fn each<T: Copy + Default + Sync>(

@@ -111,7 +111,7 @@ pub fn add_scores(base: &mut Frame, bins: u32, method: RfmMethod) -> Vec<ScoreIn
     let n = base.len;
     let col = |name: &str| -> Cells<f64> {
         base.get(name)
-            .map(|v| (0..n).map(|i| v.f64_at(i)).collect())
+            .map(|v| v.f64_cells())
             .unwrap_or_else(|| Cells::nulls(n))
     };
     let orders = col("orders");

@@ -145,7 +145,11 @@ impl Session {
         );
         t.mark("  fields");
         if release {
-            self.orders = None;
+            // letting go of the order rows (hundreds of megabytes at millions of rows) is
+            // work of its own: done beside the scores rather than before them
+            if let Some(o) = self.orders.take() {
+                std::thread::spawn(move || drop(o));
+            }
             self.orders_released = true;
         }
         self.scores = add_scores(
