@@ -33,7 +33,10 @@ fn footer(app: &App, w: u16, t: &Theme) -> Line<'static> {
     }
     if let Some(l) = &app.loading {
         let pct = if l.total > 0 {
-            format!(" {:.0} %", 100.0 * l.done as f64 / l.total as f64)
+            format!(
+                " {:.0} %",
+                (100.0 * l.done as f64 / l.total as f64).min(100.0)
+            )
         } else {
             String::new()
         };

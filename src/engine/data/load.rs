@@ -286,7 +286,7 @@ pub fn load_table_watched(
     Ok(table)
 }
 
-pub(super) fn file_size(path: &Path) -> u64 {
+pub fn file_size(path: &Path) -> u64 {
     std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
 }
 

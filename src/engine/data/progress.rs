@@ -12,6 +12,8 @@ pub struct Progress {
     done: AtomicU64,
     total: AtomicU64,
     cancelled: AtomicBool,
+    /// Several files are being read at once under one label (see [`Progress::begin_group`]).
+    grouped: AtomicBool,
     label: Mutex<String>,
 }
 
@@ -27,6 +29,24 @@ pub struct Snapshot {
 impl Progress {
     /// Start a step: `label` (a file name, "evaluating"), with `total` bytes to read (0: unsized).
     pub fn begin(&self, label: &str, total: u64) {
+        if self.grouped.load(Ordering::Relaxed) {
+            return;
+        }
+        self.start(label, total);
+    }
+
+    /// Start reading several files at once: `label` and `total` stand for them all, and the
+    /// steps each file begins only add their bytes, until [`Progress::end_group`].
+    pub fn begin_group(&self, label: &str, total: u64) {
+        self.start(label, total);
+        self.grouped.store(true, Ordering::Relaxed);
+    }
+
+    pub fn end_group(&self) {
+        self.grouped.store(false, Ordering::Relaxed);
+    }
+
+    fn start(&self, label: &str, total: u64) {
         if let Ok(mut l) = self.label.lock() {
             *l = label.to_string();
         }
@@ -151,6 +171,25 @@ mod tests {
         p.cancel();
         assert!(r.read(&mut buf).is_err());
         assert!(matches!(p.check(), Err(EngineError::Cancelled)));
+    }
+
+    #[test]
+    fn files_read_together_count_under_one_label() {
+        let p = Progress::default();
+        p.begin_group("customers.csv, orders.csv", 30);
+        // each file's own start changes nothing but adds its bytes
+        p.begin("customers.csv", 10);
+        p.advance(10);
+        p.begin("orders.csv", 20);
+        p.advance(5);
+        let s = p.snapshot();
+        assert_eq!(
+            (s.label.as_str(), s.done, s.total),
+            ("customers.csv, orders.csv", 15, 30)
+        );
+        p.end_group();
+        p.begin("evaluating", 0);
+        assert_eq!(p.snapshot().label, "evaluating");
     }
 
     #[test]

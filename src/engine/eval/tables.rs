@@ -7,7 +7,7 @@ use polars::prelude::DataFrame;
 use super::cache::Cache;
 use super::frame::Frame;
 use crate::engine::data::load::load_table_watched;
-use crate::engine::data::load::{file_label, largest_file};
+use crate::engine::data::load::{file_label, file_size, largest_file};
 use crate::engine::data::profile::{ColumnProfile, profile_data};
 use crate::engine::data::progress::{Progress, memory_available, show_bytes};
 use crate::engine::data::{ReadOptions, load_data};
@@ -190,19 +190,31 @@ impl LoadPlan {
         )
     }
 
-    /// Read every file with `read(plan, progress)`, after checking that the columns to read
-    /// fit in the memory available.
-    fn read<T>(
+    /// Read every file with `read(index, plan, progress)`, after checking that the columns to
+    /// read fit in the memory available. The files are read at the same time (each on all
+    /// cores: one file's serial moments are filled with the other's work), shown as one step;
+    /// the results are in plan order, and an error is the first file's in that order.
+    fn read<T: Send>(
         &self,
         ws: &Workspace,
         p: &Progress,
-        mut read: impl FnMut(&Plan, &Progress) -> Result<T>,
+        read: impl Fn(usize, &Plan, &Progress) -> Result<T> + Sync,
     ) -> Result<(Option<T>, Option<T>, Vec<T>)> {
         check_memory(&self.files)?;
-        let mut loaded = std::collections::VecDeque::new();
-        for plan in &self.files {
-            loaded.push_back(read(plan, p)?);
+        let several = self.files.len() > 1;
+        if several {
+            let names: Vec<String> = self.files.iter().map(|f| file_label(&f.path)).collect();
+            let total = self.files.iter().map(|f| file_size(&f.path)).sum();
+            p.begin_group(&names.join(", "), total);
         }
+        let items: Vec<(usize, &Plan)> = self.files.iter().enumerate().collect();
+        let results = crate::engine::parallel::map_items(items, |(i, f)| read(i, f, p));
+        if several {
+            p.end_group();
+        }
+        let mut loaded = results
+            .into_iter()
+            .collect::<Result<std::collections::VecDeque<T>>>()?;
         // in the order the plan lists them: customers, orders, then the joins
         let customers = ws.data.customers.as_ref().and_then(|_| loaded.pop_front());
         let orders = ws.data.orders.as_ref().and_then(|_| loaded.pop_front());
@@ -267,7 +279,7 @@ impl PolarsTables {
         p: &Progress,
     ) -> Result<PolarsTables> {
         let plan = LoadPlan::new(ws, (extra, false), &Cache::Off)?;
-        let (customers, orders, joins) = plan.read(ws, p, |f, p| {
+        let (customers, orders, joins) = plan.read(ws, p, |_, f, p| {
             Ok(load_table_watched(&f.path, &f.options, f.columns.as_deref(), p)?.df)
         })?;
         Ok(PolarsTables {
@@ -331,25 +343,35 @@ impl Frames {
         cache: &Cache,
         keep: bool,
     ) -> Result<Frames> {
-        let mut notes = Vec::new();
         // a table from its entry matches its key; one read is checked once, after its read
-        let unchanged = std::cell::Cell::new(plan.keys().is_some());
-        let (customers, orders, joins) = plan.read(ws, p, |f, p| {
+        let read = plan.read(ws, p, |_, f, p| {
             let key = (f.path.as_path(), f.key.as_deref());
             let read = || {
                 let (path, c) = (&f.path, f.columns.as_deref());
                 Frame::from_data(load_data(path, &f.options, c, p)?)
                     .map_err(|e| EngineError::data(path, crate::engine::data::load::short(&e)))
             };
-            cache.table(key, (plan.largest(), keep), (p, &mut notes), read, || {
-                let same = f.unchanged(cache);
-                unchanged.set(unchanged.get() && same);
+            let (mut notes, mut same) = (Vec::new(), true);
+            let frame = cache.table(key, (plan.largest(), keep), (p, &mut notes), read, || {
+                same = f.unchanged(cache);
                 same
-            })
+            })?;
+            Ok((frame, notes, same))
         })?;
+        let mut notes = Vec::new();
+        let mut unchanged = plan.keys().is_some();
+        let mut take = |t: Option<(Frame, Vec<String>, bool)>| {
+            t.map(|(frame, n, same)| {
+                notes.extend(n);
+                unchanged &= same;
+                frame
+            })
+        };
+        let (customers, orders) = (take(read.0), take(read.1));
+        let joins = read.2.into_iter().filter_map(|t| take(Some(t))).collect();
         Ok(Frames {
             notes,
-            unchanged: unchanged.get(),
+            unchanged,
             customers,
             orders,
             joins,
@@ -387,15 +409,22 @@ impl Frames {
         }
         // the first table is profiled as read (typed columns, no polars copy), then every table
         // becomes evaluation columns
-        let mut profiles = None;
-        let (customers, orders, joins) = plan.read(ws, p, |f, p| {
+        let read = plan.read(ws, p, |i, f, p| {
             let data = load_data(&f.path, &f.options, f.columns.as_deref(), p)?;
-            if profiles.is_none() {
-                profiles = Some(profile_data(&data));
-            }
-            Frame::from_data(data)
-                .map_err(|e| EngineError::data(&f.path, crate::engine::data::load::short(&e)))
+            let profiles = (i == 0).then(|| profile_data(&data));
+            let frame = Frame::from_data(data)
+                .map_err(|e| EngineError::data(&f.path, crate::engine::data::load::short(&e)))?;
+            Ok((frame, profiles))
         })?;
+        let mut profiles = None;
+        let mut take = |t: Option<(Frame, Option<Vec<ColumnProfile>>)>| {
+            t.map(|(frame, p)| {
+                profiles = profiles.take().or(p);
+                frame
+            })
+        };
+        let (customers, orders) = (take(read.0), take(read.1));
+        let joins: Vec<Frame> = read.2.into_iter().filter_map(|t| take(Some(t))).collect();
         let profiles =
             profiles.ok_or_else(|| EngineError::Invalid("the workspace names no data".into()))?;
         let mut frames = Self::for_wizard((customers, orders, joins), vec![], false);
