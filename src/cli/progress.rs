@@ -43,7 +43,11 @@ fn ticker(p: &Progress, sigint: &AtomicBool, show: bool, ticks: mpsc::Receiver<(
         }
         if show && start.elapsed() >= QUIET_FOR {
             let mut err = std::io::stderr().lock();
-            let _ = write!(err, "\r\x1b[2K{}", line(&p.snapshot(), p.is_cancelled()));
+            let _ = write!(
+                err,
+                "\r\x1b[2K{}",
+                line(&p.snapshot(), p.is_cancelled(), columns())
+            );
             let _ = err.flush();
             drawn = true;
         }
@@ -53,26 +57,56 @@ fn ticker(p: &Progress, sigint: &AtomicBool, show: bool, ticks: mpsc::Receiver<(
     }
 }
 
-/// `orders.csv  ██████░░░░░░  48 %  135 MB of 281 MB  (Ctrl-C cancels)`
-fn line(s: &Snapshot, cancelled: bool) -> String {
+/// Columns of the terminal standard error shows in (80 when unknown).
+fn columns() -> usize {
+    ratatui::crossterm::terminal::size().map_or(80, |(c, _)| usize::from(c).max(20))
+}
+
+/// `orders.csv  ██████░░░░░░  48 %  135 MB of 281 MB  (Ctrl-C cancels)`, fitted to `cols`
+/// columns (a line that wrapped could not be redrawn in place): the hint goes first, then half
+/// the bar, then the end of the label.
+fn line(s: &Snapshot, cancelled: bool, cols: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
     let label = crate::engine::format::visible(&s.label);
+    let fitted = |text: &dyn Fn(&str) -> String| {
+        let mut l = label.clone();
+        loop {
+            let t = text(&l);
+            if t.width() < cols || l.is_empty() {
+                return t;
+            }
+            l = crate::engine::format::clip(&l, l.chars().count() - 1);
+            if l == "…" {
+                l.clear();
+            }
+        }
+    };
     if cancelled {
-        return format!("{label}  cancelling…");
+        return fitted(&|l| format!("{l}  cancelling…"));
     }
     if s.total == 0 {
-        return format!("{label}…  (Ctrl-C cancels)");
+        return fitted(&|l| format!("{l}…  (Ctrl-C cancels)"));
     }
     let frac = (s.done as f64 / s.total as f64).clamp(0.0, 1.0);
-    let width = 20;
-    let full = (frac * width as f64).round() as usize;
-    format!(
-        "{label}  {}{}  {:>3.0} %  {} of {}  (Ctrl-C cancels)",
-        "█".repeat(full),
-        "░".repeat(width - full),
-        frac * 100.0,
-        show_bytes(s.done),
-        show_bytes(s.total)
-    )
+    let with = |bar: usize, hint: bool, l: &str| {
+        let full = (frac * bar as f64).round() as usize;
+        format!(
+            "{l}  {}{}  {:>3.0} %  {} of {}{}",
+            "█".repeat(full),
+            "░".repeat(bar - full),
+            frac * 100.0,
+            show_bytes(s.done),
+            show_bytes(s.total),
+            if hint { "  (Ctrl-C cancels)" } else { "" }
+        )
+    };
+    for (bar, hint) in [(20, true), (20, false)] {
+        let t = with(bar, hint, &label);
+        if t.width() < cols {
+            return t;
+        }
+    }
+    fitted(&|l| with(10, false, l))
 }
 
 #[cfg(test)]
@@ -87,15 +121,43 @@ mod tests {
             total: 281 << 20,
         };
         assert_eq!(
-            line(&s, false),
+            line(&s, false, 100),
             "orders.csv  ██████████░░░░░░░░░░   48 %  135 MB of 281 MB  (Ctrl-C cancels)"
         );
-        assert_eq!(line(&s, true), "orders.csv  cancelling…");
+        assert_eq!(line(&s, true, 100), "orders.csv  cancelling…");
         let ev = Snapshot {
             label: "evaluating".into(),
             done: 0,
             total: 0,
         };
-        assert_eq!(line(&ev, false), "evaluating…  (Ctrl-C cancels)");
+        assert_eq!(line(&ev, false, 100), "evaluating…  (Ctrl-C cancels)");
+    }
+
+    /// A line that wraps cannot be drawn over: it always fits the terminal, losing the hint,
+    /// then half the bar, then the end of the label.
+    #[test]
+    fn progress_lines_fit_the_terminal() {
+        let s = Snapshot {
+            label: "customers.csv, orders.csv".into(),
+            done: 204 << 20,
+            total: 368 << 20,
+        };
+        assert_eq!(
+            line(&s, false, 80),
+            "customers.csv, orders.csv  ███████████░░░░░░░░░   55 %  204 MB of 368 MB"
+        );
+        assert_eq!(
+            line(&s, false, 60),
+            "customers.csv, orders…  ██████░░░░   55 %  204 MB of 368 MB"
+        );
+        assert_eq!(
+            line(&s, false, 45),
+            "custom…  ██████░░░░   55 %  204 MB of 368 MB"
+        );
+        for cols in 20..120 {
+            use unicode_width::UnicodeWidthStr;
+            assert!(line(&s, false, cols).width() < cols.max(38), "{cols}");
+            assert!(line(&s, true, cols).width() < cols.max(14), "{cols}");
+        }
     }
 }

@@ -355,3 +355,32 @@ fn new_windows_replace_the_old_window_fields() {
     assert!(engine.session.base.get("orders_90d").is_none());
     assert!(engine.session.base.get("revenue_30d").is_some());
 }
+
+/// Files read together show under one label; at 80 columns the footer still says how far the
+/// read is and how to cancel it, with the shorter hint when the longer one does not fit.
+#[test]
+fn reading_several_files_fits_the_footer() {
+    let (mut app, _) = super::tests::demo();
+    let snap = |label: &str| crate::engine::data::progress::Snapshot {
+        label: label.into(),
+        done: 45,
+        total: 100,
+    };
+    update(&mut app, Message::Loading(Some(snap("orders.csv"))));
+    let s = super::tests::screen(&app, 80, 24);
+    assert!(
+        s.contains("reading orders.csv 45 %   Esc cancels (the data read before stays)"),
+        "{s}"
+    );
+    update(
+        &mut app,
+        Message::Loading(Some(snap("customers.csv, orders.csv"))),
+    );
+    let s = super::tests::screen(&app, 80, 24);
+    let last = s.lines().rev().find(|l| l.contains("reading")).unwrap();
+    assert!(
+        last.contains("reading customers.csv, orders.csv 45 %   Esc cancels"),
+        "{s}"
+    );
+    assert!(!last.contains("(the data"), "{s}");
+}

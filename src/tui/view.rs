@@ -40,9 +40,18 @@ fn footer(app: &App, w: u16, t: &Theme) -> Line<'static> {
         } else {
             String::new()
         };
+        let what = format!("reading {}{pct}", safe(&l.label));
+        // the longer hint when it fits (several files are read under one longer label)
+        let hint = [
+            "   Esc cancels (the data read before stays)",
+            "   Esc cancels",
+        ]
+        .into_iter()
+        .find(|h| super::table::width(&what) + super::table::width(h) <= w)
+        .unwrap_or("");
         return Line::from(vec![
-            Span::styled(format!("reading {}{pct}", safe(&l.label)), t.accent),
-            Span::styled("   Esc cancels (the data read before stays)", t.dim),
+            Span::styled(what, t.accent),
+            Span::styled(hint, t.dim),
         ]);
     }
     if !app.status.is_empty() {
