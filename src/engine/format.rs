@@ -85,6 +85,16 @@ pub fn visible(s: &str) -> String {
         .collect()
 }
 
+/// A number as a person reads it: to 15 significant digits, the shortest text that has them
+/// (a sum of amounts in cents shows as cents, `280206.02`, not as its last binary digits,
+/// `280206.01999999984`).
+pub fn decimal(x: f64) -> String {
+    if !x.is_finite() {
+        return x.to_string();
+    }
+    format!("{x:.14e}").parse::<f64>().unwrap_or(x).to_string()
+}
+
 /// At most `max` characters, with an ellipsis when cut.
 pub fn clip(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
@@ -99,6 +109,17 @@ pub fn clip(s: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimals_show_as_written() {
+        assert_eq!(decimal(280206.01999999984), "280206.02");
+        assert_eq!(decimal(0.1 + 0.2), "0.3");
+        assert_eq!(decimal(-12.5), "-12.5");
+        assert_eq!(decimal(3.0), "3");
+        assert_eq!(decimal(1e-7), "0.0000001");
+        assert_eq!(decimal(123456789012345.6), "123456789012346");
+        assert_eq!(decimal(f64::NAN), "NaN");
+    }
 
     #[test]
     fn formats() {

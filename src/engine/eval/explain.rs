@@ -247,12 +247,14 @@ pub struct CriterionExplain {
     pub rules: Vec<RuleTrial>,
 }
 
+/// A value as the record and the explanations show it (numbers to 15 significant digits).
 fn shown(s: &Session, name: &str, row: usize) -> (String, String) {
-    let v = s
-        .base
-        .get(name)
-        .and_then(|v| v.text_at(row))
-        .unwrap_or_else(|| "NULL".into());
+    let v = match s.base.get(name).map(|v| &**v) {
+        Some(super::frame::Vector::Float(x)) => x.get(row).map(crate::engine::format::decimal),
+        Some(v) => v.text_at(row),
+        None => None,
+    }
+    .unwrap_or_else(|| "NULL".into());
     (name.to_string(), v)
 }
 
