@@ -36,6 +36,8 @@ pub fn watched<T>(f: impl FnOnce(&Progress) -> T) -> T {
 fn ticker(p: &Progress, sigint: &AtomicBool, show: bool, ticks: mpsc::Receiver<()>) {
     let start = Instant::now();
     let mut drawn = false;
+    // asked once: where the terminal cannot say, finding out may start programs
+    let cols = if show { columns() } else { 80 };
     while let Err(mpsc::RecvTimeoutError::Timeout) = ticks.recv_timeout(Duration::from_millis(100))
     {
         if sigint.load(Ordering::Relaxed) {
@@ -46,7 +48,7 @@ fn ticker(p: &Progress, sigint: &AtomicBool, show: bool, ticks: mpsc::Receiver<(
             let _ = write!(
                 err,
                 "\r\x1b[2K{}",
-                line(&p.snapshot(), p.is_cancelled(), columns())
+                line(&p.snapshot(), p.is_cancelled(), cols)
             );
             let _ = err.flush();
             drawn = true;
@@ -106,7 +108,11 @@ fn line(s: &Snapshot, cancelled: bool, cols: usize) -> String {
             return t;
         }
     }
-    fitted(&|l| with(10, false, l))
+    if with(10, false, "x").width() < cols {
+        return fitted(&|l| with(10, false, l));
+    }
+    // a very narrow terminal: how far along, and as much of the label as fits
+    fitted(&|l| format!("{l}  {:>3.0} %", frac * 100.0))
 }
 
 #[cfg(test)]
@@ -154,10 +160,11 @@ mod tests {
             line(&s, false, 45),
             "custom…  ██████░░░░   55 %  204 MB of 368 MB"
         );
+        assert_eq!(line(&s, false, 20), "customers.c…   55 %");
         for cols in 20..120 {
             use unicode_width::UnicodeWidthStr;
-            assert!(line(&s, false, cols).width() < cols.max(38), "{cols}");
-            assert!(line(&s, true, cols).width() < cols.max(14), "{cols}");
+            assert!(line(&s, false, cols).width() < cols, "{cols}");
+            assert!(line(&s, true, cols).width() < cols, "{cols}");
         }
     }
 }

@@ -47,7 +47,7 @@ fn footer(app: &App, w: u16, t: &Theme) -> Line<'static> {
             "   Esc cancels",
         ]
         .into_iter()
-        .find(|h| super::table::width(&what) + super::table::width(h) <= w)
+        .find(|h| super::table::width(&what).saturating_add(super::table::width(h)) <= w)
         .unwrap_or("");
         return Line::from(vec![
             Span::styled(what, t.accent),

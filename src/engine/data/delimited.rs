@@ -23,11 +23,12 @@ pub(super) fn load_csv(
     columns: Option<&[String]>,
     p: &Progress,
 ) -> Result<Table> {
-    if let Some((cols, delim)) = typed_from_file(path, opts, columns, p)? {
+    let opened = std::cell::Cell::new(false);
+    if let Some((cols, delim)) = typed_from_file(path, opts, columns, (p, &opened))? {
         return typed_table(path, delim, cols);
     }
     let (text, delim) = delimited_text(path, opts)?;
-    p.advance(file_size(path));
+    read_whole_again(path, p, opened.get());
     load_csv_text(path, text, delim, opts, columns, false)
 }
 
@@ -59,13 +60,26 @@ fn header_and_keep(
 /// Typed columns with their names, in file order.
 type Named = Vec<(String, ReadColumn)>;
 
+/// The general path has read the whole file: its bytes counted, from the start again when the
+/// typed reader (`opened` it) counted some before it gave up.
+fn read_whole_again(path: &Path, p: &Progress, opened: bool) {
+    let (label, size) = (file_label(path), file_size(path));
+    if opened {
+        p.again(&label, size);
+    } else {
+        p.begin(&label, size);
+    }
+    p.advance(size);
+}
+
 /// Delimited UTF-8 text streamed straight into typed columns; `None` when the file needs the
 /// general path (another encoding, or anything unusual, which the general path reports).
+/// `opened` says whether the file was opened (and its bytes counted) on the way.
 fn typed_from_file(
     path: &Path,
     opts: &ReadOptions,
     columns: Option<&[String]>,
-    p: &Progress,
+    (p, opened): (&Progress, &std::cell::Cell<bool>),
 ) -> Result<Option<(Named, u8)>> {
     let (text, delim) = text_and_delimiter(path, read_prefix(path, 1 << 20)?, opts)?;
     let (names, keep) = header_and_keep(path, &text, delim, columns)?;
@@ -75,7 +89,12 @@ fn typed_from_file(
     }
     let timing = crate::engine::timing::Timing::new();
     let open = || -> std::io::Result<Box<dyn Read + Send + '_>> {
-        p.begin(&file_label(path), file_size(path));
+        // a second pass (a column's type changed part way) reads the file again
+        if opened.replace(true) {
+            p.again(&file_label(path), file_size(path));
+        } else {
+            p.begin(&file_label(path), file_size(path));
+        }
         Ok(Box::new(Counted {
             inner: open_decoded(path)?,
             progress: p,
@@ -191,11 +210,12 @@ pub fn load_data(
         height: cols.first().map_or(0, |c| c.1.values.len()),
         columns: cols.into_iter().map(|(n, rc)| (n, rc.values)).collect(),
     };
-    if let Some((cols, _)) = typed_from_file(path, opts, columns, p)? {
+    let opened = std::cell::Cell::new(false);
+    if let Some((cols, _)) = typed_from_file(path, opts, columns, (p, &opened))? {
         return Ok(typed(cols));
     }
     let (text, delim) = delimited_text(path, opts)?;
-    p.advance(file_size(path));
+    read_whole_again(path, p, opened.get());
     // the typed reader already declined this file
     Ok(match read_csv(path, text, delim, opts, columns, false)? {
         CsvRead::Table(t) => TableData::Frame(t.df),

@@ -46,6 +46,17 @@ impl Progress {
         self.grouped.store(false, Ordering::Relaxed);
     }
 
+    /// The file being read is read again from its start (a second pass, or another way of
+    /// reading it): its bytes count from zero again, or, while several files are read at once,
+    /// its size is added to the total (their bytes are counted together).
+    pub fn again(&self, label: &str, total: u64) {
+        if self.grouped.load(Ordering::Relaxed) {
+            self.total.fetch_add(total, Ordering::Relaxed);
+        } else {
+            self.start(label, total);
+        }
+    }
+
     fn start(&self, label: &str, total: u64) {
         if let Ok(mut l) = self.label.lock() {
             *l = label.to_string();
@@ -187,6 +198,13 @@ mod tests {
             (s.label.as_str(), s.done, s.total),
             ("customers.csv, orders.csv", 15, 30)
         );
+        // a file read twice adds its size again rather than counting past the total
+        p.begin_group("a.csv, b.csv", 30);
+        p.advance(4);
+        p.again("a.csv", 10);
+        p.advance(10);
+        let s = p.snapshot();
+        assert_eq!((s.done, s.total), (14, 40));
         p.end_group();
         p.begin("evaluating", 0);
         assert_eq!(p.snapshot().label, "evaluating");

@@ -201,17 +201,22 @@ impl LoadPlan {
         read: impl Fn(usize, &Plan, &Progress) -> Result<T> + Sync,
     ) -> Result<(Option<T>, Option<T>, Vec<T>)> {
         check_memory(&self.files)?;
-        let several = self.files.len() > 1;
-        if several {
+        /// Ends the group however the reads end (a panic included).
+        struct Group<'a>(&'a Progress);
+        impl Drop for Group<'_> {
+            fn drop(&mut self) {
+                self.0.end_group();
+            }
+        }
+        let group = (self.files.len() > 1).then(|| {
             let names: Vec<String> = self.files.iter().map(|f| file_label(&f.path)).collect();
             let total = self.files.iter().map(|f| file_size(&f.path)).sum();
             p.begin_group(&names.join(", "), total);
-        }
+            Group(p)
+        });
         let items: Vec<(usize, &Plan)> = self.files.iter().enumerate().collect();
         let results = crate::engine::parallel::map_items(items, |(i, f)| read(i, f, p));
-        if several {
-            p.end_group();
-        }
+        drop(group);
         let mut loaded = results
             .into_iter()
             .collect::<Result<std::collections::VecDeque<T>>>()?;
@@ -362,7 +367,12 @@ impl Frames {
         let mut unchanged = plan.keys().is_some();
         let mut take = |t: Option<(Frame, Vec<String>, bool)>| {
             t.map(|(frame, n, same)| {
-                notes.extend(n);
+                // a note on the cache itself comes from every file: once is enough
+                for n in n {
+                    if !notes.contains(&n) {
+                        notes.push(n);
+                    }
+                }
                 unchanged &= same;
                 frame
             })

@@ -26,7 +26,9 @@ use super::words::Words;
 use buffers::{Acc, first_pass, fits, forced_pass, join};
 use records::{Shape, blocks, split};
 
-/// Bytes read at a time (small in tests, so that records cross block boundaries).
+/// Bytes read at a time (small in tests, so that records cross block boundaries), at least two
+/// chunks' worth per core: small enough blocks let the chunks' buffers be reused from one
+/// block to the next instead of being fresh pages each time.
 const BLOCK_BYTES: usize = if cfg!(test) { 1 << 14 } else { 8 << 20 };
 
 /// Marks a missing value in [`Values::Text`] codes.
@@ -134,7 +136,8 @@ fn each_block<T: Send>(
     pass: impl Fn(&Shape, usize, usize, bool) -> Option<T> + Sync,
     mut take: impl FnMut(Vec<(T, usize)>) + Send,
 ) -> Option<()> {
-    blocks(&mut *open().ok()?, BLOCK_BYTES, |text, last| {
+    let block = BLOCK_BYTES.max(2 * layout.threads * records::MIN_CHUNK_BYTES);
+    blocks(&mut *open().ok()?, block, |text, last| {
         let shape = Shape::new(text, layout.delim, layout.ncols, layout.slot);
         // twice as many chunks as cores: one core may still be reading the next block
         let chunks = split(text.as_bytes(), 2 * layout.threads)?;

@@ -8,7 +8,7 @@ const LOW_BITS: u64 = 0x0101_0101_0101_0101;
 const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
 
 /// Bytes per chunk below which splitting a block is not worth a thread (small in tests).
-const MIN_CHUNK_BYTES: usize = if cfg!(test) { 1024 } else { 1 << 20 };
+pub(super) const MIN_CHUNK_BYTES: usize = if cfg!(test) { 1024 } else { 1 << 20 };
 
 /// How rows are laid out: the text, its delimiter and width, and where each kept column goes.
 pub(super) struct Shape<'a> {

@@ -151,7 +151,11 @@ fn slim(ws: &Workspace, mut of: Frame, cid: &str) -> Frame {
         && let Some(v) = of.get(&d)
         && v.dtype().is_numeric()
     {
-        let flags = Vector::Bool(v.f64_cells().into_map(|x| x > 0.0));
+        let flags = Vector::Bool(match &**v {
+            Vector::Float(x) => x.map(|x| x > 0.0),
+            Vector::Int(x) => x.map(|x| x > 0),
+            other => other.f64_cells().into_map(|x| x > 0.0),
+        });
         of.set(&d, flags);
     }
     of

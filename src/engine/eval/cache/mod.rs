@@ -442,8 +442,15 @@ fn evict(dir: &Path, limit: u64, keep: &Path) {
         if total <= limit {
             break;
         }
-        if p != keep && fs::remove_file(&p).is_ok() {
-            total -= len;
+        if p == keep {
+            continue;
+        }
+        // gone already (another process, or another table of this load, evicted it): it no
+        // longer counts either
+        match fs::remove_file(&p) {
+            Ok(()) => total -= len,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => total -= len,
+            Err(_) => {}
         }
     }
 }

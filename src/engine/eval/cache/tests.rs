@@ -401,3 +401,54 @@ fn files_in_the_folder_that_are_not_entries_are_left_alone() {
         assert!(dir.join(n).exists(), "{n} was removed");
     }
 }
+
+/// A note about the cache folder itself comes once, however many files the load reads at once.
+#[cfg(unix)]
+#[test]
+fn a_note_on_the_folder_comes_once_for_a_load_of_several_files() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = tempfile::tempdir().unwrap();
+    crate::engine::data::demo::write_demo(&t.path().join("w"), 300, 5).unwrap();
+    let ws =
+        crate::engine::rules::parse::load_workspace(&t.path().join("w/demo.strata.toml")).unwrap();
+    let dir = t.path().join("cache");
+    fs::create_dir_all(&dir).unwrap();
+    fs::set_permissions(&dir, fs::Permissions::from_mode(0o777)).unwrap();
+    let cache = Cache::At { dir, limit: None };
+    let f = crate::engine::eval::tables::Frames::load_cached(
+        &ws,
+        None,
+        &crate::engine::data::progress::Progress::default(),
+        &cache,
+    )
+    .unwrap();
+    // once about the folder, then once for each file not kept
+    let about = |n: &&String| n.starts_with("the cache folder");
+    assert_eq!(f.notes.iter().filter(about).count(), 1, "{:#?}", f.notes);
+    assert_eq!(f.notes.len(), 3, "{:#?}", f.notes);
+}
+
+/// Files read at once count their bytes together; one read twice (a column that turns out to
+/// be text after thousands of numbers) adds its size again instead of passing the total.
+#[test]
+fn files_read_together_never_count_past_their_total() {
+    let t = tempfile::tempdir().unwrap();
+    let a = t.path().join("a.csv");
+    let mut text = String::from("id,v\n");
+    for i in 0..20_000 {
+        text.push_str(&format!("{i},{i}\n"));
+    }
+    text.push_str("x,y\n");
+    fs::write(&a, &text).unwrap();
+    let b = t.path().join("b.csv");
+    fs::write(&b, "id\n1\n2\n").unwrap();
+    let size = |p: &Path| fs::metadata(p).unwrap().len();
+    let p = crate::engine::data::progress::Progress::default();
+    p.begin_group("a.csv, b.csv", size(&a) + size(&b));
+    let o = ReadOptions::default();
+    crate::engine::data::load_data(&a, &o, None, &p).unwrap();
+    crate::engine::data::load_data(&b, &o, None, &p).unwrap();
+    let s = p.snapshot();
+    assert!(s.done <= s.total, "{} of {}", s.done, s.total);
+    assert_eq!(s.done, s.total, "every byte read is counted");
+}

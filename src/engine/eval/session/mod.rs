@@ -118,7 +118,8 @@ impl Session {
         self.derive_fields(false);
     }
 
-    /// The purchase fields, then (with `release`, the order rows let go first) the scores.
+    /// The purchase fields, then the scores; with `release`, the order rows are let go (on a
+    /// thread of their own, while the scores are computed).
     fn derive_fields(&mut self, release: bool) {
         let Some(o) = &self.orders else { return };
         let t = Timing::new();
@@ -148,7 +149,10 @@ impl Session {
             // letting go of the order rows (hundreds of megabytes at millions of rows) is
             // work of its own: done beside the scores rather than before them
             if let Some(o) = self.orders.take() {
-                std::thread::spawn(move || drop(o));
+                // when no thread can be made, the closure (and the rows) go with the error
+                let _ = std::thread::Builder::new()
+                    .name("letting go of order rows".into())
+                    .spawn(move || drop(o));
             }
             self.orders_released = true;
         }
