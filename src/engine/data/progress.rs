@@ -14,6 +14,9 @@ pub struct Progress {
     cancelled: AtomicBool,
     /// Several files are being read at once under one label (see [`Progress::begin_group`]).
     grouped: AtomicBool,
+    /// One of the files read at once failed: the others stop as if cancelled (but nobody
+    /// asked to cancel, so nothing says so), until [`Progress::resume`].
+    halted: AtomicBool,
     label: Mutex<String>,
 }
 
@@ -78,9 +81,23 @@ impl Progress {
         self.cancelled.load(Ordering::Relaxed)
     }
 
-    /// `Err(Cancelled)` once cancelled: the loader calls this between steps.
+    /// Stop the other reads of a group: one of its files failed, and its error is the answer.
+    pub fn halt(&self) {
+        self.halted.store(true, Ordering::Relaxed);
+    }
+
+    pub fn resume(&self) {
+        self.halted.store(false, Ordering::Relaxed);
+    }
+
+    /// Whether a loader should stop: cancelled, or halted.
+    pub fn should_stop(&self) -> bool {
+        self.is_cancelled() || self.halted.load(Ordering::Relaxed)
+    }
+
+    /// `Err(Cancelled)` once cancelled (or halted): the loader calls this between steps.
     pub fn check(&self) -> Result<()> {
-        if self.is_cancelled() {
+        if self.should_stop() {
             Err(EngineError::Cancelled)
         } else {
             Ok(())
@@ -104,7 +121,7 @@ pub struct Counted<'a, R> {
 
 impl<R: Read> Read for Counted<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if self.progress.is_cancelled() {
+        if self.progress.should_stop() {
             return Err(std::io::Error::other("cancelled"));
         }
         let n = self.inner.read(buf)?;
@@ -208,6 +225,23 @@ mod tests {
         p.end_group();
         p.begin("evaluating", 0);
         assert_eq!(p.snapshot().label, "evaluating");
+    }
+
+    #[test]
+    fn a_halted_read_stops_without_saying_cancelled() {
+        let p = Progress::default();
+        let mut r = Counted {
+            inner: &b"0123456789"[..],
+            progress: &p,
+        };
+        p.halt();
+        assert!(r.read(&mut [0u8; 4]).is_err());
+        assert!(matches!(p.check(), Err(EngineError::Cancelled)));
+        // nobody cancelled: a progress line does not say "cancelling"
+        assert!(!p.is_cancelled());
+        p.resume();
+        assert!(p.check().is_ok());
+        assert_eq!(r.read(&mut [0u8; 4]).unwrap(), 4);
     }
 
     #[test]

@@ -193,7 +193,9 @@ impl LoadPlan {
     /// Read every file with `read(index, plan, progress)`, after checking that the columns to
     /// read fit in the memory available. The files are read at the same time (each on all
     /// cores: one file's serial moments are filled with the other's work), shown as one step;
-    /// the results are in plan order, and an error is the first file's in that order.
+    /// the results are in plan order. A file that fails stops the others (its error is the
+    /// answer, at once); the error told is the first in plan order, a read stopped that way
+    /// aside.
     fn read<T: Send>(
         &self,
         ws: &Workspace,
@@ -215,11 +217,45 @@ impl LoadPlan {
             Group(p)
         });
         let items: Vec<(usize, &Plan)> = self.files.iter().enumerate().collect();
-        let results = crate::engine::parallel::map_items(items, |(i, f)| read(i, f, p));
+        // a file that fails stops the others: its error is the answer, at once
+        let halted = std::sync::atomic::AtomicBool::new(false);
+        let results = crate::engine::parallel::map_items(items, |(i, f)| {
+            let r = read(i, f, p);
+            if let Err(e) = &r
+                && group.is_some()
+                && !matches!(e, EngineError::Cancelled)
+            {
+                halted.store(true, std::sync::atomic::Ordering::Relaxed);
+                p.halt();
+            }
+            r
+        });
+        p.resume();
         drop(group);
-        let mut loaded = results
-            .into_iter()
-            .collect::<Result<std::collections::VecDeque<T>>>()?;
+        // the first error in plan order; when one file stopped the others, the first real one
+        let stopped_others = halted.into_inner() && !p.is_cancelled();
+        let mut loaded = std::collections::VecDeque::new();
+        let mut error: Option<EngineError> = None;
+        for r in results {
+            match r {
+                Ok(t) => loaded.push_back(t),
+                Err(e) => {
+                    let first = match &error {
+                        None => true,
+                        Some(EngineError::Cancelled) => {
+                            stopped_others && !matches!(e, EngineError::Cancelled)
+                        }
+                        Some(_) => false,
+                    };
+                    if first {
+                        error = Some(e);
+                    }
+                }
+            }
+        }
+        if let Some(e) = error {
+            return Err(e);
+        }
         // in the order the plan lists them: customers, orders, then the joins
         let customers = ws.data.customers.as_ref().and_then(|_| loaded.pop_front());
         let orders = ws.data.orders.as_ref().and_then(|_| loaded.pop_front());

@@ -452,3 +452,65 @@ fn files_read_together_never_count_past_their_total() {
     assert!(s.done <= s.total, "{} of {}", s.done, s.total);
     assert_eq!(s.done, s.total, "every byte read is counted");
 }
+
+/// A file that fails while files are read together is the answer at once, whichever file it
+/// is: the other read stops, and "cancelled" (which nobody asked for) is never what is told.
+#[test]
+fn a_file_that_fails_among_files_read_together_is_the_error_told() {
+    for bad in ["customers.csv", "orders.csv"] {
+        let t = tempfile::tempdir().unwrap();
+        let big = |rows: usize, header: &str, line: &dyn Fn(usize) -> String| {
+            let mut s = String::from(header);
+            for i in 0..rows {
+                s.push_str(&line(i));
+            }
+            s.into_bytes()
+        };
+        // the bad file is small (past the megabyte whose header is checked before reading)
+        // and the other large: the large one is still being read when the small one fails
+        let (c_rows, o_rows) = if bad == "customers.csv" {
+            (150_000, 300_000)
+        } else {
+            (800_000, 60_000)
+        };
+        let mut customers = big(c_rows, "id,age\n", &|i| format!("{i},{}\n", 20 + i % 50));
+        let mut orders = big(o_rows, "order_id,customer_id,order_date,amount\n", &|i| {
+            format!(
+                "{i},{},2024-01-{:02},{}.5\n",
+                i % 2_000,
+                1 + i % 28,
+                i % 100
+            )
+        });
+        // a byte that is not UTF-8 in the last line of the bad file
+        let target = if bad == "customers.csv" {
+            &mut customers
+        } else {
+            &mut orders
+        };
+        let at = target.len() - 3;
+        target[at] = 0xFF;
+        fs::write(t.path().join("customers.csv"), &customers).unwrap();
+        fs::write(t.path().join("orders.csv"), &orders).unwrap();
+        let ws_file = t.path().join("ws.strata.toml");
+        fs::write(
+            &ws_file,
+            "version = 1\n[data]\ncustomers = \"customers.csv\"\norders = \"orders.csv\"\n\
+             [columns]\ncustomer_id = \"id\"\norder_customer_id = \"customer_id\"\n\
+             order_id = \"order_id\"\norder_date = \"order_date\"\namount = \"amount\"\n",
+        )
+        .unwrap();
+        let ws = crate::engine::rules::parse::load_workspace(&ws_file).unwrap();
+        let p = crate::engine::data::progress::Progress::default();
+        let e = crate::engine::eval::tables::Frames::load_watched(&ws, None, &p)
+            .err()
+            .expect("the bad file fails the load")
+            .to_string();
+        assert!(
+            e.contains(bad) && e.contains("not valid UTF-8"),
+            "{bad}: {e}"
+        );
+        // and the progress is as before the load: not stopped, nobody cancelled
+        assert!(p.check().is_ok() && !p.is_cancelled());
+    }
+}
