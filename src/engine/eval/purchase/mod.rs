@@ -219,7 +219,7 @@ impl Part {
             s.spawn(move |_| dprod.extend(o.dprod));
             s.spawn(move |_| disc.extend(o.disc));
             s.spawn(move |_| spend.extend(o.spend));
-            for ((ao, ar), (bo, br)) in win.iter_mut().map(|(x, y)| (x, y)).zip(o.win) {
+            for ((ao, ar), (bo, br)) in win.iter_mut().zip(o.win) {
                 s.spawn(move |_| ao.extend(bo));
                 s.spawn(move |_| ar.extend(br));
             }
