@@ -1,5 +1,12 @@
 //! Order statistics shared by column profiles and RFM scores.
 
+/// An integer that sorts as `f64::total_cmp` does (sorting keys, not floats, needs no
+/// comparison function).
+pub fn order_key(x: f64) -> u64 {
+    let b = x.to_bits();
+    if b >> 63 == 1 { !b } else { b | (1 << 63) }
+}
+
 /// Type-7 quantile (linear interpolation between order statistics) of sorted, non-empty data.
 pub fn quantile7(sorted: &[f64], p: f64) -> f64 {
     debug_assert!(!sorted.is_empty());
@@ -85,6 +92,13 @@ pub fn histogram_of(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn order_keys_sort_as_total_cmp(a in proptest::num::f64::ANY, b in proptest::num::f64::ANY) {
+            proptest::prop_assert_eq!(order_key(a).cmp(&order_key(b)), a.total_cmp(&b));
+        }
+    }
 
     #[test]
     fn type7_matches_r() {

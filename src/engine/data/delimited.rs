@@ -28,7 +28,7 @@ pub(super) fn load_csv(
         return typed_table(path, delim, cols);
     }
     let (text, delim) = delimited_text(path, opts)?;
-    read_whole_again(path, p, opened.get());
+    read_whole_again(path, p, &opened);
     load_csv_text(path, text, delim, opts, columns, false)
 }
 
@@ -60,16 +60,22 @@ fn header_and_keep(
 /// Typed columns with their names, in file order.
 type Named = Vec<(String, ReadColumn)>;
 
-/// The general path has read the whole file: its bytes counted, from the start again when the
-/// typed reader (`opened` it) counted some before it gave up.
-fn read_whole_again(path: &Path, p: &Progress, opened: bool) {
+/// The file is being read from its start: a step of its own the first time (`opened` says
+/// whether there was one), read again after (a second pass, or the general path after the
+/// typed reader gave up).
+fn start_reading(path: &Path, p: &Progress, opened: &std::cell::Cell<bool>) {
     let (label, size) = (file_label(path), file_size(path));
-    if opened {
+    if opened.replace(true) {
         p.again(&label, size);
     } else {
         p.begin(&label, size);
     }
-    p.advance(size);
+}
+
+/// The general path has read the whole file: all its bytes counted.
+fn read_whole_again(path: &Path, p: &Progress, opened: &std::cell::Cell<bool>) {
+    start_reading(path, p, opened);
+    p.advance(file_size(path));
 }
 
 /// Delimited UTF-8 text streamed straight into typed columns; `None` when the file needs the
@@ -90,11 +96,7 @@ fn typed_from_file(
     let timing = crate::engine::timing::Timing::new();
     let open = || -> std::io::Result<Box<dyn Read + Send + '_>> {
         // a second pass (a column's type changed part way) reads the file again
-        if opened.replace(true) {
-            p.again(&file_label(path), file_size(path));
-        } else {
-            p.begin(&file_label(path), file_size(path));
-        }
+        start_reading(path, p, opened);
         Ok(Box::new(Counted {
             inner: open_decoded(path)?,
             progress: p,
@@ -215,7 +217,7 @@ pub fn load_data(
         return Ok(typed(cols));
     }
     let (text, delim) = delimited_text(path, opts)?;
-    read_whole_again(path, p, opened.get());
+    read_whole_again(path, p, &opened);
     // the typed reader already declined this file
     Ok(match read_csv(path, text, delim, opts, columns, false)? {
         CsvRead::Table(t) => TableData::Frame(t.df),

@@ -15,7 +15,7 @@ pub struct Progress {
     /// Several files are being read at once under one label (see [`Progress::begin_group`]).
     grouped: AtomicBool,
     /// One of the files read at once failed: the others stop as if cancelled (but nobody
-    /// asked to cancel, so nothing says so), until [`Progress::resume`].
+    /// asked to cancel, so nothing says so), until [`Progress::end_group`].
     halted: AtomicBool,
     label: Mutex<String>,
 }
@@ -45,8 +45,10 @@ impl Progress {
         self.grouped.store(true, Ordering::Relaxed);
     }
 
+    /// The files read at once are done: each reads on its own again, and a halt is over.
     pub fn end_group(&self) {
         self.grouped.store(false, Ordering::Relaxed);
+        self.halted.store(false, Ordering::Relaxed);
     }
 
     /// The file being read is read again from its start (a second pass, or another way of
@@ -81,18 +83,19 @@ impl Progress {
         self.cancelled.load(Ordering::Relaxed)
     }
 
-    /// Stop the other reads of a group: one of its files failed, and its error is the answer.
+    /// Stop the other reads of a group: one of its files failed, and its error is the answer
+    /// (until [`Progress::end_group`]).
     pub fn halt(&self) {
         self.halted.store(true, Ordering::Relaxed);
     }
 
-    pub fn resume(&self) {
-        self.halted.store(false, Ordering::Relaxed);
+    pub fn is_halted(&self) -> bool {
+        self.halted.load(Ordering::Relaxed)
     }
 
     /// Whether a loader should stop: cancelled, or halted.
     pub fn should_stop(&self) -> bool {
-        self.is_cancelled() || self.halted.load(Ordering::Relaxed)
+        self.is_cancelled() || self.is_halted()
     }
 
     /// `Err(Cancelled)` once cancelled (or halted): the loader calls this between steps.
@@ -234,12 +237,13 @@ mod tests {
             inner: &b"0123456789"[..],
             progress: &p,
         };
+        p.begin_group("a.csv, b.csv", 10);
         p.halt();
         assert!(r.read(&mut [0u8; 4]).is_err());
         assert!(matches!(p.check(), Err(EngineError::Cancelled)));
         // nobody cancelled: a progress line does not say "cancelling"
         assert!(!p.is_cancelled());
-        p.resume();
+        p.end_group();
         assert!(p.check().is_ok());
         assert_eq!(r.read(&mut [0u8; 4]).unwrap(), 4);
     }

@@ -372,11 +372,14 @@ impl Frame {
     pub fn read_rest_in_background(&self) {
         let rest: Vec<Column> = self.cols.iter().filter(|c| !c.is_read()).cloned().collect();
         if !rest.is_empty() {
-            std::thread::spawn(move || {
-                rest.iter().for_each(|c| {
-                    c.values();
-                })
-            });
+            // when no thread can be made, each is read when first asked for, as before
+            let _ = std::thread::Builder::new()
+                .name("reading the other columns".into())
+                .spawn(move || {
+                    rest.iter().for_each(|c| {
+                        c.values();
+                    })
+                });
         }
     }
 

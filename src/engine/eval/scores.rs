@@ -21,12 +21,6 @@ pub struct ScoreInfo {
     pub warnings: Vec<String>,
 }
 
-/// An integer that sorts as `f64::total_cmp` does.
-fn order_key(x: f64) -> u64 {
-    let b = x.to_bits();
-    if b >> 63 == 1 { !b } else { b | (1 << 63) }
-}
-
 /// SQL NTILE(k) for the row at 0-based position `p` among `n` rows.
 pub fn ntile(p: usize, n: usize, k: usize) -> usize {
     let q = n / k;
@@ -69,7 +63,7 @@ fn score(
             let mut idx: Vec<(u64, usize)> = buyers
                 .iter()
                 .map(|&i| {
-                    let k = order_key(val(i));
+                    let k = crate::engine::stats::order_key(val(i));
                     (if descending { !k } else { k }, i)
                 })
                 .collect();
@@ -231,13 +225,6 @@ fn rfm_cells(scores: &[Cells<u32>], n: usize, b: usize) -> TextVec {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    proptest::proptest! {
-        #[test]
-        fn order_keys_sort_as_total_cmp(a in proptest::num::f64::ANY, b in proptest::num::f64::ANY) {
-            proptest::prop_assert_eq!(order_key(a).cmp(&order_key(b)), a.total_cmp(&b));
-        }
-    }
 
     #[test]
     fn ntile_matches_sql() {

@@ -218,44 +218,30 @@ impl LoadPlan {
         });
         let items: Vec<(usize, &Plan)> = self.files.iter().enumerate().collect();
         // a file that fails stops the others: its error is the answer, at once
-        let halted = std::sync::atomic::AtomicBool::new(false);
         let results = crate::engine::parallel::map_items(items, |(i, f)| {
             let r = read(i, f, p);
-            if let Err(e) = &r
-                && group.is_some()
-                && !matches!(e, EngineError::Cancelled)
+            if group.is_some()
+                && r.as_ref()
+                    .is_err_and(|e| !matches!(e, EngineError::Cancelled))
             {
-                halted.store(true, std::sync::atomic::Ordering::Relaxed);
                 p.halt();
             }
             r
         });
-        p.resume();
+        // the first error in plan order, a read stopped by another's failure aside
+        let stopped_others = p.is_halted() && !p.is_cancelled();
         drop(group);
-        // the first error in plan order; when one file stopped the others, the first real one
-        let stopped_others = halted.into_inner() && !p.is_cancelled();
-        let mut loaded = std::collections::VecDeque::new();
-        let mut error: Option<EngineError> = None;
-        for r in results {
-            match r {
-                Ok(t) => loaded.push_back(t),
-                Err(e) => {
-                    let first = match &error {
-                        None => true,
-                        Some(EngineError::Cancelled) => {
-                            stopped_others && !matches!(e, EngineError::Cancelled)
-                        }
-                        Some(_) => false,
-                    };
-                    if first {
-                        error = Some(e);
-                    }
-                }
-            }
-        }
-        if let Some(e) = error {
+        let mut results = results;
+        let told = results.iter().position(|r| {
+            r.as_ref()
+                .is_err_and(|e| !(stopped_others && matches!(e, EngineError::Cancelled)))
+        });
+        if let Some(Err(e)) = told.map(|i| results.swap_remove(i)) {
             return Err(e);
         }
+        let mut loaded = results
+            .into_iter()
+            .collect::<Result<std::collections::VecDeque<T>>>()?;
         // in the order the plan lists them: customers, orders, then the joins
         let customers = ws.data.customers.as_ref().and_then(|_| loaded.pop_front());
         let orders = ws.data.orders.as_ref().and_then(|_| loaded.pop_front());

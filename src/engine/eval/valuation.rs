@@ -207,12 +207,8 @@ pub fn pareto_in_order(value: &[Option<f64>], order: &[usize]) -> Pareto {
 /// row order. Sorted as (key, row) pairs on all cores: no lookups while sorting.
 pub fn value_order(value: &[Option<f64>]) -> Vec<usize> {
     use rayon::prelude::*;
-    // the bits of an f64 turned into an integer that orders as `total_cmp` does
-    let key = |x: f64| {
-        let b = x.to_bits() as i64;
-        b ^ ((((b >> 63) as u64) >> 1) as i64)
-    };
-    let mut keyed: Vec<(i64, usize)> = value
+    let key = crate::engine::stats::order_key;
+    let mut keyed: Vec<(u64, usize)> = value
         .par_iter()
         .enumerate()
         .map(|(i, x)| (!key(x.unwrap_or(0.0)), i))

@@ -242,12 +242,12 @@ pub(crate) fn read(
         &layout,
         |shape, a, b, at_end| first_pass(shape, a, b, at_end, keep.len(), &r),
         |chunks| {
-            let mut expect = 0;
-            let chunks = chunks.into_iter().map(|(chunk, bytes)| {
+            let (mut expect, mut block) = (0, Vec::with_capacity(chunks.len()));
+            for (chunk, bytes) in chunks {
                 expect = rows.after(bytes, chunk.iter().map(|c| c.buf.len()).max());
-                chunk
-            });
-            let parts = by_column(chunks.collect(), keep.len());
+                block.push(chunk);
+            }
+            let parts = by_column(block, keep.len());
             // each column appends its parts on its own (the copying and the dictionaries'
             // merging are most of a block's serial work)
             let work: Vec<_> = verdicts.iter_mut().zip(&mut cols).zip(parts).collect();
@@ -279,12 +279,13 @@ pub(crate) fn read(
             |shape, a, b, at_end| forced_pass(shape, a, b, at_end, &choices, &again, &r),
             |chunks| {
                 let parts = by_column(chunks.into_iter().map(|(c, _)| c).collect(), keep.len());
-                let work: Vec<_> = cols.iter_mut().zip(parts).zip(&again).collect();
-                crate::engine::parallel::map_items(work, |((col, parts), &again)| {
-                    if again {
-                        for b in parts {
-                            col.add_sized(b, expect);
-                        }
+                let work: Vec<_> = (cols.iter_mut().zip(parts).zip(&again))
+                    .filter(|(_, again)| **again)
+                    .map(|(col_parts, _)| col_parts)
+                    .collect();
+                crate::engine::parallel::map_items(work, |(col, parts)| {
+                    for b in parts {
+                        col.add_sized(b, expect);
                     }
                 });
             },
