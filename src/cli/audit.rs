@@ -7,8 +7,10 @@ use anyhow::{Context, Result};
 use clap::Args;
 
 use super::table::{Align, render};
-use crate::engine::data::audit::{Severity, TableAudit, audit_table, audit_workspace};
+use crate::engine::data::audit::{Severity, TableAudit, audit_table_checked};
+use crate::engine::data::options::BadRows;
 use crate::engine::data::{ReadOptions, TextEncoding, load_table};
+use crate::engine::eval::audit::audit_workspace;
 use crate::engine::format::thousands;
 use crate::engine::rules::parse::load_workspace;
 
@@ -37,6 +39,8 @@ fn options(a: &AuditArgs) -> Result<ReadOptions> {
     let mut o = ReadOptions {
         sheet: a.sheet.clone(),
         date_format: a.date_format.clone(),
+        // bad rows are found and named, not stopped on
+        bad_rows: BadRows::Skip,
         ..Default::default()
     };
     if let Some(d) = &a.delimiter {
@@ -59,8 +63,9 @@ pub fn run(a: AuditArgs) -> Result<ExitCode> {
         let ws = load_workspace(&a.path)?;
         audit_workspace(&ws)?
     } else {
-        let t = load_table(&a.path, &options(&a)?, None)?;
-        vec![audit_table(&t, None)]
+        let opts = options(&a)?;
+        let t = load_table(&a.path, &opts, None)?;
+        vec![audit_table_checked(&t, None, &opts, None)]
     };
     if a.json {
         let v = if audits.len() == 1 {

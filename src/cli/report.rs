@@ -6,8 +6,8 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 use clap::Args;
 
-use crate::engine::data::audit::audit_workspace_tables;
 use crate::engine::data::load::largest_file;
+use crate::engine::eval::audit::audit_workspace_tables;
 use crate::engine::eval::cache::{Cache, KeptReport};
 use crate::engine::eval::session::Session;
 use crate::engine::out::membership::refuse_workspace_files;
@@ -72,7 +72,7 @@ pub fn run(a: ReportArgs, cache: &Cache) -> Result<ExitCode> {
 /// Read every file once (audited, then evaluated) and write the report.
 fn make(ws: Workspace, format: Format) -> Result<KeptReport> {
     let (audits, mut frames): (Vec<_>, std::collections::VecDeque<_>) =
-        audit_workspace_tables(&ws)?.into_iter().unzip();
+        audit_workspace_tables(&ws, true)?.into_iter().unzip();
     let customers = ws.data.customers.as_ref().and_then(|_| frames.pop_front());
     let orders = ws.data.orders.as_ref().and_then(|_| frames.pop_front());
     let joins: Vec<_> = frames.into_iter().collect();

@@ -86,6 +86,14 @@ pub enum EngineError {
     /// A predictive-value model could not be fitted.
     #[error(transparent)]
     Model(#[from] crate::engine::eval::clv::ClvError),
+    /// Bad values or bad rows in a data file whose options say to stop on them (the default).
+    #[error("{}: {}", .path.display(), .quality.error_message(*.rows))]
+    Quality {
+        path: PathBuf,
+        quality: Box<crate::engine::data::quality::FileQuality>,
+        /// The bad rows are the error (else the bad values).
+        rows: bool,
+    },
     /// The user cancelled a long load (Esc in the wizard, Ctrl-C on the command line).
     #[error("cancelled; nothing was written")]
     Cancelled,

@@ -34,6 +34,30 @@ pub fn percent(share: f64) -> String {
     }
 }
 
+/// `n` of `total` as a percentage that shows 0 % or 100 % only when it is exactly that: one
+/// decimal when that tells them apart (`12.5 %`), more when needed (`99.9998 %`), and past four
+/// decimals the counts themselves (`1 of 541,909,000`).
+pub fn share_of(n: usize, total: usize) -> String {
+    if total == 0 {
+        return "–".into();
+    }
+    if n == 0 {
+        return "0 %".into();
+    }
+    if n == total {
+        return "100 %".into();
+    }
+    let pct = n as f64 / total as f64 * 100.0;
+    for places in 1..=4 {
+        let s = format!("{pct:.places$}");
+        let v: f64 = s.parse().unwrap_or(pct);
+        if v > 0.0 && v < 100.0 {
+            return format!("{s} %");
+        }
+    }
+    format!("{} of {}", thousands(n as u64), thousands(total as u64))
+}
+
 /// Money-like amount with thousands separators and two decimals.
 pub fn amount(v: f64) -> String {
     if !v.is_finite() {
@@ -109,6 +133,16 @@ pub fn clip(s: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shares_never_round_to_all_or_nothing() {
+        assert_eq!(share_of(1, 8), "12.5 %");
+        assert_eq!(share_of(541_908, 541_909), "99.9998 %");
+        assert_eq!(share_of(1, 541_909), "0.0002 %");
+        assert_eq!(share_of(1, 541_909_000), "1 of 541,909,000");
+        assert_eq!(share_of(0, 5), "0 %");
+        assert_eq!(share_of(5, 5), "100 %");
+    }
 
     #[test]
     fn decimals_show_as_written() {

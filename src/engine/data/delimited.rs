@@ -13,9 +13,10 @@ use super::load::{
 };
 use super::options::{FileFormat, ReadOptions, TextEncoding};
 use super::progress::{Counted, Progress};
+use super::quality::{self, BadRowsFound, FileQuality, Place};
 use super::typed_csv::{ReadColumn, Values};
 use super::{sniff, typed_csv};
-use crate::engine::error::Result;
+use crate::engine::error::{EngineError, Result};
 
 pub(super) fn load_csv(
     path: &Path,
@@ -25,11 +26,11 @@ pub(super) fn load_csv(
 ) -> Result<Table> {
     let opened = std::cell::Cell::new(false);
     if let Some((cols, delim)) = typed_from_file(path, opts, columns, (p, &opened))? {
-        return typed_table(path, delim, cols);
+        return typed_table(path, delim, cols, BadRowsFound::default());
     }
     let (text, delim) = delimited_text(path, opts)?;
     read_whole_again(path, p, &opened);
-    load_csv_text(path, text, delim, opts, columns, false)
+    load_csv_text(path, text, delim, opts, columns, Typed::AfterCleaning)
 }
 
 /// The header's names, checked, and the indices of the columns to keep.
@@ -104,15 +105,7 @@ fn typed_from_file(
     };
     // a compressed file's size says little of how many rows it holds
     let size = (!super::load::is_gzip(path)).then(|| file_size(path));
-    let cols = typed_csv::read(
-        &open,
-        size,
-        delim,
-        &names,
-        &keep,
-        opts.date_format.as_deref(),
-        opts.decimal_comma,
-    );
+    let cols = typed_csv::read(&open, size, delim, &names, &keep, opts);
     timing.mark("  typed read");
     p.check()?;
     Ok(cols.map(|cols| {
@@ -125,7 +118,7 @@ fn typed_from_file(
 /// same path as files take: decoding, sniffing, parsing and type inference (the fuzzers use it).
 pub fn load_delimited_bytes(path: &Path, bytes: Vec<u8>, opts: &ReadOptions) -> Result<Table> {
     let (text, delim) = text_and_delimiter(path, gunzip(path, bytes)?, opts)?;
-    load_csv_text(path, text, delim, opts, None, true)
+    load_csv_text(path, text, delim, opts, None, Typed::First)
 }
 
 /// The same through the general path only (polars reads text, then each column is inferred):
@@ -136,7 +129,7 @@ pub fn load_delimited_bytes_general(
     opts: &ReadOptions,
 ) -> Result<Table> {
     let (text, delim) = text_and_delimiter(path, gunzip(path, bytes)?, opts)?;
-    load_csv_text(path, text, delim, opts, None, false)
+    load_csv_text(path, text, delim, opts, None, Typed::Never)
 }
 
 fn load_csv_text(
@@ -145,16 +138,21 @@ fn load_csv_text(
     delim: u8,
     opts: &ReadOptions,
     columns: Option<&[String]>,
-    try_typed: bool,
+    typed: Typed,
 ) -> Result<Table> {
-    match read_csv(path, text, delim, opts, columns, try_typed)? {
+    match read_csv(path, text, delim, opts, columns, typed)? {
         CsvRead::Table(t) => Ok(t),
-        CsvRead::Typed(cols) => typed_table(path, delim, cols),
+        CsvRead::Typed(cols, bad_rows) => typed_table(path, delim, cols, bad_rows),
     }
 }
 
 /// A polars table of typed columns, with notes on how they were read.
-fn typed_table(path: &Path, delim: u8, cols: Vec<(String, ReadColumn)>) -> Result<Table> {
+fn typed_table(
+    path: &Path,
+    delim: u8,
+    cols: Vec<(String, ReadColumn)>,
+    bad_rows: BadRowsFound,
+) -> Result<Table> {
     let mut table = Table {
         path: path.to_path_buf(),
         format: FileFormat::Csv,
@@ -162,6 +160,7 @@ fn typed_table(path: &Path, delim: u8, cols: Vec<(String, ReadColumn)>) -> Resul
         delimiter: Some(delim),
         kinds: vec![],
         notes: vec![],
+        bad_rows,
     };
     let height = cols.first().map_or(0, |c| c.1.values.len());
     let series: Vec<Column> = cols
@@ -182,17 +181,33 @@ fn typed_table(path: &Path, delim: u8, cols: Vec<(String, ReadColumn)>) -> Resul
 
 /// Delimited text read straight into typed columns, or (when unusual) through polars.
 enum CsvRead {
-    Typed(Vec<(String, ReadColumn)>),
+    /// Typed columns, and the bad rows left out.
+    Typed(Vec<(String, ReadColumn)>, BadRowsFound),
     Table(Table),
 }
 
 /// A table read for evaluation: typed columns when delimited text allows, otherwise polars'.
-pub enum TableData {
+pub enum TableBody {
     Columns {
         height: usize,
         columns: Vec<(String, Values)>,
     },
     Frame(DataFrame),
+}
+
+/// A table read for evaluation, and the rows of another width left out (`bad_rows = "skip"`).
+pub struct TableData {
+    pub body: TableBody,
+    pub bad_rows: BadRowsFound,
+}
+
+impl From<TableBody> for TableData {
+    fn from(body: TableBody) -> TableData {
+        TableData {
+            body,
+            bad_rows: BadRowsFound::default(),
+        }
+    }
 }
 
 /// Load a table for evaluation, keeping only `columns` when given (in file order). Delimited
@@ -204,25 +219,42 @@ pub fn load_data(
     p: &Progress,
 ) -> Result<TableData> {
     if format_of(path, opts)? != FileFormat::Csv {
-        return Ok(TableData::Frame(
-            load_table_watched(path, opts, columns, p)?.df,
-        ));
+        return Ok(TableBody::Frame(load_table_watched(path, opts, columns, p)?.df).into());
     }
-    let typed = |cols: Vec<(String, ReadColumn)>| TableData::Columns {
+    let typed = |cols: Vec<(String, ReadColumn)>| TableBody::Columns {
         height: cols.first().map_or(0, |c| c.1.values.len()),
         columns: cols.into_iter().map(|(n, rc)| (n, rc.values)).collect(),
     };
     let opened = std::cell::Cell::new(false);
     if let Some((cols, _)) = typed_from_file(path, opts, columns, (p, &opened))? {
-        return Ok(typed(cols));
+        return Ok(typed(cols).into());
     }
     let (text, delim) = delimited_text(path, opts)?;
     read_whole_again(path, p, &opened);
     // the typed reader already declined this file
-    Ok(match read_csv(path, text, delim, opts, columns, false)? {
-        CsvRead::Table(t) => TableData::Frame(t.df),
-        CsvRead::Typed(cols) => typed(cols),
-    })
+    Ok(
+        match read_csv(path, text, delim, opts, columns, Typed::AfterCleaning)? {
+            CsvRead::Table(t) => TableData {
+                body: TableBody::Frame(t.df),
+                bad_rows: t.bad_rows,
+            },
+            CsvRead::Typed(cols, bad_rows) => TableData {
+                body: typed(cols),
+                bad_rows,
+            },
+        },
+    )
+}
+
+/// When delimited text that is all in memory is read by the typed reader.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Typed {
+    /// First, before anything else.
+    First,
+    /// Once bad rows and blank lines are out (it already declined the text as it was).
+    AfterCleaning,
+    /// Never: polars reads it (the reference the typed reader is checked against).
+    Never,
 }
 
 fn read_csv(
@@ -231,24 +263,25 @@ fn read_csv(
     delim: u8,
     opts: &ReadOptions,
     columns: Option<&[String]>,
-    try_typed: bool,
+    try_typed: Typed,
 ) -> Result<CsvRead> {
     let (names, keep) = header_and_keep(path, &text, delim, columns)?;
-    let fast = (try_typed && typed_csv::header_is_plain(&text, delim, names.len()))
-        .then(|| {
-            typed_csv::read_text(
-                &text,
-                delim,
-                &names,
-                &keep,
-                opts.date_format.as_deref(),
-                opts.decimal_comma,
-            )
-        })
-        .flatten();
-    if let Some(cols) = fast {
-        let named = keep.iter().map(|&i| names[i].clone()).zip(cols).collect();
-        return Ok(CsvRead::Typed(named));
+    let typed = |text: &str| {
+        typed_csv::header_is_plain(text, delim, names.len())
+            .then(|| typed_csv::read_text_with(text, delim, &names, &keep, opts))
+            .flatten()
+            .map(|cols| keep.iter().map(|&i| names[i].clone()).zip(cols).collect())
+    };
+    if try_typed == Typed::First
+        && let Some(named) = typed(&text)
+    {
+        return Ok(CsvRead::Typed(named, BadRowsFound::default()));
+    }
+    let (text, bad_rows) = without_bad_rows(path, text, delim, opts)?;
+    if try_typed != Typed::Never
+        && let Some(named) = typed(&text)
+    {
+        return Ok(CsvRead::Typed(named, bad_rows));
     }
     let bytes = text.into_bytes();
     let parse = CsvParseOptions::default()
@@ -263,28 +296,15 @@ fn read_csv(
             c.iter().map(|s| PlSmallStr::from(s.as_str())).collect(),
         ));
     }
-    let result = ro
+    let df = ro
         .into_reader_with_file_handle(std::io::Cursor::new(&bytes))
-        .finish();
-    let df = match result {
-        Ok(df) => df,
-        Err(e) => {
-            if let Some((line, found, expected)) = sniff::find_ragged(&bytes, delim) {
-                return Err(err(
-                    path,
-                    format!(
-                        "line {line} has {found} fields but the header has {expected} (delimiter {}); \
-                         fix that row or set `delimiter` for this file",
-                        show_delim(delim)
-                    ),
-                ));
-            }
-            return Err(err(
+        .finish()
+        .map_err(|e| {
+            err(
                 path,
                 format!("cannot parse as delimited text: {}", short(&e)),
-            ));
-        }
-    };
+            )
+        })?;
     let mut table = Table {
         path: path.to_path_buf(),
         format: FileFormat::Csv,
@@ -292,9 +312,51 @@ fn read_csv(
         delimiter: Some(delim),
         kinds: vec![],
         notes: vec![],
+        bad_rows,
     };
     infer_text_columns(&mut table, opts)?;
     Ok(CsvRead::Table(table))
+}
+
+/// The text without its rows of another width than the header and its blank lines (which
+/// are no rows, wherever they are), and those rows; an error naming them when the file's
+/// `bad_rows` says so.
+fn without_bad_rows(
+    path: &Path,
+    text: String,
+    delim: u8,
+    opts: &ReadOptions,
+) -> Result<(String, BadRowsFound)> {
+    let (width, bad, blank) = sniff::ragged(text.as_bytes(), delim);
+    let mut found = BadRowsFound {
+        expected: width,
+        ..Default::default()
+    };
+    for r in &bad {
+        found.add(r.line, r.fields);
+    }
+    if !bad.is_empty() && quality::rows_fail(opts) {
+        let mut q = FileQuality::new(path, ("", ""), opts, Place::Line);
+        q.bad_rows = found;
+        return Err(EngineError::Quality {
+            path: path.to_path_buf(),
+            quality: Box::new(q),
+            rows: true,
+        });
+    }
+    if bad.is_empty() && blank.is_empty() {
+        return Ok((text, found));
+    }
+    let mut gone: Vec<sniff::Record> = bad.into_iter().chain(blank).collect();
+    gone.sort_by_key(|r| r.start);
+    let mut kept = String::with_capacity(text.len());
+    let mut from = 0;
+    for r in &gone {
+        kept.push_str(&text[from..r.start]);
+        from = r.end;
+    }
+    kept.push_str(&text[from..]);
+    Ok((kept, found))
 }
 
 pub fn show_delim(d: u8) -> String {

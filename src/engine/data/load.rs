@@ -24,6 +24,8 @@ pub struct Table {
     pub kinds: Vec<(String, Inferred)>,
     /// Plain-words notes on interpretations a user should know about.
     pub notes: Vec<String>,
+    /// Rows of another width than the header, left out (`bad_rows = "skip"`).
+    pub bad_rows: super::quality::BadRowsFound,
 }
 
 pub(super) fn err(path: &Path, msg: impl Into<String>) -> EngineError {
@@ -310,6 +312,7 @@ fn plain_table(path: &Path, format: FileFormat, df: DataFrame) -> Table {
         delimiter: None,
         kinds: vec![],
         notes: vec![],
+        bad_rows: Default::default(),
     }
 }
 
@@ -359,7 +362,7 @@ pub(super) fn infer_text_columns(table: &mut Table, opts: &ReadOptions) -> Resul
         .par_iter()
         .map(|&i| {
             let series = cols[i].as_materialized_series();
-            infer_column(series, opts.date_format.as_deref(), opts.decimal_comma)
+            infer_column(series, opts)
         })
         .collect();
     let mut new_cols = cols;

@@ -6,9 +6,12 @@ pub mod delimited;
 pub mod demo;
 pub mod infer;
 pub mod load;
+pub mod locate;
 pub mod options;
 pub mod profile;
 pub mod progress;
+pub mod quality;
+pub mod reread;
 pub mod roles;
 pub mod sniff;
 pub mod typed_csv;
@@ -18,7 +21,9 @@ pub mod words;
 pub mod xlsx;
 
 pub use cells::Cells;
-pub use delimited::{TableData, load_data, load_delimited_bytes, load_delimited_bytes_general};
+pub use delimited::{
+    TableBody, TableData, load_data, load_delimited_bytes, load_delimited_bytes_general,
+};
 pub use load::{Table, load_table, read_headers};
 pub use options::{FileFormat, ReadOptions, TextEncoding};
 pub use words::Words;

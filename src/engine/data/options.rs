@@ -69,6 +69,46 @@ impl TextEncoding {
     }
 }
 
+/// What a cell that does not parse in a column read as numbers (or dates) becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BadValues {
+    /// The command fails, naming the first few with their lines.
+    #[default]
+    Error,
+    /// A missing value, with a warning that names and counts them.
+    Missing,
+}
+
+/// What a row with more or fewer fields than the header becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BadRows {
+    /// The read fails, naming the first few with their lines and field counts.
+    #[default]
+    Error,
+    /// Left out, with a warning that names and counts them.
+    Skip,
+}
+
+impl BadValues {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BadValues::Error => "error",
+            BadValues::Missing => "missing",
+        }
+    }
+}
+
+impl BadRows {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BadRows::Error => "error",
+            BadRows::Skip => "skip",
+        }
+    }
+}
+
 /// Per-file reading options; everything unset is detected.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReadOptions {
@@ -80,6 +120,13 @@ pub struct ReadOptions {
     pub date_format: Option<String>,
     /// Numbers written with a decimal comma (`1,5`).
     pub decimal_comma: bool,
+    /// Cells that do not parse in a column read as numbers or dates.
+    pub bad_values: BadValues,
+    /// Rows with another number of fields than the header (delimited text).
+    pub bad_rows: BadRows,
+    /// Words read as missing in every column, besides blanks (and, in number and date
+    /// columns, the conventional markers `NA`, `N/A`, `NaN`, `null`, `-`, …).
+    pub missing: Vec<String>,
 }
 
 impl ReadOptions {

@@ -5,9 +5,9 @@ use std::collections::HashMap;
 
 use polars::prelude::*;
 
-use super::TableData;
 use super::typed_csv::{NO_CODE, Values};
 use super::values::{as_f64, as_text, is_numeric, is_temporal, kind_name, show_number};
+use super::{TableBody, TableData};
 use crate::engine::stats::{histogram, quantile7};
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -268,9 +268,9 @@ pub fn profile(df: &DataFrame) -> Vec<ColumnProfile> {
 /// they are, without a copy into a polars table).
 pub fn profile_data(data: &TableData) -> Vec<ColumnProfile> {
     use rayon::prelude::*;
-    match data {
-        TableData::Frame(df) => profile(df),
-        TableData::Columns { columns, .. } => columns
+    match &data.body {
+        TableBody::Frame(df) => profile(df),
+        TableBody::Columns { columns, .. } => columns
             .par_iter()
             .map(|(name, v)| profile_source(&Source::Values(name, v)))
             .collect(),
@@ -378,7 +378,7 @@ mod tests {
                 .collect(),
         )
         .unwrap();
-        let typed = profile_data(&TableData::Columns { height: 5, columns });
+        let typed = profile_data(&TableBody::Columns { height: 5, columns }.into());
         assert_eq!(typed, profile(&df));
         let kinds: Vec<&str> = typed.iter().map(|p| p.kind.as_str()).collect();
         assert_eq!(

@@ -130,6 +130,88 @@ pub fn find_ragged(text: &[u8], delim: u8) -> Option<(usize, usize, usize)> {
     None
 }
 
+/// One record of delimited text as [`each_record`] finds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Record {
+    /// Its first byte.
+    pub start: usize,
+    /// The byte after it, its line end included.
+    pub end: usize,
+    /// The line it starts on (from 1).
+    pub line: usize,
+    /// Its number of fields (0 for a blank line).
+    pub fields: usize,
+}
+
+/// Every record of `text`, in order, as a reader splits it: a quote opens a quoted field only
+/// at the start of a field, where a doubled quote is a quote and delimiters and newlines are
+/// text; a quote anywhere else is an ordinary character (`32"` screens).
+pub fn each_record(text: &[u8], delim: u8, mut f: impl FnMut(Record)) {
+    let (mut pos, mut line) = (0usize, 1usize);
+    while pos < text.len() {
+        let (start, first_line) = (pos, line);
+        let mut fields = 1usize;
+        let mut field_start = true;
+        let mut in_q = false;
+        let mut blank = true;
+        while let Some(&b) = text.get(pos) {
+            pos += 1;
+            if in_q {
+                if b == b'"' {
+                    if text.get(pos) == Some(&b'"') {
+                        pos += 1;
+                    } else {
+                        in_q = false;
+                    }
+                } else if b == b'\n' {
+                    line += 1;
+                }
+                continue;
+            }
+            match b {
+                b'\n' => {
+                    line += 1;
+                    break;
+                }
+                b'"' if field_start => in_q = true,
+                b'\r' => {}
+                _ if b == delim => {
+                    fields += 1;
+                    field_start = true;
+                    blank = false;
+                    continue;
+                }
+                _ => {}
+            }
+            blank &= b == b'\r';
+            field_start = false;
+        }
+        f(Record {
+            start,
+            end: pos,
+            line: first_line,
+            fields: if blank { 0 } else { fields },
+        });
+    }
+}
+
+/// The records after the header that are not rows of the table: the header's width, the
+/// records whose number of fields differs from it, and the blank lines.
+pub fn ragged(text: &[u8], delim: u8) -> (usize, Vec<Record>, Vec<Record>) {
+    let mut width = None;
+    let (mut bad, mut blank) = (Vec::new(), Vec::new());
+    each_record(text, delim, |r| match width {
+        None => width = Some(r.fields),
+        Some(_) if r.fields == 0 => blank.push(r),
+        Some(w) => {
+            if r.fields != w {
+                bad.push(r);
+            }
+        }
+    });
+    (width.unwrap_or(0), bad, blank)
+}
+
 /// The header's column names.
 pub fn header(text: &str, delim: u8) -> Vec<String> {
     let bytes = text.as_bytes();
@@ -142,6 +224,20 @@ pub fn header(text: &str, delim: u8) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn records_follow_quotes_only_at_the_start_of_a_field() {
+        let text = b"a,b,c\n1,\"x,\ny\",3\n2,32\" TV,4\n\n3,\"say \"\"hi\"\"\",5,6\n";
+        let mut recs = Vec::new();
+        each_record(text, b',', |r| recs.push((r.line, r.fields)));
+        assert_eq!(recs, [(1, 3), (2, 3), (4, 3), (5, 0), (6, 4)]);
+        let (w, bad, blank) = ragged(text, b',');
+        assert_eq!((w, blank.len()), (3, 1));
+        assert_eq!(
+            bad.iter().map(|r| (r.line, r.fields)).collect::<Vec<_>>(),
+            [(6, 4)]
+        );
+    }
 
     #[test]
     fn sniffs_common_delimiters() {

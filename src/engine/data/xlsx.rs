@@ -9,7 +9,10 @@ use crate::engine::error::{EngineError, Result};
 
 fn cell_text(c: &Data) -> Option<String> {
     match c {
-        Data::Empty | Data::Error(_) => None,
+        Data::Empty => None,
+        // an error cell (#DIV/0!, #VALUE!, #N/A) reads as the text the spreadsheet shows, so a
+        // column used as numbers names it instead of taking it as missing
+        Data::Error(e) => Some(e.to_string()),
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Some(s.clone()),
         Data::Int(i) => Some(i.to_string()),
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 9e15 => Some(format!("{}", *f as i64)),
@@ -25,10 +28,7 @@ fn cell_text(c: &Data) -> Option<String> {
 /// mixed becomes text (and is then inferred like delimited text).
 fn column(name: &str, cells: &[&Data]) -> Series {
     let name = PlSmallStr::from(name);
-    let present: Vec<&&Data> = cells
-        .iter()
-        .filter(|c| !matches!(c, Data::Empty | Data::Error(_)))
-        .collect();
+    let present: Vec<&&Data> = cells.iter().filter(|c| !matches!(c, Data::Empty)).collect();
     let numeric = present
         .iter()
         .all(|c| matches!(c, Data::Int(_) | Data::Float(_)));
@@ -103,8 +103,8 @@ fn column(name: &str, cells: &[&Data]) -> Series {
     Series::new(name, cells.iter().map(|c| cell_text(c)).collect::<Vec<_>>())
 }
 
-/// Read `sheet` (or the first sheet) with its first row as the header.
-pub fn read_sheet(path: &Path, sheet: Option<&str>) -> Result<DataFrame> {
+/// The sheet to read (`sheet`, or the first) and its cells.
+fn open_sheet(path: &Path, sheet: Option<&str>) -> Result<(String, calamine::Range<Data>)> {
     let bad = |m: String| EngineError::data(path, m);
     let mut wb =
         open_workbook_auto(path).map_err(|e| bad(format!("not a readable spreadsheet: {e}")))?;
@@ -130,6 +130,24 @@ pub fn read_sheet(path: &Path, sheet: Option<&str>) -> Result<DataFrame> {
     let range = wb
         .worksheet_range(&name)
         .map_err(|e| bad(format!("cannot read sheet \"{name}\": {e}")))?;
+    Ok((name, range))
+}
+
+/// The sheet's row number (from 0) of the header: its first row that is not empty.
+pub fn header_row(path: &Path, sheet: Option<&str>) -> Result<usize> {
+    let (_, range) = open_sheet(path, sheet)?;
+    let start = range.start().map_or(0, |(r, _)| r as usize);
+    let empty = range
+        .rows()
+        .take_while(|r| r.iter().all(|c| matches!(c, Data::Empty)))
+        .count();
+    Ok(start + empty)
+}
+
+/// Read `sheet` (or the first sheet) with its first row as the header.
+pub fn read_sheet(path: &Path, sheet: Option<&str>) -> Result<DataFrame> {
+    let bad = |m: String| EngineError::data(path, m);
+    let (name, range) = open_sheet(path, sheet)?;
     let mut rows = range
         .rows()
         .skip_while(|r| r.iter().all(|c| matches!(c, Data::Empty)));

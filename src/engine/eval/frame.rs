@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use polars::prelude::*;
 
-use crate::engine::data::TableData;
 pub use crate::engine::data::cells::Cells;
 use crate::engine::data::typed_csv::{NO_CODE, Values};
 pub use crate::engine::data::words::Words;
+use crate::engine::data::{TableBody, TableData};
 
 /// The type of a value in a condition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -436,9 +436,9 @@ impl Frame {
 
     /// The columns of a loaded table (moved, not copied, when read as typed columns).
     pub fn from_data(data: TableData) -> PolarsResult<Frame> {
-        match data {
-            TableData::Frame(df) => Frame::from_df(&df, None),
-            TableData::Columns { height, columns } => {
+        match data.body {
+            TableBody::Frame(df) => Frame::from_df(&df, None),
+            TableBody::Columns { height, columns } => {
                 let mut f = Frame::new(height);
                 for (name, v) in columns {
                     f.set(&name, Vector::from_values(v));

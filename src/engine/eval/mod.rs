@@ -1,9 +1,11 @@
 //! Evaluation: purchase-history fields, scores, criteria, exclusivity, valuation, the session cache.
 
 mod assemble;
+pub mod audit;
 pub mod cache;
 pub mod clv;
 pub mod compile;
+pub mod conform;
 pub mod criteria;
 mod exclusivity;
 pub mod explain;
@@ -20,4 +22,5 @@ pub mod scores;
 pub mod session;
 pub mod tables;
 pub mod transitions;
+pub mod uses;
 pub mod valuation;

@@ -69,6 +69,10 @@ pub fn summary(s: &Session) -> Value {
         },
         "criteria": criteria,
     });
+    if let (false, Value::Object(m)) = (s.quality.is_empty(), &mut doc) {
+        let q: Vec<Value> = s.quality.iter().map(|q| q.summary()).collect();
+        m.insert("data_quality".into(), Value::Array(q));
+    }
     if let (Some(f), Value::Object(m)) = (&s.clv, &mut doc) {
         m.insert("purchase_history".into(), models(f));
     }

@@ -71,6 +71,7 @@ impl<'s> Cell<'s> {
     }
 }
 
+/// One raw field as inference sees it, with only the conventional markers as tokens.
 pub(crate) fn cell(v: Option<&str>) -> Cell<'_> {
     match clean(v) {
         None => Cell::Blank,
@@ -79,9 +80,63 @@ pub(crate) fn cell(v: Option<&str>) -> Cell<'_> {
     }
 }
 
+/// A number as a column read as numbers takes it: an integer (leading zeros allowed), or a
+/// finite decimal with the file's decimal mark; `(value, whether it is an integer)`.
+pub(crate) fn lenient_number(t: &str, decimal_comma: bool) -> Option<(f64, bool)> {
+    if let Some(i) = parse_int(t) {
+        return Some((i as f64, true));
+    }
+    let (sign, digits) = match t.as_bytes().first() {
+        Some(b'-') => ("-", &t[1..]),
+        Some(b'+') => ("", &t[1..]),
+        _ => ("", t),
+    };
+    let trimmed = digits.trim_start_matches('0');
+    let rest = if trimmed.is_empty() || trimmed.starts_with(['.', ',']) {
+        format!("{sign}0{trimmed}")
+    } else {
+        format!("{sign}{trimmed}")
+    };
+    if let Some(i) = parse_int(&rest) {
+        return Some((i as f64, true));
+    }
+    parse_float(&rest, decimal_comma).map(|v| (v, false))
+}
+
+/// A date in one of the patterns a column read as dates may use (`date_format` when set);
+/// days since 1970-01-01, or `None`. The first pattern that reads it wins.
+pub(crate) fn lenient_day(t: &str, r: &Reading, pattern: Option<usize>) -> Option<i32> {
+    let tries: Vec<usize> = match pattern {
+        Some(i) => vec![i],
+        None => (0..r.formats.len()).collect(),
+    };
+    tries
+        .into_iter()
+        .find_map(|i| r.date(t, i).map(|(d, _)| (d - epoch()).num_days() as i32))
+}
+
+/// Of the patterns tried, the one that reads the most of `words` (ties: the earlier).
+pub(crate) fn best_date_pattern<'w>(
+    words: impl Iterator<Item = &'w str>,
+    r: &Reading,
+) -> Option<usize> {
+    let mut hits = vec![0usize; r.formats.len()];
+    for w in words {
+        for (i, h) in hits.iter_mut().enumerate() {
+            if r.date(w, i).is_some() {
+                *h += 1;
+            }
+        }
+    }
+    let best = *hits.iter().max()?;
+    (best > 0).then(|| hits.iter().position(|h| *h == best))?
+}
+
 /// How values are read: the date patterns tried and the decimal mark.
 pub(crate) struct Reading<'a> {
     formats: Vec<&'a str>,
+    /// Words read as missing besides the conventional markers (the file's `missing`).
+    missing: &'a [String],
     user_format: bool,
     decimal_comma: bool,
     /// How text values are hashed into dictionaries: one seed, drawn at random, for a whole
@@ -90,8 +145,15 @@ pub(crate) struct Reading<'a> {
 }
 
 impl<'a> Reading<'a> {
-    pub fn new(date_format: Option<&'a str>, decimal_comma: bool) -> Reading<'a> {
+    /// How values of a file read with these options are read: its date pattern (or the
+    /// patterns tried), decimal mark, and own words for a missing value.
+    pub fn with_missing(
+        date_format: Option<&'a str>,
+        decimal_comma: bool,
+        missing: &'a [String],
+    ) -> Reading<'a> {
         Reading {
+            missing,
             formats: match date_format {
                 Some(f) => vec![f],
                 None => DATE_FORMATS.to_vec(),
@@ -107,6 +169,22 @@ impl<'a> Reading<'a> {
 
     /// [`Reading::date`] as milliseconds since 1970, noting in `any_time` a time of day; ISO
     /// dates are read without going through a calendar type.
+    /// One raw field: blank, a marker of a missing value (conventional or the file's own),
+    /// or a value.
+    #[inline]
+    pub fn cell<'s>(&self, v: Option<&'s str>) -> Cell<'s> {
+        match cell(v) {
+            Cell::Value(t) if !self.missing.is_empty() && self.missing.iter().any(|m| m == t) => {
+                Cell::Token
+            }
+            c => c,
+        }
+    }
+
+    pub fn decimal_comma(&self) -> bool {
+        self.decimal_comma
+    }
+
     fn date_millis(&self, t: &str, i: usize, any_time: &mut bool) -> Option<i64> {
         if !self.user_format && self.formats[i] == "%Y-%m-%d" && t.len() == 10 {
             return iso_day(t.as_bytes()).map(|d| d * MS_PER_DAY);
@@ -379,17 +457,17 @@ pub(crate) fn typed_series(
 }
 
 /// Infer the type of a text column from every value and convert it.
-pub fn infer_column(
-    s: &Series,
-    date_format: Option<&str>,
-    decimal_comma: bool,
-) -> PolarsResult<InferredColumn> {
+pub fn infer_column(s: &Series, opts: &super::ReadOptions) -> PolarsResult<InferredColumn> {
     let ca = s.str()?;
     let name = s.name().clone();
-    let r = Reading::new(date_format, decimal_comma);
+    let r = Reading::with_missing(
+        opts.date_format.as_deref(),
+        opts.decimal_comma,
+        &opts.missing,
+    );
     let mut verdict = Verdict::new(&r);
     for v in ca.iter() {
-        match cell(v) {
+        match r.cell(v) {
             Cell::Blank => verdict.blanks += usize::from(v.is_some()),
             Cell::Token => verdict.tokens += 1,
             Cell::Value(t) => {
@@ -423,7 +501,7 @@ pub fn infer_column(
             ambiguous_with,
         });
     }
-    let vals = ca.iter().map(|v| match cell(v) {
+    let vals = ca.iter().map(|v| match r.cell(v) {
         Cell::Value(t) => parse_as(choice, t, &r),
         _ => None,
     });

@@ -10,7 +10,7 @@ fn infer(vals: &[Option<&str>]) -> InferredColumn {
             .map(|v| v.map(str::to_string))
             .collect::<Vec<_>>(),
     );
-    infer_column(&s, None, false).unwrap()
+    infer_column(&s, &Default::default()).unwrap()
 }
 
 #[test]
@@ -42,7 +42,14 @@ fn floats_but_not_overflow_or_nan_words() {
 #[test]
 fn decimal_comma() {
     let s = Series::new("c".into(), vec!["1,5", "2"]);
-    let c = infer_column(&s, None, true).unwrap();
+    let c = infer_column(
+        &s,
+        &crate::engine::data::ReadOptions {
+            decimal_comma: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
     assert_eq!(c.kind, Inferred::Float);
     assert_eq!(c.series.f64().unwrap().get(0), Some(1.5));
 }
@@ -70,7 +77,14 @@ fn dates_in_several_formats() {
 #[test]
 fn user_date_format() {
     let s = Series::new("c".into(), vec!["31|01|2024"]);
-    let c = infer_column(&s, Some("%d|%m|%Y"), false).unwrap();
+    let c = infer_column(
+        &s,
+        &crate::engine::data::ReadOptions {
+            date_format: Some("%d|%m|%Y".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
     assert_eq!(c.kind, Inferred::Date("%d|%m|%Y".into()));
 }
 

@@ -8,9 +8,7 @@ use hashbrown::HashTable;
 use super::records::{Shape, each_field};
 use super::{NO_CODE, Values};
 use crate::engine::data::cells::Cells;
-use crate::engine::data::infer::{
-    Cell, Choice, MS_PER_DAY, Parsed, Reading, Verdict, cell, parse_as,
-};
+use crate::engine::data::infer::{Cell, Choice, MS_PER_DAY, Parsed, Reading, Verdict, parse_as};
 use crate::engine::data::words::Words;
 
 /// Text of one chunk, each distinct value once.
@@ -216,7 +214,7 @@ pub(super) struct Column1 {
 
 impl Column1 {
     fn push(&mut self, v: Option<&str>, r: &Reading) {
-        match cell(v) {
+        match r.cell(v) {
             Cell::Blank => {
                 self.verdict.blanks += usize::from(v.is_some());
                 self.buf.push_null();
@@ -329,7 +327,8 @@ pub(super) fn forced_pass(
                 let blank = v.as_deref().is_none_or(|t| t.trim().is_empty());
                 d.push(if blank { None } else { v.as_deref() });
             }
-            buf => match cell(v.as_deref())
+            buf => match r
+                .cell(v.as_deref())
                 .value()
                 .and_then(|t| parse_as(choices[s], t, r))
             {

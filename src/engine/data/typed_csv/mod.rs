@@ -192,6 +192,7 @@ impl RowsEstimate {
 }
 
 /// The typed columns of delimited `text` (header first) for the columns in `keep` (file order).
+#[cfg(test)]
 pub(crate) fn read_text(
     text: &str,
     delim: u8,
@@ -200,9 +201,25 @@ pub(crate) fn read_text(
     date_format: Option<&str>,
     decimal_comma: bool,
 ) -> Option<Vec<ReadColumn>> {
+    let opts = crate::engine::data::ReadOptions {
+        date_format: date_format.map(str::to_string),
+        decimal_comma,
+        ..Default::default()
+    };
+    read_text_with(text, delim, names, keep, &opts)
+}
+
+/// [`read_text`] with all of a file's reading options.
+pub(crate) fn read_text_with(
+    text: &str,
+    delim: u8,
+    names: &[String],
+    keep: &[usize],
+    opts: &crate::engine::data::ReadOptions,
+) -> Option<Vec<ReadColumn>> {
     let open = || -> std::io::Result<Box<dyn Read + Send + '_>> { Ok(Box::new(text.as_bytes())) };
     let size = Some(text.len() as u64);
-    read(&open, size, delim, names, keep, date_format, decimal_comma)
+    read(&open, size, delim, names, keep, opts)
 }
 
 /// The typed columns of the delimited text `open` gives (UTF-8, header first, an optional BOM),
@@ -214,13 +231,16 @@ pub(crate) fn read(
     delim: u8,
     names: &[String],
     keep: &[usize],
-    date_format: Option<&str>,
-    decimal_comma: bool,
+    opts: &crate::engine::data::ReadOptions,
 ) -> Option<Vec<ReadColumn>> {
     if !delim.is_ascii() || matches!(delim, b'"' | b'\n' | b'\r') {
         return None;
     }
-    let r = Reading::new(date_format, decimal_comma);
+    let r = Reading::with_missing(
+        opts.date_format.as_deref(),
+        opts.decimal_comma,
+        &opts.missing,
+    );
     let slot = Shape::slots(names.len(), keep);
     let threads = if cfg!(test) {
         3

@@ -21,7 +21,7 @@ fn general_with(
     df.columns()
         .iter()
         .map(|c| {
-            let ic = infer_column(c.as_materialized_series(), None, false).unwrap();
+            let ic = infer_column(c.as_materialized_series(), &Default::default()).unwrap();
             (ic.series, ic.kind, ic.null_tokens)
         })
         .collect()

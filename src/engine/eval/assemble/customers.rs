@@ -7,8 +7,10 @@ use std::path::PathBuf;
 use super::super::frame::{Frame, Vector};
 use super::ids::{id_order, id_text, normalize_ids, null_out, same_id, take_frame};
 use super::{col_name, order_cid};
+use crate::engine::data::locate::{locate, place_of};
+use crate::engine::data::quality::{self, NAMED, Place};
 use crate::engine::error::{EngineError, Result};
-use crate::engine::rules::{DuplicateIds, Workspace};
+use crate::engine::rules::{DuplicateIds, FileRef, Workspace};
 
 /// The customers file, for messages about its lines.
 fn customers_file(ws: &Workspace) -> PathBuf {
@@ -17,6 +19,54 @@ fn customers_file(ws: &Workspace) -> PathBuf {
         .as_ref()
         .map(|c| c.resolve(&ws.base_dir()))
         .unwrap_or(ws.file.clone())
+}
+
+/// The places in `file` of table rows (from 0), or the rows as lines after a header when the
+/// file cannot be read again.
+fn places(ws: &Workspace, file: Option<&FileRef>, rows: &[usize]) -> (Vec<usize>, Place) {
+    match file {
+        Some(f) => {
+            let path = f.resolve(&ws.base_dir());
+            let place = place_of(&path, &f.options);
+            match locate(&path, &f.options, rows) {
+                Ok(l) => (l, place),
+                Err(_) => (rows.iter().map(|r| r + 2).collect(), Place::Line),
+            }
+        }
+        None => (rows.iter().map(|r| r + 2).collect(), Place::Line),
+    }
+}
+
+/// Ids on several rows, each with its table rows (from 0): the first few located in `file`.
+fn duplicate_ids(
+    ws: &Workspace,
+    file: Option<&FileRef>,
+    mut groups: Vec<(String, Vec<usize>)>,
+) -> quality::DuplicateIds {
+    for g in &mut groups {
+        g.1.sort_unstable();
+    }
+    groups.sort_by_key(|g| g.1[0]);
+    let extra_rows = groups.iter().map(|g| g.1.len() - 1).sum();
+    let ids = groups.len();
+    groups.truncate(NAMED);
+    for g in &mut groups {
+        g.1.truncate(NAMED + 1);
+    }
+    let rows: Vec<usize> = groups.iter().flat_map(|g| g.1.iter().copied()).collect();
+    let (lines, place) = places(ws, file, &rows);
+    let mut it = lines.into_iter();
+    for g in &mut groups {
+        for r in &mut g.1 {
+            *r = it.next().unwrap_or(0);
+        }
+    }
+    quality::DuplicateIds {
+        ids,
+        extra_rows,
+        first: groups,
+        place,
+    }
 }
 
 /// Duplicate ids (adjacent once sorted): dropped after the first with a warning, or refused
@@ -44,21 +94,36 @@ fn without_duplicates(
         let keep: Vec<usize> = (0..ids.len()).filter(|&i| !is_dup[i]).collect();
         return Ok((take_frame(&f, &keep), ids.take(&keep)));
     }
-    let id = id_text(&ids, dup[0]).unwrap_or_default();
-    // file lines of that id: rows before sorting, after the header
-    let mut lines: Vec<usize> = (0..ids.len())
-        .filter(|&i| id_text(&ids, i).as_deref() == Some(id.as_str()))
-        .map(|i| order[i] + 2)
-        .collect();
-    lines.sort_unstable();
-    let rows: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
-    Err(EngineError::data(
-        &customers_file(ws),
-        format!(
-            "customer id {id} appears more than once (lines {}); fix the data or set [data] duplicate_ids = \"first\"",
-            rows.join(", ")
-        ),
-    ))
+    // runs of equal ids in sorted order, each with its rows in the file
+    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+    for &i in &dup {
+        let id = id_text(&ids, i).unwrap_or_default();
+        match groups.last_mut() {
+            Some(g) if g.0 == id => g.1.push(order[i]),
+            _ => groups.push((id, vec![order[i - 1], order[i]])),
+        }
+    }
+    let d = duplicate_ids(ws, ws.data.customers.as_ref(), groups);
+    Err(EngineError::data(&customers_file(ws), d.error()))
+}
+
+/// The ids of column `col` of a customers or joined table (as read from `file`) that are on
+/// more than one row, located in the file; `None` when every id is on one row.
+pub(crate) fn duplicates_in(
+    ws: &Workspace,
+    file: &FileRef,
+    table: &Frame,
+    col: &str,
+) -> Option<quality::DuplicateIds> {
+    let key = table.get(col)?;
+    let mut rows: HashMap<String, Vec<usize>> = HashMap::new();
+    for r in 0..table.len {
+        if let Some(k) = id_text(key, r) {
+            rows.entry(k).or_default().push(r);
+        }
+    }
+    let groups: Vec<(String, Vec<usize>)> = rows.into_iter().filter(|g| g.1.len() > 1).collect();
+    (!groups.is_empty()).then(|| duplicate_ids(ws, Some(file), groups))
 }
 
 /// The customers table in id order, with its ids.
@@ -70,11 +135,13 @@ fn from_table(ws: &Workspace, mut f: Frame, warnings: &mut Vec<String>) -> Resul
     };
     if let Some(i) = (0..ids.len()).find(|&i| ids.is_null(i)) {
         let col = cust_id_col.as_deref().unwrap_or_default();
+        let (at, place) = places(ws, ws.data.customers.as_ref(), &[i]);
         return Err(EngineError::data(
             &customers_file(ws),
             format!(
-                "line {} has no customer id (column \"{col}\"); fill it in or remove the row",
-                i + 2
+                "{} {} has no customer id (column \"{col}\"); fill it in or remove the row",
+                place.word(),
+                at[0]
             ),
         ));
     }
@@ -140,17 +207,22 @@ pub(super) fn join(
         let key = jf.get(&j.key).ok_or_else(|| {
             EngineError::data(&file, format!("has no column \"{}\"", j.key.value))
         })?;
+        // each id's first row; the rows of ids seen before
         let mut at: HashMap<String, usize> = HashMap::new();
+        let mut again: HashMap<String, Vec<usize>> = HashMap::new();
         for r in 0..jf.len {
-            if let Some(k) = id_text(key, r)
-                && at.insert(k.clone(), r).is_some()
-                && ws.data.duplicate_ids == DuplicateIds::Error
-            {
-                return Err(EngineError::data(
-                    &file,
-                    format!("customer id {k} appears more than once"),
-                ));
+            if let Some(k) = id_text(key, r) {
+                match at.get(&k) {
+                    Some(&first) => again.entry(k).or_insert_with(|| vec![first]).push(r),
+                    None => {
+                        at.insert(k, r);
+                    }
+                }
             }
+        }
+        if !again.is_empty() && ws.data.duplicate_ids == DuplicateIds::Error {
+            let d = duplicate_ids(ws, Some(&j.file), again.into_iter().collect());
+            return Err(EngineError::data(&file, d.error()));
         }
         let idx: Vec<Option<usize>> = (0..ids.len())
             .map(|i| id_text(ids, i).and_then(|k| at.get(&k).copied()))

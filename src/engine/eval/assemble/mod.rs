@@ -12,6 +12,7 @@ use super::session::Frames;
 use crate::engine::error::Result;
 use crate::engine::rules::{Spanned, Workspace};
 
+pub(crate) use customers::duplicates_in;
 pub(crate) use orders::PreparedOrders;
 
 /// The order-date column as days, shared when it is one.

@@ -6,6 +6,7 @@
 //! `[purchase_history]` sections, and the fields left out.
 
 use super::Cache;
+use crate::engine::data::quality::FileQuality;
 use crate::engine::eval::frame::{DType, Frame, Vector};
 use crate::engine::eval::scores::ScoreInfo;
 use crate::engine::rules::Workspace;
@@ -19,6 +20,7 @@ pub struct Evaluated {
     pub ids: std::sync::Arc<Vector>,
     pub as_of: Option<i32>,
     pub warnings: Vec<String>,
+    pub quality: Vec<FileQuality>,
     pub scores: Vec<ScoreInfo>,
     pub order_types: Vec<(String, DType)>,
     /// The wizard's Classify profiles, as [`super::profiles::encode`] writes them.
@@ -29,6 +31,8 @@ pub struct Evaluated {
 struct Meta {
     as_of: Option<i32>,
     warnings: Vec<String>,
+    #[serde(default)]
+    quality: Vec<FileQuality>,
     scores: Vec<Score>,
     order_types: Vec<(String, String)>,
     #[serde(default)]
@@ -90,6 +94,7 @@ impl Cache {
             ids,
             as_of: meta.as_of,
             warnings: meta.warnings,
+            quality: meta.quality,
             scores: meta.scores.into_iter().map(score_info).collect(),
             order_types,
             profiles: meta.profiles,
@@ -108,6 +113,7 @@ impl Cache {
         let meta = Meta {
             as_of: e.as_of,
             warnings: e.warnings,
+            quality: e.quality,
             scores: e.scores.iter().map(score).collect(),
             order_types: e
                 .order_types

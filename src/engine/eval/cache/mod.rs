@@ -124,8 +124,9 @@ impl Cache {
         })
     }
 
-    /// The table at `path` as `read` would load it, from the cache when an intact entry for
-    /// `key` (see [`Cache::table_key`]) is there; otherwise `read` it and, with `keep`, keep it.
+    /// The table at `path` as `read` would load it, with the meta text kept beside it, from the
+    /// cache when an intact entry for `key` (see [`Cache::table_key`]) is there; otherwise `read`
+    /// it and, with `keep`, keep it.
     /// Anything that goes wrong with the cache becomes a note in `notes`, never an error.
     ///
     /// `unchanged()` is asked after the read: a file that changed while it was read is not kept
@@ -135,20 +136,20 @@ impl Cache {
         (path, key): (&Path, Option<&str>),
         (largest_input, keep): (u64, bool),
         (p, notes): (&Progress, &mut Vec<String>),
-        read: impl FnOnce() -> Result<Frame>,
+        read: impl FnOnce() -> Result<(Frame, String)>,
         unchanged: impl FnOnce() -> bool,
-    ) -> Result<Frame> {
+    ) -> Result<(Frame, String)> {
         let Some(key) = key else { return read() };
         let shown = file_label(path);
-        if let Some((_, f)) = self.get(key, &shown, notes) {
+        if let Some((meta, f)) = self.get(key, &shown, notes) {
             read_whole(p, path);
-            return Ok(f);
+            return Ok((f, meta));
         }
-        let frame = read()?;
+        let (frame, meta) = read()?;
         if unchanged() && keep {
-            self.put(key, "", &frame, largest_input, &shown, notes);
+            self.put(key, &meta, &frame, largest_input, &shown, notes);
         }
-        Ok(frame)
+        Ok((frame, meta))
     }
 
     /// The entry for `key` (its meta text and columns), if an intact one is kept. A damaged

@@ -41,10 +41,11 @@ fn load_with(
             (path, key.as_deref()),
             (1 << 20, true),
             (&Progress::default(), notes),
-            read,
+            || read().map(|f| (f, String::new())),
             unchanged,
         )
         .unwrap()
+        .0
 }
 
 fn entry_files(dir: &Path) -> Vec<PathBuf> {

@@ -56,6 +56,8 @@ pub struct Session {
     pub(super) lenient: bool,
     pub scores: Vec<ScoreInfo>,
     pub warnings: Vec<String>,
+    /// Per file with bad values read as missing or bad rows left out: what was found.
+    pub quality: Vec<crate::engine::data::quality::FileQuality>,
     /// The first this many warnings are about the cache, not the data.
     cache_notes: usize,
     /// Each customer's value (shared with the wizard's List, never copied).

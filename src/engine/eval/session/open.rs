@@ -68,7 +68,12 @@ impl Session {
             _ => None,
         };
         let mut notes = Vec::new();
-        if let Some(e) = key.as_ref().and_then(|k| cache.evaluated(k, &mut notes)) {
+        let uses = super::super::uses::typed_uses(&ws);
+        if let Some(e) = key
+            .as_ref()
+            .and_then(|k| cache.evaluated(k, &mut notes))
+            .filter(|e| super::super::conform::typed_as_used(&e.base, &uses))
+        {
             timing.mark("evaluated base from the cache");
             p.begin("evaluating", 0);
             let s = Self::finish(Self::from_evaluated(
@@ -131,6 +136,7 @@ impl Session {
             ids: self.ids.clone(),
             as_of: self.as_of,
             warnings: self.warnings[self.cache_notes..].to_vec(),
+            quality: self.quality.clone(),
             scores: self.scores.clone(),
             order_types: self.order_types.clone().into_iter().collect(),
             profiles,
@@ -154,6 +160,7 @@ impl Session {
         s.cache_notes = notes.len();
         s.warnings = notes;
         s.warnings.extend(e.warnings);
+        s.quality = e.quality;
         s
     }
 
@@ -209,6 +216,7 @@ impl Session {
             lenient,
             scores: vec![],
             warnings: vec![],
+            quality: vec![],
             cache_notes: 0,
             value: Default::default(),
             cost: None,
@@ -231,6 +239,7 @@ impl Session {
         let requested = tables.requested.clone();
         let lenient = tables.interactive;
         let notes = tables.notes.clone();
+        let quality = tables.quality.clone();
         let a = assemble(ws, tables)?;
         timing.mark("assemble base table");
         let mut s = Self::empty(
@@ -248,7 +257,9 @@ impl Session {
         s.orders = a.orders;
         s.cache_notes = notes.len();
         s.warnings = notes;
+        s.warnings.extend(quality.iter().flat_map(|q| q.warnings()));
         s.warnings.extend(a.warnings);
+        s.quality = quality;
         s.derive_fields(!keep_orders);
         timing.mark("purchase fields and scores");
         Ok(s)

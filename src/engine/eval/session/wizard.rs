@@ -29,8 +29,10 @@ impl Session {
             evaluated_key(&ws, &ks, &[])
         });
         let mut notes = Vec::new();
+        let uses = super::super::uses::typed_uses(&ws);
         if let Some(k) = &key
             && let Some(e) = cache.evaluated(k, &mut notes)
+            && super::super::conform::typed_as_used(&e.base, &uses)
             && let Some(shown) = e.profiles.as_deref().and_then(profiles::decode)
         {
             timing.mark("evaluated base from the cache");

@@ -6,7 +6,7 @@ use toml_edit::{TableLike, Value};
 
 use super::*;
 
-const FILE_KEYS: [&str; 7] = [
+const FILE_KEYS: [&str; 10] = [
     "path",
     "format",
     "delimiter",
@@ -14,6 +14,22 @@ const FILE_KEYS: [&str; 7] = [
     "sheet",
     "date_format",
     "decimal_comma",
+    "bad_values",
+    "bad_rows",
+    "missing",
+];
+
+/// Keys that belong to one file's table, not to `[data]` itself.
+const PER_FILE: [&str; 9] = [
+    "format",
+    "delimiter",
+    "encoding",
+    "sheet",
+    "date_format",
+    "decimal_comma",
+    "bad_values",
+    "bad_rows",
+    "missing",
 ];
 
 impl P<'_> {
@@ -60,7 +76,81 @@ impl P<'_> {
         o.sheet = self.string(t, path, "sheet").map(|s| s.value);
         o.date_format = self.string(t, path, "date_format").map(|s| s.value);
         o.decimal_comma = self.boolean(t, path, "decimal_comma").unwrap_or(false);
+        o.bad_values = self
+            .choice(
+                t,
+                path,
+                "bad_values",
+                &[("error", BadValues::Error), ("missing", BadValues::Missing)],
+            )
+            .unwrap_or_default();
+        o.bad_rows = self
+            .choice(
+                t,
+                path,
+                "bad_rows",
+                &[("error", BadRows::Error), ("skip", BadRows::Skip)],
+            )
+            .unwrap_or_default();
+        o.missing = self.missing_words(t, path);
         o
+    }
+
+    /// `missing = ["?", "unknown"]` (or one word): words read as missing in every column.
+    fn missing_words(&mut self, t: &dyn TableLike, path: &str) -> Vec<String> {
+        let Some(n) = self.node(t, "missing") else {
+            return vec![];
+        };
+        let key = join_key(path, "missing");
+        let hint = "missing lists words read as missing, e.g. missing = [\"?\", \"unknown\"]";
+        match n.value() {
+            Some(Value::String(s)) => vec![s.value().clone()],
+            Some(Value::Array(a)) => {
+                let mut words = Vec::new();
+                for v in a.iter() {
+                    match v.as_str() {
+                        Some(s) => words.push(s.to_string()),
+                        None => self.diag(value_span(v), &key, hint, None),
+                    }
+                }
+                words
+            }
+            _ => {
+                self.diag(n.span(), &key, hint, None);
+                vec![]
+            }
+        }
+    }
+
+    /// A per-file key written under `[data]` itself: say where it goes.
+    fn misplaced_file_keys(&mut self, t: &dyn TableLike) {
+        let example = ["customers", "orders"]
+            .into_iter()
+            .find(|k| t.contains_key(k))
+            .unwrap_or("orders");
+        for k in PER_FILE {
+            if t.contains_key(k) {
+                let span = self.key_span(t, k);
+                let file = t
+                    .get(example)
+                    .and_then(|i| i.as_str())
+                    .unwrap_or("orders.csv")
+                    .to_string();
+                let shown = t
+                    .get(k)
+                    .and_then(|i| i.as_value())
+                    .map(|v| v.to_string().trim().to_string())
+                    .unwrap_or_else(|| "…".into());
+                self.diag(
+                    span,
+                    &join_key("data", k),
+                    format!("`{k}` is set per file, not for [data] as a whole"),
+                    Some(format!(
+                        "put it in the file's entry: {example} = {{ path = \"{file}\", {k} = {shown} }}"
+                    )),
+                );
+            }
+        }
     }
 
     /// `customers = "x.csv"` or `customers = { path = "x.csv", delimiter = ";" }`.
@@ -112,18 +202,18 @@ impl P<'_> {
             );
             return d;
         };
-        self.known_keys(
-            t,
-            "data",
-            &[
-                "customers",
-                "orders",
-                "as_of",
-                "orders_filter",
-                "join",
-                "duplicate_ids",
-            ],
-        );
+        let data_keys = [
+            "customers",
+            "orders",
+            "as_of",
+            "orders_filter",
+            "join",
+            "duplicate_ids",
+        ];
+        self.misplaced_file_keys(t);
+        let mut allowed = data_keys.to_vec();
+        allowed.extend(PER_FILE);
+        self.known_keys(t, "data", &allowed);
         d.customers = self.file_ref(t, "data", "customers");
         d.orders = self.file_ref(t, "data", "orders");
         if d.customers.is_none()

@@ -15,6 +15,7 @@ use chrono::NaiveDate;
 use toml_edit::{Document, Item, TableLike, Value};
 
 use super::workspace::*;
+use crate::engine::data::options::{BadRows, BadValues};
 use crate::engine::data::{FileFormat, ReadOptions, TextEncoding};
 use crate::engine::error::{Diagnostic, EngineError, Result, did_you_mean, line_col};
 

@@ -5,14 +5,39 @@ use std::path::PathBuf;
 use polars::prelude::DataFrame;
 
 use super::cache::Cache;
+use super::conform;
 use super::frame::Frame;
 use crate::engine::data::load::load_table_watched;
 use crate::engine::data::load::{file_label, file_size, largest_file};
 use crate::engine::data::profile::{ColumnProfile, profile_data};
 use crate::engine::data::progress::{Progress, memory_available, show_bytes};
+use crate::engine::data::quality::{BadRowsFound, FileQuality};
 use crate::engine::data::{ReadOptions, load_data};
 use crate::engine::error::{EngineError, Result};
 use crate::engine::rules::{Spanned, Workspace};
+
+mod wizard;
+use super::uses::typed_uses;
+
+/// A cache entry's meta text: the bad rows its read left out (a first line `rows {…}`, only
+/// when there are some), then `rest`.
+fn join_meta(rows: &BadRowsFound, rest: &str) -> String {
+    if rows.is_empty() {
+        return rest.to_string();
+    }
+    format!(
+        "rows {}\n{rest}",
+        serde_json::to_string(rows).unwrap_or_default()
+    )
+}
+
+/// The bad rows a cache entry's meta text holds, and the rest of it.
+fn split_meta(meta: &str) -> (BadRowsFound, &str) {
+    match meta.strip_prefix("rows ").and_then(|r| r.split_once('\n')) {
+        Some((rows, rest)) => (serde_json::from_str(rows).unwrap_or_default(), rest),
+        None => (BadRowsFound::default(), meta),
+    }
+}
 
 /// The tables a workspace reads as polars data frames (evaluation reads [`Frames`] instead;
 /// these are for checking the two agree, and for tools that want polars).
@@ -97,6 +122,8 @@ const MEMORY_PER_BYTE_READ: u64 = 3;
 
 /// One file a load reads: which, where, the columns (`None`: all) and its cache key.
 pub(super) struct Plan {
+    /// The workspace's entry for the file (its key and path as written).
+    pub file: crate::engine::rules::FileRef,
     pub options: ReadOptions,
     pub path: PathBuf,
     pub columns: Option<Vec<String>>,
@@ -143,6 +170,7 @@ impl LoadPlan {
             });
             let key = cache.table_key(&path, &f.options, columns.as_deref());
             plans.push(Plan {
+                file: (*f).clone(),
                 options: f.options.clone(),
                 path,
                 columns,
@@ -329,6 +357,8 @@ pub struct Frames {
     pub requested: Vec<String>,
     /// What happened to the cache on the way (a damaged entry read again, an entry not kept).
     pub notes: Vec<String>,
+    /// Per file with bad values read as missing or bad rows left out: what was found.
+    pub quality: Vec<FileQuality>,
     /// Every file was as its cache key says while it was read (what is built from these tables
     /// may be kept under that key).
     pub unchanged: bool,
@@ -370,25 +400,36 @@ impl Frames {
         cache: &Cache,
         keep: bool,
     ) -> Result<Frames> {
+        let uses = typed_uses(ws);
+        let has_customers = ws.data.customers.is_some();
         // a table from its entry matches its key; one read is checked once, after its read
         let read = plan.read(ws, p, |_, f, p| {
             let key = (f.path.as_path(), f.key.as_deref());
             let read = || {
                 let (path, c) = (&f.path, f.columns.as_deref());
-                Frame::from_data(load_data(path, &f.options, c, p)?)
-                    .map_err(|e| EngineError::data(path, crate::engine::data::load::short(&e)))
+                let data = load_data(path, &f.options, c, p)
+                    .map_err(|e| conform::with_entry(e, &f.file))?;
+                let meta = join_meta(&data.bad_rows, "");
+                let frame = Frame::from_data(data)
+                    .map_err(|e| EngineError::data(path, crate::engine::data::load::short(&e)))?;
+                Ok((frame, meta))
             };
             let (mut notes, mut same) = (Vec::new(), true);
-            let frame = cache.table(key, (plan.largest(), keep), (p, &mut notes), read, || {
-                same = f.unchanged(cache);
-                same
-            })?;
-            Ok((frame, notes, same))
+            let (mut frame, meta) =
+                cache.table(key, (plan.largest(), keep), (p, &mut notes), read, || {
+                    same = f.unchanged(cache);
+                    same
+                })?;
+            let uses = conform::uses_for(&uses, &f.file.key, has_customers);
+            let file = (f.path.as_path(), &f.options, &f.file);
+            let q = conform::check_table(&mut frame, file, split_meta(&meta).0, &uses, false)?;
+            Ok((frame, notes, same, q))
         })?;
         let mut notes = Vec::new();
+        let mut quality = Vec::new();
         let mut unchanged = plan.keys().is_some();
-        let mut take = |t: Option<(Frame, Vec<String>, bool)>| {
-            t.map(|(frame, n, same)| {
+        let mut take = |t: Option<(Frame, Vec<String>, bool, FileQuality)>| {
+            t.map(|(frame, n, same, q)| {
                 // a note on the cache itself comes from every file: once is enough
                 for n in n {
                     if !notes.contains(&n) {
@@ -396,6 +437,9 @@ impl Frames {
                     }
                 }
                 unchanged &= same;
+                if !q.is_clean() {
+                    quality.push(q);
+                }
                 frame
             })
         };
@@ -403,6 +447,7 @@ impl Frames {
         let joins = read.2.into_iter().filter_map(|t| take(Some(t))).collect();
         Ok(Frames {
             notes,
+            quality,
             unchanged,
             customers,
             orders,
@@ -413,124 +458,8 @@ impl Frames {
         })
     }
 
-    /// The wizard's tables: every column, and the profile of the first table (the customers, or
-    /// else the orders), taken from `cache` when it holds them all and kept there when not.
-    /// The profiles are kept with the tables, so the wizard's entries are apart from others'.
-    pub fn load_for_wizard(
-        ws: &Workspace,
-        p: &Progress,
-        cache: &Cache,
-    ) -> Result<(Frames, Vec<ColumnProfile>)> {
-        let plan = LoadPlan::new(ws, (None, false), cache)?;
-        Self::load_planned_for_wizard(ws, &plan, p, cache)
-    }
-
-    /// The same, for a `plan` already made (`LoadPlan::new(ws, (None, false), cache)`).
-    pub(super) fn load_planned_for_wizard(
-        ws: &Workspace,
-        plan: &LoadPlan,
-        p: &Progress,
-        cache: &Cache,
-    ) -> Result<(Frames, Vec<ColumnProfile>)> {
-        let keys = plan.wizard_keys();
-        let mut notes = Vec::new();
-        if let Some(keys) = &keys
-            && let Some(hit) = Self::wizard_hit(ws, plan, keys, p, cache, &mut notes)
-        {
-            return Ok(hit);
-        }
-        // the first table is profiled as read (typed columns, no polars copy), then every table
-        // becomes evaluation columns
-        let read = plan.read(ws, p, |i, f, p| {
-            let data = load_data(&f.path, &f.options, f.columns.as_deref(), p)?;
-            let profiles = (i == 0).then(|| profile_data(&data));
-            let frame = Frame::from_data(data)
-                .map_err(|e| EngineError::data(&f.path, crate::engine::data::load::short(&e)))?;
-            Ok((frame, profiles))
-        })?;
-        let mut profiles = None;
-        let mut take = |t: Option<(Frame, Option<Vec<ColumnProfile>>)>| {
-            t.map(|(frame, p)| {
-                profiles = profiles.take().or(p);
-                frame
-            })
-        };
-        let (customers, orders) = (take(read.0), take(read.1));
-        let joins: Vec<Frame> = read.2.into_iter().filter_map(|t| take(Some(t))).collect();
-        let profiles =
-            profiles.ok_or_else(|| EngineError::Invalid("the workspace names no data".into()))?;
-        let mut frames = Self::for_wizard((customers, orders, joins), vec![], false);
-        if let Some(keys) = keys {
-            let meta = super::cache::profiles::encode(&profiles);
-            let all = frames
-                .customers
-                .iter()
-                .chain(&frames.orders)
-                .chain(&frames.joins);
-            let mut unchanged = true;
-            for (i, ((f, key), fp)) in all.zip(&keys).zip(&plan.files).enumerate() {
-                if fp.unchanged(cache) {
-                    let m = if i == 0 { meta.as_str() } else { "" };
-                    let shown = file_label(&fp.path);
-                    cache.put(key, m, f, plan.largest(), &shown, &mut notes);
-                } else {
-                    unchanged = false;
-                }
-            }
-            // what is built from these tables may be kept under their keys
-            frames.unchanged = unchanged;
-        }
-        frames.notes = notes;
-        Ok((frames, profiles))
-    }
-
-    /// Every table of the wizard's load from the cache, or `None`.
-    fn wizard_hit(
-        ws: &Workspace,
-        plan: &LoadPlan,
-        keys: &[String],
-        p: &Progress,
-        cache: &Cache,
-        notes: &mut Vec<String>,
-    ) -> Option<(Frames, Vec<ColumnProfile>)> {
-        let mut got = std::collections::VecDeque::new();
-        let mut profiles = None;
-        for (key, f) in keys.iter().zip(&plan.files) {
-            let (meta, frame) = cache.get(key, &file_label(&f.path), notes)?;
-            if profiles.is_none() {
-                profiles = Some(super::cache::profiles::decode(&meta)?);
-            }
-            super::cache::read_whole(p, &f.path);
-            got.push_back(frame);
-        }
-        let customers = ws.data.customers.as_ref().and_then(|_| got.pop_front());
-        let orders = ws.data.orders.as_ref().and_then(|_| got.pop_front());
-        let tables = (customers, orders, got.into_iter().collect());
-        Some((
-            Self::for_wizard(tables, std::mem::take(notes), true),
-            profiles?,
-        ))
-    }
-
-    /// The wizard's tables: every column, nothing pruned or asked for besides.
-    fn for_wizard(
-        (customers, orders, joins): (Option<Frame>, Option<Frame>, Vec<Frame>),
-        notes: Vec<String>,
-        unchanged: bool,
-    ) -> Frames {
-        Frames {
-            customers,
-            orders,
-            joins,
-            pruned: vec![],
-            requested: vec![],
-            notes,
-            unchanged,
-            interactive: true,
-        }
-    }
-
-    /// Convert tables already in memory.
+    /// Convert tables already in memory (read from the workspace's files, in its order), the
+    /// columns its rules read as numbers or dates made so as a load does.
     pub fn from_dfs(
         ws: &Workspace,
         customers: Option<&DataFrame>,
@@ -541,7 +470,7 @@ impl Frames {
             Frame::from_df(df, None)
                 .map_err(|e| EngineError::data(&ws.file, format!("{what}: {e}")))
         };
-        Ok(Frames {
+        let mut frames = Frames {
             customers: customers.map(|d| conv(d, "customers")).transpose()?,
             orders: orders.map(|d| conv(d, "orders")).transpose()?,
             joins: joins
@@ -551,8 +480,32 @@ impl Frames {
             pruned: vec![],
             requested: vec![],
             notes: vec![],
+            quality: vec![],
             unchanged: false,
             interactive: false,
-        })
+        };
+        let uses = typed_uses(ws);
+        let base = ws.base_dir();
+        let has_customers = ws.data.customers.is_some();
+        let all = frames
+            .customers
+            .iter_mut()
+            .chain(frames.orders.iter_mut())
+            .chain(frames.joins.iter_mut());
+        for (frame, f) in all.zip(ws.data_files()) {
+            let path = f.resolve(&base);
+            let uses = conform::uses_for(&uses, &f.key, has_customers);
+            let q = conform::check_table(
+                frame,
+                (&path, &f.options, f),
+                BadRowsFound::default(),
+                &uses,
+                false,
+            )?;
+            if !q.is_clean() {
+                frames.quality.push(q);
+            }
+        }
+        Ok(frames)
     }
 }

@@ -4,10 +4,15 @@ use std::collections::{HashMap, HashSet};
 
 use polars::prelude::*;
 
+use super::ReadOptions;
 use super::load::Table;
 use super::profile::{ColumnProfile, profile};
 use super::roles::{Role, Suggestion, suggest_all};
 use super::values::{as_f64, as_text, is_numeric, is_temporal, show_day};
+
+mod trips;
+
+pub use trips::{Check, guessed_checks};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -26,6 +31,13 @@ pub struct Finding {
     /// How many rows (or values) it concerns.
     pub count: usize,
     pub message: String,
+    /// The places in the file it names (lines of text, spreadsheet rows, JSON records), the
+    /// first few.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<usize>,
+    /// The workspace option that handles it, when one does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub option: Option<String>,
 }
 
 /// Which columns play which part, as far as the audit needs to know.
@@ -68,11 +80,12 @@ impl AuditRoles {
             unit_price: first(Role::UnitPrice),
             is_orders: false,
         };
+        // ids repeating on a few rows are duplicates in a customer list, not an order log
         let id_repeats = r
             .customer_id
             .as_ref()
             .and_then(|c| profiles.iter().find(|p| &p.name == c))
-            .is_some_and(|p| p.distinct < p.rows - p.nulls);
+            .is_some_and(|p| (p.distinct as f64) < 0.9 * (p.rows - p.nulls) as f64);
         r.is_orders =
             r.order_id.is_some() || (id_repeats && (!r.dates.is_empty() || r.quantity.is_some()));
         r
@@ -110,6 +123,8 @@ fn id_findings(df: &DataFrame, roles: &AuditRoles, f: &mut Vec<Finding>) {
         if missing > 0 {
             f.push(Finding {
                 severity: Severity::Warning,
+                lines: vec![],
+                option: None,
                 code: "missing_ids",
                 column: Some(id.name().to_string()),
                 count: missing,
@@ -120,35 +135,6 @@ fn id_findings(df: &DataFrame, roles: &AuditRoles, f: &mut Vec<Finding>) {
                     id.name()
                 ),
             });
-        }
-        if !roles.is_orders {
-            let texts = as_text(id);
-            let mut seen: HashMap<&str, usize> = HashMap::new();
-            for v in texts.iter().flatten() {
-                *seen.entry(v).or_default() += 1;
-            }
-            let mut dups: Vec<(&str, usize)> = seen.into_iter().filter(|(_, c)| *c > 1).collect();
-            if !dups.is_empty() {
-                dups.sort();
-                let extra: usize = dups.iter().map(|d| d.1 - 1).sum();
-                let ex: Vec<String> = dups
-                    .iter()
-                    .take(3)
-                    .map(|(v, c)| format!("{v} ×{c}"))
-                    .collect();
-                f.push(Finding {
-                    severity: Severity::Warning,
-                    code: "duplicate_ids",
-                    column: Some(id.name().to_string()),
-                    count: dups.len(),
-                    message: format!(
-                        "{} customer ids appear more than once ({} extra rows), e.g. {}; set [data] duplicate_ids = \"first\" to keep the first",
-                        n(dups.len()),
-                        n(extra),
-                        ex.join(", ")
-                    ),
-                });
-            }
         }
     }
 }
@@ -172,6 +158,8 @@ fn cancellation_findings(df: &DataFrame, roles: &AuditRoles, f: &mut Vec<Finding
         if lines > 0 {
             f.push(Finding {
                     severity: Severity::Info,
+                    lines: vec![],
+                    option: None,
                     code: "cancellations",
                     column: Some(oid.name().to_string()),
                     count: invoices.len(),
@@ -194,6 +182,8 @@ fn money_findings(df: &DataFrame, roles: &AuditRoles, f: &mut Vec<Finding>) {
             if neg > 0 {
                 f.push(Finding {
                     severity: Severity::Info,
+                    lines: vec![],
+                    option: None,
                     code: "negative_values",
                     column: Some(col.to_string()),
                     count: neg,
@@ -223,6 +213,8 @@ fn money_findings(df: &DataFrame, roles: &AuditRoles, f: &mut Vec<Finding>) {
         if zero > 0 {
             f.push(Finding {
                 severity: Severity::Info,
+                lines: vec![],
+                option: None,
                 code: "zero_prices",
                 column: Some(p.name().to_string()),
                 count: zero,
@@ -236,6 +228,8 @@ fn money_findings(df: &DataFrame, roles: &AuditRoles, f: &mut Vec<Finding>) {
         if neg > 0 {
             f.push(Finding {
                 severity: Severity::Warning,
+                lines: vec![],
+                option: None,
                 code: "negative_prices",
                 column: Some(p.name().to_string()),
                 count: neg,
@@ -262,6 +256,8 @@ fn date_findings(df: &DataFrame, roles: &AuditRoles, f: &mut Vec<Finding>) {
         if future > 0 {
             f.push(Finding {
                 severity: Severity::Warning,
+                lines: vec![],
+                option: None,
                 code: "future_dates",
                 column: Some(d.clone()),
                 count: future,
@@ -275,6 +271,8 @@ fn date_findings(df: &DataFrame, roles: &AuditRoles, f: &mut Vec<Finding>) {
         if old > 0 {
             f.push(Finding {
                 severity: Severity::Warning,
+                lines: vec![],
+                option: None,
                 code: "implausible_dates",
                 column: Some(d.clone()),
                 count: old,
@@ -284,28 +282,35 @@ fn date_findings(df: &DataFrame, roles: &AuditRoles, f: &mut Vec<Finding>) {
     }
 }
 
-/// Per column: numbers kept as text, empty columns, constant columns.
-fn column_findings(
-    df: &DataFrame,
-    (profiles, suggestions): (&[ColumnProfile], &[Suggestion]),
-    roles: &AuditRoles,
-    f: &mut Vec<Finding>,
-) {
-    let id_like: HashSet<&str> = suggestions
+/// Columns that hold ids or codes (numbers stored as text there are no mistake).
+fn id_like<'a>(suggestions: &'a [Suggestion], roles: &'a AuditRoles) -> HashSet<&'a str> {
+    suggestions
         .iter()
         .filter(|s| matches!(s.role, Role::CustomerId | Role::OrderId | Role::Product))
         .map(|s| s.column.as_str())
         .chain(roles.customer_id.as_deref())
         .chain(roles.order_id.as_deref())
-        .collect();
+        .collect()
+}
+
+/// Per column: numbers kept as text, empty columns, constant columns (`checked`: columns whose
+/// bad values are found on their own).
+fn column_findings(
+    df: &DataFrame,
+    profiles: &[ColumnProfile],
+    (id_like, checked): (&HashSet<&str>, &[Check]),
+    f: &mut Vec<Finding>,
+) {
     for p in profiles {
-        if !id_like.contains(p.name.as_str()) {
+        if !id_like.contains(p.name.as_str()) && !checked.iter().any(|c| c.column == p.name) {
             text_numbers(df, p, f);
         }
         let non_null = p.rows - p.nulls;
         if p.rows > 1 && non_null == 0 {
             f.push(Finding {
                 severity: Severity::Warning,
+                lines: vec![],
+                option: None,
                 code: "empty_column",
                 column: Some(p.name.clone()),
                 count: p.rows,
@@ -314,6 +319,8 @@ fn column_findings(
         } else if p.rows > 1 && p.distinct == 1 && p.nulls == 0 {
             f.push(Finding {
                 severity: Severity::Info,
+                lines: vec![],
+                option: None,
                 code: "constant_column",
                 column: Some(p.name.clone()),
                 count: p.rows,
@@ -328,22 +335,48 @@ fn column_findings(
 
 /// Audit a loaded table. `roles` None means: use the role suggestions.
 pub fn audit_table(table: &Table, roles: Option<AuditRoles>) -> TableAudit {
+    audit_table_checked(table, roles, &ReadOptions::default(), None)
+}
+
+/// Audit a table read with `opts`, naming what a run would stop on: its bad rows, the bad
+/// values of the columns `checks` says a run reads as numbers or dates (`None`: a file on its
+/// own, whose nearly all-numeric text columns are checked), and duplicate ids when it is one
+/// row per customer.
+pub fn audit_table_checked(
+    table: &Table,
+    roles: Option<AuditRoles>,
+    opts: &ReadOptions,
+    checks: Option<&[Check]>,
+) -> TableAudit {
     let df = &table.df;
     let profiles = profile(df);
     let suggestions = suggest_all(&profiles);
     let roles = roles.unwrap_or_else(|| AuditRoles::from_suggestions(&suggestions, &profiles));
     let mut f = Vec::new();
     let rows = df.height();
-
+    let ids = id_like(&suggestions, &roles);
+    let guessed;
+    let checks = match checks {
+        Some(c) => c,
+        None => {
+            let skip: Vec<&str> = ids.iter().copied().collect();
+            guessed = guessed_checks(df, opts, &skip);
+            &guessed
+        }
+    };
+    let unique_ids = roles.customer_id.as_deref().filter(|_| !roles.is_orders);
+    trips::trip_findings(table, opts, checks, unique_ids, &mut f);
     id_findings(df, &roles, &mut f);
     cancellation_findings(df, &roles, &mut f);
     money_findings(df, &roles, &mut f);
     date_findings(df, &roles, &mut f);
-    column_findings(df, (&profiles, &suggestions), &roles, &mut f);
+    column_findings(df, &profiles, (&ids, checks), &mut f);
     let dup_rows = duplicate_rows(df);
     if dup_rows > 0 {
         f.push(Finding {
             severity: Severity::Info,
+            lines: vec![],
+            option: None,
             code: "duplicate_rows",
             column: None,
             count: dup_rows,
@@ -401,19 +434,23 @@ fn text_numbers(df: &DataFrame, p: &ColumnProfile, f: &mut Vec<Finding>) {
     if share >= 0.9 {
         f.push(Finding {
             severity: Severity::Warning,
+            lines: vec![],
+            option: None,
             code: "numbers_as_text",
             column: Some(p.name.clone()),
             count: other,
             message: format!(
-                "column {} is read as text: {:.1} % of its values are numbers, but {} are not (e.g. {ex})",
+                "column {} is read as text: {} of its values are numbers, but {} are not (e.g. {ex})",
                 p.name,
-                share * 100.0,
+                crate::engine::format::share_of(num, total),
                 n(other)
             ),
         });
     } else if share >= 0.1 {
         f.push(Finding {
             severity: Severity::Info,
+            lines: vec![],
+            option: None,
             code: "mixed_types",
             column: Some(p.name.clone()),
             count: num,
@@ -497,62 +534,4 @@ fn duplicate_rows(df: &DataFrame) -> usize {
         }
     }
     dups
-}
-
-/// Audit every table a workspace reads, with the roles it declares.
-pub fn audit_workspace(
-    ws: &crate::engine::rules::Workspace,
-) -> crate::engine::Result<Vec<TableAudit>> {
-    Ok(audit_workspace_tables(ws)?
-        .into_iter()
-        .map(|(a, _)| a)
-        .collect())
-}
-
-/// The same, keeping each table as loaded (every column), in the order customers, orders,
-/// joined tables, so a caller that also evaluates the workspace reads the files only once.
-pub fn audit_workspace_tables(
-    ws: &crate::engine::rules::Workspace,
-) -> crate::engine::Result<Vec<(TableAudit, polars::prelude::DataFrame)>> {
-    let base = ws.base_dir();
-    let col =
-        |s: &Option<crate::engine::rules::Spanned<String>>| s.as_ref().map(|x| x.value.clone());
-    let mut out = Vec::new();
-    if let Some(f) = &ws.data.customers {
-        let t = super::load_table(&f.resolve(&base), &f.options, None)?;
-        let dates =
-            t.df.columns()
-                .iter()
-                .filter(|c| super::values::is_temporal(c.dtype()))
-                .map(|c| c.name().to_string())
-                .collect();
-        let roles = AuditRoles {
-            customer_id: col(&ws.columns.customer_id),
-            dates,
-            ..Default::default()
-        };
-        out.push((audit_table(&t, Some(roles)), t.df));
-    }
-    if let Some(f) = &ws.data.orders {
-        let t = super::load_table(&f.resolve(&base), &f.options, None)?;
-        let roles = AuditRoles {
-            customer_id: col(&ws.columns.order_customer_id).or(col(&ws.columns.customer_id)),
-            order_id: col(&ws.columns.order_id),
-            dates: col(&ws.columns.order_date).into_iter().collect(),
-            amounts: col(&ws.columns.amount).into_iter().collect(),
-            quantity: col(&ws.columns.quantity),
-            unit_price: col(&ws.columns.unit_price),
-            is_orders: true,
-        };
-        out.push((audit_table(&t, Some(roles)), t.df));
-    }
-    for j in &ws.data.joins {
-        let t = super::load_table(&j.file.resolve(&base), &j.file.options, None)?;
-        let roles = AuditRoles {
-            customer_id: Some(j.key.value.clone()),
-            ..Default::default()
-        };
-        out.push((audit_table(&t, Some(roles)), t.df));
-    }
-    Ok(out)
 }

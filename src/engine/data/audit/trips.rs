@@ -1,0 +1,260 @@
+//! Findings on what a run would stop on: bad values, bad rows and duplicate ids, with their lines.
+
+use std::collections::HashMap;
+
+use polars::prelude::*;
+
+use super::{Finding, Severity, n, series};
+use crate::engine::data::load::Table;
+use crate::engine::data::locate::{locate, place_of};
+use crate::engine::data::quality::{BadCell, DuplicateIds, NAMED};
+use crate::engine::data::reread::{Want, bad_cells, share_as};
+use crate::engine::data::values::as_text;
+use crate::engine::data::{ReadOptions, quality::Place};
+use crate::engine::format::{clip, visible};
+
+/// A column a run reads as numbers or dates, and why.
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub column: String,
+    pub want: Want,
+    pub why: String,
+    /// Found by looking at the values, not named by a role or a rule.
+    pub guessed: bool,
+}
+
+/// Of a table read on its own, the text columns a run would read as numbers or dates if a role
+/// or a rule used them: those whose values, nearly all (90 %), are numbers or dates.
+pub fn guessed_checks(df: &DataFrame, opts: &ReadOptions, skip: &[&str]) -> Vec<Check> {
+    let mut out = Vec::new();
+    for c in df.columns() {
+        let s = c.as_materialized_series();
+        if s.dtype() != &DataType::String || skip.contains(&s.name().as_str()) {
+            continue;
+        }
+        for (want, what) in [(Want::Number, "numbers"), (Want::Date, "dates")] {
+            let share = share_as(s, want, opts);
+            if (0.9..1.0).contains(&share) {
+                out.push(Check {
+                    column: s.name().to_string(),
+                    want,
+                    why: format!("nearly all its values are {what}"),
+                    guessed: true,
+                });
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// One column's bad cells, as found.
+struct Bad<'c> {
+    check: &'c Check,
+    count: usize,
+    first: Vec<BadCell>,
+    non_missing: usize,
+}
+
+/// The duplicated ids of a column: each id with its rows (from 0), in order of first row.
+fn duplicate_ids(s: &Series) -> Vec<(String, Vec<usize>)> {
+    let texts = as_text(s);
+    let mut rows: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, v) in texts.iter().enumerate() {
+        if let Some(v) = v {
+            rows.entry(v.as_str()).or_default().push(i);
+        }
+    }
+    let mut dups: Vec<(String, Vec<usize>)> = rows
+        .into_iter()
+        .filter(|(_, r)| r.len() > 1)
+        .map(|(k, r)| (k.to_string(), r))
+        .collect();
+    dups.sort_by_key(|(_, r)| r[0]);
+    dups
+}
+
+/// Bad rows, bad values in `checks` and (with `ids`, a customers or joined table's id column)
+/// duplicate ids, each naming its first places in the file.
+pub fn trip_findings(
+    table: &Table,
+    opts: &ReadOptions,
+    checks: &[Check],
+    ids: Option<&str>,
+    f: &mut Vec<Finding>,
+) {
+    let df = &table.df;
+    let place = place_of(&table.path, opts);
+    bad_rows_finding(table, place, f);
+    let bad: Vec<Bad> = checks
+        .iter()
+        .filter_map(|c| {
+            let s = series(df, &c.column)?;
+            let (count, first) = bad_cells(s, c.want, opts)?;
+            Some(Bad {
+                check: c,
+                count,
+                first,
+                non_missing: s.len() - s.null_count(),
+            })
+        })
+        .collect();
+    let dups = ids
+        .and_then(|c| series(df, c))
+        .map(duplicate_ids)
+        .unwrap_or_default();
+    // every row to name, located in one read of the file
+    let mut rows: Vec<usize> = bad
+        .iter()
+        .flat_map(|b| b.first.iter().map(|c| c.row))
+        .collect();
+    rows.extend(
+        dups.iter()
+            .take(NAMED)
+            .flat_map(|(_, r)| r.iter().take(NAMED + 1)),
+    );
+    let lines = locate(&table.path, opts, &rows).unwrap_or_else(|_| rows.clone());
+    let line_of: HashMap<usize, usize> = rows.iter().copied().zip(lines).collect();
+    let at = |row: usize| line_of.get(&row).copied().unwrap_or(0);
+    for b in &bad {
+        f.push(bad_values_finding(b, place, &at));
+    }
+    if !dups.is_empty() {
+        f.push(duplicates_finding(
+            ids.unwrap_or_default(),
+            &dups,
+            place,
+            &at,
+        ));
+    }
+}
+
+fn bad_values_finding(b: &Bad, place: Place, at: &dyn Fn(usize) -> usize) -> Finding {
+    let c = b.check;
+    let named: Vec<String> = b
+        .first
+        .iter()
+        .take(NAMED)
+        .map(|x| {
+            format!(
+                "{} {} \"{}\"",
+                place.word(),
+                at(x.row),
+                clip(&visible(&x.value), 30)
+            )
+        })
+        .collect();
+    let more = if b.count > named.len() {
+        format!(", … {} more", n(b.count - named.len()))
+    } else {
+        String::new()
+    };
+    let nouns = format!("{}s", c.want.noun());
+    let one = b.count == 1;
+    let it = if one { "it" } else { "them" };
+    let how = if c.guessed {
+        format!(
+            "is read as text, though {}; a run that reads it as {nouns} (a role or a rule) stops on {it}",
+            c.why
+        )
+    } else {
+        format!("is read as {nouns} ({}); a run stops on {it}", c.why)
+    };
+    Finding {
+        severity: Severity::Warning,
+        code: "bad_values",
+        column: Some(c.column.clone()),
+        count: b.count,
+        lines: b.first.iter().map(|x| at(x.row)).collect(),
+        option: Some("bad_values = \"missing\"".into()),
+        message: format!(
+            "column {}: {} of its {} values {} not {}: {}{more}; the column {how}: fix {it} in the file, or set bad_values = \"missing\" for this file",
+            c.column,
+            n(b.count),
+            n(b.non_missing),
+            if one { "is" } else { "are" },
+            if one {
+                format!("a {}", c.want.noun())
+            } else {
+                nouns.clone()
+            },
+            named.join(", "),
+        ),
+    }
+}
+
+fn bad_rows_finding(table: &Table, place: Place, f: &mut Vec<Finding>) {
+    let r = &table.bad_rows;
+    if r.is_empty() {
+        return;
+    }
+    let named: Vec<String> = r
+        .first
+        .iter()
+        .take(NAMED)
+        .map(|b| format!("{} {} ({} fields)", place.word(), b.line, b.fields))
+        .collect();
+    let more = if r.count > named.len() {
+        format!(", … {} more", n(r.count - named.len()))
+    } else {
+        String::new()
+    };
+    f.push(Finding {
+        severity: Severity::Warning,
+        code: "bad_rows",
+        column: None,
+        count: r.count,
+        lines: r.first.iter().map(|b| b.line).collect(),
+        option: Some("bad_rows = \"skip\"".into()),
+        message: format!(
+            "{} {} the wrong number of fields (the header has {}): {}{more}; a run stops on {}: fix {} (or set `delimiter` if it was guessed wrong), or set bad_rows = \"skip\" for this file to leave {} out",
+            n(r.count),
+            if r.count == 1 { "row has" } else { "rows have" },
+            r.expected,
+            named.join(", "),
+            if r.count == 1 { "it" } else { "them" },
+            if r.count == 1 { "it" } else { "them" },
+            if r.count == 1 { "it" } else { "them" },
+        ),
+    });
+}
+
+fn duplicates_finding(
+    column: &str,
+    dups: &[(String, Vec<usize>)],
+    place: Place,
+    at: &dyn Fn(usize) -> usize,
+) -> Finding {
+    let d = DuplicateIds {
+        ids: dups.len(),
+        extra_rows: dups.iter().map(|(_, r)| r.len() - 1).sum(),
+        first: dups
+            .iter()
+            .take(NAMED)
+            .map(|(id, rows)| {
+                (
+                    id.clone(),
+                    rows.iter().take(NAMED + 1).map(|&r| at(r)).collect(),
+                )
+            })
+            .collect(),
+        place,
+    };
+    Finding {
+        severity: Severity::Warning,
+        code: "duplicate_ids",
+        column: Some(column.to_string()),
+        count: dups.len(),
+        lines: d
+            .first
+            .iter()
+            .flat_map(|(_, l)| l.iter().copied())
+            .collect(),
+        option: Some("duplicate_ids = \"first\"".into()),
+        message: format!(
+            "{}; a run stops on {}: fix the data, or set [data] duplicate_ids = \"first\" to keep the first row of each",
+            d.message(),
+            if d.ids == 1 { "it" } else { "them" }
+        ),
+    }
+}

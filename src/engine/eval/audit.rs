@@ -1,0 +1,164 @@
+//! The audit of a workspace's files with its roles and rules: the data's findings, and what a
+//! run would stop on (bad rows, bad values of the columns read as numbers or dates, duplicates).
+
+use polars::prelude::DataFrame;
+
+use super::conform::uses_for;
+use super::uses::typed_uses;
+use crate::engine::data::audit::{AuditRoles, Check, TableAudit, audit_table_checked};
+use crate::engine::data::options::BadRows;
+use crate::engine::data::{ReadOptions, load_table};
+use crate::engine::error::Result;
+use crate::engine::rules::{FileRef, Spanned, Workspace};
+
+/// Audit every table a workspace reads, with the roles it declares; bad rows are found and
+/// named, not stopped on.
+pub fn audit_workspace(ws: &Workspace) -> Result<Vec<TableAudit>> {
+    Ok(audit_workspace_tables(ws, false)?
+        .into_iter()
+        .map(|(a, _)| a)
+        .collect())
+}
+
+/// The same, keeping each table as loaded (every column), in the order customers, orders,
+/// joined tables, so a caller that also evaluates the workspace reads the files only once.
+/// With `as_run`, each file is read with its own options, so that bad rows stop it as they
+/// stop a run (the report); otherwise they are left out and named.
+pub fn audit_workspace_tables(
+    ws: &Workspace,
+    as_run: bool,
+) -> Result<Vec<(TableAudit, DataFrame)>> {
+    let base = ws.base_dir();
+    let col = |s: &Option<Spanned<String>>| s.as_ref().map(|x| x.value.clone());
+    let uses = typed_uses(ws);
+    let has_customers = ws.data.customers.is_some();
+    let audit = |f: &FileRef, mut roles: AuditRoles| -> Result<(TableAudit, DataFrame)> {
+        let mut opts: ReadOptions = f.options.clone();
+        if !as_run {
+            opts.bad_rows = BadRows::Skip;
+        }
+        let t = load_table(&f.resolve(&base), &opts, None)
+            .map_err(|e| super::conform::with_entry(e, f))?;
+        if f.key == "data.customers" {
+            // a customers table's dates are whatever columns were read as dates
+            roles.dates =
+                t.df.columns()
+                    .iter()
+                    .filter(|c| crate::engine::data::values::is_temporal(c.dtype()))
+                    .map(|c| c.name().to_string())
+                    .collect();
+        }
+        let checks: Vec<Check> = uses_for(&uses, &f.key, has_customers)
+            .into_iter()
+            .map(|u| Check {
+                column: u.column.clone(),
+                want: u.want,
+                why: u.why.clone(),
+                guessed: false,
+            })
+            .collect();
+        let a = audit_table_checked(&t, Some(roles), &opts, Some(&checks));
+        Ok((a, t.df))
+    };
+    let mut out = Vec::new();
+    if let Some(f) = &ws.data.customers {
+        let roles = AuditRoles {
+            customer_id: col(&ws.columns.customer_id),
+            ..Default::default()
+        };
+        out.push(audit(f, roles)?);
+    }
+    if let Some(f) = &ws.data.orders {
+        let roles = AuditRoles {
+            customer_id: col(&ws.columns.order_customer_id).or(col(&ws.columns.customer_id)),
+            order_id: col(&ws.columns.order_id),
+            dates: col(&ws.columns.order_date).into_iter().collect(),
+            amounts: col(&ws.columns.amount).into_iter().collect(),
+            quantity: col(&ws.columns.quantity),
+            unit_price: col(&ws.columns.unit_price),
+            is_orders: true,
+        };
+        out.push(audit(f, roles)?);
+    }
+    for j in &ws.data.joins {
+        let roles = AuditRoles {
+            customer_id: Some(j.key.value.clone()),
+            ..Default::default()
+        };
+        out.push(audit(&j.file, roles)?);
+    }
+    Ok(out)
+}
+
+/// What `strata check --data` finds in the data: each problem as a run tells it, split into
+/// those a run stops on and those its options let it go on with.
+#[derive(Debug, Default)]
+pub struct DataCheck {
+    pub errors: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+/// Read every file of the workspace and find what a run would stop on: bad rows, bad values of
+/// the columns read as numbers or dates, duplicate ids in the customers and joined tables.
+/// Unlike a run, it goes on after the first, to tell them all.
+pub fn check_data(
+    ws: &Workspace,
+    p: &crate::engine::data::progress::Progress,
+) -> Result<DataCheck> {
+    use crate::engine::data::quality::{rows_fail, values_fail};
+    use crate::engine::eval::frame::Frame;
+    let base = ws.base_dir();
+    let uses = typed_uses(ws);
+    let has_customers = ws.data.customers.is_some();
+    let mut out = DataCheck::default();
+    for f in ws.data_files() {
+        let path = f.resolve(&base);
+        let mut opts = f.options.clone();
+        opts.bad_rows = BadRows::Skip;
+        let data = crate::engine::data::load_data(&path, &opts, None, p)
+            .map_err(|e| super::conform::with_entry(e, f))?;
+        let rows = data.bad_rows.clone();
+        let mut frame = Frame::from_data(data).map_err(|e| {
+            crate::engine::EngineError::data(&path, crate::engine::data::load::short(&e))
+        })?;
+        let use_here = uses_for(&uses, &f.key, has_customers);
+        let q =
+            super::conform::check_table(&mut frame, (&path, &f.options, f), rows, &use_here, true)?;
+        let shown = path.display();
+        for (warning, fail, error) in [
+            (q.rows_warning(), rows_fail(&f.options), q.rows_error()),
+            (
+                q.values_warning(),
+                values_fail(&f.options),
+                q.values_error(),
+            ),
+        ] {
+            match warning {
+                Some(_) if fail => out.errors.push(format!("{shown}: {error}")),
+                Some(w) => out.warnings.push(w),
+                None => {}
+            }
+        }
+        let id_col = match f.key.as_str() {
+            "data.customers" => ws.columns.customer_id.as_ref().map(|c| c.value.clone()),
+            "data.orders" => None,
+            _ => ws
+                .data
+                .joins
+                .iter()
+                .find(|j| j.file.key == f.key)
+                .map(|j| j.key.value.clone()),
+        };
+        if let Some(d) = id_col.and_then(|c| super::assemble::duplicates_in(ws, f, &frame, &c)) {
+            if ws.data.duplicate_ids == crate::engine::rules::DuplicateIds::Error {
+                out.errors.push(format!("{shown}: {}", d.error()));
+            } else {
+                out.warnings.push(format!(
+                    "{shown}: {}; the first row of each is kept (duplicate_ids = \"first\")",
+                    d.message()
+                ));
+            }
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,157 @@
+//! The wizard's load of a workspace's tables: every column, profiles kept beside them, checked leniently.
+
+use super::*;
+
+impl Frames {
+    /// The wizard's tables: every column, and the profile of the first table (the customers, or
+    /// else the orders), taken from `cache` when it holds them all and kept there when not.
+    /// The profiles are kept with the tables, so the wizard's entries are apart from others'.
+    pub fn load_for_wizard(
+        ws: &Workspace,
+        p: &Progress,
+        cache: &Cache,
+    ) -> Result<(Frames, Vec<ColumnProfile>)> {
+        let plan = LoadPlan::new(ws, (None, false), cache)?;
+        Self::load_planned_for_wizard(ws, &plan, p, cache)
+    }
+
+    /// The same, for a `plan` already made (`LoadPlan::new(ws, (None, false), cache)`).
+    pub(in crate::engine::eval) fn load_planned_for_wizard(
+        ws: &Workspace,
+        plan: &LoadPlan,
+        p: &Progress,
+        cache: &Cache,
+    ) -> Result<(Frames, Vec<ColumnProfile>)> {
+        let keys = plan.wizard_keys();
+        let mut notes = Vec::new();
+        if let Some(keys) = &keys
+            && let Some(hit) = Self::wizard_hit(ws, plan, keys, p, cache, &mut notes)
+        {
+            return Ok(hit);
+        }
+        // the first table is profiled as read (typed columns, no polars copy), then every table
+        // becomes evaluation columns
+        let uses = typed_uses(ws);
+        let read = plan.read(ws, p, |i, f, p| {
+            let data = load_data(&f.path, &f.options, f.columns.as_deref(), p)?;
+            let profiles = (i == 0).then(|| profile_data(&data));
+            let rows = data.bad_rows.clone();
+            let frame = Frame::from_data(data)
+                .map_err(|e| EngineError::data(&f.path, crate::engine::data::load::short(&e)))?;
+            Ok((frame, profiles, rows))
+        })?;
+        let mut profiles = None;
+        let mut read_rows = Vec::new();
+        let mut take = |t: Option<(Frame, Option<Vec<ColumnProfile>>, BadRowsFound)>| {
+            t.map(|(frame, p, rows)| {
+                profiles = profiles.take().or(p);
+                read_rows.push(rows);
+                frame
+            })
+        };
+        let (customers, orders) = (take(read.0), take(read.1));
+        let joins: Vec<Frame> = read.2.into_iter().filter_map(|t| take(Some(t))).collect();
+        let profiles =
+            profiles.ok_or_else(|| EngineError::Invalid("the workspace names no data".into()))?;
+        let mut frames = Self::for_wizard((customers, orders, joins), vec![], false);
+        if let Some(keys) = keys {
+            let meta = crate::engine::eval::cache::profiles::encode(&profiles);
+            let all = frames
+                .customers
+                .iter()
+                .chain(&frames.orders)
+                .chain(&frames.joins);
+            let mut unchanged = true;
+            for (i, ((f, key), fp)) in all.zip(&keys).zip(&plan.files).enumerate() {
+                if fp.unchanged(cache) {
+                    let m = join_meta(&read_rows[i], if i == 0 { meta.as_str() } else { "" });
+                    let shown = file_label(&fp.path);
+                    cache.put(key, &m, f, plan.largest(), &shown, &mut notes);
+                } else {
+                    unchanged = false;
+                }
+            }
+            // what is built from these tables may be kept under their keys
+            frames.unchanged = unchanged;
+        }
+        frames.notes = notes;
+        frames.check_leniently(ws, plan, &uses, read_rows);
+        Ok((frames, profiles))
+    }
+
+    /// The wizard's check of its tables: the columns the rules read as numbers or dates made so,
+    /// bad values read as missing and bad rows left out, whatever the files' options say (it
+    /// opens anyway and says what it found).
+    fn check_leniently(
+        &mut self,
+        ws: &Workspace,
+        plan: &LoadPlan,
+        uses: &[crate::engine::eval::uses::Use],
+        rows: Vec<BadRowsFound>,
+    ) {
+        let has_customers = ws.data.customers.is_some();
+        let all = self
+            .customers
+            .iter_mut()
+            .chain(self.orders.iter_mut())
+            .chain(self.joins.iter_mut());
+        for ((frame, f), rows) in all.zip(&plan.files).zip(rows) {
+            let uses = conform::uses_for(uses, &f.file.key, has_customers);
+            let file = (f.path.as_path(), &f.options, &f.file);
+            if let Ok(q) = conform::check_table(frame, file, rows, &uses, true)
+                && !q.is_clean()
+            {
+                self.quality.push(q);
+            }
+        }
+    }
+
+    /// Every table of the wizard's load from the cache, or `None`.
+    fn wizard_hit(
+        ws: &Workspace,
+        plan: &LoadPlan,
+        keys: &[String],
+        p: &Progress,
+        cache: &Cache,
+        notes: &mut Vec<String>,
+    ) -> Option<(Frames, Vec<ColumnProfile>)> {
+        let mut got = std::collections::VecDeque::new();
+        let mut profiles = None;
+        let mut rows = Vec::new();
+        for (key, f) in keys.iter().zip(&plan.files) {
+            let (meta, frame) = cache.get(key, &file_label(&f.path), notes)?;
+            let (read_rows, rest) = split_meta(&meta);
+            if profiles.is_none() {
+                profiles = Some(crate::engine::eval::cache::profiles::decode(rest)?);
+            }
+            crate::engine::eval::cache::read_whole(p, &f.path);
+            got.push_back(frame);
+            rows.push(read_rows);
+        }
+        let customers = ws.data.customers.as_ref().and_then(|_| got.pop_front());
+        let orders = ws.data.orders.as_ref().and_then(|_| got.pop_front());
+        let tables = (customers, orders, got.into_iter().collect());
+        let mut frames = Self::for_wizard(tables, std::mem::take(notes), true);
+        frames.check_leniently(ws, plan, &typed_uses(ws), rows);
+        Some((frames, profiles?))
+    }
+
+    /// The wizard's tables: every column, nothing pruned or asked for besides.
+    fn for_wizard(
+        (customers, orders, joins): (Option<Frame>, Option<Frame>, Vec<Frame>),
+        notes: Vec<String>,
+        unchanged: bool,
+    ) -> Frames {
+        Frames {
+            customers,
+            orders,
+            joins,
+            pruned: vec![],
+            requested: vec![],
+            notes,
+            quality: vec![],
+            unchanged,
+            interactive: true,
+        }
+    }
+}
