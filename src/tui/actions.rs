@@ -25,6 +25,10 @@ fn always(_: &App) -> bool {
 fn list(a: &App) -> bool {
     a.nav.step == StepId::List
 }
+/// The data has bad values or rows a run would stop on.
+fn unsettled(a: &App) -> bool {
+    !a.model.unsettled().is_empty()
+}
 fn classify(a: &App) -> bool {
     a.nav.step == StepId::Classify
 }
@@ -67,6 +71,13 @@ pub static ACTIONS: &[Spec] = &[
         "teach",
         "teach text: why the step matters, what to look for",
         always
+    ),
+    spec!(
+        SettleData,
+        ["b"],
+        "go on",
+        "let runs go on with the data's bad values (as missing) and bad rows (left out): writes the files' options; u undoes",
+        unsettled
     ),
     spec!(NextStep, ["n"], "next", "next step", always),
     spec!(PrevStep, ["p"], "prev", "previous step", always),

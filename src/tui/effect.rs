@@ -17,6 +17,9 @@ pub enum Effect {
     Explain { id: String },
     /// Stop the data being read again.
     CancelLoad,
+    /// Set (or, with None, take out) data files' reading options: `(workspace key, option,
+    /// value)` — what to do with bad values and bad rows.
+    FileOptions(Vec<(String, String, Option<String>)>),
     /// Save a column's role in `[columns]` (`pii` adds to the list), then read the data again.
     SetRole { key: String, column: String },
     /// Compute segment transitions between two dates (on the worker).

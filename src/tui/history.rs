@@ -24,6 +24,8 @@ pub enum Change {
         value: Option<String>,
         cost: Option<String>,
     },
+    /// Set (or take out) data files' options: `(workspace key, option, value)`.
+    FileOptions(Vec<(String, String, Option<String>)>),
 }
 
 /// Remember how to reverse an edit the user just made; a new edit ends what could be redone.
@@ -128,6 +130,16 @@ fn apply(app: &mut App, c: Change) -> Option<(Vec<Effect>, Change, String)> {
                 old: None,
             }];
             Some((effects, back, "the value and cost per customer".into()))
+        }
+        Change::FileOptions(options) => {
+            let back = super::settle::current(app, &options);
+            super::settle::take(app, &options);
+            let what = "what runs do with the data's bad values and rows".into();
+            Some((
+                vec![Effect::FileOptions(options)],
+                Change::FileOptions(back),
+                what,
+            ))
         }
     }
 }

@@ -61,6 +61,9 @@ pub enum Action {
     Frequency,
     /// The predictive-value page (fits the models when they are not yet).
     Predict,
+    /// Let runs go on with the data's bad values (as missing) and bad rows (left out): write
+    /// the files' options.
+    SettleData,
 }
 
 impl Action {

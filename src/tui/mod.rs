@@ -23,6 +23,7 @@ pub mod predictive;
 pub mod prompts;
 pub mod ranking;
 pub mod recovery;
+pub mod settle;
 pub mod steps;
 pub mod structure;
 pub mod table;
@@ -235,6 +236,14 @@ fn apply(app: &mut App, effects: Vec<Effect>, worker: &Worker, watch: Option<&Mu
             }
             Effect::Save { criterion } => {
                 edit_file(app, watch, |ed| ed.set_criterion_rule(&criterion));
+            }
+            Effect::FileOptions(options) => {
+                edit_file(app, watch, |ed| {
+                    for (entry, key, v) in &options {
+                        ed.set_file_option(entry, key, v.as_deref())?;
+                    }
+                    Ok(())
+                });
             }
             Effect::SetRole { key, column } => {
                 if let Some(path) = app.workspace.clone()

@@ -3,6 +3,7 @@
 use super::app::{CriterionView, Reloaded};
 use super::ranking::Ranking;
 use crate::engine::data::profile::ColumnProfile;
+use crate::engine::data::quality::{BadColumn, FileQuality};
 use crate::engine::data::roles::Suggestion;
 use crate::engine::eval::frame::DType;
 use crate::engine::eval::scores::ScoreInfo;
@@ -36,9 +37,53 @@ pub struct Model {
     pub valuation: ValuationConfig,
     pub pareto: Pareto,
     pub ranking: Ranking,
+    /// Per file with bad values or bad rows: what was found (read as missing or left out for
+    /// now), and what the workspace's options say a run does about it.
+    pub quality: Vec<FileQuality>,
 }
 
 impl Model {
+    /// The files whose problems a run would stop on (their options say `error`), each with the
+    /// options that would let it go on: `(workspace key, option, value)`.
+    pub fn unsettled(&self) -> Vec<(String, &'static str, &'static str)> {
+        let mut v = Vec::new();
+        for q in &self.quality {
+            if !q.bad_values.is_empty() && q.bad_values_policy == "error" {
+                v.push((q.key.clone(), "bad_values", "missing"));
+            }
+            if !q.bad_rows.is_empty() && q.bad_rows_policy == "error" {
+                v.push((q.key.clone(), "bad_rows", "skip"));
+            }
+        }
+        v
+    }
+
+    /// The bad values of a column of the table Classify shows, and its file's findings.
+    pub fn bad_column(&self, name: &str) -> Option<(&FileQuality, &BadColumn)> {
+        let key = if self.profiled_orders {
+            "data.orders"
+        } else {
+            "data.customers"
+        };
+        let q = self.quality.iter().find(|q| q.key == key)?;
+        Some((q, q.bad_values.iter().find(|c| c.column == name)?))
+    }
+
+    /// The line every step shows while a run would stop on the data: the first problem, and
+    /// the key that lets it go on.
+    pub fn quality_line(&self) -> Option<String> {
+        let q = self.quality.iter().find(|q| {
+            (!q.bad_values.is_empty() && q.bad_values_policy == "error")
+                || (!q.bad_rows.is_empty() && q.bad_rows_policy == "error")
+        })?;
+        let what = match (q.bad_values.is_empty(), q.bad_rows.is_empty()) {
+            (false, true) => "treat bad values as missing",
+            (true, false) => "leave bad rows out",
+            _ => "bad values as missing, bad rows out",
+        };
+        Some(format!("{} — fix the file, or b: {what}", q.headline()?))
+    }
+
     pub fn new(s: &Session, profiles: Vec<ColumnProfile>, suggestions: Vec<Suggestion>) -> Model {
         let r = Reloaded::build(s);
         let value_hint = (s.ws.data.orders.is_none() && s.ws.valuation.value.is_none())
@@ -68,6 +113,7 @@ impl Model {
             valuation: r.valuation,
             pareto: r.pareto,
             ranking: r.ranking,
+            quality: s.quality.clone(),
         }
     }
 }

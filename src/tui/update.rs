@@ -264,6 +264,7 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
         Palette => app.edit.prompt = Some(Prompt::Palette(String::new())),
         Confirm => return super::open::confirm(app),
         Copy => return super::clipboard::copy(app),
+        SettleData => return super::settle::settle(app),
         // the steps' own actions, pressed elsewhere: say where they work
         Explain | CrossTab | Transitions | Predict | Frequency => {
             app.status = elsewhere(a).into();

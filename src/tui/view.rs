@@ -221,13 +221,37 @@ pub fn draw(f: &mut Frame, app: &App, t: &Theme) {
         }
         _ => 1,
     };
-    let [header, body, foot] = Layout::vertical([
+    // while a run would stop on the data, every step says so on one line
+    let data_line: Vec<String> = app
+        .model
+        .quality_line()
+        .map(|l| super::table::wrap(&format!("! {}", safe(&l)), area.width, 0))
+        .unwrap_or_default();
+    let data_h = data_line.len().min(2) as u16;
+    let [header, data, body, foot] = Layout::vertical([
         Constraint::Length(1),
+        Constraint::Length(data_h),
         Constraint::Fill(1),
         Constraint::Length(foot_h),
     ])
     .areas(area);
     f.render_widget(title_line(app, area.width, t), header);
+    if data_h > 0 {
+        let mut lines: Vec<Line> = data_line
+            .iter()
+            .take(2)
+            .map(|l| Line::from(Span::styled(l.clone(), t.warn)))
+            .collect();
+        if data_line.len() > 2
+            && let Some(last) = lines.last_mut()
+        {
+            *last = Line::from(Span::styled(
+                super::table::clip(&format!("{}…", data_line[1]), area.width),
+                t.warn,
+            ));
+        }
+        f.render_widget(Paragraph::new(lines), data);
+    }
     let main = draw_body(f, body, app, t);
     f.render_widget(
         Paragraph::new(footer(app, foot.width, t)).wrap(Wrap { trim: true }),

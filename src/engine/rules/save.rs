@@ -166,6 +166,18 @@ fn process_alive(pid: u32) -> bool {
     }
 }
 
+/// Set `key` of `t` to text, or take it out.
+fn set_or_remove(t: &mut dyn toml_edit::TableLike, key: &str, v: Option<&str>) {
+    match v {
+        Some(v) => {
+            t.insert(key, value(v));
+        }
+        None => {
+            t.remove(key);
+        }
+    }
+}
+
 /// A workspace document open for editing; every change keeps comments and order.
 pub struct WorkspaceEditor {
     pub path: PathBuf,
@@ -327,6 +339,64 @@ impl WorkspaceEditor {
         Ok(())
     }
 
+    /// Set (`Some`) or remove (`None`) one reading option of a data file, the file named by its
+    /// workspace key (`data.orders`, `data.join[1]`): `orders = "x.csv"` becomes `orders = {
+    /// path = "x.csv", … }` to hold it, and goes back to the plain path when only that is left.
+    pub fn set_file_option(&mut self, entry: &str, key: &str, v: Option<&str>) -> Result<()> {
+        let missing = || EngineError::Invalid(format!("{entry} is not in the workspace any more"));
+        let data = self.table_mut(&["data"])?;
+        if let Some(rest) = entry.strip_prefix("data.join[") {
+            let i: usize = rest.trim_end_matches(']').parse().map_err(|_| missing())?;
+            let join = data.get_mut("join").ok_or_else(missing)?;
+            let t: &mut dyn toml_edit::TableLike = match join {
+                Item::ArrayOfTables(a) => a.get_mut(i).map(|t| t as &mut dyn toml_edit::TableLike),
+                Item::Value(toml_edit::Value::Array(a)) => a
+                    .get_mut(i)
+                    .and_then(|v| v.as_inline_table_mut())
+                    .map(|t| t as &mut dyn toml_edit::TableLike),
+                _ => None,
+            }
+            .ok_or_else(missing)?;
+            set_or_remove(t, key, v);
+            if let Item::Value(toml_edit::Value::Array(a)) = join
+                && let Some(t) = a.get_mut(i).and_then(|v| v.as_inline_table_mut())
+            {
+                t.fmt();
+            }
+            return Ok(());
+        }
+        let name = entry.strip_prefix("data.").ok_or_else(missing)?;
+        let item = data.get_mut(name).ok_or_else(missing)?;
+        if let Some(path) = item.as_str().map(str::to_string) {
+            if v.is_none() {
+                return Ok(());
+            }
+            let mut t = toml_edit::InlineTable::new();
+            t.insert("path", path.as_str().into());
+            let decor = item.as_value().map(|x| x.decor().clone());
+            let mut new = toml_edit::Value::InlineTable(t);
+            if let Some(d) = decor {
+                *new.decor_mut() = d;
+            }
+            *item = Item::Value(new);
+        }
+        let t = item.as_table_like_mut().ok_or_else(missing)?;
+        set_or_remove(t, key, v);
+        if let Item::Value(toml_edit::Value::InlineTable(t)) = item {
+            t.fmt();
+        }
+        // only the path left: back to `orders = "x.csv"`
+        if let Item::Value(toml_edit::Value::InlineTable(t)) = item
+            && t.len() == 1
+            && let Some(path) = t.get("path").and_then(|p| p.as_str()).map(str::to_string)
+        {
+            let mut new = toml_edit::Value::from(path.as_str());
+            *new.decor_mut() = t.decor().clone();
+            *item = Item::Value(new);
+        }
+        Ok(())
+    }
+
     /// Remove `[criteria.NAME]`.
     pub fn remove_criterion(&mut self, name: &str) -> Result<()> {
         self.table_mut(&["criteria"])?.remove(name);
@@ -340,6 +410,32 @@ impl WorkspaceEditor {
     /// Write the document atomically to its path.
     pub fn save(&self) -> Result<()> {
         write_atomic(&self.path, self.text().as_bytes())
+    }
+}
+
+#[cfg(test)]
+mod file_option_tests {
+    use super::*;
+
+    #[test]
+    fn a_file_option_turns_a_path_into_a_table_and_back() {
+        let text = "[data]\norders = \"o.csv\" # the log\n\n[[data.join]]\npath = \"s.csv\"\nkey = \"id\"\n";
+        let mut ed = WorkspaceEditor::from_text(Path::new("w.strata.toml"), text).unwrap();
+        ed.set_file_option("data.orders", "bad_values", Some("missing"))
+            .unwrap();
+        ed.set_file_option("data.join[0]", "bad_rows", Some("skip"))
+            .unwrap();
+        let t = ed.text();
+        assert!(
+            t.contains("orders = { path = \"o.csv\", bad_values = \"missing\" } # the log"),
+            "{t}"
+        );
+        assert!(t.contains("bad_rows = \"skip\""), "{t}");
+        ed.set_file_option("data.orders", "bad_values", None)
+            .unwrap();
+        ed.set_file_option("data.join[0]", "bad_rows", None)
+            .unwrap();
+        assert_eq!(ed.text(), text);
     }
 }
 

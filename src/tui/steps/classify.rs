@@ -100,6 +100,11 @@ fn row(app: &App, p: &crate::engine::data::profile::ColumnProfile) -> Vec<String
     } else {
         format!("✓ {}", saved.join(", "))
     };
+    // a column with bad values says so first
+    let role = match app.model.bad_column(&p.name) {
+        Some(_) => format!("! {role}"),
+        None => role,
+    };
     let missing = if p.rows > 0 {
         format!("{:.1} %", p.nulls as f64 * 100.0 / p.rows as f64)
     } else {
@@ -137,6 +142,45 @@ fn details(
             t.dim,
         ),
     ])];
+    // what a run would stop on comes first: a short pane shows it
+    if let Some((q, c)) = app.model.bad_column(&p.name) {
+        let cells: Vec<String> = c
+            .first
+            .iter()
+            .map(|b| {
+                format!(
+                    "{} {} \"{}\"",
+                    q.place.word(),
+                    b.line,
+                    app.shown(&p.name, &b.value)
+                )
+            })
+            .collect();
+        let more = if c.count > cells.len() {
+            format!(", … {} more", thousands((c.count - cells.len()) as u64))
+        } else {
+            String::new()
+        };
+        let settled = match (q.bad_values_policy == "error", c.count == 1) {
+            (true, true) => " — a run stops on it: fix the file, or b lets runs go on",
+            (true, false) => " — a run stops on them: fix the file, or b lets runs go on",
+            _ => "",
+        };
+        lines.push(Line::from(Span::styled(
+            format!(
+                "! {} {}, read as missing here ({}): {}{more}{settled}",
+                thousands(c.count as u64),
+                if c.count == 1 {
+                    format!("value is not a {}", c.expected)
+                } else {
+                    format!("values are not {}s", c.expected)
+                },
+                c.why,
+                cells.join(", ")
+            ),
+            t.warn,
+        )));
+    }
     if let (Some(lo), Some(hi)) = (&p.min, &p.max) {
         let q = p
             .quartiles

@@ -204,7 +204,10 @@ fn done(_: &App, _: StepId) -> Mark {
 }
 
 fn classify_mark(app: &App, _: StepId) -> Mark {
-    if app.model.suggestions.is_empty() {
+    if !app.model.unsettled().is_empty() {
+        // bad values or rows a run would stop on
+        Mark::Attention
+    } else if app.model.suggestions.is_empty() {
         Mark::Todo
     } else {
         Mark::Done

@@ -23,7 +23,7 @@ impl Session {
         cache: &Cache,
     ) -> Result<(Session, Vec<ColumnProfile>)> {
         let timing = Timing::new();
-        let plan = LoadPlan::new(&ws, (None, false), cache)?;
+        let plan = LoadPlan::new(&ws, (None, false), cache)?.lenient(cache);
         let key = plan.wizard_keys().and_then(|ks| {
             let ks: Vec<&str> = ks.iter().map(String::as_str).collect();
             evaluated_key(&ws, &ks, &[])

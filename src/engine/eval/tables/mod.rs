@@ -198,6 +198,18 @@ impl LoadPlan {
         })
     }
 
+    /// The same plan read as the wizard reads it: rows of another width left out whatever the
+    /// files say (it opens anyway, and says what it left out).
+    pub fn lenient(mut self, cache: &Cache) -> LoadPlan {
+        for f in &mut self.files {
+            if f.options.bad_rows != crate::engine::data::options::BadRows::Skip {
+                f.options.bad_rows = crate::engine::data::options::BadRows::Skip;
+                f.key = cache.table_key(&f.path, &f.options, f.columns.as_deref());
+            }
+        }
+        self
+    }
+
     /// The largest file's size (the cache's default limit follows it).
     pub fn largest(&self) -> u64 {
         self.largest

@@ -11,7 +11,7 @@ impl Frames {
         p: &Progress,
         cache: &Cache,
     ) -> Result<(Frames, Vec<ColumnProfile>)> {
-        let plan = LoadPlan::new(ws, (None, false), cache)?;
+        let plan = LoadPlan::new(ws, (None, false), cache)?.lenient(cache);
         Self::load_planned_for_wizard(ws, &plan, p, cache)
     }
 
@@ -75,7 +75,8 @@ impl Frames {
             frames.unchanged = unchanged;
         }
         frames.notes = notes;
-        frames.check_leniently(ws, plan, &uses, read_rows);
+        let mut profiles = profiles;
+        frames.check_leniently(ws, plan, &uses, read_rows, &mut profiles);
         Ok((frames, profiles))
     }
 
@@ -88,6 +89,7 @@ impl Frames {
         plan: &LoadPlan,
         uses: &[crate::engine::eval::uses::Use],
         rows: Vec<BadRowsFound>,
+        profiles: &mut [ColumnProfile],
     ) {
         let has_customers = ws.data.customers.is_some();
         let all = self
@@ -97,11 +99,21 @@ impl Frames {
             .chain(self.joins.iter_mut());
         for ((frame, f), rows) in all.zip(&plan.files).zip(rows) {
             let uses = conform::uses_for(uses, &f.file.key, has_customers);
-            let file = (f.path.as_path(), &f.options, &f.file);
+            // the workspace's own options say what a run would do about what is found
+            let file = (f.path.as_path(), &f.file.options, &f.file);
             if let Ok(q) = conform::check_table(frame, file, rows, &uses, true)
                 && !q.is_clean()
             {
                 self.quality.push(q);
+            }
+        }
+        // the first table's columns read again as numbers or dates are profiled as such
+        let first = self.customers.as_ref().or(self.orders.as_ref());
+        if let Some(frame) = first {
+            for p in profiles.iter_mut().filter(|p| p.kind == "text") {
+                if let Some(s) = frame.get(&p.name).and_then(|v| series_of(&p.name, v)) {
+                    *p = crate::engine::data::profile::profile_column(&s);
+                }
             }
         }
     }
@@ -132,8 +144,9 @@ impl Frames {
         let orders = ws.data.orders.as_ref().and_then(|_| got.pop_front());
         let tables = (customers, orders, got.into_iter().collect());
         let mut frames = Self::for_wizard(tables, std::mem::take(notes), true);
-        frames.check_leniently(ws, plan, &typed_uses(ws), rows);
-        Some((frames, profiles?))
+        let mut profiles = profiles?;
+        frames.check_leniently(ws, plan, &typed_uses(ws), rows, &mut profiles);
+        Some((frames, profiles))
     }
 
     /// The wizard's tables: every column, nothing pruned or asked for besides.
@@ -154,4 +167,20 @@ impl Frames {
             interactive: true,
         }
     }
+}
+
+/// A numeric or date column as a polars series, for its profile (`None` for text).
+fn series_of(
+    name: &str,
+    v: &crate::engine::eval::frame::Vector,
+) -> Option<polars::prelude::Series> {
+    use crate::engine::eval::frame::Vector;
+    use polars::prelude::*;
+    let name = PlSmallStr::from(name);
+    Some(match v {
+        Vector::Int(c) => Series::new(name, c.to_options()),
+        Vector::Float(c) => Series::new(name, c.to_options()),
+        Vector::Date(c) => Series::new(name, c.to_options()).into_date(),
+        Vector::Bool(_) | Vector::Text(_) => return None,
+    })
 }
