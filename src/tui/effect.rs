@@ -20,6 +20,8 @@ pub enum Effect {
     /// Set (or, with None, take out) data files' reading options: `(workspace key, option,
     /// value)` — what to do with bad values and bad rows.
     FileOptions(Vec<(String, String, Option<String>)>),
+    /// Read the workspace and its data again from disk (a rule reads a text column as numbers).
+    Reopen,
     /// Save a column's role in `[columns]` (`pii` adds to the list), then read the data again.
     SetRole { key: String, column: String },
     /// Compute segment transitions between two dates (on the worker).

@@ -103,6 +103,9 @@ pub enum Message {
     Reloaded(Box<super::app::Reloaded>),
     /// New rules could not be taken; the previous ones stay.
     ReloadFailed(String),
+    /// A rule reads a column the data was read with as text as numbers or dates: the data is
+    /// to be read again for it (why, in words).
+    Reread(String),
     /// The workspace opened again from disk (its data settings changed).
     Reopened(Box<super::model::Model>),
     /// How far the data being read again has got (`None`: not reading).

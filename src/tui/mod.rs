@@ -34,6 +34,8 @@ mod tests_authoring;
 #[cfg(test)]
 mod tests_list;
 #[cfg(test)]
+mod tests_messy;
+#[cfg(test)]
 mod tests_predictive;
 #[cfg(test)]
 mod tests_readme;
@@ -236,6 +238,11 @@ fn apply(app: &mut App, effects: Vec<Effect>, worker: &Worker, watch: Option<&Mu
             }
             Effect::Save { criterion } => {
                 edit_file(app, watch, |ed| ed.set_criterion_rule(&criterion));
+            }
+            Effect::Reopen => {
+                if let Some(path) = app.workspace.clone() {
+                    worker.send(Job::Reopen { path });
+                }
             }
             Effect::FileOptions(options) => {
                 edit_file(app, watch, |ed| {

@@ -171,6 +171,14 @@ fn engine_result(app: &mut App, msg: Message) -> Vec<Effect> {
                 vec![]
             }
         },
+        Message::Reread(why) => {
+            if app.workspace.is_none() {
+                app.status = format!("not applied: {why}");
+                return vec![];
+            }
+            app.status = why;
+            vec![Effect::Reopen]
+        }
         Message::ReloadFailed(e) => {
             app.edit.focus = None;
             app.status = format!("not applied, the previous rules stay: {e}");

@@ -162,6 +162,11 @@ impl Engine {
 
     fn reload(&mut self, ws: Workspace) -> Message {
         self.histograms.clear();
+        // a rule reads a column of text as numbers or dates: the data is read again for it
+        let uses = crate::engine::eval::uses::typed_uses(&ws);
+        if !crate::engine::eval::conform::typed_as_used(&self.session.base, &uses) {
+            return Message::Reread(reread_reason(&self.session.base, &uses));
+        }
         if self.session.needs_orders(&ws)
             && let Err(e) = self.ensure_orders()
         {
@@ -279,6 +284,10 @@ impl Engine {
         generation: u64,
         criterion: crate::engine::rules::Criterion,
     ) -> Message {
+        let uses = crate::engine::eval::uses::criterion_uses(&criterion);
+        if !crate::engine::eval::conform::typed_as_used(&self.session.base, &uses) {
+            return Message::Reread(reread_reason(&self.session.base, &uses));
+        }
         let result = match self.session.update_criterion(index, criterion) {
             Ok(_) => Ok(Box::new(CriterionView::build_cached(
                 &self.session,
@@ -409,5 +418,25 @@ impl Worker {
         {
             p.cancel();
         }
+    }
+}
+
+/// Why the data is read again: the first column a rule reads as numbers or dates that was read
+/// as text.
+fn reread_reason(
+    base: &crate::engine::eval::frame::Frame,
+    uses: &[crate::engine::eval::uses::Use],
+) -> String {
+    let u = uses
+        .iter()
+        .find(|u| !crate::engine::eval::conform::typed_as_used(base, std::slice::from_ref(u)));
+    match u {
+        Some(u) => format!(
+            "{} reads column {} as {}s: reading the data again to read it so",
+            u.why,
+            u.column,
+            u.want.noun()
+        ),
+        None => "reading the data again".into(),
     }
 }

@@ -649,3 +649,58 @@ fn a_segmentation_is_authored_at_80x24_without_the_file() {
     let (code, _) = t.finish();
     assert_eq!(code, 0);
 }
+
+#[test]
+fn the_wizard_opens_on_a_bad_cell_shows_it_and_b_writes_the_option() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        fixture("messy/orders_word.csv"),
+        d.path().join("orders.csv"),
+    )
+    .unwrap();
+    let ws = write(
+        d.path(),
+        "w.strata.toml",
+        b"version = 1\n\n[data]\norders = \"orders.csv\" # the shop's log\n\n[columns]\n\
+          customer_id = \"customer_id\"\norder_id = \"invoice\"\norder_date = \"date\"\n\
+          quantity = \"qty\"\nunit_price = \"price\"\n",
+    );
+    let before = std::fs::read_to_string(&ws).unwrap();
+    // a run stops on it; the wizard opens anyway and says what and where on every step
+    let (code, _, _) = run(&["run", &ws]);
+    assert_eq!(code, 1);
+    let mut t = Pty::spawn(&["open", &ws], 80, 24);
+    t.wait_for("orders.csv line 8, qty: \"twelve\" is not a number");
+    t.keys("2");
+    t.wait_for("! ✓ quantity");
+    // the last column but one
+    t.keys("Gk");
+    t.wait_for("line 8 \"twelve\"");
+    t.keys("9");
+    t.wait_for("Valuation · step 9");
+    assert!(
+        t.screen().contains("line 8, qty: \"twelve\""),
+        "{}",
+        t.screen()
+    );
+    // b writes the option (the path becomes a table, the comment stays), u takes it back
+    t.keys("b");
+    t.wait_for("written to the workspace");
+    let after = std::fs::read_to_string(&ws).unwrap();
+    assert!(
+        after.contains(
+            "orders = { path = \"orders.csv\", bad_values = \"missing\" } # the shop's log"
+        ),
+        "{after}"
+    );
+    assert!(!t.screen().contains("is not a number"), "{}", t.screen());
+    let (code, _, err) = run(&["run", &ws]);
+    assert_eq!(code, 0, "{err}");
+    t.keys("u");
+    t.wait_for("undo:");
+    assert_eq!(std::fs::read_to_string(&ws).unwrap(), before);
+    t.wait_for("is not a number");
+    t.keys("q");
+    let (code, _) = t.finish();
+    assert_eq!(code, 0);
+}

@@ -328,10 +328,10 @@ fn without_bad_rows(
     opts: &ReadOptions,
 ) -> Result<(String, BadRowsFound)> {
     let (width, bad, blank) = sniff::ragged(text.as_bytes(), delim);
-    let mut found = BadRowsFound {
-        expected: width,
-        ..Default::default()
-    };
+    let mut found = BadRowsFound::default();
+    if !bad.is_empty() {
+        found.expected = width;
+    }
     for r in &bad {
         found.add(r.line, r.fields);
     }

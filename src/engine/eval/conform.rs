@@ -96,17 +96,13 @@ pub fn with_entry(e: EngineError, fref: &FileRef) -> EngineError {
     }
 }
 
-/// Whether every column `uses` read from a per-customer table is already of the type wanted
-/// in `base` (an evaluated base kept before a rule read one of its text columns as numbers is
+/// Whether no column `uses` read from a per-customer table as numbers or dates is text in
+/// `base` (the only columns conforming changes) (an evaluated base kept before a rule read one of its text columns as numbers is
 /// not; it is evaluated again).
 pub fn typed_as_used(base: &Frame, uses: &[Use]) -> bool {
     uses.iter()
         .filter(|u| u.source == Source::Customers)
-        .all(|u| match (base.dtype_of(&u.column), u.want) {
-            (Some(DType::Text), _) => false,
-            (Some(t), Want::Date) => t == DType::Date,
-            _ => true,
-        })
+        .all(|u| base.dtype_of(&u.column) != Some(DType::Text))
 }
 
 /// Read every column of `frame` that `uses` want as numbers or dates so, when it was read as
@@ -124,7 +120,11 @@ pub fn conform(frame: &mut Frame, uses: &[&Use], opts: &ReadOptions) -> Vec<BadC
             continue;
         };
         let Vector::Text(t) = &*v else { continue };
-        let (converted, bad) = convert(t, u.want, &r);
+        // a column of words is text a rule mistakes for numbers (the rule's error says so),
+        // not numbers with a few bad cells
+        let Some((converted, bad)) = convert(t, u.want, &r) else {
+            continue;
+        };
         frame.set(&u.column, converted);
         if let Some((count, first)) = bad {
             found.push(BadColumn {
@@ -140,19 +140,25 @@ pub fn conform(frame: &mut Frame, uses: &[&Use], opts: &ReadOptions) -> Vec<BadC
 }
 
 /// The column as numbers or days, and its bad cells (`None` when there are none).
+/// `None` when more cells are bad than good.
 pub(crate) fn convert(
     t: &TextVec,
     want: Want,
     r: &Reading,
-) -> (Vector, Option<(usize, Vec<BadCell>)>) {
+) -> Option<(Vector, Option<(usize, Vec<BadCell>)>)> {
     let words = read_words(t.dict.iter(), want, r);
     let at = |i: usize| match t.codes[i] {
         super::frame::NULL_CODE => Word::Missing,
         c => words[c as usize],
     };
     let n = t.codes.len();
-    let (mut count, mut first) = (0usize, Vec::new());
+    let (mut count, mut first, mut good) = (0usize, Vec::new(), 0usize);
     for i in 0..n {
+        match at(i) {
+            Word::Missing => {}
+            Word::Bad => {}
+            _ => good += 1,
+        }
         if let Word::Bad = at(i) {
             count += 1;
             if first.len() < KEPT {
@@ -163,6 +169,9 @@ pub(crate) fn convert(
                 });
             }
         }
+    }
+    if count > good {
+        return None;
     }
     let all_int = words.iter().all(|w| match w {
         Word::Number(x) => x.fract() == 0.0 && x.abs() < 9e15,
@@ -194,7 +203,7 @@ pub(crate) fn convert(
                 .collect(),
         ),
     };
-    (v, (count > 0).then_some((count, first)))
+    Some((v, (count > 0).then_some((count, first))))
 }
 
 #[cfg(test)]

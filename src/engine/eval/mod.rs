@@ -15,6 +15,8 @@ pub mod frame;
 pub mod frequency;
 mod functions;
 pub mod like;
+#[cfg(test)]
+mod messy_tests;
 pub mod predict;
 pub mod propose;
 pub mod purchase;

@@ -1,7 +1,7 @@
 //! Which columns the workspace reads as numbers or dates, and why (SPEC §2: by role and by use).
 
 use crate::engine::rules::condition::{Expr, Func, parse_condition};
-use crate::engine::rules::{MeasureKind, Rule, Spanned, Workspace};
+use crate::engine::rules::{Criterion, MeasureKind, Rule, Spanned, Workspace};
 
 pub use crate::engine::data::reread::Want;
 
@@ -127,6 +127,37 @@ pub fn in_text(text: &str, want: Option<Want>) -> Vec<(String, Want)> {
     out
 }
 
+/// The columns one criterion reads as numbers or dates, with why (a column may come twice).
+pub fn criterion_uses(cr: &Criterion) -> Vec<Use> {
+    let name = &cr.name.value;
+    let each = |column: &str, want: Want, why: String| Use {
+        column: column.to_string(),
+        want,
+        source: Source::Customers,
+        why,
+    };
+    match &cr.rule {
+        Rule::Bins { column, .. } => vec![each(
+            &column.value,
+            Want::Number,
+            format!("the bins of criterion {name}"),
+        )],
+        Rule::Map { .. } => vec![],
+        Rule::Segments(segs) => segs
+            .iter()
+            .flat_map(|s| {
+                in_text(&s.when, None).into_iter().map(move |(col, want)| {
+                    each(
+                        &col,
+                        want,
+                        format!("segment {} of criterion {name}", s.name.value),
+                    )
+                })
+            })
+            .collect(),
+    }
+}
+
 /// Every column the workspace reads as numbers or dates, each once (its first reason), in
 /// the order: roles, `orders_filter`, criteria, valuation.
 pub fn typed_uses(ws: &Workspace) -> Vec<Use> {
@@ -163,23 +194,8 @@ pub fn typed_uses(ws: &Workspace) -> Vec<Use> {
         }
     }
     for cr in &ws.criteria {
-        let name = &cr.name.value;
-        match &cr.rule {
-            Rule::Bins { column, .. } => add(
-                &column.value,
-                Want::Number,
-                Source::Customers,
-                format!("the bins of criterion {name}"),
-            ),
-            Rule::Map { .. } => {}
-            Rule::Segments(segs) => {
-                for s in segs {
-                    for (col, want) in in_text(&s.when, None) {
-                        let why = format!("segment {} of criterion {name}", s.name.value);
-                        add(&col, want, Source::Customers, why);
-                    }
-                }
-            }
+        for u in criterion_uses(cr) {
+            add(&u.column, u.want, u.source, u.why);
         }
     }
     let v = &ws.valuation;
