@@ -140,12 +140,15 @@ pub fn conform(frame: &mut Frame, uses: &[&Use], opts: &ReadOptions) -> Vec<BadC
 }
 
 /// The column as numbers or days, and its bad cells (`None` when there are none).
+/// How many cells are bad, and the first few.
+pub(crate) type BadCells = (usize, Vec<BadCell>);
+
 /// `None` when more cells are bad than good.
 pub(crate) fn convert(
     t: &TextVec,
     want: Want,
     r: &Reading,
-) -> Option<(Vector, Option<(usize, Vec<BadCell>)>)> {
+) -> Option<(Vector, Option<BadCells>)> {
     let words = read_words(t.dict.iter(), want, r);
     let at = |i: usize| match t.codes[i] {
         super::frame::NULL_CODE => Word::Missing,
