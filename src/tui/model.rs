@@ -58,6 +58,13 @@ impl Model {
         v
     }
 
+    /// The bad values of a column of any file, and that file's findings.
+    pub fn bad_values_of(&self, name: &str) -> Option<(&FileQuality, &BadColumn)> {
+        self.quality
+            .iter()
+            .find_map(|q| Some((q, q.bad_values.iter().find(|c| c.column == name)?)))
+    }
+
     /// The bad values of a column of the table Classify shows, and its file's findings.
     pub fn bad_column(&self, name: &str) -> Option<(&FileQuality, &BadColumn)> {
         let key = if self.profiled_orders {

@@ -144,9 +144,10 @@ fn engine_result(app: &mut App, msg: Message) -> Vec<Effect> {
             vec![]
         }
         Message::Reopened(model) => {
-            // the data was read again (roles changed): a new model, the user stays where they were
+            // the data was read again (roles changed, or a rule reads a text column as
+            // numbers): a new model, the user stays where they were
             app.take_model(*model);
-            app.status = "saved; the data was read again with the new roles".into();
+            app.status = "saved; the data was read again".into();
             vec![]
         }
         Message::Transitions(r) => {

@@ -161,7 +161,10 @@ impl FileQuality {
         place: Place,
     ) -> FileQuality {
         FileQuality {
-            file: super::load::file_label(path),
+            file: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
             key: key.to_string(),
             written: written.to_string(),
             place,

@@ -144,11 +144,7 @@ pub fn conform(frame: &mut Frame, uses: &[&Use], opts: &ReadOptions) -> Vec<BadC
 pub(crate) type BadCells = (usize, Vec<BadCell>);
 
 /// `None` when more cells are bad than good.
-pub(crate) fn convert(
-    t: &TextVec,
-    want: Want,
-    r: &Reading,
-) -> Option<(Vector, Option<BadCells>)> {
+pub(crate) fn convert(t: &TextVec, want: Want, r: &Reading) -> Option<(Vector, Option<BadCells>)> {
     let words = read_words(t.dict.iter(), want, r);
     let at = |i: usize| match t.codes[i] {
         super::frame::NULL_CODE => Word::Missing,

@@ -143,44 +143,7 @@ fn details(
         ),
     ])];
     // what a run would stop on comes first: a short pane shows it
-    if let Some((q, c)) = app.model.bad_column(&p.name) {
-        let cells: Vec<String> = c
-            .first
-            .iter()
-            .map(|b| {
-                format!(
-                    "{} {} \"{}\"",
-                    q.place.word(),
-                    b.line,
-                    app.shown(&p.name, &b.value)
-                )
-            })
-            .collect();
-        let more = if c.count > cells.len() {
-            format!(", … {} more", thousands((c.count - cells.len()) as u64))
-        } else {
-            String::new()
-        };
-        let settled = match (q.bad_values_policy == "error", c.count == 1) {
-            (true, true) => " — a run stops on it: fix the file, or b lets runs go on",
-            (true, false) => " — a run stops on them: fix the file, or b lets runs go on",
-            _ => "",
-        };
-        lines.push(Line::from(Span::styled(
-            format!(
-                "! {} {}, read as missing here ({}): {}{more}{settled}",
-                thousands(c.count as u64),
-                if c.count == 1 {
-                    format!("value is not a {}", c.expected)
-                } else {
-                    format!("values are not {}s", c.expected)
-                },
-                c.why,
-                cells.join(", ")
-            ),
-            t.warn,
-        )));
-    }
+    lines.extend(bad_values_line(app, p, t));
     if let (Some(lo), Some(hi)) = (&p.min, &p.max) {
         let q = p
             .quartiles
@@ -267,4 +230,49 @@ pub fn handle(app: &mut App, a: Action) -> Option<Vec<Effect>> {
         }
         _ => None,
     }
+}
+
+/// The selected column's bad values with their lines, when it has some.
+fn bad_values_line(
+    app: &App,
+    p: &crate::engine::data::profile::ColumnProfile,
+    t: &Theme,
+) -> Option<Line<'static>> {
+    let (q, c) = app.model.bad_column(&p.name)?;
+    let cells: Vec<String> = c
+        .first
+        .iter()
+        .map(|b| {
+            format!(
+                "{} {} \"{}\"",
+                q.place.word(),
+                b.line,
+                app.shown(&p.name, &b.value)
+            )
+        })
+        .collect();
+    let more = if c.count > cells.len() {
+        format!(", … {} more", thousands((c.count - cells.len()) as u64))
+    } else {
+        String::new()
+    };
+    let settled = match (q.bad_values_policy == "error", c.count == 1) {
+        (true, true) => " — a run stops on it: fix the file, or b lets runs go on",
+        (true, false) => " — a run stops on them: fix the file, or b lets runs go on",
+        _ => "",
+    };
+    Some(Line::from(Span::styled(
+        format!(
+            "! {} {}, read as missing here ({}): {}{more}{settled}",
+            thousands(c.count as u64),
+            if c.count == 1 {
+                format!("value is not a {}", c.expected)
+            } else {
+                format!("values are not {}s", c.expected)
+            },
+            c.why,
+            cells.join(", ")
+        ),
+        t.warn,
+    )))
 }

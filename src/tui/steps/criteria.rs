@@ -113,16 +113,36 @@ fn cut_line(edges: &[f64], edge: usize, w: u16, t: &Theme) -> Line<'static> {
 
 /// The rules box: a heading, one line per rule (bin label, map group or rule), `otherwise`; the
 /// selected rule highlighted and always in sight, with what is above and below it noted.
+/// `bins on COLUMN`, and its bad values when it has some (read as missing, the first named).
+fn bins_head(app: &App, column: &str, t: &Theme) -> Line<'static> {
+    let mut line = vec![
+        Span::styled("bins on ", t.dim),
+        Span::styled(safe(column), t.accent),
+    ];
+    if let Some((q, b)) = app.model.bad_values_of(column)
+        && let Some(first) = b.first.first()
+    {
+        line.push(Span::styled(
+            format!(
+                "  ! {} bad, read as missing: {} {} \"{}\"",
+                crate::engine::format::thousands(b.count as u64),
+                q.place.word(),
+                first.line,
+                safe(&first.value)
+            ),
+            t.warn,
+        ));
+    }
+    Line::from(line)
+}
+
 fn draw_rules(f: &mut Frame, area: Rect, app: &App, c: &CriterionView, focus: Style, t: &Theme) {
     let cr = &c.criterion;
     let inner_w = area.width.saturating_sub(2);
     let mut head: Vec<Line<'static>> = Vec::new();
     let items: Vec<(String, String)> = match &cr.rule {
         Rule::Bins { column, edges, .. } => {
-            head.push(Line::from(vec![
-                Span::styled("bins on ", t.dim),
-                Span::styled(safe(&column.value), t.accent),
-            ]));
+            head.push(bins_head(app, &column.value, t));
             head.push(cut_line(edges, app.nav.edge, inner_w, t));
             cr.rule
                 .texts()
