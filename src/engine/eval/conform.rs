@@ -120,9 +120,9 @@ pub fn conform(frame: &mut Frame, uses: &[&Use], opts: &ReadOptions) -> Vec<BadC
             continue;
         };
         let Vector::Text(t) = &*v else { continue };
-        // a column of words is text a rule mistakes for numbers (the rule's error says so),
-        // not numbers with a few bad cells
-        let Some((converted, bad)) = convert(t, u.want, &r) else {
+        // a column of words is text a rule mistakes for numbers (the rule's type check says
+        // so), not numbers with a few bad cells; a role reads every cell
+        let Some((converted, bad)) = convert(t, u.want, &r, u.checked) else {
             continue;
         };
         frame.set(&u.column, converted);
@@ -139,12 +139,17 @@ pub fn conform(frame: &mut Frame, uses: &[&Use], opts: &ReadOptions) -> Vec<BadC
     found
 }
 
-/// The column as numbers or days, and its bad cells (`None` when there are none).
 /// How many cells are bad, and the first few.
 pub(crate) type BadCells = (usize, Vec<BadCell>);
 
-/// `None` when more cells are bad than good.
-pub(crate) fn convert(t: &TextVec, want: Want, r: &Reading) -> Option<(Vector, Option<BadCells>)> {
+/// The column as numbers or days, and its bad cells (`None` when there are none); with
+/// `words_stay`, `None` when more cells are bad than good (a column of words stays text).
+pub(crate) fn convert(
+    t: &TextVec,
+    want: Want,
+    r: &Reading,
+    words_stay: bool,
+) -> Option<(Vector, Option<BadCells>)> {
     let words = read_words(t.dict.iter(), want, r);
     let at = |i: usize| match t.codes[i] {
         super::frame::NULL_CODE => Word::Missing,
@@ -169,7 +174,7 @@ pub(crate) fn convert(t: &TextVec, want: Want, r: &Reading) -> Option<(Vector, O
             }
         }
     }
-    if count > good {
+    if words_stay && count > good {
         return None;
     }
     let all_int = words.iter().all(|w| match w {
@@ -219,6 +224,7 @@ mod tests {
             want,
             source: Source::Orders,
             why: "the quantity role".into(),
+            checked: false,
         }
     }
 

@@ -21,8 +21,12 @@ pub struct Use {
     pub column: String,
     pub want: Want,
     pub source: Source,
-    /// Why, in words: `the quantity role`, `criterion age_band (bins)`, ….
+    /// Why, in words: `the quantity role`, `the bins of criterion age_band`, ….
     pub why: String,
+    /// A condition's type check stops on the column left as text (bins, a rule, the filter),
+    /// so a column of words there is a rule's mistake, told by that check; a role or a value
+    /// has no such check, so every cell of its column is read as wanted.
+    pub checked: bool,
 }
 
 /// Purchase fields that are numbers or dates (never columns of a file, so never converted;
@@ -135,6 +139,7 @@ pub fn criterion_uses(cr: &Criterion) -> Vec<Use> {
         want,
         source: Source::Customers,
         why,
+        checked: true,
     };
     match &cr.rule {
         Rule::Bins { column, .. } => vec![each(
@@ -162,17 +167,20 @@ pub fn criterion_uses(cr: &Criterion) -> Vec<Use> {
 /// the order: roles, `orders_filter`, criteria, valuation.
 pub fn typed_uses(ws: &Workspace) -> Vec<Use> {
     let mut uses: Vec<Use> = Vec::new();
-    let mut add = |column: &str, want: Want, source: Source, why: String| {
-        if !uses
-            .iter()
-            .any(|u| u.column == column && u.source == source)
+    let mut add = |column: &str, want: Want, source: Source, why: String, checked: bool| {
+        match uses
+            .iter_mut()
+            .find(|u| u.column == column && u.source == source)
         {
-            uses.push(Use {
+            // a role's or a value's use makes every cell count, whatever a rule says
+            Some(u) => u.checked &= checked,
+            None => uses.push(Use {
                 column: column.to_string(),
                 want,
                 source,
                 why,
-            });
+                checked,
+            }),
         }
     };
     let c = &ws.columns;
@@ -185,24 +193,24 @@ pub fn typed_uses(ws: &Workspace) -> Vec<Use> {
     ];
     for (role, name, want) in roles {
         if let Some(col) = role {
-            add(&col.value, want, Source::Orders, format!("the {name} role"));
+            add(&col.value, want, Source::Orders, format!("the {name} role"), false);
         }
     }
     if let Some(f) = &ws.data.orders_filter {
         for (col, want) in in_text(f, None) {
-            add(&col, want, Source::Orders, "orders_filter".into());
+            add(&col, want, Source::Orders, "orders_filter".into(), true);
         }
     }
     for cr in &ws.criteria {
         for u in criterion_uses(cr) {
-            add(&u.column, u.want, u.source, u.why);
+            add(&u.column, u.want, u.source, u.why, u.checked);
         }
     }
     let v = &ws.valuation;
     for (text, what) in [(&v.value, "the valuation's value"), (&v.cost, "the cost")] {
         if let Some(t) = text {
             for (col, want) in in_text(t, Some(Want::Number)) {
-                add(&col, want, Source::Customers, what.to_string());
+                add(&col, want, Source::Customers, what.to_string(), false);
             }
         }
     }
@@ -212,7 +220,7 @@ pub fn typed_uses(ws: &Workspace) -> Vec<Use> {
             _ => Some(Want::Number),
         };
         for (col, w) in in_text(&m.expr, want) {
-            add(&col, w, Source::Customers, format!("measure {}", m.name));
+            add(&col, w, Source::Customers, format!("measure {}", m.name), false);
         }
     }
     uses
