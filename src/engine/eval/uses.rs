@@ -193,7 +193,13 @@ pub fn typed_uses(ws: &Workspace) -> Vec<Use> {
     ];
     for (role, name, want) in roles {
         if let Some(col) = role {
-            add(&col.value, want, Source::Orders, format!("the {name} role"), false);
+            add(
+                &col.value,
+                want,
+                Source::Orders,
+                format!("the {name} role"),
+                false,
+            );
         }
     }
     if let Some(f) = &ws.data.orders_filter {
@@ -220,7 +226,13 @@ pub fn typed_uses(ws: &Workspace) -> Vec<Use> {
             _ => Some(Want::Number),
         };
         for (col, w) in in_text(&m.expr, want) {
-            add(&col, w, Source::Customers, format!("measure {}", m.name), false);
+            add(
+                &col,
+                w,
+                Source::Customers,
+                format!("measure {}", m.name),
+                false,
+            );
         }
     }
     uses
