@@ -68,7 +68,7 @@ pub fn run(a: ClvArgs, cache: &Cache) -> Result<ExitCode> {
     if let Some(d) = s.as_of {
         println!(
             "fitted on the orders up to {} (as_of)",
-            crate::engine::out::report::day_text(d)
+            crate::engine::format::day_text(d)
         );
     }
     print!("{}", describe(&fit));
@@ -80,7 +80,7 @@ pub fn run(a: ClvArgs, cache: &Cache) -> Result<ExitCode> {
         if let (Some(h), serde_json::Value::Object(m)) = (&holdout, &mut doc) {
             let mut v = serde_json::to_value(h)?;
             if let serde_json::Value::Object(o) = &mut v {
-                let day = crate::engine::out::report::day_text;
+                let day = crate::engine::format::day_text;
                 o.insert("calibration_end".into(), day(h.calibration_end).into());
                 o.insert("end".into(), day(h.end).into());
             }

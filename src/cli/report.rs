@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 use clap::Args;
 
-use crate::engine::data::load::largest_file;
+use crate::engine::data::read::largest_file;
 use crate::engine::eval::audit::audit_workspace_tables;
 use crate::engine::eval::cache::{Cache, KeptReport};
 use crate::engine::eval::session::Session;

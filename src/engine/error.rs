@@ -85,7 +85,7 @@ pub enum EngineError {
     Invalid(String),
     /// A predictive-value model could not be fitted.
     #[error(transparent)]
-    Model(#[from] crate::engine::eval::clv::ClvError),
+    Model(#[from] ClvError),
     /// Bad values or bad rows in a data file whose options say to stop on them (the default).
     #[error("{}: {}", .path.display(), .quality.error_message(*.rows))]
     Quality {
@@ -120,6 +120,54 @@ impl EngineError {
             message: message.into(),
         }
     }
+}
+
+/// Why a model could not be fitted.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ClvError {
+    #[error(
+        "no customer has orders up to as_of: there is nothing to fit the BG/NBD model on (check \
+         [data] as_of and orders_filter)"
+    )]
+    NoHistory,
+    #[error(
+        "no customer has orders up to the calibration end {0}: set a later \
+         purchase_history.clv.calibration_end (or --calibration-end)"
+    )]
+    NoCalibration(String),
+    #[error(
+        "the calibration end {0} is not before as_of {1}, so there is no period after it to \
+         compare with: set an earlier purchase_history.clv.calibration_end (or --calibration-end)"
+    )]
+    NoHoldout(String, String),
+    #[error(
+        "only {found} customers bought again on a later day; the {model} model needs at least \
+         {need} (use more history, or a later as_of or calibration end)"
+    )]
+    TooFewRepeatBuyers {
+        model: &'static str,
+        found: usize,
+        need: usize,
+    },
+    #[error(
+        "only {found} of the {repeat} customers who bought again have repeat purchases worth \
+         more than nothing; the Gamma-Gamma model of spend needs at least {need} (check the \
+         amount role in [columns])"
+    )]
+    TooFewSpenders {
+        found: usize,
+        repeat: usize,
+        need: usize,
+    },
+    #[error(
+        "the {model} likelihood is flat: parameter {param} ran away to {value:.3e}, so the data \
+         cannot pin it down (more history, or a coarser time unit, may help)"
+    )]
+    Flat {
+        model: &'static str,
+        param: &'static str,
+        value: f64,
+    },
 }
 
 pub type Result<T, E = EngineError> = std::result::Result<T, E>;

@@ -58,6 +58,13 @@ pub fn share_of(n: usize, total: usize) -> String {
     format!("{} of {}", thousands(n as u64), thousands(total as u64))
 }
 
+/// `2025-01-01` for a day number since 1970-01-01.
+pub fn day_text(days: i32) -> String {
+    (crate::engine::data::infer::epoch() + chrono::Duration::days(days as i64))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
 /// Money-like amount with thousands separators and two decimals.
 pub fn amount(v: f64) -> String {
     if !v.is_finite() {

@@ -36,7 +36,7 @@ pub fn accept(app: &mut App) -> Vec<Effect> {
     let Some(key) = role_key(s.role, app.model.profiled_orders) else {
         let birth = s.role == Role::Age && s.reason.starts_with("a birth year");
         let year = app.model.as_of.map_or(2025, |d| {
-            crate::engine::out::report::day_text(d)[..4]
+            crate::engine::format::day_text(d)[..4]
                 .parse()
                 .unwrap_or(2025)
         });

@@ -6,14 +6,14 @@ use std::path::Path;
 use polars::prelude::*;
 
 use super::infer::InferredColumn;
-use super::load::{
-    Table, check_header, delimited_text, err, file_label, file_size, format_of, gunzip,
-    infer_text_columns, load_table_watched, open_decoded, read_prefix, record_inference, short,
-    text_and_delimiter,
-};
 use super::options::{FileFormat, ReadOptions, TextEncoding};
 use super::progress::{Counted, Progress};
 use super::quality::{self, BadRowsFound, FileQuality, Place};
+use super::read::{
+    check_header, delimited_text, err, file_label, file_size, gunzip, open_decoded, read_prefix,
+    short, text_and_delimiter,
+};
+use super::table::{Table, infer_text_columns, record_inference};
 use super::typed_csv::{ReadColumn, Values};
 use super::{sniff, typed_csv};
 use crate::engine::error::{EngineError, Result};
@@ -74,7 +74,7 @@ fn start_reading(path: &Path, p: &Progress, opened: &std::cell::Cell<bool>) {
 }
 
 /// The general path has read the whole file: all its bytes counted.
-fn read_whole_again(path: &Path, p: &Progress, opened: &std::cell::Cell<bool>) {
+pub(super) fn read_whole_again(path: &Path, p: &Progress, opened: &std::cell::Cell<bool>) {
     start_reading(path, p, opened);
     p.advance(file_size(path));
 }
@@ -82,7 +82,7 @@ fn read_whole_again(path: &Path, p: &Progress, opened: &std::cell::Cell<bool>) {
 /// Delimited UTF-8 text streamed straight into typed columns; `None` when the file needs the
 /// general path (another encoding, or anything unusual, which the general path reports).
 /// `opened` says whether the file was opened (and its bytes counted) on the way.
-fn typed_from_file(
+pub(super) fn typed_from_file(
     path: &Path,
     opts: &ReadOptions,
     columns: Option<&[String]>,
@@ -104,7 +104,7 @@ fn typed_from_file(
         }))
     };
     // a compressed file's size says little of how many rows it holds
-    let size = (!super::load::is_gzip(path)).then(|| file_size(path));
+    let size = (!super::read::is_gzip(path)).then(|| file_size(path));
     let cols = typed_csv::read(&open, size, delim, &names, &keep, opts);
     timing.mark("  typed read");
     p.check()?;
@@ -180,7 +180,7 @@ fn typed_table(
 }
 
 /// Delimited text read straight into typed columns, or (when unusual) through polars.
-enum CsvRead {
+pub(super) enum CsvRead {
     /// Typed columns, and the bad rows left out.
     Typed(Vec<(String, ReadColumn)>, BadRowsFound),
     Table(Table),
@@ -210,45 +210,9 @@ impl From<TableBody> for TableData {
     }
 }
 
-/// Load a table for evaluation, keeping only `columns` when given (in file order). Delimited
-/// text goes straight to typed columns, without a polars table in between.
-pub fn load_data(
-    path: &Path,
-    opts: &ReadOptions,
-    columns: Option<&[String]>,
-    p: &Progress,
-) -> Result<TableData> {
-    if format_of(path, opts)? != FileFormat::Csv {
-        return Ok(TableBody::Frame(load_table_watched(path, opts, columns, p)?.df).into());
-    }
-    let typed = |cols: Vec<(String, ReadColumn)>| TableBody::Columns {
-        height: cols.first().map_or(0, |c| c.1.values.len()),
-        columns: cols.into_iter().map(|(n, rc)| (n, rc.values)).collect(),
-    };
-    let opened = std::cell::Cell::new(false);
-    if let Some((cols, _)) = typed_from_file(path, opts, columns, (p, &opened))? {
-        return Ok(typed(cols).into());
-    }
-    let (text, delim) = delimited_text(path, opts)?;
-    read_whole_again(path, p, &opened);
-    // the typed reader already declined this file
-    Ok(
-        match read_csv(path, text, delim, opts, columns, Typed::AfterCleaning)? {
-            CsvRead::Table(t) => TableData {
-                body: TableBody::Frame(t.df),
-                bad_rows: t.bad_rows,
-            },
-            CsvRead::Typed(cols, bad_rows) => TableData {
-                body: typed(cols),
-                bad_rows,
-            },
-        },
-    )
-}
-
 /// When delimited text that is all in memory is read by the typed reader.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Typed {
+pub(super) enum Typed {
     /// First, before anything else.
     First,
     /// Once bad rows and blank lines are out (it already declined the text as it was).
@@ -257,7 +221,7 @@ enum Typed {
     Never,
 }
 
-fn read_csv(
+pub(super) fn read_csv(
     path: &Path,
     text: String,
     delim: u8,

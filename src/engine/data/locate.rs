@@ -5,9 +5,9 @@
 
 use std::path::Path;
 
-use super::load::{decode, format_of, read_bytes};
 use super::options::{FileFormat, ReadOptions};
 use super::quality::Place;
+use super::read::{decode, format_of, read_bytes};
 use super::sniff;
 use crate::engine::error::Result;
 

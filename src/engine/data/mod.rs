@@ -11,9 +11,11 @@ pub mod options;
 pub mod profile;
 pub mod progress;
 pub mod quality;
+pub mod read;
 pub mod reread;
 pub mod roles;
 pub mod sniff;
+pub mod table;
 pub mod typed_csv;
 pub mod value_hint;
 pub mod values;
@@ -21,9 +23,8 @@ pub mod words;
 pub mod xlsx;
 
 pub use cells::Cells;
-pub use delimited::{
-    TableBody, TableData, load_data, load_delimited_bytes, load_delimited_bytes_general,
-};
-pub use load::{Table, load_table, read_headers};
+pub use delimited::{TableBody, TableData, load_delimited_bytes, load_delimited_bytes_general};
+pub use load::{load_data, load_table, read_headers};
 pub use options::{FileFormat, ReadOptions, TextEncoding};
+pub use table::Table;
 pub use words::Words;

@@ -187,5 +187,5 @@ pub fn read_sheet(path: &Path, sheet: Option<&str>) -> Result<DataFrame> {
             .collect();
         cols.push(column(h, &cells).into());
     }
-    DataFrame::new(body.len(), cols).map_err(|e| bad(super::load::short(&e)))
+    DataFrame::new(body.len(), cols).map_err(|e| bad(super::read::short(&e)))
 }

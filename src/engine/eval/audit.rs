@@ -119,7 +119,7 @@ pub fn check_data(
             .map_err(|e| super::conform::with_entry(e, f))?;
         let rows = data.bad_rows.clone();
         let mut frame = Frame::from_data(data).map_err(|e| {
-            crate::engine::EngineError::data(&path, crate::engine::data::load::short(&e))
+            crate::engine::EngineError::data(&path, crate::engine::data::read::short(&e))
         })?;
         let use_here = uses_for(&uses, &f.key, has_customers);
         let q =

@@ -1,7 +1,7 @@
 //! The functions a condition may call: lower upper length trim abs round coalesce year month day.
 
-use super::expr::{Val, col};
 use super::frame::{Cells, DType, NULL_CODE, TextVec, Vector};
+use super::value::{Val, col};
 use crate::engine::rules::condition::{Expr, Func};
 
 /// Round half away from zero to `digits` decimals (as SQL engines do on doubles: scale, round, unscale).

@@ -26,3 +26,4 @@ pub mod tables;
 pub mod transitions;
 pub mod uses;
 pub mod valuation;
+mod value;

@@ -23,3 +23,18 @@ pub fn unused_name(base: &str, taken: &[String]) -> String {
         .find(|n| !taken.contains(n))
         .unwrap_or_else(|| base.to_string())
 }
+
+/// A problem in a condition of the workspace (its `text`, under `key`), told at its place in
+/// the file.
+pub fn condition_error(
+    ws: &Workspace,
+    text: &Spanned<String>,
+    key: &str,
+    e: &condition::ConditionError,
+) -> crate::engine::error::EngineError {
+    let d = ws
+        .diag_at(&ws.condition_span(text, e.pos), e.message.clone())
+        .key(key)
+        .hint_opt(e.hint.clone());
+    crate::engine::error::EngineError::Workspace(vec![d])
+}

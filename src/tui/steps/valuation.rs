@@ -387,7 +387,7 @@ pub fn handle(app: &mut App, a: Action) -> Option<Vec<Effect>> {
         Action::Transitions => {
             app.nav.hscroll = 0;
             if app.transitions.take().is_none() {
-                let d = |x: i32| crate::engine::out::report::day_text(x);
+                let d = |x: i32| crate::engine::format::day_text(x);
                 // a year back, but never earlier than halfway through the order history, so
                 // that most customers have had time to buy before the first date
                 let text = app

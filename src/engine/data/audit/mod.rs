@@ -5,9 +5,9 @@ use std::collections::{HashMap, HashSet};
 use polars::prelude::*;
 
 use super::ReadOptions;
-use super::load::Table;
 use super::profile::{ColumnProfile, profile};
 use super::roles::{Role, Suggestion, suggest_all};
+use super::table::Table;
 use super::values::{as_f64, as_text, is_numeric, is_temporal, show_day};
 
 mod trips;

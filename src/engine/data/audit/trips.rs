@@ -5,10 +5,10 @@ use std::collections::HashMap;
 use polars::prelude::*;
 
 use super::{Finding, Severity, n, series};
-use crate::engine::data::load::Table;
 use crate::engine::data::locate::{locate, place_of};
 use crate::engine::data::quality::{BadCell, DuplicateIds, NAMED};
 use crate::engine::data::reread::{Want, bad_cells, share_as};
+use crate::engine::data::table::Table;
 use crate::engine::data::values::as_text;
 use crate::engine::data::{ReadOptions, quality::Place};
 use crate::engine::format::{clip, visible};

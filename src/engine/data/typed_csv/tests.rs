@@ -108,7 +108,7 @@ fn read_the_same_both_ways(dir: &std::path::Path, files: &[&str]) {
     for f in files {
         let path = dir.join(f);
         let raw = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let bytes = super::super::load::gunzip(&path, raw).unwrap();
+        let bytes = super::super::read::gunzip(&path, raw).unwrap();
         let text = String::from_utf8(bytes).expect("UTF-8 dataset");
         let delim = super::super::sniff::sniff_delimiter(text.as_bytes());
         same_as_general_with(&text, delim);

@@ -5,9 +5,9 @@ use super::{col_name, order_cid, order_days};
 use crate::engine::error::{EngineError, Result};
 use crate::engine::eval::compile::compile;
 use crate::engine::eval::expr::eval_bool;
-use crate::engine::eval::session::ws_error;
 use crate::engine::rules::Workspace;
 use crate::engine::rules::condition::parse_condition;
+use crate::engine::rules::condition_error;
 
 /// The rows the orders filter keeps (all without a filter).
 fn filtered(ws: &Workspace, of: &Frame) -> Result<Vec<bool>> {
@@ -15,7 +15,7 @@ fn filtered(ws: &Workspace, of: &Frame) -> Result<Vec<bool>> {
     if let Some(flt) = &ws.data.orders_filter {
         let e = parse_condition(flt)
             .and_then(|e| compile(&e, &|n| of.dtype_of(n), &of.names))
-            .map_err(|e| ws_error(ws, flt, "data.orders_filter", &e))?;
+            .map_err(|e| condition_error(ws, flt, "data.orders_filter", &e))?;
         for (k, b) in eval_bool(&e.0, of).iter().enumerate() {
             keep[k] = b == Some(true);
         }

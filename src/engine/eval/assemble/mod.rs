@@ -8,7 +8,7 @@ mod orders;
 use std::sync::Arc;
 
 use super::frame::{Cells, Frame, Vector};
-use super::session::Frames;
+use super::tables::Frames;
 use crate::engine::error::Result;
 use crate::engine::rules::{Spanned, Workspace};
 

@@ -22,8 +22,8 @@ use std::time::{Duration, SystemTime};
 
 use super::frame::Frame;
 use crate::engine::data::ReadOptions;
-use crate::engine::data::load::file_label;
 use crate::engine::data::progress::{Progress, show_bytes};
+use crate::engine::data::read::file_label;
 use crate::engine::error::Result;
 
 /// The version of the entry format (part of every key). 4: tables keep the bad rows their read

@@ -70,7 +70,7 @@ pub fn holdout(
     config: &ClvConfig,
     max_frequency: u32,
 ) -> Result<Holdout, ClvError> {
-    let day = |d: i32| crate::engine::out::report::day_text(d);
+    let day = |d: i32| crate::engine::format::day_text(d);
     if end <= cal_end {
         return Err(ClvError::NoHoldout(day(cal_end), day(end)));
     }

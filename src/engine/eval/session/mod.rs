@@ -101,19 +101,6 @@ fn orders_gone() -> EngineError {
     )
 }
 
-pub(super) fn ws_error(
-    ws: &Workspace,
-    text: &Spanned<String>,
-    key: &str,
-    e: &ConditionError,
-) -> EngineError {
-    let d = ws
-        .diag_at(&ws.condition_span(text, e.pos), e.message.clone())
-        .key(key)
-        .hint_opt(e.hint.clone());
-    EngineError::Workspace(vec![d])
-}
-
 impl Session {
     /// Purchase-history fields and scores from the kept order rows (nothing without orders).
     fn derive_purchase(&mut self) {
@@ -188,7 +175,7 @@ impl Session {
     fn numeric(&self, text: &Spanned<String>, key: &str) -> Result<Vec<Option<f64>>> {
         let e = parse_condition(text)
             .and_then(|e| compile(&e, &|n| self.base.dtype_of(n), &self.base.names))
-            .map_err(|e| ws_error(&self.ws, text, key, &e))?;
+            .map_err(|e| crate::engine::rules::condition_error(&self.ws, text, key, &e))?;
         if e.1.is_some_and(|t| !t.is_numeric()) {
             let ce = ConditionError {
                 message: format!(
@@ -198,7 +185,9 @@ impl Session {
                 pos: Some(1),
                 hint: None,
             };
-            return Err(ws_error(&self.ws, text, key, &ce));
+            return Err(crate::engine::rules::condition_error(
+                &self.ws, text, key, &ce,
+            ));
         }
         Ok(eval_shared(&e.0, &self.base).numbers())
     }
@@ -225,7 +214,9 @@ impl Session {
                 MeasureKind::Share => {
                     let e = parse_condition(&m.expr)
                         .and_then(|e| compile(&e, &|x| self.base.dtype_of(x), &self.base.names))
-                        .map_err(|e| ws_error(&self.ws, &m.expr, &key, &e))?;
+                        .map_err(|e| {
+                            crate::engine::rules::condition_error(&self.ws, &m.expr, &key, &e)
+                        })?;
                     use rayon::prelude::*;
                     let b = eval_bool(&e.0, &self.base);
                     (0..b.len())
@@ -274,12 +265,14 @@ impl Session {
     fn rule_error(&self, c: &Criterion, e: &RuleError) -> EngineError {
         let key = format!("criteria.{}", c.name.value);
         match (e.segment, &c.rule) {
-            (Some(i), crate::engine::rules::Rule::Segments(s)) => ws_error(
-                &self.ws,
-                &s[i].when,
-                &format!("{key}.segments[{i}].when"),
-                &e.error,
-            ),
+            (Some(i), crate::engine::rules::Rule::Segments(s)) => {
+                crate::engine::rules::condition_error(
+                    &self.ws,
+                    &s[i].when,
+                    &format!("{key}.segments[{i}].when"),
+                    &e.error,
+                )
+            }
             (_, crate::engine::rules::Rule::Bins { column, .. })
             | (_, crate::engine::rules::Rule::Map { column, .. }) => {
                 let d: Diagnostic = self

@@ -8,10 +8,10 @@ use super::cache::Cache;
 use super::conform;
 use super::frame::Frame;
 use crate::engine::data::load::load_table_watched;
-use crate::engine::data::load::{file_label, file_size, largest_file};
 use crate::engine::data::profile::{ColumnProfile, profile_data};
 use crate::engine::data::progress::{Progress, memory_available, show_bytes};
 use crate::engine::data::quality::{BadRowsFound, FileQuality};
+use crate::engine::data::read::{file_label, file_size, largest_file};
 use crate::engine::data::{ReadOptions, load_data};
 use crate::engine::error::{EngineError, Result};
 use crate::engine::rules::{Spanned, Workspace};
@@ -305,7 +305,7 @@ fn check_memory(plans: &[Plan]) -> Result<()> {
     {
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         // compressed text holds about five times its size
-        let text = if crate::engine::data::load::is_gzip(path) {
+        let text = if crate::engine::data::read::is_gzip(path) {
             size.saturating_mul(5)
         } else {
             size
@@ -423,7 +423,7 @@ impl Frames {
                     .map_err(|e| conform::with_entry(e, &f.file))?;
                 let meta = join_meta(&data.bad_rows, "");
                 let frame = Frame::from_data(data)
-                    .map_err(|e| EngineError::data(path, crate::engine::data::load::short(&e)))?;
+                    .map_err(|e| EngineError::data(path, crate::engine::data::read::short(&e)))?;
                 Ok((frame, meta))
             };
             let (mut notes, mut same) = (Vec::new(), true);

@@ -37,7 +37,7 @@ impl Frames {
             let profiles = (i == 0).then(|| profile_data(&data));
             let rows = data.bad_rows.clone();
             let frame = Frame::from_data(data)
-                .map_err(|e| EngineError::data(&f.path, crate::engine::data::load::short(&e)))?;
+                .map_err(|e| EngineError::data(&f.path, crate::engine::data::read::short(&e)))?;
             Ok((frame, profiles, rows))
         })?;
         let mut profiles = None;

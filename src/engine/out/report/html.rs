@@ -1,28 +1,11 @@
 //! The report as one self-contained HTML page (no network): tables, inline SVG charts, print styles.
 
+use super::text::esc;
 use super::{distribution, pareto_curve, svg};
 use crate::engine::data::audit::{Severity, TableAudit};
 use crate::engine::eval::session::{CriterionResult, Session};
 use crate::engine::format::{amount, percent, thousands};
 use crate::engine::rules::Criterion;
-
-/// Text safe in HTML content and attributes; control characters shown as escapes.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\n' | '\t' => out.push(' '),
-            c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1d232b;line-height:1.45}\
 h1{font-size:1.6rem;border-bottom:2px solid #2b6cb0;padding-bottom:.3rem}h2{font-size:1.3rem;margin-top:2.2rem;border-bottom:1px solid #cbd5e0}\

@@ -1,38 +1,11 @@
 //! The report as Markdown: tables, and charts drawn with Unicode blocks.
 
+use super::text::{bar, md};
 use super::{distribution, pareto_curve};
 use crate::engine::data::audit::{Severity, TableAudit};
 use crate::engine::eval::session::{CriterionResult, Session};
 use crate::engine::format::{amount, percent, plain_number, thousands};
 use crate::engine::rules::Criterion;
-
-/// Text safe in Markdown (and in a table cell): markup characters escaped, control characters
-/// shown as escapes, never raw.
-pub fn md(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '$' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\n' | '\r' | '\t' => out.push(' '),
-            c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-pub(super) fn bar(share: f64, width: usize) -> String {
-    let cells = (share.clamp(0.0, 1.0) * width as f64 * 8.0).round() as usize;
-    let part = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'][cells % 8];
-    let mut s = "█".repeat(cells / 8);
-    if part != ' ' {
-        s.push(part);
-    }
-    s
-}
 
 fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
     out.push_str(&format!("| {} |\n", header.join(" | ")));

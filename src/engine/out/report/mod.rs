@@ -4,6 +4,7 @@ mod html;
 mod markdown;
 mod predictive;
 mod svg;
+mod text;
 
 use crate::engine::data::audit::TableAudit;
 use crate::engine::eval::session::Session;
@@ -84,7 +85,7 @@ pub fn overview(s: &Session) -> String {
         crate::engine::format::thousands(s.base.len as u64),
         crate::engine::format::amount(total),
         s.as_of
-            .map(|d| format!(", as of {}", day_text(d)))
+            .map(|d| format!(", as of {}", crate::engine::format::day_text(d)))
             .unwrap_or_default()
     )
 }
@@ -105,13 +106,6 @@ pub fn valuation_header(has_cost: bool) -> Vec<&'static str> {
     }
     h.push("worth marketing");
     h
-}
-
-/// `2025-01-01` for a day number since 1970-01-01.
-pub fn day_text(days: i32) -> String {
-    (crate::engine::data::infer::epoch() + chrono::Duration::days(days as i64))
-        .format("%Y-%m-%d")
-        .to_string()
 }
 
 /// Write the report of an evaluated workspace.

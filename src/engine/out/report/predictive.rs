@@ -2,8 +2,7 @@
 
 use chrono::NaiveDate;
 
-use super::html::esc;
-use super::markdown::{bar, md};
+use super::text::{bar, esc, md};
 
 /// `v` as a share of `max` (0 when there is nothing to compare with).
 fn share(v: f64, max: f64) -> f64 {

@@ -1,6 +1,6 @@
 //! Inline SVG charts for the HTML report: value bars, the Pareto curve, histograms with cut points.
 
-use super::html::esc;
+use super::text::esc;
 use crate::engine::format::{percent, plain_number, thousands};
 
 const W: f64 = 640.0;

@@ -211,7 +211,7 @@ fn header(ws: &Workspace, schema: &SqlSchema, opt: &SqlOptions) -> String {
             b.customers,
             schema
                 .as_of
-                .map(crate::engine::out::report::day_text)
+                .map(crate::engine::format::day_text)
                 .unwrap_or_default(),
             b.unit.as_str(),
             b.params.r,

@@ -15,6 +15,7 @@ use std::io::{self, Read, Write};
 
 use crate::engine::eval::frame::{Cells, Frame, NULL_CODE, Vector, Words};
 
+mod checked;
 mod narrow;
 mod read;
 

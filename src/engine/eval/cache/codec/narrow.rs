@@ -1,7 +1,7 @@
 //! Whole numbers in the fewest bytes their span needs, and decimals as whole numbers.
 
 use super::Refused;
-use super::read::Checked;
+use super::checked::Checked;
 use crate::engine::eval::frame::Cells;
 
 /// Powers of ten for decimals stored as whole numbers.
