@@ -17,11 +17,11 @@ use strata::engine::data::profile::profile;
 use strata::engine::data::roles::suggest_all;
 use strata::engine::eval::session::Session;
 use strata::engine::rules::parse::parse_workspace;
-use strata::tui::app::{App, Model};
-use strata::tui::message::{Action, Message};
-use strata::tui::theme::Theme;
+use strata::tui::input::message::{Action, Message};
+use strata::tui::runtime::worker::{Engine, Job};
+use strata::tui::state::app::{App, Model};
 use strata::tui::update::{Effect, update};
-use strata::tui::worker::{Engine, Job};
+use strata::tui::view::theme::Theme;
 use strata::tui::{Source, prepare, view};
 
 fn ms(t: Instant) -> f64 {

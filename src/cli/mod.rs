@@ -147,7 +147,10 @@ fn open(a: OpenArgs, theme: Option<&str>, cache: &Cache) -> anyhow::Result<ExitC
 /// The wizard's first load, with the progress line on standard error.
 fn load(
     source: &crate::tui::Source,
-) -> anyhow::Result<(crate::tui::app::App, crate::tui::worker::Engine)> {
+) -> anyhow::Result<(
+    crate::tui::state::app::App,
+    crate::tui::runtime::worker::Engine,
+)> {
     progress::watched(|p| crate::tui::prepare_watched(source, p))
 }
 

@@ -1,55 +1,13 @@
 //! The interactive wizard: Elm-style (messages, a pure update, views that only read), engine on a worker.
 
-pub mod actions;
-pub mod app;
-pub mod authoring;
-pub mod bin_labels;
-mod classify_update;
-pub mod clipboard;
-pub mod config;
-pub mod edit;
-mod edit_update;
-pub mod editing;
-pub mod effect;
-pub mod explain;
-pub mod history;
-pub mod keymap;
-pub mod message;
-pub mod model;
-pub mod nav;
-pub mod nudge;
-pub mod open;
-pub mod predictive;
-pub mod prompts;
-pub mod ranking;
-pub mod recovery;
-pub mod settle;
+pub mod input;
+pub mod runtime;
+pub mod state;
 pub mod steps;
-pub mod structure;
-pub mod table;
 #[cfg(test)]
 mod tests;
-#[cfg(test)]
-mod tests_authoring;
-#[cfg(test)]
-mod tests_list;
-#[cfg(test)]
-mod tests_messy;
-#[cfg(test)]
-mod tests_predictive;
-#[cfg(test)]
-mod tests_readme;
-#[cfg(test)]
-mod tests_reload;
-#[cfg(test)]
-mod tests_valuation;
-#[cfg(test)]
-mod tests_wizard80;
-pub mod theme;
 pub mod update;
 pub mod view;
-pub mod watch;
-pub mod worker;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -62,12 +20,12 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind};
 
-use app::{App, Model};
-use message::{Action, CursorMove, Message};
-use theme::Theme;
+use input::message::{Action, CursorMove, Message};
+use runtime::watch::Watch;
+use runtime::worker::{Engine, Job, Worker};
+use state::app::{App, Model};
 use update::{Effect, update};
-use watch::Watch;
-use worker::{Engine, Job, Worker};
+use view::theme::Theme;
 
 use crate::engine::data::demo::{DEMO_CUSTOMERS, DEMO_SEED, DEMO_WORKSPACE, demo_frames};
 use crate::engine::data::profile::profile;
@@ -197,7 +155,7 @@ fn apply(app: &mut App, effects: Vec<Effect>, worker: &Worker, watch: Option<&Mu
         match e {
             Effect::KeepRecovery(r) => {
                 if let Some(path) = &app.workspace
-                    && let Err(e) = recovery::store(path, r.as_ref())
+                    && let Err(e) = runtime::recovery::store(path, r.as_ref())
                 {
                     app.status = format!("could not keep the recovery file: {e}");
                 }
@@ -233,7 +191,7 @@ fn apply(app: &mut App, effects: Vec<Effect>, worker: &Worker, watch: Option<&Mu
             Effect::Copy { text } => {
                 use std::io::Write;
                 let mut out = std::io::stdout();
-                let _ = out.write_all(clipboard::osc52(&text).as_bytes());
+                let _ = out.write_all(runtime::clipboard::osc52(&text).as_bytes());
                 let _ = out.flush();
             }
             Effect::Save { criterion } => {
@@ -261,12 +219,12 @@ fn apply(app: &mut App, effects: Vec<Effect>, worker: &Worker, watch: Option<&Mu
             }
             Effect::Restructure { edit, old } => {
                 let saved = edit_file(app, watch, |ed| match (&edit, &old) {
-                    (edit::StructEdit::Add(c), _) => ed.set_criterion_rule(c),
-                    (edit::StructEdit::Rename { name, .. }, Some(o)) => {
+                    (state::edit::StructEdit::Add(c), _) => ed.set_criterion_rule(c),
+                    (state::edit::StructEdit::Rename { name, .. }, Some(o)) => {
                         ed.rename_criterion(o, name)
                     }
-                    (edit::StructEdit::Delete { .. }, Some(o)) => ed.remove_criterion(o),
-                    (edit::StructEdit::Measures { value, cost }, _) => {
+                    (state::edit::StructEdit::Delete { .. }, Some(o)) => ed.remove_criterion(o),
+                    (state::edit::StructEdit::Measures { value, cost }, _) => {
                         for (key, v) in [("value", value), ("cost", cost)] {
                             match v {
                                 Some(text) => ed.set(&["valuation"], key, text.as_str())?,
@@ -277,7 +235,7 @@ fn apply(app: &mut App, effects: Vec<Effect>, worker: &Worker, watch: Option<&Mu
                         }
                         Ok(())
                     }
-                    (edit::StructEdit::Thresholds { customers, value }, _) => {
+                    (state::edit::StructEdit::Thresholds { customers, value }, _) => {
                         ed.set(&["valuation"], "min_customer_share", *customers)?;
                         ed.set(&["valuation"], "min_value_share", *value)
                     }
@@ -346,7 +304,7 @@ fn read_terminal(tx: Sender<Message>) {
 fn follow_file(watch: Arc<Mutex<Watch>>, tx: Sender<Message>) {
     std::thread::spawn(move || {
         loop {
-            std::thread::sleep(watch::EVERY);
+            std::thread::sleep(runtime::watch::EVERY);
             let mut w = watch.lock().unwrap_or_else(|e| e.into_inner());
             if let Some(text) = w.poll() {
                 let m = Message::FileChanged {
@@ -507,13 +465,13 @@ pub fn run(
             "the wizard needs a terminal (standard input and output are not one); use run, audit, check or explain in scripts"
         );
     }
-    let theme =
-        config::choose_theme(theme, config::config_dir().as_deref()).map_err(anyhow::Error::msg)?;
-    let keymap = keymap::load_user_keymap().map_err(anyhow::Error::msg)?;
+    let theme = runtime::config::choose_theme(theme, runtime::config::config_dir().as_deref())
+        .map_err(anyhow::Error::msg)?;
+    let keymap = input::keymap::load_user_keymap().map_err(anyhow::Error::msg)?;
     let (mut app, engine) = load(&source)?;
     if let Source::Workspace(p) = &source {
-        recovery::offer(&mut app, p);
-        app.recovery_written = recovery::record(&app);
+        runtime::recovery::offer(&mut app, p);
+        app.recovery_written = runtime::recovery::record(&app);
     }
     app.prefs.keymap = keymap;
     let inbox = Inbox::new();

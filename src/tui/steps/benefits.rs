@@ -3,10 +3,10 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use super::criteria;
 use crate::engine::rules::Step;
-use crate::tui::app::App;
-use crate::tui::theme::Theme;
+use crate::tui::state::app::App;
+use crate::tui::steps::criteria;
+use crate::tui::view::theme::Theme;
 
 pub const TEACH: &str = "Benefit criteria split people by what they want from you: a low price, quality, features, \
 service or convenience. The same product is sold with a different message to each.\n\n\

@@ -6,13 +6,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use crate::engine::format::thousands;
-use crate::tui::app::App;
-use crate::tui::app::{Page, SegmentSort};
-use crate::tui::effect::Effect;
-use crate::tui::message::Action;
-use crate::tui::table::{Col, more_note, table};
-use crate::tui::theme::Theme;
+use crate::tui::input::message::Action;
+use crate::tui::state::app::App;
+use crate::tui::state::app::{Page, SegmentSort};
+use crate::tui::state::effect::Effect;
 use crate::tui::view::safe;
+use crate::tui::view::table::{Col, more_note, table};
+use crate::tui::view::theme::Theme;
 
 pub const TEACH: &str = "Classify says what each column means: which one is the customer id, the age, the city, \
 the order date, the amount. Every later step relies on it.\n\n\
@@ -29,7 +29,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     ])
     .areas(area);
     let height = table_area.height.saturating_sub(3) as usize;
-    let (start, end) = crate::tui::table::window(sel, height, n);
+    let (start, end) = crate::tui::view::table::window(sel, height, n);
     let rows: Vec<(Vec<String>, ratatui::style::Style)> = app.model.profiles[start..end]
         .iter()
         .enumerate()
@@ -225,7 +225,7 @@ pub fn handle(app: &mut App, a: Action) -> Option<Vec<Effect>> {
                 SegmentSort::Value => SegmentSort::Name,
                 SegmentSort::Name => SegmentSort::Customers,
             };
-            crate::tui::explain::sort_frequencies(rows, *sort);
+            crate::tui::view::pages::sort_frequencies(rows, *sort);
             Some(vec![])
         }
         _ => None,

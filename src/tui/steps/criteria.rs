@@ -9,12 +9,12 @@ use ratatui::widgets::{Block, Paragraph, Sparkline, Table, Wrap};
 
 use crate::engine::format::{amount, percent, plain_number, signed, thousands};
 use crate::engine::rules::{Rule, Step};
-use crate::tui::app::{App, CriterionView, Distribution, Pane};
-use crate::tui::effect::Effect;
-use crate::tui::message::Action;
-use crate::tui::table::{Col, Plan, clip, more_note, pad, rows_note, table, width, window};
-use crate::tui::theme::Theme;
+use crate::tui::input::message::Action;
+use crate::tui::state::app::{App, CriterionView, Distribution, Pane};
+use crate::tui::state::effect::Effect;
 use crate::tui::view::safe;
+use crate::tui::view::table::{Col, Plan, clip, more_note, pad, rows_note, table, width, window};
+use crate::tui::view::theme::Theme;
 
 /// How to add a criterion to an empty step.
 fn empty_help(app: &App, step: Step) -> String {
@@ -418,7 +418,7 @@ pub fn segment_table(
         Col::number("of value", 1, 8),
         Col::number("worth", 2, 0),
     ];
-    debug_assert_eq!(cols.len(), crate::tui::app::SEGMENT_COLUMNS);
+    debug_assert_eq!(cols.len(), crate::tui::state::app::SEGMENT_COLUMNS);
     table(&cols, rows, avail, app.nav.hscroll, t.header)
 }
 
@@ -435,7 +435,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme, step: Step) {
     }
     let sel = app.nav.selected[app.nav.step.index()].min(idx.len() - 1);
     let c = &app.model.criteria[idx[sel]];
-    let want = super::super::edit_update::rule_count(app) as u16 + 5;
+    let want = crate::tui::update::edit::rule_count(app) as u16 + 5;
     let rule_h = want.clamp(7, (area.height / 2).max(7));
     let [tab_area, top, table_area] = Layout::vertical([
         Constraint::Length(1),
@@ -521,7 +521,7 @@ mod tests {
             let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
             assert!(text.ends_with(" 100,000"), "{width}: {text:?}");
             assert!(
-                crate::tui::table::width(&text) <= width.max(14),
+                crate::tui::view::table::width(&text) <= width.max(14),
                 "{width}: {text:?}"
             );
         }

@@ -3,10 +3,10 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use super::criteria;
 use crate::engine::rules::Step;
-use crate::tui::app::App;
-use crate::tui::theme::Theme;
+use crate::tui::state::app::App;
+use crate::tui::steps::criteria;
+use crate::tui::view::theme::Theme;
 
 pub const TEACH: &str = "Demographic criteria split people by who they are: age, gender, income, education, family. \
 They are easy to act on because ad platforms and mailing lists target by them.\n\n\

@@ -7,10 +7,10 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use crate::engine::eval::criteria::Verdict;
 use crate::engine::format::thousands;
-use crate::tui::app::App;
-use crate::tui::table::{Col, clip, more_note, rows_note, table, window};
-use crate::tui::theme::Theme;
+use crate::tui::state::app::App;
 use crate::tui::view::safe;
+use crate::tui::view::table::{Col, clip, more_note, rows_note, table, window};
+use crate::tui::view::theme::Theme;
 
 pub const TEACH: &str = "Within one criterion every customer must be in exactly one segment, or counts and values double up. \
 Different criteria may overlap freely: 'rural' and 'big spender' is fine.\n\n\
@@ -157,7 +157,7 @@ fn overlap_matrix(
 }
 
 /// A few customers of each overlap, and of those no rule matched.
-fn examples(app: &App, c: &crate::tui::app::CriterionView, t: &Theme) -> Vec<Line<'static>> {
+fn examples(app: &App, c: &crate::tui::state::app::CriterionView, t: &Theme) -> Vec<Line<'static>> {
     let ex = &c.result.assignment.exclusivity;
     let mut notes: Vec<Line> = Vec::new();
     for o in ex.overlaps.iter().take(3) {

@@ -3,10 +3,10 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use super::criteria;
 use crate::engine::rules::Step;
-use crate::tui::app::App;
-use crate::tui::theme::Theme;
+use crate::tui::state::app::App;
+use crate::tui::steps::criteria;
+use crate::tui::view::theme::Theme;
 
 pub const TEACH: &str = "Geographic criteria split people by where they live: country, region, city, \
 urban or rural, population density, climate. They decide delivery, language, seasons and which stores or channels reach people.\n\n\

@@ -7,12 +7,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType, Paragraph};
 
 use crate::engine::format::{amount, percent, thousands};
-use crate::tui::app::App;
-use crate::tui::effect::Effect;
-use crate::tui::message::Action;
-use crate::tui::table::{Col, table};
-use crate::tui::theme::Theme;
+use crate::tui::input::message::Action;
+use crate::tui::state::app::App;
+use crate::tui::state::effect::Effect;
 use crate::tui::view::safe;
+use crate::tui::view::table::{Col, table};
+use crate::tui::view::theme::Theme;
 
 pub const TEACH: &str = "The list is where segmentation starts: every customer, ranked by the value they bring. \
 Before splitting anyone, know how concentrated your value is.\n\n\
@@ -57,7 +57,7 @@ fn summary(app: &App, width: u16, t: &Theme) -> Vec<Line<'static>> {
         ),
         t.text,
     ));
-    for l in super::valuation::value_lines(app, width) {
+    for l in crate::tui::steps::valuation::value_lines(app, width) {
         text.push((l, t.warn));
     }
     if negative > 0 {
@@ -71,7 +71,7 @@ fn summary(app: &App, width: u16, t: &Theme) -> Vec<Line<'static>> {
     }
     text.iter()
         .flat_map(|(s, st)| {
-            crate::tui::table::wrap(s, width, 0)
+            crate::tui::view::table::wrap(s, width, 0)
                 .into_iter()
                 .map(|l| Line::from(Span::styled(l, *st)))
         })
@@ -83,7 +83,7 @@ fn draw_ranking(f: &mut Frame, table_area: Rect, app: &App, t: &Theme) {
     let r = &app.model.ranking;
     // only the visible slice of rows is ever turned into text
     let height = table_area.height.saturating_sub(3) as usize;
-    let (start, end) = crate::tui::table::window(app.nav.row, height, r.order.len());
+    let (start, end) = crate::tui::view::table::window(app.nav.row, height, r.order.len());
     let share = |x: f64| if r.total != 0.0 { x / r.total } else { 0.0 };
     let rows: Vec<(Vec<String>, ratatui::style::Style)> = (start..end)
         .map(|k| {

@@ -14,11 +14,11 @@ pub mod valuation;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use super::app::App;
-use super::effect::Effect;
-use super::message::Action;
-use super::theme::Theme;
 use crate::engine::rules::Step;
+use crate::tui::input::message::Action;
+use crate::tui::state::app::App;
+use crate::tui::state::effect::Effect;
+use crate::tui::view::theme::Theme;
 
 /// A step's own handling of an action; None leaves it to the handling every step shares.
 pub fn handle(app: &mut App, a: Action) -> Option<Vec<Effect>> {

@@ -3,10 +3,10 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use super::criteria;
 use crate::engine::rules::Step;
-use crate::tui::app::App;
-use crate::tui::theme::Theme;
+use crate::tui::state::app::App;
+use crate::tui::steps::criteria;
+use crate::tui::view::theme::Theme;
 
 pub const TEACH: &str = "Psychographic criteria split people by how they live and what they value: lifestyle, attitudes, \
 personality, social class. The data often comes from surveys, so expect gaps.\n\n\

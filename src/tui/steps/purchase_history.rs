@@ -5,14 +5,14 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Paragraph};
 
-use super::criteria;
 use crate::engine::format::thousands;
 use crate::engine::rules::Step;
-use crate::tui::app::App;
-use crate::tui::effect::Effect;
-use crate::tui::message::Action;
-use crate::tui::table::{Col, clip, more_note, table};
-use crate::tui::theme::Theme;
+use crate::tui::input::message::Action;
+use crate::tui::state::app::App;
+use crate::tui::state::effect::Effect;
+use crate::tui::steps::criteria;
+use crate::tui::view::table::{Col, clip, more_note, table};
+use crate::tui::view::theme::Theme;
 
 pub const TEACH: &str = "Purchase history splits people by what they did: how recently, how often and how much they bought, \
 through which channel. RFM scores rank buyers 1 (low) to 5 (high) on each.\n\n\

@@ -6,14 +6,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use crate::engine::format::{amount, percent, thousands};
-use crate::tui::app::App;
-use crate::tui::app::Prompt;
-use crate::tui::edit::{EditPrompt, Target};
-use crate::tui::effect::Effect;
-use crate::tui::message::Action;
-use crate::tui::table::{Col, clip, more_note, rows_note, table};
-use crate::tui::theme::Theme;
+use crate::tui::input::message::Action;
+use crate::tui::state::app::App;
+use crate::tui::state::app::Prompt;
+use crate::tui::state::edit::{EditPrompt, Target};
+use crate::tui::state::effect::Effect;
 use crate::tui::view::safe;
+use crate::tui::view::table::{Col, clip, more_note, rows_note, table};
+use crate::tui::view::theme::Theme;
 
 pub const TEACH: &str = "Valuation asks of each segment: is it worth marketing to? Big enough, valuable enough, and \
 does it earn more than it costs to serve?\n\n\
@@ -53,7 +53,7 @@ pub fn value_lines(app: &App, w: u16) -> Vec<String> {
             "every customer counts 1: v sets a value (a column or an expression), $ a cost".into()
         }
     };
-    crate::tui::table::wrap(&text, w, 0)
+    crate::tui::view::table::wrap(&text, w, 0)
         .into_iter()
         .take(3)
         .collect()
@@ -105,7 +105,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
 
 /// No criteria yet: what to do, and the value in use.
 fn draw_empty(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
-    let mut lines: Vec<Line> = crate::tui::table::wrap(
+    let mut lines: Vec<Line> = crate::tui::view::table::wrap(
         "No criteria yet: add some in steps 3 to 7 (N there makes one from a column).",
         area.width,
         0,
@@ -121,7 +121,7 @@ fn draw_empty(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     if let Some(v) = &app.model.valuation.value {
         let text = format!("value per customer: {}", safe(&v.value));
         lines.push(Line::from(Span::styled(
-            crate::tui::table::clip(&text, area.width),
+            crate::tui::view::table::clip(&text, area.width),
             t.dim,
         )));
     }
@@ -132,7 +132,7 @@ fn draw_empty(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
 /// wrong with it), and which criteria have segments not worth a campaign (why step 9 is `!`).
 fn header(
     app: &App,
-    c: &crate::tui::app::CriterionView,
+    c: &crate::tui::state::app::CriterionView,
     width: u16,
     t: &Theme,
 ) -> Vec<(String, ratatui::style::Style)> {
@@ -144,16 +144,17 @@ fn header(
         percent(v.min_customer_share),
         percent(v.min_value_share)
     );
-    let mut head: Vec<(String, ratatui::style::Style)> = crate::tui::table::wrap(&head, width, 0)
-        .into_iter()
-        .map(|l| (l, t.dim))
-        .collect();
+    let mut head: Vec<(String, ratatui::style::Style)> =
+        crate::tui::view::table::wrap(&head, width, 0)
+            .into_iter()
+            .map(|l| (l, t.dim))
+            .collect();
     let hint = value_lines(app, width);
     if !hint.is_empty() {
         head.extend(hint.into_iter().map(|l| (l, t.warn)));
     } else if let Some(v) = &app.model.valuation.value {
         let text = format!("value per customer: {}", safe(&v.value));
-        head.push((crate::tui::table::clip(&text, width), t.dim));
+        head.push((crate::tui::view::table::clip(&text, width), t.dim));
     }
     // why step 9 is marked `!` in the step list
     let flagged: Vec<String> = app
@@ -179,7 +180,7 @@ fn header(
         .collect();
     if !flagged.is_empty() {
         let text = format!("! not worth a campaign: {}", flagged.join("; "));
-        let lines = crate::tui::table::wrap(&text, width, 0);
+        let lines = crate::tui::view::table::wrap(&text, width, 0);
         let keep = lines.len().min(2);
         head.extend(lines.into_iter().take(keep).map(|l| (l, t.warn)));
     }
@@ -190,7 +191,7 @@ fn header(
 fn draw_values(
     f: &mut Frame,
     table_area: Rect,
-    (app, c): (&App, &crate::tui::app::CriterionView),
+    (app, c): (&App, &crate::tui::state::app::CriterionView),
     scroll: usize,
     t: &Theme,
 ) {
@@ -241,7 +242,7 @@ fn draw_values(
         Col::number("profit", 1, money),
         Col::text("worth it", 1).min(12),
     ];
-    debug_assert_eq!(cols.len(), crate::tui::app::VALUATION_COLUMNS);
+    debug_assert_eq!(cols.len(), crate::tui::state::app::VALUATION_COLUMNS);
     if !has_cost {
         cols.remove(8);
         for r in &mut rows.iter_mut().map(|r| &mut r.0) {
@@ -270,7 +271,7 @@ fn draw_values(
 fn draw_moves(
     f: &mut Frame,
     area: Rect,
-    tv: &crate::tui::app::TransitionView,
+    tv: &crate::tui::state::app::TransitionView,
     tr: &crate::engine::eval::transitions::Transition,
     scroll: usize,
     t: &Theme,
@@ -410,9 +411,12 @@ pub fn handle(app: &mut App, a: Action) -> Option<Vec<Effect>> {
 mod tests {
     #[test]
     fn bars_scale_with_share() {
-        assert_eq!(super::bar(0.0, 10), "");
-        assert_eq!(super::bar(1.0, 10), "██████████");
-        assert_eq!(super::bar(0.5, 10), "█████");
-        assert_eq!(super::bar(0.55, 10).chars().count(), 6);
+        assert_eq!(crate::tui::steps::valuation::bar(0.0, 10), "");
+        assert_eq!(crate::tui::steps::valuation::bar(1.0, 10), "██████████");
+        assert_eq!(crate::tui::steps::valuation::bar(0.5, 10), "█████");
+        assert_eq!(
+            crate::tui::steps::valuation::bar(0.55, 10).chars().count(),
+            6
+        );
     }
 }

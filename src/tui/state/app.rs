@@ -1,0 +1,546 @@
+//! The app's state: what every view reads, built from an evaluated session.
+
+pub use crate::tui::state::nav::{Nav, Place};
+use std::path::PathBuf;
+
+use crate::engine::eval::frame::DType;
+use crate::engine::eval::scores::ScoreInfo;
+use crate::engine::eval::session::{CriterionResult, Session};
+use crate::engine::eval::valuation::Pareto;
+use crate::engine::rules::{Criterion, Rule, Step, ValuationConfig};
+
+use crate::tui::input::keymap::Keymap;
+pub use crate::tui::state::editing::Editing;
+pub use crate::tui::state::model::Model;
+pub use crate::tui::state::ranking::{ListSort, Ranking, SegmentSort};
+use crate::tui::steps::StepId;
+
+/// What a criterion's column looks like, for the distribution chart.
+#[derive(Debug, Clone)]
+pub enum Distribution {
+    /// Numeric column: equal-width bins and the criterion's cut points.
+    Histogram {
+        column: String,
+        bins: Vec<(f64, f64, usize)>,
+        cuts: Vec<f64>,
+        integral: bool,
+    },
+    /// Category column: the most frequent values and their counts.
+    Counts {
+        column: String,
+        top: Vec<(String, usize)>,
+    },
+    /// Rule list: how many customers each rule matches (whatever the order).
+    Rules,
+}
+
+/// Histograms per column name, with whether the column holds whole numbers.
+pub type HistogramCache = std::collections::HashMap<String, (Vec<(f64, f64, usize)>, bool)>;
+
+/// A criterion as the screens show it.
+#[derive(Debug, Clone)]
+pub struct CriterionView {
+    pub criterion: Criterion,
+    pub result: CriterionResult,
+    pub distribution: Distribution,
+}
+
+impl CriterionView {
+    /// Build the view of criterion `i` of a session.
+    pub fn build(s: &Session, i: usize) -> CriterionView {
+        Self::build_cached(s, i, &mut HistogramCache::default())
+    }
+
+    /// The same, reusing a column's histogram across edits (nudging a cut point does not change
+    /// the column, so the worker does not scan a million values again).
+    pub fn build_cached(s: &Session, i: usize, cache: &mut HistogramCache) -> CriterionView {
+        let criterion = s.ws.criteria[i].clone();
+        let distribution = match &criterion.rule {
+            Rule::Bins { column, edges, .. } => {
+                let (bins, integral) = cache
+                    .entry(column.value.clone())
+                    .or_insert_with(|| {
+                        let col = s.base.get(column);
+                        let integral =
+                            col.is_some_and(|c| matches!(c.dtype(), DType::Int | DType::Date));
+                        (col.map(|c| c.histogram(24)).unwrap_or_default(), integral)
+                    })
+                    .clone();
+                Distribution::Histogram {
+                    column: column.value.clone(),
+                    bins,
+                    cuts: edges.clone(),
+                    integral,
+                }
+            }
+            Rule::Map { column, .. } => {
+                // most frequent first, ties by value
+                let top: Vec<(String, usize)> =
+                    crate::engine::eval::frequency::frequency(s, column)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .take(12)
+                        .map(|f| (f.value, f.customers))
+                        .collect();
+                Distribution::Counts {
+                    column: column.value.clone(),
+                    top,
+                }
+            }
+            Rule::Segments(_) => Distribution::Rules,
+        };
+        CriterionView {
+            criterion,
+            result: s.results[i].clone(),
+            distribution,
+        }
+    }
+}
+
+/// Transitions of every criterion between two dates (step 9).
+#[derive(Debug, Clone)]
+pub struct TransitionView {
+    pub from: chrono::NaiveDate,
+    pub to: chrono::NaiveDate,
+    pub criteria: Vec<crate::engine::eval::transitions::Transition>,
+}
+
+/// Everything that depends on the rules, rebuilt after the workspace changed as a whole.
+#[derive(Debug, Clone)]
+pub struct Reloaded {
+    pub criteria: Vec<CriterionView>,
+    pub scores: Vec<ScoreInfo>,
+    pub rfm_method: String,
+    pub valuation: ValuationConfig,
+    pub pareto: Pareto,
+    pub ranking: Ranking,
+    /// The predictive models as the session has them now (refitted when their settings changed).
+    pub clv: Option<Box<crate::tui::view::predictive::ClvView>>,
+    /// Every column and field, with its type (new purchase settings change the window fields).
+    pub fields: Vec<(String, DType)>,
+}
+
+impl Reloaded {
+    pub fn build(s: &Session) -> Reloaded {
+        let timing = crate::engine::timing::Timing::new();
+        let criteria = (0..s.ws.criteria.len())
+            .map(|i| CriterionView::build(s, i))
+            .collect();
+        timing.mark("  distributions");
+        let ranking = Ranking::build(s);
+        timing.mark("  ranking");
+        Reloaded {
+            criteria,
+            scores: s.scores.clone(),
+            rfm_method: format!(
+                "{}, {} bins",
+                s.ws.purchase_history.rfm_method.as_str(),
+                s.ws.purchase_history.rfm_bins
+            ),
+            valuation: s.ws.valuation.clone(),
+            pareto: s.pareto.clone(),
+            ranking,
+            clv: None,
+            fields: crate::tui::state::model::fields_of(s),
+        }
+    }
+}
+
+/// The part of a criteria screen the arrows move in (Tab switches).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Pane {
+    #[default]
+    Rules,
+    Segments,
+}
+
+/// An open text prompt.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Prompt {
+    Search(String),
+    Palette(String),
+    /// Editing part of a criterion, checked as it is typed.
+    Edit(crate::tui::state::edit::EditPrompt),
+}
+
+/// From this width the teach text is a side panel; below it, a strip under the view that `t`
+/// opens into a scrollable page.
+pub const TEACH_SIDE_MIN_W: u16 = 110;
+
+/// Columns of the valuation table and of a criteria step's segment table (with their first),
+/// so that `>` scrolls no further than they go; the views check that they draw as many.
+pub const VALUATION_COLUMNS: usize = 10;
+pub const SEGMENT_COLUMNS: usize = 7;
+
+/// What a masked personal value shows.
+pub const MASK: &str = "•••";
+
+/// A page the engine filled, shown over the view until Esc or another step: one at a time.
+#[derive(Debug, Clone)]
+pub enum Page {
+    /// `x`: a customer's rules as tried.
+    Explain(crate::engine::eval::explain::Explanation),
+    /// Enter on the List: one customer's id and every field.
+    Record(String, Vec<(String, String)>),
+    /// `f` in Classify: a column, its values, and their order.
+    Frequency(
+        String,
+        Vec<crate::engine::eval::frequency::Frequency>,
+        SegmentSort,
+    ),
+    /// `P` in Purchase history: the predictive-value models (drawn from `App::clv`).
+    Predictive,
+}
+
+/// The user's preferences for the session: they survive the data being read again.
+#[derive(Debug, Clone, Default)]
+pub struct Prefs {
+    pub keymap: Keymap,
+    /// The teach text beside or under the view.
+    pub show_teach: bool,
+    /// Personal data shown as •••.
+    pub mask_pii: bool,
+}
+
+/// The whole state of the app.
+pub struct App {
+    /// Where the user is: the step, the selections, the scrolling, the terminal size.
+    pub nav: Nav,
+    pub prefs: Prefs,
+    pub show_help: bool,
+    /// The teach text as a scrollable page over the view (narrow terminals), and how far down.
+    pub teach_overlay: bool,
+    pub status: String,
+    /// The data being read again (roles changed): how far it has got; Esc cancels.
+    pub loading: Option<crate::engine::data::progress::Snapshot>,
+    pub quit: bool,
+    /// Title: the workspace file, or "built-in demo".
+    pub title: String,
+    /// Where edits are saved (None for the built-in demo: edits live in memory).
+    pub workspace: Option<PathBuf>,
+    /// What the engine evaluated: customers, profiles, criteria, scores, valuation.
+    pub model: Model,
+    /// What the user is typing or has just done: the prompt, the edit history, a proposal.
+    pub edit: Editing,
+    /// Newest job per criterion; results of older jobs are dropped.
+    pub generation: Vec<u64>,
+    pub next_generation: u64,
+    /// The page over the view from the engine (explain, record, frequencies), if one is open.
+    pub page: Option<Page>,
+    /// The predictive-value models once fitted, with p_alive's spread and the holdout check.
+    pub clv: Option<Box<crate::tui::view::predictive::ClvView>>,
+    pub list_sort: ListSort,
+    /// The order of the segment tables (`s` on a criteria step).
+    pub seg_sort: SegmentSort,
+    /// What the recovery file holds now (None: no file).
+    pub recovery_written: Option<crate::tui::runtime::recovery::Record>,
+    /// Valuation: transitions between two dates.
+    pub transitions: Option<TransitionView>,
+    /// Valuation: the cross-tab of the selected criterion with another one.
+    pub crosstab: Option<(usize, crate::engine::eval::valuation::CrossTab)>,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "App({}, step {:?})", self.title, self.nav.step)
+    }
+}
+
+impl App {
+    /// Where the user is now.
+    pub fn place(&self) -> Place {
+        Place {
+            step: self.nav.step,
+            row: self.nav.row,
+            width: self.nav.width,
+            height: self.nav.height,
+        }
+    }
+
+    /// Go back to where the user was (the row kept within what there is now).
+    pub fn restore_place(&mut self, p: Place) {
+        self.nav.step = p.step;
+        self.nav.width = p.width;
+        self.nav.height = p.height;
+        self.nav.row = p.row.min(
+            self.model
+                .profiles
+                .len()
+                .max(self.model.n_customers)
+                .saturating_sub(1),
+        );
+    }
+
+    pub fn new(model: Model, workspace: Option<PathBuf>, title: String) -> App {
+        App {
+            nav: Nav::default(),
+            prefs: Prefs {
+                keymap: Keymap::default(),
+                show_teach: workspace.is_none(),
+                mask_pii: true,
+            },
+            show_help: false,
+            teach_overlay: false,
+            status: String::new(),
+            loading: None,
+            quit: false,
+            title,
+            workspace,
+            generation: vec![0; model.criteria.len()],
+            model,
+            edit: Editing::default(),
+            next_generation: 1,
+            page: None,
+            clv: None,
+            crosstab: None,
+            transitions: None,
+            recovery_written: None,
+            list_sort: ListSort::ValueDown,
+            seg_sort: SegmentSort::Value,
+        }
+    }
+
+    /// Take a model evaluated from the data read again: what was computed from the old one
+    /// (pages, models, edit history, jobs in flight) goes; where the user is and how the
+    /// lists are sorted stay.
+    pub fn take_model(&mut self, model: Model) {
+        let place = self.place();
+        self.next_generation += 1;
+        self.generation = vec![self.next_generation; model.criteria.len()];
+        self.model = model;
+        // the edit history and anything half done referred to the old model; the search stays
+        self.edit = Editing {
+            last_search: std::mem::take(&mut self.edit.last_search),
+            ..Editing::default()
+        };
+        self.page = None;
+        self.clv = None;
+        self.transitions = None;
+        self.crosstab = None;
+        self.loading = None;
+        self.restore_place(place);
+    }
+
+    /// Compute the cross-tab of the selected criterion with criterion `other` (O(customers),
+    /// done once per change, never per frame).
+    pub fn refresh_crosstab(&mut self) {
+        let Some((other, _)) = &self.crosstab else {
+            return;
+        };
+        let other = *other;
+        match self.current_criterion() {
+            Some(a) if other < self.model.criteria.len() && a != other => {
+                let t = crate::engine::eval::valuation::crosstab(
+                    &self.model.criteria[a].result.assignment,
+                    &self.model.criteria[other].result.assignment,
+                    &self.model.ranking.value,
+                );
+                self.crosstab = Some((other, t));
+            }
+            _ => self.crosstab = None,
+        }
+    }
+
+    /// Take rules rebuilt by the engine: every criterion, scores, valuation, ranking.
+    pub fn take_reload(&mut self, r: Reloaded) {
+        let old_names: Vec<String> = self
+            .model
+            .criteria
+            .iter()
+            .map(|c| c.criterion.name.value.clone())
+            .collect();
+        self.next_generation += 1;
+        self.generation = vec![self.next_generation; r.criteria.len()];
+        self.model.criteria = r.criteria;
+        self.model.scores = r.scores;
+        self.model.rfm_method = r.rfm_method;
+        self.model.valuation = r.valuation;
+        self.model.pareto = r.pareto;
+        self.model.ranking = r.ranking;
+        self.model.fields = r.fields;
+        self.clv = r.clv;
+        if self.clv.is_none() && matches!(self.page, Some(Page::Predictive)) {
+            self.page = None;
+        }
+        self.edit.pending_delete = None;
+        self.follow_edit(&old_names);
+        if let Some(name) = self.edit.focus.take()
+            && let Some(i) = self
+                .model
+                .criteria
+                .iter()
+                .position(|c| c.criterion.name.value == name)
+        {
+            // selected on its own step's screen (the user may have moved on meanwhile)
+            let step = self.model.criteria[i].criterion.step;
+            let screen = StepId::ALL
+                .into_iter()
+                .find(|s| s.criteria_step() == Some(step));
+            if let (Some(k), Some(s)) =
+                (self.criteria_of(step).iter().position(|&x| x == i), screen)
+            {
+                self.nav.selected[s.index()] = k;
+            }
+        }
+        let n = self
+            .nav
+            .step
+            .criteria_step()
+            .map_or(self.model.criteria.len(), |st| self.criteria_of(st).len());
+        let sel = &mut self.nav.selected[self.nav.step.index()];
+        *sel = (*sel).min(n.saturating_sub(1));
+        self.nav.rule = 0;
+        self.nav.edge = 0;
+        self.refresh_crosstab();
+    }
+
+    /// An edit being typed stays open when its criterion is still there (it may have moved,
+    /// `old_names` being the criteria before the reload); a rule changed on disk meanwhile is
+    /// said, and an edit of a criterion that is gone is dropped.
+    fn follow_edit(&mut self, old_names: &[String]) {
+        // an edit being typed stays open when its criterion is still there (it may have moved)
+        let editing = match &self.edit.prompt {
+            Some(Prompt::Edit(p)) => Some((p.criterion, p.target)),
+            _ => None,
+        };
+        if let Some((old_index, target)) = editing {
+            let name = old_names.get(old_index).cloned();
+            let now = name.and_then(|n| {
+                self.model
+                    .criteria
+                    .iter()
+                    .position(|c| c.criterion.name.value == n)
+            });
+            match (now, &mut self.edit.prompt) {
+                (Some(i), Some(Prompt::Edit(p))) => {
+                    p.criterion = i;
+                    // the same rule changed on disk: ask, never overwrite it silently
+                    let rule_text = !target.is_workspace_level();
+                    let disk = crate::tui::state::edit::initial_text(
+                        &self.model.criteria[i].criterion,
+                        target,
+                    );
+                    if rule_text && disk != p.base {
+                        self.status = "this rule was changed on disk while you were editing it: \
+                                   Enter saves your text over it, Esc keeps the file's"
+                            .into();
+                        p.conflict = Some(disk);
+                    }
+                }
+                _ if target.is_workspace_level() => {}
+                _ => {
+                    self.edit.prompt = None;
+                    self.status = "the criterion being edited is gone from the workspace; the edit was dropped".into();
+                }
+            }
+        }
+    }
+
+    /// The rows of criterion `i`'s segment table, in the order shown (indices into its valuation).
+    pub fn segment_order(&self, i: usize) -> Vec<usize> {
+        let v = &self.model.criteria[i].result.valuation;
+        let mut order: Vec<usize> = (0..v.len()).collect();
+        match self.seg_sort {
+            SegmentSort::Value => {}
+            SegmentSort::Customers => {
+                order.sort_by(|&a, &b| v[b].customers.cmp(&v[a].customers).then(a.cmp(&b)))
+            }
+            SegmentSort::Name => order.sort_by(|&a, &b| v[a].name.cmp(&v[b].name)),
+        }
+        order
+    }
+
+    /// The segment selected in the segment table of criterion `i` (an index into its valuation).
+    pub fn selected_segment(&self, i: usize) -> Option<usize> {
+        self.segment_order(i).get(self.nav.seg_row).copied()
+    }
+
+    /// The open explanation, if any.
+    pub fn explain(&self) -> Option<&crate::engine::eval::explain::Explanation> {
+        match &self.page {
+            Some(Page::Explain(e)) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The open record view: the customer's id and every field.
+    pub fn record(&self) -> Option<(&String, &Vec<(String, String)>)> {
+        match &self.page {
+            Some(Page::Record(id, fields)) => Some((id, fields)),
+            _ => None,
+        }
+    }
+
+    /// The open frequency table: the column, its values and their order.
+    pub fn frequency(
+        &self,
+    ) -> Option<(
+        &String,
+        &Vec<crate::engine::eval::frequency::Frequency>,
+        SegmentSort,
+    )> {
+        match &self.page {
+            Some(Page::Frequency(c, rows, sort)) => Some((c, rows, *sort)),
+            _ => None,
+        }
+    }
+
+    /// The names of all criteria, in workspace order.
+    pub fn criterion_names(&self) -> Vec<String> {
+        self.model
+            .criteria
+            .iter()
+            .map(|c| c.criterion.name.value.clone())
+            .collect()
+    }
+
+    /// Whether a column holds personal data: marked `pii` in the workspace, or suggested as such.
+    pub fn is_pii(&self, column: &str) -> bool {
+        self.model
+            .roles
+            .iter()
+            .any(|(k, c)| k == "pii" && c == column)
+            || self
+                .model
+                .suggestions
+                .iter()
+                .any(|s| s.column == column && s.role == crate::engine::data::roles::Role::Pii)
+    }
+
+    /// A value of `column` as the screen may show it: masked when the column is personal data
+    /// and masking is on, else made safe for the terminal.
+    pub fn shown(&self, column: &str, value: &str) -> String {
+        if self.prefs.mask_pii && self.is_pii(column) {
+            MASK.to_string()
+        } else {
+            crate::tui::view::safe(value)
+        }
+    }
+
+    /// Indices of the criteria of a step, in workspace order.
+    pub fn criteria_of(&self, step: Step) -> Vec<usize> {
+        self.model
+            .criteria
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.criterion.step == step)
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// The criterion selected on the current screen (criteria steps, exclusivity and valuation).
+    pub fn current_criterion(&self) -> Option<usize> {
+        match self.nav.step.criteria_step() {
+            Some(st) => self
+                .criteria_of(st)
+                .get(self.nav.selected[self.nav.step.index()])
+                .copied(),
+            None if matches!(self.nav.step, StepId::Exclusivity | StepId::Valuation) => {
+                (!self.model.criteria.is_empty()).then(|| {
+                    self.nav.selected[self.nav.step.index()].min(self.model.criteria.len() - 1)
+                })
+            }
+            None => None,
+        }
+    }
+}

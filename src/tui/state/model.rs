@@ -1,0 +1,147 @@
+//! What the engine evaluated, as the wizard keeps it: customers, profiles, criteria, value.
+
+use crate::engine::data::profile::ColumnProfile;
+use crate::engine::data::quality::{BadColumn, FileQuality};
+use crate::engine::data::roles::Suggestion;
+use crate::engine::eval::frame::DType;
+use crate::engine::eval::scores::ScoreInfo;
+use crate::engine::eval::session::Session;
+use crate::engine::eval::valuation::Pareto;
+use crate::engine::rules::ValuationConfig;
+use crate::tui::state::app::{CriterionView, Reloaded};
+use crate::tui::state::ranking::Ranking;
+
+/// The evaluated workspace: replaced as a whole when the data is read again, in parts when
+/// the rules change (see [`crate::tui::state::app::App::take_reload`]).
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub n_customers: usize,
+    /// Classify: a profile of every column of the customers (or, without them, the orders).
+    pub profiles: Vec<ColumnProfile>,
+    pub suggestions: Vec<Suggestion>,
+    /// Classify profiles the orders table (there is no customers table).
+    pub profiled_orders: bool,
+    /// Every column and derived field conditions may read, with its type (for checking edits).
+    pub fields: Vec<(String, DType)>,
+    /// The `[columns]` roles of the workspace: (key, column); `pii` once per column.
+    pub roles: Vec<(String, String)>,
+    /// With no orders and no value set: a value to suggest, and why (`v` starts with it).
+    pub value_hint: Option<(String, String)>,
+    /// The evaluation date and the first order's (days since 1970-01-01), for the transitions'
+    /// default dates.
+    pub as_of: Option<i32>,
+    pub first_order: Option<i32>,
+    pub criteria: Vec<CriterionView>,
+    pub scores: Vec<ScoreInfo>,
+    pub rfm_method: String,
+    pub valuation: ValuationConfig,
+    pub pareto: Pareto,
+    pub ranking: Ranking,
+    /// Per file with bad values or bad rows: what was found (read as missing or left out for
+    /// now), and what the workspace's options say a run does about it.
+    pub quality: Vec<FileQuality>,
+}
+
+impl Model {
+    /// The files whose problems a run would stop on (their options say `error`), each with the
+    /// options that would let it go on: `(workspace key, option, value)`.
+    pub fn unsettled(&self) -> Vec<(String, &'static str, &'static str)> {
+        let mut v = Vec::new();
+        for q in &self.quality {
+            if !q.bad_values.is_empty() && q.bad_values_policy == "error" {
+                v.push((q.key.clone(), "bad_values", "missing"));
+            }
+            if !q.bad_rows.is_empty() && q.bad_rows_policy == "error" {
+                v.push((q.key.clone(), "bad_rows", "skip"));
+            }
+        }
+        v
+    }
+
+    /// The bad values of a column of any file, and that file's findings.
+    pub fn bad_values_of(&self, name: &str) -> Option<(&FileQuality, &BadColumn)> {
+        self.quality
+            .iter()
+            .find_map(|q| Some((q, q.bad_values.iter().find(|c| c.column == name)?)))
+    }
+
+    /// The bad values of a column of the table Classify shows, and its file's findings.
+    pub fn bad_column(&self, name: &str) -> Option<(&FileQuality, &BadColumn)> {
+        let key = if self.profiled_orders {
+            "data.orders"
+        } else {
+            "data.customers"
+        };
+        let q = self.quality.iter().find(|q| q.key == key)?;
+        Some((q, q.bad_values.iter().find(|c| c.column == name)?))
+    }
+
+    /// The line every step shows while a run would stop on the data: the first problem, and
+    /// the key that lets it go on.
+    pub fn quality_line(&self) -> Option<String> {
+        let q = self.quality.iter().find(|q| {
+            (!q.bad_values.is_empty() && q.bad_values_policy == "error")
+                || (!q.bad_rows.is_empty() && q.bad_rows_policy == "error")
+        })?;
+        let what = match (q.bad_values.is_empty(), q.bad_rows.is_empty()) {
+            (false, true) => "treat bad values as missing",
+            (true, false) => "leave bad rows out",
+            _ => "bad values as missing, bad rows out",
+        };
+        Some(format!("{} — fix the file, or b: {what}", q.headline()?))
+    }
+
+    pub fn new(s: &Session, profiles: Vec<ColumnProfile>, suggestions: Vec<Suggestion>) -> Model {
+        let r = Reloaded::build(s);
+        let value_hint = (s.ws.data.orders.is_none() && s.ws.valuation.value.is_none())
+            .then(|| crate::engine::data::value_hint::suggest_value(&profiles))
+            .flatten();
+        Model {
+            n_customers: s.base.len,
+            profiles,
+            suggestions,
+            profiled_orders: s.ws.data.customers.is_none(),
+            fields: r.fields,
+            roles: roles(s),
+            value_hint,
+            as_of: s.as_of,
+            first_order: s.base.get("first_order").and_then(|c| {
+                use rayon::prelude::*;
+                (0..c.len())
+                    .into_par_iter()
+                    .with_min_len(1 << 15)
+                    .filter_map(|k| c.f64_at(k))
+                    .reduce_with(f64::min)
+                    .map(|d| d as i32)
+            }),
+            criteria: r.criteria,
+            scores: r.scores,
+            rfm_method: r.rfm_method,
+            valuation: r.valuation,
+            pareto: r.pareto,
+            ranking: r.ranking,
+            quality: s.quality.clone(),
+        }
+    }
+}
+
+/// Every column and derived field of the session, with its type.
+pub fn fields_of(s: &Session) -> Vec<(String, DType)> {
+    s.base
+        .names
+        .iter()
+        .filter_map(|n| s.base.dtype_of(n).map(|t| (n.clone(), t)))
+        .collect()
+}
+
+/// The `[columns]` roles set, customers' first, then each PII column.
+fn roles(s: &Session) -> Vec<(String, String)> {
+    let c = &s.ws.columns;
+    let mut v: Vec<(String, String)> = crate::engine::rules::CUSTOMER_ROLE_KEYS
+        .iter()
+        .chain(crate::engine::rules::ORDER_ROLE_KEYS.iter())
+        .filter_map(|k| c.get(k).map(|x| (k.to_string(), x.value.clone())))
+        .collect();
+    v.extend(c.pii.iter().map(|p| ("pii".to_string(), p.value.clone())));
+    v
+}

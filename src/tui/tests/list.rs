@@ -1,0 +1,65 @@
+//! The List and the segment tables: sorting that keeps the selection, panes, copying ids.
+
+use crate::tui::input::message::Action;
+use crate::tui::tests::{act, demo, screen, typ};
+use crate::tui::update::Effect;
+
+#[test]
+fn tab_moves_to_the_segment_table_and_y_copies_its_ids() {
+    let (mut app, _) = demo();
+    act(&mut app, Action::Step(2));
+    let fx = act(&mut app, Action::Copy);
+    assert!(fx.is_empty(), "the rules pane has nothing to copy");
+    act(&mut app, Action::NextPane);
+    act(&mut app, Action::Down);
+    assert_eq!(app.nav.seg_row, 1);
+    let i = app.current_criterion().unwrap();
+    let row = app.model.criteria[i].result.valuation[1].clone();
+    let fx = act(&mut app, Action::Copy);
+    let Some(Effect::Copy { text }) = fx.first() else {
+        panic!("no copy")
+    };
+    assert_eq!(text.lines().count(), row.customers);
+    assert!(app.status.contains(&row.name), "{}", app.status);
+    act(&mut app, Action::Step(0));
+    let fx = act(&mut app, Action::Copy);
+    assert!(matches!(fx.first(), Some(Effect::Copy { text }) if !text.is_empty()));
+}
+
+#[test]
+fn the_list_sorts_and_keeps_the_selected_customer() {
+    let (mut app, _) = demo();
+    act(&mut app, Action::PageDown);
+    let r = app.model.ranking.clone();
+    let who = r.row_at(app.list_sort, app.nav.row);
+    act(&mut app, Action::Sort);
+    assert_eq!(app.list_sort, crate::tui::state::app::ListSort::ValueUp);
+    assert_eq!(
+        r.row_at(app.list_sort, app.nav.row),
+        who,
+        "still the same customer"
+    );
+    let first = r.row_at(app.list_sort, 0);
+    let last = r.row_at(app.list_sort, app.model.n_customers - 1);
+    assert!(r.value[first].unwrap_or(0.0) <= r.value[last].unwrap_or(0.0));
+    act(&mut app, Action::Sort);
+    assert_eq!(app.list_sort, crate::tui::state::app::ListSort::CustomerId);
+    assert_eq!(
+        r.ids.text_at(r.row_at(app.list_sort, 0)).as_deref(),
+        Some("1")
+    );
+    assert_eq!(r.row_at(app.list_sort, app.nav.row), who);
+    assert!(screen(&app, 100, 30).contains("by customer id"));
+    // search finds a customer in any order
+    act(&mut app, Action::Search);
+    typ(&mut app, "17");
+    act(&mut app, Action::Confirm);
+    assert_eq!(
+        r.ids
+            .text_at(r.row_at(app.list_sort, app.nav.row))
+            .as_deref(),
+        Some("17")
+    );
+    act(&mut app, Action::Sort);
+    assert_eq!(app.list_sort, crate::tui::state::app::ListSort::ValueDown);
+}

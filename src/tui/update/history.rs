@@ -1,0 +1,177 @@
+//! The undo history: every edit kept as the change that reverses it, found by criterion name, so
+//! that no reload (a criterion added, the file edited elsewhere) ever drops it.
+
+use crate::engine::rules::Criterion;
+use crate::tui::state::app::App;
+use crate::tui::state::edit::StructEdit;
+use crate::tui::update::{Effect, change};
+
+/// A change to the rules, as the history keeps it (what to do to go back, or forward again).
+#[derive(Debug, Clone)]
+pub enum Change {
+    /// Put a criterion's rules back as they were (found by its name).
+    SetRule(Criterion),
+    /// Rename the criterion called `name` to `to`.
+    Rename { name: String, to: String },
+    /// Take out the criterion called this.
+    Delete(String),
+    /// Put a deleted criterion back (at the end of the list).
+    Add(Criterion),
+    /// Set the valuation's worth-it minimums.
+    Thresholds { customers: f64, value: f64 },
+    /// Set the value and cost per customer.
+    Measures {
+        value: Option<String>,
+        cost: Option<String>,
+    },
+    /// Set (or take out) data files' options: `(workspace key, option, value)`.
+    FileOptions(Vec<(String, String, Option<String>)>),
+}
+
+/// Remember how to reverse an edit the user just made; a new edit ends what could be redone.
+pub fn record(app: &mut App, undo: Change) {
+    app.edit.undo.push(undo);
+    app.edit.redo.clear();
+}
+
+/// A criterion was renamed: the history follows it, so its older edits can still be undone.
+pub fn follow_rename(app: &mut App, old: &str, new: &str) {
+    for c in app.edit.undo.iter_mut().chain(app.edit.redo.iter_mut()) {
+        match c {
+            Change::SetRule(x) | Change::Add(x) if x.name.value == old => {
+                x.name = crate::engine::rules::Spanned::bare(new.to_string());
+            }
+            Change::Delete(n) if n == old => *n = new.to_string(),
+            Change::Rename { name, .. } if name == old => *name = new.to_string(),
+            _ => {}
+        }
+    }
+}
+
+fn position(app: &App, name: &str) -> Option<usize> {
+    app.model
+        .criteria
+        .iter()
+        .position(|c| c.criterion.name.value == name)
+}
+
+/// Carry out `c`; returns its effects and the change that reverses it (None: it no longer applies).
+fn apply(app: &mut App, c: Change) -> Option<(Vec<Effect>, Change, String)> {
+    match c {
+        Change::SetRule(to) => {
+            let i = position(app, &to.name.value)?;
+            let back = Change::SetRule(app.model.criteria[i].criterion.clone());
+            let what = format!("the rules of \"{}\"", to.name.value);
+            Some((change(app, i, to), back, what))
+        }
+        Change::Rename { name, to } => {
+            let i = position(app, &name)?;
+            if position(app, &to).is_some() {
+                return None;
+            }
+            app.edit.focus = Some(to.clone());
+            follow_rename(app, &name, &to);
+            let effects = vec![Effect::Restructure {
+                edit: StructEdit::Rename {
+                    index: i,
+                    name: to.clone(),
+                },
+                old: Some(name.clone()),
+            }];
+            let what = format!("the name \"{to}\"");
+            Some((effects, Change::Rename { name: to, to: name }, what))
+        }
+        Change::Delete(name) => {
+            let i = position(app, &name)?;
+            let back = Change::Add(app.model.criteria[i].criterion.clone());
+            let effects = vec![Effect::Restructure {
+                edit: StructEdit::Delete { index: i },
+                old: Some(name.clone()),
+            }];
+            Some((effects, back, format!("criterion \"{name}\" taken out")))
+        }
+        Change::Add(crit) => {
+            if position(app, &crit.name.value).is_some() {
+                return None;
+            }
+            let name = crit.name.value.clone();
+            app.edit.focus = Some(name.clone());
+            let effects = vec![Effect::Restructure {
+                edit: StructEdit::Add(Box::new(crit)),
+                old: None,
+            }];
+            Some((
+                effects,
+                Change::Delete(name.clone()),
+                format!("criterion \"{name}\" back (at the end of the list)"),
+            ))
+        }
+        Change::Thresholds { customers, value } => {
+            let back = Change::Thresholds {
+                customers: app.model.valuation.min_customer_share,
+                value: app.model.valuation.min_value_share,
+            };
+            let effects = vec![Effect::Restructure {
+                edit: StructEdit::Thresholds { customers, value },
+                old: None,
+            }];
+            Some((effects, back, "the worth-it minimums".into()))
+        }
+        Change::Measures { value, cost } => {
+            let now = |x: &Option<crate::engine::rules::Spanned<String>>| {
+                x.as_ref().map(|s| s.value.clone())
+            };
+            let back = Change::Measures {
+                value: now(&app.model.valuation.value),
+                cost: now(&app.model.valuation.cost),
+            };
+            let effects = vec![Effect::Restructure {
+                edit: StructEdit::Measures { value, cost },
+                old: None,
+            }];
+            Some((effects, back, "the value and cost per customer".into()))
+        }
+        Change::FileOptions(options) => {
+            let back = crate::tui::update::settle::current(app, &options);
+            crate::tui::update::settle::take(app, &options);
+            let what = "what runs do with the data's bad values and rows".into();
+            Some((
+                vec![Effect::FileOptions(options)],
+                Change::FileOptions(back),
+                what,
+            ))
+        }
+    }
+}
+
+/// `u` and `Ctrl-r`: take the newest change of one history, carry it out, and keep its reverse
+/// in the other. A change that no longer applies (its criterion was deleted in the file) is
+/// dropped with a note.
+pub fn step(app: &mut App, undo: bool) -> Vec<Effect> {
+    let word = if undo { "undo" } else { "redo" };
+    let next = if undo {
+        app.edit.undo.pop()
+    } else {
+        app.edit.redo.pop()
+    };
+    let Some(c) = next else {
+        app.status = format!("nothing to {word}");
+        return vec![];
+    };
+    match apply(app, c) {
+        Some((effects, back, what)) => {
+            if undo {
+                app.edit.redo.push(back);
+            } else {
+                app.edit.undo.push(back);
+            }
+            app.status = format!("{word}: {what}");
+            effects
+        }
+        None => {
+            app.status =
+                format!("cannot {word} that edit: its criterion is no longer in the workspace");
+            vec![]
+        }
+    }
+}
