@@ -42,7 +42,10 @@ pub fn run(a: CompareArgs, cache: &Cache) -> Result<ExitCode> {
         );
     }
     let ws = load_workspace(&a.workspace)?;
-    let ts = compare(&ws, d1, d2, cache)?;
+    let (ts, warnings) = compare(&ws, d1, d2, cache)?;
+    for w in &warnings {
+        eprintln!("warning: {w}");
+    }
     if let Some(p) = &a.json {
         write_atomic(p, serde_json::to_string_pretty(&ts)?.as_bytes())?;
     }

@@ -71,13 +71,17 @@ pub fn run(a: ReportArgs, cache: &Cache) -> Result<ExitCode> {
 
 /// Read every file once (audited, then evaluated) and write the report.
 fn make(ws: Workspace, format: Format) -> Result<KeptReport> {
-    let (audits, mut frames): (Vec<_>, std::collections::VecDeque<_>) =
-        audit_workspace_tables(&ws, true)?.into_iter().unzip();
+    let (audits, tables): (Vec<_>, Vec<_>) = audit_workspace_tables(&ws, true)?.into_iter().unzip();
+    let rows: Vec<_> = tables.iter().map(|t| t.bad_rows.clone()).collect();
+    let mut frames: std::collections::VecDeque<_> = tables.into_iter().map(|t| t.df).collect();
     let customers = ws.data.customers.as_ref().and_then(|_| frames.pop_front());
     let orders = ws.data.orders.as_ref().and_then(|_| frames.pop_front());
     let joins: Vec<_> = frames.into_iter().collect();
-    let mut s = Session::from_frames(ws, customers.as_ref(), orders.as_ref(), &joins)?;
-    let mut warnings = Vec::new();
+    let read = (customers.as_ref(), orders.as_ref(), &joins[..]);
+    let t = crate::engine::eval::session::Frames::from_read(&ws, read, rows)?;
+    let mut s = Session::from_tables(ws, t)?;
+    // what a run says about the data, the report says too
+    let mut warnings = s.warnings.clone();
     // a calibration date asks for the holdout chart, so the models are fitted for it
     if s.clv.is_none()
         && s.ws.purchase_history.clv.calibration_end.is_some()

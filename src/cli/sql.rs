@@ -59,6 +59,19 @@ pub fn run(a: SqlArgs, cache: &Cache) -> Result<ExitCode> {
         refuse_workspace_files(&ws, p)?;
     }
     let schema = super::progress::watched(|p| SqlSchema::load_with(&ws, &a.with, p, cache))?;
+    for q in &schema.quality {
+        for w in q.warnings() {
+            eprintln!("warning: {w}");
+        }
+        let cols: Vec<&str> = q.bad_values.iter().map(|c| c.column.as_str()).collect();
+        if !cols.is_empty() {
+            eprintln!(
+                "warning: the query reads {} of {} as numbers or dates: load them into the warehouse with those cells as NULL (a safe cast such as TRY_CAST), as strata read them",
+                cols.join(", "),
+                q.file
+            );
+        }
+    }
     let opt = SqlOptions {
         dialect: a.dialect,
         tables,

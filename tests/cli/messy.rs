@@ -369,3 +369,255 @@ fn the_typed_reader_and_the_general_path_agree_on_messy_text() {
         assert_eq!(typed.bad_rows, general.bad_rows, "{f}");
     }
 }
+
+/// A customers-only workspace over `csv` written into `dir`, with `rules` as its criteria.
+fn customers_ws(dir: &Path, csv: &str, opts: &str, rules: &str) -> String {
+    write(dir, "c.csv", csv.as_bytes());
+    let ws = format!(
+        "version = 1\n[data]\ncustomers = {{ path = \"c.csv\"{opts} }}\n[columns]\ncustomer_id = \"cid\"\n{rules}"
+    );
+    write(dir, "c.strata.toml", ws.as_bytes())
+}
+
+#[test]
+fn a_quote_inside_a_field_is_named_never_read_into_fewer_rows() {
+    let d = tempfile::tempdir().unwrap();
+    let ws = workspace(d.path(), "orders_clean.csv", "", None, "");
+    let text = std::fs::read_to_string(fixture("messy/orders_clean.csv"))
+        .unwrap()
+        .replace("D1,4,2024-04-01,mug,,4", "D1,4,2024-04-01,mug,32\" TV,4");
+    write(d.path(), "q.csv", text.as_bytes());
+    let ws = std::fs::read_to_string(&ws)
+        .unwrap()
+        .replace(&fixture("messy/orders_clean.csv"), "q.csv");
+    let ws = write(d.path(), "q.strata.toml", ws.as_bytes());
+    for cmd in ["run", "audit"] {
+        let (code, _, err) = run(&[cmd, &ws]);
+        assert_eq!(code, 1, "{cmd}");
+        assert!(
+            err.contains("line 11 has a quote inside a field that does not start with one"),
+            "{cmd}: {err}"
+        );
+    }
+    // a quote opened and never closed
+    write(d.path(), "q.csv", b"invoice,customer_id,date,product,note,qty,price\nA1,1,2024-01-05,mug,\"open,2,10\nA2,1,2024-01-06,mug,x,1,10\n");
+    let (code, _, err) = run(&["run", &ws]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("line 2 opens a quoted field that is never closed"),
+        "{err}"
+    );
+}
+
+#[test]
+fn two_columns_ordered_against_each_other_are_read_as_numbers() {
+    let d = tempfile::tempdir().unwrap();
+    let rules = "[criteria.r]\nstep = \"demographic\"\nsegments = [ { name = \"rich\", when = \"income > spend\" }, { name = \"other\", when = \"TRUE\" } ]\n";
+    let ws = customers_ws(
+        d.path(),
+        "cid,income,spend\n1,52000,100\n2,9,10\n3,x,50\n4,100,y\n",
+        "",
+        rules,
+    );
+    let (code, _, err) = run(&["run", &ws]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("line 4, income: \"x\" is not a number"),
+        "{err}"
+    );
+    assert!(
+        err.contains("line 5, spend: \"y\" is not a number"),
+        "{err}"
+    );
+    let ws = customers_ws(
+        d.path(),
+        "cid,income,spend\n1,52000,100\n2,9,10\n3,x,50\n4,100,y\n",
+        ", bad_values = \"missing\"",
+        rules,
+    );
+    let p = d.path().join("m.csv").to_string_lossy().to_string();
+    let (code, _, err) = run(&["run", &ws, "--out", &p]);
+    assert_eq!(code, 0, "{err}");
+    // 9 < 10 as numbers (never "9" > "10" as text); a missing side is no match
+    assert_eq!(
+        std::fs::read_to_string(&p).unwrap(),
+        "customer_id,r\n1,rich\n2,other\n3,other\n4,other\n"
+    );
+}
+
+#[test]
+fn the_audit_says_what_the_workspaces_options_do() {
+    let d = tempfile::tempdir().unwrap();
+    let ws = workspace(
+        d.path(),
+        "orders_word.csv",
+        ", bad_values = \"missing\", decimal_comma = false",
+        Some("customers_dup.csv"),
+        "",
+    );
+    let text = std::fs::read_to_string(&ws)
+        .unwrap()
+        .replace("as_of =", "duplicate_ids = \"first\"\nas_of =");
+    let ws = write(d.path(), "w.strata.toml", text.as_bytes());
+    let (code, out, err) = run(&["audit", &ws]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("a run reads it as missing (bad_values = \"missing\")"),
+        "{out}"
+    );
+    assert!(
+        out.contains("a run keeps the first row of each (duplicate_ids = \"first\")"),
+        "{out}"
+    );
+    assert!(!out.contains("a run stops"), "{out}");
+    // and the run says what it kept
+    let (code, _, err) = run(&["run", &ws]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("customers_dup.csv: 1 customer id appears more than once (1 extra row): 2 on lines 3, 6; the first row of each is kept"),
+        "{err}"
+    );
+}
+
+#[test]
+fn check_data_also_finds_what_stops_the_rules_over_the_data() {
+    let d = tempfile::tempdir().unwrap();
+    // a column of words that a rule reads as numbers: the rule's type error, not bad values
+    let rules = "[criteria.s]\nstep = \"psychographic\"\nsegments = [ { name = \"hi\", when = \"score >= 6\" }, { name = \"lo\", when = \"TRUE\" } ]\n";
+    let ws = customers_ws(
+        d.path(),
+        "cid,score\n1,high\n2,low\n3,5\n4,mid\n",
+        ", bad_values = \"missing\"",
+        rules,
+    );
+    let (code, _, err) = run(&["run", &ws]);
+    assert_eq!(code, 1);
+    let (code, _, err2) = run(&["check", "--data", &ws]);
+    assert_eq!(code, 1, "{err2}");
+    let first = err.lines().next().unwrap().trim_start_matches("error: ");
+    assert!(err2.contains(first), "run: {err}\ncheck --data: {err2}");
+    let (_, out, _) = run(&["audit", &ws]);
+    assert!(
+        out.contains("the column is text, but segment hi of criterion s reads it as numbers"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_hint_keeps_the_files_other_options() {
+    let d = tempfile::tempdir().unwrap();
+    let ws = workspace(
+        d.path(),
+        "orders_word.csv",
+        ", date_format = \"%Y-%m-%d\"",
+        None,
+        "",
+    );
+    let (_, _, err) = run(&["run", &ws]);
+    assert!(
+        err.contains(&format!(
+            "orders = {{ path = \"{}\", …, bad_values = \"missing\" }}",
+            fixture("messy/orders_word.csv")
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn every_command_that_goes_on_says_what_it_read_as_missing_or_left_out() {
+    let d = tempfile::tempdir().unwrap();
+    let ws = workspace(
+        d.path(),
+        "orders_long_row.csv",
+        ", bad_rows = \"skip\"",
+        None,
+        "",
+    );
+    let out = |n: &str| d.path().join(n).to_string_lossy().to_string();
+    for args in [
+        vec![
+            "compare",
+            &ws,
+            "--as-of",
+            "2024-04-01",
+            "--as-of",
+            "2024-07-01",
+        ],
+        vec!["sql", &ws],
+        vec!["report", &ws, "-o", &out("r.md")],
+    ] {
+        let (code, _, err) = run(&args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        assert!(
+            err.contains("left out (bad_rows = \"skip\")"),
+            "{args:?}: {err}"
+        );
+    }
+    let report = std::fs::read_to_string(out("r.md")).unwrap();
+    assert!(
+        report.contains("1 row with the wrong number of fields left out"),
+        "{report}"
+    );
+    assert!(
+        report.contains("  - line 12 has 9 fields but the header has 7"),
+        "{report}"
+    );
+    // sql says the warehouse must read the bad values as missing as strata did
+    let ws = workspace(
+        d.path(),
+        "orders_word.csv",
+        ", bad_values = \"missing\"",
+        None,
+        "",
+    );
+    let (code, _, err) = run(&["sql", &ws]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("the query reads qty of orders_word.csv as numbers or dates"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_file_whose_rows_all_have_another_width_is_refused_even_when_skipping() {
+    let d = tempfile::tempdir().unwrap();
+    let ws = customers_ws(
+        d.path(),
+        "cid,a,b,c\n1,2,3,4,5\n2,3,4,5,6\n",
+        ", bad_rows = \"skip\"",
+        "",
+    );
+    let (code, _, err) = run(&["run", &ws]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("no row has the header's 4 fields (line 2 has 5)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_error_cell_is_a_bad_number_but_no_id() {
+    let d = tempfile::tempdir().unwrap();
+    // among numbers, an error cell is a bad value, read as missing when asked
+    let ws = workspace(
+        d.path(),
+        "orders_word.xlsx",
+        ", bad_values = \"missing\"",
+        None,
+        "",
+    );
+    let (code, _, err) = run(&["run", &ws]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("row 11, price: \"#DIV/0!\""), "{err}");
+    // as an id, it is no id: never a customer called #REF!
+    let ws = workspace(
+        d.path(),
+        "orders_clean.csv",
+        "",
+        Some("customers_id_error.xlsx"),
+        "",
+    );
+    let (code, _, err) = run(&["run", &ws]);
+    assert_eq!(code, 1);
+    assert!(err.contains("row 4 has no customer id"), "{err}");
+}

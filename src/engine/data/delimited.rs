@@ -88,9 +88,14 @@ pub(super) fn typed_from_file(
     columns: Option<&[String]>,
     (p, opened): (&Progress, &std::cell::Cell<bool>),
 ) -> Result<Option<(Named, u8)>> {
-    let (text, delim) = text_and_delimiter(path, read_prefix(path, 1 << 20)?, opts)?;
+    let prefix = read_prefix(path, 1 << 20)?;
+    // lines ended by a carriage return alone are read as text first (see `decode`)
+    let cr_lines = prefix.contains(&b'\r') && !prefix.contains(&b'\n');
+    let (text, delim) = text_and_delimiter(path, prefix, opts)?;
     let (names, keep) = header_and_keep(path, &text, delim, columns)?;
-    if opts.encoding != TextEncoding::Utf8 || !typed_csv::header_is_plain(&text, delim, names.len())
+    if opts.encoding != TextEncoding::Utf8
+        || cr_lines
+        || !typed_csv::header_is_plain(&text, delim, names.len())
     {
         return Ok(None);
     }
@@ -241,7 +246,7 @@ pub(super) fn read_csv(
     {
         return Ok(CsvRead::Typed(named, BadRowsFound::default()));
     }
-    let (text, bad_rows) = without_bad_rows(path, text, delim, opts)?;
+    let (text, bad_rows, rows) = without_bad_rows(path, text, delim, opts)?;
     if try_typed != Typed::Never
         && let Some(named) = typed(&text)
     {
@@ -269,6 +274,16 @@ pub(super) fn read_csv(
                 format!("cannot parse as delimited text: {}", short(&e)),
             )
         })?;
+    // polars must find the rows the scan found: never fewer rows in silence
+    if df.height() != rows {
+        return Err(err(
+            path,
+            format!(
+                "the file has {rows} rows but only {} could be read; set `delimiter` if it was guessed wrong, or check the file's quotes",
+                df.height()
+            ),
+        ));
+    }
     let mut table = Table {
         path: path.to_path_buf(),
         format: FileFormat::Csv,
@@ -290,14 +305,27 @@ fn without_bad_rows(
     text: String,
     delim: u8,
     opts: &ReadOptions,
-) -> Result<(String, BadRowsFound)> {
-    let (width, bad, blank) = sniff::ragged(text.as_bytes(), delim);
+) -> Result<(String, BadRowsFound, usize)> {
+    let scan = sniff::ragged(text.as_bytes(), delim);
+    if let Some(r) = scan.unsure {
+        return Err(unsure(path, &text, r));
+    }
+    let (bad, blank) = (scan.bad, scan.blank);
     let mut found = BadRowsFound::default();
     if !bad.is_empty() {
-        found.expected = width;
+        found.expected = scan.width;
     }
     for r in &bad {
         found.add(r.line, r.fields);
+    }
+    if !bad.is_empty() && scan.rows == 0 {
+        return Err(err(
+            path,
+            format!(
+                "no row has the header's {} fields (line {} has {}): the delimiter may be another one (set `delimiter`), or the first line may not be the header",
+                scan.width, bad[0].line, bad[0].fields
+            ),
+        ));
     }
     if !bad.is_empty() && quality::rows_fail(opts) {
         let mut q = FileQuality::new(path, ("", ""), opts, Place::Line);
@@ -309,7 +337,7 @@ fn without_bad_rows(
         });
     }
     if bad.is_empty() && blank.is_empty() {
-        return Ok((text, found));
+        return Ok((text, found, scan.rows));
     }
     let mut gone: Vec<sniff::Record> = bad.into_iter().chain(blank).collect();
     gone.sort_by_key(|r| r.start);
@@ -320,7 +348,25 @@ fn without_bad_rows(
         from = r.end;
     }
     kept.push_str(&text[from..]);
-    Ok((kept, found))
+    Ok((kept, found, scan.rows))
+}
+
+/// A record whose fields cannot be told for sure, said with its line and what to do.
+fn unsure(path: &Path, text: &str, r: sniff::Record) -> EngineError {
+    let rec = text[r.start..r.end].trim_end_matches(['\n', '\r']);
+    let shown = crate::engine::format::clip(&crate::engine::format::visible(rec), 60);
+    let what = if r.unclosed {
+        "opens a quoted field that is never closed"
+    } else {
+        "has a quote inside a field that does not start with one"
+    };
+    err(
+        path,
+        format!(
+            "line {} {what} ({shown}), so where its fields end cannot be known for sure; put the whole field in quotes and double the quotes inside it (\"32\"\" TV\"), or remove the quote",
+            r.line
+        ),
+    )
 }
 
 pub fn show_delim(d: u8) -> String {

@@ -11,13 +11,26 @@ use super::read::{decode, format_of, read_bytes};
 use super::sniff;
 use crate::engine::error::Result;
 
-/// How places in a file of this format are numbered.
+/// How places in a file of this format are numbered (a `.json` file of one object per line is
+/// numbered by lines).
 pub fn place_of(path: &Path, opts: &ReadOptions) -> Place {
     match opts.format_for(path) {
         Some(FileFormat::Xlsx) | Some(FileFormat::Parquet) => Place::Row,
-        Some(FileFormat::Json) => Place::Record,
+        Some(FileFormat::Json) if json_array(path) => Place::Record,
         _ => Place::Line,
     }
+}
+
+/// Whether a JSON file is one array of records (its first character, spaces aside, is `[`).
+fn json_array(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = Vec::new();
+    let read = super::read::open_decoded(path).and_then(|f| f.take(4096).read_to_end(&mut head));
+    read.is_ok()
+        && head
+            .iter()
+            .find(|c| !c.is_ascii_whitespace() && !matches!(c, 0xEF | 0xBB | 0xBF))
+            == Some(&b'[')
 }
 
 /// The place in the file of each table row in `rows` (rows counted from 0 as the table was read,
@@ -29,14 +42,8 @@ pub fn locate(path: &Path, opts: &ReadOptions, rows: &[usize]) -> Result<Vec<usi
     let firsts: Vec<usize> = match format_of(path, opts)? {
         FileFormat::Csv => delimited_lines(path, opts, rows)?,
         FileFormat::Ndjson => json_lines(path, opts, rows)?,
-        FileFormat::Json => {
-            let text = decode(path, read_bytes(path)?, opts.encoding)?;
-            if text.trim_start().starts_with('[') {
-                rows.iter().map(|r| r + 1).collect()
-            } else {
-                json_lines(path, opts, rows)?
-            }
-        }
+        FileFormat::Json if json_array(path) => rows.iter().map(|r| r + 1).collect(),
+        FileFormat::Json => json_lines(path, opts, rows)?,
         FileFormat::Parquet => rows.iter().map(|r| r + 1).collect(),
         FileFormat::Xlsx => {
             let header = super::xlsx::header_row(path, opts.sheet.as_deref())?;

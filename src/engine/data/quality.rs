@@ -100,6 +100,9 @@ pub struct FileQuality {
     /// The file's path as the workspace writes it.
     #[serde(default)]
     pub written: String,
+    /// The file has options of its own in the workspace (a hint must keep them).
+    #[serde(default)]
+    pub has_options: bool,
     pub place: Place,
     pub bad_values: Vec<BadColumn>,
     pub bad_values_policy: String,
@@ -167,6 +170,7 @@ impl FileQuality {
                 .unwrap_or_default(),
             key: key.to_string(),
             written: written.to_string(),
+            has_options: *opts != ReadOptions::default(),
             place,
             bad_values: vec![],
             bad_values_policy: opts.bad_values.as_str().into(),
@@ -283,9 +287,10 @@ impl FileQuality {
     pub fn option_hint(&self, option: &str) -> String {
         match self.key.as_str() {
             "data.customers" | "data.orders" => format!(
-                "[data] {} = {{ path = \"{}\", {option} }}",
+                "[data] {} = {{ path = \"{}\", {}{option} }}",
                 &self.key[5..],
-                self.written
+                self.written,
+                if self.has_options { "…, " } else { "" }
             ),
             k if k.starts_with("data.join") => {
                 format!("`{option}` in that file's [[data.join]] table")

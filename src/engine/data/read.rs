@@ -77,10 +77,15 @@ pub(crate) fn decode(path: &Path, bytes: Vec<u8>, enc: TextEncoding) -> Result<S
             s.into_owned()
         }
     };
-    Ok(match text.strip_prefix('\u{feff}') {
+    let text = match text.strip_prefix('\u{feff}') {
         Some(rest) => rest.to_string(),
         None => text,
-    })
+    };
+    // lines ended by a carriage return alone (old Mac exports): each is a line
+    if text.contains('\r') && !text.contains('\n') {
+        return Ok(text.replace('\r', "\n"));
+    }
+    Ok(text)
 }
 
 /// Decode delimited bytes (all of a file, or its start) and choose the delimiter.

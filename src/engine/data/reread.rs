@@ -63,13 +63,13 @@ pub(crate) fn read_words<'w>(
     }
 }
 
-/// The cells of a text column that are not `want`: how many, and the first few with their rows
-/// (from 0); `None` for a column that is not text or has none.
+/// The cells of a text column that are not `want`: how many, the first few with their rows
+/// (from 0), and how many are good; `None` for a column that is not text or has none.
 pub fn bad_cells(
     s: &polars::prelude::Series,
     want: Want,
     opts: &super::ReadOptions,
-) -> Option<(usize, Vec<super::quality::BadCell>)> {
+) -> Option<(usize, Vec<super::quality::BadCell>, usize)> {
     let ca = s.str().ok()?;
     let r = Reading::with_missing(
         opts.date_format.as_deref(),
@@ -90,8 +90,13 @@ pub fn bad_cells(
         })
         .collect();
     let words = read_words(distinct.iter().copied(), want, &r);
-    let (mut count, mut first) = (0usize, Vec::new());
+    let (mut count, mut first, mut good) = (0usize, Vec::new(), 0usize);
     for (row, c) in codes.iter().enumerate() {
+        if let Some(c) = c
+            && matches!(words[*c], Word::Number(_) | Word::Day(_))
+        {
+            good += 1;
+        }
         if let Some(c) = c
             && words[*c] == Word::Bad
         {
@@ -105,7 +110,7 @@ pub fn bad_cells(
             }
         }
     }
-    (count > 0).then_some((count, first))
+    (count > 0).then_some((count, first, good))
 }
 
 /// The share of a text column's values (markers of a missing value aside) that read as `want`.

@@ -141,11 +141,16 @@ pub struct Record {
     pub line: usize,
     /// Its number of fields (0 for a blank line).
     pub fields: usize,
+    /// A quote where no field starts (`32" TV`, or text after a closing quote): readers differ on
+    /// what that means, so where its fields end is not known for sure.
+    pub stray_quote: bool,
+    /// It opens a quoted field that the file never closes.
+    pub unclosed: bool,
 }
 
 /// Every record of `text`, in order, as a reader splits it: a quote opens a quoted field only
 /// at the start of a field, where a doubled quote is a quote and delimiters and newlines are
-/// text; a quote anywhere else is an ordinary character (`32"` screens).
+/// text; a quote anywhere else is an ordinary character (`32"` screens), but said to be stray.
 pub fn each_record(text: &[u8], delim: u8, mut f: impl FnMut(Record)) {
     let (mut pos, mut line) = (0usize, 1usize);
     while pos < text.len() {
@@ -154,6 +159,7 @@ pub fn each_record(text: &[u8], delim: u8, mut f: impl FnMut(Record)) {
         let mut field_start = true;
         let mut in_q = false;
         let mut blank = true;
+        let (mut closed, mut stray_quote) = (false, false);
         while let Some(&b) = text.get(pos) {
             pos += 1;
             if in_q {
@@ -162,18 +168,24 @@ pub fn each_record(text: &[u8], delim: u8, mut f: impl FnMut(Record)) {
                         pos += 1;
                     } else {
                         in_q = false;
+                        closed = true;
                     }
                 } else if b == b'\n' {
                     line += 1;
                 }
                 continue;
             }
+            // after a closing quote only the field's end may come
+            let ends = b == b'\n' || b == b'\r' || b == delim;
+            stray_quote |= closed && !ends;
+            closed = false;
             match b {
                 b'\n' => {
                     line += 1;
                     break;
                 }
                 b'"' if field_start => in_q = true,
+                b'"' => stray_quote = true,
                 b'\r' => {}
                 _ if b == delim => {
                     fields += 1;
@@ -191,25 +203,45 @@ pub fn each_record(text: &[u8], delim: u8, mut f: impl FnMut(Record)) {
             end: pos,
             line: first_line,
             fields: if blank { 0 } else { fields },
+            stray_quote,
+            unclosed: in_q,
         });
     }
 }
 
-/// The records after the header that are not rows of the table: the header's width, the
-/// records whose number of fields differs from it, and the blank lines.
-pub fn ragged(text: &[u8], delim: u8) -> (usize, Vec<Record>, Vec<Record>) {
+/// What a scan of delimited text found besides its rows.
+#[derive(Debug, Default)]
+pub struct Scan {
+    /// The header's number of fields.
+    pub width: usize,
+    /// The records whose number of fields differs from the header's.
+    pub bad: Vec<Record>,
+    pub blank: Vec<Record>,
+    /// The first record whose fields cannot be told for sure (a stray quote, a quote never
+    /// closed).
+    pub unsure: Option<Record>,
+    /// The records that are rows.
+    pub rows: usize,
+}
+
+/// The records after the header that are not rows of the table, and the first that cannot be
+/// split for sure.
+pub fn ragged(text: &[u8], delim: u8) -> Scan {
     let mut width = None;
-    let (mut bad, mut blank) = (Vec::new(), Vec::new());
-    each_record(text, delim, |r| match width {
-        None => width = Some(r.fields),
-        Some(_) if r.fields == 0 => blank.push(r),
-        Some(w) => {
-            if r.fields != w {
-                bad.push(r);
-            }
+    let mut scan = Scan::default();
+    each_record(text, delim, |r| {
+        if (r.stray_quote || r.unclosed) && scan.unsure.is_none() {
+            scan.unsure = Some(r);
+        }
+        match width {
+            None => width = Some(r.fields),
+            Some(_) if r.fields == 0 => scan.blank.push(r),
+            Some(w) if r.fields != w => scan.bad.push(r),
+            Some(_) => scan.rows += 1,
         }
     });
-    (width.unwrap_or(0), bad, blank)
+    scan.width = width.unwrap_or(0);
+    scan
 }
 
 /// The header's column names.
@@ -231,12 +263,23 @@ mod tests {
         let mut recs = Vec::new();
         each_record(text, b',', |r| recs.push((r.line, r.fields)));
         assert_eq!(recs, [(1, 3), (2, 3), (4, 3), (5, 0), (6, 4)]);
-        let (w, bad, blank) = ragged(text, b',');
-        assert_eq!((w, blank.len()), (3, 1));
-        assert_eq!(
-            bad.iter().map(|r| (r.line, r.fields)).collect::<Vec<_>>(),
-            [(6, 4)]
+        let scan = ragged(text, b',');
+        assert_eq!((scan.width, scan.blank.len(), scan.rows), (3, 1, 2));
+        let bad: Vec<(usize, usize)> = scan.bad.iter().map(|r| (r.line, r.fields)).collect();
+        assert_eq!(bad, [(6, 4)]);
+        // the quote of 32" is stray: line 4 is the first record that cannot be told for sure
+        assert_eq!(scan.unsure.map(|r| r.line), Some(4));
+        assert!(
+            ragged(b"a,b\n1,\"open\n", b',')
+                .unsure
+                .is_some_and(|r| r.unclosed)
         );
+        assert!(
+            ragged(b"a,b\n1,\"x\"y\n", b',')
+                .unsure
+                .is_some_and(|r| r.stray_quote)
+        );
+        assert!(ragged(b"a,b\n1,\"x\"\"y\"\n", b',').unsure.is_none());
     }
 
     #[test]

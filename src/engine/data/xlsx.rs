@@ -9,10 +9,7 @@ use crate::engine::error::{EngineError, Result};
 
 fn cell_text(c: &Data) -> Option<String> {
     match c {
-        Data::Empty => None,
-        // an error cell (#DIV/0!, #VALUE!, #N/A) reads as the text the spreadsheet shows, so a
-        // column used as numbers names it instead of taking it as missing
-        Data::Error(e) => Some(e.to_string()),
+        Data::Empty | Data::Error(_) => None,
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Some(s.clone()),
         Data::Int(i) => Some(i.to_string()),
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 9e15 => Some(format!("{}", *f as i64)),
@@ -28,7 +25,11 @@ fn cell_text(c: &Data) -> Option<String> {
 /// mixed becomes text (and is then inferred like delimited text).
 fn column(name: &str, cells: &[&Data]) -> Series {
     let name = PlSmallStr::from(name);
-    let present: Vec<&&Data> = cells.iter().filter(|c| !matches!(c, Data::Empty)).collect();
+    let present: Vec<&&Data> = cells
+        .iter()
+        .filter(|c| !matches!(c, Data::Empty | Data::Error(_)))
+        .collect();
+    let errors = cells.iter().any(|c| matches!(c, Data::Error(_)));
     let numeric = present
         .iter()
         .all(|c| matches!(c, Data::Int(_) | Data::Float(_)));
@@ -38,6 +39,21 @@ fn column(name: &str, cells: &[&Data]) -> Series {
         return Series::new(
             name,
             cells.iter().map(|_| None::<String>).collect::<Vec<_>>(),
+        );
+    }
+    if (numeric || dates) && errors {
+        // an error cell (#DIV/0!, #VALUE!, #N/A) among numbers or dates reads as the text the
+        // spreadsheet shows, so a column used as numbers names it instead of taking it as
+        // missing (elsewhere an error cell is a missing value)
+        return Series::new(
+            name,
+            cells
+                .iter()
+                .map(|c| match c {
+                    Data::Error(e) => Some(e.to_string()),
+                    c => cell_text(c),
+                })
+                .collect::<Vec<_>>(),
         );
     }
     if numeric {

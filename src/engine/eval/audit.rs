@@ -1,13 +1,11 @@
 //! The audit of a workspace's files with its roles and rules: the data's findings, and what a
 //! run would stop on (bad rows, bad values of the columns read as numbers or dates, duplicates).
 
-use polars::prelude::DataFrame;
-
 use super::conform::uses_for;
 use super::uses::typed_uses;
-use crate::engine::data::audit::{AuditRoles, Check, TableAudit, audit_table_checked};
+use crate::engine::data::audit::{AuditRoles, Check, Policy, TableAudit, audit_table_checked};
 use crate::engine::data::options::BadRows;
-use crate::engine::data::{ReadOptions, load_table};
+use crate::engine::data::{ReadOptions, Table, load_table};
 use crate::engine::error::Result;
 use crate::engine::rules::{FileRef, Spanned, Workspace};
 
@@ -24,15 +22,12 @@ pub fn audit_workspace(ws: &Workspace) -> Result<Vec<TableAudit>> {
 /// joined tables, so a caller that also evaluates the workspace reads the files only once.
 /// With `as_run`, each file is read with its own options, so that bad rows stop it as they
 /// stop a run (the report); otherwise they are left out and named.
-pub fn audit_workspace_tables(
-    ws: &Workspace,
-    as_run: bool,
-) -> Result<Vec<(TableAudit, DataFrame)>> {
+pub fn audit_workspace_tables(ws: &Workspace, as_run: bool) -> Result<Vec<(TableAudit, Table)>> {
     let base = ws.base_dir();
     let col = |s: &Option<Spanned<String>>| s.as_ref().map(|x| x.value.clone());
     let uses = typed_uses(ws);
     let has_customers = ws.data.customers.is_some();
-    let audit = |f: &FileRef, mut roles: AuditRoles| -> Result<(TableAudit, DataFrame)> {
+    let audit = |f: &FileRef, mut roles: AuditRoles| -> Result<(TableAudit, Table)> {
         let mut opts: ReadOptions = f.options.clone();
         if !as_run {
             opts.bad_rows = BadRows::Skip;
@@ -55,10 +50,17 @@ pub fn audit_workspace_tables(
                 want: u.want,
                 why: u.why.clone(),
                 guessed: false,
+                checked: u.checked,
             })
             .collect();
-        let a = audit_table_checked(&t, Some(roles), &opts, Some(&checks));
-        Ok((a, t.df))
+        let policy = Policy {
+            values_missing: f.options.bad_values
+                == crate::engine::data::options::BadValues::Missing,
+            rows_skip: f.options.bad_rows == BadRows::Skip,
+            duplicates_first: ws.data.duplicate_ids == crate::engine::rules::DuplicateIds::First,
+        };
+        let a = audit_table_checked(&t, Some(roles), &opts, Some((&checks, policy)));
+        Ok((a, t))
     };
     let mut out = Vec::new();
     if let Some(f) = &ws.data.customers {
@@ -158,6 +160,15 @@ pub fn check_data(
                     d.message()
                 ));
             }
+        }
+    }
+    // the rules over the data as read, past what was found above: a rule's type error, say
+    if let Err(e) =
+        super::session::Session::open_watched(super::conform::going_on(ws), Some(&[]), p)
+    {
+        let told = e.to_string();
+        if !out.errors.iter().any(|x| x.contains(&told)) {
+            out.errors.push(told);
         }
     }
     Ok(out)

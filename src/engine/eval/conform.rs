@@ -17,7 +17,7 @@ use crate::engine::data::quality::{
 };
 use crate::engine::data::reread::{Word, read_words};
 use crate::engine::error::{EngineError, Result};
-use crate::engine::rules::FileRef;
+use crate::engine::rules::{FileRef, Workspace};
 
 /// The uses that read from the file the workspace names under `entry` (`data.orders`, …):
 /// order roles and `orders_filter` in the orders; rules and valuation in a per-customer table,
@@ -137,6 +137,24 @@ pub fn conform(frame: &mut Frame, uses: &[&Use], opts: &ReadOptions) -> Vec<BadC
         }
     }
     found
+}
+
+/// The workspace as it would be with every file's bad values read as missing, bad rows left
+/// out and the first row of a duplicated id kept: what is left to go wrong.
+pub fn going_on(ws: &Workspace) -> Workspace {
+    let mut w = ws.clone();
+    let files = w
+        .data
+        .customers
+        .iter_mut()
+        .chain(w.data.orders.iter_mut())
+        .chain(w.data.joins.iter_mut().map(|j| &mut j.file));
+    for f in files {
+        f.options.bad_values = crate::engine::data::options::BadValues::Missing;
+        f.options.bad_rows = crate::engine::data::options::BadRows::Skip;
+    }
+    w.data.duplicate_ids = crate::engine::rules::DuplicateIds::First;
+    w
 }
 
 /// How many cells are bad, and the first few.

@@ -33,12 +33,14 @@ pub fn compare(
     a: NaiveDate,
     b: NaiveDate,
     cache: &super::cache::Cache,
-) -> Result<Vec<Transition>> {
+) -> Result<(Vec<Transition>, Vec<String>)> {
     if ws.data.orders.is_none() {
         return Err(no_orders());
     }
     let t = Frames::load_cached(ws, Some(&[]), &Default::default(), cache)?;
-    compare_tables(ws, &t, a, b)
+    // what was read as missing or left out on the way
+    let warnings = t.quality.iter().flat_map(|q| q.warnings()).collect();
+    Ok((compare_tables(ws, &t, a, b)?, warnings))
 }
 
 fn no_orders() -> EngineError {

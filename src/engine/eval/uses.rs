@@ -1,6 +1,6 @@
 //! Which columns the workspace reads as numbers or dates, and why (SPEC §2: by role and by use).
 
-use crate::engine::rules::condition::{Expr, Func, parse_condition};
+use crate::engine::rules::condition::{BinOp, Expr, Func, parse_condition};
 use crate::engine::rules::{Criterion, MeasureKind, Rule, Spanned, Workspace};
 
 pub use crate::engine::data::reread::Want;
@@ -37,9 +37,18 @@ fn field_type(name: &str) -> Option<Want> {
         "top_category" | "main_channel" | "rfm_cell" => None,
         n if super::fields::BASE_FIELDS.contains(&n) => Some(Want::Number),
         n if super::clv::CLV_FIELDS.contains(&n) => Some(Want::Number),
-        n if n.starts_with("orders_") || n.starts_with("revenue_") => Some(Want::Number),
+        n if is_window_field(n) => Some(Want::Number),
         _ => None,
     }
+}
+
+/// `orders_90d`, `revenue_365d`: a windowed purchase field.
+fn is_window_field(n: &str) -> bool {
+    let rest = n
+        .strip_prefix("orders_")
+        .or_else(|| n.strip_prefix("revenue_"));
+    rest.and_then(|r| r.strip_suffix('d'))
+        .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// What an expression evaluates to, when its form alone says so.
@@ -85,8 +94,13 @@ fn walk(e: &Expr, want: Option<Want>, out: &mut Vec<(String, Want)>) {
                 walk(l, lw, out);
                 walk(r, rw, out);
             } else if op.is_comparison() {
-                walk(l, kind_of(r), out);
-                walk(r, kind_of(l), out);
+                // two columns ordered against each other (`income > spend`) are numbers, unless
+                // they turn out to be words (a condition's columns of words stay text)
+                let ordered = !matches!(op, BinOp::Eq | BinOp::Ne)
+                    && matches!((&**l, &**r), (Expr::Column { .. }, Expr::Column { .. }));
+                let guess = ordered.then_some(Want::Number);
+                walk(l, kind_of(r).or(guess), out);
+                walk(r, kind_of(l).or(guess), out);
             } else {
                 walk(l, None, out);
                 walk(r, None, out);
@@ -274,6 +288,14 @@ mod tests {
         assert!(cols("country = 'LV'", None).is_empty());
         assert!(cols("lower(city) LIKE 'rig%'", None).is_empty());
         assert!(cols("a = b", None).is_empty());
+        // ordered against each other, two columns are numbers (unless they are words)
+        assert_eq!(
+            cols("income > spend", None),
+            [
+                ("income".into(), Want::Number),
+                ("spend".into(), Want::Number)
+            ]
+        );
         assert!(cols("x IS NULL", None).is_empty());
         assert!(cols("orders >= 2", None).is_empty());
     }

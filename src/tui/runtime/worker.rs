@@ -241,7 +241,14 @@ impl Engine {
         let ws = &self.session.ws;
         let r = match &self.tables {
             Some(t) => compare_tables(ws, t, from, to),
-            None => compare(ws, from, to, &self.cache),
+            // the wizard reads messy files as it opened them: bad values missing, bad rows out
+            None => compare(
+                &crate::engine::eval::conform::going_on(ws),
+                from,
+                to,
+                &self.cache,
+            )
+            .map(|(t, _)| t),
         };
         Message::Transitions(
             r.map(|criteria| {

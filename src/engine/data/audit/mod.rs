@@ -12,7 +12,7 @@ use super::values::{as_f64, as_text, is_numeric, is_temporal, show_day};
 
 mod trips;
 
-pub use trips::{Check, guessed_checks};
+pub use trips::{Check, Policy, guessed_checks};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -339,14 +339,14 @@ pub fn audit_table(table: &Table, roles: Option<AuditRoles>) -> TableAudit {
 }
 
 /// Audit a table read with `opts`, naming what a run would stop on: its bad rows, the bad
-/// values of the columns `checks` says a run reads as numbers or dates (`None`: a file on its
-/// own, whose nearly all-numeric text columns are checked), and duplicate ids when it is one
-/// row per customer.
+/// values of the columns `checks` says a run reads as numbers or dates, and duplicate ids when
+/// it is one row per customer, each as the workspace's `Policy` says a run treats it (`None`:
+/// a file on its own, whose nearly all-numeric text columns are checked, and a run stops).
 pub fn audit_table_checked(
     table: &Table,
     roles: Option<AuditRoles>,
     opts: &ReadOptions,
-    checks: Option<&[Check]>,
+    checks: Option<(&[Check], Policy)>,
 ) -> TableAudit {
     let df = &table.df;
     let profiles = profile(df);
@@ -356,16 +356,16 @@ pub fn audit_table_checked(
     let rows = df.height();
     let ids = id_like(&suggestions, &roles);
     let guessed;
-    let checks = match checks {
+    let (checks, policy) = match checks {
         Some(c) => c,
         None => {
             let skip: Vec<&str> = ids.iter().copied().collect();
             guessed = guessed_checks(df, opts, &skip);
-            &guessed
+            (&guessed[..], Policy::default())
         }
     };
     let unique_ids = roles.customer_id.as_deref().filter(|_| !roles.is_orders);
-    trips::trip_findings(table, opts, checks, unique_ids, &mut f);
+    trips::trip_findings(table, (opts, policy), checks, unique_ids, &mut f);
     id_findings(df, &roles, &mut f);
     cancellation_findings(df, &roles, &mut f);
     money_findings(df, &roles, &mut f);

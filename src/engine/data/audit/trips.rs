@@ -21,6 +21,21 @@ pub struct Check {
     pub why: String,
     /// Found by looking at the values, not named by a role or a rule.
     pub guessed: bool,
+    /// Used only by conditions and bins, whose type check stops a column of words (which then
+    /// stays text), not by a role or a value (which read every cell).
+    pub checked: bool,
+}
+
+/// What the workspace says a run does with what is found (a file on its own: it stops).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Policy {
+    pub values_missing: bool,
+    pub rows_skip: bool,
+    pub duplicates_first: bool,
+}
+
+fn it(n: usize) -> &'static str {
+    if n == 1 { "it" } else { "them" }
 }
 
 /// Of a table read on its own, the text columns a run would read as numbers or dates if a role
@@ -40,6 +55,7 @@ pub fn guessed_checks(df: &DataFrame, opts: &ReadOptions, skip: &[&str]) -> Vec<
                     want,
                     why: format!("nearly all its values are {what}"),
                     guessed: true,
+                    checked: false,
                 });
                 break;
             }
@@ -53,7 +69,8 @@ struct Bad<'c> {
     check: &'c Check,
     count: usize,
     first: Vec<BadCell>,
-    non_missing: usize,
+    /// The cells that read as wanted.
+    good: usize,
 }
 
 /// The duplicated ids of a column: each id with its rows (from 0), in order of first row.
@@ -78,24 +95,24 @@ fn duplicate_ids(s: &Series) -> Vec<(String, Vec<usize>)> {
 /// duplicate ids, each naming its first places in the file.
 pub fn trip_findings(
     table: &Table,
-    opts: &ReadOptions,
+    (opts, policy): (&ReadOptions, Policy),
     checks: &[Check],
     ids: Option<&str>,
     f: &mut Vec<Finding>,
 ) {
     let df = &table.df;
     let place = place_of(&table.path, opts);
-    bad_rows_finding(table, place, f);
+    bad_rows_finding(table, place, policy, f);
     let bad: Vec<Bad> = checks
         .iter()
         .filter_map(|c| {
             let s = series(df, &c.column)?;
-            let (count, first) = bad_cells(s, c.want, opts)?;
+            let (count, first, good) = bad_cells(s, c.want, opts)?;
             Some(Bad {
                 check: c,
                 count,
                 first,
-                non_missing: s.len() - s.null_count(),
+                good,
             })
         })
         .collect();
@@ -117,19 +134,23 @@ pub fn trip_findings(
     let line_of: HashMap<usize, usize> = rows.iter().copied().zip(lines).collect();
     let at = |row: usize| line_of.get(&row).copied().unwrap_or(0);
     for b in &bad {
-        f.push(bad_values_finding(b, place, &at));
+        f.push(bad_values_finding(b, (place, policy), &at));
     }
     if !dups.is_empty() {
         f.push(duplicates_finding(
             ids.unwrap_or_default(),
             &dups,
-            place,
+            (place, policy),
             &at,
         ));
     }
 }
 
-fn bad_values_finding(b: &Bad, place: Place, at: &dyn Fn(usize) -> usize) -> Finding {
+fn bad_values_finding(
+    b: &Bad,
+    (place, policy): (Place, Policy),
+    at: &dyn Fn(usize) -> usize,
+) -> Finding {
     let c = b.check;
     let named: Vec<String> = b
         .first
@@ -151,39 +172,70 @@ fn bad_values_finding(b: &Bad, place: Place, at: &dyn Fn(usize) -> usize) -> Fin
     };
     let nouns = format!("{}s", c.want.noun());
     let one = b.count == 1;
-    let it = if one { "it" } else { "them" };
-    let how = if c.guessed {
-        format!(
-            "is read as text, though {}; a run that reads it as {nouns} (a role or a rule) stops on {it}",
-            c.why
+    let what = format!(
+        "column {}: {} of its {} values {} not {}: {}{more}",
+        c.column,
+        n(b.count),
+        n(b.count + b.good),
+        if one { "is" } else { "are" },
+        if one {
+            format!("a {}", c.want.noun())
+        } else {
+            nouns.clone()
+        },
+        named.join(", "),
+    );
+    let (severity, how) = if c.checked && b.count > b.good {
+        // mostly words: the rule mistook a text column for numbers
+        (
+            Severity::Warning,
+            format!(
+                "the column is text, but {} reads it as {nouns}: a run stops on the rule's type error; read another column there, or fix the column",
+                c.why
+            ),
+        )
+    } else if c.guessed {
+        (
+            Severity::Warning,
+            format!(
+                "the column is read as text, though {}; a run that reads it as {nouns} (a role or a rule) stops on {}: fix {} in the file, or set bad_values = \"missing\" for this file",
+                c.why,
+                it(b.count),
+                it(b.count)
+            ),
+        )
+    } else if policy.values_missing {
+        (
+            Severity::Info,
+            format!(
+                "the column is read as {nouns} ({}); a run reads {} as missing (bad_values = \"missing\")",
+                c.why,
+                it(b.count)
+            ),
         )
     } else {
-        format!("is read as {nouns} ({}); a run stops on {it}", c.why)
+        (
+            Severity::Warning,
+            format!(
+                "the column is read as {nouns} ({}); a run stops on {}: fix {} in the file, or set bad_values = \"missing\" for this file",
+                c.why,
+                it(b.count),
+                it(b.count)
+            ),
+        )
     };
     Finding {
-        severity: Severity::Warning,
+        severity,
         code: "bad_values",
         column: Some(c.column.clone()),
         count: b.count,
         lines: b.first.iter().map(|x| at(x.row)).collect(),
         option: Some("bad_values = \"missing\"".into()),
-        message: format!(
-            "column {}: {} of its {} values {} not {}: {}{more}; the column {how}: fix {it} in the file, or set bad_values = \"missing\" for this file",
-            c.column,
-            n(b.count),
-            n(b.non_missing),
-            if one { "is" } else { "are" },
-            if one {
-                format!("a {}", c.want.noun())
-            } else {
-                nouns.clone()
-            },
-            named.join(", "),
-        ),
+        message: format!("{what}; {how}"),
     }
 }
 
-fn bad_rows_finding(table: &Table, place: Place, f: &mut Vec<Finding>) {
+fn bad_rows_finding(table: &Table, place: Place, policy: Policy, f: &mut Vec<Finding>) {
     let r = &table.bad_rows;
     if r.is_empty() {
         return;
@@ -192,29 +244,45 @@ fn bad_rows_finding(table: &Table, place: Place, f: &mut Vec<Finding>) {
         .first
         .iter()
         .take(NAMED)
-        .map(|b| format!("{} {} ({} fields)", place.word(), b.line, b.fields))
+        .map(|b| {
+            let fields = if b.fields == 1 { "field" } else { "fields" };
+            format!("{} {} ({} {fields})", place.word(), b.line, b.fields)
+        })
         .collect();
     let more = if r.count > named.len() {
         format!(", … {} more", n(r.count - named.len()))
     } else {
         String::new()
     };
+    let (severity, how) = if policy.rows_skip {
+        (
+            Severity::Info,
+            format!("a run leaves {} out (bad_rows = \"skip\")", it(r.count)),
+        )
+    } else {
+        (
+            Severity::Warning,
+            format!(
+                "a run stops on {}: fix {} (or set `delimiter` if it was guessed wrong), or set bad_rows = \"skip\" for this file to leave {} out",
+                it(r.count),
+                it(r.count),
+                it(r.count)
+            ),
+        )
+    };
     f.push(Finding {
-        severity: Severity::Warning,
+        severity,
         code: "bad_rows",
         column: None,
         count: r.count,
         lines: r.first.iter().map(|b| b.line).collect(),
         option: Some("bad_rows = \"skip\"".into()),
         message: format!(
-            "{} {} the wrong number of fields (the header has {}): {}{more}; a run stops on {}: fix {} (or set `delimiter` if it was guessed wrong), or set bad_rows = \"skip\" for this file to leave {} out",
+            "{} {} the wrong number of fields (the header has {}): {}{more}; {how}",
             n(r.count),
             if r.count == 1 { "row has" } else { "rows have" },
             r.expected,
             named.join(", "),
-            if r.count == 1 { "it" } else { "them" },
-            if r.count == 1 { "it" } else { "them" },
-            if r.count == 1 { "it" } else { "them" },
         ),
     });
 }
@@ -222,7 +290,7 @@ fn bad_rows_finding(table: &Table, place: Place, f: &mut Vec<Finding>) {
 fn duplicates_finding(
     column: &str,
     dups: &[(String, Vec<usize>)],
-    place: Place,
+    (place, policy): (Place, Policy),
     at: &dyn Fn(usize) -> usize,
 ) -> Finding {
     let d = DuplicateIds {
@@ -240,8 +308,22 @@ fn duplicates_finding(
             .collect(),
         place,
     };
+    let (severity, how) = if policy.duplicates_first {
+        (
+            Severity::Info,
+            "a run keeps the first row of each (duplicate_ids = \"first\")".to_string(),
+        )
+    } else {
+        (
+            Severity::Warning,
+            format!(
+                "a run stops on {}: fix the data, or set [data] duplicate_ids = \"first\" to keep the first row of each",
+                it(d.ids)
+            ),
+        )
+    };
     Finding {
-        severity: Severity::Warning,
+        severity,
         code: "duplicate_ids",
         column: Some(column.to_string()),
         count: dups.len(),
@@ -251,10 +333,6 @@ fn duplicates_finding(
             .flat_map(|(_, l)| l.iter().copied())
             .collect(),
         option: Some("duplicate_ids = \"first\"".into()),
-        message: format!(
-            "{}; a run stops on {}: fix the data, or set [data] duplicate_ids = \"first\" to keep the first row of each",
-            d.message(),
-            if d.ids == 1 { "it" } else { "them" }
-        ),
+        message: format!("{}; {how}", d.message()),
     }
 }

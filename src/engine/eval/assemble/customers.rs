@@ -84,16 +84,6 @@ fn without_duplicates(
     if dup.is_empty() {
         return Ok((f, ids));
     }
-    if ws.data.duplicate_ids == DuplicateIds::First {
-        warnings.push(format!(
-            "{} duplicate customer rows were left out (duplicate_ids = \"first\")",
-            crate::engine::format::thousands(dup.len() as u64)
-        ));
-        let mut is_dup = vec![false; ids.len()];
-        dup.iter().for_each(|&i| is_dup[i] = true);
-        let keep: Vec<usize> = (0..ids.len()).filter(|&i| !is_dup[i]).collect();
-        return Ok((take_frame(&f, &keep), ids.take(&keep)));
-    }
     // runs of equal ids in sorted order, each with its rows in the file
     let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
     for &i in &dup {
@@ -104,6 +94,17 @@ fn without_duplicates(
         }
     }
     let d = duplicate_ids(ws, ws.data.customers.as_ref(), groups);
+    if ws.data.duplicate_ids == DuplicateIds::First {
+        warnings.push(format!(
+            "{}: {}; the first row of each is kept (duplicate_ids = \"first\")",
+            crate::engine::data::read::file_label(&customers_file(ws)),
+            d.message()
+        ));
+        let mut is_dup = vec![false; ids.len()];
+        dup.iter().for_each(|&i| is_dup[i] = true);
+        let keep: Vec<usize> = (0..ids.len()).filter(|&i| !is_dup[i]).collect();
+        return Ok((take_frame(&f, &keep), ids.take(&keep)));
+    }
     Err(EngineError::data(&customers_file(ws), d.error()))
 }
 
@@ -198,9 +199,9 @@ pub(super) fn customers(
 /// the table already has is not taken again.
 pub(super) fn join(
     ws: &Workspace,
-    base: &mut Frame,
-    ids: &Vector,
+    (base, ids): (&mut Frame, &Vector),
     joins: Vec<Frame>,
+    warnings: &mut Vec<String>,
 ) -> Result<()> {
     for (j, jf) in ws.data.joins.iter().zip(joins) {
         let file = j.file.resolve(&ws.base_dir());
@@ -220,9 +221,16 @@ pub(super) fn join(
                 }
             }
         }
-        if !again.is_empty() && ws.data.duplicate_ids == DuplicateIds::Error {
+        if !again.is_empty() {
             let d = duplicate_ids(ws, Some(&j.file), again.into_iter().collect());
-            return Err(EngineError::data(&file, d.error()));
+            if ws.data.duplicate_ids == DuplicateIds::Error {
+                return Err(EngineError::data(&file, d.error()));
+            }
+            warnings.push(format!(
+                "{}: {}; the first row of each is kept (duplicate_ids = \"first\")",
+                crate::engine::data::read::file_label(&file),
+                d.message()
+            ));
         }
         let idx: Vec<Option<usize>> = (0..ids.len())
             .map(|i| id_text(ids, i).and_then(|k| at.get(&k).copied()))

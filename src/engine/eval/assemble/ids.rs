@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::super::frame::{Cells, Frame, TextVec, Vector};
+use super::super::frame::{Cells, Frame, NULL_CODE, TextVec, Vector};
 
 /// Text form of an id for matching ids across tables.
 pub(super) fn id_text(v: &Vector, i: usize) -> Option<String> {
@@ -28,13 +28,67 @@ pub(super) fn normalize_ids(v: Vector) -> Vector {
         {
             Vector::Int(x.into_map(|f| f as i64))
         }
-        Vector::Text(t) => Vector::Text(t),
+        Vector::Text(t) => without_error_cells(t),
         other => {
             let n = other.len();
             let t: Vec<Option<String>> = (0..n).map(|i| other.text_at(i)).collect();
             Vector::Text(TextVec::from_values(t.iter().map(|x| x.as_deref())))
         }
     }
+}
+
+/// The error values a spreadsheet shows for a failed formula.
+const SPREADSHEET_ERRORS: [&str; 10] = [
+    "#NULL!",
+    "#DIV/0!",
+    "#VALUE!",
+    "#REF!",
+    "#NAME?",
+    "#NUM!",
+    "#N/A",
+    "#SPILL!",
+    "#CALC!",
+    "#GETTING_DATA",
+];
+
+/// Text ids with a spreadsheet's error cells (`#REF!`: a failed formula, no id) taken as
+/// missing; the ids are integers again when all the others are (the error cell alone made
+/// them text).
+fn without_error_cells(t: TextVec) -> Vector {
+    let errors: Vec<bool> = t
+        .dict
+        .iter()
+        .map(|w| SPREADSHEET_ERRORS.contains(&w))
+        .collect();
+    if !errors.iter().any(|e| *e) {
+        return Vector::Text(t);
+    }
+    let plain_int = |w: &str| {
+        let b = w.as_bytes();
+        !b.is_empty()
+            && b.len() <= 18
+            && b.iter().all(u8::is_ascii_digit)
+            && (b[0] != b'0' || b.len() == 1)
+    };
+    let all_int = t.dict.iter().zip(&errors).all(|(w, e)| *e || plain_int(w));
+    let code = |c: u32| (c != NULL_CODE && !errors[c as usize]).then_some(c);
+    if all_int {
+        return Vector::Int(
+            t.codes
+                .iter()
+                .map(|&c| code(c).and_then(|c| t.dict[c as usize].parse().ok()))
+                .collect(),
+        );
+    }
+    let codes = t
+        .codes
+        .iter()
+        .map(|&c| code(c).unwrap_or(NULL_CODE))
+        .collect();
+    Vector::Text(TextVec {
+        codes,
+        dict: t.dict,
+    })
 }
 
 /// Row order that sorts ids naturally (integers numerically, text lexically).

@@ -68,7 +68,7 @@ pub(super) fn assemble(ws: Workspace, tables: Frames) -> Result<Assembled> {
         &mut warnings,
     )?;
     timing.mark("  customers");
-    customers::join(&ws, &mut base, &ids, tables.joins)?;
+    customers::join(&ws, (&mut base, &ids), tables.joins, &mut warnings)?;
     let orders = match ord {
         Some((of, rows)) => Some(orders::prepare(
             &ws,

@@ -478,6 +478,16 @@ impl Frames {
         orders: Option<&DataFrame>,
         joins: &[DataFrame],
     ) -> Result<Frames> {
+        Self::from_read(ws, (customers, orders, joins), Vec::new())
+    }
+
+    /// The same, with the bad rows each file's read left out (in the workspace's file order;
+    /// missing entries: none).
+    pub fn from_read(
+        ws: &Workspace,
+        (customers, orders, joins): (Option<&DataFrame>, Option<&DataFrame>, &[DataFrame]),
+        bad_rows: Vec<BadRowsFound>,
+    ) -> Result<Frames> {
         let conv = |df: &DataFrame, what: &str| {
             Frame::from_df(df, None)
                 .map_err(|e| EngineError::data(&ws.file, format!("{what}: {e}")))
@@ -504,13 +514,14 @@ impl Frames {
             .iter_mut()
             .chain(frames.orders.iter_mut())
             .chain(frames.joins.iter_mut());
+        let mut rows = bad_rows.into_iter();
         for (frame, f) in all.zip(ws.data_files()) {
             let path = f.resolve(&base);
             let uses = conform::uses_for(&uses, &f.key, has_customers);
             let q = conform::check_table(
                 frame,
                 (&path, &f.options, f),
-                BadRowsFound::default(),
+                rows.next().unwrap_or_default(),
                 &uses,
                 false,
             )?;

@@ -110,7 +110,16 @@ fn data(h: &mut String, s: &Session, audits: &[TableAudit]) {
     if !s.warnings.is_empty() {
         h.push_str("<ul>");
         for w in &s.warnings {
-            h.push_str(&format!("<li>left out: {}</li>", esc(w)));
+            // a warning's first line, then the places it names as a list under it
+            let mut lines = w.lines();
+            h.push_str(&format!("<li>{}", esc(lines.next().unwrap_or_default())));
+            let rest: Vec<String> = lines
+                .map(|l| format!("<li>{}</li>", esc(l.trim())))
+                .collect();
+            if !rest.is_empty() {
+                h.push_str(&format!("<ul>{}</ul>", rest.concat()));
+            }
+            h.push_str("</li>");
         }
         h.push_str("</ul>\n");
     }

@@ -42,7 +42,12 @@ pub fn data_section(out: &mut String, s: &Session, audits: &[TableAudit]) {
         out.push('\n');
     }
     for w in &s.warnings {
-        out.push_str(&format!("- left out: {}\n", md(w)));
+        // a warning's first line, then the places it names as a list under it
+        let mut lines = w.lines();
+        out.push_str(&format!("- {}\n", md(lines.next().unwrap_or_default())));
+        for l in lines {
+            out.push_str(&format!("  - {}\n", md(l.trim())));
+        }
     }
     if !s.warnings.is_empty() {
         out.push('\n');

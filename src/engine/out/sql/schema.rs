@@ -25,6 +25,8 @@ pub struct SqlSchema {
     pub bgnbd: Option<crate::engine::eval::clv::BgNbdFit>,
     /// The evaluation's as_of (a day number), which the fit was made at.
     pub as_of: Option<i32>,
+    /// What was read as missing or left out of the files on the way.
+    pub quality: Vec<crate::engine::data::quality::FileQuality>,
 }
 
 impl SqlSchema {
@@ -87,6 +89,7 @@ impl SqlSchema {
             join_cols,
             bgnbd: s.clv.as_ref().map(|f| f.bgnbd.clone()),
             as_of: s.as_of,
+            quality: s.quality.clone(),
         }
     }
 }
