@@ -1,10 +1,8 @@
 //! The one table of actions: each action's default keys, footer label, help and the screens it
 //! works on. The keymap's defaults, the footer and `?` are all made from it.
 
-use crate::engine::rules::Rule;
-use crate::tui::input::message::Action::{self, *};
-use crate::tui::state::app::App;
-use crate::tui::steps::StepId;
+use crate::tui::input::action::Action::{self, *};
+use crate::tui::state::nav::StepId;
 
 /// One action as the user meets it.
 pub struct Spec {
@@ -15,285 +13,157 @@ pub struct Spec {
     pub short: &'static str,
     /// One line for `?`.
     pub help: &'static str,
-    /// The screens where it does something.
-    pub on: fn(&App) -> bool,
-}
-
-fn always(_: &App) -> bool {
-    true
-}
-fn list(a: &App) -> bool {
-    a.nav.step == StepId::List
-}
-/// The data has bad values or rows a run would stop on.
-fn unsettled(a: &App) -> bool {
-    !a.model.unsettled().is_empty()
-}
-fn classify(a: &App) -> bool {
-    a.nav.step == StepId::Classify
-}
-/// Purchase history with buyers (the models need orders).
-fn purchase(a: &App) -> bool {
-    a.nav.step == StepId::PurchaseHistory && a.model.fields.iter().any(|f| f.0 == "first_order")
-}
-fn valuation(a: &App) -> bool {
-    a.nav.step == StepId::Valuation
-}
-fn wide_tables(a: &App) -> bool {
-    matches!(a.nav.step, StepId::Exclusivity | StepId::Valuation) || criterion(a)
-}
-fn criteria_step(a: &App) -> bool {
-    a.nav.step.criteria_step().is_some()
-}
-/// A criteria step with a criterion on screen.
-fn criterion(a: &App) -> bool {
-    criteria_step(a) && a.current_criterion().is_some()
-}
-fn bins(a: &App) -> bool {
-    criteria_step(a)
-        && a.current_criterion()
-            .is_some_and(|i| matches!(a.model.criteria[i].criterion.rule, Rule::Bins { .. }))
 }
 
 macro_rules! spec {
-    ($a:expr, [$($k:literal),*], $short:literal, $help:literal, $on:expr) => {
-        Spec { action: $a, keys: &[$($k),*], short: $short, help: $help, on: $on }
+    ($a:expr, [$($k:literal),*], $short:literal, $help:literal) => {
+        Spec { action: $a, keys: &[$($k),*], short: $short, help: $help }
     };
 }
 
 /// Every action, in the order the footer and `?` list them.
 pub static ACTIONS: &[Spec] = &[
-    spec!(Help, ["?"], "help", "every key of this screen", always),
-    spec!(Quit, ["q", "ctrl-c"], "quit", "quit (all is saved)", always),
+    spec!(Help, ["?"], "help", "every key of this screen"),
+    spec!(Quit, ["q", "ctrl-c"], "quit", "quit (all is saved)"),
     spec!(
         Teach,
         ["t"],
         "teach",
-        "teach text: why the step matters, what to look for",
-        always
+        "teach text: why the step matters, what to look for"
     ),
     spec!(
         SettleData,
         ["b"],
         "go on",
-        "let runs go on with the data's bad values (as missing) and bad rows (left out): writes the files' options; u undoes",
-        unsettled
+        "let runs go on with the data's bad values (as missing) and bad rows (left out): writes the files' options; u undoes"
     ),
-    spec!(NextStep, ["n"], "next", "next step", always),
-    spec!(PrevStep, ["p"], "prev", "previous step", always),
+    spec!(NextStep, ["n"], "next", "next step"),
+    spec!(PrevStep, ["p"], "prev", "previous step"),
     spec!(
         Predict,
         ["P"],
         "predict",
-        "predictive value: BG/NBD and Gamma-Gamma fitted, p_alive, the holdout check",
-        purchase
+        "predictive value: BG/NBD and Gamma-Gamma fitted, p_alive, the holdout check"
     ),
-    spec!(
-        Left,
-        ["left", "h"],
-        "criterion",
-        "previous criterion",
-        |a| criteria_step(a) || wide_tables(a)
-    ),
-    spec!(
-        Right,
-        ["right", "l"],
-        "",
-        "next criterion",
-        |a| criteria_step(a) || wide_tables(a)
-    ),
-    spec!(Up, ["up", "k"], "move", "move up", |a| list(a)
-        || classify(a)
-        || criterion(a)),
-    spec!(Down, ["down", "j"], "", "move down", |a| list(a)
-        || classify(a)
-        || criterion(a)),
-    spec!(PageUp, ["pageup"], "page", "page up", list),
-    spec!(PageDown, ["pagedown"], "", "page down", list),
-    spec!(Top, ["g", "home"], "ends", "first row", list),
-    spec!(Bottom, ["G", "end"], "", "last row", list),
-    spec!(Confirm, ["enter"], "open", "open", |a| list(a)
-        || classify(a)
-        || a.nav.step == StepId::Exclusivity),
+    spec!(Left, ["left", "h"], "criterion", "previous criterion"),
+    spec!(Right, ["right", "l"], "", "next criterion"),
+    spec!(Up, ["up", "k"], "move", "move up"),
+    spec!(Down, ["down", "j"], "", "move down"),
+    spec!(PageUp, ["pageup"], "page", "page up"),
+    spec!(PageDown, ["pagedown"], "", "page down"),
+    spec!(Top, ["g", "home"], "ends", "first row"),
+    spec!(Bottom, ["G", "end"], "", "last row"),
+    spec!(Confirm, ["enter"], "open", "open"),
     spec!(
         Edit,
         ["e"],
         "edit",
-        "edit the rule: condition, cut points or values",
-        |a| criterion(a) || classify(a) || valuation(a)
+        "edit the rule: condition, cut points or values"
     ),
-    spec!(AddRule, ["a"], "add", "add a rule or cut point", criterion),
-    spec!(
-        DeleteRule,
-        ["d"],
-        "del",
-        "delete the rule or cut point",
-        criterion
-    ),
-    spec!(Rename, ["r"], "rename", "rename the segment", criterion),
+    spec!(AddRule, ["a"], "add", "add a rule or cut point"),
+    spec!(DeleteRule, ["d"], "del", "delete the rule or cut point"),
+    spec!(Rename, ["r"], "rename", "rename the segment"),
     spec!(
         Increase,
         ["+", "="],
         "nudge cut",
-        "raise the selected cut point",
-        bins
+        "raise the selected cut point"
     ),
-    spec!(Decrease, ["-"], "", "lower the selected cut point", bins),
-    spec!(
-        NextEdge,
-        ["]"],
-        "pick cut",
-        "select the next cut point",
-        bins
-    ),
-    spec!(PrevEdge, ["["], "", "select the previous cut point", bins),
+    spec!(Decrease, ["-"], "", "lower the selected cut point"),
+    spec!(NextEdge, ["]"], "pick cut", "select the next cut point"),
+    spec!(PrevEdge, ["["], "", "select the previous cut point"),
     spec!(
         MoveRuleUp,
         ["K"],
         "",
-        "move the rule up (the first true rule wins)",
-        criterion
+        "move the rule up (the first true rule wins)"
     ),
-    spec!(MoveRuleDown, ["J"], "", "move the rule down", criterion),
-    spec!(
-        EditOtherwise,
-        ["o"],
-        "",
-        "rename the otherwise segment",
-        criterion
-    ),
+    spec!(MoveRuleDown, ["J"], "", "move the rule down"),
+    spec!(EditOtherwise, ["o"], "", "rename the otherwise segment"),
     spec!(
         NextPane,
         ["tab"],
         "pane",
-        "rules ↔ segment table (in an edit: complete a name)",
-        criterion
+        "rules ↔ segment table (in an edit: complete a name)"
     ),
     spec!(
         NewCriterion,
         ["N"],
         "new",
-        "new criterion: from a column, an expression or a preset",
-        criteria_step
+        "new criterion: from a column, an expression or a preset"
     ),
-    spec!(
-        RenameCriterion,
-        ["R"],
-        "",
-        "rename this criterion",
-        criterion
-    ),
+    spec!(RenameCriterion, ["R"], "", "rename this criterion"),
     spec!(
         DeleteCriterion,
         ["D"],
         "",
-        "delete this criterion (press twice; u brings it back)",
-        criterion
+        "delete this criterion (press twice; u brings it back)"
     ),
-    spec!(Undo, ["u"], "undo", "undo the last edit", always),
-    spec!(Redo, ["ctrl-r"], "redo", "redo", always),
+    spec!(Undo, ["u"], "undo", "undo the last edit"),
+    spec!(Redo, ["ctrl-r"], "redo", "redo"),
     spec!(
         Search,
         ["/"],
         "find",
-        "find customers by a part of the id (/ Enter: the next)",
-        list
+        "find customers by a part of the id (/ Enter: the next)"
     ),
-    spec!(Sort, ["s"], "sort", "sort", |a| list(a) || criterion(a)),
-    spec!(
-        Explain,
-        ["x"],
-        "explain",
-        "explain the selected customer",
-        list
-    ),
-    spec!(
-        Copy,
-        ["y"],
-        "copy",
-        "copy id(s) to the clipboard (OSC 52)",
-        |a| list(a) || criterion(a)
-    ),
+    spec!(Sort, ["s"], "sort", "sort"),
+    spec!(Explain, ["x"], "explain", "explain the selected customer"),
+    spec!(Copy, ["y"], "copy", "copy id(s) to the clipboard (OSC 52)"),
     spec!(
         Export,
         ["w"],
         "write",
-        "write the selected segment's customer ids to a file",
-        criterion
+        "write the selected segment's customer ids to a file"
     ),
     spec!(
         Frequency,
         ["f"],
         "frequency",
-        "frequency table of the selected column (s sorts it)",
-        classify
+        "frequency table of the selected column (s sorts it)"
     ),
     spec!(
         CrossTab,
         ["c"],
         "cross-tab",
-        "cross-tab with the next criterion",
-        valuation
+        "cross-tab with the next criterion"
     ),
-    spec!(
-        Transitions,
-        ["T"],
-        "moves",
-        "moves between two dates",
-        valuation
-    ),
+    spec!(Transitions, ["T"], "moves", "moves between two dates"),
     spec!(
         EditValue,
         ["v"],
         "value",
-        "set each customer's value (a column or an expression)",
-        |a| list(a) || classify(a) || valuation(a)
+        "set each customer's value (a column or an expression)"
     ),
     spec!(
         EditCost,
         ["$"],
         "cost",
-        "set each customer's cost to serve (an expression)",
-        valuation
+        "set each customer's cost to serve (an expression)"
     ),
     spec!(
         ScrollLeft,
         ["<"],
         "scroll",
-        "scroll the table left (when it says ‹ or ›)",
-        wide_tables
+        "scroll the table left (when it says ‹ or ›)"
     ),
     spec!(
         ScrollRight,
         [">"],
         "",
-        "scroll the table right, to its hidden columns",
-        wide_tables
+        "scroll the table right, to its hidden columns"
     ),
-    spec!(
-        MaskPii,
-        ["m"],
-        "pii",
-        "show / mask personal data",
-        |a| list(a) || classify(a)
-    ),
+    spec!(MaskPii, ["m"], "pii", "show / mask personal data"),
     // every step's digit (`step_keys`); `?` shows them as one line
-    spec!(Step(0), [], "", "jump to a step", always),
+    spec!(Step(0), [], "", "jump to a step"),
     spec!(
         Palette,
         [":"],
         "",
-        "command palette: a step or a command (Tab completes)",
-        always
+        "command palette: a step or a command (Tab completes)"
     ),
-    spec!(Cancel, ["esc"], "", "close / cancel", always),
-    spec!(
-        Suspend,
-        ["ctrl-z"],
-        "",
-        "suspend to the shell (fg resumes)",
-        always
-    ),
+    spec!(Cancel, ["esc"], "", "close / cancel"),
+    spec!(Suspend, ["ctrl-z"], "", "suspend to the shell (fg resumes)"),
 ];
 
 /// The table's entry for an action (one entry stands for every step's jump).
@@ -334,43 +204,6 @@ pub fn default_keys() -> impl Iterator<Item = (&'static str, Action)> {
         .iter()
         .flat_map(|s| s.keys.iter().map(move |k| (*k, s.action)))
         .chain(step_keys())
-}
-
-/// The actions that work on the screen `app` shows, in the table's order.
-pub fn on_screen(app: &App) -> Vec<Action> {
-    ACTIONS
-        .iter()
-        .filter(|s| (s.on)(app))
-        .map(|s| s.action)
-        .collect()
-}
-
-/// The help line of an action on a step: where a key means something else there, that meaning.
-pub fn help_on(a: Action, on: StepId) -> &'static str {
-    match (a, on) {
-        (Edit, StepId::Classify) => "type the selected column's role",
-        (Edit, StepId::Valuation) => "edit the worth-it minimums",
-        (Confirm, StepId::Classify) => "save the suggested role",
-        (Confirm, StepId::Exclusivity) => "open the criterion's rules",
-        (Confirm, StepId::List) => "the selected customer's record: every field",
-        (Sort, StepId::List) => "sort: value ↓, value ↑, customer id",
-        (Sort, _) => "sort the segment table: value, customers, name",
-        (Left, StepId::Exclusivity | StepId::Valuation) => "previous criterion",
-        (Right, StepId::Exclusivity | StepId::Valuation) => "next criterion",
-        _ => spec(a).map_or("", |s| s.help),
-    }
-}
-
-/// The footer label of an action on a step.
-pub fn short_on(a: Action, on: StepId) -> &'static str {
-    match (a, on) {
-        (Confirm, StepId::Classify) => "accept role",
-        (Confirm, StepId::List) => "record",
-        (Confirm, _) => "open rules",
-        (Edit, StepId::Valuation) => "minimums",
-        (Edit, StepId::Classify) => "role",
-        _ => spec(a).map_or("", |s| s.short),
-    }
 }
 
 #[cfg(test)]

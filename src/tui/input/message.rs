@@ -1,82 +1,7 @@
 //! Everything that can happen to the app: user actions (from the keymap) and engine results.
 
-use serde::Deserialize;
-
+pub use crate::tui::input::action::{Action, CursorMove};
 use crate::tui::state::app::CriterionView;
-
-/// What a key does; keymaps bind keys to these names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    Quit,
-    Help,
-    Teach,
-    /// Jump to the step at this index of `StepId::ALL` (keymaps name them `step1`, `step2`, …).
-    #[serde(skip)]
-    Step(u8),
-    NextStep,
-    PrevStep,
-    Up,
-    Down,
-    PageUp,
-    PageDown,
-    Top,
-    Bottom,
-    Left,
-    Right,
-    Increase,
-    Decrease,
-    NextEdge,
-    PrevEdge,
-    Undo,
-    Redo,
-    Search,
-    Palette,
-    Explain,
-    MaskPii,
-    Cancel,
-    Confirm,
-    /// Edit the selected rule: its condition, the cut points or the group's values.
-    Edit,
-    Rename,
-    AddRule,
-    DeleteRule,
-    MoveRuleUp,
-    MoveRuleDown,
-    EditOtherwise,
-    NewCriterion,
-    RenameCriterion,
-    DeleteCriterion,
-    CrossTab,
-    Copy,
-    NextPane,
-    Sort,
-    Transitions,
-    ScrollLeft,
-    ScrollRight,
-    EditValue,
-    EditCost,
-    Suspend,
-    Export,
-    Frequency,
-    /// The predictive-value page (fits the models when they are not yet).
-    Predict,
-    /// Let runs go on with the data's bad values (as missing) and bad rows (left out): write
-    /// the files' options.
-    SettleData,
-}
-
-impl Action {
-    /// One line of help for the key list on step `on` (from the table of actions).
-    pub fn help_on(self, on: crate::tui::steps::StepId) -> &'static str {
-        crate::tui::input::actions::help_on(self, on)
-    }
-
-    /// One line of help for the key list (from the table of actions).
-    pub fn help(self) -> &'static str {
-        crate::tui::input::actions::spec(self).map_or("", |s| s.help)
-    }
-}
 
 /// Input to `update`.
 #[derive(Debug)]
@@ -127,14 +52,4 @@ pub enum Message {
     Predictive(Result<Box<crate::tui::view::predictive::ClvView>, String>),
     /// A criterion the engine proposed from a column, or why it could not.
     Proposed(Result<Box<crate::engine::rules::Criterion>, String>),
-}
-
-/// Moving the cursor of a text prompt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CursorMove {
-    Left,
-    Right,
-    Home,
-    End,
-    Delete,
 }

@@ -1,167 +1,21 @@
 //! The app's state: what every view reads, built from an evaluated session.
 
-pub use crate::tui::state::nav::{Nav, Place};
+pub use crate::tui::state::editing::Prompt;
+pub use crate::tui::state::nav::{Nav, Pane, Place};
 use std::path::PathBuf;
 
-use crate::engine::eval::frame::DType;
-use crate::engine::eval::scores::ScoreInfo;
-use crate::engine::eval::session::{CriterionResult, Session};
-use crate::engine::eval::valuation::Pareto;
-use crate::engine::rules::{Criterion, Rule, Step, ValuationConfig};
+use crate::engine::rules::{Criterion, Step};
+use crate::tui::state::editing::Change;
+use crate::tui::state::effect::Effect;
 
 use crate::tui::input::keymap::Keymap;
 pub use crate::tui::state::editing::Editing;
 pub use crate::tui::state::model::Model;
+use crate::tui::state::nav::StepId;
 pub use crate::tui::state::ranking::{ListSort, Ranking, SegmentSort};
-use crate::tui::steps::StepId;
-
-/// What a criterion's column looks like, for the distribution chart.
-#[derive(Debug, Clone)]
-pub enum Distribution {
-    /// Numeric column: equal-width bins and the criterion's cut points.
-    Histogram {
-        column: String,
-        bins: Vec<(f64, f64, usize)>,
-        cuts: Vec<f64>,
-        integral: bool,
-    },
-    /// Category column: the most frequent values and their counts.
-    Counts {
-        column: String,
-        top: Vec<(String, usize)>,
-    },
-    /// Rule list: how many customers each rule matches (whatever the order).
-    Rules,
-}
-
-/// Histograms per column name, with whether the column holds whole numbers.
-pub type HistogramCache = std::collections::HashMap<String, (Vec<(f64, f64, usize)>, bool)>;
-
-/// A criterion as the screens show it.
-#[derive(Debug, Clone)]
-pub struct CriterionView {
-    pub criterion: Criterion,
-    pub result: CriterionResult,
-    pub distribution: Distribution,
-}
-
-impl CriterionView {
-    /// Build the view of criterion `i` of a session.
-    pub fn build(s: &Session, i: usize) -> CriterionView {
-        Self::build_cached(s, i, &mut HistogramCache::default())
-    }
-
-    /// The same, reusing a column's histogram across edits (nudging a cut point does not change
-    /// the column, so the worker does not scan a million values again).
-    pub fn build_cached(s: &Session, i: usize, cache: &mut HistogramCache) -> CriterionView {
-        let criterion = s.ws.criteria[i].clone();
-        let distribution = match &criterion.rule {
-            Rule::Bins { column, edges, .. } => {
-                let (bins, integral) = cache
-                    .entry(column.value.clone())
-                    .or_insert_with(|| {
-                        let col = s.base.get(column);
-                        let integral =
-                            col.is_some_and(|c| matches!(c.dtype(), DType::Int | DType::Date));
-                        (col.map(|c| c.histogram(24)).unwrap_or_default(), integral)
-                    })
-                    .clone();
-                Distribution::Histogram {
-                    column: column.value.clone(),
-                    bins,
-                    cuts: edges.clone(),
-                    integral,
-                }
-            }
-            Rule::Map { column, .. } => {
-                // most frequent first, ties by value
-                let top: Vec<(String, usize)> =
-                    crate::engine::eval::frequency::frequency(s, column)
-                        .unwrap_or_default()
-                        .into_iter()
-                        .take(12)
-                        .map(|f| (f.value, f.customers))
-                        .collect();
-                Distribution::Counts {
-                    column: column.value.clone(),
-                    top,
-                }
-            }
-            Rule::Segments(_) => Distribution::Rules,
-        };
-        CriterionView {
-            criterion,
-            result: s.results[i].clone(),
-            distribution,
-        }
-    }
-}
-
-/// Transitions of every criterion between two dates (step 9).
-#[derive(Debug, Clone)]
-pub struct TransitionView {
-    pub from: chrono::NaiveDate,
-    pub to: chrono::NaiveDate,
-    pub criteria: Vec<crate::engine::eval::transitions::Transition>,
-}
-
-/// Everything that depends on the rules, rebuilt after the workspace changed as a whole.
-#[derive(Debug, Clone)]
-pub struct Reloaded {
-    pub criteria: Vec<CriterionView>,
-    pub scores: Vec<ScoreInfo>,
-    pub rfm_method: String,
-    pub valuation: ValuationConfig,
-    pub pareto: Pareto,
-    pub ranking: Ranking,
-    /// The predictive models as the session has them now (refitted when their settings changed).
-    pub clv: Option<Box<crate::tui::view::predictive::ClvView>>,
-    /// Every column and field, with its type (new purchase settings change the window fields).
-    pub fields: Vec<(String, DType)>,
-}
-
-impl Reloaded {
-    pub fn build(s: &Session) -> Reloaded {
-        let timing = crate::engine::timing::Timing::new();
-        let criteria = (0..s.ws.criteria.len())
-            .map(|i| CriterionView::build(s, i))
-            .collect();
-        timing.mark("  distributions");
-        let ranking = Ranking::build(s);
-        timing.mark("  ranking");
-        Reloaded {
-            criteria,
-            scores: s.scores.clone(),
-            rfm_method: format!(
-                "{}, {} bins",
-                s.ws.purchase_history.rfm_method.as_str(),
-                s.ws.purchase_history.rfm_bins
-            ),
-            valuation: s.ws.valuation.clone(),
-            pareto: s.pareto.clone(),
-            ranking,
-            clv: None,
-            fields: crate::tui::state::model::fields_of(s),
-        }
-    }
-}
-
-/// The part of a criteria screen the arrows move in (Tab switches).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Pane {
-    #[default]
-    Rules,
-    Segments,
-}
-
-/// An open text prompt.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Prompt {
-    Search(String),
-    Palette(String),
-    /// Editing part of a criterion, checked as it is typed.
-    Edit(crate::tui::state::edit::EditPrompt),
-}
+pub use crate::tui::state::views::{
+    CriterionView, Distribution, HistogramCache, Reloaded, TransitionView,
+};
 
 /// From this width the teach text is a side panel; below it, a strip under the view that `t`
 /// opens into a scrollable page.
@@ -228,12 +82,12 @@ pub struct App {
     /// The page over the view from the engine (explain, record, frequencies), if one is open.
     pub page: Option<Page>,
     /// The predictive-value models once fitted, with p_alive's spread and the holdout check.
-    pub clv: Option<Box<crate::tui::view::predictive::ClvView>>,
+    pub clv: Option<Box<crate::tui::state::views::ClvView>>,
     pub list_sort: ListSort,
     /// The order of the segment tables (`s` on a criteria step).
     pub seg_sort: SegmentSort,
     /// What the recovery file holds now (None: no file).
-    pub recovery_written: Option<crate::tui::runtime::recovery::Record>,
+    pub recovery_written: Option<crate::tui::state::editing::Record>,
     /// Valuation: transitions between two dates.
     pub transitions: Option<TransitionView>,
     /// Valuation: the cross-tab of the selected criterion with another one.
@@ -247,6 +101,31 @@ impl std::fmt::Debug for App {
 }
 
 impl App {
+    /// Replace criterion `i` in the state and ask for its recomputation and saving.
+    pub fn change(&mut self, i: usize, c: Criterion) -> Vec<Effect> {
+        self.model.criteria[i].criterion = c.clone();
+        self.next_generation += 1;
+        self.generation[i] = self.next_generation;
+        self.status.clear();
+        vec![
+            Effect::Recompute {
+                index: i,
+                generation: self.next_generation,
+                criterion: Box::new(c.clone()),
+            },
+            Effect::Save {
+                criterion: Box::new(c),
+            },
+        ]
+    }
+
+    /// The same, undoable: the criterion as it was goes to the history.
+    pub fn commit(&mut self, i: usize, c: Criterion) -> Vec<Effect> {
+        let old = self.model.criteria[i].criterion.clone();
+        self.edit.record(Change::SetRule(old));
+        self.change(i, c)
+    }
+
     /// Where the user is now.
     pub fn place(&self) -> Place {
         Place {
@@ -513,7 +392,7 @@ impl App {
         if self.prefs.mask_pii && self.is_pii(column) {
             MASK.to_string()
         } else {
-            crate::tui::view::safe(value)
+            crate::engine::format::visible(value)
         }
     }
 

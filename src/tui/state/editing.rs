@@ -2,8 +2,7 @@
 
 use std::collections::HashMap;
 
-use crate::tui::state::app::Prompt;
-use crate::tui::update::history::Change;
+use crate::engine::rules::Criterion;
 
 /// The edit in progress, kept apart from where the user is ([`crate::tui::state::nav::Nav`]) and from
 /// what the engine evaluated ([`crate::tui::state::model::Model`]).
@@ -25,4 +24,53 @@ pub struct Editing {
     /// While one cut point is nudged again and again: (criterion, cut point, counts before the
     /// first nudge), so the change column shows the whole move (41→42→43 as from 41).
     pub nudge_base: Option<(usize, usize, HashMap<String, usize>)>,
+}
+
+/// An open text prompt.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Prompt {
+    Search(String),
+    Palette(String),
+    /// Editing part of a criterion, checked as it is typed.
+    Edit(crate::tui::state::edit::EditPrompt),
+}
+
+/// A change to the rules, as the history keeps it (what to do to go back, or forward again).
+#[derive(Debug, Clone)]
+pub enum Change {
+    /// Put a criterion's rules back as they were (found by its name).
+    SetRule(Criterion),
+    /// Rename the criterion called `name` to `to`.
+    Rename { name: String, to: String },
+    /// Take out the criterion called this.
+    Delete(String),
+    /// Put a deleted criterion back (at the end of the list).
+    Add(Criterion),
+    /// Set the valuation's worth-it minimums.
+    Thresholds { customers: f64, value: f64 },
+    /// Set the value and cost per customer.
+    Measures {
+        value: Option<String>,
+        cost: Option<String>,
+    },
+    /// Set (or take out) data files' options: `(workspace key, option, value)`.
+    FileOptions(Vec<(String, String, Option<String>)>),
+}
+
+impl Editing {
+    /// Remember how to reverse an edit the user just made; a new edit ends what could be redone.
+    pub fn record(&mut self, undo: Change) {
+        self.undo.push(undo);
+        self.redo.clear();
+    }
+}
+
+/// What is being typed, and where it goes.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Record {
+    pub criterion: String,
+    /// condition, name, edges, values, otherwise, criterion_name, thresholds
+    pub target: String,
+    pub index: usize,
+    pub text: String,
 }

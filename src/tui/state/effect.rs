@@ -42,7 +42,7 @@ pub enum Effect {
     /// The frequency table of a column.
     Frequency { column: String },
     /// Keep (or, with None, drop) the recovery file of the edit being typed.
-    KeepRecovery(Option<crate::tui::runtime::recovery::Record>),
+    KeepRecovery(Option<crate::tui::state::editing::Record>),
     /// Fit the predictive-value models if needed, and show them.
     Predictive,
     /// Load rules saved by another editor (on the worker).
@@ -61,4 +61,22 @@ pub enum Effect {
         edit: crate::tui::state::edit::StructEdit,
         old: Option<String>,
     },
+}
+
+/// At most this much base64 is sent (terminals cap OSC 52 payloads; xterm's default is about 1 MB).
+pub const MAX_PAYLOAD: usize = 1_000_000;
+
+/// Join lines up to what fits in one OSC 52 payload; returns the text and how many lines it holds.
+pub fn fit_lines<'a>(lines: impl Iterator<Item = &'a str>) -> (String, usize) {
+    let mut text = String::new();
+    let mut n = 0;
+    for l in lines {
+        if (text.len() + l.len() + 1).div_ceil(3) * 4 > MAX_PAYLOAD {
+            break;
+        }
+        text.push_str(l);
+        text.push('\n');
+        n += 1;
+    }
+    (text, n)
 }

@@ -8,4 +8,6 @@ pub mod effect;
 pub mod model;
 pub mod nav;
 pub mod ranking;
+pub mod recovery;
 pub mod structure;
+pub mod views;

@@ -8,8 +8,8 @@ use crate::engine::eval::scores::ScoreInfo;
 use crate::engine::eval::session::Session;
 use crate::engine::eval::valuation::Pareto;
 use crate::engine::rules::ValuationConfig;
-use crate::tui::state::app::{CriterionView, Reloaded};
 use crate::tui::state::ranking::Ranking;
+use crate::tui::state::views::{CriterionView, Reloaded};
 
 /// The evaluated workspace: replaced as a whole when the data is read again, in parts when
 /// the rules change (see [`crate::tui::state::app::App::take_reload`]).
@@ -125,14 +125,7 @@ impl Model {
     }
 }
 
-/// Every column and derived field of the session, with its type.
-pub fn fields_of(s: &Session) -> Vec<(String, DType)> {
-    s.base
-        .names
-        .iter()
-        .filter_map(|n| s.base.dtype_of(n).map(|t| (n.clone(), t)))
-        .collect()
-}
+pub use crate::tui::state::views::fields_of;
 
 /// The `[columns]` roles set, customers' first, then each PII column.
 fn roles(s: &Session) -> Vec<(String, String)> {

@@ -1,7 +1,13 @@
 //! Where the user is in the wizard: the step, the selections, the scrolling, the terminal size.
 
-use crate::tui::state::app::Pane;
-use crate::tui::steps::StepId;
+use crate::engine::rules::Step;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Pane {
+    #[default]
+    Rules,
+    Segments,
+}
 
 /// Where the user is and what is selected: kept apart from the model the engine sends.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,4 +60,54 @@ pub struct Place {
     pub row: usize,
     pub width: u16,
     pub height: u16,
+}
+
+/// The steps of the wizard, in the method's order (what each is, draws and handles: its entry
+/// in `steps::STEPS`, in the same order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepId {
+    List,
+    Classify,
+    Demographic,
+    Geographic,
+    Psychographic,
+    PurchaseHistory,
+    Benefits,
+    Exclusivity,
+    Valuation,
+}
+
+impl StepId {
+    /// Every step, in order.
+    pub const ALL: [StepId; 9] = [
+        StepId::List,
+        StepId::Classify,
+        StepId::Demographic,
+        StepId::Geographic,
+        StepId::Psychographic,
+        StepId::PurchaseHistory,
+        StepId::Benefits,
+        StepId::Exclusivity,
+        StepId::Valuation,
+    ];
+
+    pub fn index(self) -> usize {
+        Self::ALL.iter().position(|s| *s == self).unwrap_or(0)
+    }
+
+    pub fn from_index(i: usize) -> StepId {
+        Self::ALL[i.min(Self::ALL.len() - 1)]
+    }
+
+    /// The criteria step this screen edits, if it is one.
+    pub fn criteria_step(self) -> Option<Step> {
+        match self {
+            StepId::Demographic => Some(Step::Demographic),
+            StepId::Geographic => Some(Step::Geographic),
+            StepId::Psychographic => Some(Step::Psychographic),
+            StepId::PurchaseHistory => Some(Step::PurchaseHistory),
+            StepId::Benefits => Some(Step::Benefits),
+            _ => None,
+        }
+    }
 }

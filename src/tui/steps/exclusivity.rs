@@ -7,7 +7,12 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use crate::engine::eval::criteria::Verdict;
 use crate::engine::format::thousands;
-use crate::tui::state::app::App;
+use crate::tui::input::action::Action::{self, *};
+use crate::tui::state::app::{App, Pane};
+use crate::tui::state::effect::Effect;
+use crate::tui::state::nav::StepId;
+use crate::tui::steps::keys::{On, never};
+use crate::tui::steps::shared::{scroll, select_criterion};
 use crate::tui::view::safe;
 use crate::tui::view::table::{Col, clip, more_note, rows_note, table, window};
 use crate::tui::view::theme::Theme;
@@ -193,4 +198,68 @@ fn examples(app: &App, c: &crate::tui::state::app::CriterionView, t: &Theme) -> 
         )));
     }
     notes
+}
+
+/// The exclusivity check's keys (up and down go through the criteria too, unsaid).
+pub static KEYS: &[On] = &[
+    On::named(Left, |_| true, "criterion", "previous criterion"),
+    On::named(Right, |_| true, "", "next criterion"),
+    On::always(Up).shown(never),
+    On::always(Down).shown(never),
+    On::named(
+        Confirm,
+        |_| true,
+        "open rules",
+        "open the criterion's rules",
+    ),
+    On::always(ScrollLeft),
+    On::always(ScrollRight),
+];
+
+/// The exclusivity check's own handling of its keys.
+pub fn handle(app: &mut App, a: Action) -> Vec<Effect> {
+    let n = app.model.criteria.len();
+    match a {
+        Left | Up => select_criterion(app, Left, n),
+        Right | Down => select_criterion(app, Right, n),
+        ScrollLeft | ScrollRight => {
+            let columns = app.current_criterion().map_or(0, |i| {
+                app.model.criteria[i]
+                    .result
+                    .assignment
+                    .exclusivity
+                    .matched
+                    .len()
+            });
+            scroll(app, a, columns);
+        }
+        Confirm => open_rules(app),
+        _ => {}
+    }
+    vec![]
+}
+
+/// Enter: the selected criterion's rules, in its own step.
+fn open_rules(app: &mut App) {
+    let Some(i) = app.current_criterion() else {
+        return;
+    };
+    let step = app.model.criteria[i].criterion.step;
+    let Some(s) = StepId::ALL
+        .into_iter()
+        .find(|s| s.criteria_step() == Some(step))
+    else {
+        return;
+    };
+    let k = app
+        .criteria_of(step)
+        .iter()
+        .position(|&x| x == i)
+        .unwrap_or(0);
+    app.nav.step = s;
+    app.nav.selected[s.index()] = k;
+    app.nav.rule = 0;
+    app.nav.edge = 0;
+    app.nav.pane = Pane::Rules;
+    app.status = "the rules of this criterion: e edits one, K J reorder them".into();
 }

@@ -7,9 +7,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType, Paragraph};
 
 use crate::engine::format::{amount, percent, thousands};
-use crate::tui::input::message::Action;
+use crate::tui::input::action::Action::{self, *};
 use crate::tui::state::app::App;
+use crate::tui::state::app::Prompt;
 use crate::tui::state::effect::Effect;
+use crate::tui::steps::keys::On;
+use crate::tui::steps::shared::{moved, open_measure};
 use crate::tui::view::safe;
 use crate::tui::view::table::{Col, table};
 use crate::tui::view::theme::Theme;
@@ -171,16 +174,58 @@ fn draw_pareto(f: &mut Frame, chart_area: Rect, app: &App, t: &Theme) {
 }
 
 /// The List's own actions: `x` explains the selected customer, `s` sorts the list.
-pub fn handle(app: &mut App, a: Action) -> Option<Vec<Effect>> {
+/// The List's keys.
+pub static KEYS: &[On] = &[
+    On::always(Up),
+    On::always(Down),
+    On::always(PageUp),
+    On::always(PageDown),
+    On::always(Top),
+    On::always(Bottom),
+    On::named(
+        Confirm,
+        |_| true,
+        "record",
+        "the selected customer's record: every field",
+    ),
+    On::always(Search),
+    On::named(Sort, |_| true, "", "sort: value ↓, value ↑, customer id"),
+    On::always(Explain),
+    On::always(Copy),
+    On::always(EditValue),
+    On::always(MaskPii),
+];
+
+/// The selected customer's id.
+fn selected_id(app: &App) -> Option<String> {
+    let r = &app.model.ranking;
+    (!r.order.is_empty())
+        .then(|| {
+            r.ids
+                .text_at(r.row_at(app.list_sort, app.nav.row.min(r.order.len() - 1)))
+        })
+        .flatten()
+}
+
+/// The List's own handling of its keys.
+pub fn handle(app: &mut App, a: Action) -> Vec<Effect> {
     match a {
-        Action::Explain if app.model.n_customers > 0 => {
-            let r = &app.model.ranking;
-            let id = r
-                .ids
-                .text_at(r.row_at(app.list_sort, app.nav.row.min(r.order.len() - 1)))?;
-            Some(vec![Effect::Explain { id }])
+        Up | Down | PageUp | PageDown | Top | Bottom => {
+            app.nav.row = moved(app, app.nav.row, app.model.n_customers, a);
         }
-        Action::Sort if app.model.n_customers > 0 => {
+        Confirm => {
+            // the selected customer's record, every field
+            if let Some(id) = selected_id(app) {
+                return vec![Effect::Record { id }];
+            }
+        }
+        Explain => {
+            if let Some(id) = selected_id(app) {
+                return vec![Effect::Explain { id }];
+            }
+        }
+        Search => app.edit.prompt = Some(Prompt::Search(String::new())),
+        Sort if app.model.n_customers > 0 => {
             // keep the selected customer selected
             let i = app
                 .model
@@ -189,8 +234,16 @@ pub fn handle(app: &mut App, a: Action) -> Option<Vec<Effect>> {
             app.list_sort = app.list_sort.next();
             app.nav.row = app.model.ranking.position_of(app.list_sort, i);
             app.status = format!("sorted {}", app.list_sort.label());
-            Some(vec![])
         }
-        _ => None,
+        Copy => {
+            if let Some(id) = selected_id(app) {
+                app.status = format!("copied customer id {id}");
+                return vec![Effect::Copy { text: id }];
+            }
+        }
+        EditValue => open_measure(app, false, None),
+        MaskPii => super::mask_pii(app),
+        _ => {}
     }
+    vec![]
 }

@@ -6,58 +6,40 @@ pub mod criteria;
 pub mod demographic;
 pub mod exclusivity;
 pub mod geographic;
+pub mod keys;
 pub mod list;
 pub mod psychographic;
 pub mod purchase_history;
+pub mod shared;
 pub mod valuation;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use crate::engine::rules::Step;
 use crate::tui::input::message::Action;
 use crate::tui::state::app::App;
 use crate::tui::state::effect::Effect;
 use crate::tui::view::theme::Theme;
 
-/// A step's own handling of an action; None leaves it to the handling every step shares.
-pub fn handle(app: &mut App, a: Action) -> Option<Vec<Effect>> {
+/// A step's own handling of an action on its screen (see [`keys::is_step_action`]).
+pub fn handle(app: &mut App, a: Action) -> Vec<Effect> {
     (app.nav.step.spec().handle)(app, a)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StepId {
-    List,
-    Classify,
-    Demographic,
-    Geographic,
-    Psychographic,
-    PurchaseHistory,
-    Benefits,
-    Exclusivity,
-    Valuation,
+/// Show or mask personal data (List and Classify).
+pub fn mask_pii(app: &mut App) {
+    app.prefs.mask_pii = !app.prefs.mask_pii;
+    app.status = if app.prefs.mask_pii {
+        "personal data masked".into()
+    } else {
+        "personal data shown".into()
+    };
 }
 
+pub use crate::tui::state::nav::StepId;
+
+/// What a step is, from its entry in [`STEPS`].
 impl StepId {
-    /// Every step, in the order of [`STEPS`].
-    pub const ALL: [StepId; STEPS.len()] = {
-        let mut all = [StepId::List; STEPS.len()];
-        let mut i = 0;
-        while i < STEPS.len() {
-            all[i] = STEPS[i].id;
-            i += 1;
-        }
-        all
-    };
-
-    pub fn index(self) -> usize {
-        Self::ALL.iter().position(|s| *s == self).unwrap_or(0)
-    }
-
-    pub fn from_index(i: usize) -> StepId {
-        Self::ALL[i.min(Self::ALL.len() - 1)]
-    }
-
     /// The step's entry in [`STEPS`].
     pub fn spec(self) -> &'static StepSpec {
         &STEPS[self.index()]
@@ -65,11 +47,6 @@ impl StepId {
 
     pub fn title(self) -> &'static str {
         self.spec().title
-    }
-
-    /// The criteria step this screen edits, if it is one.
-    pub fn criteria_step(self) -> Option<Step> {
-        self.spec().criteria
     }
 
     /// The teach panel: why the step matters, what to look for, common mistakes.
@@ -89,16 +66,13 @@ impl StepId {
 pub struct StepSpec {
     pub id: StepId,
     pub title: &'static str,
-    pub criteria: Option<Step>,
     pub teach: &'static str,
     pub draw: fn(&mut Frame, Rect, &App, &Theme),
-    pub handle: fn(&mut App, Action) -> Option<Vec<Effect>>,
+    /// The step's own keys: its handler takes them; the footer, `?`, the palette and the key
+    /// table of docs/wizard.md list them (with what they are called here).
+    pub keys: &'static [&'static [keys::On]],
+    pub handle: fn(&mut App, Action) -> Vec<Effect>,
     pub mark: fn(&App, StepId) -> Mark,
-}
-
-/// For steps without actions of their own.
-fn no_actions(_: &mut App, _: Action) -> Option<Vec<Effect>> {
-    None
 }
 
 /// The steps of the method, in their order.
@@ -106,81 +80,81 @@ pub const STEPS: &[StepSpec] = &[
     StepSpec {
         id: StepId::List,
         title: "List",
-        criteria: None,
         teach: list::TEACH,
         draw: list::draw,
+        keys: &[list::KEYS],
         handle: list::handle,
         mark: done,
     },
     StepSpec {
         id: StepId::Classify,
         title: "Classify",
-        criteria: None,
         teach: classify::TEACH,
         draw: classify::draw,
+        keys: &[classify::KEYS],
         handle: classify::handle,
         mark: classify_mark,
     },
     StepSpec {
         id: StepId::Demographic,
         title: "Demographic",
-        criteria: Some(Step::Demographic),
         teach: demographic::TEACH,
         draw: demographic::draw,
-        handle: criteria::handle,
+        keys: &[criteria::keys::KEYS],
+        handle: criteria::keys::handle,
         mark: criteria_mark,
     },
     StepSpec {
         id: StepId::Geographic,
         title: "Geographic",
-        criteria: Some(Step::Geographic),
         teach: geographic::TEACH,
         draw: geographic::draw,
-        handle: criteria::handle,
+        keys: &[criteria::keys::KEYS],
+        handle: criteria::keys::handle,
         mark: criteria_mark,
     },
     StepSpec {
         id: StepId::Psychographic,
         title: "Psychographic",
-        criteria: Some(Step::Psychographic),
         teach: psychographic::TEACH,
         draw: psychographic::draw,
-        handle: criteria::handle,
+        keys: &[criteria::keys::KEYS],
+        handle: criteria::keys::handle,
         mark: criteria_mark,
     },
     StepSpec {
         id: StepId::PurchaseHistory,
         title: "Purchase history",
-        criteria: Some(Step::PurchaseHistory),
         teach: purchase_history::TEACH,
         draw: purchase_history::draw,
+        keys: &[criteria::keys::KEYS, purchase_history::KEYS],
         handle: purchase_history::handle,
         mark: criteria_mark,
     },
     StepSpec {
         id: StepId::Benefits,
         title: "Benefits",
-        criteria: Some(Step::Benefits),
         teach: benefits::TEACH,
         draw: benefits::draw,
-        handle: criteria::handle,
+        keys: &[criteria::keys::KEYS],
+        handle: criteria::keys::handle,
         mark: criteria_mark,
     },
     StepSpec {
         id: StepId::Exclusivity,
         title: "Exclusivity check",
-        criteria: None,
         teach: exclusivity::TEACH,
         draw: exclusivity::draw,
-        handle: no_actions,
+        keys: &[exclusivity::KEYS],
+        handle: exclusivity::handle,
         mark: exclusivity_mark,
     },
     StepSpec {
         id: StepId::Valuation,
         title: "Valuation",
-        criteria: None,
         teach: valuation::TEACH,
         draw: valuation::draw,
+        keys: &[valuation::KEYS],
         handle: valuation::handle,
         mark: valuation_mark,
     },

@@ -7,10 +7,11 @@ use ratatui::widgets::{Block, Paragraph};
 
 use crate::engine::format::thousands;
 use crate::engine::rules::Step;
-use crate::tui::input::message::Action;
+use crate::tui::input::action::Action::{self, *};
 use crate::tui::state::app::App;
 use crate::tui::state::effect::Effect;
 use crate::tui::steps::criteria;
+use crate::tui::steps::keys::On;
 use crate::tui::view::table::{Col, clip, more_note, table};
 use crate::tui::view::theme::Theme;
 
@@ -165,12 +166,21 @@ fn draw_score_table(f: &mut Frame, scores_area: Rect, app: &App, t: &Theme) {
 }
 
 /// Purchase history's own action: `P` fits the predictive models (on the worker) and shows them.
-pub fn handle(app: &mut App, a: Action) -> Option<Vec<Effect>> {
+/// Purchase history's own key: the predictive-value page (the models need buyers).
+pub static KEYS: &[On] = &[On::when(Predict, buyers)];
+
+/// There are buyers, so the models can be fitted.
+fn buyers(a: &App) -> bool {
+    a.model.fields.iter().any(|f| f.0 == "first_order")
+}
+
+/// Purchase history's own handling: the predictive page, then what every criteria step does.
+pub fn handle(app: &mut App, a: Action) -> Vec<Effect> {
     match a {
-        Action::Predict => {
+        Predict => {
             app.status = "fitting BG/NBD and Gamma-Gamma…".into();
-            Some(vec![Effect::Predictive])
+            vec![Effect::Predictive]
         }
-        _ => criteria::handle(app, a),
+        _ => criteria::keys::handle(app, a),
     }
 }

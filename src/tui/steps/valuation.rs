@@ -6,11 +6,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use crate::engine::format::{amount, percent, thousands};
-use crate::tui::input::message::Action;
+use crate::tui::input::action::Action::{self, *};
 use crate::tui::state::app::App;
-use crate::tui::state::app::Prompt;
 use crate::tui::state::edit::{EditPrompt, Target};
 use crate::tui::state::effect::Effect;
+use crate::tui::steps::keys::{On, never};
+use crate::tui::steps::shared::{open, open_measure, scroll, select_criterion};
 use crate::tui::view::safe;
 use crate::tui::view::table::{Col, clip, more_note, rows_note, table};
 use crate::tui::view::theme::Theme;
@@ -362,48 +363,106 @@ fn draw_crosstab(
 
 /// Valuation's own actions: `c` cycles the cross-tab through the other criteria, `T` asks for
 /// two dates to show the moves between them (or closes them).
-pub fn handle(app: &mut App, a: Action) -> Option<Vec<Effect>> {
+/// Valuation's keys (up and down go through the criteria too, unsaid).
+pub static KEYS: &[On] = &[
+    On::named(Left, |_| true, "criterion", "previous criterion"),
+    On::named(Right, |_| true, "", "next criterion"),
+    On::always(Up).shown(never),
+    On::always(Down).shown(never),
+    On::named(Edit, |_| true, "minimums", "edit the worth-it minimums"),
+    On::always(CrossTab),
+    On::always(Transitions),
+    On::always(EditValue),
+    On::always(EditCost),
+    On::always(ScrollLeft),
+    On::always(ScrollRight),
+];
+
+/// Valuation's own handling of its keys.
+pub fn handle(app: &mut App, a: Action) -> Vec<Effect> {
+    let n = app.model.criteria.len();
     match a {
-        Action::CrossTab => {
-            app.nav.hscroll = 0;
-            if app.model.criteria.len() < 2 {
-                app.status = "the cross-tab needs two criteria or more".into();
-                return Some(vec![]);
-            }
-            let a = app.current_criterion().unwrap_or(0);
-            let n = app.model.criteria.len();
-            // c cycles through the other criteria, then closes the cross-tab
-            let next = match &app.crosstab {
-                None => Some((a + 1) % n),
-                Some((o, _)) => {
-                    let k = (o + 1) % n;
-                    let k = if k == a { (k + 1) % n } else { k };
-                    (k != (a + 1) % n).then_some(k)
-                }
-            };
-            app.crosstab = next.map(|o| (o, Default::default()));
-            app.refresh_crosstab();
-            Some(vec![])
+        Left | Up => select_criterion(app, Left, n),
+        Right | Down => select_criterion(app, Right, n),
+        ScrollLeft | ScrollRight => {
+            let columns = wide_columns(app);
+            scroll(app, a, columns);
         }
-        Action::Transitions => {
-            app.nav.hscroll = 0;
-            if app.transitions.take().is_none() {
-                let d = |x: i32| crate::engine::format::day_text(x);
-                // a year back, but never earlier than halfway through the order history, so
-                // that most customers have had time to buy before the first date
-                let text = app
-                    .model
-                    .as_of
-                    .map(|a| {
-                        let half = app.model.first_order.map_or(a - 365, |f| f + (a - f) / 2);
-                        format!("{}, {}", d((a - 365).max(half)), d(a))
-                    })
-                    .unwrap_or_default();
-                app.edit.prompt = Some(Prompt::Edit(EditPrompt::new(0, Target::Dates, text)));
-            }
-            Some(vec![])
+        Edit => {
+            let v = &app.model.valuation;
+            let pct = |x: f64| (x * 1e8).round() / 1e6;
+            let text = format!(
+                "{} %, {} %",
+                pct(v.min_customer_share),
+                pct(v.min_value_share)
+            );
+            open(app, EditPrompt::new(0, Target::Thresholds, text));
         }
-        _ => None,
+        CrossTab => cross_tab(app),
+        Transitions => transitions(app),
+        EditValue => open_measure(app, false, None),
+        EditCost => open_measure(app, true, None),
+        _ => {}
+    }
+    vec![]
+}
+
+/// Columns of the wide table on screen after its first: the moves, the cross-tab, or the
+/// valuation table itself.
+fn wide_columns(app: &App) -> usize {
+    let Some(i) = app.current_criterion() else {
+        return 0;
+    };
+    let c = &app.model.criteria[i];
+    match (&app.transitions, &app.crosstab) {
+        (Some(tv), _) => tv
+            .criteria
+            .iter()
+            .find(|t| t.criterion == c.criterion.name.value)
+            .map_or(0, |t| t.to.len()),
+        (None, Some((_, x))) => x.cols.len(),
+        (None, None) => crate::tui::state::app::VALUATION_COLUMNS - 1,
+    }
+}
+
+/// `c`: a cross-tab with the next criterion, then the next, then none.
+fn cross_tab(app: &mut App) {
+    app.nav.hscroll = 0;
+    if app.model.criteria.len() < 2 {
+        app.status = "the cross-tab needs two criteria or more".into();
+        return;
+    }
+    let a = app.current_criterion().unwrap_or(0);
+    let n = app.model.criteria.len();
+    // c cycles through the other criteria, then closes the cross-tab
+    let next = match &app.crosstab {
+        None => Some((a + 1) % n),
+        Some((o, _)) => {
+            let k = (o + 1) % n;
+            let k = if k == a { (k + 1) % n } else { k };
+            (k != (a + 1) % n).then_some(k)
+        }
+    };
+    app.crosstab = next.map(|o| (o, Default::default()));
+    app.refresh_crosstab();
+}
+
+/// `T`: moves between two dates, asked for (closed when open).
+fn transitions(app: &mut App) {
+    app.nav.hscroll = 0;
+    if app.transitions.take().is_none() {
+        let d = |x: i32| crate::engine::format::day_text(x);
+        // a year back, but never earlier than halfway through the order history, so
+        // that most customers have had time to buy before the first date
+        let text = app
+            .model
+            .as_of
+            .map(|a| {
+                let half = app.model.first_order.map_or(a - 365, |f| f + (a - f) / 2);
+                format!("{}, {}", d((a - 365).max(half)), d(a))
+            })
+            .unwrap_or_default();
+        open(app, EditPrompt::new(0, Target::Dates, text));
     }
 }
 

@@ -1,127 +1,10 @@
 //! The editing half of `update`: rule selection, edit prompts checked as typed, add / delete / move.
 
-use crate::engine::rules::{Criterion, Rule};
 use crate::tui::input::message::{Action, CursorMove, Message};
 use crate::tui::state::app::{App, Prompt};
 use crate::tui::state::edit::{self, EditPrompt, Target};
-use crate::tui::update::history::{Change, record};
-use crate::tui::update::nudge::nudge_step;
-use crate::tui::update::{Effect, change};
-
-/// Record `c` as the new state of criterion `i` (undoable), recompute and save it.
-fn commit(app: &mut App, i: usize, c: Criterion) -> Vec<Effect> {
-    let old = app.model.criteria[i].criterion.clone();
-    record(app, Change::SetRule(old));
-    change(app, i, c)
-}
-
-/// A new criterion in this step: one rule that takes everyone, to be edited.
-fn new_rule_list(app: &mut App) -> Vec<Effect> {
-    let Some(step) = app.nav.step.criteria_step() else {
-        return vec![];
-    };
-    let names: Vec<String> = app.criterion_names();
-    let c = edit::new_criterion(step, &names);
-    app.edit.focus = Some(c.name.value.clone());
-    record(app, Change::Delete(c.name.value.clone()));
-    app.status = format!(
-        "added \"{}\": e edits its rule, R renames it, a adds rules",
-        c.name.value
-    );
-    vec![Effect::Restructure {
-        edit: edit::StructEdit::Add(Box::new(c)),
-        old: None,
-    }]
-}
-
-/// A criterion the engine proposed from a column: added like any other (u takes it out).
-pub fn take_proposal(app: &mut App, c: crate::engine::rules::Criterion) -> Vec<Effect> {
-    let what = match &c.rule {
-        Rule::Bins { edges, column, .. } => format!(
-            "bins on {} at {} (its quartiles, rounded): + - nudge a cut, e edits them",
-            column.value,
-            edges
-                .iter()
-                .map(|e| crate::engine::format::plain_number(*e))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        Rule::Map { groups, column } => format!(
-            "a map of {}: {} groups, the rest to \"{}\"; e edits a group's values",
-            column.value,
-            groups.len(),
-            c.otherwise
-        ),
-        Rule::Segments(s) => format!(
-            "{} rules cutting it at rounded quartiles (each true for one range); e edits a rule",
-            s.len()
-        ),
-    };
-    app.edit.focus = Some(c.name.value.clone());
-    record(app, Change::Delete(c.name.value.clone()));
-    app.edit.proposal = Some(c.name.value.clone());
-    app.status = format!(
-        "proposed \"{}\": {what} — Esc takes it back, any other key keeps it",
-        c.name.value
-    );
-    vec![Effect::Restructure {
-        edit: edit::StructEdit::Add(Box::new(c)),
-        old: None,
-    }]
-}
-
-/// How many rules the criterion on screen has (segments, groups or bin labels).
-pub fn rule_count(app: &App) -> usize {
-    app.current_criterion()
-        .map_or(0, |i| app.model.criteria[i].criterion.rule.labels().len())
-}
-
-/// Adding, renaming and deleting whole criteria on a criteria screen.
-fn criterion_action(app: &mut App, a: Action) -> Vec<Effect> {
-    if app.nav.step.criteria_step().is_none() {
-        app.status = "criteria are added on the criteria steps, 3 to 7".into();
-        return vec![];
-    }
-    let names: Vec<String> = app.criterion_names();
-    let current = app.current_criterion();
-    match (a, current) {
-        (Action::NewCriterion, _) => {
-            app.edit.prompt = Some(Prompt::Edit(EditPrompt::new(
-                0,
-                Target::NewFrom,
-                String::new(),
-            )));
-            vec![]
-        }
-        (Action::RenameCriterion, Some(i)) => {
-            let text = names[i].clone();
-            app.edit.prompt = Some(Prompt::Edit(EditPrompt::new(
-                i,
-                Target::CriterionName,
-                text,
-            )));
-            vec![]
-        }
-        (Action::DeleteCriterion, Some(i)) if app.edit.pending_delete == Some(i) => {
-            app.edit.pending_delete = None;
-            app.status = format!("deleted criterion \"{}\" (u brings it back)", names[i]);
-            record(app, Change::Add(app.model.criteria[i].criterion.clone()));
-            vec![Effect::Restructure {
-                edit: edit::StructEdit::Delete { index: i },
-                old: Some(names[i].clone()),
-            }]
-        }
-        (Action::DeleteCriterion, Some(i)) => {
-            app.edit.pending_delete = Some(i);
-            app.status = format!(
-                "press D again to delete criterion \"{}\" and its rules",
-                names[i]
-            );
-            vec![]
-        }
-        _ => vec![],
-    }
-}
+use crate::tui::update::Effect;
+use crate::tui::update::history::Change;
 
 /// A criterion name as typed, checked against the other criteria's names.
 fn check_name(app: &App, i: usize, text: &str) -> Result<(), edit::EditError> {
@@ -134,180 +17,6 @@ fn check_name(app: &App, i: usize, text: &str) -> Result<(), edit::EditError> {
         .map(|(_, c)| c.criterion.name.value.clone())
         .collect();
     edit::check_criterion_name(text, &others)
-}
-
-/// The editing actions on a criteria screen; None when `a` is not one of them.
-pub fn edit_action(app: &mut App, a: Action) -> Option<Vec<Effect>> {
-    if let Some(e) = screen_edit(app, a) {
-        return Some(e);
-    }
-    if !matches!(
-        a,
-        Action::Edit
-            | Action::Rename
-            | Action::AddRule
-            | Action::DeleteRule
-            | Action::MoveRuleUp
-            | Action::MoveRuleDown
-            | Action::EditOtherwise
-    ) {
-        return None;
-    }
-    let Some(i) = app
-        .current_criterion()
-        .filter(|_| app.nav.step.criteria_step().is_some())
-    else {
-        app.status = "rules are edited on the criteria steps, 3 to 7".into();
-        return Some(vec![]);
-    };
-    Some(rule_edit(app, i, a))
-}
-
-/// The edits of a whole screen: criteria (new, rename, delete), export, the value and cost,
-/// a role (Classify) and the worth-it thresholds (Valuation).
-fn screen_edit(app: &mut App, a: Action) -> Option<Vec<Effect>> {
-    if matches!(
-        a,
-        Action::NewCriterion | Action::RenameCriterion | Action::DeleteCriterion
-    ) {
-        return Some(criterion_action(app, a));
-    }
-    if a == Action::Export {
-        crate::tui::update::authoring::open_export(app);
-        return Some(vec![]);
-    }
-    if matches!(a, Action::EditValue | Action::EditCost) {
-        if matches!(
-            app.nav.step,
-            crate::tui::steps::StepId::Valuation
-                | crate::tui::steps::StepId::Classify
-                | crate::tui::steps::StepId::List
-        ) && !(a == Action::EditCost && app.nav.step == crate::tui::steps::StepId::Classify)
-        {
-            crate::tui::update::authoring::open_measure(app, a == Action::EditCost);
-        } else {
-            app.status =
-                "v sets the value per customer (Classify, Valuation), $ the cost (Valuation)"
-                    .into();
-        }
-        return Some(vec![]);
-    }
-    if a == Action::Edit && app.nav.step == crate::tui::steps::StepId::Classify {
-        return Some(crate::tui::update::classify::choose(app));
-    }
-    if a == Action::Edit && app.nav.step == crate::tui::steps::StepId::Valuation {
-        let v = &app.model.valuation;
-        let pct = |x: f64| (x * 1e8).round() / 1e6;
-        let text = format!(
-            "{} %, {} %",
-            pct(v.min_customer_share),
-            pct(v.min_value_share)
-        );
-        app.edit.prompt = Some(Prompt::Edit(EditPrompt::new(0, Target::Thresholds, text)));
-        return Some(vec![]);
-    }
-    None
-}
-
-/// Open the edit prompt on `target` of criterion `i`.
-fn open_edit(app: &mut App, i: usize, target: Target) {
-    let text = edit::initial_text(&app.model.criteria[i].criterion, target);
-    app.edit.prompt = Some(Prompt::Edit(EditPrompt::new(i, target, text)));
-}
-
-/// An edit of the selected rule of criterion `i`.
-fn rule_edit(app: &mut App, i: usize, a: Action) -> Vec<Effect> {
-    let c = app.model.criteria[i].criterion.clone();
-    let k = app.nav.rule.min(c.rule.labels().len().saturating_sub(1));
-    match a {
-        Action::Edit => {
-            let target = match &c.rule {
-                Rule::Segments(_) => Target::Condition(k),
-                Rule::Bins { .. } => Target::Edges,
-                Rule::Map { .. } => Target::Values(k),
-            };
-            open_edit(app, i, target);
-            vec![]
-        }
-        Action::Rename => {
-            open_edit(app, i, Target::Name(k));
-            vec![]
-        }
-        Action::EditOtherwise => {
-            open_edit(app, i, Target::Otherwise);
-            vec![]
-        }
-        Action::AddRule => add_rule(app, i, &c, k),
-        Action::DeleteRule => delete_rule(app, i, &c, k),
-        Action::MoveRuleUp | Action::MoveRuleDown => {
-            match edit::move_rule(&c, k, a == Action::MoveRuleUp) {
-                Some((new, to)) => {
-                    app.nav.rule = to;
-                    commit(app, i, new)
-                }
-                None if matches!(c.rule, Rule::Bins { .. }) => {
-                    app.status = "bins are ordered by their cut points".into();
-                    vec![]
-                }
-                None => vec![],
-            }
-        }
-        _ => vec![],
-    }
-}
-
-/// A rule after rule `k` (a cut point after the selected one), selected, its edit opened.
-fn add_rule(app: &mut App, i: usize, c: &Criterion, k: usize) -> Vec<Effect> {
-    let at = if matches!(c.rule, Rule::Bins { .. }) {
-        app.nav.edge
-    } else {
-        k
-    };
-    let (new, added) = edit::add_rule(c, at, nudge_step(&app.model.criteria[i].distribution));
-    let effects = commit(app, i, new);
-    match &app.model.criteria[i].criterion.rule {
-        Rule::Bins { labels, edges, .. } => {
-            // the bin above the new cut point is the new one: select it, say its name
-            app.nav.edge = added;
-            app.nav.rule = added + 1;
-            app.status = format!(
-                "cut point {} added; the bin above it is named \"{}\" (r renames it)",
-                crate::engine::format::plain_number(edges[added]),
-                labels[added + 1]
-            );
-        }
-        Rule::Segments(_) => {
-            app.nav.rule = added;
-            open_edit(app, i, Target::Condition(added));
-        }
-        Rule::Map { .. } => {
-            app.nav.rule = added;
-            open_edit(app, i, Target::Values(added));
-        }
-    }
-    effects
-}
-
-/// Delete rule `k` (the selected cut point for bins); the last rule stays.
-fn delete_rule(app: &mut App, i: usize, c: &Criterion, k: usize) -> Vec<Effect> {
-    let bins = matches!(c.rule, Rule::Bins { .. });
-    let at = if bins { app.nav.edge } else { k };
-    match edit::delete_rule(c, at) {
-        Some(new) => {
-            if bins {
-                app.nav.edge = app.nav.edge.saturating_sub(1);
-            } else {
-                app.nav.rule = k.saturating_sub(1);
-            }
-            let e = commit(app, i, new);
-            app.status = "deleted (u undoes)".into();
-            e
-        }
-        None => {
-            app.status = "the last rule of a criterion stays".into();
-            vec![]
-        }
-    }
 }
 
 /// Keys while an edit prompt is open: typing re-checks the text at once; Enter applies a valid
@@ -433,8 +142,10 @@ pub fn check(app: &App, p: &EditPrompt) -> Result<Done, edit::EditError> {
                     })
             }
         }
-        Target::Role => crate::tui::update::classify::check_key(&p.text, app.model.profiled_orders)
-            .map(Done::Role),
+        Target::Role => {
+            crate::tui::steps::classify::roles::check_key(&p.text, app.model.profiled_orders)
+                .map(Done::Role)
+        }
         target => {
             let view = app.model.criteria.get(p.criterion).ok_or_else(gone)?;
             edit::apply(&view.criterion, target, &p.text, &app.model.fields)
@@ -446,14 +157,14 @@ pub fn check(app: &App, p: &EditPrompt) -> Result<Done, edit::EditError> {
 /// Carry out a checked edit.
 fn finish(app: &mut App, done: Done) -> Vec<Effect> {
     match done {
-        Done::Rule(i, c) => commit(app, i, c),
+        Done::Rule(i, c) => app.commit(i, c),
         Done::Rename(i, name) => rename(app, i, name),
         Done::Thresholds(customers, value) => {
             let before = Change::Thresholds {
                 customers: app.model.valuation.min_customer_share,
                 value: app.model.valuation.min_value_share,
             };
-            record(app, before);
+            app.edit.record(before);
             vec![Effect::Restructure {
                 edit: edit::StructEdit::Thresholds { customers, value },
                 old: None,
@@ -470,7 +181,7 @@ fn finish(app: &mut App, done: Done) -> Vec<Effect> {
             vec![Effect::SetRole { key, column }]
         }
         Done::Measure { cost, text } => measure(app, cost, text),
-        Done::NewFrom(None) => new_rule_list(app),
+        Done::NewFrom(None) => crate::tui::steps::criteria::rules::new_rule_list(app),
         Done::Preset(name) => preset(app, name),
         Done::NewFrom(Some(column)) => {
             let Some(step) = app.nav.step.criteria_step() else {
@@ -500,13 +211,10 @@ fn rename(app: &mut App, i: usize, name: String) -> Vec<Effect> {
     app.edit.focus = Some(name.clone());
     if let Some(o) = &old {
         crate::tui::update::history::follow_rename(app, o, &name);
-        record(
-            app,
-            Change::Rename {
-                name: name.clone(),
-                to: o.clone(),
-            },
-        );
+        app.edit.record(Change::Rename {
+            name: name.clone(),
+            to: o.clone(),
+        });
     }
     vec![Effect::Restructure {
         edit: edit::StructEdit::Rename { index: i, name },
@@ -520,13 +228,10 @@ fn measure(app: &mut App, cost: bool, text: Option<String>) -> Vec<Effect> {
     let now =
         |x: &Option<crate::engine::rules::Spanned<String>>| x.as_ref().map(|s| s.value.clone());
     let (value, old_cost) = (now(&v.value), now(&v.cost));
-    record(
-        app,
-        Change::Measures {
-            value: value.clone(),
-            cost: old_cost.clone(),
-        },
-    );
+    app.edit.record(Change::Measures {
+        value: value.clone(),
+        cost: old_cost.clone(),
+    });
     let (value, cost) = if cost {
         (value, text)
     } else {
@@ -553,7 +258,7 @@ fn preset(app: &mut App, name: String) -> Vec<Effect> {
     match crate::engine::rules::presets::preset(&name, data, &taken) {
         Some(c) => {
             let added = c.name.value.clone();
-            let fx = take_proposal(app, c);
+            let fx = crate::tui::steps::criteria::rules::take_proposal(app, c);
             let what = crate::engine::rules::presets::PRESETS
                 .iter()
                 .find(|p| p.0 == name)

@@ -1,38 +1,10 @@
 //! The undo history: every edit kept as the change that reverses it, found by criterion name, so
 //! that no reload (a criterion added, the file edited elsewhere) ever drops it.
 
-use crate::engine::rules::Criterion;
 use crate::tui::state::app::App;
 use crate::tui::state::edit::StructEdit;
-use crate::tui::update::{Effect, change};
-
-/// A change to the rules, as the history keeps it (what to do to go back, or forward again).
-#[derive(Debug, Clone)]
-pub enum Change {
-    /// Put a criterion's rules back as they were (found by its name).
-    SetRule(Criterion),
-    /// Rename the criterion called `name` to `to`.
-    Rename { name: String, to: String },
-    /// Take out the criterion called this.
-    Delete(String),
-    /// Put a deleted criterion back (at the end of the list).
-    Add(Criterion),
-    /// Set the valuation's worth-it minimums.
-    Thresholds { customers: f64, value: f64 },
-    /// Set the value and cost per customer.
-    Measures {
-        value: Option<String>,
-        cost: Option<String>,
-    },
-    /// Set (or take out) data files' options: `(workspace key, option, value)`.
-    FileOptions(Vec<(String, String, Option<String>)>),
-}
-
-/// Remember how to reverse an edit the user just made; a new edit ends what could be redone.
-pub fn record(app: &mut App, undo: Change) {
-    app.edit.undo.push(undo);
-    app.edit.redo.clear();
-}
+pub use crate::tui::state::editing::Change;
+use crate::tui::update::Effect;
 
 /// A criterion was renamed: the history follows it, so its older edits can still be undone.
 pub fn follow_rename(app: &mut App, old: &str, new: &str) {
@@ -62,7 +34,7 @@ fn apply(app: &mut App, c: Change) -> Option<(Vec<Effect>, Change, String)> {
             let i = position(app, &to.name.value)?;
             let back = Change::SetRule(app.model.criteria[i].criterion.clone());
             let what = format!("the rules of \"{}\"", to.name.value);
-            Some((change(app, i, to), back, what))
+            Some((app.change(i, to), back, what))
         }
         Change::Rename { name, to } => {
             let i = position(app, &name)?;

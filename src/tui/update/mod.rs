@@ -1,86 +1,19 @@
 //! The pure state transition: a message in, the new state and the effects to run out.
 
 pub mod authoring;
-mod classify;
+
 pub(crate) mod edit;
 pub mod history;
-pub mod nudge;
-pub mod open;
 pub mod prompts;
+pub mod recover;
 pub mod settle;
 
-use crate::engine::rules::{Criterion, Rule};
 use crate::tui::input::message::{Action, Message};
-use crate::tui::state::app::{App, Pane, Prompt};
+use crate::tui::state::app::{App, Page, Prompt, SegmentSort};
 use crate::tui::steps::StepId;
-use crate::tui::update::edit::{edit_action, edit_prompt_key, rule_count};
+use crate::tui::update::edit::edit_prompt_key;
 
 pub use crate::tui::state::effect::Effect;
-
-/// Columns of the wide table on screen (after its first): the overlap matrix, cross-tab or moves.
-fn wide_columns(app: &App) -> usize {
-    let Some(i) = app.current_criterion() else {
-        return 0;
-    };
-    let c = &app.model.criteria[i];
-    match app.nav.step {
-        StepId::Exclusivity => c.result.assignment.exclusivity.matched.len(),
-        StepId::Valuation => match (&app.transitions, &app.crosstab) {
-            (Some(tv), _) => tv
-                .criteria
-                .iter()
-                .find(|t| t.criterion == c.criterion.name.value)
-                .map_or(0, |t| t.to.len()),
-            (None, Some((_, x))) => x.cols.len(),
-            // the valuation table itself
-            (None, None) => crate::tui::state::app::VALUATION_COLUMNS - 1,
-        },
-        // the segment table of a criteria step
-        _ if app.nav.step.criteria_step().is_some() => crate::tui::state::app::SEGMENT_COLUMNS - 1,
-        _ => 0,
-    }
-}
-
-/// Rows a page moves: the terminal's height less the frame around the lists.
-fn page(app: &App) -> usize {
-    (app.nav.height as usize).saturating_sub(8).max(1)
-}
-
-fn rows_on_screen(app: &App) -> usize {
-    match app.nav.step {
-        StepId::List => app.model.n_customers,
-        StepId::Classify => app.model.profiles.len(),
-        _ => 0,
-    }
-}
-
-fn count_here(app: &App) -> usize {
-    match app.nav.step.criteria_step() {
-        Some(st) => app.criteria_of(st).len(),
-        None if matches!(app.nav.step, StepId::Exclusivity | StepId::Valuation) => {
-            app.model.criteria.len()
-        }
-        None => 0,
-    }
-}
-
-/// Replace criterion `i` in the state and ask for its recomputation and saving.
-pub(super) fn change(app: &mut App, i: usize, c: Criterion) -> Vec<Effect> {
-    app.model.criteria[i].criterion = c.clone();
-    app.next_generation += 1;
-    app.generation[i] = app.next_generation;
-    app.status.clear();
-    vec![
-        Effect::Recompute {
-            index: i,
-            generation: app.next_generation,
-            criterion: Box::new(c.clone()),
-        },
-        Effect::Save {
-            criterion: Box::new(c),
-        },
-    ]
-}
 
 /// Apply one message.
 pub fn update(app: &mut App, msg: Message) -> Vec<Effect> {
@@ -93,7 +26,7 @@ pub fn update(app: &mut App, msg: Message) -> Vec<Effect> {
     };
     // the text of an edit being typed is kept beside the workspace until it is applied or dropped
     if app.workspace.is_some() {
-        let r = crate::tui::runtime::recovery::record(app);
+        let r = crate::tui::state::recovery::record(app);
         if r != app.recovery_written {
             app.recovery_written = r.clone();
             effects.push(Effect::KeepRecovery(r));
@@ -175,7 +108,7 @@ fn engine_result(app: &mut App, msg: Message) -> Vec<Effect> {
             vec![]
         }
         Message::Proposed(r) => match r {
-            Ok(c) => crate::tui::update::edit::take_proposal(app, *c),
+            Ok(c) => crate::tui::steps::criteria::rules::take_proposal(app, *c),
             Err(e) => {
                 app.status = format!("no criterion from that column: {e}");
                 vec![]
@@ -264,38 +197,37 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
     if let Some(e) = before(app, a) {
         return e;
     }
-    if let Some(e) = edit_action(app, a) {
-        return e;
+    if overlay(app, a) {
+        return vec![];
     }
-    if let Some(e) = crate::tui::steps::handle(app, a) {
-        return e;
-    }
-    match a {
-        Quit => app.quit = true,
-        Suspend => return vec![Effect::Suspend],
-        Help | Cancel | Teach | MaskPii => toggle(app, a),
-        Step(_) | NextStep | PrevStep => go(app, a),
-        Up | Down | PageUp | PageDown | Top | Bottom => return vertical(app, a),
-        Left | Right | NextEdge | PrevEdge | ScrollLeft | ScrollRight | NextPane => {
-            sideways(app, a)
+    let had_prompt = app.edit.prompt.is_some();
+    // the step's own keys first: it owns what they do on its screen
+    let effects = if crate::tui::steps::keys::is_step_action(app, a) {
+        crate::tui::steps::handle(app, a)
+    } else {
+        match a {
+            Quit => app.quit = true,
+            Suspend => return vec![Effect::Suspend],
+            Help | Cancel | Teach => toggle(app, a),
+            Step(_) | NextStep | PrevStep => go(app, a),
+            Undo | Redo => return crate::tui::update::history::step(app, a == Undo),
+            Palette => app.edit.prompt = Some(Prompt::Palette(String::new())),
+            // finding a customer and masking work everywhere (said where they matter)
+            Search => app.edit.prompt = Some(Prompt::Search(String::new())),
+            MaskPii => crate::tui::steps::mask_pii(app),
+            SettleData if crate::tui::steps::keys::is_common(app, a) => {
+                return crate::tui::update::settle::settle(app);
+            }
+            _ => app.status = elsewhere(app, a),
         }
-        Increase => return crate::tui::update::nudge::nudge(app, true),
-        Decrease => return crate::tui::update::nudge::nudge(app, false),
-        Undo | Redo => return crate::tui::update::history::step(app, a == Undo),
-        Search => app.edit.prompt = Some(Prompt::Search(String::new())),
-        Palette => app.edit.prompt = Some(Prompt::Palette(String::new())),
-        Confirm => return crate::tui::update::open::confirm(app),
-        Copy => return crate::tui::runtime::clipboard::copy(app),
-        SettleData => return crate::tui::update::settle::settle(app),
-        // the steps' own actions, pressed elsewhere: say where they work
-        Explain | CrossTab | Transitions | Predict | Frequency => {
-            app.status = elsewhere(a).into();
-        }
-        Edit | Rename | AddRule | DeleteRule | MoveRuleUp | MoveRuleDown | EditOtherwise
-        | NewCriterion | RenameCriterion | DeleteCriterion | EditValue | EditCost | Export
-        | Sort => {}
+        vec![]
+    };
+    // a prompt a step opened is checked before it is drawn
+    if !had_prompt && let Some(Prompt::Edit(mut p)) = app.edit.prompt.clone() {
+        crate::tui::update::edit::recheck(app, &mut p);
+        app.edit.prompt = Some(Prompt::Edit(p));
     }
-    vec![]
+    effects
 }
 
 /// What every key does first: Esc closes a page or takes a proposal back (then that is all it
@@ -397,151 +329,69 @@ fn go(app: &mut App, a: Action) {
     app.status.clear();
 }
 
-/// Up, down, a page, the top or the bottom: of a page over the view, of the segment table,
-/// of the rules, or of the rows on screen.
-fn vertical(app: &mut App, a: Action) -> Vec<Effect> {
+/// A page over the view (teach, explain, record, frequencies, the keys) scrolls with the moving
+/// keys, and the frequency table sorts with `s`; true when the key went to it.
+fn overlay(app: &mut App, a: Action) -> bool {
     use Action::*;
-    match a {
-        Up | Down | PageUp | PageDown | Top | Bottom
-            if let Some(n) = crate::tui::view::pages::popup_lines(app) =>
-        {
-            // a page over the view (teach, explain, record, frequencies) scrolls, not the view;
-            // End shows its last page
-            let rows = crate::tui::view::pages::rows(app);
-            let (last, page) = (n.saturating_sub(rows) as u16, rows.max(1) as u16);
-            let s = if app.teach_overlay && !app.show_help {
-                &mut app.nav.teach_scroll
-            } else {
-                &mut app.nav.explain_scroll
-            };
-            *s = match a {
-                Up => s.saturating_sub(1),
-                Down => (*s + 1).min(last),
-                PageUp => s.saturating_sub(page),
-                PageDown => (*s + page).min(last),
-                Top => 0,
-                _ => last,
-            };
-        }
-        Up | Down | Top | Bottom
-            if app.nav.step.criteria_step().is_some() && app.nav.pane == Pane::Segments =>
-        {
-            let n = app
-                .current_criterion()
-                .map_or(0, |i| app.model.criteria[i].result.valuation.len());
-            if n > 0 {
-                app.nav.seg_row = match a {
-                    Up => app.nav.seg_row.saturating_sub(1),
-                    Down => (app.nav.seg_row + 1).min(n - 1),
-                    Top => 0,
-                    _ => n - 1,
-                };
-            }
-        }
-        Up | Down | Top | Bottom if app.nav.step.criteria_step().is_some() => {
-            let n = rule_count(app);
-            if n > 0 {
-                app.nav.rule = match a {
-                    Up => app.nav.rule.saturating_sub(1),
-                    Down => (app.nav.rule + 1).min(n - 1),
-                    Top => 0,
-                    _ => n - 1,
-                };
-            }
-        }
-        Up | Down | PageUp | PageDown | Top | Bottom => {
-            let n = rows_on_screen(app);
-            if n == 0 {
-                if matches!(a, Up | Down)
-                    && matches!(app.nav.step, StepId::Exclusivity | StepId::Valuation)
-                {
-                    return action(app, if a == Up { Left } else { Right });
-                }
-                return vec![];
-            }
-            app.nav.row = match a {
-                Up => app.nav.row.saturating_sub(1),
-                Down => (app.nav.row + 1).min(n - 1),
-                PageUp => app.nav.row.saturating_sub(page(app)),
-                PageDown => (app.nav.row + page(app)).min(n - 1),
-                Top => 0,
-                _ => n - 1,
-            };
-        }
-        _ => {}
+    if a == Sort
+        && let Some(Page::Frequency(_, rows, sort)) = &mut app.page
+    {
+        *sort = match sort {
+            SegmentSort::Customers => SegmentSort::Value,
+            SegmentSort::Value => SegmentSort::Name,
+            SegmentSort::Name => SegmentSort::Customers,
+        };
+        crate::tui::view::pages::sort_frequencies(rows, *sort);
+        return true;
     }
-    vec![]
+    let Some(n) = crate::tui::view::pages::popup_lines(app) else {
+        return false;
+    };
+    if !matches!(a, Up | Down | PageUp | PageDown | Top | Bottom) {
+        return false;
+    }
+    // End shows its last page
+    let rows = crate::tui::view::pages::rows(app);
+    let (last, page) = (n.saturating_sub(rows) as u16, rows.max(1) as u16);
+    let s = if app.teach_overlay && !app.show_help {
+        &mut app.nav.teach_scroll
+    } else {
+        &mut app.nav.explain_scroll
+    };
+    *s = match a {
+        Up => s.saturating_sub(1),
+        Down => (*s + 1).min(last),
+        PageUp => s.saturating_sub(page),
+        PageDown => (*s + page).min(last),
+        Top => 0,
+        _ => last,
+    };
+    true
 }
 
-/// Left and right (the criterion shown), the cut point selected, sideways scrolling, the pane.
-fn sideways(app: &mut App, a: Action) {
+/// What a key that does nothing on this screen says: where it works.
+fn elsewhere(app: &App, a: Action) -> String {
     use Action::*;
-    match a {
-        Left | Right => {
-            let n = count_here(app);
-            if n > 0 {
-                let s = &mut app.nav.selected[app.nav.step.index()];
-                *s = if a == Left {
-                    (*s + n - 1) % n
-                } else {
-                    (*s + 1) % n
-                };
-                app.nav.edge = 0;
-                app.nav.rule = 0;
-                app.nav.seg_row = 0;
-                app.nav.hscroll = 0;
-                app.refresh_crosstab();
-            }
-        }
-        NextEdge | PrevEdge => {
-            if let Some(i) = app.current_criterion()
-                && let Rule::Bins { edges, .. } = &app.model.criteria[i].criterion.rule
-            {
-                let n = edges.len();
-                app.nav.edge = if a == NextEdge {
-                    (app.nav.edge + 1) % n
-                } else {
-                    (app.nav.edge + n - 1) % n
-                };
-            }
-        }
-        ScrollLeft | ScrollRight => {
-            if matches!(app.nav.step, StepId::Exclusivity | StepId::Valuation)
-                || app.nav.step.criteria_step().is_some()
-            {
-                let most = wide_columns(app).saturating_sub(1);
-                app.nav.hscroll = if a == ScrollLeft {
-                    app.nav.hscroll.saturating_sub(1)
-                } else {
-                    (app.nav.hscroll + 1).min(most)
-                };
-            } else {
-                app.status = "< > scroll the tables of steps 3 to 9 sideways".into();
-            }
-        }
-        NextPane => {
-            if app.nav.step.criteria_step().is_some() {
-                app.nav.pane = match app.nav.pane {
-                    Pane::Rules => Pane::Segments,
-                    Pane::Segments => Pane::Rules,
-                };
-                app.nav.seg_row = 0;
-            } else {
-                app.status =
-                    "Tab moves between the rules and the segment table on steps 3 to 7".into();
-            }
-        }
-        _ => {}
-    }
-}
-
-/// Where an action that belongs to another step works.
-fn elsewhere(a: Action) -> &'static str {
-    match a {
-        Action::Explain => "x explains a customer: select one in step 1, List",
-        Action::CrossTab => "the cross-tab is in step 9, Valuation, with two criteria or more",
-        Action::Transitions => "transitions are in step 9, Valuation",
-        Action::Predict => "P shows the predictive-value models: go to step 6, Purchase history",
-        _ => "f counts the values of a column: pick one in step 2, Classify",
-    }
+    let key = app
+        .prefs
+        .keymap
+        .keys_for(a)
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    let where_ = match a {
+        Explain | Search => "in step 1, List, on a customer",
+        Frequency => "in step 2, Classify, on a column",
+        Predict => "in step 6, Purchase history, with buyers",
+        CrossTab | Transitions | EditCost => "in step 9, Valuation",
+        EditValue => "in steps 1, 2 and 9",
+        MaskPii => "in steps 1 and 2",
+        Edit | Rename | AddRule | DeleteRule | MoveRuleUp | MoveRuleDown | EditOtherwise
+        | RenameCriterion | DeleteCriterion | NextPane | Export | Increase | Decrease
+        | NextEdge | PrevEdge => "on a criterion of steps 3 to 7",
+        NewCriterion => "in steps 3 to 7",
+        SettleData => "when the data has bad values or rows a run would stop on",
+        _ => "on another screen",
+    };
+    format!("{key} works {where_}; ? lists the keys of this one")
 }

@@ -2,7 +2,7 @@
 
 use crate::tui::state::app::App;
 use crate::tui::update::Effect;
-use crate::tui::update::history::{Change, record};
+use crate::tui::update::history::Change;
 
 /// `(workspace key, option, value)`: a data file's option to set (`None`: take it out).
 type FileOption = (String, String, Option<String>);
@@ -59,7 +59,7 @@ pub fn settle(app: &mut App) -> Vec<Effect> {
         return vec![];
     }
     let back = current(app, &options);
-    record(app, Change::FileOptions(back));
+    app.edit.record(Change::FileOptions(back));
     take(app, &options);
     let set: Vec<String> = options
         .iter()

@@ -27,7 +27,7 @@ pub fn safe(s: &str) -> String {
 /// The keys that work on the current screen, for the footer and the help (from the table of
 /// actions).
 pub fn screen_actions(app: &App) -> Vec<Action> {
-    crate::tui::input::actions::on_screen(app)
+    crate::tui::steps::keys::on_screen(app)
 }
 
 /// The footer `w` cells wide: a prompt, the progress of a load, a message, or the keys of the
@@ -99,7 +99,7 @@ fn prompt_line(app: &App, p: &Prompt, t: &Theme) -> Line<'static> {
 fn key_line(app: &App, w: u16, t: &Theme) -> Line<'static> {
     let mut spans = Vec::new();
     let mut used = 0u16;
-    let short = |a: Action| crate::tui::input::actions::short_on(a, app.nav.step);
+    let short = |a: Action| crate::tui::steps::keys::short_on(a, app.nav.step);
     let mut seen = std::collections::HashSet::new();
     // help and quit first, so that a narrow footer never loses them
     let mut actions = vec![Action::Help, Action::Quit];

@@ -270,7 +270,11 @@ pub fn help_lines(app: &App, w: u16) -> Vec<(String, String)> {
         } else {
             app.prefs.keymap.keys_for(a).join(" ")
         };
-        let text = wrap(a.help_on(app.nav.step), w.saturating_sub(11), 0);
+        let text = wrap(
+            crate::tui::steps::keys::help_on(a, app.nav.step),
+            w.saturating_sub(11),
+            0,
+        );
         for (k, l) in text.into_iter().enumerate() {
             let key = if k == 0 {
                 format!("{keys:>9}  ")

@@ -5,10 +5,10 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use crate::engine::eval::clv::ClvFit;
 use crate::engine::eval::clv::holdout::Holdout;
 use crate::engine::format::thousands;
 use crate::tui::state::app::App;
+pub use crate::tui::state::views::ClvView;
 use crate::tui::view::table::wrap;
 use crate::tui::view::theme::Theme;
 
@@ -16,19 +16,6 @@ use crate::tui::view::theme::Theme;
 pub const ALIVE_BINS: usize = 10;
 /// Calibration frequencies of this many and more share the holdout chart's last row.
 pub const HOLDOUT_MAX_FREQUENCY: u32 = 7;
-
-/// What the page shows, built on the worker from the evaluated session.
-#[derive(Debug, Clone)]
-pub struct ClvView {
-    pub fit: ClvFit,
-    /// Buyers per tenth of p_alive.
-    pub alive: Vec<usize>,
-    /// The floor of the top quarter of what buyers are worth over the horizon if still active
-    /// (the at-risk preset's threshold).
-    pub valuable: Option<f64>,
-    /// The holdout check when a calibration end is set, or why it could not be made.
-    pub holdout: Option<(NaiveDate, Result<Holdout, String>)>,
-}
 
 /// A fitted parameter: four decimals, fewer as it grows, powers of ten once it is huge (a
 /// dropout too rare to measure sends a and b far out).

@@ -1,6 +1,10 @@
 //! The shape every criteria step shares: the criteria of the step, the rules, the distribution
 //! with its cut points, and the live segment table.
 
+pub mod keys;
+pub mod nudge;
+pub mod rules;
+
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -11,7 +15,6 @@ use crate::engine::format::{amount, percent, plain_number, signed, thousands};
 use crate::engine::rules::{Rule, Step};
 use crate::tui::input::message::Action;
 use crate::tui::state::app::{App, CriterionView, Distribution, Pane};
-use crate::tui::state::effect::Effect;
 use crate::tui::view::safe;
 use crate::tui::view::table::{Col, Plan, clip, more_note, pad, rows_note, table, width, window};
 use crate::tui::view::theme::Theme;
@@ -435,7 +438,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme, step: Step) {
     }
     let sel = app.nav.selected[app.nav.step.index()].min(idx.len() - 1);
     let c = &app.model.criteria[idx[sel]];
-    let want = crate::tui::update::edit::rule_count(app) as u16 + 5;
+    let want = rules::rule_count(app) as u16 + 5;
     let rule_h = want.clamp(7, (area.height / 2).max(7));
     let [tab_area, top, table_area] = Layout::vertical([
         Constraint::Length(1),
@@ -492,19 +495,6 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme, step: Step) {
         ),
         table_area,
     );
-}
-
-/// A criteria step's own action: `s` sorts the segment table.
-pub fn handle(app: &mut App, a: Action) -> Option<Vec<Effect>> {
-    match a {
-        Action::Sort => {
-            app.seg_sort = app.seg_sort.next();
-            app.nav.seg_row = 0;
-            app.status = format!("segments sorted {}", app.seg_sort.label());
-            Some(vec![])
-        }
-        _ => None,
-    }
 }
 
 #[cfg(test)]

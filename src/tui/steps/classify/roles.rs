@@ -1,8 +1,8 @@
-//! Classify's half of `update`: accepting a column's suggested role into the workspace.
+//! Classify's roles: the role suggested for a column saved into the workspace, or one typed.
 
 use crate::engine::data::roles::Role;
 use crate::tui::state::app::App;
-use crate::tui::update::Effect;
+use crate::tui::state::effect::Effect;
 
 /// The `[columns]` key a role is saved under, for the table the screen profiles.
 pub fn role_key(role: Role, orders_table: bool) -> Option<&'static str> {

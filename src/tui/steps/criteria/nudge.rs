@@ -2,7 +2,7 @@
 
 use crate::engine::rules::Rule;
 use crate::tui::state::app::{App, Distribution};
-use crate::tui::update::{Effect, change};
+use crate::tui::state::effect::Effect;
 
 /// A round step for nudging a cut point: about 1 % of the column's range, at least 1 for whole numbers.
 pub fn nudge_step(d: &Distribution) -> f64 {
@@ -71,6 +71,7 @@ pub fn nudge(app: &mut App, up: bool) -> Vec<Effect> {
             .collect();
         app.edit.nudge_base = Some((i, k, counts));
     }
-    crate::tui::update::history::record(app, crate::tui::update::history::Change::SetRule(old));
-    change(app, i, c)
+    app.edit
+        .record(crate::tui::state::editing::Change::SetRule(old));
+    app.change(i, c)
 }

@@ -1,15 +1,18 @@
 //! Step 2, Classify: every column with its type, gaps, distinct values and suggested role.
 
+pub mod roles;
+
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use crate::engine::format::thousands;
-use crate::tui::input::message::Action;
+use crate::tui::input::action::Action::{self, *};
 use crate::tui::state::app::App;
-use crate::tui::state::app::{Page, SegmentSort};
 use crate::tui::state::effect::Effect;
+use crate::tui::steps::keys::{On, never};
+use crate::tui::steps::shared::{moved, open_measure};
 use crate::tui::view::safe;
 use crate::tui::view::table::{Col, more_note, table};
 use crate::tui::view::theme::Theme;
@@ -210,26 +213,45 @@ fn details(
 }
 
 /// Classify's own actions: `f` opens the selected column's frequency table, `s` sorts it.
-pub fn handle(app: &mut App, a: Action) -> Option<Vec<Effect>> {
+/// Classify's keys.
+pub static KEYS: &[On] = &[
+    On::always(Up),
+    On::always(Down),
+    On::always(PageUp).shown(never),
+    On::always(PageDown).shown(never),
+    On::always(Top).shown(never),
+    On::always(Bottom).shown(never),
+    On::named(Confirm, |_| true, "accept role", "save the suggested role"),
+    On::named(Edit, |_| true, "role", "type the selected column's role"),
+    On::always(Frequency),
+    On::always(EditValue),
+    On::always(MaskPii),
+];
+
+/// Classify's own handling of its keys.
+pub fn handle(app: &mut App, a: Action) -> Vec<Effect> {
     match a {
-        Action::Frequency => {
-            let column = app.model.profiles.get(app.nav.row)?.name.clone();
-            Some(vec![Effect::Frequency { column }])
+        Up | Down | PageUp | PageDown | Top | Bottom => {
+            app.nav.row = moved(app, app.nav.row, app.model.profiles.len(), a);
         }
-        Action::Sort => {
-            let Some(Page::Frequency(_, rows, sort)) = &mut app.page else {
-                return None;
-            };
-            *sort = match sort {
-                SegmentSort::Customers => SegmentSort::Value,
-                SegmentSort::Value => SegmentSort::Name,
-                SegmentSort::Name => SegmentSort::Customers,
-            };
-            crate::tui::view::pages::sort_frequencies(rows, *sort);
-            Some(vec![])
+        Confirm => return roles::accept(app),
+        Edit => return roles::choose(app),
+        Frequency => {
+            if let Some(p) = app.model.profiles.get(app.nav.row) {
+                return vec![Effect::Frequency {
+                    column: p.name.clone(),
+                }];
+            }
         }
-        _ => None,
+        // `v` takes the selected column as each customer's value
+        EditValue => {
+            let column = app.model.profiles.get(app.nav.row).map(|p| p.name.clone());
+            open_measure(app, false, column);
+        }
+        MaskPii => super::mask_pii(app),
+        _ => {}
     }
+    vec![]
 }
 
 /// The selected column's bad values with their lines, when it has some.

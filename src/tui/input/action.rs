@@ -1,0 +1,75 @@
+//! What a key stands for: the actions keymaps bind keys to, and the moves of a prompt's cursor.
+
+use serde::Deserialize;
+
+/// What a key does; keymaps bind keys to these names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Quit,
+    Help,
+    Teach,
+    /// Jump to the step at this index of `StepId::ALL` (keymaps name them `step1`, `step2`, …).
+    #[serde(skip)]
+    Step(u8),
+    NextStep,
+    PrevStep,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Left,
+    Right,
+    Increase,
+    Decrease,
+    NextEdge,
+    PrevEdge,
+    Undo,
+    Redo,
+    Search,
+    Palette,
+    Explain,
+    MaskPii,
+    Cancel,
+    Confirm,
+    /// Edit the selected rule: its condition, the cut points or the group's values.
+    Edit,
+    Rename,
+    AddRule,
+    DeleteRule,
+    MoveRuleUp,
+    MoveRuleDown,
+    EditOtherwise,
+    NewCriterion,
+    RenameCriterion,
+    DeleteCriterion,
+    CrossTab,
+    Copy,
+    NextPane,
+    Sort,
+    Transitions,
+    ScrollLeft,
+    ScrollRight,
+    EditValue,
+    EditCost,
+    Suspend,
+    Export,
+    Frequency,
+    /// The predictive-value page (fits the models when they are not yet).
+    Predict,
+    /// Let runs go on with the data's bad values (as missing) and bad rows (left out): write
+    /// the files' options.
+    SettleData,
+}
+
+/// Moving the cursor of a text prompt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CursorMove {
+    Left,
+    Right,
+    Home,
+    End,
+    Delete,
+}
