@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod condition;
+pub mod edit;
 pub mod parse;
 pub mod presets;
 pub mod save;

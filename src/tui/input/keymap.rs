@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::tui::input::message::Action;
+use crate::tui::input::action::Action;
 
 /// A key as written in keymap files: `q`, `ctrl-r`, `up`, `pagedown`, `tab`, `?`.
 pub fn parse_key(s: &str) -> Option<(KeyCode, KeyModifiers)> {

@@ -49,7 +49,7 @@ pub enum Message {
     /// One customer's id and every field (name, value), or why not.
     Record(Result<(String, Vec<(String, String)>), String>),
     /// The predictive-value models as fitted, or why they could not be.
-    Predictive(Result<Box<crate::tui::view::predictive::ClvView>, String>),
+    Predictive(Result<Box<crate::tui::state::views::ClvView>, String>),
     /// A criterion the engine proposed from a column, or why it could not.
     Proposed(Result<Box<crate::engine::rules::Criterion>, String>),
 }

@@ -1,7 +1,6 @@
 //! The state of the wizard: the app, the evaluated model, where the user is, what is being edited.
 
 pub mod app;
-pub mod bin_labels;
 pub mod edit;
 pub mod editing;
 pub mod effect;
@@ -9,5 +8,4 @@ pub mod model;
 pub mod nav;
 pub mod ranking;
 pub mod recovery;
-pub mod structure;
 pub mod views;

@@ -13,7 +13,7 @@ use crate::tui::state::effect::Effect;
 use crate::tui::state::nav::StepId;
 use crate::tui::steps::keys::{On, never};
 use crate::tui::steps::shared::{scroll, select_criterion};
-use crate::tui::view::safe;
+use crate::tui::view::table::safe;
 use crate::tui::view::table::{Col, clip, more_note, rows_note, table, window};
 use crate::tui::view::theme::Theme;
 

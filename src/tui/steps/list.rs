@@ -13,7 +13,7 @@ use crate::tui::state::app::Prompt;
 use crate::tui::state::effect::Effect;
 use crate::tui::steps::keys::On;
 use crate::tui::steps::shared::{moved, open_measure};
-use crate::tui::view::safe;
+use crate::tui::view::table::safe;
 use crate::tui::view::table::{Col, table};
 use crate::tui::view::theme::Theme;
 
@@ -242,7 +242,7 @@ pub fn handle(app: &mut App, a: Action) -> Vec<Effect> {
             }
         }
         EditValue => open_measure(app, false, None),
-        MaskPii => super::mask_pii(app),
+        MaskPii => crate::tui::steps::shared::mask_pii(app),
         _ => {}
     }
     vec![]

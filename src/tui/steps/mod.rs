@@ -16,7 +16,7 @@ pub mod valuation;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use crate::tui::input::message::Action;
+use crate::tui::input::action::Action;
 use crate::tui::state::app::App;
 use crate::tui::state::effect::Effect;
 use crate::tui::view::theme::Theme;
@@ -24,16 +24,6 @@ use crate::tui::view::theme::Theme;
 /// A step's own handling of an action on its screen (see [`keys::is_step_action`]).
 pub fn handle(app: &mut App, a: Action) -> Vec<Effect> {
     (app.nav.step.spec().handle)(app, a)
-}
-
-/// Show or mask personal data (List and Classify).
-pub fn mask_pii(app: &mut App) {
-    app.prefs.mask_pii = !app.prefs.mask_pii;
-    app.status = if app.prefs.mask_pii {
-        "personal data masked".into()
-    } else {
-        "personal data shown".into()
-    };
 }
 
 pub use crate::tui::state::nav::StepId;

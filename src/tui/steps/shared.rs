@@ -149,3 +149,13 @@ pub fn copy_segment(app: &mut App) -> Vec<Effect> {
     };
     vec![Effect::Copy { text }]
 }
+
+/// Show or mask personal data (List and Classify).
+pub fn mask_pii(app: &mut App) {
+    app.prefs.mask_pii = !app.prefs.mask_pii;
+    app.status = if app.prefs.mask_pii {
+        "personal data masked".into()
+    } else {
+        "personal data shown".into()
+    };
+}

@@ -12,7 +12,7 @@ use crate::tui::state::edit::{EditPrompt, Target};
 use crate::tui::state::effect::Effect;
 use crate::tui::steps::keys::{On, never};
 use crate::tui::steps::shared::{open, open_measure, scroll, select_criterion};
-use crate::tui::view::safe;
+use crate::tui::view::table::safe;
 use crate::tui::view::table::{Col, clip, more_note, rows_note, table};
 use crate::tui::view::theme::Theme;
 

@@ -196,7 +196,7 @@ fn the_record_view_shows_every_field_masked() {
     let (mut app, mut engine) = demo();
     update(&mut app, Message::Resize(100, 60));
     let fx = act(&mut app, Action::Confirm);
-    let crate::tui::update::Effect::Record { id } = &fx[0] else {
+    let crate::tui::state::effect::Effect::Record { id } = &fx[0] else {
         panic!("record effect")
     };
     let m = engine.handle(crate::tui::runtime::worker::Job::Record { id: id.clone() });
@@ -238,7 +238,7 @@ fn a_segment_is_written_from_the_wizard() {
     typ(&mut app, &out.to_string_lossy());
     let fx = act(&mut app, Action::Confirm);
     for e in fx {
-        if let crate::tui::update::Effect::Export {
+        if let crate::tui::state::effect::Effect::Export {
             criterion,
             segment,
             path,
@@ -269,7 +269,10 @@ fn a_segment_is_written_from_the_wizard() {
 fn ctrl_z_suspends() {
     let (mut app, _) = demo();
     let fx = act(&mut app, Action::Suspend);
-    assert!(matches!(fx[..], [crate::tui::update::Effect::Suspend]));
+    assert!(matches!(
+        fx[..],
+        [crate::tui::state::effect::Effect::Suspend]
+    ));
 }
 
 /// `s` sorts a segment table by customers, then by name; copy and export follow the order shown.
@@ -311,7 +314,7 @@ fn a_frequency_table_of_any_column() {
         act(&mut app, Action::Down);
     }
     let fx = act(&mut app, Action::Frequency);
-    let crate::tui::update::Effect::Frequency { column } = &fx[0] else {
+    let crate::tui::state::effect::Effect::Frequency { column } = &fx[0] else {
         panic!()
     };
     let m = engine.handle(crate::tui::runtime::worker::Job::Frequency {

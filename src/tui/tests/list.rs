@@ -1,8 +1,8 @@
 //! The List and the segment tables: sorting that keeps the selection, panes, copying ids.
 
 use crate::tui::input::message::Action;
+use crate::tui::state::effect::Effect;
 use crate::tui::tests::{act, demo, screen, typ};
-use crate::tui::update::Effect;
 
 #[test]
 fn tab_moves_to_the_segment_table_and_y_copies_its_ids() {

@@ -134,7 +134,7 @@ fn reading_the_data_again_shows_progress_and_esc_cancels_it() {
     let effects = update(&mut app, Message::Action(Action::Cancel));
     assert!(matches!(
         effects.as_slice(),
-        [crate::tui::update::Effect::CancelLoad]
+        [crate::tui::state::effect::Effect::CancelLoad]
     ));
     worker.cancel_load();
     // the worker first says that it is reading (the loop wakes on it to show the progress)
@@ -172,7 +172,7 @@ fn a_file_saved_elsewhere_goes_through_update() {
         },
     );
     assert!(
-        matches!(&fx[..], [crate::tui::update::Effect::Reload { .. }]),
+        matches!(&fx[..], [crate::tui::state::effect::Effect::Reload { .. }]),
         "{fx:?}"
     );
     assert!(app.status.contains("loaded"));

@@ -105,10 +105,10 @@ fn explain_scrolls_at_80x24_and_keeps_each_rule_on_its_line() {
 fn settle_explain(
     app: &mut crate::tui::state::app::App,
     engine: &mut crate::tui::runtime::worker::Engine,
-    fx: Vec<crate::tui::update::Effect>,
+    fx: Vec<crate::tui::state::effect::Effect>,
 ) {
     for e in fx {
-        if let crate::tui::update::Effect::Explain { id } = e {
+        if let crate::tui::state::effect::Effect::Explain { id } = e {
             let m = engine.handle(crate::tui::runtime::worker::Job::Explain { id });
             update(app, m);
         }

@@ -3,8 +3,8 @@
 
 use crate::engine::eval::frame::DType;
 use crate::engine::rules::condition::parse_condition;
-use crate::tui::state::app::{App, Prompt};
-use crate::tui::state::edit::{EditError, EditPrompt, Target};
+use crate::tui::state::app::App;
+use crate::tui::state::edit::EditError;
 
 /// The functions a condition may call, for completion.
 const FUNCTIONS: [&str; 10] = [
@@ -152,81 +152,6 @@ pub fn presets_here(app: &App) -> Vec<&'static str> {
     }
 }
 
-/// Tab in an edit prompt that takes names: complete the word before the cursor, and list what
-/// else it could be.
-pub fn tab(app: &mut App) {
-    let Some(Prompt::Edit(p)) = &app.edit.prompt else {
-        return;
-    };
-    if matches!(
-        p.target,
-        Target::Thresholds | Target::Dates | Target::Role | Target::Name(_) | Target::Edges
-    ) {
-        return;
-    }
-    let mut names = app.model.fields.clone();
-    if p.target == Target::NewFrom {
-        names.extend(
-            presets_here(app)
-                .into_iter()
-                .map(|n| (n.to_string(), DType::Text)),
-        );
-    }
-    let (text, at, more) = complete(&p.text, p.cursor, &names);
-    let Some(Prompt::Edit(p)) = &mut app.edit.prompt else {
-        return;
-    };
-    p.text = text;
-    p.cursor = at;
-    app.status = match more.len() {
-        0 => String::new(),
-        n => format!(
-            "{n} names fit: {}{}",
-            more.iter().take(8).cloned().collect::<Vec<_>>().join(" "),
-            if n > 8 { " …" } else { "" }
-        ),
-    };
-    let p = app.edit.prompt.clone();
-    if let Some(Prompt::Edit(mut p)) = p {
-        crate::tui::update::edit::recheck(app, &mut p);
-        app.edit.prompt = Some(Prompt::Edit(p));
-    }
-}
-
-/// The selected segment of the segment table: (criterion name, segment name).
-fn selected_segment(app: &App) -> Option<(String, String)> {
-    let i = app.current_criterion()?;
-    let c = &app.model.criteria[i];
-    let seg = c.result.valuation.get(app.selected_segment(i)?)?;
-    Some((c.criterion.name.value.clone(), seg.name.clone()))
-}
-
-/// `w` in a segment table: ask where to write the selected segment's customer ids.
-pub fn open_export(app: &mut App) {
-    let Some((crit, seg)) =
-        selected_segment(app).filter(|_| app.nav.pane == crate::tui::state::app::Pane::Segments)
-    else {
-        app.status = "w writes a segment's customers: Tab to the segment table, pick one".into();
-        return;
-    };
-    let part = |s: &str| -> String {
-        s.chars()
-            .map(|c| {
-                if c.is_alphanumeric() || c == '-' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect()
-    };
-    let text = format!("{}--{}.csv", part(&crit), part(&seg));
-    let i = app.current_criterion().unwrap_or(0);
-    let mut p = EditPrompt::new(i, Target::ExportPath, text);
-    crate::tui::update::edit::recheck(app, &mut p);
-    app.edit.prompt = Some(Prompt::Edit(p));
-}
-
 /// Where an export goes: relative paths beside the workspace (the working folder for the
 /// demo); a known extension; never one of the workspace's own files.
 pub fn check_export_path(app: &App, text: &str) -> Result<std::path::PathBuf, EditError> {
@@ -256,129 +181,16 @@ pub fn check_export_path(app: &App, text: &str) -> Result<std::path::PathBuf, Ed
 }
 
 /// Write the selected segment's customer ids (as `strata export` does) on the worker.
-pub fn export(app: &mut App, path: std::path::PathBuf) -> Vec<crate::tui::update::Effect> {
-    let Some((criterion, segment)) = selected_segment(app) else {
+pub fn export(app: &mut App, path: std::path::PathBuf) -> Vec<crate::tui::state::effect::Effect> {
+    let Some((criterion, segment)) = crate::tui::steps::shared::selected_segment(app) else {
         return vec![];
     };
     app.status = format!("writing {}…", path.display());
-    vec![crate::tui::update::Effect::Export {
+    vec![crate::tui::state::effect::Effect::Export {
         criterion,
         segment,
         path,
     }]
-}
-
-/// The names an edit can use, beside the edit box: the fields that start like the word being
-/// typed (all of them before a word is begun), each with its type and an example value.
-pub fn draw_fields(
-    f: &mut ratatui::Frame,
-    area: ratatui::layout::Rect,
-    app: &App,
-    p: &EditPrompt,
-    t: &crate::tui::view::theme::Theme,
-) {
-    use crate::tui::view::table::{clip, pad, rows_note, width};
-    use ratatui::layout::Rect;
-    use ratatui::text::{Line, Span};
-    use ratatui::widgets::{Block, Clear, Paragraph};
-    let chars: Vec<char> = p.text.chars().collect();
-    let cursor = p.cursor.min(chars.len());
-    let start = word_start(&chars, cursor);
-    let word: String = chars[start..cursor]
-        .iter()
-        .collect::<String>()
-        .to_lowercase();
-    let fits: Vec<&(String, DType)> = app
-        .model
-        .fields
-        .iter()
-        .filter(|f| f.0.to_lowercase().starts_with(&word))
-        .collect();
-    let h = (fits.len() as u16 + 2).min(area.height.min(10));
-    let w = area.width.min(56);
-    if h < 3 || w < 24 {
-        return;
-    }
-    let r = Rect {
-        x: area.x + area.width - w,
-        y: area.y + area.height - h,
-        width: w,
-        height: h,
-    };
-    let name_w = fits
-        .iter()
-        .map(|f| width(&f.0))
-        .max()
-        .unwrap_or(0)
-        .min(w / 2);
-    let shown = (h - 2) as usize;
-    let lines: Vec<Line> = fits
-        .iter()
-        .take(shown)
-        .map(|(name, ty)| {
-            let example = app
-                .model
-                .profiles
-                .iter()
-                .find(|p| &p.name == name)
-                .and_then(|p| p.samples.first())
-                .map(|s| format!(" e.g. {}", app.shown(name, s)))
-                .unwrap_or_default();
-            Line::from(vec![
-                Span::styled(
-                    format!("{} ", pad(&crate::tui::view::safe(name), name_w)),
-                    t.accent,
-                ),
-                Span::styled(
-                    clip(
-                        &format!("{}{example}", ty.name()),
-                        w.saturating_sub(name_w + 3),
-                    ),
-                    t.dim,
-                ),
-            ])
-        })
-        .collect();
-    f.render_widget(Clear, r);
-    f.render_widget(
-        Paragraph::new(lines).block(
-            Block::bordered()
-                .border_style(t.border)
-                .title(Span::styled(" names you can use (Tab) ", t.header))
-                .title_bottom(Span::styled(
-                    rows_note(0, shown.min(fits.len()), fits.len()),
-                    t.dim,
-                )),
-        ),
-        r,
-    );
-}
-
-/// `v` / `$`: edit the value or the cost per customer. In Classify, `v` takes the selected
-/// column as the value. With no orders and no value yet, the prompt starts with a suggestion.
-pub fn open_measure(app: &mut App, cost: bool) {
-    let v = &app.model.valuation;
-    let current = if cost { &v.cost } else { &v.value };
-    let text = match current {
-        Some(x) => x.value.clone(),
-        None if !cost && app.nav.step == crate::tui::steps::StepId::Classify => app
-            .model
-            .profiles
-            .get(app.nav.row)
-            .map(|p| p.name.clone())
-            .unwrap_or_default(),
-        None if !cost => app
-            .model
-            .value_hint
-            .as_ref()
-            .map(|h| h.0.clone())
-            .unwrap_or_default(),
-        None => String::new(),
-    };
-    let target = if cost { Target::Cost } else { Target::Value };
-    let mut p = EditPrompt::new(0, target, text);
-    crate::tui::update::edit::recheck(app, &mut p);
-    app.edit.prompt = Some(Prompt::Edit(p));
 }
 
 #[cfg(test)]

@@ -3,8 +3,8 @@
 use crate::tui::input::message::{Action, CursorMove, Message};
 use crate::tui::state::app::{App, Prompt};
 use crate::tui::state::edit::{self, EditPrompt, Target};
-use crate::tui::update::Effect;
-use crate::tui::update::history::Change;
+use crate::tui::state::editing::Change;
+use crate::tui::state::effect::Effect;
 
 /// A criterion name as typed, checked against the other criteria's names.
 fn check_name(app: &App, i: usize, text: &str) -> Result<(), edit::EditError> {
@@ -40,7 +40,7 @@ pub fn edit_prompt_key(app: &mut App, msg: &Message) -> Option<Vec<Effect>> {
             return Some(vec![]);
         }
         Message::Action(Action::NextPane) => {
-            crate::tui::update::authoring::tab(app);
+            tab(app);
             return Some(vec![]);
         }
         Message::Action(Action::Confirm) => {
@@ -273,5 +273,46 @@ fn preset(app: &mut App, name: String) -> Vec<Effect> {
                 format!("{name} needs the predictive models: P in this step fits them first");
             vec![]
         }
+    }
+}
+
+/// Tab in an edit prompt that takes names: complete the word before the cursor, and list what
+/// else it could be.
+pub fn tab(app: &mut App) {
+    let Some(Prompt::Edit(p)) = &app.edit.prompt else {
+        return;
+    };
+    if matches!(
+        p.target,
+        Target::Thresholds | Target::Dates | Target::Role | Target::Name(_) | Target::Edges
+    ) {
+        return;
+    }
+    let mut names = app.model.fields.clone();
+    if p.target == Target::NewFrom {
+        names.extend(
+            crate::tui::update::authoring::presets_here(app)
+                .into_iter()
+                .map(|n| (n.to_string(), crate::engine::eval::frame::DType::Text)),
+        );
+    }
+    let (text, at, more) = crate::tui::update::authoring::complete(&p.text, p.cursor, &names);
+    let Some(Prompt::Edit(p)) = &mut app.edit.prompt else {
+        return;
+    };
+    p.text = text;
+    p.cursor = at;
+    app.status = match more.len() {
+        0 => String::new(),
+        n => format!(
+            "{n} names fit: {}{}",
+            more.iter().take(8).cloned().collect::<Vec<_>>().join(" "),
+            if n > 8 { " …" } else { "" }
+        ),
+    };
+    let p = app.edit.prompt.clone();
+    if let Some(Prompt::Edit(mut p)) = p {
+        recheck(app, &mut p);
+        app.edit.prompt = Some(Prompt::Edit(p));
     }
 }

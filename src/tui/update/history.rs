@@ -4,7 +4,7 @@
 use crate::tui::state::app::App;
 use crate::tui::state::edit::StructEdit;
 pub use crate::tui::state::editing::Change;
-use crate::tui::update::Effect;
+use crate::tui::state::effect::Effect;
 
 /// A criterion was renamed: the history follows it, so its older edits can still be undone.
 pub fn follow_rename(app: &mut App, old: &str, new: &str) {

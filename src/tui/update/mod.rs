@@ -4,8 +4,10 @@ pub mod authoring;
 
 pub(crate) mod edit;
 pub mod history;
+pub mod keys;
 pub mod prompts;
 pub mod recover;
+pub mod reload;
 pub mod settle;
 
 use crate::tui::input::message::{Action, Message};
@@ -214,7 +216,7 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
             Palette => app.edit.prompt = Some(Prompt::Palette(String::new())),
             // finding a customer and masking work everywhere (said where they matter)
             Search => app.edit.prompt = Some(Prompt::Search(String::new())),
-            MaskPii => crate::tui::steps::mask_pii(app),
+            MaskPii => crate::tui::steps::shared::mask_pii(app),
             SettleData if crate::tui::steps::keys::is_common(app, a) => {
                 return crate::tui::update::settle::settle(app);
             }

@@ -2,8 +2,8 @@
 
 use crate::tui::input::message::{Action, Message};
 use crate::tui::state::app::{App, Prompt};
+use crate::tui::state::effect::Effect;
 use crate::tui::steps::StepId;
-use crate::tui::update::Effect;
 
 /// Palette commands besides the steps' names and numbers.
 const COMMANDS: [&str; 3] = ["help", "teach", "quit"];

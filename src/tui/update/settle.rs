@@ -1,8 +1,8 @@
 //! Letting runs go on with a messy file: `b` writes the options a run would stop without.
 
 use crate::tui::state::app::App;
-use crate::tui::update::Effect;
-use crate::tui::update::history::Change;
+use crate::tui::state::editing::Change;
+use crate::tui::state::effect::Effect;
 
 /// `(workspace key, option, value)`: a data file's option to set (`None`: take it out).
 type FileOption = (String, String, Option<String>);

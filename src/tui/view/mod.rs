@@ -1,5 +1,7 @@
 //! Drawing the whole screen from the app state: step list, the step, teach panel, footer, overlays.
 
+pub mod fields;
+pub mod page;
 pub mod pages;
 pub mod predictive;
 pub mod table;
@@ -18,11 +20,7 @@ use crate::tui::view::theme::Theme;
 pub const MIN_W: u16 = 60;
 pub const MIN_H: u16 = 16;
 
-/// Text from data, safe to put on a terminal: control characters (escape sequences included),
-/// bidi overrides and zero-width characters are shown as visible escapes.
-pub fn safe(s: &str) -> String {
-    crate::engine::format::visible(s)
-}
+pub use crate::tui::view::table::safe;
 
 /// The keys that work on the current screen, for the footer and the help (from the table of
 /// actions).
@@ -187,7 +185,7 @@ fn help(f: &mut Frame, body: Rect, app: &App, t: &Theme) {
         " keys on {} — j k scroll · Esc closes ",
         app.nav.step.title()
     );
-    crate::tui::view::pages::page(f, body, lines, app.nav.explain_scroll, title, t);
+    crate::tui::view::page::page(f, body, lines, app.nav.explain_scroll, title, t);
 }
 
 /// The teach text of the current step in a bordered box.
@@ -368,7 +366,7 @@ fn teach_page(f: &mut Frame, body: Rect, app: &App, t: &Theme) {
             .map(|l| Line::from(Span::styled(l, t.text)))
             .collect();
     let title = format!(" teach: {} — j k scroll · t closes ", app.nav.step.title());
-    crate::tui::view::pages::page(f, body, lines, app.nav.teach_scroll, title, t);
+    crate::tui::view::page::page(f, body, lines, app.nav.teach_scroll, title, t);
 }
 
 /// The edit prompt over the bottom of the main view: the text with its cursor, a caret under the
@@ -420,7 +418,7 @@ fn edit_box(
             width: main.width,
             height: main.height.saturating_sub(h),
         };
-        crate::tui::update::authoring::draw_fields(f, above, app, p, t);
+        crate::tui::view::fields::draw_fields(f, above, app, p, t);
     }
     let (text, start) = text_line(p, w, t);
     let caret = match (caret, &p.conflict) {

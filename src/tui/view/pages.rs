@@ -3,11 +3,11 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::{Block, Clear};
 
 use crate::engine::eval::explain::{Explanation, RuleTrial};
 use crate::tui::state::app::App;
-use crate::tui::view::safe;
+use crate::tui::view::table::safe;
 use crate::tui::view::table::{clip, pad, width, wrap};
 use crate::tui::view::theme::Theme;
 
@@ -156,36 +156,7 @@ pub fn draw_record(f: &mut Frame, body: Rect, app: &App, t: &Theme) {
     } else {
         " record — j k scroll · m masks personal data · Esc closes "
     };
-    page(f, body, all, app.nav.explain_scroll, title.into(), t);
-}
-
-/// A page over the view: `lines` from `scroll` (kept so that the last page is full), framed,
-/// with what is above and below noted at the bottom.
-pub fn page(
-    f: &mut Frame,
-    area: Rect,
-    lines: Vec<Line<'static>>,
-    scroll: u16,
-    title: String,
-    t: &Theme,
-) {
-    let h = area.height.saturating_sub(2) as usize;
-    let top = (scroll as usize).min(lines.len().saturating_sub(h));
-    let end = (top + h).min(lines.len());
-    let note = crate::tui::view::table::rows_note(top, end, lines.len());
-    f.render_widget(Clear, area);
-    f.render_widget(
-        Paragraph::new(lines[top..end].to_vec()).block(
-            Block::bordered()
-                .border_style(t.accent)
-                .title(Span::styled(
-                    clip(&title, area.width.saturating_sub(2)),
-                    t.header,
-                ))
-                .title_bottom(Span::styled(note, t.dim)),
-        ),
-        area,
-    );
+    crate::tui::view::page::page(f, body, all, app.nav.explain_scroll, title.into(), t);
 }
 
 /// The frequency table of a column: each value with its customers, their share and their
@@ -263,7 +234,7 @@ pub fn draw_frequency(f: &mut Frame, body: Rect, app: &App, t: &Theme) {
 pub fn help_lines(app: &App, w: u16) -> Vec<(String, String)> {
     use crate::tui::input::message::Action;
     let mut out = Vec::new();
-    for a in crate::tui::view::screen_actions(app) {
+    for a in crate::tui::steps::keys::on_screen(app) {
         let keys = if let Action::Step(_) = a {
             let steps = crate::tui::steps::StepId::ALL.len().min(9);
             format!("1 … {steps}")
@@ -355,5 +326,5 @@ pub fn line_count(app: &App, ex: &Explanation) -> usize {
 pub fn draw(f: &mut Frame, body: Rect, app: &App, ex: &Explanation, t: &Theme) {
     let all = lines(app, ex, body.width.saturating_sub(2), t);
     let title = " explain — j k PgDn PgUp g G scroll · Esc closes ".to_string();
-    page(f, body, all, app.nav.explain_scroll, title, t);
+    crate::tui::view::page::page(f, body, all, app.nav.explain_scroll, title, t);
 }

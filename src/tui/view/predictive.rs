@@ -257,7 +257,7 @@ pub fn lines(app: &App, w: usize, t: &Theme) -> Vec<Line<'static>> {
 
 pub fn draw(f: &mut Frame, body: Rect, app: &App, t: &Theme) {
     let w = body.width.saturating_sub(2) as usize;
-    crate::tui::view::pages::page(
+    crate::tui::view::page::page(
         f,
         body,
         lines(app, w, t),

@@ -1,5 +1,11 @@
 //! Tables that fit the screen: columns kept by priority, text cut with an ellipsis, numbers never cut, sideways scrolling.
 
+/// Text from data, safe to put on a terminal: control characters (escape sequences included),
+/// bidi overrides and zero-width characters are shown as visible escapes.
+pub fn safe(s: &str) -> String {
+    crate::engine::format::visible(s)
+}
+
 use std::borrow::Cow;
 
 use ratatui::layout::{Alignment, Constraint};

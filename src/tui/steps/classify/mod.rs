@@ -13,7 +13,7 @@ use crate::tui::state::app::App;
 use crate::tui::state::effect::Effect;
 use crate::tui::steps::keys::{On, never};
 use crate::tui::steps::shared::{moved, open_measure};
-use crate::tui::view::safe;
+use crate::tui::view::table::safe;
 use crate::tui::view::table::{Col, more_note, table};
 use crate::tui::view::theme::Theme;
 
@@ -248,7 +248,7 @@ pub fn handle(app: &mut App, a: Action) -> Vec<Effect> {
             let column = app.model.profiles.get(app.nav.row).map(|p| p.name.clone());
             open_measure(app, false, column);
         }
-        MaskPii => super::mask_pii(app),
+        MaskPii => crate::tui::steps::shared::mask_pii(app),
         _ => {}
     }
     vec![]

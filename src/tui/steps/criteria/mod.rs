@@ -13,9 +13,9 @@ use ratatui::widgets::{Block, Paragraph, Sparkline, Table, Wrap};
 
 use crate::engine::format::{amount, percent, plain_number, signed, thousands};
 use crate::engine::rules::{Rule, Step};
-use crate::tui::input::message::Action;
+use crate::tui::input::action::Action;
 use crate::tui::state::app::{App, CriterionView, Distribution, Pane};
-use crate::tui::view::safe;
+use crate::tui::view::table::safe;
 use crate::tui::view::table::{Col, Plan, clip, more_note, pad, rows_note, table, width, window};
 use crate::tui::view::theme::Theme;
 

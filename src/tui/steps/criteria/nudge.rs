@@ -59,7 +59,7 @@ pub fn nudge(app: &mut App, up: bool) -> Vec<Effect> {
     if let Rule::Bins { edges, labels, .. } = &mut c.rule {
         let before = edges.clone();
         edges[k] = (new * 1e9).round() / 1e9;
-        *labels = crate::tui::state::bin_labels::follow_defaults(&before, labels, edges);
+        *labels = crate::engine::rules::edit::labels::follow_defaults(&before, labels, edges);
     }
     // the change column counts from before the first nudge of this cut point
     if !matches!(&app.edit.nudge_base, Some((ci, ck, _)) if *ci == i && *ck == k) {

@@ -1,7 +1,7 @@
 //! Changes to the list of criteria and to the valuation minimums, and checks of what is typed for them.
 
+use super::EditError;
 use crate::engine::rules::{Criterion, Rule, Segment, Spanned};
-use crate::tui::state::edit::EditError;
 
 fn fail<T>(message: impl Into<String>, pos: Option<usize>) -> Result<T, EditError> {
     Err(EditError {

@@ -1,0 +1,74 @@
+//! Opening the wizard: on the built-in demo or a workspace, its first model and its engine.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+
+use crate::engine::data::demo::{DEMO_CUSTOMERS, DEMO_SEED, DEMO_WORKSPACE, demo_frames};
+use crate::engine::data::profile::profile;
+use crate::engine::data::progress::Progress;
+use crate::engine::data::roles::suggest_all;
+use crate::engine::eval::session::{Cache, Frames, Session};
+use crate::engine::rules::parse::{load_workspace, parse_workspace};
+use crate::tui::runtime::worker::Engine;
+use crate::tui::state::app::{App, Model};
+
+/// What to open.
+pub enum Source {
+    Demo,
+    Workspace(PathBuf),
+}
+
+/// Evaluate the source and build the app state and the engine.
+pub fn prepare(source: &Source) -> Result<(App, Engine)> {
+    prepare_watched(source, &Progress::default())
+}
+
+/// The same, reporting the load's progress into `progress` and stopping when it is cancelled.
+pub fn prepare_watched(source: &Source, progress: &Progress) -> Result<(App, Engine)> {
+    prepare_cached(source, progress, &Cache::Off)
+}
+
+/// The same, taking the tables from `cache` when it holds them (and keeping them there).
+pub fn prepare_cached(
+    source: &Source,
+    progress: &Progress,
+    cache: &Cache,
+) -> Result<(App, Engine)> {
+    match source {
+        Source::Demo => {
+            let (c, o) = demo_frames(DEMO_CUSTOMERS, DEMO_SEED)?;
+            let ws = parse_workspace(Path::new("demo.strata.toml"), DEMO_WORKSPACE)?;
+            let profiles = profile(&c);
+            let suggestions = suggest_all(&profiles);
+            // the demo has no files: keep its tables for the transitions view
+            let mut tables = Frames::from_dfs(&ws, Some(&c), Some(&o), &[])?;
+            tables.interactive = true;
+            let s = Session::from_tables(ws, tables.clone())?;
+            let app = App::new(
+                Model::new(&s, profiles, suggestions),
+                None,
+                "built-in demo (edits stay in memory)".into(),
+            );
+            let mut engine = Engine::new(s);
+            engine.tables = Some(tables);
+            Ok((app, engine))
+        }
+        Source::Workspace(p) => {
+            let ws = load_workspace(p)?;
+            // load once: the session and the Classify profiles share the tables (warm, the
+            // evaluated customers the cache keeps stand in for them)
+            let (s, profiles) = Session::open_for_wizard(ws, progress, cache)?;
+            let timing = crate::engine::timing::Timing::new();
+            let suggestions = suggest_all(&profiles);
+            let model = Model::new(&s, profiles, suggestions);
+            timing.mark("the wizard's model");
+            let app = App::new(model, Some(p.clone()), p.display().to_string());
+            // the columns the first frame did not need are read meanwhile
+            s.base.read_rest_in_background();
+            let mut engine = Engine::new(s);
+            engine.cache = cache.clone();
+            Ok((app, engine))
+        }
+    }
+}
