@@ -51,18 +51,9 @@ fn live_edits(app: &mut App, engine: &mut Engine, repeat: usize) -> (Vec<f64>, V
             Action::Decrease
         };
         for e in update(app, Message::Action(a)) {
-            if let Effect::Recompute {
-                index,
-                generation,
-                criterion,
-            } = e
-            {
+            if let Effect::Engine(job @ Job::Recompute { .. }) = e {
                 let t = Instant::now();
-                let msg = engine.handle(Job::Recompute {
-                    index,
-                    generation,
-                    criterion: *criterion,
-                });
+                let msg = engine.handle(job);
                 eng.push(ms(t));
                 let t = Instant::now();
                 update(app, msg);

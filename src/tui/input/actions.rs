@@ -2,7 +2,7 @@
 //! works on. The keymap's defaults, the footer and `?` are all made from it.
 
 use crate::tui::input::action::Action::{self, *};
-use crate::tui::state::nav::StepId;
+use crate::tui::steps::id::COUNT;
 
 /// One action as the user meets it.
 pub struct Spec {
@@ -177,7 +177,7 @@ fn step_keys() -> impl Iterator<Item = (&'static str, Action)> {
     const DIGITS: [&str; 9] = ["1", "2", "3", "4", "5", "6", "7", "8", "9"];
     DIGITS
         .iter()
-        .zip(0..StepId::ALL.len().min(DIGITS.len()) as u8)
+        .zip(0..COUNT.min(DIGITS.len()) as u8)
         .map(|(k, i)| (*k, Step(i)))
 }
 
@@ -187,9 +187,7 @@ pub fn by_name(name: &str) -> Option<Action> {
     if let Some(n) = name.strip_prefix("step")
         && let Ok(n) = n.parse::<usize>()
     {
-        return (1..=StepId::ALL.len())
-            .contains(&n)
-            .then(|| Step((n - 1) as u8));
+        return (1..=COUNT).contains(&n).then(|| Step((n - 1) as u8));
     }
     serde::Deserialize::deserialize(
         serde::de::value::StrDeserializer::<serde::de::value::Error>::new(name),

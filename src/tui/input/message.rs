@@ -39,6 +39,12 @@ pub enum Message {
     Transitions(Result<Box<crate::tui::state::app::TransitionView>, String>),
     /// Something to tell the user in the status line.
     Notice(String),
+    /// The workspace file was changed as asked, or why not; `then` is for the engine once it
+    /// was.
+    Saved {
+        result: Result<(), String>,
+        then: Option<crate::tui::state::job::Job>,
+    },
     /// The workspace file as another editor saved it.
     FileChanged {
         path: std::path::PathBuf,

@@ -1,140 +1,106 @@
 //! Running what `update` asked for: jobs to the worker, edits to the workspace file, the
-//! recovery file, the clipboard.
+//! recovery file, the clipboard. Nothing here changes the app: what came of an effect goes
+//! back to `update` as a message.
 
+use std::path::Path;
 use std::sync::Mutex;
+use std::sync::mpsc::Sender;
 
 use crate::engine::rules::save::WorkspaceEditor;
+use crate::tui::input::message::Message;
 use crate::tui::runtime::watch::Watch;
-use crate::tui::runtime::worker::{Job, Worker};
-use crate::tui::state::app::App;
-use crate::tui::state::effect::Effect;
+use crate::tui::runtime::worker::Worker;
+use crate::tui::state::effect::{Effect, FileEdit};
+use crate::tui::state::prompt::StructEdit;
 
-/// Change the workspace file (read fresh, so edits made elsewhere are kept, then written
-/// atomically), and tell the watcher it was us (it waits while we write). True when saved, or
-/// when there is no file (the built-in demo); false with the reason in the status line.
-fn edit_file(
-    app: &mut App,
-    watch: Option<&Mutex<Watch>>,
-    change: impl FnOnce(&mut WorkspaceEditor) -> crate::engine::Result<()>,
-) -> bool {
-    let Some(path) = &app.workspace else {
-        return true;
+/// Where effects go: the workspace file (none for the built-in demo), the engine's thread, the
+/// file watcher (told when the change is ours) and the loop's inbox.
+pub struct Outside<'a> {
+    pub workspace: Option<&'a Path>,
+    pub worker: &'a Worker,
+    pub watch: Option<&'a Mutex<Watch>>,
+    pub tx: &'a Sender<Message>,
+}
+
+/// Run effects in order. `Suspend` is the loop's (it holds the terminal).
+pub fn apply(out: &Outside, effects: Vec<Effect>) {
+    for e in effects {
+        match e {
+            Effect::Engine(job) => out.worker.send(job),
+            Effect::Write { edit, then } => {
+                let result = write(out, &edit);
+                let _ = out.tx.send(Message::Saved { result, then });
+            }
+            Effect::KeepRecovery(r) => {
+                if let Some(path) = out.workspace
+                    && let Err(e) = crate::tui::runtime::recovery::store(path, r.as_ref())
+                {
+                    let text = format!("could not keep the recovery file: {e}");
+                    let _ = out.tx.send(Message::Notice(text));
+                }
+            }
+            Effect::CancelLoad => out.worker.cancel_load(),
+            Effect::Suspend => {}
+            Effect::Copy { text } => {
+                use std::io::Write;
+                let mut stdout = std::io::stdout();
+                let _ = stdout.write_all(crate::tui::runtime::clipboard::osc52(&text).as_bytes());
+                let _ = stdout.flush();
+            }
+        }
+    }
+}
+
+/// Change the workspace file: read fresh (edits made elsewhere are kept), changed, written
+/// atomically, the watcher told it was us. With no file (the demo) there is nothing to write.
+fn write(out: &Outside, edit: &FileEdit) -> Result<(), String> {
+    let Some(path) = out.workspace else {
+        return Ok(());
     };
-    let guard = watch.map(|w| w.lock().unwrap_or_else(|e| e.into_inner()));
+    let guard = out
+        .watch
+        .map(|w| w.lock().unwrap_or_else(|e| e.into_inner()));
     let saved = WorkspaceEditor::open(path).and_then(|mut ed| {
-        change(&mut ed)?;
+        change(&mut ed, edit)?;
         ed.save()
     });
     if let Some(mut w) = guard {
         w.saved();
     }
-    match saved {
-        Ok(()) => true,
-        Err(err) => {
-            app.status = format!("could not save: {err}");
-            false
-        }
-    }
+    saved.map_err(|e| e.to_string())
 }
 
-/// Run effects: jobs to the worker, edits to the workspace file, the recovery file.
-pub fn apply(app: &mut App, effects: Vec<Effect>, worker: &Worker, watch: Option<&Mutex<Watch>>) {
-    for e in effects {
-        match e {
-            Effect::KeepRecovery(r) => {
-                if let Some(path) = &app.workspace
-                    && let Err(e) = crate::tui::runtime::recovery::store(path, r.as_ref())
-                {
-                    app.status = format!("could not keep the recovery file: {e}");
-                }
+/// What one edit does to the file.
+fn change(ed: &mut WorkspaceEditor, edit: &FileEdit) -> crate::engine::Result<()> {
+    match edit {
+        FileEdit::Rule(c) => ed.set_criterion_rule(c),
+        FileEdit::Role { key, column } => ed.set_role(key, column),
+        FileEdit::Options(options) => {
+            for (entry, key, v) in options {
+                ed.set_file_option(entry, key, v.as_deref())?;
             }
-            Effect::Recompute {
-                index,
-                generation,
-                criterion,
-            } => worker.send(Job::Recompute {
-                index,
-                generation,
-                criterion: *criterion,
-            }),
-            Effect::Explain { id } => worker.send(Job::Explain { id }),
-            Effect::Record { id } => worker.send(Job::Record { id }),
-            Effect::Reload { ws } => worker.send(Job::Reload { ws }),
-            Effect::Frequency { column } => worker.send(Job::Frequency { column }),
-            Effect::Predictive => worker.send(Job::Predictive),
-            Effect::Export {
-                criterion,
-                segment,
-                path,
-            } => worker.send(Job::Export {
-                criterion,
-                segment,
-                path,
-            }),
-            Effect::Propose { step, column } => worker.send(Job::Propose { step, column }),
-            Effect::Transitions { from, to } => worker.send(Job::Transitions { from, to }),
-            Effect::CancelLoad => worker.cancel_load(),
-            // handled by the loop, which holds the terminal
-            Effect::Suspend => {}
-            Effect::Copy { text } => {
-                use std::io::Write;
-                let mut out = std::io::stdout();
-                let _ = out.write_all(crate::tui::runtime::clipboard::osc52(&text).as_bytes());
-                let _ = out.flush();
-            }
-            Effect::Save { criterion } => {
-                edit_file(app, watch, |ed| ed.set_criterion_rule(&criterion));
-            }
-            Effect::Reopen => {
-                if let Some(path) = app.workspace.clone() {
-                    worker.send(Job::Reopen { path });
-                }
-            }
-            Effect::FileOptions(options) => {
-                edit_file(app, watch, |ed| {
-                    for (entry, key, v) in &options {
-                        ed.set_file_option(entry, key, v.as_deref())?;
-                    }
-                    Ok(())
-                });
-            }
-            Effect::SetRole { key, column } => {
-                if let Some(path) = app.workspace.clone()
-                    && edit_file(app, watch, |ed| ed.set_role(&key, &column))
-                {
-                    worker.send(Job::Reopen { path });
-                }
-            }
-            Effect::Restructure { edit, old } => {
-                let saved = edit_file(app, watch, |ed| match (&edit, &old) {
-                    (crate::tui::state::edit::StructEdit::Add(c), _) => ed.set_criterion_rule(c),
-                    (crate::tui::state::edit::StructEdit::Rename { name, .. }, Some(o)) => {
-                        ed.rename_criterion(o, name)
-                    }
-                    (crate::tui::state::edit::StructEdit::Delete { .. }, Some(o)) => {
-                        ed.remove_criterion(o)
-                    }
-                    (crate::tui::state::edit::StructEdit::Measures { value, cost }, _) => {
-                        for (key, v) in [("value", value), ("cost", cost)] {
-                            match v {
-                                Some(text) => ed.set(&["valuation"], key, text.as_str())?,
-                                None => {
-                                    ed.remove(&["valuation"], key)?;
-                                }
-                            }
-                        }
-                        Ok(())
-                    }
-                    (crate::tui::state::edit::StructEdit::Thresholds { customers, value }, _) => {
-                        ed.set(&["valuation"], "min_customer_share", *customers)?;
-                        ed.set(&["valuation"], "min_value_share", *value)
-                    }
-                    _ => Ok(()),
-                });
-                if saved {
-                    worker.send(Job::Restructure(edit));
-                }
-            }
+            Ok(())
         }
+        FileEdit::Structure { edit, old } => match (edit, old) {
+            (StructEdit::Add(c), _) => ed.set_criterion_rule(c),
+            (StructEdit::Rename { name, .. }, Some(o)) => ed.rename_criterion(o, name),
+            (StructEdit::Delete { .. }, Some(o)) => ed.remove_criterion(o),
+            (StructEdit::Measures { value, cost }, _) => {
+                for (key, v) in [("value", value), ("cost", cost)] {
+                    match v {
+                        Some(text) => ed.set(&["valuation"], key, text.as_str())?,
+                        None => {
+                            ed.remove(&["valuation"], key)?;
+                        }
+                    }
+                }
+                Ok(())
+            }
+            (StructEdit::Thresholds { customers, value }, _) => {
+                ed.set(&["valuation"], "min_customer_share", *customers)?;
+                ed.set(&["valuation"], "min_value_share", *value)
+            }
+            _ => Ok(()),
+        },
     }
 }

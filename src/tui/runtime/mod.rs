@@ -20,7 +20,7 @@ use ratatui::backend::Backend;
 use ratatui::crossterm::event::{self, Event, KeyEventKind};
 
 use crate::tui::input::message::{Action, Message};
-use crate::tui::runtime::effects::apply;
+use crate::tui::runtime::effects::{Outside, apply};
 use crate::tui::runtime::watch::Watch;
 use crate::tui::runtime::worker::Worker;
 use crate::tui::state::app::App;
@@ -155,7 +155,13 @@ where
             if effects.iter().any(|e| matches!(e, Effect::Suspend)) {
                 suspend(terminal)?;
             }
-            apply(app, effects, worker, watch.as_deref());
+            let out = Outside {
+                workspace: app.workspace.as_deref(),
+                worker,
+                watch: watch.as_deref(),
+                tx: &inbox.tx,
+            };
+            apply(&out, effects);
         }
     }
     Ok(())

@@ -48,7 +48,7 @@ pub fn offer(app: &mut App, workspace: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tui::state::edit::Target;
+    use crate::tui::state::prompt::Target;
     use crate::tui::state::recovery::{target_of, target_parts};
 
     #[test]

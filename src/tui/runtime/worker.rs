@@ -7,59 +7,11 @@ use crate::engine::data::progress::{Progress, Snapshot};
 
 use crate::engine::eval::explain::explanation;
 use crate::engine::eval::session::Session;
-use crate::engine::rules::{Criterion, Workspace};
+use crate::engine::rules::Workspace;
 use crate::tui::input::message::Message;
 use crate::tui::state::app::CriterionView;
 use crate::tui::state::app::{HistogramCache, Reloaded};
-use crate::tui::state::edit::StructEdit;
-
-#[derive(Debug, Clone)]
-pub enum Job {
-    Recompute {
-        index: usize,
-        generation: u64,
-        criterion: Criterion,
-    },
-    Explain {
-        id: String,
-    },
-    /// Take a whole workspace's rules (the file changed on disk).
-    Reload {
-        ws: Box<Workspace>,
-    },
-    /// Add, rename or delete a criterion.
-    Restructure(StructEdit),
-    /// One segment's customer ids written to a file.
-    Export {
-        criterion: String,
-        segment: String,
-        path: std::path::PathBuf,
-    },
-    /// A column's frequency table.
-    Frequency {
-        column: String,
-    },
-    /// Every field of one customer.
-    Record {
-        id: String,
-    },
-    /// Fit the predictive-value models if they are not, and describe them.
-    Predictive,
-    /// A criterion proposed from a column's values.
-    Propose {
-        step: crate::engine::rules::Step,
-        column: String,
-    },
-    /// Open the workspace again from disk (its data settings changed).
-    Reopen {
-        path: std::path::PathBuf,
-    },
-    /// Segment transitions between two dates.
-    Transitions {
-        from: chrono::NaiveDate,
-        to: chrono::NaiveDate,
-    },
-}
+pub use crate::tui::state::job::Job;
 
 /// The engine side: owns the session and turns a job into a message.
 pub struct Engine {

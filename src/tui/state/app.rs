@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use crate::engine::rules::{Criterion, Step};
 use crate::tui::state::editing::Change;
-use crate::tui::state::effect::Effect;
+use crate::tui::state::effect::{Effect, FileEdit, Job};
 
 use crate::tui::input::keymap::Keymap;
 pub use crate::tui::state::editing::Editing;
@@ -108,13 +108,14 @@ impl App {
         self.generation[i] = self.next_generation;
         self.status.clear();
         vec![
-            Effect::Recompute {
+            Effect::Engine(Job::Recompute {
                 index: i,
                 generation: self.next_generation,
-                criterion: Box::new(c.clone()),
-            },
-            Effect::Save {
-                criterion: Box::new(c),
+                criterion: c.clone(),
+            }),
+            Effect::Write {
+                edit: FileEdit::Rule(Box::new(c)),
+                then: None,
             },
         ]
     }
@@ -252,9 +253,7 @@ impl App {
         {
             // selected on its own step's screen (the user may have moved on meanwhile)
             let step = self.model.criteria[i].criterion.step;
-            let screen = StepId::ALL
-                .into_iter()
-                .find(|s| s.criteria_step() == Some(step));
+            let screen = Some(StepId::of_criteria(step));
             if let (Some(k), Some(s)) =
                 (self.criteria_of(step).iter().position(|&x| x == i), screen)
             {
@@ -295,7 +294,7 @@ impl App {
                     p.criterion = i;
                     // the same rule changed on disk: ask, never overwrite it silently
                     let rule_text = !target.is_workspace_level();
-                    let disk = crate::tui::state::edit::initial_text(
+                    let disk = crate::tui::state::prompt::initial_text(
                         &self.model.criteria[i].criterion,
                         target,
                     );
@@ -414,7 +413,7 @@ impl App {
                 .criteria_of(st)
                 .get(self.nav.selected[self.nav.step.index()])
                 .copied(),
-            None if matches!(self.nav.step, StepId::Exclusivity | StepId::Valuation) => {
+            None if self.nav.step.shows_all_criteria() => {
                 (!self.model.criteria.is_empty()).then(|| {
                     self.nav.selected[self.nav.step.index()].min(self.model.criteria.len() - 1)
                 })

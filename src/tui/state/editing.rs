@@ -32,7 +32,7 @@ pub enum Prompt {
     Search(String),
     Palette(String),
     /// Editing part of a criterion, checked as it is typed.
-    Edit(crate::tui::state::edit::EditPrompt),
+    Edit(crate::tui::state::prompt::EditPrompt),
 }
 
 /// A change to the rules, as the history keeps it (what to do to go back, or forward again).

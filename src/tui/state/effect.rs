@@ -1,64 +1,54 @@
 //! What `update` asks of the world outside the state: engine jobs, saves, the terminal, files.
 
 use crate::engine::rules::Criterion;
+pub use crate::tui::state::job::Job;
+use crate::tui::state::prompt::StructEdit;
 
 /// Work for the outside world; `update` itself never blocks or does I/O.
 #[derive(Debug, Clone)]
 pub enum Effect {
-    /// Re-evaluate criterion `index` as given (the worker keeps only the newest per criterion).
-    Recompute {
-        index: usize,
-        generation: u64,
-        criterion: Box<Criterion>,
-    },
-    /// Write the criterion's change to the workspace file.
-    Save { criterion: Box<Criterion> },
-    /// Explain one customer in every criterion.
-    Explain { id: String },
+    /// Work for the engine's thread (the newest job per criterion wins); its answer comes back
+    /// as a message.
+    Engine(Job),
+    /// Change the workspace file; once written (or not), `Message::Saved` says so, and `then`
+    /// runs on the engine when it was.
+    Write { edit: FileEdit, then: Option<Job> },
     /// Stop the data being read again.
     CancelLoad,
-    /// Set (or, with None, take out) data files' reading options: `(workspace key, option,
-    /// value)` — what to do with bad values and bad rows.
-    FileOptions(Vec<(String, String, Option<String>)>),
-    /// Read the workspace and its data again from disk (a rule reads a text column as numbers).
-    Reopen,
-    /// Save a column's role in `[columns]` (`pii` adds to the list), then read the data again.
-    SetRole { key: String, column: String },
-    /// Compute segment transitions between two dates (on the worker).
-    Transitions {
-        from: chrono::NaiveDate,
-        to: chrono::NaiveDate,
-    },
     /// Put text on the user's clipboard (OSC 52).
     Copy { text: String },
     /// Ctrl-Z: hand the terminal back to the shell until `fg`.
     Suspend,
-    /// Write one segment's customer ids to a file (on the worker, as `strata export`).
-    Export {
-        criterion: String,
-        segment: String,
-        path: std::path::PathBuf,
-    },
-    /// The frequency table of a column.
-    Frequency { column: String },
     /// Keep (or, with None, drop) the recovery file of the edit being typed.
     KeepRecovery(Option<crate::tui::state::editing::Record>),
-    /// Fit the predictive-value models if needed, and show them.
-    Predictive,
-    /// Load rules saved by another editor (on the worker).
-    Reload {
-        ws: Box<crate::engine::rules::Workspace>,
-    },
-    /// Every field of one customer, for the record view.
-    Record { id: String },
-    /// Propose a criterion from a column (on the worker, which knows the values).
-    Propose {
-        step: crate::engine::rules::Step,
-        column: String,
-    },
-    /// Add, rename or delete a criterion: in the file (`old` is its name there) and in the engine.
-    Restructure {
-        edit: crate::tui::state::edit::StructEdit,
+}
+
+impl Effect {
+    /// Change the list of criteria or the valuation's settings: the file first, then the
+    /// engine's rules.
+    pub fn restructure(edit: StructEdit, old: Option<String>) -> Effect {
+        Effect::Write {
+            edit: FileEdit::Structure {
+                edit: edit.clone(),
+                old,
+            },
+            then: Some(Job::Restructure(edit)),
+        }
+    }
+}
+
+/// A change to the workspace file.
+#[derive(Debug, Clone)]
+pub enum FileEdit {
+    /// A criterion's rules.
+    Rule(Box<Criterion>),
+    /// A column's role in `[columns]` (`pii` adds to the list).
+    Role { key: String, column: String },
+    /// Data files' reading options: `(workspace key, option, value)`, `None` taking one out.
+    Options(Vec<(String, String, Option<String>)>),
+    /// The list of criteria or the valuation's settings (`old`: the criterion's name in the file).
+    Structure {
+        edit: StructEdit,
         old: Option<String>,
     },
 }

@@ -1,6 +1,6 @@
 //! Where the user is in the wizard: the step, the selections, the scrolling, the terminal size.
 
-use crate::engine::rules::Step;
+pub use crate::tui::steps::id::StepId;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Pane {
@@ -21,7 +21,7 @@ pub struct Nav {
     /// Columns of a wide table (overlap matrix, cross-tab, moves) scrolled past, `<` `>`.
     pub hscroll: usize,
     /// Selections: criterion per criteria step, row in the List, column in Classify, cut point.
-    pub selected: [usize; StepId::ALL.len()],
+    pub selected: [usize; crate::tui::steps::id::COUNT],
     pub row: usize,
     pub edge: usize,
     /// The selected rule (segment, group or bin label) of the criterion on screen.
@@ -36,12 +36,12 @@ pub struct Nav {
 impl Default for Nav {
     fn default() -> Nav {
         Nav {
-            step: StepId::List,
+            step: StepId::default(),
             teach_scroll: 0,
             width: 0,
             height: 0,
             hscroll: 0,
-            selected: [0; StepId::ALL.len()],
+            selected: [0; crate::tui::steps::id::COUNT],
             row: 0,
             edge: 0,
             rule: 0,
@@ -60,54 +60,4 @@ pub struct Place {
     pub row: usize,
     pub width: u16,
     pub height: u16,
-}
-
-/// The steps of the wizard, in the method's order (what each is, draws and handles: its entry
-/// in `steps::STEPS`, in the same order).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StepId {
-    List,
-    Classify,
-    Demographic,
-    Geographic,
-    Psychographic,
-    PurchaseHistory,
-    Benefits,
-    Exclusivity,
-    Valuation,
-}
-
-impl StepId {
-    /// Every step, in order.
-    pub const ALL: [StepId; 9] = [
-        StepId::List,
-        StepId::Classify,
-        StepId::Demographic,
-        StepId::Geographic,
-        StepId::Psychographic,
-        StepId::PurchaseHistory,
-        StepId::Benefits,
-        StepId::Exclusivity,
-        StepId::Valuation,
-    ];
-
-    pub fn index(self) -> usize {
-        Self::ALL.iter().position(|s| *s == self).unwrap_or(0)
-    }
-
-    pub fn from_index(i: usize) -> StepId {
-        Self::ALL[i.min(Self::ALL.len() - 1)]
-    }
-
-    /// The criteria step this screen edits, if it is one.
-    pub fn criteria_step(self) -> Option<Step> {
-        match self {
-            StepId::Demographic => Some(Step::Demographic),
-            StepId::Geographic => Some(Step::Geographic),
-            StepId::Psychographic => Some(Step::Psychographic),
-            StepId::PurchaseHistory => Some(Step::PurchaseHistory),
-            StepId::Benefits => Some(Step::Benefits),
-            _ => None,
-        }
-    }
 }

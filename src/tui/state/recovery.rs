@@ -1,8 +1,8 @@
 //! What is being typed, as the recovery file keeps it: the criterion, the part and the text.
 
 use crate::tui::state::app::{App, Prompt};
-use crate::tui::state::edit::Target;
 pub use crate::tui::state::editing::Record;
+use crate::tui::state::prompt::Target;
 
 pub(crate) fn target_parts(t: Target) -> (&'static str, usize) {
     match t {

@@ -10,7 +10,8 @@ use crate::engine::format::{amount, percent, thousands};
 use crate::tui::input::action::Action::{self, *};
 use crate::tui::state::app::App;
 use crate::tui::state::app::Prompt;
-use crate::tui::state::effect::Effect;
+use crate::tui::state::effect::{Effect, Job};
+use crate::tui::steps::id::StepId;
 use crate::tui::steps::keys::On;
 use crate::tui::steps::shared::{moved, open_measure};
 use crate::tui::view::table::safe;
@@ -174,6 +175,9 @@ fn draw_pareto(f: &mut Frame, chart_area: Rect, app: &App, t: &Theme) {
 }
 
 /// The List's own actions: `x` explains the selected customer, `s` sorts the list.
+/// The List's screen.
+const SCREEN: StepId = StepId::List;
+
 /// The List's keys.
 pub static KEYS: &[On] = &[
     On::always(Up),
@@ -216,12 +220,12 @@ pub fn handle(app: &mut App, a: Action) -> Vec<Effect> {
         Confirm => {
             // the selected customer's record, every field
             if let Some(id) = selected_id(app) {
-                return vec![Effect::Record { id }];
+                return vec![Effect::Engine(Job::Record { id })];
             }
         }
         Explain => {
             if let Some(id) = selected_id(app) {
-                return vec![Effect::Explain { id }];
+                return vec![Effect::Engine(Job::Explain { id })];
             }
         }
         Search => app.edit.prompt = Some(Prompt::Search(String::new())),
@@ -246,4 +250,55 @@ pub fn handle(app: &mut App, a: Action) -> Vec<Effect> {
         _ => {}
     }
     vec![]
+}
+
+/// `/`: find a customer whose id contains the text, from the row after the selected one (or,
+/// `back`, before it); an empty search repeats the last; an id typed whole goes to that
+/// customer first. Jumps to the List.
+pub fn search(app: &mut App, q: &str, back: bool) {
+    let repeat = q.is_empty() || back || q == app.edit.last_search && app.nav.step == SCREEN;
+    let q = if q.is_empty() {
+        app.edit.last_search.clone()
+    } else {
+        q.to_string()
+    };
+    if q.is_empty() {
+        return;
+    }
+    app.edit.last_search = q.clone();
+    let r = &app.model.ranking;
+    let n = r.order.len();
+    if n == 0 {
+        return;
+    }
+    let from = match (app.nav.step == SCREEN, back) {
+        (true, false) => app.nav.row + 1,
+        (true, true) => app.nav.row + n - 1,
+        (false, _) => 0,
+    };
+    let hit = |k: usize| {
+        let i = r.row_at(app.list_sort, k % n);
+        r.ids.text_at(i).is_some_and(|id| id.contains(&q))
+    };
+    let total = (0..n).filter(|&k| hit(k)).count();
+    let exact = (!repeat)
+        .then(|| (0..n).find(|&k| r.ids.text_at(r.row_at(app.list_sort, k)).as_deref() == Some(&q)))
+        .flatten();
+    let next = if back {
+        (0..n).map(|d| (from + n - d) % n).find(|&k| hit(k))
+    } else {
+        (from..from + n).find(|&k| hit(k))
+    };
+    match exact.or(next) {
+        Some(k) => {
+            app.nav.step = SCREEN;
+            app.nav.row = k % n;
+            app.status = if total == 1 {
+                "the one customer whose id contains it".into()
+            } else {
+                format!("{total} ids contain \"{q}\": ↑ ↓ in the search go to the others")
+            };
+        }
+        None => app.status = format!("no customer id contains \"{q}\""),
+    }
 }

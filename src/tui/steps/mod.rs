@@ -6,6 +6,7 @@ pub mod criteria;
 pub mod demographic;
 pub mod exclusivity;
 pub mod geographic;
+pub mod id;
 pub mod keys;
 pub mod list;
 pub mod psychographic;
@@ -26,7 +27,7 @@ pub fn handle(app: &mut App, a: Action) -> Vec<Effect> {
     (app.nav.step.spec().handle)(app, a)
 }
 
-pub use crate::tui::state::nav::StepId;
+pub use id::StepId;
 
 /// What a step is, from its entry in [`STEPS`].
 impl StepId {

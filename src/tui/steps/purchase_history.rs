@@ -9,7 +9,7 @@ use crate::engine::format::thousands;
 use crate::engine::rules::Step;
 use crate::tui::input::action::Action::{self, *};
 use crate::tui::state::app::App;
-use crate::tui::state::effect::Effect;
+use crate::tui::state::effect::{Effect, Job};
 use crate::tui::steps::criteria;
 use crate::tui::steps::keys::On;
 use crate::tui::view::table::{Col, clip, more_note, table};
@@ -179,7 +179,7 @@ pub fn handle(app: &mut App, a: Action) -> Vec<Effect> {
     match a {
         Predict => {
             app.status = "fitting BG/NBD and Gamma-Gamma…".into();
-            vec![Effect::Predictive]
+            vec![Effect::Engine(Job::Predictive)]
         }
         _ => criteria::keys::handle(app, a),
     }

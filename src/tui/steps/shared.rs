@@ -3,8 +3,8 @@
 
 use crate::tui::input::action::Action::{self, *};
 use crate::tui::state::app::{App, Pane, Prompt};
-use crate::tui::state::edit::{EditPrompt, Target};
 use crate::tui::state::effect::Effect;
+use crate::tui::state::prompt::{EditPrompt, Target};
 
 /// Rows a page moves: the terminal's height less the frame around the lists.
 pub fn page(app: &App) -> usize {

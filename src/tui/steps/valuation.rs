@@ -8,8 +8,8 @@ use ratatui::widgets::{Block, Paragraph};
 use crate::engine::format::{amount, percent, thousands};
 use crate::tui::input::action::Action::{self, *};
 use crate::tui::state::app::App;
-use crate::tui::state::edit::{EditPrompt, Target};
 use crate::tui::state::effect::Effect;
+use crate::tui::state::prompt::{EditPrompt, Target};
 use crate::tui::steps::keys::{On, never};
 use crate::tui::steps::shared::{open, open_measure, scroll, select_criterion};
 use crate::tui::view::table::safe;
@@ -363,6 +363,9 @@ fn draw_crosstab(
 
 /// Valuation's own actions: `c` cycles the cross-tab through the other criteria, `T` asks for
 /// two dates to show the moves between them (or closes them).
+/// Valuation's screen.
+pub const SCREEN: crate::tui::steps::id::StepId = crate::tui::steps::id::StepId::Valuation;
+
 /// Valuation's keys (up and down go through the criteria too, unsaid).
 pub static KEYS: &[On] = &[
     On::named(Left, |_| true, "criterion", "previous criterion"),

@@ -196,10 +196,15 @@ fn the_record_view_shows_every_field_masked() {
     let (mut app, mut engine) = demo();
     update(&mut app, Message::Resize(100, 60));
     let fx = act(&mut app, Action::Confirm);
-    let crate::tui::state::effect::Effect::Record { id } = &fx[0] else {
-        panic!("record effect")
+    let [
+        crate::tui::state::effect::Effect::Engine(
+            job @ crate::tui::runtime::worker::Job::Record { .. },
+        ),
+    ] = &fx[..]
+    else {
+        panic!("record effect: {fx:?}")
     };
-    let m = engine.handle(crate::tui::runtime::worker::Job::Record { id: id.clone() });
+    let m = engine.handle(job.clone());
     update(&mut app, m);
     let fields = app.record().unwrap().1.clone();
     let name = fields.iter().find(|f| f.0 == "name").unwrap().1.clone();
@@ -238,17 +243,11 @@ fn a_segment_is_written_from_the_wizard() {
     typ(&mut app, &out.to_string_lossy());
     let fx = act(&mut app, Action::Confirm);
     for e in fx {
-        if let crate::tui::state::effect::Effect::Export {
-            criterion,
-            segment,
-            path,
-        } = e
+        if let crate::tui::state::effect::Effect::Engine(
+            job @ crate::tui::runtime::worker::Job::Export { .. },
+        ) = e
         {
-            let m = engine.handle(crate::tui::runtime::worker::Job::Export {
-                criterion,
-                segment,
-                path,
-            });
+            let m = engine.handle(job);
             update(&mut app, m);
         }
     }
@@ -314,12 +313,15 @@ fn a_frequency_table_of_any_column() {
         act(&mut app, Action::Down);
     }
     let fx = act(&mut app, Action::Frequency);
-    let crate::tui::state::effect::Effect::Frequency { column } = &fx[0] else {
-        panic!()
+    let [
+        crate::tui::state::effect::Effect::Engine(
+            job @ crate::tui::runtime::worker::Job::Frequency { .. },
+        ),
+    ] = &fx[..]
+    else {
+        panic!("frequency effect: {fx:?}")
     };
-    let m = engine.handle(crate::tui::runtime::worker::Job::Frequency {
-        column: column.clone(),
-    });
+    let m = engine.handle(job.clone());
     update(&mut app, m);
     let rows = app.frequency().unwrap().1.clone();
     assert_eq!(

@@ -3,9 +3,10 @@
 //! numbers has the data read again.
 
 use crate::tui::input::message::{Action, Message};
+use crate::tui::state::effect::{Effect, FileEdit, Job};
 use crate::tui::steps::StepId;
 use crate::tui::tests::{act, screen};
-use crate::tui::update::{Effect, update};
+use crate::tui::update::update;
 
 /// The messy order log (a word in a quantity on line 8) beside a workspace that reads it.
 fn messy(extra: &str) -> (tempfile::TempDir, std::path::PathBuf) {
@@ -58,7 +59,7 @@ fn a_bad_value_is_shown_on_every_step_and_b_settles_it_with_undo() {
     insta::assert_snapshot!("messy_classify_80x24", screen(&app, 80, 24));
     let e = act(&mut app, Action::SettleData);
     assert!(
-        matches!(&e[..], [Effect::FileOptions(o)] if o == &[("data.orders".to_string(), "bad_values".to_string(), Some("missing".to_string()))]),
+        matches!(&e[..], [Effect::Write { edit: FileEdit::Options(o), then: None }] if o == &[("data.orders".to_string(), "bad_values".to_string(), Some("missing".to_string()))]),
         "{e:?}"
     );
     assert!(app.model.quality_line().is_none());
@@ -67,12 +68,21 @@ fn a_bad_value_is_shown_on_every_step_and_b_settles_it_with_undo() {
     assert!(act(&mut app, Action::SettleData).is_empty());
     let e = act(&mut app, Action::Undo);
     assert!(
-        matches!(&e[..], [Effect::FileOptions(o)] if o == &[("data.orders".to_string(), "bad_values".to_string(), None)]),
+        matches!(&e[..], [Effect::Write { edit: FileEdit::Options(o), then: None }] if o == &[("data.orders".to_string(), "bad_values".to_string(), None)]),
         "{e:?}"
     );
     assert!(app.model.quality_line().is_some());
     let e = act(&mut app, Action::Redo);
-    assert!(matches!(&e[..], [Effect::FileOptions(_)]), "{e:?}");
+    assert!(
+        matches!(
+            &e[..],
+            [Effect::Write {
+                edit: FileEdit::Options(_),
+                ..
+            }]
+        ),
+        "{e:?}"
+    );
     assert!(app.model.quality_line().is_none());
 }
 
@@ -120,5 +130,8 @@ fn a_rule_reading_a_text_column_as_numbers_reads_the_data_again() {
         "{m:?}"
     );
     let e = update(&mut app, m);
-    assert!(matches!(&e[..], [Effect::Reopen]), "{e:?}");
+    assert!(
+        matches!(&e[..], [Effect::Engine(Job::Reopen { .. })]),
+        "{e:?}"
+    );
 }

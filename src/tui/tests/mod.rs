@@ -16,6 +16,7 @@ use crate::engine::rules::Rule;
 use crate::tui::input::message::{Action, Message};
 use crate::tui::runtime::worker::{Engine, Job, newest_only};
 use crate::tui::state::app::App;
+use crate::tui::state::effect::FileEdit;
 use crate::tui::steps::StepId;
 use crate::tui::update::{Effect, update};
 use crate::tui::view::theme::Theme;
@@ -29,26 +30,25 @@ pub(super) fn act(app: &mut App, a: Action) -> Vec<Effect> {
     update(app, Message::Action(a))
 }
 
-/// Run the effects' jobs on the engine at once, feeding the results back.
+/// Run the effects' jobs on the engine at once, feeding the results back; a file write is
+/// taken as saved (the demo has no file). Exports, explanations and other lookups are left to
+/// the tests that ask for them.
 pub(super) fn settle(app: &mut App, engine: &mut Engine, effects: Vec<Effect>) {
     for e in effects {
-        let job = match e {
-            Effect::Recompute {
-                index,
-                generation,
-                criterion,
-            } => Job::Recompute {
-                index,
-                generation,
-                criterion: *criterion,
+        let m = match e {
+            Effect::Engine(
+                job @ (Job::Recompute { .. }
+                | Job::Restructure(_)
+                | Job::Propose { .. }
+                | Job::Predictive
+                | Job::Reload { .. }),
+            ) => engine.handle(job),
+            Effect::Write { then, .. } => Message::Saved {
+                result: Ok(()),
+                then,
             },
-            Effect::Restructure { edit, .. } => Job::Restructure(edit),
-            Effect::Propose { step, column } => Job::Propose { step, column },
-            Effect::Predictive => Job::Predictive,
-            Effect::Reload { ws } => Job::Reload { ws },
             _ => continue,
         };
-        let m = engine.handle(job);
         // a proposal comes back as more effects (adding the criterion): run those too
         let more = update(app, m);
         settle(app, engine, more);
@@ -118,8 +118,14 @@ fn nudging_a_cut_point_recomputes_that_criterion() {
         .unwrap()
         .customers;
     let fx = act(&mut app, Action::Increase);
-    assert!(matches!(&fx[0], Effect::Recompute { index, .. } if *index == i));
-    assert!(matches!(&fx[1], Effect::Save { .. }));
+    assert!(matches!(&fx[0], Effect::Engine(Job::Recompute { index, .. }) if *index == i));
+    assert!(matches!(
+        &fx[1],
+        Effect::Write {
+            edit: FileEdit::Rule(_),
+            ..
+        }
+    ));
     assert_eq!(
         edges(&app, i)[0],
         before[0] + 1.0,
@@ -165,15 +171,7 @@ fn stale_results_are_dropped() {
     let first = act(&mut app, Action::Increase);
     let second = act(&mut app, Action::Increase);
     let job = |e: &Effect| match e {
-        Effect::Recompute {
-            index,
-            generation,
-            criterion,
-        } => Job::Recompute {
-            index: *index,
-            generation: *generation,
-            criterion: (**criterion).clone(),
-        },
+        Effect::Engine(j @ Job::Recompute { .. }) => j.clone(),
         _ => unreachable!(),
     };
     let newer = engine.handle(job(&second[0]));
@@ -234,10 +232,10 @@ fn search_jumps_to_a_customer_and_explain_asks_the_engine() {
     let r = &app.model.ranking;
     assert_eq!(r.ids.text_at(r.order[app.nav.row]).as_deref(), Some("17"));
     let fx = act(&mut app, Action::Explain);
-    let Effect::Explain { id } = &fx[0] else {
+    let Effect::Engine(job @ Job::Explain { .. }) = &fx[0] else {
         panic!("explain effect")
     };
-    let m = engine.handle(Job::Explain { id: id.clone() });
+    let m = engine.handle(job.clone());
     update(&mut app, m);
     update(&mut app, Message::Resize(120, 100));
     let text = screen(&app, 120, 100);
@@ -280,10 +278,10 @@ fn snapshots_of_every_step() {
 fn explanation_scrolls_and_closes() {
     let (mut app, mut engine) = demo();
     let fx = act(&mut app, Action::Explain);
-    let Effect::Explain { id } = &fx[0] else {
+    let Effect::Engine(job @ Job::Explain { .. }) = &fx[0] else {
         panic!("explain effect")
     };
-    let m = engine.handle(Job::Explain { id: id.clone() });
+    let m = engine.handle(job.clone());
     update(&mut app, m);
     act(&mut app, Action::Down);
     act(&mut app, Action::Down);
@@ -364,7 +362,13 @@ fn editing_a_condition_is_checked_as_typed_and_recomputes() {
     let before = counts(&app, i);
     let fx = act(&mut app, Action::Confirm);
     assert!(app.edit.prompt.is_none());
-    assert!(fx.iter().any(|e| matches!(e, Effect::Save { .. })));
+    assert!(fx.iter().any(|e| matches!(
+        e,
+        Effect::Write {
+            edit: FileEdit::Rule(_),
+            ..
+        }
+    )));
     settle(&mut app, &mut engine, fx);
     let after = counts(&app, i);
     let lapsed = |v: &[(String, usize)]| v.iter().find(|x| x.0 == "lapsed").unwrap().1;

@@ -34,7 +34,7 @@ fn an_edit_being_typed_survives_a_reload_of_the_workspace() {
     typ(&mut app, " AND orders > 1");
     // someone else deletes the first criterion: everything moves up one place
     let m = engine.handle(Job::Restructure(
-        crate::tui::state::edit::StructEdit::Delete { index: 0 },
+        crate::tui::state::prompt::StructEdit::Delete { index: 0 },
     ));
     update(&mut app, m);
     let Some(Prompt::Edit(p)) = &app.edit.prompt else {
@@ -62,7 +62,7 @@ fn a_rule_changed_on_disk_while_being_edited_is_asked_about() {
         app.model.criteria[p.criterion].criterion.name.value.clone(),
         p.target,
     );
-    let crate::tui::state::edit::Target::Condition(k) = target else {
+    let crate::tui::state::prompt::Target::Condition(k) = target else {
         panic!("{target:?}")
     };
     let change = |engine: &mut crate::tui::runtime::worker::Engine, rule: usize, when: &str| {
@@ -172,7 +172,12 @@ fn a_file_saved_elsewhere_goes_through_update() {
         },
     );
     assert!(
-        matches!(&fx[..], [crate::tui::state::effect::Effect::Reload { .. }]),
+        matches!(
+            &fx[..],
+            [crate::tui::state::effect::Effect::Engine(
+                crate::tui::runtime::worker::Job::Reload { .. }
+            )]
+        ),
         "{fx:?}"
     );
     assert!(app.status.contains("loaded"));

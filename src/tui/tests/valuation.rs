@@ -72,13 +72,10 @@ fn transitions_between_two_dates_in_valuation() {
     }
     typ(&mut app, "2024-01-01, 2025-01-01");
     let fx = act(&mut app, Action::Confirm);
-    let Some(Effect::Transitions { from, to }) = fx.first() else {
-        panic!("no transitions effect")
+    let Some(Effect::Engine(job @ Job::Transitions { .. })) = fx.first() else {
+        panic!("no transitions effect: {fx:?}")
     };
-    let m = engine.handle(Job::Transitions {
-        from: *from,
-        to: *to,
-    });
+    let m = engine.handle(job.clone());
     update(&mut app, m);
     let tv = app.transitions.clone().expect("transitions");
     assert_eq!(tv.criteria.len(), app.model.criteria.len());

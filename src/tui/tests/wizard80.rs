@@ -108,8 +108,11 @@ fn settle_explain(
     fx: Vec<crate::tui::state::effect::Effect>,
 ) {
     for e in fx {
-        if let crate::tui::state::effect::Effect::Explain { id } = e {
-            let m = engine.handle(crate::tui::runtime::worker::Job::Explain { id });
+        if let crate::tui::state::effect::Effect::Engine(
+            job @ crate::tui::runtime::worker::Job::Explain { .. },
+        ) = e
+        {
+            let m = engine.handle(job);
             update(app, m);
         }
     }

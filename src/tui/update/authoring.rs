@@ -4,7 +4,8 @@
 use crate::engine::eval::frame::DType;
 use crate::engine::rules::condition::parse_condition;
 use crate::tui::state::app::App;
-use crate::tui::state::edit::EditError;
+use crate::tui::state::effect::Job;
+use crate::tui::state::prompt::EditError;
 
 /// The functions a condition may call, for completion.
 const FUNCTIONS: [&str; 10] = [
@@ -142,7 +143,9 @@ pub fn complete(
 /// The presets `N` offers on this screen: those of Purchase history, when there are buyers.
 pub fn presets_here(app: &App) -> Vec<&'static str> {
     let buyers = app.model.fields.iter().any(|f| f.0 == "r_score");
-    if app.nav.step == crate::tui::steps::StepId::PurchaseHistory && buyers {
+    let purchase =
+        app.nav.step.criteria_step() == Some(crate::engine::rules::Step::PurchaseHistory);
+    if purchase && buyers {
         crate::engine::rules::presets::PRESETS
             .iter()
             .map(|p| p.0)
@@ -186,11 +189,11 @@ pub fn export(app: &mut App, path: std::path::PathBuf) -> Vec<crate::tui::state:
         return vec![];
     };
     app.status = format!("writing {}…", path.display());
-    vec![crate::tui::state::effect::Effect::Export {
+    vec![crate::tui::state::effect::Effect::Engine(Job::Export {
         criterion,
         segment,
         path,
-    }]
+    })]
 }
 
 #[cfg(test)]

@@ -2,9 +2,9 @@
 //! that no reload (a criterion added, the file edited elsewhere) ever drops it.
 
 use crate::tui::state::app::App;
-use crate::tui::state::edit::StructEdit;
 pub use crate::tui::state::editing::Change;
-use crate::tui::state::effect::Effect;
+use crate::tui::state::effect::{Effect, FileEdit};
+use crate::tui::state::prompt::StructEdit;
 
 /// A criterion was renamed: the history follows it, so its older edits can still be undone.
 pub fn follow_rename(app: &mut App, old: &str, new: &str) {
@@ -43,23 +43,23 @@ fn apply(app: &mut App, c: Change) -> Option<(Vec<Effect>, Change, String)> {
             }
             app.edit.focus = Some(to.clone());
             follow_rename(app, &name, &to);
-            let effects = vec![Effect::Restructure {
-                edit: StructEdit::Rename {
+            let effects = vec![Effect::restructure(
+                StructEdit::Rename {
                     index: i,
                     name: to.clone(),
                 },
-                old: Some(name.clone()),
-            }];
+                Some(name.clone()),
+            )];
             let what = format!("the name \"{to}\"");
             Some((effects, Change::Rename { name: to, to: name }, what))
         }
         Change::Delete(name) => {
             let i = position(app, &name)?;
             let back = Change::Add(app.model.criteria[i].criterion.clone());
-            let effects = vec![Effect::Restructure {
-                edit: StructEdit::Delete { index: i },
-                old: Some(name.clone()),
-            }];
+            let effects = vec![Effect::restructure(
+                StructEdit::Delete { index: i },
+                Some(name.clone()),
+            )];
             Some((effects, back, format!("criterion \"{name}\" taken out")))
         }
         Change::Add(crit) => {
@@ -68,10 +68,7 @@ fn apply(app: &mut App, c: Change) -> Option<(Vec<Effect>, Change, String)> {
             }
             let name = crit.name.value.clone();
             app.edit.focus = Some(name.clone());
-            let effects = vec![Effect::Restructure {
-                edit: StructEdit::Add(Box::new(crit)),
-                old: None,
-            }];
+            let effects = vec![Effect::restructure(StructEdit::Add(Box::new(crit)), None)];
             Some((
                 effects,
                 Change::Delete(name.clone()),
@@ -83,10 +80,10 @@ fn apply(app: &mut App, c: Change) -> Option<(Vec<Effect>, Change, String)> {
                 customers: app.model.valuation.min_customer_share,
                 value: app.model.valuation.min_value_share,
             };
-            let effects = vec![Effect::Restructure {
-                edit: StructEdit::Thresholds { customers, value },
-                old: None,
-            }];
+            let effects = vec![Effect::restructure(
+                StructEdit::Thresholds { customers, value },
+                None,
+            )];
             Some((effects, back, "the worth-it minimums".into()))
         }
         Change::Measures { value, cost } => {
@@ -97,10 +94,10 @@ fn apply(app: &mut App, c: Change) -> Option<(Vec<Effect>, Change, String)> {
                 value: now(&app.model.valuation.value),
                 cost: now(&app.model.valuation.cost),
             };
-            let effects = vec![Effect::Restructure {
-                edit: StructEdit::Measures { value, cost },
-                old: None,
-            }];
+            let effects = vec![Effect::restructure(
+                StructEdit::Measures { value, cost },
+                None,
+            )];
             Some((effects, back, "the value and cost per customer".into()))
         }
         Change::FileOptions(options) => {
@@ -108,7 +105,10 @@ fn apply(app: &mut App, c: Change) -> Option<(Vec<Effect>, Change, String)> {
             crate::tui::update::settle::take(app, &options);
             let what = "what runs do with the data's bad values and rows".into();
             Some((
-                vec![Effect::FileOptions(options)],
+                vec![Effect::Write {
+                    edit: FileEdit::Options(options.clone()),
+                    then: None,
+                }],
                 Change::FileOptions(back),
                 what,
             ))

@@ -2,20 +2,19 @@
 
 pub mod authoring;
 
-pub(crate) mod edit;
 pub mod history;
 pub mod keys;
-pub mod prompts;
+pub mod palette;
+pub(crate) mod prompt;
 pub mod recover;
 pub mod reload;
 pub mod settle;
 
 use crate::tui::input::message::{Action, Message};
 use crate::tui::state::app::{App, Page, Prompt, SegmentSort};
-use crate::tui::steps::StepId;
-use crate::tui::update::edit::edit_prompt_key;
+use crate::tui::update::prompt::edit_prompt_key;
 
-pub use crate::tui::state::effect::Effect;
+pub use crate::tui::state::effect::{Effect, Job};
 
 /// Apply one message.
 pub fn update(app: &mut App, msg: Message) -> Vec<Effect> {
@@ -43,7 +42,7 @@ fn step(app: &mut App, msg: Message) -> Vec<Effect> {
         return e;
     }
     if app.edit.prompt.is_some()
-        && let Some(e) = crate::tui::update::prompts::prompt_key(app, &msg)
+        && let Some(e) = crate::tui::update::palette::prompt_key(app, &msg)
     {
         return e;
     }
@@ -109,6 +108,13 @@ fn engine_result(app: &mut App, msg: Message) -> Vec<Effect> {
             app.status = text;
             vec![]
         }
+        Message::Saved { result, then } => match result {
+            Ok(()) => then.map(Effect::Engine).into_iter().collect(),
+            Err(e) => {
+                app.status = format!("could not save: {e}");
+                vec![]
+            }
+        },
         Message::Proposed(r) => match r {
             Ok(c) => crate::tui::steps::criteria::rules::take_proposal(app, *c),
             Err(e) => {
@@ -122,7 +128,10 @@ fn engine_result(app: &mut App, msg: Message) -> Vec<Effect> {
                 return vec![];
             }
             app.status = why;
-            vec![Effect::Reopen]
+            app.workspace
+                .clone()
+                .map(|path| vec![Effect::Engine(Job::Reopen { path })])
+                .unwrap_or_default()
         }
         Message::ReloadFailed(e) => {
             app.edit.focus = None;
@@ -226,7 +235,7 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
     };
     // a prompt a step opened is checked before it is drawn
     if !had_prompt && let Some(Prompt::Edit(mut p)) = app.edit.prompt.clone() {
-        crate::tui::update::edit::recheck(app, &mut p);
+        crate::tui::update::prompt::recheck(app, &mut p);
         app.edit.prompt = Some(Prompt::Edit(p));
     }
     effects
@@ -315,13 +324,11 @@ fn toggle(app: &mut App, a: Action) {
 
 /// To a step: by its index, the next or the previous one (from the last, the first).
 fn go(app: &mut App, a: Action) {
-    let n = StepId::ALL.len();
-    let s = match a {
-        Action::Step(i) => usize::from(i).min(n - 1),
-        Action::NextStep => (app.nav.step.index() + 1) % n,
-        _ => (app.nav.step.index() + n - 1) % n,
+    app.nav.step = match a {
+        Action::Step(i) => crate::tui::steps::id::StepId::from_index(usize::from(i)),
+        Action::NextStep => app.nav.step.next(true),
+        _ => app.nav.step.next(false),
     };
-    app.nav.step = StepId::from_index(s);
     app.nav.row = 0;
     app.nav.edge = 0;
     app.nav.rule = 0;

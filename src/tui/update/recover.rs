@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use crate::tui::state::app::{App, Prompt};
-use crate::tui::state::edit::{EditPrompt, Target};
+use crate::tui::state::prompt::{EditPrompt, Target};
 use crate::tui::state::recovery::{Record, target_of};
 
 /// Reopen the edit `r` (read from the recovery file at `p`) as a prompt with its text, or say
@@ -31,12 +31,9 @@ pub fn resume(app: &mut App, r: Record, p: &Path) {
     };
     let valuation = matches!(target, Target::Thresholds | Target::Value | Target::Cost);
     if valuation {
-        app.nav.step = crate::tui::steps::StepId::Valuation;
-    } else if let Some(step) = app.model.criteria.get(i).map(|c| c.criterion.step)
-        && let Some(s) = crate::tui::steps::StepId::ALL
-            .into_iter()
-            .find(|s| s.criteria_step() == Some(step))
-    {
+        app.nav.step = crate::tui::steps::valuation::SCREEN;
+    } else if let Some(step) = app.model.criteria.get(i).map(|c| c.criterion.step) {
+        let s = crate::tui::steps::id::StepId::of_criteria(step);
         app.nav.step = s;
         if let Some(k) = app.criteria_of(step).iter().position(|&x| x == i) {
             app.nav.selected[s.index()] = k;
@@ -44,9 +41,9 @@ pub fn resume(app: &mut App, r: Record, p: &Path) {
     }
     let mut prompt = EditPrompt::new(i, target, r.text);
     if let Some(c) = app.model.criteria.get(i) {
-        prompt.base = crate::tui::state::edit::initial_text(&c.criterion, target);
+        prompt.base = crate::tui::state::prompt::initial_text(&c.criterion, target);
     }
-    prompt.error = crate::tui::update::edit::check(app, &prompt).err();
+    prompt.error = crate::tui::update::prompt::check(app, &prompt).err();
     app.edit.prompt = Some(Prompt::Edit(prompt));
     app.status = "recovered an edit that was being typed when strata stopped: Enter applies it, Esc discards it".into();
 }

@@ -4,14 +4,14 @@ use std::path::Path;
 
 use crate::engine::rules::parse::parse_workspace;
 use crate::tui::state::app::App;
-use crate::tui::state::effect::Effect;
+use crate::tui::state::effect::{Effect, Job};
 
 /// The workspace as another editor saved it: its rules to load, or why the last good ones stay.
 pub fn file_changed(app: &mut App, path: &Path, text: &str) -> Vec<Effect> {
     match parse_workspace(path, text) {
         Ok(ws) => {
             app.status = "the workspace changed on disk: loaded".into();
-            vec![Effect::Reload { ws: Box::new(ws) }]
+            vec![Effect::Engine(Job::Reload { ws: Box::new(ws) })]
         }
         Err(e) => {
             app.status = format!(

@@ -2,7 +2,7 @@
 
 use crate::tui::state::app::App;
 use crate::tui::state::editing::Change;
-use crate::tui::state::effect::Effect;
+use crate::tui::state::effect::{Effect, FileEdit};
 
 /// `(workspace key, option, value)`: a data file's option to set (`None`: take it out).
 type FileOption = (String, String, Option<String>);
@@ -69,5 +69,8 @@ pub fn settle(app: &mut App) -> Vec<Effect> {
         "written to the workspace ({}); runs now go on as the wizard does · u undoes",
         set.join(", ")
     );
-    vec![Effect::FileOptions(options)]
+    vec![Effect::Write {
+        edit: FileEdit::Options(options.clone()),
+        then: None,
+    }]
 }

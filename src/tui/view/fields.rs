@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 
 use crate::engine::eval::frame::DType;
 use crate::tui::state::app::App;
-use crate::tui::state::edit::EditPrompt;
+use crate::tui::state::prompt::EditPrompt;
 use crate::tui::update::authoring::word_start;
 use crate::tui::view::table::{clip, pad, rows_note, width};
 use crate::tui::view::theme::Theme;

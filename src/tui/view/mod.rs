@@ -14,7 +14,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use crate::tui::input::message::Action;
 use crate::tui::state::app::{App, Prompt};
-use crate::tui::steps::{Mark, StepId, mark};
+use crate::tui::steps::{Mark, mark};
 use crate::tui::view::theme::Theme;
 
 pub const MIN_W: u16 = 60;
@@ -145,7 +145,7 @@ fn key_line(app: &App, w: u16, t: &Theme) -> Line<'static> {
 
 fn step_list(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let mut lines = Vec::new();
-    for s in StepId::ALL {
+    for s in crate::tui::steps::STEPS.iter().map(|s| s.id) {
         let (m, st) = match mark(app, s) {
             Mark::Done => ("✓", t.good),
             Mark::Attention => ("!", t.bad),
@@ -276,7 +276,7 @@ fn title_line(app: &App, width: u16, t: &Theme) -> Paragraph<'static> {
                 " {} · step {} of {} ",
                 app.nav.step.title(),
                 app.nav.step.index() + 1,
-                StepId::ALL.len()
+                crate::tui::steps::id::COUNT
             ),
             t.header,
         ),
@@ -375,7 +375,7 @@ fn edit_box(
     f: &mut Frame,
     main: Rect,
     app: &App,
-    p: &crate::tui::state::edit::EditPrompt,
+    p: &crate::tui::state::prompt::EditPrompt,
     t: &Theme,
 ) {
     // thresholds and roles are edited even when there is no criterion yet
@@ -383,7 +383,7 @@ fn edit_box(
     let criterion = match app.model.criteria.get(p.criterion) {
         Some(v) => &v.criterion,
         None => {
-            placeholder = crate::tui::state::edit::new_criterion(
+            placeholder = crate::tui::state::prompt::new_criterion(
                 crate::engine::rules::Step::Demographic,
                 &[],
             );
@@ -407,10 +407,10 @@ fn edit_box(
     };
     if matches!(
         p.target,
-        crate::tui::state::edit::Target::Condition(_)
-            | crate::tui::state::edit::Target::Value
-            | crate::tui::state::edit::Target::Cost
-            | crate::tui::state::edit::Target::NewFrom
+        crate::tui::state::prompt::Target::Condition(_)
+            | crate::tui::state::prompt::Target::Value
+            | crate::tui::state::prompt::Target::Cost
+            | crate::tui::state::prompt::Target::NewFrom
     ) {
         let above = Rect {
             x: main.x,
@@ -451,7 +451,7 @@ fn edit_box(
 /// Where the text is wrong (a caret position), what the edit box says of it, and its style.
 fn verdict(
     app: &App,
-    p: &crate::tui::state::edit::EditPrompt,
+    p: &crate::tui::state::prompt::EditPrompt,
     t: &Theme,
 ) -> (
     Option<(usize, ratatui::style::Style)>,
@@ -468,7 +468,7 @@ fn verdict(
             ),
             None => (
                 None,
-                if p.target == crate::tui::state::edit::Target::ExportPath {
+                if p.target == crate::tui::state::prompt::Target::ExportPath {
                     "✓ Enter writes the file".to_string()
                 } else if app.workspace.is_some() {
                     "✓ valid — Enter applies and saves".to_string()
@@ -483,7 +483,7 @@ fn verdict(
 
 /// The text being typed, scrolled so the cursor shows, `w` cells wide; and where it starts.
 fn text_line(
-    p: &crate::tui::state::edit::EditPrompt,
+    p: &crate::tui::state::prompt::EditPrompt,
     w: usize,
     t: &Theme,
 ) -> (Line<'static>, usize) {
@@ -509,10 +509,10 @@ fn text_line(
 /// What the edit belongs to, for the box's title: a criterion, the valuation, a column.
 fn owner(
     app: &App,
-    p: &crate::tui::state::edit::EditPrompt,
+    p: &crate::tui::state::prompt::EditPrompt,
     criterion: &crate::engine::rules::Criterion,
 ) -> String {
-    use crate::tui::state::edit::Target;
+    use crate::tui::state::prompt::Target;
     if matches!(
         p.target,
         Target::Thresholds | Target::Dates | Target::Value | Target::Cost

@@ -236,7 +236,7 @@ pub fn help_lines(app: &App, w: u16) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for a in crate::tui::steps::keys::on_screen(app) {
         let keys = if let Action::Step(_) = a {
-            let steps = crate::tui::steps::StepId::ALL.len().min(9);
+            let steps = crate::tui::steps::id::COUNT.min(9);
             format!("1 … {steps}")
         } else {
             app.prefs.keymap.keys_for(a).join(" ")

@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use crate::engine::format::thousands;
 use crate::tui::input::action::Action::{self, *};
 use crate::tui::state::app::App;
-use crate::tui::state::effect::Effect;
+use crate::tui::state::effect::{Effect, Job};
 use crate::tui::steps::keys::{On, never};
 use crate::tui::steps::shared::{moved, open_measure};
 use crate::tui::view::table::safe;
@@ -238,9 +238,9 @@ pub fn handle(app: &mut App, a: Action) -> Vec<Effect> {
         Edit => return roles::choose(app),
         Frequency => {
             if let Some(p) = app.model.profiles.get(app.nav.row) {
-                return vec![Effect::Frequency {
+                return vec![Effect::Engine(Job::Frequency {
                     column: p.name.clone(),
-                }];
+                })];
             }
         }
         // `v` takes the selected column as each customer's value

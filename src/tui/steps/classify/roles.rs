@@ -2,7 +2,7 @@
 
 use crate::engine::data::roles::Role;
 use crate::tui::state::app::App;
-use crate::tui::state::effect::Effect;
+use crate::tui::state::effect::{Effect, FileEdit, Job};
 
 /// The `[columns]` key a role is saved under, for the table the screen profiles.
 pub fn role_key(role: Role, orders_table: bool) -> Option<&'static str> {
@@ -69,9 +69,12 @@ pub fn accept(app: &mut App) -> Vec<Effect> {
         return vec![];
     }
     app.status = format!("saving {column} as {key}; the data is read again");
-    vec![Effect::SetRole {
-        key: key.to_string(),
-        column,
+    vec![Effect::Write {
+        edit: FileEdit::Role {
+            key: key.to_string(),
+            column,
+        },
+        then: app.workspace.clone().map(|path| Job::Reopen { path }),
     }]
 }
 
@@ -91,13 +94,13 @@ pub fn allowed_keys(orders_table: bool) -> Vec<&'static str> {
 pub fn check_key(
     text: &str,
     orders_table: bool,
-) -> Result<String, crate::tui::state::edit::EditError> {
+) -> Result<String, crate::tui::state::prompt::EditError> {
     let k = text.trim();
     let keys = allowed_keys(orders_table);
     if keys.contains(&k) {
         Ok(k.to_string())
     } else {
-        Err(crate::tui::state::edit::EditError {
+        Err(crate::tui::state::prompt::EditError {
             message: format!("one of: {}", keys.join(", ")),
             pos: Some(1),
         })
@@ -121,9 +124,9 @@ pub fn choose(app: &mut App) -> Vec<Effect> {
         .and_then(|s| role_key(s.role, app.model.profiled_orders))
         .unwrap_or_default();
     app.edit.prompt = Some(crate::tui::state::app::Prompt::Edit(
-        crate::tui::state::edit::EditPrompt::new(
+        crate::tui::state::prompt::EditPrompt::new(
             0,
-            crate::tui::state::edit::Target::Role,
+            crate::tui::state::prompt::Target::Role,
             current.to_string(),
         ),
     ));

@@ -4,9 +4,9 @@
 use crate::engine::rules::{Criterion, Rule};
 use crate::tui::input::action::Action;
 use crate::tui::state::app::App;
-use crate::tui::state::edit::{self, EditPrompt, Target};
 use crate::tui::state::editing::Change;
 use crate::tui::state::effect::Effect;
+use crate::tui::state::prompt::{self as edit, EditPrompt, Target};
 use crate::tui::steps::criteria::nudge::nudge_step;
 use crate::tui::steps::shared::open;
 
@@ -23,10 +23,10 @@ pub fn new_rule_list(app: &mut App) -> Vec<Effect> {
         "added \"{}\": e edits its rule, R renames it, a adds rules",
         c.name.value
     );
-    vec![Effect::Restructure {
-        edit: edit::StructEdit::Add(Box::new(c)),
-        old: None,
-    }]
+    vec![Effect::restructure(
+        edit::StructEdit::Add(Box::new(c)),
+        None,
+    )]
 }
 
 /// A criterion the engine proposed from a column: added like any other (u takes it out).
@@ -59,10 +59,10 @@ pub fn take_proposal(app: &mut App, c: crate::engine::rules::Criterion) -> Vec<E
         "proposed \"{}\": {what} — Esc takes it back, any other key keeps it",
         c.name.value
     );
-    vec![Effect::Restructure {
-        edit: edit::StructEdit::Add(Box::new(c)),
-        old: None,
-    }]
+    vec![Effect::restructure(
+        edit::StructEdit::Add(Box::new(c)),
+        None,
+    )]
 }
 
 /// How many rules the criterion on screen has (segments, groups or bin labels).
@@ -90,10 +90,10 @@ pub fn criterion_action(app: &mut App, a: Action) -> Vec<Effect> {
             app.status = format!("deleted criterion \"{}\" (u brings it back)", names[i]);
             app.edit
                 .record(Change::Add(app.model.criteria[i].criterion.clone()));
-            vec![Effect::Restructure {
-                edit: edit::StructEdit::Delete { index: i },
-                old: Some(names[i].clone()),
-            }]
+            vec![Effect::restructure(
+                edit::StructEdit::Delete { index: i },
+                Some(names[i].clone()),
+            )]
         }
         (Action::DeleteCriterion, Some(i)) => {
             app.edit.pending_delete = Some(i);

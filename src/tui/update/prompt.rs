@@ -2,9 +2,9 @@
 
 use crate::tui::input::message::{Action, CursorMove, Message};
 use crate::tui::state::app::{App, Prompt};
-use crate::tui::state::edit::{self, EditPrompt, Target};
 use crate::tui::state::editing::Change;
-use crate::tui::state::effect::Effect;
+use crate::tui::state::effect::{Effect, FileEdit, Job};
+use crate::tui::state::prompt::{self as edit, EditPrompt, Target};
 
 /// A criterion name as typed, checked against the other criteria's names.
 fn check_name(app: &App, i: usize, text: &str) -> Result<(), edit::EditError> {
@@ -165,10 +165,10 @@ fn finish(app: &mut App, done: Done) -> Vec<Effect> {
                 value: app.model.valuation.min_value_share,
             };
             app.edit.record(before);
-            vec![Effect::Restructure {
-                edit: edit::StructEdit::Thresholds { customers, value },
-                old: None,
-            }]
+            vec![Effect::restructure(
+                edit::StructEdit::Thresholds { customers, value },
+                None,
+            )]
         }
         Done::Role(key) => {
             let column = app
@@ -178,7 +178,10 @@ fn finish(app: &mut App, done: Done) -> Vec<Effect> {
                 .map(|p| p.name.clone())
                 .unwrap_or_default();
             app.status = format!("saving {column} as {key}; the data is read again");
-            vec![Effect::SetRole { key, column }]
+            vec![Effect::Write {
+                edit: FileEdit::Role { key, column },
+                then: app.workspace.clone().map(|path| Job::Reopen { path }),
+            }]
         }
         Done::Measure { cost, text } => measure(app, cost, text),
         Done::NewFrom(None) => crate::tui::steps::criteria::rules::new_rule_list(app),
@@ -188,12 +191,12 @@ fn finish(app: &mut App, done: Done) -> Vec<Effect> {
                 return vec![];
             };
             app.status = format!("proposing a criterion from {column}…");
-            vec![Effect::Propose { step, column }]
+            vec![Effect::Engine(Job::Propose { step, column })]
         }
         Done::Export(path) => crate::tui::update::authoring::export(app, path),
         Done::Dates(from, to) => {
             app.status = format!("computing moves from {from} to {to}…");
-            vec![Effect::Transitions { from, to }]
+            vec![Effect::Engine(Job::Transitions { from, to })]
         }
     }
 }
@@ -216,10 +219,10 @@ fn rename(app: &mut App, i: usize, name: String) -> Vec<Effect> {
             to: o.clone(),
         });
     }
-    vec![Effect::Restructure {
-        edit: edit::StructEdit::Rename { index: i, name },
+    vec![Effect::restructure(
+        edit::StructEdit::Rename { index: i, name },
         old,
-    }]
+    )]
 }
 
 /// Set the value (`cost` false) or the cost per customer.
@@ -238,10 +241,10 @@ fn measure(app: &mut App, cost: bool, text: Option<String>) -> Vec<Effect> {
         (text, old_cost)
     };
     app.status = "valuing the customers again…".into();
-    vec![Effect::Restructure {
-        edit: edit::StructEdit::Measures { value, cost },
-        old: None,
-    }]
+    vec![Effect::restructure(
+        edit::StructEdit::Measures { value, cost },
+        None,
+    )]
 }
 
 /// Propose the ready-made criterion `name`.

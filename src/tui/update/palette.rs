@@ -3,7 +3,6 @@
 use crate::tui::input::message::{Action, Message};
 use crate::tui::state::app::{App, Prompt};
 use crate::tui::state::effect::Effect;
-use crate::tui::steps::StepId;
 
 /// Palette commands besides the steps' names and numbers.
 const COMMANDS: [&str; 3] = ["help", "teach", "quit"];
@@ -36,7 +35,7 @@ pub fn prompt_key(app: &mut App, msg: &Message) -> Option<Vec<Effect>> {
             // ↑ ↓ in the search prompt: the previous / next match, the prompt stays open
             if let Prompt::Search(q) = p {
                 let q = q.trim().to_string();
-                search(app, &q, *a == Action::Up);
+                crate::tui::steps::list::search(app, &q, *a == Action::Up);
             }
             return Some(vec![]);
         }
@@ -45,7 +44,7 @@ pub fn prompt_key(app: &mut App, msg: &Message) -> Option<Vec<Effect>> {
             let p = app.edit.prompt.take().expect("open prompt");
             return Some(match p {
                 Prompt::Search(q) => {
-                    search(app, q.trim(), false);
+                    crate::tui::steps::list::search(app, q.trim(), false);
                     vec![]
                 }
                 Prompt::Palette(cmd) => palette(app, cmd.trim()),
@@ -70,9 +69,9 @@ pub fn prompt_key(app: &mut App, msg: &Message) -> Option<Vec<Effect>> {
 /// as they agree.
 pub fn complete_command(typed: &str) -> (String, Vec<String>) {
     let t = typed.trim().to_lowercase();
-    let all: Vec<String> = StepId::ALL
+    let all: Vec<String> = crate::tui::steps::STEPS
         .iter()
-        .map(|s| s.title().to_lowercase())
+        .map(|s| s.title.to_lowercase())
         .chain(COMMANDS.iter().map(|c| c.to_string()))
         .filter(|c| c.starts_with(&t))
         .collect();
@@ -94,75 +93,24 @@ pub fn complete_command(typed: &str) -> (String, Vec<String>) {
     )
 }
 
-/// `/`: find a customer whose id contains the text, from the row after the selected one (or,
-/// `back`, before it); an empty search repeats the last; an id typed whole goes to that
-/// customer first. Jumps to the List.
-fn search(app: &mut App, q: &str, back: bool) {
-    let repeat = q.is_empty() || back || q == app.edit.last_search && app.nav.step == StepId::List;
-    let q = if q.is_empty() {
-        app.edit.last_search.clone()
-    } else {
-        q.to_string()
-    };
-    if q.is_empty() {
-        return;
-    }
-    app.edit.last_search = q.clone();
-    let r = &app.model.ranking;
-    let n = r.order.len();
-    if n == 0 {
-        return;
-    }
-    let from = match (app.nav.step == StepId::List, back) {
-        (true, false) => app.nav.row + 1,
-        (true, true) => app.nav.row + n - 1,
-        (false, _) => 0,
-    };
-    let hit = |k: usize| {
-        let i = r.row_at(app.list_sort, k % n);
-        r.ids.text_at(i).is_some_and(|id| id.contains(&q))
-    };
-    let total = (0..n).filter(|&k| hit(k)).count();
-    let exact = (!repeat)
-        .then(|| (0..n).find(|&k| r.ids.text_at(r.row_at(app.list_sort, k)).as_deref() == Some(&q)))
-        .flatten();
-    let next = if back {
-        (0..n).map(|d| (from + n - d) % n).find(|&k| hit(k))
-    } else {
-        (from..from + n).find(|&k| hit(k))
-    };
-    match exact.or(next) {
-        Some(k) => {
-            app.nav.step = StepId::List;
-            app.nav.row = k % n;
-            app.status = if total == 1 {
-                "the one customer whose id contains it".into()
-            } else {
-                format!("{total} ids contain \"{q}\": ↑ ↓ in the search go to the others")
-            };
-        }
-        None => app.status = format!("no customer id contains \"{q}\""),
-    }
-}
-
 /// `:` commands: a step number or name (or the start of one), `help`, `teach`, `quit`.
 fn palette(app: &mut App, cmd: &str) -> Vec<Effect> {
     let lower = cmd.to_lowercase();
     if let Ok(n) = lower.parse::<usize>()
-        && (1..=StepId::ALL.len()).contains(&n)
+        && let Some(s) = crate::tui::steps::STEPS.get(n.wrapping_sub(1))
     {
-        app.nav.step = StepId::from_index(n - 1);
+        app.nav.step = s.id;
         return vec![];
     }
     match lower.as_str() {
         "q" | "quit" => app.quit = true,
         "help" => app.show_help = true,
         "teach" => app.prefs.show_teach = !app.prefs.show_teach,
-        _ => match StepId::ALL
+        _ => match crate::tui::steps::STEPS
             .iter()
-            .find(|s| s.title().to_lowercase().starts_with(&lower) && !lower.is_empty())
+            .find(|s| s.title.to_lowercase().starts_with(&lower) && !lower.is_empty())
         {
-            Some(s) => app.nav.step = *s,
+            Some(s) => app.nav.step = s.id,
             None => {
                 app.status = format!(
                     "unknown command \"{cmd}\": try a step name or number, help, teach, quit"
@@ -175,7 +123,7 @@ fn palette(app: &mut App, cmd: &str) -> Vec<Effect> {
 
 #[cfg(test)]
 mod tests {
-    use crate::tui::update::prompts::complete_command;
+    use crate::tui::update::palette::complete_command;
 
     #[test]
     fn the_palette_completes_steps_and_commands() {
