@@ -25,7 +25,7 @@ pub enum Message {
     Explained(Result<Box<crate::engine::eval::explain::Explanation>, String>),
     /// The rules were replaced as a whole (criteria added, renamed or deleted, or the file
     /// edited elsewhere): everything rebuilt.
-    Reloaded(Box<crate::tui::state::app::Reloaded>),
+    Reloaded(Box<crate::tui::state::model::Evaluated>),
     /// New rules could not be taken; the previous ones stay.
     ReloadFailed(String),
     /// A rule reads a column the data was read with as text as numbers or dates: the data is

@@ -10,8 +10,9 @@ use crate::engine::eval::session::Session;
 use crate::engine::rules::Workspace;
 use crate::tui::input::message::Message;
 use crate::tui::state::app::CriterionView;
-use crate::tui::state::app::{HistogramCache, Reloaded};
+use crate::tui::state::app::HistogramCache;
 pub use crate::tui::state::job::Job;
+use crate::tui::state::model::Evaluated;
 
 /// The engine side: owns the session and turns a job into a message.
 pub struct Engine {
@@ -126,7 +127,7 @@ impl Engine {
         }
         match self.session.replace_rules(ws) {
             Ok(()) => {
-                let mut r = Reloaded::build(&self.session);
+                let mut r = Evaluated::build(&self.session);
                 r.clv = self.clv_view(true);
                 Message::Reloaded(Box::new(r))
             }

@@ -10,12 +10,11 @@ use crate::tui::state::effect::{Effect, FileEdit, Job};
 
 use crate::tui::input::keymap::Keymap;
 pub use crate::tui::state::editing::Editing;
-pub use crate::tui::state::model::Model;
+pub use crate::tui::state::model::{Evaluated, Model};
 use crate::tui::state::nav::StepId;
 pub use crate::tui::state::ranking::{ListSort, Ranking, SegmentSort};
-pub use crate::tui::state::views::{
-    CriterionView, Distribution, HistogramCache, Reloaded, TransitionView,
-};
+pub use crate::tui::state::screens::Screens;
+pub use crate::tui::state::views::{CriterionView, Distribution, HistogramCache, TransitionView};
 
 /// From this width the teach text is a side panel; below it, a strip under the view that `t`
 /// opens into a scrollable page.
@@ -42,7 +41,7 @@ pub enum Page {
         Vec<crate::engine::eval::frequency::Frequency>,
         SegmentSort,
     ),
-    /// `P` in Purchase history: the predictive-value models (drawn from `App::clv`).
+    /// `P` in Purchase history: the predictive-value models (drawn from the model's `clv`).
     Predictive,
 }
 
@@ -81,17 +80,10 @@ pub struct App {
     pub next_generation: u64,
     /// The page over the view from the engine (explain, record, frequencies), if one is open.
     pub page: Option<Page>,
-    /// The predictive-value models once fitted, with p_alive's spread and the holdout check.
-    pub clv: Option<Box<crate::tui::state::views::ClvView>>,
-    pub list_sort: ListSort,
-    /// The order of the segment tables (`s` on a criteria step).
-    pub seg_sort: SegmentSort,
+    /// What each step keeps of its own: sort orders, the cross-tab, the moves shown.
+    pub screens: Screens,
     /// What the recovery file holds now (None: no file).
     pub recovery_written: Option<crate::tui::state::editing::Record>,
-    /// Valuation: transitions between two dates.
-    pub transitions: Option<TransitionView>,
-    /// Valuation: the cross-tab of the selected criterion with another one.
-    pub crosstab: Option<(usize, crate::engine::eval::valuation::CrossTab)>,
 }
 
 impl std::fmt::Debug for App {
@@ -103,7 +95,7 @@ impl std::fmt::Debug for App {
 impl App {
     /// Replace criterion `i` in the state and ask for its recomputation and saving.
     pub fn change(&mut self, i: usize, c: Criterion) -> Vec<Effect> {
-        self.model.criteria[i].criterion = c.clone();
+        self.model.rules.criteria[i].criterion = c.clone();
         self.next_generation += 1;
         self.generation[i] = self.next_generation;
         self.status.clear();
@@ -122,7 +114,7 @@ impl App {
 
     /// The same, undoable: the criterion as it was goes to the history.
     pub fn commit(&mut self, i: usize, c: Criterion) -> Vec<Effect> {
-        let old = self.model.criteria[i].criterion.clone();
+        let old = self.model.rules.criteria[i].criterion.clone();
         self.edit.record(Change::SetRule(old));
         self.change(i, c)
     }
@@ -144,9 +136,10 @@ impl App {
         self.nav.height = p.height;
         self.nav.row = p.row.min(
             self.model
+                .data
                 .profiles
                 .len()
-                .max(self.model.n_customers)
+                .max(self.model.data.n_customers)
                 .saturating_sub(1),
         );
     }
@@ -166,17 +159,13 @@ impl App {
             quit: false,
             title,
             workspace,
-            generation: vec![0; model.criteria.len()],
+            generation: vec![0; model.rules.criteria.len()],
             model,
             edit: Editing::default(),
             next_generation: 1,
             page: None,
-            clv: None,
-            crosstab: None,
-            transitions: None,
             recovery_written: None,
-            list_sort: ListSort::ValueDown,
-            seg_sort: SegmentSort::Value,
+            screens: Screens::default(),
         }
     }
 
@@ -186,7 +175,7 @@ impl App {
     pub fn take_model(&mut self, model: Model) {
         let place = self.place();
         self.next_generation += 1;
-        self.generation = vec![self.next_generation; model.criteria.len()];
+        self.generation = vec![self.next_generation; model.rules.criteria.len()];
         self.model = model;
         // the edit history and anything half done referred to the old model; the search stays
         self.edit = Editing {
@@ -194,9 +183,8 @@ impl App {
             ..Editing::default()
         };
         self.page = None;
-        self.clv = None;
-        self.transitions = None;
-        self.crosstab = None;
+        self.screens.valuation.transitions = None;
+        self.screens.valuation.crosstab = None;
         self.loading = None;
         self.restore_place(place);
     }
@@ -204,42 +192,36 @@ impl App {
     /// Compute the cross-tab of the selected criterion with criterion `other` (O(customers),
     /// done once per change, never per frame).
     pub fn refresh_crosstab(&mut self) {
-        let Some((other, _)) = &self.crosstab else {
+        let Some((other, _)) = &self.screens.valuation.crosstab else {
             return;
         };
         let other = *other;
         match self.current_criterion() {
-            Some(a) if other < self.model.criteria.len() && a != other => {
+            Some(a) if other < self.model.rules.criteria.len() && a != other => {
                 let t = crate::engine::eval::valuation::crosstab(
-                    &self.model.criteria[a].result.assignment,
-                    &self.model.criteria[other].result.assignment,
-                    &self.model.ranking.value,
+                    &self.model.rules.criteria[a].result.assignment,
+                    &self.model.rules.criteria[other].result.assignment,
+                    &self.model.rules.ranking.value,
                 );
-                self.crosstab = Some((other, t));
+                self.screens.valuation.crosstab = Some((other, t));
             }
-            _ => self.crosstab = None,
+            _ => self.screens.valuation.crosstab = None,
         }
     }
 
     /// Take rules rebuilt by the engine: every criterion, scores, valuation, ranking.
-    pub fn take_reload(&mut self, r: Reloaded) {
+    pub fn take_rules(&mut self, r: Evaluated) {
         let old_names: Vec<String> = self
             .model
+            .rules
             .criteria
             .iter()
             .map(|c| c.criterion.name.value.clone())
             .collect();
         self.next_generation += 1;
         self.generation = vec![self.next_generation; r.criteria.len()];
-        self.model.criteria = r.criteria;
-        self.model.scores = r.scores;
-        self.model.rfm_method = r.rfm_method;
-        self.model.valuation = r.valuation;
-        self.model.pareto = r.pareto;
-        self.model.ranking = r.ranking;
-        self.model.fields = r.fields;
-        self.clv = r.clv;
-        if self.clv.is_none() && matches!(self.page, Some(Page::Predictive)) {
+        self.model.rules = r;
+        if self.model.rules.clv.is_none() && matches!(self.page, Some(Page::Predictive)) {
             self.page = None;
         }
         self.edit.pending_delete = None;
@@ -247,12 +229,13 @@ impl App {
         if let Some(name) = self.edit.focus.take()
             && let Some(i) = self
                 .model
+                .rules
                 .criteria
                 .iter()
                 .position(|c| c.criterion.name.value == name)
         {
             // selected on its own step's screen (the user may have moved on meanwhile)
-            let step = self.model.criteria[i].criterion.step;
+            let step = self.model.rules.criteria[i].criterion.step;
             let screen = Some(StepId::of_criteria(step));
             if let (Some(k), Some(s)) =
                 (self.criteria_of(step).iter().position(|&x| x == i), screen)
@@ -264,7 +247,9 @@ impl App {
             .nav
             .step
             .criteria_step()
-            .map_or(self.model.criteria.len(), |st| self.criteria_of(st).len());
+            .map_or(self.model.rules.criteria.len(), |st| {
+                self.criteria_of(st).len()
+            });
         let sel = &mut self.nav.selected[self.nav.step.index()];
         *sel = (*sel).min(n.saturating_sub(1));
         self.nav.rule = 0;
@@ -285,6 +270,7 @@ impl App {
             let name = old_names.get(old_index).cloned();
             let now = name.and_then(|n| {
                 self.model
+                    .rules
                     .criteria
                     .iter()
                     .position(|c| c.criterion.name.value == n)
@@ -295,7 +281,7 @@ impl App {
                     // the same rule changed on disk: ask, never overwrite it silently
                     let rule_text = !target.is_workspace_level();
                     let disk = crate::tui::state::prompt::initial_text(
-                        &self.model.criteria[i].criterion,
+                        &self.model.rules.criteria[i].criterion,
                         target,
                     );
                     if rule_text && disk != p.base {
@@ -316,9 +302,9 @@ impl App {
 
     /// The rows of criterion `i`'s segment table, in the order shown (indices into its valuation).
     pub fn segment_order(&self, i: usize) -> Vec<usize> {
-        let v = &self.model.criteria[i].result.valuation;
+        let v = &self.model.rules.criteria[i].result.valuation;
         let mut order: Vec<usize> = (0..v.len()).collect();
-        match self.seg_sort {
+        match self.screens.criteria.sort {
             SegmentSort::Value => {}
             SegmentSort::Customers => {
                 order.sort_by(|&a, &b| v[b].customers.cmp(&v[a].customers).then(a.cmp(&b)))
@@ -366,6 +352,7 @@ impl App {
     /// The names of all criteria, in workspace order.
     pub fn criterion_names(&self) -> Vec<String> {
         self.model
+            .rules
             .criteria
             .iter()
             .map(|c| c.criterion.name.value.clone())
@@ -375,11 +362,13 @@ impl App {
     /// Whether a column holds personal data: marked `pii` in the workspace, or suggested as such.
     pub fn is_pii(&self, column: &str) -> bool {
         self.model
+            .data
             .roles
             .iter()
             .any(|(k, c)| k == "pii" && c == column)
             || self
                 .model
+                .data
                 .suggestions
                 .iter()
                 .any(|s| s.column == column && s.role == crate::engine::data::roles::Role::Pii)
@@ -398,6 +387,7 @@ impl App {
     /// Indices of the criteria of a step, in workspace order.
     pub fn criteria_of(&self, step: Step) -> Vec<usize> {
         self.model
+            .rules
             .criteria
             .iter()
             .enumerate()
@@ -413,11 +403,11 @@ impl App {
                 .criteria_of(st)
                 .get(self.nav.selected[self.nav.step.index()])
                 .copied(),
-            None if self.nav.step.shows_all_criteria() => {
-                (!self.model.criteria.is_empty()).then(|| {
-                    self.nav.selected[self.nav.step.index()].min(self.model.criteria.len() - 1)
-                })
-            }
+            None if self.nav.step.shows_all_criteria() => (!self.model.rules.criteria.is_empty())
+                .then(|| {
+                    self.nav.selected[self.nav.step.index()]
+                        .min(self.model.rules.criteria.len() - 1)
+                }),
             None => None,
         }
     }

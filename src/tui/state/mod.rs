@@ -9,4 +9,5 @@ pub mod nav;
 pub mod prompt;
 pub mod ranking;
 pub mod recovery;
+pub mod screens;
 pub mod views;

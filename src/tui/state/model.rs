@@ -1,4 +1,5 @@
-//! What the engine evaluated, as the wizard keeps it: customers, profiles, criteria, value.
+//! What the engine evaluated, as the wizard keeps it: what was read (customers, profiles,
+//! quality) and what the rules made of it (criteria, scores, value, ranking).
 
 use crate::engine::data::profile::ColumnProfile;
 use crate::engine::data::quality::{BadColumn, FileQuality};
@@ -9,20 +10,25 @@ use crate::engine::eval::session::Session;
 use crate::engine::eval::valuation::Pareto;
 use crate::engine::rules::ValuationConfig;
 use crate::tui::state::ranking::Ranking;
-use crate::tui::state::views::{CriterionView, Reloaded};
+use crate::tui::state::views::{ClvView, CriterionView};
 
-/// The evaluated workspace: replaced as a whole when the data is read again, in parts when
-/// the rules change (see [`crate::tui::state::app::App::take_reload`]).
+/// The evaluated workspace: `data` is replaced when the data is read again, `rules` when the
+/// rules change (see [`crate::tui::state::app::App::take_rules`]).
 #[derive(Debug, Clone)]
 pub struct Model {
+    pub data: Loaded,
+    pub rules: Evaluated,
+}
+
+/// What was read: the customers, their columns and what was wrong with the files.
+#[derive(Debug, Clone)]
+pub struct Loaded {
     pub n_customers: usize,
     /// Classify: a profile of every column of the customers (or, without them, the orders).
     pub profiles: Vec<ColumnProfile>,
     pub suggestions: Vec<Suggestion>,
     /// Classify profiles the orders table (there is no customers table).
     pub profiled_orders: bool,
-    /// Every column and derived field conditions may read, with its type (for checking edits).
-    pub fields: Vec<(String, DType)>,
     /// The `[columns]` roles of the workspace: (key, column); `pii` once per column.
     pub roles: Vec<(String, String)>,
     /// With no orders and no value set: a value to suggest, and why (`v` starts with it).
@@ -31,18 +37,55 @@ pub struct Model {
     /// default dates.
     pub as_of: Option<i32>,
     pub first_order: Option<i32>,
+    /// Per file with bad values or bad rows: what was found (read as missing or left out for
+    /// now), and what the workspace's options say a run does about it.
+    pub quality: Vec<FileQuality>,
+}
+
+/// Everything that depends on the rules: rebuilt as a whole when the workspace changed, one
+/// criterion at a time when a rule did.
+#[derive(Debug, Clone)]
+pub struct Evaluated {
     pub criteria: Vec<CriterionView>,
     pub scores: Vec<ScoreInfo>,
     pub rfm_method: String,
     pub valuation: ValuationConfig,
     pub pareto: Pareto,
     pub ranking: Ranking,
-    /// Per file with bad values or bad rows: what was found (read as missing or left out for
-    /// now), and what the workspace's options say a run does about it.
-    pub quality: Vec<FileQuality>,
+    /// The predictive models once fitted (refitted when their settings changed).
+    pub clv: Option<Box<ClvView>>,
+    /// Every column and derived field conditions may read, with its type (for checking edits;
+    /// new purchase settings change the window fields).
+    pub fields: Vec<(String, DType)>,
 }
 
-impl Model {
+impl Evaluated {
+    pub fn build(s: &Session) -> Evaluated {
+        let timing = crate::engine::timing::Timing::new();
+        let criteria = (0..s.ws.criteria.len())
+            .map(|i| CriterionView::build(s, i))
+            .collect();
+        timing.mark("  distributions");
+        let ranking = Ranking::build(s);
+        timing.mark("  ranking");
+        Evaluated {
+            criteria,
+            scores: s.scores.clone(),
+            rfm_method: format!(
+                "{}, {} bins",
+                s.ws.purchase_history.rfm_method.as_str(),
+                s.ws.purchase_history.rfm_bins
+            ),
+            valuation: s.ws.valuation.clone(),
+            pareto: s.pareto.clone(),
+            ranking,
+            clv: None,
+            fields: fields_of(s),
+        }
+    }
+}
+
+impl Loaded {
     /// The files whose problems a run would stop on (their options say `error`), each with the
     /// options that would let it go on: `(workspace key, option, value)`.
     pub fn unsettled(&self) -> Vec<(String, &'static str, &'static str)> {
@@ -90,18 +133,18 @@ impl Model {
         };
         Some(format!("{} — fix the file, or b: {what}", q.headline()?))
     }
+}
 
+impl Model {
     pub fn new(s: &Session, profiles: Vec<ColumnProfile>, suggestions: Vec<Suggestion>) -> Model {
-        let r = Reloaded::build(s);
         let value_hint = (s.ws.data.orders.is_none() && s.ws.valuation.value.is_none())
             .then(|| crate::engine::data::value_hint::suggest_value(&profiles))
             .flatten();
-        Model {
+        let data = Loaded {
             n_customers: s.base.len,
             profiles,
             suggestions,
             profiled_orders: s.ws.data.customers.is_none(),
-            fields: r.fields,
             roles: roles(s),
             value_hint,
             as_of: s.as_of,
@@ -114,13 +157,11 @@ impl Model {
                     .reduce_with(f64::min)
                     .map(|d| d as i32)
             }),
-            criteria: r.criteria,
-            scores: r.scores,
-            rfm_method: r.rfm_method,
-            valuation: r.valuation,
-            pareto: r.pareto,
-            ranking: r.ranking,
             quality: s.quality.clone(),
+        };
+        Model {
+            data,
+            rules: Evaluated::build(s),
         }
     }
 }

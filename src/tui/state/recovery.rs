@@ -47,6 +47,7 @@ pub fn record(app: &App) -> Option<Record> {
     Some(Record {
         criterion: app
             .model
+            .rules
             .criteria
             .get(p.criterion)
             .map(|c| c.criterion.name.value.clone())

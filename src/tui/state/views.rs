@@ -1,16 +1,13 @@
-//! What the engine evaluated, shaped for the screens: a criterion, the rules rebuilt, moves
-//! between two dates, the predictive models.
+//! What the engine evaluated, shaped for the screens: a criterion, moves between two dates,
+//! the predictive models.
 
 use chrono::NaiveDate;
 
 use crate::engine::eval::clv::ClvFit;
 use crate::engine::eval::clv::holdout::Holdout;
 use crate::engine::eval::frame::DType;
-use crate::engine::eval::scores::ScoreInfo;
 use crate::engine::eval::session::{CriterionResult, Session};
-use crate::engine::eval::valuation::Pareto;
-use crate::engine::rules::{Criterion, Rule, ValuationConfig};
-use crate::tui::state::ranking::Ranking;
+use crate::engine::rules::{Criterion, Rule};
 
 /// What a criterion's column looks like, for the distribution chart.
 #[derive(Debug, Clone)]
@@ -100,47 +97,6 @@ pub struct TransitionView {
     pub from: chrono::NaiveDate,
     pub to: chrono::NaiveDate,
     pub criteria: Vec<crate::engine::eval::transitions::Transition>,
-}
-
-/// Everything that depends on the rules, rebuilt after the workspace changed as a whole.
-#[derive(Debug, Clone)]
-pub struct Reloaded {
-    pub criteria: Vec<CriterionView>,
-    pub scores: Vec<ScoreInfo>,
-    pub rfm_method: String,
-    pub valuation: ValuationConfig,
-    pub pareto: Pareto,
-    pub ranking: Ranking,
-    /// The predictive models as the session has them now (refitted when their settings changed).
-    pub clv: Option<Box<crate::tui::state::views::ClvView>>,
-    /// Every column and field, with its type (new purchase settings change the window fields).
-    pub fields: Vec<(String, DType)>,
-}
-
-impl Reloaded {
-    pub fn build(s: &Session) -> Reloaded {
-        let timing = crate::engine::timing::Timing::new();
-        let criteria = (0..s.ws.criteria.len())
-            .map(|i| CriterionView::build(s, i))
-            .collect();
-        timing.mark("  distributions");
-        let ranking = Ranking::build(s);
-        timing.mark("  ranking");
-        Reloaded {
-            criteria,
-            scores: s.scores.clone(),
-            rfm_method: format!(
-                "{}, {} bins",
-                s.ws.purchase_history.rfm_method.as_str(),
-                s.ws.purchase_history.rfm_bins
-            ),
-            valuation: s.ws.valuation.clone(),
-            pareto: s.pareto.clone(),
-            ranking,
-            clv: None,
-            fields: fields_of(s),
-        }
-    }
 }
 
 /// The part of a criteria screen the arrows move in (Tab switches).

@@ -24,7 +24,7 @@ Common mistakes: relying on rule order without knowing it. 'resolved' means the 
 set overlap = \"strict\" when overlaps should be an error.";
 
 pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
-    if app.model.criteria.is_empty() {
+    if app.model.rules.criteria.is_empty() {
         f.render_widget(
             Paragraph::new("No criteria yet: add some in steps 3 to 7.").style(t.text),
             area,
@@ -32,13 +32,13 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         return;
     }
     let sel = app.current_criterion().unwrap_or(0);
-    let list_h = (app.model.criteria.len() as u16 + 3)
+    let list_h = (app.model.rules.criteria.len() as u16 + 3)
         .min(area.height / 3)
         .max(4);
     let [list, detail] =
         Layout::vertical([Constraint::Length(list_h), Constraint::Fill(1)]).areas(area);
     draw_list(f, list, (app, sel), t);
-    let c = &app.model.criteria[sel];
+    let c = &app.model.rules.criteria[sel];
     let ex = &c.result.assignment.exclusivity;
     let names: Vec<&str> = ex.matched.iter().map(|m| m.0.as_str()).collect();
     let matrix = overlap_matrix(ex, &names, t);
@@ -60,11 +60,13 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     ])
     .areas(inner);
     let cols: Vec<Col> = std::iter::once(Col::text("", 0).min(10))
-        .chain(
-            names
-                .iter()
-                .map(|n| Col::number(safe(n), 1, thousands(app.model.n_customers as u64).len())),
-        )
+        .chain(names.iter().map(|n| {
+            Col::number(
+                safe(n),
+                1,
+                thousands(app.model.data.n_customers as u64).len(),
+            )
+        }))
         .collect();
     let (grid_table, plan) = table(&cols, matrix, inner.width, app.nav.hscroll, t.header);
     f.render_widget(
@@ -90,11 +92,11 @@ fn draw_list(f: &mut Frame, list: Rect, (app, sel): (&App, usize), t: &Theme) {
     let (start, end) = window(
         sel,
         list_h.saturating_sub(3) as usize,
-        app.model.criteria.len(),
+        app.model.rules.criteria.len(),
     );
     let rows: Vec<(Vec<String>, ratatui::style::Style)> = (start..end)
         .map(|i| {
-            let c = &app.model.criteria[i];
+            let c = &app.model.rules.criteria[i];
             let ex = &c.result.assignment.exclusivity;
             let style = match ex.verdict {
                 _ if i == sel => t.selected,
@@ -115,7 +117,7 @@ fn draw_list(f: &mut Frame, list: Rect, (app, sel): (&App, usize), t: &Theme) {
         Col::number(
             "unassigned",
             1,
-            thousands(app.model.n_customers as u64).len(),
+            thousands(app.model.data.n_customers as u64).len(),
         ),
     ];
     let (list_table, _) = table(&cols, rows, list.width.saturating_sub(2), 0, t.header);
@@ -125,7 +127,7 @@ fn draw_list(f: &mut Frame, list: Rect, (app, sel): (&App, usize), t: &Theme) {
                 .border_style(t.border)
                 .title(Span::styled(" every criterion ", t.header))
                 .title_bottom(Span::styled(
-                    rows_note(start, end, app.model.criteria.len()),
+                    rows_note(start, end, app.model.rules.criteria.len()),
                     t.dim,
                 )),
         ),
@@ -169,7 +171,7 @@ fn examples(app: &App, c: &crate::tui::state::app::CriterionView, t: &Theme) -> 
         let ids: Vec<String> = o
             .sample
             .iter()
-            .map(|&i| safe(&app.model.ranking.ids.text_at(i).unwrap_or_default()))
+            .map(|&i| safe(&app.model.rules.ranking.ids.text_at(i).unwrap_or_default()))
             .collect();
         notes.push(Line::from(Span::styled(
             format!(
@@ -185,7 +187,7 @@ fn examples(app: &App, c: &crate::tui::state::app::CriterionView, t: &Theme) -> 
         let ids: Vec<String> = ex
             .unassigned_sample
             .iter()
-            .map(|&i| safe(&app.model.ranking.ids.text_at(i).unwrap_or_default()))
+            .map(|&i| safe(&app.model.rules.ranking.ids.text_at(i).unwrap_or_default()))
             .collect();
         notes.push(Line::from(Span::styled(
             format!(
@@ -218,13 +220,13 @@ pub static KEYS: &[On] = &[
 
 /// The exclusivity check's own handling of its keys.
 pub fn handle(app: &mut App, a: Action) -> Vec<Effect> {
-    let n = app.model.criteria.len();
+    let n = app.model.rules.criteria.len();
     match a {
         Left | Up => select_criterion(app, Left, n),
         Right | Down => select_criterion(app, Right, n),
         ScrollLeft | ScrollRight => {
             let columns = app.current_criterion().map_or(0, |i| {
-                app.model.criteria[i]
+                app.model.rules.criteria[i]
                     .result
                     .assignment
                     .exclusivity
@@ -244,7 +246,7 @@ fn open_rules(app: &mut App) {
     let Some(i) = app.current_criterion() else {
         return;
     };
-    let step = app.model.criteria[i].criterion.step;
+    let step = app.model.rules.criteria[i].criterion.step;
     let Some(s) = StepId::ALL
         .into_iter()
         .find(|s| s.criteria_step() == Some(step))

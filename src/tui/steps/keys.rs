@@ -65,7 +65,7 @@ impl On {
 
 /// The data has bad values or rows a run would stop on.
 fn unsettled(a: &App) -> bool {
-    !a.model.unsettled().is_empty()
+    !a.model.data.unsettled().is_empty()
 }
 
 /// What every screen has.
@@ -98,7 +98,7 @@ pub fn criterion(a: &App) -> bool {
 pub fn bins(a: &App) -> bool {
     a.nav.step.criteria_step().is_some()
         && a.current_criterion()
-            .is_some_and(|i| matches!(a.model.criteria[i].criterion.rule, Rule::Bins { .. }))
+            .is_some_and(|i| matches!(a.model.rules.criteria[i].criterion.rule, Rule::Bins { .. }))
 }
 
 /// The step's own entry for `a`, when `a` works on its screen now.

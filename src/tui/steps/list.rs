@@ -43,12 +43,12 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
 
 /// Customers and total value, the 80/20 view, and what to know about the value.
 fn summary(app: &App, width: u16, t: &Theme) -> Vec<Line<'static>> {
-    let r = &app.model.ranking;
+    let r = &app.model.rules.ranking;
     let negative = r.negative;
     let mut text = vec![(
         format!(
             "{} customers · total value {}",
-            thousands(app.model.n_customers as u64),
+            thousands(app.model.data.n_customers as u64),
             amount(r.total)
         ),
         t.accent,
@@ -56,8 +56,8 @@ fn summary(app: &App, width: u16, t: &Theme) -> Vec<Line<'static>> {
     text.push((
         format!(
             "top 20 % hold {} of value; {} of customers hold 80 %",
-            percent(app.model.pareto.top20_value_share),
-            percent(app.model.pareto.customer_share_for_80pct_value)
+            percent(app.model.rules.pareto.top20_value_share),
+            percent(app.model.rules.pareto.customer_share_for_80pct_value)
         ),
         t.text,
     ));
@@ -84,14 +84,14 @@ fn summary(app: &App, width: u16, t: &Theme) -> Vec<Line<'static>> {
 
 /// The customers by value, the visible rows only.
 fn draw_ranking(f: &mut Frame, table_area: Rect, app: &App, t: &Theme) {
-    let r = &app.model.ranking;
+    let r = &app.model.rules.ranking;
     // only the visible slice of rows is ever turned into text
     let height = table_area.height.saturating_sub(3) as usize;
     let (start, end) = crate::tui::view::table::window(app.nav.row, height, r.order.len());
     let share = |x: f64| if r.total != 0.0 { x / r.total } else { 0.0 };
     let rows: Vec<(Vec<String>, ratatui::style::Style)> = (start..end)
         .map(|k| {
-            let i = r.row_at(app.list_sort, k);
+            let i = r.row_at(app.screens.list.sort, k);
             let rank = r.rank_of[i] as usize;
             let v = r.value[i].unwrap_or(0.0);
             // the value held by this customer and everyone ranked above them
@@ -119,7 +119,7 @@ fn draw_ranking(f: &mut Frame, table_area: Rect, app: &App, t: &Theme) {
     let table = table.block(Block::bordered().border_style(t.border).title(Span::styled(
         format!(
             " customers {} ({}/{}) — s sorts ",
-            app.list_sort.label(),
+            app.screens.list.sort.label(),
             thousands(app.nav.row as u64 + 1),
             thousands(r.order.len() as u64)
         ),
@@ -130,9 +130,9 @@ fn draw_ranking(f: &mut Frame, table_area: Rect, app: &App, t: &Theme) {
 
 /// The cumulative share of value over the share of customers, with the 20 % and 80 % points.
 fn draw_pareto(f: &mut Frame, chart_area: Rect, app: &App, t: &Theme) {
-    let r = &app.model.ranking;
-    let top20 = [(0.2, app.model.pareto.top20_value_share)];
-    let eighty = [(app.model.pareto.customer_share_for_80pct_value, 0.8)];
+    let r = &app.model.rules.ranking;
+    let top20 = [(0.2, app.model.rules.pareto.top20_value_share)];
+    let eighty = [(app.model.rules.pareto.customer_share_for_80pct_value, 0.8)];
     let datasets = vec![
         Dataset::default()
             .name("cumulative value")
@@ -202,11 +202,11 @@ pub static KEYS: &[On] = &[
 
 /// The selected customer's id.
 fn selected_id(app: &App) -> Option<String> {
-    let r = &app.model.ranking;
+    let r = &app.model.rules.ranking;
     (!r.order.is_empty())
         .then(|| {
             r.ids
-                .text_at(r.row_at(app.list_sort, app.nav.row.min(r.order.len() - 1)))
+                .text_at(r.row_at(app.screens.list.sort, app.nav.row.min(r.order.len() - 1)))
         })
         .flatten()
 }
@@ -215,7 +215,7 @@ fn selected_id(app: &App) -> Option<String> {
 pub fn handle(app: &mut App, a: Action) -> Vec<Effect> {
     match a {
         Up | Down | PageUp | PageDown | Top | Bottom => {
-            app.nav.row = moved(app, app.nav.row, app.model.n_customers, a);
+            app.nav.row = moved(app, app.nav.row, app.model.data.n_customers, a);
         }
         Confirm => {
             // the selected customer's record, every field
@@ -229,15 +229,19 @@ pub fn handle(app: &mut App, a: Action) -> Vec<Effect> {
             }
         }
         Search => app.edit.prompt = Some(Prompt::Search(String::new())),
-        Sort if app.model.n_customers > 0 => {
+        Sort if app.model.data.n_customers > 0 => {
             // keep the selected customer selected
-            let i = app
+            let i = app.model.rules.ranking.row_at(
+                app.screens.list.sort,
+                app.nav.row.min(app.model.data.n_customers - 1),
+            );
+            app.screens.list.sort = app.screens.list.sort.next();
+            app.nav.row = app
                 .model
+                .rules
                 .ranking
-                .row_at(app.list_sort, app.nav.row.min(app.model.n_customers - 1));
-            app.list_sort = app.list_sort.next();
-            app.nav.row = app.model.ranking.position_of(app.list_sort, i);
-            app.status = format!("sorted {}", app.list_sort.label());
+                .position_of(app.screens.list.sort, i);
+            app.status = format!("sorted {}", app.screens.list.sort.label());
         }
         Copy => {
             if let Some(id) = selected_id(app) {
@@ -266,7 +270,7 @@ pub fn search(app: &mut App, q: &str, back: bool) {
         return;
     }
     app.edit.last_search = q.clone();
-    let r = &app.model.ranking;
+    let r = &app.model.rules.ranking;
     let n = r.order.len();
     if n == 0 {
         return;
@@ -277,12 +281,15 @@ pub fn search(app: &mut App, q: &str, back: bool) {
         (false, _) => 0,
     };
     let hit = |k: usize| {
-        let i = r.row_at(app.list_sort, k % n);
+        let i = r.row_at(app.screens.list.sort, k % n);
         r.ids.text_at(i).is_some_and(|id| id.contains(&q))
     };
     let total = (0..n).filter(|&k| hit(k)).count();
     let exact = (!repeat)
-        .then(|| (0..n).find(|&k| r.ids.text_at(r.row_at(app.list_sort, k)).as_deref() == Some(&q)))
+        .then(|| {
+            (0..n)
+                .find(|&k| r.ids.text_at(r.row_at(app.screens.list.sort, k)).as_deref() == Some(&q))
+        })
         .flatten();
     let next = if back {
         (0..n).map(|d| (from + n - d) % n).find(|&k| hit(k))

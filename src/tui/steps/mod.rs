@@ -169,10 +169,10 @@ fn done(_: &App, _: StepId) -> Mark {
 }
 
 fn classify_mark(app: &App, _: StepId) -> Mark {
-    if !app.model.unsettled().is_empty() {
+    if !app.model.data.unsettled().is_empty() {
         // bad values or rows a run would stop on
         Mark::Attention
-    } else if app.model.suggestions.is_empty() {
+    } else if app.model.data.suggestions.is_empty() {
         Mark::Todo
     } else {
         Mark::Done
@@ -181,13 +181,18 @@ fn classify_mark(app: &App, _: StepId) -> Mark {
 
 fn overlapping(app: &App, i: usize) -> bool {
     use crate::engine::eval::criteria::Verdict;
-    app.model.criteria[i].result.assignment.exclusivity.verdict == Verdict::Overlapping
+    app.model.rules.criteria[i]
+        .result
+        .assignment
+        .exclusivity
+        .verdict
+        == Verdict::Overlapping
 }
 
 fn exclusivity_mark(app: &App, _: StepId) -> Mark {
-    if (0..app.model.criteria.len()).any(|i| overlapping(app, i)) {
+    if (0..app.model.rules.criteria.len()).any(|i| overlapping(app, i)) {
         Mark::Attention
-    } else if app.model.criteria.is_empty() {
+    } else if app.model.rules.criteria.is_empty() {
         Mark::Todo
     } else {
         Mark::Done
@@ -195,7 +200,7 @@ fn exclusivity_mark(app: &App, _: StepId) -> Mark {
 }
 
 fn valuation_mark(app: &App, _: StepId) -> Mark {
-    let not_worth = app.model.criteria.iter().any(|c| {
+    let not_worth = app.model.rules.criteria.iter().any(|c| {
         c.result
             .valuation
             .iter()
@@ -203,7 +208,7 @@ fn valuation_mark(app: &App, _: StepId) -> Mark {
     });
     if not_worth {
         Mark::Attention
-    } else if app.model.criteria.is_empty() {
+    } else if app.model.rules.criteria.is_empty() {
         Mark::Todo
     } else {
         Mark::Done

@@ -37,6 +37,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     // the score table when there is room beside the criteria (16 rows), else one line
     let full = app
         .model
+        .rules
         .scores
         .first()
         .map_or(0, |s| s.counts.len() as u16 + 3);
@@ -49,7 +50,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         Layout::vertical([Constraint::Length(score_h), Constraint::Fill(1)]).areas(area);
     if score_h == 1 {
         draw_score_line(f, scores_area, app, t);
-    } else if !app.model.scores.is_empty() {
+    } else if !app.model.rules.scores.is_empty() {
         draw_score_table(f, scores_area, app, t);
     }
     criteria::draw(f, rest, app, t, Step::PurchaseHistory);
@@ -57,7 +58,12 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
 
 /// How many warnings the RFM scores carry (ties that collapse or split scores).
 fn tie_warnings(app: &App) -> usize {
-    app.model.scores.iter().map(|s| s.warnings.len()).sum()
+    app.model
+        .rules
+        .scores
+        .iter()
+        .map(|s| s.warnings.len())
+        .sum()
 }
 
 /// "1 tie warning", "2 tie warnings".
@@ -70,6 +76,7 @@ fn draw_score_line(f: &mut Frame, scores_area: Rect, app: &App, t: &Theme) {
     let warn = tie_warnings(app);
     let ranges: Vec<String> = app
         .model
+        .rules
         .scores
         .iter()
         .map(|s| {
@@ -91,7 +98,7 @@ fn draw_score_line(f: &mut Frame, scores_area: Rect, app: &App, t: &Theme) {
     // the warnings come first: a narrow screen cuts the end of the line
     let text = format!(
         "RFM ({}){}: {} · a taller screen shows the cut points",
-        app.model.rfm_method,
+        app.model.rules.rfm_method,
         if warn > 0 {
             format!(", {}", warnings_text(warn))
         } else {
@@ -110,7 +117,7 @@ fn draw_score_line(f: &mut Frame, scores_area: Rect, app: &App, t: &Theme) {
 
 /// The RFM scores: each score's range of days, orders and revenue, and its customers.
 fn draw_score_table(f: &mut Frame, scores_area: Rect, app: &App, t: &Theme) {
-    let bins = app.model.scores[0].counts.len();
+    let bins = app.model.rules.scores[0].counts.len();
     let range = |s: &crate::engine::eval::scores::ScoreInfo, k: usize| {
         s.ranges[k]
             .map(|(lo, hi)| {
@@ -125,10 +132,10 @@ fn draw_score_table(f: &mut Frame, scores_area: Rect, app: &App, t: &Theme) {
     let rows: Vec<(Vec<String>, ratatui::style::Style)> = (0..bins)
         .map(|k| {
             let mut cells = vec![format!("{}", k + 1)];
-            for s in &app.model.scores {
+            for s in &app.model.rules.scores {
                 cells.push(range(s, k));
             }
-            for s in &app.model.scores {
+            for s in &app.model.rules.scores {
                 cells.push(thousands(s.counts[k] as u64));
             }
             (cells, t.text)
@@ -137,14 +144,14 @@ fn draw_score_table(f: &mut Frame, scores_area: Rect, app: &App, t: &Theme) {
     let warn = tie_warnings(app);
     let title = format!(
         " RFM scores ({}){} ",
-        app.model.rfm_method,
+        app.model.rules.rfm_method,
         if warn > 0 {
             format!(" — {}", warnings_text(warn))
         } else {
             String::new()
         }
     );
-    let n = thousands(app.model.n_customers as u64).len();
+    let n = thousands(app.model.data.n_customers as u64).len();
     let cols = [
         Col::number("score", 0, 5),
         Col::number("R: days ago", 1, 0),
@@ -171,7 +178,7 @@ pub static KEYS: &[On] = &[On::when(Predict, buyers)];
 
 /// There are buyers, so the models can be fitted.
 fn buyers(a: &App) -> bool {
-    a.model.fields.iter().any(|f| f.0 == "first_order")
+    a.model.rules.fields.iter().any(|f| f.0 == "first_order")
 }
 
 /// Purchase history's own handling: the predictive page, then what every criteria step does.

@@ -62,12 +62,12 @@ pub fn open(app: &mut App, p: EditPrompt) {
 /// `v` / `$`: edit the value or the cost per customer, from what is set, else from `start`
 /// (the selected column in Classify), else from the suggestion made when there are no orders.
 pub fn open_measure(app: &mut App, cost: bool, start: Option<String>) {
-    let v = &app.model.valuation;
+    let v = &app.model.rules.valuation;
     let current = if cost { &v.cost } else { &v.value };
     let text = match current {
         Some(x) => x.value.clone(),
         None if !cost => start
-            .or_else(|| app.model.value_hint.as_ref().map(|h| h.0.clone()))
+            .or_else(|| app.model.data.value_hint.as_ref().map(|h| h.0.clone()))
             .unwrap_or_default(),
         None => String::new(),
     };
@@ -78,7 +78,7 @@ pub fn open_measure(app: &mut App, cost: bool, start: Option<String>) {
 /// The selected segment of the segment table: (criterion name, segment name).
 pub fn selected_segment(app: &App) -> Option<(String, String)> {
     let i = app.current_criterion()?;
-    let c = &app.model.criteria[i];
+    let c = &app.model.rules.criteria[i];
     let seg = c.result.valuation.get(app.selected_segment(i)?)?;
     Some((c.criterion.name.value.clone(), seg.name.clone()))
 }
@@ -117,14 +117,14 @@ pub fn copy_segment(app: &mut App) -> Vec<Effect> {
                 .into();
         return vec![];
     };
-    let res = &app.model.criteria[i].result;
+    let res = &app.model.rules.criteria[i].result;
     let Some(row) = app.selected_segment(i).and_then(|k| res.valuation.get(k)) else {
         return vec![];
     };
     let Some(k) = res.assignment.names.iter().position(|n| *n == row.name) else {
         return vec![];
     };
-    let r = &app.model.ranking;
+    let r = &app.model.rules.ranking;
     let ids: Vec<String> = res
         .assignment
         .label

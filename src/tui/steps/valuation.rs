@@ -34,12 +34,12 @@ fn bar(share: f64, width: usize) -> String {
 
 /// With nothing to value customers by, each counts 1: say so, and what `v` would use.
 pub fn value_lines(app: &App, w: u16) -> Vec<String> {
-    let counts_one =
-        app.model.valuation.value.is_none() && !app.model.fields.iter().any(|f| f.0 == "revenue");
+    let counts_one = app.model.rules.valuation.value.is_none()
+        && !app.model.rules.fields.iter().any(|f| f.0 == "revenue");
     if !counts_one {
         return vec![];
     }
-    let text = match &app.model.value_hint {
+    let text = match &app.model.data.value_hint {
         Some((e, why)) => {
             format!(
                 "every customer counts 1: v sets a value ({}; v starts with it), $ a cost",
@@ -65,15 +65,15 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         draw_empty(f, area, app, t);
         return;
     };
-    let c = &app.model.criteria[sel];
-    let moves = app.transitions.as_ref().and_then(|tv| {
+    let c = &app.model.rules.criteria[sel];
+    let moves = app.screens.valuation.transitions.as_ref().and_then(|tv| {
         tv.criteria
             .iter()
             .find(|t| t.criterion == c.criterion.name.value)
             .map(|t| (tv, t))
     });
     let head = header(app, c, area.width, t);
-    let cross_h = match (&app.crosstab, &moves) {
+    let cross_h = match (&app.screens.valuation.crosstab, &moves) {
         (_, Some((_, t))) => (t.from.len() as u16 + 5).min(area.height / 2),
         (Some((_, x)), None) => (x.rows.len() as u16 + 4).min(area.height / 2),
         (None, None) => 0,
@@ -97,7 +97,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     draw_values(f, table_area, (app, c), scroll, t);
     if let Some((tv, tr)) = moves {
         draw_moves(f, cross_area, tv, tr, app.nav.hscroll, t);
-    } else if let Some((other, x)) = &app.crosstab
+    } else if let Some((other, x)) = &app.screens.valuation.crosstab
         && cross_h > 0
     {
         draw_crosstab(f, cross_area, app, *other, x, t);
@@ -119,7 +119,7 @@ fn draw_empty(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
             .into_iter()
             .map(|l| Line::from(Span::styled(l, t.warn))),
     );
-    if let Some(v) = &app.model.valuation.value {
+    if let Some(v) = &app.model.rules.valuation.value {
         let text = format!("value per customer: {}", safe(&v.value));
         lines.push(Line::from(Span::styled(
             crate::tui::view::table::clip(&text, area.width),
@@ -137,7 +137,7 @@ fn header(
     width: u16,
     t: &Theme,
 ) -> Vec<(String, ratatui::style::Style)> {
-    let v = &app.model.valuation;
+    let v = &app.model.rules.valuation;
     let head = format!(
         "{} ({}): worth a campaign unless below {} of customers and {} of value, or losing money",
         safe(&c.criterion.name.value),
@@ -153,13 +153,14 @@ fn header(
     let hint = value_lines(app, width);
     if !hint.is_empty() {
         head.extend(hint.into_iter().map(|l| (l, t.warn)));
-    } else if let Some(v) = &app.model.valuation.value {
+    } else if let Some(v) = &app.model.rules.valuation.value {
         let text = format!("value per customer: {}", safe(&v.value));
         head.push((crate::tui::view::table::clip(&text, width), t.dim));
     }
     // why step 9 is marked `!` in the step list
     let flagged: Vec<String> = app
         .model
+        .rules
         .criteria
         .iter()
         .filter_map(|c| {
@@ -197,7 +198,7 @@ fn draw_values(
     t: &Theme,
 ) {
     // a cost is set for the whole workspace, so every criterion shows the same columns
-    let has_cost = app.model.valuation.cost.is_some();
+    let has_cost = app.model.rules.valuation.cost.is_some();
     let bar_w = 10usize;
     let mut rows: Vec<(Vec<String>, ratatui::style::Style)> = c
         .result
@@ -229,8 +230,8 @@ fn draw_values(
             (cells, if s.worth_marketing { t.text } else { t.warn })
         })
         .collect();
-    let n = thousands(app.model.n_customers as u64).len();
-    let money = amount(app.model.ranking.total).chars().count() + 1;
+    let n = thousands(app.model.data.n_customers as u64).len();
+    let money = amount(app.model.rules.ranking.total).chars().count() + 1;
     let mut cols = vec![
         Col::text("segment", 0).min(8),
         Col::number("customers", 0, n),
@@ -350,7 +351,7 @@ fn draw_crosstab(
             clip(
                 &format!(
                     " × {} — customers · share of value{} (c: next) ",
-                    safe(&app.model.criteria[other].criterion.name.value),
+                    safe(&app.model.rules.criteria[other].criterion.name.value),
                     more_note(&plan).trim_end()
                 ),
                 avail,
@@ -383,7 +384,7 @@ pub static KEYS: &[On] = &[
 
 /// Valuation's own handling of its keys.
 pub fn handle(app: &mut App, a: Action) -> Vec<Effect> {
-    let n = app.model.criteria.len();
+    let n = app.model.rules.criteria.len();
     match a {
         Left | Up => select_criterion(app, Left, n),
         Right | Down => select_criterion(app, Right, n),
@@ -392,7 +393,7 @@ pub fn handle(app: &mut App, a: Action) -> Vec<Effect> {
             scroll(app, a, columns);
         }
         Edit => {
-            let v = &app.model.valuation;
+            let v = &app.model.rules.valuation;
             let pct = |x: f64| (x * 1e8).round() / 1e6;
             let text = format!(
                 "{} %, {} %",
@@ -416,8 +417,11 @@ fn wide_columns(app: &App) -> usize {
     let Some(i) = app.current_criterion() else {
         return 0;
     };
-    let c = &app.model.criteria[i];
-    match (&app.transitions, &app.crosstab) {
+    let c = &app.model.rules.criteria[i];
+    match (
+        &app.screens.valuation.transitions,
+        &app.screens.valuation.crosstab,
+    ) {
         (Some(tv), _) => tv
             .criteria
             .iter()
@@ -431,14 +435,14 @@ fn wide_columns(app: &App) -> usize {
 /// `c`: a cross-tab with the next criterion, then the next, then none.
 fn cross_tab(app: &mut App) {
     app.nav.hscroll = 0;
-    if app.model.criteria.len() < 2 {
+    if app.model.rules.criteria.len() < 2 {
         app.status = "the cross-tab needs two criteria or more".into();
         return;
     }
     let a = app.current_criterion().unwrap_or(0);
-    let n = app.model.criteria.len();
+    let n = app.model.rules.criteria.len();
     // c cycles through the other criteria, then closes the cross-tab
-    let next = match &app.crosstab {
+    let next = match &app.screens.valuation.crosstab {
         None => Some((a + 1) % n),
         Some((o, _)) => {
             let k = (o + 1) % n;
@@ -446,22 +450,27 @@ fn cross_tab(app: &mut App) {
             (k != (a + 1) % n).then_some(k)
         }
     };
-    app.crosstab = next.map(|o| (o, Default::default()));
+    app.screens.valuation.crosstab = next.map(|o| (o, Default::default()));
     app.refresh_crosstab();
 }
 
 /// `T`: moves between two dates, asked for (closed when open).
 fn transitions(app: &mut App) {
     app.nav.hscroll = 0;
-    if app.transitions.take().is_none() {
+    if app.screens.valuation.transitions.take().is_none() {
         let d = |x: i32| crate::engine::format::day_text(x);
         // a year back, but never earlier than halfway through the order history, so
         // that most customers have had time to buy before the first date
         let text = app
             .model
+            .data
             .as_of
             .map(|a| {
-                let half = app.model.first_order.map_or(a - 365, |f| f + (a - f) / 2);
+                let half = app
+                    .model
+                    .data
+                    .first_order
+                    .map_or(a - 365, |f| f + (a - f) / 2);
                 format!("{}, {}", d((a - 365).max(half)), d(a))
             })
             .unwrap_or_default();

@@ -19,7 +19,7 @@ fn clear(app: &mut crate::tui::state::app::App) {
 fn value_and_cost_are_typed_in_valuation() {
     let (mut app, mut engine) = demo();
     act(&mut app, Action::Step(8));
-    let total = app.model.ranking.total;
+    let total = app.model.rules.ranking.total;
     act(&mut app, Action::EditValue);
     clear(&mut app);
     typ(&mut app, "revenue * 2 + agee");
@@ -39,17 +39,17 @@ fn value_and_cost_are_typed_in_valuation() {
     let fx = act(&mut app, Action::Confirm);
     settle(&mut app, &mut engine, fx);
     assert_eq!(
-        app.model.valuation.value.as_ref().unwrap().value,
+        app.model.rules.valuation.value.as_ref().unwrap().value,
         "revenue * 2"
     );
-    assert!((app.model.ranking.total - 2.0 * total).abs() < 1e-6 * total.abs());
+    assert!((app.model.rules.ranking.total - 2.0 * total).abs() < 1e-6 * total.abs());
     act(&mut app, Action::EditCost);
     clear(&mut app);
     typ(&mut app, "orders * 3");
     let fx = act(&mut app, Action::Confirm);
     settle(&mut app, &mut engine, fx);
     assert_eq!(
-        app.model.valuation.cost.as_ref().unwrap().value,
+        app.model.rules.valuation.cost.as_ref().unwrap().value,
         "orders * 3"
     );
     let fx = act(&mut app, Action::Undo);
@@ -57,7 +57,7 @@ fn value_and_cost_are_typed_in_valuation() {
     let fx = act(&mut app, Action::Undo);
     settle(&mut app, &mut engine, fx);
     assert!(
-        (app.model.ranking.total - total).abs() < 1e-6 * total.abs(),
+        (app.model.rules.ranking.total - total).abs() < 1e-6 * total.abs(),
         "{}",
         app.status
     );
@@ -69,7 +69,7 @@ fn value_and_cost_are_typed_in_valuation() {
 fn new_criteria_come_from_a_column_or_a_preset() {
     let (mut app, mut engine) = demo();
     act(&mut app, Action::Step(2));
-    let n = app.model.criteria.len();
+    let n = app.model.rules.criteria.len();
     act(&mut app, Action::NewCriterion);
     typ(&mut app, "incom");
     let Some(Prompt::Edit(p)) = &app.edit.prompt else {
@@ -83,8 +83,8 @@ fn new_criteria_come_from_a_column_or_a_preset() {
     assert_eq!(p.text, "income", "Tab completes");
     let fx = act(&mut app, Action::Confirm);
     settle(&mut app, &mut engine, fx);
-    assert_eq!(app.model.criteria.len(), n + 1);
-    let c = &app.model.criteria[n].criterion;
+    assert_eq!(app.model.rules.criteria.len(), n + 1);
+    let c = &app.model.rules.criteria[n].criterion;
     let Rule::Bins { edges, .. } = &c.rule else {
         panic!("bins: {:?}", c.rule)
     };
@@ -99,16 +99,16 @@ fn new_criteria_come_from_a_column_or_a_preset() {
     typ(&mut app, "education");
     let fx = act(&mut app, Action::Confirm);
     settle(&mut app, &mut engine, fx);
-    let c = &app.model.criteria[n + 1].criterion;
+    let c = &app.model.rules.criteria[n + 1].criterion;
     assert!(matches!(&c.rule, Rule::Map { groups, .. } if groups.len() >= 2));
     assert_eq!(
-        app.model.criteria[n + 1]
+        app.model.rules.criteria[n + 1]
             .result
             .valuation
             .iter()
             .map(|s| s.customers)
             .sum::<usize>(),
-        app.model.n_customers
+        app.model.data.n_customers
     );
     // a preset in purchase history
     act(&mut app, Action::Step(5));
@@ -118,6 +118,7 @@ fn new_criteria_come_from_a_column_or_a_preset() {
     settle(&mut app, &mut engine, fx);
     let c = app
         .model
+        .rules
         .criteria
         .iter()
         .find(|c| c.criterion.name.value == "rfm_segments")
@@ -134,6 +135,7 @@ fn new_criteria_come_from_a_column_or_a_preset() {
     settle(&mut app, &mut engine, fx);
     assert!(
         !app.model
+            .rules
             .criteria
             .iter()
             .any(|c| c.criterion.name.value == "rfm_segments")
@@ -148,8 +150,10 @@ fn search_finds_by_substring_and_goes_on_to_the_next() {
         act(app, Action::Search);
         typ(app, q);
         act(app, Action::Confirm);
-        let r = &app.model.ranking;
-        r.ids.text_at(r.row_at(app.list_sort, app.nav.row)).unwrap()
+        let r = &app.model.rules.ranking;
+        r.ids
+            .text_at(r.row_at(app.screens.list.sort, app.nav.row))
+            .unwrap()
     };
     let first = find(&mut app, "99");
     assert!(first.contains("99"), "{first}");
@@ -159,15 +163,19 @@ fn search_finds_by_substring_and_goes_on_to_the_next() {
     // ↑ in the search prompt: the previous match
     act(&mut app, Action::Search);
     act(&mut app, Action::Up);
-    let r = &app.model.ranking;
+    let r = &app.model.rules.ranking;
     assert_eq!(
-        r.ids.text_at(r.row_at(app.list_sort, app.nav.row)).unwrap(),
+        r.ids
+            .text_at(r.row_at(app.screens.list.sort, app.nav.row))
+            .unwrap(),
         first
     );
     act(&mut app, Action::Down);
-    let r = &app.model.ranking;
+    let r = &app.model.rules.ranking;
     assert_eq!(
-        r.ids.text_at(r.row_at(app.list_sort, app.nav.row)).unwrap(),
+        r.ids
+            .text_at(r.row_at(app.screens.list.sort, app.nav.row))
+            .unwrap(),
         second
     );
     act(&mut app, Action::Cancel);
@@ -252,7 +260,7 @@ fn a_segment_is_written_from_the_wizard() {
         }
     }
     let i = app.current_criterion().unwrap();
-    let seg = &app.model.criteria[i].result.valuation[0];
+    let seg = &app.model.rules.criteria[i].result.valuation[0];
     assert!(
         app.status.contains(&format!("{} customers", seg.customers)),
         "{}",
@@ -282,7 +290,7 @@ fn segment_tables_sort_by_any_column() {
     let i = app.current_criterion().unwrap();
     act(&mut app, Action::Sort);
     let order = app.segment_order(i);
-    let v = app.model.criteria[i].result.valuation.clone();
+    let v = app.model.rules.criteria[i].result.valuation.clone();
     assert!(
         order
             .windows(2)
@@ -305,6 +313,7 @@ fn a_frequency_table_of_any_column() {
     act(&mut app, Action::Step(1));
     let row = app
         .model
+        .data
         .profiles
         .iter()
         .position(|p| p.name == "country")
@@ -326,7 +335,7 @@ fn a_frequency_table_of_any_column() {
     let rows = app.frequency().unwrap().1.clone();
     assert_eq!(
         rows.iter().map(|r| r.customers).sum::<usize>(),
-        app.model.n_customers
+        app.model.data.n_customers
     );
     assert!(rows.windows(2).all(|w| w[0].customers >= w[1].customers));
     let s = crate::tui::tests::screen(&app, 100, 30);
@@ -353,18 +362,18 @@ fn a_frequency_table_of_any_column() {
 fn a_proposal_is_kept_or_taken_back() {
     let (mut app, mut engine) = demo();
     act(&mut app, Action::Step(2));
-    let n = app.model.criteria.len();
+    let n = app.model.rules.criteria.len();
     act(&mut app, Action::NewCriterion);
     typ(&mut app, "income");
     let fx = act(&mut app, Action::Confirm);
     settle(&mut app, &mut engine, fx);
-    assert_eq!(app.model.criteria.len(), n + 1);
+    assert_eq!(app.model.rules.criteria.len(), n + 1);
     assert!(app.status.contains("Esc takes it back"), "{}", app.status);
     let s = crate::tui::tests::screen(&app, 100, 30);
     assert!(s.contains("bins on income") && s.contains('▲'), "{s}");
     let fx = act(&mut app, Action::Cancel);
     settle(&mut app, &mut engine, fx);
-    assert_eq!(app.model.criteria.len(), n, "taken back");
+    assert_eq!(app.model.rules.criteria.len(), n, "taken back");
     act(&mut app, Action::NewCriterion);
     typ(&mut app, "income");
     let fx = act(&mut app, Action::Confirm);
@@ -373,7 +382,7 @@ fn a_proposal_is_kept_or_taken_back() {
     let fx = act(&mut app, Action::Cancel);
     settle(&mut app, &mut engine, fx);
     assert_eq!(
-        app.model.criteria.len(),
+        app.model.rules.criteria.len(),
         n + 1,
         "kept by the key before Esc"
     );

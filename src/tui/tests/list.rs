@@ -14,7 +14,7 @@ fn tab_moves_to_the_segment_table_and_y_copies_its_ids() {
     act(&mut app, Action::Down);
     assert_eq!(app.nav.seg_row, 1);
     let i = app.current_criterion().unwrap();
-    let row = app.model.criteria[i].result.valuation[1].clone();
+    let row = app.model.rules.criteria[i].result.valuation[1].clone();
     let fx = act(&mut app, Action::Copy);
     let Some(Effect::Copy { text }) = fx.first() else {
         panic!("no copy")
@@ -30,25 +30,31 @@ fn tab_moves_to_the_segment_table_and_y_copies_its_ids() {
 fn the_list_sorts_and_keeps_the_selected_customer() {
     let (mut app, _) = demo();
     act(&mut app, Action::PageDown);
-    let r = app.model.ranking.clone();
-    let who = r.row_at(app.list_sort, app.nav.row);
+    let r = app.model.rules.ranking.clone();
+    let who = r.row_at(app.screens.list.sort, app.nav.row);
     act(&mut app, Action::Sort);
-    assert_eq!(app.list_sort, crate::tui::state::app::ListSort::ValueUp);
     assert_eq!(
-        r.row_at(app.list_sort, app.nav.row),
+        app.screens.list.sort,
+        crate::tui::state::app::ListSort::ValueUp
+    );
+    assert_eq!(
+        r.row_at(app.screens.list.sort, app.nav.row),
         who,
         "still the same customer"
     );
-    let first = r.row_at(app.list_sort, 0);
-    let last = r.row_at(app.list_sort, app.model.n_customers - 1);
+    let first = r.row_at(app.screens.list.sort, 0);
+    let last = r.row_at(app.screens.list.sort, app.model.data.n_customers - 1);
     assert!(r.value[first].unwrap_or(0.0) <= r.value[last].unwrap_or(0.0));
     act(&mut app, Action::Sort);
-    assert_eq!(app.list_sort, crate::tui::state::app::ListSort::CustomerId);
     assert_eq!(
-        r.ids.text_at(r.row_at(app.list_sort, 0)).as_deref(),
+        app.screens.list.sort,
+        crate::tui::state::app::ListSort::CustomerId
+    );
+    assert_eq!(
+        r.ids.text_at(r.row_at(app.screens.list.sort, 0)).as_deref(),
         Some("1")
     );
-    assert_eq!(r.row_at(app.list_sort, app.nav.row), who);
+    assert_eq!(r.row_at(app.screens.list.sort, app.nav.row), who);
     assert!(screen(&app, 100, 30).contains("by customer id"));
     // search finds a customer in any order
     act(&mut app, Action::Search);
@@ -56,10 +62,13 @@ fn the_list_sorts_and_keeps_the_selected_customer() {
     act(&mut app, Action::Confirm);
     assert_eq!(
         r.ids
-            .text_at(r.row_at(app.list_sort, app.nav.row))
+            .text_at(r.row_at(app.screens.list.sort, app.nav.row))
             .as_deref(),
         Some("17")
     );
     act(&mut app, Action::Sort);
-    assert_eq!(app.list_sort, crate::tui::state::app::ListSort::ValueDown);
+    assert_eq!(
+        app.screens.list.sort,
+        crate::tui::state::app::ListSort::ValueDown
+    );
 }

@@ -39,7 +39,7 @@ fn messy(extra: &str) -> (tempfile::TempDir, std::path::PathBuf) {
 fn a_bad_value_is_shown_on_every_step_and_b_settles_it_with_undo() {
     let (_d, ws) = messy("");
     let (mut app, _engine) = crate::tui::prepare(&crate::tui::Source::Workspace(ws)).unwrap();
-    let line = app.model.quality_line().expect("a run would stop");
+    let line = app.model.data.quality_line().expect("a run would stop");
     assert!(
         line.starts_with("orders.csv line 8, qty: \"twelve\" is not a number (1 bad value)"),
         "{line}"
@@ -62,7 +62,7 @@ fn a_bad_value_is_shown_on_every_step_and_b_settles_it_with_undo() {
         matches!(&e[..], [Effect::Write { edit: FileEdit::Options(o), then: None }] if o == &[("data.orders".to_string(), "bad_values".to_string(), Some("missing".to_string()))]),
         "{e:?}"
     );
-    assert!(app.model.quality_line().is_none());
+    assert!(app.model.data.quality_line().is_none());
     assert!(app.status.contains("u undoes"), "{}", app.status);
     // nothing is left to settle; u puts the option back as it was
     assert!(act(&mut app, Action::SettleData).is_empty());
@@ -71,7 +71,7 @@ fn a_bad_value_is_shown_on_every_step_and_b_settles_it_with_undo() {
         matches!(&e[..], [Effect::Write { edit: FileEdit::Options(o), then: None }] if o == &[("data.orders".to_string(), "bad_values".to_string(), None)]),
         "{e:?}"
     );
-    assert!(app.model.quality_line().is_some());
+    assert!(app.model.data.quality_line().is_some());
     let e = act(&mut app, Action::Redo);
     assert!(
         matches!(
@@ -83,7 +83,7 @@ fn a_bad_value_is_shown_on_every_step_and_b_settles_it_with_undo() {
         ),
         "{e:?}"
     );
-    assert!(app.model.quality_line().is_none());
+    assert!(app.model.data.quality_line().is_none());
 }
 
 #[test]
@@ -94,6 +94,7 @@ fn bins_on_a_column_with_a_word_open_and_name_it() {
     let (app, _engine) = crate::tui::prepare(&crate::tui::Source::Workspace(ws)).unwrap();
     let q: Vec<String> = app
         .model
+        .data
         .quality
         .iter()
         .flat_map(|q| q.warnings())
@@ -103,7 +104,7 @@ fn bins_on_a_column_with_a_word_open_and_name_it() {
         "{q:?}"
     );
     // the criterion works, the word read as missing
-    let c = &app.model.criteria[0];
+    let c = &app.model.rules.criteria[0];
     assert_eq!(
         c.result.assignment.exclusivity.unassigned, 2,
         "Ed Ots has no income, Cy Tamm a word"

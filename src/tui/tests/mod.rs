@@ -62,7 +62,7 @@ pub(super) fn screen(app: &App, w: u16, h: u16) -> String {
 }
 
 pub(super) fn edges(app: &App, i: usize) -> Vec<f64> {
-    match &app.model.criteria[i].criterion.rule {
+    match &app.model.rules.criteria[i].criterion.rule {
         Rule::Bins { edges, .. } => edges.clone(),
         _ => panic!("not bins"),
     }
@@ -83,14 +83,14 @@ fn navigation_between_steps_and_rows() {
     act(&mut app, Action::Up);
     assert_eq!(app.nav.row, 0);
     act(&mut app, Action::Bottom);
-    assert_eq!(app.nav.row, app.model.n_customers - 1);
+    assert_eq!(app.nav.row, app.model.data.n_customers - 1);
     // the last row's cumulative share comes from the precomputed ranking, not a sum per frame
-    let r = &app.model.ranking;
-    assert_eq!(r.cumulative.len(), app.model.n_customers);
+    let r = &app.model.rules.ranking;
+    assert_eq!(r.cumulative.len(), app.model.data.n_customers);
     assert!((r.cumulative[app.nav.row] - r.total).abs() < 1e-6);
     assert!(screen(&app, 100, 30).contains("100.0 %"));
     act(&mut app, Action::Down);
-    assert_eq!(app.nav.row, app.model.n_customers - 1);
+    assert_eq!(app.nav.row, app.model.data.n_customers - 1);
     // a page is what the terminal shows: the height less the frame around the list
     update(&mut app, Message::Resize(100, 30));
     act(&mut app, Action::Top);
@@ -108,9 +108,9 @@ fn nudging_a_cut_point_recomputes_that_criterion() {
     let (mut app, mut engine) = demo();
     act(&mut app, Action::Step(2));
     let i = app.current_criterion().unwrap();
-    assert_eq!(app.model.criteria[i].criterion.name.value, "age_band");
+    assert_eq!(app.model.rules.criteria[i].criterion.name.value, "age_band");
     let before = edges(&app, i);
-    let young_before = app.model.criteria[i]
+    let young_before = app.model.rules.criteria[i]
         .result
         .valuation
         .iter()
@@ -132,14 +132,17 @@ fn nudging_a_cut_point_recomputes_that_criterion() {
         "the screen shows the new cut at once"
     );
     settle(&mut app, &mut engine, fx);
-    let young = app.model.criteria[i]
+    let young = app.model.rules.criteria[i]
         .result
         .valuation
         .iter()
         .find(|v| v.name == "young")
         .unwrap();
     assert!(young.customers >= young_before);
-    assert_eq!(app.model.criteria[i].result.previous["young"], young_before);
+    assert_eq!(
+        app.model.rules.criteria[i].result.previous["young"],
+        young_before
+    );
     // the second cut point, down
     act(&mut app, Action::NextEdge);
     let fx = act(&mut app, Action::Decrease);
@@ -177,10 +180,18 @@ fn stale_results_are_dropped() {
     let newer = engine.handle(job(&second[0]));
     let older = engine.handle(job(&first[0]));
     update(&mut app, newer);
-    let applied = app.model.criteria[i].result.valuation.clone();
+    let applied = app.model.rules.criteria[i].result.valuation.clone();
     update(&mut app, older);
-    assert_eq!(app.model.criteria[i].result.valuation.len(), applied.len());
-    for (a, b) in app.model.criteria[i].result.valuation.iter().zip(&applied) {
+    assert_eq!(
+        app.model.rules.criteria[i].result.valuation.len(),
+        applied.len()
+    );
+    for (a, b) in app.model.rules.criteria[i]
+        .result
+        .valuation
+        .iter()
+        .zip(&applied)
+    {
         assert_eq!(
             (a.name.as_str(), a.customers),
             (b.name.as_str(), b.customers),
@@ -229,7 +240,7 @@ fn search_jumps_to_a_customer_and_explain_asks_the_engine() {
     }
     act(&mut app, Action::Confirm);
     assert_eq!(app.nav.step, StepId::List);
-    let r = &app.model.ranking;
+    let r = &app.model.rules.ranking;
     assert_eq!(r.ids.text_at(r.order[app.nav.row]).as_deref(), Some("17"));
     let fx = act(&mut app, Action::Explain);
     let Effect::Engine(job @ Job::Explain { .. }) = &fx[0] else {
@@ -300,7 +311,7 @@ pub(super) fn typ(app: &mut App, text: &str) {
 }
 
 pub(super) fn counts(app: &App, i: usize) -> Vec<(String, usize)> {
-    app.model.criteria[i]
+    app.model.rules.criteria[i]
         .result
         .valuation
         .iter()
@@ -314,7 +325,10 @@ fn editing_a_condition_is_checked_as_typed_and_recomputes() {
     let (mut app, mut engine) = demo();
     act(&mut app, Action::Step(5));
     let i = app.current_criterion().unwrap();
-    assert_eq!(app.model.criteria[i].criterion.name.value, "lifecycle");
+    assert_eq!(
+        app.model.rules.criteria[i].criterion.name.value,
+        "lifecycle"
+    );
     act(&mut app, Action::Down);
     act(&mut app, Action::Down);
     assert_eq!(app.nav.rule, 2, "the third rule, lapsed");
@@ -384,7 +398,7 @@ fn rules_are_added_renamed_moved_and_deleted() {
     let (mut app, mut engine) = demo();
     act(&mut app, Action::Step(5));
     let i = app.current_criterion().unwrap();
-    let labels = |app: &App| app.model.criteria[i].criterion.rule.labels();
+    let labels = |app: &App| app.model.rules.criteria[i].criterion.rule.labels();
     // add after the first rule: the condition prompt opens on the new rule
     let fx = act(&mut app, Action::AddRule);
     settle(&mut app, &mut engine, fx);
@@ -442,7 +456,7 @@ fn bins_cut_points_typed_as_a_list() {
     settle(&mut app, &mut engine, fx);
     assert_eq!(edges(&app, i), vec![30.0, 50.0, 70.0]);
     assert_eq!(
-        app.model.criteria[i].criterion.rule.labels(),
+        app.model.rules.criteria[i].criterion.rule.labels(),
         vec!["young", "adult", "middle-aged", "senior"],
         "named labels are kept when the number of segments stays"
     );
@@ -452,17 +466,20 @@ fn bins_cut_points_typed_as_a_list() {
 fn criteria_are_added_renamed_and_deleted() {
     let (mut app, mut engine) = demo();
     act(&mut app, Action::Step(6));
-    let before = app.model.criteria.len();
+    let before = app.model.rules.criteria.len();
     // N asks for a column; Enter with nothing makes a rule list
     act(&mut app, Action::NewCriterion);
     let fx = act(&mut app, Action::Confirm);
     settle(&mut app, &mut engine, fx);
-    assert_eq!(app.model.criteria.len(), before + 1);
+    assert_eq!(app.model.rules.criteria.len(), before + 1);
     let i = app.current_criterion().unwrap();
-    assert_eq!(app.model.criteria[i].criterion.name.value, "new_benefits");
     assert_eq!(
-        app.model.criteria[i].result.valuation[0].customers,
-        app.model.n_customers
+        app.model.rules.criteria[i].criterion.name.value,
+        "new_benefits"
+    );
+    assert_eq!(
+        app.model.rules.criteria[i].result.valuation[0].customers,
+        app.model.data.n_customers
     );
     // rename: a taken name is refused as typed, a free one is applied
     act(&mut app, Action::RenameCriterion);
@@ -482,7 +499,7 @@ fn criteria_are_added_renamed_and_deleted() {
     settle(&mut app, &mut engine, fx);
     let i = app.current_criterion().unwrap();
     assert_eq!(
-        app.model.criteria[i].criterion.name.value,
+        app.model.rules.criteria[i].criterion.name.value,
         "benefits sought"
     );
     assert_eq!(engine.session.ws.criteria[i].name.value, "benefits sought");
@@ -491,9 +508,10 @@ fn criteria_are_added_renamed_and_deleted() {
     assert!(app.status.contains("press D again"));
     let fx = act(&mut app, Action::DeleteCriterion);
     settle(&mut app, &mut engine, fx);
-    assert_eq!(app.model.criteria.len(), before);
+    assert_eq!(app.model.rules.criteria.len(), before);
     assert!(
         !app.model
+            .rules
             .criteria
             .iter()
             .any(|c| c.criterion.name.value == "benefits sought")

@@ -23,7 +23,7 @@ fn p_fits_the_models_once_and_shows_them_at_every_size() {
     settle(&mut app, &mut engine, fx);
     assert!(matches!(app.page, Some(Page::Predictive)));
     assert_eq!(engine.session.clv_fits, 1);
-    let v = app.clv.as_ref().unwrap();
+    let v = app.model.rules.clv.as_ref().unwrap();
     assert_eq!(v.alive.iter().sum::<usize>(), v.fit.bgnbd.customers);
     for (w, h) in [(80, 24), (100, 30), (160, 50)] {
         let s = screen(&app, w, h);
@@ -51,6 +51,7 @@ fn p_fits_the_models_once_and_shows_them_at_every_size() {
     assert!(app.page.is_none());
     assert!(
         app.model
+            .rules
             .criteria
             .iter()
             .any(|c| c.criterion.name.value == "at_risk_segments")
@@ -97,13 +98,14 @@ fn the_at_risk_preset_uses_the_fit_and_rule_edits_never_refit() {
     settle(&mut app, &mut engine, fx);
     let c = app
         .model
+        .rules
         .criteria
         .iter()
         .find(|c| c.criterion.name.value == "at_risk_segments")
         .expect("the preset");
     assert_eq!(c.criterion.rule.labels()[0], "at risk");
     let counted: usize = c.result.valuation.iter().map(|s| s.customers).sum();
-    assert_eq!(counted, app.model.n_customers);
+    assert_eq!(counted, app.model.data.n_customers);
     let count = |name: &str| {
         c.result
             .valuation
@@ -128,7 +130,7 @@ fn the_at_risk_preset_uses_the_fit_and_rule_edits_never_refit() {
         })
         .count();
     assert_eq!(count("at risk"), at_risk);
-    let buyers = app.clv.as_ref().unwrap().fit.bgnbd.customers;
+    let buyers = app.model.rules.clv.as_ref().unwrap().fit.bgnbd.customers;
     let valuable = count("at risk") + count("valuable");
     assert!(
         valuable > buyers / 5 && valuable < buyers / 3,
@@ -142,11 +144,12 @@ fn the_at_risk_preset_uses_the_fit_and_rule_edits_never_refit() {
     // editing the criterion re-evaluates it without fitting again
     let i = app
         .model
+        .rules
         .criteria
         .iter()
         .position(|c| c.criterion.name.value == "at_risk_segments")
         .unwrap();
-    let mut edited = app.model.criteria[i].criterion.clone();
+    let mut edited = app.model.rules.criteria[i].criterion.clone();
     if let crate::engine::rules::Rule::Segments(s) = &mut edited.rule {
         s[2].when.value = "p_alive < 0.3".into();
     }
@@ -172,7 +175,7 @@ fn new_model_settings_refit_and_a_calibration_date_adds_the_holdout_check() {
     let m = engine.handle(Job::Reload { ws: Box::new(ws) });
     update(&mut app, m);
     assert_eq!(engine.session.clv_fits, 2);
-    let v = app.clv.as_ref().unwrap();
+    let v = app.model.rules.clv.as_ref().unwrap();
     assert_eq!(v.fit.bgnbd.unit, crate::engine::rules::TimeUnit::Month);
     let (d, h) = v.holdout.as_ref().expect("the holdout check");
     assert_eq!(d.to_string(), "2024-07-01");
@@ -218,14 +221,14 @@ fn the_wizard_opens_when_the_models_cannot_be_fitted() {
         engine.session.warnings
     );
     // every customer is in "otherwise" until the rule changes
-    let c = &app.model.criteria[0];
+    let c = &app.model.rules.criteria[0];
     assert_eq!(
         c.result
             .valuation
             .iter()
             .map(|s| s.customers)
             .sum::<usize>(),
-        app.model.n_customers
+        app.model.data.n_customers
     );
     act(&mut app, Action::Step(5));
     let fx = act(&mut app, Action::Predict);

@@ -41,7 +41,7 @@ fn an_edit_being_typed_survives_a_reload_of_the_workspace() {
         panic!("the edit was dropped")
     };
     assert_eq!(
-        app.model.criteria[p.criterion].criterion.name.value,
+        app.model.rules.criteria[p.criterion].criterion.name.value,
         "lifecycle"
     );
     assert!(p.text.ends_with(" AND orders > 1"));
@@ -59,7 +59,11 @@ fn a_rule_changed_on_disk_while_being_edited_is_asked_about() {
         panic!("no edit")
     };
     let (name, target) = (
-        app.model.criteria[p.criterion].criterion.name.value.clone(),
+        app.model.rules.criteria[p.criterion]
+            .criterion
+            .name
+            .value
+            .clone(),
         p.target,
     );
     let crate::tui::state::prompt::Target::Condition(k) = target else {
@@ -213,14 +217,14 @@ fn a_reopened_workspace_keeps_preferences_and_place() {
     app.prefs.mask_pii = false;
     app.prefs.show_teach = !app.prefs.show_teach;
     let before = (app.prefs.show_teach, app.place());
-    app.list_sort = crate::tui::state::ranking::ListSort::CustomerId;
-    let (sort, generation) = (app.list_sort, app.next_generation);
+    app.screens.list.sort = crate::tui::state::ranking::ListSort::CustomerId;
+    let (sort, generation) = (app.screens.list.sort, app.next_generation);
     update(&mut app, Message::Reopened(Box::new(fresh.model)));
     assert_eq!((app.prefs.show_teach, app.place()), before);
     assert!(!app.prefs.mask_pii);
     assert!(app.status.contains("read again"), "{}", app.status);
     // how the list is sorted stays; results of jobs sent before the reload are dropped
-    assert_eq!(app.list_sort, sort);
+    assert_eq!(app.screens.list.sort, sort);
     assert!(app.next_generation > generation);
     assert!(app.generation.iter().all(|&g| g == app.next_generation));
 }
@@ -241,10 +245,11 @@ fn the_wizard_opened_from_the_cache_shows_what_it_showed_from_the_files() {
     let (warm, mut engine) = open();
     // warm, the session starts from the evaluated customers, without the order rows
     assert!(engine.session.orders_released());
-    assert_eq!(warm.model.profiles, cold.model.profiles);
-    assert_eq!(warm.model.n_customers, cold.model.n_customers);
+    assert_eq!(warm.model.data.profiles, cold.model.data.profiles);
+    assert_eq!(warm.model.data.n_customers, cold.model.data.n_customers);
     let counts = |a: &crate::tui::state::app::App| -> Vec<Vec<(String, usize)>> {
         a.model
+            .rules
             .criteria
             .iter()
             .map(|c| {
@@ -356,7 +361,7 @@ fn new_windows_replace_the_old_window_fields() {
     ws.purchase_history.windows = vec![30];
     let m = engine.handle(Job::Reload { ws: Box::new(ws) });
     update(&mut app, m);
-    let has = |n: &str| app.model.fields.iter().any(|f| f.0 == n);
+    let has = |n: &str| app.model.rules.fields.iter().any(|f| f.0 == n);
     assert!(has("orders_30d") && has("revenue_30d"));
     assert!(!has("orders_90d") && !has("revenue_365d"));
     assert!(engine.session.base.get("orders_90d").is_none());

@@ -10,21 +10,21 @@ fn valuation_cross_tab_and_thresholds() {
     let (mut app, mut engine) = demo();
     act(&mut app, Action::Step(8));
     act(&mut app, Action::CrossTab);
-    let (other, x) = app.crosstab.clone().expect("a cross-tab");
+    let (other, x) = app.screens.valuation.crosstab.clone().expect("a cross-tab");
     assert_eq!(other, 1);
     let cells: usize = x.customers.iter().flatten().sum();
     assert_eq!(
-        cells, app.model.n_customers,
+        cells, app.model.data.n_customers,
         "every customer in exactly one cell"
     );
     insta::assert_snapshot!("crosstab_120x40", screen(&app, 120, 40));
     // the next criterion, then, after the last one, closed
-    for _ in 0..app.model.criteria.len() - 2 {
+    for _ in 0..app.model.rules.criteria.len() - 2 {
         act(&mut app, Action::CrossTab);
-        assert!(app.crosstab.is_some());
+        assert!(app.screens.valuation.crosstab.is_some());
     }
     act(&mut app, Action::CrossTab);
-    assert!(app.crosstab.is_none());
+    assert!(app.screens.valuation.crosstab.is_none());
     // thresholds: 50 % of customers or 50 % of value, else not worth it
     act(&mut app, Action::Edit);
     for _ in 0..20 {
@@ -39,9 +39,9 @@ fn valuation_cross_tab_and_thresholds() {
     typ(&mut app, "50 %");
     let fx = act(&mut app, Action::Confirm);
     settle(&mut app, &mut engine, fx);
-    assert_eq!(app.model.valuation.min_value_share, 0.5);
+    assert_eq!(app.model.rules.valuation.min_value_share, 0.5);
     assert!(
-        app.model.criteria[0]
+        app.model.rules.criteria[0]
             .result
             .valuation
             .iter()
@@ -77,15 +77,20 @@ fn transitions_between_two_dates_in_valuation() {
     };
     let m = engine.handle(job.clone());
     update(&mut app, m);
-    let tv = app.transitions.clone().expect("transitions");
-    assert_eq!(tv.criteria.len(), app.model.criteria.len());
+    let tv = app
+        .screens
+        .valuation
+        .transitions
+        .clone()
+        .expect("transitions");
+    assert_eq!(tv.criteria.len(), app.model.rules.criteria.len());
     let life = tv
         .criteria
         .iter()
         .find(|t| t.criterion == "lifecycle")
         .unwrap();
     let n: usize = life.customers.iter().flatten().sum();
-    assert_eq!(n, app.model.n_customers, "every customer in one cell");
+    assert_eq!(n, app.model.data.n_customers, "every customer in one cell");
     assert!(life.moved > 0);
     act(&mut app, Action::Right);
     act(&mut app, Action::Right);
@@ -98,5 +103,5 @@ fn transitions_between_two_dates_in_valuation() {
         screen(&app, 120, 40)
     );
     act(&mut app, Action::Transitions);
-    assert!(app.transitions.is_none(), "T closes it");
+    assert!(app.screens.valuation.transitions.is_none(), "T closes it");
 }

@@ -22,11 +22,12 @@ fn masked_personal_data_stays_masked_in_classify_and_explain() {
     act(&mut app, Action::Step(1));
     let row = app
         .model
+        .data
         .profiles
         .iter()
         .position(|p| p.name == "name")
         .unwrap();
-    let p = app.model.profiles[row].clone();
+    let p = app.model.data.profiles[row].clone();
     for _ in 0..row {
         act(&mut app, Action::Down);
     }
@@ -125,7 +126,7 @@ fn every_kind_of_edit_is_undone_and_none_drops_the_history() {
     let (mut app, mut engine) = demo();
     act(&mut app, Action::Step(2));
     let i = app.current_criterion().unwrap();
-    let labels = app.model.criteria[i].criterion.rule.labels();
+    let labels = app.model.rules.criteria[i].criterion.rule.labels();
     act(&mut app, Action::Rename);
     for _ in 0..30 {
         update(&mut app, Message::Backspace);
@@ -133,7 +134,10 @@ fn every_kind_of_edit_is_undone_and_none_drops_the_history() {
     typ(&mut app, "kids");
     let fx = act(&mut app, Action::Confirm);
     settle(&mut app, &mut engine, fx);
-    assert_eq!(app.model.criteria[i].criterion.rule.labels()[0], "kids");
+    assert_eq!(
+        app.model.rules.criteria[i].criterion.rule.labels()[0],
+        "kids"
+    );
     act(&mut app, Action::Step(8));
     act(&mut app, Action::Edit);
     for _ in 0..30 {
@@ -142,25 +146,32 @@ fn every_kind_of_edit_is_undone_and_none_drops_the_history() {
     typ(&mut app, "10 %, 20 %");
     let fx = act(&mut app, Action::Confirm);
     settle(&mut app, &mut engine, fx);
-    assert_eq!(app.model.valuation.min_value_share, 0.2);
-    let fx = act(&mut app, Action::Undo);
-    settle(&mut app, &mut engine, fx);
-    assert_eq!(app.model.valuation.min_value_share, 0.05, "{}", app.status);
+    assert_eq!(app.model.rules.valuation.min_value_share, 0.2);
     let fx = act(&mut app, Action::Undo);
     settle(&mut app, &mut engine, fx);
     assert_eq!(
-        app.model.criteria[i].criterion.rule.labels(),
+        app.model.rules.valuation.min_value_share, 0.05,
+        "{}",
+        app.status
+    );
+    let fx = act(&mut app, Action::Undo);
+    settle(&mut app, &mut engine, fx);
+    assert_eq!(
+        app.model.rules.criteria[i].criterion.rule.labels(),
         labels,
         "{}",
         app.status
     );
     let fx = act(&mut app, Action::Redo);
     settle(&mut app, &mut engine, fx);
-    assert_eq!(app.model.criteria[i].criterion.rule.labels()[0], "kids");
+    assert_eq!(
+        app.model.rules.criteria[i].criterion.rule.labels()[0],
+        "kids"
+    );
     // delete a criterion, then undo: it comes back with its rules
     act(&mut app, Action::Step(3));
-    let n = app.model.criteria.len();
-    let name = app.model.criteria[app.current_criterion().unwrap()]
+    let n = app.model.rules.criteria.len();
+    let name = app.model.rules.criteria[app.current_criterion().unwrap()]
         .criterion
         .name
         .value
@@ -168,12 +179,13 @@ fn every_kind_of_edit_is_undone_and_none_drops_the_history() {
     act(&mut app, Action::DeleteCriterion);
     let fx = act(&mut app, Action::DeleteCriterion);
     settle(&mut app, &mut engine, fx);
-    assert_eq!(app.model.criteria.len(), n - 1);
+    assert_eq!(app.model.rules.criteria.len(), n - 1);
     let fx = act(&mut app, Action::Undo);
     settle(&mut app, &mut engine, fx);
-    assert_eq!(app.model.criteria.len(), n, "{}", app.status);
+    assert_eq!(app.model.rules.criteria.len(), n, "{}", app.status);
     assert!(
         app.model
+            .rules
             .criteria
             .iter()
             .any(|c| c.criterion.name.value == name)
@@ -181,7 +193,7 @@ fn every_kind_of_edit_is_undone_and_none_drops_the_history() {
     // a nudge, then a rename of the criterion, then two undos: name first, then the cut
     act(&mut app, Action::Step(2));
     let i = app.current_criterion().unwrap();
-    let before = match &app.model.criteria[i].criterion.rule {
+    let before = match &app.model.rules.criteria[i].criterion.rule {
         Rule::Bins { edges, .. } => edges.clone(),
         _ => panic!("bins"),
     };
@@ -196,6 +208,7 @@ fn every_kind_of_edit_is_undone_and_none_drops_the_history() {
     settle(&mut app, &mut engine, fx);
     assert!(
         app.model
+            .rules
             .criteria
             .iter()
             .any(|c| c.criterion.name.value == "ages")
@@ -206,6 +219,7 @@ fn every_kind_of_edit_is_undone_and_none_drops_the_history() {
     settle(&mut app, &mut engine, fx);
     let c = app
         .model
+        .rules
         .criteria
         .iter()
         .find(|c| c.criterion.name.value == "age_band")
@@ -222,7 +236,7 @@ fn a_new_cut_point_keeps_the_bin_names_and_the_new_bin_can_be_renamed() {
     let i = app.current_criterion().unwrap();
     let fx = act(&mut app, Action::AddRule);
     settle(&mut app, &mut engine, fx);
-    let labels = app.model.criteria[i].criterion.rule.labels();
+    let labels = app.model.rules.criteria[i].criterion.rule.labels();
     assert_eq!(labels[0], "young");
     assert_eq!(labels[1], "adult");
     assert!(labels[2].starts_with('['), "{labels:?}");
@@ -244,7 +258,7 @@ fn the_selected_rule_stays_in_sight_at_80x24() {
     let (mut app, _) = demo();
     act(&mut app, Action::Step(5));
     update(&mut app, Message::Resize(80, 24));
-    let names = app.model.criteria[app.current_criterion().unwrap()]
+    let names = app.model.rules.criteria[app.current_criterion().unwrap()]
         .criterion
         .rule
         .labels();
@@ -272,14 +286,14 @@ fn numbers_are_never_cut_at_80x24() {
         app.nav.step = step;
         let s = at(&mut app, 80, 24);
         let i = app.current_criterion().unwrap();
-        for v in &app.model.criteria[i].result.valuation {
+        for v in &app.model.rules.criteria[i].result.valuation {
             let n = crate::engine::format::thousands(v.customers as u64);
             assert!(s.contains(&n), "{} of {} cut:\n{s}", n, v.name);
         }
     }
     app.nav.step = StepId::PurchaseHistory;
     let s = at(&mut app, 100, 45);
-    for sc in &app.model.scores {
+    for sc in &app.model.rules.scores {
         let hi = sc.ranges.iter().flatten().map(|r| r.1).fold(0.0, f64::max);
         let whole = crate::engine::format::plain_number(hi.round());
         assert!(s.contains(&whole), "{whole} cut:\n{s}");
@@ -312,7 +326,7 @@ fn every_criterion_shows_the_same_columns() {
             };
             let first = header(&app);
             let count = if step == StepId::Valuation {
-                app.model.criteria.len()
+                app.model.rules.criteria.len()
             } else {
                 app.criteria_of(crate::engine::rules::Step::PurchaseHistory)
                     .len()
@@ -347,7 +361,7 @@ fn teach_is_readable_and_scrolls_at_80x24() {
 #[test]
 fn no_negative_zero_and_whole_footer_entries() {
     let (mut app, _) = demo();
-    app.nav.row = app.model.n_customers - 1;
+    app.nav.row = app.model.data.n_customers - 1;
     let s = at(&mut app, 80, 24);
     assert!(!s.contains("-0.0 %"), "{s}");
     let footer = s
@@ -367,7 +381,7 @@ fn a_run_of_nudges_shows_the_whole_change() {
     let (mut app, mut engine) = demo();
     act(&mut app, Action::Step(2));
     let i = app.current_criterion().unwrap();
-    let before: std::collections::HashMap<String, usize> = app.model.criteria[i]
+    let before: std::collections::HashMap<String, usize> = app.model.rules.criteria[i]
         .result
         .valuation
         .iter()
@@ -377,7 +391,7 @@ fn a_run_of_nudges_shows_the_whole_change() {
         let fx = act(&mut app, Action::Increase);
         settle(&mut app, &mut engine, fx);
     }
-    assert_eq!(app.model.criteria[i].result.previous, before);
+    assert_eq!(app.model.rules.criteria[i].result.previous, before);
 }
 
 /// Status lines that explain a key are right: `+` on a rule list points to `e`, Valuation's
@@ -390,6 +404,7 @@ fn hints_say_what_the_keys_do() {
     assert!(!app.status.contains("workspace file"), "{}", app.status);
     assert!(app.status.contains("e edits"), "{}", app.status);
     app.model
+        .rules
         .criteria
         .retain(|c| c.criterion.step != crate::engine::rules::Step::Benefits);
     act(&mut app, Action::Step(6));
@@ -412,7 +427,10 @@ fn moves_propose_dates_inside_the_order_history() {
     let Some(Prompt::Edit(p)) = &app.edit.prompt else {
         panic!("dates prompt")
     };
-    let (a, f) = (app.model.as_of.unwrap(), app.model.first_order.unwrap());
+    let (a, f) = (
+        app.model.data.as_of.unwrap(),
+        app.model.data.first_order.unwrap(),
+    );
     let from =
         chrono::NaiveDate::parse_from_str(p.text.split(',').next().unwrap(), "%Y-%m-%d").unwrap();
     let days = (from - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()).num_days() as i32;
@@ -496,7 +514,7 @@ fn the_selected_cut_point_is_always_in_sight() {
         settle(&mut app, &mut engine, fx);
     }
     let i = app.current_criterion().unwrap();
-    let Rule::Bins { edges, .. } = app.model.criteria[i].criterion.rule.clone() else {
+    let Rule::Bins { edges, .. } = app.model.rules.criteria[i].criterion.rule.clone() else {
         panic!()
     };
     app.nav.edge = edges.len() - 1;

@@ -142,7 +142,7 @@ pub fn complete(
 
 /// The presets `N` offers on this screen: those of Purchase history, when there are buyers.
 pub fn presets_here(app: &App) -> Vec<&'static str> {
-    let buyers = app.model.fields.iter().any(|f| f.0 == "r_score");
+    let buyers = app.model.rules.fields.iter().any(|f| f.0 == "r_score");
     let purchase =
         app.nav.step.criteria_step() == Some(crate::engine::rules::Step::PurchaseHistory);
     if purchase && buyers {

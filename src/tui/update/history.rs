@@ -22,6 +22,7 @@ pub fn follow_rename(app: &mut App, old: &str, new: &str) {
 
 fn position(app: &App, name: &str) -> Option<usize> {
     app.model
+        .rules
         .criteria
         .iter()
         .position(|c| c.criterion.name.value == name)
@@ -32,7 +33,7 @@ fn apply(app: &mut App, c: Change) -> Option<(Vec<Effect>, Change, String)> {
     match c {
         Change::SetRule(to) => {
             let i = position(app, &to.name.value)?;
-            let back = Change::SetRule(app.model.criteria[i].criterion.clone());
+            let back = Change::SetRule(app.model.rules.criteria[i].criterion.clone());
             let what = format!("the rules of \"{}\"", to.name.value);
             Some((app.change(i, to), back, what))
         }
@@ -55,7 +56,7 @@ fn apply(app: &mut App, c: Change) -> Option<(Vec<Effect>, Change, String)> {
         }
         Change::Delete(name) => {
             let i = position(app, &name)?;
-            let back = Change::Add(app.model.criteria[i].criterion.clone());
+            let back = Change::Add(app.model.rules.criteria[i].criterion.clone());
             let effects = vec![Effect::restructure(
                 StructEdit::Delete { index: i },
                 Some(name.clone()),
@@ -77,8 +78,8 @@ fn apply(app: &mut App, c: Change) -> Option<(Vec<Effect>, Change, String)> {
         }
         Change::Thresholds { customers, value } => {
             let back = Change::Thresholds {
-                customers: app.model.valuation.min_customer_share,
-                value: app.model.valuation.min_value_share,
+                customers: app.model.rules.valuation.min_customer_share,
+                value: app.model.rules.valuation.min_value_share,
             };
             let effects = vec![Effect::restructure(
                 StructEdit::Thresholds { customers, value },
@@ -91,8 +92,8 @@ fn apply(app: &mut App, c: Change) -> Option<(Vec<Effect>, Change, String)> {
                 x.as_ref().map(|s| s.value.clone())
             };
             let back = Change::Measures {
-                value: now(&app.model.valuation.value),
-                cost: now(&app.model.valuation.cost),
+                value: now(&app.model.rules.valuation.value),
+                cost: now(&app.model.rules.valuation.cost),
             };
             let effects = vec![Effect::restructure(
                 StructEdit::Measures { value, cost },

@@ -79,7 +79,7 @@ fn engine_result(app: &mut App, msg: Message) -> Vec<Effect> {
             result,
         } => evaluated(app, index, generation, result),
         Message::Reloaded(r) => {
-            app.take_reload(*r);
+            app.take_rules(*r);
             // "valuing the customers again…" and the like are done now
             if app.status.ends_with('…') {
                 app.status.clear();
@@ -97,8 +97,8 @@ fn engine_result(app: &mut App, msg: Message) -> Vec<Effect> {
             match r {
                 Ok(t) => {
                     app.status = format!("moves from {} to {}", t.from, t.to);
-                    app.crosstab = None;
-                    app.transitions = Some(*t);
+                    app.screens.valuation.crosstab = None;
+                    app.screens.valuation.transitions = Some(*t);
                 }
                 Err(e) => app.status = format!("no transitions: {e}"),
             }
@@ -151,7 +151,7 @@ fn engine_result(app: &mut App, msg: Message) -> Vec<Effect> {
         Message::Explained(r) => show_page(app, r.map(|ex| Page::Explain(*ex)), "cannot explain"),
         Message::Predictive(r) => {
             let r = r.map(|v| {
-                app.clv = Some(v);
+                app.model.rules.clv = Some(v);
                 app.status.clear();
                 Page::Predictive
             });
@@ -169,7 +169,7 @@ fn evaluated(
     result: Result<Box<crate::tui::state::app::CriterionView>, String>,
 ) -> Vec<Effect> {
     // a newer edit of this criterion is pending: this result is stale
-    if index >= app.model.criteria.len() || generation < app.generation[index] {
+    if index >= app.model.rules.criteria.len() || generation < app.generation[index] {
         return vec![];
     }
     match result {
@@ -179,7 +179,7 @@ fn evaluated(
             {
                 view.result.previous = base.clone();
             }
-            app.model.criteria[index] = *view;
+            app.model.rules.criteria[index] = *view;
             app.refresh_crosstab();
         }
         Err(e) => app.status = format!("not applied, last good result kept: {e}"),

@@ -10,6 +10,7 @@ use crate::tui::state::prompt::{self as edit, EditPrompt, Target};
 fn check_name(app: &App, i: usize, text: &str) -> Result<(), edit::EditError> {
     let others: Vec<String> = app
         .model
+        .rules
         .criteria
         .iter()
         .enumerate()
@@ -112,12 +113,12 @@ pub fn check(app: &App, p: &EditPrompt) -> Result<Done, edit::EditError> {
         Target::Thresholds => edit::parse_thresholds(&p.text).map(|(c, v)| Done::Thresholds(c, v)),
         Target::Dates => edit::parse_dates(&p.text).map(|(a, b)| Done::Dates(a, b)),
         Target::Value | Target::Cost => {
-            crate::tui::update::authoring::parse_measure(&p.text, &app.model.fields).map(|text| {
-                Done::Measure {
+            crate::tui::update::authoring::parse_measure(&p.text, &app.model.rules.fields).map(
+                |text| Done::Measure {
                     cost: p.target == Target::Cost,
                     text,
-                }
-            })
+                },
+            )
         }
         Target::ExportPath => {
             crate::tui::update::authoring::check_export_path(app, &p.text).map(Done::Export)
@@ -128,7 +129,7 @@ pub fn check(app: &App, p: &EditPrompt) -> Result<Done, edit::EditError> {
             if presets.contains(&word.as_str()) {
                 Ok(Done::Preset(word))
             } else {
-                crate::tui::update::authoring::check_column(&p.text, &app.model.fields)
+                crate::tui::update::authoring::check_column(&p.text, &app.model.rules.fields)
                     .map(Done::NewFrom)
                     .map_err(|mut e| {
                         // a preset being typed: say which, rather than only "no column"
@@ -143,12 +144,12 @@ pub fn check(app: &App, p: &EditPrompt) -> Result<Done, edit::EditError> {
             }
         }
         Target::Role => {
-            crate::tui::steps::classify::roles::check_key(&p.text, app.model.profiled_orders)
+            crate::tui::steps::classify::roles::check_key(&p.text, app.model.data.profiled_orders)
                 .map(Done::Role)
         }
         target => {
-            let view = app.model.criteria.get(p.criterion).ok_or_else(gone)?;
-            edit::apply(&view.criterion, target, &p.text, &app.model.fields)
+            let view = app.model.rules.criteria.get(p.criterion).ok_or_else(gone)?;
+            edit::apply(&view.criterion, target, &p.text, &app.model.rules.fields)
                 .map(|c| Done::Rule(p.criterion, c))
         }
     }
@@ -161,8 +162,8 @@ fn finish(app: &mut App, done: Done) -> Vec<Effect> {
         Done::Rename(i, name) => rename(app, i, name),
         Done::Thresholds(customers, value) => {
             let before = Change::Thresholds {
-                customers: app.model.valuation.min_customer_share,
-                value: app.model.valuation.min_value_share,
+                customers: app.model.rules.valuation.min_customer_share,
+                value: app.model.rules.valuation.min_value_share,
             };
             app.edit.record(before);
             vec![Effect::restructure(
@@ -173,6 +174,7 @@ fn finish(app: &mut App, done: Done) -> Vec<Effect> {
         Done::Role(key) => {
             let column = app
                 .model
+                .data
                 .profiles
                 .get(app.nav.row)
                 .map(|p| p.name.clone())
@@ -205,6 +207,7 @@ fn finish(app: &mut App, done: Done) -> Vec<Effect> {
 fn rename(app: &mut App, i: usize, name: String) -> Vec<Effect> {
     let old = app
         .model
+        .rules
         .criteria
         .get(i)
         .map(|c| c.criterion.name.value.clone());
@@ -227,7 +230,7 @@ fn rename(app: &mut App, i: usize, name: String) -> Vec<Effect> {
 
 /// Set the value (`cost` false) or the cost per customer.
 fn measure(app: &mut App, cost: bool, text: Option<String>) -> Vec<Effect> {
-    let v = &app.model.valuation;
+    let v = &app.model.rules.valuation;
     let now =
         |x: &Option<crate::engine::rules::Spanned<String>>| x.as_ref().map(|s| s.value.clone());
     let (value, old_cost) = (now(&v.value), now(&v.cost));
@@ -253,10 +256,11 @@ fn preset(app: &mut App, name: String) -> Vec<Effect> {
     let data = crate::engine::rules::presets::PresetData {
         bins: app
             .model
+            .rules
             .scores
             .first()
             .map_or(5, |s| s.counts.len() as u32),
-        valuable: app.clv.as_ref().and_then(|c| c.valuable),
+        valuable: app.model.rules.clv.as_ref().and_then(|c| c.valuable),
     };
     match crate::engine::rules::presets::preset(&name, data, &taken) {
         Some(c) => {
@@ -291,7 +295,7 @@ pub fn tab(app: &mut App) {
     ) {
         return;
     }
-    let mut names = app.model.fields.clone();
+    let mut names = app.model.rules.fields.clone();
     if p.target == Target::NewFrom {
         names.extend(
             crate::tui::update::authoring::presets_here(app)

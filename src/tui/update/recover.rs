@@ -17,6 +17,7 @@ pub fn resume(app: &mut App, r: Record, p: &Path) {
     };
     let Some(i) = app
         .model
+        .rules
         .criteria
         .iter()
         .position(|c| c.criterion.name.value == r.criterion)
@@ -32,7 +33,7 @@ pub fn resume(app: &mut App, r: Record, p: &Path) {
     let valuation = matches!(target, Target::Thresholds | Target::Value | Target::Cost);
     if valuation {
         app.nav.step = crate::tui::steps::valuation::SCREEN;
-    } else if let Some(step) = app.model.criteria.get(i).map(|c| c.criterion.step) {
+    } else if let Some(step) = app.model.rules.criteria.get(i).map(|c| c.criterion.step) {
         let s = crate::tui::steps::id::StepId::of_criteria(step);
         app.nav.step = s;
         if let Some(k) = app.criteria_of(step).iter().position(|&x| x == i) {
@@ -40,7 +41,7 @@ pub fn resume(app: &mut App, r: Record, p: &Path) {
         }
     }
     let mut prompt = EditPrompt::new(i, target, r.text);
-    if let Some(c) = app.model.criteria.get(i) {
+    if let Some(c) = app.model.rules.criteria.get(i) {
         prompt.base = crate::tui::state::prompt::initial_text(&c.criterion, target);
     }
     prompt.error = crate::tui::update::prompt::check(app, &prompt).err();

@@ -14,6 +14,7 @@ pub fn current(app: &App, options: &[FileOption]) -> Vec<FileOption> {
         .map(|(entry, key, _)| {
             let now = app
                 .model
+                .data
                 .quality
                 .iter()
                 .find(|q| &q.key == entry)
@@ -31,7 +32,13 @@ pub fn current(app: &App, options: &[FileOption]) -> Vec<FileOption> {
 pub fn take(app: &mut App, options: &[FileOption]) {
     for (entry, key, v) in options {
         let policy = v.clone().unwrap_or_else(|| "error".into());
-        for q in app.model.quality.iter_mut().filter(|q| &q.key == entry) {
+        for q in app
+            .model
+            .data
+            .quality
+            .iter_mut()
+            .filter(|q| &q.key == entry)
+        {
             match key.as_str() {
                 "bad_values" => q.bad_values_policy = policy.clone(),
                 _ => q.bad_rows_policy = policy.clone(),
@@ -46,6 +53,7 @@ pub fn take(app: &mut App, options: &[FileOption]) {
 pub fn settle(app: &mut App) -> Vec<Effect> {
     let options: Vec<FileOption> = app
         .model
+        .data
         .unsettled()
         .into_iter()
         .map(|(entry, key, v)| (entry, key.to_string(), Some(v.to_string())))

@@ -25,6 +25,7 @@ pub fn draw_fields(f: &mut Frame, area: Rect, app: &App, p: &EditPrompt, t: &The
         .to_lowercase();
     let fits: Vec<&(String, DType)> = app
         .model
+        .rules
         .fields
         .iter()
         .filter(|f| f.0.to_lowercase().starts_with(&word))
@@ -53,6 +54,7 @@ pub fn draw_fields(f: &mut Frame, area: Rect, app: &App, p: &EditPrompt, t: &The
         .map(|(name, ty)| {
             let example = app
                 .model
+                .data
                 .profiles
                 .iter()
                 .find(|p| &p.name == name)

@@ -231,6 +231,7 @@ pub fn draw(f: &mut Frame, app: &App, t: &Theme) {
     // while a run would stop on the data, every step says so on one line
     let data_line: Vec<String> = app
         .model
+        .data
         .quality_line()
         .map(|l| crate::tui::view::table::wrap(&format!("! {}", safe(&l)), area.width, 0))
         .unwrap_or_default();
@@ -380,7 +381,7 @@ fn edit_box(
 ) {
     // thresholds and roles are edited even when there is no criterion yet
     let placeholder;
-    let criterion = match app.model.criteria.get(p.criterion) {
+    let criterion = match app.model.rules.criteria.get(p.criterion) {
         Some(v) => &v.criterion,
         None => {
             placeholder = crate::tui::state::prompt::new_criterion(
@@ -522,6 +523,7 @@ fn owner(
         "new criterion".to_string()
     } else if p.target == Target::Role {
         app.model
+            .data
             .profiles
             .get(app.nav.row)
             .map(|c| safe(&c.name))

@@ -169,7 +169,7 @@ pub fn draw_frequency(f: &mut Frame, body: Rect, app: &App, t: &Theme) {
     };
     // the rows are kept in the order shown (sorted by `s` in update, not per frame)
     let order: Vec<&crate::engine::eval::frequency::Frequency> = rows.iter().collect();
-    let (n, total) = (app.model.n_customers, app.model.ranking.total);
+    let (n, total) = (app.model.data.n_customers, app.model.rules.ranking.total);
     let share = |x: f64, of: f64| if of != 0.0 { x / of } else { 0.0 };
     let h = body.height.saturating_sub(3) as usize;
     let top = (app.nav.explain_scroll as usize).min(order.len().saturating_sub(h));

@@ -209,7 +209,7 @@ fn holdout(
 
 /// Every line of the page at inner width `w`.
 pub fn lines(app: &App, w: usize, t: &Theme) -> Vec<Line<'static>> {
-    let Some(v) = &app.clv else {
+    let Some(v) = &app.model.rules.clv else {
         return vec![];
     };
     let mut out = fits(v, t);

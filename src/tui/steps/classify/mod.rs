@@ -24,7 +24,7 @@ Look for: the suggested role and its confidence, the share of missing values, an
 Common mistakes: using a column with many gaps to split everyone, and leaving personal data (names, e-mails) unmarked: mark it pii so it is masked.";
 
 pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
-    let n = app.model.profiles.len();
+    let n = app.model.data.profiles.len();
     let sel = app.nav.row.min(n.saturating_sub(1));
     let [table_area, detail] = Layout::vertical([
         Constraint::Fill(3),
@@ -33,7 +33,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     .areas(area);
     let height = table_area.height.saturating_sub(3) as usize;
     let (start, end) = crate::tui::view::table::window(sel, height, n);
-    let rows: Vec<(Vec<String>, ratatui::style::Style)> = app.model.profiles[start..end]
+    let rows: Vec<(Vec<String>, ratatui::style::Style)> = app.model.data.profiles[start..end]
         .iter()
         .enumerate()
         .map(|(k, p)| {
@@ -43,7 +43,14 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
             )
         })
         .collect();
-    let rows_total = app.model.profiles.iter().map(|p| p.rows).max().unwrap_or(0) as u64;
+    let rows_total = app
+        .model
+        .data
+        .profiles
+        .iter()
+        .map(|p| p.rows)
+        .max()
+        .unwrap_or(0) as u64;
     let cols = [
         Col::text("column", 0).min(10),
         Col::text("type", 1).min(7),
@@ -55,7 +62,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let (table, plan) = table(&cols, rows, table_area.width.saturating_sub(2), 0, t.header);
     let title = format!(
         " columns of the {} table ({}/{}){} ",
-        if app.model.profiled_orders {
+        if app.model.data.profiled_orders {
             "orders"
         } else {
             "customer"
@@ -70,7 +77,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
             .title(Span::styled(title, t.header)),
     );
     f.render_widget(table, table_area);
-    let Some(p) = app.model.profiles.get(sel) else {
+    let Some(p) = app.model.data.profiles.get(sel) else {
         return;
     };
     f.render_widget(
@@ -86,15 +93,17 @@ fn row(app: &App, p: &crate::engine::data::profile::ColumnProfile) -> Vec<String
     // roles of this table only (the orders' customer id may share the column's name)
     let saved: Vec<&str> = app
         .model
+        .data
         .roles
         .iter()
         .filter(|(k, c)| {
-            *c == p.name && (k == "pii" || (k == "customer_id") != app.model.profiled_orders)
+            *c == p.name && (k == "pii" || (k == "customer_id") != app.model.data.profiled_orders)
         })
         .map(|(k, _)| k.as_str())
         .collect();
     let role = if saved.is_empty() {
         app.model
+            .data
             .suggestions
             .iter()
             .find(|s| s.column == p.name)
@@ -104,7 +113,7 @@ fn row(app: &App, p: &crate::engine::data::profile::ColumnProfile) -> Vec<String
         format!("✓ {}", saved.join(", "))
     };
     // a column with bad values says so first
-    let role = match app.model.bad_column(&p.name) {
+    let role = match app.model.data.bad_column(&p.name) {
         Some(_) => format!("! {role}"),
         None => role,
     };
@@ -193,7 +202,13 @@ fn details(
             Span::styled(top.join(", "), t.text),
         ]));
     }
-    if let Some(s) = app.model.suggestions.iter().find(|s| s.column == p.name) {
+    if let Some(s) = app
+        .model
+        .data
+        .suggestions
+        .iter()
+        .find(|s| s.column == p.name)
+    {
         lines.push(Line::from(Span::styled(
             format!(
                 "suggested: {} ({:.0} %) — {}{}",
@@ -232,12 +247,12 @@ pub static KEYS: &[On] = &[
 pub fn handle(app: &mut App, a: Action) -> Vec<Effect> {
     match a {
         Up | Down | PageUp | PageDown | Top | Bottom => {
-            app.nav.row = moved(app, app.nav.row, app.model.profiles.len(), a);
+            app.nav.row = moved(app, app.nav.row, app.model.data.profiles.len(), a);
         }
         Confirm => return roles::accept(app),
         Edit => return roles::choose(app),
         Frequency => {
-            if let Some(p) = app.model.profiles.get(app.nav.row) {
+            if let Some(p) = app.model.data.profiles.get(app.nav.row) {
                 return vec![Effect::Engine(Job::Frequency {
                     column: p.name.clone(),
                 })];
@@ -245,7 +260,12 @@ pub fn handle(app: &mut App, a: Action) -> Vec<Effect> {
         }
         // `v` takes the selected column as each customer's value
         EditValue => {
-            let column = app.model.profiles.get(app.nav.row).map(|p| p.name.clone());
+            let column = app
+                .model
+                .data
+                .profiles
+                .get(app.nav.row)
+                .map(|p| p.name.clone());
             open_measure(app, false, column);
         }
         MaskPii => crate::tui::steps::shared::mask_pii(app),
@@ -260,7 +280,7 @@ fn bad_values_line(
     p: &crate::engine::data::profile::ColumnProfile,
     t: &Theme,
 ) -> Option<Line<'static>> {
-    let (q, c) = app.model.bad_column(&p.name)?;
+    let (q, c) = app.model.data.bad_column(&p.name)?;
     let cells: Vec<String> = c
         .first
         .iter()

@@ -25,17 +25,23 @@ pub fn role_key(role: Role, orders_table: bool) -> Option<&'static str> {
 
 /// Enter on Classify: save the selected column's suggested role to the workspace.
 pub fn accept(app: &mut App) -> Vec<Effect> {
-    let Some(p) = app.model.profiles.get(app.nav.row) else {
+    let Some(p) = app.model.data.profiles.get(app.nav.row) else {
         return vec![];
     };
     let column = p.name.clone();
-    let Some(s) = app.model.suggestions.iter().find(|s| s.column == column) else {
+    let Some(s) = app
+        .model
+        .data
+        .suggestions
+        .iter()
+        .find(|s| s.column == column)
+    else {
         app.status = format!("no role is suggested for {column}");
         return vec![];
     };
-    let Some(key) = role_key(s.role, app.model.profiled_orders) else {
+    let Some(key) = role_key(s.role, app.model.data.profiled_orders) else {
         let birth = s.role == Role::Age && s.reason.starts_with("a birth year");
-        let year = app.model.as_of.map_or(2025, |d| {
+        let year = app.model.data.as_of.map_or(2025, |d| {
             crate::engine::format::day_text(d)[..4]
                 .parse()
                 .unwrap_or(2025)
@@ -61,6 +67,7 @@ pub fn accept(app: &mut App) -> Vec<Effect> {
     }
     if app
         .model
+        .data
         .roles
         .iter()
         .any(|(k, c)| k == key && *c == column)
@@ -109,7 +116,7 @@ pub fn check_key(
 
 /// `e` on Classify: type the role of the selected column (to change a suggestion).
 pub fn choose(app: &mut App) -> Vec<Effect> {
-    let Some(p) = app.model.profiles.get(app.nav.row) else {
+    let Some(p) = app.model.data.profiles.get(app.nav.row) else {
         return vec![];
     };
     if app.workspace.is_none() {
@@ -118,10 +125,11 @@ pub fn choose(app: &mut App) -> Vec<Effect> {
     }
     let current = app
         .model
+        .data
         .suggestions
         .iter()
         .find(|s| s.column == p.name)
-        .and_then(|s| role_key(s.role, app.model.profiled_orders))
+        .and_then(|s| role_key(s.role, app.model.data.profiled_orders))
         .unwrap_or_default();
     app.edit.prompt = Some(crate::tui::state::app::Prompt::Edit(
         crate::tui::state::prompt::EditPrompt::new(

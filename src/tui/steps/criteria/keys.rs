@@ -67,9 +67,9 @@ pub fn handle(app: &mut App, a: Action) -> Vec<Effect> {
             app.nav.seg_row = 0;
         }
         Sort => {
-            app.seg_sort = app.seg_sort.next();
+            app.screens.criteria.sort = app.screens.criteria.sort.next();
             app.nav.seg_row = 0;
-            app.status = format!("segments sorted {}", app.seg_sort.label());
+            app.status = format!("segments sorted {}", app.screens.criteria.sort.label());
         }
         Copy => return copy_segment(app),
         Export => open_export(app),
@@ -96,7 +96,7 @@ fn select_row(app: &mut App, a: Action) {
     if app.nav.pane == Pane::Segments {
         let n = app
             .current_criterion()
-            .map_or(0, |i| app.model.criteria[i].result.valuation.len());
+            .map_or(0, |i| app.model.rules.criteria[i].result.valuation.len());
         if n > 0 {
             app.nav.seg_row = pick(app.nav.seg_row, n);
         }
@@ -111,7 +111,7 @@ fn select_row(app: &mut App, a: Action) {
 /// `]` `[`: the next or previous cut point of a `bins` criterion.
 fn next_edge(app: &mut App, a: Action) {
     if let Some(i) = app.current_criterion()
-        && let Rule::Bins { edges, .. } = &app.model.criteria[i].criterion.rule
+        && let Rule::Bins { edges, .. } = &app.model.rules.criteria[i].criterion.rule
     {
         let n = edges.len();
         app.nav.edge = if a == NextEdge {

@@ -54,7 +54,7 @@ fn tabs(app: &App, idx: &[usize], sel: usize, w: u16, t: &Theme) -> Line<'static
         if k > 0 {
             spans.push(Span::styled(" · ", t.dim));
         }
-        let name = safe(&app.model.criteria[i].criterion.name.value);
+        let name = safe(&app.model.rules.criteria[i].criterion.name.value);
         spans.push(Span::styled(
             name,
             if k == sel { t.selected } else { t.text },
@@ -122,7 +122,7 @@ fn bins_head(app: &App, column: &str, t: &Theme) -> Line<'static> {
         Span::styled("bins on ", t.dim),
         Span::styled(safe(column), t.accent),
     ];
-    if let Some((q, b)) = app.model.bad_values_of(column)
+    if let Some((q, b)) = app.model.data.bad_values_of(column)
         && let Some(first) = b.first.first()
     {
         line.push(Span::styled(
@@ -366,7 +366,7 @@ pub fn segment_table(
     selected: Option<usize>,
     (start, end): (usize, usize),
 ) -> (Table<'static>, Plan) {
-    let c = &app.model.criteria[i];
+    let c = &app.model.rules.criteria[i];
     let order = app.segment_order(i);
     let rows: Vec<(Vec<String>, Style)> = order
         .iter()
@@ -407,7 +407,7 @@ pub fn segment_table(
             (cells, style)
         })
         .collect();
-    let n = thousands(app.model.n_customers as u64).len();
+    let n = thousands(app.model.data.n_customers as u64).len();
     let cols = [
         Col::text("segment", 0).min(10),
         Col::number("customers", 0, n),
@@ -416,7 +416,7 @@ pub fn segment_table(
         Col::number(
             "value",
             3,
-            amount(app.model.ranking.total).chars().count() + 1,
+            amount(app.model.rules.ranking.total).chars().count() + 1,
         ),
         Col::number("of value", 1, 8),
         Col::number("worth", 2, 0),
@@ -437,7 +437,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme, step: Step) {
         return;
     }
     let sel = app.nav.selected[app.nav.step.index()].min(idx.len() - 1);
-    let c = &app.model.criteria[idx[sel]];
+    let c = &app.model.rules.criteria[idx[sel]];
     let want = rules::rule_count(app) as u16 + 5;
     let rule_h = want.clamp(7, (area.height / 2).max(7));
     let [tab_area, top, table_area] = Layout::vertical([
@@ -479,7 +479,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme, step: Step) {
     );
     let title = format!(
         " segments {} — {}{} ",
-        app.seg_sort.label(),
+        app.screens.criteria.sort.label(),
         ex.describe(),
         more_note(&plan).trim_end()
     );

@@ -39,7 +39,7 @@ pub fn nudge(app: &mut App, up: bool) -> Vec<Effect> {
     let Some(i) = app.current_criterion() else {
         return vec![];
     };
-    let view = &app.model.criteria[i];
+    let view = &app.model.rules.criteria[i];
     let Rule::Bins { edges, .. } = &view.criterion.rule else {
         app.status =
             "+ and - nudge the cut points of bins; e edits the selected rule of this one".into();

@@ -67,8 +67,9 @@ pub fn take_proposal(app: &mut App, c: crate::engine::rules::Criterion) -> Vec<E
 
 /// How many rules the criterion on screen has (segments, groups or bin labels).
 pub fn rule_count(app: &App) -> usize {
-    app.current_criterion()
-        .map_or(0, |i| app.model.criteria[i].criterion.rule.labels().len())
+    app.current_criterion().map_or(0, |i| {
+        app.model.rules.criteria[i].criterion.rule.labels().len()
+    })
 }
 
 /// Adding, renaming and deleting whole criteria on a criteria screen.
@@ -89,7 +90,7 @@ pub fn criterion_action(app: &mut App, a: Action) -> Vec<Effect> {
             app.edit.pending_delete = None;
             app.status = format!("deleted criterion \"{}\" (u brings it back)", names[i]);
             app.edit
-                .record(Change::Add(app.model.criteria[i].criterion.clone()));
+                .record(Change::Add(app.model.rules.criteria[i].criterion.clone()));
             vec![Effect::restructure(
                 edit::StructEdit::Delete { index: i },
                 Some(names[i].clone()),
@@ -109,13 +110,13 @@ pub fn criterion_action(app: &mut App, a: Action) -> Vec<Effect> {
 
 /// Open the edit prompt on `target` of criterion `i`.
 fn open_edit(app: &mut App, i: usize, target: Target) {
-    let text = edit::initial_text(&app.model.criteria[i].criterion, target);
+    let text = edit::initial_text(&app.model.rules.criteria[i].criterion, target);
     open(app, EditPrompt::new(i, target, text));
 }
 
 /// An edit of the selected rule of criterion `i`.
 pub fn rule_edit(app: &mut App, i: usize, a: Action) -> Vec<Effect> {
-    let c = app.model.criteria[i].criterion.clone();
+    let c = app.model.rules.criteria[i].criterion.clone();
     let k = app.nav.rule.min(c.rule.labels().len().saturating_sub(1));
     match a {
         Action::Edit => {
@@ -161,9 +162,9 @@ fn add_rule(app: &mut App, i: usize, c: &Criterion, k: usize) -> Vec<Effect> {
     } else {
         k
     };
-    let (new, added) = edit::add_rule(c, at, nudge_step(&app.model.criteria[i].distribution));
+    let (new, added) = edit::add_rule(c, at, nudge_step(&app.model.rules.criteria[i].distribution));
     let effects = app.commit(i, new);
-    match &app.model.criteria[i].criterion.rule {
+    match &app.model.rules.criteria[i].criterion.rule {
         Rule::Bins { labels, edges, .. } => {
             // the bin above the new cut point is the new one: select it, say its name
             app.nav.edge = added;
