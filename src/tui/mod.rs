@@ -10,7 +10,7 @@ pub mod update;
 pub mod view;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64};
+use std::sync::atomic::AtomicBool;
 
 use anyhow::{Context, Result};
 
@@ -62,9 +62,12 @@ pub fn run(
     let mut signals =
         signal_hook::iterator::Signals::new(ENDING_SIGNALS).context("cannot listen for signals")?;
     let wake = inbox.tx.clone();
+    let (alarm, alarmed) = std::sync::mpsc::channel();
+    watchdog(alarmed);
     std::thread::spawn(move || {
         for _ in signals.forever() {
             let _ = wake.send(Message::Action(Action::Quit));
+            let _ = alarm.send(());
         }
     });
     let mut terminal = ratatui::try_init().context("cannot start the wizard on this terminal")?;
@@ -73,16 +76,7 @@ pub fn run(
         terminal.draw(|f| view::draw(f, &app, &theme))?;
         panic!("injected fault (STRATA_FAULT=panic)");
     }
-    let beat = Arc::new(AtomicU64::new(0));
-    watchdog(Arc::clone(&stop), Arc::clone(&beat));
-    let result = event_loop(
-        &mut terminal,
-        &mut app,
-        &worker,
-        (&theme, inbox),
-        &stop,
-        &beat,
-    );
+    let result = event_loop(&mut terminal, &mut app, &worker, (&theme, inbox), &stop);
     ratatui::restore();
     result
 }

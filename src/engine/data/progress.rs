@@ -6,8 +6,11 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use crate::engine::error::{EngineError, Result};
 
+/// Told of a load's progress as it goes (see [`Progress::told`]).
+type Listener = Box<dyn Fn(Snapshot) + Send + Sync>;
+
 /// Bytes read out of bytes to read, what is being done, and a cancel flag the loader obeys.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Progress {
     done: AtomicU64,
     total: AtomicU64,
@@ -18,6 +21,19 @@ pub struct Progress {
     /// asked to cancel, so nothing says so), until [`Progress::end_group`].
     halted: AtomicBool,
     label: Mutex<String>,
+    /// Told when a step begins and each time another hundredth of its bytes is read.
+    listener: Option<Listener>,
+    /// The hundredths last told (plus one; zero: nothing told for this step yet).
+    told: AtomicU64,
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Progress")
+            .field("snapshot", &self.snapshot())
+            .field("cancelled", &self.is_cancelled())
+            .finish()
+    }
 }
 
 /// What a progress display shows at one moment.
@@ -30,6 +46,15 @@ pub struct Snapshot {
 }
 
 impl Progress {
+    /// A progress that tells `listener` how far the load has got: when a step begins and at
+    /// each further hundredth of its bytes (so a display needs no timer of its own).
+    pub fn told(listener: impl Fn(Snapshot) + Send + Sync + 'static) -> Progress {
+        Progress {
+            listener: Some(Box::new(listener)),
+            ..Progress::default()
+        }
+    }
+
     /// Start a step: `label` (a file name, "evaluating"), with `total` bytes to read (0: unsized).
     pub fn begin(&self, label: &str, total: u64) {
         if self.grouped.load(Ordering::Relaxed) {
@@ -68,10 +93,41 @@ impl Progress {
         }
         self.done.store(0, Ordering::Relaxed);
         self.total.store(total, Ordering::Relaxed);
+        self.told.store(0, Ordering::Relaxed);
+        self.tell();
     }
 
     pub fn advance(&self, bytes: u64) {
         self.done.fetch_add(bytes, Ordering::Relaxed);
+        if self.listener.is_some() {
+            self.tell();
+        }
+    }
+
+    /// Tell the listener, once per hundredth reached (whichever thread gets there first).
+    fn tell(&self) {
+        let Some(listener) = &self.listener else {
+            return;
+        };
+        let s = self.snapshot();
+        let hundredths = (s.done.min(s.total) * 100)
+            .checked_div(s.total)
+            .map_or(0, |h| h + 1);
+        let before = self.told.load(Ordering::Relaxed);
+        let first = before == 0;
+        if (first || hundredths > before)
+            && self
+                .told
+                .compare_exchange(
+                    before,
+                    hundredths.max(1),
+                    Ordering::Relaxed,
+                    Ordering::Relaxed,
+                )
+                .is_ok()
+        {
+            listener(s);
+        }
     }
 
     /// Ask the loader to stop at its next check.
@@ -180,6 +236,25 @@ pub fn show_bytes(b: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_listener_hears_each_step_and_each_hundredth_once() {
+        let heard = std::sync::Arc::new(Mutex::new(Vec::new()));
+        let h = std::sync::Arc::clone(&heard);
+        let p = Progress::told(move |s| h.lock().unwrap().push((s.label, s.done)));
+        p.begin("orders.csv", 1000);
+        for _ in 0..1000 {
+            p.advance(1);
+        }
+        p.begin("evaluating", 0);
+        p.advance(5);
+        let heard = heard.lock().unwrap();
+        assert_eq!(heard.len(), 1 + 100 + 1, "{heard:?}");
+        assert_eq!(heard[0], ("orders.csv".to_string(), 0));
+        assert_eq!(heard[1], ("orders.csv".to_string(), 10));
+        assert_eq!(heard[100], ("orders.csv".to_string(), 1000));
+        assert_eq!(heard[101], ("evaluating".to_string(), 0));
+    }
 
     #[test]
     fn counts_bytes_and_stops_when_cancelled() {

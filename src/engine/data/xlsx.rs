@@ -57,66 +57,73 @@ fn column(name: &str, cells: &[&Data]) -> Series {
         );
     }
     if numeric {
-        let vals: Vec<Option<f64>> = cells
-            .iter()
-            .map(|c| match c {
-                Data::Int(i) => Some(*i as f64),
-                Data::Float(f) => Some(*f),
-                _ => None,
-            })
-            .collect();
-        if vals
-            .iter()
-            .flatten()
-            .all(|v| v.fract() == 0.0 && v.abs() < 9e15)
-        {
-            return Series::new(
-                name,
-                vals.iter().map(|v| v.map(|x| x as i64)).collect::<Vec<_>>(),
-            );
-        }
-        return Series::new(name, vals);
+        return number_column(name, cells);
     }
     if dates {
-        let dts: Vec<Option<chrono::NaiveDateTime>> = cells
-            .iter()
-            .map(|c| match c {
-                Data::DateTime(d) => d.as_datetime(),
-                _ => None,
-            })
-            .collect();
-        if dts
-            .iter()
-            .flatten()
-            .all(|d| d.time() == chrono::NaiveTime::MIN)
-        {
-            let ep = super::infer::epoch();
-            let v: Vec<Option<i32>> = dts
-                .iter()
-                .map(|d| d.map(|d| (d.date() - ep).num_days() as i32))
-                .collect();
-            return Series::new(name, v).into_date();
-        }
-        let v: Vec<Option<i64>> = dts
-            .iter()
-            .map(|d| d.map(|d| d.and_utc().timestamp_millis()))
-            .collect();
-        return Series::new(name, v).into_datetime(TimeUnit::Milliseconds, None);
+        return date_column(name, cells);
     }
     if bools {
         let v: Vec<Option<bool>> = cells
             .iter()
-            .map(|c| {
-                if let Data::Bool(b) = c {
-                    Some(*b)
-                } else {
-                    None
-                }
+            .map(|c| match c {
+                Data::Bool(b) => Some(*b),
+                _ => None,
             })
             .collect();
         return Series::new(name, v);
     }
     Series::new(name, cells.iter().map(|c| cell_text(c)).collect::<Vec<_>>())
+}
+
+/// Cells of numbers: whole numbers as integers, else floats.
+fn number_column(name: PlSmallStr, cells: &[&Data]) -> Series {
+    let vals: Vec<Option<f64>> = cells
+        .iter()
+        .map(|c| match c {
+            Data::Int(i) => Some(*i as f64),
+            Data::Float(f) => Some(*f),
+            _ => None,
+        })
+        .collect();
+    if vals
+        .iter()
+        .flatten()
+        .all(|v| v.fract() == 0.0 && v.abs() < 9e15)
+    {
+        return Series::new(
+            name,
+            vals.iter().map(|v| v.map(|x| x as i64)).collect::<Vec<_>>(),
+        );
+    }
+    Series::new(name, vals)
+}
+
+/// Cells of dates: days when none has a time of day, else instants in milliseconds.
+fn date_column(name: PlSmallStr, cells: &[&Data]) -> Series {
+    let dts: Vec<Option<chrono::NaiveDateTime>> = cells
+        .iter()
+        .map(|c| match c {
+            Data::DateTime(d) => d.as_datetime(),
+            _ => None,
+        })
+        .collect();
+    if dts
+        .iter()
+        .flatten()
+        .all(|d| d.time() == chrono::NaiveTime::MIN)
+    {
+        let ep = super::infer::epoch();
+        let v: Vec<Option<i32>> = dts
+            .iter()
+            .map(|d| d.map(|d| (d.date() - ep).num_days() as i32))
+            .collect();
+        return Series::new(name, v).into_date();
+    }
+    let v: Vec<Option<i64>> = dts
+        .iter()
+        .map(|d| d.map(|d| d.and_utc().timestamp_millis()))
+        .collect();
+    Series::new(name, v).into_datetime(TimeUnit::Milliseconds, None)
 }
 
 /// The sheet to read (`sheet`, or the first) and its cells.

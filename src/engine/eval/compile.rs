@@ -76,6 +76,22 @@ impl Ctx<'_> {
                 (Expr::Neg(Box::new(x)), t)
             }
             Expr::Binary { op, l, r } => self.binary(*op, l, r)?,
+            Expr::Between { .. } | Expr::InList { .. } | Expr::Like { .. } => self.predicate(e)?,
+            Expr::IsNull { e, negated } => (
+                Expr::IsNull {
+                    e: Box::new(self.expr(e)?.0),
+                    negated: *negated,
+                },
+                Some(DType::Bool),
+            ),
+            Expr::Func { f, args, pos: p } => self.func(*f, args, *p)?,
+            lit => (lit.clone(), literal_type(lit)),
+        })
+    }
+
+    /// BETWEEN, IN and LIKE: a value tested against others, true or false.
+    fn predicate(&self, e: &Expr) -> Typed {
+        Ok(match e {
             Expr::Between { e, lo, hi, negated } => {
                 let (x, _) = self.expr(e)?;
                 let lo = self.compared(&x, BinOp::Ge, lo)?;
@@ -131,15 +147,7 @@ impl Ctx<'_> {
                     Some(DType::Bool),
                 )
             }
-            Expr::IsNull { e, negated } => (
-                Expr::IsNull {
-                    e: Box::new(self.expr(e)?.0),
-                    negated: *negated,
-                },
-                Some(DType::Bool),
-            ),
-            Expr::Func { f, args, pos: p } => self.func(*f, args, *p)?,
-            lit => (lit.clone(), literal_type(lit)),
+            _ => self.expr(e)?,
         })
     }
 

@@ -81,8 +81,15 @@ pub fn value_segments(a: &Assignment, m: &Measures, cfg: &ValuationConfig) -> Ve
             .total_cmp(&x.value)
             .then_with(|| x.name.cmp(&y.name))
     });
+    judge(&mut rows, cfg);
+    rows
+}
+
+/// The running shares down the value order, and whether each segment is worth marketing to
+/// (why not, in words).
+fn judge(rows: &mut [SegmentValue], cfg: &ValuationConfig) {
     let (mut cc, mut cv) = (0.0, 0.0);
-    for r in &mut rows {
+    for r in rows.iter_mut() {
         cc += r.customer_share;
         cv += r.value_share;
         r.cumulative_customer_share = cc;
@@ -110,7 +117,6 @@ pub fn value_segments(a: &Assignment, m: &Measures, cfg: &ValuationConfig) -> Ve
         }
         r.worth_marketing = r.reasons.is_empty();
     }
-    rows
 }
 
 /// Per segment: customers, value, cost and each measure's (sum, count).

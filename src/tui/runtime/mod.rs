@@ -9,10 +9,9 @@ pub mod signals;
 pub mod watch;
 pub mod worker;
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use anyhow::{Context, Result};
 use ratatui::Terminal;
@@ -50,23 +49,15 @@ impl Default for Inbox {
 }
 
 /// Read the terminal on a thread of its own: key presses and resizes into the loop's channel.
-/// It waits for input a quarter second at a time rather than in one blocking read, because the
-/// terminal library lets only one reader in at a time, and the main thread needs a turn when it
-/// asks the terminal where its cursor is (after Ctrl-Z, to draw the screen again).
+/// The thread blocks in the read; when the terminal is gone it ends the app as if `q` had been
+/// pressed (all is saved).
 fn read_terminal(tx: Sender<Message>) {
     std::thread::spawn(move || {
         loop {
-            let m = match event::poll(Duration::from_millis(250)).and_then(|ready| {
-                if ready {
-                    event::read().map(Some)
-                } else {
-                    Ok(None)
-                }
-            }) {
-                Ok(Some(Event::Key(k))) if k.kind == KeyEventKind::Press => Message::Key(k),
-                Ok(Some(Event::Resize(w, h))) => Message::Resize(w, h),
+            let m = match event::read() {
+                Ok(Event::Key(k)) if k.kind == KeyEventKind::Press => Message::Key(k),
+                Ok(Event::Resize(w, h)) => Message::Resize(w, h),
                 Ok(_) => continue,
-                // the terminal is gone: end as if q had been pressed (all is saved)
                 Err(_) => {
                     let _ = tx.send(Message::Action(Action::Quit));
                     return;
@@ -79,37 +70,17 @@ fn read_terminal(tx: Sender<Message>) {
     });
 }
 
-/// Follow the workspace file on a thread of its own: another editor's save into the channel.
-fn follow_file(watch: Arc<Mutex<Watch>>, tx: Sender<Message>) {
-    std::thread::spawn(move || {
-        loop {
-            std::thread::sleep(crate::tui::runtime::watch::EVERY);
-            let mut w = watch.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some(text) = w.poll() {
-                let m = Message::FileChanged {
-                    path: w.path().to_path_buf(),
-                    text,
-                };
-                if tx.send(m).is_err() {
-                    return;
-                }
-            }
-        }
-    });
-}
-
 /// The main loop, generic over the backend. It blocks on the channel and draws only after
-/// something arrived: idle, the wizard uses no CPU. While data is being read again it wakes
-/// every 100 ms to show how far the read has got. `stop` is raised by SIGTERM or SIGHUP (an
+/// something arrived: idle, the wizard uses no CPU (while data is read again, the worker sends
+/// its progress as messages). `stop` is raised by SIGTERM or SIGHUP (an
 /// SSH connection dropping), which also sends a message to wake the loop: it ends as if `q`
-/// had been pressed. `beat` counts the loop's turns, for the watchdog.
+/// had been pressed.
 pub fn event_loop<B: Backend>(
     terminal: &mut Terminal<B>,
     app: &mut App,
     worker: &Worker,
     (theme, inbox): (&Theme, Inbox),
     stop: &AtomicBool,
-    beat: &AtomicU64,
 ) -> Result<()>
 where
     B::Error: Send + Sync + 'static,
@@ -120,35 +91,21 @@ where
         .workspace
         .as_deref()
         .map(|p| Arc::new(Mutex::new(Watch::new(p))));
-    if let Some(w) = &watch {
-        follow_file(Arc::clone(w), inbox.tx.clone());
-    }
+    // kept alive while the loop runs: dropping it stops following the file
+    let _following = watch
+        .as_ref()
+        .and_then(|w| crate::tui::runtime::watch::follow(Arc::clone(w), inbox.tx.clone()));
     read_terminal(inbox.tx.clone());
     let mut dirty = true;
     while !app.quit && !stop.load(Ordering::Relaxed) {
-        beat.fetch_add(1, Ordering::Relaxed);
         if dirty {
             terminal.draw(|f| crate::tui::view::draw(f, app, theme))?;
             dirty = false;
         }
-        let loading = worker.loading();
-        let reading = loading.is_some() || app.loading.is_some();
-        let first = if reading {
-            match inbox.rx.recv_timeout(Duration::from_millis(100)) {
-                Ok(m) => Some(m),
-                Err(RecvTimeoutError::Timeout) => None,
-                Err(RecvTimeoutError::Disconnected) => break,
-            }
-        } else {
-            match inbox.rx.recv() {
-                Ok(m) => Some(m),
-                Err(_) => break,
-            }
+        let Ok(first) = inbox.rx.recv() else {
+            break;
         };
-        let mut msgs: Vec<Message> = first.into_iter().chain(inbox.rx.try_iter()).collect();
-        if reading {
-            msgs.push(Message::Loading(worker.loading()));
-        }
+        let msgs: Vec<Message> = std::iter::once(first).chain(inbox.rx.try_iter()).collect();
         dirty |= !msgs.is_empty();
         for m in msgs {
             let effects = update(app, m);
@@ -177,7 +134,13 @@ where
     signal_hook::low_level::raise(signal_hook::consts::SIGTSTP).context("cannot suspend")?;
     terminal::enable_raw_mode()?;
     execute!(std::io::stdout(), terminal::EnterAlternateScreen)?;
-    terminal.clear()?;
+    // the screen cleared and everything drawn again on the next frame: a blank buffer as the
+    // last one drawn. (Not `Terminal::clear`, which asks the terminal where its cursor is: an
+    // answer the input thread, blocked reading the terminal, would stand in the way of.)
+    use ratatui::backend::ClearType;
+    terminal.backend_mut().clear_region(ClearType::All)?;
+    terminal.current_buffer_mut().reset();
+    terminal.swap_buffers();
     Ok(())
 }
 

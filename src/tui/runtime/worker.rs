@@ -3,7 +3,7 @@
 use std::sync::mpsc::{Sender, channel};
 use std::sync::{Arc, Mutex};
 
-use crate::engine::data::progress::{Progress, Snapshot};
+use crate::engine::data::progress::Progress;
 
 use crate::engine::eval::explain::explanation;
 use crate::engine::eval::session::Session;
@@ -346,15 +346,24 @@ impl Worker {
                 let mut batch = vec![first];
                 batch.extend(jobs.try_iter());
                 for j in newest_only(batch) {
-                    // a long read: show its progress from the start (the loop wakes on this
-                    // message and from then on looks at the slot, which is already set)
-                    if matches!(j, Job::Reopen { .. }) {
+                    // a long read: its progress comes to the loop as messages, from the
+                    // start, and the slot lets Esc cancel it
+                    let reading = matches!(j, Job::Reopen { .. });
+                    if reading {
+                        let tell = done.clone();
+                        let p = Progress::told(move |s| {
+                            let _ = tell.send(Message::Loading(Some(s)));
+                        });
                         if let Ok(mut s) = engine.loading.lock() {
-                            *s = Some(Arc::new(Progress::default()));
+                            *s = Some(Arc::new(p));
                         }
                         let _ = done.send(Message::Notice("reading the data again…".into()));
                     }
-                    if done.send(engine.handle(j)).is_err() {
+                    let answer = engine.handle(j);
+                    if reading {
+                        let _ = done.send(Message::Loading(None));
+                    }
+                    if done.send(answer).is_err() {
                         return;
                     }
                 }
@@ -365,12 +374,6 @@ impl Worker {
 
     pub fn send(&self, job: Job) {
         let _ = self.tx.send(job);
-    }
-
-    /// How far the data being read again has got, while it is.
-    pub fn loading(&self) -> Option<Snapshot> {
-        let slot = self.loading.lock().ok()?;
-        slot.as_ref().map(|p| p.snapshot())
     }
 
     /// Stop the data being read again (the previous data stays).

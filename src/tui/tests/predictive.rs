@@ -63,7 +63,7 @@ fn p_fits_the_models_once_and_shows_them_at_every_size() {
 }
 
 #[test]
-fn the_at_risk_preset_uses_the_fit_and_rule_edits_never_refit() {
+fn the_at_risk_preset_needs_the_fit_and_tab_completes_its_name() {
     let (mut app, mut engine) = demo();
     act(&mut app, Action::Step(5));
     // before the fit the preset says what it needs
@@ -104,6 +104,35 @@ fn the_at_risk_preset_uses_the_fit_and_rule_edits_never_refit() {
         .find(|c| c.criterion.name.value == "at_risk_segments")
         .expect("the preset");
     assert_eq!(c.criterion.rule.labels()[0], "at risk");
+}
+
+/// The demo with the models fitted and the at-risk preset added on Purchase history.
+fn with_at_risk() -> (
+    crate::tui::state::app::App,
+    crate::tui::runtime::worker::Engine,
+) {
+    let (mut app, mut engine) = demo();
+    act(&mut app, Action::Step(5));
+    let fx = act(&mut app, Action::Predict);
+    settle(&mut app, &mut engine, fx);
+    act(&mut app, Action::Cancel);
+    act(&mut app, Action::NewCriterion);
+    typ(&mut app, "at_risk");
+    let fx = act(&mut app, Action::Confirm);
+    settle(&mut app, &mut engine, fx);
+    (app, engine)
+}
+
+#[test]
+fn the_at_risk_preset_counts_the_valuable_leaving_and_rule_edits_never_refit() {
+    let (mut app, mut engine) = with_at_risk();
+    let c = app
+        .model
+        .rules
+        .criteria
+        .iter()
+        .find(|c| c.criterion.name.value == "at_risk_segments")
+        .expect("the preset");
     let counted: usize = c.result.valuation.iter().map(|s| s.customers).sum();
     assert_eq!(counted, app.model.data.n_customers);
     let count = |name: &str| {

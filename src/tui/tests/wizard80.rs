@@ -119,10 +119,9 @@ fn settle_explain(
     }
 }
 
-/// Rename a rule, edit the worth-it minimums, then undo both, in order; delete a criterion and
-/// bring it back; rename a criterion and still undo an edit made before the rename.
+/// Rename a rule, edit the worth-it minimums, then undo both, in order, and redo the first.
 #[test]
-fn every_kind_of_edit_is_undone_and_none_drops_the_history() {
+fn a_rename_and_the_minimums_are_undone_in_order() {
     let (mut app, mut engine) = demo();
     act(&mut app, Action::Step(2));
     let i = app.current_criterion().unwrap();
@@ -168,7 +167,12 @@ fn every_kind_of_edit_is_undone_and_none_drops_the_history() {
         app.model.rules.criteria[i].criterion.rule.labels()[0],
         "kids"
     );
-    // delete a criterion, then undo: it comes back with its rules
+}
+
+/// A criterion deleted comes back with its rules on undo.
+#[test]
+fn a_deleted_criterion_is_undone() {
+    let (mut app, mut engine) = demo();
     act(&mut app, Action::Step(3));
     let n = app.model.rules.criteria.len();
     let name = app.model.rules.criteria[app.current_criterion().unwrap()]
@@ -190,7 +194,12 @@ fn every_kind_of_edit_is_undone_and_none_drops_the_history() {
             .iter()
             .any(|c| c.criterion.name.value == name)
     );
-    // a nudge, then a rename of the criterion, then two undos: name first, then the cut
+}
+
+/// A nudge, then a rename of the criterion, then two undos: the name first, then the cut.
+#[test]
+fn an_edit_made_before_a_rename_is_still_undone() {
+    let (mut app, mut engine) = demo();
     act(&mut app, Action::Step(2));
     let i = app.current_criterion().unwrap();
     let before = match &app.model.rules.criteria[i].criterion.rule {

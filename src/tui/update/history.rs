@@ -37,6 +37,27 @@ fn apply(app: &mut App, c: Change) -> Option<(Vec<Effect>, Change, String)> {
             let what = format!("the rules of \"{}\"", to.name.value);
             Some((app.change(i, to), back, what))
         }
+        c @ (Change::Rename { .. } | Change::Delete(_) | Change::Add(_)) => list_change(app, c),
+        c @ (Change::Thresholds { .. } | Change::Measures { .. }) => valuation_change(app, c),
+        Change::FileOptions(options) => {
+            let back = crate::tui::update::settle::current(app, &options);
+            crate::tui::update::settle::take(app, &options);
+            let what = "what runs do with the data's bad values and rows".into();
+            Some((
+                vec![Effect::Write {
+                    edit: FileEdit::Options(options.clone()),
+                    then: None,
+                }],
+                Change::FileOptions(back),
+                what,
+            ))
+        }
+    }
+}
+
+/// A criterion renamed, taken out or put back.
+fn list_change(app: &mut App, c: Change) -> Option<(Vec<Effect>, Change, String)> {
+    match c {
         Change::Rename { name, to } => {
             let i = position(app, &name)?;
             if position(app, &to).is_some() {
@@ -76,6 +97,13 @@ fn apply(app: &mut App, c: Change) -> Option<(Vec<Effect>, Change, String)> {
                 format!("criterion \"{name}\" back (at the end of the list)"),
             ))
         }
+        _ => None,
+    }
+}
+
+/// The valuation's minimums or measures set.
+fn valuation_change(app: &mut App, c: Change) -> Option<(Vec<Effect>, Change, String)> {
+    match c {
         Change::Thresholds { customers, value } => {
             let back = Change::Thresholds {
                 customers: app.model.rules.valuation.min_customer_share,
@@ -101,19 +129,7 @@ fn apply(app: &mut App, c: Change) -> Option<(Vec<Effect>, Change, String)> {
             )];
             Some((effects, back, "the value and cost per customer".into()))
         }
-        Change::FileOptions(options) => {
-            let back = crate::tui::update::settle::current(app, &options);
-            crate::tui::update::settle::take(app, &options);
-            let what = "what runs do with the data's bad values and rows".into();
-            Some((
-                vec![Effect::Write {
-                    edit: FileEdit::Options(options.clone()),
-                    then: None,
-                }],
-                Change::FileOptions(back),
-                what,
-            ))
-        }
+        _ => None,
     }
 }
 

@@ -71,7 +71,6 @@ fn step(app: &mut App, msg: Message) -> Vec<Effect> {
 
 /// What the worker sends back: a criterion evaluated, the rules or the data read again, a page.
 fn engine_result(app: &mut App, msg: Message) -> Vec<Effect> {
-    use crate::tui::state::app::{Page, SegmentSort};
     match msg {
         Message::Evaluated {
             index,
@@ -138,6 +137,14 @@ fn engine_result(app: &mut App, msg: Message) -> Vec<Effect> {
             app.status = format!("not applied, the previous rules stay: {e}");
             vec![]
         }
+        page => page_result(app, page),
+    }
+}
+
+/// A page the worker filled (frequencies, a record, an explanation, the models), or why not.
+fn page_result(app: &mut App, msg: Message) -> Vec<Effect> {
+    use crate::tui::state::app::{Page, SegmentSort};
+    match msg {
         Message::Frequency(r) => show_page(
             app,
             r.map(|(column, rows)| Page::Frequency(column, rows, SegmentSort::Customers)),

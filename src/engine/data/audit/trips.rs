@@ -185,7 +185,23 @@ fn bad_values_finding(
         },
         named.join(", "),
     );
-    let (severity, how) = if c.checked && b.count > b.good {
+    let (severity, how) = bad_values_advice(b, policy);
+    Finding {
+        severity,
+        code: "bad_values",
+        column: Some(c.column.clone()),
+        count: b.count,
+        lines: b.first.iter().map(|x| at(x.row)).collect(),
+        option: Some("bad_values = \"missing\"".into()),
+        message: format!("{what}; {how}"),
+    }
+}
+
+/// How bad the bad values of `b` are, and what a run does about them and the user can.
+fn bad_values_advice(b: &Bad, policy: Policy) -> (Severity, String) {
+    let c = b.check;
+    let nouns = format!("{}s", c.want.noun());
+    if c.checked && b.count > b.good {
         // mostly words: the rule mistook a text column for numbers
         (
             Severity::Warning,
@@ -223,15 +239,6 @@ fn bad_values_finding(
                 it(b.count)
             ),
         )
-    };
-    Finding {
-        severity,
-        code: "bad_values",
-        column: Some(c.column.clone()),
-        count: b.count,
-        lines: b.first.iter().map(|x| at(x.row)).collect(),
-        option: Some("bad_values = \"missing\"".into()),
-        message: format!("{what}; {how}"),
     }
 }
 

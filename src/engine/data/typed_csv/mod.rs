@@ -285,38 +285,58 @@ pub(crate) fn read(
         .map(|c| cols[c].bufs.iter().any(|b| !fits(b, choices[c])))
         .collect();
     if again.iter().any(|x| *x) {
-        // second pass, only for the columns that need their text again, whose row count is
-        // now known
-        for (c, col) in cols.iter_mut().enumerate() {
-            if again[c] {
-                *col = Acc::default();
-            }
-        }
-        let expect = rows.rows;
-        each_block(
-            open,
-            &layout,
-            |shape, a, b, at_end| forced_pass(shape, a, b, at_end, &choices, &again, &r),
-            |chunks| {
-                let parts = by_column(chunks.into_iter().map(|(c, _)| c).collect(), keep.len());
-                let work: Vec<_> = (cols.iter_mut().zip(parts).zip(&again))
-                    .filter(|(_, again)| **again)
-                    .map(|(col_parts, _)| col_parts)
-                    .collect();
-                crate::engine::parallel::map_items(work, |(col, parts)| {
-                    for b in parts {
-                        col.add_sized(b, expect);
-                    }
-                });
-            },
-        )?;
+        read_again(open, &layout, &mut cols, (&choices, &again), rows.rows, &r)?;
     }
-    // each column's chunks joined into one, columns in parallel
-    let parts: Vec<_> = cols.into_iter().zip(&verdicts).zip(choices).collect();
+    finish(cols, &verdicts, choices, &r)
+}
+
+/// The second pass, only for the columns that need their text again (`again`, forced to
+/// their `choices`), whose row count (`expect`) is now known.
+fn read_again(
+    open: &Open,
+    layout: &Layout,
+    cols: &mut [Acc],
+    (choices, again): (&[Choice], &[bool]),
+    expect: usize,
+    r: &Reading,
+) -> Option<()> {
+    for (c, col) in cols.iter_mut().enumerate() {
+        if again[c] {
+            *col = Acc::default();
+        }
+    }
+    let n = cols.len();
+    each_block(
+        open,
+        layout,
+        |shape, a, b, at_end| forced_pass(shape, a, b, at_end, choices, again, r),
+        |chunks| {
+            let parts = by_column(chunks.into_iter().map(|(c, _)| c).collect(), n);
+            let work: Vec<_> = (cols.iter_mut().zip(parts).zip(again))
+                .filter(|(_, again)| **again)
+                .map(|(col_parts, _)| col_parts)
+                .collect();
+            crate::engine::parallel::map_items(work, |(col, parts)| {
+                for b in parts {
+                    col.add_sized(b, expect);
+                }
+            });
+        },
+    )
+}
+
+/// Each column's chunks joined into one, columns in parallel.
+fn finish(
+    cols: Vec<Acc>,
+    verdicts: &[Verdict],
+    choices: Vec<Choice>,
+    r: &Reading,
+) -> Option<Vec<ReadColumn>> {
+    let parts: Vec<_> = cols.into_iter().zip(verdicts).zip(choices).collect();
     crate::engine::parallel::map_items(parts, |((col, v), choice)| {
-        let (kind, ambiguous_with) = v.kind(&r);
+        let (kind, ambiguous_with) = v.kind(r);
         Some(ReadColumn {
-            values: join(col.bufs, choice, &r)?,
+            values: join(col.bufs, choice, r)?,
             kind,
             null_tokens: if choice == Choice::Text { 0 } else { v.tokens },
             ambiguous_with,

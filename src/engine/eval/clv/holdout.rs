@@ -93,6 +93,36 @@ pub fn holdout(
         e => e,
     })?;
     let duration = (end - cal_end) as f64 / config.unit.days();
+    let (rows, customers, actual_total, predicted_total) =
+        compare(&h, &fit, &after, (config.unit, duration), max_frequency);
+    let note = (duration < 4.0).then(|| {
+        format!(
+            "the holdout period is only {duration:.1} {}s: too short to judge the model by",
+            config.unit.as_str()
+        )
+    });
+    Ok(Holdout {
+        note,
+        calibration_end: cal_end,
+        end,
+        duration,
+        fit,
+        rows,
+        customers,
+        actual_total,
+        predicted_total,
+    })
+}
+
+/// Purchases expected by `fit` over the holdout period against those made (`after`), per
+/// calibration frequency (averaged per customer), and the customers and totals compared.
+fn compare(
+    h: &History,
+    fit: &crate::engine::eval::clv::BgNbdFit,
+    after: &[u32],
+    (unit, duration): (crate::engine::rules::TimeUnit, f64),
+    max_frequency: u32,
+) -> (Vec<HoldoutRow>, usize, f64, f64) {
     let mut rows: Vec<HoldoutRow> = (0..=max_frequency)
         .map(|f| HoldoutRow {
             frequency: f,
@@ -104,7 +134,7 @@ pub fn holdout(
         .collect();
     let (mut customers, mut actual_total, mut predicted_total) = (0, 0.0, 0.0);
     for (i, &bought) in after.iter().enumerate() {
-        let Some(inp) = h.inputs(i, config.unit) else {
+        let Some(inp) = h.inputs(i, unit) else {
             continue;
         };
         let e = fit
@@ -125,21 +155,5 @@ pub fn holdout(
             r.predicted /= r.customers as f64;
         }
     }
-    let note = (duration < 4.0).then(|| {
-        format!(
-            "the holdout period is only {duration:.1} {}s: too short to judge the model by",
-            config.unit.as_str()
-        )
-    });
-    Ok(Holdout {
-        note,
-        calibration_end: cal_end,
-        end,
-        duration,
-        fit,
-        rows,
-        customers,
-        actual_total,
-        predicted_total,
-    })
+    (rows, customers, actual_total, predicted_total)
 }

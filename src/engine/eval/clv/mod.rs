@@ -243,6 +243,34 @@ fn theta_gradient(th: &[f64], g: [f64; 4]) -> [f64; 4] {
     [g[0], g[1], g[2] * (1.0 - m) - g[3] * m, g[2] + g[3]]
 }
 
+/// A BG/NBD fit judged as the optimiser moved its parameters (`th`: ln r, ln α, logit m,
+/// ln κ): rate and scale, then the dropout's mean, each refused when it ran off where the
+/// likelihood is flat; the concentration far out is only a note (one dropout for everyone).
+fn judge_bgnbd(th: &[f64]) -> Result<Option<String>, ClvError> {
+    let flat = |param: &'static str, v: f64| ClvError::Flat {
+        model: "BG/NBD",
+        param,
+        value: v,
+    };
+    if th[0].abs() > 13.8 {
+        return Err(flat("r", th[0].exp()));
+    }
+    if th[1].abs() > 20.0 {
+        return Err(flat("alpha", th[1].exp()));
+    }
+    if th[2].abs() > 13.8 {
+        return Err(flat("a / (a + b)", 1.0 / (1.0 + (-th[2]).exp())));
+    }
+    if th[3] < -13.8 {
+        return Err(flat("a + b", th[3].exp()));
+    }
+    Ok((th[3] > RIDGE).then(|| {
+        "BG/NBD: a and b grew very large together, so the chance of leaving after a purchase \
+         hardly varies across customers; the fit treats it as the same for everyone"
+            .to_string()
+    }))
+}
+
 /// Fit BG/NBD on the histories.
 pub fn fit_bgnbd(h: &History, unit: TimeUnit) -> Result<BgNbdFit, ClvError> {
     let g = Grouped::new(triples(h, unit));
@@ -289,31 +317,8 @@ pub fn fit_bgnbd(h: &History, unit: TimeUnit) -> Result<BgNbdFit, ClvError> {
     } else if !o.converged {
         o = optimize::polish(&ll, g.customers, &o);
     }
-    // judged as the optimiser moved them: rate and scale, then the dropout's mean, and its
-    // concentration far out only as a note (one dropout for everyone)
     let th = o.params.clone();
-    let flat = |param: &'static str, v: f64| ClvError::Flat {
-        model: "BG/NBD",
-        param,
-        value: v,
-    };
-    if th[0].abs() > 13.8 {
-        return Err(flat("r", th[0].exp()));
-    }
-    if th[1].abs() > 20.0 {
-        return Err(flat("alpha", th[1].exp()));
-    }
-    if th[2].abs() > 13.8 {
-        return Err(flat("a / (a + b)", 1.0 / (1.0 + (-th[2]).exp())));
-    }
-    let note = (th[3] > RIDGE).then(|| {
-        "BG/NBD: a and b grew very large together, so the chance of leaving after a purchase \
-         hardly varies across customers; the fit treats it as the same for everyone"
-            .to_string()
-    });
-    if th[3] < -13.8 {
-        return Err(flat("a + b", th[3].exp()));
-    }
+    let note = judge_bgnbd(&th)?;
     o.params = log_params(&th).to_vec();
     Ok(BgNbdFit {
         params: BgNbd::from_log(&o.params),

@@ -92,70 +92,22 @@ pub fn apply(
     let mut out = c.clone();
     match (part, &mut out.rule) {
         (Part::Condition(k), Rule::Segments(segs)) => {
-            let names: Vec<String> = fields.iter().map(|f| f.0.clone()).collect();
-            let schema = |n: &str| fields.iter().find(|f| f.0 == n).map(|f| f.1);
-            let e = parse_condition(text)
-                .and_then(|e| compile(&e, &schema, &names))
-                .map_err(|e| EditError {
-                    message: match e.hint {
-                        Some(h) => format!("{} ({h})", e.message),
-                        None => e.message,
-                    },
-                    pos: e.pos,
-                })?;
-            if let Some(t) = e.1.filter(|t| *t != DType::Bool) {
-                return fail(
-                    format!(
-                        "this is {}, not true/false: compare it with something",
-                        t.name()
-                    ),
-                    Some(1),
-                );
-            }
+            check_condition(text, fields)?;
             let Some(s) = segs.get_mut(k) else {
                 return fail("that segment is gone", None);
             };
             s.when = Spanned::bare(text.to_string());
         }
         (Part::Name(k), rule) => {
-            let name = text.trim();
-            if name.is_empty() {
-                return fail("a name cannot be empty", Some(1));
-            }
-            let labels = c.rule.labels();
-            if labels.iter().enumerate().any(|(i, l)| i != k && l == name) {
-                return fail(format!("\"{name}\" is already a segment here"), Some(1));
-            }
-            if name == c.otherwise {
-                return fail(
-                    format!("\"{name}\" is the otherwise label of this criterion"),
-                    Some(1),
-                );
-            }
+            let name = segment_name(c, k, text)?;
             match rule {
-                Rule::Segments(s) => s[k].name = Spanned::bare(name.to_string()),
-                Rule::Map { groups, .. } => groups[k].0 = name.to_string(),
-                Rule::Bins { labels, .. } => labels[k] = name.to_string(),
+                Rule::Segments(s) => s[k].name = Spanned::bare(name),
+                Rule::Map { groups, .. } => groups[k].0 = name,
+                Rule::Bins { labels, .. } => labels[k] = name,
             }
         }
         (Part::Edges, Rule::Bins { edges, labels, .. }) => {
-            let mut new = Vec::new();
-            let mut pos = 1;
-            for part in text.split(',') {
-                let p = part.trim();
-                let at = pos + part.len() - part.trim_start().len();
-                pos += part.chars().count() + 1;
-                if p.is_empty() {
-                    return fail("a cut point is missing between commas", Some(at));
-                }
-                match p.parse::<f64>() {
-                    Ok(x) if x.is_finite() => new.push(x),
-                    _ => return fail(format!("\"{p}\" is not a number"), Some(at)),
-                }
-            }
-            if new.windows(2).any(|w| w[0] >= w[1]) {
-                return fail("cut points must increase from left to right", None);
-            }
+            let new = cut_points(text)?;
             let new_labels = if new.len() == edges.len() {
                 // the same bins with moved cut points keep their names
                 follow_defaults(edges, labels, &new)
@@ -170,32 +122,7 @@ pub fn apply(
                 .iter()
                 .find(|f| f.0 == column.value)
                 .is_some_and(|f| f.1.is_numeric());
-            let mut vals = Vec::new();
-            for part in text.split(',') {
-                let p = part.trim();
-                if p.is_empty() {
-                    continue;
-                }
-                let v = match p.parse::<f64>() {
-                    Ok(x) if numeric => MapValue::Number(x),
-                    _ => MapValue::Text(p.to_string()),
-                };
-                if let Some((g, _)) = groups
-                    .iter()
-                    .enumerate()
-                    .find(|(i, g)| *i != k && g.1.contains(&v))
-                {
-                    return fail(
-                        format!("\"{p}\" is already in group \"{}\"", groups[g].0),
-                        None,
-                    );
-                }
-                if vals.contains(&v) {
-                    return fail(format!("\"{p}\" is listed twice"), None);
-                }
-                vals.push(v);
-            }
-            groups[k].1 = vals;
+            groups[k].1 = group_values(groups, k, text, numeric)?;
         }
         (Part::Otherwise, _) => {
             let name = text.trim();
@@ -214,6 +141,104 @@ pub fn apply(
         _ => return fail("this criterion has nothing of that kind to edit", None),
     }
     Ok(out)
+}
+
+/// A condition that reads known fields and says true or false.
+fn check_condition(text: &str, fields: &[(String, DType)]) -> Result<(), EditError> {
+    let names: Vec<String> = fields.iter().map(|f| f.0.clone()).collect();
+    let schema = |n: &str| fields.iter().find(|f| f.0 == n).map(|f| f.1);
+    let e = parse_condition(text)
+        .and_then(|e| compile(&e, &schema, &names))
+        .map_err(|e| EditError {
+            message: match e.hint {
+                Some(h) => format!("{} ({h})", e.message),
+                None => e.message,
+            },
+            pos: e.pos,
+        })?;
+    match e.1.filter(|t| *t != DType::Bool) {
+        Some(t) => fail(
+            format!(
+                "this is {}, not true/false: compare it with something",
+                t.name()
+            ),
+            Some(1),
+        ),
+        None => Ok(()),
+    }
+}
+
+/// Segment `k`'s new name: not empty, not another segment's, not the otherwise label.
+fn segment_name(c: &Criterion, k: usize, text: &str) -> Result<String, EditError> {
+    let name = text.trim();
+    if name.is_empty() {
+        return fail("a name cannot be empty", Some(1));
+    }
+    let labels = c.rule.labels();
+    if labels.iter().enumerate().any(|(i, l)| i != k && l == name) {
+        return fail(format!("\"{name}\" is already a segment here"), Some(1));
+    }
+    if name == c.otherwise {
+        return fail(
+            format!("\"{name}\" is the otherwise label of this criterion"),
+            Some(1),
+        );
+    }
+    Ok(name.to_string())
+}
+
+/// Cut points typed as `18, 35, 50`: numbers, increasing (a mistake names its place).
+fn cut_points(text: &str) -> Result<Vec<f64>, EditError> {
+    let mut new = Vec::new();
+    let mut pos = 1;
+    for part in text.split(',') {
+        let p = part.trim();
+        let at = pos + part.len() - part.trim_start().len();
+        pos += part.chars().count() + 1;
+        if p.is_empty() {
+            return fail("a cut point is missing between commas", Some(at));
+        }
+        match p.parse::<f64>() {
+            Ok(x) if x.is_finite() => new.push(x),
+            _ => return fail(format!("\"{p}\" is not a number"), Some(at)),
+        }
+    }
+    if new.windows(2).any(|w| w[0] >= w[1]) {
+        return fail("cut points must increase from left to right", None);
+    }
+    Ok(new)
+}
+
+/// Group `k`'s values typed as `a, b, c`: numbers when the column holds numbers, none listed
+/// twice or in another group.
+fn group_values(
+    groups: &[(String, Vec<MapValue>)],
+    k: usize,
+    text: &str,
+    numeric: bool,
+) -> Result<Vec<MapValue>, EditError> {
+    let mut vals = Vec::new();
+    for p in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let v = match p.parse::<f64>() {
+            Ok(x) if numeric => MapValue::Number(x),
+            _ => MapValue::Text(p.to_string()),
+        };
+        if let Some((g, _)) = groups
+            .iter()
+            .enumerate()
+            .find(|(i, g)| *i != k && g.1.contains(&v))
+        {
+            return fail(
+                format!("\"{p}\" is already in group \"{}\"", groups[g].0),
+                None,
+            );
+        }
+        if vals.contains(&v) {
+            return fail(format!("\"{p}\" is listed twice"), None);
+        }
+        vals.push(v);
+    }
+    Ok(vals)
 }
 
 /// A name not yet used in the criterion: `base`, `base 2`, `base 3` …

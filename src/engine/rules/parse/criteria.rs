@@ -48,6 +48,39 @@ impl P<'_> {
         if column.is_none() && !t.contains_key("column") {
             self.diag(0..0, path, "bins needs a `column`", None);
         }
+        let edges = self.edges(t, path)?;
+        let labels = match self.node(t, "labels") {
+            Some(ln) => {
+                let l = self.str_list(&ln, &join_key(path, "labels"))?;
+                if l.len() != edges.len() + 1 {
+                    let msg = format!(
+                        "{} edges make {} segments, but {} labels are given",
+                        edges.len(),
+                        edges.len() + 1,
+                        l.len()
+                    );
+                    self.diag(
+                        ln.span(),
+                        &join_key(path, "labels"),
+                        msg,
+                        Some("give one more label than edges".into()),
+                    );
+                    return None;
+                }
+                l
+            }
+            None => default_bin_labels(&edges),
+        };
+        self.unique_labels(&labels, t, path, "labels");
+        Some(Rule::Bins {
+            column: column?,
+            edges,
+            labels,
+        })
+    }
+
+    /// A bins rule's `edges`: numbers, at least one, strictly increasing.
+    fn edges(&mut self, t: &dyn TableLike, path: &str) -> Option<Vec<f64>> {
         let edges_key = join_key(path, "edges");
         let Some(en) = self.node(t, "edges") else {
             self.diag(
@@ -95,34 +128,7 @@ impl P<'_> {
             );
             return None;
         }
-        let labels = match self.node(t, "labels") {
-            Some(ln) => {
-                let l = self.str_list(&ln, &join_key(path, "labels"))?;
-                if l.len() != edges.len() + 1 {
-                    let msg = format!(
-                        "{} edges make {} segments, but {} labels are given",
-                        edges.len(),
-                        edges.len() + 1,
-                        l.len()
-                    );
-                    self.diag(
-                        ln.span(),
-                        &join_key(path, "labels"),
-                        msg,
-                        Some("give one more label than edges".into()),
-                    );
-                    return None;
-                }
-                l
-            }
-            None => default_bin_labels(&edges),
-        };
-        self.unique_labels(&labels, t, path, "labels");
-        Some(Rule::Bins {
-            column: column?,
-            edges,
-            labels,
-        })
+        Some(edges)
     }
 
     fn unique_labels(&mut self, labels: &[String], t: &dyn TableLike, path: &str, k: &str) {

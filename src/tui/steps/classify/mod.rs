@@ -156,6 +156,40 @@ fn details(
     ])];
     // what a run would stop on comes first: a short pane shows it
     lines.extend(bad_values_line(app, p, t));
+    lines.extend(spread(app, p, t));
+    if let Some(s) = app
+        .model
+        .data
+        .suggestions
+        .iter()
+        .find(|s| s.column == p.name)
+    {
+        lines.push(Line::from(Span::styled(
+            format!(
+                "suggested: {} ({:.0} %) — {}{}",
+                s.role.as_str(),
+                s.confidence * 100.0,
+                s.reason,
+                if app.workspace.is_some() {
+                    "; Enter saves it in the workspace"
+                } else {
+                    ""
+                }
+            ),
+            t.dim,
+        )));
+    }
+    lines
+}
+
+/// How a column's values spread: range and quartiles, then a distribution or the most
+/// frequent values.
+fn spread(
+    app: &App,
+    p: &crate::engine::data::profile::ColumnProfile,
+    t: &Theme,
+) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
     if let (Some(lo), Some(hi)) = (&p.min, &p.max) {
         let q = p
             .quartiles
@@ -201,28 +235,6 @@ fn details(
             Span::styled("most frequent ", t.dim),
             Span::styled(top.join(", "), t.text),
         ]));
-    }
-    if let Some(s) = app
-        .model
-        .data
-        .suggestions
-        .iter()
-        .find(|s| s.column == p.name)
-    {
-        lines.push(Line::from(Span::styled(
-            format!(
-                "suggested: {} ({:.0} %) — {}{}",
-                s.role.as_str(),
-                s.confidence * 100.0,
-                s.reason,
-                if app.workspace.is_some() {
-                    "; Enter saves it in the workspace"
-                } else {
-                    ""
-                }
-            ),
-            t.dim,
-        )));
     }
     lines
 }
