@@ -41,7 +41,7 @@ fn draw(term: &mut Terminal<TestBackend>, app: &App) {
 /// Nudge the first cut point of step 3 up and down `repeat` times; (engine ms, result→frame ms).
 fn live_edits(app: &mut App, engine: &mut Engine, repeat: usize) -> (Vec<f64>, Vec<f64>) {
     let mut term = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
-    update(app, Message::Action(Action::Step(2)));
+    update(app, Message::Action(Action::GoTo(2)));
     draw(&mut term, app);
     let (mut eng, mut ui) = (vec![], vec![]);
     for k in 0..repeat {

@@ -48,7 +48,7 @@ pub fn run(
     let (mut app, engine) = load(&source)?;
     if let Source::Workspace(p) = &source {
         runtime::recovery::offer(&mut app, p);
-        app.recovery_written = state::recovery::record(&app);
+        app.recovery_written = state::recovery::unfinished(&app);
     }
     app.prefs.keymap = keymap;
     let inbox = Inbox::new();

@@ -11,7 +11,7 @@ pub enum Action {
     Teach,
     /// Jump to the step at this index of `StepId::ALL` (keymaps name them `step1`, `step2`, …).
     #[serde(skip)]
-    Step(u8),
+    GoTo(u8),
     NextStep,
     PrevStep,
     Up,

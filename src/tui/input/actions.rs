@@ -155,7 +155,7 @@ pub static ACTIONS: &[Spec] = &[
     ),
     spec!(MaskPii, ["m"], "pii", "show / mask personal data"),
     // every step's digit (`step_keys`); `?` shows them as one line
-    spec!(Step(0), [], "", "jump to a step"),
+    spec!(GoTo(0), [], "", "jump to a step"),
     spec!(
         Palette,
         [":"],
@@ -168,7 +168,7 @@ pub static ACTIONS: &[Spec] = &[
 
 /// The table's entry for an action (one entry stands for every step's jump).
 pub fn spec(a: Action) -> Option<&'static Spec> {
-    let a = if matches!(a, Step(_)) { Step(0) } else { a };
+    let a = if matches!(a, GoTo(_)) { GoTo(0) } else { a };
     ACTIONS.iter().find(|s| s.action == a)
 }
 
@@ -178,7 +178,7 @@ fn step_keys() -> impl Iterator<Item = (&'static str, Action)> {
     DIGITS
         .iter()
         .zip(0..COUNT.min(DIGITS.len()) as u8)
-        .map(|(k, i)| (*k, Step(i)))
+        .map(|(k, i)| (*k, GoTo(i)))
 }
 
 /// The action a keymap file names: a row's name (`quit`, `next_step`), or `stepN` for the
@@ -187,13 +187,13 @@ pub fn by_name(name: &str) -> Option<Action> {
     if let Some(n) = name.strip_prefix("step")
         && let Ok(n) = n.parse::<usize>()
     {
-        return (1..=COUNT).contains(&n).then(|| Step((n - 1) as u8));
+        return (1..=COUNT).contains(&n).then(|| GoTo((n - 1) as u8));
     }
     serde::Deserialize::deserialize(
         serde::de::value::StrDeserializer::<serde::de::value::Error>::new(name),
     )
     .ok()
-    .filter(|a| !matches!(a, Step(_)))
+    .filter(|a| !matches!(a, GoTo(_)))
 }
 
 /// Every default key binding, as `(key, action)`.

@@ -164,10 +164,10 @@ mod tests {
         let km = Keymap::with_overrides("[keys]\nstep3 = \"ctrl-t\"\n").unwrap();
         assert_eq!(
             km.action(&KeyEvent::new(KeyCode::Char('t'), KeyModifiers::CONTROL)),
-            Some(Action::Step(2))
+            Some(Action::GoTo(2))
         );
         assert_eq!(km.action(&key('3')), None);
-        assert_eq!(km.action(&key('4')), Some(Action::Step(3)));
+        assert_eq!(km.action(&key('4')), Some(Action::GoTo(3)));
         assert!(
             Keymap::with_overrides("[keys]\nstep10 = \"x\"\n")
                 .unwrap_err()

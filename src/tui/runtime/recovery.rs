@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::tui::state::app::App;
-pub use crate::tui::state::recovery::Record;
+pub use crate::tui::state::recovery::Unfinished;
 
 /// `.NAME.recover` beside `ws.strata.toml`.
 pub fn path_for(workspace: &Path) -> PathBuf {
@@ -16,7 +16,7 @@ pub fn path_for(workspace: &Path) -> PathBuf {
 }
 
 /// Keep the record on disk (or remove it when nothing is being typed).
-pub fn store(workspace: &Path, r: Option<&Record>) -> std::io::Result<()> {
+pub fn store(workspace: &Path, r: Option<&Unfinished>) -> std::io::Result<()> {
     let p = path_for(workspace);
     match r {
         Some(r) => {
@@ -35,7 +35,7 @@ pub fn offer(app: &mut App, workspace: &Path) {
     let Ok(text) = std::fs::read_to_string(&p) else {
         return;
     };
-    let Ok(r) = serde_json::from_str::<Record>(&text) else {
+    let Ok(r) = serde_json::from_str::<Unfinished>(&text) else {
         app.status = format!(
             "{} is not a recovery file strata wrote; left as it is",
             p.display()
@@ -55,7 +55,7 @@ mod tests {
     fn records_round_trip_through_the_file() {
         let d = tempfile::tempdir().unwrap();
         let ws = d.path().join("w.strata.toml");
-        let r = Record {
+        let r = Unfinished {
             criterion: "life".into(),
             target: "condition".into(),
             index: 2,
@@ -63,7 +63,7 @@ mod tests {
         };
         store(&ws, Some(&r)).unwrap();
         assert!(path_for(&ws).ends_with(".w.strata.toml.recover"));
-        let back: Record =
+        let back: Unfinished =
             serde_json::from_str(&std::fs::read_to_string(path_for(&ws)).unwrap()).unwrap();
         assert_eq!(back, r);
         store(&ws, None).unwrap();

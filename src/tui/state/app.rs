@@ -83,7 +83,7 @@ pub struct App {
     /// What each step keeps of its own: sort orders, the cross-tab, the moves shown.
     pub screens: Screens,
     /// What the recovery file holds now (None: no file).
-    pub recovery_written: Option<crate::tui::state::editing::Record>,
+    pub recovery_written: Option<crate::tui::state::editing::Unfinished>,
 }
 
 impl std::fmt::Debug for App {
@@ -115,7 +115,7 @@ impl App {
     /// The same, undoable: the criterion as it was goes to the history.
     pub fn commit(&mut self, i: usize, c: Criterion) -> Vec<Effect> {
         let old = self.model.rules.criteria[i].criterion.clone();
-        self.edit.record(Change::SetRule(old));
+        self.edit.remember(Change::SetRule(old));
         self.change(i, c)
     }
 

@@ -59,15 +59,15 @@ pub enum Change {
 
 impl Editing {
     /// Remember how to reverse an edit the user just made; a new edit ends what could be redone.
-    pub fn record(&mut self, undo: Change) {
+    pub fn remember(&mut self, undo: Change) {
         self.undo.push(undo);
         self.redo.clear();
     }
 }
 
-/// What is being typed, and where it goes.
+/// An edit being typed, as the recovery file keeps it: the criterion, what part of it, the text.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Record {
+pub struct Unfinished {
     pub criterion: String,
     /// condition, name, edges, values, otherwise, criterion_name, thresholds
     pub target: String,

@@ -20,7 +20,7 @@ pub enum Effect {
     /// Ctrl-Z: hand the terminal back to the shell until `fg`.
     Suspend,
     /// Keep (or, with None, drop) the recovery file of the edit being typed.
-    KeepRecovery(Option<crate::tui::state::editing::Record>),
+    KeepRecovery(Option<crate::tui::state::editing::Unfinished>),
 }
 
 impl Effect {

@@ -1,7 +1,7 @@
 //! What is being typed, as the recovery file keeps it: the criterion, the part and the text.
 
 use crate::tui::state::app::{App, Prompt};
-pub use crate::tui::state::editing::Record;
+pub use crate::tui::state::editing::Unfinished;
 use crate::tui::state::prompt::Target;
 
 pub(crate) fn target_parts(t: Target) -> (&'static str, usize) {
@@ -39,12 +39,12 @@ pub(crate) fn target_of(kind: &str, k: usize) -> Option<Target> {
 }
 
 /// The record of the edit prompt open in `app`, if any.
-pub fn record(app: &App) -> Option<Record> {
+pub fn unfinished(app: &App) -> Option<Unfinished> {
     let Some(Prompt::Edit(p)) = &app.edit.prompt else {
         return None;
     };
     let (target, index) = target_parts(p.target);
-    Some(Record {
+    Some(Unfinished {
         criterion: app
             .model
             .rules

@@ -78,7 +78,7 @@ pub static COMMON: &[On] = &[
     On::always(PrevStep),
     On::always(Undo),
     On::always(Redo),
-    On::always(Step(0)),
+    On::always(GoTo(0)),
     On::always(Palette),
     On::always(Cancel),
     On::always(Suspend),
@@ -103,7 +103,7 @@ pub fn bins(a: &App) -> bool {
 
 /// The step's own entry for `a`, when `a` works on its screen now.
 fn own(app: &App, a: Action) -> Option<&'static On> {
-    let a = if matches!(a, Step(_)) { Step(0) } else { a };
+    let a = if matches!(a, GoTo(_)) { GoTo(0) } else { a };
     app.nav
         .step
         .spec()
@@ -120,7 +120,7 @@ pub fn is_step_action(app: &App, a: Action) -> bool {
 
 /// Whether `a` works on every screen (now).
 pub fn is_common(app: &App, a: Action) -> bool {
-    let a = if matches!(a, Step(_)) { Step(0) } else { a };
+    let a = if matches!(a, GoTo(_)) { GoTo(0) } else { a };
     COMMON.iter().any(|o| o.action == a && (o.when)(app))
 }
 

@@ -11,6 +11,7 @@ pub mod keys;
 pub mod list;
 pub mod psychographic;
 pub mod purchase_history;
+pub mod reference;
 pub mod shared;
 pub mod valuation;
 

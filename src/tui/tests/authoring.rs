@@ -18,7 +18,7 @@ fn clear(app: &mut crate::tui::state::app::App) {
 #[test]
 fn value_and_cost_are_typed_in_valuation() {
     let (mut app, mut engine) = demo();
-    act(&mut app, Action::Step(8));
+    act(&mut app, Action::GoTo(8));
     let total = app.model.rules.ranking.total;
     act(&mut app, Action::EditValue);
     clear(&mut app);
@@ -68,7 +68,7 @@ fn value_and_cost_are_typed_in_valuation() {
 #[test]
 fn new_criteria_come_from_a_column_or_a_preset() {
     let (mut app, mut engine) = demo();
-    act(&mut app, Action::Step(2));
+    act(&mut app, Action::GoTo(2));
     let n = app.model.rules.criteria.len();
     act(&mut app, Action::NewCriterion);
     typ(&mut app, "incom");
@@ -111,7 +111,7 @@ fn new_criteria_come_from_a_column_or_a_preset() {
         app.model.data.n_customers
     );
     // a preset in purchase history
-    act(&mut app, Action::Step(5));
+    act(&mut app, Action::GoTo(5));
     act(&mut app, Action::NewCriterion);
     typ(&mut app, "rfm");
     let fx = act(&mut app, Action::Confirm);
@@ -230,7 +230,7 @@ fn the_record_view_shows_every_field_masked() {
 fn a_segment_is_written_from_the_wizard() {
     let (mut app, mut engine) = demo();
     let dir = tempfile::tempdir().unwrap();
-    act(&mut app, Action::Step(2));
+    act(&mut app, Action::GoTo(2));
     act(&mut app, Action::Export);
     assert!(
         app.edit.prompt.is_none(),
@@ -286,7 +286,7 @@ fn ctrl_z_suspends() {
 #[test]
 fn segment_tables_sort_by_any_column() {
     let (mut app, _) = demo();
-    act(&mut app, Action::Step(2));
+    act(&mut app, Action::GoTo(2));
     let i = app.current_criterion().unwrap();
     act(&mut app, Action::Sort);
     let order = app.segment_order(i);
@@ -310,7 +310,7 @@ fn segment_tables_sort_by_any_column() {
 #[test]
 fn a_frequency_table_of_any_column() {
     let (mut app, mut engine) = demo();
-    act(&mut app, Action::Step(1));
+    act(&mut app, Action::GoTo(1));
     let row = app
         .model
         .data
@@ -352,7 +352,7 @@ fn a_frequency_table_of_any_column() {
         column: "country".into(),
     });
     update(&mut app, m);
-    act(&mut app, Action::Step(0));
+    act(&mut app, Action::GoTo(0));
     assert!(app.frequency().is_none());
 }
 
@@ -361,7 +361,7 @@ fn a_frequency_table_of_any_column() {
 #[test]
 fn a_proposal_is_kept_or_taken_back() {
     let (mut app, mut engine) = demo();
-    act(&mut app, Action::Step(2));
+    act(&mut app, Action::GoTo(2));
     let n = app.model.rules.criteria.len();
     act(&mut app, Action::NewCriterion);
     typ(&mut app, "income");

@@ -7,7 +7,7 @@ use crate::tui::tests::{act, demo, screen, typ};
 #[test]
 fn tab_moves_to_the_segment_table_and_y_copies_its_ids() {
     let (mut app, _) = demo();
-    act(&mut app, Action::Step(2));
+    act(&mut app, Action::GoTo(2));
     let fx = act(&mut app, Action::Copy);
     assert!(fx.is_empty(), "the rules pane has nothing to copy");
     act(&mut app, Action::NextPane);
@@ -21,7 +21,7 @@ fn tab_moves_to_the_segment_table_and_y_copies_its_ids() {
     };
     assert_eq!(text.lines().count(), row.customers);
     assert!(app.status.contains(&row.name), "{}", app.status);
-    act(&mut app, Action::Step(0));
+    act(&mut app, Action::GoTo(0));
     let fx = act(&mut app, Action::Copy);
     assert!(matches!(fx.first(), Some(Effect::Copy { text }) if !text.is_empty()));
 }

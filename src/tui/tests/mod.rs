@@ -72,7 +72,7 @@ pub(super) fn edges(app: &App, i: usize) -> Vec<f64> {
 fn navigation_between_steps_and_rows() {
     let (mut app, _) = demo();
     assert_eq!(app.nav.step, StepId::List);
-    act(&mut app, Action::Step(5));
+    act(&mut app, Action::GoTo(5));
     assert_eq!(app.nav.step, StepId::PurchaseHistory);
     act(&mut app, Action::NextStep);
     act(&mut app, Action::NextStep);
@@ -106,7 +106,7 @@ fn navigation_between_steps_and_rows() {
 #[test]
 fn nudging_a_cut_point_recomputes_that_criterion() {
     let (mut app, mut engine) = demo();
-    act(&mut app, Action::Step(2));
+    act(&mut app, Action::GoTo(2));
     let i = app.current_criterion().unwrap();
     assert_eq!(app.model.rules.criteria[i].criterion.name.value, "age_band");
     let before = edges(&app, i);
@@ -153,7 +153,7 @@ fn nudging_a_cut_point_recomputes_that_criterion() {
 #[test]
 fn cut_points_stay_in_order() {
     let (mut app, _) = demo();
-    act(&mut app, Action::Step(2));
+    act(&mut app, Action::GoTo(2));
     let i = app.current_criterion().unwrap();
     let e = edges(&app, i);
     let mut fx = vec![];
@@ -169,7 +169,7 @@ fn cut_points_stay_in_order() {
 #[test]
 fn stale_results_are_dropped() {
     let (mut app, mut engine) = demo();
-    act(&mut app, Action::Step(2));
+    act(&mut app, Action::GoTo(2));
     let i = app.current_criterion().unwrap();
     let first = act(&mut app, Action::Increase);
     let second = act(&mut app, Action::Increase);
@@ -213,7 +213,7 @@ fn stale_results_are_dropped() {
 #[test]
 fn undo_and_redo_edits() {
     let (mut app, mut engine) = demo();
-    act(&mut app, Action::Step(3));
+    act(&mut app, Action::GoTo(3));
     let i = app.current_criterion().unwrap();
     let before = edges(&app, i);
     let fx = act(&mut app, Action::Increase);
@@ -233,7 +233,7 @@ fn undo_and_redo_edits() {
 #[test]
 fn search_jumps_to_a_customer_and_explain_asks_the_engine() {
     let (mut app, mut engine) = demo();
-    act(&mut app, Action::Step(8));
+    act(&mut app, Action::GoTo(8));
     act(&mut app, Action::Search);
     for c in "17".chars() {
         update(&mut app, Message::Char(c));
@@ -323,7 +323,7 @@ pub(super) fn counts(app: &App, i: usize) -> Vec<(String, usize)> {
 fn editing_a_condition_is_checked_as_typed_and_recomputes() {
     use crate::tui::state::app::Prompt;
     let (mut app, mut engine) = demo();
-    act(&mut app, Action::Step(5));
+    act(&mut app, Action::GoTo(5));
     let i = app.current_criterion().unwrap();
     assert_eq!(
         app.model.rules.criteria[i].criterion.name.value,
@@ -396,7 +396,7 @@ fn editing_a_condition_is_checked_as_typed_and_recomputes() {
 #[test]
 fn rules_are_added_renamed_moved_and_deleted() {
     let (mut app, mut engine) = demo();
-    act(&mut app, Action::Step(5));
+    act(&mut app, Action::GoTo(5));
     let i = app.current_criterion().unwrap();
     let labels = |app: &App| app.model.rules.criteria[i].criterion.rule.labels();
     // add after the first rule: the condition prompt opens on the new rule
@@ -439,7 +439,7 @@ fn rules_are_added_renamed_moved_and_deleted() {
 #[test]
 fn bins_cut_points_typed_as_a_list() {
     let (mut app, mut engine) = demo();
-    act(&mut app, Action::Step(2));
+    act(&mut app, Action::GoTo(2));
     let i = app.current_criterion().unwrap();
     act(&mut app, Action::Edit);
     for _ in 0..30 {
@@ -465,7 +465,7 @@ fn bins_cut_points_typed_as_a_list() {
 #[test]
 fn criteria_are_added_renamed_and_deleted() {
     let (mut app, mut engine) = demo();
-    act(&mut app, Action::Step(6));
+    act(&mut app, Action::GoTo(6));
     let before = app.model.rules.criteria.len();
     // N asks for a column; Enter with nothing makes a rule list
     act(&mut app, Action::NewCriterion);

@@ -13,7 +13,7 @@ fn p_fits_the_models_once_and_shows_them_at_every_size() {
     // elsewhere P says where it works
     assert!(act(&mut app, Action::Predict).is_empty());
     assert!(app.status.contains("step 6"), "{}", app.status);
-    act(&mut app, Action::Step(5));
+    act(&mut app, Action::GoTo(5));
     let fx = act(&mut app, Action::Predict);
     assert!(app.status.contains("fitting"), "{}", app.status);
     assert_eq!(
@@ -65,7 +65,7 @@ fn p_fits_the_models_once_and_shows_them_at_every_size() {
 #[test]
 fn the_at_risk_preset_needs_the_fit_and_tab_completes_its_name() {
     let (mut app, mut engine) = demo();
-    act(&mut app, Action::Step(5));
+    act(&mut app, Action::GoTo(5));
     // before the fit the preset says what it needs
     act(&mut app, Action::NewCriterion);
     typ(&mut app, "at_risk");
@@ -112,7 +112,7 @@ fn with_at_risk() -> (
     crate::tui::runtime::worker::Engine,
 ) {
     let (mut app, mut engine) = demo();
-    act(&mut app, Action::Step(5));
+    act(&mut app, Action::GoTo(5));
     let fx = act(&mut app, Action::Predict);
     settle(&mut app, &mut engine, fx);
     act(&mut app, Action::Cancel);
@@ -194,7 +194,7 @@ fn the_at_risk_preset_counts_the_valuable_leaving_and_rule_edits_never_refit() {
 #[test]
 fn new_model_settings_refit_and_a_calibration_date_adds_the_holdout_check() {
     let (mut app, mut engine) = demo();
-    act(&mut app, Action::Step(5));
+    act(&mut app, Action::GoTo(5));
     let fx = act(&mut app, Action::Predict);
     settle(&mut app, &mut engine, fx);
     assert!(screen(&app, 100, 40).contains("set clv.calibration_end"));
@@ -259,7 +259,7 @@ fn the_wizard_opens_when_the_models_cannot_be_fitted() {
             .sum::<usize>(),
         app.model.data.n_customers
     );
-    act(&mut app, Action::Step(5));
+    act(&mut app, Action::GoTo(5));
     let fx = act(&mut app, Action::Predict);
     settle(&mut app, &mut engine, fx);
     assert!(

@@ -17,7 +17,7 @@ fn frame() -> String {
         &mut app,
         crate::tui::input::message::Message::Resize(100, 30),
     );
-    act(&mut app, Action::Step(2));
+    act(&mut app, Action::GoTo(2));
     act(&mut app, Action::NextEdge);
     for _ in 0..3 {
         let fx = act(&mut app, Action::Increase);
@@ -63,5 +63,34 @@ fn readme_shows_a_current_frame_of_the_wizard() {
     panic!(
         "the README's picture of the wizard is out of date; run `STRATA_BLESS=1 cargo test readme` \
          to redraw it. It now looks like:\n{now}"
+    );
+}
+
+/// docs/wizard.md's key tables are the action table's: a key added to a step (or its words
+/// changed) shows there, or this fails until `STRATA_BLESS=1 cargo test readme` writes it.
+#[test]
+fn readme_docs_key_tables_are_the_action_tables() {
+    use crate::tui::steps::reference::{BEGIN, END, markdown};
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/wizard.md");
+    let doc = std::fs::read_to_string(&path).unwrap();
+    let start = doc
+        .find(BEGIN)
+        .expect("docs/wizard.md has the keys' markers");
+    let end = doc[start..]
+        .find(END)
+        .expect("docs/wizard.md has the keys' end marker")
+        + start
+        + END.len();
+    let now = markdown();
+    if doc[start..end] == now {
+        return;
+    }
+    if std::env::var_os("STRATA_BLESS").is_some() {
+        std::fs::write(&path, format!("{}{now}{}", &doc[..start], &doc[end..])).unwrap();
+        return;
+    }
+    panic!(
+        "docs/wizard.md's key tables differ from the action table; run \
+         `STRATA_BLESS=1 cargo test readme` to write them. They are now:\n{now}"
     );
 }

@@ -29,7 +29,7 @@ fn cached_demo(
 fn an_edit_being_typed_survives_a_reload_of_the_workspace() {
     use crate::tui::state::app::Prompt;
     let (mut app, mut engine) = demo();
-    act(&mut app, Action::Step(5));
+    act(&mut app, Action::GoTo(5));
     act(&mut app, Action::Edit);
     typ(&mut app, " AND orders > 1");
     // someone else deletes the first criterion: everything moves up one place
@@ -52,7 +52,7 @@ fn a_rule_changed_on_disk_while_being_edited_is_asked_about() {
     use crate::engine::rules::Rule;
     use crate::tui::state::app::Prompt;
     let (mut app, mut engine) = demo();
-    act(&mut app, Action::Step(5));
+    act(&mut app, Action::GoTo(5));
     act(&mut app, Action::Edit);
     typ(&mut app, " AND orders > 1");
     let Some(Prompt::Edit(p)) = &app.edit.prompt else {
@@ -221,7 +221,7 @@ fn a_reopened_workspace_keeps_preferences_and_place() {
     let (mut app, _) = demo();
     let (fresh, _) = demo();
     update(&mut app, Message::Resize(90, 33));
-    update(&mut app, Message::Action(Action::Step(3)));
+    update(&mut app, Message::Action(Action::GoTo(3)));
     app.nav.row = 3;
     app.prefs.mask_pii = false;
     app.prefs.show_teach = !app.prefs.show_teach;

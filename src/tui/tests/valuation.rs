@@ -8,7 +8,7 @@ use crate::tui::update::{Effect, update};
 #[test]
 fn valuation_cross_tab_and_thresholds() {
     let (mut app, mut engine) = demo();
-    act(&mut app, Action::Step(8));
+    act(&mut app, Action::GoTo(8));
     act(&mut app, Action::CrossTab);
     let (other, x) = app.screens.valuation.crosstab.clone().expect("a cross-tab");
     assert_eq!(other, 1);
@@ -53,7 +53,7 @@ fn valuation_cross_tab_and_thresholds() {
 fn transitions_between_two_dates_in_valuation() {
     use crate::tui::state::app::Prompt;
     let (mut app, mut engine) = demo();
-    act(&mut app, Action::Step(8));
+    act(&mut app, Action::GoTo(8));
     act(&mut app, Action::Transitions);
     let Some(Prompt::Edit(p)) = &app.edit.prompt else {
         panic!("no date prompt")

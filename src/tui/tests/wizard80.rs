@@ -19,7 +19,7 @@ fn at(app: &mut crate::tui::state::app::App, w: u16, h: u16) -> String {
 #[test]
 fn masked_personal_data_stays_masked_in_classify_and_explain() {
     let (mut app, _) = demo();
-    act(&mut app, Action::Step(1));
+    act(&mut app, Action::GoTo(1));
     let row = app
         .model
         .data
@@ -123,7 +123,7 @@ fn settle_explain(
 #[test]
 fn a_rename_and_the_minimums_are_undone_in_order() {
     let (mut app, mut engine) = demo();
-    act(&mut app, Action::Step(2));
+    act(&mut app, Action::GoTo(2));
     let i = app.current_criterion().unwrap();
     let labels = app.model.rules.criteria[i].criterion.rule.labels();
     act(&mut app, Action::Rename);
@@ -137,7 +137,7 @@ fn a_rename_and_the_minimums_are_undone_in_order() {
         app.model.rules.criteria[i].criterion.rule.labels()[0],
         "kids"
     );
-    act(&mut app, Action::Step(8));
+    act(&mut app, Action::GoTo(8));
     act(&mut app, Action::Edit);
     for _ in 0..30 {
         update(&mut app, Message::Backspace);
@@ -173,7 +173,7 @@ fn a_rename_and_the_minimums_are_undone_in_order() {
 #[test]
 fn a_deleted_criterion_is_undone() {
     let (mut app, mut engine) = demo();
-    act(&mut app, Action::Step(3));
+    act(&mut app, Action::GoTo(3));
     let n = app.model.rules.criteria.len();
     let name = app.model.rules.criteria[app.current_criterion().unwrap()]
         .criterion
@@ -200,7 +200,7 @@ fn a_deleted_criterion_is_undone() {
 #[test]
 fn an_edit_made_before_a_rename_is_still_undone() {
     let (mut app, mut engine) = demo();
-    act(&mut app, Action::Step(2));
+    act(&mut app, Action::GoTo(2));
     let i = app.current_criterion().unwrap();
     let before = match &app.model.rules.criteria[i].criterion.rule {
         Rule::Bins { edges, .. } => edges.clone(),
@@ -241,7 +241,7 @@ fn an_edit_made_before_a_rename_is_still_undone() {
 #[test]
 fn a_new_cut_point_keeps_the_bin_names_and_the_new_bin_can_be_renamed() {
     let (mut app, mut engine) = demo();
-    act(&mut app, Action::Step(2));
+    act(&mut app, Action::GoTo(2));
     let i = app.current_criterion().unwrap();
     let fx = act(&mut app, Action::AddRule);
     settle(&mut app, &mut engine, fx);
@@ -265,7 +265,7 @@ fn a_new_cut_point_keeps_the_bin_names_and_the_new_bin_can_be_renamed() {
 #[test]
 fn the_selected_rule_stays_in_sight_at_80x24() {
     let (mut app, _) = demo();
-    act(&mut app, Action::Step(5));
+    act(&mut app, Action::GoTo(5));
     update(&mut app, Message::Resize(80, 24));
     let names = app.model.rules.criteria[app.current_criterion().unwrap()]
         .criterion
@@ -352,7 +352,7 @@ fn every_criterion_shows_the_same_columns() {
 #[test]
 fn teach_is_readable_and_scrolls_at_80x24() {
     let (mut app, _) = demo();
-    act(&mut app, Action::Step(1));
+    act(&mut app, Action::GoTo(1));
     let s = at(&mut app, 80, 24);
     assert!(s.contains("teach — t reads on"), "{s}");
     act(&mut app, Action::Teach);
@@ -388,7 +388,7 @@ fn no_negative_zero_and_whole_footer_entries() {
 #[test]
 fn a_run_of_nudges_shows_the_whole_change() {
     let (mut app, mut engine) = demo();
-    act(&mut app, Action::Step(2));
+    act(&mut app, Action::GoTo(2));
     let i = app.current_criterion().unwrap();
     let before: std::collections::HashMap<String, usize> = app.model.rules.criteria[i]
         .result
@@ -408,7 +408,7 @@ fn a_run_of_nudges_shows_the_whole_change() {
 #[test]
 fn hints_say_what_the_keys_do() {
     let (mut app, _) = demo();
-    act(&mut app, Action::Step(5));
+    act(&mut app, Action::GoTo(5));
     act(&mut app, Action::Increase);
     assert!(!app.status.contains("workspace file"), "{}", app.status);
     assert!(app.status.contains("e edits"), "{}", app.status);
@@ -416,10 +416,10 @@ fn hints_say_what_the_keys_do() {
         .rules
         .criteria
         .retain(|c| c.criterion.step != crate::engine::rules::Step::Benefits);
-    act(&mut app, Action::Step(6));
+    act(&mut app, Action::GoTo(6));
     let s = at(&mut app, 100, 30);
     assert!(s.contains("Press N to add one"), "{s}");
-    act(&mut app, Action::Step(8));
+    act(&mut app, Action::GoTo(8));
     act(&mut app, Action::Help);
     let s = at(&mut app, 100, 40);
     assert!(s.contains("minimums"), "{s}");
@@ -431,7 +431,7 @@ fn hints_say_what_the_keys_do() {
 #[test]
 fn moves_propose_dates_inside_the_order_history() {
     let (mut app, _) = demo();
-    act(&mut app, Action::Step(8));
+    act(&mut app, Action::GoTo(8));
     act(&mut app, Action::Transitions);
     let Some(Prompt::Edit(p)) = &app.edit.prompt else {
         panic!("dates prompt")
@@ -469,7 +469,7 @@ fn long_messages_wrap_and_go_with_the_next_key() {
 #[test]
 fn help_lists_every_key_of_the_screen_and_scrolls() {
     let (mut app, _) = demo();
-    act(&mut app, Action::Step(2));
+    act(&mut app, Action::GoTo(2));
     update(&mut app, Message::Resize(80, 24));
     act(&mut app, Action::Help);
     let lines = crate::tui::view::pages::help_lines(&app, 78);
@@ -498,7 +498,7 @@ fn help_lists_every_key_of_the_screen_and_scrolls() {
 #[test]
 fn hidden_columns_are_reached_with_the_scroll_keys() {
     let (mut app, _) = demo();
-    act(&mut app, Action::Step(8));
+    act(&mut app, Action::GoTo(8));
     let s = at(&mut app, 80, 24);
     assert!(s.contains("more columns ›"), "{s}");
     act(&mut app, Action::ScrollRight);
@@ -506,7 +506,7 @@ fn hidden_columns_are_reached_with_the_scroll_keys() {
     assert!(s.contains("‹"), "scrolled: {s}");
     act(&mut app, Action::CrossTab);
     assert_eq!(app.nav.hscroll, 0, "a new table starts at its first column");
-    act(&mut app, Action::Step(2));
+    act(&mut app, Action::GoTo(2));
     let s = at(&mut app, 80, 24);
     assert!(s.contains("more column"), "{s}");
     act(&mut app, Action::ScrollRight);
@@ -517,7 +517,7 @@ fn hidden_columns_are_reached_with_the_scroll_keys() {
 #[test]
 fn the_selected_cut_point_is_always_in_sight() {
     let (mut app, mut engine) = demo();
-    act(&mut app, Action::Step(2));
+    act(&mut app, Action::GoTo(2));
     for _ in 0..4 {
         let fx = act(&mut app, Action::AddRule);
         settle(&mut app, &mut engine, fx);
@@ -538,7 +538,7 @@ fn the_selected_cut_point_is_always_in_sight() {
 #[test]
 fn the_write_prompt_names_the_selected_criterion() {
     let (mut app, _) = demo();
-    act(&mut app, Action::Step(2));
+    act(&mut app, Action::GoTo(2));
     act(&mut app, Action::Right);
     act(&mut app, Action::NextPane);
     act(&mut app, Action::Export);

@@ -136,7 +136,7 @@ fn valuation_change(app: &mut App, c: Change) -> Option<(Vec<Effect>, Change, St
 /// `u` and `Ctrl-r`: take the newest change of one history, carry it out, and keep its reverse
 /// in the other. A change that no longer applies (its criterion was deleted in the file) is
 /// dropped with a note.
-pub fn step(app: &mut App, undo: bool) -> Vec<Effect> {
+pub fn undo_redo(app: &mut App, undo: bool) -> Vec<Effect> {
     let word = if undo { "undo" } else { "redo" };
     let next = if undo {
         app.edit.undo.pop()

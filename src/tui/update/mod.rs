@@ -20,14 +20,14 @@ pub use crate::tui::state::effect::{Effect, Job};
 pub fn update(app: &mut App, msg: Message) -> Vec<Effect> {
     let mut effects = match msg {
         Message::Key(k) => match crate::tui::key_message(app, &k) {
-            Some(m) => step(app, m),
+            Some(m) => dispatch(app, m),
             None => vec![],
         },
-        m => step(app, m),
+        m => dispatch(app, m),
     };
     // the text of an edit being typed is kept beside the workspace until it is applied or dropped
     if app.workspace.is_some() {
-        let r = crate::tui::state::recovery::record(app);
+        let r = crate::tui::state::recovery::unfinished(app);
         if r != app.recovery_written {
             app.recovery_written = r.clone();
             effects.push(Effect::KeepRecovery(r));
@@ -37,7 +37,7 @@ pub fn update(app: &mut App, msg: Message) -> Vec<Effect> {
 }
 
 /// One message's change to the state, and what it asks the outside world to do.
-fn step(app: &mut App, msg: Message) -> Vec<Effect> {
+fn dispatch(app: &mut App, msg: Message) -> Vec<Effect> {
     if let Some(e) = edit_prompt_key(app, &msg) {
         return e;
     }
@@ -227,8 +227,8 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
             Quit => app.quit = true,
             Suspend => return vec![Effect::Suspend],
             Help | Cancel | Teach => toggle(app, a),
-            Step(_) | NextStep | PrevStep => go(app, a),
-            Undo | Redo => return crate::tui::update::history::step(app, a == Undo),
+            GoTo(_) | NextStep | PrevStep => go(app, a),
+            Undo | Redo => return crate::tui::update::history::undo_redo(app, a == Undo),
             Palette => app.edit.prompt = Some(Prompt::Palette(String::new())),
             // finding a customer and masking work everywhere (said where they matter)
             Search => app.edit.prompt = Some(Prompt::Search(String::new())),
@@ -263,7 +263,7 @@ fn before(app: &mut App, a: Action) -> Option<Vec<Effect>> {
     if let Some(name) = app.edit.proposal.take()
         && a == Cancel
     {
-        let effects = crate::tui::update::history::step(app, true);
+        let effects = crate::tui::update::history::undo_redo(app, true);
         app.edit.redo.clear();
         app.status = format!("\"{name}\" taken back");
         return Some(effects);
@@ -332,7 +332,7 @@ fn toggle(app: &mut App, a: Action) {
 /// To a step: by its index, the next or the previous one (from the last, the first).
 fn go(app: &mut App, a: Action) {
     app.nav.step = match a {
-        Action::Step(i) => crate::tui::steps::id::StepId::from_index(usize::from(i)),
+        Action::GoTo(i) => crate::tui::steps::id::StepId::from_index(usize::from(i)),
         Action::NextStep => app.nav.step.next(true),
         _ => app.nav.step.next(false),
     };

@@ -165,7 +165,7 @@ fn finish(app: &mut App, done: Done) -> Vec<Effect> {
                 customers: app.model.rules.valuation.min_customer_share,
                 value: app.model.rules.valuation.min_value_share,
             };
-            app.edit.record(before);
+            app.edit.remember(before);
             vec![Effect::restructure(
                 edit::StructEdit::Thresholds { customers, value },
                 None,
@@ -217,7 +217,7 @@ fn rename(app: &mut App, i: usize, name: String) -> Vec<Effect> {
     app.edit.focus = Some(name.clone());
     if let Some(o) = &old {
         crate::tui::update::history::follow_rename(app, o, &name);
-        app.edit.record(Change::Rename {
+        app.edit.remember(Change::Rename {
             name: name.clone(),
             to: o.clone(),
         });
@@ -234,7 +234,7 @@ fn measure(app: &mut App, cost: bool, text: Option<String>) -> Vec<Effect> {
     let now =
         |x: &Option<crate::engine::rules::Spanned<String>>| x.as_ref().map(|s| s.value.clone());
     let (value, old_cost) = (now(&v.value), now(&v.cost));
-    app.edit.record(Change::Measures {
+    app.edit.remember(Change::Measures {
         value: value.clone(),
         cost: old_cost.clone(),
     });

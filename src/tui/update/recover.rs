@@ -4,11 +4,11 @@ use std::path::Path;
 
 use crate::tui::state::app::{App, Prompt};
 use crate::tui::state::prompt::{EditPrompt, Target};
-use crate::tui::state::recovery::{Record, target_of};
+use crate::tui::state::recovery::{Unfinished, target_of};
 
 /// Reopen the edit `r` (read from the recovery file at `p`) as a prompt with its text, or say
 /// why it cannot be (and remove the file).
-pub fn resume(app: &mut App, r: Record, p: &Path) {
+pub fn resume(app: &mut App, r: Unfinished, p: &Path) {
     let Some(target) =
         target_of(&r.target, r.index).filter(|t| !matches!(t, Target::Role | Target::Dates))
     else {

@@ -67,7 +67,7 @@ pub fn settle(app: &mut App) -> Vec<Effect> {
         return vec![];
     }
     let back = current(app, &options);
-    app.edit.record(Change::FileOptions(back));
+    app.edit.remember(Change::FileOptions(back));
     take(app, &options);
     let set: Vec<String> = options
         .iter()

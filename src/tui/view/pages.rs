@@ -235,7 +235,7 @@ pub fn help_lines(app: &App, w: u16) -> Vec<(String, String)> {
     use crate::tui::input::message::Action;
     let mut out = Vec::new();
     for a in crate::tui::steps::keys::on_screen(app) {
-        let keys = if let Action::Step(_) = a {
+        let keys = if let Action::GoTo(_) = a {
             let steps = crate::tui::steps::id::COUNT.min(9);
             format!("1 … {steps}")
         } else {

@@ -72,6 +72,6 @@ pub fn nudge(app: &mut App, up: bool) -> Vec<Effect> {
         app.edit.nudge_base = Some((i, k, counts));
     }
     app.edit
-        .record(crate::tui::state::editing::Change::SetRule(old));
+        .remember(crate::tui::state::editing::Change::SetRule(old));
     app.change(i, c)
 }

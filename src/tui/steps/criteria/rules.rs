@@ -18,7 +18,7 @@ pub fn new_rule_list(app: &mut App) -> Vec<Effect> {
     let names: Vec<String> = app.criterion_names();
     let c = edit::new_criterion(step, &names);
     app.edit.focus = Some(c.name.value.clone());
-    app.edit.record(Change::Delete(c.name.value.clone()));
+    app.edit.remember(Change::Delete(c.name.value.clone()));
     app.status = format!(
         "added \"{}\": e edits its rule, R renames it, a adds rules",
         c.name.value
@@ -53,7 +53,7 @@ pub fn take_proposal(app: &mut App, c: crate::engine::rules::Criterion) -> Vec<E
         ),
     };
     app.edit.focus = Some(c.name.value.clone());
-    app.edit.record(Change::Delete(c.name.value.clone()));
+    app.edit.remember(Change::Delete(c.name.value.clone()));
     app.edit.proposal = Some(c.name.value.clone());
     app.status = format!(
         "proposed \"{}\": {what} — Esc takes it back, any other key keeps it",
@@ -90,7 +90,7 @@ pub fn criterion_action(app: &mut App, a: Action) -> Vec<Effect> {
             app.edit.pending_delete = None;
             app.status = format!("deleted criterion \"{}\" (u brings it back)", names[i]);
             app.edit
-                .record(Change::Add(app.model.rules.criteria[i].criterion.clone()));
+                .remember(Change::Add(app.model.rules.criteria[i].criterion.clone()));
             vec![Effect::restructure(
                 edit::StructEdit::Delete { index: i },
                 Some(names[i].clone()),
