@@ -174,7 +174,6 @@ fn draw_pareto(f: &mut Frame, chart_area: Rect, app: &App, t: &Theme) {
     f.render_widget(chart, chart_area);
 }
 
-/// The List's own actions: `x` explains the selected customer, `s` sorts the list.
 /// The List's screen.
 const SCREEN: StepId = StepId::List;
 

@@ -158,6 +158,7 @@ fn the_at_risk_preset_counts_the_valuable_leaving_and_rule_edits_never_refit() {
             _ => false,
         })
         .count();
+    assert!(at_risk > 0, "the demo has customers at risk");
     assert_eq!(count("at risk"), at_risk);
     let buyers = app.model.rules.clv.as_ref().unwrap().fit.bgnbd.customers;
     let valuable = count("at risk") + count("valuable");

@@ -331,7 +331,7 @@ fn every_criterion_shows_the_same_columns() {
                             .collect::<Vec<_>>()
                             .join(" ")
                     })
-                    .unwrap_or_default()
+                    .unwrap_or_else(|| panic!("no segment table header on:\n{s}"))
             };
             let first = header(&app);
             let count = if step == StepId::Valuation {
