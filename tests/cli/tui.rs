@@ -84,6 +84,21 @@ impl Pty {
         }
     }
 
+    /// Wait (up to 20 s) until the screen no longer shows `text`.
+    fn wait_gone(&mut self, text: &str) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while self.screen().contains(text) {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(chunk) => {
+                    self.parser.process(&chunk);
+                    self.raw.extend_from_slice(&chunk);
+                }
+                Err(_) => panic!("screen still shows {text:?}:\n{}", self.screen()),
+            }
+        }
+    }
+
     fn keys(&mut self, s: &str) {
         self.writer.write_all(s.as_bytes()).unwrap();
         self.writer.flush().unwrap();
@@ -122,8 +137,12 @@ fn tui_runs_in_a_pseudo_terminal_and_restores_it() {
     // the live table shows the change since the edit
     t.wait_for("+");
     t.keys("?");
-    t.wait_for("help");
+    t.wait_for("keys on Demographic");
+    // the help takes every key: 9 does nothing until Esc closes it
+    t.keys("9");
+    t.wait_for("Esc closes it");
     t.keys("\x1b");
+    t.wait_gone("keys on Demographic");
     t.keys("9");
     t.wait_for("worth it");
     t.keys("q");
@@ -341,6 +360,8 @@ fn tui_recovers_an_edit_typed_when_killed() {
     t.wait_for("lifecycle");
     t.keys("jje");
     t.wait_for("condition of \"lapsed\"");
+    // Ctrl-E: to the end of the text (which opens selected), then three characters go
+    t.keys("\x05");
     t.keys(&"\x7f".repeat(3));
     t.keys("200");
     t.wait_for("recency_days > 200");

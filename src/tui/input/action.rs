@@ -72,4 +72,8 @@ pub enum CursorMove {
     Home,
     End,
     Delete,
+    /// Ctrl-U: everything before the cursor goes.
+    ClearToStart,
+    /// Ctrl-W: the word before the cursor goes.
+    DeleteWord,
 }

@@ -56,6 +56,7 @@ pub struct Prefs {
 }
 
 /// The whole state of the app.
+#[derive(Clone)]
 pub struct App {
     /// Where the user is: the step, the selections, the scrolling, the terminal size.
     pub nav: Nav,

@@ -6,7 +6,7 @@ use crate::engine::rules::Criterion;
 
 /// The edit in progress, kept apart from where the user is ([`crate::tui::state::nav::Nav`]) and from
 /// what the engine evaluated ([`crate::tui::state::model::Model`]).
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Editing {
     pub prompt: Option<Prompt>,
     /// How to reverse each edit, newest last, and what undoing has reversed (for redo).

@@ -107,11 +107,14 @@ pub struct EditPrompt {
     pub base: String,
     /// The target's text on disk now, when someone changed it while this edit was open.
     pub conflict: Option<String>,
+    /// The text it opened with is selected: typing replaces it, a move keeps it.
+    pub selected: bool,
 }
 
 impl EditPrompt {
     pub fn new(criterion: usize, target: Target, text: String) -> EditPrompt {
         let cursor = text.chars().count();
+        let text_is_empty = text.is_empty();
         EditPrompt {
             criterion,
             target,
@@ -120,16 +123,31 @@ impl EditPrompt {
             cursor,
             error: None,
             conflict: None,
+            selected: !text_is_empty,
         }
     }
 
+    /// The selected text goes (typing or deleting over a selection); true when there was one.
+    fn take_selection(&mut self) -> bool {
+        let had = std::mem::take(&mut self.selected);
+        if had {
+            self.text.clear();
+            self.cursor = 0;
+        }
+        had
+    }
+
     pub fn insert(&mut self, c: char) {
+        self.take_selection();
         let at = self.byte_at(self.cursor);
         self.text.insert(at, c);
         self.cursor += 1;
     }
 
     pub fn backspace(&mut self) {
+        if self.take_selection() {
+            return;
+        }
         if self.cursor > 0 {
             let at = self.byte_at(self.cursor - 1);
             self.text.remove(at);
@@ -138,13 +156,45 @@ impl EditPrompt {
     }
 
     pub fn delete(&mut self) {
+        if self.take_selection() {
+            return;
+        }
         if self.cursor < self.text.chars().count() {
             let at = self.byte_at(self.cursor);
             self.text.remove(at);
         }
     }
 
+    /// Ctrl-U: the text before the cursor goes (all of it when selected).
+    pub fn clear_to_start(&mut self) {
+        if self.take_selection() {
+            return;
+        }
+        let at = self.byte_at(self.cursor);
+        self.text.replace_range(..at, "");
+        self.cursor = 0;
+    }
+
+    /// Ctrl-W: the word before the cursor goes, with the spaces after it (as in a shell).
+    pub fn delete_word(&mut self) {
+        if self.take_selection() {
+            return;
+        }
+        let chars: Vec<char> = self.text.chars().collect();
+        let mut from = self.cursor;
+        while from > 0 && chars[from - 1].is_whitespace() {
+            from -= 1;
+        }
+        while from > 0 && !chars[from - 1].is_whitespace() {
+            from -= 1;
+        }
+        let (a, b) = (self.byte_at(from), self.byte_at(self.cursor));
+        self.text.replace_range(a..b, "");
+        self.cursor = from;
+    }
+
     pub fn move_cursor(&mut self, to: isize) {
+        self.selected = false;
         let n = self.text.chars().count() as isize;
         self.cursor = to.clamp(0, n) as usize;
     }

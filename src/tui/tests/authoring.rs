@@ -4,6 +4,7 @@
 use crate::engine::rules::Rule;
 use crate::tui::input::message::{Action, Message};
 use crate::tui::state::app::Prompt;
+use crate::tui::steps::StepId;
 use crate::tui::tests::{act, demo, settle, typ};
 use crate::tui::update::update;
 
@@ -347,13 +348,15 @@ fn a_frequency_table_of_any_column() {
     assert!(crate::tui::tests::screen(&app, 100, 30).contains("by value"));
     act(&mut app, Action::Cancel);
     assert!(app.frequency().is_none());
-    // going to another step closes it too (found in tmux: it stayed over the List)
+    // the table takes every key: another step's key does nothing until Esc closes it
     let m = engine.handle(crate::tui::runtime::worker::Job::Frequency {
         column: "country".into(),
     });
     update(&mut app, m);
     act(&mut app, Action::GoTo(0));
-    assert!(app.frequency().is_none());
+    assert!(app.frequency().is_some());
+    assert_eq!(app.nav.step, StepId::Classify);
+    assert!(app.status.contains("Esc closes"), "{}", app.status);
 }
 
 /// A proposed criterion is shown with its distribution before it is kept: Esc takes it back,

@@ -3,6 +3,7 @@
 mod authoring;
 mod list;
 mod messy;
+mod overlays;
 mod predictive;
 mod readme;
 mod reload;

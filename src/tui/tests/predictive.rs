@@ -39,16 +39,21 @@ fn p_fits_the_models_once_and_shows_them_at_every_size() {
     assert!(screen(&app, 80, 24).contains("at_risk"));
     act(&mut app, Action::Cancel);
     assert!(app.page.is_none());
-    // a preset proposed while the page is open: Esc closes the page and keeps the criterion
+    // the page takes every key: N does nothing behind it, and says how to close it
     let fx = act(&mut app, Action::Predict);
     settle(&mut app, &mut engine, fx);
+    act(&mut app, Action::NewCriterion);
+    assert!(app.edit.prompt.is_none() && app.page.is_some());
+    assert!(app.status.contains("Esc closes"), "{}", app.status);
+    act(&mut app, Action::Cancel);
+    assert!(app.page.is_none());
+    // once closed, the preset is proposed; a key other than Esc keeps it
     act(&mut app, Action::NewCriterion);
     typ(&mut app, "at_risk");
     let fx = act(&mut app, Action::Confirm);
     settle(&mut app, &mut engine, fx);
-    assert!(app.page.is_some() && app.edit.proposal.is_some());
-    act(&mut app, Action::Cancel);
-    assert!(app.page.is_none());
+    assert!(app.edit.proposal.is_some());
+    act(&mut app, Action::Down);
     assert!(
         app.model
             .rules

@@ -8,6 +8,17 @@ use crate::tui::state::app::App;
 /// Turn a key into a message: text prompts take characters, everything else goes through the keymap.
 pub fn key_message(app: &App, key: &event::KeyEvent) -> Option<Message> {
     if app.edit.prompt.is_some() {
+        // the keys of a shell's line: Ctrl-U, Ctrl-W, Ctrl-A, Ctrl-E, and Ctrl-C cancels
+        if key.modifiers.contains(event::KeyModifiers::CONTROL) {
+            return match key.code {
+                KeyCode::Char('u') => Some(Message::Cursor(CursorMove::ClearToStart)),
+                KeyCode::Char('w') => Some(Message::Cursor(CursorMove::DeleteWord)),
+                KeyCode::Char('a') => Some(Message::Cursor(CursorMove::Home)),
+                KeyCode::Char('e') => Some(Message::Cursor(CursorMove::End)),
+                KeyCode::Char('c') => Some(Message::Action(Action::Cancel)),
+                _ => None,
+            };
+        }
         return match key.code {
             KeyCode::Char(c) if !key.modifiers.contains(event::KeyModifiers::CONTROL) => {
                 Some(Message::Char(c))

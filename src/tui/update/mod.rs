@@ -4,6 +4,7 @@ pub mod authoring;
 
 pub mod history;
 pub mod keys;
+pub mod overlay;
 pub mod palette;
 pub(crate) mod prompt;
 pub mod recover;
@@ -11,7 +12,7 @@ pub mod reload;
 pub mod settle;
 
 use crate::tui::input::message::{Action, Message};
-use crate::tui::state::app::{App, Page, Prompt, SegmentSort};
+use crate::tui::state::app::{App, Prompt};
 use crate::tui::update::prompt::edit_prompt_key;
 
 pub use crate::tui::state::effect::{Effect, Job};
@@ -45,6 +46,15 @@ fn dispatch(app: &mut App, msg: Message) -> Vec<Effect> {
         && let Some(e) = crate::tui::update::palette::prompt_key(app, &msg)
     {
         return e;
+    }
+    // an open prompt takes every key: no action reaches the screen behind it (but the end of
+    // the terminal, or a signal, still quits: the text is in the recovery file)
+    if app.edit.prompt.is_some()
+        && let Message::Action(a) = msg
+        && a != Action::Quit
+    {
+        app.status = "Enter applies, Esc or Ctrl-C cancels".into();
+        return vec![];
     }
     match msg {
         Message::Loading(l) => {
@@ -212,11 +222,15 @@ fn show_page(
 
 fn action(app: &mut App, a: Action) -> Vec<Effect> {
     use Action::*;
+    // what is open over the step takes every key
+    if let Some(o) = crate::tui::update::overlay::Overlay::on_top(app) {
+        app.status.clear();
+        app.edit.pending_delete = None;
+        app.edit.nudge_base = None;
+        return crate::tui::update::overlay::key(app, o, a);
+    }
     if let Some(e) = before(app, a) {
         return e;
-    }
-    if overlay(app, a) {
-        return vec![];
     }
     let had_prompt = app.edit.prompt.is_some();
     // the step's own keys first: it owns what they do on its screen
@@ -248,17 +262,10 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
     effects
 }
 
-/// What every key does first: Esc closes a page or takes a proposal back (then that is all it
-/// does), and a key ends what only lasts until the next one (a message, help, a pending delete,
-/// a run of nudges).
+/// What every key does first: Esc takes a proposal back (then that is all it does), and a key
+/// ends what only lasts until the next one (a message, a pending delete, a run of nudges).
 fn before(app: &mut App, a: Action) -> Option<Vec<Effect>> {
     use Action::*;
-    // Esc over a page closes the page first (a proposal made meanwhile is kept)
-    if a == Cancel && app.page.is_some() {
-        app.page = None;
-        app.edit.proposal = None;
-        return Some(vec![]);
-    }
     // a proposed criterion: Esc takes it back (its add is undone), any other key keeps it
     if let Some(name) = app.edit.proposal.take()
         && a == Cancel
@@ -270,14 +277,6 @@ fn before(app: &mut App, a: Action) -> Option<Vec<Effect>> {
     }
     // a message answers the key before; the next key starts afresh
     app.status.clear();
-    if app.show_help
-        && !matches!(
-            a,
-            Quit | Help | Cancel | Up | Down | PageUp | PageDown | Top | Bottom
-        )
-    {
-        app.show_help = false;
-    }
     if a != DeleteCriterion {
         app.edit.pending_delete = None;
     }
@@ -343,46 +342,6 @@ fn go(app: &mut App, a: Action) {
     app.nav.teach_scroll = 0;
     app.page = None;
     app.status.clear();
-}
-
-/// A page over the view (teach, explain, record, frequencies, the keys) scrolls with the moving
-/// keys, and the frequency table sorts with `s`; true when the key went to it.
-fn overlay(app: &mut App, a: Action) -> bool {
-    use Action::*;
-    if a == Sort
-        && let Some(Page::Frequency(_, rows, sort)) = &mut app.page
-    {
-        *sort = match sort {
-            SegmentSort::Customers => SegmentSort::Value,
-            SegmentSort::Value => SegmentSort::Name,
-            SegmentSort::Name => SegmentSort::Customers,
-        };
-        crate::tui::view::pages::sort_frequencies(rows, *sort);
-        return true;
-    }
-    let Some(n) = crate::tui::view::pages::popup_lines(app) else {
-        return false;
-    };
-    if !matches!(a, Up | Down | PageUp | PageDown | Top | Bottom) {
-        return false;
-    }
-    // End shows its last page
-    let rows = crate::tui::view::pages::rows(app);
-    let (last, page) = (n.saturating_sub(rows) as u16, rows.max(1) as u16);
-    let s = if app.teach_overlay && !app.show_help {
-        &mut app.nav.teach_scroll
-    } else {
-        &mut app.nav.explain_scroll
-    };
-    *s = match a {
-        Up => s.saturating_sub(1),
-        Down => (*s + 1).min(last),
-        PageUp => s.saturating_sub(page),
-        PageDown => (*s + page).min(last),
-        Top => 0,
-        _ => last,
-    };
-    true
 }
 
 /// What a key that does nothing on this screen says: where it works.

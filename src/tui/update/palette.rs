@@ -1,6 +1,6 @@
 //! The search and command-palette prompts: what is typed, completion, and what Enter does.
 
-use crate::tui::input::message::{Action, Message};
+use crate::tui::input::message::{Action, CursorMove, Message};
 use crate::tui::state::app::{App, Prompt};
 use crate::tui::state::effect::Effect;
 
@@ -19,6 +19,14 @@ pub fn prompt_key(app: &mut App, msg: &Message) -> Option<Vec<Effect>> {
         Message::Backspace => {
             text.pop();
         }
+        Message::Cursor(CursorMove::ClearToStart) => text.clear(),
+        Message::Cursor(CursorMove::DeleteWord) => {
+            let kept = text
+                .trim_end()
+                .trim_end_matches(|c: char| !c.is_whitespace());
+            text.truncate(kept.len());
+        }
+        Message::Cursor(_) => {}
         Message::Action(Action::NextPane) => {
             if let Prompt::Palette(s) = p {
                 let (done, all) = complete_command(s);

@@ -35,12 +35,15 @@ pub fn edit_prompt_key(app: &mut App, msg: &Message) -> Option<Vec<Effect>> {
             CursorMove::Home => p.move_cursor(0),
             CursorMove::End => p.move_cursor(isize::MAX),
             CursorMove::Delete => p.delete(),
+            CursorMove::ClearToStart => p.clear_to_start(),
+            CursorMove::DeleteWord => p.delete_word(),
         },
         Message::Action(Action::Cancel) => {
             app.edit.prompt = None;
             return Some(vec![]);
         }
         Message::Action(Action::NextPane) => {
+            p.selected = false;
             tab(app);
             return Some(vec![]);
         }

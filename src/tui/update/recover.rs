@@ -41,6 +41,8 @@ pub fn resume(app: &mut App, r: Unfinished, p: &Path) {
         }
     }
     let mut prompt = EditPrompt::new(i, target, r.text);
+    // what the user typed is theirs to go on with, not a suggestion to type over
+    prompt.selected = false;
     if let Some(c) = app.model.rules.criteria.get(i) {
         prompt.base = crate::tui::state::prompt::initial_text(&c.criterion, target);
     }

@@ -489,6 +489,15 @@ fn text_line(
     t: &Theme,
 ) -> (Line<'static>, usize) {
     let chars: Vec<char> = safe(&p.text).chars().collect();
+    if p.selected {
+        // the text it opened with, selected: typing replaces it
+        let shown: String = chars.iter().take(w.saturating_sub(1)).collect();
+        let text = Line::from(vec![
+            Span::styled(shown, t.selected),
+            Span::styled(" ", t.text),
+        ]);
+        return (text, 0);
+    }
     let start = (p.cursor + 1).saturating_sub(w);
     let shown: String = chars.iter().skip(start).take(w).collect();
     let at = p.cursor - start;
