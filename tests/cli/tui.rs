@@ -129,7 +129,7 @@ impl Pty {
 fn tui_runs_in_a_pseudo_terminal_and_restores_it() {
     let mut t = Pty::spawn(&[], 100, 30);
     t.wait_for("customers by value");
-    t.wait_for("1 List");
+    t.wait_for("✓1");
     t.keys("3");
     t.wait_for("age_band");
     t.wait_for("segments");
@@ -650,6 +650,7 @@ fn a_segmentation_is_authored_at_80x24_without_the_file() {
     let amount =
         |seg: &serde_json::Value| super::run::strata_amount(seg["value"].as_f64().unwrap());
     t.keys("9");
+    t.wait_for("per customer");
     for seg in segs {
         t.wait_for(&amount(seg));
     }
@@ -696,9 +697,10 @@ fn the_wizard_opens_on_a_bad_cell_shows_it_and_b_writes_the_option() {
     t.wait_for("! ✓ quantity");
     // the last column but one
     t.keys("Gk");
-    t.wait_for("line 8 \"twelve\"");
+    t.wait_for("line 8");
+    t.wait_for("\"twelve\" — a run stops on it");
     t.keys("9");
-    t.wait_for("Valuation · step 9");
+    t.wait_for(" Valuation ");
     assert!(
         t.screen().contains("line 8, qty: \"twelve\""),
         "{}",

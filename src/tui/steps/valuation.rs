@@ -233,15 +233,16 @@ fn draw_values(
     let n = thousands(app.model.data.n_customers as u64).len();
     let money = amount(app.model.rules.ranking.total).chars().count() + 1;
     let mut cols = vec![
+        // what the step compares comes first: who, how many, how much, per head, the verdict
         Col::text("segment", 0).min(8),
         Col::number("customers", 0, n),
-        Col::number("share", 4, 7),
-        Col::number("value", 2, money),
+        Col::number("share", 1, 7),
+        Col::number("value", 1, money),
         Col::number("of value", 1, 8),
         Col::text("", 5).min(bar_w as u16),
-        Col::number("cum. value", 3, 10),
-        Col::number("per customer", 6, money),
-        Col::number("profit", 1, money),
+        Col::number("cum. value", 4, 10),
+        Col::number("per customer", 2, money),
+        Col::number("profit", 3, money),
         Col::text("worth it", 1).min(12),
     ];
     debug_assert_eq!(cols.len(), crate::tui::state::app::VALUATION_COLUMNS);

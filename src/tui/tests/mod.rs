@@ -276,7 +276,7 @@ fn snapshots_of_every_step() {
         app.nav.step = s;
         app.prefs.show_teach = true;
         let name = s.title().to_lowercase().replace(' ', "_");
-        for (w, h) in [(80, 24), (100, 30), (160, 45)] {
+        for (w, h) in [(60, 20), (80, 24), (100, 30), (160, 45)] {
             update(&mut app, Message::Resize(w, h));
             insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen(&app, w, h));
         }

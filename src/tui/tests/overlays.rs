@@ -225,3 +225,19 @@ fn a_prompt_has_a_shells_line_keys() {
     update(&mut app, ctrl('c'));
     assert!(app.quit, "Ctrl-C outside a prompt quits");
 }
+
+/// Every overlay at 80×24 and 60×20.
+#[test]
+fn snapshots_of_every_overlay() {
+    for (k, o) in ALL.iter().enumerate() {
+        let mut app = prepared()[k].clone();
+        for (w, h) in [(80, 24), (60, 20)] {
+            update(&mut app, Message::Resize(w, h));
+            let name = format!("{o:?}").to_lowercase();
+            insta::assert_snapshot!(
+                format!("overlay_{name}_{w}x{h}"),
+                crate::tui::tests::screen(&app, w, h)
+            );
+        }
+    }
+}

@@ -320,10 +320,12 @@ fn every_criterion_shows_the_same_columns() {
             let header = |app: &crate::tui::state::app::App| {
                 let s = screen(app, w, 40);
                 s.lines()
-                    .find(|l| l.contains("││segment") && l.contains("customers"))
+                    .find(|l| l.contains("│segment") && l.contains("customers"))
                     .map(|l| {
-                        // the table's part of the line, right of the step list
-                        let table = l.split("││").nth(1).unwrap_or(l);
+                        // the table's part of the line (right of the step list, when shown)
+                        let from = l.find("│segment").unwrap_or(0) + "│".len();
+                        let rest = &l[from..];
+                        let table = &rest[..rest.find('│').unwrap_or(rest.len())];
                         table
                             .replace(['│', '"'], " ")
                             .split_whitespace()
@@ -507,10 +509,43 @@ fn hidden_columns_are_reached_with_the_scroll_keys() {
     act(&mut app, Action::CrossTab);
     assert_eq!(app.nav.hscroll, 0, "a new table starts at its first column");
     act(&mut app, Action::GoTo(2));
-    let s = at(&mut app, 80, 24);
+    let s = at(&mut app, 60, 20);
     assert!(s.contains("more column"), "{s}");
     act(&mut app, Action::ScrollRight);
-    assert!(screen(&app, 80, 24).contains("‹"));
+    assert!(screen(&app, 60, 20).contains("‹"));
+}
+
+/// At 80×24 the tables show what the teach text asks to compare, without scrolling: a segment
+/// table its customers, share, change, value and share of value; Valuation its customers,
+/// share, value, share of value, value per customer and verdict.
+#[test]
+fn at_80x24_the_tables_show_what_the_step_compares() {
+    let (mut app, _) = demo();
+    for step in [2u8, 3, 4, 5, 6] {
+        act(&mut app, Action::GoTo(step));
+        let s = at(&mut app, 80, 24);
+        let head = s
+            .lines()
+            .find(|l| l.contains("│segment"))
+            .unwrap_or_else(|| panic!("no segment table on step {}:\n{s}", step + 1));
+        for col in ["customers", "share", "change", "value", "of value"] {
+            assert!(head.contains(col), "step {}: no {col} in {head}", step + 1);
+        }
+        assert!(!s.contains("more column"), "step {}:\n{s}", step + 1);
+    }
+    act(&mut app, Action::GoTo(8));
+    let s = at(&mut app, 80, 24);
+    let head = s.lines().find(|l| l.contains("│segment")).unwrap();
+    for col in [
+        "customers",
+        "share",
+        "value",
+        "of value",
+        "per customer",
+        "worth it",
+    ] {
+        assert!(head.contains(col), "valuation: no {col} in {head}");
+    }
 }
 
 /// With many cut points, the selected one is always on screen, and `›` `‹` say more are hidden.

@@ -146,11 +146,7 @@ fn key_line(app: &App, w: u16, t: &Theme) -> Line<'static> {
 fn step_list(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let mut lines = Vec::new();
     for s in crate::tui::steps::STEPS.iter().map(|s| s.id) {
-        let (m, st) = match mark(app, s) {
-            Mark::Done => ("✓", t.good),
-            Mark::Attention => ("!", t.bad),
-            Mark::Todo => ("·", t.dim),
-        };
+        let (m, st) = mark_style(app, s, t);
         // narrow screens: names end with an ellipsis rather than a cut
         let name = crate::tui::view::table::clip(
             &format!("{} {}", s.index() + 1, s.title()),
@@ -268,29 +264,64 @@ pub fn draw(f: &mut Frame, app: &App, t: &Theme) {
     draw_over(f, (body, main), app, t);
 }
 
-/// The title line: strata, the step, the workspace file (which gives way first).
+/// From this width the steps are a list on the left; below it, a strip of numbers in the
+/// title line, so the tables get the whole width.
+pub const STEP_LIST_MIN_W: u16 = 110;
+
+/// The title line: strata, the step, (on narrow screens) the strip of steps with their marks,
+/// and the workspace file, which gives way first.
 fn title_line(app: &App, width: u16, t: &Theme) -> Paragraph<'static> {
-    Paragraph::new(Line::from(vec![
-        Span::styled(" strata ", t.accent),
-        Span::styled(
+    let count = crate::tui::steps::id::COUNT;
+    let mut spans = vec![Span::styled(" strata ", t.accent)];
+    let narrow = width < STEP_LIST_MIN_W;
+    if narrow {
+        spans.push(Span::styled(
+            format!(" {} ", app.nav.step.title()),
+            t.header,
+        ));
+        spans.push(Span::raw(" "));
+        for s in crate::tui::steps::STEPS.iter().map(|s| s.id) {
+            let (m, st) = mark_style(app, s, t);
+            let style = if s == app.nav.step { t.selected } else { st };
+            spans.push(Span::styled(format!("{m}{}", s.index() + 1), style));
+            spans.push(Span::raw(" "));
+        }
+    } else {
+        spans.push(Span::styled(
             format!(
-                " {} · step {} of {} ",
+                " {} · step {} of {count} ",
                 app.nav.step.title(),
-                app.nav.step.index() + 1,
-                crate::tui::steps::id::COUNT
+                app.nav.step.index() + 1
             ),
             t.header,
+        ));
+    }
+    let used: u16 = spans
+        .iter()
+        .map(|s| crate::tui::view::table::width(&s.content))
+        .sum();
+    // the file name gives way first
+    spans.push(Span::styled(
+        crate::tui::view::table::clip(
+            &format!(" {}", safe(&app.title)),
+            width.saturating_sub(used),
         ),
-        // the file name gives way first
-        Span::styled(
-            crate::tui::view::table::clip(
-                &format!(" {}", safe(&app.title)),
-                width
-                    .saturating_sub(10 + crate::tui::view::table::width(app.nav.step.title()) + 14),
-            ),
-            t.dim,
-        ),
-    ]))
+        t.dim,
+    ));
+    Paragraph::new(Line::from(spans))
+}
+
+/// A step's mark in the step list or strip, and its style.
+fn mark_style(
+    app: &App,
+    s: crate::tui::steps::StepId,
+    t: &Theme,
+) -> (&'static str, ratatui::style::Style) {
+    match mark(app, s) {
+        Mark::Done => ("✓", t.good),
+        Mark::Attention => ("!", t.bad),
+        Mark::Todo => ("·", t.dim),
+    }
 }
 
 /// The step list, the step's view, and the teach text beside it or in a strip under it; the
@@ -303,14 +334,16 @@ fn draw_body(f: &mut Frame, body: Rect, app: &App, t: &Theme) -> Rect {
     } else {
         0
     };
-    let list_w = if area.width >= 80 { 24 } else { 19 };
+    let list_w = if area.width >= STEP_LIST_MIN_W { 24 } else { 0 };
     let [steps, main, teach] = Layout::horizontal([
         Constraint::Length(list_w),
         Constraint::Fill(1),
         Constraint::Length(teach_w),
     ])
     .areas(body);
-    step_list(f, steps, app, t);
+    if list_w > 0 {
+        step_list(f, steps, app, t);
+    }
     // narrow screens: the teach text's first lines in a strip under the view
     let strip = if teach_w == 0 && app.prefs.show_teach && !app.teach_overlay && main.height >= 20 {
         4.min(main.height / 4)

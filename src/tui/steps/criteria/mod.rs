@@ -171,7 +171,7 @@ fn draw_rules(f: &mut Frame, area: Rect, app: &App, c: &CriterionView, focus: St
         }
         Rule::Segments(segs) => {
             head.push(Line::from(Span::styled(
-                "first rule that is true wins:",
+                clip("first rule that is true wins:", inner_w),
                 t.dim,
             )));
             segs.iter()
@@ -186,19 +186,46 @@ fn draw_rules(f: &mut Frame, area: Rect, app: &App, c: &CriterionView, focus: St
         .max()
         .unwrap_or(0)
         .clamp(6, (inner_w / 2).max(6));
+    let rule_w = inner_w.saturating_sub(name_w + 1);
     let room = (area.height.saturating_sub(2) as usize).saturating_sub(head.len() + 1);
     let sel = app.nav.rule.min(items.len().saturating_sub(1));
-    let (start, end) = window(sel, room, items.len());
+    // the selected rule is read whole: it wraps under itself (the others end with …)
+    let wrapped = items
+        .get(sel)
+        .map(|(_, r)| crate::tui::view::table::wrap(r, rule_w.max(1), 0))
+        .unwrap_or_default();
+    let extra = wrapped.len().saturating_sub(1).min(room.saturating_sub(1));
+    // every part fits its line; a rule longer than the room left ends with …
+    let mut wrapped: Vec<String> = wrapped.iter().map(|l| clip(l, rule_w)).collect();
+    if wrapped.len() > extra + 1 {
+        let rest = wrapped[extra..].join(" ");
+        wrapped[extra] = clip(&format!("{rest} "), rule_w);
+    }
+    let (start, end) = window(sel, room - extra, items.len());
     let mut lines = head;
     for (k, (name, rule)) in items.iter().enumerate().take(end).skip(start) {
-        let style = if k == sel { t.selected } else { t.text };
+        let (style, rule_style) = if k == sel {
+            (t.selected, t.accent)
+        } else {
+            (t.text, t.dim)
+        };
+        let first = if k == sel && extra > 0 {
+            wrapped[0].clone()
+        } else {
+            clip(rule, rule_w)
+        };
         lines.push(Line::from(vec![
             Span::styled(format!("{} ", pad(name, name_w)), style),
-            Span::styled(
-                clip(rule, inner_w.saturating_sub(name_w + 1)),
-                if k == sel { t.accent } else { t.dim },
-            ),
+            Span::styled(first, rule_style),
         ]));
+        if k == sel {
+            for more in wrapped.iter().skip(1).take(extra) {
+                lines.push(Line::from(vec![
+                    Span::raw(" ".repeat(name_w as usize + 1)),
+                    Span::styled(more.clone(), rule_style),
+                ]));
+            }
+        }
     }
     lines.push(Line::from(Span::styled(
         clip(&format!("otherwise → {}", safe(&cr.otherwise)), inner_w),
@@ -270,16 +297,27 @@ fn draw_histogram(
         marks,
     );
     let show = |v: f64| plain_number((v * 100.0).round() / 100.0);
-    let left = format!("{} {}", safe(column), show(lo));
-    let right = show(hi);
-    let pad = w.saturating_sub(left.chars().count() + right.chars().count());
     f.render_widget(
         Paragraph::new(Line::from(Span::styled(
-            format!("{left}{}{right}", " ".repeat(pad)),
+            axis_labels(&safe(column), &show(lo), &show(hi), w),
             t.dim,
         ))),
         labels,
     );
+}
+
+/// The axis under a histogram, `w` cells: the column and its lowest value on the left, the
+/// highest on the right, never touching (the name gives way first, then the right end).
+fn axis_labels(column: &str, lo: &str, hi: &str, w: usize) -> String {
+    let n = |s: &str| s.chars().count();
+    let named = format!("{column} {lo}");
+    let left = [named.as_str(), lo]
+        .into_iter()
+        .find(|l| n(l) + 1 + n(hi) <= w);
+    match left {
+        Some(l) => format!("{l}{}{hi}", " ".repeat(w - n(l) - n(hi))),
+        None => clip(lo, w as u16),
+    }
 }
 
 /// The most frequent values of a column, as bars.
@@ -500,6 +538,20 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme, step: Step) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The axis labels never run together (`Income 173066666` at 60×20): the name goes first,
+    /// then the highest value; at least one space always parts them.
+    #[test]
+    fn axis_labels_never_touch() {
+        assert_eq!(axis_labels("age", "18", "87", 12), "age 18    87");
+        assert_eq!(axis_labels("Income", "1730", "666666", 12), "1730  666666");
+        assert_eq!(axis_labels("Income", "1730", "666666", 8), "1730");
+        for w in 1..30 {
+            let l = axis_labels("Income", "1730", "666666", w);
+            assert!(!l.contains("1730666666"), "{w}: {l}");
+            assert!(l.chars().count() <= w.max(4), "{w}: {l}");
+        }
+    }
 
     /// In a narrow chart the count stays whole: the bar and then the name give way (down to
     /// a 4-cell name and a 1-cell bar, 14 cells with this count).
