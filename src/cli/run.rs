@@ -156,7 +156,11 @@ pub fn tables(s: &Session) -> String {
             c.step.as_str(),
             verdict
         ));
-        out.push_str(&valuation_table(r, s.cost.is_some()));
+        out.push_str(&valuation_table(
+            r,
+            s.cost.is_some(),
+            &s.ws.valuation.measures,
+        ));
     }
     out
 }
@@ -195,7 +199,11 @@ fn scores_text(out: &mut String, s: &Session) {
 }
 
 /// One criterion's valuation as a text table.
-fn valuation_table(r: &CriterionResult, has_cost: bool) -> String {
+fn valuation_table(
+    r: &CriterionResult,
+    has_cost: bool,
+    measures: &[crate::engine::rules::Measure],
+) -> String {
     let mut hdr = vec![
         "segment",
         "customers",
@@ -207,7 +215,10 @@ fn valuation_table(r: &CriterionResult, has_cost: bool) -> String {
     if has_cost {
         hdr.extend(["profit"]);
     }
-    hdr.extend(["cum. value", "worth it"]);
+    hdr.push("cum. value");
+    // the workspace's own measures ([valuation.measures]), before the verdict
+    hdr.extend(measures.iter().map(|m| m.name.as_str()));
+    hdr.push("worth it");
     let rows: Vec<Vec<String>> = r
         .valuation
         .iter()
@@ -224,6 +235,9 @@ fn valuation_table(r: &CriterionResult, has_cost: bool) -> String {
                 row.push(v.profit.map(amount).unwrap_or_default());
             }
             row.push(percent(v.cumulative_value_share));
+            for (m, (_, x)) in measures.iter().zip(&v.measures) {
+                row.push(crate::engine::format::measure(m.kind, *x));
+            }
             row.push(if v.worth_marketing {
                 "yes".into()
             } else {

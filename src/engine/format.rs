@@ -126,6 +126,30 @@ pub fn decimal(x: f64) -> String {
     format!("{x:.14e}").parse::<f64>().unwrap_or(x).to_string()
 }
 
+/// A number for reading, not for checking: whole numbers as they are, others to six
+/// significant digits without trailing zeros (`0.0869565`, `145.755`), so a rate or a mean is
+/// not shown with its last binary digits. `decimal` gives the full value.
+pub fn readable(x: f64) -> String {
+    if !x.is_finite() || (x.fract() == 0.0 && x.abs() < 1e15) {
+        return plain_number(x);
+    }
+    let text = format!("{x:.5e}").parse::<f64>().unwrap_or(x).to_string();
+    if text.contains('e') {
+        format!("{x:.6}")
+    } else {
+        text
+    }
+}
+
+/// A `[valuation.measures]` figure as its kind reads: a share as a percentage, a mean or a sum
+/// as an amount.
+pub fn measure(kind: crate::engine::rules::MeasureKind, v: f64) -> String {
+    match kind {
+        crate::engine::rules::MeasureKind::Share => percent(v),
+        _ => amount(v),
+    }
+}
+
 /// At most `max` characters, with an ellipsis when cut.
 pub fn clip(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
@@ -140,6 +164,15 @@ pub fn clip(s: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn readable_numbers_keep_six_significant_digits() {
+        assert_eq!(readable(0.0869565217391304), "0.0869565");
+        assert_eq!(readable(145.75464285714284), "145.755");
+        assert_eq!(readable(3.0), "3");
+        assert_eq!(readable(-2.5), "-2.5");
+        assert_eq!(readable(1234567.891), "1234570");
+    }
 
     #[test]
     fn shares_never_round_to_all_or_nothing() {

@@ -77,6 +77,19 @@ fn run_demo_end_to_end_with_every_output() {
     ] {
         assert!(out.contains(&format!("\n{c} (")), "{c} missing from\n{out}");
     }
+    // the workspace's [valuation.measures] are columns of the text too, and the rest of a
+    // criterion (no rule matched) is not rated worth a campaign
+    let head = out.lines().find(|l| l.contains("per customer")).unwrap();
+    assert!(
+        head.contains("avg_age") && head.contains("deal_share"),
+        "{head}"
+    );
+    let rest: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("unassigned"))
+        .collect();
+    assert!(!rest.is_empty(), "{out}");
+    assert!(rest.iter().all(|l| l.contains("no: the rest")), "{out}");
     let dir = d.path();
     let m = dir.join("m.csv");
     let s = dir.join("s.json");

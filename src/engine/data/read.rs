@@ -61,12 +61,16 @@ pub(crate) fn decode(path: &Path, bytes: Vec<u8>, enc: TextEncoding) -> Result<S
                 let at = e.utf8_error().valid_up_to();
                 let b = e.as_bytes();
                 let line = b[..at].iter().filter(|&&c| c == b'\n').count() + 1;
+                let name = path
+                    .file_name()
+                    .map_or_else(|| "data.csv".into(), |n| n.to_string_lossy());
                 return Err(err(
                     path,
                     format!(
                         "not valid UTF-8 at byte {at} (line {line}, byte 0x{:02X}); if the file is Latin-1 or \
-                         Windows-1252, say so (`encoding = \"latin-1\"` in the workspace, `--encoding latin-1` on \
-                         the command line), or convert it to UTF-8",
+                         Windows-1252, say so in its entry under [data] (e.g. `orders = {{ path = \"{name}\", \
+                         encoding = \"latin-1\" }}`), or with `--encoding latin-1` on the command line; or \
+                         convert it to UTF-8",
                         b[at]
                     ),
                 ));

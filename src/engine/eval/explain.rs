@@ -263,7 +263,33 @@ fn shown(s: &Session, name: &str, row: usize) -> (String, String) {
 pub fn record(s: &Session, id: &str) -> Result<Vec<(String, String)>> {
     let row = find_customer(s, id)
         .ok_or_else(|| EngineError::Invalid(format!("no customer with id {id:?}")))?;
-    Ok(s.base.names.iter().map(|n| shown(s, n, row)).collect())
+    // what the customer is worth first (the valuation's measure), then every field, numbers
+    // rounded for reading
+    let measure =
+        s.ws.valuation
+            .value
+            .as_ref()
+            .map(|v| v.value.clone())
+            .unwrap_or_else(|| {
+                if s.ws.data.orders.is_some() {
+                    "revenue"
+                } else {
+                    "1 each"
+                }
+                .to_string()
+            });
+    let value = s.value[row].map_or_else(|| "NULL".into(), crate::engine::format::amount);
+    let mut out = vec![(format!("value ({measure})"), value)];
+    out.extend(s.base.names.iter().map(|n| {
+        let (name, v) = shown(s, n, row);
+        match s.base.get(n).map(|v| &**v) {
+            Some(super::frame::Vector::Float(x)) => {
+                (name, x.get(row).map_or(v, crate::engine::format::readable))
+            }
+            _ => (name, v),
+        }
+    }));
+    Ok(out)
 }
 
 /// The base-table row of a customer id (compared as text).

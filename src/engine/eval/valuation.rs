@@ -14,6 +14,9 @@ pub struct Measures<'a> {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct SegmentValue {
     pub name: String,
+    /// The criterion's otherwise segment: the customers no rule took (never worth a campaign).
+    #[serde(skip)]
+    pub rest: bool,
     pub customers: usize,
     pub customer_share: f64,
     pub value: f64,
@@ -61,6 +64,7 @@ pub fn value_segments(a: &Assignment, m: &Measures, cfg: &ValuationConfig) -> Ve
             let c = m.cost.map(|_| cost[s]);
             SegmentValue {
                 name: a.names[s].clone(),
+                rest: s == other,
                 customers: cust[s],
                 customer_share: cust[s] as f64 / total_n,
                 value: val[s],
@@ -81,8 +85,25 @@ pub fn value_segments(a: &Assignment, m: &Measures, cfg: &ValuationConfig) -> Ve
             .total_cmp(&x.value)
             .then_with(|| x.name.cmp(&y.name))
     });
+    // the customers no rule took are no segment to campaign to, whatever their size
+    for r in rows.iter_mut().filter(|r| r.rest) {
+        r.reasons.push("the rest: no rule matched them".into());
+    }
     judge(&mut rows, cfg);
     rows
+}
+
+/// A share and the minimum it is below, as percentages with as many decimals as it takes to
+/// tell them apart (1.965 % against 2 % reads 1.97 % and 2.00 %, not 2.0 % and 2.0 %).
+fn below(share: f64, min: f64) -> (String, String) {
+    let (a, b) = (share * 100.0, min * 100.0);
+    for d in 1..=4 {
+        let (x, y) = (format!("{a:.d$}"), format!("{b:.d$}"));
+        if x != y {
+            return (x, y);
+        }
+    }
+    (format!("{a:.4}"), format!("{b:.4}"))
 }
 
 /// The running shares down the value order, and whether each segment is worth marketing to
@@ -97,12 +118,10 @@ fn judge(rows: &mut [SegmentValue], cfg: &ValuationConfig) {
         let small =
             r.customer_share < cfg.min_customer_share && r.value_share < cfg.min_value_share;
         if small {
+            let (c, c_min) = below(r.customer_share, cfg.min_customer_share);
+            let (v, v_min) = below(r.value_share, cfg.min_value_share);
             r.reasons.push(format!(
-                "small: {:.1} % of customers (minimum {:.1} %) and {:.1} % of value (minimum {:.1} %)",
-                r.customer_share * 100.0,
-                cfg.min_customer_share * 100.0,
-                r.value_share * 100.0,
-                cfg.min_value_share * 100.0
+                "small: {c} % of customers (minimum {c_min} %) and {v} % of value (minimum {v_min} %)"
             ));
         }
         if let Some(p) = r.profit.filter(|p| *p < 0.0) {
@@ -290,6 +309,13 @@ pub fn crosstab(a: &Assignment, b: &Assignment, value: &[Option<f64>]) -> CrossT
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_share_below_its_minimum_never_reads_as_equal_to_it() {
+        assert_eq!(below(0.01965, 0.02), ("1.97".into(), "2.00".into()));
+        assert_eq!(below(0.015, 0.02), ("1.5".into(), "2.0".into()));
+        assert_eq!(below(0.019999, 0.02), ("1.9999".into(), "2.0000".into()));
+    }
     use crate::engine::eval::criteria::{Exclusivity, Verdict};
     use crate::engine::rules::Overlap;
 

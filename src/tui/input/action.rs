@@ -1,9 +1,9 @@
 //! What a key stands for: the actions keymaps bind keys to, and the moves of a prompt's cursor.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// What a key does; keymaps bind keys to these names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     Quit,
@@ -62,6 +62,16 @@ pub enum Action {
     /// Let runs go on with the data's bad values (as missing) and bad rows (left out): write
     /// the files' options.
     SettleData,
+}
+
+impl Action {
+    /// Its name in keymap files (`new_criterion`); none for the step jumps (`step1` …).
+    pub fn name(self) -> Option<String> {
+        serde_json::to_value(self)
+            .ok()?
+            .as_str()
+            .map(str::to_string)
+    }
 }
 
 /// Moving the cursor of a text prompt.

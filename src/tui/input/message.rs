@@ -44,6 +44,8 @@ pub enum Message {
     Saved {
         result: Result<(), String>,
         then: Option<crate::tui::state::job::Job>,
+        /// Where the edit's step is in the undo history (dropped when it was not written).
+        undo: Option<usize>,
     },
     /// The workspace file as another editor saved it.
     FileChanged {

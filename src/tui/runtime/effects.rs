@@ -27,9 +27,9 @@ pub fn apply(out: &Outside, effects: Vec<Effect>) {
     for e in effects {
         match e {
             Effect::Engine(job) => out.worker.send(job),
-            Effect::Write { edit, then } => {
+            Effect::Write { edit, then, undo } => {
                 let result = write(out, &edit);
-                let _ = out.tx.send(Message::Saved { result, then });
+                let _ = out.tx.send(Message::Saved { result, then, undo });
             }
             Effect::KeepRecovery(r) => {
                 if let Some(path) = out.workspace

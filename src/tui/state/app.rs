@@ -109,6 +109,7 @@ impl App {
             Effect::Write {
                 edit: FileEdit::Rule(Box::new(c)),
                 then: None,
+                undo: None,
             },
         ]
     }

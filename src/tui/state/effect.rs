@@ -11,8 +11,13 @@ pub enum Effect {
     /// as a message.
     Engine(Job),
     /// Change the workspace file; once written (or not), `Message::Saved` says so, and `then`
-    /// runs on the engine when it was.
-    Write { edit: FileEdit, then: Option<Job> },
+    /// runs on the engine when it was. `undo`: the place in the undo history of the step this
+    /// edit recorded, dropped if the file could not be written (set by `update`).
+    Write {
+        edit: FileEdit,
+        then: Option<Job>,
+        undo: Option<usize>,
+    },
     /// Stop the data being read again.
     CancelLoad,
     /// Put text on the user's clipboard (OSC 52).
@@ -33,6 +38,7 @@ impl Effect {
                 old,
             },
             then: Some(Job::Restructure(edit)),
+            undo: None,
         }
     }
 }

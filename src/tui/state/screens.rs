@@ -25,9 +25,10 @@ pub struct CriteriaScreen {
     pub sort: SegmentSort,
 }
 
-/// Valuation: what it shows under the segments.
+/// Valuation: the table's order (`s`), and what it shows under the segments.
 #[derive(Debug, Clone, Default)]
 pub struct ValuationScreen {
+    pub sort: SegmentSort,
     /// Transitions between two dates.
     pub transitions: Option<TransitionView>,
     /// The cross-tab of the selected criterion with another one (by index).

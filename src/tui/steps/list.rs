@@ -229,17 +229,9 @@ pub fn handle(app: &mut App, a: Action) -> Vec<Effect> {
         }
         Search => app.edit.prompt = Some(Prompt::Search(String::new())),
         Sort if app.model.data.n_customers > 0 => {
-            // keep the selected customer selected
-            let i = app.model.rules.ranking.row_at(
-                app.screens.list.sort,
-                app.nav.row.min(app.model.data.n_customers - 1),
-            );
+            // a new order is read from its top (the lowest value first, in "lowest first")
             app.screens.list.sort = app.screens.list.sort.next();
-            app.nav.row = app
-                .model
-                .rules
-                .ranking
-                .position_of(app.screens.list.sort, i);
+            app.nav.row = 0;
             app.status = format!("sorted {}", app.screens.list.sort.label());
         }
         Copy => {

@@ -205,7 +205,7 @@ fn valuation_mark(app: &App, _: StepId) -> Mark {
         c.result
             .valuation
             .iter()
-            .any(|v| !v.worth_marketing && v.customers > 0)
+            .any(|v| !v.worth_marketing && !v.rest && v.customers > 0)
     });
     if not_worth {
         Mark::Attention

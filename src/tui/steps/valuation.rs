@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Paragraph};
 
 use crate::engine::format::{amount, percent, thousands};
 use crate::tui::input::action::Action::{self, *};
-use crate::tui::state::app::App;
+use crate::tui::state::app::{App, SegmentSort};
 use crate::tui::state::effect::Effect;
 use crate::tui::state::prompt::{EditPrompt, Target};
 use crate::tui::steps::keys::{On, never};
@@ -168,7 +168,7 @@ fn header(
                 .result
                 .valuation
                 .iter()
-                .filter(|v| !v.worth_marketing && v.customers > 0)
+                .filter(|v| !v.worth_marketing && !v.rest && v.customers > 0)
                 .map(|v| v.name.as_str())
                 .collect();
             (!no.is_empty()).then(|| {
@@ -199,11 +199,17 @@ fn draw_values(
 ) {
     // a cost is set for the whole workspace, so every criterion shows the same columns
     let has_cost = app.model.rules.valuation.cost.is_some();
+    let measures = &app.model.rules.valuation.measures;
     let bar_w = 10usize;
-    let mut rows: Vec<(Vec<String>, ratatui::style::Style)> = c
-        .result
-        .valuation
-        .iter()
+    let mut order: Vec<&crate::engine::eval::valuation::SegmentValue> =
+        c.result.valuation.iter().collect();
+    match app.screens.valuation.sort {
+        SegmentSort::Value => {}
+        SegmentSort::Customers => order.sort_by_key(|s| std::cmp::Reverse(s.customers)),
+        SegmentSort::Name => order.sort_by(|a, b| a.name.cmp(&b.name)),
+    }
+    let mut rows: Vec<(Vec<String>, ratatui::style::Style)> = order
+        .into_iter()
         .map(|s| {
             let cells = vec![
                 safe(&s.name),
@@ -217,6 +223,8 @@ fn draw_values(
                 s.profit.map(amount).unwrap_or_default(),
                 if s.worth_marketing {
                     "yes".into()
+                } else if s.rest {
+                    "– the rest".into()
                 } else {
                     // the reason's headline ("small", "loses money", "empty"); the CLI prints them in full
                     let short: Vec<&str> = s
@@ -227,7 +235,17 @@ fn draw_values(
                     format!("no: {}", short.join(", "))
                 },
             ];
-            (cells, if s.worth_marketing { t.text } else { t.warn })
+            let mut cells = cells;
+            // the workspace's own measures ([valuation.measures]) after the verdict
+            for (m, (_, x)) in measures.iter().zip(&s.measures) {
+                cells.push(crate::engine::format::measure(m.kind, *x));
+            }
+            let style = if s.worth_marketing || s.rest {
+                t.text
+            } else {
+                t.warn
+            };
+            (cells, style)
         })
         .collect();
     let n = thousands(app.model.data.n_customers as u64).len();
@@ -241,11 +259,16 @@ fn draw_values(
         Col::number("of value", 1, 8),
         Col::text("", 5).min(bar_w as u16),
         Col::number("cum. value", 4, 10),
-        Col::number("per customer", 2, money),
+        Col::number("per customer", 2, 12),
         Col::number("profit", 3, money),
         Col::text("worth it", 1).min(12),
     ];
     debug_assert_eq!(cols.len(), crate::tui::state::app::VALUATION_COLUMNS);
+    cols.extend(
+        measures
+            .iter()
+            .map(|m| Col::number(m.name.clone(), 3, m.name.chars().count().max(8))),
+    );
     if !has_cost {
         cols.remove(8);
         for r in &mut rows.iter_mut().map(|r| &mut r.0) {
@@ -261,7 +284,14 @@ fn draw_values(
             Block::bordered()
                 .border_style(t.border)
                 .title(Span::styled(
-                    clip(&format!(" by value{}", more_note(&plan)), avail),
+                    clip(
+                        &format!(
+                            " {}{}",
+                            app.screens.valuation.sort.label(),
+                            more_note(&plan)
+                        ),
+                        avail,
+                    ),
                     t.header,
                 ))
                 .title_bottom(Span::styled(rows_note(0, seen, total), t.dim)),
@@ -363,8 +393,6 @@ fn draw_crosstab(
     );
 }
 
-/// Valuation's own actions: `c` cycles the cross-tab through the other criteria, `T` asks for
-/// two dates to show the moves between them (or closes them).
 /// Valuation's screen.
 pub const SCREEN: crate::tui::steps::id::StepId = crate::tui::steps::id::StepId::Valuation;
 
@@ -379,6 +407,7 @@ pub static KEYS: &[On] = &[
     On::always(Transitions),
     On::always(EditValue),
     On::always(EditCost),
+    On::named(Sort, |_| true, "", "sort the table: value, customers, name"),
     On::always(ScrollLeft),
     On::always(ScrollRight),
 ];
@@ -387,6 +416,10 @@ pub static KEYS: &[On] = &[
 pub fn handle(app: &mut App, a: Action) -> Vec<Effect> {
     let n = app.model.rules.criteria.len();
     match a {
+        Sort => {
+            app.screens.valuation.sort = app.screens.valuation.sort.next();
+            app.status = format!("segments sorted {}", app.screens.valuation.sort.label());
+        }
         Left | Up => select_criterion(app, Left, n),
         Right | Down => select_criterion(app, Right, n),
         ScrollLeft | ScrollRight => {
@@ -429,7 +462,9 @@ fn wide_columns(app: &App) -> usize {
             .find(|t| t.criterion == c.criterion.name.value)
             .map_or(0, |t| t.to.len()),
         (None, Some((_, x))) => x.cols.len(),
-        (None, None) => crate::tui::state::app::VALUATION_COLUMNS - 1,
+        (None, None) => {
+            crate::tui::state::app::VALUATION_COLUMNS - 1 + app.model.rules.valuation.measures.len()
+        }
     }
 }
 

@@ -59,7 +59,7 @@ fn a_bad_value_is_shown_on_every_step_and_b_settles_it_with_undo() {
     insta::assert_snapshot!("messy_classify_80x24", screen(&app, 80, 24));
     let e = act(&mut app, Action::SettleData);
     assert!(
-        matches!(&e[..], [Effect::Write { edit: FileEdit::Options(o), then: None }] if o == &[("data.orders".to_string(), "bad_values".to_string(), Some("missing".to_string()))]),
+        matches!(&e[..], [Effect::Write { edit: FileEdit::Options(o), then: None, .. }] if o == &[("data.orders".to_string(), "bad_values".to_string(), Some("missing".to_string()))]),
         "{e:?}"
     );
     assert!(app.model.data.quality_line().is_none());
@@ -68,7 +68,7 @@ fn a_bad_value_is_shown_on_every_step_and_b_settles_it_with_undo() {
     assert!(act(&mut app, Action::SettleData).is_empty());
     let e = act(&mut app, Action::Undo);
     assert!(
-        matches!(&e[..], [Effect::Write { edit: FileEdit::Options(o), then: None }] if o == &[("data.orders".to_string(), "bad_values".to_string(), None)]),
+        matches!(&e[..], [Effect::Write { edit: FileEdit::Options(o), then: None, .. }] if o == &[("data.orders".to_string(), "bad_values".to_string(), None)]),
         "{e:?}"
     );
     assert!(app.model.data.quality_line().is_some());

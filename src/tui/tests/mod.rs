@@ -7,6 +7,7 @@ mod overlays;
 mod predictive;
 mod readme;
 mod reload;
+mod round2;
 mod valuation;
 mod wizard80;
 
@@ -44,9 +45,10 @@ pub(super) fn settle(app: &mut App, engine: &mut Engine, effects: Vec<Effect>) {
                 | Job::Predictive
                 | Job::Reload { .. }),
             ) => engine.handle(job),
-            Effect::Write { then, .. } => Message::Saved {
+            Effect::Write { then, undo, .. } => Message::Saved {
                 result: Ok(()),
                 then,
+                undo,
             },
             _ => continue,
         };

@@ -47,6 +47,7 @@ fn apply(app: &mut App, c: Change) -> Option<(Vec<Effect>, Change, String)> {
                 vec![Effect::Write {
                     edit: FileEdit::Options(options.clone()),
                     then: None,
+                    undo: None,
                 }],
                 Change::FileOptions(back),
                 what,

@@ -19,6 +19,7 @@ pub use crate::tui::state::effect::{Effect, Job};
 
 /// Apply one message.
 pub fn update(app: &mut App, msg: Message) -> Vec<Effect> {
+    let undo_before = app.edit.undo.len();
     let mut effects = match msg {
         Message::Key(k) => match crate::tui::key_message(app, &k) {
             Some(m) => dispatch(app, m),
@@ -26,6 +27,14 @@ pub fn update(app: &mut App, msg: Message) -> Vec<Effect> {
         },
         m => dispatch(app, m),
     };
+    // an edit that recorded a step to undo: its file write knows which, to drop it if it fails
+    if app.edit.undo.len() > undo_before {
+        for e in &mut effects {
+            if let Effect::Write { undo, .. } = e {
+                *undo = Some(undo_before);
+            }
+        }
+    }
     // the text of an edit being typed is kept beside the workspace until it is applied or dropped
     if app.workspace.is_some() {
         let r = crate::tui::state::recovery::unfinished(app);
@@ -117,10 +126,14 @@ fn engine_result(app: &mut App, msg: Message) -> Vec<Effect> {
             app.status = text;
             vec![]
         }
-        Message::Saved { result, then } => match result {
+        Message::Saved { result, then, undo } => match result {
             Ok(()) => then.map(Effect::Engine).into_iter().collect(),
             Err(e) => {
-                app.status = format!("could not save: {e}");
+                // an edit that is not in the file is no step to undo
+                if let Some(k) = undo.filter(|k| *k < app.edit.undo.len()) {
+                    app.edit.undo.remove(k);
+                }
+                app.status = format!("could not save: {e}; the change shows here, not in the file");
                 vec![]
             }
         },

@@ -4,8 +4,13 @@ use crate::tui::input::message::{Action, CursorMove, Message};
 use crate::tui::state::app::{App, Prompt};
 use crate::tui::state::effect::Effect;
 
-/// Palette commands besides the steps' names and numbers.
-const COMMANDS: [&str; 3] = ["help", "teach", "quit"];
+/// Every action of the table by its name in words (`new criterion`), as the palette knows it.
+fn commands() -> Vec<(String, Action)> {
+    crate::tui::input::actions::ACTIONS
+        .iter()
+        .filter_map(|s| Some((s.action.name()?.replace('_', " "), s.action)))
+        .collect()
+}
 
 /// Keys while the search or palette prompt is open.
 pub fn prompt_key(app: &mut App, msg: &Message) -> Option<Vec<Effect>> {
@@ -80,7 +85,7 @@ pub fn complete_command(typed: &str) -> (String, Vec<String>) {
     let all: Vec<String> = crate::tui::steps::STEPS
         .iter()
         .map(|s| s.title.to_lowercase())
-        .chain(COMMANDS.iter().map(|c| c.to_string()))
+        .chain(commands().into_iter().map(|c| c.0))
         .filter(|c| c.starts_with(&t))
         .collect();
     let Some(common) = crate::tui::update::authoring::common_start(&all) else {
@@ -101,32 +106,50 @@ pub fn complete_command(typed: &str) -> (String, Vec<String>) {
     )
 }
 
-/// `:` commands: a step number or name (or the start of one), `help`, `teach`, `quit`.
+/// `:` commands: a step number or name (or the start of one), or any action by its name
+/// (`export`, `new criterion`, `help`; the start of one when only one starts so), done as its
+/// key would.
 fn palette(app: &mut App, cmd: &str) -> Vec<Effect> {
-    let lower = cmd.to_lowercase();
+    let lower = cmd.trim().to_lowercase().replace('_', " ");
     if let Ok(n) = lower.parse::<usize>()
         && let Some(s) = crate::tui::steps::STEPS.get(n.wrapping_sub(1))
     {
         app.nav.step = s.id;
         return vec![];
     }
-    match lower.as_str() {
-        "q" | "quit" => app.quit = true,
-        "help" => app.show_help = true,
-        "teach" => app.prefs.show_teach = !app.prefs.show_teach,
-        _ => match crate::tui::steps::STEPS
-            .iter()
-            .find(|s| s.title.to_lowercase().starts_with(&lower) && !lower.is_empty())
-        {
-            Some(s) => app.nav.step = s.id,
-            None => {
-                app.status = format!(
-                    "unknown command \"{cmd}\": try a step name or number, help, teach, quit"
-                )
-            }
-        },
+    let commands = commands();
+    if let Some((_, a)) = commands.iter().find(|(w, _)| *w == lower) {
+        return crate::tui::update::update(app, Message::Action(*a));
     }
-    vec![]
+    if lower == "q" {
+        app.quit = true;
+        return vec![];
+    }
+    if let Some(s) = crate::tui::steps::STEPS
+        .iter()
+        .find(|s| s.title.to_lowercase().starts_with(&lower) && !lower.is_empty())
+    {
+        app.nav.step = s.id;
+        return vec![];
+    }
+    let starting: Vec<&(String, Action)> = commands
+        .iter()
+        .filter(|(w, _)| !lower.is_empty() && w.starts_with(&lower))
+        .collect();
+    match starting[..] {
+        [(_, a)] => crate::tui::update::update(app, Message::Action(*a)),
+        [] => {
+            app.status = format!(
+                "unknown command \"{cmd}\": try a step name or number, or an action (Tab lists them)"
+            );
+            vec![]
+        }
+        _ => {
+            let names: Vec<&str> = starting.iter().map(|c| c.0.as_str()).collect();
+            app.status = format!("\"{cmd}\" could be {}", names.join(", "));
+            vec![]
+        }
+    }
 }
 
 #[cfg(test)]
@@ -138,9 +161,20 @@ mod tests {
         assert_eq!(complete_command("val").0, "valuation");
         let (done, all) = complete_command("p");
         assert_eq!(done, "p");
-        assert_eq!(all, vec!["psychographic", "purchase history"]);
+        assert_eq!(all[..2], ["psychographic", "purchase history"]);
+        assert!(all.contains(&"predict".to_string()), "{all:?}");
         assert_eq!(complete_command("pu").0, "purchase history");
         assert_eq!(complete_command("te").0, "teach");
         assert!(complete_command("zz").1.is_empty());
+        // every action of the table, by its name in words
+        assert_eq!(complete_command("exp").0, "exp");
+        assert_eq!(complete_command("expo").0, "export");
+        assert_eq!(complete_command("new c").0, "new criterion");
+        for s in crate::tui::input::actions::ACTIONS {
+            if let Some(name) = s.action.name() {
+                let words = name.replace('_', " ");
+                assert!(complete_command(&words).1.contains(&words), "{words}");
+            }
+        }
     }
 }

@@ -186,6 +186,7 @@ fn finish(app: &mut App, done: Done) -> Vec<Effect> {
             vec![Effect::Write {
                 edit: FileEdit::Role { key, column },
                 then: app.workspace.clone().map(|path| Job::Reopen { path }),
+                undo: None,
             }]
         }
         Done::Measure { cost, text } => measure(app, cost, text),

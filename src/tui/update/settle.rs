@@ -80,5 +80,6 @@ pub fn settle(app: &mut App) -> Vec<Effect> {
     vec![Effect::Write {
         edit: FileEdit::Options(options.clone()),
         then: None,
+        undo: None,
     }]
 }

@@ -237,9 +237,18 @@ fn customer(
         x if (x as f64) < c.income * 1.8 => "upper middle",
         _ => "upper",
     };
-    let first = *rng.pick(c.first);
-    let last = *rng.pick(c.last);
-    let name = format!("{first} {last}");
+    // a name that goes with the gender (one draw each, whatever the gender)
+    let (first, last) = (*rng.pick(c.first), *rng.pick(c.last));
+    let woman = match p.gender {
+        "female" => true,
+        "male" => false,
+        _ => id.is_multiple_of(2),
+    };
+    let name = if woman {
+        format!("{} {}", first.1, last.1)
+    } else {
+        format!("{} {}", first.0, last.0)
+    };
     let email = format!("customer{id}@{}", c.domain);
     // buying behaviour: prospects, one-timers, regulars, heavy buyers
     let kind = rng.f64();
@@ -424,6 +433,42 @@ mod tests {
         };
         assert_eq!(run(7), run(7));
         assert_ne!(run(7), run(8));
+    }
+
+    /// A woman's name for a woman, a man's for a man ("Sabine Köhler" was male).
+    #[test]
+    fn names_go_with_the_gender() {
+        let mut c = Vec::new();
+        let mut o = Vec::new();
+        let mut s = CsvSink::new(&mut c, &mut o).unwrap();
+        generate(500, 1, &mut s).unwrap();
+        s.finish().unwrap();
+        let text = String::from_utf8(c).unwrap();
+        let (mut women, mut men) = (0, 0);
+        for line in text.lines().skip(1) {
+            let f: Vec<&str> = line.split(',').collect();
+            let (name, gender) = (f[1], f[4]);
+            let given = name.split(' ').next().unwrap();
+            let family = name.split(' ').nth(1).unwrap();
+            for c in &crate::engine::data::demo::catalog::COUNTRIES {
+                let man =
+                    c.first.iter().any(|p| p.0 == given) && c.last.iter().any(|p| p.0 == family);
+                let woman =
+                    c.first.iter().any(|p| p.1 == given) && c.last.iter().any(|p| p.1 == family);
+                match gender {
+                    "female" if man || woman => {
+                        assert!(woman, "{name} is female");
+                        women += 1;
+                    }
+                    "male" if man || woman => {
+                        assert!(man, "{name} is male");
+                        men += 1;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        assert!(women > 100 && men > 100, "{women} women, {men} men");
     }
 
     #[test]

@@ -294,6 +294,18 @@ fn ranked(d: Dialect, ws: &Workspace) -> String {
         d.float(ws.valuation.min_value_share)
     );
     let loses = if has_cost { " OR profit < 0" } else { "" };
+    // each criterion's otherwise segment: the rest, never worth a campaign
+    let rest: String = ws
+        .criteria
+        .iter()
+        .enumerate()
+        .map(|(k, c)| {
+            format!(
+                " OR (criterion_order = {k} AND segment = {})",
+                d.text(&c.otherwise)
+            )
+        })
+        .collect();
     let mut out = vec![
         format!("CASE criterion_order {} END AS criterion", names.join(" ")),
         "segment".into(),
@@ -312,7 +324,7 @@ fn ranked(d: Dialect, ws: &Workspace) -> String {
     ));
     out.push(format!("SUM(value_share) {w} AS cumulative_value_share"));
     out.push(format!(
-        "CASE WHEN {small}{loses} OR customers = 0 THEN FALSE ELSE TRUE END AS worth_marketing"
+        "CASE WHEN {small}{loses}{rest} OR customers = 0 THEN FALSE ELSE TRUE END AS worth_marketing"
     ));
     for (j, m) in ws.valuation.measures.iter().enumerate() {
         out.push(format!("m{j} AS {}", d.ident(&m.name)));

@@ -272,13 +272,23 @@ pub fn handle(app: &mut App, a: Action) -> Vec<Effect> {
         }
         // `v` takes the selected column as each customer's value
         EditValue => {
+            // the suggested value (e.g. the sum of the amount columns) first; else the
+            // selected column when it holds numbers
             let column = app
                 .model
                 .data
                 .profiles
                 .get(app.nav.row)
+                .filter(|p| p.kind == "integer" || p.kind == "number")
                 .map(|p| p.name.clone());
-            open_measure(app, false, column);
+            let start = app
+                .model
+                .data
+                .value_hint
+                .as_ref()
+                .map(|h| h.0.clone())
+                .or(column);
+            open_measure(app, false, start);
         }
         MaskPii => crate::tui::steps::shared::mask_pii(app),
         _ => {}

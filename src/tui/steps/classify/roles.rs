@@ -82,6 +82,7 @@ pub fn accept(app: &mut App) -> Vec<Effect> {
             column,
         },
         then: app.workspace.clone().map(|path| Job::Reopen { path }),
+        undo: None,
     }]
 }
 

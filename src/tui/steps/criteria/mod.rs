@@ -31,7 +31,7 @@ fn empty_help(app: &App, step: Step) -> String {
     };
     format!(
         "No {} criterion yet.\n\n\
-         Press {} to add one: a rule list to shape with {} (edit a rule), {} (add a rule) and {} (rename the criterion).\n\n\
+         Press {} to add one: from a column (bins at its quartiles, or a group per frequent value), from a numeric expression (bins over it), from a preset (rfm, lifecycle in step 6), or empty: a rule list to shape with {} (edit a rule), {} (add a rule) and {} (rename the criterion).\n\n\
          Or write one in the workspace file, for example:\n\n\
          [criteria.my_split]\nstep = \"{}\"\nbins = {{ column = \"…\", edges = [ … ] }}\n\n\
          (or map = {{ column = \"…\", groups = {{ … }} }}, or segments = [ {{ name = \"a\", when = \"…\" }} ]); \
@@ -431,13 +431,15 @@ pub fn segment_table(
                 percent(v.value_share),
                 if v.worth_marketing {
                     "✓".into()
+                } else if v.rest {
+                    "–".into()
                 } else {
                     "✗".into()
                 },
             ];
             let style = if selected == Some(k) {
                 t.selected
-            } else if v.worth_marketing {
+            } else if v.worth_marketing || v.rest {
                 t.text
             } else {
                 t.warn

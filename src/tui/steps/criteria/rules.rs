@@ -193,10 +193,12 @@ fn delete_rule(app: &mut App, i: usize, c: &Criterion, k: usize) -> Vec<Effect> 
     let at = if bins { app.nav.edge } else { k };
     match edit::delete_rule(c, at) {
         Some(new) => {
-            if bins {
-                app.nav.edge = app.nav.edge.saturating_sub(1);
+            // the selection stays where it was: on the next rule (the new last, at the end),
+            // so d d d deletes the rules it is on
+            if let Rule::Bins { edges, .. } = &new.rule {
+                app.nav.edge = at.min(edges.len().saturating_sub(1));
             } else {
-                app.nav.rule = k.saturating_sub(1);
+                app.nav.rule = k.min(new.rule.labels().len().saturating_sub(1));
             }
             let e = app.commit(i, new);
             app.status = "deleted (u undoes)".into();
