@@ -401,3 +401,67 @@ fn survey_only_workflow_end_to_end() {
     assert_eq!(code, 1);
     assert!(err.contains("not empty"), "{err}");
 }
+
+/// `bins = { expr = … }`: bins over an expression of the customer's fields (age from a birth
+/// year), checked, run (counts as a count of the file gives them), explained and saved back.
+#[test]
+fn bins_over_an_expression_of_the_fields() {
+    let d = tempfile::tempdir().unwrap();
+    let ws = d.path().join("m.strata.toml");
+    std::fs::write(
+        &ws,
+        format!(
+            "version = 1\n[data]\ncustomers = {{ path = \"{}\", delimiter = \"\\t\" }}\n\
+             [columns]\ncustomer_id = \"ID\"\n\
+             [criteria.age]\nstep = \"demographic\"\n\
+             bins = {{ expr = \"2014 - Year_Birth\", edges = [35, 50, 65], labels = [\"under 35\", \"35–49\", \"50–64\", \"65+\"] }}\n",
+            fixture("marketing_campaign_600.csv")
+        ),
+    )
+    .unwrap();
+    let w = ws.to_string_lossy().to_string();
+    let (code, out, err) = run(&["check", &w]);
+    assert_eq!(code, 0, "{out}{err}");
+    let s = d.path().join("s.json");
+    let (code, _, err) = run(&["run", &w, "--summary", &s.to_string_lossy()]);
+    assert_eq!(code, 0, "{err}");
+    // the same count from the file itself
+    let text = std::fs::read_to_string(fixture("marketing_campaign_600.csv")).unwrap();
+    let mut want = [0usize; 4];
+    for line in text.lines().skip(1) {
+        let year: f64 = line.split('\t').nth(1).unwrap().parse().unwrap();
+        let age = 2014.0 - year;
+        want[[35.0, 50.0, 65.0].iter().filter(|e| **e <= age).count()] += 1;
+    }
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&s).unwrap()).unwrap();
+    let segs = v["criteria"][0]["segments"].as_array().unwrap();
+    for (k, name) in ["under 35", "35–49", "50–64", "65+"].iter().enumerate() {
+        let got = segs
+            .iter()
+            .find(|x| x["name"] == *name)
+            .map_or(0, |x| x["customers"].as_u64().unwrap() as usize);
+        assert_eq!(got, want[k], "{name}");
+    }
+    assert!(want.iter().all(|n| *n > 0), "{want:?}");
+    // explain shows the expression's value and the field it reads
+    let (code, out, err) = run(&["explain", &w, "--customer", "5524"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("2014 - Year_Birth") && out.contains("57"),
+        "{out}"
+    );
+    // a mistake in the expression is located in the file
+    std::fs::write(
+        &ws,
+        std::fs::read_to_string(&ws)
+            .unwrap()
+            .replace("2014 - Year_Birth", "2014 - Year_Brith"),
+    )
+    .unwrap();
+    let (code, out, err) = run(&["check", &w]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        (out.clone() + &err).contains("Year_Brith") && (out + &err).contains("Year_Birth"),
+        "a hint to the right name"
+    );
+}

@@ -131,6 +131,23 @@ fn sql_reproduces_run_in_duckdb() {
         );
     }
 
+    // bins over an expression of the customer's fields
+    let t = format!(
+        "{text}\n[criteria.income_band]\nstep = \"demographic\"\n\
+         bins = {{ expr = \"income / 1000 - 2 * children\", edges = [20, 40.5, 60] }}\n"
+    );
+    let p = w.join("expr.strata.toml");
+    std::fs::write(&p, t).unwrap();
+    check_in_duckdb(
+        &python,
+        &Case {
+            ws: &p,
+            tables: tables(&w, &["customers", "orders"]),
+            valuation: true,
+            with: "",
+        },
+    );
+
     // a joined table, dates compared with text, measures of every kind
     let d = tempfile::tempdir().unwrap();
     let dir = d.path();

@@ -28,6 +28,8 @@ pub enum Form {
     Bins {
         column: String,
         edges: Vec<f64>,
+        /// Bins over an expression: it, compiled (`column` is then its text).
+        expr: Option<Expr>,
     },
     Map {
         column: String,
@@ -65,6 +67,42 @@ fn compile_segments(segs: &[Segment], base: &Frame) -> Result<Vec<Expr>, RuleErr
     Ok(exprs)
 }
 
+/// What a bins rule cuts, per customer: its column, or its expression evaluated (None when the
+/// rule is not bins, or what it reads is not there).
+pub fn binned(rule: &Rule, base: &Frame) -> Option<std::sync::Arc<Vector>> {
+    match rule {
+        Rule::Bins {
+            column, expr: true, ..
+        } => {
+            let e = compile_number(&column.value, base).ok()?;
+            Some(super::expr::eval_shared(&e, base))
+        }
+        Rule::Bins { column, .. } => base.get(&column.value).cloned(),
+        _ => None,
+    }
+}
+
+/// A numeric expression of the customer's fields (bins over it), parsed and type-checked.
+fn compile_number(text: &str, base: &Frame) -> Result<Expr, RuleError> {
+    let e = parse_condition(text)
+        .and_then(|e| compile(&e, &|n| base.dtype_of(n), &base.names))
+        .map_err(|error| RuleError {
+            segment: None,
+            error,
+        })?;
+    match e.1 {
+        Some(t) if !t.is_numeric() && t != DType::Date => Err(RuleError {
+            segment: None,
+            error: ConditionError {
+                message: format!("bins need a number, but this expression is {}", t.name()),
+                pos: Some(1),
+                hint: None,
+            },
+        }),
+        _ => Ok(e.0),
+    }
+}
+
 /// Parse and type-check a criterion against the base frame's columns.
 pub fn compile_criterion(c: &Criterion, base: &Frame) -> Result<Compiled, RuleError> {
     let schema = |n: &str| base.dtype_of(n);
@@ -89,6 +127,16 @@ pub fn compile_criterion(c: &Criterion, base: &Frame) -> Result<Compiled, RuleEr
         }
     };
     let form = match &c.rule {
+        Rule::Bins {
+            column,
+            edges,
+            expr: true,
+            ..
+        } => Form::Bins {
+            column: column.value.clone(),
+            edges: edges.clone(),
+            expr: Some(compile_number(&column.value, base)?),
+        },
         Rule::Bins { column, edges, .. } => {
             match schema(column) {
                 None => return Err(unknown(column)),
@@ -104,6 +152,7 @@ pub fn compile_criterion(c: &Criterion, base: &Frame) -> Result<Compiled, RuleEr
             Form::Bins {
                 column: column.value.clone(),
                 edges: edges.clone(),
+                expr: None,
             }
         }
         Rule::Map { column, groups } => {
@@ -203,8 +252,15 @@ fn map_match(v: &Vector, i: usize, vals: &[MapValue]) -> bool {
 fn matches(c: &Compiled, base: &Frame) -> Matches {
     let (n, r) = (base.len, c.labels.len());
     match &c.form {
-        Form::Bins { column, edges } => {
-            let v = base.get(column).expect("compiled");
+        Form::Bins {
+            column,
+            edges,
+            expr,
+        } => {
+            let v = match expr {
+                Some(e) => super::expr::eval_shared(e, base),
+                None => std::sync::Arc::clone(base.get(column).expect("compiled")),
+            };
             Matches::build(n, r, |i, set| {
                 if let Some(x) = v.f64_at(i) {
                     set(edges.iter().filter(|&&e| e <= x).count());
@@ -342,6 +398,7 @@ mod tests {
             column: Spanned::bare("age".into()),
             edges: vec![25.0, 40.0],
             labels: vec!["a".into(), "b".into(), "c".into()],
+            expr: false,
         };
         let a = assign(
             &compile_criterion(&criterion(rule, Overlap::FirstMatch), &f).unwrap(),

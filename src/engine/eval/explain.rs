@@ -345,8 +345,28 @@ pub fn explain(s: &Session, id: &str) -> Result<Vec<CriterionExplain>> {
     for (c, r) in s.ws.criteria.iter().zip(&s.results) {
         let mut rules = Vec::new();
         match &c.rule {
-            Rule::Bins { column, edges, .. } => {
-                let x = s.base.get(column).and_then(|v| v.f64_at(row));
+            Rule::Bins {
+                column,
+                edges,
+                expr,
+                ..
+            } => {
+                let x = super::criteria::binned(&c.rule, &s.base).and_then(|v| v.f64_at(row));
+                // what was read: the column, or the expression's value and the fields it reads
+                let read = if *expr {
+                    let mut v = vec![(
+                        column.value.clone(),
+                        x.map_or_else(|| "NULL".into(), crate::engine::format::decimal),
+                    )];
+                    if let Ok(e) = parse_condition(column) {
+                        let mut names: Vec<&str> = e.columns().into_iter().map(|c| c.0).collect();
+                        names.dedup();
+                        v.extend(names.into_iter().map(|n| shown(s, n, row)));
+                    }
+                    v
+                } else {
+                    vec![shown(s, column, row)]
+                };
                 for (k, (l, text)) in c.rule.texts().into_iter().enumerate() {
                     let lo = k.checked_sub(1).map(|i| edges[i]);
                     let hi = edges.get(k).copied();
@@ -355,7 +375,7 @@ pub fn explain(s: &Session, id: &str) -> Result<Vec<CriterionExplain>> {
                         segment: l,
                         rule: text,
                         result,
-                        values: vec![shown(s, column, row)],
+                        values: read.clone(),
                         parts: vec![],
                     });
                 }

@@ -178,6 +178,9 @@ impl Session {
                     .enumerate()
                     .find(|(_, g)| reads(&g.when))
                     .map(|(k, g)| (g.when.span.clone(), format!("{key}.segments[{k}].when"))),
+                Rule::Bins {
+                    column, expr: true, ..
+                } => reads(column).then(|| (column.span.clone(), format!("{key}.bins.expr"))),
                 Rule::Bins { column, .. } | Rule::Map { column, .. } => fields
                     .contains(&column.value.as_str())
                     .then(|| (column.span.clone(), format!("{key}.column"))),

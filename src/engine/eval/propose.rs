@@ -79,7 +79,6 @@ fn fresh_name(column: &str, taken: &[String]) -> String {
 /// A rule list cutting a numeric expression (an age from a birth year, say) at its rounded
 /// quartiles: `< 35`, `35–50`, …, `≥ 65`; customers for whom it is NULL go to `otherwise`.
 fn from_expression(s: &Session, step: Step, text: &str, taken: &[String]) -> Result<Criterion> {
-    use crate::engine::rules::Segment;
     let e = crate::engine::rules::condition::parse_condition(text)
         .and_then(|e| super::compile::compile(&e, &|n| s.base.dtype_of(n), &s.base.names))
         .map_err(|e| EngineError::Invalid(format!("{text}: {}", e.message)))?;
@@ -96,31 +95,17 @@ fn from_expression(s: &Session, step: Step, text: &str, taken: &[String]) -> Res
             "{text} has a single value: nothing to cut"
         )));
     }
-    let n = crate::engine::format::plain_number;
-    let mut segs: Vec<Segment> = Vec::new();
-    // exclusive rules (each interval closed below, open above), like bins
-    for (k, c) in edges.iter().enumerate() {
-        let (name, when) = match k.checked_sub(1).map(|i| edges[i]) {
-            None => (format!("< {}", n(*c)), format!("{text} < {}", n(*c))),
-            Some(lo) => (
-                format!("{}–{}", n(lo), n(*c)),
-                format!("{text} >= {} AND {text} < {}", n(lo), n(*c)),
-            ),
-        };
-        segs.push(Segment {
-            name: Spanned::bare(name),
-            when: Spanned::bare(when),
-        });
-    }
-    let last = edges[edges.len() - 1];
-    segs.push(Segment {
-        name: Spanned::bare(format!("≥ {}", n(last))),
-        when: Spanned::bare(format!("{text} >= {}", n(last))),
-    });
+    let labels = crate::engine::rules::parse::criteria::default_bin_labels(&edges);
     Ok(Criterion {
         name: Spanned::bare(fresh_name(text, taken)),
         step,
-        rule: Rule::Segments(segs),
+        // bins over the expression: cut points that + and - nudge, labels that never overlap
+        rule: Rule::Bins {
+            column: Spanned::bare(text.trim().to_string()),
+            edges,
+            labels,
+            expr: true,
+        },
         overlap: Overlap::FirstMatch,
         otherwise: "unknown".into(),
     })
@@ -128,7 +113,7 @@ fn from_expression(s: &Session, step: Step, text: &str, taken: &[String]) -> Res
 
 /// Propose a criterion in `step` from `column`: bins at its rounded quartiles when it holds
 /// numbers, else a map with one group per frequent value (the rest to `otherwise`). Anything
-/// else is read as a numeric expression, cut the same way in a rule list.
+/// else is read as a numeric expression, binned the same way (`bins = { expr = … }`).
 pub fn propose(s: &Session, step: Step, column: &str) -> Result<Criterion> {
     let taken: Vec<String> = s.ws.criteria.iter().map(|c| c.name.value.clone()).collect();
     let Some(v) = s.base.get(column) else {
@@ -148,6 +133,7 @@ pub fn propose(s: &Session, step: Step, column: &str) -> Result<Criterion> {
                 column: Spanned::bare(column.to_string()),
                 edges,
                 labels,
+                expr: false,
             }
         }
         DType::Text | DType::Bool => {

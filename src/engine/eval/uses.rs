@@ -156,6 +156,12 @@ pub fn criterion_uses(cr: &Criterion) -> Vec<Use> {
         checked: true,
     };
     match &cr.rule {
+        Rule::Bins {
+            column, expr: true, ..
+        } => in_text(column, None)
+            .into_iter()
+            .map(|(col, want)| each(&col, want, format!("the bins of criterion {name}")))
+            .collect(),
         Rule::Bins { column, .. } => vec![each(
             &column.value,
             Want::Number,

@@ -232,8 +232,9 @@ fn check_names(
     }
     for c in &ws.criteria {
         let col = match &c.rule {
+            // an expression's names are checked with the conditions
+            Rule::Bins { expr: true, .. } | Rule::Segments(_) => None,
             Rule::Bins { column, .. } | Rule::Map { column, .. } => Some(column),
-            Rule::Segments(_) => None,
         };
         if let Some(col) = col
             && !known.contains(col.value.as_str())
@@ -291,6 +292,16 @@ pub fn check_conditions(
         conds.push((f, "data.orders_filter".into(), true));
     }
     for c in &ws.criteria {
+        if let Rule::Bins {
+            column, expr: true, ..
+        } = &c.rule
+        {
+            conds.push((
+                column,
+                format!("criteria.{}.bins.expr", c.name.value),
+                false,
+            ));
+        }
         if let Rule::Segments(segs) = &c.rule {
             for (i, s) in segs.iter().enumerate() {
                 conds.push((

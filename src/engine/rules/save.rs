@@ -252,10 +252,12 @@ impl WorkspaceEditor {
                 column,
                 edges,
                 labels,
+                expr,
             } => {
                 let bins = form_table(crit, "bins", name)?;
-                if !bins.contains_key("column") {
-                    bins.insert("column", value(column.value.as_str()));
+                let key = if *expr { "expr" } else { "column" };
+                if !bins.contains_key(key) {
+                    bins.insert(key, value(column.value.as_str()));
                 }
                 let arr: toml_edit::Array = edges.iter().map(|e| number(*e)).collect();
                 put(bins, "edges", toml_edit::Value::Array(arr));
@@ -536,6 +538,30 @@ mod tests {
             .map(|c| c.name.value.as_str())
             .collect();
         assert_eq!(names, vec!["life", "age", "fresh"]);
+        // bins over an expression are written as `expr`, and read back so
+        let mut ages = ws.criteria[1].clone();
+        ages.name.value = "ages".into();
+        ages.rule = Rule::Bins {
+            column: crate::engine::rules::Spanned::bare("2014 - Year_Birth".into()),
+            edges: vec![35.0, 50.0],
+            labels: default_bin_labels(&[35.0, 50.0]),
+            expr: true,
+        };
+        ed.set_criterion_rule(&ages).unwrap();
+        assert!(
+            ed.text().contains("expr = \"2014 - Year_Birth\""),
+            "{}",
+            ed.text()
+        );
+        let back = parse_workspace(p, &ed.text()).unwrap();
+        let c = back
+            .criteria
+            .iter()
+            .find(|c| c.name.value == "ages")
+            .unwrap();
+        assert!(
+            matches!(&c.rule, Rule::Bins { expr: true, column, .. } if column.value == "2014 - Year_Birth")
+        );
     }
 
     #[test]

@@ -339,9 +339,13 @@ pub struct Segment {
 #[serde(rename_all = "snake_case")]
 pub enum Rule {
     Bins {
+        /// The column binned, or with `expr` a numeric expression of the customer's fields
+        /// (`2014 - Year_Birth`), as the workspace writes it (`column =` or `expr =`).
         column: Spanned<String>,
         edges: Vec<f64>,
         labels: Vec<String>,
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        expr: bool,
     },
     Map {
         column: Spanned<String>,
@@ -360,6 +364,7 @@ impl Rule {
                 column,
                 edges,
                 labels,
+                ..
             } => labels
                 .iter()
                 .enumerate()
@@ -563,6 +568,9 @@ impl Criterion {
     /// The condition texts the criterion evaluates (a bins or map column as a quoted name).
     fn conditions(&self) -> Vec<String> {
         match &self.rule {
+            Rule::Bins {
+                column, expr: true, ..
+            } => vec![column.value.clone()],
             Rule::Bins { column, .. } | Rule::Map { column, .. } => {
                 vec![format!("\"{}\"", column.value.replace('"', "\"\""))]
             }

@@ -54,9 +54,11 @@ impl CriterionView {
                 let (bins, integral) = cache
                     .entry(column.value.clone())
                     .or_insert_with(|| {
-                        let col = s.base.get(column);
-                        let integral =
-                            col.is_some_and(|c| matches!(c.dtype(), DType::Int | DType::Date));
+                        // the column, or the expression's values
+                        let col = crate::engine::eval::criteria::binned(&criterion.rule, &s.base);
+                        let integral = col
+                            .as_ref()
+                            .is_some_and(|c| matches!(c.dtype(), DType::Int | DType::Date));
                         (col.map(|c| c.histogram(24)).unwrap_or_default(), integral)
                     })
                     .clone();

@@ -149,3 +149,48 @@ fn a_deleted_cut_point_keeps_its_place() {
     assert_eq!(edges, &vec![25.0, 60.0]);
     assert_eq!(app.nav.edge, 1, "on 60, the cut point after the deleted 40");
 }
+
+/// `N` with a numeric expression gives bins over it: cut points `+` nudges, labels that do not
+/// share their ends (it gave a rule list `37–44`, `44–55` before).
+#[test]
+fn a_criterion_from_an_expression_is_bins_that_nudge() {
+    let (mut app, mut engine) = demo();
+    act(&mut app, Action::GoTo(2));
+    act(&mut app, Action::NewCriterion);
+    typ(&mut app, "income / 1000");
+    let fx = act(&mut app, Action::Confirm);
+    settle(&mut app, &mut engine, fx);
+    let i = app.current_criterion().unwrap();
+    let c = app.model.rules.criteria[i].criterion.clone();
+    let Rule::Bins {
+        column,
+        edges,
+        labels,
+        expr,
+    } = &c.rule
+    else {
+        panic!("{:?}", c.rule)
+    };
+    assert!(*expr && column.value == "income / 1000");
+    assert_eq!(labels.len(), edges.len() + 1);
+    assert_eq!(
+        labels,
+        &crate::engine::rules::parse::criteria::default_bin_labels(edges)
+    );
+    let counted: usize = app.model.rules.criteria[i]
+        .result
+        .valuation
+        .iter()
+        .map(|s| s.customers)
+        .sum();
+    assert_eq!(counted, app.model.data.n_customers);
+    // + moves the first cut point up and the table follows
+    act(&mut app, Action::Down);
+    let fx = act(&mut app, Action::Increase);
+    settle(&mut app, &mut engine, fx);
+    let Rule::Bins { edges: after, .. } = &app.model.rules.criteria[i].criterion.rule else {
+        panic!()
+    };
+    assert!(after[0] > edges[0], "{edges:?} → {after:?}");
+    assert!(screen(&app, 100, 30).contains("bins on income / 1000"));
+}

@@ -273,6 +273,17 @@ impl Session {
                     &e.error,
                 )
             }
+            (
+                _,
+                crate::engine::rules::Rule::Bins {
+                    column, expr: true, ..
+                },
+            ) => crate::engine::rules::condition_error(
+                &self.ws,
+                column,
+                &format!("{key}.bins.expr"),
+                &e.error,
+            ),
             (_, crate::engine::rules::Rule::Bins { column, .. })
             | (_, crate::engine::rules::Rule::Map { column, .. }) => {
                 let d: Diagnostic = self

@@ -43,7 +43,7 @@ pub fn distribution(s: &Session, c: &Criterion) -> Option<Distribution> {
     let Rule::Bins { column, edges, .. } = &c.rule else {
         return None;
     };
-    let v = s.base.get(column)?;
+    let v = crate::engine::eval::criteria::binned(&c.rule, &s.base)?;
     Some((v.histogram(30), edges.clone(), column.value.clone()))
 }
 

@@ -24,11 +24,19 @@ fn case(d: Dialect, ws: &Workspace, c: &Criterion, schema: &SqlSchema) -> Result
             column,
             edges,
             labels,
+            expr,
         } => {
-            let x = match schema.base.get(&column.value) {
-                // bins over a date cut at day numbers since 1970-01-01
-                Some(DType::Date) => d.days_between("DATE '1970-01-01'", &col(column)),
-                _ => col(column),
+            let x = if *expr {
+                // bins over an expression: the expression, in brackets
+                let key = format!("criteria.{}.bins.expr", c.name.value);
+                let e = compiled(ws, column, &key, &schema.base)?;
+                format!("({})", print(d, &e, &col))
+            } else {
+                match schema.base.get(&column.value) {
+                    // bins over a date cut at day numbers since 1970-01-01
+                    Some(DType::Date) => d.days_between("DATE '1970-01-01'", &col(column)),
+                    _ => col(column),
+                }
             };
             for (k, label) in labels.iter().enumerate() {
                 let cond = match (k, edges.get(k)) {

@@ -428,6 +428,7 @@ mod tests {
                 column: Spanned::bare("age".into()),
                 edges: vec![25.0, 40.0],
                 labels: default_bin_labels(&[25.0, 40.0]),
+                expr: false,
             },
             ..segs()
         };
@@ -460,6 +461,7 @@ mod tests {
                 column: Spanned::bare("age".into()),
                 edges: vec![25.0, 40.0],
                 labels: vec!["young".into(), "adult".into(), "senior".into()],
+                expr: false,
             },
             ..segs()
         };

@@ -43,10 +43,27 @@ impl P<'_> {
     }
 
     fn bins(&mut self, t: &dyn TableLike, path: &str) -> Option<Rule> {
-        self.known_keys(t, path, &["column", "edges", "labels"]);
-        let column = self.string(t, path, "column");
-        if column.is_none() && !t.contains_key("column") {
-            self.diag(0..0, path, "bins needs a `column`", None);
+        self.known_keys(t, path, &["column", "expr", "edges", "labels"]);
+        // what is binned: a column, or a numeric expression of the customer's fields
+        let expr = t.contains_key("expr");
+        if expr && t.contains_key("column") {
+            let span = self.key_span(t, "expr");
+            self.diag(
+                span,
+                &join_key(path, "expr"),
+                "bins take a `column` or an `expr`, not both",
+                Some("keep `column` for a column, `expr` for an expression like 2024 - year_of_birth".into()),
+            );
+            return None;
+        }
+        let column = self.string(t, path, if expr { "expr" } else { "column" });
+        if column.is_none() && !expr && !t.contains_key("column") {
+            self.diag(
+                0..0,
+                path,
+                "bins needs a `column` (or an `expr`)",
+                Some("e.g. bins = { column = \"age\", edges = [25, 40, 60] }".into()),
+            );
         }
         let edges = self.edges(t, path)?;
         let labels = match self.node(t, "labels") {
@@ -76,6 +93,7 @@ impl P<'_> {
             column: column?,
             edges,
             labels,
+            expr,
         })
     }
 

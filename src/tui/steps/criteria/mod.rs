@@ -120,7 +120,7 @@ fn cut_line(edges: &[f64], edge: usize, w: u16, t: &Theme) -> Line<'static> {
 fn bins_head(app: &App, column: &str, t: &Theme) -> Line<'static> {
     let mut line = vec![
         Span::styled("bins on ", t.dim),
-        Span::styled(safe(column), t.accent),
+        Span::styled(clip(&safe(column), 40), t.accent),
     ];
     if let Some((q, b)) = app.model.data.bad_values_of(column)
         && let Some(first) = b.first.first()
