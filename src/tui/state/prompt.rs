@@ -4,7 +4,7 @@
 use crate::engine::eval::frame::DType;
 use crate::engine::rules::Criterion;
 pub use crate::engine::rules::edit::{
-    EditError, Part, StructEdit, add_rule, check_criterion_name, delete_rule, move_rule,
+    EditError, Part, StructEdit, add_rule, check_criterion_name, delete_rule, map_moves, move_rule,
     new_criterion, parse_dates, parse_thresholds,
 };
 

@@ -194,3 +194,43 @@ fn a_criterion_from_an_expression_is_bins_that_nudge() {
     assert!(after[0] > edges[0], "{edges:?} → {after:?}");
     assert!(screen(&app, 100, 30).contains("bins on income / 1000"));
 }
+
+/// Typing a value into a map group takes it from the group it was in, in one edit; a group left
+/// empty goes, and the status line says both (`"Latvia" is already in group "baltic"` before).
+#[test]
+fn a_value_moves_between_map_groups_in_one_edit() {
+    let (mut app, mut engine) = demo();
+    act(&mut app, Action::GoTo(3));
+    app.nav.selected[app.nav.step.index()] = 1;
+    let i = app.current_criterion().unwrap();
+    assert_eq!(app.model.rules.criteria[i].criterion.name.value, "market");
+    let labels = app.model.rules.criteria[i].criterion.rule.labels();
+    let nordic = labels.iter().position(|l| l == "nordic").unwrap();
+    app.nav.rule = nordic;
+    act(&mut app, Action::Edit);
+    typ(&mut app, "Denmark, Latvia");
+    let fx = act(&mut app, Action::Confirm);
+    assert!(!fx.is_empty(), "the edit is accepted: {}", app.status);
+    assert!(
+        app.status
+            .contains("Latvia moved from group baltic to nordic")
+            && app
+                .status
+                .contains("group baltic was left empty and removed"),
+        "{}",
+        app.status
+    );
+    settle(&mut app, &mut engine, fx);
+    let Rule::Map { groups, .. } = &app.model.rules.criteria[i].criterion.rule else {
+        panic!("a map")
+    };
+    assert!(!groups.iter().any(|g| g.0 == "baltic"), "{groups:?}");
+    let nordic = groups.iter().find(|g| g.0 == "nordic").unwrap();
+    assert_eq!(nordic.1.len(), 2);
+    let counts = crate::tui::tests::counts(&app, i);
+    assert!(!counts.iter().any(|c| c.0 == "baltic"), "{counts:?}");
+    // one undo puts both groups back
+    let fx = act(&mut app, Action::Undo);
+    settle(&mut app, &mut engine, fx);
+    assert_eq!(app.model.rules.criteria[i].criterion.rule.labels(), labels);
+}

@@ -52,7 +52,12 @@ pub fn edit_prompt_key(app: &mut App, msg: &Message) -> Option<Vec<Effect>> {
             return Some(match check(app, &p) {
                 Ok(done) => {
                     app.edit.prompt = None;
-                    finish(app, done)
+                    let moves = moved_values(app, &p, &done);
+                    let effects = finish(app, done);
+                    if !moves.is_empty() {
+                        app.status = moves.join("; ");
+                    }
+                    effects
                 }
                 Err(e) => {
                     if let Some(Prompt::Edit(open)) = app.edit.prompt.as_mut() {
@@ -73,6 +78,20 @@ pub fn edit_prompt_key(app: &mut App, msg: &Message) -> Option<Vec<Effect>> {
     }
     app.status.clear();
     Some(vec![])
+}
+
+/// What an edit of a map group's values takes from other groups, said in the status line.
+fn moved_values(app: &App, p: &EditPrompt, done: &Done) -> Vec<String> {
+    match (p.target, done) {
+        (Target::Values(_), Done::Rule(i, new)) => app
+            .model
+            .rules
+            .criteria
+            .get(*i)
+            .map(|old| edit::map_moves(&old.criterion, new))
+            .unwrap_or_default(),
+        _ => vec![],
+    }
 }
 
 /// Check a prompt's text again (after completion, or when it opens with a suggestion).

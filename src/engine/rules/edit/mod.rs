@@ -122,7 +122,17 @@ pub fn apply(
                 .iter()
                 .find(|f| f.0 == column.value)
                 .is_some_and(|f| f.1.is_numeric());
-            groups[k].1 = group_values(groups, k, text, numeric)?;
+            let vals = group_values(text, numeric)?;
+            // a value listed here leaves the group it was in (one edit moves it); a group
+            // left with no value goes
+            for (g, group) in groups.iter_mut().enumerate() {
+                if g != k {
+                    group.1.retain(|v| !vals.contains(v));
+                }
+            }
+            groups[k].1 = vals;
+            let name = groups[k].0.clone();
+            groups.retain(|g| g.0 == name || !g.1.is_empty());
         }
         (Part::Otherwise, _) => {
             let name = text.trim();
@@ -209,30 +219,37 @@ fn cut_points(text: &str) -> Result<Vec<f64>, EditError> {
     Ok(new)
 }
 
+/// What an edit of a map's groups moved, as people read it: each value now in another group
+/// (`Together → Married`) and each group it left empty and so removed. Empty when nothing moved.
+pub fn map_moves(old: &Criterion, new: &Criterion) -> Vec<String> {
+    let (Rule::Map { groups: before, .. }, Rule::Map { groups: after, .. }) =
+        (&old.rule, &new.rule)
+    else {
+        return vec![];
+    };
+    let mut said = Vec::new();
+    for (to, vals) in after {
+        for v in vals {
+            if let Some((from, _)) = before.iter().find(|g| g.1.contains(v) && &g.0 != to) {
+                said.push(format!("{v} moved from group {from} to {to}"));
+            }
+        }
+    }
+    for (name, _) in before.iter().filter(|g| !after.iter().any(|a| a.0 == g.0)) {
+        said.push(format!("group {name} was left empty and removed"));
+    }
+    said
+}
+
 /// Group `k`'s values typed as `a, b, c`: numbers when the column holds numbers, none listed
-/// twice or in another group.
-fn group_values(
-    groups: &[(String, Vec<MapValue>)],
-    k: usize,
-    text: &str,
-    numeric: bool,
-) -> Result<Vec<MapValue>, EditError> {
+/// twice (one listed in another group moves here).
+fn group_values(text: &str, numeric: bool) -> Result<Vec<MapValue>, EditError> {
     let mut vals = Vec::new();
     for p in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let v = match p.parse::<f64>() {
             Ok(x) if numeric => MapValue::Number(x),
             _ => MapValue::Text(p.to_string()),
         };
-        if let Some((g, _)) = groups
-            .iter()
-            .enumerate()
-            .find(|(i, g)| *i != k && g.1.contains(&v))
-        {
-            return fail(
-                format!("\"{p}\" is already in group \"{}\"", groups[g].0),
-                None,
-            );
-        }
         if vals.contains(&v) {
             return fail(format!("\"{p}\" is listed twice"), None);
         }
@@ -494,5 +511,50 @@ mod tests {
             more.rule.labels(),
             vec!["young", "adult", "senior", ">= 60"]
         );
+    }
+
+    /// One edit moves a value from its group to another; a group left empty goes; the moves
+    /// are said, and renaming a group is not a move.
+    #[test]
+    fn a_value_typed_into_a_group_leaves_its_old_group() {
+        let g = |n: &str, v: &[&str]| {
+            (
+                n.to_string(),
+                v.iter().map(|x| MapValue::Text(x.to_string())).collect(),
+            )
+        };
+        let c = Criterion {
+            rule: Rule::Map {
+                column: Spanned::bare("country".into()),
+                groups: vec![
+                    g("married", &["Married"]),
+                    g("together", &["Together"]),
+                    g("single", &["Single", "Alone"]),
+                ],
+            },
+            ..segs()
+        };
+        let moved = apply(&c, Part::Values(0), "Married, Together, Alone", &fields()).unwrap();
+        let Rule::Map { groups, .. } = &moved.rule else {
+            unreachable!()
+        };
+        assert_eq!(
+            groups,
+            &vec![
+                g("married", &["Married", "Together", "Alone"]),
+                g("single", &["Single"])
+            ]
+        );
+        assert_eq!(
+            map_moves(&c, &moved),
+            vec![
+                "Together moved from group together to married",
+                "Alone moved from group single to married",
+                "group together was left empty and removed"
+            ]
+        );
+        assert!(apply(&c, Part::Values(0), "Married, Married", &fields()).is_err());
+        let renamed = apply(&c, Part::Name(1), "couple", &fields()).unwrap();
+        assert_eq!(renamed.rule.labels(), vec!["married", "couple", "single"]);
     }
 }
