@@ -104,6 +104,37 @@ fn check_reports_every_problem_with_location_and_hint() {
     assert!(err.contains("criteria.age_band.bins.column"), "{err}");
 }
 
+/// `[characteristics]`: a word strata does not know and a column the data lacks are errors at
+/// their line; good ones pass.
+#[test]
+fn check_reads_the_characteristics() {
+    let d = demo_dir();
+    let ws = d.path().join("w/demo.strata.toml");
+    let text = std::fs::read_to_string(&ws).unwrap();
+    let good = format!("{text}\n[characteristics]\nage = \"age\"\n\"email\" = \"personal data\"\n");
+    std::fs::write(&ws, &good).unwrap();
+    let (code, _, err) = run(&["check", &ws.to_string_lossy()]);
+    assert_eq!(code, 0, "{err}");
+    let bad = format!("{text}\n[characteristics]\nage = \"birth_yaer\"\n");
+    std::fs::write(&ws, &bad).unwrap();
+    let (code, _, err) = run(&["check", &ws.to_string_lossy()]);
+    assert_eq!(code, 1);
+    let line = bad.lines().count();
+    assert!(
+        err.contains("\"birth_yaer\" is not a characteristic")
+            && err.contains("did you mean \"birth_year\"?")
+            && err.contains(&format!("demo.strata.toml:{line}:")),
+        "{err}"
+    );
+    std::fs::write(&ws, format!("{text}\n[characteristics]\nagee = \"age\"\n")).unwrap();
+    let (code, _, err) = run(&["check", &ws.to_string_lossy()]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("unknown column \"agee\"") && err.contains("characteristics.agee"),
+        "{err}"
+    );
+}
+
 #[test]
 fn check_reports_toml_syntax_and_missing_files() {
     let d = tempfile::tempdir().unwrap();

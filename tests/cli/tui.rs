@@ -397,7 +397,7 @@ fn tui_recovers_an_edit_typed_when_killed() {
 
 /// Classify: Enter saves the selected column's suggested role, and the data is read again.
 #[test]
-fn tui_classify_accepts_a_suggested_role_into_the_workspace() {
+fn tui_classify_confirms_characteristics_into_the_workspace() {
     let d = demo_dir();
     let ws = d.path().join("w/demo.strata.toml");
     let text = std::fs::read_to_string(&ws).unwrap();
@@ -410,17 +410,18 @@ fn tui_classify_accepts_a_suggested_role_into_the_workspace() {
     let mut t = Pty::spawn(&["open", &ws.to_string_lossy()], 120, 36);
     t.wait_for("customers by value");
     t.keys("2");
-    t.wait_for("role (✓ saved)");
+    t.wait_for("personal data 95 %?");
+    // Enter on email confirms personal data, which also lists it in pii
     t.keys("jj");
     t.keys("\r");
     t.wait_for("data was read again");
-    t.wait_for("✓ pii");
-    // change a role by typing it: checked as typed
-    t.keys("ke");
-    t.wait_for("role of the selected column");
+    t.wait_for("✓ personal data");
+    // type one on name: checked as typed, a [columns] key is taken too
+    t.keys("gje");
+    t.wait_for("characteristic of the column");
     t.keys(&"\x7f".repeat(30));
     t.keys("pi");
-    t.wait_for("one of: customer_id, pii");
+    t.wait_for("\"pi\" is not a characteristic");
     t.keys("i\r");
     t.wait_for("data was read again");
     t.keys("q");
@@ -428,6 +429,10 @@ fn tui_classify_accepts_a_suggested_role_into_the_workspace() {
     assert_eq!(code, 0);
     let after = std::fs::read_to_string(&ws).unwrap();
     assert!(after.contains("pii = [\"email\", \"name\"]"), "{after}");
+    assert!(
+        after.contains("[characteristics]\nemail = \"personal_data\"\nname = \"personal_data\""),
+        "{after}"
+    );
 }
 
 #[test]
@@ -694,7 +699,7 @@ fn the_wizard_opens_on_a_bad_cell_shows_it_and_b_writes_the_option() {
     let mut t = Pty::spawn(&["open", &ws], 80, 24);
     t.wait_for("orders.csv line 8, qty: \"twelve\" is not a number");
     t.keys("2");
-    t.wait_for("! ✓ quantity");
+    t.wait_for("! spend");
     // the last column but one
     t.keys("Gk");
     t.wait_for("line 8");

@@ -171,6 +171,25 @@ pub fn propose(s: &Session, step: Step, column: &str) -> Result<Criterion> {
     })
 }
 
+/// Bins over the age at `as_of` from a column of birth years (`2025 - Year_Birth`), named
+/// `age`; without an `as_of` the age is this year's. Returns the year used too.
+pub fn propose_age(s: &Session, step: Step, column: &str) -> Result<(Criterion, i32)> {
+    use chrono::Datelike;
+    let year = match s.as_of {
+        Some(d) => (crate::engine::data::infer::epoch() + chrono::Duration::days(d as i64)).year(),
+        None => chrono::Utc::now().year(),
+    };
+    let name = if column.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        column.to_string()
+    } else {
+        format!("\"{}\"", column.replace('"', "\"\""))
+    };
+    let taken: Vec<String> = s.ws.criteria.iter().map(|c| c.name.value.clone()).collect();
+    let mut c = from_expression(s, step, &format!("{year} - {name}"), &taken)?;
+    c.name = Spanned::bare(fresh_name("age", &taken));
+    Ok((c, year))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -219,7 +219,7 @@ fn roles_without_orders(ws: &Workspace, d: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The columns the pii list, bins and maps name, against every column and field there is.
+/// The columns the pii list, the characteristics, bins and maps name, against every column and field there is.
 fn check_names(
     ws: &Workspace,
     (known, names): (&HashSet<&str>, &[String]),
@@ -228,6 +228,12 @@ fn check_names(
     for p in &ws.columns.pii {
         if !known.contains(p.value.as_str()) {
             d.push(unknown(ws, p, "columns.pii", names, "the data"));
+        }
+    }
+    for (c, _) in &ws.characteristics {
+        if !known.contains(c.value.as_str()) {
+            let key = format!("characteristics.{}", c.value);
+            d.push(unknown(ws, c, &key, names, "the data"));
         }
     }
     for c in &ws.criteria {

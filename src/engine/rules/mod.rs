@@ -1,5 +1,6 @@
 //! Rules: the workspace file (model, parsing, saving) and checking it against the data.
 
+pub mod characteristics;
 pub mod check;
 pub mod condition;
 pub mod edit;

@@ -464,6 +464,12 @@ pub struct Workspace {
     pub version: i64,
     pub data: DataConfig,
     pub columns: ColumnRoles,
+    /// Step 2: what each column tells about a customer, as confirmed (`[characteristics]`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub characteristics: Vec<(
+        Spanned<String>,
+        crate::engine::rules::characteristics::Characteristic,
+    )>,
     pub purchase_history: PurchaseConfig,
     pub criteria: Vec<Criterion>,
     pub valuation: ValuationConfig,

@@ -34,6 +34,8 @@ pub enum Action {
     MaskPii,
     Cancel,
     Confirm,
+    /// Classify: confirm every suggested characteristic still waiting.
+    ConfirmAll,
     /// Edit the selected rule: its condition, the cut points or the group's values.
     Edit,
     Rename,

@@ -154,6 +154,12 @@ pub static ACTIONS: &[Spec] = &[
         "scroll the table right, to its hidden columns"
     ),
     spec!(MaskPii, ["m"], "pii", "show / mask personal data"),
+    spec!(
+        ConfirmAll,
+        ["A"],
+        "all",
+        "confirm every suggested characteristic still waiting"
+    ),
     // every step's digit (`step_keys`); `?` shows them as one line
     spec!(GoTo(0), [], "", "jump to a step"),
     spec!(

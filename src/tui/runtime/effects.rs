@@ -60,14 +60,21 @@ fn write(out: &Outside, edit: &FileEdit) -> Result<(), String> {
     let guard = out
         .watch
         .map(|w| w.lock().unwrap_or_else(|e| e.into_inner()));
-    let saved = WorkspaceEditor::open(path).and_then(|mut ed| {
-        change(&mut ed, edit)?;
-        ed.save()
-    });
+    let saved = save_to(path, edit);
     if let Some(mut w) = guard {
         w.saved();
     }
-    saved.map_err(|e| e.to_string())
+    saved
+}
+
+/// Make one edit to the workspace file at `path` (read fresh, written atomically).
+pub fn save_to(path: &Path, edit: &FileEdit) -> Result<(), String> {
+    WorkspaceEditor::open(path)
+        .and_then(|mut ed| {
+            change(&mut ed, edit)?;
+            ed.save()
+        })
+        .map_err(|e| e.to_string())
 }
 
 /// What one edit does to the file.
@@ -91,6 +98,17 @@ fn change(ed: &mut WorkspaceEditor, edit: &FileEdit) -> crate::engine::Result<()
                         Some(text) => ed.set(&["valuation"], key, text.as_str())?,
                         None => {
                             ed.remove(&["valuation"], key)?;
+                        }
+                    }
+                }
+                Ok(())
+            }
+            (StructEdit::Characteristics(set), _) => {
+                for (column, kind) in set {
+                    match kind {
+                        Some(k) => ed.set(&["characteristics"], column, k.word())?,
+                        None => {
+                            ed.remove(&["characteristics"], column)?;
                         }
                     }
                 }

@@ -175,10 +175,15 @@ impl Engine {
                     .map(|fields| (id, fields))
                     .map_err(|e| e.to_string()),
             ),
-            Job::Propose { step, column } => Message::Proposed(
-                crate::engine::eval::propose::propose(&self.session, step, &column)
-                    .map(Box::new)
-                    .map_err(|e| e.to_string()),
+            Job::Propose { step, column, age } => Message::Proposed(
+                if age {
+                    crate::engine::eval::propose::propose_age(&self.session, step, &column)
+                        .map(|(c, _)| c)
+                } else {
+                    crate::engine::eval::propose::propose(&self.session, step, &column)
+                }
+                .map(Box::new)
+                .map_err(|e| e.to_string()),
             ),
             Job::Explain { id } => Message::Explained(
                 explanation(&self.session, &id)

@@ -361,7 +361,8 @@ impl App {
             .collect()
     }
 
-    /// Whether a column holds personal data: marked `pii` in the workspace, or suggested as such.
+    /// Whether a column holds personal data: marked `pii` in the workspace, confirmed or
+    /// suggested as such.
     pub fn is_pii(&self, column: &str) -> bool {
         self.model
             .data
@@ -374,6 +375,10 @@ impl App {
                 .suggestions
                 .iter()
                 .any(|s| s.column == column && s.role == crate::engine::data::roles::Role::Pii)
+            || self.model.rules.characteristics.iter().any(|(c, k)| {
+                c == column
+                    && *k == crate::engine::rules::characteristics::Characteristic::PersonalData
+            })
     }
 
     /// A value of `column` as the screen may show it: masked when the column is personal data

@@ -55,6 +55,13 @@ pub enum Change {
     },
     /// Set (or take out) data files' options: `(workspace key, option, value)`.
     FileOptions(Vec<(String, String, Option<String>)>),
+    /// Set columns' characteristics (None: back to unconfirmed).
+    Characteristics(
+        Vec<(
+            String,
+            Option<crate::engine::rules::characteristics::Characteristic>,
+        )>,
+    ),
 }
 
 impl Editing {

@@ -39,6 +39,8 @@ pub enum Job {
     Propose {
         step: crate::engine::rules::Step,
         column: String,
+        /// The column holds birth years: bins over the age at `as_of`.
+        age: bool,
     },
     /// Open the workspace again from disk (its data settings changed).
     Reopen {

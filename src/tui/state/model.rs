@@ -9,6 +9,7 @@ use crate::engine::eval::scores::ScoreInfo;
 use crate::engine::eval::session::Session;
 use crate::engine::eval::valuation::Pareto;
 use crate::engine::rules::ValuationConfig;
+use crate::engine::rules::characteristics::{Characteristic, Guess};
 use crate::tui::state::ranking::Ranking;
 use crate::tui::state::views::{ClvView, CriterionView};
 
@@ -27,6 +28,8 @@ pub struct Loaded {
     /// Classify: a profile of every column of the customers (or, without them, the orders).
     pub profiles: Vec<ColumnProfile>,
     pub suggestions: Vec<Suggestion>,
+    /// Step 2: the characteristic suggested for each profiled column (same order as `profiles`).
+    pub guesses: Vec<Guess>,
     /// Classify profiles the orders table (there is no customers table).
     pub profiled_orders: bool,
     /// The `[columns]` roles of the workspace: (key, column); `pii` once per column.
@@ -57,6 +60,8 @@ pub struct Evaluated {
     /// Every column and derived field conditions may read, with its type (for checking edits;
     /// new purchase settings change the window fields).
     pub fields: Vec<(String, DType)>,
+    /// Step 2: the characteristics confirmed in the workspace, (column, characteristic).
+    pub characteristics: Vec<(String, Characteristic)>,
 }
 
 impl Evaluated {
@@ -81,6 +86,12 @@ impl Evaluated {
             ranking,
             clv: None,
             fields: fields_of(s),
+            characteristics: s
+                .ws
+                .characteristics
+                .iter()
+                .map(|(c, k)| (c.value.clone(), *k))
+                .collect(),
         }
     }
 }
@@ -140,8 +151,13 @@ impl Model {
         let value_hint = (s.ws.data.orders.is_none() && s.ws.valuation.value.is_none())
             .then(|| crate::engine::data::value_hint::suggest_value(&profiles))
             .flatten();
+        let guesses = profiles
+            .iter()
+            .map(crate::engine::rules::characteristics::suggest)
+            .collect();
         let data = Loaded {
             n_customers: s.base.len,
+            guesses,
             profiles,
             suggestions,
             profiled_orders: s.ws.data.customers.is_none(),

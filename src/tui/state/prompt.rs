@@ -25,8 +25,8 @@ pub enum Target {
     CriterionName,
     /// The valuation minimums, as `2 %, 5 %`.
     Thresholds,
-    /// The `[columns]` role of the selected column in Classify.
-    Role,
+    /// The characteristic of the selected column in Classify (or a `[columns]` key).
+    Characteristic,
     /// Two dates for the transitions view, `2024-01-01, 2025-01-01`.
     Dates,
     /// `[valuation] value`: each customer's value, an expression.
@@ -45,7 +45,7 @@ impl Target {
         matches!(
             self,
             Target::Thresholds
-                | Target::Role
+                | Target::Characteristic
                 | Target::Dates
                 | Target::Value
                 | Target::Cost
@@ -217,7 +217,7 @@ impl EditPrompt {
             Target::Values(k) => format!("values of group \"{}\" (comma-separated)", seg(k)),
             Target::Otherwise => "label for customers no rule matches".into(),
             Target::CriterionName => "new name for this criterion".into(),
-            Target::Role => "role of the selected column ([columns] key, or pii)".into(),
+            Target::Characteristic => "characteristic of the column (Tab lists them)".into(),
             Target::Dates => "transitions between two dates: from, to (YYYY-MM-DD)".into(),
             Target::Thresholds => {
                 "worth a campaign from: % of customers, % of value (either is enough)".into()

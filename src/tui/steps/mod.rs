@@ -173,7 +173,10 @@ fn classify_mark(app: &App, _: StepId) -> Mark {
     if !app.model.data.unsettled().is_empty() {
         // bad values or rows a run would stop on
         Mark::Attention
-    } else if app.model.data.suggestions.is_empty() {
+    } else if app.model.data.profiles.is_empty()
+        || crate::tui::steps::classify::characteristics::to_confirm(app) > 0
+    {
+        // done once every column has its characteristic (ignore counts)
         Mark::Todo
     } else {
         Mark::Done

@@ -1,6 +1,7 @@
 //! Tests of `update` (with the engine run inline) and snapshots of every step on a test backend.
 
 mod authoring;
+mod classify;
 mod list;
 mod messy;
 mod overlays;

@@ -363,7 +363,10 @@ fn teach_is_readable_and_scrolls_at_80x24() {
     assert!(s.contains("teach: Classify"), "{s}");
     act(&mut app, Action::Bottom);
     let s = screen(&app, 80, 16);
-    assert!(s.contains("mark it pii"), "the last words: {s}");
+    assert!(
+        s.contains("unconfirmed as personal data"),
+        "the last words: {s}"
+    );
     act(&mut app, Action::Teach);
     assert!(!app.teach_overlay && !app.prefs.show_teach);
 }

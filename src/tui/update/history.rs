@@ -39,6 +39,15 @@ fn apply(app: &mut App, c: Change) -> Option<(Vec<Effect>, Change, String)> {
         }
         c @ (Change::Rename { .. } | Change::Delete(_) | Change::Add(_)) => list_change(app, c),
         c @ (Change::Thresholds { .. } | Change::Measures { .. }) => valuation_change(app, c),
+        Change::Characteristics(list) => {
+            let n = list.len();
+            let (fx, back) = crate::tui::steps::classify::characteristics::set(app, list);
+            let what = format!(
+                "{n} column{}' characteristic",
+                if n == 1 { "" } else { "s" }
+            );
+            Some((fx, back, what))
+        }
         Change::FileOptions(options) => {
             let back = crate::tui::update::settle::current(app, &options);
             crate::tui::update::settle::take(app, &options);

@@ -3,7 +3,7 @@
 use crate::tui::input::message::{Action, CursorMove, Message};
 use crate::tui::state::app::{App, Prompt};
 use crate::tui::state::editing::Change;
-use crate::tui::state::effect::{Effect, FileEdit, Job};
+use crate::tui::state::effect::{Effect, Job};
 use crate::tui::state::prompt::{self as edit, EditPrompt, Target};
 
 /// A criterion name as typed, checked against the other criteria's names.
@@ -43,7 +43,8 @@ pub fn edit_prompt_key(app: &mut App, msg: &Message) -> Option<Vec<Effect>> {
             return Some(vec![]);
         }
         Message::Action(Action::NextPane) => {
-            p.selected = false;
+            // a characteristic's Tab lists them all while the pre-filled text is selected
+            p.selected &= p.target == Target::Characteristic;
             tab(app);
             return Some(vec![]);
         }
@@ -105,7 +106,11 @@ pub enum Done {
     Rule(usize, crate::engine::rules::Criterion),
     Rename(usize, String),
     Thresholds(f64, f64),
-    Role(String),
+    /// The selected column's characteristic, and the `[columns]` key typed for it.
+    Characteristic(
+        crate::engine::rules::characteristics::Characteristic,
+        Option<String>,
+    ),
     Dates(chrono::NaiveDate, chrono::NaiveDate),
     /// The value (`cost` false) or cost per customer; None: the default.
     Measure {
@@ -165,10 +170,11 @@ pub fn check(app: &App, p: &EditPrompt) -> Result<Done, edit::EditError> {
                     })
             }
         }
-        Target::Role => {
-            crate::tui::steps::classify::roles::check_key(&p.text, app.model.data.profiled_orders)
-                .map(Done::Role)
-        }
+        Target::Characteristic => crate::tui::steps::classify::characteristics::check_typed(
+            &p.text,
+            app.model.data.profiled_orders,
+        )
+        .map(|(k, role)| Done::Characteristic(k, role)),
         target => {
             let view = app.model.rules.criteria.get(p.criterion).ok_or_else(gone)?;
             edit::apply(&view.criterion, target, &p.text, &app.model.rules.fields)
@@ -193,20 +199,8 @@ fn finish(app: &mut App, done: Done) -> Vec<Effect> {
                 None,
             )]
         }
-        Done::Role(key) => {
-            let column = app
-                .model
-                .data
-                .profiles
-                .get(app.nav.row)
-                .map(|p| p.name.clone())
-                .unwrap_or_default();
-            app.status = format!("saving {column} as {key}; the data is read again");
-            vec![Effect::Write {
-                edit: FileEdit::Role { key, column },
-                then: app.workspace.clone().map(|path| Job::Reopen { path }),
-                undo: None,
-            }]
+        Done::Characteristic(kind, role) => {
+            crate::tui::steps::classify::characteristics::confirm_typed(app, kind, role)
         }
         Done::Measure { cost, text } => measure(app, cost, text),
         Done::NewFrom(None) => crate::tui::steps::criteria::rules::new_rule_list(app),
@@ -215,8 +209,14 @@ fn finish(app: &mut App, done: Done) -> Vec<Effect> {
             let Some(step) = app.nav.step.criteria_step() else {
                 return vec![];
             };
-            app.status = format!("proposing a criterion from {column}…");
-            vec![Effect::Engine(Job::Propose { step, column })]
+            let age = crate::tui::steps::classify::characteristics::confirmed(app, &column)
+                == Some(crate::engine::rules::characteristics::Characteristic::BirthYear);
+            app.status = if age {
+                format!("proposing age bands from the birth years in {column}…")
+            } else {
+                format!("proposing a criterion from {column}…")
+            };
+            vec![Effect::Engine(Job::Propose { step, column, age })]
         }
         Done::Export(path) => crate::tui::update::authoring::export(app, path),
         Done::Dates(from, to) => {
@@ -312,9 +312,13 @@ pub fn tab(app: &mut App) {
     let Some(Prompt::Edit(p)) = &app.edit.prompt else {
         return;
     };
+    if p.target == Target::Characteristic {
+        crate::tui::steps::classify::characteristics::complete(app);
+        return;
+    }
     if matches!(
         p.target,
-        Target::Thresholds | Target::Dates | Target::Role | Target::Name(_) | Target::Edges
+        Target::Thresholds | Target::Dates | Target::Name(_) | Target::Edges
     ) {
         return;
     }
@@ -326,7 +330,12 @@ pub fn tab(app: &mut App) {
                 .map(|n| (n.to_string(), crate::engine::eval::frame::DType::Text)),
         );
     }
-    let (text, at, more) = crate::tui::update::authoring::complete(&p.text, p.cursor, &names);
+    let (text, at, mut more) = crate::tui::update::authoring::complete(&p.text, p.cursor, &names);
+    if p.target == Target::NewFrom {
+        // the columns step 2 confirmed for this step come first
+        let offer = crate::tui::steps::criteria::rules::offered(app);
+        more.sort_by_key(|n| !offer.contains(n));
+    }
     let Some(Prompt::Edit(p)) = &mut app.edit.prompt else {
         return;
     };

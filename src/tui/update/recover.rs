@@ -9,8 +9,8 @@ use crate::tui::state::recovery::{Unfinished, target_of};
 /// Reopen the edit `r` (read from the recovery file at `p`) as a prompt with its text, or say
 /// why it cannot be (and remove the file).
 pub fn resume(app: &mut App, r: Unfinished, p: &Path) {
-    let Some(target) =
-        target_of(&r.target, r.index).filter(|t| !matches!(t, Target::Role | Target::Dates))
+    let Some(target) = target_of(&r.target, r.index)
+        .filter(|t| !matches!(t, Target::Characteristic | Target::Dates))
     else {
         let _ = std::fs::remove_file(p);
         return;

@@ -563,7 +563,7 @@ fn owner(
         "valuation".to_string()
     } else if p.target == Target::NewFrom {
         "new criterion".to_string()
-    } else if p.target == Target::Role {
+    } else if p.target == Target::Characteristic {
         app.model
             .data
             .profiles

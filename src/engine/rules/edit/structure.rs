@@ -1,6 +1,7 @@
 //! Changes to the list of criteria and to the valuation minimums, and checks of what is typed for them.
 
 use super::EditError;
+use crate::engine::rules::characteristics::Characteristic;
 use crate::engine::rules::{Criterion, Rule, Segment, Spanned};
 
 fn fail<T>(message: impl Into<String>, pos: Option<usize>) -> Result<T, EditError> {
@@ -31,6 +32,8 @@ pub enum StructEdit {
         value: Option<String>,
         cost: Option<String>,
     },
+    /// Step 2: columns' characteristics confirmed (None: taken back to a suggestion).
+    Characteristics(Vec<(String, Option<Characteristic>)>),
 }
 
 impl StructEdit {
@@ -46,6 +49,20 @@ impl StructEdit {
                 let spanned = |x: &Option<String>| x.clone().map(Spanned::bare);
                 ws.valuation.value = spanned(value);
                 ws.valuation.cost = spanned(cost);
+            }
+            StructEdit::Characteristics(set) => {
+                for (column, kind) in set {
+                    let kept = &mut ws.characteristics;
+                    let at = kept.iter().position(|(c, _)| &c.value == column);
+                    match (at, kind) {
+                        (Some(i), Some(k)) => kept[i].1 = *k,
+                        (None, Some(k)) => kept.push((Spanned::bare(column.clone()), *k)),
+                        (Some(i), None) => {
+                            kept.remove(i);
+                        }
+                        (None, None) => {}
+                    }
+                }
             }
             StructEdit::Add(c) => criteria.push((**c).clone()),
             StructEdit::Rename { index, name } => {

@@ -1,5 +1,6 @@
 //! Reading a workspace file: every problem reported with line, column, key and a hint.
 
+mod characteristics;
 pub mod criteria;
 mod data;
 mod purchase;
@@ -263,6 +264,7 @@ pub fn parse_workspace(file: &Path, text: &str) -> Result<Workspace> {
             "version",
             "data",
             "columns",
+            "characteristics",
             "purchase_history",
             "criteria",
             "valuation",
@@ -283,6 +285,7 @@ pub fn parse_workspace(file: &Path, text: &str) -> Result<Workspace> {
     };
     let data = p.data(root);
     let columns = p.columns(root);
+    let characteristics = p.characteristics(root);
     let purchase_history = p.purchase(root);
     let criteria = p.criteria(root);
     let valuation = p.valuation(root);
@@ -295,6 +298,7 @@ pub fn parse_workspace(file: &Path, text: &str) -> Result<Workspace> {
         version,
         data,
         columns,
+        characteristics,
         purchase_history,
         criteria,
         valuation,

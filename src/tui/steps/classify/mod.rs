@@ -1,5 +1,6 @@
 //! Step 2, Classify: every column with its type, gaps, distinct values and suggested role.
 
+pub mod characteristics;
 pub mod roles;
 
 use ratatui::Frame;
@@ -17,11 +18,18 @@ use crate::tui::view::table::safe;
 use crate::tui::view::table::{Col, more_note, table};
 use crate::tui::view::theme::Theme;
 
-pub const TEACH: &str = "Classify says what each column means: which one is the customer id, the age, the city, \
-the order date, the amount. Every later step relies on it.\n\n\
-Look for: the suggested role and its confidence, the share of missing values, and columns whose type is not what you expect \
-(numbers read as text usually hide a stray word or symbol).\n\n\
-Common mistakes: using a column with many gaps to split everyone, and leaving personal data (names, e-mails) unmarked: mark it pii so it is masked.";
+pub const TEACH: &str = "Classify is step 2 of the method: say what each column tells about a customer, its \
+characteristic: an id; where they live (country, region, city, postcode, density: the territory); who they are \
+(gender, age or birth year, education, income, occupation, family, marital status); how they live (lifestyle), \
+the benefit they seek; what they spend, how often and what they buy, and where (spend, purchases, product, channel); a date; personal data; or \
+nothing to segment on (ignore).\n\n\
+Why it matters: the later steps build on it. Step 3 offers the demographic columns first, step 4 the territory, \
+step 5 the lifestyle; a birth year becomes age bands at the evaluation date. Personal data is masked.\n\n\
+Look for: the suggested characteristic and its confidence (Enter confirms it, e types another, A confirms every \
+suggestion at once), the share of missing values, and columns whose type is not what you expect (numbers read as \
+text usually hide a stray word or symbol).\n\n\
+Common mistakes: splitting everyone on a column with many gaps, and leaving names or e-mails unconfirmed as \
+personal data.";
 
 pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let n = app.model.data.profiles.len();
@@ -38,7 +46,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         .enumerate()
         .map(|(k, p)| {
             (
-                row(app, p),
+                row(app, start + k, p),
                 if start + k == sel { t.selected } else { t.text },
             )
         })
@@ -56,7 +64,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         Col::text("type", 1).min(7),
         Col::number("missing", 1, "100.0 %".len()),
         Col::number("distinct", 2, thousands(rows_total).len()),
-        Col::text("role (✓ saved)", 0).min(12),
+        Col::text("characteristic", 0).min(14),
         Col::text("sample values", 3),
     ];
     let (table, plan) = table(&cols, rows, table_area.width.saturating_sub(2), 0, t.header);
@@ -88,34 +96,19 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     );
 }
 
-/// One column's row: name, type, missing, distinct, its role (saved, or suggested), samples.
-fn row(app: &App, p: &crate::engine::data::profile::ColumnProfile) -> Vec<String> {
-    // roles of this table only (the orders' customer id may share the column's name)
-    let saved: Vec<&str> = app
-        .model
-        .data
-        .roles
-        .iter()
-        .filter(|(k, c)| {
-            *c == p.name && (k == "pii" || (k == "customer_id") != app.model.data.profiled_orders)
-        })
-        .map(|(k, _)| k.as_str())
-        .collect();
-    let role = if saved.is_empty() {
-        app.model
-            .data
-            .suggestions
-            .iter()
-            .find(|s| s.column == p.name)
-            .map(|s| format!("{} {:.0} %?", s.role.as_str(), s.confidence * 100.0))
-            .unwrap_or_default()
-    } else {
-        format!("✓ {}", saved.join(", "))
+/// One column's row: name, type, missing, distinct, its characteristic (confirmed ✓, or
+/// suggested with its confidence and ?), samples.
+fn row(app: &App, k: usize, p: &crate::engine::data::profile::ColumnProfile) -> Vec<String> {
+    let kind = match characteristics::confirmed(app, &p.name) {
+        Some(c) => format!("✓ {}", c.label()),
+        None => characteristics::guess(app, k)
+            .map(|g| format!("{} {:.0} %?", g.kind.label(), g.confidence * 100.0))
+            .unwrap_or_default(),
     };
     // a column with bad values says so first
     let role = match app.model.data.bad_column(&p.name) {
-        Some(_) => format!("! {role}"),
-        None => role,
+        Some(_) => format!("! {kind}"),
+        None => kind,
     };
     let missing = if p.rows > 0 {
         format!("{:.1} %", p.nulls as f64 * 100.0 / p.rows as f64)
@@ -157,29 +150,45 @@ fn details(
     // what a run would stop on comes first: a short pane shows it
     lines.extend(bad_values_line(app, p, t));
     lines.extend(spread(app, p, t));
-    if let Some(s) = app
+    lines.push(characteristic_line(app, p, t));
+    lines
+}
+
+/// The column's characteristic: confirmed and the step it feeds, or suggested and why.
+fn characteristic_line(
+    app: &App,
+    p: &crate::engine::data::profile::ColumnProfile,
+    t: &Theme,
+) -> Line<'static> {
+    let row = app
         .model
         .data
-        .suggestions
+        .profiles
         .iter()
-        .find(|s| s.column == p.name)
-    {
-        lines.push(Line::from(Span::styled(
-            format!(
-                "suggested: {} ({:.0} %) — {}{}",
-                s.role.as_str(),
-                s.confidence * 100.0,
-                s.reason,
-                if app.workspace.is_some() {
-                    "; Enter saves it in the workspace"
-                } else {
-                    ""
-                }
-            ),
-            t.dim,
-        )));
-    }
-    lines
+        .position(|x| x.name == p.name);
+    let feeds = |k: crate::engine::rules::characteristics::Characteristic| match k.step() {
+        Some(step) => format!(
+            "; N in step {} {} offers it first",
+            crate::tui::steps::StepId::of_criteria(step).index() + 1,
+            crate::tui::steps::StepId::of_criteria(step).title()
+        ),
+        None => String::new(),
+    };
+    let text = match (
+        characteristics::confirmed(app, &p.name),
+        row.and_then(|r| characteristics::guess(app, r)),
+    ) {
+        (Some(k), _) => format!("✓ {}{} — e changes it", k.label(), feeds(k)),
+        (None, Some(g)) => format!(
+            "suggested: {} ({:.0} %), {} — Enter confirms, e changes, A confirms all{}",
+            g.kind.label(),
+            g.confidence * 100.0,
+            g.reason,
+            feeds(g.kind)
+        ),
+        (None, None) => String::new(),
+    };
+    Line::from(Span::styled(text, t.dim))
 }
 
 /// How a column's values spread: range and quartiles, then a distribution or the most
@@ -248,8 +257,19 @@ pub static KEYS: &[On] = &[
     On::always(PageDown).shown(never),
     On::always(Top).shown(never),
     On::always(Bottom).shown(never),
-    On::named(Confirm, |_| true, "accept role", "save the suggested role"),
-    On::named(Edit, |_| true, "role", "type the selected column's role"),
+    On::named(
+        Confirm,
+        |_| true,
+        "confirm",
+        "confirm the suggested characteristic and go to the next column",
+    ),
+    On::named(
+        Edit,
+        |_| true,
+        "change",
+        "type the column's characteristic (Tab lists them)",
+    ),
+    On::always(ConfirmAll),
     On::always(Frequency),
     On::always(EditValue),
     On::always(MaskPii),
@@ -261,8 +281,9 @@ pub fn handle(app: &mut App, a: Action) -> Vec<Effect> {
         Up | Down | PageUp | PageDown | Top | Bottom => {
             app.nav.row = moved(app, app.nav.row, app.model.data.profiles.len(), a);
         }
-        Confirm => return roles::accept(app),
-        Edit => return roles::choose(app),
+        Confirm => return characteristics::accept(app),
+        ConfirmAll => return characteristics::accept_all(app),
+        Edit => return characteristics::choose(app),
         Frequency => {
             if let Some(p) = app.model.data.profiles.get(app.nav.row) {
                 return vec![Effect::Engine(Job::Frequency {

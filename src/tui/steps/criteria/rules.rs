@@ -72,13 +72,39 @@ pub fn rule_count(app: &App) -> usize {
     })
 }
 
+/// The columns `N` offers first on this step: those confirmed in step 2 as feeding it, and not
+/// read by one of its criteria yet.
+pub fn offered(app: &App) -> Vec<String> {
+    let Some(step) = app.nav.step.criteria_step() else {
+        return vec![];
+    };
+    let used: Vec<String> = app
+        .criteria_of(step)
+        .iter()
+        .flat_map(|&i| app.model.rules.criteria[i].criterion.referenced_names())
+        .collect();
+    crate::tui::steps::classify::characteristics::columns_for(app, step)
+        .into_iter()
+        .map(|(c, _)| c)
+        .filter(|c| !used.contains(c))
+        .collect()
+}
+
 /// Adding, renaming and deleting whole criteria on a criteria screen.
 pub fn criterion_action(app: &mut App, a: Action) -> Vec<Effect> {
     let names: Vec<String> = app.criterion_names();
     let current = app.current_criterion();
     match (a, current) {
         (Action::NewCriterion, _) => {
-            open(app, EditPrompt::new(0, Target::NewFrom, String::new()));
+            let offer = offered(app);
+            let first = offer.first().cloned().unwrap_or_default();
+            open(app, EditPrompt::new(0, Target::NewFrom, first));
+            if !offer.is_empty() {
+                app.status = format!(
+                    "confirmed in step 2 for this step: {} — Enter takes the first; type another column, an expression or a preset (Tab completes)",
+                    offer.join(", ")
+                );
+            }
             vec![]
         }
         (Action::RenameCriterion, Some(i)) => {
