@@ -135,6 +135,21 @@ fn check_reads_the_characteristics() {
     );
 }
 
+/// A data file given where a workspace goes says so and what to run instead (it read as TOML
+/// before: `not valid TOML: key with no value`).
+#[test]
+fn a_data_file_given_as_a_workspace_says_what_to_run() {
+    let csv = fixture("people.csv");
+    for cmd in ["check", "run"] {
+        let (code, _, err) = run(&[cmd, &csv]);
+        assert_eq!(code, 1, "{cmd}");
+        assert!(
+            err.contains("this is a data file, not a workspace") && err.contains("strata open"),
+            "{cmd}: {err}"
+        );
+    }
+}
+
 #[test]
 fn check_reports_toml_syntax_and_missing_files() {
     let d = tempfile::tempdir().unwrap();

@@ -312,11 +312,30 @@ pub fn load_workspace(file: &Path) -> Result<Workspace> {
 
 /// The workspace in `file`, with the text it was parsed from (read once).
 pub fn read_workspace(file: &Path) -> Result<(Workspace, String)> {
+    let data_file = || {
+        let name = file.to_string_lossy().to_lowercase();
+        let data = [
+            ".csv", ".tsv", ".txt", ".gz", ".xlsx", ".xls", ".parquet", ".json", ".jsonl",
+        ];
+        data.iter().any(|x| name.ends_with(x)).then(|| {
+            EngineError::Workspace(vec![
+                Diagnostic::new(file, "this is a data file, not a workspace").hint(format!(
+                    "`strata open {0}` makes a workspace beside it (`strata audit {0}` reads it as it is); then pass the .strata.toml",
+                    file.display()
+                )),
+            ])
+        })
+    };
     let text = std::fs::read_to_string(file).map_err(|e| {
-        EngineError::Workspace(vec![Diagnostic::new(
-            file,
-            format!("cannot read the workspace: {e}"),
-        )])
+        data_file().unwrap_or_else(|| {
+            EngineError::Workspace(vec![Diagnostic::new(
+                file,
+                format!("cannot read the workspace: {e}"),
+            )])
+        })
     })?;
-    Ok((parse_workspace(file, &text)?, text))
+    match parse_workspace(file, &text) {
+        Ok(ws) => Ok((ws, text)),
+        Err(e) => Err(data_file().unwrap_or(e)),
+    }
 }
