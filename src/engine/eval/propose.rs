@@ -172,10 +172,21 @@ pub fn propose(s: &Session, step: Step, column: &str) -> Result<Criterion> {
 }
 
 /// Bins over the age at `as_of` from a column of birth years (`2025 - Year_Birth`), named
-/// `age`; without an `as_of` the age is this year's. Returns the year used too.
+/// `age`. Without an `as_of`, the age when the data was taken: the year of the latest date in
+/// the customers' date columns (a sign-up date), else this year. Returns the year used too.
 pub fn propose_age(s: &Session, step: Step, column: &str) -> Result<(Criterion, i32)> {
     use chrono::Datelike;
-    let year = match s.as_of {
+    let latest = || {
+        s.base
+            .names
+            .iter()
+            .filter_map(|n| s.base.get(n))
+            .filter(|c| c.dtype() == DType::Date)
+            .flat_map(|c| (0..c.len()).filter_map(move |k| c.f64_at(k)))
+            .reduce(f64::max)
+            .map(|d| d as i32)
+    };
+    let year = match s.as_of.or_else(latest) {
         Some(d) => (crate::engine::data::infer::epoch() + chrono::Duration::days(d as i64)).year(),
         None => chrono::Utc::now().year(),
     };

@@ -24,7 +24,12 @@ macro_rules! spec {
 /// Every action, in the order the footer and `?` list them.
 pub static ACTIONS: &[Spec] = &[
     spec!(Help, ["?"], "help", "every key of this screen"),
-    spec!(Quit, ["q", "ctrl-c"], "quit", "quit (all is saved)"),
+    spec!(
+        Quit,
+        ["q", "ctrl-c"],
+        "quit",
+        "quit (a workspace is already saved; the demo keeps nothing)"
+    ),
     spec!(
         Teach,
         ["t"],

@@ -304,9 +304,14 @@ impl App {
 
     /// The rows of criterion `i`'s segment table, in the order shown (indices into its valuation).
     pub fn segment_order(&self, i: usize) -> Vec<usize> {
+        self.segment_order_by(i, self.screens.criteria.sort)
+    }
+
+    /// The segments of criterion `i` in the order `sort` gives (indices into its valuation).
+    pub fn segment_order_by(&self, i: usize, sort: SegmentSort) -> Vec<usize> {
         let v = &self.model.rules.criteria[i].result.valuation;
         let mut order: Vec<usize> = (0..v.len()).collect();
-        match self.screens.criteria.sort {
+        match sort {
             SegmentSort::Value => {}
             SegmentSort::Customers => {
                 order.sort_by(|&a, &b| v[b].customers.cmp(&v[a].customers).then(a.cmp(&b)))

@@ -29,6 +29,8 @@ pub struct CriteriaScreen {
 #[derive(Debug, Clone, Default)]
 pub struct ValuationScreen {
     pub sort: SegmentSort,
+    /// The selected row of the table (in its order), the segment `w` writes.
+    pub row: usize,
     /// Transitions between two dates.
     pub transitions: Option<TransitionView>,
     /// The cross-tab of the selected criterion with another one (by index).

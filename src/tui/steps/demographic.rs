@@ -10,7 +10,7 @@ use crate::tui::view::theme::Theme;
 
 pub const TEACH: &str = "Demographic criteria split people by who they are: age, gender, income, education, family. \
 They are easy to act on because ad platforms and mailing lists target by them.\n\n\
-Look for: segments that differ in value per customer, not just in size. If every age band spends the same, age is not a useful lever.\n\n\
+Look for: segments whose share of value differs from their share of customers, not just in size. If every age band spends the same, age is not a useful lever.\n\n\
 Common mistakes: cut points at round numbers nobody checked (nudge them with + and − and watch the table), \
 and forgetting the customers with no age at all: they land in 'otherwise'.";
 

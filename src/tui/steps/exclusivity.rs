@@ -19,7 +19,7 @@ use crate::tui::view::theme::Theme;
 
 pub const TEACH: &str = "Within one criterion every customer must be in exactly one segment, or counts and values double up. \
 Different criteria may overlap freely: 'rural' and 'big spender' is fine.\n\n\
-Look for: customers matched by two rules (the matrix), and customers matched by none (they fall to 'otherwise').\n\n\
+Look for: customers matched by two rules (the matrix), and customers matched by none (they fall to the otherwise segment: unassigned, other, unknown, as each criterion names it).\n\n\
 Common mistakes: relying on rule order without knowing it. 'resolved' means the first matching rule wins; \
 set overlap = \"strict\" when overlaps should be an error.";
 

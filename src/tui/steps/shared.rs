@@ -79,13 +79,22 @@ pub fn open_measure(app: &mut App, cost: bool, start: Option<String>) {
 pub fn selected_segment(app: &App) -> Option<(String, String)> {
     let i = app.current_criterion()?;
     let c = &app.model.rules.criteria[i];
-    let seg = c.result.valuation.get(app.selected_segment(i)?)?;
+    // Valuation selects in its own order
+    let k = if app.nav.step == crate::tui::steps::StepId::Valuation {
+        let v = &app.screens.valuation;
+        *app.segment_order_by(i, v.sort).get(v.row)?
+    } else {
+        app.selected_segment(i)?
+    };
+    let seg = c.result.valuation.get(k)?;
     Some((c.criterion.name.value.clone(), seg.name.clone()))
 }
 
 /// `w` in a segment table: ask where to write the selected segment's customer ids.
 pub fn open_export(app: &mut App) {
-    let Some((crit, seg)) = selected_segment(app).filter(|_| app.nav.pane == Pane::Segments) else {
+    let table =
+        app.nav.pane == Pane::Segments || app.nav.step == crate::tui::steps::StepId::Valuation;
+    let Some((crit, seg)) = selected_segment(app).filter(|_| table) else {
         app.status = "w writes a segment's customers: Tab to the segment table, pick one".into();
         return;
     };

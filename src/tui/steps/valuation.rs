@@ -7,10 +7,10 @@ use ratatui::widgets::{Block, Paragraph};
 
 use crate::engine::format::{amount, percent, thousands};
 use crate::tui::input::action::Action::{self, *};
-use crate::tui::state::app::{App, SegmentSort};
+use crate::tui::state::app::App;
 use crate::tui::state::effect::Effect;
 use crate::tui::state::prompt::{EditPrompt, Target};
-use crate::tui::steps::keys::{On, never};
+use crate::tui::steps::keys::On;
 use crate::tui::steps::shared::{open, open_measure, scroll, select_criterion};
 use crate::tui::view::table::safe;
 use crate::tui::view::table::{Col, clip, more_note, rows_note, table};
@@ -201,15 +201,12 @@ fn draw_values(
     let has_cost = app.model.rules.valuation.cost.is_some();
     let measures = &app.model.rules.valuation.measures;
     let bar_w = 10usize;
-    let mut order: Vec<&crate::engine::eval::valuation::SegmentValue> =
-        c.result.valuation.iter().collect();
-    match app.screens.valuation.sort {
-        SegmentSort::Value => {}
-        SegmentSort::Customers => order.sort_by_key(|s| std::cmp::Reverse(s.customers)),
-        SegmentSort::Name => order.sort_by(|a, b| a.name.cmp(&b.name)),
-    }
+    let i = app.current_criterion().unwrap_or(0);
+    let order = app.segment_order_by(i, app.screens.valuation.sort);
+    let picked = app.screens.valuation.row.min(order.len().saturating_sub(1));
     let mut rows: Vec<(Vec<String>, ratatui::style::Style)> = order
         .into_iter()
+        .map(|k| &c.result.valuation[k])
         .map(|s| {
             let cells = vec![
                 safe(&s.name),
@@ -248,6 +245,9 @@ fn draw_values(
             (cells, style)
         })
         .collect();
+    if let Some(r) = rows.get_mut(picked) {
+        r.1 = t.selected;
+    }
     let n = thousands(app.model.data.n_customers as u64).len();
     let money = amount(app.model.rules.ranking.total).chars().count() + 1;
     let mut cols = vec![
@@ -256,7 +256,7 @@ fn draw_values(
         Col::number("customers", 0, n),
         Col::number("share", 1, 7),
         Col::number("value", 1, money),
-        Col::number("of value", 1, 8),
+        Col::number("value %", 1, 8),
         Col::text("", 5).min(bar_w as u16),
         Col::number("cum. value", 4, 10),
         Col::number("per customer", 2, 12),
@@ -396,12 +396,18 @@ fn draw_crosstab(
 /// Valuation's screen.
 pub const SCREEN: crate::tui::steps::id::StepId = crate::tui::steps::id::StepId::Valuation;
 
-/// Valuation's keys (up and down go through the criteria too, unsaid).
+/// Valuation's keys: ← → go through the criteria, ↑ ↓ through a criterion's segments.
 pub static KEYS: &[On] = &[
     On::named(Left, |_| true, "criterion", "previous criterion"),
     On::named(Right, |_| true, "", "next criterion"),
-    On::always(Up).shown(never),
-    On::always(Down).shown(never),
+    On::named(Up, |_| true, "segment", "select the segment above"),
+    On::named(Down, |_| true, "", "select the segment below"),
+    On::named(
+        Export,
+        |_| true,
+        "write",
+        "write the selected segment's customer ids to a file",
+    ),
     On::named(Edit, |_| true, "minimums", "edit the worth-it minimums"),
     On::always(CrossTab),
     On::always(Transitions),
@@ -420,8 +426,22 @@ pub fn handle(app: &mut App, a: Action) -> Vec<Effect> {
             app.screens.valuation.sort = app.screens.valuation.sort.next();
             app.status = format!("segments sorted {}", app.screens.valuation.sort.label());
         }
-        Left | Up => select_criterion(app, Left, n),
-        Right | Down => select_criterion(app, Right, n),
+        Left | Right => {
+            select_criterion(app, a, n);
+            app.screens.valuation.row = 0;
+        }
+        Up | Down => {
+            let segments = app
+                .current_criterion()
+                .map_or(0, |i| app.model.rules.criteria[i].result.valuation.len());
+            let r = &mut app.screens.valuation.row;
+            *r = if a == Up {
+                r.saturating_sub(1)
+            } else {
+                (*r + 1).min(segments.saturating_sub(1))
+            };
+        }
+        Export => crate::tui::steps::shared::open_export(app),
         ScrollLeft | ScrollRight => {
             let columns = wide_columns(app);
             scroll(app, a, columns);

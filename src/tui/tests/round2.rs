@@ -227,10 +227,42 @@ fn a_value_moves_between_map_groups_in_one_edit() {
     assert!(!groups.iter().any(|g| g.0 == "baltic"), "{groups:?}");
     let nordic = groups.iter().find(|g| g.0 == "nordic").unwrap();
     assert_eq!(nordic.1.len(), 2);
+    // the group edited stays selected, though a group before it went
+    let labels_now = app.model.rules.criteria[i].criterion.rule.labels();
+    assert_eq!(labels_now[app.nav.rule], "nordic", "{labels_now:?}");
     let counts = crate::tui::tests::counts(&app, i);
     assert!(!counts.iter().any(|c| c.0 == "baltic"), "{counts:?}");
     // one undo puts both groups back
     let fx = act(&mut app, Action::Undo);
     settle(&mut app, &mut engine, fx);
     assert_eq!(app.model.rules.criteria[i].criterion.rule.labels(), labels);
+}
+
+/// Valuation: ↑ ↓ pick a segment (← → the criterion), and `w` writes the one picked, as in the
+/// criteria steps (it said "w works on a criterion of steps 3 to 7"; j switched criteria).
+#[test]
+fn valuation_picks_a_segment_and_writes_it() {
+    let (mut app, _) = demo();
+    act(&mut app, Action::GoTo(8));
+    let i = app.current_criterion().unwrap();
+    act(&mut app, Action::Down);
+    assert_eq!(app.current_criterion(), Some(i), "↓ stays on the criterion");
+    act(&mut app, Action::Export);
+    let second = app
+        .segment_order_by(i, app.screens.valuation.sort)
+        .get(1)
+        .map(|&k| app.model.rules.criteria[i].result.valuation[k].name.clone())
+        .unwrap();
+    match &app.edit.prompt {
+        Some(Prompt::Edit(p)) => assert!(
+            p.text.ends_with(&format!("--{second}.csv")),
+            "{} for {second}",
+            p.text
+        ),
+        other => panic!("no export prompt: {other:?} {}", app.status),
+    }
+    act(&mut app, Action::Cancel);
+    act(&mut app, Action::Right);
+    assert_ne!(app.current_criterion(), Some(i));
+    assert_eq!(app.screens.valuation.row, 0);
 }

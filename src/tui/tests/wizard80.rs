@@ -531,7 +531,7 @@ fn at_80x24_the_tables_show_what_the_step_compares() {
             .lines()
             .find(|l| l.contains("│segment"))
             .unwrap_or_else(|| panic!("no segment table on step {}:\n{s}", step + 1));
-        for col in ["customers", "share", "change", "value", "of value"] {
+        for col in ["customers", "share", "change", "value", "value %"] {
             assert!(head.contains(col), "step {}: no {col} in {head}", step + 1);
         }
         assert!(!s.contains("more column"), "step {}:\n{s}", step + 1);
@@ -543,7 +543,7 @@ fn at_80x24_the_tables_show_what_the_step_compares() {
         "customers",
         "share",
         "value",
-        "of value",
+        "value %",
         "per customer",
         "worth it",
     ] {

@@ -54,7 +54,22 @@ pub fn edit_prompt_key(app: &mut App, msg: &Message) -> Option<Vec<Effect>> {
                 Ok(done) => {
                     app.edit.prompt = None;
                     let moves = moved_values(app, &p, &done);
+                    // the group edited stays selected when groups before it went
+                    let keep = match (&done, p.target) {
+                        (Done::Rule(i, new), Target::Values(k)) => {
+                            let old = app.model.rules.criteria.get(*i);
+                            let name = old.and_then(|c| c.criterion.rule.labels().get(k).cloned());
+                            new.rule
+                                .labels()
+                                .iter()
+                                .position(|l| Some(l) == name.as_ref())
+                        }
+                        _ => None,
+                    };
                     let effects = finish(app, done);
+                    if let Some(k) = keep {
+                        app.nav.rule = k;
+                    }
                     if !moves.is_empty() {
                         app.status = moves.join("; ");
                     }

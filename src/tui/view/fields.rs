@@ -90,3 +90,46 @@ pub fn draw_fields(f: &mut Frame, area: Rect, app: &App, p: &EditPrompt, t: &The
         r,
     );
 }
+
+/// The characteristics a Classify edit can take, beside the edit box: those that start like
+/// what is typed (all of them while the suggestion is still selected), as one wrapped list.
+pub fn draw_characteristics(f: &mut Frame, area: Rect, p: &EditPrompt, t: &Theme) {
+    use crate::engine::rules::characteristics::Characteristic;
+    let typed = if p.selected {
+        String::new()
+    } else {
+        p.text.trim().to_lowercase()
+    };
+    let fits: Vec<String> = Characteristic::ALL
+        .iter()
+        .map(|c| c.label())
+        .filter(|l| l.starts_with(&typed))
+        .collect();
+    let w = area.width.min(60);
+    let lines = crate::tui::view::table::wrap(&fits.join(" · "), w.saturating_sub(2), 0);
+    let h = (lines.len() as u16 + 2).min(area.height);
+    if fits.is_empty() || h < 3 || w < 24 {
+        return;
+    }
+    let r = Rect {
+        x: area.x + area.width - w,
+        y: area.y + area.height - h,
+        width: w,
+        height: h,
+    };
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(
+            lines
+                .into_iter()
+                .map(|l| Line::from(Span::styled(l, t.accent)))
+                .collect::<Vec<_>>(),
+        )
+        .block(
+            Block::bordered()
+                .border_style(t.border)
+                .title(Span::styled(" characteristics (Tab completes) ", t.header)),
+        ),
+        r,
+    );
+}

@@ -453,6 +453,14 @@ fn edit_box(
             height: main.height.saturating_sub(h),
         };
         crate::tui::view::fields::draw_fields(f, above, app, p, t);
+    } else if p.target == crate::tui::state::prompt::Target::Characteristic {
+        let above = Rect {
+            x: main.x,
+            y: main.y,
+            width: main.width,
+            height: main.height.saturating_sub(h),
+        };
+        crate::tui::view::fields::draw_characteristics(f, above, p, t);
     }
     let (text, start) = text_line(p, w, t);
     let caret = match (caret, &p.conflict) {

@@ -196,7 +196,7 @@ pub fn draw_frequency(f: &mut Frame, body: Rect, app: &App, t: &Theme) {
             crate::engine::format::thousands(n as u64).len(),
         ),
         Col::number("share", 1, 7),
-        Col::number("of value", 1, 8),
+        Col::number("value %", 1, 8),
     ];
     let (tbl, _) = table(&cols, cells, body.width.saturating_sub(2), 0, t.header);
     f.render_widget(Clear, body);

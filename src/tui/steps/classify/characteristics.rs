@@ -225,12 +225,11 @@ pub fn check_typed(
     if super::roles::allowed_keys(orders).contains(&t) {
         return Ok((of_key(t), Some(t.to_string())));
     }
-    let words: Vec<String> = Characteristic::ALL.iter().map(|c| c.label()).collect();
     Err(EditError {
         message: if t.is_empty() {
-            "type a characteristic (Tab lists them)".into()
+            "type a characteristic (the box above lists them)".into()
         } else {
-            format!("\"{t}\" is not a characteristic: {}", words.join(", "))
+            format!("\"{t}\" is not a characteristic (the box above lists them)")
         },
         pos: Some(1),
     })
@@ -279,6 +278,6 @@ pub fn complete(app: &mut App) {
     app.status = match fits.len() {
         0 => format!("no characteristic starts with \"{typed}\""),
         1 => String::new(),
-        _ => format!("characteristics: {}", fits.join(", ")),
+        n => format!("{n} characteristics fit: the box above lists them"),
     };
 }

@@ -452,13 +452,14 @@ pub fn segment_table(
         Col::text("segment", 0).min(10),
         Col::number("customers", 0, n),
         Col::number("share", 1, 7),
-        Col::number("change", 0, n + 1),
+        // narrow, the change since the last edit gives way before the value
+        Col::number("change", 3, n + 1),
         Col::number(
             "value",
-            3,
+            1,
             amount(app.model.rules.ranking.total).chars().count() + 1,
         ),
-        Col::number("of value", 1, 8),
+        Col::number("value %", 1, 8),
         Col::number("worth", 2, 0),
     ];
     debug_assert_eq!(cols.len(), crate::tui::state::app::SEGMENT_COLUMNS);
