@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 use clap::Args;
 
+use crate::engine::data::audit::AuditDigest;
 use crate::engine::data::read::largest_file;
 use crate::engine::eval::audit::audit_workspace_tables;
 use crate::engine::eval::cache::{Cache, KeptReport};
@@ -41,7 +42,11 @@ pub fn run(a: ReportArgs, cache: &Cache) -> Result<ExitCode> {
     let r = match kept {
         Some(r) => r,
         None => {
-            let r = make(ws.clone(), format)?;
+            let r = if cache.dir().is_some() {
+                make_cached(ws.clone(), format, cache, &mut notes)?
+            } else {
+                make(ws.clone(), format)?
+            };
             // kept only when neither the workspace nor a data file changed while it was made
             let now = std::fs::read_to_string(&a.workspace).unwrap_or_default();
             if let Some(k) =
@@ -69,6 +74,44 @@ pub fn run(a: ReportArgs, cache: &Cache) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The report through the cache, as a run goes: the tables and each file's audit from their
+/// entries when the files did not change, so a report after a rule change reads no file.
+fn make_cached(
+    ws: Workspace,
+    format: Format,
+    cache: &Cache,
+    notes: &mut Vec<String>,
+) -> Result<KeptReport> {
+    // a holdout chart needs the order rows themselves
+    let holdout = ws.purchase_history.clv.calibration_end.is_some();
+    let mut s = super::progress::watched(|p| {
+        if holdout {
+            Session::open_keeping(ws.clone(), None, p, cache)
+        } else {
+            Session::open_cached(ws.clone(), None, p, cache)
+        }
+    })?;
+    let audits = crate::engine::eval::audit::report_audits(&ws, cache, notes)?;
+    finish(&mut s, &audits, format)
+}
+
+/// What a run says about the data, the report says too; a calibration date asks for the holdout
+/// chart, so the models are fitted for it.
+fn finish(s: &mut Session, audits: &[AuditDigest], format: Format) -> Result<KeptReport> {
+    let mut warnings = s.warnings.clone();
+    if s.clv.is_none()
+        && s.ws.purchase_history.clv.calibration_end.is_some()
+        && let Err(e) = s.fit_clv()
+    {
+        warnings.push(format!("the report has no predictive-value section: {e}"));
+    }
+    Ok(KeptReport {
+        text: report(s, audits, format),
+        customers: s.base.len,
+        warnings,
+    })
+}
+
 /// Read every file once (audited, then evaluated) and write the report.
 fn make(ws: Workspace, format: Format) -> Result<KeptReport> {
     let (audits, tables): (Vec<_>, Vec<_>) = audit_workspace_tables(&ws, true)?.into_iter().unzip();
@@ -80,18 +123,6 @@ fn make(ws: Workspace, format: Format) -> Result<KeptReport> {
     let read = (customers.as_ref(), orders.as_ref(), &joins[..]);
     let t = crate::engine::eval::session::Frames::from_read(&ws, read, rows)?;
     let mut s = Session::from_tables(ws, t)?;
-    // what a run says about the data, the report says too
-    let mut warnings = s.warnings.clone();
-    // a calibration date asks for the holdout chart, so the models are fitted for it
-    if s.clv.is_none()
-        && s.ws.purchase_history.clv.calibration_end.is_some()
-        && let Err(e) = s.fit_clv()
-    {
-        warnings.push(format!("the report has no predictive-value section: {e}"));
-    }
-    Ok(KeptReport {
-        text: report(&s, &audits, format),
-        customers: s.base.len,
-        warnings,
-    })
+    let audits: Vec<AuditDigest> = audits.iter().map(AuditDigest::from).collect();
+    finish(&mut s, &audits, format)
 }

@@ -128,6 +128,14 @@ fn report_once(
     (std::fs::read(out).unwrap(), err)
 }
 
+/// Whether the report came whole from the cache, and how many files' audits did.
+fn report_hits(err: &str) -> (bool, usize) {
+    (
+        err.contains("cache hit the report"),
+        err.matches("cache hit an audit").count(),
+    )
+}
+
 #[test]
 fn a_report_of_an_unchanged_workspace_is_kept_whole_and_any_change_makes_it_again() {
     let d = demo_dir();
@@ -137,32 +145,47 @@ fn a_report_of_an_unchanged_workspace_is_kept_whole_and_any_change_makes_it_agai
     assert_eq!(hits(&err), 0, "{err}");
     let (warm, err) = report_once(&cache, &ws, d.path(), "warm", &[]);
     assert_eq!(hits(&err), 1, "the report comes from the cache: {err}");
+    assert!(report_hits(&err).0);
     assert!(cold == warm, "cold and warm reports differ");
     let (off, err) = report_once(&cache, &ws, d.path(), "off", &["--no-cache"]);
     assert_eq!(hits(&err), 0);
     assert!(cold == off);
     let (_, list, _) = in_cache(&cache, &["cache", "list"]);
     assert!(list.contains("report"), "{list}");
-    // the same text under another name: its own report (the name is its title)
+    assert_eq!(
+        list.matches(" audit ").count(),
+        2,
+        "one audit per file: {list}"
+    );
+    // the same text under another name: its own report (the name is its title), made from
+    // the tables and audits kept
     let other = d.path().join("w/other.strata.toml");
     std::fs::copy(&ws, &other).unwrap();
     let (renamed, err) = report_once(&cache, &other, d.path(), "renamed", &[]);
-    assert_eq!(hits(&err), 0, "{err}");
+    assert_eq!(report_hits(&err), (false, 2), "{err}");
     assert!(renamed != cold);
 
-    // a rule changed: made again, as without the cache
+    // a rule changed: made again, as without the cache, but no file is read again
     let text = std::fs::read_to_string(&ws).unwrap();
     std::fs::write(&ws, text.replace("orders >= 10", "orders >= 3")).unwrap();
     let (edited, err) = report_once(&cache, &ws, d.path(), "edited", &[]);
-    assert_eq!(hits(&err), 0, "{err}");
+    assert_eq!(report_hits(&err), (false, 2), "both audits kept: {err}");
+    assert!(
+        err.contains("cache hit the evaluated customers") || err.matches("cache hit").count() >= 4,
+        "the tables come from the cache: {err}"
+    );
     let (edited_off, _) = report_once(&cache, &ws, d.path(), "edited_off", &["--no-cache"]);
     assert!(edited == edited_off && edited != cold);
 
-    // a data file changed: made again
+    // a data file changed: made again, its audit too
     std::fs::write(&ws, &text).unwrap();
     drop_last_order(d.path());
     let (fewer, err) = report_once(&cache, &ws, d.path(), "fewer", &[]);
-    assert_eq!(hits(&err), 0, "{err}");
+    assert_eq!(
+        report_hits(&err),
+        (false, 1),
+        "only the customers' audit: {err}"
+    );
     let (fewer_off, _) = report_once(&cache, &ws, d.path(), "fewer_off", &["--no-cache"]);
     assert!(fewer == fewer_off && fewer != cold);
 }

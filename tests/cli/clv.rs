@@ -390,6 +390,11 @@ fn the_report_shows_the_models_and_the_holdout_chart() {
     assert!(text.contains("| BG/NBD (weeks) | r "), "{text}");
     assert!(text.contains("### Holdout check from 2024-12-31"), "{text}");
     assert!(text.contains(" 7+ actual"), "{text}");
+    // made through the cache or without it: the same bytes
+    let off = d.path().join("off.md");
+    let (code, _, err) = run(&["--no-cache", "report", &ws, "--out", &off.to_string_lossy()]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read_to_string(&off).unwrap(), text);
     let html = d.path().join("r.html");
     let (code, _, err) = run(&["report", &ws, "--out", &html.to_string_lossy()]);
     assert_eq!(code, 0, "{err}");

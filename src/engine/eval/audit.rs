@@ -3,7 +3,9 @@
 
 use super::conform::uses_for;
 use super::uses::typed_uses;
-use crate::engine::data::audit::{AuditRoles, Check, Policy, TableAudit, audit_table_checked};
+use crate::engine::data::audit::{
+    AuditDigest, AuditRoles, Check, Policy, TableAudit, audit_table_checked,
+};
 use crate::engine::data::options::BadRows;
 use crate::engine::data::{ReadOptions, Table, load_table};
 use crate::engine::error::Result;
@@ -23,52 +25,23 @@ pub fn audit_workspace(ws: &Workspace) -> Result<Vec<TableAudit>> {
 /// With `as_run`, each file is read with its own options, so that bad rows stop it as they
 /// stop a run (the report); otherwise they are left out and named.
 pub fn audit_workspace_tables(ws: &Workspace, as_run: bool) -> Result<Vec<(TableAudit, Table)>> {
-    let base = ws.base_dir();
+    audited_files(ws)
+        .into_iter()
+        .map(|(f, roles)| audit_file(ws, f, roles, as_run))
+        .collect()
+}
+
+/// The files a workspace reads, in the order customers, orders, joined tables, each with the
+/// roles the audit gives its columns.
+fn audited_files(ws: &Workspace) -> Vec<(&FileRef, AuditRoles)> {
     let col = |s: &Option<Spanned<String>>| s.as_ref().map(|x| x.value.clone());
-    let uses = typed_uses(ws);
-    let has_customers = ws.data.customers.is_some();
-    let audit = |f: &FileRef, mut roles: AuditRoles| -> Result<(TableAudit, Table)> {
-        let mut opts: ReadOptions = f.options.clone();
-        if !as_run {
-            opts.bad_rows = BadRows::Skip;
-        }
-        let t = load_table(&f.resolve(&base), &opts, None)
-            .map_err(|e| super::conform::with_entry(e, f))?;
-        if f.key == "data.customers" {
-            // a customers table's dates are whatever columns were read as dates
-            roles.dates =
-                t.df.columns()
-                    .iter()
-                    .filter(|c| crate::engine::data::values::is_temporal(c.dtype()))
-                    .map(|c| c.name().to_string())
-                    .collect();
-        }
-        let checks: Vec<Check> = uses_for(&uses, &f.key, has_customers)
-            .into_iter()
-            .map(|u| Check {
-                column: u.column.clone(),
-                want: u.want,
-                why: u.why.clone(),
-                guessed: false,
-                checked: u.checked,
-            })
-            .collect();
-        let policy = Policy {
-            values_missing: f.options.bad_values
-                == crate::engine::data::options::BadValues::Missing,
-            rows_skip: f.options.bad_rows == BadRows::Skip,
-            duplicates_first: ws.data.duplicate_ids == crate::engine::rules::DuplicateIds::First,
-        };
-        let a = audit_table_checked(&t, Some(roles), &opts, Some((&checks, policy)));
-        Ok((a, t))
-    };
     let mut out = Vec::new();
     if let Some(f) = &ws.data.customers {
         let roles = AuditRoles {
             customer_id: col(&ws.columns.customer_id),
             ..Default::default()
         };
-        out.push(audit(f, roles)?);
+        out.push((f, roles));
     }
     if let Some(f) = &ws.data.orders {
         let roles = AuditRoles {
@@ -80,14 +53,107 @@ pub fn audit_workspace_tables(ws: &Workspace, as_run: bool) -> Result<Vec<(Table
             unit_price: col(&ws.columns.unit_price),
             is_orders: true,
         };
-        out.push(audit(f, roles)?);
+        out.push((f, roles));
     }
     for j in &ws.data.joins {
         let roles = AuditRoles {
             customer_id: Some(j.key.value.clone()),
             ..Default::default()
         };
-        out.push(audit(&j.file, roles)?);
+        out.push((&j.file, roles));
+    }
+    out
+}
+
+/// What the audit of file `f` checks beyond the file itself: the columns the rules read as
+/// numbers or dates, and what the options let a run do about bad values, rows and ids.
+fn checks_of(ws: &Workspace, f: &FileRef) -> (Vec<Check>, Policy) {
+    let uses = typed_uses(ws);
+    let checks = uses_for(&uses, &f.key, ws.data.customers.is_some())
+        .into_iter()
+        .map(|u| Check {
+            column: u.column.clone(),
+            want: u.want,
+            why: u.why.clone(),
+            guessed: false,
+            checked: u.checked,
+        })
+        .collect();
+    let policy = Policy {
+        values_missing: f.options.bad_values == crate::engine::data::options::BadValues::Missing,
+        rows_skip: f.options.bad_rows == BadRows::Skip,
+        duplicates_first: ws.data.duplicate_ids == crate::engine::rules::DuplicateIds::First,
+    };
+    (checks, policy)
+}
+
+/// Read and audit one file of the workspace.
+fn audit_file(
+    ws: &Workspace,
+    f: &FileRef,
+    mut roles: AuditRoles,
+    as_run: bool,
+) -> Result<(TableAudit, Table)> {
+    let mut opts: ReadOptions = f.options.clone();
+    if !as_run {
+        opts.bad_rows = BadRows::Skip;
+    }
+    let t = load_table(&f.resolve(&ws.base_dir()), &opts, None)
+        .map_err(|e| super::conform::with_entry(e, f))?;
+    if f.key == "data.customers" {
+        // a customers table's dates are whatever columns were read as dates
+        roles.dates =
+            t.df.columns()
+                .iter()
+                .filter(|c| crate::engine::data::values::is_temporal(c.dtype()))
+                .map(|c| c.name().to_string())
+                .collect();
+    }
+    let (checks, policy) = checks_of(ws, f);
+    let a = audit_table_checked(&t, Some(roles), &opts, Some((&checks, policy)));
+    Ok((a, t))
+}
+
+/// The report's audit of every file as a run reads it, each kept in the cache under the file's
+/// key, the roles and checks it was made with, and the day (dates after today are findings):
+/// a report after a rule change reads no file again.
+pub fn report_audits(
+    ws: &Workspace,
+    cache: &super::cache::Cache,
+    notes: &mut Vec<String>,
+) -> Result<Vec<AuditDigest>> {
+    let mut out = Vec::new();
+    for (f, roles) in audited_files(ws) {
+        let path = f.resolve(&ws.base_dir());
+        let file_key = cache.table_key(&path, &f.options, None);
+        let key = file_key.as_ref().map(|k| {
+            let (checks, policy) = checks_of(ws, f);
+            format!(
+                "strata audit {} {}\ntoday {}\nroles {roles:?}\nchecks {checks:?}\npolicy {policy:?}\n{k}",
+                env!("CARGO_PKG_VERSION"),
+                super::cache::FORMAT,
+                chrono::Utc::now().date_naive(),
+            )
+        });
+        let kept = key
+            .as_ref()
+            .and_then(|k| cache.get(k, "an audit", notes))
+            .and_then(|(meta, _)| serde_json::from_str::<AuditDigest>(&meta).ok());
+        let digest = match kept {
+            Some(d) => d,
+            None => {
+                let d = AuditDigest::from(&audit_file(ws, f, roles, true)?.0);
+                // kept only when the file did not change while it was read
+                let same = file_key == cache.table_key(&path, &f.options, None);
+                if let (Some(k), Ok(meta), true) = (&key, serde_json::to_string(&d), same) {
+                    let size = crate::engine::data::read::file_size(&path);
+                    let empty = super::frame::Frame::new(0);
+                    cache.put(k, &meta, &empty, size, "an audit", notes);
+                }
+                d
+            }
+        };
+        out.push(digest);
     }
     Ok(out)
 }

@@ -107,6 +107,34 @@ pub struct TableAudit {
     pub notes: Vec<String>,
 }
 
+/// What a report shows of a table's audit: its size, what it looks like, and each finding's
+/// words, kept in the cache beside the file's tables.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AuditDigest {
+    pub path: String,
+    pub rows: usize,
+    pub columns: usize,
+    pub kind: String,
+    /// (a warning, not a note; the finding's message)
+    pub findings: Vec<(bool, String)>,
+}
+
+impl From<&TableAudit> for AuditDigest {
+    fn from(a: &TableAudit) -> Self {
+        AuditDigest {
+            path: a.path.clone(),
+            rows: a.rows,
+            columns: a.columns,
+            kind: a.kind.to_string(),
+            findings: a
+                .findings
+                .iter()
+                .map(|f| (f.severity == Severity::Warning, f.message.clone()))
+                .collect(),
+        }
+    }
+}
+
 fn n(x: usize) -> String {
     crate::engine::format::thousands(x as u64)
 }

@@ -62,7 +62,8 @@ pub struct Entry {
     pub source: String,
     /// `*` for every column, else how many.
     pub columns: String,
-    /// What it is: `table`, `table (wizard)`, `evaluated customers` (or `(wizard)`), or `report`.
+    /// What it is: `table`, `table (wizard)`, `evaluated customers` (or `(wizard)`), `audit`
+    /// (one file's findings, for the report) or `report`.
     pub kind: &'static str,
 }
 
@@ -476,6 +477,7 @@ pub fn entries(dir: &Path) -> Vec<Entry> {
             };
             let first = key.lines().next().unwrap_or_default();
             let report = first.contains(" report ");
+            let audit = first.contains(" audit ");
             let evaluated = report || first.contains(" evaluated ");
             let files: Vec<&str> = key
                 .lines()
@@ -483,6 +485,8 @@ pub fn entries(dir: &Path) -> Vec<Entry> {
                 .collect();
             let kind = if report {
                 "report"
+            } else if audit {
+                "audit"
             } else if evaluated && key.contains(WIZARD_READ) {
                 "evaluated customers (wizard)"
             } else if evaluated {

@@ -2,7 +2,7 @@
 
 use super::text::esc;
 use super::{distribution, pareto_curve, svg};
-use crate::engine::data::audit::{Severity, TableAudit};
+use crate::engine::data::audit::AuditDigest;
 use crate::engine::eval::session::{CriterionResult, Session};
 use crate::engine::format::{amount, percent, thousands};
 use crate::engine::rules::Criterion;
@@ -43,7 +43,7 @@ fn table(header: &[&str], rows: &[(Vec<(String, bool)>, &str)]) -> String {
     s
 }
 
-pub fn write(s: &Session, audits: &[TableAudit]) -> String {
+pub fn write(s: &Session, audits: &[AuditDigest]) -> String {
     let name = super::workspace_name(s);
     let mut h = format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Segmentation report: {}</title><style>{STYLE}</style></head><body>\n",
@@ -84,7 +84,7 @@ pub fn write(s: &Session, audits: &[TableAudit]) -> String {
 }
 
 /// The data section: each table's size and quality findings, and the rows left out.
-fn data(h: &mut String, s: &Session, audits: &[TableAudit]) {
+fn data(h: &mut String, s: &Session, audits: &[AuditDigest]) {
     h.push_str("<h2>Data</h2>\n");
     for a in audits {
         h.push_str(&format!(
@@ -92,17 +92,16 @@ fn data(h: &mut String, s: &Session, audits: &[TableAudit]) {
             esc(&a.path),
             thousands(a.rows as u64),
             a.columns,
-            esc(a.kind)
+            esc(&a.kind)
         ));
         if a.findings.is_empty() {
             h.push_str("<li>no quality findings</li>");
         }
-        for f in &a.findings {
-            match f.severity {
-                Severity::Warning => {
-                    h.push_str(&format!("<li class=\"warn\">{}</li>", esc(&f.message)))
-                }
-                Severity::Info => h.push_str(&format!("<li>{}</li>", esc(&f.message))),
+        for (warning, message) in &a.findings {
+            if *warning {
+                h.push_str(&format!("<li class=\"warn\">{}</li>", esc(message)))
+            } else {
+                h.push_str(&format!("<li>{}</li>", esc(message)))
             }
         }
         h.push_str("</ul>\n");

@@ -2,7 +2,7 @@
 
 use super::text::{bar, md};
 use super::{distribution, pareto_curve};
-use crate::engine::data::audit::{Severity, TableAudit};
+use crate::engine::data::audit::AuditDigest;
 use crate::engine::eval::session::{CriterionResult, Session};
 use crate::engine::format::{amount, percent, plain_number, thousands};
 use crate::engine::rules::Criterion;
@@ -19,7 +19,7 @@ fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
     out.push('\n');
 }
 
-pub fn data_section(out: &mut String, s: &Session, audits: &[TableAudit]) {
+pub fn data_section(out: &mut String, s: &Session, audits: &[AuditDigest]) {
     out.push_str("## Data\n\n");
     for a in audits {
         out.push_str(&format!(
@@ -32,12 +32,9 @@ pub fn data_section(out: &mut String, s: &Session, audits: &[TableAudit]) {
         if a.findings.is_empty() {
             out.push_str("- no quality findings\n");
         }
-        for f in &a.findings {
-            let mark = match f.severity {
-                Severity::Warning => "**!**",
-                Severity::Info => "·",
-            };
-            out.push_str(&format!("- {mark} {}\n", md(&f.message)));
+        for (warning, message) in &a.findings {
+            let mark = if *warning { "**!**" } else { "·" };
+            out.push_str(&format!("- {mark} {}\n", md(message)));
         }
         out.push('\n');
     }
@@ -54,7 +51,7 @@ pub fn data_section(out: &mut String, s: &Session, audits: &[TableAudit]) {
     }
 }
 
-pub fn write(s: &Session, audits: &[TableAudit]) -> String {
+pub fn write(s: &Session, audits: &[AuditDigest]) -> String {
     let mut out = format!(
         "# Segmentation report: {}\n\n{}.\n\n",
         md(&super::workspace_name(s)),

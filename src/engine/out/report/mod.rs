@@ -6,7 +6,7 @@ mod predictive;
 mod svg;
 mod text;
 
-use crate::engine::data::audit::TableAudit;
+use crate::engine::data::audit::AuditDigest;
 use crate::engine::eval::session::Session;
 use crate::engine::rules::{Criterion, Rule};
 
@@ -109,7 +109,7 @@ pub fn valuation_header(has_cost: bool) -> Vec<&'static str> {
 }
 
 /// Write the report of an evaluated workspace.
-pub fn report(s: &Session, audits: &[TableAudit], format: Format) -> String {
+pub fn report(s: &Session, audits: &[AuditDigest], format: Format) -> String {
     match format {
         Format::Markdown => markdown::write(s, audits),
         Format::Html => html::write(s, audits),
