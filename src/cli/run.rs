@@ -236,7 +236,7 @@ fn valuation_table(
             }
             row.push(percent(v.cumulative_value_share));
             for (m, (_, x)) in measures.iter().zip(&v.measures) {
-                row.push(crate::engine::format::measure(m.kind, *x));
+                row.push(m.kind.show(*x));
             }
             row.push(if v.worth_marketing {
                 "yes".into()

@@ -141,15 +141,6 @@ pub fn readable(x: f64) -> String {
     }
 }
 
-/// A `[valuation.measures]` figure as its kind reads: a share as a percentage, a mean or a sum
-/// as an amount.
-pub fn measure(kind: crate::engine::rules::MeasureKind, v: f64) -> String {
-    match kind {
-        crate::engine::rules::MeasureKind::Share => percent(v),
-        _ => amount(v),
-    }
-}
-
 /// At most `max` characters, with an ellipsis when cut.
 pub fn clip(s: &str, max: usize) -> String {
     if s.chars().count() <= max {

@@ -330,6 +330,29 @@ fn try_rule(s: &Session, one: &super::frame::Frame, row: usize, when: &str) -> R
     }
 }
 
+/// What bins read for one customer: the column, or the expression's value (`x`) and the
+/// fields it reads.
+fn bins_read(
+    s: &Session,
+    (column, expr): (&str, bool),
+    x: Option<f64>,
+    row: usize,
+) -> Vec<(String, String)> {
+    if !expr {
+        return vec![shown(s, column, row)];
+    }
+    let mut v = vec![(
+        column.to_string(),
+        x.map_or_else(|| "NULL".into(), crate::engine::format::decimal),
+    )];
+    if let Ok(e) = parse_condition(column) {
+        let mut names: Vec<&str> = e.columns().into_iter().map(|c| c.0).collect();
+        names.dedup();
+        v.extend(names.into_iter().map(|n| shown(s, n, row)));
+    }
+    v
+}
+
 /// Explain every criterion for the customer `id`.
 pub fn explain(s: &Session, id: &str) -> Result<Vec<CriterionExplain>> {
     let row = find_customer(s, id)
@@ -352,21 +375,7 @@ pub fn explain(s: &Session, id: &str) -> Result<Vec<CriterionExplain>> {
                 ..
             } => {
                 let x = super::criteria::binned(&c.rule, &s.base).and_then(|v| v.f64_at(row));
-                // what was read: the column, or the expression's value and the fields it reads
-                let read = if *expr {
-                    let mut v = vec![(
-                        column.value.clone(),
-                        x.map_or_else(|| "NULL".into(), crate::engine::format::decimal),
-                    )];
-                    if let Ok(e) = parse_condition(column) {
-                        let mut names: Vec<&str> = e.columns().into_iter().map(|c| c.0).collect();
-                        names.dedup();
-                        v.extend(names.into_iter().map(|n| shown(s, n, row)));
-                    }
-                    v
-                } else {
-                    vec![shown(s, column, row)]
-                };
+                let read = bins_read(s, (&column.value, *expr), x, row);
                 for (k, (l, text)) in c.rule.texts().into_iter().enumerate() {
                     let lo = k.checked_sub(1).map(|i| edges[i]);
                     let hi = edges.get(k).copied();

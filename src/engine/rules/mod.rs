@@ -40,3 +40,14 @@ pub fn condition_error(
         .hint_opt(e.hint.clone());
     crate::engine::error::EngineError::Workspace(vec![d])
 }
+
+impl MeasureKind {
+    /// A `[valuation.measures]` figure as this kind reads: a share as a percentage, a mean or a
+    /// sum as an amount.
+    pub fn show(self, v: f64) -> String {
+        match self {
+            MeasureKind::Share => crate::engine::format::percent(v),
+            _ => crate::engine::format::amount(v),
+        }
+    }
+}

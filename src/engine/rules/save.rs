@@ -416,8 +416,10 @@ impl WorkspaceEditor {
 }
 
 #[cfg(test)]
-mod file_option_tests {
+mod tests {
     use super::*;
+
+    const SRC: &str = "# my segmentation\nversion = 1\n\n[data]\ncustomers = \"c.csv\" # the CRM export\n\n[criteria.age]\nstep = \"demographic\"\nbins = { column = \"age\", edges = [25, 40] }\n";
 
     #[test]
     fn a_file_option_turns_a_path_into_a_table_and_back() {
@@ -439,13 +441,6 @@ mod file_option_tests {
             .unwrap();
         assert_eq!(ed.text(), text);
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const SRC: &str = "# my segmentation\nversion = 1\n\n[data]\ncustomers = \"c.csv\" # the CRM export\n\n[criteria.age]\nstep = \"demographic\"\nbins = { column = \"age\", edges = [25, 40] }\n";
 
     #[test]
     fn edits_keep_comments_and_order() {

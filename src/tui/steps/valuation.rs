@@ -189,18 +189,14 @@ fn header(
     head
 }
 
-/// The valuation table of the criterion on screen, scrolled `scroll` columns sideways.
-fn draw_values(
-    f: &mut Frame,
-    table_area: Rect,
-    (app, c): (&App, &crate::tui::state::app::CriterionView),
-    scroll: usize,
+/// One row per segment of the criterion on screen, in the table's order, the picked one marked.
+fn value_rows(
+    app: &App,
+    c: &crate::tui::state::app::CriterionView,
+    bar_w: usize,
     t: &Theme,
-) {
-    // a cost is set for the whole workspace, so every criterion shows the same columns
-    let has_cost = app.model.rules.valuation.cost.is_some();
+) -> Vec<(Vec<String>, ratatui::style::Style)> {
     let measures = &app.model.rules.valuation.measures;
-    let bar_w = 10usize;
     let i = app.current_criterion().unwrap_or(0);
     let order = app.segment_order_by(i, app.screens.valuation.sort);
     let picked = app.screens.valuation.row.min(order.len().saturating_sub(1));
@@ -208,7 +204,7 @@ fn draw_values(
         .into_iter()
         .map(|k| &c.result.valuation[k])
         .map(|s| {
-            let cells = vec![
+            let mut cells = vec![
                 safe(&s.name),
                 thousands(s.customers as u64),
                 percent(s.customer_share),
@@ -218,24 +214,11 @@ fn draw_values(
                 percent(s.cumulative_value_share),
                 amount(s.value_per_customer),
                 s.profit.map(amount).unwrap_or_default(),
-                if s.worth_marketing {
-                    "yes".into()
-                } else if s.rest {
-                    "– the rest".into()
-                } else {
-                    // the reason's headline ("small", "loses money", "empty"); the CLI prints them in full
-                    let short: Vec<&str> = s
-                        .reasons
-                        .iter()
-                        .map(|r| r.split(':').next().unwrap_or(r))
-                        .collect();
-                    format!("no: {}", short.join(", "))
-                },
+                verdict(s),
             ];
-            let mut cells = cells;
             // the workspace's own measures ([valuation.measures]) after the verdict
             for (m, (_, x)) in measures.iter().zip(&s.measures) {
-                cells.push(crate::engine::format::measure(m.kind, *x));
+                cells.push(m.kind.show(*x));
             }
             let style = if s.worth_marketing || s.rest {
                 t.text
@@ -248,6 +231,39 @@ fn draw_values(
     if let Some(r) = rows.get_mut(picked) {
         r.1 = t.selected;
     }
+    rows
+}
+
+/// Worth a campaign: yes, the rest, or no with the reasons' headlines ("small", "loses money",
+/// "empty"; the CLI prints them in full).
+fn verdict(s: &crate::engine::eval::valuation::SegmentValue) -> String {
+    if s.worth_marketing {
+        "yes".into()
+    } else if s.rest {
+        "– the rest".into()
+    } else {
+        let short: Vec<&str> = s
+            .reasons
+            .iter()
+            .map(|r| r.split(':').next().unwrap_or(r))
+            .collect();
+        format!("no: {}", short.join(", "))
+    }
+}
+
+/// The valuation table of the criterion on screen, scrolled `scroll` columns sideways.
+fn draw_values(
+    f: &mut Frame,
+    table_area: Rect,
+    (app, c): (&App, &crate::tui::state::app::CriterionView),
+    scroll: usize,
+    t: &Theme,
+) {
+    // a cost is set for the whole workspace, so every criterion shows the same columns
+    let has_cost = app.model.rules.valuation.cost.is_some();
+    let measures = &app.model.rules.valuation.measures;
+    let bar_w = 10usize;
+    let mut rows = value_rows(app, c, bar_w, t);
     let n = thousands(app.model.data.n_customers as u64).len();
     let money = amount(app.model.rules.ranking.total).chars().count() + 1;
     let mut cols = vec![

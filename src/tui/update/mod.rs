@@ -52,9 +52,12 @@ fn dispatch(app: &mut App, msg: Message) -> Vec<Effect> {
         return e;
     }
     if app.edit.prompt.is_some()
-        && let Some(e) = crate::tui::update::palette::prompt_key(app, &msg)
+        && let Some(typed) = crate::tui::update::palette::prompt_key(app, &msg)
     {
-        return e;
+        return match typed {
+            crate::tui::update::palette::Typed::Done(e) => e,
+            crate::tui::update::palette::Typed::Run(a) => dispatch(app, Message::Action(a)),
+        };
     }
     // an open prompt takes every key: no action reaches the screen behind it (but the end of
     // the terminal, or a signal, still quits: the text is in the recovery file)

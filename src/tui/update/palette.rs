@@ -12,8 +12,15 @@ fn commands() -> Vec<(String, Action)> {
         .collect()
 }
 
+/// What a key in the search or palette prompt comes to: its effects, or an action to run as its
+/// key would (`update` runs it: the palette does not call back into it).
+pub enum Typed {
+    Done(Vec<Effect>),
+    Run(Action),
+}
+
 /// Keys while the search or palette prompt is open.
-pub fn prompt_key(app: &mut App, msg: &Message) -> Option<Vec<Effect>> {
+pub fn prompt_key(app: &mut App, msg: &Message) -> Option<Typed> {
     let p = app.edit.prompt.as_mut()?;
     let text = match p {
         Prompt::Search(s) | Prompt::Palette(s) => s,
@@ -42,7 +49,7 @@ pub fn prompt_key(app: &mut App, msg: &Message) -> Option<Vec<Effect>> {
                     String::new()
                 };
             }
-            return Some(vec![]);
+            return Some(Typed::Done(vec![]));
         }
         Message::Action(a @ (Action::Up | Action::Down)) => {
             // ↑ ↓ in the search prompt: the previous / next match, the prompt stays open
@@ -50,7 +57,7 @@ pub fn prompt_key(app: &mut App, msg: &Message) -> Option<Vec<Effect>> {
                 let q = q.trim().to_string();
                 crate::tui::steps::list::search(app, &q, *a == Action::Up);
             }
-            return Some(vec![]);
+            return Some(Typed::Done(vec![]));
         }
         Message::Action(Action::Cancel) => app.edit.prompt = None,
         Message::Action(Action::Confirm) => {
@@ -58,10 +65,10 @@ pub fn prompt_key(app: &mut App, msg: &Message) -> Option<Vec<Effect>> {
             return Some(match p {
                 Prompt::Search(q) => {
                     crate::tui::steps::list::search(app, q.trim(), false);
-                    vec![]
+                    Typed::Done(vec![])
                 }
                 Prompt::Palette(cmd) => palette(app, cmd.trim()),
-                Prompt::Edit(_) => vec![],
+                Prompt::Edit(_) => Typed::Done(vec![]),
             });
         }
         _ => return None,
@@ -75,7 +82,7 @@ pub fn prompt_key(app: &mut App, msg: &Message) -> Option<Vec<Effect>> {
             _ => format!("{} (Tab completes)", all.join(" · ")),
         };
     }
-    Some(vec![])
+    Some(Typed::Done(vec![]))
 }
 
 /// The step names and commands that start with what is typed, and the text completed as far
@@ -109,45 +116,45 @@ pub fn complete_command(typed: &str) -> (String, Vec<String>) {
 /// `:` commands: a step number or name (or the start of one), or any action by its name
 /// (`export`, `new criterion`, `help`; the start of one when only one starts so), done as its
 /// key would.
-fn palette(app: &mut App, cmd: &str) -> Vec<Effect> {
+fn palette(app: &mut App, cmd: &str) -> Typed {
     let lower = cmd.trim().to_lowercase().replace('_', " ");
     if let Ok(n) = lower.parse::<usize>()
         && let Some(s) = crate::tui::steps::STEPS.get(n.wrapping_sub(1))
     {
         app.nav.step = s.id;
-        return vec![];
+        return Typed::Done(vec![]);
     }
     let commands = commands();
     if let Some((_, a)) = commands.iter().find(|(w, _)| *w == lower) {
-        return crate::tui::update::update(app, Message::Action(*a));
+        return Typed::Run(*a);
     }
     if lower == "q" {
         app.quit = true;
-        return vec![];
+        return Typed::Done(vec![]);
     }
     if let Some(s) = crate::tui::steps::STEPS
         .iter()
         .find(|s| s.title.to_lowercase().starts_with(&lower) && !lower.is_empty())
     {
         app.nav.step = s.id;
-        return vec![];
+        return Typed::Done(vec![]);
     }
     let starting: Vec<&(String, Action)> = commands
         .iter()
         .filter(|(w, _)| !lower.is_empty() && w.starts_with(&lower))
         .collect();
     match starting[..] {
-        [(_, a)] => crate::tui::update::update(app, Message::Action(*a)),
+        [(_, a)] => Typed::Run(*a),
         [] => {
             app.status = format!(
                 "unknown command \"{cmd}\": try a step name or number, or an action (Tab lists them)"
             );
-            vec![]
+            Typed::Done(vec![])
         }
         _ => {
             let names: Vec<&str> = starting.iter().map(|c| c.0.as_str()).collect();
             app.status = format!("\"{cmd}\" could be {}", names.join(", "));
-            vec![]
+            Typed::Done(vec![])
         }
     }
 }

@@ -13,6 +13,19 @@ use crate::tui::update::authoring::word_start;
 use crate::tui::view::table::{clip, pad, rows_note, width};
 use crate::tui::view::theme::Theme;
 
+/// What the edit can take, in a box above it: the fields for a condition, a value, a cost or a
+/// new criterion; the characteristics for a Classify edit; nothing for the others.
+pub fn draw_names(f: &mut Frame, above: Rect, app: &App, p: &EditPrompt, t: &Theme) {
+    use crate::tui::state::prompt::Target;
+    match p.target {
+        Target::Condition(_) | Target::Value | Target::Cost | Target::NewFrom => {
+            draw_fields(f, above, app, p, t)
+        }
+        Target::Characteristic => draw_characteristics(f, above, p, t),
+        _ => {}
+    }
+}
+
 /// The names an edit can use, beside the edit box: the fields that start like the word being
 /// typed (all of them before a word is begun), each with its type and an example value.
 pub fn draw_fields(f: &mut Frame, area: Rect, app: &App, p: &EditPrompt, t: &Theme) {

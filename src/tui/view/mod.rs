@@ -439,29 +439,13 @@ fn edit_box(
         width: main.width,
         height: h,
     };
-    if matches!(
-        p.target,
-        crate::tui::state::prompt::Target::Condition(_)
-            | crate::tui::state::prompt::Target::Value
-            | crate::tui::state::prompt::Target::Cost
-            | crate::tui::state::prompt::Target::NewFrom
-    ) {
-        let above = Rect {
-            x: main.x,
-            y: main.y,
-            width: main.width,
-            height: main.height.saturating_sub(h),
-        };
-        crate::tui::view::fields::draw_fields(f, above, app, p, t);
-    } else if p.target == crate::tui::state::prompt::Target::Characteristic {
-        let above = Rect {
-            x: main.x,
-            y: main.y,
-            width: main.width,
-            height: main.height.saturating_sub(h),
-        };
-        crate::tui::view::fields::draw_characteristics(f, above, p, t);
-    }
+    let above = Rect {
+        x: main.x,
+        y: main.y,
+        width: main.width,
+        height: main.height.saturating_sub(h),
+    };
+    crate::tui::view::fields::draw_names(f, above, app, p, t);
     let (text, start) = text_line(p, w, t);
     let caret = match (caret, &p.conflict) {
         (Some((pos, st)), _) if pos > start && pos - start <= w => Line::from(Span::styled(

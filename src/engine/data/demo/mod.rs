@@ -212,6 +212,22 @@ fn person(rng: &mut Rng, c: &Country) -> Person {
     }
 }
 
+/// A name that goes with the gender (one draw each for first and last name, whatever the
+/// gender, so the draws that follow do not depend on it).
+fn name_for(rng: &mut Rng, c: &Country, gender: &str, id: u64) -> String {
+    let (first, last) = (*rng.pick(c.first), *rng.pick(c.last));
+    let woman = match gender {
+        "female" => true,
+        "male" => false,
+        _ => id.is_multiple_of(2),
+    };
+    if woman {
+        format!("{} {}", first.1, last.1)
+    } else {
+        format!("{} {}", first.0, last.0)
+    }
+}
+
 /// One customer written to `sink`, and how they buy.
 fn customer(
     rng: &mut Rng,
@@ -237,18 +253,7 @@ fn customer(
         x if (x as f64) < c.income * 1.8 => "upper middle",
         _ => "upper",
     };
-    // a name that goes with the gender (one draw each, whatever the gender)
-    let (first, last) = (*rng.pick(c.first), *rng.pick(c.last));
-    let woman = match p.gender {
-        "female" => true,
-        "male" => false,
-        _ => id.is_multiple_of(2),
-    };
-    let name = if woman {
-        format!("{} {}", first.1, last.1)
-    } else {
-        format!("{} {}", first.0, last.0)
-    };
+    let name = name_for(rng, c, p.gender, id);
     let email = format!("customer{id}@{}", c.domain);
     // buying behaviour: prospects, one-timers, regulars, heavy buyers
     let kind = rng.f64();

@@ -129,7 +129,7 @@ fn confirm(app: &mut App, row: usize, kind: Characteristic, role: Option<String>
     let then = match kind.step() {
         Some(step) => format!(
             " (N in {} offers it)",
-            crate::tui::steps::StepId::of_criteria(step).title()
+            crate::tui::steps::id::StepId::of_criteria(step).title()
         ),
         None => String::new(),
     };
@@ -206,8 +206,8 @@ pub fn choose(app: &mut App) -> Vec<Effect> {
         .or_else(|| guess(app, row).map(|g| g.kind))
         .map(Characteristic::label)
         .unwrap_or_default();
-    let mut prompt = EditPrompt::new(0, Target::Characteristic, current);
-    crate::tui::update::prompt::recheck(app, &mut prompt);
+    // it opens on a characteristic (every column has a suggestion): nothing to check yet
+    let prompt = EditPrompt::new(0, Target::Characteristic, current);
     app.edit.prompt = Some(Prompt::Edit(prompt));
     vec![]
 }

@@ -169,8 +169,8 @@ fn characteristic_line(
     let feeds = |k: crate::engine::rules::characteristics::Characteristic| match k.step() {
         Some(step) => format!(
             "; N in step {} {} offers it first",
-            crate::tui::steps::StepId::of_criteria(step).index() + 1,
-            crate::tui::steps::StepId::of_criteria(step).title()
+            crate::tui::steps::id::StepId::of_criteria(step).index() + 1,
+            crate::tui::steps::id::StepId::of_criteria(step).title()
         ),
         None => String::new(),
     };

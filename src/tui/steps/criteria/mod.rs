@@ -139,9 +139,14 @@ fn bins_head(app: &App, column: &str, t: &Theme) -> Line<'static> {
     Line::from(line)
 }
 
-fn draw_rules(f: &mut Frame, area: Rect, app: &App, c: &CriterionView, focus: Style, t: &Theme) {
-    let cr = &c.criterion;
-    let inner_w = area.width.saturating_sub(2);
+/// The lines above a criterion's rules (its column, cut points or how rules are tried), and its
+/// rules as (name, what puts a customer in it).
+fn rule_items(
+    app: &App,
+    cr: &crate::engine::rules::Criterion,
+    inner_w: u16,
+    t: &Theme,
+) -> (Vec<Line<'static>>, Vec<(String, String)>) {
     let mut head: Vec<Line<'static>> = Vec::new();
     let items: Vec<(String, String)> = match &cr.rule {
         Rule::Bins { column, edges, .. } => {
@@ -179,6 +184,13 @@ fn draw_rules(f: &mut Frame, area: Rect, app: &App, c: &CriterionView, focus: St
                 .collect()
         }
     };
+    (head, items)
+}
+
+fn draw_rules(f: &mut Frame, area: Rect, app: &App, c: &CriterionView, focus: Style, t: &Theme) {
+    let cr = &c.criterion;
+    let inner_w = area.width.saturating_sub(2);
+    let (head, items) = rule_items(app, cr, inner_w, t);
     // names as wide as the longest, up to half the box; the rules get the rest
     let name_w = items
         .iter()
