@@ -5,6 +5,7 @@ mod cache;
 mod check;
 mod clv;
 mod compare;
+mod dbt;
 mod demo;
 mod explain;
 mod export;
@@ -58,6 +59,8 @@ pub enum Command {
     Export(export::ExportArgs),
     /// The whole segmentation as one SQL query (duckdb, postgres, spark, trino, bigquery)
     Sql(sql::SqlArgs),
+    /// Write the segmentation into a dbt project: a model with its sources and tests
+    Dbt(dbt::DbtArgs),
     /// Write the demo data (customers.csv, orders.csv) and its workspace into a new or empty folder
     Demo(demo::DemoArgs),
     /// List the tables kept from earlier runs (they make the next run of an unchanged workspace fast), or clear them
@@ -115,6 +118,7 @@ pub fn main() -> ExitCode {
         Some(Command::Run(a)) => cache().and_then(|c| run::run(a, &c)),
         Some(Command::Explain(a)) => cache().and_then(|c| explain::run(a, &c)),
         Some(Command::Sql(a)) => cache().and_then(|c| sql::run(a, &c)),
+        Some(Command::Dbt(a)) => cache().and_then(|c| dbt::run(a, &c)),
         Some(Command::Export(a)) => cache().and_then(|c| export::run(a, &c)),
         Some(Command::Report(a)) => cache().and_then(|c| report::run(a, &c)),
         Some(Command::Compare(a)) => cache().and_then(|c| compare::run(a, &c)),

@@ -34,7 +34,7 @@ pub struct SqlArgs {
     pub out: Option<PathBuf>,
 }
 
-fn parse_dialect(s: &str) -> std::result::Result<Dialect, String> {
+pub(super) fn parse_dialect(s: &str) -> std::result::Result<Dialect, String> {
     Dialect::from_name(s).ok_or_else(|| {
         format!(
             "unknown dialect {s:?}; choose one of {}",
@@ -59,6 +59,23 @@ pub fn run(a: SqlArgs, cache: &Cache) -> Result<ExitCode> {
         refuse_workspace_files(&ws, p)?;
     }
     let schema = super::progress::watched(|p| SqlSchema::load_with(&ws, &a.with, p, cache))?;
+    warn_quality(&schema);
+    let opt = SqlOptions {
+        dialect: a.dialect,
+        tables,
+        valuation: a.valuation,
+        with: a.with.clone(),
+    };
+    let text = generate(&ws, &schema, &opt)?;
+    match &a.out {
+        Some(p) => write_atomic(p, text.as_bytes())?,
+        None => print!("{text}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What the data's bad values mean for a query: the warehouse must read those cells as NULL.
+pub(super) fn warn_quality(schema: &SqlSchema) {
     for q in &schema.quality {
         for w in q.warnings() {
             eprintln!("warning: {w}");
@@ -72,16 +89,4 @@ pub fn run(a: SqlArgs, cache: &Cache) -> Result<ExitCode> {
             );
         }
     }
-    let opt = SqlOptions {
-        dialect: a.dialect,
-        tables,
-        valuation: a.valuation,
-        with: a.with.clone(),
-    };
-    let text = generate(&ws, &schema, &opt)?;
-    match &a.out {
-        Some(p) => write_atomic(p, text.as_bytes())?,
-        None => print!("{text}"),
-    }
-    Ok(ExitCode::SUCCESS)
 }

@@ -4,6 +4,7 @@ mod cache;
 mod clv;
 mod corpus;
 mod data;
+mod dbt;
 mod messy;
 mod rules;
 mod run;
