@@ -266,3 +266,15 @@ fn valuation_picks_a_segment_and_writes_it() {
     assert_ne!(app.current_criterion(), Some(i));
     assert_eq!(app.screens.valuation.row, 0);
 }
+
+/// Esc closes Valuation's cross-tab (it took pressing c through every criterion).
+#[test]
+fn esc_closes_the_cross_tab() {
+    let (mut app, _) = demo();
+    act(&mut app, Action::GoTo(8));
+    act(&mut app, Action::CrossTab);
+    assert!(app.screens.valuation.crosstab.is_some(), "{}", app.status);
+    act(&mut app, Action::Cancel);
+    assert!(app.screens.valuation.crosstab.is_none());
+    assert!(app.status.contains("closed"), "{}", app.status);
+}

@@ -312,10 +312,18 @@ fn toggle(app: &mut App, a: Action) {
             app.nav.explain_scroll = 0;
         }
         Cancel => {
+            let overlay = app.show_help || app.teach_overlay || app.page.is_some();
             app.show_help = false;
             app.teach_overlay = false;
             app.page = None;
             app.status.clear();
+            // with nothing over the screen, Esc closes Valuation's cross-tab or moves table
+            if !overlay {
+                let v = &mut app.screens.valuation;
+                if v.crosstab.take().is_some() | v.transitions.take().is_some() {
+                    app.status = "closed the table under the segments".into();
+                }
+            }
         }
         Teach => {
             if app.nav.width >= crate::tui::state::app::TEACH_SIDE_MIN_W {
