@@ -699,7 +699,7 @@ fn presses(keys: &str) -> usize {
 /// The whole method at 80×24 on the bare marketing-campaign export, keys only: confirm every
 /// characteristic, age bands from the birth year, a map regrouped (Together into Married), the
 /// value, the exclusivity check, Valuation, one segment written to a file. The keys are counted:
-/// the journey takes at most 60 (32 when written; about 130 before this round, and step 2 could
+/// the journey takes at most 60 (32 when written; about 140 before this round, and step 2 could
 /// not be finished at all).
 #[test]
 fn the_whole_method_at_80x24_from_the_bare_export_in_few_keys() {
