@@ -97,19 +97,19 @@ fn dbt_writes_a_model_its_sources_and_tests_and_only_those() {
     assert!(err.contains("ref:MODEL"), "{err}");
 }
 
-/// A Python with dbt-core 1.10 and dbt-duckdb beside duckdb (`STRATA_PYTHON`); it fails loudly
-/// when there is none.
-fn dbt_python() -> String {
+/// A Python with dbt-core 1.10 and the dbt `adapter` beside duckdb (`STRATA_PYTHON`); it
+/// fails loudly when there is none.
+fn dbt_python(adapter: &str) -> String {
     let python = duckdb_python();
     let dbt = Path::new(&python).with_file_name("dbt");
     let ok = std::process::Command::new(&dbt)
         .arg("--version")
         .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("duckdb"));
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains(&format!("- {adapter}:")));
     assert!(
         ok,
-        "this test needs dbt with dbt-duckdb beside {python}: \
-         `V/bin/pip install 'dbt-core==1.10.*' 'dbt-duckdb==1.10.*'`"
+        "this test needs dbt with dbt-{adapter} beside {python}: \
+         `V/bin/pip install 'dbt-core==1.10.*' 'dbt-{adapter}==1.10.*'`"
     );
     python
 }
@@ -117,7 +117,7 @@ fn dbt_python() -> String {
 #[test]
 #[ignore = "needs Python with duckdb, dbt-core 1.10 and dbt-duckdb (STRATA_PYTHON)"]
 fn dbt_build_gives_runs_rows_and_a_renamed_segment_fails_its_test() {
-    let python = dbt_python();
+    let python = dbt_python("duckdb");
     let d = demo_dir();
     let w = d.path().join("w");
     let ws = w.join("demo.strata.toml").to_string_lossy().to_string();
@@ -158,4 +158,39 @@ fn dbt_build_gives_runs_rows_and_a_renamed_segment_fails_its_test() {
     std::fs::write(&model, sql.replace("'young'", "'youngish'")).unwrap();
     let text = check(&["--expect-fail"]);
     assert!(text.starts_with("failed as expected"), "{text}");
+}
+
+/// The same model built by dbt-postgres on a throwaway PostgreSQL server: its rows are `strata
+/// run`'s and every generated test passes.
+#[test]
+#[ignore = "needs PostgreSQL server binaries and Python with duckdb, dbt-core 1.10 and dbt-postgres (STRATA_PYTHON)"]
+fn dbt_build_on_postgres_gives_runs_rows() {
+    let python = dbt_python("postgres");
+    let d = demo_dir();
+    let w = d.path().join("w");
+    let ws = w.join("demo.strata.toml").to_string_lossy().to_string();
+    let p = project(d.path());
+    let dir = p.to_string_lossy().to_string();
+    let (code, _, err) = run(&["dbt", &ws, "--project", &dir, "--dialect", "postgres"]);
+    assert_eq!(code, 0, "{err}");
+    let m = d.path().join("m.csv");
+    let (code, _, err) = run(&["run", &ws, "--out", &m.to_string_lossy()]);
+    assert_eq!(code, 0, "{err}");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/dbt_postgres.py");
+    let out = std::process::Command::new(&python)
+        .arg(&script)
+        .args([dir.as_str(), "strata_demo", &m.to_string_lossy()])
+        .args(
+            ["customers", "orders"]
+                .iter()
+                .map(|n| format!("{n}={}", w.join(format!("{n}.csv")).display())),
+        )
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success() && text.starts_with("equal:"), "{text}");
 }
