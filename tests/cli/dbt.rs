@@ -114,6 +114,31 @@ fn dbt_python(adapter: &str) -> String {
     python
 }
 
+/// Run `tests/support/NAME` with `args` and the demo's two tables in `w`: whether it exited 0,
+/// and what it printed.
+fn script(python: &str, name: &str, args: &[String], w: &Path) -> (bool, String) {
+    let out = std::process::Command::new(python)
+        .arg(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/support")
+                .join(name),
+        )
+        .args(args)
+        .args(
+            ["customers", "orders"]
+                .iter()
+                .map(|n| format!("{n}={}", w.join(format!("{n}.csv")).display())),
+        )
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
 #[test]
 #[ignore = "needs Python with duckdb, dbt-core 1.10 and dbt-duckdb (STRATA_PYTHON)"]
 fn dbt_build_gives_runs_rows_and_a_renamed_segment_fails_its_test() {
@@ -128,25 +153,15 @@ fn dbt_build_gives_runs_rows_and_a_renamed_segment_fails_its_test() {
     let m = d.path().join("m.csv");
     let (code, _, err) = run(&["run", &ws, "--out", &m.to_string_lossy()]);
     assert_eq!(code, 0, "{err}");
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/dbt_duckdb.py");
-    let tables: Vec<String> = ["customers", "orders"]
-        .iter()
-        .map(|n| format!("{n}={}", w.join(format!("{n}.csv")).display()))
-        .collect();
     let check = |more: &[&str]| {
-        let out = std::process::Command::new(&python)
-            .arg(&script)
-            .args(more)
-            .args([dir.as_str(), "strata_demo", &m.to_string_lossy()])
-            .args(&tables)
-            .output()
-            .unwrap();
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert!(out.status.success(), "{text}");
+        let mut args: Vec<String> = more.iter().map(|a| a.to_string()).collect();
+        args.extend([
+            dir.clone(),
+            "strata_demo".into(),
+            m.to_string_lossy().into(),
+        ]);
+        let (ok, text) = script(&python, "dbt_duckdb.py", &args, &w);
+        assert!(ok, "{text}");
         text
     };
     let text = check(&[]);
@@ -176,21 +191,7 @@ fn dbt_build_on_postgres_gives_runs_rows() {
     let m = d.path().join("m.csv");
     let (code, _, err) = run(&["run", &ws, "--out", &m.to_string_lossy()]);
     assert_eq!(code, 0, "{err}");
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/dbt_postgres.py");
-    let out = std::process::Command::new(&python)
-        .arg(&script)
-        .args([dir.as_str(), "strata_demo", &m.to_string_lossy()])
-        .args(
-            ["customers", "orders"]
-                .iter()
-                .map(|n| format!("{n}={}", w.join(format!("{n}.csv")).display())),
-        )
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.status.success() && text.starts_with("equal:"), "{text}");
+    let args = [dir, "strata_demo".into(), m.to_string_lossy().into()];
+    let (ok, text) = script(&python, "dbt_postgres.py", &args, &w);
+    assert!(ok && text.starts_with("equal:"), "{text}");
 }

@@ -8,7 +8,7 @@ table with the column types DuckDB infers from the CSV, loads it with \\copy, ru
 with psql --csv and compares its rows with the membership `strata run --out` wrote.
 Run as root, the server runs as the `postgres` user. Exit 0 equal, 1 different, 3 no PostgreSQL.
 """
-import csv, glob, io, os, shutil, subprocess, sys, tempfile
+import contextlib, csv, glob, io, os, shutil, subprocess, sys, tempfile
 
 import duckdb
 
@@ -24,13 +24,13 @@ def pg_bin():
     return os.path.dirname(w) if w else None
 
 
-def main():
-    query, expected, *tables = sys.argv[1:]
+@contextlib.contextmanager
+def server(tables):
+    """A private cluster on a Unix socket with every TABLE=PATH loaded (the types DuckDB infers),
+    stopped and removed on exit; yields (how to run psql, the socket's folder)."""
     bindir = pg_bin()
-    if not bindir:
-        print("no PostgreSQL server binaries (apt install postgresql)")
-        return 3
     tmp = tempfile.mkdtemp(prefix="strata-pg-")
+    os.chmod(tmp, 0o755)
     as_root = os.geteuid() == 0
     prefix = ["runuser", "-u", "postgres", "--"] if as_root else []
     if as_root:
@@ -42,8 +42,9 @@ def main():
     run([f"{bindir}/pg_ctl", "-D", data, "-o", f"-k {sock} -c listen_addresses=''",
          "-l", os.path.join(tmp, "log"), "-w", "start"])
     try:
-        psql = [f"{bindir}/psql" if os.path.exists(f"{bindir}/psql") else "psql",
-                "-h", sock, "-U", "strata", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-X", "-q"]
+        psql = prefix + [f"{bindir}/psql" if os.path.exists(f"{bindir}/psql") else "psql",
+                         "-h", sock, "-U", "strata", "-d", "postgres", "-v", "ON_ERROR_STOP=1",
+                         "-X", "-q"]
         con = duckdb.connect()
         script = []
         for spec in tables:
@@ -56,17 +57,26 @@ def main():
             con.execute(f"COPY (SELECT * FROM read_csv(?)) TO '{copy}' (HEADER)", [path])
             os.chmod(copy, 0o644)
             script.append(f"\\copy \"{name}\" FROM '{copy}' CSV HEADER")
-        subprocess.run(prefix + psql, input="\n".join(script), check=True, capture_output=True, text=True)
-        out = subprocess.run(prefix + psql + ["--csv", "-f", "-"], input=open(query, encoding="utf-8").read(),
+        subprocess.run(psql, input="\n".join(script), check=True, capture_output=True, text=True)
+        yield psql, sock
+    finally:
+        subprocess.run(prefix + [f"{bindir}/pg_ctl", "-D", data, "-m", "immediate", "stop"],
+                       capture_output=True)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main():
+    query, expected, *tables = sys.argv[1:]
+    if not pg_bin():
+        print("no PostgreSQL server binaries (apt install postgresql)")
+        return 3
+    with server(tables) as (psql, _):
+        out = subprocess.run(psql + ["--csv", "-f", "-"], input=open(query, encoding="utf-8").read(),
                              capture_output=True, text=True)
         if out.returncode != 0:
             print(out.stderr)
             return 1
         got = list(csv.reader(io.StringIO(out.stdout)))
-    finally:
-        subprocess.run(prefix + [f"{bindir}/pg_ctl", "-D", data, "-m", "immediate", "stop"],
-                       capture_output=True)
-        shutil.rmtree(tmp, ignore_errors=True)
     with open(expected, newline="", encoding="utf-8") as f:
         exp = list(csv.reader(f))
     if len(exp) != len(got):

@@ -105,6 +105,15 @@ impl Characteristic {
         Characteristic::ALL.into_iter().find(|c| c.word() == t)
     }
 
+    /// The labels of the characteristics that start with `typed` (lower case), in list order.
+    pub fn starting_with(typed: &str) -> Vec<String> {
+        Characteristic::ALL
+            .iter()
+            .map(|c| c.label())
+            .filter(|l| l.starts_with(typed))
+            .collect()
+    }
+
     /// The family it belongs to, when it has one (`territory` for a city).
     pub fn family(self) -> Option<&'static str> {
         match self {

@@ -112,6 +112,16 @@ pub struct EditPrompt {
 }
 
 impl EditPrompt {
+    /// What is typed, trimmed and in lower case; nothing while the pre-filled text is still
+    /// selected (typing replaces it).
+    pub fn typed(&self) -> String {
+        if self.selected {
+            String::new()
+        } else {
+            self.text.trim().to_lowercase()
+        }
+    }
+
     pub fn new(criterion: usize, target: Target, text: String) -> EditPrompt {
         let cursor = text.chars().count();
         let text_is_empty = text.is_empty();

@@ -107,17 +107,7 @@ pub fn draw_fields(f: &mut Frame, area: Rect, app: &App, p: &EditPrompt, t: &The
 /// The characteristics a Classify edit can take, beside the edit box: those that start like
 /// what is typed (all of them while the suggestion is still selected), as one wrapped list.
 pub fn draw_characteristics(f: &mut Frame, area: Rect, p: &EditPrompt, t: &Theme) {
-    use crate::engine::rules::characteristics::Characteristic;
-    let typed = if p.selected {
-        String::new()
-    } else {
-        p.text.trim().to_lowercase()
-    };
-    let fits: Vec<String> = Characteristic::ALL
-        .iter()
-        .map(|c| c.label())
-        .filter(|l| l.starts_with(&typed))
-        .collect();
+    let fits = crate::engine::rules::characteristics::Characteristic::starting_with(&p.typed());
     let w = area.width.min(60);
     let lines = crate::tui::view::table::wrap(&fits.join(" · "), w.saturating_sub(2), 0);
     let h = (lines.len() as u16 + 2).min(area.height);

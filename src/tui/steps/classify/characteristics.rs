@@ -258,18 +258,9 @@ pub fn complete(app: &mut App) {
         return;
     };
     // a pre-filled text still selected is replaced by what is typed: list them all
-    let typed = if p.selected {
-        String::new()
-    } else {
-        p.text.trim().to_lowercase()
-    };
-    let fits: Vec<String> = Characteristic::ALL
-        .iter()
-        .map(|c| c.label())
-        .filter(|l| l.starts_with(&typed))
-        .collect();
+    let typed = p.typed();
+    let fits = Characteristic::starting_with(&typed);
     if let [one] = fits.as_slice() {
-        p.selected = false;
         p.text = one.clone();
         p.cursor = p.text.chars().count();
         p.selected = false;
