@@ -68,9 +68,15 @@ pub fn run(a: DbtArgs, cache: &Cache) -> Result<ExitCode> {
         ),
     };
     let refs = model_refs(&a.tables)?;
+    let tables = logical_tables(&ws);
+    if let Some(k) = refs.keys().find(|k| !tables.contains(k)) {
+        bail!(
+            "--table {k}=…: the workspace reads no table called {k} (it reads {})",
+            tables.join(", ")
+        );
+    }
     let schema = super::progress::watched(|p| SqlSchema::load_with(&ws, &[], p, cache))?;
     super::sql::warn_quality(&schema);
-    let tables = logical_tables(&ws);
     let sql = model_sql(&ws, &schema, dialect, &tables, &refs)?;
     let dir = project.join("models").join("strata");
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot make {}", dir.display()))?;
@@ -174,7 +180,10 @@ fn model_sql(
     for t in tables {
         let jinja = match refs.get(t) {
             Some(model) => format!("{{{{ ref('{model}') }}}}"),
-            None => format!("{{{{ source('strata', '{t}') }}}}"),
+            None => format!(
+                "{{{{ source('strata', '{}') }}}}",
+                t.replace('\\', "\\\\").replace('\'', "\\'")
+            ),
         };
         sql = sql.replace(&d.table(&mark(t)), &jinja);
     }
@@ -193,6 +202,8 @@ fn y(s: &str) -> String {
 /// criterion's column holding only its segment names and its otherwise label.
 fn model_yml(ws: &Workspace, name: &str, schema: &str, sources: &[&str]) -> String {
     let mut out = format!("# {GENERATED}\nversion: 2\n\n");
+    // dbt renders YAML descriptions as templates too
+    let description = description(ws).replace("{{", "{ {").replace("{%", "{ %");
     if !sources.is_empty() {
         out.push_str(&format!(
             "sources:\n  - name: strata\n    schema: {}\n    tables:\n",
@@ -205,7 +216,7 @@ fn model_yml(ws: &Workspace, name: &str, schema: &str, sources: &[&str]) -> Stri
     }
     out.push_str(&format!(
         "models:\n  - name: {name}\n    description: {}\n    columns:\n      - name: customer_id\n        data_tests:\n          - unique\n          - not_null\n",
-        y(&description(ws))
+        y(&description)
     ));
     for c in &ws.criteria {
         let mut values = c.rule.labels();
@@ -214,7 +225,7 @@ fn model_yml(ws: &Workspace, name: &str, schema: &str, sources: &[&str]) -> Stri
         }
         let listed: Vec<String> = values.iter().map(|v| y(v)).collect();
         out.push_str(&format!(
-            "      - name: {}\n        description: {}\n        data_tests:\n          - not_null\n          - accepted_values:\n              values: [{}]\n",
+            "      - name: {}\n        description: {}\n        quote: true\n        data_tests:\n          - not_null\n          - accepted_values:\n              values: [{}]\n",
             y(&c.name.value),
             y(&format!("{} segment ({} step)", c.name.value, c.step.as_str().replace('_', " "))),
             listed.join(", ")
@@ -246,45 +257,56 @@ fn description(ws: &Workspace) -> String {
     }
 }
 
-/// The dialect of the project's profile: `profile:` in dbt_project.yml, then its `type:` in
-/// profiles.yml (the project's folder, DBT_PROFILES_DIR, or ~/.dbt).
+/// The dialect of the project's profile: `profile:` in dbt_project.yml, then the `type:` of its
+/// `target:` output in profiles.yml (found as dbt looks: DBT_PROFILES_DIR, the project's
+/// folder, ~/.dbt).
 fn profile_dialect(project: &Path) -> Result<Dialect> {
     let text = std::fs::read_to_string(project.join("dbt_project.yml"))?;
-    let profile = yaml_value(&text, "profile");
+    let Some(profile) = yaml_value(&text, "profile") else {
+        bail!("dbt_project.yml names no profile: say --dialect (duckdb, postgres, …)");
+    };
     let dirs = [
-        Some(project.to_path_buf()),
         std::env::var_os("DBT_PROFILES_DIR").map(PathBuf::from),
+        Some(project.to_path_buf()),
         std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".dbt")),
     ];
     for dir in dirs.into_iter().flatten() {
         let Ok(p) = std::fs::read_to_string(dir.join("profiles.yml")) else {
             continue;
         };
-        let block = profile
+        let Some(block) = profile_block(&p, &profile) else {
+            continue;
+        };
+        let target = yaml_value(&block, "target");
+        let output = target
             .as_deref()
-            .and_then(|name| profile_block(&p, name))
-            .unwrap_or(p.clone());
-        let types: Vec<String> = block
-            .lines()
-            .filter_map(|l| yaml_value(l, "type"))
-            .collect();
-        if let Some(t) = types.first() {
-            let d = match t.as_str() {
-                "duckdb" => Some(Dialect::DuckDb),
-                "postgres" => Some(Dialect::Postgres),
-                "spark" | "databricks" => Some(Dialect::Spark),
-                "trino" => Some(Dialect::Trino),
-                "bigquery" => Some(Dialect::BigQuery),
-                _ => None,
-            };
-            return d.ok_or_else(|| {
-                anyhow::anyhow!(
-                    "the profile's type is {t}, which strata writes no SQL for: say --dialect"
-                )
-            });
+            .and_then(|t| {
+                let outputs: String = block
+                    .lines()
+                    .skip_while(|l| yaml_key(l).as_deref() != Some("outputs"))
+                    .skip(1)
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                indented_block(&outputs, t)
+            })
+            .unwrap_or(block);
+        if let Some(t) = yaml_value(&output, "type") {
+            return dialect_of(&t);
         }
     }
-    bail!("no profiles.yml says the project's database type: say --dialect (duckdb, postgres, …)")
+    bail!("no profiles.yml says the type of profile {profile}: say --dialect (duckdb, postgres, …)")
+}
+
+/// The dialect of a dbt adapter type.
+fn dialect_of(t: &str) -> Result<Dialect> {
+    match t {
+        "duckdb" => Ok(Dialect::DuckDb),
+        "postgres" => Ok(Dialect::Postgres),
+        "spark" | "databricks" => Ok(Dialect::Spark),
+        "trino" => Ok(Dialect::Trino),
+        "bigquery" => Ok(Dialect::BigQuery),
+        _ => bail!("the profile's type is {t}, which strata writes no SQL for: say --dialect"),
+    }
 }
 
 /// The lines of profile `name` in profiles.yml (from its line to the next unindented one).
@@ -294,7 +316,22 @@ fn profile_block(text: &str, name: &str) -> Option<String> {
     });
     let first = lines.next()?;
     let rest: Vec<&str> = lines
-        .take_while(|l| l.is_empty() || l.starts_with(char::is_whitespace))
+        .take_while(|l| l.trim().is_empty() || l.starts_with(char::is_whitespace))
+        .collect();
+    Some(format!("{first}\n{}", rest.join("\n")))
+}
+
+/// The lines under key `name` among indented lines: from its line to the next line indented as
+/// little as it is.
+fn indented_block(text: &str, name: &str) -> Option<String> {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let mut lines = text
+        .lines()
+        .skip_while(|l| yaml_key(l).as_deref() != Some(name));
+    let first = lines.next()?;
+    let level = indent(first);
+    let rest: Vec<&str> = lines
+        .take_while(|l| l.trim().is_empty() || indent(l) > level)
         .collect();
     Some(format!("{first}\n{}", rest.join("\n")))
 }
@@ -334,7 +371,7 @@ mod tests {
         .unwrap();
         std::fs::write(
             d.path().join("profiles.yml"),
-            "other:\n  outputs:\n    dev:\n      type: bigquery\nshop:\n  target: dev\n  outputs:\n    dev:\n      type: postgres\n      host: localhost\n",
+            "other:\n  outputs:\n    dev:\n      type: bigquery\nshop:\n  target: prod\n  outputs:\n    dev:\n      type: duckdb\n      path: x.duckdb\n    prod:\n      type: postgres\n      host: localhost\n",
         )
         .unwrap();
         assert!(matches!(profile_dialect(d.path()), Ok(Dialect::Postgres)));

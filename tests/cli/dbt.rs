@@ -42,7 +42,7 @@ fn dbt_writes_a_model_its_sources_and_tests_and_only_those() {
         "name: strata\n    schema: \"main\"",
         "- name: \"customers\"",
         "- name: customer_id\n        data_tests:\n          - unique\n          - not_null",
-        "- name: \"age_band\"",
+        "- name: \"age_band\"\n        description: \"age_band segment (demographic step)\"\n        quote: true",
         "values: [\"young\", \"adult\", \"middle-aged\", \"senior\", \"unassigned\"]",
     ] {
         assert!(yml.contains(part), "{part} in:\n{yml}");
@@ -95,6 +95,12 @@ fn dbt_writes_a_model_its_sources_and_tests_and_only_those() {
     let (code, _, err) = run(&["dbt", &ws, "--project", &dir, "--table", "customers=crm.c"]);
     assert_eq!(code, 1);
     assert!(err.contains("ref:MODEL"), "{err}");
+    let (code, _, err) = run(&["dbt", &ws, "--project", &dir, "--table", "customer=ref:c"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("no table called customer (it reads customers, orders)"),
+        "{err}"
+    );
 }
 
 /// A Python with dbt-core 1.10 and the dbt `adapter` beside duckdb (`STRATA_PYTHON`); it

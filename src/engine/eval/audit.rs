@@ -140,7 +140,11 @@ pub fn report_audits(
             .and_then(|k| cache.get(k, "an audit", notes))
             .and_then(|(meta, _)| serde_json::from_str::<AuditDigest>(&meta).ok());
         let digest = match kept {
-            Some(d) => d,
+            // the entry is the file's, whatever path reached it: the report names it as given
+            Some(d) => AuditDigest {
+                path: path.display().to_string(),
+                ..d
+            },
             None => {
                 let d = AuditDigest::from(&audit_file(ws, f, roles, true)?.0);
                 // kept only when the file did not change while it was read

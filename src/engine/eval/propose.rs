@@ -190,7 +190,9 @@ pub fn propose_age(s: &Session, step: Step, column: &str) -> Result<(Criterion, 
         Some(d) => (crate::engine::data::infer::epoch() + chrono::Duration::days(d as i64)).year(),
         None => chrono::Utc::now().year(),
     };
-    let name = if column.chars().all(|c| c.is_alphanumeric() || c == '_') {
+    let plain = column.chars().all(|c| c.is_alphanumeric() || c == '_')
+        && !column.starts_with(|c: char| c.is_ascii_digit());
+    let name = if plain {
         column.to_string()
     } else {
         format!("\"{}\"", column.replace('"', "\"\""))

@@ -380,7 +380,7 @@ impl App {
                 .suggestions
                 .iter()
                 .any(|s| s.column == column && s.role == crate::engine::data::roles::Role::Pii)
-            || self.model.rules.characteristics.iter().any(|(c, k)| {
+            || self.model.data.characteristics.iter().any(|(c, k)| {
                 c == column
                     && *k == crate::engine::rules::characteristics::Characteristic::PersonalData
             })

@@ -30,6 +30,10 @@ pub struct Loaded {
     pub suggestions: Vec<Suggestion>,
     /// Step 2: the characteristic suggested for each profiled column (same order as `profiles`).
     pub guesses: Vec<Guess>,
+    /// Step 2: the characteristics confirmed, (column, characteristic). Kept here, not with the
+    /// evaluated rules: a confirmation changes no result, so it never waits for (or is undone
+    /// by) an evaluation coming back; the file saved elsewhere sets them again.
+    pub characteristics: Vec<(String, Characteristic)>,
     /// Classify profiles the orders table (there is no customers table).
     pub profiled_orders: bool,
     /// The `[columns]` roles of the workspace: (key, column); `pii` once per column.
@@ -60,8 +64,6 @@ pub struct Evaluated {
     /// Every column and derived field conditions may read, with its type (for checking edits;
     /// new purchase settings change the window fields).
     pub fields: Vec<(String, DType)>,
-    /// Step 2: the characteristics confirmed in the workspace, (column, characteristic).
-    pub characteristics: Vec<(String, Characteristic)>,
 }
 
 impl Evaluated {
@@ -86,12 +88,6 @@ impl Evaluated {
             ranking,
             clv: None,
             fields: fields_of(s),
-            characteristics: s
-                .ws
-                .characteristics
-                .iter()
-                .map(|(c, k)| (c.value.clone(), *k))
-                .collect(),
         }
     }
 }
@@ -158,6 +154,7 @@ impl Model {
         let data = Loaded {
             n_customers: s.base.len,
             guesses,
+            characteristics: characteristics_of(&s.ws),
             profiles,
             suggestions,
             profiled_orders: s.ws.data.customers.is_none(),
@@ -183,6 +180,14 @@ impl Model {
 }
 
 pub use crate::tui::state::views::fields_of;
+
+/// The characteristics a workspace confirms, (column, characteristic).
+pub fn characteristics_of(ws: &crate::engine::rules::Workspace) -> Vec<(String, Characteristic)> {
+    ws.characteristics
+        .iter()
+        .map(|(c, k)| (c.value.clone(), *k))
+        .collect()
+}
 
 /// The `[columns]` roles set, customers' first, then each PII column.
 fn roles(s: &Session) -> Vec<(String, String)> {

@@ -82,7 +82,8 @@ pub fn selected_segment(app: &App) -> Option<(String, String)> {
     // Valuation selects in its own order
     let k = if app.nav.step == crate::tui::steps::StepId::Valuation {
         let v = &app.screens.valuation;
-        *app.segment_order_by(i, v.sort).get(v.row)?
+        let order = app.segment_order_by(i, v.sort);
+        *order.get(v.row.min(order.len().saturating_sub(1)))?
     } else {
         app.selected_segment(i)?
     };

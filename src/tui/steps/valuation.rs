@@ -292,8 +292,12 @@ fn draw_values(
         }
     }
     let avail = table_area.width.saturating_sub(2);
+    // the rows that fit, the picked one among them
     let total = rows.len();
-    let seen = (table_area.height.saturating_sub(3) as usize).min(total);
+    let room = (table_area.height.saturating_sub(3) as usize).max(1);
+    let picked = app.screens.valuation.row.min(total.saturating_sub(1));
+    let (start, end) = crate::tui::view::table::window(picked, room, total);
+    let rows: Vec<_> = rows.into_iter().skip(start).take(end - start).collect();
     let (table, plan) = table(&cols, rows, avail, scroll, t.header);
     f.render_widget(
         table.block(
@@ -310,7 +314,7 @@ fn draw_values(
                     ),
                     t.header,
                 ))
-                .title_bottom(Span::styled(rows_note(0, seen, total), t.dim)),
+                .title_bottom(Span::styled(rows_note(start, end, total), t.dim)),
         ),
         table_area,
     );

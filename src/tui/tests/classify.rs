@@ -189,3 +189,35 @@ fn the_workspace_keeps_them_and_n_makes_age_bands_from_a_birth_year() {
     // no as_of: the age when the data was taken, the year of the last sign-up (Dt_Customer)
     assert_eq!(column.value, "2014 - Year_Birth");
 }
+
+/// A confirmation is the file's and the screen's only: it asks no evaluation, so an evaluation
+/// coming back later (from an edit made before) cannot take it away.
+#[test]
+fn a_confirmation_outlives_an_evaluation_coming_back() {
+    let (mut app, mut engine) = demo();
+    act(&mut app, Action::GoTo(8));
+    // an edit whose evaluation is still on its way…
+    let slow = act(&mut app, Action::Edit);
+    assert!(slow.is_empty());
+    typ(&mut app, "3 %, 3 %");
+    let slow = act(&mut app, Action::Confirm);
+    assert!(
+        slow.iter()
+            .any(|e| matches!(e, Effect::Write { then: Some(_), .. }))
+    );
+    // …while a column is confirmed
+    act(&mut app, Action::GoTo(1));
+    let fx = act(&mut app, Action::ConfirmAll);
+    assert!(
+        !fx.iter()
+            .any(|e| matches!(e, Effect::Engine(_) | Effect::Write { then: Some(_), .. })),
+        "no evaluation asked: {fx:?}"
+    );
+    settle(&mut app, &mut engine, fx);
+    settle(&mut app, &mut engine, slow);
+    assert_eq!(
+        to_confirm(&app),
+        0,
+        "the evaluation that came back kept them"
+    );
+}

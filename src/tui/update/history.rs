@@ -42,10 +42,11 @@ fn apply(app: &mut App, c: Change) -> Option<(Vec<Effect>, Change, String)> {
         Change::Characteristics(list) => {
             let n = list.len();
             let (fx, back) = crate::tui::steps::classify::characteristics::set(app, list);
-            let what = format!(
-                "{n} column{}' characteristic",
-                if n == 1 { "" } else { "s" }
-            );
+            let what = if n == 1 {
+                "a column's characteristic".to_string()
+            } else {
+                format!("{n} columns' characteristics")
+            };
             Some((fx, back, what))
         }
         Change::FileOptions(options) => {

@@ -317,8 +317,8 @@ fn toggle(app: &mut App, a: Action) {
             app.teach_overlay = false;
             app.page = None;
             app.status.clear();
-            // with nothing over the screen, Esc closes Valuation's cross-tab or moves table
-            if !overlay {
+            // with nothing over Valuation, Esc closes its cross-tab or moves table
+            if !overlay && app.nav.step == crate::tui::steps::StepId::Valuation {
                 let v = &mut app.screens.valuation;
                 if v.crosstab.take().is_some() | v.transitions.take().is_some() {
                     app.status = "closed the table under the segments".into();

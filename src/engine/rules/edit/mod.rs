@@ -118,21 +118,27 @@ pub fn apply(
             *labels = new_labels;
         }
         (Part::Values(k), Rule::Map { column, groups }) => {
+            if k >= groups.len() {
+                return fail("that group is gone (the rules changed meanwhile)", None);
+            }
             let numeric = fields
                 .iter()
                 .find(|f| f.0 == column.value)
                 .is_some_and(|f| f.1.is_numeric());
             let vals = group_values(text, numeric)?;
-            // a value listed here leaves the group it was in (one edit moves it); a group
-            // left with no value goes
+            // a value listed here leaves the group it was in (one edit moves it); a group this
+            // edit left with no value goes (one that was empty already stays)
+            let mut emptied = Vec::new();
             for (g, group) in groups.iter_mut().enumerate() {
-                if g != k {
+                if g != k && group.1.iter().any(|v| vals.contains(v)) {
                     group.1.retain(|v| !vals.contains(v));
+                    if group.1.is_empty() {
+                        emptied.push(group.0.clone());
+                    }
                 }
             }
             groups[k].1 = vals;
-            let name = groups[k].0.clone();
-            groups.retain(|g| g.0 == name || !g.1.is_empty());
+            groups.retain(|g| !emptied.contains(&g.0));
         }
         (Part::Otherwise, _) => {
             let name = text.trim();
@@ -235,7 +241,10 @@ pub fn map_moves(old: &Criterion, new: &Criterion) -> Vec<String> {
             }
         }
     }
-    for (name, _) in before.iter().filter(|g| !after.iter().any(|a| a.0 == g.0)) {
+    for (name, _) in before
+        .iter()
+        .filter(|g| !g.1.is_empty() && !after.iter().any(|a| a.0 == g.0))
+    {
         said.push(format!("group {name} was left empty and removed"));
     }
     said
@@ -554,6 +563,26 @@ mod tests {
             ]
         );
         assert!(apply(&c, Part::Values(0), "Married, Married", &fields()).is_err());
+        assert!(apply(&c, Part::Values(7), "Married", &fields()).is_err());
+        // a group that was empty already (just added, not filled yet) is not this edit's to drop
+        let Rule::Map { groups, .. } = &c.rule else {
+            unreachable!()
+        };
+        let mut with_new = c.clone();
+        let mut g2 = groups.clone();
+        g2.push(g("couple", &[]));
+        with_new.rule = Rule::Map {
+            column: Spanned::bare("country".into()),
+            groups: g2,
+        };
+        let moved = apply(&with_new, Part::Values(0), "Married, Together", &fields()).unwrap();
+        assert_eq!(moved.rule.labels(), vec!["married", "single", "couple"]);
+        assert_eq!(
+            map_moves(&with_new, &moved).len(),
+            2,
+            "{:?}",
+            map_moves(&with_new, &moved)
+        );
         let renamed = apply(&c, Part::Name(1), "couple", &fields()).unwrap();
         assert_eq!(renamed.rule.labels(), vec!["married", "couple", "single"]);
     }

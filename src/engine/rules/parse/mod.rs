@@ -314,9 +314,7 @@ pub fn load_workspace(file: &Path) -> Result<Workspace> {
 pub fn read_workspace(file: &Path) -> Result<(Workspace, String)> {
     let data_file = || {
         let name = file.to_string_lossy().to_lowercase();
-        let data = [
-            ".csv", ".tsv", ".txt", ".gz", ".xlsx", ".xls", ".parquet", ".json", ".jsonl",
-        ];
+        let data = [".csv", ".tsv", ".gz", ".xlsx", ".xls", ".parquet"];
         data.iter().any(|x| name.ends_with(x)).then(|| {
             EngineError::Workspace(vec![
                 Diagnostic::new(file, "this is a data file, not a workspace").hint(format!(
@@ -326,13 +324,19 @@ pub fn read_workspace(file: &Path) -> Result<(Workspace, String)> {
             ])
         })
     };
+    // a data file named where the workspace goes is said so only when it is there (a missing
+    // file is just missing)
     let text = std::fs::read_to_string(file).map_err(|e| {
-        data_file().unwrap_or_else(|| {
+        let unreadable = || {
             EngineError::Workspace(vec![Diagnostic::new(
                 file,
                 format!("cannot read the workspace: {e}"),
             )])
-        })
+        };
+        match e.kind() {
+            std::io::ErrorKind::InvalidData => data_file().unwrap_or_else(unreadable),
+            _ => unreadable(),
+        }
     })?;
     match parse_workspace(file, &text) {
         Ok(ws) => Ok((ws, text)),

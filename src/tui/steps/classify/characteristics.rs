@@ -10,7 +10,7 @@ use crate::tui::state::prompt::{EditError, EditPrompt, StructEdit, Target};
 /// The characteristic confirmed for a column, if it is.
 pub fn confirmed(app: &App, column: &str) -> Option<Characteristic> {
     app.model
-        .rules
+        .data
         .characteristics
         .iter()
         .find(|(c, _)| c == column)
@@ -50,14 +50,22 @@ pub fn set(app: &mut App, set: Vec<(String, Option<Characteristic>)>) -> (Vec<Ef
         .iter()
         .map(|(c, _)| (c.clone(), confirmed(app, c)))
         .collect();
-    let kept = &mut app.model.rules.characteristics;
+    let kept = &mut app.model.data.characteristics;
     for (column, kind) in &set {
         kept.retain(|(c, _)| c != column);
         if let Some(k) = kind {
             kept.push((column.clone(), *k));
         }
     }
-    let fx = vec![Effect::restructure(StructEdit::Characteristics(set), None)];
+    // the file only: no result depends on them, so nothing is evaluated again
+    let fx = vec![Effect::Write {
+        edit: FileEdit::Structure {
+            edit: StructEdit::Characteristics(set),
+            old: None,
+        },
+        then: None,
+        undo: None,
+    }];
     (fx, Change::Characteristics(back))
 }
 
@@ -134,7 +142,7 @@ fn confirm(app: &mut App, row: usize, kind: Characteristic, role: Option<String>
         None => String::new(),
     };
     let also = match &role {
-        Some((k, _)) => format!(", and [columns] {k}: the data is read again"),
+        Some((k, _)) => format!(", and [columns] {k} (u leaves it): the data is read again"),
         None => String::new(),
     };
     app.status = match left {
@@ -174,10 +182,16 @@ pub fn accept_all(app: &mut App) -> Vec<Effect> {
         app.status = "every column is confirmed already (e changes one)".into();
         return vec![];
     }
-    let roles: Vec<(String, String)> = waiting
+    // one column per [columns] key (the first that suggests it), every pii column
+    let mut roles: Vec<(String, String)> = Vec::new();
+    for (key, column) in waiting
         .iter()
         .filter_map(|&r| implied_role(app, r, guess(app, r)?.kind))
-        .collect();
+    {
+        if key == "pii" || !roles.iter().any(|(k, _)| *k == key) {
+            roles.push((key, column));
+        }
+    }
     let chosen: Vec<(String, Option<Characteristic>)> = waiting
         .iter()
         .filter_map(|&r| {
@@ -188,9 +202,15 @@ pub fn accept_all(app: &mut App) -> Vec<Effect> {
     let n = chosen.len();
     let (mut fx, back) = set(app, chosen);
     app.edit.remember(back);
+    let set: Vec<String> = roles.iter().map(|(k, c)| format!("{k} = {c}")).collect();
     app.status = format!(
-        "confirmed {n} suggestion{} — u takes them back, e changes one",
-        if n == 1 { "" } else { "s" }
+        "confirmed {n} suggestion{} — u takes them back, e changes one{}",
+        if n == 1 { "" } else { "s" },
+        if set.is_empty() {
+            String::new()
+        } else {
+            format!("; [columns] {} set too (u leaves it)", set.join(", "))
+        }
     );
     fx.extend(write_roles(app, roles));
     fx
