@@ -244,6 +244,8 @@ fn the_wizard_opened_from_the_cache_shows_what_it_showed_from_the_files() {
     let (_dir, cache, source) = cached_demo(400, 7, |t| t);
     let open = || crate::tui::prepare_cached(&source, &Progress::default(), &cache).unwrap();
     let (cold, mut cold_engine) = open();
+    // the first frame does not wait for the entries: they are written meanwhile
+    cold_engine.session.wait_for_cache();
     let kept = entries(cache.dir().unwrap());
     assert_eq!(
         kept.len(),

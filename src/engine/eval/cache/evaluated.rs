@@ -110,26 +110,31 @@ impl Cache {
         largest_input: u64,
         notes: &mut Vec<String>,
     ) {
-        let meta = Meta {
-            as_of: e.as_of,
-            warnings: e.warnings,
-            quality: e.quality,
-            scores: e.scores.iter().map(score).collect(),
-            order_types: e
-                .order_types
-                .iter()
-                .map(|(n, t)| (n.clone(), t.name().to_string()))
-                .collect(),
-            profiles: e.profiles,
-        };
-        let Ok(text) = serde_json::to_string(&meta) else {
-            return;
-        };
-        let mut frame = e.base;
-        frame.push(IDS.into(), crate::engine::eval::frame::Column::ready(e.ids));
-        let shown = "the evaluated customers";
-        self.put(key, &text, &frame, largest_input, shown, notes);
+        if let Some((text, frame)) = evaluated_entry(e) {
+            let shown = "the evaluated customers";
+            self.put(key, &text, &frame, largest_input, shown, notes);
+        }
     }
+}
+
+/// The entry `e` is kept as: its meta text and its table (the ids as one more column).
+pub fn evaluated_entry(e: Evaluated) -> Option<(String, Frame)> {
+    let meta = Meta {
+        as_of: e.as_of,
+        warnings: e.warnings,
+        quality: e.quality,
+        scores: e.scores.iter().map(score).collect(),
+        order_types: e
+            .order_types
+            .iter()
+            .map(|(n, t)| (n.clone(), t.name().to_string()))
+            .collect(),
+        profiles: e.profiles,
+    };
+    let text = serde_json::to_string(&meta).ok()?;
+    let mut frame = e.base;
+    frame.push(IDS.into(), crate::engine::eval::frame::Column::ready(e.ids));
+    Some((text, frame))
 }
 
 fn score(s: &ScoreInfo) -> Score {

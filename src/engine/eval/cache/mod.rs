@@ -12,7 +12,7 @@ mod key;
 pub mod profiles;
 mod report;
 
-pub use evaluated::{Evaluated, key as evaluated_key};
+pub use evaluated::{Evaluated, evaluated_entry, key as evaluated_key};
 pub use report::KeptReport;
 
 use std::fs::{self, File};

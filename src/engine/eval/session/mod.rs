@@ -70,6 +70,25 @@ pub struct Session {
     /// sorted once).
     pub value_order: Option<std::sync::Arc<Vec<usize>>>,
     pub results: Vec<CriterionResult>,
+    /// The wizard's cache entries being written after its first frame (see
+    /// [`Session::wait_for_cache`]).
+    pub(super) writing: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Session {
+    /// Wait until the cache entries of the wizard's open are written (the next open of the
+    /// same workspace finds them then).
+    pub fn wait_for_cache(&mut self) {
+        if let Some(h) = self.writing.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        self.wait_for_cache();
+    }
 }
 
 /// The purchase-history settings of `a` and `b` differ (the purchase fields are derived again).

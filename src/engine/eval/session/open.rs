@@ -227,6 +227,7 @@ impl Session {
             },
             value_order: None,
             results: vec![],
+            writing: None,
         }
     }
 

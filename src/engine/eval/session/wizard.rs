@@ -44,20 +44,22 @@ impl Session {
             timing.mark("evaluate");
             return Ok((s, shown));
         }
-        let (mut t, shown) = Frames::load_planned_for_wizard(&ws, &plan, p, cache)?;
+        let (mut t, shown, mut writes) = Frames::load_planned_for_wizard(&ws, &plan, p, cache)?;
         t.notes.splice(0..0, notes);
         let key = key.filter(|_| t.unchanged);
         timing.mark("load tables");
-        let mut s = Self::assembled(ws, t, true)?;
-        if let Some(k) = &key {
-            let e = s.evaluated(Some(profiles::encode(&shown)));
-            let mut kept = Vec::new();
-            cache.keep_evaluated(k, e, plan.largest(), &mut kept);
-            s.warnings.extend(kept);
-            timing.mark("evaluated base kept");
+        let s = Self::assembled(ws, t, true)?;
+        if let Some(k) = &key
+            && let Some((meta, frame)) =
+                super::super::cache::evaluated_entry(s.evaluated(Some(profiles::encode(&shown))))
+        {
+            let shown = "the evaluated customers".to_string();
+            writes.add(k, meta, frame, (plan.largest(), shown));
         }
-        let s = Self::finish(s)?;
+        let mut s = Self::finish(s)?;
         timing.mark("evaluate");
+        // the first frame does not wait for the cache: its entries are written meanwhile
+        s.writing = writes.write_later(cache);
         Ok((s, shown))
     }
 

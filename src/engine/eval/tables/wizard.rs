@@ -12,22 +12,27 @@ impl Frames {
         cache: &Cache,
     ) -> Result<(Frames, Vec<ColumnProfile>)> {
         let plan = LoadPlan::new(ws, (None, false), cache)?.lenient(cache);
-        Self::load_planned_for_wizard(ws, &plan, p, cache)
+        let (mut frames, profiles, writes) = Self::load_planned_for_wizard(ws, &plan, p, cache)?;
+        writes.write(cache, &mut frames.notes);
+        Ok((frames, profiles))
     }
 
-    /// The same, for a `plan` already made (`LoadPlan::new(ws, (None, false), cache)`).
+    /// The same, for a `plan` already made (`LoadPlan::new(ws, (None, false), cache)`), with the
+    /// tables read to keep in the cache left to the caller (the wizard writes them after its
+    /// first frame).
     pub(in crate::engine::eval) fn load_planned_for_wizard(
         ws: &Workspace,
         plan: &LoadPlan,
         p: &Progress,
         cache: &Cache,
-    ) -> Result<(Frames, Vec<ColumnProfile>)> {
+    ) -> Result<(Frames, Vec<ColumnProfile>, CacheWrites)> {
         let keys = plan.wizard_keys();
         let mut notes = Vec::new();
+        let mut writes = CacheWrites::default();
         if let Some(keys) = &keys
-            && let Some(hit) = Self::wizard_hit(ws, plan, keys, p, cache, &mut notes)
+            && let Some((frames, profiles)) = Self::wizard_hit(ws, plan, keys, p, cache, &mut notes)
         {
-            return Ok(hit);
+            return Ok((frames, profiles, writes));
         }
         // the first table is profiled as read (typed columns, no polars copy), then every table
         // becomes evaluation columns
@@ -66,7 +71,7 @@ impl Frames {
                 if fp.unchanged(cache) {
                     let m = join_meta(&read_rows[i], if i == 0 { meta.as_str() } else { "" });
                     let shown = file_label(&fp.path);
-                    cache.put(key, &m, f, plan.largest(), &shown, &mut notes);
+                    writes.add(key, m, f.clone(), (plan.largest(), shown));
                 } else {
                     unchanged = false;
                 }
@@ -77,7 +82,7 @@ impl Frames {
         frames.notes = notes;
         let mut profiles = profiles;
         frames.check_leniently(ws, plan, &uses, read_rows, &mut profiles);
-        Ok((frames, profiles))
+        Ok((frames, profiles, writes))
     }
 
     /// The wizard's check of its tables: the columns the rules read as numbers or dates made so,
@@ -183,4 +188,50 @@ fn series_of(
         Vector::Date(c) => Series::new(name, c.to_options()).into_date(),
         Vector::Bool(_) | Vector::Text(_) => return None,
     })
+}
+
+/// Cache entries to write: (key, meta, table, (the largest input, what it is)).
+#[derive(Default)]
+pub struct CacheWrites(Vec<(String, String, Frame, (u64, String))>);
+
+impl CacheWrites {
+    pub fn add(&mut self, key: &str, meta: String, frame: Frame, (largest, shown): (u64, String)) {
+        self.0
+            .push((key.to_string(), meta, frame, (largest, shown)));
+    }
+
+    /// Write them all now; what went wrong becomes notes.
+    pub fn write(self, cache: &Cache, notes: &mut Vec<String>) {
+        for (key, meta, frame, (largest, shown)) in self.0 {
+            cache.put(&key, &meta, &frame, largest, &shown, notes);
+        }
+    }
+
+    /// Write them on a thread of their own (none when there is nothing to write, or no thread
+    /// can be made: then now). Only the cache's own notes are lost: the entries are checked
+    /// when read, and one not written is read again from its file next time.
+    pub fn write_later(self, cache: &Cache) -> Option<std::thread::JoinHandle<()>> {
+        if self.0.is_empty() {
+            return None;
+        }
+        let mine = cache.clone();
+        let (tx, rx) = std::sync::mpsc::channel::<CacheWrites>();
+        let spawned = std::thread::Builder::new()
+            .name("strata cache writes".into())
+            .spawn(move || {
+                if let Ok(w) = rx.recv() {
+                    w.write(&mine, &mut Vec::new());
+                }
+            });
+        match spawned {
+            Ok(h) => {
+                let _ = tx.send(self);
+                Some(h)
+            }
+            Err(_) => {
+                self.write(cache, &mut Vec::new());
+                None
+            }
+        }
+    }
 }
