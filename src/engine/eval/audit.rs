@@ -27,13 +27,39 @@ pub fn audit_workspace(ws: &Workspace) -> Result<Vec<TableAudit>> {
 pub fn audit_workspace_tables(ws: &Workspace, as_run: bool) -> Result<Vec<(TableAudit, Table)>> {
     audited_files(ws)
         .into_iter()
-        .map(|(f, roles)| audit_file(ws, f, roles, as_run))
+        .map(|a| audit_file(ws, a, as_run))
         .collect()
 }
 
-/// The files a workspace reads, in the order customers, orders, joined tables, each with the
-/// roles the audit gives its columns.
-fn audited_files(ws: &Workspace) -> Vec<(&FileRef, AuditRoles)> {
+/// One file to audit: the roles the audit gives its columns, the columns the rules read as
+/// numbers or dates, and what the options let a run do about bad values, rows and ids.
+struct Audited<'a> {
+    file: &'a FileRef,
+    roles: AuditRoles,
+    checks: Vec<Check>,
+    policy: Policy,
+}
+
+/// The files a workspace reads, in the order customers, orders, joined tables, each with what
+/// its audit checks.
+fn audited_files(ws: &Workspace) -> Vec<Audited<'_>> {
+    let uses = typed_uses(ws);
+    audit_roles(ws)
+        .into_iter()
+        .map(|(file, roles)| {
+            let (checks, policy) = checks_of(ws, file, &uses);
+            Audited {
+                file,
+                roles,
+                checks,
+                policy,
+            }
+        })
+        .collect()
+}
+
+/// The files a workspace reads, in order, with the roles the audit gives their columns.
+fn audit_roles(ws: &Workspace) -> Vec<(&FileRef, AuditRoles)> {
     let col = |s: &Option<Spanned<String>>| s.as_ref().map(|x| x.value.clone());
     let mut out = Vec::new();
     if let Some(f) = &ws.data.customers {
@@ -65,11 +91,14 @@ fn audited_files(ws: &Workspace) -> Vec<(&FileRef, AuditRoles)> {
     out
 }
 
-/// What the audit of file `f` checks beyond the file itself: the columns the rules read as
-/// numbers or dates, and what the options let a run do about bad values, rows and ids.
-fn checks_of(ws: &Workspace, f: &FileRef) -> (Vec<Check>, Policy) {
-    let uses = typed_uses(ws);
-    let checks = uses_for(&uses, &f.key, ws.data.customers.is_some())
+/// What the audit of file `f` checks beyond the file itself (`uses`: what the rules read as
+/// numbers or dates).
+fn checks_of(
+    ws: &Workspace,
+    f: &FileRef,
+    uses: &[crate::engine::eval::uses::Use],
+) -> (Vec<Check>, Policy) {
+    let checks = uses_for(uses, &f.key, ws.data.customers.is_some())
         .into_iter()
         .map(|u| Check {
             column: u.column.clone(),
@@ -88,12 +117,13 @@ fn checks_of(ws: &Workspace, f: &FileRef) -> (Vec<Check>, Policy) {
 }
 
 /// Read and audit one file of the workspace.
-fn audit_file(
-    ws: &Workspace,
-    f: &FileRef,
-    mut roles: AuditRoles,
-    as_run: bool,
-) -> Result<(TableAudit, Table)> {
+fn audit_file(ws: &Workspace, a: Audited, as_run: bool) -> Result<(TableAudit, Table)> {
+    let Audited {
+        file: f,
+        mut roles,
+        checks,
+        policy,
+    } = a;
     let mut opts: ReadOptions = f.options.clone();
     if !as_run {
         opts.bad_rows = BadRows::Skip;
@@ -109,7 +139,6 @@ fn audit_file(
                 .map(|c| c.name().to_string())
                 .collect();
     }
-    let (checks, policy) = checks_of(ws, f);
     let a = audit_table_checked(&t, Some(roles), &opts, Some((&checks, policy)));
     Ok((a, t))
 }
@@ -123,16 +152,19 @@ pub fn report_audits(
     notes: &mut Vec<String>,
 ) -> Result<Vec<AuditDigest>> {
     let mut out = Vec::new();
-    for (f, roles) in audited_files(ws) {
+    for a in audited_files(ws) {
+        let f = a.file;
         let path = f.resolve(&ws.base_dir());
         let file_key = cache.table_key(&path, &f.options, None);
         let key = file_key.as_ref().map(|k| {
-            let (checks, policy) = checks_of(ws, f);
             format!(
-                "strata audit {} {}\ntoday {}\nroles {roles:?}\nchecks {checks:?}\npolicy {policy:?}\n{k}",
+                "strata audit {} {}\ntoday {}\nroles {:?}\nchecks {:?}\npolicy {:?}\n{k}",
                 env!("CARGO_PKG_VERSION"),
                 super::cache::FORMAT,
                 chrono::Utc::now().date_naive(),
+                a.roles,
+                a.checks,
+                a.policy,
             )
         });
         let kept = key
@@ -146,7 +178,7 @@ pub fn report_audits(
                 ..d
             },
             None => {
-                let d = AuditDigest::from(&audit_file(ws, f, roles, true)?.0);
+                let d = AuditDigest::from(&audit_file(ws, a, true)?.0);
                 // kept only when the file did not change while it was read
                 let same = file_key == cache.table_key(&path, &f.options, None);
                 if let (Some(k), Ok(meta), true) = (&key, serde_json::to_string(&d), same) {

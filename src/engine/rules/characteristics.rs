@@ -5,95 +5,61 @@ use crate::engine::data::profile::ColumnProfile;
 use crate::engine::data::roles::{self, Role};
 use crate::engine::rules::Step;
 
-/// What a column tells about a customer: the kinds of step 2 of the method.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Characteristic {
-    Id,
-    Country,
-    Region,
-    City,
-    Postcode,
-    Density,
-    Gender,
-    Age,
-    BirthYear,
-    Education,
-    Income,
-    Occupation,
-    Family,
-    MaritalStatus,
-    Lifestyle,
-    Benefit,
-    Date,
-    Spend,
-    /// Purchase behaviour other than money: recency, frequency, number of purchases or visits.
-    Purchases,
-    Product,
-    Channel,
-    PersonalData,
-    Ignore,
+/// The characteristics, each with the word the workspace file keeps, written once: the enum,
+/// `ALL` in list order and `word` come from this one table.
+macro_rules! characteristics {
+    ($($variant:ident => $word:literal,)*) => {
+        /// What a column tells about a customer: the kinds of step 2 of the method (`Purchases`:
+        /// purchase behaviour other than money, such as recency or the number of purchases).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum Characteristic {
+            $($variant,)*
+        }
+
+        impl Characteristic {
+            /// Every characteristic, in the order the wizard lists them.
+            pub const ALL: &[Characteristic] = &[$(Characteristic::$variant,)*];
+
+            /// The word the workspace file keeps (`birth_year`).
+            pub fn word(self) -> &'static str {
+                match self {
+                    $(Characteristic::$variant => $word,)*
+                }
+            }
+        }
+    };
+}
+
+characteristics! {
+    Id => "id",
+    Country => "country",
+    Region => "region",
+    City => "city",
+    Postcode => "postcode",
+    Density => "density",
+    Gender => "gender",
+    Age => "age",
+    BirthYear => "birth_year",
+    Education => "education",
+    Income => "income",
+    Occupation => "occupation",
+    Family => "family",
+    MaritalStatus => "marital_status",
+    Lifestyle => "lifestyle",
+    Benefit => "benefit",
+    Date => "date",
+    Spend => "spend",
+    Purchases => "purchases",
+    Product => "product",
+    Channel => "channel",
+    PersonalData => "personal_data",
+    Ignore => "ignore",
 }
 
 use Characteristic::*;
 
 impl Characteristic {
-    /// Every characteristic, in the order the wizard lists them.
-    pub const ALL: [Characteristic; 23] = [
-        Id,
-        Country,
-        Region,
-        City,
-        Postcode,
-        Density,
-        Gender,
-        Age,
-        BirthYear,
-        Education,
-        Income,
-        Occupation,
-        Family,
-        MaritalStatus,
-        Lifestyle,
-        Benefit,
-        Date,
-        Spend,
-        Purchases,
-        Product,
-        Channel,
-        PersonalData,
-        Ignore,
-    ];
-
-    /// The word the workspace file keeps (`birth_year`).
-    pub fn word(self) -> &'static str {
-        match self {
-            Id => "id",
-            Country => "country",
-            Region => "region",
-            City => "city",
-            Postcode => "postcode",
-            Density => "density",
-            Gender => "gender",
-            Age => "age",
-            BirthYear => "birth_year",
-            Education => "education",
-            Income => "income",
-            Occupation => "occupation",
-            Family => "family",
-            MaritalStatus => "marital_status",
-            Lifestyle => "lifestyle",
-            Benefit => "benefit",
-            Date => "date",
-            Spend => "spend",
-            Purchases => "purchases",
-            Product => "product",
-            Channel => "channel",
-            PersonalData => "personal_data",
-            Ignore => "ignore",
-        }
-    }
-
     /// As people read it (`birth year`).
     pub fn label(self) -> String {
         self.word().replace('_', " ")
@@ -102,16 +68,30 @@ impl Characteristic {
     /// A characteristic as typed: the file's word, or the same with spaces (`birth year`).
     pub fn parse(text: &str) -> Option<Characteristic> {
         let t = text.trim().to_lowercase().replace([' ', '-'], "_");
-        Characteristic::ALL.into_iter().find(|c| c.word() == t)
+        Characteristic::ALL.iter().copied().find(|c| c.word() == t)
     }
 
-    /// The labels of the characteristics that start with `typed` (lower case), in list order.
+    /// The labels of the characteristics that start with `typed` (lower case; `birth_` as
+    /// `birth `), in list order.
     pub fn starting_with(typed: &str) -> Vec<String> {
+        let typed = typed.replace('_', " ");
         Characteristic::ALL
             .iter()
             .map(|c| c.label())
-            .filter(|l| l.starts_with(typed))
+            .filter(|l| l.starts_with(&typed))
             .collect()
+    }
+
+    /// What a `[columns]` key (`order_date`, `pii`, …) says its column holds.
+    pub fn of_column_key(key: &str) -> Characteristic {
+        match key {
+            "pii" => PersonalData,
+            "order_date" => Date,
+            "amount" | "quantity" | "unit_price" | "discount" => Spend,
+            "product" | "category" => Product,
+            "channel" => Channel,
+            _ => Id,
+        }
     }
 
     /// The family it belongs to, when it has one (`territory` for a city).
@@ -159,6 +139,20 @@ impl Characteristic {
             Role::Lifestyle | Role::Answer => Lifestyle,
             Role::Benefit => Benefit,
             Role::Pii => PersonalData,
+        }
+    }
+}
+
+/// Set (or, with `None`, take out) columns' characteristics in `kept`, each column once, a new
+/// one after those kept.
+pub fn set_in(
+    kept: &mut Vec<(crate::engine::rules::Spanned<String>, Characteristic)>,
+    set: &[(String, Option<Characteristic>)],
+) {
+    for (column, kind) in set {
+        kept.retain(|(c, _)| &c.value != column);
+        if let Some(k) = kind {
+            kept.push((crate::engine::rules::Spanned::bare(column.clone()), *k));
         }
     }
 }
@@ -240,7 +234,7 @@ mod tests {
 
     #[test]
     fn words_round_trip_and_typed_forms_are_read() {
-        for c in Characteristic::ALL {
+        for &c in Characteristic::ALL {
             assert_eq!(Characteristic::parse(c.word()), Some(c));
             assert_eq!(Characteristic::parse(&c.label()), Some(c));
         }

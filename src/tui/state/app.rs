@@ -381,7 +381,7 @@ impl App {
                 .iter()
                 .any(|s| s.column == column && s.role == crate::engine::data::roles::Role::Pii)
             || self.model.data.characteristics.iter().any(|(c, k)| {
-                c == column
+                c.value == column
                     && *k == crate::engine::rules::characteristics::Characteristic::PersonalData
             })
     }

@@ -33,7 +33,7 @@ pub struct Loaded {
     /// Step 2: the characteristics confirmed, (column, characteristic). Kept here, not with the
     /// evaluated rules: a confirmation changes no result, so it never waits for (or is undone
     /// by) an evaluation coming back; the file saved elsewhere sets them again.
-    pub characteristics: Vec<(String, Characteristic)>,
+    pub characteristics: Vec<(crate::engine::rules::Spanned<String>, Characteristic)>,
     /// Classify profiles the orders table (there is no customers table).
     pub profiled_orders: bool,
     /// The `[columns]` roles of the workspace: (key, column); `pii` once per column.
@@ -154,7 +154,7 @@ impl Model {
         let data = Loaded {
             n_customers: s.base.len,
             guesses,
-            characteristics: characteristics_of(&s.ws),
+            characteristics: s.ws.characteristics.clone(),
             profiles,
             suggestions,
             profiled_orders: s.ws.data.customers.is_none(),
@@ -180,14 +180,6 @@ impl Model {
 }
 
 pub use crate::tui::state::views::fields_of;
-
-/// The characteristics a workspace confirms, (column, characteristic).
-pub fn characteristics_of(ws: &crate::engine::rules::Workspace) -> Vec<(String, Characteristic)> {
-    ws.characteristics
-        .iter()
-        .map(|(c, k)| (c.value.clone(), *k))
-        .collect()
-}
 
 /// The `[columns]` roles set, customers' first, then each PII column.
 fn roles(s: &Session) -> Vec<(String, String)> {

@@ -53,25 +53,16 @@ pub fn edit_prompt_key(app: &mut App, msg: &Message) -> Option<Vec<Effect>> {
             return Some(match check(app, &p) {
                 Ok(done) => {
                     app.edit.prompt = None;
-                    let moves = moved_values(app, &p, &done);
-                    // the group edited stays selected when groups before it went
-                    let keep = match (&done, p.target) {
-                        (Done::Rule(i, new), Target::Values(k)) => {
-                            let old = app.model.rules.criteria.get(*i);
-                            let name = old.and_then(|c| c.criterion.rule.labels().get(k).cloned());
-                            new.rule
-                                .labels()
-                                .iter()
-                                .position(|l| Some(l) == name.as_ref())
-                        }
-                        _ => None,
-                    };
+                    let group = group_edit(app, &p, &done);
                     let effects = finish(app, done);
-                    if let Some(k) = keep {
-                        app.nav.rule = k;
-                    }
-                    if !moves.is_empty() {
-                        app.status = moves.join("; ");
+                    if let Some((moves, at)) = group {
+                        // the group edited stays selected when groups before it went
+                        if let Some(k) = at {
+                            app.nav.rule = k;
+                        }
+                        if !moves.is_empty() {
+                            app.status = moves.join("; ");
+                        }
                     }
                     effects
                 }
@@ -96,18 +87,20 @@ pub fn edit_prompt_key(app: &mut App, msg: &Message) -> Option<Vec<Effect>> {
     Some(vec![])
 }
 
-/// What an edit of a map group's values takes from other groups, said in the status line.
-fn moved_values(app: &App, p: &EditPrompt, done: &Done) -> Vec<String> {
-    match (p.target, done) {
-        (Target::Values(_), Done::Rule(i, new)) => app
-            .model
-            .rules
-            .criteria
-            .get(*i)
-            .map(|old| edit::map_moves(&old.criterion, new))
-            .unwrap_or_default(),
-        _ => vec![],
-    }
+/// An edit of map group `k`'s values: what it took from other groups (said in the status line)
+/// and where the group is once groups emptied by it went.
+fn group_edit(app: &App, p: &EditPrompt, done: &Done) -> Option<(Vec<String>, Option<usize>)> {
+    let (Target::Values(k), Done::Rule(i, new)) = (p.target, done) else {
+        return None;
+    };
+    let old = &app.model.rules.criteria.get(*i)?.criterion;
+    let name = old.rule.labels().get(k).cloned();
+    let at = new
+        .rule
+        .labels()
+        .iter()
+        .position(|l| Some(l) == name.as_ref());
+    Some((edit::map_moves(old, new), at))
 }
 
 /// Check a prompt's text again (after completion, or when it opens with a suggestion).

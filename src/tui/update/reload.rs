@@ -11,7 +11,7 @@ pub fn file_changed(app: &mut App, path: &Path, text: &str) -> Vec<Effect> {
     match parse_workspace(path, text) {
         Ok(ws) => {
             app.status = "the workspace changed on disk: loaded".into();
-            app.model.data.characteristics = crate::tui::state::model::characteristics_of(&ws);
+            app.model.data.characteristics = ws.characteristics.clone();
             vec![Effect::Engine(Job::Reload { ws: Box::new(ws) })]
         }
         Err(e) => {

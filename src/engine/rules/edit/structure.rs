@@ -51,18 +51,7 @@ impl StructEdit {
                 ws.valuation.cost = spanned(cost);
             }
             StructEdit::Characteristics(set) => {
-                for (column, kind) in set {
-                    let kept = &mut ws.characteristics;
-                    let at = kept.iter().position(|(c, _)| &c.value == column);
-                    match (at, kind) {
-                        (Some(i), Some(k)) => kept[i].1 = *k,
-                        (None, Some(k)) => kept.push((Spanned::bare(column.clone()), *k)),
-                        (Some(i), None) => {
-                            kept.remove(i);
-                        }
-                        (None, None) => {}
-                    }
-                }
+                crate::engine::rules::characteristics::set_in(&mut ws.characteristics, set)
             }
             StructEdit::Add(c) => criteria.push((**c).clone()),
             StructEdit::Rename { index, name } => {

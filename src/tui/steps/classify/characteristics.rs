@@ -13,7 +13,7 @@ pub fn confirmed(app: &App, column: &str) -> Option<Characteristic> {
         .data
         .characteristics
         .iter()
-        .find(|(c, _)| c == column)
+        .find(|(c, _)| c.value == column)
         .map(|(_, k)| *k)
 }
 
@@ -22,14 +22,17 @@ pub fn guess(app: &App, row: usize) -> Option<&Guess> {
     app.model.data.guesses.get(row)
 }
 
+/// The rows of the columns that still wait for their characteristic.
+fn waiting(app: &App) -> Vec<usize> {
+    let profiles = &app.model.data.profiles;
+    (0..profiles.len())
+        .filter(|&r| confirmed(app, &profiles[r].name).is_none())
+        .collect()
+}
+
 /// How many columns still wait for their characteristic.
 pub fn to_confirm(app: &App) -> usize {
-    app.model
-        .data
-        .profiles
-        .iter()
-        .filter(|p| confirmed(app, &p.name).is_none())
-        .count()
+    waiting(app).len()
 }
 
 /// The columns confirmed as feeding `step`, in the table's order.
@@ -50,13 +53,7 @@ pub fn set(app: &mut App, set: Vec<(String, Option<Characteristic>)>) -> (Vec<Ef
         .iter()
         .map(|(c, _)| (c.clone(), confirmed(app, c)))
         .collect();
-    let kept = &mut app.model.data.characteristics;
-    for (column, kind) in &set {
-        kept.retain(|(c, _)| c != column);
-        if let Some(k) = kind {
-            kept.push((column.clone(), *k));
-        }
-    }
+    crate::engine::rules::characteristics::set_in(&mut app.model.data.characteristics, &set);
     // the file only: no result depends on them, so nothing is evaluated again
     let fx = vec![Effect::Write {
         edit: FileEdit::Structure {
@@ -126,12 +123,10 @@ fn confirm(app: &mut App, row: usize, kind: Characteristic, role: Option<String>
         .or_else(|| implied_role(app, row, kind));
     let (mut fx, back) = set(app, vec![(column.clone(), Some(kind))]);
     app.edit.remember(back);
-    let left = to_confirm(app);
-    let n = app.model.data.profiles.len();
-    if let Some(next) = (row + 1..n)
-        .chain(0..row)
-        .find(|&r| confirmed(app, &app.model.data.profiles[r].name).is_none())
-    {
+    // the next column that waits, after this one (else from the top)
+    let waiting = waiting(app);
+    let left = waiting.len();
+    if let Some(&next) = waiting.iter().find(|&&r| r > row).or(waiting.first()) {
         app.nav.row = next;
     }
     let then = match kind.step() {
@@ -175,9 +170,7 @@ pub fn accept(app: &mut App) -> Vec<Effect> {
 
 /// A on Classify: confirm every suggestion still waiting, as one step to undo.
 pub fn accept_all(app: &mut App) -> Vec<Effect> {
-    let waiting: Vec<usize> = (0..app.model.data.profiles.len())
-        .filter(|&r| confirmed(app, &app.model.data.profiles[r].name).is_none())
-        .collect();
+    let waiting = waiting(app);
     if waiting.is_empty() {
         app.status = "every column is confirmed already (e changes one)".into();
         return vec![];
@@ -243,7 +236,7 @@ pub fn check_typed(
         return Ok((k, None));
     }
     if super::roles::allowed_keys(orders).contains(&t) {
-        return Ok((of_key(t), Some(t.to_string())));
+        return Ok((Characteristic::of_column_key(t), Some(t.to_string())));
     }
     Err(EditError {
         message: if t.is_empty() {
@@ -253,18 +246,6 @@ pub fn check_typed(
         },
         pos: Some(1),
     })
-}
-
-/// The characteristic a `[columns]` key means.
-fn of_key(key: &str) -> Characteristic {
-    match key {
-        "pii" => Characteristic::PersonalData,
-        "order_date" => Characteristic::Date,
-        "amount" | "quantity" | "unit_price" | "discount" => Characteristic::Spend,
-        "product" | "category" => Characteristic::Product,
-        "channel" => Characteristic::Channel,
-        _ => Characteristic::Id,
-    }
 }
 
 /// Enter on a typed characteristic.
