@@ -173,7 +173,8 @@ const SPEND_WORDS: &[&str] = &[
 
 /// The characteristic a column most probably holds: from its suggested role, else from words
 /// of its name and its values; a column that says nothing about a customer is `ignore`.
-pub fn suggest(p: &ColumnProfile) -> Guess {
+/// `role`: the column's best role suggestion ([`roles::suggest_all`] made them already).
+pub fn suggest(p: &ColumnProfile, role: Option<&roles::Suggestion>) -> Guess {
     let guess = |kind, confidence, reason: &str| Guess {
         kind,
         confidence,
@@ -192,7 +193,7 @@ pub fn suggest(p: &ColumnProfile) -> Guess {
     if has(&["zip", "postcode", "postal", "plz", "zipcode"]) {
         return guess(Postcode, 0.9, "named like a postcode");
     }
-    if let Some(s) = roles::suggest(p).into_iter().next() {
+    if let Some(s) = role {
         return guess(
             Characteristic::of_role(s.role, &s.reason),
             s.confidence,
@@ -262,7 +263,10 @@ mod tests {
         let t = crate::engine::data::load::load_table(&path, &Default::default(), None).unwrap();
         let got: Vec<(String, Characteristic)> = crate::engine::data::profile::profile(&t.df)
             .iter()
-            .map(|p| (p.name.clone(), suggest(p).kind))
+            .map(|p| {
+                let role = roles::suggest(p).into_iter().next();
+                (p.name.clone(), suggest(p, role.as_ref()).kind)
+            })
             .collect();
         let of = |n: &str| got.iter().find(|g| g.0 == n).map(|g| g.1);
         for (column, want) in [

@@ -147,9 +147,13 @@ impl Model {
         let value_hint = (s.ws.data.orders.is_none() && s.ws.valuation.value.is_none())
             .then(|| crate::engine::data::value_hint::suggest_value(&profiles))
             .flatten();
+        // each column's characteristic from the role suggested for it (made once, above)
         let guesses = profiles
             .iter()
-            .map(crate::engine::rules::characteristics::suggest)
+            .map(|p| {
+                let role = suggestions.iter().find(|s| s.column == p.name);
+                crate::engine::rules::characteristics::suggest(p, role)
+            })
             .collect();
         let data = Loaded {
             n_customers: s.base.len,
