@@ -163,29 +163,30 @@ fn model_sql(
     tables: &[String],
     refs: &HashMap<String, String>,
 ) -> Result<String> {
-    let mark = |t: &str| format!("strata_dbt_table__{t}");
+    let jinja = |t: &String| match refs.get(t) {
+        Some(model) => format!("{{{{ ref('{model}') }}}}"),
+        None => format!(
+            "{{{{ source('strata', '{}') }}}}",
+            t.replace('\\', "\\\\").replace('\'', "\\'")
+        ),
+    };
     let opt = SqlOptions {
         dialect: d,
-        tables: tables.iter().map(|t| (t.clone(), mark(t))).collect(),
+        tables: HashMap::new(),
+        verbatim: tables.iter().map(|t| (t.clone(), jinja(t))).collect(),
         valuation: false,
         with: vec![],
     };
-    let mut sql = generate(ws, schema, &opt)?;
+    let sql = generate(ws, schema, &opt)?;
     // Jinja reads {{ {% {# anywhere, string literals included: a name holding one would break
-    if ["{{", "{%", "{#"].iter().any(|j| sql.contains(j)) {
+    let ours = opt
+        .verbatim
+        .values()
+        .fold(sql.clone(), |s, r| s.replace(r.as_str(), ""));
+    if ["{{", "{%", "{#"].iter().any(|j| ours.contains(j)) {
         bail!(
             "a segment or column name of the workspace holds {{{{, {{% or {{#, which dbt reads as a template: rename it"
         );
-    }
-    for t in tables {
-        let jinja = match refs.get(t) {
-            Some(model) => format!("{{{{ ref('{model}') }}}}"),
-            None => format!(
-                "{{{{ source('strata', '{}') }}}}",
-                t.replace('\\', "\\\\").replace('\'', "\\'")
-            ),
-        };
-        sql = sql.replace(&d.table(&mark(t)), &jinja);
     }
     Ok(format!(
         "-- {GENERATED}\n{{{{ config(materialized='table') }}}}\n\n{}\n",

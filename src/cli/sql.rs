@@ -63,6 +63,7 @@ pub fn run(a: SqlArgs, cache: &Cache) -> Result<ExitCode> {
     let opt = SqlOptions {
         dialect: a.dialect,
         tables,
+        verbatim: HashMap::new(),
         valuation: a.valuation,
         with: a.with.clone(),
     };

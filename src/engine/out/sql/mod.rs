@@ -24,6 +24,9 @@ pub struct SqlOptions {
     pub dialect: Dialect,
     /// Table renames: `customers`, `orders` or a joined table's stem → a (qualified) name.
     pub tables: HashMap<String, String>,
+    /// Tables read from a text written as it is, not quoted (a dbt model's
+    /// `{{ source('strata', 'customers') }}`).
+    pub verbatim: HashMap<String, String>,
     /// The valuation query instead of membership.
     pub valuation: bool,
     /// Purchase-history fields appended to the membership (as `strata run --with` does).
@@ -102,13 +105,14 @@ pub(super) fn compiled(
 /// Write the query. `schema` comes from [`SqlSchema::load`] (or is built by hand in tests).
 pub fn generate(ws: &Workspace, schema: &SqlSchema, opt: &SqlOptions) -> Result<String> {
     let d = opt.dialect;
-    let table = |logical: &str| {
-        d.table(
+    let table = |logical: &str| match opt.verbatim.get(logical) {
+        Some(text) => text.clone(),
+        None => d.table(
             opt.tables
                 .get(logical)
                 .map(String::as_str)
                 .unwrap_or(logical),
-        )
+        ),
     };
     check_tables(ws, opt)?;
     let mut q = Query {
@@ -380,6 +384,7 @@ mod tests {
                     let opt = SqlOptions {
                         dialect: d,
                         tables: HashMap::new(),
+                        verbatim: HashMap::new(),
                         valuation,
                         with: vec![],
                     };
@@ -406,6 +411,7 @@ mod tests {
         let opt = SqlOptions {
             dialect: Dialect::DuckDb,
             tables: [("order".to_string(), "x.y".to_string())].into(),
+            verbatim: HashMap::new(),
             valuation: false,
             with: vec![],
         };
