@@ -229,12 +229,7 @@ impl App {
         self.edit.pending_delete = None;
         self.follow_edit(&old_names);
         if let Some(name) = self.edit.focus.take()
-            && let Some(i) = self
-                .model
-                .rules
-                .criteria
-                .iter()
-                .position(|c| c.criterion.name.value == name)
+            && let Some(i) = self.criterion_index(&name)
         {
             // selected on its own step's screen (the user may have moved on meanwhile)
             let step = self.model.rules.criteria[i].criterion.step;
@@ -270,13 +265,7 @@ impl App {
         };
         if let Some((old_index, target)) = editing {
             let name = old_names.get(old_index).cloned();
-            let now = name.and_then(|n| {
-                self.model
-                    .rules
-                    .criteria
-                    .iter()
-                    .position(|c| c.criterion.name.value == n)
-            });
+            let now = name.and_then(|n| self.criterion_index(&n));
             match (now, &mut self.edit.prompt) {
                 (Some(i), Some(Prompt::Edit(p))) => {
                     p.criterion = i;
@@ -394,6 +383,15 @@ impl App {
         } else {
             crate::engine::format::visible(value)
         }
+    }
+
+    /// The index of the criterion called `name`, if there is one.
+    pub fn criterion_index(&self, name: &str) -> Option<usize> {
+        self.model
+            .rules
+            .criteria
+            .iter()
+            .position(|c| c.criterion.name.value == name)
     }
 
     /// Indices of the criteria of a step, in workspace order.

@@ -5,7 +5,7 @@ use crate::engine::rules::Rule;
 use crate::tui::input::message::{Action, Message};
 use crate::tui::state::app::Prompt;
 use crate::tui::steps::StepId;
-use crate::tui::tests::{act, demo, settle, typ};
+use crate::tui::tests::{act, demo, named, settle, typ};
 use crate::tui::update::update;
 
 fn clear(app: &mut crate::tui::state::app::App) {
@@ -117,13 +117,7 @@ fn new_criteria_come_from_a_column_or_a_preset() {
     typ(&mut app, "rfm");
     let fx = act(&mut app, Action::Confirm);
     settle(&mut app, &mut engine, fx);
-    let c = app
-        .model
-        .rules
-        .criteria
-        .iter()
-        .find(|c| c.criterion.name.value == "rfm_segments")
-        .expect("the preset");
+    let c = named(&app, "rfm_segments").expect("the preset");
     assert_eq!(c.criterion.rule.labels()[0], "champions");
     assert!(
         c.result
@@ -134,13 +128,7 @@ fn new_criteria_come_from_a_column_or_a_preset() {
     // u takes the preset out again
     let fx = act(&mut app, Action::Undo);
     settle(&mut app, &mut engine, fx);
-    assert!(
-        !app.model
-            .rules
-            .criteria
-            .iter()
-            .any(|c| c.criterion.name.value == "rfm_segments")
-    );
+    assert!(named(&app, "rfm_segments").is_none());
 }
 
 /// `/` finds by a part of the id and, with nothing typed, goes on to the next match.

@@ -10,7 +10,7 @@ use crate::tui::state::app::{App, Prompt};
 use crate::tui::state::effect::{Effect, Job};
 use crate::tui::steps::classify::characteristics::{confirmed, to_confirm};
 use crate::tui::steps::{Mark, StepId, mark};
-use crate::tui::tests::{act, demo, screen, settle, typ};
+use crate::tui::tests::{act, demo, named, screen, settle, typ};
 use crate::tui::update::update;
 
 /// The marketing campaign export opened alone, as `strata open` makes its workspace.
@@ -173,13 +173,7 @@ fn the_workspace_keeps_them_and_n_makes_age_bands_from_a_birth_year() {
     assert!(app.status.contains("Education"), "{}", app.status);
     let fx = act(&mut app, Action::Confirm);
     run(&mut app, &mut engine, &ws, fx);
-    let c = app
-        .model
-        .rules
-        .criteria
-        .iter()
-        .find(|c| c.criterion.name.value == "age")
-        .expect("an age criterion");
+    let c = named(&app, "age").expect("an age criterion");
     let Rule::Bins {
         column, expr: true, ..
     } = &c.criterion.rule

@@ -314,6 +314,15 @@ pub(super) fn typ(app: &mut App, text: &str) {
     }
 }
 
+/// The criterion called `name` on screen, if there is one.
+pub(super) fn named<'a>(
+    app: &'a App,
+    name: &str,
+) -> Option<&'a crate::tui::state::views::CriterionView> {
+    app.criterion_index(name)
+        .map(|i| &app.model.rules.criteria[i])
+}
+
 pub(super) fn counts(app: &App, i: usize) -> Vec<(String, usize)> {
     app.model.rules.criteria[i]
         .result
@@ -513,11 +522,5 @@ fn criteria_are_added_renamed_and_deleted() {
     let fx = act(&mut app, Action::DeleteCriterion);
     settle(&mut app, &mut engine, fx);
     assert_eq!(app.model.rules.criteria.len(), before);
-    assert!(
-        !app.model
-            .rules
-            .criteria
-            .iter()
-            .any(|c| c.criterion.name.value == "benefits sought")
-    );
+    assert!(named(&app, "benefits sought").is_none());
 }

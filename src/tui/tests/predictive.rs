@@ -4,7 +4,7 @@
 use crate::tui::input::message::{Action, Message};
 use crate::tui::runtime::worker::Job;
 use crate::tui::state::app::Page;
-use crate::tui::tests::{act, demo, screen, settle, typ};
+use crate::tui::tests::{act, demo, named, screen, settle, typ};
 use crate::tui::update::update;
 
 #[test]
@@ -54,13 +54,7 @@ fn p_fits_the_models_once_and_shows_them_at_every_size() {
     settle(&mut app, &mut engine, fx);
     assert!(app.edit.proposal.is_some());
     act(&mut app, Action::Down);
-    assert!(
-        app.model
-            .rules
-            .criteria
-            .iter()
-            .any(|c| c.criterion.name.value == "at_risk_segments")
-    );
+    assert!(named(&app, "at_risk_segments").is_some());
     // asked again: the same fit, no second one
     let fx = act(&mut app, Action::Predict);
     settle(&mut app, &mut engine, fx);
@@ -101,13 +95,7 @@ fn the_at_risk_preset_needs_the_fit_and_tab_completes_its_name() {
     assert!(p.error.is_none());
     let fx = act(&mut app, Action::Confirm);
     settle(&mut app, &mut engine, fx);
-    let c = app
-        .model
-        .rules
-        .criteria
-        .iter()
-        .find(|c| c.criterion.name.value == "at_risk_segments")
-        .expect("the preset");
+    let c = named(&app, "at_risk_segments").expect("the preset");
     assert_eq!(c.criterion.rule.labels()[0], "at risk");
 }
 
@@ -131,13 +119,7 @@ fn with_at_risk() -> (
 #[test]
 fn the_at_risk_preset_counts_the_valuable_leaving_and_rule_edits_never_refit() {
     let (mut app, mut engine) = with_at_risk();
-    let c = app
-        .model
-        .rules
-        .criteria
-        .iter()
-        .find(|c| c.criterion.name.value == "at_risk_segments")
-        .expect("the preset");
+    let c = named(&app, "at_risk_segments").expect("the preset");
     let counted: usize = c.result.valuation.iter().map(|s| s.customers).sum();
     assert_eq!(counted, app.model.data.n_customers);
     let count = |name: &str| {

@@ -6,7 +6,7 @@ use crate::engine::rules::Rule;
 use crate::tui::input::message::{Action, Message};
 use crate::tui::state::app::Prompt;
 use crate::tui::steps::StepId;
-use crate::tui::tests::{act, demo, screen, settle, typ};
+use crate::tui::tests::{act, demo, named, screen, settle, typ};
 use crate::tui::update::update;
 
 fn at(app: &mut crate::tui::state::app::App, w: u16, h: u16) -> String {
@@ -215,24 +215,12 @@ fn an_edit_made_before_a_rename_is_still_undone() {
     typ(&mut app, "ages");
     let fx = act(&mut app, Action::Confirm);
     settle(&mut app, &mut engine, fx);
-    assert!(
-        app.model
-            .rules
-            .criteria
-            .iter()
-            .any(|c| c.criterion.name.value == "ages")
-    );
+    assert!(named(&app, "ages").is_some());
     let fx = act(&mut app, Action::Undo);
     settle(&mut app, &mut engine, fx);
     let fx = act(&mut app, Action::Undo);
     settle(&mut app, &mut engine, fx);
-    let c = app
-        .model
-        .rules
-        .criteria
-        .iter()
-        .find(|c| c.criterion.name.value == "age_band")
-        .expect("the old name is back");
+    let c = named(&app, "age_band").expect("the old name is back");
     assert!(matches!(&c.criterion.rule, Rule::Bins { edges, .. } if *edges == before));
 }
 

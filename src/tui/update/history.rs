@@ -20,19 +20,11 @@ pub fn follow_rename(app: &mut App, old: &str, new: &str) {
     }
 }
 
-fn position(app: &App, name: &str) -> Option<usize> {
-    app.model
-        .rules
-        .criteria
-        .iter()
-        .position(|c| c.criterion.name.value == name)
-}
-
 /// Carry out `c`; returns its effects and the change that reverses it (None: it no longer applies).
 fn apply(app: &mut App, c: Change) -> Option<(Vec<Effect>, Change, String)> {
     match c {
         Change::SetRule(to) => {
-            let i = position(app, &to.name.value)?;
+            let i = app.criterion_index(&to.name.value)?;
             let back = Change::SetRule(app.model.rules.criteria[i].criterion.clone());
             let what = format!("the rules of \"{}\"", to.name.value);
             Some((app.change(i, to), back, what))
@@ -70,8 +62,8 @@ fn apply(app: &mut App, c: Change) -> Option<(Vec<Effect>, Change, String)> {
 fn list_change(app: &mut App, c: Change) -> Option<(Vec<Effect>, Change, String)> {
     match c {
         Change::Rename { name, to } => {
-            let i = position(app, &name)?;
-            if position(app, &to).is_some() {
+            let i = app.criterion_index(&name)?;
+            if app.criterion_index(&to).is_some() {
                 return None;
             }
             app.edit.focus = Some(to.clone());
@@ -87,7 +79,7 @@ fn list_change(app: &mut App, c: Change) -> Option<(Vec<Effect>, Change, String)
             Some((effects, Change::Rename { name: to, to: name }, what))
         }
         Change::Delete(name) => {
-            let i = position(app, &name)?;
+            let i = app.criterion_index(&name)?;
             let back = Change::Add(app.model.rules.criteria[i].criterion.clone());
             let effects = vec![Effect::restructure(
                 StructEdit::Delete { index: i },
@@ -96,7 +88,7 @@ fn list_change(app: &mut App, c: Change) -> Option<(Vec<Effect>, Change, String)
             Some((effects, back, format!("criterion \"{name}\" taken out")))
         }
         Change::Add(crit) => {
-            if position(app, &crit.name.value).is_some() {
+            if app.criterion_index(&crit.name.value).is_some() {
                 return None;
             }
             let name = crit.name.value.clone();

@@ -15,14 +15,11 @@ pub fn resume(app: &mut App, r: Unfinished, p: &Path) {
         let _ = std::fs::remove_file(p);
         return;
     };
-    let Some(i) = app
-        .model
-        .rules
-        .criteria
-        .iter()
-        .position(|c| c.criterion.name.value == r.criterion)
-        .or(matches!(target, Target::Thresholds | Target::Value | Target::Cost).then_some(0))
-    else {
+    let Some(i) = app.criterion_index(&r.criterion).or(matches!(
+        target,
+        Target::Thresholds | Target::Value | Target::Cost
+    )
+    .then_some(0)) else {
         app.status = format!(
             "an unsaved edit of \"{}\" was found, but the criterion is gone; discarded",
             r.criterion
