@@ -94,6 +94,10 @@ pub enum EngineError {
         /// The bad rows are the error (else the bad values).
         rows: bool,
     },
+    /// A database source could not be read: the server (`host:port/db`, never a password) and
+    /// what went wrong, with the server's own message quoted.
+    #[error("PostgreSQL server {server}: {message}")]
+    Database { server: String, message: String },
     /// The user cancelled a long load (Esc in the wizard, Ctrl-C on the command line).
     #[error("cancelled; nothing was written")]
     Cancelled,

@@ -8,6 +8,7 @@ pub mod infer;
 pub mod load;
 pub mod locate;
 pub mod options;
+pub mod postgres;
 pub mod profile;
 pub mod progress;
 pub mod quality;

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use crate::engine::data::ReadOptions;
+use crate::engine::data::postgres::DbSource;
 
 /// A value with the byte range it came from in the workspace file.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -43,11 +44,17 @@ pub struct FileRef {
     pub key: String,
     #[serde(skip)]
     pub options: ReadOptions,
+    /// A table on a database server (then `path` is its label, and its rows are read from the
+    /// local copy a pull keeps).
+    pub db: Option<Box<DbSource>>,
 }
 
 impl FileRef {
-    /// The path resolved against the workspace's folder.
+    /// The path resolved against the workspace's folder (a database table's local copy).
     pub fn resolve(&self, base: &Path) -> PathBuf {
+        if let Some(db) = &self.db {
+            return db.local.clone();
+        }
         let p = Path::new(&self.path.value);
         if p.is_absolute() {
             p.to_path_buf()

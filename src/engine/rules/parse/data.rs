@@ -5,6 +5,7 @@ use std::ops::Range;
 use toml_edit::{TableLike, Value};
 
 use super::*;
+use crate::engine::data::postgres;
 
 const FILE_KEYS: [&str; 10] = [
     "path",
@@ -16,6 +17,17 @@ const FILE_KEYS: [&str; 10] = [
     "decimal_comma",
     "bad_values",
     "bad_rows",
+    "missing",
+];
+
+/// The keys of a database table's entry.
+const DB_KEYS: [&str; 7] = [
+    "url",
+    "table",
+    "query",
+    "password_env",
+    "refresh_after",
+    "bad_values",
     "missing",
 ];
 
@@ -162,6 +174,7 @@ impl P<'_> {
                 path: Spanned::new(s.to_string(), n.span()),
                 key,
                 options: ReadOptions::default(),
+                db: None,
             });
         }
         let Some(tbl) = n.table() else {
@@ -176,6 +189,10 @@ impl P<'_> {
             );
             return None;
         };
+        if tbl.contains_key("url") {
+            self.known_keys(tbl, &key, &DB_KEYS);
+            return self.db_ref(tbl, key, n.span());
+        }
         self.known_keys(tbl, &key, &FILE_KEYS);
         let options = self.file_options(tbl, &key);
         match self.string(tbl, &key, "path") {
@@ -183,12 +200,86 @@ impl P<'_> {
                 path: p,
                 key,
                 options,
+                db: None,
             }),
             None => {
                 self.diag(n.span(), &key, "the file table needs a `path`", None);
                 None
             }
         }
+    }
+
+    /// `{ url = "postgresql://…", table = "schema.table" }` or `{ url = …, query = "SELECT …" }`,
+    /// with `password_env`, `refresh_after`, `bad_values` and `missing`.
+    fn db_ref(&mut self, t: &dyn TableLike, key: String, span: Range<usize>) -> Option<FileRef> {
+        let url = self.string(t, &key, "url")?;
+        if let Err(m) = postgres::source::parse_url(&url.value) {
+            self.diag(url.span.clone(), &join_key(&key, "url"), m, None);
+            return None;
+        }
+        let read = match (self.string(t, &key, "table"), self.string(t, &key, "query")) {
+            (Some(tb), None) => postgres::Read::Table(tb.value),
+            (None, Some(q)) => postgres::Read::Query(q.value),
+            (a, b) => {
+                let both = a.is_some() && b.is_some();
+                self.diag(
+                    span,
+                    &key,
+                    if both {
+                        "a database entry reads a table or a query, not both"
+                    } else {
+                        "a database entry needs `table` or `query`"
+                    },
+                    Some(
+                        "e.g. { url = \"postgresql://me@db:5432/shop\", table = \"public.customers\" }"
+                            .into(),
+                    ),
+                );
+                return None;
+            }
+        };
+        let refresh_after = match self.string(t, &key, "refresh_after") {
+            None => postgres::source::DEFAULT_REFRESH,
+            Some(r) => match postgres::source::parse_duration(&r.value) {
+                Some(d) => d,
+                None => {
+                    self.diag(
+                        r.span.clone(),
+                        &join_key(&key, "refresh_after"),
+                        format!("refresh_after \"{}\" is not a duration", r.value),
+                        Some("e.g. \"30m\", \"1h\", \"2d\" or a number of seconds".into()),
+                    );
+                    postgres::source::DEFAULT_REFRESH
+                }
+            },
+        };
+        let options = ReadOptions {
+            bad_values: self
+                .choice(
+                    t,
+                    &key,
+                    "bad_values",
+                    &[("error", BadValues::Error), ("missing", BadValues::Missing)],
+                )
+                .unwrap_or_default(),
+            missing: self.missing_words(t, &key),
+            ..Default::default()
+        };
+        let password_env = self.string(t, &key, "password_env").map(|s| s.value);
+        let mut db = postgres::DbSource {
+            url: url.value.clone(),
+            read,
+            password_env,
+            refresh_after,
+            local: Default::default(),
+        };
+        db.local = postgres::source::local_path(&db.identity(), &db.read);
+        Some(FileRef {
+            path: Spanned::new(db.label(), url.span),
+            key,
+            options,
+            db: Some(Box::new(db)),
+        })
     }
 
     pub(super) fn data(&mut self, root: &dyn TableLike) -> DataConfig {
@@ -274,21 +365,28 @@ impl P<'_> {
         };
         for (i, (jt, span)) in tables.into_iter().enumerate() {
             let path = format!("data.join[{i}]");
-            let mut allowed = FILE_KEYS.to_vec();
+            let db = jt.contains_key("url");
+            let mut allowed = if db {
+                DB_KEYS.to_vec()
+            } else {
+                FILE_KEYS.to_vec()
+            };
             allowed.push("key");
             self.known_keys(jt, &path, &allowed);
-            let options = self.file_options(jt, &path);
-            let p = self.string(jt, &path, "path");
             let k = self.string(jt, &path, "key");
-            match (p, k) {
-                (Some(p), Some(k)) => joins.push(JoinRef {
-                    file: FileRef {
-                        path: p,
-                        key: path,
-                        options,
-                    },
-                    key: k,
-                }),
+            let file = if db {
+                self.db_ref(jt, path.clone(), span.clone())
+            } else {
+                let options = self.file_options(jt, &path);
+                self.string(jt, &path, "path").map(|p| FileRef {
+                    path: p,
+                    key: path.clone(),
+                    options,
+                    db: None,
+                })
+            };
+            match (file, k) {
+                (Some(file), Some(k)) => joins.push(JoinRef { file, key: k }),
                 _ => self.diag(
                     span,
                     &path,

@@ -1,0 +1,458 @@
+//! Pulling a database table into a local file the typed reader reads: once, and again only when
+//! the server says it changed (a query: when its copy is older than `refresh_after`).
+
+use std::io::{Read as _, Write as _};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use postgres::types::Type;
+use postgres::{Client, NoTls};
+
+use super::password::password;
+use super::source::{DbSource, Read, SslMode, Url, parse_url};
+use crate::engine::data::progress::Progress;
+use crate::engine::error::{EngineError, Result};
+use crate::engine::rules::Workspace;
+
+/// What a pulled copy knows of itself, kept beside it (`<copy>.json`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Stamp {
+    /// `host:port/db`.
+    pub server: String,
+    /// `table public.customers` or `query`.
+    pub what: String,
+    /// The server's change marker for a table (none for a query or a view).
+    pub marker: Option<String>,
+    /// When it was pulled, in seconds since 1970.
+    pub pulled_at: u64,
+    pub rows: u64,
+}
+
+/// The stamp kept beside a pulled copy, when there is one.
+pub fn stamp_of(local: &Path) -> Option<Stamp> {
+    let text = std::fs::read_to_string(stamp_path(local)).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+fn stamp_path(local: &Path) -> PathBuf {
+    let mut s = local.as_os_str().to_owned();
+    s.push(".json");
+    PathBuf::from(s)
+}
+
+/// Make sure every database table of `ws` has a current local copy: pulled when there is none,
+/// when the server's table changed, when a query's copy is older than its `refresh_after`, or
+/// always with `refresh` (`--no-cache`). Returns notes a user should see.
+pub fn pull_sources(ws: &Workspace, refresh: bool, p: &Progress) -> Result<Vec<String>> {
+    let mut notes = Vec::new();
+    for f in ws.data_files() {
+        if let Some(db) = &f.db {
+            notes.extend(ensure(db, refresh, p)?);
+        }
+    }
+    Ok(notes)
+}
+
+/// How long ago, in words: `40 s`, `12 min`, `3 h`, `2 days`.
+pub fn age_words(secs: u64) -> String {
+    match secs {
+        s if s < 120 => format!("{s} s"),
+        s if s < 7200 => format!("{} min", s / 60),
+        s if s < 172_800 => format!("{} h", s / 3600),
+        s => format!("{} days", s / 86_400),
+    }
+}
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// One source made current; notes a user should see.
+pub fn ensure(src: &DbSource, refresh: bool, p: &Progress) -> Result<Vec<String>> {
+    let url = parse_url(&src.url).map_err(EngineError::Invalid)?;
+    let server = url.server();
+    let kept = stamp_of(&src.local).filter(|_| src.local.exists());
+    let age = kept.as_ref().map(|s| now().saturating_sub(s.pulled_at));
+    let fresh_enough = age.is_some_and(|a| Duration::from_secs(a) < src.refresh_after);
+    if !refresh && matches!(src.read, Read::Query(_)) && fresh_enough {
+        return Ok(vec![]);
+    }
+    let mut notes = Vec::new();
+    p.begin(&format!("connecting to {server}"), 0);
+    let pw = password(&url, src.password_env.as_deref(), &mut notes).map_err(|m| db(&url, m))?;
+    let mut client = match connect(&url, pw) {
+        Ok(c) => c,
+        Err(e) => {
+            if let (false, Some(a)) = (refresh, age) {
+                notes.push(format!(
+                    "{e}; using the rows of {} pulled {} ago",
+                    src.what(),
+                    age_words(a)
+                ));
+                return Ok(notes);
+            }
+            return Err(e);
+        }
+    };
+    let (base, marker) = match &src.read {
+        Read::Table(t) => table_of(&mut client, &url, t)?,
+        Read::Query(q) => (q.trim().trim_end_matches(';').to_string(), None),
+    };
+    let current = match (&marker, &kept) {
+        (Some(m), Some(k)) => k.marker.as_deref() == Some(m.as_str()),
+        // a view: like a query
+        (None, Some(_)) => fresh_enough,
+        _ => false,
+    };
+    if current && !refresh {
+        return Ok(notes);
+    }
+    let rows = copy_to_file(&mut client, &url, (&base, &src.local), &src.label(), p)?;
+    let stamp = Stamp {
+        server,
+        what: src.what(),
+        marker,
+        pulled_at: now(),
+        rows,
+    };
+    let text = serde_json::to_string_pretty(&stamp).unwrap_or_default();
+    write_private(&stamp_path(&src.local), text.as_bytes())
+        .map_err(|e| EngineError::data(&src.local, format!("cannot keep the pull's stamp: {e}")))?;
+    Ok(notes)
+}
+
+/// A connection as the url's sslmode asks.
+fn connect(url: &Url, pw: Option<String>) -> Result<Client> {
+    let mut cfg = url.config.clone();
+    if let Some(p) = pw {
+        cfg.password(p);
+    }
+    cfg.ssl_mode(match url.ssl {
+        SslMode::Disable => postgres::config::SslMode::Disable,
+        SslMode::Prefer => postgres::config::SslMode::Prefer,
+        _ => postgres::config::SslMode::Require,
+    });
+    let r = match url.ssl {
+        SslMode::Disable => cfg.connect(NoTls),
+        _ => cfg.connect(super::tls::connector(url).map_err(|m| db(url, m))?),
+    };
+    r.map_err(|e| server_error(url, &e, "cannot connect"))
+}
+
+fn db(url: &Url, message: String) -> EngineError {
+    EngineError::Database {
+        server: url.server(),
+        message,
+    }
+}
+
+/// The server's own message quoted, with what to do for the usual causes. The url's text (and
+/// so no password) is never part of it.
+pub fn server_error(url: &Url, e: &postgres::Error, doing: &str) -> EngineError {
+    let message = match e.as_db_error() {
+        Some(d) => {
+            let hint = match d.code().code() {
+                "28P01" | "28000" => format!(
+                    "; check the password for user {}: PGPASSWORD, a line in ~/.pgpass, or \
+                     password_env = \"NAME\" in the table's entry",
+                    url.user
+                ),
+                "3D000" => "; check the database name in the url".into(),
+                _ => String::new(),
+            };
+            format!("{doing}: the server says \"{}\"{hint}", d.message())
+        }
+        None => {
+            let mut m = e.to_string();
+            let mut src = std::error::Error::source(e);
+            while let Some(s) = src {
+                let t = s.to_string();
+                if !m.contains(&t) {
+                    m.push_str(&format!(": {t}"));
+                }
+                src = s.source();
+            }
+            let hint = if m.contains("password missing") || m.contains("no password") {
+                format!(
+                    "; the server asks for a password for user {}: set PGPASSWORD, add a line to \
+                     ~/.pgpass, or name a variable with password_env = \"NAME\"",
+                    url.user
+                )
+            } else if m.contains("onnection refused") || m.contains("timed out") {
+                "; is the server running, and are the host and port right?".into()
+            } else {
+                String::new()
+            };
+            format!("{doing}: {m}{hint}")
+        }
+    };
+    EngineError::Database {
+        server: url.server(),
+        message,
+    }
+}
+
+/// The table's name as the server spells it and its change marker: its oid, its file (a
+/// TRUNCATE or a rewrite makes a new one) and the rows inserted, updated and deleted.
+fn table_of(client: &mut Client, url: &Url, t: &str) -> Result<(String, Option<String>)> {
+    let row = client
+        .query_opt(
+            "SELECT c.oid::regclass::text, c.oid::bigint, \
+             pg_relation_filenode(c.oid)::bigint, s.n_tup_ins, s.n_tup_upd, s.n_tup_del \
+             FROM pg_class c LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid \
+             WHERE c.oid = to_regclass($1)",
+            &[&t],
+        )
+        .map_err(|e| server_error(url, &e, &format!("cannot look up table {t}")))?;
+    let Some(row) = row else {
+        return Err(db(
+            url,
+            format!(
+                "no table or view {t}: check its name and schema (e.g. table = \"public.customers\") \
+                 and that user {} may read it",
+                url.user
+            ),
+        ));
+    };
+    let name: String = row.get(0);
+    let counts: [Option<i64>; 3] = [row.get(3), row.get(4), row.get(5)];
+    let marker = match counts {
+        [Some(i), Some(u), Some(d)] => Some(format!(
+            "oid {} file {} inserted {i} updated {u} deleted {d}",
+            row.get::<_, i64>(1),
+            row.get::<_, Option<i64>>(2).unwrap_or(0)
+        )),
+        _ => None,
+    };
+    Ok((format!("SELECT * FROM {name}"), marker))
+}
+
+/// Each column as the typed reader reads it best: numbers, text, booleans and ISO dates as the
+/// server writes them; times with a zone in UTC; anything else as its text.
+fn select_list(cols: &[postgres::Column]) -> String {
+    cols.iter()
+        .map(|c| {
+            let q = quote(c.name());
+            let e = match *c.type_() {
+                Type::INT2 | Type::INT4 | Type::INT8 | Type::OID | Type::NUMERIC => q.clone(),
+                Type::FLOAT4 | Type::FLOAT8 => q.clone(),
+                Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME => q.clone(),
+                Type::DATE | Type::TIMESTAMP => q.clone(),
+                Type::TIMESTAMPTZ => format!("({q} AT TIME ZONE 'UTC')"),
+                _ => format!("{q}::text"),
+            };
+            format!("{e} AS {q}")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn quote(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// Stream the rows of `base` into `local` as CSV with a header (written aside, then renamed into
+/// place); the number of rows. Cancelling `p` cancels the query on the server.
+fn copy_to_file(
+    client: &mut Client,
+    url: &Url,
+    (base, local): (&str, &Path),
+    label: &str,
+    p: &Progress,
+) -> Result<u64> {
+    client
+        .batch_execute(
+            "SET datestyle = 'ISO, YMD'; SET timezone = 'UTC'; SET extra_float_digits = 1; \
+             SET intervalstyle = 'iso_8601'",
+        )
+        .map_err(|e| server_error(url, &e, "cannot set up the session"))?;
+    let stmt = client
+        .prepare(base)
+        .map_err(|e| server_error(url, &e, "the query was refused"))?;
+    let cols = stmt.columns();
+    if cols.is_empty() {
+        return Err(db(url, "the query returns no columns".into()));
+    }
+    let mut seen = std::collections::HashSet::new();
+    if let Some(c) = cols.iter().find(|c| !seen.insert(c.name())) {
+        return Err(db(
+            url,
+            format!(
+                "the query returns two columns named \"{}\": name them apart with AS",
+                c.name()
+            ),
+        ));
+    }
+    let copy = format!(
+        "COPY (SELECT {} FROM ({base}) AS strata_source) TO STDOUT (FORMAT csv, HEADER true)",
+        select_list(cols)
+    );
+    let dir = local.parent().unwrap_or(Path::new("."));
+    make_private_dir(dir)
+        .map_err(|e| EngineError::data(dir, format!("cannot make the pulls folder: {e}")))?;
+    let part = local.with_extension(format!("part-{}", std::process::id()));
+    p.begin(label, 0);
+    let token = client.cancel_token();
+    let done = AtomicBool::new(false);
+    let tls = match url.ssl {
+        SslMode::Disable => None,
+        _ => Some(super::tls::connector(url).map_err(|m| db(url, m))?),
+    };
+    let r = std::thread::scope(|s| {
+        s.spawn(|| {
+            while !done.load(Ordering::Relaxed) {
+                if p.should_stop() {
+                    let _ = match &tls {
+                        Some(t) => token.cancel_query(t.clone()),
+                        None => token.cancel_query(NoTls),
+                    };
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        });
+        let r = stream(client, &copy, &part, p);
+        done.store(true, Ordering::Relaxed);
+        r
+    });
+    let rows = match r {
+        Ok(rows) => rows,
+        Err(e) => {
+            let _ = std::fs::remove_file(&part);
+            if p.should_stop() {
+                return Err(EngineError::Cancelled);
+            }
+            return Err(match e {
+                Pulled::Server(e) => server_error(url, &e, "the rows could not be read"),
+                Pulled::Disk(e) => EngineError::data(&part, format!("cannot write the pull: {e}")),
+            });
+        }
+    };
+    std::fs::rename(&part, local)
+        .map_err(|e| EngineError::data(local, format!("cannot keep the pull: {e}")))?;
+    p.check()?;
+    Ok(rows)
+}
+
+enum Pulled {
+    Server(postgres::Error),
+    Disk(std::io::Error),
+}
+
+/// The COPY's bytes into `part`, counted into `p`; the rows (lines less the header; a value
+/// holding a line break is counted per line, which only the stamp shows).
+fn stream(
+    client: &mut Client,
+    copy: &str,
+    part: &Path,
+    p: &Progress,
+) -> std::result::Result<u64, Pulled> {
+    let mut reader = client.copy_out(copy).map_err(Pulled::Server)?;
+    let mut out =
+        std::io::BufWriter::with_capacity(1 << 20, create_private(part).map_err(Pulled::Disk)?);
+    let mut buf = vec![0u8; 1 << 20];
+    let mut lines = 0u64;
+    loop {
+        let n = match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) => {
+                return Err(
+                    match e
+                        .into_inner()
+                        .and_then(|i| i.downcast::<postgres::Error>().ok())
+                    {
+                        Some(pe) => Pulled::Server(*pe),
+                        None => {
+                            Pulled::Disk(std::io::Error::other("the server's rows ended early"))
+                        }
+                    },
+                );
+            }
+        };
+        lines += memchr::memchr_iter(b'\n', &buf[..n]).count() as u64;
+        out.write_all(&buf[..n]).map_err(Pulled::Disk)?;
+        p.advance(n as u64);
+    }
+    out.flush().map_err(Pulled::Disk)?;
+    Ok(lines.saturating_sub(1))
+}
+
+#[cfg(unix)]
+fn make_private_dir(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)?;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+}
+
+#[cfg(not(unix))]
+fn make_private_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)
+}
+
+fn create_private(p: &Path) -> std::io::Result<std::fs::File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    o.open(p)
+}
+
+fn write_private(p: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let part = p.with_extension(format!("part-{}", std::process::id()));
+    create_private(&part)?.write_all(bytes)?;
+    std::fs::rename(part, p)
+}
+
+/// One pulled copy, as `strata cache` lists it.
+pub struct Kept {
+    pub path: PathBuf,
+    pub bytes: u64,
+    pub pulled: SystemTime,
+    /// `table public.customers on host:5432/db` (empty when its stamp cannot be read).
+    pub source: String,
+}
+
+/// The pulled copies kept in the pulls folder.
+pub fn kept() -> Vec<Kept> {
+    let Ok(dir) = std::fs::read_dir(super::source::pulls_dir()) else {
+        return vec![];
+    };
+    let mut v: Vec<Kept> = dir
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+        .filter_map(|path| {
+            let m = std::fs::metadata(&path).ok()?;
+            let source = stamp_of(&path)
+                .map(|s| format!("{} on {}", s.what, s.server))
+                .unwrap_or_default();
+            Some(Kept {
+                bytes: m.len(),
+                pulled: m.modified().unwrap_or(UNIX_EPOCH),
+                source,
+                path,
+            })
+        })
+        .collect();
+    v.sort_by_key(|k| std::cmp::Reverse(k.pulled));
+    v
+}
+
+/// Remove every pulled copy with its stamp; how many copies and bytes.
+pub fn clear_kept() -> std::io::Result<(usize, u64)> {
+    let (mut n, mut bytes) = (0, 0);
+    for k in kept() {
+        std::fs::remove_file(&k.path)?;
+        let _ = std::fs::remove_file(stamp_path(&k.path));
+        n += 1;
+        bytes += k.bytes;
+    }
+    Ok((n, bytes))
+}
