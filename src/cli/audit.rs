@@ -61,6 +61,7 @@ fn options(a: &AuditArgs) -> Result<ReadOptions> {
 pub fn run(a: AuditArgs) -> Result<ExitCode> {
     let audits = if super::is_workspace(&a.path) {
         let ws = load_workspace(&a.path)?;
+        super::workspace::pull(&ws, false)?;
         audit_workspace(&ws)?
     } else {
         let opts = options(&a)?;

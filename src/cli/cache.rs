@@ -6,8 +6,9 @@ use anyhow::Result;
 use clap::{Args, Subcommand};
 
 use super::table::{Align, render};
+use crate::engine::data::postgres::pull::{clear_kept, kept};
 use crate::engine::data::progress::show_bytes;
-use crate::engine::eval::cache::{Cache, clear, entries};
+use crate::engine::eval::cache::{Cache, Entry, clear, entries};
 
 #[derive(Debug, Args)]
 pub struct CacheArgs {
@@ -30,7 +31,16 @@ pub fn run(a: CacheArgs, cache: &Cache) -> Result<ExitCode> {
     };
     match a.action.unwrap_or(CacheAction::List) {
         CacheAction::List => {
-            let list = entries(dir);
+            let mut list = entries(dir);
+            // the tables pulled from database servers, kept beside them
+            list.extend(kept().into_iter().map(|k| Entry {
+                path: k.path,
+                bytes: k.bytes,
+                last_used: k.pulled,
+                source: k.source,
+                columns: "*".into(),
+                kind: "pulled",
+            }));
             let total: u64 = list.iter().map(|e| e.bytes).sum();
             if list.is_empty() {
                 println!("no tables kept in {}", dir.display());
@@ -81,7 +91,9 @@ pub fn run(a: CacheArgs, cache: &Cache) -> Result<ExitCode> {
             );
         }
         CacheAction::Clear => {
-            let (n, bytes) = clear(dir)?;
+            let (mut n, mut bytes) = clear(dir)?;
+            let (pn, pbytes) = clear_kept()?;
+            (n, bytes) = (n + pn, bytes + pbytes);
             println!(
                 "removed {n} entries ({}) from {}",
                 show_bytes(bytes),

@@ -26,6 +26,7 @@ pub fn run(a: CheckArgs) -> Result<ExitCode> {
         Err(EngineError::Workspace(d)) => return Ok(report(&d)),
         Err(e) => return Err(e.into()),
     };
+    super::workspace::pull(&ws, false)?;
     let diags = check(&ws);
     if !diags.is_empty() {
         return Ok(report(&diags));

@@ -14,7 +14,6 @@ use crate::engine::eval::clv::{BgNbdFit, ClvFit};
 use crate::engine::eval::session::Session;
 use crate::engine::format::thousands;
 use crate::engine::out::membership::refuse_workspace_files;
-use crate::engine::rules::parse::load_workspace;
 use crate::engine::rules::save::write_atomic;
 
 #[derive(Debug, Args)]
@@ -39,7 +38,7 @@ fn parse_date(s: &str) -> std::result::Result<NaiveDate, String> {
 }
 
 pub fn run(a: ClvArgs, cache: &Cache) -> Result<ExitCode> {
-    let ws = load_workspace(&a.workspace)?;
+    let ws = super::workspace::load(&a.workspace, cache)?;
     if let Some(p) = &a.json {
         refuse_workspace_files(&ws, p)?;
     }

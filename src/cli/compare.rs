@@ -10,7 +10,6 @@ use clap::Args;
 use super::table::{Align, render};
 use crate::engine::eval::transitions::compare;
 use crate::engine::format::{amount, percent, thousands};
-use crate::engine::rules::parse::load_workspace;
 use crate::engine::rules::save::write_atomic;
 
 #[derive(Debug, Args)]
@@ -41,7 +40,7 @@ pub fn run(a: CompareArgs, cache: &Cache) -> Result<ExitCode> {
             a.as_of[1]
         );
     }
-    let ws = load_workspace(&a.workspace)?;
+    let ws = super::workspace::load(&a.workspace, cache)?;
     let (ts, warnings) = compare(&ws, d1, d2, cache)?;
     for w in &warnings {
         eprintln!("warning: {w}");

@@ -11,7 +11,6 @@ use clap::Args;
 use crate::engine::eval::cache::Cache;
 use crate::engine::out::sql::{Dialect, SqlOptions, SqlSchema, generate, join_table_name};
 use crate::engine::rules::Workspace;
-use crate::engine::rules::parse::load_workspace;
 use crate::engine::rules::save::write_atomic;
 
 #[derive(Debug, Args)]
@@ -53,7 +52,7 @@ pub fn run(a: DbtArgs, cache: &Cache) -> Result<ExitCode> {
         Some(d) => d,
         None => profile_dialect(project)?,
     };
-    let ws = load_workspace(&a.workspace)?;
+    let ws = super::workspace::load(&a.workspace, cache)?;
     let name = a.name.clone().unwrap_or_else(|| default_name(&ws));
     if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         bail!("--name {name:?}: a dbt model name is letters, digits and _");

@@ -9,7 +9,6 @@ use clap::Args;
 
 use crate::engine::eval::explain::{explain, explain_text};
 use crate::engine::eval::session::Session;
-use crate::engine::rules::parse::load_workspace;
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
@@ -24,7 +23,7 @@ pub struct ExplainArgs {
 }
 
 pub fn run(a: ExplainArgs, cache: &Cache) -> Result<ExitCode> {
-    let ws = load_workspace(&a.workspace)?;
+    let ws = super::workspace::load(&a.workspace, cache)?;
     let s = super::progress::watched(|p| Session::open_cached(ws, Some(&[]), p, cache))?;
     let ex = explain(&s, &a.customer)?;
     if a.json {

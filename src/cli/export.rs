@@ -9,7 +9,6 @@ use clap::Args;
 
 use crate::engine::eval::session::Session;
 use crate::engine::out::export::{ExportSpec, export};
-use crate::engine::rules::parse::load_workspace;
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
@@ -37,7 +36,7 @@ pub fn run(a: ExportArgs, cache: &Cache) -> Result<ExitCode> {
     if !["csv", "parquet", "json"].contains(&a.format.as_str()) {
         bail!("--format {}: use csv, parquet or json", a.format);
     }
-    let ws = load_workspace(&a.workspace)?;
+    let ws = super::workspace::load(&a.workspace, cache)?;
     crate::engine::out::export::check_columns(&ws, &a.columns)?;
     let pii: Vec<String> = ws.columns.pii.iter().map(|p| p.value.clone()).collect();
     let s = super::progress::watched(|p| Session::open_cached(ws, Some(&a.columns), p, cache))?;

@@ -15,6 +15,7 @@ mod run;
 mod shell;
 mod sql;
 mod table;
+mod workspace;
 
 use std::process::ExitCode;
 

@@ -34,6 +34,7 @@ pub fn run(a: ReportArgs, cache: &Cache) -> Result<ExitCode> {
         );
     };
     let (ws, ws_text) = read_workspace(&a.workspace)?;
+    super::workspace::pull(&ws, *cache == Cache::Off)?;
     refuse_workspace_files(&ws, &a.out)?;
     // the same workspace text over the same files makes the same report: kept whole
     let key = cache.report_key(&ws, &ws_text, format.ext());

@@ -13,7 +13,6 @@ use crate::engine::eval::valuation::crosstab;
 use crate::engine::format::{amount, percent, thousands};
 use crate::engine::out::membership::{refuse_inputs, write_membership};
 use crate::engine::out::summary::summary;
-use crate::engine::rules::parse::load_workspace;
 use crate::engine::rules::save::write_atomic;
 
 #[derive(Debug, Args)]
@@ -41,7 +40,7 @@ pub struct RunArgs {
 }
 
 pub fn run(a: RunArgs, cache: &Cache) -> Result<ExitCode> {
-    let ws = load_workspace(&a.workspace)?;
+    let ws = super::workspace::load(&a.workspace, cache)?;
     let s = super::progress::watched(|p| Session::open_cached(ws, Some(&a.with), p, cache))?;
     for w in &s.warnings {
         eprintln!("warning: {w}");

@@ -10,7 +10,6 @@ use clap::Args;
 
 use crate::engine::out::membership::refuse_workspace_files;
 use crate::engine::out::sql::{Dialect, SqlOptions, SqlSchema, generate};
-use crate::engine::rules::parse::load_workspace;
 use crate::engine::rules::save::write_atomic;
 
 #[derive(Debug, Args)]
@@ -54,7 +53,7 @@ pub fn run(a: SqlArgs, cache: &Cache) -> Result<ExitCode> {
         }
         tables.insert(k.trim().to_string(), v.trim().to_string());
     }
-    let ws = load_workspace(&a.workspace)?;
+    let ws = super::workspace::load(&a.workspace, cache)?;
     if let Some(p) = &a.out {
         refuse_workspace_files(&ws, p)?;
     }

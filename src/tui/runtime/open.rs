@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 use crate::engine::data::demo::{DEMO_CUSTOMERS, DEMO_SEED, DEMO_WORKSPACE, demo_frames};
+use crate::engine::data::postgres::pull_sources;
 use crate::engine::data::profile::profile;
 use crate::engine::data::progress::Progress;
 use crate::engine::data::roles::suggest_all;
@@ -56,9 +57,12 @@ pub fn prepare_cached(
         }
         Source::Workspace(p) => {
             let ws = load_workspace(p)?;
+            // its database tables pulled to their local copies first (when out of date)
+            let pulled = pull_sources(&ws, *cache == Cache::Off, progress)?;
             // load once: the session and the Classify profiles share the tables (warm, the
             // evaluated customers the cache keeps stand in for them)
-            let (s, profiles) = Session::open_for_wizard(ws, progress, cache)?;
+            let (mut s, profiles) = Session::open_for_wizard(ws, progress, cache)?;
+            s.warnings.extend(pulled);
             let timing = crate::engine::timing::Timing::new();
             let suggestions = suggest_all(&profiles);
             let model = Model::new(&s, profiles, suggestions);
