@@ -6,6 +6,7 @@ mod corpus;
 mod data;
 mod dbt;
 mod messy;
+mod postgres;
 mod rules;
 mod run;
 mod sql;
