@@ -594,3 +594,42 @@ fn ctrl_c_in_the_middle_of_a_pull_cancels_the_query_on_the_server() {
     let kept: Vec<_> = walk(&cache.join("pulls"));
     assert!(kept.is_empty(), "{kept:?}");
 }
+
+/// The wizard on a database table: the title says how old the rows are, Ctrl-P pulls them
+/// again (a row inserted meanwhile shows), and the terminal is given back.
+#[test]
+#[ignore = "needs PostgreSQL server binaries (apt install postgresql)"]
+fn the_wizard_says_how_old_the_pulled_rows_are_and_ctrl_p_pulls_them_again() {
+    let pg = Server::start();
+    pg.psql(SCHEMA);
+    let d = tempfile::tempdir().unwrap();
+    let cache = d.path().join("cache");
+    let url = pg.url();
+    let ws = customers_only(
+        d.path(),
+        "wizard",
+        &format!("customers = {{ url = \"{url}\", table = \"shop.customers\" }}"),
+        CRITERIA,
+    );
+    let cache_s = cache.to_string_lossy().to_string();
+    let env = [
+        ("STRATA_CACHE_DIR", cache_s.as_str()),
+        ("PGPASSWORD", PASSWORD),
+    ];
+    let mut t = super::tui::Pty::spawn_env(&["open", &ws], 80, 24, &env);
+    t.wait_for("pulled 0 s ago");
+    t.wait_for("5 customers");
+    pg.psql("INSERT INTO shop.customers (id, city) VALUES (6, 'Nice')");
+    t.keys("\x10");
+    t.wait_for("pulled again: table shop.customers (6 rows)");
+    t.wait_for("6 customers");
+    t.keys("q");
+    let (code, raw) = t.finish();
+    assert_eq!(code, 0, "{}", text(&raw));
+    // the terminal is given back: the alternate screen left
+    assert!(
+        raw.windows(8).any(|w| w == b"\x1b[?1049l"),
+        "{}",
+        text(&raw)
+    );
+}

@@ -3,7 +3,7 @@
 use super::*;
 
 /// A pseudo-terminal running the real binary: output parsed into a screen by a VT100 emulator.
-struct Pty {
+pub(super) struct Pty {
     rx: std::sync::mpsc::Receiver<Vec<u8>>,
     parser: vt100::Parser,
     raw: Vec<u8>,
@@ -12,11 +12,11 @@ struct Pty {
 }
 
 impl Pty {
-    fn spawn(args: &[&str], cols: u16, rows: u16) -> Pty {
+    pub(super) fn spawn(args: &[&str], cols: u16, rows: u16) -> Pty {
         Self::spawn_env(args, cols, rows, &[])
     }
 
-    fn spawn_env(args: &[&str], cols: u16, rows: u16, env: &[(&str, &str)]) -> Pty {
+    pub(super) fn spawn_env(args: &[&str], cols: u16, rows: u16, env: &[(&str, &str)]) -> Pty {
         use portable_pty::{CommandBuilder, PtySize, native_pty_system};
         let pair = native_pty_system()
             .openpty(PtySize {
@@ -61,12 +61,12 @@ impl Pty {
         }
     }
 
-    fn screen(&self) -> String {
+    pub(super) fn screen(&self) -> String {
         self.parser.screen().contents()
     }
 
     /// Wait (up to 20 s) until the screen shows `text`.
-    fn wait_for(&mut self, text: &str) {
+    pub(super) fn wait_for(&mut self, text: &str) {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
         while !self.screen().contains(text) {
             let left = deadline.saturating_duration_since(std::time::Instant::now());
@@ -85,7 +85,7 @@ impl Pty {
     }
 
     /// Wait (up to 20 s) until the screen no longer shows `text`.
-    fn wait_gone(&mut self, text: &str) {
+    pub(super) fn wait_gone(&mut self, text: &str) {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
         while self.screen().contains(text) {
             let left = deadline.saturating_duration_since(std::time::Instant::now());
@@ -99,7 +99,7 @@ impl Pty {
         }
     }
 
-    fn keys(&mut self, s: &str) {
+    pub(super) fn keys(&mut self, s: &str) {
         self.writer.write_all(s.as_bytes()).unwrap();
         self.writer.flush().unwrap();
     }
@@ -116,7 +116,7 @@ impl Pty {
     }
 
     /// Wait for the process to end and read what is left of its output.
-    fn finish(mut self) -> (u32, Vec<u8>) {
+    pub(super) fn finish(mut self) -> (u32, Vec<u8>) {
         let status = self.child.wait().unwrap();
         while let Ok(chunk) = self.rx.recv_timeout(std::time::Duration::from_secs(5)) {
             self.raw.extend_from_slice(&chunk);

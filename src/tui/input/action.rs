@@ -64,6 +64,8 @@ pub enum Action {
     /// Let runs go on with the data's bad values (as missing) and bad rows (left out): write
     /// the files' options.
     SettleData,
+    /// Pull the workspace's database tables again now.
+    Repull,
 }
 
 impl Action {

@@ -42,6 +42,12 @@ pub static ACTIONS: &[Spec] = &[
         "go on",
         "let runs go on with the data's bad values (as missing) and bad rows (left out): writes the files' options; u undoes"
     ),
+    spec!(
+        Repull,
+        ["ctrl-p"],
+        "pull again",
+        "pull the database tables again now (they are otherwise kept until the server says they changed)"
+    ),
     spec!(NextStep, ["n"], "next", "next step"),
     spec!(PrevStep, ["p"], "prev", "previous step"),
     spec!(

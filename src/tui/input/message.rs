@@ -33,6 +33,8 @@ pub enum Message {
     Reread(String),
     /// The workspace opened again from disk (its data settings changed).
     Reopened(Box<crate::tui::state::model::Model>),
+    /// The database tables pulled again, and the workspace opened on them.
+    Pulled(Box<crate::tui::state::model::Model>),
     /// How far the data being read again has got (`None`: not reading).
     Loading(Option<crate::engine::data::progress::Snapshot>),
     /// Segment transitions between two dates, or why they could not be computed.

@@ -99,6 +99,9 @@ where
     let mut dirty = true;
     while !app.quit && !stop.load(Ordering::Relaxed) {
         if dirty {
+            app.now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
             terminal.draw(|f| crate::tui::view::draw(f, app, theme))?;
             dirty = false;
         }

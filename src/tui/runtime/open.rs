@@ -36,6 +36,17 @@ pub fn prepare_cached(
     progress: &Progress,
     cache: &Cache,
 ) -> Result<(App, Engine)> {
+    prepare_pulling(source, progress, cache, false)
+}
+
+/// The same; with `pull`, the workspace's database tables are pulled again even when the
+/// server says they did not change (the wizard's pull-again key).
+pub fn prepare_pulling(
+    source: &Source,
+    progress: &Progress,
+    cache: &Cache,
+    pull: bool,
+) -> Result<(App, Engine)> {
     match source {
         Source::Demo => {
             let (c, o) = demo_frames(DEMO_CUSTOMERS, DEMO_SEED)?;
@@ -58,7 +69,7 @@ pub fn prepare_cached(
         Source::Workspace(p) => {
             let ws = load_workspace(p)?;
             // its database tables pulled to their local copies first (when out of date)
-            let pulled = pull_sources(&ws, *cache == Cache::Off, progress)?;
+            let pulled = pull_sources(&ws, pull || *cache == Cache::Off, progress)?;
             // load once: the session and the Classify profiles share the tables (warm, the
             // evaluated customers the cache keeps stand in for them)
             let (mut s, profiles) = Session::open_for_wizard(ws, progress, cache)?;

@@ -141,7 +141,8 @@ impl Engine {
         match job {
             Job::Reload { ws } => self.reload(*ws),
             Job::Transitions { from, to } => self.transitions(from, to),
-            Job::Reopen { path } => self.reopen(path),
+            Job::Reopen { path } => self.reopen(path, false),
+            Job::Repull { path } => self.reopen(path, true),
             Job::Restructure(edit) => {
                 let mut ws = self.session.ws.clone();
                 edit.apply(&mut ws);
@@ -216,8 +217,9 @@ impl Engine {
         )
     }
 
-    /// Read the data again (the roles changed), showing its progress; Esc cancels it.
-    fn reopen(&mut self, path: std::path::PathBuf) -> Message {
+    /// Read the data again (the roles changed; or, with `pull`, its database tables pulled
+    /// again first), showing its progress; Esc cancels it.
+    fn reopen(&mut self, path: std::path::PathBuf, pull: bool) -> Message {
         // the progress slot is set before the loop is told (see `Worker::spawn`)
         let slot = Arc::clone(&self.loading);
         let p = slot.lock().ok().and_then(|s| s.clone()).unwrap_or_default();
@@ -225,7 +227,7 @@ impl Engine {
             *s = Some(Arc::clone(&p));
         }
         let source = crate::tui::Source::Workspace(path);
-        let r = crate::tui::prepare_cached(&source, &p, &self.cache);
+        let r = crate::tui::runtime::open::prepare_pulling(&source, &p, &self.cache, pull);
         if let Ok(mut s) = slot.lock() {
             *s = None;
         }
@@ -233,8 +235,15 @@ impl Engine {
             Ok((app, mut engine)) => {
                 engine.loading = slot;
                 *self = engine;
-                Message::Reopened(Box::new(app.model))
+                match pull {
+                    true => Message::Pulled(Box::new(app.model)),
+                    false => Message::Reopened(Box::new(app.model)),
+                }
             }
+            Err(_) if p.is_cancelled() && pull => Message::Notice(
+                "cancelled: the query was stopped on the server; the rows pulled before stay"
+                    .into(),
+            ),
             Err(_) if p.is_cancelled() => Message::Notice(
                 "cancelled: the data read before stays; the saved role applies when the \
                  workspace is next opened"
@@ -307,7 +316,7 @@ pub fn newest_only(jobs: Vec<Job>) -> Vec<Job> {
     for j in jobs {
         if matches!(
             j,
-            Job::Reload { .. } | Job::Restructure(_) | Job::Reopen { .. }
+            Job::Reload { .. } | Job::Restructure(_) | Job::Reopen { .. } | Job::Repull { .. }
         ) {
             out.extend(newest_in_run(std::mem::take(&mut run)));
             out.push(j);
@@ -353,7 +362,7 @@ impl Worker {
                 for j in newest_only(batch) {
                     // a long read: its progress comes to the loop as messages, from the
                     // start, and the slot lets Esc cancel it
-                    let reading = matches!(j, Job::Reopen { .. });
+                    let reading = matches!(j, Job::Reopen { .. } | Job::Repull { .. });
                     if reading {
                         let tell = done.clone();
                         let p = Progress::told(move |s| {
@@ -362,7 +371,13 @@ impl Worker {
                         if let Ok(mut s) = engine.loading.lock() {
                             *s = Some(Arc::new(p));
                         }
-                        let _ = done.send(Message::Notice("reading the data again…".into()));
+                        let what = match j {
+                            Job::Repull { .. } => {
+                                "pulling the database tables again… (Esc cancels)"
+                            }
+                            _ => "reading the data again…",
+                        };
+                        let _ = done.send(Message::Notice(what.into()));
                     }
                     let answer = engine.handle(j);
                     if reading {

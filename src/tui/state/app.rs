@@ -70,6 +70,9 @@ pub struct App {
     pub quit: bool,
     /// Title: the workspace file, or "built-in demo".
     pub title: String,
+    /// The time (seconds since 1970) ages are counted to: set by the loop before each frame,
+    /// so that views only read it.
+    pub now: u64,
     /// Where edits are saved (None for the built-in demo: edits live in memory).
     pub workspace: Option<PathBuf>,
     /// What the engine evaluated: customers, profiles, criteria, scores, valuation.
@@ -160,6 +163,7 @@ impl App {
             loading: None,
             quit: false,
             title,
+            now: 0,
             workspace,
             generation: vec![0; model.rules.criteria.len()],
             model,

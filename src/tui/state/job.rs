@@ -46,6 +46,10 @@ pub enum Job {
     Reopen {
         path: std::path::PathBuf,
     },
+    /// Pull the database tables again, then open the workspace on them.
+    Repull {
+        path: std::path::PathBuf,
+    },
     /// Segment transitions between two dates.
     Transitions {
         from: chrono::NaiveDate,

@@ -47,6 +47,8 @@ pub struct Loaded {
     /// Per file with bad values or bad rows: what was found (read as missing or left out for
     /// now), and what the workspace's options say a run does about it.
     pub quality: Vec<FileQuality>,
+    /// The database tables pulled into local copies: where from and when.
+    pub pulled: Vec<crate::engine::data::postgres::Stamp>,
 }
 
 /// Everything that depends on the rules: rebuilt as a whole when the workspace changed, one
@@ -175,6 +177,7 @@ impl Model {
                     .map(|d| d as i32)
             }),
             quality: s.quality.clone(),
+            pulled: crate::engine::data::postgres::pulled(&s.ws),
         };
         Model {
             data,

@@ -68,12 +68,18 @@ fn unsettled(a: &App) -> bool {
     !a.model.data.unsettled().is_empty()
 }
 
+/// The workspace reads database tables (pulled into local copies).
+fn pulls(a: &App) -> bool {
+    !a.model.data.pulled.is_empty()
+}
+
 /// What every screen has.
 pub static COMMON: &[On] = &[
     On::always(Help),
     On::always(Quit),
     On::always(Teach),
     On::when(SettleData, unsettled),
+    On::when(Repull, pulls),
     On::always(NextStep),
     On::always(PrevStep),
     On::always(Undo),

@@ -407,3 +407,43 @@ fn reading_several_files_fits_the_footer() {
     );
     assert!(!last.contains("(the data"), "{s}");
 }
+
+/// A workspace reading database tables: the title says how old the oldest copy is, and
+/// Ctrl-P asks the engine to pull them again; without such tables Ctrl-P says where it works.
+#[test]
+fn the_title_tells_the_pulled_rows_age_and_ctrl_p_pulls_again() {
+    use crate::tui::state::effect::Effect;
+    let (mut app, _engine) = demo();
+    act(&mut app, Action::Repull);
+    assert!(
+        app.status
+            .contains("works when the workspace reads database tables"),
+        "{}",
+        app.status
+    );
+    let stamp = |at: u64| crate::engine::data::postgres::Stamp {
+        server: "db.example:5432/shop".into(),
+        what: "table crm.customers".into(),
+        marker: None,
+        pulled_at: at,
+        rows: 5,
+    };
+    app.model.data.pulled = vec![stamp(1_000_000), stamp(1_000_000 - 3 * 3600)];
+    app.now = 1_000_000 + 720;
+    let s = crate::tui::tests::screen(&app, 120, 30);
+    assert!(
+        s.lines().next().unwrap().contains("· pulled 3 h ago"),
+        "{s}"
+    );
+    app.workspace = Some("shop.strata.toml".into());
+    let e = update(&mut app, Message::Action(Action::Repull));
+    assert!(
+        matches!(&e[..], [Effect::Engine(Job::Repull { path })] if path.ends_with("shop.strata.toml")),
+        "{e:?}"
+    );
+    assert!(
+        app.status.contains("pulling the database tables again"),
+        "{}",
+        app.status
+    );
+}

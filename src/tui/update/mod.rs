@@ -107,6 +107,24 @@ fn engine_result(app: &mut App, msg: Message) -> Vec<Effect> {
             }
             vec![]
         }
+        Message::Pulled(model) => {
+            app.take_model(*model);
+            let rows: Vec<String> = app
+                .model
+                .data
+                .pulled
+                .iter()
+                .map(|s| {
+                    format!(
+                        "{} ({} rows)",
+                        s.what,
+                        crate::engine::format::thousands(s.rows)
+                    )
+                })
+                .collect();
+            app.status = format!("pulled again: {}", rows.join(", "));
+            vec![]
+        }
         Message::Reopened(model) => {
             // the data was read again (roles changed, or a rule reads a text column as
             // numbers): a new model, the user stays where they were
@@ -266,6 +284,12 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
             SettleData if crate::tui::steps::keys::is_common(app, a) => {
                 return crate::tui::update::settle::settle(app);
             }
+            Repull if crate::tui::steps::keys::is_common(app, a) => {
+                if let Some(path) = app.workspace.clone() {
+                    app.status = "pulling the database tables again…".into();
+                    return vec![Effect::Engine(Job::Repull { path })];
+                }
+            }
             _ => app.status = elsewhere(app, a),
         }
         vec![]
@@ -390,6 +414,7 @@ fn elsewhere(app: &App, a: Action) -> String {
         | NextEdge | PrevEdge => "on a criterion of steps 3 to 7",
         NewCriterion => "in steps 3 to 7",
         SettleData => "when the data has bad values or rows a run would stop on",
+        Repull => "when the workspace reads database tables",
         _ => "on another screen",
     };
     format!("{key} works {where_}; ? lists the keys of this one")

@@ -296,10 +296,24 @@ fn title_line(app: &App, width: u16, t: &Theme) -> Paragraph<'static> {
             t.header,
         ));
     }
+    // how old the pulled database tables are (the oldest), after the file name
+    let age = app
+        .model
+        .data
+        .pulled
+        .iter()
+        .map(|s| s.pulled_at)
+        .min()
+        .map(|at| {
+            let words = crate::engine::data::postgres::age_words(app.now.saturating_sub(at));
+            format!(" · pulled {words} ago ")
+        })
+        .unwrap_or_default();
     let used: u16 = spans
         .iter()
         .map(|s| crate::tui::view::table::width(&s.content))
-        .sum();
+        .sum::<u16>()
+        + crate::tui::view::table::width(&age);
     // the file name gives way first
     spans.push(Span::styled(
         crate::tui::view::table::clip(
@@ -308,6 +322,9 @@ fn title_line(app: &App, width: u16, t: &Theme) -> Paragraph<'static> {
         ),
         t.dim,
     ));
+    if !age.is_empty() {
+        spans.push(Span::styled(age, t.header));
+    }
     Paragraph::new(Line::from(spans))
 }
 

@@ -5,5 +5,5 @@ pub mod pull;
 pub mod source;
 mod tls;
 
-pub use pull::{Stamp, age_words, pull_sources, stamp_of};
+pub use pull::{Stamp, age_words, pull_sources, pulled, stamp_of};
 pub use source::{DbSource, Read};

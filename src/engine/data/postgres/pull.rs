@@ -54,6 +54,16 @@ pub fn pull_sources(ws: &Workspace, refresh: bool, p: &Progress) -> Result<Vec<S
     Ok(notes)
 }
 
+/// The stamps of the workspace's pulled copies (those pulled so far), in `[data]` order.
+pub fn pulled(ws: &Workspace) -> Vec<Stamp> {
+    ws.data_files()
+        .into_iter()
+        .filter_map(|f| f.db.as_deref())
+        .filter(|db| db.local.exists())
+        .filter_map(|db| stamp_of(&db.local))
+        .collect()
+}
+
 /// How long ago, in words: `40 s`, `12 min`, `3 h`, `2 days`.
 pub fn age_words(secs: u64) -> String {
     match secs {
