@@ -129,7 +129,7 @@ fn logical_tables(ws: &Workspace) -> Vec<String> {
     if ws.data.orders.is_some() {
         t.push("orders".to_string());
     }
-    t.extend(ws.data.joins.iter().map(|j| join_table_name(&j.file.path)));
+    t.extend(ws.data.joins.iter().map(|j| join_table_name(&j.file)));
     t
 }
 

@@ -9,7 +9,7 @@ use anyhow::{Result, bail};
 use clap::Args;
 
 use crate::engine::out::membership::refuse_workspace_files;
-use crate::engine::out::sql::{Dialect, SqlOptions, SqlSchema, generate};
+use crate::engine::out::sql::{Dialect, SqlOptions, SqlSchema, generate, server_tables};
 use crate::engine::rules::save::write_atomic;
 
 #[derive(Debug, Args)]
@@ -59,10 +59,13 @@ pub fn run(a: SqlArgs, cache: &Cache) -> Result<ExitCode> {
     }
     let schema = super::progress::watched(|p| SqlSchema::load_with(&ws, &a.with, p, cache))?;
     warn_quality(&schema);
+    // database tables read where they are, unless --table says otherwise
+    let mut verbatim = server_tables(&ws, a.dialect);
+    verbatim.retain(|k, _| !tables.contains_key(k));
     let opt = SqlOptions {
         dialect: a.dialect,
         tables,
-        verbatim: HashMap::new(),
+        verbatim,
         valuation: a.valuation,
         with: a.with.clone(),
     };

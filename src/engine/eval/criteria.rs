@@ -303,6 +303,15 @@ fn matches(c: &Compiled, base: &Frame) -> Matches {
     }
 }
 
+/// The verdict of a criterion whose rules `multi` customers match two or more of.
+pub fn verdict(multi: usize, policy: Overlap) -> Verdict {
+    match (multi, policy) {
+        (0, _) => Verdict::Exclusive,
+        (_, Overlap::FirstMatch) => Verdict::Resolved,
+        (_, Overlap::Strict) => Verdict::Overlapping,
+    }
+}
+
 /// Evaluate a compiled criterion over every customer.
 pub fn assign(c: &Compiled, base: &Frame) -> Assignment {
     let r = c.labels.len();
@@ -330,15 +339,10 @@ pub fn assign(c: &Compiled, base: &Frame) -> Assignment {
             }
         }
     }
-    let verdict = match (multi, c.overlap) {
-        (0, _) => Verdict::Exclusive,
-        (_, Overlap::FirstMatch) => Verdict::Resolved,
-        (_, Overlap::Strict) => Verdict::Overlapping,
-    };
     Assignment {
         exclusivity: Exclusivity {
             policy: c.overlap,
-            verdict,
+            verdict: verdict(multi, c.overlap),
             matched: c.labels.iter().cloned().zip(matched).collect(),
             overlaps,
             multi_matched: multi,

@@ -44,7 +44,7 @@ pub fn value_segments(a: &Assignment, m: &Measures, cfg: &ValuationConfig) -> Ve
     } = totals(a, m, k);
     let total_v: f64 = val.iter().sum();
     let total_n = n as f64;
-    let mut rows: Vec<SegmentValue> = (0..k)
+    let rows: Vec<SegmentValue> = (0..k)
         .filter(|&s| s != other || cust[s] > 0)
         .map(|s| {
             let measures = m
@@ -80,6 +80,52 @@ pub fn value_segments(a: &Assignment, m: &Measures, cfg: &ValuationConfig) -> Ve
             }
         })
         .collect();
+    ranked(rows, cfg)
+}
+
+/// One segment's sums as a database server computed them.
+#[derive(Debug, Clone)]
+pub struct SegmentSums {
+    pub name: String,
+    pub customers: usize,
+    pub value: f64,
+    pub cost: Option<f64>,
+    pub measures: Vec<(String, f64)>,
+}
+
+/// Segments of one criterion from their sums (the segments listed as [`value_segments`] lists
+/// them), judged as a local run judges them; `n` is the number of customers.
+pub fn segments_from_sums(
+    sums: Vec<SegmentSums>,
+    otherwise: &str,
+    n: usize,
+    cfg: &ValuationConfig,
+) -> Vec<SegmentValue> {
+    let total_v: f64 = sums.iter().map(|s| s.value).sum();
+    let rows = sums
+        .into_iter()
+        .map(|s| SegmentValue {
+            rest: s.name == otherwise,
+            customer_share: s.customers as f64 / n as f64,
+            value_share: s.value / total_v,
+            value_per_customer: s.value / s.customers as f64,
+            profit: s.cost.map(|c| s.value - c),
+            cumulative_customer_share: 0.0,
+            cumulative_value_share: 0.0,
+            worth_marketing: true,
+            reasons: vec![],
+            name: s.name,
+            customers: s.customers,
+            value: s.value,
+            cost: s.cost,
+            measures: s.measures,
+        })
+        .collect();
+    ranked(rows, cfg)
+}
+
+/// Segments in valuation order (value descending, ties by name), the rest marked, each judged.
+fn ranked(mut rows: Vec<SegmentValue>, cfg: &ValuationConfig) -> Vec<SegmentValue> {
     rows.sort_by(|x, y| {
         y.value
             .total_cmp(&x.value)

@@ -2,7 +2,10 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::engine::eval::criteria::Exclusivity;
 use crate::engine::eval::session::Session;
+use crate::engine::eval::valuation::{Pareto, SegmentValue};
+use crate::engine::rules::Criterion;
 
 fn num(x: f64) -> Value {
     if x.is_finite() { json!(x) } else { Value::Null }
@@ -12,17 +15,42 @@ fn opt(x: Option<f64>) -> Value {
     x.map(num).unwrap_or(Value::Null)
 }
 
+/// What the summary says, wherever it was computed (here, or on a database server).
+pub struct Figures<'a> {
+    pub customers: usize,
+    pub value_total: f64,
+    pub pareto: &'a Pareto,
+    /// Per criterion: its rule, its segments in valuation order, its exclusivity audit.
+    pub criteria: Vec<(&'a Criterion, &'a [SegmentValue], &'a Exclusivity)>,
+    pub quality: &'a [crate::engine::data::quality::FileQuality],
+    pub clv: Option<&'a crate::engine::eval::clv::ClvFit>,
+}
+
 /// Build the summary document.
 pub fn summary(s: &Session) -> Value {
-    let total: f64 = s.value.iter().flatten().sum();
-    let criteria: Vec<Value> = s
-        .ws
+    summary_of(&Figures {
+        customers: s.base.len,
+        value_total: s.value.iter().flatten().sum(),
+        pareto: &s.pareto,
+        criteria: s
+            .ws
+            .criteria
+            .iter()
+            .zip(&s.results)
+            .map(|(c, r)| (c, &r.valuation[..], &r.assignment.exclusivity))
+            .collect(),
+        quality: &s.quality,
+        clv: s.clv.as_ref(),
+    })
+}
+
+/// The summary document of figures computed anywhere.
+pub fn summary_of(f: &Figures) -> Value {
+    let criteria: Vec<Value> = f
         .criteria
         .iter()
-        .zip(&s.results)
-        .map(|(c, r)| {
-            let segments: Vec<Value> = r
-                .valuation
+        .map(|&(c, valuation, ex)| {
+            let segments: Vec<Value> = valuation
                 .iter()
                 .map(|v| {
                     let mut m = Map::new();
@@ -44,7 +72,6 @@ pub fn summary(s: &Session) -> Value {
                     Value::Object(m)
                 })
                 .collect();
-            let ex = &r.assignment.exclusivity;
             json!({
                 "name": c.name.value,
                 "step": c.step.as_str(),
@@ -61,20 +88,20 @@ pub fn summary(s: &Session) -> Value {
         })
         .collect();
     let mut doc = json!({
-        "customers": s.base.len,
-        "value_total": num(total),
+        "customers": f.customers,
+        "value_total": num(f.value_total),
         "pareto": {
-            "top20_value_share": num(s.pareto.top20_value_share),
-            "customer_share_for_80pct_value": num(s.pareto.customer_share_for_80pct_value),
+            "top20_value_share": num(f.pareto.top20_value_share),
+            "customer_share_for_80pct_value": num(f.pareto.customer_share_for_80pct_value),
         },
         "criteria": criteria,
     });
-    if let (false, Value::Object(m)) = (s.quality.is_empty(), &mut doc) {
-        let q: Vec<Value> = s.quality.iter().map(|q| q.summary()).collect();
+    if let (false, Value::Object(m)) = (f.quality.is_empty(), &mut doc) {
+        let q: Vec<Value> = f.quality.iter().map(|q| q.summary()).collect();
         m.insert("data_quality".into(), Value::Array(q));
     }
-    if let (Some(f), Value::Object(m)) = (&s.clv, &mut doc) {
-        m.insert("purchase_history".into(), models(f));
+    if let (Some(fit), Value::Object(m)) = (f.clv, &mut doc) {
+        m.insert("purchase_history".into(), models(fit));
     }
     doc
 }

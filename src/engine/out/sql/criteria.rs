@@ -7,7 +7,7 @@ use crate::engine::eval::frame::DType;
 use crate::engine::rules::{Criterion, MapValue, MeasureKind, Rule, Workspace};
 
 /// The table the criteria read: with orders, the base with scores.
-fn source(ws: &Workspace) -> &'static str {
+pub(super) fn source(ws: &Workspace) -> &'static str {
     if ws.data.orders.is_some() {
         "strata_scored"
     } else {
@@ -17,6 +17,22 @@ fn source(ws: &Workspace) -> &'static str {
 
 /// `CASE … END` giving a customer's segment in one criterion.
 fn case(d: Dialect, ws: &Workspace, c: &Criterion, schema: &SqlSchema) -> Result<String> {
+    let mut s = String::from("CASE");
+    for (cond, label) in whens(d, ws, c, schema)? {
+        s.push_str(&format!("\n    WHEN {cond} THEN {}", d.text(&label)));
+    }
+    s.push_str(&format!("\n    ELSE {}\n  END", d.text(&c.otherwise)));
+    Ok(s)
+}
+
+/// Each rule of a criterion as (condition, segment), in rule order; a bin's condition holds
+/// only after the bins before it failed.
+pub(super) fn whens(
+    d: Dialect,
+    ws: &Workspace,
+    c: &Criterion,
+    schema: &SqlSchema,
+) -> Result<Vec<(String, String)>> {
     let col = |n: &str| d.ident(n);
     let mut whens: Vec<(String, String)> = Vec::new();
     match &c.rule {
@@ -71,12 +87,7 @@ fn case(d: Dialect, ws: &Workspace, c: &Criterion, schema: &SqlSchema) -> Result
             }
         }
     }
-    let mut s = String::from("CASE");
-    for (cond, label) in whens {
-        s.push_str(&format!("\n    WHEN {cond} THEN {}", d.text(&label)));
-    }
-    s.push_str(&format!("\n    ELSE {}\n  END", d.text(&c.otherwise)));
-    Ok(s)
+    Ok(whens)
 }
 
 /// A number as the engine compares it: integers plainly, anything else as a double.
@@ -143,7 +154,7 @@ pub(super) fn valuation(q: &mut Query, ws: &Workspace, schema: &SqlSchema) -> Re
 }
 
 /// Per customer: value, cost, each measure and each criterion's segment.
-fn values(q: &mut Query, ws: &Workspace, schema: &SqlSchema) -> Result<()> {
+pub(super) fn values(q: &mut Query, ws: &Workspace, schema: &SqlSchema) -> Result<()> {
     let d = q.d;
     let col = |n: &str| d.ident(n);
     let num = |text: &str, key: &str| -> Result<String> {

@@ -1,5 +1,6 @@
 //! `strata sql`: the whole segmentation as one SQL query for DuckDB, PostgreSQL, Spark, Trino or BigQuery.
 
+pub mod audit;
 mod criteria;
 pub mod dialect;
 pub mod expr;
@@ -75,9 +76,21 @@ fn indent(s: &str) -> String {
         .join("\n")
 }
 
-/// The table name a joined file is known by: its file name up to the first dot.
-pub fn join_table_name(path: &str) -> String {
-    let file = std::path::Path::new(path)
+/// The table name a joined file is known by: its file name up to the first dot; a database
+/// table by its own name (no schema), a query by its copy's name.
+pub fn join_table_name(f: &crate::engine::rules::FileRef) -> String {
+    use crate::engine::data::postgres::Read;
+    if let Some(db) = &f.db {
+        return match &db.read {
+            Read::Table(t) => t.rsplit('.').next().unwrap_or(t).replace('"', ""),
+            Read::Query(_) => db
+                .local
+                .file_stem()
+                .map(|s| s.to_string_lossy().replace('-', "_"))
+                .unwrap_or_else(|| "query".into()),
+        };
+    }
+    let file = std::path::Path::new(&f.path.value)
         .file_name()
         .map(|f| f.to_string_lossy().to_string())
         .unwrap_or_default();
@@ -104,6 +117,26 @@ pub(super) fn compiled(
 
 /// Write the query. `schema` comes from [`SqlSchema::load`] (or is built by hand in tests).
 pub fn generate(ws: &Workspace, schema: &SqlSchema, opt: &SqlOptions) -> Result<String> {
+    let (mut q, header) = prepared(ws, schema, opt)?;
+    let select = if opt.valuation {
+        criteria::valuation(&mut q, ws, schema)?
+    } else {
+        criteria::membership(&q, ws, schema, &opt.with)?
+    };
+    Ok(q.finish(select, &header))
+}
+
+/// The audit query (`opt.valuation` aside): one row with the customers, the value total, the
+/// 80/20 figures' parts and each criterion's exclusivity counts (see [`audit`]).
+pub fn generate_audit(ws: &Workspace, schema: &SqlSchema, opt: &SqlOptions) -> Result<String> {
+    let (mut q, header) = prepared(ws, schema, opt)?;
+    let select = audit::audit(&mut q, ws, schema)?;
+    Ok(q.finish(select, &header))
+}
+
+/// The common table expressions every query starts with (orders, purchase history, the base,
+/// scores) and the header comment.
+fn prepared(ws: &Workspace, schema: &SqlSchema, opt: &SqlOptions) -> Result<(Query, String)> {
     let d = opt.dialect;
     let table = |logical: &str| match opt.verbatim.get(logical) {
         Some(text) => text.clone(),
@@ -137,12 +170,72 @@ pub fn generate(ws: &Workspace, schema: &SqlSchema, opt: &SqlOptions) -> Result<
         purchase::score_ctes(&mut q, ws);
     }
     let header = header(ws, schema, opt);
-    let select = if opt.valuation {
-        criteria::valuation(&mut q, ws, schema)?
-    } else {
-        criteria::membership(&q, ws, schema, &opt.with)?
-    };
-    Ok(q.finish(select, &header))
+    Ok((q, header))
+}
+
+/// The workspace's database tables as the query reads them on their own server: a table by its
+/// name there (each part quoted, unquoted parts folded to lower case as PostgreSQL does), and,
+/// in the PostgreSQL dialect, a query as a derived table of its own text: the texts for
+/// [`SqlOptions::verbatim`].
+pub fn server_tables(ws: &Workspace, d: Dialect) -> HashMap<String, String> {
+    use crate::engine::data::postgres::Read;
+    let mut verbatim = HashMap::new();
+    let mut named: Vec<(String, &crate::engine::rules::FileRef)> = Vec::new();
+    named.extend(
+        ws.data
+            .customers
+            .as_ref()
+            .map(|f| ("customers".to_string(), f)),
+    );
+    named.extend(ws.data.orders.as_ref().map(|f| ("orders".to_string(), f)));
+    named.extend(
+        ws.data
+            .joins
+            .iter()
+            .map(|j| (join_table_name(&j.file), &j.file)),
+    );
+    for (name, f) in named {
+        match f.db.as_deref().map(|db| &db.read) {
+            Some(Read::Table(t)) => {
+                verbatim.insert(name, quoted_name(t, d));
+            }
+            Some(Read::Query(q)) if d == Dialect::Postgres => {
+                verbatim.insert(name, format!("({})", q.trim().trim_end_matches(';')));
+            }
+            _ => {}
+        }
+    }
+    verbatim
+}
+
+/// A table name as written in a workspace or on the command line (`crm.customers`,
+/// `"CRM"."Big"`), quoted for the dialect part by part, unquoted parts folded to lower case.
+pub fn quoted_name(t: &str, d: Dialect) -> String {
+    name_parts(t)
+        .iter()
+        .map(|p| d.ident(p))
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// A table name's parts as PostgreSQL reads them: `crm.Customers` is crm, customers;
+/// `"CRM"."Big ""x"""` is CRM, Big "x".
+fn name_parts(t: &str) -> Vec<String> {
+    let mut parts = vec![String::new()];
+    let (mut quoted, mut chars) = (false, t.trim().chars().peekable());
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                parts.last_mut().unwrap().push('"');
+            }
+            ('"', q) => quoted = !q,
+            ('.', false) => parts.push(String::new()),
+            (c, true) => parts.last_mut().unwrap().push(c),
+            (c, false) => parts.last_mut().unwrap().extend(c.to_lowercase()),
+        }
+    }
+    parts
 }
 
 /// Every `--table` names a table the workspace reads.
@@ -150,14 +243,10 @@ fn check_tables(ws: &Workspace, opt: &SqlOptions) -> Result<()> {
     for k in opt.tables.keys() {
         let known = k == "customers"
             || k == "orders"
-            || ws
-                .data
-                .joins
-                .iter()
-                .any(|j| join_table_name(&j.file.path) == *k);
+            || ws.data.joins.iter().any(|j| join_table_name(&j.file) == *k);
         if !known {
             let mut names = vec!["customers".to_string(), "orders".to_string()];
-            names.extend(ws.data.joins.iter().map(|j| join_table_name(&j.file.path)));
+            names.extend(ws.data.joins.iter().map(|j| join_table_name(&j.file)));
             return Err(EngineError::Invalid(format!(
                 "--table {k}=…: the workspace reads no table called {k} (it reads {})",
                 names.join(", ")
@@ -349,7 +438,7 @@ fn from_customers(
             })?;
             from.push_str(&format!(
                 "\nLEFT JOIN {} AS {alias} ON {alias}.{} = c.{}",
-                table(&join_table_name(&j.file.path)),
+                table(&join_table_name(&j.file)),
                 id(&j.key.value),
                 id(c)
             ));

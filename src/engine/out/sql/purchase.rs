@@ -15,7 +15,16 @@ pub(super) fn orders_ctes(
 ) -> Result<()> {
     let d = q.d;
     let sel = order_columns(d, ws, schema);
-    let mut body = format!("SELECT\n  {}\nFROM {orders_table}", sel.join(",\n  "));
+    // a query read as a derived table needs a name of its own
+    let alias = if orders_table.starts_with('(') {
+        " AS strata_o"
+    } else {
+        ""
+    };
+    let mut body = format!(
+        "SELECT\n  {}\nFROM {orders_table}{alias}",
+        sel.join(",\n  ")
+    );
     if let Some(f) = &ws.data.orders_filter {
         let e = compiled(ws, f, "data.orders_filter", &schema.orders)?;
         body.push_str(&format!("\nWHERE {}", print(d, &e, &|n| d.ident(n))));
