@@ -9,6 +9,7 @@ mod dbt;
 mod demo;
 mod explain;
 mod export;
+mod in_database;
 pub mod progress;
 mod report;
 mod run;

@@ -8,7 +8,7 @@ use clap::Args;
 
 use super::table::{Align, render};
 use crate::engine::eval::criteria::Verdict;
-use crate::engine::eval::session::{Cache, CriterionResult, Session};
+use crate::engine::eval::session::{Cache, Session};
 use crate::engine::eval::valuation::crosstab;
 use crate::engine::format::{amount, percent, thousands};
 use crate::engine::out::membership::{refuse_inputs, write_membership};
@@ -37,9 +37,19 @@ pub struct RunArgs {
     /// Also print a cross-tab of two criteria (customers and value per cell), e.g. age_band,lifecycle
     #[arg(long, value_delimiter = ',', num_args = 1)]
     pub crosstab: Vec<String>,
+    /// Compute on the PostgreSQL server that holds every table of the workspace (same outputs)
+    #[arg(long)]
+    pub in_database: bool,
+    /// With --in-database: also write the membership as this table on the server (replaced
+    /// in one transaction), e.g. crm.segments
+    #[arg(long, value_name = "SCHEMA.TABLE", requires = "in_database")]
+    pub into: Option<String>,
 }
 
 pub fn run(a: RunArgs, cache: &Cache) -> Result<ExitCode> {
+    if a.in_database {
+        return super::in_database::run(&a);
+    }
     let ws = super::workspace::load(&a.workspace, cache)?;
     let s = super::progress::watched(|p| Session::open_cached(ws, Some(&a.with), p, cache))?;
     for w in &s.warnings {
@@ -156,7 +166,7 @@ pub fn tables(s: &Session) -> String {
             verdict
         ));
         out.push_str(&valuation_table(
-            r,
+            &r.valuation,
             s.cost.is_some(),
             &s.ws.valuation.measures,
         ));
@@ -198,8 +208,8 @@ fn scores_text(out: &mut String, s: &Session) {
 }
 
 /// One criterion's valuation as a text table.
-fn valuation_table(
-    r: &CriterionResult,
+pub(super) fn valuation_table(
+    valuation: &[crate::engine::eval::valuation::SegmentValue],
     has_cost: bool,
     measures: &[crate::engine::rules::Measure],
 ) -> String {
@@ -218,8 +228,7 @@ fn valuation_table(
     // the workspace's own measures ([valuation.measures]), before the verdict
     hdr.extend(measures.iter().map(|m| m.name.as_str()));
     hdr.push("worth it");
-    let rows: Vec<Vec<String>> = r
-        .valuation
+    let rows: Vec<Vec<String>> = valuation
         .iter()
         .map(|v| {
             let mut row = vec![

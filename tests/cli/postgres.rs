@@ -121,6 +121,33 @@ impl Server {
         String::from_utf8_lossy(&out.stdout).trim().to_string()
     }
 
+    /// `COPY table FROM STDIN` of a CSV file with a header (read by this process, not the
+    /// server's user).
+    fn load_csv(&self, table: &str, file: &Path) {
+        let out = self
+            .cmd("psql")
+            .arg("-h")
+            .arg(self.dir.path())
+            .args([
+                "-p",
+                &self.port.to_string(),
+                "-U",
+                "strata",
+                "-d",
+                "postgres",
+            ])
+            .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-c"])
+            .arg(format!("COPY {table} FROM STDIN (FORMAT csv, HEADER true)"))
+            .stdin(std::fs::File::open(file).unwrap())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "loading {table}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     fn url(&self) -> String {
         format!(
             "postgresql://strata@127.0.0.1:{}/postgres?sslmode=disable",
@@ -632,4 +659,231 @@ fn the_wizard_says_how_old_the_pulled_rows_are_and_ctrl_p_pulls_them_again() {
         "{}",
         text(&raw)
     );
+}
+
+/// Two summaries say the same: every field equal, numbers within 1e-9 (relative to their size).
+fn same_summary(a: &serde_json::Value, b: &serde_json::Value, at: &str) {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
+            assert!(
+                (x - y).abs() <= 1e-9 * x.abs().max(1.0),
+                "{at}: {x} against {y}"
+            );
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            let (kx, ky): (Vec<_>, Vec<_>) = (x.keys().collect(), y.keys().collect());
+            assert_eq!(kx, ky, "{at}");
+            for (k, v) in x {
+                same_summary(v, &y[k], &format!("{at}.{k}"));
+            }
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            assert_eq!(x.len(), y.len(), "{at}: {a} against {b}");
+            for (i, (v, w)) in x.iter().zip(y).enumerate() {
+                same_summary(v, w, &format!("{at}[{i}]"));
+            }
+        }
+        _ => assert_eq!(a, b, "{at}"),
+    }
+}
+
+/// The valuation the in-database tests ask for: a cost, a measure of each kind.
+const VALUATION: &str = r#"
+[valuation]
+cost = "2.5 + 0.1 * orders"
+min_customer_share = 0.25
+
+[valuation.measures]
+avg_orders = { mean = "orders" }
+revenue_sum = { sum = "revenue" }
+vip_share = { share = "vip" }
+"#;
+
+#[test]
+#[ignore = "needs PostgreSQL server binaries (apt install postgresql)"]
+fn in_database_writes_what_a_local_run_writes_and_into_replaces_a_table() {
+    let pg = Server::start();
+    pg.psql(SCHEMA);
+    let d = tempfile::tempdir().unwrap();
+    let cache = d.path().join("cache");
+    let url = pg.url();
+    let ws = write(
+        d.path(),
+        "shop.strata.toml",
+        format!(
+            "version = 1\n\n[data]\nas_of = \"2025-01-01\"\n\
+             customers = {{ url = \"{url}\", table = \"shop.customers\" }}\n\
+             orders = {{ url = \"{url}\", query = \"SELECT * FROM shop.orders\" }}\n\
+             {RULES}{CRITERIA}\n[criteria.buyers]\nstep = \"purchase_history\"\n\
+             segments = [{{ name = \"two_plus\", when = \"orders >= 2\" }}, {{ name = \"any\", when = \"orders >= 1\" }}]\n\
+             {VALUATION}"
+        )
+        .as_bytes(),
+    );
+    let run = |extra: &[&str], tag: &str| {
+        let (out, sum) = (
+            d.path().join(format!("{tag}.csv")),
+            d.path().join(format!("{tag}.json")),
+        );
+        let o = in_cache(
+            strata()
+                .env("PGPASSWORD", PASSWORD)
+                .args(["run", &ws, "--out", &out.to_string_lossy()])
+                .args([
+                    "--summary",
+                    &sum.to_string_lossy(),
+                    "--with",
+                    "revenue,recency_days",
+                ])
+                .args(extra),
+            &cache,
+        );
+        assert!(o.status.success(), "{tag}: {}", text(&o.stderr));
+        let summary: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&sum).unwrap()).unwrap();
+        (
+            std::fs::read_to_string(&out).unwrap(),
+            summary,
+            text(&o.stderr),
+        )
+    };
+    let (local, local_sum, _) = run(&[], "local");
+    // nothing is pulled for the server's run: a fresh cache stays empty
+    let _ = std::fs::remove_dir_all(&cache);
+    let (there, there_sum, _) = run(&["--in-database"], "there");
+    assert_eq!(there, local);
+    same_summary(&there_sum, &local_sum, "summary");
+    assert!(!cache.join("pulls").exists());
+    // overlapping rules are counted there as here
+    let buyers = &local_sum["criteria"][3]["exclusivity"];
+    assert_eq!(buyers["multi_matched"], 2, "{buyers}");
+    // --into: the membership as a table on the server, replaced on the next run
+    pg.psql("CREATE TABLE public.segments (old integer)");
+    let (_, _, err) = run(&["--in-database", "--into", "public.segments"], "into");
+    assert!(err.contains("wrote 5 rows to public.segments"), "{err}");
+    let rows = pg.psql(
+        "SELECT string_agg(customer_id || ':' || income_band || ':' || kind || ':' || buyers, ' ' ORDER BY customer_id) FROM public.segments",
+    );
+    let want: Vec<String> = local
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f = split_csv(l);
+            format!("{}:{}:{}:{}", f[0], f[1], f[3], f[4])
+        })
+        .collect();
+    assert_eq!(rows, want.join(" "));
+    // what has no SQL form is refused, naming the rule
+    std::fs::write(
+        &ws,
+        std::fs::read_to_string(&ws)
+            .unwrap()
+            .replace("when = \"orders >= 1\"", "when = \"predicted_value > 1\""),
+    )
+    .unwrap();
+    let o = in_cache(
+        strata()
+            .env("PGPASSWORD", PASSWORD)
+            .args(["run", &ws, "--in-database"]),
+        &cache,
+    );
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("criteria.buyers reads predicted_value"),
+        "{err}"
+    );
+}
+
+/// The fields of one CSV line (quotes as the membership writer writes them).
+fn split_csv(line: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => out.push(String::new()),
+            c => out.last_mut().unwrap().push(c),
+        }
+    }
+    out
+}
+
+/// The benchmark segmentation (RFM scores, windows, maps, overlapping rules) at 10 k customers:
+/// `--in-database` writes the membership the files give, and a summary within 1e-9.
+#[test]
+#[ignore = "needs PostgreSQL server binaries, the bench kit (STRATA_BENCH) and Python with numpy (STRATA_PYTHON)"]
+fn in_database_equals_the_local_run_on_the_bench_kit() {
+    let python = duckdb_python();
+    let bench = bench_kit();
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().to_string_lossy().to_string();
+    let ok = std::process::Command::new(&python)
+        .arg(bench.join("gen.py"))
+        .args([&dir, "10000", "5"])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let pg = Server::start();
+    pg.psql(
+        "CREATE SCHEMA kit;
+         CREATE TABLE kit.customers (customer_id integer, gender text, age integer, education text,
+           income double precision, marital_status text, children integer, city text, country text,
+           urbanicity text, density integer, climate text, lifestyle text, social_class text,
+           benefit_sought text, signup_date date);
+         CREATE TABLE kit.orders (order_id integer, customer_id integer, order_date date,
+           product text, category text, quantity integer, discount double precision,
+           amount double precision, channel text);",
+    );
+    pg.load_csv("kit.customers", &d.path().join("customers.csv"));
+    pg.load_csv("kit.orders", &d.path().join("orders.csv"));
+    let files = std::fs::read_to_string(bench.join("bench.strata.toml")).unwrap();
+    write(d.path(), "files.strata.toml", files.as_bytes());
+    let url = pg.url();
+    let on_server = files
+        .replace(
+            "customers = \"customers.csv\"",
+            &format!("customers = {{ url = \"{url}\", table = \"kit.customers\" }}"),
+        )
+        .replace(
+            "orders = \"orders.csv\"",
+            &format!("orders = {{ url = \"{url}\", table = \"kit.orders\" }}"),
+        );
+    assert_ne!(on_server, files);
+    write(d.path(), "server.strata.toml", on_server.as_bytes());
+    let cache = d.path().join("cache");
+    let run = |ws: &str, extra: &[&str]| {
+        let (out, sum) = (
+            d.path().join(format!("{ws}.csv")),
+            d.path().join(format!("{ws}.json")),
+        );
+        let o = in_cache(
+            strata()
+                .env("PGPASSWORD", PASSWORD)
+                .arg("run")
+                .arg(d.path().join(format!("{ws}.strata.toml")))
+                .args([
+                    "--out",
+                    &out.to_string_lossy(),
+                    "--summary",
+                    &sum.to_string_lossy(),
+                ])
+                .args(extra),
+            &cache,
+        );
+        assert!(o.status.success(), "{ws}: {}", text(&o.stderr));
+        let summary: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&sum).unwrap()).unwrap();
+        (std::fs::read_to_string(&out).unwrap(), summary)
+    };
+    let (local, local_sum) = run("files", &[]);
+    let (there, there_sum) = run("server", &["--in-database"]);
+    assert_eq!(local.lines().count(), 10_001);
+    assert!(
+        there == local,
+        "the membership differs from the local run's"
+    );
+    same_summary(&there_sum, &local_sum, "summary");
 }

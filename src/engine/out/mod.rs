@@ -1,7 +1,8 @@
-//! Results out: membership files, the summary JSON and SQL for other engines.
+//! Results out: membership files, the summary JSON, SQL for other engines, and the run on a database server.
 
 pub mod export;
 pub mod membership;
 pub mod report;
+pub mod server;
 pub mod sql;
 pub mod summary;

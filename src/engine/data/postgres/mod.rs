@@ -1,5 +1,6 @@
 //! PostgreSQL tables as sources: the workspace entry, passwords, TLS, and the pull into a local copy.
 
+pub mod client;
 mod password;
 pub mod pull;
 pub mod source;

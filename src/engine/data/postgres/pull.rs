@@ -3,14 +3,14 @@
 
 use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use postgres::Client;
 use postgres::types::Type;
-use postgres::{Client, NoTls};
 
+use super::client::{connect, watching};
 use super::password::password;
-use super::source::{DbSource, Read, SslMode, Url, parse_url};
+use super::source::{DbSource, Read, Url, parse_url};
 use crate::engine::data::progress::Progress;
 use crate::engine::error::{EngineError, Result};
 use crate::engine::rules::Workspace;
@@ -134,25 +134,7 @@ pub fn ensure(src: &DbSource, refresh: bool, p: &Progress) -> Result<Vec<String>
     Ok(notes)
 }
 
-/// A connection as the url's sslmode asks.
-fn connect(url: &Url, pw: Option<String>) -> Result<Client> {
-    let mut cfg = url.config.clone();
-    if let Some(p) = pw {
-        cfg.password(p);
-    }
-    cfg.ssl_mode(match url.ssl {
-        SslMode::Disable => postgres::config::SslMode::Disable,
-        SslMode::Prefer => postgres::config::SslMode::Prefer,
-        _ => postgres::config::SslMode::Require,
-    });
-    let r = match url.ssl {
-        SslMode::Disable => cfg.connect(NoTls),
-        _ => cfg.connect(super::tls::connector(url).map_err(|m| db(url, m))?),
-    };
-    r.map_err(|e| server_error(url, &e, "cannot connect"))
-}
-
-fn db(url: &Url, message: String) -> EngineError {
+pub(super) fn db(url: &Url, message: String) -> EngineError {
     EngineError::Database {
         server: url.server(),
         message,
@@ -305,29 +287,7 @@ fn copy_to_file(
         .map_err(|e| EngineError::data(dir, format!("cannot make the pulls folder: {e}")))?;
     let part = local.with_extension(format!("part-{}", std::process::id()));
     p.begin(label, 0);
-    let token = client.cancel_token();
-    let done = AtomicBool::new(false);
-    let tls = match url.ssl {
-        SslMode::Disable => None,
-        _ => Some(super::tls::connector(url).map_err(|m| db(url, m))?),
-    };
-    let r = std::thread::scope(|s| {
-        s.spawn(|| {
-            while !done.load(Ordering::Relaxed) {
-                if p.should_stop() {
-                    let _ = match &tls {
-                        Some(t) => token.cancel_query(t.clone()),
-                        None => token.cancel_query(NoTls),
-                    };
-                    return;
-                }
-                std::thread::sleep(Duration::from_millis(50));
-            }
-        });
-        let r = stream(client, &copy, &part, p);
-        done.store(true, Ordering::Relaxed);
-        r
-    });
+    let r = watching(client, url, p, |c| stream(c, &copy, &part, p))?;
     let rows = match r {
         Ok(rows) => rows,
         Err(e) => {

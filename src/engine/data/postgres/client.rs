@@ -1,0 +1,71 @@
+//! A connection to a PostgreSQL server as a workspace entry asks for it, and queries that Ctrl-C or Esc cancel on the server.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use postgres::{Client, NoTls};
+
+use super::password::password;
+use super::pull::{db, server_error};
+use super::source::{DbSource, SslMode, Url, parse_url};
+use crate::engine::data::progress::Progress;
+use crate::engine::error::{EngineError, Result};
+
+/// A connection to the server of `src`, its password found as for a pull (notes a user
+/// should see go to `notes`).
+pub fn connect_to(src: &DbSource, notes: &mut Vec<String>) -> Result<(Client, Url)> {
+    let url = parse_url(&src.url).map_err(EngineError::Invalid)?;
+    let pw = password(&url, src.password_env.as_deref(), notes).map_err(|m| db(&url, m))?;
+    Ok((connect(&url, pw)?, url))
+}
+
+/// A connection as the url's sslmode asks.
+pub(super) fn connect(url: &Url, pw: Option<String>) -> Result<Client> {
+    let mut cfg = url.config.clone();
+    if let Some(p) = pw {
+        cfg.password(p);
+    }
+    cfg.ssl_mode(match url.ssl {
+        SslMode::Disable => postgres::config::SslMode::Disable,
+        SslMode::Prefer => postgres::config::SslMode::Prefer,
+        _ => postgres::config::SslMode::Require,
+    });
+    let r = match url.ssl {
+        SslMode::Disable => cfg.connect(NoTls),
+        _ => cfg.connect(super::tls::connector(url).map_err(|m| db(url, m))?),
+    };
+    r.map_err(|e| server_error(url, &e, "cannot connect"))
+}
+
+/// Run `f` on `client` while a watcher cancels its query on the server as soon as `p` is
+/// cancelled (Ctrl-C, Esc).
+pub fn watching<T>(
+    client: &mut Client,
+    url: &Url,
+    p: &Progress,
+    f: impl FnOnce(&mut Client) -> T,
+) -> Result<T> {
+    let token = client.cancel_token();
+    let done = AtomicBool::new(false);
+    let tls = match url.ssl {
+        SslMode::Disable => None,
+        _ => Some(super::tls::connector(url).map_err(|m| db(url, m))?),
+    };
+    Ok(std::thread::scope(|s| {
+        s.spawn(|| {
+            while !done.load(Ordering::Relaxed) {
+                if p.should_stop() {
+                    let _ = match &tls {
+                        Some(t) => token.cancel_query(t.clone()),
+                        None => token.cancel_query(NoTls),
+                    };
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        });
+        let r = f(client);
+        done.store(true, Ordering::Relaxed);
+        r
+    }))
+}
