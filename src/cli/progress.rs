@@ -86,6 +86,10 @@ fn line(s: &Snapshot, cancelled: bool, cols: usize) -> String {
     if cancelled {
         return fitted(&|l| format!("{l}  cancelling…"));
     }
+    // a size not known beforehand (rows streamed from a server): how much so far
+    if s.total == 0 && s.done > 0 {
+        return fitted(&|l| format!("{l}  {} so far  (Ctrl-C cancels)", show_bytes(s.done)));
+    }
     if s.total == 0 {
         return fitted(&|l| format!("{l}…  (Ctrl-C cancels)"));
     }
@@ -137,6 +141,15 @@ mod tests {
             total: 0,
         };
         assert_eq!(line(&ev, false, 100), "evaluating…  (Ctrl-C cancels)");
+        let pulled = Snapshot {
+            label: "crm.customers on db:5432/shop".into(),
+            done: 12 << 20,
+            total: 0,
+        };
+        assert_eq!(
+            line(&pulled, false, 100),
+            "crm.customers on db:5432/shop  12 MB so far  (Ctrl-C cancels)"
+        );
     }
 
     /// A line that wraps cannot be drawn over: it always fits the terminal, losing the hint,

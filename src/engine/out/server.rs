@@ -110,9 +110,9 @@ pub fn run_in_database(ws: &Workspace, o: &Options, p: &Progress) -> Result<Comp
                     tx.batch_execute(&format!(
                         "DROP TABLE IF EXISTS {t};\nCREATE TABLE {t} AS\n{membership_sql}"
                     ))?;
-                    rows_of(&mut tx, t, p)?
+                    rows_of(&mut tx, t)?
                 }
-                None => rows_of(&mut tx, &format!("(\n{membership_sql})"), p)?,
+                None => rows_of(&mut tx, &format!("(\n{membership_sql})"))?,
             };
             let valuation = tx.query(valuation_sql.as_str(), &[])?;
             let audit = tx.query_one(audit_sql.as_str(), &[])?;
@@ -326,7 +326,6 @@ enum Values {
 fn rows_of(
     tx: &mut Transaction,
     from: &str,
-    p: &Progress,
 ) -> std::result::Result<Vec<(String, Values)>, postgres::Error> {
     let d = Dialect::Postgres;
     let probe = tx.prepare(&format!("SELECT * FROM {from} AS strata_m LIMIT 0"))?;
@@ -370,7 +369,6 @@ fn rows_of(
     let types: Vec<Type> = stmt.columns().iter().map(|c| c.type_().clone()).collect();
     let mut it = tx.query_raw(&stmt, std::iter::empty::<&str>())?;
     let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("a date");
-    let mut n = 0u64;
     while let Some(row) = it.next()? {
         for (i, (_, v)) in cols.iter_mut().enumerate() {
             match v {
@@ -390,10 +388,6 @@ fn rows_of(
                 ),
                 Values::Text(x) => x.push(row.try_get(i)?),
             }
-        }
-        n += 1;
-        if n.is_multiple_of(65_536) {
-            p.advance(65_536);
         }
     }
     Ok(cols)

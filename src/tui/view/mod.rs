@@ -40,6 +40,12 @@ fn footer(app: &App, w: u16, t: &Theme) -> Line<'static> {
                 " {:.0} %",
                 (100.0 * l.done as f64 / l.total as f64).min(100.0)
             )
+        } else if l.done > 0 {
+            // rows streamed from a server: no size known beforehand
+            format!(
+                " {} so far",
+                crate::engine::data::progress::show_bytes(l.done)
+            )
         } else {
             String::new()
         };
