@@ -718,6 +718,8 @@ fn in_database_writes_what_a_local_run_writes_and_into_replaces_a_table() {
              orders = {{ url = \"{url}\", query = \"SELECT * FROM shop.orders\" }}\n\
              {RULES}{CRITERIA}\n[criteria.buyers]\nstep = \"purchase_history\"\n\
              segments = [{{ name = \"two_plus\", when = \"orders >= 2\" }}, {{ name = \"any\", when = \"orders >= 1\" }}]\n\
+             [criteria.days]\nstep = \"psychographic\"\n\
+             segments = [{{ name = \"joined_by_june\", when = \"joined <= DATE '2021-06-30'\" }}, {{ name = \"seen_new_year\", when = \"seen = DATE '2023-01-01'\" }}]\n\
              {VALUATION}"
         )
         .as_bytes(),

@@ -74,8 +74,8 @@ pub fn run_in_database(ws: &Workspace, o: &Options, p: &Progress) -> Result<Comp
     p.begin(&format!("connecting to {}", src.server()), 0);
     let (mut client, url) = connect_to(src, &mut notes)?;
     let d = Dialect::Postgres;
-    let verbatim = server_tables(ws, d);
-    let schema = typed_schema(ws, &mut client, &url, &verbatim)?;
+    let mut verbatim = server_tables(ws, d);
+    let schema = typed_schema(ws, &mut client, &url, &mut verbatim)?;
     let opt = SqlOptions {
         dialect: d,
         tables: HashMap::new(),
@@ -105,6 +105,8 @@ pub fn run_in_database(ws: &Workspace, o: &Options, p: &Progress) -> Result<Comp
                 .isolation_level(IsolationLevel::RepeatableRead)
                 .read_only(into.is_none())
                 .start()?;
+            // dates and times as a local run reads them
+            tx.batch_execute("SET LOCAL timezone = 'UTC'")?;
             let members = match &into {
                 Some(t) => {
                     tx.batch_execute(&format!(
@@ -255,20 +257,45 @@ fn reads_local_only(text: &str) -> Option<&'static str> {
 }
 
 /// The column types of every table, from the server (no row is read): an empty table each,
-/// evaluated once so that the rules type-check and the derived fields get their types.
+/// evaluated once so that the rules type-check and the derived fields get their types. A table
+/// with date-times is read through a subquery that makes them dates (a time zone's in UTC), as
+/// a local run reads a pulled copy.
 fn typed_schema(
     ws: &Workspace,
     client: &mut postgres::Client,
     url: &Url,
-    verbatim: &HashMap<String, String>,
+    verbatim: &mut HashMap<String, String>,
 ) -> Result<SqlSchema> {
     let mut empty = |name: &str| -> Result<Option<DataFrame>> {
-        let Some(t) = verbatim.get(name) else {
+        let Some(t) = verbatim.get(name).cloned() else {
             return Ok(None);
         };
         let stmt = client
             .prepare(&format!("SELECT * FROM {t} AS strata_t LIMIT 0"))
             .map_err(|e| server_error(url, &e, &format!("cannot read the columns of {name}")))?;
+        let timed =
+            |c: &&postgres::Column| matches!(*c.type_(), Type::TIMESTAMP | Type::TIMESTAMPTZ);
+        if stmt.columns().iter().any(|c| timed(&c)) {
+            let d = Dialect::Postgres;
+            let select: Vec<String> = stmt
+                .columns()
+                .iter()
+                .map(|c| {
+                    let q = d.ident(c.name());
+                    match *c.type_() {
+                        Type::TIMESTAMP => format!("CAST({q} AS DATE) AS {q}"),
+                        Type::TIMESTAMPTZ => {
+                            format!("CAST(({q} AT TIME ZONE 'UTC') AS DATE) AS {q}")
+                        }
+                        _ => q,
+                    }
+                })
+                .collect();
+            verbatim.insert(
+                name.to_string(),
+                format!("(SELECT {} FROM {t} AS strata_t)", select.join(", ")),
+            );
+        }
         let cols: Vec<Column> = stmt
             .columns()
             .iter()

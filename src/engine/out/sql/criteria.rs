@@ -282,8 +282,12 @@ fn rows(q: &mut Query, ws: &Workspace) {
         cols.push("coalesce(g.cost, 0) AS cost".into());
         cols.push("coalesce(g.value, 0) - coalesce(g.cost, 0) AS profit".into());
     }
-    for (j, _) in ws.valuation.measures.iter().enumerate() {
-        cols.push(format!("g.m{j}"));
+    for (j, m) in ws.valuation.measures.iter().enumerate() {
+        // an empty segment sums to 0 (its mean and share have nothing to divide)
+        cols.push(match m.kind {
+            MeasureKind::Sum => format!("coalesce(g.m{j}, 0) AS m{j}"),
+            _ => format!("g.m{j}"),
+        });
     }
     q.cte(
         "strata_rows",
