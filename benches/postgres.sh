@@ -46,7 +46,8 @@ psql -c "CREATE SCHEMA kit;
     amount double precision, channel text);"
 psql -c "COPY kit.customers FROM STDIN (FORMAT csv, HEADER true)" <"$kit/customers.csv"
 psql -c "COPY kit.orders FROM STDIN (FORMAT csv, HEADER true)" <"$kit/orders.csv"
-psql -c "VACUUM ANALYZE kit.customers; VACUUM ANALYZE kit.orders;"
+psql -c "VACUUM ANALYZE kit.customers"
+psql -c "VACUUM ANALYZE kit.orders"
 
 url="postgresql://strata@127.0.0.1:$port/postgres?sslmode=disable"
 sed -e "s|^customers = \"customers.csv\"|customers = { url = \"$url\", table = \"kit.customers\" }|" \

@@ -797,6 +797,28 @@ fn in_database_writes_what_a_local_run_writes_and_into_replaces_a_table() {
         err.contains("criteria.buyers reads predicted_value"),
         "{err}"
     );
+    // a customer id twice stops it, as it stops a local run
+    pg.psql("CREATE TABLE shop.dups AS SELECT * FROM shop.customers UNION ALL SELECT * FROM shop.customers WHERE id = 1");
+    std::fs::write(
+        &ws,
+        std::fs::read_to_string(&ws)
+            .unwrap()
+            .replace("when = \"predicted_value > 1\"", "when = \"orders >= 1\"")
+            .replace("table = \"shop.customers\"", "table = \"shop.dups\""),
+    )
+    .unwrap();
+    let o = in_cache(
+        strata()
+            .env("PGPASSWORD", PASSWORD)
+            .args(["run", &ws, "--in-database"]),
+        &cache,
+    );
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("data.customers holds 1 repeated customer ids"),
+        "{err}"
+    );
 }
 
 /// The fields of one CSV line (quotes as the membership writer writes them).

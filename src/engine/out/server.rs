@@ -21,7 +21,7 @@ use crate::engine::error::{EngineError, Result};
 use crate::engine::eval::valuation::{SegmentSums, SegmentValue, segments_from_sums};
 use crate::engine::out::sql::audit::{Audit, Cell, read};
 use crate::engine::out::sql::{
-    Dialect, SqlOptions, SqlSchema, generate, generate_audit, quoted_name, server_tables,
+    Dialect, SqlOptions, SqlSchema, generate, generate_audit, name_parts, server_tables,
 };
 use crate::engine::out::summary::{Figures, summary_of};
 use crate::engine::rules::Workspace;
@@ -74,6 +74,20 @@ pub fn run_in_database(ws: &Workspace, o: &Options, p: &Progress) -> Result<Comp
     p.begin(&format!("connecting to {}", src.server()), 0);
     let (mut client, url) = connect_to(src, &mut notes)?;
     let d = Dialect::Postgres;
+    let mut names: Vec<String> = ws
+        .data
+        .joins
+        .iter()
+        .map(|j| crate::engine::out::sql::join_table_name(&j.file))
+        .collect();
+    names.sort();
+    if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
+        return Err(EngineError::Invalid(format!(
+            "two joined tables are both called {}: the queries cannot tell them apart; give one \
+             a query of its own (query = \"SELECT * FROM …\")",
+            w[0]
+        )));
+    }
     let mut verbatim = server_tables(ws, d);
     let schema = typed_schema(ws, &mut client, &url, &mut verbatim)?;
     let opt = SqlOptions {
@@ -93,8 +107,33 @@ pub fn run_in_database(ws: &Workspace, o: &Options, p: &Progress) -> Result<Comp
         },
     )?;
     let audit_sql = generate_audit(ws, &schema, &opt)?;
+    // an id twice stops a local run (duplicate_ids = "error"): the same here
+    let mut twice = Vec::new();
+    if ws.data.duplicate_ids == crate::engine::rules::DuplicateIds::Error {
+        let id = ws.columns.customer_id.as_ref().map(|c| d.ident(&c.value));
+        if let (Some(t), Some(id)) = (opt.verbatim.get("customers"), &id) {
+            twice.push(("data.customers".to_string(), t.clone(), id.clone()));
+        }
+        for (k, j) in ws.data.joins.iter().enumerate() {
+            let name = crate::engine::out::sql::join_table_name(&j.file);
+            if let Some(t) = opt.verbatim.get(&name) {
+                twice.push((format!("data.join[{k}]"), t.clone(), d.ident(&j.key.value)));
+            }
+        }
+    }
     p.begin(&format!("segmenting on {}", url.server()), 0);
-    let into = o.into.as_deref().map(|t| quoted_name(t, d));
+    // --into: made under a name of its own, put in place (the old one dropped) at the end,
+    // so that readers wait only for the commit
+    let into = o.into.as_deref().map(|t| {
+        let parts = name_parts(t);
+        let last = parts.last().cloned().unwrap_or_default();
+        let mut staging = parts.clone();
+        if let Some(l) = staging.last_mut() {
+            l.push_str("_strata_new");
+        }
+        let q = |p: &[String]| p.iter().map(|x| d.ident(x)).collect::<Vec<_>>().join(".");
+        (q(&parts), q(&staging), d.ident(&last))
+    });
     let r = watching(
         &mut client,
         &url,
@@ -105,25 +144,54 @@ pub fn run_in_database(ws: &Workspace, o: &Options, p: &Progress) -> Result<Comp
                 .isolation_level(IsolationLevel::RepeatableRead)
                 .read_only(into.is_none())
                 .start()?;
-            // dates and times as a local run reads them
-            tx.batch_execute("SET LOCAL timezone = 'UTC'")?;
+            // text, dates, times and numbers as a local run reads them
+            tx.batch_execute(
+                "SET LOCAL timezone = 'UTC'; SET LOCAL datestyle = 'ISO, YMD'; \
+                 SET LOCAL intervalstyle = 'iso_8601'; SET LOCAL extra_float_digits = 3; \
+                 SET LOCAL standard_conforming_strings = on",
+            )?;
+            let mut repeated = Vec::new();
+            for (key, t, id) in &twice {
+                let n: i64 = tx
+                    .query_one(
+                        &format!("SELECT COUNT({id}) - COUNT(DISTINCT {id}) FROM {t} AS strata_t"),
+                        &[],
+                    )?
+                    .get(0);
+                if n > 0 {
+                    repeated.push(format!("{key} holds {n} repeated customer ids"));
+                }
+            }
+            if !repeated.is_empty() {
+                return Ok(Err(repeated));
+            }
             let members = match &into {
-                Some(t) => {
-                    tx.batch_execute(&format!(
-                        "DROP TABLE IF EXISTS {t};\nCREATE TABLE {t} AS\n{membership_sql}"
-                    ))?;
-                    rows_of(&mut tx, t)?
+                Some((_, staging, _)) => {
+                    tx.execute(&format!("DROP TABLE IF EXISTS {staging}"), &[])?;
+                    tx.execute(&format!("CREATE TABLE {staging} AS\n{membership_sql}"), &[])?;
+                    rows_of(&mut tx, staging)?
                 }
                 None => rows_of(&mut tx, &format!("(\n{membership_sql})"))?,
             };
             let valuation = tx.query(valuation_sql.as_str(), &[])?;
             let audit = tx.query_one(audit_sql.as_str(), &[])?;
+            if let Some((target, staging, last)) = &into {
+                tx.execute(&format!("DROP TABLE IF EXISTS {target}"), &[])?;
+                tx.execute(&format!("ALTER TABLE {staging} RENAME TO {last}"), &[])?;
+            }
             tx.commit()?;
-            Ok((members, valuation, audit))
+            Ok(Ok((members, valuation, audit)))
         },
     )?;
     let (members, valuation, audit) = match r {
-        Ok(x) => x,
+        Ok(Ok(x)) => x,
+        Ok(Err(repeated)) => {
+            return Err(EngineError::Invalid(format!(
+                "{}: a customer id twice is an error, as in a local run; set duplicate_ids = \
+                 \"first\" in [data] to keep one row of each (on the server, an arbitrary one)",
+                repeated.join("; ")
+            )));
+        }
         Err(_) if p.should_stop() => return Err(EngineError::Cancelled),
         Err(e) => {
             return Err(server_error(
@@ -273,24 +341,14 @@ fn typed_schema(
         let stmt = client
             .prepare(&format!("SELECT * FROM {t} AS strata_t LIMIT 0"))
             .map_err(|e| server_error(url, &e, &format!("cannot read the columns of {name}")))?;
-        let timed =
-            |c: &&postgres::Column| matches!(*c.type_(), Type::TIMESTAMP | Type::TIMESTAMPTZ);
-        if stmt.columns().iter().any(|c| timed(&c)) {
-            let d = Dialect::Postgres;
-            let select: Vec<String> = stmt
-                .columns()
-                .iter()
-                .map(|c| {
-                    let q = d.ident(c.name());
-                    match *c.type_() {
-                        Type::TIMESTAMP => format!("CAST({q} AS DATE) AS {q}"),
-                        Type::TIMESTAMPTZ => {
-                            format!("CAST(({q} AT TIME ZONE 'UTC') AS DATE) AS {q}")
-                        }
-                        _ => q,
-                    }
-                })
-                .collect();
+        let d = Dialect::Postgres;
+        let select: Vec<(String, bool)> = stmt
+            .columns()
+            .iter()
+            .map(|c| as_pulled(&d.ident(c.name()), c.type_()))
+            .collect();
+        if select.iter().any(|(_, changed)| *changed) {
+            let select: Vec<String> = select.into_iter().map(|(s, _)| s).collect();
             verbatim.insert(
                 name.to_string(),
                 format!("(SELECT {} FROM {t} AS strata_t)", select.join(", ")),
@@ -325,6 +383,25 @@ fn typed_schema(
         joins.extend(empty(&name)?);
     }
     SqlSchema::from_frames(ws, customers.as_ref(), orders.as_ref(), &joins)
+}
+
+/// A column as a local run reads its pulled copy: date-times as dates (in UTC), blank text and
+/// NaN missing, `numeric` and `real` as the doubles their text reads as, other types as their
+/// text; and whether that changed anything.
+fn as_pulled(q: &str, t: &Type) -> (String, bool) {
+    let e = match *t {
+        Type::INT2 | Type::INT4 | Type::INT8 | Type::BOOL | Type::DATE | Type::BPCHAR => {
+            return (q.to_string(), false);
+        }
+        Type::TIMESTAMP => format!("CAST({q} AS DATE)"),
+        Type::TIMESTAMPTZ => format!("CAST(({q} AT TIME ZONE 'UTC') AS DATE)"),
+        Type::NUMERIC => format!("NULLIF(CAST({q} AS DOUBLE PRECISION), 'NaN')"),
+        Type::FLOAT4 => format!("NULLIF(CAST(CAST({q} AS TEXT) AS DOUBLE PRECISION), 'NaN')"),
+        Type::FLOAT8 => format!("NULLIF({q}, 'NaN')"),
+        Type::TEXT | Type::VARCHAR | Type::NAME => format!("NULLIF({q}, '')"),
+        _ => format!("NULLIF(CAST({q} AS TEXT), '')"),
+    };
+    (format!("{e} AS {q}"), true)
 }
 
 /// The type a column of the server's type is read as (a local run reads a pulled copy the same).
@@ -369,9 +446,12 @@ fn rows_of(
             }
         })
         .collect();
+    // text ids by their bytes, as a local run sorts them
     let order = match probe.columns().first() {
-        Some(c) if matches!(*c.type_(), Type::INT2 | Type::INT4 | Type::INT8) => d.ident(c.name()),
-        Some(c) => format!("{} COLLATE \"C\"", d.ident(c.name())),
+        Some(c) if matches!(*c.type_(), Type::TEXT | Type::VARCHAR | Type::BPCHAR) => {
+            format!("{} COLLATE \"C\"", d.ident(c.name()))
+        }
+        Some(c) => d.ident(c.name()),
         None => "1".into(),
     };
     let sql = format!(

@@ -21,6 +21,15 @@ pub fn connect_to(src: &DbSource, notes: &mut Vec<String>) -> Result<(Client, Ur
 
 /// A connection as the url's sslmode asks.
 pub(super) fn connect(url: &Url, pw: Option<String>) -> Result<Client> {
+    connect_or(url, pw).map_err(|(e, _)| e)
+}
+
+/// The same; a failure says whether the server answered (it refused the password, say) or
+/// could not be reached.
+pub(super) fn connect_or(
+    url: &Url,
+    pw: Option<String>,
+) -> std::result::Result<Client, (EngineError, bool)> {
     let mut cfg = url.config.clone();
     if let Some(p) = pw {
         cfg.password(p);
@@ -32,9 +41,12 @@ pub(super) fn connect(url: &Url, pw: Option<String>) -> Result<Client> {
     });
     let r = match url.ssl {
         SslMode::Disable => cfg.connect(NoTls),
-        _ => cfg.connect(super::tls::connector(url).map_err(|m| db(url, m))?),
+        _ => cfg.connect(super::tls::connector(url).map_err(|m| (db(url, m), true))?),
     };
-    r.map_err(|e| server_error(url, &e, "cannot connect"))
+    r.map_err(|e| {
+        let answered = e.as_db_error().is_some();
+        (server_error(url, &e, "cannot connect"), answered)
+    })
 }
 
 /// Run `f` on `client` while a watcher cancels its query on the server as soon as `p` is
@@ -51,6 +63,13 @@ pub fn watching<T>(
         SslMode::Disable => None,
         _ => Some(super::tls::connector(url).map_err(|m| db(url, m))?),
     };
+    // the watcher stops when `f` ends, even by a panic
+    struct Done<'a>(&'a AtomicBool);
+    impl Drop for Done<'_> {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::Relaxed);
+        }
+    }
     Ok(std::thread::scope(|s| {
         s.spawn(|| {
             while !done.load(Ordering::Relaxed) {
@@ -64,8 +83,7 @@ pub fn watching<T>(
                 std::thread::sleep(Duration::from_millis(50));
             }
         });
-        let r = f(client);
-        done.store(true, Ordering::Relaxed);
-        r
+        let _done = Done(&done);
+        f(client)
     }))
 }

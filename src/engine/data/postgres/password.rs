@@ -4,6 +4,14 @@ use std::path::{Path, PathBuf};
 
 use super::source::Url;
 
+/// Whether a variable's name says it holds a password (any other is never sent).
+pub fn looks_like_a_password_variable(name: &str) -> bool {
+    let n = name.to_ascii_uppercase();
+    ["PASSWORD", "PASSWD", "PASS", "PW"]
+        .iter()
+        .any(|w| n.contains(w))
+}
+
 /// The password for `url`, from the variable the workspace names, else PGPASSWORD, else the
 /// first matching line of the password file (PGPASSFILE or ~/.pgpass). `Ok(None)` when there is
 /// none: the server may not ask for one. Notes say why a password file was passed over.
@@ -13,6 +21,14 @@ pub fn password(
     notes: &mut Vec<String>,
 ) -> Result<Option<String>, String> {
     if let Some(name) = password_env {
+        // a workspace from elsewhere must not send any secret of the environment to its server
+        if !looks_like_a_password_variable(name) {
+            return Err(format!(
+                "password_env = \"{name}\" does not name a password variable: its name must \
+                 contain PASSWORD, PASSWD, PASS or PW (e.g. SHOP_DB_PASSWORD), so that a \
+                 workspace cannot send another secret of your environment to a server"
+            ));
+        }
         return match std::env::var(name) {
             Ok(p) => Ok(Some(p)),
             Err(_) => Err(format!(
@@ -94,6 +110,18 @@ fn fields(line: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_variables_named_as_passwords_are_sent() {
+        assert!(looks_like_a_password_variable("SHOP_DB_PASSWORD"));
+        assert!(looks_like_a_password_variable("shop_pw"));
+        assert!(looks_like_a_password_variable("PGPASS"));
+        assert!(!looks_like_a_password_variable("GITHUB_TOKEN"));
+        assert!(!looks_like_a_password_variable("AWS_SECRET_ACCESS_KEY"));
+        let url = super::super::source::parse_url("postgresql://a@h/db").unwrap();
+        let e = password(&url, Some("HOME"), &mut vec![]).unwrap_err();
+        assert!(e.contains("does not name a password variable"), "{e}");
+    }
 
     #[test]
     fn password_file_fields_unescape() {

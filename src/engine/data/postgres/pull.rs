@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use postgres::Client;
 use postgres::types::Type;
 
-use super::client::{connect, watching};
+use super::client::{connect_or, watching};
 use super::password::password;
 use super::source::{DbSource, Read, Url, parse_url};
 use crate::engine::data::progress::Progress;
@@ -93,9 +93,10 @@ pub fn ensure(src: &DbSource, refresh: bool, p: &Progress) -> Result<Vec<String>
     let mut notes = Vec::new();
     p.begin(&format!("connecting to {server}"), 0);
     let pw = password(&url, src.password_env.as_deref(), &mut notes).map_err(|m| db(&url, m))?;
-    let mut client = match connect(&url, pw) {
+    let mut client = match connect_or(&url, pw) {
         Ok(c) => c,
-        Err(e) => {
+        // out of reach (not a refused password): the copy pulled before serves
+        Err((e, false)) => {
             if let (false, Some(a)) = (refresh, age) {
                 notes.push(format!(
                     "{e}; using the rows of {} pulled {} ago",
@@ -106,6 +107,7 @@ pub fn ensure(src: &DbSource, refresh: bool, p: &Progress) -> Result<Vec<String>
             }
             return Err(e);
         }
+        Err((e, true)) => return Err(e),
     };
     let (base, marker) = match &src.read {
         Read::Table(t) => table_of(&mut client, &url, t)?,
@@ -193,7 +195,8 @@ fn table_of(client: &mut Client, url: &Url, t: &str) -> Result<(String, Option<S
     let row = client
         .query_opt(
             "SELECT c.oid::regclass::text, c.oid::bigint, \
-             pg_relation_filenode(c.oid)::bigint, s.n_tup_ins, s.n_tup_upd, s.n_tup_del \
+             pg_relation_filenode(c.oid)::bigint, s.n_tup_ins, s.n_tup_upd, s.n_tup_del, \
+             pg_is_in_recovery() \
              FROM pg_class c LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid \
              WHERE c.oid = to_regclass($1)",
             &[&t],
@@ -210,7 +213,12 @@ fn table_of(client: &mut Client, url: &Url, t: &str) -> Result<(String, Option<S
         ));
     };
     let name: String = row.get(0);
-    let counts: [Option<i64>; 3] = [row.get(3), row.get(4), row.get(5)];
+    // a replica's counts never move (its statistics are its own): like a view
+    let replica: bool = row.get(6);
+    let counts: [Option<i64>; 3] = match replica {
+        true => [None; 3],
+        false => [row.get(3), row.get(4), row.get(5)],
+    };
     let marker = match counts {
         [Some(i), Some(u), Some(d)] => Some(format!(
             "oid {} file {} inserted {i} updated {u} deleted {d}",
@@ -257,7 +265,7 @@ fn copy_to_file(
 ) -> Result<u64> {
     client
         .batch_execute(
-            "SET datestyle = 'ISO, YMD'; SET timezone = 'UTC'; SET extra_float_digits = 1; \
+            "SET datestyle = 'ISO, YMD'; SET timezone = 'UTC'; SET extra_float_digits = 3; SET standard_conforming_strings = on; \
              SET intervalstyle = 'iso_8601'",
         )
         .map_err(|e| server_error(url, &e, "cannot set up the session"))?;
@@ -279,7 +287,7 @@ fn copy_to_file(
         ));
     }
     let copy = format!(
-        "COPY (SELECT {} FROM ({base}) AS strata_source) TO STDOUT (FORMAT csv, HEADER true)",
+        "COPY (SELECT {} FROM (\n{base}\n) AS strata_source) TO STDOUT (FORMAT csv, HEADER true)",
         select_list(cols)
     );
     let dir = local.parent().unwrap_or(Path::new("."));

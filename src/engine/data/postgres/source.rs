@@ -84,9 +84,10 @@ impl Url {
 /// Read a `postgresql://user@host:port/db?sslmode=…` url. A password in it is refused, saying
 /// where a password goes instead; the message never repeats the url's text.
 pub fn parse_url(url: &str) -> Result<Url, String> {
-    let scheme_ok = ["postgresql://", "postgres://"]
-        .iter()
-        .any(|s| url.len() >= s.len() && url[..s.len()].eq_ignore_ascii_case(s));
+    let scheme_ok = ["postgresql://", "postgres://"].iter().any(|s| {
+        url.get(..s.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(s))
+    });
     if !scheme_ok {
         return Err(
             "the url must start with postgresql:// (e.g. \"postgresql://user@host:5432/db\")"
@@ -258,9 +259,9 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
     let n: u64 = num.parse().ok()?;
     let secs = match unit.trim() {
         "" | "s" => n,
-        "m" | "min" => n * 60,
-        "h" => n * 3600,
-        "d" => n * 86_400,
+        "m" | "min" => n.checked_mul(60)?,
+        "h" => n.checked_mul(3600)?,
+        "d" => n.checked_mul(86_400)?,
         _ => return None,
     };
     Some(Duration::from_secs(secs))
@@ -269,6 +270,15 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn odd_urls_and_huge_durations_are_refused_not_panicked_on() {
+        assert!(parse_url("ééééééééééééé").is_err());
+        assert!(parse_url("pos").is_err());
+        assert_eq!(parse_duration("99999999999999999999d"), None);
+        assert_eq!(parse_duration("999999999999999999d"), None);
+        assert_eq!(parse_duration("2d"), Some(Duration::from_secs(172_800)));
+    }
 
     #[test]
     fn a_url_names_its_server_and_a_password_in_it_is_refused_without_echo() {

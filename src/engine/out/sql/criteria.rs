@@ -271,11 +271,11 @@ fn rows(q: &mut Query, ws: &Workspace) {
         "l.segment".into(),
         "coalesce(g.customers, 0) AS customers".into(),
         format!(
-            "{} / t.n AS customer_share",
+            "{} / NULLIF(t.n, 0) AS customer_share",
             d.to_double("coalesce(g.customers, 0)")
         ),
         "coalesce(g.value, 0) AS value".into(),
-        "coalesce(g.value, 0) / t.value AS value_share".into(),
+        "coalesce(g.value, 0) / NULLIF(t.value, 0) AS value_share".into(),
         "coalesce(g.value, 0) / NULLIF(coalesce(g.customers, 0), 0) AS value_per_customer".into(),
     ];
     if has_cost {

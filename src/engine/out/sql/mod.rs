@@ -200,7 +200,7 @@ pub fn server_tables(ws: &Workspace, d: Dialect) -> HashMap<String, String> {
                 verbatim.insert(name, quoted_name(t, d));
             }
             Some(Read::Query(q)) if d == Dialect::Postgres => {
-                verbatim.insert(name, format!("({})", q.trim().trim_end_matches(';')));
+                verbatim.insert(name, format!("(\n{}\n)", q.trim().trim_end_matches(';')));
             }
             _ => {}
         }
@@ -220,7 +220,7 @@ pub fn quoted_name(t: &str, d: Dialect) -> String {
 
 /// A table name's parts as PostgreSQL reads them: `crm.Customers` is crm, customers;
 /// `"CRM"."Big ""x"""` is CRM, Big "x".
-fn name_parts(t: &str) -> Vec<String> {
+pub fn name_parts(t: &str) -> Vec<String> {
     let mut parts = vec![String::new()];
     let (mut quoted, mut chars) = (false, t.trim().chars().peekable());
     while let Some(c) = chars.next() {
