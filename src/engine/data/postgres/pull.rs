@@ -43,13 +43,33 @@ fn stamp_path(local: &Path) -> PathBuf {
 
 /// Make sure every database table of `ws` has a current local copy: pulled when there is none,
 /// when the server's table changed, when a query's copy is older than its `refresh_after`, or
-/// always with `refresh` (`--no-cache`). Returns notes a user should see.
+/// always with `refresh` (`--no-cache`). Returns notes a user should see. The tables are pulled
+/// side by side, each on a connection of its own (the server formats each one's rows on a core
+/// of its own).
 pub fn pull_sources(ws: &Workspace, refresh: bool, p: &Progress) -> Result<Vec<String>> {
-    let mut notes = Vec::new();
-    for f in ws.data_files() {
-        if let Some(db) = &f.db {
-            notes.extend(ensure(db, refresh, p)?);
+    let mut sources: Vec<&DbSource> = Vec::new();
+    for db in ws.data_files().into_iter().filter_map(|f| f.db.as_deref()) {
+        // the same table twice is pulled once
+        if !sources.iter().any(|s| s.local == db.local) {
+            sources.push(db);
         }
+    }
+    let results: Vec<Result<Vec<String>>> = std::thread::scope(|s| {
+        let handles: Vec<_> = sources
+            .iter()
+            .map(|db| s.spawn(move || ensure(db, refresh, p)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(EngineError::Invalid("a pull failed".into())))
+            })
+            .collect()
+    });
+    let mut notes = Vec::new();
+    for r in results {
+        notes.extend(r?);
     }
     Ok(notes)
 }
