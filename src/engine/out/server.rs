@@ -13,8 +13,8 @@ use postgres::types::Type;
 use postgres::{IsolationLevel, Transaction};
 
 use crate::engine::data::postgres::DbSource;
+use crate::engine::data::postgres::client::server_error;
 use crate::engine::data::postgres::client::{connect_to, watching};
-use crate::engine::data::postgres::pull::server_error;
 use crate::engine::data::postgres::source::{Url, parse_url};
 use crate::engine::data::progress::Progress;
 use crate::engine::error::{EngineError, Result};
@@ -73,116 +73,9 @@ pub fn run_in_database(ws: &Workspace, o: &Options, p: &Progress) -> Result<Comp
     let mut notes = Vec::new();
     p.begin(&format!("connecting to {}", src.server()), 0);
     let (mut client, url) = connect_to(src, &mut notes)?;
-    let d = Dialect::Postgres;
-    let mut names: Vec<String> = ws
-        .data
-        .joins
-        .iter()
-        .map(|j| crate::engine::out::sql::join_table_name(&j.file))
-        .collect();
-    names.sort();
-    if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
-        return Err(EngineError::Invalid(format!(
-            "two joined tables are both called {}: the queries cannot tell them apart; give one \
-             a query of its own (query = \"SELECT * FROM …\")",
-            w[0]
-        )));
-    }
-    let mut verbatim = server_tables(ws, d);
-    let schema = typed_schema(ws, &mut client, &url, &mut verbatim)?;
-    let opt = SqlOptions {
-        dialect: d,
-        tables: HashMap::new(),
-        verbatim,
-        valuation: false,
-        with: o.with.clone(),
-    };
-    let membership_sql = generate(ws, &schema, &opt)?;
-    let valuation_sql = generate(
-        ws,
-        &schema,
-        &SqlOptions {
-            valuation: true,
-            ..opt.clone()
-        },
-    )?;
-    let audit_sql = generate_audit(ws, &schema, &opt)?;
-    // an id twice stops a local run (duplicate_ids = "error"): the same here
-    let mut twice = Vec::new();
-    if ws.data.duplicate_ids == crate::engine::rules::DuplicateIds::Error {
-        let id = ws.columns.customer_id.as_ref().map(|c| d.ident(&c.value));
-        if let (Some(t), Some(id)) = (opt.verbatim.get("customers"), &id) {
-            twice.push(("data.customers".to_string(), t.clone(), id.clone()));
-        }
-        for (k, j) in ws.data.joins.iter().enumerate() {
-            let name = crate::engine::out::sql::join_table_name(&j.file);
-            if let Some(t) = opt.verbatim.get(&name) {
-                twice.push((format!("data.join[{k}]"), t.clone(), d.ident(&j.key.value)));
-            }
-        }
-    }
+    let q = queries(ws, o, &mut client, &url)?;
     p.begin(&format!("segmenting on {}", url.server()), 0);
-    // --into: made under a name of its own, put in place (the old one dropped) at the end,
-    // so that readers wait only for the commit
-    let into = o.into.as_deref().map(|t| {
-        let parts = name_parts(t);
-        let last = parts.last().cloned().unwrap_or_default();
-        let mut staging = parts.clone();
-        if let Some(l) = staging.last_mut() {
-            l.push_str("_strata_new");
-        }
-        let q = |p: &[String]| p.iter().map(|x| d.ident(x)).collect::<Vec<_>>().join(".");
-        (q(&parts), q(&staging), d.ident(&last))
-    });
-    let r = watching(
-        &mut client,
-        &url,
-        p,
-        |c| -> std::result::Result<_, postgres::Error> {
-            let mut tx = c
-                .build_transaction()
-                .isolation_level(IsolationLevel::RepeatableRead)
-                .read_only(into.is_none())
-                .start()?;
-            // text, dates, times and numbers as a local run reads them
-            tx.batch_execute(
-                "SET LOCAL timezone = 'UTC'; SET LOCAL datestyle = 'ISO, YMD'; \
-                 SET LOCAL intervalstyle = 'iso_8601'; SET LOCAL extra_float_digits = 3; \
-                 SET LOCAL standard_conforming_strings = on",
-            )?;
-            let mut repeated = Vec::new();
-            for (key, t, id) in &twice {
-                let n: i64 = tx
-                    .query_one(
-                        &format!("SELECT COUNT({id}) - COUNT(DISTINCT {id}) FROM {t} AS strata_t"),
-                        &[],
-                    )?
-                    .get(0);
-                if n > 0 {
-                    repeated.push(format!("{key} holds {n} repeated customer ids"));
-                }
-            }
-            if !repeated.is_empty() {
-                return Ok(Err(repeated));
-            }
-            let members = match &into {
-                Some((_, staging, _)) => {
-                    tx.execute(&format!("DROP TABLE IF EXISTS {staging}"), &[])?;
-                    tx.execute(&format!("CREATE TABLE {staging} AS\n{membership_sql}"), &[])?;
-                    rows_of(&mut tx, staging)?
-                }
-                None => rows_of(&mut tx, &format!("(\n{membership_sql})"))?,
-            };
-            let valuation = tx.query(valuation_sql.as_str(), &[])?;
-            let audit = tx.query_one(audit_sql.as_str(), &[])?;
-            if let Some((target, staging, last)) = &into {
-                tx.execute(&format!("DROP TABLE IF EXISTS {target}"), &[])?;
-                tx.execute(&format!("ALTER TABLE {staging} RENAME TO {last}"), &[])?;
-            }
-            tx.commit()?;
-            Ok(Ok((members, valuation, audit)))
-        },
-    )?;
+    let r = watching(&mut client, &url, p, |c| in_transaction(c, &q))?;
     let (members, valuation, audit) = match r {
         Ok(Ok(x)) => x,
         Ok(Err(repeated)) => {
@@ -226,6 +119,135 @@ pub fn run_in_database(ws: &Workspace, o: &Options, p: &Progress) -> Result<Comp
         server: url.server(),
         notes,
     })
+}
+
+/// What runs on the server: the three queries, the id checks (what, table, id column), and
+/// for `--into` the table's name, the name it is made under, and its last part.
+struct Queries {
+    membership: String,
+    valuation: String,
+    audit: String,
+    twice: Vec<(String, String, String)>,
+    into: Option<(String, String, String)>,
+}
+
+/// Write the queries for `ws` on the server `client` is connected to (its column types asked).
+fn queries(
+    ws: &Workspace,
+    o: &Options,
+    client: &mut postgres::Client,
+    url: &Url,
+) -> Result<Queries> {
+    let d = Dialect::Postgres;
+    let mut names: Vec<String> = ws
+        .data
+        .joins
+        .iter()
+        .map(|j| crate::engine::out::sql::join_table_name(&j.file))
+        .collect();
+    names.sort();
+    if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
+        return Err(EngineError::Invalid(format!(
+            "two joined tables are both called {}: the queries cannot tell them apart; give one \
+             a query of its own (query = \"SELECT * FROM …\")",
+            w[0]
+        )));
+    }
+    let mut verbatim = server_tables(ws, d);
+    let schema = typed_schema(ws, client, url, &mut verbatim)?;
+    let opt = SqlOptions {
+        dialect: d,
+        tables: HashMap::new(),
+        verbatim,
+        valuation: false,
+        with: o.with.clone(),
+    };
+    let valuation = SqlOptions {
+        valuation: true,
+        ..opt.clone()
+    };
+    // an id twice stops a local run (duplicate_ids = "error"): the same here
+    let mut twice = Vec::new();
+    if ws.data.duplicate_ids == crate::engine::rules::DuplicateIds::Error {
+        let id = ws.columns.customer_id.as_ref().map(|c| d.ident(&c.value));
+        if let (Some(t), Some(id)) = (opt.verbatim.get("customers"), &id) {
+            twice.push(("data.customers".to_string(), t.clone(), id.clone()));
+        }
+        for (k, j) in ws.data.joins.iter().enumerate() {
+            let name = crate::engine::out::sql::join_table_name(&j.file);
+            if let Some(t) = opt.verbatim.get(&name) {
+                twice.push((format!("data.join[{k}]"), t.clone(), d.ident(&j.key.value)));
+            }
+        }
+    }
+    // --into: made under a name of its own, put in place (the old one dropped) at the end,
+    // so that readers wait only for the commit
+    let into = o.into.as_deref().map(|t| {
+        let parts = name_parts(t);
+        let last = parts.last().cloned().unwrap_or_default();
+        let mut staging = parts.clone();
+        if let Some(l) = staging.last_mut() {
+            l.push_str("_strata_new");
+        }
+        let q = |p: &[String]| p.iter().map(|x| d.ident(x)).collect::<Vec<_>>().join(".");
+        (q(&parts), q(&staging), d.ident(&last))
+    });
+    Ok(Queries {
+        membership: generate(ws, &schema, &opt)?,
+        valuation: generate(ws, &schema, &valuation)?,
+        audit: generate_audit(ws, &schema, &opt)?,
+        twice,
+        into,
+    })
+}
+
+/// What the transaction brings back: the membership's columns, the valuation rows, the audit
+/// row; or the tables holding a customer id twice.
+type Fetched = (Vec<(String, Values)>, Vec<postgres::Row>, postgres::Row);
+
+/// Run the queries in one repeatable-read transaction (they see the same rows).
+fn in_transaction(
+    c: &mut postgres::Client,
+    q: &Queries,
+) -> std::result::Result<std::result::Result<Fetched, Vec<String>>, postgres::Error> {
+    let mut tx = c
+        .build_transaction()
+        .isolation_level(IsolationLevel::RepeatableRead)
+        .read_only(q.into.is_none())
+        .start()?;
+    // text, dates, times and numbers as a local run reads them
+    tx.batch_execute(
+        "SET LOCAL timezone = 'UTC'; SET LOCAL datestyle = 'ISO, YMD'; \
+         SET LOCAL intervalstyle = 'iso_8601'; SET LOCAL extra_float_digits = 3; \
+         SET LOCAL standard_conforming_strings = on",
+    )?;
+    let mut repeated = Vec::new();
+    for (key, t, id) in &q.twice {
+        let sql = format!("SELECT COUNT({id}) - COUNT(DISTINCT {id}) FROM {t} AS strata_t");
+        let n: i64 = tx.query_one(&sql, &[])?.get(0);
+        if n > 0 {
+            repeated.push(format!("{key} holds {n} repeated customer ids"));
+        }
+    }
+    if !repeated.is_empty() {
+        return Ok(Err(repeated));
+    }
+    let members = match &q.into {
+        Some((_, staging, _)) => {
+            tx.execute(&format!("DROP TABLE IF EXISTS {staging}"), &[])?;
+            tx.execute(&format!("CREATE TABLE {staging} AS\n{}", q.membership), &[])?;
+            rows_of(&mut tx, staging)?
+        }
+        None => rows_of(&mut tx, &format!("(\n{})", q.membership))?,
+    };
+    let valuation = tx.query(q.valuation.as_str(), &[])?;
+    let audit = tx.query_one(q.audit.as_str(), &[])?;
+    if let Some((target, staging, last)) = &q.into {
+        tx.execute(&format!("DROP TABLE IF EXISTS {target}"), &[])?;
+        tx.execute(&format!("ALTER TABLE {staging} RENAME TO {last}"), &[])?;
+    }
+    tx.commit()?;
+    Ok(Ok((members, valuation, audit)))
 }
 
 impl Computed {

@@ -4,6 +4,7 @@ pub mod characteristics;
 pub mod check;
 pub mod condition;
 pub mod edit;
+mod names;
 pub mod parse;
 pub mod presets;
 pub mod save;

@@ -44,8 +44,7 @@ pub struct FileRef {
     pub key: String,
     #[serde(skip)]
     pub options: ReadOptions,
-    /// A table on a database server (then `path` is its label, and its rows are read from the
-    /// local copy a pull keeps).
+    /// A table on a database server (`path` is then its label; a pull keeps its rows locally).
     pub db: Option<Box<DbSource>>,
 }
 
@@ -532,35 +531,6 @@ impl Workspace {
         self.criteria.iter().find(|c| c.name.value == name)
     }
 
-    /// Every column name the rules read (criteria columns, conditions, valuation), in no
-    /// particular order; conditions that do not parse are skipped (check reports them).
-    pub fn referenced_names(&self) -> Vec<String> {
-        let mut v: Vec<String> = Vec::new();
-        let mut cond = |t: &str| {
-            if let Ok(e) = crate::engine::rules::condition::parse_condition(t) {
-                v.extend(e.columns().into_iter().map(|c| c.0.to_string()));
-            }
-        };
-        for c in &self.criteria {
-            c.conditions().iter().for_each(|t| cond(t));
-        }
-        for t in [&self.valuation.value, &self.valuation.cost]
-            .into_iter()
-            .flatten()
-        {
-            cond(t);
-        }
-        for m in &self.valuation.measures {
-            cond(&m.expr);
-        }
-        if let Some(f) = &self.data.orders_filter {
-            cond(f);
-        }
-        v.sort();
-        v.dedup();
-        v
-    }
-
     /// The data files as the workspace names them: customers, orders, then each join.
     pub fn data_files(&self) -> Vec<&FileRef> {
         let mut v: Vec<&FileRef> = Vec::new();
@@ -574,31 +544,5 @@ impl Workspace {
     pub fn input_files(&self) -> Vec<PathBuf> {
         let base = self.base_dir();
         self.data_files().iter().map(|f| f.resolve(&base)).collect()
-    }
-}
-
-impl Criterion {
-    /// The condition texts the criterion evaluates (a bins or map column as a quoted name).
-    fn conditions(&self) -> Vec<String> {
-        match &self.rule {
-            Rule::Bins {
-                column, expr: true, ..
-            } => vec![column.value.clone()],
-            Rule::Bins { column, .. } | Rule::Map { column, .. } => {
-                vec![format!("\"{}\"", column.value.replace('"', "\"\""))]
-            }
-            Rule::Segments(segs) => segs.iter().map(|s| s.when.value.clone()).collect(),
-        }
-    }
-
-    /// Every column or field name the criterion reads.
-    pub fn referenced_names(&self) -> Vec<String> {
-        let mut v = Vec::new();
-        for t in self.conditions() {
-            if let Ok(e) = crate::engine::rules::condition::parse_condition(&t) {
-                v.extend(e.columns().into_iter().map(|c| c.0.to_string()));
-            }
-        }
-        v
     }
 }

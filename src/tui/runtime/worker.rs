@@ -227,7 +227,7 @@ impl Engine {
             *s = Some(Arc::clone(&p));
         }
         let source = crate::tui::Source::Workspace(path);
-        let r = crate::tui::runtime::open::prepare_pulling(&source, &p, &self.cache, pull);
+        let r = crate::tui::prepare_pulling(&source, &p, &self.cache, pull);
         if let Ok(mut s) = slot.lock() {
             *s = None;
         }

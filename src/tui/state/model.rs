@@ -128,6 +128,14 @@ impl Loaded {
         Some((q, q.bad_values.iter().find(|c| c.column == name)?))
     }
 
+    /// How long ago (at `now`, seconds since 1970) the oldest database table was pulled.
+    pub fn pulled_age(&self, now: u64) -> Option<String> {
+        let at = self.pulled.iter().map(|s| s.pulled_at).min()?;
+        Some(crate::engine::data::postgres::age_words(
+            now.saturating_sub(at),
+        ))
+    }
+
     /// The line every step shows while a run would stop on the data: the first problem, and
     /// the key that lets it go on.
     pub fn quality_line(&self) -> Option<String> {

@@ -108,21 +108,7 @@ fn engine_result(app: &mut App, msg: Message) -> Vec<Effect> {
             vec![]
         }
         Message::Pulled(model) => {
-            app.take_model(*model);
-            let rows: Vec<String> = app
-                .model
-                .data
-                .pulled
-                .iter()
-                .map(|s| {
-                    format!(
-                        "{} ({} rows)",
-                        s.what,
-                        crate::engine::format::thousands(s.rows)
-                    )
-                })
-                .collect();
-            app.status = format!("pulled again: {}", rows.join(", "));
+            pulled_again(app, *model);
             vec![]
         }
         Message::Reopened(model) => {
@@ -300,6 +286,26 @@ fn action(app: &mut App, a: Action) -> Vec<Effect> {
         app.edit.prompt = Some(Prompt::Edit(p));
     }
     effects
+}
+
+/// The database tables pulled again and the workspace opened on them: the new model, and the
+/// rows each brought in the status line.
+fn pulled_again(app: &mut App, model: crate::tui::state::model::Model) {
+    app.take_model(model);
+    let rows: Vec<String> = app
+        .model
+        .data
+        .pulled
+        .iter()
+        .map(|s| {
+            format!(
+                "{} ({} rows)",
+                s.what,
+                crate::engine::format::thousands(s.rows)
+            )
+        })
+        .collect();
+    app.status = format!("pulled again: {}", rows.join(", "));
 }
 
 /// What every key does first: Esc takes a proposal back (then that is all it does), and a key

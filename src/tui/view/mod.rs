@@ -306,14 +306,8 @@ fn title_line(app: &App, width: u16, t: &Theme) -> Paragraph<'static> {
     let age = app
         .model
         .data
-        .pulled
-        .iter()
-        .map(|s| s.pulled_at)
-        .min()
-        .map(|at| {
-            let words = crate::engine::data::postgres::age_words(app.now.saturating_sub(at));
-            format!(" · pulled {words} ago ")
-        })
+        .pulled_age(app.now)
+        .map(|w| format!(" · pulled {w} ago "))
         .unwrap_or_default();
     let used: u16 = spans
         .iter()

@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use postgres::Client;
 use postgres::types::Type;
 
-use super::client::{connect_or, watching};
+use super::client::{connect_or, db, server_error, watching};
 use super::password::password;
 use super::source::{DbSource, Read, Url, parse_url};
 use crate::engine::data::progress::Progress;
@@ -154,59 +154,6 @@ pub fn ensure(src: &DbSource, refresh: bool, p: &Progress) -> Result<Vec<String>
     write_private(&stamp_path(&src.local), text.as_bytes())
         .map_err(|e| EngineError::data(&src.local, format!("cannot keep the pull's stamp: {e}")))?;
     Ok(notes)
-}
-
-pub(super) fn db(url: &Url, message: String) -> EngineError {
-    EngineError::Database {
-        server: url.server(),
-        message,
-    }
-}
-
-/// The server's own message quoted, with what to do for the usual causes. The url's text (and
-/// so no password) is never part of it.
-pub fn server_error(url: &Url, e: &postgres::Error, doing: &str) -> EngineError {
-    let message = match e.as_db_error() {
-        Some(d) => {
-            let hint = match d.code().code() {
-                "28P01" | "28000" => format!(
-                    "; check the password for user {}: PGPASSWORD, a line in ~/.pgpass, or \
-                     password_env = \"NAME\" in the table's entry",
-                    url.user
-                ),
-                "3D000" => "; check the database name in the url".into(),
-                _ => String::new(),
-            };
-            format!("{doing}: the server says \"{}\"{hint}", d.message())
-        }
-        None => {
-            let mut m = e.to_string();
-            let mut src = std::error::Error::source(e);
-            while let Some(s) = src {
-                let t = s.to_string();
-                if !m.contains(&t) {
-                    m.push_str(&format!(": {t}"));
-                }
-                src = s.source();
-            }
-            let hint = if m.contains("password missing") || m.contains("no password") {
-                format!(
-                    "; the server asks for a password for user {}: set PGPASSWORD, add a line to \
-                     ~/.pgpass, or name a variable with password_env = \"NAME\"",
-                    url.user
-                )
-            } else if m.contains("onnection refused") || m.contains("timed out") {
-                "; is the server running, and are the host and port right?".into()
-            } else {
-                String::new()
-            };
-            format!("{doing}: {m}{hint}")
-        }
-    };
-    EngineError::Database {
-        server: url.server(),
-        message,
-    }
 }
 
 /// The table's name as the server spells it and its change marker: its oid, its file (a

@@ -17,24 +17,7 @@ pub(super) fn audit(q: &mut Query, ws: &Workspace, schema: &SqlSchema) -> Result
     let d = q.d;
     values(q, ws, schema)?;
     let int = |e: &str| format!("CAST({e} AS BIGINT)");
-    // the 80/20 parts: customers by value, largest first, with the running total
-    q.cte(
-        "strata_ranked",
-        "SELECT strata_value AS v, ROW_NUMBER() OVER w AS rk, SUM(strata_value) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS acc\nFROM strata_membership\nWINDOW w AS (ORDER BY strata_value DESC, strata_id)".into(),
-    );
-    q.cte(
-        "strata_total",
-        "SELECT COUNT(*) AS n, coalesce(SUM(strata_value), 0) AS total FROM strata_membership"
-            .into(),
-    );
-    q.cte(
-        "strata_pareto",
-        format!(
-            "SELECT t.n, t.total,\n  (SELECT coalesce(SUM(r.v), 0) FROM strata_ranked AS r WHERE r.rk <= CEIL({} * t.n)) AS top_sum,\n  (SELECT MIN(r.rk) FROM strata_ranked AS r WHERE r.acc >= {} * t.total) AS k80\nFROM strata_total AS t",
-            d.to_double("0.2"),
-            d.to_double("0.8")
-        ),
-    );
+    pareto_ctes(q);
     // each rule's condition on its own (bins: the segment given, as bins cannot overlap)
     let mut hits = Vec::new();
     let mut bins = Vec::new();
@@ -107,6 +90,30 @@ pub(super) fn audit(q: &mut Query, ws: &Workspace, schema: &SqlSchema) -> Result
         from.push_str(" CROSS JOIN strata_bins AS b");
     }
     Ok(format!("SELECT\n  {}\nFROM {from}", out.join(",\n  ")))
+}
+
+/// The 80/20 parts: customers by value, largest first, with the running total; the number that
+/// makes the top fifth, and the first rank whose running total reaches 80 %.
+fn pareto_ctes(q: &mut Query) {
+    let d = q.d;
+    // the 80/20 parts: customers by value, largest first, with the running total
+    q.cte(
+        "strata_ranked",
+        "SELECT strata_value AS v, ROW_NUMBER() OVER w AS rk, SUM(strata_value) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS acc\nFROM strata_membership\nWINDOW w AS (ORDER BY strata_value DESC, strata_id)".into(),
+    );
+    q.cte(
+        "strata_total",
+        "SELECT COUNT(*) AS n, coalesce(SUM(strata_value), 0) AS total FROM strata_membership"
+            .into(),
+    );
+    q.cte(
+        "strata_pareto",
+        format!(
+            "SELECT t.n, t.total,\n  (SELECT coalesce(SUM(r.v), 0) FROM strata_ranked AS r WHERE r.rk <= CEIL({} * t.n)) AS top_sum,\n  (SELECT MIN(r.rk) FROM strata_ranked AS r WHERE r.acc >= {} * t.total) AS k80\nFROM strata_total AS t",
+            d.to_double("0.2"),
+            d.to_double("0.8")
+        ),
+    );
 }
 
 /// What the audit row says, as a local run computes it.

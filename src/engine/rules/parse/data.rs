@@ -209,6 +209,25 @@ impl P<'_> {
         }
     }
 
+    /// A database entry's `refresh_after` (default one hour).
+    fn refresh_after(&mut self, t: &dyn TableLike, key: &str) -> std::time::Duration {
+        match self.string(t, key, "refresh_after") {
+            None => postgres::source::DEFAULT_REFRESH,
+            Some(r) => match postgres::source::parse_duration(&r.value) {
+                Some(d) => d,
+                None => {
+                    self.diag(
+                        r.span.clone(),
+                        &join_key(key, "refresh_after"),
+                        format!("refresh_after \"{}\" is not a duration", r.value),
+                        Some("e.g. \"30m\", \"1h\", \"2d\" or a number of seconds".into()),
+                    );
+                    postgres::source::DEFAULT_REFRESH
+                }
+            },
+        }
+    }
+
     /// `{ url = "postgresql://…", table = "schema.table" }` or `{ url = …, query = "SELECT …" }`,
     /// with `password_env`, `refresh_after`, `bad_values` and `missing`.
     fn db_ref(&mut self, t: &dyn TableLike, key: String, span: Range<usize>) -> Option<FileRef> {
@@ -238,21 +257,7 @@ impl P<'_> {
                 return None;
             }
         };
-        let refresh_after = match self.string(t, &key, "refresh_after") {
-            None => postgres::source::DEFAULT_REFRESH,
-            Some(r) => match postgres::source::parse_duration(&r.value) {
-                Some(d) => d,
-                None => {
-                    self.diag(
-                        r.span.clone(),
-                        &join_key(&key, "refresh_after"),
-                        format!("refresh_after \"{}\" is not a duration", r.value),
-                        Some("e.g. \"30m\", \"1h\", \"2d\" or a number of seconds".into()),
-                    );
-                    postgres::source::DEFAULT_REFRESH
-                }
-            },
-        };
+        let refresh_after = self.refresh_after(t, &key);
         let options = ReadOptions {
             bad_values: self
                 .choice(
