@@ -58,17 +58,7 @@ pub fn run(a: &RunArgs) -> Result<ExitCode> {
         .filter(|(_, e)| e.verdict == Verdict::Overlapping)
         .map(|(c, _)| c.name.value.as_str())
         .collect();
-    if !overlapping.is_empty() {
-        eprintln!(
-            "{}: rules overlap in strict criteria: {}",
-            if a.strict { "error" } else { "warning" },
-            overlapping.join(", ")
-        );
-        if a.strict {
-            return Ok(ExitCode::from(1));
-        }
-    }
-    Ok(ExitCode::SUCCESS)
+    Ok(super::run::strict_outcome(&overlapping, a.strict))
 }
 
 /// The valuation tables of every criterion, as a local run prints them (without the RFM

@@ -76,17 +76,24 @@ pub fn run(a: RunArgs, cache: &Cache) -> Result<ExitCode> {
             .filter(|(_, r)| r.assignment.exclusivity.verdict == Verdict::Overlapping)
             .map(|(c, _)| c.name.value.as_str())
             .collect();
-    if !overlapping.is_empty() {
-        eprintln!(
-            "{}: rules overlap in strict criteria: {}",
-            if a.strict { "error" } else { "warning" },
-            overlapping.join(", ")
-        );
-        if a.strict {
-            return Ok(ExitCode::from(1));
-        }
+    Ok(strict_outcome(&overlapping, a.strict))
+}
+
+/// Strict criteria whose rules overlap: a warning, or with `--strict` an error and exit 1.
+pub(super) fn strict_outcome(overlapping: &[&str], strict: bool) -> ExitCode {
+    if overlapping.is_empty() {
+        return ExitCode::SUCCESS;
     }
-    Ok(ExitCode::SUCCESS)
+    eprintln!(
+        "{}: rules overlap in strict criteria: {}",
+        if strict { "error" } else { "warning" },
+        overlapping.join(", ")
+    );
+    if strict {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 /// A cross-tab of two criteria as text.
