@@ -758,6 +758,44 @@ fn in_database_writes_what_a_local_run_writes_and_into_replaces_a_table() {
     assert_eq!(there, local);
     same_summary(&there_sum, &local_sum, "summary");
     assert!(!cache.join("pulls").exists());
+    // a user who may not make temporary tables: the queries compute everything each, the same
+    pg.psql(
+        "CREATE ROLE reader LOGIN PASSWORD 'r3ader-pw'; GRANT USAGE ON SCHEMA shop TO reader;
+         GRANT SELECT ON ALL TABLES IN SCHEMA shop TO reader;
+         REVOKE TEMPORARY ON DATABASE postgres FROM PUBLIC;",
+    );
+    let ws_reader = write(
+        d.path(),
+        "reader.strata.toml",
+        std::fs::read_to_string(&ws)
+            .unwrap()
+            .replace("postgresql://strata@", "postgresql://reader@")
+            .as_bytes(),
+    );
+    let (out, sum) = (d.path().join("reader.csv"), d.path().join("reader.json"));
+    let o = in_cache(
+        strata()
+            .env("PGPASSWORD", "r3ader-pw")
+            .args([
+                "run",
+                &ws_reader,
+                "--in-database",
+                "--out",
+                &out.to_string_lossy(),
+            ])
+            .args([
+                "--summary",
+                &sum.to_string_lossy(),
+                "--with",
+                "revenue,recency_days",
+            ]),
+        &cache,
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), local);
+    let reader_sum: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sum).unwrap()).unwrap();
+    same_summary(&reader_sum, &local_sum, "summary without temporary tables");
     // overlapping rules are counted there as here
     let buyers = &local_sum["criteria"][3]["exclusivity"];
     assert_eq!(buyers["multi_matched"], 2, "{buyers}");

@@ -21,7 +21,8 @@ use crate::engine::error::{EngineError, Result};
 use crate::engine::eval::valuation::{SegmentSums, SegmentValue, segments_from_sums};
 use crate::engine::out::sql::audit::{Audit, Cell, read};
 use crate::engine::out::sql::{
-    Dialect, SqlOptions, SqlSchema, generate, generate_audit, name_parts, server_tables,
+    Dialect, SqlOptions, SqlSchema, generate, generate_audit, generate_staged, name_parts,
+    server_tables,
 };
 use crate::engine::out::summary::{Figures, summary_of};
 use crate::engine::rules::Workspace;
@@ -124,6 +125,9 @@ pub fn run_in_database(ws: &Workspace, o: &Options, p: &Progress) -> Result<Comp
 /// What runs on the server: the three queries, the id checks (what, table, id column), and
 /// for `--into` the table's name, the name it is made under, and its last part.
 struct Queries {
+    /// The per-customer table made once, and the three queries reading it (the others compute
+    /// it each, for a server where no temporary table can be made).
+    staged: [String; 4],
     membership: String,
     valuation: String,
     audit: String,
@@ -193,6 +197,7 @@ fn queries(
         (q(&parts), q(&staging), d.ident(&last))
     });
     Ok(Queries {
+        staged: generate_staged(ws, &schema, &opt, STAGE)?,
         membership: generate(ws, &schema, &opt)?,
         valuation: generate(ws, &schema, &valuation)?,
         audit: generate_audit(ws, &schema, &opt)?,
@@ -200,6 +205,9 @@ fn queries(
         into,
     })
 }
+
+/// The temporary table the staged queries read.
+const STAGE: &str = "strata_stage";
 
 /// What the transaction brings back: the membership's columns, the valuation rows, the audit
 /// row; or the tables holding a customer id twice.
@@ -210,10 +218,10 @@ fn in_transaction(
     c: &mut postgres::Client,
     q: &Queries,
 ) -> std::result::Result<std::result::Result<Fetched, Vec<String>>, postgres::Error> {
+    // read-write only for a temporary table (and --into); nothing else is written
     let mut tx = c
         .build_transaction()
         .isolation_level(IsolationLevel::RepeatableRead)
-        .read_only(q.into.is_none())
         .start()?;
     // text, dates, times and numbers as a local run reads them
     tx.batch_execute(
@@ -232,16 +240,37 @@ fn in_transaction(
     if !repeated.is_empty() {
         return Ok(Err(repeated));
     }
+    // the per-customer table once (the queries computing it each where none can be made: a
+    // replica, or no right to temporary tables)
+    let mut sp = tx.transaction()?;
+    let made = sp.batch_execute(&format!(
+        "CREATE TEMPORARY TABLE {STAGE} ON COMMIT DROP AS\n{}",
+        q.staged[0]
+    ));
+    let [membership, valuation, audit] = match made {
+        Ok(()) => {
+            sp.commit()?;
+            [&q.staged[1], &q.staged[2], &q.staged[3]]
+        }
+        Err(e)
+            if e.code()
+                .is_some_and(|c| ["25006", "42501"].contains(&c.code())) =>
+        {
+            sp.rollback()?;
+            [&q.membership, &q.valuation, &q.audit]
+        }
+        Err(e) => return Err(e),
+    };
     let members = match &q.into {
         Some((_, staging, _)) => {
             tx.execute(&format!("DROP TABLE IF EXISTS {staging}"), &[])?;
-            tx.execute(&format!("CREATE TABLE {staging} AS\n{}", q.membership), &[])?;
+            tx.execute(&format!("CREATE TABLE {staging} AS\n{membership}"), &[])?;
             rows_of(&mut tx, staging)?
         }
-        None => rows_of(&mut tx, &format!("(\n{})", q.membership))?,
+        None => rows_of(&mut tx, &format!("(\n{membership})"))?,
     };
-    let valuation = tx.query(q.valuation.as_str(), &[])?;
-    let audit = tx.query_one(q.audit.as_str(), &[])?;
+    let valuation = tx.query(valuation.as_str(), &[])?;
+    let audit = tx.query_one(audit.as_str(), &[])?;
     if let Some((target, staging, last)) = &q.into {
         tx.execute(&format!("DROP TABLE IF EXISTS {target}"), &[])?;
         tx.execute(&format!("ALTER TABLE {staging} RENAME TO {last}"), &[])?;

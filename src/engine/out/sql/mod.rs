@@ -134,6 +134,34 @@ pub fn generate_audit(ws: &Workspace, schema: &SqlSchema, opt: &SqlOptions) -> R
     Ok(q.finish(select, &header))
 }
 
+/// The in-database run's queries over one table made once: the query that makes it (every
+/// customer with the fields and scores the rules read; to be kept as `name`, e.g. a temporary
+/// table), then the membership, valuation and audit queries reading `name` instead of
+/// computing it again.
+pub fn generate_staged(
+    ws: &Workspace,
+    schema: &SqlSchema,
+    opt: &SqlOptions,
+    name: &str,
+) -> Result<[String; 4]> {
+    let (q, header) = prepared(ws, schema, opt)?;
+    let src = criteria::source(ws);
+    let (d, id_text) = (q.d, q.id_text);
+    let stage = q.finish(format!("SELECT * FROM {src}"), &header);
+    let fresh = || Query {
+        d,
+        id_text,
+        ctes: vec![(src.to_string(), format!("SELECT * FROM {name}"))],
+    };
+    let q1 = fresh();
+    let m = criteria::membership(&q1, ws, schema, &opt.with)?;
+    let mut q2 = fresh();
+    let v = criteria::valuation(&mut q2, ws, schema)?;
+    let mut q3 = fresh();
+    let a = audit::audit(&mut q3, ws, schema)?;
+    Ok([stage, q1.finish(m, ""), q2.finish(v, ""), q3.finish(a, "")])
+}
+
 /// The common table expressions every query starts with (orders, purchase history, the base,
 /// scores) and the header comment.
 fn prepared(ws: &Workspace, schema: &SqlSchema, opt: &SqlOptions) -> Result<(Query, String)> {
