@@ -367,6 +367,17 @@ fn sql_refuses_fields_without_a_closed_form_by_name() {
     let (code, out, err) = run(&["sql", &ws, "--dialect", "postgres"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("AS \"p_alive\""), "{out}");
+    // a rule reading one is named
+    let with_rule = std::fs::read_to_string(&ws).unwrap()
+        + "\n[criteria.future]\nstep = \"purchase_history\"\nsegments = [{ name = \"big\", when = \"predicted_value > 10\" }]\n";
+    let ws2 = d.path().join("future.strata.toml");
+    std::fs::write(&ws2, with_rule).unwrap();
+    let (code, _, err) = run(&["sql", &ws2.to_string_lossy()]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("criteria.future reads predicted_value, which cannot be written in SQL"),
+        "{err}"
+    );
     assert!(
         out.contains("-- p_alive: BG/NBD as strata fitted it on"),
         "{out}"

@@ -3,6 +3,38 @@
 use super::workspace::{Criterion, Rule, Workspace};
 
 impl Workspace {
+    /// The first place that reads one of `names`: `criteria.NAME`, `valuation.value`,
+    /// `valuation.cost` or `valuation.measures.NAME`, with the name it reads.
+    pub fn first_reader(&self, names: &[&str]) -> Option<(String, String)> {
+        let reads = |cols: Vec<String>| {
+            names
+                .iter()
+                .find(|n| cols.iter().any(|c| c == *n))
+                .map(|n| n.to_string())
+        };
+        let text = |t: &str| -> Vec<String> {
+            crate::engine::rules::condition::parse_condition(t)
+                .map(|e| e.columns().into_iter().map(|c| c.0.to_string()).collect())
+                .unwrap_or_default()
+        };
+        let v = &self.valuation;
+        let criteria = self
+            .criteria
+            .iter()
+            .map(|c| (format!("criteria.{}", c.name.value), c.referenced_names()));
+        let values = [("valuation.value", &v.value), ("valuation.cost", &v.cost)]
+            .into_iter()
+            .filter_map(|(k, t)| t.as_ref().map(|t| (k.to_string(), text(&t.value))));
+        let measures = v
+            .measures
+            .iter()
+            .map(|m| (format!("valuation.measures.{}", m.name), text(&m.expr)));
+        criteria
+            .chain(values)
+            .chain(measures)
+            .find_map(|(place, cols)| reads(cols).map(|n| (place, n)))
+    }
+
     /// Every column name the rules read (criteria columns, conditions, valuation), in no
     /// particular order; conditions that do not parse are skipped (check reports them).
     pub fn referenced_names(&self) -> Vec<String> {

@@ -407,7 +407,7 @@ fn base_cte(
         purchase::base_fields(q, ws, &mut select, &mut from, &key);
         let mut used = ws.referenced_names();
         used.extend(with.iter().cloned());
-        purchase::model_fields(q, &used, schema, &mut select, &mut from, &key)?;
+        purchase::model_fields(q, ws, &used, schema, &mut select, &mut from, &key)?;
     }
     q.cte(
         "strata_base",

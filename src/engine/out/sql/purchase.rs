@@ -282,6 +282,7 @@ pub(super) fn base_fields(
 /// computes (a hypergeometric series), so a rule that reads them is refused.
 pub(super) fn model_fields(
     q: &mut Query,
+    ws: &Workspace,
     used: &[String],
     schema: &SqlSchema,
     select: &mut Vec<String>,
@@ -294,10 +295,15 @@ pub(super) fn model_fields(
         .filter(|n| uses(n))
         .collect();
     if !open.is_empty() {
+        // the rule that reads one, when one does (else it was asked for with --with)
+        let what = match ws.first_reader(&open) {
+            Some((place, field)) => format!("{place} reads {field}, which"),
+            None => open.join(" and "),
+        };
         return Err(crate::engine::error::EngineError::Invalid(format!(
-            "{} cannot be written in SQL: it sums a hypergeometric series that the SQL dialects \
-             have no function for; segment on p_alive (which has a closed form) or use `strata run`",
-            open.join(" and ")
+            "{what} cannot be written in SQL: it sums a hypergeometric series that the SQL \
+             dialects have no function for; segment on p_alive (which has a closed form) or use \
+             `strata run`"
         )));
     }
     let d = q.d;
