@@ -4,12 +4,11 @@ use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 
-use super::run::{RunArgs, valuation_table};
-use crate::engine::eval::criteria::Verdict;
-use crate::engine::format::{amount, percent, thousands};
+use super::run::{RunArgs, strict_outcome, tables_of};
+use crate::engine::format::thousands;
 use crate::engine::out::membership::{refuse_workspace_files, write_frame};
-use crate::engine::out::server::{Computed, Options, run_in_database};
-use crate::engine::rules::Workspace;
+use crate::engine::out::server::{Options, run_in_database};
+use crate::engine::out::summary::summary_of;
 use crate::engine::rules::parse::load_workspace;
 use crate::engine::rules::save::write_atomic;
 
@@ -28,14 +27,13 @@ pub fn run(a: &RunArgs) -> Result<ExitCode> {
     let o = Options {
         with: a.with.clone(),
         into: a.into.clone(),
-        mask_pii: a.mask_pii,
     };
     let mut c = super::progress::watched(|p| run_in_database(&ws, &o, p))?;
     for n in &c.notes {
         eprintln!("warning: {n}");
     }
     if let Some(p) = &a.summary {
-        let text = serde_json::to_string_pretty(&c.summary(&ws))?;
+        let text = serde_json::to_string_pretty(&summary_of(&c.figures(&ws)))?;
         write_atomic(p, text.as_bytes())?;
     }
     if let Some(p) = &a.out {
@@ -49,42 +47,9 @@ pub fn run(a: &RunArgs) -> Result<ExitCode> {
         );
     }
     if a.out.is_none() && a.summary.is_none() {
-        print!("{}", tables(&ws, &c));
+        // as a local run prints them, without the RFM scores' cut points (they stay there)
+        let place = format!(" (computed on {})", c.server);
+        print!("{}", tables_of(&ws, &c.figures(&ws), "", &place));
     }
-    let overlapping: Vec<&str> = ws
-        .criteria
-        .iter()
-        .zip(&c.audit.exclusivity)
-        .filter(|(_, e)| e.verdict == Verdict::Overlapping)
-        .map(|(c, _)| c.name.value.as_str())
-        .collect();
-    Ok(super::run::strict_outcome(&overlapping, a.strict))
-}
-
-/// The valuation tables of every criterion, as a local run prints them (without the RFM
-/// scores' cut points, which stay on the server).
-fn tables(ws: &Workspace, c: &Computed) -> String {
-    let a = &c.audit;
-    let mut out = format!(
-        "{} customers, value {}; top 20 % of customers hold {} of value; {} of customers hold 80 % (computed on {})\n",
-        thousands(a.customers as u64),
-        amount(a.value_total),
-        percent(a.pareto.top20_value_share),
-        percent(a.pareto.customer_share_for_80pct_value),
-        c.server
-    );
-    for ((cr, segs), ex) in ws.criteria.iter().zip(&c.segments).zip(&a.exclusivity) {
-        out.push_str(&format!(
-            "\n{} ({}) — {}\n",
-            cr.name.value,
-            cr.step.as_str(),
-            ex.describe()
-        ));
-        out.push_str(&valuation_table(
-            segs,
-            ws.valuation.cost.is_some(),
-            &ws.valuation.measures,
-        ));
-    }
-    out
+    Ok(strict_outcome(&c.figures(&ws), a.strict))
 }

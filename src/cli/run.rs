@@ -12,7 +12,8 @@ use crate::engine::eval::session::{Cache, Session};
 use crate::engine::eval::valuation::crosstab;
 use crate::engine::format::{amount, percent, thousands};
 use crate::engine::out::membership::{refuse_inputs, write_membership};
-use crate::engine::out::summary::summary;
+use crate::engine::out::summary::{Figures, figures, summary};
+use crate::engine::rules::Workspace;
 use crate::engine::rules::save::write_atomic;
 
 #[derive(Debug, Args)]
@@ -69,18 +70,17 @@ pub fn run(a: RunArgs, cache: &Cache) -> Result<ExitCode> {
     if !a.crosstab.is_empty() {
         print!("{}", crosstab_text(&s, &a.crosstab)?);
     }
-    let overlapping: Vec<&str> =
-        s.ws.criteria
-            .iter()
-            .zip(&s.results)
-            .filter(|(_, r)| r.assignment.exclusivity.verdict == Verdict::Overlapping)
-            .map(|(c, _)| c.name.value.as_str())
-            .collect();
-    Ok(strict_outcome(&overlapping, a.strict))
+    Ok(strict_outcome(&figures(&s), a.strict))
 }
 
 /// Strict criteria whose rules overlap: a warning, or with `--strict` an error and exit 1.
-pub(super) fn strict_outcome(overlapping: &[&str], strict: bool) -> ExitCode {
+pub(super) fn strict_outcome(f: &Figures, strict: bool) -> ExitCode {
+    let overlapping: Vec<&str> = f
+        .criteria
+        .iter()
+        .filter(|(_, _, e)| e.verdict == Verdict::Overlapping)
+        .map(|(c, _, _)| c.name.value.as_str())
+        .collect();
     if overlapping.is_empty() {
         return ExitCode::SUCCESS;
     }
@@ -151,31 +151,35 @@ fn crosstab_text(s: &Session, names: &[String]) -> Result<String> {
 
 /// The valuation tables of every criterion, as text.
 pub fn tables(s: &Session) -> String {
-    let mut out = String::new();
-    let total: f64 = s.value.iter().flatten().sum();
-    out.push_str(&format!(
-        "{} customers, value {}; top 20 % of customers hold {} of value; {} of customers hold 80 %\n",
-        thousands(s.base.len as u64),
-        amount(total),
-        percent(s.pareto.top20_value_share),
-        percent(s.pareto.customer_share_for_80pct_value)
-    ));
+    let mut scores = String::new();
     if !s.scores.is_empty() {
-        scores_text(&mut out, s);
+        scores_text(&mut scores, s);
     }
-    for (c, r) in s.ws.criteria.iter().zip(&s.results) {
-        let ex = &r.assignment.exclusivity;
-        let verdict = ex.describe();
+    tables_of(&s.ws, &figures(s), &scores, "")
+}
+
+/// The head line (`place` after it, e.g. where it was computed), `scores`, then each
+/// criterion's verdict and valuation table.
+pub(super) fn tables_of(ws: &Workspace, f: &Figures, scores: &str, place: &str) -> String {
+    let mut out = format!(
+        "{} customers, value {}; top 20 % of customers hold {} of value; {} of customers hold 80 %{place}\n",
+        thousands(f.customers as u64),
+        amount(f.value_total),
+        percent(f.pareto.top20_value_share),
+        percent(f.pareto.customer_share_for_80pct_value)
+    );
+    out.push_str(scores);
+    for &(c, valuation, ex) in &f.criteria {
         out.push_str(&format!(
             "\n{} ({}) — {}\n",
             c.name.value,
             c.step.as_str(),
-            verdict
+            ex.describe()
         ));
         out.push_str(&valuation_table(
-            &r.valuation,
-            s.cost.is_some(),
-            &s.ws.valuation.measures,
+            valuation,
+            ws.valuation.cost.is_some(),
+            &ws.valuation.measures,
         ));
     }
     out

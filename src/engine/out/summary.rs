@@ -28,7 +28,12 @@ pub struct Figures<'a> {
 
 /// Build the summary document.
 pub fn summary(s: &Session) -> Value {
-    summary_of(&Figures {
+    summary_of(&figures(s))
+}
+
+/// What a session computed, as the summary and the printed tables say it.
+pub fn figures(s: &Session) -> Figures<'_> {
+    Figures {
         customers: s.base.len,
         value_total: s.value.iter().flatten().sum(),
         pareto: &s.pareto,
@@ -41,7 +46,7 @@ pub fn summary(s: &Session) -> Value {
             .collect(),
         quality: &s.quality,
         clv: s.clv.as_ref(),
-    })
+    }
 }
 
 /// The summary document of figures computed anywhere.
