@@ -47,6 +47,17 @@ fn bench_kit() -> PathBuf {
     dir
 }
 
+/// The bench kit's data at 10 k customers (5 orders each) written into `dir` by its gen.py.
+fn kit_10k(python: &str, bench: &Path, dir: &Path) {
+    let ok = std::process::Command::new(python)
+        .arg(bench.join("gen.py"))
+        .arg(dir)
+        .args(["10000", "5"])
+        .status()
+        .unwrap();
+    assert!(ok.success(), "gen.py failed");
+}
+
 /// A file committed under `tests/fixtures/`.
 fn fixture(rel: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))

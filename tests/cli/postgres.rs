@@ -280,6 +280,14 @@ fn in_cache(c: &mut assert_cmd::Command, cache: &Path) -> std::process::Output {
     c.env("STRATA_CACHE_DIR", cache).output().unwrap()
 }
 
+/// Run; it must fail with exit 1: its standard error.
+fn refused(c: &mut assert_cmd::Command, cache: &Path) -> String {
+    let o = in_cache(c, cache);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    err
+}
+
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).to_string()
 }
@@ -433,27 +441,23 @@ fn a_wrong_password_a_server_down_and_a_refused_query_are_said_plainly() {
     );
     let server = format!("127.0.0.1:{}/postgres", pg.port);
     // a wrong password
-    let o = in_cache(
+    let err = refused(
         strata()
             .env("PGPASSWORD", "not-it-9")
             .args(["run", &ws, "--summary", "/dev/null"]),
         &cache,
     );
-    let err = text(&o.stderr);
-    assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains(&server), "{err}");
     assert!(err.contains("password authentication failed"), "{err}");
     assert!(!err.contains("not-it-9"), "{err}");
     // no password at all
-    let o = in_cache(
+    let err = refused(
         strata()
             .env_remove("PGPASSWORD")
             .env("PGPASSFILE", d.path().join("none"))
             .args(["run", &ws, "--summary", "/dev/null"]),
         &cache,
     );
-    let err = text(&o.stderr);
-    assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(
         err.contains("PGPASSWORD") && err.contains("password_env"),
         "{err}"
@@ -485,14 +489,12 @@ fn a_wrong_password_a_server_down_and_a_refused_query_are_said_plainly() {
         &format!("customers = {{ url = \"{url}\", query = \"SELECT nope FROM shop.customers\" }}"),
         CRITERIA,
     );
-    let o = in_cache(
+    let err = refused(
         strata()
             .env("PGPASSWORD", PASSWORD)
             .args(["run", &ws_bad, "--summary", "/dev/null"]),
         &cache,
     );
-    let err = text(&o.stderr);
-    assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(
         err.contains(&server) && err.contains("column \"nope\" does not exist"),
         "{err}"
@@ -504,14 +506,12 @@ fn a_wrong_password_a_server_down_and_a_refused_query_are_said_plainly() {
         &format!("customers = {{ url = \"{url}\", table = \"shop.clients\" }}"),
         CRITERIA,
     );
-    let o = in_cache(
+    let err = refused(
         strata()
             .env("PGPASSWORD", PASSWORD)
             .args(["run", &ws_none, "--summary", "/dev/null"]),
         &cache,
     );
-    let err = text(&o.stderr);
-    assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains("no table or view shop.clients"), "{err}");
     // a password in the url is refused at once, without repeating it
     let ws_pw = customers_only(
@@ -523,12 +523,10 @@ fn a_wrong_password_a_server_down_and_a_refused_query_are_said_plainly() {
         ),
         CRITERIA,
     );
-    let o = in_cache(
+    let err = refused(
         strata().args(["run", &ws_pw, "--summary", "/dev/null"]),
         &cache,
     );
-    let err = text(&o.stderr);
-    assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(
         err.contains("passwords never live in the workspace"),
         "{err}"
@@ -537,14 +535,12 @@ fn a_wrong_password_a_server_down_and_a_refused_query_are_said_plainly() {
     // the server down, with no copy pulled before: named, with what to check
     drop(pg);
     let fresh = d.path().join("cache2");
-    let o = in_cache(
+    let err = refused(
         strata()
             .env("PGPASSWORD", PASSWORD)
             .args(["run", &ws, "--summary", "/dev/null"]),
         &fresh,
     );
-    let err = text(&o.stderr);
-    assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(
         err.contains(&server) && err.contains("is the server running"),
         "{err}"
@@ -823,14 +819,12 @@ fn in_database_writes_what_a_local_run_writes_and_into_replaces_a_table() {
             .replace("when = \"orders >= 1\"", "when = \"predicted_value > 1\""),
     )
     .unwrap();
-    let o = in_cache(
+    let err = refused(
         strata()
             .env("PGPASSWORD", PASSWORD)
             .args(["run", &ws, "--in-database"]),
         &cache,
     );
-    let err = text(&o.stderr);
-    assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(
         err.contains("criteria.buyers reads predicted_value"),
         "{err}"
@@ -845,14 +839,12 @@ fn in_database_writes_what_a_local_run_writes_and_into_replaces_a_table() {
             .replace("table = \"shop.customers\"", "table = \"shop.dups\""),
     )
     .unwrap();
-    let o = in_cache(
+    let err = refused(
         strata()
             .env("PGPASSWORD", PASSWORD)
             .args(["run", &ws, "--in-database"]),
         &cache,
     );
-    let err = text(&o.stderr);
-    assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(
         err.contains("data.customers holds 1 repeated customer ids"),
         "{err}"
@@ -881,13 +873,7 @@ fn in_database_equals_the_local_run_on_the_bench_kit() {
     let python = duckdb_python();
     let bench = bench_kit();
     let d = tempfile::tempdir().unwrap();
-    let dir = d.path().to_string_lossy().to_string();
-    let ok = std::process::Command::new(&python)
-        .arg(bench.join("gen.py"))
-        .args([&dir, "10000", "5"])
-        .status()
-        .unwrap();
-    assert!(ok.success());
+    kit_10k(&python, &bench, d.path());
     let pg = Server::start();
     pg.psql(
         "CREATE SCHEMA kit;

@@ -251,12 +251,7 @@ fn run_equals_duckdb_on_the_benchmark_kit() {
     let d = tempfile::tempdir().unwrap();
     let bench = bench_kit();
     let dir = d.path().to_string_lossy().to_string();
-    let ok = std::process::Command::new(&python)
-        .arg(bench.join("gen.py"))
-        .args([&dir, "10000", "5"])
-        .status()
-        .unwrap();
-    assert!(ok.success());
+    kit_10k(&python, &bench, d.path());
     std::fs::copy(
         bench.join("bench.strata.toml"),
         d.path().join("bench.strata.toml"),
