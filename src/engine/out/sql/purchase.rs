@@ -277,6 +277,29 @@ pub(super) fn base_fields(
     }
 }
 
+/// `expected_purchases` and `predicted_value` have no closed form any dialect computes: refused,
+/// naming the rule that reads one (else they were asked for with `--with`).
+fn refuse_open(ws: &Workspace, used: &[String]) -> Result<()> {
+    let uses = |n: &str| used.iter().any(|u| u == n);
+    let open: Vec<&str> = ["expected_purchases", "predicted_value"]
+        .into_iter()
+        .filter(|n| uses(n))
+        .collect();
+    if open.is_empty() {
+        return Ok(());
+    }
+    // the rule that reads one, when one does (else it was asked for with --with)
+    let what = match ws.first_reader(&open) {
+        Some((place, field)) => format!("{place} reads {field}, which"),
+        None => open.join(" and "),
+    };
+    Err(crate::engine::error::EngineError::Invalid(format!(
+        "{what} cannot be written in SQL: it sums a hypergeometric series that the SQL \
+             dialects have no function for; segment on p_alive (which has a closed form) or use \
+             `strata run`"
+    )))
+}
+
 /// The predictive-value fields the rules read: `repeat_avg_value` from the orders, and `p_alive`
 /// in closed form with the fitted constants. The other two have no closed form every dialect
 /// computes (a hypergeometric series), so a rule that reads them is refused.
@@ -289,23 +312,8 @@ pub(super) fn model_fields(
     from: &mut String,
     key: &str,
 ) -> Result<()> {
+    refuse_open(ws, used)?;
     let uses = |n: &str| used.iter().any(|u| u == n);
-    let open: Vec<&str> = ["expected_purchases", "predicted_value"]
-        .into_iter()
-        .filter(|n| uses(n))
-        .collect();
-    if !open.is_empty() {
-        // the rule that reads one, when one does (else it was asked for with --with)
-        let what = match ws.first_reader(&open) {
-            Some((place, field)) => format!("{place} reads {field}, which"),
-            None => open.join(" and "),
-        };
-        return Err(crate::engine::error::EngineError::Invalid(format!(
-            "{what} cannot be written in SQL: it sums a hypergeometric series that the SQL \
-             dialects have no function for; segment on p_alive (which has a closed form) or use \
-             `strata run`"
-        )));
-    }
     let d = q.d;
     let name = |n: &str| d.ident(n);
     if uses("repeat_avg_value") {
