@@ -1,8 +1,8 @@
 //! Assigning every customer to one segment per criterion, and the exclusivity audit (SPEC §4.1, §4.4).
 
 use super::exclusivity::{Matches, Scan, scan};
-use super::expr::{compile, eval_bool};
-use super::frame::{Cells, DType, Frame, Vector};
+use super::expr::compile;
+use super::frame::{DType, Frame, Vector};
 use crate::engine::rules::condition::{ConditionError, Expr, parse_condition};
 use crate::engine::rules::{Criterion, MapValue, Overlap, Rule, Segment};
 
@@ -261,11 +261,25 @@ fn matches(c: &Compiled, base: &Frame) -> Matches {
                 Some(e) => super::expr::eval_shared(e, base),
                 None => std::sync::Arc::clone(base.get(column).expect("compiled")),
             };
-            Matches::build(n, r, |i, set| {
-                if let Some(x) = v.f64_at(i) {
-                    set(edges.iter().filter(|&&e| e <= x).count());
-                }
-            })
+            let bin = |x: f64| edges.iter().filter(|&&e| e <= x).count();
+            // the column's type matched once, not per row
+            match &*v {
+                Vector::Int(c) => Matches::build(n, r, |i, set| {
+                    if let Some(x) = c.get(i) {
+                        set.set(bin(x as f64));
+                    }
+                }),
+                Vector::Float(c) => Matches::build(n, r, |i, set| {
+                    if let Some(x) = c.get(i) {
+                        set.set(bin(x));
+                    }
+                }),
+                other => Matches::build(n, r, |i, set| {
+                    if let Some(x) = other.f64_at(i) {
+                        set.set(bin(x));
+                    }
+                }),
+            }
         }
         Form::Map { column, groups } => {
             let v = base.get(column).expect("compiled");
@@ -281,25 +295,21 @@ fn matches(c: &Compiled, base: &Frame) -> Matches {
                     .collect();
                 Matches::build(n, r, |i, set| {
                     if let Some(gs) = per.get(t.codes[i] as usize) {
-                        gs.iter().for_each(|&g| set(g));
+                        gs.iter().for_each(|&g| set.set(g));
                     }
                 })
             } else {
                 Matches::build(n, r, |i, set| {
                     for (g, vals) in groups.iter().enumerate() {
                         if map_match(v, i, vals) {
-                            set(g);
+                            set.set(g);
                         }
                     }
                 })
             }
         }
-        // rules are independent: evaluated side by side on the shared pool
-        Form::Segments(exprs) => {
-            use rayon::prelude::*;
-            let each: Vec<Cells<bool>> = exprs.par_iter().map(|e| eval_bool(e, base)).collect();
-            Matches::from_columns(n, &each)
-        }
+        // every rule read in one pass over the rows, 64 at a time
+        Form::Segments(exprs) => super::mask::matches_of(exprs, base),
     }
 }
 
@@ -497,7 +507,7 @@ mod tests {
             let compiled = compile_criterion(&c, &f).unwrap();
             let a = assign(&compiled, &f);
             let Form::Segments(exprs) = &compiled.form else { unreachable!() };
-            let truth: Vec<Vec<Option<bool>>> = exprs.iter().map(|e| eval_bool(e, &f).to_options()).collect();
+            let truth: Vec<Vec<Option<bool>>> = exprs.iter().map(|e| crate::engine::eval::expr::eval_bool(e, &f).to_options()).collect();
             let mut multi = 0;
             let mut none = 0;
             for (i, &label) in a.label.iter().enumerate() {

@@ -7,9 +7,6 @@
 
 use rayon::prelude::*;
 
-use super::frame::Cells;
-use crate::engine::data::cells::pack_bits;
-
 /// Customers per part of the parallel scan (a multiple of 64).
 const PART: usize = 1 << 16;
 /// Customers kept as examples of an overlap, or of being unassigned.
@@ -23,45 +20,54 @@ pub struct Matches {
     words: Vec<u64>,
 }
 
-impl Matches {
-    /// `each(i, set)` calls `set(k)` for every rule `k` customer `i` matches.
-    pub fn build(
-        n: usize,
-        r: usize,
-        each: impl Fn(usize, &mut dyn FnMut(usize)) + Sync,
-    ) -> Matches {
-        let mut words = vec![0u64; n.div_ceil(64) * r];
-        if r > 0 {
-            words.par_chunks_mut(r).enumerate().for_each(|(w, out)| {
-                for b in 0..64 {
-                    let i = w * 64 + b;
-                    if i >= n {
-                        break;
-                    }
-                    each(i, &mut |k| out[k] |= 1 << b);
-                }
-            });
-        }
-        Matches { n, r, words }
+/// The rules one row matches, as [`Matches::build`] hands them over: `set(k)` for rule `k`.
+pub struct RowRules<'a> {
+    out: &'a mut [u64],
+    bit: u64,
+}
+
+impl RowRules<'_> {
+    #[inline]
+    pub fn set(&mut self, k: usize) {
+        self.out[k] |= self.bit;
     }
 }
 
 impl Matches {
-    /// From one column per rule (`Some(true)`: the customer matches it).
-    pub fn from_columns(n: usize, cols: &[Cells<bool>]) -> Matches {
-        let r = cols.len();
+    /// `each(i, rules)` calls `rules.set(k)` for every rule `k` customer `i` matches (no call
+    /// through a pointer per row: `each` is inlined into the loop over the rows).
+    pub fn build(n: usize, r: usize, each: impl Fn(usize, &mut RowRules) + Sync) -> Matches {
+        Self::by_word(n, r, |w, out| {
+            let start = w * 64;
+            for b in 0..n.saturating_sub(start).min(64) {
+                let mut rules = RowRules {
+                    out: &mut *out,
+                    bit: 1 << b,
+                };
+                each(start + b, &mut rules);
+            }
+        })
+    }
+}
+
+impl Matches {
+    /// `word(w, out)` writes `out[k]`: the rows of word `w` (rows `64w..64w+64`, the first in
+    /// the lowest bit) that match rule `k`.
+    pub fn by_word(n: usize, r: usize, word: impl Fn(usize, &mut [u64]) + Sync) -> Matches {
         let mut words = vec![0u64; n.div_ceil(64) * r];
         if r > 0 {
-            words.par_chunks_mut(r).enumerate().for_each(|(w, out)| {
-                let rows = w * 64..(w * 64 + 64).min(n);
-                for (k, c) in cols.iter().enumerate() {
-                    let word = pack_bits(c.values()[rows.clone()].iter().copied());
-                    // a missing value is not a match
-                    out[k] = word & c.validity().map_or(u64::MAX, |v| v[w]);
-                }
-            });
+            words
+                .par_chunks_mut(r)
+                .enumerate()
+                .for_each(|(w, out)| word(w, out));
         }
         Matches { n, r, words }
+    }
+
+    /// Whether row `i` matches rule `k`.
+    #[cfg(test)]
+    pub fn get(&self, i: usize, k: usize) -> bool {
+        self.words[(i / 64) * self.r + k] >> (i % 64) & 1 == 1
     }
 }
 
@@ -185,6 +191,7 @@ pub fn scan(m: &Matches, other: u16) -> Scan {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::data::cells::pack_bits;
     use proptest::prelude::*;
 
     /// The scan as a plain loop over customers: what the bit sets must agree with.
@@ -242,22 +249,17 @@ mod tests {
                 }).collect())
                 .collect();
             let m = Matches::build(n, r, |i, set| {
-                hits[i].iter().enumerate().filter(|h| *h.1).for_each(|(k, _)| set(k));
+                hits[i].iter().enumerate().filter(|h| *h.1).for_each(|(k, _)| set.set(k));
             });
             let expected = plain(&hits, r, r as u16);
             prop_assert!(same(&scan(&m, r as u16), &expected));
-            // the same rules as columns
-            // a missing value is no match, whatever is stored under it
-            let cols: Vec<Cells<bool>> = (0..r)
-                .map(|k| {
-                    let missing = |i: usize| !hits[i][k] && (i + k).is_multiple_of(3);
-                    let values = (0..n).map(|i| hits[i][k] || missing(i)).collect();
-                    let mut valid = vec![0u64; n.div_ceil(64)];
-                    (0..n).filter(|&i| !missing(i)).for_each(|i| valid[i / 64] |= 1 << (i % 64));
-                    Cells::from_parts(values, Some(valid))
-                })
-                .collect();
-            let m = Matches::from_columns(n, &cols);
+            // the same rules a word of 64 rows at a time
+            let m = Matches::by_word(n, r, |w, out| {
+                for (k, o) in out.iter_mut().enumerate() {
+                    let rows = w * 64..(w * 64 + 64).min(n);
+                    *o = pack_bits(rows.map(|i| hits[i][k]));
+                }
+            });
             prop_assert!(same(&scan(&m, r as u16), &expected));
         }
     }
@@ -274,7 +276,7 @@ mod tests {
                 .iter()
                 .enumerate()
                 .filter(|h| *h.1)
-                .for_each(|(k, _)| set(k));
+                .for_each(|(k, _)| set.set(k));
         });
         let s = scan(&m, 2);
         assert!(same(&s, &plain(&hits, 2, 2)));

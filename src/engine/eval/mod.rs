@@ -15,6 +15,7 @@ pub mod frame;
 pub mod frequency;
 mod functions;
 pub mod like;
+mod mask;
 #[cfg(test)]
 mod messy_tests;
 pub mod predict;
