@@ -4,6 +4,9 @@
 //! `cargo bench --bench wizard -- --workspace WS [--cache DIR [--keep]] [--rounds K]`: the first
 //! frame of the wizard on a workspace, with an empty cache (in DIR, default a new temporary
 //! folder), then warm; `--keep` starts from the cache DIR holds and leaves it there.
+//! `--workspace WS --cache DIR --one LABEL [--linger S]`: one first frame in this process, with
+//! the cache DIR as it is; `--linger S` stays S seconds more and prints the peak memory (what
+//! `benches/wizard-cold.sh` measures against a cold run).
 //! Prints: time to the first frame of the built-in demo (load, evaluate, draw); then, on N demo
 //! customers (default 1,000,000), per cut-point nudge: the engine's recompute, and the time from
 //! its result to a drawn frame (update + draw), which must not depend on N.
@@ -65,8 +68,27 @@ fn live_edits(app: &mut App, engine: &mut Engine, repeat: usize) -> (Vec<f64>, V
     (eng, ui)
 }
 
-/// The wizard's first frame on `ws` with the cache in `cache_dir`, in this process.
-fn one_frame(ws: &std::path::Path, cache_dir: std::path::PathBuf, label: &str) {
+/// The process's peak resident memory so far, in MB.
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+/// The wizard's first frame on `ws` with the cache in `cache_dir`, in this process; with
+/// `linger` seconds, the process then stays that long (what the wizard does meanwhile: the
+/// cache's entries written, the other columns read) and says its peak memory.
+fn one_frame(
+    ws: &std::path::Path,
+    cache_dir: std::path::PathBuf,
+    label: &str,
+    linger: Option<f64>,
+) {
     use strata::engine::data::progress::Progress;
     use strata::engine::eval::cache::Cache;
     let cache = Cache::At {
@@ -81,6 +103,13 @@ fn one_frame(ws: &std::path::Path, cache_dir: std::path::PathBuf, label: &str) {
     draw(&mut term, &app);
     let s = t.elapsed().as_secs_f64();
     println!("{label}: first frame with results in {s:.2} s");
+    if let Some(secs) = linger {
+        std::thread::sleep(std::time::Duration::from_secs_f64(secs));
+        println!(
+            "{label}: peak memory {:.0} MB, {secs} s after the first frame",
+            peak_rss_mb()
+        );
+    }
 }
 
 /// The wizard's first frame on `ws`: cold (an empty cache), then warm twice, `rounds` times
@@ -121,7 +150,11 @@ fn main() {
             None => std::env::temp_dir().join(format!("strata-bench-cache-{}", std::process::id())),
         };
         if let Some(j) = args.iter().position(|a| a == "--one") {
-            one_frame(&ws, dir, args.get(j + 1).map_or("", String::as_str));
+            let linger = args
+                .iter()
+                .position(|a| a == "--linger")
+                .and_then(|k| args.get(k + 1)?.parse().ok());
+            one_frame(&ws, dir, args.get(j + 1).map_or("", String::as_str), linger);
             return;
         }
         let rounds = args

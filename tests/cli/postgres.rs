@@ -7,14 +7,14 @@ use std::process::Stdio;
 use super::*;
 
 const NEEDS: &str = "needs PostgreSQL server binaries (apt install postgresql)";
-const PASSWORD: &str = "s3cret-Pa55";
+pub(super) const PASSWORD: &str = "s3cret-Pa55";
 
 /// A private PostgreSQL cluster in a temporary folder: TCP on 127.0.0.1 with scram passwords
 /// for user `strata`, and a Unix socket with trust for the test's own psql. Stopped on drop.
-struct Server {
-    dir: tempfile::TempDir,
+pub(super) struct Server {
+    pub dir: tempfile::TempDir,
     bin: PathBuf,
-    port: u16,
+    pub port: u16,
     as_root: bool,
 }
 
@@ -33,11 +33,18 @@ fn pg_bin() -> PathBuf {
 }
 
 impl Server {
-    fn start() -> Server {
+    pub fn start() -> Server {
+        Self::start_with(|_| String::new(), false)
+    }
+
+    /// A server whose folder `prepare` fills first (it returns more server options), with TCP
+    /// logins over TLS only when `tls_only`.
+    pub fn start_with(prepare: impl FnOnce(&Path) -> String, tls_only: bool) -> Server {
         let bin = pg_bin();
         let dir = tempfile::tempdir().unwrap();
         let as_root = unsafe_free_euid_is_root();
         std::fs::write(dir.path().join("pw"), PASSWORD).unwrap();
+        let options = prepare(dir.path());
         if as_root {
             let ok = std::process::Command::new("chown")
                 .args(["-R", "postgres"])
@@ -69,12 +76,25 @@ impl Server {
             ])
             .arg(format!("--pwfile={}", s.dir.path().join("pw").display()))
             .assert_ok();
+        if tls_only {
+            // TCP logins only over TLS (the file keeps its owner: rewritten in place)
+            let hba = data.join("pg_hba.conf");
+            let text = std::fs::read_to_string(&hba).unwrap();
+            let tls: String = text
+                .lines()
+                .map(|l| match l.strip_prefix("host ") {
+                    Some(rest) => format!("hostssl {rest}\n"),
+                    None => format!("{l}\n"),
+                })
+                .collect();
+            std::fs::write(&hba, tls).unwrap();
+        }
         s.cmd("pg_ctl")
             .arg("-D")
             .arg(&data)
             .arg("-o")
             .arg(format!(
-                "-p {} -c listen_addresses=127.0.0.1 -k {}",
+                "-p {} -c listen_addresses=127.0.0.1 -k {} {options}",
                 s.port,
                 s.dir.path().display()
             ))
@@ -97,7 +117,7 @@ impl Server {
     }
 
     /// Run SQL as the superuser over the socket; its output.
-    fn psql(&self, sql: &str) -> String {
+    pub fn psql(&self, sql: &str) -> String {
         let out = self
             .cmd("psql")
             .arg("-h")
@@ -193,7 +213,7 @@ fn unsafe_free_euid_is_root() -> bool {
 }
 
 /// Customers of every common type with NULLs in each, and their orders.
-const SCHEMA: &str = "
+pub(super) const SCHEMA: &str = "
 CREATE SCHEMA shop;
 CREATE TABLE shop.customers (
   id integer PRIMARY KEY, name text, city varchar(20), code char(3), income numeric(10,2),
@@ -238,7 +258,7 @@ amount = "amount"
 "#;
 
 /// The criteria over the customers table alone.
-const CRITERIA: &str = r#"
+pub(super) const CRITERIA: &str = r#"
 [criteria.income_band]
 step = "demographic"
 bins = { column = "income", edges = [30000, 60000] }
@@ -267,7 +287,7 @@ fn workspace(dir: &Path, data: &str) -> String {
 }
 
 /// A workspace over one customers table and the given criteria.
-fn customers_only(dir: &Path, name: &str, data: &str, criteria: &str) -> String {
+pub(super) fn customers_only(dir: &Path, name: &str, data: &str, criteria: &str) -> String {
     write(
         dir,
         &format!("{name}.strata.toml"),
@@ -276,19 +296,19 @@ fn customers_only(dir: &Path, name: &str, data: &str, criteria: &str) -> String 
     )
 }
 
-fn in_cache(c: &mut assert_cmd::Command, cache: &Path) -> std::process::Output {
+pub(super) fn in_cache(c: &mut assert_cmd::Command, cache: &Path) -> std::process::Output {
     c.env("STRATA_CACHE_DIR", cache).output().unwrap()
 }
 
 /// Run; it must fail with exit 1: its standard error.
-fn refused(c: &mut assert_cmd::Command, cache: &Path) -> String {
+pub(super) fn refused(c: &mut assert_cmd::Command, cache: &Path) -> String {
     let o = in_cache(c, cache);
     let err = text(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{err}");
     err
 }
 
-fn text(b: &[u8]) -> String {
+pub(super) fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).to_string()
 }
 

@@ -100,6 +100,17 @@ pub fn server_error(url: &Url, e: &postgres::Error, doing: &str) -> EngineError 
     let message = match e.as_db_error() {
         Some(d) => {
             let hint = match d.code().code() {
+                // a login rule (pg_hba.conf) that needs TLS, and the url asked for none
+                "28000" if d.message().contains("no encryption") => {
+                    "; the server takes only encrypted connections: set sslmode=require in the \
+                     url (or verify-full, with sslrootcert=PATH, to check its certificate)"
+                        .into()
+                }
+                "28000" if d.message().contains("no pg_hba.conf entry") => format!(
+                    "; the server has no login rule for user {} from this host: ask its \
+                     administrator (pg_hba.conf)",
+                    url.user
+                ),
                 "28P01" | "28000" => format!(
                     "; check the password for user {}: PGPASSWORD, a line in ~/.pgpass, or \
                      password_env = \"NAME\" in the table's entry",
@@ -128,6 +139,15 @@ pub fn server_error(url: &Url, e: &postgres::Error, doing: &str) -> EngineError 
                 )
             } else if m.contains("onnection refused") || m.contains("timed out") {
                 "; is the server running, and are the host and port right?".into()
+            } else if m.contains("UnknownIssuer") {
+                "; the server's certificate is not signed by an authority trusted here: name \
+                 its authority's certificate with sslrootcert=PATH in the url (or encrypt \
+                 without checking it: sslmode=require)"
+                    .into()
+            } else if m.contains("not valid for name") {
+                "; the certificate is for another name: connect by a name it holds, or check \
+                 only its authority with sslmode=verify-ca"
+                    .into()
             } else {
                 String::new()
             };

@@ -84,26 +84,73 @@ fn mode_text(v: &Vector, rows: &[usize]) -> Option<String> {
     best.map(|b| b.0.to_string())
 }
 
-/// The most frequent text code among `rows` (ties: the smallest text); `NULL_CODE` when all are missing.
-fn mode_code(t: &TextVec, rows: &[usize], buf: &mut Vec<u32>) -> u32 {
-    buf.clear();
-    buf.extend(rows.iter().map(|&i| t.codes[i]).filter(|&c| c != NULL_CODE));
-    buf.sort_unstable();
-    let mut best = (NULL_CODE, 0usize);
-    let mut i = 0;
-    while i < buf.len() {
-        let mut j = i;
-        while j < buf.len() && buf[j] == buf[i] {
-            j += 1;
+/// A text column whose most frequent value per customer is wanted, with each code's place in
+/// text order (ties go to the smallest text).
+struct Modal<'a> {
+    t: &'a TextVec,
+    rank: Vec<u32>,
+}
+
+impl<'a> Modal<'a> {
+    fn new(t: &'a TextVec) -> Modal<'a> {
+        let mut order: Vec<u32> = (0..t.dict.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| t.dict[a as usize].cmp(&t.dict[b as usize]));
+        let mut rank = vec![0u32; order.len()];
+        for (r, &c) in order.iter().enumerate() {
+            rank[c as usize] = r as u32;
         }
-        let better = j - i > best.1
-            || (j - i == best.1 && t.dict[buf[i] as usize] < t.dict[best.0 as usize]);
-        if better {
-            best = (buf[i], j - i);
-        }
-        i = j;
+        Modal { t, rank }
     }
-    best.0
+
+    /// The most frequent code among `rows` (ties: the smallest text); `NULL_CODE` when all are
+    /// missing. Counted in `tally` (one count per code, all zero before and after), no sort.
+    fn mode(&self, rows: &[usize], tally: &mut Vec<u32>) -> u32 {
+        if tally.len() < self.rank.len() {
+            tally.resize(self.rank.len(), 0);
+        }
+        let codes = &self.t.codes;
+        for &i in rows {
+            if codes[i] != NULL_CODE {
+                tally[codes[i] as usize] += 1;
+            }
+        }
+        let mut best = (NULL_CODE, 0u32);
+        for &i in rows {
+            let c = codes[i];
+            if c == NULL_CODE {
+                continue;
+            }
+            // each code is weighed once, at its first row: its count is taken back to zero
+            let k = std::mem::take(&mut tally[c as usize]);
+            let better = k > best.1
+                || (k > 0 && k == best.1 && self.rank[c as usize] < self.rank[best.0 as usize]);
+            if better {
+                best = (c, k);
+            }
+        }
+        best.0
+    }
+}
+
+/// How many distinct codes of `t` among `rows`, marked in `seen` (all zero before and after).
+fn distinct_codes(t: &TextVec, rows: &[usize], seen: &mut Vec<u32>) -> usize {
+    if seen.len() < t.dict.len() {
+        seen.resize(t.dict.len(), 0);
+    }
+    let mut n = 0;
+    for &i in rows {
+        let c = t.codes[i];
+        if c != NULL_CODE && seen[c as usize] == 0 {
+            seen[c as usize] = 1;
+            n += 1;
+        }
+    }
+    for &i in rows {
+        if t.codes[i] != NULL_CODE {
+            seen[t.codes[i] as usize] = 0;
+        }
+    }
+    n
 }
 
 /// Most frequent value per customer of a column that is not text, as text.
@@ -250,7 +297,8 @@ struct Scratch {
     ords: Vec<(i64, usize)>,
     days: Vec<i32>,
     keys: Vec<i64>,
-    buf: Vec<u32>,
+    /// Counts per text code, all zero between customers.
+    tally: Vec<u32>,
     day_values: Vec<(i32, f64)>,
 }
 
@@ -361,6 +409,7 @@ impl Part {
         self.repeat.push(Some(pd - 1));
         self.aov.push(Some(rev / n_orders as f64));
         self.dprod.push(Some(match o.product {
+            Some(Vector::Text(t)) => distinct_codes(t, &sc.g, &mut sc.tally) as i64,
             Some(pr) => {
                 sc.keys.clear();
                 sc.keys.extend(sc.g.iter().filter_map(|&i| key(pr, i)));
@@ -392,11 +441,10 @@ fn part(
     offsets: &[usize],
     grouped: &[u32],
     range: std::ops::Range<usize>,
-    as_of: i32,
-    windows: &[u32],
-    spend: bool,
+    modal: (Option<&Modal>, Option<&Modal>),
+    (as_of, windows, spend): (i32, &[u32], bool),
 ) -> Part {
-    let (cat, chan) = (text_of(o.category), text_of(o.channel));
+    let (cat, chan) = modal;
     let mut p = Part::sized(
         range.len(),
         windows.len(),
@@ -411,11 +459,11 @@ fn part(
                 .iter()
                 .map(|&k| o.rows[k as usize] as usize),
         );
-        if let Some(t) = cat {
-            p.category.push(mode_code(t, &sc.g, &mut sc.buf));
+        if let Some(m) = cat {
+            p.category.push(m.mode(&sc.g, &mut sc.tally));
         }
-        if let Some(t) = chan {
-            p.channel.push(mode_code(t, &sc.g, &mut sc.buf));
+        if let Some(m) = chan {
+            p.channel.push(m.mode(&sc.g, &mut sc.tally));
         }
         if sc.g.is_empty() {
             p.push_none(spend);
@@ -455,8 +503,13 @@ pub fn derive(base: &mut Frame, o: &OrderCols, as_of: i32, windows: &[u32], skip
     let n = base.len;
     let (offsets, grouped) = group_by_customer(o.cust, n);
     let spend = !skip.iter().any(|s| s == "repeat_avg_value");
+    let (cat, chan) = (
+        text_of(o.category).map(Modal::new),
+        text_of(o.channel).map(Modal::new),
+    );
     let parts = crate::engine::parallel::over_ranges(n, |r| {
-        part(o, &offsets, &grouped, r, as_of, windows, spend)
+        let modal = (cat.as_ref(), chan.as_ref());
+        part(o, &offsets, &grouped, r, modal, (as_of, windows, spend))
     });
     // the first range's columns grow in place; the others are appended to them
     let mut parts = parts.into_iter();

@@ -216,3 +216,45 @@ fn hand_computed_fields() {
     };
     assert_eq!(r.get(0).map(f64::to_bits), Some(0f64.to_bits()));
 }
+
+/// The most frequent value and the distinct count as the plain sort-and-scan they replace.
+fn plain_mode(t: &TextVec, rows: &[usize]) -> Option<String> {
+    let mut v: Vec<&str> = rows.iter().filter_map(|&i| t.get(i)).collect();
+    v.sort_unstable();
+    let mut best: Option<(&str, usize)> = None;
+    for w in v.chunk_by(|a, b| a == b) {
+        if best.is_none_or(|b| w.len() > b.1) {
+            best = Some((w[0], w.len()));
+        }
+    }
+    best.map(|b| b.0.to_string())
+}
+
+proptest::proptest! {
+    /// Counted in place, per customer: the same mode (ties to the smallest text, whatever the
+    /// codes' order) and distinct count as sorting each customer's values, with gaps.
+    #[test]
+    fn modes_and_distinct_counts_counted_in_place_equal_sorting(
+        cells in proptest::collection::vec(proptest::option::of(0usize..6), 0..60),
+        cuts in proptest::collection::vec(0usize..60, 0..8),
+    ) {
+        let words = ["pots", "tea", "mugs", "Tea", "ära", "b"];
+        let t = TextVec::from_values(cells.iter().map(|c| c.map(|k| words[k])));
+        let m = Modal::new(&t);
+        let mut bounds: Vec<usize> = cuts.into_iter().map(|c| c.min(cells.len())).collect();
+        bounds.extend([0, cells.len()]);
+        bounds.sort_unstable();
+        let (mut tally, mut seen) = (Vec::new(), Vec::new());
+        for w in bounds.windows(2) {
+            let rows: Vec<usize> = (w[0]..w[1]).collect();
+            let got = m.mode(&rows, &mut tally);
+            let got = (got != NULL_CODE).then(|| t.dict[got as usize].to_string());
+            proptest::prop_assert_eq!(got, plain_mode(&t, &rows));
+            let mut d: Vec<&str> = rows.iter().filter_map(|&i| t.get(i)).collect();
+            d.sort_unstable();
+            d.dedup();
+            proptest::prop_assert_eq!(distinct_codes(&t, &rows, &mut seen), d.len());
+            proptest::prop_assert!(tally.iter().chain(&seen).all(|&c| c == 0));
+        }
+    }
+}
