@@ -158,7 +158,7 @@ fn from_table(ws: &Workspace, mut f: Frame, warnings: &mut Vec<String>) -> Resul
 }
 
 /// Without a customers table: the distinct customer ids of the kept orders, in order.
-fn from_orders(ws: &Workspace, of: &Frame, rows: &[usize]) -> Result<(Frame, Vector)> {
+fn from_orders(ws: &Workspace, of: &Frame, rows: &[u32]) -> Result<(Frame, Vector)> {
     let c = order_cid(ws).ok_or_else(|| {
         EngineError::Invalid(
             "orders need a customer id column ([columns] order_customer_id)".into(),
@@ -167,7 +167,8 @@ fn from_orders(ws: &Workspace, of: &Frame, rows: &[usize]) -> Result<(Frame, Vec
     let v = of
         .get(&c)
         .ok_or_else(|| EngineError::data(&ws.file, format!("the orders have no column \"{c}\"")))?;
-    let kept = normalize_ids(v.take(rows));
+    let rows: Vec<usize> = rows.iter().map(|&r| r as usize).collect();
+    let kept = normalize_ids(v.take(&rows));
     let order = id_order(&kept);
     let mut uniq: Vec<usize> = Vec::new();
     for &i in &order {
@@ -183,7 +184,7 @@ fn from_orders(ws: &Workspace, of: &Frame, rows: &[usize]) -> Result<(Frame, Vec
 pub(super) fn customers(
     ws: &Workspace,
     table: Option<Frame>,
-    orders: Option<(&Frame, &[usize])>,
+    orders: Option<(&Frame, &[u32])>,
     warnings: &mut Vec<String>,
 ) -> Result<(Frame, Vector)> {
     match (table, orders) {

@@ -39,7 +39,7 @@ fn kept_rows(
     keep: &[bool],
     late: impl Fn(usize) -> bool + Sync,
     no_id: impl Fn(usize) -> bool + Sync,
-) -> (Vec<usize>, usize, usize) {
+) -> (Vec<u32>, usize, usize) {
     let ([rows], counts) = crate::engine::parallel::fill_ranges(keep.len(), |range, [out]| {
         let (mut k, mut lates, mut no_ids) = (0, 0, 0);
         for i in range.filter(|&i| keep[i]) {
@@ -48,7 +48,7 @@ fn kept_rows(
             } else if no_id(i) {
                 no_ids += 1;
             } else {
-                out[k] = i;
+                out[k] = i as u32;
                 k += 1;
             }
         }
@@ -64,7 +64,15 @@ pub(super) fn order_rows(
     ws: &Workspace,
     of: &Frame,
     warnings: &mut Vec<String>,
-) -> Result<(Vec<usize>, Option<i32>)> {
+) -> Result<(Vec<u32>, Option<i32>)> {
+    // order rows are numbered with 32 bits (half the memory of machine words)
+    if of.len > u32::MAX as usize {
+        return Err(EngineError::Invalid(format!(
+            "{} order lines are more than strata can number (4,294,967,295); filter the \
+             orders first or run the segmentation in a database with `strata sql`",
+            of.len
+        )));
+    }
     let keep = filtered(ws, of)?;
     let mut as_of = ws
         .data
@@ -130,7 +138,7 @@ mod tests {
         // a row left out already (0, 40,000) is not counted again, and a late row is counted
         // once, as late, whatever its id
         assert_eq!((lates, no_ids), (1234, 6999));
-        let expect: Vec<usize> = (1235..n)
+        let expect: Vec<u32> = (1235..n as u32)
             .filter(|&i| i != 40_000 && !(i >= 30_000 && i % 10 == 0))
             .collect();
         assert_eq!(rows, expect);

@@ -42,15 +42,15 @@ impl PreparedOrders {
 
 /// Each kept row's customer (its index among `ids`) and the row, and how many rows name a
 /// customer `ids` does not have; rows in parallel ranges.
-fn match_customers(ids: &Vector, v: &Vector, rows: &[usize]) -> (Vec<u32>, Vec<u32>, usize) {
+fn match_customers(ids: &Vector, v: &Vector, rows: &[u32]) -> (Vec<u32>, Vec<u32>, usize) {
     let each = |customer: &(dyn Fn(usize) -> Option<u32> + Sync)| {
         let ([cust, kept], _) =
             crate::engine::parallel::fill_ranges(rows.len(), |range, [c, k]| {
                 let mut found = 0;
                 for &r in &rows[range] {
-                    if let Some(ci) = customer(r) {
+                    if let Some(ci) = customer(r as usize) {
                         c[found] = ci;
-                        k[found] = r as u32;
+                        k[found] = r;
                         found += 1;
                     }
                 }
@@ -109,12 +109,12 @@ fn order_attributes(ws: &Workspace, of: &Frame, o: (&[u32], &[u32]), n: usize, b
         .filter_map(|c| col_name(c))
         .collect();
     let (cust, kept) = o;
-    let (off, grouped) = group_by_customer(cust, n);
+    let grouped = group_by_customer(cust, n);
     let groups: Vec<Vec<usize>> = (0..n)
         .map(|c| {
-            grouped[off[c]..off[c + 1]]
-                .iter()
-                .map(|&k| kept[k as usize] as usize)
+            grouped
+                .rows_of(c)
+                .map(|k| kept[k as usize] as usize)
                 .collect()
         })
         .collect();
@@ -167,7 +167,7 @@ fn slim(ws: &Workspace, mut of: Frame, cid: &str) -> Frame {
 pub(super) fn prepare(
     ws: &Workspace,
     of: Frame,
-    rows: &[usize],
+    rows: &[u32],
     ids: &Vector,
     (base, attributes): (&mut Frame, bool),
     warnings: &mut Vec<String>,
@@ -177,14 +177,6 @@ pub(super) fn prepare(
     let v = of
         .get(&c)
         .ok_or_else(|| EngineError::data(&ws.file, format!("the orders have no column \"{c}\"")))?;
-    // order rows are numbered with 32 bits (half the memory of machine words)
-    if of.len > u32::MAX as usize {
-        return Err(EngineError::Invalid(format!(
-            "{} order lines are more than strata can number (4,294,967,295); filter the \
-             orders first or run the segmentation in a database with `strata sql`",
-            of.len
-        )));
-    }
     let (cust, kept, unknown) = match_customers(ids, v, rows);
     timing.mark("  orders matched to customers");
     if unknown > 0 {

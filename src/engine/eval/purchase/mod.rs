@@ -19,8 +19,32 @@ pub struct OrderCols<'a> {
     pub rows: &'a [u32],
 }
 
-/// Group kept rows by customer: `(offsets, rows)` where customer c owns `rows[offsets[c]..offsets[c+1]]`.
-pub fn group_by_customer(cust: &[u32], n_customers: usize) -> (Vec<usize>, Vec<u32>) {
+/// Kept rows grouped by customer: customer `c` owns places `offsets[c]..offsets[c + 1]`, and
+/// place `k` is row [`Grouped::row`]`(k)`.
+pub struct Grouped {
+    pub offsets: Vec<usize>,
+    /// The row at each place; `None` when the rows were grouped already (place `k` is row `k`:
+    /// no list of them is made, hundreds of megabytes at tens of millions of rows).
+    order: Option<Vec<u32>>,
+}
+
+impl Grouped {
+    #[inline]
+    pub fn row(&self, k: usize) -> u32 {
+        match &self.order {
+            Some(o) => o[k],
+            None => k as u32,
+        }
+    }
+
+    /// Customer `c`'s rows, in row order.
+    pub fn rows_of(&self, c: usize) -> impl Iterator<Item = u32> + '_ {
+        (self.offsets[c]..self.offsets[c + 1]).map(|k| self.row(k))
+    }
+}
+
+/// Group kept rows by customer (`cust`: each row's customer, below `n_customers`).
+pub fn group_by_customer(cust: &[u32], n_customers: usize) -> Grouped {
     let mut offsets = vec![0usize; n_customers + 1];
     for &c in cust {
         offsets[c as usize + 1] += 1;
@@ -34,7 +58,10 @@ pub fn group_by_customer(cust: &[u32], n_customers: usize) -> (Vec<usize>, Vec<u
         cust[r.start..end].windows(2).all(|w| w[0] <= w[1])
     });
     if in_order.into_iter().all(|x| x) {
-        return (offsets, (0..cust.len() as u32).collect());
+        return Grouped {
+            offsets,
+            order: None,
+        };
     }
     let mut fill = offsets.clone();
     let mut rows = vec![0u32; cust.len()];
@@ -42,7 +69,10 @@ pub fn group_by_customer(cust: &[u32], n_customers: usize) -> (Vec<usize>, Vec<u
         rows[fill[c as usize]] = k as u32;
         fill[c as usize] += 1;
     }
-    (offsets, rows)
+    Grouped {
+        offsets,
+        order: Some(rows),
+    }
 }
 
 /// A key for distinct-counting: integer value or text code.
@@ -435,11 +465,10 @@ impl Part {
     }
 }
 
-/// The fields of customers `range` (rows grouped by `offsets`/`grouped`).
+/// The fields of customers `range` (their rows found through `grouped`).
 fn part(
     o: &OrderCols,
-    offsets: &[usize],
-    grouped: &[u32],
+    grouped: &Grouped,
     range: std::ops::Range<usize>,
     modal: (Option<&Modal>, Option<&Modal>),
     (as_of, windows, spend): (i32, &[u32], bool),
@@ -454,11 +483,7 @@ fn part(
     let mut sc = Scratch::default();
     for c in range {
         sc.g.clear();
-        sc.g.extend(
-            grouped[offsets[c]..offsets[c + 1]]
-                .iter()
-                .map(|&k| o.rows[k as usize] as usize),
-        );
+        sc.g.extend(grouped.rows_of(c).map(|k| o.rows[k as usize] as usize));
         if let Some(m) = cat {
             p.category.push(m.mode(&sc.g, &mut sc.tally));
         }
@@ -501,7 +526,7 @@ fn repeat_day_mean(g: &[usize], o: &OrderCols, buf: &mut Vec<(i32, f64)>) -> Opt
 /// Fields named in `skip` are left out (their source columns were not read).
 pub fn derive(base: &mut Frame, o: &OrderCols, as_of: i32, windows: &[u32], skip: &[String]) {
     let n = base.len;
-    let (offsets, grouped) = group_by_customer(o.cust, n);
+    let grouped = group_by_customer(o.cust, n);
     let spend = !skip.iter().any(|s| s == "repeat_avg_value");
     let (cat, chan) = (
         text_of(o.category).map(Modal::new),
@@ -509,7 +534,7 @@ pub fn derive(base: &mut Frame, o: &OrderCols, as_of: i32, windows: &[u32], skip
     );
     let parts = crate::engine::parallel::over_ranges(n, |r| {
         let modal = (cat.as_ref(), chan.as_ref());
-        part(o, &offsets, &grouped, r, modal, (as_of, windows, spend))
+        part(o, &grouped, r, modal, (as_of, windows, spend))
     });
     // the first range's columns grow in place; the others are appended to them
     let mut parts = parts.into_iter();
@@ -531,9 +556,9 @@ pub fn derive(base: &mut Frame, o: &OrderCols, as_of: i32, windows: &[u32], skip
     base.set("avg_order_value", Vector::Float(all.aov));
     base.set("distinct_products", Vector::Int(all.dprod));
     let group_of = |c: usize| -> Vec<usize> {
-        grouped[offsets[c]..offsets[c + 1]]
-            .iter()
-            .map(|&k| o.rows[k as usize] as usize)
+        grouped
+            .rows_of(c)
+            .map(|k| o.rows[k as usize] as usize)
             .collect()
     };
     let mode = |v: Option<&Vector>, codes: Vec<u32>| match v {

@@ -66,9 +66,13 @@ fn fields_in_parts_equal_fields_in_one() {
 
 #[test]
 fn groups_rows_by_customer_in_order() {
-    let (off, rows) = group_by_customer(&[2, 0, 2, 1, 0], 4);
-    assert_eq!(off, vec![0, 2, 3, 5, 5]);
-    assert_eq!(rows, vec![1, 4, 3, 0, 2]);
+    let g = group_by_customer(&[2, 0, 2, 1, 0], 4);
+    assert_eq!(g.offsets, vec![0, 2, 3, 5, 5]);
+    assert_eq!(
+        (0..5).map(|k| g.row(k)).collect::<Vec<_>>(),
+        vec![1, 4, 3, 0, 2]
+    );
+    assert_eq!(g.rows_of(0).collect::<Vec<_>>(), vec![1, 4]);
 }
 
 #[test]
@@ -92,7 +96,8 @@ fn rows_already_grouped_by_customer_keep_their_order() {
     for cust in cases {
         let customers = *cust.iter().max().unwrap() as usize + 2;
         // checked in as many ranges as the pool makes: two here, whatever the machine
-        let (off, rows) = in_pool(2, || group_by_customer(&cust, customers));
+        let g = in_pool(2, || group_by_customer(&cust, customers));
+        let (off, rows) = (&g.offsets, (0..n).map(|k| g.row(k)).collect::<Vec<_>>());
         assert_eq!(rows, reference(&cust));
         assert_eq!(off[customers], n);
         for c in 0..customers {
