@@ -70,9 +70,13 @@ fn read_terminal(tx: Sender<Message>) {
     });
 }
 
+/// How often an idle wizard over pulled database tables draws the age of its copies again.
+const AGE_REDRAWN_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// The main loop, generic over the backend. It blocks on the channel and draws only after
 /// something arrived: idle, the wizard uses no CPU (while data is read again, the worker sends
-/// its progress as messages). `stop` is raised by SIGTERM or SIGHUP (an
+/// its progress as messages; over pulled database tables it wakes every few seconds to show their
+/// age). `stop` is raised by SIGTERM or SIGHUP (an
 /// SSH connection dropping), which also sends a message to wake the loop: it ends as if `q`
 /// had been pressed.
 pub fn event_loop<B: Backend>(
@@ -105,7 +109,21 @@ where
             terminal.draw(|f| crate::tui::view::draw(f, app, theme))?;
             dirty = false;
         }
-        let Ok(first) = inbox.rx.recv() else {
+        // with database tables pulled, the title's "pulled … ago" is kept current: the loop
+        // wakes to draw it again every few seconds (else it sleeps until something arrives)
+        let first = if app.model.data.pulled.is_empty() {
+            inbox.rx.recv().ok()
+        } else {
+            match inbox.rx.recv_timeout(AGE_REDRAWN_EVERY) {
+                Ok(m) => Some(m),
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                    dirty = true;
+                    continue;
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => None,
+            }
+        };
+        let Some(first) = first else {
             break;
         };
         let msgs: Vec<Message> = std::iter::once(first).chain(inbox.rx.try_iter()).collect();
