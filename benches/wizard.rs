@@ -150,10 +150,11 @@ fn main() {
             None => std::env::temp_dir().join(format!("strata-bench-cache-{}", std::process::id())),
         };
         if let Some(j) = args.iter().position(|a| a == "--one") {
-            let linger = args
-                .iter()
-                .position(|a| a == "--linger")
-                .and_then(|k| args.get(k + 1)?.parse().ok());
+            let linger = args.iter().position(|a| a == "--linger").map(|k| {
+                args.get(k + 1)
+                    .and_then(|v| v.parse::<f64>().ok())
+                    .expect("--linger SECONDS")
+            });
             one_frame(&ws, dir, args.get(j + 1).map_or("", String::as_str), linger);
             return;
         }

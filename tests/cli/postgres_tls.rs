@@ -152,7 +152,10 @@ fn tls_follows_sslmode_against_a_server_that_takes_tls_only() {
     let err = failed(case("127.0.0.1", "sslmode=disable".into()));
     assert!(err.contains(&server), "{err}");
     assert!(err.contains("no encryption"), "{err}");
-    assert!(err.contains("set sslmode=require"), "{err}");
+    assert!(
+        err.contains("only encrypted connections, set sslmode=require"),
+        "{err}"
+    );
     // a certificate from an authority not trusted, or for another name, is refused
     let err = failed(case(
         "localhost",

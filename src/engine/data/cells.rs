@@ -19,6 +19,25 @@ pub struct Cells<T> {
     valid: Option<Vec<u64>>,
 }
 
+/// A row number: a machine word, or 32 bits where millions of them are kept.
+pub trait RowIndex: Copy {
+    fn at(self) -> usize;
+}
+
+impl RowIndex for usize {
+    #[inline]
+    fn at(self) -> usize {
+        self
+    }
+}
+
+impl RowIndex for u32 {
+    #[inline]
+    fn at(self) -> usize {
+        self as usize
+    }
+}
+
 /// Up to 64 flags as one bitmap word, the first in the lowest bit.
 pub fn pack_bits(flags: impl IntoIterator<Item = bool>) -> u64 {
     flags
@@ -260,10 +279,10 @@ impl<T: Copy + Default> Cells<T> {
     }
 
     /// The rows at `idx`, in that order.
-    pub fn take(&self, idx: &[usize]) -> Cells<T> {
+    pub fn take<I: RowIndex>(&self, idx: &[I]) -> Cells<T> {
         match self.valid {
-            None => Cells::from_values(idx.iter().map(|&i| self.values[i]).collect()),
-            Some(_) => idx.iter().map(|&i| self.get(i)).collect(),
+            None => Cells::from_values(idx.iter().map(|&i| self.values[i.at()]).collect()),
+            Some(_) => idx.iter().map(|&i| self.get(i.at())).collect(),
         }
     }
 

@@ -195,14 +195,14 @@ impl Vector {
     }
 
     /// Keep the rows at `idx`, in that order.
-    pub fn take(&self, idx: &[usize]) -> Vector {
+    pub fn take<I: crate::engine::data::cells::RowIndex>(&self, idx: &[I]) -> Vector {
         match self {
             Vector::Bool(v) => Vector::Bool(v.take(idx)),
             Vector::Int(v) => Vector::Int(v.take(idx)),
             Vector::Float(v) => Vector::Float(v.take(idx)),
             Vector::Date(v) => Vector::Date(v.take(idx)),
             Vector::Text(t) => Vector::Text(TextVec {
-                codes: idx.iter().map(|&i| t.codes[i]).collect(),
+                codes: idx.iter().map(|&i| t.codes[i.at()]).collect(),
                 dict: t.dict.clone(),
             }),
         }

@@ -169,6 +169,7 @@ fn compared<'a>(base: &'a Frame, name: &str, op: BinOp, c: &Expr) -> Option<Mask
 /// constant; else each item's equality, OR-ed as SQL does.
 fn listed<'a>(base: &'a Frame, name: &str, list: &[Expr]) -> Option<Mask<'a>> {
     if let Vector::Text(t) = &**base.get(name)?
+        && !list.is_empty()
         && list.iter().all(|x| matches!(x, Expr::Text(_)))
     {
         let answer = (0..t.dict.len())
@@ -362,6 +363,9 @@ mod tests {
         "age > 40.5",
         "NOT age BETWEEN 10 AND 60",
         "age IN (1, 2, 3, NULL)",
+        "40 < age AND 0.5 >= share",
+        "'q' < benefit OR '2022-01-01' <= since",
+        "share > 0 AND share < 1",
         "age NOT IN (4, 5.0)",
         "share > 0.5 AND age <= 50",
         "share <= 0.25 OR NOT member",
@@ -417,7 +421,7 @@ mod tests {
     #[test]
     fn common_shapes_are_read_from_the_columns() {
         let f = frame(7);
-        for c in &CONDITIONS[..18] {
+        for c in &CONDITIONS[..21] {
             let e = compiled(c, &f);
             let whole = |m: &Mask| matches!(m, Mask::Whole(_));
             fn any_whole(m: &Mask, whole: &dyn Fn(&Mask) -> bool) -> bool {

@@ -100,15 +100,23 @@ pub fn server_error(url: &Url, e: &postgres::Error, doing: &str) -> EngineError 
     let message = match e.as_db_error() {
         Some(d) => {
             let hint = match d.code().code() {
-                // a login rule (pg_hba.conf) that needs TLS, and the url asked for none
-                "28000" if d.message().contains("no encryption") => {
-                    "; the server takes only encrypted connections: set sslmode=require in the \
-                     url (or verify-full, with sslrootcert=PATH, to check its certificate)"
-                        .into()
+                // no login rule (pg_hba.conf) for an unencrypted connection the url asked for:
+                // perhaps the server takes encrypted ones only
+                "28000"
+                    if d.message().contains("no pg_hba.conf entry")
+                        && url.ssl == super::source::SslMode::Disable =>
+                {
+                    format!(
+                        "; the url says sslmode=disable: if the server takes only encrypted \
+                         connections, set sslmode=require (or verify-full, with \
+                         sslrootcert=PATH, to check its certificate); else its login rules \
+                         (pg_hba.conf) have none for user {} from this host",
+                        url.user
+                    )
                 }
                 "28000" if d.message().contains("no pg_hba.conf entry") => format!(
-                    "; the server has no login rule for user {} from this host: ask its \
-                     administrator (pg_hba.conf)",
+                    "; the server's login rules (pg_hba.conf) have none for user {} from this \
+                     host (or for this database): ask its administrator",
                     url.user
                 ),
                 "28P01" | "28000" => format!(

@@ -167,8 +167,7 @@ fn from_orders(ws: &Workspace, of: &Frame, rows: &[u32]) -> Result<(Frame, Vecto
     let v = of
         .get(&c)
         .ok_or_else(|| EngineError::data(&ws.file, format!("the orders have no column \"{c}\"")))?;
-    let rows: Vec<usize> = rows.iter().map(|&r| r as usize).collect();
-    let kept = normalize_ids(v.take(&rows));
+    let kept = normalize_ids(v.take(rows));
     let order = id_order(&kept);
     let mut uniq: Vec<usize> = Vec::new();
     for &i in &order {
