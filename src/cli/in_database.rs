@@ -4,13 +4,12 @@ use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 
-use super::run::{RunArgs, strict_outcome, tables_of};
+use super::run::{RunArgs, strict_outcome, tables_of, write_summary};
 use crate::engine::format::thousands;
 use crate::engine::out::membership::{refuse_workspace_files, write_frame};
 use crate::engine::out::server::{Options, run_in_database};
 use crate::engine::out::summary::summary_of;
 use crate::engine::rules::parse::load_workspace;
-use crate::engine::rules::save::write_atomic;
 
 /// Compute on the server and write what a local run writes (nothing is pulled).
 pub fn run(a: &RunArgs) -> Result<ExitCode> {
@@ -33,8 +32,10 @@ pub fn run(a: &RunArgs) -> Result<ExitCode> {
         eprintln!("warning: {n}");
     }
     if let Some(p) = &a.summary {
-        let text = serde_json::to_string_pretty(&summary_of(&c.figures(&ws)))?;
-        write_atomic(p, text.as_bytes())?;
+        write_summary(
+            p,
+            &serde_json::to_string_pretty(&summary_of(&c.figures(&ws)))?,
+        )?;
     }
     if let Some(p) = &a.out {
         write_frame(&mut c.membership, p)?;

@@ -23,7 +23,7 @@ pub struct RunArgs {
     /// Write membership here: customer_id then one column per criterion (.csv, .parquet or .json)
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Write the summary JSON here
+    /// Write the summary JSON here (`-`: to standard output)
     #[arg(long)]
     pub summary: Option<PathBuf>,
     /// Append derived fields or columns to the membership, e.g. r_score,f_score,m_score
@@ -47,6 +47,15 @@ pub struct RunArgs {
     pub into: Option<String>,
 }
 
+/// The summary JSON into `p`, or onto standard output when `p` is `-`.
+pub(super) fn write_summary(p: &std::path::Path, json: &str) -> Result<()> {
+    if p.as_os_str() == "-" {
+        println!("{json}");
+        return Ok(());
+    }
+    Ok(write_atomic(p, json.as_bytes())?)
+}
+
 pub fn run(a: RunArgs, cache: &Cache) -> Result<ExitCode> {
     if a.in_database {
         return super::in_database::run(&a);
@@ -58,8 +67,7 @@ pub fn run(a: RunArgs, cache: &Cache) -> Result<ExitCode> {
     }
     if let Some(p) = &a.summary {
         refuse_inputs(&s, p)?;
-        let text = serde_json::to_string_pretty(&summary(&s))?;
-        write_atomic(p, text.as_bytes())?;
+        write_summary(p, &serde_json::to_string_pretty(&summary(&s))?)?;
     }
     if let Some(p) = &a.out {
         write_membership(&s, p, &a.with, a.mask_pii)?;

@@ -142,6 +142,27 @@ fn run_demo_end_to_end_with_every_output() {
         assert!((share - 1.0).abs() < 1e-9);
         assert!(["exclusive", "resolved"].contains(&c["exclusivity"]["verdict"].as_str().unwrap()));
     }
+    // `--summary -`: the same summary onto standard output, and no file named "-"
+    let out = strata()
+        .current_dir(dir)
+        .args([
+            "run",
+            &ws,
+            "--summary",
+            "-",
+            "--with",
+            "r_score,f_score,m_score,name",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let piped: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(piped, v);
+    assert!(!dir.join("-").exists());
     for ext in ["parquet", "json"] {
         let p = dir.join(format!("m.{ext}"));
         let (code, _, err) = run(&["run", &ws, "--out", &p.to_string_lossy()]);
