@@ -12,20 +12,13 @@ use strata::engine::eval::session::Session;
 use strata::engine::rules::Rule;
 use strata::engine::rules::parse::load_workspace;
 
+#[path = "support/mod.rs"]
+mod support;
+use support::peak_rss_mb;
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
-}
-
-fn peak_rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
 fn data_dir(n: usize) -> PathBuf {

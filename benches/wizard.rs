@@ -27,6 +27,10 @@ use strata::tui::update::{Effect, update};
 use strata::tui::view::theme::Theme;
 use strata::tui::{Source, prepare, view};
 
+#[path = "support/mod.rs"]
+mod support;
+use support::peak_rss_mb;
+
 fn ms(t: Instant) -> f64 {
     t.elapsed().as_secs_f64() * 1000.0
 }
@@ -69,17 +73,6 @@ fn live_edits(app: &mut App, engine: &mut Engine, repeat: usize) -> (Vec<f64>, V
 }
 
 /// The process's peak resident memory so far, in MB.
-fn peak_rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .map_or(f64::NAN, |kb| kb / 1024.0)
-}
-
 /// The wizard's first frame on `ws` with the cache in `cache_dir`, in this process; with
 /// `linger` seconds, the process then stays that long (what the wizard does meanwhile: the
 /// cache's entries written, the other columns read) and says its peak memory.
