@@ -247,6 +247,9 @@ fn binary(op: BinOp, l: Val, r: Val, n: usize) -> Val {
     if let Some(v) = binary_fast(op, &l, &r) {
         return v;
     }
+    if let Some(v) = super::column_math::column_with_number(op, &l, &r) {
+        return v;
+    }
     let (lt, rt) = (l.dtype(), r.dtype());
     match op {
         BinOp::And | BinOp::Or => logic(op, l, r, n),
@@ -318,6 +321,12 @@ fn compare(op: BinOp, l: Val, r: Val, n: usize) -> Val {
                 .collect(),
         )),
     }
+}
+
+/// The row-by-row arithmetic, for the one-pass path's test.
+#[cfg(test)]
+pub(super) fn arithmetic_for_tests(op: BinOp, l: Val, r: Val, n: usize) -> Val {
+    arithmetic(op, l, r, n)
 }
 
 /// Arithmetic (`+`, `-`, `*`, `/`, `%`) of two typed values: integers stay integers (but for

@@ -4,6 +4,7 @@ mod assemble;
 pub mod audit;
 pub mod cache;
 pub mod clv;
+mod column_math;
 pub mod compile;
 pub mod conform;
 pub mod criteria;

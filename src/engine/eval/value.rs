@@ -5,6 +5,7 @@ use std::sync::Arc;
 use super::frame::{Cells, DType, TextVec, Vector};
 
 /// A value during evaluation: a constant or a column.
+#[derive(Clone)]
 pub(crate) enum Val {
     Null,
     Bool(bool),
