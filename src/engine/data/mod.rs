@@ -9,6 +9,7 @@ pub mod load;
 pub mod locate;
 pub mod options;
 pub mod postgres;
+pub mod private;
 pub mod profile;
 pub mod progress;
 pub mod quality;

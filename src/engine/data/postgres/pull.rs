@@ -11,6 +11,7 @@ use postgres::types::Type;
 use super::client::{connect_or, db, server_error, watching};
 use super::password::password;
 use super::source::{DbSource, Read, Url, parse_url};
+use crate::engine::data::private::{create_private, make_private_dir};
 use crate::engine::data::progress::Progress;
 use crate::engine::error::{EngineError, Result};
 use crate::engine::rules::Workspace;
@@ -260,7 +261,7 @@ fn copy_to_file(
     let dir = local.parent().unwrap_or(Path::new("."));
     make_private_dir(dir)
         .map_err(|e| EngineError::data(dir, format!("cannot make the pulls folder: {e}")))?;
-    let part = local.with_extension(format!("part-{}", std::process::id()));
+    let part = fresh_part(local);
     p.begin(label, 0);
     let r = watching(client, url, p, |c| stream(c, &copy, &part, p))?;
     let rows = match r {
@@ -326,33 +327,19 @@ fn stream(
     Ok(lines.saturating_sub(1))
 }
 
-#[cfg(unix)]
-fn make_private_dir(dir: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)?;
-    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
-}
-
-#[cfg(not(unix))]
-fn make_private_dir(dir: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)
-}
-
-fn create_private(p: &Path) -> std::io::Result<std::fs::File> {
-    let mut o = std::fs::OpenOptions::new();
-    o.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
-    o.open(p)
-}
-
+/// A file only the owner reads, written aside then renamed into place.
 fn write_private(p: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let part = p.with_extension(format!("part-{}", std::process::id()));
+    let part = fresh_part(p);
     create_private(&part)?.write_all(bytes)?;
     std::fs::rename(part, p)
+}
+
+/// The name `p` is written under until it is whole (one left by a process of the same number
+/// that died is removed first).
+fn fresh_part(p: &Path) -> PathBuf {
+    let part = p.with_extension(format!("part-{}", std::process::id()));
+    let _ = std::fs::remove_file(&part);
+    part
 }
 
 /// One pulled copy, as `strata cache` lists it.

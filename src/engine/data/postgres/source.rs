@@ -242,14 +242,10 @@ pub fn local_path(identity: &str, read: &Read) -> PathBuf {
             .collect(),
         Read::Query(_) => "query".into(),
     };
-    pulls_dir().join(format!("{stem}-{:016x}.csv", fnv64(identity.as_bytes())))
-}
-
-/// FNV-1a, 64 bits: a name stable across builds and platforms.
-fn fnv64(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
+    pulls_dir().join(format!(
+        "{stem}-{:016x}.csv",
+        crate::engine::data::private::stable_hash(identity.as_bytes())
+    ))
 }
 
 /// `1h`, `30m`, `2d`, `45s` or a number of seconds.

@@ -76,11 +76,7 @@ fn end_hashes(f: &mut File, len: u64) -> io::Result<(u32, u32)> {
 
 /// The entry's file name: a 64-bit FNV-1a hash of the key text.
 pub fn file_name(key: &str) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in key.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
+    let h = crate::engine::data::private::stable_hash(key.as_bytes());
     format!("{h:016x}.{}", super::EXT)
 }
 

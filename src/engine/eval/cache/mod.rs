@@ -22,6 +22,7 @@ use std::time::{Duration, SystemTime};
 
 use super::frame::Frame;
 use crate::engine::data::ReadOptions;
+use crate::engine::data::private::{create_private, make_private_dir, trusted};
 use crate::engine::data::progress::{Progress, show_bytes};
 use crate::engine::data::read::file_label;
 use crate::engine::error::Result;
@@ -347,45 +348,6 @@ fn keep(dir: &Path, entry: &Path, key: (&str, &str), frame: &Frame, limit: u64) 
     Ok(())
 }
 
-/// Make the folder (only the owner may enter it) if it is not there; a folder that is there is
-/// left as it is, and used only when [`trusted`].
-fn make_private_dir(dir: &Path) -> io::Result<()> {
-    if !dir.exists() {
-        let mut b = fs::DirBuilder::new();
-        b.recursive(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::DirBuilderExt;
-            b.mode(0o700);
-        }
-        b.create(dir)?;
-    }
-    trusted(dir).map_err(io::Error::other)
-}
-
-/// Whether entries in `dir` can be trusted: the folder is ours, and nobody else can write in
-/// it (else anyone could plant an entry strata would take for its own).
-fn trusted(dir: &Path) -> std::result::Result<(), String> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        let Ok(m) = fs::metadata(dir) else {
-            return Ok(());
-        };
-        // the process's own user, where the system says it (Linux)
-        let me = fs::metadata("/proc/self").map(|s| s.uid()).ok();
-        if m.mode() & 0o022 != 0 || me.is_some_and(|u| u != m.uid()) {
-            return Err(format!(
-                "the cache folder {} is not yours alone (others can write in it), so nothing \
-                 is read from or kept in it; use a folder only you can write (chmod go-w), or \
-                 set STRATA_CACHE_DIR",
-                dir.display()
-            ));
-        }
-    }
-    Ok(())
-}
-
 /// `0123456789abcdef.table`: an entry strata wrote (other files in the folder are not ours).
 fn is_entry(name: &str) -> bool {
     name.strip_suffix(&format!(".{EXT}"))
@@ -406,17 +368,6 @@ fn is_temp(name: &str) -> bool {
         && numbers
             .iter()
             .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-}
-
-fn create_private(p: &Path) -> io::Result<File> {
-    let mut o = File::options();
-    o.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
-    }
-    o.open(p)
 }
 
 /// Remove the entries used longest ago until the folder holds at most `limit` bytes (never
