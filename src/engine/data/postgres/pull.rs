@@ -205,10 +205,19 @@ fn select_list(cols: &[postgres::Column]) -> String {
         .map(|c| {
             let q = quote(c.name());
             let e = match *c.type_() {
-                Type::INT2 | Type::INT4 | Type::INT8 | Type::OID | Type::NUMERIC => q.clone(),
-                Type::FLOAT4 | Type::FLOAT8 => q.clone(),
-                Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME => q.clone(),
-                Type::DATE | Type::TIMESTAMP => q.clone(),
+                Type::INT2
+                | Type::INT4
+                | Type::INT8
+                | Type::OID
+                | Type::NUMERIC
+                | Type::FLOAT4
+                | Type::FLOAT8
+                | Type::TEXT
+                | Type::VARCHAR
+                | Type::BPCHAR
+                | Type::NAME
+                | Type::DATE
+                | Type::TIMESTAMP => q.clone(),
                 Type::TIMESTAMPTZ => format!("({q} AT TIME ZONE 'UTC')"),
                 _ => format!("{q}::text"),
             };

@@ -320,7 +320,7 @@ fn one_server(ws: &Workspace) -> Result<&DbSource> {
 /// Refuse the predictive-value fields, naming the rule that reads one: their models are fitted
 /// on this machine, from every buyer's history (and two of them have no SQL form at all).
 fn refuse_local_only(ws: &Workspace, with: &[String]) -> Result<()> {
-    let fields = ["expected_purchases", "predicted_value", "p_alive"];
+    let fields = crate::engine::eval::clv::MODEL_FIELDS;
     let found = ws.first_reader(&fields).or_else(|| {
         let w = with.iter().find(|w| fields.contains(&w.as_str()))?;
         Some(("--with".to_string(), w.clone()))
