@@ -36,14 +36,7 @@ as_pg "$bin/initdb" -D "$work/data" -U strata --auth-local=trust --auth-host=scr
 as_pg "$bin/pg_ctl" -D "$work/data" -l "$work/log" -w \
   -o "-p $port -c listen_addresses=127.0.0.1 -k $work -c shared_buffers=256MB" start >/dev/null
 psql() { as_pg "$bin/psql" -h "$work" -p "$port" -U strata -d postgres -X -q -v ON_ERROR_STOP=1 "$@"; }
-psql -c "CREATE SCHEMA kit;
-  CREATE TABLE kit.customers (customer_id integer, gender text, age integer, education text,
-    income double precision, marital_status text, children integer, city text, country text,
-    urbanicity text, density integer, climate text, lifestyle text, social_class text,
-    benefit_sought text, signup_date date);
-  CREATE TABLE kit.orders (order_id integer, customer_id integer, order_date date,
-    product text, category text, quantity integer, discount double precision,
-    amount double precision, channel text);"
+psql -f - <"$here/benches/kit_tables.sql"
 psql -c "COPY kit.customers FROM STDIN (FORMAT csv, HEADER true)" <"$kit/customers.csv"
 psql -c "COPY kit.orders FROM STDIN (FORMAT csv, HEADER true)" <"$kit/orders.csv"
 psql -c "VACUUM ANALYZE kit.customers"

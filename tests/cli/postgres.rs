@@ -37,6 +37,13 @@ impl Server {
         Self::start_with(|_| String::new(), false)
     }
 
+    /// A server holding the shop's tables ([`SCHEMA`]).
+    fn with_shop() -> Server {
+        let s = Self::start();
+        s.psql(SCHEMA);
+        s
+    }
+
     /// A server whose folder `prepare` fills first (it returns more server options), with TCP
     /// logins over TLS only when `tls_only`.
     pub fn start_with(prepare: impl FnOnce(&Path) -> String, tls_only: bool) -> Server {
@@ -258,7 +265,7 @@ amount = "amount"
 "#;
 
 /// The criteria over the customers table alone.
-pub(super) const CRITERIA: &str = r#"
+const CRITERIA: &str = r#"
 [criteria.income_band]
 step = "demographic"
 bins = { column = "income", edges = [30000, 60000] }
@@ -286,8 +293,14 @@ fn workspace(dir: &Path, data: &str) -> String {
     )
 }
 
+/// A workspace `name` over the server's `shop.customers` (at `url`) and [`CRITERIA`].
+pub(super) fn shop_customers(dir: &Path, name: &str, url: &str) -> String {
+    let data = format!("customers = {{ url = \"{url}\", table = \"shop.customers\" }}");
+    customers_only(dir, name, &data, CRITERIA)
+}
+
 /// A workspace over one customers table and the given criteria.
-pub(super) fn customers_only(dir: &Path, name: &str, data: &str, criteria: &str) -> String {
+fn customers_only(dir: &Path, name: &str, data: &str, criteria: &str) -> String {
     write(
         dir,
         &format!("{name}.strata.toml"),
@@ -315,8 +328,7 @@ pub(super) fn text(b: &[u8]) -> String {
 #[test]
 #[ignore = "needs PostgreSQL server binaries (apt install postgresql)"]
 fn a_table_and_a_query_pull_into_the_same_numbers_as_files_and_are_kept_until_they_change() {
-    let pg = Server::start();
-    pg.psql(SCHEMA);
+    let pg = Server::with_shop();
     let d = tempfile::tempdir().unwrap();
     let cache = d.path().join("cache");
     // the files
@@ -448,17 +460,11 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 #[test]
 #[ignore = "needs PostgreSQL server binaries (apt install postgresql)"]
 fn a_wrong_password_a_server_down_and_a_refused_query_are_said_plainly() {
-    let pg = Server::start();
-    pg.psql(SCHEMA);
+    let pg = Server::with_shop();
     let d = tempfile::tempdir().unwrap();
     let cache = d.path().join("cache");
     let url = pg.url();
-    let ws = customers_only(
-        d.path(),
-        "shop",
-        &format!("customers = {{ url = \"{url}\", table = \"shop.customers\" }}"),
-        CRITERIA,
-    );
+    let ws = shop_customers(d.path(), "shop", &url);
     let server = format!("127.0.0.1:{}/postgres", pg.port);
     // a wrong password
     let err = refused(
@@ -643,17 +649,11 @@ fn ctrl_c_in_the_middle_of_a_pull_cancels_the_query_on_the_server() {
 #[test]
 #[ignore = "needs PostgreSQL server binaries (apt install postgresql)"]
 fn the_wizard_says_how_old_the_pulled_rows_are_and_ctrl_p_pulls_them_again() {
-    let pg = Server::start();
-    pg.psql(SCHEMA);
+    let pg = Server::with_shop();
     let d = tempfile::tempdir().unwrap();
     let cache = d.path().join("cache");
     let url = pg.url();
-    let ws = customers_only(
-        d.path(),
-        "wizard",
-        &format!("customers = {{ url = \"{url}\", table = \"shop.customers\" }}"),
-        CRITERIA,
-    );
+    let ws = shop_customers(d.path(), "wizard", &url);
     let cache_s = cache.to_string_lossy().to_string();
     let env = [
         ("STRATA_CACHE_DIR", cache_s.as_str()),
@@ -720,8 +720,7 @@ vip_share = { share = "vip" }
 #[test]
 #[ignore = "needs PostgreSQL server binaries (apt install postgresql)"]
 fn in_database_writes_what_a_local_run_writes_and_into_replaces_a_table() {
-    let pg = Server::start();
-    pg.psql(SCHEMA);
+    let pg = Server::with_shop();
     let d = tempfile::tempdir().unwrap();
     let cache = d.path().join("cache");
     let url = pg.url();
@@ -895,16 +894,7 @@ fn in_database_equals_the_local_run_on_the_bench_kit() {
     let d = tempfile::tempdir().unwrap();
     kit_10k(&python, &bench, d.path());
     let pg = Server::start();
-    pg.psql(
-        "CREATE SCHEMA kit;
-         CREATE TABLE kit.customers (customer_id integer, gender text, age integer, education text,
-           income double precision, marital_status text, children integer, city text, country text,
-           urbanicity text, density integer, climate text, lifestyle text, social_class text,
-           benefit_sought text, signup_date date);
-         CREATE TABLE kit.orders (order_id integer, customer_id integer, order_date date,
-           product text, category text, quantity integer, discount double precision,
-           amount double precision, channel text);",
-    );
+    pg.psql(include_str!("../../benches/kit_tables.sql"));
     pg.load_csv("kit.customers", &d.path().join("customers.csv"));
     pg.load_csv("kit.orders", &d.path().join("orders.csv"));
     let files = std::fs::read_to_string(bench.join("bench.strata.toml")).unwrap();

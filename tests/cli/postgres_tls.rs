@@ -1,9 +1,7 @@
 //! TLS to PostgreSQL as the url's `sslmode` says, against a throwaway server that takes TCP
 //! logins over TLS only, with a certificate from an authority made for the test.
 
-use super::postgres::{
-    CRITERIA, PASSWORD, SCHEMA, Server, customers_only, in_cache, refused, text,
-};
+use super::postgres::{PASSWORD, SCHEMA, Server, in_cache, refused, shop_customers, text};
 use super::*;
 
 const NEEDS: &str = "needs PostgreSQL server binaries and openssl (apt install postgresql openssl)";
@@ -115,12 +113,7 @@ fn tls_follows_sslmode_against_a_server_that_takes_tls_only() {
     let mut case = |host: &str, query: String| {
         round += 1;
         let url = format!("postgresql://strata@{host}:{port}/postgres?{query}");
-        let ws = customers_only(
-            d.path(),
-            &format!("tls{round}"),
-            &format!("customers = {{ url = \"{url}\", table = \"shop.customers\" }}"),
-            CRITERIA,
-        );
+        let ws = shop_customers(d.path(), &format!("tls{round}"), &url);
         let summary = d.path().join(format!("summary{round}.json"));
         let mut c = strata();
         c.env("PGPASSWORD", PASSWORD)
