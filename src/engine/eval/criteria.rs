@@ -248,6 +248,20 @@ fn map_match(v: &Vector, i: usize, vals: &[MapValue]) -> bool {
     })
 }
 
+/// Each customer's bin among `edges` (the number of edges at or below its value), `at(i)`
+/// giving customer `i`'s value.
+fn binned_by(
+    (n, r): (usize, usize),
+    edges: &[f64],
+    at: impl Fn(usize) -> Option<f64> + Sync,
+) -> Matches {
+    Matches::build(n, r, |i, set| {
+        if let Some(x) = at(i) {
+            set.set(edges.iter().filter(|&&e| e <= x).count());
+        }
+    })
+}
+
 /// Which rules of `c` each customer matches.
 fn matches(c: &Compiled, base: &Frame) -> Matches {
     let (n, r) = (base.len, c.labels.len());
@@ -261,24 +275,11 @@ fn matches(c: &Compiled, base: &Frame) -> Matches {
                 Some(e) => super::expr::eval_shared(e, base),
                 None => std::sync::Arc::clone(base.get(column).expect("compiled")),
             };
-            let bin = |x: f64| edges.iter().filter(|&&e| e <= x).count();
             // the column's type matched once, not per row
             match &*v {
-                Vector::Int(c) => Matches::build(n, r, |i, set| {
-                    if let Some(x) = c.get(i) {
-                        set.set(bin(x as f64));
-                    }
-                }),
-                Vector::Float(c) => Matches::build(n, r, |i, set| {
-                    if let Some(x) = c.get(i) {
-                        set.set(bin(x));
-                    }
-                }),
-                other => Matches::build(n, r, |i, set| {
-                    if let Some(x) = other.f64_at(i) {
-                        set.set(bin(x));
-                    }
-                }),
+                Vector::Int(c) => binned_by((n, r), edges, |i| c.get(i).map(|x| x as f64)),
+                Vector::Float(c) => binned_by((n, r), edges, |i| c.get(i)),
+                other => binned_by((n, r), edges, |i| other.f64_at(i)),
             }
         }
         Form::Map { column, groups } => {

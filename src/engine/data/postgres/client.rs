@@ -15,16 +15,12 @@ use crate::engine::error::{EngineError, Result};
 pub fn connect_to(src: &DbSource, notes: &mut Vec<String>) -> Result<(Client, Url)> {
     let url = parse_url(&src.url).map_err(EngineError::Invalid)?;
     let pw = password(&url, src.password_env.as_deref(), notes).map_err(|m| db(&url, m))?;
-    Ok((connect(&url, pw)?, url))
+    let client = connect_or(&url, pw).map_err(|(e, _)| e)?;
+    Ok((client, url))
 }
 
-/// A connection as the url's sslmode asks.
-pub(super) fn connect(url: &Url, pw: Option<String>) -> Result<Client> {
-    connect_or(url, pw).map_err(|(e, _)| e)
-}
-
-/// The same; a failure says whether the server answered (it refused the password, say) or
-/// could not be reached.
+/// A connection as the url's sslmode asks; a failure says whether the server answered (it
+/// refused the password, say) or could not be reached.
 pub(super) fn connect_or(
     url: &Url,
     pw: Option<String>,
