@@ -30,14 +30,11 @@ pub(super) fn column_with_number(op: BinOp, l: &Val, r: &Val) -> Option<Val> {
     if matches!(&**c, Vector::Int(_)) && matches!(lit, Val::Int(_)) && op != BinOp::Div {
         return None;
     }
-    let calc = |a: f64| -> f64 {
-        let (a, b) = if flipped { (x, a) } else { (a, x) };
-        match op {
-            BinOp::Add => a + b,
-            BinOp::Sub => a - b,
-            BinOp::Mul => a * b,
-            BinOp::Div => a / b,
-            _ => a % b,
+    let calc = |a: f64| {
+        if flipped {
+            float_op(op, x, a)
+        } else {
+            float_op(op, a, x)
         }
     };
     let (values, valid): (Vec<f64>, Option<&[u64]>) = match &**c {
@@ -56,6 +53,19 @@ pub(super) fn column_with_number(op: BinOp, l: &Val, r: &Val) -> Option<Val> {
         })
         .collect();
     Some(col(Vector::Float(Cells::from_parts(values, Some(bits)))))
+}
+
+/// `a op b` for `+ - * / %` (anything else is NaN); a division by zero gives an infinity or
+/// NaN, which callers read as missing, as they do any result that is not a finite number.
+pub(super) fn float_op(op: BinOp, a: f64, b: f64) -> f64 {
+    match op {
+        BinOp::Add => a + b,
+        BinOp::Sub => a - b,
+        BinOp::Mul => a * b,
+        BinOp::Div => a / b,
+        BinOp::Mod => a % b,
+        _ => f64::NAN,
+    }
 }
 
 #[cfg(test)]

@@ -347,16 +347,7 @@ fn arithmetic(op: BinOp, l: Val, r: Val, n: usize) -> Val {
         ))
     } else {
         let f = |a: f64, b: f64| -> Option<f64> {
-            let v = match op {
-                BinOp::Add => a + b,
-                BinOp::Sub => a - b,
-                BinOp::Mul => a * b,
-                BinOp::Div if b == 0.0 => return None,
-                BinOp::Div => a / b,
-                BinOp::Mod if b == 0.0 => return None,
-                BinOp::Mod => a % b,
-                _ => return None,
-            };
+            let v = super::column_math::float_op(op, a, b);
             v.is_finite().then_some(v)
         };
         col(Vector::Float(
