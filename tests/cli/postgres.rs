@@ -309,6 +309,14 @@ fn customers_only(dir: &Path, name: &str, data: &str, criteria: &str) -> String 
     )
 }
 
+/// `strata run WS --summary /dev/null` with the server's password at hand.
+fn run_quietly(ws: &str) -> assert_cmd::Command {
+    let mut c = strata();
+    c.env("PGPASSWORD", PASSWORD)
+        .args(["run", ws, "--summary", "/dev/null"]);
+    c
+}
+
 pub(super) fn in_cache(c: &mut assert_cmd::Command, cache: &Path) -> std::process::Output {
     c.env("STRATA_CACHE_DIR", cache).output().unwrap()
 }
@@ -515,12 +523,7 @@ fn a_wrong_password_a_server_down_and_a_refused_query_are_said_plainly() {
         &format!("customers = {{ url = \"{url}\", query = \"SELECT nope FROM shop.customers\" }}"),
         CRITERIA,
     );
-    let err = refused(
-        strata()
-            .env("PGPASSWORD", PASSWORD)
-            .args(["run", &ws_bad, "--summary", "/dev/null"]),
-        &cache,
-    );
+    let err = refused(&mut run_quietly(&ws_bad), &cache);
     assert!(
         err.contains(&server) && err.contains("column \"nope\" does not exist"),
         "{err}"
@@ -532,12 +535,7 @@ fn a_wrong_password_a_server_down_and_a_refused_query_are_said_plainly() {
         &format!("customers = {{ url = \"{url}\", table = \"shop.clients\" }}"),
         CRITERIA,
     );
-    let err = refused(
-        strata()
-            .env("PGPASSWORD", PASSWORD)
-            .args(["run", &ws_none, "--summary", "/dev/null"]),
-        &cache,
-    );
+    let err = refused(&mut run_quietly(&ws_none), &cache);
     assert!(err.contains("no table or view shop.clients"), "{err}");
     // a password in the url is refused at once, without repeating it
     let ws_pw = customers_only(
@@ -561,23 +559,13 @@ fn a_wrong_password_a_server_down_and_a_refused_query_are_said_plainly() {
     // the server down, with no copy pulled before: named, with what to check
     drop(pg);
     let fresh = d.path().join("cache2");
-    let err = refused(
-        strata()
-            .env("PGPASSWORD", PASSWORD)
-            .args(["run", &ws, "--summary", "/dev/null"]),
-        &fresh,
-    );
+    let err = refused(&mut run_quietly(&ws), &fresh);
     assert!(
         err.contains(&server) && err.contains("is the server running"),
         "{err}"
     );
     // with a copy pulled before: used, with a warning naming its age
-    let o = in_cache(
-        strata()
-            .env("PGPASSWORD", PASSWORD)
-            .args(["run", &ws, "--summary", "/dev/null"]),
-        &cache,
-    );
+    let o = in_cache(&mut run_quietly(&ws), &cache);
     let err = text(&o.stderr);
     assert!(o.status.success(), "{err}");
     assert!(
