@@ -14,7 +14,9 @@ use std::sync::atomic::AtomicBool;
 
 use anyhow::{Context, Result};
 
-pub use runtime::open::{Source, prepare, prepare_cached, prepare_pulling, prepare_watched};
+pub use runtime::open::{
+    Source, prepare, prepare_cached, prepare_pulling, prepare_staged, prepare_watched,
+};
 pub use runtime::{Inbox, event_loop};
 pub use update::keys::key_message;
 pub use update::reload::file_changed;

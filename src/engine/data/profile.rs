@@ -267,11 +267,21 @@ pub fn profile(df: &DataFrame) -> Vec<ColumnProfile> {
 /// Profiles of every column of a loaded table, in column order (typed columns are profiled as
 /// they are, without a copy into a polars table).
 pub fn profile_data(data: &TableData) -> Vec<ColumnProfile> {
+    profile_data_but(data, &[])
+}
+
+/// The same, leaving out the columns named in `but` (profiled already).
+pub fn profile_data_but(data: &TableData, but: &[String]) -> Vec<ColumnProfile> {
     use rayon::prelude::*;
+    let wanted = |name: &str| !but.iter().any(|b| b == name);
     match &data.body {
-        TableBody::Frame(df) => profile(df),
+        TableBody::Frame(df) => profile(df)
+            .into_iter()
+            .filter(|p| wanted(&p.name))
+            .collect(),
         TableBody::Columns { columns, .. } => columns
             .par_iter()
+            .filter(|(name, _)| wanted(name))
             .map(|(name, v)| profile_source(&Source::Values(name, v)))
             .collect(),
     }

@@ -198,6 +198,22 @@ pub fn memory_available() -> Option<u64> {
     system_memory_available()
 }
 
+/// Give the memory freed so far back to the system. glibc keeps freed blocks in its arenas (one
+/// per thread that allocated): a stage that lets much go and then reads more would otherwise
+/// grow on top of what it let go.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+pub fn give_back_freed_memory() {
+    // SAFETY: malloc_trim only returns free pages of the allocator's own heaps to the system.
+    #[allow(unsafe_code)]
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+/// Elsewhere the allocator decides.
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+pub fn give_back_freed_memory() {}
+
 #[cfg(target_os = "linux")]
 fn system_memory_available() -> Option<u64> {
     let info = std::fs::read_to_string("/proc/meminfo").ok()?;

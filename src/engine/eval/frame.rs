@@ -395,6 +395,13 @@ impl Frame {
         self.cols.push(c);
     }
 
+    /// Insert a column at place `at` (its name must be new).
+    pub fn insert(&mut self, at: usize, name: String, c: Column) {
+        debug_assert!(!self.names.contains(&name), "column {name} twice");
+        self.names.insert(at, name);
+        self.cols.insert(at, c);
+    }
+
     /// Take the last column off.
     pub fn pop(&mut self) -> Option<(String, Column)> {
         Some((self.names.pop()?, self.cols.pop()?))

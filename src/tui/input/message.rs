@@ -33,6 +33,9 @@ pub enum Message {
     Reread(String),
     /// The workspace opened again from disk (its data settings changed).
     Reopened(Box<crate::tui::state::model::Model>),
+    /// The columns a large file's first open left for later, read (Classify fills in), or why
+    /// they could not be.
+    ColumnsRead(Result<Box<crate::tui::state::model::LateColumns>, String>),
     /// The database tables pulled again, and the workspace opened on them.
     Pulled(Box<crate::tui::state::model::Model>),
     /// How far the data being read again has got (`None`: not reading).

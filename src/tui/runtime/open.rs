@@ -9,10 +9,11 @@ use crate::engine::data::postgres::pull_sources;
 use crate::engine::data::profile::profile;
 use crate::engine::data::progress::Progress;
 use crate::engine::data::roles::suggest_all;
-use crate::engine::eval::session::{Cache, Frames, Session};
+use crate::engine::eval::session::{Cache, Frames, STAGED_FROM_BYTES, Session};
 use crate::engine::rules::parse::{load_workspace, parse_workspace};
-use crate::tui::runtime::worker::Engine;
+use crate::tui::runtime::worker::{Engine, read_late};
 use crate::tui::state::app::{App, Model};
+use crate::tui::update::READING_LATE;
 
 /// What to open.
 pub enum Source {
@@ -47,6 +48,18 @@ pub fn prepare_pulling(
     cache: &Cache,
     pull: bool,
 ) -> Result<(App, Engine)> {
+    prepare_staged(source, (progress, cache), pull, STAGED_FROM_BYTES)
+}
+
+/// The same, opening data files of `staged_from` bytes or more in two stages: the columns the
+/// rules read before the first frame, the others read meanwhile (the engine takes them before
+/// its first job, and the app fills in when they come).
+pub fn prepare_staged(
+    source: &Source,
+    (progress, cache): (&Progress, &Cache),
+    pull: bool,
+    staged_from: u64,
+) -> Result<(App, Engine)> {
     match source {
         Source::Demo => {
             let (c, o) = demo_frames(DEMO_CUSTOMERS, DEMO_SEED)?;
@@ -72,17 +85,24 @@ pub fn prepare_pulling(
             let pulled = pull_sources(&ws, pull || *cache == Cache::Off, progress)?;
             // load once: the session and the Classify profiles share the tables (warm, the
             // evaluated customers the cache keeps stand in for them)
-            let (mut s, profiles) = Session::open_for_wizard(ws, progress, cache)?;
+            let (mut s, profiles) =
+                Session::open_for_wizard_from(ws, progress, cache, staged_from)?;
             s.warnings.extend(pulled);
             let timing = crate::engine::timing::Timing::new();
             let suggestions = suggest_all(&profiles);
             let model = Model::new(&s, profiles, suggestions);
             timing.mark("the wizard's model");
-            let app = App::new(model, Some(p.clone()), p.display().to_string());
+            let mut app = App::new(model, Some(p.clone()), p.display().to_string());
             // the columns the first frame did not need are read meanwhile
             s.base.read_rest_in_background();
+            let late = s.take_late().map(read_late);
+            if late.is_some() {
+                app.status = READING_LATE.into();
+                app.model.data.reading_late = true;
+            }
             let mut engine = Engine::new(s);
             engine.cache = cache.clone();
+            engine.late = late;
             Ok((app, engine))
         }
     }

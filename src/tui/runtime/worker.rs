@@ -1,6 +1,6 @@
 //! The engine on its own thread: jobs in, results out; for each criterion only the newest job runs.
 
-use std::sync::mpsc::{Sender, channel};
+use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 
 use crate::engine::data::progress::Progress;
@@ -30,6 +30,23 @@ pub struct Engine {
     /// The page's view of the models, kept for the fit it was made from (`Session::clv_fits`):
     /// a rule edit does not sort a million predicted values again.
     view: Option<(usize, Box<crate::tui::view::predictive::ClvView>)>,
+    /// What the first stage of a large file's open left, being read (see [`Engine::finish_open`]).
+    pub late: Option<LateReading>,
+}
+
+/// The second stage of an open, read on a thread of its own.
+pub type LateReading = Receiver<Result<crate::engine::eval::session::LateRead, String>>;
+
+/// Read what a first stage left on a thread of its own (when none can be made, the answer is
+/// that it was not read).
+pub fn read_late(late: crate::engine::eval::session::Late) -> LateReading {
+    let (tx, rx) = channel();
+    let _ = std::thread::Builder::new()
+        .name("reading the other columns".into())
+        .spawn(move || {
+            let _ = tx.send(late.read().map_err(|e| e.to_string()));
+        });
+    rx
 }
 
 /// A holdout check and the settings it was made with.
@@ -52,7 +69,28 @@ impl Engine {
             cache: crate::engine::eval::cache::Cache::Off,
             holdout: None,
             view: None,
+            late: None,
         }
+    }
+
+    /// Whether columns left for after the first frame are still to be taken.
+    pub fn late_pending(&self) -> bool {
+        self.late.is_some()
+    }
+
+    /// Wait for the columns the first stage left and put them in the session (every job reads
+    /// the whole data, so each waits for this); what to tell the app, when anything was left.
+    pub fn finish_open(&mut self) -> Option<Message> {
+        let reading = self.late.take()?;
+        Some(Message::ColumnsRead(match reading.recv() {
+            Ok(Ok(r)) => {
+                let profiles = self.session.add_late(r, &self.cache);
+                let late = crate::tui::state::model::LateColumns::new(&self.session, profiles);
+                Ok(Box::new(late))
+            }
+            Ok(Err(e)) => Err(e.lines().next().unwrap_or_default().to_string()),
+            Err(_) => Err("the reading stopped".into()),
+        }))
     }
 }
 
@@ -141,6 +179,8 @@ impl Engine {
         match job {
             Job::Reload { ws } => self.reload(*ws),
             Job::Transitions { from, to } => self.transitions(from, to),
+            // nothing was left (the loop takes what was before any job): nothing is loading
+            Job::FinishOpen => self.finish_open().unwrap_or(Message::Loading(None)),
             Job::Reopen { path } => self.reopen(path, false),
             Job::Repull { path } => self.reopen(path, true),
             Job::Restructure(edit) => {
@@ -355,11 +395,24 @@ impl Worker {
     pub fn spawn(mut engine: Engine, done: Sender<Message>) -> Worker {
         let loading = Arc::clone(&engine.loading);
         let (tx, jobs) = channel::<Job>();
+        if engine.late_pending() {
+            // the columns the first frame did not need come in without a key pressed
+            let _ = tx.send(Job::FinishOpen);
+        }
         std::thread::spawn(move || {
             while let Ok(first) = jobs.recv() {
                 let mut batch = vec![first];
                 batch.extend(jobs.try_iter());
                 for j in newest_only(batch) {
+                    // every job reads the whole data: what the open left comes first
+                    if let Some(m) = engine.finish_open()
+                        && done.send(m).is_err()
+                    {
+                        return;
+                    }
+                    if matches!(j, Job::FinishOpen) {
+                        continue;
+                    }
                     // a long read: its progress comes to the loop as messages, from the
                     // start, and the slot lets Esc cancel it
                     let reading = matches!(j, Job::Reopen { .. } | Job::Repull { .. });
@@ -384,6 +437,12 @@ impl Worker {
                         let _ = done.send(Message::Loading(None));
                     }
                     if done.send(answer).is_err() {
+                        return;
+                    }
+                    // a workspace opened again may have left columns for later too
+                    if let Some(m) = engine.finish_open()
+                        && done.send(m).is_err()
+                    {
                         return;
                     }
                 }

@@ -50,6 +50,8 @@ pub enum Job {
     Repull {
         path: std::path::PathBuf,
     },
+    /// Wait for the columns a large file's first open left for later, and take them.
+    FinishOpen,
     /// Segment transitions between two dates.
     Transitions {
         from: chrono::NaiveDate,

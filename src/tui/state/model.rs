@@ -49,6 +49,9 @@ pub struct Loaded {
     pub quality: Vec<FileQuality>,
     /// The database tables pulled into local copies: where from and when.
     pub pulled: Vec<crate::engine::data::postgres::Stamp>,
+    /// The columns the rules do not read are still being read (a large file's first open):
+    /// `profiles` has only those read.
+    pub reading_late: bool,
 }
 
 /// Everything that depends on the rules: rebuilt as a whole when the workspace changed, one
@@ -154,17 +157,8 @@ impl Loaded {
 
 impl Model {
     pub fn new(s: &Session, profiles: Vec<ColumnProfile>, suggestions: Vec<Suggestion>) -> Model {
-        let value_hint = (s.ws.data.orders.is_none() && s.ws.valuation.value.is_none())
-            .then(|| crate::engine::data::value_hint::suggest_value(&profiles))
-            .flatten();
-        // each column's characteristic from the role suggested for it (made once, above)
-        let guesses = profiles
-            .iter()
-            .map(|p| {
-                let role = suggestions.iter().find(|s| s.column == p.name);
-                crate::engine::rules::characteristics::suggest(p, role)
-            })
-            .collect();
+        let value_hint = value_hint(s, &profiles);
+        let guesses = guesses(&profiles, &suggestions);
         let data = Loaded {
             n_customers: s.base.len,
             guesses,
@@ -186,6 +180,7 @@ impl Model {
             }),
             quality: s.quality.clone(),
             pulled: crate::engine::data::postgres::pulled(&s.ws),
+            reading_late: false,
         };
         Model {
             data,
@@ -195,6 +190,59 @@ impl Model {
 }
 
 pub use crate::tui::state::views::fields_of;
+
+/// With no orders and no value set: a value to suggest from the columns, and why.
+fn value_hint(s: &Session, profiles: &[ColumnProfile]) -> Option<(String, String)> {
+    (s.ws.data.orders.is_none() && s.ws.valuation.value.is_none())
+        .then(|| crate::engine::data::value_hint::suggest_value(profiles))
+        .flatten()
+}
+
+/// Each column's characteristic, from the role suggested for it.
+fn guesses(profiles: &[ColumnProfile], suggestions: &[Suggestion]) -> Vec<Guess> {
+    profiles
+        .iter()
+        .map(|p| {
+            let role = suggestions.iter().find(|s| s.column == p.name);
+            crate::engine::rules::characteristics::suggest(p, role)
+        })
+        .collect()
+}
+
+/// The columns a large file's first open left for later, once read: every column's profile
+/// and role suggestion, and every field the rules may now read.
+#[derive(Debug, Clone)]
+pub struct LateColumns {
+    pub profiles: Vec<ColumnProfile>,
+    pub suggestions: Vec<Suggestion>,
+    pub value_hint: Option<(String, String)>,
+    pub fields: Vec<(String, DType)>,
+}
+
+impl LateColumns {
+    pub fn new(s: &Session, profiles: Vec<ColumnProfile>) -> LateColumns {
+        LateColumns {
+            suggestions: crate::engine::data::roles::suggest_all(&profiles),
+            value_hint: value_hint(s, &profiles),
+            profiles,
+            fields: fields_of(s),
+        }
+    }
+}
+
+impl Model {
+    /// Take the columns read after the first frame (what the rules made is unchanged: no rule
+    /// could read them before).
+    pub fn take_late(&mut self, c: LateColumns) {
+        let d = &mut self.data;
+        d.guesses = guesses(&c.profiles, &c.suggestions);
+        d.value_hint = c.value_hint;
+        d.profiles = c.profiles;
+        d.suggestions = c.suggestions;
+        d.reading_late = false;
+        self.rules.fields = c.fields;
+    }
+}
 
 /// The `[columns]` roles set, customers' first, then each PII column.
 fn roles(s: &Session) -> Vec<(String, String)> {

@@ -9,6 +9,7 @@ mod predictive;
 mod readme;
 mod reload;
 mod round2;
+mod staged;
 mod valuation;
 mod wizard80;
 

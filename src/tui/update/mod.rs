@@ -111,6 +111,10 @@ fn engine_result(app: &mut App, msg: Message) -> Vec<Effect> {
             pulled_again(app, *model);
             vec![]
         }
+        Message::ColumnsRead(c) => {
+            columns_read(app, c);
+            vec![]
+        }
         Message::Reopened(model) => {
             // the data was read again (roles changed, or a rule reads a text column as
             // numbers): a new model, the user stays where they were
@@ -151,17 +155,7 @@ fn engine_result(app: &mut App, msg: Message) -> Vec<Effect> {
                 vec![]
             }
         },
-        Message::Reread(why) => {
-            if app.workspace.is_none() {
-                app.status = format!("not applied: {why}");
-                return vec![];
-            }
-            app.status = why;
-            app.workspace
-                .clone()
-                .map(|path| vec![Effect::Engine(Job::Reopen { path })])
-                .unwrap_or_default()
-        }
+        Message::Reread(why) => reread(app, why),
         Message::ReloadFailed(e) => {
             app.edit.focus = None;
             app.status = format!("not applied, the previous rules stay: {e}");
@@ -170,6 +164,53 @@ fn engine_result(app: &mut App, msg: Message) -> Vec<Effect> {
         page => page_result(app, page),
     }
 }
+
+/// A rule reads a text column as numbers or dates: the workspace is opened again (the demo,
+/// which has no file, cannot be).
+fn reread(app: &mut App, why: String) -> Vec<Effect> {
+    if app.workspace.is_none() {
+        app.status = format!("not applied: {why}");
+        return vec![];
+    }
+    app.status = why;
+    app.workspace
+        .clone()
+        .map(|path| vec![Effect::Engine(Job::Reopen { path })])
+        .unwrap_or_default()
+}
+
+/// The columns left for after the first frame arrived: Classify shows them all, its
+/// selection staying on the column it was on.
+fn columns_read(app: &mut App, c: Result<Box<crate::tui::state::model::LateColumns>, String>) {
+    let c = match c {
+        Ok(c) => *c,
+        Err(why) => {
+            app.model.data.reading_late = false;
+            app.status = format!(
+                "the other columns were not read ({why}); the columns the rules read are shown"
+            );
+            return;
+        }
+    };
+    let on = app
+        .model
+        .data
+        .profiles
+        .get(app.nav.row)
+        .map(|p| p.name.clone());
+    app.model.take_late(c);
+    if app.nav.step == crate::tui::steps::id::StepId::Classify
+        && let Some(row) = on.and_then(|n| app.model.data.profiles.iter().position(|p| p.name == n))
+    {
+        app.nav.row = row;
+    }
+    if app.status == READING_LATE {
+        app.status.clear();
+    }
+}
+
+/// The status line while the columns left for after the first frame are read.
+pub const READING_LATE: &str = "reading the other columns… (Classify fills in when they are read)";
 
 /// A page the worker filled (frequencies, a record, an explanation, the models), or why not.
 fn page_result(app: &mut App, msg: Message) -> Vec<Effect> {

@@ -45,6 +45,16 @@ pub(super) struct Assembled {
     pub orders: Option<PreparedOrders>,
 }
 
+/// A customers table as the base table holds it: in id order, duplicates refused or dropped as
+/// the workspace says; with its ids.
+pub(super) fn customers_in_order(
+    ws: &Workspace,
+    table: Frame,
+    warnings: &mut Vec<String>,
+) -> Result<(Frame, Vector)> {
+    customers::customers(ws, Some(table), None, warnings)
+}
+
 /// Build the per-customer base table: customers (or the distinct buyers), joined tables,
 /// attributes taken from the orders, and the kept order rows.
 pub(super) fn assemble(ws: Workspace, tables: Frames) -> Result<Assembled> {

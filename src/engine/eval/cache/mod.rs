@@ -27,6 +27,12 @@ use crate::engine::data::progress::{Progress, show_bytes};
 use crate::engine::data::read::file_label;
 use crate::engine::error::Result;
 
+/// A data file's identity as read with `opts` (path, size, time, inode, both ends hashed), to
+/// tell whether it changed between two reads; `None` when it cannot be looked at.
+pub fn file_stamp(path: &Path, opts: &ReadOptions) -> Option<String> {
+    key::key_text(path, opts, None).ok()
+}
+
 /// The version of the entry format (part of every key). 4: tables keep the bad rows their read
 /// left out; evaluated customers were made with the columns rules read as numbers made so (an
 /// entry of 3 may hold a messy file's text column as if it were numbers).
@@ -109,6 +115,12 @@ impl Cache {
             Cache::Off => None,
             Cache::At { .. } => key::key_text(path, opts, columns).ok(),
         }
+    }
+
+    /// Whether an entry for `key` is kept (intact or not: reading it says).
+    pub fn holds(&self, key: &str) -> bool {
+        self.dir()
+            .is_some_and(|d| d.join(key::file_name(key)).is_file())
     }
 
     /// Whether the cache holds evaluated customers made from the tables of `table_keys` (under

@@ -1,6 +1,11 @@
 //! Purchase-history fields per customer (SPEC §4.3), from the filtered orders.
 
 use super::frame::{Cells, Frame, NULL_CODE, TextVec, Vector, Words};
+use counts::{distinct_products, modal_vector, order_of, orders_discounted};
+pub use late::{LATE_FIELDS, LateOrderCols, derive_late};
+
+mod counts;
+mod late;
 
 /// The order columns the aggregation reads, already converted (one entry per kept order row).
 pub struct OrderCols<'a> {
@@ -397,31 +402,8 @@ impl Part {
         sc: &mut Scratch,
         (as_of, windows, spend): (i32, &[u32], bool),
     ) {
-        let order_of = |i: usize| -> i64 {
-            o.order_key
-                .and_then(|v| key(v, i))
-                .unwrap_or(-(i as i64) - 1)
-        };
-        // orders: distinct order ids (rows when there is no order id)
-        sc.ords.clear();
-        sc.ords.extend(sc.g.iter().map(|&i| (order_of(i), i)));
-        sc.ords.sort_unstable();
-        let mut n_orders = 0i64;
-        let mut n_disc = 0i64;
-        let mut k = 0;
-        while k < sc.ords.len() {
-            let mut j = k;
-            let mut any = false;
-            while j < sc.ords.len() && sc.ords[j].0 == sc.ords[k].0 {
-                if let Some(d) = o.discount {
-                    any |= d.f64_at(sc.ords[j].1).is_some_and(|x| x > 0.0);
-                }
-                j += 1;
-            }
-            n_orders += 1;
-            n_disc += any as i64;
-            k = j;
-        }
+        let order_of = |i: usize| order_of(o.order_key, i);
+        let (n_orders, n_disc) = orders_discounted(&sc.g, (o.order_key, o.discount), &mut sc.ords);
         let rev = total(sc.g.iter().filter_map(|&i| o.amount.get(i)));
         sc.days.clear();
         sc.days.extend(sc.g.iter().filter_map(|&i| o.day.get(i)));
@@ -438,15 +420,12 @@ impl Part {
         self.pdays.push(Some(pd));
         self.repeat.push(Some(pd - 1));
         self.aov.push(Some(rev / n_orders as f64));
-        self.dprod.push(Some(match o.product {
-            Some(Vector::Text(t)) => distinct_codes(t, &sc.g, &mut sc.tally) as i64,
-            Some(pr) => {
-                sc.keys.clear();
-                sc.keys.extend(sc.g.iter().filter_map(|&i| key(pr, i)));
-                distinct(&mut sc.keys) as i64
-            }
-            None => 0,
-        }));
+        self.dprod.push(Some(distinct_products(
+            o.product,
+            &sc.g,
+            &mut sc.tally,
+            &mut sc.keys,
+        )));
         self.disc.push(Some(n_disc as f64 / n_orders as f64));
         if spend {
             self.spend
@@ -555,25 +534,14 @@ pub fn derive(base: &mut Frame, o: &OrderCols, as_of: i32, windows: &[u32], skip
     base.set("repeat_purchases", Vector::Int(all.repeat));
     base.set("avg_order_value", Vector::Float(all.aov));
     base.set("distinct_products", Vector::Int(all.dprod));
-    let group_of = |c: usize| -> Vec<usize> {
-        grouped
-            .rows_of(c)
-            .map(|k| o.rows[k as usize] as usize)
-            .collect()
-    };
-    let mode = |v: Option<&Vector>, codes: Vec<u32>| match v {
-        Some(Vector::Text(t)) => Vector::Text(TextVec {
-            codes,
-            dict: t.dict.clone(),
-        }),
-        Some(v) => mode_per_customer(v, group_of, n),
-        None => Vector::Text(TextVec {
-            codes: vec![NULL_CODE; n],
-            dict: Words::new(),
-        }),
-    };
-    base.set("top_category", mode(o.category, all.category));
-    base.set("main_channel", mode(o.channel, all.channel));
+    base.set(
+        "top_category",
+        modal_vector(o.category, all.category, (&grouped, o.rows), n),
+    );
+    base.set(
+        "main_channel",
+        modal_vector(o.channel, all.channel, (&grouped, o.rows), n),
+    );
     base.set("discount_share", Vector::Float(all.disc));
     if spend {
         base.set("repeat_avg_value", Vector::Float(all.spend));

@@ -15,8 +15,10 @@ use crate::engine::error::{Diagnostic, EngineError, Result};
 use crate::engine::rules::condition::{ConditionError, parse_condition};
 use crate::engine::rules::{Criterion, MeasureKind, PurchaseConfig, Spanned, Workspace};
 pub use crate::engine::timing::Timing;
+pub use staged::{Late, LateRead, STAGED_FROM_BYTES};
 
 mod open;
+mod staged;
 mod wizard;
 
 /// One criterion's evaluated state.
@@ -73,6 +75,8 @@ pub struct Session {
     /// The wizard's cache entries being written after its first frame (see
     /// [`Session::wait_for_cache`]).
     pub(super) writing: Option<std::thread::JoinHandle<()>>,
+    /// What the wizard's first stage left for the second (see [`Session::take_late`]).
+    late: Option<staged::Late>,
 }
 
 impl Session {
@@ -113,6 +117,13 @@ fn stale_windows(old: &Workspace, new: &Workspace) -> Vec<String> {
         .collect()
 }
 
+/// Let `what` go on a thread of its own (when no thread can be made, it goes with the error).
+fn let_go(what: impl Send + 'static) {
+    let _ = std::thread::Builder::new()
+        .name("letting go of order rows".into())
+        .spawn(move || drop(what));
+}
+
 /// Why purchase settings cannot change on a session without its order rows.
 fn orders_gone() -> EngineError {
     EngineError::Invalid(
@@ -120,15 +131,27 @@ fn orders_gone() -> EngineError {
     )
 }
 
+/// What becomes of the order rows once the purchase fields are derived.
+#[derive(Clone, Copy, PartialEq)]
+pub(super) enum AfterDerive {
+    /// Kept, to derive the fields again when the purchase settings change.
+    Keep,
+    /// Let go (a one-shot run).
+    Release,
+    /// Let go but each kept row's customer and row, and the order ids when `order_ids`: what
+    /// the wizard's second stage needs to derive the fields the first left out.
+    KeepMatching { order_ids: bool },
+}
+
 impl Session {
     /// Purchase-history fields and scores from the kept order rows (nothing without orders).
     fn derive_purchase(&mut self) {
-        self.derive_fields(false);
+        self.derive_fields(AfterDerive::Keep);
     }
 
-    /// The purchase fields, then the scores; with `release`, the order rows are let go (on a
-    /// thread of their own, while the scores are computed).
-    fn derive_fields(&mut self, release: bool) {
+    /// The purchase fields, then the scores; then the order rows are kept or let go as `after`
+    /// says (let go on a thread of their own, while the scores are computed).
+    fn derive_fields(&mut self, after: AfterDerive) {
         let Some(o) = &self.orders else { return };
         let t = Timing::new();
         let get =
@@ -153,16 +176,27 @@ impl Session {
             &self.pruned,
         );
         t.mark("  fields");
-        if release {
-            // letting go of the order rows (hundreds of megabytes at millions of rows) is
-            // work of its own: done beside the scores rather than before them
-            if let Some(o) = self.orders.take() {
-                // when no thread can be made, the closure (and the rows) go with the error
-                let _ = std::thread::Builder::new()
-                    .name("letting go of order rows".into())
-                    .spawn(move || drop(o));
+        match after {
+            AfterDerive::Keep => {}
+            AfterDerive::Release => {
+                // letting go of the order rows (hundreds of megabytes at millions of rows) is
+                // work of its own: done beside the scores rather than before them
+                if let Some(o) = self.orders.take() {
+                    let_go(o);
+                }
+                self.orders_released = true;
             }
-            self.orders_released = true;
+            AfterDerive::KeepMatching { order_ids } => {
+                let key = c
+                    .order_id
+                    .as_ref()
+                    .filter(|_| order_ids)
+                    .map(|k| k.value.clone());
+                if let Some(o) = &mut self.orders {
+                    let_go(o.matching_only(key.as_deref()));
+                }
+                self.orders_released = true;
+            }
         }
         self.scores = add_scores(
             &mut self.base,
@@ -426,163 +460,4 @@ impl Session {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::engine::data::demo::{DEMO_WORKSPACE, demo_frames};
-    use crate::engine::rules::parse::parse_workspace;
-    use crate::engine::rules::{RfmMethod, Rule};
-
-    /// A one-shot session let its order rows go: new purchase settings are refused, never
-    /// shown with the old fields; other rule changes still apply.
-    #[test]
-    fn without_order_rows_purchase_settings_are_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        crate::engine::data::demo::write_demo(dir.path(), 300, 5).unwrap();
-        let ws = crate::engine::rules::parse::load_workspace(&dir.path().join("demo.strata.toml"))
-            .unwrap();
-        let mut s = Session::open_reading(ws.clone(), Some(&[])).unwrap();
-        let mut bins = ws.clone();
-        bins.purchase_history.rfm_bins = 3;
-        assert!(s.needs_orders(&bins));
-        let e = s.replace_rules(bins).unwrap_err().to_string();
-        assert!(e.contains("order rows"), "{e}");
-        assert_eq!(s.scores[0].counts.len(), 5);
-        let mut rules = ws;
-        rules.criteria.truncate(1);
-        assert!(!s.needs_orders(&rules));
-        s.replace_rules(rules).unwrap();
-        assert_eq!(s.results.len(), 1);
-    }
-
-    #[test]
-    fn files_read_as_typed_columns_evaluate_like_polars_tables() {
-        let dir = tempfile::tempdir().unwrap();
-        crate::engine::data::demo::write_demo(dir.path(), 3000, 9).unwrap();
-        let ws = crate::engine::rules::parse::load_workspace(&dir.path().join("demo.strata.toml"))
-            .unwrap();
-        let t = PolarsTables::load(&ws, None).unwrap();
-        let polars = Session::from_frames(
-            ws.clone(),
-            t.customers.as_ref(),
-            t.orders.as_ref(),
-            &t.joins,
-        )
-        .unwrap();
-        let typed = Session::open_reading(ws.clone(), Some(&[])).unwrap();
-        assert_eq!(typed.ids, polars.ids);
-        for (a, b) in typed.results.iter().zip(&polars.results) {
-            assert_eq!(a.assignment.label, b.assignment.label);
-            assert_eq!(a.assignment.names, b.assignment.names);
-        }
-        for name in &typed.base.names {
-            assert_eq!(typed.base.get(name), polars.base.get(name), "{name}");
-        }
-        // fields nothing asked for are left out, not filled with zeros; asking brings them back
-        let unused = ["distinct_products", "top_category", "main_channel"];
-        for f in unused {
-            let used = ws.referenced_names().iter().any(|n| n == f);
-            assert_eq!(typed.base.get(f).is_some(), used, "{f}");
-        }
-        let asked = Session::open_reading(ws, Some(&["top_category".to_string()])).unwrap();
-        assert_eq!(
-            asked.base.get("top_category"),
-            polars.base.get("top_category")
-        );
-    }
-
-    fn demo() -> Session {
-        let (c, o) = demo_frames(400, 5).unwrap();
-        let ws = parse_workspace(std::path::Path::new("demo.strata.toml"), DEMO_WORKSPACE).unwrap();
-        Session::from_frames(ws, Some(&c), Some(&o), &[]).unwrap()
-    }
-
-    #[test]
-    fn one_criterion_recomputes_alone_and_keeps_previous_counts() {
-        let mut s = demo();
-        let i =
-            s.ws.criteria
-                .iter()
-                .position(|c| c.name.value == "age_band")
-                .unwrap();
-        let other_before = s.results[i + 1].valuation.clone();
-        let mut c = s.ws.criteria[i].clone();
-        if let Rule::Bins { edges, .. } = &mut c.rule {
-            edges[0] = 30.0;
-        }
-        let before: usize = s.results[i]
-            .valuation
-            .iter()
-            .find(|v| v.name == "young")
-            .unwrap()
-            .customers;
-        let r = s.update_criterion(i, c).unwrap();
-        let after = r
-            .valuation
-            .iter()
-            .find(|v| v.name == "young")
-            .unwrap()
-            .customers;
-        assert!(
-            after > before,
-            "moving the edge up puts more customers in young"
-        );
-        assert_eq!(r.previous["young"], before);
-        assert_eq!(s.results[i + 1].valuation.len(), other_before.len());
-        assert_eq!(s.ws.criteria[i].rule.labels()[0], "young");
-    }
-
-    #[test]
-    fn new_rules_replace_old_ones_or_leave_the_session_as_it_was() {
-        let mut s = demo();
-        let n = s.results.len();
-        let mut ws = s.ws.clone();
-        ws.criteria.remove(0);
-        let mut bad = ws.clone();
-        ws.valuation.min_customer_share = 0.9;
-        ws.valuation.min_value_share = 0.9;
-        s.replace_rules(ws).unwrap();
-        assert_eq!(s.results.len(), n - 1);
-        assert!(s.results[0].valuation.iter().any(|v| !v.worth_marketing));
-        assert!(
-            !s.results[0].previous.is_empty(),
-            "counts before are kept by name"
-        );
-        if let Rule::Segments(segs) = &mut bad.criteria[5].rule {
-            segs[0].when.value = "nope > 1".into();
-        }
-        assert!(s.replace_rules(bad).is_err());
-        assert_eq!(s.results.len(), n - 1, "unchanged after an error");
-        let mut moved = s.ws.clone();
-        moved.data.as_of = None;
-        let e = s.replace_rules(moved).unwrap_err().to_string();
-        assert!(e.contains("data settings"), "{e}");
-    }
-
-    #[test]
-    fn purchase_settings_rederive_scores_and_criteria() {
-        let mut s = demo();
-        let rfm =
-            s.ws.criteria
-                .iter()
-                .position(|c| c.name.value == "rfm")
-                .unwrap();
-        let champions = |s: &Session| {
-            s.results[rfm]
-                .valuation
-                .iter()
-                .find(|v| v.name == "champions")
-                .unwrap()
-                .customers
-        };
-        let before = champions(&s);
-        let mut cfg = s.ws.purchase_history.clone();
-        cfg.rfm_bins = 3;
-        cfg.rfm_method = RfmMethod::Quantile;
-        cfg.windows = vec![30];
-        s.set_purchase(cfg).unwrap();
-        assert!(s.base.get("orders_30d").is_some());
-        assert_eq!(s.scores[0].counts.len(), 3);
-        assert_ne!(champions(&s), before);
-        assert_eq!(s.results[rfm].previous["champions"], before);
-    }
-}
+mod tests;

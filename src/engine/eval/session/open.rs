@@ -9,7 +9,7 @@ use super::super::cache::{Evaluated, evaluated_key};
 use super::super::frame::{Frame, Vector};
 use super::super::tables::{LoadPlan, pruned_fields};
 use super::super::valuation::Pareto;
-use super::{Cache, Frames, Session, Timing};
+use super::{AfterDerive, Cache, Frames, Session, Timing};
 use crate::engine::data::progress::Progress;
 use crate::engine::error::Result;
 use crate::engine::rules::Workspace;
@@ -98,7 +98,11 @@ impl Session {
         let key = key.filter(|_| t.unchanged);
         timing.mark("load tables");
         p.begin("evaluating", 0);
-        let s = Self::assembled(ws, t, keep_orders).and_then(|s| {
+        let after = match keep_orders {
+            true => AfterDerive::Keep,
+            false => AfterDerive::Release,
+        };
+        let s = Self::assembled(ws, t, after).and_then(|s| {
             let Some(k) = &key else {
                 return Self::finish(s);
             };
@@ -190,7 +194,7 @@ impl Session {
 
     /// Evaluate a workspace over its tables as typed columns.
     pub fn from_tables(ws: Workspace, tables: Frames) -> Result<Session> {
-        Self::assembled(ws, tables, true).and_then(Self::finish)
+        Self::assembled(ws, tables, AfterDerive::Keep).and_then(Self::finish)
     }
 
     /// A session over `base` and `ids` with nothing evaluated yet.
@@ -228,13 +232,14 @@ impl Session {
             value_order: None,
             results: vec![],
             writing: None,
+            late: None,
         }
     }
 
     /// The base table assembled and its purchase fields and scores derived. With `keep_orders`
     /// false the order rows are let go once the purchase fields are derived (a one-shot run
     /// needs them no more), and purchase settings cannot be changed afterwards.
-    pub(super) fn assembled(ws: Workspace, tables: Frames, keep_orders: bool) -> Result<Session> {
+    pub(super) fn assembled(ws: Workspace, tables: Frames, after: AfterDerive) -> Result<Session> {
         let timing = Timing::new();
         let pruned = tables.pruned.clone();
         let requested = tables.requested.clone();
@@ -261,7 +266,7 @@ impl Session {
         s.warnings.extend(quality.iter().flat_map(|q| q.warnings()));
         s.warnings.extend(a.warnings);
         s.quality = quality;
-        s.derive_fields(!keep_orders);
+        s.derive_fields(after);
         timing.mark("purchase fields and scores");
         Ok(s)
     }

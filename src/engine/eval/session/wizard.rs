@@ -4,7 +4,7 @@
 use super::super::assemble::assemble;
 use super::super::cache::{evaluated_key, profiles, read_whole};
 use super::super::tables::LoadPlan;
-use super::{Cache, Frames, Session, Timing};
+use super::{AfterDerive, Cache, Frames, Session, Timing};
 use crate::engine::data::profile::ColumnProfile;
 use crate::engine::data::progress::Progress;
 use crate::engine::error::{EngineError, Result};
@@ -21,6 +21,20 @@ impl Session {
         ws: Workspace,
         p: &Progress,
         cache: &Cache,
+    ) -> Result<(Session, Vec<ColumnProfile>)> {
+        Self::open_for_wizard_from(ws, p, cache, super::STAGED_FROM_BYTES)
+    }
+
+    /// The same, opening in two stages when the data files are `staged_from` bytes or more
+    /// and nothing the open needs is in the cache: first the columns the rules read (the first
+    /// frame), then, from [`Session::take_late`], the others. Until the second stage is added
+    /// the base lacks the other customer columns and the purchase fields no rule reads, and
+    /// Classify profiles only the columns read.
+    pub fn open_for_wizard_from(
+        ws: Workspace,
+        p: &Progress,
+        cache: &Cache,
+        staged_from: u64,
     ) -> Result<(Session, Vec<ColumnProfile>)> {
         let timing = Timing::new();
         let plan = LoadPlan::new(&ws, (None, false), cache)?.lenient(cache);
@@ -44,11 +58,16 @@ impl Session {
             timing.mark("evaluate");
             return Ok((s, shown));
         }
+        if Self::stages(&ws, &plan, cache, staged_from) {
+            let r = Self::open_first_stage(ws, (key, plan.largest()), p, cache);
+            timing.mark("the first stage");
+            return r;
+        }
         let (mut t, shown, mut writes) = Frames::load_planned_for_wizard(&ws, &plan, p, cache)?;
         t.notes.splice(0..0, notes);
         let key = key.filter(|_| t.unchanged);
         timing.mark("load tables");
-        let s = Self::assembled(ws, t, true)?;
+        let s = Self::assembled(ws, t, AfterDerive::Keep)?;
         if let Some(k) = &key
             && let Some((meta, frame)) =
                 super::super::cache::evaluated_entry(s.evaluated(Some(profiles::encode(&shown))))

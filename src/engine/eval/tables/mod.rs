@@ -18,6 +18,7 @@ use crate::engine::rules::{Spanned, Workspace};
 
 mod wizard;
 use super::uses::typed_uses;
+pub(super) use wizard::CacheWrites;
 
 /// A cache entry's meta text: the bad rows its read left out (a first line `rows {…}`, only
 /// when there are some), then `rest`.

@@ -34,31 +34,9 @@ impl Frames {
         {
             return Ok((frames, profiles, writes));
         }
-        // the first table is profiled as read (typed columns, no polars copy), then every table
-        // becomes evaluation columns
         let uses = typed_uses(ws);
-        let read = plan.read(ws, p, |i, f, p| {
-            let data = load_data(&f.path, &f.options, f.columns.as_deref(), p)?;
-            let profiles = (i == 0).then(|| profile_data(&data));
-            let rows = data.bad_rows.clone();
-            let frame = Frame::from_data(data)
-                .map_err(|e| EngineError::data(&f.path, crate::engine::data::read::short(&e)))?;
-            Ok((frame, profiles, rows))
-        })?;
-        let mut profiles = None;
-        let mut read_rows = Vec::new();
-        let mut take = |t: Option<(Frame, Option<Vec<ColumnProfile>>, BadRowsFound)>| {
-            t.map(|(frame, p, rows)| {
-                profiles = profiles.take().or(p);
-                read_rows.push(rows);
-                frame
-            })
-        };
-        let (customers, orders) = (take(read.0), take(read.1));
-        let joins: Vec<Frame> = read.2.into_iter().filter_map(|t| take(Some(t))).collect();
-        let profiles =
-            profiles.ok_or_else(|| EngineError::Invalid("the workspace names no data".into()))?;
-        let mut frames = Self::for_wizard((customers, orders, joins), vec![], false);
+        let (tables, profiles, read_rows) = read_profiled(ws, plan, p)?;
+        let mut frames = Self::for_wizard(tables, vec![], false);
         if let Some(keys) = keys {
             let meta = crate::engine::eval::cache::profiles::encode(&profiles);
             let all = frames
@@ -83,6 +61,22 @@ impl Frames {
         let mut profiles = profiles;
         frames.check_leniently(ws, plan, &uses, read_rows, &mut profiles);
         Ok((frames, profiles, writes))
+    }
+
+    /// The first stage of the wizard's open of large files: the columns `plan` reads (those the
+    /// rules need, as a run reads them) checked as the wizard checks them, the profiles of the
+    /// first table's columns read, and the purchase fields whose columns were not read left out.
+    pub(in crate::engine::eval) fn load_first_stage(
+        ws: &Workspace,
+        plan: &LoadPlan,
+        p: &Progress,
+        late: &[String],
+    ) -> Result<(Frames, Vec<ColumnProfile>)> {
+        let (tables, mut profiles, rows) = read_profiled(ws, plan, p)?;
+        let mut frames = Self::for_wizard(tables, vec![], false);
+        frames.pruned = late.to_vec();
+        frames.check_leniently(ws, plan, &typed_uses(ws), rows, &mut profiles);
+        Ok((frames, profiles))
     }
 
     /// The wizard's check of its tables: the columns the rules read as numbers or dates made so,
@@ -172,6 +166,40 @@ impl Frames {
             interactive: true,
         }
     }
+}
+
+/// The tables `plan` reads, each as evaluation columns, with the profiles of the first (the
+/// customers, or else the orders: profiled as read, from the typed columns) and each file's bad
+/// rows left out.
+type Profiled = (
+    (Option<Frame>, Option<Frame>, Vec<Frame>),
+    Vec<ColumnProfile>,
+    Vec<BadRowsFound>,
+);
+
+fn read_profiled(ws: &Workspace, plan: &LoadPlan, p: &Progress) -> Result<Profiled> {
+    let read = plan.read(ws, p, |i, f, p| {
+        let data = load_data(&f.path, &f.options, f.columns.as_deref(), p)?;
+        let profiles = (i == 0).then(|| profile_data(&data));
+        let rows = data.bad_rows.clone();
+        let frame = Frame::from_data(data)
+            .map_err(|e| EngineError::data(&f.path, crate::engine::data::read::short(&e)))?;
+        Ok((frame, profiles, rows))
+    })?;
+    let mut profiles = None;
+    let mut read_rows = Vec::new();
+    let mut take = |t: Option<(Frame, Option<Vec<ColumnProfile>>, BadRowsFound)>| {
+        t.map(|(frame, p, rows)| {
+            profiles = profiles.take().or(p);
+            read_rows.push(rows);
+            frame
+        })
+    };
+    let (customers, orders) = (take(read.0), take(read.1));
+    let joins: Vec<Frame> = read.2.into_iter().filter_map(|t| take(Some(t))).collect();
+    let profiles =
+        profiles.ok_or_else(|| EngineError::Invalid("the workspace names no data".into()))?;
+    Ok(((customers, orders, joins), profiles, read_rows))
 }
 
 /// A numeric or date column as a polars series, for its profile (`None` for text).

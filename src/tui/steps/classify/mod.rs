@@ -69,7 +69,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     ];
     let (table, plan) = table(&cols, rows, table_area.width.saturating_sub(2), 0, t.header);
     let title = format!(
-        " columns of the {} table ({}/{}){} ",
+        " columns of the {} table ({}/{}{}){} ",
         if app.model.data.profiled_orders {
             "orders"
         } else {
@@ -77,6 +77,11 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         },
         sel + 1,
         n,
+        if app.model.data.reading_late {
+            ", the others being read…"
+        } else {
+            ""
+        },
         more_note(&plan).trim_end()
     );
     let table = table.block(

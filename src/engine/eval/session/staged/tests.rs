@@ -1,0 +1,131 @@
+//! The two-stage open ends where one whole read does: the same columns in the same places, values, profiles, results.
+
+use super::super::{Cache, Session};
+use crate::engine::data::progress::Progress;
+use crate::engine::eval::frame::Frame;
+use crate::engine::eval::purchase::LATE_FIELDS as LATE;
+use crate::engine::rules::parse::load_workspace;
+
+/// A demo workspace of `n` customers in a fresh folder, its rules changed by `edit`.
+fn demo(n: usize, edit: impl Fn(String) -> String) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    crate::engine::data::demo::write_demo(dir.path(), n, 7).unwrap();
+    let ws = dir.path().join("demo.strata.toml");
+    let text = std::fs::read_to_string(&ws).unwrap();
+    std::fs::write(&ws, edit(text)).unwrap();
+    (dir, ws)
+}
+
+/// Every column of `a` equals `b`'s column of the same name, value for value.
+fn same_values(a: &Frame, b: &Frame) {
+    assert_eq!(a.names, b.names);
+    assert_eq!(a.len, b.len);
+    for (name, x) in a.names.iter().zip(a.columns()) {
+        let y = b.get(name).unwrap();
+        assert_eq!(x.dtype(), y.dtype(), "{name}");
+        for i in 0..a.len {
+            assert_eq!(x.text_at(i), y.text_at(i), "{name}, row {i}");
+        }
+    }
+}
+
+/// Open `ws` whole and in two stages (with the cache `cache`), and check the second ends
+/// where the first does.
+fn staged_equals_whole(ws: &std::path::Path, cache: &Cache, late: &[&str]) -> Session {
+    let p = Progress::default();
+    let ws = load_workspace(ws).unwrap();
+    let (whole, profiles) =
+        Session::open_for_wizard_from(ws.clone(), &p, &Cache::Off, u64::MAX).unwrap();
+    let (mut s, first) = Session::open_for_wizard_from(ws, &p, cache, 0).unwrap();
+    // the first frame: fewer columns, the same segments and value
+    assert!(first.len() < profiles.len());
+    for f in late {
+        assert!(s.base.get(f).is_none(), "{f} waits for the second stage");
+    }
+    assert_eq!(*s.value, *whole.value);
+    for (a, b) in s.results.iter().zip(&whole.results) {
+        assert_eq!(a.assignment.names, b.assignment.names);
+        assert_eq!(a.assignment.label, b.assignment.label);
+    }
+    let late = s.take_late().expect("a second stage");
+    let read = late.read().unwrap();
+    let all = s.add_late(read, cache);
+    assert_eq!(all, profiles);
+    same_values(&s.base, &whole.base);
+    s
+}
+
+#[test]
+fn two_stages_end_where_one_read_does() {
+    let (_d, ws) = demo(2000, |t| t);
+    staged_equals_whole(&ws, &Cache::Off, &LATE[..3]);
+}
+
+/// Messy files: rows of another width left out and bad values read the same in both stages.
+#[test]
+fn messy_files_stage_alike() {
+    let (d, ws) = demo(1000, |t| t);
+    for (file, bad) in [("orders.csv", "1,2,3"), ("customers.csv", "7,x")] {
+        let path = d.path().join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut lines: Vec<&str> = text.lines().collect();
+        lines.insert(40, bad);
+        lines.insert(400, bad);
+        std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    }
+    let s = staged_equals_whole(&ws, &Cache::Off, &LATE[..3]);
+    assert_eq!(s.quality.len(), 2, "both files' left-out rows are told");
+}
+
+/// With no rule reading the discounts, the discount share is left for later too (counted by
+/// order id, as the whole read counts it).
+#[test]
+fn the_discount_share_can_wait_too() {
+    let (_d, ws) = demo(1500, |t| {
+        t.replace("discount_share > 0.5", "orders > 3")
+            .replace("share = \"orders > 3\"", "share = \"orders > 4\"")
+    });
+    let s = staged_equals_whole(&ws, &Cache::Off, &LATE);
+    assert!(s.base.get("discount_share").is_some());
+}
+
+/// The evaluated customers are kept once whole: the next open starts from them, with every
+/// column and profile.
+#[test]
+fn the_next_open_finds_the_whole_evaluation() {
+    let (d, ws) = demo(1200, |t| t);
+    let cache = Cache::At {
+        dir: d.path().join("cache"),
+        limit: None,
+    };
+    let mut s = staged_equals_whole(&ws, &cache, &LATE[..3]);
+    s.wait_for_cache();
+    let w = load_workspace(&ws).unwrap();
+    let (warm, profiles) =
+        Session::open_for_wizard_from(w.clone(), &Progress::default(), &cache, 0).unwrap();
+    assert!(
+        warm.orders_released(),
+        "opened from the evaluated customers"
+    );
+    let (whole, whole_profiles) =
+        Session::open_for_wizard_from(w, &Progress::default(), &Cache::Off, u64::MAX).unwrap();
+    assert_eq!(profiles, whole_profiles);
+    same_values(&warm.base, &whole.base);
+}
+
+/// A file changed between the stages is refused, naming it; the first stage's session stays.
+#[test]
+fn a_file_changed_between_the_stages_is_refused() {
+    let (d, ws) = demo(800, |t| t);
+    let w = load_workspace(&ws).unwrap();
+    let (mut s, _) =
+        Session::open_for_wizard_from(w, &Progress::default(), &Cache::Off, 0).unwrap();
+    let late = s.take_late().unwrap();
+    let path = d.path().join("customers.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replacen("\n", "\n\n", 2)).unwrap();
+    let e = late.read().err().expect("refused").to_string();
+    assert!(e.contains("customers.csv") && e.contains("changed"), "{e}");
+    assert!(s.base.get("top_category").is_none());
+    assert!(!s.results.is_empty());
+}

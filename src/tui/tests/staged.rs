@@ -1,0 +1,149 @@
+//! A large file opens on the columns the rules read; the others come in without a key pressed, and jobs wait for them.
+
+use crate::engine::data::progress::Progress;
+use crate::engine::eval::cache::Cache;
+use crate::tui::input::message::Message;
+use crate::tui::runtime::worker::{Job, Worker};
+use crate::tui::state::app::App;
+use crate::tui::steps::id::StepId;
+use crate::tui::tests::screen;
+use crate::tui::update::{READING_LATE, update};
+use crate::tui::{Source, prepare_staged};
+
+/// The demo of `n` customers in a fresh folder, and the workspace to open.
+fn demo_files(n: usize) -> (tempfile::TempDir, Source) {
+    let d = tempfile::tempdir().unwrap();
+    crate::engine::data::demo::write_demo(d.path(), n, 11).unwrap();
+    let ws = d.path().join("demo.strata.toml");
+    (d, Source::Workspace(ws))
+}
+
+/// Opened in two stages (every file counts as large), and opened whole.
+fn staged_and_whole(source: &Source) -> ((App, Worker), std::sync::mpsc::Receiver<Message>, App) {
+    let off = (&Progress::default(), &Cache::Off);
+    let (app, engine) = prepare_staged(source, off, false, 0).unwrap();
+    let (whole, _) = prepare_staged(source, off, false, u64::MAX).unwrap();
+    let (done, results) = std::sync::mpsc::channel();
+    let worker = Worker::spawn(engine, done);
+    ((app, worker), results, whole)
+}
+
+fn next(results: &std::sync::mpsc::Receiver<Message>) -> Message {
+    results
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the worker said nothing for a minute")
+}
+
+fn names(app: &App) -> Vec<String> {
+    app.model
+        .data
+        .profiles
+        .iter()
+        .map(|p| p.name.clone())
+        .collect()
+}
+
+#[test]
+fn classify_fills_in_when_the_other_columns_are_read() {
+    let (_d, source) = demo_files(1500);
+    let ((mut app, _worker), results, whole) = staged_and_whole(&source);
+    // the first frame: the rules' columns, and a word about the others
+    assert_eq!(app.status, READING_LATE);
+    assert!(
+        !names(&app).contains(&"city".to_string()),
+        "{:?}",
+        names(&app)
+    );
+    assert!(
+        app.model
+            .rules
+            .fields
+            .iter()
+            .all(|(n, _)| n != "top_category")
+    );
+    assert_eq!(
+        app.model.rules.ranking.total,
+        whole.model.rules.ranking.total
+    );
+    // the user is on Classify, on a column read first
+    app.nav.step = StepId::Classify;
+    app.nav.row = names(&app).iter().position(|n| n == "lifestyle").unwrap();
+    let shown = screen(&app, 100, 30);
+    assert!(shown.contains("the others being read…"), "{shown}");
+    // no key pressed: the other columns come
+    let m = next(&results);
+    assert!(matches!(m, Message::ColumnsRead(Ok(_))), "{m:?}");
+    assert!(app.model.data.reading_late);
+    update(&mut app, m);
+    assert!(!app.model.data.reading_late);
+    assert_eq!(names(&app), names(&whole));
+    assert_eq!(app.model.data.profiles, whole.model.data.profiles);
+    assert_eq!(
+        format!("{:?}", app.model.data.suggestions),
+        format!("{:?}", whole.model.data.suggestions)
+    );
+    assert_eq!(app.model.rules.fields, whole.model.rules.fields);
+    assert_eq!(
+        names(&app)[app.nav.row],
+        "lifestyle",
+        "the selection stays on its column"
+    );
+    assert!(app.status.is_empty(), "{}", app.status);
+    let shown = screen(&app, 100, 30);
+    assert!(
+        shown.contains(&format!("/{})", names(&whole).len())),
+        "{shown}"
+    );
+}
+
+#[test]
+fn a_job_sent_meanwhile_sees_every_column() {
+    let (_d, source) = demo_files(1200);
+    let ((mut app, worker), results, _) = staged_and_whole(&source);
+    worker.send(Job::Record { id: "7".into() });
+    let first = next(&results);
+    assert!(matches!(first, Message::ColumnsRead(Ok(_))), "{first:?}");
+    update(&mut app, first);
+    let Message::Record(Ok((id, fields))) = next(&results) else {
+        panic!("no record")
+    };
+    assert_eq!(id, "7");
+    for f in ["city", "top_category", "main_channel", "distinct_products"] {
+        assert!(
+            fields.iter().any(|(n, _)| n == f),
+            "{f} missing from {fields:?}"
+        );
+    }
+}
+
+/// The second stage refused (a file changed meanwhile; see the engine's tests): the user is
+/// told, and the wizard goes on with the columns it has.
+#[test]
+fn a_second_stage_refused_is_told_and_the_first_stays() {
+    let (_d, source) = demo_files(900);
+    let off = (&Progress::default(), &Cache::Off);
+    let (mut app, mut engine) = prepare_staged(&source, off, false, 0).unwrap();
+    let _ = engine.late.take().unwrap().recv();
+    let (tx, rx) = std::sync::mpsc::channel();
+    tx.send(Err(
+        "customers.csv: changed since the wizard opened it".into()
+    ))
+    .unwrap();
+    engine.late = Some(rx);
+    let before = names(&app);
+    let m = engine.finish_open().unwrap();
+    update(&mut app, m);
+    assert!(
+        app.status.contains("not read") && app.status.contains("changed"),
+        "{}",
+        app.status
+    );
+    assert_eq!(names(&app), before);
+    assert!(!app.model.data.reading_late, "no longer said to be coming");
+    assert!(engine.finish_open().is_none(), "told once");
+    // the wizard goes on: a record shows the columns there are
+    let Message::Record(Ok((_, fields))) = engine.handle(Job::Record { id: "3".into() }) else {
+        panic!("no record")
+    };
+    assert!(fields.iter().any(|(n, _)| n == "lifestyle"));
+}
