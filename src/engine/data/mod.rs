@@ -18,6 +18,7 @@ pub mod reread;
 pub mod roles;
 pub mod sniff;
 pub mod table;
+pub mod tally;
 pub mod typed_csv;
 pub mod value_hint;
 pub mod values;

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use polars::prelude::*;
 
+use super::tally::{Tally, sorted_tally, text_tally};
 use super::typed_csv::{NO_CODE, Values};
 use super::values::{as_f64, as_text, is_numeric, is_temporal, kind_name, show_number};
 use super::{TableBody, TableData};
@@ -111,9 +112,10 @@ impl<'a> Source<'a> {
     }
 }
 
-/// Every distinct value as the profile shows it: `(text, count, first row)`. Values are
-/// counted by their typed form first and only the distinct ones are turned into text (equal
-/// texts, such as numbers that show alike, are then merged).
+/// Every distinct value as the profile shows it: `(text, count, first row)`, for the columns
+/// [`text_tally`] and [`sorted_tally`] do not count. Values are counted by their typed form
+/// first and only the distinct ones are turned into text (equal texts, such as numbers that
+/// show alike, are then merged).
 fn value_counts<'a>(src: &Source<'a>) -> Vec<(Cow<'a, str>, usize, usize)> {
     type Fast = foldhash::fast::RandomState;
     let mut by_text: HashMap<String, (usize, usize), Fast> = HashMap::default();
@@ -123,24 +125,7 @@ fn value_counts<'a>(src: &Source<'a>) -> Vec<(Cow<'a, str>, usize, usize)> {
         e.1 = e.1.min(first);
     };
     let dt = src.dtype();
-    if let Source::Values(_, Values::Text { codes, dict }) = *src {
-        // counted by code: each text of the dictionary is a distinct value, kept once, so
-        // nothing needs merging (and nothing is copied: a column may hold millions)
-        let mut per = vec![(0usize, usize::MAX); dict.len()];
-        for (i, &c) in codes.iter().enumerate() {
-            if c != NO_CODE {
-                let e = &mut per[c as usize];
-                e.0 += 1;
-                e.1 = e.1.min(i);
-            }
-        }
-        return dict
-            .iter()
-            .zip(per)
-            .filter(|(_, (c, _))| *c > 0)
-            .map(|(w, (c, f))| (Cow::Borrowed(w), c, f))
-            .collect();
-    } else if let Source::Series(s) = src
+    if let Source::Series(s) = src
         && let Ok(ca) = s.str()
     {
         let mut m: HashMap<&str, (usize, usize), Fast> = HashMap::default();
@@ -161,13 +146,6 @@ fn value_counts<'a>(src: &Source<'a>) -> Vec<(Cow<'a, str>, usize, usize)> {
             if let Some(v) = v {
                 m.entry(v.to_bits()).or_insert((0, i)).0 += 1;
             }
-        }
-        // integers and dates show each value differently: no merging needed
-        if matches!(kind_name(&dt), "integer" | "date") {
-            return m
-                .into_iter()
-                .map(|(k, (c, f))| (Cow::Owned(show_number(&dt, f64::from_bits(k))), c, f))
-                .collect();
         }
         for (k, (c, f)) in m {
             add(show_number(&dt, f64::from_bits(k)), c, f);
@@ -209,36 +187,38 @@ fn first_three(c: &mut [(Cow<str>, usize, usize)]) -> Vec<String> {
 
 fn profile_source(src: &Source) -> ColumnProfile {
     let dt = src.dtype();
-    let mut counts = value_counts(src);
-    // only the few shown are put in order (a column can have millions of distinct values)
-    let samples = first_three(&mut counts);
-    let order = |a: &(Cow<str>, usize, usize), b: &(Cow<str>, usize, usize)| {
-        b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0))
+    let numeric = is_numeric(&dt) || is_temporal(&dt);
+    let sorted: Option<Vec<f64>> = numeric.then(|| {
+        let mut v: Vec<f64> = src.numbers().into_iter().flatten().flatten().collect();
+        v.sort_by(f64::total_cmp);
+        v
+    });
+    // text by its dictionary codes, and numbers that each show differently from their order,
+    // are counted without a table of their distinct values (a column can have millions)
+    let tally = match (src, &sorted) {
+        (Source::Values(_, Values::Text { codes, dict }), _) => text_tally(codes, dict, TOP_N),
+        (_, Some(v)) if matches!(kind_name(&dt), "integer" | "date") => {
+            let rows = src.numbers().into_iter().flatten();
+            sorted_tally(v, rows, |x| show_number(&dt, x), TOP_N)
+        }
+        _ => tally_of(value_counts(src)),
     };
-    let k = counts.len().min(TOP_N);
-    if k > 0 && k < counts.len() {
-        counts.select_nth_unstable_by(k - 1, order);
-    }
-    counts[..k].sort_by(order);
-    let top: Vec<(String, usize)> = counts[..k].iter().map(|c| (c.0.to_string(), c.1)).collect();
     let mut p = ColumnProfile {
         name: src.name().to_string(),
         kind: kind_name(&dt).to_string(),
         rows: src.len(),
         nulls: src.null_count(),
-        distinct: counts.len(),
+        distinct: tally.distinct,
         min: None,
         max: None,
         mean: None,
         quartiles: None,
-        top,
+        top: tally.top,
         histogram: vec![],
-        samples,
+        samples: tally.samples,
     };
-    if is_numeric(&dt) || is_temporal(&dt) {
-        let mut v: Vec<f64> = src.numbers().into_iter().flatten().flatten().collect();
-        if !v.is_empty() {
-            v.sort_by(f64::total_cmp);
+    match sorted {
+        Some(v) if !v.is_empty() => {
             p.min = Some(show_number(&dt, v[0]));
             p.max = Some(show_number(&dt, v[v.len() - 1]));
             p.mean = Some(v.iter().sum::<f64>() / v.len() as f64);
@@ -248,11 +228,31 @@ fn profile_source(src: &Source) -> ColumnProfile {
                 .map(|(lo, hi, count)| HistBin { lo, hi, count })
                 .collect();
         }
-    } else if !counts.is_empty() {
-        p.min = counts.iter().map(|c| &c.0).min().map(|w| w.to_string());
-        p.max = counts.iter().map(|c| &c.0).max().map(|w| w.to_string());
+        Some(_) => {}
+        None => (p.min, p.max) = (tally.min, tally.max),
     }
     p
+}
+
+/// What a profile says of every distinct value `(text, count, first row)`.
+fn tally_of(mut counts: Vec<(Cow<str>, usize, usize)>) -> Tally {
+    let samples = first_three(&mut counts);
+    // only the few shown are put in order
+    let order = |a: &(Cow<str>, usize, usize), b: &(Cow<str>, usize, usize)| {
+        b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0))
+    };
+    let k = counts.len().min(TOP_N);
+    if k > 0 && k < counts.len() {
+        counts.select_nth_unstable_by(k - 1, order);
+    }
+    counts[..k].sort_by(order);
+    Tally {
+        distinct: counts.len(),
+        top: counts[..k].iter().map(|c| (c.0.to_string(), c.1)).collect(),
+        samples,
+        min: counts.iter().map(|c| &c.0).min().map(|w| w.to_string()),
+        max: counts.iter().map(|c| &c.0).max().map(|w| w.to_string()),
+    }
 }
 
 /// Profiles of every column of a table, in column order.

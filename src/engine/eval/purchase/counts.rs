@@ -55,17 +55,18 @@ pub(super) fn distinct_products(
 }
 
 /// The most frequent value per customer of `v` as a column: from the `codes` counted when it
-/// is text, else found again per customer (all missing without the column).
+/// is text, else found again per customer (all missing without the column). `rows` maps the
+/// grouped places to rows (`None`: place `k` is row `k`).
 pub(super) fn modal_vector(
     v: Option<&Vector>,
     codes: Vec<u32>,
-    (grouped, rows): (&Grouped, &[u32]),
+    (grouped, rows): (&Grouped, Option<&[u32]>),
     n: usize,
 ) -> Vector {
     let group_of = |c: usize| -> Vec<usize> {
         grouped
             .rows_of(c)
-            .map(|k| rows[k as usize] as usize)
+            .map(|k| rows.map_or(k as usize, |r| r[k as usize] as usize))
             .collect()
     };
     match v {

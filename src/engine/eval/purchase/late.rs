@@ -1,7 +1,7 @@
 //! The purchase fields a first open can leave for later (products, category, channel, discounts), from order columns read after it.
 
 use super::counts::{distinct_products, modal_vector, orders_discounted};
-use super::{Cells, Modal, Vector, group_by_customer, text_of};
+use super::{Cells, Grouped, Modal, Vector, text_of};
 
 /// The fields [`derive_late`] can make, in the order [`super::derive`] makes them.
 pub const LATE_FIELDS: [&str; 4] = [
@@ -11,11 +11,12 @@ pub const LATE_FIELDS: [&str; 4] = [
     "discount_share",
 ];
 
-/// The order columns the late fields read: each kept row's customer and row, as the first
-/// read matched them, and the columns read since (row for row with that read).
+/// The order columns the late fields read: the kept rows grouped by customer as the first read
+/// matched them (`rows` maps places to rows; `None`: every row was kept, place `k` is row `k`),
+/// and the columns read since (row for row with that read).
 pub struct LateOrderCols<'a> {
-    pub cust: &'a [u32],
-    pub rows: &'a [u32],
+    pub grouped: &'a Grouped,
+    pub rows: Option<&'a [u32]>,
     pub order_key: Option<&'a Vector>,
     pub product: Option<&'a Vector>,
     pub category: Option<&'a Vector>,
@@ -35,31 +36,41 @@ struct LatePart {
 /// The `fields` (of [`LATE_FIELDS`]) of `n` customers, equal to what [`super::derive`] makes
 /// from the same rows, in [`LATE_FIELDS`] order.
 pub fn derive_late(n: usize, o: &LateOrderCols, fields: &[String]) -> Vec<(String, Vector)> {
-    let grouped = group_by_customer(o.cust, n);
+    let wanted = |f: &str| fields.iter().any(|x| x == f);
+    let (dprod, disc) = (wanted("distinct_products"), wanted("discount_share"));
     let (cat, chan) = (
-        text_of(o.category).map(Modal::new),
-        text_of(o.channel).map(Modal::new),
+        text_of(o.category)
+            .filter(|_| wanted("top_category"))
+            .map(Modal::new),
+        text_of(o.channel)
+            .filter(|_| wanted("main_channel"))
+            .map(Modal::new),
     );
+    let row = |k: u32| o.rows.map_or(k as usize, |r| r[k as usize] as usize);
     let parts = crate::engine::parallel::over_ranges(n, |r| {
         let mut p = LatePart::default();
         let (mut g, mut ords, mut tally, mut keys) = (vec![], vec![], vec![], vec![]);
         for c in r {
             g.clear();
-            g.extend(grouped.rows_of(c).map(|k| o.rows[k as usize] as usize));
+            g.extend(o.grouped.rows_of(c).map(row));
             if let Some(m) = &cat {
                 p.category.push(m.mode(&g, &mut tally));
             }
             if let Some(m) = &chan {
                 p.channel.push(m.mode(&g, &mut tally));
             }
-            p.dprod.push(Some(distinct_products(
-                o.product, &g, &mut tally, &mut keys,
-            )));
-            p.disc.push((!g.is_empty()).then(|| {
-                let (orders, discounted) =
-                    orders_discounted(&g, (o.order_key, o.discount), &mut ords);
-                discounted as f64 / orders as f64
-            }));
+            if dprod {
+                p.dprod.push(Some(distinct_products(
+                    o.product, &g, &mut tally, &mut keys,
+                )));
+            }
+            if disc {
+                p.disc.push((!g.is_empty()).then(|| {
+                    let (orders, discounted) =
+                        orders_discounted(&g, (o.order_key, o.discount), &mut ords);
+                    discounted as f64 / orders as f64
+                }));
+            }
         }
         p
     });
@@ -70,23 +81,25 @@ pub fn derive_late(n: usize, o: &LateOrderCols, fields: &[String]) -> Vec<(Strin
         all.channel.extend(p.channel);
         all.disc.extend(p.disc);
     }
-    let wanted = |f: &str| fields.iter().any(|x| x == f);
+    let rows = (o.grouped, o.rows);
     let mut out = Vec::new();
-    let mut give = |name: &str, v: Vector| {
-        if wanted(name) {
-            out.push((name.to_string(), v));
-        }
-    };
-    let rows = (&grouped, o.rows);
-    give("distinct_products", Vector::Int(all.dprod));
-    give(
-        "top_category",
-        modal_vector(o.category, all.category, rows, n),
-    );
-    give(
-        "main_channel",
-        modal_vector(o.channel, all.channel, rows, n),
-    );
-    give("discount_share", Vector::Float(all.disc));
-    out
+    if dprod {
+        out.push(("distinct_products", Vector::Int(all.dprod)));
+    }
+    if wanted("top_category") {
+        out.push((
+            "top_category",
+            modal_vector(o.category, all.category, rows, n),
+        ));
+    }
+    if wanted("main_channel") {
+        out.push((
+            "main_channel",
+            modal_vector(o.channel, all.channel, rows, n),
+        ));
+    }
+    if disc {
+        out.push(("discount_share", Vector::Float(all.disc)));
+    }
+    out.into_iter().map(|(f, v)| (f.to_string(), v)).collect()
 }

@@ -536,11 +536,11 @@ pub fn derive(base: &mut Frame, o: &OrderCols, as_of: i32, windows: &[u32], skip
     base.set("distinct_products", Vector::Int(all.dprod));
     base.set(
         "top_category",
-        modal_vector(o.category, all.category, (&grouped, o.rows), n),
+        modal_vector(o.category, all.category, (&grouped, Some(o.rows)), n),
     );
     base.set(
         "main_channel",
-        modal_vector(o.channel, all.channel, (&grouped, o.rows), n),
+        modal_vector(o.channel, all.channel, (&grouped, Some(o.rows)), n),
     );
     base.set("discount_share", Vector::Float(all.disc));
     if spend {

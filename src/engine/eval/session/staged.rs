@@ -6,7 +6,7 @@ use std::sync::Arc;
 use super::super::assemble::customers_in_order;
 use super::super::cache::{evaluated_entry, file_stamp, profiles};
 use super::super::frame::{Column, DType, Frame, Vector};
-use super::super::purchase::{LATE_FIELDS, LateOrderCols, derive_late};
+use super::super::purchase::{LATE_FIELDS, LateOrderCols, derive_late, group_by_customer};
 use super::super::tables::{CacheWrites, LoadPlan, pruned_fields};
 use super::{AfterDerive, Cache, Frames, Session};
 use crate::engine::data::profile::{ColumnProfile, profile_data_but};
@@ -109,6 +109,7 @@ impl Late {
         let mut columns = Frame::new(self.ids.len());
         let mut profiles = self.first;
         if let Some(f) = &self.customers {
+            crate::engine::data::progress::give_back_freed_memory();
             let (frame, rest) = f.read(Some(&self.first_names))?;
             let (frame, ids) = customers_in_order(&self.ws, frame, &mut Vec::new())?;
             if ids != *self.ids {
@@ -131,24 +132,39 @@ impl Late {
     /// The purchase fields the first stage left out, from the order columns read again, and
     /// the types of those columns.
     fn late_fields(&self, o: LateOrders) -> Result<LateFields> {
-        let (frame, _) = o.file.read(None)?;
-        if frame.len != o.rows {
-            return Err(changed(&o.file.path));
+        let LateOrders {
+            file,
+            rows,
+            cust,
+            kept,
+            order_key,
+            fields,
+        } = o;
+        // the rows grouped by customer now, so that each row's customer can go before the
+        // columns are read (as can the kept rows, when every row was kept)
+        let grouped = group_by_customer(&cust, self.ids.len());
+        drop(cust);
+        let every = kept.len() == rows && kept.iter().enumerate().all(|(i, &r)| i == r as usize);
+        let kept = (!every).then_some(kept);
+        crate::engine::data::progress::give_back_freed_memory();
+        let (frame, _) = file.read(None)?;
+        if frame.len != rows {
+            return Err(changed(&file.path));
         }
         let c = &self.ws.columns;
         let get = |r: &Option<crate::engine::rules::Spanned<String>>| {
             r.as_ref().and_then(|r| frame.get(&r.value)).map(|v| &**v)
         };
         let cols = LateOrderCols {
-            cust: &o.cust,
-            rows: &o.kept,
-            order_key: o.order_key.as_deref(),
+            grouped: &grouped,
+            rows: kept.as_deref(),
+            order_key: order_key.as_deref(),
             product: get(&c.product),
             category: get(&c.category),
             channel: get(&c.channel),
             discount: get(&c.discount),
         };
-        let fields = derive_late(self.ids.len(), &cols, &o.fields);
+        let fields = derive_late(self.ids.len(), &cols, &fields);
         let types = frame
             .names
             .iter()

@@ -77,6 +77,31 @@ fn messy_files_stage_alike() {
     assert_eq!(s.quality.len(), 2, "both files' left-out rows are told");
 }
 
+/// Orders not written customer by customer, some after the evaluation date (left out), and
+/// some of customers the table lacks: the second stage finds each row's customer as the first.
+#[test]
+fn shuffled_and_filtered_orders_stage_alike() {
+    let (d, ws) = demo(1300, |t| {
+        t.replace("discount_share > 0.5", "orders > 3")
+            .replace("share = \"orders > 3\"", "share = \"orders > 4\"")
+            .replace("as_of = \"2025-01-01\"", "as_of = \"2024-06-30\"")
+    });
+    let path = d.path().join("orders.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let head = lines.remove(0);
+    // a fixed shuffle: every seventh line first, then the rest backwards
+    let (mut a, mut b): (Vec<String>, Vec<String>) = (vec![], vec![]);
+    for (i, l) in lines.into_iter().enumerate() {
+        if i % 7 == 0 { a.push(l) } else { b.push(l) }
+    }
+    b.reverse();
+    let unknown = "999001,424242,2023-01-05,Ceramic mug,home,store,1,11,0,11.00".to_string();
+    let all = [vec![head], a, vec![unknown], b].concat();
+    std::fs::write(&path, all.join("\n") + "\n").unwrap();
+    staged_equals_whole(&ws, &Cache::Off, &LATE);
+}
+
 /// With no rule reading the discounts, the discount share is left for later too (counted by
 /// order id, as the whole read counts it).
 #[test]
