@@ -117,12 +117,6 @@ impl Cache {
         }
     }
 
-    /// Whether an entry for `key` is kept (intact or not: reading it says).
-    pub fn holds(&self, key: &str) -> bool {
-        self.dir()
-            .is_some_and(|d| d.join(key::file_name(key)).is_file())
-    }
-
     /// Whether the cache holds evaluated customers made from the tables of `table_keys` (under
     /// any settings): a run that evaluates these tables again under other settings keeps them.
     pub fn holds_evaluated_of(&self, table_keys: &[&str]) -> bool {

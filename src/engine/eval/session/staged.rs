@@ -186,13 +186,11 @@ fn changed(path: &std::path::Path) -> EngineError {
 }
 
 impl Session {
-    /// Whether the wizard opens `ws` in two stages: a customers table and no joins, files of
-    /// `from` bytes or more, and the wizard's tables not in the cache already.
-    pub(super) fn stages(ws: &Workspace, plan: &LoadPlan, cache: &Cache, from: u64) -> bool {
-        let cached = plan
-            .wizard_keys()
-            .is_some_and(|ks| ks.iter().all(|k| cache.holds(k)));
-        ws.data.customers.is_some() && ws.data.joins.is_empty() && plan.largest() >= from && !cached
+    /// Whether the wizard opens `ws` in two stages: a customers table and no joins, and files
+    /// of `from` bytes or more. (Even when the wizard's tables are in the cache: taken from it
+    /// whole, every column and the order rows would be held at once.)
+    pub(super) fn stages(ws: &Workspace, plan: &LoadPlan, from: u64) -> bool {
+        ws.data.customers.is_some() && ws.data.joins.is_empty() && plan.largest() >= from
     }
 
     /// The first stage: the columns the rules read, as a run reads them, checked as the wizard

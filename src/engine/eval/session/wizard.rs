@@ -58,7 +58,7 @@ impl Session {
             timing.mark("evaluate");
             return Ok((s, shown));
         }
-        if Self::stages(&ws, &plan, cache, staged_from) {
+        if Self::stages(&ws, &plan, staged_from) {
             let r = Self::open_first_stage(ws, (key, plan.largest()), p, cache);
             timing.mark("the first stage");
             return r;
