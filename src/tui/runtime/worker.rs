@@ -34,19 +34,30 @@ pub struct Engine {
     pub late: Option<LateReading>,
 }
 
-/// The second stage of an open, read on a thread of its own.
-pub type LateReading = Receiver<Result<crate::engine::eval::session::LateRead, String>>;
+/// The second stage of an open, read on a thread of its own: its answer.
+pub struct LateReading {
+    answer: Receiver<Result<crate::engine::eval::session::LateRead, String>>,
+}
+
+impl LateReading {
+    /// An answer given already (for tests: what a reading that ended so would send).
+    pub fn answered(r: Result<crate::engine::eval::session::LateRead, String>) -> LateReading {
+        let (tx, answer) = channel();
+        let _ = tx.send(r);
+        LateReading { answer }
+    }
+}
 
 /// Read what a first stage left on a thread of its own (when none can be made, the answer is
 /// that it was not read).
 pub fn read_late(late: crate::engine::eval::session::Late) -> LateReading {
-    let (tx, rx) = channel();
+    let (tx, answer) = channel();
     let _ = std::thread::Builder::new()
         .name("reading the other columns".into())
         .spawn(move || {
             let _ = tx.send(late.read().map_err(|e| e.to_string()));
         });
-    rx
+    LateReading { answer }
 }
 
 /// A holdout check and the settings it was made with.
@@ -82,7 +93,7 @@ impl Engine {
     /// the whole data, so each waits for this); what to tell the app, when anything was left.
     pub fn finish_open(&mut self) -> Option<Message> {
         let reading = self.late.take()?;
-        Some(Message::ColumnsRead(match reading.recv() {
+        Some(Message::ColumnsRead(match reading.answer.recv() {
             Ok(Ok(r)) => {
                 let profiles = self.session.add_late(r, &self.cache);
                 let late = crate::tui::state::model::LateColumns::new(&self.session, profiles);
@@ -136,13 +147,14 @@ impl Engine {
     }
 
     /// Take the order rows back when the session let them go (it was opened from the cache's
-    /// evaluated customers), reading the tables as the wizard does (from the cache when it can).
+    /// evaluated customers, or in two stages), reading the columns they need as the wizard
+    /// reads them.
     fn ensure_orders(&mut self) -> Result<(), String> {
         if !self.session.orders_released() {
             return Ok(());
         }
         let progress = Progress::default();
-        let (tables, _) = crate::engine::eval::session::Frames::load_for_wizard(
+        let tables = crate::engine::eval::session::Frames::load_for_order_rows(
             &self.session.ws,
             &progress,
             &self.cache,

@@ -3,7 +3,7 @@
 use crate::engine::data::progress::Progress;
 use crate::engine::eval::cache::Cache;
 use crate::tui::input::message::Message;
-use crate::tui::runtime::worker::{Job, Worker};
+use crate::tui::runtime::worker::{Job, LateReading, Worker};
 use crate::tui::state::app::App;
 use crate::tui::steps::id::StepId;
 use crate::tui::tests::screen;
@@ -123,13 +123,11 @@ fn a_second_stage_refused_is_told_and_the_first_stays() {
     let (_d, source) = demo_files(900);
     let off = (&Progress::default(), &Cache::Off);
     let (mut app, mut engine) = prepare_staged(&source, off, false, 0).unwrap();
-    let _ = engine.late.take().unwrap().recv();
-    let (tx, rx) = std::sync::mpsc::channel();
-    tx.send(Err(
-        "customers.csv: changed since the wizard opened it".into()
-    ))
-    .unwrap();
-    engine.late = Some(rx);
+    // what the reading sends is not waited for: the answer below stands in for it
+    drop(engine.late.take());
+    engine.late = Some(LateReading::answered(Err(
+        "customers.csv: changed since the wizard opened it".into(),
+    )));
     let before = names(&app);
     let m = engine.finish_open().unwrap();
     update(&mut app, m);
@@ -146,4 +144,38 @@ fn a_second_stage_refused_is_told_and_the_first_stays() {
         panic!("no record")
     };
     assert!(fields.iter().any(|(n, _)| n == "lifestyle"));
+}
+
+/// A purchase-history setting changed after a two-stage open: the order rows are read back
+/// (the columns every purchase field needs) and the fields are those of a whole open.
+#[test]
+fn purchase_settings_change_after_a_two_stage_open_as_after_a_whole_one() {
+    let (_d, source) = demo_files(1000);
+    let off = (&Progress::default(), &Cache::Off);
+    let (_, mut staged) = prepare_staged(&source, off, false, 0).unwrap();
+    let (_, mut whole) = prepare_staged(&source, off, false, u64::MAX).unwrap();
+    assert!(staged.finish_open().is_some());
+    let mut ws = whole.session.ws.clone();
+    ws.purchase_history.rfm_bins = 3;
+    ws.purchase_history.windows = vec![30];
+    for e in [&mut staged, &mut whole] {
+        let m = e.handle(Job::Reload {
+            ws: Box::new(ws.clone()),
+        });
+        assert!(matches!(m, Message::Reloaded(_)), "{m:?}");
+    }
+    let (a, b) = (&staged.session.base, &whole.session.base);
+    assert_eq!(a.names, b.names);
+    for name in [
+        "r_score",
+        "orders_30d",
+        "top_category",
+        "distinct_products",
+        "discount_share",
+    ] {
+        let (x, y) = (a.get(name).unwrap(), b.get(name).unwrap());
+        for i in 0..a.len {
+            assert_eq!(x.text_at(i), y.text_at(i), "{name}, row {i}");
+        }
+    }
 }

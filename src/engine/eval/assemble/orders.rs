@@ -39,18 +39,11 @@ impl PreparedOrders {
         }
     }
 
-    /// Keep only each kept row's customer and row, and the column `keep`: the rows stay
-    /// matched to their customers, with no day, amount or other column. Returns what goes,
-    /// to be let go.
-    pub fn matching_only(&mut self, keep: Option<&str>) -> (Frame, Arc<Vector>, Arc<Vector>) {
+    /// Keep only each kept row's customer and row: the rows stay matched to their customers,
+    /// with no day, amount or column. Returns what goes, to be let go.
+    pub fn matching_only(&mut self) -> (Frame, Arc<Vector>, Arc<Vector>) {
         let rows = self.frame.len;
         let all = std::mem::replace(&mut self.frame, Frame::new(rows));
-        if let Some(k) = keep
-            && let Some(v) = all.get(k)
-        {
-            let shared = crate::engine::eval::frame::Column::ready(Arc::clone(v));
-            self.frame.push(k.to_string(), shared);
-        }
         let none = || Arc::new(Vector::Float(Cells::new()));
         let day = std::mem::replace(&mut self.day, Arc::new(Vector::Date(Cells::new())));
         (all, day, std::mem::replace(&mut self.amount, none()))

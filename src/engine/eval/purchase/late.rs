@@ -1,15 +1,12 @@
-//! The purchase fields a first open can leave for later (products, category, channel, discounts), from order columns read after it.
+//! The purchase fields a first open can leave for later (products, category, channel), from order columns read after it.
 
-use super::counts::{distinct_products, modal_vector, orders_discounted};
+use super::counts::{distinct_products, modal_vector};
 use super::{Cells, Grouped, Modal, Vector, text_of};
 
 /// The fields [`derive_late`] can make, in the order [`super::derive`] makes them.
-pub const LATE_FIELDS: [&str; 4] = [
-    "distinct_products",
-    "top_category",
-    "main_channel",
-    "discount_share",
-];
+/// (The discount share is not among them: its column is read as numbers, bad values as
+/// missing, which only a first read with the rules' columns does as a whole read does.)
+pub const LATE_FIELDS: [&str; 3] = ["distinct_products", "top_category", "main_channel"];
 
 /// The order columns the late fields read: the kept rows grouped by customer as the first read
 /// matched them (`rows` maps places to rows; `None`: every row was kept, place `k` is row `k`),
@@ -17,11 +14,9 @@ pub const LATE_FIELDS: [&str; 4] = [
 pub struct LateOrderCols<'a> {
     pub grouped: &'a Grouped,
     pub rows: Option<&'a [u32]>,
-    pub order_key: Option<&'a Vector>,
     pub product: Option<&'a Vector>,
     pub category: Option<&'a Vector>,
     pub channel: Option<&'a Vector>,
-    pub discount: Option<&'a Vector>,
 }
 
 /// One range of customers' late fields.
@@ -30,14 +25,13 @@ struct LatePart {
     dprod: Cells<i64>,
     category: Vec<u32>,
     channel: Vec<u32>,
-    disc: Cells<f64>,
 }
 
 /// The `fields` (of [`LATE_FIELDS`]) of `n` customers, equal to what [`super::derive`] makes
 /// from the same rows, in [`LATE_FIELDS`] order.
 pub fn derive_late(n: usize, o: &LateOrderCols, fields: &[String]) -> Vec<(String, Vector)> {
     let wanted = |f: &str| fields.iter().any(|x| x == f);
-    let (dprod, disc) = (wanted("distinct_products"), wanted("discount_share"));
+    let dprod = wanted("distinct_products");
     let (cat, chan) = (
         text_of(o.category)
             .filter(|_| wanted("top_category"))
@@ -49,7 +43,7 @@ pub fn derive_late(n: usize, o: &LateOrderCols, fields: &[String]) -> Vec<(Strin
     let row = |k: u32| o.rows.map_or(k as usize, |r| r[k as usize] as usize);
     let parts = crate::engine::parallel::over_ranges(n, |r| {
         let mut p = LatePart::default();
-        let (mut g, mut ords, mut tally, mut keys) = (vec![], vec![], vec![], vec![]);
+        let (mut g, mut tally, mut keys) = (vec![], vec![], vec![]);
         for c in r {
             g.clear();
             g.extend(o.grouped.rows_of(c).map(row));
@@ -64,13 +58,6 @@ pub fn derive_late(n: usize, o: &LateOrderCols, fields: &[String]) -> Vec<(Strin
                     o.product, &g, &mut tally, &mut keys,
                 )));
             }
-            if disc {
-                p.disc.push((!g.is_empty()).then(|| {
-                    let (orders, discounted) =
-                        orders_discounted(&g, (o.order_key, o.discount), &mut ords);
-                    discounted as f64 / orders as f64
-                }));
-            }
         }
         p
     });
@@ -79,7 +66,6 @@ pub fn derive_late(n: usize, o: &LateOrderCols, fields: &[String]) -> Vec<(Strin
         all.dprod.extend(p.dprod);
         all.category.extend(p.category);
         all.channel.extend(p.channel);
-        all.disc.extend(p.disc);
     }
     let rows = (o.grouped, o.rows);
     let mut out = Vec::new();
@@ -97,9 +83,6 @@ pub fn derive_late(n: usize, o: &LateOrderCols, fields: &[String]) -> Vec<(Strin
             "main_channel",
             modal_vector(o.channel, all.channel, rows, n),
         ));
-    }
-    if disc {
-        out.push(("discount_share", Vector::Float(all.disc)));
     }
     out.into_iter().map(|(f, v)| (f.to_string(), v)).collect()
 }

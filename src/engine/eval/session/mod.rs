@@ -138,9 +138,9 @@ pub(super) enum AfterDerive {
     Keep,
     /// Let go (a one-shot run).
     Release,
-    /// Let go but each kept row's customer and row, and the order ids when `order_ids`: what
-    /// the wizard's second stage needs to derive the fields the first left out.
-    KeepMatching { order_ids: bool },
+    /// Let go but each kept row's customer and row: what the wizard's second stage needs to
+    /// derive the fields the first left out.
+    KeepMatching,
 }
 
 impl Session {
@@ -186,14 +186,9 @@ impl Session {
                 }
                 self.orders_released = true;
             }
-            AfterDerive::KeepMatching { order_ids } => {
-                let key = c
-                    .order_id
-                    .as_ref()
-                    .filter(|_| order_ids)
-                    .map(|k| k.value.clone());
+            AfterDerive::KeepMatching => {
                 if let Some(o) = &mut self.orders {
-                    let_go(o.matching_only(key.as_deref()));
+                    let_go(o.matching_only());
                 }
                 self.orders_released = true;
             }

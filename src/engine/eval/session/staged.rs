@@ -30,17 +30,22 @@ impl LateFile {
     /// Its `columns` read as the first stage read the file (bad rows left out), with their
     /// profiles when `profile` (but those it names); refused when the file is not the one the
     /// first stage read.
-    fn read(&self, profile: Option<&[String]>) -> Result<(Frame, Vec<ColumnProfile>)> {
-        let same = || self.stamp.is_some() && file_stamp(&self.path, &self.options) == self.stamp;
+    fn read(
+        &self,
+        profile: Option<&[String]>,
+        p: &Progress,
+    ) -> Result<(Frame, Vec<ColumnProfile>)> {
+        let same = || file_stamp(&self.path, &self.options) == self.stamp;
+        if self.stamp.is_none() {
+            return Err(EngineError::data(
+                &self.path,
+                "could not be looked at when the wizard opened it: open the workspace again",
+            ));
+        }
         if !same() {
             return Err(changed(&self.path));
         }
-        let data = load_data(
-            &self.path,
-            &self.options,
-            Some(&self.columns),
-            &Progress::default(),
-        )?;
+        let data = load_data(&self.path, &self.options, Some(&self.columns), p)?;
         let profiles = match profile {
             Some(but) => profile_data_but(&data, but),
             None => vec![],
@@ -62,7 +67,6 @@ struct LateOrders {
     rows: usize,
     cust: Vec<u32>,
     kept: Vec<u32>,
-    order_key: Option<Arc<Vector>>,
     fields: Vec<String>,
 }
 
@@ -110,7 +114,7 @@ impl Late {
         let mut profiles = self.first;
         if let Some(f) = &self.customers {
             crate::engine::data::progress::give_back_freed_memory();
-            let (frame, rest) = f.read(Some(&self.first_names))?;
+            let (frame, rest) = f.read(Some(&self.first_names), &Progress::default())?;
             let (frame, ids) = customers_in_order(&self.ws, frame, &mut Vec::new())?;
             if ids != *self.ids {
                 return Err(changed(&f.path));
@@ -137,7 +141,6 @@ impl Late {
             rows,
             cust,
             kept,
-            order_key,
             fields,
         } = o;
         // the rows grouped by customer now, so that each row's customer can go before the
@@ -147,7 +150,7 @@ impl Late {
         let every = kept.len() == rows && kept.iter().enumerate().all(|(i, &r)| i == r as usize);
         let kept = (!every).then_some(kept);
         crate::engine::data::progress::give_back_freed_memory();
-        let (frame, _) = file.read(None)?;
+        let (frame, _) = file.read(None, &Progress::default())?;
         if frame.len != rows {
             return Err(changed(&file.path));
         }
@@ -158,11 +161,9 @@ impl Late {
         let cols = LateOrderCols {
             grouped: &grouped,
             rows: kept.as_deref(),
-            order_key: order_key.as_deref(),
             product: get(&c.product),
             category: get(&c.category),
             channel: get(&c.channel),
-            discount: get(&c.discount),
         };
         let fields = derive_late(self.ids.len(), &cols, &fields);
         let types = frame
@@ -198,12 +199,15 @@ impl Session {
     /// stage ([`Session::take_late`], [`Late::read`], [`Session::add_late`]).
     pub(super) fn open_first_stage(
         ws: Workspace,
-        (key, largest): (Option<String>, u64),
+        (key, largest, notes): (Option<String>, u64, Vec<String>),
         p: &Progress,
         cache: &Cache,
     ) -> Result<(Session, Vec<ColumnProfile>)> {
-        let plan = LoadPlan::new(&ws, (Some(&[]), false), cache)?.lenient(cache);
-        let fields: Vec<String> = pruned_fields(&ws, Some(&[]))
+        // the discounts are read now whatever the rules read: a whole read makes their column
+        // numbers (bad values missing) before counting, which a second read could not repeat
+        let extra = ["discount_share".to_string()];
+        let plan = LoadPlan::new(&ws, (Some(&extra), false), cache)?.lenient(cache);
+        let fields: Vec<String> = pruned_fields(&ws, Some(&extra))
             .into_iter()
             .filter(|f| LATE_FIELDS.contains(&f.as_str()))
             .collect();
@@ -212,25 +216,20 @@ impl Session {
             .iter()
             .map(|f| file_stamp(&f.path, &f.options))
             .collect();
-        let (t, first) = Frames::load_first_stage(&ws, &plan, p, &fields)?;
+        let (mut t, first) = Frames::load_first_stage(&ws, &plan, p, &fields)?;
+        t.notes.splice(0..0, notes);
         let order_rows = t.orders.as_ref().map_or(0, |f| f.len);
         let late_ws = ws.clone();
-        let order_ids = fields.iter().any(|f| f == "discount_share");
-        let mut s = Self::assembled(ws, t, AfterDerive::KeepMatching { order_ids })?;
+        let mut s = Self::assembled(ws, t, AfterDerive::KeepMatching)?;
         let (customers, headers) = late_customers(&late_ws, &plan.files[0], &stamps[0])?;
         let orders = s.orders.take();
         s.orders_released = true;
         let orders = match (orders, plan.files.get(1), stamps.get(1)) {
             (Some(o), Some(file), Some(stamp)) if !fields.is_empty() => {
-                let file = late_order_file(&late_ws, file, stamp, &fields);
+                let file = late_order_file(&late_ws, file, stamp, &fields)?;
                 Some(LateOrders {
                     file,
                     rows: order_rows,
-                    // the order ids count orders only for the discount share
-                    order_key: order_id(&late_ws)
-                        .filter(|_| order_ids)
-                        .and_then(|k| o.frame.get(&k))
-                        .cloned(),
                     cust: o.cust,
                     kept: o.kept,
                     fields: fields.clone(),
@@ -274,14 +273,28 @@ impl Session {
         let headers: Vec<&str> = profiles.iter().map(|p| p.name.as_str()).collect();
         for (name, c) in columns.names.iter().zip(columns.raw_columns()) {
             if self.base.get(name).is_none() {
-                place(&mut self.base, &headers, name, c.clone());
+                place(&mut self.base, (&headers, 0), name, c.clone());
             }
         }
         let mut order = vec!["avg_order_value"];
         order.extend(LATE_FIELDS);
         for (name, v) in fields {
             self.pruned.retain(|p| *p != name);
-            place(&mut self.base, &order, &name, Column::ready(Arc::new(v)));
+            // a customer column of the same name gives way, in its place, as in a whole read
+            match self.base.get(&name) {
+                Some(_) => self.base.set(&name, v),
+                None => {
+                    // among the fields: after the customer columns, whatever their names
+                    let from = self
+                        .base
+                        .names
+                        .iter()
+                        .position(|n| n == "orders")
+                        .unwrap_or(0);
+                    let c = Column::ready(Arc::new(v));
+                    place(&mut self.base, (&order, from), &name, c)
+                }
+            }
         }
         self.order_types.extend(order_types);
         if let (Some(k), largest) = keep
@@ -314,7 +327,12 @@ fn late_customers(
     if rest.is_empty() {
         return Ok((None, headers));
     }
-    if let Some(id) = &ws.columns.customer_id {
+    if let Some(id) = ws
+        .columns
+        .customer_id
+        .as_ref()
+        .filter(|id| headers.contains(&id.value))
+    {
         rest.push(id.value.clone());
     }
     let late = LateFile {
@@ -326,43 +344,41 @@ fn late_customers(
     Ok((Some(late), headers))
 }
 
-/// The order columns of the purchase `fields` left for the second stage.
+/// The order columns of the purchase `fields` left for the second stage (those the file has:
+/// a role naming a column it lacks leaves its field empty, as in a whole read).
 fn late_order_file(
     ws: &Workspace,
     file: &super::super::tables::Plan,
     stamp: &Option<String>,
     fields: &[String],
-) -> LateFile {
+) -> Result<LateFile> {
+    let headers = read_headers(&file.path, &file.options)?;
     let c = &ws.columns;
-    let roles = [&c.product, &c.category, &c.channel, &c.discount];
+    let roles = [&c.product, &c.category, &c.channel];
     let columns = LATE_FIELDS
         .iter()
         .zip(roles)
         .filter(|(f, _)| fields.iter().any(|x| x == *f))
         .filter_map(|(_, r)| r.as_ref().map(|r| r.value.clone()))
+        .filter(|col| headers.contains(col))
         .collect();
-    LateFile {
+    Ok(LateFile {
         path: file.path.clone(),
         options: file.options.clone(),
         columns,
         stamp: stamp.clone(),
-    }
+    })
 }
 
-/// The orders' order id column, when the workspace names one.
-fn order_id(ws: &Workspace) -> Option<String> {
-    ws.columns.order_id.as_ref().map(|k| k.value.clone())
-}
-
-/// Put column `name` after the last name before it in `order` that `base` has (first when
-/// none does).
-fn place(base: &mut Frame, order: &[&str], name: &str, c: Column) {
+/// Put column `name` after the last name before it in `order` that `base` has at place `from`
+/// or later (at `from` when none does).
+fn place(base: &mut Frame, (order, from): (&[&str], usize), name: &str, c: Column) {
     let k = order.iter().position(|o| *o == name).unwrap_or(0);
     let at = order[..k]
         .iter()
         .rev()
-        .find_map(|o| base.names.iter().position(|n| n == o))
-        .map_or(0, |i| i + 1);
+        .find_map(|o| base.names.iter().skip(from).position(|n| n == o))
+        .map_or(from, |i| from + i + 1);
     base.insert(at, name.to_string(), c);
 }
 

@@ -16,7 +16,8 @@ impl Session {
     /// Warm (the cache holds the evaluated customers of an unchanged workspace and files), the
     /// session starts from them without the order rows: only the criteria and the valuation are
     /// evaluated. Cold, the tables are read (or taken from the cache), assembled and derived with
-    /// the order rows kept, and the evaluated customers are kept for the next open.
+    /// the order rows kept, and the evaluated customers are kept for the next open; or, on
+    /// large files, opened in two stages ([`Session::open_for_wizard_from`]).
     pub fn open_for_wizard(
         ws: Workspace,
         p: &Progress,
@@ -26,8 +27,9 @@ impl Session {
     }
 
     /// The same, opening in two stages when the data files are `staged_from` bytes or more
-    /// and nothing the open needs is in the cache: first the columns the rules read (the first
-    /// frame), then, from [`Session::take_late`], the others. Until the second stage is added
+    /// (with a customers table and no joins) and the evaluated customers are not in the cache:
+    /// first the columns the rules read (the first frame), then, from [`Session::take_late`],
+    /// the others. Until the second stage is added
     /// the base lacks the other customer columns and the purchase fields no rule reads, and
     /// Classify profiles only the columns read.
     pub fn open_for_wizard_from(
@@ -59,7 +61,7 @@ impl Session {
             return Ok((s, shown));
         }
         if Self::stages(&ws, &plan, staged_from) {
-            let r = Self::open_first_stage(ws, (key, plan.largest()), p, cache);
+            let r = Self::open_first_stage(ws, (key, plan.largest(), notes), p, cache);
             timing.mark("the first stage");
             return r;
         }

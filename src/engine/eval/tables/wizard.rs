@@ -3,23 +3,11 @@
 use super::*;
 
 impl Frames {
-    /// The wizard's tables: every column, and the profile of the first table (the customers, or
-    /// else the orders), taken from `cache` when it holds them all and kept there when not.
-    /// The profiles are kept with the tables, so the wizard's entries are apart from others'.
-    pub fn load_for_wizard(
-        ws: &Workspace,
-        p: &Progress,
-        cache: &Cache,
-    ) -> Result<(Frames, Vec<ColumnProfile>)> {
-        let plan = LoadPlan::new(ws, (None, false), cache)?.lenient(cache);
-        let (mut frames, profiles, writes) = Self::load_planned_for_wizard(ws, &plan, p, cache)?;
-        writes.write(cache, &mut frames.notes);
-        Ok((frames, profiles))
-    }
-
-    /// The same, for a `plan` already made (`LoadPlan::new(ws, (None, false), cache)`), with the
-    /// tables read to keep in the cache left to the caller (the wizard writes them after its
-    /// first frame).
+    /// The wizard's tables for a `plan` (`LoadPlan::new(ws, (None, false), cache)`): every
+    /// column, and the profile of the first table (the customers, or else the orders), taken
+    /// from `cache` when it holds them all; the tables read to keep there are left to the
+    /// caller (the wizard writes them after its first frame). The profiles are kept with the
+    /// tables, so the wizard's entries are apart from others'.
     pub(in crate::engine::eval) fn load_planned_for_wizard(
         ws: &Workspace,
         plan: &LoadPlan,
@@ -61,6 +49,19 @@ impl Frames {
         let mut profiles = profiles;
         frames.check_leniently(ws, plan, &uses, read_rows, &mut profiles);
         Ok((frames, profiles, writes))
+    }
+
+    /// The tables as the wizard reads them, with only the columns the rules, the roles and
+    /// every purchase field need: what a session that let its order rows go takes them back
+    /// from (see [`crate::engine::eval::session::Session::take_orders`]).
+    pub fn load_for_order_rows(ws: &Workspace, p: &Progress, cache: &Cache) -> Result<Frames> {
+        let mut fields: Vec<String> = crate::engine::eval::purchase::LATE_FIELDS
+            .iter()
+            .map(|f| f.to_string())
+            .collect();
+        fields.push("discount_share".into());
+        let plan = LoadPlan::new(ws, (Some(&fields), false), cache)?.lenient(cache);
+        Ok(Self::load_first_stage(ws, &plan, p, &[])?.0)
     }
 
     /// The first stage of the wizard's open of large files: the columns `plan` reads (those the
