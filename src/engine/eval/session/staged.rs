@@ -30,11 +30,7 @@ impl LateFile {
     /// Its `columns` read as the first stage read the file (bad rows left out), with their
     /// profiles when `profile` (but those it names); refused when the file is not the one the
     /// first stage read.
-    fn read(
-        &self,
-        profile: Option<&[String]>,
-        p: &Progress,
-    ) -> Result<(Frame, Vec<ColumnProfile>)> {
+    fn read(&self, profile: Option<&[String]>) -> Result<(Frame, Vec<ColumnProfile>)> {
         let same = || file_stamp(&self.path, &self.options) == self.stamp;
         if self.stamp.is_none() {
             return Err(EngineError::data(
@@ -45,7 +41,8 @@ impl LateFile {
         if !same() {
             return Err(changed(&self.path));
         }
-        let data = load_data(&self.path, &self.options, Some(&self.columns), p)?;
+        let columns = Some(self.columns.as_slice());
+        let data = load_data(&self.path, &self.options, columns, &Progress::default())?;
         let profiles = match profile {
             Some(but) => profile_data_but(&data, but),
             None => vec![],
@@ -114,7 +111,7 @@ impl Late {
         let mut profiles = self.first;
         if let Some(f) = &self.customers {
             crate::engine::data::progress::give_back_freed_memory();
-            let (frame, rest) = f.read(Some(&self.first_names), &Progress::default())?;
+            let (frame, rest) = f.read(Some(&self.first_names))?;
             let (frame, ids) = customers_in_order(&self.ws, frame, &mut Vec::new())?;
             if ids != *self.ids {
                 return Err(changed(&f.path));
@@ -150,7 +147,11 @@ impl Late {
         let every = kept.len() == rows && kept.iter().enumerate().all(|(i, &r)| i == r as usize);
         let kept = (!every).then_some(kept);
         crate::engine::data::progress::give_back_freed_memory();
-        let (frame, _) = file.read(None, &Progress::default())?;
+        // (the file lacks every column of these fields: they are empty, as in a whole read)
+        let frame = match file.columns.is_empty() {
+            true => Frame::new(rows),
+            false => file.read(None)?.0,
+        };
         if frame.len != rows {
             return Err(changed(&file.path));
         }
