@@ -70,6 +70,15 @@ fn classify_fills_in_when_the_other_columns_are_read() {
     app.nav.row = names(&app).iter().position(|n| n == "lifestyle").unwrap();
     let shown = screen(&app, 100, 30);
     assert!(shown.contains("the others being read…"), "{shown}");
+    // an edit made now waits for them, and says so
+    app.status.clear();
+    app.nav.step = StepId::Demographic;
+    app.nav.row = 0;
+    let effects = crate::tui::tests::act(&mut app, crate::tui::input::message::Action::Increase);
+    assert!(!effects.is_empty(), "the cut point was nudged");
+    assert_eq!(app.status, READING_LATE);
+    app.nav.step = StepId::Classify;
+    app.nav.row = names(&app).iter().position(|n| n == "lifestyle").unwrap();
     // no key pressed: the other columns come
     let m = next(&results);
     assert!(matches!(m, Message::ColumnsRead(Ok(_))), "{m:?}");
