@@ -191,7 +191,7 @@ impl Engine {
         match job {
             Job::Reload { ws } => self.reload(*ws),
             Job::Transitions { from, to } => self.transitions(from, to),
-            // nothing was left (the loop takes what was before any job): nothing is loading
+            // (nothing was left: nothing is loading)
             Job::FinishOpen => self.finish_open().unwrap_or(Message::Loading(None)),
             Job::Reopen { path } => self.reopen(path, false),
             Job::Repull { path } => self.reopen(path, true),
@@ -408,7 +408,8 @@ impl Worker {
         let loading = Arc::clone(&engine.loading);
         let (tx, jobs) = channel::<Job>();
         if engine.late_pending() {
-            // the columns the first frame did not need come in without a key pressed
+            // the columns the first frame did not need come in without a key pressed, and
+            // before any job (every job reads the whole data)
             let _ = tx.send(Job::FinishOpen);
         }
         std::thread::spawn(move || {
@@ -416,15 +417,6 @@ impl Worker {
                 let mut batch = vec![first];
                 batch.extend(jobs.try_iter());
                 for j in newest_only(batch) {
-                    // every job reads the whole data: what the open left comes first
-                    if let Some(m) = engine.finish_open()
-                        && done.send(m).is_err()
-                    {
-                        return;
-                    }
-                    if matches!(j, Job::FinishOpen) {
-                        continue;
-                    }
                     // a long read: its progress comes to the loop as messages, from the
                     // start, and the slot lets Esc cancel it
                     let reading = matches!(j, Job::Reopen { .. } | Job::Repull { .. });
@@ -451,7 +443,8 @@ impl Worker {
                     if done.send(answer).is_err() {
                         return;
                     }
-                    // a workspace opened again may have left columns for later too
+                    // a workspace opened again may have left columns for later too: taken
+                    // before the next job
                     if let Some(m) = engine.finish_open()
                         && done.send(m).is_err()
                     {

@@ -11,7 +11,7 @@ use super::super::tables::{CacheWrites, LoadPlan, pruned_fields};
 use super::{AfterDerive, Cache, Frames, Session};
 use crate::engine::data::profile::{ColumnProfile, profile_data_but};
 use crate::engine::data::progress::Progress;
-use crate::engine::data::{ReadOptions, load_data, read_headers};
+use crate::engine::data::{ReadOptions, load_data};
 use crate::engine::error::{EngineError, Result};
 use crate::engine::rules::Workspace;
 
@@ -74,9 +74,8 @@ pub struct Late {
     /// The customers file's columns, in its order.
     headers: Vec<String>,
     orders: Option<LateOrders>,
-    /// The first stage's profiles (of the customers' columns it read), and their names.
+    /// The first stage's profiles (of the customers' columns it read).
     first: Vec<ColumnProfile>,
-    first_names: Vec<String>,
     ids: Arc<Vector>,
     /// Where the evaluated customers are kept once whole, and the largest input's size.
     key: Option<String>,
@@ -111,7 +110,8 @@ impl Late {
         let mut profiles = self.first;
         if let Some(f) = &self.customers {
             crate::engine::data::progress::give_back_freed_memory();
-            let (frame, rest) = f.read(Some(&self.first_names))?;
+            let profiled: Vec<String> = profiles.iter().map(|p| p.name.clone()).collect();
+            let (frame, rest) = f.read(Some(&profiled))?;
             let (frame, ids) = customers_in_order(&self.ws, frame, &mut Vec::new())?;
             if ids != *self.ids {
                 return Err(changed(&f.path));
@@ -217,17 +217,18 @@ impl Session {
             .iter()
             .map(|f| file_stamp(&f.path, &f.options))
             .collect();
-        let (mut t, first) = Frames::load_first_stage(&ws, &plan, p, &fields)?;
+        let (mut t, first) = Frames::load_first_stage(&ws, &plan, p, (&fields, true))?;
         t.notes.splice(0..0, notes);
         let order_rows = t.orders.as_ref().map_or(0, |f| f.len);
         let late_ws = ws.clone();
         let mut s = Self::assembled(ws, t, AfterDerive::KeepMatching)?;
-        let (customers, headers) = late_customers(&late_ws, &plan.files[0], &stamps[0])?;
+        let customers = late_customers(&late_ws, &plan.files[0], &stamps[0]);
+        let headers = plan.files[0].headers.clone();
         let orders = s.orders.take();
         s.orders_released = true;
         let orders = match (orders, plan.files.get(1), stamps.get(1)) {
             (Some(o), Some(file), Some(stamp)) if !fields.is_empty() => {
-                let file = late_order_file(&late_ws, file, stamp, &fields)?;
+                let file = late_order_file(&late_ws, file, stamp, &fields);
                 Some(LateOrders {
                     file,
                     rows: order_rows,
@@ -245,7 +246,6 @@ impl Session {
                 customers,
                 headers,
                 orders,
-                first_names: first.iter().map(|p| p.name.clone()).collect(),
                 first: first.clone(),
                 ids: Arc::clone(&s.ids),
                 key,
@@ -312,37 +312,32 @@ impl Session {
 }
 
 /// The customers' columns the first stage did not read, with the id column to match them by
-/// (none when it read them all), and the file's columns in order.
+/// (none when it read them all).
 fn late_customers(
     ws: &Workspace,
     file: &super::super::tables::Plan,
     stamp: &Option<String>,
-) -> Result<(Option<LateFile>, Vec<String>)> {
-    let headers = read_headers(&file.path, &file.options)?;
+) -> Option<LateFile> {
     let read = file.columns.clone().unwrap_or_default();
-    let mut rest: Vec<String> = headers
+    let mut rest: Vec<String> = file
+        .headers
         .iter()
         .filter(|h| !read.contains(h))
         .cloned()
         .collect();
     if rest.is_empty() {
-        return Ok((None, headers));
+        return None;
     }
-    if let Some(id) = ws
-        .columns
-        .customer_id
-        .as_ref()
-        .filter(|id| headers.contains(&id.value))
-    {
+    let id = ws.columns.customer_id.as_ref();
+    if let Some(id) = id.filter(|id| file.headers.contains(&id.value)) {
         rest.push(id.value.clone());
     }
-    let late = LateFile {
+    Some(LateFile {
         path: file.path.clone(),
         options: file.options.clone(),
         columns: rest,
         stamp: stamp.clone(),
-    };
-    Ok((Some(late), headers))
+    })
 }
 
 /// The order columns of the purchase `fields` left for the second stage (those the file has:
@@ -352,8 +347,7 @@ fn late_order_file(
     file: &super::super::tables::Plan,
     stamp: &Option<String>,
     fields: &[String],
-) -> Result<LateFile> {
-    let headers = read_headers(&file.path, &file.options)?;
+) -> LateFile {
     let c = &ws.columns;
     let roles = [&c.product, &c.category, &c.channel];
     let columns = LATE_FIELDS
@@ -361,14 +355,14 @@ fn late_order_file(
         .zip(roles)
         .filter(|(f, _)| fields.iter().any(|x| x == *f))
         .filter_map(|(_, r)| r.as_ref().map(|r| r.value.clone()))
-        .filter(|col| headers.contains(col))
+        .filter(|col| file.headers.contains(col))
         .collect();
-    Ok(LateFile {
+    LateFile {
         path: file.path.clone(),
         options: file.options.clone(),
         columns,
         stamp: stamp.clone(),
-    })
+    }
 }
 
 /// Put column `name` after the last name before it in `order` that `base` has at place `from`

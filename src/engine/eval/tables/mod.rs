@@ -128,7 +128,8 @@ pub(super) struct Plan {
     pub options: ReadOptions,
     pub path: PathBuf,
     pub columns: Option<Vec<String>>,
-    ncols: usize,
+    /// Every column of the file, in its order.
+    pub headers: Vec<String>,
     pub key: Option<String>,
 }
 
@@ -158,7 +159,6 @@ impl LoadPlan {
         let base = ws.base_dir();
         let need = needed_columns(ws, extra);
         let mut plans = Vec::new();
-        let mut all_headers = Vec::new();
         for f in ws.data_files() {
             let path = f.resolve(&base);
             let headers = crate::engine::data::read_headers(&path, &f.options)?;
@@ -175,13 +175,12 @@ impl LoadPlan {
                 options: f.options.clone(),
                 path,
                 columns,
-                ncols: headers.len(),
+                headers,
                 key,
             });
-            all_headers.push(headers);
         }
         if check {
-            let mut it = all_headers.into_iter();
+            let mut it = plans.iter().map(|p| p.headers.clone());
             let h = crate::engine::rules::check::Headers {
                 customers: ws.data.customers.as_ref().and_then(|_| it.next()),
                 orders: ws.data.orders.as_ref().and_then(|_| it.next()),
@@ -300,7 +299,7 @@ fn check_memory(plans: &[Plan]) -> Result<()> {
     for Plan {
         path,
         columns: cols,
-        ncols,
+        headers,
         ..
     } in plans
     {
@@ -313,7 +312,7 @@ fn check_memory(plans: &[Plan]) -> Result<()> {
         };
         let share = cols
             .as_ref()
-            .map_or(1.0, |c| c.len() as f64 / (*ncols).max(1) as f64);
+            .map_or(1.0, |c| c.len() as f64 / headers.len().max(1) as f64);
         read += (text as f64 * share) as u64;
     }
     let need = read.saturating_mul(MEMORY_PER_BYTE_READ);

@@ -23,7 +23,7 @@ impl Frames {
             return Ok((frames, profiles, writes));
         }
         let uses = typed_uses(ws);
-        let (tables, profiles, read_rows) = read_profiled(ws, plan, p)?;
+        let (tables, profiles, read_rows) = read_profiled(ws, plan, p, true)?;
         let mut frames = Self::for_wizard(tables, vec![], false);
         if let Some(keys) = keys {
             let meta = crate::engine::eval::cache::profiles::encode(&profiles);
@@ -61,19 +61,21 @@ impl Frames {
             .collect();
         fields.push("discount_share".into());
         let plan = LoadPlan::new(ws, (Some(&fields), false), cache)?.lenient(cache);
-        Ok(Self::load_first_stage(ws, &plan, p, &[])?.0)
+        // (nothing shows their profiles: none are made)
+        Ok(Self::load_first_stage(ws, &plan, p, (&[], false))?.0)
     }
 
     /// The first stage of the wizard's open of large files: the columns `plan` reads (those the
-    /// rules need, as a run reads them) checked as the wizard checks them, the profiles of the
-    /// first table's columns read, and the purchase fields whose columns were not read left out.
+    /// rules need, as a run reads them) checked as the wizard checks them, with `profile` the
+    /// profiles of the first table's columns read, and the `late` purchase fields (whose
+    /// columns were not read) left out.
     pub(in crate::engine::eval) fn load_first_stage(
         ws: &Workspace,
         plan: &LoadPlan,
         p: &Progress,
-        late: &[String],
+        (late, profile): (&[String], bool),
     ) -> Result<(Frames, Vec<ColumnProfile>)> {
-        let (tables, mut profiles, rows) = read_profiled(ws, plan, p)?;
+        let (tables, mut profiles, rows) = read_profiled(ws, plan, p, profile)?;
         let mut frames = Self::for_wizard(tables, vec![], false);
         frames.pruned = late.to_vec();
         frames.check_leniently(ws, plan, &typed_uses(ws), rows, &mut profiles);
@@ -169,19 +171,22 @@ impl Frames {
     }
 }
 
-/// The tables `plan` reads, each as evaluation columns, with the profiles of the first (the
-/// customers, or else the orders: profiled as read, from the typed columns) and each file's bad
-/// rows left out.
+/// The tables `plan` reads, each as evaluation columns, with (when `profile`) the profiles of
+/// the first (the customers, or else the orders: profiled as read, from the typed columns) and
+/// each file's bad rows left out.
 type Profiled = (
     (Option<Frame>, Option<Frame>, Vec<Frame>),
     Vec<ColumnProfile>,
     Vec<BadRowsFound>,
 );
 
-fn read_profiled(ws: &Workspace, plan: &LoadPlan, p: &Progress) -> Result<Profiled> {
+fn read_profiled(ws: &Workspace, plan: &LoadPlan, p: &Progress, profile: bool) -> Result<Profiled> {
     let read = plan.read(ws, p, |i, f, p| {
         let data = load_data(&f.path, &f.options, f.columns.as_deref(), p)?;
-        let profiles = (i == 0).then(|| profile_data(&data));
+        let profiles = (i == 0).then(|| match profile {
+            true => profile_data(&data),
+            false => vec![],
+        });
         let rows = data.bad_rows.clone();
         let frame = Frame::from_data(data)
             .map_err(|e| EngineError::data(&f.path, crate::engine::data::read::short(&e)))?;
