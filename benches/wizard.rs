@@ -72,7 +72,6 @@ fn live_edits(app: &mut App, engine: &mut Engine, repeat: usize) -> (Vec<f64>, V
     (eng, ui)
 }
 
-/// The process's peak resident memory so far, in MB.
 /// The wizard's first frame on `ws` with the cache in `cache_dir`, in this process; with
 /// `linger` seconds, the process then stays that long (what the wizard does meanwhile: the
 /// cache's entries written, the other columns read) and says its peak memory.

@@ -147,7 +147,7 @@ fn text_map_bool(v: &Val, n: usize, f: impl Fn(&str) -> bool) -> Val {
     }
 }
 
-fn cmp_result(op: BinOp, o: std::cmp::Ordering) -> bool {
+pub(super) fn cmp_result(op: BinOp, o: std::cmp::Ordering) -> bool {
     use std::cmp::Ordering::*;
     match op {
         BinOp::Eq => o == Equal,
@@ -189,14 +189,7 @@ fn binary_fast(op: BinOp, l: &Val, r: &Val) -> Option<Val> {
             })))
         }
         (lit, Val::Col(_)) if op.is_comparison() && matches!(lit, Val::Int(_) | Val::Float(_)) => {
-            let flipped = match op {
-                BinOp::Lt => BinOp::Gt,
-                BinOp::Le => BinOp::Ge,
-                BinOp::Gt => BinOp::Lt,
-                BinOp::Ge => BinOp::Le,
-                o => o,
-            };
-            binary_fast(flipped, r, l)
+            binary_fast(op.flipped(), r, l)
         }
         (Val::Col(a), Val::Col(b)) if matches!(op, BinOp::And | BinOp::Or) => match (&**a, &**b) {
             (Vector::Bool(x), Vector::Bool(y)) => {

@@ -8,10 +8,8 @@
 //! whole by [`eval_bool`] first and then read 64 rows at a time. Either way a rule matches the
 //! rows [`eval_bool`] says are true.
 
-use std::cmp::Ordering;
-
 use super::exclusivity::Matches;
-use super::expr::eval_bool;
+use super::expr::{cmp_result, eval_bool};
 use super::frame::{Cells, Frame, NULL_CODE, Vector};
 use crate::engine::rules::condition::{BinOp, Expr};
 
@@ -63,29 +61,6 @@ fn full_word(n: usize, w: usize) -> u64 {
     }
 }
 
-fn cmp_is(op: BinOp, o: Ordering) -> bool {
-    match op {
-        BinOp::Eq => o == Ordering::Equal,
-        BinOp::Ne => o != Ordering::Equal,
-        BinOp::Lt => o == Ordering::Less,
-        BinOp::Le => o != Ordering::Greater,
-        BinOp::Gt => o == Ordering::Greater,
-        BinOp::Ge => o != Ordering::Less,
-        _ => false,
-    }
-}
-
-/// `x op c` as `c op' x`.
-fn flip(op: BinOp) -> BinOp {
-    match op {
-        BinOp::Lt => BinOp::Gt,
-        BinOp::Le => BinOp::Ge,
-        BinOp::Gt => BinOp::Lt,
-        BinOp::Ge => BinOp::Le,
-        o => o,
-    }
-}
-
 /// The mask of a compiled condition: read from the columns when its shape allows, else
 /// evaluated whole.
 fn mask<'a>(e: &Expr, base: &'a Frame) -> Mask<'a> {
@@ -110,7 +85,7 @@ fn shaped<'a>(e: &Expr, base: &'a Frame) -> Option<Mask<'a>> {
             BinOp::Or => Mask::Or(boxed(l, base), boxed(r, base)),
             op if op.is_comparison() => match (&**l, &**r) {
                 (Expr::Column { name, .. }, c) => compared(base, name, *op, c)?,
-                (c, Expr::Column { name, .. }) => compared(base, name, flip(*op), c)?,
+                (c, Expr::Column { name, .. }) => compared(base, name, op.flipped(), c)?,
                 _ => return None,
             },
             _ => return None,
@@ -157,7 +132,7 @@ fn compared<'a>(base: &'a Frame, name: &str, op: BinOp, c: &Expr) -> Option<Mask
         (Vector::Bool(v), Expr::Bool(x)) => Mask::BoolCmp(v, op, *x),
         (Vector::Text(t), Expr::Text(s)) => {
             let answer = (0..t.dict.len())
-                .map(|d| cmp_is(op, t.dict[d].cmp(s.as_str())))
+                .map(|d| cmp_result(op, t.dict[d].cmp(s.as_str())))
                 .collect();
             Mask::Codes(&t.codes, answer)
         }
@@ -248,12 +223,14 @@ impl Mask<'_> {
                 (at | bt, af & bf)
             }
             Mask::Int(v, op, x) => split(
-                bits(v.values(), w, |a| cmp_is(*op, a.cmp(x))),
+                bits(v.values(), w, |a| cmp_result(*op, a.cmp(x))),
                 present(v, w, full),
             ),
             Mask::IntAsFloat(v, op, x) => split(
                 bits(v.values(), w, |a| {
-                    (a as f64).partial_cmp(x).is_some_and(|o| cmp_is(*op, o))
+                    (a as f64)
+                        .partial_cmp(x)
+                        .is_some_and(|o| cmp_result(*op, o))
                 }),
                 present(v, w, full),
             ),
@@ -261,13 +238,13 @@ impl Mask<'_> {
                 let nan = bits(v.values(), w, f64::is_nan);
                 split(
                     bits(v.values(), w, |a| {
-                        a.partial_cmp(x).is_some_and(|o| cmp_is(*op, o))
+                        a.partial_cmp(x).is_some_and(|o| cmp_result(*op, o))
                     }),
                     present(v, w, full) & !nan,
                 )
             }
             Mask::Date(v, op, x) => split(
-                bits(v.values(), w, |a| cmp_is(*op, a.cmp(x))),
+                bits(v.values(), w, |a| cmp_result(*op, a.cmp(x))),
                 present(v, w, full),
             ),
             Mask::Codes(codes, answer) => split(
@@ -276,7 +253,7 @@ impl Mask<'_> {
             ),
             Mask::Bool(v) => split(bits(v.values(), w, |b| b), present(v, w, full)),
             Mask::BoolCmp(v, op, x) => split(
-                bits(v.values(), w, |a| cmp_is(*op, a.cmp(x))),
+                bits(v.values(), w, |a| cmp_result(*op, a.cmp(x))),
                 present(v, w, full),
             ),
             Mask::IsNull(v, is) => {

@@ -288,7 +288,6 @@ fn refuse_open(ws: &Workspace, used: &[String]) -> Result<()> {
     if open.is_empty() {
         return Ok(());
     }
-    // the rule that reads one, when one does (else it was asked for with --with)
     let what = match ws.first_reader(&open) {
         Some((place, field)) => format!("{place} reads {field}, which"),
         None => open.join(" and "),

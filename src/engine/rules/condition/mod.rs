@@ -45,6 +45,17 @@ impl BinOp {
         }
     }
 
+    /// The comparison that says the same with its sides swapped (`x < c` is `c > x`).
+    pub fn flipped(self) -> BinOp {
+        match self {
+            BinOp::Lt => BinOp::Gt,
+            BinOp::Le => BinOp::Ge,
+            BinOp::Gt => BinOp::Lt,
+            BinOp::Ge => BinOp::Le,
+            o => o,
+        }
+    }
+
     pub fn is_comparison(self) -> bool {
         matches!(
             self,
