@@ -75,8 +75,8 @@ const AGE_REDRAWN_EVERY: std::time::Duration = std::time::Duration::from_secs(5)
 
 /// The main loop, generic over the backend. It blocks on the channel and draws only after
 /// something arrived: idle, the wizard uses no CPU (while data is read again, the worker sends
-/// its progress as messages; over pulled database tables it wakes every few seconds to show their
-/// age). `stop` is raised by SIGTERM or SIGHUP (an
+/// its progress as messages; over pulled database tables it wakes every few seconds and draws
+/// again when their age as shown changed). `stop` is raised by SIGTERM or SIGHUP (an
 /// SSH connection dropping), which also sends a message to wake the loop: it ends as if `q`
 /// had been pressed.
 pub fn event_loop<B: Backend>(
@@ -101,23 +101,30 @@ where
         .and_then(|w| crate::tui::runtime::watch::follow(Arc::clone(w), inbox.tx.clone()));
     read_terminal(inbox.tx.clone());
     let mut dirty = true;
+    let now = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs())
+    };
+    // the age of the pulled tables as last drawn
+    let mut drawn_age = None;
     while !app.quit && !stop.load(Ordering::Relaxed) {
         if dirty {
-            app.now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs());
+            app.now = now();
             terminal.draw(|f| crate::tui::view::draw(f, app, theme))?;
+            drawn_age = app.model.data.pulled_age(app.now);
             dirty = false;
         }
         // with database tables pulled, the title's "pulled … ago" is kept current: the loop
-        // wakes to draw it again every few seconds (else it sleeps until something arrives)
+        // wakes every few seconds and draws again when the age shown has changed (else it
+        // sleeps until something arrives)
         let first = if app.model.data.pulled.is_empty() {
             inbox.rx.recv().ok()
         } else {
             match inbox.rx.recv_timeout(AGE_REDRAWN_EVERY) {
                 Ok(m) => Some(m),
                 Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
-                    dirty = true;
+                    dirty = app.model.data.pulled_age(now()) != drawn_age;
                     continue;
                 }
                 Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => None,
