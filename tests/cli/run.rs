@@ -163,6 +163,10 @@ fn run_demo_end_to_end_with_every_output() {
     let piped: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(piped, v);
     assert!(!dir.join("-").exists());
+    // a crosstab would follow the summary on standard output: refused, naming the way out
+    let (code, _, err) = run(&["run", &ws, "--summary", "-", "--crosstab", "a,b"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("--summary s.json"), "{err}");
     for ext in ["parquet", "json"] {
         let p = dir.join(format!("m.{ext}"));
         let (code, _, err) = run(&["run", &ws, "--out", &p.to_string_lossy()]);
