@@ -59,7 +59,7 @@ pub(super) fn write_summary(p: &std::path::Path, json: &str) -> Result<()> {
 pub fn run(a: RunArgs, cache: &Cache) -> Result<ExitCode> {
     if a.summary.as_deref().is_some_and(|p| p.as_os_str() == "-") && !a.crosstab.is_empty() {
         anyhow::bail!(
-            "--summary - writes the summary to standard output, where --crosstab's table would              follow it: write the summary to a file (--summary s.json) to have both"
+            "--summary - writes the summary to standard output, where --crosstab's table would follow it: write the summary to a file (--summary s.json) to have both"
         );
     }
     if a.in_database {
