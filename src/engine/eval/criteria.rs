@@ -520,7 +520,7 @@ mod tests {
             }
             prop_assert_eq!(a.exclusivity.multi_matched, multi);
             prop_assert_eq!(a.exclusivity.unassigned, none);
-            let value: Vec<Option<f64>> = ages.iter().map(|a| a.map(|x| x as f64)).collect();
+            let value: crate::engine::eval::frame::Cells<f64> = ages.iter().map(|a| a.map(|x| x as f64)).collect();
             let rows = value_segments(&a, &Measures { value: &value, cost: None, extra: &[] }, &ValuationConfig::default());
             prop_assert_eq!(rows.iter().map(|r| r.customers).sum::<usize>(), n);
             let share: f64 = rows.iter().map(|r| r.customer_share).sum();

@@ -278,7 +278,10 @@ pub fn record(s: &Session, id: &str) -> Result<Vec<(String, String)>> {
                 }
                 .to_string()
             });
-    let value = s.value[row].map_or_else(|| "NULL".into(), crate::engine::format::amount);
+    let value = s
+        .value
+        .get(row)
+        .map_or_else(|| "NULL".into(), crate::engine::format::amount);
     let mut out = vec![(format!("value ({measure})"), value)];
     out.extend(s.base.names.iter().map(|n| {
         let (name, v) = shown(s, n, row);

@@ -139,39 +139,25 @@ impl Vector {
         }
     }
 
-    /// Every row as [`Vector::f64_at`] reads it, as a column (the missing rows kept as they are).
-    pub fn f64_cells(&self) -> Cells<f64> {
-        match self {
-            Vector::Int(v) => v.map(|x| x as f64),
-            Vector::Float(v) => v.clone(),
-            Vector::Date(v) => v.map(f64::from),
-            Vector::Bool(v) => v.map(|b| b as i64 as f64),
-            Vector::Text(t) => Cells::nulls(t.codes.len()),
-        }
-    }
-
-    /// Every row as [`Vector::f64_at`] reads it, converted on all cores.
-    pub fn numbers(&self) -> Vec<Option<f64>> {
-        fn each<T: Copy + Default + Sync>(
-            c: &Cells<T>,
-            f: impl Fn(T) -> f64 + Sync,
-        ) -> Vec<Option<f64>> {
+    /// Every row as [`Vector::f64_at`] reads it, as a column (the missing rows kept as they
+    /// are), converted on all cores.
+    pub fn numbers(&self) -> Cells<f64> {
+        fn each<T: Copy + Default + Sync>(c: &Cells<T>, f: impl Fn(T) -> f64 + Sync) -> Cells<f64> {
             use rayon::prelude::*;
-            let values = c.values().par_iter().with_min_len(1 << 14);
-            match c.validity() {
-                None => values.map(|&x| Some(f(x))).collect(),
-                Some(w) => values
-                    .enumerate()
-                    .map(|(i, &x)| (w[i / 64] >> (i % 64) & 1 == 1).then(|| f(x)))
-                    .collect(),
-            }
+            let values = c
+                .values()
+                .par_iter()
+                .with_min_len(1 << 14)
+                .map(|&x| f(x))
+                .collect();
+            Cells::from_parts(values, c.validity().map(<[u64]>::to_vec))
         }
         match self {
             Vector::Int(v) => each(v, |x| x as f64),
-            Vector::Float(v) => each(v, |x| x),
+            Vector::Float(v) => v.clone(),
             Vector::Date(v) => each(v, f64::from),
             Vector::Bool(v) => each(v, |b| b as i64 as f64),
-            Vector::Text(t) => vec![None; t.codes.len()],
+            Vector::Text(t) => Cells::nulls(t.codes.len()),
         }
     }
 
@@ -383,6 +369,22 @@ impl Frame {
         }
     }
 
+    /// Read now, on all cores at once, those of `names` not read yet (each would otherwise be
+    /// read alone when first asked for, one after the other).
+    pub fn read_now(&self, names: &[String]) {
+        use rayon::prelude::*;
+        let todo: Vec<&Column> = self
+            .names
+            .iter()
+            .zip(&self.cols)
+            .filter(|(n, c)| !c.is_read() && names.contains(n))
+            .map(|(_, c)| c)
+            .collect();
+        todo.par_iter().for_each(|c| {
+            c.values();
+        });
+    }
+
     /// The columns as they are (values, or still to be read).
     pub fn raw_columns(&self) -> &[Column] {
         &self.cols
@@ -461,5 +463,35 @@ impl Frame {
             .iter()
             .position(|n| n == name)
             .map(|i| self.cols[i].dtype())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `read_now` reads the columns named, each once, and leaves the others to be read when
+    /// asked for.
+    #[test]
+    fn read_now_reads_only_the_columns_named() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let reads = Arc::new(AtomicUsize::new(0));
+        let mut f = Frame::new(3);
+        for name in ["a", "b", "c"] {
+            let r = Arc::clone(&reads);
+            let col = Column::lazy(DType::Int, move || {
+                r.fetch_add(1, Ordering::SeqCst);
+                Vector::Int(Cells::from_values(vec![1, 2, 3]))
+            });
+            f.push(name.to_string(), col);
+        }
+        f.read_now(&["a".to_string(), "c".to_string(), "missing".to_string()]);
+        let read: Vec<bool> = f.raw_columns().iter().map(Column::is_read).collect();
+        assert_eq!(read, vec![true, false, true]);
+        assert_eq!(reads.load(Ordering::SeqCst), 2);
+        f.read_now(&["a".to_string()]);
+        assert_eq!(reads.load(Ordering::SeqCst), 2, "a column is read once");
+        assert_eq!(f.get("b").unwrap().f64_at(1), Some(2.0));
+        assert_eq!(reads.load(Ordering::SeqCst), 3);
     }
 }

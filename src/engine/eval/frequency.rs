@@ -20,7 +20,12 @@ pub fn frequency(s: &Session, column: &str) -> Result<Vec<Frequency>> {
         .get(column)
         .ok_or_else(|| EngineError::Invalid(format!("there is no column \"{column}\"")))?;
     const MISSING: &str = "∅ missing";
-    let value = |k: usize| s.value.get(k).copied().flatten().unwrap_or(0.0);
+    let value = |k: usize| {
+        (k < s.value.len())
+            .then(|| s.value.get(k))
+            .flatten()
+            .unwrap_or(0.0)
+    };
     let mut map: std::collections::HashMap<String, (usize, f64)> = Default::default();
     match &**v {
         // text: counted per dictionary code, each row's value added in row order as below
@@ -84,7 +89,7 @@ mod tests {
                     .entry(v.text_at(k).unwrap_or_else(|| "∅ missing".into()))
                     .or_default();
                 e.0 += 1;
-                e.1 += s.value[k].unwrap_or(0.0);
+                e.1 += s.value.get(k).unwrap_or(0.0);
             }
             let got = frequency(&s, column).unwrap();
             assert_eq!(got.len(), expected.len(), "{column}");

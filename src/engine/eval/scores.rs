@@ -105,7 +105,7 @@ pub fn add_scores(base: &mut Frame, bins: u32, method: RfmMethod) -> Vec<ScoreIn
     let n = base.len;
     let col = |name: &str| -> Cells<f64> {
         base.get(name)
-            .map(|v| v.f64_cells())
+            .map(|v| v.numbers())
             .unwrap_or_else(|| Cells::nulls(n))
     };
     let orders = col("orders");

@@ -85,7 +85,7 @@ pub fn compare_tables(
                 .map_or(not_yet, |&i| ra.label[i] as usize);
             let col = rb.label[j] as usize;
             customers[r][col] += 1;
-            value[r][col] += sb.value[j].unwrap_or(0.0);
+            value[r][col] += sb.value.get(j).unwrap_or(0.0);
             if r == not_yet || from[r] != rb.names[col] {
                 moved += 1;
             }

@@ -1,14 +1,15 @@
 //! Valuation per segment: size, value, cost, profit, cumulative shares, worth-it verdicts, Pareto (SPEC §4.5).
 
 use super::criteria::Assignment;
+use super::frame::Cells;
 use crate::engine::rules::{MeasureKind, ValuationConfig};
 
 /// Per-customer measures a valuation reads.
 pub struct Measures<'a> {
-    pub value: &'a [Option<f64>],
-    pub cost: Option<&'a [Option<f64>]>,
+    pub value: &'a Cells<f64>,
+    pub cost: Option<&'a Cells<f64>>,
     /// (name, kind, per-customer values: for `share` 1/0/NULL)
-    pub extra: &'a [(String, MeasureKind, Vec<Option<f64>>)],
+    pub extra: &'a [(String, MeasureKind, Cells<f64>)],
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -196,9 +197,9 @@ fn totals(a: &Assignment, m: &Measures, k: usize) -> Totals {
     // one tight pass per column, the columns side by side on the pool; each segment's sum is
     // still taken in customer order, so the numbers are those of a single sequential pass
     // (a missing value or cost adds nothing to a sum, as 0 would)
-    let mut columns: Vec<&[Option<f64>]> = vec![m.value];
+    let mut columns: Vec<&Cells<f64>> = vec![m.value];
     columns.extend(m.cost);
-    columns.extend(m.extra.iter().map(|(_, _, v)| v.as_slice()));
+    columns.extend(m.extra.iter().map(|(_, _, v)| v));
     let (cust, sums) = rayon::join(
         || {
             let mut cust = vec![0usize; k];
@@ -231,12 +232,22 @@ fn totals(a: &Assignment, m: &Measures, k: usize) -> Totals {
 }
 
 /// Per segment, the sum of `v` over its customers in customer order, and how many had a value.
-fn segment_sums(label: &[u16], v: &[Option<f64>], k: usize) -> (Vec<f64>, Vec<usize>) {
+fn segment_sums(label: &[u16], v: &Cells<f64>, k: usize) -> (Vec<f64>, Vec<usize>) {
     let (mut sum, mut count) = (vec![0f64; k], vec![0usize; k]);
-    for (&s, x) in label.iter().zip(v) {
-        if let Some(x) = x {
-            sum[s as usize] += x;
-            count[s as usize] += 1;
+    match v.validity() {
+        None => {
+            for (&s, x) in label.iter().zip(v.values()) {
+                sum[s as usize] += x;
+                count[s as usize] += 1;
+            }
+        }
+        Some(_) => {
+            for (&s, x) in label.iter().zip(v.iter()) {
+                if let Some(x) = x {
+                    sum[s as usize] += x;
+                    count[s as usize] += 1;
+                }
+            }
         }
     }
     (sum, count)
@@ -250,7 +261,7 @@ pub struct Pareto {
 }
 
 /// `value` in customer-id order (ties in value keep id order).
-pub fn pareto(value: &[Option<f64>]) -> Pareto {
+pub fn pareto(value: &Cells<f64>) -> Pareto {
     let mut v: Vec<f64> = value.iter().map(|x| x.unwrap_or(0.0)).collect();
     let total = row_total(value);
     // only the values in order matter (equal values are the same number whichever customer
@@ -263,29 +274,44 @@ pub fn pareto(value: &[Option<f64>]) -> Pareto {
 }
 
 /// The total of all values, added in customer order.
-fn row_total(value: &[Option<f64>]) -> f64 {
+fn row_total(value: &Cells<f64>) -> f64 {
     value.iter().map(|x| x.unwrap_or(0.0)).sum()
 }
 
 /// The same from the rows in [`value_order`] (the same figures, bit for bit: the values
 /// follow one another in the same order, whichever of equal ones comes first).
-pub fn pareto_in_order(value: &[Option<f64>], order: &[usize]) -> Pareto {
-    let v: Vec<f64> = order.iter().map(|&i| value[i].unwrap_or(0.0)).collect();
+pub fn pareto_in_order(value: &Cells<f64>, order: &[usize]) -> Pareto {
+    let v: Vec<f64> = order.iter().map(|&i| value.get(i).unwrap_or(0.0)).collect();
     pareto_sorted(&v, row_total(value))
 }
 
 /// Rows by value, largest first (missing as 0; `f64::total_cmp` order); equal values keep
 /// row order. Sorted as (key, row) pairs on all cores: no lookups while sorting.
-pub fn value_order(value: &[Option<f64>]) -> Vec<usize> {
+pub fn value_order(value: &Cells<f64>) -> Vec<usize> {
     use rayon::prelude::*;
     let key = crate::engine::stats::order_key;
-    let mut keyed: Vec<(u64, usize)> = value
-        .par_iter()
-        .enumerate()
-        .map(|(i, x)| (!key(x.unwrap_or(0.0)), i))
+    let mut keyed: Vec<(u64, usize)> = (0..value.len())
+        .into_par_iter()
+        .map(|i| (!key(value.get(i).unwrap_or(0.0)), i))
         .collect();
     keyed.par_sort_unstable();
     keyed.into_par_iter().map(|(_, i)| i).collect()
+}
+
+/// Whether `order` is [`value_order`] of `value`: every row once, largest value first, equal
+/// values in row order. (Each row's (value, row) pair comes strictly before the next one's, so
+/// no row is there twice, and with as many rows as values every row is there.)
+pub fn is_value_order(value: &Cells<f64>, order: &[usize]) -> bool {
+    use rayon::prelude::*;
+    let n = value.len();
+    if order.len() != n || order.iter().any(|&i| i >= n) {
+        return false;
+    }
+    let key = |i: usize| !crate::engine::stats::order_key(value.get(i).unwrap_or(0.0));
+    order
+        .par_windows(2)
+        .with_min_len(1 << 14)
+        .all(|w| (key(w[0]), w[0]) < (key(w[1]), w[1]))
 }
 
 /// The 80/20 figures of values sorted largest first, whose `total` is added in customer order.
@@ -323,11 +349,11 @@ pub struct CrossTab {
 }
 
 /// Cross-tabulate two assignments (segments in rule order, `otherwise` last when non-empty).
-pub fn crosstab(a: &Assignment, b: &Assignment, value: &[Option<f64>]) -> CrossTab {
+pub fn crosstab(a: &Assignment, b: &Assignment, value: &Cells<f64>) -> CrossTab {
     let (ka, kb) = (a.names.len(), b.names.len());
     let mut customers = vec![vec![0usize; kb]; ka];
     let mut val = vec![vec![0f64; kb]; ka];
-    for ((&r, &c), v) in a.label.iter().zip(b.label.iter()).zip(value) {
+    for ((&r, &c), v) in a.label.iter().zip(b.label.iter()).zip(value.iter()) {
         let (r, c) = (r as usize, c as usize);
         customers[r][c] += 1;
         val[r][c] += v.unwrap_or(0.0);
@@ -388,10 +414,10 @@ mod tests {
             &["a", "b", "c", "unassigned"],
             vec![0, 0, 0, 1, 1, 1, 1, 1, 1, 1],
         );
-        let value: Vec<Option<f64>> = (0..10)
+        let value: Cells<f64> = (0..10)
             .map(|i| Some(if i < 3 { 50.0 } else { 10.0 }))
             .collect();
-        let cost: Vec<Option<f64>> = vec![Some(12.0); 10];
+        let cost = Cells::filled(12.0, 10);
         let cfg = ValuationConfig {
             min_customer_share: 0.35,
             min_value_share: 0.5,
@@ -441,8 +467,10 @@ mod tests {
             let mut expected: Vec<usize> = (0..v.len()).collect();
             let x = |i: usize| v[i].unwrap_or(0.0);
             expected.sort_by(|&a, &b| x(b).total_cmp(&x(a)));
-            let order = value_order(&v);
+            let cells: Cells<f64> = v.iter().copied().collect();
+            let order = value_order(&cells);
             proptest::prop_assert_eq!(&order, &expected);
+            proptest::prop_assert!(is_value_order(&cells, &order));
             // the figures as defined: the total added in customer order, the shares in value order
             let reference = {
                 let n = v.len();
@@ -459,7 +487,7 @@ mod tests {
                     .map_or(n, |k| k + 1);
                 (top_sum / total, if n == 0 { f64::NAN } else { k as f64 / n as f64 })
             };
-            let (a, b) = (pareto(&v), pareto_in_order(&v, &order));
+            let (a, b) = (pareto(&cells), pareto_in_order(&cells, &order));
             proptest::prop_assert_eq!(a.top20_value_share.to_bits(), reference.0.to_bits());
             proptest::prop_assert_eq!(
                 a.customer_share_for_80pct_value.to_bits(),
@@ -473,9 +501,41 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// A kept order is used only if it is the values' order: any other arrangement of the
+        /// rows (ties in another order, a row twice, a row missing) is refused.
+        #[test]
+        fn only_the_value_order_passes_as_one(
+            (v, shuffle, dup) in proptest::strategy::Strategy::prop_flat_map(
+                proptest::collection::vec(proptest::option::of(0..4i32), 0..60),
+                |v| {
+                    let n = v.len();
+                    (
+                        proptest::strategy::Just(v),
+                        proptest::collection::vec(proptest::arbitrary::any::<u32>(), n),
+                        proptest::arbitrary::any::<(usize, usize)>(),
+                    )
+                },
+            )
+        ) {
+            let cells: Cells<f64> = v.iter().map(|x| x.map(f64::from)).collect();
+            let expected = value_order(&cells);
+            let mut perm: Vec<usize> = (0..v.len()).collect();
+            perm.sort_by_key(|&i| shuffle[i]);
+            proptest::prop_assert_eq!(is_value_order(&cells, &perm), perm == expected);
+            if v.len() >= 2 {
+                let (a, b) = (dup.0 % v.len(), dup.1 % v.len());
+                let mut twice = expected.clone();
+                twice[a] = twice[b];
+                proptest::prop_assert_eq!(is_value_order(&cells, &twice), a == b);
+                proptest::prop_assert!(!is_value_order(&cells, &expected[1..]));
+            }
+        }
+    }
+
     #[test]
     fn pareto_figures() {
-        let v: Vec<Option<f64>> = vec![Some(1.0), Some(1.0), Some(1.0), Some(1.0), Some(96.0)];
+        let v = Cells::from_values(vec![1.0, 1.0, 1.0, 1.0, 96.0]);
         let p = pareto(&v);
         assert!((p.top20_value_share - 0.96).abs() < 1e-12);
         assert!((p.customer_share_for_80pct_value - 0.2).abs() < 1e-12);
@@ -485,7 +545,7 @@ mod tests {
     fn cells_add_up() {
         let a = assignment(&["x", "y", "other"], vec![0, 0, 1, 1]);
         let b = assignment(&["p", "q", "other"], vec![0, 1, 1, 2]);
-        let v = [Some(1.0), Some(2.0), Some(3.0), Some(4.0)];
+        let v = Cells::from_values(vec![1.0, 2.0, 3.0, 4.0]);
         let t = crosstab(&a, &b, &v);
         assert_eq!(t.rows, vec!["x", "y"]);
         assert_eq!(t.cols, vec!["p", "q", "other"]);

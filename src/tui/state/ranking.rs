@@ -9,7 +9,7 @@ use crate::engine::eval::session::Session;
 #[derive(Debug, Clone)]
 pub struct Ranking {
     pub ids: Arc<Vector>,
-    pub value: Arc<Vec<Option<f64>>>,
+    pub value: Arc<crate::engine::eval::frame::Cells<f64>>,
     /// Row indices, most valuable first (ties by customer id).
     pub order: Arc<Vec<usize>>,
     /// Value held by the customers ranked 1 … k+1, at index k (so a screen never re-adds rows).
@@ -81,7 +81,7 @@ impl Ranking {
     /// The largest value to show, by size: the total, the first or the last in value order
     /// (found at once, whatever the number of customers).
     pub fn widest(&self) -> f64 {
-        let at = |k: Option<&usize>| k.and_then(|&i| self.value[i]).unwrap_or(0.0).abs();
+        let at = |k: Option<&usize>| k.and_then(|&i| self.value.get(i)).unwrap_or(0.0).abs();
         self.total
             .abs()
             .max(at(self.order.first()))
@@ -112,19 +112,33 @@ impl Ranking {
 impl Ranking {
     pub fn build(s: &Session) -> Ranking {
         let n = s.base.len;
-        let v = |i: usize| s.value[i].unwrap_or(0.0);
+        let v = |i: usize| s.value.get(i).unwrap_or(0.0);
         let order = match &s.value_order {
             Some(o) => Arc::clone(o),
             None => Arc::new(crate::engine::eval::valuation::value_order(&s.value)),
         };
-        let cumulative: Vec<f64> = order
-            .iter()
-            .scan(0.0, |acc, &i| {
-                *acc += v(i);
-                Some(*acc)
-            })
-            .collect();
-        let total = cumulative.last().copied().unwrap_or(0.0);
+        // the running total (in rank order) beside where each row ranks and the negatives
+        let ((cumulative, total), (rank_of, negative)) = rayon::join(
+            || {
+                let cumulative: Vec<f64> = order
+                    .iter()
+                    .scan(0.0, |acc, &i| {
+                        *acc += v(i);
+                        Some(*acc)
+                    })
+                    .collect();
+                let total = cumulative.last().copied().unwrap_or(0.0);
+                (cumulative, total)
+            },
+            || {
+                let mut rank_of = vec![0u32; n];
+                for (k, &i) in order.iter().enumerate() {
+                    rank_of[i] = k as u32;
+                }
+                let negative = s.value.present().filter(|&x| x < 0.0).count();
+                (rank_of, negative)
+            },
+        );
         let share = |x: f64| if total != 0.0 { x / total } else { 0.0 };
         // the curve at 1 %, 2 %, … 100 % of customers
         let mut curve = vec![(0.0, 0.0)];
@@ -136,15 +150,6 @@ impl Ranking {
                 )
             }));
         }
-        let mut rank_of = vec![0u32; n];
-        for (k, &i) in order.iter().enumerate() {
-            rank_of[i] = k as u32;
-        }
-        let negative = s
-            .value
-            .iter()
-            .filter(|v| v.is_some_and(|x| x < 0.0))
-            .count();
         Ranking {
             negative,
             rank_of: Arc::new(rank_of),

@@ -93,7 +93,7 @@ fn draw_ranking(f: &mut Frame, table_area: Rect, app: &App, t: &Theme) {
         .map(|k| {
             let i = r.row_at(app.screens.list.sort, k);
             let rank = r.rank_of[i] as usize;
-            let v = r.value[i].unwrap_or(0.0);
+            let v = r.value.get(i).unwrap_or(0.0);
             // the value held by this customer and everyone ranked above them
             let cum = r.cumulative[rank];
             let cells = vec![

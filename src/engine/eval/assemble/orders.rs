@@ -164,7 +164,7 @@ fn slim(ws: &Workspace, mut of: Frame, cid: &str) -> Frame {
         let flags = Vector::Bool(match &**v {
             Vector::Float(x) => x.map(|x| x > 0.0),
             Vector::Int(x) => x.map(|x| x > 0),
-            other => other.f64_cells().into_map(|x| x > 0.0),
+            other => other.numbers().into_map(|x| x > 0.0),
         });
         of.set(&d, flags);
     }

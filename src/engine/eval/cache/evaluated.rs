@@ -7,12 +7,14 @@
 
 use super::Cache;
 use crate::engine::data::quality::FileQuality;
-use crate::engine::eval::frame::{DType, Frame, Vector};
+use crate::engine::eval::frame::{Cells, Column, DType, Frame, Vector};
 use crate::engine::eval::scores::ScoreInfo;
 use crate::engine::rules::Workspace;
 
 /// The customer ids travel as one more column, under a name no header can have.
 const IDS: &str = "\u{0}ids";
+/// So do the wizard's rows by value, when it kept them (after the ids).
+const VALUE_ORDER: &str = "\u{0}value order";
 
 /// What a one-shot evaluation keeps of its assembly.
 pub struct Evaluated {
@@ -25,6 +27,10 @@ pub struct Evaluated {
     pub order_types: Vec<(String, DType)>,
     /// The wizard's Classify profiles, as [`super::profiles::encode`] writes them.
     pub profiles: Option<String>,
+    /// The wizard's rows by value when the entry was written: a hint, checked before it is
+    /// used (see [`crate::engine::eval::valuation::is_value_order`]), since the value may
+    /// have changed since.
+    pub value_order: Option<std::sync::Arc<Vec<usize>>>,
 }
 
 #[derive(serde::Serialize, serde::Deserialize, PartialEq, Debug)]
@@ -80,6 +86,10 @@ impl Cache {
     pub fn evaluated(&self, key: &str, notes: &mut Vec<String>) -> Option<Evaluated> {
         let (meta, mut base) = self.get(key, "the evaluated customers", notes)?;
         let meta: Meta = serde_json::from_str(&meta).ok()?;
+        let value_order = match base.names.last().map(String::as_str) {
+            Some(VALUE_ORDER) => order_of(base.pop()?.1.values()),
+            _ => None,
+        };
         if base.names.last().map(String::as_str) != Some(IDS) {
             return None;
         }
@@ -98,6 +108,7 @@ impl Cache {
             scores: meta.scores.into_iter().map(score_info).collect(),
             order_types,
             profiles: meta.profiles,
+            value_order,
         })
     }
 
@@ -133,8 +144,29 @@ pub fn evaluated_entry(e: Evaluated) -> Option<(String, Frame)> {
     };
     let text = serde_json::to_string(&meta).ok()?;
     let mut frame = e.base;
-    frame.push(IDS.into(), crate::engine::eval::frame::Column::ready(e.ids));
+    frame.push(IDS.into(), Column::ready(e.ids));
+    if let Some(order) = e.value_order {
+        let rows = order.iter().map(|&i| i as i64).collect();
+        frame.push(
+            VALUE_ORDER.into(),
+            Column::ready(std::sync::Arc::new(Vector::Int(Cells::from_values(rows)))),
+        );
+    }
     Some((text, frame))
+}
+
+/// Row numbers kept as an integer column (none if any is missing or negative).
+fn order_of(v: &Vector) -> Option<std::sync::Arc<Vec<usize>>> {
+    let Vector::Int(rows) = v else { return None };
+    if rows.validity().is_some() {
+        return None;
+    }
+    let order: Option<Vec<usize>> = rows
+        .values()
+        .iter()
+        .map(|&i| usize::try_from(i).ok())
+        .collect();
+    order.map(std::sync::Arc::new)
 }
 
 fn score(s: &ScoreInfo) -> Score {

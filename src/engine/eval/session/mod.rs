@@ -6,7 +6,7 @@ use super::assemble::PreparedOrders;
 pub use super::cache::Cache;
 use super::criteria::{Assignment, RuleError, assign, compile_criterion};
 use super::expr::{compile, eval_bool, eval_shared};
-use super::frame::{Frame, Vector};
+use super::frame::{Cells, Frame, Vector};
 use super::purchase::{OrderCols, derive};
 use super::scores::{ScoreInfo, add_scores};
 pub use super::tables::{Frames, PolarsTables};
@@ -63,9 +63,9 @@ pub struct Session {
     /// The first this many warnings are about the cache, not the data.
     cache_notes: usize,
     /// Each customer's value (shared with the wizard's List, never copied).
-    pub value: std::sync::Arc<Vec<Option<f64>>>,
-    pub cost: Option<Vec<Option<f64>>>,
-    pub measures: Vec<(String, MeasureKind, Vec<Option<f64>>)>,
+    pub value: std::sync::Arc<Cells<f64>>,
+    pub cost: Option<Cells<f64>>,
+    pub measures: Vec<(String, MeasureKind, Cells<f64>)>,
     pub pareto: Pareto,
     /// Rows by value, largest first ([`super::valuation::value_order`]), for the wizard's List:
     /// kept when the session is the wizard's (its 80/20 figures come from it, so the values are
@@ -220,7 +220,7 @@ impl Session {
         Ok(())
     }
 
-    fn numeric(&self, text: &Spanned<String>, key: &str) -> Result<Vec<Option<f64>>> {
+    fn numeric(&self, text: &Spanned<String>, key: &str) -> Result<Cells<f64>> {
         let e = parse_condition(text)
             .and_then(|e| compile(&e, &|n| self.base.dtype_of(n), &self.base.names))
             .map_err(|e| crate::engine::rules::condition_error(&self.ws, text, key, &e))?;
@@ -248,7 +248,7 @@ impl Session {
             None if self.base.get("revenue").is_some() => {
                 self.numeric(&Spanned::bare("revenue".into()), "valuation.value")?
             }
-            None => vec![Some(1.0); n],
+            None => Cells::filled(1.0, n),
         });
         self.cost = match self.ws.valuation.cost.clone() {
             Some(c) => Some(self.numeric(&c, "valuation.cost")?),
@@ -265,13 +265,16 @@ impl Session {
                         .map_err(|e| {
                             crate::engine::rules::condition_error(&self.ws, &m.expr, &key, &e)
                         })?;
+                    // 1 where the condition holds, else 0 (a missing answer too)
                     use rayon::prelude::*;
                     let b = eval_bool(&e.0, &self.base);
-                    (0..b.len())
-                        .into_par_iter()
-                        .with_min_len(1 << 14)
-                        .map(|i| Some(if b.get(i) == Some(true) { 1.0 } else { 0.0 }))
-                        .collect()
+                    Cells::from_values(
+                        (0..b.len())
+                            .into_par_iter()
+                            .with_min_len(1 << 14)
+                            .map(|i| if b.get(i) == Some(true) { 1.0 } else { 0.0 })
+                            .collect(),
+                    )
                 }
                 _ => self.numeric(&m.expr, &key)?,
             };
@@ -279,15 +282,27 @@ impl Session {
         }
         self.measures = ms;
         timing.mark("  measures");
+        Ok(())
+    }
+
+    /// The 80/20 figures of the values, and for the wizard the rows by value they come from
+    /// (its List shows them, so the values are sorted once). Rows by value already held (kept
+    /// by the cache, or from before a valuation change) are used when they still are the
+    /// values' order, instead of sorting again.
+    fn pareto_figures(&self) -> (Pareto, Option<std::sync::Arc<Vec<usize>>>) {
+        if let Some(order) = &self.value_order
+            && super::valuation::is_value_order(&self.value, order)
+        {
+            let p = super::valuation::pareto_in_order(&self.value, order);
+            return (p, self.lenient.then(|| std::sync::Arc::clone(order)));
+        }
         if self.lenient {
             let order = super::valuation::value_order(&self.value);
-            self.pareto = super::valuation::pareto_in_order(&self.value, &order);
-            self.value_order = Some(std::sync::Arc::new(order));
+            let p = super::valuation::pareto_in_order(&self.value, &order);
+            (p, Some(std::sync::Arc::new(order)))
         } else {
-            self.pareto = pareto(&self.value);
+            (pareto(&self.value), None)
         }
-        timing.mark("  pareto");
-        Ok(())
     }
 
     /// Compile, assign and value one criterion (nothing else is recomputed).
@@ -298,7 +313,7 @@ impl Session {
             &assignment,
             &Measures {
                 value: &self.value,
-                cost: self.cost.as_deref(),
+                cost: self.cost.as_ref(),
                 extra: &self.measures,
             },
             &self.ws.valuation,

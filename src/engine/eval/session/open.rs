@@ -144,6 +144,7 @@ impl Session {
             scores: self.scores.clone(),
             order_types: self.order_types.clone().into_iter().collect(),
             profiles,
+            value_order: self.value_order.clone(),
         }
     }
 
@@ -161,6 +162,8 @@ impl Session {
         s.order_types = e.order_types.into_iter().collect();
         s.orders_released = true;
         s.scores = e.scores;
+        // a hint, checked before the 80/20 figures use it
+        s.value_order = e.value_order;
         s.cache_notes = notes.len();
         s.warnings = notes;
         s.warnings.extend(e.warnings);
@@ -274,16 +277,28 @@ impl Session {
     /// Fit the predictive models if asked, then the value measures and every criterion.
     pub(super) fn finish(mut s: Session) -> Result<Session> {
         let timing = Timing::new();
+        // the columns the rules read, from a cache entry decoded side by side, not one by one
+        let mut read = s.ws.referenced_names();
+        read.push("revenue".into());
+        s.base.read_now(&read);
+        timing.mark("the columns the rules read");
         s.fit_if_wanted()?;
         timing.mark("predictive value");
         s.compute_measures()?;
         timing.mark("value measures");
-        // criteria are independent: evaluated on all cores, kept in workspace order
-        let results = crate::engine::parallel::map_items(s.ws.criteria.iter().collect(), |c| {
-            s.evaluate_criterion(c)
-        });
+        // the 80/20 figures sort every value: beside the criteria, which are independent and
+        // evaluated on all cores, kept in workspace order
+        let (pareto, results) = rayon::join(
+            || s.pareto_figures(),
+            || {
+                crate::engine::parallel::map_items(s.ws.criteria.iter().collect(), |c| {
+                    s.evaluate_criterion(c)
+                })
+            },
+        );
+        (s.pareto, s.value_order) = pareto;
         s.results = results.into_iter().collect::<Result<_>>()?;
-        timing.mark("criteria");
+        timing.mark("criteria and the 80/20 figures");
         Ok(s)
     }
 }

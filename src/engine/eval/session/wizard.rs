@@ -70,14 +70,19 @@ impl Session {
         let key = key.filter(|_| t.unchanged);
         timing.mark("load tables");
         let s = Self::assembled(ws, t, AfterDerive::Keep)?;
-        if let Some(k) = &key
-            && let Some((meta, frame)) =
-                super::super::cache::evaluated_entry(s.evaluated(Some(profiles::encode(&shown))))
-        {
-            let shown = "the evaluated customers".to_string();
-            writes.add(k, meta, frame, (plan.largest(), shown));
-        }
+        // what the cache keeps is taken before the evaluation adds its notes, with the rows by
+        // value the evaluation sorts
+        let entry = key
+            .is_some()
+            .then(|| s.evaluated(Some(profiles::encode(&shown))));
         let mut s = Self::finish(s)?;
+        if let (Some(k), Some(mut e)) = (&key, entry) {
+            e.value_order = s.value_order.clone();
+            if let Some((meta, frame)) = super::super::cache::evaluated_entry(e) {
+                let shown = "the evaluated customers".to_string();
+                writes.add(k, meta, frame, (plan.largest(), shown));
+            }
+        }
         timing.mark("evaluate");
         // the first frame does not wait for the cache: its entries are written meanwhile
         s.writing = writes.write_later(cache);

@@ -191,3 +191,71 @@ fn a_file_changed_between_the_stages_is_refused() {
     let c = s.ws.criteria[0].clone();
     s.update_criterion(0, c).unwrap();
 }
+
+/// The 80/20 figures as bit patterns (NaN included), to compare them exactly.
+fn figures(s: &Session) -> (u64, u64) {
+    (
+        s.pareto.top20_value_share.to_bits(),
+        s.pareto.customer_share_for_80pct_value.to_bits(),
+    )
+}
+
+/// The wizard's rows by value are kept with the evaluated customers; a warm open takes them
+/// while they still are the values' order, and sorts again once the value changed.
+#[test]
+fn rows_by_value_are_kept_and_used_only_while_they_hold() {
+    use crate::engine::eval::cache::evaluated_key;
+    use crate::engine::eval::tables::LoadPlan;
+    use crate::engine::eval::valuation::value_order;
+    let (d, ws) = demo(1500, |t| t);
+    let cache = Cache::At {
+        dir: d.path().join("cache"),
+        limit: None,
+    };
+    let p = Progress::default();
+    let w = load_workspace(&ws).unwrap();
+    let (mut cold, _) = Session::open_for_wizard_from(w.clone(), &p, &cache, u64::MAX).unwrap();
+    cold.wait_for_cache();
+    let keys = LoadPlan::new(&w, (None, false), &cache)
+        .unwrap()
+        .lenient(&cache)
+        .wizard_keys()
+        .unwrap();
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let key = evaluated_key(&w, &keys, &[]).unwrap();
+    let kept = cache.evaluated(&key, &mut vec![]).expect("the entry");
+    let kept = kept.value_order.expect("the rows by value kept");
+    assert_eq!(*kept, value_order(&cold.value));
+
+    let (warm, _) = Session::open_for_wizard_from(w, &p, &cache, u64::MAX).unwrap();
+    assert!(
+        warm.orders_released(),
+        "opened from the evaluated customers"
+    );
+    assert_eq!(warm.value_order, cold.value_order);
+    assert_eq!(figures(&warm), figures(&cold));
+
+    // the entry's key holds no valuation: it is taken, the rows it kept are not
+    let text = std::fs::read_to_string(&ws).unwrap();
+    assert!(text.contains("value = \"revenue\""));
+    std::fs::write(
+        &ws,
+        text.replace("value = \"revenue\"", "value = \"orders\""),
+    )
+    .unwrap();
+    let w = load_workspace(&ws).unwrap();
+    let (changed, _) = Session::open_for_wizard_from(w.clone(), &p, &cache, u64::MAX).unwrap();
+    assert!(
+        changed.orders_released(),
+        "opened from the evaluated customers"
+    );
+    let (fresh, _) = Session::open_for_wizard_from(w, &p, &Cache::Off, u64::MAX).unwrap();
+    assert_eq!(*changed.value, *fresh.value);
+    assert_ne!(changed.value_order, cold.value_order);
+    assert_eq!(changed.value_order, fresh.value_order);
+    assert_eq!(
+        changed.value_order.as_deref(),
+        Some(&value_order(&fresh.value))
+    );
+    assert_eq!(figures(&changed), figures(&fresh));
+}
