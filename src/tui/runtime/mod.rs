@@ -3,6 +3,7 @@
 pub mod clipboard;
 pub mod config;
 pub mod effects;
+pub mod late;
 pub mod open;
 pub mod recovery;
 pub mod signals;

@@ -11,7 +11,8 @@ use crate::engine::data::progress::Progress;
 use crate::engine::data::roles::suggest_all;
 use crate::engine::eval::session::{Cache, Frames, STAGED_FROM_BYTES, Session};
 use crate::engine::rules::parse::{load_workspace, parse_workspace};
-use crate::tui::runtime::worker::{Engine, read_late};
+use crate::tui::runtime::late::read_late;
+use crate::tui::runtime::worker::Engine;
 use crate::tui::state::app::{App, Model};
 use crate::tui::update::READING_LATE;
 

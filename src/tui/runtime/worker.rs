@@ -1,6 +1,6 @@
 //! The engine on its own thread: jobs in, results out; for each criterion only the newest job runs.
 
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::mpsc::{Sender, channel};
 use std::sync::{Arc, Mutex};
 
 use crate::engine::data::progress::Progress;
@@ -13,6 +13,7 @@ use crate::tui::state::app::CriterionView;
 use crate::tui::state::app::HistogramCache;
 pub use crate::tui::state::job::Job;
 use crate::tui::state::model::Evaluated;
+use crate::tui::update::READING_LATE;
 
 /// The engine side: owns the session and turns a job into a message.
 pub struct Engine {
@@ -31,33 +32,7 @@ pub struct Engine {
     /// a rule edit does not sort a million predicted values again.
     view: Option<(usize, Box<crate::tui::view::predictive::ClvView>)>,
     /// What the first stage of a large file's open left, being read (see [`Engine::finish_open`]).
-    pub late: Option<LateReading>,
-}
-
-/// The second stage of an open, read on a thread of its own: its answer.
-pub struct LateReading {
-    answer: Receiver<Result<crate::engine::eval::session::LateRead, String>>,
-}
-
-impl LateReading {
-    /// An answer given already (for tests: what a reading that ended so would send).
-    pub fn answered(r: Result<crate::engine::eval::session::LateRead, String>) -> LateReading {
-        let (tx, answer) = channel();
-        let _ = tx.send(r);
-        LateReading { answer }
-    }
-}
-
-/// Read what a first stage left on a thread of its own (when none can be made, the answer is
-/// that it was not read).
-pub fn read_late(late: crate::engine::eval::session::Late) -> LateReading {
-    let (tx, answer) = channel();
-    let _ = std::thread::Builder::new()
-        .name("reading the other columns".into())
-        .spawn(move || {
-            let _ = tx.send(late.read().map_err(|e| e.to_string()));
-        });
-    LateReading { answer }
+    pub late: Option<super::late::LateReading>,
 }
 
 /// A holdout check and the settings it was made with.
@@ -82,26 +57,6 @@ impl Engine {
             view: None,
             late: None,
         }
-    }
-
-    /// Whether columns left for after the first frame are still to be taken.
-    pub fn late_pending(&self) -> bool {
-        self.late.is_some()
-    }
-
-    /// Wait for the columns the first stage left and put them in the session (every job reads
-    /// the whole data, so each waits for this); what to tell the app, when anything was left.
-    pub fn finish_open(&mut self) -> Option<Message> {
-        let reading = self.late.take()?;
-        Some(Message::ColumnsRead(match reading.answer.recv() {
-            Ok(Ok(r)) => {
-                let profiles = self.session.add_late(r, &self.cache);
-                let late = crate::tui::state::model::LateColumns::new(&self.session, profiles);
-                Ok(Box::new(late))
-            }
-            Ok(Err(e)) => Err(e.lines().next().unwrap_or_default().to_string()),
-            Err(_) => Err("the reading stopped".into()),
-        }))
     }
 }
 
@@ -191,8 +146,8 @@ impl Engine {
         match job {
             Job::Reload { ws } => self.reload(*ws),
             Job::Transitions { from, to } => self.transitions(from, to),
-            // (nothing was left: nothing is loading)
-            Job::FinishOpen => self.finish_open().unwrap_or(Message::Loading(None)),
+            // (sent once the reading ended; nothing was left: nothing is loading)
+            Job::FinishOpen => self.finish_open_if_read().unwrap_or(Message::Loading(None)),
             Job::Reopen { path } => self.reopen(path, false),
             Job::Repull { path } => self.reopen(path, true),
             Job::Restructure(edit) => {
@@ -398,7 +353,9 @@ fn newest_in_run(jobs: Vec<Job>) -> Vec<Job> {
 
 /// A handle to the engine thread.
 pub struct Worker {
-    tx: Sender<Job>,
+    /// The engine's queue; the engine thread and a second stage's reading hold it weakly, so
+    /// that the thread ends with the handle.
+    tx: Arc<Sender<Job>>,
     loading: LoadSlot,
 }
 
@@ -407,16 +364,26 @@ impl Worker {
     pub fn spawn(mut engine: Engine, done: Sender<Message>) -> Worker {
         let loading = Arc::clone(&engine.loading);
         let (tx, jobs) = channel::<Job>();
-        if engine.late_pending() {
-            // the columns the first frame did not need come in without a key pressed, and
-            // before any job (every job reads the whole data)
-            let _ = tx.send(Job::FinishOpen);
+        let tx = Arc::new(tx);
+        let queue = Arc::downgrade(&tx);
+        // the columns the first frame did not need come in without a key pressed
+        if let Some(late) = &engine.late {
+            late.tell_when_read(queue.clone());
         }
         std::thread::spawn(move || {
             while let Ok(first) = jobs.recv() {
                 let mut batch = vec![first];
                 batch.extend(jobs.try_iter());
                 for j in newest_only(batch) {
+                    // a job that may read a column still being read waits for it, and says so
+                    if engine.late_pending() && !engine.goes_ahead(&j) {
+                        let _ = done.send(Message::Notice(READING_LATE.into()));
+                        if let Some(m) = engine.finish_open()
+                            && done.send(m).is_err()
+                        {
+                            return;
+                        }
+                    }
                     // a long read: its progress comes to the loop as messages, from the
                     // start, and the slot lets Esc cancel it
                     let reading = matches!(j, Job::Reopen { .. } | Job::Repull { .. });
@@ -439,15 +406,12 @@ impl Worker {
                     let answer = engine.handle(j);
                     if reading {
                         let _ = done.send(Message::Loading(None));
+                        // a workspace opened again may have left columns for later too
+                        if let Some(late) = &engine.late {
+                            late.tell_when_read(queue.clone());
+                        }
                     }
                     if done.send(answer).is_err() {
-                        return;
-                    }
-                    // a workspace opened again may have left columns for later too: taken
-                    // before the next job
-                    if let Some(m) = engine.finish_open()
-                        && done.send(m).is_err()
-                    {
                         return;
                     }
                 }

@@ -3,7 +3,8 @@
 use crate::engine::data::progress::Progress;
 use crate::engine::eval::cache::Cache;
 use crate::tui::input::message::Message;
-use crate::tui::runtime::worker::{Job, LateReading, Worker};
+use crate::tui::runtime::late::LateReading;
+use crate::tui::runtime::worker::{Job, Worker};
 use crate::tui::state::app::App;
 use crate::tui::steps::id::StepId;
 use crate::tui::tests::screen;
@@ -70,15 +71,6 @@ fn classify_fills_in_when_the_other_columns_are_read() {
     app.nav.row = names(&app).iter().position(|n| n == "lifestyle").unwrap();
     let shown = screen(&app, 100, 30);
     assert!(shown.contains("the others being read…"), "{shown}");
-    // an edit made now waits for them, and says so
-    app.status.clear();
-    app.nav.step = StepId::Demographic;
-    app.nav.row = 0;
-    let effects = crate::tui::tests::act(&mut app, crate::tui::input::message::Action::Increase);
-    assert!(!effects.is_empty(), "the cut point was nudged");
-    assert_eq!(app.status, READING_LATE);
-    app.nav.step = StepId::Classify;
-    app.nav.row = names(&app).iter().position(|n| n == "lifestyle").unwrap();
     // no key pressed: the other columns come
     let m = next(&results);
     assert!(matches!(m, Message::ColumnsRead(Ok(_))), "{m:?}");
@@ -110,7 +102,11 @@ fn a_job_sent_meanwhile_sees_every_column() {
     let (_d, source) = demo_files(1200);
     let ((mut app, worker), results, _) = staged_and_whole(&source);
     worker.send(Job::Record { id: "7".into() });
-    let first = next(&results);
+    // (the record waits, and says so, when it comes before the reading ends)
+    let mut first = next(&results);
+    if matches!(&first, Message::Notice(t) if t == READING_LATE) {
+        first = next(&results);
+    }
     assert!(matches!(first, Message::ColumnsRead(Ok(_))), "{first:?}");
     update(&mut app, first);
     let Message::Record(Ok((id, fields))) = next(&results) else {
@@ -123,6 +119,61 @@ fn a_job_sent_meanwhile_sees_every_column() {
             "{f} missing from {fields:?}"
         );
     }
+}
+
+/// While the other columns are read, an edit of a criterion whose columns are there goes
+/// ahead; a job that may read any column (a customer's record) waits for them, and says so.
+#[test]
+fn an_edit_goes_ahead_while_the_others_are_read_and_a_record_waits() {
+    use crate::tui::state::effect::Effect;
+    let (_d, source) = demo_files(1100);
+    let off = (&Progress::default(), &Cache::Off);
+    let (mut app, mut engine) = prepare_staged(&source, off, false, 0).unwrap();
+    let (late, release) = LateReading::held(engine.late.take().expect("a second stage"));
+    engine.late = Some(late);
+    let (done, results) = std::sync::mpsc::channel();
+    let worker = Worker::spawn(engine, done);
+    // a cut point nudged on Demographic: no word about waiting, and its result comes first
+    app.status.clear();
+    app.nav.step = StepId::Demographic;
+    app.nav.row = 0;
+    let effects = crate::tui::tests::act(&mut app, crate::tui::input::message::Action::Increase);
+    assert!(app.status.is_empty(), "{}", app.status);
+    let jobs: Vec<Job> = effects
+        .into_iter()
+        .filter_map(|e| match e {
+            Effect::Engine(j) => Some(j),
+            Effect::Write { then, .. } => then,
+            _ => None,
+        })
+        .collect();
+    assert!(
+        matches!(jobs.as_slice(), [Job::Recompute { .. }]),
+        "{jobs:?}"
+    );
+    jobs.into_iter().for_each(|j| worker.send(j));
+    let m = next(&results);
+    assert!(matches!(m, Message::Evaluated { .. }), "{m:?}");
+    update(&mut app, m);
+    assert!(
+        app.model.data.reading_late,
+        "the others are still being read"
+    );
+    // a record may show any column: it waits, and the status line says why
+    worker.send(Job::Record { id: "5".into() });
+    let m = next(&results);
+    assert!(
+        matches!(&m, Message::Notice(t) if t == READING_LATE),
+        "{m:?}"
+    );
+    release.send(()).unwrap();
+    let m = next(&results);
+    assert!(matches!(m, Message::ColumnsRead(Ok(_))), "{m:?}");
+    update(&mut app, m);
+    let Message::Record(Ok((_, fields))) = next(&results) else {
+        panic!("no record")
+    };
+    assert!(fields.iter().any(|(n, _)| n == "city"), "{fields:?}");
 }
 
 /// The second stage refused (a file changed meanwhile; see the engine's tests): the user is

@@ -35,12 +35,6 @@ pub fn update(app: &mut App, msg: Message) -> Vec<Effect> {
             }
         }
     }
-    // work for the engine waits for the columns a large open left for later: say so
-    let for_engine =
-        |e: &Effect| matches!(e, Effect::Engine(_) | Effect::Write { then: Some(_), .. });
-    if app.model.data.reading_late && app.status.is_empty() && effects.iter().any(for_engine) {
-        app.status = READING_LATE.into();
-    }
     // the text of an edit being typed is kept beside the workspace until it is applied or dropped
     if app.workspace.is_some() {
         let r = crate::tui::state::recovery::unfinished(app);
