@@ -69,7 +69,8 @@ pub struct Session {
     pub pareto: Pareto,
     /// Rows by value, largest first ([`super::valuation::value_order`]), for the wizard's List:
     /// kept when the session is the wizard's (its 80/20 figures come from it, so the values are
-    /// sorted once).
+    /// sorted once). Before the values are evaluated it may hold the rows the cache kept: a
+    /// hint, used only once checked (see `pareto_figures`).
     pub value_order: Option<std::sync::Arc<Vec<usize>>>,
     pub results: Vec<CriterionResult>,
     /// The wizard's cache entries being written after its first frame (see
