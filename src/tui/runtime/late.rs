@@ -1,11 +1,10 @@
-//! The second stage of a large open, read on a thread of its own: the engine told when it is read, and which jobs go ahead meanwhile.
+//! The second stage of a large open, read on a thread of its own: the engine's queue told when it ends, and which jobs go ahead meanwhile.
 
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 use std::sync::{Arc, Mutex, Weak};
 
+use crate::engine::eval::frame::Frame;
 use crate::engine::eval::session::{Late, LateRead};
-use crate::tui::input::message::Message;
-use crate::tui::runtime::worker::Engine;
 use crate::tui::state::job::Job;
 
 /// The second stage of an open, being read: its answer, and whom to tell once it is there.
@@ -83,60 +82,35 @@ pub fn read_late(late: Late) -> LateReading {
     LateReading { answer, wake }
 }
 
-impl Engine {
-    /// Whether columns left for after the first frame are still to be taken.
-    pub fn late_pending(&self) -> bool {
-        self.late.is_some()
-    }
-
-    /// Wait for the columns the first stage left and put them in the session; what to tell
-    /// the app, when anything was left.
-    pub fn finish_open(&mut self) -> Option<Message> {
-        let reading = self.late.take()?;
-        let answer = reading
-            .answer
+impl LateReading {
+    /// Wait for the reading's answer.
+    pub fn wait(self) -> Result<LateRead, String> {
+        self.answer
             .recv()
-            .map_err(|_| "the reading stopped".to_string());
-        Some(self.take_late(answer.and_then(|r| r)))
+            .unwrap_or_else(|_| Err("the reading stopped".into()))
     }
 
-    /// The same if the reading has ended; nothing (and still pending) if not.
-    pub fn finish_open_if_read(&mut self) -> Option<Message> {
-        let reading = self.late.take()?;
-        let answer = match reading.answer.try_recv() {
-            Ok(r) => r,
-            Err(TryRecvError::Empty) => {
-                self.late = Some(reading);
-                return None;
-            }
-            Err(TryRecvError::Disconnected) => Err("the reading stopped".into()),
-        };
-        Some(self.take_late(answer))
-    }
-
-    fn take_late(&mut self, answer: Result<LateRead, String>) -> Message {
-        Message::ColumnsRead(match answer {
-            Ok(r) => {
-                let profiles = self.session.add_late(r, &self.cache);
-                let late = crate::tui::state::model::LateColumns::new(&self.session, profiles);
-                Ok(Box::new(late))
-            }
-            Err(e) => Err(e.lines().next().unwrap_or_default().to_string()),
-        })
-    }
-
-    /// Whether `job` can run before the columns left for later are read: it reads only
-    /// columns the session has (a criterion's edit, an explanation, an export, a frequency
-    /// table or a proposal on a column read). Everything else may read any column, the order
-    /// rows or the files, and waits.
-    pub fn goes_ahead(&self, job: &Job) -> bool {
-        let has = |n: &String| self.session.base.names.contains(n);
-        match job {
-            Job::Recompute { criterion, .. } => criterion.referenced_names().iter().all(has),
-            Job::Explain { .. } | Job::Export { .. } | Job::FinishOpen => true,
-            Job::Frequency { column } | Job::Propose { column, .. } => has(column),
-            _ => false,
+    /// The answer if the reading has ended, else the reading back.
+    pub fn if_ended(self) -> Result<Result<LateRead, String>, LateReading> {
+        match self.answer.try_recv() {
+            Ok(r) => Ok(r),
+            Err(TryRecvError::Empty) => Err(self),
+            Err(TryRecvError::Disconnected) => Ok(Err("the reading stopped".into())),
         }
+    }
+}
+
+/// Whether `job` can run on `base` before the columns left for later are read: it reads only
+/// columns `base` has (a criterion's edit, an explanation, an export, a frequency table or a
+/// proposal on a column read). Everything else may read any column, the order rows or the
+/// files, and waits.
+pub fn goes_ahead(base: &Frame, job: &Job) -> bool {
+    let has = |n: &String| base.names.contains(n);
+    match job {
+        Job::Recompute { criterion, .. } => criterion.referenced_names().iter().all(has),
+        Job::Explain { .. } | Job::Export { .. } | Job::FinishOpen => true,
+        Job::Frequency { column } | Job::Propose { column, .. } => has(column),
+        _ => false,
     }
 }
 
@@ -150,11 +124,7 @@ impl LateReading {
         let held = Arc::clone(&wake);
         std::thread::spawn(move || {
             let _ = gate.recv();
-            let r = reading
-                .answer
-                .recv()
-                .unwrap_or_else(|_| Err("the reading stopped".into()));
-            let _ = tx.send(r);
+            let _ = tx.send(reading.wait());
             ended(&held);
         });
         (LateReading { answer, wake }, release)

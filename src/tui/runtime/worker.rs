@@ -58,6 +58,49 @@ impl Engine {
             late: None,
         }
     }
+
+    /// Whether columns left for after the first frame are still to be taken.
+    pub fn late_pending(&self) -> bool {
+        self.late.is_some()
+    }
+
+    /// Wait for the columns the first stage left and put them in the session; what to tell
+    /// the app, when anything was left.
+    pub fn finish_open(&mut self) -> Option<Message> {
+        let answer = self.late.take()?.wait();
+        Some(self.take_late(answer))
+    }
+
+    /// The same if the reading has ended; nothing (and still pending) if not.
+    pub fn finish_open_if_read(&mut self) -> Option<Message> {
+        match self.late.take()?.if_ended() {
+            Ok(answer) => Some(self.take_late(answer)),
+            Err(reading) => {
+                self.late = Some(reading);
+                None
+            }
+        }
+    }
+
+    fn take_late(
+        &mut self,
+        answer: Result<crate::engine::eval::session::LateRead, String>,
+    ) -> Message {
+        Message::ColumnsRead(match answer {
+            Ok(r) => {
+                let profiles = self.session.add_late(r, &self.cache);
+                let late = crate::tui::state::model::LateColumns::new(&self.session, profiles);
+                Ok(Box::new(late))
+            }
+            Err(e) => Err(e.lines().next().unwrap_or_default().to_string()),
+        })
+    }
+
+    /// Whether `job` can run before the columns left for later are read
+    /// ([`super::late::goes_ahead`]).
+    pub fn goes_ahead(&self, job: &Job) -> bool {
+        super::late::goes_ahead(&self.session.base, job)
+    }
 }
 
 impl Engine {
