@@ -523,6 +523,10 @@ mod tests {
             let mut perm: Vec<usize> = (0..v.len()).collect();
             perm.sort_by_key(|&i| shuffle[i]);
             proptest::prop_assert_eq!(is_value_order(&cells, &perm), perm == expected);
+            // by value, but equal values in any order: right only in row order
+            let key = |i: usize| !crate::engine::stats::order_key(cells.get(i).unwrap_or(0.0));
+            perm.sort_by_key(|&i| (key(i), shuffle[i]));
+            proptest::prop_assert_eq!(is_value_order(&cells, &perm), perm == expected);
             if v.len() >= 2 {
                 let (a, b) = (dup.0 % v.len(), dup.1 % v.len());
                 let mut twice = expected.clone();

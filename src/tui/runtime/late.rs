@@ -3,8 +3,7 @@
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 use std::sync::{Arc, Mutex, Weak};
 
-use crate::engine::eval::frame::Frame;
-use crate::engine::eval::session::{Late, LateRead};
+use crate::engine::eval::session::{Late, LateRead, Session};
 use crate::tui::state::job::Job;
 
 /// The second stage of an open, being read: its answer, and whom to tell once it is there.
@@ -73,7 +72,12 @@ pub fn read_late(late: Late) -> LateReading {
     let spawned = std::thread::Builder::new()
         .name("reading the other columns".into())
         .spawn(move || {
-            let _ = tx.send(late.read().map_err(|e| e.to_string()));
+            // a reading that fails in any way still ends, with the reason, so that the wizard
+            // goes on with the columns it has
+            let read = std::panic::AssertUnwindSafe(|| late.read().map_err(|e| e.to_string()));
+            let answer = std::panic::catch_unwind(read)
+                .unwrap_or_else(|_| Err("the reading stopped on an internal error".into()));
+            let _ = tx.send(answer);
             ended(&reading);
         });
     if spawned.is_err() {
@@ -100,15 +104,17 @@ impl LateReading {
     }
 }
 
-/// Whether `job` can run on `base` before the columns left for later are read: it reads only
-/// columns `base` has (a criterion's edit, an explanation, an export, a frequency table or a
-/// proposal on a column read). Everything else may read any column, the order rows or the
-/// files, and waits.
-pub fn goes_ahead(base: &Frame, job: &Job) -> bool {
-    let has = |n: &String| base.names.contains(n);
+/// Whether `job` can run on `s` before the columns left for later are read: it reads only
+/// columns `s` has (a criterion's edit, an explanation, an export, a frequency table or a
+/// proposal on a column read; an age proposal only with `as_of` known, as it would otherwise
+/// look for the latest date in every date column). Everything else may read any column, the
+/// order rows or the files, and waits.
+pub fn goes_ahead(s: &Session, job: &Job) -> bool {
+    let has = |n: &String| s.base.names.contains(n);
     match job {
         Job::Recompute { criterion, .. } => criterion.referenced_names().iter().all(has),
         Job::Explain { .. } | Job::Export { .. } | Job::FinishOpen => true,
+        Job::Propose { age: true, .. } if s.as_of.is_none() => false,
         Job::Frequency { column } | Job::Propose { column, .. } => has(column),
         _ => false,
     }

@@ -53,8 +53,8 @@ pub fn prepare_pulling(
 }
 
 /// The same, opening data files of `staged_from` bytes or more in two stages: the columns the
-/// rules read before the first frame, the others read meanwhile (the engine takes them before
-/// its first job, and the app fills in when they come).
+/// rules read before the first frame, the others read meanwhile (the engine takes them when
+/// they are read, or first when a job may need them; the app fills in when they come).
 pub fn prepare_staged(
     source: &Source,
     (progress, cache): (&Progress, &Cache),

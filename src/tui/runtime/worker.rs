@@ -99,7 +99,7 @@ impl Engine {
     /// Whether `job` can run before the columns left for later are read
     /// ([`super::late::goes_ahead`]).
     pub fn goes_ahead(&self, job: &Job) -> bool {
-        super::late::goes_ahead(&self.session.base, job)
+        super::late::goes_ahead(&self.session, job)
     }
 }
 
@@ -419,9 +419,16 @@ impl Worker {
                 batch.extend(jobs.try_iter());
                 for j in newest_only(batch) {
                     // a job that may read a column still being read waits for it, and says so
+                    // (a FinishOpen still in the queue after that finds nothing left)
                     if engine.late_pending() && !engine.goes_ahead(&j) {
-                        let _ = done.send(Message::Notice(READING_LATE.into()));
-                        if let Some(m) = engine.finish_open()
+                        let m = match engine.finish_open_if_read() {
+                            Some(m) => Some(m),
+                            None => {
+                                let _ = done.send(Message::Notice(READING_LATE.into()));
+                                engine.finish_open()
+                            }
+                        };
+                        if let Some(m) = m
                             && done.send(m).is_err()
                         {
                             return;

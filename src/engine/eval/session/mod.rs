@@ -241,7 +241,16 @@ impl Session {
         Ok(eval_shared(&e.0, &self.base).numbers())
     }
 
+    /// Each customer's value, cost and measures, and the 80/20 figures from them.
     fn compute_measures(&mut self) -> Result<()> {
+        self.compute_values()?;
+        (self.pareto, self.value_order) = self.pareto_figures();
+        Ok(())
+    }
+
+    /// Each customer's value, cost and measures (the 80/20 figures are left as they were: see
+    /// [`Session::pareto_figures`]).
+    fn compute_values(&mut self) -> Result<()> {
         let timing = crate::engine::timing::Timing::new();
         let n = self.base.len;
         self.value = std::sync::Arc::new(match self.ws.valuation.value.clone() {
@@ -288,8 +297,8 @@ impl Session {
 
     /// The 80/20 figures of the values, and for the wizard the rows by value they come from
     /// (its List shows them, so the values are sorted once). Rows by value already held (kept
-    /// by the cache, or from before a valuation change) are used when they still are the
-    /// values' order, instead of sorting again.
+    /// by the cache, or from before the values were evaluated again) are used when they still
+    /// are the values' order, instead of sorting again.
     fn pareto_figures(&self) -> (Pareto, Option<std::sync::Arc<Vec<usize>>>) {
         if let Some(order) = &self.value_order
             && super::valuation::is_value_order(&self.value, order)

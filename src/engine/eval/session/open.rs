@@ -284,7 +284,7 @@ impl Session {
         timing.mark("the columns the rules read");
         s.fit_if_wanted()?;
         timing.mark("predictive value");
-        s.compute_measures()?;
+        s.compute_values()?;
         timing.mark("value measures");
         // the 80/20 figures sort every value: beside the criteria, which are independent and
         // evaluated on all cores, kept in workspace order
