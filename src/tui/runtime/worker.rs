@@ -13,7 +13,7 @@ use crate::tui::state::app::CriterionView;
 use crate::tui::state::app::HistogramCache;
 pub use crate::tui::state::job::Job;
 use crate::tui::state::model::Evaluated;
-use crate::tui::update::READING_LATE;
+use crate::tui::update::WAITING_FOR_LATE;
 
 /// The engine side: owns the session and turns a job into a message.
 pub struct Engine {
@@ -424,7 +424,7 @@ impl Worker {
                         let m = match engine.finish_open_if_read() {
                             Some(m) => Some(m),
                             None => {
-                                let _ = done.send(Message::Notice(READING_LATE.into()));
+                                let _ = done.send(Message::Notice(WAITING_FOR_LATE.into()));
                                 engine.finish_open()
                             }
                         };

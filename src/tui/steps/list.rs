@@ -116,15 +116,23 @@ fn draw_ranking(f: &mut Frame, table_area: Rect, app: &App, t: &Theme) {
         Col::number("cumulative", 1, 8),
     ];
     let (table, _) = table(&cols, rows, table_area.width.saturating_sub(2), 0, t.header);
-    let table = table.block(Block::bordered().border_style(t.border).title(Span::styled(
-        format!(
-            " customers {} ({}/{}) — s sorts ",
-            app.screens.list.sort.label(),
-            thousands(app.nav.row as u64 + 1),
-            thousands(r.order.len() as u64)
-        ),
-        t.header,
-    )));
+    // the title, and the key that sorts when there is room for it (never cut off midway)
+    let mut title = format!(
+        " customers {} ({}/{}) ",
+        app.screens.list.sort.label(),
+        thousands(app.nav.row as u64 + 1),
+        thousands(r.order.len() as u64)
+    );
+    let hint = "— s sorts ";
+    let room = usize::from(table_area.width.saturating_sub(2));
+    if crate::tui::view::table::width(&title) as usize + hint.chars().count() <= room {
+        title.push_str(hint);
+    }
+    let table = table.block(
+        Block::bordered()
+            .border_style(t.border)
+            .title(Span::styled(title, t.header)),
+    );
     f.render_widget(table, table_area);
 }
 

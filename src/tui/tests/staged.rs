@@ -8,7 +8,7 @@ use crate::tui::runtime::worker::{Job, Worker};
 use crate::tui::state::app::App;
 use crate::tui::steps::id::StepId;
 use crate::tui::tests::screen;
-use crate::tui::update::{READING_LATE, update};
+use crate::tui::update::{READING_LATE, WAITING_FOR_LATE, update};
 use crate::tui::{Source, prepare_staged};
 
 /// The demo of `n` customers in a fresh folder, and the workspace to open.
@@ -71,6 +71,11 @@ fn classify_fills_in_when_the_other_columns_are_read() {
     app.nav.row = names(&app).iter().position(|n| n == "lifestyle").unwrap();
     let shown = screen(&app, 100, 30);
     assert!(shown.contains("the others being read…"), "{shown}");
+    // on any step, the header says the reading goes on
+    app.nav.step = StepId::Demographic;
+    let shown = screen(&app, 100, 30);
+    assert!(shown.contains("reading the other columns…"), "{shown}");
+    app.nav.step = StepId::Classify;
     // no key pressed: the other columns come
     let m = next(&results);
     assert!(matches!(m, Message::ColumnsRead(Ok(_))), "{m:?}");
@@ -91,6 +96,7 @@ fn classify_fills_in_when_the_other_columns_are_read() {
     );
     assert!(app.status.is_empty(), "{}", app.status);
     let shown = screen(&app, 100, 30);
+    assert!(!shown.contains("reading the other columns"), "{shown}");
     assert!(
         shown.contains(&format!("/{})", names(&whole).len())),
         "{shown}"
@@ -104,7 +110,7 @@ fn a_job_sent_meanwhile_sees_every_column() {
     worker.send(Job::Record { id: "7".into() });
     // (the record waits, and says so, when it comes before the reading ends)
     let mut first = next(&results);
-    if matches!(&first, Message::Notice(t) if t == READING_LATE) {
+    if matches!(&first, Message::Notice(t) if t == WAITING_FOR_LATE) {
         first = next(&results);
     }
     assert!(matches!(first, Message::ColumnsRead(Ok(_))), "{first:?}");
@@ -163,13 +169,16 @@ fn an_edit_goes_ahead_while_the_others_are_read_and_a_record_waits() {
     worker.send(Job::Record { id: "5".into() });
     let m = next(&results);
     assert!(
-        matches!(&m, Message::Notice(t) if t == READING_LATE),
+        matches!(&m, Message::Notice(t) if t == WAITING_FOR_LATE),
         "{m:?}"
     );
+    update(&mut app, m);
+    assert_eq!(app.status, WAITING_FOR_LATE);
     release.send(()).unwrap();
     let m = next(&results);
     assert!(matches!(m, Message::ColumnsRead(Ok(_))), "{m:?}");
     update(&mut app, m);
+    assert!(app.status.is_empty(), "{}", app.status);
     let Message::Record(Ok((_, fields))) = next(&results) else {
         panic!("no record")
     };
@@ -254,7 +263,7 @@ fn reading_again_during_the_second_stage_waits_for_it() {
     worker.send(Job::Reopen { path });
     let m = next(&results);
     assert!(
-        matches!(&m, Message::Notice(t) if t == READING_LATE),
+        matches!(&m, Message::Notice(t) if t == WAITING_FOR_LATE),
         "{m:?}"
     );
     release.send(()).unwrap();

@@ -204,13 +204,17 @@ fn columns_read(app: &mut App, c: Result<Box<crate::tui::state::model::LateColum
     {
         app.nav.row = row;
     }
-    if app.status == READING_LATE {
+    if app.status == READING_LATE || app.status == WAITING_FOR_LATE {
         app.status.clear();
     }
 }
 
 /// The status line while the columns left for after the first frame are read.
 pub const READING_LATE: &str = "reading the other columns… (Classify fills in when they are read)";
+
+/// The status line when what was asked for waits for those columns.
+pub const WAITING_FOR_LATE: &str =
+    "waiting for the other columns to be read… (what you asked for comes then)";
 
 /// A page the worker filled (frequencies, a record, an explanation, the models), or why not.
 fn page_result(app: &mut App, msg: Message) -> Vec<Effect> {

@@ -309,11 +309,17 @@ fn title_line(app: &App, width: u16, t: &Theme) -> Paragraph<'static> {
         .pulled_age(app.now)
         .map(|w| format!(" · pulled {w} ago "))
         .unwrap_or_default();
+    // while a large open's other columns are read, whatever the step and the status line
+    let reading = match app.model.data.reading_late {
+        true => " · reading the other columns… ",
+        false => "",
+    };
     let used: u16 = spans
         .iter()
         .map(|s| crate::tui::view::table::width(&s.content))
         .sum::<u16>()
-        + crate::tui::view::table::width(&age);
+        + crate::tui::view::table::width(&age)
+        + crate::tui::view::table::width(reading);
     // the file name gives way first
     spans.push(Span::styled(
         crate::tui::view::table::clip(
@@ -324,6 +330,9 @@ fn title_line(app: &App, width: u16, t: &Theme) -> Paragraph<'static> {
     ));
     if !age.is_empty() {
         spans.push(Span::styled(age, t.header));
+    }
+    if !reading.is_empty() {
+        spans.push(Span::styled(reading, t.header));
     }
     Paragraph::new(Line::from(spans))
 }
