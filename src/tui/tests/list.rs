@@ -68,3 +68,24 @@ fn the_list_sorts_and_shows_each_order_from_its_top() {
         crate::tui::state::app::ListSort::ValueDown
     );
 }
+
+/// At any width the List's title shows its sort key whole or not at all, never cut midway.
+#[test]
+fn the_list_title_drops_its_sort_key_rather_than_cutting_it() {
+    let (mut app, _) = demo();
+    for sort in 0..3 {
+        for w in (60..=200).step_by(3) {
+            let shown = screen(&app, w, 30);
+            let title = shown
+                .lines()
+                .find(|l| l.contains("customers by ") && l.contains('('))
+                .unwrap_or_else(|| panic!("no title at width {w}:\n{shown}"));
+            assert!(
+                !title.contains("— s") || title.contains("— s sorts"),
+                "width {w}, sort {sort}: {title}"
+            );
+        }
+        act(&mut app, Action::Sort);
+    }
+    assert!(screen(&app, 100, 30).contains("— s sorts"));
+}
