@@ -241,11 +241,15 @@ fn segment_sums(label: &[u16], v: &Cells<f64>, k: usize) -> (Vec<f64>, Vec<usize
                 count[s as usize] += 1;
             }
         }
-        Some(_) => {
-            for (&s, x) in label.iter().zip(v.iter()) {
-                if let Some(x) = x {
-                    sum[s as usize] += x;
-                    count[s as usize] += 1;
+        // 64 customers at a time with their validity word, still in customer order
+        Some(valid) => {
+            let blocks = label.chunks(64).zip(v.values().chunks(64)).zip(valid);
+            for ((labels, values), &bits) in blocks {
+                for (j, (&s, &x)) in labels.iter().zip(values).enumerate() {
+                    if bits >> j & 1 == 1 {
+                        sum[s as usize] += x;
+                        count[s as usize] += 1;
+                    }
                 }
             }
         }
@@ -534,6 +538,32 @@ mod tests {
                 proptest::prop_assert_eq!(is_value_order(&cells, &twice), a == b);
                 proptest::prop_assert!(!is_value_order(&cells, &expected[1..]));
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// Each segment's sum and count, read 64 customers at a time, are those of one pass
+        /// over the customers in order, bit for bit (missing values skipped).
+        #[test]
+        fn segment_sums_as_one_pass(
+            rows in proptest::collection::vec(
+                (0u16..4, proptest::option::of(-1e6..1e6f64)),
+                0..300,
+            )
+        ) {
+            let label: Vec<u16> = rows.iter().map(|r| r.0).collect();
+            let v: Cells<f64> = rows.iter().map(|r| r.1).collect();
+            let (mut sum, mut count) = (vec![0f64; 4], vec![0usize; 4]);
+            for &(s, x) in &rows {
+                if let Some(x) = x {
+                    sum[s as usize] += x;
+                    count[s as usize] += 1;
+                }
+            }
+            let (got_sum, got_count) = segment_sums(&label, &v, 4);
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            proptest::prop_assert_eq!(bits(&got_sum), bits(&sum));
+            proptest::prop_assert_eq!(got_count, count);
         }
     }
 

@@ -114,10 +114,53 @@ impl<'a> Narrow<'a> {
         let valid = words(&self.data[..n.div_ceil(8).min(self.data.len())]);
         let zero = f(0);
         let mut out = Vec::with_capacity(n);
-        self.each(n, |i, x| {
-            let present = valid.get(i / 64).is_none_or(|w| w >> (i % 64) & 1 == 1);
-            out.push(if present { f(x) } else { zero });
-        });
+        let values = &self.data[n.div_ceil(8).min(self.data.len())..];
+        let base = self.base;
+        // 64 rows at a time, each block with its validity word: a block of present rows is
+        // widened in one pass
+        fn go<const W: usize, T: Copy>(
+            (values, valid, base): (&[u8], &[u64], i64),
+            read: impl Fn(&[u8]) -> i64,
+            (f, zero): (&impl Fn(i64) -> T, T),
+            out: &mut Vec<T>,
+        ) {
+            for (w, block) in values.chunks(64 * W).enumerate() {
+                let rows = block.chunks_exact(W);
+                match valid.get(w).copied().unwrap_or(u64::MAX) {
+                    u64::MAX => out.extend(rows.map(|b| f(base.wrapping_add(read(b))))),
+                    bits => out.extend(rows.enumerate().map(|(j, b)| match bits >> j & 1 {
+                        1 => f(base.wrapping_add(read(b))),
+                        _ => zero,
+                    })),
+                }
+            }
+        }
+        let at = (values, valid.as_slice(), base);
+        match self.width {
+            1 => go::<1, T>(at, |b| i64::from(b[0]), (&f, zero), &mut out),
+            2 => go::<2, T>(
+                at,
+                |b| i64::from(u16::from_le_bytes([b[0], b[1]])),
+                (&f, zero),
+                &mut out,
+            ),
+            4 => go::<4, T>(
+                at,
+                |b| i64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+                (&f, zero),
+                &mut out,
+            ),
+            _ => go::<8, T>(
+                at,
+                |b| {
+                    let mut a = [0u8; 8];
+                    a.copy_from_slice(b);
+                    i64::from_le_bytes(a)
+                },
+                (&f, zero),
+                &mut out,
+            ),
+        }
         (out, valid)
     }
 
