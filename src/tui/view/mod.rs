@@ -6,6 +6,7 @@ pub mod pages;
 pub mod predictive;
 pub mod table;
 pub mod theme;
+mod title;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -14,7 +15,6 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use crate::tui::input::message::Action;
 use crate::tui::state::app::{App, Prompt};
-use crate::tui::steps::{Mark, mark};
 use crate::tui::view::theme::Theme;
 
 pub const MIN_W: u16 = 60;
@@ -152,7 +152,7 @@ fn key_line(app: &App, w: u16, t: &Theme) -> Line<'static> {
 fn step_list(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let mut lines = Vec::new();
     for s in crate::tui::steps::STEPS.iter().map(|s| s.id) {
-        let (m, st) = mark_style(app, s, t);
+        let (m, st) = title::mark_style(app, s, t);
         // narrow screens: names end with an ellipsis rather than a cut
         let name = crate::tui::view::table::clip(
             &format!("{} {}", s.index() + 1, s.title()),
@@ -245,7 +245,7 @@ pub fn draw(f: &mut Frame, app: &App, t: &Theme) {
         Constraint::Length(foot_h),
     ])
     .areas(area);
-    f.render_widget(title_line(app, area.width, t), header);
+    f.render_widget(title::title_line(app, area.width, t), header);
     if data_h > 0 {
         let mut lines: Vec<Line> = data_line
             .iter()
@@ -273,82 +273,6 @@ pub fn draw(f: &mut Frame, app: &App, t: &Theme) {
 /// From this width the steps are a list on the left; below it, a strip of numbers in the
 /// title line, so the tables get the whole width.
 pub const STEP_LIST_MIN_W: u16 = 110;
-
-/// The title line: strata, the step, (on narrow screens) the strip of steps with their marks,
-/// and the workspace file, which gives way first.
-fn title_line(app: &App, width: u16, t: &Theme) -> Paragraph<'static> {
-    let count = crate::tui::steps::id::COUNT;
-    let mut spans = vec![Span::styled(" strata ", t.accent)];
-    let narrow = width < STEP_LIST_MIN_W;
-    if narrow {
-        spans.push(Span::styled(
-            format!(" {} ", app.nav.step.title()),
-            t.header,
-        ));
-        spans.push(Span::raw(" "));
-        for s in crate::tui::steps::STEPS.iter().map(|s| s.id) {
-            let (m, st) = mark_style(app, s, t);
-            let style = if s == app.nav.step { t.selected } else { st };
-            spans.push(Span::styled(format!("{m}{}", s.index() + 1), style));
-            spans.push(Span::raw(" "));
-        }
-    } else {
-        spans.push(Span::styled(
-            format!(
-                " {} · step {} of {count} ",
-                app.nav.step.title(),
-                app.nav.step.index() + 1
-            ),
-            t.header,
-        ));
-    }
-    // how old the pulled database tables are (the oldest), after the file name
-    let age = app
-        .model
-        .data
-        .pulled_age(app.now)
-        .map(|w| format!(" · pulled {w} ago "))
-        .unwrap_or_default();
-    // while a large open's other columns are read, whatever the step and the status line
-    let reading = match app.model.data.reading_late {
-        true => " · reading the other columns… ",
-        false => "",
-    };
-    let used: u16 = spans
-        .iter()
-        .map(|s| crate::tui::view::table::width(&s.content))
-        .sum::<u16>()
-        + crate::tui::view::table::width(&age)
-        + crate::tui::view::table::width(reading);
-    // the file name gives way first
-    spans.push(Span::styled(
-        crate::tui::view::table::clip(
-            &format!(" {}", safe(&app.title)),
-            width.saturating_sub(used),
-        ),
-        t.dim,
-    ));
-    if !age.is_empty() {
-        spans.push(Span::styled(age, t.header));
-    }
-    if !reading.is_empty() {
-        spans.push(Span::styled(reading, t.header));
-    }
-    Paragraph::new(Line::from(spans))
-}
-
-/// A step's mark in the step list or strip, and its style.
-fn mark_style(
-    app: &App,
-    s: crate::tui::steps::StepId,
-    t: &Theme,
-) -> (&'static str, ratatui::style::Style) {
-    match mark(app, s) {
-        Mark::Done => ("✓", t.good),
-        Mark::Attention => ("!", t.bad),
-        Mark::Todo => ("·", t.dim),
-    }
-}
 
 /// The step list, the step's view, and the teach text beside it or in a strip under it; the
 /// view's area is returned (the edit box goes over it).
