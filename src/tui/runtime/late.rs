@@ -3,13 +3,16 @@
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 use std::sync::{Arc, Mutex, Weak};
 
+use crate::engine::data::progress::Progress;
 use crate::engine::eval::session::{Late, LateRead, Session};
 use crate::tui::state::job::Job;
 
-/// The second stage of an open, being read: its answer, and whom to tell once it is there.
+/// The second stage of an open, being read: its answer, whom to tell once it is there, and
+/// how to stop it.
 pub struct LateReading {
     answer: Receiver<Result<LateRead, String>>,
     wake: Arc<Mutex<Wake>>,
+    progress: Arc<Progress>,
 }
 
 /// Whether the reading ended, and the engine's job queue to tell when it does.
@@ -48,7 +51,13 @@ impl LateReading {
         LateReading {
             answer,
             wake: Arc::new(Mutex::new(wake)),
+            progress: Arc::default(),
         }
+    }
+
+    /// Stop the reading (it ends at its next block, its answer unread).
+    pub fn cancel(&self) {
+        self.progress.cancel();
     }
 
     /// Have a [`Job::FinishOpen`] put in `jobs` once the reading ends (at once if it has).
@@ -69,12 +78,15 @@ pub fn read_late(late: Late) -> LateReading {
     let (tx, answer) = channel();
     let wake = Arc::new(Mutex::new(Wake::default()));
     let reading = Arc::clone(&wake);
+    let progress = Arc::new(Progress::default());
+    let p = Arc::clone(&progress);
     let spawned = std::thread::Builder::new()
         .name("reading the other columns".into())
         .spawn(move || {
             // a reading that fails in any way still ends, with the reason, so that the wizard
             // goes on with the columns it has
-            let read = std::panic::AssertUnwindSafe(|| late.read().map_err(|e| e.to_string()));
+            let read =
+                std::panic::AssertUnwindSafe(|| late.read_with(&p).map_err(|e| e.to_string()));
             let answer = std::panic::catch_unwind(read)
                 .unwrap_or_else(|_| Err("the reading stopped on an internal error".into()));
             let _ = tx.send(answer);
@@ -83,7 +95,11 @@ pub fn read_late(late: Late) -> LateReading {
     if spawned.is_err() {
         ended(&wake);
     }
-    LateReading { answer, wake }
+    LateReading {
+        answer,
+        wake,
+        progress,
+    }
 }
 
 impl LateReading {
@@ -113,7 +129,9 @@ pub fn goes_ahead(s: &Session, job: &Job) -> bool {
     let has = |n: &String| s.base.names.contains(n);
     match job {
         Job::Recompute { criterion, .. } => criterion.referenced_names().iter().all(has),
+        // reading everything again stops the reading first (see `Engine::stop_late`)
         Job::Explain { .. } | Job::Export { .. } | Job::FinishOpen => true,
+        Job::Reopen { .. } | Job::Repull { .. } => true,
         Job::Propose { age: true, .. } if s.as_of.is_none() => false,
         Job::Frequency { column } | Job::Propose { column, .. } => has(column),
         _ => false,
@@ -122,17 +140,30 @@ pub fn goes_ahead(s: &Session, job: &Job) -> bool {
 
 #[cfg(test)]
 impl LateReading {
+    /// What says whether the reading was told to stop.
+    pub fn progress(&self) -> Arc<Progress> {
+        Arc::clone(&self.progress)
+    }
+
     /// `reading`, its end held back until `release` is sent (for tests of what runs meanwhile).
     pub fn held(reading: LateReading) -> (LateReading, Sender<()>) {
         let (release, gate) = channel::<()>();
         let (tx, answer) = channel();
         let wake = Arc::new(Mutex::new(Wake::default()));
         let held = Arc::clone(&wake);
+        let progress = Arc::clone(&reading.progress);
         std::thread::spawn(move || {
             let _ = gate.recv();
             let _ = tx.send(reading.wait());
             ended(&held);
         });
-        (LateReading { answer, wake }, release)
+        (
+            LateReading {
+                answer,
+                wake,
+                progress,
+            },
+            release,
+        )
     }
 }

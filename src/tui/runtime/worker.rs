@@ -96,6 +96,15 @@ impl Engine {
         })
     }
 
+    /// Stop the columns left for later being read (the data is read again as a whole); what
+    /// to tell the app, when they were being read.
+    pub fn stop_late(&mut self) -> Option<Message> {
+        self.late.take()?.cancel();
+        Some(Message::ColumnsRead(Err(
+            "stopped: the data is read again".into()
+        )))
+    }
+
     /// Whether `job` can run before the columns left for later are read
     /// ([`super::late::goes_ahead`]).
     pub fn goes_ahead(&self, job: &Job) -> bool {
@@ -437,6 +446,12 @@ impl Worker {
                     // a long read: its progress comes to the loop as messages, from the
                     // start, and the slot lets Esc cancel it
                     let reading = matches!(j, Job::Reopen { .. } | Job::Repull { .. });
+                    if reading
+                        && let Some(m) = engine.stop_late()
+                        && done.send(m).is_err()
+                    {
+                        return;
+                    }
                     if reading {
                         let tell = done.clone();
                         let p = Progress::told(move |s| {

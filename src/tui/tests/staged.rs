@@ -249,28 +249,31 @@ fn purchase_settings_change_after_a_two_stage_open_as_after_a_whole_one() {
     }
 }
 
-/// Reading the data again during the second stage waits for it, says so, and then reads.
+/// Reading the data again during the second stage stops it (everything is read again), and
+/// the app is told, then reads.
 #[test]
-fn reading_again_during_the_second_stage_waits_for_it() {
+fn reading_again_during_the_second_stage_stops_it() {
     let (d, source) = demo_files(800);
     let off = (&Progress::default(), &Cache::Off);
-    let (_, mut engine) = prepare_staged(&source, off, false, 0).unwrap();
-    let (late, release) = LateReading::held(engine.late.take().expect("a second stage"));
+    let (mut app, mut engine) = prepare_staged(&source, off, false, 0).unwrap();
+    let (late, _release) = LateReading::held(engine.late.take().expect("a second stage"));
+    let stopped = late.progress();
     engine.late = Some(late);
     let (done, results) = std::sync::mpsc::channel();
     let worker = Worker::spawn(engine, done);
     let path = d.path().join("demo.strata.toml");
     worker.send(Job::Reopen { path });
     let m = next(&results);
-    assert!(
-        matches!(&m, Message::Notice(t) if t == WAITING_FOR_LATE),
-        "{m:?}"
-    );
-    release.send(()).unwrap();
-    assert!(matches!(next(&results), Message::ColumnsRead(Ok(_))));
+    assert!(matches!(&m, Message::ColumnsRead(Err(_))), "{m:?}");
+    assert!(stopped.is_cancelled(), "the reading was told to stop");
+    update(&mut app, m);
+    assert!(!app.model.data.reading_late);
     let mut m = next(&results);
     while matches!(m, Message::Notice(_) | Message::Loading(_)) {
         m = next(&results);
     }
     assert!(matches!(m, Message::Reopened(_)), "{m:?}");
+    update(&mut app, m);
+    assert!(!app.model.data.reading_late, "opened whole");
+    assert!(names(&app).contains(&"city".to_string()));
 }

@@ -30,7 +30,11 @@ impl LateFile {
     /// Its `columns` read as the first stage read the file (bad rows left out), with their
     /// profiles when `profile` (but those it names); refused when the file is not the one the
     /// first stage read.
-    fn read(&self, profile: Option<&[String]>) -> Result<(Frame, Vec<ColumnProfile>)> {
+    fn read(
+        &self,
+        profile: Option<&[String]>,
+        p: &Progress,
+    ) -> Result<(Frame, Vec<ColumnProfile>)> {
         let same = || file_stamp(&self.path, &self.options) == self.stamp;
         if self.stamp.is_none() {
             return Err(EngineError::data(
@@ -42,7 +46,7 @@ impl LateFile {
             return Err(changed(&self.path));
         }
         let columns = Some(self.columns.as_slice());
-        let data = load_data(&self.path, &self.options, columns, &Progress::default())?;
+        let data = load_data(&self.path, &self.options, columns, p)?;
         let profiles = match profile {
             Some(but) => profile_data_but(&data, but),
             None => vec![],
@@ -96,13 +100,18 @@ pub struct LateRead {
 impl Late {
     /// Read what the first stage left (the files again, only the columns it did not read),
     /// matched to the customers and order rows as it matched them.
-    pub fn read(mut self) -> Result<LateRead> {
+    pub fn read(self) -> Result<LateRead> {
+        self.read_with(&Progress::default())
+    }
+
+    /// The same, stopped when `p` is cancelled (`Err(Cancelled)`).
+    pub fn read_with(mut self, p: &Progress) -> Result<LateRead> {
         let timing = crate::engine::timing::Timing::new();
         // what the first stage let go is given back first: this stage reads on top of it
         crate::engine::data::progress::give_back_freed_memory();
         // the order rows first: their matching is let go before the customers are read
         let (fields, order_types) = match self.orders.take() {
-            Some(o) => self.late_fields(o)?,
+            Some(o) => self.late_fields(o, p)?,
             None => (vec![], vec![]),
         };
         timing.mark("  the purchase fields left for later");
@@ -111,7 +120,8 @@ impl Late {
         if let Some(f) = &self.customers {
             crate::engine::data::progress::give_back_freed_memory();
             let profiled: Vec<String> = profiles.iter().map(|p| p.name.clone()).collect();
-            let (frame, rest) = f.read(Some(&profiled))?;
+            p.check()?;
+            let (frame, rest) = f.read(Some(&profiled), p)?;
             let (frame, ids) = customers_in_order(&self.ws, frame, &mut Vec::new())?;
             if ids != *self.ids {
                 return Err(changed(&f.path));
@@ -132,7 +142,7 @@ impl Late {
 
     /// The purchase fields the first stage left out, from the order columns read again, and
     /// the types of those columns.
-    fn late_fields(&self, o: LateOrders) -> Result<LateFields> {
+    fn late_fields(&self, o: LateOrders, p: &Progress) -> Result<LateFields> {
         let LateOrders {
             file,
             rows,
@@ -150,7 +160,7 @@ impl Late {
         // (the file lacks every column of these fields: they are empty, as in a whole read)
         let frame = match file.columns.is_empty() {
             true => Frame::new(rows),
-            false => file.read(None)?.0,
+            false => file.read(None, p)?.0,
         };
         if frame.len != rows {
             return Err(changed(&file.path));

@@ -259,3 +259,23 @@ fn rows_by_value_are_kept_and_used_only_while_they_hold() {
     );
     assert_eq!(figures(&changed), figures(&fresh));
 }
+
+/// A second stage told to stop stops (the data is about to be read again as a whole), and the
+/// first stage's session goes on.
+#[test]
+fn a_second_stage_told_to_stop_stops() {
+    let (_d, ws) = demo(900, |t| t);
+    let w = load_workspace(&ws).unwrap();
+    let (mut s, _) =
+        Session::open_for_wizard_from(w, &Progress::default(), &Cache::Off, 0).unwrap();
+    let late = s.take_late().unwrap();
+    let p = Progress::default();
+    p.cancel();
+    let e = late.read_with(&p).err().expect("stopped");
+    assert!(
+        matches!(e, crate::engine::error::EngineError::Cancelled),
+        "{e}"
+    );
+    let c = s.ws.criteria[0].clone();
+    s.update_criterion(0, c).unwrap();
+}
