@@ -257,9 +257,15 @@ fn tally_of(mut counts: Vec<(Cow<str>, usize, usize)>) -> Tally {
 
 /// Profiles of every column of a table, in column order.
 pub fn profile(df: &DataFrame) -> Vec<ColumnProfile> {
+    profile_frame(df, &|_| true)
+}
+
+/// Profiles of the columns of `df` that are `wanted`, in column order.
+fn profile_frame(df: &DataFrame, wanted: &(dyn Fn(&str) -> bool + Sync)) -> Vec<ColumnProfile> {
     use rayon::prelude::*;
     df.columns()
         .par_iter()
+        .filter(|c| wanted(c.name().as_str()))
         .map(|c| profile_column(c.as_materialized_series()))
         .collect()
 }
@@ -275,10 +281,7 @@ pub fn profile_data_but(data: &TableData, but: &[String]) -> Vec<ColumnProfile> 
     use rayon::prelude::*;
     let wanted = |name: &str| !but.iter().any(|b| b == name);
     match &data.body {
-        TableBody::Frame(df) => profile(df)
-            .into_iter()
-            .filter(|p| wanted(&p.name))
-            .collect(),
+        TableBody::Frame(df) => profile_frame(df, &wanted),
         TableBody::Columns { columns, .. } => columns
             .par_iter()
             .filter(|(name, _)| wanted(name))

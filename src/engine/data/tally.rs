@@ -52,6 +52,20 @@ impl Top {
     }
 }
 
+/// The first three distinct values of `values`, in their order (stops reading there).
+fn first_three<T: PartialEq>(values: impl Iterator<Item = T>) -> Vec<T> {
+    let mut first = Vec::with_capacity(3);
+    for v in values {
+        if first.len() == 3 {
+            break;
+        }
+        if !first.contains(&v) {
+            first.push(v);
+        }
+    }
+    first
+}
+
 /// A text column by its dictionary codes (`NO_CODE`: missing): every code of `dict` is a
 /// distinct text, so only counts per code are kept.
 pub fn text_tally(codes: &[u32], dict: &Words, k: usize) -> Tally {
@@ -73,15 +87,7 @@ pub fn text_tally(codes: &[u32], dict: &Words, k: usize) -> Tally {
         min = Some(min.map_or(w, |m| m.min(w)));
         max = Some(max.map_or(w, |m| m.max(w)));
     }
-    let mut samples: Vec<u32> = Vec::with_capacity(3);
-    for &c in codes {
-        if samples.len() == 3 {
-            break;
-        }
-        if c != NO_CODE && !samples.contains(&c) {
-            samples.push(c);
-        }
-    }
+    let samples = first_three(codes.iter().copied().filter(|&c| c != NO_CODE));
     Tally {
         distinct,
         top: top.best,
@@ -115,15 +121,7 @@ pub fn sorted_tally(
         top.offer(j - i, || show(sorted[i]));
         i = j;
     }
-    let mut samples: Vec<u64> = Vec::with_capacity(3);
-    for v in rows.flatten() {
-        if samples.len() == 3 {
-            break;
-        }
-        if !samples.contains(&v.to_bits()) {
-            samples.push(v.to_bits());
-        }
-    }
+    let samples = first_three(rows.flatten().map(f64::to_bits));
     Tally {
         distinct,
         top: top.best,
