@@ -239,9 +239,9 @@ impl Session {
         }
     }
 
-    /// The base table assembled and its purchase fields and scores derived. With `keep_orders`
-    /// false the order rows are let go once the purchase fields are derived (a one-shot run
-    /// needs them no more), and purchase settings cannot be changed afterwards.
+    /// The base table assembled and its purchase fields and scores derived; the order rows are
+    /// then kept or let go as `after` says (let go, purchase settings cannot be changed
+    /// afterwards).
     pub(super) fn assembled(ws: Workspace, tables: Frames, after: AfterDerive) -> Result<Session> {
         let timing = Timing::new();
         let pruned = tables.pruned.clone();

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::super::assemble::customers_in_order;
-use super::super::cache::{evaluated_entry, file_stamp, profiles};
+use super::super::cache::{file_stamp, profiles};
 use super::super::frame::{Column, DType, Frame, Vector};
 use super::super::purchase::{LATE_FIELDS, LateOrderCols, derive_late, group_by_customer};
 use super::super::tables::{CacheWrites, LoadPlan, pruned_fields};
@@ -107,9 +107,9 @@ impl Late {
     /// The same, stopped when `p` is cancelled (`Err(Cancelled)`).
     pub fn read_with(mut self, p: &Progress) -> Result<LateRead> {
         let timing = crate::engine::timing::Timing::new();
-        // what the first stage let go is given back first: this stage reads on top of it
-        crate::engine::data::progress::give_back_freed_memory();
-        // the order rows first: their matching is let go before the customers are read
+        // the order rows first: their matching is let go before the customers are read (what
+        // the first stage let go is given back before each file is read: this stage reads on
+        // top of it)
         let (fields, order_types) = match self.orders.take() {
             Some(o) => self.late_fields(o, p)?,
             None => (vec![], vec![]),
@@ -308,12 +308,13 @@ impl Session {
             }
         }
         self.order_types.extend(order_types);
-        if let (Some(k), largest) = keep
-            && let Some((meta, frame)) =
-                evaluated_entry(self.evaluated(Some(profiles::encode(&profiles))))
-        {
+        if let (Some(k), largest) = keep {
             let mut writes = CacheWrites::default();
-            writes.add(&k, meta, frame, (largest, "the evaluated customers".into()));
+            writes.add_evaluated(
+                &k,
+                self.evaluated(Some(profiles::encode(&profiles))),
+                largest,
+            );
             self.wait_for_cache();
             self.writing = writes.write_later(cache);
         }

@@ -78,10 +78,7 @@ impl Session {
         let mut s = Self::finish(s)?;
         if let (Some(k), Some(mut e)) = (&key, entry) {
             e.value_order = s.value_order.clone();
-            if let Some((meta, frame)) = super::super::cache::evaluated_entry(e) {
-                let shown = "the evaluated customers".to_string();
-                writes.add(k, meta, frame, (plan.largest(), shown));
-            }
+            writes.add_evaluated(k, e, plan.largest());
         }
         timing.mark("evaluate");
         // the first frame does not wait for the cache: its entries are written meanwhile

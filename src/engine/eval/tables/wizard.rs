@@ -234,6 +234,23 @@ impl CacheWrites {
             .push((key.to_string(), meta, frame, (largest, shown)));
     }
 
+    /// The evaluated customers `e`, kept under `key`.
+    pub fn add_evaluated(
+        &mut self,
+        key: &str,
+        e: crate::engine::eval::cache::Evaluated,
+        largest: u64,
+    ) {
+        if let Some((meta, frame)) = crate::engine::eval::cache::evaluated_entry(e) {
+            self.add(
+                key,
+                meta,
+                frame,
+                (largest, "the evaluated customers".into()),
+            );
+        }
+    }
+
     /// Write them all now; what went wrong becomes notes.
     pub fn write(self, cache: &Cache, notes: &mut Vec<String>) {
         for (key, meta, frame, (largest, shown)) in self.0 {
