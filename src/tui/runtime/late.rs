@@ -55,6 +55,22 @@ impl LateReading {
         }
     }
 
+    /// Wait for the reading's answer.
+    pub fn wait(self) -> Result<LateRead, String> {
+        self.answer
+            .recv()
+            .unwrap_or_else(|_| Err("the reading stopped".into()))
+    }
+
+    /// The answer if the reading has ended, else the reading back.
+    pub fn if_ended(self) -> Result<Result<LateRead, String>, LateReading> {
+        match self.answer.try_recv() {
+            Ok(r) => Ok(r),
+            Err(TryRecvError::Empty) => Err(self),
+            Err(TryRecvError::Disconnected) => Ok(Err("the reading stopped".into())),
+        }
+    }
+
     /// Stop the reading (it ends at its next block, its answer unread).
     pub fn cancel(&self) {
         self.progress.cancel();
@@ -99,24 +115,6 @@ pub fn read_late(late: Late) -> LateReading {
         answer,
         wake,
         progress,
-    }
-}
-
-impl LateReading {
-    /// Wait for the reading's answer.
-    pub fn wait(self) -> Result<LateRead, String> {
-        self.answer
-            .recv()
-            .unwrap_or_else(|_| Err("the reading stopped".into()))
-    }
-
-    /// The answer if the reading has ended, else the reading back.
-    pub fn if_ended(self) -> Result<Result<LateRead, String>, LateReading> {
-        match self.answer.try_recv() {
-            Ok(r) => Ok(r),
-            Err(TryRecvError::Empty) => Err(self),
-            Err(TryRecvError::Disconnected) => Ok(Err("the reading stopped".into())),
-        }
     }
 }
 

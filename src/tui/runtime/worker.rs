@@ -430,13 +430,10 @@ impl Worker {
                     // a job that may read a column still being read waits for it, and says so
                     // (a FinishOpen still in the queue after that finds nothing left)
                     if engine.late_pending() && !engine.goes_ahead(&j) {
-                        let m = match engine.finish_open_if_read() {
-                            Some(m) => Some(m),
-                            None => {
-                                let _ = done.send(Message::Notice(WAITING_FOR_LATE.into()));
-                                engine.finish_open()
-                            }
-                        };
+                        let m = engine.finish_open_if_read().or_else(|| {
+                            let _ = done.send(Message::Notice(WAITING_FOR_LATE.into()));
+                            engine.finish_open()
+                        });
                         if let Some(m) = m
                             && done.send(m).is_err()
                         {
