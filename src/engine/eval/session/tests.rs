@@ -63,9 +63,14 @@ fn files_read_as_typed_columns_evaluate_like_polars_tables() {
     );
 }
 
+/// The demo's workspace.
+fn demo_ws() -> Workspace {
+    parse_workspace(std::path::Path::new("demo.strata.toml"), DEMO_WORKSPACE).unwrap()
+}
+
 fn demo() -> Session {
     let (c, o) = demo_frames(400, 5).unwrap();
-    let ws = parse_workspace(std::path::Path::new("demo.strata.toml"), DEMO_WORKSPACE).unwrap();
+    let ws = demo_ws();
     Session::from_frames(ws, Some(&c), Some(&o), &[]).unwrap()
 }
 
@@ -159,18 +164,10 @@ fn purchase_settings_rederive_scores_and_criteria() {
     assert_eq!(s.results[rfm].previous["champions"], before);
 }
 
-/// The wizard's session over the demo of `n` customers, under `ws`.
+/// The wizard's session over the demo data, under `ws`.
 fn wizard_demo(ws: &Workspace) -> Session {
     let (c, o) = demo_frames(600, 5).unwrap();
     Session::from_frames_interactive(ws.clone(), Some(&c), Some(&o), &[]).unwrap()
-}
-
-/// The 80/20 figures as bit patterns.
-fn figures(s: &Session) -> (u64, u64) {
-    (
-        s.pareto.top20_value_share.to_bits(),
-        s.pareto.customer_share_for_80pct_value.to_bits(),
-    )
 }
 
 /// A new value (the rules replaced) ranks the customers and makes the 80/20 figures anew, as
@@ -178,7 +175,7 @@ fn figures(s: &Session) -> (u64, u64) {
 #[test]
 fn a_new_value_ranks_and_figures_anew() {
     use super::super::valuation::value_order;
-    let ws = parse_workspace(std::path::Path::new("demo.strata.toml"), DEMO_WORKSPACE).unwrap();
+    let ws = demo_ws();
     let mut s = wizard_demo(&ws);
     let before = s.value_order.clone().expect("the wizard's rows by value");
     let mut w = ws.clone();
@@ -188,7 +185,7 @@ fn a_new_value_ranks_and_figures_anew() {
     assert_eq!(*s.value, *fresh.value);
     assert_ne!(s.value_order.as_deref(), Some(&*before));
     assert_eq!(s.value_order.as_deref(), Some(&value_order(&s.value)));
-    assert_eq!(figures(&s), figures(&fresh));
+    assert_eq!(s.pareto.bits(), fresh.pareto.bits());
 }
 
 /// Rows by value already held are taken again, not sorted again, while they are the values'
@@ -196,20 +193,20 @@ fn a_new_value_ranks_and_figures_anew() {
 #[test]
 fn rows_by_value_held_are_taken_while_they_hold() {
     use super::super::valuation::value_order;
-    let ws = parse_workspace(std::path::Path::new("demo.strata.toml"), DEMO_WORKSPACE).unwrap();
+    let ws = demo_ws();
     let mut s = wizard_demo(&ws);
     let held = s.value_order.clone().unwrap();
-    let figures_before = figures(&s);
+    let figures_before = s.pareto.bits();
     s.compute_measures().unwrap();
     assert!(std::sync::Arc::ptr_eq(
         &held,
         s.value_order.as_ref().unwrap()
     ));
-    assert_eq!(figures(&s), figures_before);
+    assert_eq!(s.pareto.bits(), figures_before);
     // the same rows backwards: not the values' order, so sorted again
     let backwards: Vec<usize> = held.iter().rev().copied().collect();
     s.value_order = Some(std::sync::Arc::new(backwards));
     s.compute_measures().unwrap();
     assert_eq!(s.value_order.as_deref(), Some(&value_order(&s.value)));
-    assert_eq!(figures(&s), figures_before);
+    assert_eq!(s.pareto.bits(), figures_before);
 }
