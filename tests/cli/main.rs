@@ -7,6 +7,7 @@ mod data;
 mod dbt;
 mod messy;
 mod postgres;
+mod postgres_parts;
 mod postgres_tls;
 mod rules;
 mod run;

@@ -175,7 +175,7 @@ impl Server {
         );
     }
 
-    fn url(&self) -> String {
+    pub fn url(&self) -> String {
         format!(
             "postgresql://strata@127.0.0.1:{}/postgres?sslmode=disable",
             self.port
@@ -300,7 +300,7 @@ pub(super) fn shop_customers(dir: &Path, name: &str, url: &str) -> String {
 }
 
 /// A workspace over one customers table and the given criteria.
-fn customers_only(dir: &Path, name: &str, data: &str, criteria: &str) -> String {
+pub(super) fn customers_only(dir: &Path, name: &str, data: &str, criteria: &str) -> String {
     write(
         dir,
         &format!("{name}.strata.toml"),
@@ -452,7 +452,7 @@ fn a_table_and_a_query_pull_into_the_same_numbers_as_files_and_are_kept_until_th
     );
 }
 
-fn walk(dir: &Path) -> Vec<PathBuf> {
+pub(super) fn walk(dir: &Path) -> Vec<PathBuf> {
     let mut v = Vec::new();
     for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
         let p = e.path();

@@ -25,15 +25,7 @@ pub(super) fn connect_or(
     url: &Url,
     pw: Option<String>,
 ) -> std::result::Result<Client, (EngineError, bool)> {
-    let mut cfg = url.config.clone();
-    if let Some(p) = pw {
-        cfg.password(p);
-    }
-    cfg.ssl_mode(match url.ssl {
-        SslMode::Disable => postgres::config::SslMode::Disable,
-        SslMode::Prefer => postgres::config::SslMode::Prefer,
-        _ => postgres::config::SslMode::Require,
-    });
+    let cfg = postgres::Config::from(config(url, pw));
     let r = match url.ssl {
         SslMode::Disable => cfg.connect(NoTls),
         _ => cfg.connect(super::tls::connector(url).map_err(|m| (db(url, m), true))?),
@@ -42,6 +34,20 @@ pub(super) fn connect_or(
         let answered = e.as_db_error().is_some();
         (server_error(url, &e, "cannot connect"), answered)
     })
+}
+
+/// The url's settings with the password and the TLS mode.
+pub(super) fn config(url: &Url, pw: Option<String>) -> tokio_postgres::Config {
+    let mut cfg = url.config.clone();
+    if let Some(p) = pw {
+        cfg.password(p);
+    }
+    cfg.ssl_mode(match url.ssl {
+        SslMode::Disable => tokio_postgres::config::SslMode::Disable,
+        SslMode::Prefer => tokio_postgres::config::SslMode::Prefer,
+        _ => tokio_postgres::config::SslMode::Require,
+    });
+    cfg
 }
 
 /// Run `f` on `client` while a watcher cancels its query on the server as soon as `p` is

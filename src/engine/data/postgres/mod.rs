@@ -1,6 +1,8 @@
 //! PostgreSQL tables as sources: the workspace entry, passwords, TLS, and the pull into a local copy.
 
 pub mod client;
+mod conn;
+mod copy;
 mod password;
 pub mod pull;
 pub mod source;

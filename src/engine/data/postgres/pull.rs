@@ -1,17 +1,16 @@
 //! Pulling a database table into a local file the typed reader reads: once, and again only when
 //! the server says it changed (a query: when its copy is older than `refresh_after`).
 
-use std::io::{Read as _, Write as _};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use postgres::Client;
-use postgres::types::Type;
-
-use super::client::{connect_or, db, server_error, watching};
+use super::client::{db, server_error};
+use super::conn::Conn;
+use super::copy::{Blocks, copy_to_file};
 use super::password::password;
 use super::source::{DbSource, Read, Url, parse_url};
-use crate::engine::data::private::{create_private, make_private_dir};
+use crate::engine::data::private::create_private;
 use crate::engine::data::progress::Progress;
 use crate::engine::error::{EngineError, Result};
 use crate::engine::rules::Workspace;
@@ -114,7 +113,7 @@ pub fn ensure(src: &DbSource, refresh: bool, p: &Progress) -> Result<Vec<String>
     let mut notes = Vec::new();
     p.begin(&format!("connecting to {server}"), 0);
     let pw = password(&url, src.password_env.as_deref(), &mut notes).map_err(|m| db(&url, m))?;
-    let mut client = match connect_or(&url, pw) {
+    let conn = match Conn::open(&url, pw.clone()) {
         Ok(c) => c,
         // out of reach (not a refused password): the copy pulled before serves
         Err((e, false)) => {
@@ -130,9 +129,9 @@ pub fn ensure(src: &DbSource, refresh: bool, p: &Progress) -> Result<Vec<String>
         }
         Err((e, true)) => return Err(e),
     };
-    let (base, marker) = match &src.read {
-        Read::Table(t) => table_of(&mut client, &url, t)?,
-        Read::Query(q) => (q.trim().trim_end_matches(';').to_string(), None),
+    let (base, marker, blocks) = match &src.read {
+        Read::Table(t) => table_of(&conn, &url, t)?,
+        Read::Query(q) => (q.trim().trim_end_matches(';').to_string(), None, None),
     };
     let current = match (&marker, &kept) {
         (Some(m), Some(k)) => k.marker.as_deref() == Some(m.as_str()),
@@ -143,7 +142,13 @@ pub fn ensure(src: &DbSource, refresh: bool, p: &Progress) -> Result<Vec<String>
     if current && !refresh {
         return Ok(notes);
     }
-    let rows = copy_to_file(&mut client, &url, (&base, &src.local), &src.label(), p)?;
+    let rows = copy_to_file(
+        &conn,
+        (&url, pw),
+        (&base, &src.local),
+        blocks,
+        (&src.label(), p),
+    )?;
     let stamp = Stamp {
         server,
         what: src.what(),
@@ -157,18 +162,22 @@ pub fn ensure(src: &DbSource, refresh: bool, p: &Progress) -> Result<Vec<String>
     Ok(notes)
 }
 
-/// The table's name as the server spells it and its change marker: its oid, its file (a
-/// TRUNCATE or a rewrite makes a new one) and the rows inserted, updated and deleted.
-fn table_of(client: &mut Client, url: &Url, t: &str) -> Result<(String, Option<String>)> {
-    let row = client
-        .query_opt(
+/// The table's name as the server spells it, its change marker (its oid, its file: a TRUNCATE
+/// or a rewrite makes a new one, and the rows inserted, updated and deleted) and, for a plain
+/// table on a server that reads block ranges (PostgreSQL 14 and later), its size in blocks.
+fn table_of(conn: &Conn, url: &Url, t: &str) -> Result<(String, Option<String>, Option<Blocks>)> {
+    let row = conn
+        .run(conn.client.query_opt(
             "SELECT c.oid::regclass::text, c.oid::bigint, \
              pg_relation_filenode(c.oid)::bigint, s.n_tup_ins, s.n_tup_upd, s.n_tup_del, \
-             pg_is_in_recovery() \
+             pg_is_in_recovery(), \
+             CASE WHEN c.relkind IN ('r', 'm') \
+               AND current_setting('server_version_num')::int >= 140000 \
+             THEN pg_relation_size(c.oid) / current_setting('block_size')::bigint END \
              FROM pg_class c LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid \
              WHERE c.oid = to_regclass($1)",
             &[&t],
-        )
+        ))
         .map_err(|e| server_error(url, &e, &format!("cannot look up table {t}")))?;
     let Some(row) = row else {
         return Err(db(
@@ -195,145 +204,11 @@ fn table_of(client: &mut Client, url: &Url, t: &str) -> Result<(String, Option<S
         )),
         _ => None,
     };
-    Ok((format!("SELECT * FROM {name}"), marker))
-}
-
-/// Each column as the typed reader reads it best: numbers, text, booleans and ISO dates as the
-/// server writes them; times with a zone in UTC; anything else as its text.
-fn select_list(cols: &[postgres::Column]) -> String {
-    cols.iter()
-        .map(|c| {
-            let q = quote(c.name());
-            let e = match *c.type_() {
-                Type::INT2
-                | Type::INT4
-                | Type::INT8
-                | Type::OID
-                | Type::NUMERIC
-                | Type::FLOAT4
-                | Type::FLOAT8
-                | Type::TEXT
-                | Type::VARCHAR
-                | Type::BPCHAR
-                | Type::NAME
-                | Type::DATE
-                | Type::TIMESTAMP => q.clone(),
-                Type::TIMESTAMPTZ => format!("({q} AT TIME ZONE 'UTC')"),
-                _ => format!("{q}::text"),
-            };
-            format!("{e} AS {q}")
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn quote(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
-}
-
-/// Stream the rows of `base` into `local` as CSV with a header (written aside, then renamed into
-/// place); the number of rows. Cancelling `p` cancels the query on the server.
-fn copy_to_file(
-    client: &mut Client,
-    url: &Url,
-    (base, local): (&str, &Path),
-    label: &str,
-    p: &Progress,
-) -> Result<u64> {
-    client
-        .batch_execute(
-            "SET datestyle = 'ISO, YMD'; SET timezone = 'UTC'; SET extra_float_digits = 3; SET standard_conforming_strings = on; \
-             SET intervalstyle = 'iso_8601'",
-        )
-        .map_err(|e| server_error(url, &e, "cannot set up the session"))?;
-    let stmt = client
-        .prepare(base)
-        .map_err(|e| server_error(url, &e, "the query was refused"))?;
-    let cols = stmt.columns();
-    if cols.is_empty() {
-        return Err(db(url, "the query returns no columns".into()));
-    }
-    let mut seen = std::collections::HashSet::new();
-    if let Some(c) = cols.iter().find(|c| !seen.insert(c.name())) {
-        return Err(db(
-            url,
-            format!(
-                "the query returns two columns named \"{}\": name them apart with AS",
-                c.name()
-            ),
-        ));
-    }
-    let copy = format!(
-        "COPY (SELECT {} FROM (\n{base}\n) AS strata_source) TO STDOUT (FORMAT csv, HEADER true)",
-        select_list(cols)
-    );
-    let dir = local.parent().unwrap_or(Path::new("."));
-    make_private_dir(dir)
-        .map_err(|e| EngineError::data(dir, format!("cannot make the pulls folder: {e}")))?;
-    let part = fresh_part(local);
-    p.begin(label, 0);
-    let r = watching(client, url, p, |c| stream(c, &copy, &part, p))?;
-    let rows = match r {
-        Ok(rows) => rows,
-        Err(e) => {
-            let _ = std::fs::remove_file(&part);
-            if p.should_stop() {
-                return Err(EngineError::Cancelled);
-            }
-            return Err(match e {
-                Pulled::Server(e) => server_error(url, &e, "the rows could not be read"),
-                Pulled::Disk(e) => EngineError::data(&part, format!("cannot write the pull: {e}")),
-            });
-        }
-    };
-    std::fs::rename(&part, local)
-        .map_err(|e| EngineError::data(local, format!("cannot keep the pull: {e}")))?;
-    p.check()?;
-    Ok(rows)
-}
-
-enum Pulled {
-    Server(postgres::Error),
-    Disk(std::io::Error),
-}
-
-/// The COPY's bytes into `part`, counted into `p`; the rows (lines less the header; a value
-/// holding a line break is counted per line, which only the stamp shows).
-fn stream(
-    client: &mut Client,
-    copy: &str,
-    part: &Path,
-    p: &Progress,
-) -> std::result::Result<u64, Pulled> {
-    let mut reader = client.copy_out(copy).map_err(Pulled::Server)?;
-    let mut out =
-        std::io::BufWriter::with_capacity(1 << 20, create_private(part).map_err(Pulled::Disk)?);
-    let mut buf = vec![0u8; 1 << 20];
-    let mut lines = 0u64;
-    loop {
-        let n = match reader.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) => {
-                return Err(
-                    match e
-                        .into_inner()
-                        .and_then(|i| i.downcast::<postgres::Error>().ok())
-                    {
-                        Some(pe) => Pulled::Server(*pe),
-                        None => {
-                            Pulled::Disk(std::io::Error::other("the server's rows ended early"))
-                        }
-                    },
-                );
-            }
-        };
-        lines += memchr::memchr_iter(b'\n', &buf[..n]).count() as u64;
-        out.write_all(&buf[..n]).map_err(Pulled::Disk)?;
-        p.advance(n as u64);
-    }
-    out.flush().map_err(Pulled::Disk)?;
-    Ok(lines.saturating_sub(1))
+    let blocks = row.get::<_, Option<i64>>(7).map(|pages| Blocks {
+        table: name.clone(),
+        pages: pages.max(0) as u64,
+    });
+    Ok((format!("SELECT * FROM {name}"), marker, blocks))
 }
 
 /// A file only the owner reads, written aside then renamed into place.
@@ -345,7 +220,7 @@ fn write_private(p: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 /// The name `p` is written under until it is whole (one left by a process of the same number
 /// that died is removed first).
-fn fresh_part(p: &Path) -> PathBuf {
+pub(super) fn fresh_part(p: &Path) -> PathBuf {
     let part = p.with_extension(format!("part-{}", std::process::id()));
     let _ = std::fs::remove_file(&part);
     part

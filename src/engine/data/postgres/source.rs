@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use postgres::config::{Config, Host};
+use tokio_postgres::config::{Config, Host};
 
 /// How long a query's rows are used before they are pulled again, when not set.
 pub const DEFAULT_REFRESH: Duration = Duration::from_secs(3600);

@@ -1,0 +1,110 @@
+//! A pull's connection: tokio-postgres on a runtime of its own, driven by one `block_on` per step (the blocking client enters its runtime once per row of a COPY, which cost more than the rows).
+
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use tokio::runtime::Runtime;
+use tokio_postgres::{CancelToken, Client, NoTls};
+
+use super::client::{config, db, server_error};
+use super::source::{SslMode, Url};
+use super::tls;
+use crate::engine::data::progress::Progress;
+use crate::engine::error::{EngineError, Result};
+
+pub(super) struct Conn {
+    rt: Runtime,
+    pub client: Client,
+}
+
+impl Conn {
+    /// A connection as the url's sslmode asks; a failure says whether the server answered (it
+    /// refused the password, say) or could not be reached.
+    pub fn open(url: &Url, pw: Option<String>) -> std::result::Result<Conn, (EngineError, bool)> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| (db(url, format!("cannot start a connection: {e}")), false))?;
+        let cfg = config(url, pw);
+        let r = match url.ssl {
+            SslMode::Disable => rt.block_on(cfg.connect(NoTls)).map(|(c, conn)| {
+                rt.spawn(conn);
+                c
+            }),
+            _ => {
+                let tls = tls::connector(url).map_err(|m| (db(url, m), true))?;
+                rt.block_on(cfg.connect(tls)).map(|(c, conn)| {
+                    rt.spawn(conn);
+                    c
+                })
+            }
+        };
+        let client = r.map_err(|e| {
+            let answered = e.as_db_error().is_some();
+            (server_error(url, &e, "cannot connect"), answered)
+        })?;
+        Ok(Conn { rt, client })
+    }
+
+    /// Drive `f` (a query on [`Conn::client`]) to its end.
+    pub fn run<F: Future>(&self, f: F) -> F::Output {
+        self.rt.block_on(f)
+    }
+
+    /// Run `f` while a watcher cancels this connection's query on the server as soon as `p` is
+    /// cancelled (Ctrl-C, Esc) or `stop` is set (another part of the same pull failed).
+    pub fn watched<T>(
+        &self,
+        url: &Url,
+        (p, stop): (&Progress, &AtomicBool),
+        f: impl FnOnce(&Conn) -> T,
+    ) -> T {
+        let token = self.client.cancel_token();
+        let done = AtomicBool::new(false);
+        // the watcher stops when `f` ends, even by a panic
+        struct Done<'a>(&'a AtomicBool);
+        impl Drop for Done<'_> {
+            fn drop(&mut self) {
+                self.0.store(true, Ordering::Relaxed);
+            }
+        }
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                while !done.load(Ordering::Relaxed) {
+                    if p.should_stop() || stop.load(Ordering::Relaxed) {
+                        cancel(&token, url);
+                        return;
+                    }
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+            });
+            let _done = Done(&done);
+            f(self)
+        })
+    }
+}
+
+/// Ask the server to cancel the query running under `token` (a failure to ask changes
+/// nothing: the pull then ends as the server ends it).
+fn cancel(token: &CancelToken, url: &Url) {
+    let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    else {
+        return;
+    };
+    let _ = match url.ssl {
+        SslMode::Disable => rt.block_on(token.cancel_query(NoTls)),
+        _ => match tls::connector(url) {
+            Ok(t) => rt.block_on(token.cancel_query(t)),
+            Err(_) => return,
+        },
+    };
+}
+
+/// Run `sql` (statements without results), quoting the server's message as `doing` fails.
+pub(super) fn execute(conn: &Conn, url: &Url, sql: &str, doing: &str) -> Result<()> {
+    conn.run(conn.client.batch_execute(sql))
+        .map_err(|e| server_error(url, &e, doing))
+}

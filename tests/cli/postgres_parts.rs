@@ -1,0 +1,207 @@
+//! A large table pulled in parts, by block range over several connections in one snapshot: the
+//! same copy, byte for byte, as a pull on one connection, and the same when the server allows
+//! only one connection.
+
+use super::postgres::{PASSWORD, Server, customers_only, in_cache, text, walk};
+use super::*;
+
+/// A table of 30 000 rows over many blocks, with every kind of value a CSV copy must keep:
+/// commas, quotes, line breaks, NULLs, dates, fractions.
+const BIG: &str = "CREATE SCHEMA big;
+CREATE TABLE big.customers (id integer, income double precision, note text, joined date,
+  vip boolean, points numeric(12,2));
+INSERT INTO big.customers
+SELECT g, CASE WHEN g % 97 = 0 THEN NULL ELSE g * 1.5 END,
+  CASE g % 5 WHEN 0 THEN 'plain' WHEN 1 THEN 'a, \"quoted\" one' WHEN 2 THEN E'two\\nlines'
+    WHEN 3 THEN NULL ELSE repeat('x', g % 40) END,
+  DATE '2020-01-01' + (g % 1500), g % 3 = 0, (g % 1000) / 7.0
+FROM generate_series(1, 30000) g;
+DELETE FROM big.customers WHERE id % 11 = 0;";
+
+/// A server holding [`BIG`], its statistics fresh (the block count a pull splits by).
+fn with_big(options: &'static str) -> Server {
+    let pg = Server::start_with(|_| options.into(), false);
+    pg.psql(BIG);
+    pg.psql("VACUUM ANALYZE big.customers");
+    pg
+}
+
+/// Pull `url`'s big.customers with `parts` connections into a cache of its own; the copy's
+/// bytes and the stamp's row count.
+fn pull_in(dir: &Path, name: &str, url: &str, parts: &str) -> (Vec<u8>, u64) {
+    let ws = customers_only(
+        dir,
+        name,
+        &format!("customers = {{ url = \"{url}\", table = \"big.customers\" }}"),
+        "[criteria.band]\nstep = \"demographic\"\nbins = { column = \"income\", edges = [10000] }\n",
+    );
+    let cache = dir.join(format!("cache-{name}"));
+    let o = in_cache(
+        strata()
+            .env("PGPASSWORD", PASSWORD)
+            .env("STRATA_PULL_PARTS", parts)
+            .args(["run", &ws, "--summary", "/dev/null"]),
+        &cache,
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let files = walk(&cache.join("pulls"));
+    let copy = files
+        .iter()
+        .find(|p| p.extension().is_some_and(|x| x == "csv"))
+        .unwrap_or_else(|| panic!("no copy among {files:?}"));
+    // nothing of the parts is left beside it
+    assert_eq!(files.len(), 2, "{files:?}");
+    let stamp: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(copy.with_extension("csv.json")).unwrap())
+            .unwrap();
+    (
+        std::fs::read(copy).unwrap(),
+        stamp["rows"].as_u64().unwrap(),
+    )
+}
+
+#[test]
+#[ignore = "needs PostgreSQL server binaries (apt install postgresql)"]
+fn a_table_pulled_in_parts_is_the_same_copy_as_one_pulled_whole() {
+    let pg = with_big("-c log_statement=all");
+    let rows: u64 = pg
+        .psql("SELECT count(*) FROM big.customers")
+        .parse()
+        .unwrap();
+    let pages: u64 = pg
+        .psql("SELECT relpages FROM pg_class WHERE oid = 'big.customers'::regclass")
+        .parse()
+        .unwrap();
+    assert!(pages >= 30, "only {pages} blocks: too few to split");
+    let d = tempfile::tempdir().unwrap();
+    let url = pg.url();
+    let (whole, n) = pull_in(d.path(), "whole", &url, "1");
+    assert_eq!(n, rows);
+    let (parts, m) = pull_in(d.path(), "parts", &url, "3");
+    assert_eq!(m, rows);
+    assert!(text(&whole).contains("\"two\nlines\""), "values kept whole");
+    assert!(
+        parts == whole,
+        "the copy in parts differs from the copy pulled whole"
+    );
+    // it was read in three parts, in one snapshot
+    let log = std::fs::read_to_string(pg.dir.path().join("log")).unwrap();
+    let ranges = log
+        .lines()
+        .filter(|l| l.contains("COPY (SELECT") && l.contains("ctid"))
+        .count();
+    assert_eq!(ranges, 3, "{log}");
+    assert_eq!(log.matches("SET TRANSACTION SNAPSHOT").count(), 2, "{log}");
+}
+
+#[test]
+#[ignore = "needs PostgreSQL server binaries (apt install postgresql)"]
+fn a_user_allowed_one_connection_pulls_the_table_whole() {
+    let pg = with_big("");
+    pg.psql(&format!(
+        "CREATE ROLE reader LOGIN PASSWORD '{PASSWORD}' CONNECTION LIMIT 1;
+         GRANT USAGE ON SCHEMA big TO reader; GRANT SELECT ON big.customers TO reader;"
+    ));
+    let d = tempfile::tempdir().unwrap();
+    let (whole, n) = pull_in(d.path(), "whole", &pg.url(), "1");
+    let reader = pg.url().replace("strata@", "reader@");
+    let (parts, m) = pull_in(d.path(), "limited", &reader, "3");
+    assert_eq!(m, n);
+    assert!(
+        parts == whole,
+        "the copy differs from the copy pulled whole"
+    );
+}
+
+/// A server holding [`BIG`] as user `reader` sees it: every row through `policy` (row-level
+/// security, which the parts' block ranges go through as any read does).
+fn big_through_policy(policy: &str) -> (Server, String) {
+    let pg = with_big("");
+    pg.psql(&format!(
+        "CREATE ROLE reader LOGIN PASSWORD '{PASSWORD}';
+         GRANT USAGE ON SCHEMA big TO reader; GRANT SELECT ON big.customers TO reader;
+         ALTER TABLE big.customers ENABLE ROW LEVEL SECURITY;
+         CREATE POLICY rows ON big.customers FOR SELECT TO reader USING ({policy});"
+    ));
+    let url = pg.url().replace("strata@", "reader@");
+    (pg, url)
+}
+
+fn big_workspace(dir: &Path, url: &str) -> String {
+    customers_only(
+        dir,
+        "big",
+        &format!("customers = {{ url = \"{url}\", table = \"big.customers\" }}"),
+        "[criteria.band]\nstep = \"demographic\"\nbins = { column = \"income\", edges = [10000] }\n",
+    )
+}
+
+#[test]
+#[ignore = "needs PostgreSQL server binaries (apt install postgresql)"]
+fn ctrl_c_during_a_pull_in_parts_cancels_every_part_on_the_server() {
+    // a millisecond a row: about 9 s for each of the three parts unless cancelled
+    let (pg, url) = big_through_policy("pg_sleep(0.001) IS NOT NULL");
+    let d = tempfile::tempdir().unwrap();
+    let cache = d.path().join("cache");
+    let ws = big_workspace(d.path(), &url);
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("strata"))
+        .env("STRATA_CACHE_DIR", &cache)
+        .env("PGPASSWORD", PASSWORD)
+        .env("STRATA_PULL_PARTS", "3")
+        .args(["run", &ws, "--summary", "/dev/null"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let running = "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY (SELECT%' AND state = 'active'";
+    let started = std::time::Instant::now();
+    while pg.psql(running) != "3" {
+        assert!(
+            started.elapsed().as_secs() < 60,
+            "the three parts never ran together"
+        );
+        std::thread::yield_now();
+    }
+    let ok = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let out = child.wait_with_output().unwrap();
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    assert!(err.contains("cancelled"), "{err}");
+    assert!(
+        started.elapsed().as_secs() < 15,
+        "cancelling took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(pg.psql(running), "0");
+    let kept = walk(&cache.join("pulls"));
+    assert!(kept.is_empty(), "{kept:?}");
+}
+
+#[test]
+#[ignore = "needs PostgreSQL server binaries (apt install postgresql)"]
+fn a_part_the_server_fails_stops_the_others_and_keeps_nothing() {
+    // the last part meets a row the server cannot read
+    let (_pg, url) = big_through_policy("CASE WHEN id = 29999 THEN 1 / 0 ELSE 1 END = 1");
+    let d = tempfile::tempdir().unwrap();
+    let cache = d.path().join("cache");
+    let ws = big_workspace(d.path(), &url);
+    let o = in_cache(
+        strata()
+            .env("PGPASSWORD", PASSWORD)
+            .env("STRATA_PULL_PARTS", "3")
+            .args(["run", &ws, "--summary", "/dev/null"]),
+        &cache,
+    );
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("127.0.0.1") && err.contains("\"division by zero\""),
+        "{err}"
+    );
+    let kept = walk(&cache.join("pulls"));
+    assert!(kept.is_empty(), "{kept:?}");
+}
