@@ -1,10 +1,12 @@
 //! A pull's connection: tokio-postgres on a runtime of its own, driven by one `block_on` per step (the blocking client enters its runtime once per row of a COPY, which cost more than the rows).
 
+use std::cell::Cell;
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use tokio::runtime::Runtime;
+use tokio::task::JoinHandle;
 use tokio_postgres::{CancelToken, Client, NoTls};
 
 use super::client::{config, db, server_error};
@@ -13,9 +15,15 @@ use super::tls;
 use crate::engine::data::progress::Progress;
 use crate::engine::error::{EngineError, Result};
 
+/// A connection; dropped, it is cut (a COPY still coming is not read to its end); closed
+/// ([`Conn::close`]), it says goodbye to the server first.
 pub(super) struct Conn {
     rt: Runtime,
     pub client: Client,
+    /// The task driving the connection: it ends once the client is gone and the goodbye sent.
+    driver: JoinHandle<()>,
+    /// A COPY was left while the server still sent it: the connection can only be cut.
+    pub cut: Cell<bool>,
 }
 
 impl Conn {
@@ -28,23 +36,41 @@ impl Conn {
             .map_err(|e| (db(url, format!("cannot start a connection: {e}")), false))?;
         let cfg = config(url, pw);
         let r = match url.ssl {
-            SslMode::Disable => rt.block_on(cfg.connect(NoTls)).map(|(c, conn)| {
-                rt.spawn(conn);
-                c
-            }),
+            SslMode::Disable => rt
+                .block_on(cfg.connect(NoTls))
+                .map(|(c, conn)| (c, rt.spawn(async move { drop(conn.await) }))),
             _ => {
                 let tls = tls::connector(url).map_err(|m| (db(url, m), true))?;
-                rt.block_on(cfg.connect(tls)).map(|(c, conn)| {
-                    rt.spawn(conn);
-                    c
-                })
+                rt.block_on(cfg.connect(tls))
+                    .map(|(c, conn)| (c, rt.spawn(async move { drop(conn.await) })))
             }
         };
-        let client = r.map_err(|e| {
+        let (client, driver) = r.map_err(|e| {
             let answered = e.as_db_error().is_some();
             (server_error(url, &e, "cannot connect"), answered)
         })?;
-        Ok(Conn { rt, client })
+        Ok(Conn {
+            rt,
+            client,
+            driver,
+            cut: Cell::new(false),
+        })
+    }
+
+    /// Say goodbye to the server (a `Terminate`, so that it logs no lost client) and close;
+    /// cut it if a COPY was left half read (a goodbye would first read the rest).
+    pub fn close(self) {
+        let Conn {
+            rt,
+            client,
+            driver,
+            cut,
+        } = self;
+        if cut.get() {
+            return;
+        }
+        drop(client);
+        let _ = rt.block_on(async { tokio::time::timeout(Duration::from_secs(2), driver).await });
     }
 
     /// Drive `f` (a query on [`Conn::client`]) to its end.
@@ -71,10 +97,16 @@ impl Conn {
         }
         std::thread::scope(|s| {
             s.spawn(|| {
+                // a cancel that reaches the server between two steps of a query (its prepare
+                // and its run) is dropped: it is asked again every quarter second
+                let mut ticks_to_ask = 0u32;
                 while !done.load(Ordering::Relaxed) {
                     if p.should_stop() || stop.load(Ordering::Relaxed) {
-                        cancel(&token, url);
-                        return;
+                        if ticks_to_ask == 0 {
+                            cancel(&token, url);
+                            ticks_to_ask = 5;
+                        }
+                        ticks_to_ask -= 1;
                     }
                     std::thread::sleep(Duration::from_millis(50));
                 }

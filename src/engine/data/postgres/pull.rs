@@ -3,11 +3,12 @@
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Barrier;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::client::{db, server_error};
 use super::conn::Conn;
-use super::copy::{Blocks, copy_to_file};
+use super::copy::{Blocks, copy_to_file, fresh_part};
 use super::password::password;
 use super::source::{DbSource, Read, Url, parse_url};
 use crate::engine::data::private::create_private;
@@ -54,10 +55,16 @@ pub fn pull_sources(ws: &Workspace, refresh: bool, p: &Progress) -> Result<Vec<S
             sources.push(db);
         }
     }
+    // every table's first connection is made before any table opens more (for its parts):
+    // a user allowed few connections then pulls each table whole rather than failing one
+    let gate = Barrier::new(sources.len());
     let results: Vec<Result<Vec<String>>> = std::thread::scope(|s| {
         let handles: Vec<_> = sources
             .iter()
-            .map(|db| s.spawn(move || ensure(db, refresh, p)))
+            .map(|db| {
+                let gate = Gate::new(&gate);
+                s.spawn(move || ensure(db, refresh, &gate, p))
+            })
             .collect();
         handles
             .into_iter()
@@ -100,8 +107,37 @@ fn now() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
+/// A place every pull passes once (its first connection made, or none needed): dropped
+/// unpassed, it passes then, so that no pull waits for one that ended early.
+struct Gate<'a> {
+    barrier: &'a Barrier,
+    passed: std::cell::Cell<bool>,
+}
+
+impl<'a> Gate<'a> {
+    fn new(barrier: &'a Barrier) -> Gate<'a> {
+        Gate {
+            barrier,
+            passed: std::cell::Cell::new(false),
+        }
+    }
+
+    /// Wait here until every pull has passed (only the first call waits).
+    fn pass(&self) {
+        if !self.passed.replace(true) {
+            self.barrier.wait();
+        }
+    }
+}
+
+impl Drop for Gate<'_> {
+    fn drop(&mut self) {
+        self.pass();
+    }
+}
+
 /// One source made current; notes a user should see.
-pub fn ensure(src: &DbSource, refresh: bool, p: &Progress) -> Result<Vec<String>> {
+fn ensure(src: &DbSource, refresh: bool, gate: &Gate, p: &Progress) -> Result<Vec<String>> {
     let url = parse_url(&src.url).map_err(EngineError::Invalid)?;
     let server = url.server();
     let kept = stamp_of(&src.local).filter(|_| src.local.exists());
@@ -113,7 +149,9 @@ pub fn ensure(src: &DbSource, refresh: bool, p: &Progress) -> Result<Vec<String>
     let mut notes = Vec::new();
     p.begin(&format!("connecting to {server}"), 0);
     let pw = password(&url, src.password_env.as_deref(), &mut notes).map_err(|m| db(&url, m))?;
-    let conn = match Conn::open(&url, pw.clone()) {
+    let conn = Conn::open(&url, pw.clone());
+    gate.pass();
+    let conn = match conn {
         Ok(c) => c,
         // out of reach (not a refused password): the copy pulled before serves
         Err((e, false)) => {
@@ -129,8 +167,20 @@ pub fn ensure(src: &DbSource, refresh: bool, p: &Progress) -> Result<Vec<String>
         }
         Err((e, true)) => return Err(e),
     };
+    let r = pull_on(&conn, (src, &url, pw), (kept, fresh_enough, refresh), p);
+    conn.close();
+    r.map(|()| notes)
+}
+
+/// Pull `src` on `conn` unless its copy is current.
+fn pull_on(
+    conn: &Conn,
+    (src, url, pw): (&DbSource, &Url, Option<String>),
+    (kept, fresh_enough, refresh): (Option<Stamp>, bool, bool),
+    p: &Progress,
+) -> Result<()> {
     let (base, marker, blocks) = match &src.read {
-        Read::Table(t) => table_of(&conn, &url, t)?,
+        Read::Table(t) => table_of(conn, url, t)?,
         Read::Query(q) => (q.trim().trim_end_matches(';').to_string(), None, None),
     };
     let current = match (&marker, &kept) {
@@ -140,17 +190,17 @@ pub fn ensure(src: &DbSource, refresh: bool, p: &Progress) -> Result<Vec<String>
         _ => false,
     };
     if current && !refresh {
-        return Ok(notes);
+        return Ok(());
     }
     let rows = copy_to_file(
-        &conn,
-        (&url, pw),
+        conn,
+        (url, pw),
         (&base, &src.local),
         blocks,
         (&src.label(), p),
     )?;
     let stamp = Stamp {
-        server,
+        server: url.server(),
         what: src.what(),
         marker,
         pulled_at: now(),
@@ -158,8 +208,7 @@ pub fn ensure(src: &DbSource, refresh: bool, p: &Progress) -> Result<Vec<String>
     };
     let text = serde_json::to_string_pretty(&stamp).unwrap_or_default();
     write_private(&stamp_path(&src.local), text.as_bytes())
-        .map_err(|e| EngineError::data(&src.local, format!("cannot keep the pull's stamp: {e}")))?;
-    Ok(notes)
+        .map_err(|e| EngineError::data(&src.local, format!("cannot keep the pull's stamp: {e}")))
 }
 
 /// The table's name as the server spells it, its change marker (its oid, its file: a TRUNCATE
@@ -173,7 +222,7 @@ fn table_of(conn: &Conn, url: &Url, t: &str) -> Result<(String, Option<String>, 
              pg_is_in_recovery(), \
              CASE WHEN c.relkind IN ('r', 'm') \
                AND current_setting('server_version_num')::int >= 140000 \
-             THEN pg_relation_size(c.oid) / current_setting('block_size')::bigint END \
+             THEN pg_relation_size(c.oid) END, current_setting('block_size')::bigint \
              FROM pg_class c LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid \
              WHERE c.oid = to_regclass($1)",
             &[&t],
@@ -204,9 +253,11 @@ fn table_of(conn: &Conn, url: &Url, t: &str) -> Result<(String, Option<String>, 
         )),
         _ => None,
     };
-    let blocks = row.get::<_, Option<i64>>(7).map(|pages| Blocks {
+    let block: i64 = row.get(8);
+    let blocks = row.get::<_, Option<i64>>(7).map(|bytes| Blocks {
         table: name.clone(),
-        pages: pages.max(0) as u64,
+        bytes: bytes.max(0) as u64,
+        pages: (bytes / block.max(1)).max(0) as u64,
     });
     Ok((format!("SELECT * FROM {name}"), marker, blocks))
 }
@@ -216,14 +267,6 @@ fn write_private(p: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let part = fresh_part(p);
     create_private(&part)?.write_all(bytes)?;
     std::fs::rename(part, p)
-}
-
-/// The name `p` is written under until it is whole (one left by a process of the same number
-/// that died is removed first).
-pub(super) fn fresh_part(p: &Path) -> PathBuf {
-    let part = p.with_extension(format!("part-{}", std::process::id()));
-    let _ = std::fs::remove_file(&part);
-    part
 }
 
 /// One pulled copy, as `strata cache` lists it.
