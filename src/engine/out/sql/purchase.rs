@@ -29,7 +29,7 @@ pub(super) fn orders_ctes(
         let e = compiled(ws, f, "data.orders_filter", &schema.orders)?;
         body.push_str(&format!("\nWHERE {}", print(d, &e, &|n| d.ident(n))));
     }
-    q.cte("strata_order_rows", body);
+    q.cte_inline("strata_order_rows", body);
     as_of_ctes(q, ws);
     purchases_cte(q, ws);
     let c = &ws.columns;
@@ -121,7 +121,7 @@ fn as_of_ctes(q: &mut Query, ws: &Workspace) {
         ""
     };
     q.cte("strata_as_of", format!("SELECT {as_of} AS as_of{from}"));
-    q.cte(
+    q.cte_inline(
         "strata_orders",
         "SELECT r.*, a.as_of\nFROM strata_order_rows AS r CROSS JOIN strata_as_of AS a\nWHERE r.cid IS NOT NULL AND (r.day IS NULL OR r.day <= a.as_of)".into(),
     );
