@@ -16,7 +16,7 @@ use crate::engine::rules::parse::load_workspace;
 
 #[derive(Debug, Args)]
 pub struct AuditArgs {
-    /// A data file (.csv .tsv .txt [.gz], .parquet, .json, .ndjson, .xlsx) or a workspace (.strata.toml)
+    /// A data file (.csv .tsv .txt [.gz], .parquet, .json, .ndjson, .xlsx, a SQLite .db) or a workspace (.strata.toml)
     pub path: PathBuf,
     /// Print JSON instead of tables
     #[arg(long)]
@@ -30,6 +30,12 @@ pub struct AuditArgs {
     /// Spreadsheet sheet (default: the first)
     #[arg(long)]
     pub sheet: Option<String>,
+    /// The table of a SQLite database (default: its only table)
+    #[arg(long, conflicts_with = "query")]
+    pub table: Option<String>,
+    /// A query of a SQLite database, e.g. "SELECT * FROM orders WHERE amount > 0"
+    #[arg(long)]
+    pub query: Option<String>,
     /// Date format of date columns, e.g. %d-%m-%Y (default: detected)
     #[arg(long)]
     pub date_format: Option<String>,
@@ -38,6 +44,8 @@ pub struct AuditArgs {
 fn options(a: &AuditArgs) -> Result<ReadOptions> {
     let mut o = ReadOptions {
         sheet: a.sheet.clone(),
+        table: a.table.clone(),
+        query: a.query.clone(),
         date_format: a.date_format.clone(),
         // bad rows are found and named, not stopped on
         bad_rows: BadRows::Skip,

@@ -12,6 +12,7 @@ mod postgres_tls;
 mod rules;
 mod run;
 mod sql;
+mod sqlite;
 mod tui;
 
 use std::path::{Path, PathBuf};

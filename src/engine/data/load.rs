@@ -15,7 +15,7 @@ use super::read::{
 };
 use super::table::{Table, infer_text_columns, plain_table};
 use super::typed_csv::ReadColumn;
-use super::{sniff, xlsx};
+use super::{sniff, sqlite, xlsx};
 use crate::engine::error::Result;
 
 /// The column names of a file, reading as little as possible.
@@ -84,6 +84,10 @@ pub fn load_table_watched(
         }
         FileFormat::Xlsx => {
             let df = xlsx::read_sheet(path, opts.sheet.as_deref())?;
+            plain_table(path, format, df)
+        }
+        FileFormat::Sqlite => {
+            let df = sqlite::read_table(path, opts.table.as_deref(), opts.query.as_deref())?;
             plain_table(path, format, df)
         }
     };

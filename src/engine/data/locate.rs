@@ -15,7 +15,7 @@ use crate::engine::error::Result;
 /// numbered by lines).
 pub fn place_of(path: &Path, opts: &ReadOptions) -> Place {
     match opts.format_for(path) {
-        Some(FileFormat::Xlsx) | Some(FileFormat::Parquet) => Place::Row,
+        Some(FileFormat::Xlsx | FileFormat::Parquet | FileFormat::Sqlite) => Place::Row,
         Some(FileFormat::Json) if json_array(path) => Place::Record,
         _ => Place::Line,
     }
@@ -44,7 +44,7 @@ pub fn locate(path: &Path, opts: &ReadOptions, rows: &[usize]) -> Result<Vec<usi
         FileFormat::Ndjson => json_lines(path, opts, rows)?,
         FileFormat::Json if json_array(path) => rows.iter().map(|r| r + 1).collect(),
         FileFormat::Json => json_lines(path, opts, rows)?,
-        FileFormat::Parquet => rows.iter().map(|r| r + 1).collect(),
+        FileFormat::Parquet | FileFormat::Sqlite => rows.iter().map(|r| r + 1).collect(),
         FileFormat::Xlsx => {
             let header = super::xlsx::header_row(path, opts.sheet.as_deref())?;
             rows.iter().map(|r| header + 1 + r + 1).collect()

@@ -17,6 +17,7 @@ pub mod read;
 pub mod reread;
 pub mod roles;
 pub mod sniff;
+pub mod sqlite;
 pub mod table;
 pub mod tally;
 pub mod typed_csv;

@@ -11,6 +11,8 @@ pub enum FileFormat {
     Json,
     Ndjson,
     Xlsx,
+    /// A SQLite database file: one table, or a query's rows.
+    Sqlite,
 }
 
 impl FileFormat {
@@ -21,6 +23,7 @@ impl FileFormat {
             FileFormat::Json => "JSON",
             FileFormat::Ndjson => "NDJSON",
             FileFormat::Xlsx => "spreadsheet",
+            FileFormat::Sqlite => "SQLite database",
         }
     }
 
@@ -39,6 +42,7 @@ impl FileFormat {
             "json" => FileFormat::Json,
             "ndjson" | "jsonl" => FileFormat::Ndjson,
             "xlsx" | "xlsm" | "xls" | "ods" => FileFormat::Xlsx,
+            "sqlite" | "sqlite3" | "db" | "db3" => FileFormat::Sqlite,
             _ => return None,
         })
     }
@@ -116,6 +120,9 @@ pub struct ReadOptions {
     pub delimiter: Option<u8>,
     pub encoding: TextEncoding,
     pub sheet: Option<String>,
+    /// The table of a database file to read (SQLite), or a query of it.
+    pub table: Option<String>,
+    pub query: Option<String>,
     /// A chrono format for date columns (e.g. `%d-%m-%Y`).
     pub date_format: Option<String>,
     /// Numbers written with a decimal comma (`1,5`).

@@ -186,13 +186,24 @@ pub(crate) fn read_prefix(path: &Path, limit: u64) -> Result<Vec<u8>> {
 }
 
 pub(crate) fn format_of(path: &Path, opts: &ReadOptions) -> Result<FileFormat> {
-    opts.format_for(path).ok_or_else(|| {
+    let format = opts.format_for(path).ok_or_else(|| {
         err(
             path,
-            "unknown file type; use .csv, .tsv, .txt (optionally .gz), .parquet, .json, .ndjson or .xlsx, \
-             or set `format` for this file",
+            "unknown file type; use .csv, .tsv, .txt (optionally .gz), .parquet, .json, .ndjson, \
+             .xlsx or a SQLite database (.db, .sqlite), or set `format` for this file",
         )
-    })
+    })?;
+    if format != FileFormat::Sqlite && (opts.table.is_some() || opts.query.is_some()) {
+        return Err(err(
+            path,
+            format!(
+                "`table` and `query` name the rows of a SQLite database file, and this file is \
+                 read as {}: remove them, or say format = \"sqlite\"",
+                format.label()
+            ),
+        ));
+    }
+    Ok(format)
 }
 
 pub fn file_size(path: &Path) -> u64 {

@@ -24,8 +24,27 @@ pub fn key_text(path: &Path, opts: &ReadOptions, columns: Option<&[String]>) -> 
         Some(c) => serde_json::to_string(c).unwrap_or_default(),
         None => "*".into(),
     };
+    // a SQLite database in write-ahead mode takes its changes in `NAME-wal` first
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    let wal = match std::fs::metadata(&wal) {
+        Ok(m) => {
+            let t = m
+                .modified()?
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default();
+            format!(
+                "wal {} {}.{:09} {}\n",
+                m.len(),
+                t.as_secs(),
+                t.subsec_nanos(),
+                inode(&m)
+            )
+        }
+        Err(_) => String::new(),
+    };
     Ok(format!(
-        "strata {} cache {}\nfile {}\nsize {}\nmodified {}.{:09}\ninode {}\nhead {head:08x} tail {tail:08x}\noptions {opts:?}\ncolumns {cols}\n",
+        "strata {} cache {}\nfile {}\nsize {}\nmodified {}.{:09}\ninode {}\nhead {head:08x} tail {tail:08x}\n{wal}options {opts:?}\ncolumns {cols}\n",
         env!("CARGO_PKG_VERSION"),
         super::FORMAT,
         path.display(),

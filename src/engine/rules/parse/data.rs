@@ -7,12 +7,14 @@ use toml_edit::{TableLike, Value};
 use super::*;
 use crate::engine::data::postgres;
 
-const FILE_KEYS: [&str; 10] = [
+const FILE_KEYS: [&str; 12] = [
     "path",
     "format",
     "delimiter",
     "encoding",
     "sheet",
+    "table",
+    "query",
     "date_format",
     "decimal_comma",
     "bad_values",
@@ -32,11 +34,13 @@ const DB_KEYS: [&str; 7] = [
 ];
 
 /// Keys that belong to one file's table, not to `[data]` itself.
-const PER_FILE: [&str; 9] = [
+const PER_FILE: [&str; 11] = [
     "format",
     "delimiter",
     "encoding",
     "sheet",
+    "table",
+    "query",
     "date_format",
     "decimal_comma",
     "bad_values",
@@ -54,7 +58,7 @@ impl P<'_> {
                     f.span.clone(),
                     &join_key(path, "format"),
                     format!("unknown format \"{}\"", f.value),
-                    Some("one of: csv, tsv, txt, parquet, json, ndjson, xlsx".into()),
+                    Some("one of: csv, tsv, txt, parquet, json, ndjson, xlsx, sqlite".into()),
                 ),
             }
         }
@@ -86,6 +90,8 @@ impl P<'_> {
             }
         }
         o.sheet = self.string(t, path, "sheet").map(|s| s.value);
+        o.table = self.string(t, path, "table").map(|s| s.value);
+        o.query = self.string(t, path, "query").map(|s| s.value);
         o.date_format = self.string(t, path, "date_format").map(|s| s.value);
         o.decimal_comma = self.boolean(t, path, "decimal_comma").unwrap_or(false);
         o.bad_values = self
