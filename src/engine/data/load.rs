@@ -27,6 +27,9 @@ pub fn read_headers(path: &Path, opts: &ReadOptions) -> Result<Vec<String>> {
             check_header(path, &names)?;
             Ok(names)
         }
+        FileFormat::Sqlite => {
+            sqlite::column_names(path, opts.table.as_deref(), opts.query.as_deref())
+        }
         _ => Ok(load_table(path, opts, None)?
             .df
             .get_column_names()
@@ -87,7 +90,8 @@ pub fn load_table_watched(
             plain_table(path, format, df)
         }
         FileFormat::Sqlite => {
-            let df = sqlite::read_table(path, opts.table.as_deref(), opts.query.as_deref())?;
+            let read = (opts.table.as_deref(), opts.query.as_deref());
+            let df = sqlite::read_table(path, read, columns, p)?;
             plain_table(path, format, df)
         }
     };

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use crate::engine::data::audit::AuditRoles;
 use crate::engine::data::profile::profile;
 use crate::engine::data::roles::{Role, suggest_all};
-use crate::engine::data::{ReadOptions, load_table};
+use crate::engine::data::{FileFormat, ReadOptions, load_table};
 use crate::engine::error::{EngineError, Result};
 use crate::engine::rules::save::write_atomic;
 
@@ -33,16 +33,32 @@ fn quote(s: &str) -> String {
     out
 }
 
+/// How the data file `file` is read and its entry in `[data]`: its name; for a SQLite
+/// database, with its customers' table (or its only one).
+fn entry_for(data: &Path, file: &str) -> Result<(ReadOptions, String)> {
+    if FileFormat::from_path(data) != Some(FileFormat::Sqlite) {
+        return Ok((ReadOptions::default(), quote(file)));
+    }
+    let table = crate::engine::data::sqlite::customers_table(data)?;
+    let entry = format!("{{ path = {}, table = {} }}", quote(file), quote(&table));
+    let opts = ReadOptions {
+        table: Some(table),
+        ..Default::default()
+    };
+    Ok((opts, entry))
+}
+
 /// Text of a starter workspace for one data file.
 pub fn scaffold(data: &Path) -> Result<String> {
-    let t = load_table(data, &ReadOptions::default(), None)?;
-    let profiles = profile(&t.df);
-    let sugg = suggest_all(&profiles);
-    let roles = AuditRoles::from_suggestions(&sugg, &profiles);
     let file = data
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
+    let (opts, entry) = entry_for(data, &file)?;
+    let t = load_table(data, &opts, None)?;
+    let profiles = profile(&t.df);
+    let sugg = suggest_all(&profiles);
+    let roles = AuditRoles::from_suggestions(&sugg, &profiles);
     let pick = |r: Role| {
         sugg.iter()
             .find(|s| s.role == r && s.confidence >= 0.6)
@@ -53,7 +69,7 @@ pub fn scaffold(data: &Path) -> Result<String> {
     );
     let mut cols = Vec::new();
     if roles.is_orders {
-        out.push_str(&format!("orders = {}\n", quote(&file)));
+        out.push_str(&format!("orders = {entry}\n"));
         for (key, role) in [
             ("order_customer_id", Role::CustomerId),
             ("order_id", Role::OrderId),
@@ -75,7 +91,7 @@ pub fn scaffold(data: &Path) -> Result<String> {
             cols.retain(|c| !c.starts_with("quantity") && !c.starts_with("unit_price"));
         }
     } else {
-        out.push_str(&format!("customers = {}\n", quote(&file)));
+        out.push_str(&format!("customers = {entry}\n"));
         if let Some(c) = pick(Role::CustomerId) {
             cols.push(format!("customer_id = {}", quote(&c)));
         }
@@ -201,6 +217,39 @@ mod tests {
     use super::*;
     use crate::engine::eval::session::Session;
     use crate::engine::rules::parse::parse_workspace;
+
+    /// A SQLite database's new workspace names the table it read: its customers' table among
+    /// several, or its only one; several others are listed for the user to choose from.
+    #[test]
+    fn a_sqlite_database_s_workspace_names_its_customers_table() {
+        let d = tempfile::tempdir().unwrap();
+        let db = d.path().join("shop.db");
+        rusqlite::Connection::open(&db)
+            .unwrap()
+            .execute_batch(
+                "CREATE TABLE orders (customer_id INTEGER, order_date TEXT, amount REAL);
+                 CREATE TABLE Customers (customer_id INTEGER, age INTEGER, city TEXT);
+                 INSERT INTO Customers VALUES (1, 30, 'Paris'), (2, 41, 'Lyon'), (3, 52, 'Nice');",
+            )
+            .unwrap();
+        let text = scaffold(&db).unwrap();
+        assert!(
+            text.contains("customers = { path = \"shop.db\", table = \"Customers\" }"),
+            "{text}"
+        );
+        let ws = parse_workspace(&workspace_path_for(&db), &text).unwrap();
+        assert!(Session::open(ws).is_ok());
+        let other = d.path().join("log.db");
+        rusqlite::Connection::open(&other)
+            .unwrap()
+            .execute_batch("CREATE TABLE a (id INTEGER); CREATE TABLE b (id INTEGER);")
+            .unwrap();
+        let e = scaffold(&other).unwrap_err().to_string();
+        assert!(
+            e.contains("none called customers (a, b)") && e.contains("table = \"a\""),
+            "{e}"
+        );
+    }
 
     /// A bare survey file becomes a working segmentation: each answer question a criterion.
     #[test]

@@ -103,6 +103,10 @@ pub fn join_table_name(f: &crate::engine::rules::FileRef) -> String {
                 .unwrap_or_else(|| "query".into()),
         };
     }
+    // a SQLite database's table: the table's name
+    if let Some(t) = &f.options.table {
+        return t.clone();
+    }
     let file = std::path::Path::new(&f.path.value)
         .file_name()
         .map(|f| f.to_string_lossy().to_string())

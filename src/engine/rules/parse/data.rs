@@ -90,8 +90,17 @@ impl P<'_> {
             }
         }
         o.sheet = self.string(t, path, "sheet").map(|s| s.value);
-        o.table = self.string(t, path, "table").map(|s| s.value);
-        o.query = self.string(t, path, "query").map(|s| s.value);
+        let (table, query) = (self.string(t, path, "table"), self.string(t, path, "query"));
+        if let (Some(_), Some(q)) = (&table, &query) {
+            self.diag(
+                q.span.clone(),
+                &join_key(path, "query"),
+                "a SQLite entry reads a table or a query, not both",
+                Some("keep `table = \"…\"` or `query = \"SELECT …\"`".into()),
+            );
+        }
+        o.table = table.map(|s| s.value);
+        o.query = query.map(|s| s.value);
         o.date_format = self.string(t, path, "date_format").map(|s| s.value);
         o.decimal_comma = self.boolean(t, path, "decimal_comma").unwrap_or(false);
         o.bad_values = self

@@ -314,7 +314,9 @@ pub fn load_workspace(file: &Path) -> Result<Workspace> {
 pub fn read_workspace(file: &Path) -> Result<(Workspace, String)> {
     let data_file = || {
         let name = file.to_string_lossy().to_lowercase();
-        let data = [".csv", ".tsv", ".gz", ".xlsx", ".xls", ".parquet"];
+        let data = [
+            ".csv", ".tsv", ".gz", ".xlsx", ".xls", ".parquet", ".db", ".sqlite", ".sqlite3",
+        ];
         data.iter().any(|x| name.ends_with(x)).then(|| {
             EngineError::Workspace(vec![
                 Diagnostic::new(file, "this is a data file, not a workspace").hint(format!(
