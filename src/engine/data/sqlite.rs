@@ -38,6 +38,14 @@ fn open(path: &Path) -> Result<Connection> {
     if !path.exists() {
         return Err(err(path, "no such file".into()));
     }
+    if is_duckdb(path) {
+        return Err(err(
+            path,
+            "a DuckDB database, which strata does not read: export the table to Parquet \
+             (in DuckDB: COPY t TO 't.parquet'), which it does"
+                .into(),
+        ));
+    }
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
         | OpenFlags::SQLITE_OPEN_NO_MUTEX
         | OpenFlags::SQLITE_OPEN_URI;
@@ -63,6 +71,16 @@ fn open(path: &Path) -> Result<Connection> {
         }
     }
     Err(failed(path, "cannot read the SQLite database", &first))
+}
+
+/// Whether the file is a DuckDB database (its header says `DUCK` after its checksum).
+fn is_duckdb(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 12];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok()
+        && &head[8..12] == b"DUCK"
 }
 
 /// A path as a `file:` URI writes it (anything but letters, digits and `/._-~` escaped).
@@ -442,6 +460,10 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("no such file"), "{e}");
+        let duck = d.path().join("warehouse.db");
+        std::fs::write(&duck, b"\0\0\0\0\0\0\0\0DUCK\x40\0\0\0\0\0\0\0").unwrap();
+        let e = read(&duck, None, None).unwrap_err().to_string();
+        assert!(e.contains("DuckDB") && e.contains("Parquet"), "{e}");
         let empty = d.path().join("empty.db");
         Connection::open(&empty)
             .unwrap()
