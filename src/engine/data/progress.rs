@@ -104,7 +104,8 @@ impl Progress {
         }
     }
 
-    /// Tell the listener, once per hundredth reached (whichever thread gets there first).
+    /// Tell the listener, once per hundredth reached (whichever thread gets there first); of a
+    /// step with no size (rows streamed from a server), once per 4 MB.
     fn tell(&self) {
         let Some(listener) = &self.listener else {
             return;
@@ -112,7 +113,8 @@ impl Progress {
         let s = self.snapshot();
         let hundredths = (s.done.min(s.total) * 100)
             .checked_div(s.total)
-            .map_or(0, |h| h + 1);
+            .map_or(s.done >> 22, |h| h)
+            + 1;
         let before = self.told.load(Ordering::Relaxed);
         let first = before == 0;
         if (first || hundredths > before)
@@ -270,6 +272,35 @@ mod tests {
         assert_eq!(heard[1], ("orders.csv".to_string(), 10));
         assert_eq!(heard[100], ("orders.csv".to_string(), 1000));
         assert_eq!(heard[101], ("evaluating".to_string(), 0));
+    }
+
+    /// Rows streamed from a server have no size: the listener hears of them every 4 MB (it
+    /// heard only the step's start before, so a pull showed no bytes until it ended).
+    #[test]
+    fn a_step_without_a_size_is_told_every_four_megabytes() {
+        let heard = std::sync::Arc::new(Mutex::new(Vec::new()));
+        let h = std::sync::Arc::clone(&heard);
+        let p = Progress::told(move |s| h.lock().unwrap().push(s.done));
+        p.begin("kit.orders on db:5432/shop", 0);
+        for _ in 0..40 {
+            p.advance(1 << 20);
+        }
+        assert_eq!(
+            *heard.lock().unwrap(),
+            [
+                0,
+                4 << 20,
+                8 << 20,
+                12 << 20,
+                16 << 20,
+                20 << 20,
+                24 << 20,
+                28 << 20,
+                32 << 20,
+                36 << 20,
+                40 << 20
+            ]
+        );
     }
 
     #[test]

@@ -58,6 +58,11 @@ pub fn pull_sources(ws: &Workspace, refresh: bool, p: &Progress) -> Result<Vec<S
     // every table's first connection is made before any table opens more (for its parts):
     // a user allowed few connections then pulls each table whole rather than failing one
     let gate = Barrier::new(sources.len());
+    // tables pulled side by side are one line of progress, their bytes counted together
+    let grouped = sources.len() > 1;
+    if grouped {
+        p.begin_group(&group_label(&sources), 0);
+    }
     let results: Vec<Result<Vec<String>>> = std::thread::scope(|s| {
         let handles: Vec<_> = sources
             .iter()
@@ -74,11 +79,31 @@ pub fn pull_sources(ws: &Workspace, refresh: bool, p: &Progress) -> Result<Vec<S
             })
             .collect()
     });
+    if grouped {
+        p.end_group();
+    }
     let mut notes = Vec::new();
     for r in results {
         notes.extend(r?);
     }
     Ok(notes)
+}
+
+/// `kit.customers, kit.orders on host:5432/db` (a query is "a query"; the servers named when
+/// they differ).
+fn group_label(sources: &[&DbSource]) -> String {
+    let name = |s: &DbSource| match &s.read {
+        Read::Table(t) => t.clone(),
+        Read::Query(_) => "a query".into(),
+    };
+    let servers: Vec<String> = sources.iter().map(|s| s.server()).collect();
+    if servers.iter().all(|x| *x == servers[0]) {
+        let names: Vec<String> = sources.iter().map(|s| name(s)).collect();
+        format!("{} on {}", names.join(", "), servers[0])
+    } else {
+        let each: Vec<String> = sources.iter().map(|s| s.label()).collect();
+        each.join(", ")
+    }
 }
 
 /// The stamps of the workspace's pulled copies (those pulled so far), in `[data]` order.
