@@ -603,11 +603,24 @@ fn ctrl_c_in_the_middle_of_a_pull_cancels_the_query_on_the_server() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // wait until the query runs on the server
+    ctrl_c_while_copying(&pg, child, 1);
+    assert!(!d.path().join("s.json").exists());
+    // no copy was kept
+    let kept: Vec<_> = walk(&cache.join("pulls"));
+    assert!(kept.is_empty(), "{kept:?}");
+}
+
+/// Once `copies` COPY queries run on the server, Ctrl-C `child`: it must exit with 130 (the
+/// command line's cancel convention, as after Ctrl-C in any shell tool) within 15 s, saying it
+/// was cancelled, and leave nothing running on the server.
+pub(super) fn ctrl_c_while_copying(pg: &Server, child: std::process::Child, copies: usize) {
     let running = "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY (SELECT%' AND state = 'active'";
     let started = std::time::Instant::now();
-    while pg.psql(running) != "1" {
-        assert!(started.elapsed().as_secs() < 60, "the pull never started");
+    while pg.psql(running) != copies.to_string() {
+        assert!(
+            started.elapsed().as_secs() < 60,
+            "{copies} COPY queries never ran together"
+        );
         std::thread::yield_now();
     }
     let ok = std::process::Command::new("kill")
@@ -617,19 +630,14 @@ fn ctrl_c_in_the_middle_of_a_pull_cancels_the_query_on_the_server() {
     assert!(ok.success());
     let out = child.wait_with_output().unwrap();
     let err = text(&out.stderr);
-    // the command line's cancel convention: exit 130, as after Ctrl-C in any shell tool
     assert_eq!(out.status.code(), Some(130), "{err}");
     assert!(err.contains("cancelled"), "{err}");
-    assert!(!d.path().join("s.json").exists());
     assert!(
         started.elapsed().as_secs() < 15,
         "cancelling took {:?}",
         started.elapsed()
     );
-    // nothing is left running on the server, and no copy was kept
     assert_eq!(pg.psql(running), "0");
-    let kept: Vec<_> = walk(&cache.join("pulls"));
-    assert!(kept.is_empty(), "{kept:?}");
 }
 
 /// The wizard on a database table: the title says how old the rows are, Ctrl-P pulls them

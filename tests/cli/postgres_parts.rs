@@ -2,7 +2,9 @@
 //! same copy, byte for byte, as a pull on one connection; each table pulled whole when the
 //! server allows too few connections; Ctrl-C and a failing part stop every part.
 
-use super::postgres::{PASSWORD, Server, customers_only, in_cache, text, walk};
+use super::postgres::{
+    PASSWORD, Server, ctrl_c_while_copying, customers_only, in_cache, text, walk,
+};
 use super::*;
 
 /// A table of 30 000 rows over many blocks, with every kind of value a CSV copy must keep:
@@ -180,30 +182,7 @@ fn ctrl_c_during_a_pull_in_parts_cancels_every_part_on_the_server() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let running = "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY (SELECT%' AND state = 'active'";
-    let started = std::time::Instant::now();
-    while pg.psql(running) != "3" {
-        assert!(
-            started.elapsed().as_secs() < 60,
-            "the three parts never ran together"
-        );
-        std::thread::yield_now();
-    }
-    let ok = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(ok.success());
-    let out = child.wait_with_output().unwrap();
-    let err = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(130), "{err}");
-    assert!(err.contains("cancelled"), "{err}");
-    assert!(
-        started.elapsed().as_secs() < 15,
-        "cancelling took {:?}",
-        started.elapsed()
-    );
-    assert_eq!(pg.psql(running), "0");
+    ctrl_c_while_copying(&pg, child, 3);
     let kept = walk(&cache.join("pulls"));
     assert!(kept.is_empty(), "{kept:?}");
 }
