@@ -121,6 +121,17 @@ fn needed_columns(ws: &Workspace, extra: Option<&[String]>) -> Option<Vec<String
 /// purchase fields), measured on the benchmark data.
 const MEMORY_PER_BYTE_READ: u64 = 3;
 
+/// A file as a progress line names it: its file name; a pulled table's name (a query: the
+/// entry's key), not its local copy's.
+fn shown_name(f: &Plan) -> String {
+    use crate::engine::data::postgres::Read;
+    match f.file.db.as_deref().map(|db| &db.read) {
+        Some(Read::Table(t)) => t.clone(),
+        Some(Read::Query(_)) => format!("the query of {}", f.file.key),
+        None => file_label(&f.path),
+    }
+}
+
 /// One file a load reads: which, where, the columns (`None`: all) and its cache key.
 pub(super) struct Plan {
     /// The workspace's entry for the file (its key and path as written).
@@ -250,8 +261,10 @@ impl LoadPlan {
                 self.0.end_group();
             }
         }
-        let group = (self.files.len() > 1).then(|| {
-            let names: Vec<String> = self.files.iter().map(|f| file_label(&f.path)).collect();
+        // a table pulled from a server is named as the workspace names it, not by its copy
+        let pulled = self.files.iter().any(|f| f.file.db.is_some());
+        let group = (self.files.len() > 1 || pulled).then(|| {
+            let names: Vec<String> = self.files.iter().map(shown_name).collect();
             let total = self.files.iter().map(|f| file_size(&f.path)).sum();
             p.begin_group(&names.join(", "), total);
             Group(p)
@@ -530,5 +543,48 @@ impl Frames {
             }
         }
         Ok(frames)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::data::postgres::{DbSource, Read};
+    use crate::engine::rules::{FileRef, Spanned};
+
+    fn plan(path: &str, db: Option<Read>) -> Plan {
+        let db = db.map(|read| {
+            Box::new(DbSource {
+                url: "postgresql://a@db:5432/shop".into(),
+                read,
+                password_env: None,
+                refresh_after: std::time::Duration::from_secs(60),
+                local: PathBuf::from(path),
+            })
+        });
+        Plan {
+            file: FileRef {
+                path: Spanned::new("as written".to_string(), 0..0),
+                key: "data.orders".into(),
+                options: ReadOptions::default(),
+                db,
+            },
+            options: ReadOptions::default(),
+            path: PathBuf::from(path),
+            columns: None,
+            headers: vec![],
+            key: None,
+        }
+    }
+
+    /// A progress line names a pulled table as the workspace does, never by its local copy.
+    #[test]
+    fn pulled_tables_are_shown_by_their_names() {
+        let copy = "/cache/pulls/kit.orders-096f84f82f0fc218.csv";
+        let table = Some(Read::Table("kit.orders".into()));
+        assert_eq!(shown_name(&plan(copy, table)), "kit.orders");
+        let query = Some(Read::Query("SELECT 1".into()));
+        assert_eq!(shown_name(&plan(copy, query)), "the query of data.orders");
+        assert_eq!(shown_name(&plan("/data/orders.csv", None)), "orders.csv");
     }
 }
