@@ -155,6 +155,7 @@ pub fn human(t: &TableAudit) -> String {
         .delimiter
         .as_ref()
         .map(|d| format!(", delimiter {d}"))
+        .or_else(|| t.source.as_ref().map(|s| format!(", {s}")))
         .unwrap_or_default();
     out.push_str(&format!(
         "{}\n{}{delim}; {} rows × {} columns; looks like {}\n\n",

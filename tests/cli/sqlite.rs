@@ -122,6 +122,18 @@ fn a_sqlite_table_and_query_run_like_csv_files_and_a_change_is_read() {
     let now = membership(&ws, &cache);
     assert!(now.lines().any(|l| l.starts_with("6,")), "{now}");
     drop(writer);
+    // the audit says which table, or that it is a query, of the one database file
+    let o = strata()
+        .env("STRATA_CACHE_DIR", &cache)
+        .args(["audit", &ws])
+        .output()
+        .unwrap();
+    let audit = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        audit.contains("SQLite database, table customers; 6 rows")
+            && audit.contains("SQLite database, a query; 6 rows"),
+        "{audit}"
+    );
 }
 
 #[test]

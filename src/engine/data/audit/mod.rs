@@ -100,6 +100,9 @@ pub struct TableAudit {
     pub rows: usize,
     pub columns: usize,
     pub delimiter: Option<String>,
+    /// What of a database file was read: `table customers`, `a query`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     pub kind: &'static str,
     pub profile: Vec<ColumnProfile>,
     pub suggestions: Vec<Suggestion>,
@@ -417,6 +420,11 @@ pub fn audit_table_checked(
         rows,
         columns: df.width(),
         delimiter: table.delimiter.map(super::delimited::show_delim),
+        source: match (&opts.table, &opts.query) {
+            (_, Some(_)) => Some("a query".into()),
+            (Some(t), None) => Some(format!("table {t}")),
+            (None, None) => None,
+        },
         kind: if roles.is_orders {
             "orders"
         } else {
