@@ -156,6 +156,22 @@ fn a_sqlite_database_s_mistakes_are_named() {
     assert!(e.contains("no table or view \"clients\""), "{e}");
     let e = failing("customers = { path = \"shop.db\", query = \"SELECT nope FROM customers\" }");
     assert!(e.contains("refused") && e.contains("nope"), "{e}");
+    // order dates kept as seconds since 1970: the message says how to read them as dates
+    let unix = "customers = { path = \"shop.db\", table = \"customers\" }\n\
+                orders = { path = \"shop.db\", query = \"SELECT order_id, customer, \
+                CAST(strftime('%s', day) AS INTEGER) AS day, amount FROM orders\" }";
+    let ws = write(
+        d.path(),
+        "unix.strata.toml",
+        format!("version = 1\n\n[data]\nas_of = \"2025-01-01\"\n{unix}\n{RULES}").as_bytes(),
+    );
+    let o = strata().args(["run", &ws]).output().unwrap();
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{e}");
+    assert!(
+        e.contains("holds integer, not dates") && e.contains("date(day, 'unixepoch') AS day"),
+        "{e}"
+    );
     write(d.path(), "customers.csv", CUSTOMERS.as_bytes());
     let e = failing("customers = { path = \"customers.csv\", table = \"customers\" }");
     assert!(

@@ -84,10 +84,20 @@ pub(super) fn order_rows(
         && let Some(v) = of.get(&dc)
     {
         if v.dtype() != DType::Date {
+            // numbers: most likely a database's seconds (or days) since 1970, which no date
+            // format reads
+            let what_to_do = match v.dtype() {
+                DType::Int | DType::Float => format!(
+                    "if they count seconds since 1970 (a database's time stamps), convert them \
+                     where they are read, e.g. a SQLite entry's query = \"SELECT …, \
+                     date({dc}, 'unixepoch') AS {dc} FROM …\""
+                ),
+                _ => "set date_format for the orders file".into(),
+            };
             return Err(EngineError::data(
                 &ws.file,
                 format!(
-                    "order date column \"{dc}\" holds {}, not dates; set date_format for the orders file",
+                    "order date column \"{dc}\" holds {}, not dates; {what_to_do}",
                     v.dtype().name()
                 ),
             ));
