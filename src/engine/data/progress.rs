@@ -70,6 +70,13 @@ impl Progress {
         self.grouped.store(true, Ordering::Relaxed);
     }
 
+    /// [`Progress::begin_group`], ended ([`Progress::end_group`]) when the guard is dropped,
+    /// however the reads end (a panic included).
+    pub fn grouped(&self, label: &str, total: u64) -> Grouped<'_> {
+        self.begin_group(label, total);
+        Grouped(self)
+    }
+
     /// The files read at once are done: each reads on its own again, and a halt is over.
     pub fn end_group(&self) {
         self.grouped.store(false, Ordering::Relaxed);
@@ -171,6 +178,15 @@ impl Progress {
             done: self.done.load(Ordering::Relaxed),
             total: self.total.load(Ordering::Relaxed),
         }
+    }
+}
+
+/// Several files being read at once under one line of progress, until dropped.
+pub struct Grouped<'a>(&'a Progress);
+
+impl Drop for Grouped<'_> {
+    fn drop(&mut self) {
+        self.0.end_group();
     }
 }
 

@@ -133,7 +133,7 @@ fn source_sql(
                     path,
                     format!(
                         "no table or view \"{t}\" in the database; it has: {}",
-                        list(&listed()?)
+                        listed()?.join(", ")
                     ),
                 )),
                 Err(e) => Err(failed(path, "cannot read the table", &e)),
@@ -147,7 +147,7 @@ fn source_sql(
                 format!(
                     "a SQLite database holds several tables: name one with table = \"…\" in \
                      the workspace's entry (strata audit: --table), or give a query; it has: {}",
-                    list(names)
+                    names.join(", ")
                 ),
             )),
         },
@@ -191,7 +191,7 @@ pub fn customers_table(path: &Path) -> Result<String> {
                 format!(
                     "a SQLite database of several tables, none called customers ({}): write a \
                      workspace that names them, e.g. {example}, and open it",
-                    list(&names)
+                    names.join(", ")
                 ),
             ))
         }
@@ -270,10 +270,6 @@ pub fn read_table(
         .map(|(n, col)| col.into_series(n).into())
         .collect();
     DataFrame::new(height, series).map_err(|e| err(path, e.to_string()))
-}
-
-fn list(names: &[String]) -> String {
-    names.join(", ")
 }
 
 /// A column as it is read: integers while every value is one, then numbers, then text (the

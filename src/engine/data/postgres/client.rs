@@ -15,25 +15,22 @@ use crate::engine::error::{EngineError, Result};
 pub fn connect_to(src: &DbSource, notes: &mut Vec<String>) -> Result<(Client, Url)> {
     let url = parse_url(&src.url).map_err(EngineError::Invalid)?;
     let pw = password(&url, src.password_env.as_deref(), notes).map_err(|m| db(&url, m))?;
-    let client = connect_or(&url, pw).map_err(|(e, _)| e)?;
+    let cfg = postgres::Config::from(config(&url, pw));
+    let r = match url.ssl {
+        SslMode::Disable => cfg.connect(NoTls),
+        _ => cfg.connect(super::tls::connector(&url).map_err(|m| db(&url, m))?),
+    };
+    let client = r.map_err(|e| connect_failed(&url, &e).0)?;
     Ok((client, url))
 }
 
-/// A connection as the url's sslmode asks; a failure says whether the server answered (it
-/// refused the password, say) or could not be reached.
-pub(super) fn connect_or(
-    url: &Url,
-    pw: Option<String>,
-) -> std::result::Result<Client, (EngineError, bool)> {
-    let cfg = postgres::Config::from(config(url, pw));
-    let r = match url.ssl {
-        SslMode::Disable => cfg.connect(NoTls),
-        _ => cfg.connect(super::tls::connector(url).map_err(|m| (db(url, m), true))?),
-    };
-    r.map_err(|e| {
-        let answered = e.as_db_error().is_some();
-        (server_error(url, &e, "cannot connect"), answered)
-    })
+/// A connection refused, and whether the server answered (it refused the password, say) or
+/// could not be reached.
+pub(super) fn connect_failed(url: &Url, e: &postgres::Error) -> (EngineError, bool) {
+    (
+        server_error(url, e, "cannot connect"),
+        e.as_db_error().is_some(),
+    )
 }
 
 /// The url's settings with the password and the TLS mode.
@@ -59,34 +56,52 @@ pub fn watching<T>(
     f: impl FnOnce(&mut Client) -> T,
 ) -> Result<T> {
     let token = client.cancel_token();
-    let done = AtomicBool::new(false);
     let tls = match url.ssl {
         SslMode::Disable => None,
         _ => Some(super::tls::connector(url).map_err(|m| db(url, m))?),
     };
-    // the watcher stops when `f` ends, even by a panic
+    let cancel = || {
+        let _ = match &tls {
+            Some(t) => token.cancel_query(t.clone()),
+            None => token.cancel_query(NoTls),
+        };
+    };
+    Ok(watch(|| p.should_stop(), cancel, || f(client)))
+}
+
+/// Run `f` while a watcher calls `cancel` (asks the server to cancel the query) once `stop`
+/// holds, and again every quarter second while `f` runs: a cancel that reaches the server
+/// between two steps of a query (its prepare and its run) is dropped. The watcher ends with
+/// `f`, even by a panic.
+pub(super) fn watch<T>(
+    stop: impl Fn() -> bool + Sync,
+    cancel: impl Fn() + Sync,
+    f: impl FnOnce() -> T,
+) -> T {
+    let done = AtomicBool::new(false);
     struct Done<'a>(&'a AtomicBool);
     impl Drop for Done<'_> {
         fn drop(&mut self) {
             self.0.store(true, Ordering::Relaxed);
         }
     }
-    Ok(std::thread::scope(|s| {
+    std::thread::scope(|s| {
         s.spawn(|| {
+            let mut ticks_to_ask = 0u32;
             while !done.load(Ordering::Relaxed) {
-                if p.should_stop() {
-                    let _ = match &tls {
-                        Some(t) => token.cancel_query(t.clone()),
-                        None => token.cancel_query(NoTls),
-                    };
-                    return;
+                if stop() {
+                    if ticks_to_ask == 0 {
+                        cancel();
+                        ticks_to_ask = 5;
+                    }
+                    ticks_to_ask -= 1;
                 }
                 std::thread::sleep(Duration::from_millis(50));
             }
         });
         let _done = Done(&done);
-        f(client)
-    }))
+        f()
+    })
 }
 
 pub fn db(url: &Url, message: String) -> EngineError {

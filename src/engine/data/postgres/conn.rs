@@ -9,7 +9,7 @@ use tokio::runtime::Runtime;
 use tokio::task::JoinHandle;
 use tokio_postgres::{CancelToken, Client, NoTls};
 
-use super::client::{config, db, server_error};
+use super::client::{config, connect_failed, db, server_error, watch};
 use super::source::{SslMode, Url};
 use super::tls;
 use crate::engine::data::progress::Progress;
@@ -45,10 +45,7 @@ impl Conn {
                     .map(|(c, conn)| (c, rt.spawn(async move { drop(conn.await) })))
             }
         };
-        let (client, driver) = r.map_err(|e| {
-            let answered = e.as_db_error().is_some();
-            (server_error(url, &e, "cannot connect"), answered)
-        })?;
+        let (client, driver) = r.map_err(|e| connect_failed(url, &e))?;
         Ok(Conn {
             rt,
             client,
@@ -87,33 +84,11 @@ impl Conn {
         f: impl FnOnce(&Conn) -> T,
     ) -> T {
         let token = self.client.cancel_token();
-        let done = AtomicBool::new(false);
-        // the watcher stops when `f` ends, even by a panic
-        struct Done<'a>(&'a AtomicBool);
-        impl Drop for Done<'_> {
-            fn drop(&mut self) {
-                self.0.store(true, Ordering::Relaxed);
-            }
-        }
-        std::thread::scope(|s| {
-            s.spawn(|| {
-                // a cancel that reaches the server between two steps of a query (its prepare
-                // and its run) is dropped: it is asked again every quarter second
-                let mut ticks_to_ask = 0u32;
-                while !done.load(Ordering::Relaxed) {
-                    if p.should_stop() || stop.load(Ordering::Relaxed) {
-                        if ticks_to_ask == 0 {
-                            cancel(&token, url);
-                            ticks_to_ask = 5;
-                        }
-                        ticks_to_ask -= 1;
-                    }
-                    std::thread::sleep(Duration::from_millis(50));
-                }
-            });
-            let _done = Done(&done);
-            f(self)
-        })
+        watch(
+            || p.should_stop() || stop.load(Ordering::Relaxed),
+            || cancel(&token, url),
+            || f(self),
+        )
     }
 }
 

@@ -204,18 +204,17 @@ fn in_parts(
     let r = match (go, rows, failure) {
         (false, ..) => {
             let _ = execute(lead, url, "ROLLBACK", "");
-            files.iter().for_each(|f| drop(std::fs::remove_file(f)));
-            return p.should_stop().then_some(Err(Pulled::Stopped));
+            p.should_stop().then_some(Err(Pulled::Stopped))
         }
         (true, Some(rows), None) => {
             let _ = execute(lead, url, "COMMIT", "");
-            append(part, &files).map(|()| rows)
+            Some(append(part, &files).map(|()| rows))
         }
-        (true, _, Some(e)) => Err(e),
-        (true, None, None) => Err(Pulled::Stopped),
+        (true, _, Some(e)) => Some(Err(e)),
+        (true, None, None) => Some(Err(Pulled::Stopped)),
     };
     files.iter().for_each(|f| drop(std::fs::remove_file(f)));
-    Some(r)
+    r
 }
 
 /// A transaction of the parts' snapshot.

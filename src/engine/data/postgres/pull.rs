@@ -59,10 +59,7 @@ pub fn pull_sources(ws: &Workspace, refresh: bool, p: &Progress) -> Result<Vec<S
     // a user allowed few connections then pulls each table whole rather than failing one
     let gate = Barrier::new(sources.len());
     // tables pulled side by side are one line of progress, their bytes counted together
-    let grouped = sources.len() > 1;
-    if grouped {
-        p.begin_group(&group_label(&sources), 0);
-    }
+    let group = (sources.len() > 1).then(|| p.grouped(&group_label(&sources), 0));
     let results: Vec<Result<Vec<String>>> = std::thread::scope(|s| {
         let handles: Vec<_> = sources
             .iter()
@@ -79,9 +76,7 @@ pub fn pull_sources(ws: &Workspace, refresh: bool, p: &Progress) -> Result<Vec<S
             })
             .collect()
     });
-    if grouped {
-        p.end_group();
-    }
+    drop(group);
     let mut notes = Vec::new();
     for r in results {
         notes.extend(r?);

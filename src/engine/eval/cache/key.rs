@@ -4,7 +4,7 @@ use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
 
-use crate::engine::data::ReadOptions;
+use crate::engine::data::{FileFormat, ReadOptions};
 
 /// Bytes hashed at each end of a data file.
 const END: u64 = 1 << 20;
@@ -27,8 +27,9 @@ pub fn key_text(path: &Path, opts: &ReadOptions, columns: Option<&[String]>) -> 
     // a SQLite database in write-ahead mode takes its changes in `NAME-wal` first
     let mut wal = path.as_os_str().to_owned();
     wal.push("-wal");
-    let wal = match std::fs::metadata(&wal) {
-        Ok(m) => {
+    let sqlite = opts.format_for(&path) == Some(FileFormat::Sqlite);
+    let wal = match std::fs::metadata(&wal).ok().filter(|_| sqlite) {
+        Some(m) => {
             let t = m
                 .modified()?
                 .duration_since(std::time::UNIX_EPOCH)
@@ -41,7 +42,7 @@ pub fn key_text(path: &Path, opts: &ReadOptions, columns: Option<&[String]>) -> 
                 inode(&m)
             )
         }
-        Err(_) => String::new(),
+        None => String::new(),
     };
     Ok(format!(
         "strata {} cache {}\nfile {}\nsize {}\nmodified {}.{:09}\ninode {}\nhead {head:08x} tail {tail:08x}\n{wal}options {opts:?}\ncolumns {cols}\n",

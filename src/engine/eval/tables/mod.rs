@@ -254,20 +254,12 @@ impl LoadPlan {
         read: impl Fn(usize, &Plan, &Progress) -> Result<T> + Sync,
     ) -> Result<(Option<T>, Option<T>, Vec<T>)> {
         check_memory(&self.files)?;
-        /// Ends the group however the reads end (a panic included).
-        struct Group<'a>(&'a Progress);
-        impl Drop for Group<'_> {
-            fn drop(&mut self) {
-                self.0.end_group();
-            }
-        }
         // a table pulled from a server is named as the workspace names it, not by its copy
         let pulled = self.files.iter().any(|f| f.file.db.is_some());
         let group = (self.files.len() > 1 || pulled).then(|| {
             let names: Vec<String> = self.files.iter().map(shown_name).collect();
             let total = self.files.iter().map(|f| file_size(&f.path)).sum();
-            p.begin_group(&names.join(", "), total);
-            Group(p)
+            p.grouped(&names.join(", "), total)
         });
         let items: Vec<(usize, &Plan)> = self.files.iter().enumerate().collect();
         // a file that fails stops the others: its error is the answer, at once

@@ -313,11 +313,7 @@ pub fn load_workspace(file: &Path) -> Result<Workspace> {
 /// The workspace in `file`, with the text it was parsed from (read once).
 pub fn read_workspace(file: &Path) -> Result<(Workspace, String)> {
     let data_file = || {
-        let name = file.to_string_lossy().to_lowercase();
-        let data = [
-            ".csv", ".tsv", ".gz", ".xlsx", ".xls", ".parquet", ".db", ".sqlite", ".sqlite3",
-        ];
-        data.iter().any(|x| name.ends_with(x)).then(|| {
+        FileFormat::from_path(file).is_some().then(|| {
             EngineError::Workspace(vec![
                 Diagnostic::new(file, "this is a data file, not a workspace").hint(format!(
                     "`strata open {0}` makes a workspace beside it (`strata audit {0}` reads it as it is); then pass the .strata.toml",
