@@ -273,12 +273,13 @@ pub fn read_table(
 }
 
 /// A column as it is read: integers while every value is one, then numbers, then text (the
-/// values before turned into their text). Nothing seen yet: the missing values so far.
+/// values before turned into their text; text goes straight into the column's buffer). Nothing
+/// seen yet: the missing values so far.
 enum Col {
     Empty(usize),
     Int(Vec<Option<i64>>),
     Real(Vec<Option<f64>>),
-    Text(Vec<Option<String>>),
+    Text(StringChunkedBuilder),
 }
 
 impl Col {
@@ -288,7 +289,7 @@ impl Col {
             (ValueRef::Null, Col::Empty(n)) => *n += 1,
             (ValueRef::Null, Col::Int(x)) => x.push(None),
             (ValueRef::Null, Col::Real(x)) => x.push(None),
-            (ValueRef::Null, Col::Text(x)) => x.push(None),
+            (ValueRef::Null, Col::Text(x)) => x.append_null(),
             (ValueRef::Integer(i), Col::Empty(n)) => *self = Col::Int(nones(*n, Some(i))),
             (ValueRef::Integer(i), Col::Int(x)) => x.push(Some(i)),
             (ValueRef::Integer(i), Col::Real(x)) => x.push(Some(i as f64)),
@@ -301,6 +302,9 @@ impl Col {
                 *self = Col::Real(r);
             }
             (ValueRef::Real(f), Col::Real(x)) if f.is_finite() => x.push(Some(f)),
+            (ValueRef::Text(t), Col::Text(x)) => {
+                x.append_value(std::str::from_utf8(t).map_err(|_| ())?)
+            }
             (v, _) => {
                 let text = match v {
                     ValueRef::Text(t) => std::str::from_utf8(t).map_err(|_| ())?.to_string(),
@@ -312,22 +316,28 @@ impl Col {
                     ValueRef::Real(f) => f.to_string(),
                     ValueRef::Null => String::new(),
                 };
-                let mut t = self.take_text();
-                t.push(Some(text));
-                *self = Col::Text(t);
+                let mut b = std::mem::replace(self, Col::Empty(0)).into_text();
+                b.append_value(text);
+                *self = Col::Text(b);
             }
         }
         Ok(())
     }
 
-    /// The values so far as text (the column is left empty).
-    fn take_text(&mut self) -> Vec<Option<String>> {
-        match std::mem::replace(self, Col::Empty(0)) {
-            Col::Empty(n) => nones(n, None),
-            Col::Int(x) => x.into_iter().map(|v| v.map(|i| i.to_string())).collect(),
-            Col::Real(x) => x.into_iter().map(|v| v.map(|f| f.to_string())).collect(),
-            Col::Text(x) => x,
+    /// The column's values as text (those read as numbers turned into their text).
+    fn into_text(self) -> StringChunkedBuilder {
+        let mut b = StringChunkedBuilder::new(PlSmallStr::EMPTY, 1024);
+        match self {
+            Col::Empty(n) => (0..n).for_each(|_| b.append_null()),
+            Col::Int(x) => x
+                .iter()
+                .for_each(|v| b.append_option(v.map(|i| i.to_string()))),
+            Col::Real(x) => x
+                .iter()
+                .for_each(|v| b.append_option(v.map(|f| f.to_string()))),
+            Col::Text(t) => return t,
         }
+        b
     }
 
     fn into_series(self, name: &str) -> Series {
@@ -336,7 +346,7 @@ impl Col {
             Col::Empty(n) => Series::new(name, nones::<String>(n, None)),
             Col::Int(x) => Series::new(name, x),
             Col::Real(x) => Series::new(name, x),
-            Col::Text(x) => Series::new(name, x),
+            Col::Text(x) => x.finish().into_series().with_name(name),
         }
     }
 }

@@ -177,11 +177,48 @@ pub(super) fn parse_dt(s: &str, fmt: &str) -> Option<(NaiveDate, Option<NaiveTim
     }
     match t {
         None => Some((date, None)),
-        Some(t) => TIME_FORMATS
-            .iter()
-            .find_map(|f| NaiveTime::parse_from_str(t, f).ok())
+        Some(t) => plain_time(t.as_bytes())
+            .or_else(|| {
+                TIME_FORMATS
+                    .iter()
+                    .find_map(|f| NaiveTime::parse_from_str(t, f).ok())
+            })
             .map(|time| (date, Some(time))),
     }
+}
+
+/// `HH:MM`, `HH:MM:SS` or `HH:MM:SS.f` (one to nine digits) with two-digit fields in range:
+/// the times a file nearly always has, read without a pattern (anything else, such as a
+/// one-digit hour or a leap second, is left to [`TIME_FORMATS`], which read these the same).
+pub(super) fn plain_time(b: &[u8]) -> Option<NaiveTime> {
+    let two = |i: usize| -> Option<u32> {
+        let (x, y) = (*b.get(i)?, *b.get(i + 1)?);
+        (x.is_ascii_digit() && y.is_ascii_digit())
+            .then(|| u32::from(x - b'0') * 10 + u32::from(y - b'0'))
+    };
+    if b.len() < 5 || b[2] != b':' {
+        return None;
+    }
+    let (h, m) = (two(0)?, two(3)?);
+    let (s, nano) = match b.len() {
+        5 => (0, 0),
+        8 if b[5] == b':' => (two(6)?, 0),
+        10..=18 if b[5] == b':' && b[8] == b'.' => {
+            let f = &b[9..];
+            if !f.iter().all(u8::is_ascii_digit) {
+                return None;
+            }
+            let digits = f
+                .iter()
+                .fold(0u32, |acc, &c| acc * 10 + u32::from(c - b'0'));
+            (two(6)?, digits * 10u32.pow(9 - f.len() as u32))
+        }
+        _ => return None,
+    };
+    if h > 23 || m > 59 || s > 59 {
+        return None;
+    }
+    NaiveTime::from_hms_nano_opt(h, m, s, nano)
 }
 
 /// With a user format: the whole text as a date-time, or as a date.

@@ -191,3 +191,42 @@ fn integer_text_edges() {
 fn booleans() {
     assert_eq!(infer(&[Some("TRUE"), Some("false")]).kind, Inferred::Bool);
 }
+
+/// What chrono reads a time as, with the patterns [`parse_dt`] falls back to.
+fn chrono_time(t: &str) -> Option<NaiveTime> {
+    read::TIME_FORMATS
+        .iter()
+        .find_map(|f| NaiveTime::parse_from_str(t, f).ok())
+}
+
+/// The quick time reader takes the common shapes, and never reads a time otherwise than
+/// chrono would (what it leaves, chrono still reads).
+#[test]
+fn quick_times_agree_with_chrono() {
+    for h in ["00", "07", "23", "24", "7", "x7"] {
+        for m in ["00", "59", "60", "5"] {
+            for s in ["", ":00", ":59", ":60", ":5", ":"] {
+                for f in ["", ".", ".5", ".123456789", ".1234567891", ".12x", "Z"] {
+                    let t = format!("{h}:{m}{s}{f}");
+                    let quick = read::plain_time(t.as_bytes());
+                    if quick.is_some() {
+                        assert_eq!(quick, chrono_time(&t), "{t}");
+                    }
+                }
+            }
+        }
+    }
+    for t in ["08:26", "08:26:00", "23:59:59.5", "00:00:00.123456789"] {
+        assert!(read::plain_time(t.as_bytes()).is_some(), "{t}");
+    }
+}
+
+proptest::proptest! {
+    /// On any text of digits, colons and dots, the quick time reader is chrono or silent.
+    #[test]
+    fn quick_times_never_differ_from_chrono(t in "[0-9:.]{0,20}") {
+        if let Some(q) = read::plain_time(t.as_bytes()) {
+            proptest::prop_assert_eq!(Some(q), chrono_time(&t), "{}", t);
+        }
+    }
+}
