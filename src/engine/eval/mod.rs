@@ -8,6 +8,8 @@ mod column_math;
 pub mod compile;
 pub mod conform;
 pub mod criteria;
+#[cfg(test)]
+mod empty_figures_tests;
 mod exclusivity;
 pub mod explain;
 pub mod expr;

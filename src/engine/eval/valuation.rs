@@ -181,6 +181,11 @@ fn judge(rows: &mut [SegmentValue], cfg: &ValuationConfig) {
             r.reasons
                 .push("empty: no customer is in this segment".into());
         }
+        if r.value_share.is_nan() && r.customers > 0 {
+            // a total of 0: no value was read (see the run's warnings), nothing to judge by
+            r.reasons
+                .push("no value to judge by: the customers' total value is 0".into());
+        }
         r.worth_marketing = r.reasons.is_empty();
     }
 }
@@ -343,13 +348,23 @@ fn pareto_sorted(v: &[f64], total: f64) -> Pareto {
             break;
         }
     }
+    pareto_shares(n, top_sum, total, k)
+}
+
+/// The 80/20 figures of `n` customers whose top fifth holds `top_sum` of `total`, the first `k`
+/// reaching 80 %. Both are missing (NaN) without customers or without a positive total: a
+/// share of nothing (every value 0 or missing) or of a loss is no share, and saying "20 % of
+/// customers hold 80 %" of a 0.00 total would be a wrong number.
+pub fn pareto_shares(n: usize, top_sum: f64, total: f64, k: usize) -> Pareto {
+    if n == 0 || !(total > 0.0 && total.is_finite()) {
+        return Pareto {
+            top20_value_share: f64::NAN,
+            customer_share_for_80pct_value: f64::NAN,
+        };
+    }
     Pareto {
         top20_value_share: top_sum / total,
-        customer_share_for_80pct_value: if n == 0 {
-            f64::NAN
-        } else {
-            k as f64 / n as f64
-        },
+        customer_share_for_80pct_value: k as f64 / n as f64,
     }
 }
 
@@ -500,7 +515,12 @@ mod tests {
                         acc >= 0.8 * total
                     })
                     .map_or(n, |k| k + 1);
-                (top_sum / total, if n == 0 { f64::NAN } else { k as f64 / n as f64 })
+                // no shares of no customers, of nothing or of a loss
+                if n == 0 || !(total > 0.0 && total.is_finite()) {
+                    (f64::NAN, f64::NAN)
+                } else {
+                    (top_sum / total, k as f64 / n as f64)
+                }
             };
             let (a, b) = (pareto(&cells), pareto_in_order(&cells, &order));
             proptest::prop_assert_eq!(a.top20_value_share.to_bits(), reference.0.to_bits());
@@ -580,6 +600,17 @@ mod tests {
         let p = pareto(&v);
         assert!((p.top20_value_share - 0.96).abs() < 1e-12);
         assert!((p.customer_share_for_80pct_value - 0.2).abs() < 1e-12);
+    }
+
+    /// Every value 0 (an amount column read as all missing, orders matched to no customer) or a
+    /// loss: no 80/20 figure, not "20 % of customers hold 80 %".
+    #[test]
+    fn no_shares_of_nothing_or_of_a_loss() {
+        for v in [vec![0.0; 5], vec![-3.0, 1.0, 0.0, 0.0, 0.0], vec![]] {
+            let p = pareto(&Cells::from_values(v.clone()));
+            assert!(p.top20_value_share.is_nan(), "{v:?}");
+            assert!(p.customer_share_for_80pct_value.is_nan(), "{v:?}");
+        }
     }
 
     #[test]

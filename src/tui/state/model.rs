@@ -69,6 +69,9 @@ pub struct Evaluated {
     /// Every column and derived field conditions may read, with its type (for checking edits;
     /// new purchase settings change the window fields).
     pub fields: Vec<(String, DType)>,
+    /// What cannot be right about the values as a whole ([`Session::value_alarm`]): shown on
+    /// every step, as a run would warn of it.
+    pub alarm: Option<String>,
 }
 
 impl Evaluated {
@@ -93,6 +96,7 @@ impl Evaluated {
             ranking,
             clv: None,
             fields: fields_of(s),
+            alarm: s.value_alarm(),
         }
     }
 }

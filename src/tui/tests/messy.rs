@@ -136,3 +136,40 @@ fn a_rule_reading_a_text_column_as_numbers_reads_the_data_again() {
         "{e:?}"
     );
 }
+
+/// Orders whose ids no customer has ("001" against "1"): every value is 0, and every step
+/// says why, where a run warns of it, instead of a table of 0.00 and "20 % hold 80 %".
+#[test]
+fn values_that_cannot_be_right_are_said_on_every_step() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("customers.csv"), "id,name\n1,Ann\n2,Bo\n").unwrap();
+    std::fs::write(
+        d.path().join("orders.csv"),
+        "cust,day,amount\n001,2024-01-02,10\n002,2024-02-03,300\n",
+    )
+    .unwrap();
+    let ws = d.path().join("w.strata.toml");
+    std::fs::write(
+        &ws,
+        "version = 1\n[data]\ncustomers = \"customers.csv\"\norders = \"orders.csv\"\n\
+         as_of = \"2025-01-01\"\n[columns]\ncustomer_id = \"id\"\norder_customer_id = \"cust\"\n\
+         order_date = \"day\"\namount = \"amount\"\n",
+    )
+    .unwrap();
+    let (mut app, _engine) = crate::tui::prepare(&crate::tui::Source::Workspace(ws)).unwrap();
+    for s in StepId::ALL {
+        app.nav.step = s;
+        update(&mut app, Message::Resize(100, 30));
+        let shown = screen(&app, 100, 30);
+        assert!(
+            shown.contains("! every customer's value is 0: none of the 2 order rows' customers"),
+            "{s:?}\n{shown}"
+        );
+    }
+    app.nav.step = StepId::List;
+    let shown = screen(&app, 100, 30);
+    assert!(
+        shown.contains("top 20 % hold – of value; – of customers hold 80 %"),
+        "{shown}"
+    );
+}

@@ -230,11 +230,12 @@ pub fn draw(f: &mut Frame, app: &App, t: &Theme) {
         }
         _ => 1,
     };
-    // while a run would stop on the data, every step says so on one line
+    // while a run would stop on the data, or its values cannot be right, every step says so
     let data_line: Vec<String> = app
         .model
         .data
         .quality_line()
+        .or_else(|| app.model.rules.alarm.clone())
         .map(|l| crate::tui::view::table::wrap(&format!("! {}", safe(&l)), area.width, 0))
         .unwrap_or_default();
     let data_h = data_line.len().min(2) as u16;

@@ -216,6 +216,22 @@ mod tests {
         );
     }
 
+    /// One "1,234.50" among plain numbers keeps the amount role, so that the bad value is named
+    /// (a column of words named total stays unbound).
+    #[test]
+    fn an_amount_with_a_bad_cell_is_still_the_amount() {
+        let amounts = vec!["10.50", "20.00", "1,234.50", "5.25", "100.00", "7.75"];
+        assert_eq!(
+            best("amount", Series::new("".into(), amounts)),
+            Some(Role::Amount)
+        );
+        let words = vec!["yes", "no", "maybe", "yes", "10"];
+        assert_ne!(
+            best("total", Series::new("".into(), words)),
+            Some(Role::Amount)
+        );
+    }
+
     #[test]
     fn suggests_from_name_type_and_values() {
         assert_eq!(

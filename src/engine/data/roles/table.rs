@@ -63,6 +63,23 @@ impl Facts<'_> {
                 > p.top.len()
     }
 
+    /// Read as text, yet most of its frequent values and samples are plain numbers: a column
+    /// of numbers with a few bad cells ("1,234.50", "n/a"), which the role then names.
+    fn mostly_numbers(&self) -> bool {
+        let p = self.p;
+        let seen: Vec<&str> = p
+            .top
+            .iter()
+            .map(|(v, _)| v.as_str())
+            .chain(p.samples.iter().map(String::as_str))
+            .collect();
+        let numbers = seen
+            .iter()
+            .filter(|v| v.trim().parse::<f64>().is_ok_and(f64::is_finite))
+            .count();
+        !numeric(p) && !temporal(p) && numbers * 3 > seen.len() * 2
+    }
+
     /// Most samples look like e-mail addresses.
     fn emails(&self) -> bool {
         let s = &self.p.samples;
@@ -108,6 +125,10 @@ const SCALE_WORDS: &[&str] = &[
     "sometimes",
     "often",
     "always",
+];
+const MONEY_WORDS: &[&str] = &[
+    "amount", "revenue", "sales", "spend", "spent", "total", "value", "turnover", "monetary",
+    "charges",
 ];
 const ORDER_WORDS: &[&str] = &[
     "order",
@@ -202,15 +223,15 @@ pub(super) static RULES: &[RoleRule] = &[
     rule(Role::OrderDate, Kind::Date, &[], |f| {
         (!f.named(ORDER_WORDS)).then_some((0.5, "holds dates"))
     }),
-    rule(
-        Role::Amount,
-        Kind::Number,
-        &[
-            "amount", "revenue", "sales", "spend", "spent", "total", "value", "turnover",
-            "monetary", "charges",
-        ],
-        |f| (f.p.distinct > 2).then_some((0.8, "a number named like money spent")),
-    ),
+    rule(Role::Amount, Kind::Number, MONEY_WORDS, |f| {
+        (f.p.distinct > 2).then_some((0.8, "a number named like money spent"))
+    }),
+    rule(Role::Amount, Kind::Text, MONEY_WORDS, |f| {
+        (f.p.distinct > 2 && f.mostly_numbers()).then_some((
+            0.6,
+            "named like money spent, nearly all numbers: the others are bad values",
+        ))
+    }),
     rule(
         Role::Quantity,
         Kind::Number,

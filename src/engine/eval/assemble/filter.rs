@@ -58,6 +58,33 @@ fn kept_rows(
     (rows, lates, no_ids)
 }
 
+/// Without as_of in the workspace, the day after the last order is the reference date: when
+/// that order is dated after today, every recency is measured from a day to come. Say so,
+/// counting the orders after today.
+fn future_as_of(as_of: Option<i32>, days: &Vector, keep: &[bool], warnings: &mut Vec<String>) {
+    let epoch = crate::engine::data::infer::epoch();
+    let today = (chrono::Utc::now().date_naive() - epoch).num_days() as i32;
+    let (Some(a), Vector::Date(d)) = (as_of, days) else {
+        return;
+    };
+    if a <= today + 1 {
+        return;
+    }
+    let later = (0..keep.len())
+        .filter(|&i| keep[i] && d.get(i).is_some_and(|x| x > today))
+        .count();
+    let day = |n: i32| epoch + chrono::Duration::days(i64::from(n));
+    warnings.push(format!(
+        "as_of is not set, so it is the day after the last order: {}, after today ({}); {} order \
+         rows are dated after today and every recency is counted from then: set as_of in \
+         [data] (e.g. as_of = {:?}), or correct those dates",
+        day(a),
+        day(today),
+        crate::engine::format::thousands(later as u64),
+        day(today + 1).to_string()
+    ));
+}
+
 /// The kept order rows and as_of (as given, else the day after the last kept order); rows
 /// after as_of and rows without a customer id are left out with a warning each.
 pub(super) fn order_rows(
@@ -72,6 +99,12 @@ pub(super) fn order_rows(
              orders first or run the segmentation in a database with `strata sql`",
             of.len
         )));
+    }
+    if of.len == 0 {
+        warnings.push(format!(
+            "the orders table has no rows (a header only?); {}",
+            super::orders::NOTHING_COUNTS
+        ));
     }
     let keep = filtered(ws, of)?;
     let mut as_of = ws
@@ -112,6 +145,7 @@ pub(super) fn order_rows(
                 .filter_map(|i| d.get(i))
                 .max()
                 .map(|d| d + 1);
+            future_as_of(as_of, &day_col, &keep, warnings);
         }
         days = Some(day_col);
     }

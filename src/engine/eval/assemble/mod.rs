@@ -13,7 +13,7 @@ use crate::engine::error::Result;
 use crate::engine::rules::{Spanned, Workspace};
 
 pub(crate) use customers::duplicates_in;
-pub(crate) use orders::PreparedOrders;
+pub(crate) use orders::{NOTHING_COUNTS, PreparedOrders};
 
 /// The order-date column as days, shared when it is one.
 fn order_days(col: Option<&Arc<Vector>>, n: usize) -> Arc<Vector> {

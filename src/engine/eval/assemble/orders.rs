@@ -171,6 +171,40 @@ fn slim(ws: &Workspace, mut of: Frame, cid: &str) -> Frame {
     of
 }
 
+/// How the warnings that explain a total value of 0 end (see `Session::value_alarm`).
+pub(crate) const NOTHING_COUNTS: &str = "every customer's purchases count as 0";
+
+/// The first order's customer id and the first customer's, as each file writes it (for a
+/// warning that no order matched).
+fn id_examples(v: &Vector, rows: &[u32], ids: &Vector) -> String {
+    let first = |v: &Vector, mut at: Box<dyn Iterator<Item = usize> + '_>| {
+        at.find_map(|i| v.text_at(i)).map(|t| format!("{t:?}"))
+    };
+    let order = first(v, Box::new(rows.iter().map(|&r| r as usize)));
+    let customer = first(ids, Box::new(0..ids.len()));
+    match (order, customer) {
+        (Some(o), Some(c)) => format!("the orders say e.g. {o}, the customers {c}"),
+        (Some(o), None) => format!("the orders say e.g. {o}, and there are no customers"),
+        _ => "the orders' customer ids are missing".into(),
+    }
+}
+
+/// The order columns the amount comes from, in words (`None`: the orders have no amount).
+fn amount_words(ws: &Workspace) -> Option<String> {
+    match (
+        &ws.columns.amount,
+        &ws.columns.quantity,
+        &ws.columns.unit_price,
+    ) {
+        (Some(a), _, _) => Some(format!("the amount column {:?}", a.value)),
+        (None, Some(q), Some(p)) => Some(format!(
+            "quantity × unit price ({:?} × {:?})",
+            q.value, p.value
+        )),
+        _ => None,
+    }
+}
+
 /// Match the kept rows to the customers (`ids`), count the rows of unknown customers, and keep
 /// what aggregation needs. With `attributes` (no customers table) the orders' other columns
 /// become attributes of `base`.
@@ -189,7 +223,15 @@ pub(super) fn prepare(
         .ok_or_else(|| EngineError::data(&ws.file, format!("the orders have no column \"{c}\"")))?;
     let (cust, kept, unknown) = match_customers(ids, v, rows);
     timing.mark("  orders matched to customers");
-    if unknown > 0 {
+    if unknown > 0 && kept.is_empty() {
+        // every row: most likely the two files write the ids differently
+        warnings.push(format!(
+            "none of the {} order rows' customers is in the customers table ({}); {}",
+            crate::engine::format::thousands(unknown as u64),
+            id_examples(v, rows, ids),
+            NOTHING_COUNTS
+        ));
+    } else if unknown > 0 {
         warnings.push(format!(
             "{} order rows whose customer is not in the customers table were left out",
             crate::engine::format::thousands(unknown as u64)
@@ -200,6 +242,22 @@ pub(super) fn prepare(
         of.len,
     );
     let amount = amounts(ws, &of);
+    // without an amount role this matters only when the value is the revenue
+    let counts = ws.columns.amount.is_some()
+        || ws.columns.quantity.is_some()
+        || ws.valuation.value.is_none();
+    if counts && !kept.is_empty() && kept.iter().all(|&r| amount.is_null(r as usize)) {
+        warnings.push(match amount_words(ws) {
+            Some(cols) => format!(
+                "{cols} holds no number in any of the {} order rows kept; {NOTHING_COUNTS}",
+                crate::engine::format::thousands(kept.len() as u64),
+            ),
+            None => format!(
+                "the orders have no amount (set amount, or quantity and unit_price, in \
+                 Classify); {NOTHING_COUNTS}"
+            ),
+        });
+    }
     if attributes {
         order_attributes(ws, &of, (&cust, &kept), ids.len(), base);
     }

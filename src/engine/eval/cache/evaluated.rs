@@ -67,11 +67,16 @@ pub fn key(ws: &Workspace, table_keys: &[&str], pruned: &[String]) -> Option<Str
     Some(k)
 }
 
+/// The version of evaluated entries, beside [`super::FORMAT`]. 2: the warnings that explain a
+/// total value of 0 (orders matched to no customer, an amount with no number, no order rows)
+/// and a reference date to come, which entries of 1 lack.
+const EVALUATED: u32 = 2;
+
 /// How the key of evaluated customers made from the tables of `table_keys` begins, whatever
 /// the settings.
 pub(super) fn key_head(table_keys: &[&str]) -> String {
     let mut k = format!(
-        "strata {} evaluated {}\n",
+        "strata {} evaluated {}.{EVALUATED}\n",
         env!("CARGO_PKG_VERSION"),
         super::FORMAT
     );

@@ -17,6 +17,7 @@ use crate::engine::rules::{Criterion, MeasureKind, PurchaseConfig, Spanned, Work
 pub use crate::engine::timing::Timing;
 pub use staged::{Late, LateRead, STAGED_FROM_BYTES};
 
+mod alarm;
 mod open;
 mod staged;
 mod wizard;

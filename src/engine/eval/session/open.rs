@@ -285,6 +285,7 @@ impl Session {
         s.fit_if_wanted()?;
         timing.mark("predictive value");
         s.compute_values()?;
+        s.warn_of_values();
         timing.mark("value measures");
         // the 80/20 figures sort every value: beside the criteria, which are independent and
         // evaluated on all cores, kept in workspace order

@@ -188,14 +188,7 @@ pub fn read(ws: &Workspace, row: &[Cell]) -> Result<Audit> {
     Ok(Audit {
         customers: n,
         value_total: total,
-        pareto: Pareto {
-            top20_value_share: top_sum / total,
-            customer_share_for_80pct_value: if n == 0 {
-                f64::NAN
-            } else {
-                k80 as f64 / n as f64
-            },
-        },
+        pareto: crate::engine::eval::valuation::pareto_shares(n, top_sum, total, k80),
         exclusivity,
     })
 }

@@ -1,0 +1,125 @@
+//! Figures that cannot be right are said so: orders matched to no customer, an amount column with no number, no order rows, a reference date to come, a total too large to add up.
+
+use crate::engine::eval::session::Session;
+use crate::engine::rules::parse::parse_workspace;
+
+/// A session over `customers` and `orders` (CSV text), with `extra` in `[data]`.
+fn open(customers: &str, orders: &str, extra: &str) -> Session {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("customers.csv"), customers).unwrap();
+    std::fs::write(dir.path().join("orders.csv"), orders).unwrap();
+    let ws = format!(
+        "version = 1\n[data]\ncustomers = \"customers.csv\"\norders = \"orders.csv\"\n{extra}\n\
+         [columns]\ncustomer_id = \"id\"\norder_customer_id = \"cust\"\norder_date = \"day\"\n\
+         amount = \"amount\"\n\
+         [criteria.spend]\nstep = \"purchase_history\"\n\
+         segments = [ {{ name = \"big\", when = \"revenue > 100\" }}, {{ name = \"rest\", when = \"TRUE\" }} ]\n"
+    );
+    let path = dir.path().join("w.strata.toml");
+    std::fs::write(&path, &ws).unwrap();
+    Session::open(parse_workspace(&path, &ws).unwrap()).unwrap()
+}
+
+const CUSTOMERS: &str = "id,name\n1,Ann\n2,Bo\n3,Cy\n";
+
+fn warned(s: &Session, part: &str) -> bool {
+    s.warnings.iter().any(|w| w.contains(part))
+}
+
+#[test]
+fn clean_figures_raise_no_alarm() {
+    let s = open(
+        CUSTOMERS,
+        "cust,day,amount\n1,2024-01-02,10\n2,2024-02-03,300\n",
+        "as_of = \"2025-01-01\"",
+    );
+    assert_eq!(s.value_alarm(), None);
+    assert!(!warned(&s, "count as 0"), "{:?}", s.warnings);
+    assert!((s.pareto.customer_share_for_80pct_value - 1.0 / 3.0).abs() < 1e-12);
+}
+
+/// Ids written "001" in the orders and "1" in the customers: no order matches.
+#[test]
+fn orders_matching_no_customer_are_named_with_both_ids() {
+    let s = open(
+        CUSTOMERS,
+        "cust,day,amount\n001,2024-01-02,10\n002,2024-02-03,300\n",
+        "as_of = \"2025-01-01\"",
+    );
+    let w = "none of the 2 order rows' customers is in the customers table (the orders say e.g. \"001\", the customers \"1\")";
+    assert!(warned(&s, w), "{:?}", s.warnings);
+    let alarm = s.value_alarm().expect("an alarm");
+    assert!(
+        alarm.starts_with("every customer's value is 0: none of the 2"),
+        "{alarm}"
+    );
+    // no "20 % of customers hold 80 %" of nothing
+    assert!(s.pareto.customer_share_for_80pct_value.is_nan());
+    assert!(s.pareto.top20_value_share.is_nan());
+    // and no segment is worth marketing to by a share of nothing
+    assert!(s.results[0].valuation.iter().all(|v| !v.worth_marketing));
+}
+
+#[test]
+fn an_amount_column_with_no_number_is_named() {
+    let s = open(
+        CUSTOMERS,
+        "cust,day,amount\n1,2024-01-02,NA\n2,2024-02-03,\n3,2024-02-04,-\n",
+        "as_of = \"2025-01-01\"",
+    );
+    assert!(
+        warned(
+            &s,
+            "the amount column \"amount\" holds no number in any of the 3 order rows kept"
+        ),
+        "{:?}",
+        s.warnings
+    );
+    assert!(s.value_alarm().is_some());
+}
+
+#[test]
+fn an_orders_file_with_a_header_only_is_named() {
+    let s = open(CUSTOMERS, "cust,day,amount\n", "as_of = \"2025-01-01\"");
+    assert!(
+        warned(&s, "the orders table has no rows"),
+        "{:?}",
+        s.warnings
+    );
+    assert!(s.value_alarm().unwrap().contains("no rows"));
+}
+
+/// Without as_of, one order dated in 2099 would set every recency from 2099.
+#[test]
+fn a_reference_date_to_come_is_named() {
+    let orders = "cust,day,amount\n1,2024-01-02,10\n2,2099-02-05,300\n";
+    let s = open(CUSTOMERS, orders, "");
+    assert!(
+        warned(
+            &s,
+            "as_of is not set, so it is the day after the last order: 2099-02-06"
+        ),
+        "{:?}",
+        s.warnings
+    );
+    assert!(warned(&s, "1 order rows are dated after today"));
+    // with as_of, the order after it is left out, as before, and said so
+    let s = open(CUSTOMERS, orders, "as_of = \"2025-01-01\"");
+    assert!(!warned(&s, "as_of is not set"));
+    assert!(warned(&s, "1 order rows dated after as_of were left out"));
+}
+
+#[test]
+fn a_total_too_large_to_add_up_is_named() {
+    let s = open(
+        CUSTOMERS,
+        "cust,day,amount\n1,2024-01-02,1e308\n1,2024-01-03,1e308\n2,2024-02-03,5\n",
+        "as_of = \"2025-01-01\"",
+    );
+    let alarm = s.value_alarm().expect("an alarm");
+    assert!(
+        alarm.starts_with("the customers' total value is inf"),
+        "{alarm}"
+    );
+    assert!(warned(&s, "total value is inf"));
+}

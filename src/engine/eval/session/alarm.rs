@@ -1,0 +1,44 @@
+//! Figures that cannot be right: every customer's value 0 or missing, or a total too large to add up.
+
+use super::Session;
+use crate::engine::eval::assemble::NOTHING_COUNTS;
+
+impl Session {
+    /// What is wrong with the values as a whole, in words, with the warning that explains it
+    /// when there is one: every customer's value is 0 or missing (the orders matched no
+    /// customer, the amount column held no number, …), or the total is not a finite number.
+    /// `None` for values that can be right.
+    pub fn value_alarm(&self) -> Option<String> {
+        if self.base.len == 0 {
+            return None;
+        }
+        let total: f64 = self.value.iter().map(|x| x.unwrap_or(0.0)).sum();
+        if !total.is_finite() {
+            return Some(format!(
+                "the customers' total value is {total}: values too large to add up (an amount \
+                 like 1e308?); check the amounts, or the value in Valuation"
+            ));
+        }
+        if self.value.iter().any(|x| x.is_some_and(|v| v != 0.0)) {
+            return None;
+        }
+        let cause = self.warnings[self.cache_notes..]
+            .iter()
+            .find(|w| w.ends_with(NOTHING_COUNTS));
+        Some(match cause {
+            Some(w) => format!("every customer's value is 0: {w}"),
+            None => "every customer's value is 0 or missing: check the value in Valuation and \
+                     the amount role in Classify"
+                .into(),
+        })
+    }
+
+    /// Add [`Session::value_alarm`] to the warnings, unless a warning already says it.
+    pub(super) fn warn_of_values(&mut self) {
+        if let Some(a) = self.value_alarm()
+            && !self.warnings.iter().any(|w| a.ends_with(w.as_str()))
+        {
+            self.warnings.push(a);
+        }
+    }
+}
