@@ -361,6 +361,10 @@ pub fn check_conditions(
 pub fn check(ws: &Workspace) -> Vec<Diagnostic> {
     let mut d = Vec::new();
     let h = read_all_headers(ws, &mut d);
-    d.extend(check_against(ws, &h));
+    // a file that cannot be read has no columns to check names against: every name of it
+    // would be "unknown", which it is not
+    if d.is_empty() {
+        d.extend(check_against(ws, &h));
+    }
     d
 }
