@@ -177,6 +177,52 @@ fn audit_finds_what_is_wrong_in_an_online_retail_slice() {
     );
 }
 
+/// A spreadsheet's totals row at the end of a customer list is named by the audit, and a run
+/// leaves it out saying so (a customer "Total" would hold the sum of all incomes).
+#[test]
+fn a_totals_row_is_found_by_the_audit_and_left_out_by_a_run() {
+    let d = tempfile::tempdir().unwrap();
+    let c = d.path().join("customers.csv");
+    std::fs::write(
+        &c,
+        "customer_id,income\n1,52000\n2,31000\n3,78000\nTotal,161000\n",
+    )
+    .unwrap();
+    let j = audit_json(c.to_str().unwrap());
+    let found = j.to_string();
+    assert!(found.contains("totals_rows"), "{found}");
+    assert!(
+        found.contains(
+            "1 row holds \\\"Total\\\" where the other customer ids (customer_id) are numbers"
+        ),
+        "{found}"
+    );
+    let ws = d.path().join("w.strata.toml");
+    std::fs::write(
+        &ws,
+        "version = 1\n[data]\ncustomers = \"customers.csv\"\n[columns]\ncustomer_id = \"customer_id\"\n\
+         [valuation]\nvalue = \"income\"\n",
+    )
+    .unwrap();
+    let s = d.path().join("s.json");
+    let (code, _, err) = run(&[
+        "run",
+        ws.to_str().unwrap(),
+        "--summary",
+        s.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains(
+            "customers.csv line 5 (\"Total\"): a report's totals row, not a customer; left out"
+        ),
+        "{err}"
+    );
+    let s: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&s).unwrap()).unwrap();
+    assert_eq!(s["customers"], 3);
+    assert_eq!(s["value_total"], 161000.0);
+}
+
 /// The same slice as Parquet (CustomerID stored as a float, as in the published file).
 #[test]
 fn audit_reads_parquet_and_answers_in_json() {
@@ -260,6 +306,26 @@ fn a_latin1_fixture_is_refused_then_decoded() {
     let (code, out, err) = run(&["audit", "--encoding", "latin-1", &p]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("København") || out.contains("Liège"), "{out}");
+    // as a workspace's customers: the entry to write is shown whatever its key, and the
+    // rules' columns of the file that could not be read are not called unknown
+    let d = tempfile::tempdir().unwrap();
+    std::fs::copy(&p, d.path().join("people.csv")).unwrap();
+    let ws = d.path().join("w.strata.toml");
+    std::fs::write(
+        &ws,
+        "version = 1\n[data]\ncustomers = \"people.csv\"\n[criteria.c]\nstep = \"demographic\"\n\
+         map = { column = \"city\", groups = { a = [\"x\"] } }\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(&["check", "--data", ws.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains(
+            "write its entry under [data] as `{ path = \"people.csv\", encoding = \"latin-1\" }`"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("unknown column"), "{err}");
 }
 
 #[test]

@@ -20,6 +20,7 @@ pub mod sniff;
 pub mod sqlite;
 pub mod table;
 pub mod tally;
+pub mod totals;
 pub mod typed_csv;
 pub mod value_hint;
 pub mod values;

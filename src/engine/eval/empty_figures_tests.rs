@@ -1,4 +1,4 @@
-//! Figures that cannot be right are said so: orders matched to no customer, an amount column with no number, no order rows, a reference date to come, a total too large to add up.
+//! Figures that cannot be right are said so or set right: orders matched to no customer, an amount column with no number, no order rows, a reference date to come, a total too large to add up, a report's totals row in the data.
 
 use crate::engine::eval::session::Session;
 use crate::engine::rules::parse::parse_workspace;
@@ -122,4 +122,59 @@ fn a_total_too_large_to_add_up_is_named() {
         "{alarm}"
     );
     assert!(warned(&s, "total value is inf"));
+}
+
+/// A spreadsheet's totals row at the end of the customers: left out, named by its line, and
+/// the ids are whole numbers again (in number order: 2 before 10).
+#[test]
+fn a_totals_row_among_the_customers_is_left_out_by_line() {
+    let s = open(
+        "id,name\n10,Ann\n2,Bo\n3,Cy\nTotal,\n",
+        "cust,day,amount\n10,2024-01-02,10\n2,2024-02-03,300\n",
+        "as_of = \"2025-01-01\"",
+    );
+    assert_eq!(s.base.len, 3);
+    assert!(
+        warned(
+            &s,
+            "customers.csv line 5 (\"Total\"): a report's totals row, not a customer; left out"
+        ),
+        "{:?}",
+        s.warnings
+    );
+    let ids: Vec<String> = (0..3).filter_map(|i| s.ids.text_at(i)).collect();
+    assert_eq!(ids, ["2", "3", "10"]);
+    assert_eq!(s.value.iter().map(|v| v.unwrap_or(0.0)).sum::<f64>(), 310.0);
+}
+
+/// Orders alone, ending with a totals row whose customer is "ALL": no customer "ALL" holding
+/// the total a second time.
+#[test]
+fn a_totals_row_among_the_orders_is_no_customer() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("orders.csv"),
+        "cust,day,amount\n1,2024-01-02,10\n2,2024-02-03,300\n1,2024-03-03,5\nALL,,315\n",
+    )
+    .unwrap();
+    let ws = "version = 1\n[data]\norders = \"orders.csv\"\nas_of = \"2025-01-01\"\n\
+              [columns]\norder_customer_id = \"cust\"\norder_date = \"day\"\namount = \"amount\"\n";
+    let path = dir.path().join("w.strata.toml");
+    std::fs::write(&path, ws).unwrap();
+    let s = Session::open(parse_workspace(&path, ws).unwrap()).unwrap();
+    assert_eq!(s.base.len, 2);
+    assert!(warned(
+        &s,
+        "orders.csv line 5 (\"ALL\"): a report's totals row, not an order"
+    ));
+    assert_eq!(s.value.iter().map(|v| v.unwrap_or(0.0)).sum::<f64>(), 315.0);
+    // a word among text ids is a customer like any other
+    std::fs::write(
+        dir.path().join("orders.csv"),
+        "cust,day,amount\nA7,2024-01-02,10\nall,2024-02-03,300\n",
+    )
+    .unwrap();
+    let s = Session::open(parse_workspace(&path, ws).unwrap()).unwrap();
+    assert_eq!(s.base.len, 2);
+    assert!(!warned(&s, "totals"));
 }

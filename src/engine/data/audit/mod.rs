@@ -147,9 +147,46 @@ fn series<'a>(df: &'a DataFrame, name: &str) -> Option<&'a Series> {
 }
 
 /// Customer ids missing, and (in a customers table) ids on more than one row.
+/// A report's totals row ("Total", "ALL" where the other ids are whole numbers): runs leave it
+/// out, with a warning naming it.
+fn totals_rows(id: &Series, f: &mut Vec<Finding>) {
+    use crate::engine::data::totals::{is_plain_int, is_totals_word};
+    let Ok(ca) = id.str() else { return };
+    let mut rows = Vec::new();
+    for (i, v) in ca.iter().enumerate() {
+        match v {
+            Some(w) if is_totals_word(w) => rows.push((i, w.trim().to_string())),
+            Some(w) if !is_plain_int(w.trim()) => return,
+            _ => {}
+        }
+    }
+    let Some((_, first)) = rows.first() else {
+        return;
+    };
+    f.push(Finding {
+        severity: Severity::Warning,
+        lines: vec![],
+        option: None,
+        code: "totals_rows",
+        column: Some(id.name().to_string()),
+        count: rows.len(),
+        message: format!(
+            "{} {first:?} where the other customer ids ({}) are numbers: a report's totals, not \
+             data; runs leave {} out (delete from the file)",
+            match rows.len() {
+                1 => "1 row holds".to_string(),
+                k => format!("{} rows hold words such as", n(k)),
+            },
+            id.name(),
+            if rows.len() == 1 { "it" } else { "them" }
+        ),
+    });
+}
+
 fn id_findings(df: &DataFrame, roles: &AuditRoles, f: &mut Vec<Finding>) {
     let rows = df.height();
     if let Some(id) = roles.customer_id.as_deref().and_then(|c| series(df, c)) {
+        totals_rows(id, f);
         let missing = id.null_count();
         if missing > 0 {
             f.push(Finding {

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use super::super::frame::{Frame, Vector};
-use super::ids::{id_order, id_text, normalize_ids, null_out, same_id, take_frame};
+use super::ids::{id_order, id_text, normalize_ids, null_out, same_id, take_frame, totals_rows};
 use super::{col_name, order_cid};
 use crate::engine::data::locate::{locate, place_of};
 use crate::engine::data::quality::{self, NAMED, Place};
@@ -35,6 +35,46 @@ fn places(ws: &Workspace, file: Option<&FileRef>, rows: &[usize]) -> (Vec<usize>
         }
         None => (rows.iter().map(|r| r + 2).collect(), Place::Line),
     }
+}
+
+/// The warning for table rows `rows` (from 0) of `file` left out as a report's totals: their
+/// lines and ids (`v`), and that they are no `what` (`"customer"`, `"order"`).
+pub(super) fn totals_left_out(
+    ws: &Workspace,
+    file: Option<&FileRef>,
+    v: &Vector,
+    rows: &[usize],
+    what: &str,
+) -> String {
+    let named = &rows[..rows.len().min(NAMED)];
+    let (lines, place) = places(ws, file, named);
+    let at: Vec<String> = lines
+        .iter()
+        .zip(named)
+        .map(|(l, &r)| format!("{l} ({:?})", id_text(v, r).unwrap_or_default()))
+        .collect();
+    let name = file.map_or_else(String::new, |f| format!("{} ", f.path.value));
+    let more = if rows.len() > named.len() {
+        format!(" and {} more", rows.len() - named.len())
+    } else {
+        String::new()
+    };
+    let (s, rows_are) = if rows.len() == 1 {
+        (
+            "",
+            format!(
+                "a report's totals row, not {} {what}",
+                if what.starts_with('o') { "an" } else { "a" }
+            ),
+        )
+    } else {
+        ("s", format!("a report's totals rows, not {what}s"))
+    };
+    format!(
+        "{name}{}{s} {}{more}: {rows_are}; left out (delete from the file to silence this)",
+        place.word(),
+        at.join(", ")
+    )
 }
 
 /// Ids on several rows, each with its table rows (from 0): the first few located in `file`.
@@ -130,6 +170,18 @@ pub(crate) fn duplicates_in(
 /// The customers table in id order, with its ids.
 fn from_table(ws: &Workspace, mut f: Frame, warnings: &mut Vec<String>) -> Result<(Frame, Vector)> {
     let cust_id_col = col_name(&ws.columns.customer_id);
+    // a report's totals row ("Total" where the ids are numbers) is no customer
+    if let Some(v) = cust_id_col.as_ref().and_then(|c| f.get(c)) {
+        let totals = totals_rows(v, 0..f.len);
+        if !totals.is_empty() {
+            let file = ws.data.customers.as_ref();
+            warnings.push(totals_left_out(ws, file, v, &totals, "customer"));
+            let keep: Vec<usize> = (0..f.len)
+                .filter(|i| totals.binary_search(i).is_err())
+                .collect();
+            f = take_frame(&f, &keep);
+        }
+    }
     let ids = match cust_id_col.as_ref().and_then(|c| f.get(c)) {
         Some(v) => normalize_ids((**v).clone()),
         None => Vector::Int((1..=f.len as i64).map(Some).collect()),

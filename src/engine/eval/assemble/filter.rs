@@ -155,9 +155,20 @@ pub(super) fn order_rows(
     };
     let cid = order_cid(ws).and_then(|c| of.get(&c));
     let no_id = |i: usize| cid.is_some_and(|v| v.is_null(i));
-    let (rows, lates, no_ids) = kept_rows(&keep, late, no_id);
+    let (mut rows, lates, no_ids) = kept_rows(&keep, late, no_id);
     left_out(lates, "dated after as_of", warnings);
     left_out(no_ids, "without a customer id", warnings);
+    // a report's totals row ("ALL" where the customer ids are numbers) is no order
+    if let Some(v) = cid {
+        let totals = super::ids::totals_rows(v, rows.iter().map(|&r| r as usize));
+        if !totals.is_empty() {
+            let file = ws.data.orders.as_ref();
+            warnings.push(super::customers::totals_left_out(
+                ws, file, v, &totals, "order",
+            ));
+            rows.retain(|&r| totals.binary_search(&(r as usize)).is_err());
+        }
+    }
     Ok((rows, as_of))
 }
 

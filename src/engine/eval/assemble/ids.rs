@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use super::super::frame::{Cells, Frame, NULL_CODE, TextVec, Vector};
+use crate::engine::data::totals::{is_plain_int as plain_int, is_totals_word};
 
 /// Text form of an id for matching ids across tables.
 pub(super) fn id_text(v: &Vector, i: usize) -> Option<String> {
@@ -51,26 +52,33 @@ const SPREADSHEET_ERRORS: [&str; 10] = [
     "#GETTING_DATA",
 ];
 
+/// Which entries of a text column's dictionary its rows use (a row taken out leaves its word).
+fn used(t: &TextVec) -> Vec<bool> {
+    let mut used = vec![false; t.dict.len()];
+    for &c in t.codes.iter().filter(|&&c| c != NULL_CODE) {
+        used[c as usize] = true;
+    }
+    used
+}
+
 /// Text ids with a spreadsheet's error cells (`#REF!`: a failed formula, no id) taken as
 /// missing; the ids are integers again when all the others are (the error cell alone made
-/// them text).
+/// them text, or a row taken out, such as a totals row).
 fn without_error_cells(t: TextVec) -> Vector {
     let errors: Vec<bool> = t
         .dict
         .iter()
         .map(|w| SPREADSHEET_ERRORS.contains(&w))
         .collect();
-    if !errors.iter().any(|e| *e) {
+    let used = used(&t);
+    let all_int = t
+        .dict
+        .iter()
+        .zip(errors.iter().zip(&used))
+        .all(|(w, (e, u))| *e || !u || plain_int(w));
+    if !all_int && !errors.iter().any(|e| *e) {
         return Vector::Text(t);
     }
-    let plain_int = |w: &str| {
-        let b = w.as_bytes();
-        !b.is_empty()
-            && b.len() <= 18
-            && b.iter().all(u8::is_ascii_digit)
-            && (b[0] != b'0' || b.len() == 1)
-    };
-    let all_int = t.dict.iter().zip(&errors).all(|(w, e)| *e || plain_int(w));
     let code = |c: u32| (c != NULL_CODE && !errors[c as usize]).then_some(c);
     if all_int {
         return Vector::Int(
@@ -89,6 +97,28 @@ fn without_error_cells(t: TextVec) -> Vector {
         codes,
         dict: t.dict,
     })
+}
+
+/// Of `rows`, those whose id is a totals row's word ("Total", "ALL", "Grand total:") in a
+/// column whose other ids are all plain integers: a spreadsheet's totals left in the data, not
+/// a customer (only such a word made the column text).
+/// (In row order, as `rows` come.)
+pub(super) fn totals_rows(v: &Vector, rows: impl Iterator<Item = usize>) -> Vec<usize> {
+    let Vector::Text(t) = v else {
+        return vec![];
+    };
+    let totals: Vec<bool> = t.dict.iter().map(is_totals_word).collect();
+    let used = used(t);
+    let others_int = t
+        .dict
+        .iter()
+        .zip(totals.iter().zip(&used))
+        .all(|(w, (tw, u))| *tw || !u || plain_int(w) || SPREADSHEET_ERRORS.contains(&w));
+    if !others_int || !totals.iter().any(|x| *x) {
+        return vec![];
+    }
+    rows.filter(|&i| t.codes[i] != NULL_CODE && totals[t.codes[i] as usize])
+        .collect()
 }
 
 /// Row order that sorts ids naturally (integers numerically, text lexically).
