@@ -35,16 +35,22 @@ fn column(name: &str, cells: &[&Data]) -> Series {
         .all(|c| matches!(c, Data::Int(_) | Data::Float(_)));
     let dates = present.iter().all(|c| matches!(c, Data::DateTime(_)));
     let bools = present.iter().all(|c| matches!(c, Data::Bool(_)));
+    // numbers, some typed as text ("5.25" in a text cell): read as numbers once inferred
+    let numberish = present.iter().all(|c| match c {
+        Data::Int(_) | Data::Float(_) => true,
+        Data::String(s) => s.trim().parse::<f64>().is_ok(),
+        _ => false,
+    });
     if present.is_empty() {
         return Series::new(
             name,
             cells.iter().map(|_| None::<String>).collect::<Vec<_>>(),
         );
     }
-    if (numeric || dates) && errors {
-        // an error cell (#DIV/0!, #VALUE!, #N/A) among numbers or dates reads as the text the
-        // spreadsheet shows, so a column used as numbers names it instead of taking it as
-        // missing (elsewhere an error cell is a missing value)
+    if (numberish || dates) && errors {
+        // an error cell (#DIV/0!, #VALUE!, #N/A) among numbers (typed as numbers or as text) or
+        // dates reads as the text the spreadsheet shows, so a column used as numbers names it
+        // instead of taking it as missing (elsewhere an error cell is a missing value)
         return Series::new(
             name,
             cells
@@ -211,4 +217,32 @@ pub fn read_sheet(path: &Path, sheet: Option<&str>) -> Result<DataFrame> {
         cols.push(column(h, &cells).into());
     }
     DataFrame::new(body.len(), cols).map_err(|e| bad(super::read::short(&e)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::CellErrorType;
+
+    fn texts(s: &Series) -> Vec<Option<String>> {
+        s.str().unwrap().iter().map(|v| v.map(str::to_string)).collect()
+    }
+
+    /// An error cell among numbers reads as the text the spreadsheet shows (a bad value there),
+    /// also when some of the numbers were typed as text; among words it is missing.
+    #[test]
+    fn an_error_cell_among_numbers_is_kept_to_be_named() {
+        let err = Data::Error(CellErrorType::Div0);
+        let (ten, five) = (Data::Float(10.5), Data::String("5.25".into()));
+        let s = column("amount", &[&ten, &five, &err]);
+        assert_eq!(
+            texts(&s),
+            [Some("10.5".into()), Some("5.25".into()), Some("#DIV/0!".into())]
+        );
+        let s = column("amount", &[&ten, &err]);
+        assert_eq!(s.get(1).unwrap().to_string(), "\"#DIV/0!\"");
+        let word = Data::String("Ann".into());
+        let s = column("name", &[&word, &err]);
+        assert_eq!(texts(&s), [Some("Ann".into()), None]);
+    }
 }
