@@ -225,7 +225,11 @@ mod tests {
     use calamine::CellErrorType;
 
     fn texts(s: &Series) -> Vec<Option<String>> {
-        s.str().unwrap().iter().map(|v| v.map(str::to_string)).collect()
+        s.str()
+            .unwrap()
+            .iter()
+            .map(|v| v.map(str::to_string))
+            .collect()
     }
 
     /// An error cell among numbers reads as the text the spreadsheet shows (a bad value there),
@@ -237,7 +241,11 @@ mod tests {
         let s = column("amount", &[&ten, &five, &err]);
         assert_eq!(
             texts(&s),
-            [Some("10.5".into()), Some("5.25".into()), Some("#DIV/0!".into())]
+            [
+                Some("10.5".into()),
+                Some("5.25".into()),
+                Some("#DIV/0!".into())
+            ]
         );
         let s = column("amount", &[&ten, &err]);
         assert_eq!(s.get(1).unwrap().to_string(), "\"#DIV/0!\"");

@@ -47,6 +47,9 @@ pub struct Loaded {
     /// Per file with bad values or bad rows: what was found (read as missing or left out for
     /// now), and what the workspace's options say a run does about it.
     pub quality: Vec<FileQuality>,
+    /// What a run would warn of the data (rows left out, values read as missing, …), each on
+    /// one line, as the List shows it.
+    pub warnings: Vec<String>,
     /// The database tables pulled into local copies: where from and when.
     pub pulled: Vec<crate::engine::data::postgres::Stamp>,
     /// The columns the rules do not read are still being read (a large file's first open):
@@ -117,6 +120,23 @@ impl Loaded {
         v
     }
 
+    /// The warnings a run would give of the data, but those that a file's problems that would
+    /// stop a run give of how they are read meanwhile (the line on every step says those).
+    pub fn run_warnings(&self) -> Vec<&String> {
+        let stopping: Vec<String> = (self.quality.iter())
+            .filter(|q| {
+                (!q.bad_values.is_empty() && q.bad_values_policy == "error")
+                    || (!q.bad_rows.is_empty() && q.bad_rows_policy == "error")
+            })
+            .flat_map(|q| q.warnings())
+            .map(|w| one_line(&w))
+            .collect();
+        self.warnings
+            .iter()
+            .filter(|w| !stopping.contains(w))
+            .collect()
+    }
+
     /// The bad values of a column of any file, and that file's findings.
     pub fn bad_values_of(&self, name: &str) -> Option<(&FileQuality, &BadColumn)> {
         self.quality
@@ -183,6 +203,7 @@ impl Model {
                     .map(|d| d as i32)
             }),
             quality: s.quality.clone(),
+            warnings: s.data_warnings().iter().map(|w| one_line(w)).collect(),
             pulled: crate::engine::data::postgres::pulled(&s.ws),
             reading_late: false,
         };
@@ -194,6 +215,18 @@ impl Model {
 }
 
 pub use crate::tui::state::views::fields_of;
+
+/// One line of a warning that may have several (a list after a colon: its items apart by ";").
+fn one_line(w: &str) -> String {
+    let mut out = String::new();
+    for l in w.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if !out.is_empty() {
+            out.push_str(if out.ends_with(':') { " " } else { "; " });
+        }
+        out.push_str(l);
+    }
+    out
+}
 
 /// With no orders and no value set: a value to suggest from the columns, and why.
 fn value_hint(s: &Session, profiles: &[ColumnProfile]) -> Option<(String, String)> {

@@ -64,6 +64,27 @@ fn summary(app: &App, width: u16, t: &Theme) -> Vec<Line<'static>> {
     for l in crate::tui::steps::valuation::value_lines(app, width) {
         text.push((l, t.warn));
     }
+    // what a run would warn of, but what every step's line already says
+    let shown = app
+        .model
+        .data
+        .quality_line()
+        .or(app.model.rules.alarm.clone());
+    let warnings: Vec<&String> = (app.model.data.run_warnings().into_iter())
+        .filter(|w| shown.as_ref().is_none_or(|l| !l.contains(w.as_str())))
+        .collect();
+    for w in warnings.iter().take(3) {
+        text.push((format!("! {}", safe(w)), t.warn));
+    }
+    if warnings.len() > 3 {
+        text.push((
+            format!(
+                "… and {} more (strata run prints them all)",
+                warnings.len() - 3
+            ),
+            t.warn,
+        ));
+    }
     if negative > 0 {
         text.push((
             format!(

@@ -64,6 +64,13 @@ fn a_bad_value_is_shown_on_every_step_and_b_settles_it_with_undo() {
     );
     assert!(app.model.data.quality_line().is_none());
     assert!(app.status.contains("u undoes"), "{}", app.status);
+    // settled, the bad value is still in sight: the List says it is read as missing
+    app.nav.step = StepId::List;
+    let shown = screen(&app, 100, 30);
+    assert!(
+        shown.contains("! orders.csv: 1 bad value") && shown.contains("read as missing"),
+        "{shown}"
+    );
     // nothing is left to settle; u puts the option back as it was
     assert!(act(&mut app, Action::SettleData).is_empty());
     let e = act(&mut app, Action::Undo);

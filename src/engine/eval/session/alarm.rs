@@ -22,7 +22,8 @@ impl Session {
         if self.value.iter().any(|x| x.is_some_and(|v| v != 0.0)) {
             return None;
         }
-        let cause = self.warnings[self.cache_notes..]
+        let cause = self
+            .data_warnings()
             .iter()
             .find(|w| w.ends_with(NOTHING_COUNTS));
         Some(match cause {
@@ -31,6 +32,11 @@ impl Session {
                      the amount role in Classify"
                 .into(),
         })
+    }
+
+    /// The warnings about the data, without those about the cache.
+    pub fn data_warnings(&self) -> &[String] {
+        &self.warnings[self.cache_notes..]
     }
 
     /// Add [`Session::value_alarm`] to the warnings, unless a warning already says it.
