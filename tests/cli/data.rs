@@ -223,6 +223,30 @@ fn a_totals_row_is_found_by_the_audit_and_left_out_by_a_run() {
     assert_eq!(s["value_total"], 161000.0);
 }
 
+/// A small file's one bad cell in a column named for numbers or dates is named by the plain
+/// audit, line and value, as a run would stop on it (one in six is below "nearly all").
+#[test]
+fn a_small_file_s_bad_cells_are_named_by_the_plain_audit() {
+    let d = tempfile::tempdir().unwrap();
+    let o = d.path().join("orders.csv");
+    std::fs::write(
+        &o,
+        "order_id,customer_id,order_date,amount\no1,1,2024-01-05,10.50\no2,1,02/05/2024,1e400\n\
+         o3,2,2024-03-01,12\no4,3,2024-04-01,5.25\no5,4,2024-05-01,100\no6,5,2024-06-01,7.75\n",
+    )
+    .unwrap();
+    let (code, out, err) = run(&["audit", o.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("column amount: 1 of its 6 values is not a number: line 3 \"1e400\""),
+        "{out}"
+    );
+    assert!(
+        out.contains("column order_date: 1 of its 6 values is not a date: line 3 \"02/05/2024\""),
+        "{out}"
+    );
+}
+
 /// The same slice as Parquet (CustomerID stored as a float, as in the published file).
 #[test]
 fn audit_reads_parquet_and_answers_in_json() {

@@ -175,16 +175,63 @@ pub(super) fn parse_dt(s: &str, fmt: &str) -> Option<(NaiveDate, Option<NaiveTim
     if !(1000..=9999).contains(&chrono::Datelike::year(&date)) {
         return None;
     }
-    match t {
-        None => Some((date, None)),
-        Some(t) => plain_time(t.as_bytes())
-            .or_else(|| {
-                TIME_FORMATS
-                    .iter()
-                    .find_map(|f| NaiveTime::parse_from_str(t, f).ok())
-            })
-            .map(|time| (date, Some(time))),
+    let Some(t) = t else {
+        return Some((date, None));
+    };
+    let (t, offset) = split_offset(t)?;
+    let time = plain_time(t.as_bytes()).or_else(|| {
+        TIME_FORMATS
+            .iter()
+            .find_map(|f| NaiveTime::parse_from_str(t, f).ok())
+    })?;
+    match offset {
+        None => Some((date, Some(time))),
+        // a time with its offset from UTC (ISO 8601's Z or +02:00) is read as the UTC time
+        Some(minutes) => {
+            let utc = date.and_time(time) - chrono::Duration::minutes(i64::from(minutes));
+            Some((utc.date(), Some(utc.time())))
+        }
     }
+}
+
+/// A time and its offset from UTC in minutes, if it ends with one: `Z`, `+02:00`, `-0530`,
+/// `+01`. `None` for an offset out of range (beyond ±14:00, or minutes past 59).
+fn split_offset(t: &str) -> Option<(&str, Option<i32>)> {
+    if let Some(rest) = t.strip_suffix(['Z', 'z']) {
+        return Some((rest, Some(0)));
+    }
+    let b = t.as_bytes();
+    let digits = |r: &[u8]| r.iter().all(u8::is_ascii_digit);
+    let num = |r: &[u8]| r.iter().fold(0i32, |a, &c| a * 10 + i32::from(c - b'0'));
+    // the sign's place for +HH:MM, +HHMM and +HH, after a time that has at least HH:MM
+    for (len, hh, mm) in [
+        (6usize, 1..3, Some(4..6)),
+        (5, 1..3, Some(3..5)),
+        (3, 1..3, None),
+    ] {
+        if b.len() < len + 5 {
+            continue;
+        }
+        let at = b.len() - len;
+        let o = &b[at..];
+        let sign = match o[0] {
+            b'+' => 1,
+            b'-' => -1,
+            _ => continue,
+        };
+        let colon_ok = len != 6 || o[3] == b':';
+        let mm_ok = mm.clone().is_none_or(|r| digits(&o[r]));
+        let time_before = b[..at].contains(&b':');
+        if !(digits(&o[hh.clone()]) && colon_ok && mm_ok && time_before) {
+            continue;
+        }
+        let (h, m) = (num(&o[hh]), mm.map_or(0, |r| num(&o[r])));
+        if h > 14 || m > 59 {
+            return None;
+        }
+        return Some((&t[..at], Some(sign * (h * 60 + m))));
+    }
+    Some((t, None))
 }
 
 /// `HH:MM`, `HH:MM:SS` or `HH:MM:SS.f` (one to nine digits) with two-digit fields in range:

@@ -230,3 +230,43 @@ proptest::proptest! {
         }
     }
 }
+
+/// ISO 8601 date-times with an offset (Z, +02:00, -0530, +01) read as their UTC time, the day
+/// moving with it; offsets out of range, or half written, are refused.
+#[test]
+fn date_times_with_an_offset_read_as_utc() {
+    let at = |t: &str| parse_dt(t, "%Y-%m-%d").map(|(d, t)| d.and_time(t.unwrap()).to_string());
+    assert_eq!(
+        at("2024-01-05T10:00:00Z").as_deref(),
+        Some("2024-01-05 10:00:00")
+    );
+    assert_eq!(
+        at("2024-03-01T01:00:00+02:00").as_deref(),
+        Some("2024-02-29 23:00:00")
+    );
+    assert_eq!(
+        at("2024-01-05 10:00:00-0530").as_deref(),
+        Some("2024-01-05 15:30:00")
+    );
+    assert_eq!(
+        at("2024-12-31T23:30+01").as_deref(),
+        Some("2024-12-31 22:30:00")
+    );
+    assert_eq!(
+        at("2024-01-05T10:00:00.250Z").as_deref(),
+        Some("2024-01-05 10:00:00.250")
+    );
+    for bad in [
+        "2024-01-05T10:00:00+15:00",
+        "2024-01-05T10:00:00+02:60",
+        "2024-01-05T10:00:00+2:00",
+    ] {
+        assert_eq!(at(bad), None, "{bad}");
+    }
+    // a column of them is read as date-times
+    let c = infer(&[
+        Some("2024-01-05T10:00:00Z"),
+        Some("2024-03-01T12:00:00+02:00"),
+    ]);
+    assert!(matches!(c.kind, Inferred::Datetime(_)), "{:?}", c.kind);
+}
