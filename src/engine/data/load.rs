@@ -72,17 +72,19 @@ pub fn load_table_watched(
             let bytes = read_bytes(path)?;
             let text = decode(path, bytes, opts.encoding)?;
             let lines = format == FileFormat::Ndjson || !text.trim_start().starts_with('[');
-            let cur = std::io::Cursor::new(text.into_bytes());
             let fmt = if lines {
                 JsonFormat::JsonLines
             } else {
                 JsonFormat::Json
             };
-            let df = JsonReader::new(cur)
+            let df = JsonReader::new(std::io::Cursor::new(text.as_bytes()))
                 .with_json_format(fmt)
                 .infer_schema_len(None)
                 .finish()
-                .map_err(|e| err(path, format!("not readable JSON: {}", short(&e))))?;
+                .map_err(|e| {
+                    let what = json_problem(&text, lines).unwrap_or_else(|| short(&e));
+                    err(path, format!("not readable JSON: {what}"))
+                })?;
             plain_table(path, format, df)
         }
         FileFormat::Xlsx => {
@@ -111,6 +113,34 @@ pub fn load_table_watched(
 
 /// Load a table for evaluation, keeping only `columns` when given (in file order). Delimited
 /// text goes straight to typed columns, without a polars table in between.
+/// Where JSON text stops being JSON, as a person finds it: "line 3, column 75: trailing comma"
+/// (`lines`: one value per line). `None` when it reads as JSON (the reader refused it for
+/// another reason).
+fn json_problem(text: &str, lines: bool) -> Option<String> {
+    let at = |e: serde_json::Error, line: usize| {
+        // serde's words without its own "at line 1 column 75"
+        let words = e.to_string();
+        let words = words.split(" at line ").next().unwrap_or_default().to_string();
+        format!("line {line}, column {}: {words}", e.column())
+    };
+    if !lines {
+        return serde_json::from_str::<serde_json::Value>(text)
+            .err()
+            .map(|e| {
+                let line = e.line();
+                at(e, line)
+            });
+    }
+    text.lines().enumerate().find_map(|(i, l)| {
+        if l.trim().is_empty() {
+            return None;
+        }
+        serde_json::from_str::<serde_json::Value>(l)
+            .err()
+            .map(|e| format!("{} (each line holds one JSON object)", at(e, i + 1)))
+    })
+}
+
 pub fn load_data(
     path: &Path,
     opts: &ReadOptions,
