@@ -463,13 +463,22 @@ fn json_and_ndjson_load_with_types() {
     let (code, _, err) = run(&["audit", &bad]);
     assert_eq!(code, 1);
     assert!(
-        err.contains("not readable JSON: line 3, column 18: trailing comma (each line holds one JSON object)"),
+        err.contains(
+            "not readable JSON: line 3, column 18: trailing comma (each line holds one JSON object)"
+        ),
         "{err}"
     );
-    let bad = write(d.path(), "bad2.json", b"[\n  {\"id\": 1},\n  {\"id\" 2}\n]\n");
+    let bad = write(
+        d.path(),
+        "bad2.json",
+        b"[\n  {\"id\": 1},\n  {\"id\" 2}\n]\n",
+    );
     let (code, _, err) = run(&["audit", &bad]);
     assert_eq!(code, 1);
-    assert!(err.contains("not readable JSON: line 3, column 9: expected `:`"), "{err}");
+    assert!(
+        err.contains("not readable JSON: line 3, column 9: expected `:`"),
+        "{err}"
+    );
 }
 
 /// A workspace over a Latin-1, semicolon-separated customers file, orders only by customer, and a

@@ -120,7 +120,11 @@ fn json_problem(text: &str, lines: bool) -> Option<String> {
     let at = |e: serde_json::Error, line: usize| {
         // serde's words without its own "at line 1 column 75"
         let words = e.to_string();
-        let words = words.split(" at line ").next().unwrap_or_default().to_string();
+        let words = words
+            .split(" at line ")
+            .next()
+            .unwrap_or_default()
+            .to_string();
         format!("line {line}, column {}: {words}", e.column())
     };
     if !lines {

@@ -178,3 +178,23 @@ fn a_totals_row_among_the_orders_is_no_customer() {
     assert_eq!(s.base.len, 2);
     assert!(!warned(&s, "totals"));
 }
+
+/// A value read from a column with blanks: those customers count as 0, and the run says how
+/// many.
+#[test]
+fn customers_without_a_value_are_counted() {
+    let s = open(
+        "id,income\n1,52000\n2,\n3,NA\n",
+        "cust,day,amount\n1,2024-01-02,10\n",
+        "as_of = \"2025-01-01\"\n[valuation]\nvalue = \"income\"",
+    );
+    assert!(
+        warned(
+            &s,
+            "2 of 3 customers have no value (value = \"income\" reads a missing value): they count as 0"
+        ),
+        "{:?}",
+        s.warnings
+    );
+    assert_eq!(s.value_alarm(), None);
+}
