@@ -23,8 +23,8 @@ const DATE_FORMATS: [&str; 6] = [
     "%Y-%m-%d", "%Y/%m/%d", "%d-%m-%Y", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y",
 ];
 /// Tokens that mean "missing" in exports from other tools; read as null in numeric and date columns.
-pub const NULL_TOKENS: [&str; 9] = [
-    "NA", "N/A", "NaN", "nan", "NULL", "null", "None", "#N/A", "-",
+pub const NULL_TOKENS: [&str; 11] = [
+    "NA", "N/A", "n/a", "NaN", "nan", "NULL", "null", "None", "#N/A", "<NA>", "-",
 ];
 
 pub(crate) fn epoch() -> NaiveDate {
@@ -48,7 +48,7 @@ fn clean(v: Option<&str>) -> Option<&str> {
 /// A null token, tested cheaply first by length (most values are not one).
 fn is_null_token(t: &str) -> bool {
     t.len() <= 4
-        && matches!(t.as_bytes().first(), Some(b'N' | b'n' | b'#' | b'-'))
+        && matches!(t.as_bytes().first(), Some(b'N' | b'n' | b'#' | b'-' | b'<'))
         && NULL_TOKENS.contains(&t)
 }
 

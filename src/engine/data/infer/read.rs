@@ -92,10 +92,13 @@ pub(super) fn parse_float(s: &str, decimal_comma: bool) -> Option<f64> {
         return None;
     }
     let v: f64 = if decimal_comma {
-        if s.contains('.') {
+        // dots group the thousands ("1.234.567,50"), in groups of three, or there are none
+        let whole = s.split(['e', 'E']).next().unwrap_or_default();
+        let whole = whole.split(',').next().unwrap_or_default();
+        if s.contains('.') && !thousands_grouped(whole.trim_start_matches(['-', '+'])) {
             return None;
         }
-        s.replace(',', ".").parse().ok()?
+        s.replace('.', "").replace(',', ".").parse().ok()?
     } else {
         if s.contains(',') {
             return None;
@@ -103,6 +106,15 @@ pub(super) fn parse_float(s: &str, decimal_comma: bool) -> Option<f64> {
         s.parse().ok()?
     };
     v.is_finite().then_some(v)
+}
+
+/// `1.234` or `12.345.678`: one to three digits, then groups of a dot and three digits.
+fn thousands_grouped(whole: &str) -> bool {
+    let mut groups = whole.split('.');
+    let first = groups.next().unwrap_or_default();
+    (1..=3).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_digit())
+        && groups.all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
 }
 
 pub(super) fn parse_bool(s: &str) -> Option<bool> {

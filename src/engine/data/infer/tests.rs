@@ -52,6 +52,21 @@ fn decimal_comma() {
     .unwrap();
     assert_eq!(c.kind, Inferred::Float);
     assert_eq!(c.series.f64().unwrap().get(0), Some(1.5));
+    // dots group thousands, in threes; a dot anywhere else is no number there
+    let read = |t: &str| read::parse_float(t, true);
+    assert_eq!(read("1.234,50"), Some(1234.5));
+    assert_eq!(read("-12.345.678,9"), Some(-12345678.9));
+    assert_eq!(read("1.234"), Some(1234.0));
+    for bad in [
+        "20.00",
+        "1.23,5",
+        "1234.567,1",
+        ".123,4",
+        "1..234,5",
+        "1.234.5",
+    ] {
+        assert_eq!(read(bad), None, "{bad}");
+    }
 }
 
 #[test]
@@ -269,4 +284,12 @@ fn date_times_with_an_offset_read_as_utc() {
         Some("2024-03-01T12:00:00+02:00"),
     ]);
     assert!(matches!(c.kind, Inferred::Datetime(_)), "{:?}", c.kind);
+}
+
+/// pandas' lower-case `n/a` and its `<NA>` are missing markers too (they were bad values).
+#[test]
+fn lower_case_and_pandas_markers_are_missing() {
+    let c = infer(&[Some("1"), Some("n/a"), Some("<NA>"), Some("3")]);
+    assert_eq!(c.kind, Inferred::Int);
+    assert_eq!(c.null_tokens, 2);
 }
