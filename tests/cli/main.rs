@@ -5,6 +5,7 @@ mod clv;
 mod corpus;
 mod data;
 mod dbt;
+mod figures;
 mod messy;
 mod postgres;
 mod postgres_parts;

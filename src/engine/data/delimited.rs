@@ -166,6 +166,7 @@ fn typed_table(
         kinds: vec![],
         notes: vec![],
         bad_rows,
+        read: Default::default(),
     };
     let height = cols.first().map_or(0, |c| c.1.values.len());
     let series: Vec<Column> = cols
@@ -204,6 +205,8 @@ pub enum TableBody {
 pub struct TableData {
     pub body: TableBody,
     pub bad_rows: BadRowsFound,
+    /// What a run is told of how its columns were read.
+    pub read: super::table::ReadNotes,
 }
 
 impl From<TableBody> for TableData {
@@ -211,6 +214,7 @@ impl From<TableBody> for TableData {
         TableData {
             body,
             bad_rows: BadRowsFound::default(),
+            read: Default::default(),
         }
     }
 }
@@ -292,6 +296,7 @@ pub(super) fn read_csv(
         kinds: vec![],
         notes: vec![],
         bad_rows,
+        read: Default::default(),
     };
     infer_text_columns(&mut table, opts)?;
     Ok(CsvRead::Table(table))

@@ -13,7 +13,7 @@ use super::read::{
     check_header, decode, delimited_text, err, file_label, file_size, format_of, read_bytes,
     read_prefix, short, text_and_delimiter,
 };
-use super::table::{Table, infer_text_columns, plain_table};
+use super::table::{ReadNotes, Table, infer_text_columns, plain_table};
 use super::typed_csv::ReadColumn;
 use super::{sniff, sqlite, xlsx};
 use crate::engine::error::Result;
@@ -152,15 +152,30 @@ pub fn load_data(
     p: &Progress,
 ) -> Result<TableData> {
     if format_of(path, opts)? != FileFormat::Csv {
-        return Ok(TableBody::Frame(load_table_watched(path, opts, columns, p)?.df).into());
+        let t = load_table_watched(path, opts, columns, p)?;
+        return Ok(TableData {
+            body: TableBody::Frame(t.df),
+            bad_rows: t.bad_rows,
+            read: t.read,
+        });
     }
-    let typed = |cols: Vec<(String, ReadColumn)>| TableBody::Columns {
-        height: cols.first().map_or(0, |c| c.1.values.len()),
-        columns: cols.into_iter().map(|(n, rc)| (n, rc.values)).collect(),
+    let typed = |cols: Vec<(String, ReadColumn)>, bad_rows| {
+        let mut read = ReadNotes::default();
+        for (n, rc) in &cols {
+            read.note(n, &rc.kind, rc.null_tokens, &rc.ambiguous_with);
+        }
+        TableData {
+            body: TableBody::Columns {
+                height: cols.first().map_or(0, |c| c.1.values.len()),
+                columns: cols.into_iter().map(|(n, rc)| (n, rc.values)).collect(),
+            },
+            bad_rows,
+            read,
+        }
     };
     let opened = std::cell::Cell::new(false);
     if let Some((cols, _)) = typed_from_file(path, opts, columns, (p, &opened))? {
-        return Ok(typed(cols).into());
+        return Ok(typed(cols, Default::default()));
     }
     let (text, delim) = delimited_text(path, opts)?;
     read_whole_again(path, p, &opened);
@@ -170,11 +185,9 @@ pub fn load_data(
             CsvRead::Table(t) => TableData {
                 body: TableBody::Frame(t.df),
                 bad_rows: t.bad_rows,
+                read: t.read,
             },
-            CsvRead::Typed(cols, bad_rows) => TableData {
-                body: typed(cols),
-                bad_rows,
-            },
+            CsvRead::Typed(cols, bad_rows) => typed(cols, bad_rows),
         },
     )
 }

@@ -108,6 +108,10 @@ pub struct FileQuality {
     pub bad_values_policy: String,
     pub bad_rows: BadRowsFound,
     pub bad_rows_policy: String,
+    /// How columns a run reads were read, worth a warning: markers of a missing value
+    /// counted, a date pattern chosen among several that fit.
+    #[serde(default)]
+    pub notes: Vec<String>,
 }
 
 impl FileQuality {
@@ -176,6 +180,7 @@ impl FileQuality {
             bad_values_policy: opts.bad_values.as_str().into(),
             bad_rows: BadRowsFound::default(),
             bad_rows_policy: opts.bad_rows.as_str().into(),
+            notes: vec![],
         }
     }
 
@@ -337,7 +342,13 @@ impl FileQuality {
         self.rows_warning()
             .into_iter()
             .chain(self.values_warning())
+            .chain(self.notes.iter().cloned())
             .collect()
+    }
+
+    /// Whether there is anything to say of the file: bad values, bad rows or notes.
+    pub fn says_something(&self) -> bool {
+        !self.is_clean() || !self.notes.is_empty()
     }
 
     /// What a run that left the bad rows out says about them.

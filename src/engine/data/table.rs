@@ -23,6 +23,34 @@ pub struct Table {
     pub notes: Vec<String>,
     /// Rows of another width than the header, left out (`bad_rows = "skip"`).
     pub bad_rows: super::quality::BadRowsFound,
+    /// What a run is told of how its columns were read.
+    pub read: ReadNotes,
+}
+
+/// What a read found worth telling a run of how columns were read (kept with a cached table).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ReadNotes {
+    /// Per column: how many values were markers of a missing value (`NA`, `-`, …).
+    pub markers: Vec<(String, usize)>,
+    /// Per column read as dates: the pattern chosen, and the others every value also fits.
+    pub ambiguous: Vec<(String, String, Vec<String>)>,
+}
+
+impl ReadNotes {
+    pub fn is_empty(&self) -> bool {
+        self.markers.is_empty() && self.ambiguous.is_empty()
+    }
+
+    /// Note column `name` as read: its markers, and its date pattern when others fit too.
+    pub fn note(&mut self, name: &str, kind: &Inferred, markers: usize, others: &[String]) {
+        if markers > 0 {
+            self.markers.push((name.to_string(), markers));
+        }
+        if let (Inferred::Date(f) | Inferred::Datetime(f), false) = (kind, others.is_empty()) {
+            self.ambiguous
+                .push((name.to_string(), f.clone(), others.to_vec()));
+        }
+    }
 }
 
 pub(crate) fn plain_table(path: &Path, format: FileFormat, df: DataFrame) -> Table {
@@ -34,12 +62,14 @@ pub(crate) fn plain_table(path: &Path, format: FileFormat, df: DataFrame) -> Tab
         kinds: vec![],
         notes: vec![],
         bad_rows: Default::default(),
+        read: ReadNotes::default(),
     }
 }
 
 /// Note how a column was read (kinds, and notes a user should know about); returns its series.
 pub(crate) fn record_inference(table: &mut Table, ic: super::infer::InferredColumn) -> Series {
     let name = ic.series.name().to_string();
+    (table.read).note(&name, &ic.kind, ic.null_tokens, &ic.ambiguous_with);
     if ic.null_tokens > 0 {
         table.notes.push(format!(
             "column \"{name}\": {} values like NA/NaN/null read as missing",

@@ -221,13 +221,14 @@ pub fn check_data(
         opts.bad_rows = BadRows::Skip;
         let data = crate::engine::data::load_data(&path, &opts, None, p)
             .map_err(|e| super::conform::with_entry(e, f))?;
-        let rows = data.bad_rows.clone();
+        let (rows, read) = (data.bad_rows.clone(), data.read.clone());
         let mut frame = Frame::from_data(data).map_err(|e| {
             crate::engine::EngineError::data(&path, crate::engine::data::read::short(&e))
         })?;
         let use_here = uses_for(&uses, &f.key, has_customers);
-        let q =
-            super::conform::check_table(&mut frame, (&path, &f.options, f), rows, &use_here, true)?;
+        let file = (path.as_path(), &f.options, f);
+        let q = super::conform::check_table(&mut frame, file, (rows, &read), &use_here, true)?;
+        out.warnings.extend(q.notes.iter().cloned());
         let shown = path.display();
         for (warning, fail, error) in [
             (q.rows_warning(), rows_fail(&f.options), q.rows_error()),

@@ -16,6 +16,7 @@ use crate::engine::data::quality::{
     BadCell, BadColumn, BadRowsFound, FileQuality, KEPT, values_fail,
 };
 use crate::engine::data::reread::{Word, read_words};
+use crate::engine::data::table::ReadNotes;
 use crate::engine::error::{EngineError, Result};
 use crate::engine::rules::{FileRef, Workspace};
 
@@ -32,13 +33,38 @@ pub fn uses_for<'u>(uses: &'u [Use], entry: &str, has_customers: bool) -> Vec<&'
         .collect()
 }
 
+/// What a run is told of how the columns `uses` read were read (`file`: the file's name):
+/// markers of a missing value counted, and dates whose values fit another pattern too (a
+/// small file's 01/05/2024 to 12/05/2024 read day first may be May written month first).
+fn read_notes(file: &str, read: &ReadNotes, uses: &[&Use]) -> Vec<String> {
+    let used = |c: &str| uses.iter().any(|u| u.column == c);
+    let mut notes = Vec::new();
+    for (c, f, others) in read.ambiguous.iter().filter(|a| used(&a.0)) {
+        let other = others.first().map_or("", String::as_str);
+        notes.push(format!(
+            "{file}: column {c} is read as dates written {f}, but every value also fits {}: if \
+             they are written {other}, set date_format = {other:?} for this file",
+            others.join(" or ")
+        ));
+    }
+    for (c, n) in read.markers.iter().filter(|m| used(&m.0)) {
+        notes.push(format!(
+            "{file}: {} {} of column {c} {} a marker of a missing value (NA, -, …), read as missing",
+            crate::engine::format::thousands(*n as u64),
+            if *n == 1 { "value" } else { "values" },
+            if *n == 1 { "is" } else { "are" }
+        ));
+    }
+    notes
+}
+
 /// A table as read, checked: the columns `uses` want as numbers or dates made so, their bad
 /// values located in the file, and the bad rows left out on the way. An error when the file's
 /// options say to stop on them, unless `lenient` (the wizard opens anyway).
 pub fn check_table(
     frame: &mut Frame,
     file: (&Path, &ReadOptions, &FileRef),
-    bad_rows: BadRowsFound,
+    (bad_rows, read): (BadRowsFound, &ReadNotes),
     uses: &[&Use],
     lenient: bool,
 ) -> Result<FileQuality> {
@@ -50,6 +76,7 @@ pub fn check_table(
         place_of(path, opts),
     );
     q.bad_rows = bad_rows;
+    q.notes = read_notes(&q.file, read, uses);
     let mut bad = conform(frame, uses, opts);
     if !bad.is_empty() {
         let rows: Vec<usize> = bad

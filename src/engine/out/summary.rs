@@ -101,9 +101,13 @@ pub fn summary_of(f: &Figures) -> Value {
         },
         "criteria": criteria,
     });
-    if let (false, Value::Object(m)) = (f.quality.is_empty(), &mut doc) {
-        let q: Vec<Value> = f.quality.iter().map(|q| q.summary()).collect();
-        m.insert("data_quality".into(), Value::Array(q));
+    // the files with bad values or bad rows (notes on how the rest was read are warnings)
+    let bad: Vec<Value> = (f.quality.iter())
+        .filter(|q| !q.is_clean())
+        .map(|q| q.summary())
+        .collect();
+    if let (false, Value::Object(m)) = (bad.is_empty(), &mut doc) {
+        m.insert("data_quality".into(), Value::Array(bad));
     }
     if let (Some(fit), Value::Object(m)) = (f.clv, &mut doc) {
         m.insert("purchase_history".into(), models(fit));

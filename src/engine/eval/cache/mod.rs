@@ -35,8 +35,9 @@ pub fn file_stamp(path: &Path, opts: &ReadOptions) -> Option<String> {
 
 /// The version of the entry format (part of every key). 4: tables keep the bad rows their read
 /// left out; evaluated customers were made with the columns rules read as numbers made so (an
-/// entry of 3 may hold a messy file's text column as if it were numbers).
-pub const FORMAT: u32 = 4;
+/// entry of 3 may hold a messy file's text column as if it were numbers). 5: tables keep what
+/// their read noted (markers counted, date patterns that fit alike), which a run warns of.
+pub const FORMAT: u32 = 5;
 /// The extension of entry files.
 pub const EXT: &str = "table";
 /// The line that marks a table's key as the wizard's read (every column, with the first

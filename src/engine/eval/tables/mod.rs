@@ -12,6 +12,7 @@ use crate::engine::data::profile::{ColumnProfile, profile_data};
 use crate::engine::data::progress::{Progress, memory_available, show_bytes};
 use crate::engine::data::quality::{BadRowsFound, FileQuality};
 use crate::engine::data::read::{file_label, file_size, largest_file};
+use crate::engine::data::table::ReadNotes;
 use crate::engine::data::{ReadOptions, load_data};
 use crate::engine::error::{EngineError, Result};
 use crate::engine::rules::{Spanned, Workspace};
@@ -21,22 +22,35 @@ use super::uses::typed_uses;
 pub(super) use wizard::CacheWrites;
 
 /// A cache entry's meta text: the bad rows its read left out (a first line `rows {…}`, only
-/// when there are some), then `rest`.
-fn join_meta(rows: &BadRowsFound, rest: &str) -> String {
-    if rows.is_empty() {
-        return rest.to_string();
+/// when there are some), what it noted of how columns were read (a line `read {…}`, only when
+/// there is something), then `rest`.
+fn join_meta(rows: &BadRowsFound, read: &ReadNotes, rest: &str) -> String {
+    let mut m = String::new();
+    if !rows.is_empty() {
+        m.push_str(&format!(
+            "rows {}\n",
+            serde_json::to_string(rows).unwrap_or_default()
+        ));
     }
-    format!(
-        "rows {}\n{rest}",
-        serde_json::to_string(rows).unwrap_or_default()
-    )
+    if !read.is_empty() {
+        m.push_str(&format!(
+            "read {}\n",
+            serde_json::to_string(read).unwrap_or_default()
+        ));
+    }
+    m.push_str(rest);
+    m
 }
 
-/// The bad rows a cache entry's meta text holds, and the rest of it.
-fn split_meta(meta: &str) -> (BadRowsFound, &str) {
-    match meta.strip_prefix("rows ").and_then(|r| r.split_once('\n')) {
+/// The bad rows and the read's notes a cache entry's meta text holds, and the rest of it.
+fn split_meta(meta: &str) -> (BadRowsFound, ReadNotes, &str) {
+    let (rows, meta) = match meta.strip_prefix("rows ").and_then(|r| r.split_once('\n')) {
         Some((rows, rest)) => (serde_json::from_str(rows).unwrap_or_default(), rest),
         None => (BadRowsFound::default(), meta),
+    };
+    match meta.strip_prefix("read ").and_then(|r| r.split_once('\n')) {
+        Some((read, rest)) => (rows, serde_json::from_str(read).unwrap_or_default(), rest),
+        None => (rows, ReadNotes::default(), meta),
     }
 }
 
@@ -426,7 +440,7 @@ impl Frames {
                 let (path, c) = (&f.path, f.columns.as_deref());
                 let data = load_data(path, &f.options, c, p)
                     .map_err(|e| conform::with_entry(e, &f.file))?;
-                let meta = join_meta(&data.bad_rows, "");
+                let meta = join_meta(&data.bad_rows, &data.read, "");
                 let frame = Frame::from_data(data)
                     .map_err(|e| EngineError::data(path, crate::engine::data::read::short(&e)))?;
                 Ok((frame, meta))
@@ -439,7 +453,8 @@ impl Frames {
                 })?;
             let uses = conform::uses_for(&uses, &f.file.key, has_customers);
             let file = (f.path.as_path(), &f.options, &f.file);
-            let q = conform::check_table(&mut frame, file, split_meta(&meta).0, &uses, false)?;
+            let (rows, read, _) = split_meta(&meta);
+            let q = conform::check_table(&mut frame, file, (rows, &read), &uses, false)?;
             Ok((frame, notes, same, q))
         })?;
         let mut notes = Vec::new();
@@ -454,7 +469,7 @@ impl Frames {
                     }
                 }
                 unchanged &= same;
-                if !q.is_clean() {
+                if q.says_something() {
                     quality.push(q);
                 }
                 frame
@@ -526,11 +541,11 @@ impl Frames {
             let q = conform::check_table(
                 frame,
                 (&path, &f.options, f),
-                rows.next().unwrap_or_default(),
+                (rows.next().unwrap_or_default(), &ReadNotes::default()),
                 &uses,
                 false,
             )?;
-            if !q.is_clean() {
+            if q.says_something() {
                 frames.quality.push(q);
             }
         }

@@ -35,7 +35,8 @@ impl Frames {
             let mut unchanged = true;
             for (i, ((f, key), fp)) in all.zip(&keys).zip(&plan.files).enumerate() {
                 if fp.unchanged(cache) {
-                    let m = join_meta(&read_rows[i], if i == 0 { meta.as_str() } else { "" });
+                    let (rows, read) = &read_rows[i];
+                    let m = join_meta(rows, read, if i == 0 { meta.as_str() } else { "" });
                     let shown = file_label(&fp.path);
                     writes.add(key, m, f.clone(), (plan.largest(), shown));
                 } else {
@@ -90,7 +91,7 @@ impl Frames {
         ws: &Workspace,
         plan: &LoadPlan,
         uses: &[crate::engine::eval::uses::Use],
-        rows: Vec<BadRowsFound>,
+        rows: Vec<Found>,
         profiles: &mut [ColumnProfile],
     ) {
         let has_customers = ws.data.customers.is_some();
@@ -103,8 +104,8 @@ impl Frames {
             let uses = conform::uses_for(uses, &f.file.key, has_customers);
             // the workspace's own options say what a run would do about what is found
             let file = (f.path.as_path(), &f.file.options, &f.file);
-            if let Ok(q) = conform::check_table(frame, file, rows, &uses, true)
-                && !q.is_clean()
+            if let Ok(q) = conform::check_table(frame, file, (rows.0, &rows.1), &uses, true)
+                && q.says_something()
             {
                 self.quality.push(q);
             }
@@ -134,13 +135,13 @@ impl Frames {
         let mut rows = Vec::new();
         for (key, f) in keys.iter().zip(&plan.files) {
             let (meta, frame) = cache.get(key, &file_label(&f.path), notes)?;
-            let (read_rows, rest) = split_meta(&meta);
+            let (read_rows, read, rest) = split_meta(&meta);
             if profiles.is_none() {
                 profiles = Some(crate::engine::eval::cache::profiles::decode(rest)?);
             }
             crate::engine::eval::cache::read_whole(p, &f.path);
             got.push_back(frame);
-            rows.push(read_rows);
+            rows.push((read_rows, read));
         }
         let customers = ws.data.customers.as_ref().and_then(|_| got.pop_front());
         let orders = ws.data.orders.as_ref().and_then(|_| got.pop_front());
@@ -174,10 +175,13 @@ impl Frames {
 /// The tables `plan` reads, each as evaluation columns, with (when `profile`) the profiles of
 /// the first (the customers, or else the orders: profiled as read, from the typed columns) and
 /// each file's bad rows left out.
+/// What a read found beside a table's values: the rows left out, and its notes.
+type Found = (BadRowsFound, ReadNotes);
+
 type Profiled = (
     (Option<Frame>, Option<Frame>, Vec<Frame>),
     Vec<ColumnProfile>,
-    Vec<BadRowsFound>,
+    Vec<Found>,
 );
 
 fn read_profiled(ws: &Workspace, plan: &LoadPlan, p: &Progress, profile: bool) -> Result<Profiled> {
@@ -187,14 +191,14 @@ fn read_profiled(ws: &Workspace, plan: &LoadPlan, p: &Progress, profile: bool) -
             true => profile_data(&data),
             false => vec![],
         });
-        let rows = data.bad_rows.clone();
+        let rows = (data.bad_rows.clone(), data.read.clone());
         let frame = Frame::from_data(data)
             .map_err(|e| EngineError::data(&f.path, crate::engine::data::read::short(&e)))?;
         Ok((frame, profiles, rows))
     })?;
     let mut profiles = None;
     let mut read_rows = Vec::new();
-    let mut take = |t: Option<(Frame, Option<Vec<ColumnProfile>>, BadRowsFound)>| {
+    let mut take = |t: Option<(Frame, Option<Vec<ColumnProfile>>, Found)>| {
         t.map(|(frame, p, rows)| {
             profiles = profiles.take().or(p);
             read_rows.push(rows);
