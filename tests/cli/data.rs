@@ -407,6 +407,10 @@ fn header_only_and_latin1_files_work() {
     let (code, out, _) = run(&["audit", &p]);
     assert_eq!(code, 0);
     assert!(out.contains("0 rows × 2 columns"), "{out}");
+    assert!(
+        out.contains("the table has no rows (a header only?)"),
+        "{out}"
+    );
     let p = write(d.path(), "l1.csv", b"id,city\n1,K\xf8benhavn\n2,Li\xe8ge\n");
     let (code, _, err) = run(&["audit", &p]);
     assert_eq!(code, 1, "{err}");

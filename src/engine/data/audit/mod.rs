@@ -439,6 +439,19 @@ pub fn audit_table_checked(
     money_findings(df, &roles, &mut f);
     date_findings(df, &roles, &mut f);
     column_findings(df, &profiles, (&ids, checks), &mut f);
+    if rows == 0 {
+        f.push(Finding {
+            severity: Severity::Warning,
+            lines: vec![],
+            option: None,
+            code: "no_rows",
+            column: None,
+            count: 0,
+            message: "the table has no rows (a header only?): as orders, every customer's \
+                      purchases would count as 0"
+                .into(),
+        });
+    }
     let dup_rows = duplicate_rows(df);
     if dup_rows > 0 {
         f.push(Finding {
