@@ -21,6 +21,7 @@ pub mod like;
 mod mask;
 #[cfg(test)]
 mod messy_tests;
+pub mod pareto;
 pub mod predict;
 pub mod propose;
 pub mod purchase;

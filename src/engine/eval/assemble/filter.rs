@@ -117,23 +117,7 @@ pub(super) fn order_rows(
         && let Some(v) = of.get(&dc)
     {
         if v.dtype() != DType::Date {
-            // numbers: most likely a database's seconds (or days) since 1970, which no date
-            // format reads
-            let what_to_do = match v.dtype() {
-                DType::Int | DType::Float => format!(
-                    "if they count seconds since 1970 (a database's time stamps), convert them \
-                     where they are read, e.g. a SQLite entry's query = \"SELECT …, \
-                     date({dc}, 'unixepoch') AS {dc} FROM …\""
-                ),
-                _ => "set date_format for the orders file".into(),
-            };
-            return Err(EngineError::data(
-                &ws.file,
-                format!(
-                    "order date column \"{dc}\" holds {}, not dates; {what_to_do}",
-                    v.dtype().name()
-                ),
-            ));
+            return Err(not_dates(ws, &dc, v.dtype()));
         }
         let day_col = order_days(Some(v), of.len);
         if as_of.is_none() {
@@ -158,18 +142,43 @@ pub(super) fn order_rows(
     let (mut rows, lates, no_ids) = kept_rows(&keep, late, no_id);
     left_out(lates, "dated after as_of", warnings);
     left_out(no_ids, "without a customer id", warnings);
-    // a report's totals row ("ALL" where the customer ids are numbers) is no order
     if let Some(v) = cid {
-        let totals = super::ids::totals_rows(v, rows.iter().map(|&r| r as usize));
-        if !totals.is_empty() {
-            let file = ws.data.orders.as_ref();
-            warnings.push(super::customers::totals_left_out(
-                ws, file, v, &totals, "order",
-            ));
-            rows.retain(|&r| totals.binary_search(&(r as usize)).is_err());
-        }
+        without_totals(ws, v, &mut rows, warnings);
     }
     Ok((rows, as_of))
+}
+
+/// An order date column that holds `dtype`, not dates: what it likely is, and what to do.
+fn not_dates(ws: &Workspace, dc: &str, dtype: DType) -> EngineError {
+    // numbers: most likely a database's seconds (or days) since 1970, which no date format reads
+    let what_to_do = match dtype {
+        DType::Int | DType::Float => format!(
+            "if they count seconds since 1970 (a database's time stamps), convert them where \
+             they are read, e.g. a SQLite entry's query = \"SELECT …, date({dc}, 'unixepoch') \
+             AS {dc} FROM …\""
+        ),
+        _ => "set date_format for the orders file".into(),
+    };
+    EngineError::data(
+        &ws.file,
+        format!(
+            "order date column \"{dc}\" holds {}, not dates; {what_to_do}",
+            dtype.name()
+        ),
+    )
+}
+
+/// The kept `rows` less a report's totals rows ("ALL" where the customer ids `v` are numbers),
+/// with a warning naming them.
+fn without_totals(ws: &Workspace, v: &Vector, rows: &mut Vec<u32>, warnings: &mut Vec<String>) {
+    let totals = super::ids::totals_rows(v, rows.iter().map(|&r| r as usize));
+    if !totals.is_empty() {
+        let file = ws.data.orders.as_ref();
+        warnings.push(super::customers::totals_left_out(
+            ws, file, v, &totals, "order",
+        ));
+        rows.retain(|&r| totals.binary_search(&(r as usize)).is_err());
+    }
 }
 
 #[cfg(test)]
