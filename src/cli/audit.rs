@@ -11,6 +11,7 @@ use crate::engine::data::audit::{Severity, TableAudit, audit_table_checked};
 use crate::engine::data::options::BadRows;
 use crate::engine::data::{ReadOptions, TextEncoding, load_table};
 use crate::engine::eval::audit::audit_workspace;
+use crate::engine::eval::session::{Cache, Session};
 use crate::engine::format::thousands;
 use crate::engine::rules::parse::load_workspace;
 
@@ -66,11 +67,19 @@ fn options(a: &AuditArgs) -> Result<ReadOptions> {
     Ok(o)
 }
 
-pub fn run(a: AuditArgs) -> Result<ExitCode> {
+pub fn run(a: AuditArgs, cache: &Cache) -> Result<ExitCode> {
+    let mut run_said = None;
     let audits = if super::is_workspace(&a.path) {
         let ws = load_workspace(&a.path)?;
         super::workspace::pull(&ws, false)?;
-        audit_workspace(&ws)?
+        let audits = audit_workspace(&ws)?;
+        // what the files' audits cannot see: the files together, as a run reads them
+        if !a.json {
+            run_said = Some(super::progress::watched(|p| {
+                Session::open_cached(ws, None, p, cache)
+            }));
+        }
+        audits
     } else {
         let opts = options(&a)?;
         let t = load_table(&a.path, &opts, None)?;
@@ -90,8 +99,40 @@ pub fn run(a: AuditArgs) -> Result<ExitCode> {
             }
             print!("{}", human(t));
         }
+        if let Some(r) = run_said {
+            print!("{}", run_words(r));
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What a run of the workspace says: its warnings (orders of no customer, totals rows, values
+/// of 0, …), or why it stops.
+fn run_words(r: crate::engine::error::Result<Session>) -> String {
+    let mut out = String::from(
+        "
+a run of this workspace
+",
+    );
+    match r {
+        Ok(s) if s.data_warnings().is_empty() => out.push_str("  none: a run gives no warning\n"),
+        Ok(s) => {
+            for w in s.data_warnings() {
+                let w = w.lines().map(str::trim).collect::<Vec<_>>().join(" ");
+                out.push_str(&format!("  ! {w}\n"));
+            }
+        }
+        Err(e) => {
+            let e = e.to_string();
+            let first = e.lines().next().unwrap_or_default();
+            let first = match first.strip_suffix(':') {
+                Some(f) => format!("{f} (the findings above name them)"),
+                None => first.to_string(),
+            };
+            out.push_str(&format!("  ! a run stops: {first}\n"));
+        }
+    }
+    out
 }
 
 /// Every column: type, missing and distinct values, range, median and the role suggested.

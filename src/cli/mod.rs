@@ -113,7 +113,7 @@ pub fn main() -> ExitCode {
             }
         }
         Some(Command::Open(a)) => cache().and_then(|c| open(a, cli.theme.as_deref(), &c)),
-        Some(Command::Audit(a)) => audit::run(a),
+        Some(Command::Audit(a)) => cache().and_then(|c| audit::run(a, &c)),
         Some(Command::Check(a)) => check::run(a),
         Some(Command::Clv(a)) => cache().and_then(|c| clv::run(a, &c)),
         Some(Command::Demo(a)) => demo::run(a),

@@ -92,4 +92,11 @@ fn orders_of_no_customer_are_told_and_the_80_20_line_is_blank() {
         out.contains("top 20 % of customers hold – of value; – of customers hold 80 %"),
         "{out}"
     );
+    // a quick audit of the workspace sees it too: each file is fine, the two together are not
+    let (code, out, err) = run(&["audit", &ws]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("a run of this workspace\n  ! none of the 2 order rows' customers is in the customers table"),
+        "{out}"
+    );
 }
