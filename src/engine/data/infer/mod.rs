@@ -19,8 +19,8 @@ pub enum Inferred {
 }
 
 /// Date patterns tried, in order; the first that reads every value wins.
-const DATE_FORMATS: [&str; 6] = [
-    "%Y-%m-%d", "%Y/%m/%d", "%d-%m-%Y", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y",
+const DATE_FORMATS: [&str; 7] = [
+    "%Y-%m-%d", "%Y/%m/%d", "%d-%m-%Y", "%m-%d-%Y", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y",
 ];
 /// Tokens that mean "missing" in exports from other tools; read as null in numeric and date columns.
 pub const NULL_TOKENS: [&str; 11] = [
@@ -91,6 +91,10 @@ pub(crate) fn lenient_number(t: &str, decimal_comma: bool) -> Option<(f64, bool)
         Some(b'+') => ("", &t[1..]),
         _ => ("", t),
     };
+    // one sign at most ("+-5" is no number), and a digit somewhere ("+", "." are none)
+    if digits.starts_with(['+', '-']) || !digits.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
     let trimmed = digits.trim_start_matches('0');
     let rest = if trimmed.is_empty() || trimmed.starts_with(['.', ',']) {
         format!("{sign}0{trimmed}")

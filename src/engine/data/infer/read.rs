@@ -92,10 +92,13 @@ pub(super) fn parse_float(s: &str, decimal_comma: bool) -> Option<f64> {
         return None;
     }
     let v: f64 = if decimal_comma {
-        // dots group the thousands ("1.234.567,50"), in groups of three, or there are none
-        let whole = s.split(['e', 'E']).next().unwrap_or_default();
-        let whole = whole.split(',').next().unwrap_or_default();
-        if s.contains('.') && !thousands_grouped(whole.trim_start_matches(['-', '+'])) {
+        // dots group the thousands ("1.234.567,50"), in groups of three, before the comma
+        // only (so "1,234.50", a dot after the comma, is no number here), or there are none
+        let (whole, rest) = s.split_once(',').unwrap_or((s, ""));
+        let whole = whole.split(['e', 'E']).next().unwrap_or_default();
+        if rest.contains('.')
+            || (whole.contains('.') && !thousands_grouped(whole.trim_start_matches(['-', '+'])))
+        {
             return None;
         }
         s.replace('.', "").replace(',', ".").parse().ok()?

@@ -64,6 +64,8 @@ fn decimal_comma() {
         ".123,4",
         "1..234,5",
         "1.234.5",
+        "1,234.50",
+        "1,2.5",
     ] {
         assert_eq!(read(bad), None, "{bad}");
     }
@@ -292,4 +294,16 @@ fn lower_case_and_pandas_markers_are_missing() {
     let c = infer(&[Some("1"), Some("n/a"), Some("<NA>"), Some("3")]);
     assert_eq!(c.kind, Inferred::Int);
     assert_eq!(c.null_tokens, 2);
+}
+
+/// A word read again as a number takes one sign and needs a digit: "+-5", "++5", "+" and "."
+/// are no numbers (they were read as -5, 5 and missing).
+#[test]
+fn lenient_numbers_take_one_sign_and_a_digit() {
+    for bad in ["+-5", "++5", "--5", "-+5", "+", "-", ".", "+."] {
+        assert_eq!(lenient_number(bad, false), None, "{bad}");
+    }
+    assert_eq!(lenient_number("+5", false), Some((5.0, true)));
+    assert_eq!(lenient_number("-007.50", false), Some((-7.5, false)));
+    assert_eq!(lenient_number(".5", false), Some((0.5, false)));
 }
