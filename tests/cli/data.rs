@@ -539,7 +539,9 @@ map = { column = "answer", groups = { price = ["price"], product = ["quality"] }
     ]);
     assert_eq!(code, 0, "{err}");
     assert!(
-        err.contains("1 order rows whose customer is not in the customers table were left out"),
+        err.contains(
+            "1 order rows whose customer is not in the customers table were left out (e.g. \"9\")"
+        ),
         "{err}"
     );
     let csv = std::fs::read_to_string(&m).unwrap();

@@ -100,3 +100,23 @@ fn orders_of_no_customer_are_told_and_the_80_20_line_is_blank() {
         "{out}"
     );
 }
+
+/// A date a system writes for "no date" (1970-01-01) among real ones is named by the audit.
+#[test]
+fn a_placeholder_date_is_named_by_the_audit() {
+    let d = tempfile::tempdir().unwrap();
+    let o = write(
+        d.path(),
+        "orders.csv",
+        b"order_id,customer_id,order_date,amount\no1,1,2024-01-05,10\no2,2,1970-01-01,20\n\
+          o3,3,2024-03-01,5\no4,4,2024-04-01,7\n",
+    );
+    let (code, out, err) = run(&["audit", &o]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains(
+            "1 dates in order_date are 1970-01-01 or 1900-01-01, which systems write for no date"
+        ),
+        "{out}"
+    );
+}

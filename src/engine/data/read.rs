@@ -69,8 +69,8 @@ pub(crate) fn decode(path: &Path, bytes: Vec<u8>, enc: TextEncoding) -> Result<S
                     format!(
                         "not valid UTF-8 at byte {at} (line {line}, byte 0x{:02X}); if the file is Latin-1 or \
                          Windows-1252, write its entry under [data] as `{{ path = {name:?}, \
-                         encoding = \"latin-1\" }}`, or use `--encoding latin-1` on the command line; or \
-                         convert it to UTF-8",
+                         encoding = \"latin-1\" }}` (`strata audit --encoding latin-1` for the file on its \
+                         own); or convert it to UTF-8",
                         b[at]
                     ),
                 ));

@@ -198,3 +198,39 @@ fn customers_without_a_value_are_counted() {
     );
     assert_eq!(s.value_alarm(), None);
 }
+
+/// A joined table whose ids match no customer ("001" against "1"), or only some: said, with
+/// an id of each.
+#[test]
+fn a_joined_table_matching_no_customer_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("customers.csv"), "id,name\n1,Ann\n2,Bo\n").unwrap();
+    let ws = "version = 1\n[data]\ncustomers = \"customers.csv\"\n[[data.join]]\n\
+              path = \"survey.csv\"\nkey = \"cid\"\n[columns]\ncustomer_id = \"id\"\n";
+    let path = dir.path().join("w.strata.toml");
+    std::fs::write(&path, ws).unwrap();
+    let open = |survey: &str| {
+        std::fs::write(dir.path().join("survey.csv"), survey).unwrap();
+        Session::open(parse_workspace(&path, ws).unwrap()).unwrap()
+    };
+    let s = open("cid,score\n001,10\n002,20\n");
+    assert!(
+        warned(
+            &s,
+            "survey.csv: none of its 2 ids matches a customer (it says e.g. \"001\", the customers \"1\")"
+        ),
+        "{:?}",
+        s.warnings
+    );
+    let s = open("cid,score\n1,10\n7,20\n");
+    assert!(
+        warned(
+            &s,
+            "survey.csv: 1 of its ids matches no customer (e.g. \"7\")"
+        ),
+        "{:?}",
+        s.warnings
+    );
+    let s = open("cid,score\n1,10\n2,20\n");
+    assert!(!warned(&s, "survey.csv"), "{:?}", s.warnings);
+}

@@ -74,7 +74,7 @@ pub fn value_segments(a: &Assignment, m: &Measures, cfg: &ValuationConfig) -> Ve
                 customers: cust[s],
                 customer_share: cust[s] as f64 / total_n,
                 value: val[s],
-                value_share: val[s] / total_v,
+                value_share: share_of(val[s], total_v),
                 value_per_customer: val[s] / cust[s] as f64,
                 cost: c,
                 profit: c.map(|c| val[s] - c),
@@ -113,7 +113,7 @@ pub fn segments_from_sums(
         .map(|s| SegmentValue {
             rest: s.name == otherwise,
             customer_share: s.customers as f64 / n as f64,
-            value_share: s.value / total_v,
+            value_share: share_of(s.value, total_v),
             value_per_customer: s.value / s.customers as f64,
             profit: s.cost.map(|c| s.value - c),
             cumulative_customer_share: 0.0,
@@ -128,6 +128,16 @@ pub fn segments_from_sums(
         })
         .collect();
     ranked(rows, cfg)
+}
+
+/// `v`'s share of `total`: none (NaN) of a total of 0 or of one too large to add up, whose
+/// shares would read 0 % (or any number) for a segment that holds all of it.
+fn share_of(v: f64, total: f64) -> f64 {
+    if total != 0.0 && total.is_finite() {
+        v / total
+    } else {
+        f64::NAN
+    }
 }
 
 /// Segments in valuation order (value descending, ties by name), the rest marked, each judged.
@@ -188,8 +198,10 @@ fn judge(rows: &mut [SegmentValue], cfg: &ValuationConfig) {
         }
         if r.value_share.is_nan() && r.customers > 0 {
             // a total of 0: no value was read (see the run's warnings), nothing to judge by
-            r.reasons
-                .push("no value to judge by: the customers' total value is 0".into());
+            r.reasons.push(
+                "no value to judge by: the customers' total value is 0, or too large to add up"
+                    .into(),
+            );
         }
         r.worth_marketing = r.reasons.is_empty();
     }

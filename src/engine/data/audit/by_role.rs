@@ -210,5 +210,25 @@ pub(super) fn date_findings(df: &DataFrame, roles: &AuditRoles, f: &mut Vec<Find
                 message: format!("{} dates in {d} are before 1900", n(old)),
             });
         }
+        // a system's stand-in for "no date", among real ones
+        let present = v.iter().flatten().count();
+        let stand_ins = (v.iter().flatten())
+            .filter(|x| x.floor() == 0.0 || x.floor() == floor)
+            .count();
+        if stand_ins > 0 && stand_ins * 2 < present {
+            f.push(Finding {
+                severity: Severity::Warning,
+                lines: vec![],
+                option: None,
+                code: "placeholder_dates",
+                column: Some(d.clone()),
+                count: stand_ins,
+                message: format!(
+                    "{} dates in {d} are 1970-01-01 or 1900-01-01, which systems write for no \
+                     date: a run takes them as real days (recency, tenure)",
+                    n(stand_ins)
+                ),
+            });
+        }
     }
 }

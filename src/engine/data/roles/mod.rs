@@ -225,6 +225,14 @@ mod tests {
             best("amount", Series::new("".into(), amounts)),
             Some(Role::Amount)
         );
+        // most of them written with their thousands grouped: still the amount, each named
+        let grouped = vec![
+            "1,010.50", "2,000.00", "15.00", "3,500.25", "7.75", "1,200.00",
+        ];
+        assert_eq!(
+            best("amount", Series::new("".into(), grouped)),
+            Some(Role::Amount)
+        );
         let words = vec!["yes", "no", "maybe", "yes", "10"];
         assert_ne!(
             best("total", Series::new("".into(), words)),

@@ -73,10 +73,13 @@ impl Facts<'_> {
             .map(|(v, _)| v.as_str())
             .chain(p.samples.iter().map(String::as_str))
             .collect();
-        let numbers = seen
-            .iter()
-            .filter(|v| v.trim().parse::<f64>().is_ok_and(f64::is_finite))
-            .count();
+        // a number, also with its thousands grouped ("1,010.50": a bad value a run names)
+        let number = |v: &str| {
+            let v = v.trim();
+            v.parse::<f64>().is_ok_and(f64::is_finite)
+                || (v.contains(',') && v.replace(',', "").parse::<f64>().is_ok_and(f64::is_finite))
+        };
+        let numbers = seen.iter().filter(|v| number(v)).count();
         !numeric(p) && !temporal(p) && numbers * 3 > seen.len() * 2
     }
 

@@ -247,6 +247,42 @@ pub(super) fn customers(
     }
 }
 
+/// The warning for a joined table's ids that are no customer's (`at`: each id's first row;
+/// `idx`: each customer's row), with one of them and a customer's id when none is: the two
+/// files most likely write the ids differently ("001" against "1").
+fn unjoined(
+    file: &std::path::Path,
+    key: &Vector,
+    at: &HashMap<String, usize>,
+    idx: &[Option<usize>],
+    ids: &Vector,
+) -> Option<String> {
+    let used: std::collections::HashSet<usize> = idx.iter().flatten().copied().collect();
+    let stray = at.len().saturating_sub(used.len());
+    if stray == 0 {
+        return None;
+    }
+    let name = crate::engine::data::read::file_label(file);
+    let example = (0..key.len())
+        .find(|&r| key.text_at(r).is_some() && !used.contains(&r))
+        .and_then(|r| key.text_at(r));
+    let n = crate::engine::format::thousands(stray as u64);
+    Some(if used.is_empty() {
+        format!(
+            "{name}: none of its {n} ids matches a customer (it says e.g. {:?}, the customers \
+             {:?}); its columns are empty for everyone",
+            example.unwrap_or_default(),
+            id_text(ids, 0).unwrap_or_default()
+        )
+    } else {
+        format!(
+            "{name}: {n} of its ids {} no customer (e.g. {:?}); their rows are not used",
+            if stray == 1 { "matches" } else { "match" },
+            example.unwrap_or_default()
+        )
+    })
+}
+
 /// Each joined table's columns beside the customers (blank for a customer it lacks); a column
 /// the table already has is not taken again.
 pub(super) fn join(
@@ -287,6 +323,9 @@ pub(super) fn join(
         let idx: Vec<Option<usize>> = (0..ids.len())
             .map(|i| id_text(ids, i).and_then(|k| at.get(&k).copied()))
             .collect();
+        if let Some(w) = unjoined(&file, key, &at, &idx, ids) {
+            warnings.push(w);
+        }
         for (name, col) in jf.names.iter().zip(jf.columns()) {
             if *name == j.key.value || base.dtype_of(name).is_some() {
                 continue;

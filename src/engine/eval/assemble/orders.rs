@@ -232,9 +232,16 @@ pub(super) fn prepare(
             NOTHING_COUNTS
         ));
     } else if unknown > 0 {
+        // the first row left out (`kept` is `rows` less those, in the same order)
+        let first = rows
+            .iter()
+            .zip(kept.iter().map(Some).chain(std::iter::repeat(None)))
+            .find(|(r, k)| k.is_none_or(|k| k != *r))
+            .and_then(|(&r, _)| v.text_at(r as usize));
         warnings.push(format!(
-            "{} order rows whose customer is not in the customers table were left out",
-            crate::engine::format::thousands(unknown as u64)
+            "{} order rows whose customer is not in the customers table were left out (e.g. {:?})",
+            crate::engine::format::thousands(unknown as u64),
+            first.unwrap_or_default()
         ));
     }
     let day = order_days(
