@@ -483,6 +483,16 @@ fn json_and_ndjson_load_with_types() {
         err.contains("not readable JSON: line 3, column 9: expected `:`"),
         "{err}"
     );
+    // a word without quotes, and an array never closed, in words
+    let bad = write(d.path(), "bad3.ndjson", b"{\"id\": 1}\nnot json\n");
+    let (_, _, err) = run(&["audit", &bad]);
+    assert!(
+        err.contains("line 2, column 2: not a JSON value (text needs quotes)"),
+        "{err}"
+    );
+    let bad = write(d.path(), "bad4.json", b"[{\"id\": 1},\n{\"id\": 2}\n");
+    let (_, _, err) = run(&["audit", &bad]);
+    assert!(err.contains("the text ends before the JSON does"), "{err}");
 }
 
 /// A workspace over a Latin-1, semicolon-separated customers file, orders only by customer, and a

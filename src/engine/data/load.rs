@@ -118,13 +118,20 @@ pub fn load_table_watched(
 /// another reason).
 fn json_problem(text: &str, lines: bool) -> Option<String> {
     let at = |e: serde_json::Error, line: usize| {
-        // serde's words without its own "at line 1 column 75"
+        if e.is_eof() {
+            return format!(
+                "line {line}: the text ends before the JSON does (an unclosed [, {{ or \")"
+            );
+        }
+        // serde's words without its own "at line 1 column 75", in a person's words where
+        // they are the parser's
         let words = e.to_string();
-        let words = words
-            .split(" at line ")
-            .next()
-            .unwrap_or_default()
-            .to_string();
+        let words = match words.split(" at line ").next().unwrap_or_default() {
+            "expected ident" | "expected value" => {
+                "not a JSON value (text needs quotes)".to_string()
+            }
+            w => w.to_string(),
+        };
         format!("line {line}, column {}: {words}", e.column())
     };
     if !lines {

@@ -58,10 +58,10 @@ pub fn guessed_checks(df: &DataFrame, opts: &ReadOptions, skip: &[&str]) -> Vec<
                     want,
                     why: format!(
                         "{} its values are {what}",
-                        if share >= 0.9 {
-                            "nearly all"
-                        } else {
-                            "most of"
+                        match share {
+                            s if s >= 0.9 => "nearly all",
+                            s if s > 0.5 => "most of",
+                            _ => "half of",
                         }
                     ),
                     guessed: true,
