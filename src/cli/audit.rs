@@ -109,11 +109,7 @@ pub fn run(a: AuditArgs, cache: &Cache) -> Result<ExitCode> {
 /// What a run of the workspace says: its warnings (orders of no customer, totals rows, values
 /// of 0, …), or why it stops.
 fn run_words(r: crate::engine::error::Result<Session>) -> String {
-    let mut out = String::from(
-        "
-a run of this workspace
-",
-    );
+    let mut out = String::from("\na run of this workspace\n");
     match r {
         Ok(s) if s.data_warnings().is_empty() => out.push_str("  none: a run gives no warning\n"),
         Ok(s) => {

@@ -111,8 +111,6 @@ pub fn load_table_watched(
     Ok(table)
 }
 
-/// Load a table for evaluation, keeping only `columns` when given (in file order). Delimited
-/// text goes straight to typed columns, without a polars table in between.
 /// Where JSON text stops being JSON, as a person finds it: "line 3, column 75: trailing comma"
 /// (`lines`: one value per line). `None` when it reads as JSON (the reader refused it for
 /// another reason).
@@ -152,6 +150,8 @@ fn json_problem(text: &str, lines: bool) -> Option<String> {
     })
 }
 
+/// Load a table for evaluation, keeping only `columns` when given (in file order). Delimited
+/// text goes straight to typed columns, without a polars table in between.
 pub fn load_data(
     path: &Path,
     opts: &ReadOptions,

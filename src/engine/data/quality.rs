@@ -346,6 +346,16 @@ impl FileQuality {
             .collect()
     }
 
+    /// The bad values a run stops on (the file's option says `error`).
+    pub fn values_stop(&self) -> bool {
+        !self.bad_values.is_empty() && self.bad_values_policy == "error"
+    }
+
+    /// The bad rows a run stops on (the file's option says `error`).
+    pub fn rows_stop(&self) -> bool {
+        !self.bad_rows.is_empty() && self.bad_rows_policy == "error"
+    }
+
     /// Whether there is anything to say of the file: bad values, bad rows or notes.
     pub fn says_something(&self) -> bool {
         !self.is_clean() || !self.notes.is_empty()

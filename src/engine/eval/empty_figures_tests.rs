@@ -233,4 +233,21 @@ fn a_joined_table_matching_no_customer_is_named() {
     );
     let s = open("cid,score\n1,10\n2,20\n");
     assert!(!warned(&s, "survey.csv"), "{:?}", s.warnings);
+    // a repeated id's later row is no example of an id that matches no customer
+    let first = ws.replace("[[data.join]]", "duplicate_ids = \"first\"\n[[data.join]]");
+    std::fs::write(&path, &first).unwrap();
+    std::fs::write(
+        dir.path().join("survey.csv"),
+        "cid,score\n1,10\n1,11\n7,20\n",
+    )
+    .unwrap();
+    let s = Session::open(parse_workspace(&path, &first).unwrap()).unwrap();
+    assert!(
+        warned(
+            &s,
+            "survey.csv: 1 of its ids matches no customer (e.g. \"7\")"
+        ),
+        "{:?}",
+        s.warnings
+    );
 }

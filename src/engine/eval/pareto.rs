@@ -34,7 +34,7 @@ pub fn pareto(value: &Cells<f64>) -> Pareto {
 }
 
 /// The total of all values, added in customer order.
-fn row_total(value: &Cells<f64>) -> f64 {
+pub fn row_total(value: &Cells<f64>) -> f64 {
     value.iter().map(|x| x.unwrap_or(0.0)).sum()
 }
 

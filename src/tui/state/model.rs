@@ -110,10 +110,10 @@ impl Loaded {
     pub fn unsettled(&self) -> Vec<(String, &'static str, &'static str)> {
         let mut v = Vec::new();
         for q in &self.quality {
-            if !q.bad_values.is_empty() && q.bad_values_policy == "error" {
+            if q.values_stop() {
                 v.push((q.key.clone(), "bad_values", "missing"));
             }
-            if !q.bad_rows.is_empty() && q.bad_rows_policy == "error" {
+            if q.rows_stop() {
                 v.push((q.key.clone(), "bad_rows", "skip"));
             }
         }
@@ -123,12 +123,13 @@ impl Loaded {
     /// The warnings a run would give of the data, but those that a file's problems that would
     /// stop a run give of how they are read meanwhile (the line on every step says those).
     pub fn run_warnings(&self) -> Vec<&String> {
+        // (its notes on how the rest was read are said all the same)
         let stopping: Vec<String> = (self.quality.iter())
-            .filter(|q| {
-                (!q.bad_values.is_empty() && q.bad_values_policy == "error")
-                    || (!q.bad_rows.is_empty() && q.bad_rows_policy == "error")
+            .flat_map(|q| {
+                let rows = q.rows_warning().filter(|_| q.rows_stop());
+                rows.into_iter()
+                    .chain(q.values_warning().filter(|_| q.values_stop()))
             })
-            .flat_map(|q| q.warnings())
             .map(|w| one_line(&w))
             .collect();
         self.warnings
@@ -166,10 +167,7 @@ impl Loaded {
     /// The line every step shows while a run would stop on the data: the first problem, and
     /// the key that lets it go on.
     pub fn quality_line(&self) -> Option<String> {
-        let q = self.quality.iter().find(|q| {
-            (!q.bad_values.is_empty() && q.bad_values_policy == "error")
-                || (!q.bad_rows.is_empty() && q.bad_rows_policy == "error")
-        })?;
+        let q = (self.quality.iter()).find(|q| q.values_stop() || q.rows_stop())?;
         let what = match (q.bad_values.is_empty(), q.bad_rows.is_empty()) {
             (false, true) => "treat bad values as missing",
             (true, false) => "leave bad rows out",

@@ -69,7 +69,7 @@ fn summary(app: &App, width: u16, t: &Theme) -> Vec<Line<'static>> {
         .model
         .data
         .quality_line()
-        .or(app.model.rules.alarm.clone());
+        .or_else(|| app.model.rules.alarm.clone());
     let warnings: Vec<&String> = (app.model.data.run_warnings().into_iter())
         .filter(|w| shown.as_ref().is_none_or(|l| !l.contains(w.as_str())))
         .collect();

@@ -38,13 +38,13 @@ fn places(ws: &Workspace, file: Option<&FileRef>, rows: &[usize]) -> (Vec<usize>
 }
 
 /// The warning for table rows `rows` (from 0) of `file` left out as a report's totals: their
-/// lines and ids (`v`), and that they are no `what` (`"customer"`, `"order"`).
+/// lines and ids (`v`), and that they are no `what` (`("a customer", "customers")`).
 pub(super) fn totals_left_out(
     ws: &Workspace,
     file: Option<&FileRef>,
     v: &Vector,
     rows: &[usize],
-    what: &str,
+    (one, many): (&str, &str),
 ) -> String {
     let named = &rows[..rows.len().min(NAMED)];
     let (lines, place) = places(ws, file, named);
@@ -59,16 +59,9 @@ pub(super) fn totals_left_out(
     } else {
         String::new()
     };
-    let (s, rows_are) = if rows.len() == 1 {
-        (
-            "",
-            format!(
-                "a report's totals row, not {} {what}",
-                if what.starts_with('o') { "an" } else { "a" }
-            ),
-        )
-    } else {
-        ("s", format!("a report's totals rows, not {what}s"))
+    let (s, rows_are) = match rows.len() {
+        1 => ("", format!("a report's totals row, not {one}")),
+        _ => ("s", format!("a report's totals rows, not {many}")),
     };
     format!(
         "{name}{}{s} {}{more}: {rows_are}; left out (delete from the file to silence this)",
@@ -175,7 +168,8 @@ fn from_table(ws: &Workspace, mut f: Frame, warnings: &mut Vec<String>) -> Resul
         let totals = totals_rows(v, 0..f.len);
         if !totals.is_empty() {
             let file = ws.data.customers.as_ref();
-            warnings.push(totals_left_out(ws, file, v, &totals, "customer"));
+            let what = ("a customer", "customers");
+            warnings.push(totals_left_out(ws, file, v, &totals, what));
             let keep: Vec<usize> = (0..f.len)
                 .filter(|i| totals.binary_search(i).is_err())
                 .collect();
@@ -263,9 +257,11 @@ fn unjoined(
         return None;
     }
     let name = crate::engine::data::read::file_label(file);
+    // the first id in file order whose first row no customer took (a repeated id's later
+    // rows are no example: its first row may be taken)
     let example = (0..key.len())
-        .find(|&r| key.text_at(r).is_some() && !used.contains(&r))
-        .and_then(|r| key.text_at(r));
+        .filter_map(|r| key.text_at(r))
+        .find(|k| at.get(k).is_some_and(|first| !used.contains(first)));
     let n = crate::engine::format::thousands(stray as u64);
     Some(if used.is_empty() {
         format!(

@@ -174,8 +174,9 @@ fn without_totals(ws: &Workspace, v: &Vector, rows: &mut Vec<u32>, warnings: &mu
     let totals = super::ids::totals_rows(v, rows.iter().map(|&r| r as usize));
     if !totals.is_empty() {
         let file = ws.data.orders.as_ref();
+        let what = ("an order", "orders");
         warnings.push(super::customers::totals_left_out(
-            ws, file, v, &totals, "order",
+            ws, file, v, &totals, what,
         ));
         rows.retain(|&r| totals.binary_search(&(r as usize)).is_err());
     }

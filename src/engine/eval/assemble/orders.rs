@@ -177,12 +177,12 @@ pub(crate) const NOTHING_COUNTS: &str = "every customer's purchases count as 0";
 /// The first order's customer id and the first customer's, as each file writes it (for a
 /// warning that no order matched).
 fn id_examples(v: &Vector, rows: &[u32], ids: &Vector) -> String {
-    let first = |v: &Vector, mut at: Box<dyn Iterator<Item = usize> + '_>| {
-        at.find_map(|i| v.text_at(i)).map(|t| format!("{t:?}"))
-    };
-    let order = first(v, Box::new(rows.iter().map(|&r| r as usize)));
-    let customer = first(ids, Box::new(0..ids.len()));
-    match (order, customer) {
+    let order = rows.iter().find_map(|&r| v.text_at(r as usize));
+    let customer = (0..ids.len()).find_map(|i| ids.text_at(i));
+    match (
+        order.map(|o| format!("{o:?}")),
+        customer.map(|c| format!("{c:?}")),
+    ) {
         (Some(o), Some(c)) => format!("the orders say e.g. {o}, the customers {c}"),
         (Some(o), None) => format!("the orders say e.g. {o}, and there are no customers"),
         _ => "the orders' customer ids are missing".into(),

@@ -12,7 +12,7 @@ impl Session {
         if self.base.len == 0 {
             return None;
         }
-        let total: f64 = self.value.iter().map(|x| x.unwrap_or(0.0)).sum();
+        let total = crate::engine::eval::pareto::row_total(&self.value);
         if !total.is_finite() {
             return Some(format!(
                 "the customers' total value is {total}: values too large to add up (an amount \

@@ -172,18 +172,19 @@ impl Frames {
     }
 }
 
-/// The tables `plan` reads, each as evaluation columns, with (when `profile`) the profiles of
-/// the first (the customers, or else the orders: profiled as read, from the typed columns) and
-/// each file's bad rows left out.
 /// What a read found beside a table's values: the rows left out, and its notes.
 type Found = (BadRowsFound, ReadNotes);
 
+/// The tables read, the first one's profiles, and what each read found.
 type Profiled = (
     (Option<Frame>, Option<Frame>, Vec<Frame>),
     Vec<ColumnProfile>,
     Vec<Found>,
 );
 
+/// The tables `plan` reads, each as evaluation columns, with (when `profile`) the profiles of
+/// the first (the customers, or else the orders: profiled as read, from the typed columns) and
+/// what each file's read found (its bad rows left out, its notes).
 fn read_profiled(ws: &Workspace, plan: &LoadPlan, p: &Progress, profile: bool) -> Result<Profiled> {
     let read = plan.read(ws, p, |i, f, p| {
         let data = load_data(&f.path, &f.options, f.columns.as_deref(), p)?;
