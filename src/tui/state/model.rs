@@ -75,6 +75,8 @@ pub struct Evaluated {
     /// What cannot be right about the values as a whole ([`Session::value_alarm`]): shown on
     /// every step, as a run would warn of it.
     pub alarm: Option<String>,
+    /// How many customers have no value ([`Session::missing_values_note`]).
+    pub value_note: Option<String>,
 }
 
 impl Evaluated {
@@ -100,6 +102,7 @@ impl Evaluated {
             clv: None,
             fields: fields_of(s),
             alarm: s.value_alarm(),
+            value_note: s.missing_values_note(),
         }
     }
 }
@@ -181,6 +184,7 @@ impl Model {
     pub fn new(s: &Session, profiles: Vec<ColumnProfile>, suggestions: Vec<Suggestion>) -> Model {
         let value_hint = value_hint(s, &profiles);
         let guesses = guesses(&profiles, &suggestions);
+        let rules = Evaluated::build(s);
         let data = Loaded {
             n_customers: s.base.len,
             guesses,
@@ -201,14 +205,15 @@ impl Model {
                     .map(|d| d as i32)
             }),
             quality: s.quality.clone(),
-            warnings: s.data_warnings().iter().map(|w| one_line(w)).collect(),
+            // (those about the values are the rules' part: they change with the value)
+            warnings: (s.data_warnings().iter())
+                .filter(|w| ![&rules.alarm, &rules.value_note].contains(&&Some(w.to_string())))
+                .map(|w| one_line(w))
+                .collect(),
             pulled: crate::engine::data::postgres::pulled(&s.ws),
             reading_late: false,
         };
-        Model {
-            data,
-            rules: Evaluated::build(s),
-        }
+        Model { data, rules }
     }
 }
 

@@ -71,6 +71,7 @@ fn summary(app: &App, width: u16, t: &Theme) -> Vec<Line<'static>> {
         .quality_line()
         .or_else(|| app.model.rules.alarm.clone());
     let warnings: Vec<&String> = (app.model.data.run_warnings().into_iter())
+        .chain(&app.model.rules.value_note)
         .filter(|w| shown.as_ref().is_none_or(|l| !l.contains(w.as_str())))
         .collect();
     for w in warnings.iter().take(3) {

@@ -180,3 +180,41 @@ fn values_that_cannot_be_right_are_said_on_every_step() {
         "{shown}"
     );
 }
+
+/// Customers with no value are the value's part, not the data's: said once on the List, from
+/// the rules (a new value says it anew), not kept among the data's warnings.
+#[test]
+fn customers_without_a_value_are_said_with_the_value() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("customers.csv"), "id,income\n1,52000\n2,\n").unwrap();
+    let ws = d.path().join("w.strata.toml");
+    std::fs::write(
+        &ws,
+        "version = 1\n[data]\ncustomers = \"customers.csv\"\n[columns]\ncustomer_id = \"id\"\n\
+         [valuation]\nvalue = \"income\"\n",
+    )
+    .unwrap();
+    let (mut app, _engine) = crate::tui::prepare(&crate::tui::Source::Workspace(ws)).unwrap();
+    let note = "1 of 2 customers have no value (value = \"income\" reads a missing value)";
+    assert!(
+        app.model
+            .rules
+            .value_note
+            .as_deref()
+            .is_some_and(|n| n.starts_with(note))
+    );
+    assert!(
+        app.model
+            .data
+            .warnings
+            .iter()
+            .all(|w| !w.contains("have no value"))
+    );
+    app.nav.step = StepId::List;
+    let shown = screen(&app, 120, 30);
+    assert_eq!(
+        shown.matches("customers have no value").count(),
+        1,
+        "{shown}"
+    );
+}

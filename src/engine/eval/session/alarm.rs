@@ -39,27 +39,33 @@ impl Session {
         &self.warnings[self.cache_notes..]
     }
 
-    /// Add [`Session::value_alarm`] to the warnings, unless a warning already says it; else say
-    /// how many customers have no value (they count as 0 in every total and share).
-    pub(super) fn warn_of_values(&mut self) {
-        if let Some(a) = self.value_alarm() {
-            if !self.warnings.iter().any(|w| a.ends_with(w.as_str())) {
-                self.warnings.push(a);
-            }
-            return;
-        }
+    /// How many customers have no value, when some have (they count as 0 in every total and
+    /// share): it changes with the value, unlike the data's warnings.
+    pub fn missing_values_note(&self) -> Option<String> {
         let missing = self.value.iter().filter(Option::is_none).count();
-        if missing == 0 {
-            return;
+        if missing == 0 || self.value_alarm().is_some() {
+            return None;
         }
         let from = match &self.ws.valuation.value {
             Some(v) => format!("value = {:?} reads a missing value", v.value),
             None => "no order with an amount".into(),
         };
-        self.warnings.push(format!(
+        Some(format!(
             "{} of {} customers have no value ({from}): they count as 0 in the totals and shares",
             crate::engine::format::thousands(missing as u64),
             crate::engine::format::thousands(self.base.len as u64)
-        ));
+        ))
+    }
+
+    /// Add [`Session::value_alarm`] to the warnings, unless a warning already says it, or
+    /// [`Session::missing_values_note`].
+    pub(super) fn warn_of_values(&mut self) {
+        if let Some(a) = self.value_alarm() {
+            if !self.warnings.iter().any(|w| a.ends_with(w.as_str())) {
+                self.warnings.push(a);
+            }
+        } else if let Some(n) = self.missing_values_note() {
+            self.warnings.push(n);
+        }
     }
 }
